@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { chapterLink, formatTimestamp, parseTimestamp } from '../../src/data/links.js';
+import type { Episode, Podcast } from '../../src/data/model.js';
+
+const podcast: Podcast = { id: 'https://example.fm/feed.xml', title: 'Example', categories: [] };
+
+function episode(extra: Partial<Episode> = {}): Episode {
+  return { id: 'guid-1', title: 'One', description: '', transcripts: [], chapters: [], ...extra };
+}
+
+describe('formatTimestamp', () => {
+  it.each([
+    [0, '0:00'],
+    [5, '0:05'],
+    [75, '1:15'],
+    [599.9, '9:59'],
+    [3599, '59:59'],
+    [3600, '1:00:00'],
+    [3723, '1:02:03'],
+    [36000, '10:00:00'],
+    [-4, '0:00'],
+    [Number.NaN, '0:00'],
+  ])('formats %s seconds as %s', (seconds, text) => {
+    expect(formatTimestamp(seconds)).toBe(text);
+  });
+});
+
+describe('parseTimestamp', () => {
+  it.each([
+    ['1:02:03', 3723],
+    ['01:02:03', 3723],
+    ['62:03', 3723],
+    ['0:45', 45],
+    ['00:00:01.500', 1.5],
+    ['90', 90],
+    ['12.5', 12.5],
+    ['1h2m3s', 3723],
+    ['1h', 3600],
+    ['5m', 300],
+    ['5 min', 300],
+    ['45s', 45],
+    ['  2:00  ', 120],
+  ])('reads %j as %s seconds', (text, seconds) => {
+    expect(parseTimestamp(text)).toEqual({ ok: true, value: seconds });
+  });
+
+  it.each([[''], ['abc'], ['1:75'], ['1:60:00'], ['10:30 AM'], ['1::2'], ['-5']])('refuses %j with a readable reason', (text) => {
+    const result = parseTimestamp(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.length).toBeGreaterThan(10);
+  });
+});
+
+describe('chapterLink', () => {
+  it('adds a media fragment to the audio URL by default', () => {
+    expect(chapterLink(podcast, episode({ audioUrl: 'https://cdn.example.fm/one.mp3' }), 150)).toBe('https://cdn.example.fm/one.mp3#t=150');
+  });
+
+  it('floors fractional seconds', () => {
+    expect(chapterLink(podcast, episode({ audioUrl: 'https://cdn.example.fm/one.mp3' }), 150.97)).toBe('https://cdn.example.fm/one.mp3#t=150');
+  });
+
+  it('replaces a fragment the audio URL already has and keeps its query', () => {
+    expect(chapterLink(podcast, episode({ audioUrl: 'https://cdn.example.fm/one.mp3?src=rss#t=10' }), 42)).toBe(
+      'https://cdn.example.fm/one.mp3?src=rss#t=42',
+    );
+  });
+
+  it.each([
+    ['https://www.youtube.com/watch?v=abc123', 'https://www.youtube.com/watch?v=abc123&t=95'],
+    ['https://youtu.be/abc123', 'https://youtu.be/abc123?t=95'],
+    ['https://youtu.be/abc123?t=10', 'https://youtu.be/abc123?t=95'],
+    ['https://music.youtube.com/watch?v=abc123', 'https://music.youtube.com/watch?v=abc123&t=95'],
+  ])('sets t=SECONDS on the YouTube link %s', (link, expected) => {
+    expect(chapterLink(podcast, episode({ link, audioUrl: 'https://cdn.example.fm/one.mp3' }), 95.5)).toBe(expected);
+  });
+
+  it.each([
+    ['https://pca.st/episode/1234-abcd', 'https://pca.st/episode/1234-abcd?t=95'],
+    ['https://pocketcasts.com/podcast/x/y/z', 'https://pocketcasts.com/podcast/x/y/z?t=95'],
+    ['https://play.pocketcasts.com/podcasts/1/episodes/2?t=3', 'https://play.pocketcasts.com/podcasts/1/episodes/2?t=95'],
+  ])('sets ?t=SECONDS on the Pocket Casts link %s', (link, expected) => {
+    expect(chapterLink(podcast, episode({ link }), 95)).toBe(expected);
+  });
+
+  it('uses the audio URL, not an ordinary episode web page', () => {
+    expect(chapterLink(podcast, episode({ link: 'https://example.fm/ep/1', audioUrl: 'https://cdn.example.fm/1.mp3' }), 3)).toBe(
+      'https://cdn.example.fm/1.mp3#t=3',
+    );
+  });
+
+  it('fills a link template, which overrides every other form', () => {
+    const withTemplate: Podcast = { ...podcast, linkTemplate: 'https://example.fm/ep/{episode}?t={seconds}' };
+    const ep = episode({ episodeNumber: 12, link: 'https://youtu.be/abc', audioUrl: 'https://cdn.example.fm/12.mp3' });
+    expect(chapterLink(withTemplate, ep, 61.2)).toBe('https://example.fm/ep/12?t=61');
+  });
+
+  it('URI-encodes values inside a template but not a URL that starts it', () => {
+    const player: Podcast = { ...podcast, linkTemplate: 'https://player.example/?src={audio}&id={id}&at={seconds}' };
+    const ep = episode({ id: 'a b/c', audioUrl: 'https://cdn.example.fm/1.mp3?x=1&y=2' });
+    expect(chapterLink(player, ep, 7)).toBe(
+      'https://player.example/?src=https%3A%2F%2Fcdn.example.fm%2F1.mp3%3Fx%3D1%26y%3D2&id=a%20b%2Fc&at=7',
+    );
+    const base: Podcast = { ...podcast, linkTemplate: '{link}#t={seconds}' };
+    expect(chapterLink(base, episode({ link: 'https://example.fm/ep/1' }), 7)).toBe('https://example.fm/ep/1#t=7');
+  });
+
+  it('falls back to the other forms when the template names something the episode lacks', () => {
+    const withTemplate: Podcast = { ...podcast, linkTemplate: 'https://example.fm/ep/{episode}?t={seconds}' };
+    expect(chapterLink(withTemplate, episode({ audioUrl: 'https://cdn.example.fm/bonus.mp3' }), 5)).toBe('https://cdn.example.fm/bonus.mp3#t=5');
+    expect(chapterLink(withTemplate, episode(), 5)).toBeUndefined();
+  });
+
+  it('makes no link from a template with an unknown placeholder or a non-http result', () => {
+    expect(chapterLink({ ...podcast, linkTemplate: 'https://example.fm/{slug}?t={seconds}' }, episode(), 5)).toBeUndefined();
+    expect(chapterLink({ ...podcast, linkTemplate: 'javascript:alert({seconds})' }, episode(), 5)).toBeUndefined();
+  });
+
+  it.each([
+    ['no audio URL', episode()],
+    ['an ftp audio URL', episode({ audioUrl: 'ftp://example.fm/1.mp3' })],
+    ['a javascript: audio URL', episode({ audioUrl: 'javascript:alert(1)' })],
+    ['an audio URL that is not a URL', episode({ audioUrl: 'not a url' })],
+    ['a relative audio URL', episode({ audioUrl: '/media/1.mp3' })],
+  ])('makes no link for an episode with %s', (_what, ep) => {
+    expect(chapterLink(podcast, ep, 10)).toBeUndefined();
+  });
+
+  it('makes no link for a negative or non-finite moment', () => {
+    const ep = episode({ audioUrl: 'https://cdn.example.fm/1.mp3' });
+    expect(chapterLink(podcast, ep, -1)).toBeUndefined();
+    expect(chapterLink(podcast, ep, Number.NaN)).toBeUndefined();
+  });
+});
