@@ -1,0 +1,59 @@
+import { ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { z } from 'zod';
+import { err, ok } from '../data/model.js';
+import { chaptersMessage } from '../discord/embeds.js';
+import { stringsFor } from '../discord/strings.js';
+import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
+import { parseOptions, type ButtonHandler, type CommandResult, type Deps, type SlashCommand } from './command.js';
+import { episodeOption, podcastOption } from './options.js';
+
+export const chaptersData = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'chapters',
+  name_localizations: { 'sv-SE': 'kapitel' },
+  description: 'An episode’s chapters, each timestamp a link to that moment',
+  description_localizations: { 'sv-SE': 'Ett avsnitts kapitel, varje tidsstämpel en länk till just det ögonblicket' },
+  options: [episodeOption, podcastOption],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+const Args = z.object({ episode: z.string().optional(), podcast: z.string().optional() });
+
+export const chapters: SlashCommand = {
+  data: chaptersData,
+  run(options, invocation, { catalog }) {
+    const args = parseOptions(Args, options);
+    if (!args.ok) return args;
+    const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
+    if (!ref.ok) return ref;
+    const s = stringsFor(invocation.locale);
+    if (ref.value.episode.chapters.length === 0) return err(s.noChapters(ref.value.episode.title));
+    return ok(chaptersMessage(ref.value, 0, s));
+  },
+  autocomplete: autocompleteEpisodeOrPodcast,
+};
+
+function chaptersPage([key, page]: readonly string[], locale: string, catalog: Deps['catalog']): CommandResult {
+  const s = stringsFor(locale);
+  const ref = key === undefined ? undefined : catalog.byKey(key);
+  if (!ref) return err(s.buttonExpired);
+  if (ref.episode.chapters.length === 0) return err(s.noChapters(ref.episode.title));
+  const index = Number.parseInt(page ?? '0', 10);
+  return ok(chaptersMessage(ref, Number.isFinite(index) ? index : 0, s));
+}
+
+/** `chapters:<episodeKey>:<page>`: the pager's buttons turn the page in place. */
+export const chaptersPager: ButtonHandler = {
+  prefix: 'chapters',
+  responds: 'update',
+  run: (args, invocation, { catalog }) => chaptersPage(args, invocation.locale, catalog),
+};
+
+/** `episode-chapters:<episodeKey>`: /episode's button shows the chapters to whoever clicked, leaving the post as is. */
+export const episodeChaptersButton: ButtonHandler = {
+  prefix: 'episode-chapters',
+  responds: 'reply',
+  run: ([key], invocation, { catalog }) => {
+    const result = chaptersPage([key ?? '', '0'], invocation.locale, catalog);
+    return result.ok ? ok({ ...result.value, ephemeral: true }) : result;
+  },
+};

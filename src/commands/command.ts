@@ -1,0 +1,82 @@
+import type {
+  APIActionRowComponent,
+  APIApplicationCommandOptionChoice,
+  APIComponentInMessageActionRow,
+  APIEmbed,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord-api-types/v10';
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { Catalog, Scope } from '../data/catalog.js';
+import { err, ok, type Result } from '../data/model.js';
+import type { TopicSearch } from '../data/search/TopicSearch.js';
+
+/**
+ * A command is data plus a function: the definition Discord registers, and a handler that turns typed options into
+ * a reply. Handlers know nothing of discord.js, so the local console runs exactly the same code.
+ */
+
+/** What every handler may use; built once in index.ts and passed down (no global container). */
+export interface Deps {
+  catalog: Catalog;
+  search: TopicSearch & TopicSuggestions;
+  log: Logger;
+  now: () => Date;
+}
+
+/** "Did you mean" and query autocomplete, from the search index's own dictionary. */
+export interface TopicSuggestions {
+  suggest(query: string): string[];
+  complete(prefix: string, limit: number): string[];
+}
+
+/** Who is asking, and where. */
+export interface Invocation {
+  locale: string;
+  userId: string;
+  guildId?: string;
+  /** The podcasts this guild may see; undefined: all of them. */
+  scope: Scope;
+  /** Manage Server, as Discord computed it for this member in this channel. */
+  canManageGuild: boolean;
+}
+
+export interface Reply {
+  content?: string;
+  embeds?: APIEmbed[];
+  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  /** Only the person who asked sees it. */
+  ephemeral?: boolean;
+}
+
+export type OptionValues = Readonly<Record<string, string | number | boolean>>;
+
+export type CommandResult = Result<Reply>;
+
+export interface SlashCommand {
+  readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  run(options: OptionValues, invocation: Invocation, deps: Deps): CommandResult | Promise<CommandResult>;
+  autocomplete?(
+    focused: { name: string; value: string },
+    options: OptionValues,
+    invocation: Invocation,
+    deps: Deps,
+  ): APIApplicationCommandOptionChoice<string>[] | Promise<APIApplicationCommandOptionChoice<string>[]>;
+}
+
+/** A button's custom id is `<prefix>:<arg>:<arg>...`; the prefix picks the handler. */
+export interface ButtonHandler {
+  readonly prefix: string;
+  /** `update` edits the message the button is on (a pager); `reply` answers with a new message. */
+  readonly responds: 'update' | 'reply';
+  run(args: readonly string[], invocation: Invocation, deps: Deps): CommandResult | Promise<CommandResult>;
+}
+
+/** Options as Discord (or the console) sent them, checked against the command's schema: typed, or a readable reason. */
+export function parseOptions<S extends z.ZodType>(schema: S, options: OptionValues): Result<z.infer<S>> {
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return ok(parsed.data);
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? `\`${issue.path.join('.')}\`: ` : '';
+  return err(`${where}${issue?.message ?? 'invalid options'}`);
+}

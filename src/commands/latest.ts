@@ -1,0 +1,48 @@
+import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { z } from 'zod';
+import { err, ok } from '../data/model.js';
+import { latestMessage } from '../discord/embeds.js';
+import { stringsFor } from '../discord/strings.js';
+import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
+import { parseOptions, type SlashCommand } from './command.js';
+import { podcastOption } from './options.js';
+
+export const latestData = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'latest',
+  name_localizations: { 'sv-SE': 'senaste' },
+  description: 'The newest episodes',
+  description_localizations: { 'sv-SE': 'De senaste avsnitten' },
+  options: [
+    podcastOption,
+    {
+      type: ApplicationCommandOptionType.Integer,
+      name: 'count',
+      name_localizations: { 'sv-SE': 'antal' },
+      description: 'How many episodes (1-5, default 3)',
+      description_localizations: { 'sv-SE': 'Hur många avsnitt (1-5, standard 3)' },
+      min_value: 1,
+      max_value: 5,
+    },
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+const Args = z.object({ podcast: z.string().optional(), count: z.number().int().min(1).max(5).default(3) });
+
+export const latest: SlashCommand = {
+  data: latestData,
+  run(options, invocation, { catalog }) {
+    const args = parseOptions(Args, options);
+    if (!args.ok) return args;
+    let podcastId: string | undefined;
+    if (args.value.podcast !== undefined) {
+      const podcast = catalog.resolvePodcast(args.value.podcast, invocation.scope);
+      if (!podcast.ok) return podcast;
+      podcastId = podcast.value.id;
+    }
+    const refs = catalog.latest(args.value.count, podcastId, invocation.scope);
+    if (refs.length === 0) return err('There are no episodes yet. A server manager can follow a feed with /feed add.');
+    return ok(latestMessage(refs, stringsFor(invocation.locale)));
+  },
+  autocomplete: autocompleteEpisodeOrPodcast,
+};

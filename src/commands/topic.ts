@@ -1,0 +1,97 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord-api-types/v10';
+import { z } from 'zod';
+import { err, ok } from '../data/model.js';
+import { pagerRow } from '../discord/embeds.js';
+import { escapeMarkdown } from '../discord/markdown.js';
+import { stringsFor } from '../discord/strings.js';
+import { topicEmbed } from '../discord/topicMessage.js';
+import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
+import { parseOptions, type ButtonHandler, type CommandResult, type Deps, type Invocation, type SlashCommand } from './command.js';
+import { podcastOption } from './options.js';
+
+/** The query rides in the "more results" buttons' custom ids (100 characters in all). */
+const QUERY_MAX = 70;
+const PER_PAGE = 5;
+const MAX_RESULTS = 25;
+
+export const topicData = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'topic',
+  name_localizations: { 'sv-SE': 'ämne' },
+  description: 'Find the moment a topic is discussed, across every episode',
+  description_localizations: { 'sv-SE': 'Hitta ögonblicket då ett ämne diskuteras, i alla avsnitt' },
+  options: [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'query',
+      name_localizations: { 'sv-SE': 'sökord' },
+      description: 'Words about the topic, e.g. "tesla crash"',
+      description_localizations: { 'sv-SE': 'Ord om ämnet, t.ex. "tesla krasch"' },
+      required: true,
+      autocomplete: true,
+      min_length: 2,
+      max_length: QUERY_MAX,
+    },
+    podcastOption,
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+const Args = z.object({ query: z.string().trim().min(2).max(QUERY_MAX), podcast: z.string().optional() });
+
+function topicPage(query: string, podcastKey: string | undefined, index: number, invocation: Invocation, deps: Deps): CommandResult {
+  const s = stringsFor(invocation.locale);
+  let podcastIds: string[] | undefined;
+  if (podcastKey !== undefined) {
+    const podcast = deps.catalog.resolvePodcast(podcastKey, invocation.scope);
+    if (!podcast.ok) return podcast;
+    podcastIds = [podcast.value.id];
+  } else if (invocation.scope) {
+    podcastIds = [...invocation.scope];
+  }
+  const hits = deps.search.search(query, {
+    limit: MAX_RESULTS,
+    now: deps.now().getTime(),
+    ...(podcastIds && { podcastIds }),
+  });
+  if (hits.length === 0) {
+    const suggestions = deps.search.suggest(query);
+    const hint = suggestions.length > 0 ? ` ${s.didYouMean(suggestions.map((w) => `**${escapeMarkdown(w)}**`).join(', '))}` : '';
+    return err(`${s.topicNothing(escapeMarkdown(query))}${hint}`);
+  }
+  const count = Math.ceil(hits.length / PER_PAGE);
+  const page = Math.min(Math.max(0, index), count - 1);
+  const pageHits = hits.slice(page * PER_PAGE, page * PER_PAGE + PER_PAGE);
+  const key = podcastKey === undefined ? '-' : deps.catalog.podcastKey(podcastIds?.[0] ?? '');
+  return ok({
+    embeds: [topicEmbed(query, pageHits, deps.catalog, s, { index: page, count })],
+    components: count > 1 ? [pagerRow((p) => `topic:${p}:${key}:${query}`, page, count, s)] : [],
+  });
+}
+
+export const topic: SlashCommand = {
+  data: topicData,
+  run(options, invocation, deps) {
+    const args = parseOptions(Args, options);
+    if (!args.ok) return args;
+    return topicPage(args.value.query, args.value.podcast, 0, invocation, deps);
+  },
+  autocomplete(focused, options, invocation, deps) {
+    if (focused.name !== 'query') return autocompleteEpisodeOrPodcast(focused, options, invocation, deps);
+    return deps.search.complete(focused.value, 25).map((q) => ({ name: q.slice(0, 100), value: q.slice(0, QUERY_MAX) }));
+  },
+};
+
+/** `topic:<page>:<podcastKey|->:<query>`: more results, turned in place. */
+export const topicPager: ButtonHandler = {
+  prefix: 'topic',
+  responds: 'update',
+  run([page = '0', podcastKey = '-', ...rest], invocation, deps) {
+    const query = rest.join(':');
+    if (query === '') return err(stringsFor(invocation.locale).buttonExpired);
+    return topicPage(query, podcastKey === '-' ? undefined : podcastKey, Number.parseInt(page, 10) || 0, invocation, deps);
+  },
+};

@@ -1,0 +1,74 @@
+import dotenv from 'dotenv';
+import { z } from 'zod';
+import { err, ok, type Result } from './data/model.js';
+
+/** The only reader of process.env: everything else receives a typed Config. */
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optional = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const ConfigSchema = z.object({
+  DISCORD_TOKEN: optional,
+  DISCORD_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://discord.com/api'),
+  DISCORD_GUILD_ID: optional.refine((v) => v === undefined || /^\d{17,20}$/.test(v), 'must be a numeric guild id'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:data/podcord.db')
+    .refine((v) => v.startsWith('sqlite:'), 'only sqlite: URLs are supported (e.g. sqlite:data/podcord.db or sqlite::memory:)'),
+  FEEDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each feed must be an http(s) URL' }))),
+  POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  ALLOW_PRIVATE_NETWORK: flag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  discordToken?: string;
+  discordApiUrl: string;
+  discordGuildId?: string;
+  databaseUrl: string;
+  feeds: string[];
+  pollIntervalSeconds: number;
+  allowPrivateNetwork: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Pure: validates an environment-shaped record. Errors name the variable, never echo its value (it may be a secret). */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Result<Config> {
+  // Empty strings from a copied .env.example mean "not set".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    return err(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return ok({
+    ...(e.DISCORD_TOKEN !== undefined && { discordToken: e.DISCORD_TOKEN }),
+    discordApiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
+    ...(e.DISCORD_GUILD_ID !== undefined && { discordGuildId: e.DISCORD_GUILD_ID }),
+    databaseUrl: e.DATABASE_URL,
+    feeds: e.FEEDS,
+    pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,
+    allowPrivateNetwork: e.ALLOW_PRIVATE_NETWORK,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+/** Reads `.env` (if any) under the real environment, which wins, then validates. */
+export function loadConfig(envFile = '.env'): Result<Config> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  dotenv.config({ path: envFile, processEnv: env as Record<string, string>, quiet: true });
+  return parseConfig(env);
+}

@@ -1,0 +1,167 @@
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord-api-types/v10';
+import { clip, type EpisodeRef } from '../data/catalog.js';
+import { chapterLink, formatTimestamp } from '../data/links.js';
+import type { Chapter } from '../data/model.js';
+import { toPlainExcerpt } from './excerpt.js';
+import { discordTimestamp, escapeMarkdown, maskedLink, safeUrl } from './markdown.js';
+import { formatDuration, type Strings } from './strings.js';
+
+/** Embeds for episodes and chapters, within Discord's limits by construction (see LIMITS). */
+
+export const LIMITS = {
+  title: 256,
+  description: 4096,
+  fieldName: 256,
+  fieldValue: 1024,
+  fields: 25,
+  footer: 2048,
+  author: 256,
+  embedsPerMessage: 10,
+  charactersPerMessage: 6000,
+} as const;
+
+export const BRAND_COLOUR = 0x7c3aed;
+/** A page of chapters stays well inside the description limit, and short enough to read on a phone. */
+const CHAPTERS_PER_PAGE = 15;
+const PAGE_BUDGET = 3600;
+const CHAPTER_TITLE_MAX = 180;
+
+type ButtonRow = APIActionRowComponent<APIButtonComponent>;
+
+function header(ref: EpisodeRef, s: Strings): string {
+  const parts: string[] = [];
+  const date = ref.episode.publishedAt ? discordTimestamp(ref.episode.publishedAt, 'D') : undefined;
+  if (date) parts.push(date);
+  if (ref.episode.durationSeconds !== undefined) parts.push(formatDuration(ref.episode.durationSeconds, s));
+  if (ref.episode.episodeNumber !== undefined) parts.push(`${s.episode} ${ref.episode.episodeNumber}`);
+  return parts.join(' · ');
+}
+
+function baseEmbed(ref: EpisodeRef): APIEmbed {
+  const { podcast, episode } = ref;
+  const url = httpUrl(episode.link) ?? httpUrl(episode.audioUrl);
+  const image = httpUrl(episode.image) ?? httpUrl(podcast.image);
+  return {
+    title: clip(episode.title, LIMITS.title),
+    ...(url && { url }),
+    author: { name: clip(podcast.title, LIMITS.author), ...(httpUrl(podcast.link) && { url: httpUrl(podcast.link)! }) },
+    ...(image && { thumbnail: { url: image } }),
+    color: BRAND_COLOUR,
+    ...(episode.publishedAt && { timestamp: episode.publishedAt }),
+  };
+}
+
+/** `[`12:34`](link) Title`: the timestamp opens the episode at that second; plain text when no honest link exists. */
+export function chapterLine(ref: EpisodeRef, chapter: Pick<Chapter, 'startSeconds' | 'title'>): string {
+  const stamp = formatTimestamp(chapter.startSeconds);
+  const link = chapterLink(ref.podcast, ref.episode, chapter.startSeconds);
+  const title = escapeMarkdown(clip(chapter.title.replace(/\s+/g, ' ').trim(), CHAPTER_TITLE_MAX));
+  return `${link ? `[\`${stamp}\`](${safeUrl(link)})` : `\`${stamp}\``} ${title}`;
+}
+
+/** Chapter lines split into pages by count and by characters, so no page can exceed a limit. */
+export function paginateChapters(ref: EpisodeRef): string[][] {
+  const pages: string[][] = [];
+  let page: string[] = [];
+  let size = 0;
+  for (const chapter of ref.episode.chapters) {
+    const line = chapterLine(ref, chapter);
+    if (page.length > 0 && (page.length >= CHAPTERS_PER_PAGE || size + line.length + 1 > PAGE_BUDGET)) {
+      pages.push(page);
+      page = [];
+      size = 0;
+    }
+    page.push(line);
+    size += line.length + 1;
+  }
+  if (page.length > 0) pages.push(page);
+  return pages;
+}
+
+export function chaptersMessage(ref: EpisodeRef, pageIndex: number, s: Strings): { embeds: APIEmbed[]; components: ButtonRow[] } {
+  const pages = paginateChapters(ref);
+  const count = Math.max(pages.length, 1);
+  const index = Math.min(Math.max(0, pageIndex), count - 1);
+  const source = ref.episode.chapters[0]?.source;
+  const footer = [source ? s.chaptersFrom(s.chapterSource[source]) : undefined, count > 1 ? s.page(index + 1, count) : undefined]
+    .filter(Boolean)
+    .join(' · ');
+  const top = header(ref, s);
+  const embed: APIEmbed = {
+    ...baseEmbed(ref),
+    description: [top, (pages[index] ?? []).join('\n')].filter(Boolean).join('\n\n'),
+    ...(footer && { footer: { text: footer } }),
+  };
+  const components = count > 1 ? [pagerRow((page) => `chapters:${ref.key}:${page}`, index, count, s)] : [];
+  return { embeds: [embed], components };
+}
+
+/** previous | n/m | next; the page number travels in the custom id, so any click works for the reply's lifetime. */
+export function pagerRow(idFor: (page: number | 'noop') => string, index: number, count: number, s: Strings): ButtonRow {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: idFor(index - 1), label: `◀ ${s.previous}`, disabled: index <= 0 },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: idFor('noop'), label: s.page(index + 1, count), disabled: true },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: idFor(index + 1), label: `${s.next} ▶`, disabled: index >= count - 1 },
+    ],
+  };
+}
+
+export function episodeMessage(ref: EpisodeRef, s: Strings): { embeds: APIEmbed[]; components: ButtonRow[] } {
+  const { episode } = ref;
+  const listen = chapterLink(ref.podcast, episode, 0);
+  const fields: NonNullable<APIEmbed['fields']> = [];
+  if (episode.publishedAt) fields.push({ name: s.published, value: discordTimestamp(episode.publishedAt, 'D') ?? episode.publishedAt, inline: true });
+  if (episode.durationSeconds !== undefined) fields.push({ name: s.duration, value: formatDuration(episode.durationSeconds, s), inline: true });
+  if (episode.episodeNumber !== undefined) {
+    const season = episode.season !== undefined ? `${s.season} ${episode.season}, ` : '';
+    fields.push({ name: s.episode, value: `${season}${episode.episodeNumber}`, inline: true });
+  }
+  fields.push({ name: s.chapterCount, value: episode.chapters.length > 0 ? String(episode.chapters.length) : s.none, inline: true });
+  if (listen) fields.push({ name: s.listen, value: maskedLink(episode.audioUrl ? s.listen : episode.title, listen), inline: true });
+  const description = escapeMarkdown(toPlainExcerpt(episode.description, 1500));
+  const components: ButtonRow[] =
+    episode.chapters.length > 0
+      ? [
+          {
+            type: ComponentType.ActionRow,
+            components: [
+              { type: ComponentType.Button, style: ButtonStyle.Primary, custom_id: `episode-chapters:${ref.key}`, label: s.showChapters(episode.chapters.length) },
+            ],
+          },
+        ]
+      : [];
+  return { embeds: [{ ...baseEmbed(ref), ...(description && { description }), fields }], components };
+}
+
+export function latestMessage(refs: readonly EpisodeRef[], s: Strings): { embeds: APIEmbed[] } {
+  return {
+    embeds: refs.slice(0, 5).map((ref) => {
+      const top = header(ref, s);
+      const excerpt = escapeMarkdown(toPlainExcerpt(ref.episode.description, 300));
+      const chapters = ref.episode.chapters.length > 0 ? `${s.chapters}: ${ref.episode.chapters.length}` : '';
+      return { ...baseEmbed(ref), description: [top, excerpt, chapters].filter(Boolean).join('\n\n') };
+    }),
+  };
+}
+
+/** Total characters Discord counts against the 6000 per message: titles, descriptions, fields, footers, authors. */
+export function messageCharacters(embeds: readonly APIEmbed[]): number {
+  let n = 0;
+  for (const e of embeds) {
+    n += (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.author?.name.length ?? 0);
+    for (const f of e.fields ?? []) n += f.name.length + f.value.length;
+  }
+  return n;
+}
+
+function httpUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,169 @@
+import {
+  MessageFlags,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+  type InteractionReplyOptions,
+} from 'discord.js';
+import type { ButtonHandler, CommandResult, Deps, Invocation, OptionValues, Reply, SlashCommand } from '../commands/command.js';
+import type { Scope } from '../data/catalog.js';
+import { stringsFor } from './strings.js';
+
+/** Discord gives 3 s to answer; past this a slow handler's reply is deferred and sent as an edit. */
+const DEFER_AFTER_MS = 2_000;
+const NO_MENTIONS = { parse: [] as const, repliedUser: false };
+
+export interface RouterOptions {
+  commands: readonly SlashCommand[];
+  buttons: readonly ButtonHandler[];
+  deps: Deps;
+  /** The podcasts a guild sees (its follows plus the shared ones). */
+  scopeFor?: (guildId: string | undefined) => Scope;
+}
+
+export interface InteractionRouter {
+  handle(interaction: Interaction): Promise<void>;
+  /** Resolves when every interaction already being handled has been answered (for a graceful shutdown). */
+  drain(): Promise<void>;
+}
+
+/** The one place interactions enter, and the one error funnel: everything unexpected is logged and apologised for. */
+export function createInteractionRouter(options: RouterOptions): InteractionRouter {
+  const commands = new Map(options.commands.map((c) => [c.data.name, c]));
+  const buttons = new Map(options.buttons.map((b) => [b.prefix, b]));
+  const { deps } = options;
+  const inFlight = new Set<Promise<void>>();
+
+  async function route(interaction: Interaction): Promise<void> {
+    const invocation = invocationOf(interaction, options.scopeFor?.(interaction.guildId ?? undefined));
+    const context = {
+      interactionId: interaction.id,
+      guildId: interaction.guildId,
+      userId: interaction.user.id,
+      command: interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : undefined,
+      customId: interaction.isMessageComponent() ? interaction.customId : undefined,
+    };
+    try {
+      if (interaction.isChatInputCommand()) {
+        const command = commands.get(interaction.commandName);
+        if (!command) throw new Error(`No handler for /${interaction.commandName}`);
+        await answerCommand(interaction, () => command.run(optionValues(interaction.options.data), invocation, deps));
+      } else if (interaction.isAutocomplete()) {
+        const command = commands.get(interaction.commandName);
+        const focused = interaction.options.getFocused(true);
+        const choices = command?.autocomplete
+          ? await command.autocomplete({ name: focused.name, value: String(focused.value) }, optionValues(interaction.options.data), invocation, deps)
+          : [];
+        await interaction.respond(
+          choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })),
+        );
+      } else if (interaction.isButton()) {
+        const [prefix = '', ...args] = interaction.customId.split(':');
+        const handler = buttons.get(prefix);
+        if (!handler) throw new Error(`No handler for button ${prefix}`);
+        await answerButton(interaction, handler, () => handler.run(args, invocation, deps));
+      }
+      deps.log.debug(context, 'interaction answered');
+    } catch (error) {
+      deps.log.error({ ...context, err: error }, 'interaction failed');
+      await apologise(interaction, invocation.locale).catch((e: unknown) => deps.log.warn({ ...context, err: e }, 'could not send the apology'));
+    }
+  }
+
+  return {
+    handle(interaction) {
+      const p = route(interaction).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      return p;
+    },
+    async drain() {
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+async function answerCommand(interaction: ChatInputCommandInteraction, run: () => CommandResult | Promise<CommandResult>): Promise<void> {
+  const pending = Promise.resolve().then(run);
+  const first = await Promise.race([pending, delay(DEFER_AFTER_MS)]);
+  if (first !== undefined) {
+    await interaction.reply(toMessage(first));
+    return;
+  }
+  // Slow (a feed fetch): hold the interaction open, then edit. An error can no longer be ephemeral here.
+  await interaction.deferReply();
+  const result = await pending;
+  const { flags: _flags, ...message } = toMessage(result);
+  await interaction.editReply(message);
+}
+
+async function answerButton(
+  interaction: ButtonInteraction,
+  handler: ButtonHandler,
+  run: () => CommandResult | Promise<CommandResult>,
+): Promise<void> {
+  const result = await run();
+  if (result.ok && handler.responds === 'update') {
+    const { flags: _flags, ...message } = toMessage(result);
+    await interaction.update(message);
+  } else {
+    await interaction.reply(toMessage(result));
+  }
+}
+
+async function apologise(interaction: Interaction, locale: string): Promise<void> {
+  if (!interaction.isRepliable()) {
+    if (interaction.isAutocomplete() && !interaction.responded) await interaction.respond([]);
+    return;
+  }
+  const message = { content: stringsFor(locale).unexpected, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS } as const;
+  if (interaction.deferred || interaction.replied) await interaction.followUp(message);
+  else await interaction.reply(message);
+}
+
+/** A reply (or an expected failure, shown only to the person who asked) as discord.js message options. */
+export function toMessage(result: CommandResult): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } {
+  const reply: Reply = result.ok ? result.value : { content: `⚠️ ${result.error}`, ephemeral: true };
+  return {
+    content: reply.content ?? '',
+    embeds: reply.embeds ?? [],
+    components: reply.components ?? [],
+    allowedMentions: NO_MENTIONS,
+    ...(reply.ephemeral && { flags: MessageFlags.Ephemeral }),
+  };
+}
+
+/** Options flattened to name -> value; a subcommand (and group) arrives as `subcommand` (`group`). */
+export function optionValues(data: readonly CommandInteractionOption[]): OptionValues {
+  const out: Record<string, string | number | boolean> = {};
+  const walk = (options: readonly CommandInteractionOption[]): void => {
+    for (const o of options) {
+      if (o.options) {
+        out[o.type === 2 ? 'group' : 'subcommand'] = o.name;
+        walk(o.options);
+      } else if (o.value !== undefined) {
+        out[o.name] = o.value;
+      } else if (o.type === 1) {
+        out['subcommand'] = o.name;
+      }
+    }
+  };
+  walk(data);
+  return out;
+}
+
+function invocationOf(interaction: Interaction, scope: Scope): Invocation {
+  return {
+    locale: interaction.locale,
+    userId: interaction.user.id,
+    ...(interaction.guildId && { guildId: interaction.guildId }),
+    scope,
+    canManageGuild: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+  };
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}

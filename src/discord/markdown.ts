@@ -1,0 +1,32 @@
+/**
+ * Feed text is hostile: it must show as written, never as Discord markdown, links or mentions.
+ * allowedMentions is empty on every reply too; this keeps the text from even looking like a ping.
+ */
+
+const INLINE = /[\\*_~`|[\]()<>]/g;
+const LINE_START = /^(\s*)([#>-]|\d+\.)/gm;
+
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(INLINE, '\\$&')
+    .replace(LINE_START, '$1\\$2')
+    .replace(/@(everyone|here)/gi, '@\u200b$1');
+}
+
+/** `[text](url)`: the text escaped, the URL made safe for the link syntax. Text only when there is no URL. */
+export function maskedLink(text: string, url: string | undefined): string {
+  const shown = escapeMarkdown(text);
+  if (url === undefined) return shown;
+  return `[${shown}](${safeUrl(url)})`;
+}
+
+/** A raw URL inside markdown link syntax: parentheses and spaces would end or break the link. */
+export function safeUrl(url: string): string {
+  return url.replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** `<t:UNIX:D>`: Discord shows it in each reader's own time zone. */
+export function discordTimestamp(iso: string, style: 'D' | 'R' | 'f' = 'D'): string | undefined {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : `<t:${Math.floor(ms / 1000)}:${style}>`;
+}
