@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * The podcast domain every other layer speaks. Optional fields are absent (never `undefined`, never `null`)
+ * when a feed does not say, so `JSON.stringify` of a value is already the `--json` output shape.
+ */
+
+/** Where a chapter list came from, in order of trust: JSON > psc > notes. */
+export const ChapterSourceSchema = z.enum(['json', 'psc', 'notes']);
+export type ChapterSource = z.infer<typeof ChapterSourceSchema>;
+
+export const ChapterSchema = z.object({
+  /** Whole or fractional seconds from the start of the audio. */
+  startSeconds: z.number().nonnegative(),
+  endSeconds: z.number().nonnegative().optional(),
+  title: z.string(),
+  /** A web page about this chapter (JSON `url`, psc `href`, a link in the notes line). */
+  url: z.string().optional(),
+  img: z.string().optional(),
+  source: ChapterSourceSchema,
+});
+export type Chapter = z.infer<typeof ChapterSchema>;
+
+export const TranscriptSchema = z.object({
+  url: z.string(),
+  /** MIME type as the feed states it: text/vtt, application/srt, application/json, text/html... */
+  type: z.string(),
+  language: z.string().optional(),
+  rel: z.string().optional(),
+});
+export type Transcript = z.infer<typeof TranscriptSchema>;
+
+export const EpisodeSchema = z.object({
+  /** Stable identity: guid, else enclosure URL, else link, else title + date. */
+  id: z.string(),
+  title: z.string(),
+  season: z.number().int().optional(),
+  episodeNumber: z.number().int().optional(),
+  /** ISO 8601, UTC. */
+  publishedAt: z.string().optional(),
+  durationSeconds: z.number().nonnegative().optional(),
+  /** Plain text: HTML and entities decoded, paragraphs kept as blank-line separated blocks. */
+  description: z.string(),
+  link: z.string().optional(),
+  audioUrl: z.string().optional(),
+  audioType: z.string().optional(),
+  audioLength: z.number().int().nonnegative().optional(),
+  image: z.string().optional(),
+  /** `<podcast:chapters url>`: fetched separately; its chapters outrank psc and notes. */
+  chaptersUrl: z.string().optional(),
+  transcripts: z.array(TranscriptSchema),
+  /** The best chapter list known so far (see chapters/pickChapters). */
+  chapters: z.array(ChapterSchema),
+});
+export type Episode = z.infer<typeof EpisodeSchema>;
+
+export const PodcastSchema = z.object({
+  /** Identity: the feed URL after redirects, or `sample:<slug>` for bundled data. */
+  id: z.string(),
+  feedUrl: z.string().optional(),
+  title: z.string(),
+  link: z.string().optional(),
+  description: z.string().optional(),
+  image: z.string().optional(),
+  author: z.string().optional(),
+  language: z.string().optional(),
+  categories: z.array(z.string()),
+  /** Overrides the deep link: `{audio}`, `{episode}`, `{id}`, `{link}` and `{seconds}` are filled in. */
+  linkTemplate: z.string().optional(),
+});
+export type Podcast = z.infer<typeof PodcastSchema>;
+
+/** A feed parsed: the show and its episodes, newest first. */
+export interface ParsedFeed {
+  podcast: Podcast;
+  episodes: Episode[];
+}
+
+/** Expected failures are values: a reason a person can read, never a bare `null`. */
+export type Result<T, E = string> = { ok: true; value: T } | { ok: false; error: E };
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const err = <E>(error: E): { ok: false; error: E } => ({ ok: false, error });
