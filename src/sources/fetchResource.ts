@@ -1,0 +1,372 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { Transform, Writable, type Duplex, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import { err, ok, type Result } from '../data/model.js';
+import { DEFAULT_USER_AGENT } from './userAgent.js';
+import { systemResolveHost, vetUrl, type ResolveHost, type VettedTarget } from './vetUrl.js';
+
+/** Largest feed accepted, decompressed. */
+export const FEED_MAX_BYTES = 15 * 1024 * 1024;
+/** Largest chapters or transcript file accepted, decompressed. */
+export const SIDECAR_MAX_BYTES = 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_MAX_REDIRECTS = 5;
+
+const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8';
+
+export interface FetchResourceOptions {
+  /** Validators stored from the last 200: sent as If-None-Match / If-Modified-Since. */
+  etag?: string;
+  lastModified?: string;
+  /** Cap on the decompressed body; the download stops as soon as it is exceeded. Default FEED_MAX_BYTES. */
+  maxBytes?: number;
+  /** For the whole fetch, name resolution and redirects included. Default 15 s. */
+  timeoutMs?: number;
+  /** Default 5. */
+  maxRedirects?: number;
+  /** Allow loopback, private, link-local... addresses (ALLOW_PRIVATE_NETWORK). Default false. */
+  allowPrivateNetwork?: boolean;
+  /** Name resolution used for the SSRF check; the connection goes to the address it returns. Default: the system's. */
+  lookup?: ResolveHost;
+  /** Default `Podcord/<package version> (+https://github.com/podcord/podcord)`. */
+  userAgent?: string;
+  /** Default: feed types first, then anything. */
+  accept?: string;
+  /** Cancels the fetch from outside (shutdown). */
+  signal?: AbortSignal;
+  /**
+   * Opens the connection to a vetted target instead of the default (a TCP or TLS connection to `target.address`).
+   * For tests that must reach a local server under a public-looking name, and for proxies.
+   */
+  connect?: (target: VettedTarget) => Duplex;
+}
+
+interface Hop {
+  url: string;
+  status: number;
+}
+
+export type FetchedResource =
+  | {
+      status: 'not-modified';
+      finalUrl: string;
+      permanentRedirect: boolean;
+      etag?: string;
+      lastModified?: string;
+    }
+  | {
+      status: 'ok';
+      bytes: Uint8Array;
+      contentType?: string;
+      etag?: string;
+      lastModified?: string;
+      /** The URL the body came from, after redirects. */
+      finalUrl: string;
+      /** True when there was at least one redirect and every one was 301 or 308: the stored URL should change. */
+      permanentRedirect: boolean;
+    };
+
+type HopResult =
+  | { kind: 'redirect'; status: number; location: string }
+  | { kind: 'not-modified'; headers: http.IncomingHttpHeaders }
+  | { kind: 'ok'; headers: http.IncomingHttpHeaders; bytes: Uint8Array };
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * GETs a feed, chapters file or transcript over http(s) with every guard a bot fetching user-supplied URLs needs:
+ * SSRF checks on every hop and on the address actually connected to, a total timeout, a cap on decompressed bytes,
+ * redirects followed by hand, conditional headers. Failures are values with a message a person can act on.
+ */
+export async function fetchResource(url: string, options: FetchResourceOptions = {}): Promise<Result<FetchedResource>> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const abortMessage = (): string =>
+    timeout.aborted ? `Timed out after ${formatSeconds(timeoutMs)} fetching ${url}.` : `Fetching ${url} was cancelled.`;
+
+  const headers: Record<string, string> = {
+    'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
+    accept: options.accept ?? FEED_ACCEPT,
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  if (options.etag !== undefined) headers['if-none-match'] = options.etag;
+  if (options.lastModified !== undefined) headers['if-modified-since'] = options.lastModified;
+
+  const hops: Hop[] = [];
+  const visited = new Set<string>();
+  let current = url;
+  for (;;) {
+    if (signal.aborted) return err(abortMessage());
+    const vetted = await raceAbort(
+      vetUrl(current, {
+        allowPrivateNetwork: options.allowPrivateNetwork ?? false,
+        resolveHost: options.lookup ?? systemResolveHost,
+      }),
+      signal,
+    );
+    if (vetted === undefined) return err(abortMessage());
+    if (!vetted.ok) return hops.length === 0 ? vetted : err(`${vetted.error} (redirected from ${url})`);
+    const target = vetted.value;
+    visited.add(target.url.href);
+
+    const hop = await requestOnce(target, headers, signal, options.maxBytes ?? FEED_MAX_BYTES, options.connect);
+    if (!hop.ok) return err(signal.aborted ? abortMessage() : hop.error);
+    const result = hop.value;
+    const permanentRedirect = hops.length > 0 && hops.every((h) => h.status === 301 || h.status === 308);
+
+    if (result.kind === 'redirect') {
+      let next: URL;
+      try {
+        next = new URL(result.location, target.url);
+      } catch {
+        return err(`Could not fetch ${url}: ${target.url.href} redirects to an invalid URL (${result.location}).`);
+      }
+      hops.push({ url: target.url.href, status: result.status });
+      if (visited.has(next.href)) return err(`Could not fetch ${url}: redirect loop at ${next.href}.`);
+      if (hops.length > maxRedirects) return err(`Could not fetch ${url}: more than ${maxRedirects} redirects.`);
+      current = next.href;
+      continue;
+    }
+    const etag = header(result.headers, 'etag');
+    const lastModified = header(result.headers, 'last-modified');
+    const finalUrl = target.url.href;
+    if (result.kind === 'not-modified') {
+      return ok({
+        status: 'not-modified',
+        finalUrl,
+        permanentRedirect,
+        ...(etag !== undefined && { etag }),
+        ...(lastModified !== undefined && { lastModified }),
+      });
+    }
+    const contentType = header(result.headers, 'content-type');
+    return ok({
+      status: 'ok',
+      bytes: result.bytes,
+      ...(contentType !== undefined && { contentType }),
+      ...(etag !== undefined && { etag }),
+      ...(lastModified !== undefined && { lastModified }),
+      finalUrl,
+      permanentRedirect,
+    });
+  }
+}
+
+/** One request to one vetted target, connecting only to `target.address`. */
+async function requestOnce(
+  target: VettedTarget,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  maxBytes: number,
+  connect: FetchResourceOptions['connect'],
+): Promise<Result<HopResult>> {
+  const href = target.url.href;
+  const isHttps = target.url.protocol === 'https:';
+  const transport = isHttps ? https : http;
+  // The connection goes to the address vetted above, never to a second DNS answer.
+  const pinnedLookup: LookupFunction = (_hostname, lookupOptions, callback) => {
+    if (lookupOptions.all) callback(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  };
+  const requestOptions: https.RequestOptions = {
+    method: 'GET',
+    protocol: target.url.protocol,
+    hostname: target.hostname,
+    port: target.port,
+    path: `${target.url.pathname}${target.url.search}`,
+    // Explicit, so it is the same with or without an agent: no port when it is the scheme's default.
+    headers: { ...headers, host: target.url.host },
+    signal,
+    ...(connect
+      ? { createConnection: () => connect(target) }
+      : { agent: new transport.Agent({ keepAlive: false }), lookup: pinnedLookup }),
+  };
+
+  let request: http.ClientRequest | undefined;
+  const response = await new Promise<Result<http.IncomingMessage>>((resolve) => {
+    try {
+      request = transport.request(requestOptions);
+    } catch (cause) {
+      resolve(err(`Could not fetch ${href}: ${describeError(cause)}.`));
+      return;
+    }
+    request.once('response', (res) => resolve(ok(res)));
+    request.once('error', (cause) => resolve(err(`Could not fetch ${href}: ${describeError(cause)}.`)));
+    request.end();
+  });
+  if (!response.ok) return response;
+  const res = response.value;
+  const status = res.statusCode ?? 0;
+  const destroy = (): void => {
+    res.destroy();
+    request?.destroy();
+  };
+
+  if (REDIRECT_STATUSES.has(status)) {
+    destroy();
+    const location = header(res.headers, 'location');
+    if (location === undefined) return err(`Could not fetch ${href}: HTTP ${status} without a Location header.`);
+    return ok({ kind: 'redirect', status, location });
+  }
+  if (status === 304) {
+    destroy();
+    return ok({ kind: 'not-modified', headers: res.headers });
+  }
+  if (status < 200 || status > 299) {
+    destroy();
+    const reason = res.statusMessage ? ` ${res.statusMessage}` : '';
+    return err(`Could not fetch ${href}: the server answered HTTP ${status}${reason}.`);
+  }
+
+  const decoders = decodersFor(header(res.headers, 'content-encoding'));
+  if (!decoders.ok) {
+    destroy();
+    return err(`Could not fetch ${href}: ${decoders.error}`);
+  }
+  const tooLarge = `Refusing ${href}: the response is larger than the ${formatBytes(maxBytes)} limit.`;
+  const declared = Number(header(res.headers, 'content-length'));
+  if (decoders.value.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
+    destroy();
+    return err(tooLarge);
+  }
+
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let overCap = false;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        overCap = true;
+        callback(new Error(tooLarge));
+        return;
+      }
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  try {
+    await pipeline([res, ...decoders.value, sink], { signal });
+  } catch (cause) {
+    destroy();
+    if (overCap) return err(tooLarge);
+    return err(`Could not fetch ${href}: ${describeError(cause)}.`);
+  }
+  return ok({ kind: 'ok', headers: res.headers, bytes: new Uint8Array(Buffer.concat(chunks, total)) });
+}
+
+/** Decompressors for a Content-Encoding list, in the order to apply them (the reverse of how they were applied). */
+function decodersFor(contentEncoding: string | undefined): Result<Duplex[]> {
+  if (contentEncoding === undefined) return ok([]);
+  const codings = contentEncoding
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  const decoders: Duplex[] = [];
+  // Browsers accept truncated compressed bodies; so do we (a sync flush instead of an "unexpected end" error).
+  const lenient = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  for (const coding of codings.reverse()) {
+    if (coding === 'gzip' || coding === 'x-gzip') decoders.push(zlib.createGunzip(lenient));
+    else if (coding === 'deflate') decoders.push(new InflateEither());
+    else if (coding === 'br') decoders.push(zlib.createBrotliDecompress());
+    else return err(`unsupported Content-Encoding "${coding}".`);
+  }
+  return ok(decoders);
+}
+
+/**
+ * "deflate" should mean zlib-wrapped deflate, but some servers send raw deflate: look at the first byte and inflate
+ * whichever it is (as browsers do).
+ */
+class InflateEither extends Transform {
+  private inner: zlib.Inflate | zlib.InflateRaw | undefined;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.inner === undefined) {
+      const lenient = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+      const first = chunk[0] ?? 0;
+      const inner = (first & 0x0f) === 0x08 ? zlib.createInflate(lenient) : zlib.createInflateRaw(lenient);
+      inner.on('data', (data: Buffer) => this.push(data));
+      inner.on('error', (cause) => this.destroy(cause));
+      this.inner = inner;
+    }
+    this.inner.write(chunk, () => callback());
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.inner === undefined) {
+      callback();
+      return;
+    }
+    this.inner.once('end', () => callback());
+    this.inner.end();
+  }
+
+  override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
+    this.inner?.destroy();
+    callback(error);
+  }
+}
+
+/** Waits for `promise` unless `signal` aborts first (then `undefined`). */
+async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return undefined;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function header(headers: http.IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === '' ? undefined : text;
+}
+
+const ERROR_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'the connection was closed',
+  HPE_INVALID_CONSTANT: 'the server did not answer with HTTP',
+  ERR_STREAM_PREMATURE_CLOSE: 'the connection closed before the whole response arrived',
+  Z_DATA_ERROR: 'the compressed body is corrupt',
+  Z_BUF_ERROR: 'the compressed body is corrupt',
+};
+
+function describeError(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    const known = ERROR_CODES[code];
+    if (known !== undefined) return `${known} (${code})`;
+    if (code.startsWith('ERR_TLS') || /CERT|SSL/.test(code)) return `TLS problem: ${cause.message} (${code})`;
+    return `${cause.message} (${code})`;
+  }
+  return cause.message;
+}
+
+function formatBytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  if (Number.isInteger(mb)) return `${mb} MB`;
+  const kb = bytes / 1024;
+  if (Number.isInteger(kb)) return `${kb} KB`;
+  return `${bytes} bytes`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
