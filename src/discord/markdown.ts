@@ -4,12 +4,14 @@
  */
 
 const INLINE = /[\\*_~`|[\]()<>]/g;
-const LINE_START = /^(\s*)([#>-]|\d+\.)/gm;
+const LINE_START = /^(\s*)([#>-])/gm;
+const NUMBERED = /^(\s*\d+)\./gm;
 
 export function escapeMarkdown(text: string): string {
   return text
     .replace(INLINE, '\\$&')
     .replace(LINE_START, '$1\\$2')
+    .replace(NUMBERED, '$1\\.')
     .replace(/@(everyone|here)/gi, '@\u200b$1');
 }
 
