@@ -1,0 +1,1186 @@
+import { analyze } from './analyze.js';
+import { editDistance, fuzzyScan } from './fuzzyScan.js';
+import { PASSAGE_FIELDS } from './passage.js';
+import type { Passage, PassageField } from './passage.js';
+import { lowerBound, sortedPrefixRange } from './sortedPrefixRange.js';
+import { stem } from './stem.js';
+import { isStopWord } from './stopWords.js';
+import { tokenize } from './tokenize.js';
+import type { MatchRange, SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
+
+/**
+ * A BM25 inverted index over time-coded passages, held in typed arrays.
+ *
+ * Two segments share one document table:
+ * - the compact segment: a sorted stem dictionary with CSR postings (offsets, doc ids, term frequencies) and a
+ *   sorted dictionary of surface words (folded, unstemmed) for prefix and typo matching; passage texts as one
+ *   UTF-8 blob. It is what `serialize` writes raw and `load` maps back.
+ * - the mutable segment: passages added since the last compaction, with linked-list postings in growable arrays.
+ *   When it grows past a quarter of the compact segment (or `mutableLimit`), the two are merged; no text is
+ *   re-analysed.
+ * Removed passages are tombstoned until the next merge. Document frequencies still count them until then (as in
+ * Lucene); N and the average lengths do not.
+ */
+
+type NumericArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+
+/** Grows a typed array to hold at least `size` elements (doubling, so appends are amortised O(1)). */
+function ensure<T extends NumericArray>(array: T, size: number): T {
+  if (size <= array.length) return array;
+  const Ctor = array.constructor as new (length: number) => T;
+  const next = new Ctor(Math.max(size, array.length * 2, 64));
+  (next as Uint8Array).set(array as unknown as ArrayLike<number>);
+  return next;
+}
+
+const FIELD_CODE: Record<PassageField, number> = {
+  chapterTitle: 0,
+  chapterDescription: 1,
+  episodeTitle: 2,
+  notes: 3,
+  transcript: 4,
+};
+/** chapterTitle > episodeTitle > chapterDescription > transcript > notes: a chapter title names the topic at that second. */
+const DEFAULT_FIELD_BOOST: Record<PassageField, number> = {
+  chapterTitle: 3,
+  chapterDescription: 1.6,
+  episodeTitle: 2,
+  notes: 1,
+  transcript: 1.3,
+};
+const FIELD_COUNT = PASSAGE_FIELDS.length;
+
+/** Weights of a query word's expansions: exact > prefix > typo. */
+const WEIGHT_EXACT = 1;
+const WEIGHT_PREFIX = 0.6;
+const WEIGHT_FUZZY = [1, 0.4, 0.25] as const;
+const MAX_PREFIX_EXPANSIONS = 24;
+const MAX_FUZZY_EXPANSIONS = 16;
+const MIN_PREFIX_LENGTH = 2;
+const MAX_QUERY_WORDS = 8;
+/** Adjacent query words in order multiply the score by up to 1 + PHRASE_BONUS; near ones (<= 3 words) by less. */
+const PHRASE_BONUS = 0.5;
+const NEAR_BONUS = 0.2;
+const NEAR_WINDOW = 3;
+/** Recency: at most +2 %, halving every year: it only separates near-equal scores. */
+const RECENCY_WEIGHT = 0.02;
+const RECENCY_HALF_LIFE_DAYS = 365;
+const DAY_MS = 86_400_000;
+
+const FORMAT_MAGIC = 0x49534350; // "PCSI" little-endian
+const FORMAT_VERSION = 1;
+
+export interface SearchIndexOptions {
+  /** BM25 term-frequency saturation (default 1.2). */
+  k1?: number;
+  /** BM25 length normalisation (default 0.75). */
+  b?: number;
+  /** Merge the mutable segment into the compact one when it holds more passages than this and than a quarter of the compact segment (default 20 000). */
+  mutableLimit?: number;
+  fieldBoost?: Partial<Record<PassageField, number>>;
+}
+
+export interface SearchIndexStats {
+  passages: number;
+  deletedPassages: number;
+  episodes: number;
+  podcasts: number;
+  stems: number;
+  surfaces: number;
+  compactPassages: number;
+  mutablePassages: number;
+}
+
+/** One way a query word matches a stem in the dictionary. */
+interface Expansion {
+  stem: string;
+  compact: number; // index in the compact stems, or -1
+  mutable: number; // index in the mutable stems, or -1
+  weight: number;
+}
+
+interface QueryWord {
+  folded: string;
+  expansions: Expansion[];
+}
+
+interface MutableSurface {
+  stem: string;
+  count: number;
+  /** The word as first written, lowercased with its diacritics (what completion shows). */
+  display: string;
+}
+
+export class SearchIndex implements TopicSearch {
+  private readonly k1: number;
+  private readonly b: number;
+  private readonly mutableLimit: number;
+  private readonly fieldBoost: Float64Array = new Float64Array(FIELD_COUNT);
+
+  // --- Documents (both segments): global id = position.
+  private docCount = 0;
+  private docEpisode: Uint32Array = new Uint32Array(0);
+  private docStart: Float64Array = new Float64Array(0);
+  private docField: Uint8Array = new Uint8Array(0);
+  private docLength: Uint16Array = new Uint16Array(0);
+  private docDeleted: Uint8Array = new Uint8Array(0);
+  private liveDocs = 0;
+  private deletedDocs = 0;
+  private readonly fieldDocs: Float64Array = new Float64Array(FIELD_COUNT);
+  private readonly fieldLength: Float64Array = new Float64Array(FIELD_COUNT);
+
+  // --- Episodes and podcasts.
+  private episodeCount = 0;
+  private episodeIds: string[] = [];
+  private episodePodcast: Uint32Array = new Uint32Array(0);
+  private episodePublished: string[] = [];
+  private episodePublishedMs: Float64Array = new Float64Array(0);
+  /** Doc id range that holds an episode's passages, so removal scans only that range. */
+  private episodeFirstDoc: Uint32Array = new Uint32Array(0);
+  private episodeEndDoc: Uint32Array = new Uint32Array(0);
+  private episodeIndex = new Map<string, number>();
+  private podcastIds: string[] = [];
+  private podcastIndex = new Map<string, number>();
+
+  // --- Compact segment.
+  private compactDocs = 0;
+  private textBytes: Uint8Array = new Uint8Array(0);
+  private textOffsets: Uint32Array = new Uint32Array(1);
+  private stems: string[] = [];
+  private postingOffsets: Uint32Array = new Uint32Array(1);
+  private postingDocs: Uint32Array = new Uint32Array(0);
+  private postingTfs: Uint8Array = new Uint8Array(0);
+  private surfaces: string[] = [];
+  private surfaceStem: Uint32Array = new Uint32Array(0);
+  private surfaceCount: Uint32Array = new Uint32Array(0);
+  /** '' when the display form equals the folded surface (most words), to save memory. */
+  private surfaceDisplay: string[] = [];
+
+  // --- Mutable segment.
+  private mutableTexts: string[] = [];
+  private mutableStemIndex = new Map<string, number>();
+  private mutableStems: string[] = [];
+  private mutableHead: Int32Array = new Int32Array(0);
+  private mutableTail: Int32Array = new Int32Array(0);
+  private mutableDf: Uint32Array = new Uint32Array(0);
+  private mutablePostingCount = 0;
+  private mutablePostingDoc: Uint32Array = new Uint32Array(0);
+  private mutablePostingTf: Uint8Array = new Uint8Array(0);
+  private mutablePostingNext: Int32Array = new Int32Array(0);
+  /** Only words the compact dictionary lacks. */
+  private mutableSurfaces = new Map<string, MutableSurface>();
+
+  // --- Query scratch, reused between queries (sized to docCount).
+  private scratchTotal: Float32Array = new Float32Array(0);
+  private scratchWord: Float32Array = new Float32Array(0);
+  private scratchMask: Uint8Array = new Uint8Array(0);
+  private scratchTouched: Int32Array = new Int32Array(0);
+  private scratchWordTouched: Int32Array = new Int32Array(0);
+
+  private readonly decoder = new TextDecoder();
+  private readonly encoder = new TextEncoder();
+
+  constructor(options: SearchIndexOptions = {}) {
+    this.k1 = options.k1 ?? 1.2;
+    this.b = options.b ?? 0.75;
+    this.mutableLimit = options.mutableLimit ?? 20_000;
+    for (const field of PASSAGE_FIELDS) {
+      this.fieldBoost[FIELD_CODE[field]] = options.fieldBoost?.[field] ?? DEFAULT_FIELD_BOOST[field];
+    }
+  }
+
+  /** Builds a compact index in one go. */
+  static build(passages: readonly Passage[], options: SearchIndexOptions = {}): SearchIndex {
+    const index = new SearchIndex(options);
+    index.add(passages);
+    index.compact();
+    return index;
+  }
+
+  // ------------------------------------------------------------------ updates
+
+  add(passages: readonly Passage[]): void {
+    const docTf = new Map<string, number>();
+    for (const passage of passages) {
+      const episode = this.episodeFor(passage);
+      const field = FIELD_CODE[passage.field];
+      if (field === undefined) throw new Error(`unknown passage field: ${String(passage.field)}`);
+      const doc = this.docCount;
+
+      docTf.clear();
+      let length = 0;
+      for (const token of tokenize(passage.text)) {
+        if (isStopWord(token.folded)) continue;
+        length++;
+        const s = this.stemOfNewToken(token.folded, passage.text, token.start, token.end);
+        docTf.set(s, (docTf.get(s) ?? 0) + 1);
+      }
+      for (const [s, tf] of docTf) this.appendMutablePosting(s, doc, tf);
+
+      this.docEpisode = ensure(this.docEpisode, doc + 1);
+      this.docStart = ensure(this.docStart, doc + 1);
+      this.docField = ensure(this.docField, doc + 1);
+      this.docLength = ensure(this.docLength, doc + 1);
+      this.docDeleted = ensure(this.docDeleted, doc + 1);
+      this.docEpisode[doc] = episode;
+      this.docStart[doc] = passage.startSeconds;
+      this.docField[doc] = field;
+      this.docLength[doc] = Math.min(length, 0xffff);
+      this.docDeleted[doc] = 0;
+      this.mutableTexts.push(passage.text);
+      this.docCount++;
+      this.liveDocs++;
+      this.fieldDocs[field] = (this.fieldDocs[field] as number) + 1;
+      this.fieldLength[field] = (this.fieldLength[field] as number) + length;
+
+      if (this.episodeEndDoc[episode] === 0 && this.episodeFirstDoc[episode] === 0) this.episodeFirstDoc[episode] = doc;
+      this.episodeEndDoc[episode] = doc + 1;
+    }
+    const mutableDocs = this.docCount - this.compactDocs;
+    if (mutableDocs > this.mutableLimit && mutableDocs * 4 > this.compactDocs) this.compact();
+  }
+
+  removeEpisode(podcastId: string, episodeId: string): number {
+    const podcast = this.podcastIndex.get(podcastId);
+    if (podcast === undefined) return 0;
+    const episode = this.episodeIndex.get(`${podcast}\u0000${episodeId}`);
+    if (episode === undefined) return 0;
+    let removed = 0;
+    const end = this.episodeEndDoc[episode] as number;
+    for (let doc = this.episodeFirstDoc[episode] as number; doc < end; doc++) {
+      if (this.docEpisode[doc] !== episode || this.docDeleted[doc] === 1) continue;
+      this.docDeleted[doc] = 1;
+      const field = this.docField[doc] as number;
+      this.fieldDocs[field] = (this.fieldDocs[field] as number) - 1;
+      this.fieldLength[field] = (this.fieldLength[field] as number) - (this.docLength[doc] as number);
+      removed++;
+    }
+    this.liveDocs -= removed;
+    this.deletedDocs += removed;
+    this.episodeFirstDoc[episode] = 0;
+    this.episodeEndDoc[episode] = 0;
+    return removed;
+  }
+
+  /** Merges the mutable segment into the compact one and drops removed passages. */
+  compact(): void {
+    if (this.docCount === this.compactDocs && this.deletedDocs === 0) return;
+
+    // 1. New doc ids: live docs keep their order, so postings stay sorted.
+    const remap = new Int32Array(this.docCount);
+    let live = 0;
+    for (let doc = 0; doc < this.docCount; doc++) remap[doc] = this.docDeleted[doc] === 1 ? -1 : live++;
+
+    // 2. Stems: merge the sorted compact dictionary with the mutable stems it lacks.
+    const mutableForCompact = new Int32Array(this.stems.length).fill(-1);
+    const newMutableStems: number[] = [];
+    for (let m = 0; m < this.mutableStems.length; m++) {
+      const s = this.mutableStems[m] as string;
+      const at = this.findCompactStem(s);
+      if (at >= 0) mutableForCompact[at] = m;
+      else newMutableStems.push(m);
+    }
+    newMutableStems.sort((x, y) => {
+      const a = this.mutableStems[x] as string;
+      const c = this.mutableStems[y] as string;
+      return a < c ? -1 : a > c ? 1 : 0;
+    });
+
+    const totalPostings = (this.postingOffsets[this.stems.length] as number) + this.mutablePostingCount;
+    const docs = new Uint32Array(totalPostings);
+    const tfs = new Uint8Array(totalPostings);
+    const offsets: number[] = [0];
+    const stems: string[] = [];
+    const compactStemTo = new Int32Array(this.stems.length).fill(-1);
+    const mutableStemTo = new Int32Array(this.mutableStems.length).fill(-1);
+    let written = 0;
+    const writeCompact = (t: number): void => {
+      for (let p = this.postingOffsets[t] as number, end = this.postingOffsets[t + 1] as number; p < end; p++) {
+        const to = remap[this.postingDocs[p] as number] as number;
+        if (to < 0) continue;
+        docs[written] = to;
+        tfs[written++] = this.postingTfs[p] as number;
+      }
+    };
+    const writeMutable = (m: number): void => {
+      for (let p = this.mutableHead[m] as number; p >= 0; p = this.mutablePostingNext[p] as number) {
+        const to = remap[this.mutablePostingDoc[p] as number] as number;
+        if (to < 0) continue;
+        docs[written] = to;
+        tfs[written++] = this.mutablePostingTf[p] as number;
+      }
+    };
+    const finishStem = (s: string): number => {
+      if (written === offsets[offsets.length - 1]) return -1; // every posting was removed: drop the stem
+      stems.push(s);
+      offsets.push(written);
+      return stems.length - 1;
+    };
+    let ci = 0;
+    let mi = 0;
+    while (ci < this.stems.length || mi < newMutableStems.length) {
+      const cs = this.stems[ci];
+      const mIndex = newMutableStems[mi];
+      const ms = mIndex === undefined ? undefined : this.mutableStems[mIndex];
+      if (cs !== undefined && (ms === undefined || cs < ms)) {
+        writeCompact(ci);
+        const both = mutableForCompact[ci] as number;
+        if (both >= 0) writeMutable(both);
+        const id = finishStem(cs);
+        compactStemTo[ci] = id;
+        if (both >= 0) mutableStemTo[both] = id;
+        ci++;
+      } else if (ms !== undefined && mIndex !== undefined) {
+        writeMutable(mIndex);
+        mutableStemTo[mIndex] = finishStem(ms);
+        mi++;
+      }
+    }
+
+    // 3. Surfaces: the compact ones whose stem survived, plus the new ones, in sorted order.
+    const newSurfaces = [...this.mutableSurfaces.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    const surfaces: string[] = [];
+    const surfaceDisplay: string[] = [];
+    const surfaceStem: number[] = [];
+    const surfaceCount: number[] = [];
+    const stemId = (s: string): number => {
+      const at = lowerBound(stems, s);
+      return stems[at] === s ? at : -1;
+    };
+    let si = 0;
+    let ni = 0;
+    while (si < this.surfaces.length || ni < newSurfaces.length) {
+      const cs = this.surfaces[si];
+      const ns = newSurfaces[ni];
+      if (cs !== undefined && (ns === undefined || cs < ns[0])) {
+        const id = compactStemTo[this.surfaceStem[si] as number] as number;
+        if (id >= 0) {
+          surfaces.push(cs);
+          surfaceDisplay.push(this.surfaceDisplay[si] as string);
+          surfaceStem.push(id);
+          surfaceCount.push(this.surfaceCount[si] as number);
+        }
+        si++;
+      } else if (ns !== undefined) {
+        const id = stemId(ns[1].stem);
+        if (id >= 0) {
+          surfaces.push(ns[0]);
+          surfaceDisplay.push(ns[1].display === ns[0] ? '' : ns[1].display);
+          surfaceStem.push(id);
+          surfaceCount.push(ns[1].count);
+        }
+        ni++;
+      }
+    }
+
+    // 4. Texts: live compact bytes copied, mutable strings encoded once.
+    const textOffsets = new Uint32Array(live + 1);
+    let textBytes = new Uint8Array(this.textBytes.length + this.mutableTexts.length * 64);
+    let textLength = 0;
+    for (let doc = 0; doc < this.docCount; doc++) {
+      const to = remap[doc] as number;
+      if (to < 0) continue;
+      if (doc < this.compactDocs) {
+        const bytes = this.textBytes.subarray(this.textOffsets[doc], this.textOffsets[doc + 1]);
+        textBytes = ensure(textBytes, textLength + bytes.length);
+        textBytes.set(bytes, textLength);
+        textLength += bytes.length;
+      } else {
+        const text = this.mutableTexts[doc - this.compactDocs] as string;
+        textBytes = ensure(textBytes, textLength + text.length * 3);
+        textLength += this.encoder.encodeInto(text, textBytes.subarray(textLength)).written;
+      }
+      textOffsets[to + 1] = textLength;
+    }
+
+    // 5. Document table, compacted in place (to <= from, so a forward copy is safe).
+    for (let doc = 0; doc < this.docCount; doc++) {
+      const to = remap[doc] as number;
+      if (to < 0 || to === doc) continue;
+      this.docEpisode[to] = this.docEpisode[doc] as number;
+      this.docStart[to] = this.docStart[doc] as number;
+      this.docField[to] = this.docField[doc] as number;
+      this.docLength[to] = this.docLength[doc] as number;
+    }
+    this.docEpisode = this.docEpisode.slice(0, live);
+    this.docStart = this.docStart.slice(0, live);
+    this.docField = this.docField.slice(0, live);
+    this.docLength = this.docLength.slice(0, live);
+    this.docDeleted = new Uint8Array(live);
+    this.docCount = live;
+    this.compactDocs = live;
+    this.liveDocs = live;
+    this.deletedDocs = 0;
+    this.rebuildEpisodeRanges();
+
+    this.textBytes = textBytes.slice(0, textLength);
+    this.textOffsets = textOffsets;
+    this.stems = stems;
+    this.postingOffsets = Uint32Array.from(offsets);
+    this.postingDocs = docs.slice(0, written);
+    this.postingTfs = tfs.slice(0, written);
+    this.surfaces = surfaces;
+    this.surfaceDisplay = surfaceDisplay;
+    this.surfaceStem = Uint32Array.from(surfaceStem);
+    this.surfaceCount = Uint32Array.from(surfaceCount);
+
+    this.mutableTexts = [];
+    this.mutableStemIndex = new Map();
+    this.mutableStems = [];
+    this.mutableHead = new Int32Array(0);
+    this.mutableTail = new Int32Array(0);
+    this.mutableDf = new Uint32Array(0);
+    this.mutablePostingCount = 0;
+    this.mutablePostingDoc = new Uint32Array(0);
+    this.mutablePostingTf = new Uint8Array(0);
+    this.mutablePostingNext = new Int32Array(0);
+    this.mutableSurfaces = new Map();
+    this.scratchTotal = new Float32Array(0);
+    this.scratchWord = new Float32Array(0);
+    this.scratchMask = new Uint8Array(0);
+    this.scratchTouched = new Int32Array(0);
+    this.scratchWordTouched = new Int32Array(0);
+  }
+
+  private rebuildEpisodeRanges(): void {
+    this.episodeFirstDoc.fill(0);
+    this.episodeEndDoc.fill(0);
+    for (let doc = this.docCount - 1; doc >= 0; doc--) {
+      const e = this.docEpisode[doc] as number;
+      if (this.episodeEndDoc[e] === 0) this.episodeEndDoc[e] = doc + 1;
+      this.episodeFirstDoc[e] = doc;
+    }
+  }
+
+  private episodeFor(passage: Passage): number {
+    if (passage.podcastId.includes('\u0000') || passage.episodeId.includes('\u0000')) {
+      throw new Error('podcastId and episodeId must not contain NUL');
+    }
+    let podcast = this.podcastIndex.get(passage.podcastId);
+    if (podcast === undefined) {
+      podcast = this.podcastIds.length;
+      this.podcastIds.push(passage.podcastId);
+      this.podcastIndex.set(passage.podcastId, podcast);
+    }
+    const key = `${podcast}\u0000${passage.episodeId}`;
+    let episode = this.episodeIndex.get(key);
+    if (episode === undefined) {
+      episode = this.episodeCount++;
+      this.episodeIndex.set(key, episode);
+      this.episodeIds.push(passage.episodeId);
+      this.episodePublished.push(passage.publishedAt ?? '');
+      this.episodePodcast = ensure(this.episodePodcast, episode + 1);
+      this.episodePublishedMs = ensure(this.episodePublishedMs, episode + 1);
+      this.episodeFirstDoc = ensure(this.episodeFirstDoc, episode + 1);
+      this.episodeEndDoc = ensure(this.episodeEndDoc, episode + 1);
+      this.episodePodcast[episode] = podcast;
+      this.episodePublishedMs[episode] = passage.publishedAt === undefined ? Number.NaN : Date.parse(passage.publishedAt);
+      this.episodeFirstDoc[episode] = 0;
+      this.episodeEndDoc[episode] = 0;
+    }
+    return episode;
+  }
+
+  /** Records a surface word and returns its stem (looked up, not recomputed, for known words). */
+  private stemOfNewToken(folded: string, text: string, start: number, end: number): string {
+    const known = this.mutableSurfaces.get(folded);
+    if (known !== undefined) {
+      known.count++;
+      return known.stem;
+    }
+    if (this.surfaces.length > 0) {
+      const at = lowerBound(this.surfaces, folded);
+      if (this.surfaces[at] === folded) {
+        this.surfaceCount[at] = (this.surfaceCount[at] as number) + 1;
+        return this.stems[this.surfaceStem[at] as number] as string;
+      }
+    }
+    const s = stem(folded);
+    this.mutableSurfaces.set(folded, { stem: s, count: 1, display: text.slice(start, end).toLowerCase() });
+    return s;
+  }
+
+  private appendMutablePosting(s: string, doc: number, tf: number): void {
+    let m = this.mutableStemIndex.get(s);
+    if (m === undefined) {
+      m = this.mutableStems.length;
+      this.mutableStems.push(s);
+      this.mutableStemIndex.set(s, m);
+      this.mutableHead = ensure(this.mutableHead, m + 1);
+      this.mutableTail = ensure(this.mutableTail, m + 1);
+      this.mutableDf = ensure(this.mutableDf, m + 1);
+      this.mutableHead[m] = -1;
+      this.mutableTail[m] = -1;
+      this.mutableDf[m] = 0;
+    }
+    const p = this.mutablePostingCount++;
+    this.mutablePostingDoc = ensure(this.mutablePostingDoc, p + 1);
+    this.mutablePostingTf = ensure(this.mutablePostingTf, p + 1);
+    this.mutablePostingNext = ensure(this.mutablePostingNext, p + 1);
+    this.mutablePostingDoc[p] = doc;
+    this.mutablePostingTf[p] = Math.min(tf, 255);
+    this.mutablePostingNext[p] = -1;
+    const tail = this.mutableTail[m] as number;
+    if (tail < 0) this.mutableHead[m] = p;
+    else this.mutablePostingNext[tail] = p;
+    this.mutableTail[m] = p;
+    this.mutableDf[m] = (this.mutableDf[m] as number) + 1;
+  }
+
+  // ------------------------------------------------------------------ dictionary lookups
+
+  private findCompactStem(s: string): number {
+    const at = lowerBound(this.stems, s);
+    return this.stems[at] === s ? at : -1;
+  }
+
+  private expansionFor(s: string, weight: number): Expansion | undefined {
+    const compact = this.findCompactStem(s);
+    const mutable = this.mutableStemIndex.get(s) ?? -1;
+    if (compact < 0 && mutable < 0) return undefined;
+    return { stem: s, compact, mutable, weight };
+  }
+
+  private df(e: Expansion): number {
+    let df = 0;
+    if (e.compact >= 0) df += (this.postingOffsets[e.compact + 1] as number) - (this.postingOffsets[e.compact] as number);
+    if (e.mutable >= 0) df += this.mutableDf[e.mutable] as number;
+    return df;
+  }
+
+  private stemDf(s: string): number {
+    const e = this.expansionFor(s, 1);
+    return e === undefined ? 0 : this.df(e);
+  }
+
+  /** Calls `visit(surface, stem, count, display)` for every dictionary word starting with `prefix`. */
+  private forEachSurfaceWithPrefix(prefix: string, visit: (surface: string, stem: string, count: number, display: string) => void): void {
+    const [from, to] = sortedPrefixRange(this.surfaces, prefix);
+    for (let i = from; i < to; i++) {
+      const surface = this.surfaces[i] as string;
+      visit(surface, this.stems[this.surfaceStem[i] as number] as string, this.surfaceCount[i] as number, this.surfaceDisplay[i] || surface);
+    }
+    for (const [surface, entry] of this.mutableSurfaces) {
+      if (surface.startsWith(prefix)) visit(surface, entry.stem, entry.count, entry.display);
+    }
+  }
+
+  /** Calls `visit` for every dictionary word within `maxDistance` edits of `word`. */
+  private forEachSurfaceNear(
+    word: string,
+    maxDistance: number,
+    visit: (surface: string, stem: string, distance: number, count: number, display: string) => void,
+  ): void {
+    fuzzyScan(this.surfaces, word, maxDistance, (i, distance) => {
+      const surface = this.surfaces[i] as string;
+      visit(surface, this.stems[this.surfaceStem[i] as number] as string, distance, this.surfaceCount[i] as number, this.surfaceDisplay[i] || surface);
+    });
+    for (const [surface, entry] of this.mutableSurfaces) {
+      const distance = editDistance(word, surface, maxDistance);
+      if (distance <= maxDistance) visit(surface, entry.stem, distance, entry.count, entry.display);
+    }
+  }
+
+  /** Query text -> content words with every stem they may match (exact, prefix for the last word, typos). */
+  private parseQuery(query: string, prefix: boolean, fuzzy: boolean): QueryWord[] {
+    const tokens = tokenize(query);
+    // The last word is still being typed only if nothing follows it.
+    const lastIsOpen = tokens.length > 0 && (tokens[tokens.length - 1] as { end: number }).end === query.trimEnd().length;
+    const words: QueryWord[] = [];
+    tokens.forEach((token, i) => {
+      const isLast = i === tokens.length - 1;
+      const wantPrefix = prefix && isLast && lastIsOpen && token.folded.length >= MIN_PREFIX_LENGTH;
+      // A stop word carries no topic; only when it is all the user has typed so far may it start one ("the" -> "theory").
+      if (isStopWord(token.folded) && !(wantPrefix && tokens.length === 1)) return;
+      if (words.length >= MAX_QUERY_WORDS) return;
+      const expansions = new Map<string, Expansion>();
+      const put = (s: string, weight: number): void => {
+        const seen = expansions.get(s);
+        if (seen !== undefined) {
+          if (weight > seen.weight) seen.weight = weight;
+          return;
+        }
+        const e = this.expansionFor(s, weight);
+        if (e !== undefined) expansions.set(s, e);
+      };
+      if (!isStopWord(token.folded)) put(stem(token.folded), WEIGHT_EXACT);
+
+      if (wantPrefix) {
+        const best = new Map<string, number>();
+        this.forEachSurfaceWithPrefix(token.folded, (_surface, s) => {
+          if (!best.has(s)) best.set(s, this.stemDf(s));
+        });
+        [...best.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, MAX_PREFIX_EXPANSIONS)
+          .forEach(([s]) => put(s, WEIGHT_PREFIX));
+      }
+      const maxDistance = !fuzzy ? 0 : token.folded.length >= 9 ? 2 : token.folded.length >= 5 ? 1 : 0;
+      if (maxDistance > 0) {
+        const best = new Map<string, number>();
+        this.forEachSurfaceNear(token.folded, maxDistance, (_surface, s, distance) => {
+          if (distance === 0) return;
+          const seen = best.get(s);
+          if (seen === undefined || distance < seen) best.set(s, distance);
+        });
+        [...best.entries()]
+          .sort((a, b) => a[1] - b[1] || this.stemDf(b[0]) - this.stemDf(a[0]))
+          .slice(0, MAX_FUZZY_EXPANSIONS)
+          .forEach(([s, distance]) => put(s, WEIGHT_FUZZY[distance] ?? 0));
+      }
+      if (expansions.size > 0 || !isStopWord(token.folded)) words.push({ folded: token.folded, expansions: [...expansions.values()] });
+    });
+    return words;
+  }
+
+  // ------------------------------------------------------------------ search
+
+  search(query: string, options: SearchOptions = {}): SearchHit[] {
+    const limit = options.limit ?? 5;
+    const maxPerEpisode = options.maxPerEpisode ?? 2;
+    if (limit <= 0 || this.liveDocs === 0) return [];
+    const words = this.parseQuery(query, options.prefix ?? true, options.fuzzy ?? true);
+    if (words.length === 0) return [];
+
+    let allowedPodcast: Uint8Array | undefined;
+    if (options.podcastIds !== undefined) {
+      allowedPodcast = new Uint8Array(this.podcastIds.length);
+      let any = false;
+      for (const id of options.podcastIds) {
+        const p = this.podcastIndex.get(id);
+        if (p !== undefined) {
+          allowedPodcast[p] = 1;
+          any = true;
+        }
+      }
+      if (!any) return [];
+    }
+
+    this.ensureScratch();
+    const total = this.scratchTotal;
+    const wordBest = this.scratchWord;
+    const mask = this.scratchMask;
+    const touched = this.scratchTouched;
+    const wordTouched = this.scratchWordTouched;
+    let touchedCount = 0;
+
+    // BM25 with per-field average lengths: a 6-word chapter title is not "short" next to 80-word transcript windows.
+    const N = this.liveDocs;
+    const normA = new Float64Array(FIELD_COUNT);
+    const normB = new Float64Array(FIELD_COUNT);
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const docs = this.fieldDocs[f] as number;
+      const avg = docs > 0 ? Math.max((this.fieldLength[f] as number) / docs, 1) : 1;
+      normA[f] = this.k1 * (1 - this.b);
+      normB[f] = (this.k1 * this.b) / avg;
+    }
+    const k1p1 = this.k1 + 1;
+    const boost = this.fieldBoost;
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const docDeleted = this.docDeleted;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    const idfOf = (df: number): number => Math.max(Math.log(1 + (N - df + 0.5) / (df + 0.5)), 0.01);
+
+    words.forEach((word, w) => {
+      const bit = 1 << w;
+      let wordTouchedCount = 0;
+      // A prefix or typo expansion never counts as rarer than the word typed, so "crash" is not beaten by "crush".
+      const exact = word.expansions.find((e) => e.weight === WEIGHT_EXACT);
+      const idfCap = exact === undefined ? Infinity : idfOf(this.df(exact));
+      const scoreDoc = (doc: number, tf: number, weightedIdf: number): void => {
+        if (docDeleted[doc] === 1) return;
+        if (allowedPodcast !== undefined && allowedPodcast[episodePodcast[docEpisode[doc] as number] as number] !== 1) return;
+        const f = docField[doc] as number;
+        const s = (weightedIdf * (boost[f] as number) * tf * k1p1) / (tf + (normA[f] as number) + (normB[f] as number) * (docLength[doc] as number));
+        const before = wordBest[doc] as number;
+        if (before === 0) wordTouched[wordTouchedCount++] = doc;
+        if (s > before) wordBest[doc] = s;
+      };
+      for (const e of word.expansions) {
+        const weightedIdf = e.weight * Math.min(idfOf(this.df(e)), idfCap);
+        if (e.compact >= 0) {
+          const end = this.postingOffsets[e.compact + 1] as number;
+          for (let p = this.postingOffsets[e.compact] as number; p < end; p++) {
+            scoreDoc(this.postingDocs[p] as number, this.postingTfs[p] as number, weightedIdf);
+          }
+        }
+        if (e.mutable >= 0) {
+          for (let p = this.mutableHead[e.mutable] as number; p >= 0; p = this.mutablePostingNext[p] as number) {
+            scoreDoc(this.mutablePostingDoc[p] as number, this.mutablePostingTf[p] as number, weightedIdf);
+          }
+        }
+      }
+      for (let i = 0; i < wordTouchedCount; i++) {
+        const doc = wordTouched[i] as number;
+        if (mask[doc] === 0) touched[touchedCount++] = doc;
+        mask[doc] = (mask[doc] as number) | bit;
+        total[doc] = (total[doc] as number) + (wordBest[doc] as number);
+        wordBest[doc] = 0;
+      }
+    });
+
+    // Keep the best few, then rerank them with what needs the text (phrase bonus, highlights).
+    const poolSize = Math.max(limit * maxPerEpisode * 4, 40);
+    const heap = new TopK(poolSize);
+    const now = options.now;
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = touched[i] as number;
+      const bits = mask[doc] as number;
+      let score = total[doc] as number;
+      total[doc] = 0;
+      mask[doc] = 0;
+      // Passages that match every word come first: coordination squared.
+      const matched = popcount(bits) / words.length;
+      score *= matched * matched;
+      if (now !== undefined) {
+        const published = this.episodePublishedMs[docEpisode[doc] as number] as number;
+        if (!Number.isNaN(published)) {
+          const ageDays = Math.max(0, (now - published) / DAY_MS);
+          score *= 1 + RECENCY_WEIGHT * Math.pow(2, -ageDays / RECENCY_HALF_LIFE_DAYS);
+        }
+      }
+      heap.push(doc, score);
+    }
+
+    const stemWords = new Map<string, number>();
+    words.forEach((word, w) => {
+      for (const e of word.expansions) stemWords.set(e.stem, (stemWords.get(e.stem) ?? 0) | (1 << w));
+    });
+    const candidates = heap.drain().map(({ doc, score }) => this.rerank(doc, score, words.length, stemWords));
+    candidates.sort((a, b) => b.score - a.score || a.doc - b.doc);
+
+    const perEpisode = new Map<number, number>();
+    const hits: SearchHit[] = [];
+    for (const c of candidates) {
+      const episode = docEpisode[c.doc] as number;
+      const used = perEpisode.get(episode) ?? 0;
+      if (used >= maxPerEpisode) continue;
+      perEpisode.set(episode, used + 1);
+      hits.push({ passage: this.passageOf(c.doc, c.text), score: c.score, terms: c.terms, matches: c.matches });
+      if (hits.length >= limit) break;
+    }
+    return hits;
+  }
+
+  /** Phrase/proximity bonus and highlight ranges, from the passage text analysed again (only for the top few). */
+  private rerank(
+    doc: number,
+    score: number,
+    wordCount: number,
+    stemWords: Map<string, number>,
+  ): { doc: number; score: number; text: string; terms: string[]; matches: MatchRange[] } {
+    const text = this.textOf(doc);
+    const positions: number[][] = Array.from({ length: wordCount }, () => []);
+    const matches: MatchRange[] = [];
+    const terms: string[] = [];
+    const seenTerms = new Set<string>();
+    for (const term of analyze(text)) {
+      const bits = stemWords.get(term.stem);
+      if (bits === undefined) continue;
+      for (let w = 0; w < wordCount; w++) if (bits & (1 << w)) positions[w]?.push(term.position);
+      const last = matches[matches.length - 1];
+      if (last === undefined || last.start !== term.start) matches.push({ start: term.start, end: term.end });
+      const written = text.slice(term.start, term.end);
+      const key = written.toLowerCase();
+      if (!seenTerms.has(key)) {
+        seenTerms.add(key);
+        terms.push(written);
+      }
+    }
+    if (wordCount > 1) {
+      let bonus = 0;
+      for (let w = 0; w + 1 < wordCount; w++) {
+        const left = positions[w] ?? [];
+        const right = positions[w + 1] ?? [];
+        let best = 0;
+        for (const a of left) {
+          for (const c of right) {
+            if (c - a === 1) best = PHRASE_BONUS;
+            else if (Math.abs(c - a) <= NEAR_WINDOW && best < NEAR_BONUS) best = NEAR_BONUS;
+          }
+        }
+        bonus += best;
+      }
+      score *= 1 + bonus / (wordCount - 1);
+    }
+    return { doc, score, text, terms, matches };
+  }
+
+  private textOf(doc: number): string {
+    if (doc >= this.compactDocs) return this.mutableTexts[doc - this.compactDocs] as string;
+    return this.decoder.decode(this.textBytes.subarray(this.textOffsets[doc], this.textOffsets[doc + 1]));
+  }
+
+  private passageOf(doc: number, text: string): Passage {
+    const episode = this.docEpisode[doc] as number;
+    const passage: Passage = {
+      podcastId: this.podcastIds[this.episodePodcast[episode] as number] as string,
+      episodeId: this.episodeIds[episode] as string,
+      startSeconds: this.docStart[doc] as number,
+      field: PASSAGE_FIELDS[this.docField[doc] as number] as PassageField,
+      text,
+    };
+    const published = this.episodePublished[episode];
+    if (published) passage.publishedAt = published;
+    return passage;
+  }
+
+  private ensureScratch(): void {
+    if (this.scratchTotal.length >= this.docCount) return;
+    const size = Math.max(this.docCount, Math.ceil(this.scratchTotal.length * 1.5));
+    this.scratchTotal = new Float32Array(size);
+    this.scratchWord = new Float32Array(size);
+    this.scratchMask = new Uint8Array(size);
+    this.scratchTouched = new Int32Array(size);
+    this.scratchWordTouched = new Int32Array(size);
+  }
+
+  // ------------------------------------------------------------------ suggestions
+
+  /**
+   * "Did you mean": the query with each word the index does not know replaced by its closest dictionary words
+   * (fewest edits, then most frequent). Empty when every word is known.
+   */
+  suggest(query: string, limit = 3): string[] {
+    const tokens = tokenize(query);
+    const replacements: { start: number; end: number; candidates: string[] }[] = [];
+    for (const token of tokens) {
+      if (isStopWord(token.folded) || this.stemDf(stem(token.folded)) > 0) continue;
+      const maxDistance = token.folded.length >= 5 ? 2 : token.folded.length >= 3 ? 1 : 0;
+      if (maxDistance === 0) continue;
+      const byStem = new Map<string, { display: string; distance: number; count: number; df: number }>();
+      this.forEachSurfaceNear(token.folded, maxDistance, (_surface, s, distance, count, display) => {
+        const seen = byStem.get(s);
+        if (seen === undefined || distance < seen.distance || (distance === seen.distance && count > seen.count)) {
+          byStem.set(s, { display, distance, count, df: seen?.df ?? this.stemDf(s) });
+        }
+      });
+      const candidates = [...byStem.values()]
+        .sort((a, b) => a.distance - b.distance || b.df - a.df || b.count - a.count)
+        .slice(0, limit)
+        .map((c) => c.display);
+      if (candidates.length > 0) replacements.push({ start: token.start, end: token.end, candidates });
+    }
+    if (replacements.length === 0) return [];
+    const out: string[] = [];
+    // The i-th suggestion takes the i-th candidate for the first unknown word and the best for the rest.
+    const first = replacements[0] as { candidates: string[] };
+    for (let i = 0; i < first.candidates.length && out.length < limit; i++) {
+      let text = query;
+      for (let r = replacements.length - 1; r >= 0; r--) {
+        const rep = replacements[r] as { start: number; end: number; candidates: string[] };
+        const word = r === 0 ? rep.candidates[i] : rep.candidates[0];
+        text = text.slice(0, rep.start) + word + text.slice(rep.end);
+      }
+      if (!out.includes(text)) out.push(text);
+    }
+    return out;
+  }
+
+  /**
+   * Autocomplete: the query with its last (partial) word completed, best first. Completions that occur together
+   * with the earlier words rank by how many passages hold them all; otherwise by how common the word is.
+   */
+  complete(prefix: string, limit = 5): string[] {
+    const tokens = tokenize(prefix);
+    const last = tokens[tokens.length - 1];
+    if (last === undefined || last.end !== prefix.length) return [];
+    const byStem = new Map<string, { display: string; count: number }>();
+    this.forEachSurfaceWithPrefix(last.folded, (_surface, s, count, display) => {
+      const seen = byStem.get(s);
+      if (seen === undefined || count > seen.count) byStem.set(s, { display, count });
+    });
+    if (byStem.size === 0) return [];
+    let candidates = [...byStem.entries()]
+      .map(([s, c]) => ({ stem: s, display: c.display, df: this.stemDf(s), together: 0 }))
+      .filter((c) => c.df > 0)
+      .sort((a, b) => b.df - a.df)
+      .slice(0, 50);
+
+    const previous = tokens
+      .slice(0, -1)
+      .filter((t) => !isStopWord(t.folded))
+      .map((t) => this.expansionFor(stem(t.folded), 1))
+      .filter((e): e is Expansion => e !== undefined);
+    if (previous.length > 0 && previous.length < 8) {
+      this.ensureScratch();
+      const mask = this.scratchMask;
+      const touched = this.scratchTouched;
+      let touchedCount = 0;
+      // mask[doc] counts how many earlier words the passage holds, in order, so only full matches reach the end.
+      previous.forEach((e, i) => {
+        this.forEachPosting(e, (doc) => {
+          if (mask[doc] !== i) return;
+          if (i === 0) touched[touchedCount++] = doc;
+          mask[doc] = i + 1;
+        });
+      });
+      for (const c of candidates) {
+        this.forEachPosting(this.expansionFor(c.stem, 1) as Expansion, (doc) => {
+          if (mask[doc] === previous.length && this.docDeleted[doc] === 0) c.together++;
+        });
+      }
+      for (let i = 0; i < touchedCount; i++) mask[touched[i] as number] = 0;
+      if (candidates.some((c) => c.together > 0)) {
+        candidates = candidates.filter((c) => c.together > 0).sort((a, b) => b.together - a.together || b.df - a.df);
+      }
+    }
+    const head = prefix.slice(0, last.start);
+    return candidates.slice(0, limit).map((c) => head + c.display);
+  }
+
+  private forEachPosting(e: Expansion, visit: (doc: number) => void): void {
+    if (e.compact >= 0) {
+      const end = this.postingOffsets[e.compact + 1] as number;
+      for (let p = this.postingOffsets[e.compact] as number; p < end; p++) visit(this.postingDocs[p] as number);
+    }
+    if (e.mutable >= 0) {
+      for (let p = this.mutableHead[e.mutable] as number; p >= 0; p = this.mutablePostingNext[p] as number) visit(this.mutablePostingDoc[p] as number);
+    }
+  }
+
+  // ------------------------------------------------------------------ persistence and accounting
+
+  stats(): SearchIndexStats {
+    return {
+      passages: this.liveDocs,
+      deletedPassages: this.deletedDocs,
+      episodes: this.episodeCount,
+      podcasts: this.podcastIds.length,
+      stems: this.stems.length + this.mutableStems.filter((s) => this.findCompactStem(s) < 0).length,
+      surfaces: this.surfaces.length + this.mutableSurfaces.size,
+      compactPassages: this.compactDocs,
+      mutablePassages: this.docCount - this.compactDocs,
+    };
+  }
+
+  /** An estimate of the bytes this index holds: typed arrays exactly, strings and maps by V8's usual sizes. */
+  memoryBytes(): number {
+    const typed: NumericArray[] = [
+      this.docEpisode, this.docStart, this.docField, this.docLength, this.docDeleted,
+      this.episodePodcast, this.episodePublishedMs, this.episodeFirstDoc, this.episodeEndDoc,
+      this.textBytes, this.textOffsets, this.postingOffsets, this.postingDocs, this.postingTfs,
+      this.surfaceStem, this.surfaceCount,
+      this.mutableHead, this.mutableTail, this.mutableDf, this.mutablePostingDoc, this.mutablePostingTf, this.mutablePostingNext,
+      this.scratchTotal, this.scratchWord, this.scratchMask, this.scratchTouched, this.scratchWordTouched,
+    ];
+    let bytes = 0;
+    for (const a of typed) bytes += a.byteLength;
+    // A one-byte V8 string: ~16 bytes of header plus its characters (rounded), plus the 8-byte slot pointing to it.
+    const strings = (list: readonly string[]): number => {
+      let sum = 0;
+      for (const s of list) sum += 24 + s.length;
+      return sum;
+    };
+    bytes += strings(this.stems) + strings(this.surfaces) + strings(this.surfaceDisplay);
+    bytes += strings(this.episodeIds) + strings(this.episodePublished) + strings(this.podcastIds);
+    bytes += strings(this.mutableTexts) + strings(this.mutableStems);
+    // Map entries: ~3 slots in the hash table plus the key string (already counted or short).
+    bytes += (this.episodeIndex.size + this.podcastIndex.size + this.mutableStemIndex.size) * 40;
+    bytes += this.episodeIndex.size * 24;
+    bytes += this.mutableSurfaces.size * (40 + 56 + 24);
+    return bytes;
+  }
+
+  /** Writes the index (compacted first) as one buffer: a JSON header, then typed arrays written raw, 8-byte aligned. */
+  serialize(): Uint8Array {
+    this.compact();
+    const joined = (list: readonly string[]): Uint8Array => this.encoder.encode(list.join('\u0000'));
+    const sections: [string, NumericArray][] = [
+      ['docEpisode', this.docEpisode.subarray(0, this.docCount)],
+      ['docStart', this.docStart.subarray(0, this.docCount)],
+      ['docField', this.docField.subarray(0, this.docCount)],
+      ['docLength', this.docLength.subarray(0, this.docCount)],
+      ['episodePodcast', this.episodePodcast.subarray(0, this.episodeCount)],
+      ['episodePublishedMs', this.episodePublishedMs.subarray(0, this.episodeCount)],
+      ['textOffsets', this.textOffsets],
+      ['textBytes', this.textBytes],
+      ['postingOffsets', this.postingOffsets],
+      ['postingDocs', this.postingDocs],
+      ['postingTfs', this.postingTfs],
+      ['surfaceStem', this.surfaceStem],
+      ['surfaceCount', this.surfaceCount],
+      ['stems', joined(this.stems)],
+      ['surfaces', joined(this.surfaces)],
+      ['surfaceDisplay', joined(this.surfaceDisplay)],
+      ['episodeIds', joined(this.episodeIds)],
+      ['episodePublished', joined(this.episodePublished)],
+      ['podcastIds', joined(this.podcastIds)],
+    ];
+    const header = this.encoder.encode(
+      JSON.stringify({
+        version: FORMAT_VERSION,
+        k1: this.k1,
+        b: this.b,
+        mutableLimit: this.mutableLimit,
+        fieldBoost: Array.from(this.fieldBoost),
+        docCount: this.docCount,
+        episodeCount: this.episodeCount,
+        counts: {
+          stems: this.stems.length,
+          surfaces: this.surfaces.length,
+          episodes: this.episodeIds.length,
+          podcasts: this.podcastIds.length,
+        },
+        fieldDocs: Array.from(this.fieldDocs),
+        fieldLength: Array.from(this.fieldLength),
+        sections: sections.map(([name, a]) => [name, a.constructor.name, a.length]),
+      }),
+    );
+    const align = (n: number): number => (n + 7) & ~7;
+    let size = align(8 + header.length);
+    for (const [, a] of sections) size = align(size + a.byteLength);
+    const out = new Uint8Array(size);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, FORMAT_MAGIC, true);
+    view.setUint32(4, header.length, true);
+    out.set(header, 8);
+    let at = align(8 + header.length);
+    for (const [, a] of sections) {
+      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+      at = align(at + a.byteLength);
+    }
+    return out;
+  }
+
+  /** Reads what `serialize` wrote. Copies the bytes once (so the caller's buffer can be reused), then maps arrays onto them. */
+  static load(bytes: Uint8Array): SearchIndex {
+    const own = bytes.slice();
+    const view = new DataView(own.buffer);
+    if (own.length < 8 || view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
+    const headerLength = view.getUint32(4, true);
+    const header = JSON.parse(new TextDecoder().decode(own.subarray(8, 8 + headerLength))) as {
+      version: number;
+      k1: number;
+      b: number;
+      mutableLimit: number;
+      fieldBoost: number[];
+      docCount: number;
+      episodeCount: number;
+      counts: { stems: number; surfaces: number; episodes: number; podcasts: number };
+      fieldDocs: number[];
+      fieldLength: number[];
+      sections: [string, string, number][];
+    };
+    if (header.version !== FORMAT_VERSION) throw new Error(`search index format ${header.version}, expected ${FORMAT_VERSION}`);
+    const ctors: Record<string, new (buffer: ArrayBuffer, offset: number, length: number) => NumericArray> = {
+      Uint8Array,
+      Uint16Array,
+      Uint32Array,
+      Int32Array,
+      Float32Array,
+      Float64Array,
+    };
+    const arrays = new Map<string, NumericArray>();
+    let at = (8 + headerLength + 7) & ~7;
+    for (const [name, type, length] of header.sections) {
+      const Ctor = ctors[type];
+      if (Ctor === undefined) throw new Error(`unknown array type ${type}`);
+      const a = new Ctor(own.buffer, at, length);
+      arrays.set(name, a);
+      at = (at + a.byteLength + 7) & ~7;
+    }
+    const get = <T extends NumericArray>(name: string): T => {
+      const a = arrays.get(name);
+      if (a === undefined) throw new Error(`search index lacks ${name}`);
+      return a as T;
+    };
+    const decoder = new TextDecoder();
+    const strings = (name: string, count: number): string[] => {
+      if (count === 0) return [];
+      return decoder.decode(get<Uint8Array>(name)).split('\u0000');
+    };
+
+    const fieldBoost: Partial<Record<PassageField, number>> = {};
+    PASSAGE_FIELDS.forEach((field, i) => (fieldBoost[field] = header.fieldBoost[i] ?? DEFAULT_FIELD_BOOST[field]));
+    const index = new SearchIndex({ k1: header.k1, b: header.b, mutableLimit: header.mutableLimit, fieldBoost });
+    index.docCount = header.docCount;
+    index.compactDocs = header.docCount;
+    index.liveDocs = header.docCount;
+    index.docEpisode = get<Uint32Array>('docEpisode');
+    index.docStart = get<Float64Array>('docStart');
+    index.docField = get<Uint8Array>('docField');
+    index.docLength = get<Uint16Array>('docLength');
+    index.docDeleted = new Uint8Array(header.docCount);
+    index.fieldDocs.set(header.fieldDocs);
+    index.fieldLength.set(header.fieldLength);
+    index.episodeCount = header.episodeCount;
+    index.episodePodcast = get<Uint32Array>('episodePodcast');
+    index.episodePublishedMs = get<Float64Array>('episodePublishedMs');
+    index.episodeIds = strings('episodeIds', header.counts.episodes);
+    index.episodePublished = strings('episodePublished', header.counts.episodes);
+    index.podcastIds = strings('podcastIds', header.counts.podcasts);
+    index.podcastIds.forEach((id, i) => index.podcastIndex.set(id, i));
+    index.episodeIds.forEach((id, i) => index.episodeIndex.set(`${index.episodePodcast[i] as number}\u0000${id}`, i));
+    index.episodeFirstDoc = new Uint32Array(header.episodeCount);
+    index.episodeEndDoc = new Uint32Array(header.episodeCount);
+    index.rebuildEpisodeRanges();
+    index.textOffsets = get<Uint32Array>('textOffsets');
+    index.textBytes = get<Uint8Array>('textBytes');
+    index.stems = strings('stems', header.counts.stems);
+    index.postingOffsets = get<Uint32Array>('postingOffsets');
+    index.postingDocs = get<Uint32Array>('postingDocs');
+    index.postingTfs = get<Uint8Array>('postingTfs');
+    index.surfaces = strings('surfaces', header.counts.surfaces);
+    index.surfaceDisplay = strings('surfaceDisplay', header.counts.surfaces);
+    index.surfaceStem = get<Uint32Array>('surfaceStem');
+    index.surfaceCount = get<Uint32Array>('surfaceCount');
+    return index;
+  }
+}
+
+function popcount(bits: number): number {
+  let n = 0;
+  for (let b = bits; b !== 0; b &= b - 1) n++;
+  return n;
+}
+
+/** A bounded min-heap keeping the k best (doc, score) pairs. */
+class TopK {
+  private readonly docs: Int32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.docs = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  push(doc: number, score: number): void {
+    if (this.size < this.k) {
+      let i = this.size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if ((this.scores[parent] as number) <= score) break;
+        this.docs[i] = this.docs[parent] as number;
+        this.scores[i] = this.scores[parent] as number;
+        i = parent;
+      }
+      this.docs[i] = doc;
+      this.scores[i] = score;
+      return;
+    }
+    if (score <= (this.scores[0] as number)) return;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= this.size) break;
+      const right = left + 1;
+      const child = right < this.size && (this.scores[right] as number) < (this.scores[left] as number) ? right : left;
+      if ((this.scores[child] as number) >= score) break;
+      this.docs[i] = this.docs[child] as number;
+      this.scores[i] = this.scores[child] as number;
+      i = child;
+    }
+    this.docs[i] = doc;
+    this.scores[i] = score;
+  }
+
+  drain(): { doc: number; score: number }[] {
+    const out: { doc: number; score: number }[] = [];
+    for (let i = 0; i < this.size; i++) out.push({ doc: this.docs[i] as number, score: this.scores[i] as number });
+    return out;
+  }
+}

@@ -1,0 +1,24 @@
+import { isStopWord } from './stopWords.js';
+import { stem } from './stem.js';
+import { tokenize } from './tokenize.js';
+
+/** A content word of a text: stop words are gone, `position` counts content words only (for proximity). */
+export interface Term {
+  /** The folded word as written (hästarna -> hastarna): the key for prefix and typo matching. */
+  surface: string;
+  /** The matching key (hastarna -> hast). */
+  stem: string;
+  position: number;
+  start: number;
+  end: number;
+}
+
+/** Text -> content words, the single path used for indexing, querying and highlighting. */
+export function analyze(text: string): Term[] {
+  const terms: Term[] = [];
+  for (const token of tokenize(text)) {
+    if (isStopWord(token.folded)) continue;
+    terms.push({ surface: token.folded, stem: stem(token.folded), position: terms.length, start: token.start, end: token.end });
+  }
+  return terms;
+}

@@ -1,0 +1,28 @@
+/** The searchable unit: a piece of text that starts at a known second of one episode. */
+export type PassageField = 'chapterTitle' | 'chapterDescription' | 'episodeTitle' | 'notes' | 'transcript';
+
+export const PASSAGE_FIELDS: readonly PassageField[] = [
+  'chapterTitle',
+  'chapterDescription',
+  'episodeTitle',
+  'notes',
+  'transcript',
+];
+
+export interface Passage {
+  podcastId: string;
+  episodeId: string;
+  /** Where a listener should land: whole or fractional seconds from the start of the audio. */
+  startSeconds: number;
+  field: PassageField;
+  /** Display text, as the feed wrote it; matching uses a normalised copy that is never shown. */
+  text: string;
+  /** ISO 8601 (the episode's), used only as a small recency tie-breaker. */
+  publishedAt?: string;
+}
+
+/** One cue of a transcript (VTT/SRT/JSON parsed elsewhere). */
+export interface TranscriptSegment {
+  startSeconds: number;
+  text: string;
+}
