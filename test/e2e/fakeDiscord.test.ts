@@ -1,0 +1,312 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ChannelType,
+  Client,
+  DiscordAPIError,
+  Events,
+  ForumChannel,
+  GatewayIntentBits,
+  InteractionResponseType,
+  MessageFlags,
+  NewsChannel,
+  PermissionFlagsBits,
+  REST,
+  Routes,
+  SlashCommandBuilder,
+  TextChannel,
+} from 'discord.js';
+import type { ClientOptions, Interaction } from 'discord.js';
+import { FAKE_IDS, startFakeDiscord } from '../support/fakeDiscord.js';
+import type { FakeDiscord } from '../support/fakeDiscord.js';
+import { autocomplete, botMessage, button, chatInput } from '../support/interactions.js';
+
+let fake: FakeDiscord;
+let client: Client;
+let clientErrors: unknown[];
+let onInteraction: (interaction: Interaction) => Promise<unknown>;
+
+const noIdentifyThrottle: ClientOptions['ws'] = { buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }) };
+
+async function loginClient(extra: Partial<ClientOptions> = {}): Promise<Client> {
+  const c = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl }, ...extra });
+  const ready = new Promise<void>((resolve, reject) => {
+    c.once(Events.ClientReady, () => resolve());
+    c.once(Events.Error, reject);
+  });
+  c.on(Events.Error, (error) => clientErrors.push(error));
+  c.on(Events.InteractionCreate, (interaction) => {
+    onInteraction(interaction).catch((error: unknown) => clientErrors.push(error));
+  });
+  await c.login(fake.token);
+  await ready;
+  return c;
+}
+
+beforeEach(async () => {
+  clientErrors = [];
+  onInteraction = async () => {
+    throw new Error('unexpected interaction');
+  };
+  fake = await startFakeDiscord();
+});
+
+afterEach(async () => {
+  await client?.destroy();
+  await fake.close();
+  expect(fake.unknownRequests).toEqual([]);
+  expect(clientErrors).toEqual([]);
+});
+
+describe('fake Discord driven by the real discord.js client', () => {
+  it('logs in, reaches ready and caches the guild, channels and roles from GUILD_CREATE', async () => {
+    client = await loginClient();
+
+    const guild = client.guilds.cache.get(fake.guildId);
+    expect(guild?.name).toBe('Podcast Fans');
+    expect(guild?.memberCount).toBe(42);
+    expect(guild?.roles.everyone.id).toBe(fake.guildId);
+    expect(guild?.channels.cache.get(fake.channelId)?.type).toBe(ChannelType.GuildText);
+    expect(guild?.channels.cache.get(fake.newsChannelId)?.type).toBe(ChannelType.GuildAnnouncement);
+    expect(guild?.channels.cache.get(fake.forumChannelId)?.type).toBe(ChannelType.GuildForum);
+    expect(guild?.members.me?.permissions.has(PermissionFlagsBits.SendMessages)).toBe(true);
+    expect(client.user?.id).toBe(fake.botUser.id);
+    expect(client.application?.id).toBe(fake.applicationId);
+    expect(fake.identifyCount).toBe(1);
+    const gateway = await fake.waitForRequest((r) => r.path === '/gateway/bot');
+    expect(gateway.headers.authorization).toBe(`Bot ${fake.token}`);
+  });
+
+  it('answers a slash command through interaction.reply and records the callback without auth', async () => {
+    client = await loginClient();
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.reply({ content: `pong ${interaction.options.getString('word', true)}`, flags: MessageFlags.Ephemeral });
+    };
+
+    const payload = chatInput('ping', { word: 'hello' });
+    const callback = await fake.sendInteraction(payload);
+
+    expect(callback).toEqual({
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: expect.objectContaining({ content: 'pong hello', flags: MessageFlags.Ephemeral }),
+    });
+    const request = await fake.waitForRequest((r) => r.path.endsWith('/callback'));
+    expect(request.path).toBe(`/interactions/${payload.id}/${payload.token}/callback`);
+    expect(request.headers.authorization).toBeUndefined();
+  });
+
+  it('passes subcommand groups, integer options, admin permissions and locale to the handler', async () => {
+    client = await loginClient();
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const summary = [
+        interaction.commandName,
+        interaction.options.getSubcommandGroup(),
+        interaction.options.getSubcommand(),
+        interaction.options.getInteger('limit', true),
+        interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild),
+        interaction.locale,
+      ].join('|');
+      await interaction.reply(summary);
+    };
+
+    const asAdmin = await fake.sendInteraction(chatInput('podcast feeds add', { limit: 3 }, { admin: true, locale: 'de' as never }));
+    const asMember = await fake.sendInteraction(chatInput('podcast feeds add', { limit: 3 }));
+
+    expect(asAdmin).toMatchObject({ data: { content: 'podcast|feeds|add|3|true|de' } });
+    expect(asMember).toMatchObject({ data: { content: 'podcast|feeds|add|3|false|en-US' } });
+  });
+
+  it('delivers a deferred reply followed by editReply as PATCH @original', async () => {
+    client = await loginClient();
+    let edited: Promise<string> | undefined;
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply();
+      edited = interaction.editReply('found 3 episodes').then((message) => message.content);
+      await edited;
+    };
+
+    const payload = chatInput('search', { query: 'pilot' });
+    const callback = await fake.sendInteraction(payload);
+    const patch = await fake.waitForRequest((r) => r.method === 'PATCH');
+
+    expect(callback).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: 0 } });
+    expect(patch.path).toBe(`/webhooks/${fake.applicationId}/${payload.token}/messages/@original`);
+    expect(patch.rawPath).toContain('%40original');
+    expect(patch.headers.authorization).toBeUndefined();
+    expect(patch.body).toMatchObject({ content: 'found 3 episodes' });
+    expect(await edited).toBe('found 3 episodes');
+  });
+
+  it('delivers autocomplete respond() as a type 8 callback with the choices', async () => {
+    client = await loginClient();
+    onInteraction = async (interaction) => {
+      if (!interaction.isAutocomplete()) return;
+      const typed = interaction.options.getFocused();
+      await interaction.respond([{ name: `Episode about ${typed}`, value: `ep-${typed}` }]);
+    };
+
+    const callback = await fake.sendInteraction(autocomplete('episode', { podcast: 'show', query: 'pil' }, { focused: 'query' }));
+
+    expect(callback).toEqual({
+      type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+      data: { choices: [{ name: 'Episode about pil', value: 'ep-pil' }] },
+    });
+  });
+
+  it('delivers a button click update() as a type 7 callback and updates the stored message', async () => {
+    client = await loginClient();
+    onInteraction = async (interaction) => {
+      if (!interaction.isButton()) return;
+      await interaction.update({ content: `page ${interaction.customId.split(':')[2]}`, components: [] });
+    };
+    const message = botMessage({ content: 'page 1' });
+
+    const callback = await fake.sendInteraction(button('episodes:page:2', message));
+
+    expect(callback).toEqual({
+      type: InteractionResponseType.UpdateMessage,
+      data: expect.objectContaining({ content: 'page 2', components: [] }),
+    });
+    expect(fake.getMessage(message.id)?.content).toBe('page 2');
+  });
+
+  it('retries a channel message POST answered 429 with Retry-After and succeeds', async () => {
+    client = await loginClient();
+    fake.failNext('POST', /^\/channels\/\d+\/messages$/, { status: 429, retryAfter: 0.2 });
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+
+    const sent = await channel.send('new episode out');
+
+    const posts = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages`);
+    expect(posts.map((r) => [r.status, r.injected])).toEqual([
+      [429, true],
+      [200, false],
+    ]);
+    expect(fake.messages(fake.channelId).map((m) => m.id)).toEqual([sent.id]);
+  });
+
+  it('retries a channel message POST answered 500', async () => {
+    client = await loginClient();
+    fake.failNext('POST', /\/messages$/, { status: 500 });
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+
+    await channel.send('still works');
+
+    expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([500, 200]);
+  });
+
+  it('returns the original message for a repeated enforced nonce instead of posting twice', async () => {
+    client = await loginClient();
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+
+    const first = await channel.send({ content: 'episode 12', nonce: 'ep-12', enforceNonce: true });
+    const second = await channel.send({ content: 'episode 12', nonce: 'ep-12', enforceNonce: true });
+
+    expect(second.id).toBe(first.id);
+    expect(fake.messages(fake.channelId)).toHaveLength(1);
+  });
+
+  it('crossposts in the announcement channel and opens forum posts with tags', async () => {
+    client = await loginClient();
+    const news = client.channels.cache.get(fake.newsChannelId) as NewsChannel;
+    const forum = client.channels.cache.get(fake.forumChannelId) as ForumChannel;
+
+    const announcement = await news.send('Episode 12 is out');
+    await announcement.crosspost();
+    const post = await forum.threads.create({
+      name: 'Episode 12',
+      message: { content: 'Discuss!' },
+      appliedTags: [FAKE_IDS.forumTagEpisodeId],
+    });
+
+    // discord.js returns the cached message unpatched; the flag arrives via MESSAGE_UPDATE (GuildMessages intent).
+    expect((fake.getMessage(announcement.id)?.flags ?? 0) & MessageFlags.Crossposted).toBe(MessageFlags.Crossposted);
+    expect(post.parentId).toBe(fake.forumChannelId);
+    expect(post.appliedTags).toEqual([FAKE_IDS.forumTagEpisodeId]);
+    expect(fake.getMessage(post.id)?.content).toBe('Discuss!');
+    await expect(announcement.crosspost()).rejects.toMatchObject({ code: 40033 });
+  });
+
+  it.each([
+    ['close code 4000', 4000],
+    ['an abnormal close (1006)', 1006],
+  ])('resumes after %s without identifying again and still answers commands', async (_label, code) => {
+    client = await loginClient();
+    onInteraction = async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply(`pong ${interaction.commandName}`);
+    };
+    const resumed = new Promise<void>((resolve) => client.once(Events.ShardResume, () => resolve()));
+
+    fake.dropConnection(code);
+    const duringOutage = fake.sendInteraction(chatInput('during'));
+    await resumed;
+    const afterResume = await fake.sendInteraction(chatInput('after'));
+
+    const resume = await fake.waitForGateway((frame) => frame.op === 6);
+    expect(resume.d).toMatchObject({ token: fake.token, seq: 2 });
+    expect(fake.identifyCount).toBe(1);
+    expect(fake.resumeCount).toBe(1);
+    expect(await duringOutage).toMatchObject({ data: { content: 'pong during' } });
+    expect(afterResume).toMatchObject({ data: { content: 'pong after' } });
+  });
+
+  it('re-identifies after an invalid session and keeps answering', async () => {
+    client = await loginClient({ ws: noIdentifyThrottle });
+    onInteraction = async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply('pong');
+    };
+
+    fake.invalidateSession();
+    await fake.waitForGateway((frame) => frame.op === 2 && frame.connection === 2);
+    await new Promise<void>((resolve) => client.once(Events.ShardReady, () => resolve()));
+
+    expect(fake.identifyCount).toBe(2);
+    expect(await fake.sendInteraction(chatInput('ping'))).toMatchObject({ data: { content: 'pong' } });
+  });
+
+  it('records guild command registration through rest.put and keeps ids stable across overwrites', async () => {
+    client = await loginClient();
+    const body = [
+      new SlashCommandBuilder()
+        .setName('episode')
+        .setDescription('Find an episode')
+        .addStringOption((o) => o.setName('query').setDescription('Search text').setRequired(true).setAutocomplete(true))
+        .toJSON(),
+    ];
+
+    const first = (await client.rest.put(Routes.applicationGuildCommands(fake.applicationId, fake.guildId), { body })) as { id: string }[];
+    const second = (await client.rest.put(Routes.applicationGuildCommands(fake.applicationId, fake.guildId), { body })) as { id: string }[];
+
+    const put = await fake.waitForRequest((r) => r.method === 'PUT');
+    expect(put.path).toBe(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
+    expect(put.body).toEqual(body);
+    expect(second[0]?.id).toBe(first[0]?.id);
+    expect(fake.guildCommands(fake.guildId)).toEqual([expect.objectContaining({ name: 'episode', guild_id: fake.guildId })]);
+  });
+
+  it('rejects an invalid command definition with Invalid Form Body', async () => {
+    client = await loginClient();
+
+    const put = client.rest.put(Routes.applicationCommands(fake.applicationId), {
+      body: [{ name: 'Episode', description: 'Uppercase names are invalid', type: 1 }],
+    });
+
+    await expect(put).rejects.toMatchObject({ status: 400, code: 50035 });
+  });
+
+  it('answers 401 to a wrong bot token, on REST and on login', async () => {
+    const rest = new REST({ api: fake.apiUrl }).setToken('not-the-token');
+    const wrongLogin = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
+
+    const restError = await rest.get(Routes.user('@me')).catch((error: unknown) => error);
+    const loginError = await wrongLogin.login('not-the-token').catch((error: unknown) => error);
+    await wrongLogin.destroy();
+
+    expect(restError).toBeInstanceOf(DiscordAPIError);
+    expect((restError as DiscordAPIError).status).toBe(401);
+    expect(loginError).toMatchObject({ code: 'TokenInvalid' });
+    expect(fake.requests.map((r) => r.status)).toEqual([401, 401]);
+  });
+});

@@ -1,0 +1,1508 @@
+/**
+ * A protocol-level fake of Discord (REST API v10 + gateway v10) for end-to-end tests that drive the
+ * real discord.js Client. One HTTP server on 127.0.0.1:<random port> serves both REST (`/api/v10/...`)
+ * and the gateway WebSocket (`/gateway`, and `/resume` which is the advertised resume_gateway_url).
+ *
+ * Usage:
+ *   const fake = await startFakeDiscord();
+ *   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
+ *   client.once(Events.ClientReady, ...); client.on('error', ...);
+ *   await client.login(fake.token);
+ *   const callback = await fake.sendInteraction(chatInput('ping'));   // builders: ./interactions.ts
+ *   expect(callback.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+ *   await client.destroy(); await fake.close();
+ *
+ * API (see FakeDiscord below for signatures):
+ * - identity: apiUrl (pass as `rest.api`), gatewayUrl, token (expected bot token), applicationId,
+ *   guildId, channelId (text), newsChannelId (type 5), forumChannelId (type 15), botUser.
+ * - REST log: `requests` (every request, in order: method, path relative to /api/v10 and URL-decoded
+ *   so `@original` reads as such, query, headers, body = parsed JSON or the multipart `payload_json`,
+ *   files, status, responseBody, injected, unknown), `unknownRequests`, `clearRequests()`,
+ *   `waitForRequest(predicate, timeoutMs = 2000)` (also resolves for already-recorded requests).
+ * - Failure injection: `failNext(method, pathRegex, { status, retryAfter?, times?, body? })` answers the
+ *   next `times` (default 1) matching requests with that status; 429 carries Retry-After, X-RateLimit-*
+ *   headers and Discord's JSON body. Injected requests are recorded with `injected: true`.
+ * - State: `commands` (global), `guildCommands(guildId)`, `messages(channelId)`, `getMessage(id)`,
+ *   `getChannel(id)` (live, mutable objects).
+ * - Gateway: `dispatch(event, data)` sends a dispatch with the next sequence number (buffered and
+ *   replayed on RESUME while the socket is down); `dropConnection(code = 4000)` closes the socket
+ *   (1006 terminates it without a close frame) so the client resumes; `invalidateSession()` sends
+ *   op 9 `false` and forgets sessions (the client re-identifies); `ackHeartbeats` (set false to make
+ *   the client see a zombie connection); counters `identifyCount`, `resumeCount`, `connectionCount`;
+ *   `gatewayFrames` (every frame the client sent) and `waitForGateway(predicate, timeoutMs)`.
+ * - Interactions: `sendInteraction(payload, timeoutMs = 2000)` dispatches INTERACTION_CREATE and
+ *   resolves with the body of the first accepted POST to that interaction's callback URL.
+ * - `close()` terminates sockets and closes the server.
+ *
+ * Discord behaviours reproduced: Bot-token auth on authed routes (interaction callbacks and webhook
+ * routes take none), 401 on a wrong token, 404 + JSON for unknown routes, 40060 on a second callback,
+ * 10062 for unknown interactions, 50006/50035 for empty or oversized messages, nonce + enforce_nonce
+ * deduplication, 40033 on a repeated crosspost, 50008 when posting a message into a forum, command
+ * bulk-overwrite keeping ids of unchanged names, MESSAGE_CREATE/THREAD_CREATE echoes gated by intents.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { RawData } from 'ws';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ChannelType,
+  GatewayIntentBits,
+  GatewayOpcodes,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  MessageType,
+  PermissionFlagsBits,
+} from 'discord-api-types/v10';
+import type { APIInteraction, APIInteractionResponse, APIMessage, APIUser } from 'discord-api-types/v10';
+
+// ---------------------------------------------------------------------------------------------------
+// Fixed world: ids, permissions, snowflakes
+
+/** Ids of the default fake world. The bot user id equals the application id, as on Discord. */
+export const FAKE_IDS = {
+  applicationId: '1100000000000000001',
+  guildId: '1200000000000000001',
+  textChannelId: '1300000000000000001',
+  newsChannelId: '1300000000000000002',
+  forumChannelId: '1300000000000000003',
+  botRoleId: '1400000000000000001',
+  moderatorRoleId: '1400000000000000002',
+  forumTagEpisodeId: '1450000000000000001',
+  forumTagDiscussionId: '1450000000000000002',
+  ownerId: '1500000000000000009',
+  userId: '1500000000000000001',
+} as const;
+
+const bits = (...flags: bigint[]): string => flags.reduce((a, b) => a | b, 0n).toString();
+
+/** What a regular member may do (string bitfield, as Discord sends `member.permissions`). */
+export const MEMBER_PERMISSIONS = bits(
+  PermissionFlagsBits.ViewChannel,
+  PermissionFlagsBits.SendMessages,
+  PermissionFlagsBits.SendMessagesInThreads,
+  PermissionFlagsBits.CreatePublicThreads,
+  PermissionFlagsBits.ReadMessageHistory,
+  PermissionFlagsBits.EmbedLinks,
+  PermissionFlagsBits.AttachFiles,
+  PermissionFlagsBits.AddReactions,
+  PermissionFlagsBits.UseExternalEmojis,
+  PermissionFlagsBits.UseApplicationCommands,
+  PermissionFlagsBits.Connect,
+  PermissionFlagsBits.Speak,
+  PermissionFlagsBits.ChangeNickname,
+  PermissionFlagsBits.CreateInstantInvite,
+);
+
+/** A server admin for Podcord's purposes: a member who also has Manage Server. */
+export const ADMIN_PERMISSIONS = (BigInt(MEMBER_PERMISSIONS) | PermissionFlagsBits.ManageGuild).toString();
+
+/** The bot's role permissions (also sent as `app_permissions`). */
+export const BOT_PERMISSIONS = bits(
+  BigInt(MEMBER_PERMISSIONS),
+  PermissionFlagsBits.ManageMessages,
+  PermissionFlagsBits.ManageThreads,
+  PermissionFlagsBits.CreatePublicThreads,
+);
+
+const DISCORD_EPOCH = 1420070400000n;
+let snowflakeIncrement = 0n;
+/** A fresh, valid snowflake whose timestamp is now. */
+export function snowflake(): string {
+  snowflakeIncrement = (snowflakeIncrement + 1n) & 0xfffn;
+  return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (1n << 17n) | snowflakeIncrement).toString();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Public types
+
+type Json = Record<string, unknown>;
+
+export interface FakeDiscordOptions {
+  /** Bot token the fake accepts. Default 'fake-bot-token'. */
+  token?: string;
+  /** Interval advertised in HELLO. Default 41250 (so no heartbeat happens in a short test). */
+  heartbeatIntervalMs?: number;
+  /** Echo MESSAGE_CREATE / THREAD_CREATE for messages the bot creates (gated by intents). Default true. */
+  echoEvents?: boolean;
+  /** Guild member count in GUILD_CREATE. Default 42. */
+  memberCount?: number;
+  botUsername?: string;
+}
+
+export interface RecordedFile {
+  field: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+export interface RecordedRequest {
+  /** Position in the log since start (not reset by clearRequests). */
+  index: number;
+  method: string;
+  /** Path after `/api/v10`, segments URL-decoded: `/webhooks/1/tok/messages/@original`. */
+  path: string;
+  /** Path exactly as received, including `/api/v10`. */
+  rawPath: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body, or the parsed `payload_json` part of a multipart body; null when empty. */
+  body: unknown;
+  files: RecordedFile[];
+  status: number;
+  responseBody: unknown;
+  /** Answered by failNext(). */
+  injected: boolean;
+  /** No such route in the fake (answered 404). */
+  unknown: boolean;
+}
+
+export interface FailureSpec {
+  status: number;
+  /** Seconds, for 429 (Retry-After header and body retry_after). Default 0.1. */
+  retryAfter?: number;
+  /** How many matching requests fail. Default 1. */
+  times?: number;
+  /** JSON body to answer with instead of the default one. */
+  body?: Json;
+}
+
+export interface GatewayFrame {
+  op: number;
+  d: unknown;
+  /** Which connection (1-based, in order of connection) sent it. */
+  connection: number;
+}
+
+export interface FakeChannel extends Json {
+  id: string;
+  type: number;
+  name: string;
+}
+
+export interface FakeDiscord {
+  readonly apiUrl: string;
+  readonly gatewayUrl: string;
+  readonly token: string;
+  readonly applicationId: string;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly newsChannelId: string;
+  readonly forumChannelId: string;
+  readonly botUser: APIUser;
+
+  readonly requests: readonly RecordedRequest[];
+  readonly unknownRequests: readonly RecordedRequest[];
+  clearRequests(): void;
+  waitForRequest(predicate: (request: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  failNext(method: string, path: RegExp, spec: FailureSpec): void;
+
+  readonly commands: readonly Json[];
+  guildCommands(guildId: string): readonly Json[];
+  messages(channelId: string): readonly APIMessage[];
+  getMessage(id: string): APIMessage | undefined;
+  getChannel(id: string): FakeChannel | undefined;
+
+  dispatch(event: string, data: unknown): number;
+  dropConnection(code?: number): void;
+  invalidateSession(): void;
+  ackHeartbeats: boolean;
+  readonly identifyCount: number;
+  readonly resumeCount: number;
+  readonly connectionCount: number;
+  readonly gatewayFrames: readonly GatewayFrame[];
+  waitForGateway(predicate: (frame: GatewayFrame) => boolean, timeoutMs?: number): Promise<GatewayFrame>;
+
+  sendInteraction(payload: APIInteraction, timeoutMs?: number): Promise<APIInteractionResponse>;
+
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Internals
+
+class HttpError {
+  constructor(
+    readonly status: number,
+    readonly body: Json,
+  ) {}
+}
+
+const notFound = (what: string, code: number): HttpError => new HttpError(404, { message: `Unknown ${what}`, code });
+const invalidForm = (field: string, message: string): HttpError =>
+  new HttpError(400, {
+    message: 'Invalid Form Body',
+    code: 50035,
+    errors: { [field]: { _errors: [{ code: 'BASE_TYPE_INVALID', message }] } },
+  });
+
+interface Session {
+  id: string;
+  seq: number;
+  history: { op: 0; t: string; s: number; d: unknown }[];
+  socket: WebSocket | null;
+  intents: number;
+}
+
+interface InteractionRecord {
+  id: string;
+  token: string;
+  type: InteractionType;
+  commandType: number | undefined;
+  channelId: string;
+  guildId: string | undefined;
+  /** Message the component was on (components/modals from a message). */
+  sourceMessageId: string | undefined;
+  acknowledged: boolean;
+  originalMessageId: string | undefined;
+  user: APIUser | undefined;
+}
+
+interface Waiter<T> {
+  predicate: (item: T) => boolean;
+  resolve: (item: T) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface Route {
+  method: string;
+  segments: string[];
+  auth: boolean;
+  handler: (ctx: RouteContext) => Promise<RouteResult> | RouteResult;
+}
+
+interface RouteContext {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+  files: RecordedFile[];
+}
+
+interface RouteResult {
+  status: number;
+  body?: unknown;
+}
+
+const NONCE_WINDOW_MS = 5 * 60_000;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function waitFor<T>(
+  items: readonly T[],
+  waiters: Set<Waiter<T>>,
+  predicate: (item: T) => boolean,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<T> {
+  const existing = items.find(predicate);
+  if (existing !== undefined) return Promise.resolve(existing);
+  return new Promise<T>((resolve, reject) => {
+    const waiter: Waiter<T> = {
+      predicate,
+      resolve,
+      reject,
+      timer: setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`fakeDiscord: nothing matched within ${timeoutMs} ms. ${describe()}`));
+      }, timeoutMs),
+    };
+    waiters.add(waiter);
+  });
+}
+
+function notify<T>(waiters: Set<Waiter<T>>, item: T): void {
+  for (const waiter of [...waiters]) {
+    if (waiter.predicate(item)) {
+      clearTimeout(waiter.timer);
+      waiters.delete(waiter);
+      waiter.resolve(item);
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function parseBody(raw: Buffer, contentType: string | undefined): Promise<{ body: unknown; files: RecordedFile[] }> {
+  if (raw.length === 0) return { body: null, files: [] };
+  if (contentType?.startsWith('multipart/form-data')) {
+    const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+    let body: unknown = null;
+    const files: RecordedFile[] = [];
+    for (const [field, value] of form.entries()) {
+      if (typeof value === 'string') {
+        if (field === 'payload_json') body = JSON.parse(value);
+      } else {
+        files.push({ field, filename: value.name, contentType: value.type, size: value.size });
+      }
+    }
+    return { body, files };
+  }
+  const text = raw.toString('utf8');
+  try {
+    return { body: JSON.parse(text), files: [] };
+  } catch {
+    return { body: text, files: [] };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Validation of message and command bodies (the limits Discord enforces that bots commonly trip on)
+
+function validateMessageBody(body: Json, { create }: { create: boolean }): void {
+  const flags = typeof body['flags'] === 'number' ? body['flags'] : 0;
+  const componentsV2 = (flags & MessageFlags.IsComponentsV2) !== 0;
+  const content = body['content'];
+  if (typeof content === 'string' && content.length > 2000) {
+    throw invalidForm('content', 'Must be 2000 or fewer in length.');
+  }
+  const embeds = body['embeds'];
+  if (Array.isArray(embeds)) {
+    if (embeds.length > 10) throw invalidForm('embeds', 'Must be 10 or fewer in length.');
+    let total = 0;
+    embeds.forEach((embed: unknown, i) => {
+      if (!isObject(embed)) throw invalidForm(`embeds.${i}`, 'Must be an object.');
+      const limit = (key: string, max: number, value: unknown): void => {
+        if (typeof value !== 'string') return;
+        total += value.length;
+        if (value.length > max) throw invalidForm(`embeds.${i}.${key}`, `Must be ${max} or fewer in length.`);
+      };
+      limit('title', 256, embed['title']);
+      limit('description', 4096, embed['description']);
+      if (isObject(embed['footer'])) limit('footer.text', 2048, embed['footer']['text']);
+      if (isObject(embed['author'])) limit('author.name', 256, embed['author']['name']);
+      const fields = embed['fields'];
+      if (Array.isArray(fields)) {
+        if (fields.length > 25) throw invalidForm(`embeds.${i}.fields`, 'Must be 25 or fewer in length.');
+        fields.forEach((field: unknown, j) => {
+          if (!isObject(field)) return;
+          if (typeof field['name'] !== 'string' || field['name'].length === 0) {
+            throw invalidForm(`embeds.${i}.fields.${j}.name`, 'This field is required');
+          }
+          if (typeof field['value'] !== 'string' || field['value'].length === 0) {
+            throw invalidForm(`embeds.${i}.fields.${j}.value`, 'This field is required');
+          }
+          limit(`fields.${j}.name`, 256, field['name']);
+          limit(`fields.${j}.value`, 1024, field['value']);
+        });
+      }
+    });
+    if (total > 6000) throw invalidForm('embeds', 'Embed size exceeds maximum size of 6000');
+  }
+  const components = body['components'];
+  if (Array.isArray(components) && !componentsV2) {
+    if (components.length > 5) throw invalidForm('components', 'Must be 5 or fewer in length.');
+    components.forEach((row: unknown, i) => {
+      if (!isObject(row) || !Array.isArray(row['components'])) return;
+      if (row['components'].length > 5) throw invalidForm(`components.${i}.components`, 'Must be 5 or fewer in length.');
+      row['components'].forEach((component: unknown, j) => {
+        if (!isObject(component)) return;
+        const customId = component['custom_id'];
+        if (typeof customId === 'string' && customId.length > 100) {
+          throw invalidForm(`components.${i}.components.${j}.custom_id`, 'Must be 100 or fewer in length.');
+        }
+        const label = component['label'];
+        if (typeof label === 'string' && label.length > 80) {
+          throw invalidForm(`components.${i}.components.${j}.label`, 'Must be 80 or fewer in length.');
+        }
+      });
+    });
+  }
+  if (create && !componentsV2) {
+    const empty =
+      !(typeof content === 'string' && content.length > 0) &&
+      !(Array.isArray(embeds) && embeds.length > 0) &&
+      !(Array.isArray(components) && components.length > 0) &&
+      !(Array.isArray(body['attachments']) && body['attachments'].length > 0) &&
+      !(Array.isArray(body['sticker_ids']) && body['sticker_ids'].length > 0) &&
+      !isObject(body['poll']);
+    if (empty) throw new HttpError(400, { message: 'Cannot send an empty message', code: 50006 });
+  }
+}
+
+const NAME_RE = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+function validateCommand(command: unknown, where: string): Json {
+  if (!isObject(command)) throw invalidForm(where, 'Must be an object.');
+  const type = typeof command['type'] === 'number' ? command['type'] : ApplicationCommandType.ChatInput;
+  const name = command['name'];
+  if (typeof name !== 'string') throw invalidForm(`${where}.name`, 'This field is required');
+  if (type === ApplicationCommandType.ChatInput) {
+    if (!NAME_RE.test(name) || name !== name.toLowerCase()) {
+      throw invalidForm(`${where}.name`, 'Command name is invalid');
+    }
+    const description = command['description'];
+    if (typeof description !== 'string' || description.length < 1 || description.length > 100) {
+      throw invalidForm(`${where}.description`, 'Must be between 1 and 100 in length.');
+    }
+    validateOptions(command['options'], `${where}.options`, 0);
+  } else if (name.length < 1 || name.length > 32) {
+    throw invalidForm(`${where}.name`, 'Must be between 1 and 32 in length.');
+  }
+  return command;
+}
+
+function validateOptions(options: unknown, where: string, depth: number): void {
+  if (options === undefined || options === null) return;
+  if (!Array.isArray(options)) throw invalidForm(where, 'Must be an array.');
+  if (options.length > 25) throw invalidForm(where, 'Must be 25 or fewer in length.');
+  let seenOptional = false;
+  const names = new Set<string>();
+  options.forEach((option: unknown, i) => {
+    const at = `${where}.${i}`;
+    if (!isObject(option)) throw invalidForm(at, 'Must be an object.');
+    const name = option['name'];
+    if (typeof name !== 'string' || !NAME_RE.test(name) || name !== name.toLowerCase()) {
+      throw invalidForm(`${at}.name`, 'Command name is invalid');
+    }
+    if (names.has(name)) throw invalidForm(`${at}.name`, 'Option names must be unique');
+    names.add(name);
+    const description = option['description'];
+    if (typeof description !== 'string' || description.length < 1 || description.length > 100) {
+      throw invalidForm(`${at}.description`, 'Must be between 1 and 100 in length.');
+    }
+    const type = option['type'];
+    if (type === ApplicationCommandOptionType.Subcommand || type === ApplicationCommandOptionType.SubcommandGroup) {
+      if (depth >= (type === ApplicationCommandOptionType.SubcommandGroup ? 1 : 2)) {
+        throw invalidForm(`${at}.type`, 'Sub-command nesting is too deep');
+      }
+      validateOptions(option['options'], `${at}.options`, depth + 1);
+      return;
+    }
+    if (option['required'] === true) {
+      if (seenOptional) throw invalidForm(`${at}.required`, 'Required options must be placed before non-required options');
+    } else {
+      seenOptional = true;
+    }
+    const choices = option['choices'];
+    if (Array.isArray(choices)) {
+      if (choices.length > 25) throw invalidForm(`${at}.choices`, 'Must be 25 or fewer in length.');
+      if (option['autocomplete'] === true && choices.length > 0) {
+        throw invalidForm(`${at}.autocomplete`, 'Autocomplete cannot be set with choices');
+      }
+    }
+  });
+}
+
+function validateAutocompleteChoices(data: unknown): void {
+  const choices = isObject(data) ? data['choices'] : undefined;
+  if (!Array.isArray(choices)) throw invalidForm('data.choices', 'This field is required');
+  if (choices.length > 25) throw invalidForm('data.choices', 'Must be 25 or fewer in length.');
+  choices.forEach((choice: unknown, i) => {
+    if (!isObject(choice)) throw invalidForm(`data.choices.${i}`, 'Must be an object.');
+    const name = choice['name'];
+    if (typeof name !== 'string' || name.length < 1 || name.length > 100) {
+      throw invalidForm(`data.choices.${i}.name`, 'Must be between 1 and 100 in length.');
+    }
+    const value = choice['value'];
+    if (typeof value === 'string' && value.length > 100) {
+      throw invalidForm(`data.choices.${i}.value`, 'Must be 100 or fewer in length.');
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const token = options.token ?? 'fake-bot-token';
+  const heartbeatInterval = options.heartbeatIntervalMs ?? 41_250;
+  const echoEvents = options.echoEvents ?? true;
+  const ids = FAKE_IDS;
+  const now = new Date().toISOString();
+
+  const botUser: APIUser = {
+    id: ids.applicationId,
+    username: options.botUsername ?? 'Podcord',
+    discriminator: '0000',
+    global_name: null,
+    avatar: null,
+    bot: true,
+    mfa_enabled: true,
+    verified: true,
+  };
+
+  const everyoneRole = {
+    id: ids.guildId,
+    name: '@everyone',
+    color: 0,
+    colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+    hoist: false,
+    icon: null,
+    unicode_emoji: null,
+    position: 0,
+    permissions: MEMBER_PERMISSIONS,
+    managed: false,
+    mentionable: false,
+    flags: 0,
+  };
+  const roles: Json[] = [
+    everyoneRole,
+    { ...everyoneRole, id: ids.moderatorRoleId, name: 'Moderator', position: 1, permissions: ADMIN_PERMISSIONS },
+    {
+      ...everyoneRole,
+      id: ids.botRoleId,
+      name: botUser.username,
+      position: 2,
+      permissions: BOT_PERMISSIONS,
+      managed: true,
+      tags: { bot_id: botUser.id },
+    },
+  ];
+
+  const channelBase = (id: string, type: number, name: string, position: number): FakeChannel => ({
+    id,
+    type,
+    name,
+    guild_id: ids.guildId,
+    position,
+    permission_overwrites: [],
+    parent_id: null,
+    nsfw: false,
+    flags: 0,
+    rate_limit_per_user: 0,
+    topic: null,
+    last_message_id: null,
+  });
+  const channels = new Map<string, FakeChannel>();
+  channels.set(ids.textChannelId, channelBase(ids.textChannelId, ChannelType.GuildText, 'general', 0));
+  channels.set(ids.newsChannelId, channelBase(ids.newsChannelId, ChannelType.GuildAnnouncement, 'new-episodes', 1));
+  channels.set(ids.forumChannelId, {
+    ...channelBase(ids.forumChannelId, ChannelType.GuildForum, 'episode-discussion', 2),
+    available_tags: [
+      { id: ids.forumTagEpisodeId, name: 'Episode', moderated: false, emoji_id: null, emoji_name: null },
+      { id: ids.forumTagDiscussionId, name: 'Discussion', moderated: false, emoji_id: null, emoji_name: null },
+    ],
+    default_reaction_emoji: null,
+    default_sort_order: null,
+    default_forum_layout: 0,
+    default_thread_rate_limit_per_user: 0,
+    default_auto_archive_duration: 4320,
+  });
+
+  const botMember = {
+    user: botUser,
+    nick: null,
+    avatar: null,
+    banner: null,
+    roles: [ids.botRoleId],
+    joined_at: now,
+    premium_since: null,
+    deaf: false,
+    mute: false,
+    pending: false,
+    flags: 0,
+    communication_disabled_until: null,
+  };
+
+  const guildJson = (): Json => ({
+    id: ids.guildId,
+    name: 'Podcast Fans',
+    icon: null,
+    icon_hash: null,
+    splash: null,
+    discovery_splash: null,
+    owner_id: ids.ownerId,
+    region: 'europe',
+    afk_channel_id: null,
+    afk_timeout: 300,
+    widget_enabled: false,
+    widget_channel_id: null,
+    verification_level: 1,
+    default_message_notifications: 1,
+    explicit_content_filter: 2,
+    roles,
+    emojis: [],
+    features: ['NEWS', 'COMMUNITY'],
+    mfa_level: 0,
+    application_id: null,
+    system_channel_id: ids.textChannelId,
+    system_channel_flags: 0,
+    rules_channel_id: null,
+    max_presences: null,
+    max_members: 500_000,
+    vanity_url_code: null,
+    description: null,
+    banner: null,
+    premium_tier: 0,
+    premium_subscription_count: 0,
+    preferred_locale: 'en-US',
+    public_updates_channel_id: null,
+    max_video_channel_users: 25,
+    max_stage_video_channel_users: 50,
+    nsfw_level: 0,
+    stickers: [],
+    premium_progress_bar_enabled: false,
+    safety_alerts_channel_id: null,
+    hub_type: null,
+    incidents_data: null,
+  });
+  const guildCreatePayload = (): Json => ({
+    ...guildJson(),
+    joined_at: now,
+    large: false,
+    unavailable: false,
+    member_count: options.memberCount ?? 42,
+    voice_states: [],
+    members: [botMember],
+    channels: [...channels.values()].filter((c) => !isThread(c)),
+    threads: [...channels.values()].filter(isThread),
+    presences: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+  });
+
+  // ---- state
+  const requests: RecordedRequest[] = [];
+  let requestIndex = 0;
+  const requestWaiters = new Set<Waiter<RecordedRequest>>();
+  const failures: { method: string; path: RegExp; spec: FailureSpec; remaining: number }[] = [];
+  const globalCommands: Json[] = [];
+  const guildCommandSets = new Map<string, Json[]>();
+  const messages = new Map<string, APIMessage>();
+  const nonces = new Map<string, { messageId: string; at: number }>();
+  const interactions = new Map<string, InteractionRecord>(); // by token
+  const interactionsById = new Map<string, InteractionRecord>();
+  const sessions = new Map<string, Session>();
+  let currentSession: Session | null = null;
+  const gatewayFrames: GatewayFrame[] = [];
+  const gatewayWaiters = new Set<Waiter<GatewayFrame>>();
+  const sockets = new Set<WebSocket>();
+  let identifyCount = 0;
+  let resumeCount = 0;
+  let connectionCount = 0;
+  let closed = false;
+
+  function isThread(channel: FakeChannel): boolean {
+    return (
+      channel.type === ChannelType.PublicThread ||
+      channel.type === ChannelType.PrivateThread ||
+      channel.type === ChannelType.AnnouncementThread
+    );
+  }
+
+  // ---- gateway
+  function send(socket: WebSocket, payload: Json): void {
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(payload));
+  }
+
+  function dispatch(event: string, data: unknown): number {
+    const session = currentSession;
+    if (!session) throw new Error(`fakeDiscord: cannot dispatch ${event}: no gateway session (client not logged in?)`);
+    const entry = { op: 0 as const, t: event, s: ++session.seq, d: data };
+    session.history.push(entry);
+    if (session.socket) send(session.socket, entry);
+    return entry.s;
+  }
+
+  function echo(event: string, data: unknown, intent: number): void {
+    if (!echoEvents || !currentSession || (currentSession.intents & intent) === 0) return;
+    dispatch(event, data);
+  }
+
+  function onGatewayConnection(socket: WebSocket, connection: number): void {
+    sockets.add(socket);
+    let authenticated = false;
+    send(socket, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: heartbeatInterval }, s: null, t: null });
+
+    socket.on('message', (raw: RawData) => {
+      let frame: Json;
+      try {
+        frame = JSON.parse(raw.toString()) as Json;
+      } catch {
+        socket.close(4002, 'Error while decoding payload.');
+        return;
+      }
+      const op = typeof frame['op'] === 'number' ? frame['op'] : -1;
+      const d = frame['d'];
+      const record: GatewayFrame = { op, d, connection };
+      gatewayFrames.push(record);
+
+      switch (op) {
+        case GatewayOpcodes.Heartbeat:
+          if (fake.ackHeartbeats) send(socket, { op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null });
+          break;
+        case GatewayOpcodes.Identify: {
+          if (authenticated) return socket.close(4005, 'Already authenticated.');
+          if (!isObject(d) || d['token'] !== token) return socket.close(4004, 'Authentication failed.');
+          authenticated = true;
+          identifyCount++;
+          const session: Session = {
+            id: randomBytes(16).toString('hex'),
+            seq: 0,
+            history: [],
+            socket,
+            intents: typeof d['intents'] === 'number' ? d['intents'] : 0,
+          };
+          sessions.set(session.id, session);
+          currentSession = session;
+          dispatch('READY', {
+            v: 10,
+            user: botUser,
+            guilds: [{ id: ids.guildId, unavailable: true }],
+            session_id: session.id,
+            session_type: 'normal',
+            resume_gateway_url: `${gatewayBase}/resume`,
+            shard: [0, 1],
+            application: { id: ids.applicationId, flags: 0 },
+            private_channels: [],
+            relationships: [],
+            presences: [],
+            guild_join_requests: [],
+            geo_ordered_rtc_regions: [],
+            user_settings: {},
+            _trace: ['["fake-discord",{}]'],
+          });
+          dispatch('GUILD_CREATE', guildCreatePayload());
+          break;
+        }
+        case GatewayOpcodes.Resume: {
+          if (authenticated) return socket.close(4005, 'Already authenticated.');
+          if (!isObject(d) || d['token'] !== token) return socket.close(4004, 'Authentication failed.');
+          resumeCount++;
+          const session = typeof d['session_id'] === 'string' ? sessions.get(d['session_id']) : undefined;
+          const seq = typeof d['seq'] === 'number' ? d['seq'] : -1;
+          if (!session || seq < 0 || seq > session.seq) {
+            send(socket, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
+            return;
+          }
+          authenticated = true;
+          if (session.socket && session.socket !== socket) session.socket.terminate();
+          session.socket = socket;
+          currentSession = session;
+          for (const entry of session.history) if (entry.s > seq) send(socket, entry);
+          dispatch('RESUMED', { _trace: ['["fake-discord",{}]'] });
+          break;
+        }
+        default:
+          if (!authenticated) socket.close(4003, 'Not authenticated.');
+      }
+      notify(gatewayWaiters, record);
+    });
+
+    socket.on('close', () => {
+      sockets.delete(socket);
+      for (const session of sessions.values()) if (session.socket === socket) session.socket = null;
+    });
+    socket.on('error', () => {});
+  }
+
+  // ---- messages
+  function makeAttachments(body: Json, files: RecordedFile[]): Json[] {
+    const declared = Array.isArray(body['attachments']) ? (body['attachments'] as unknown[]) : [];
+    return files.map((file, i) => {
+      const match = /^files\[(\d+)\]$/.exec(file.field);
+      const meta = declared.find((a) => isObject(a) && String(a['id']) === (match?.[1] ?? String(i)));
+      const id = snowflake();
+      return {
+        id,
+        filename: file.filename,
+        size: file.size,
+        content_type: file.contentType,
+        url: `https://cdn.discordapp.com/attachments/${id}/${file.filename}`,
+        proxy_url: `https://media.discordapp.net/attachments/${id}/${file.filename}`,
+        ...(isObject(meta) && typeof meta['description'] === 'string' ? { description: meta['description'] } : {}),
+      };
+    });
+  }
+
+  function createMessage(
+    channelId: string,
+    body: Json,
+    files: RecordedFile[],
+    extra: Partial<Record<keyof APIMessage, unknown>> = {},
+  ): APIMessage {
+    const channel = channels.get(channelId);
+    const message = {
+      id: snowflake(),
+      channel_id: channelId,
+      ...(channel?.['guild_id'] ? { guild_id: channel['guild_id'] } : {}),
+      author: botUser,
+      content: typeof body['content'] === 'string' ? body['content'] : '',
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: body['tts'] === true,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      mention_channels: [],
+      attachments: makeAttachments(body, files),
+      embeds: Array.isArray(body['embeds']) ? body['embeds'] : [],
+      components: Array.isArray(body['components']) ? body['components'] : [],
+      reactions: [],
+      pinned: false,
+      type: MessageType.Default,
+      flags: typeof body['flags'] === 'number' ? body['flags'] : 0,
+      ...(body['nonce'] !== undefined ? { nonce: body['nonce'] } : {}),
+      ...(isObject(body['message_reference']) ? { message_reference: body['message_reference'] } : {}),
+      ...(isObject(body['poll']) ? { poll: body['poll'] } : {}),
+      ...extra,
+    } as unknown as APIMessage;
+    messages.set(message.id, message);
+    if (channel) channel['last_message_id'] = message.id;
+    if ((message.flags ?? 0) & MessageFlags.Ephemeral) return message;
+    echo('MESSAGE_CREATE', { ...message, member: { ...botMember, user: undefined } }, GatewayIntentBits.GuildMessages);
+    return message;
+  }
+
+  function editMessage(message: APIMessage, body: Json, files: RecordedFile[]): APIMessage {
+    validateMessageBody(body, { create: false });
+    const target = message as unknown as Json;
+    for (const key of ['content', 'embeds', 'components', 'flags', 'allowed_mentions', 'poll'] as const) {
+      if (key in body) target[key] = body[key] ?? (key === 'content' ? '' : key === 'flags' ? 0 : []);
+    }
+    if ('attachments' in body || files.length > 0) {
+      const keep = Array.isArray(body['attachments'])
+        ? message.attachments.filter((a) =>
+            (body['attachments'] as unknown[]).some((b) => isObject(b) && String(b['id']) === a.id),
+          )
+        : message.attachments;
+      target['attachments'] = [...keep, ...makeAttachments(body, files)];
+    }
+    // Deferred ("thinking") replies stop loading once edited.
+    target['flags'] = (Number(target['flags'] ?? 0) & ~MessageFlags.Loading) >>> 0;
+    target['edited_timestamp'] = new Date().toISOString();
+    if (!((message.flags ?? 0) & MessageFlags.Ephemeral)) {
+      echo('MESSAGE_UPDATE', message, GatewayIntentBits.GuildMessages);
+    }
+    return message;
+  }
+
+  // ---- interactions
+  function interactionFor(appId: string, webhookToken: string): InteractionRecord {
+    const record = interactions.get(webhookToken);
+    if (appId !== ids.applicationId || !record || !record.acknowledged) throw notFound('Webhook', 10015);
+    return record;
+  }
+
+  function webhookMessage(record: InteractionRecord, messageId: string): APIMessage {
+    const id = messageId === '@original' ? record.originalMessageId : messageId;
+    const message = id ? messages.get(id) : undefined;
+    if (!message) throw notFound('Message', 10008);
+    return message;
+  }
+
+  function interactionMetadata(record: InteractionRecord): Json {
+    return {
+      id: record.id,
+      type: record.type,
+      user: record.user ?? { id: ids.userId, username: 'listener', discriminator: '0', global_name: null, avatar: null },
+      authorizing_integration_owners: { '0': ids.guildId },
+    };
+  }
+
+  function interactionCallback(params: Record<string, string>, query: Record<string, string>, body: unknown, files: RecordedFile[]): RouteResult {
+    const record = interactionsById.get(params['interaction'] ?? '');
+    if (!record || record.token !== params['token']) throw notFound('interaction', 10062);
+    if (record.acknowledged) {
+      throw new HttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
+    }
+    if (!isObject(body) || typeof body['type'] !== 'number') throw invalidForm('type', 'This field is required');
+    const type = body['type'];
+    const data = isObject(body['data']) ? body['data'] : {};
+    const isComponentLike = record.type === InteractionType.MessageComponent || (record.type === InteractionType.ModalSubmit && record.sourceMessageId);
+    const fromCommand = record.type === InteractionType.ApplicationCommand;
+    const metadata = { webhook_id: ids.applicationId, application_id: ids.applicationId, interaction_metadata: interactionMetadata(record) };
+    let message: APIMessage | undefined;
+
+    switch (type) {
+      case InteractionResponseType.ChannelMessageWithSource:
+        if (record.type === InteractionType.ApplicationCommandAutocomplete) throw invalidForm('type', 'Invalid interaction response type');
+        validateMessageBody(data, { create: true });
+        message = createMessage(record.channelId, data, files, {
+          ...metadata,
+          type: fromCommand
+            ? record.commandType === ApplicationCommandType.ChatInput
+              ? MessageType.ChatInputCommand
+              : MessageType.ContextMenuCommand
+            : MessageType.Default,
+        });
+        record.originalMessageId = message.id;
+        break;
+      case InteractionResponseType.DeferredChannelMessageWithSource: {
+        if (record.type === InteractionType.ApplicationCommandAutocomplete) throw invalidForm('type', 'Invalid interaction response type');
+        const flags = (typeof data['flags'] === 'number' ? data['flags'] : 0) & MessageFlags.Ephemeral;
+        message = createMessage(record.channelId, { content: '', flags: flags | MessageFlags.Loading }, [], {
+          ...metadata,
+          type: fromCommand ? MessageType.ChatInputCommand : MessageType.Default,
+        });
+        record.originalMessageId = message.id;
+        break;
+      }
+      case InteractionResponseType.DeferredMessageUpdate:
+      case InteractionResponseType.UpdateMessage:
+        if (!isComponentLike) throw invalidForm('type', 'Interaction response type requires a message component interaction');
+        record.originalMessageId = record.sourceMessageId;
+        message = record.sourceMessageId ? messages.get(record.sourceMessageId) : undefined;
+        if (type === InteractionResponseType.UpdateMessage && message) editMessage(message, data, files);
+        break;
+      case InteractionResponseType.ApplicationCommandAutocompleteResult:
+        if (record.type !== InteractionType.ApplicationCommandAutocomplete) throw invalidForm('type', 'Invalid interaction response type');
+        validateAutocompleteChoices(data);
+        break;
+      case InteractionResponseType.Modal:
+        if (record.type === InteractionType.ApplicationCommandAutocomplete || record.type === InteractionType.ModalSubmit) {
+          throw invalidForm('type', 'Invalid interaction response type');
+        }
+        if (typeof data['custom_id'] !== 'string' || typeof data['title'] !== 'string') {
+          throw invalidForm('data', 'Modal needs custom_id and title');
+        }
+        break;
+      case InteractionResponseType.LaunchActivity:
+        break;
+      default:
+        throw invalidForm('type', 'Value must be one of {4, 5, 6, 7, 8, 9, 10, 12}.');
+    }
+    record.acknowledged = true;
+    if (query['with_response'] !== 'true') return { status: 204 };
+    return {
+      status: 200,
+      body: {
+        interaction: {
+          id: record.id,
+          type: record.type,
+          ...(message
+            ? {
+                response_message_id: message.id,
+                response_message_loading: ((message.flags ?? 0) & MessageFlags.Loading) !== 0,
+                response_message_ephemeral: ((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0,
+              }
+            : {}),
+        },
+        resource: { type, ...(message ? { message } : {}) },
+      },
+    };
+  }
+
+  // ---- commands
+  function overwriteCommands(store: Json[], body: unknown, guildId: string | undefined): Json[] {
+    if (!Array.isArray(body)) throw invalidForm('_root', 'Must be an array.');
+    if (body.length > 100) throw invalidForm('_root', 'Must be 100 or fewer in length.');
+    const seen = new Set<string>();
+    const next = body.map((raw: unknown, i) => {
+      const command = validateCommand(raw, String(i));
+      const type = typeof command['type'] === 'number' ? command['type'] : ApplicationCommandType.ChatInput;
+      const key = `${type}:${String(command['name'])}`;
+      if (seen.has(key)) throw invalidForm(`${i}.name`, 'Application command names must be unique');
+      seen.add(key);
+      const previous = store.find((c) => `${String(c['type'])}:${String(c['name'])}` === key);
+      return storedCommand(command, previous, guildId);
+    });
+    store.splice(0, store.length, ...next);
+    return next;
+  }
+
+  function storedCommand(command: Json, previous: Json | undefined, guildId: string | undefined): Json {
+    const type = typeof command['type'] === 'number' ? command['type'] : ApplicationCommandType.ChatInput;
+    return {
+      default_member_permissions: null,
+      dm_permission: true,
+      nsfw: false,
+      contexts: null,
+      integration_types: [0],
+      ...command,
+      type,
+      description: typeof command['description'] === 'string' ? command['description'] : '',
+      id: typeof previous?.['id'] === 'string' ? previous['id'] : snowflake(),
+      application_id: ids.applicationId,
+      version: snowflake(),
+      ...(guildId ? { guild_id: guildId } : {}),
+    };
+  }
+
+  function commandStore(app: string, guildId?: string): Json[] {
+    if (app !== ids.applicationId) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
+    if (guildId === undefined) return globalCommands;
+    if (guildId !== ids.guildId) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
+    let store = guildCommandSets.get(guildId);
+    if (!store) guildCommandSets.set(guildId, (store = []));
+    return store;
+  }
+
+  function textChannel(id: string | undefined): FakeChannel {
+    const channel = id ? channels.get(id) : undefined;
+    if (!channel) throw notFound('Channel', 10003);
+    return channel;
+  }
+
+  // ---- routes
+  const routes: Route[] = [];
+  const route = (spec: string, auth: boolean, handler: Route['handler']): void => {
+    const [method, path] = spec.split(' ') as [string, string];
+    routes.push({ method, segments: path.split('/').filter(Boolean), auth, handler });
+  };
+
+  route('GET /gateway/bot', true, () => ({
+    status: 200,
+    body: {
+      url: `${gatewayBase}/gateway`,
+      shards: 1,
+      session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+    },
+  }));
+  route('GET /gateway', false, () => ({ status: 200, body: { url: `${gatewayBase}/gateway` } }));
+  route('GET /users/@me', true, () => ({ status: 200, body: botUser }));
+  route('GET /applications/@me', true, () => ({
+    status: 200,
+    body: {
+      id: ids.applicationId,
+      name: botUser.username,
+      icon: null,
+      description: 'Podcast community bot (fake)',
+      summary: '',
+      type: null,
+      bot_public: false,
+      bot_require_code_grant: false,
+      verify_key: 'f'.repeat(64),
+      flags: 0,
+      owner: { id: ids.ownerId, username: 'owner', discriminator: '0', global_name: null, avatar: null },
+      team: null,
+      bot: botUser,
+      approximate_guild_count: 1,
+      install_params: null,
+      integration_types_config: { '0': {} },
+      tags: [],
+      redirect_uris: [],
+      interactions_endpoint_url: null,
+    },
+  }));
+  route('GET /applications/:app/commands', true, ({ params }) => ({ status: 200, body: commandStore(params['app']!) }));
+  route('PUT /applications/:app/commands', true, ({ params, body }) => ({
+    status: 200,
+    body: overwriteCommands(commandStore(params['app']!), body, undefined),
+  }));
+  route('POST /applications/:app/commands', true, ({ params, body }) => {
+    const store = commandStore(params['app']!);
+    const command = validateCommand(body, '_root');
+    const index = store.findIndex((c) => c['name'] === command['name'] && c['type'] === (command['type'] ?? 1));
+    const stored = storedCommand(command, store[index], undefined);
+    if (index >= 0) store[index] = stored;
+    else store.push(stored);
+    return { status: index >= 0 ? 200 : 201, body: stored };
+  });
+  route('GET /applications/:app/guilds/:guild/commands', true, ({ params }) => ({
+    status: 200,
+    body: commandStore(params['app']!, params['guild']!),
+  }));
+  route('PUT /applications/:app/guilds/:guild/commands', true, ({ params, body }) => ({
+    status: 200,
+    body: overwriteCommands(commandStore(params['app']!, params['guild']!), body, params['guild']),
+  }));
+
+  route('POST /interactions/:interaction/:token/callback', false, ({ params, query, body, files }) =>
+    interactionCallback(params, query, body, files),
+  );
+  route('GET /webhooks/:app/:token/messages/:message', false, ({ params }) => ({
+    status: 200,
+    body: webhookMessage(interactionFor(params['app']!, params['token']!), params['message']!),
+  }));
+  route('PATCH /webhooks/:app/:token/messages/:message', false, ({ params, body, files }) => {
+    const message = webhookMessage(interactionFor(params['app']!, params['token']!), params['message']!);
+    return { status: 200, body: editMessage(message, isObject(body) ? body : {}, files) };
+  });
+  route('DELETE /webhooks/:app/:token/messages/:message', false, ({ params }) => {
+    const record = interactionFor(params['app']!, params['token']!);
+    const message = webhookMessage(record, params['message']!);
+    messages.delete(message.id);
+    if (!((message.flags ?? 0) & MessageFlags.Ephemeral)) {
+      echo('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, guild_id: ids.guildId }, GatewayIntentBits.GuildMessages);
+    }
+    return { status: 204 };
+  });
+  route('POST /webhooks/:app/:token', false, ({ params, body, files }) => {
+    const record = interactionFor(params['app']!, params['token']!);
+    const json = isObject(body) ? body : {};
+    validateMessageBody({ ...json, ...(files.length ? { attachments: files } : {}) }, { create: true });
+    const message = createMessage(record.channelId, json, files, {
+      webhook_id: ids.applicationId,
+      application_id: ids.applicationId,
+      interaction_metadata: interactionMetadata(record),
+    });
+    return { status: 200, body: message };
+  });
+
+  route('GET /channels/:channel', true, ({ params }) => ({ status: 200, body: textChannel(params['channel']) }));
+  route('GET /guilds/:guild', true, ({ params }) => {
+    if (params['guild'] !== ids.guildId) throw notFound('Guild', 10004);
+    return { status: 200, body: { ...guildJson(), approximate_member_count: options.memberCount ?? 42 } };
+  });
+  route('GET /guilds/:guild/channels', true, ({ params }) => {
+    if (params['guild'] !== ids.guildId) throw notFound('Guild', 10004);
+    return { status: 200, body: [...channels.values()].filter((c) => !isThread(c)) };
+  });
+  route('GET /guilds/:guild/members/:user', true, ({ params }) => {
+    if (params['guild'] !== ids.guildId) throw notFound('Guild', 10004);
+    if (params['user'] !== botUser.id) throw notFound('Member', 10007);
+    return { status: 200, body: botMember };
+  });
+  route('POST /channels/:channel/messages', true, ({ params, body, files }) => {
+    const channel = textChannel(params['channel']);
+    if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildCategory) {
+      throw new HttpError(400, { message: 'Cannot send messages in a non-text channel', code: 50008 });
+    }
+    const json = isObject(body) ? body : {};
+    validateMessageBody({ ...json, ...(files.length ? { attachments: files } : {}) }, { create: true });
+    const nonce = json['nonce'];
+    if (json['enforce_nonce'] === true && (typeof nonce === 'string' || typeof nonce === 'number')) {
+      const key = `${channel.id}:${String(nonce)}`;
+      const previous = nonces.get(key);
+      const existing = previous && Date.now() - previous.at < NONCE_WINDOW_MS ? messages.get(previous.messageId) : undefined;
+      if (existing) return { status: 200, body: existing };
+      const message = createMessage(channel.id, json, files);
+      nonces.set(key, { messageId: message.id, at: Date.now() });
+      return { status: 200, body: message };
+    }
+    return { status: 200, body: createMessage(channel.id, json, files) };
+  });
+  route('GET /channels/:channel/messages/:message', true, ({ params }) => {
+    textChannel(params['channel']);
+    const message = messages.get(params['message'] ?? '');
+    if (!message || message.channel_id !== params['channel']) throw notFound('Message', 10008);
+    return { status: 200, body: message };
+  });
+  route('POST /channels/:channel/messages/:message/crosspost', true, ({ params }) => {
+    const channel = textChannel(params['channel']);
+    const message = messages.get(params['message'] ?? '');
+    if (!message || message.channel_id !== channel.id) throw notFound('Message', 10008);
+    if (channel.type !== ChannelType.GuildAnnouncement) {
+      throw new HttpError(400, { message: 'Cannot execute action on this channel type', code: 50024 });
+    }
+    if ((message.flags ?? 0) & MessageFlags.Crossposted) {
+      throw new HttpError(400, { message: 'This message has already been crossposted.', code: 40033 });
+    }
+    (message as unknown as Json)['flags'] = (message.flags ?? 0) | MessageFlags.Crossposted;
+    echo('MESSAGE_UPDATE', message, GatewayIntentBits.GuildMessages);
+    return { status: 200, body: message };
+  });
+  route('POST /channels/:channel/threads', true, ({ params, body, files }) => {
+    const parent = textChannel(params['channel']);
+    const json = isObject(body) ? body : {};
+    const name = json['name'];
+    if (typeof name !== 'string' || name.length < 1 || name.length > 100) {
+      throw invalidForm('name', 'Must be between 1 and 100 in length.');
+    }
+    const isForum = parent.type === ChannelType.GuildForum || parent.type === ChannelType.GuildMedia;
+    const starter = isObject(json['message']) ? json['message'] : undefined;
+    if (isForum && !starter) throw invalidForm('message', 'This field is required');
+    const tags = Array.isArray(json['applied_tags']) ? json['applied_tags'].map(String) : [];
+    if (isForum) {
+      const available = Array.isArray(parent['available_tags']) ? (parent['available_tags'] as Json[]) : [];
+      const unknownTag = tags.find((tag) => !available.some((a) => a['id'] === tag));
+      if (unknownTag) throw invalidForm('applied_tags', `Unknown tag ${unknownTag}`);
+      if (tags.length > 5) throw invalidForm('applied_tags', 'Must be 5 or fewer in length.');
+      if (Number(parent['flags'] ?? 0) & (1 << 4) && tags.length === 0) {
+        throw new HttpError(400, { message: 'A tag is required to create a forum post in this channel', code: 40067 });
+      }
+    }
+    const id = snowflake();
+    const created = new Date().toISOString();
+    const thread: FakeChannel = {
+      id,
+      type: isForum
+        ? ChannelType.PublicThread
+        : typeof json['type'] === 'number'
+          ? json['type']
+          : parent.type === ChannelType.GuildAnnouncement
+            ? ChannelType.AnnouncementThread
+            : ChannelType.PrivateThread,
+      name,
+      guild_id: ids.guildId,
+      parent_id: parent.id,
+      owner_id: botUser.id,
+      last_message_id: starter ? id : null,
+      rate_limit_per_user: typeof json['rate_limit_per_user'] === 'number' ? json['rate_limit_per_user'] : 0,
+      message_count: 0,
+      member_count: 1,
+      total_message_sent: 0,
+      flags: 0,
+      applied_tags: tags,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: typeof json['auto_archive_duration'] === 'number' ? json['auto_archive_duration'] : 4320,
+        archive_timestamp: created,
+        locked: false,
+        create_timestamp: created,
+      },
+      member: { id, user_id: botUser.id, join_timestamp: created, flags: 0 },
+    };
+    channels.set(id, thread);
+    echo('THREAD_CREATE', { ...thread, newly_created: true }, GatewayIntentBits.Guilds);
+    let message: APIMessage | undefined;
+    if (starter) {
+      validateMessageBody({ ...starter, ...(files.length ? { attachments: files } : {}) }, { create: true });
+      message = createMessage(id, starter, files, { id, position: 0 });
+      messages.set(id, message);
+    }
+    return { status: 201, body: { ...thread, ...(message ? { message } : {}) } };
+  });
+
+  function matchRoute(method: string, segments: string[]): { route: Route; params: Record<string, string> } | undefined {
+    for (const candidate of routes) {
+      if (candidate.method !== method || candidate.segments.length !== segments.length) continue;
+      const params: Record<string, string> = {};
+      const ok = candidate.segments.every((part, i) => {
+        const actual = segments[i]!;
+        if (part.startsWith(':')) {
+          params[part.slice(1)] = actual;
+          return true;
+        }
+        return part === actual;
+      });
+      if (ok) return { route: candidate, params };
+    }
+    return undefined;
+  }
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const raw = await readBody(req);
+    let parsed: { body: unknown; files: RecordedFile[] };
+    try {
+      parsed = await parseBody(raw, req.headers['content-type']);
+    } catch {
+      parsed = { body: raw.toString('utf8'), files: [] };
+    }
+    const prefix = '/api/v10';
+    const inApi = url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
+    let segments: string[];
+    try {
+      segments = url.pathname.slice(inApi ? prefix.length : 0).split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      segments = url.pathname.split('/').filter(Boolean);
+    }
+    const path = `/${segments.join('/')}`;
+    const query = Object.fromEntries(url.searchParams.entries());
+
+    let result: RouteResult;
+    let headers: Record<string, string> = {};
+    let injected = false;
+    let unknown = false;
+    const failure = failures.find((f) => f.remaining > 0 && f.method === method && f.path.test(path));
+    if (failure) {
+      failure.remaining--;
+      injected = true;
+      const { status } = failure.spec;
+      if (status === 429) {
+        const retryAfter = failure.spec.retryAfter ?? 0.1;
+        headers = {
+          'retry-after': String(retryAfter),
+          'x-ratelimit-limit': '5',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Date.now() / 1000 + retryAfter),
+          'x-ratelimit-reset-after': String(retryAfter),
+          'x-ratelimit-bucket': 'fake-bucket',
+          'x-ratelimit-scope': 'user',
+        };
+        result = {
+          status,
+          body: failure.spec.body ?? { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+        };
+      } else {
+        result = { status, body: failure.spec.body ?? { message: `${status}: Injected failure`, code: 0 } };
+      }
+    } else {
+      const match = inApi ? matchRoute(method, segments) : undefined;
+      if (!match) {
+        unknown = true;
+        result = { status: 404, body: { message: '404: Not Found', code: 0 } };
+      } else if (match.route.auth && req.headers.authorization !== `Bot ${token}`) {
+        result = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+      } else {
+        try {
+          result = await match.route.handler({ params: match.params, query, body: parsed.body, files: parsed.files });
+        } catch (error) {
+          if (!(error instanceof HttpError)) throw error;
+          result = { status: error.status, body: error.body };
+        }
+      }
+    }
+
+    const record: RecordedRequest = {
+      index: requestIndex++,
+      method,
+      path,
+      rawPath: url.pathname,
+      query,
+      headers: req.headers,
+      body: parsed.body,
+      files: parsed.files,
+      status: result.status,
+      responseBody: result.body ?? null,
+      injected,
+      unknown,
+    };
+    requests.push(record);
+    notify(requestWaiters, record);
+
+    if (result.status === 204 || result.body === undefined) {
+      res.writeHead(result.status, headers).end();
+    } else {
+      res.writeHead(result.status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(result.body));
+    }
+  }
+
+  // ---- server
+  const server: Server = createServer((req, res) => {
+    handleHttp(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: `fakeDiscord crashed: ${String(error)}`, code: 0 }));
+      }
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/gateway' && url.pathname !== '/resume') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      connectionCount++;
+      if (url.searchParams.get('v') !== '10') {
+        ws.close(4012, 'Invalid API version.');
+        return;
+      }
+      if (url.searchParams.get('encoding') !== 'json') {
+        ws.close(4002, 'Error while decoding payload.');
+        return;
+      }
+      onGatewayConnection(ws, connectionCount);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const gatewayBase = `ws://127.0.0.1:${port}`;
+
+  const describeRequests = (): string =>
+    `Seen: ${requests.map((r) => `${r.method} ${r.path} -> ${r.status}`).join(', ') || 'none'}`;
+
+  const fake: FakeDiscord = {
+    apiUrl: `http://127.0.0.1:${port}/api`,
+    gatewayUrl: `${gatewayBase}/gateway`,
+    token,
+    applicationId: ids.applicationId,
+    guildId: ids.guildId,
+    channelId: ids.textChannelId,
+    newsChannelId: ids.newsChannelId,
+    forumChannelId: ids.forumChannelId,
+    botUser,
+
+    get requests() {
+      return requests;
+    },
+    get unknownRequests() {
+      return requests.filter((r) => r.unknown);
+    },
+    clearRequests() {
+      requests.length = 0;
+    },
+    waitForRequest(predicate, timeoutMs = 2000) {
+      return waitFor(requests, requestWaiters, predicate, timeoutMs, describeRequests);
+    },
+    failNext(method, path, spec) {
+      failures.push({ method: method.toUpperCase(), path, spec, remaining: spec.times ?? 1 });
+    },
+
+    get commands() {
+      return globalCommands;
+    },
+    guildCommands(guildId) {
+      return guildCommandSets.get(guildId) ?? [];
+    },
+    messages(channelId) {
+      return [...messages.values()].filter((m) => m.channel_id === channelId);
+    },
+    getMessage(id) {
+      return messages.get(id);
+    },
+    getChannel(id) {
+      return channels.get(id);
+    },
+
+    dispatch,
+    dropConnection(code = 4000) {
+      const socket = currentSession?.socket;
+      if (!socket) throw new Error('fakeDiscord: no live gateway connection to drop');
+      currentSession!.socket = null;
+      if (code === 1006) socket.terminate();
+      else socket.close(code, 'fakeDiscord drop');
+    },
+    invalidateSession() {
+      const socket = currentSession?.socket;
+      sessions.clear();
+      currentSession = null;
+      if (socket) send(socket, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
+    },
+    ackHeartbeats: true,
+    get identifyCount() {
+      return identifyCount;
+    },
+    get resumeCount() {
+      return resumeCount;
+    },
+    get connectionCount() {
+      return connectionCount;
+    },
+    get gatewayFrames() {
+      return gatewayFrames;
+    },
+    waitForGateway(predicate, timeoutMs = 2000) {
+      return waitFor(gatewayFrames, gatewayWaiters, predicate, timeoutMs, () =>
+        `Frames: ${gatewayFrames.map((f) => `op${f.op}@${f.connection}`).join(', ') || 'none'}`,
+      );
+    },
+
+    async sendInteraction(payload, timeoutMs = 2000) {
+      const data = payload.data;
+      const record: InteractionRecord = {
+        id: payload.id,
+        token: payload.token,
+        type: payload.type,
+        commandType: isObject(data) && typeof data['type'] === 'number' ? data['type'] : undefined,
+        channelId: payload.channel?.id ?? payload.channel_id ?? ids.textChannelId,
+        guildId: payload.guild_id,
+        sourceMessageId: payload.message?.id,
+        acknowledged: false,
+        originalMessageId: undefined,
+        user: payload.member?.user ?? payload.user,
+      };
+      if (payload.message && !messages.has(payload.message.id)) messages.set(payload.message.id, structuredClone(payload.message));
+      interactions.set(record.token, record);
+      interactionsById.set(record.id, record);
+      const callbackPath = `/interactions/${record.id}/${record.token}/callback`;
+      const callback = fake.waitForRequest(
+        (r) => r.method === 'POST' && r.path === callbackPath && r.status < 300,
+        timeoutMs,
+      );
+      dispatch('INTERACTION_CREATE', payload);
+      return (await callback).body as APIInteractionResponse;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const waiter of [...requestWaiters, ...gatewayWaiters]) {
+        clearTimeout(waiter.timer);
+        waiter.reject(new Error('fakeDiscord closed'));
+      }
+      requestWaiters.clear();
+      gatewayWaiters.clear();
+      for (const socket of sockets) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return fake;
+}
