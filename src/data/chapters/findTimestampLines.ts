@@ -1,0 +1,197 @@
+/**
+ * Finds the lines of plain-text show notes that are shaped like a chapter: one timestamp and a title on one line.
+ * This step only reads lines one by one; whether the lines together make a chapter list (count, order, a start near
+ * 0) is decided by parseNotesChapters, and whether a platform would accept them by validateShowNotesChapters.
+ *
+ * Accepted shapes (after bullets such as `-`, `*`, `•`, `1.` are removed):
+ *   leading   `00:00 Title`, `(00:00) Title`, `[01:02:03] Title`, `00:00 - Title`, `00:00 – Title`, `00:00-Title`,
+ *             `0:02:40 Halo 4`, `00:00:00 Title <https://url> #c`, `00:00 - Artist - Song (Album)`
+ *   trailing  `Title (00:01:01)`, `Title [00:12]`, `Title - 00:12`, `ألعاب:(01:22:00)`, `Intro 00:00:00.000`
+ *
+ * Refused, because they are times of day, references, metadata or prose rather than chapters:
+ *   `10:30 AM`, `7:30pm`, `19:30 Uhr`, `10:30 CET ...` (clock times); `3:2` (seconds need two digits);
+ *   `John 3:16`, `Matthew 10:10` (a trailing time without brackets or a separator must have hours);
+ *   `3:16-18`, `10:30-11:30` (ranges); any line with two times on it; `2024.05.06 12:00:00` (a title needs a letter);
+ *   `Dauer 03:16:03`, `Duration: 1:02:03` (the episode length); `... starts at 20:00` (a trailing time after a
+ *   preposition); a title longer than 160 characters (a sentence, not a chapter title).
+ */
+
+export interface TimestampLine {
+  /** 1-based line number in the notes. */
+  line: number;
+  /** The timestamp as written, without brackets: `00:12:30`, `4:00`, `00:00:00.000`. */
+  timestamp: string;
+  startSeconds: number;
+  /** Cleaned title: no separators, brackets, link targets, OSF tags or extra spaces. */
+  title: string;
+  /** The first link on the line (`<https://…>`, `(https://…)`, `[text](https://…)` or bare). */
+  url?: string;
+  /** Whether the time comes before the title (`00:00 Intro`) or after it (`Intro (00:00)`). */
+  position: 'leading' | 'trailing';
+  /** The bracket around the time, when there is one. */
+  bracket?: '(' | '[';
+  /** The punctuation between the time and the title as written, without spaces: '', '-', '–', ':', '|', '-:'... */
+  separator: string;
+}
+
+const MAX_TITLE_LENGTH = 160;
+
+// H:MM:SS or M:SS / MM:SS / MMM:SS, optional milliseconds. Not glued to other digits, colons or decimals.
+const TS = String.raw`(?<![\d:.,])(?:\d{1,2}:[0-5]\d:[0-5]\d|\d{1,3}:[0-5]\d)(?:\.\d{1,3})?(?![\d:]|[.,]\d)`;
+const TS_ANYWHERE = new RegExp(TS, 'g');
+
+const SEPARATOR = String.raw`[-–—:|•·>~]{1,3}`;
+const LEADING = new RegExp(String.raw`^(?<open>[(\[])?\s*(?<ts>${TS})(?:\s*(?<close>[)\]]))?(?<rest>.*)$`, 'u');
+const TRAILING = new RegExp(
+  String.raw`^(?<title>.*?[^\s\-–—:|•·>~(\[])\s*(?<sep>${SEPARATOR})?\s*(?<open>[(\[])?\s*(?<ts>${TS})\s*(?<close>[)\]])?$`,
+  'u',
+);
+
+// Words that turn a time into a time of day: `10:30 AM`, `19:30 Uhr`, `10:00 CET`, `9:15 o'clock`.
+const TIME_OF_DAY_AFTER = /^(?:a\.?m\.?|p\.?m\.?|uhr|h|hrs|o'?clock|utc|gmt|[ecmp][sd]t|cet|cest|bst|ist|aest|jst)(?![\p{L}\p{N}])/iu;
+// Words that put a trailing time inside a sentence: `we meet at 12:30`, `kl. 19:00`, `ab 20:00`.
+const PREPOSITION_BEFORE = /(?:^|\s)(?:at|by|from|until|till|to|before|after|around|about|ca\.?|circa|kl\.?|klockan|om|um|ab|bis|à|a las|vers|on|in)$/iu;
+
+// `Dauer 03:16:03`, `Duration: 1:02:03`: the episode's length, not a chapter.
+const DURATION_LABEL = /^(?:duration|length|runtime|running time|total time|dauer|länge|laufzeit|längd|speltid|kesto|durée|duración|durata|duur)$/iu;
+
+const BIDI_AND_ZERO_WIDTH = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+const ODD_SPACES = /[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
+const BULLET = /^(?:[-*•·▪▫►▶‣◦○●■□–—+]|\d{1,3}[.)])\s+/u;
+// Outline Shownotes Format tags at the end of a line: `#c` chapter, `#t` topic, `#l` link...
+const OSF_TAGS = /(?:\s+#(?:[a-z]|chapter|topic|link|section|glossary|quote|video|audio|image|revision|shopping))+\s*$/i;
+const URL_PATTERNS: readonly RegExp[] = [
+  /\[([^\]]*)\]\((https?:\/\/[^\s)]+)\)/u, // markdown [text](url): keep the text
+  /<(https?:\/\/[^\s>]+)>/u,
+  /\((https?:\/\/[^\s)]+)\)/u,
+  /(?<![\p{L}\p{N}])(https?:\/\/\S+)/u,
+];
+
+function normaliseLine(raw: string): string {
+  return raw.replace(BIDI_AND_ZERO_WIDTH, '').replace(ODD_SPACES, ' ').replace(/\*\*|__/g, '').trim();
+}
+
+/** Removes links from the line (their targets would otherwise look like text or times) and returns the first one. */
+function takeUrls(line: string): { text: string; url?: string } {
+  let text = line;
+  let url: string | undefined;
+  for (const pattern of URL_PATTERNS) {
+    const global = new RegExp(pattern.source, 'gu');
+    text = text.replace(global, (...m: unknown[]) => {
+      const isMarkdown = pattern === URL_PATTERNS[0];
+      const found = (isMarkdown ? m[2] : m[1]) as string;
+      // A bare URL may carry sentence punctuation: "see https://x.fm/a." -> https://x.fm/a
+      const clean = found.replace(/[.,;:!?]+$/, '');
+      url ??= clean;
+      return isMarkdown ? (m[1] as string) : ' ';
+    });
+  }
+  return url === undefined ? { text } : { text, url };
+}
+
+export function cleanTitle(raw: string): string {
+  return raw
+    .replace(/\(\s*\)|\[\s*\]|<\s*>/g, ' ') // brackets left empty by a removed link
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s\-–—:|•·>~.,;]+/u, '')
+    .replace(/[\s\-–—:|•·>~,;]+$/u, '')
+    .replace(/\s+#$/, '') // an OSF tag line's leftover `#`
+    .trim();
+}
+
+export function timestampToSeconds(timestamp: string): number {
+  const [clock = '', millis] = timestamp.split('.');
+  const parts = clock.split(':').map(Number);
+  const seconds = parts.reduce((total, part) => total * 60 + part, 0);
+  return millis === undefined ? seconds : seconds + Number(`0.${millis}`);
+}
+
+function hasLetter(text: string): boolean {
+  return /\p{L}/u.test(text);
+}
+
+function bracketsMatch(open: string | undefined, close: string | undefined): boolean {
+  if (open === undefined) return close === undefined;
+  return (open === '(' && close === ')') || (open === '[' && close === ']');
+}
+
+function readLine(raw: string, line: number): TimestampLine | undefined {
+  let text = normaliseLine(raw);
+  if (text === '') return undefined;
+  text = text.replace(BULLET, '');
+  const { text: withoutUrls, url } = takeUrls(text);
+  text = withoutUrls.replace(OSF_TAGS, '').trim();
+
+  // One timestamp per line: two times are a range, a schedule or a sentence.
+  const times = text.match(TS_ANYWHERE);
+  if (times === null || times.length !== 1) return undefined;
+
+  const found = readLeading(text) ?? readTrailing(text);
+  if (found === undefined) return undefined;
+  const title = cleanTitle(found.title);
+  if (!hasLetter(title) || title.length > MAX_TITLE_LENGTH || DURATION_LABEL.test(title)) return undefined;
+
+  const result: TimestampLine = {
+    line,
+    timestamp: found.timestamp,
+    startSeconds: timestampToSeconds(found.timestamp),
+    title,
+    position: found.position,
+    separator: found.separator,
+  };
+  if (found.bracket !== undefined) result.bracket = found.bracket;
+  if (url !== undefined) result.url = url;
+  return result;
+}
+
+interface Found {
+  timestamp: string;
+  title: string;
+  position: 'leading' | 'trailing';
+  bracket?: '(' | '[';
+  separator: string;
+}
+
+function withBracket(found: Omit<Found, 'bracket'>, open: string | undefined): Found {
+  return open === '(' || open === '[' ? { ...found, bracket: open } : found;
+}
+
+function readLeading(text: string): Found | undefined {
+  const m = LEADING.exec(text);
+  const g = m?.groups;
+  if (!g || g.ts === undefined || !bracketsMatch(g.open, g.close)) return undefined;
+  const rest = g.rest ?? '';
+  // `10:30am`: a title must be set off by a space, a bracket or punctuation.
+  if (g.close === undefined && rest !== '' && !/^[\s\-–—:|•·>~]/u.test(rest)) return undefined;
+  // `3:16-18`, `10:30-11:30`: a range, not a chapter start.
+  if (/^\s*[-–—]\s*\d/u.test(rest) && !/^\s+[-–—]\s+\d/u.test(rest)) return undefined;
+  const sep = /^\s*([-–—:|•·>~]{1,3})?\s*/u.exec(rest);
+  const separator = sep?.[1] ?? '';
+  const title = rest.slice(sep?.[0].length ?? 0);
+  if (TIME_OF_DAY_AFTER.test(title)) return undefined;
+  return withBracket({ timestamp: g.ts, title, position: 'leading', separator }, g.open);
+}
+
+function readTrailing(text: string): Found | undefined {
+  const m = TRAILING.exec(text);
+  const g = m?.groups;
+  if (!g || g.ts === undefined || g.title === undefined || !bracketsMatch(g.open, g.close)) return undefined;
+  const separator = g.sep ?? '';
+  // Without a bracket or a separator, `John 3:16` and `Matthew 10:10` look like chapters; real ones carry hours.
+  if (g.open === undefined && separator === '' && !/^\d{1,2}:\d\d:\d\d/.test(g.ts)) return undefined;
+  // Without a bracket, `Title - 00:12` needs two-digit minutes; `Psalm - 3:16` is a reference.
+  if (g.open === undefined && !/^\d{2,}:/.test(g.ts)) return undefined;
+  if (PREPOSITION_BEFORE.test(g.title.trim())) return undefined;
+  return withBracket({ timestamp: g.ts, title: g.title, position: 'trailing', separator }, g.open);
+}
+
+/** Every chapter-shaped line of the notes, in document order. */
+export function findTimestampLines(notes: string): TimestampLine[] {
+  const found: TimestampLine[] = [];
+  const lines = notes.split(/\r\n|\r|\n|\u2028|\u2029/);
+  lines.forEach((raw, index) => {
+    const entry = readLine(raw, index + 1);
+    if (entry !== undefined) found.push(entry);
+  });
+  return found;
+}

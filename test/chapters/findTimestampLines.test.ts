@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { findTimestampLines } from '../../src/data/chapters/findTimestampLines.js';
+
+/** The one chapter-shaped line found in `line`, as [seconds, title, url?]. */
+function one(line: string): [number, string, string?] | undefined {
+  const found = findTimestampLines(line);
+  if (found.length === 0) return undefined;
+  expect(found).toHaveLength(1);
+  const [entry] = found;
+  if (entry === undefined) return undefined;
+  return entry.url === undefined ? [entry.startSeconds, entry.title] : [entry.startSeconds, entry.title, entry.url];
+}
+
+// Shapes collected from real show notes (see test/fixtures/SOURCES.md and the feeds named in the comments); the lines
+// themselves are written here by hand (OURS) in the same shape.
+describe('findTimestampLines reads a chapter line', () => {
+  it.each<[string, string, [number, string, string?]]>([
+    ['leading in parentheses', '(00:00) Introduction', [0, 'Introduction']],
+    ['the seed line with a curly apostrophe', '(02:25) Twitter, Uber, and the DNC: Raffi’s career history', [145, 'Twitter, Uber, and the DNC: Raffi’s career history']],
+    ['plain leading', '00:00 Title', [0, 'Title']],
+    ['leading with a hyphen', '00:00 - Title', [0, 'Title']],
+    ['leading with an en dash', '00:00 – Title', [0, 'Title']],
+    ['leading with a glued hyphen (Spotify example)', '00:00-Introduction', [0, 'Introduction']],
+    ['leading in square brackets', '[01:02:03] Title', [3723, 'Title']],
+    ['trailing in parentheses (allusgeeks)', 'General Opening Conversation (00:01:01)', [61, 'General Opening Conversation']],
+    ['trailing after a hyphen', 'Title - 00:12', [12, 'Title']],
+    ['trailing in square brackets', 'Listener mail [12:40]', [760, 'Listener mail']],
+    ['H:MM:SS from a <br/> list (abog)', '0:02:40 Halo 4', [160, 'Halo 4']],
+    ['an OSF line with a link and a tag', '00:00:00 One for Axel <https://soundcloud.com/elninonino/one-for-axel> #c', [0, 'One for Axel', 'https://soundcloud.com/elninonino/one-for-axel']],
+    ['an OSF line with only a tag', '00:03:01 Intro #c', [181, 'Intro']],
+    ['link text left by a flattened <a> (moviewatchdogs)', '00:06:15 Film: Der Hobbit: Smaugs Einöde (DVD)', [375, 'Film: Der Hobbit: Smaugs Einöde (DVD)']],
+    ['a link kept in parentheses', '00:38:44 Getränk der Folge: Paulaner Spezi (http://www.paulaner-brauerei.de/539.0.html?ac=1)', [2324, 'Getränk der Folge: Paulaner Spezi', 'http://www.paulaner-brauerei.de/539.0.html?ac=1']],
+    ['a markdown link', '12:00 Read [the spec](https://example.com/spec) first', [720, 'Read the spec first', 'https://example.com/spec']],
+    ['a bare link at the end', '05:00 Sponsor: https://example.com/offer.', [300, 'Sponsor', 'https://example.com/offer']],
+    ['a trailing time with milliseconds', 'Intro 00:00:00.000', [0, 'Intro']],
+    ['a leading time with milliseconds', '00:01:40.500 Vorspann', [100.5, 'Vorspann']],
+    ['a hyphen bullet', '- 00:00 Title', [0, 'Title']],
+    ['an asterisk bullet', '* 04:45 Plot summary', [285, 'Plot summary']],
+    ['a round bullet', '• 10:11 Sergio Leone', [611, 'Sergio Leone']],
+    ['a numbered item', '3. 16:58 Ennio Morricone', [1018, 'Ennio Morricone']],
+    ['double and trailing spaces (rssblue)', '00:00  Intro  ', [0, 'Intro']],
+    ['no-break spaces at the end (seed)', '(08:30) Why seven companies shouldn\'t control AGI\u00A0', [510, "Why seven companies shouldn't control AGI"]],
+    ['a title that contains " - " (23minofska)', "00:00 - Bruce Lee Band - Running Out of Time (Beautiful World '05)", [0, "Bruce Lee Band - Running Out of Time (Beautiful World '05)"]],
+    ['bold markers around the time (Design Details)', '**4:00** - Introductions', [240, 'Introductions']],
+    ['an Arabic title with the time after a colon (kashkool)', 'ألعاب:(01:22:00)', [4920, 'ألعاب']],
+    ['an Arabic title after the time', '1:13 أفلام', [73, 'أفلام']],
+    ['an Arabic line wrapped in bidi marks', '\u200F(00:30:08) فئة الألعاب\u200F', [1808, 'فئة الألعاب']],
+    ['minutes past the hour without hours', '75:30 Outro', [4530, 'Outro']],
+    ['a title starting with a number after a spaced dash', '04:45 - 3 things to try', [285, '3 things to try']],
+  ])('%s', (_what, line, expected) => {
+    expect(one(line)).toEqual(expected);
+  });
+
+  it('records where the time stands, its bracket and the separator', () => {
+    expect(findTimestampLines('(00:00) Intro\nOutro [01:02:03]\n00:05 -- Ads')).toEqual([
+      { line: 1, timestamp: '00:00', startSeconds: 0, title: 'Intro', position: 'leading', bracket: '(', separator: '' },
+      { line: 2, timestamp: '01:02:03', startSeconds: 3723, title: 'Outro', position: 'trailing', bracket: '[', separator: '' },
+      { line: 3, timestamp: '00:05', startSeconds: 5, title: 'Ads', position: 'leading', separator: '--' },
+    ]);
+  });
+
+  it('numbers lines across \\r\\n and blank lines', () => {
+    expect(findTimestampLines('Notes\r\n\r\n00:00 A\r\n01:00 B').map((l) => l.line)).toEqual([3, 4]);
+  });
+});
+
+describe('findTimestampLines refuses what is not a chapter line', () => {
+  it.each([
+    ['a time of day with AM', '10:30 AM'],
+    ['a time of day with AM and more text', '10:30 AM Doors open'],
+    ['a glued pm in a sentence', 'Join us at 7:30pm'],
+    ['a glued pm on its own', '7:30pm'],
+    ['a German clock time', '19:30 Uhr Einlass'],
+    ['a time zone', '10:00 CET Livestream'],
+    ['a score', 'Final score 3:2'],
+    ['a Bible verse', 'John 3:16'],
+    ['a Bible verse with a two-digit chapter', 'Matthew 10:10'],
+    ['a Bible verse range', '3:16-18 For God so loved the world'],
+    ['a phone number', 'Call 555-123-4567'],
+    ['a phone number with a colon', 'Tel: 08-123 45 67'],
+    ['a screen ratio', 'Shot in 16:9'],
+    ['a ratio with two digits each side', 'Mix flour and water 10:10'],
+    ['a lone timestamp', '00:12'],
+    ['a timestamp in brackets alone', '(00:12)'],
+    ['a time in running prose', 'We get to the good part at 12:30 and it is worth the wait.'],
+    ['a trailing time after a preposition', 'The live show starts at 20:00'],
+    ['two times on one line', '12:30 we eat, and 14:00 we leave'],
+    ['a time range', '10:30-11:30 Lunch'],
+    ['a spaced time range', '10:30 - 11:30 Lunch'],
+    ['a date-like number', '2024.05.06 12:00:00'],
+    ['a version number', 'Updated to 1.2:30'],
+    ['a duration label', 'Dauer 03:16:03'],
+    ['a duration label with a colon', 'Duration: 1:02:03'],
+    ['a time inside a URL', 'https://youtu.be/abc?t=12:30 Intro'],
+    ['seconds over 59', '00:75 Intro'],
+    ['minutes over 59 with hours', '1:75:00 Intro'],
+    ['a sentence-length title', `00:10 ${'This is a sentence that keeps going and going, '.repeat(4)}`],
+    ['separators only', '00:10 - - -'],
+    ['mismatched brackets', '(00:10] Intro'],
+  ])('%s: %j', (_what, line) => {
+    expect(findTimestampLines(line)).toEqual([]);
+  });
+});
