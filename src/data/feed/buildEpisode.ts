@@ -1,0 +1,82 @@
+import { pickChapters } from '../chapters/pickChapters.js';
+import { err, ok, type Episode, type Result } from '../model.js';
+import { htmlToText } from '../text/htmlToText.js';
+import { parseDuration } from './parseDuration.js';
+import { parsePubDate } from './parsePubDate.js';
+import type { ItemDraft } from './TagHandler.js';
+
+const INTEGER = /^\d{1,9}$/;
+// WordPress plugins have been seen writing PHP-serialized junk (`s:125:"a:5:{...`) into enclosure url.
+const AUDIO_URL = /^https?:\/\/[^\s]/i;
+
+function integer(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  return INTEGER.test(text) ? Number(text) : undefined;
+}
+
+function firstNonBlank(...values: (string | undefined)[]): string {
+  for (const value of values) if (value !== undefined && value.trim() !== '') return value;
+  return '';
+}
+
+/**
+ * The richest show notes: content:encoded, else description, else itunes:summary; but WordPress puts a
+ * 55-word excerpt in description and the full notes in itunes:summary, so a summary more than twice as
+ * long as the description wins over it.
+ */
+function showNotes(draft: ItemDraft): string {
+  const encoded = firstNonBlank(draft.contentEncoded);
+  if (encoded !== '') return encoded;
+  const description = firstNonBlank(draft.description);
+  const summary = firstNonBlank(draft.summary);
+  return summary.length > 2 * description.length ? summary : description;
+}
+
+/**
+ * An Episode from an item's draft, or an error for an item with nothing to show (no title, notes or audio).
+ */
+export function buildEpisode(draft: ItemDraft): Result<Episode> {
+  const description = htmlToText(showNotes(draft));
+  const audio = [draft.enclosure, draft.mediaAudio].find((media) => media !== undefined && AUDIO_URL.test(media.url));
+  let title = draft.title ?? draft.itunesTitle;
+  if (title === undefined) {
+    if (description === '' && audio === undefined) return err('The item has no title, notes or audio');
+    const firstLine = description.split('\n', 1)[0] ?? '';
+    title = firstLine === '' ? 'Untitled episode' : firstLine.length > 100 ? `${firstLine.slice(0, 99)}…` : firstLine;
+  }
+  const published = draft.pubDate === undefined ? undefined : parsePubDate(draft.pubDate);
+  const publishedAt = published?.ok ? published.value : undefined;
+  const duration = parseDuration(draft.duration ?? draft.mediaDuration ?? '');
+  const durationSeconds = duration.ok ? duration.value : undefined;
+  const season = integer(draft.season);
+  const episodeNumber = integer(draft.episode);
+  const audioLength = integer(audio?.length);
+
+  // Keys are set in EpisodeSchema order so JSON output (and the golden files) read naturally.
+  const out = {} as Episode;
+  out.id = draft.guid ?? audio?.url ?? draft.link ?? `${title} ${publishedAt ?? draft.pubDate ?? ''}`.trim();
+  out.title = title;
+  if (season !== undefined) out.season = season;
+  if (episodeNumber !== undefined) out.episodeNumber = episodeNumber;
+  if (publishedAt !== undefined) out.publishedAt = publishedAt;
+  if (durationSeconds !== undefined) out.durationSeconds = durationSeconds;
+  out.description = description;
+  if (draft.link !== undefined) out.link = draft.link;
+  if (audio !== undefined) {
+    out.audioUrl = audio.url;
+    if (audio.type !== undefined) out.audioType = audio.type;
+    if (audioLength !== undefined) out.audioLength = audioLength;
+  }
+  if (draft.image !== undefined) out.image = draft.image;
+  if (draft.chaptersUrl !== undefined) out.chaptersUrl = draft.chaptersUrl;
+  out.transcripts = draft.transcripts;
+  // Podlove allows any order; chapters are played in time order. sort() is stable, so ties keep feed order.
+  const psc = draft.psc.sort((a, b) => a.startSeconds - b.startSeconds);
+  out.chapters = pickChapters({
+    psc,
+    notes: description,
+    ...(durationSeconds === undefined ? {} : { durationSeconds }),
+  });
+  return ok(out);
+}

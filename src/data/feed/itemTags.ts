@@ -1,0 +1,113 @@
+import type { Transcript } from '../model.js';
+import { attr } from './attr.js';
+import { parseNpt } from './parseNpt.js';
+import type { ItemDraft, TagHandler } from './TagHandler.js';
+
+const SHORT = 2_000;
+const URL = 4_096;
+const HTML = 1_000_000;
+const MAX_CHAPTERS = 2_000;
+const MAX_TRANSCRIPTS = 50;
+
+function plain(spec: TagHandler<ItemDraft>['spec'], max: number, set: (d: ItemDraft, t: string) => void): TagHandler<ItemDraft> {
+  return { spec, text: { kind: 'plain', max, set: (d, t) => void (t === '' || set(d, t)) } };
+}
+function html(spec: TagHandler<ItemDraft>['spec'], set: (d: ItemDraft, t: string) => void): TagHandler<ItemDraft> {
+  return { spec, text: { kind: 'html', max: HTML, set } };
+}
+
+/** Item tags by canonical key (see createTagKeyer); `parent/child` keys match one level down. */
+export const ITEM_TAGS = new Map<string, TagHandler<ItemDraft>>([
+  ['title', plain('RSS 2.0', SHORT, (d, t) => void (d.title ??= t))],
+  ['itunes:title', plain('iTunes', SHORT, (d, t) => void (d.itunesTitle ??= t))],
+  ['guid', plain('RSS 2.0', URL, (d, t) => void (d.guid ??= t))],
+  ['link', plain('RSS 2.0', URL, (d, t) => void (d.link ??= t))],
+  ['pubdate', plain('RSS 2.0', 200, (d, t) => void (d.pubDate ??= t))],
+  ['dc:date', plain('Dublin Core', 200, (d, t) => void (d.pubDate ??= t))],
+  ['itunes:duration', plain('iTunes', 100, (d, t) => void (d.duration ??= t))],
+  ['itunes:season', plain('iTunes', 100, (d, t) => void (d.season ??= t))],
+  ['podcast:season', plain('Podcasting 2.0', 100, (d, t) => void (d.season ??= t))],
+  ['itunes:episode', plain('iTunes', 100, (d, t) => void (d.episode ??= t))],
+  ['podcast:episode', plain('Podcasting 2.0', 100, (d, t) => void (d.episode ??= t))],
+  ['description', html('RSS 2.0', (d, t) => void (d.description ??= t))],
+  ['content:encoded', html('RSS content module', (d, t) => void (d.contentEncoded ??= t))],
+  ['itunes:summary', html('iTunes', (d, t) => void (d.summary ??= t))],
+  [
+    'enclosure',
+    {
+      spec: 'RSS 2.0',
+      open: (d, a) => {
+        const url = attr(a, 'url');
+        if (url === undefined || d.enclosure !== undefined) return;
+        d.enclosure = { url };
+        const type = attr(a, 'type');
+        const length = attr(a, 'length');
+        if (type !== undefined) d.enclosure.type = type;
+        if (length !== undefined) d.enclosure.length = length;
+      },
+    },
+  ],
+  [
+    'media:content',
+    {
+      spec: 'Media RSS',
+      // Only a fallback: YLE and others state the duration here; a few feeds carry audio only here.
+      open: (d, a) => {
+        d.mediaDuration ??= attr(a, 'duration');
+        const url = attr(a, 'url');
+        const type = attr(a, 'type');
+        if (url === undefined || d.mediaAudio !== undefined) return;
+        if (!(type?.startsWith('audio/') || attr(a, 'medium') === 'audio')) return;
+        d.mediaAudio = { url };
+        const length = attr(a, 'filesize');
+        if (type !== undefined) d.mediaAudio.type = type;
+        if (length !== undefined) d.mediaAudio.length = length;
+      },
+    },
+  ],
+  [
+    'itunes:image',
+    {
+      spec: 'iTunes',
+      open: (d, a) => void (d.image ??= attr(a, 'href')),
+      text: { kind: 'plain', max: URL, set: (d, t) => void (d.image ??= t || undefined) },
+    },
+  ],
+  ['podcast:chapters', { spec: 'Podcasting 2.0', open: (d, a) => void (d.chaptersUrl ??= attr(a, 'url')) }],
+  [
+    'podcast:transcript',
+    {
+      spec: 'Podcasting 2.0',
+      open: (d, a) => {
+        const url = attr(a, 'url');
+        if (url === undefined || d.transcripts.length >= MAX_TRANSCRIPTS) return;
+        const transcript: Transcript = { url, type: attr(a, 'type') ?? '' };
+        const language = attr(a, 'language');
+        const rel = attr(a, 'rel');
+        if (language !== undefined) transcript.language = language;
+        if (rel !== undefined) transcript.rel = rel;
+        d.transcripts.push(transcript);
+      },
+    },
+  ],
+  [
+    'psc:chapters/psc:chapter',
+    {
+      spec: 'Podlove Simple Chapters',
+      open: (d, a) => {
+        const start = parseNpt(a['start'] ?? '');
+        if (!start.ok || d.psc.length >= MAX_CHAPTERS) return;
+        const title = attr(a, 'title') ?? '';
+        const href = attr(a, 'href');
+        const image = attr(a, 'image');
+        d.psc.push({
+          startSeconds: start.value,
+          title: title.length > SHORT ? title.slice(0, SHORT) : title,
+          ...(href === undefined ? {} : { url: href }),
+          ...(image === undefined ? {} : { img: image }),
+          source: 'psc',
+        });
+      },
+    },
+  ],
+]);

@@ -1,0 +1,298 @@
+import { Parser } from 'htmlparser2';
+import { err, ok, type Episode, type ParsedFeed, type Result } from '../model.js';
+import { decodeEntities } from '../text/decodeEntities.js';
+import { buildEpisode } from './buildEpisode.js';
+import { buildPodcast } from './buildPodcast.js';
+import { CHANNEL_TAGS } from './channelTags.js';
+import { createTagKeyer, type TagKeyer } from './createTagKeyer.js';
+import { detectCharset } from './detectCharset.js';
+import { ITEM_TAGS } from './itemTags.js';
+import type { Attributes, ChannelDraft, ItemDraft, TagHandler } from './TagHandler.js';
+
+export interface ParseFeedOptions {
+  /** The HTTP Content-Type, for its charset (used only when there is no BOM and no XML declaration). */
+  contentType?: string;
+  /** The URL the feed was fetched from, after redirects: it becomes the podcast's id and feedUrl. */
+  feedUrl?: string;
+}
+
+/** Bigger than any real podcast feed we know (the largest seen is ~5 MB); hostile input stops here. */
+export const MAX_FEED_BYTES = 64 * 1024 * 1024;
+const MAX_EPISODES = 20_000;
+// Bytes decoded and fed to the tokenizer at a time: the whole feed never exists as one string.
+const CHUNK_BYTES = 256 * 1024;
+
+/** A field being collected: raw XML text waits in `pending` until a CDATA section or the end. */
+interface Capture {
+  depth: number;
+  kind: 'plain' | 'html';
+  max: number;
+  size: number;
+  parts: string[];
+  pending: string;
+  set: (text: string) => void;
+}
+
+/** Copies a string out of its parent: a short slice of a 256 KB chunk would otherwise keep the chunk alive. */
+function detach(text: string): string {
+  return (' ' + text).slice(1);
+}
+
+/**
+ * SAX-style reader for htmlparser2's callback Parser. It tracks only where it is (root, channel, item, and
+ * the canonical key of each open element) and hands each element to the handler its key names in
+ * CHANNEL_TAGS / ITEM_TAGS. Nothing recurses, so nesting depth costs an array entry, not a stack frame.
+ */
+class FeedReader {
+  readonly keys: string[] = [];
+  readonly keyer: TagKeyer = createTagKeyer();
+  rootDepth = -1;
+  channelDepth = -1;
+  itemDepth = -1;
+  sawRoot = false;
+  sawChannel = false;
+  channelClosed = false;
+  rootClosed = false;
+  done = false;
+  firstElement: string | undefined;
+  sawText = '';
+  inCdata = false;
+  capture: Capture | undefined;
+  readonly channel: ChannelDraft = { categories: [] };
+  item: ItemDraft | undefined;
+  readonly episodes: Episode[] = [];
+  skippedItems = 0;
+
+  onopentag(name: string, attributes: Attributes): void {
+    const depth = this.keys.length;
+    const key = this.keyer.key(name);
+    this.keys.push(key);
+    if (this.done) return;
+    const capture = this.capture;
+    if (capture !== undefined) {
+      // Unescaped XHTML inside a description: keep the tags so the HTML-to-text step sees paragraphs.
+      if (capture.kind === 'html') this.append(capture, `<${name}>`);
+      return;
+    }
+    if (this.itemDepth >= 0) {
+      const rel = depth - this.itemDepth;
+      const handler = rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
+      if (handler !== undefined && this.item !== undefined) this.dispatch(handler, this.item, attributes, depth);
+      return;
+    }
+    if (this.channelDepth >= 0) {
+      const rel = depth - this.channelDepth;
+      if (rel === 1 && key === 'item') return this.startItem(depth);
+      const handler = rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
+      if (handler !== undefined) this.dispatch(handler, this.channel, attributes, depth);
+      return;
+    }
+    if (this.rootDepth >= 0) {
+      if (depth !== this.rootDepth + 1) return;
+      if (key === 'channel' && !this.sawChannel) {
+        this.keyer.declare(attributes);
+        this.channelDepth = depth;
+        this.sawChannel = true;
+      } else if (key === 'item' && this.sawChannel) {
+        // RSS 1.0 (RDF) puts items next to the channel, not in it.
+        this.startItem(depth);
+      }
+      return;
+    }
+    // Before the root: PHP warnings and other junk may come first; the first <rss> or <rdf:RDF> is the feed.
+    this.firstElement ??= key;
+    if (key === 'rss' || key === 'rdf:rdf') {
+      this.keyer.declare(attributes);
+      this.rootDepth = depth;
+      this.sawRoot = true;
+    }
+  }
+
+  onclosetag(_name: string, isImplied: boolean): void {
+    const depth = this.keys.length - 1;
+    this.keys.pop();
+    if (this.done) return;
+    const capture = this.capture;
+    if (capture !== undefined) {
+      if (depth === capture.depth) this.finishCapture(capture);
+      else if (capture.kind === 'html') this.append(capture, `</${_name}>`);
+      return;
+    }
+    if (depth === this.itemDepth) this.finishItem();
+    else if (depth === this.channelDepth) {
+      this.channelDepth = -1;
+      this.channelClosed = !isImplied;
+    } else if (depth === this.rootDepth) {
+      this.rootDepth = -1;
+      this.rootClosed = !isImplied;
+      // Whatever follows the root (`[]`, a second document, HTML) is not ours to read.
+      this.done = true;
+    }
+  }
+
+  ontext(text: string): void {
+    const capture = this.capture;
+    if (capture === undefined) {
+      // Remember a little text seen outside any element, to say what a non-feed was.
+      if (this.rootDepth < 0 && this.sawText.length < 64) this.sawText += text.trimStart().slice(0, 64);
+      return;
+    }
+    if (capture.size >= capture.max) return;
+    capture.size += text.length;
+    if (this.inCdata) capture.parts.push(text);
+    else capture.pending += text;
+  }
+
+  oncdatastart(): void {
+    this.inCdata = true;
+    if (this.capture !== undefined) this.flushPending(this.capture);
+  }
+
+  oncdataend(): void {
+    this.inCdata = false;
+  }
+
+  private append(capture: Capture, markup: string): void {
+    this.flushPending(capture);
+    capture.parts.push(markup);
+  }
+
+  /** XML-level escapes are undone per run of non-CDATA text, never inside CDATA. */
+  private flushPending(capture: Capture): void {
+    if (capture.pending === '') return;
+    capture.parts.push(decodeEntities(capture.pending));
+    capture.pending = '';
+  }
+
+  private dispatch<D>(handler: TagHandler<D>, draft: D, attributes: Attributes, depth: number): void {
+    handler.open?.(draft, attributes);
+    const text = handler.text;
+    if (text === undefined) return;
+    this.capture = {
+      depth,
+      kind: text.kind,
+      max: text.max,
+      size: 0,
+      parts: [],
+      pending: '',
+      set: (value) => text.set(draft, value),
+    };
+  }
+
+  private finishCapture(capture: Capture): void {
+    this.capture = undefined;
+    this.flushPending(capture);
+    let text = capture.parts.length === 1 ? (capture.parts[0] ?? '') : capture.parts.join('');
+    if (text.length > capture.max) text = text.slice(0, capture.max);
+    if (capture.kind === 'plain') {
+      // Plain fields are decoded once more: `&amp;amp;` and `&amp;#8217;` (double-escaped titles) are
+      // common, and nobody means a literal "&amp;" in a title.
+      text = decodeEntities(text).replace(/\s+/g, ' ').trim();
+      capture.set(text === '' ? '' : detach(text));
+    } else {
+      capture.set(text);
+    }
+  }
+
+  private startItem(depth: number): void {
+    this.itemDepth = depth;
+    this.item = { transcripts: [], psc: [] };
+  }
+
+  private finishItem(): void {
+    const draft = this.item;
+    this.itemDepth = -1;
+    this.item = undefined;
+    if (draft === undefined) return;
+    if (this.episodes.length >= MAX_EPISODES) {
+      this.skippedItems++;
+      return;
+    }
+    const episode = buildEpisode(draft);
+    if (episode.ok) this.episodes.push(episode.value);
+    else this.skippedItems++;
+  }
+}
+
+/**
+ * Newest first, one episode per id. Feeds are usually newest first already; the sort is stable, so equal
+ * and undated episodes keep feed order (undated ones go last). A repeated id keeps its first occurrence.
+ */
+function newestFirst(episodes: Episode[]): Episode[] {
+  const seen = new Set<string>();
+  const unique = episodes.filter((episode) => !seen.has(episode.id) && seen.add(episode.id) !== undefined);
+  return unique.sort((a, b) => {
+    if (a.publishedAt === b.publishedAt) return 0;
+    if (a.publishedAt === undefined) return 1;
+    if (b.publishedAt === undefined) return -1;
+    return a.publishedAt < b.publishedAt ? 1 : -1;
+  });
+}
+
+/** What a document that is not RSS is, in words. */
+function notRss(reader: FeedReader): string {
+  const first = reader.firstElement;
+  const text = reader.sawText.trim();
+  if (first === 'html' || first === '!doctype' || (first !== undefined && /^(head|body|div|p)$/.test(first))) {
+    return 'This is an HTML page, not an RSS feed';
+  }
+  if (first === 'feed') return 'This is an Atom feed; only RSS feeds are supported';
+  if (first === undefined && /^[[{]/.test(text)) return 'This is JSON, not an RSS feed';
+  if (first === undefined && text === '') return 'The feed is empty';
+  if (first === undefined) return `This is not an RSS feed: it starts with "${text.slice(0, 30)}"`;
+  return `This is not an RSS feed: its root element is <${first}>, not <rss>`;
+}
+
+/** Runs the tokenizer over the bytes with one decoder; `undefined` when a fatal decoder hits invalid bytes. */
+function read(bytes: Uint8Array, label: string, fatal: boolean): FeedReader | undefined {
+  const decoder = new TextDecoder(label, { fatal });
+  const reader = new FeedReader();
+  const parser = new Parser(reader, { xmlMode: true, decodeEntities: false });
+  try {
+    for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
+      const text = decoder.decode(bytes.subarray(offset, offset + CHUNK_BYTES), { stream: true });
+      if (text !== '') parser.write(text);
+    }
+    const rest = decoder.decode();
+    if (rest !== '') parser.write(rest);
+  } catch (error) {
+    // TextDecoder signals invalid bytes with a TypeError; anything else is a bug and must surface.
+    if (fatal && error instanceof TypeError) return undefined;
+    throw error;
+  }
+  parser.end();
+  return reader;
+}
+
+/**
+ * Parses an RSS 2.0 podcast feed (iTunes, Podcasting 2.0, Podlove Simple Chapters, content module, Atom
+ * self link; RSS 1.0 items too) from its bytes.
+ *
+ * - Charset: see detectCharset (BOM > XML declaration > Content-Type; UTF-8 vs Latin-1 told by the bytes).
+ * - Tolerant of what hosts serve: junk before the prolog or after the root, bare `&`, control characters,
+ *   undeclared prefixes, broken attributes. Not tolerant of a feed cut short: that is an error, since a
+ *   partial episode list would look like episodes were deleted.
+ * - No DTD processing at all: `<!DOCTYPE [<!ENTITY ...>]>` is skipped and `&name;` references to DTD
+ *   entities stay literal text (`&lol9;`), so entity bombs and XXE do nothing. Character references, the
+ *   five XML entities and HTML named entities are decoded.
+ * - Episodes come newest first (stable sort by date; undated ones after dated, in feed order), one per id.
+ */
+export function parseFeed(bytes: Uint8Array, options: ParseFeedOptions = {}): Result<ParsedFeed> {
+  if (bytes.length > MAX_FEED_BYTES) {
+    return err(`The feed is too large: ${(bytes.length / 1048576).toFixed(1)} MB (the limit is ${MAX_FEED_BYTES / 1048576} MB)`);
+  }
+  let reader: FeedReader | undefined;
+  for (const attempt of detectCharset(bytes, options.contentType).attempts) {
+    reader = read(bytes, attempt.label, attempt.fatal);
+    if (reader !== undefined) break;
+  }
+  if (reader === undefined) return err('The feed could not be decoded');
+  if (!reader.sawRoot) return err(notRss(reader));
+  if (!reader.sawChannel) return err('The feed has no <channel>');
+  if (!reader.channelClosed) {
+    return err(`The feed is truncated: it ends before </channel> (${reader.episodes.length} complete episodes read)`);
+  }
+  const podcast = buildPodcast(reader.channel, options.feedUrl);
+  if (!podcast.ok) return podcast;
+  return ok({ podcast: podcast.value, episodes: newestFirst(reader.episodes) });
+}

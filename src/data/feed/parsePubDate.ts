@@ -1,0 +1,66 @@
+import { err, ok, type Result } from '../model.js';
+
+// RFC 822 as feeds actually write it: optional (even misspelt) weekday, 1- or 2-digit day, English month
+// names full or abbreviated with a dot ("Sept."), a few Romance/Germanic abbreviations hosts localise
+// ("Set", "Okt"), 2- or 4-digit years, optional seconds, named or numeric zones.
+const RFC822 =
+  /^(?:[A-Za-z]+\.?,?\s*)?(\d{1,2})(?:st|nd|rd|th)?[\s-]+([A-Za-zä]+)\.?,?[\s-]+(\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(?:([A-Za-z]{1,5})|([+-])(\d{2}):?(\d{2}))?(?:\s*\(.*\))?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T\s](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
+
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  // pt/es/it/fr/de/nl/sv abbreviations seen in the wild
+  ene: 1, fev: 2, fév: 2, abr: 4, avr: 4, mai: 5, mag: 5, maj: 5, ago: 8, aoû: 8, set: 9, out: 10, ott: 10,
+  okt: 10, dez: 12, dic: 12, déc: 12, mrz: 3, mär: 3, mrt: 3, gen: 1, giu: 6, lug: 7, dis: 12,
+};
+
+/** Offsets in minutes for the zone names RFC 822 defines plus the few others feeds use. */
+const ZONES: Record<string, number> = {
+  ut: 0, utc: 0, gmt: 0, z: 0, wet: 0, bst: 60, cet: 60, met: 60, cest: 120, mest: 120, eet: 120, eest: 180,
+  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
+  akst: -540, akdt: -480, hst: -600, jst: 540, kst: 540, aest: 600, aedt: 660, nzst: 720, nzdt: 780,
+};
+
+function build(
+  year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number,
+  offsetMinutes: number,
+): Result<string> {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) {
+    return err('A date field is out of range');
+  }
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  // Reject 31 Feb and the like instead of letting Date roll them into March.
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day || Number.isNaN(time)) {
+    return err('No such day');
+  }
+  return ok(new Date(time).toISOString());
+}
+
+/** A `<pubDate>` (RFC 822, or ISO 8601 some hosts send instead) as an ISO 8601 UTC string. */
+export function parsePubDate(value: string): Result<string> {
+  const text = value.trim().replace(/\s+/g, ' ');
+  const rfc = RFC822.exec(text);
+  if (rfc) {
+    const month = MONTHS[(rfc[2] ?? '').slice(0, 3).toLowerCase()];
+    if (month === undefined) return err(`Unknown month in date "${text.slice(0, 60)}"`);
+    let year = Number(rfc[3]);
+    if (year < 100) year += year < 50 ? 2000 : 1900;
+    let offset = 0;
+    if (rfc[7] !== undefined) {
+      // Unknown names (and the military letters) are read as UTC: off by hours at worst, still the right day.
+      offset = ZONES[rfc[7].toLowerCase()] ?? 0;
+    } else if (rfc[8] !== undefined) {
+      offset = (rfc[8] === '-' ? -1 : 1) * (Number(rfc[9]) * 60 + Number(rfc[10]));
+    }
+    return build(year, month, Number(rfc[1]), Number(rfc[4] ?? 0), Number(rfc[5] ?? 0), Number(rfc[6] ?? 0), 0, offset);
+  }
+  const iso = ISO.exec(text);
+  if (iso) {
+    const offset = iso[9] === undefined ? 0 : (iso[9] === '-' ? -1 : 1) * (Number(iso[10]) * 60 + Number(iso[11]));
+    const ms = iso[7] === undefined ? 0 : Number(iso[7].slice(0, 3).padEnd(3, '0'));
+    return build(
+      Number(iso[1]), Number(iso[2]), Number(iso[3]), Number(iso[4] ?? 0), Number(iso[5] ?? 0), Number(iso[6] ?? 0), ms, offset,
+    );
+  }
+  return err(`Unreadable date "${text.slice(0, 60)}"`);
+}
