@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  ActionRowBuilder,
   ChannelType,
   Client,
   DiscordAPIError,
@@ -7,13 +8,17 @@ import {
   ForumChannel,
   GatewayIntentBits,
   InteractionResponseType,
+  Locale,
   MessageFlags,
+  ModalBuilder,
   NewsChannel,
   PermissionFlagsBits,
   REST,
   Routes,
   SlashCommandBuilder,
   TextChannel,
+  TextInputBuilder,
+  TextInputStyle,
 } from 'discord.js';
 import type { ClientOptions, Interaction } from 'discord.js';
 import { FAKE_IDS, startFakeDiscord } from '../support/fakeDiscord.js';
@@ -21,7 +26,7 @@ import type { FakeDiscord } from '../support/fakeDiscord.js';
 import { autocomplete, botMessage, button, chatInput } from '../support/interactions.js';
 
 let fake: FakeDiscord;
-let client: Client;
+const clients: Client[] = [];
 let clientErrors: unknown[];
 let onInteraction: (interaction: Interaction) => Promise<unknown>;
 
@@ -29,6 +34,7 @@ const noIdentifyThrottle: ClientOptions['ws'] = { buildIdentifyThrottler: () => 
 
 async function loginClient(extra: Partial<ClientOptions> = {}): Promise<Client> {
   const c = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl }, ...extra });
+  clients.push(c);
   const ready = new Promise<void>((resolve, reject) => {
     c.once(Events.ClientReady, () => resolve());
     c.once(Events.Error, reject);
@@ -51,7 +57,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await client?.destroy();
+  for (const c of clients.splice(0)) await c.destroy();
   await fake.close();
   expect(fake.unknownRequests).toEqual([]);
   expect(clientErrors).toEqual([]);
@@ -59,7 +65,7 @@ afterEach(async () => {
 
 describe('fake Discord driven by the real discord.js client', () => {
   it('logs in, reaches ready and caches the guild, channels and roles from GUILD_CREATE', async () => {
-    client = await loginClient();
+    const client = await loginClient();
 
     const guild = client.guilds.cache.get(fake.guildId);
     expect(guild?.name).toBe('Podcast Fans');
@@ -77,7 +83,7 @@ describe('fake Discord driven by the real discord.js client', () => {
   });
 
   it('answers a slash command through interaction.reply and records the callback without auth', async () => {
-    client = await loginClient();
+    await loginClient();
     onInteraction = async (interaction) => {
       if (!interaction.isChatInputCommand()) return;
       await interaction.reply({ content: `pong ${interaction.options.getString('word', true)}`, flags: MessageFlags.Ephemeral });
@@ -96,7 +102,7 @@ describe('fake Discord driven by the real discord.js client', () => {
   });
 
   it('passes subcommand groups, integer options, admin permissions and locale to the handler', async () => {
-    client = await loginClient();
+    await loginClient();
     onInteraction = async (interaction) => {
       if (!interaction.isChatInputCommand()) return;
       const summary = [
@@ -110,7 +116,7 @@ describe('fake Discord driven by the real discord.js client', () => {
       await interaction.reply(summary);
     };
 
-    const asAdmin = await fake.sendInteraction(chatInput('podcast feeds add', { limit: 3 }, { admin: true, locale: 'de' as never }));
+    const asAdmin = await fake.sendInteraction(chatInput('podcast feeds add', { limit: 3 }, { admin: true, locale: Locale.German }));
     const asMember = await fake.sendInteraction(chatInput('podcast feeds add', { limit: 3 }));
 
     expect(asAdmin).toMatchObject({ data: { content: 'podcast|feeds|add|3|true|de' } });
@@ -118,7 +124,7 @@ describe('fake Discord driven by the real discord.js client', () => {
   });
 
   it('delivers a deferred reply followed by editReply as PATCH @original', async () => {
-    client = await loginClient();
+    await loginClient();
     let edited: Promise<string> | undefined;
     onInteraction = async (interaction) => {
       if (!interaction.isChatInputCommand()) return;
@@ -139,8 +145,51 @@ describe('fake Discord driven by the real discord.js client', () => {
     expect(await edited).toBe('found 3 episodes');
   });
 
+  it('returns the created message for reply withResponse and posts followUp to the interaction webhook', async () => {
+    await loginClient();
+    let replyMessageId: string | undefined;
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const response = await interaction.reply({ content: 'first', withResponse: true });
+      replyMessageId = response.resource?.message?.id;
+      await interaction.followUp({ content: 'second', flags: MessageFlags.Ephemeral });
+    };
+
+    const payload = chatInput('latest');
+    await fake.sendInteraction(payload);
+    const followUp = await fake.waitForRequest((r) => r.path === `/webhooks/${fake.applicationId}/${payload.token}`);
+
+    const callback = fake.requests.find((r) => r.path.endsWith('/callback'));
+    expect(callback?.query).toEqual({ with_response: 'true' });
+    expect(replyMessageId).toBeDefined();
+    expect(fake.getMessage(replyMessageId!)?.content).toBe('first');
+    expect(followUp.body).toMatchObject({ content: 'second', flags: MessageFlags.Ephemeral });
+    expect(followUp.headers.authorization).toBeUndefined();
+  });
+
+  it('accepts a modal as a type 9 callback', async () => {
+    await loginClient();
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.showModal(
+        new ModalBuilder()
+          .setCustomId('feedback')
+          .setTitle('Feedback')
+          .addComponents(
+            new ActionRowBuilder<TextInputBuilder>().addComponents(
+              new TextInputBuilder().setCustomId('text').setLabel('Your thoughts').setStyle(TextInputStyle.Paragraph),
+            ),
+          ),
+      );
+    };
+
+    const callback = await fake.sendInteraction(chatInput('feedback'));
+
+    expect(callback).toMatchObject({ type: InteractionResponseType.Modal, data: { custom_id: 'feedback', title: 'Feedback' } });
+  });
+
   it('delivers autocomplete respond() as a type 8 callback with the choices', async () => {
-    client = await loginClient();
+    await loginClient();
     onInteraction = async (interaction) => {
       if (!interaction.isAutocomplete()) return;
       const typed = interaction.options.getFocused();
@@ -156,7 +205,7 @@ describe('fake Discord driven by the real discord.js client', () => {
   });
 
   it('delivers a button click update() as a type 7 callback and updates the stored message', async () => {
-    client = await loginClient();
+    await loginClient();
     onInteraction = async (interaction) => {
       if (!interaction.isButton()) return;
       await interaction.update({ content: `page ${interaction.customId.split(':')[2]}`, components: [] });
@@ -173,7 +222,7 @@ describe('fake Discord driven by the real discord.js client', () => {
   });
 
   it('retries a channel message POST answered 429 with Retry-After and succeeds', async () => {
-    client = await loginClient();
+    const client = await loginClient();
     fake.failNext('POST', /^\/channels\/\d+\/messages$/, { status: 429, retryAfter: 0.2 });
     const channel = client.channels.cache.get(fake.channelId) as TextChannel;
 
@@ -188,7 +237,7 @@ describe('fake Discord driven by the real discord.js client', () => {
   });
 
   it('retries a channel message POST answered 500', async () => {
-    client = await loginClient();
+    const client = await loginClient();
     fake.failNext('POST', /\/messages$/, { status: 500 });
     const channel = client.channels.cache.get(fake.channelId) as TextChannel;
 
@@ -197,8 +246,33 @@ describe('fake Discord driven by the real discord.js client', () => {
     expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([500, 200]);
   });
 
+  it('records a multipart upload with payload_json as the body and the files listed', async () => {
+    const client = await loginClient();
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+
+    const sent = await channel.send({
+      content: 'chapters attached',
+      files: [{ attachment: Buffer.from('00:00 Intro\n'), name: 'chapters.txt' }],
+    });
+
+    const post = await fake.waitForRequest((r) => r.method === 'POST');
+    expect(post.body).toMatchObject({ content: 'chapters attached', attachments: [{ id: '0' }] });
+    expect(post.files).toEqual([expect.objectContaining({ field: 'files[0]', filename: 'chapters.txt', size: 12 })]);
+    expect(sent.attachments.first()?.name).toBe('chapters.txt');
+  });
+
+  it('echoes MESSAGE_CREATE for the bot\'s own message only when the GuildMessages intent is set', async () => {
+    const client = await loginClient({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages] });
+    const echoed = new Promise<string>((resolve) => client.once(Events.MessageCreate, (message) => resolve(message.content)));
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+
+    await channel.send('hello listeners');
+
+    expect(await echoed).toBe('hello listeners');
+  });
+
   it('returns the original message for a repeated enforced nonce instead of posting twice', async () => {
-    client = await loginClient();
+    const client = await loginClient();
     const channel = client.channels.cache.get(fake.channelId) as TextChannel;
 
     const first = await channel.send({ content: 'episode 12', nonce: 'ep-12', enforceNonce: true });
@@ -209,7 +283,7 @@ describe('fake Discord driven by the real discord.js client', () => {
   });
 
   it('crossposts in the announcement channel and opens forum posts with tags', async () => {
-    client = await loginClient();
+    const client = await loginClient();
     const news = client.channels.cache.get(fake.newsChannelId) as NewsChannel;
     const forum = client.channels.cache.get(fake.forumChannelId) as ForumChannel;
 
@@ -233,7 +307,7 @@ describe('fake Discord driven by the real discord.js client', () => {
     ['close code 4000', 4000],
     ['an abnormal close (1006)', 1006],
   ])('resumes after %s without identifying again and still answers commands', async (_label, code) => {
-    client = await loginClient();
+    const client = await loginClient();
     onInteraction = async (interaction) => {
       if (interaction.isChatInputCommand()) await interaction.reply(`pong ${interaction.commandName}`);
     };
@@ -253,21 +327,23 @@ describe('fake Discord driven by the real discord.js client', () => {
   });
 
   it('re-identifies after an invalid session and keeps answering', async () => {
-    client = await loginClient({ ws: noIdentifyThrottle });
+    const client = await loginClient({ ws: noIdentifyThrottle });
     onInteraction = async (interaction) => {
       if (interaction.isChatInputCommand()) await interaction.reply('pong');
     };
 
+    const readyAgain = new Promise<void>((resolve) => client.once(Events.ShardReady, () => resolve()));
+
     fake.invalidateSession();
     await fake.waitForGateway((frame) => frame.op === 2 && frame.connection === 2);
-    await new Promise<void>((resolve) => client.once(Events.ShardReady, () => resolve()));
+    await readyAgain;
 
     expect(fake.identifyCount).toBe(2);
     expect(await fake.sendInteraction(chatInput('ping'))).toMatchObject({ data: { content: 'pong' } });
   });
 
   it('records guild command registration through rest.put and keeps ids stable across overwrites', async () => {
-    client = await loginClient();
+    const client = await loginClient();
     const body = [
       new SlashCommandBuilder()
         .setName('episode')
@@ -287,7 +363,7 @@ describe('fake Discord driven by the real discord.js client', () => {
   });
 
   it('rejects an invalid command definition with Invalid Form Body', async () => {
-    client = await loginClient();
+    const client = await loginClient();
 
     const put = client.rest.put(Routes.applicationCommands(fake.applicationId), {
       body: [{ name: 'Episode', description: 'Uppercase names are invalid', type: 1 }],

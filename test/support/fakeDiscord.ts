@@ -12,6 +12,12 @@
  *   expect(callback.type).toBe(InteractionResponseType.ChannelMessageWithSource);
  *   await client.destroy(); await fake.close();
  *
+ * Exports: startFakeDiscord(options?: FakeDiscordOptions): Promise<FakeDiscord>; FAKE_IDS (the fixed
+ * world: app/bot user, guild, text/news/forum channels, roles, forum tags, default interaction user);
+ * MEMBER_PERMISSIONS / ADMIN_PERMISSIONS (+ManageGuild) / BOT_PERMISSIONS string bitfields; snowflake().
+ * Options: token, heartbeatIntervalMs (default 41250: no heartbeat in a short test), echoEvents,
+ * memberCount, botUsername.
+ *
  * API (see FakeDiscord below for signatures):
  * - identity: apiUrl (pass as `rest.api`), gatewayUrl, token (expected bot token), applicationId,
  *   guildId, channelId (text), newsChannelId (type 5), forumChannelId (type 15), botUser.
