@@ -30,6 +30,7 @@ describe('findTimestampLines reads a chapter line', () => {
     ['an OSF line with only a tag', '00:03:01 Intro #c', [181, 'Intro']],
     ['link text left by a flattened <a> (moviewatchdogs)', '00:06:15 Film: Der Hobbit: Smaugs Einöde (DVD)', [375, 'Film: Der Hobbit: Smaugs Einöde (DVD)']],
     ['a link kept in parentheses', '00:38:44 Getränk der Folge: Paulaner Spezi (http://www.paulaner-brauerei.de/539.0.html?ac=1)', [2324, 'Getränk der Folge: Paulaner Spezi', 'http://www.paulaner-brauerei.de/539.0.html?ac=1']],
+    ['a link kept inside link text in parentheses', '00:06:15 Film: Der Hobbit (DVD <http://amzn.to/N96Z74>)', [375, 'Film: Der Hobbit (DVD)', 'http://amzn.to/N96Z74']],
     ['a markdown link', '12:00 Read [the spec](https://example.com/spec) first', [720, 'Read the spec first', 'https://example.com/spec']],
     ['a bare link at the end', '05:00 Sponsor: https://example.com/offer.', [300, 'Sponsor', 'https://example.com/offer']],
     ['a trailing time with milliseconds', 'Intro 00:00:00.000', [0, 'Intro']],

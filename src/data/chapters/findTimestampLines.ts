@@ -93,6 +93,7 @@ export function cleanTitle(raw: string): string {
   return raw
     .replace(/\(\s*\)|\[\s*\]|<\s*>/g, ' ') // brackets left empty by a removed link
     .replace(/\s+/g, ' ')
+    .replace(/([(\[]) | ([)\]])/g, '$1$2') // "(DVD <http://…>)" leaves "(DVD )"
     .replace(/^[\s\-–—:|•·>~.,;]+/u, '')
     .replace(/[\s\-–—:|•·>~,;]+$/u, '')
     .replace(/\s+#$/, '') // an OSF tag line's leftover `#`
