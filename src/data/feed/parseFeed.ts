@@ -22,6 +22,9 @@ const MAX_EPISODES = 20_000;
 // Bytes decoded and fed to the tokenizer at a time: the whole feed never exists as one string.
 const CHUNK_BYTES = 256 * 1024;
 
+// C0 controls (but tab/CR/LF) and DEL are not XML characters; hosts leak them (0x1A) into titles.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
 /** A field being collected: raw XML text waits in `pending` until a CDATA section or the end. */
 interface Capture {
   depth: number;
@@ -118,7 +121,7 @@ class FeedReader {
       else if (capture.kind === 'html') this.append(capture, `</${_name}>`);
       return;
     }
-    if (depth === this.itemDepth) this.finishItem();
+    if (depth === this.itemDepth) this.finishItem(isImplied);
     else if (depth === this.channelDepth) {
       this.channelDepth = -1;
       this.channelClosed = !isImplied;
@@ -187,7 +190,7 @@ class FeedReader {
     if (capture.kind === 'plain') {
       // Plain fields are decoded once more: `&amp;amp;` and `&amp;#8217;` (double-escaped titles) are
       // common, and nobody means a literal "&amp;" in a title.
-      text = decodeEntities(text).replace(/\s+/g, ' ').trim();
+      text = decodeEntities(text).replace(CONTROL, '').replace(/\s+/g, ' ').trim();
       capture.set(text === '' ? '' : detach(text));
     } else {
       capture.set(text);
@@ -199,11 +202,12 @@ class FeedReader {
     this.item = { transcripts: [], psc: [] };
   }
 
-  private finishItem(): void {
+  /** `cutShort`: the item was closed only because the document ended; the feed is an error then anyway. */
+  private finishItem(cutShort: boolean): void {
     const draft = this.item;
     this.itemDepth = -1;
     this.item = undefined;
-    if (draft === undefined) return;
+    if (draft === undefined || cutShort) return;
     if (this.episodes.length >= MAX_EPISODES) {
       this.skippedItems++;
       return;
@@ -290,7 +294,8 @@ export function parseFeed(bytes: Uint8Array, options: ParseFeedOptions = {}): Re
   if (!reader.sawRoot) return err(notRss(reader));
   if (!reader.sawChannel) return err('The feed has no <channel>');
   if (!reader.channelClosed) {
-    return err(`The feed is truncated: it ends before </channel> (${reader.episodes.length} complete episodes read)`);
+    const count = reader.episodes.length;
+    return err(`The feed is truncated: it ends before </channel> (after ${count} complete episode${count === 1 ? '' : 's'})`);
   }
   const podcast = buildPodcast(reader.channel, options.feedUrl);
   if (!podcast.ok) return podcast;
