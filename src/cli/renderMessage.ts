@@ -38,7 +38,7 @@ function renderEmbed(embed: APIEmbed, st: Styles, options: RenderOptions): strin
   if (embed.title) lines.push(st.bold(embed.title) + (embed.url ? ` ${st.link(embed.url)}` : ''));
   if (embed.thumbnail) lines.push(st.dim(`artwork: ${embed.thumbnail.url}`));
   if (embed.description) lines.push('', ...renderMarkdown(embed.description, st, options).split('\n'));
-  for (const field of embed.fields ?? []) lines.push('', st.bold(field.name), renderMarkdown(field.value, st, options));
+  for (const field of embed.fields ?? []) lines.push('', st.bold(field.name), ...renderMarkdown(field.value, st, options).split('\n'));
   const footer = [embed.footer?.text, embed.timestamp ? formatDate(Date.parse(embed.timestamp), 'D', options.timeZone) : undefined]
     .filter(Boolean)
     .join(' · ');

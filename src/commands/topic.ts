@@ -5,6 +5,7 @@ import {
 } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { err, ok } from '../data/model.js';
+import type { SearchHit } from '../data/search/TopicSearch.js';
 import { pagerRow } from '../discord/embeds.js';
 import { escapeMarkdown } from '../discord/markdown.js';
 import { stringsFor } from '../discord/strings.js';
@@ -17,6 +18,8 @@ import { podcastOption } from './options.js';
 const QUERY_MAX = 70;
 const PER_PAGE = 5;
 const MAX_RESULTS = 25;
+/** So one episode cannot fill the page. */
+const PER_EPISODE = 2;
 
 export const topicData = {
   type: ApplicationCommandType.ChatInput,
@@ -52,11 +55,14 @@ function topicPage(query: string, podcastKey: string | undefined, index: number,
   } else if (invocation.scope) {
     podcastIds = [...invocation.scope];
   }
-  const hits = deps.search.search(query, {
-    limit: MAX_RESULTS,
-    now: deps.now().getTime(),
-    ...(podcastIds && { podcastIds }),
-  });
+  const hits = distinctMoments(
+    deps.search.search(query, {
+      limit: MAX_RESULTS * 2,
+      maxPerEpisode: PER_EPISODE * 2,
+      now: deps.now().getTime(),
+      ...(podcastIds && { podcastIds }),
+    }),
+  ).slice(0, MAX_RESULTS);
   if (hits.length === 0) {
     const suggestions = deps.search.suggest(query);
     const hint = suggestions.length > 0 ? ` ${s.didYouMean(suggestions.map((w) => `**${escapeMarkdown(w)}**`).join(', '))}` : '';
@@ -70,6 +76,18 @@ function topicPage(query: string, podcastKey: string | undefined, index: number,
     embeds: [topicEmbed(query, pageHits, deps.catalog, s, { index: page, count })],
     components: count > 1 ? [pagerRow((p) => `topic:${p}:${key}:${query}`, page, count, s)] : [],
   });
+}
+
+/** A chapter title and the notes line that lists it point at the same moment: show that moment once, at its best. */
+function distinctMoments(hits: readonly SearchHit[]): SearchHit[] {
+  const kept: SearchHit[] = [];
+  for (const hit of hits) {
+    const sameEpisode = kept.filter((k) => k.passage.podcastId === hit.passage.podcastId && k.passage.episodeId === hit.passage.episodeId);
+    if (sameEpisode.length >= PER_EPISODE) continue;
+    if (sameEpisode.some((k) => Math.abs(k.passage.startSeconds - hit.passage.startSeconds) < 30)) continue;
+    kept.push(hit);
+  }
+  return kept;
 }
 
 export const topic: SlashCommand = {

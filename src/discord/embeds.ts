@@ -120,7 +120,7 @@ export function episodeMessage(ref: EpisodeRef, s: Strings): { embeds: APIEmbed[
   }
   fields.push({ name: s.chapterCount, value: episode.chapters.length > 0 ? String(episode.chapters.length) : s.none, inline: true });
   if (listen) fields.push({ name: s.listen, value: maskedLink(episode.audioUrl ? s.listen : episode.title, listen), inline: true });
-  const description = escapeMarkdown(toPlainExcerpt(episode.description, 1500));
+  const description = escapeMarkdown(toPlainExcerpt(withoutChapterLines(episode), 1500));
   const components: ButtonRow[] =
     episode.chapters.length > 0
       ? [
@@ -144,6 +144,15 @@ export function latestMessage(refs: readonly EpisodeRef[], s: Strings): { embeds
       return { ...baseEmbed(ref), description: [top, excerpt, chapters].filter(Boolean).join('\n\n') };
     }),
   };
+}
+
+/** When the chapters came from the notes, the button shows them better than the raw lines would. */
+function withoutChapterLines(episode: EpisodeRef['episode']): string {
+  if (episode.chapters[0]?.source !== 'notes') return episode.description;
+  return episode.description
+    .split('\n')
+    .filter((line) => !/^\s*[-*•]?\s*[[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s/.test(line) && !/\(\d{1,2}:\d{2}(?::\d{2})?\)\s*$/.test(line))
+    .join('\n');
 }
 
 /** Total characters Discord counts against the 6000 per message: titles, descriptions, fields, footers, authors. */

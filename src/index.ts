@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+import { depsFor, loadLibrary, startPodcordBot } from './app.js';
+import { runConsole } from './cli/console.js';
+import { buttons, commandDefinitions, commands } from './commands/index.js';
+import { loadConfig } from './config.js';
+import { registerCommands } from './discord/registerCommands.js';
+import { createLogger } from './logger.js';
+
+/** Composition root: config -> logger -> library -> Discord bot, or the local console when there is no token. */
+
+const HELP = `Podcord: a Discord bot for podcast communities.
+
+Usage:
+  npm start                     run the bot (DISCORD_TOKEN set) or, without a token, the local console
+  npm start -- --console        the local console even when a token is set
+  npm run deploy-commands       register the slash commands and exit
+  npm start -- --help           this text
+
+Options:
+  --console          run the local console on the sample data (no Discord needed)
+  --locale <tag>     console language: en-US (default) or sv-SE
+  --no-colour        plain console output
+  --deploy-commands  register the slash commands (in DISCORD_GUILD_ID if set, else globally) and exit
+
+Configuration comes from the environment or .env (see .env.example):
+  DISCORD_TOKEN, DISCORD_API_URL, DISCORD_GUILD_ID, DATABASE_URL, FEEDS,
+  POLL_INTERVAL_SECONDS, ALLOW_PRIVATE_NETWORK, LOG_LEVEL`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: [...argv],
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        console: { type: 'boolean' },
+        locale: { type: 'string', default: 'en-US' },
+        'no-colour': { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        'deploy-commands': { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}\n`);
+    return 1;
+  }
+  if (args.values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+
+  const config = loadConfig();
+  if (!config.ok) {
+    process.stderr.write(`${config.error}\nSee .env.example for every setting.\n`);
+    return 1;
+  }
+  const { discordToken } = config.value;
+  const consoleMode = args.values.console === true || discordToken === undefined;
+  // In the console the terminal is the interface: only warnings and errors go to the log (stderr).
+  const log = createLogger({
+    level: consoleMode && config.value.logLevel === 'info' ? 'warn' : config.value.logLevel,
+    secrets: discordToken ? [discordToken] : [],
+  });
+
+  if (args.values['deploy-commands']) {
+    if (!discordToken) {
+      process.stderr.write('Registering commands needs DISCORD_TOKEN (in .env or the environment).\n');
+      return 1;
+    }
+    const registered = await registerCommands({
+      token: discordToken,
+      apiUrl: config.value.discordApiUrl,
+      ...(config.value.discordGuildId && { guildId: config.value.discordGuildId }),
+      definitions: commandDefinitions,
+    });
+    process.stdout.write(`Registered ${registered.count} commands (${registered.scope}).\n`);
+    return 0;
+  }
+
+  const library = await loadLibrary(config.value, log);
+
+  if (consoleMode || discordToken === undefined) {
+    const { podcasts, episodes } = library.catalog.size;
+    const colour = process.stdout.isTTY && !args.values['no-colour'] && !args.values['no-color'];
+    await runConsole({
+      commands,
+      buttons,
+      deps: depsFor(library, log),
+      input: process.stdin,
+      output: process.stdout,
+      colour,
+      locale: args.values.locale,
+      banner: [
+        `Podcord local console: ${podcasts} podcasts, ${episodes} episodes loaded${discordToken ? '' : ' (no DISCORD_TOKEN set, so no Discord)'}.`,
+        'Try: /chapters   /chapters episode:open-source   /topic query:tesla   /episode episode:42   /latest   /help',
+        'A number clicks a button of the last reply; Tab completes; "exit" quits.',
+      ].join('\n'),
+    });
+    return 0;
+  }
+
+  const running = await startPodcordBot({ ...config.value, discordToken }, log, { library });
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string): void => {
+      log.info({ signal }, 'shutting down: finishing replies in flight');
+      running.stop().then(resolve, (error: unknown) => {
+        log.error({ err: error }, 'shutdown did not finish cleanly');
+        resolve();
+      });
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`Podcord stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
