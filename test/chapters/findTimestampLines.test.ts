@@ -60,6 +60,14 @@ describe('findTimestampLines reads a chapter line', () => {
     ]);
   });
 
+  it('reads a title padded with thousands of spaces as one with single spaces', () => {
+    expect(one(`Intro${' '.repeat(1500)}-${' '.repeat(300)}00:00:10`)).toEqual([10, 'Intro']);
+  });
+
+  it('skips a line too long to be a chapter', () => {
+    expect(findTimestampLines(`00:10 ${'word '.repeat(500)}`)).toEqual([]);
+  });
+
   it('numbers lines across \\r\\n and blank lines', () => {
     expect(findTimestampLines('Notes\r\n\r\n00:00 A\r\n01:00 B').map((l) => l.line)).toEqual([3, 4]);
   });

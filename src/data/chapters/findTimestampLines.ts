@@ -35,6 +35,7 @@ export interface TimestampLine {
 }
 
 const MAX_TITLE_LENGTH = 160;
+const MAX_LINE_LENGTH = 2000;
 
 // H:MM:SS or M:SS / MM:SS / MMM:SS, optional milliseconds. Not glued to other digits, colons or decimals.
 const TS = String.raw`(?<![\d:.,])(?:\d{1,2}:[0-5]\d:[0-5]\d|\d{1,3}:[0-5]\d)(?:\.\d{1,3})?(?![\d:]|[.,]\d)`;
@@ -60,30 +61,35 @@ const ODD_SPACES = /[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
 const BULLET = /^(?:[-*•·▪▫►▶‣◦○●■□–—+]|\d{1,3}[.)])\s+/u;
 // Outline Shownotes Format tags at the end of a line: `#c` chapter, `#t` topic, `#l` link...
 const OSF_TAGS = /(?:\s+#(?:[a-z]|chapter|topic|link|section|glossary|quote|video|audio|image|revision|shopping))+\s*$/i;
-const URL_PATTERNS: readonly RegExp[] = [
-  /\[([^\]]*)\]\((https?:\/\/[^\s)]+)\)/u, // markdown [text](url): keep the text
-  /<(https?:\/\/[^\s>]+)>/u,
-  /\((https?:\/\/[^\s)]+)\)/u,
-  /(?<![\p{L}\p{N}])(https?:\/\/\S+)/u,
+const MARKDOWN_LINK = /\[([^\]]*)\]\((https?:\/\/[^\s)]+)\)/gu; // [text](url): keep the text
+const OTHER_LINKS: readonly RegExp[] = [
+  /<(https?:\/\/[^\s>]+)>/gu,
+  /\((https?:\/\/[^\s)]+)\)/gu,
+  /(?<![\p{L}\p{N}])(https?:\/\/\S+)/gu,
 ];
 
+// Whitespace runs are collapsed before any pattern runs: the trailing pattern's optional spaces around an optional
+// separator would otherwise backtrack polynomially on a long run of spaces.
 function normaliseLine(raw: string): string {
-  return raw.replace(BIDI_AND_ZERO_WIDTH, '').replace(ODD_SPACES, ' ').replace(/\*\*|__/g, '').trim();
+  return raw.replace(BIDI_AND_ZERO_WIDTH, '').replace(ODD_SPACES, ' ').replace(/\*\*|__/g, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Removes links from the line (their targets would otherwise look like text or times) and returns the first one. */
 function takeUrls(line: string): { text: string; url?: string } {
-  let text = line;
+  if (!line.includes('http')) return { text: line };
   let url: string | undefined;
-  for (const pattern of URL_PATTERNS) {
-    const global = new RegExp(pattern.source, 'gu');
-    text = text.replace(global, (...m: unknown[]) => {
-      const isMarkdown = pattern === URL_PATTERNS[0];
-      const found = (isMarkdown ? m[2] : m[1]) as string;
-      // A bare URL may carry sentence punctuation: "see https://x.fm/a." -> https://x.fm/a
-      const clean = found.replace(/[.,;:!?]+$/, '');
-      url ??= clean;
-      return isMarkdown ? (m[1] as string) : ' ';
+  // A bare URL may carry sentence punctuation: "see https://x.fm/a." -> https://x.fm/a
+  const keep = (found: string) => {
+    url ??= found.replace(/[.,;:!?]+$/, '');
+  };
+  let text = line.replace(MARKDOWN_LINK, (_m: string, label: string, target: string) => {
+    keep(target);
+    return label;
+  });
+  for (const pattern of OTHER_LINKS) {
+    text = text.replace(pattern, (_m: string, target: string) => {
+      keep(target);
+      return ' ';
     });
   }
   return url === undefined ? { text } : { text, url };
@@ -117,6 +123,8 @@ function bracketsMatch(open: string | undefined, close: string | undefined): boo
 }
 
 function readLine(raw: string, line: number): TimestampLine | undefined {
+  // A chapter line is a time and a short title (plus perhaps a link); a longer line is prose or markup.
+  if (raw.length > MAX_LINE_LENGTH) return undefined;
   let text = normaliseLine(raw);
   if (text === '') return undefined;
   text = text.replace(BULLET, '');
