@@ -13,8 +13,8 @@ import { parseNotesChapters } from './parseNotesChapters.js';
  *   include at least three chapters." Apple states no order or length rule; ascending order is checked anyway, since
  *   a chapter list cannot go backwards (our assumption, said so in the reason).
  *
- * Spotify, "Creating and managing chapters" (https://support.spotify.com/podcasters/article/creating-and-managing-chapters/,
- * formerly support.spotifyforpodcasters.com/hc/articles/360043932711):
+ * Spotify for Creators help, "Creating and managing chapters" (earlier "Enabling podcast chapters",
+ * https://support.spotifyforpodcasters.com/hc/articles/360043932711):
  *   first chapter at 0 (00:00 or 00:00:00); at least 3 chapters; one per line; "{timestamp}{title}" with the time
  *   first, written (MM:SS), MM:SS, (HH:MM:SS) or HH:MM:SS; at most one punctuation mark between time and title
  *   ("(00:00) Introduction", "00:00-Introduction"); chronological order; only languages written in the Latin script.
