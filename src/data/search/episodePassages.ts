@@ -1,0 +1,104 @@
+import type { Chapter, Episode } from '../model.js';
+import type { Passage, TranscriptSegment } from './passage.js';
+
+export interface EpisodePassagesOptions {
+  /** Transcript cues, when the transcript has been fetched and parsed. */
+  transcript?: readonly TranscriptSegment[];
+  /** Transcript cues are grouped into windows of about this many seconds (default 30). */
+  windowSeconds?: number;
+}
+
+// 1:02:03, 12:34, (12:34), [1:02:03]: the first one in a paragraph says where the paragraph is about.
+const TIMESTAMP = /(?<![\d:])(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?![\d:])/;
+
+function timestampSeconds(paragraph: string): number | undefined {
+  const m = TIMESTAMP.exec(paragraph);
+  if (m === null) return undefined;
+  const minutes = Number(m[2]);
+  const seconds = Number(m[3]);
+  if (seconds >= 60 || (m[1] !== undefined && minutes >= 60)) return undefined;
+  return Number(m[1] ?? 0) * 3600 + minutes * 60 + seconds;
+}
+
+/** The start of the chapter that contains `seconds`; the timestamp itself when there are no chapters before it. */
+function chapterStartAt(chapters: readonly Chapter[], seconds: number): number {
+  let start: number | undefined;
+  for (const chapter of chapters) {
+    if (chapter.startSeconds <= seconds && (start === undefined || chapter.startSeconds > start)) start = chapter.startSeconds;
+  }
+  return start ?? seconds;
+}
+
+/**
+ * Blank-line separated paragraphs; a paragraph that is a timestamped list ("12:34 Tesla crash" on several lines)
+ * is split so each entry lands at its own time.
+ */
+function notesParagraphs(description: string): string[] {
+  const out: string[] = [];
+  for (const paragraph of description.split(/\n\s*\n/)) {
+    const lines = paragraph.split('\n');
+    if (lines.filter((line) => TIMESTAMP.test(line)).length < 2) {
+      out.push(paragraph);
+      continue;
+    }
+    let current = '';
+    for (const line of lines) {
+      // A line without its own timestamp continues the entry above it.
+      if (TIMESTAMP.test(line) && current.trim() !== '') {
+        out.push(current);
+        current = '';
+      }
+      current += `${line}\n`;
+    }
+    out.push(current);
+  }
+  return out;
+}
+
+/** Transcript cues grouped into ~windowSeconds passages, each starting at its first cue. */
+export function transcriptPassages(
+  base: Omit<Passage, 'field' | 'text' | 'startSeconds'>,
+  segments: readonly TranscriptSegment[],
+  windowSeconds = 30,
+): Passage[] {
+  const out: Passage[] = [];
+  const sorted = [...segments].sort((a, b) => a.startSeconds - b.startSeconds);
+  let start = 0;
+  let parts: string[] = [];
+  const flush = (): void => {
+    const text = parts.join(' ').replace(/\s+/g, ' ').trim();
+    if (text !== '') out.push({ ...base, field: 'transcript', startSeconds: start, text });
+    parts = [];
+  };
+  for (const segment of sorted) {
+    if (parts.length > 0 && segment.startSeconds - start >= windowSeconds) flush();
+    if (parts.length === 0) start = segment.startSeconds;
+    parts.push(segment.text);
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Everything searchable in one episode, each piece with the second a listener should land on: chapter titles at
+ * their chapter, the episode title at 0, show-note paragraphs at the chapter their own timestamp falls in (else 0),
+ * and transcript windows at their first cue.
+ */
+export function episodePassages(podcastId: string, episode: Episode, options: EpisodePassagesOptions = {}): Passage[] {
+  const base: Omit<Passage, 'field' | 'text' | 'startSeconds'> =
+    episode.publishedAt === undefined ? { podcastId, episodeId: episode.id } : { podcastId, episodeId: episode.id, publishedAt: episode.publishedAt };
+  const out: Passage[] = [];
+  if (episode.title.trim() !== '') out.push({ ...base, field: 'episodeTitle', startSeconds: 0, text: episode.title.trim() });
+  for (const chapter of episode.chapters) {
+    const text = chapter.title.trim();
+    if (text !== '') out.push({ ...base, field: 'chapterTitle', startSeconds: chapter.startSeconds, text });
+  }
+  for (const paragraph of notesParagraphs(episode.description)) {
+    const text = paragraph.replace(/\s+/g, ' ').trim();
+    if (text === '') continue;
+    const at = timestampSeconds(text);
+    out.push({ ...base, field: 'notes', startSeconds: at === undefined ? 0 : chapterStartAt(episode.chapters, at), text });
+  }
+  if (options.transcript !== undefined) out.push(...transcriptPassages(base, options.transcript, options.windowSeconds));
+  return out;
+}

@@ -1,0 +1,663 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import {
+  ChapterSchema,
+  EpisodeSchema,
+  PodcastSchema,
+  err,
+  ok,
+  type Episode,
+  type Podcast,
+  type Result,
+} from '../data/model.js';
+import { migrations } from './migrations.js';
+import type {
+  Announcement,
+  AnnouncementSettings,
+  CachedChapters,
+  CachedTranscript,
+  CachedTranscriptSegment,
+  CatalogEntry,
+  FeedFetchState,
+  FetchFailure,
+  FetchSuccess,
+  Follow,
+  Store,
+} from './Store.js';
+
+type Db = Database.Database;
+
+export interface SqliteStoreOptions {
+  /** Relative `sqlite:` paths are resolved against this. Default: the working directory. */
+  baseDir?: string;
+  /** How long a write waits for another connection's lock. Default 5 s. */
+  busyTimeoutMs?: number;
+}
+
+/** Where a `sqlite:` DATABASE_URL points: a file path or ':memory:'. */
+export function parseSqliteUrl(url: string, baseDir: string = process.cwd()): Result<string> {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  if (scheme === undefined || scheme.toLowerCase() !== 'sqlite') {
+    // Only the scheme is echoed: the rest of a database URL may hold a password.
+    const shown = scheme === undefined ? 'a value without a scheme' : `a ${scheme}: URL`;
+    return err(
+      `DATABASE_URL is ${shown}; only SQLite is supported: sqlite:data/podcord.db, sqlite:/absolute/path.db or sqlite::memory:.`,
+    );
+  }
+  let rest = url.slice(scheme.length + 1);
+  if (rest === ':memory:') return ok(':memory:');
+  if (rest.startsWith('//')) rest = rest.slice(2); // sqlite:///abs/path.db and sqlite://relative.db
+  if (rest === '') return err('DATABASE_URL sqlite: names no file; use e.g. sqlite:data/podcord.db or sqlite::memory:.');
+  return ok(path.resolve(baseDir, rest));
+}
+
+/**
+ * Opens (creating the file and its directory if needed) the SQLite database a DATABASE_URL names, and brings its
+ * schema up to date. Failures (another scheme, a path that cannot be created, a database from a newer Podcord) are
+ * values.
+ */
+export function openSqliteStore(url: string, options: SqliteStoreOptions = {}): Result<SqliteStore> {
+  const location = parseSqliteUrl(url, options.baseDir);
+  if (!location.ok) return location;
+  const file = location.value;
+  let db: Db | undefined;
+  try {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(file);
+    return ok(new SqliteStore(db, options));
+  } catch (cause) {
+    db?.close();
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return err(`Could not open the database ${file}: ${message}`);
+  }
+}
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = migrations.length;
+
+/** Runs the migrations the database has not had yet, each in its own transaction. */
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(
+      `its schema is version ${current}, newer than this Podcord knows (${migrations.length}); upgrade Podcord.`,
+    );
+  }
+  migrations.forEach((sql, index) => {
+    if (index < current) return;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${index + 1}`);
+    }).immediate();
+  });
+}
+
+const ms = (date: Date): number => date.getTime();
+const date = (value: number): Date => new Date(value);
+const bool = (value: boolean): number => (value ? 1 : 0);
+
+/** An optional property when the column holds a value, nothing when it is NULL. */
+function opt<K extends string, V, T>(key: K, value: V | null, map: (v: V) => T): { [P in K]?: T } {
+  return (value === null ? {} : { [key]: map(value) }) as { [P in K]?: T };
+}
+const same = <V>(v: V): V => v;
+
+interface FeedStateRow {
+  url: string;
+  etag: string | null;
+  last_modified: string | null;
+  last_checked_at: number | null;
+  next_check_at: number | null;
+  last_error: string | null;
+  consecutive_failures: number;
+  paused: number;
+  paused_notice_sent: number;
+}
+
+interface AnnouncementRow {
+  guild_id: string;
+  podcast_id: string;
+  episode_id: string;
+  channel_id: string;
+  nonce: string;
+  intended_at: number;
+  message_id: string | null;
+  sent_at: number | null;
+}
+
+interface SettingsRow {
+  channel_id: string;
+  role_id: string | null;
+  publish: number;
+  enabled: number;
+}
+
+const SegmentsSchema = z.array(
+  z.object({
+    startSeconds: z.number(),
+    endSeconds: z.number().optional(),
+    speaker: z.string().optional(),
+    text: z.string(),
+  }),
+);
+
+function toFeedState(row: FeedStateRow): FeedFetchState {
+  return {
+    url: row.url,
+    ...opt('etag', row.etag, same),
+    ...opt('lastModified', row.last_modified, same),
+    ...opt('lastCheckedAt', row.last_checked_at, date),
+    ...opt('nextCheckAt', row.next_check_at, date),
+    ...opt('lastError', row.last_error, same),
+    consecutiveFailures: row.consecutive_failures,
+    paused: row.paused === 1,
+    pausedNoticeSent: row.paused_notice_sent === 1,
+  };
+}
+
+function toAnnouncement(row: AnnouncementRow): Announcement {
+  return {
+    guildId: row.guild_id,
+    podcastId: row.podcast_id,
+    episodeId: row.episode_id,
+    channelId: row.channel_id,
+    nonce: row.nonce,
+    intendedAt: date(row.intended_at),
+    ...opt('messageId', row.message_id, same),
+    ...opt('sentAt', row.sent_at, date),
+  };
+}
+
+function toSettings(row: SettingsRow): AnnouncementSettings {
+  return {
+    channelId: row.channel_id,
+    ...opt('roleId', row.role_id, same),
+    publish: row.publish === 1,
+    enabled: row.enabled === 1,
+  };
+}
+
+function parseStored<T>(schema: z.ZodType<T>, json: string, what: string): T {
+  const parsed = schema.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new Error(`The stored ${what} does not match the current model: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** Tables whose rows belong to a podcast id and move with it on a rename. */
+const PODCAST_KEYED_TABLES = [
+  'seen_episodes',
+  'announcements',
+  'announcement_settings',
+  'chapters_cache',
+  'transcripts_cache',
+] as const;
+
+/**
+ * The Store on SQLite (better-sqlite3): WAL, foreign keys on, a busy timeout, migrations at open. Synchronous inside;
+ * the async methods only wrap it so callers are ready for a networked store.
+ */
+export class SqliteStore implements Store {
+  readonly #db: Db;
+
+  constructor(db: Db, options: SqliteStoreOptions = {}) {
+    this.#db = db;
+    db.pragma('journal_mode = WAL'); // ':memory:' stays 'memory', which is fine
+    db.pragma('synchronous = NORMAL'); // durable enough with WAL, much faster
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    migrate(db);
+  }
+
+  /** The schema version of the open database. */
+  schemaVersion(): number {
+    return this.#db.pragma('user_version', { simple: true }) as number;
+  }
+
+  // ---- catalogue -------------------------------------------------------------------------------------------------
+
+  async savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void> {
+    const cleanPodcast = PodcastSchema.parse(podcast);
+    const unique = new Map<string, Episode>();
+    for (const episode of episodes) if (!unique.has(episode.id)) unique.set(episode.id, EpisodeSchema.parse(episode));
+    const db = this.#db;
+    db.transaction(() => {
+      db.prepare(
+        `INSERT INTO podcasts (id, feed_url, title, data, updated_at) VALUES (@id, @feedUrl, @title, @data, @now)
+         ON CONFLICT (id) DO UPDATE SET feed_url = excluded.feed_url, title = excluded.title, data = excluded.data,
+           updated_at = excluded.updated_at`,
+      ).run({
+        id: cleanPodcast.id,
+        feedUrl: cleanPodcast.feedUrl ?? null,
+        title: cleanPodcast.title,
+        data: JSON.stringify(cleanPodcast),
+        now: Date.now(),
+      });
+      db.prepare(`DELETE FROM episodes WHERE podcast_id = ? AND id NOT IN (SELECT value FROM json_each(?))`).run(
+        cleanPodcast.id,
+        JSON.stringify([...unique.keys()]),
+      );
+      const upsert = db.prepare(
+        `INSERT INTO episodes (podcast_id, id, position, title, published_at, data)
+         VALUES (@podcastId, @id, @position, @title, @publishedAt, @data)
+         ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
+           published_at = excluded.published_at, data = excluded.data`,
+      );
+      let position = 0;
+      for (const episode of unique.values()) {
+        upsert.run({
+          podcastId: cleanPodcast.id,
+          id: episode.id,
+          position: position++,
+          title: episode.title,
+          publishedAt: episode.publishedAt ?? null,
+          data: JSON.stringify(episode),
+        });
+      }
+    }).immediate();
+  }
+
+  async loadCatalog(): Promise<CatalogEntry[]> {
+    const db = this.#db;
+    const read = db.transaction(() => {
+      const podcasts = db.prepare(`SELECT id, data FROM podcasts ORDER BY title COLLATE NOCASE, id`).all() as {
+        id: string;
+        data: string;
+      }[];
+      const entries = new Map<string, CatalogEntry>();
+      for (const row of podcasts) {
+        entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [] });
+      }
+      const episodes = db.prepare(`SELECT podcast_id, id, data FROM episodes ORDER BY podcast_id, position`).iterate() as
+        IterableIterator<{ podcast_id: string; id: string; data: string }>;
+      for (const row of episodes) {
+        entries.get(row.podcast_id)?.episodes.push(parseStored(EpisodeSchema, row.data, `episode ${row.id} of ${row.podcast_id}`));
+      }
+      return [...entries.values()];
+    });
+    return read.deferred();
+  }
+
+  async getEpisodeIds(podcastId: string): Promise<string[]> {
+    return this.#db
+      .prepare(`SELECT id FROM episodes WHERE podcast_id = ? ORDER BY position`)
+      .pluck()
+      .all(podcastId) as string[];
+  }
+
+  async deletePodcast(podcastId: string): Promise<boolean> {
+    return this.#db.prepare(`DELETE FROM podcasts WHERE id = ?`).run(podcastId).changes > 0;
+  }
+
+  // ---- caches ------------------------------------------------------------------------------------------------------
+
+  async saveChapters(podcastId: string, episodeId: string, chapters: CachedChapters): Promise<void> {
+    const clean = z.array(ChapterSchema).parse(chapters.chapters);
+    this.#db
+      .prepare(
+        `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (podcast_id, episode_id) DO UPDATE SET source_url = excluded.source_url,
+           chapters = excluded.chapters, fetched_at = excluded.fetched_at`,
+      )
+      .run(podcastId, episodeId, chapters.sourceUrl, JSON.stringify(clean), ms(chapters.fetchedAt));
+  }
+
+  async getChapters(podcastId: string, episodeId: string): Promise<CachedChapters | undefined> {
+    const row = this.#db
+      .prepare(`SELECT source_url, chapters, fetched_at FROM chapters_cache WHERE podcast_id = ? AND episode_id = ?`)
+      .get(podcastId, episodeId) as { source_url: string; chapters: string; fetched_at: number } | undefined;
+    if (row === undefined) return undefined;
+    return {
+      sourceUrl: row.source_url,
+      chapters: parseStored(z.array(ChapterSchema), row.chapters, `chapters of ${episodeId}`),
+      fetchedAt: date(row.fetched_at),
+    };
+  }
+
+  async saveTranscript(podcastId: string, episodeId: string, transcript: CachedTranscript): Promise<void> {
+    const segments = SegmentsSchema.parse(transcript.segments);
+    this.#db
+      .prepare(
+        `INSERT INTO transcripts_cache (podcast_id, episode_id, source_url, type, language, segments, fetched_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (podcast_id, episode_id) DO UPDATE SET source_url = excluded.source_url, type = excluded.type,
+           language = excluded.language, segments = excluded.segments, fetched_at = excluded.fetched_at`,
+      )
+      .run(
+        podcastId,
+        episodeId,
+        transcript.sourceUrl,
+        transcript.type,
+        transcript.language ?? null,
+        JSON.stringify(segments),
+        ms(transcript.fetchedAt),
+      );
+  }
+
+  async getTranscript(podcastId: string, episodeId: string): Promise<CachedTranscript | undefined> {
+    const row = this.#db
+      .prepare(
+        `SELECT source_url, type, language, segments, fetched_at FROM transcripts_cache
+         WHERE podcast_id = ? AND episode_id = ?`,
+      )
+      .get(podcastId, episodeId) as
+      | { source_url: string; type: string; language: string | null; segments: string; fetched_at: number }
+      | undefined;
+    if (row === undefined) return undefined;
+    return {
+      sourceUrl: row.source_url,
+      type: row.type,
+      ...opt('language', row.language, same),
+      // zod types optional keys as `?: T | undefined` but never adds a key that was absent.
+      segments: parseStored(SegmentsSchema, row.segments, `transcript of ${episodeId}`) as CachedTranscriptSegment[],
+      fetchedAt: date(row.fetched_at),
+    };
+  }
+
+  // ---- feed fetch state --------------------------------------------------------------------------------------------
+
+  async trackFeed(url: string): Promise<void> {
+    this.#db.prepare(`INSERT OR IGNORE INTO feed_state (url) VALUES (?)`).run(url);
+  }
+
+  async untrackFeed(url: string): Promise<void> {
+    this.#db.prepare(`DELETE FROM feed_state WHERE url = ?`).run(url);
+  }
+
+  async getFetchState(url: string): Promise<FeedFetchState | undefined> {
+    return this.#fetchState(url);
+  }
+
+  #fetchState(url: string): FeedFetchState | undefined {
+    const row = this.#db.prepare(`SELECT * FROM feed_state WHERE url = ?`).get(url) as FeedStateRow | undefined;
+    return row === undefined ? undefined : toFeedState(row);
+  }
+
+  async recordFetchSuccess(url: string, success: FetchSuccess): Promise<FeedFetchState> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(`INSERT OR IGNORE INTO feed_state (url) VALUES (?)`).run(url);
+      db.prepare(
+        `UPDATE feed_state SET
+           etag = CASE WHEN @setEtag THEN @etag ELSE etag END,
+           last_modified = CASE WHEN @setLastModified THEN @lastModified ELSE last_modified END,
+           last_checked_at = @checkedAt, next_check_at = @nextCheckAt, last_error = NULL,
+           consecutive_failures = 0, paused = 0, paused_notice_sent = 0
+         WHERE url = @url`,
+      ).run({
+        url,
+        setEtag: bool(success.etag !== undefined),
+        etag: success.etag ?? null,
+        setLastModified: bool(success.lastModified !== undefined),
+        lastModified: success.lastModified ?? null,
+        checkedAt: ms(success.checkedAt),
+        nextCheckAt: ms(success.nextCheckAt),
+      });
+      return this.#fetchState(url) as FeedFetchState;
+    }).immediate();
+  }
+
+  async recordFetchFailure(url: string, failure: FetchFailure): Promise<FeedFetchState> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(`INSERT OR IGNORE INTO feed_state (url) VALUES (?)`).run(url);
+      db.prepare(
+        `UPDATE feed_state SET last_error = @error, last_checked_at = @checkedAt, next_check_at = @nextCheckAt,
+           consecutive_failures = consecutive_failures + 1, paused = MAX(paused, @pause)
+         WHERE url = @url`,
+      ).run({
+        url,
+        error: failure.error,
+        checkedAt: ms(failure.checkedAt),
+        nextCheckAt: ms(failure.nextCheckAt),
+        pause: bool(failure.pause),
+      });
+      return this.#fetchState(url) as FeedFetchState;
+    }).immediate();
+  }
+
+  async markPausedNoticeSent(url: string): Promise<void> {
+    this.#db.prepare(`UPDATE feed_state SET paused_notice_sent = 1 WHERE url = ?`).run(url);
+  }
+
+  async resumeFeed(url: string): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE feed_state SET paused = 0, paused_notice_sent = 0, consecutive_failures = 0, next_check_at = NULL
+         WHERE url = ?`,
+      )
+      .run(url);
+  }
+
+  async dueFeeds(now: Date): Promise<string[]> {
+    return this.#db
+      .prepare(
+        `SELECT url FROM feed_state WHERE paused = 0 AND (next_check_at IS NULL OR next_check_at <= ?)
+         ORDER BY next_check_at IS NOT NULL, next_check_at, url`,
+      )
+      .pluck()
+      .all(ms(now)) as string[];
+  }
+
+  async renameFeed(oldUrl: string, newUrl: string): Promise<void> {
+    if (oldUrl === newUrl) return;
+    const db = this.#db;
+    const moves = { old: oldUrl, new: newUrl };
+    db.transaction(() => {
+      // In every table: move the old rows unless the new URL already has one with the same key; drop what is left.
+      db.prepare(`UPDATE OR IGNORE feed_state SET url = @new WHERE url = @old`).run(moves);
+      db.prepare(`DELETE FROM feed_state WHERE url = @old`).run(moves);
+      db.prepare(`UPDATE OR IGNORE follows SET feed_url = @new WHERE feed_url = @old`).run(moves);
+      db.prepare(`DELETE FROM follows WHERE feed_url = @old`).run(moves);
+      const newExists = db.prepare(`SELECT 1 FROM podcasts WHERE id = @new`).get(moves) !== undefined;
+      if (newExists) {
+        db.prepare(`DELETE FROM podcasts WHERE id = @old`).run(moves);
+      } else {
+        // Episodes follow through ON UPDATE CASCADE.
+        db.prepare(
+          `UPDATE podcasts SET id = @new, feed_url = @new, data = json_set(data, '$.id', @new, '$.feedUrl', @new)
+           WHERE id = @old`,
+        ).run(moves);
+      }
+      for (const table of PODCAST_KEYED_TABLES) {
+        db.prepare(`UPDATE OR IGNORE ${table} SET podcast_id = @new WHERE podcast_id = @old`).run(moves);
+        db.prepare(`DELETE FROM ${table} WHERE podcast_id = @old`).run(moves);
+      }
+    }).immediate();
+  }
+
+  // ---- follows -----------------------------------------------------------------------------------------------------
+
+  async follow(
+    guildId: string,
+    feedUrl: string,
+    options: { seenEpisodeIds: readonly string[]; now?: Date },
+  ): Promise<boolean> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const created =
+        db
+          .prepare(`INSERT OR IGNORE INTO follows (guild_id, feed_url, followed_at) VALUES (?, ?, ?)`)
+          .run(guildId, feedUrl, ms(options.now ?? new Date())).changes > 0;
+      db.prepare(`INSERT OR IGNORE INTO feed_state (url) VALUES (?)`).run(feedUrl);
+      this.#markSeen(guildId, feedUrl, options.seenEpisodeIds);
+      return created;
+    }).immediate();
+  }
+
+  async unfollow(guildId: string, feedUrl: string): Promise<boolean> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const removed = db.prepare(`DELETE FROM follows WHERE guild_id = ? AND feed_url = ?`).run(guildId, feedUrl).changes > 0;
+      db.prepare(`DELETE FROM seen_episodes WHERE guild_id = ? AND podcast_id = ?`).run(guildId, feedUrl);
+      db.prepare(`DELETE FROM announcement_settings WHERE guild_id = ? AND podcast_id = ?`).run(guildId, feedUrl);
+      return removed;
+    }).immediate();
+  }
+
+  async listFollows(guildId: string): Promise<Follow[]> {
+    const rows = this.#db
+      .prepare(`SELECT guild_id, feed_url, followed_at FROM follows WHERE guild_id = ? ORDER BY followed_at, feed_url`)
+      .all(guildId) as { guild_id: string; feed_url: string; followed_at: number }[];
+    return rows.map((row) => ({ guildId: row.guild_id, feedUrl: row.feed_url, followedAt: date(row.followed_at) }));
+  }
+
+  async followersOf(feedUrl: string): Promise<string[]> {
+    return this.#db
+      .prepare(`SELECT guild_id FROM follows WHERE feed_url = ? ORDER BY guild_id`)
+      .pluck()
+      .all(feedUrl) as string[];
+  }
+
+  async markSeen(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void> {
+    this.#db.transaction(() => this.#markSeen(guildId, podcastId, episodeIds)).immediate();
+  }
+
+  #markSeen(guildId: string, podcastId: string, episodeIds: readonly string[]): void {
+    this.#db
+      .prepare(
+        `INSERT OR IGNORE INTO seen_episodes (guild_id, podcast_id, episode_id)
+         SELECT ?, ?, value FROM json_each(?)`,
+      )
+      .run(guildId, podcastId, JSON.stringify(episodeIds));
+  }
+
+  // ---- announcement settings ---------------------------------------------------------------------------------------
+
+  async setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (guild_id, podcast_id) DO UPDATE SET channel_id = excluded.channel_id,
+           role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled`,
+      )
+      .run(
+        guildId,
+        podcastId ?? '',
+        settings.channelId,
+        settings.roleId ?? null,
+        bool(settings.publish),
+        bool(settings.enabled),
+      );
+  }
+
+  async getAnnouncementSettings(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined> {
+    const row = this.#db
+      .prepare(
+        `SELECT channel_id, role_id, publish, enabled FROM announcement_settings WHERE guild_id = ? AND podcast_id = ?`,
+      )
+      .get(guildId, podcastId ?? '') as SettingsRow | undefined;
+    return row === undefined ? undefined : toSettings(row);
+  }
+
+  async clearAnnouncementSettings(guildId: string, podcastId?: string): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(`DELETE FROM announcement_settings WHERE guild_id = ? AND podcast_id = ?`)
+        .run(guildId, podcastId ?? '').changes > 0
+    );
+  }
+
+  async effectiveAnnouncementSettings(guildId: string, podcastId: string): Promise<AnnouncementSettings | undefined> {
+    const row = this.#db
+      .prepare(
+        `SELECT channel_id, role_id, publish, enabled FROM announcement_settings
+         WHERE guild_id = ? AND podcast_id IN (?, '') ORDER BY podcast_id = '' LIMIT 1`,
+      )
+      .get(guildId, podcastId) as SettingsRow | undefined;
+    return row === undefined ? undefined : toSettings(row);
+  }
+
+  // ---- announcements ledger ----------------------------------------------------------------------------------------
+
+  async recordIntent(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    channelId: string,
+    nonce: string,
+    now: Date = new Date(),
+  ): Promise<{ created: boolean; announcement: Announcement }> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const created =
+        db
+          .prepare(
+            `INSERT INTO announcements (guild_id, podcast_id, episode_id, channel_id, nonce, intended_at)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, podcast_id, episode_id) DO NOTHING`,
+          )
+          .run(guildId, podcastId, episodeId, channelId, nonce, ms(now)).changes > 0;
+      const announcement = this.#announcement(guildId, podcastId, episodeId);
+      if (announcement === undefined) throw new Error('the intent just recorded is missing');
+      return { created, announcement };
+    }).immediate();
+  }
+
+  async markSent(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    messageId: string,
+    now: Date = new Date(),
+  ): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(
+          `UPDATE announcements SET message_id = ?, sent_at = ? WHERE guild_id = ? AND podcast_id = ? AND episode_id = ?`,
+        )
+        .run(messageId, ms(now), guildId, podcastId, episodeId).changes > 0
+    );
+  }
+
+  async cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(
+          `DELETE FROM announcements WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND message_id IS NULL`,
+        )
+        .run(guildId, podcastId, episodeId).changes > 0
+    );
+  }
+
+  async pendingIntents(): Promise<Announcement[]> {
+    const rows = this.#db
+      .prepare(`SELECT * FROM announcements WHERE message_id IS NULL ORDER BY intended_at, guild_id, episode_id`)
+      .all() as AnnouncementRow[];
+    return rows.map(toAnnouncement);
+  }
+
+  async wasAnnounced(guildId: string, podcastId: string, episodeId: string): Promise<boolean> {
+    return this.#announcement(guildId, podcastId, episodeId)?.messageId !== undefined;
+  }
+
+  async getAnnouncement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined> {
+    return this.#announcement(guildId, podcastId, episodeId);
+  }
+
+  #announcement(guildId: string, podcastId: string, episodeId: string): Announcement | undefined {
+    const row = this.#db
+      .prepare(`SELECT * FROM announcements WHERE guild_id = ? AND podcast_id = ? AND episode_id = ?`)
+      .get(guildId, podcastId, episodeId) as AnnouncementRow | undefined;
+    return row === undefined ? undefined : toAnnouncement(row);
+  }
+
+  async unannouncedEpisodes(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<string[]> {
+    return this.#db
+      .prepare(
+        `SELECT ids.value FROM json_each(@ids) AS ids
+         WHERE NOT EXISTS (SELECT 1 FROM seen_episodes s
+                           WHERE s.guild_id = @guild AND s.podcast_id = @podcast AND s.episode_id = ids.value)
+           AND NOT EXISTS (SELECT 1 FROM announcements a
+                           WHERE a.guild_id = @guild AND a.podcast_id = @podcast AND a.episode_id = ids.value)
+         ORDER BY ids.key`,
+      )
+      .pluck()
+      .all({ ids: JSON.stringify(episodeIds), guild: guildId, podcast: podcastId }) as string[];
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}

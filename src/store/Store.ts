@@ -1,0 +1,190 @@
+import type { Chapter, Episode, Podcast } from '../data/model.js';
+
+/**
+ * Everything Podcord keeps across restarts. Methods return promises so that a PostgreSQL implementation can fill the
+ * same interface; the SQLite one (SqliteStore) does its work synchronously inside them. Times are `Date`s.
+ *
+ * Identity: a podcast's id is its feed URL (after permanent redirects), so "feed URL" and "podcast id" name the same
+ * thing for fetched feeds; follows and fetch state are keyed by feed URL, episodes and announcements by podcast id.
+ */
+export interface Store {
+  // ---- catalogue -------------------------------------------------------------------------------------------------
+  /**
+   * Upserts the podcast and makes its stored episodes exactly `episodes`, in that order (newest first, as parsed), in
+   * one transaction. Idempotent. Episodes that left the feed are removed from the catalogue; what was announced or
+   * cached for them (ledger, chapters, transcripts) is kept.
+   */
+  savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void>;
+  /** Every stored podcast with its episodes in saved order, for a restart that does not refetch. */
+  loadCatalog(): Promise<CatalogEntry[]>;
+  /** Ids of the stored episodes of a podcast, in saved order; empty when the podcast is unknown. */
+  getEpisodeIds(podcastId: string): Promise<string[]>;
+  /** Removes a podcast and its episodes (not its ledger). Returns whether it existed. */
+  deletePodcast(podcastId: string): Promise<boolean>;
+
+  // ---- caches of fetched side files --------------------------------------------------------------------------------
+  saveChapters(podcastId: string, episodeId: string, chapters: CachedChapters): Promise<void>;
+  getChapters(podcastId: string, episodeId: string): Promise<CachedChapters | undefined>;
+  saveTranscript(podcastId: string, episodeId: string, transcript: CachedTranscript): Promise<void>;
+  getTranscript(podcastId: string, episodeId: string): Promise<CachedTranscript | undefined>;
+
+  // ---- feed fetch state --------------------------------------------------------------------------------------------
+  /** Starts polling a feed (due at once). Idempotent: existing state is kept. */
+  trackFeed(url: string): Promise<void>;
+  /** Stops polling a feed: its fetch state is dropped. */
+  untrackFeed(url: string): Promise<void>;
+  getFetchState(url: string): Promise<FeedFetchState | undefined>;
+  /** A fetch worked (200 or 304): failures reset, unpaused. Absent validators are kept, `null` clears one. */
+  recordFetchSuccess(url: string, success: FetchSuccess): Promise<FeedFetchState>;
+  /** A fetch failed: consecutiveFailures + 1, lastError set, paused when `pause`. */
+  recordFetchFailure(url: string, failure: FetchFailure): Promise<FeedFetchState>;
+  /** The paused notice was posted: do not post it again until the feed is resumed. */
+  markPausedNoticeSent(url: string): Promise<void>;
+  /** Unpauses a feed and makes it due at once; failures reset. */
+  resumeFeed(url: string): Promise<void>;
+  /** Tracked, unpaused feeds whose next check is at or before `now` (or never scheduled), most overdue first. */
+  dueFeeds(now: Date): Promise<string[]>;
+  /**
+   * A feed moved permanently (301/308): every record of `oldUrl` (fetch state, follows, podcast and episodes, ledger,
+   * settings overrides, caches) now belongs to `newUrl`. Where `newUrl` already has a record, that one wins.
+   */
+  renameFeed(oldUrl: string, newUrl: string): Promise<void>;
+
+  // ---- guild follows -----------------------------------------------------------------------------------------------
+  /**
+   * A guild follows a feed; `seenEpisodeIds` (the back catalogue) are recorded as already seen so nothing is announced
+   * for them. Also tracks the feed. Returns false when the guild already followed it (the seen ids are still added).
+   */
+  follow(guildId: string, feedUrl: string, options: { seenEpisodeIds: readonly string[]; now?: Date }): Promise<boolean>;
+  /** Returns whether the guild followed it. The guild's seen marks and settings override for it are dropped. */
+  unfollow(guildId: string, feedUrl: string): Promise<boolean>;
+  listFollows(guildId: string): Promise<Follow[]>;
+  /** Guild ids following a feed. */
+  followersOf(feedUrl: string): Promise<string[]>;
+  /** Records episodes as seen without announcing them (announcements off, or caught up by hand). */
+  markSeen(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void>;
+
+  // ---- announcement settings ---------------------------------------------------------------------------------------
+  /** Sets the guild's default (no podcastId) or its override for one podcast. */
+  setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void>;
+  /** The row as stored: the guild default (no podcastId) or the override for one podcast. */
+  getAnnouncementSettings(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined>;
+  /** Removes the guild default (no podcastId) or one override. Returns whether it existed. */
+  clearAnnouncementSettings(guildId: string, podcastId?: string): Promise<boolean>;
+  /** What applies to a podcast in a guild: its override, else the guild default, else undefined (not set up). */
+  effectiveAnnouncementSettings(guildId: string, podcastId: string): Promise<AnnouncementSettings | undefined>;
+
+  // ---- announcements ledger ----------------------------------------------------------------------------------------
+  /**
+   * Records the intent to announce an episode before posting, for exactly-once posting across crashes. Unique on
+   * guild + podcast + episode: when a row exists already it is returned unchanged with `created: false` (its nonce is
+   * the one the first attempt posted with, so a restart can look for that message before posting again).
+   */
+  recordIntent(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    channelId: string,
+    nonce: string,
+    now?: Date,
+  ): Promise<{ created: boolean; announcement: Announcement }>;
+  /** The message was posted. Returns false when there is no intent to mark. */
+  markSent(guildId: string, podcastId: string, episodeId: string, messageId: string, now?: Date): Promise<boolean>;
+  /** Drops an intent that was never sent (the channel is gone, reconciliation found nothing and gave up). */
+  cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean>;
+  /** Intents without a sent mark, oldest first: to reconcile at start. */
+  pendingIntents(): Promise<Announcement[]>;
+  /** Whether the announcement was posted (an intent alone is not enough). */
+  wasAnnounced(guildId: string, podcastId: string, episodeId: string): Promise<boolean>;
+  getAnnouncement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined>;
+  /** Those of `episodeIds` neither seen nor in the ledger (sent or pending), in the order given. */
+  unannouncedEpisodes(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<string[]>;
+
+  close(): Promise<void>;
+}
+
+export interface CatalogEntry {
+  podcast: Podcast;
+  episodes: Episode[];
+}
+
+/** Podcasting 2.0 chapters fetched from `sourceUrl` (the episode's chaptersUrl). */
+export interface CachedChapters {
+  sourceUrl: string;
+  chapters: Chapter[];
+  fetchedAt: Date;
+}
+
+/** One cue of a parsed transcript. */
+export interface CachedTranscriptSegment {
+  startSeconds: number;
+  endSeconds?: number;
+  speaker?: string;
+  text: string;
+}
+
+export interface CachedTranscript {
+  sourceUrl: string;
+  /** MIME type it was parsed from. */
+  type: string;
+  language?: string;
+  segments: CachedTranscriptSegment[];
+  fetchedAt: Date;
+}
+
+export interface FeedFetchState {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  lastCheckedAt?: Date;
+  /** Absent: never scheduled, due at once. */
+  nextCheckAt?: Date;
+  lastError?: string;
+  consecutiveFailures: number;
+  paused: boolean;
+  pausedNoticeSent: boolean;
+}
+
+export interface FetchSuccess {
+  /** A string replaces the stored validator, `null` clears it, absent keeps it (a 304 need not repeat it). */
+  etag?: string | null;
+  lastModified?: string | null;
+  checkedAt: Date;
+  nextCheckAt: Date;
+}
+
+export interface FetchFailure {
+  error: string;
+  checkedAt: Date;
+  /** When to try again (the caller's backoff from consecutiveFailures). */
+  nextCheckAt: Date;
+  /** Too many failures: stop polling until resumed. */
+  pause: boolean;
+}
+
+export interface Follow {
+  guildId: string;
+  feedUrl: string;
+  followedAt: Date;
+}
+
+export interface AnnouncementSettings {
+  channelId: string;
+  /** Role to mention. */
+  roleId?: string;
+  /** Crosspost (publish) when the channel is an announcement channel. */
+  publish: boolean;
+  enabled: boolean;
+}
+
+export interface Announcement {
+  guildId: string;
+  podcastId: string;
+  episodeId: string;
+  channelId: string;
+  /** Sent as the message nonce (enforce_nonce) so a retried post cannot duplicate. */
+  nonce: string;
+  intendedAt: Date;
+  messageId?: string;
+  sentAt?: Date;
+}

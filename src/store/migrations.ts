@@ -1,0 +1,100 @@
+/**
+ * The SQLite schema, one entry per version: migration i (0-based) takes the database from user_version i to i + 1.
+ * Append new entries; never edit one that has shipped. Times are integer milliseconds since the epoch; booleans are
+ * 0/1. Podcasts and episodes keep the domain objects as JSON (validated by the zod schemas on load) beside the few
+ * columns that are queried or ordered by.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE podcasts (
+    id          TEXT PRIMARY KEY,
+    feed_url    TEXT,
+    title       TEXT NOT NULL,
+    data        TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+
+  CREATE TABLE episodes (
+    podcast_id    TEXT NOT NULL REFERENCES podcasts (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    id            TEXT NOT NULL,
+    position      INTEGER NOT NULL,
+    title         TEXT NOT NULL,
+    published_at  TEXT,
+    data          TEXT NOT NULL,
+    PRIMARY KEY (podcast_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX episodes_by_position ON episodes (podcast_id, position);
+
+  CREATE TABLE chapters_cache (
+    podcast_id  TEXT NOT NULL,
+    episode_id  TEXT NOT NULL,
+    source_url  TEXT NOT NULL,
+    chapters    TEXT NOT NULL,
+    fetched_at  INTEGER NOT NULL,
+    PRIMARY KEY (podcast_id, episode_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE transcripts_cache (
+    podcast_id  TEXT NOT NULL,
+    episode_id  TEXT NOT NULL,
+    source_url  TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    language    TEXT,
+    segments    TEXT NOT NULL,
+    fetched_at  INTEGER NOT NULL,
+    PRIMARY KEY (podcast_id, episode_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE feed_state (
+    url                   TEXT PRIMARY KEY,
+    etag                  TEXT,
+    last_modified         TEXT,
+    last_checked_at       INTEGER,
+    next_check_at         INTEGER,
+    last_error            TEXT,
+    consecutive_failures  INTEGER NOT NULL DEFAULT 0,
+    paused                INTEGER NOT NULL DEFAULT 0,
+    paused_notice_sent    INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX feed_state_due ON feed_state (paused, next_check_at);
+
+  CREATE TABLE follows (
+    guild_id     TEXT NOT NULL,
+    feed_url     TEXT NOT NULL,
+    followed_at  INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, feed_url)
+  ) WITHOUT ROWID;
+  CREATE INDEX follows_by_feed ON follows (feed_url);
+
+  CREATE TABLE seen_episodes (
+    guild_id    TEXT NOT NULL,
+    podcast_id  TEXT NOT NULL,
+    episode_id  TEXT NOT NULL,
+    PRIMARY KEY (guild_id, podcast_id, episode_id)
+  ) WITHOUT ROWID;
+
+  -- podcast_id '' is the guild's default; any other value overrides it for that podcast.
+  CREATE TABLE announcement_settings (
+    guild_id    TEXT NOT NULL,
+    podcast_id  TEXT NOT NULL DEFAULT '',
+    channel_id  TEXT NOT NULL,
+    role_id     TEXT,
+    publish     INTEGER NOT NULL DEFAULT 0,
+    enabled     INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (guild_id, podcast_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE announcements (
+    guild_id     TEXT NOT NULL,
+    podcast_id   TEXT NOT NULL,
+    episode_id   TEXT NOT NULL,
+    channel_id   TEXT NOT NULL,
+    nonce        TEXT NOT NULL,
+    intended_at  INTEGER NOT NULL,
+    message_id   TEXT,
+    sent_at      INTEGER,
+    PRIMARY KEY (guild_id, podcast_id, episode_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX announcements_pending ON announcements (intended_at) WHERE message_id IS NULL;
+  `,
+];
