@@ -207,7 +207,10 @@ export class Catalog {
     const terms = q.split(' ');
     const number = /^(?:#|e|ep|episode|avsnitt)?\s*(\d{1,5})$/.exec(q.replace(/\s+/g, ''))?.[1];
     const wanted = number === undefined ? undefined : Number(number);
-    const scored: { e: IndexedEpisode; score: number }[] = [];
+    // Top-k by insertion: a one-letter query can match most of 15,000 episodes, and only `limit` are wanted.
+    const top: { e: IndexedEpisode; score: number }[] = [];
+    const better = (a: { e: IndexedEpisode; score: number }, b: { e: IndexedEpisode; score: number }): boolean =>
+      a.score > b.score || (a.score === b.score && a.e.time > b.e.time);
     for (const list of lists) {
       for (const e of list) {
         let score = 0;
@@ -215,12 +218,16 @@ export class Catalog {
         const words = matchWords(terms, e.words, e.folded);
         if (words > 0) score += words;
         else if (score === 0) continue;
-        scored.push({ e, score });
+        const candidate = { e, score };
+        if (top.length === limit && !better(candidate, top[top.length - 1]!)) continue;
+        let at = top.length;
+        while (at > 0 && better(candidate, top[at - 1]!)) at--;
+        top.splice(at, 0, candidate);
+        if (top.length > limit) top.pop();
       }
     }
     // Ties go to the newer episode: people mostly look for recent ones.
-    scored.sort((a, b) => b.score - a.score || b.e.time - a.e.time);
-    return scored.slice(0, limit).map((s) => s.e);
+    return top.map((s) => s.e);
   }
 }
 
