@@ -585,7 +585,7 @@ export class SearchIndex implements TopicSearch {
   private parseQuery(query: string, prefix: boolean, fuzzy: boolean): QueryWord[] {
     const tokens = tokenize(query);
     // The last word is still being typed only if nothing follows it.
-    const lastIsOpen = tokens.length > 0 && (tokens[tokens.length - 1] as { end: number }).end === query.trimEnd().length;
+    const lastIsOpen = tokens.length > 0 && (tokens[tokens.length - 1] as { end: number }).end === query.length;
     const words: QueryWord[] = [];
     tokens.forEach((token, i) => {
       const isLast = i === tokens.length - 1;
@@ -896,7 +896,7 @@ export class SearchIndex implements TopicSearch {
     let candidates = [...byStem.entries()]
       .map(([s, c]) => ({ stem: s, display: c.display, df: this.stemDf(s), together: 0 }))
       .filter((c) => c.df > 0)
-      .sort((a, b) => b.df - a.df)
+      .sort((a, b) => b.df - a.df || (a.display < b.display ? -1 : 1))
       .slice(0, 50);
 
     const previous = tokens

@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import type { Passage, PassageField } from '../../src/data/search/passage.js';
+import { SearchIndex } from '../../src/data/search/SearchIndex.js';
+import type { SearchHit } from '../../src/data/search/TopicSearch.js';
+
+function passage(podcastId: string, episodeId: string, startSeconds: number, field: PassageField, text: string, publishedAt?: string): Passage {
+  return publishedAt === undefined ? { podcastId, episodeId, startSeconds, field, text } : { podcastId, episodeId, startSeconds, field, text, publishedAt };
+}
+
+const CORPUS: Passage[] = [
+  passage('cars', 'ep1', 0, 'episodeTitle', 'Electric cars, one year on', '2024-03-01T00:00:00Z'),
+  passage('cars', 'ep1', 95, 'chapterTitle', 'The Tesla crash investigation', '2024-03-01T00:00:00Z'),
+  passage('cars', 'ep1', 640, 'chapterTitle', 'Charging networks in Europe', '2024-03-01T00:00:00Z'),
+  passage('cars', 'ep2', 0, 'episodeTitle', 'Self-driving software', '2024-04-01T00:00:00Z'),
+  passage('cars', 'ep2', 300, 'chapterTitle', 'Open-source autopilot projects', '2024-04-01T00:00:00Z'),
+  passage('cars', 'ep2', 300, 'notes', 'We talk about comma.ai and openpilot, an open-source driver assistance system.', '2024-04-01T00:00:00Z'),
+  passage('tech', 'ep3', 0, 'episodeTitle', 'Weekly tech roundup', '2024-05-01T00:00:00Z'),
+  passage('tech', 'ep3', 1200, 'chapterTitle', 'Microsoft earnings', '2024-05-01T00:00:00Z'),
+  passage('tech', 'ep3', 1500, 'notes', 'Also: a Tesla owner filmed a crash on the highway.', '2024-05-01T00:00:00Z'),
+  passage('svensk', 'ep4', 0, 'episodeTitle', 'Hästarna på Gotland', '2023-06-01T00:00:00Z'),
+  passage('svensk', 'ep4', 410, 'chapterTitle', 'Bilarna som kraschade i Stockholm', '2023-06-01T00:00:00Z'),
+  passage('svensk', 'ep4', 900, 'transcript', 'Och sen pratade vi om hästen som sprang iväg över ängen.', '2023-06-01T00:00:00Z'),
+];
+
+const texts = (hits: SearchHit[]): string[] => hits.map((h) => h.passage.text);
+
+describe('SearchIndex matching', () => {
+  const index = SearchIndex.build(CORPUS);
+
+  it('finds passages by exact words, across inflections', () => {
+    expect(texts(index.search('investigations', { prefix: false }))).toEqual(['The Tesla crash investigation']);
+    expect(texts(index.search('charge', { prefix: false }))).toEqual(['Charging networks in Europe']);
+  });
+
+  it('matches folded Swedish words and their inflections', () => {
+    expect(texts(index.search('hast'))).toContain('Hästarna på Gotland');
+    expect(texts(index.search('hästen'))).toEqual(expect.arrayContaining(['Hästarna på Gotland', 'Och sen pratade vi om hästen som sprang iväg över ängen.']));
+    expect(texts(index.search('bilen'))).toEqual(['Bilarna som kraschade i Stockholm']);
+  });
+
+  it('completes the last word as a prefix', () => {
+    expect(texts(index.search('micro'))).toEqual(['Microsoft earnings']);
+    expect(texts(index.search('micro', { prefix: false }))).toEqual([]);
+  });
+
+  it('only treats the last word as a prefix while it is being typed', () => {
+    expect(texts(index.search('micro '))).toEqual([]);
+  });
+
+  it('tolerates one typo in a word of five letters or more', () => {
+    expect(texts(index.search('tesal crash')).slice(0, 1)).toEqual(['The Tesla crash investigation']);
+    expect(texts(index.search('microsfot'))).toEqual(['Microsoft earnings']);
+    expect(texts(index.search('microsfot', { fuzzy: false, prefix: false }))).toEqual([]);
+  });
+
+  it('tolerates two typos only from nine letters', () => {
+    expect(texts(index.search('invsetigaton', { prefix: false }))).toEqual(['The Tesla crash investigation']);
+    expect(texts(index.search('eurpoe', { prefix: false }))).toEqual(['Charging networks in Europe']);
+    expect(texts(index.search('eruopa', { prefix: false }))).toEqual([]);
+  });
+
+  it('ranks an exact match above a prefix match above a typo match', () => {
+    const local = SearchIndex.build([
+      passage('p', 'a', 0, 'chapterTitle', 'crush'),
+      passage('p', 'b', 0, 'chapterTitle', 'crashworthy'),
+      passage('p', 'c', 0, 'chapterTitle', 'crash'),
+    ]);
+    expect(texts(local.search('crash'))).toEqual(['crash', 'crashworthy', 'crush']);
+  });
+
+  it('returns the matched words and where they are, for bolding', () => {
+    const [hit] = index.search('tesla crash');
+    expect(hit?.terms).toEqual(['Tesla', 'crash']);
+    expect(hit?.matches.map((m) => hit.passage.text.slice(m.start, m.end))).toEqual(['Tesla', 'crash']);
+  });
+
+  it('returns nothing for stop words alone or an empty query', () => {
+    expect(index.search('the and of ')).toEqual([]);
+    expect(index.search('   ')).toEqual([]);
+  });
+});
+
+describe('SearchIndex ranking', () => {
+  it('ranks a chapter title above show notes with the same words', () => {
+    const index = SearchIndex.build([
+      passage('p', 'notes', 12, 'notes', 'Tesla crash'),
+      passage('p', 'title', 40, 'chapterTitle', 'Tesla crash'),
+      passage('p', 'episode', 0, 'episodeTitle', 'Tesla crash'),
+      passage('p', 'transcript', 80, 'transcript', 'Tesla crash'),
+    ]);
+    expect(index.search('tesla crash').map((h) => h.passage.field)).toEqual(['chapterTitle', 'episodeTitle', 'transcript', 'notes']);
+  });
+
+  it('gives a bonus when the query words are adjacent, in order', () => {
+    const index = SearchIndex.build([
+      passage('p', 'apart', 0, 'chapterTitle', 'crash course on buying a used tesla'),
+      passage('p', 'phrase', 0, 'chapterTitle', 'the tesla crash and buying a used car'),
+    ]);
+    expect(index.search('tesla crash').map((h) => h.passage.episodeId)).toEqual(['phrase', 'apart']);
+  });
+
+  it('prefers passages that match every query word', () => {
+    const index = SearchIndex.build([
+      passage('p', 'one', 0, 'chapterTitle', 'tesla tesla tesla'),
+      passage('p', 'both', 0, 'chapterTitle', 'a long chapter title about a tesla and a crash on the road'),
+    ]);
+    expect(index.search('tesla crash')[0]?.passage.episodeId).toBe('both');
+  });
+
+  it('uses recency only to break ties', () => {
+    const index = SearchIndex.build([
+      passage('p', 'old', 0, 'chapterTitle', 'tesla crash', '2020-01-01T00:00:00Z'),
+      passage('p', 'new', 0, 'chapterTitle', 'tesla crash', '2024-01-01T00:00:00Z'),
+      passage('p', 'better', 0, 'chapterTitle', 'tesla crash tesla crash', '2010-01-01T00:00:00Z'),
+    ]);
+    const now = Date.parse('2024-06-01T00:00:00Z');
+    expect(index.search('tesla crash', { now }).map((h) => h.passage.episodeId)).toEqual(['better', 'new', 'old']);
+  });
+
+  it('returns at most two passages per episode by default', () => {
+    const index = SearchIndex.build([
+      ...[10, 20, 30, 40].map((s) => passage('p', 'busy', s, 'chapterTitle', `tesla crash part ${s}`)),
+      passage('p', 'other', 0, 'notes', 'a tesla crash mentioned in passing'),
+    ]);
+    const hits = index.search('tesla crash');
+    expect(hits.filter((h) => h.passage.episodeId === 'busy')).toHaveLength(2);
+    expect(hits.map((h) => h.passage.episodeId)).toContain('other');
+    expect(index.search('tesla crash', { maxPerEpisode: 4 }).filter((h) => h.passage.episodeId === 'busy')).toHaveLength(4);
+  });
+
+  it('filters by podcast', () => {
+    const index = SearchIndex.build(CORPUS);
+    expect(new Set(index.search('tesla', { podcastIds: ['tech'] }).map((h) => h.passage.podcastId))).toEqual(new Set(['tech']));
+    expect(index.search('tesla', { podcastIds: ['nope'] })).toEqual([]);
+    expect(index.search('tesla', { podcastIds: ['cars', 'tech'] }).length).toBeGreaterThan(1);
+  });
+
+  it('returns the passage as it was added, display text untouched', () => {
+    const index = SearchIndex.build(CORPUS);
+    expect(index.search('bilarna')[0]?.passage).toEqual(CORPUS[10]);
+  });
+});
+
+describe('SearchIndex updates', () => {
+  it('finds passages added after the build without a rebuild', () => {
+    const index = SearchIndex.build(CORPUS);
+    index.add([passage('tech', 'ep9', 60, 'chapterTitle', 'Quantum computing explained')]);
+    expect(index.stats().mutablePassages).toBe(1);
+    expect(texts(index.search('quantum'))).toEqual(['Quantum computing explained']);
+    expect(texts(index.search('quantun', { prefix: false }))).toEqual(['Quantum computing explained']);
+    expect(texts(index.search('quan'))).toEqual(['Quantum computing explained']);
+  });
+
+  it('forgets a removed episode at once and after compaction', () => {
+    const index = SearchIndex.build(CORPUS);
+    expect(index.removeEpisode('cars', 'ep1')).toBe(3);
+    expect(index.search('tesla').map((h) => h.passage.episodeId)).toEqual(['ep3']);
+    index.compact();
+    expect(index.stats()).toMatchObject({ passages: CORPUS.length - 3, deletedPassages: 0 });
+    expect(index.search('tesla').map((h) => h.passage.episodeId)).toEqual(['ep3']);
+    expect(index.search('investigation')).toEqual([]);
+    expect(index.removeEpisode('cars', 'ep1')).toBe(0);
+  });
+
+  it('re-indexes an episode: remove, then add its new passages', () => {
+    const index = SearchIndex.build(CORPUS);
+    index.removeEpisode('cars', 'ep1');
+    index.add([passage('cars', 'ep1', 95, 'chapterTitle', 'The Tesla recall')]);
+    expect(texts(index.search('tesla', { podcastIds: ['cars'] }))).toEqual(['The Tesla recall']);
+  });
+
+  it('gives the same results whether passages arrived in one build or in small batches', () => {
+    const built = SearchIndex.build(CORPUS);
+    const grown = new SearchIndex({ mutableLimit: 2 });
+    for (let i = 0; i < CORPUS.length; i += 3) grown.add(CORPUS.slice(i, i + 3));
+    for (const q of ['tesla crash', 'hast', 'open source', 'microsfot', 'bil']) {
+      expect(grown.search(q)).toEqual(built.search(q));
+    }
+  });
+
+  it('reports its memory', () => {
+    const index = SearchIndex.build(CORPUS);
+    expect(index.memoryBytes()).toBeGreaterThan(0);
+  });
+});
+
+describe('SearchIndex persistence', () => {
+  const queries = ['tesla crash', 'tesal', 'hästen', 'micro', 'open source', 'bilarna', 'eurpoe'];
+
+  it('gives identical results after serialize and load', () => {
+    const index = SearchIndex.build(CORPUS);
+    const loaded = SearchIndex.load(index.serialize());
+    for (const q of queries) expect(loaded.search(q)).toEqual(index.search(q));
+    expect(loaded.suggest('tezla')).toEqual(index.suggest('tezla'));
+    expect(loaded.complete('te')).toEqual(index.complete('te'));
+    expect(loaded.stats()).toEqual(index.stats());
+  });
+
+  it('folds in pending additions and removals before writing', () => {
+    const index = SearchIndex.build(CORPUS);
+    index.add([passage('tech', 'ep9', 60, 'chapterTitle', 'Quantum computing explained')]);
+    index.removeEpisode('svensk', 'ep4');
+    const loaded = SearchIndex.load(index.serialize());
+    expect(texts(loaded.search('quantum'))).toEqual(['Quantum computing explained']);
+    expect(loaded.search('hastarna')).toEqual([]);
+  });
+
+  it('keeps working after load: add and remove', () => {
+    const loaded = SearchIndex.load(SearchIndex.build(CORPUS).serialize());
+    loaded.add([passage('tech', 'ep9', 60, 'chapterTitle', 'Tesla quarterly numbers')]);
+    expect(loaded.removeEpisode('cars', 'ep1')).toBe(3);
+    expect(texts(loaded.search('tesla'))).toEqual(expect.arrayContaining(['Tesla quarterly numbers']));
+    expect(texts(loaded.search('tesla'))).not.toContain('The Tesla crash investigation');
+  });
+
+  it('loads from a buffer that does not start on an aligned offset', () => {
+    const bytes = SearchIndex.build(CORPUS).serialize();
+    const shifted = new Uint8Array(bytes.length + 3);
+    shifted.set(bytes, 3);
+    expect(texts(SearchIndex.load(shifted.subarray(3)).search('tesla crash'))[0]).toBe('The Tesla crash investigation');
+  });
+
+  it('rejects bytes that are not an index', () => {
+    expect(() => SearchIndex.load(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).toThrow(/not a Podcord search index/);
+  });
+});
+
+describe('SearchIndex suggestions', () => {
+  const index = SearchIndex.build(CORPUS);
+
+  it('suggests the closest known word when nothing matches', () => {
+    expect(index.search('tezla', { fuzzy: false, prefix: false })).toEqual([]);
+    expect(index.suggest('tezla')).toEqual(['tesla']);
+    expect(index.suggest('the tezla crasj')[0]).toBe('the tesla crash');
+  });
+
+  it('keeps the diacritics of the suggested word', () => {
+    expect(index.suggest('hastarma')).toEqual(['hästarna']);
+  });
+
+  it('suggests nothing when every word is known', () => {
+    expect(index.suggest('tesla crash')).toEqual([]);
+  });
+
+  it('completes the last word, keeping what was typed before it', () => {
+    expect(index.complete('Open-so')).toEqual(['Open-source']);
+    expect(index.complete('electric ca')).toEqual(['electric cars']);
+  });
+
+  it('ranks completions by how often they occur with the earlier words', () => {
+    const local = SearchIndex.build([
+      passage('p', 'a', 0, 'chapterTitle', 'climate change'),
+      passage('p', 'b', 0, 'chapterTitle', 'climate change policy'),
+      passage('p', 'c', 0, 'chapterTitle', 'chess champion'),
+      passage('p', 'd', 0, 'chapterTitle', 'chess champions'),
+      passage('p', 'e', 0, 'chapterTitle', 'chess champion'),
+      passage('p', 'f', 0, 'chapterTitle', 'chess openings'),
+    ]);
+    expect(local.complete('ch')).toEqual(['chess', 'champion', 'change']);
+    expect(local.complete('climate ch')).toEqual(['climate change']);
+  });
+
+  it('completes nothing once the last word is finished', () => {
+    expect(index.complete('tesla ')).toEqual([]);
+  });
+});
