@@ -196,7 +196,8 @@ async function requestOnce(
       return;
     }
     request.once('response', (res) => resolve(ok(res)));
-    request.once('error', (cause) => resolve(err(`Could not fetch ${href}: ${describeError(cause)}.`)));
+    // `on`, not `once`: a late second error (an abort after the response) must not go unhandled.
+    request.on('error', (cause) => resolve(err(`Could not fetch ${href}: ${describeError(cause)}.`)));
     request.end();
   });
   if (!response.ok) return response;

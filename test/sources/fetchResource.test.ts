@@ -1,4 +1,7 @@
-import net from 'node:net';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -278,6 +281,13 @@ describe('fetchResource: redirects', () => {
     expect(s.seen.map((r) => r.url)).not.toContain('/feed');
   });
 
+  it('refuses a redirect to a non-http scheme', async () => {
+    const s = await serve((_req, res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end());
+    expect(expectError(await fetchResource(`${s.origin}/feed`, local))).toBe(
+      `Refusing to fetch file:///etc/passwd: only http and https URLs can be fetched, not file. (redirected from ${s.origin}/feed)`,
+    );
+  });
+
   it('refuses a redirect loop', async () => {
     const s = await redirector();
     expect(expectError(await fetchResource(`${s.origin}/loop-a`, local))).toBe(
@@ -399,5 +409,42 @@ describe('fetchResource: private network guard', () => {
       expect(text(expectBody(await fetchResource(url, { ...local, lookup })).bytes)).toBe(FEED);
     }
     expect(s.seen.map((r) => r.url)).toEqual(['/a', '/b', '/c']);
+  });
+});
+
+describe('fetchResource: https', () => {
+  it('connects over TLS to the vetted address, sends the host name for SNI and verifies the certificate', async () => {
+    const fixtures = new URL('./fixtures/', import.meta.url);
+    const credentials = {
+      key: readFileSync(new URL('test-only-tls.key', fixtures)),
+      cert: readFileSync(new URL('test-only-tls.crt', fixtures)),
+    };
+    const context = tls.createSecureContext(credentials);
+    const servernames: string[] = [];
+    const tlsServer = https.createServer(
+      {
+        ...credentials,
+        SNICallback: (servername, callback) => {
+          servernames.push(servername);
+          callback(null, context);
+        },
+      },
+      (_req, res) => res.end(FEED),
+    );
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = tlsServer.address() as AddressInfo;
+      // Only the injected resolver knows this name: the connection can only have gone to the address it gave.
+      const lookup: ResolveHost = async () => [{ address: '127.0.0.1', family: 4 }];
+      const error = expectError(await fetchResource(`https://feeds.podcord.test:${port}/feed`, { ...local, lookup }));
+      // The self-signed certificate is not trusted: reaching that verdict means the handshake ran against our server.
+      expect(error).toBe(
+        `Could not fetch https://feeds.podcord.test:${port}/feed: TLS problem: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT).`,
+      );
+      expect(servernames).toEqual(['feeds.podcord.test']);
+    } finally {
+      tlsServer.closeAllConnections();
+      await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
+    }
   });
 });
