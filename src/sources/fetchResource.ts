@@ -82,6 +82,12 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * redirects followed by hand, conditional headers. Failures are values with a message a person can act on.
  */
 export async function fetchResource(url: string, options: FetchResourceOptions = {}): Promise<Result<FetchedResource>> {
+  const result = await fetchFollowingRedirects(url, options);
+  // Messages may be shown in Discord: never with the user:password of a private feed URL in them.
+  return result.ok ? result : err(result.error.replace(/\b(https?:\/\/)[^/?#@\s]*@/gi, '$1***@'));
+}
+
+async function fetchFollowingRedirects(url: string, options: FetchResourceOptions): Promise<Result<FetchedResource>> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -181,6 +187,10 @@ async function requestOnce(
     path: `${target.url.pathname}${target.url.search}`,
     // Explicit, so it is the same with or without an agent: no port when it is the scheme's default.
     headers: { ...headers, host: target.url.host },
+    // Basic auth from this hop's own URL only: credentials never follow a redirect to another URL.
+    ...(target.url.username !== '' && {
+      auth: `${decodeURIComponent(target.url.username)}:${decodeURIComponent(target.url.password)}`,
+    }),
     signal,
     ...(connect
       ? { createConnection: () => connect(target) }

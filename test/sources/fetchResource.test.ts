@@ -91,6 +91,18 @@ describe('fetchResource: conditional requests', () => {
     expect(s.seen[1]?.headers['if-modified-since']).toBe(stamp);
   });
 
+  it('sends basic auth from the URL of a private feed, and keeps the password out of error messages', async () => {
+    const s = await serve((req, res) => {
+      if (req.url === '/private') return void res.writeHead(200).end(FEED);
+      res.writeHead(401).end();
+    });
+    const withAuth = `http://listener:s%40cret@127.0.0.1:${s.port}`;
+    expectBody(await fetchResource(`${withAuth}/private`, local));
+    expect(s.seen[0]?.headers.authorization).toBe(`Basic ${Buffer.from('listener:s@cret').toString('base64')}`);
+    const error = expectError(await fetchResource(`${withAuth}/other`, local));
+    expect(error).toBe(`Could not fetch http://***@127.0.0.1:${s.port}/other: the server answered HTTP 401 Unauthorized.`);
+  });
+
   it('identifies itself with the Podcord User-Agent and accepts compressed bodies', async () => {
     const s = await serve((_req, res) => res.end(FEED));
     expectBody(await fetchResource(`${s.origin}/`, local));
