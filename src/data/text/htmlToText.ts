@@ -49,7 +49,8 @@ function lineBreak(level: 1 | 2): void {
 // One parser for every call: building a Parser per description costs more than the parse of a short one.
 const parser = new Parser(
   {
-    onopentag(name) {
+    // onopentagname, not onopentag: without an onopentag callback htmlparser2 builds no attribute objects.
+    onopentagname(name) {
       if (HIDDEN.has(name)) hiddenDepth++;
       else if (name === 'pre') preDepth++;
       if (PARAGRAPH.has(name)) lineBreak(2);
@@ -82,20 +83,13 @@ const parser = new Parser(
 
 /** Trims every line, collapses space runs, and leaves at most one blank line between paragraphs. */
 function tidy(text: string): string {
-  const lines = text.replace(CONTROL, '').replace(/\u00A0/g, ' ').split('\n');
-  const out: string[] = [];
-  let blank = false;
-  for (const raw of lines) {
-    const line = raw.replace(/[ \t\f\r]+/g, ' ').trim();
-    if (line === '') {
-      blank = out.length > 0;
-      continue;
-    }
-    if (blank) out.push('');
-    blank = false;
-    out.push(line);
-  }
-  return out.join('\n');
+  // Regex passes over the whole text beat splitting into lines: show notes run to thousands of lines per feed.
+  return text
+    .replace(CONTROL, '')
+    .replace(/[ \t\f\r\u00A0]+/g, ' ')
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /**
