@@ -174,9 +174,10 @@ async function requestOnce(
   const href = target.url.href;
   const isHttps = target.url.protocol === 'https:';
   const transport = isHttps ? https : http;
-  // The connection goes to the address vetted above, never to a second DNS answer.
+  // The connection goes to the addresses vetted above, never to a second DNS answer. (With `all`, Node's
+  // happy-eyeballs connect tries them in order.)
   const pinnedLookup: LookupFunction = (_hostname, lookupOptions, callback) => {
-    if (lookupOptions.all) callback(null, [{ address: target.address, family: target.family }]);
+    if (lookupOptions.all) callback(null, target.addresses.map(({ address, family }) => ({ address, family })));
     else callback(null, target.address, target.family);
   };
   const requestOptions: https.RequestOptions = {

@@ -22,8 +22,11 @@ export interface VettedTarget {
   url: URL;
   /** The host name without IPv6 brackets, as the TLS server name and the Host header know it. */
   hostname: string;
+  /** The first vetted address: the one to connect to. */
   address: string;
   family: 4 | 6;
+  /** Every address the host resolved to, all vetted, in resolver order: fallbacks for happy eyeballs. */
+  addresses: ResolvedAddress[];
   port: number;
 }
 
@@ -92,7 +95,7 @@ export async function vetUrl(input: string, options: VetOptions): Promise<Result
   }
   const chosen = addresses[0];
   if (chosen === undefined) return err(`Could not fetch ${input}: ${hostname} has no addresses.`);
-  return ok({ url, hostname, address: chosen.address, family: chosen.family, port });
+  return ok({ url, hostname, address: chosen.address, family: chosen.family, addresses, port });
 }
 
 function describeError(cause: unknown): string {

@@ -414,6 +414,17 @@ describe('fetchResource: private network guard', () => {
     expect(s.seen[0]?.headers.host).toBe(`feeds.podcord.invalid:${s.port}`);
   });
 
+  it('falls back to the next vetted address when the first refuses the connection', async () => {
+    const s = await serve((_req, res) => res.end(FEED));
+    // Nothing listens on 127.0.0.2 (the server is bound to 127.0.0.1 only).
+    const lookup: ResolveHost = async () => [
+      { address: '127.0.0.2', family: 4 },
+      { address: '127.0.0.1', family: 4 },
+    ];
+    const value = expectBody(await fetchResource(`http://two.podcord.invalid:${s.port}/feed`, { ...local, lookup }));
+    expect(text(value.bytes)).toBe(FEED);
+  });
+
   it('allows private addresses when allowPrivateNetwork is true', async () => {
     const s = await serve((_req, res) => res.end(FEED));
     const lookup: ResolveHost = async () => [{ address: '127.0.0.1', family: 4 }];
