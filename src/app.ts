@@ -1,64 +1,187 @@
-import type { ClientOptions } from 'discord.js';
+import { Events, type ClientOptions } from 'discord.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
-import type { Deps } from './commands/command.js';
+import type { Deps, FeedAdmin } from './commands/command.js';
 import type { Config } from './config.js';
-import { parseFeed } from './data/feed/parseFeed.js';
 import { Library } from './data/library.js';
+import { Announcer, discordTransport } from './discord/announcer.js';
 import { startBot, type Bot } from './discord/bot.js';
 import { createInteractionRouter } from './discord/interactionRouter.js';
+import { createFeedAdmin } from './follows/feedAdmin.js';
+import { GuildFollows } from './follows/GuildFollows.js';
 import type { Logger } from './logger.js';
 import { loadBundledSamples } from './sources/bundledSamples.js';
-import { fetchResource } from './sources/fetchResource.js';
+import { FeedPoller, type FeedPollerOptions } from './sources/feedPoller.js';
+import type { HostLimits } from './sources/HostLimiter.js';
+import { PollSchedule } from './sources/PollSchedule.js';
+import { openSqliteStore } from './store/SqliteStore.js';
+import type { Store } from './store/Store.js';
 
 /** Builds the running bot from a Config: what index.ts does, and what the end-to-end tests do the same way. */
 
-export async function loadLibrary(config: Config, log: Logger): Promise<Library> {
-  const library = new Library();
-  for (const { podcast, episodes } of await loadBundledSamples()) library.upsert(podcast, episodes);
-  // Feeds from FEEDS are fetched side by side; one that fails is logged and the rest still load.
-  await Promise.all(
-    config.feeds.map(async (url) => {
-      const fetched = await fetchResource(url, { allowPrivateNetwork: config.allowPrivateNetwork });
-      if (!fetched.ok) return log.warn({ feed: url, reason: fetched.error }, 'feed not loaded');
-      if (fetched.value.status !== 'ok') return;
-      const parsed = parseFeed(fetched.value.bytes, {
-        feedUrl: fetched.value.finalUrl,
-        ...(fetched.value.contentType && { contentType: fetched.value.contentType }),
-      });
-      if (!parsed.ok) return log.warn({ feed: url, reason: parsed.error }, 'feed not loaded');
-      library.upsert(parsed.value.podcast, parsed.value.episodes);
-      log.info({ feed: url, episodes: parsed.value.episodes.length }, 'feed loaded');
-    }),
-  );
-  return library;
+export interface ServiceOptions {
+  /** An open store (tests wrap one to inject failures); default: DATABASE_URL opened here and closed by close(). */
+  store?: Store;
+  /** Default: the bundled samples. The stored catalogue is added to it either way. */
+  library?: Library;
+  /** Tests and proxies: how fetches resolve names and connect (see fetchResource). */
+  fetchOptions?: FeedPollerOptions['fetchOptions'];
+  limits?: HostLimits;
+  /** Failures in a row that pause a feed. Default 8. */
+  pauseAfterFailures?: number;
+  maxBackoffSeconds?: number;
+  random?: () => number;
+  now?: () => Date;
 }
 
-export function depsFor(library: Library, log: Logger, now: () => Date = () => new Date()): Deps {
-  return { catalog: library.catalog, search: library.search, log, now };
+/** Everything but Discord: store, library, poller, follows, and the /feed service the commands use. */
+export interface Services {
+  store: Store;
+  library: Library;
+  poller: FeedPoller;
+  follows: GuildFollows;
+  feeds: FeedAdmin;
+  /** Set once connected to Discord. */
+  announcer: Announcer | undefined;
+  /** Operator feeds (FEEDS), normalised. */
+  operatorFeeds: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store, loads the stored catalogue into the library at once (no refetch), and fetches only the FEEDS the
+ * store has never had, so a first start serves them too.
+ */
+export async function openServices(config: Config, log: Logger, options: ServiceOptions = {}): Promise<Services> {
+  let store = options.store;
+  const ownsStore = store === undefined;
+  if (store === undefined) {
+    const opened = openSqliteStore(config.databaseUrl);
+    if (!opened.ok) throw new Error(opened.error);
+    store = opened.value;
+  }
+  const library = options.library ?? new Library();
+  if (!options.library) for (const { podcast, episodes } of await loadBundledSamples()) library.upsert(podcast, episodes);
+  const stored = await store.loadCatalog();
+  for (const { podcast, episodes } of stored) library.upsert(podcast, episodes);
+  if (stored.length > 0) log.info({ podcasts: stored.length }, 'catalogue loaded from the store');
+
+  const operatorFeeds = [...new Set(config.feeds.map((url) => new URL(url).href))];
+  const schedule = new PollSchedule({
+    intervalSeconds: config.pollIntervalSeconds,
+    ...(options.pauseAfterFailures !== undefined && { pauseAfter: options.pauseAfterFailures }),
+    ...(options.maxBackoffSeconds !== undefined && { maxBackoffSeconds: options.maxBackoffSeconds }),
+    ...(options.random && { random: options.random }),
+  });
+  const poller = new FeedPoller({
+    store,
+    library,
+    log,
+    schedule,
+    allowPrivateNetwork: config.allowPrivateNetwork,
+    ...(options.limits && { limits: options.limits }),
+    ...(options.fetchOptions && { fetchOptions: options.fetchOptions }),
+    ...(options.now && { now: options.now }),
+  });
+  const follows = new GuildFollows(store, library, operatorFeeds);
+  await follows.load();
+  poller.listener.renamed = (from, to) => follows.renamed(from, to);
+  await poller.loadMissing(operatorFeeds);
+
+  const services: Services = {
+    store,
+    library,
+    poller,
+    follows,
+    feeds: createFeedAdmin({ store, library, poller, follows, log, announcer: () => services.announcer }),
+    announcer: undefined,
+    operatorFeeds,
+    async close() {
+      await poller.stop();
+      await services.announcer?.stop();
+      if (ownsStore) await store.close();
+    },
+  };
+  return services;
+}
+
+export function depsFor(library: Library, log: Logger, now: () => Date = () => new Date(), feeds?: FeedAdmin): Deps {
+  return { catalog: library.catalog, search: library.search, log, now, ...(feeds && { feeds }) };
 }
 
 export interface RunningBot {
   bot: Bot;
   library: Library;
+  services: Services;
+  /** Checks every due feed now and waits until what it found has been posted (tests drive polls with this). */
+  pollOnce(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startPodcordBot(
-  config: Config & { discordToken: string },
-  log: Logger,
-  options: { library?: Library; clientOptions?: Partial<ClientOptions> } = {},
-): Promise<RunningBot> {
-  const library = options.library ?? (await loadLibrary(config, log));
-  const deps = depsFor(library, log);
-  const router = createInteractionRouter({ commands, buttons, deps });
-  const bot = await startBot({
-    token: config.discordToken,
-    apiUrl: config.discordApiUrl,
-    ...(config.discordGuildId && { guildId: config.discordGuildId }),
-    definitions: commandDefinitions,
-    router,
-    log,
-    ...(options.clientOptions && { clientOptions: options.clientOptions }),
-  });
-  return { bot, library, stop: () => bot.stop() };
+export interface BotStartOptions extends ServiceOptions {
+  clientOptions?: Partial<ClientOptions>;
+  /** Minimum time between two announcements in one channel. Default 1500 ms. */
+  announceSpacingMs?: number;
+  /** Poll every POLL_INTERVAL_SECONDS on a timer. Default true; tests may drive polls with pollOnce() instead. */
+  autoPoll?: boolean;
+}
+
+export async function startPodcordBot(config: Config & { discordToken: string }, log: Logger, options: BotStartOptions = {}): Promise<RunningBot> {
+  const services = await openServices(config, log, options);
+  const { store, library, poller, follows } = services;
+  const now = options.now ?? (() => new Date());
+  const deps = depsFor(library, log, now, services.feeds);
+  const router = createInteractionRouter({ commands, buttons, deps, scopeFor: (guildId) => follows.scopeFor(guildId) });
+  let bot: Bot;
+  try {
+    bot = await startBot({
+      token: config.discordToken,
+      apiUrl: config.discordApiUrl,
+      ...(config.discordGuildId && { guildId: config.discordGuildId }),
+      definitions: commandDefinitions,
+      router,
+      log,
+      ...(options.clientOptions && { clientOptions: options.clientOptions }),
+      onReady: async (client) => {
+        const announcer = new Announcer({
+          store,
+          library,
+          log,
+          transport: discordTransport(client),
+          now,
+          ...(options.announceSpacingMs !== undefined && { spacingMs: options.announceSpacingMs }),
+        });
+        services.announcer = announcer;
+        poller.listener.newEpisodes = (podcastId) => announcer.announceFeed(podcastId);
+        poller.listener.paused = (feedUrl, state) => announcer.notifyPaused(feedUrl, state);
+        poller.listener.cycleStarted = () => announcer.reconcile();
+        // A guild joined later follows the operator's feeds too.
+        client.on(Events.GuildCreate, (guild) => {
+          follows.ensureGuild(guild.id).catch((error: unknown) => log.error({ err: error, guildId: guild.id }, 'could not set up a new guild'));
+        });
+        for (const guildId of client.guilds.cache.keys()) await follows.ensureGuild(guildId);
+        // Whatever a crash left half done, then whatever came out while the bot was down.
+        await announcer.reconcile();
+        await announcer.announceAll();
+        if (options.autoPoll !== false) poller.start();
+      },
+    });
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+  return {
+    bot,
+    library,
+    services,
+    async pollOnce() {
+      await poller.pollOnce();
+      await services.announcer?.idle();
+    },
+    async stop() {
+      await poller.stop();
+      await services.announcer?.stop();
+      await bot.stop();
+      await services.close();
+    },
+  };
 }

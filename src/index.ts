@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { depsFor, loadLibrary, startPodcordBot } from './app.js';
+import { depsFor, openServices, startPodcordBot } from './app.js';
 import { runConsole } from './cli/console.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
 import { loadConfig } from './config.js';
@@ -77,29 +77,33 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
-  const library = await loadLibrary(config.value, log);
-
   if (consoleMode || discordToken === undefined) {
-    const { podcasts, episodes } = library.catalog.size;
+    // The console uses the same store and library as the bot (stored podcasts, FEEDS), but nothing polls or posts.
+    const services = await openServices(config.value, log);
+    const { podcasts, episodes } = services.library.catalog.size;
     const colour = process.stdout.isTTY && !args.values['no-colour'] && !args.values['no-color'];
-    await runConsole({
-      commands,
-      buttons,
-      deps: depsFor(library, log),
-      input: process.stdin,
-      output: process.stdout,
-      colour,
-      locale: args.values.locale,
-      banner: [
-        `Podcord local console: ${podcasts} podcasts, ${episodes} episodes loaded${discordToken ? '' : ' (no DISCORD_TOKEN set, so no Discord)'}.`,
-        'Try: /chapters   /chapters episode:open-source   /topic query:tesla   /episode episode:42   /latest   /help',
-        'A number clicks a button of the last reply; Tab completes; "exit" quits.',
-      ].join('\n'),
-    });
+    try {
+      await runConsole({
+        commands,
+        buttons,
+        deps: depsFor(services.library, log, () => new Date(), services.feeds),
+        input: process.stdin,
+        output: process.stdout,
+        colour,
+        locale: args.values.locale,
+        banner: [
+          `Podcord local console: ${podcasts} podcasts, ${episodes} episodes loaded${discordToken ? '' : ' (no DISCORD_TOKEN set, so no Discord)'}.`,
+          'Try: /chapters   /chapters episode:open-source   /topic query:tesla   /episode episode:42   /latest   /help',
+          'A number clicks a button of the last reply; Tab completes; "exit" quits.',
+        ].join('\n'),
+      });
+    } finally {
+      await services.close();
+    }
     return 0;
   }
 
-  const running = await startPodcordBot({ ...config.value, discordToken }, log, { library });
+  const running = await startPodcordBot({ ...config.value, discordToken }, log);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       log.info({ signal }, 'shutting down: finishing replies in flight');

@@ -7,9 +7,10 @@ import type {
 } from 'discord-api-types/v10';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
-import type { Catalog, Scope } from '../data/catalog.js';
-import { err, ok, type Result } from '../data/model.js';
+import type { Catalog, EpisodeRef, Scope } from '../data/catalog.js';
+import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
 import type { TopicSearch } from '../data/search/TopicSearch.js';
+import type { AnnouncementSettings, FeedFetchState } from '../store/Store.js';
 
 /**
  * A command is data plus a function: the definition Discord registers, and a handler that turns typed options into
@@ -22,6 +23,45 @@ export interface Deps {
   search: TopicSearch & TopicSuggestions;
   log: Logger;
   now: () => Date;
+  /** Following feeds and announcing episodes (/feed, /announce); absent where there is no store (tests, a bare console). */
+  feeds?: FeedAdmin;
+}
+
+/** A feed fetched and parsed for /feed add, not yet followed. */
+export interface FeedPreviewed {
+  feedUrl: string;
+  podcast: Podcast;
+  /** Newest first. */
+  episodes: Episode[];
+}
+
+/** One followed feed as /feed list shows it. */
+export interface FeedStatus {
+  feedUrl: string;
+  podcast?: Podcast;
+  episodeCount: number;
+  state?: FeedFetchState;
+  /** Set by the operator (FEEDS): cannot be removed with /feed remove. */
+  operator: boolean;
+}
+
+/** What /feed and /announce do, behind an interface so the handlers stay free of discord.js and SQL. */
+export interface FeedAdmin {
+  /** Fetches a feed with every guard (SSRF, size, timeout) and parses it; a readable reason when it cannot. */
+  preview(url: string): Promise<Result<FeedPreviewed>>;
+  /** Follows a previewed feed in a guild, its episodes so far counting as seen. False when already followed. */
+  follow(guildId: string, preview: FeedPreviewed): Promise<boolean>;
+  /** Stops following; false when the guild did not follow it. */
+  unfollow(guildId: string, podcastId: string): Promise<boolean>;
+  /** The feeds (podcast ids) a guild follows, for autocomplete. */
+  followedBy(guildId: string): ReadonlySet<string>;
+  isOperatorFeed(podcastId: string): boolean;
+  status(guildId: string): Promise<FeedStatus[]>;
+  /** The guild default (no podcastId) or one podcast's override. */
+  getAnnouncements(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined>;
+  setAnnouncements(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void>;
+  /** Posts a preview of an episode's announcement now, marked as a test and not recorded in the ledger. */
+  postTest(guildId: string, ref: EpisodeRef, settings: AnnouncementSettings): Promise<Result<{ channelId: string }>>;
 }
 
 /** "Did you mean" and query autocomplete, from the search index's own dictionary. */

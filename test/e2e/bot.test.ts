@@ -112,7 +112,7 @@ describe('Podcord against the fake Discord', () => {
   it('registers every command in the configured guild, with Swedish names and descriptions', async () => {
     await startBot();
     const registered = fake.guildCommands(fake.guildId) as { name: string; name_localizations?: Record<string, string> }[];
-    expect(registered.map((c) => c.name).sort()).toEqual(['chapters', 'episode', 'help', 'latest', 'topic']);
+    expect(registered.map((c) => c.name).sort()).toEqual(['announce', 'chapters', 'episode', 'feed', 'help', 'latest', 'topic']);
     for (const command of registered) expect(command.name_localizations?.['sv-SE']).toBeTruthy();
     expect(running.library.catalog.podcasts().map((p) => p.title)).toContain('Hundred Chapters Radio');
   });

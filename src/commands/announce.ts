@@ -1,0 +1,164 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ChannelType,
+  InteractionContextType,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord-api-types/v10';
+import { z } from 'zod';
+import { err, ok, type Result } from '../data/model.js';
+import { escapeMarkdown } from '../discord/markdown.js';
+import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
+import { parseOptions, type Deps, type FeedAdmin, type Invocation, type SlashCommand } from './command.js';
+import { adminContext, MANAGE_GUILD } from './feed.js';
+
+const podcastChoice = {
+  type: ApplicationCommandOptionType.String,
+  name: 'podcast',
+  name_localizations: { 'sv-SE': 'podd' },
+  description: 'Only this podcast (default: every podcast the server follows)',
+  description_localizations: { 'sv-SE': 'Bara den här podden (standard: alla poddar servern följer)' },
+  autocomplete: true,
+  max_length: 100,
+} as const;
+
+export const announceData = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'announce',
+  name_localizations: { 'sv-SE': 'annonsera' },
+  description: 'Where and how new episodes are announced (Manage Server)',
+  description_localizations: { 'sv-SE': 'Var och hur nya avsnitt annonseras (Hantera server)' },
+  default_member_permissions: MANAGE_GUILD,
+  contexts: [InteractionContextType.Guild],
+  options: [
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'channel',
+      name_localizations: { 'sv-SE': 'kanal' },
+      description: 'Post new episodes in a channel (text, announcement or forum)',
+      description_localizations: { 'sv-SE': 'Publicera nya avsnitt i en kanal (text, annonsering eller forum)' },
+      options: [
+        {
+          type: ApplicationCommandOptionType.Channel,
+          name: 'channel',
+          name_localizations: { 'sv-SE': 'kanal' },
+          description: 'Where new episodes are posted',
+          description_localizations: { 'sv-SE': 'Där nya avsnitt publiceras' },
+          channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum],
+          required: true,
+        },
+        {
+          type: ApplicationCommandOptionType.Role,
+          name: 'role',
+          name_localizations: { 'sv-SE': 'roll' },
+          description: 'A role to mention (the only mention the bot ever makes)',
+          description_localizations: { 'sv-SE': 'En roll att nämna (det enda boten någonsin nämner)' },
+        },
+        podcastChoice,
+        {
+          type: ApplicationCommandOptionType.Boolean,
+          name: 'publish',
+          name_localizations: { 'sv-SE': 'publicera' },
+          description: 'In an announcement channel, publish each post to following servers',
+          description_localizations: { 'sv-SE': 'I en annonseringskanal: dela varje inlägg till servrar som följer kanalen' },
+        },
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'off',
+      name_localizations: { 'sv-SE': 'av' },
+      description: 'Stop announcing new episodes',
+      description_localizations: { 'sv-SE': 'Sluta annonsera nya avsnitt' },
+      options: [podcastChoice],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'test',
+      name_localizations: { 'sv-SE': 'test' },
+      description: 'Post the latest episode now, as an announcement would look (marked as a test)',
+      description_localizations: { 'sv-SE': 'Publicera senaste avsnittet nu, som en annonsering skulle se ut (märkt som test)' },
+      options: [podcastChoice],
+    },
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+const Snowflake = z.string().regex(/^\d{15,22}$/, 'must be a channel or role picked from the list');
+const Args = z.discriminatedUnion('subcommand', [
+  z.object({
+    subcommand: z.literal('channel'),
+    channel: Snowflake,
+    role: Snowflake.optional(),
+    podcast: z.string().optional(),
+    publish: z.boolean().default(false),
+  }),
+  z.object({ subcommand: z.literal('off'), podcast: z.string().optional() }),
+  z.object({ subcommand: z.literal('test'), podcast: z.string().optional() }),
+]);
+
+/** The podcast an option names, among those this guild sees. */
+function podcastIn(value: string | undefined, invocation: Invocation, deps: Deps): Result<string | undefined> {
+  if (value === undefined) return ok(undefined);
+  const podcast = deps.catalog.resolvePodcast(value, invocation.scope);
+  return podcast.ok ? ok(podcast.value.id) : podcast;
+}
+
+export const announce: SlashCommand = {
+  data: announceData,
+  async run(options, invocation, deps) {
+    const admin = adminContext(invocation, deps);
+    if (!admin.ok) return admin;
+    const { guildId, feeds, s } = admin.value;
+    const args = parseOptions(Args, options);
+    if (!args.ok) return args;
+    const podcastId = podcastIn(args.value.podcast, invocation, deps);
+    if (!podcastId.ok) return podcastId;
+    const scopeName = podcastId.value === undefined ? s.allPodcasts : `**${escapeMarkdown(deps.catalog.podcast(podcastId.value)?.title ?? podcastId.value)}**`;
+
+    if (args.value.subcommand === 'channel') {
+      const { channel, role, publish } = args.value;
+      await feeds.setAnnouncements(guildId, { channelId: channel, ...(role !== undefined && { roleId: role }), publish, enabled: true }, podcastId.value);
+      return ok({ content: s.announceSet(`<#${channel}>`, scopeName, role === undefined ? undefined : `<@&${role}>`, publish), ephemeral: true });
+    }
+
+    if (args.value.subcommand === 'off') {
+      const turnedOff = await turnOff(feeds, guildId, podcastId.value);
+      return ok({ content: turnedOff ? s.announceOff(scopeName) : s.announceNothingToTurnOff(scopeName), ephemeral: true });
+    }
+
+    const settings = (podcastId.value !== undefined ? await feeds.getAnnouncements(guildId, podcastId.value) : undefined) ?? (await feeds.getAnnouncements(guildId));
+    if (!settings?.enabled) return err(s.announceNotSetUp);
+    const followed = feeds.followedBy(guildId);
+    const ref =
+      deps.catalog.latest(1, podcastId.value, followed.size > 0 && podcastId.value === undefined ? followed : invocation.scope)[0] ??
+      deps.catalog.latest(1, podcastId.value, invocation.scope)[0];
+    if (!ref) return err(s.announceNoEpisode);
+    const posted = await feeds.postTest(guildId, ref, settings);
+    if (!posted.ok) return posted;
+    return ok({ content: s.announceTestPosted(`<#${posted.value.channelId}>`), ephemeral: true });
+  },
+  autocomplete: autocompleteEpisodeOrPodcast,
+};
+
+/** Off for one podcast: an override that is disabled. Off for all: the default and every override disabled. */
+async function turnOff(feeds: FeedAdmin, guildId: string, podcastId: string | undefined): Promise<boolean> {
+  if (podcastId !== undefined) {
+    const current = (await feeds.getAnnouncements(guildId, podcastId)) ?? (await feeds.getAnnouncements(guildId));
+    await feeds.setAnnouncements(guildId, { channelId: current?.channelId ?? '0', publish: false, enabled: false, ...(current?.roleId !== undefined && { roleId: current.roleId }) }, podcastId);
+    return current?.enabled ?? false;
+  }
+  let any = false;
+  const current = await feeds.getAnnouncements(guildId);
+  if (current) {
+    any ||= current.enabled;
+    await feeds.setAnnouncements(guildId, { ...current, enabled: false });
+  }
+  for (const feedUrl of feeds.followedBy(guildId)) {
+    const override = await feeds.getAnnouncements(guildId, feedUrl);
+    if (override?.enabled) {
+      any = true;
+      await feeds.setAnnouncements(guildId, { ...override, enabled: false }, feedUrl);
+    }
+  }
+  return any;
+}

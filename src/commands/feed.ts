@@ -1,0 +1,200 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  InteractionContextType,
+  type APIEmbed,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord-api-types/v10';
+import { z } from 'zod';
+import { clip } from '../data/catalog.js';
+import { err, ok, type Result } from '../data/model.js';
+import { BRAND_COLOUR, LIMITS } from '../discord/embeds.js';
+import { toPlainExcerpt } from '../discord/excerpt.js';
+import { discordTimestamp, escapeMarkdown, maskedLink } from '../discord/markdown.js';
+import { stringsFor, type Strings } from '../discord/strings.js';
+import { parseOptions, type Deps, type FeedAdmin, type Invocation, type SlashCommand } from './command.js';
+
+/** Manage Server (1 << 5): Discord hides the command from others; the handler checks again. */
+export const MANAGE_GUILD = '32';
+
+export const feedData = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'feed',
+  name_localizations: { 'sv-SE': 'flöde' },
+  description: 'Follow podcast feeds in this server (Manage Server)',
+  description_localizations: { 'sv-SE': 'Följ poddflöden i den här servern (Hantera server)' },
+  default_member_permissions: MANAGE_GUILD,
+  contexts: [InteractionContextType.Guild],
+  options: [
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'add',
+      name_localizations: { 'sv-SE': 'lägg-till' },
+      description: 'Follow a podcast feed: new episodes get announced',
+      description_localizations: { 'sv-SE': 'Följ ett poddflöde: nya avsnitt annonseras' },
+      options: [
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'url',
+          name_localizations: { 'sv-SE': 'adress' },
+          description: 'The RSS feed address (https://…)',
+          description_localizations: { 'sv-SE': 'RSS-flödets adress (https://…)' },
+          required: true,
+          max_length: 2000,
+        },
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'remove',
+      name_localizations: { 'sv-SE': 'ta-bort' },
+      description: 'Stop following a podcast',
+      description_localizations: { 'sv-SE': 'Sluta följa en podd' },
+      options: [
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'podcast',
+          name_localizations: { 'sv-SE': 'podd' },
+          description: 'One of the podcasts this server follows',
+          description_localizations: { 'sv-SE': 'En av poddarna servern följer' },
+          required: true,
+          autocomplete: true,
+          max_length: 2000,
+        },
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'list',
+      name_localizations: { 'sv-SE': 'lista' },
+      description: 'The feeds this server follows, with when they were checked and any error',
+      description_localizations: { 'sv-SE': 'Flödena servern följer, när de kontrollerades och eventuella fel' },
+    },
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+const Args = z.discriminatedUnion('subcommand', [
+  z.object({ subcommand: z.literal('add'), url: z.string().trim().min(1) }),
+  z.object({ subcommand: z.literal('remove'), podcast: z.string().trim().min(1) }),
+  z.object({ subcommand: z.literal('list') }),
+]);
+
+/** Server side of "Manage Server only": the guild, the permission and the service, or a reason. */
+export function adminContext(invocation: Invocation, deps: Deps): Result<{ guildId: string; feeds: FeedAdmin; s: Strings }> {
+  const s = stringsFor(invocation.locale);
+  if (invocation.guildId === undefined) return err(s.guildOnly);
+  if (!invocation.canManageGuild) return err(s.needsManageGuild);
+  if (!deps.feeds) return err(s.noFeedService);
+  return ok({ guildId: invocation.guildId, feeds: deps.feeds, s });
+}
+
+export const feed: SlashCommand = {
+  data: feedData,
+  async run(options, invocation, deps) {
+    const admin = adminContext(invocation, deps);
+    if (!admin.ok) return admin;
+    const { guildId, feeds, s } = admin.value;
+    const args = parseOptions(Args, options);
+    if (!args.ok) return args;
+
+    if (args.value.subcommand === 'add') {
+      const preview = await feeds.preview(args.value.url);
+      if (!preview.ok) return preview;
+      const { podcast, episodes } = preview.value;
+      const created = await feeds.follow(guildId, preview.value);
+      const lines = [created ? s.followed(escapeMarkdown(podcast.title), episodes.length) : s.alreadyFollowed(escapeMarkdown(podcast.title))];
+      if ((await feeds.getAnnouncements(guildId)) === undefined) lines.push(s.announceNotSetUp);
+      const newest = [...episodes].sort((a, b) => Date.parse(b.publishedAt ?? '') - Date.parse(a.publishedAt ?? ''))[0] ?? episodes[0];
+      const fields: NonNullable<APIEmbed['fields']> = [{ name: s.episodes, value: String(episodes.length), inline: true }];
+      if (newest) {
+        const date = newest.publishedAt ? discordTimestamp(newest.publishedAt, 'D') : undefined;
+        const link = httpUrl(newest.link) ?? httpUrl(newest.audioUrl);
+        fields.push({ name: s.latestEpisode, value: clip(`${maskedLink(clip(newest.title, 200), link)}${date ? ` · ${date}` : ''}`, LIMITS.fieldValue), inline: false });
+      } else {
+        fields.push({ name: s.latestEpisode, value: s.noEpisodesYet, inline: false });
+      }
+      const description = escapeMarkdown(toPlainExcerpt(podcast.description ?? '', 400));
+      const embed: APIEmbed = {
+        title: clip(podcast.title, LIMITS.title),
+        ...(httpUrl(podcast.link) && { url: httpUrl(podcast.link)! }),
+        ...(description && { description }),
+        ...(httpUrl(podcast.image) && { thumbnail: { url: httpUrl(podcast.image)! } }),
+        fields,
+        footer: { text: clip(preview.value.feedUrl, LIMITS.footer) },
+        color: BRAND_COLOUR,
+      };
+      return ok({ content: lines.join('\n'), embeds: [embed], ephemeral: true });
+    }
+
+    if (args.value.subcommand === 'remove') {
+      const feedUrl = resolveFollowed(args.value.podcast, guildId, feeds, deps);
+      if (feedUrl === undefined) return err(s.notFollowed);
+      const title = deps.catalog.podcast(feedUrl)?.title ?? feedUrl;
+      if (feeds.isOperatorFeed(feedUrl)) return err(s.operatorFeed(escapeMarkdown(title)));
+      if (!(await feeds.unfollow(guildId, feedUrl))) return err(s.notFollowed);
+      return ok({ content: s.unfollowed(escapeMarkdown(title)), ephemeral: true });
+    }
+
+    const statuses = await feeds.status(guildId);
+    if (statuses.length === 0) return ok({ content: s.feedListEmpty, ephemeral: true });
+    const shown = statuses.slice(0, LIMITS.fields);
+    const fields = shown.map((status) => {
+      const state = status.state;
+      const when = (date: Date | undefined): string => (date ? `<t:${Math.floor(date.getTime() / 1000)}:R>` : s.never);
+      const lines = [
+        `${s.episodes}: ${status.episodeCount} · ${s.lastCheck}: ${when(state?.lastCheckedAt)} · ${s.nextCheck}: ${state?.paused ? '—' : when(state?.nextCheckAt ?? (state ? new Date() : undefined))}`,
+      ];
+      if (state?.lastError) lines.push(`${s.lastError}: ${escapeMarkdown(clip(state.lastError, 500))}`);
+      if (state?.paused) lines.push(s.pausedLabel(state.consecutiveFailures));
+      lines.push(`<${status.feedUrl}>`);
+      return { name: clip(status.podcast?.title ?? status.feedUrl, LIMITS.fieldName), value: clip(lines.join('\n'), LIMITS.fieldValue) };
+    });
+    // Several feeds with long errors could pass the 6000-character message limit: drop whole fields, say so.
+    let total = s.feedListTitle.length;
+    const fitting = fields.filter((f) => (total += f.name.length + f.value.length) <= LIMITS.charactersPerMessage - 200);
+    const hidden = statuses.length - fitting.length;
+    return ok({
+      embeds: [
+        {
+          title: s.feedListTitle,
+          fields: fitting,
+          ...(hidden > 0 && { footer: { text: `+${hidden}` } }),
+          color: BRAND_COLOUR,
+        },
+      ],
+      ephemeral: true,
+    });
+  },
+
+  autocomplete(focused, _options, invocation, deps) {
+    if (invocation.guildId === undefined || !deps.feeds || !invocation.canManageGuild) return [];
+    const followed = deps.feeds.followedBy(invocation.guildId);
+    const choices = deps.catalog.autocompletePodcasts(focused.value, followed);
+    // Feeds that never loaded have no title yet: offer their address.
+    const query = focused.value.toLowerCase();
+    for (const url of followed) {
+      if (choices.length >= 25) break;
+      if (deps.catalog.podcast(url) === undefined && url.toLowerCase().includes(query)) choices.push({ name: clip(url, 100), value: url.slice(0, 100) });
+    }
+    return choices;
+  },
+};
+
+/** An autocomplete value (a podcast key), a title typed by hand, or a feed address. */
+function resolveFollowed(value: string, guildId: string, feeds: FeedAdmin, deps: Deps): string | undefined {
+  const followed = feeds.followedBy(guildId);
+  if (followed.has(value)) return value;
+  for (const url of followed) if (url.startsWith(value) && value.length >= 100) return url; // an address cut to 100 by autocomplete
+  const podcast = deps.catalog.resolvePodcast(value, followed);
+  return podcast.ok && followed.has(podcast.value.id) ? podcast.value.id : undefined;
+}
+
+function httpUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,139 @@
+import type { APIAllowedMentions, APIEmbed } from 'discord-api-types/v10';
+import { clip, type EpisodeRef } from '../data/catalog.js';
+import type { Podcast } from '../data/model.js';
+import { BRAND_COLOUR, chapterLine, LIMITS } from './embeds.js';
+import { toPlainExcerpt } from './excerpt.js';
+import { discordTimestamp, escapeMarkdown, maskedLink } from './markdown.js';
+import { formatDuration, type Strings } from './strings.js';
+
+/**
+ * The messages the announcer posts, as REST bodies: pure, within Discord's limits by construction, feed text escaped,
+ * and mentions limited to the configured role (and only when that role is meant to be pinged).
+ */
+
+export interface AnnouncementBody {
+  content?: string;
+  embeds: APIEmbed[];
+  allowed_mentions: APIAllowedMentions;
+}
+
+const CHAPTERS_SHOWN = 5;
+const EXCERPT_CHARS = 600;
+const DESCRIPTION_BUDGET = 3800;
+const NO_MENTIONS: APIAllowedMentions = { parse: [] };
+
+export interface AnnouncementOptions {
+  /** The role to mention. */
+  roleId?: string;
+  /** Ping the role (false: the mention shows but notifies nobody, as in a test). Default true. */
+  ping?: boolean;
+  /** A preview posted by /announce test. */
+  test?: boolean;
+}
+
+/** A new episode: title linked, artwork, date · duration · number, an excerpt, the first chapters as timestamp links. */
+export function announcementMessage(ref: EpisodeRef, s: Strings, options: AnnouncementOptions = {}): AnnouncementBody {
+  const { podcast, episode } = ref;
+  const url = httpUrl(episode.link) ?? httpUrl(episode.audioUrl);
+  const artwork = httpUrl(episode.image) ?? httpUrl(podcast.image);
+
+  const facts: string[] = [];
+  const date = episode.publishedAt ? discordTimestamp(episode.publishedAt, 'D') : undefined;
+  if (date) facts.push(date);
+  if (episode.durationSeconds !== undefined) facts.push(formatDuration(episode.durationSeconds, s));
+  if (episode.episodeNumber !== undefined) facts.push(`${s.episode} ${episode.episodeNumber}`);
+
+  const parts: string[] = [];
+  if (facts.length > 0) parts.push(facts.join(' · '));
+  const excerpt = escapeMarkdown(toPlainExcerpt(episode.description, EXCERPT_CHARS));
+  if (excerpt) parts.push(excerpt);
+  let description = parts.join('\n\n');
+
+  if (episode.chapters.length > 0) {
+    const lines: string[] = [];
+    let size = description.length + s.chapters.length + 8;
+    for (const chapter of episode.chapters.slice(0, CHAPTERS_SHOWN)) {
+      const line = chapterLine(ref, chapter);
+      if (size + line.length + 1 > DESCRIPTION_BUDGET) break;
+      lines.push(line);
+      size += line.length + 1;
+    }
+    const rest = episode.chapters.length - lines.length;
+    if (rest > 0) lines.push(s.moreChapters(rest));
+    description = [description, `**${s.chapters}**\n${lines.join('\n')}`].filter(Boolean).join('\n\n');
+  }
+
+  const embed: APIEmbed = {
+    title: clip(episode.title, LIMITS.title),
+    ...(url && { url }),
+    author: { name: clip(podcast.title, LIMITS.author), ...(httpUrl(podcast.link) && { url: httpUrl(podcast.link)! }) },
+    ...(description && { description: clip(description, LIMITS.description) }),
+    ...(artwork && { thumbnail: { url: artwork } }),
+    color: BRAND_COLOUR,
+    footer: { text: options.test ? `🧪 ${s.newEpisode}` : s.newEpisode },
+    ...(episode.publishedAt && { timestamp: episode.publishedAt }),
+  };
+
+  const role = options.roleId;
+  const ping = role !== undefined && options.ping !== false && !options.test;
+  const content = [role ? `<@&${role}>` : undefined, options.test ? s.testAnnouncement(escapeMarkdown(clip(podcast.title, 200))) : undefined]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    ...(content && { content }),
+    embeds: [embed],
+    allowed_mentions: ping ? { parse: [], roles: [role] } : NO_MENTIONS,
+  };
+}
+
+/**
+ * Episodes published while the bot was away, beyond what is posted one by one: one message listing them (oldest
+ * first, as many as fit), so a channel is never flooded. `refs` may be empty when only the count is known.
+ */
+export function catchUpSummaryMessage(podcast: Podcast, count: number, refs: readonly EpisodeRef[], s: Strings): AnnouncementBody {
+  const lines: string[] = [];
+  let size = s.catchUpIntro.length + 2;
+  for (const ref of refs) {
+    const url = httpUrl(ref.episode.link) ?? httpUrl(ref.episode.audioUrl);
+    const date = ref.episode.publishedAt ? discordTimestamp(ref.episode.publishedAt, 'D') : undefined;
+    const line = `• ${maskedLink(clip(ref.episode.title, 150), url)}${date ? ` (${date})` : ''}`;
+    if (size + line.length + 60 > DESCRIPTION_BUDGET) break;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  if (count > lines.length) lines.push(s.catchUpMore(count - lines.length));
+  return {
+    embeds: [
+      {
+        title: clip(s.catchUpTitle(count, podcast.title), LIMITS.title),
+        ...(httpUrl(podcast.link) && { url: httpUrl(podcast.link)! }),
+        description: [s.catchUpIntro, lines.join('\n')].join('\n\n'),
+        ...(httpUrl(podcast.image) && { thumbnail: { url: httpUrl(podcast.image)! } }),
+        color: BRAND_COLOUR,
+      },
+    ],
+    allowed_mentions: NO_MENTIONS,
+  };
+}
+
+/** Posted once when a feed is paused after failing too often. */
+export function pausedNoticeMessage(title: string, failures: number, error: string, s: Strings): AnnouncementBody {
+  const text = s.feedPaused(escapeMarkdown(clip(title, 200)), failures, escapeMarkdown(clip(error, 500)));
+  return { content: clip(text, 2000), embeds: [], allowed_mentions: NO_MENTIONS };
+}
+
+/** A forum post's name (at most 100 characters): the episode title. */
+export function forumPostName(ref: EpisodeRef, test = false): string {
+  const name = `${test ? '🧪 ' : ''}${ref.episode.title.replace(/\s+/g, ' ').trim()}` || ref.podcast.title;
+  return clip(name, 100);
+}
+
+function httpUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

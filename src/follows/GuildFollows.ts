@@ -1,0 +1,105 @@
+import type { Scope } from '../data/catalog.js';
+import type { Library } from '../data/library.js';
+import type { Store } from '../store/Store.js';
+
+/**
+ * Which guild follows which feed, in memory, so that every interaction can know its scope synchronously: a guild sees
+ * every podcast nobody follows in particular (the bundled samples), the operator's FEEDS, and its own follows; never a
+ * podcast only another guild follows. The store stays the source of truth: this is loaded from it at start and kept in
+ * step by the code that changes follows.
+ */
+export class GuildFollows {
+  readonly #store: Store;
+  readonly #library: Library;
+  /** podcast (feed URL) -> guilds following it. */
+  readonly #followers = new Map<string, Set<string>>();
+  readonly #operatorFeeds: Set<string>;
+  readonly #loadedGuilds = new Set<string>();
+
+  constructor(store: Store, library: Library, operatorFeeds: readonly string[]) {
+    this.#store = store;
+    this.#library = library;
+    this.#operatorFeeds = new Set(operatorFeeds);
+  }
+
+  /** Reads the follows of every stored podcast (at start). */
+  async load(): Promise<void> {
+    for (const podcast of this.#library.catalog.podcasts()) {
+      for (const guildId of await this.#store.followersOf(podcast.id)) this.#add(guildId, podcast.id);
+    }
+  }
+
+  /**
+   * A guild the bot is in (ready or GUILD_CREATE): reads its follows and makes it follow every operator feed, the
+   * episodes already known counting as seen (a feed not fetched yet is baselined by its first fetch).
+   */
+  async ensureGuild(guildId: string): Promise<void> {
+    if (!this.#loadedGuilds.has(guildId)) {
+      for (const follow of await this.#store.listFollows(guildId)) this.#add(guildId, follow.feedUrl);
+      this.#loadedGuilds.add(guildId);
+    }
+    for (const url of this.#operatorFeeds) {
+      if (this.#followers.get(url)?.has(guildId)) continue;
+      const seenEpisodeIds = this.#library.catalog.episodes(url).map((r) => r.episode.id);
+      await this.#store.follow(guildId, url, { seenEpisodeIds });
+      this.#add(guildId, url);
+    }
+  }
+
+  scopeFor(guildId: string | undefined): Scope {
+    const visible = new Set<string>();
+    for (const podcast of this.#library.catalog.podcasts()) {
+      const followers = this.#followers.get(podcast.id);
+      if (
+        followers === undefined ||
+        followers.size === 0 ||
+        this.#operatorFeeds.has(podcast.id) ||
+        (guildId !== undefined && followers.has(guildId))
+      ) {
+        visible.add(podcast.id);
+      }
+    }
+    return visible;
+  }
+
+  /** The feeds a guild follows. */
+  followedBy(guildId: string): Set<string> {
+    const out = new Set<string>();
+    for (const [url, guilds] of this.#followers) if (guilds.has(guildId)) out.add(url);
+    return out;
+  }
+
+  isOperatorFeed(feedUrl: string): boolean {
+    return this.#operatorFeeds.has(feedUrl);
+  }
+
+  hasFollowers(feedUrl: string): boolean {
+    return (this.#followers.get(feedUrl)?.size ?? 0) > 0;
+  }
+
+  added(guildId: string, feedUrl: string): void {
+    this.#add(guildId, feedUrl);
+  }
+
+  removed(guildId: string, feedUrl: string): void {
+    const guilds = this.#followers.get(feedUrl);
+    guilds?.delete(guildId);
+    if (guilds?.size === 0) this.#followers.delete(feedUrl);
+  }
+
+  /** A feed moved permanently: its follows (and operator status) move with it. */
+  renamed(oldUrl: string, newUrl: string): void {
+    const guilds = this.#followers.get(oldUrl);
+    if (guilds) {
+      this.#followers.delete(oldUrl);
+      for (const guildId of guilds) this.#add(guildId, newUrl);
+    }
+    if (this.#operatorFeeds.delete(oldUrl)) this.#operatorFeeds.add(newUrl);
+  }
+
+  #add(guildId: string, feedUrl: string): void {
+    let guilds = this.#followers.get(feedUrl);
+    if (!guilds) this.#followers.set(feedUrl, (guilds = new Set()));
+    guilds.add(guildId);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Logger } from 'pino';
+import type { FeedAdmin, FeedPreviewed, FeedStatus } from '../commands/command.js';
+import type { Library } from '../data/library.js';
+import { err } from '../data/model.js';
+import type { Announcer } from '../discord/announcer.js';
+import type { FeedPoller, FeedPreview } from '../sources/feedPoller.js';
+import type { Store } from '../store/Store.js';
+import type { GuildFollows } from './GuildFollows.js';
+
+export interface FeedAdminDeps {
+  store: Store;
+  library: Library;
+  poller: FeedPoller;
+  follows: GuildFollows;
+  log: Logger;
+  /** The announcer exists once the bot is connected to Discord. */
+  announcer: () => Announcer | undefined;
+}
+
+/** /feed and /announce on top of the store, the poller, the in-memory follows and the announcer. */
+export function createFeedAdmin(deps: FeedAdminDeps): FeedAdmin {
+  const { store, library, poller, follows, log } = deps;
+  return {
+    preview: (url) => poller.preview(url),
+
+    async follow(guildId, previewed: FeedPreviewed) {
+      let preview: FeedPreview;
+      if ('fetched' in previewed) {
+        preview = previewed as FeedPreview;
+      } else {
+        const again = await poller.preview(previewed.feedUrl);
+        if (!again.ok) throw new Error(again.error);
+        preview = again.value;
+      }
+      await poller.adopt(preview);
+      // Everything in the preview is back catalogue for this guild, and so is anything stored a moment earlier.
+      const seen = new Set([...preview.episodes.map((e) => e.id), ...library.catalog.episodes(preview.feedUrl).map((r) => r.episode.id)]);
+      const created = await store.follow(guildId, preview.feedUrl, { seenEpisodeIds: [...seen] });
+      follows.added(guildId, preview.feedUrl);
+      log.info({ guildId, feed: preview.feedUrl, created }, 'feed followed');
+      return created;
+    },
+
+    async unfollow(guildId, podcastId) {
+      const removed = await store.unfollow(guildId, podcastId);
+      follows.removed(guildId, podcastId);
+      if (!follows.hasFollowers(podcastId) && !follows.isOperatorFeed(podcastId)) {
+        // Nobody follows it any more: stop polling and forget the catalogue (the ledger stays).
+        await store.untrackFeed(podcastId);
+        await store.deletePodcast(podcastId);
+        library.remove(podcastId);
+      }
+      log.info({ guildId, feed: podcastId, removed }, 'feed unfollowed');
+      return removed;
+    },
+
+    followedBy: (guildId) => follows.followedBy(guildId),
+    isOperatorFeed: (podcastId) => follows.isOperatorFeed(podcastId),
+
+    async status(guildId) {
+      const out: FeedStatus[] = [];
+      for (const feedUrl of follows.followedBy(guildId)) {
+        const podcast = library.catalog.podcast(feedUrl);
+        const state = await store.getFetchState(feedUrl);
+        out.push({
+          feedUrl,
+          ...(podcast && { podcast }),
+          episodeCount: library.catalog.episodes(feedUrl).length,
+          ...(state && { state }),
+          operator: follows.isOperatorFeed(feedUrl),
+        });
+      }
+      return out.sort((a, b) => (a.podcast?.title ?? a.feedUrl).localeCompare(b.podcast?.title ?? b.feedUrl));
+    },
+
+    getAnnouncements: (guildId, podcastId) => store.getAnnouncementSettings(guildId, podcastId),
+    setAnnouncements: (guildId, settings, podcastId) => store.setAnnouncementSettings(guildId, settings, podcastId),
+
+    async postTest(guildId, ref, settings) {
+      const announcer = deps.announcer();
+      if (!announcer) return err('Announcements need the bot to be connected to Discord.');
+      return announcer.postTest(guildId, ref, settings);
+    },
+  };
+}

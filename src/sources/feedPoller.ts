@@ -1,0 +1,330 @@
+import type { Logger } from 'pino';
+import { parseJsonChapters } from '../data/chapters/parseJsonChapters.js';
+import { parseFeed } from '../data/feed/parseFeed.js';
+import type { Library } from '../data/library.js';
+import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
+import type { FeedFetchState, Store } from '../store/Store.js';
+import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
+import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
+import type { PollSchedule } from './PollSchedule.js';
+
+/**
+ * Keeps followed feeds fresh: every tick it checks the feeds the store says are due, with bounded concurrency overall
+ * and per host, a conditional GET (a 304 costs no parse), and on a 200 parses, fetches Podcasting 2.0 chapters for new
+ * episodes, saves to the store, updates the library and tells the listener (the announcer). A failing feed backs off
+ * exponentially and is paused after too many failures in a row; its error is kept for /feed list.
+ *
+ * Exactly-once rests on one rule kept here: the first time a podcast is saved, every episode it has is the back
+ * catalogue and is marked seen for every guild already following it. Later, what is neither seen nor in the ledger is
+ * new, however many polls, restarts or 304s came in between.
+ */
+
+export interface FeedPollerListener {
+  /** A feed was saved with episodes some follower may not have seen. */
+  newEpisodes?(podcastId: string): Promise<void> | void;
+  /** A feed was just paused after too many failures and its notice has not been posted. */
+  paused?(feedUrl: string, state: FeedFetchState): Promise<void> | void;
+  /** A feed moved permanently (301/308); store and library already use the new URL. */
+  renamed?(oldUrl: string, newUrl: string): void;
+  /** A poll cycle starts (the announcer retries what it could not post). */
+  cycleStarted?(): Promise<void> | void;
+}
+
+export interface FeedPollerOptions {
+  store: Store;
+  library: Library;
+  log: Logger;
+  schedule: PollSchedule;
+  allowPrivateNetwork: boolean;
+  limits?: HostLimits;
+  /** Tests and proxies: name resolution, connection, timeout, User-Agent for every fetch. */
+  fetchOptions?: Pick<FetchResourceOptions, 'lookup' | 'connect' | 'timeoutMs' | 'userAgent'>;
+  now?: () => Date;
+  /** Chapters files fetched for one feed update at most (the rest keep their feed chapters). Default 10. */
+  maxChapterFetches?: number;
+}
+
+export interface FeedPreview {
+  /** The podcast's identity: the URL asked for, or where it moved permanently. */
+  feedUrl: string;
+  podcast: Podcast;
+  /** Newest first, as parsed. */
+  episodes: Episode[];
+  /** The response, so following the feed does not fetch it again. */
+  fetched: Extract<FetchedResource, { status: 'ok' }>;
+}
+
+export type CheckOutcome =
+  | { url: string; status: 'updated'; episodes: number; newEpisodes: number }
+  | { url: string; status: 'not-modified' }
+  | { url: string; status: 'failed'; error: string; paused: boolean }
+  | { url: string; status: 'skipped' };
+
+export class FeedPoller {
+  listener: FeedPollerListener = {};
+  readonly #o: FeedPollerOptions;
+  readonly #limiter: HostLimiter;
+  readonly #now: () => Date;
+  readonly #abort = new AbortController();
+  readonly #inFlight = new Map<string, Promise<CheckOutcome>>();
+  readonly #locks = new Map<string, Promise<unknown>>();
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: FeedPollerOptions) {
+    this.#o = options;
+    this.#limiter = new HostLimiter(options.limits);
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  get limits(): { total: number; perHost: number } {
+    return { total: this.#limiter.total, perHost: this.#limiter.perHost };
+  }
+
+  /** Checks every due feed now and resolves when all of them are done. */
+  async pollOnce(): Promise<CheckOutcome[]> {
+    if (this.#stopped) return [];
+    await this.#safely('cycle start', () => this.listener.cycleStarted?.());
+    const due = await this.#o.store.dueFeeds(this.#now());
+    return Promise.all(due.map((url) => this.checkFeed(url)));
+  }
+
+  /** Polls every tick until stop(). A tick does not wait for slow feeds: they finish in their own time. */
+  start(): void {
+    if (this.#stopped || this.#timer) return;
+    const tick = (): void => {
+      void this.pollOnce().catch((error: unknown) => this.#o.log.error({ err: error }, 'poll cycle failed'));
+      this.#timer = setTimeout(tick, this.#o.schedule.tickMs());
+      this.#timer.unref?.();
+    };
+    this.#timer = setTimeout(tick, 0);
+    this.#timer.unref?.();
+  }
+
+  /** Stops ticking, aborts fetches in flight and waits for every check to settle. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#abort.abort();
+    await Promise.allSettled([...this.#inFlight.values()]);
+    await Promise.allSettled([...this.#locks.values()]);
+  }
+
+  /** Feeds (FEEDS) tracked and, when the library has never had them, fetched now so the first start serves them. */
+  async loadMissing(urls: readonly string[]): Promise<void> {
+    await Promise.all(
+      urls.map(async (url) => {
+        await this.#o.store.trackFeed(url);
+        if (this.#o.library.catalog.podcast(url) !== undefined) return;
+        const outcome = await this.checkFeed(url);
+        if (outcome.status === 'failed') this.#o.log.warn({ feed: url, reason: outcome.error }, 'feed not loaded');
+        else this.#o.log.info({ feed: url, status: outcome.status }, 'feed loaded');
+      }),
+    );
+  }
+
+  /** Fetches and parses a feed someone wants to follow, with every guard, without saving anything. */
+  async preview(url: string): Promise<Result<FeedPreview>> {
+    let normalised: string;
+    try {
+      normalised = new URL(url.trim()).href;
+    } catch {
+      return err(`${JSON.stringify(url)} is not a URL. Paste the feed's address, starting with https://.`);
+    }
+    const fetched = await this.#fetch(normalised, {});
+    if (!fetched.ok) return fetched;
+    if (fetched.value.status !== 'ok') return err(`${normalised} answered 304 Not Modified to a plain request.`);
+    const feedUrl = fetched.value.permanentRedirect ? fetched.value.finalUrl : normalised;
+    const parsed = this.#parse(feedUrl, fetched.value);
+    if (!parsed.ok) return err(`${normalised} is not a podcast feed: ${parsed.error}.`);
+    return ok({ feedUrl, podcast: parsed.value.podcast, episodes: parsed.value.episodes, fetched: fetched.value });
+  }
+
+  /**
+   * Makes a previewed feed known: the first time, it is saved as back catalogue (nothing announced) with the preview's
+   * validators; otherwise it is made due now so other followers get whatever the preview saw first. Tracks it.
+   */
+  async adopt(preview: FeedPreview): Promise<void> {
+    await this.#o.store.trackFeed(preview.feedUrl);
+    if (this.#o.library.catalog.podcast(preview.feedUrl) === undefined) {
+      await this.#withLock(preview.feedUrl, () => this.#ingest(preview.feedUrl, preview.fetched));
+    } else {
+      await this.#o.store.resumeFeed(preview.feedUrl);
+    }
+  }
+
+  /** Checks one feed (or joins the check already running). */
+  checkFeed(url: string): Promise<CheckOutcome> {
+    const running = this.#inFlight.get(url);
+    if (running) return running;
+    const check = this.#check(url).finally(() => this.#inFlight.delete(url));
+    this.#inFlight.set(url, check);
+    return check;
+  }
+
+  async #check(url: string): Promise<CheckOutcome> {
+    if (this.#stopped) return { url, status: 'skipped' };
+    try {
+      const state = await this.#o.store.getFetchState(url);
+      if (state === undefined) return { url, status: 'skipped' };
+      const fetched = await this.#fetch(url, {
+        ...(state.etag !== undefined && { etag: state.etag }),
+        ...(state.lastModified !== undefined && { lastModified: state.lastModified }),
+      });
+      if (this.#abort.signal.aborted) return { url, status: 'skipped' };
+      if (!fetched.ok) return await this.#fail(url, fetched.error);
+      const resource = fetched.value;
+      return await this.#withLock(url, async () => {
+        if (resource.status === 'not-modified') {
+          const current = resource.permanentRedirect ? await this.#rename(url, resource.finalUrl) : url;
+          const now = this.#now();
+          await this.#o.store.recordFetchSuccess(current, {
+            ...(resource.etag !== undefined && { etag: resource.etag }),
+            ...(resource.lastModified !== undefined && { lastModified: resource.lastModified }),
+            checkedAt: now,
+            nextCheckAt: this.#o.schedule.afterSuccess(now),
+          });
+          return { url, status: 'not-modified' } as const;
+        }
+        return this.#ingest(url, resource);
+      });
+    } catch (error) {
+      this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
+      return this.#fail(url, 'Podcord could not process this feed (an internal error; it has been logged).').catch(
+        () => ({ url, status: 'failed', error: 'internal error', paused: false }) as const,
+      );
+    }
+  }
+
+  async #fetch(url: string, validators: { etag?: string; lastModified?: string }): Promise<Result<FetchedResource>> {
+    return this.#limiter.run(hostOf(url), () =>
+      fetchResource(url, {
+        ...this.#o.fetchOptions,
+        ...validators,
+        allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        signal: this.#abort.signal,
+      }),
+    );
+  }
+
+  #parse(feedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>) {
+    return parseFeed(resource.bytes, { feedUrl, ...(resource.contentType !== undefined && { contentType: resource.contentType }) });
+  }
+
+  /** A 200: parse, enrich, save, index, and hand new episodes to the listener. Runs under the feed's lock. */
+  async #ingest(trackedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>): Promise<CheckOutcome> {
+    const { store, library, log } = this.#o;
+    const feedUrl = resource.permanentRedirect ? await this.#rename(trackedUrl, resource.finalUrl) : trackedUrl;
+    const parsed = this.#parse(feedUrl, resource);
+    if (!parsed.ok) return this.#fail(feedUrl, `Not a podcast feed any more: ${parsed.error}.`);
+    const { podcast, episodes } = parsed.value;
+
+    const first = library.catalog.podcast(feedUrl) === undefined;
+    const before = new Set(first ? [] : await store.getEpisodeIds(feedUrl));
+    const fresh = episodes.filter((e) => !before.has(e.id));
+    await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh);
+
+    await store.savePodcast(podcast, episodes);
+    library.upsert(podcast, episodes);
+    if (first) {
+      const ids = episodes.map((e) => e.id);
+      for (const guildId of await store.followersOf(feedUrl)) await store.markSeen(guildId, feedUrl, ids);
+    }
+    const now = this.#now();
+    await store.recordFetchSuccess(feedUrl, {
+      etag: resource.etag ?? null,
+      lastModified: resource.lastModified ?? null,
+      checkedAt: now,
+      nextCheckAt: this.#o.schedule.afterSuccess(now),
+    });
+    log.debug({ feed: feedUrl, episodes: episodes.length, new: first ? 0 : fresh.length }, 'feed updated');
+    if (!first && fresh.length > 0) await this.#safely('announce', () => this.listener.newEpisodes?.(feedUrl));
+    return { url: trackedUrl, status: 'updated', episodes: episodes.length, newEpisodes: first ? 0 : fresh.length };
+  }
+
+  /**
+   * Podcasting 2.0 chapters outrank psc and show notes: cached ones are applied to every episode that links them;
+   * `toFetch` (new episodes) are fetched with the same guard and a 1 MB cap, then cached even when empty.
+   */
+  async #attachChapters(podcastId: string, episodes: Episode[], toFetch: readonly Episode[]): Promise<void> {
+    const { store, log } = this.#o;
+    const fetchable = new Set(toFetch.filter((e) => e.chaptersUrl !== undefined).slice(0, this.#o.maxChapterFetches ?? 10).map((e) => e.id));
+    for (const episode of episodes) {
+      const url = episode.chaptersUrl;
+      if (url === undefined) continue;
+      const cached = await store.getChapters(podcastId, episode.id);
+      if (cached !== undefined && cached.sourceUrl === url) {
+        if (cached.chapters.length > 0) episode.chapters = cached.chapters;
+        continue;
+      }
+      if (!fetchable.has(episode.id) || this.#abort.signal.aborted) continue;
+      const fetched = await fetchResource(url, {
+        ...this.#o.fetchOptions,
+        allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        maxBytes: SIDECAR_MAX_BYTES,
+        accept: 'application/json+chapters, application/json;q=0.9, */*;q=0.5',
+        signal: this.#abort.signal,
+      });
+      if (!fetched.ok || fetched.value.status !== 'ok') {
+        log.info({ podcast: podcastId, episode: episode.id, reason: fetched.ok ? 'not modified' : fetched.error }, 'chapters not fetched');
+        continue;
+      }
+      const chapters = parseJsonChapters(new TextDecoder().decode(fetched.value.bytes));
+      if (!chapters.ok) {
+        log.info({ podcast: podcastId, episode: episode.id, reason: chapters.error }, 'chapters file ignored');
+        continue;
+      }
+      await store.saveChapters(podcastId, episode.id, { sourceUrl: url, chapters: chapters.value.chapters, fetchedAt: this.#now() });
+      if (chapters.value.chapters.length > 0) episode.chapters = chapters.value.chapters;
+    }
+  }
+
+  async #fail(url: string, error: string): Promise<CheckOutcome> {
+    const { store, log, schedule } = this.#o;
+    const state = await store.getFetchState(url);
+    if (state === undefined) return { url, status: 'skipped' };
+    const now = this.#now();
+    const { nextCheckAt, pause } = schedule.afterFailure(now, state.consecutiveFailures + 1);
+    const updated = await store.recordFetchFailure(url, { error, checkedAt: now, nextCheckAt, pause });
+    log.warn({ feed: url, failures: updated.consecutiveFailures, nextCheckAt, paused: updated.paused, reason: error }, 'feed check failed');
+    if (updated.paused && !updated.pausedNoticeSent) await this.#safely('paused notice', () => this.listener.paused?.(url, updated));
+    return { url, status: 'failed', error, paused: updated.paused };
+  }
+
+  /** Moves every record of a feed to the URL it moved to permanently. */
+  async #rename(oldUrl: string, newUrl: string): Promise<string> {
+    if (oldUrl === newUrl) return oldUrl;
+    await this.#o.store.renameFeed(oldUrl, newUrl);
+    const entry = this.#o.library.catalog.podcast(oldUrl);
+    if (entry) {
+      const episodes = this.#o.library.catalog.episodes(oldUrl).map((r) => r.episode);
+      this.#o.library.remove(oldUrl);
+      this.#o.library.upsert({ ...entry, id: newUrl, feedUrl: newUrl }, episodes);
+    }
+    this.#o.log.info({ from: oldUrl, to: newUrl }, 'feed moved permanently');
+    this.listener.renamed?.(oldUrl, newUrl);
+    return newUrl;
+  }
+
+  /** One check at a time per feed, whoever asks (the poller or /feed add). */
+  async #withLock<T>(url: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(url) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const settled = run.catch(() => {});
+    this.#locks.set(url, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.#locks.get(url) === settled) this.#locks.delete(url);
+    }
+  }
+
+  async #safely(what: string, fn: () => Promise<void> | void | undefined): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      this.#o.log.error({ err: error }, `${what} failed`);
+    }
+  }
+}
