@@ -141,6 +141,53 @@ describe('SearchIndex ranking', () => {
   });
 });
 
+describe('SearchIndex on very common words', () => {
+  // 1,500 passages hold "news": enough for the index to keep a short list of its best postings (champions).
+  const common = (): Passage[] => {
+    const out: Passage[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const day = String(1 + (i % 28)).padStart(2, '0');
+      const month = String(1 + Math.floor(i / 28) % 12).padStart(2, '0');
+      const year = 2000 + Math.floor(i / 336);
+      out.push(passage('p', `ep${i}`, 0, 'chapterTitle', `news ${'and more filler words '.repeat(1 + (i % 4))}${i}`, `${year}-${month}-${day}T00:00:00Z`));
+    }
+    out.push(passage('q', 'short-a', 0, 'chapterTitle', 'News', '2001-01-01T00:00:00Z'));
+    out.push(passage('q', 'short-b', 0, 'chapterTitle', 'News', '2003-01-01T00:00:00Z'));
+    out.push(passage('q', 'short-c', 0, 'notes', 'News', '2003-01-01T00:00:00Z'));
+    return out;
+  };
+
+  it('finds the best passages of a word that is in thousands of them', () => {
+    const index = SearchIndex.build(common());
+    const ids = index.search('news', { limit: 4 }).map((h) => h.passage.episodeId);
+    expect(new Set(ids.slice(0, 2))).toEqual(new Set(['short-a', 'short-b']));
+    // Next the shortest filler titles (one "and more filler words"), which is every fourth passage.
+    expect(ids.slice(2).every((id) => Number(id.slice(2)) % 4 === 0)).toBe(true);
+  });
+
+  it('breaks ties between equally good passages by recency', () => {
+    const index = SearchIndex.build(common());
+    const now = Date.parse('2005-01-01T00:00:00Z');
+    expect(index.search('news', { limit: 2, now }).map((h) => h.passage.episodeId)).toEqual(['short-b', 'short-a']);
+    // Among the 1,500 equal-length ties, the newest episodes come first.
+    const filler = index.search('news', { limit: 3, now, podcastIds: ['p'] });
+    expect(filler.map((h) => h.passage.publishedAt)).toEqual([...filler.map((h) => h.passage.publishedAt)].sort().reverse());
+    expect(filler[0]?.passage.publishedAt?.startsWith('2004')).toBe(true);
+  });
+
+  it('still finds the rest when most of the best passages were removed', () => {
+    const index = SearchIndex.build(common());
+    index.removeEpisode('q', 'short-a');
+    index.removeEpisode('q', 'short-b');
+    for (let i = 0; i < 1500; i += 4) index.removeEpisode('p', `ep${i}`);
+    const hits = index.search('news', { limit: 5 });
+    expect(hits).toHaveLength(5);
+    // Every shortest title was removed; the next best are the two-filler titles (i % 4 === 1).
+    expect(hits.every((h) => Number(h.passage.episodeId.slice(2)) % 4 === 1)).toBe(true);
+    expect(index.search('news', { limit: 1, podcastIds: ['q'] }).map((h) => h.passage.episodeId)).toEqual(['short-c']);
+  });
+});
+
 describe('SearchIndex updates', () => {
   it('finds passages added after the build without a rebuild', () => {
     const index = SearchIndex.build(CORPUS);

@@ -58,6 +58,14 @@ const MAX_PREFIX_EXPANSIONS = 24;
 const MAX_FUZZY_EXPANSIONS = 16;
 const MIN_PREFIX_LENGTH = 2;
 const MAX_QUERY_WORDS = 8;
+/**
+ * Champion lists: a stem in at least CHAMPION_MIN_DF passages also keeps its CHAMPIONS best postings by BM25 impact.
+ * A one-word query takes its top candidates from those instead of walking 200k postings: the best passages for
+ * max-over-expansions are within the union of each expansion's own best (exact up to recency, which can move a
+ * score by 2 %, and field averages drifting since the last compaction).
+ */
+const CHAMPION_MIN_DF = 1024;
+const CHAMPIONS = 256;
 /** Adjacent query words in order multiply the score by up to 1 + PHRASE_BONUS; near ones (<= 3 words) by less. */
 const PHRASE_BONUS = 0.5;
 const NEAR_BONUS = 0.2;
@@ -156,6 +164,11 @@ export class SearchIndex implements TopicSearch {
   /** '' when the display form equals the folded surface (most words), to save memory. */
   private surfaceDisplay: string[] = [];
 
+  /** Per compact stem: its champion postings (empty below CHAMPION_MIN_DF), best BM25 impact first. */
+  private championOffsets: Uint32Array = new Uint32Array(1);
+  private championDocs: Uint32Array = new Uint32Array(0);
+  private championTfs: Uint8Array = new Uint8Array(0);
+
   // --- Mutable segment.
   private mutableTexts: string[] = [];
   private mutableStemIndex = new Map<string, number>();
@@ -170,12 +183,25 @@ export class SearchIndex implements TopicSearch {
   /** Only words the compact dictionary lacks. */
   private mutableSurfaces = new Map<string, MutableSurface>();
 
+  // --- BM25 factors per passage, recomputed when the field averages change (tf = 1 is the common case):
+  // impact1 = boost * (k1 + 1) / (1 + norm), norm = k1 * (1 - b + b * length / average length of its field).
+  private docImpact1: Float32Array = new Float32Array(0);
+  private docNorm: Float32Array = new Float32Array(0);
+  /** No term can add more than idf * maxImpact to one passage (tf -> infinity, shortest passage). */
+  private maxImpact = 0;
+  private impactKey = '';
+  private recencyCache: Float32Array = new Float32Array(0);
+  private recencyKey = '';
+
   // --- Query scratch, reused between queries (sized to docCount).
   private scratchTotal: Float32Array = new Float32Array(0);
   private scratchWord: Float32Array = new Float32Array(0);
   private scratchMask: Uint8Array = new Uint8Array(0);
   private scratchTouched: Int32Array = new Int32Array(0);
   private scratchWordTouched: Int32Array = new Int32Array(0);
+  /** Fill counts of scratchTouched / scratchWordTouched while a query runs. */
+  private queryTouched = 0;
+  private queryWordTouched = 0;
 
   private readonly decoder = new TextDecoder();
   private readonly encoder = new TextEncoder();
@@ -440,6 +466,52 @@ export class SearchIndex implements TopicSearch {
     this.scratchMask = new Uint8Array(0);
     this.scratchTouched = new Int32Array(0);
     this.scratchWordTouched = new Int32Array(0);
+    this.buildChampions();
+  }
+
+  private buildChampions(): void {
+    this.ensureImpacts();
+    const offsets = new Uint32Array(this.stems.length + 1);
+    const docs: number[] = [];
+    const tfs: number[] = [];
+    let minPublished = Infinity;
+    let maxPublished = -Infinity;
+    for (let e = 0; e < this.episodeCount; e++) {
+      const t = this.episodePublishedMs[e] as number;
+      if (Number.isNaN(t)) continue;
+      minPublished = Math.min(minPublished, t);
+      maxPublished = Math.max(maxPublished, t);
+    }
+    const span = maxPublished > minPublished ? maxPublished - minPublished : 1;
+    for (let t = 0; t < this.stems.length; t++) {
+      const from = this.postingOffsets[t] as number;
+      const end = this.postingOffsets[t + 1] as number;
+      if (end - from >= CHAMPION_MIN_DF) {
+        const heap = new TopK(CHAMPIONS);
+        for (let p = from; p < end; p++) {
+          const doc = this.postingDocs[p] as number;
+          const tf = this.postingTfs[p] as number;
+          const norm = this.docNorm[doc] as number;
+          const impact = ((this.docImpact1[doc] as number) * tf * (1 + norm)) / (tf + norm);
+          // Equal impacts (common among short titles) go to the newer episode, as recency would at query time.
+          const published = this.episodePublishedMs[this.docEpisode[doc] as number] as number;
+          const newer = Number.isNaN(published) ? 0 : (published - minPublished) / span;
+          heap.push(p, impact + newer * 1e-4);
+        }
+        const chosen = heap
+          .drain()
+          .map((c) => c.doc)
+          .sort((a, b) => a - b);
+        for (const p of chosen) {
+          docs.push(this.postingDocs[p] as number);
+          tfs.push(this.postingTfs[p] as number);
+        }
+      }
+      offsets[t + 1] = docs.length;
+    }
+    this.championOffsets = offsets;
+    this.championDocs = Uint32Array.from(docs);
+    this.championTfs = Uint8Array.from(tfs);
   }
 
   private rebuildEpisodeRanges(): void {
@@ -657,6 +729,7 @@ export class SearchIndex implements TopicSearch {
     }
 
     this.ensureScratch();
+    this.ensureImpacts();
     const total = this.scratchTotal;
     const wordBest = this.scratchWord;
     const mask = this.scratchMask;
@@ -664,54 +737,66 @@ export class SearchIndex implements TopicSearch {
     const wordTouched = this.scratchWordTouched;
     let touchedCount = 0;
 
-    // BM25 with per-field average lengths: a 6-word chapter title is not "short" next to 80-word transcript windows.
-    const N = this.liveDocs;
-    const normA = new Float64Array(FIELD_COUNT);
-    const normB = new Float64Array(FIELD_COUNT);
-    for (let f = 0; f < FIELD_COUNT; f++) {
-      const docs = this.fieldDocs[f] as number;
-      const avg = docs > 0 ? Math.max((this.fieldLength[f] as number) / docs, 1) : 1;
-      normA[f] = this.k1 * (1 - this.b);
-      normB[f] = (this.k1 * this.b) / avg;
-    }
-    const k1p1 = this.k1 + 1;
-    const boost = this.fieldBoost;
-    const docField = this.docField;
-    const docLength = this.docLength;
-    const docDeleted = this.docDeleted;
     const docEpisode = this.docEpisode;
-    const episodePodcast = this.episodePodcast;
+    const N = this.liveDocs;
     const idfOf = (df: number): number => Math.max(Math.log(1 + (N - df + 0.5) / (df + 0.5)), 0.01);
+    const n = words.length;
+    const poolSize = Math.max(limit * maxPerEpisode * 4, 40);
+    // The most any passage can gain beyond its BM25 sum before the phrase rerank: recency.
+    const maxRecency = options.now === undefined ? 1 : 1 + RECENCY_WEIGHT;
 
-    words.forEach((word, w) => {
-      const bit = 1 << w;
-      let wordTouchedCount = 0;
+    // Per word: its expansions with their weighted idf, an upper bound on what it can add to one passage, and
+    // how many postings it would walk. Rare words go first.
+    const plans = words.map((word, w) => {
       // A prefix or typo expansion never counts as rarer than the word typed, so "crash" is not beaten by "crush".
       const exact = word.expansions.find((e) => e.weight === WEIGHT_EXACT);
       const idfCap = exact === undefined ? Infinity : idfOf(this.df(exact));
-      const scoreDoc = (doc: number, tf: number, weightedIdf: number): void => {
-        if (docDeleted[doc] === 1) return;
-        if (allowedPodcast !== undefined && allowedPodcast[episodePodcast[docEpisode[doc] as number] as number] !== 1) return;
-        const f = docField[doc] as number;
-        const s = (weightedIdf * (boost[f] as number) * tf * k1p1) / (tf + (normA[f] as number) + (normB[f] as number) * (docLength[doc] as number));
-        const before = wordBest[doc] as number;
-        if (before === 0) wordTouched[wordTouchedCount++] = doc;
-        if (s > before) wordBest[doc] = s;
-      };
-      for (const e of word.expansions) {
-        const weightedIdf = e.weight * Math.min(idfOf(this.df(e)), idfCap);
+      let postings = 0;
+      let upper = 0;
+      const expansions = word.expansions.map((e) => {
+        const df = this.df(e);
+        postings += df;
+        const weightedIdf = e.weight * Math.min(idfOf(df), idfCap);
+        upper = Math.max(upper, weightedIdf * this.maxImpact);
+        return { e, weightedIdf };
+      });
+      return { w, expansions, postings, upper };
+    });
+    plans.sort((a, b) => a.postings - b.postings);
+    let upperRest = plans.reduce((sum, plan) => sum + plan.upper, 0);
+
+    plans.forEach((plan, order) => {
+      const bit = 1 << plan.w;
+      // MaxScore: a passage that holds none of the words processed so far can score at most upperRest, times the
+      // coordination of the words left. If the pool's weakest sure score already beats that, this word only needs
+      // to update passages already found, which galloping through its doc-ordered postings does without a scan.
+      const coordRest = (n - order) / n;
+      const newDocBound = upperRest * coordRest * coordRest * maxRecency;
+      upperRest -= plan.upper;
+      const probe = order > 0 && touchedCount * 4 < plan.postings && this.poolFloor(touchedCount, n, poolSize) > newDocBound;
+      const single = plan.expansions.length === 1;
+      this.queryTouched = touchedCount;
+      this.queryWordTouched = 0;
+      const docs = probe ? touched.slice(0, touchedCount).sort() : undefined;
+      for (const { e, weightedIdf } of plan.expansions) {
         if (e.compact >= 0) {
+          const from = this.postingOffsets[e.compact] as number;
           const end = this.postingOffsets[e.compact + 1] as number;
-          for (let p = this.postingOffsets[e.compact] as number; p < end; p++) {
-            scoreDoc(this.postingDocs[p] as number, this.postingTfs[p] as number, weightedIdf);
-          }
+          const championsFrom = this.championOffsets[e.compact] as number;
+          const championsEnd = this.championOffsets[e.compact + 1] as number;
+          if (docs !== undefined) this.probeCompact(docs, from, end, weightedIdf, bit, single, allowedPodcast);
+          else if (n === 1 && championsEnd > championsFrom && this.liveChampions(championsFrom, championsEnd, allowedPodcast) >= poolSize) {
+            this.scanCompact(this.championDocs, this.championTfs, championsFrom, championsEnd, weightedIdf, bit, single, allowedPodcast);
+          } else this.scanCompact(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, allowedPodcast);
         }
         if (e.mutable >= 0) {
           for (let p = this.mutableHead[e.mutable] as number; p >= 0; p = this.mutablePostingNext[p] as number) {
-            scoreDoc(this.mutablePostingDoc[p] as number, this.mutablePostingTf[p] as number, weightedIdf);
+            this.accumulate(this.mutablePostingDoc[p] as number, this.mutablePostingTf[p] as number, weightedIdf, bit, single, probe, allowedPodcast);
           }
         }
       }
+      touchedCount = this.queryTouched;
+      const wordTouchedCount = this.queryWordTouched;
       for (let i = 0; i < wordTouchedCount; i++) {
         const doc = wordTouched[i] as number;
         if (mask[doc] === 0) touched[touchedCount++] = doc;
@@ -722,9 +807,8 @@ export class SearchIndex implements TopicSearch {
     });
 
     // Keep the best few, then rerank them with what needs the text (phrase bonus, highlights).
-    const poolSize = Math.max(limit * maxPerEpisode * 4, 40);
     const heap = new TopK(poolSize);
-    const now = options.now;
+    const recency = options.now === undefined ? undefined : this.episodeRecency(options.now);
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i] as number;
       const bits = mask[doc] as number;
@@ -732,15 +816,9 @@ export class SearchIndex implements TopicSearch {
       total[doc] = 0;
       mask[doc] = 0;
       // Passages that match every word come first: coordination squared.
-      const matched = popcount(bits) / words.length;
+      const matched = popcount(bits) / n;
       score *= matched * matched;
-      if (now !== undefined) {
-        const published = this.episodePublishedMs[docEpisode[doc] as number] as number;
-        if (!Number.isNaN(published)) {
-          const ageDays = Math.max(0, (now - published) / DAY_MS);
-          score *= 1 + RECENCY_WEIGHT * Math.pow(2, -ageDays / RECENCY_HALF_LIFE_DAYS);
-        }
-      }
+      if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
       heap.push(doc, score);
     }
 
@@ -748,7 +826,8 @@ export class SearchIndex implements TopicSearch {
     words.forEach((word, w) => {
       for (const e of word.expansions) stemWords.set(e.stem, (stemWords.get(e.stem) ?? 0) | (1 << w));
     });
-    const candidates = heap.drain().map(({ doc, score }) => this.rerank(doc, score, words.length, stemWords));
+    // One word: no phrase to reward, so only the hits shown need their text analysed.
+    const candidates = heap.drain().map(({ doc, score }) => (n > 1 ? this.rerank(doc, score, n, stemWords) : { doc, score, text: undefined }));
     candidates.sort((a, b) => b.score - a.score || a.doc - b.doc);
 
     const perEpisode = new Map<number, number>();
@@ -758,7 +837,8 @@ export class SearchIndex implements TopicSearch {
       const used = perEpisode.get(episode) ?? 0;
       if (used >= maxPerEpisode) continue;
       perEpisode.set(episode, used + 1);
-      hits.push({ passage: this.passageOf(c.doc, c.text), score: c.score, terms: c.terms, matches: c.matches });
+      const shown = c.text === undefined ? this.rerank(c.doc, c.score, n, stemWords) : c;
+      hits.push({ passage: this.passageOf(c.doc, shown.text), score: c.score, terms: shown.terms, matches: shown.matches });
       if (hits.length >= limit) break;
     }
     return hits;
@@ -825,6 +905,160 @@ export class SearchIndex implements TopicSearch {
     const published = this.episodePublished[episode];
     if (published) passage.publishedAt = published;
     return passage;
+  }
+
+  /**
+   * Adds the postings [from, end) of one expansion to the accumulators: `total` directly when the word has a single
+   * expansion, else the word's best-of-expansions in `scratchWord`. The hot loop of every query, so it is one
+   * closure-free method with everything in locals.
+   */
+  private scanCompact(
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    from: number,
+    end: number,
+    weightedIdf: number,
+    bit: number,
+    single: boolean,
+    allowed: Uint8Array | undefined,
+  ): void {
+    const deleted = this.docDeleted;
+    const impact1 = this.docImpact1;
+    const docNorm = this.docNorm;
+    const mask = this.scratchMask;
+    const total = this.scratchTotal;
+    const wordBest = this.scratchWord;
+    const touched = this.scratchTouched;
+    const wordTouched = this.scratchWordTouched;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    let touchedCount = this.queryTouched;
+    let wordTouchedCount = this.queryWordTouched;
+    for (let p = from; p < end; p++) {
+      const doc = postingDocs[p] as number;
+      if (deleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const tf = postingTfs[p] as number;
+      let s = weightedIdf * (impact1[doc] as number);
+      if (tf !== 1) {
+        const norm = docNorm[doc] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      const m = mask[doc] as number;
+      if (single) {
+        if (m === 0) touched[touchedCount++] = doc;
+        mask[doc] = m | bit;
+        total[doc] = (total[doc] as number) + s;
+      } else {
+        const before = wordBest[doc] as number;
+        if (before === 0) wordTouched[wordTouchedCount++] = doc;
+        if (s > before) wordBest[doc] = s;
+      }
+    }
+    this.queryTouched = touchedCount;
+    this.queryWordTouched = wordTouchedCount;
+  }
+
+  /** How many champions are still live and pass the podcast filter: below the pool size, walk all postings. */
+  private liveChampions(from: number, end: number, allowed: Uint8Array | undefined): number {
+    let live = 0;
+    for (let p = from; p < end; p++) {
+      const doc = this.championDocs[p] as number;
+      if (this.docDeleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[this.episodePodcast[this.docEpisode[doc] as number] as number] !== 1) continue;
+      live++;
+    }
+    return live;
+  }
+
+  /** Like scanCompact, but only for passages already found (`docs`, ascending): gallops instead of scanning. */
+  private probeCompact(docs: Int32Array, from: number, end: number, weightedIdf: number, bit: number, single: boolean, allowed: Uint8Array | undefined): void {
+    const postingDocs = this.postingDocs;
+    let p = from;
+    for (let i = 0; i < docs.length && p < end; i++) {
+      const doc = docs[i] as number;
+      p = gallop(postingDocs, doc, p, end);
+      if (p < end && postingDocs[p] === doc) this.accumulate(doc, this.postingTfs[p] as number, weightedIdf, bit, single, true, allowed);
+    }
+  }
+
+  /** One posting into the accumulators (the mutable segment and probes: few postings, so a call each is fine). */
+  private accumulate(doc: number, tf: number, weightedIdf: number, bit: number, single: boolean, onlyKnown: boolean, allowed: Uint8Array | undefined): void {
+    if (this.docDeleted[doc] === 1) return;
+    if (allowed !== undefined && allowed[this.episodePodcast[this.docEpisode[doc] as number] as number] !== 1) return;
+    const m = this.scratchMask[doc] as number;
+    if (onlyKnown && m === 0) return;
+    let s = weightedIdf * (this.docImpact1[doc] as number);
+    if (tf !== 1) {
+      const norm = this.docNorm[doc] as number;
+      s = (s * tf * (1 + norm)) / (tf + norm);
+    }
+    if (single) {
+      if (m === 0) this.scratchTouched[this.queryTouched++] = doc;
+      this.scratchMask[doc] = m | bit;
+      this.scratchTotal[doc] = (this.scratchTotal[doc] as number) + s;
+    } else {
+      const before = this.scratchWord[doc] as number;
+      if (before === 0) this.scratchWordTouched[this.queryWordTouched++] = doc;
+      if (s > before) this.scratchWord[doc] = s;
+    }
+  }
+
+  private ensureImpacts(): void {
+    const key = `${this.docCount}|${this.fieldDocs.join(',')}|${this.fieldLength.join(',')}`;
+    if (key === this.impactKey) return;
+    const normA = new Float64Array(FIELD_COUNT);
+    const normB = new Float64Array(FIELD_COUNT);
+    let maxBoost = 0;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      // Per-field average lengths: a 6-word chapter title is not "short" next to 80-word transcript windows.
+      const docs = this.fieldDocs[f] as number;
+      const avg = docs > 0 ? Math.max((this.fieldLength[f] as number) / docs, 1) : 1;
+      normA[f] = this.k1 * (1 - this.b);
+      normB[f] = (this.k1 * this.b) / avg;
+      maxBoost = Math.max(maxBoost, this.fieldBoost[f] as number);
+    }
+    const k1p1 = this.k1 + 1;
+    if (this.docImpact1.length < this.docCount) {
+      this.docImpact1 = new Float32Array(this.docEpisode.length);
+      this.docNorm = new Float32Array(this.docEpisode.length);
+    }
+    for (let doc = 0; doc < this.docCount; doc++) {
+      const f = this.docField[doc] as number;
+      const norm = (normA[f] as number) + (normB[f] as number) * (this.docLength[doc] as number);
+      this.docNorm[doc] = norm;
+      this.docImpact1[doc] = ((this.fieldBoost[f] as number) * k1p1) / (1 + norm);
+    }
+    this.maxImpact = maxBoost * k1p1;
+    this.impactKey = key;
+  }
+
+  /** Per episode: 1 + up to 2 %, halving every year of age. Cached per day of `now`. */
+  private episodeRecency(now: number): Float32Array {
+    const key = `${Math.floor(now / DAY_MS)}|${this.episodeCount}`;
+    if (key !== this.recencyKey) {
+      const today = Math.floor(now / DAY_MS) * DAY_MS;
+      this.recencyCache = new Float32Array(this.episodeCount);
+      for (let e = 0; e < this.episodeCount; e++) {
+        const published = this.episodePublishedMs[e] as number;
+        const ageDays = Number.isNaN(published) ? Infinity : Math.max(0, (today - published) / DAY_MS);
+        this.recencyCache[e] = 1 + RECENCY_WEIGHT * Math.pow(2, -ageDays / RECENCY_HALF_LIFE_DAYS);
+      }
+      this.recencyKey = key;
+    }
+    return this.recencyCache;
+  }
+
+  /** The weakest score the candidate pool is already sure of (0 while it is not full). */
+  private poolFloor(touchedCount: number, words: number, poolSize: number): number {
+    if (touchedCount < poolSize) return 0;
+    const heap = new TopK(poolSize);
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = this.scratchTouched[i] as number;
+      const matched = popcount(this.scratchMask[doc] as number) / words;
+      heap.push(doc, (this.scratchTotal[doc] as number) * matched * matched);
+    }
+    return heap.min();
   }
 
   private ensureScratch(): void {
@@ -965,6 +1199,7 @@ export class SearchIndex implements TopicSearch {
       this.surfaceStem, this.surfaceCount,
       this.mutableHead, this.mutableTail, this.mutableDf, this.mutablePostingDoc, this.mutablePostingTf, this.mutablePostingNext,
       this.scratchTotal, this.scratchWord, this.scratchMask, this.scratchTouched, this.scratchWordTouched,
+      this.docImpact1, this.docNorm, this.recencyCache, this.championOffsets, this.championDocs, this.championTfs,
     ];
     let bytes = 0;
     for (const a of typed) bytes += a.byteLength;
@@ -1002,6 +1237,9 @@ export class SearchIndex implements TopicSearch {
       ['postingTfs', this.postingTfs],
       ['surfaceStem', this.surfaceStem],
       ['surfaceCount', this.surfaceCount],
+      ['championOffsets', this.championOffsets],
+      ['championDocs', this.championDocs],
+      ['championTfs', this.championTfs],
       ['stems', joined(this.stems)],
       ['surfaces', joined(this.surfaces)],
       ['surfaceDisplay', joined(this.surfaceDisplay)],
@@ -1127,8 +1365,32 @@ export class SearchIndex implements TopicSearch {
     index.surfaceDisplay = strings('surfaceDisplay', header.counts.surfaces);
     index.surfaceStem = get<Uint32Array>('surfaceStem');
     index.surfaceCount = get<Uint32Array>('surfaceCount');
+    index.championOffsets = get<Uint32Array>('championOffsets');
+    index.championDocs = get<Uint32Array>('championDocs');
+    index.championTfs = get<Uint8Array>('championTfs');
     return index;
   }
+}
+
+/** First position in sorted `docs[from, end)` holding a value >= target: doubling steps, then binary search. */
+function gallop(docs: Uint32Array, target: number, from: number, end: number): number {
+  if (from >= end || (docs[from] as number) >= target) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < end && (docs[hi] as number) < target) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > end) hi = end;
+  // docs[lo] < target; docs[hi] >= target or hi === end
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((docs[mid] as number) < target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 function popcount(bits: number): number {
@@ -1176,6 +1438,11 @@ class TopK {
     }
     this.docs[i] = doc;
     this.scores[i] = score;
+  }
+
+  /** The k-th best score (0 while fewer than k were pushed). */
+  min(): number {
+    return this.size < this.k ? 0 : (this.scores[0] as number);
   }
 
   drain(): { doc: number; score: number }[] {
