@@ -45,7 +45,7 @@ export function announcementMessage(ref: EpisodeRef, s: Strings, options: Announ
 
   const parts: string[] = [];
   if (facts.length > 0) parts.push(facts.join(' · '));
-  const excerpt = escapeMarkdown(toPlainExcerpt(episode.description, EXCERPT_CHARS));
+  const excerpt = escapeMarkdown(toPlainExcerpt(episode.chapters.length > 0 ? withoutTimestampLines(episode.description) : episode.description, EXCERPT_CHARS));
   if (excerpt) parts.push(excerpt);
   let description = parts.join('\n\n');
 
@@ -126,6 +126,14 @@ export function pausedNoticeMessage(title: string, failures: number, error: stri
 export function forumPostName(ref: EpisodeRef, test = false): string {
   const name = `${test ? '🧪 ' : ''}${ref.episode.title.replace(/\s+/g, ' ').trim()}` || ref.podcast.title;
   return clip(name, 100);
+}
+
+/** The chapters are listed below the excerpt: timestamp lines in the notes would only repeat them. */
+function withoutTimestampLines(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^\s*[-*•]?\s*[[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s/.test(line) && !/\(\d{1,2}:\d{2}(?::\d{2})?\)\s*$/.test(line))
+    .join('\n');
 }
 
 function httpUrl(url: string | undefined): string | undefined {

@@ -29,7 +29,8 @@
  *   next `times` (default 1) matching requests with that status; 429 carries Retry-After, X-RateLimit-*
  *   headers and Discord's JSON body. Injected requests are recorded with `injected: true`.
  * - State: `commands` (global), `guildCommands(guildId)`, `messages(channelId)`, `getMessage(id)`,
- *   `getChannel(id)` (live, mutable objects).
+ *   `getChannel(id)` (live, mutable objects). REST reads: `GET /channels/{id}/messages?limit=` (newest
+ *   first) and `GET /guilds/{id}/threads/active`, for bots that reconcile by looking at what they posted.
  * - Gateway: `dispatch(event, data)` sends a dispatch with the next sequence number (buffered and
  *   replayed on RESUME while the socket is down); `dropConnection(code = 4000)` closes the socket
  *   (1006 terminates it without a close frame) so the client resumes; `invalidateSession()` sends
@@ -1168,6 +1169,20 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return { status: 200, body: message };
     }
     return { status: 200, body: createMessage(channel.id, json, files) };
+  });
+  route('GET /channels/:channel/messages', true, ({ params, query }) => {
+    const channel = textChannel(params['channel']);
+    const limit = Math.min(100, Math.max(1, Number(query['limit'] ?? 50) || 50));
+    // Newest first, as Discord returns them.
+    const list = [...messages.values()]
+      .filter((m) => m.channel_id === channel.id && !((m.flags ?? 0) & MessageFlags.Ephemeral))
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
+      .slice(0, limit);
+    return { status: 200, body: list };
+  });
+  route('GET /guilds/:guild/threads/active', true, ({ params }) => {
+    if (params['guild'] !== ids.guildId) throw notFound('Guild', 10004);
+    return { status: 200, body: { threads: [...channels.values()].filter(isThread), members: [] } };
   });
   route('GET /channels/:channel/messages/:message', true, ({ params }) => {
     textChannel(params['channel']);
