@@ -176,13 +176,29 @@ export interface StartedBot {
   running: RunningBot;
   logs: string[];
   /** The bot's clock: starts at the real time and moves only when the test says. */
-  clock: { now: () => Date; advance: (ms: number) => void };
+  clock: TestClock;
   /** Moves the clock past the poll interval, polls every due feed and waits until what it found is posted. */
   poll(): Promise<void>;
 }
 
 /** The bot as index.ts builds it, with polls driven by the test (autoPoll off) and no spacing to wait out. */
-export async function startTestBot(fake: FakeDiscord, env: Record<string, string>, options: BotStartOptions = {}): Promise<StartedBot> {
+export interface TestClock {
+  now: () => Date;
+  advance: (ms: number) => void;
+}
+
+/** A clock that starts at the real time and moves only when told; share one between bot instances across restarts. */
+export function testClock(start = Date.now()): TestClock {
+  let time = start;
+  return { now: () => new Date(time), advance: (ms) => void (time += ms) };
+}
+
+export async function startTestBot(
+  fake: FakeDiscord,
+  env: Record<string, string>,
+  options: BotStartOptions = {},
+  clock: TestClock = testClock(),
+): Promise<StartedBot> {
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -191,8 +207,6 @@ export async function startTestBot(fake: FakeDiscord, env: Record<string, string
     },
   });
   const log = createLogger({ level: 'debug', secrets: [fake.token], destination });
-  let time = Date.now();
-  const clock = { now: () => new Date(time), advance: (ms: number) => void (time += ms) };
   const config = botConfig(fake, env);
   const running = await startPodcordBot(config, log, {
     clientOptions: noIdentifyThrottle,

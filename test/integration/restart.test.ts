@@ -1,0 +1,252 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '../../src/store/SqliteStore.js';
+import type { Store } from '../../src/store/Store.js';
+import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
+import {
+  channelOption,
+  command,
+  episode,
+  episodes,
+  postsTitled,
+  startFeedHost,
+  startTestBot,
+  tempDir,
+  type FeedHost,
+  testClock,
+  type StartedBot,
+  type TestClock,
+} from './support.js';
+
+/**
+ * Exactly once across restarts, downtime and crashes: real SQLite files in a temp dir, new bot instances on the same
+ * file, and new processes (`node --import tsx src/index.ts`) against the same fake Discord and feed host.
+ */
+
+let fake: FakeDiscord;
+let host: FeedHost;
+let temp: ReturnType<typeof tempDir>;
+/** One clock for every bot instance of a test, as one wall clock runs through a restart. */
+let clock: TestClock;
+const running: StartedBot[] = [];
+const children: ChildProcess[] = [];
+
+beforeEach(async () => {
+  fake = await startFakeDiscord();
+  host = await startFeedHost();
+  temp = tempDir();
+  clock = testClock();
+});
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const bot of running.splice(0)) await bot.running.stop();
+  await fake.close();
+  await host.close();
+  temp.remove();
+});
+
+async function start(options: Parameters<typeof startTestBot>[2] = {}): Promise<StartedBot> {
+  const bot = await startTestBot(fake, { DATABASE_URL: temp.dbUrl() }, options, clock);
+  running.push(bot);
+  return bot;
+}
+
+async function stop(bot: StartedBot): Promise<void> {
+  running.splice(running.indexOf(bot), 1);
+  await bot.running.stop();
+}
+
+async function followShow(bot: StartedBot, path = '/show.xml'): Promise<void> {
+  await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
+  await command(fake, 'feed add', { url: host.url(path) }, { admin: true });
+  await bot.poll();
+}
+
+function openStore(): SqliteStore {
+  const store = openSqliteStore(temp.dbUrl());
+  if (!store.ok) throw new Error(store.error);
+  return store.value;
+}
+
+const channelPosts = (): string[] => fake.messages(fake.channelId).flatMap((m) => (m.interaction_metadata ? [] : [m.embeds[0]?.title ?? m.content]));
+
+describe('restarts, downtime and crashes', () => {
+  it('survives two restarts on the same database file without a duplicate, serving the stored catalogue at once', async () => {
+    host.feeds.set('/show.xml', { title: 'Restart Show', episodes: episodes('show', 1) });
+    const first = await start();
+    await followShow(first);
+    host.addEpisode('/show.xml', episode('show', 2));
+    await first.poll();
+    await stop(first);
+
+    const second = await start();
+    // Loaded from the store before any fetch.
+    expect(second.running.library.catalog.episodes(host.url('/show.xml')).map((r) => r.episode.id)).toEqual(['show-2', 'show-1']);
+    const requestsBefore = host.requests.get('/show.xml');
+    await second.poll();
+    expect(host.notModified.get('/show.xml')).toBeGreaterThanOrEqual(1);
+    host.addEpisode('/show.xml', episode('show', 3));
+    await second.poll();
+    await stop(second);
+
+    const third = await start();
+    await third.poll();
+    await third.poll();
+    expect(host.requests.get('/show.xml')).toBeGreaterThan(requestsBefore ?? 0);
+    expect(channelPosts()).toEqual(['show episode 2', 'show episode 3']);
+  });
+
+  it('catches up after downtime: the newest 5 oldest first, the older ones summarised in one message, never again', async () => {
+    host.feeds.set('/show.xml', { title: 'Catch-up Show', episodes: episodes('show', 1) });
+    const first = await start();
+    await followShow(first);
+    await stop(first);
+
+    for (let n = 2; n <= 9; n++) host.addEpisode('/show.xml', episode('show', n));
+    const second = await start();
+    await second.poll();
+    expect(channelPosts()).toEqual([
+      '3 earlier episodes of Catch-up Show',
+      'show episode 5',
+      'show episode 6',
+      'show episode 7',
+      'show episode 8',
+      'show episode 9',
+    ]);
+    const summary = fake.messages(fake.channelId).find((m) => m.embeds[0]?.title?.startsWith('3 earlier'));
+    expect(summary?.embeds[0]?.description).toContain('show episode 2');
+    expect(summary?.embeds[0]?.description).toContain('show episode 4');
+    await second.poll();
+    await stop(second);
+
+    const third = await start();
+    await third.poll();
+    expect(channelPosts()).toHaveLength(6);
+  });
+
+  it('does not post twice when the bot crashes between sending and recording', async () => {
+    host.feeds.set('/show.xml', { title: 'Crash Show', episodes: episodes('show', 1) });
+    const real = openStore();
+    let crashes = 1;
+    // A store whose markSent fails once, as if the process died right after Discord accepted the post.
+    const crashing = new Proxy(real, {
+      get(target, property) {
+        if (property === 'markSent' && crashes > 0) {
+          crashes -= 1;
+          return async () => {
+            throw new Error('simulated crash between send and record');
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    }) as Store;
+    const first = await start({ store: crashing });
+    await followShow(first);
+    host.addEpisode('/show.xml', episode('show', 2));
+    await first.poll();
+    expect(channelPosts()).toEqual(['show episode 2']);
+    expect((await real.pendingIntents()).map((a) => a.episodeId)).toEqual(['show-2']);
+    await stop(first);
+    await real.close();
+
+    // Restarted 10 minutes later: beyond Discord's nonce window, so the bot looks at the channel before posting.
+    clock.advance(10 * 60_000);
+    const second = await start();
+    await second.poll();
+    expect(channelPosts()).toEqual(['show episode 2']);
+    expect(fake.requests.some((r) => r.method === 'GET' && r.path === `/channels/${fake.channelId}/messages`)).toBe(true);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages`)).toHaveLength(1);
+    expect(await second.running.services.store.pendingIntents()).toEqual([]);
+    expect(await second.running.services.store.wasAnnounced(fake.guildId, host.url('/show.xml'), 'show-2')).toBe(true);
+  });
+
+  it('reposts a pending intent with the same nonce, and Discord returns the first message instead of a second', async () => {
+    host.feeds.set('/show.xml', { title: 'Nonce Show', episodes: episodes('show', 1) });
+    const real = openStore();
+    let crashes = 1;
+    const crashing = new Proxy(real, {
+      get(target, property) {
+        if (property === 'markSent' && crashes-- > 0) return async () => Promise.reject(new Error('simulated crash'));
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    }) as Store;
+    const bot = await start({ store: crashing });
+    await followShow(bot);
+    host.addEpisode('/show.xml', episode('show', 2));
+    await bot.poll(); // posted, not recorded
+    await bot.poll(); // the cycle reconciles: same nonce, same message
+    const posts = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages`);
+    expect(posts).toHaveLength(2);
+    expect((posts[0]?.body as { nonce: string }).nonce).toBe((posts[1]?.body as { nonce: string }).nonce);
+    expect((posts[1]?.responseBody as { id: string }).id).toBe((posts[0]?.responseBody as { id: string }).id);
+    expect(channelPosts()).toEqual(['show episode 2']);
+    expect(await real.wasAnnounced(fake.guildId, host.url('/show.xml'), 'show-2')).toBe(true);
+    await stop(bot);
+    await real.close();
+  });
+
+  it('restarts as a new process (killed right after posting, then restarted) without a duplicate', { timeout: 90_000 }, async () => {
+    host.feeds.set('/show.xml', { title: 'Process Show', episodes: episodes('show', 1) });
+    const setup = await start();
+    await followShow(setup);
+    await stop(setup);
+
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const output: string[] = [];
+    const spawnBot = (): ChildProcess => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+        cwd: root,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: process.env['HOME'] ?? '',
+          DISCORD_TOKEN: fake.token,
+          DISCORD_API_URL: fake.apiUrl,
+          DISCORD_GUILD_ID: fake.guildId,
+          DATABASE_URL: temp.dbUrl(),
+          POLL_INTERVAL_SECONDS: '1',
+          ALLOW_PRIVATE_NETWORK: 'true',
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      children.push(child);
+      return child;
+    };
+    const exited = (child: ChildProcess): Promise<void> =>
+      child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+    const postOf = (title: string) =>
+      fake.waitForRequest(
+        (r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages` && (r.body as { embeds?: { title?: string }[] })?.embeds?.[0]?.title === title,
+        45_000,
+      );
+
+    host.addEpisode('/show.xml', episode('show', 2));
+    const crashed = spawnBot();
+    try {
+      await postOf('show episode 2');
+    } catch (error) {
+      throw new Error(`${String(error)}\n${output.join('')}`);
+    }
+    crashed.kill('SIGKILL');
+    await exited(crashed);
+
+    host.addEpisode('/show.xml', episode('show', 3));
+    const restarted = spawnBot();
+    await postOf('show episode 3');
+    restarted.kill('SIGTERM');
+    await exited(restarted);
+    expect(restarted.exitCode).toBe(0);
+
+    expect(channelPosts()).toEqual(['show episode 2', 'show episode 3']);
+    const store = openStore();
+    expect(await store.pendingIntents()).toEqual([]);
+    expect(await store.wasAnnounced(fake.guildId, host.url('/show.xml'), 'show-2')).toBe(true);
+    await store.close();
+  });
+});
