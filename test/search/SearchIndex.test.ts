@@ -175,6 +175,26 @@ describe('SearchIndex on very common words', () => {
     expect(filler[0]?.passage.publishedAt?.startsWith('2004')).toBe(true);
   });
 
+  it('gives the same results as reading every posting, for one and two common words', () => {
+    const vocabulary = ['news', 'climate', 'election', 'football', 'music', 'science', 'money', 'health'];
+    let seed = 42;
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
+    const passages: Passage[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const words = Array.from({ length: 2 + Math.floor(next() * 6) }, () => vocabulary[Math.floor(next() * next() * vocabulary.length)]);
+      const field: PassageField = next() < 0.7 ? 'chapterTitle' : 'notes';
+      passages.push(passage(`p${i % 7}`, `e${Math.floor(i / 10)}`, i % 10, field, words.join(' '), `2020-01-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00Z`));
+    }
+    const compacted = SearchIndex.build(passages);
+    const everyPosting = new SearchIndex({ mutableLimit: Number.MAX_SAFE_INTEGER });
+    everyPosting.add(passages);
+    expect(everyPosting.stats().compactPassages).toBe(0);
+    const now = Date.parse('2020-02-01T00:00:00Z');
+    for (const q of ['news', 'climate', 'news climate', 'football money', 'health science', 'musi', 'election news']) {
+      expect(compacted.search(q, { limit: 10, now })).toEqual(everyPosting.search(q, { limit: 10, now }));
+    }
+  });
+
   it('still finds the rest when most of the best passages were removed', () => {
     const index = SearchIndex.build(common());
     index.removeEpisode('q', 'short-a');

@@ -665,6 +665,8 @@ export class SearchIndex implements TopicSearch {
       // A stop word carries no topic; only when it is all the user has typed so far may it start one ("the" -> "theory").
       if (isStopWord(token.folded) && !(wantPrefix && tokens.length === 1)) return;
       if (words.length >= MAX_QUERY_WORDS) return;
+      // "experiment experiment" asks for one thing once.
+      if (words.some((w) => w.folded === token.folded)) return;
       const expansions = new Map<string, Expansion>();
       const put = (s: string, weight: number): void => {
         const seen = expansions.get(s);
@@ -773,28 +775,49 @@ export class SearchIndex implements TopicSearch {
       const coordRest = (n - order) / n;
       const newDocBound = upperRest * coordRest * coordRest * maxRecency;
       upperRest -= plan.upper;
-      const probe = order > 0 && touchedCount * 4 < plan.postings && this.poolFloor(touchedCount, n, poolSize) > newDocBound;
       const single = plan.expansions.length === 1;
       this.queryTouched = touchedCount;
       this.queryWordTouched = 0;
-      const docs = probe ? touched.slice(0, touchedCount).sort() : undefined;
-      for (const { e, weightedIdf } of plan.expansions) {
+      // How each expansion is read:
+      // - the first (rarest) word of several: every posting, so passages holding all words are all found;
+      // - a one-word query: a big expansion's champions alone;
+      // - a later word: passages already found are probed in its postings (galloping, no scan), and passages new
+      //   to the query come only from its champions. For two words this is exact (a passage with only the second
+      //   word ranks by that word's impact alone); for three or more it is the usual champion-list approximation.
+      // - a later word whose expansions lack champions: probed only, if no passage holding just the remaining
+      //   words could reach the pool (MaxScore), else read in full.
+      const useChampions = (e: Expansion): [number, number] | undefined => {
+        if (e.compact < 0 || (n > 1 && order === 0)) return undefined;
+        const from = this.championOffsets[e.compact] as number;
+        const end = this.championOffsets[e.compact + 1] as number;
+        return end > from && this.liveChampions(from, end, allowedPodcast) >= poolSize ? [from, end] : undefined;
+      };
+      const champions = plan.expansions.map(({ e }) => useChampions(e));
+      const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
+      const probeOnly =
+        order > 0 && bigWithoutChampions && touchedCount * 4 < plan.postings && this.poolFloor(touchedCount, n, poolSize) > newDocBound;
+      let snapshot: Int32Array | undefined;
+      if (order > 0) snapshot = this.sortedTouched(touchedCount);
+      plan.expansions.forEach(({ e, weightedIdf }, i) => {
+        const chosen = champions[i];
         if (e.compact >= 0) {
           const from = this.postingOffsets[e.compact] as number;
           const end = this.postingOffsets[e.compact + 1] as number;
-          const championsFrom = this.championOffsets[e.compact] as number;
-          const championsEnd = this.championOffsets[e.compact + 1] as number;
-          if (docs !== undefined) this.probeCompact(docs, from, end, weightedIdf, bit, single, allowedPodcast);
-          else if (n === 1 && championsEnd > championsFrom && this.liveChampions(championsFrom, championsEnd, allowedPodcast) >= poolSize) {
-            this.scanCompact(this.championDocs, this.championTfs, championsFrom, championsEnd, weightedIdf, bit, single, allowedPodcast);
-          } else this.scanCompact(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, allowedPodcast);
+          if (chosen !== undefined) {
+            this.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowedPodcast, order > 0);
+            if (snapshot !== undefined) this.probeCompact(snapshot, from, end, weightedIdf, bit, single, allowedPodcast);
+          } else if (probeOnly && snapshot !== undefined && end - from >= CHAMPION_MIN_DF) {
+            this.probeCompact(snapshot, from, end, weightedIdf, bit, single, allowedPodcast);
+          } else {
+            this.scanCompact(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, allowedPodcast, false);
+          }
         }
         if (e.mutable >= 0) {
           for (let p = this.mutableHead[e.mutable] as number; p >= 0; p = this.mutablePostingNext[p] as number) {
-            this.accumulate(this.mutablePostingDoc[p] as number, this.mutablePostingTf[p] as number, weightedIdf, bit, single, probe, allowedPodcast);
+            this.accumulate(this.mutablePostingDoc[p] as number, this.mutablePostingTf[p] as number, weightedIdf, bit, single, probeOnly, allowedPodcast);
           }
         }
-      }
+      });
       touchedCount = this.queryTouched;
       const wordTouchedCount = this.queryWordTouched;
       for (let i = 0; i < wordTouchedCount; i++) {
@@ -921,6 +944,7 @@ export class SearchIndex implements TopicSearch {
     bit: number,
     single: boolean,
     allowed: Uint8Array | undefined,
+    onlyNew: boolean,
   ): void {
     const deleted = this.docDeleted;
     const impact1 = this.docImpact1;
@@ -938,13 +962,14 @@ export class SearchIndex implements TopicSearch {
       const doc = postingDocs[p] as number;
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const m = mask[doc] as number;
+      if (onlyNew && m !== 0) continue;
       const tf = postingTfs[p] as number;
       let s = weightedIdf * (impact1[doc] as number);
       if (tf !== 1) {
         const norm = docNorm[doc] as number;
         s = (s * tf * (1 + norm)) / (tf + norm);
       }
-      const m = mask[doc] as number;
       if (single) {
         if (m === 0) touched[touchedCount++] = doc;
         mask[doc] = m | bit;
@@ -957,6 +982,19 @@ export class SearchIndex implements TopicSearch {
     }
     this.queryTouched = touchedCount;
     this.queryWordTouched = wordTouchedCount;
+  }
+
+  /** The passages found so far in ascending order, for galloping (already sorted after one full read). */
+  private sortedTouched(count: number): Int32Array {
+    const touched = this.scratchTouched;
+    let sorted = true;
+    for (let i = 1; i < count && sorted; i++) sorted = (touched[i - 1] as number) < (touched[i] as number);
+    if (sorted) return touched.slice(0, count);
+    if (count * 16 < this.docCount) return touched.slice(0, count).sort();
+    const out = new Int32Array(count);
+    let k = 0;
+    for (let doc = 0; doc < this.docCount; doc++) if (this.scratchMask[doc] !== 0) out[k++] = doc;
+    return out;
   }
 
   /** How many champions are still live and pass the podcast filter: below the pool size, walk all postings. */
