@@ -1,0 +1,73 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { InteractionResponseType } from 'discord-api-types/v10';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
+import { chatInput } from '../support/interactions.js';
+
+/** `npm start` as an operator runs it: a real process, configured only by its environment. */
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let fake: FakeDiscord | undefined;
+let child: ChildProcessWithoutNullStreams | undefined;
+
+afterEach(async () => {
+  child?.kill('SIGKILL');
+  await fake?.close();
+});
+
+function start(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: root, env: { PATH: process.env['PATH'] ?? '', ...env } });
+  let output = '';
+  proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+  return { child: proc, output: () => output, exited };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('the bot as a process', () => {
+  it('logs in, serves commands, and on SIGTERM disconnects and exits 0 without logging the token', async () => {
+    fake = await startFakeDiscord();
+    const run = start({
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_GUILD_ID: fake.guildId,
+      DATABASE_URL: 'sqlite::memory:',
+      LOG_LEVEL: 'debug',
+    });
+    child = run.child;
+    await until(() => run.output().includes('"msg":"bot ready"'), 'the bot to be ready');
+    const names = (fake.guildCommands(fake.guildId) as { name: string }[]).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['chapters', 'topic', 'episode', 'latest', 'help']));
+    const callback = await fake.sendInteraction(chatInput('chapters'), 5000);
+    expect(callback.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('shutting down');
+    expect(run.output()).not.toContain(fake.token);
+  });
+
+  it('stops with one clear line when the token is refused', async () => {
+    fake = await startFakeDiscord();
+    const run = start({ DISCORD_TOKEN: 'not-the-right-token', DISCORD_API_URL: fake.apiUrl, DATABASE_URL: 'sqlite::memory:' });
+    child = run.child;
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('Podcord stopped: Could not log in to Discord: the token was refused. Check DISCORD_TOKEN in .env.');
+    expect(run.output()).not.toContain('not-the-right-token');
+  });
+
+  it('refuses an invalid configuration, naming the variable', async () => {
+    const run = start({ POLL_INTERVAL_SECONDS: 'often', DISCORD_API_URL: 'ftp://x' });
+    child = run.child;
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/Invalid configuration:\n {2}DISCORD_API_URL: must be an http\(s\) URL\n {2}POLL_INTERVAL_SECONDS: /);
+  });
+});
