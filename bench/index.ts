@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: every benchmark, each printing its figures against named peers measured in the same run
+ * (rss-parser and fast-xml-parser, MiniSearch, a naive sequential poll loop) or against the issue's goal where no
+ * peer runs that path. `npm run bench -- feeds search` runs only those.
+ */
+import { runFeedBench } from './feeds.js';
+import { runInteractionBench } from './interactions.js';
+import { runPollBench } from './poll.js';
+import { runSearchBench } from './search.js';
+
+const all = { feeds: runFeedBench, search: () => runSearchBench(), interactions: runInteractionBench, poll: runPollBench } as const;
+type Name = keyof typeof all;
+
+const wanted = process.argv.slice(2).filter((a): a is Name => a in all);
+for (const name of wanted.length > 0 ? wanted : (Object.keys(all) as Name[])) {
+  console.log(`\n=== ${name} ===`);
+  await all[name]();
+}
