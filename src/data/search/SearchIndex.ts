@@ -66,6 +66,12 @@ const MAX_QUERY_WORDS = 8;
  */
 const CHAMPION_MIN_DF = 1024;
 const CHAMPIONS = 256;
+/** Which postings scanCompact reads: all, only passages not yet found, only passages already found. */
+const ALL = 0;
+const ONLY_NEW = 1;
+const ONLY_KNOWN = 2;
+/** A later word probes the passages found so far only if they are fewer than 1/PROBE_RATIO of its postings. */
+const PROBE_RATIO = 8;
 /** Adjacent query words in order multiply the score by up to 1 + PHRASE_BONUS; near ones (<= 3 words) by less. */
 const PHRASE_BONUS = 0.5;
 const NEAR_BONUS = 0.2;
@@ -786,6 +792,8 @@ export class SearchIndex implements TopicSearch {
       //   word ranks by that word's impact alone); for three or more it is the usual champion-list approximation.
       // - a later word whose expansions lack champions: probed only, if no passage holding just the remaining
       //   words could reach the pool (MaxScore), else read in full.
+      // Probing pays only when the passages found are few next to the postings; else one read is cheaper.
+      const probeCheap = (e: Expansion): boolean => touchedCount * PROBE_RATIO < this.df(e);
       const useChampions = (e: Expansion): [number, number] | undefined => {
         if (e.compact < 0 || (n > 1 && order === 0)) return undefined;
         const from = this.championOffsets[e.compact] as number;
@@ -795,21 +803,25 @@ export class SearchIndex implements TopicSearch {
       const champions = plan.expansions.map(({ e }) => useChampions(e));
       const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
       const probeOnly =
-        order > 0 && bigWithoutChampions && touchedCount * 4 < plan.postings && this.poolFloor(touchedCount, n, poolSize) > newDocBound;
-      let snapshot: Int32Array | undefined;
-      if (order > 0) snapshot = this.sortedTouched(touchedCount);
+        order > 0 && bigWithoutChampions && touchedCount * PROBE_RATIO < plan.postings && this.poolFloor(touchedCount, n, poolSize) > newDocBound;
+      const needSnapshot = probeOnly || (order > 0 && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e)));
+      const snapshot = needSnapshot ? this.sortedTouched(touchedCount) : undefined;
       plan.expansions.forEach(({ e, weightedIdf }, i) => {
         const chosen = champions[i];
         if (e.compact >= 0) {
           const from = this.postingOffsets[e.compact] as number;
           const end = this.postingOffsets[e.compact + 1] as number;
           if (chosen !== undefined) {
-            this.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowedPodcast, order > 0);
-            if (snapshot !== undefined) this.probeCompact(snapshot, from, end, weightedIdf, bit, single, allowedPodcast);
+            this.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowedPodcast, order > 0 ? ONLY_NEW : ALL);
+            if (order > 0) {
+              // The passages found before this word: galloped to when few, else one pass that skips the rest.
+              if (snapshot !== undefined && probeCheap(e)) this.probeCompact(snapshot, from, end, weightedIdf, bit, single, allowedPodcast);
+              else this.scanCompact(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, allowedPodcast, ONLY_KNOWN);
+            }
           } else if (probeOnly && snapshot !== undefined && end - from >= CHAMPION_MIN_DF) {
             this.probeCompact(snapshot, from, end, weightedIdf, bit, single, allowedPodcast);
           } else {
-            this.scanCompact(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, allowedPodcast, false);
+            this.scanCompact(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, allowedPodcast, ALL);
           }
         }
         if (e.mutable >= 0) {
@@ -841,6 +853,7 @@ export class SearchIndex implements TopicSearch {
       // Passages that match every word come first: coordination squared.
       const matched = popcount(bits) / n;
       score *= matched * matched;
+      if (score * maxRecency <= heap.min()) continue;
       if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
       heap.push(doc, score);
     }
@@ -944,7 +957,7 @@ export class SearchIndex implements TopicSearch {
     bit: number,
     single: boolean,
     allowed: Uint8Array | undefined,
-    onlyNew: boolean,
+    which: typeof ALL | typeof ONLY_NEW | typeof ONLY_KNOWN,
   ): void {
     const deleted = this.docDeleted;
     const impact1 = this.docImpact1;
@@ -960,10 +973,10 @@ export class SearchIndex implements TopicSearch {
     let wordTouchedCount = this.queryWordTouched;
     for (let p = from; p < end; p++) {
       const doc = postingDocs[p] as number;
+      const m = mask[doc] as number;
+      if (which === ONLY_KNOWN ? m === 0 : which === ONLY_NEW && m !== 0) continue;
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
-      const m = mask[doc] as number;
-      if (onlyNew && m !== 0) continue;
       const tf = postingTfs[p] as number;
       let s = weightedIdf * (impact1[doc] as number);
       if (tf !== 1) {
@@ -990,7 +1003,7 @@ export class SearchIndex implements TopicSearch {
     let sorted = true;
     for (let i = 1; i < count && sorted; i++) sorted = (touched[i - 1] as number) < (touched[i] as number);
     if (sorted) return touched.slice(0, count);
-    if (count * 16 < this.docCount) return touched.slice(0, count).sort();
+    if (count * 64 < this.docCount) return touched.slice(0, count).sort();
     const out = new Int32Array(count);
     let k = 0;
     for (let doc = 0; doc < this.docCount; doc++) if (this.scratchMask[doc] !== 0) out[k++] = doc;
