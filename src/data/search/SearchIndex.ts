@@ -20,6 +20,15 @@ import type { MatchRange, SearchHit, SearchOptions, TopicSearch } from './TopicS
  *   re-analysed.
  * Removed passages are tombstoned until the next merge. Document frequencies still count them until then (as in
  * Lucene); N and the average lengths do not.
+ *
+ * A query: each word expands to stems (exact; prefix for the last word; 1-2 typos), weighted exact > prefix >
+ * typo, a word scoring its best expansion. BM25 per passage with per-field average lengths and field boosts,
+ * times coordination squared (share of query words matched), times a small recency factor; accumulated in
+ * reusable typed-array scratch. To stay in milliseconds with words in 20 % of all passages: words run rarest
+ * first; a one-word query reads only the champion lists of its common stems (top 256 postings by impact); a
+ * later word probes the passages already found (galloping, or one pass that skips unknown passages) and takes
+ * passages new to the query from its champions only (exact for two words, the textbook approximation beyond).
+ * The best 40 are then reranked with a phrase/proximity bonus from their text, and grouped per episode.
  */
 
 type NumericArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
