@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { clip } from '../data/catalog.js';
 import { err, ok, type Result } from '../data/model.js';
+import { httpHref } from '../data/links.js';
 import { BRAND_COLOUR, LIMITS } from '../discord/embeds.js';
 import { toPlainExcerpt } from '../discord/excerpt.js';
 import { discordTimestamp, escapeMarkdown, maskedLink } from '../discord/markdown.js';
@@ -108,7 +109,7 @@ export const feed: SlashCommand = {
       const fields: NonNullable<APIEmbed['fields']> = [{ name: s.episodes, value: String(episodes.length), inline: true }];
       if (newest) {
         const date = newest.publishedAt ? discordTimestamp(newest.publishedAt, 'D') : undefined;
-        const link = httpUrl(newest.link) ?? httpUrl(newest.audioUrl);
+        const link = httpHref(newest.link) ?? httpHref(newest.audioUrl);
         fields.push({ name: s.latestEpisode, value: clip(`${maskedLink(clip(newest.title, 200), link)}${date ? ` · ${date}` : ''}`, LIMITS.fieldValue), inline: false });
       } else {
         fields.push({ name: s.latestEpisode, value: s.noEpisodesYet, inline: false });
@@ -116,9 +117,9 @@ export const feed: SlashCommand = {
       const description = escapeMarkdown(toPlainExcerpt(podcast.description ?? '', 400));
       const embed: APIEmbed = {
         title: clip(podcast.title, LIMITS.title),
-        ...(httpUrl(podcast.link) && { url: httpUrl(podcast.link)! }),
+        ...(httpHref(podcast.link) && { url: httpHref(podcast.link)! }),
         ...(description && { description }),
-        ...(httpUrl(podcast.image) && { thumbnail: { url: httpUrl(podcast.image)! } }),
+        ...(httpHref(podcast.image) && { thumbnail: { url: httpHref(podcast.image)! } }),
         fields,
         footer: { text: clip(preview.value.feedUrl, LIMITS.footer) },
         color: BRAND_COLOUR,
@@ -187,14 +188,4 @@ function resolveFollowed(value: string, guildId: string, feeds: FeedAdmin, deps:
   for (const url of followed) if (url.startsWith(value) && value.length >= 100) return url; // an address cut to 100 by autocomplete
   const podcast = deps.catalog.resolvePodcast(value, followed);
   return podcast.ok && followed.has(podcast.value.id) ? podcast.value.id : undefined;
-}
-
-function httpUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -64,6 +64,11 @@ function httpUrl(raw: string | undefined): URL | undefined {
   return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
 }
 
+/** The normalised address of an http(s) URL, or undefined: what may go into an embed's url or thumbnail. */
+export function httpHref(raw: string | undefined): string | undefined {
+  return httpUrl(raw)?.href;
+}
+
 const YOUTUBE_HOSTS = new Set(['youtube.com', 'www.youtube.com', 'm.youtube.com', 'music.youtube.com', 'youtu.be']);
 const POCKET_CASTS_HOSTS = new Set(['pca.st', 'www.pca.st', 'pocketcasts.com', 'www.pocketcasts.com', 'play.pocketcasts.com']);
 

@@ -1,8 +1,9 @@
 import type { APIAllowedMentions, APIEmbed } from 'discord-api-types/v10';
 import { clip, type EpisodeRef } from '../data/catalog.js';
 import type { Podcast } from '../data/model.js';
+import { httpHref } from '../data/links.js';
 import { BRAND_COLOUR, chapterLine, LIMITS } from './embeds.js';
-import { toPlainExcerpt } from './excerpt.js';
+import { toPlainExcerpt, withoutTimestampLines } from './excerpt.js';
 import { discordTimestamp, escapeMarkdown, maskedLink } from './markdown.js';
 import { formatDuration, type Strings } from './strings.js';
 
@@ -34,8 +35,8 @@ export interface AnnouncementOptions {
 /** A new episode: title linked, artwork, date · duration · number, an excerpt, the first chapters as timestamp links. */
 export function announcementMessage(ref: EpisodeRef, s: Strings, options: AnnouncementOptions = {}): AnnouncementBody {
   const { podcast, episode } = ref;
-  const url = httpUrl(episode.link) ?? httpUrl(episode.audioUrl);
-  const artwork = httpUrl(episode.image) ?? httpUrl(podcast.image);
+  const url = httpHref(episode.link) ?? httpHref(episode.audioUrl);
+  const artwork = httpHref(episode.image) ?? httpHref(podcast.image);
 
   const facts: string[] = [];
   const date = episode.publishedAt ? discordTimestamp(episode.publishedAt, 'D') : undefined;
@@ -66,7 +67,7 @@ export function announcementMessage(ref: EpisodeRef, s: Strings, options: Announ
   const embed: APIEmbed = {
     title: clip(episode.title, LIMITS.title),
     ...(url && { url }),
-    author: { name: clip(podcast.title, LIMITS.author), ...(httpUrl(podcast.link) && { url: httpUrl(podcast.link)! }) },
+    author: { name: clip(podcast.title, LIMITS.author), ...(httpHref(podcast.link) && { url: httpHref(podcast.link)! }) },
     ...(description && { description: clip(description, LIMITS.description) }),
     ...(artwork && { thumbnail: { url: artwork } }),
     color: BRAND_COLOUR,
@@ -94,7 +95,7 @@ export function catchUpSummaryMessage(podcast: Podcast, count: number, refs: rea
   const lines: string[] = [];
   let size = s.catchUpIntro.length + 2;
   for (const ref of refs) {
-    const url = httpUrl(ref.episode.link) ?? httpUrl(ref.episode.audioUrl);
+    const url = httpHref(ref.episode.link) ?? httpHref(ref.episode.audioUrl);
     const date = ref.episode.publishedAt ? discordTimestamp(ref.episode.publishedAt, 'D') : undefined;
     const line = `• ${maskedLink(clip(ref.episode.title, 150), url)}${date ? ` (${date})` : ''}`;
     if (size + line.length + 60 > DESCRIPTION_BUDGET) break;
@@ -106,9 +107,9 @@ export function catchUpSummaryMessage(podcast: Podcast, count: number, refs: rea
     embeds: [
       {
         title: clip(s.catchUpTitle(count, podcast.title), LIMITS.title),
-        ...(httpUrl(podcast.link) && { url: httpUrl(podcast.link)! }),
+        ...(httpHref(podcast.link) && { url: httpHref(podcast.link)! }),
         description: [s.catchUpIntro, lines.join('\n')].join('\n\n'),
-        ...(httpUrl(podcast.image) && { thumbnail: { url: httpUrl(podcast.image)! } }),
+        ...(httpHref(podcast.image) && { thumbnail: { url: httpHref(podcast.image)! } }),
         color: BRAND_COLOUR,
       },
     ],
@@ -128,20 +129,3 @@ export function forumPostName(ref: EpisodeRef, test = false): string {
   return clip(name, 100);
 }
 
-/** The chapters are listed below the excerpt: timestamp lines in the notes would only repeat them. */
-function withoutTimestampLines(text: string): string {
-  return text
-    .split('\n')
-    .filter((line) => !/^\s*[-*•]?\s*[[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s/.test(line) && !/\(\d{1,2}:\d{2}(?::\d{2})?\)\s*$/.test(line))
-    .join('\n');
-}
-
-function httpUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
-}

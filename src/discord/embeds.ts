@@ -1,8 +1,8 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord-api-types/v10';
 import { clip, type EpisodeRef } from '../data/catalog.js';
-import { chapterLink, formatTimestamp } from '../data/links.js';
+import { chapterLink, formatTimestamp, httpHref } from '../data/links.js';
 import type { Chapter } from '../data/model.js';
-import { toPlainExcerpt } from './excerpt.js';
+import { toPlainExcerpt, withoutTimestampLines } from './excerpt.js';
 import { discordTimestamp, escapeMarkdown, maskedLink, safeUrl } from './markdown.js';
 import { formatDuration, type Strings } from './strings.js';
 
@@ -39,12 +39,12 @@ function header(ref: EpisodeRef, s: Strings): string {
 
 function baseEmbed(ref: EpisodeRef): APIEmbed {
   const { podcast, episode } = ref;
-  const url = httpUrl(episode.link) ?? httpUrl(episode.audioUrl);
-  const image = httpUrl(episode.image) ?? httpUrl(podcast.image);
+  const url = httpHref(episode.link) ?? httpHref(episode.audioUrl);
+  const image = httpHref(episode.image) ?? httpHref(podcast.image);
   return {
     title: clip(episode.title, LIMITS.title),
     ...(url && { url }),
-    author: { name: clip(podcast.title, LIMITS.author), ...(httpUrl(podcast.link) && { url: httpUrl(podcast.link)! }) },
+    author: { name: clip(podcast.title, LIMITS.author), ...(httpHref(podcast.link) && { url: httpHref(podcast.link)! }) },
     ...(image && { thumbnail: { url: image } }),
     color: BRAND_COLOUR,
     ...(episode.publishedAt && { timestamp: episode.publishedAt }),
@@ -148,11 +148,7 @@ export function latestMessage(refs: readonly EpisodeRef[], s: Strings): { embeds
 
 /** When the chapters came from the notes, the button shows them better than the raw lines would. */
 function withoutChapterLines(episode: EpisodeRef['episode']): string {
-  if (episode.chapters[0]?.source !== 'notes') return episode.description;
-  return episode.description
-    .split('\n')
-    .filter((line) => !/^\s*[-*•]?\s*[[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s/.test(line) && !/\(\d{1,2}:\d{2}(?::\d{2})?\)\s*$/.test(line))
-    .join('\n');
+  return episode.chapters[0]?.source === 'notes' ? withoutTimestampLines(episode.description) : episode.description;
 }
 
 /** Total characters Discord counts against the 6000 per message: titles, descriptions, fields, footers, authors. */
@@ -163,14 +159,4 @@ export function messageCharacters(embeds: readonly APIEmbed[]): number {
     for (const f of e.fields ?? []) n += f.name.length + f.value.length;
   }
   return n;
-}
-
-function httpUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -13,3 +13,11 @@ export function toPlainExcerpt(text: string, max: number): string {
   const space = room.lastIndexOf(' ');
   return `${(space > max * 0.5 ? room.slice(0, space) : room).trimEnd()}…`;
 }
+
+/** Show-notes lines that are chapter timestamps (`00:00 Intro`, `(12:30) Topic`, `Topic (1:02:03)`): shown better as chapters. */
+export function withoutTimestampLines(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^\s*[-*•]?\s*[[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s/.test(line) && !/\(\d{1,2}:\d{2}(?::\d{2})?\)\s*$/.test(line))
+    .join('\n');
+}
