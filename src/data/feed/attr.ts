@@ -7,6 +7,6 @@ export function attr(attributes: Attributes, name: string): string | undefined {
   if (raw === undefined) return undefined;
   const value = decodeEntities(raw.length > 4096 ? raw.slice(0, 4096) : raw).trim();
   // Copied out: the tokenizer hands out slices of its input chunk, and one kept slice keeps the whole
-  // 256 KB chunk alive, which for a feed's worth of URLs is the whole decoded feed.
+  // 64 KB chunk alive, which for a feed's worth of URLs is the whole decoded feed.
   return value === '' ? undefined : (' ' + value).slice(1);
 }
