@@ -1,4 +1,4 @@
-import { Parser } from 'htmlparser2';
+import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { decodeEntities } from './decodeEntities.js';
 
 /** Elements that separate paragraphs: a blank line before and after. */
@@ -20,6 +20,50 @@ const LAYOUT_TAG = /<(?:p|div|li|h[1-6]|ul|ol|table|tr|blockquote|pre)[\s/>]/i;
 const ANY_TAG = /<[a-zA-Z!/]/;
 // C0 controls other than tab/newline (e.g. the 0x1A one WordPress feeds leak) and DEL never belong in text.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const HAS_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// Whitespace runs collapse to one space. These patterns match only the runs that are not one space already: a
+// replace of every run (`/[ \t\n\f\r]+/g`) gives the same string but works match by match over every word gap.
+const ODD_WHITESPACE = /[\t\n\f\r][ \t\n\f\r]*| [ \t\n\f\r]+/g;
+const ODD_SPACE_IN_LINE = /[\t\f\r][ \t\f\r]*| [ \t\f\r]+/g;
+const ODD_SPACE = /[\t\f\r\u00A0][ \t\f\r\u00A0]*| [ \t\f\r\u00A0]+/g;
+const SPACE_AT_NEWLINE = / ?\n ?/g;
+const HAS_SPACE_AT_NEWLINE = / \n|\n /;
+
+/*
+ * The element stack of htmlparser2's Parser (v10, HTML mode), redone here over its Tokenizer: the Parser
+ * also slices and concatenates every attribute value, which show notes are full of (links) and we never read.
+ * Only what changes which open and close events fire is kept: implied closes, void elements, foreign
+ * (SVG/MathML) self-closing, `</p>` and `</br>` without an open tag, and closing up to a matching open tag.
+ */
+const P = new Set(['p']);
+const FORM = new Set(['input', 'option', 'optgroup', 'select', 'button', 'datalist', 'textarea']);
+const DD_DT = new Set(['dd', 'dt']);
+const RT_RP = new Set(['rt', 'rp']);
+const TABLE_SECTION = new Set(['thead', 'tbody']);
+const OPEN_IMPLIES_CLOSE = new Map<string, Set<string>>([
+  ['tr', new Set(['tr', 'th', 'td'])], ['th', new Set(['th'])], ['td', new Set(['thead', 'th', 'td'])],
+  ['body', new Set(['head', 'link', 'script'])], ['li', new Set(['li'])],
+  ['p', P], ['h1', P], ['h2', P], ['h3', P], ['h4', P], ['h5', P], ['h6', P],
+  ['select', FORM], ['input', FORM], ['output', FORM], ['button', FORM], ['datalist', FORM], ['textarea', FORM],
+  ['option', new Set(['option'])], ['optgroup', new Set(['optgroup', 'option'])], ['dd', DD_DT], ['dt', DD_DT],
+  ['address', P], ['article', P], ['aside', P], ['blockquote', P], ['details', P], ['div', P], ['dl', P],
+  ['fieldset', P], ['figcaption', P], ['figure', P], ['footer', P], ['form', P], ['header', P], ['hr', P],
+  ['main', P], ['nav', P], ['ol', P], ['pre', P], ['section', P], ['table', P], ['ul', P],
+  ['rt', RT_RP], ['rp', RT_RP], ['tbody', TABLE_SECTION], ['tfoot', TABLE_SECTION],
+]);
+const VOID = new Set([
+  'area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input', 'isindex',
+  'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr',
+]);
+const FOREIGN = new Set(['math', 'svg']);
+const INTEGRATION = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
+
+let source = '';
+/** Open elements, innermost last. */
+const stack: string[] = [];
+/** Whether `<x/>` closes itself here (inside SVG or MathML), innermost first, as htmlparser2 keeps it. */
+const foreign: boolean[] = [false];
+let tagName = '';
 
 let parts: string[] = [];
 /** Newlines owed before the next visible text: 1 ends a line, 2 ends a paragraph. Never more than 2. */
@@ -46,50 +90,112 @@ function lineBreak(level: 1 | 2): void {
   if (level > pendingBreak) pendingBreak = level;
 }
 
-// One parser for every call: building a Parser per description costs more than the parse of a short one.
-const parser = new Parser(
-  {
-    // onopentagname, not onopentag: without an onopentag callback htmlparser2 builds no attribute objects.
-    onopentagname(name) {
-      if (HIDDEN.has(name)) hiddenDepth++;
-      else if (name === 'pre') preDepth++;
-      if (PARAGRAPH.has(name)) lineBreak(2);
-      else if (LINE.has(name)) lineBreak(1);
-    },
-    onclosetag(name) {
-      if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
-      else if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
-      if (PARAGRAPH.has(name)) lineBreak(2);
-      else if (name === 'div' || name === 'li' || name === 'tr' || name === 'dd') lineBreak(1);
-    },
-    ontext(text) {
-      if (hiddenDepth > 0) return;
-      const decoded = decodeEntities(text);
-      if (preDepth > 0) push(decoded);
-      else if (keepNewlines) {
-        const lines = decoded.split('\n');
-        for (let i = 0; i < lines.length; i++) {
-          // A blank source line is a paragraph break, a single newline a line break.
-          if (i > 0) lineBreak(i > 1 && (lines[i - 1] ?? '').trim() === '' ? 2 : 1);
-          push((lines[i] ?? '').replace(/[ \t\f\r]+/g, ' '));
-        }
+function opened(name: string): void {
+  if (HIDDEN.has(name)) hiddenDepth++;
+  else if (name === 'pre') preDepth++;
+  if (PARAGRAPH.has(name)) lineBreak(2);
+  else if (LINE.has(name)) lineBreak(1);
+}
+
+function closed(name: string): void {
+  if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
+  else if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
+  if (PARAGRAPH.has(name)) lineBreak(2);
+  else if (name === 'div' || name === 'li' || name === 'tr' || name === 'dd') lineBreak(1);
+}
+
+function text(raw: string): void {
+  if (hiddenDepth > 0 || size >= limit) return;
+  const decoded = decodeEntities(raw);
+  if (preDepth > 0) push(decoded);
+  else if (keepNewlines) {
+    const lines = decoded.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      // A blank source line is a paragraph break, a single newline a line break.
+      if (i > 0) lineBreak(i > 1 && (lines[i - 1] ?? '').trim() === '' ? 2 : 1);
+      const line = lines[i] ?? '';
+      push(line.replace(ODD_SPACE_IN_LINE, ' '));
+    }
+  } else push(decoded.replace(ODD_WHITESPACE, ' '));
+}
+
+function emitOpen(name: string): void {
+  tagName = name;
+  const impliesClose = OPEN_IMPLIES_CLOSE.get(name);
+  if (impliesClose !== undefined) {
+    while (stack.length > 0 && impliesClose.has(stack[stack.length - 1] ?? '')) closed(stack.pop() ?? '');
+  }
+  if (!VOID.has(name)) {
+    stack.push(name);
+    if (FOREIGN.has(name)) foreign.unshift(true);
+    else if (INTEGRATION.has(name)) foreign.unshift(false);
+  }
+  opened(name);
+}
+
+function endOpenTag(): void {
+  if (VOID.has(tagName)) closed(tagName);
+  tagName = '';
+}
+
+function closeCurrentTag(): void {
+  const name = tagName;
+  endOpenTag();
+  if (stack.length > 0 && stack[stack.length - 1] === name) {
+    stack.pop();
+    closed(name);
+  }
+}
+
+const ignore = () => {};
+const callbacks: TokenizerCallbacks = {
+  ontext: (start, end) => text(source.slice(start, end)),
+  onopentagname: (start, end) => emitOpen(source.slice(start, end).toLowerCase()),
+  onopentagend: endOpenTag,
+  onselfclosingtag: () => (foreign[0] === true ? closeCurrentTag() : endOpenTag()),
+  onclosetag(start, end) {
+    const name = source.slice(start, end).toLowerCase();
+    if (FOREIGN.has(name) || INTEGRATION.has(name)) foreign.shift();
+    if (!VOID.has(name)) {
+      const at = stack.lastIndexOf(name);
+      if (at !== -1) {
+        while (stack.length > at) closed(stack.pop() ?? '');
+      } else if (name === 'p') {
+        emitOpen('p');
+        closeCurrentTag();
       }
-      else push(decoded.replace(/[ \t\n\f\r]+/g, ' '));
-    },
+    } else if (name === 'br') {
+      opened('br');
+      closed('br');
+    }
   },
-  // Entities are decoded by decodeEntities (strict), so `&gtgt;` and bare `&` read the same everywhere.
-  { decodeEntities: false },
-);
+  // Attributes, comments, CDATA, declarations and processing instructions show nothing; with entity
+  // decoding off the tokenizer never reports entities.
+  onattribdata: ignore,
+  onattribentity: ignore,
+  onattribend: ignore,
+  onattribname: ignore,
+  oncdata: ignore,
+  oncomment: ignore,
+  ondeclaration: ignore,
+  onend: ignore,
+  onprocessinginstruction: ignore,
+  ontextentity: ignore,
+};
+// One tokenizer for every call, as the one Parser was before: building one per description costs more than
+// the parse of a short one. (Entities are decoded by decodeEntities, strict, so `&gtgt;` and bare `&` read
+// the same everywhere.)
+const tokenizer = new Tokenizer({ xmlMode: false, decodeEntities: false }, callbacks);
 
 /** Trims every line, collapses space runs, and leaves at most one blank line between paragraphs. */
 function tidy(text: string): string {
   // Regex passes over the whole text beat splitting into lines: show notes run to thousands of lines per feed.
-  return text
-    .replace(CONTROL, '')
-    .replace(/[ \t\f\r\u00A0]+/g, ' ')
-    .replace(/ ?\n ?/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  // Each pass runs only where it would change something (see ODD_SPACE), or when a quick test says it would.
+  if (HAS_CONTROL.test(text)) text = text.replace(CONTROL, '');
+  text = text.replace(ODD_SPACE, ' ');
+  if (HAS_SPACE_AT_NEWLINE.test(text)) text = text.replace(SPACE_AT_NEWLINE, '\n');
+  if (text.includes('\n\n\n')) text = text.replace(/\n{3,}/g, '\n\n');
+  return text.trim();
 }
 
 /**
@@ -100,7 +206,7 @@ function tidy(text: string): string {
  */
 export function htmlToText(html: string, maxLength = 100_000): string {
   if (!ANY_TAG.test(html)) {
-    const text = tidy(decodeEntities(html.replace(/\r\n?/g, '\n')));
+    const text = tidy(decodeEntities(html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html));
     return text.length > maxLength ? text.slice(0, maxLength) : text;
   }
   parts = [];
@@ -110,7 +216,15 @@ export function htmlToText(html: string, maxLength = 100_000): string {
   hiddenDepth = 0;
   preDepth = 0;
   keepNewlines = !LAYOUT_TAG.test(html);
-  parser.parseComplete(html);
+  stack.length = 0;
+  foreign.length = 0;
+  foreign.push(false);
+  tagName = '';
+  source = html;
+  tokenizer.reset();
+  tokenizer.write(html);
+  tokenizer.end();
+  source = '';
   const joined = parts.join('');
   parts = [];
   const text = tidy(joined);
