@@ -71,6 +71,17 @@ describe('findTimestampLines reads a chapter line', () => {
   it('numbers lines across \\r\\n and blank lines', () => {
     expect(findTimestampLines('Notes\r\n\r\n00:00 A\r\n01:00 B').map((l) => l.line)).toEqual([3, 4]);
   });
+
+  // The quick pre-check (no `\d:[0-5]\d` in the text: nothing to read) must not skip a time that only appears once
+  // cleaning has deleted what stood inside it.
+  it.each<[string, string, [number, string, string?]]>([
+    ['a zero-width space', '00\u200B:30 Intro', [30, 'Intro']],
+    ['Markdown bold markers', '00:**45 Intro', [45, 'Intro']],
+    ['Markdown underscores', 'Intro (01:__02)', [62, 'Intro']],
+    ['a Markdown link around the minutes', '[00](https://x.invalid/a):30 Intro', [30, 'Intro', 'https://x.invalid/a']],
+  ])('reads a time split by %s: %j', (_what, line, expected) => {
+    expect(one(line)).toEqual(expected);
+  });
 });
 
 describe('findTimestampLines refuses what is not a chapter line', () => {

@@ -68,10 +68,25 @@ const OTHER_LINKS: readonly RegExp[] = [
   /(?<![\p{L}\p{N}])(https?:\/\/\S+)/gu,
 ];
 
+// Only the whitespace runs that are not one space already: replacing every run gives the same string, match by match.
+const ODD_WHITESPACE = /[^\S ]\s*| \s+/g;
+
+/*
+ * Most lines of most notes hold no time at all, and the feed parser asks about every episode's notes. A line can only
+ * yield an entry when its text, once cleaned, holds `\d:[0-5]\d`. Cleaning never adds digits or colons, and it puts
+ * two characters side by side only where it deletes something between them: zero-width and bidi marks, `**` or `__`,
+ * and a Markdown link's `](url)`. So a line (or the whole notes) without that shape and without those joiners has
+ * nothing to find, and is passed over without any of the work below.
+ */
+const TIME_SHAPE = /\d:[0-5]\d/;
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
+const mayHoldTime = (text: string) =>
+  TIME_SHAPE.test(text) || text.includes('**') || text.includes('__') || text.includes('](') || INVISIBLE.test(text);
+
 // Whitespace runs are collapsed before any pattern runs: the trailing pattern's optional spaces around an optional
 // separator would otherwise backtrack polynomially on a long run of spaces.
 function normaliseLine(raw: string): string {
-  return raw.replace(BIDI_AND_ZERO_WIDTH, '').replace(ODD_SPACES, ' ').replace(/\*\*|__/g, '').replace(/\s+/g, ' ').trim();
+  return raw.replace(BIDI_AND_ZERO_WIDTH, '').replace(ODD_SPACES, ' ').replace(/\*\*|__/g, '').replace(ODD_WHITESPACE, ' ').trim();
 }
 
 /** Removes links from the line (their targets would otherwise look like text or times) and returns the first one. */
@@ -98,7 +113,7 @@ function takeUrls(line: string): { text: string; url?: string } {
 export function cleanTitle(raw: string): string {
   return raw
     .replace(/\(\s*\)|\[\s*\]|<\s*>/g, ' ') // brackets left empty by a removed link
-    .replace(/\s+/g, ' ')
+    .replace(ODD_WHITESPACE, ' ')
     .replace(/([(\[]) | ([)\]])/g, '$1$2') // "(DVD <http://…>)" leaves "(DVD )"
     .replace(/^[\s\-–—:|•·>~.,;]+/u, '')
     .replace(/[\s\-–—:|•·>~,;]+$/u, '')
@@ -107,10 +122,11 @@ export function cleanTitle(raw: string): string {
 }
 
 export function timestampToSeconds(timestamp: string): number {
-  const [clock = '', millis] = timestamp.split('.');
-  const parts = clock.split(':').map(Number);
-  const seconds = parts.reduce((total, part) => total * 60 + part, 0);
-  return millis === undefined ? seconds : seconds + Number(`0.${millis}`);
+  const dot = timestamp.indexOf('.');
+  let seconds = 0;
+  for (const part of (dot === -1 ? timestamp : timestamp.slice(0, dot)).split(':')) seconds = seconds * 60 + Number(part);
+  // Milliseconds are what lies between the first dot and the next one, if any.
+  return dot === -1 ? seconds : seconds + Number(`0.${timestamp.slice(dot + 1).split('.')[0] ?? ''}`);
 }
 
 function hasLetter(text: string): boolean {
@@ -124,7 +140,7 @@ function bracketsMatch(open: string | undefined, close: string | undefined): boo
 
 function readLine(raw: string, line: number): TimestampLine | undefined {
   // A chapter line is a time and a short title (plus perhaps a link); a longer line is prose or markup.
-  if (raw.length > MAX_LINE_LENGTH) return undefined;
+  if (raw.length > MAX_LINE_LENGTH || !mayHoldTime(raw)) return undefined;
   let text = normaliseLine(raw);
   if (text === '') return undefined;
   text = text.replace(BULLET, '');
@@ -197,10 +213,11 @@ function readTrailing(text: string): Found | undefined {
 /** Every chapter-shaped line of the notes, in document order. */
 export function findTimestampLines(notes: string): TimestampLine[] {
   const found: TimestampLine[] = [];
+  if (!mayHoldTime(notes)) return found;
   const lines = notes.split(/\r\n|\r|\n|\u2028|\u2029/);
-  lines.forEach((raw, index) => {
-    const entry = readLine(raw, index + 1);
+  for (let index = 0; index < lines.length; index++) {
+    const entry = readLine(lines[index] ?? '', index + 1);
     if (entry !== undefined) found.push(entry);
-  });
+  }
   return found;
 }
