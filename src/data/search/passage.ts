@@ -21,8 +21,10 @@ export interface Passage {
   publishedAt?: string;
 }
 
-/** One cue of a transcript (VTT/SRT/JSON parsed elsewhere). */
+/** One cue of a transcript (SRT/VTT/JSON/HTML, read by transcripts/parseTranscript). */
 export interface TranscriptSegment {
   startSeconds: number;
+  endSeconds?: number;
+  speaker?: string;
   text: string;
 }
