@@ -1,4 +1,5 @@
 import { err, ok, type Episode, type Podcast, type Result } from './model.js';
+import { lowerBound, sortedPrefixRange } from './search/sortedPrefixRange.js';
 import { shortKey } from './shortKey.js';
 
 /**
@@ -27,7 +28,6 @@ interface PodcastEntry {
 }
 
 interface IndexedEpisode extends EpisodeRef {
-  folded: string;
   words: string[];
   time: number;
 }
@@ -55,6 +55,7 @@ export class Catalog {
   readonly #podcasts = new Map<string, PodcastEntry>();
   readonly #byKey = new Map<string, IndexedEpisode>();
   readonly #podcastsByKey = new Map<string, PodcastEntry>();
+  #index: WordIndex | undefined;
 
   /** Adds or replaces a podcast and its episodes. */
   upsert(podcast: Podcast, episodes: readonly Episode[]): void {
@@ -66,7 +67,6 @@ export class Catalog {
           podcast,
           episode,
           key: episodeKey(podcast.id, episode.id),
-          folded,
           words: folded.split(' ').filter(Boolean),
           time: episode.publishedAt ? Date.parse(episode.publishedAt) : 0,
         };
@@ -76,12 +76,14 @@ export class Catalog {
     this.#podcasts.set(podcast.id, entry);
     this.#podcastsByKey.set(entry.key, entry);
     for (const e of indexed) this.#byKey.set(e.key, e);
+    this.#index = undefined;
   }
 
   remove(podcastId: string): void {
     const old = this.#podcasts.get(podcastId);
     if (!old) return;
     for (const e of old.episodes) this.#byKey.delete(e.key);
+    this.#index = undefined;
     this.#podcastsByKey.delete(old.key);
     this.#podcasts.delete(podcastId);
   }
@@ -197,42 +199,108 @@ export class Catalog {
     return scored.sort((a, b) => b[1] - a[1]).map(([e]) => e);
   }
 
+  /** Title words -> episodes, newest first; rebuilt lazily after a change (changes come with polls, lookups with every keystroke). */
+  #wordIndex(): WordIndex {
+    if (this.#index) return this.#index;
+    const order = [...this.#byKey.values()].sort((a, b) => b.time - a.time);
+    const lists = new Map<string, number[]>();
+    const numbers = new Map<number, number[]>();
+    order.forEach((e, position) => {
+      for (const word of new Set(e.words)) {
+        const list = lists.get(word);
+        if (list) list.push(position);
+        else lists.set(word, [position]);
+      }
+      const n = e.episode.episodeNumber;
+      if (n !== undefined) numbers.set(n, [...(numbers.get(n) ?? []), position]);
+    });
+    const vocabulary = [...lists.keys()].sort();
+    const postings = vocabulary.map((w) => lists.get(w)!);
+    // Running totals, so the size of a prefix's postings is one subtraction.
+    const cumulative = new Int32Array(postings.length + 1);
+    postings.forEach((p, i) => (cumulative[i + 1] = cumulative[i]! + p.length));
+    this.#index = { order, vocabulary, postings, cumulative, numbers, stamp: new Int32Array(order.length), generation: 0 };
+    return this.#index;
+  }
+
   #rankEpisodes(query: string, podcastId: string | undefined, scope: Scope, limit: number): IndexedEpisode[] {
-    const lists: IndexedEpisode[][] = podcastId
-      ? [this.#podcasts.get(podcastId)?.episodes ?? []]
-      : [...this.#entries(scope)].map((e) => e.episodes);
     const q = foldForLookup(query);
     if (q === '') return this.latest(limit, podcastId, scope) as IndexedEpisode[];
-
-    const terms = q.split(' ');
+    const terms = [...new Set(q.split(' '))];
     const number = /^(?:#|e|ep|episode|avsnitt)?\s*(\d{1,5})$/.exec(q.replace(/\s+/g, ''))?.[1];
-    const wanted = number === undefined ? undefined : Number(number);
-    // Top-k by insertion: a one-letter query can match most of 15,000 episodes, and only `limit` are wanted.
-    const top: { e: IndexedEpisode; score: number }[] = [];
-    const better = (a: { e: IndexedEpisode; score: number }, b: { e: IndexedEpisode; score: number }): boolean =>
-      a.score > b.score || (a.score === b.score && a.e.time > b.e.time);
-    for (const list of lists) {
-      for (const e of list) {
-        let score = 0;
-        if (wanted !== undefined && e.episode.episodeNumber === wanted) score += 100;
-        const words = matchWords(terms, e.words, e.folded);
-        if (words > 0) score += words;
-        else if (score === 0) continue;
-        const candidate = { e, score };
-        if (top.length === limit && !better(candidate, top[top.length - 1]!)) continue;
-        let at = top.length;
-        while (at > 0 && better(candidate, top[at - 1]!)) at--;
-        top.splice(at, 0, candidate);
-        if (top.length > limit) top.pop();
-      }
+    const index = this.#wordIndex();
+    const accept = (e: IndexedEpisode): boolean => (podcastId === undefined ? inScope(scope, e.podcast.id) : e.podcast.id === podcastId);
+    const top = new TopEpisodes(limit);
+    const stamp = ++index.generation;
+    const consider = (position: number, bonus: number): void => {
+      if (index.stamp[position] === stamp) return;
+      index.stamp[position] = stamp;
+      const e = index.order[position]!;
+      if (!accept(e)) return;
+      const score = bonus + matchWords(terms, e.words);
+      if (score > 0) top.offer(e, score, position);
+    };
+
+    if (number !== undefined) for (const position of index.numbers.get(Number(number)) ?? []) consider(position, 100);
+
+    // Candidates come from the term with the fewest postings (exact or prefix); the others are checked per episode.
+    const ranges = terms.map((term) => sortedPrefixRange(index.vocabulary, term));
+    const sizes = ranges.map(([from, to]) => index.cumulative[to]! - index.cumulative[from]!);
+    const rarest = sizes.indexOf(Math.min(...sizes));
+    const [from, to] = ranges[rarest]!;
+    if (sizes[rarest]! <= SCAN_AFTER_POSTINGS) {
+      for (let w = from; w < to; w++) for (const position of index.postings[w]!) consider(position, 0);
+    } else {
+      // Every term is common: walk newest first and stop once the list is full of best-possible scores.
+      const best = terms.reduce((sum, term) => sum + (index.vocabulary[lowerBound(index.vocabulary, term)] === term ? 4 : 3), 0);
+      for (let position = 0; position < index.order.length && !top.fullAt(best); position++) consider(position, 0);
     }
-    // Ties go to the newer episode: people mostly look for recent ones.
-    return top.map((s) => s.e);
+    return top.episodes();
   }
 }
 
-/** Every query term must match a title word (whole > prefix > inside); returns 0 when one does not. */
-function matchWords(terms: readonly string[], words: readonly string[], folded: string): number {
+/** Above this many candidate postings a newest-first walk with an early stop is cheaper than gathering them. */
+const SCAN_AFTER_POSTINGS = 3000;
+
+interface WordIndex {
+  /** Every episode, newest first; postings hold positions in it, so ascending positions mean newest first. */
+  order: IndexedEpisode[];
+  vocabulary: string[];
+  postings: number[][];
+  cumulative: Int32Array;
+  numbers: Map<number, number[]>;
+  /** Visited marks for one query (a generation counter instead of clearing). */
+  stamp: Int32Array;
+  generation: number;
+}
+
+/** The best `limit` episodes by score, ties to the newer one; insertion into a short sorted array. */
+class TopEpisodes {
+  readonly #items: { e: IndexedEpisode; score: number; position: number }[] = [];
+  constructor(readonly limit: number) {}
+
+  offer(e: IndexedEpisode, score: number, position: number): void {
+    const items = this.#items;
+    const worse = (a: { score: number; position: number }): boolean => a.score < score || (a.score === score && a.position > position);
+    if (items.length === this.limit && !worse(items[items.length - 1]!)) return;
+    let at = items.length;
+    while (at > 0 && worse(items[at - 1]!)) at--;
+    items.splice(at, 0, { e, score, position });
+    if (items.length > this.limit) items.pop();
+  }
+
+  /** Full, and even the last entry has the best score possible: nothing later (older) can get in. */
+  fullAt(best: number): boolean {
+    return this.#items.length === this.limit && this.#items[this.#items.length - 1]!.score >= best;
+  }
+
+  episodes(): IndexedEpisode[] {
+    return this.#items.map((i) => i.e);
+  }
+}
+
+/** Every query term must match a title word, whole (4) or as its start (3); returns 0 when one does not. */
+function matchWords(terms: readonly string[], words: readonly string[]): number {
   let total = 0;
   for (const term of terms) {
     let best = 0;
@@ -241,7 +309,6 @@ function matchWords(terms: readonly string[], words: readonly string[], folded: 
       if (s > best) best = s;
       if (best === 4) break;
     }
-    if (best === 0 && term.length >= 3 && folded.includes(term)) best = 1;
     if (best === 0) return 0;
     total += best;
   }
