@@ -1,4 +1,5 @@
 import type { Chapter, Transcript } from '../model.js';
+import { decodeEntities } from '../text/decodeEntities.js';
 
 /** The specification a tag comes from, so each handler says where its meaning is defined. */
 export type TagSpec =
@@ -16,19 +17,51 @@ export type TagSpec =
 export type Attributes = Record<string, string>;
 
 /**
+ * An HTML field as collected: its text runs, the XML-escaped ones still escaped until the first `text()`.
+ * Most hosts send the same notes twice per item (description and content:encoded, often `&lt;p&gt;`-escaped),
+ * and only one of them is ever read.
+ */
+export class HtmlField {
+  #parts: string[] | undefined;
+  #escaped: readonly number[];
+  #max: number;
+  #text = '';
+
+  /** `escaped`: indexes of the parts that are XML text (entities not decoded yet) rather than CDATA or markup. */
+  constructor(parts: string[], escaped: readonly number[], max: number) {
+    this.#parts = parts;
+    this.#escaped = escaped;
+    this.#max = max;
+  }
+
+  /** The HTML string, XML-level escapes undone, at most `max` characters. */
+  text(): string {
+    const parts = this.#parts;
+    if (parts === undefined) return this.#text;
+    for (const index of this.#escaped) parts[index] = decodeEntities(parts[index] ?? '');
+    const text = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
+    this.#text = text.length > this.#max ? text.slice(0, this.#max) : text;
+    this.#parts = undefined;
+    return this.#text;
+  }
+}
+
+/**
  * What one tag contributes. `open` reads attributes; `text` collects the element's text (CDATA included)
  * and hands it to `set`: `plain` text arrives decoded and whitespace-collapsed, `html` arrives as the HTML
- * string it is (XML-level escapes undone) to be turned into text once, when the item is complete.
+ * it is (XML-level escapes undone when read) to be turned into text once, when the item is complete.
  */
 export interface TagHandler<Draft> {
   spec: TagSpec;
   open?: (draft: Draft, attributes: Attributes) => void;
-  text?: {
-    kind: 'plain' | 'html';
-    /** Characters kept; the rest of an oversized field is dropped so a hostile feed cannot balloon memory. */
-    max: number;
-    set: (draft: Draft, text: string) => void;
-  };
+  text?:
+    | {
+        kind: 'plain';
+        /** Characters kept; the rest of an oversized field is dropped so a hostile feed cannot balloon memory. */
+        max: number;
+        set: (draft: Draft, text: string) => void;
+      }
+    | { kind: 'html'; max: number; set: (draft: Draft, html: HtmlField) => void };
 }
 
 /** Channel fields as read, before they become a Podcast. (`| undefined` so handlers can write `a ??= attr(...)`.) */
@@ -36,8 +69,8 @@ export interface ChannelDraft {
   title?: string | undefined;
   link?: string | undefined;
   selfUrl?: string | undefined;
-  description?: string | undefined;
-  summary?: string | undefined;
+  description?: HtmlField | undefined;
+  summary?: HtmlField | undefined;
   subtitle?: string | undefined;
   itunesImage?: string | undefined;
   rssImageUrl?: string | undefined;
@@ -58,9 +91,9 @@ export interface ItemDraft {
   mediaDuration?: string | undefined;
   season?: string | undefined;
   episode?: string | undefined;
-  description?: string | undefined;
-  contentEncoded?: string | undefined;
-  summary?: string | undefined;
+  description?: HtmlField | undefined;
+  contentEncoded?: HtmlField | undefined;
+  summary?: HtmlField | undefined;
   enclosure?: { url: string; type?: string; length?: string };
   mediaAudio?: { url: string; type?: string; length?: string };
   image?: string | undefined;

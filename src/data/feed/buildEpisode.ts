@@ -26,10 +26,11 @@ function firstNonBlank(...values: (string | undefined)[]): string {
  * long as the description wins over it.
  */
 function showNotes(draft: ItemDraft): string {
-  const encoded = firstNonBlank(draft.contentEncoded);
+  // Read in this order so an item with content:encoded never decodes the description it will not use.
+  const encoded = firstNonBlank(draft.contentEncoded?.text());
   if (encoded !== '') return encoded;
-  const description = firstNonBlank(draft.description);
-  const summary = firstNonBlank(draft.summary);
+  const description = firstNonBlank(draft.description?.text());
+  const summary = firstNonBlank(draft.summary?.text());
   return summary.length > 2 * description.length ? summary : description;
 }
 

@@ -11,7 +11,7 @@ export function buildPodcast(draft: ChannelDraft, feedUrl?: string): Result<Podc
   if (ownUrl !== undefined) podcast.feedUrl = ownUrl;
   podcast.title = draft.title ?? draft.link ?? ownUrl ?? '';
   if (draft.link !== undefined) podcast.link = draft.link;
-  const description = htmlToText([draft.description, draft.summary, draft.subtitle].find((v) => v !== undefined && v.trim() !== '') ?? '', 20_000);
+  const description = htmlToText([draft.description?.text(), draft.summary?.text(), draft.subtitle].find((v) => v !== undefined && v.trim() !== '') ?? '', 20_000);
   if (description !== '') podcast.description = description;
   const image = draft.itunesImage ?? draft.rssImageUrl;
   if (image !== undefined) podcast.image = image;

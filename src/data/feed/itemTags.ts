@@ -1,7 +1,7 @@
 import type { Transcript } from '../model.js';
 import { attr } from './attr.js';
 import { parseNpt } from './parseNpt.js';
-import type { ItemDraft, TagHandler } from './TagHandler.js';
+import type { HtmlField, ItemDraft, TagHandler } from './TagHandler.js';
 
 const SHORT = 2_000;
 const URL = 4_096;
@@ -12,7 +12,7 @@ const MAX_TRANSCRIPTS = 50;
 function plain(spec: TagHandler<ItemDraft>['spec'], max: number, set: (d: ItemDraft, t: string) => void): TagHandler<ItemDraft> {
   return { spec, text: { kind: 'plain', max, set: (d, t) => void (t === '' || set(d, t)) } };
 }
-function html(spec: TagHandler<ItemDraft>['spec'], set: (d: ItemDraft, t: string) => void): TagHandler<ItemDraft> {
+function html(spec: TagHandler<ItemDraft>['spec'], set: (d: ItemDraft, t: HtmlField) => void): TagHandler<ItemDraft> {
   return { spec, text: { kind: 'html', max: HTML, set } };
 }
 

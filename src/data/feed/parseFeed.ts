@@ -7,7 +7,7 @@ import { CHANNEL_TAGS } from './channelTags.js';
 import { createTagKeyer, type TagKeyer } from './createTagKeyer.js';
 import { detectCharset } from './detectCharset.js';
 import { ITEM_TAGS } from './itemTags.js';
-import type { Attributes, ChannelDraft, ItemDraft, TagHandler } from './TagHandler.js';
+import { HtmlField, type Attributes, type ChannelDraft, type ItemDraft, type TagHandler } from './TagHandler.js';
 
 export interface ParseFeedOptions {
   /** The HTTP Content-Type, for its charset (used only when there is no BOM and no XML declaration). */
@@ -25,16 +25,25 @@ const CHUNK_BYTES = 64 * 1024;
 
 // C0 controls (but tab/CR/LF) and DEL are not XML characters; hosts leak them (0x1A) into titles.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+// Whitespace runs that are not one space already; replacing every run gives the same text, match by match.
+const ODD_WHITESPACE = /[^\S ]\s*| \s+/g;
 
-/** A field being collected: raw XML text waits in `pending` until a CDATA section or the end. */
+type TextSpec = NonNullable<TagHandler<never>['text']>;
+
+/**
+ * The field being collected (one at a time: elements inside a captured one are its content, never fields), raw
+ * XML text waiting in `pending` until a CDATA section or the end. One object serves every field of the feed: a
+ * feed has hundreds of thousands of them.
+ */
 interface Capture {
   depth: number;
-  kind: 'plain' | 'html';
-  max: number;
+  spec: TextSpec;
+  draft: ChannelDraft | ItemDraft;
   size: number;
   parts: string[];
+  /** For HTML fields: which parts are XML text still to be decoded (see HtmlField). */
+  escaped: number[];
   pending: string;
-  set: (text: string) => void;
 }
 
 /** Copies a string out of its parent: a short slice of a 64 KB chunk would otherwise keep the chunk alive. */
@@ -62,10 +71,15 @@ class FeedReader {
   sawText = '';
   inCdata = false;
   capture: Capture | undefined;
+  private readonly slot: Capture;
   readonly channel: ChannelDraft = { categories: [] };
   item: ItemDraft | undefined;
   readonly episodes: Episode[] = [];
   skippedItems = 0;
+
+  constructor() {
+    this.slot = { depth: -1, spec: { kind: 'plain', max: 0, set: () => {} }, draft: this.channel, size: 0, parts: [], escaped: [], pending: '' };
+  }
 
   onopentag(name: string, attributes: Attributes): void {
     const depth = this.keys.length;
@@ -75,7 +89,7 @@ class FeedReader {
     const capture = this.capture;
     if (capture !== undefined) {
       // Unescaped XHTML inside a description: keep the tags so the HTML-to-text step sees paragraphs.
-      if (capture.kind === 'html') this.append(capture, `<${name}>`);
+      if (capture.spec.kind === 'html') this.append(capture, `<${name}>`);
       return;
     }
     if (this.itemDepth >= 0) {
@@ -119,7 +133,7 @@ class FeedReader {
     const capture = this.capture;
     if (capture !== undefined) {
       if (depth === capture.depth) this.finishCapture(capture);
-      else if (capture.kind === 'html') this.append(capture, `</${_name}>`);
+      else if (capture.spec.kind === 'html') this.append(capture, `</${_name}>`);
       return;
     }
     if (depth === this.itemDepth) this.finishItem(isImplied);
@@ -141,7 +155,7 @@ class FeedReader {
       if (this.rootDepth < 0 && this.sawText.length < 64) this.sawText += text.trimStart().slice(0, 64);
       return;
     }
-    if (capture.size >= capture.max) return;
+    if (capture.size >= capture.spec.max) return;
     capture.size += text.length;
     if (this.inCdata) capture.parts.push(text);
     else capture.pending += text;
@@ -161,41 +175,51 @@ class FeedReader {
     capture.parts.push(markup);
   }
 
-  /** XML-level escapes are undone per run of non-CDATA text, never inside CDATA. */
+  /** XML-level escapes are undone per run of non-CDATA text, never inside CDATA (for HTML fields, when read). */
   private flushPending(capture: Capture): void {
     if (capture.pending === '') return;
-    capture.parts.push(decodeEntities(capture.pending));
+    if (capture.spec.kind === 'html') {
+      capture.escaped.push(capture.parts.length);
+      capture.parts.push(capture.pending);
+    } else {
+      capture.parts.push(decodeEntities(capture.pending));
+    }
     capture.pending = '';
   }
 
-  private dispatch<D>(handler: TagHandler<D>, draft: D, attributes: Attributes, depth: number): void {
+  private dispatch<D extends ChannelDraft | ItemDraft>(handler: TagHandler<D>, draft: D, attributes: Attributes, depth: number): void {
     handler.open?.(draft, attributes);
-    const text = handler.text;
-    if (text === undefined) return;
-    this.capture = {
-      depth,
-      kind: text.kind,
-      max: text.max,
-      size: 0,
-      parts: [],
-      pending: '',
-      set: (value) => text.set(draft, value),
-    };
+    const spec = handler.text;
+    if (spec === undefined) return;
+    const capture = this.slot;
+    capture.depth = depth;
+    capture.spec = spec as TextSpec;
+    capture.draft = draft;
+    capture.size = 0;
+    capture.pending = '';
+    this.capture = capture;
   }
 
   private finishCapture(capture: Capture): void {
     this.capture = undefined;
     this.flushPending(capture);
-    let text = capture.parts.length === 1 ? (capture.parts[0] ?? '') : capture.parts.join('');
-    if (text.length > capture.max) text = text.slice(0, capture.max);
-    if (capture.kind === 'plain') {
-      // Plain fields are decoded once more: `&amp;amp;` and `&amp;#8217;` (double-escaped titles) are
-      // common, and nobody means a literal "&amp;" in a title.
-      text = decodeEntities(text).replace(CONTROL, '').replace(/\s+/g, ' ').trim();
-      capture.set(text === '' ? '' : detach(text));
-    } else {
-      capture.set(text);
+    const { parts, spec } = capture;
+    if (spec.kind === 'html') {
+      // The field keeps its parts; the slot starts new lists.
+      const set = spec.set as (draft: ChannelDraft | ItemDraft, html: HtmlField) => void;
+      set(capture.draft, new HtmlField(parts, capture.escaped, spec.max));
+      capture.parts = [];
+      capture.escaped = [];
+      return;
     }
+    let text = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
+    parts.length = 0;
+    if (text.length > spec.max) text = text.slice(0, spec.max);
+    // Plain fields are decoded once more: `&amp;amp;` and `&amp;#8217;` (double-escaped titles) are
+    // common, and nobody means a literal "&amp;" in a title.
+    text = decodeEntities(text).replace(CONTROL, '').replace(ODD_WHITESPACE, ' ').trim();
+    const set = spec.set as (draft: ChannelDraft | ItemDraft, text: string) => void;
+    set(capture.draft, text === '' ? '' : detach(text));
   }
 
   private startItem(depth: number): void {
