@@ -218,3 +218,40 @@ export function paraphraseCases(corpus: Corpus, count: number, seed = 11): Parap
   }
   return cases;
 }
+
+/**
+ * Hand-written queries over real feeds (test/fixtures/feeds and the seed page in src/data/samples): `exact` uses the
+ * episode's own words, `paraphrase` says the same with other words. `episode` is a piece of the target episode's
+ * title; a hit anywhere in that episode counts (the episode is what a listener is looking for).
+ */
+export interface RealCase {
+  feed: string;
+  episode: string;
+  exact: string;
+  paraphrase: string;
+}
+
+export const REAL_CASES: readonly RealCase[] = [
+  { feed: 'sample:the-most-interesting-thing-in-ai', episode: 'Open-Source AI', exact: 'tesla crash', paraphrase: 'self-driving car accident' },
+  { feed: 'sample:the-most-interesting-thing-in-ai', episode: 'Open-Source AI', exact: 'ai nuclear weapons', paraphrase: 'limiting artificial intelligence like atomic bombs' },
+  { feed: 'sample:the-most-interesting-thing-in-ai', episode: 'Open-Source AI', exact: 'google funds firefox', paraphrase: 'search giant pays for the web browser' },
+  { feed: 'sample:the-most-interesting-thing-in-ai', episode: 'Open-Source AI', exact: 'raffi career history', paraphrase: 'his previous jobs at tech companies' },
+  { feed: 'wordpress-feedburner_se-radio.xml', episode: 'Consensus in Distributed Systems', exact: 'consensus distributed systems', paraphrase: 'agreement between networked servers' },
+  { feed: 'wordpress-feedburner_se-radio.xml', episode: 'Jez Humble on Continuous Delivery', exact: 'continuous delivery', paraphrase: 'automated software deployment pipeline releases' },
+  { feed: 'wordpress-feedburner_se-radio.xml', episode: 'Marketing Yourself', exact: 'marketing yourself career', paraphrase: 'promoting your personal brand as a programmer' },
+  { feed: 'wordpress-feedburner_se-radio.xml', episode: 'Systems Performance', exact: 'systems performance', paraphrase: 'making servers faster profiling latency' },
+  { feed: 'wordpress-feedburner_se-radio.xml', episode: 'Apache Kafka', exact: 'kafka', paraphrase: 'message queue streaming log' },
+  { feed: 'wordpress-feedburner_se-radio.xml', episode: 'CAP Theorem', exact: 'cap theorem', paraphrase: 'consistency availability partition tradeoff' },
+  { feed: 'libsyn_coding-blocks.xml', episode: 'Comments Are Lies', exact: 'comments are lies', paraphrase: 'code annotations that mislead' },
+  { feed: 'libsyn_coding-blocks.xml', episode: 'Writing Meaningful Names', exact: 'meaningful names', paraphrase: 'choosing good identifiers for variables' },
+  { feed: 'libsyn_coding-blocks.xml', episode: 'Caching Overview', exact: 'caching hardware', paraphrase: 'storing data in fast memory close to the processor' },
+  { feed: 'libsyn_coding-blocks.xml', episode: 'Understanding Complexity Theory', exact: 'complexity theory', paraphrase: 'big o notation algorithm running time' },
+  { feed: 'libsyn_coding-blocks.xml', episode: 'Object Oriented Mistakes', exact: 'object oriented mistakes', paraphrase: 'errors when designing classes and inheritance' },
+  { feed: 'podbean_javascript-air.xml', episode: 'Babel, the JavaScript Compiler', exact: 'babel javascript compiler', paraphrase: 'transpiler that converts new js syntax' },
+  { feed: 'podbean_javascript-air.xml', episode: 'Unit Testing JavaScript', exact: 'unit testing javascript', paraphrase: 'automated tests for browser scripts' },
+  { feed: 'art19_1865.xml', episode: 'American Elections', exact: 'american elections', paraphrase: 'presidential voting campaign' },
+  { feed: 'acast_sentimental-garbage.xml', episode: 'Weddings with Lauren Bravo', exact: 'weddings', paraphrase: 'marriage ceremony bride' },
+  { feed: 'acast_sentimental-garbage.xml', episode: 'Anne Rice', exact: 'anne rice vampires', paraphrase: 'gothic horror novels about bloodsuckers' },
+  { feed: 'acast_sentimental-garbage.xml', episode: 'Dirty Dancing', exact: 'dirty dancing', paraphrase: 'patrick swayze dance film' },
+  { feed: 'omny_mysterious-universe.xml', episode: 'Saber Tooth Tiger', exact: 'saber tooth tiger', paraphrase: 'prehistoric big cat' },
+];
