@@ -15,6 +15,7 @@ import type { HostLimits } from './sources/HostLimiter.js';
 import { PollSchedule } from './sources/PollSchedule.js';
 import { openSqliteStore } from './store/SqliteStore.js';
 import type { Store } from './store/Store.js';
+import { storedTranscripts } from './store/storedTranscripts.js';
 
 /** Builds the running bot from a Config: what index.ts does, and what the end-to-end tests do the same way. */
 
@@ -48,8 +49,8 @@ export interface Services {
 }
 
 /**
- * Opens the store, loads the stored catalogue into the library at once (no refetch), and fetches only the FEEDS the
- * store has never had, so a first start serves them too.
+ * Opens the store, loads the stored catalogue and transcripts into the library at once (no refetch), and fetches only
+ * the FEEDS the store has never had, so a first start serves them too.
  */
 export async function openServices(config: Config, log: Logger, options: ServiceOptions = {}): Promise<Services> {
   let store = options.store;
@@ -62,7 +63,7 @@ export async function openServices(config: Config, log: Logger, options: Service
   const library = options.library ?? new Library();
   if (!options.library) for (const { podcast, episodes } of await loadBundledSamples()) library.upsert(podcast, episodes);
   const stored = await store.loadCatalog();
-  for (const { podcast, episodes } of stored) library.upsert(podcast, episodes);
+  for (const { podcast, episodes } of stored) library.upsert(podcast, episodes, await storedTranscripts(store, podcast.id, episodes));
   if (stored.length > 0) log.info({ podcasts: stored.length }, 'catalogue loaded from the store');
 
   const operatorFeeds = [...new Set(config.feeds.map((url) => new URL(url).href))];
@@ -105,7 +106,7 @@ export async function openServices(config: Config, log: Logger, options: Service
 }
 
 export function depsFor(library: Library, log: Logger, now: () => Date = () => new Date(), feeds?: FeedAdmin): Deps {
-  return { catalog: library.catalog, search: library.search, log, now, ...(feeds && { feeds }) };
+  return { catalog: library.catalog, search: library.topics, log, now, ...(feeds && { feeds }) };
 }
 
 export interface RunningBot {

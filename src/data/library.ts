@@ -1,8 +1,24 @@
 import { Catalog } from './catalog.js';
 import type { Episode, Podcast } from './model.js';
-import { episodePassages } from './search/episodePassages.js';
+import { episodePassages, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
 import { SearchIndex } from './search/SearchIndex.js';
+import type { SearchHit, SearchOptions, TopicSearch } from './search/TopicSearch.js';
+
+/** Where each cue of an episode's transcript windows starts, so a hit lands on the cue that holds its first match. */
+interface CueTable {
+  /** Per window (ascending): its start, and its first cue's index (plus one end entry). */
+  windowStarts: Float64Array;
+  firstCue: Uint32Array;
+  cueSeconds: Float64Array;
+  cueOffsets: Uint32Array;
+}
+
+const episodeKey = (podcastId: string, episodeId: string): string => `${podcastId}\n${episodeId}`;
+
+/** Everything but the transcript that decides an episode's passages. */
+const fingerprintOf = (e: Episode): string =>
+  `${e.title}\n${e.publishedAt ?? ''}\n${e.description.length}\n${e.chapters.length}:${e.chapters[0]?.source ?? ''}`;
 
 /**
  * The catalog (lookups) and the topic index (search) kept in step: one call adds or replaces a podcast in both.
@@ -11,28 +27,115 @@ import { SearchIndex } from './search/SearchIndex.js';
 export class Library {
   readonly catalog = new Catalog();
   readonly search = new SearchIndex();
-  /** What each indexed episode looked like, to skip re-indexing unchanged ones. */
-  readonly #indexed = new Map<string, Map<string, string>>();
+  /** What each indexed episode looked like (and how many transcript cues it had), to skip re-indexing unchanged ones. */
+  readonly #indexed = new Map<string, Map<string, { fingerprint: string; cues: number }>>();
+  readonly #cues = new Map<string, CueTable>();
 
+  /**
+   * What the topic command searches: the index, with a transcript hit moved from its window's start to the second
+   * of the cue that holds its first matched word.
+   */
+  readonly topics: TopicSearch & { suggest(query: string): string[]; complete(prefix: string, limit: number): string[] } = {
+    search: (query: string, options?: SearchOptions) => this.search.search(query, options).map((hit) => this.#atCue(hit)),
+    add: (passages) => this.search.add(passages),
+    removeEpisode: (podcastId, episodeId) => this.search.removeEpisode(podcastId, episodeId),
+    suggest: (query) => this.search.suggest(query),
+    complete: (prefix, limit) => this.search.complete(prefix, limit),
+  };
+
+  /**
+   * Adds or replaces a podcast. `transcripts` holds parsed transcripts by episode id; an episode missing from it keeps
+   * the transcript it was indexed with while nothing else about it changed (see `needsIndexing`).
+   */
   upsert(podcast: Podcast, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
     this.catalog.upsert(podcast, episodes);
-    const before = this.#indexed.get(podcast.id) ?? new Map<string, string>();
-    const after = new Map<string, string>();
+    const before = this.#indexed.get(podcast.id) ?? new Map<string, { fingerprint: string; cues: number }>();
+    const after = new Map<string, { fingerprint: string; cues: number }>();
     for (const episode of episodes) {
+      const fingerprint = fingerprintOf(episode);
+      const previous = before.get(episode.id);
       const transcript = transcripts?.get(episode.id);
-      const fingerprint = `${episode.title}\n${episode.publishedAt ?? ''}\n${episode.description.length}\n${episode.chapters.length}:${episode.chapters[0]?.source ?? ''}\n${transcript?.length ?? 0}`;
-      after.set(episode.id, fingerprint);
-      if (before.get(episode.id) === fingerprint) continue;
-      if (before.has(episode.id)) this.search.removeEpisode(podcast.id, episode.id);
-      this.search.add(episodePassages(podcast.id, episode, transcript ? { transcript } : {}));
+      const cues = transcript?.length ?? (previous?.fingerprint === fingerprint ? previous.cues : 0);
+      after.set(episode.id, { fingerprint, cues });
+      if (previous?.fingerprint === fingerprint && previous.cues === cues) continue;
+      if (previous !== undefined) this.#removeEpisode(podcast.id, episode.id);
+      const passages = episodePassages(podcast.id, episode);
+      if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast.id, episode, transcript));
+      this.search.add(passages);
     }
-    for (const id of before.keys()) if (!after.has(id)) this.search.removeEpisode(podcast.id, id);
+    for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcast.id, id);
     this.#indexed.set(podcast.id, after);
+  }
+
+  /** Ids of the episodes an upsert would (re)index: new or changed. Supply their transcripts, if they have any. */
+  needsIndexing(podcastId: string, episodes: readonly Episode[]): string[] {
+    const indexed = this.#indexed.get(podcastId);
+    return episodes.filter((e) => indexed?.get(e.id)?.fingerprint !== fingerprintOf(e)).map((e) => e.id);
   }
 
   remove(podcastId: string): void {
     this.catalog.remove(podcastId);
-    for (const id of this.#indexed.get(podcastId)?.keys() ?? []) this.search.removeEpisode(podcastId, id);
+    for (const id of this.#indexed.get(podcastId)?.keys() ?? []) this.#removeEpisode(podcastId, id);
     this.#indexed.delete(podcastId);
   }
+
+  /** Bytes held for landing transcript hits on their cue (12 per cue, 12 per window, 4 per episode). */
+  cueMemoryBytes(): number {
+    let bytes = 0;
+    for (const t of this.#cues.values()) bytes += t.windowStarts.byteLength + t.firstCue.byteLength + t.cueSeconds.byteLength + t.cueOffsets.byteLength;
+    return bytes;
+  }
+
+  #removeEpisode(podcastId: string, episodeId: string): void {
+    this.search.removeEpisode(podcastId, episodeId);
+    this.#cues.delete(episodeKey(podcastId, episodeId));
+  }
+
+  #transcriptPassages(podcastId: string, episode: Episode, transcript: readonly TranscriptSegment[]) {
+    const windows = transcriptWindows(transcript);
+    const cueCount = windows.reduce((n, w) => n + w.cueSeconds.length, 0);
+    const table: CueTable = {
+      windowStarts: new Float64Array(windows.length),
+      firstCue: new Uint32Array(windows.length + 1),
+      cueSeconds: new Float64Array(cueCount),
+      cueOffsets: new Uint32Array(cueCount),
+    };
+    let cue = 0;
+    windows.forEach((w, i) => {
+      table.windowStarts[i] = w.startSeconds;
+      table.firstCue[i] = cue;
+      table.cueSeconds.set(w.cueSeconds, cue);
+      table.cueOffsets.set(w.cueOffsets, cue);
+      cue += w.cueSeconds.length;
+    });
+    table.firstCue[windows.length] = cue;
+    this.#cues.set(episodeKey(podcastId, episode.id), table);
+    const base = episode.publishedAt === undefined ? { podcastId, episodeId: episode.id } : { podcastId, episodeId: episode.id, publishedAt: episode.publishedAt };
+    return windows.map((w) => ({ ...base, field: 'transcript' as const, startSeconds: w.startSeconds, text: w.text }));
+  }
+
+  #atCue(hit: SearchHit): SearchHit {
+    if (hit.passage.field !== 'transcript' || hit.matches.length === 0) return hit;
+    const table = this.#cues.get(episodeKey(hit.passage.podcastId, hit.passage.episodeId));
+    if (table === undefined) return hit;
+    const window = upperBound(table.windowStarts, hit.passage.startSeconds, 0, table.windowStarts.length) - 1;
+    if (window < 0 || table.windowStarts[window] !== hit.passage.startSeconds) return hit;
+    const first = Math.min(...hit.matches.map((m) => m.start));
+    const from = table.firstCue[window] ?? 0;
+    const cue = upperBound(table.cueOffsets, first, from, table.firstCue[window + 1] ?? from) - 1;
+    const seconds = table.cueSeconds[Math.max(cue, from)];
+    return seconds === undefined || seconds === hit.passage.startSeconds ? hit : { ...hit, passage: { ...hit.passage, startSeconds: seconds } };
+  }
+}
+
+/** The first index in [from, to) whose value is greater than `value`. */
+function upperBound(values: Float64Array | Uint32Array, value: number, from: number, to: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] ?? 0) <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -3,15 +3,19 @@ import { parseJsonChapters } from '../data/chapters/parseJsonChapters.js';
 import { parseFeed } from '../data/feed/parseFeed.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
+import type { TranscriptSegment } from '../data/search/passage.js';
+import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
+import { parseTranscript } from '../data/transcripts/parseTranscript.js';
 import type { FeedFetchState, Store } from '../store/Store.js';
+import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
 import type { PollSchedule } from './PollSchedule.js';
 
 /**
  * Keeps followed feeds fresh: every tick it checks the feeds the store says are due, with bounded concurrency overall
- * and per host, a conditional GET (a 304 costs no parse), and on a 200 parses, fetches Podcasting 2.0 chapters for new
- * episodes, saves to the store, updates the library and tells the listener (the announcer). A failing feed backs off
+ * and per host, a conditional GET (a 304 costs no parse), and on a 200 parses, fetches Podcasting 2.0 chapters and
+ * transcripts for new episodes, saves to the store, updates the library and tells the listener (the announcer). A failing feed backs off
  * exponentially and is paused after too many failures in a row; its error is kept for /feed list.
  *
  * Exactly-once rests on one rule kept here: the first time a podcast is saved, every episode it has is the back
@@ -42,6 +46,8 @@ export interface FeedPollerOptions {
   now?: () => Date;
   /** Chapters files fetched for one feed update at most (the rest keep their feed chapters). Default 10. */
   maxChapterFetches?: number;
+  /** Transcripts fetched for one feed update at most (the rest are searched without one). Default 10. */
+  maxTranscriptFetches?: number;
 }
 
 export interface FeedPreview {
@@ -224,9 +230,10 @@ export class FeedPoller {
     const before = new Set(first ? [] : await store.getEpisodeIds(feedUrl));
     const fresh = episodes.filter((e) => !before.has(e.id));
     await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh);
+    const transcripts = await this.#transcripts(podcast, episodes, first ? fresh.slice(0, 3) : fresh);
 
     await store.savePodcast(podcast, episodes);
-    library.upsert(podcast, episodes);
+    library.upsert(podcast, episodes, transcripts);
     if (first) {
       const ids = episodes.map((e) => e.id);
       for (const guildId of await store.followersOf(feedUrl)) await store.markSeen(guildId, feedUrl, ids);
@@ -280,6 +287,54 @@ export class FeedPoller {
     }
   }
 
+  /**
+   * Transcripts for the episodes the library is about to (re)index: the stored one when it came from the transcript
+   * the episode links now, else, for `toFetch` (new episodes), fetched with the same guard and a 1 MB cap, parsed and
+   * stored. A transcript that cannot be fetched or read is logged and the episode is searched without it.
+   */
+  async #transcripts(podcast: Podcast, episodes: readonly Episode[], toFetch: readonly Episode[]): Promise<Map<string, TranscriptSegment[]>> {
+    const { store, log, library } = this.#o;
+    const out = new Map<string, TranscriptSegment[]>();
+    const linked = (e: Episode) => (e.transcripts.length > 0 ? chooseTranscript(e.transcripts, podcast.language) : undefined);
+    const fetchable = new Set(toFetch.filter((e) => linked(e) !== undefined).slice(0, this.#o.maxTranscriptFetches ?? 10).map((e) => e.id));
+    const stale = new Set(library.needsIndexing(podcast.id, episodes));
+    for (const episode of episodes) {
+      const chosen = stale.has(episode.id) ? linked(episode) : undefined;
+      if (chosen === undefined) continue;
+      const cached = await store.getTranscript(podcast.id, episode.id);
+      if (cached !== undefined && cached.sourceUrl === chosen.url) {
+        out.set(episode.id, cached.segments);
+        continue;
+      }
+      if (!fetchable.has(episode.id) || this.#abort.signal.aborted) continue;
+      const fetched = await fetchResource(chosen.url, {
+        ...this.#o.fetchOptions,
+        allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        maxBytes: SIDECAR_MAX_BYTES,
+        accept: `${chosen.type}, */*;q=0.5`,
+        signal: this.#abort.signal,
+      });
+      if (!fetched.ok || fetched.value.status !== 'ok') {
+        log.info({ podcast: podcast.id, episode: episode.id, reason: fetched.ok ? 'not modified' : fetched.error }, 'transcript not fetched');
+        continue;
+      }
+      const segments = parseTranscript(new TextDecoder().decode(fetched.value.bytes), chosen.type);
+      if (!segments.ok) {
+        log.info({ podcast: podcast.id, episode: episode.id, reason: segments.error }, 'transcript ignored');
+        continue;
+      }
+      await store.saveTranscript(podcast.id, episode.id, {
+        sourceUrl: chosen.url,
+        type: chosen.type,
+        ...(chosen.language !== undefined && { language: chosen.language }),
+        segments: segments.value,
+        fetchedAt: this.#now(),
+      });
+      out.set(episode.id, segments.value);
+    }
+    return out;
+  }
+
   async #fail(url: string, error: string): Promise<CheckOutcome> {
     const { store, log, schedule } = this.#o;
     const state = await store.getFetchState(url);
@@ -300,7 +355,7 @@ export class FeedPoller {
     if (entry) {
       const episodes = this.#o.library.catalog.episodes(oldUrl).map((r) => r.episode);
       this.#o.library.remove(oldUrl);
-      this.#o.library.upsert({ ...entry, id: newUrl, feedUrl: newUrl }, episodes);
+      this.#o.library.upsert({ ...entry, id: newUrl, feedUrl: newUrl }, episodes, await storedTranscripts(this.#o.store, newUrl, episodes));
     }
     this.#o.log.info({ from: oldUrl, to: newUrl }, 'feed moved permanently');
     this.listener.renamed?.(oldUrl, newUrl);

@@ -24,6 +24,8 @@ export interface FixtureEpisode {
   published: string;
   description?: string;
   chaptersUrl?: string;
+  /** `<podcast:transcript>` links. */
+  transcripts?: { url: string; type: string; language?: string }[];
 }
 
 export interface FixtureFeed {
@@ -51,7 +53,9 @@ export function rss(feed: FixtureFeed, origin: string): string {
       <link>${origin}/episodes/${encodeURIComponent(e.guid)}</link>
       <enclosure url="${origin}/audio/${encodeURIComponent(e.guid)}.mp3" type="audio/mpeg" length="1000" />
       <description>${escape(e.description ?? `All about ${e.title}.\n0:00 Hello\n5:00 The middle\n10:00 Goodbye`)}</description>
-${e.chaptersUrl ? `      <podcast:chapters url="${escape(e.chaptersUrl)}" type="application/json+chapters" />\n` : ''}    </item>`,
+${e.chaptersUrl ? `      <podcast:chapters url="${escape(e.chaptersUrl)}" type="application/json+chapters" />\n` : ''}${(e.transcripts ?? [])
+        .map((t) => `      <podcast:transcript url="${escape(t.url)}" type="${escape(t.type)}"${t.language ? ` language="${escape(t.language)}"` : ''} />\n`)
+        .join('')}    </item>`,
     )
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>

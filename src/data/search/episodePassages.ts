@@ -55,28 +55,46 @@ function notesParagraphs(description: string): string[] {
   return out;
 }
 
+/** Transcript cues grouped into one searchable window, with where each cue starts in it. */
+export interface TranscriptWindow {
+  /** The first cue's start. */
+  startSeconds: number;
+  /** The cues' texts, whitespace collapsed, joined by one space. */
+  text: string;
+  /** Each cue's start, in order... */
+  cueSeconds: number[];
+  /** ...and the offset in `text` (UTF-16) where its words begin. */
+  cueOffsets: number[];
+}
+
+/** Cues grouped into ~windowSeconds windows, each starting at its first cue: long enough to rank, short enough to land. */
+export function transcriptWindows(segments: readonly TranscriptSegment[], windowSeconds = 30): TranscriptWindow[] {
+  const out: TranscriptWindow[] = [];
+  const sorted = [...segments].sort((a, b) => a.startSeconds - b.startSeconds);
+  let current: TranscriptWindow | undefined;
+  for (const segment of sorted) {
+    const text = segment.text.replace(/\s+/g, ' ').trim();
+    if (text === '') continue;
+    if (current === undefined || segment.startSeconds - current.startSeconds >= windowSeconds) {
+      current = { startSeconds: segment.startSeconds, text: '', cueSeconds: [], cueOffsets: [] };
+      out.push(current);
+    } else {
+      current.text += ' ';
+    }
+    current.cueSeconds.push(segment.startSeconds);
+    current.cueOffsets.push(current.text.length);
+    current.text += text;
+  }
+  return out;
+}
+
 /** Transcript cues grouped into ~windowSeconds passages, each starting at its first cue. */
 export function transcriptPassages(
   base: Omit<Passage, 'field' | 'text' | 'startSeconds'>,
   segments: readonly TranscriptSegment[],
   windowSeconds = 30,
 ): Passage[] {
-  const out: Passage[] = [];
-  const sorted = [...segments].sort((a, b) => a.startSeconds - b.startSeconds);
-  let start = 0;
-  let parts: string[] = [];
-  const flush = (): void => {
-    const text = parts.join(' ').replace(/\s+/g, ' ').trim();
-    if (text !== '') out.push({ ...base, field: 'transcript', startSeconds: start, text });
-    parts = [];
-  };
-  for (const segment of sorted) {
-    if (parts.length > 0 && segment.startSeconds - start >= windowSeconds) flush();
-    if (parts.length === 0) start = segment.startSeconds;
-    parts.push(segment.text);
-  }
-  flush();
-  return out;
+  return transcriptWindows(segments, windowSeconds).map((w) => ({ ...base, field: 'transcript', startSeconds: w.startSeconds, text: w.text }));
 }
 
 /**

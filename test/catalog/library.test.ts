@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { Library } from '../../src/data/library.js';
+import type { Episode, Podcast } from '../../src/data/model.js';
+import type { TranscriptSegment } from '../../src/data/search/passage.js';
+
+const podcast: Podcast = { id: 'pod', title: 'Pod', categories: [] };
+const episode = (id: string, description = 'Notes.'): Episode => ({
+  id,
+  title: `Episode ${id}`,
+  publishedAt: '2024-01-01T00:00:00Z',
+  description,
+  transcripts: [{ url: `https://example.com/${id}.vtt`, type: 'text/vtt' }],
+  chapters: [
+    { startSeconds: 0, title: 'Hello', source: 'json' },
+    { startSeconds: 300, title: 'Trains', source: 'json' },
+  ],
+});
+const transcript: TranscriptSegment[] = [
+  { startSeconds: 100, text: 'We start with the weather today.' },
+  { startSeconds: 104, text: 'Rain all week.' },
+  { startSeconds: 111, text: 'Then a long story about a zeppelin over the harbour.' },
+  { startSeconds: 125, text: 'It was huge.' },
+];
+
+const top = (library: Library, query: string) => library.topics.search(query, { limit: 1 })[0]?.passage;
+
+describe('Library', () => {
+  it('lands a transcript hit on the second of the cue that holds the match, not the start of its window', () => {
+    const library = new Library();
+    library.upsert(podcast, [episode('a')], new Map([['a', transcript]]));
+    expect(top(library, 'zeppelin')).toMatchObject({ field: 'transcript', startSeconds: 111 });
+    expect(top(library, 'weather')).toMatchObject({ field: 'transcript', startSeconds: 100 });
+    // The index itself still holds the window, starting at its first cue.
+    expect(library.search.search('zeppelin')[0]?.passage.startSeconds).toBe(100);
+    expect(library.cueMemoryBytes()).toBe(4 * 12 + 8 + 2 * 4);
+  });
+
+  it('keeps an unchanged episode’s transcript when a later upsert does not pass it again', () => {
+    const library = new Library();
+    library.upsert(podcast, [episode('a')], new Map([['a', transcript]]));
+    library.upsert(podcast, [episode('b'), episode('a')]);
+    expect(top(library, 'zeppelin')).toMatchObject({ episodeId: 'a', startSeconds: 111 });
+    expect(library.needsIndexing('pod', [episode('c'), episode('b'), episode('a', 'Edited notes.')])).toEqual(['c', 'a']);
+  });
+
+  it('drops the transcript of an episode that changed unless it is passed again, and of one that left the feed', () => {
+    const library = new Library();
+    library.upsert(podcast, [episode('a')], new Map([['a', transcript]]));
+    library.upsert(podcast, [episode('a', 'Edited notes.')], new Map([['a', transcript]]));
+    expect(top(library, 'zeppelin')?.startSeconds).toBe(111);
+    library.upsert(podcast, [episode('a', 'Edited again, longer.')]);
+    expect(top(library, 'zeppelin')).toBeUndefined();
+    library.upsert(podcast, [episode('a')], new Map([['a', transcript]]));
+    library.upsert(podcast, [episode('b')]);
+    expect(top(library, 'zeppelin')).toBeUndefined();
+    expect(library.cueMemoryBytes()).toBe(0);
+  });
+});
