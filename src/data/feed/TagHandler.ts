@@ -39,7 +39,9 @@ export class HtmlField {
     const parts = this.#parts;
     if (parts === undefined) return this.#text;
     for (const index of this.#escaped) parts[index] = decodeEntities(parts[index] ?? '');
-    const text = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
+    // A lone part may be a slice of a 64 KB chunk of the feed, and the notes made from it may be that very string
+    // (plain-text notes come out of htmlToText unchanged): copy it, or each episode would keep a chunk alive.
+    const text = parts.length === 1 ? (' ' + (parts[0] ?? '')).slice(1) : parts.join('');
     this.#text = text.length > this.#max ? text.slice(0, this.#max) : text;
     this.#parts = undefined;
     return this.#text;
