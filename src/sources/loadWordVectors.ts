@@ -102,14 +102,15 @@ const CLOSE_BRACE = 0x7d;
  * Streams the package's JSON (`{..., "vectors": {"word": [d1..d100, l2norm, rank], ...}}`) and keeps the
  * `maxWords` lowest-ranked usable words. Memory: the int8 rows of every usable word plus one chunk.
  */
-export async function convertWinkEmbeddings(path: string, maxWords = DEFAULT_MAX_WORDS, dims = 100): Promise<WordVectors> {
-  const capacity = 400_000;
-  let data = new Int8Array(capacity * dims);
-  let scales = new Float32Array(capacity);
-  let norms = new Float32Array(capacity);
+export async function convertWinkEmbeddings(path: string, maxWords = DEFAULT_MAX_WORDS): Promise<WordVectors> {
+  // The dimension is the first vector's length less its norm and rank; the package's is 100.
+  let dims = 0;
+  let data = new Int8Array(0);
+  let scales = new Float32Array(0);
+  let norms = new Float32Array(0);
   const words: string[] = [];
   const ranks: number[] = [];
-  const row = new Float64Array(dims + 2);
+  let row = new Float64Array(1024);
   const marker = Buffer.from('"vectors":{');
   let inVectors = false;
   let done = false;
@@ -189,6 +190,15 @@ export async function convertWinkEmbeddings(path: string, maxWords = DEFAULT_MAX
       }
       if (!closed) return entryStart;
       at = i;
+      if (dims === 0) {
+        if (count < 3) throw new Error(`a vector of ${count} numbers`);
+        dims = count - 2;
+        row = row.slice(0, count);
+        const capacity = 1024;
+        data = new Int8Array(capacity * dims);
+        scales = new Float32Array(capacity);
+        norms = new Float32Array(capacity);
+      }
       if (count !== dims + 2) throw new Error(`a vector of ${count} numbers, expected ${dims + 2}`);
       const word = escaped ? (JSON.parse(keyRaw) as string) : keyRaw.slice(1, -1);
       if (!usableWord(word)) continue;
@@ -230,6 +240,7 @@ export async function convertWinkEmbeddings(path: string, maxWords = DEFAULT_MAX
   }
   if (!inVectors) throw new Error('no "vectors" object in the file');
   if (!done) throw new Error('the file ends inside the vectors object');
+  if (dims === 0) throw new Error('no vectors in the file');
 
   // The most common usable words, in rank order.
   const order = words.map((_, i) => i).sort((a, b) => (ranks[a] as number) - (ranks[b] as number)).slice(0, maxWords);

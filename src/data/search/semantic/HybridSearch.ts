@@ -83,7 +83,8 @@ export class HybridSearch implements LexicalSearch {
       perEpisode.set(e, seen + 1);
       out.push(hit);
     }
-    return out;
+    // BM25 and fused scores are not on one scale: score by position so the list reads best-first either way.
+    return out.map((hit, i) => ({ ...hit, score: out.length - i }));
   }
 }
 
