@@ -3,7 +3,16 @@ import type { Episode, Podcast } from './model.js';
 import { episodePassages, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
 import { SearchIndex } from './search/SearchIndex.js';
+import { HybridSearch } from './search/semantic/HybridSearch.js';
 import type { SearchHit, SearchOptions, TopicSearch } from './search/TopicSearch.js';
+
+export interface LibraryOptions {
+  /**
+   * A semantic ranker (e.g. a SemanticIndex over word vectors) kept in step with the lexical index; `topics` then
+   * merges both with HybridSearch (exact hits first). Absent: lexical search only.
+   */
+  semantic?: TopicSearch;
+}
 
 /** Where each cue of an episode's transcript windows starts, so a hit lands on the cue that holds its first match. */
 interface CueTable {
@@ -27,6 +36,9 @@ const fingerprintOf = (e: Episode): string =>
 export class Library {
   readonly catalog = new Catalog();
   readonly search = new SearchIndex();
+  /** The semantic ranker, when the library was given one. */
+  readonly semantic: TopicSearch | undefined;
+  readonly #ranker: HybridSearch | SearchIndex;
   /** What each indexed episode looked like (and how many transcript cues it had), to skip re-indexing unchanged ones. */
   readonly #indexed = new Map<string, Map<string, { fingerprint: string; cues: number }>>();
   readonly #cues = new Map<string, CueTable>();
@@ -36,12 +48,17 @@ export class Library {
    * of the cue that holds its first matched word.
    */
   readonly topics: TopicSearch & { suggest(query: string): string[]; complete(prefix: string, limit: number): string[] } = {
-    search: (query: string, options?: SearchOptions) => this.search.search(query, options).map((hit) => this.#atCue(hit)),
-    add: (passages) => this.search.add(passages),
-    removeEpisode: (podcastId, episodeId) => this.search.removeEpisode(podcastId, episodeId),
+    search: (query: string, options?: SearchOptions) => this.#ranker.search(query, options).map((hit) => this.#atCue(hit)),
+    add: (passages) => this.#ranker.add(passages),
+    removeEpisode: (podcastId, episodeId) => this.#ranker.removeEpisode(podcastId, episodeId),
     suggest: (query) => this.search.suggest(query),
     complete: (prefix, limit) => this.search.complete(prefix, limit),
   };
+
+  constructor(options: LibraryOptions = {}) {
+    this.semantic = options.semantic;
+    this.#ranker = options.semantic === undefined ? this.search : new HybridSearch(this.search, options.semantic);
+  }
 
   /**
    * Adds or replaces a podcast. `transcripts` holds parsed transcripts by episode id; an episode missing from it keeps
@@ -61,7 +78,7 @@ export class Library {
       if (previous !== undefined) this.#removeEpisode(podcast.id, episode.id);
       const passages = episodePassages(podcast.id, episode);
       if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast.id, episode, transcript));
-      this.search.add(passages);
+      this.#ranker.add(passages);
     }
     for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcast.id, id);
     this.#indexed.set(podcast.id, after);
@@ -87,7 +104,7 @@ export class Library {
   }
 
   #removeEpisode(podcastId: string, episodeId: string): void {
-    this.search.removeEpisode(podcastId, episodeId);
+    this.#ranker.removeEpisode(podcastId, episodeId);
     this.#cues.delete(episodeKey(podcastId, episodeId));
   }
 
