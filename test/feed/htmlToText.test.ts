@@ -40,3 +40,12 @@ describe('htmlToText', () => {
     expect(htmlToText(`<p>${'word '.repeat(1000)}</p>`, 50).length).toBeLessThanOrEqual(50);
   });
 });
+
+describe('htmlToText after notes that end inside a raw-text element', () => {
+  // htmlparser2's tokenizer keeps its "inside <script>" state across reset(): one such description used to make
+  // every later call that meets a tag throw, in every feed parsed afterwards.
+  it.each(['Intro <script', 'Notes <style>p{}', 'Show <title>Ep', 'Form <textarea>typed', 'Old <xmp>x'])('%j does not break the next call', (notes) => {
+    expect(() => htmlToText(notes)).not.toThrow();
+    expect(htmlToText('<p>Next episode</p><p>Second</p>')).toBe('Next episode\n\nSecond');
+  });
+});
