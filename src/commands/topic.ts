@@ -5,7 +5,7 @@ import {
 } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { err, ok } from '../data/model.js';
-import type { SearchHit } from '../data/search/TopicSearch.js';
+import type { SearchHit, TopicSearch } from '../data/search/TopicSearch.js';
 import { pagerRow } from '../discord/embeds.js';
 import { escapeMarkdown } from '../discord/markdown.js';
 import { stringsFor } from '../discord/strings.js';
@@ -55,14 +55,7 @@ function topicPage(query: string, podcastKey: string | undefined, index: number,
   } else if (invocation.scope) {
     podcastIds = [...invocation.scope];
   }
-  const hits = distinctMoments(
-    deps.search.search(query, {
-      limit: MAX_RESULTS * 2,
-      maxPerEpisode: PER_EPISODE * 2,
-      now: deps.now().getTime(),
-      ...(podcastIds && { podcastIds }),
-    }),
-  ).slice(0, MAX_RESULTS);
+  const hits = topicMoments(deps.search, query, { now: deps.now().getTime(), ...(podcastIds && { podcastIds }) });
   if (hits.length === 0) {
     const suggestions = deps.search.suggest(query);
     const hint = suggestions.length > 0 ? ` ${s.didYouMean(suggestions.map((w) => `**${escapeMarkdown(w)}**`).join(', '))}` : '';
@@ -76,6 +69,11 @@ function topicPage(query: string, podcastKey: string | undefined, index: number,
     embeds: [topicEmbed(query, pageHits, deps.catalog, s, { index: page, count })],
     components: count > 1 ? [pagerRow((p) => `topic:${p}:${key}:${query}`, page, count, s)] : [],
   });
+}
+
+/** The moments /topic lists for a query, best first (up to 25): what its pages show, and what the relevance set measures. */
+export function topicMoments(search: TopicSearch, query: string, options: { now: number; podcastIds?: readonly string[] }): SearchHit[] {
+  return distinctMoments(search.search(query, { limit: MAX_RESULTS * 2, maxPerEpisode: PER_EPISODE * 2, ...options })).slice(0, MAX_RESULTS);
 }
 
 /** A chapter title and the notes line that lists it point at the same moment: show that moment once, at its best. */

@@ -137,10 +137,23 @@ export class Library {
     if (table === undefined) return hit;
     const window = upperBound(table.windowStarts, hit.passage.startSeconds, 0, table.windowStarts.length) - 1;
     if (window < 0 || table.windowStarts[window] !== hit.passage.startSeconds) return hit;
-    const first = Math.min(...hit.matches.map((m) => m.start));
+    // The cue that holds the most of the query's different words ("default search engine" lands on the cue that
+    // says all three, not on an earlier one that says "search"); the earliest such cue on a tie.
     const from = table.firstCue[window] ?? 0;
-    const cue = upperBound(table.cueOffsets, first, from, table.firstCue[window + 1] ?? from) - 1;
-    const seconds = table.cueSeconds[Math.max(cue, from)];
+    const to = table.firstCue[window + 1] ?? from;
+    const words = new Map<number, Set<string>>();
+    for (const m of hit.matches) {
+      const cue = Math.max(from, upperBound(table.cueOffsets, m.start, from, to) - 1);
+      const set = words.get(cue) ?? new Set<string>();
+      set.add(hit.passage.text.slice(m.start, m.end).toLowerCase());
+      words.set(cue, set);
+    }
+    let best = from;
+    let most = 0;
+    for (const [cue, set] of words) {
+      if (set.size > most || (set.size === most && cue < best)) [best, most] = [cue, set.size];
+    }
+    const seconds = table.cueSeconds[best];
     return seconds === undefined || seconds === hit.passage.startSeconds ? hit : { ...hit, passage: { ...hit.passage, startSeconds: seconds } };
   }
 }

@@ -35,6 +35,13 @@ describe('Library', () => {
     expect(library.cueMemoryBytes()).toBe(4 * 12 + 8 + 2 * 4);
   });
 
+  it('lands a query of several words on the cue that says most of them, not on an earlier cue that says one', () => {
+    const library = new Library();
+    library.upsert(podcast, [episode('a')], new Map([['a', transcript]]));
+    expect(top(library, 'zeppelin weather')?.startSeconds).toBe(100);
+    expect(top(library, 'weather long zeppelin harbour')?.startSeconds).toBe(111);
+  });
+
   it('keeps an unchanged episode’s transcript when a later upsert does not pass it again', () => {
     const library = new Library();
     library.upsert(podcast, [episode('a')], new Map([['a', transcript]]));
