@@ -20,9 +20,9 @@ const THRESHOLDS: Record<QueryKind | 'all', { recallAt5: number; mrr: number }> 
   exact: { recallAt5: 0.95, mrr: 0.95 },
   typo: { recallAt5: 0.95, mrr: 0.95 },
   prefix: { recallAt5: 0.95, mrr: 0.95 },
-  paraphrase: { recallAt5: 0.65, mrr: 0.57 },
+  paraphrase: { recallAt5: 0.65, mrr: 0.65 },
   swedish: { recallAt5: 0.95, mrr: 0.91 },
-  all: { recallAt5: 0.9, mrr: 0.88 },
+  all: { recallAt5: 0.92, mrr: 0.9 },
 };
 
 let library: Library;
