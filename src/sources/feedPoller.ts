@@ -311,14 +311,15 @@ export class FeedPoller {
         ...this.#o.fetchOptions,
         allowPrivateNetwork: this.#o.allowPrivateNetwork,
         maxBytes: SIDECAR_MAX_BYTES,
-        accept: `${chosen.type}, */*;q=0.5`,
+        // Only the bare MIME type: the feed's parameters are not fit for a header.
+        accept: `${chosen.type.split(';')[0]?.trim().toLowerCase()}, */*;q=0.5`,
         signal: this.#abort.signal,
       });
       if (!fetched.ok || fetched.value.status !== 'ok') {
         log.info({ podcast: podcast.id, episode: episode.id, reason: fetched.ok ? 'not modified' : fetched.error }, 'transcript not fetched');
         continue;
       }
-      const segments = parseTranscript(new TextDecoder().decode(fetched.value.bytes), chosen.type);
+      const segments = parseTranscript(decodeText(fetched.value.bytes, fetched.value.contentType), chosen.type);
       if (!segments.ok) {
         log.info({ podcast: podcast.id, episode: episode.id, reason: segments.error }, 'transcript ignored');
         continue;
@@ -381,5 +382,15 @@ export class FeedPoller {
     } catch (error) {
       this.#o.log.error({ err: error }, `${what} failed`);
     }
+  }
+}
+
+/** A text file in the charset its Content-Type names (old SRT files are often Latin-1), else UTF-8. */
+function decodeText(bytes: Uint8Array, contentType: string | undefined): string {
+  const charset = /;\s*charset="?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
+  try {
+    return new TextDecoder(charset ?? 'utf-8').decode(bytes);
+  } catch {
+    return new TextDecoder().decode(bytes);
   }
 }

@@ -76,7 +76,7 @@ export interface FeedHost {
   port: number;
   feeds: Map<string, FixtureFeed>;
   /** Other paths (chapters files...): path -> [content type, body]. */
-  files: Map<string, [string, string]>;
+  files: Map<string, [string, string | Buffer]>;
   /** Requests per path, and how many of them were answered 304. */
   requests: Map<string, number>;
   notModified: Map<string, number>;
@@ -87,7 +87,7 @@ export interface FeedHost {
 
 export async function startFeedHost(): Promise<FeedHost> {
   const feeds = new Map<string, FixtureFeed>();
-  const files = new Map<string, [string, string]>();
+  const files = new Map<string, [string, string | Buffer]>();
   const requests = new Map<string, number>();
   const notModified = new Map<string, number>();
   let origin = '';

@@ -33,7 +33,7 @@ async function start(): Promise<StartedBot> {
 }
 
 // OURS: small transcripts in two formats.
-const SRT = '1\n00:00:03,000 --> 00:00:07,000\nHello there.\n\n2\n00:04:10,000 --> 00:04:15,500\nThe lighthouse keeper kept a diary.\n';
+const SRT = '1\n00:00:03,000 --> 00:00:07,000\nHello there.\n\n2\n00:04:10,000 --> 00:04:15,500\nThe lighthouse keeper kept a diary in the café.\n';
 const JSON_TRANSCRIPT = JSON.stringify({
   version: '1.0.0',
   segments: [
@@ -49,13 +49,16 @@ async function firstHit(query: string): Promise<string | undefined> {
 
 describe('transcripts', () => {
   it('are fetched once for new episodes, indexed at their cue, kept across polls and loaded again after a restart', async () => {
-    host.files.set('/t/1.srt', ['application/srt', SRT]);
+    // Served as Latin-1, as older subtitle tools write it.
+    host.files.set('/t/1.srt', ['application/srt; charset=iso-8859-1', Buffer.from(SRT, 'latin1')]);
     host.files.set('/t/2.json', ['application/json', JSON_TRANSCRIPT]);
     host.files.set('/t/3.vtt', ['text/vtt', 'not a transcript at all']);
     host.feeds.set('/show.xml', { title: 'Lighthouse Show', episodes: [{ ...episode('show', 1), transcripts: [{ url: host.url('/t/1.srt'), type: 'application/srt' }] }] });
     const bot = await start();
     expect(host.requests.get('/t/1.srt')).toBe(1);
     expect(await firstHit('lighthouse keeper')).toMatch(/^\[`4:10`\]\(.*#t=250\) .*transcript/);
+    const reply = await command(fake, 'topic', { query: 'café diary' });
+    expect(reply.embeds?.[0]?.fields?.[0]?.value).toContain('**café**');
 
     // A new episode: its transcript is fetched; the first one is neither fetched again nor dropped from the index.
     host.addEpisode('/show.xml', { ...episode('show', 2), transcripts: [{ url: host.url('/t/2.json'), type: 'application/json' }] });
