@@ -14,7 +14,7 @@ export interface LibraryOptions {
   semantic?: TopicSearch;
 }
 
-/** Where each cue of an episode's transcript windows starts, so a hit lands on the cue that holds its first match. */
+/** Where each cue of an episode's transcript windows starts, so a hit lands on the cue that holds its words. */
 interface CueTable {
   /** Per window (ascending): its start, and its first cue's index (plus one end entry). */
   windowStarts: Float64Array;
@@ -44,8 +44,8 @@ export class Library {
   readonly #cues = new Map<string, CueTable>();
 
   /**
-   * What the topic command searches: the index, with a transcript hit moved from its window's start to the second
-   * of the cue that holds its first matched word.
+   * What the topic command searches: the index (merged with the semantic ranker when there is one), with a transcript
+   * hit moved from its window's start to the second of the cue that holds most of the query's words.
    */
   readonly topics: TopicSearch & { suggest(query: string): string[]; complete(prefix: string, limit: number): string[] } = {
     search: (query: string, options?: SearchOptions) => this.#ranker.search(query, options).map((hit) => this.#atCue(hit)),

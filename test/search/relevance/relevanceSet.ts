@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { topicMoments } from '../../../src/commands/topic.js';
 import { parseFeed } from '../../../src/data/feed/parseFeed.js';
-import { Library } from '../../../src/data/library.js';
+import { Library, type LibraryOptions } from '../../../src/data/library.js';
 import type { Episode, Podcast } from '../../../src/data/model.js';
 import { parseEpisodePage } from '../../../src/data/page/parseEpisodePage.js';
 import type { TranscriptSegment } from '../../../src/data/search/passage.js';
@@ -73,8 +73,11 @@ const TRANSCRIPTS: readonly { podcastId: string; episodeId: string; file: string
   { podcastId: SR, episodeId: SR_HEARTBLEED, file: 'test/fixtures/transcripts/ours_sr-studio-ett-20140411.json', type: 'application/json' },
 ];
 
-/** The index as the bot builds it: feeds and the sample page parsed, transcripts parsed, everything through Library.upsert. */
-export function buildRelevanceLibrary(): Library {
+/**
+ * The index as the bot builds it: feeds and the sample page parsed, transcripts parsed, everything through
+ * Library.upsert. `options.semantic` adds a semantic ranker, merged into `library.topics` as the bot would.
+ */
+export function buildRelevanceLibrary(options: LibraryOptions = {}): Library {
   const transcripts = new Map<string, Map<string, TranscriptSegment[]>>();
   for (const t of TRANSCRIPTS) {
     const parsed = parseTranscript(read(t.file).toString('utf8'), t.type);
@@ -83,7 +86,7 @@ export function buildRelevanceLibrary(): Library {
     byEpisode.set(t.episodeId, parsed.value);
     transcripts.set(t.podcastId, byEpisode);
   }
-  const library = new Library();
+  const library = new Library(options);
   const page = parseEpisodePage(read('src/data/samples/the-most-interesting-thing-in-ai.txt').toString('utf8'));
   if (!page.ok) throw new Error(page.error);
   const episode: Episode = page.value.episode;
