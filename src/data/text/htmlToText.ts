@@ -183,6 +183,18 @@ const callbacks: TokenizerCallbacks = {
   ontextentity: ignore,
 };
 
+// Entities are decoded by decodeEntities (strict), so `&gtgt;` and bare `&` read the same everywhere.
+const newTokenizer = () => new Tokenizer({ xmlMode: false, decodeEntities: false }, callbacks);
+/*
+ * One tokenizer serves every call: a new one per call costs little by itself, but made each parse after a full
+ * GC ~25% slower (bench/feeds.ts, which collects before every run). It is replaced after any call that may have
+ * left it inside a raw-text element (`<script`, `<style`, `<title`, `<textarea`, `<xmp` start with these
+ * letters): its raw-text flag survives reset(), and a stale one made every later call that meets a tag throw,
+ * for every feed the process parsed afterwards.
+ */
+const MAY_ENTER_RAW_TEXT = /<(?:s[ct]|t[ie]|xm)/i;
+let tokenizer = newTokenizer();
+
 /** Trims every line, collapses space runs, and leaves at most one blank line between paragraphs. */
 function tidy(text: string): string {
   // Regex passes over the whole text beat splitting into lines: show notes run to thousands of lines per feed.
@@ -217,13 +229,10 @@ export function htmlToText(html: string, maxLength = 100_000): string {
   foreign.push(false);
   tagName = '';
   source = html;
-  // A new tokenizer per call (cheap: ~0.5 µs). A reused one keeps its "inside <script>" flag across reset(), so
-  // notes ending inside `<script`, `<style>`, `<title>`, `<textarea>` or `<xmp>` made every later call that
-  // meets a tag throw, for every feed the process parsed after. (Entities are decoded by decodeEntities,
-  // strict, so `&gtgt;` and bare `&` read the same everywhere.)
-  const tokenizer = new Tokenizer({ xmlMode: false, decodeEntities: false }, callbacks);
+  tokenizer.reset();
   tokenizer.write(html);
   tokenizer.end();
+  if (MAY_ENTER_RAW_TEXT.test(html)) tokenizer = newTokenizer();
   source = '';
   const joined = parts.join('');
   parts = [];
