@@ -83,9 +83,10 @@ export async function openServices(config: Config, log: Logger, options: Service
     if (!opened.ok) throw new Error(opened.error);
     store = opened.value;
   }
+  // SEMANTIC_SEARCH turns word vectors on; tests pass `semantic` to choose for themselves.
+  const semantic = options.semantic ?? config.semanticSearch;
   const library =
-    options.library ??
-    (options.semantic ? await libraryWithSemanticSearch(log, options.semantic === true ? {} : options.semantic) : new Library());
+    options.library ?? (semantic ? await libraryWithSemanticSearch(log, semantic === true ? {} : semantic) : new Library());
   if (!options.library) for (const { podcast, episodes } of await loadBundledSamples()) library.upsert(podcast, episodes);
   const stored = await store.loadCatalog();
   for (const { podcast, episodes } of stored) library.upsert(podcast, episodes, await storedTranscripts(store, podcast.id, episodes));

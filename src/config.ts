@@ -30,6 +30,7 @@ const ConfigSchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each feed must be an http(s) URL' }))),
   POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   ALLOW_PRIVATE_NETWORK: flag,
+  SEMANTIC_SEARCH: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -41,6 +42,8 @@ export interface Config {
   feeds: string[];
   pollIntervalSeconds: number;
   allowPrivateNetwork: boolean;
+  /** Merge word-vector (GloVe) matches into /topic: finds paraphrases, costs memory and latency on big libraries. */
+  semanticSearch: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -62,6 +65,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     feeds: e.FEEDS,
     pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,
     allowPrivateNetwork: e.ALLOW_PRIVATE_NETWORK,
+    semanticSearch: e.SEMANTIC_SEARCH,
     logLevel: e.LOG_LEVEL,
   });
 }

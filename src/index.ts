@@ -24,7 +24,7 @@ Options:
 
 Configuration comes from the environment or .env (see .env.example):
   DISCORD_TOKEN, DISCORD_API_URL, DISCORD_GUILD_ID, DATABASE_URL, FEEDS,
-  POLL_INTERVAL_SECONDS, ALLOW_PRIVATE_NETWORK, LOG_LEVEL`;
+  POLL_INTERVAL_SECONDS, ALLOW_PRIVATE_NETWORK, SEMANTIC_SEARCH, LOG_LEVEL`;
 
 async function main(argv: readonly string[]): Promise<number> {
   let args;

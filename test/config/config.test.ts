@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+
+describe('parseConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(parseConfig({})).toEqual({
+      ok: true,
+      value: {
+        discordApiUrl: 'https://discord.com/api',
+        databaseUrl: 'sqlite:data/podcord.db',
+        feeds: [],
+        pollIntervalSeconds: 600,
+        allowPrivateNetwork: false,
+        semanticSearch: false,
+        logLevel: 'info',
+      },
+    });
+  });
+
+  it('treats empty values copied from .env.example as unset', () => {
+    const config = parseConfig({ DISCORD_TOKEN: '', DISCORD_GUILD_ID: '', FEEDS: '', LOG_LEVEL: '' });
+    expect(config.ok && config.value.discordToken).toBe(undefined);
+    expect(config.ok && config.value.logLevel).toBe('info');
+  });
+
+  it('reads every setting, trimming the API URL and splitting FEEDS', () => {
+    const config = parseConfig({
+      DISCORD_TOKEN: 'abc.def.ghi',
+      DISCORD_API_URL: 'http://127.0.0.1:9999/api/',
+      DISCORD_GUILD_ID: '123456789012345678',
+      DATABASE_URL: 'sqlite::memory:',
+      FEEDS: ' https://a.example/feed.xml , https://b.example/rss ',
+      POLL_INTERVAL_SECONDS: '1',
+      ALLOW_PRIVATE_NETWORK: 'true',
+      SEMANTIC_SEARCH: 'yes',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      ok: true,
+      value: {
+        discordToken: 'abc.def.ghi',
+        discordApiUrl: 'http://127.0.0.1:9999/api',
+        discordGuildId: '123456789012345678',
+        databaseUrl: 'sqlite::memory:',
+        feeds: ['https://a.example/feed.xml', 'https://b.example/rss'],
+        pollIntervalSeconds: 1,
+        allowPrivateNetwork: true,
+        semanticSearch: true,
+        logLevel: 'debug',
+      },
+    });
+  });
+
+  it('names each wrong variable and never echoes a value back', () => {
+    const config = parseConfig({
+      DISCORD_GUILD_ID: 'my-server',
+      DATABASE_URL: 'postgres://user:hunter2@db/podcord',
+      FEEDS: 'not a url',
+      POLL_INTERVAL_SECONDS: '0',
+      ALLOW_PRIVATE_NETWORK: 'maybe',
+    });
+    expect(config.ok).toBe(false);
+    if (config.ok) return;
+    for (const name of ['DISCORD_GUILD_ID', 'DATABASE_URL', 'FEEDS', 'POLL_INTERVAL_SECONDS', 'ALLOW_PRIVATE_NETWORK']) {
+      expect(config.error).toContain(name);
+    }
+    expect(config.error).not.toContain('hunter2');
+    expect(config.error).not.toContain('my-server');
+  });
+});
