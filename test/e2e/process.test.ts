@@ -64,6 +64,21 @@ describe('the bot as a process', () => {
     expect(run.output()).not.toContain('not-the-right-token');
   });
 
+  it('registers the commands with deploy-commands and exits', async () => {
+    fake = await startFakeDiscord();
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts', '--deploy-commands'], {
+      cwd: root,
+      env: { PATH: process.env['PATH'] ?? '', DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: 'sqlite::memory:' },
+    });
+    let out = '';
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    expect(await new Promise((resolve) => proc.on('exit', resolve))).toBe(0);
+    const names = fake.commands.map((c) => (c as { name: string }).name);
+    expect(names).toEqual(expect.arrayContaining(['chapters', 'topic', 'episode', 'latest', 'help', 'feed', 'announce']));
+    expect(out.trim()).toBe(`Registered ${names.length} commands (global).`);
+    expect(fake.identifyCount).toBe(0);
+  });
+
   it('refuses an invalid configuration, naming the variable', async () => {
     const run = start({ POLL_INTERVAL_SECONDS: 'often', DISCORD_API_URL: 'ftp://x' });
     child = run.child;
