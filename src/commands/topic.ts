@@ -55,25 +55,35 @@ function topicPage(query: string, podcastKey: string | undefined, index: number,
   } else if (invocation.scope) {
     podcastIds = [...invocation.scope];
   }
-  const hits = topicMoments(deps.search, query, { now: deps.now().getTime(), ...(podcastIds && { podcastIds }) });
+  const page = Math.min(Math.max(0, index), MAX_RESULTS / PER_PAGE - 1);
+  // One page more than shown, to know whether "next" leads anywhere; deeper pages cost more, so fetch as needed.
+  const hits = topicMoments(deps.search, query, { now: deps.now().getTime(), upTo: (page + 2) * PER_PAGE, ...(podcastIds && { podcastIds }) });
   if (hits.length === 0) {
     const suggestions = deps.search.suggest(query);
     const hint = suggestions.length > 0 ? ` ${s.didYouMean(suggestions.map((w) => `**${escapeMarkdown(w)}**`).join(', '))}` : '';
     return err(`${s.topicNothing(escapeMarkdown(query))}${hint}`);
   }
-  const count = Math.ceil(hits.length / PER_PAGE);
-  const page = Math.min(Math.max(0, index), count - 1);
-  const pageHits = hits.slice(page * PER_PAGE, page * PER_PAGE + PER_PAGE);
+  const shown = Math.min(page, Math.ceil(hits.length / PER_PAGE) - 1);
+  const pageHits = hits.slice(shown * PER_PAGE, shown * PER_PAGE + PER_PAGE);
+  const hasNext = hits.length > (shown + 1) * PER_PAGE && shown + 1 < MAX_RESULTS / PER_PAGE;
   const key = podcastKey === undefined ? '-' : deps.catalog.podcastKey(podcastIds?.[0] ?? '');
   return ok({
-    embeds: [topicEmbed(query, pageHits, deps.catalog, s, { index: page, count })],
-    components: count > 1 ? [pagerRow((p) => `topic:${p}:${key}:${query}`, page, count, s)] : [],
+    embeds: [topicEmbed(query, pageHits, deps.catalog, s, { index: shown, hasNext })],
+    components: shown > 0 || hasNext ? [pagerRow((p) => `topic:${p}:${key}:${query}`, shown, { hasNext }, s)] : [],
   });
 }
 
-/** The moments /topic lists for a query, best first (up to 25): what its pages show, and what the relevance set measures. */
-export function topicMoments(search: TopicSearch, query: string, options: { now: number; podcastIds?: readonly string[] }): SearchHit[] {
-  return distinctMoments(search.search(query, { limit: MAX_RESULTS * 2, maxPerEpisode: PER_EPISODE * 2, ...options })).slice(0, MAX_RESULTS);
+/**
+ * The moments /topic lists for a query, best first (`upTo`, at most 25): what its pages show, and what the relevance
+ * set measures. A few extra hits are asked for, since a chapter title and its notes line collapse into one moment.
+ */
+export function topicMoments(
+  search: TopicSearch,
+  query: string,
+  { upTo = MAX_RESULTS, ...options }: { now: number; podcastIds?: readonly string[]; upTo?: number },
+): SearchHit[] {
+  const wanted = Math.min(upTo, MAX_RESULTS);
+  return distinctMoments(search.search(query, { limit: wanted + PER_PAGE, maxPerEpisode: PER_EPISODE + 1, ...options })).slice(0, wanted);
 }
 
 /** A chapter title and the notes line that lists it point at the same moment: show that moment once, at its best. */

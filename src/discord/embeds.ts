@@ -96,14 +96,19 @@ export function chaptersMessage(ref: EpisodeRef, pageIndex: number, s: Strings):
   return { embeds: [embed], components };
 }
 
-/** previous | n/m | next; the page number travels in the custom id, so any click works for the reply's lifetime. */
-export function pagerRow(idFor: (page: number | 'noop') => string, index: number, count: number, s: Strings): ButtonRow {
+/**
+ * previous | n/m | next; the page number travels in the custom id, so any click works for the reply's lifetime.
+ * `pages`: the count when known, or only whether another page follows.
+ */
+export function pagerRow(idFor: (page: number | 'noop') => string, index: number, pages: number | { hasNext: boolean }, s: Strings): ButtonRow {
+  const count = typeof pages === 'number' ? pages : undefined;
+  const last = typeof pages === 'number' ? index >= pages - 1 : !pages.hasNext;
   return {
     type: ComponentType.ActionRow,
     components: [
       { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: idFor(index - 1), label: `◀ ${s.previous}`, disabled: index <= 0 },
       { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: idFor('noop'), label: s.page(index + 1, count), disabled: true },
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: idFor(index + 1), label: `${s.next} ▶`, disabled: index >= count - 1 },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: idFor(index + 1), label: `${s.next} ▶`, disabled: last },
     ],
   };
 }

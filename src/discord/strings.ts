@@ -5,7 +5,8 @@ import type { ChapterSource } from '../data/model.js';
 const en = {
   chapterSource: { json: 'Podcasting 2.0 chapters', psc: 'Podlove chapters', notes: 'show notes' } satisfies Record<ChapterSource, string>,
   chaptersFrom: (source: string) => `Chapters from ${source}`,
-  page: (n: number, of: number) => `Page ${n}/${of}`,
+  /** `of` undefined: the total is not known yet (search results are fetched a page ahead). */
+  page: (n: number, of?: number) => (of === undefined ? `Page ${n}` : `Page ${n}/${of}`),
   previous: 'Previous',
   next: 'Next',
   chapters: 'Chapters',
@@ -76,7 +77,7 @@ export type Strings = typeof en;
 const sv: Strings = {
   chapterSource: { json: 'Podcasting 2.0-kapitel', psc: 'Podlove-kapitel', notes: 'avsnittsbeskrivningen' },
   chaptersFrom: (source) => `Kapitel från ${source}`,
-  page: (n, of) => `Sida ${n}/${of}`,
+  page: (n, of) => (of === undefined ? `Sida ${n}` : `Sida ${n}/${of}`),
   previous: 'Föregående',
   next: 'Nästa',
   chapters: 'Kapitel',

@@ -12,7 +12,7 @@ const SNIPPET = 200;
  * One embed field per hit: the episode, the timestamp link to where the topic starts, the chapter it falls in,
  * and a snippet with the matched words in bold.
  */
-export function topicEmbed(query: string, hits: readonly SearchHit[], catalog: Catalog, s: Strings, page: { index: number; count: number }): APIEmbed {
+export function topicEmbed(query: string, hits: readonly SearchHit[], catalog: Catalog, s: Strings, page: { index: number; hasNext: boolean }): APIEmbed {
   const fields: NonNullable<APIEmbed['fields']> = [];
   for (const hit of hits.slice(0, LIMITS.fields)) {
     const ref = catalog.find(hit.passage.podcastId, hit.passage.episodeId);
@@ -39,7 +39,7 @@ export function topicEmbed(query: string, hits: readonly SearchHit[], catalog: C
     title: clip(s.topicTitle(query), LIMITS.title),
     color: BRAND_COLOUR,
     fields,
-    ...(page.count > 1 && { footer: { text: s.page(page.index + 1, page.count) } }),
+    ...((page.index > 0 || page.hasNext) && { footer: { text: s.page(page.index + 1) } }),
   };
 }
 

@@ -102,13 +102,13 @@ describe('/topic end to end', () => {
   it('pages through more results with buttons that update the message in place', async () => {
     const first = await topic({ query: 'the middle' });
     expect(first.embeds?.[0]?.fields).toHaveLength(5);
-    expect(first.embeds?.[0]?.footer?.text).toMatch(/^Page 1\/\d/);
+    expect(first.embeds?.[0]?.footer?.text).toBe('Page 1');
     const next = buttonsOf(first).find((b) => b.custom_id.startsWith('topic:1:'));
     expect(next?.custom_id).toBe('topic:1:-:the middle');
     const clicked = await fake.sendInteraction(button(next!.custom_id, botMessage({ embeds: first.embeds ?? [] })));
     expect(clicked.type).toBe(InteractionResponseType.UpdateMessage);
     const second = data(clicked);
-    expect(second.embeds?.[0]?.footer?.text).toMatch(/^Page 2\/\d/);
+    expect(second.embeds?.[0]?.footer?.text).toBe('Page 2');
     const names = (page: APIInteractionResponseCallbackData) => (page.embeds?.[0]?.fields ?? []).map((f) => `${f.name} ${f.value.split('\n')[0]}`);
     expect(names(second).some((n) => names(first).includes(n))).toBe(false);
     // A chapter hit lands on the chapter's start.
