@@ -76,6 +76,8 @@ class FeedReader implements XmlEvents {
   item: ItemDraft | undefined;
   readonly episodes: Episode[] = [];
   skippedItems = 0;
+  private lastName = '';
+  private lastKey = '';
 
   constructor() {
     this.slot = { depth: -1, spec: { kind: 'plain', max: 0, set: () => {} }, draft: this.channel, size: 0, parts: [], escaped: [], pending: '' };
@@ -83,9 +85,15 @@ class FeedReader implements XmlEvents {
 
   /** Whether onopentag, called next with the same state, would read this tag's attributes (see there). */
   wantsAttributes(name: string): boolean {
-    if (this.done || this.capture !== undefined) return false;
+    if (this.done || this.capture !== undefined) {
+      this.lastName = '';
+      return false;
+    }
     const depth = this.keys.length;
     const key = this.keyer.key(name);
+    // onopentag comes next for this very name, with the keyer unchanged: it reuses the key.
+    this.lastName = name;
+    this.lastKey = key;
     if (this.itemDepth >= 0) {
       const rel = depth - this.itemDepth;
       const handler = rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
@@ -110,7 +118,7 @@ class FeedReader implements XmlEvents {
 
   onopentag(name: string, attributes: Attributes): void {
     const depth = this.keys.length;
-    const key = this.keyer.key(name);
+    const key = name === this.lastName ? this.lastKey : this.keyer.key(name);
     this.keys.push(key);
     if (this.done) return;
     const capture = this.capture;

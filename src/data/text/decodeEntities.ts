@@ -11,5 +11,36 @@ import { decodeHTMLStrict } from 'entities/decode';
  * `entities` is htmlparser2's own decoder, installed with it.
  */
 export function decodeEntities(text: string): string {
-  return text.indexOf('&') === -1 ? text : decodeHTMLStrict(text);
+  let at = text.indexOf('&');
+  if (at === -1) return text;
+  // Entity-escaped show notes are mostly `&lt;`, `&gt;`, `&amp;` and `&quot;`: those five are replaced here, about
+  // twice as fast as the decoder does. At the first other `&` the decoder takes the rest; a reference never reaches
+  // past the next `&`, so decoding from there on gives what decoding the whole text would.
+  let out = '';
+  let last = 0;
+  while (at !== -1) {
+    let value: string;
+    let length: number;
+    const next = text.charCodeAt(at + 1);
+    if (next === 0x6c /* l */ && text.startsWith('lt;', at + 1)) {
+      value = '<';
+      length = 4;
+    } else if (next === 0x67 /* g */ && text.startsWith('gt;', at + 1)) {
+      value = '>';
+      length = 4;
+    } else if (next === 0x61 /* a */ && text.startsWith('amp;', at + 1)) {
+      value = '&';
+      length = 5;
+    } else if (next === 0x71 /* q */ && text.startsWith('quot;', at + 1)) {
+      value = '"';
+      length = 6;
+    } else if (next === 0x61 /* a */ && text.startsWith('apos;', at + 1)) {
+      value = "'";
+      length = 6;
+    } else return out + decodeHTMLStrict(last === 0 ? text : text.slice(last));
+    out += text.slice(last, at) + value;
+    last = at + length;
+    at = text.indexOf('&', last);
+  }
+  return out + text.slice(last);
 }

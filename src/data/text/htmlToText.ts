@@ -192,8 +192,23 @@ const newTokenizer = () => new Tokenizer({ xmlMode: false, decodeEntities: false
  * letters): its raw-text flag survives reset(), and a stale one made every later call that meets a tag throw,
  * for every feed the process parsed afterwards.
  */
-const MAY_ENTER_RAW_TEXT = /<(?:s[ct]|t[ie]|xm)/i;
 let tokenizer = newTokenizer();
+
+/**
+ * Whether the HTML has `<sc`, `<st`, `<ti`, `<te` or `<xm`, in any case. A loop over the `<`s rather than the
+ * regex `/<(?:s[ct]|t[ie]|xm)/i`: same answer (`| 0x20` lower-cases exactly the ASCII letters it is asked about),
+ * but the regex scanned every character of every notes and cost ~2% of a feed's parse.
+ */
+function mayEnterRawText(html: string): boolean {
+  for (let at = html.indexOf('<'); at !== -1; at = html.indexOf('<', at + 1)) {
+    const first = html.charCodeAt(at + 1) | 0x20;
+    const second = html.charCodeAt(at + 2) | 0x20;
+    if (first === 0x73 /* s */ ? second === 0x63 /* c */ || second === 0x74 /* t */
+      : first === 0x74 /* t */ ? second === 0x69 /* i */ || second === 0x65 /* e */
+      : first === 0x78 /* x */ && second === 0x6d /* m */) return true;
+  }
+  return false;
+}
 
 /** Trims every line, collapses space runs, and leaves at most one blank line between paragraphs. */
 function tidy(text: string): string {
@@ -232,7 +247,7 @@ export function htmlToText(html: string, maxLength = 100_000): string {
   tokenizer.reset();
   tokenizer.write(html);
   tokenizer.end();
-  if (MAY_ENTER_RAW_TEXT.test(html)) tokenizer = newTokenizer();
+  if (mayEnterRawText(html)) tokenizer = newTokenizer();
   source = '';
   const joined = parts.join('');
   parts = [];
