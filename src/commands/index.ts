@@ -13,7 +13,7 @@ const listenerCommands: readonly SlashCommand[] = [chapters, topic, episode, lat
 /** Manage Server only: following feeds and setting up announcements. */
 const adminCommands: readonly SlashCommand[] = [feed, announce];
 
-export const commands: readonly SlashCommand[] = [...listenerCommands, helpCommand(listenerCommands), ...adminCommands];
+export const commands: readonly SlashCommand[] = [...listenerCommands, helpCommand(listenerCommands, adminCommands), ...adminCommands];
 
 export const buttons: readonly ButtonHandler[] = [chaptersPager, episodeChaptersButton, topicPager];
 
