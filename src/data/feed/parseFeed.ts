@@ -1,3 +1,4 @@
+import { Parser } from 'htmlparser2';
 import { err, ok, type Episode, type ParsedFeed, type Result } from '../model.js';
 import { decodeEntities } from '../text/decodeEntities.js';
 import { buildEpisode } from './buildEpisode.js';
@@ -7,7 +8,6 @@ import { createTagKeyer, type TagKeyer } from './createTagKeyer.js';
 import { detectCharset } from './detectCharset.js';
 import { ITEM_TAGS } from './itemTags.js';
 import { HtmlField, type Attributes, type ChannelDraft, type ItemDraft, type TagHandler } from './TagHandler.js';
-import { XmlScanner, type XmlEvents } from './XmlScanner.js';
 
 export interface ParseFeedOptions {
   /** The HTTP Content-Type, for its charset (used only when there is no BOM and no XML declaration). */
@@ -52,11 +52,11 @@ function detach(text: string): string {
 }
 
 /**
- * SAX-style reader for XmlScanner (htmlparser2's callback Parser before). It tracks only where it is (root, channel, item, and
+ * SAX-style reader for htmlparser2's callback Parser. It tracks only where it is (root, channel, item, and
  * the canonical key of each open element) and hands each element to the handler its key names in
  * CHANNEL_TAGS / ITEM_TAGS. Nothing recurses, so nesting depth costs an array entry, not a stack frame.
  */
-class FeedReader implements XmlEvents {
+class FeedReader {
   readonly keys: string[] = [];
   readonly keyer: TagKeyer = createTagKeyer();
   rootDepth = -1;
@@ -76,49 +76,14 @@ class FeedReader implements XmlEvents {
   item: ItemDraft | undefined;
   readonly episodes: Episode[] = [];
   skippedItems = 0;
-  private lastName = '';
-  private lastKey = '';
 
   constructor() {
     this.slot = { depth: -1, spec: { kind: 'plain', max: 0, set: () => {} }, draft: this.channel, size: 0, parts: [], escaped: [], pending: '' };
   }
 
-  /** Whether onopentag, called next with the same state, would read this tag's attributes (see there). */
-  wantsAttributes(name: string): boolean {
-    if (this.done || this.capture !== undefined) {
-      this.lastName = '';
-      return false;
-    }
-    const depth = this.keys.length;
-    const key = this.keyer.key(name);
-    // onopentag comes next for this very name, with the keyer unchanged: it reuses the key.
-    this.lastName = name;
-    this.lastKey = key;
-    if (this.itemDepth >= 0) {
-      const rel = depth - this.itemDepth;
-      const handler = rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
-      return handler?.open !== undefined && this.item !== undefined;
-    }
-    if (this.channelDepth >= 0) {
-      const rel = depth - this.channelDepth;
-      if (rel === 1 && key === 'item') return false;
-      const handler = rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
-      return handler?.open !== undefined;
-    }
-    if (this.rootDepth >= 0) return depth === this.rootDepth + 1 && key === 'channel' && !this.sawChannel;
-    return key === 'rss' || key === 'rdf:rdf';
-  }
-
-  /** Whether ontext would keep any of a text run now. */
-  wantsText(): boolean {
-    const capture = this.capture;
-    if (capture === undefined) return this.rootDepth < 0 && this.sawText.length < 64;
-    return capture.size < capture.spec.max;
-  }
-
   onopentag(name: string, attributes: Attributes): void {
     const depth = this.keys.length;
-    const key = name === this.lastName ? this.lastKey : this.keyer.key(name);
+    const key = this.keyer.key(name);
     this.keys.push(key);
     if (this.done) return;
     const capture = this.capture;
@@ -311,7 +276,7 @@ function notRss(reader: FeedReader): string {
 function read(bytes: Uint8Array, label: string, fatal: boolean): FeedReader | undefined {
   const decoder = new TextDecoder(label, { fatal });
   const reader = new FeedReader();
-  const parser = new XmlScanner(reader);
+  const parser = new Parser(reader, { xmlMode: true, decodeEntities: false });
   try {
     for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
       const text = decoder.decode(bytes.subarray(offset, offset + CHUNK_BYTES), { stream: true });
