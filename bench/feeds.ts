@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateFeed } from './generateFeed.js';
+import { median } from './measure.js';
 
 type ParserName = 'podcord' | 'rss-parser' | 'fast-xml-parser';
 const PARSERS: ParserName[] = ['podcord', 'rss-parser', 'fast-xml-parser'];
@@ -103,7 +104,6 @@ async function child(name: ParserName, inputPath: string, iterations: number): P
     cpuMs.push((used.user + used.system) / 1000);
     keep = undefined;
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   const result: ChildResult = {
     parser: name,
     items,

@@ -19,6 +19,7 @@ import type { Episode, Podcast } from '../src/data/model.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/support/fakeDiscord.js';
 import { autocomplete, chatInput } from '../test/support/interactions.js';
+import { percentile } from './measure.js';
 
 const PODCASTS = 50;
 const EPISODES = 300;
@@ -81,9 +82,6 @@ function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 type Kind = '/chapters episode:<words>' | '/topic query:<words>' | '/episode episode:<n> podcast:<words>' | '/latest' | 'autocomplete episode';
 const COMMAND_KINDS: Kind[] = ['/chapters episode:<words>', '/topic query:<words>', '/episode episode:<n> podcast:<words>', '/latest'];

@@ -29,6 +29,7 @@ import MiniSearch from 'minisearch';
 import { SearchIndex } from '../src/data/search/SearchIndex.js';
 import { generateCorpus, generateQueries } from './generateCorpus.js';
 import type { BenchQuery, QueryKind } from './generateCorpus.js';
+import { measuredMemory, median, percentile } from './measure.js';
 
 type Engine = 'podcord' | 'minisearch';
 
@@ -58,26 +59,10 @@ interface ChildResult {
 const thisFile = fileURLToPath(import.meta.url);
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 
 const REPEATS = 3;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
-function measuredMemory(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run the child with --expose-gc');
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 function fold(term: string): string {
   return term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();

@@ -33,6 +33,7 @@ import { loadBundledSamples } from '../src/sources/bundledSamples.js';
 import { DEFAULT_VECTORS_CACHE, loadWordVectors } from '../src/sources/loadWordVectors.js';
 import { generateCorpus, generateQueries } from './generateCorpus.js';
 import { paraphraseCases, REAL_CASES } from './paraphrases.js';
+import { measuredMemory, percentile } from './measure.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -153,19 +154,7 @@ interface CostResult {
   semanticP99: number;
 }
 
-function measuredMemory(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run the child with --expose-gc');
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 
 function timed(queries: readonly string[], run: (q: string) => unknown): { p50: number; p99: number } {
   for (const q of queries) run(q);
