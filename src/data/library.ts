@@ -1,5 +1,6 @@
 import { Catalog } from './catalog.js';
 import type { Episode, Podcast } from './model.js';
+import { shortKey } from './shortKey.js';
 import { episodePassages, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
 import { SearchIndex } from './search/SearchIndex.js';
@@ -26,8 +27,9 @@ interface CueTable {
 const episodeKey = (podcastId: string, episodeId: string): string => `${podcastId}\n${episodeId}`;
 
 /** Everything but the transcript that decides an episode's passages. */
+/** What indexing reads from an episode, hashed: an edit anywhere in it (even one of the same length) re-indexes. */
 const fingerprintOf = (e: Episode): string =>
-  `${e.title}\n${e.publishedAt ?? ''}\n${e.description.length}\n${e.chapters.length}:${e.chapters[0]?.source ?? ''}`;
+  shortKey(`${e.title}\n${e.publishedAt ?? ''}\n${e.description}\n${e.chapters.map((c) => `${c.startSeconds} ${c.source} ${c.title}`).join('\n')}`);
 
 /**
  * The catalog (lookups) and the topic index (search) kept in step: one call adds or replaces a podcast in both.

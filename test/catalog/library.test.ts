@@ -62,4 +62,16 @@ describe('Library', () => {
     expect(top(library, 'zeppelin')).toBeUndefined();
     expect(library.cueMemoryBytes()).toBe(0);
   });
+  it('re-indexes an episode whose notes or chapter titles changed, even to text of the same length', () => {
+    const library = new Library();
+    library.upsert(podcast, [episode('a', 'We talk about ferries.')]);
+    expect(top(library, 'ferries')?.episodeId).toBe('a');
+    library.upsert(podcast, [episode('a', 'We talk about gliders.')]);
+    expect(top(library, 'ferries')).toBeUndefined();
+    expect(top(library, 'gliders')?.episodeId).toBe('a');
+    const renamed = episode('a', 'We talk about gliders.');
+    renamed.chapters = renamed.chapters.map((c) => (c.title === 'Trains' ? { ...c, title: 'Planes' } : c));
+    library.upsert(podcast, [renamed]);
+    expect(top(library, 'planes')?.startSeconds).toBe(300);
+  });
 });
