@@ -6,10 +6,10 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { err, ok, type Result } from '../data/model.js';
+import { err, ok } from '../data/model.js';
 import { escapeMarkdown } from '../discord/markdown.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
-import { parseOptions, type Deps, type FeedAdmin, type Invocation, type SlashCommand } from './command.js';
+import { parseOptions, type Deps, type FeedAdmin, type SlashCommand } from './command.js';
 import { adminContext, MANAGE_GUILD } from './feed.js';
 
 const podcastChoice = {
@@ -96,13 +96,6 @@ const Args = z.discriminatedUnion('subcommand', [
   z.object({ subcommand: z.literal('test'), podcast: z.string().optional() }),
 ]);
 
-/** The podcast an option names, among those this guild sees. */
-function podcastIn(value: string | undefined, invocation: Invocation, deps: Deps): Result<string | undefined> {
-  if (value === undefined) return ok(undefined);
-  const podcast = deps.catalog.resolvePodcast(value, invocation.scope);
-  return podcast.ok ? ok(podcast.value.id) : podcast;
-}
-
 export const announce: SlashCommand = {
   data: announceData,
   async run(options, invocation, deps) {
@@ -111,7 +104,7 @@ export const announce: SlashCommand = {
     const { guildId, feeds, s } = admin.value;
     const args = parseOptions(Args, options);
     if (!args.ok) return args;
-    const podcastId = podcastIn(args.value.podcast, invocation, deps);
+    const podcastId = deps.catalog.resolvePodcastOption(args.value.podcast, invocation.scope);
     if (!podcastId.ok) return podcastId;
     const scopeName = podcastId.value === undefined ? s.allPodcasts : `**${escapeMarkdown(deps.catalog.podcast(podcastId.value)?.title ?? podcastId.value)}**`;
 

@@ -34,13 +34,9 @@ export const latest: SlashCommand = {
   run(options, invocation, { catalog }) {
     const args = parseOptions(Args, options);
     if (!args.ok) return args;
-    let podcastId: string | undefined;
-    if (args.value.podcast !== undefined) {
-      const podcast = catalog.resolvePodcast(args.value.podcast, invocation.scope);
-      if (!podcast.ok) return podcast;
-      podcastId = podcast.value.id;
-    }
-    const refs = catalog.latest(args.value.count, podcastId, invocation.scope);
+    const podcastId = catalog.resolvePodcastOption(args.value.podcast, invocation.scope);
+    if (!podcastId.ok) return podcastId;
+    const refs = catalog.latest(args.value.count, podcastId.value, invocation.scope);
     if (refs.length === 0) return err('There are no episodes yet. A server manager can follow a feed with /feed add.');
     return ok(latestMessage(refs, stringsFor(invocation.locale)));
   },

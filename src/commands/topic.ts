@@ -47,14 +47,9 @@ const Args = z.object({ query: z.string().trim().min(2).max(QUERY_MAX), podcast:
 
 function topicPage(query: string, podcastKey: string | undefined, index: number, invocation: Invocation, deps: Deps): CommandResult {
   const s = stringsFor(invocation.locale);
-  let podcastIds: string[] | undefined;
-  if (podcastKey !== undefined) {
-    const podcast = deps.catalog.resolvePodcast(podcastKey, invocation.scope);
-    if (!podcast.ok) return podcast;
-    podcastIds = [podcast.value.id];
-  } else if (invocation.scope) {
-    podcastIds = [...invocation.scope];
-  }
+  const podcast = deps.catalog.resolvePodcastOption(podcastKey, invocation.scope);
+  if (!podcast.ok) return podcast;
+  const podcastIds = podcast.value !== undefined ? [podcast.value] : invocation.scope && [...invocation.scope];
   const page = Math.min(Math.max(0, index), MAX_RESULTS / PER_PAGE - 1);
   // One page more than shown, to know whether "next" leads anywhere; deeper pages cost more, so fetch as needed.
   const hits = topicMoments(deps.search, query, { now: deps.now().getTime(), upTo: (page + 2) * PER_PAGE, ...(podcastIds && { podcastIds }) });
@@ -66,7 +61,7 @@ function topicPage(query: string, podcastKey: string | undefined, index: number,
   const shown = Math.min(page, Math.ceil(hits.length / PER_PAGE) - 1);
   const pageHits = hits.slice(shown * PER_PAGE, shown * PER_PAGE + PER_PAGE);
   const hasNext = hits.length > (shown + 1) * PER_PAGE && shown + 1 < MAX_RESULTS / PER_PAGE;
-  const key = podcastKey === undefined ? '-' : deps.catalog.podcastKey(podcastIds?.[0] ?? '');
+  const key = podcast.value === undefined ? '-' : deps.catalog.podcastKey(podcast.value);
   return ok({
     embeds: [topicEmbed(query, pageHits, deps.catalog, s, { index: shown, hasNext })],
     components: shown > 0 || hasNext ? [pagerRow((p) => `topic:${p}:${key}:${query}`, shown, { hasNext }, s)] : [],

@@ -133,17 +133,21 @@ export class Catalog {
     return err(`No podcast here matches "${query}". Pick one from the list as you type, or see /latest.`);
   }
 
+  /** The id of the podcast a command's optional `podcast` option names; undefined when the option was left out. */
+  resolvePodcastOption(query: string | undefined, scope?: Scope): Result<string | undefined> {
+    if (query === undefined) return ok(undefined);
+    const podcast = this.resolvePodcast(query, scope);
+    return podcast.ok ? ok(podcast.value.id) : podcast;
+  }
+
   /**
    * An episode from an autocomplete value (its key), a number ("42", "#42", "e42") or title words;
    * no query means the newest episode.
    */
   resolveEpisode(query: string | undefined, podcastQuery: string | undefined, scope?: Scope): Result<EpisodeRef> {
-    let podcastId: string | undefined;
-    if (podcastQuery !== undefined) {
-      const podcast = this.resolvePodcast(podcastQuery, scope);
-      if (!podcast.ok) return podcast;
-      podcastId = podcast.value.id;
-    }
+    const podcast = this.resolvePodcastOption(podcastQuery, scope);
+    if (!podcast.ok) return podcast;
+    const podcastId = podcast.value;
     if (query === undefined || query.trim() === '') {
       const newest = this.latest(1, podcastId, scope)[0];
       return newest ? ok(newest) : err('There are no episodes yet. Follow a feed with /feed add.');
