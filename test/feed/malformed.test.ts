@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixture, parseError, parseOk } from './helpers.js';
+import { fixture, parseError, parseOk, rss } from './helpers.js';
 
 // Each fixture here is OURS: a small hand-written reproduction of a fault a real host served
 // (the originals, in /work/shared/fixtures/malformed, are GPL-3.0 and were only checked by hand).
@@ -51,6 +51,29 @@ describe('broken feeds real hosts serve', () => {
   it('leaves an undefined entity such as &gtgt; as literal text', () => {
     const feed = parseOk(fixture('malformed/undefined-entity.xml'));
     expect(feed.episodes.find((e) => e.id === 'ep-1')?.title).toBe('Pat E &gtgt; Kristi');
+  });
+});
+
+describe('one parse after another (the reader and scanner are shared)', () => {
+  it('starts each feed fresh after a truncated one, a feed cut inside a tag, and a custom prefix', () => {
+    const custom = rss('<item><guid>a</guid><ns9:duration>61</ns9:duration><title>Mine</title></item>').replace(
+      '<rss version="2.0"',
+      '<rss version="2.0" xmlns:ns9="http://www.itunes.com/dtds/podcast-1.0.dtd"',
+    );
+    expect(parseOk(custom).episodes[0]?.durationSeconds).toBe(61);
+    parseError(fixture('malformed/truncated.xml'));
+    parseError(rss('<item><guid>b</guid><title>Cut <ns9:dur'));
+    // ns9 was declared only by the first feed: here it is an unknown prefix, so no duration.
+    const plain = parseOk(rss('<item><guid>c</guid><ns9:duration>61</ns9:duration><title>Next</title></item>'));
+    expect(plain.podcast.title).toBe('Test Show');
+    expect(plain.episodes.map((e) => [e.id, e.title, e.durationSeconds])).toEqual([['c', 'Next', undefined]]);
+  });
+
+  it('gives the same result for the same bytes every time', () => {
+    const bytes = fixture('malformed/junk-after-root.xml');
+    const first = parseOk(bytes);
+    parseError(fixture('malformed/truncated.xml'));
+    expect(parseOk(bytes)).toEqual(first);
   });
 });
 

@@ -17,35 +17,35 @@ export type TagSpec =
 export type Attributes = Record<string, string>;
 
 /**
- * An HTML field as collected: its text runs, the XML-escaped ones still escaped until the first `text()`.
+ * An HTML field as collected: its text runs, the XML-escaped ones still escaped until `htmlFieldText` first reads it.
  * Most hosts send the same notes twice per item (description and content:encoded, often `&lt;p&gt;`-escaped),
- * and only one of them is ever read.
+ * and only one of them is ever read. A plain object, not a class: V8 keeps an object literal's hidden class for
+ * good, while a class instance's dies with the last instance at a GC and takes the optimized code with it.
  */
-export class HtmlField {
-  #parts: string[] | undefined;
-  #escaped: readonly number[];
-  #max: number;
-  #text = '';
+export interface HtmlField {
+  /** The runs; `undefined` once read. */
+  parts: string[] | undefined;
+  /** Indexes of the parts that are XML text (entities not decoded yet) rather than CDATA or markup. */
+  escaped: readonly number[];
+  max: number;
+  text: string;
+}
 
-  /** `escaped`: indexes of the parts that are XML text (entities not decoded yet) rather than CDATA or markup. */
-  constructor(parts: string[], escaped: readonly number[], max: number) {
-    this.#parts = parts;
-    this.#escaped = escaped;
-    this.#max = max;
-  }
+export function htmlField(parts: string[], escaped: readonly number[], max: number): HtmlField {
+  return { parts, escaped, max, text: '' };
+}
 
-  /** The HTML string, XML-level escapes undone, at most `max` characters. */
-  text(): string {
-    const parts = this.#parts;
-    if (parts === undefined) return this.#text;
-    for (const index of this.#escaped) parts[index] = decodeEntities(parts[index] ?? '');
-    // A lone part may be a slice of a 64 KB chunk of the feed, and the notes made from it may be that very string
-    // (plain-text notes come out of htmlToText unchanged): copy it, or each episode would keep a chunk alive.
-    const text = parts.length === 1 ? (' ' + (parts[0] ?? '')).slice(1) : parts.join('');
-    this.#text = text.length > this.#max ? text.slice(0, this.#max) : text;
-    this.#parts = undefined;
-    return this.#text;
-  }
+/** The HTML string, XML-level escapes undone, at most `max` characters. */
+export function htmlFieldText(field: HtmlField): string {
+  const parts = field.parts;
+  if (parts === undefined) return field.text;
+  for (const index of field.escaped) parts[index] = decodeEntities(parts[index] ?? '');
+  // A lone part may be a slice of a 64 KB chunk of the feed, and the notes made from it may be that very string
+  // (plain-text notes come out of htmlToText unchanged): copy it, or each episode would keep a chunk alive.
+  const text = parts.length === 1 ? (' ' + (parts[0] ?? '')).slice(1) : parts.join('');
+  field.text = text.length > field.max ? text.slice(0, field.max) : text;
+  field.parts = undefined;
+  return field.text;
 }
 
 /**

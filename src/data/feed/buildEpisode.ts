@@ -3,7 +3,7 @@ import { err, ok, type Episode, type Result } from '../model.js';
 import { htmlToText } from '../text/htmlToText.js';
 import { parseDuration } from './parseDuration.js';
 import { parsePubDate } from './parsePubDate.js';
-import type { ItemDraft } from './TagHandler.js';
+import { htmlFieldText, type ItemDraft } from './TagHandler.js';
 
 const INTEGER = /^\d{1,9}$/;
 // WordPress plugins have been seen writing PHP-serialized junk (`s:125:"a:5:{...`) into enclosure url.
@@ -27,10 +27,10 @@ function firstNonBlank(...values: (string | undefined)[]): string {
  */
 function showNotes(draft: ItemDraft): string {
   // Read in this order so an item with content:encoded never decodes the description it will not use.
-  const encoded = firstNonBlank(draft.contentEncoded?.text());
+  const encoded = firstNonBlank(draft.contentEncoded && htmlFieldText(draft.contentEncoded));
   if (encoded !== '') return encoded;
-  const description = firstNonBlank(draft.description?.text());
-  const summary = firstNonBlank(draft.summary?.text());
+  const description = firstNonBlank(draft.description && htmlFieldText(draft.description));
+  const summary = firstNonBlank(draft.summary && htmlFieldText(draft.summary));
   return summary.length > 2 * description.length ? summary : description;
 }
 

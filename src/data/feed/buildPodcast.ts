@@ -1,6 +1,6 @@
 import { err, ok, type Podcast, type Result } from '../model.js';
 import { htmlToText } from '../text/htmlToText.js';
-import type { ChannelDraft } from './TagHandler.js';
+import { htmlFieldText, type ChannelDraft } from './TagHandler.js';
 
 /** A Podcast from the channel's draft; `feedUrl` (the URL it was fetched from) outranks the feed's own claims. */
 export function buildPodcast(draft: ChannelDraft, feedUrl?: string): Result<Podcast> {
@@ -11,7 +11,7 @@ export function buildPodcast(draft: ChannelDraft, feedUrl?: string): Result<Podc
   if (ownUrl !== undefined) podcast.feedUrl = ownUrl;
   podcast.title = draft.title ?? draft.link ?? ownUrl ?? '';
   if (draft.link !== undefined) podcast.link = draft.link;
-  const description = htmlToText([draft.description?.text(), draft.summary?.text(), draft.subtitle].find((v) => v !== undefined && v.trim() !== '') ?? '', 20_000);
+  const description = htmlToText([draft.description && htmlFieldText(draft.description), draft.summary && htmlFieldText(draft.summary), draft.subtitle].find((v) => v !== undefined && v.trim() !== '') ?? '', 20_000);
   if (description !== '') podcast.description = description;
   const image = draft.itunesImage ?? draft.rssImageUrl;
   if (image !== undefined) podcast.image = image;

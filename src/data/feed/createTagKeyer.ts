@@ -30,6 +30,8 @@ export interface TagKeyer {
   key(name: string): string;
   /** Learns the prefixes an element's `xmlns:*` attributes declare. */
   declare(attributes: Attributes): void;
+  /** Forgets what the last document declared. */
+  reset(): void;
 }
 
 /**
@@ -37,7 +39,8 @@ export interface TagKeyer {
  * one our handler tables use. Unknown prefixes stay as written, so `foo:title` never passes for `title`.
  */
 export function createTagKeyer(): TagKeyer {
-  const prefixes = new Map<string, string>(Object.entries(KNOWN_PREFIXES));
+  const known = Object.entries(KNOWN_PREFIXES);
+  const prefixes = new Map<string, string>(known);
   // Tag names repeat thousands of times per feed: compute each key once.
   const cache = new Map<string, string>();
   return {
@@ -53,6 +56,11 @@ export function createTagKeyer(): TagKeyer {
       }
       cache.set(name, key);
       return key;
+    },
+    reset() {
+      prefixes.clear();
+      for (const [prefix, canonical] of known) prefixes.set(prefix, canonical);
+      cache.clear();
     },
     declare(attributes) {
       for (const name in attributes) {

@@ -1,4 +1,3 @@
-import { Parser } from 'htmlparser2';
 import { err, ok, type Episode, type ParsedFeed, type Result } from '../model.js';
 import { decodeEntities } from '../text/decodeEntities.js';
 import { buildEpisode } from './buildEpisode.js';
@@ -7,7 +6,8 @@ import { CHANNEL_TAGS } from './channelTags.js';
 import { createTagKeyer, type TagKeyer } from './createTagKeyer.js';
 import { detectCharset } from './detectCharset.js';
 import { ITEM_TAGS } from './itemTags.js';
-import { HtmlField, type Attributes, type ChannelDraft, type ItemDraft, type TagHandler } from './TagHandler.js';
+import { htmlField, type Attributes, type HtmlField, type ChannelDraft, type ItemDraft, type TagHandler } from './TagHandler.js';
+import { XmlScanner, type XmlEvents } from './XmlScanner.js';
 
 export interface ParseFeedOptions {
   /** The HTTP Content-Type, for its charset (used only when there is no BOM and no XML declaration). */
@@ -41,7 +41,7 @@ interface Capture {
   draft: ChannelDraft | ItemDraft;
   size: number;
   parts: string[];
-  /** For HTML fields: which parts are XML text still to be decoded (see HtmlField). */
+  /** For HTML fields: which parts are XML text still to be decoded (see htmlFieldText). */
   escaped: number[];
   pending: string;
 }
@@ -52,11 +52,11 @@ function detach(text: string): string {
 }
 
 /**
- * SAX-style reader for htmlparser2's callback Parser. It tracks only where it is (root, channel, item, and
+ * SAX-style reader for XmlScanner (htmlparser2's callback Parser before). It tracks only where it is (root, channel, item, and
  * the canonical key of each open element) and hands each element to the handler its key names in
  * CHANNEL_TAGS / ITEM_TAGS. Nothing recurses, so nesting depth costs an array entry, not a stack frame.
  */
-class FeedReader {
+class FeedReader implements XmlEvents {
   readonly keys: string[] = [];
   readonly keyer: TagKeyer = createTagKeyer();
   rootDepth = -1;
@@ -72,18 +72,80 @@ class FeedReader {
   inCdata = false;
   capture: Capture | undefined;
   private readonly slot: Capture;
-  readonly channel: ChannelDraft = { categories: [] };
+  channel: ChannelDraft = { categories: [] };
   item: ItemDraft | undefined;
-  readonly episodes: Episode[] = [];
+  episodes: Episode[] = [];
   skippedItems = 0;
+  private lastName = '';
+  private lastKey = '';
 
   constructor() {
     this.slot = { depth: -1, spec: { kind: 'plain', max: 0, set: () => {} }, draft: this.channel, size: 0, parts: [], escaped: [], pending: '' };
   }
 
-  onopentag(name: string, attributes: Attributes): void {
+  /** Ready for a new document; nothing of the last one stays reachable from here. */
+  reset(): void {
+    this.keys.length = 0;
+    this.keyer.reset();
+    this.rootDepth = -1;
+    this.channelDepth = -1;
+    this.itemDepth = -1;
+    this.sawRoot = false;
+    this.sawChannel = false;
+    this.channelClosed = false;
+    this.rootClosed = false;
+    this.done = false;
+    this.firstElement = undefined;
+    this.sawText = '';
+    this.inCdata = false;
+    this.capture = undefined;
+    this.channel = { categories: [] };
+    this.item = undefined;
+    this.episodes = [];
+    this.skippedItems = 0;
+    const slot = this.slot;
+    slot.draft = this.channel;
+    slot.parts = [];
+    slot.escaped = [];
+    slot.pending = '';
+  }
+
+  /** Whether onopentag, called next with the same state, would read this tag's attributes (see there). */
+  wantsAttributes(name: string): boolean {
+    if (this.done || this.capture !== undefined) {
+      this.lastName = '';
+      return false;
+    }
     const depth = this.keys.length;
     const key = this.keyer.key(name);
+    // onopentag comes next for this very name, with the keyer unchanged: it reuses the key.
+    this.lastName = name;
+    this.lastKey = key;
+    if (this.itemDepth >= 0) {
+      const rel = depth - this.itemDepth;
+      const handler = rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
+      return handler?.open !== undefined && this.item !== undefined;
+    }
+    if (this.channelDepth >= 0) {
+      const rel = depth - this.channelDepth;
+      if (rel === 1 && key === 'item') return false;
+      const handler = rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
+      return handler?.open !== undefined;
+    }
+    if (this.rootDepth >= 0) return depth === this.rootDepth + 1 && key === 'channel' && !this.sawChannel;
+    return key === 'rss' || key === 'rdf:rdf';
+  }
+
+  /** Whether ontext would keep any of a text run now. */
+  wantsText(): boolean {
+    const capture = this.capture;
+    if (capture === undefined) return this.rootDepth < 0 && this.sawText.length < 64;
+    return capture.size < capture.spec.max;
+  }
+
+  onopentag(name: string, attributes: Attributes): void {
+    const depth = this.keys.length;
+    const key = name === this.lastName ? this.lastKey : this.keyer.key(name);
     this.keys.push(key);
     if (this.done) return;
     const capture = this.capture;
@@ -207,7 +269,7 @@ class FeedReader {
     if (spec.kind === 'html') {
       // The field keeps its parts; the slot starts new lists.
       const set = spec.set as (draft: ChannelDraft | ItemDraft, html: HtmlField) => void;
-      set(capture.draft, new HtmlField(parts, capture.escaped, spec.max));
+      set(capture.draft, htmlField(parts, capture.escaped, spec.max));
       capture.parts = [];
       capture.escaped = [];
       return;
@@ -272,11 +334,19 @@ function notRss(reader: FeedReader): string {
   return `This is not an RSS feed: its root element is <${first}>, not <rss>`;
 }
 
-/** Runs the tokenizer over the bytes with one decoder; `undefined` when a fatal decoder hits invalid bytes. */
-function read(bytes: Uint8Array, label: string, fatal: boolean): FeedReader | undefined {
+/*
+ * One reader and one scanner serve every parse (parseFeed is synchronous, so never two at once). Per-parse instances
+ * die at the next GC, and with them the hidden classes V8's optimized code was specialised for: every parse after
+ * a GC then started cold ("weak objects" deopts), ~20-30% slower on the YLE feed.
+ */
+const reader = new FeedReader();
+const parser = new XmlScanner(reader);
+
+/** Runs the scanner over the bytes with one decoder into `reader`; false when a fatal decoder hits invalid bytes. */
+function read(bytes: Uint8Array, label: string, fatal: boolean): boolean {
   const decoder = new TextDecoder(label, { fatal });
-  const reader = new FeedReader();
-  const parser = new Parser(reader, { xmlMode: true, decodeEntities: false });
+  reader.reset();
+  parser.reset(reader);
   try {
     for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
       const text = decoder.decode(bytes.subarray(offset, offset + CHUNK_BYTES), { stream: true });
@@ -286,11 +356,11 @@ function read(bytes: Uint8Array, label: string, fatal: boolean): FeedReader | un
     if (rest !== '') parser.write(rest);
   } catch (error) {
     // TextDecoder signals invalid bytes with a TypeError; anything else is a bug and must surface.
-    if (fatal && error instanceof TypeError) return undefined;
+    if (fatal && error instanceof TypeError) return false;
     throw error;
   }
   parser.end();
-  return reader;
+  return true;
 }
 
 /**
@@ -310,12 +380,18 @@ export function parseFeed(bytes: Uint8Array, options: ParseFeedOptions = {}): Re
   if (bytes.length > MAX_FEED_BYTES) {
     return err(`The feed is too large: ${(bytes.length / 1048576).toFixed(1)} MB (the limit is ${MAX_FEED_BYTES / 1048576} MB)`);
   }
-  let reader: FeedReader | undefined;
-  for (const attempt of detectCharset(bytes, options.contentType).attempts) {
-    reader = read(bytes, attempt.label, attempt.fatal);
-    if (reader !== undefined) break;
+  try {
+    return parseBytes(bytes, options);
+  } finally {
+    // The feed's chunks and drafts must not outlive the call in the shared reader and scanner.
+    reader.reset();
+    parser.reset(reader);
   }
-  if (reader === undefined) return err('The feed could not be decoded');
+}
+
+function parseBytes(bytes: Uint8Array, options: ParseFeedOptions): Result<ParsedFeed> {
+  const { attempts } = detectCharset(bytes, options.contentType);
+  if (!attempts.some((attempt) => read(bytes, attempt.label, attempt.fatal))) return err('The feed could not be decoded');
   if (!reader.sawRoot) return err(notRss(reader));
   if (!reader.sawChannel) return err('The feed has no <channel>');
   if (!reader.channelClosed) {

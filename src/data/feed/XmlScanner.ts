@@ -1,0 +1,544 @@
+import type { Attributes } from './TagHandler.js';
+
+/** What the scanner reports; the names follow htmlparser2's Parser callbacks, whose order and arguments they keep. */
+export interface XmlEvents {
+  /** Nothing more the document says can matter: later chunks are not even scanned. */
+  readonly done: boolean;
+  /** An open tag's name, before its attributes: whether `onopentag` will read them (else it gets an empty object). */
+  wantsAttributes(name: string): boolean;
+  onopentag(name: string, attributes: Attributes): void;
+  onclosetag(name: string, isImplied: boolean): void;
+  /** Whether `ontext` would use text now: text nobody reads is never sliced out of its chunk. */
+  wantsText(): boolean;
+  ontext(text: string): void;
+  oncdatastart(): void;
+  oncdataend(): void;
+}
+
+// Tokenizer states, as in htmlparser2's Tokenizer (XML mode, entities not decoded).
+const TEXT = 0;
+const BEFORE_TAG_NAME = 1;
+const IN_TAG_NAME = 2;
+const IN_SELF_CLOSING_TAG = 3;
+const BEFORE_CLOSING_TAG_NAME = 4;
+const IN_CLOSING_TAG_NAME = 5;
+const AFTER_CLOSING_TAG_NAME = 6;
+const BEFORE_ATTRIBUTE_NAME = 7;
+const IN_ATTRIBUTE_NAME = 8;
+const AFTER_ATTRIBUTE_NAME = 9;
+const BEFORE_ATTRIBUTE_VALUE = 10;
+const IN_ATTRIBUTE_VALUE_DQ = 11;
+const IN_ATTRIBUTE_VALUE_SQ = 12;
+const IN_ATTRIBUTE_VALUE_NQ = 13;
+const BEFORE_DECLARATION = 14;
+const IN_DECLARATION = 15;
+const IN_PROCESSING_INSTRUCTION = 16;
+const BEFORE_COMMENT = 17;
+const CDATA_SEQUENCE = 18;
+const IN_COMMENT_LIKE = 19;
+const IN_SPECIAL_COMMENT = 20;
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const EQ = 0x3d;
+const DQ = 0x22;
+const SQ = 0x27;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const DASH = 0x2d;
+const LBRACKET = 0x5b;
+const CDATA_START = 'CDATA[';
+const CDATA_END = ']]>';
+const COMMENT_END = '-->';
+
+const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+const isEndOfTagSection = (c: number) => c === SLASH || c === GT || isWhitespace(c);
+
+/** Handed to `onopentag` when nobody reads the attributes: never written to. */
+const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
+
+/**
+ * htmlparser2's Parser + Tokenizer in XML mode with entity decoding off (what parseFeed used before), redone for
+ * one reader: the same states, the same events in the same order with the same strings, chunk by chunk; but where
+ * the Tokenizer steps character by character through text, CDATA, attribute values and declarations, this jumps
+ * with indexOf, and it slices out only the tag names, attributes and text the reader wants. Behaviour on broken
+ * input is the Parser's, quirks included (`</>` is text, `<item/>` closes as implied, unmatched end tags are
+ * ignored, a tag cut off by the end of input is dropped, open elements are closed as implied at the end).
+ */
+export class XmlScanner {
+  private events: XmlEvents;
+  // Tokenizer
+  private state = TEXT;
+  private buffer = '';
+  /** Absolute position of `buffer` in the document. */
+  private offset = 0;
+  /** Absolute index of the character being looked at. */
+  private index = 0;
+  private sectionStart = 0;
+  private sequenceIndex = 0;
+  private sequence = CDATA_END;
+  // Parser
+  /**
+   * The Parser's chunks, from the one its last slice ended in: kept exactly as it keeps them (slices nobody reads
+   * still move it along, see skipSlice), since a tag cut off at the end of input makes it slice from position -1.
+   */
+  private readonly buffers: string[] = [];
+  private bufferOffset = 0;
+  /** Open elements, innermost last. */
+  private readonly stack: string[] = [];
+  private tagname = '';
+  private attribs: Attributes | null = null;
+  private attribname = '';
+  private attribvalue = '';
+
+  constructor(events: XmlEvents) {
+    this.events = events;
+  }
+
+  /** Starts a new document for `events`, forgetting everything of the last one (its chunks included). */
+  reset(events: XmlEvents): void {
+    this.events = events;
+    this.state = TEXT;
+    this.buffer = '';
+    this.offset = 0;
+    this.index = 0;
+    this.sectionStart = 0;
+    this.sequenceIndex = 0;
+    this.sequence = CDATA_END;
+    this.buffers.length = 0;
+    this.bufferOffset = 0;
+    this.stack.length = 0;
+    this.tagname = '';
+    this.attribs = null;
+    this.attribname = '';
+    this.attribvalue = '';
+  }
+
+  write(chunk: string): void {
+    if (this.events.done) return;
+    this.buffers.push(chunk);
+    this.offset += this.buffer.length;
+    this.buffer = chunk;
+    this.parse();
+  }
+
+  end(): void {
+    if (this.events.done) return;
+    this.handleTrailingData();
+    // The Parser's onend: what is still open closes, innermost first, as implied.
+    const stack = this.stack;
+    for (let i = stack.length - 1; i >= 0; i--) this.events.onclosetag(stack[i] ?? '', true);
+  }
+
+  private shiftBuffer(): void {
+    this.bufferOffset += (this.buffers[0] ?? '').length;
+    this.buffers.shift();
+  }
+
+  /** The Parser's getSlice: text between absolute positions, across chunks. */
+  private getSlice(start: number, end: number): string {
+    const buffers = this.buffers;
+    while (buffers.length > 1 && start - this.bufferOffset >= (buffers[0] ?? '').length) this.shiftBuffer();
+    let slice = (buffers[0] ?? '').slice(start - this.bufferOffset, end - this.bufferOffset);
+    while (buffers.length > 1 && end - this.bufferOffset > (buffers[0] ?? '').length) {
+      this.shiftBuffer();
+      slice += (buffers[0] ?? '').slice(0, end - this.bufferOffset);
+    }
+    return slice;
+  }
+
+  /** What getSlice does to the chunks, for a slice nobody reads: no string is made. */
+  private skipSlice(start: number, end: number): void {
+    const buffers = this.buffers;
+    while (buffers.length > 1 && start - this.bufferOffset >= (buffers[0] ?? '').length) this.shiftBuffer();
+    while (buffers.length > 1 && end - this.bufferOffset > (buffers[0] ?? '').length) this.shiftBuffer();
+  }
+
+  /** The Tokenizer's fastForwardTo, with indexOf: the index of the next `char` after the current one, or the chunk's last. */
+  private fastForwardTo(char: string): boolean {
+    const found = this.buffer.indexOf(char, this.index - this.offset + 1);
+    if (found !== -1) {
+      this.index = found + this.offset;
+      return true;
+    }
+    this.index = this.buffer.length + this.offset - 1;
+    return false;
+  }
+
+  // Parser event handlers
+
+  private ontext(start: number, end: number): void {
+    if (this.events.wantsText()) this.events.ontext(this.getSlice(start, end));
+    else this.skipSlice(start, end);
+  }
+
+  private onopentagname(start: number, end: number): void {
+    const name = this.getSlice(start, end);
+    this.tagname = name;
+    this.stack.push(name);
+    this.attribs = this.events.wantsAttributes(name) ? {} : null;
+  }
+
+  private endOpenTag(): void {
+    this.events.onopentag(this.tagname, this.attribs ?? NO_ATTRIBUTES);
+    this.attribs = null;
+    this.tagname = '';
+  }
+
+  private onselfclosingtag(): void {
+    const name = this.tagname;
+    this.endOpenTag();
+    if (this.stack[this.stack.length - 1] === name) {
+      // The Parser (recognizeSelfClosing) reports `<x/>` as an open tag and an implied close.
+      this.stack.pop();
+      this.events.onclosetag(name, true);
+    }
+  }
+
+  private onclosetag(start: number, end: number): void {
+    const name = this.getSlice(start, end);
+    const stack = this.stack;
+    const at = stack.lastIndexOf(name);
+    if (at === -1) return;
+    // Elements left open inside it close first, as implied.
+    for (let i = stack.length - 1; i >= at; i--) this.events.onclosetag(stack.pop() ?? '', i !== at);
+  }
+
+  private onattribname(start: number, end: number): void {
+    if (this.attribs !== null) this.attribname = this.getSlice(start, end);
+    else this.skipSlice(start, end);
+  }
+
+  private onattribdata(start: number, end: number): void {
+    if (this.attribs !== null) this.attribvalue += this.getSlice(start, end);
+    else this.skipSlice(start, end);
+  }
+
+  private onattribend(): void {
+    const attribs = this.attribs;
+    if (attribs !== null && !Object.prototype.hasOwnProperty.call(attribs, this.attribname)) attribs[this.attribname] = this.attribvalue;
+    this.attribvalue = '';
+  }
+
+  private oncdata(start: number, end: number): void {
+    const events = this.events;
+    events.oncdatastart();
+    if (events.wantsText()) events.ontext(this.getSlice(start, end));
+    else this.skipSlice(start, end);
+    events.oncdataend();
+  }
+
+  // Tokenizer states
+
+  private parse(): void {
+    const buffer = this.buffer;
+    const offset = this.offset;
+    const end = buffer.length + offset;
+    while (this.index < end) {
+      const c = buffer.charCodeAt(this.index - offset);
+      switch (this.state) {
+        case TEXT:
+          this.stateText(c);
+          break;
+        case BEFORE_TAG_NAME:
+          this.stateBeforeTagName(c);
+          break;
+        case IN_TAG_NAME:
+          this.stateInTagName(c);
+          break;
+        case IN_SELF_CLOSING_TAG:
+          this.stateInSelfClosingTag(c);
+          break;
+        case BEFORE_CLOSING_TAG_NAME:
+          if (isWhitespace(c)) break;
+          if (c === GT) this.state = TEXT;
+          else {
+            this.state = isEndOfTagSection(c) ? IN_SPECIAL_COMMENT : IN_CLOSING_TAG_NAME;
+            this.sectionStart = this.index;
+          }
+          break;
+        case IN_CLOSING_TAG_NAME:
+          this.stateInClosingTagName(c);
+          break;
+        case AFTER_CLOSING_TAG_NAME:
+          this.stateAfterClosingTagName(c);
+          break;
+        case BEFORE_ATTRIBUTE_NAME:
+          this.stateBeforeAttributeName(c);
+          break;
+        case IN_ATTRIBUTE_NAME:
+          this.stateInAttributeName(c);
+          break;
+        case AFTER_ATTRIBUTE_NAME:
+          this.stateAfterAttributeName(c);
+          break;
+        case BEFORE_ATTRIBUTE_VALUE:
+          if (c === DQ) {
+            this.state = IN_ATTRIBUTE_VALUE_DQ;
+            this.sectionStart = this.index + 1;
+          } else if (c === SQ) {
+            this.state = IN_ATTRIBUTE_VALUE_SQ;
+            this.sectionStart = this.index + 1;
+          } else if (!isWhitespace(c)) {
+            this.sectionStart = this.index;
+            this.state = IN_ATTRIBUTE_VALUE_NQ;
+            this.stateInAttributeValueNoQuotes(c);
+          }
+          break;
+        case IN_ATTRIBUTE_VALUE_DQ:
+          this.stateInAttributeValueQuoted(c, DQ, '"');
+          break;
+        case IN_ATTRIBUTE_VALUE_SQ:
+          this.stateInAttributeValueQuoted(c, SQ, "'");
+          break;
+        case IN_ATTRIBUTE_VALUE_NQ:
+          this.stateInAttributeValueNoQuotes(c);
+          break;
+        case BEFORE_DECLARATION:
+          if (c === LBRACKET) {
+            this.state = CDATA_SEQUENCE;
+            this.sequenceIndex = 0;
+          } else this.state = c === DASH ? BEFORE_COMMENT : IN_DECLARATION;
+          break;
+        case IN_DECLARATION:
+        case IN_PROCESSING_INSTRUCTION:
+        case IN_SPECIAL_COMMENT:
+          // Declarations, processing instructions and `</ ...>` junk are read past: the reader wants none of them.
+          if (c === GT || this.fastForwardTo('>')) {
+            this.skipSlice(this.sectionStart, this.index);
+            this.state = TEXT;
+            this.sectionStart = this.index + 1;
+          }
+          break;
+        case BEFORE_COMMENT:
+          if (c === DASH) {
+            this.state = IN_COMMENT_LIKE;
+            this.sequence = COMMENT_END;
+            // `<!-->` is a whole (empty) comment.
+            this.sequenceIndex = 2;
+            this.sectionStart = this.index + 1;
+          } else this.state = IN_DECLARATION;
+          break;
+        case CDATA_SEQUENCE:
+          if (c === CDATA_START.charCodeAt(this.sequenceIndex)) {
+            if (++this.sequenceIndex === CDATA_START.length) {
+              this.state = IN_COMMENT_LIKE;
+              this.sequence = CDATA_END;
+              this.sequenceIndex = 0;
+              this.sectionStart = this.index + 1;
+            }
+          } else {
+            this.sequenceIndex = 0;
+            this.state = IN_DECLARATION;
+            if (c === GT || this.fastForwardTo('>')) {
+              this.skipSlice(this.sectionStart, this.index);
+              this.state = TEXT;
+              this.sectionStart = this.index + 1;
+            }
+          }
+          break;
+        case IN_COMMENT_LIKE:
+          this.stateInCommentLike(c);
+          break;
+      }
+      this.index++;
+    }
+    // The Tokenizer's cleanup: text and attribute values so far are reported at the end of each chunk.
+    if (this.sectionStart !== this.index) {
+      if (this.state === TEXT) {
+        this.ontext(this.sectionStart, this.index);
+        this.sectionStart = this.index;
+      } else if (this.state === IN_ATTRIBUTE_VALUE_DQ || this.state === IN_ATTRIBUTE_VALUE_SQ || this.state === IN_ATTRIBUTE_VALUE_NQ) {
+        this.onattribdata(this.sectionStart, this.index);
+        this.sectionStart = this.index;
+      }
+    }
+  }
+
+  private stateText(c: number): void {
+    if (c === LT || this.fastForwardTo('<')) {
+      if (this.index > this.sectionStart) this.ontext(this.sectionStart, this.index);
+      this.state = BEFORE_TAG_NAME;
+      this.sectionStart = this.index;
+    }
+  }
+
+  private stateBeforeTagName(c: number): void {
+    if (c === BANG) {
+      this.state = BEFORE_DECLARATION;
+      this.sectionStart = this.index + 1;
+    } else if (c === QUESTION) {
+      this.state = IN_PROCESSING_INSTRUCTION;
+      this.sectionStart = this.index + 1;
+    } else if (!isEndOfTagSection(c)) {
+      // XML mode: anything that does not end the tag starts a name.
+      this.sectionStart = this.index;
+      this.state = IN_TAG_NAME;
+    } else if (c === SLASH) {
+      this.state = BEFORE_CLOSING_TAG_NAME;
+    } else {
+      // `< ` and `<>` are text, the `<` included.
+      this.state = TEXT;
+      this.stateText(c);
+    }
+  }
+
+  private stateInTagName(c: number): void {
+    if (!isEndOfTagSection(c)) {
+      // Read the rest of the name here rather than a character per loop turn.
+      const buffer = this.buffer;
+      let i = this.index - this.offset + 1;
+      while (i < buffer.length && !isEndOfTagSection(buffer.charCodeAt(i))) i++;
+      if (i === buffer.length) {
+        this.index = i + this.offset - 1;
+        return;
+      }
+      this.index = i + this.offset;
+      c = buffer.charCodeAt(i);
+    }
+    this.onopentagname(this.sectionStart, this.index);
+    this.sectionStart = -1;
+    this.state = BEFORE_ATTRIBUTE_NAME;
+    this.stateBeforeAttributeName(c);
+  }
+
+  private stateInClosingTagName(c: number): void {
+    if (c !== GT && !isWhitespace(c)) {
+      const buffer = this.buffer;
+      let i = this.index - this.offset + 1;
+      while (i < buffer.length) {
+        const d = buffer.charCodeAt(i);
+        if (d === GT || isWhitespace(d)) break;
+        i++;
+      }
+      if (i === buffer.length) {
+        this.index = i + this.offset - 1;
+        return;
+      }
+      this.index = i + this.offset;
+      c = buffer.charCodeAt(i);
+    }
+    this.onclosetag(this.sectionStart, this.index);
+    this.sectionStart = -1;
+    this.state = AFTER_CLOSING_TAG_NAME;
+    this.stateAfterClosingTagName(c);
+  }
+
+  private stateAfterClosingTagName(c: number): void {
+    if (c === GT || this.fastForwardTo('>')) {
+      this.state = TEXT;
+      this.sectionStart = this.index + 1;
+    }
+  }
+
+  private stateBeforeAttributeName(c: number): void {
+    if (c === GT) {
+      this.endOpenTag();
+      this.state = TEXT;
+      this.sectionStart = this.index + 1;
+    } else if (c === SLASH) {
+      this.state = IN_SELF_CLOSING_TAG;
+    } else if (!isWhitespace(c)) {
+      this.state = IN_ATTRIBUTE_NAME;
+      this.sectionStart = this.index;
+    }
+  }
+
+  private stateInSelfClosingTag(c: number): void {
+    if (c === GT) {
+      this.onselfclosingtag();
+      this.state = TEXT;
+      this.sectionStart = this.index + 1;
+    } else if (!isWhitespace(c)) {
+      this.state = BEFORE_ATTRIBUTE_NAME;
+      this.stateBeforeAttributeName(c);
+    }
+  }
+
+  private stateInAttributeName(c: number): void {
+    if (c === EQ || isEndOfTagSection(c)) {
+      this.onattribname(this.sectionStart, this.index);
+      this.sectionStart = this.index;
+      this.state = AFTER_ATTRIBUTE_NAME;
+      this.stateAfterAttributeName(c);
+    }
+  }
+
+  private stateAfterAttributeName(c: number): void {
+    if (c === EQ) {
+      this.state = BEFORE_ATTRIBUTE_VALUE;
+    } else if (c === SLASH || c === GT) {
+      this.onattribend();
+      this.sectionStart = -1;
+      this.state = BEFORE_ATTRIBUTE_NAME;
+      this.stateBeforeAttributeName(c);
+    } else if (!isWhitespace(c)) {
+      this.onattribend();
+      this.state = IN_ATTRIBUTE_NAME;
+      this.sectionStart = this.index;
+    }
+  }
+
+  private stateInAttributeValueQuoted(c: number, quote: number, quoteChar: string): void {
+    if (c === quote || this.fastForwardTo(quoteChar)) {
+      this.onattribdata(this.sectionStart, this.index);
+      this.sectionStart = -1;
+      this.onattribend();
+      this.state = BEFORE_ATTRIBUTE_NAME;
+    }
+  }
+
+  private stateInAttributeValueNoQuotes(c: number): void {
+    if (isWhitespace(c) || c === GT) {
+      this.onattribdata(this.sectionStart, this.index);
+      this.sectionStart = -1;
+      this.onattribend();
+      this.state = BEFORE_ATTRIBUTE_NAME;
+      this.stateBeforeAttributeName(c);
+    }
+  }
+
+  /** CDATA and comments end with `]]>` and `-->`; a longer run of the first character (`]]]>`, `--->`) also ends them. */
+  private stateInCommentLike(c: number): void {
+    const sequence = this.sequence;
+    if (c === sequence.charCodeAt(this.sequenceIndex)) {
+      if (++this.sequenceIndex === sequence.length) {
+        if (sequence === CDATA_END) this.oncdata(this.sectionStart, this.index - 2);
+        else this.skipSlice(this.sectionStart, this.index - 2);
+        this.sequenceIndex = 0;
+        this.sectionStart = this.index + 1;
+        this.state = TEXT;
+      }
+    } else if (this.sequenceIndex === 0) {
+      if (this.fastForwardTo(sequence[0] ?? '')) this.sequenceIndex = 1;
+    } else if (c !== sequence.charCodeAt(this.sequenceIndex - 1)) {
+      this.sequenceIndex = 0;
+    }
+  }
+
+  /** The Tokenizer's handleTrailingData: what an unfinished construct at the end of input becomes. */
+  private handleTrailingData(): void {
+    const endIndex = this.buffer.length + this.offset;
+    if (this.sectionStart >= endIndex) return;
+    switch (this.state) {
+      case IN_COMMENT_LIKE:
+        if (this.sequence === CDATA_END) this.oncdata(this.sectionStart, endIndex);
+        else this.skipSlice(this.sectionStart, endIndex);
+        return;
+      // A tag cut off by the end of input is not reported at all.
+      case IN_TAG_NAME:
+      case BEFORE_ATTRIBUTE_NAME:
+      case BEFORE_ATTRIBUTE_VALUE:
+      case AFTER_ATTRIBUTE_NAME:
+      case IN_ATTRIBUTE_NAME:
+      case IN_ATTRIBUTE_VALUE_SQ:
+      case IN_ATTRIBUTE_VALUE_DQ:
+      case IN_ATTRIBUTE_VALUE_NQ:
+      case IN_CLOSING_TAG_NAME:
+        return;
+      default:
+        this.ontext(this.sectionStart, endIndex);
+    }
+  }
+}
