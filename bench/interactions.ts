@@ -136,6 +136,8 @@ async function driver(): Promise<void> {
   }
   const used = process.cpuUsage(cpu);
   send({ samples, fakeCpuMs: (used.user + used.system) / 1000 });
+  // Closing while the bot is still connected would send discord.js reconnecting to a closed port, forever.
+  await new Promise<void>((resolve) => process.once('message', () => resolve()));
   await fake.close();
 }
 
@@ -162,6 +164,7 @@ export async function runInteractionBench(): Promise<void> {
   const used = process.cpuUsage(cpu);
   const botCpuMs = (used.user + used.system) / 1000;
   await running.stop();
+  child.send('stopped');
   await new Promise((resolve) => child.once('exit', resolve));
 
   const { podcasts, episodes } = library.catalog.size;

@@ -1,5 +1,5 @@
-import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { decodeEntities } from './decodeEntities.js';
+import { tokenizeHtml, type HtmlTokenizerCallbacks } from './htmlTokenizer.js';
 
 /** Elements that separate paragraphs: a blank line before and after. */
 const PARAGRAPH = new Set([
@@ -30,8 +30,9 @@ const SPACE_AT_NEWLINE = / ?\n ?/g;
 const HAS_SPACE_AT_NEWLINE = / \n|\n /;
 
 /*
- * The element stack of htmlparser2's Parser (v10, HTML mode), redone here over its Tokenizer: the Parser
- * also slices and concatenates every attribute value, which show notes are full of (links) and we never read.
+ * The element stack of htmlparser2's Parser (v10, HTML mode), redone here over its Tokenizer (itself redone in
+ * htmlTokenizer.ts): the Parser also slices and concatenates every attribute value, which show notes are full of
+ * (links) and we never read.
  * Only what changes which open and close events fire is kept: implied closes, void elements, foreign
  * (SVG/MathML) self-closing, `</p>` and `</br>` without an open tag, and closing up to a matching open tag.
  */
@@ -147,8 +148,7 @@ function closeCurrentTag(): void {
   }
 }
 
-const ignore = () => {};
-const callbacks: TokenizerCallbacks = {
+const callbacks: HtmlTokenizerCallbacks = {
   ontext: (start, end) => text(source.slice(start, end)),
   onopentagname: (start, end) => emitOpen(source.slice(start, end).toLowerCase()),
   onopentagend: endOpenTag,
@@ -169,46 +169,7 @@ const callbacks: TokenizerCallbacks = {
       closed('br');
     }
   },
-  // Attributes, comments, CDATA, declarations and processing instructions show nothing; with entity
-  // decoding off the tokenizer never reports entities.
-  onattribdata: ignore,
-  onattribentity: ignore,
-  onattribend: ignore,
-  onattribname: ignore,
-  oncdata: ignore,
-  oncomment: ignore,
-  ondeclaration: ignore,
-  onend: ignore,
-  onprocessinginstruction: ignore,
-  ontextentity: ignore,
 };
-
-// Entities are decoded by decodeEntities (strict), so `&gtgt;` and bare `&` read the same everywhere.
-const newTokenizer = () => new Tokenizer({ xmlMode: false, decodeEntities: false }, callbacks);
-/*
- * One tokenizer serves every call: a new one per call costs little by itself, but made each parse after a full
- * GC ~25% slower (bench/feeds.ts, which collects before every run). It is replaced after any call that may have
- * left it inside a raw-text element (`<script`, `<style`, `<title`, `<textarea`, `<xmp` start with these
- * letters): its raw-text flag survives reset(), and a stale one made every later call that meets a tag throw,
- * for every feed the process parsed afterwards.
- */
-let tokenizer = newTokenizer();
-
-/**
- * Whether the HTML has `<sc`, `<st`, `<ti`, `<te` or `<xm`, in any case. A loop over the `<`s rather than the
- * regex `/<(?:s[ct]|t[ie]|xm)/i`: same answer (`| 0x20` lower-cases exactly the ASCII letters it is asked about),
- * but the regex scanned every character of every notes and cost ~2% of a feed's parse.
- */
-function mayEnterRawText(html: string): boolean {
-  for (let at = html.indexOf('<'); at !== -1; at = html.indexOf('<', at + 1)) {
-    const first = html.charCodeAt(at + 1) | 0x20;
-    const second = html.charCodeAt(at + 2) | 0x20;
-    if (first === 0x73 /* s */ ? second === 0x63 /* c */ || second === 0x74 /* t */
-      : first === 0x74 /* t */ ? second === 0x69 /* i */ || second === 0x65 /* e */
-      : first === 0x78 /* x */ && second === 0x6d /* m */) return true;
-  }
-  return false;
-}
 
 /** Trims every line, collapses space runs, and leaves at most one blank line between paragraphs. */
 function tidy(text: string): string {
@@ -244,10 +205,9 @@ export function htmlToText(html: string, maxLength = 100_000): string {
   foreign.push(false);
   tagName = '';
   source = html;
-  tokenizer.reset();
-  tokenizer.write(html);
-  tokenizer.end();
-  if (mayEnterRawText(html)) tokenizer = newTokenizer();
+  // Attributes, comments, CDATA, declarations and processing instructions show nothing; entities are decoded
+  // by decodeEntities (strict), so `&gtgt;` and bare `&` read the same everywhere.
+  tokenizeHtml(html, callbacks);
   source = '';
   const joined = parts.join('');
   parts = [];
