@@ -247,23 +247,40 @@ export class Catalog {
 
     if (number !== undefined) for (const position of index.numbers.get(Number(number)) ?? []) consider(position, 100);
 
-    // Candidates come from the term with the fewest postings (exact or prefix); the others are checked per episode.
+    // Candidates come from the term with the fewest postings (whole or prefix); the others are checked per episode.
     const ranges = terms.map((term) => sortedPrefixRange(index.vocabulary, term));
     const sizes = ranges.map(([from, to]) => index.cumulative[to]! - index.cumulative[from]!);
     const rarest = sizes.indexOf(Math.min(...sizes));
-    const [from, to] = ranges[rarest]!;
-    if (sizes[rarest]! <= SCAN_AFTER_POSTINGS) {
-      for (let w = from; w < to; w++) for (const position of index.postings[w]!) consider(position, 0);
-    } else {
-      // Every term is common: walk newest first and stop once the list is full of best-possible scores.
-      const best = terms.reduce((sum, term) => sum + (index.vocabulary[lowerBound(index.vocabulary, term)] === term ? 4 : 3), 0);
-      for (let position = 0; position < index.order.length && !top.fullAt(best); position++) consider(position, 0);
+    // They are visited newest first, so the walk stops once the list is full of scores nothing later can beat. A
+    // whole-word match (4 a term) can sit far behind thousands of prefix matches (3), so while they are fewer than the
+    // candidates, the episodes that hold a term whole go first; after them no unseen one scores more than 3 a term.
+    const whole: number[] = [];
+    let wholePostings = 0;
+    for (const term of terms) {
+      const w = lowerBound(index.vocabulary, term);
+      if (index.vocabulary[w] !== term) continue;
+      whole.push(w);
+      wholePostings += index.postings[w]!.length;
     }
+    let best = 3 * terms.length + whole.length;
+    if (whole.length > 0 && wholePostings <= sizes[rarest]!) {
+      for (const position of ascendingPositions(index.postings, whole)) {
+        if (top.fullAt(best)) break;
+        consider(position, 0);
+      }
+      best = 3 * terms.length;
+    }
+    // When every term is common, walking all episodes is cheaper than gathering and sorting their postings.
+    const [from, to] = ranges[rarest]!;
+    const candidates =
+      sizes[rarest]! <= SCAN_AFTER_POSTINGS ? ascendingPositions(index.postings, Array.from({ length: to - from }, (_, i) => from + i)) : undefined;
+    const count = candidates?.length ?? index.order.length;
+    for (let i = 0; i < count && !top.fullAt(best); i++) consider(candidates ? candidates[i]! : i, 0);
     return top.episodes();
   }
 }
 
-/** Above this many candidate postings a newest-first walk with an early stop is cheaper than gathering them. */
+/** Above this many candidate postings walking every episode newest first is cheaper than gathering and sorting them. */
 const SCAN_AFTER_POSTINGS = 3000;
 
 interface WordIndex {
@@ -285,10 +302,9 @@ class TopEpisodes {
 
   offer(e: IndexedEpisode, score: number, position: number): void {
     const items = this.#items;
-    const worse = (a: { score: number; position: number }): boolean => a.score < score || (a.score === score && a.position > position);
-    if (items.length === this.limit && !worse(items[items.length - 1]!)) return;
+    if (items.length === this.limit && !ranksBelow(items[items.length - 1]!, score, position)) return;
     let at = items.length;
-    while (at > 0 && worse(items[at - 1]!)) at--;
+    while (at > 0 && ranksBelow(items[at - 1]!, score, position)) at--;
     items.splice(at, 0, { e, score, position });
     if (items.length > this.limit) items.pop();
   }
@@ -301,6 +317,25 @@ class TopEpisodes {
   episodes(): IndexedEpisode[] {
     return this.#items.map((i) => i.e);
   }
+}
+
+/** The positions in these words' postings, ascending (an episode holding two of the words appears twice). */
+function ascendingPositions(postings: readonly number[][], words: readonly number[]): ArrayLike<number> & Iterable<number> {
+  if (words.length === 1) return postings[words[0]!]!;
+  let size = 0;
+  for (const w of words) size += postings[w]!.length;
+  const out = new Int32Array(size);
+  let at = 0;
+  for (const w of words) {
+    out.set(postings[w]!, at);
+    at += postings[w]!.length;
+  }
+  return out.sort();
+}
+
+/** Whether `a` ranks below an episode with this score at this position (ties go to the newer, lower position). */
+function ranksBelow(a: { score: number; position: number }, score: number, position: number): boolean {
+  return a.score < score || (a.score === score && a.position > position);
 }
 
 /** Every query term must match a title word, whole (4) or as its start (3); returns 0 when one does not. */

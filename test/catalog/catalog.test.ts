@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog } from '../../src/data/catalog.js';
+import { Catalog, foldForLookup } from '../../src/data/catalog.js';
 import type { Episode, Podcast } from '../../src/data/model.js';
 
 const podcast = (id: string, title: string): Podcast => ({ id, title, categories: [] });
@@ -90,6 +90,76 @@ describe('Catalog', () => {
     const ref = catalog.resolveEpisode(undefined, undefined, scope);
     expect(ref.ok && ref.value.podcast.id).toBe('feed:design');
     expect(catalog.resolvePodcast('interesting', scope).ok).toBe(false);
+  });
+
+  it('ranks as scoring every episode would, on a catalog big enough for every shortcut (early stops, whole words first, walks)', () => {
+    // 8,000 episodes whose titles draw from syllable words where short words start longer ones (ka, kalo, kalomi),
+    // some so common that their postings pass the walk threshold.
+    const syllables = ['ka', 'lo', 'mi', 'ne', 'ro', 'sa'];
+    const words = syllables.flatMap((a) => [a, ...syllables.flatMap((b) => [a + b, ...syllables.map((c) => a + b + c)])]);
+    let seed = 7;
+    const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = (): string => words[Math.floor(words.length * random() ** 4)]!;
+    const catalog = new Catalog();
+    const podcastIds = ['feed:a', 'feed:b', 'feed:c', 'feed:d'];
+    podcastIds.forEach((id, p) =>
+      catalog.upsert(
+        podcast(id, `Show ${id}`),
+        Array.from({ length: 2000 }, (_, e) =>
+          episode(`${id}-${e}`, `${pick()} ${pick()} ${pick()}`, new Date(Date.UTC(2000, 0, 1) + (e * 4 + p) * 3_600_000).toISOString(), e % 300),
+        ),
+      ),
+    );
+    const all = podcastIds.flatMap((id) => catalog.episodes(id));
+
+    /** The ranking by definition: every episode scored, best first, then newest. */
+    const expected = (query: string, limit: number, visible: (podcastId: string) => boolean): string[] => {
+      const q = foldForLookup(query);
+      const terms = [...new Set(q.split(' '))];
+      const number = /^(?:#|e|ep|episode|avsnitt)?\s*(\d{1,5})$/.exec(q.replace(/\s+/g, ''))?.[1];
+      return all
+        .filter((r) => visible(r.podcast.id))
+        .map((r) => {
+          const titleWords = foldForLookup(r.episode.title).split(' ');
+          let score = 0;
+          for (const term of terms) {
+            const best = Math.max(0, ...titleWords.map((w) => (w === term ? 4 : w.startsWith(term) ? 3 : 0)));
+            if (best === 0) {
+              score = 0;
+              break;
+            }
+            score += best;
+          }
+          if (number !== undefined && r.episode.episodeNumber === Number(number)) score += 100;
+          return { r, score, time: Date.parse(r.episode.publishedAt!) };
+        })
+        .filter((x) => x.score > 0)
+        .sort((a, b) => b.score - a.score || b.time - a.time)
+        .slice(0, limit)
+        .map((x) => x.r.key);
+    };
+
+    const queries = [
+      ...words.filter((w) => w.length <= 4),
+      ...syllables.map((s) => s[0]!),
+      'kaka lo', 'ka lo', 'k l', 'kalo kalo', 'sa nemi', 'ka lo mi', '42', '#7', 'ep 299', '7 ka', 'zzz', 'ka zzz',
+    ];
+    const scopes: [Set<string> | undefined, (id: string) => boolean][] = [
+      [undefined, () => true],
+      [new Set(['feed:b', 'feed:d']), (id) => id === 'feed:b' || id === 'feed:d'],
+    ];
+    for (const query of queries) {
+      for (const [scope, visible] of scopes) {
+        expect(catalog.autocompleteEpisodes(query, undefined, scope).map((c) => c.value), `${query} ${scope ? 'scoped' : ''}`).toEqual(
+          expected(query, 25, visible),
+        );
+        const one = catalog.resolveEpisode(query, undefined, scope);
+        expect(one.ok ? [one.value.key] : [], `resolve ${query}`).toEqual(expected(query, 1, visible));
+      }
+      expect(catalog.autocompleteEpisodes(query, 'Show feed:c').map((c) => c.value), `${query} in c`).toEqual(
+        expected(query, 25, (id) => id === 'feed:c'),
+      );
+    }
   });
 
   it('replaces a podcast on upsert, dropping episodes it no longer has', () => {
