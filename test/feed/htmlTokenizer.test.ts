@@ -1,0 +1,68 @@
+import { Tokenizer } from 'htmlparser2';
+import { describe, expect, it } from 'vitest';
+import { tokenizeHtml } from '../../src/data/text/htmlTokenizer.js';
+
+/** Pieces show notes (broken ones included) are made of; random snippets are strings of them. */
+const PIECES = [
+  '<p>', '</p>', '<br>', '<br/>', '</br>', '<a href="https://x.example/?a=1&b=2">', '</a>', '<li>', '<ul>', '</ul>',
+  '<script>', '</script>', '<style>', '</style>', '<title>', '</title>', '<textarea>', '<xmp>', '<svg>', '<path/>', '</svg>',
+  '<!-- c -->', '<!--', '-->', '<![CDATA[', ']]>', '<!DOCTYPE html>', '<?php ?>', '<img src=a.jpg alt=\'x\' />',
+  '<b', ' c="', '">', '&amp;', '&nbsp;', '&', 'text', ' ', '\n', 'é—', '<', '>', '/', '"', "'", '=', '</>', '<P>', '</SCRIPT>',
+  '</ p>', '<!', '<?', '-', '< p>',
+];
+
+/** mulberry32, so a failure names a seed that reproduces it. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The events htmlToText reads, as strings with their positions. */
+function recorder(html: string) {
+  const log: string[] = [];
+  const at = (kind: string) => (start: number, end: number) => log.push(`${kind} ${start}-${end} ${html.slice(start, end)}`);
+  return {
+    log,
+    callbacks: {
+      ontext: at('text'),
+      onopentagname: at('open'),
+      onopentagend: () => log.push('>'),
+      onselfclosingtag: () => log.push('/>'),
+      onclosetag: at('close'),
+    },
+  };
+}
+
+describe('tokenizeHtml', () => {
+  it("reports what htmlparser2's HTML Tokenizer reports, for random broken snippets", () => {
+    const ignore = () => {};
+    for (let seed = 1; seed <= 3_000; seed++) {
+      const rand = random(seed);
+      const length = 1 + Math.floor(rand() * 30);
+      let html = '';
+      for (let i = 0; i < length; i++) html += PIECES[Math.floor(rand() * PIECES.length)];
+
+      const expected = recorder(html);
+      const tokenizer = new Tokenizer(
+        { xmlMode: false, decodeEntities: false },
+        {
+          ...expected.callbacks,
+          onattribdata: ignore, onattribentity: ignore, onattribend: ignore, onattribname: ignore, oncdata: ignore,
+          oncomment: ignore, ondeclaration: ignore, onend: ignore, onprocessinginstruction: ignore, ontextentity: ignore,
+        },
+      );
+      tokenizer.write(html);
+      tokenizer.end();
+
+      const actual = recorder(html);
+      tokenizeHtml(html, actual.callbacks);
+      expect({ seed, html, log: actual.log }).toEqual({ seed, html, log: expected.log });
+    }
+  });
+});
