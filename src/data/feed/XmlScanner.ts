@@ -197,8 +197,17 @@ export class XmlScanner {
   }
 
   private onclosetag(start: number, end: number): void {
-    const name = this.getSlice(start, end);
     const stack = this.stack;
+    // Nearly every end tag closes the innermost element: compare it in place instead of slicing the name out.
+    const top = stack[stack.length - 1];
+    const local = start - this.offset;
+    if (top !== undefined && end - start === top.length && local >= 0 && this.buffer.startsWith(top, local)) {
+      this.skipSlice(start, end);
+      stack.pop();
+      this.events.onclosetag(top, false);
+      return;
+    }
+    const name = this.getSlice(start, end);
     const at = stack.lastIndexOf(name);
     if (at === -1) return;
     // Elements left open inside it close first, as implied.

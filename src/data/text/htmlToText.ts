@@ -23,7 +23,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const HAS_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 // Whitespace runs collapse to one space. These patterns match only the runs that are not one space already: a
 // replace of every run (`/[ \t\n\f\r]+/g`) gives the same string but works match by match over every word gap.
-const ODD_WHITESPACE = /[\t\n\f\r][ \t\n\f\r]*| [ \t\n\f\r]+/g;
+// No-break spaces (`&nbsp;`, in most notes) too: tidy() would turn them into spaces anyway, but with a copy of the whole text.
+const ODD_WHITESPACE = /[\t\n\f\r\u00A0][ \t\n\f\r\u00A0]*| [ \t\n\f\r\u00A0]+/g;
 const ODD_SPACE_IN_LINE = /[\t\f\r][ \t\f\r]*| [ \t\f\r]+/g;
 const ODD_SPACE = /[\t\f\r\u00A0][ \t\f\r\u00A0]*| [ \t\f\r\u00A0]+/g;
 const SPACE_AT_NEWLINE = / ?\n ?/g;
