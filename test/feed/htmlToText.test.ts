@@ -36,6 +36,12 @@ describe('htmlToText', () => {
     expect(htmlToText('<p>Q&A &gtgt; R&amp;D</p>')).toBe('Q&A &gtgt; R&D');
   });
 
+  it('leaves one space where spaces meet across tags, line breaks or a removed control character', () => {
+    expect(htmlToText('<p>Intro <b> guest</b>&nbsp; </p><p> Next</p>')).toBe('Intro guest\n\nNext');
+    expect(htmlToText('<p>a<br>\u001a   b\u001a\u001a c</p>')).toBe('a\nb c');
+    expect(htmlToText('<div>one\t<pre>  two  </pre> three</div>')).toBe('one\n\ntwo\n\nthree');
+  });
+
   it('caps the output length', () => {
     expect(htmlToText(`<p>${'word '.repeat(1000)}</p>`, 50).length).toBeLessThanOrEqual(50);
   });

@@ -38,7 +38,8 @@ function build(
 
 /** A `<pubDate>` (RFC 822, or ISO 8601 some hosts send instead) as an ISO 8601 UTC string. */
 export function parsePubDate(value: string): Result<string> {
-  const text = value.trim().replace(/\s+/g, ' ');
+  // Only runs that are not one space already: replacing every gap would copy every date.
+  const text = value.trim().replace(/\s{2,}|[^\S ]/g, ' ');
   const rfc = RFC822.exec(text);
   if (rfc) {
     const month = MONTHS[(rfc[2] ?? '').slice(0, 3).toLowerCase()];

@@ -73,6 +73,13 @@ let pendingBreak = 0;
 let hiddenDepth = 0;
 let preDepth = 0;
 let keepNewlines = false;
+/**
+ * Whether the text may have whitespace tidy() must fix: raw `<pre>` or kept newlines, or a space on both sides of a
+ * join. Runs of laid-out HTML arrive collapsed (see ODD_WHITESPACE), so most notes need no whole-text pass at all.
+ */
+let rough = false;
+/** The last character pushed, to see a join's spaces. */
+let lastChar = 0;
 let size = 0;
 let limit = 0;
 
@@ -81,11 +88,15 @@ function push(piece: string): void {
   if (pendingBreak > 0) {
     // Breaks only separate text: whitespace between </li> and <li> must not make a blank line.
     if (piece.trim() === '') return;
-    if (parts.length > 0) parts.push(pendingBreak === 2 ? '\n\n' : '\n');
+    if (parts.length > 0) {
+      parts.push(pendingBreak === 2 ? '\n\n' : '\n');
+      if (lastChar === 0x20 || piece.charCodeAt(0) === 0x20) rough = true;
+    }
     pendingBreak = 0;
-  }
+  } else if (lastChar === 0x20 && piece.charCodeAt(0) === 0x20) rough = true;
   size += piece.length;
   parts.push(piece);
+  if (piece !== '') lastChar = piece.charCodeAt(piece.length - 1);
 }
 
 function lineBreak(level: 1 | 2): void {
@@ -109,7 +120,10 @@ function closed(name: string): void {
 function text(raw: string): void {
   if (hiddenDepth > 0 || size >= limit) return;
   const decoded = decodeEntities(raw);
-  if (preDepth > 0) push(decoded);
+  if (preDepth > 0) {
+    rough = true;
+    push(decoded);
+  }
   else if (keepNewlines) {
     const lines = decoded.split('\n');
     for (let i = 0; i < lines.length; i++) {
@@ -173,13 +187,19 @@ const callbacks: HtmlTokenizerCallbacks = {
 };
 
 /** Trims every line, collapses space runs, and leaves at most one blank line between paragraphs. */
-function tidy(text: string): string {
+function tidy(text: string, oddSpaces: boolean): string {
   // Regex passes over the whole text beat splitting into lines: show notes run to thousands of lines per feed.
   // Each pass runs only where it would change something (see ODD_SPACE), or when a quick test says it would.
-  if (HAS_CONTROL.test(text)) text = text.replace(CONTROL, '');
-  text = text.replace(ODD_SPACE, ' ');
-  if (HAS_SPACE_AT_NEWLINE.test(text)) text = text.replace(SPACE_AT_NEWLINE, '\n');
-  if (text.includes('\n\n\n')) text = text.replace(/\n{3,}/g, '\n\n');
+  if (HAS_CONTROL.test(text)) {
+    text = text.replace(CONTROL, '');
+    // Spaces around a removed control character now meet.
+    oddSpaces = true;
+  }
+  if (oddSpaces) {
+    text = text.replace(ODD_SPACE, ' ');
+    if (HAS_SPACE_AT_NEWLINE.test(text)) text = text.replace(SPACE_AT_NEWLINE, '\n');
+    if (text.includes('\n\n\n')) text = text.replace(/\n{3,}/g, '\n\n');
+  }
   return text.trim();
 }
 
@@ -191,7 +211,7 @@ function tidy(text: string): string {
  */
 export function htmlToText(html: string, maxLength = 100_000): string {
   if (!ANY_TAG.test(html)) {
-    const text = tidy(decodeEntities(html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html));
+    const text = tidy(decodeEntities(html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html), true);
     return text.length > maxLength ? text.slice(0, maxLength) : text;
   }
   parts = [];
@@ -201,6 +221,8 @@ export function htmlToText(html: string, maxLength = 100_000): string {
   hiddenDepth = 0;
   preDepth = 0;
   keepNewlines = !LAYOUT_TAG.test(html);
+  rough = keepNewlines;
+  lastChar = 0;
   stack.length = 0;
   foreign.length = 0;
   foreign.push(false);
@@ -212,6 +234,6 @@ export function htmlToText(html: string, maxLength = 100_000): string {
   source = '';
   const joined = parts.join('');
   parts = [];
-  const text = tidy(joined);
+  const text = tidy(joined, rough);
   return text.length > maxLength ? text.slice(0, maxLength) : text;
 }
