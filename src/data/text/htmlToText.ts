@@ -89,8 +89,14 @@ function push(piece: string): void {
     // Breaks only separate text: whitespace between </li> and <li> must not make a blank line.
     if (piece.trim() === '') return;
     if (parts.length > 0) {
+      // A space either side of a line break goes, as tidy() would drop it (`<br>` then a newline is common).
+      const last = parts.length - 1;
+      if (lastChar === 0x20) parts[last] = (parts[last] ?? '').slice(0, -1);
       parts.push(pendingBreak === 2 ? '\n\n' : '\n');
-      if (lastChar === 0x20 || piece.charCodeAt(0) === 0x20) rough = true;
+      if (piece.charCodeAt(0) === 0x20) {
+        size += 1;
+        piece = piece.slice(1);
+      }
     }
     pendingBreak = 0;
   } else if (lastChar === 0x20 && piece.charCodeAt(0) === 0x20) rough = true;
