@@ -3,7 +3,7 @@
  * feed we have (bench/fixtures, YLE, 4.1 MB) and a generated 5,000-item feed (bench/generateFeed.ts).
  *
  *   npx tsx bench/feeds.ts            (or runFeedBench() from the bench runner)
- *   FEED_BENCH_ITERATIONS=3 npx tsx bench/feeds.ts
+ *   FEED_BENCH_ITERATIONS=3 FEED_BENCH_ROUNDS=2 npx tsx bench/feeds.ts
  *
  * Every (parser, input) pair runs in its own child process, so one parser's garbage or retained heap
  * cannot bill another. Each child: loads its parser, reads the input bytes, forces GC, notes RSS, then
@@ -11,7 +11,13 @@
  * minus the RSS just before it: what parsing one feed really costs the OS, result included (the bytes
  * themselves were already in the baseline). Then it runs N timed iterations; the table shows the median
  * wall time and the median CPU time (user+system, which includes V8's GC helper threads; on a busy
- * machine it is the steadier of the two).
+ * machine it is the steadier of the two). The children run in rounds, every parser once per round, so a burst of
+ * other work on the machine slows all parsers alike instead of one; the medians are over every round's runs.
+ *
+ * Peak extra memory is shown twice. With V8's defaults, most of it is the young generation growing towards its
+ * 3 x 16 MB cap because the parse result survives, whatever the parser (garbage V8 would give back, sized by V8's
+ * policy rather than by the parse). So each parser also runs once with the young generation held at its 1 MB
+ * starting size (`--max-semi-space-size=1`): that peak is what the parse itself needs, result included.
  * Every parser starts from bytes: the string decoding rss-parser and fast-xml-parser need is timed too.
  */
 import { spawnSync } from 'node:child_process';
@@ -117,10 +123,10 @@ async function child(name: ParserName, inputPath: string, iterations: number): P
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-function runChild(name: ParserName, inputPath: string, iterations: number): ChildResult {
+function runChild(name: ParserName, inputPath: string, iterations: number, v8Flags: string[] = []): ChildResult {
   const run = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', thisFile, '--child', name, inputPath, String(iterations)],
+    ['--expose-gc', ...v8Flags, '--import', 'tsx', thisFile, '--child', name, inputPath, String(iterations)],
     { cwd: projectRoot, encoding: 'utf8', maxBuffer: 1 << 20 },
   );
   if (run.status !== 0) throw new Error(`${name} child failed: ${run.stderr}`);
@@ -131,7 +137,8 @@ function runChild(name: ParserName, inputPath: string, iterations: number): Chil
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 export async function runFeedBench(): Promise<void> {
-  const iterations = Number(process.env['FEED_BENCH_ITERATIONS'] ?? 5);
+  const iterations = Number(process.env['FEED_BENCH_ITERATIONS'] ?? 3);
+  const rounds = Number(process.env['FEED_BENCH_ROUNDS'] ?? 3);
   const generatedPath = join(tmpdir(), `podcord-bench-feed-${process.pid}.xml`);
   writeFileSync(generatedPath, generateFeed(5_000));
   const inputs = [
@@ -141,8 +148,25 @@ export async function runFeedBench(): Promise<void> {
   try {
     for (const input of inputs) {
       const size = readFileSync(input.path).length;
-      console.log(`\n${input.label}: ${mb(size)}, ${iterations} timed iterations per parser, each parser in its own process`);
-      const results = PARSERS.map((name) => runChild(name, input.path, iterations));
+      console.log(
+        `\n${input.label}: ${mb(size)}, ${rounds} rounds of ${iterations} timed iterations per parser, each parser in its own process`,
+      );
+      const runs = new Map<ParserName, ChildResult[]>(PARSERS.map((name) => [name, []]));
+      for (let round = 0; round < rounds; round++) {
+        for (const name of PARSERS) runs.get(name)?.push(runChild(name, input.path, iterations));
+      }
+      const results = PARSERS.map((name) => {
+        const all = runs.get(name) ?? [];
+        const first = all[0];
+        if (first === undefined) throw new Error(`no run of ${name}`);
+        return {
+          ...first,
+          medianMs: median(all.flatMap((r) => r.timesMs)),
+          medianCpuMs: median(all.map((r) => r.medianCpuMs)),
+          peakExtraBytes: median(all.map((r) => r.peakExtraBytes)),
+          nurseryPeakBytes: runChild(name, input.path, 0, ['--max-semi-space-size=1']).peakExtraBytes,
+        };
+      });
       const podcord = results.find((r) => r.parser === 'podcord');
       const rows = results.map((r) => ({
         parser: r.parser,
@@ -152,14 +176,16 @@ export async function runFeedBench(): Promise<void> {
         'median CPU ms': r.medianCpuMs.toFixed(0),
         'CPU vs podcord': podcord === undefined ? '' : `${(r.medianCpuMs / podcord.medianCpuMs).toFixed(1)}x`,
         'peak extra memory': `${r.peakHidden ? '<= ' : ''}${mb(r.peakExtraBytes)}`,
-        'memory / feed size': `${(r.peakExtraBytes / size).toFixed(2)}x`,
-        'memory vs podcord': podcord === undefined ? '' : `${(r.peakExtraBytes / podcord.peakExtraBytes).toFixed(1)}x`,
+        'with 1 MB nursery': mb(r.nurseryPeakBytes),
+        '/ feed size': `${(r.nurseryPeakBytes / size).toFixed(2)}x`,
+        'vs podcord ': podcord === undefined ? '' : `${(r.nurseryPeakBytes / podcord.nurseryPeakBytes).toFixed(1)}x`,
         'result heap': mb(r.retainedBytes),
       }));
       console.table(rows);
     }
     console.log(
-      '\nPeak extra memory = max RSS after one parse (result kept) minus RSS before it, after GC.' +
+      '\nPeak extra memory = max RSS after one parse (result kept) minus RSS before it, after GC; "with 1 MB nursery":' +
+        '\nthe same with V8\'s young generation held at its starting size (--max-semi-space-size=1), for every parser.' +
         '\nResult heap = V8 heap still used after a full GC with the result kept (the part of the peak that is output, not garbage).' +
         '\nrss-parser and fast-xml-parser do less (no HTML-to-text, no chapters, no dates); fast-xml-parser only builds a generic tree.',
     );
