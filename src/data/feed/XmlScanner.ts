@@ -52,6 +52,9 @@ const CDATA_START = 'CDATA[';
 const CDATA_END = ']]>';
 const COMMENT_END = '-->';
 
+/** Slots for names seen before (see XmlScanner.name); a power of two. */
+const NAME_SLOTS = 512;
+
 const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
 const isEndOfTagSection = (c: number) => c === SLASH || c === GT || isWhitespace(c);
 
@@ -87,6 +90,8 @@ export class XmlScanner {
   private bufferOffset = 0;
   /** Open elements, innermost last. */
   private readonly stack: string[] = [];
+  /** See name(). */
+  private readonly names: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
   private tagname = '';
   private attribs: Attributes | null = null;
   private attribname = '';
@@ -173,8 +178,31 @@ export class XmlScanner {
     else this.skipSlice(start, end);
   }
 
-  private onopentagname(start: number, end: number): void {
+  /**
+   * A tag or attribute name, shared with its earlier occurrences: a feed repeats a few dozen names hundreds of thousands
+   * of times, and a name compared in place is neither sliced out nor hashed anew by every lookup that follows.
+   */
+  private name(start: number, end: number): string {
+    const buffer = this.buffer;
+    const local = start - this.offset;
+    const length = end - start;
+    if (local < 0 || length <= 0 || end - this.offset > buffer.length) return this.getSlice(start, end);
+    const slot =
+      (length * 31 + buffer.charCodeAt(local) + 7 * buffer.charCodeAt(end - this.offset - 1) + 3 * buffer.charCodeAt(local + (length >> 1))) &
+      (NAME_SLOTS - 1);
+    const known = this.names[slot];
+    if (known !== undefined && known.length === length && buffer.startsWith(known, local)) {
+      this.skipSlice(start, end);
+      return known;
+    }
     const name = this.getSlice(start, end);
+    // Copied before keeping: a slice would hold its whole chunk for as long as the scanner lives.
+    this.names[slot] = (' ' + name).slice(1);
+    return name;
+  }
+
+  private onopentagname(start: number, end: number): void {
+    const name = this.name(start, end);
     this.tagname = name;
     this.stack.push(name);
     this.attribs = this.events.wantsAttributes(name) ? {} : null;
@@ -207,7 +235,7 @@ export class XmlScanner {
       this.events.onclosetag(top, false);
       return;
     }
-    const name = this.getSlice(start, end);
+    const name = this.name(start, end);
     const at = stack.lastIndexOf(name);
     if (at === -1) return;
     // Elements left open inside it close first, as implied.
@@ -215,7 +243,7 @@ export class XmlScanner {
   }
 
   private onattribname(start: number, end: number): void {
-    if (this.attribs !== null) this.attribname = this.getSlice(start, end);
+    if (this.attribs !== null) this.attribname = this.name(start, end);
     else this.skipSlice(start, end);
   }
 
