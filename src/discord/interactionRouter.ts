@@ -86,15 +86,16 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
 }
 
 async function answerCommand(interaction: ChatInputCommandInteraction, run: () => CommandResult | Promise<CommandResult>): Promise<void> {
-  const pending = Promise.resolve().then(run);
-  const first = await Promise.race([pending, delay(DEFER_AFTER_MS)]);
+  const answer = run();
+  // Most handlers answer from memory at once: only a pending one (a feed fetch) needs the deferral timer.
+  const first = answer instanceof Promise ? await settledWithin(answer, DEFER_AFTER_MS) : answer;
   if (first !== undefined) {
     await interaction.reply(toMessage(first));
     return;
   }
-  // Slow (a feed fetch): hold the interaction open, then edit. An error can no longer be ephemeral here.
+  // Slow: hold the interaction open, then edit. An error can no longer be ephemeral here.
   await interaction.deferReply();
-  const result = await pending;
+  const result = await answer;
   const { flags: _flags, ...message } = toMessage(result);
   await interaction.editReply(message);
 }
@@ -164,6 +165,16 @@ function invocationOf(interaction: Interaction, scope: Scope): Invocation {
   };
 }
 
-function delay(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+/** The promise's value if it settles within `ms`, else undefined. The timer is cleared either way: left running it
+ * would keep the reply reachable for `ms`, long enough to be promoted to the old generation. */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

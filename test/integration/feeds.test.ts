@@ -1,8 +1,9 @@
 import net from 'node:net';
-import { MessageFlags } from 'discord-api-types/v10';
+import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolveHost } from '../../src/sources/vetUrl.js';
 import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
+import { chatInput } from '../support/interactions.js';
 import {
   channelOption,
   command,
@@ -94,6 +95,19 @@ describe('/feed add refuses what it must, with a reason (ALLOW_PRIVATE_NETWORK=f
     );
     expect(await add('ftp://feeds.example.com/feed.xml')).toMatch(/^⚠️ Refusing to fetch ftp:\/\/feeds\.example\.com\/feed\.xml: only http and https/);
     expect(await add('not a url')).toBe('⚠️ "not a url" is not a URL. Paste the feed\'s address, starting with https://.');
+  });
+});
+
+describe('/feed add on a slow server', () => {
+  it('holds the interaction open (deferred) past 2 s, then edits in the preview', async () => {
+    let release!: () => void;
+    host.feeds.set('/slow.xml', { title: 'Slow Show', episodes: episodes('slow', 1), holdUntil: new Promise<void>((r) => (release = r)) });
+    bot = await startTestBot(fake, {});
+    const callback = await fake.sendInteraction(chatInput('feed add', { url: host.url('/slow.xml') }, { admin: true }), 10_000);
+    expect(callback.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    release();
+    const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 10_000);
+    expect(JSON.stringify(edit.body)).toContain('Slow Show');
   });
 });
 

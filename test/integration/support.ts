@@ -37,6 +37,8 @@ export interface FixtureFeed {
   redirectTo?: { status: number; location: string };
   /** Raw body instead of RSS. */
   body?: { contentType: string; text: string };
+  /** Answer only once this settles (a slow server). */
+  holdUntil?: Promise<unknown>;
 }
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -91,8 +93,9 @@ export async function startFeedHost(): Promise<FeedHost> {
   const requests = new Map<string, number>();
   const notModified = new Map<string, number>();
   let origin = '';
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    await feeds.get(pathname)?.holdUntil;
     requests.set(pathname, (requests.get(pathname) ?? 0) + 1);
     const file = files.get(pathname);
     if (file) {
