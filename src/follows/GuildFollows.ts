@@ -46,20 +46,28 @@ export class GuildFollows {
     }
   }
 
+  /**
+   * Undefined when the guild sees every podcast (one community, or no other guild follows anything of its own): no
+   * set to build for each interaction, and no filter in each lookup. Only followed feeds can be hidden, so only they
+   * are checked.
+   */
   scopeFor(guildId: string | undefined): Scope {
-    const visible = new Set<string>();
-    for (const podcast of this.#library.catalog.podcasts()) {
-      const followers = this.#followers.get(podcast.id);
-      if (
-        followers === undefined ||
-        followers.size === 0 ||
-        this.#operatorFeeds.has(podcast.id) ||
-        (guildId !== undefined && followers.has(guildId))
-      ) {
-        visible.add(podcast.id);
-      }
+    let hides = false;
+    for (const feedUrl of this.#followers.keys()) {
+      if (!this.#sees(guildId, feedUrl) && this.#library.catalog.podcast(feedUrl) !== undefined) hides = true;
     }
-    return visible;
+    if (!hides) return undefined;
+    return new Set(this.#library.catalog.podcasts().flatMap((p) => (this.#sees(guildId, p.id) ? [p.id] : [])));
+  }
+
+  #sees(guildId: string | undefined, podcastId: string): boolean {
+    const followers = this.#followers.get(podcastId);
+    return (
+      followers === undefined ||
+      followers.size === 0 ||
+      this.#operatorFeeds.has(podcastId) ||
+      (guildId !== undefined && followers.has(guildId))
+    );
   }
 
   /** The feeds a guild follows. */
