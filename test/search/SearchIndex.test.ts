@@ -99,6 +99,18 @@ describe('SearchIndex ranking', () => {
     expect(index.search('tesla crash').map((h) => h.passage.episodeId)).toEqual(['phrase', 'apart']);
   });
 
+  it('still lifts a phrase above better-scored passages when it sits deep in the candidates', () => {
+    // 30 short passages hold both words far apart; 5 longer ones hold them as a phrase. Before the phrase bonus the
+    // short ones lead, so the phrases are found only if reranking goes on past the first hits.
+    const passages = [
+      ...Array.from({ length: 30 }, (_, i) => passage('p', `apart${i}`, 0, 'chapterTitle', `tesla alpha beta gamma delta crash ${i}`)),
+      ...Array.from({ length: 5 }, (_, i) => passage('p', `phrase${i}`, 0, 'chapterTitle', `tesla crash alpha beta gamma delta epsilon zeta eta ${i}`)),
+    ];
+    const index = SearchIndex.build(passages);
+    expect(index.search('tesla', { limit: 30, prefix: false }).slice(0, 30).every((h) => h.passage.episodeId.startsWith('apart'))).toBe(true);
+    expect(index.search('tesla crash', { limit: 5 }).map((h) => h.passage.episodeId).sort()).toEqual(['phrase0', 'phrase1', 'phrase2', 'phrase3', 'phrase4']);
+  });
+
   it('prefers passages that match every query word', () => {
     const index = SearchIndex.build([
       passage('p', 'one', 0, 'chapterTitle', 'tesla tesla tesla'),

@@ -85,6 +85,8 @@ const PROBE_RATIO = 8;
 const PHRASE_BONUS = 0.5;
 const NEAR_BONUS = 0.2;
 const NEAR_WINDOW = 3;
+/** The most the phrase rerank can multiply a score by (with a hair for rounding). */
+const MAX_RERANK_FACTOR = (1 + Math.max(PHRASE_BONUS, NEAR_BONUS)) * (1 + 1e-9);
 /** Recency: at most +2 %, halving every year: it only separates near-equal scores. */
 const RECENCY_WEIGHT = 0.02;
 const RECENCY_HALF_LIFE_DAYS = 365;
@@ -871,9 +873,19 @@ export class SearchIndex implements TopicSearch {
     words.forEach((word, w) => {
       for (const e of word.expansions) stemWords.set(e.stem, (stemWords.get(e.stem) ?? 0) | (1 << w));
     });
-    // One word: no phrase to reward, so only the hits shown need their text analysed.
-    const candidates = heap.drain().map(({ doc, score }) => (n > 1 ? this.rerank(doc, score, n, stemWords) : { doc, score, text: undefined }));
-    candidates.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const pool = heap.drain().sort((a, b) => b.score - a.score || a.doc - b.doc);
+    // One word: no phrase to reward, so only the hits shown need their text analysed. Several: candidates are
+    // reranked best first until the next one, even with the largest phrase bonus, could not displace a hit.
+    let candidates: (Reranked | { doc: number; score: number; text?: undefined })[] = pool;
+    if (n > 1) {
+      candidates = [];
+      for (let i = 0; i < pool.length; i++) {
+        const { doc, score } = pool[i]!;
+        if (i >= limit && i % limit === 0 && score * MAX_RERANK_FACTOR < this.lastHitScore(candidates, limit, maxPerEpisode)) break;
+        candidates.push(this.rerank(doc, score, n, stemWords));
+      }
+      candidates.sort(byScoreThenDoc);
+    }
 
     const perEpisode = new Map<number, number>();
     const hits: SearchHit[] = [];
@@ -889,13 +901,22 @@ export class SearchIndex implements TopicSearch {
     return hits;
   }
 
+  /** The score of the last of `limit` hits picked from these candidates as `search` picks them; 0 if too few. */
+  private lastHitScore(candidates: readonly { doc: number; score: number }[], limit: number, maxPerEpisode: number): number {
+    const perEpisode = new Map<number, number>();
+    let picked = 0;
+    for (const c of [...candidates].sort(byScoreThenDoc)) {
+      const episode = this.docEpisode[c.doc] as number;
+      const used = perEpisode.get(episode) ?? 0;
+      if (used >= maxPerEpisode) continue;
+      perEpisode.set(episode, used + 1);
+      if (++picked === limit) return c.score;
+    }
+    return 0;
+  }
+
   /** Phrase/proximity bonus and highlight ranges, from the passage text analysed again (only for the top few). */
-  private rerank(
-    doc: number,
-    score: number,
-    wordCount: number,
-    stemWords: Map<string, number>,
-  ): { doc: number; score: number; text: string; terms: string[]; matches: MatchRange[] } {
+  private rerank(doc: number, score: number, wordCount: number, stemWords: Map<string, number>): Reranked {
     const text = this.textOf(doc);
     const positions: number[][] = Array.from({ length: wordCount }, () => []);
     const matches: MatchRange[] = [];
@@ -1460,6 +1481,18 @@ function popcount(bits: number): number {
 }
 
 /** A bounded min-heap keeping the k best (doc, score) pairs. */
+interface Reranked {
+  doc: number;
+  score: number;
+  text: string;
+  terms: string[];
+  matches: MatchRange[];
+}
+
+function byScoreThenDoc(a: { doc: number; score: number }, b: { doc: number; score: number }): number {
+  return b.score - a.score || a.doc - b.doc;
+}
+
 class TopK {
   private readonly docs: Int32Array;
   private readonly scores: Float64Array;
