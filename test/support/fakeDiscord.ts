@@ -23,7 +23,7 @@
  *   guildId, channelId (text), newsChannelId (type 5), forumChannelId (type 15), botUser.
  * - REST log: `requests` (every request, in order: method, path relative to /api/v10 and URL-decoded
  *   so `@original` reads as such, query, headers, body = parsed JSON or the multipart `payload_json`,
- *   files, status, responseBody, injected, unknown), `unknownRequests`, `clearRequests()`,
+ *   files, status, responseBody, injected, unknown, receivedAt), `unknownRequests`, `clearRequests()`,
  *   `waitForRequest(predicate, timeoutMs = 2000)` (also resolves for already-recorded requests).
  * - Failure injection: `failNext(method, pathRegex, { status, retryAfter?, times?, body? })` answers the
  *   next `times` (default 1) matching requests with that status; 429 carries Retry-After, X-RateLimit-*
@@ -48,6 +48,7 @@
  * bulk-overwrite keeping ids of unchanged names, MESSAGE_CREATE/THREAD_CREATE echoes gated by intents.
  */
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -168,6 +169,8 @@ export interface RecordedRequest {
   injected: boolean;
   /** No such route in the fake (answered 404). */
   unknown: boolean;
+  /** When the request reached the server, before the fake read or handled it: epoch ms, sub-millisecond. */
+  receivedAt: number;
 }
 
 export interface FailureSpec {
@@ -1284,6 +1287,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   }
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.timeOrigin + performance.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const raw = await readBody(req);
@@ -1361,6 +1365,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       responseBody: result.body ?? null,
       injected,
       unknown,
+      receivedAt,
     };
     requests.push(record);
     notify(requestWaiters, record);
