@@ -7,6 +7,7 @@ import { WordVectorEncoder } from './data/search/semantic/PassageEncoder.js';
 import { SemanticIndex } from './data/search/semantic/SemanticIndex.js';
 import { Announcer, discordTransport } from './discord/announcer.js';
 import { startBot, type Bot } from './discord/bot.js';
+import { InteractionCallbacks } from './discord/InteractionCallbacks.js';
 import { createInteractionRouter } from './discord/interactionRouter.js';
 import { createFeedAdmin } from './follows/feedAdmin.js';
 import { GuildFollows } from './follows/GuildFollows.js';
@@ -157,7 +158,8 @@ export async function startPodcordBot(config: Config & { discordToken: string },
   const { store, library, poller, follows } = services;
   const now = options.now ?? (() => new Date());
   const deps = depsFor(library, log, now, services.feeds);
-  const router = createInteractionRouter({ commands, buttons, deps, scopeFor: (guildId) => follows.scopeFor(guildId) });
+  const callbacks = new InteractionCallbacks(config.discordApiUrl);
+  const router = createInteractionRouter({ commands, buttons, deps, callbacks, scopeFor: (guildId) => follows.scopeFor(guildId) });
   let bot: Bot;
   try {
     bot = await startBot({
@@ -193,6 +195,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       },
     });
   } catch (error) {
+    await callbacks.close();
     await services.close();
     throw error;
   }
@@ -208,6 +211,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       await poller.stop();
       await services.announcer?.stop();
       await bot.stop();
+      await callbacks.close();
       await services.close();
     },
   };

@@ -8,8 +8,10 @@ import {
   type Interaction,
   type InteractionReplyOptions,
 } from 'discord.js';
+import type { APIInteractionResponseCallbackData } from 'discord-api-types/v10';
 import type { ButtonHandler, CommandResult, Deps, Invocation, OptionValues, Reply, SlashCommand } from '../commands/command.js';
 import type { Scope } from '../data/catalog.js';
+import type { InteractionCallbacks } from './InteractionCallbacks.js';
 import { stringsFor } from './strings.js';
 
 /** Discord gives 3 s to answer; past this a slow handler's reply is deferred and sent as an edit. */
@@ -20,6 +22,8 @@ export interface RouterOptions {
   commands: readonly SlashCommand[];
   buttons: readonly ButtonHandler[];
   deps: Deps;
+  /** Sends replies, page turns and autocomplete choices (the rare deferred reply goes through discord.js). */
+  callbacks: InteractionCallbacks;
   /** The podcasts a guild sees (its follows plus the shared ones). */
   scopeFor?: (guildId: string | undefined) => Scope;
 }
@@ -34,7 +38,7 @@ export interface InteractionRouter {
 export function createInteractionRouter(options: RouterOptions): InteractionRouter {
   const commands = new Map(options.commands.map((c) => [c.data.name, c]));
   const buttons = new Map(options.buttons.map((b) => [b.prefix, b]));
-  const { deps } = options;
+  const { deps, callbacks } = options;
   const inFlight = new Set<Promise<void>>();
 
   async function route(interaction: Interaction): Promise<void> {
@@ -50,26 +54,27 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
       if (interaction.isChatInputCommand()) {
         const command = commands.get(interaction.commandName);
         if (!command) throw new Error(`No handler for /${interaction.commandName}`);
-        await answerCommand(interaction, () => command.run(optionValues(interaction.options.data), invocation, deps));
+        await answerCommand(interaction, callbacks, () => command.run(optionValues(interaction.options.data), invocation, deps));
       } else if (interaction.isAutocomplete()) {
         const command = commands.get(interaction.commandName);
         const focused = interaction.options.getFocused(true);
         const choices = command?.autocomplete
           ? await command.autocomplete({ name: focused.name, value: String(focused.value) }, optionValues(interaction.options.data), invocation, deps)
           : [];
-        await interaction.respond(
+        await callbacks.choices(
+          interaction,
           choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })),
         );
       } else if (interaction.isButton()) {
         const [prefix = '', ...args] = interaction.customId.split(':');
         const handler = buttons.get(prefix);
         if (!handler) throw new Error(`No handler for button ${prefix}`);
-        await answerButton(interaction, handler, () => handler.run(args, invocation, deps));
+        await answerButton(interaction, callbacks, handler, () => handler.run(args, invocation, deps));
       }
       deps.log.debug(context, 'interaction answered');
     } catch (error) {
       deps.log.error({ ...context, err: error }, 'interaction failed');
-      await apologise(interaction, invocation.locale).catch((e: unknown) => deps.log.warn({ ...context, err: e }, 'could not send the apology'));
+      await apologise(interaction, callbacks, invocation.locale).catch((e: unknown) => deps.log.warn({ ...context, err: e }, 'could not send the apology'));
     }
   }
 
@@ -85,12 +90,16 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
   };
 }
 
-async function answerCommand(interaction: ChatInputCommandInteraction, run: () => CommandResult | Promise<CommandResult>): Promise<void> {
+async function answerCommand(
+  interaction: ChatInputCommandInteraction,
+  callbacks: InteractionCallbacks,
+  run: () => CommandResult | Promise<CommandResult>,
+): Promise<void> {
   const answer = run();
   // Most handlers answer from memory at once: only a pending one (a feed fetch) needs the deferral timer.
   const first = answer instanceof Promise ? await settledWithin(answer, DEFER_AFTER_MS) : answer;
   if (first !== undefined) {
-    await interaction.reply(toMessage(first));
+    await callbacks.reply(interaction, toCallbackData(first));
     return;
   }
   // Slow: hold the interaction open, then edit. An error can no longer be ephemeral here.
@@ -102,26 +111,39 @@ async function answerCommand(interaction: ChatInputCommandInteraction, run: () =
 
 async function answerButton(
   interaction: ButtonInteraction,
+  callbacks: InteractionCallbacks,
   handler: ButtonHandler,
   run: () => CommandResult | Promise<CommandResult>,
 ): Promise<void> {
   const result = await run();
   if (result.ok && handler.responds === 'update') {
-    const { flags: _flags, ...message } = toMessage(result);
-    await interaction.update(message);
+    const { flags: _flags, ...message } = toCallbackData(result);
+    await callbacks.update(interaction, message);
   } else {
-    await interaction.reply(toMessage(result));
+    await callbacks.reply(interaction, toCallbackData(result));
   }
 }
 
-async function apologise(interaction: Interaction, locale: string): Promise<void> {
+async function apologise(interaction: Interaction, callbacks: InteractionCallbacks, locale: string): Promise<void> {
   if (!interaction.isRepliable()) {
-    if (interaction.isAutocomplete() && !interaction.responded) await interaction.respond([]);
+    if (interaction.isAutocomplete() && !interaction.responded) await callbacks.choices(interaction, []);
     return;
   }
-  const message = { content: stringsFor(locale).unexpected, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS } as const;
-  if (interaction.deferred || interaction.replied) await interaction.followUp(message);
-  else await interaction.reply(message);
+  const content = stringsFor(locale).unexpected;
+  if (interaction.deferred || interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  else await callbacks.reply(interaction, { content, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [], replied_user: false } });
+}
+
+/** The same message as the body of an interaction callback. */
+function toCallbackData(result: CommandResult): APIInteractionResponseCallbackData {
+  const { content, embeds, components, flags } = toMessage(result);
+  return {
+    content: content ?? '',
+    embeds: embeds as APIInteractionResponseCallbackData['embeds'],
+    components: components as APIInteractionResponseCallbackData['components'],
+    allowed_mentions: { parse: [], replied_user: false },
+    ...(flags !== undefined && { flags }),
+  };
 }
 
 /** A reply (or an expected failure, shown only to the person who asked) as discord.js message options. */
