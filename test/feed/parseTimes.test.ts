@@ -73,11 +73,14 @@ describe('parsePubDate turns RFC 822 variants into ISO UTC', () => {
     ['2021-04-20T12:45:00Z', '2021-04-20T12:45:00.000Z'],
     ['2021-04-20T12:45:00.5+02:00', '2021-04-20T10:45:00.500Z'],
     ['2021-04-20', '2021-04-20T00:00:00.000Z'],
+    ['Sat, 29 Feb 2020 10:00:00 GMT', '2020-02-29T10:00:00.000Z'], // leap day
+    ['Tue, 31 Dec 2024 24:00:00 GMT', '2025-01-01T00:00:00.000Z'], // 24:00 is the next midnight
+    ['Tue, 31 Dec 2024 23:59:60 +0000', '2025-01-01T00:00:00.000Z'], // a leap second rolls over
   ])('%s', (text, iso) => {
     expect(value(parsePubDate(text))).toBe(iso);
   });
 
-  it.each(['', 'yesterday', 'Mon, 31 Feb 2014 10:00:00 GMT', 'Mon, 10 Foo 2014 10:00:00 GMT', '2014-13-01', 'Mon, 10 Jan 2014 25:00:00 GMT'])(
+  it.each(['', 'yesterday', 'Mon, 31 Feb 2014 10:00:00 GMT', 'Sun, 29 Feb 2021 10:00:00 GMT', 'Tue, 31 Apr 2024 10:00:00 GMT', 'Mon, 10 Foo 2014 10:00:00 GMT', '2014-13-01', 'Mon, 10 Jan 2014 25:00:00 GMT'])(
     'rejects %j',
     (text) => {
       expect(parsePubDate(text).ok).toBe(false);

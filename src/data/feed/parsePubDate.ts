@@ -21,12 +21,24 @@ const ZONES: Record<string, number> = {
   akst: -540, akdt: -480, hst: -600, jst: 540, kst: 540, aest: 600, aedt: 660, nzst: 720, nzdt: 780,
 };
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 function build(
   year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number,
   offsetMinutes: number,
 ): Result<string> {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) {
     return err('A date field is out of range');
+  }
+  // The common case (a UTC time on a real day, four-digit year) is written out directly: two Date objects and
+  // toISOString per episode were a tenth of a big feed's parse.
+  if (offsetMinutes === 0 && hour < 24 && second < 60 && year >= 1000 && year <= 9999 && day <= daysInMonth(year, month)) {
+    return ok(`${year}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.${String(ms).padStart(3, '0')}Z`);
   }
   const time = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
   // Reject 31 Feb and the like instead of letting Date roll them into March.
