@@ -121,10 +121,21 @@ export function cleanTitle(raw: string): string {
     .trim();
 }
 
+/** Seconds in a timestamp as TS matches it (`1:02:03`, `4:00`, `00:00:00.000`). */
 export function timestampToSeconds(timestamp: string): number {
   const dot = timestamp.indexOf('.');
+  const end = dot === -1 ? timestamp.length : dot;
+  // Digit by digit: split() and Number() per part were a noticeable share of reading a feed's notes.
   let seconds = 0;
-  for (const part of (dot === -1 ? timestamp : timestamp.slice(0, dot)).split(':')) seconds = seconds * 60 + Number(part);
+  let part = 0;
+  for (let i = 0; i < end; i++) {
+    const c = timestamp.charCodeAt(i);
+    if (c === 0x3a /* : */) {
+      seconds = seconds * 60 + part;
+      part = 0;
+    } else part = part * 10 + (c - 0x30);
+  }
+  seconds = seconds * 60 + part;
   // Milliseconds are what lies between the first dot and the next one, if any.
   return dot === -1 ? seconds : seconds + Number(`0.${timestamp.slice(dot + 1).split('.')[0] ?? ''}`);
 }

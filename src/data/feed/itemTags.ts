@@ -1,4 +1,4 @@
-import type { Transcript } from '../model.js';
+import type { Chapter, Transcript } from '../model.js';
 import { attr } from './attr.js';
 import { parseNpt } from './parseNpt.js';
 import type { HtmlField, ItemDraft, TagHandler } from './TagHandler.js';
@@ -100,13 +100,12 @@ export const ITEM_TAGS = new Map<string, TagHandler<ItemDraft>>([
         const title = attr(a, 'title') ?? '';
         const href = attr(a, 'href');
         const image = attr(a, 'image');
-        d.psc.push({
-          startSeconds: start.value,
-          title: title.length > SHORT ? title.slice(0, SHORT) : title,
-          ...(href === undefined ? {} : { url: href }),
-          ...(image === undefined ? {} : { img: image }),
-          source: 'psc',
-        });
+        // Keys in ChapterSchema order, as JSON output shows them.
+        const chapter = { startSeconds: start.value, title: title.length > SHORT ? title.slice(0, SHORT) : title } as Chapter;
+        if (href !== undefined) chapter.url = href;
+        if (image !== undefined) chapter.img = image;
+        chapter.source = 'psc';
+        d.psc.push(chapter);
       },
     },
   ],

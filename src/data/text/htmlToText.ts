@@ -125,12 +125,13 @@ function closed(name: string): void {
 
 function text(raw: string): void {
   if (hiddenDepth > 0 || size >= limit) return;
+  // Whitespace between blocks (`</p>\n<p>`) when a break is owed: push() would drop it anyway.
+  if (pendingBreak > 0 && !keepNewlines && preDepth === 0 && raw.trim() === '') return;
   const decoded = decodeEntities(raw);
   if (preDepth > 0) {
     rough = true;
     push(decoded);
-  }
-  else if (keepNewlines) {
+  } else if (keepNewlines) {
     const lines = decoded.split('\n');
     for (let i = 0; i < lines.length; i++) {
       // A blank source line is a paragraph break, a single newline a line break.
