@@ -6,7 +6,7 @@ import { CHANNEL_TAGS } from './channelTags.js';
 import { createTagKeyer, type TagKeyer } from './createTagKeyer.js';
 import { detectCharset } from './detectCharset.js';
 import { ITEM_TAGS } from './itemTags.js';
-import { htmlField, type Attributes, type HtmlField, type ChannelDraft, type ItemDraft, type TagHandler } from './TagHandler.js';
+import { htmlField, newItemDraft, type Attributes, type HtmlField, type ChannelDraft, type ItemDraft, type TagHandler } from './TagHandler.js';
 import { XmlScanner, type XmlEvents } from './XmlScanner.js';
 
 export interface ParseFeedOptions {
@@ -290,7 +290,7 @@ class FeedReader implements XmlEvents {
 
   private startItem(depth: number): void {
     this.itemDepth = depth;
-    this.item = { transcripts: [], psc: [] };
+    this.item = newItemDraft();
   }
 
   /** `cutShort`: the item was closed only because the document ended; the feed is an error then anyway. */
