@@ -170,13 +170,33 @@ function closeCurrentTag(): void {
   }
 }
 
+/** Lower-case tag names seen before, by length and two characters (see tagNameAt). A power of two. */
+const NAME_SLOTS = 256;
+const names: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+
+/**
+ * The lower-case name of the tag at `start..end` of the source. Notes repeat a dozen tag names thousands of times
+ * per feed: one already seen, written the same way, is compared in place and shared, so the set and map lookups
+ * that follow hash it once rather than per tag.
+ */
+function tagNameAt(start: number, end: number): string {
+  const length = end - start;
+  const slot = (length * 31 + source.charCodeAt(start) + 7 * source.charCodeAt(end - 1)) & (NAME_SLOTS - 1);
+  const known = names[slot];
+  if (known !== undefined && known.length === length && source.startsWith(known, start)) return known;
+  // Copied before keeping: a slice would hold the whole notes string for as long as the module lives.
+  const name = (' ' + source.slice(start, end).toLowerCase()).slice(1);
+  names[slot] = name;
+  return name;
+}
+
 const callbacks: HtmlTokenizerCallbacks = {
   ontext: (start, end) => text(source.slice(start, end)),
-  onopentagname: (start, end) => emitOpen(source.slice(start, end).toLowerCase()),
+  onopentagname: (start, end) => emitOpen(tagNameAt(start, end)),
   onopentagend: endOpenTag,
   onselfclosingtag: () => (foreign[0] === true ? closeCurrentTag() : endOpenTag()),
   onclosetag(start, end) {
-    const name = source.slice(start, end).toLowerCase();
+    const name = tagNameAt(start, end);
     if (FOREIGN.has(name) || INTEGRATION.has(name)) foreign.shift();
     if (!VOID.has(name)) {
       const at = stack.lastIndexOf(name);
