@@ -54,9 +54,9 @@ function detach(text: string): string {
 }
 
 /**
- * SAX-style reader for XmlScanner (htmlparser2's callback Parser before). It tracks only where it is (root, channel, item, and
- * the canonical key of each open element) and hands each element to the handler its key names in
- * CHANNEL_TAGS / ITEM_TAGS. Nothing recurses, so nesting depth costs an array entry, not a stack frame.
+ * SAX-style reader for XmlScanner. It tracks only where it is (root, channel, item, and the canonical key of each
+ * open element) and hands each element to the handler its key names in CHANNEL_TAGS / ITEM_TAGS. Nothing recurses,
+ * so nesting depth costs an array entry, not a stack frame.
  */
 class FeedReader implements XmlEvents {
   readonly keys: string[] = [];
@@ -105,6 +105,8 @@ class FeedReader implements XmlEvents {
     this.item = undefined;
     this.episodes = [];
     this.skippedItems = 0;
+    this.lastName = '';
+    this.lastKey = '';
     const slot = this.slot;
     slot.draft = this.channel;
     slot.parts = [];

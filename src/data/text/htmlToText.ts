@@ -23,7 +23,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const HAS_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 // Whitespace runs collapse to one space. These patterns match only the runs that are not one space already: a
 // replace of every run (`/[ \t\n\f\r]+/g`) gives the same string but works match by match over every word gap.
-// No-break spaces (`&nbsp;`, in most notes) too: tidy() would turn them into spaces anyway, but with a copy of the whole text.
+// No-break spaces (`&nbsp;`, in most notes) too: tidy() would make them spaces anyway, with a copy of the whole text.
 const ODD_WHITESPACE = /[\t\n\f\r\u00A0][ \t\n\f\r\u00A0]*| [ \t\n\f\r\u00A0]+/g;
 const ODD_SPACE_IN_LINE = /[\t\f\r][ \t\f\r]*| [ \t\f\r]+/g;
 const ODD_SPACE = /[\t\f\r\u00A0][ \t\f\r\u00A0]*| [ \t\f\r\u00A0]+/g;
