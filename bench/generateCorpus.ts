@@ -5,17 +5,7 @@
  * The same (size, seed) always gives the same passages and the same query mix.
  */
 import type { Passage } from '../src/data/search/passage.js';
-
-/** mulberry32: small, fast, good enough for test data. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../test/support/prng.js';
 
 const words = (s: string): string[] => s.trim().split(/\s+/);
 

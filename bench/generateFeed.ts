@@ -6,18 +6,7 @@
  * every fourth; a plain itunes:summary; iTunes and Podcasting 2.0 tags; and some non-ASCII text (so the
  * decoded string is two-byte, as it is for most real feeds).
  */
-
-/** mulberry32: a tiny seeded PRNG, so every run parses the same bytes. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../test/support/prng.js';
 
 const WORDS = (
   'podcast episode guest interview design code music history science story café naïve über déjà vu ' +
@@ -34,7 +23,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const clock = (s: number) => `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 
 export function generateFeed(items = 5_000, seed = 42): string {
-  const rand = random(seed);
+  const rand = prng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const sentence = (n: number) => {
     const words: string[] = [];

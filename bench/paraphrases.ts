@@ -8,7 +8,7 @@
 import { analyze } from '../src/data/search/analyze.js';
 import type { Passage } from '../src/data/search/passage.js';
 import type { Corpus } from './generateCorpus.js';
-import { prng } from './generateCorpus.js';
+import { prng } from '../test/support/prng.js';
 
 export const PARAPHRASES: Readonly<Record<string, string>> = {
   crash: 'collision',

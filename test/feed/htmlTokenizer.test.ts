@@ -1,6 +1,7 @@
 import { Tokenizer } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { tokenizeHtml } from '../../src/data/text/htmlTokenizer.js';
+import { prng } from '../support/prng.js';
 
 /** Pieces show notes (broken ones included) are made of; random snippets are strings of them. */
 const PIECES = [
@@ -10,18 +11,6 @@ const PIECES = [
   '<b', ' c="', '">', '&amp;', '&nbsp;', '&', 'text', ' ', '\n', 'é—', '<', '>', '/', '"', "'", '=', '</>', '<P>', '</SCRIPT>',
   '</ p>', '<!', '<?', '-', '< p>',
 ];
-
-/** mulberry32, so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The events htmlToText reads, as strings with their positions. */
 function recorder(html: string) {
@@ -43,7 +32,7 @@ describe('tokenizeHtml', () => {
   it("reports what htmlparser2's HTML Tokenizer reports, for random broken snippets", () => {
     const ignore = () => {};
     for (let seed = 1; seed <= 3_000; seed++) {
-      const rand = random(seed);
+      const rand = prng(seed);
       const length = 1 + Math.floor(rand() * 30);
       let html = '';
       for (let i = 0; i < length; i++) html += PIECES[Math.floor(rand() * PIECES.length)];

@@ -1,6 +1,7 @@
 import { Parser } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { XmlScanner, type XmlEvents } from '../../src/data/feed/XmlScanner.js';
+import { prng } from '../support/prng.js';
 
 /** Pieces real feeds (broken ones included) are made of; random documents are strings of them. */
 const PIECES = [
@@ -31,18 +32,6 @@ function recorder(): { log: string[]; events: XmlEvents } {
   return { log, events };
 }
 
-/** mulberry32, so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function chunks(text: string, rand: () => number): string[] {
   const out: string[] = [];
   for (let at = 0; at < text.length; ) {
@@ -57,7 +46,7 @@ describe('XmlScanner', () => {
   it("reports what htmlparser2's XML Parser reports, for random broken documents in random chunks, scanner reused", () => {
     const scanner = new XmlScanner(recorder().events);
     for (let seed = 1; seed <= 3_000; seed++) {
-      const rand = random(seed);
+      const rand = prng(seed);
       const length = 1 + Math.floor(rand() * 30);
       let doc = '';
       for (let i = 0; i < length; i++) doc += PIECES[Math.floor(rand() * PIECES.length)];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../support/prng.js';
 import { editDistance, fuzzyScan } from '../../src/data/search/fuzzyScan.js';
 
 function naive(a: string, b: string): number {
@@ -15,14 +16,7 @@ function naive(a: string, b: string): number {
 }
 
 function words(seed: number, count: number): string[] {
-  // mulberry32: integer arithmetic only, so the sequence does not degrade into a short cycle.
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = prng(seed);
   const out = new Set<string>();
   while (out.size < count) {
     let w = '';
