@@ -887,32 +887,31 @@ export class SearchIndex implements TopicSearch {
       candidates.sort(byScoreThenDoc);
     }
 
-    const perEpisode = new Map<number, number>();
-    const hits: SearchHit[] = [];
-    for (const c of candidates) {
-      const episode = docEpisode[c.doc] as number;
-      const used = perEpisode.get(episode) ?? 0;
-      if (used >= maxPerEpisode) continue;
-      perEpisode.set(episode, used + 1);
+    return this.pickHits(candidates, limit, maxPerEpisode).map((c) => {
       const shown = c.text === undefined ? this.rerank(c.doc, c.score, n, stemWords) : c;
-      hits.push({ passage: this.passageOf(c.doc, shown.text), score: c.score, terms: shown.terms, matches: shown.matches });
-      if (hits.length >= limit) break;
-    }
-    return hits;
+      return { passage: this.passageOf(c.doc, shown.text), score: c.score, terms: shown.terms, matches: shown.matches };
+    });
   }
 
-  /** The score of the last of `limit` hits picked from these candidates as `search` picks them; 0 if too few. */
-  private lastHitScore(candidates: readonly { doc: number; score: number }[], limit: number, maxPerEpisode: number): number {
+  /** The first `limit` of these candidates (best first), at most `maxPerEpisode` from one episode: the hits shown. */
+  private pickHits<C extends { doc: number }>(candidates: readonly C[], limit: number, maxPerEpisode: number): C[] {
     const perEpisode = new Map<number, number>();
-    let picked = 0;
-    for (const c of [...candidates].sort(byScoreThenDoc)) {
+    const picked: C[] = [];
+    for (const c of candidates) {
       const episode = this.docEpisode[c.doc] as number;
       const used = perEpisode.get(episode) ?? 0;
       if (used >= maxPerEpisode) continue;
       perEpisode.set(episode, used + 1);
-      if (++picked === limit) return c.score;
+      picked.push(c);
+      if (picked.length >= limit) break;
     }
-    return 0;
+    return picked;
+  }
+
+  /** The score of the last of `limit` hits picked from these candidates as `search` picks them; 0 if too few. */
+  private lastHitScore(candidates: readonly { doc: number; score: number }[], limit: number, maxPerEpisode: number): number {
+    const picked = this.pickHits([...candidates].sort(byScoreThenDoc), limit, maxPerEpisode);
+    return picked.length === limit ? (picked[limit - 1]?.score ?? 0) : 0;
   }
 
   /** Phrase/proximity bonus and highlight ranges, from the passage text analysed again (only for the top few). */
@@ -1480,7 +1479,6 @@ function popcount(bits: number): number {
   return n;
 }
 
-/** A bounded min-heap keeping the k best (doc, score) pairs. */
 interface Reranked {
   doc: number;
   score: number;
@@ -1493,6 +1491,7 @@ function byScoreThenDoc(a: { doc: number; score: number }, b: { doc: number; sco
   return b.score - a.score || a.doc - b.doc;
 }
 
+/** A bounded min-heap keeping the k best (doc, score) pairs. */
 class TopK {
   private readonly docs: Int32Array;
   private readonly scores: Float64Array;
