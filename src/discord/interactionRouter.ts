@@ -17,6 +17,8 @@ import { stringsFor } from './strings.js';
 /** Discord gives 3 s to answer; past this a slow handler's reply is deferred and sent as an edit. */
 const DEFER_AFTER_MS = 2_000;
 const NO_MENTIONS = { parse: [] as const, repliedUser: false };
+/** The same, as the API spells it in a callback body. */
+const NO_MENTIONS_API = { parse: [], replied_user: false };
 
 export interface RouterOptions {
   commands: readonly SlashCommand[];
@@ -131,7 +133,7 @@ async function apologise(interaction: Interaction, callbacks: InteractionCallbac
   }
   const content = stringsFor(locale).unexpected;
   if (interaction.deferred || interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-  else await callbacks.reply(interaction, { content, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [], replied_user: false } });
+  else await callbacks.reply(interaction, { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS_API });
 }
 
 /** The same message as the body of an interaction callback. */
@@ -141,7 +143,7 @@ function toCallbackData(result: CommandResult): APIInteractionResponseCallbackDa
     content: content ?? '',
     embeds: embeds as APIInteractionResponseCallbackData['embeds'],
     components: components as APIInteractionResponseCallbackData['components'],
-    allowed_mentions: { parse: [], replied_user: false },
+    allowed_mentions: NO_MENTIONS_API,
     ...(flags !== undefined && { flags }),
   };
 }

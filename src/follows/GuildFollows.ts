@@ -52,11 +52,13 @@ export class GuildFollows {
    * are checked.
    */
   scopeFor(guildId: string | undefined): Scope {
-    let hides = false;
     for (const feedUrl of this.#followers.keys()) {
-      if (!this.#sees(guildId, feedUrl) && this.#library.catalog.podcast(feedUrl) !== undefined) hides = true;
+      if (!this.#sees(guildId, feedUrl) && this.#library.catalog.podcast(feedUrl) !== undefined) return this.#visibleTo(guildId);
     }
-    if (!hides) return undefined;
+    return undefined;
+  }
+
+  #visibleTo(guildId: string | undefined): Set<string> {
     return new Set(this.#library.catalog.podcasts().flatMap((p) => (this.#sees(guildId, p.id) ? [p.id] : [])));
   }
 
