@@ -48,7 +48,6 @@
  * bulk-overwrite keeping ids of unchanged names, MESSAGE_CREATE/THREAD_CREATE echoes gated by intents.
  */
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -169,7 +168,10 @@ export interface RecordedRequest {
   injected: boolean;
   /** No such route in the fake (answered 404). */
   unknown: boolean;
-  /** When the request reached the server, before the fake read or handled it: epoch ms, sub-millisecond. */
+  /**
+   * When the request reached the server, before the fake read or handled it: milliseconds on the system's monotonic
+   * clock (process.hrtime), which every process on the machine shares, unlike performance.timeOrigin-based stamps.
+   */
   receivedAt: number;
 }
 
@@ -336,10 +338,13 @@ function notify<T>(waiters: Set<Waiter<T>>, item: T): void {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 async function parseBody(raw: Buffer, contentType: string | undefined): Promise<{ body: unknown; files: RecordedFile[] }> {
@@ -701,8 +706,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   }
 
   // ---- gateway
+  /** The TCP socket under each gateway connection, corked while a tick's frames gather. */
+  const tcpSockets = new WeakMap<WebSocket, Duplex>();
   function send(socket: WebSocket, payload: Json): void {
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(payload));
+    if (socket.readyState !== WebSocket.OPEN) return;
+    // Frames sent in the same tick leave in one TCP write, as a burst from Discord's gateway can arrive together.
+    const tcp = tcpSockets.get(socket);
+    if (tcp && tcp.writableCorked === 0) {
+      tcp.cork();
+      process.nextTick(() => tcp.uncork());
+    }
+    socket.send(JSON.stringify(payload));
   }
 
   function dispatch(event: string, data: unknown): number {
@@ -1287,7 +1301,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   }
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const receivedAt = performance.timeOrigin + performance.now();
+    const receivedAt = Number(process.hrtime.bigint()) / 1e6;
+    // Handled after the loop's pending I/O: requests that arrived together are each stamped when they arrived, not
+    // after the fake has dealt with the ones ahead of them (which a real Discord would not make them wait for).
+    await new Promise((resolve) => setImmediate(resolve));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const raw = await readBody(req);
@@ -1394,6 +1411,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      tcpSockets.set(ws, socket);
       connectionCount++;
       if (url.searchParams.get('v') !== '10') {
         ws.close(4012, 'Invalid API version.');
