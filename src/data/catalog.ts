@@ -1,4 +1,5 @@
 import { err, ok, type Episode, type Podcast, type Result } from './model.js';
+import { AscendingMerge } from './search/AscendingMerge.js';
 import { lowerBound, sortedPrefixRange } from './search/sortedPrefixRange.js';
 import { shortKey } from './shortKey.js';
 
@@ -93,7 +94,7 @@ export class Catalog {
   }
 
   podcasts(scope?: Scope): Podcast[] {
-    return [...this.#entries(scope)].map((e) => e.podcast);
+    return this.#entries(scope).map((e) => e.podcast);
   }
 
   podcastKey(podcastId: string): string {
@@ -118,7 +119,7 @@ export class Catalog {
 
   /** Newest episodes first, across the podcasts in scope. */
   latest(limit: number, podcastId?: string, scope?: Scope): EpisodeRef[] {
-    const lists = podcastId ? [this.#podcasts.get(podcastId)?.episodes ?? []] : [...this.#entries(scope)].map((e) => e.episodes);
+    const lists = podcastId ? [this.#podcasts.get(podcastId)?.episodes ?? []] : this.#entries(scope).map((e) => e.episodes);
     const out: IndexedEpisode[] = [];
     for (const list of lists) out.push(...list.slice(0, limit));
     return out.sort((a, b) => b.time - a.time).slice(0, limit);
@@ -181,19 +182,22 @@ export class Catalog {
       .map((e) => ({ name: clip(e.podcast.title, MAX_CHOICE_LENGTH), value: e.key }));
   }
 
-  *#entries(scope: Scope): Iterable<PodcastEntry> {
-    for (const entry of this.#podcasts.values()) if (inScope(scope, entry.podcast.id)) yield entry;
+  #entries(scope: Scope): PodcastEntry[] {
+    const out: PodcastEntry[] = [];
+    for (const entry of this.#podcasts.values()) if (inScope(scope, entry.podcast.id)) out.push(entry);
+    return out;
   }
 
   #countInScope(scope: Scope): number {
+    if (scope === undefined) return this.#podcasts.size;
     let n = 0;
-    for (const _ of this.#entries(scope)) n++;
+    for (const id of this.#podcasts.keys()) if (scope.has(id)) n++;
     return n;
   }
 
   #rankPodcasts(query: string, scope: Scope): PodcastEntry[] {
     const q = foldForLookup(query);
-    const entries = [...this.#entries(scope)];
+    const entries = this.#entries(scope);
     if (q === '') return entries.sort((a, b) => a.podcast.title.localeCompare(b.podcast.title));
     const scored: [PodcastEntry, number][] = [];
     for (const e of entries) {
@@ -236,16 +240,19 @@ export class Catalog {
     const accept = (e: IndexedEpisode): boolean => (podcastId === undefined ? inScope(scope, e.podcast.id) : e.podcast.id === podcastId);
     const top = new TopEpisodes(limit);
     const stamp = ++index.generation;
-    const consider = (position: number, bonus: number): void => {
+    // `known`: the score a posting already proves (one term, found whole or as a prefix), so the episode's words, which
+    // sit all over the heap, need not be read.
+    const consider = (position: number, bonus: number, known: number): void => {
       if (index.stamp[position] === stamp) return;
       index.stamp[position] = stamp;
       const e = index.order[position]!;
       if (!accept(e)) return;
-      const score = bonus + matchWords(terms, e.words);
+      const score = bonus + (known > 0 ? known : matchWords(terms, e.words));
       if (score > 0) top.offer(e, score, position);
     };
+    const single = terms.length === 1;
 
-    if (number !== undefined) for (const position of index.numbers.get(Number(number)) ?? []) consider(position, 100);
+    if (number !== undefined) for (const position of index.numbers.get(Number(number)) ?? []) consider(position, 100, 0);
 
     // Candidates come from the term with the fewest postings (whole or prefix); the others are checked per episode.
     const ranges = terms.map((term) => sortedPrefixRange(index.vocabulary, term));
@@ -264,23 +271,24 @@ export class Catalog {
     }
     let best = 3 * terms.length + whole.length;
     if (whole.length > 0 && wholePostings <= sizes[rarest]!) {
-      for (const position of ascendingPositions(index.postings, whole)) {
-        if (top.fullAt(best)) break;
-        consider(position, 0);
-      }
+      const merge = new AscendingMerge(index.postings, whole);
+      for (let position = merge.next(); position >= 0 && !top.fullAt(best); position = merge.next()) consider(position, 0, single ? 4 : 0);
       best = 3 * terms.length;
     }
-    // When every term is common, walking all episodes is cheaper than gathering and sorting their postings.
+    // When every term is common, walking all episodes is cheaper than merging their postings.
     const [from, to] = ranges[rarest]!;
-    const candidates =
-      sizes[rarest]! <= SCAN_AFTER_POSTINGS ? ascendingPositions(index.postings, Array.from({ length: to - from }, (_, i) => from + i)) : undefined;
-    const count = candidates?.length ?? index.order.length;
-    for (let i = 0; i < count && !top.fullAt(best); i++) consider(candidates ? candidates[i]! : i, 0);
+    if (sizes[rarest]! <= SCAN_AFTER_POSTINGS) {
+      const merge = new AscendingMerge(index.postings, Array.from({ length: to - from }, (_, i) => from + i));
+      // One term: the episodes holding it whole were all seen above (or the list filled up there), so the rest score 3.
+      for (let position = merge.next(); position >= 0 && !top.fullAt(best); position = merge.next()) consider(position, 0, single ? 3 : 0);
+    } else {
+      for (let i = 0; i < index.order.length && !top.fullAt(best); i++) consider(i, 0, 0);
+    }
     return top.episodes();
   }
 }
 
-/** Above this many candidate postings walking every episode newest first is cheaper than gathering and sorting them. */
+/** Above this many candidate postings walking every episode newest first is cheaper than merging them. */
 const SCAN_AFTER_POSTINGS = 3000;
 
 interface WordIndex {
@@ -317,20 +325,6 @@ class TopEpisodes {
   episodes(): IndexedEpisode[] {
     return this.#items.map((i) => i.e);
   }
-}
-
-/** The positions in these words' postings, ascending (an episode holding two of the words appears twice). */
-function ascendingPositions(postings: readonly number[][], words: readonly number[]): ArrayLike<number> & Iterable<number> {
-  if (words.length === 1) return postings[words[0]!]!;
-  let size = 0;
-  for (const w of words) size += postings[w]!.length;
-  const out = new Int32Array(size);
-  let at = 0;
-  for (const w of words) {
-    out.set(postings[w]!, at);
-    at += postings[w]!.length;
-  }
-  return out.sort();
 }
 
 /** Whether `a` ranks below an episode with this score at this position (ties go to the newer, lower position). */

@@ -7,9 +7,11 @@ import {
   type APIInteractionResponse,
   type APIInteractionResponseCallbackData,
 } from 'discord-api-types/v10';
-import { Agent, request } from 'undici';
+import { CallbackClient } from './CallbackClient.js';
 
 const RETRIES = 3;
+/** The form Discord asks API clients to name themselves in. */
+const USER_AGENT = 'DiscordBot (https://github.com/podcord/podcord, 0.1.0)';
 
 /**
  * The three answers every interaction ends in (a reply, a page turned in place, autocomplete choices), POSTed straight
@@ -19,12 +21,14 @@ const RETRIES = 3;
  * ephemeral, responded) as discord.js's own methods do, so deferReply, editReply and followUp keep working.
  */
 export class InteractionCallbacks {
-  readonly #base: string;
-  readonly #agent = new Agent({ keepAliveTimeout: 60_000 });
+  readonly #http: CallbackClient;
+  readonly #path: string;
 
   /** `apiUrl` as discord.js's `rest.api` (DISCORD_API_URL): without the version. */
   constructor(apiUrl: string) {
-    this.#base = `${apiUrl}/v10/interactions`;
+    const url = new URL(apiUrl);
+    this.#http = new CallbackClient(url.origin, USER_AGENT);
+    this.#path = `${url.pathname.replace(/\/+$/, '')}/v10/interactions`;
   }
 
   async reply(interaction: RepliableInteraction, data: APIInteractionResponseCallbackData): Promise<void> {
@@ -44,26 +48,22 @@ export class InteractionCallbacks {
   }
 
   close(): Promise<void> {
-    return this.#agent.close();
+    return this.#http.close();
   }
 
   async #send(interaction: BaseInteraction, body: APIInteractionResponse): Promise<void> {
-    const url = `${this.#base}/${interaction.id}/${interaction.token}/callback`;
+    const path = `${this.#path}/${interaction.id}/${interaction.token}/callback`;
     const json = JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
-      const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json, dispatcher: this.#agent });
-      if (response.statusCode < 300) {
-        await response.body.dump();
-        return;
-      }
-      const text = await response.body.text();
+      const response = await this.#http.post(path, json);
+      if (response.status < 300) return;
       // Discord may still answer 429 (with Retry-After, in seconds) or fail for a moment: retry as discord.js would.
       const retryAfter = Number(response.headers['retry-after']);
-      if ((response.statusCode === 429 || response.statusCode >= 500) && attempt < RETRIES) {
-        await sleep(response.statusCode === 429 && Number.isFinite(retryAfter) ? retryAfter * 1000 : 100 * 2 ** attempt);
+      if ((response.status === 429 || response.status >= 500) && attempt < RETRIES) {
+        await sleep(response.status === 429 && Number.isFinite(retryAfter) ? retryAfter * 1000 : 100 * 2 ** attempt);
         continue;
       }
-      throw new Error(`Discord answered the interaction callback with ${response.statusCode}: ${text.slice(0, 300)}`);
+      throw new Error(`Discord answered the interaction callback with ${response.status}: ${response.body.slice(0, 300)}`);
     }
   }
 }

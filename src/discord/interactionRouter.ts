@@ -60,9 +60,10 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
       } else if (interaction.isAutocomplete()) {
         const command = commands.get(interaction.commandName);
         const focused = interaction.options.getFocused(true);
-        const choices = command?.autocomplete
-          ? await command.autocomplete({ name: focused.name, value: String(focused.value) }, optionValues(interaction.options.data), invocation, deps)
-          : [];
+        const found = command?.autocomplete?.({ name: focused.name, value: String(focused.value) }, optionValues(interaction.options.data), invocation, deps) ?? [];
+        // Choices found from memory go out in the same tick: an await would first let every interaction queued
+        // behind this one (a burst arrives in one read) run, and this one would wait for all of them.
+        const choices = found instanceof Promise ? await found : found;
         await callbacks.choices(
           interaction,
           choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })),
@@ -117,7 +118,8 @@ async function answerButton(
   handler: ButtonHandler,
   run: () => CommandResult | Promise<CommandResult>,
 ): Promise<void> {
-  const result = await run();
+  const pending = run();
+  const result = pending instanceof Promise ? await pending : pending;
   if (result.ok && handler.responds === 'update') {
     const { flags: _flags, ...message } = toCallbackData(result);
     await callbacks.update(interaction, message);
