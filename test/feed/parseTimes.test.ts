@@ -21,11 +21,15 @@ describe('parseNpt reads every Normal Play Time form', () => {
     ['npt:90', 90],
     ['  00:10:00.000 ', 600],
     ['100:00:00', 360000],
+    ['01:02:03.', 3723],
+    ['75:30', 4530], // minutes past 59 are fine without hours
+    ['1234567890', 1234567890], // ten digits: past the digit-by-digit reader, still read
+    ['00:00:07,5', 7.5],
   ])('%s is %d seconds', (text, seconds) => {
     expect(value(parseNpt(text))).toBe(seconds);
   });
 
-  it.each(['', 'abc', '1:2:3:4', '01:60', '1:60:00', '-5', '1h20m'])('rejects %j', (text) => {
+  it.each(['', 'abc', '1:2:3:4', '01:60', '1:60:00', '-5', '1h20m', ':30', '1::30', '1:30:', '01:02:03.4.5'])('rejects %j', (text) => {
     expect(parseNpt(text).ok).toBe(false);
   });
 });
@@ -76,11 +80,14 @@ describe('parsePubDate turns RFC 822 variants into ISO UTC', () => {
     ['Sat, 29 Feb 2020 10:00:00 GMT', '2020-02-29T10:00:00.000Z'], // leap day
     ['Tue, 31 Dec 2024 24:00:00 GMT', '2025-01-01T00:00:00.000Z'], // 24:00 is the next midnight
     ['Tue, 31 Dec 2024 23:59:60 +0000', '2025-01-01T00:00:00.000Z'], // a leap second rolls over
+    ['Fri, 09 Jan 0012 15:17:27 +0000', '2012-01-09T15:17:27.000Z'], // a two-digit year written with four
+    ['wed, 06 MAY 2026 10:00:00 GMT', '2026-05-06T10:00:00.000Z'],
+    ['Wed, 06 May 2026 10:00:00 +0000 ', '2026-05-06T10:00:00.000Z'],
   ])('%s', (text, iso) => {
     expect(value(parsePubDate(text))).toBe(iso);
   });
 
-  it.each(['', 'yesterday', 'Mon, 31 Feb 2014 10:00:00 GMT', 'Sun, 29 Feb 2021 10:00:00 GMT', 'Tue, 31 Apr 2024 10:00:00 GMT', 'Mon, 10 Foo 2014 10:00:00 GMT', '2014-13-01', 'Mon, 10 Jan 2014 25:00:00 GMT'])(
+  it.each(['', 'yesterday', 'Mon, 31 Feb 2014 10:00:00 GMT', 'Sun, 29 Feb 2021 10:00:00 GMT', 'Tue, 31 Apr 2024 10:00:00 GMT', 'Mon, 10 Foo 2014 10:00:00 GMT', '2014-13-01', 'Mon, 10 Jan 2014 25:00:00 GMT', 'Mon, 10 Jan 2014 10:61:00 +0000', 'Mon, 1O Jan 2014 10:00:00 +0000'])(
     'rejects %j',
     (text) => {
       expect(parsePubDate(text).ok).toBe(false);
