@@ -122,6 +122,14 @@ describe('episode fields', () => {
     expect(feed.episodes.map((e) => e.title)).toEqual(['new', 'old', 'undated']);
   });
 
+  it('sorts feeds that are not newest first even without repeated ids: oldest first, or an undated episode midway', () => {
+    const item = (title: string, day?: number) =>
+      `<item><title>${title}</title><guid>${title}</guid>${day === undefined ? '' : `<pubDate>Mon, 0${day} Jan 2024 10:00:00 GMT</pubDate>`}</item>`;
+    expect(parseOk(rss(item('a', 1) + item('b', 2) + item('c', 3))).episodes.map((e) => e.title)).toEqual(['c', 'b', 'a']);
+    expect(parseOk(rss(item('c', 3) + item('undated') + item('b', 2))).episodes.map((e) => e.title)).toEqual(['c', 'b', 'undated']);
+    expect(parseOk(rss(item('c', 3) + item('b', 2) + item('undated'))).episodes.map((e) => e.title)).toEqual(['c', 'b', 'undated']);
+  });
+
   it('decodes double-escaped entities in titles and trims pretty-printed whitespace', () => {
     const [episode] = parseOk(rss('<item><title>\n\t\tTom &amp;amp; Jerry&amp;#8217;s\n\t</title></item>')).episodes;
     expect(episode?.title).toBe('Tom & Jerry’s');

@@ -77,6 +77,10 @@ class FeedReader implements XmlEvents {
   channel: ChannelDraft = { categories: [] };
   item: ItemDraft | undefined;
   episodes: Episode[] = [];
+  /** Ids seen so far, and whether every episode so far came after a newer one: then newestFirst has nothing to do. */
+  ids = new Set<string>();
+  repeatedId = false;
+  newestFirst = true;
   skippedItems = 0;
   private lastName = '';
   private lastKey = '';
@@ -104,6 +108,9 @@ class FeedReader implements XmlEvents {
     this.channel = { categories: [] };
     this.item = undefined;
     this.episodes = [];
+    this.ids = new Set();
+    this.repeatedId = false;
+    this.newestFirst = true;
     this.skippedItems = 0;
     this.lastName = '';
     this.lastKey = '';
@@ -127,13 +134,13 @@ class FeedReader implements XmlEvents {
     this.lastKey = key;
     if (this.itemDepth >= 0) {
       const rel = depth - this.itemDepth;
-      const handler = rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
+      const handler = rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
       return handler?.open !== undefined && this.item !== undefined;
     }
     if (this.channelDepth >= 0) {
       const rel = depth - this.channelDepth;
       if (rel === 1 && key === 'item') return false;
-      const handler = rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
+      const handler = rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
       return handler?.open !== undefined;
     }
     if (this.rootDepth >= 0) return depth === this.rootDepth + 1 && key === 'channel' && !this.sawChannel;
@@ -160,14 +167,14 @@ class FeedReader implements XmlEvents {
     }
     if (this.itemDepth >= 0) {
       const rel = depth - this.itemDepth;
-      const handler = rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
+      const handler = rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
       if (handler !== undefined && this.item !== undefined) this.dispatch(handler, this.item, attributes, depth);
       return;
     }
     if (this.channelDepth >= 0) {
       const rel = depth - this.channelDepth;
       if (rel === 1 && key === 'item') return this.startItem(depth);
-      const handler = rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS.get(`${this.keys[depth - 1]}/${key}`) : undefined;
+      const handler = rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
       if (handler !== undefined) this.dispatch(handler, this.channel, attributes, depth);
       return;
     }
@@ -306,10 +313,40 @@ class FeedReader implements XmlEvents {
       return;
     }
     const episode = buildEpisode(draft);
-    if (episode.ok) this.episodes.push(episode.value);
-    else this.skippedItems++;
+    if (!episode.ok) {
+      this.skippedItems++;
+      return;
+    }
+    // Checked now, while the episode is fresh in the cache; going over all of them again at the end cost more.
+    const { id, publishedAt } = episode.value;
+    const size = this.ids.size;
+    if (this.ids.add(id).size === size) this.repeatedId = true;
+    const previous = this.episodes[this.episodes.length - 1];
+    if (previous !== undefined && publishedAt !== undefined && (previous.publishedAt === undefined || previous.publishedAt < publishedAt)) {
+      this.newestFirst = false;
+    }
+    this.episodes.push(episode.value);
   }
 }
+
+/**
+ * A table's `parent/child` keys as parent -> child -> handler: a nested tag (a Podlove chapter, a subcategory) is then
+ * looked up without building its key, a new string to hash, at every open.
+ */
+function byParent<T>(table: ReadonlyMap<string, T>): Map<string, Map<string, T>> {
+  const out = new Map<string, Map<string, T>>();
+  for (const [key, handler] of table) {
+    const slash = key.indexOf('/');
+    if (slash < 0) continue;
+    const parent = key.slice(0, slash);
+    const children = out.get(parent) ?? new Map<string, T>();
+    children.set(key.slice(slash + 1), handler);
+    out.set(parent, children);
+  }
+  return out;
+}
+const ITEM_TAGS_BY_PARENT = byParent(ITEM_TAGS);
+const CHANNEL_TAGS_BY_PARENT = byParent(CHANNEL_TAGS);
 
 /**
  * Newest first, one episode per id. Feeds are usually newest first already; the sort is stable, so equal
@@ -406,5 +443,6 @@ function parseBytes(bytes: Uint8Array, options: ParseFeedOptions): Result<Parsed
   }
   const podcast = buildPodcast(reader.channel, options.feedUrl);
   if (!podcast.ok) return podcast;
-  return ok({ podcast: podcast.value, episodes: newestFirst(reader.episodes) });
+  const episodes = reader.newestFirst && !reader.repeatedId ? reader.episodes : newestFirst(reader.episodes);
+  return ok({ podcast: podcast.value, episodes });
 }
