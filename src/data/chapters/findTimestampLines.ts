@@ -110,15 +110,24 @@ function takeUrls(line: string): { text: string; url?: string } {
   return url === undefined ? { text } : { text, url };
 }
 
+const BRACKET = /[()[\]<>]/;
+/** What is cut from a title's start; its end loses the same but `.` (`Q&A with Dr.`, `...`). */
+const TITLE_EDGE = ' -–—:|•·>~.,;';
+
 export function cleanTitle(raw: string): string {
-  return raw
-    .replace(/\(\s*\)|\[\s*\]|<\s*>/g, ' ') // brackets left empty by a removed link
-    .replace(ODD_WHITESPACE, ' ')
-    .replace(/([(\[]) | ([)\]])/g, '$1$2') // "(DVD <http://…>)" leaves "(DVD )"
-    .replace(/^[\s\-–—:|•·>~.,;]+/u, '')
-    .replace(/[\s\-–—:|•·>~,;]+$/u, '')
-    .replace(/\s+#$/, '') // an OSF tag line's leftover `#`
-    .trim();
+  let text = raw;
+  if (BRACKET.test(text)) text = text.replace(/\(\s*\)|\[\s*\]|<\s*>/g, ' '); // brackets left empty by a removed link
+  text = text.replace(ODD_WHITESPACE, ' ');
+  // From here the only whitespace is a lone space, so the edges are cut by looking at characters, not by patterns
+  // that try every position of every title.
+  if (BRACKET.test(text)) text = text.replace(/([(\[]) | ([)\]])/g, '$1$2'); // "(DVD <http://…>)" leaves "(DVD )"
+  let start = 0;
+  let end = text.length;
+  while (start < end && TITLE_EDGE.includes(text.charAt(start))) start++;
+  while (end > start && text.charCodeAt(end - 1) !== 0x2e && TITLE_EDGE.includes(text.charAt(end - 1))) end--;
+  if (start > 0 || end < text.length) text = text.slice(start, end);
+  if (text.endsWith('#')) text = text.replace(/\s+#$/, ''); // an OSF tag line's leftover `#`
+  return text.trim();
 }
 
 /** Seconds in a timestamp as TS matches it (`1:02:03`, `4:00`, `00:00:00.000`). */
