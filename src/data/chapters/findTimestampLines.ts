@@ -78,10 +78,9 @@ const ODD_WHITESPACE = /[^\S ]\s*| \s+/g;
  * and a Markdown link's `](url)`. So a line (or the whole notes) without that shape and without those joiners has
  * nothing to find, and is passed over without any of the work below.
  */
-const TIME_SHAPE = /\d:[0-5]\d/;
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
-const mayHoldTime = (text: string) =>
-  TIME_SHAPE.test(text) || text.includes('**') || text.includes('__') || text.includes('](') || INVISIBLE.test(text);
+// One pattern, so a text is read once, not five times.
+const TIME_SHAPE_OR_JOINER = /\d:[0-5]\d|\*\*|__|\]\(|[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
+const mayHoldTime = (text: string) => TIME_SHAPE_OR_JOINER.test(text);
 
 // Whitespace runs are collapsed before any pattern runs: the trailing pattern's optional spaces around an optional
 // separator would otherwise backtrack polynomially on a long run of spaces.
