@@ -111,6 +111,31 @@ describe('SearchIndex ranking', () => {
     expect(index.search('tesla crash', { limit: 5 }).map((h) => h.passage.episodeId).sort()).toEqual(['phrase0', 'phrase1', 'phrase2', 'phrase3', 'phrase4']);
   });
 
+  it('shows a hit holding only one of the query words with its matches, where the phrase rerank leaves it', () => {
+    // Only passages holding two adjacent query words can gain a bonus; the others are analysed only when shown.
+    const index = SearchIndex.build([
+      passage('p', 'phrase', 0, 'chapterTitle', 'what the tesla crash taught us about sensors'),
+      passage('p', 'tesla', 0, 'chapterTitle', 'Tesla'),
+      passage('p', 'crash', 0, 'chapterTitle', 'Crash!'),
+      passage('p', 'apart', 0, 'chapterTitle', 'crash course on buying a used tesla, then more'),
+    ]);
+    const hits = index.search('tesla crash', { limit: 4 });
+    expect(hits.map((h) => h.passage.episodeId)).toEqual(['phrase', 'apart', 'tesla', 'crash']);
+    const tesla = hits.find((h) => h.passage.episodeId === 'tesla');
+    expect(tesla?.terms).toEqual(['Tesla']);
+    expect(tesla?.matches).toEqual([{ start: 0, end: 5 }]);
+    const crash = hits.find((h) => h.passage.episodeId === 'crash');
+    expect(crash?.matches).toEqual([{ start: 0, end: 5 }]);
+    // Of three words, two adjacent ones without the rarest still earn the bonus.
+    const three = SearchIndex.build([
+      passage('p', 'rare', 0, 'chapterTitle', 'zebra'),
+      passage('p', 'far', 0, 'chapterTitle', 'crash in a long report on sensors, radar and tesla'),
+      passage('p', 'near', 0, 'chapterTitle', 'tesla crash in a long report on sensors and radar'),
+    ]);
+    const order = three.search('zebra tesla crash', { limit: 3, prefix: false, fuzzy: false }).map((h) => h.passage.episodeId);
+    expect(order).toEqual(['near', 'far', 'rare']);
+  });
+
   it('prefers passages that match every query word', () => {
     const index = SearchIndex.build([
       passage('p', 'one', 0, 'chapterTitle', 'tesla tesla tesla'),

@@ -860,7 +860,6 @@ export class SearchIndex implements TopicSearch {
       const bits = mask[doc] as number;
       let score = total[doc] as number;
       total[doc] = 0;
-      mask[doc] = 0;
       // Passages that match every word come first: coordination squared.
       const matched = popcount(bits) / n;
       score *= matched * matched;
@@ -874,15 +873,19 @@ export class SearchIndex implements TopicSearch {
       for (const e of word.expansions) stemWords.set(e.stem, (stemWords.get(e.stem) ?? 0) | (1 << w));
     });
     const pool = heap.drain().sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const poolWords = pool.map(({ doc }) => mask[doc] as number);
+    for (let i = 0; i < touchedCount; i++) mask[touched[i] as number] = 0;
     // One word: no phrase to reward, so only the hits shown need their text analysed. Several: candidates are
-    // reranked best first until the next one, even with the largest phrase bonus, could not displace a hit.
+    // reranked best first until the next one, even with the largest phrase bonus, could not displace a hit; a
+    // candidate that cannot get a bonus keeps its score as it is, and is analysed only if it is shown.
     let candidates: (Reranked | { doc: number; score: number; text?: undefined })[] = pool;
     if (n > 1) {
       candidates = [];
+      const rarestBit = 1 << plans[0]!.w;
       for (let i = 0; i < pool.length; i++) {
         const { doc, score } = pool[i]!;
         if (i >= limit && i % limit === 0 && score * MAX_RERANK_FACTOR < this.lastHitScore(candidates, limit, maxPerEpisode)) break;
-        candidates.push(this.rerank(doc, score, n, stemWords));
+        candidates.push(mayGainPhraseBonus(poolWords[i]!, n, rarestBit) ? this.rerank(doc, score, n, stemWords) : pool[i]!);
       }
       candidates.sort(byScoreThenDoc);
     }
@@ -1485,6 +1488,20 @@ interface Reranked {
   text: string;
   terms: string[];
   matches: MatchRange[];
+}
+
+/**
+ * Whether the phrase rerank could raise the score of a passage whose matched query words are `bits` (bit w: word w):
+ * only two adjacent query words both in the passage earn a bonus. The bits are exact for a passage holding the rarest
+ * word (`rarestBit`; its postings are read in full, and every later word looks up every passage found before it), and
+ * for every passage of a two-word query (one without the rarest word holds only the other). Beyond two words a later
+ * word's new passages come from its champions alone, so a passage without the rarest word may hold more words than
+ * its bits say: it is reranked to be sure.
+ */
+function mayGainPhraseBonus(bits: number, words: number, rarestBit: number): boolean {
+  if (words > 2 && (bits & rarestBit) === 0) return true;
+  for (let w = 0; w + 1 < words; w++) if ((bits >> w) & 1 && (bits >> (w + 1)) & 1) return true;
+  return false;
 }
 
 function byScoreThenDoc(a: { doc: number; score: number }, b: { doc: number; score: number }): number {
