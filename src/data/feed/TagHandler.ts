@@ -39,12 +39,10 @@ export function htmlField(parts: string[], escaped: readonly number[], max: numb
 export function htmlFieldText(field: HtmlField): string {
   const parts = field.parts;
   if (parts === undefined) return field.text;
-  const lone = parts.length === 1 ? (parts[0] ?? '') : undefined;
   for (const index of field.escaped) parts[index] = decodeEntities(parts[index] ?? '');
-  // A lone part may be a slice of a 64 KB chunk of the feed, and the notes made from it may be that very string
-  // (plain-text notes come out of htmlToText unchanged): copy it, or each episode would keep a chunk alive. A part
-  // that had entities decoded is a new string already.
-  const text = lone === undefined ? parts.join('') : parts[0] === lone ? (' ' + lone).slice(1) : (parts[0] ?? '');
+  // A lone part may be a slice of a 64 KB chunk of the feed; it is read only by htmlToText, whose text never shares
+  // characters with its input, so nothing kept holds the chunk.
+  const text = parts.join('');
   field.text = text.length > field.max ? text.slice(0, field.max) : text;
   field.parts = undefined;
   return field.text;

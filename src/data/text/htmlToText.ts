@@ -234,12 +234,13 @@ function tidy(text: string, oddSpaces: boolean): string {
  * Show notes as plain text for chat: tags dropped, entities decoded, links' text kept, `<p>`-like blocks
  * separated by a blank line, `<br>`/`<div>`/`<li>` ending a line. HTML without any layout tags (just a
  * link or `<b>` or two) keeps its own newlines, since such notes are plain text with markup sprinkled in.
- * The result is at most `maxLength` characters (give or take one text run).
+ * The result is at most `maxLength` characters (give or take one text run), and never a slice of `html`: the feed
+ * parser hands in slices of 64 KB pieces of a feed, which a kept slice would keep alive whole.
  */
 export function htmlToText(html: string, maxLength = 100_000): string {
   if (!ANY_TAG.test(html)) {
     const text = tidy(decodeEntities(html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html), true);
-    return text.length > maxLength ? text.slice(0, maxLength) : text;
+    return copy(text.length > maxLength ? text.slice(0, maxLength) : text);
   }
   parts = [];
   pendingBreak = 0;
@@ -259,8 +260,14 @@ export function htmlToText(html: string, maxLength = 100_000): string {
   // by decodeEntities (strict), so `&gtgt;` and bare `&` read the same everywhere.
   tokenizeHtml(html, callbacks);
   source = '';
-  const joined = parts.join('');
+  // One text run joins to itself, a slice of `html`; more make a new string.
+  const joined = parts.length === 1 ? copy(parts[0] ?? '') : parts.join('');
   parts = [];
   const text = tidy(joined, rough);
   return text.length > maxLength ? text.slice(0, maxLength) : text;
+}
+
+/** A string with its own characters, sharing none with the string it was cut from. */
+function copy(text: string): string {
+  return (' ' + text).slice(1);
 }
