@@ -60,12 +60,43 @@ const VOID = new Set([
 const FOREIGN = new Set(['math', 'svg']);
 const INTEGRATION = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
 
+// What a tag name does, in bits, read from the sets above once per name: every tag used to ask up to seven of them.
+const PARAGRAPH_TAG = 1;
+const LINE_TAG = 2;
+const HIDDEN_TAG = 4;
+const VOID_TAG = 8;
+const FOREIGN_TAG = 16;
+const INTEGRATION_TAG = 32;
+/** Its end tag ends a line (`</div>`, `</li>`, `</tr>`, `</dd>`). */
+const LINE_END_TAG = 64;
+/** Opening it closes some open elements (OPEN_IMPLIES_CLOSE). */
+const IMPLIES_CLOSE_TAG = 128;
+const PRE_TAG = 256;
+
+function kindOf(name: string): number {
+  return (
+    (PARAGRAPH.has(name) ? PARAGRAPH_TAG : 0) |
+    (LINE.has(name) ? LINE_TAG : 0) |
+    (HIDDEN.has(name) ? HIDDEN_TAG : 0) |
+    (VOID.has(name) ? VOID_TAG : 0) |
+    (FOREIGN.has(name) ? FOREIGN_TAG : 0) |
+    (INTEGRATION.has(name) ? INTEGRATION_TAG : 0) |
+    (name === 'div' || name === 'li' || name === 'tr' || name === 'dd' ? LINE_END_TAG : 0) |
+    (OPEN_IMPLIES_CLOSE.has(name) ? IMPLIES_CLOSE_TAG : 0) |
+    (name === 'pre' ? PRE_TAG : 0)
+  );
+}
+const P_KIND = kindOf('p');
+const BR_KIND = kindOf('br');
+
 let source = '';
-/** Open elements, innermost last. */
+/** Open elements, innermost last, and their kinds. */
 const stack: string[] = [];
+const stackKinds: number[] = [];
 /** Whether `<x/>` closes itself here (inside SVG or MathML), innermost first, as htmlparser2 keeps it. */
 const foreign: boolean[] = [false];
 let tagName = '';
+let tagKind = 0;
 
 let parts: string[] = [];
 /** Newlines owed before the next visible text: 1 ends a line, 2 ends a paragraph. Never more than 2. */
@@ -109,18 +140,24 @@ function lineBreak(level: 1 | 2): void {
   if (level > pendingBreak) pendingBreak = level;
 }
 
-function opened(name: string): void {
-  if (HIDDEN.has(name)) hiddenDepth++;
-  else if (name === 'pre') preDepth++;
-  if (PARAGRAPH.has(name)) lineBreak(2);
-  else if (LINE.has(name)) lineBreak(1);
+function opened(kind: number): void {
+  if (kind & HIDDEN_TAG) hiddenDepth++;
+  else if (kind & PRE_TAG) preDepth++;
+  if (kind & PARAGRAPH_TAG) lineBreak(2);
+  else if (kind & LINE_TAG) lineBreak(1);
 }
 
-function closed(name: string): void {
-  if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
-  else if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
-  if (PARAGRAPH.has(name)) lineBreak(2);
-  else if (name === 'div' || name === 'li' || name === 'tr' || name === 'dd') lineBreak(1);
+function closed(kind: number): void {
+  if (kind & HIDDEN_TAG) hiddenDepth = Math.max(0, hiddenDepth - 1);
+  else if (kind & PRE_TAG) preDepth = Math.max(0, preDepth - 1);
+  if (kind & PARAGRAPH_TAG) lineBreak(2);
+  else if (kind & LINE_END_TAG) lineBreak(1);
+}
+
+/** Closes the innermost open element. */
+function pop(): void {
+  stack.pop();
+  closed(stackKinds.pop() ?? 0);
 }
 
 function text(raw: string): void {
@@ -142,37 +179,40 @@ function text(raw: string): void {
   } else push(decoded.replace(ODD_WHITESPACE, ' '));
 }
 
-function emitOpen(name: string): void {
+function emitOpen(name: string, kind: number): void {
   tagName = name;
-  const impliesClose = OPEN_IMPLIES_CLOSE.get(name);
-  if (impliesClose !== undefined) {
-    while (stack.length > 0 && impliesClose.has(stack[stack.length - 1] ?? '')) closed(stack.pop() ?? '');
+  tagKind = kind;
+  if (kind & IMPLIES_CLOSE_TAG) {
+    const impliesClose = OPEN_IMPLIES_CLOSE.get(name);
+    while (impliesClose !== undefined && stack.length > 0 && impliesClose.has(stack[stack.length - 1] ?? '')) pop();
   }
-  if (!VOID.has(name)) {
+  if (!(kind & VOID_TAG)) {
     stack.push(name);
-    if (FOREIGN.has(name)) foreign.unshift(true);
-    else if (INTEGRATION.has(name)) foreign.unshift(false);
+    stackKinds.push(kind);
+    if (kind & FOREIGN_TAG) foreign.unshift(true);
+    else if (kind & INTEGRATION_TAG) foreign.unshift(false);
   }
-  opened(name);
+  opened(kind);
 }
 
 function endOpenTag(): void {
-  if (VOID.has(tagName)) closed(tagName);
+  if (tagKind & VOID_TAG) closed(tagKind);
   tagName = '';
+  tagKind = 0;
 }
 
 function closeCurrentTag(): void {
   const name = tagName;
   endOpenTag();
-  if (stack.length > 0 && stack[stack.length - 1] === name) {
-    stack.pop();
-    closed(name);
-  }
+  if (stack.length > 0 && stack[stack.length - 1] === name) pop();
 }
 
 /** Lower-case tag names seen before, by length and two characters (see tagNameAt). A power of two. */
 const NAME_SLOTS = 256;
 const names: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+const nameKinds: number[] = new Array<number>(NAME_SLOTS).fill(0);
+/** The kind of the name tagNameAt returned last. */
+let nameKind = 0;
 
 /**
  * The lower-case name of the tag at `start..end` of the source. Notes repeat a dozen tag names thousands of times
@@ -183,32 +223,37 @@ function tagNameAt(start: number, end: number): string {
   const length = end - start;
   const slot = (length * 31 + source.charCodeAt(start) + 7 * source.charCodeAt(end - 1)) & (NAME_SLOTS - 1);
   const known = names[slot];
-  if (known !== undefined && known.length === length && source.startsWith(known, start)) return known;
+  if (known !== undefined && known.length === length && source.startsWith(known, start)) {
+    nameKind = nameKinds[slot] ?? 0;
+    return known;
+  }
   // Copied before keeping: a slice would hold the whole notes string for as long as the module lives.
   const name = (' ' + source.slice(start, end).toLowerCase()).slice(1);
   names[slot] = name;
+  nameKind = nameKinds[slot] = kindOf(name);
   return name;
 }
 
 const callbacks: HtmlTokenizerCallbacks = {
   ontext: (start, end) => text(source.slice(start, end)),
-  onopentagname: (start, end) => emitOpen(tagNameAt(start, end)),
+  onopentagname: (start, end) => emitOpen(tagNameAt(start, end), nameKind),
   onopentagend: endOpenTag,
   onselfclosingtag: () => (foreign[0] === true ? closeCurrentTag() : endOpenTag()),
   onclosetag(start, end) {
     const name = tagNameAt(start, end);
-    if (FOREIGN.has(name) || INTEGRATION.has(name)) foreign.shift();
-    if (!VOID.has(name)) {
+    const kind = nameKind;
+    if (kind & (FOREIGN_TAG | INTEGRATION_TAG)) foreign.shift();
+    if (!(kind & VOID_TAG)) {
       const at = stack.lastIndexOf(name);
       if (at !== -1) {
-        while (stack.length > at) closed(stack.pop() ?? '');
+        while (stack.length > at) pop();
       } else if (name === 'p') {
-        emitOpen('p');
+        emitOpen('p', P_KIND);
         closeCurrentTag();
       }
     } else if (name === 'br') {
-      opened('br');
-      closed('br');
+      opened(BR_KIND);
+      closed(BR_KIND);
     }
   },
 };
@@ -252,9 +297,11 @@ export function htmlToText(html: string, maxLength = 100_000): string {
   rough = keepNewlines;
   lastChar = 0;
   stack.length = 0;
+  stackKinds.length = 0;
   foreign.length = 0;
   foreign.push(false);
   tagName = '';
+  tagKind = 0;
   source = html;
   // Attributes, comments, CDATA, declarations and processing instructions show nothing; entities are decoded
   // by decodeEntities (strict), so `&gtgt;` and bare `&` read the same everywhere.
