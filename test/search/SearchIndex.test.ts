@@ -266,6 +266,27 @@ describe('SearchIndex updates', () => {
     expect(index.removeEpisode('cars', 'ep1')).toBe(0);
   });
 
+  it('finds every posting of a word added one passage at a time among others, before and after compaction', () => {
+    // Added passage by passage, a word's postings fill blocks of growing size interleaved with other words' blocks.
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
+    const passages = Array.from({ length: 3000 }, (_, i) =>
+      passage(`p${i % 3}`, `e${i}`, 0, 'chapterTitle', `${words[i % 5]} ${words[(i * 7) % 5]} ${i % 11 === 0 ? 'rare' : 'common'} w${i % 97}`),
+    );
+    const incremental = new SearchIndex({ mutableLimit: Number.MAX_SAFE_INTEGER });
+    for (const p of passages) incremental.add([p]);
+    expect(incremental.stats().compactPassages).toBe(0);
+    const built = SearchIndex.build(passages);
+    const all = { limit: 3000, maxPerEpisode: 1 };
+    for (const q of ['alpha', 'rare', 'gamma rare', 'w13', 'common delta']) {
+      const expected = passages.filter((p) => q.split(' ').every((w) => p.text.split(' ').includes(w))).length;
+      expect(incremental.search(q, { ...all, prefix: false, fuzzy: false }).filter((h) => q.split(' ').every((w) => h.terms.includes(w))).length).toBe(expected);
+      expect(incremental.search(q, { limit: 10 })).toEqual(built.search(q, { limit: 10 }));
+    }
+    incremental.removeEpisode('p1', 'e4');
+    incremental.compact();
+    expect(incremental.search('rare', { ...all, prefix: false }).length).toBe(passages.filter((p) => p.text.includes('rare')).length - (passages[4]!.text.includes('rare') ? 1 : 0));
+  });
+
   it('re-indexes an episode: remove, then add its new passages', () => {
     const index = SearchIndex.build(CORPUS);
     index.removeEpisode('cars', 'ep1');

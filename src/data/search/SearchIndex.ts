@@ -74,6 +74,9 @@ const MAX_QUERY_WORDS = 8;
  * score by 2 %, and field averages drifting since the last compaction).
  */
 const CHAMPION_MIN_DF = 1024;
+/** Slots in a block of a stem's mutable postings: the stem's postings so far, within these bounds. */
+const MUTABLE_BLOCK_MIN = 2;
+const MUTABLE_BLOCK_MAX = 1024;
 const CHAMPIONS = 256;
 /** Which postings scanCompact reads: all, only passages not yet found, only passages already found. */
 const ALL = 0;
@@ -193,7 +196,11 @@ export class SearchIndex implements TopicSearch {
   private mutableHead: Int32Array = new Int32Array(0);
   private mutableTail: Int32Array = new Int32Array(0);
   private mutableDf: Uint32Array = new Uint32Array(0);
+  /** Per stem: the end of the block of slots its next posting goes into (see appendMutablePosting). */
+  private mutableBlockEnd: Int32Array = new Int32Array(0);
   private mutablePostingCount = 0;
+  /** Slots handed out to blocks, used or not. */
+  private mutableSlotCount = 0;
   private mutablePostingDoc: Uint32Array = new Uint32Array(0);
   private mutablePostingTf: Uint8Array = new Uint8Array(0);
   private mutablePostingNext: Int32Array = new Int32Array(0);
@@ -473,7 +480,9 @@ export class SearchIndex implements TopicSearch {
     this.mutableHead = new Int32Array(0);
     this.mutableTail = new Int32Array(0);
     this.mutableDf = new Uint32Array(0);
+    this.mutableBlockEnd = new Int32Array(0);
     this.mutablePostingCount = 0;
+    this.mutableSlotCount = 0;
     this.mutablePostingDoc = new Uint32Array(0);
     this.mutablePostingTf = new Uint8Array(0);
     this.mutablePostingNext = new Int32Array(0);
@@ -589,6 +598,12 @@ export class SearchIndex implements TopicSearch {
     return s;
   }
 
+  /**
+   * A stem's postings are a linked list, in blocks of consecutive slots: a new block is as big as the stem's postings
+   * so far (MUTABLE_BLOCK_MIN to MUTABLE_BLOCK_MAX), so at most about half its slots go unused, and a query walks a
+   * common stem's postings through memory in order instead of hopping between every other stem's (one posting a
+   * slot, added as passages came, made every step of the walk a cache miss).
+   */
   private appendMutablePosting(s: string, doc: number, tf: number): void {
     let m = this.mutableStemIndex.get(s);
     if (m === undefined) {
@@ -598,18 +613,26 @@ export class SearchIndex implements TopicSearch {
       this.mutableHead = ensure(this.mutableHead, m + 1);
       this.mutableTail = ensure(this.mutableTail, m + 1);
       this.mutableDf = ensure(this.mutableDf, m + 1);
+      this.mutableBlockEnd = ensure(this.mutableBlockEnd, m + 1);
       this.mutableHead[m] = -1;
       this.mutableTail[m] = -1;
       this.mutableDf[m] = 0;
+      this.mutableBlockEnd[m] = 0;
     }
-    const p = this.mutablePostingCount++;
-    this.mutablePostingDoc = ensure(this.mutablePostingDoc, p + 1);
-    this.mutablePostingTf = ensure(this.mutablePostingTf, p + 1);
-    this.mutablePostingNext = ensure(this.mutablePostingNext, p + 1);
+    const tail = this.mutableTail[m] as number;
+    let p = tail + 1;
+    if (tail < 0 || p >= (this.mutableBlockEnd[m] as number)) {
+      p = this.mutableSlotCount;
+      this.mutableSlotCount += Math.min(Math.max(this.mutableDf[m] as number, MUTABLE_BLOCK_MIN), MUTABLE_BLOCK_MAX);
+      this.mutableBlockEnd[m] = this.mutableSlotCount;
+      this.mutablePostingDoc = ensure(this.mutablePostingDoc, this.mutableSlotCount);
+      this.mutablePostingTf = ensure(this.mutablePostingTf, this.mutableSlotCount);
+      this.mutablePostingNext = ensure(this.mutablePostingNext, this.mutableSlotCount);
+    }
+    this.mutablePostingCount++;
     this.mutablePostingDoc[p] = doc;
     this.mutablePostingTf[p] = Math.min(tf, 255);
     this.mutablePostingNext[p] = -1;
-    const tail = this.mutableTail[m] as number;
     if (tail < 0) this.mutableHead[m] = p;
     else this.mutablePostingNext[tail] = p;
     this.mutableTail[m] = p;
@@ -1280,7 +1303,7 @@ export class SearchIndex implements TopicSearch {
       this.episodePodcast, this.episodePublishedMs, this.episodeFirstDoc, this.episodeEndDoc,
       this.textBytes, this.textOffsets, this.postingOffsets, this.postingDocs, this.postingTfs,
       this.surfaceStem, this.surfaceCount,
-      this.mutableHead, this.mutableTail, this.mutableDf, this.mutablePostingDoc, this.mutablePostingTf, this.mutablePostingNext,
+      this.mutableHead, this.mutableTail, this.mutableDf, this.mutableBlockEnd, this.mutablePostingDoc, this.mutablePostingTf, this.mutablePostingNext,
       this.scratchTotal, this.scratchWord, this.scratchMask, this.scratchTouched, this.scratchWordTouched,
       this.docImpact1, this.docNorm, this.recencyCache, this.championOffsets, this.championDocs, this.championTfs,
     ];
