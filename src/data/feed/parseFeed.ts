@@ -84,6 +84,9 @@ class FeedReader implements XmlEvents {
   skippedItems = 0;
   private lastName = '';
   private lastKey = '';
+  /** The handler wantsAttributes found for lastName, which onopentag then needs. */
+  private lastItemHandler: TagHandler<ItemDraft> | undefined;
+  private lastChannelHandler: TagHandler<ChannelDraft> | undefined;
 
   constructor() {
     this.slot = { depth: -1, spec: { kind: 'plain', max: 0, set: () => {} }, draft: this.channel, size: 0, parts: [], escaped: [], pending: '' };
@@ -114,6 +117,8 @@ class FeedReader implements XmlEvents {
     this.skippedItems = 0;
     this.lastName = '';
     this.lastKey = '';
+    this.lastItemHandler = undefined;
+    this.lastChannelHandler = undefined;
     const slot = this.slot;
     slot.draft = this.channel;
     slot.parts = [];
@@ -132,19 +137,32 @@ class FeedReader implements XmlEvents {
     // onopentag comes next for this very name, with the keyer unchanged: it reuses the key.
     this.lastName = name;
     this.lastKey = key;
+    this.lastItemHandler = undefined;
+    this.lastChannelHandler = undefined;
     if (this.itemDepth >= 0) {
-      const rel = depth - this.itemDepth;
-      const handler = rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
+      const handler = this.itemHandler(depth, key);
+      this.lastItemHandler = handler;
       return handler?.open !== undefined && this.item !== undefined;
     }
     if (this.channelDepth >= 0) {
-      const rel = depth - this.channelDepth;
-      if (rel === 1 && key === 'item') return false;
-      const handler = rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
+      if (depth - this.channelDepth === 1 && key === 'item') return false;
+      const handler = this.channelHandler(depth, key);
+      this.lastChannelHandler = handler;
       return handler?.open !== undefined;
     }
     if (this.rootDepth >= 0) return depth === this.rootDepth + 1 && key === 'channel' && !this.sawChannel;
     return key === 'rss' || key === 'rdf:rdf';
+  }
+
+  /** The handler for an element at `depth` (before it is pushed) inside the item: a child, or a grandchild. */
+  private itemHandler(depth: number, key: string): TagHandler<ItemDraft> | undefined {
+    const rel = depth - this.itemDepth;
+    return rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
+  }
+
+  private channelHandler(depth: number, key: string): TagHandler<ChannelDraft> | undefined {
+    const rel = depth - this.channelDepth;
+    return rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
   }
 
   /** Whether ontext would keep any of a text run now. */
@@ -156,7 +174,8 @@ class FeedReader implements XmlEvents {
 
   onopentag(name: string, attributes: Attributes): void {
     const depth = this.keys.length;
-    const key = name === this.lastName ? this.lastKey : this.keyer.key(name);
+    const known = name === this.lastName;
+    const key = known ? this.lastKey : this.keyer.key(name);
     this.keys.push(key);
     if (this.done) return;
     const capture = this.capture;
@@ -166,15 +185,13 @@ class FeedReader implements XmlEvents {
       return;
     }
     if (this.itemDepth >= 0) {
-      const rel = depth - this.itemDepth;
-      const handler = rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
+      const handler = known ? this.lastItemHandler : this.itemHandler(depth, key);
       if (handler !== undefined && this.item !== undefined) this.dispatch(handler, this.item, attributes, depth);
       return;
     }
     if (this.channelDepth >= 0) {
-      const rel = depth - this.channelDepth;
-      if (rel === 1 && key === 'item') return this.startItem(depth);
-      const handler = rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
+      if (depth - this.channelDepth === 1 && key === 'item') return this.startItem(depth);
+      const handler = known ? this.lastChannelHandler : this.channelHandler(depth, key);
       if (handler !== undefined) this.dispatch(handler, this.channel, attributes, depth);
       return;
     }
