@@ -903,14 +903,15 @@ export class SearchIndex implements TopicSearch {
     // candidate that cannot get a bonus keeps its score as it is, and is analysed only if it is shown.
     let candidates: (Reranked | { doc: number; score: number; text?: undefined })[] = pool;
     if (n > 1) {
-      candidates = [];
+      // Kept in order (byScoreThenDoc) as they come, rather than sorted again at every check.
+      const ranked: typeof candidates = [];
       const rarestBit = 1 << plans[0]!.w;
       for (let i = 0; i < pool.length; i++) {
         const { doc, score } = pool[i]!;
-        if (i >= limit && i % limit === 0 && score * MAX_RERANK_FACTOR < this.lastHitScore(candidates, limit, maxPerEpisode)) break;
-        candidates.push(mayGainPhraseBonus(poolWords[i]!, n, rarestBit) ? this.rerank(doc, score, n, stemWords) : pool[i]!);
+        if (i >= limit && i % limit === 0 && score * MAX_RERANK_FACTOR < this.lastHitScore(ranked, limit, maxPerEpisode)) break;
+        insertRanked(ranked, mayGainPhraseBonus(poolWords[i]!, n, rarestBit) ? this.rerank(doc, score, n, stemWords) : pool[i]!);
       }
-      candidates.sort(byScoreThenDoc);
+      candidates = ranked;
     }
 
     return this.pickHits(candidates, limit, maxPerEpisode).map((c) => {
@@ -934,9 +935,9 @@ export class SearchIndex implements TopicSearch {
     return picked;
   }
 
-  /** The score of the last of `limit` hits picked from these candidates as `search` picks them; 0 if too few. */
-  private lastHitScore(candidates: readonly { doc: number; score: number }[], limit: number, maxPerEpisode: number): number {
-    const picked = this.pickHits([...candidates].sort(byScoreThenDoc), limit, maxPerEpisode);
+  /** The score of the last of `limit` hits picked from these candidates (in byScoreThenDoc order) as `search` picks them; 0 if too few. */
+  private lastHitScore(ranked: readonly { doc: number; score: number }[], limit: number, maxPerEpisode: number): number {
+    const picked = this.pickHits(ranked, limit, maxPerEpisode);
     return picked.length === limit ? (picked[limit - 1]?.score ?? 0) : 0;
   }
 
@@ -1525,6 +1526,18 @@ function mayGainPhraseBonus(bits: number, words: number, rarestBit: number): boo
   if (words > 2 && (bits & rarestBit) === 0) return true;
   for (let w = 0; w + 1 < words; w++) if ((bits >> w) & 1 && (bits >> (w + 1)) & 1) return true;
   return false;
+}
+
+/** Inserts `c` into `ranked`, kept in byScoreThenDoc order (a candidate mostly lands at or near the end). */
+function insertRanked<C extends { doc: number; score: number }>(ranked: C[], c: C): void {
+  let lo = 0;
+  let hi = ranked.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byScoreThenDoc(ranked[mid]!, c) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  ranked.splice(lo, 0, c);
 }
 
 function byScoreThenDoc(a: { doc: number; score: number }, b: { doc: number; score: number }): number {
