@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/data/search/analyze.js';
+import { analyze, forEachTerm } from '../../src/data/search/analyze.js';
 import { stem } from '../../src/data/search/stem.js';
 import { isStopWord } from '../../src/data/search/stopWords.js';
-import { foldWord, tokenize } from '../../src/data/search/tokenize.js';
+import { foldWord, forEachToken, tokenize } from '../../src/data/search/tokenize.js';
 
 const stems = (text: string): string[] => analyze(text).map((t) => t.stem);
 
@@ -74,5 +74,38 @@ describe('stop words', () => {
 
   it('numbers content-word positions without the stop words, so "crash of the tesla" stays near', () => {
     expect(analyze('crash of the tesla').map((t) => t.position)).toEqual([0, 1]);
+  });
+});
+
+describe('forEachToken and forEachTerm', () => {
+  const texts = [
+    'Hästarna ÅKER över Öresund',
+    "self-driving, open-source: GPT-4 in 2024! Tesla's don’t",
+    'The ½ and ﬁ ligature, Ǆ, İstanbul, naïve café, 東京 and the end',
+    '',
+    '  ...  ',
+    'and the of to',
+    '00:12:30 Intro — we talk about the crash (again) and #42',
+  ];
+
+  it('hand over exactly what tokenize and analyze list', () => {
+    for (const text of texts) {
+      const tokens: { folded: string; start: number; end: number }[] = [];
+      forEachToken(text, (folded, start, end) => tokens.push({ folded, start, end }));
+      expect(tokens).toEqual(tokenize(text));
+      const terms: { stem: string; start: number; end: number; position: number }[] = [];
+      forEachTerm(text, (s, start, end, position) => terms.push({ stem: s, start, end, position }));
+      expect(terms).toEqual(analyze(text).map(({ stem: s, start, end, position }) => ({ stem: s, start, end, position })));
+    }
+  });
+
+  it('keep their place when the visitor tokenizes too', () => {
+    const outer: string[] = [];
+    forEachToken('one two three', (folded) => {
+      outer.push(folded);
+      tokenize('inner words here');
+      forEachToken('more', () => {});
+    });
+    expect(outer).toEqual(['one', 'two', 'three']);
   });
 });

@@ -1,4 +1,4 @@
-import { analyze } from './analyze.js';
+import { forEachTerm } from './analyze.js';
 import { editDistance, fuzzyScan } from './fuzzyScan.js';
 import { PASSAGE_FIELDS } from './passage.js';
 import type { Passage, PassageField } from './passage.js';
@@ -948,19 +948,19 @@ export class SearchIndex implements TopicSearch {
     const matches: MatchRange[] = [];
     const terms: string[] = [];
     const seenTerms = new Set<string>();
-    for (const term of analyze(text)) {
-      const bits = stemWords.get(term.stem);
-      if (bits === undefined) continue;
-      for (let w = 0; w < wordCount; w++) if (bits & (1 << w)) positions[w]?.push(term.position);
+    forEachTerm(text, (termStem, start, end, position) => {
+      const bits = stemWords.get(termStem);
+      if (bits === undefined) return;
+      for (let w = 0; w < wordCount; w++) if (bits & (1 << w)) positions[w]?.push(position);
       const last = matches[matches.length - 1];
-      if (last === undefined || last.start !== term.start) matches.push({ start: term.start, end: term.end });
-      const written = text.slice(term.start, term.end);
+      if (last === undefined || last.start !== start) matches.push({ start, end });
+      const written = text.slice(start, end);
       const key = written.toLowerCase();
       if (!seenTerms.has(key)) {
         seenTerms.add(key);
         terms.push(written);
       }
-    }
+    });
     if (wordCount > 1) {
       let bonus = 0;
       for (let w = 0; w + 1 < wordCount; w++) {

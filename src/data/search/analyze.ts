@@ -1,6 +1,6 @@
 import { isStopWord } from './stopWords.js';
 import { stem } from './stem.js';
-import { tokenize } from './tokenize.js';
+import { forEachToken, tokenize } from './tokenize.js';
 
 /** A content word of a text: stop words are gone, `position` counts content words only (for proximity). */
 export interface Term {
@@ -21,4 +21,12 @@ export function analyze(text: string): Term[] {
     terms.push({ surface: token.folded, stem: stem(token.folded), position: terms.length, start: token.start, end: token.end });
   }
   return terms;
+}
+
+/** The terms of `analyze(text)`, handed to `visit` one at a time with no list and no term objects. */
+export function forEachTerm(text: string, visit: (stem: string, start: number, end: number, position: number) => void): void {
+  let position = 0;
+  forEachToken(text, (folded, start, end) => {
+    if (!isStopWord(folded)) visit(stem(folded), start, end, position++);
+  });
 }

@@ -34,3 +34,22 @@ export function tokenize(text: string): Token[] {
   }
   return tokens;
 }
+
+/**
+ * The tokens of `tokenize(text)`, handed to `visit` one at a time with no list and no token objects (the search's
+ * rerank reads a few dozen passages a query). Safe if `visit` tokenizes too: the shared expression is repositioned
+ * before every match.
+ */
+export function forEachToken(text: string, visit: (folded: string, start: number, end: number) => void): void {
+  for (let at = 0; ; ) {
+    WORD.lastIndex = at;
+    const m = WORD.exec(text);
+    if (m === null) return;
+    at = WORD.lastIndex;
+    const start = m.index;
+    const end = start + m[0].length;
+    const lower = m[0].toLowerCase();
+    if (ASCII_WORD.test(lower)) visit(lower, start, end);
+    else for (const folded of foldWord(m[0])) visit(folded, start, end);
+  }
+}
