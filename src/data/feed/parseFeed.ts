@@ -48,9 +48,12 @@ interface Capture {
   pending: string;
 }
 
-/** Copies a string out of its parent: a short slice of a 64 KB chunk would otherwise keep the chunk alive. */
+/**
+ * Copies a string out of its parent: a short slice of a 64 KB chunk would otherwise keep the chunk alive. V8 copies
+ * slices shorter than 13 characters anyway (SlicedString::kMinLength), so those (numbers, durations) are kept as is.
+ */
 function detach(text: string): string {
-  return (' ' + text).slice(1);
+  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 /**
