@@ -1,6 +1,6 @@
 import { isStopWord } from './stopWords.js';
 import { stem } from './stem.js';
-import { forEachToken, tokenize } from './tokenize.js';
+import { forEachToken } from './tokenize.js';
 
 /** A content word of a text: stop words are gone, `position` counts content words only (for proximity). */
 export interface Term {
@@ -16,10 +16,9 @@ export interface Term {
 /** Text -> content words, the single path used for indexing, querying and highlighting. */
 export function analyze(text: string): Term[] {
   const terms: Term[] = [];
-  for (const token of tokenize(text)) {
-    if (isStopWord(token.folded)) continue;
-    terms.push({ surface: token.folded, stem: stem(token.folded), position: terms.length, start: token.start, end: token.end });
-  }
+  forEachToken(text, (folded, start, end) => {
+    if (!isStopWord(folded)) terms.push({ surface: folded, stem: stem(folded), position: terms.length, start, end });
+  });
   return terms;
 }
 

@@ -26,12 +26,7 @@ export function foldWord(raw: string): string[] {
 /** Splits display text into folded words, keeping where each one sits in the original. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    for (const folded of foldWord(m[0])) tokens.push({ folded, start, end });
-  }
+  forEachToken(text, (folded, start, end) => tokens.push({ folded, start, end }));
   return tokens;
 }
 
