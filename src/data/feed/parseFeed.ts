@@ -80,10 +80,10 @@ class FeedReader implements XmlEvents {
   channel: ChannelDraft = { categories: [] };
   item: ItemDraft | undefined;
   episodes: Episode[] = [];
-  /** Ids seen so far, and whether every episode so far came after a newer one: then newestFirst has nothing to do. */
+  /** Ids seen so far, and whether the episodes so far are newest first already: then newestFirst() has nothing to do. */
   ids = new Set<string>();
   repeatedId = false;
-  newestFirst = true;
+  inOrder = true;
   skippedItems = 0;
   private lastName = '';
   private lastKey = '';
@@ -116,7 +116,7 @@ class FeedReader implements XmlEvents {
     this.episodes = [];
     this.ids = new Set();
     this.repeatedId = false;
-    this.newestFirst = true;
+    this.inOrder = true;
     this.skippedItems = 0;
     this.lastName = '';
     this.lastKey = '';
@@ -343,7 +343,7 @@ class FeedReader implements XmlEvents {
     if (this.ids.add(id).size === size) this.repeatedId = true;
     const previous = this.episodes[this.episodes.length - 1];
     if (previous !== undefined && publishedAt !== undefined && (previous.publishedAt === undefined || previous.publishedAt < publishedAt)) {
-      this.newestFirst = false;
+      this.inOrder = false;
     }
     this.episodes.push(episode.value);
   }
@@ -463,6 +463,6 @@ function parseBytes(bytes: Uint8Array, options: ParseFeedOptions): Result<Parsed
   }
   const podcast = buildPodcast(reader.channel, options.feedUrl);
   if (!podcast.ok) return podcast;
-  const episodes = reader.newestFirst && !reader.repeatedId ? reader.episodes : newestFirst(reader.episodes);
+  const episodes = reader.inOrder && !reader.repeatedId ? reader.episodes : newestFirst(reader.episodes);
   return ok({ podcast: podcast.value, episodes });
 }
