@@ -88,6 +88,27 @@ describe('CallbackClient', () => {
     });
   });
 
+  it('writes a request on a kept connection before post returns: the server has it before the next check phase', async () => {
+    const order: string[] = [];
+    const { origin } = await listen(
+      createHttpServer((req, res) => {
+        order.push(`request ${req.url}`);
+        req.resume();
+        req.on('end', () => res.writeHead(204).end());
+      }),
+    );
+    const http = client(origin);
+    await http.post('/warm', '{}');
+    order.length = 0;
+    // From a timer, so the loop's next phase is the poll that reads what the server was sent.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const answered = http.post('/now', '{}');
+    // undici would only write in the check phase (this immediate's), so the server would read it a loop turn later.
+    setImmediate(() => order.push('immediate'));
+    await answered;
+    expect(order).toEqual(['request /now', 'immediate']);
+  });
+
   it('speaks TLS to an https origin, checking its certificate, and keeps the connection', async () => {
     let connections = 0;
     const { server, origin } = await listen(
