@@ -114,12 +114,12 @@ const BRACKET = /[()[\]<>]/;
 const TITLE_EDGE = ' -–—:|•·>~.,;';
 
 export function cleanTitle(raw: string): string {
-  let text = raw;
-  if (BRACKET.test(text)) text = text.replace(/\(\s*\)|\[\s*\]|<\s*>/g, ' '); // brackets left empty by a removed link
+  const brackets = BRACKET.test(raw);
+  let text = brackets ? raw.replace(/\(\s*\)|\[\s*\]|<\s*>/g, ' ') : raw; // brackets left empty by a removed link
   text = text.replace(ODD_WHITESPACE, ' ');
   // From here the only whitespace is a lone space, so the edges are cut by looking at characters, not by patterns
   // that try every position of every title.
-  if (BRACKET.test(text)) text = text.replace(/([(\[]) | ([)\]])/g, '$1$2'); // "(DVD <http://…>)" leaves "(DVD )"
+  if (brackets) text = text.replace(/([(\[]) | ([)\]])/g, '$1$2'); // "(DVD <http://…>)" leaves "(DVD )"
   let start = 0;
   let end = text.length;
   while (start < end && TITLE_EDGE.includes(text.charAt(start))) start++;
