@@ -342,6 +342,23 @@ describe('fake Discord driven by the real discord.js client', () => {
     expect(await fake.sendInteraction(chatInput('ping'))).toMatchObject({ data: { content: 'pong' } });
   });
 
+  it('tells a client that missed more dispatches than it keeps to identify again, and the client does', async () => {
+    const client = await loginClient({ ws: noIdentifyThrottle });
+    onInteraction = async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply('pong');
+    };
+    const readyAgain = new Promise<void>((resolve) => client.once(Events.ShardReady, () => resolve()));
+
+    fake.dropConnection(4000);
+    // More than the resume buffer goes by while the socket is down.
+    for (let i = 0; i < 2_500; i++) fake.dispatch('TYPING_START', { channel_id: fake.channelId, user_id: FAKE_IDS.userId, timestamp: 0 });
+    await readyAgain;
+
+    expect(fake.resumeCount).toBe(1);
+    expect(fake.identifyCount).toBe(2);
+    expect(await fake.sendInteraction(chatInput('ping'))).toMatchObject({ data: { content: 'pong' } });
+  });
+
   it('records guild command registration through rest.put and keeps ids stable across overwrites', async () => {
     const client = await loginClient();
     const body = [

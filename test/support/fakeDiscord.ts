@@ -32,7 +32,8 @@
  *   `getChannel(id)` (live, mutable objects). REST reads: `GET /channels/{id}/messages?limit=` (newest
  *   first) and `GET /guilds/{id}/threads/active`, for bots that reconcile by looking at what they posted.
  * - Gateway: `dispatch(event, data)` sends a dispatch with the next sequence number (buffered and
- *   replayed on RESUME while the socket is down); `dropConnection(code = 4000)` closes the socket
+ *   replayed on RESUME while the socket is down; a resume from before the last 1,000 is refused with
+ *   op 9, as Discord refuses a stale one); `dropConnection(code = 4000)` closes the socket
  *   (1006 terminates it without a close frame) so the client resumes; `invalidateSession()` sends
  *   op 9 `false` and forgets sessions (the client re-identifies); `ackHeartbeats` (set false to make
  *   the client see a zombie connection); counters `identifyCount`, `resumeCount`, `connectionCount`;
@@ -254,9 +255,16 @@ const invalidForm = (field: string, message: string): HttpError =>
     errors: { [field]: { _errors: [{ code: 'BASE_TYPE_INVALID', message }] } },
   });
 
+/**
+ * Dispatches kept for a resume, as Discord keeps only a recent window: a session resumed from further back is told to
+ * identify again. Bounded, so a long benchmark's fake does not grow (and pause for major GCs) with every event sent.
+ */
+const RESUME_BUFFER = 1_000;
+
 interface Session {
   id: string;
   seq: number;
+  /** The last RESUME_BUFFER dispatches, for a resume to replay. */
   history: { op: 0; t: string; s: number; d: unknown }[];
   socket: WebSocket | null;
   intents: number;
@@ -724,6 +732,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (!session) throw new Error(`fakeDiscord: cannot dispatch ${event}: no gateway session (client not logged in?)`);
     const entry = { op: 0 as const, t: event, s: ++session.seq, d: data };
     session.history.push(entry);
+    if (session.history.length > 2 * RESUME_BUFFER) session.history.splice(0, session.history.length - RESUME_BUFFER);
     if (session.socket) send(session.socket, entry);
     return entry.s;
   }
@@ -795,7 +804,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           resumeCount++;
           const session = typeof d['session_id'] === 'string' ? sessions.get(d['session_id']) : undefined;
           const seq = typeof d['seq'] === 'number' ? d['seq'] : -1;
-          if (!session || seq < 0 || seq > session.seq) {
+          const oldest = session?.history[0]?.s ?? (session ? session.seq + 1 : 0);
+          if (!session || seq < 0 || seq > session.seq || seq < oldest - 1) {
             send(socket, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
             return;
           }
