@@ -1310,11 +1310,25 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return undefined;
   }
 
+  /**
+   * Requests are handled one per turn of the event loop, each after the loop has read whatever arrived meanwhile, so
+   * every request is stamped when it arrived. Handled all in one go, a burst's later requests would be read (and
+   * stamped) only after the fake had dealt with the ones ahead of them, which a real Discord would not make them wait for.
+   */
+  const turns: (() => void)[] = [];
+  function nextTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      if (turns.push(resolve) === 1) setImmediate(takeTurn);
+    });
+  }
+  function takeTurn(): void {
+    turns.shift()?.();
+    if (turns.length > 0) setImmediate(takeTurn);
+  }
+
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Number(process.hrtime.bigint()) / 1e6;
-    // Handled after the loop's pending I/O: requests that arrived together are each stamped when they arrived, not
-    // after the fake has dealt with the ones ahead of them (which a real Discord would not make them wait for).
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const raw = await readBody(req);
