@@ -101,7 +101,7 @@ export interface SlashCommand {
     options: OptionValues,
     invocation: Invocation,
     deps: Deps,
-  ): APIApplicationCommandOptionChoice<string>[] | Promise<APIApplicationCommandOptionChoice<string>[]>;
+  ): readonly APIApplicationCommandOptionChoice<string>[] | Promise<readonly APIApplicationCommandOptionChoice<string>[]>;
 }
 
 /** A button's custom id is `<prefix>:<arg>:<arg>...`; the prefix picks the handler. */

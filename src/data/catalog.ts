@@ -15,9 +15,10 @@ export interface EpisodeRef {
   key: string;
 }
 
+/** Shared by every answer of a cached list: read only. */
 export interface Choice {
-  name: string;
-  value: string;
+  readonly name: string;
+  readonly value: string;
 }
 
 interface PodcastEntry {
@@ -38,6 +39,8 @@ export type Scope = ReadonlySet<string> | undefined;
 
 const MAX_CHOICES = 25;
 const MAX_CHOICE_LENGTH = 100;
+/** Remembered episode choice lists (see #choiceCache). */
+const CACHED_CHOICE_LISTS = 1_000;
 
 export function foldForLookup(text: string): string {
   return text
@@ -57,6 +60,12 @@ export class Catalog {
   readonly #byKey = new Map<string, IndexedEpisode>();
   readonly #podcastsByKey = new Map<string, PodcastEntry>();
   #index: WordIndex | undefined;
+  /**
+   * Episode choice lists already answered for the whole catalog, by podcast option and query, least recently used
+   * first: people type the same first letters over and over, and a fresh list reads 25 episodes from all over the
+   * heap. Scoped lists (a guild that cannot see some feeds) are not kept. Emptied by any change.
+   */
+  readonly #choiceCache = new Map<string, readonly Choice[]>();
 
   /** Adds or replaces a podcast and its episodes. */
   upsert(podcast: Podcast, episodes: readonly Episode[]): void {
@@ -77,16 +86,21 @@ export class Catalog {
     this.#podcasts.set(podcast.id, entry);
     this.#podcastsByKey.set(entry.key, entry);
     for (const e of indexed) this.#byKey.set(e.key, e);
-    this.#index = undefined;
+    this.#changed();
   }
 
   remove(podcastId: string): void {
     const old = this.#podcasts.get(podcastId);
     if (!old) return;
     for (const e of old.episodes) this.#byKey.delete(e.key);
-    this.#index = undefined;
+    this.#changed();
     this.#podcastsByKey.delete(old.key);
     this.#podcasts.delete(podcastId);
+  }
+
+  #changed(): void {
+    this.#index = undefined;
+    this.#choiceCache.clear();
   }
 
   get size(): { podcasts: number; episodes: number } {
@@ -163,7 +177,19 @@ export class Catalog {
   }
 
   /** Up to 25 autocomplete choices: episode number, then title words, then recency. */
-  autocompleteEpisodes(query: string, podcastQuery?: string, scope?: Scope): Choice[] {
+  autocompleteEpisodes(query: string, podcastQuery?: string, scope?: Scope): readonly Choice[] {
+    if (scope !== undefined) return this.#episodeChoices(query, podcastQuery, scope);
+    const key = `${podcastQuery ?? ''}\n${query}`;
+    const cached = this.#choiceCache.get(key);
+    // Taken out and put back: a Map iterates in insertion order, so its first key is the least recently used.
+    if (cached) this.#choiceCache.delete(key);
+    const choices = cached ?? Object.freeze(this.#episodeChoices(query, podcastQuery, undefined));
+    this.#choiceCache.set(key, choices);
+    if (this.#choiceCache.size > CACHED_CHOICE_LISTS) this.#choiceCache.delete(this.#choiceCache.keys().next().value!);
+    return choices;
+  }
+
+  #episodeChoices(query: string, podcastQuery: string | undefined, scope: Scope): Choice[] {
     let podcastId: string | undefined;
     if (podcastQuery) {
       const podcast = this.resolvePodcast(podcastQuery, scope);

@@ -53,6 +53,44 @@ describe('Catalog', () => {
     expect(ref.ok && ref.value.episode.id).toBe('a3');
   });
 
+  it('answers a repeated episode query with the list it made before, until the catalog changes', () => {
+    const catalog = sampleCatalog();
+    const first = catalog.autocompleteEpisodes('open', undefined);
+    expect(catalog.autocompleteEpisodes('open', undefined)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    // Another podcast option is another question.
+    expect(catalog.autocompleteEpisodes('open', 'design')).not.toBe(first);
+
+    catalog.upsert(podcast('feed:new', 'New Show'), [episode('n1', 'Open Mic Night', '2026-06-01T00:00:00.000Z', 1)]);
+    const after = catalog.autocompleteEpisodes('open', undefined);
+    expect(after[0]!.name).toContain('Open Mic Night');
+    expect(after).toHaveLength(4);
+    catalog.remove('feed:new');
+    expect(catalog.autocompleteEpisodes('open', undefined).map((c) => c.name)).toEqual(first.map((c) => c.name));
+  });
+
+  it('keeps the 1,000 most recently asked lists and works out older ones again, the same', () => {
+    const catalog = sampleCatalog();
+    const first = catalog.autocompleteEpisodes('open', undefined);
+    const second = catalog.autocompleteEpisodes('robots', undefined);
+    for (let i = 0; i < 999; i++) catalog.autocompleteEpisodes(`q${i}`, undefined);
+    // 'robots' was asked again just now, so 'open' is the one that made room.
+    expect(catalog.autocompleteEpisodes('robots', undefined)).toBe(second);
+    catalog.autocompleteEpisodes('one more', undefined);
+    const again = catalog.autocompleteEpisodes('open', undefined);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+
+  it('does not keep lists for a guild that sees only some podcasts', () => {
+    const catalog = sampleCatalog();
+    const scope = new Set(['feed:design']);
+    const scoped = catalog.autocompleteEpisodes('open', undefined, scope);
+    expect(scoped.map((c) => c.name)).toEqual([expect.stringContaining('Open Sourcing Design Systems')]);
+    expect(catalog.autocompleteEpisodes('open', undefined, scope)).not.toBe(scoped);
+    expect(catalog.autocompleteEpisodes('open', undefined)).toHaveLength(3);
+  });
+
   it('matches title words by prefix, ignoring case and diacritics, newest first on ties', () => {
     const catalog = sampleCatalog();
     const names = catalog.autocompleteEpisodes('open', undefined).map((c) => c.name);
