@@ -34,13 +34,18 @@ interface IndexedEpisode extends EpisodeRef {
   time: number;
 }
 
-/** Which podcasts a query may see (a guild's follows); undefined means all. */
+/**
+ * Which podcasts a query may see (a guild's follows); undefined means all. A set is never changed once used: answers
+ * are kept per set object, so a different scope comes as a new set.
+ */
 export type Scope = ReadonlySet<string> | undefined;
 
 const MAX_CHOICES = 25;
 const MAX_CHOICE_LENGTH = 100;
-/** Remembered episode choice lists (see #choiceCache). */
+/** Episode choice lists remembered per scope (see #choiceCaches). */
 const CACHED_CHOICE_LISTS = 1_000;
+/** The key of the lists answered for every podcast (no scope). */
+const WHOLE_CATALOG = {};
 
 export function foldForLookup(text: string): string {
   return text
@@ -60,12 +65,13 @@ export class Catalog {
   readonly #byKey = new Map<string, IndexedEpisode>();
   readonly #podcastsByKey = new Map<string, PodcastEntry>();
   #index: WordIndex | undefined;
+  #generation = 0;
   /**
-   * Episode choice lists already answered for the whole catalog, by podcast option and query, least recently used
-   * first: people type the same first letters over and over, and a fresh list reads 25 episodes from all over the
-   * heap. Scoped lists (a guild that cannot see some feeds) are not kept. Emptied by any change.
+   * Episode choice lists already answered, per scope (the set object a guild's scope comes as, or WHOLE_CATALOG) and
+   * then by podcast option and query, least recently used first: people type the same first letters over and over,
+   * and a fresh list reads 25 episodes from all over the heap. Dropped whole by any change.
    */
-  readonly #choiceCache = new Map<string, readonly Choice[]>();
+  #choiceCaches = new WeakMap<object, Map<string, readonly Choice[]>>();
 
   /** Adds or replaces a podcast and its episodes. */
   upsert(podcast: Podcast, episodes: readonly Episode[]): void {
@@ -100,7 +106,13 @@ export class Catalog {
 
   #changed(): void {
     this.#index = undefined;
-    this.#choiceCache.clear();
+    this.#choiceCaches = new WeakMap();
+    this.#generation++;
+  }
+
+  /** Changes with every upsert and remove: what a caller worked out from the catalog holds while this stays the same. */
+  get generation(): number {
+    return this.#generation;
   }
 
   get size(): { podcasts: number; episodes: number } {
@@ -178,14 +190,15 @@ export class Catalog {
 
   /** Up to 25 autocomplete choices: episode number, then title words, then recency. */
   autocompleteEpisodes(query: string, podcastQuery?: string, scope?: Scope): readonly Choice[] {
-    if (scope !== undefined) return this.#episodeChoices(query, podcastQuery, scope);
+    let cache = this.#choiceCaches.get(scope ?? WHOLE_CATALOG);
+    if (!cache) this.#choiceCaches.set(scope ?? WHOLE_CATALOG, (cache = new Map()));
     const key = `${podcastQuery ?? ''}\n${query}`;
-    const cached = this.#choiceCache.get(key);
+    const cached = cache.get(key);
     // Taken out and put back: a Map iterates in insertion order, so its first key is the least recently used.
-    if (cached) this.#choiceCache.delete(key);
-    const choices = cached ?? Object.freeze(this.#episodeChoices(query, podcastQuery, undefined));
-    this.#choiceCache.set(key, choices);
-    if (this.#choiceCache.size > CACHED_CHOICE_LISTS) this.#choiceCache.delete(this.#choiceCache.keys().next().value!);
+    if (cached) cache.delete(key);
+    const choices = cached ?? Object.freeze(this.#episodeChoices(query, podcastQuery, scope));
+    cache.set(key, choices);
+    if (cache.size > CACHED_CHOICE_LISTS) cache.delete(cache.keys().next().value!);
     return choices;
   }
 

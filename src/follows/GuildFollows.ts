@@ -15,6 +15,12 @@ export class GuildFollows {
   readonly #followers = new Map<string, Set<string>>();
   readonly #operatorFeeds: Set<string>;
   readonly #loadedGuilds = new Set<string>();
+  /**
+   * Each guild's scope as last worked out, kept while neither the follows nor the catalog change: one set for all of a
+   * guild's interactions, instead of a new one each time, and the catalog keeps its answers per set.
+   */
+  readonly #scopes = new Map<string | undefined, Scope>();
+  #scopesAtGeneration = -1;
 
   constructor(store: Store, library: Library, operatorFeeds: readonly string[]) {
     this.#store = store;
@@ -52,6 +58,18 @@ export class GuildFollows {
    * are checked.
    */
   scopeFor(guildId: string | undefined): Scope {
+    const generation = this.#library.catalog.generation;
+    if (generation !== this.#scopesAtGeneration) {
+      this.#scopes.clear();
+      this.#scopesAtGeneration = generation;
+    }
+    if (this.#scopes.has(guildId)) return this.#scopes.get(guildId);
+    const scope = this.#workOutScope(guildId);
+    this.#scopes.set(guildId, scope);
+    return scope;
+  }
+
+  #workOutScope(guildId: string | undefined): Scope {
     for (const feedUrl of this.#followers.keys()) {
       if (!this.#sees(guildId, feedUrl) && this.#library.catalog.podcast(feedUrl) !== undefined) return this.#visibleTo(guildId);
     }
@@ -92,6 +110,7 @@ export class GuildFollows {
   }
 
   removed(guildId: string, feedUrl: string): void {
+    this.#scopes.clear();
     const guilds = this.#followers.get(feedUrl);
     guilds?.delete(guildId);
     if (guilds?.size === 0) this.#followers.delete(feedUrl);
@@ -99,6 +118,7 @@ export class GuildFollows {
 
   /** A feed moved permanently: its follows (and operator status) move with it. */
   renamed(oldUrl: string, newUrl: string): void {
+    this.#scopes.clear();
     const guilds = this.#followers.get(oldUrl);
     if (guilds) {
       this.#followers.delete(oldUrl);
@@ -108,6 +128,7 @@ export class GuildFollows {
   }
 
   #add(guildId: string, feedUrl: string): void {
+    this.#scopes.clear();
     let guilds = this.#followers.get(feedUrl);
     if (!guilds) this.#followers.set(feedUrl, (guilds = new Set()));
     guilds.add(guildId);

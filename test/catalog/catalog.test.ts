@@ -61,7 +61,9 @@ describe('Catalog', () => {
     // Another podcast option is another question.
     expect(catalog.autocompleteEpisodes('open', 'design')).not.toBe(first);
 
+    const generation = catalog.generation;
     catalog.upsert(podcast('feed:new', 'New Show'), [episode('n1', 'Open Mic Night', '2026-06-01T00:00:00.000Z', 1)]);
+    expect(catalog.generation).toBeGreaterThan(generation);
     const after = catalog.autocompleteEpisodes('open', undefined);
     expect(after[0]!.name).toContain('Open Mic Night');
     expect(after).toHaveLength(4);
@@ -82,12 +84,16 @@ describe('Catalog', () => {
     expect(again).toEqual(first);
   });
 
-  it('does not keep lists for a guild that sees only some podcasts', () => {
+  it('keeps lists per scope: the same scope set gets its own lists, another set (or none) other ones', () => {
     const catalog = sampleCatalog();
     const scope = new Set(['feed:design']);
     const scoped = catalog.autocompleteEpisodes('open', undefined, scope);
     expect(scoped.map((c) => c.name)).toEqual([expect.stringContaining('Open Sourcing Design Systems')]);
-    expect(catalog.autocompleteEpisodes('open', undefined, scope)).not.toBe(scoped);
+    expect(catalog.autocompleteEpisodes('open', undefined, scope)).toBe(scoped);
+    expect(catalog.autocompleteEpisodes('open', undefined, new Set(['feed:ai'])).map((c) => c.name)).toEqual([
+      expect.stringContaining('The Case for Open-Source AI'),
+      expect.stringContaining('Open Questions About Safety'),
+    ]);
     expect(catalog.autocompleteEpisodes('open', undefined)).toHaveLength(3);
   });
 

@@ -30,4 +30,29 @@ describe('GuildFollows.scopeFor', () => {
     follows.removed('g2', 'theirs');
     expect(follows.scopeFor('g1')).toBeUndefined();
   });
+
+  it('gives a guild the same scope set until the follows or the catalog change, then a new one that shows the change', async () => {
+    const opened = openSqliteStore('sqlite::memory:');
+    if (!opened.ok) throw new Error(opened.error);
+    store = opened.value;
+    const library = new Library();
+    for (const id of ['sample', 'ours', 'theirs']) library.upsert(podcast(id), []);
+    const follows = new GuildFollows(store, library, []);
+    follows.added('g1', 'ours');
+    follows.added('g2', 'theirs');
+
+    const first = follows.scopeFor('g1');
+    expect(follows.scopeFor('g1')).toBe(first);
+    expect(first).toEqual(new Set(['sample', 'ours']));
+
+    library.upsert(podcast('new sample'), []);
+    const afterCatalog = follows.scopeFor('g1');
+    expect(afterCatalog).not.toBe(first);
+    expect(afterCatalog).toEqual(new Set(['sample', 'ours', 'new sample']));
+
+    follows.added('g1', 'theirs');
+    expect(follows.scopeFor('g1')).toBeUndefined();
+    follows.removed('g1', 'theirs');
+    expect(follows.scopeFor('g1')).toEqual(new Set(['sample', 'ours', 'new sample']));
+  });
 });
