@@ -22,6 +22,7 @@ import { createLogger } from '../src/logger.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/support/fakeDiscord.js';
 import { autocomplete, chatInput } from '../test/support/interactions.js';
 import { percentile } from './measure.js';
+import { startNullBot } from './nullBot.js';
 
 const PODCASTS = 50;
 const EPISODES = 300;
@@ -29,6 +30,7 @@ const COMMANDS = 1000;
 /** Interactions sent at the same instant: 1 measures latency alone; 10 is a busy server's rush. */
 const BURSTS = [1, 10] as const;
 const PAUSE_MS = 20;
+const NULL_BOT = 'null bot: ';
 
 // A Zipf-ish vocabulary of 4,000 made-up words: a few very common, most rare, as in real titles.
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ro', 'sa', 'tu', 'vi', 'an', 'el', 'or', 'is', 'um', 'pe', 'da', 'go'];
@@ -141,7 +143,8 @@ async function driver(): Promise<void> {
   // Each kind counts on from one run to the next: the burst-10 run asks new questions, not the burst-1 run's again.
   const counters = new Map<Kind, number>();
   const asked = new Set<string>();
-  const run = async (kinds: readonly Kind[], total: number, burst: number, record: boolean): Promise<void> => {
+  /** Sends `total` interactions of `kinds`, `burst` at a time; `into`: keeps their timings there, under `who`'s name. */
+  const run = async (kinds: readonly Kind[], total: number, burst: number, into?: { samples: Sample[]; who: string }): Promise<void> => {
     for (let sent = 0; sent < total; sent += burst) {
       await Promise.all(
         Array.from({ length: burst }, async (_, j) => {
@@ -159,7 +162,8 @@ async function driver(): Promise<void> {
           // reaches the fake's server, not when the fake is done with it and with the ones before it.
           const path = `/interactions/${interaction.id}/${interaction.token}/callback`;
           const callback = fake.requests.find((r) => r.method === 'POST' && r.path === path && r.status < 300);
-          if (record) samples.push({ id: interaction.id, label: `${kind} (burst ${burst})`, repeat, sentAt, receivedAt: callback?.receivedAt ?? handledAt, handledAt });
+          const label = `${into?.who ?? ''}${kind} (burst ${burst})`;
+          into?.samples.push({ id: interaction.id, label, repeat, sentAt, receivedAt: callback?.receivedAt ?? handledAt, handledAt });
         }),
       );
       // The fake keeps every request for tests to inspect; a benchmark must not pay for scanning thousands.
@@ -167,15 +171,21 @@ async function driver(): Promise<void> {
       await new Promise((r) => setTimeout(r, PAUSE_MS));
     }
   };
-  await run([...COMMAND_KINDS, 'autocomplete episode'], 200, 10, false); // warm-up, untimed
+  await run([...COMMAND_KINDS, 'autocomplete episode'], 200, 10); // warm-up, untimed
   const cpu = process.cpuUsage();
   for (const burst of BURSTS) {
-    await run(COMMAND_KINDS, COMMANDS, burst, true);
-    await run(['autocomplete episode'], COMMANDS, burst, true);
-    await run(['autocomplete episode, new words'], COMMANDS, burst, true);
+    await run(COMMAND_KINDS, COMMANDS, burst, { samples, who: '' });
+    await run(['autocomplete episode'], COMMANDS, burst, { samples, who: '' });
+    await run(['autocomplete episode, new words'], COMMANDS, burst, { samples, who: '' });
   }
   const used = process.cpuUsage(cpu);
   send({ samples, fakeCpuMs: (used.user + used.system) / 1000 });
+  // The floor: the same kind of autocompletes, answered by a bot that does no work (bench/nullBot.ts).
+  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  const floor: Sample[] = [];
+  await run(['autocomplete episode'], 200, 10);
+  for (const burst of BURSTS) await run(['autocomplete episode'], COMMANDS, burst, { samples: floor, who: NULL_BOT });
+  send({ samples: floor });
   // Closing while the bot is still connected would send discord.js reconnecting to a closed port, forever.
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
   await fake.close();
@@ -214,6 +224,11 @@ export async function runInteractionBench(): Promise<void> {
   const used = process.cpuUsage(cpu);
   const botCpuMs = (used.user + used.system) / 1000;
   await running.stop();
+  const nullBot = await startNullBot({ apiUrl: fake.apiUrl, token: fake.token, onInteraction: (id) => arrivals.set(id, readAt) });
+  const floorResults = new Promise<{ samples: Sample[] }>((resolve) => child.once('message', (m) => resolve(m as never)));
+  child.send('go');
+  const { samples: floor } = await floorResults;
+  await nullBot.close();
   child.send('stopped');
   await new Promise((resolve) => child.once('exit', resolve));
 
@@ -228,9 +243,10 @@ export async function runInteractionBench(): Promise<void> {
   console.log('"at client": INTERACTION_CREATE read from the client\'s gateway socket -> callback POST reaching the fake\'s server (the issue\'s measure);');
   console.log('"round trip": the fake sending INTERACTION_CREATE -> the fake done handling the callback (adds the gateway hop and the fake\'s own work).');
   console.log('"asked before": autocomplete queries typed earlier in the run, which the catalog answers from the lists it keeps.');
+  console.log(`"${NULL_BOT}": a bot that does no work (no discord.js, no search; bench/nullBot.ts) answers the same way: the machine's floor.`);
   console.log('kind                                                  n   at client p50/p99 ms   round trip p50/p99 ms   goal p99    asked before');
   const byLabel = new Map<string, { client: number[]; trip: number[]; repeats: number }>();
-  for (const sample of samples) {
+  for (const sample of [...samples, ...floor]) {
     const entry = byLabel.get(sample.label) ?? { client: [], trip: [], repeats: 0 };
     byLabel.set(sample.label, entry);
     if (sample.repeat) entry.repeats++;
@@ -243,13 +259,12 @@ export async function runInteractionBench(): Promise<void> {
     return `${percentile(sorted, 50).toFixed(2).padStart(6)} / ${percentile(sorted, 99).toFixed(2).padStart(6)}`;
   };
   for (const [label, { client, trip, repeats }] of byLabel) {
-    const isAutocomplete = label.startsWith('autocomplete');
+    const isAutocomplete = label.includes('autocomplete');
     const goal = isAutocomplete ? 5 : 20;
     const p99 = percentile([...client].sort((a, b) => a - b), 99);
-    const before = isAutocomplete ? `${((100 * repeats) / trip.length).toFixed(0).padStart(3)}%` : '';
-    console.log(
-      `${label.padEnd(49)} ${String(client.length).padStart(5)}   ${fmt(client)}        ${fmt(trip)}        < ${String(goal).padEnd(2)} ${(p99 < goal ? 'met' : 'MISSED').padEnd(6)}   ${before}`,
-    );
+    const verdict = label.startsWith(NULL_BOT) ? 'floor      ' : `< ${String(goal).padEnd(2)} ${(p99 < goal ? 'met' : 'MISSED').padEnd(6)}`;
+    const before = isAutocomplete && !label.startsWith(NULL_BOT) ? `${((100 * repeats) / trip.length).toFixed(0).padStart(3)}%` : '';
+    console.log(`${label.padEnd(49)} ${String(client.length).padStart(5)}   ${fmt(client)}        ${fmt(trip)}        ${verdict}   ${before}`);
   }
 }
 
