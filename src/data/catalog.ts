@@ -42,10 +42,8 @@ export type Scope = ReadonlySet<string> | undefined;
 
 const MAX_CHOICES = 25;
 const MAX_CHOICE_LENGTH = 100;
-/** Episode choice lists remembered per scope (see #choiceCaches). */
+/** Episode choice lists remembered, all scopes together (see #choiceCache). */
 const CACHED_CHOICE_LISTS = 1_000;
-/** The key of the lists answered for every podcast (no scope). */
-const WHOLE_CATALOG = {};
 
 export function foldForLookup(text: string): string {
   return text
@@ -67,11 +65,14 @@ export class Catalog {
   #index: WordIndex | undefined;
   #generation = 0;
   /**
-   * Episode choice lists already answered, per scope (the set object a guild's scope comes as, or WHOLE_CATALOG) and
-   * then by podcast option and query, least recently used first: people type the same first letters over and over,
-   * and a fresh list reads 25 episodes from all over the heap. Dropped whole by any change.
+   * Episode choice lists already answered, by scope, podcast option and query, least recently used first: people type
+   * the same first letters over and over, and a fresh list reads 25 episodes from all over the heap. One bound for all
+   * scopes, so many guilds cannot make it grow. Emptied by any change.
    */
-  #choiceCaches = new WeakMap<object, Map<string, readonly Choice[]>>();
+  readonly #choiceCache = new Map<string, readonly Choice[]>();
+  /** A number for each scope set seen (0: no scope), to key the lists by. */
+  readonly #scopeNumbers = new WeakMap<ReadonlySet<string>, number>();
+  #scopesNumbered = 0;
 
   /** Adds or replaces a podcast and its episodes. */
   upsert(podcast: Podcast, episodes: readonly Episode[]): void {
@@ -106,7 +107,7 @@ export class Catalog {
 
   #changed(): void {
     this.#index = undefined;
-    this.#choiceCaches = new WeakMap();
+    this.#choiceCache.clear();
     this.#generation++;
   }
 
@@ -190,9 +191,8 @@ export class Catalog {
 
   /** Up to 25 autocomplete choices: episode number, then title words, then recency. */
   autocompleteEpisodes(query: string, podcastQuery?: string, scope?: Scope): readonly Choice[] {
-    let cache = this.#choiceCaches.get(scope ?? WHOLE_CATALOG);
-    if (!cache) this.#choiceCaches.set(scope ?? WHOLE_CATALOG, (cache = new Map()));
-    const key = `${podcastQuery ?? ''}\n${query}`;
+    const cache = this.#choiceCache;
+    const key = `${this.#scopeNumber(scope)}\n${podcastQuery ?? ''}\n${query}`;
     const cached = cache.get(key);
     // Taken out and put back: a Map iterates in insertion order, so its first key is the least recently used.
     if (cached) cache.delete(key);
@@ -200,6 +200,13 @@ export class Catalog {
     cache.set(key, choices);
     if (cache.size > CACHED_CHOICE_LISTS) cache.delete(cache.keys().next().value!);
     return choices;
+  }
+
+  #scopeNumber(scope: Scope): number {
+    if (scope === undefined) return 0;
+    let n = this.#scopeNumbers.get(scope);
+    if (n === undefined) this.#scopeNumbers.set(scope, (n = ++this.#scopesNumbered));
+    return n;
   }
 
   #episodeChoices(query: string, podcastQuery: string | undefined, scope: Scope): Choice[] {

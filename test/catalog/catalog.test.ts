@@ -71,11 +71,12 @@ describe('Catalog', () => {
     expect(catalog.autocompleteEpisodes('open', undefined).map((c) => c.name)).toEqual(first.map((c) => c.name));
   });
 
-  it('keeps the 1,000 most recently asked lists and works out older ones again, the same', () => {
+  it('keeps the 1,000 most recently asked lists, all scopes together, and works out older ones again, the same', () => {
     const catalog = sampleCatalog();
     const first = catalog.autocompleteEpisodes('open', undefined);
     const second = catalog.autocompleteEpisodes('robots', undefined);
-    for (let i = 0; i < 999; i++) catalog.autocompleteEpisodes(`q${i}`, undefined);
+    // Half of them for other guilds' scopes: they share the one bound.
+    for (let i = 0; i < 999; i++) catalog.autocompleteEpisodes(`q${i}`, undefined, i % 2 ? new Set(['feed:ai']) : undefined);
     // 'robots' was asked again just now, so 'open' is the one that made room.
     expect(catalog.autocompleteEpisodes('robots', undefined)).toBe(second);
     catalog.autocompleteEpisodes('one more', undefined);
