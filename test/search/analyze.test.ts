@@ -109,3 +109,25 @@ describe('forEachToken and forEachTerm', () => {
     expect(outer).toEqual(['one', 'two', 'three']);
   });
 });
+
+describe('forEachTerm with initials', () => {
+  // The search's rerank stems only words starting with the first letter of a query stem (less a final y): sound only
+  // while a word always starts with its stem, less a final y.
+  it('relies on a word starting with its stem, less a final y', () => {
+    const words = ['flies', 'supplies', 'running', 'falling', 'crashes', 'bilarna', 'hastarna', 'friheten', 'day', 'quickly', 'teslas', 'x', 'ai', 'gpt4'];
+    for (const word of words) {
+      const s = stem(word);
+      expect(word.startsWith(s.endsWith('y') ? s.slice(0, -1) : s), `${word} -> ${s}`).toBe(true);
+    }
+  });
+
+  it('visits only words with those initials, at the positions it gives without them', () => {
+    const text = 'The Tesla crashes, and Teslas crash: a crash course in batteries';
+    const all: [string, number][] = [];
+    forEachTerm(text, (s, _start, _end, position) => all.push([s, position]));
+    const some: [string, number][] = [];
+    forEachTerm(text, (s, _start, _end, position) => some.push([s, position]), new Set(['c'.charCodeAt(0)]));
+    expect(some).toEqual(all.filter(([s]) => s.startsWith('c')));
+    expect(some.length).toBeGreaterThan(0);
+  });
+});

@@ -858,11 +858,7 @@ export class SearchIndex implements TopicSearch {
             this.scanCompact(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, allowedPodcast, ALL);
           }
         }
-        if (e.mutable >= 0) {
-          for (let p = this.mutableHead[e.mutable] as number; p >= 0; p = this.mutablePostingNext[p] as number) {
-            this.accumulate(this.mutablePostingDoc[p] as number, this.mutablePostingTf[p] as number, weightedIdf, bit, single, probeOnly, allowedPodcast);
-          }
-        }
+        if (e.mutable >= 0) this.scanMutable(e.mutable, weightedIdf, bit, single, probeOnly, allowedPodcast);
       });
       touchedCount = this.queryTouched;
       const wordTouchedCount = this.queryWordTouched;
@@ -877,27 +873,41 @@ export class SearchIndex implements TopicSearch {
 
     // Keep the best few, then rerank them with what needs the text (phrase bonus, highlights).
     const heap = new TopK(poolSize);
+    // Coordination squared per set of matched words, looked up rather than counted per passage.
+    const coordination = new Float64Array(1 << n);
+    for (let bits = 1; bits < 1 << n; bits++) {
+      const matched = popcount(bits) / n;
+      coordination[bits] = matched * matched;
+    }
     const recency = options.now === undefined ? undefined : this.episodeRecency(options.now);
+    // The scratch is cleared as it is read, saving a second pass over every passage found: only passages offered to
+    // the pool keep their mask (read below for the rerank), listed at the front of `touched` (never past the read
+    // position) to be cleared after.
+    let pushed = 0;
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i] as number;
       const bits = mask[doc] as number;
       let score = total[doc] as number;
       total[doc] = 0;
       // Passages that match every word come first: coordination squared.
-      const matched = popcount(bits) / n;
-      score *= matched * matched;
-      if (score * maxRecency <= heap.min()) continue;
+      score *= coordination[bits] as number;
+      if (score * maxRecency <= heap.min()) {
+        mask[doc] = 0;
+        continue;
+      }
       if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
       heap.push(doc, score);
+      touched[pushed++] = doc;
     }
 
     const stemWords = new Map<string, number>();
     words.forEach((word, w) => {
       for (const e of word.expansions) stemWords.set(e.stem, (stemWords.get(e.stem) ?? 0) | (1 << w));
     });
-    const pool = heap.drain().sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const initials = stemInitials(stemWords.keys());
+    const pool = heap.drainSorted();
     const poolWords = pool.map(({ doc }) => mask[doc] as number);
-    for (let i = 0; i < touchedCount; i++) mask[touched[i] as number] = 0;
+    for (let i = 0; i < pushed; i++) mask[touched[i] as number] = 0;
     // One word: no phrase to reward, so only the hits shown need their text analysed. Several: candidates are
     // reranked best first until the next one, even with the largest phrase bonus, could not displace a hit; a
     // candidate that cannot get a bonus keeps its score as it is, and is analysed only if it is shown.
@@ -909,13 +919,13 @@ export class SearchIndex implements TopicSearch {
       for (let i = 0; i < pool.length; i++) {
         const { doc, score } = pool[i]!;
         if (i >= limit && i % limit === 0 && score * MAX_RERANK_FACTOR < this.lastHitScore(ranked, limit, maxPerEpisode)) break;
-        insertRanked(ranked, mayGainPhraseBonus(poolWords[i]!, n, rarestBit) ? this.rerank(doc, score, n, stemWords) : pool[i]!);
+        insertRanked(ranked, mayGainPhraseBonus(poolWords[i]!, n, rarestBit) ? this.rerank(doc, score, n, stemWords, initials) : pool[i]!);
       }
       candidates = ranked;
     }
 
     return this.pickHits(candidates, limit, maxPerEpisode).map((c) => {
-      const shown = c.text === undefined ? this.rerank(c.doc, c.score, n, stemWords) : c;
+      const shown = c.text === undefined ? this.rerank(c.doc, c.score, n, stemWords, initials) : c;
       return { passage: this.passageOf(c.doc, shown.text), score: c.score, terms: shown.terms, matches: shown.matches };
     });
   }
@@ -942,9 +952,11 @@ export class SearchIndex implements TopicSearch {
   }
 
   /** Phrase/proximity bonus and highlight ranges, from the passage text analysed again (only for the top few). */
-  private rerank(doc: number, score: number, wordCount: number, stemWords: Map<string, number>): Reranked {
+  private rerank(doc: number, score: number, wordCount: number, stemWords: Map<string, number>, initials: ReadonlySet<number> | undefined): Reranked {
     const text = this.textOf(doc);
-    const positions: number[][] = Array.from({ length: wordCount }, () => []);
+    // A plain loop: Array.from with a callback showed up in profiles at a few dozen passages a query.
+    const positions: number[][] = [];
+    for (let w = 0; w < wordCount; w++) positions.push([]);
     const matches: MatchRange[] = [];
     const terms: string[] = [];
     const seenTerms = new Set<string>();
@@ -960,7 +972,7 @@ export class SearchIndex implements TopicSearch {
         seenTerms.add(key);
         terms.push(written);
       }
-    });
+    }, initials);
     if (wordCount > 1) {
       let bonus = 0;
       for (let w = 0; w + 1 < wordCount; w++) {
@@ -1042,6 +1054,52 @@ export class SearchIndex implements TopicSearch {
       if (single) {
         if (m === 0) touched[touchedCount++] = doc;
         mask[doc] = m | bit;
+        total[doc] = (total[doc] as number) + s;
+      } else {
+        const before = wordBest[doc] as number;
+        if (before === 0) wordTouched[wordTouchedCount++] = doc;
+        if (s > before) wordBest[doc] = s;
+      }
+    }
+    this.queryTouched = touchedCount;
+    this.queryWordTouched = wordTouchedCount;
+  }
+
+  /**
+   * scanCompact for a stem's mutable postings (a linked list): all of them, or with `onlyKnown` only passages already
+   * found. Since the mutable segment holds thousands of a common word's postings, it too is one closure-free loop.
+   */
+  private scanMutable(m: number, weightedIdf: number, bit: number, single: boolean, onlyKnown: boolean, allowed: Uint8Array | undefined): void {
+    const postingDoc = this.mutablePostingDoc;
+    const postingTf = this.mutablePostingTf;
+    const next = this.mutablePostingNext;
+    const deleted = this.docDeleted;
+    const impact1 = this.docImpact1;
+    const docNorm = this.docNorm;
+    const mask = this.scratchMask;
+    const total = this.scratchTotal;
+    const wordBest = this.scratchWord;
+    const touched = this.scratchTouched;
+    const wordTouched = this.scratchWordTouched;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    let touchedCount = this.queryTouched;
+    let wordTouchedCount = this.queryWordTouched;
+    for (let p = this.mutableHead[m] as number; p >= 0; p = next[p] as number) {
+      const doc = postingDoc[p] as number;
+      if (deleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const mk = mask[doc] as number;
+      if (onlyKnown && mk === 0) continue;
+      const tf = postingTf[p] as number;
+      let s = weightedIdf * (impact1[doc] as number);
+      if (tf !== 1) {
+        const norm = docNorm[doc] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      if (single) {
+        if (mk === 0) touched[touchedCount++] = doc;
+        mask[doc] = mk | bit;
         total[doc] = (total[doc] as number) + s;
       } else {
         const before = wordBest[doc] as number;
@@ -1500,6 +1558,20 @@ function gallop(docs: Uint32Array, target: number, from: number, end: number): n
   return hi;
 }
 
+/**
+ * The first letters of the words that can stem to one of `stems`, for forEachTerm: stem() only strips suffixes (and
+ * turns "ies" into "y"), so a word starts with its stem less a final y. Undefined when a stem leaves nothing to test.
+ */
+function stemInitials(stems: Iterable<string>): Set<number> | undefined {
+  const initials = new Set<number>();
+  for (const s of stems) {
+    const base = s.endsWith('y') ? s.slice(0, -1) : s;
+    if (base === '') return undefined;
+    initials.add(base.charCodeAt(0));
+  }
+  return initials;
+}
+
 function popcount(bits: number): number {
   let n = 0;
   for (let b = bits; b !== 0; b &= b - 1) n++;
@@ -1570,6 +1642,11 @@ class TopK {
       return;
     }
     if (score <= (this.scores[0] as number)) return;
+    this.replaceMin(doc, score);
+  }
+
+  /** Puts (doc, score) in place of the root (the minimum) and sifts it down. */
+  private replaceMin(doc: number, score: number): void {
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
@@ -1593,6 +1670,27 @@ class TopK {
   drain(): { doc: number; score: number }[] {
     const out: { doc: number; score: number }[] = [];
     for (let i = 0; i < this.size; i++) out.push({ doc: this.docs[i] as number, score: this.scores[i] as number });
+    return out;
+  }
+
+  /**
+   * The kept pairs in byScoreThenDoc order, emptying the heap. Popping the minimum leaves only equal scores out of
+   * doc order, which the insertion sort then fixes in a pass: several times faster than Array#sort with a comparator
+   * (the pool of 180 cost ~20 µs a query).
+   */
+  drainSorted(): { doc: number; score: number }[] {
+    const out: { doc: number; score: number }[] = new Array(this.size);
+    while (this.size > 0) {
+      const last = --this.size;
+      out[last] = { doc: this.docs[0] as number, score: this.scores[0] as number };
+      if (last > 0) this.replaceMin(this.docs[last] as number, this.scores[last] as number);
+    }
+    for (let i = 1; i < out.length; i++) {
+      const c = out[i]!;
+      let j = i - 1;
+      for (; j >= 0 && byScoreThenDoc(out[j]!, c) > 0; j--) out[j + 1] = out[j]!;
+      out[j + 1] = c;
+    }
     return out;
   }
 }

@@ -22,10 +22,20 @@ export function analyze(text: string): Term[] {
   return terms;
 }
 
-/** The terms of `analyze(text)`, handed to `visit` one at a time with no list and no term objects. */
-export function forEachTerm(text: string, visit: (stem: string, start: number, end: number, position: number) => void): void {
+/**
+ * The terms of `analyze(text)`, handed to `visit` one at a time with no list and no term objects. With `initials`,
+ * only words starting with one of those UTF-16 code units are stemmed and visited (the others still count for
+ * `position`): stemming is most of the cost, and a caller looking for a few stems knows what they start with.
+ */
+export function forEachTerm(
+  text: string,
+  visit: (stem: string, start: number, end: number, position: number) => void,
+  initials?: ReadonlySet<number>,
+): void {
   let position = 0;
   forEachToken(text, (folded, start, end) => {
-    if (!isStopWord(folded)) visit(stem(folded), start, end, position++);
+    if (isStopWord(folded)) return;
+    const at = position++;
+    if (initials === undefined || initials.has(folded.charCodeAt(0))) visit(stem(folded), start, end, at);
   });
 }
