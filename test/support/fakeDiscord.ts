@@ -32,8 +32,8 @@
  *   `getChannel(id)` (live, mutable objects). REST reads: `GET /channels/{id}/messages?limit=` (newest
  *   first) and `GET /guilds/{id}/threads/active`, for bots that reconcile by looking at what they posted.
  * - Gateway: `dispatch(event, data)` sends a dispatch with the next sequence number (buffered and
- *   replayed on RESUME while the socket is down; a resume from before the last 1,000 is refused with
- *   op 9, as Discord refuses a stale one); `dropConnection(code = 4000)` closes the socket
+ *   replayed on RESUME while the socket is down; a resume from before the last 1,000 or so is refused
+ *   with op 9, as Discord refuses a stale one); `dropConnection(code = 4000)` closes the socket
  *   (1006 terminates it without a close frame) so the client resumes; `invalidateSession()` sends
  *   op 9 `false` and forgets sessions (the client re-identifies); `ackHeartbeats` (set false to make
  *   the client see a zombie connection); counters `identifyCount`, `resumeCount`, `connectionCount`;
@@ -264,7 +264,7 @@ const RESUME_BUFFER = 1_000;
 interface Session {
   id: string;
   seq: number;
-  /** The last RESUME_BUFFER dispatches, for a resume to replay. */
+  /** The last RESUME_BUFFER to 2 x RESUME_BUFFER dispatches (trimmed in batches), for a resume to replay. */
   history: { op: 0; t: string; s: number; d: unknown }[];
   socket: WebSocket | null;
   intents: number;
