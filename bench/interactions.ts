@@ -130,65 +130,82 @@ function payload(kind: Kind, i: number): Parameters<FakeDiscord['sendInteraction
   }
 }
 
+/** What the bot process needs to log in to one fake Discord. */
+interface FakeIdentity {
+  apiUrl: string;
+  token: string;
+  guildId: string;
+}
+
+/** One bot's stream of interactions: which fake Discord it is logged in to, what it is sent, whose name its rows get. */
+interface Lane {
+  fake: FakeDiscord;
+  kinds: readonly Kind[];
+  who: string;
+}
+
 /**
- * The driver: the fake Discord and the clock, in their own process (so the bot's process does only the bot's work,
- * on its own core). It sends bursts of INTERACTION_CREATE and times each until its callback POST arrives.
+ * The driver: the fake Discords and the clock, in their own process (so the bot's process does only the bot's work,
+ * on its own core). Podcord is logged in to one fake and the null bot to the other; where both run, their bursts
+ * take turns, so that both meet the same moments of this machine. It sends bursts of INTERACTION_CREATE and times
+ * each until its callback POST arrives.
  */
 async function driver(): Promise<void> {
-  const fake = await startFakeDiscord();
+  const podcordFake = await startFakeDiscord();
+  const floorFake = await startFakeDiscord();
+  const identity = (fake: FakeDiscord): FakeIdentity => ({ apiUrl: fake.apiUrl, token: fake.token, guildId: fake.guildId });
   const send = (message: unknown): void => void process.send?.(message);
-  send({ apiUrl: fake.apiUrl, token: fake.token, guildId: fake.guildId });
+  send({ podcord: identity(podcordFake), floor: identity(floorFake) });
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
   const samples: Sample[] = [];
-  // Each kind counts on from one run to the next: the burst-10 run asks new questions, not the burst-1 run's again.
-  const counters = new Map<Kind, number>();
+  // Each lane's kinds count on from one run to the next: the burst-10 run asks new questions, not the burst-1 run's.
+  const counters = new Map<string, number>();
   const asked = new Set<string>();
-  /** Sends `total` interactions of `kinds`, `burst` at a time; `into`: keeps their timings there, under `who`'s name. */
-  const run = async (kinds: readonly Kind[], total: number, burst: number, into?: { samples: Sample[]; who: string }): Promise<void> => {
+  /** Sends `total` interactions on each lane, `burst` at a time, the lanes taking turns; `record`: keeps the timings. */
+  const run = async (lanes: readonly Lane[], total: number, burst: number, record = true): Promise<void> => {
     for (let sent = 0; sent < total; sent += burst) {
-      await Promise.all(
-        Array.from({ length: burst }, async (_, j) => {
-          const kind = kinds[(sent + j) % kinds.length]!;
-          const i = counters.get(kind) ?? 0;
-          counters.set(kind, i + 1);
-          const interaction = payload(kind, i);
-          const query = interaction.type === InteractionType.ApplicationCommandAutocomplete ? JSON.stringify(interaction.data.options) : '';
-          const repeat = asked.has(query);
-          asked.add(query);
-          const sentAt = monotonicNow();
-          await fake.sendInteraction(interaction, 10_000);
-          const handledAt = monotonicNow();
-          // The fake handles the callbacks of a burst one after another: the bot's reply has arrived when its POST
-          // reaches the fake's server, not when the fake is done with it and with the ones before it.
-          const path = `/interactions/${interaction.id}/${interaction.token}/callback`;
-          const callback = fake.requests.find((r) => r.method === 'POST' && r.path === path && r.status < 300);
-          const label = `${into?.who ?? ''}${kind} (burst ${burst})`;
-          into?.samples.push({ id: interaction.id, label, repeat, sentAt, receivedAt: callback?.receivedAt ?? handledAt, handledAt });
-        }),
-      );
-      // The fake keeps every request for tests to inspect; a benchmark must not pay for scanning thousands.
-      fake.clearRequests();
-      await new Promise((r) => setTimeout(r, PAUSE_MS));
+      for (const { fake, kinds, who } of lanes) {
+        await Promise.all(
+          Array.from({ length: burst }, async (_, j) => {
+            const kind = kinds[(sent + j) % kinds.length]!;
+            const i = counters.get(who + kind) ?? 0;
+            counters.set(who + kind, i + 1);
+            const interaction = payload(kind, i);
+            const query = interaction.type === InteractionType.ApplicationCommandAutocomplete ? who + JSON.stringify(interaction.data.options) : '';
+            const repeat = asked.has(query);
+            asked.add(query);
+            const sentAt = monotonicNow();
+            await fake.sendInteraction(interaction, 10_000);
+            const handledAt = monotonicNow();
+            // The fake handles the callbacks of a burst one after another: the bot's reply has arrived when its POST
+            // reaches the fake's server, not when the fake is done with it and with the ones before it.
+            const path = `/interactions/${interaction.id}/${interaction.token}/callback`;
+            const callback = fake.requests.find((r) => r.method === 'POST' && r.path === path && r.status < 300);
+            const label = `${who}${kind} (burst ${burst})`;
+            if (record) samples.push({ id: interaction.id, label, repeat, sentAt, receivedAt: callback?.receivedAt ?? handledAt, handledAt });
+          }),
+        );
+        // The fake keeps every request for tests to inspect; a benchmark must not pay for scanning thousands.
+        fake.clearRequests();
+        await new Promise((r) => setTimeout(r, PAUSE_MS));
+      }
     }
   };
-  await run([...COMMAND_KINDS, 'autocomplete episode'], 200, 10); // warm-up, untimed
+  const podcord = (kinds: readonly Kind[]): Lane => ({ fake: podcordFake, kinds, who: '' });
+  const floor: Lane = { fake: floorFake, kinds: ['autocomplete episode'], who: NULL_BOT };
+  await run([podcord([...COMMAND_KINDS, 'autocomplete episode']), floor], 200, 10, false); // warm-up, untimed
   const cpu = process.cpuUsage();
   for (const burst of BURSTS) {
-    await run(COMMAND_KINDS, COMMANDS, burst, { samples, who: '' });
-    await run(['autocomplete episode'], COMMANDS, burst, { samples, who: '' });
-    await run(['autocomplete episode, new words'], COMMANDS, burst, { samples, who: '' });
+    await run([podcord(COMMAND_KINDS)], COMMANDS, burst);
+    await run([podcord(['autocomplete episode']), floor], COMMANDS, burst);
+    await run([podcord(['autocomplete episode, new words'])], COMMANDS, burst);
   }
   const used = process.cpuUsage(cpu);
   send({ samples, fakeCpuMs: (used.user + used.system) / 1000 });
-  // The floor: the same kind of autocompletes, answered by a bot that does no work (bench/nullBot.ts).
+  // Closing while the bots are still connected would send discord.js reconnecting to a closed port, forever.
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
-  const floor: Sample[] = [];
-  await run(['autocomplete episode'], 200, 10);
-  for (const burst of BURSTS) await run(['autocomplete episode'], COMMANDS, burst, { samples: floor, who: NULL_BOT });
-  send({ samples: floor });
-  // Closing while the bot is still connected would send discord.js reconnecting to a closed port, forever.
-  await new Promise<void>((resolve) => process.once('message', () => resolve()));
-  await fake.close();
+  await podcordFake.close();
+  await floorFake.close();
 }
 
 export async function runInteractionBench(): Promise<void> {
@@ -197,7 +214,8 @@ export async function runInteractionBench(): Promise<void> {
   const buildMs = performance.now() - buildStart;
 
   const child = fork(fileURLToPath(import.meta.url), ['--driver'], { execArgv: ['--import', 'tsx'] });
-  const fake = await new Promise<{ apiUrl: string; token: string; guildId: string }>((resolve) => child.once('message', (m) => resolve(m as never)));
+  const fakes = await new Promise<{ podcord: FakeIdentity; floor: FakeIdentity }>((resolve) => child.once('message', (m) => resolve(m as never)));
+  const fake = fakes.podcord;
   const parsed = parseConfig({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: fake.guildId, DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'warn' });
   if (!parsed.ok || !parsed.value.discordToken) throw new Error('bench config');
   const log = createLogger({ level: 'warn', secrets: [fake.token] });
@@ -217,6 +235,7 @@ export async function runInteractionBench(): Promise<void> {
   running.bot.client.on(Events.Raw, (packet: { t?: string; d?: { id?: string } }) => {
     if (packet.t === 'INTERACTION_CREATE' && packet.d?.id) arrivals.set(packet.d.id, readAt);
   });
+  const nullBot = await startNullBot({ apiUrl: fakes.floor.apiUrl, token: fakes.floor.token, onInteraction: (id) => arrivals.set(id, readAt) });
   const results = new Promise<{ samples: Sample[]; fakeCpuMs: number }>((resolve) => child.once('message', (m) => resolve(m as never)));
   const cpu = process.cpuUsage();
   child.send('go');
@@ -224,29 +243,25 @@ export async function runInteractionBench(): Promise<void> {
   const used = process.cpuUsage(cpu);
   const botCpuMs = (used.user + used.system) / 1000;
   await running.stop();
-  const nullBot = await startNullBot({ apiUrl: fake.apiUrl, token: fake.token, onInteraction: (id) => arrivals.set(id, readAt) });
-  const floorResults = new Promise<{ samples: Sample[] }>((resolve) => child.once('message', (m) => resolve(m as never)));
-  child.send('go');
-  const { samples: floor } = await floorResults;
   await nullBot.close();
   child.send('stopped');
   await new Promise((resolve) => child.once('exit', resolve));
 
   const { podcasts, episodes } = library.catalog.size;
   console.log(
-    `\nInteraction path (fake Discord and its clock in their own process): ${podcasts} podcasts, ${episodes} episodes, ` +
+    `\nInteraction path (the fake Discords and their clock in their own process): ${podcasts} podcasts, ${episodes} episodes, ` +
       `${(library.search.memoryBytes() / 1e6).toFixed(0)} MB search index, library built in ${(buildMs / 1000).toFixed(1)} s; ` +
       `${COMMANDS} commands (mixed kinds) and 2 x ${COMMANDS} autocompletes, in bursts of ${BURSTS.join(' and ')} every ${PAUSE_MS} ms`,
   );
-  const total = COMMANDS * 3 * BURSTS.length;
-  console.log(`CPU per interaction: bot ${(botCpuMs / total).toFixed(2)} ms, fake Discord ${(fakeCpuMs / total).toFixed(2)} ms`);
+  const total = samples.length;
+  console.log(`CPU per interaction: bot process ${(botCpuMs / total).toFixed(2)} ms, fake Discords ${(fakeCpuMs / total).toFixed(2)} ms`);
   console.log('"at client": INTERACTION_CREATE read from the client\'s gateway socket -> callback POST reaching the fake\'s server (the issue\'s measure);');
   console.log('"round trip": the fake sending INTERACTION_CREATE -> the fake done handling the callback (adds the gateway hop and the fake\'s own work).');
   console.log('"asked before": autocomplete queries typed earlier in the run, which the catalog answers from the lists it keeps.');
-  console.log(`"${NULL_BOT}": a bot that does no work (no discord.js, no search; bench/nullBot.ts) answers the same way: the machine's floor.`);
+  console.log(`"${NULL_BOT}": a bot that does no work (no discord.js, no search; bench/nullBot.ts), its bursts taking turns with Podcord's: the floor.`);
   console.log('kind                                                  n   at client p50/p99 ms   round trip p50/p99 ms   goal p99    asked before');
   const byLabel = new Map<string, { client: number[]; trip: number[]; repeats: number }>();
-  for (const sample of [...samples, ...floor]) {
+  for (const sample of samples) {
     const entry = byLabel.get(sample.label) ?? { client: [], trip: [], repeats: 0 };
     byLabel.set(sample.label, entry);
     if (sample.repeat) entry.repeats++;
