@@ -1014,7 +1014,8 @@ export class SearchIndex implements TopicSearch {
   /**
    * Adds the postings [from, end) of one expansion to the accumulators: `total` directly when the word has a single
    * expansion, else the word's best-of-expansions in `scratchWord`. The hot loop of every query, so it is one
-   * closure-free method with everything in locals.
+   * closure-free method with everything in locals. scanMutable repeats its per-posting body for the linked list of
+   * the mutable segment (a shared method called per posting cost more than the copy): a change here goes there too.
    */
   private scanCompact(
     postingDocs: Uint32Array,
