@@ -264,8 +264,11 @@ const RESUME_BUFFER = 1_000;
 interface Session {
   id: string;
   seq: number;
-  /** The last RESUME_BUFFER to 2 x RESUME_BUFFER dispatches (trimmed in batches), for a resume to replay. */
-  history: { op: 0; t: string; s: number; d: unknown }[];
+  /**
+   * The last RESUME_BUFFER to 2 x RESUME_BUFFER dispatches (trimmed in batches), for a resume to replay. Kept as the
+   * frames sent, one flat string each: the payload objects die young instead of being traced by every GC while kept.
+   */
+  history: { s: number; frame: string }[];
   socket: WebSocket | null;
   intents: number;
 }
@@ -716,7 +719,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   // ---- gateway
   /** The TCP socket under each gateway connection, corked while a tick's frames gather. */
   const tcpSockets = new WeakMap<WebSocket, Duplex>();
-  function send(socket: WebSocket, payload: Json): void {
+  function send(socket: WebSocket, payload: Json | string): void {
     if (socket.readyState !== WebSocket.OPEN) return;
     // Frames sent in the same tick leave in one TCP write, as a burst from Discord's gateway can arrive together.
     const tcp = tcpSockets.get(socket);
@@ -724,16 +727,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       tcp.cork();
       process.nextTick(() => tcp.uncork());
     }
-    socket.send(JSON.stringify(payload));
+    socket.send(typeof payload === 'string' ? payload : JSON.stringify(payload));
   }
 
   function dispatch(event: string, data: unknown): number {
     const session = currentSession;
     if (!session) throw new Error(`fakeDiscord: cannot dispatch ${event}: no gateway session (client not logged in?)`);
-    const entry = { op: 0 as const, t: event, s: ++session.seq, d: data };
+    const entry = { s: ++session.seq, frame: JSON.stringify({ op: 0, t: event, s: session.seq, d: data }) };
     session.history.push(entry);
     if (session.history.length > 2 * RESUME_BUFFER) session.history.splice(0, session.history.length - RESUME_BUFFER);
-    if (session.socket) send(session.socket, entry);
+    if (session.socket) send(session.socket, entry.frame);
     return entry.s;
   }
 
@@ -813,7 +816,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           if (session.socket && session.socket !== socket) session.socket.terminate();
           session.socket = socket;
           currentSession = session;
-          for (const entry of session.history) if (entry.s > seq) send(socket, entry);
+          for (const entry of session.history) if (entry.s > seq) send(socket, entry.frame);
           dispatch('RESUMED', { _trace: ['["fake-discord",{}]'] });
           break;
         }
