@@ -906,7 +906,10 @@ export class SearchIndex implements TopicSearch {
     });
     const initials = stemInitials(stemWords.keys());
     const pool = heap.drainSorted();
-    const poolWords = pool.map(({ doc }) => mask[doc] as number);
+    // A typed array, as mask is: an Array from pool.map is packed when the pool is empty and holey otherwise, and the
+    // optimized search bailed out to the interpreter on the kind it had not seen, in about one two-word query of ten.
+    const poolWords = new Uint8Array(pool.length);
+    for (let i = 0; i < pool.length; i++) poolWords[i] = mask[pool[i]!.doc] as number;
     for (let i = 0; i < pushed; i++) mask[touched[i] as number] = 0;
     // One word: no phrase to reward, so only the hits shown need their text analysed. Several: candidates are
     // reranked best first until the next one, even with the largest phrase bonus, could not displace a hit; a
@@ -919,7 +922,7 @@ export class SearchIndex implements TopicSearch {
       for (let i = 0; i < pool.length; i++) {
         const { doc, score } = pool[i]!;
         if (i >= limit && i % limit === 0 && score * MAX_RERANK_FACTOR < this.lastHitScore(ranked, limit, maxPerEpisode)) break;
-        insertRanked(ranked, mayGainPhraseBonus(poolWords[i]!, n, rarestBit) ? this.rerank(doc, score, n, stemWords, initials) : pool[i]!);
+        insertRanked(ranked, mayGainPhraseBonus(poolWords[i] as number, n, rarestBit) ? this.rerank(doc, score, n, stemWords, initials) : pool[i]!);
       }
       candidates = ranked;
     }
