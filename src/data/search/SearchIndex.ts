@@ -906,8 +906,8 @@ export class SearchIndex implements TopicSearch {
     });
     const initials = stemInitials(stemWords.keys());
     const pool = heap.drainSorted();
-    // A typed array, as mask is: an Array from pool.map is packed when the pool is empty and holey otherwise, and the
-    // optimized search bailed out to the interpreter on the kind it had not seen, in about one two-word query of ten.
+    // A typed array, as mask is: an Array from pool.map comes out packed or holey depending on how V8 ran the map,
+    // and the optimized search bailed out to the interpreter on the kind it had not seen, about one two-word query in ten.
     const poolWords = new Uint8Array(pool.length);
     for (let i = 0; i < pool.length; i++) poolWords[i] = mask[pool[i]!.doc] as number;
     for (let i = 0; i < pushed; i++) mask[touched[i] as number] = 0;
