@@ -190,7 +190,7 @@ async function driver(): Promise<void> {
         // The fake keeps every request for tests to inspect; a benchmark must not pay for scanning thousands.
         fake.clearRequests();
         // The fake Discords' garbage is collected here, while no interaction is in flight. Left to V8, their young
-        // generation filled up mid-burst: a scavenge (5-20 ms on this 2-core machine, its helper threads taking the
+        // generation filled up mid-burst: a scavenge (3-17 ms on this 2-core machine, its helper threads taking the
         // bot's core) then delayed the stamps of callbacks already sent, and so did the old generation's marking.
         // Discord's servers do not pause on the bot's clock; the bot's own process is left alone, its collections count.
         gc?.({ type: ++turns % 100 === 0 ? 'major' : 'minor' });
