@@ -2,6 +2,7 @@ import { Events, type ClientOptions } from 'discord.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
 import type { Deps, FeedAdmin } from './commands/command.js';
 import type { Config } from './config.js';
+import { withoutCredentials } from './data/feedCredentials.js';
 import { Library } from './data/library.js';
 import { WordVectorEncoder } from './data/search/semantic/PassageEncoder.js';
 import { SemanticIndex } from './data/search/semantic/SemanticIndex.js';
@@ -93,7 +94,8 @@ export async function openServices(config: Config, log: Logger, options: Service
   for (const { podcast, episodes } of stored) library.upsert(podcast, episodes, await storedTranscripts(store, podcast.id, episodes));
   if (stored.length > 0) log.info({ podcasts: stored.length }, 'catalogue loaded from the store');
 
-  const operatorFeeds = [...new Set(config.feeds.map((url) => new URL(url).href))];
+  // A feed is known by its address without `user:password@`; the poller stores the credentials apart.
+  const operatorFeeds = [...new Set(config.feeds.map((url) => withoutCredentials(new URL(url).href).url))];
   const schedule = new PollSchedule({
     intervalSeconds: config.pollIntervalSeconds,
     ...(options.pauseAfterFailures !== undefined && { pauseAfter: options.pauseAfterFailures }),
@@ -113,7 +115,7 @@ export async function openServices(config: Config, log: Logger, options: Service
   const follows = new GuildFollows(store, library, operatorFeeds);
   await follows.load();
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
-  await poller.loadMissing(operatorFeeds);
+  await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
 
   const services: Services = {
     store,

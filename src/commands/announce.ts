@@ -98,6 +98,7 @@ const Args = z.discriminatedUnion('subcommand', [
 
 export const announce: SlashCommand = {
   data: announceData,
+  ephemeral: true,
   async run(options, invocation, deps) {
     const admin = adminContext(invocation, deps);
     if (!admin.ok) return admin;

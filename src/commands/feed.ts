@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { clip } from '../data/catalog.js';
 import { err, ok, type Result } from '../data/model.js';
 import { httpHref } from '../data/links.js';
+import { redactUrl, redactUrls } from '../data/redactUrl.js';
+import { shortKey } from '../data/shortKey.js';
 import { BRAND_COLOUR, LIMITS } from '../discord/embeds.js';
 import { toPlainExcerpt } from '../discord/excerpt.js';
 import { discordTimestamp, escapeMarkdown, maskedLink } from '../discord/markdown.js';
@@ -91,6 +93,7 @@ export function adminContext(invocation: Invocation, deps: Deps): Result<{ guild
 
 export const feed: SlashCommand = {
   data: feedData,
+  ephemeral: true,
   async run(options, invocation, deps) {
     const admin = adminContext(invocation, deps);
     if (!admin.ok) return admin;
@@ -121,7 +124,7 @@ export const feed: SlashCommand = {
         ...(description && { description }),
         ...(httpHref(podcast.image) && { thumbnail: { url: httpHref(podcast.image)! } }),
         fields,
-        footer: { text: clip(preview.value.feedUrl, LIMITS.footer) },
+        footer: { text: clip(redactUrl(preview.value.feedUrl), LIMITS.footer) },
         color: BRAND_COLOUR,
       };
       return ok({ content: lines.join('\n'), embeds: [embed], ephemeral: true });
@@ -130,7 +133,7 @@ export const feed: SlashCommand = {
     if (args.value.subcommand === 'remove') {
       const feedUrl = resolveFollowed(args.value.podcast, guildId, feeds, deps);
       if (feedUrl === undefined) return err(s.notFollowed);
-      const title = deps.catalog.podcast(feedUrl)?.title ?? feedUrl;
+      const title = deps.catalog.podcast(feedUrl)?.title ?? redactUrl(feedUrl);
       if (feeds.isOperatorFeed(feedUrl)) return err(s.operatorFeed(escapeMarkdown(title)));
       if (!(await feeds.unfollow(guildId, feedUrl))) return err(s.notFollowed);
       return ok({ content: s.unfollowed(escapeMarkdown(title)), ephemeral: true });
@@ -145,10 +148,12 @@ export const feed: SlashCommand = {
       const lines = [
         `${s.episodes}: ${status.episodeCount} · ${s.lastCheck}: ${when(state?.lastCheckedAt)} · ${s.nextCheck}: ${state?.paused ? '—' : when(state?.nextCheckAt ?? (state ? new Date() : undefined))}`,
       ];
-      if (state?.lastError) lines.push(`${s.lastError}: ${escapeMarkdown(clip(state.lastError, 500))}`);
+      if (state?.lastError) lines.push(`${s.lastError}: ${escapeMarkdown(clip(redactUrls(state.lastError), 500))}`);
       if (state?.paused) lines.push(s.pausedLabel(state.consecutiveFailures));
-      lines.push(`<${status.feedUrl}>`);
-      return { name: clip(status.podcast?.title ?? status.feedUrl, LIMITS.fieldName), value: clip(lines.join('\n'), LIMITS.fieldValue) };
+      // Addresses are shown masked: one stored before credentials were kept apart may still hold a password.
+      const address = redactUrl(status.feedUrl);
+      lines.push(`<${address}>`);
+      return { name: clip(status.podcast?.title ?? address, LIMITS.fieldName), value: clip(lines.join('\n'), LIMITS.fieldValue) };
     });
     // Several feeds with long errors could pass the 6000-character message limit: drop whole fields, say so.
     let total = s.feedListTitle.length;
@@ -171,11 +176,12 @@ export const feed: SlashCommand = {
     if (invocation.guildId === undefined || !deps.feeds || !invocation.canManageGuild) return [];
     const followed = deps.feeds.followedBy(invocation.guildId);
     const choices = deps.catalog.autocompletePodcasts(focused.value, followed);
-    // Feeds that never loaded have no title yet: offer their address.
+    // Feeds that never loaded have no title yet: offer their address, masked, with its key as the value.
     const query = focused.value.toLowerCase();
     for (const url of followed) {
       if (choices.length >= 25) break;
-      if (deps.catalog.podcast(url) === undefined && url.toLowerCase().includes(query)) choices.push({ name: clip(url, 100), value: url.slice(0, 100) });
+      const shown = redactUrl(url);
+      if (deps.catalog.podcast(url) === undefined && shown.toLowerCase().includes(query)) choices.push({ name: clip(shown, 100), value: shortKey(url) });
     }
     return choices;
   },
@@ -185,7 +191,7 @@ export const feed: SlashCommand = {
 function resolveFollowed(value: string, guildId: string, feeds: FeedAdmin, deps: Deps): string | undefined {
   const followed = feeds.followedBy(guildId);
   if (followed.has(value)) return value;
-  for (const url of followed) if (url.startsWith(value) && value.length >= 100) return url; // an address cut to 100 by autocomplete
+  for (const url of followed) if (shortKey(url) === value) return url; // a feed without a title yet, from autocomplete
   const podcast = deps.catalog.resolvePodcast(value, followed);
   return podcast.ok && followed.has(podcast.value.id) ? podcast.value.id : undefined;
 }

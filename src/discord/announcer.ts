@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { EpisodeRef } from '../data/catalog.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Result } from '../data/model.js';
+import { redactUrl, redactUrls } from '../data/redactUrl.js';
 import type { Announcement, AnnouncementSettings, FeedFetchState, Store } from '../store/Store.js';
 import {
   announcementMessage,
@@ -193,13 +194,13 @@ export class Announcer {
   /** A feed was paused: one notice in each following guild's announcement channel. */
   async notifyPaused(feedUrl: string, state: FeedFetchState): Promise<void> {
     const { store, library, transport, log } = this.#o;
-    const title = library.catalog.podcast(feedUrl)?.title ?? feedUrl;
+    const title = library.catalog.podcast(feedUrl)?.title ?? redactUrl(feedUrl);
     for (const guildId of await store.followersOf(feedUrl)) {
       const settings = await store.effectiveAnnouncementSettings(guildId, feedUrl);
       if (!settings?.enabled) continue;
       const channel = transport.channel(settings.channelId);
       if (!channel) continue;
-      const message = pausedNoticeMessage(title, state.consecutiveFailures, state.lastError ?? 'unknown', this.#strings(guildId));
+      const message = pausedNoticeMessage(title, state.consecutiveFailures, redactUrls(state.lastError ?? 'unknown'), this.#strings(guildId));
       const job = async (): Promise<void> => {
         try {
           if (channel.kind === 'forum') await transport.startForumPost(settings.channelId, { name: `⏸️ ${title}`.slice(0, 100), message });

@@ -56,7 +56,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
       if (interaction.isChatInputCommand()) {
         const command = commands.get(interaction.commandName);
         if (!command) throw new Error(`No handler for /${interaction.commandName}`);
-        await answerCommand(interaction, callbacks, () => command.run(optionValues(interaction.options.data), invocation, deps));
+        await answerCommand(interaction, callbacks, command.ephemeral === true, () => command.run(optionValues(interaction.options.data), invocation, deps));
       } else if (interaction.isAutocomplete()) {
         const command = commands.get(interaction.commandName);
         const focused = interaction.options.getFocused(true);
@@ -93,23 +93,33 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
   };
 }
 
+/** `ephemeral`: the command's answers are for the asker alone (SlashCommand.ephemeral), whatever the handler says. */
 async function answerCommand(
   interaction: ChatInputCommandInteraction,
   callbacks: InteractionCallbacks,
+  ephemeral: boolean,
   run: () => CommandResult | Promise<CommandResult>,
 ): Promise<void> {
   const answer = run();
   // Most handlers answer from memory at once: only a pending one (a feed fetch) needs the deferral timer.
   const first = answer instanceof Promise ? await settledWithin(answer, DEFER_AFTER_MS) : answer;
   if (first !== undefined) {
-    await callbacks.reply(interaction, toCallbackData(first));
+    await callbacks.reply(interaction, toCallbackData(first, ephemeral));
     return;
   }
-  // Slow: hold the interaction open, then edit. An error can no longer be ephemeral here.
-  await interaction.deferReply();
+  // Slow: hold the interaction open, then edit. The deferral decides who sees the edit, so an ephemeral command
+  // defers ephemerally.
+  await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   const result = await answer;
-  const { flags: _flags, ...message } = toMessage(result);
-  await interaction.editReply(message);
+  const { flags, ...message } = toMessage(result, ephemeral);
+  if (flags === undefined || interaction.ephemeral) {
+    await interaction.editReply(message);
+    return;
+  }
+  // An answer for the asker alone (an expected failure) after a public deferral: an edit would show it to everyone,
+  // so it goes to them in an ephemeral follow-up and the public placeholder is removed.
+  await interaction.followUp({ ...message, flags });
+  await interaction.deleteReply();
 }
 
 async function answerButton(
@@ -134,13 +144,19 @@ async function apologise(interaction: Interaction, callbacks: InteractionCallbac
     return;
   }
   const content = stringsFor(locale).unexpected;
-  if (interaction.deferred || interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-  else await callbacks.reply(interaction, { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS_API });
+  if (interaction.deferred || interaction.replied) {
+    // A public "thinking…" placeholder nothing was written into would stay for everyone, loading: removed.
+    const publicPlaceholder = interaction.deferred && !interaction.replied && !interaction.ephemeral;
+    await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    if (publicPlaceholder) await interaction.deleteReply();
+  } else {
+    await callbacks.reply(interaction, { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS_API });
+  }
 }
 
 /** The same message as the body of an interaction callback. */
-function toCallbackData(result: CommandResult): APIInteractionResponseCallbackData {
-  const { content, embeds, components, flags } = toMessage(result);
+function toCallbackData(result: CommandResult, ephemeral = false): APIInteractionResponseCallbackData {
+  const { content, embeds, components, flags } = toMessage(result, ephemeral);
   return {
     content: content ?? '',
     embeds: embeds as APIInteractionResponseCallbackData['embeds'],
@@ -150,15 +166,18 @@ function toCallbackData(result: CommandResult): APIInteractionResponseCallbackDa
   };
 }
 
-/** A reply (or an expected failure, shown only to the person who asked) as discord.js message options. */
-export function toMessage(result: CommandResult): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } {
+/**
+ * A reply (or an expected failure, shown only to the person who asked) as discord.js message options; `ephemeral`
+ * makes any reply so.
+ */
+export function toMessage(result: CommandResult, ephemeral = false): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } {
   const reply: Reply = result.ok ? result.value : { content: `⚠️ ${result.error}`, ephemeral: true };
   return {
     content: reply.content ?? '',
     embeds: reply.embeds ?? [],
     components: reply.components ?? [],
     allowedMentions: NO_MENTIONS,
-    ...(reply.ephemeral && { flags: MessageFlags.Ephemeral }),
+    ...((reply.ephemeral === true || ephemeral) && { flags: MessageFlags.Ephemeral }),
   };
 }
 

@@ -97,4 +97,12 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX announcements_pending ON announcements (intended_at) WHERE message_id IS NULL;
   `,
+  // Version 2: a private feed's HTTP Basic credentials, apart from its URL (the identity that is shown and logged).
+  `
+  CREATE TABLE feed_credentials (
+    url       TEXT PRIMARY KEY,
+    username  TEXT NOT NULL,
+    password  TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
