@@ -9,6 +9,7 @@ import {
 import { DiscordAPIError, type Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { EpisodeRef } from '../data/catalog.js';
+import { clip } from '../data/text/clip.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Result } from '../data/model.js';
 import { redactUrl, redactUrls } from '../data/redactUrl.js';
@@ -203,7 +204,7 @@ export class Announcer {
       const message = pausedNoticeMessage(title, state.consecutiveFailures, redactUrls(state.lastError ?? 'unknown'), this.#strings(guildId));
       const job = async (): Promise<void> => {
         try {
-          if (channel.kind === 'forum') await transport.startForumPost(settings.channelId, { name: `⏸️ ${title}`.slice(0, 100), message });
+          if (channel.kind === 'forum') await transport.startForumPost(settings.channelId, { name: clip(`⏸️ ${title}`, 100), message });
           else await transport.send(settings.channelId, message);
         } catch (error) {
           log.warn({ err: error, guildId, feed: feedUrl }, 'could not post the paused notice');
@@ -297,7 +298,7 @@ export class Announcer {
       if (episodeId.startsWith(SUMMARY_PREFIX)) {
         const count = Number.parseInt(episodeId.slice(SUMMARY_PREFIX.length), 10) || 0;
         message = catchUpSummaryMessage(podcast, count, how.summaryRefs ?? [], s);
-        forumName = message.embeds[0]?.title?.slice(0, 100) ?? podcast.title.slice(0, 100);
+        forumName = clip(message.embeds[0]?.title ?? podcast.title, 100);
       } else {
         const ref = library.catalog.find(podcastId, episodeId);
         if (!ref) return await giveUp('the episode left the feed');

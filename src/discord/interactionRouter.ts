@@ -11,6 +11,8 @@ import {
 import type { APIInteractionResponseCallbackData } from 'discord-api-types/v10';
 import type { ButtonHandler, CommandResult, Deps, Invocation, OptionValues, Reply, SlashCommand } from '../commands/command.js';
 import type { Scope } from '../data/catalog.js';
+import { clip, clipProse, cutToFit } from '../data/text/clip.js';
+import { LIMITS } from './embeds.js';
 import type { InteractionCallbacks } from './InteractionCallbacks.js';
 import { stringsFor } from './strings.js';
 
@@ -66,7 +68,11 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
         const choices = found instanceof Promise ? await found : found;
         await callbacks.choices(
           interaction,
-          choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })),
+          // Discord refuses the whole list for one empty name.
+          choices
+            .filter((c) => c.name.trim() !== '')
+            .slice(0, 25)
+            .map((c) => ({ name: clip(c.name, LIMITS.choice), value: cutToFit(c.value, LIMITS.choice) })),
         );
       } else if (interaction.isButton()) {
         const [prefix = '', ...args] = interaction.customId.split(':');
@@ -173,7 +179,8 @@ function toCallbackData(result: CommandResult, ephemeral = false): APIInteractio
 export function toMessage(result: CommandResult, ephemeral = false): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } {
   const reply: Reply = result.ok ? result.value : { content: `⚠️ ${result.error}`, ephemeral: true };
   return {
-    content: reply.content ?? '',
+    // Errors may echo what was typed (a feed's address): never past the limit, never with half a URL.
+    content: clipProse(reply.content ?? '', LIMITS.content),
     embeds: reply.embeds ?? [],
     components: reply.components ?? [],
     allowedMentions: NO_MENTIONS,
