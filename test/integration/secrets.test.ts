@@ -1,8 +1,9 @@
 import { InteractionResponseType, MessageFlags, type APIEmbed, type APIInteractionResponseCallbackData } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
-import { chatInput } from '../support/interactions.js';
-import { channelOption, command, episode, episodes, postsTitled, startFeedHost, startTestBot, type FeedHost, type StartedBot } from './support.js';
+import { openSqliteStore } from '../../src/store/SqliteStore.js';
+import { autocomplete, chatInput } from '../support/interactions.js';
+import { channelOption, command, episode, episodes, postsTitled, startFeedHost, startTestBot, tempDir, type FeedHost, type StartedBot } from './support.js';
 
 /**
  * A private feed's `user:password@` (HTTP Basic auth) is used to fetch it and shown nowhere: not in a reply, a post or a
@@ -130,6 +131,39 @@ describe('a private feed (HTTP Basic auth in its URL)', () => {
     host.feeds.get('/new.xml')!.failWith = 500;
     await bot.poll();
     expectNoSecretSent(bot);
+  });
+
+  it('a feed an earlier version stored with the password in its address is shown and logged masked', async () => {
+    const dir = tempDir();
+    try {
+      const opened = openSqliteStore(dir.dbUrl());
+      if (!opened.ok) throw new Error(opened.error);
+      await opened.value.follow(fake.guildId, withLogin('/legacy.xml'), { seenEpisodeIds: [] });
+      await opened.value.close();
+      host.feeds.set('/legacy.xml', { title: 'Legacy Members', episodes: episodes('legacy', 2), basicAuth: { username: USER, password: PASSWORD } });
+      bot = await startTestBot(fake, { DATABASE_URL: dir.dbUrl() }, { pauseAfterFailures: 1 });
+      const masked = `http://***@127.0.0.1:${host.port}/legacy.xml`;
+
+      // Not fetched yet, so known only by its address: offered and listed masked.
+      const offered = await fake.sendInteraction(autocomplete('feed remove', { podcast: '' }, { admin: true }), 10_000);
+      expect(offered).toMatchObject({ data: { choices: [{ name: masked }] } });
+      const list = await command(fake, 'feed list', {}, { admin: true });
+      expect(list.embeds?.[0]?.fields?.[0]).toMatchObject({ name: masked, value: expect.stringContaining(`<${masked}>`) });
+
+      await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
+      await bot.poll();
+      host.addEpisode('/legacy.xml', episode('legacy', 3));
+      await bot.poll();
+      expect(postsTitled(fake, fake.channelId, 'legacy episode 3')).toBe(1);
+      host.feeds.get('/legacy.xml')!.failWith = 500;
+      await bot.poll();
+      expect(fake.messages(fake.channelId).find((m) => m.content.startsWith('⏸️'))?.content).toContain('**Legacy Members**');
+      expectNoSecretSent(bot);
+    } finally {
+      await bot?.running.stop();
+      bot = undefined;
+      dir.remove();
+    }
   });
 
   it('an operator feed (FEEDS) with credentials is fetched with them and listed without them', async () => {
