@@ -18,7 +18,7 @@ import { loadWordVectors, type LoadWordVectorsOptions } from './sources/loadWord
 import { FeedPoller, type FeedPollerOptions } from './sources/feedPoller.js';
 import type { HostLimits } from './sources/HostLimiter.js';
 import { PollSchedule } from './sources/PollSchedule.js';
-import { openSqliteStore } from './store/SqliteStore.js';
+import { openStore } from './store/openStore.js';
 import type { Store } from './store/Store.js';
 import { storedTranscripts } from './store/storedTranscripts.js';
 
@@ -81,7 +81,9 @@ export async function openServices(config: Config, log: Logger, options: Service
   let store = options.store;
   const ownsStore = store === undefined;
   if (store === undefined) {
-    const opened = openSqliteStore(config.databaseUrl);
+    const opened = await openStore(config.databaseUrl, {
+      onConnectionError: (error) => log.warn({ err: error }, 'a database connection failed while idle; the next query opens a new one'),
+    });
     if (!opened.ok) throw new Error(opened.error);
     store = opened.value;
   }
