@@ -21,6 +21,10 @@
  * a query's time is the median of its 3 (so one preemption by another process does not count, a slow query
  * does), and p50/p99 are over the whole mix (500 queries: exact, prefix, typo, multi-word, Swedish), in wall time
  * and in CPU time (user + system of the process, so GC and JIT threads count).
+ *
+ * Podcord is also timed as a guild that sees only some podcasts asks (a server sees the samples, FEEDS and its own
+ * follows): the same queries limited to half of the podcasts and to three of them, and /topic's word completion
+ * (`complete(prefix, 25)`, the first 60% of each query as typed so far) for every podcast, half and three.
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -54,6 +58,8 @@ interface ChildResult {
   estimatedBytes?: number;
   stems?: number;
   surfaces?: number;
+  /** Podcord only: search and word completion per scope (all podcasts, half of them, three). */
+  scoped?: { what: string; scope: string; p50Ms: number; p99Ms: number; cpuP99Ms: number; answered: number }[];
 }
 
 const thisFile = fileURLToPath(import.meta.url);
@@ -138,6 +144,7 @@ async function child(engine: Engine, size: number): Promise<void> {
     const sample = queries.slice(0, 50).map((q) => q.text);
     const loadedSame = sample.every((q) => JSON.stringify(loaded.search(q)) === JSON.stringify(index.search(q)));
     const stats = index.stats();
+    const scoped = scopedTimings(index, corpus.passages, queries);
     const result: ChildResult = {
       engine,
       size,
@@ -151,6 +158,7 @@ async function child(engine: Engine, size: number): Promise<void> {
       estimatedBytes: index.memoryBytes(),
       stems: stats.stems,
       surfaces: stats.surfaces,
+      scoped,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
@@ -172,6 +180,32 @@ async function child(engine: Engine, size: number): Promise<void> {
   const timing = timeQueries(queries, (q) => mini.search(q).slice(0, 5).length);
   const result: ChildResult = { engine, size, buildMs, memoryBytes, ...timing };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** A guild's view: every podcast, half of them (two of every four, so Swedish ones too), or three (one Swedish), as podcastIds. */
+function benchScopes(passages: readonly { podcastId: string }[]): [string, string[] | undefined][] {
+  const podcasts = [...new Set(passages.map((p) => p.podcastId))];
+  const half = podcasts.filter((_, i) => Math.floor(i / 2) % 2 === 0);
+  return [
+    ['all', undefined],
+    [`half (${half.length})`, half],
+    ['three', [podcasts[0]!, podcasts[1]!, podcasts[Math.floor(podcasts.length / 2)]!]],
+  ];
+}
+
+function scopedTimings(index: SearchIndex, passages: readonly { podcastId: string }[], queries: readonly BenchQuery[]): NonNullable<ChildResult['scoped']> {
+  // What /topic autocomplete is asked while a query is typed: its first 60% (at least 2 characters).
+  const typed = queries.map((q) => ({ ...q, text: q.text.slice(0, Math.max(2, Math.ceil(q.text.length * 0.6))) }));
+  const out: NonNullable<ChildResult['scoped']> = [];
+  for (const [scope, podcastIds] of benchScopes(passages)) {
+    if (podcastIds !== undefined) {
+      const t = timeQueries(queries, (q) => index.search(q, { limit: 5, podcastIds }).length);
+      out.push({ what: 'search', scope, p50Ms: t.p50Ms, p99Ms: t.p99Ms, cpuP99Ms: t.cpuP99Ms, answered: t.answered });
+    }
+    const c = timeQueries(typed, (q) => index.complete(q, 25, podcastIds).length);
+    out.push({ what: 'complete', scope, p50Ms: c.p50Ms, p99Ms: c.p99Ms, cpuP99Ms: c.cpuP99Ms, answered: c.answered });
+  }
+  return out;
 }
 
 function runChild(engine: Engine, size: number): ChildResult {
@@ -254,6 +288,21 @@ export async function runSearchBench(options: SearchBenchOptions = {}): Promise<
   }
   console.table(rows);
   console.table(kindRows);
+  const scopedRows = results.flatMap((r) =>
+    (r.scoped ?? []).map((s) => ({
+      chapters: r.size.toLocaleString('en'),
+      what: s.what,
+      'podcasts seen': s.scope,
+      'p50 ms': ms(s.p50Ms),
+      'p99 ms': ms(s.p99Ms),
+      'CPU p99 ms': ms(s.cpuP99Ms),
+      answered: `${(s.answered * 100).toFixed(0)}%`,
+    })),
+  );
+  if (scopedRows.length > 0) {
+    console.log('Podcord as a guild that sees some podcasts asks: search (same 500 queries) and /topic word completion (25 choices).');
+    console.table(scopedRows);
+  }
   const largest = results.filter((r) => r.engine === 'podcord').pop();
   if (largest) {
     console.log(

@@ -2,6 +2,7 @@ import { Events, type ClientOptions } from 'discord.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
 import type { Deps, FeedAdmin } from './commands/command.js';
 import type { Config } from './config.js';
+import { EVERY_PODCAST } from './data/catalog.js';
 import { withoutCredentials } from './data/feedCredentials.js';
 import { Library } from './data/library.js';
 import { WordVectorEncoder } from './data/search/semantic/PassageEncoder.js';
@@ -18,7 +19,7 @@ import { loadWordVectors, type LoadWordVectorsOptions } from './sources/loadWord
 import { FeedPoller, type FeedPollerOptions } from './sources/feedPoller.js';
 import type { HostLimits } from './sources/HostLimiter.js';
 import { PollSchedule } from './sources/PollSchedule.js';
-import { openSqliteStore } from './store/SqliteStore.js';
+import { openStore } from './store/openStore.js';
 import type { Store } from './store/Store.js';
 import { storedTranscripts } from './store/storedTranscripts.js';
 
@@ -81,7 +82,9 @@ export async function openServices(config: Config, log: Logger, options: Service
   let store = options.store;
   const ownsStore = store === undefined;
   if (store === undefined) {
-    const opened = openSqliteStore(config.databaseUrl);
+    const opened = await openStore(config.databaseUrl, {
+      onConnectionError: (error) => log.warn({ err: error }, 'a database connection failed while idle; the next query opens a new one'),
+    });
     if (!opened.ok) throw new Error(opened.error);
     store = opened.value;
   }
@@ -90,6 +93,8 @@ export async function openServices(config: Config, log: Logger, options: Service
   const library =
     options.library ?? (semantic ? await libraryWithSemanticSearch(log, semantic === true ? {} : semantic) : new Library());
   if (!options.library) for (const { podcast, episodes } of await loadBundledSamples()) library.upsert(podcast, episodes);
+  // What the bot starts with (the samples, or the library given) is shared by every guild; what is followed is not.
+  const shared = library.catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
   const stored = await store.loadCatalog();
   for (const { podcast, episodes } of stored) library.upsert(podcast, episodes, await storedTranscripts(store, podcast.id, episodes));
   if (stored.length > 0) log.info({ podcasts: stored.length }, 'catalogue loaded from the store');
@@ -112,7 +117,7 @@ export async function openServices(config: Config, log: Logger, options: Service
     ...(options.fetchOptions && { fetchOptions: options.fetchOptions }),
     ...(options.now && { now: options.now }),
   });
-  const follows = new GuildFollows(store, library, operatorFeeds);
+  const follows = new GuildFollows(store, library, operatorFeeds, shared);
   await follows.load();
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
   await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
@@ -135,7 +140,7 @@ export async function openServices(config: Config, log: Logger, options: Service
 }
 
 export function depsFor(library: Library, log: Logger, now: () => Date = () => new Date(), feeds?: FeedAdmin): Deps {
-  return { catalog: library.catalog, search: library.topics, log, now, ...(feeds && { feeds }) };
+  return { catalog: library.catalog, search: library.scopedTopics, log, now, ...(feeds && { feeds }) };
 }
 
 export interface RunningBot {

@@ -1,6 +1,7 @@
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import { err, ok, type Result } from './data/model.js';
+import { databaseKind } from './store/databaseUrl.js';
 
 /** The only reader of process.env: everything else receives a typed Config. */
 
@@ -22,7 +23,14 @@ const ConfigSchema = z.object({
   DATABASE_URL: z
     .string()
     .default('sqlite:data/podcord.db')
-    .refine((v) => v.startsWith('sqlite:'), 'only sqlite: URLs are supported (e.g. sqlite:data/podcord.db or sqlite::memory:)'),
+    .refine(
+      (v) => databaseKind(v) !== undefined,
+      'must be sqlite:<path>, sqlite::memory: or postgres://user:password@host:port/database',
+    )
+    .refine(
+      (v) => databaseKind(v) !== 'postgres' || URL.canParse(v),
+      'is not a valid postgres:// URL (percent-encode special characters in the password)',
+    ),
   FEEDS: z
     .string()
     .default('')

@@ -5,6 +5,7 @@ import { buttons, commandDefinitions, commands } from './commands/index.js';
 import { loadConfig } from './config.js';
 import { registerCommands } from './discord/registerCommands.js';
 import { createLogger } from './logger.js';
+import { databaseUrlSecrets } from './store/databaseUrl.js';
 
 /** Composition root: config -> logger -> library -> Discord bot, or the local console when there is no token. */
 
@@ -59,7 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // In the console the terminal is the interface: only warnings and errors go to the log (stderr).
   const log = createLogger({
     level: consoleMode && config.value.logLevel === 'info' ? 'warn' : config.value.logLevel,
-    secrets: discordToken ? [discordToken] : [],
+    secrets: [...(discordToken ? [discordToken] : []), ...databaseUrlSecrets(config.value.databaseUrl)],
   });
 
   if (args.values['deploy-commands']) {

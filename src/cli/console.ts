@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, type APIApplicationCommandOption } from 'discord-api-types/v10';
 import * as readline from 'node:readline';
 import type { ButtonHandler, CommandResult, Deps, Invocation, OptionValues, Reply, SlashCommand } from '../commands/command.js';
+import { EVERY_PODCAST } from '../data/catalog.js';
 import { err, ok, type Result } from '../data/model.js';
 import { renderMessage } from './renderMessage.js';
 
@@ -101,7 +102,7 @@ async function clickButton(
 }
 
 export async function runConsole(options: ConsoleOptions): Promise<void> {
-  const invocation: Invocation = { locale: options.locale ?? 'en-US', userId: '0', scope: undefined, canManageGuild: true };
+  const invocation: Invocation = { locale: options.locale ?? 'en-US', userId: '0', scope: EVERY_PODCAST, canManageGuild: true };
   const rl = readline.createInterface({
     input: options.input,
     output: options.output,

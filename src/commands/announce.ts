@@ -114,6 +114,9 @@ export const announce: SlashCommand = {
 
     if (args.value.subcommand === 'channel') {
       const { channel, role, publish } = args.value;
+      // Discord's picker offers this server's channels, but any id can be sent: posts go only where the server owns.
+      const usable = await feeds.checkChannel(guildId, channel);
+      if (usable !== 'ok') return err(usable === 'elsewhere' ? s.announceChannelElsewhere : usable === 'offline' ? s.announceNoDiscord : s.announceChannelUnusable);
       await feeds.setAnnouncements(guildId, { channelId: channel, ...(role !== undefined && { roleId: role }), publish, enabled: true }, podcastId.value);
       return ok({ content: s.announceSet(`<#${channel}>`, scopeName, role === undefined ? undefined : `<@&${role}>`, publish), ephemeral: true });
     }

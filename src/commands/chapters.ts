@@ -6,7 +6,7 @@ import { chaptersMessage } from '../discord/embeds.js';
 import { escapeMarkdown } from '../discord/markdown.js';
 import { stringsFor } from '../discord/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
-import { parseOptions, type ButtonHandler, type CommandResult, type Deps, type SlashCommand } from './command.js';
+import { parseOptions, type ButtonHandler, type CommandResult, type Deps, type Invocation, type SlashCommand } from './command.js';
 import { episodeOption, podcastOption } from './options.js';
 
 export const chaptersData = {
@@ -34,9 +34,10 @@ export const chapters: SlashCommand = {
   autocomplete: autocompleteEpisodeOrPodcast,
 };
 
-function chaptersPage([key, page]: readonly string[], locale: string, catalog: Deps['catalog']): CommandResult {
-  const s = stringsFor(locale);
-  const ref = key === undefined ? undefined : catalog.byKey(key);
+/** The episode a button's key names, if the asker may see it: another guild's key is answered as an unknown one. */
+function chaptersPage([key, page]: readonly string[], invocation: Invocation, catalog: Deps['catalog']): CommandResult {
+  const s = stringsFor(invocation.locale);
+  const ref = key === undefined ? undefined : catalog.byKey(key, invocation.scope);
   if (!ref) return err(s.buttonExpired);
   if (ref.episode.chapters.length === 0) return err(s.noChapters(escapeMarkdown(clip(ref.episode.title, 200))));
   const index = Number.parseInt(page ?? '0', 10);
@@ -47,7 +48,7 @@ function chaptersPage([key, page]: readonly string[], locale: string, catalog: D
 export const chaptersPager: ButtonHandler = {
   prefix: 'chapters',
   responds: 'update',
-  run: (args, invocation, { catalog }) => chaptersPage(args, invocation.locale, catalog),
+  run: (args, invocation, { catalog }) => chaptersPage(args, invocation, catalog),
 };
 
 /** `episode-chapters:<episodeKey>`: /episode's button shows the chapters to whoever clicked, leaving the post as is. */
@@ -55,7 +56,7 @@ export const episodeChaptersButton: ButtonHandler = {
   prefix: 'episode-chapters',
   responds: 'reply',
   run: ([key], invocation, { catalog }) => {
-    const result = chaptersPage([key ?? '', '0'], invocation.locale, catalog);
+    const result = chaptersPage([key ?? '', '0'], invocation, catalog);
     return result.ok ? ok({ ...result.value, ephemeral: true }) : result;
   },
 };

@@ -8,8 +8,8 @@ import type {
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Catalog, EpisodeRef, Scope } from '../data/catalog.js';
+import type { ScopedTopics } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
-import type { TopicSearch } from '../data/search/TopicSearch.js';
 import type { AnnouncementSettings, FeedFetchState } from '../store/Store.js';
 
 /**
@@ -20,12 +20,18 @@ import type { AnnouncementSettings, FeedFetchState } from '../store/Store.js';
 /** What every handler may use; built once in index.ts and passed down (no global container). */
 export interface Deps {
   catalog: Catalog;
-  search: TopicSearch & TopicSuggestions;
+  search: ScopedTopics;
   log: Logger;
   now: () => Date;
   /** Following feeds and announcing episodes (/feed, /announce); absent where there is no store (tests, a bare console). */
   feeds?: FeedAdmin;
 }
+
+/**
+ * 'ok': a text, announcement or forum channel of the guild; 'elsewhere': a channel of another server; 'unusable':
+ * unknown, not visible to the bot, or of a kind that takes no posts; 'offline': the bot is not connected to Discord.
+ */
+export type AnnouncementChannelCheck = 'ok' | 'elsewhere' | 'unusable' | 'offline';
 
 /** A feed fetched and parsed for /feed add, not yet followed. */
 export interface FeedPreviewed {
@@ -60,14 +66,10 @@ export interface FeedAdmin {
   /** The guild default (no podcastId) or one podcast's override. */
   getAnnouncements(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined>;
   setAnnouncements(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void>;
+  /** Whether a guild's announcements may go to a channel, as Discord knows the channel (see AnnouncementChannelCheck). */
+  checkChannel(guildId: string, channelId: string): Promise<AnnouncementChannelCheck>;
   /** Posts a preview of an episode's announcement now, marked as a test and not recorded in the ledger. */
   postTest(guildId: string, ref: EpisodeRef, settings: AnnouncementSettings): Promise<Result<{ channelId: string }>>;
-}
-
-/** "Did you mean" and query autocomplete, from the search index's own dictionary. */
-export interface TopicSuggestions {
-  suggest(query: string): string[];
-  complete(prefix: string, limit: number): string[];
 }
 
 /** Who is asking, and where. */
@@ -75,7 +77,10 @@ export interface Invocation {
   locale: string;
   userId: string;
   guildId?: string;
-  /** The podcasts this guild may see; undefined: all of them. */
+  /**
+   * The podcasts the asker may see: the guild's (GuildFollows.scopeFor), the shared ones in a direct message,
+   * EVERY_PODCAST in the operator's console. Every catalog and search read takes it.
+   */
   scope: Scope;
   /** Manage Server, as Discord computed it for this member in this channel. */
   canManageGuild: boolean;

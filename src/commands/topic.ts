@@ -5,7 +5,7 @@ import {
 } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { err, ok } from '../data/model.js';
-import type { SearchHit, TopicSearch } from '../data/search/TopicSearch.js';
+import type { SearchHit, SearchOptions, TopicSearch } from '../data/search/TopicSearch.js';
 import { clip, cutToFit } from '../data/text/clip.js';
 import { pagerRow } from '../discord/embeds.js';
 import { escapeMarkdown } from '../discord/markdown.js';
@@ -50,12 +50,12 @@ function topicPage(query: string, podcastKey: string | undefined, index: number,
   const s = stringsFor(invocation.locale);
   const podcast = deps.catalog.resolvePodcastOption(podcastKey, invocation.scope);
   if (!podcast.ok) return podcast;
-  const podcastIds = podcast.value !== undefined ? [podcast.value] : invocation.scope && [...invocation.scope];
   const page = Math.min(Math.max(0, index), MAX_RESULTS / PER_PAGE - 1);
+  const search = { search: (q: string, options?: SearchOptions) => deps.search.search(q, invocation.scope, options) };
   // One page more than shown, to know whether "next" leads anywhere; deeper pages cost more, so fetch as needed.
-  const hits = topicMoments(deps.search, query, { now: deps.now().getTime(), upTo: (page + 2) * PER_PAGE, ...(podcastIds && { podcastIds }) });
+  const hits = topicMoments(search, query, { now: deps.now().getTime(), upTo: (page + 2) * PER_PAGE, ...(podcast.value !== undefined && { podcastIds: [podcast.value] }) });
   if (hits.length === 0) {
-    const suggestions = deps.search.suggest(query);
+    const suggestions = deps.search.suggest(query, invocation.scope);
     const hint = suggestions.length > 0 ? ` ${s.didYouMean(suggestions.map((w) => `**${escapeMarkdown(w)}**`).join(', '))}` : '';
     return err(`${s.topicNothing(escapeMarkdown(query))}${hint}`);
   }
@@ -74,7 +74,7 @@ function topicPage(query: string, podcastKey: string | undefined, index: number,
  * set measures. A few extra hits are asked for, since a chapter title and its notes line collapse into one moment.
  */
 export function topicMoments(
-  search: TopicSearch,
+  search: Pick<TopicSearch, 'search'>,
   query: string,
   { upTo = MAX_RESULTS, ...options }: { now: number; podcastIds?: readonly string[]; upTo?: number },
 ): SearchHit[] {
@@ -103,7 +103,7 @@ export const topic: SlashCommand = {
   },
   autocomplete(focused, options, invocation, deps) {
     if (focused.name !== 'query') return autocompleteEpisodeOrPodcast(focused, options, invocation, deps);
-    return deps.search.complete(focused.value, 25).map((q) => ({ name: clip(q, 100), value: cutToFit(q, QUERY_MAX) }));
+    return deps.search.complete(focused.value, 25, invocation.scope).map((q) => ({ name: clip(q, 100), value: cutToFit(q, QUERY_MAX) }));
   },
 };
 

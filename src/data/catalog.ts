@@ -38,11 +38,15 @@ interface IndexedEpisode extends EpisodeRef {
   time: number;
 }
 
+/** The scope that sees every podcast: the operator's console, and a guild from which nothing is hidden. */
+export const EVERY_PODCAST: unique symbol = Symbol('every podcast');
+
 /**
- * Which podcasts a query may see (a guild's follows); undefined means all. A set is never changed once used: answers
- * are kept per set object, so a different scope comes as a new set.
+ * Which podcasts a read may see: the ids a guild sees (GuildFollows.scopeFor), or EVERY_PODCAST. Every read that can
+ * answer a person takes one, and not as an option, so a forgotten scope does not compile. A set is never changed
+ * once used: answers are kept per set object, so a different scope comes as a new set.
  */
-export type Scope = ReadonlySet<string> | undefined;
+export type Scope = ReadonlySet<string> | typeof EVERY_PODCAST;
 
 const MAX_CHOICES = 25;
 const MAX_CHOICE_LENGTH = 100;
@@ -124,7 +128,7 @@ export class Catalog {
     return { podcasts: this.#podcasts.size, episodes: this.#byKey.size };
   }
 
-  podcasts(scope?: Scope): Podcast[] {
+  podcasts(scope: Scope): Podcast[] {
     return this.#entries(scope).map((e) => e.podcast);
   }
 
@@ -132,24 +136,33 @@ export class Catalog {
     return shortKey(podcastId);
   }
 
+  /**
+   * By id, unscoped: only for ids the bot holds itself (its store, follows, search hits already scoped). Anything a
+   * person sent (a key, a number, words) is looked up with a scope: byKey, resolvePodcast, resolveEpisode.
+   */
   podcast(podcastId: string): Podcast | undefined {
     return this.#podcasts.get(podcastId)?.podcast;
   }
 
+  /** By id, unscoped, as `podcast`. */
   episodes(podcastId: string): EpisodeRef[] {
     return this.#podcasts.get(podcastId)?.episodes ?? [];
   }
 
-  byKey(key: string): EpisodeRef | undefined {
-    return this.#byKey.get(key);
+  /** An episode by its short key (from a button or an autocomplete value), if its podcast is in scope. */
+  byKey(key: string, scope: Scope): EpisodeRef | undefined {
+    const ref = this.#byKey.get(key);
+    return ref && inScope(scope, ref.podcast.id) ? ref : undefined;
   }
 
+  /** By id, unscoped, as `podcast`. */
   find(podcastId: string, episodeId: string): EpisodeRef | undefined {
     return this.#byKey.get(episodeKey(podcastId, episodeId));
   }
 
-  /** Newest episodes first, across the podcasts in scope. */
-  latest(limit: number, podcastId?: string, scope?: Scope): EpisodeRef[] {
+  /** Newest episodes first, across the podcasts in scope (or of one of them; none when it is not in scope). */
+  latest(limit: number, podcastId: string | undefined, scope: Scope): EpisodeRef[] {
+    if (podcastId !== undefined && !inScope(scope, podcastId)) return [];
     const lists = podcastId ? [this.#podcasts.get(podcastId)?.episodes ?? []] : this.#entries(scope).map((e) => e.episodes);
     const out: IndexedEpisode[] = [];
     for (const list of lists) out.push(...list.slice(0, limit));
@@ -157,7 +170,7 @@ export class Catalog {
   }
 
   /** A podcast from an autocomplete value (its key) or typed text (title words). */
-  resolvePodcast(query: string, scope?: Scope): Result<Podcast> {
+  resolvePodcast(query: string, scope: Scope): Result<Podcast> {
     const byKey = this.#podcastsByKey.get(query);
     if (byKey && inScope(scope, byKey.podcast.id)) return ok(byKey.podcast);
     const best = this.#rankPodcasts(query, scope)[0];
@@ -166,7 +179,7 @@ export class Catalog {
   }
 
   /** The id of the podcast a command's optional `podcast` option names; undefined when the option was left out. */
-  resolvePodcastOption(query: string | undefined, scope?: Scope): Result<string | undefined> {
+  resolvePodcastOption(query: string | undefined, scope: Scope): Result<string | undefined> {
     if (query === undefined) return ok(undefined);
     const podcast = this.resolvePodcast(query, scope);
     return podcast.ok ? ok(podcast.value.id) : podcast;
@@ -176,7 +189,7 @@ export class Catalog {
    * An episode from an autocomplete value (its key), a number ("42", "#42", "e42") or title words;
    * no query means the newest episode.
    */
-  resolveEpisode(query: string | undefined, podcastQuery: string | undefined, scope?: Scope): Result<EpisodeRef> {
+  resolveEpisode(query: string | undefined, podcastQuery: string | undefined, scope: Scope): Result<EpisodeRef> {
     const podcast = this.resolvePodcastOption(podcastQuery, scope);
     if (!podcast.ok) return podcast;
     const podcastId = podcast.value;
@@ -194,7 +207,7 @@ export class Catalog {
   }
 
   /** Up to 25 autocomplete choices: episode number, then title words, then recency. */
-  autocompleteEpisodes(query: string, podcastQuery?: string, scope?: Scope): readonly Choice[] {
+  autocompleteEpisodes(query: string, podcastQuery: string | undefined, scope: Scope): readonly Choice[] {
     const cache = this.#choiceCache;
     const key = `${this.#scopeNumber(scope)}\n${podcastQuery ?? ''}\n${query}`;
     const cached = cache.get(key);
@@ -207,7 +220,7 @@ export class Catalog {
   }
 
   #scopeNumber(scope: Scope): number {
-    if (scope === undefined) return 0;
+    if (scope === EVERY_PODCAST) return 0;
     let n = this.#scopeNumbers.get(scope);
     if (n === undefined) this.#scopeNumbers.set(scope, (n = ++this.#scopesNumbered));
     return n;
@@ -226,7 +239,7 @@ export class Catalog {
     }));
   }
 
-  autocompletePodcasts(query: string, scope?: Scope): Choice[] {
+  autocompletePodcasts(query: string, scope: Scope): Choice[] {
     return this.#rankPodcasts(query, scope)
       .slice(0, MAX_CHOICES)
       .map((e) => ({ name: clip(e.podcast.title, MAX_CHOICE_LENGTH), value: e.key }));
@@ -239,7 +252,7 @@ export class Catalog {
   }
 
   #countInScope(scope: Scope): number {
-    if (scope === undefined) return this.#podcasts.size;
+    if (scope === EVERY_PODCAST) return this.#podcasts.size;
     let n = 0;
     for (const id of this.#podcasts.keys()) if (scope.has(id)) n++;
     return n;
@@ -282,6 +295,7 @@ export class Catalog {
   }
 
   #rankEpisodes(query: string, podcastId: string | undefined, scope: Scope, limit: number): IndexedEpisode[] {
+    if (podcastId !== undefined && !inScope(scope, podcastId)) return [];
     const q = foldForLookup(query);
     if (q === '') return this.latest(limit, podcastId, scope) as IndexedEpisode[];
     const terms = [...new Set(q.split(' '))];
@@ -398,8 +412,8 @@ function matchWords(terms: readonly string[], words: readonly string[]): number 
   return total;
 }
 
-function inScope(scope: Scope, podcastId: string): boolean {
-  return scope === undefined || scope.has(podcastId);
+export function inScope(scope: Scope, podcastId: string): boolean {
+  return scope === EVERY_PODCAST || scope.has(podcastId);
 }
 
 function choiceName(e: IndexedEpisode, withPodcast: boolean): string {

@@ -1,4 +1,4 @@
-import { Catalog } from './catalog.js';
+import { Catalog, EVERY_PODCAST, inScope, type Scope } from './catalog.js';
 import type { Episode, Podcast } from './model.js';
 import { shortKey } from './shortKey.js';
 import { episodePassages, transcriptWindows } from './search/episodePassages.js';
@@ -13,6 +13,18 @@ export interface LibraryOptions {
    * merges both with HybridSearch (exact hits first). Absent: lexical search only.
    */
   semantic?: TopicSearch;
+}
+
+/**
+ * What a command reads from the topic index. Every read names the podcasts the asker sees (a Scope, required, so a
+ * forgotten one does not compile), and the index keeps to them: hits, "did you mean" and completed words come only
+ * from those podcasts.
+ */
+export interface ScopedTopics {
+  /** `options.podcastIds` narrows the scope further (the one podcast a command was asked about); it never widens it. */
+  search(query: string, scope: Scope, options?: SearchOptions): SearchHit[];
+  suggest(query: string, scope: Scope): string[];
+  complete(prefix: string, limit: number, scope: Scope): string[];
 }
 
 /** Where each cue of an episode's transcript windows starts, so a hit lands on the cue that holds its words. */
@@ -46,15 +58,25 @@ export class Library {
   readonly #cues = new Map<string, CueTable>();
 
   /**
-   * What the topic command searches: the index (merged with the semantic ranker when there is one), with a transcript
-   * hit moved from its window's start to the second of the cue that holds most of the query's words.
+   * The topic search over every podcast (what the relevance set measures): the index (merged with the semantic ranker
+   * when there is one), with a transcript hit moved from its window's start to the second of the cue that holds most
+   * of the query's words.
    */
-  readonly topics: TopicSearch & { suggest(query: string): string[]; complete(prefix: string, limit: number): string[] } = {
+  readonly topics: TopicSearch = {
     search: (query: string, options?: SearchOptions) => this.#ranker.search(query, options).map((hit) => this.#atCue(hit)),
     add: (passages) => this.#ranker.add(passages),
     removeEpisode: (podcastId, episodeId) => this.#ranker.removeEpisode(podcastId, episodeId),
-    suggest: (query) => this.search.suggest(query),
-    complete: (prefix, limit) => this.search.complete(prefix, limit),
+  };
+
+  /** The same search, its suggestions and word completion, for a reader who sees only some podcasts: what /topic reads. */
+  readonly scopedTopics: ScopedTopics = {
+    search: (query, scope, options = {}) => {
+      const { podcastIds: narrowed, ...rest } = options;
+      const podcastIds = podcastIdsWithin(scope, narrowed);
+      return this.topics.search(query, podcastIds === undefined ? rest : { ...rest, podcastIds });
+    },
+    suggest: (query, scope) => this.search.suggest(query, 3, podcastIdsWithin(scope, undefined)),
+    complete: (prefix, limit, scope) => this.search.complete(prefix, limit, podcastIdsWithin(scope, undefined)),
   };
 
   constructor(options: LibraryOptions = {}) {
@@ -158,6 +180,12 @@ export class Library {
     const seconds = table.cueSeconds[best];
     return seconds === undefined || seconds === hit.passage.startSeconds ? hit : { ...hit, passage: { ...hit.passage, startSeconds: seconds } };
   }
+}
+
+/** The podcasts a scoped read may search, as the index takes them (undefined: all of them): the scope, or those of `narrowed` in it. */
+function podcastIdsWithin(scope: Scope, narrowed: readonly string[] | undefined): readonly string[] | undefined {
+  if (narrowed !== undefined) return narrowed.filter((id) => inScope(scope, id));
+  return scope === EVERY_PODCAST ? undefined : [...scope];
 }
 
 /** The first index in [from, to) whose value is greater than `value`. */

@@ -6,13 +6,14 @@ import {
   type APIThreadChannel,
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord-api-types/v10';
-import { DiscordAPIError, type Client } from 'discord.js';
+import { DiscordAPIError, type Channel, type Client } from 'discord.js';
 import type { Logger } from 'pino';
-import type { EpisodeRef } from '../data/catalog.js';
-import { clip } from '../data/text/clip.js';
+import { EVERY_PODCAST, type EpisodeRef } from '../data/catalog.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Result } from '../data/model.js';
 import { redactUrl, redactUrls } from '../data/redactUrl.js';
+import { clip } from '../data/text/clip.js';
+import type { AnnouncementChannelCheck } from '../commands/command.js';
 import type { Announcement, AnnouncementSettings, FeedFetchState, Store } from '../store/Store.js';
 import {
   announcementMessage,
@@ -51,6 +52,11 @@ export interface AnnouncementTransport {
   readonly botUserId: string;
   /** A channel the bot can post to, or undefined (gone, unknown or of a kind that takes no posts). */
   channel(channelId: string): ChannelInfo | undefined;
+  /**
+   * The same, also for a channel the client has not cached: asked of Discord (GET /channels/{id}), which tells its
+   * guild. Undefined when Discord does not know it or the bot may not see it.
+   */
+  fetchChannel(channelId: string): Promise<ChannelInfo | undefined>;
   /** The guild's preferred locale, for the announcement's words. */
   locale(guildId: string): string;
   send(channelId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<{ id: string }>;
@@ -64,20 +70,15 @@ export function discordTransport(client: Client<true>): AnnouncementTransport {
   const { rest } = client;
   return {
     botUserId: client.user.id,
-    channel(channelId) {
-      const channel = client.channels.cache.get(channelId);
-      if (!channel || !('guildId' in channel) || typeof channel.guildId !== 'string') return undefined;
-      const kind: ChannelKind | undefined =
-        channel.type === ChannelType.GuildText
-          ? 'text'
-          : channel.type === ChannelType.GuildAnnouncement
-            ? 'news'
-            : channel.type === ChannelType.GuildForum
-              ? 'forum'
-              : undefined;
-      if (kind === undefined) return undefined;
-      const tags = channel.type === ChannelType.GuildForum ? channel.availableTags.map((t) => ({ id: t.id, name: t.name })) : [];
-      return { kind, guildId: channel.guildId, tags };
+    channel: (channelId) => channelInfo(client.channels.cache.get(channelId)),
+    async fetchChannel(channelId) {
+      try {
+        // The cache first; a channel of a guild the client has not cached comes back from REST with its guild id.
+        return channelInfo(await client.channels.fetch(channelId, { allowUnknownGuild: true }));
+      } catch (error) {
+        if (isPermanent(error)) return undefined;
+        throw error;
+      }
     },
     locale: (guildId) => client.guilds.cache.get(guildId)?.preferredLocale ?? 'en-US',
     send: async (channelId, body) => (await rest.post(Routes.channelMessages(channelId), { body })) as APIMessage,
@@ -90,6 +91,22 @@ export function discordTransport(client: Client<true>): AnnouncementTransport {
     activeThreads: async (guildId) =>
       ((await rest.get(Routes.guildActiveThreads(guildId))) as { threads: APIThreadChannel[] }).threads,
   };
+}
+
+/** What announcing needs to know of a channel; undefined for one that takes no posts (or no channel). */
+function channelInfo(channel: Channel | null | undefined): ChannelInfo | undefined {
+  if (!channel || !('guildId' in channel) || typeof channel.guildId !== 'string') return undefined;
+  const kind: ChannelKind | undefined =
+    channel.type === ChannelType.GuildText
+      ? 'text'
+      : channel.type === ChannelType.GuildAnnouncement
+        ? 'news'
+        : channel.type === ChannelType.GuildForum
+          ? 'forum'
+          : undefined;
+  if (kind === undefined) return undefined;
+  const tags = channel.type === ChannelType.GuildForum ? channel.availableTags.map((t) => ({ id: t.id, name: t.name })) : [];
+  return { kind, guildId: channel.guildId, tags };
 }
 
 export interface AnnouncerOptions {
@@ -107,6 +124,8 @@ export interface AnnouncerOptions {
 }
 
 const SUMMARY_PREFIX = 'summary:';
+/** Why a post for one guild never goes to a channel of another (a setting made before /announce channel checked). */
+const ANOTHER_SERVER = 'the channel belongs to another server';
 /** Discord: a channel that is gone, or that the bot may not see or post in. Retrying will not help. */
 const PERMANENT_CODES = new Set([10003, 50001, 50013, 50008, 10004]);
 const ALREADY_CROSSPOSTED = 40033;
@@ -144,7 +163,7 @@ export class Announcer {
 
   /** Catch-up after downtime: every podcast in the library. */
   async announceAll(): Promise<void> {
-    for (const podcast of this.#o.library.catalog.podcasts()) await this.announceFeed(podcast.id);
+    for (const podcast of this.#o.library.catalog.podcasts(EVERY_PODCAST)) await this.announceFeed(podcast.id);
   }
 
   /** Retries every intent that was recorded but never marked sent (a crash, a Discord outage). */
@@ -192,6 +211,16 @@ export class Announcer {
     return ok({ channelId: settings.channelId });
   }
 
+  /**
+   * Whether a guild's announcements may go to a channel (for /announce channel, which may be sent any channel id):
+   * one of that guild, of a kind that takes posts, that the bot can see.
+   */
+  async checkChannel(guildId: string, channelId: string): Promise<AnnouncementChannelCheck> {
+    const channel = this.#o.transport.channel(channelId) ?? (await this.#o.transport.fetchChannel(channelId));
+    if (channel === undefined) return 'unusable';
+    return channel.guildId === guildId ? 'ok' : 'elsewhere';
+  }
+
   /** A feed was paused: one notice in each following guild's announcement channel. */
   async notifyPaused(feedUrl: string, state: FeedFetchState): Promise<void> {
     const { store, library, transport, log } = this.#o;
@@ -201,6 +230,10 @@ export class Announcer {
       if (!settings?.enabled) continue;
       const channel = transport.channel(settings.channelId);
       if (!channel) continue;
+      if (channel.guildId !== guildId) {
+        log.warn({ guildId, feed: feedUrl, channelId: settings.channelId, reason: ANOTHER_SERVER }, 'paused notice not posted');
+        continue;
+      }
       const message = pausedNoticeMessage(title, state.consecutiveFailures, redactUrls(state.lastError ?? 'unknown'), this.#strings(guildId));
       const job = async (): Promise<void> => {
         try {
@@ -287,7 +320,8 @@ export class Announcer {
     };
     try {
       const channel = transport.channel(channelId);
-      if (!channel || channel.guildId !== guildId) return await giveUp('the channel is gone or not a text, announcement or forum channel');
+      if (!channel) return await giveUp('the channel is gone or not a text, announcement or forum channel');
+      if (channel.guildId !== guildId) return await giveUp(ANOTHER_SERVER);
       const podcast = library.catalog.podcast(podcastId);
       if (!podcast) return await giveUp('the podcast is no longer followed');
       const s = this.#strings(guildId);

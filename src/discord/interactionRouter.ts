@@ -28,8 +28,8 @@ export interface RouterOptions {
   deps: Deps;
   /** Sends replies, page turns and autocomplete choices (the rare deferred reply goes through discord.js). */
   callbacks: InteractionCallbacks;
-  /** The podcasts a guild sees (its follows plus the shared ones). */
-  scopeFor?: (guildId: string | undefined) => Scope;
+  /** The podcasts a guild sees (its follows plus the shared ones); undefined: a direct message. */
+  scopeFor: (guildId: string | undefined) => Scope;
 }
 
 export interface InteractionRouter {
@@ -46,7 +46,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
   const inFlight = new Set<Promise<void>>();
 
   async function route(interaction: Interaction): Promise<void> {
-    const invocation = invocationOf(interaction, options.scopeFor?.(interaction.guildId ?? undefined));
+    const invocation = invocationOf(interaction, options.scopeFor(interaction.guildId ?? undefined));
     const context = {
       interactionId: interaction.id,
       guildId: interaction.guildId,

@@ -70,6 +70,8 @@ const en = {
   announceTestPosted: (channel: string) => `Posted a test announcement in ${channel}.`,
   announceNoEpisode: 'There is no episode to show yet: follow a feed with /feed add first.',
   announceNoDiscord: 'Announcements need the bot to be connected to Discord.',
+  announceChannelElsewhere: 'That channel belongs to another server. Pick a channel of this server.',
+  announceChannelUnusable: 'The bot cannot post there. Pick a text, announcement or forum channel of this server that the bot can see.',
 };
 
 export type Strings = typeof en;
@@ -140,6 +142,8 @@ const sv: Strings = {
   announceTestPosted: (channel) => `Ett testinlägg publicerades i ${channel}.`,
   announceNoEpisode: 'Det finns inget avsnitt att visa än: följ ett flöde med /flöde lägg-till först.',
   announceNoDiscord: 'Annonseringar kräver att boten är ansluten till Discord.',
+  announceChannelElsewhere: 'Den kanalen hör till en annan server. Välj en kanal i den här servern.',
+  announceChannelUnusable: 'Boten kan inte publicera där. Välj en text-, annonserings- eller forumkanal i den här servern som boten kan se.',
 };
 
 export function stringsFor(locale: string): Strings {

@@ -1,12 +1,13 @@
-import type { Scope } from '../data/catalog.js';
+import { EVERY_PODCAST, type Scope } from '../data/catalog.js';
 import type { Library } from '../data/library.js';
 import type { Store } from '../store/Store.js';
 
 /**
  * Which guild follows which feed, in memory, so that every interaction can know its scope synchronously: a guild sees
- * every podcast nobody follows in particular (the bundled samples), the operator's FEEDS, and its own follows; never a
- * podcast only another guild follows. The store stays the source of truth: this is loaded from it at start and kept in
- * step by the code that changes follows.
+ * the shared podcasts (the bundled samples), the operator's FEEDS, and its own follows; never a podcast only another
+ * guild follows, nor one that is in the catalogue with no follower yet (a feed being followed, between its first fetch
+ * and the follow being recorded). A direct message sees the shared podcasts and FEEDS only. The store stays the source
+ * of truth: this is loaded from it at start and kept in step by the code that changes follows.
  */
 export class GuildFollows {
   readonly #store: Store;
@@ -14,6 +15,8 @@ export class GuildFollows {
   /** podcast (feed URL) -> guilds following it. */
   readonly #followers = new Map<string, Set<string>>();
   readonly #operatorFeeds: Set<string>;
+  /** Podcasts every guild (and a direct message) sees without following them: the bundled samples. */
+  readonly #shared: ReadonlySet<string>;
   readonly #loadedGuilds = new Set<string>();
   /**
    * Each guild's scope as last worked out, kept while neither the follows nor the catalog change: one set for all of a
@@ -22,15 +25,16 @@ export class GuildFollows {
   readonly #scopes = new Map<string | undefined, Scope>();
   #scopesAtGeneration = -1;
 
-  constructor(store: Store, library: Library, operatorFeeds: readonly string[]) {
+  constructor(store: Store, library: Library, operatorFeeds: readonly string[], shared: readonly string[]) {
     this.#store = store;
     this.#library = library;
     this.#operatorFeeds = new Set(operatorFeeds);
+    this.#shared = new Set(shared);
   }
 
   /** Reads the follows of every stored podcast (at start). */
   async load(): Promise<void> {
-    for (const podcast of this.#library.catalog.podcasts()) {
+    for (const podcast of this.#library.catalog.podcasts(EVERY_PODCAST)) {
       for (const guildId of await this.#store.followersOf(podcast.id)) this.#add(guildId, podcast.id);
     }
   }
@@ -53,9 +57,9 @@ export class GuildFollows {
   }
 
   /**
-   * Undefined when the guild sees every podcast (one community, or no other guild follows anything of its own): no
-   * set to build for each interaction, and no filter in each lookup. Only followed feeds can be hidden, so only they
-   * are checked.
+   * What a guild (undefined: a direct message) sees. EVERY_PODCAST when that is every podcast in the catalogue (one
+   * community, or no other guild follows anything of its own): no set to build for each interaction, and no filter
+   * in each lookup.
    */
   scopeFor(guildId: string | undefined): Scope {
     const generation = this.#library.catalog.generation;
@@ -63,30 +67,24 @@ export class GuildFollows {
       this.#scopes.clear();
       this.#scopesAtGeneration = generation;
     }
-    if (this.#scopes.has(guildId)) return this.#scopes.get(guildId);
+    const known = this.#scopes.get(guildId);
+    if (known !== undefined) return known;
     const scope = this.#workOutScope(guildId);
     this.#scopes.set(guildId, scope);
     return scope;
   }
 
   #workOutScope(guildId: string | undefined): Scope {
-    for (const feedUrl of this.#followers.keys()) {
-      if (!this.#sees(guildId, feedUrl) && this.#library.catalog.podcast(feedUrl) !== undefined) return this.#visibleTo(guildId);
-    }
-    return undefined;
-  }
-
-  #visibleTo(guildId: string | undefined): Set<string> {
-    return new Set(this.#library.catalog.podcasts().flatMap((p) => (this.#sees(guildId, p.id) ? [p.id] : [])));
+    const podcasts = this.#library.catalog.podcasts(EVERY_PODCAST);
+    if (podcasts.every((p) => this.#sees(guildId, p.id))) return EVERY_PODCAST;
+    return new Set(podcasts.flatMap((p) => (this.#sees(guildId, p.id) ? [p.id] : [])));
   }
 
   #sees(guildId: string | undefined, podcastId: string): boolean {
-    const followers = this.#followers.get(podcastId);
     return (
-      followers === undefined ||
-      followers.size === 0 ||
+      this.#shared.has(podcastId) ||
       this.#operatorFeeds.has(podcastId) ||
-      (guildId !== undefined && followers.has(guildId))
+      (guildId !== undefined && this.#followers.get(podcastId)?.has(guildId) === true)
     );
   }
 

@@ -76,6 +76,10 @@ export function createFeedAdmin(deps: FeedAdminDeps): FeedAdmin {
     getAnnouncements: (guildId, podcastId) => store.getAnnouncementSettings(guildId, podcastId),
     setAnnouncements: (guildId, settings, podcastId) => store.setAnnouncementSettings(guildId, settings, podcastId),
 
+    async checkChannel(guildId, channelId) {
+      return (await deps.announcer()?.checkChannel(guildId, channelId)) ?? 'offline';
+    },
+
     async postTest(guildId, ref, settings) {
       const announcer = deps.announcer();
       if (!announcer) return err('Announcements need the bot to be connected to Discord.');

@@ -1,9 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { z } from 'zod';
 import {
-  ChapterSchema,
   EpisodeSchema,
   PodcastSchema,
   err,
@@ -14,12 +12,29 @@ import {
 } from '../data/model.js';
 import type { FeedCredentials } from '../data/feedCredentials.js';
 import { migrations } from './migrations.js';
+import {
+  ChaptersSchema,
+  PODCAST_KEYED_TABLES,
+  SegmentsSchema,
+  parseStored,
+  toAnnouncement,
+  toCachedChapters,
+  toCachedTranscript,
+  toFeedState,
+  toFollow,
+  toSettings,
+  type AnnouncementRow,
+  type ChaptersRow,
+  type FeedStateRow,
+  type FollowRow,
+  type SettingsRow,
+  type TranscriptRow,
+} from './rows.js';
 import type {
   Announcement,
   AnnouncementSettings,
   CachedChapters,
   CachedTranscript,
-  CachedTranscriptSegment,
   CatalogEntry,
   FeedFetchState,
   FetchFailure,
@@ -96,104 +111,7 @@ function migrate(db: Db): void {
 }
 
 const ms = (date: Date): number => date.getTime();
-const date = (value: number): Date => new Date(value);
 const bool = (value: boolean): number => (value ? 1 : 0);
-
-/** An optional property when the column holds a value, nothing when it is NULL. */
-function opt<K extends string, V, T>(key: K, value: V | null, map: (v: V) => T): { [P in K]?: T } {
-  return (value === null ? {} : { [key]: map(value) }) as { [P in K]?: T };
-}
-const same = <V>(v: V): V => v;
-
-interface FeedStateRow {
-  url: string;
-  etag: string | null;
-  last_modified: string | null;
-  last_checked_at: number | null;
-  next_check_at: number | null;
-  last_error: string | null;
-  consecutive_failures: number;
-  paused: number;
-  paused_notice_sent: number;
-}
-
-interface AnnouncementRow {
-  guild_id: string;
-  podcast_id: string;
-  episode_id: string;
-  channel_id: string;
-  nonce: string;
-  intended_at: number;
-  message_id: string | null;
-  sent_at: number | null;
-}
-
-interface SettingsRow {
-  channel_id: string;
-  role_id: string | null;
-  publish: number;
-  enabled: number;
-}
-
-const SegmentsSchema = z.array(
-  z.object({
-    startSeconds: z.number(),
-    endSeconds: z.number().optional(),
-    speaker: z.string().optional(),
-    text: z.string(),
-  }),
-);
-
-function toFeedState(row: FeedStateRow): FeedFetchState {
-  return {
-    url: row.url,
-    ...opt('etag', row.etag, same),
-    ...opt('lastModified', row.last_modified, same),
-    ...opt('lastCheckedAt', row.last_checked_at, date),
-    ...opt('nextCheckAt', row.next_check_at, date),
-    ...opt('lastError', row.last_error, same),
-    consecutiveFailures: row.consecutive_failures,
-    paused: row.paused === 1,
-    pausedNoticeSent: row.paused_notice_sent === 1,
-  };
-}
-
-function toAnnouncement(row: AnnouncementRow): Announcement {
-  return {
-    guildId: row.guild_id,
-    podcastId: row.podcast_id,
-    episodeId: row.episode_id,
-    channelId: row.channel_id,
-    nonce: row.nonce,
-    intendedAt: date(row.intended_at),
-    ...opt('messageId', row.message_id, same),
-    ...opt('sentAt', row.sent_at, date),
-  };
-}
-
-function toSettings(row: SettingsRow): AnnouncementSettings {
-  return {
-    channelId: row.channel_id,
-    ...opt('roleId', row.role_id, same),
-    publish: row.publish === 1,
-    enabled: row.enabled === 1,
-  };
-}
-
-function parseStored<T>(schema: z.ZodType<T>, json: string, what: string): T {
-  const parsed = schema.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new Error(`The stored ${what} does not match the current model: ${parsed.error.message}`);
-  return parsed.data;
-}
-
-/** Tables whose rows belong to a podcast id and move with it on a rename. */
-const PODCAST_KEYED_TABLES = [
-  'seen_episodes',
-  'announcements',
-  'announcement_settings',
-  'chapters_cache',
-  'transcripts_cache',
-] as const;
 
 /**
  * The Store on SQLite (better-sqlite3): WAL, foreign keys on, a busy timeout, migrations at open. Synchronous inside;
@@ -294,7 +212,7 @@ export class SqliteStore implements Store {
   // ---- caches ------------------------------------------------------------------------------------------------------
 
   async saveChapters(podcastId: string, episodeId: string, chapters: CachedChapters): Promise<void> {
-    const clean = z.array(ChapterSchema).parse(chapters.chapters);
+    const clean = ChaptersSchema.parse(chapters.chapters);
     this.#db
       .prepare(
         `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at) VALUES (?, ?, ?, ?, ?)
@@ -307,13 +225,8 @@ export class SqliteStore implements Store {
   async getChapters(podcastId: string, episodeId: string): Promise<CachedChapters | undefined> {
     const row = this.#db
       .prepare(`SELECT source_url, chapters, fetched_at FROM chapters_cache WHERE podcast_id = ? AND episode_id = ?`)
-      .get(podcastId, episodeId) as { source_url: string; chapters: string; fetched_at: number } | undefined;
-    if (row === undefined) return undefined;
-    return {
-      sourceUrl: row.source_url,
-      chapters: parseStored(z.array(ChapterSchema), row.chapters, `chapters of ${episodeId}`),
-      fetchedAt: date(row.fetched_at),
-    };
+      .get(podcastId, episodeId) as ChaptersRow | undefined;
+    return row === undefined ? undefined : toCachedChapters(row, episodeId);
   }
 
   async saveTranscript(podcastId: string, episodeId: string, transcript: CachedTranscript): Promise<void> {
@@ -342,18 +255,8 @@ export class SqliteStore implements Store {
         `SELECT source_url, type, language, segments, fetched_at FROM transcripts_cache
          WHERE podcast_id = ? AND episode_id = ?`,
       )
-      .get(podcastId, episodeId) as
-      | { source_url: string; type: string; language: string | null; segments: string; fetched_at: number }
-      | undefined;
-    if (row === undefined) return undefined;
-    return {
-      sourceUrl: row.source_url,
-      type: row.type,
-      ...opt('language', row.language, same),
-      // zod types optional keys as `?: T | undefined` but never adds a key that was absent.
-      segments: parseStored(SegmentsSchema, row.segments, `transcript of ${episodeId}`) as CachedTranscriptSegment[],
-      fetchedAt: date(row.fetched_at),
-    };
+      .get(podcastId, episodeId) as TranscriptRow | undefined;
+    return row === undefined ? undefined : toCachedTranscript(row, episodeId);
   }
 
   // ---- feed fetch state --------------------------------------------------------------------------------------------
@@ -485,7 +388,7 @@ export class SqliteStore implements Store {
            WHERE id = @old`,
         ).run(moves);
       }
-      for (const table of PODCAST_KEYED_TABLES) {
+      for (const table of Object.keys(PODCAST_KEYED_TABLES)) {
         db.prepare(`UPDATE OR IGNORE ${table} SET podcast_id = @new WHERE podcast_id = @old`).run(moves);
         db.prepare(`DELETE FROM ${table} WHERE podcast_id = @old`).run(moves);
       }
@@ -524,8 +427,8 @@ export class SqliteStore implements Store {
   async listFollows(guildId: string): Promise<Follow[]> {
     const rows = this.#db
       .prepare(`SELECT guild_id, feed_url, followed_at FROM follows WHERE guild_id = ? ORDER BY followed_at, feed_url`)
-      .all(guildId) as { guild_id: string; feed_url: string; followed_at: number }[];
-    return rows.map((row) => ({ guildId: row.guild_id, feedUrl: row.feed_url, followedAt: date(row.followed_at) }));
+      .all(guildId) as FollowRow[];
+    return rows.map(toFollow);
   }
 
   async followersOf(feedUrl: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog, foldForLookup } from '../../src/data/catalog.js';
+import { Catalog, EVERY_PODCAST, foldForLookup, type Scope } from '../../src/data/catalog.js';
 import type { Episode, Podcast } from '../../src/data/model.js';
 
 const podcast = (id: string, title: string): Podcast => ({ id, title, categories: [] });
@@ -29,19 +29,19 @@ function sampleCatalog(): Catalog {
 
 describe('Catalog', () => {
   it('resolves no episode query to the newest episode across podcasts', () => {
-    const ref = sampleCatalog().resolveEpisode(undefined, undefined);
+    const ref = sampleCatalog().resolveEpisode(undefined, undefined, EVERY_PODCAST);
     expect(ref.ok && ref.value.episode.id).toBe('a1');
   });
 
   it('resolves the newest episode of the named podcast', () => {
-    const ref = sampleCatalog().resolveEpisode(undefined, 'design');
+    const ref = sampleCatalog().resolveEpisode(undefined, 'design', EVERY_PODCAST);
     expect(ref.ok && ref.value.episode.id).toBe('d1');
   });
 
   it('resolves an episode by number, with or without a hash', () => {
     const catalog = sampleCatalog();
     for (const q of ['42', '#42', 'ep 42']) {
-      const ref = catalog.resolveEpisode(q, undefined);
+      const ref = catalog.resolveEpisode(q, undefined, EVERY_PODCAST);
       expect(ref.ok && ref.value.episode.id).toBe('d2');
     }
   });
@@ -49,38 +49,38 @@ describe('Catalog', () => {
   it('resolves an autocomplete value (the episode key) exactly', () => {
     const catalog = sampleCatalog();
     const key = catalog.find('feed:ai', 'a3')!.key;
-    const ref = catalog.resolveEpisode(key, undefined);
+    const ref = catalog.resolveEpisode(key, undefined, EVERY_PODCAST);
     expect(ref.ok && ref.value.episode.id).toBe('a3');
   });
 
   it('answers a repeated episode query with the list it made before, until the catalog changes', () => {
     const catalog = sampleCatalog();
-    const first = catalog.autocompleteEpisodes('open', undefined);
-    expect(catalog.autocompleteEpisodes('open', undefined)).toBe(first);
+    const first = catalog.autocompleteEpisodes('open', undefined, EVERY_PODCAST);
+    expect(catalog.autocompleteEpisodes('open', undefined, EVERY_PODCAST)).toBe(first);
     expect(Object.isFrozen(first)).toBe(true);
     // Another podcast option is another question.
-    expect(catalog.autocompleteEpisodes('open', 'design')).not.toBe(first);
+    expect(catalog.autocompleteEpisodes('open', 'design', EVERY_PODCAST)).not.toBe(first);
 
     const generation = catalog.generation;
     catalog.upsert(podcast('feed:new', 'New Show'), [episode('n1', 'Open Mic Night', '2026-06-01T00:00:00.000Z', 1)]);
     expect(catalog.generation).toBeGreaterThan(generation);
-    const after = catalog.autocompleteEpisodes('open', undefined);
+    const after = catalog.autocompleteEpisodes('open', undefined, EVERY_PODCAST);
     expect(after[0]!.name).toContain('Open Mic Night');
     expect(after).toHaveLength(4);
     catalog.remove('feed:new');
-    expect(catalog.autocompleteEpisodes('open', undefined).map((c) => c.name)).toEqual(first.map((c) => c.name));
+    expect(catalog.autocompleteEpisodes('open', undefined, EVERY_PODCAST).map((c) => c.name)).toEqual(first.map((c) => c.name));
   });
 
   it('keeps the 1,000 most recently asked lists, all scopes together, and works out older ones again, the same', () => {
     const catalog = sampleCatalog();
-    const first = catalog.autocompleteEpisodes('open', undefined);
-    const second = catalog.autocompleteEpisodes('robots', undefined);
+    const first = catalog.autocompleteEpisodes('open', undefined, EVERY_PODCAST);
+    const second = catalog.autocompleteEpisodes('robots', undefined, EVERY_PODCAST);
     // Half of them for other guilds' scopes: they share the one bound.
-    for (let i = 0; i < 999; i++) catalog.autocompleteEpisodes(`q${i}`, undefined, i % 2 ? new Set(['feed:ai']) : undefined);
+    for (let i = 0; i < 999; i++) catalog.autocompleteEpisodes(`q${i}`, undefined, i % 2 ? new Set(['feed:ai']) : EVERY_PODCAST);
     // 'robots' was asked again just now, so 'open' is the one that made room.
-    expect(catalog.autocompleteEpisodes('robots', undefined)).toBe(second);
-    catalog.autocompleteEpisodes('one more', undefined);
-    const again = catalog.autocompleteEpisodes('open', undefined);
+    expect(catalog.autocompleteEpisodes('robots', undefined, EVERY_PODCAST)).toBe(second);
+    catalog.autocompleteEpisodes('one more', undefined, EVERY_PODCAST);
+    const again = catalog.autocompleteEpisodes('open', undefined, EVERY_PODCAST);
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
   });
@@ -95,20 +95,20 @@ describe('Catalog', () => {
       expect.stringContaining('The Case for Open-Source AI'),
       expect.stringContaining('Open Questions About Safety'),
     ]);
-    expect(catalog.autocompleteEpisodes('open', undefined)).toHaveLength(3);
+    expect(catalog.autocompleteEpisodes('open', undefined, EVERY_PODCAST)).toHaveLength(3);
   });
 
   it('matches title words by prefix, ignoring case and diacritics, newest first on ties', () => {
     const catalog = sampleCatalog();
-    const names = catalog.autocompleteEpisodes('open', undefined).map((c) => c.name);
+    const names = catalog.autocompleteEpisodes('open', undefined, EVERY_PODCAST).map((c) => c.name);
     expect(names[0]).toContain('The Case for Open-Source AI');
     expect(names).toHaveLength(3);
-    const swedish = catalog.resolveEpisode('malardalen mandag', undefined);
+    const swedish = catalog.resolveEpisode('malardalen mandag', undefined, EVERY_PODCAST);
     expect(swedish.ok && swedish.value.episode.id).toBe('d2');
   });
 
   it('explains an unknown episode instead of returning nothing', () => {
-    const ref = sampleCatalog().resolveEpisode('quantum gastronomy', undefined);
+    const ref = sampleCatalog().resolveEpisode('quantum gastronomy', undefined, EVERY_PODCAST);
     expect(ref.ok).toBe(false);
     expect(!ref.ok && ref.error).toMatch(/No episode matches "quantum gastronomy"/);
   });
@@ -121,7 +121,7 @@ describe('Catalog', () => {
       Array.from({ length: 60 }, (_, i) => episode(`e${i}`, `${long}${i}`, new Date(Date.UTC(2020, 0, i + 1)).toISOString(), i)),
     );
     catalog.upsert(podcast('feed:other', 'Other'), [episode('o', 'Other episode', '2020-01-01T00:00:00.000Z')]);
-    const choices = catalog.autocompleteEpisodes('', undefined);
+    const choices = catalog.autocompleteEpisodes('', undefined, EVERY_PODCAST);
     expect(choices).toHaveLength(25);
     for (const c of choices) {
       expect(c.name.length).toBeLessThanOrEqual(100);
@@ -135,6 +135,21 @@ describe('Catalog', () => {
     const ref = catalog.resolveEpisode(undefined, undefined, scope);
     expect(ref.ok && ref.value.podcast.id).toBe('feed:design');
     expect(catalog.resolvePodcast('interesting', scope).ok).toBe(false);
+  });
+
+  it('answers a key, a podcast or a podcast id out of scope as if it did not exist', () => {
+    const catalog = sampleCatalog();
+    const scope = new Set(['feed:design']);
+    const hidden = catalog.find('feed:ai', 'a2')!;
+    expect(catalog.byKey(hidden.key, EVERY_PODCAST)).toBe(hidden);
+    expect(catalog.byKey(hidden.key, scope)).toBeUndefined();
+    expect(catalog.resolveEpisode(hidden.key, undefined, scope).ok).toBe(false);
+    expect(catalog.resolvePodcast(catalog.podcastKey('feed:ai'), scope).ok).toBe(false);
+    expect(catalog.latest(3, 'feed:ai', scope)).toEqual([]);
+    expect(catalog.latest(3, undefined, scope).map((r) => r.podcast.id)).toEqual(['feed:design', 'feed:design']);
+    expect(catalog.podcasts(scope).map((p) => p.id)).toEqual(['feed:design']);
+    expect(catalog.autocompletePodcasts('', scope).map((c) => c.name)).toEqual(['Design Details']);
+    expect(catalog.autocompleteEpisodes(hidden.key, undefined, scope)).toEqual([]);
   });
 
   it('ranks as scoring every episode would, on a catalog big enough for every shortcut (early stops, whole words first, walks)', () => {
@@ -189,19 +204,19 @@ describe('Catalog', () => {
       ...syllables.map((s) => s[0]!),
       'kaka lo', 'ka lo', 'k l', 'kalo kalo', 'sa nemi', 'ka lo mi', '42', '#7', 'ep 299', '7 ka', 'zzz', 'ka zzz',
     ];
-    const scopes: [Set<string> | undefined, (id: string) => boolean][] = [
-      [undefined, () => true],
+    const scopes: [Scope, (id: string) => boolean][] = [
+      [EVERY_PODCAST, () => true],
       [new Set(['feed:b', 'feed:d']), (id) => id === 'feed:b' || id === 'feed:d'],
     ];
     for (const query of queries) {
       for (const [scope, visible] of scopes) {
-        expect(catalog.autocompleteEpisodes(query, undefined, scope).map((c) => c.value), `${query} ${scope ? 'scoped' : ''}`).toEqual(
+        expect(catalog.autocompleteEpisodes(query, undefined, scope).map((c) => c.value), `${query} ${scope === EVERY_PODCAST ? '' : 'scoped'}`).toEqual(
           expected(query, 25, visible),
         );
         const one = catalog.resolveEpisode(query, undefined, scope);
         expect(one.ok ? [one.value.key] : [], `resolve ${query}`).toEqual(expected(query, 1, visible));
       }
-      expect(catalog.autocompleteEpisodes(query, 'Show feed:c').map((c) => c.value), `${query} in c`).toEqual(
+      expect(catalog.autocompleteEpisodes(query, 'Show feed:c', EVERY_PODCAST).map((c) => c.value), `${query} in c`).toEqual(
         expected(query, 25, (id) => id === 'feed:c'),
       );
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { Library } from '../../src/data/library.js';
 import type { Episode, Podcast } from '../../src/data/model.js';
 import type { TranscriptSegment } from '../../src/data/search/passage.js';
@@ -23,8 +24,26 @@ const transcript: TranscriptSegment[] = [
 ];
 
 const top = (library: Library, query: string) => library.topics.search(query, { limit: 1 })[0]?.passage;
+const other: Podcast = { id: 'other', title: 'Other', categories: [] };
 
 describe('Library', () => {
+  it('keeps every scoped read (search, suggestions, completion) to the podcasts in scope; a narrower option never widens it', () => {
+    const library = new Library();
+    library.upsert(podcast, [episode('a')], new Map([['a', transcript]]));
+    library.upsert(other, [{ ...episode('b', 'Zeppelinarium tickets.'), id: 'b' }]);
+    const mine = new Set(['pod']);
+    const { scopedTopics } = library;
+    expect(scopedTopics.search('zeppelin', EVERY_PODCAST, { limit: 5 }).map((h) => h.passage.podcastId)).toContain('other');
+    expect(scopedTopics.search('zeppelin', mine, { limit: 5 }).map((h) => h.passage.podcastId)).toEqual(['pod']);
+    expect(scopedTopics.search('zeppelin', mine, { limit: 5, podcastIds: ['other'] })).toEqual([]);
+    expect(scopedTopics.search('zeppelin', new Set(['other']), { limit: 5, podcastIds: ['other', 'pod'] }).map((h) => h.passage.podcastId)).toEqual(['other']);
+    expect(scopedTopics.complete('zeppelin', 5, EVERY_PODCAST)).toEqual(['zeppelin', 'zeppelinarium']);
+    expect(scopedTopics.complete('zeppelin', 5, mine)).toEqual(['zeppelin']);
+    expect(scopedTopics.complete('zeppelin', 5, new Set())).toEqual([]);
+    expect(scopedTopics.suggest('zeppelinariun', EVERY_PODCAST)).toEqual(['zeppelinarium']);
+    expect(scopedTopics.suggest('zeppelinariun', mine)).toEqual([]);
+  });
+
   it('lands a transcript hit on the second of the cue that holds the match, not the start of its window', () => {
     const library = new Library();
     library.upsert(podcast, [episode('a')], new Map([['a', transcript]]));

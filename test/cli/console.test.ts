@@ -7,10 +7,11 @@ import { renderMessage } from '../../src/cli/renderMessage.js';
 import { buttons, commands } from '../../src/commands/index.js';
 import type { Deps, Invocation, Reply } from '../../src/commands/command.js';
 import { parseConfig } from '../../src/config.js';
+import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { createLogger } from '../../src/logger.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const invocation: Invocation = { locale: 'en-US', userId: '0', scope: undefined, canManageGuild: true };
+const invocation: Invocation = { locale: 'en-US', userId: '0', scope: EVERY_PODCAST, canManageGuild: true };
 let deps: Deps;
 let services: Services;
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/commands/index.js';
 import type { Deps, Invocation } from '../../src/commands/command.js';
+import { EVERY_PODCAST } from '../../src/data/catalog.js';
 
 const help = commands.find((c) => c.data.name === 'help')!;
-const member: Invocation = { locale: 'en-US', userId: '1', scope: undefined, canManageGuild: false };
+const member: Invocation = { locale: 'en-US', userId: '1', scope: EVERY_PODCAST, canManageGuild: false };
 
 async function helpText(invocation: Invocation): Promise<string> {
   const result = await help.run({}, invocation, {} as Deps);

@@ -54,7 +54,7 @@ describe('parseConfig', () => {
   it('names each wrong variable and never echoes a value back', () => {
     const config = parseConfig({
       DISCORD_GUILD_ID: 'my-server',
-      DATABASE_URL: 'postgres://user:hunter2@db/podcord',
+      DATABASE_URL: 'mysql://user:hunter2@db/podcord',
       FEEDS: 'not a url',
       POLL_INTERVAL_SECONDS: '0',
       ALLOW_PRIVATE_NETWORK: 'maybe',
@@ -66,5 +66,20 @@ describe('parseConfig', () => {
     }
     expect(config.error).not.toContain('hunter2');
     expect(config.error).not.toContain('my-server');
+  });
+
+  it('accepts PostgreSQL URLs in DATABASE_URL as given', () => {
+    for (const url of ['postgres://podcord:hunter2@db.internal:5432/podcord', 'postgresql://db.internal/podcord?sslmode=require']) {
+      const config = parseConfig({ DATABASE_URL: url });
+      expect(config.ok && config.value.databaseUrl).toBe(url);
+    }
+  });
+
+  it('refuses a postgres URL that does not parse, without echoing it', () => {
+    const config = parseConfig({ DATABASE_URL: 'postgres://podcord:hun/ter2@db.internal/podcord' });
+    expect(config).toEqual({
+      ok: false,
+      error: 'Invalid configuration:\n  DATABASE_URL: is not a valid postgres:// URL (percent-encode special characters in the password)',
+    });
   });
 });

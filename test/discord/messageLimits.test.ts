@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chapters } from '../../src/commands/chapters.js';
 import { topicMoments } from '../../src/commands/topic.js';
+import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { Library } from '../../src/data/library.js';
 import type { Chapter, Episode, Podcast } from '../../src/data/model.js';
 import { announcementMessage, catchUpSummaryMessage, forumPostName, pausedNoticeMessage } from '../../src/discord/announcementMessage.js';
@@ -118,8 +119,8 @@ describe('every message fits Discord with hostile feed text', () => {
 
   it('autocomplete choices', () => {
     for (const query of ['', 'zebra', 'x']) {
-      expect(choiceProblems(library.catalog.autocompleteEpisodes(query))).toEqual([]);
-      expect(choiceProblems(library.catalog.autocompletePodcasts(query))).toEqual([]);
+      expect(choiceProblems(library.catalog.autocompleteEpisodes(query, undefined, EVERY_PODCAST))).toEqual([]);
+      expect(choiceProblems(library.catalog.autocompletePodcasts(query, EVERY_PODCAST))).toEqual([]);
     }
   });
 
@@ -134,7 +135,7 @@ describe('every message fits Discord with hostile feed text', () => {
     const plain = new Library();
     plain.upsert(fair, [{ ...episodeOf(0, 'https://fair.example.com/1.mp3'), id: 'bare', title: `**Bold** @everyone ${hostile(2)}`, chapters: [] }]);
     const log = createLogger({ level: 'silent' });
-    const reply = chapters.run({}, { locale: 'en-US', userId: '1', scope: undefined, canManageGuild: false }, depsFor(plain, log));
+    const reply = chapters.run({}, { locale: 'en-US', userId: '1', scope: EVERY_PODCAST, canManageGuild: false }, depsFor(plain, log));
     if (reply instanceof Promise || reply.ok) throw new Error('expected the no-chapters error');
     expect(reply.error).toMatch(/^“\\\*\\\*Bold\\\*\\\* @\u200beveryone /);
     expect(reply.error.length).toBeLessThan(600);

@@ -16,6 +16,7 @@ import type { ClientOptions } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPodcordBot, type RunningBot } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
+import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { LIMITS, messageCharacters } from '../../src/discord/embeds.js';
 import { createLogger } from '../../src/logger.js';
 import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
@@ -114,7 +115,7 @@ describe('Podcord against the fake Discord', () => {
     const registered = fake.guildCommands(fake.guildId) as { name: string; name_localizations?: Record<string, string> }[];
     expect(registered.map((c) => c.name).sort()).toEqual(['announce', 'chapters', 'episode', 'feed', 'help', 'latest', 'topic']);
     for (const command of registered) expect(command.name_localizations?.['sv-SE']).toBeTruthy();
-    expect(running.library.catalog.podcasts().map((p) => p.title)).toContain('Hundred Chapters Radio');
+    expect(running.library.catalog.podcasts(EVERY_PODCAST).map((p) => p.title)).toContain('Hundred Chapters Radio');
   });
 
   it('answers /chapters with the seed episode’s 13 chapters, pinging nobody', async () => {

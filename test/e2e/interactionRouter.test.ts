@@ -4,6 +4,7 @@ import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.j
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { depsFor } from '../../src/app.js';
 import type { CommandResult, SlashCommand } from '../../src/commands/command.js';
+import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { Library } from '../../src/data/library.js';
 import { err, ok } from '../../src/data/model.js';
 import { InteractionCallbacks } from '../../src/discord/InteractionCallbacks.js';
@@ -52,7 +53,7 @@ afterEach(async () => {
 
 async function serve(commands: SlashCommand[]): Promise<void> {
   const log = createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
-  const router = createInteractionRouter({ commands, buttons: [], deps: depsFor(new Library(), log), callbacks });
+  const router = createInteractionRouter({ commands, buttons: [], deps: depsFor(new Library(), log), callbacks, scopeFor: () => EVERY_PODCAST });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
   await client.login(fake.token);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { Library } from '../../src/data/library.js';
 import type { Podcast } from '../../src/data/model.js';
 import { GuildFollows } from '../../src/follows/GuildFollows.js';
@@ -9,26 +10,33 @@ let store: SqliteStore | undefined;
 afterEach(() => store?.close());
 
 describe('GuildFollows.scopeFor', () => {
-  it('is undefined (everything) until another guild follows a feed of its own, then leaves that feed out', async () => {
+  it('shows a guild the shared podcasts, FEEDS and its own follows; a direct message the shared ones and FEEDS', async () => {
     const opened = openSqliteStore('sqlite::memory:');
     if (!opened.ok) throw new Error(opened.error);
     store = opened.value;
     const library = new Library();
     for (const id of ['sample', 'operator', 'ours', 'theirs']) library.upsert(podcast(id), []);
-    const follows = new GuildFollows(store, library, ['operator']);
+    const follows = new GuildFollows(store, library, ['operator'], ['sample']);
     await follows.ensureGuild('g1');
     await follows.ensureGuild('g2');
-    expect(follows.scopeFor('g1')).toBeUndefined();
+    // In the catalogue but followed by nobody yet (a feed between its first fetch and its follow): nobody sees it.
+    expect(follows.scopeFor('g1')).toEqual(new Set(['sample', 'operator']));
 
     follows.added('g1', 'ours');
-    expect(follows.scopeFor('g1')).toBeUndefined();
-    expect(follows.scopeFor('g2')).toEqual(new Set(['sample', 'operator', 'theirs']));
-    expect(follows.scopeFor(undefined)).toEqual(new Set(['sample', 'operator', 'theirs']));
+    expect(follows.scopeFor('g1')).toEqual(new Set(['sample', 'operator', 'ours']));
+    expect(follows.scopeFor('g2')).toEqual(new Set(['sample', 'operator']));
 
     follows.added('g2', 'theirs');
     expect(follows.scopeFor('g1')).toEqual(new Set(['sample', 'operator', 'ours']));
-    follows.removed('g2', 'theirs');
-    expect(follows.scopeFor('g1')).toBeUndefined();
+    expect(follows.scopeFor('g2')).toEqual(new Set(['sample', 'operator', 'theirs']));
+    expect(follows.scopeFor(undefined)).toEqual(new Set(['sample', 'operator']));
+
+    // Nothing hidden from g1: no set to build or check.
+    follows.added('g1', 'theirs');
+    expect(follows.scopeFor('g1')).toBe(EVERY_PODCAST);
+    expect(follows.scopeFor(undefined)).toEqual(new Set(['sample', 'operator']));
+    follows.removed('g1', 'theirs');
+    expect(follows.scopeFor('g1')).toEqual(new Set(['sample', 'operator', 'ours']));
   });
 
   it('gives a guild the same scope set until the follows or the catalog change, then a new one that shows the change', async () => {
@@ -37,7 +45,7 @@ describe('GuildFollows.scopeFor', () => {
     store = opened.value;
     const library = new Library();
     for (const id of ['sample', 'ours', 'theirs']) library.upsert(podcast(id), []);
-    const follows = new GuildFollows(store, library, []);
+    const follows = new GuildFollows(store, library, [], ['sample']);
     follows.added('g1', 'ours');
     follows.added('g2', 'theirs');
 
@@ -45,14 +53,16 @@ describe('GuildFollows.scopeFor', () => {
     expect(follows.scopeFor('g1')).toBe(first);
     expect(first).toEqual(new Set(['sample', 'ours']));
 
-    library.upsert(podcast('new sample'), []);
+    library.upsert(podcast('new'), []);
     const afterCatalog = follows.scopeFor('g1');
     expect(afterCatalog).not.toBe(first);
-    expect(afterCatalog).toEqual(new Set(['sample', 'ours', 'new sample']));
+    expect(afterCatalog).toEqual(new Set(['sample', 'ours']));
+    follows.added('g1', 'new');
+    expect(follows.scopeFor('g1')).toEqual(new Set(['sample', 'ours', 'new']));
 
     follows.added('g1', 'theirs');
-    expect(follows.scopeFor('g1')).toBeUndefined();
+    expect(follows.scopeFor('g1')).toBe(EVERY_PODCAST);
     follows.removed('g1', 'theirs');
-    expect(follows.scopeFor('g1')).toEqual(new Set(['sample', 'ours', 'new sample']));
+    expect(follows.scopeFor('g1')).toEqual(new Set(['sample', 'ours', 'new']));
   });
 });

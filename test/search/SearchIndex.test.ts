@@ -389,3 +389,59 @@ describe('SearchIndex suggestions', () => {
     expect(index.complete('tesla ')).toEqual([]);
   });
 });
+
+describe('SearchIndex for a reader who sees some podcasts only', () => {
+  it('completes only words those podcasts hold, in the compact and the mutable segment', () => {
+    const index = SearchIndex.build(CORPUS);
+    index.add([passage('secret', 'ep9', 0, 'chapterTitle', 'Teslarium and the chargeless future')]);
+    expect(index.complete('tesla')).toEqual(['tesla', 'teslarium']);
+    expect(index.complete('tesla', 5, ['cars', 'tech'])).toEqual(['tesla']);
+    expect(index.complete('tesla', 5, ['secret'])).toEqual(['teslarium']);
+    expect(index.complete('cha', 5, ['cars'])).toEqual(['charging']);
+    expect(index.complete('cha', 5, ['secret'])).toEqual(['chargeless']);
+    expect(index.complete('häst', 5, ['cars'])).toEqual([]);
+    // No podcast the index knows: nothing, not everything.
+    expect(index.complete('tesla', 5, ['unknown'])).toEqual([]);
+    expect(index.complete('tesla', 5, [])).toEqual([]);
+  });
+
+  it('counts only their passages when ranking completions by the earlier words', () => {
+    const index = SearchIndex.build([
+      passage('mine', 'a', 0, 'chapterTitle', 'climate change'),
+      passage('theirs', 'b', 0, 'chapterTitle', 'climate chess'),
+      passage('theirs', 'c', 0, 'chapterTitle', 'climate chess'),
+    ]);
+    expect(index.complete('climate ch')).toEqual(['climate chess', 'climate change']);
+    expect(index.complete('climate ch', 5, ['mine'])).toEqual(['climate change']);
+  });
+
+  it('suggests only their words, and takes a word only others hold as unknown', () => {
+    const index = SearchIndex.build([
+      passage('mine', 'a', 0, 'chapterTitle', 'Telsa owners club'),
+      passage('theirs', 'b', 0, 'chapterTitle', 'The Tesla crash'),
+    ]);
+    expect(index.suggest('teslq')).toEqual(['tesla', 'telsa']);
+    expect(index.suggest('teslq', 3, ['mine'])).toEqual(['telsa']);
+    expect(index.suggest('tesla', 3, ['mine'])).toEqual(['telsa']);
+    expect(index.suggest('teslq', 3, ['nobody'])).toEqual([]);
+  });
+
+  it('spends a prefix on words their podcasts hold, not on common words only others have', () => {
+    // 30 words starting with "ch", each far more common in another podcast than "chutney" is here.
+    const theirs = Array.from({ length: 30 }, (_, w) => `ch${String.fromCharCode(97 + (w % 26))}${String.fromCharCode(97 + Math.floor(w / 26))}word`);
+    const index = SearchIndex.build([
+      ...theirs.flatMap((word, w) => Array.from({ length: 3 }, (_, i) => passage('theirs', `e${w}-${i}`, 0, 'chapterTitle', `${word} talk`))),
+      passage('mine', 'm1', 0, 'chapterTitle', 'Mango chutney at home'),
+    ]);
+    expect(texts(index.search('ch', { podcastIds: ['mine'] }))).toEqual(['Mango chutney at home']);
+    expect(texts(index.search('chutnye', { podcastIds: ['mine'] }))).toEqual(['Mango chutney at home']);
+  });
+
+  it('does not complete or suggest the words of removed episodes', () => {
+    const index = SearchIndex.build(CORPUS);
+    index.removeEpisode('tech', 'ep3');
+    expect(index.complete('micro')).toEqual([]);
+    expect(index.suggest('microsfot')).toEqual([]);
+    expect(index.complete('tesl')).toEqual(['tesla']);
+  });
+});

@@ -16,7 +16,7 @@
  * world: app/bot user, guild, text/news/forum channels, roles, forum tags, default interaction user);
  * MEMBER_PERMISSIONS / ADMIN_PERMISSIONS (+ManageGuild) / BOT_PERMISSIONS string bitfields; snowflake().
  * Options: token, heartbeatIntervalMs (default 41250: no heartbeat in a short test), echoEvents,
- * memberCount, botUsername.
+ * memberCount, botUsername, otherGuild (a second guild the bot is in, and a channel of a guild it is not in).
  *
  * API (see FakeDiscord below for signatures):
  * - identity: apiUrl (pass as `rest.api`), gatewayUrl, token (expected bot token), applicationId,
@@ -47,7 +47,8 @@
  * 10062 for unknown interactions, 50006/50035 for empty or oversized messages (lengths in code points, as Discord
  * counts them; half an emoji refused), nonce + enforce_nonce
  * deduplication, 40033 on a repeated crosspost, 50008 when posting a message into a forum, command
- * bulk-overwrite keeping ids of unchanged names, MESSAGE_CREATE/THREAD_CREATE echoes gated by intents.
+ * bulk-overwrite keeping ids of unchanged names, MESSAGE_CREATE/THREAD_CREATE echoes gated by intents, 50001 (403)
+ * for a channel of a guild the bot is not in.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -86,6 +87,12 @@ export const FAKE_IDS = {
   forumTagDiscussionId: '1450000000000000002',
   ownerId: '1500000000000000009',
   userId: '1500000000000000001',
+  /** With `otherGuild`: a second guild the bot is in, with one text channel. */
+  otherGuildId: '1200000000000000002',
+  otherTextChannelId: '1300000000000000011',
+  /** With `otherGuild`: a text channel of a guild the bot is not in (REST GET /channels/{id} knows it, the gateway never sends it). */
+  strangerGuildId: '1200000000000000003',
+  strangerChannelId: '1300000000000000021',
 } as const;
 
 const bits = (...flags: bigint[]): string => flags.reduce((a, b) => a | b, 0n).toString();
@@ -142,6 +149,12 @@ export interface FakeDiscordOptions {
   /** Guild member count in GUILD_CREATE. Default 42. */
   memberCount?: number;
   botUsername?: string;
+  /**
+   * A second guild the bot is in ('Other Fans', FAKE_IDS.otherGuildId, text channel FAKE_IDS.otherTextChannelId, sent
+   * in READY and GUILD_CREATE like the first), and a channel of a guild the bot is not in (FAKE_IDS.strangerChannelId).
+   * Default false: one guild.
+   */
+  otherGuild?: boolean;
 }
 
 export interface RecordedFile {
@@ -600,11 +613,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
   ];
 
-  const channelBase = (id: string, type: number, name: string, position: number): FakeChannel => ({
+  const channelBase = (id: string, type: number, name: string, position: number, guildId: string = ids.guildId): FakeChannel => ({
     id,
     type,
     name,
-    guild_id: ids.guildId,
+    guild_id: guildId,
     position,
     permission_overwrites: [],
     parent_id: null,
@@ -629,6 +642,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     default_thread_rate_limit_per_user: 0,
     default_auto_archive_duration: 4320,
   });
+  /** Guilds the bot is in: READY lists them and each gets a GUILD_CREATE. */
+  const joinedGuilds: string[] = [ids.guildId];
+  if (options.otherGuild) {
+    joinedGuilds.push(ids.otherGuildId);
+    channels.set(ids.otherTextChannelId, channelBase(ids.otherTextChannelId, ChannelType.GuildText, 'other-general', 0, ids.otherGuildId));
+    channels.set(ids.strangerChannelId, channelBase(ids.strangerChannelId, ChannelType.GuildText, 'stranger', 0, ids.strangerGuildId));
+  }
+  const isJoined = (guildId: string | undefined): boolean => guildId !== undefined && joinedGuilds.includes(guildId);
+  const inGuild = (guildId: string | undefined) => (channel: FakeChannel): boolean => channel['guild_id'] === guildId;
 
   const botMember = {
     user: botUser,
@@ -645,9 +667,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     communication_disabled_until: null,
   };
 
-  const guildJson = (): Json => ({
-    id: ids.guildId,
-    name: 'Podcast Fans',
+  /** The other guild has only its @everyone role; the bot's member there holds none. */
+  const rolesOf = (guildId: string): Json[] => (guildId === ids.guildId ? roles : [{ ...everyoneRole, id: guildId }]);
+  const guildJson = (guildId: string = ids.guildId): Json => ({
+    id: guildId,
+    name: guildId === ids.guildId ? 'Podcast Fans' : 'Other Fans',
     icon: null,
     icon_hash: null,
     splash: null,
@@ -661,12 +685,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     verification_level: 1,
     default_message_notifications: 1,
     explicit_content_filter: 2,
-    roles,
+    roles: rolesOf(guildId),
     emojis: [],
     features: ['NEWS', 'COMMUNITY'],
     mfa_level: 0,
     application_id: null,
-    system_channel_id: ids.textChannelId,
+    system_channel_id: guildId === ids.guildId ? ids.textChannelId : ids.otherTextChannelId,
     system_channel_flags: 0,
     rules_channel_id: null,
     max_presences: null,
@@ -687,16 +711,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     hub_type: null,
     incidents_data: null,
   });
-  const guildCreatePayload = (): Json => ({
-    ...guildJson(),
+  const guildCreatePayload = (guildId: string = ids.guildId): Json => ({
+    ...guildJson(guildId),
     joined_at: now,
     large: false,
     unavailable: false,
     member_count: options.memberCount ?? 42,
     voice_states: [],
-    members: [botMember],
-    channels: [...channels.values()].filter((c) => !isThread(c)),
-    threads: [...channels.values()].filter(isThread),
+    members: [guildId === ids.guildId ? botMember : { ...botMember, roles: [] }],
+    channels: [...channels.values()].filter((c) => !isThread(c) && inGuild(guildId)(c)),
+    threads: [...channels.values()].filter((c) => isThread(c) && inGuild(guildId)(c)),
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],
@@ -800,7 +824,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           dispatch('READY', {
             v: 10,
             user: botUser,
-            guilds: [{ id: ids.guildId, unavailable: true }],
+            guilds: joinedGuilds.map((id) => ({ id, unavailable: true })),
             session_id: session.id,
             session_type: 'normal',
             resume_gateway_url: `${gatewayBase}/resume`,
@@ -814,7 +838,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             user_settings: {},
             _trace: ['["fake-discord",{}]'],
           });
-          dispatch('GUILD_CREATE', guildCreatePayload());
+          for (const guildId of joinedGuilds) dispatch('GUILD_CREATE', guildCreatePayload(guildId));
           break;
         }
         case GatewayOpcodes.Resume: {
@@ -1084,6 +1108,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   function textChannel(id: string | undefined): FakeChannel {
     const channel = id ? channels.get(id) : undefined;
     if (!channel) throw notFound('Channel', 10003);
+    // As Discord: a channel of a guild the bot is not in exists, but the bot may not read or post in it.
+    if (!isJoined(channel['guild_id'] as string | undefined)) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
     return channel;
   }
 
@@ -1185,17 +1211,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   route('GET /channels/:channel', true, ({ params }) => ({ status: 200, body: textChannel(params['channel']) }));
   route('GET /guilds/:guild', true, ({ params }) => {
-    if (params['guild'] !== ids.guildId) throw notFound('Guild', 10004);
-    return { status: 200, body: { ...guildJson(), approximate_member_count: options.memberCount ?? 42 } };
+    if (!isJoined(params['guild'])) throw notFound('Guild', 10004);
+    return { status: 200, body: { ...guildJson(params['guild']), approximate_member_count: options.memberCount ?? 42 } };
   });
   route('GET /guilds/:guild/channels', true, ({ params }) => {
-    if (params['guild'] !== ids.guildId) throw notFound('Guild', 10004);
-    return { status: 200, body: [...channels.values()].filter((c) => !isThread(c)) };
+    if (!isJoined(params['guild'])) throw notFound('Guild', 10004);
+    return { status: 200, body: [...channels.values()].filter((c) => !isThread(c) && inGuild(params['guild'])(c)) };
   });
   route('GET /guilds/:guild/members/:user', true, ({ params }) => {
-    if (params['guild'] !== ids.guildId) throw notFound('Guild', 10004);
+    if (!isJoined(params['guild'])) throw notFound('Guild', 10004);
     if (params['user'] !== botUser.id) throw notFound('Member', 10007);
-    return { status: 200, body: botMember };
+    return { status: 200, body: params['guild'] === ids.guildId ? botMember : { ...botMember, roles: [] } };
   });
   route('POST /channels/:channel/messages', true, ({ params, body, files }) => {
     const channel = textChannel(params['channel']);
@@ -1227,8 +1253,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return { status: 200, body: list };
   });
   route('GET /guilds/:guild/threads/active', true, ({ params }) => {
-    if (params['guild'] !== ids.guildId) throw notFound('Guild', 10004);
-    return { status: 200, body: { threads: [...channels.values()].filter(isThread), members: [] } };
+    if (!isJoined(params['guild'])) throw notFound('Guild', 10004);
+    return { status: 200, body: { threads: [...channels.values()].filter((c) => isThread(c) && inGuild(params['guild'])(c)), members: [] } };
   });
   route('GET /channels/:channel/messages/:message', true, ({ params }) => {
     textChannel(params['channel']);
@@ -1282,7 +1308,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             ? ChannelType.AnnouncementThread
             : ChannelType.PrivateThread,
       name,
-      guild_id: ids.guildId,
+      guild_id: parent['guild_id'] ?? ids.guildId,
       parent_id: parent.id,
       owner_id: botUser.id,
       last_message_id: starter ? id : null,

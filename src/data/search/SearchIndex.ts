@@ -665,6 +665,49 @@ export class SearchIndex implements TopicSearch {
     return e === undefined ? 0 : this.df(e);
   }
 
+  /**
+   * A flag per podcast number for the podcasts a read may see (see SearchOptions.podcastIds); undefined when none of
+   * them is indexed.
+   */
+  private podcastFilter(podcastIds: readonly string[]): Uint8Array | undefined {
+    const allowed = new Uint8Array(this.podcastIds.length);
+    let any = false;
+    for (const id of podcastIds) {
+      const p = this.podcastIndex.get(id);
+      if (p !== undefined) {
+        allowed[p] = 1;
+        any = true;
+      }
+    }
+    return any ? allowed : undefined;
+  }
+
+  /**
+   * Whether a stem occurs in a live passage of an allowed podcast (undefined: of any podcast), so a dictionary word is
+   * offered only to a reader who can find it: not one only another guild's podcasts hold, nor one left behind by
+   * removed passages until the next compaction. The postings are read only up to the first such passage, which for a
+   * word the reader can see is usually the first one; a word only others have costs its postings once.
+   */
+  private occursIn(e: Expansion, allowed: Uint8Array | undefined): boolean {
+    const deleted = this.docDeleted;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    if (e.compact >= 0) {
+      const docs = this.postingDocs;
+      for (let p = this.postingOffsets[e.compact] as number, end = this.postingOffsets[e.compact + 1] as number; p < end; p++) {
+        const doc = docs[p] as number;
+        if (deleted[doc] === 0 && (allowed === undefined || allowed[episodePodcast[docEpisode[doc] as number] as number] === 1)) return true;
+      }
+    }
+    if (e.mutable >= 0) {
+      for (let p = this.mutableHead[e.mutable] as number; p >= 0; p = this.mutablePostingNext[p] as number) {
+        const doc = this.mutablePostingDoc[p] as number;
+        if (deleted[doc] === 0 && (allowed === undefined || allowed[episodePodcast[docEpisode[doc] as number] as number] === 1)) return true;
+      }
+    }
+    return false;
+  }
+
   /** Calls `visit(surface, stem, count, display)` for every dictionary word starting with `prefix`. */
   private forEachSurfaceWithPrefix(prefix: string, visit: (surface: string, stem: string, count: number, display: string) => void): void {
     const [from, to] = sortedPrefixRange(this.surfaces, prefix);
@@ -693,8 +736,12 @@ export class SearchIndex implements TopicSearch {
     }
   }
 
-  /** Query text -> content words with every stem they may match (exact, prefix for the last word, typos). */
-  private parseQuery(query: string, prefix: boolean, fuzzy: boolean): QueryWord[] {
+  /**
+   * Query text -> content words with every stem they may match (exact, prefix for the last word, typos). With
+   * `allowed`, prefix and typo expansions are taken only among stems those podcasts hold, so a guild's prefix is not
+   * spent on words only other guilds' podcasts have.
+   */
+  private parseQuery(query: string, prefix: boolean, fuzzy: boolean, allowed: Uint8Array | undefined): QueryWord[] {
     const tokens = tokenize(query);
     // The last word is still being typed only if nothing follows it.
     const lastIsOpen = tokens.length > 0 && (tokens[tokens.length - 1] as { end: number }).end === query.length;
@@ -717,6 +764,19 @@ export class SearchIndex implements TopicSearch {
         const e = this.expansionFor(s, weight);
         if (e !== undefined) expansions.set(s, e);
       };
+      // The first `max` of these stems (best first) that the allowed podcasts hold.
+      const putFirst = (stems: readonly string[], max: number, weightOf: (s: string) => number): void => {
+        let taken = 0;
+        for (const s of stems) {
+          if (taken >= max) break;
+          if (allowed !== undefined) {
+            const e = this.expansionFor(s, 1);
+            if (e === undefined || !this.occursIn(e, allowed)) continue;
+          }
+          put(s, weightOf(s));
+          taken++;
+        }
+      };
       if (!isStopWord(token.folded)) put(stem(token.folded), WEIGHT_EXACT);
 
       if (wantPrefix) {
@@ -724,10 +784,8 @@ export class SearchIndex implements TopicSearch {
         this.forEachSurfaceWithPrefix(token.folded, (_surface, s) => {
           if (!best.has(s)) best.set(s, this.stemDf(s));
         });
-        [...best.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, MAX_PREFIX_EXPANSIONS)
-          .forEach(([s]) => put(s, WEIGHT_PREFIX));
+        const byDf = [...best.entries()].sort((a, b) => b[1] - a[1]).map(([s]) => s);
+        putFirst(byDf, MAX_PREFIX_EXPANSIONS, () => WEIGHT_PREFIX);
       }
       const maxDistance = !fuzzy ? 0 : token.folded.length >= 9 ? 2 : token.folded.length >= 5 ? 1 : 0;
       if (maxDistance > 0) {
@@ -737,10 +795,8 @@ export class SearchIndex implements TopicSearch {
           const seen = best.get(s);
           if (seen === undefined || distance < seen) best.set(s, distance);
         });
-        [...best.entries()]
-          .sort((a, b) => a[1] - b[1] || this.stemDf(b[0]) - this.stemDf(a[0]))
-          .slice(0, MAX_FUZZY_EXPANSIONS)
-          .forEach(([s, distance]) => put(s, WEIGHT_FUZZY[distance] ?? 0));
+        const nearest = [...best.entries()].sort((a, b) => a[1] - b[1] || this.stemDf(b[0]) - this.stemDf(a[0])).map(([s]) => s);
+        putFirst(nearest, MAX_FUZZY_EXPANSIONS, (s) => WEIGHT_FUZZY[best.get(s) as number] ?? 0);
       }
       if (expansions.size > 0 || !isStopWord(token.folded)) words.push({ folded: token.folded, expansions: [...expansions.values()] });
     });
@@ -753,22 +809,10 @@ export class SearchIndex implements TopicSearch {
     const limit = options.limit ?? 5;
     const maxPerEpisode = options.maxPerEpisode ?? 2;
     if (limit <= 0 || this.liveDocs === 0) return [];
-    const words = this.parseQuery(query, options.prefix ?? true, options.fuzzy ?? true);
+    const allowedPodcast = options.podcastIds === undefined ? undefined : this.podcastFilter(options.podcastIds);
+    if (options.podcastIds !== undefined && allowedPodcast === undefined) return [];
+    const words = this.parseQuery(query, options.prefix ?? true, options.fuzzy ?? true, allowedPodcast);
     if (words.length === 0) return [];
-
-    let allowedPodcast: Uint8Array | undefined;
-    if (options.podcastIds !== undefined) {
-      allowedPodcast = new Uint8Array(this.podcastIds.length);
-      let any = false;
-      for (const id of options.podcastIds) {
-        const p = this.podcastIndex.get(id);
-        if (p !== undefined) {
-          allowedPodcast[p] = 1;
-          any = true;
-        }
-      }
-      if (!any) return [];
-    }
 
     this.ensureScratch();
     this.ensureImpacts();
@@ -1244,13 +1288,20 @@ export class SearchIndex implements TopicSearch {
 
   /**
    * "Did you mean": the query with each word the index does not know replaced by its closest dictionary words
-   * (fewest edits, then most frequent). Empty when every word is known.
+   * (fewest edits, then most frequent). Empty when every word is known. With `podcastIds`, known and suggested
+   * words are those of these podcasts only.
    */
-  suggest(query: string, limit = 3): string[] {
+  suggest(query: string, limit = 3, podcastIds?: readonly string[]): string[] {
+    const allowed = podcastIds === undefined ? undefined : this.podcastFilter(podcastIds);
+    if (podcastIds !== undefined && allowed === undefined) return [];
+    const occurs = (s: string): boolean => {
+      const e = this.expansionFor(s, 1);
+      return e !== undefined && this.occursIn(e, allowed);
+    };
     const tokens = tokenize(query);
     const replacements: { start: number; end: number; candidates: string[] }[] = [];
     for (const token of tokens) {
-      if (isStopWord(token.folded) || this.stemDf(stem(token.folded)) > 0) continue;
+      if (isStopWord(token.folded) || occurs(stem(token.folded))) continue;
       const maxDistance = token.folded.length >= 5 ? 2 : token.folded.length >= 3 ? 1 : 0;
       if (maxDistance === 0) continue;
       const byStem = new Map<string, { display: string; distance: number; count: number; df: number }>();
@@ -1260,7 +1311,9 @@ export class SearchIndex implements TopicSearch {
           byStem.set(s, { display, distance, count, df: seen?.df ?? this.stemDf(s) });
         }
       });
-      const candidates = [...byStem.values()]
+      const candidates = [...byStem.entries()]
+        .filter(([s]) => occurs(s))
+        .map(([, c]) => c)
         .sort((a, b) => a.distance - b.distance || b.df - a.df || b.count - a.count)
         .slice(0, limit)
         .map((c) => c.display);
@@ -1284,9 +1337,12 @@ export class SearchIndex implements TopicSearch {
 
   /**
    * Autocomplete: the query with its last (partial) word completed, best first. Completions that occur together
-   * with the earlier words rank by how many passages hold them all; otherwise by how common the word is.
+   * with the earlier words rank by how many passages hold them all; otherwise by how common the word is. With
+   * `podcastIds`, only words these podcasts hold are offered, and only their passages count as together.
    */
-  complete(prefix: string, limit = 5): string[] {
+  complete(prefix: string, limit = 5, podcastIds?: readonly string[]): string[] {
+    const allowed = podcastIds === undefined ? undefined : this.podcastFilter(podcastIds);
+    if (podcastIds !== undefined && allowed === undefined) return [];
     const tokens = tokenize(prefix);
     const last = tokens[tokens.length - 1];
     if (last === undefined || last.end !== prefix.length) return [];
@@ -1296,11 +1352,18 @@ export class SearchIndex implements TopicSearch {
       if (seen === undefined || count > seen.count) byStem.set(s, { display, count });
     });
     if (byStem.size === 0) return [];
-    let candidates = [...byStem.entries()]
-      .map(([s, c]) => ({ stem: s, display: c.display, df: this.stemDf(s), together: 0 }))
-      .filter((c) => c.df > 0)
-      .sort((a, b) => b.df - a.df || (a.display < b.display ? -1 : 1))
-      .slice(0, 50);
+    const ranked = [...byStem.entries()]
+      .flatMap(([s, c]) => {
+        const expansion = this.expansionFor(s, 1);
+        return expansion === undefined ? [] : [{ expansion, display: c.display, df: this.df(expansion), together: 0 }];
+      })
+      .sort((a, b) => b.df - a.df || (a.display < b.display ? -1 : 1));
+    // The 50 most common that the reader can find (global document frequencies order them, as they do BM25's idf).
+    let candidates: typeof ranked = [];
+    for (const c of ranked) {
+      if (candidates.length >= 50) break;
+      if (this.occursIn(c.expansion, allowed)) candidates.push(c);
+    }
 
     const previous = tokens
       .slice(0, -1)
@@ -1313,15 +1376,20 @@ export class SearchIndex implements TopicSearch {
       const touched = this.scratchTouched;
       let touchedCount = 0;
       // mask[doc] counts how many earlier words the passage holds, in order, so only full matches reach the end.
+      // Passages of podcasts out of reach never start, so they are never counted.
+      const podcastOf = (doc: number): number => this.episodePodcast[this.docEpisode[doc] as number] as number;
       previous.forEach((e, i) => {
         this.forEachPosting(e, (doc) => {
           if (mask[doc] !== i) return;
-          if (i === 0) touched[touchedCount++] = doc;
+          if (i === 0) {
+            if (allowed !== undefined && allowed[podcastOf(doc)] !== 1) return;
+            touched[touchedCount++] = doc;
+          }
           mask[doc] = i + 1;
         });
       });
       for (const c of candidates) {
-        this.forEachPosting(this.expansionFor(c.stem, 1) as Expansion, (doc) => {
+        this.forEachPosting(c.expansion, (doc) => {
           if (mask[doc] === previous.length && this.docDeleted[doc] === 0) c.together++;
         });
       }

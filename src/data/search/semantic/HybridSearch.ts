@@ -5,8 +5,9 @@ import type { SearchHit, SearchOptions, TopicSearch } from '../TopicSearch.js';
 
 /** The lexical side: a TopicSearch that also suggests and completes from its dictionary (SearchIndex). */
 export interface LexicalSearch extends TopicSearch {
-  suggest(query: string, limit?: number): string[];
-  complete(prefix: string, limit?: number): string[];
+  /** `podcastIds`: only words these podcasts hold (see SearchIndex). */
+  suggest(query: string, limit?: number, podcastIds?: readonly string[]): string[];
+  complete(prefix: string, limit?: number, podcastIds?: readonly string[]): string[];
 }
 
 export interface HybridSearchOptions {
@@ -47,12 +48,12 @@ export class HybridSearch implements LexicalSearch {
     return removed;
   }
 
-  suggest(query: string, limit?: number): string[] {
-    return this.lexical.suggest(query, limit);
+  suggest(query: string, limit?: number, podcastIds?: readonly string[]): string[] {
+    return this.lexical.suggest(query, limit, podcastIds);
   }
 
-  complete(prefix: string, limit?: number): string[] {
-    return this.lexical.complete(prefix, limit);
+  complete(prefix: string, limit?: number, podcastIds?: readonly string[]): string[] {
+    return this.lexical.complete(prefix, limit, podcastIds);
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {

@@ -1,0 +1,652 @@
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import type { FeedCredentials } from '../data/feedCredentials.js';
+import { EpisodeSchema, PodcastSchema, err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
+import { databaseKind, databaseUrlSecrets, maskDatabaseUrl } from './databaseUrl.js';
+import { postgresMigrations } from './postgresMigrations.js';
+import {
+  ChaptersSchema,
+  PODCAST_KEYED_TABLES,
+  SegmentsSchema,
+  parseStored,
+  toAnnouncement,
+  toCachedChapters,
+  toCachedTranscript,
+  toFeedState,
+  toFollow,
+  toSettings,
+  type AnnouncementRow,
+  type ChaptersRow,
+  type FeedStateRow,
+  type FollowRow,
+  type SettingsRow,
+  type TranscriptRow,
+} from './rows.js';
+import type {
+  Announcement,
+  AnnouncementSettings,
+  CachedChapters,
+  CachedTranscript,
+  CatalogEntry,
+  FeedFetchState,
+  FetchFailure,
+  FetchSuccess,
+  Follow,
+  Store,
+} from './Store.js';
+
+export interface PostgresStoreOptions {
+  /** Connections the pool opens at most. Default 10. */
+  maxConnections?: number;
+  /** How long to wait for a connection before the query fails. Default 10 s (node-postgres waits forever). */
+  connectionTimeoutMs?: number;
+  /**
+   * A pooled connection failed while idle (the server restarted, a network cut). The pool drops it and the next
+   * query opens a new one; this only reports it. Without it such errors are ignored rather than crashing the process.
+   */
+  onConnectionError?: (error: Error) => void;
+}
+
+/**
+ * The advisory lock that serialises migrations (pg_advisory_xact_lock, so COMMIT, ROLLBACK or a dropped connection
+ * releases it): 'PODCORD' in ASCII, a bigint another application is unlikely to pick. Advisory locks are per database.
+ */
+const MIGRATION_LOCK_KEY = BigInt('0x504f44434f5244').toString();
+
+/**
+ * Opens a pool on the PostgreSQL database a `postgres://` or `postgresql://` DATABASE_URL names and brings its schema
+ * up to date, waiting for any other process doing the same. Failures (a bad URL, an unreachable server, refused
+ * credentials, a database from a newer Podcord) are values whose messages show the URL without its password.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Result<PostgresStore>> {
+  const shown = maskDatabaseUrl(url);
+  if (databaseKind(url) !== 'postgres' || !URL.canParse(url)) {
+    return err(
+      `DATABASE_URL ${shown} is not a PostgreSQL URL; use postgres://user:password@host:port/database ` +
+        '(percent-encode special characters in the password).',
+    );
+  }
+  const secrets = databaseUrlSecrets(url);
+  const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  let pool: Pool;
+  try {
+    pool = new Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+      application_name: 'podcord',
+    });
+  } catch (cause) {
+    return err(`DATABASE_URL ${shown} could not be read: ${scrub(cause instanceof Error ? cause.message : String(cause))}`);
+  }
+  // An idle client's error is emitted on the pool; unhandled, it would end the process. pg-pool hangs the client on
+  // it (its connection parameters hold the password), which a logger would serialise: only the message goes on.
+  pool.on('error', (error) => {
+    const reported = new Error(scrub(error.message));
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string') Object.assign(reported, { code });
+    options.onConnectionError?.(reported);
+  });
+  try {
+    await migrate(pool);
+    return ok(new PostgresStore(pool));
+  } catch (cause) {
+    await pool.end().catch(() => undefined);
+    return err(`Could not open the database ${shown}: ${scrub(describe(cause))}`);
+  }
+}
+
+/** An error's message; a refused connection to a name with several addresses is an AggregateError without one. */
+function describe(cause: unknown): string {
+  if (cause instanceof AggregateError && cause.message === '') {
+    return [...new Set(cause.errors.map(describe))].join('; ') || cause.name;
+  }
+  return cause instanceof Error ? cause.message || cause.name : String(cause);
+}
+
+/** The schema version this build writes. */
+export const POSTGRES_SCHEMA_VERSION = postgresMigrations.length;
+
+/**
+ * Applies the migrations the database has not had yet, all in one transaction under an advisory lock: processes
+ * starting together queue on the lock, and the first one's work is what the others then find done. DDL is
+ * transactional in PostgreSQL, so a failed migration leaves the schema as it was.
+ */
+async function migrate(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version     integer PRIMARY KEY,
+         applied_at  timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const current = (await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations'))
+      .rows[0]?.version ?? 0;
+    if (current > postgresMigrations.length) {
+      throw new Error(
+        `its schema is version ${current}, newer than this Podcord knows (${postgresMigrations.length}); upgrade Podcord.`,
+      );
+    }
+    for (let version = current; version < postgresMigrations.length; version++) {
+      await client.query(postgresMigrations[version] as string);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version + 1]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Something that runs queries: the pool (each query on its own) or one client inside a transaction. */
+type Queryable = Pick<PoolClient, 'query'>;
+
+async function rows<R extends QueryResultRow>(db: Queryable, sql: string, values: unknown[] = []): Promise<R[]> {
+  return (await db.query<R>(sql, values)).rows;
+}
+
+async function changes(db: Queryable, sql: string, values: unknown[] = []): Promise<number> {
+  return (await db.query(sql, values)).rowCount ?? 0;
+}
+
+/**
+ * The Store on PostgreSQL (node-postgres, one pool per store). Where SqliteStore takes a transaction this takes one
+ * too; single statements run on their own. Upserts are INSERT ... ON CONFLICT, so concurrent writers from other
+ * processes meet the same rules as SQLite's single writer. Orderings match SQLite's (see postgresMigrations.ts).
+ */
+export class PostgresStore implements Store {
+  readonly #pool: Pool;
+  #closed = false;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  /** The schema version of the open database. */
+  async schemaVersion(): Promise<number> {
+    const [row] = await rows<{ version: number | null }>(this.#pool, 'SELECT max(version) AS version FROM schema_migrations');
+    return row?.version ?? 0;
+  }
+
+  /** Runs `work` on one connection inside BEGIN ... COMMIT, rolled back if it throws. */
+  async #transaction<T>(work: (db: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(begin);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        // The connection is gone or unusable: the pool must not hand it out again.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  // ---- catalogue -------------------------------------------------------------------------------------------------
+
+  async savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void> {
+    const cleanPodcast = PodcastSchema.parse(podcast);
+    const unique = new Map<string, Episode>();
+    for (const episode of episodes) if (!unique.has(episode.id)) unique.set(episode.id, EpisodeSchema.parse(episode));
+    const list = [...unique.values()];
+    await this.#transaction(async (db) => {
+      // First: the podcast row's lock makes a concurrent save of the same podcast wait for this one.
+      await db.query(
+        `INSERT INTO podcasts (id, feed_url, title, data, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET feed_url = excluded.feed_url, title = excluded.title, data = excluded.data,
+           updated_at = excluded.updated_at`,
+        [cleanPodcast.id, cleanPodcast.feedUrl ?? null, cleanPodcast.title, JSON.stringify(cleanPodcast), new Date()],
+      );
+      await db.query(`DELETE FROM episodes WHERE podcast_id = $1 AND id <> ALL ($2::text[])`, [
+        cleanPodcast.id,
+        list.map((e) => e.id),
+      ]);
+      if (list.length === 0) return;
+      // One statement for all episodes: arrays unnested in step, position from their order.
+      await db.query(
+        `INSERT INTO episodes (podcast_id, id, position, title, published_at, data)
+         SELECT $1, e.id, e.position - 1, e.title, e.published_at, e.data
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(id, title, published_at, data, position)
+         ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
+           published_at = excluded.published_at, data = excluded.data`,
+        [
+          cleanPodcast.id,
+          list.map((e) => e.id),
+          list.map((e) => e.title),
+          list.map((e) => e.publishedAt ?? null),
+          list.map((e) => JSON.stringify(e)),
+        ],
+      );
+    });
+  }
+
+  async loadCatalog(): Promise<CatalogEntry[]> {
+    // One snapshot for both reads, as SQLite's read transaction gives.
+    return this.#transaction(async (db) => {
+      const podcasts = await rows<{ id: string; data: string }>(db, `SELECT id, data FROM podcasts ORDER BY lower(title), id`);
+      const entries = new Map<string, CatalogEntry>();
+      for (const row of podcasts) {
+        entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [] });
+      }
+      const episodes = await rows<{ podcast_id: string; id: string; data: string }>(
+        db,
+        `SELECT podcast_id, id, data FROM episodes ORDER BY podcast_id, position`,
+      );
+      for (const row of episodes) {
+        entries.get(row.podcast_id)?.episodes.push(parseStored(EpisodeSchema, row.data, `episode ${row.id} of ${row.podcast_id}`));
+      }
+      return [...entries.values()];
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async getEpisodeIds(podcastId: string): Promise<string[]> {
+    const found = await rows<{ id: string }>(this.#pool, `SELECT id FROM episodes WHERE podcast_id = $1 ORDER BY position`, [
+      podcastId,
+    ]);
+    return found.map((row) => row.id);
+  }
+
+  async deletePodcast(podcastId: string): Promise<boolean> {
+    return (await changes(this.#pool, `DELETE FROM podcasts WHERE id = $1`, [podcastId])) > 0;
+  }
+
+  // ---- caches ------------------------------------------------------------------------------------------------------
+
+  async saveChapters(podcastId: string, episodeId: string, chapters: CachedChapters): Promise<void> {
+    const clean = ChaptersSchema.parse(chapters.chapters);
+    await this.#pool.query(
+      `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (podcast_id, episode_id) DO UPDATE SET source_url = excluded.source_url,
+         chapters = excluded.chapters, fetched_at = excluded.fetched_at`,
+      [podcastId, episodeId, chapters.sourceUrl, JSON.stringify(clean), chapters.fetchedAt],
+    );
+  }
+
+  async getChapters(podcastId: string, episodeId: string): Promise<CachedChapters | undefined> {
+    const [row] = await rows<ChaptersRow>(
+      this.#pool,
+      `SELECT source_url, chapters, fetched_at FROM chapters_cache WHERE podcast_id = $1 AND episode_id = $2`,
+      [podcastId, episodeId],
+    );
+    return row === undefined ? undefined : toCachedChapters(row, episodeId);
+  }
+
+  async saveTranscript(podcastId: string, episodeId: string, transcript: CachedTranscript): Promise<void> {
+    const segments = SegmentsSchema.parse(transcript.segments);
+    await this.#pool.query(
+      `INSERT INTO transcripts_cache (podcast_id, episode_id, source_url, type, language, segments, fetched_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (podcast_id, episode_id) DO UPDATE SET source_url = excluded.source_url, type = excluded.type,
+         language = excluded.language, segments = excluded.segments, fetched_at = excluded.fetched_at`,
+      [
+        podcastId,
+        episodeId,
+        transcript.sourceUrl,
+        transcript.type,
+        transcript.language ?? null,
+        JSON.stringify(segments),
+        transcript.fetchedAt,
+      ],
+    );
+  }
+
+  async getTranscript(podcastId: string, episodeId: string): Promise<CachedTranscript | undefined> {
+    const [row] = await rows<TranscriptRow>(
+      this.#pool,
+      `SELECT source_url, type, language, segments, fetched_at FROM transcripts_cache
+       WHERE podcast_id = $1 AND episode_id = $2`,
+      [podcastId, episodeId],
+    );
+    return row === undefined ? undefined : toCachedTranscript(row, episodeId);
+  }
+
+  // ---- feed fetch state --------------------------------------------------------------------------------------------
+
+  async trackFeed(url: string): Promise<void> {
+    await this.#pool.query(`INSERT INTO feed_state (url) VALUES ($1) ON CONFLICT DO NOTHING`, [url]);
+  }
+
+  async untrackFeed(url: string): Promise<void> {
+    await this.#transaction(async (db) => {
+      await db.query(`DELETE FROM feed_state WHERE url = $1`, [url]);
+      await db.query(`DELETE FROM feed_credentials WHERE url = $1`, [url]);
+    });
+  }
+
+  async getFeedCredentials(url: string): Promise<FeedCredentials | undefined> {
+    const [row] = await rows<{ username: string; password: string }>(this.#pool, `SELECT username, password FROM feed_credentials WHERE url = $1`, [url]);
+    return row === undefined ? undefined : { username: row.username, password: row.password };
+  }
+
+  async setFeedCredentials(url: string, credentials: FeedCredentials | undefined): Promise<void> {
+    if (credentials === undefined) {
+      await this.#pool.query(`DELETE FROM feed_credentials WHERE url = $1`, [url]);
+      return;
+    }
+    await this.#pool.query(
+      `INSERT INTO feed_credentials (url, username, password) VALUES ($1, $2, $3)
+       ON CONFLICT (url) DO UPDATE SET username = excluded.username, password = excluded.password`,
+      [url, credentials.username, credentials.password],
+    );
+  }
+
+  async getFetchState(url: string): Promise<FeedFetchState | undefined> {
+    const [row] = await rows<FeedStateRow>(this.#pool, `SELECT * FROM feed_state WHERE url = $1`, [url]);
+    return row === undefined ? undefined : toFeedState(row);
+  }
+
+  async recordFetchSuccess(url: string, success: FetchSuccess): Promise<FeedFetchState> {
+    // One statement: a new row takes the values as given, an existing one keeps validators the success leaves out.
+    const [row] = await rows<FeedStateRow>(
+      this.#pool,
+      `INSERT INTO feed_state AS f (url, etag, last_modified, last_checked_at, next_check_at)
+       VALUES ($1, $3, $5, $6, $7)
+       ON CONFLICT (url) DO UPDATE SET
+         etag = CASE WHEN $2::boolean THEN excluded.etag ELSE f.etag END,
+         last_modified = CASE WHEN $4::boolean THEN excluded.last_modified ELSE f.last_modified END,
+         last_checked_at = excluded.last_checked_at, next_check_at = excluded.next_check_at, last_error = NULL,
+         consecutive_failures = 0, paused = false, paused_notice_sent = false
+       RETURNING *`,
+      [
+        url,
+        success.etag !== undefined,
+        success.etag ?? null,
+        success.lastModified !== undefined,
+        success.lastModified ?? null,
+        success.checkedAt,
+        success.nextCheckAt,
+      ],
+    );
+    return toFeedState(row as FeedStateRow);
+  }
+
+  async recordFetchFailure(url: string, failure: FetchFailure): Promise<FeedFetchState> {
+    const [row] = await rows<FeedStateRow>(
+      this.#pool,
+      `INSERT INTO feed_state AS f (url, last_error, last_checked_at, next_check_at, consecutive_failures, paused)
+       VALUES ($1, $2, $3, $4, 1, $5)
+       ON CONFLICT (url) DO UPDATE SET last_error = excluded.last_error, last_checked_at = excluded.last_checked_at,
+         next_check_at = excluded.next_check_at, consecutive_failures = f.consecutive_failures + 1,
+         paused = f.paused OR excluded.paused
+       RETURNING *`,
+      [url, failure.error, failure.checkedAt, failure.nextCheckAt, failure.pause],
+    );
+    return toFeedState(row as FeedStateRow);
+  }
+
+  async markPausedNoticeSent(url: string): Promise<void> {
+    await this.#pool.query(`UPDATE feed_state SET paused_notice_sent = true WHERE url = $1`, [url]);
+  }
+
+  async resumeFeed(url: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE feed_state SET paused = false, paused_notice_sent = false, consecutive_failures = 0, next_check_at = NULL
+       WHERE url = $1`,
+      [url],
+    );
+  }
+
+  async dueFeeds(now: Date): Promise<string[]> {
+    const due = await rows<{ url: string }>(
+      this.#pool,
+      `SELECT url FROM feed_state WHERE NOT paused AND (next_check_at IS NULL OR next_check_at <= $1)
+       ORDER BY next_check_at NULLS FIRST, url`,
+      [now],
+    );
+    return due.map((row) => row.url);
+  }
+
+  async renameFeed(oldUrl: string, newUrl: string): Promise<void> {
+    if (oldUrl === newUrl) return;
+    await this.#transaction(async (db) => {
+      const moves = [oldUrl, newUrl];
+      // In every table: move the old rows unless the new URL already has one with the same key; drop what is left.
+      // (SQLite's UPDATE OR IGNORE, spelled out: PostgreSQL has no per-row ignore for UPDATE.)
+      await db.query(
+        `UPDATE feed_state SET url = $2 WHERE url = $1 AND NOT EXISTS (SELECT 1 FROM feed_state WHERE url = $2)`,
+        moves,
+      );
+      await db.query(`DELETE FROM feed_state WHERE url = $1`, [oldUrl]);
+      // Credentials stay with the address they were given for: a redirect does not carry them to another one.
+      await db.query(`DELETE FROM feed_credentials WHERE url = $1`, [oldUrl]);
+      await db.query(
+        `UPDATE follows f SET feed_url = $2 WHERE feed_url = $1
+           AND NOT EXISTS (SELECT 1 FROM follows g WHERE g.feed_url = $2 AND g.guild_id = f.guild_id)`,
+        moves,
+      );
+      await db.query(`DELETE FROM follows WHERE feed_url = $1`, [oldUrl]);
+
+      const newExists = (await rows(db, `SELECT 1 FROM podcasts WHERE id = $1`, [newUrl])).length > 0;
+      if (newExists) {
+        await db.query(`DELETE FROM podcasts WHERE id = $1`, [oldUrl]);
+      } else {
+        const [old] = await rows<{ data: string }>(db, `SELECT data FROM podcasts WHERE id = $1 FOR UPDATE`, [oldUrl]);
+        if (old !== undefined) {
+          // The stored podcast names its id and feed URL too (SQLite: json_set). Episodes follow by ON UPDATE CASCADE.
+          const data = { ...(JSON.parse(old.data) as Record<string, unknown>), id: newUrl, feedUrl: newUrl };
+          await db.query(`UPDATE podcasts SET id = $2, feed_url = $2, data = $3 WHERE id = $1`, [
+            oldUrl,
+            newUrl,
+            JSON.stringify(data),
+          ]);
+        }
+      }
+      for (const [table, rest] of Object.entries(PODCAST_KEYED_TABLES)) {
+        const sameRest = rest.map((column) => `n.${column} = o.${column}`).join(' AND ');
+        await db.query(
+          `UPDATE ${table} o SET podcast_id = $2 WHERE podcast_id = $1
+             AND NOT EXISTS (SELECT 1 FROM ${table} n WHERE n.podcast_id = $2 AND ${sameRest})`,
+          moves,
+        );
+        await db.query(`DELETE FROM ${table} WHERE podcast_id = $1`, [oldUrl]);
+      }
+    });
+  }
+
+  // ---- follows -----------------------------------------------------------------------------------------------------
+
+  async follow(
+    guildId: string,
+    feedUrl: string,
+    options: { seenEpisodeIds: readonly string[]; now?: Date },
+  ): Promise<boolean> {
+    return this.#transaction(async (db) => {
+      const created =
+        (await changes(
+          db,
+          `INSERT INTO follows (guild_id, feed_url, followed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [guildId, feedUrl, options.now ?? new Date()],
+        )) > 0;
+      await db.query(`INSERT INTO feed_state (url) VALUES ($1) ON CONFLICT DO NOTHING`, [feedUrl]);
+      await markSeen(db, guildId, feedUrl, options.seenEpisodeIds);
+      return created;
+    });
+  }
+
+  async unfollow(guildId: string, feedUrl: string): Promise<boolean> {
+    return this.#transaction(async (db) => {
+      const removed = (await changes(db, `DELETE FROM follows WHERE guild_id = $1 AND feed_url = $2`, [guildId, feedUrl])) > 0;
+      await db.query(`DELETE FROM seen_episodes WHERE guild_id = $1 AND podcast_id = $2`, [guildId, feedUrl]);
+      await db.query(`DELETE FROM announcement_settings WHERE guild_id = $1 AND podcast_id = $2`, [guildId, feedUrl]);
+      return removed;
+    });
+  }
+
+  async listFollows(guildId: string): Promise<Follow[]> {
+    const found = await rows<FollowRow>(
+      this.#pool,
+      `SELECT guild_id, feed_url, followed_at FROM follows WHERE guild_id = $1 ORDER BY followed_at, feed_url`,
+      [guildId],
+    );
+    return found.map(toFollow);
+  }
+
+  async followersOf(feedUrl: string): Promise<string[]> {
+    const found = await rows<{ guild_id: string }>(
+      this.#pool,
+      `SELECT guild_id FROM follows WHERE feed_url = $1 ORDER BY guild_id`,
+      [feedUrl],
+    );
+    return found.map((row) => row.guild_id);
+  }
+
+  async markSeen(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void> {
+    await markSeen(this.#pool, guildId, podcastId, episodeIds);
+  }
+
+  // ---- announcement settings ---------------------------------------------------------------------------------------
+
+  async setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (guild_id, podcast_id) DO UPDATE SET channel_id = excluded.channel_id,
+         role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled`,
+      [guildId, podcastId ?? '', settings.channelId, settings.roleId ?? null, settings.publish, settings.enabled],
+    );
+  }
+
+  async getAnnouncementSettings(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined> {
+    const [row] = await rows<SettingsRow>(
+      this.#pool,
+      `SELECT channel_id, role_id, publish, enabled FROM announcement_settings WHERE guild_id = $1 AND podcast_id = $2`,
+      [guildId, podcastId ?? ''],
+    );
+    return row === undefined ? undefined : toSettings(row);
+  }
+
+  async clearAnnouncementSettings(guildId: string, podcastId?: string): Promise<boolean> {
+    return (
+      (await changes(this.#pool, `DELETE FROM announcement_settings WHERE guild_id = $1 AND podcast_id = $2`, [
+        guildId,
+        podcastId ?? '',
+      ])) > 0
+    );
+  }
+
+  async effectiveAnnouncementSettings(guildId: string, podcastId: string): Promise<AnnouncementSettings | undefined> {
+    const [row] = await rows<SettingsRow>(
+      this.#pool,
+      `SELECT channel_id, role_id, publish, enabled FROM announcement_settings
+       WHERE guild_id = $1 AND podcast_id IN ($2, '') ORDER BY podcast_id = '' LIMIT 1`,
+      [guildId, podcastId],
+    );
+    return row === undefined ? undefined : toSettings(row);
+  }
+
+  // ---- announcements ledger ----------------------------------------------------------------------------------------
+
+  async recordIntent(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    channelId: string,
+    nonce: string,
+    now: Date = new Date(),
+  ): Promise<{ created: boolean; announcement: Announcement }> {
+    const key = [guildId, podcastId, episodeId];
+    // Insert, else read the row that won. A row cancelled between the two is gone: then insert again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [inserted] = await rows<AnnouncementRow>(
+        this.#pool,
+        `INSERT INTO announcements (guild_id, podcast_id, episode_id, channel_id, nonce, intended_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (guild_id, podcast_id, episode_id) DO NOTHING RETURNING *`,
+        [...key, channelId, nonce, now],
+      );
+      if (inserted !== undefined) return { created: true, announcement: toAnnouncement(inserted) };
+      const existing = await this.#announcement(guildId, podcastId, episodeId);
+      if (existing !== undefined) return { created: false, announcement: existing };
+    }
+    throw new Error('the intent just recorded is missing');
+  }
+
+  async markSent(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    messageId: string,
+    now: Date = new Date(),
+  ): Promise<boolean> {
+    return (
+      (await changes(
+        this.#pool,
+        `UPDATE announcements SET message_id = $1, sent_at = $2 WHERE guild_id = $3 AND podcast_id = $4 AND episode_id = $5`,
+        [messageId, now, guildId, podcastId, episodeId],
+      )) > 0
+    );
+  }
+
+  async cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean> {
+    return (
+      (await changes(
+        this.#pool,
+        `DELETE FROM announcements WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND message_id IS NULL`,
+        [guildId, podcastId, episodeId],
+      )) > 0
+    );
+  }
+
+  async pendingIntents(): Promise<Announcement[]> {
+    const found = await rows<AnnouncementRow>(
+      this.#pool,
+      `SELECT * FROM announcements WHERE message_id IS NULL ORDER BY intended_at, guild_id, episode_id`,
+    );
+    return found.map(toAnnouncement);
+  }
+
+  async wasAnnounced(guildId: string, podcastId: string, episodeId: string): Promise<boolean> {
+    return (await this.#announcement(guildId, podcastId, episodeId))?.messageId !== undefined;
+  }
+
+  async getAnnouncement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined> {
+    return this.#announcement(guildId, podcastId, episodeId);
+  }
+
+  async #announcement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined> {
+    const [row] = await rows<AnnouncementRow>(
+      this.#pool,
+      `SELECT * FROM announcements WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3`,
+      [guildId, podcastId, episodeId],
+    );
+    return row === undefined ? undefined : toAnnouncement(row);
+  }
+
+  async unannouncedEpisodes(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<string[]> {
+    const found = await rows<{ id: string }>(
+      this.#pool,
+      `SELECT ids.id FROM unnest($1::text[]) WITH ORDINALITY AS ids(id, n)
+       WHERE NOT EXISTS (SELECT 1 FROM seen_episodes s
+                         WHERE s.guild_id = $2 AND s.podcast_id = $3 AND s.episode_id = ids.id)
+         AND NOT EXISTS (SELECT 1 FROM announcements a
+                         WHERE a.guild_id = $2 AND a.podcast_id = $3 AND a.episode_id = ids.id)
+       ORDER BY ids.n`,
+      [[...episodeIds], guildId, podcastId],
+    );
+    return found.map((row) => row.id);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+}
+
+async function markSeen(db: Queryable, guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void> {
+  if (episodeIds.length === 0) return;
+  await db.query(
+    `INSERT INTO seen_episodes (guild_id, podcast_id, episode_id)
+     SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING`,
+    [guildId, podcastId, [...episodeIds]],
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * The PostgreSQL schema, one entry per version: migration i (0-based) takes the database from version i to i + 1 (the
+ * versions applied are rows of schema_migrations). Append new entries; never edit one that has shipped. It mirrors
+ * the SQLite schema (migrations.ts) table for table and column for column, so both stores read the same rows
+ * (rows.ts); what differs is the types: times are timestamptz, flags boolean.
+ *
+ * Every text column is COLLATE "C": SQLite compares text byte by byte, and ORDER BY must come out the same whatever
+ * collation the database was created with (under en_US, 'guild-a' sorts before 'guild-B'; in SQLite after it).
+ * Podcasts, episodes and the caches keep their JSON as text, as SQLite does: jsonb would refuse a \u0000 escape
+ * that a parsed transcript may hold, and nothing queries inside it.
+ */
+export const postgresMigrations: readonly string[] = [
+  `
+  CREATE TABLE podcasts (
+    id          text COLLATE "C" PRIMARY KEY,
+    feed_url    text COLLATE "C",
+    title       text COLLATE "C" NOT NULL,
+    data        text COLLATE "C" NOT NULL,
+    updated_at  timestamptz NOT NULL
+  );
+
+  CREATE TABLE episodes (
+    podcast_id    text COLLATE "C" NOT NULL REFERENCES podcasts (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    id            text COLLATE "C" NOT NULL,
+    position      integer NOT NULL,
+    title         text COLLATE "C" NOT NULL,
+    published_at  text COLLATE "C",
+    data          text COLLATE "C" NOT NULL,
+    PRIMARY KEY (podcast_id, id)
+  );
+  CREATE INDEX episodes_by_position ON episodes (podcast_id, position);
+
+  CREATE TABLE chapters_cache (
+    podcast_id  text COLLATE "C" NOT NULL,
+    episode_id  text COLLATE "C" NOT NULL,
+    source_url  text COLLATE "C" NOT NULL,
+    chapters    text COLLATE "C" NOT NULL,
+    fetched_at  timestamptz NOT NULL,
+    PRIMARY KEY (podcast_id, episode_id)
+  );
+
+  CREATE TABLE transcripts_cache (
+    podcast_id  text COLLATE "C" NOT NULL,
+    episode_id  text COLLATE "C" NOT NULL,
+    source_url  text COLLATE "C" NOT NULL,
+    type        text COLLATE "C" NOT NULL,
+    language    text COLLATE "C",
+    segments    text COLLATE "C" NOT NULL,
+    fetched_at  timestamptz NOT NULL,
+    PRIMARY KEY (podcast_id, episode_id)
+  );
+
+  CREATE TABLE feed_state (
+    url                   text COLLATE "C" PRIMARY KEY,
+    etag                  text COLLATE "C",
+    last_modified         text COLLATE "C",
+    last_checked_at       timestamptz,
+    next_check_at         timestamptz,
+    last_error            text COLLATE "C",
+    consecutive_failures  integer NOT NULL DEFAULT 0,
+    paused                boolean NOT NULL DEFAULT false,
+    paused_notice_sent    boolean NOT NULL DEFAULT false
+  );
+  CREATE INDEX feed_state_due ON feed_state (paused, next_check_at);
+
+  CREATE TABLE follows (
+    guild_id     text COLLATE "C" NOT NULL,
+    feed_url     text COLLATE "C" NOT NULL,
+    followed_at  timestamptz NOT NULL,
+    PRIMARY KEY (guild_id, feed_url)
+  );
+  CREATE INDEX follows_by_feed ON follows (feed_url);
+
+  CREATE TABLE seen_episodes (
+    guild_id    text COLLATE "C" NOT NULL,
+    podcast_id  text COLLATE "C" NOT NULL,
+    episode_id  text COLLATE "C" NOT NULL,
+    PRIMARY KEY (guild_id, podcast_id, episode_id)
+  );
+
+  -- podcast_id '' is the guild's default; any other value overrides it for that podcast.
+  CREATE TABLE announcement_settings (
+    guild_id    text COLLATE "C" NOT NULL,
+    podcast_id  text COLLATE "C" NOT NULL DEFAULT '',
+    channel_id  text COLLATE "C" NOT NULL,
+    role_id     text COLLATE "C",
+    publish     boolean NOT NULL DEFAULT false,
+    enabled     boolean NOT NULL DEFAULT true,
+    PRIMARY KEY (guild_id, podcast_id)
+  );
+
+  CREATE TABLE announcements (
+    guild_id     text COLLATE "C" NOT NULL,
+    podcast_id   text COLLATE "C" NOT NULL,
+    episode_id   text COLLATE "C" NOT NULL,
+    channel_id   text COLLATE "C" NOT NULL,
+    nonce        text COLLATE "C" NOT NULL,
+    intended_at  timestamptz NOT NULL,
+    message_id   text COLLATE "C",
+    sent_at      timestamptz,
+    PRIMARY KEY (guild_id, podcast_id, episode_id)
+  );
+  CREATE INDEX announcements_pending ON announcements (intended_at) WHERE message_id IS NULL;
+  `,
+  // Version 2: a private feed's HTTP Basic credentials, apart from its URL (the identity that is shown and logged).
+  `
+  CREATE TABLE feed_credentials (
+    url       text COLLATE "C" PRIMARY KEY,
+    username  text COLLATE "C" NOT NULL,
+    password  text COLLATE "C" NOT NULL
+  );
+  `,
+];

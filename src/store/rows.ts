@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { ChapterSchema } from '../data/model.js';
+import type { Announcement, AnnouncementSettings, CachedChapters, CachedTranscript, CachedTranscriptSegment, FeedFetchState, Follow } from './Store.js';
+
+/**
+ * Rows as both stores read them, and their mapping to the Store's types: one place to change when a column is added.
+ * The schemas have the same tables and columns; only the column types differ: SQLite keeps times as integer
+ * milliseconds and flags as 0/1, PostgreSQL as timestamptz (a Date from node-postgres) and boolean.
+ */
+
+/** A time column: SQLite's integer milliseconds or PostgreSQL's timestamptz. */
+export type TimeColumn = number | Date;
+/** A flag column: SQLite's 0/1 or PostgreSQL's boolean. */
+export type FlagColumn = number | boolean;
+
+export const date = (value: TimeColumn): Date => (value instanceof Date ? value : new Date(value));
+export const flag = (value: FlagColumn): boolean => value === true || value === 1;
+
+/** An optional property when the column holds a value, nothing when it is NULL. */
+export function opt<K extends string, V, T>(key: K, value: V | null, map: (v: V) => T): { [P in K]?: T } {
+  return (value === null ? {} : { [key]: map(value) }) as { [P in K]?: T };
+}
+export const same = <V>(v: V): V => v;
+
+export interface FeedStateRow {
+  url: string;
+  etag: string | null;
+  last_modified: string | null;
+  last_checked_at: TimeColumn | null;
+  next_check_at: TimeColumn | null;
+  last_error: string | null;
+  consecutive_failures: number;
+  paused: FlagColumn;
+  paused_notice_sent: FlagColumn;
+}
+
+export interface AnnouncementRow {
+  guild_id: string;
+  podcast_id: string;
+  episode_id: string;
+  channel_id: string;
+  nonce: string;
+  intended_at: TimeColumn;
+  message_id: string | null;
+  sent_at: TimeColumn | null;
+}
+
+export interface SettingsRow {
+  channel_id: string;
+  role_id: string | null;
+  publish: FlagColumn;
+  enabled: FlagColumn;
+}
+
+export interface FollowRow {
+  guild_id: string;
+  feed_url: string;
+  followed_at: TimeColumn;
+}
+
+export interface ChaptersRow {
+  source_url: string;
+  chapters: string;
+  fetched_at: TimeColumn;
+}
+
+export interface TranscriptRow {
+  source_url: string;
+  type: string;
+  language: string | null;
+  segments: string;
+  fetched_at: TimeColumn;
+}
+
+export const SegmentsSchema = z.array(
+  z.object({
+    startSeconds: z.number(),
+    endSeconds: z.number().optional(),
+    speaker: z.string().optional(),
+    text: z.string(),
+  }),
+);
+
+export const ChaptersSchema = z.array(ChapterSchema);
+
+export function toFeedState(row: FeedStateRow): FeedFetchState {
+  return {
+    url: row.url,
+    ...opt('etag', row.etag, same),
+    ...opt('lastModified', row.last_modified, same),
+    ...opt('lastCheckedAt', row.last_checked_at, date),
+    ...opt('nextCheckAt', row.next_check_at, date),
+    ...opt('lastError', row.last_error, same),
+    consecutiveFailures: row.consecutive_failures,
+    paused: flag(row.paused),
+    pausedNoticeSent: flag(row.paused_notice_sent),
+  };
+}
+
+export function toAnnouncement(row: AnnouncementRow): Announcement {
+  return {
+    guildId: row.guild_id,
+    podcastId: row.podcast_id,
+    episodeId: row.episode_id,
+    channelId: row.channel_id,
+    nonce: row.nonce,
+    intendedAt: date(row.intended_at),
+    ...opt('messageId', row.message_id, same),
+    ...opt('sentAt', row.sent_at, date),
+  };
+}
+
+export function toSettings(row: SettingsRow): AnnouncementSettings {
+  return {
+    channelId: row.channel_id,
+    ...opt('roleId', row.role_id, same),
+    publish: flag(row.publish),
+    enabled: flag(row.enabled),
+  };
+}
+
+export function toFollow(row: FollowRow): Follow {
+  return { guildId: row.guild_id, feedUrl: row.feed_url, followedAt: date(row.followed_at) };
+}
+
+export function toCachedChapters(row: ChaptersRow, episodeId: string): CachedChapters {
+  return {
+    sourceUrl: row.source_url,
+    chapters: parseStored(ChaptersSchema, row.chapters, `chapters of ${episodeId}`),
+    fetchedAt: date(row.fetched_at),
+  };
+}
+
+export function toCachedTranscript(row: TranscriptRow, episodeId: string): CachedTranscript {
+  return {
+    sourceUrl: row.source_url,
+    type: row.type,
+    ...opt('language', row.language, same),
+    // zod types optional keys as `?: T | undefined` but never adds a key that was absent.
+    segments: parseStored(SegmentsSchema, row.segments, `transcript of ${episodeId}`) as CachedTranscriptSegment[],
+    fetchedAt: date(row.fetched_at),
+  };
+}
+
+export function parseStored<T>(schema: z.ZodType<T>, json: string, what: string): T {
+  const parsed = schema.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new Error(`The stored ${what} does not match the current model: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/**
+ * Tables whose rows belong to a podcast id and move with it on a rename, each with the rest of its primary key (a
+ * moved row is dropped where the new id already has one with the same rest).
+ */
+export const PODCAST_KEYED_TABLES = {
+  seen_episodes: ['guild_id', 'episode_id'],
+  announcements: ['guild_id', 'episode_id'],
+  announcement_settings: ['guild_id'],
+  chapters_cache: ['episode_id'],
+  transcripts_cache: ['episode_id'],
+} as const satisfies Record<string, readonly string[]>;

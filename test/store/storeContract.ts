@@ -1,0 +1,569 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Episode, Podcast } from '../../src/data/model.js';
+import type { Store } from '../../src/store/Store.js';
+
+/**
+ * The Store contract: what every store (SQLite, PostgreSQL) must do the same way, registered once per store by its
+ * test file. A new Store method gets its tests here, so both stores are held to them.
+ */
+
+/** A database for one test; `open` opens a store on it, and again after a close (what a restart sees). */
+export interface ContractDatabase {
+  open(): Promise<Store>;
+  /** Called after the test's stores are closed. */
+  remove(): Promise<void>;
+}
+
+export interface StoreUnderTest {
+  /** e.g. 'SQLite' */
+  name: string;
+  /** A fresh, empty database for each test. */
+  freshDatabase(): Promise<ContractDatabase>;
+}
+
+export const FEED = 'https://feeds.example.com/show.xml';
+const MOVED = 'https://new.example.com/show.xml';
+
+export const podcast: Podcast = {
+  id: FEED,
+  feedUrl: FEED,
+  title: 'The Example Show',
+  link: 'https://example.com',
+  description: 'A show about examples.',
+  image: 'https://example.com/art.jpg',
+  author: 'Ex Ample',
+  language: 'en',
+  categories: ['Technology', 'Education'],
+  linkTemplate: 'https://example.com/{episode}#t={seconds}',
+};
+
+export const fullEpisode: Episode = {
+  id: 'guid-3',
+  title: 'Episode 3: Everything',
+  season: 2,
+  episodeNumber: 3,
+  publishedAt: '2024-03-01T10:00:00.000Z',
+  durationSeconds: 3600.5,
+  description: 'First paragraph.\n\nSecond paragraph.',
+  link: 'https://example.com/3',
+  audioUrl: 'https://cdn.example.com/3.mp3',
+  audioType: 'audio/mpeg',
+  audioLength: 123456,
+  image: 'https://example.com/3.jpg',
+  chaptersUrl: 'https://example.com/3.chapters.json',
+  transcripts: [
+    { url: 'https://example.com/3.vtt', type: 'text/vtt', language: 'en', rel: 'captions' },
+    { url: 'https://example.com/3.srt', type: 'application/srt' },
+  ],
+  chapters: [
+    { startSeconds: 0, title: 'Intro', source: 'json' },
+    { startSeconds: 90.25, endSeconds: 600, title: 'Main', url: 'https://example.com/main', img: 'https://example.com/m.jpg', source: 'json' },
+  ],
+};
+
+/** Only the required fields: optional ones must come back absent, not undefined or null. */
+export const bareEpisode = (id: string, title = `Episode ${id}`): Episode => ({
+  id,
+  title,
+  description: '',
+  transcripts: [],
+  chapters: [],
+});
+
+export function storeContract(subject: StoreUnderTest): void {
+  describe(`the Store contract on ${subject.name}`, () => {
+    let database: ContractDatabase;
+    const stores: Store[] = [];
+
+    beforeEach(async () => {
+      database = await subject.freshDatabase();
+    });
+    afterEach(async () => {
+      for (const store of stores.splice(0)) await store.close();
+      await database.remove();
+    });
+
+    async function open(): Promise<Store> {
+      const store = await database.open();
+      stores.push(store);
+      return store;
+    }
+
+    async function reopen(store: Store): Promise<Store> {
+      await store.close();
+      return open();
+    }
+
+    describe('catalogue', () => {
+      it('round-trips podcasts and episodes deep-equal, optional fields absent', async () => {
+        let store = await open();
+        const other: Podcast = { id: 'sample:tiny', title: 'A Tiny Sample', categories: [] };
+        await store.savePodcast(podcast, [fullEpisode, bareEpisode('guid-2'), bareEpisode('guid-1')]);
+        await store.savePodcast(other, [bareEpisode('only')]);
+        store = await reopen(store);
+
+        const catalog = await store.loadCatalog();
+        expect(catalog).toStrictEqual([
+          { podcast: other, episodes: [bareEpisode('only')] },
+          { podcast, episodes: [fullEpisode, bareEpisode('guid-2'), bareEpisode('guid-1')] },
+        ]);
+        const bare = catalog[1]?.episodes[1];
+        expect(bare && Object.keys(bare).sort()).toEqual(['chapters', 'description', 'id', 'title', 'transcripts']);
+      });
+
+      it('is idempotent: saving the same feed twice stores it once', async () => {
+        const store = await open();
+        const episodes = [fullEpisode, bareEpisode('guid-2')];
+        await store.savePodcast(podcast, episodes);
+        await store.savePodcast(podcast, episodes);
+        expect(await store.loadCatalog()).toStrictEqual([{ podcast, episodes }]);
+      });
+
+      it('makes the stored episodes exactly the latest save, in its order', async () => {
+        const store = await open();
+        await store.savePodcast(podcast, [bareEpisode('2'), bareEpisode('1')]);
+        const renamed = { ...podcast, title: 'Renamed Show' };
+        await store.savePodcast(renamed, [bareEpisode('3'), bareEpisode('2', 'Episode 2, retitled')]);
+        expect(await store.getEpisodeIds(FEED)).toEqual(['3', '2']);
+        expect(await store.loadCatalog()).toStrictEqual([
+          { podcast: renamed, episodes: [bareEpisode('3'), bareEpisode('2', 'Episode 2, retitled')] },
+        ]);
+      });
+
+      it('keeps the first of two episodes with the same id', async () => {
+        const store = await open();
+        await store.savePodcast(podcast, [bareEpisode('1', 'first'), bareEpisode('1', 'second')]);
+        expect((await store.loadCatalog())[0]?.episodes).toStrictEqual([bareEpisode('1', 'first')]);
+      });
+
+      it('returns no episode ids for an unknown podcast', async () => {
+        expect(await (await open()).getEpisodeIds('https://nowhere.example/feed')).toEqual([]);
+      });
+
+      it('orders the catalogue by title, ASCII letters case-folded, then by id; other text by code point', async () => {
+        const store = await open();
+        const titled = (id: string, title: string): Podcast => ({ id, title, categories: [] });
+        // SQLite's NOCASE folds A-Z only and compares bytes: 'Éclair' (C3 89) before 'éclair' (C3 A9), both after 'z'.
+        for (const [id, title] of [['p1', 'zebra'], ['p2', 'éclair'], ['p3', 'Alpha'], ['p4', 'Éclair'], ['p5', 'alpha'], ['p0', 'ALPHA'], ['p6', 'Beta']]) {
+          await store.savePodcast(titled(id as string, title as string), []);
+        }
+        expect((await store.loadCatalog()).map((entry) => entry.podcast.title)).toEqual([
+          'ALPHA', // p0: the three spellings of alpha are equal, so by id
+          'Alpha',
+          'alpha',
+          'Beta',
+          'zebra',
+          'Éclair',
+          'éclair',
+        ]);
+      });
+
+      it('keeps the order of a long feed and of its next save', async () => {
+        const store = await open();
+        const many = Array.from({ length: 1500 }, (_, i) => bareEpisode(`e${1500 - i}`));
+        await store.savePodcast(podcast, many);
+        expect(await store.getEpisodeIds(FEED)).toEqual(many.map((e) => e.id));
+        const next = [bareEpisode('e1501'), ...many.slice(0, 1000).reverse()];
+        await store.savePodcast(podcast, next);
+        expect(await store.getEpisodeIds(FEED)).toEqual(next.map((e) => e.id));
+        expect((await store.loadCatalog())[0]?.episodes).toStrictEqual(next);
+      });
+
+      it('round-trips text of every kind: quotes, backslashes, emoji, a NUL inside JSON', async () => {
+        let store = await open();
+        const odd = `It's "quoted" \\ back\\slashed 🎙️ — ünïcödé, 100% _under_ %s $1 ?`;
+        const episode = { ...bareEpisode(`id ${odd}`, odd), description: `${odd}\n\nline two` };
+        await store.savePodcast({ ...podcast, title: odd }, [episode]);
+        const transcript = {
+          sourceUrl: 'https://example.com/t.json',
+          type: 'application/json',
+          segments: [{ startSeconds: 0, text: `a NUL \u0000 and ${odd}` }],
+          fetchedAt: new Date('2024-03-02T00:00:00.123Z'),
+        };
+        await store.saveTranscript(FEED, episode.id, transcript);
+        store = await reopen(store);
+        expect(await store.loadCatalog()).toStrictEqual([{ podcast: { ...podcast, title: odd }, episodes: [episode] }]);
+        expect(await store.getTranscript(FEED, episode.id)).toStrictEqual(transcript);
+      });
+
+      it('deletes a podcast and its episodes, keeping its ledger', async () => {
+        const store = await open();
+        await store.savePodcast(podcast, [bareEpisode('1'), bareEpisode('2')]);
+        await store.recordIntent('guild-1', FEED, '1', 'chan', 'n1');
+        await store.markSent('guild-1', FEED, '1', 'msg-1');
+        expect(await store.deletePodcast(FEED)).toBe(true);
+        expect(await store.deletePodcast(FEED)).toBe(false);
+        expect(await store.getEpisodeIds(FEED)).toEqual([]);
+        expect(await store.loadCatalog()).toEqual([]);
+        expect(await store.wasAnnounced('guild-1', FEED, '1')).toBe(true);
+        // Saved again, it starts from what is saved now, not from the deleted episodes.
+        await store.savePodcast(podcast, [bareEpisode('3')]);
+        expect(await store.getEpisodeIds(FEED)).toEqual(['3']);
+      });
+
+      it('leaves one whole save when two stores save the same podcast at once', async () => {
+        const first = await open();
+        const second = await open();
+        const a = [bareEpisode('a1'), bareEpisode('a2'), bareEpisode('a3')];
+        const b = [bareEpisode('b1'), bareEpisode('a2', 'a2 retitled')];
+        for (let round = 0; round < 5; round++) {
+          await Promise.all([first.savePodcast(podcast, a), second.savePodcast(podcast, b), first.savePodcast(podcast, b), second.savePodcast(podcast, a)]);
+          const episodes = (await first.loadCatalog())[0]?.episodes;
+          expect([a, b]).toContainEqual(episodes);
+        }
+      });
+    });
+
+    describe('chapters and transcripts caches', () => {
+      it('round-trips fetched chapters and a parsed transcript per episode', async () => {
+        let store = await open();
+        const fetchedAt = new Date('2024-03-02T00:00:00.000Z');
+        const chapters = { sourceUrl: 'https://example.com/3.chapters.json', chapters: fullEpisode.chapters, fetchedAt };
+        const transcript = {
+          sourceUrl: 'https://example.com/3.vtt',
+          type: 'text/vtt',
+          language: 'en',
+          segments: [
+            { startSeconds: 0, endSeconds: 4.5, speaker: 'Host', text: 'Welcome.' },
+            { startSeconds: 4.5, text: 'Today: examples.' },
+          ],
+          fetchedAt,
+        };
+        await store.saveChapters(FEED, 'guid-3', chapters);
+        await store.saveTranscript(FEED, 'guid-3', transcript);
+        store = await reopen(store);
+        expect(await store.getChapters(FEED, 'guid-3')).toStrictEqual(chapters);
+        expect(await store.getTranscript(FEED, 'guid-3')).toStrictEqual(transcript);
+        expect(await store.getChapters(FEED, 'guid-2')).toBeUndefined();
+        expect(await store.getTranscript(FEED, 'guid-2')).toBeUndefined();
+      });
+
+      it('replaces a cached entry when saved again', async () => {
+        const store = await open();
+        const fetchedAt = new Date('2024-03-02T00:00:00.000Z');
+        await store.saveTranscript(FEED, 'e', { sourceUrl: 'a', type: 'text/vtt', language: 'en', segments: [], fetchedAt });
+        await store.saveTranscript(FEED, 'e', { sourceUrl: 'b', type: 'application/srt', segments: [], fetchedAt });
+        expect(await store.getTranscript(FEED, 'e')).toStrictEqual({
+          sourceUrl: 'b',
+          type: 'application/srt',
+          segments: [],
+          fetchedAt,
+        });
+      });
+    });
+
+    describe('feed fetch state', () => {
+      const t = (minutes: number): Date => new Date(Date.UTC(2024, 0, 1, 0, minutes));
+
+      it('makes a newly tracked feed due at once, and a checked one due at its next check', async () => {
+        const store = await open();
+        await store.trackFeed(FEED);
+        await store.trackFeed(FEED);
+        expect(await store.getFetchState(FEED)).toStrictEqual({
+          url: FEED,
+          consecutiveFailures: 0,
+          paused: false,
+          pausedNoticeSent: false,
+        });
+        expect(await store.dueFeeds(t(0))).toEqual([FEED]);
+
+        await store.recordFetchSuccess(FEED, { etag: '"a"', lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT', checkedAt: t(0), nextCheckAt: t(30) });
+        expect(await store.dueFeeds(t(29))).toEqual([]);
+        expect(await store.dueFeeds(t(30))).toEqual([FEED]);
+      });
+
+      it('lists due feeds never checked first, then the most overdue', async () => {
+        const store = await open();
+        await store.recordFetchSuccess('https://b.example/feed', { checkedAt: t(0), nextCheckAt: t(10) });
+        await store.recordFetchSuccess('https://a.example/feed', { checkedAt: t(0), nextCheckAt: t(20) });
+        await store.trackFeed('https://c.example/feed');
+        expect(await store.dueFeeds(t(60))).toEqual(['https://c.example/feed', 'https://b.example/feed', 'https://a.example/feed']);
+      });
+
+      it('keeps validators a 304 does not repeat, replaces given ones and clears null ones', async () => {
+        const store = await open();
+        await store.recordFetchSuccess(FEED, { etag: '"a"', lastModified: 'then', checkedAt: t(0), nextCheckAt: t(30) });
+        let state = await store.recordFetchSuccess(FEED, { checkedAt: t(30), nextCheckAt: t(60) });
+        expect([state.etag, state.lastModified]).toEqual(['"a"', 'then']);
+        state = await store.recordFetchSuccess(FEED, { etag: '"b"', lastModified: null, checkedAt: t(60), nextCheckAt: t(90) });
+        expect(state).toStrictEqual({
+          url: FEED,
+          etag: '"b"',
+          lastCheckedAt: t(60),
+          nextCheckAt: t(90),
+          consecutiveFailures: 0,
+          paused: false,
+          pausedNoticeSent: false,
+        });
+      });
+
+      it('counts consecutive failures with their backoff, pauses, and resets on success', async () => {
+        let store = await open();
+        await store.recordFetchSuccess(FEED, { etag: '"a"', checkedAt: t(0), nextCheckAt: t(30) });
+        await store.recordFetchFailure(FEED, { error: 'HTTP 500', checkedAt: t(30), nextCheckAt: t(35), pause: false });
+        const second = await store.recordFetchFailure(FEED, { error: 'timed out', checkedAt: t(35), nextCheckAt: t(45), pause: false });
+        expect(second).toStrictEqual({
+          url: FEED,
+          etag: '"a"',
+          lastCheckedAt: t(35),
+          nextCheckAt: t(45),
+          lastError: 'timed out',
+          consecutiveFailures: 2,
+          paused: false,
+          pausedNoticeSent: false,
+        });
+
+        const paused = await store.recordFetchFailure(FEED, { error: 'HTTP 404', checkedAt: t(45), nextCheckAt: t(65), pause: true });
+        expect([paused.consecutiveFailures, paused.paused, paused.pausedNoticeSent]).toEqual([3, true, false]);
+        expect(await store.dueFeeds(t(1000))).toEqual([]);
+        await store.markPausedNoticeSent(FEED);
+
+        store = await reopen(store);
+        expect(await store.getFetchState(FEED)).toMatchObject({ paused: true, pausedNoticeSent: true, consecutiveFailures: 3 });
+
+        const back = await store.recordFetchSuccess(FEED, { checkedAt: t(70), nextCheckAt: t(100) });
+        expect(back).toStrictEqual({
+          url: FEED,
+          etag: '"a"',
+          lastCheckedAt: t(70),
+          nextCheckAt: t(100),
+          consecutiveFailures: 0,
+          paused: false,
+          pausedNoticeSent: false,
+        });
+      });
+
+      it('breaks ties between due feeds by URL, byte by byte', async () => {
+        const store = await open();
+        for (const url of ['https://x.example/b', 'https://x.example/B', 'https://x.example/a', 'https://x.example/A']) await store.trackFeed(url);
+        expect(await store.dueFeeds(t(0))).toEqual(['https://x.example/A', 'https://x.example/B', 'https://x.example/a', 'https://x.example/b']);
+      });
+
+      it('resumes a paused feed: due at once, failures reset', async () => {
+        const store = await open();
+        await store.recordFetchFailure(FEED, { error: 'gone', checkedAt: t(0), nextCheckAt: t(600), pause: true });
+        await store.markPausedNoticeSent(FEED);
+        await store.resumeFeed(FEED);
+        expect(await store.dueFeeds(t(1))).toEqual([FEED]);
+        expect(await store.getFetchState(FEED)).toMatchObject({ paused: false, pausedNoticeSent: false, consecutiveFailures: 0 });
+      });
+
+      it('forgets an untracked feed', async () => {
+        const store = await open();
+        await store.trackFeed(FEED);
+        await store.setFeedCredentials(FEED, { username: 'u', password: 'p' });
+        await store.untrackFeed(FEED);
+        expect(await store.getFetchState(FEED)).toBeUndefined();
+        expect(await store.getFeedCredentials(FEED)).toBeUndefined();
+        expect(await store.dueFeeds(t(0))).toEqual([]);
+      });
+
+      it("keeps a feed's credentials apart from its URL, across a restart, until replaced or removed", async () => {
+        let store = await open();
+        await store.trackFeed(FEED);
+        expect(await store.getFeedCredentials(FEED)).toBeUndefined();
+        await store.setFeedCredentials(FEED, { username: 'alice', password: 'p%40ss' });
+        store = await reopen(store);
+        expect(await store.getFeedCredentials(FEED)).toStrictEqual({ username: 'alice', password: 'p%40ss' });
+        await store.setFeedCredentials(FEED, { username: 'alice', password: 'new' });
+        expect(await store.getFeedCredentials(FEED)).toStrictEqual({ username: 'alice', password: 'new' });
+        await store.setFeedCredentials(FEED, undefined);
+        expect(await store.getFeedCredentials(FEED)).toBeUndefined();
+      });
+    });
+
+    describe('follows', () => {
+      it('records the back catalogue as seen so only new episodes are unannounced', async () => {
+        let store = await open();
+        expect(await store.follow('guild-1', FEED, { seenEpisodeIds: ['e1', 'e2'], now: new Date(1000) })).toBe(true);
+        expect(await store.follow('guild-1', FEED, { seenEpisodeIds: ['e3'] })).toBe(false);
+        store = await reopen(store);
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e5', 'e4', 'e3', 'e2', 'e1'])).toEqual(['e5', 'e4']);
+        // Another guild has seen nothing of it.
+        expect(await store.unannouncedEpisodes('guild-2', FEED, ['e2', 'e1'])).toEqual(['e2', 'e1']);
+        expect(await store.listFollows('guild-1')).toStrictEqual([{ guildId: 'guild-1', feedUrl: FEED, followedAt: new Date(1000) }]);
+      });
+
+      it('tracks a followed feed so it is polled', async () => {
+        const store = await open();
+        await store.follow('guild-1', FEED, { seenEpisodeIds: [] });
+        expect(await store.dueFeeds(new Date())).toEqual([FEED]);
+      });
+
+      it('lists followers of a feed and the follows of a guild', async () => {
+        const store = await open();
+        await store.follow('guild-2', FEED, { seenEpisodeIds: [], now: new Date(1) });
+        await store.follow('guild-1', FEED, { seenEpisodeIds: [], now: new Date(2) });
+        await store.follow('guild-1', MOVED, { seenEpisodeIds: [], now: new Date(3) });
+        expect(await store.followersOf(FEED)).toEqual(['guild-1', 'guild-2']);
+        expect((await store.listFollows('guild-1')).map((f) => f.feedUrl)).toEqual([FEED, MOVED]);
+        expect(await store.listFollows('guild-3')).toEqual([]);
+      });
+
+      it('lists followers in byte order of their ids', async () => {
+        const store = await open();
+        for (const guild of ['guild-b', 'guild-B', 'guild-a', 'guild-A', 'guild-10', 'guild-9']) await store.follow(guild, FEED, { seenEpisodeIds: [] });
+        expect(await store.followersOf(FEED)).toEqual(['guild-10', 'guild-9', 'guild-A', 'guild-B', 'guild-a', 'guild-b']);
+      });
+
+      it('unfollows: the follow, its seen marks and its settings override go; the ledger stays', async () => {
+        const store = await open();
+        await store.follow('guild-1', FEED, { seenEpisodeIds: ['e1'] });
+        await store.setAnnouncementSettings('guild-1', { channelId: 'c2', publish: false, enabled: true }, FEED);
+        await store.recordIntent('guild-1', FEED, 'e2', 'c1', 'n-e2');
+        await store.markSent('guild-1', FEED, 'e2', 'm-e2');
+        expect(await store.unfollow('guild-1', FEED)).toBe(true);
+        expect(await store.unfollow('guild-1', FEED)).toBe(false);
+        expect(await store.followersOf(FEED)).toEqual([]);
+        expect(await store.getAnnouncementSettings('guild-1', FEED)).toBeUndefined();
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e2', 'e1'])).toEqual(['e1']);
+        expect(await store.wasAnnounced('guild-1', FEED, 'e2')).toBe(true);
+      });
+
+      it('marks episodes seen without announcing them', async () => {
+        const store = await open();
+        await store.markSeen('guild-1', FEED, ['e1', 'e1', 'e2']);
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e3', 'e2', 'e1'])).toEqual(['e3']);
+        expect(await store.wasAnnounced('guild-1', FEED, 'e1')).toBe(false);
+      });
+    });
+
+    describe('announcement settings', () => {
+      it('applies a per-podcast override over the guild default', async () => {
+        let store = await open();
+        const defaults = { channelId: 'news', roleId: 'listeners', publish: true, enabled: true };
+        const override = { channelId: 'show-channel', publish: false, enabled: false };
+        expect(await store.effectiveAnnouncementSettings('guild-1', FEED)).toBeUndefined();
+        await store.setAnnouncementSettings('guild-1', defaults);
+        await store.setAnnouncementSettings('guild-1', override, FEED);
+        store = await reopen(store);
+        expect(await store.getAnnouncementSettings('guild-1')).toStrictEqual(defaults);
+        expect(await store.getAnnouncementSettings('guild-1', FEED)).toStrictEqual(override);
+        expect(await store.effectiveAnnouncementSettings('guild-1', FEED)).toStrictEqual(override);
+        expect(await store.effectiveAnnouncementSettings('guild-1', MOVED)).toStrictEqual(defaults);
+
+        expect(await store.clearAnnouncementSettings('guild-1', FEED)).toBe(true);
+        expect(await store.effectiveAnnouncementSettings('guild-1', FEED)).toStrictEqual(defaults);
+        await store.setAnnouncementSettings('guild-1', { channelId: 'news', publish: false, enabled: true });
+        expect(await store.getAnnouncementSettings('guild-1')).toStrictEqual({ channelId: 'news', publish: false, enabled: true });
+      });
+    });
+
+    describe('announcements ledger', () => {
+      it('records an intent once: the second call returns the first row and its nonce', async () => {
+        let store = await open();
+        const first = await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'nonce-1', new Date(5000));
+        expect(first).toStrictEqual({
+          created: true,
+          announcement: { guildId: 'guild-1', podcastId: FEED, episodeId: 'e1', channelId: 'chan', nonce: 'nonce-1', intendedAt: new Date(5000) },
+        });
+        store = await reopen(store);
+        const second = await store.recordIntent('guild-1', FEED, 'e1', 'other-chan', 'nonce-2', new Date(6000));
+        expect(second).toStrictEqual({ created: false, announcement: first.announcement });
+        // Same episode, another guild: its own row.
+        expect((await store.recordIntent('guild-2', FEED, 'e1', 'chan', 'nonce-3')).created).toBe(true);
+      });
+
+      it('lists intents without a sent mark for reconciliation, until they are sent', async () => {
+        let store = await open();
+        await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n1', new Date(1));
+        await store.recordIntent('guild-1', FEED, 'e2', 'chan', 'n2', new Date(2));
+        expect(await store.wasAnnounced('guild-1', FEED, 'e1')).toBe(false);
+        // A pending intent is not "unannounced": it must be reconciled, not posted afresh.
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e3', 'e2', 'e1'])).toEqual(['e3']);
+
+        store = await reopen(store);
+        expect((await store.pendingIntents()).map((a) => a.nonce)).toEqual(['n1', 'n2']);
+        expect(await store.markSent('guild-1', FEED, 'e1', 'msg-1', new Date(10))).toBe(true);
+        expect(await store.wasAnnounced('guild-1', FEED, 'e1')).toBe(true);
+        expect(await store.getAnnouncement('guild-1', FEED, 'e1')).toStrictEqual({
+          guildId: 'guild-1',
+          podcastId: FEED,
+          episodeId: 'e1',
+          channelId: 'chan',
+          nonce: 'n1',
+          intendedAt: new Date(1),
+          messageId: 'msg-1',
+          sentAt: new Date(10),
+        });
+        expect((await store.pendingIntents()).map((a) => a.episodeId)).toEqual(['e2']);
+        const again = await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n9');
+        expect([again.created, again.announcement.messageId]).toEqual([false, 'msg-1']);
+      });
+
+      it('records one intent when two stores race for the same episode, and every caller gets its nonce', async () => {
+        const first = await open();
+        const second = await open();
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? first : second).recordIntent('guild-1', FEED, 'e1', 'chan', `nonce-${i}`)),
+        );
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        const nonce = results.find((r) => r.created)?.announcement.nonce;
+        expect(new Set(results.map((r) => r.announcement.nonce))).toEqual(new Set([nonce]));
+        expect((await second.pendingIntents()).map((a) => a.nonce)).toEqual([nonce]);
+      });
+
+      it('refuses to mark sent what was never intended, and cancels only unsent intents', async () => {
+        const store = await open();
+        expect(await store.markSent('guild-1', FEED, 'nope', 'msg')).toBe(false);
+        await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n1');
+        await store.recordIntent('guild-1', FEED, 'e2', 'chan', 'n2');
+        await store.markSent('guild-1', FEED, 'e2', 'msg-2');
+        expect(await store.cancelIntent('guild-1', FEED, 'e1')).toBe(true);
+        expect(await store.cancelIntent('guild-1', FEED, 'e2')).toBe(false);
+        expect(await store.pendingIntents()).toEqual([]);
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e2', 'e1'])).toEqual(['e1']);
+      });
+    });
+
+    describe('renameFeed', () => {
+      it('moves everything recorded under the old URL to the new one', async () => {
+        let store = await open();
+        await store.savePodcast(podcast, [fullEpisode, bareEpisode('e1')]);
+        await store.follow('guild-1', FEED, { seenEpisodeIds: ['e1'], now: new Date(7) });
+        await store.recordFetchSuccess(FEED, { etag: '"a"', checkedAt: new Date(1), nextCheckAt: new Date(2) });
+        await store.recordIntent('guild-1', FEED, fullEpisode.id, 'chan', 'n1');
+        await store.setAnnouncementSettings('guild-1', { channelId: 'c', publish: false, enabled: true }, FEED);
+        await store.saveChapters(FEED, fullEpisode.id, { sourceUrl: 'x', chapters: [], fetchedAt: new Date(3) });
+        await store.setFeedCredentials(FEED, { username: 'u', password: 'p' });
+
+        await store.renameFeed(FEED, MOVED);
+        store = await reopen(store);
+        // Credentials belong to the address they were given for: never carried to another.
+        expect(await store.getFeedCredentials(FEED)).toBeUndefined();
+        expect(await store.getFeedCredentials(MOVED)).toBeUndefined();
+
+        expect(await store.loadCatalog()).toStrictEqual([
+          { podcast: { ...podcast, id: MOVED, feedUrl: MOVED }, episodes: [fullEpisode, bareEpisode('e1')] },
+        ]);
+        expect(await store.getFetchState(FEED)).toBeUndefined();
+        expect(await store.getFetchState(MOVED)).toMatchObject({ url: MOVED, etag: '"a"' });
+        expect(await store.followersOf(FEED)).toEqual([]);
+        expect(await store.listFollows('guild-1')).toStrictEqual([{ guildId: 'guild-1', feedUrl: MOVED, followedAt: new Date(7) }]);
+        expect(await store.unannouncedEpisodes('guild-1', MOVED, [fullEpisode.id, 'e1', 'new'])).toEqual(['new']);
+        expect((await store.pendingIntents()).map((a) => a.podcastId)).toEqual([MOVED]);
+        expect(await store.getAnnouncementSettings('guild-1', MOVED)).toMatchObject({ channelId: 'c' });
+        expect(await store.getChapters(MOVED, fullEpisode.id)).toMatchObject({ sourceUrl: 'x' });
+        expect(await store.dueFeeds(new Date(5))).toEqual([MOVED]);
+      });
+
+      it('merges into a feed already known under the new URL, keeping its records', async () => {
+        const store = await open();
+        const movedPodcast = { ...podcast, id: MOVED, feedUrl: MOVED };
+        await store.savePodcast(podcast, [bareEpisode('old')]);
+        await store.savePodcast(movedPodcast, [bareEpisode('new')]);
+        await store.follow('guild-1', FEED, { seenEpisodeIds: [], now: new Date(1) });
+        await store.follow('guild-1', MOVED, { seenEpisodeIds: [], now: new Date(2) });
+        await store.follow('guild-2', FEED, { seenEpisodeIds: [], now: new Date(3) });
+        await store.recordIntent('guild-1', FEED, 'e', 'chan', 'old-nonce');
+        await store.recordIntent('guild-1', MOVED, 'e', 'chan', 'new-nonce');
+
+        await store.renameFeed(FEED, MOVED);
+        expect(await store.loadCatalog()).toStrictEqual([{ podcast: movedPodcast, episodes: [bareEpisode('new')] }]);
+        expect(await store.followersOf(MOVED)).toEqual(['guild-1', 'guild-2']);
+        expect(await store.listFollows('guild-1')).toStrictEqual([{ guildId: 'guild-1', feedUrl: MOVED, followedAt: new Date(2) }]);
+        expect((await store.pendingIntents()).map((a) => a.nonce)).toEqual(['new-nonce']);
+      });
+    });
+  });
+}
