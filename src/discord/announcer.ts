@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChannelType,
   Routes,
@@ -13,6 +14,7 @@ import type { Library } from '../data/library.js';
 import { err, ok, type Result } from '../data/model.js';
 import type { AnnouncementChannelCheck } from '../commands/command.js';
 import type { Announcement, AnnouncementSettings, FeedFetchState, Store } from '../store/Store.js';
+import { StoreBusyError } from '../store/StoreBusyError.js';
 import {
   announcementMessage,
   catchUpSummaryMessage,
@@ -34,6 +36,8 @@ import { stringsFor, type Strings } from './strings.js';
  *   one message (and marked seen) so a channel is never flooded.
  * - One queue per channel with a minimum spacing between posts.
  * - Not set up or turned off: new episodes are marked seen, so turning announcements on later does not dump history.
+ * - A ledger write that finds the database locked by another process runs its job again after a growing pause, in
+ *   this process: the post is neither dropped until the next start nor made twice (the same nonce).
  */
 
 export type ChannelKind = 'text' | 'news' | 'forum';
@@ -127,6 +131,9 @@ const ANOTHER_SERVER = 'the channel belongs to another server';
 /** Discord: a channel that is gone, or that the bot may not see or post in. Retrying will not help. */
 const PERMANENT_CODES = new Set([10003, 50001, 50013, 50008, 10004]);
 const ALREADY_CROSSPOSTED = 40033;
+/** Pauses before a job whose ledger write found the database busy runs again: doubling from the first to the last. */
+const BUSY_RETRY_FIRST_MS = 1000;
+const BUSY_RETRY_LONGEST_MS = 30_000;
 
 type Job = () => Promise<void>;
 
@@ -139,6 +146,8 @@ export class Announcer {
   readonly #lastPost = new Map<string, number>();
   readonly #feedPasses = new Map<string, Promise<void>>();
   #stopped = false;
+  /** Ends the pauses of jobs waiting for a busy database, so stop() does not wait them out. */
+  readonly #stopping = new AbortController();
 
   constructor(options: AnnouncerOptions) {
     this.#o = options;
@@ -187,6 +196,7 @@ export class Announcer {
   /** Lets the post in progress in each channel finish; drops the rest (they are still unannounced, so not lost). */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     await this.idle();
   }
 
@@ -306,7 +316,7 @@ export class Announcer {
     await this.#deliver(announcement, { reconciling: !created, ping: false, summaryRefs: refs });
   }
 
-  /** Posts (or finds) the message for an intent and marks it sent. Never throws. */
+  /** Posts (or finds) the message for an intent and marks it sent. Throws only StoreBusyError (the job runs again). */
   async #deliver(intent: Announcement, how: { reconciling: boolean; ping: boolean; summaryRefs?: readonly EpisodeRef[] }): Promise<void> {
     const { store, library, transport, log } = this.#o;
     const { guildId, podcastId, episodeId, channelId } = intent;
@@ -358,6 +368,7 @@ export class Announcer {
       await store.markSent(guildId, podcastId, episodeId, messageId, this.#now());
       log.info({ ...context, messageId }, 'episode announced');
     } catch (error) {
+      if (error instanceof StoreBusyError) throw error;
       if (isPermanent(error)) {
         await giveUp(describe(error)).catch((e: unknown) => log.error({ ...context, err: e }, 'could not drop the announcement'));
       } else {
@@ -386,7 +397,7 @@ export class Announcer {
         if (this.#stopped) return;
         const wait = (this.#lastPost.get(channelId) ?? 0) + (this.#o.spacingMs ?? 1500) - Date.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        await job();
+        await this.#retryWhileBusy(job);
         this.#lastPost.set(channelId, Date.now());
       } catch (error) {
         this.#o.log.error({ err: error, channelId }, 'announcement job failed');
@@ -398,6 +409,25 @@ export class Announcer {
     void next.finally(() => {
       if (this.#queues.get(channelId) === next) this.#queues.delete(channelId);
     });
+  }
+
+  /**
+   * Runs a job, and again after a growing pause for as long as a ledger write in it finds the database busy (another
+   * process holds its lock). Its claim and its place in the channel's queue are kept meanwhile, so the channel's posts
+   * stay in order; a job run again finds its intent recorded and posts with the same nonce, or finds its post. Stopping
+   * gives up the wait: the episode is still unannounced (or its intent pending), so the next start posts it.
+   */
+  async #retryWhileBusy(job: Job): Promise<void> {
+    for (let pause = BUSY_RETRY_FIRST_MS; ; pause = Math.min(BUSY_RETRY_LONGEST_MS, pause * 2)) {
+      try {
+        return await job();
+      } catch (error) {
+        if (!(error instanceof StoreBusyError) || this.#stopped) throw error;
+        this.#o.log.warn({ err: error, retryInMs: pause }, 'announcement not recorded: the database is busy; trying again');
+        await sleep(pause, undefined, { signal: this.#stopping.signal }).catch(() => {});
+        if (this.#stopped) return;
+      }
+    }
   }
 
   #strings(guildId: string): Strings {

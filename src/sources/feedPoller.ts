@@ -7,6 +7,7 @@ import type { TranscriptSegment } from '../data/search/passage.js';
 import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
 import { parseTranscript } from '../data/transcripts/parseTranscript.js';
 import type { FeedFetchState, Store } from '../store/Store.js';
+import { StoreBusyError } from '../store/StoreBusyError.js';
 import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
@@ -196,6 +197,12 @@ export class FeedPoller {
         return this.#ingest(url, resource);
       });
     } catch (error) {
+      if (error instanceof StoreBusyError) {
+        // Another process held the database: not the feed's failure. Nothing was recorded, so it is still due and the
+        // next tick checks it again, without a backoff or an error shown in /feed list.
+        this.#o.log.warn({ feed: url, reason: error.message }, 'feed check not saved: the database is busy; checking again next tick');
+        return { url, status: 'failed', error: error.message, paused: false };
+      }
       this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
       return this.#fail(url, 'Podcord could not process this feed (an internal error; it has been logged).').catch(
         () => ({ url, status: 'failed', error: 'internal error', paused: false }) as const,
@@ -239,14 +246,19 @@ export class FeedPoller {
       for (const guildId of await store.followersOf(feedUrl)) await store.markSeen(guildId, feedUrl, ids);
     }
     const now = this.#now();
-    await store.recordFetchSuccess(feedUrl, {
-      etag: resource.etag ?? null,
-      lastModified: resource.lastModified ?? null,
-      checkedAt: now,
-      nextCheckAt: this.#o.schedule.afterSuccess(now),
-    });
+    try {
+      await store.recordFetchSuccess(feedUrl, {
+        etag: resource.etag ?? null,
+        lastModified: resource.lastModified ?? null,
+        checkedAt: now,
+        nextCheckAt: this.#o.schedule.afterSuccess(now),
+      });
+    } finally {
+      // The new episodes are saved: announce them even if the write after them failed, since the next check finds
+      // them stored already and would never count them as new again.
+      if (!first && fresh.length > 0) await this.#safely('announce', () => this.listener.newEpisodes?.(feedUrl));
+    }
     log.debug({ feed: feedUrl, episodes: episodes.length, new: first ? 0 : fresh.length }, 'feed updated');
-    if (!first && fresh.length > 0) await this.#safely('announce', () => this.listener.newEpisodes?.(feedUrl));
     return { url: trackedUrl, status: 'updated', episodes: episodes.length, newEpisodes: first ? 0 : fresh.length };
   }
 

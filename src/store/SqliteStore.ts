@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -29,6 +29,7 @@ import {
   type SettingsRow,
   type TranscriptRow,
 } from './rows.js';
+import { retryWhenBusy } from './retryWhenBusy.js';
 import type {
   Announcement,
   AnnouncementSettings,
@@ -47,9 +48,16 @@ type Db = Database.Database;
 export interface SqliteStoreOptions {
   /** Relative `sqlite:` paths are resolved against this. Default: the working directory. */
   baseDir?: string;
-  /** How long a write waits for another connection's lock. Default 5 s. */
+  /**
+   * How long a store call waits for another process's lock before it fails with StoreBusyError, waiting on a timer
+   * (retryWhenBusy), never inside SQLite. Default 1 s: within the interaction router's 2 s before it defers, so a
+   * change someone asked for that cannot be saved is answered, privately, in time.
+   */
   busyTimeoutMs?: number;
 }
+
+/** Opening may wait for another process's lock inside SQLite: nothing is being served yet. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 /** Where a `sqlite:` DATABASE_URL points: a file path or ':memory:'. */
 export function parseSqliteUrl(url: string, baseDir: string = process.cwd()): Result<string> {
@@ -71,7 +79,8 @@ export function parseSqliteUrl(url: string, baseDir: string = process.cwd()): Re
 /**
  * Opens (creating the file and its directory if needed) the SQLite database a DATABASE_URL names, and brings its
  * schema up to date. Failures (another scheme, a path that cannot be created, a database from a newer Podcord) are
- * values.
+ * values. The store waits for another process's lock without blocking the event loop, and refuses every call once
+ * its file is gone (see SqliteStore.checkFile).
  */
 export function openSqliteStore(url: string, options: SqliteStoreOptions = {}): Result<SqliteStore> {
   const location = parseSqliteUrl(url, options.baseDir);
@@ -81,7 +90,12 @@ export function openSqliteStore(url: string, options: SqliteStoreOptions = {}): 
   try {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file);
-    return ok(new SqliteStore(db, options));
+    const store = new SqliteStore(db);
+    const fileStillThere = (): void => {
+      const check = store.checkFile();
+      if (!check.ok) throw new Error(check.error);
+    };
+    return ok(retryWhenBusy(store, { waitMs: options.busyTimeoutMs ?? 1000, before: fileStillThere }));
   } catch (cause) {
     db?.close();
     const message = cause instanceof Error ? cause.message : String(cause);
@@ -113,19 +127,53 @@ const ms = (date: Date): number => date.getTime();
 const bool = (value: boolean): number => (value ? 1 : 0);
 
 /**
- * The Store on SQLite (better-sqlite3): WAL, foreign keys on, a busy timeout, migrations at open. Synchronous inside;
- * the async methods only wrap it so callers are ready for a networked store.
+ * The Store on SQLite (better-sqlite3): WAL, foreign keys on, migrations at open. Synchronous inside; the async methods
+ * only wrap it so callers are ready for a networked store. After opening, SQLite never waits for a lock itself (its
+ * wait would block the event loop): openSqliteStore wraps the store in retryWhenBusy, which waits on a timer.
  */
 export class SqliteStore implements Store {
   readonly #db: Db;
+  /** The file opened, to tell when the path no longer leads to it. Undefined in memory. */
+  readonly #file: { path: string; dev: bigint; ino: bigint } | undefined;
 
-  constructor(db: Db, options: SqliteStoreOptions = {}) {
+  constructor(db: Db) {
     this.#db = db;
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL'); // ':memory:' stays 'memory', which is fine
     db.pragma('synchronous = NORMAL'); // durable enough with WAL, much faster
     db.pragma('foreign_keys = ON');
-    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     migrate(db);
+    db.pragma('busy_timeout = 0');
+    if (db.memory) {
+      this.#file = undefined;
+    } else {
+      const { dev, ino } = statSync(db.name, { bigint: true });
+      this.#file = { path: db.name, dev, ino };
+    }
+  }
+
+  /**
+   * Whether the database file is still the one this store opened. Deleted, moved or replaced under a running process,
+   * SQLite goes on writing to the old file, which no path leads to any more: everything saved from then on is gone at
+   * the next start. The app stops when this fails.
+   */
+  checkFile(): Result<void> {
+    const file = this.#file;
+    if (file === undefined) return ok(undefined);
+    const advice =
+      'Nothing saved since would survive a restart, so Podcord stops. Put the file back (or restore a backup) before starting Podcord again: started without it, Podcord begins with an empty database.';
+    let now;
+    try {
+      now = statSync(file.path, { bigint: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return err(`The database file ${file.path} was deleted or moved while Podcord was running. ${advice}`);
+      return ok(undefined); // only a definite answer stops the bot: a failed look says nothing about the file
+    }
+    if (now.dev !== file.dev || now.ino !== file.ino) {
+      return err(`The database file ${file.path} was replaced by another file while Podcord was running. ${advice}`);
+    }
+    return ok(undefined);
   }
 
   /** The schema version of the open database. */

@@ -101,6 +101,25 @@ describe('fake Discord driven by the real discord.js client', () => {
     expect(request.headers.authorization).toBeUndefined();
   });
 
+  it('refuses a first callback later than interactionDeadlineMs with 10062 Unknown interaction, as Discord does after 3 s', async () => {
+    await fake.close();
+    fake = await startFakeDiscord({ interactionDeadlineMs: 2000 });
+    await loginClient();
+    let lateReply: (outcome: unknown) => void = () => {};
+    const lateOutcome = new Promise<unknown>((resolve) => (lateReply = resolve));
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      if (interaction.options.getString('word') !== 'late') return interaction.reply({ content: 'pong' });
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      return interaction.reply({ content: 'pong' }).then(lateReply, lateReply);
+    };
+
+    expect((await fake.sendInteraction(chatInput('ping', { word: 'soon' }), 10_000)).type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    const late = fake.sendInteraction(chatInput('ping', { word: 'late' }), 5000).catch((error: unknown) => error);
+    expect(await lateOutcome).toMatchObject({ status: 404, code: 10062 });
+    expect(await late).toBeInstanceOf(Error);
+  });
+
   it('passes subcommand groups, integer options, admin permissions and locale to the handler', async () => {
     await loginClient();
     onInteraction = async (interaction) => {

@@ -16,7 +16,8 @@
  * world: app/bot user, guild, text/news/forum channels, roles, forum tags, default interaction user);
  * MEMBER_PERMISSIONS / ADMIN_PERMISSIONS (+ManageGuild) / BOT_PERMISSIONS string bitfields; snowflake().
  * Options: token, heartbeatIntervalMs (default 41250: no heartbeat in a short test), echoEvents,
- * memberCount, botUsername, otherGuild (a second guild the bot is in, and a channel of a guild it is not in).
+ * memberCount, botUsername, otherGuild (a second guild the bot is in, and a channel of a guild it is not in),
+ * interactionDeadlineMs (Discord's 3 s for the first callback; off by default).
  *
  * API (see FakeDiscord below for signatures):
  * - identity: apiUrl (pass as `rest.api`), gatewayUrl, token (expected bot token), applicationId,
@@ -39,7 +40,9 @@
  *   the client see a zombie connection); counters `identifyCount`, `resumeCount`, `connectionCount`;
  *   `gatewayFrames` (every frame the client sent) and `waitForGateway(predicate, timeoutMs)`.
  * - Interactions: `sendInteraction(payload, timeoutMs = 2000)` dispatches INTERACTION_CREATE and
- *   resolves with the body of the first accepted POST to that interaction's callback URL.
+ *   resolves with the body of the first accepted POST to that interaction's callback URL. With
+ *   `interactionDeadlineMs`, a first callback that reaches the fake later than that after the dispatch is
+ *   refused with 10062 Unknown interaction, as Discord refuses one after its 3 s.
  * - `close()` terminates sockets and closes the server.
  *
  * Discord behaviours reproduced: Bot-token auth on authed routes (interaction callbacks and webhook
@@ -154,6 +157,12 @@ export interface FakeDiscordOptions {
    * Default false: one guild.
    */
   otherGuild?: boolean;
+  /**
+   * Refuse a first callback that arrives more than this many ms after its INTERACTION_CREATE was dispatched, with
+   * Discord's 404 10062 Unknown interaction (Discord's deadline is 3000). Default: none, so a loaded machine does not
+   * fail tests that are not about it.
+   */
+  interactionDeadlineMs?: number;
 }
 
 export interface RecordedFile {
@@ -298,6 +307,8 @@ interface InteractionRecord {
   acknowledged: boolean;
   originalMessageId: string | undefined;
   user: APIUser | undefined;
+  /** When INTERACTION_CREATE was sent, on the clock of RecordedRequest.receivedAt. */
+  dispatchedAt: number;
 }
 
 interface Waiter<T> {
@@ -319,6 +330,8 @@ interface RouteContext {
   query: Record<string, string>;
   body: unknown;
   files: RecordedFile[];
+  /** RecordedRequest.receivedAt of this request. */
+  receivedAt: number;
 }
 
 interface RouteResult {
@@ -961,12 +974,20 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
   }
 
-  function interactionCallback(params: Record<string, string>, query: Record<string, string>, body: unknown, files: RecordedFile[]): RouteResult {
+  function interactionCallback(
+    params: Record<string, string>,
+    query: Record<string, string>,
+    body: unknown,
+    files: RecordedFile[],
+    receivedAt: number,
+  ): RouteResult {
     const record = interactionsById.get(params['interaction'] ?? '');
     if (!record || record.token !== params['token']) throw notFound('interaction', 10062);
     if (record.acknowledged) {
       throw new HttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
     }
+    const deadline = options.interactionDeadlineMs;
+    if (deadline !== undefined && receivedAt - record.dispatchedAt > deadline) throw notFound('interaction', 10062);
     if (!isObject(body) || typeof body['type'] !== 'number') throw invalidForm('type', 'This field is required');
     const type = body['type'];
     const data = isObject(body['data']) ? body['data'] : {};
@@ -1161,8 +1182,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     body: overwriteCommands(commandStore(params['app']!, params['guild']!), body, params['guild']),
   }));
 
-  route('POST /interactions/:interaction/:token/callback', false, ({ params, query, body, files }) =>
-    interactionCallback(params, query, body, files),
+  route('POST /interactions/:interaction/:token/callback', false, ({ params, query, body, files, receivedAt }) =>
+    interactionCallback(params, query, body, files, receivedAt),
   );
   route('GET /webhooks/:app/:token/messages/:message', false, ({ params }) => ({
     status: 200,
@@ -1414,7 +1435,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         result = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
       } else {
         try {
-          result = await match.route.handler({ params: match.params, query, body: parsed.body, files: parsed.files });
+          result = await match.route.handler({ params: match.params, query, body: parsed.body, files: parsed.files, receivedAt });
         } catch (error) {
           if (!(error instanceof HttpError)) throw error;
           result = { status: error.status, body: error.body };
@@ -1573,6 +1594,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         acknowledged: false,
         originalMessageId: undefined,
         user: payload.member?.user ?? payload.user,
+        dispatchedAt: 0,
       };
       if (payload.message && !messages.has(payload.message.id)) messages.set(payload.message.id, structuredClone(payload.message));
       interactions.set(record.token, record);
@@ -1582,6 +1604,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         (r) => r.method === 'POST' && r.path === callbackPath && r.status < 300,
         timeoutMs,
       );
+      record.dispatchedAt = Number(process.hrtime.bigint()) / 1e6;
       dispatch('INTERACTION_CREATE', payload);
       return (await callback).body as APIInteractionResponse;
     },
