@@ -160,7 +160,7 @@ export class FeedPoller {
     if (this.#o.library.catalog.podcast(preview.feedUrl) === undefined) {
       await this.#withLock(preview.feedUrl, () => this.#ingest(preview.feedUrl, preview.fetched));
     } else {
-      await this.#o.store.resumeFeed(preview.feedUrl);
+      await this.#o.store.resumeFeed(preview.feedUrl, this.#now());
     }
   }
 

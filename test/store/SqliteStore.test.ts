@@ -334,6 +334,26 @@ describe('feed fetch state', () => {
     expect(await store.getFetchState(FEED)).toMatchObject({ paused: false, pausedNoticeSent: false, consecutiveFailures: 0 });
   });
 
+  it('keeps a feed paused for a reason through fetches that work, until resumed; resuming records when', async () => {
+    let store = open();
+    await store.trackFeed(FEED);
+    expect(await store.pauseFeed('https://untracked.example/feed.xml', 'why')).toBeUndefined();
+    const paused = await store.pauseFeed(FEED, 'too many new episodes');
+    expect(paused).toMatchObject({ paused: true, pauseReason: 'too many new episodes', pausedNoticeSent: false });
+    await store.markPausedNoticeSent(FEED);
+    // A check that was already running when it was paused does not unpause it.
+    await store.recordFetchSuccess(FEED, { checkedAt: t(1), nextCheckAt: t(2) });
+    store = await reopen(store);
+    expect(await store.getFetchState(FEED)).toMatchObject({ paused: true, pauseReason: 'too many new episodes', pausedNoticeSent: true });
+    expect(await store.dueFeeds(t(1000))).toEqual([]);
+
+    await store.resumeFeed(FEED, t(3));
+    const resumed = await store.getFetchState(FEED);
+    expect(resumed).toMatchObject({ paused: false, pausedNoticeSent: false, resumedAt: t(3) });
+    expect(resumed?.pauseReason).toBeUndefined();
+    expect(await store.dueFeeds(t(3))).toEqual([FEED]);
+  });
+
   it('forgets an untracked feed', async () => {
     const store = open();
     await store.trackFeed(FEED);
@@ -420,7 +440,7 @@ describe('announcements ledger', () => {
     const first = await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'nonce-1', new Date(5000));
     expect(first).toStrictEqual({
       created: true,
-      announcement: { guildId: 'guild-1', podcastId: FEED, episodeId: 'e1', channelId: 'chan', nonce: 'nonce-1', intendedAt: new Date(5000) },
+      announcement: { guildId: 'guild-1', podcastId: FEED, episodeId: 'e1', channelId: 'chan', nonce: 'nonce-1', intendedAt: new Date(5000), attempts: 0 },
     });
     store = await reopen(store);
     const second = await store.recordIntent('guild-1', FEED, 'e1', 'other-chan', 'nonce-2', new Date(6000));
@@ -450,10 +470,106 @@ describe('announcements ledger', () => {
       intendedAt: new Date(1),
       messageId: 'msg-1',
       sentAt: new Date(10),
+      attempts: 0,
     });
     expect((await store.pendingIntents()).map((a) => a.episodeId)).toEqual(['e2']);
     const again = await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n9');
     expect([again.created, again.announcement.messageId]).toEqual([false, 'msg-1']);
+  });
+
+  it('keeps failed posts pending with their reason until due, and gives them up without dropping them', async () => {
+    let store = open();
+    const at = (ms: number) => new Date(ms);
+    await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n1', at(1));
+    await store.recordIntent('guild-1', FEED, 'e2', 'chan', 'n2', at(2));
+    const failed = await store.recordPostFailure('guild-1', FEED, 'e1', { error: 'Missing Access (50001)', at: at(10), retryAt: at(100) });
+    expect(failed).toMatchObject({ attempts: 1, lastAttemptAt: at(10), nextAttemptAt: at(100), lastError: 'Missing Access (50001)' });
+    expect(failed?.failedAt).toBeUndefined();
+    // Pending, but not due before its next attempt; still not "unannounced".
+    expect((await store.pendingIntents()).map((a) => a.episodeId)).toEqual(['e1', 'e2']);
+    expect((await store.pendingIntents(at(50))).map((a) => a.episodeId)).toEqual(['e2']);
+    expect((await store.pendingIntents(at(100))).map((a) => a.episodeId)).toEqual(['e1', 'e2']);
+    expect(await store.unannouncedEpisodes('guild-1', FEED, ['e1', 'e2', 'e3'])).toEqual(['e3']);
+
+    store = await reopen(store);
+    const given = await store.recordPostFailure('guild-1', FEED, 'e1', { error: 'Invalid Form Body (50035)', at: at(200) });
+    expect(given).toMatchObject({ attempts: 2, failedAt: at(200), lastError: 'Invalid Form Body (50035)' });
+    expect((await store.pendingIntents()).map((a) => a.episodeId)).toEqual(['e2']);
+    expect(await store.unannouncedEpisodes('guild-1', FEED, ['e1'])).toEqual([]);
+    expect(await store.wasAnnounced('guild-1', FEED, 'e1')).toBe(false);
+    // A sent post has no failure to record.
+    await store.markSent('guild-1', FEED, 'e2', 'm2', at(300));
+    expect(await store.recordPostFailure('guild-1', FEED, 'e2', { error: 'late', at: at(301) })).toBeUndefined();
+    expect(await store.getAnnouncement('guild-1', FEED, 'e2')).toMatchObject({ attempts: 0, messageId: 'm2' });
+
+    // /feed list: the given-up one while it is recent enough.
+    expect((await store.announcementIssues('guild-1', at(100))).map((a) => a.episodeId)).toEqual(['e1']);
+    expect(await store.announcementIssues('guild-1', at(201))).toEqual([]);
+    expect(await store.announcementIssues('guild-2', at(0))).toEqual([]);
+  });
+
+  it('owes a publish from markSent on, retries it when due, and ends it done or given up', async () => {
+    const store = open();
+    const at = (ms: number) => new Date(ms);
+    await store.recordIntent('guild-1', FEED, 'e1', 'news', 'n1', at(1));
+    await store.recordIntent('guild-1', FEED, 'e2', 'news', 'n2', at(2));
+    await store.recordIntent('guild-1', FEED, 'e3', 'text', 'n3', at(3));
+    await store.markSent('guild-1', FEED, 'e1', 'm1', at(10), { publish: true });
+    await store.markSent('guild-1', FEED, 'e2', 'm2', at(11), { publish: true });
+    await store.markSent('guild-1', FEED, 'e3', 'm3', at(12));
+    expect((await store.pendingPublishes()).map((a) => a.episodeId)).toEqual(['e1', 'e2']);
+    expect((await store.getAnnouncement('guild-1', FEED, 'e3'))?.publish).toBeUndefined();
+
+    await store.recordPublishFailure('guild-1', FEED, 'e1', { error: 'HTTP 500', at: at(20), retryAt: at(80) });
+    expect((await store.pendingPublishes(at(50))).map((a) => a.episodeId)).toEqual(['e2']);
+    expect((await store.getAnnouncement('guild-1', FEED, 'e1'))?.publish).toStrictEqual({ status: 'pending', attempts: 1, nextAttemptAt: at(80), lastError: 'HTTP 500' });
+    expect((await store.announcementIssues('guild-1', at(0))).map((a) => a.episodeId)).toEqual(['e1']);
+
+    await store.markPublished('guild-1', FEED, 'e1');
+    await store.recordPublishFailure('guild-1', FEED, 'e2', { error: 'refused', at: at(30) });
+    expect(await store.pendingPublishes()).toEqual([]);
+    expect((await store.getAnnouncement('guild-1', FEED, 'e1'))?.publish?.status).toBe('done');
+    expect((await store.getAnnouncement('guild-1', FEED, 'e2'))?.publish).toMatchObject({ status: 'failed', attempts: 1, lastError: 'refused' });
+    expect((await store.announcementIssues('guild-1', at(0))).map((a) => a.episodeId)).toEqual(['e2']);
+  });
+
+  it('counts a guild\'s ledger rows for a podcast since a time, whatever their state', async () => {
+    const store = open();
+    const at = (ms: number) => new Date(ms);
+    await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n1', at(10));
+    await store.recordIntent('guild-1', FEED, 'summary:3:x', 'chan', 'n2', at(20));
+    await store.recordIntent('guild-1', FEED, 'e2', 'chan', 'n3', at(30));
+    await store.markSent('guild-1', FEED, 'e1', 'm1', at(11));
+    await store.recordPostFailure('guild-1', FEED, 'e2', { error: 'x', at: at(31) });
+    await store.recordIntent('guild-2', FEED, 'e1', 'chan', 'n4', at(30));
+    await store.recordIntent('guild-1', MOVED, 'e1', 'chan', 'n5', at(30));
+    expect(await store.announcementsSince('guild-1', FEED, at(0))).toBe(3);
+    expect(await store.announcementsSince('guild-1', FEED, at(20))).toBe(2);
+    expect(await store.announcementsSince('guild-1', FEED, at(31))).toBe(0);
+  });
+
+  it('brings a database of the first schema up to date with its ledger and feeds intact', async () => {
+    const file = path.join(dir, 'v1.db');
+    const raw = new Database(file);
+    raw.exec(migrations[0]!);
+    raw.pragma('user_version = 1');
+    raw.prepare(`INSERT INTO feed_state (url, consecutive_failures, paused, paused_notice_sent) VALUES (?, 8, 1, 1)`).run(FEED);
+    raw.prepare(`INSERT INTO announcements (guild_id, podcast_id, episode_id, channel_id, nonce, intended_at, message_id, sent_at)
+                 VALUES ('guild-1', ?, 'e1', 'chan', 'n1', 1, 'm1', 2), ('guild-1', ?, 'e2', 'chan', 'n2', 3, NULL, NULL)`).run(FEED, FEED);
+    raw.close();
+
+    const store = open(`sqlite:${file}`);
+    expect(store.schemaVersion()).toBe(migrations.length);
+    expect(await store.getFetchState(FEED)).toMatchObject({ paused: true, pausedNoticeSent: true, consecutiveFailures: 8 });
+    expect((await store.getFetchState(FEED))?.pauseReason).toBeUndefined();
+    expect(await store.getAnnouncement('guild-1', FEED, 'e1')).toStrictEqual({
+      guildId: 'guild-1', podcastId: FEED, episodeId: 'e1', channelId: 'chan', nonce: 'n1', intendedAt: new Date(1), messageId: 'm1', sentAt: new Date(2), attempts: 0,
+    });
+    expect((await store.pendingIntents(new Date(4))).map((a) => a.episodeId)).toEqual(['e2']);
+    expect(await store.pendingPublishes()).toEqual([]);
+    // A failure pause is still lifted by a fetch that works.
+    await store.recordFetchSuccess(FEED, { checkedAt: new Date(5), nextCheckAt: new Date(6) });
+    expect(await store.getFetchState(FEED)).toMatchObject({ paused: false });
   });
 
   it('refuses to mark sent what was never intended, and cancels only unsent intents', async () => {
