@@ -6,7 +6,8 @@ import { EVERY_PODCAST } from './data/catalog.js';
 import { Library } from './data/library.js';
 import { WordVectorEncoder } from './data/search/semantic/PassageEncoder.js';
 import { SemanticIndex } from './data/search/semantic/SemanticIndex.js';
-import { Announcer, discordTransport } from './discord/announcer.js';
+import { Announcer } from './discord/announcer.js';
+import { discordTransport } from './discord/announcementTransport.js';
 import { startBot, type Bot } from './discord/bot.js';
 import { InteractionCallbacks } from './discord/InteractionCallbacks.js';
 import { createInteractionRouter } from './discord/interactionRouter.js';
@@ -149,7 +150,7 @@ export async function openServices(config: Config, log: Logger, options: Service
     library,
     poller,
     follows,
-    feeds: createFeedAdmin({ store, library, poller, follows, log, announcer: () => services.announcer }),
+    feeds: createFeedAdmin({ store, library, poller, follows, log, announcer: () => services.announcer, ...(options.now && { now: options.now }) }),
     announcer: undefined,
     operatorFeeds,
     fatal,
@@ -180,6 +181,8 @@ export interface BotStartOptions extends ServiceOptions {
   clientOptions?: Partial<ClientOptions>;
   /** Minimum time between two announcements in one channel. Default 1500 ms. */
   announceSpacingMs?: number;
+  /** Announcements per feed and server in 24 hours before the feed is paused as broken. Default 10. */
+  announceMaxPerDay?: number;
   /** Poll every POLL_INTERVAL_SECONDS on a timer. Default true; tests may drive polls with pollOnce() instead. */
   autoPoll?: boolean;
 }
@@ -209,6 +212,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
           transport: discordTransport(client),
           now,
           ...(options.announceSpacingMs !== undefined && { spacingMs: options.announceSpacingMs }),
+          ...(options.announceMaxPerDay !== undefined && { maxPerDay: options.announceMaxPerDay }),
         });
         services.announcer = announcer;
         poller.listener.newEpisodes = (podcastId) => announcer.announceFeed(podcastId);

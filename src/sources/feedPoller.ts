@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { parseJsonChapters } from '../data/chapters/parseJsonChapters.js';
+import { keepEpisodeIds } from '../data/feed/keepEpisodeIds.js';
 import { parseFeed } from '../data/feed/parseFeed.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
@@ -19,9 +20,10 @@ import type { PollSchedule } from './PollSchedule.js';
  * transcripts for new episodes, saves to the store, updates the library and tells the listener (the announcer). A failing feed backs off
  * exponentially and is paused after too many failures in a row; its error is kept for /feed list.
  *
- * Exactly-once rests on one rule kept here: the first time a podcast is saved, every episode it has is the back
- * catalogue and is marked seen for every guild already following it. Later, what is neither seen nor in the ledger is
- * new, however many polls, restarts or 304s came in between.
+ * Exactly-once rests on two rules kept here: the first time a podcast is saved, every episode it has is the back
+ * catalogue and is marked seen for every guild already following it; later, an episode keeps its id when its guid
+ * changes but its enclosure (or title and duration) says it is one already known (keepEpisodeIds). What is neither
+ * seen nor in the ledger is new, however many polls, restarts or 304s came in between.
  */
 
 export interface FeedPollerListener {
@@ -145,7 +147,9 @@ export class FeedPoller {
     const feedUrl = fetched.value.permanentRedirect ? fetched.value.finalUrl : normalised;
     const parsed = this.#parse(feedUrl, fetched.value);
     if (!parsed.ok) return err(`${normalised} is not a podcast feed: ${parsed.error}.`);
-    return ok({ feedUrl, podcast: parsed.value.podcast, episodes: parsed.value.episodes, fetched: fetched.value });
+    // Already followed elsewhere: the episodes under the ids they are stored with, whatever guids the feed has today.
+    const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
+    return ok({ feedUrl, podcast: parsed.value.podcast, episodes, fetched: fetched.value });
   }
 
   /**
@@ -157,7 +161,7 @@ export class FeedPoller {
     if (this.#o.library.catalog.podcast(preview.feedUrl) === undefined) {
       await this.#withLock(preview.feedUrl, () => this.#ingest(preview.feedUrl, preview.fetched));
     } else {
-      await this.#o.store.resumeFeed(preview.feedUrl);
+      await this.#o.store.resumeFeed(preview.feedUrl, this.#now());
     }
   }
 
@@ -221,6 +225,11 @@ export class FeedPoller {
     );
   }
 
+  /** The episodes the library has of a feed. */
+  #known(feedUrl: string): Episode[] {
+    return this.#o.library.catalog.episodes(feedUrl).map((r) => r.episode);
+  }
+
   #parse(feedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>) {
     return parseFeed(resource.bytes, { feedUrl, ...(resource.contentType !== undefined && { contentType: resource.contentType }) });
   }
@@ -231,9 +240,11 @@ export class FeedPoller {
     const feedUrl = resource.permanentRedirect ? await this.#rename(trackedUrl, resource.finalUrl) : trackedUrl;
     const parsed = this.#parse(feedUrl, resource);
     if (!parsed.ok) return this.#fail(feedUrl, `Not a podcast feed any more: ${parsed.error}.`);
-    const { podcast, episodes } = parsed.value;
+    const { podcast } = parsed.value;
 
     const first = library.catalog.podcast(feedUrl) === undefined;
+    // New guids for old episodes bring nothing new: known episodes keep the ids they were stored under.
+    const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
     const before = new Set(first ? [] : await store.getEpisodeIds(feedUrl));
     const fresh = episodes.filter((e) => !before.has(e.id));
     await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh);

@@ -36,6 +36,7 @@ import type {
   CachedChapters,
   CachedTranscript,
   CatalogEntry,
+  DeliveryFailure,
   FeedFetchState,
   FetchFailure,
   FetchSuccess,
@@ -125,6 +126,10 @@ function migrate(db: Db): void {
 
 const ms = (date: Date): number => date.getTime();
 const bool = (value: boolean): number => (value ? 1 : 0);
+
+function failureParams(failure: DeliveryFailure): { at: number; error: string; retryAt: number | null } {
+  return { at: ms(failure.at), error: failure.error, retryAt: failure.retryAt === undefined ? null : ms(failure.retryAt) };
+}
 
 /**
  * The Store on SQLite (better-sqlite3): WAL, foreign keys on, migrations at open. Synchronous inside; the async methods
@@ -334,7 +339,9 @@ export class SqliteStore implements Store {
            etag = CASE WHEN @setEtag THEN @etag ELSE etag END,
            last_modified = CASE WHEN @setLastModified THEN @lastModified ELSE last_modified END,
            last_checked_at = @checkedAt, next_check_at = @nextCheckAt, last_error = NULL,
-           consecutive_failures = 0, paused = 0, paused_notice_sent = 0
+           consecutive_failures = 0,
+           paused = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused END,
+           paused_notice_sent = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused_notice_sent END
          WHERE url = @url`,
       ).run({
         url,
@@ -372,13 +379,22 @@ export class SqliteStore implements Store {
     this.#db.prepare(`UPDATE feed_state SET paused_notice_sent = 1 WHERE url = ?`).run(url);
   }
 
-  async resumeFeed(url: string): Promise<void> {
+  async pauseFeed(url: string, reason: string): Promise<FeedFetchState | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(`UPDATE feed_state SET paused = 1, pause_reason = ? WHERE url = ?`).run(reason, url);
+      return this.#fetchState(url);
+    }).immediate();
+  }
+
+  async resumeFeed(url: string, now: Date = new Date()): Promise<void> {
     this.#db
       .prepare(
-        `UPDATE feed_state SET paused = 0, paused_notice_sent = 0, consecutive_failures = 0, next_check_at = NULL
+        `UPDATE feed_state SET paused = 0, paused_notice_sent = 0, consecutive_failures = 0, next_check_at = NULL,
+           pause_reason = NULL, resumed_at = ?
          WHERE url = ?`,
       )
-      .run(url);
+      .run(ms(now), url);
   }
 
   async dueFeeds(now: Date): Promise<string[]> {
@@ -552,14 +568,62 @@ export class SqliteStore implements Store {
     episodeId: string,
     messageId: string,
     now: Date = new Date(),
+    options: { publish?: boolean } = {},
   ): Promise<boolean> {
     return (
       this.#db
         .prepare(
-          `UPDATE announcements SET message_id = ?, sent_at = ? WHERE guild_id = ? AND podcast_id = ? AND episode_id = ?`,
+          `UPDATE announcements SET message_id = ?, sent_at = ?, next_attempt_at = NULL, failed_at = NULL,
+             publish_status = CASE WHEN ? THEN 'pending' ELSE publish_status END
+           WHERE guild_id = ? AND podcast_id = ? AND episode_id = ?`,
         )
-        .run(messageId, ms(now), guildId, podcastId, episodeId).changes > 0
+        .run(messageId, ms(now), bool(options.publish === true), guildId, podcastId, episodeId).changes > 0
     );
+  }
+
+  async recordPostFailure(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    failure: DeliveryFailure,
+  ): Promise<Announcement | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(
+        `UPDATE announcements SET attempts = attempts + 1, last_attempt_at = @at, last_error = @error,
+           next_attempt_at = @retryAt, failed_at = CASE WHEN @retryAt IS NULL THEN @at END
+         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND message_id IS NULL`,
+      ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
+      const announcement = this.#announcement(guildId, podcastId, episodeId);
+      return announcement?.messageId === undefined ? announcement : undefined;
+    }).immediate();
+  }
+
+  async markPublished(guildId: string, podcastId: string, episodeId: string): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE announcements SET publish_status = 'done', publish_next_at = NULL
+         WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND publish_status IS NOT NULL`,
+      )
+      .run(guildId, podcastId, episodeId);
+  }
+
+  async recordPublishFailure(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    failure: DeliveryFailure,
+  ): Promise<Announcement | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(
+        `UPDATE announcements SET publish_attempts = publish_attempts + 1, last_attempt_at = @at,
+           publish_error = @error, publish_next_at = @retryAt,
+           publish_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END
+         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND publish_status = 'pending'`,
+      ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
+      return this.#announcement(guildId, podcastId, episodeId);
+    }).immediate();
   }
 
   async cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean> {
@@ -572,10 +636,45 @@ export class SqliteStore implements Store {
     );
   }
 
-  async pendingIntents(): Promise<Announcement[]> {
+  async pendingIntents(dueBy?: Date): Promise<Announcement[]> {
     const rows = this.#db
-      .prepare(`SELECT * FROM announcements WHERE message_id IS NULL ORDER BY intended_at, guild_id, episode_id`)
-      .all() as AnnouncementRow[];
+      .prepare(
+        `SELECT * FROM announcements WHERE message_id IS NULL AND failed_at IS NULL
+           AND (@dueBy IS NULL OR next_attempt_at IS NULL OR next_attempt_at <= @dueBy)
+         ORDER BY intended_at, guild_id, episode_id`,
+      )
+      .all({ dueBy: dueBy === undefined ? null : ms(dueBy) }) as AnnouncementRow[];
+    return rows.map(toAnnouncement);
+  }
+
+  async pendingPublishes(dueBy?: Date): Promise<Announcement[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM announcements WHERE publish_status = 'pending'
+           AND (@dueBy IS NULL OR publish_next_at IS NULL OR publish_next_at <= @dueBy)
+         ORDER BY sent_at, guild_id, episode_id`,
+      )
+      .all({ dueBy: dueBy === undefined ? null : ms(dueBy) }) as AnnouncementRow[];
+    return rows.map(toAnnouncement);
+  }
+
+  async announcementsSince(guildId: string, podcastId: string, since: Date): Promise<number> {
+    return this.#db
+      .prepare(`SELECT COUNT(*) FROM announcements WHERE guild_id = ? AND podcast_id = ? AND intended_at >= ?`)
+      .pluck()
+      .get(guildId, podcastId, ms(since)) as number;
+  }
+
+  async announcementIssues(guildId: string, since: Date): Promise<Announcement[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM announcements WHERE guild_id = @guild AND (
+           (message_id IS NULL AND last_error IS NOT NULL AND (failed_at IS NULL OR failed_at >= @since))
+           OR (publish_status = 'pending' AND publish_error IS NOT NULL)
+           OR (publish_status = 'failed' AND last_attempt_at >= @since))
+         ORDER BY last_attempt_at DESC, podcast_id, episode_id`,
+      )
+      .all({ guild: guildId, since: ms(since) }) as AnnouncementRow[];
     return rows.map(toAnnouncement);
   }
 
