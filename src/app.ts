@@ -7,7 +7,8 @@ import { withoutCredentials } from './data/feedCredentials.js';
 import { Library } from './data/library.js';
 import { WordVectorEncoder } from './data/search/semantic/PassageEncoder.js';
 import { SemanticIndex } from './data/search/semantic/SemanticIndex.js';
-import { Announcer, discordTransport } from './discord/announcer.js';
+import { Announcer } from './discord/announcer.js';
+import { discordTransport } from './discord/announcementTransport.js';
 import { startBot, type Bot } from './discord/bot.js';
 import { InteractionCallbacks } from './discord/InteractionCallbacks.js';
 import { createInteractionRouter } from './discord/interactionRouter.js';
@@ -20,6 +21,7 @@ import { FeedPoller, type FeedPollerOptions } from './sources/feedPoller.js';
 import type { HostLimits } from './sources/HostLimiter.js';
 import { PollSchedule } from './sources/PollSchedule.js';
 import { openStore } from './store/openStore.js';
+import { SqliteStore } from './store/SqliteStore.js';
 import type { Store } from './store/Store.js';
 import { storedTranscripts } from './store/storedTranscripts.js';
 
@@ -46,6 +48,9 @@ export interface ServiceOptions {
   semantic?: boolean | LoadWordVectorsOptions;
 }
 
+/** How often the database file is checked for having been deleted or replaced: a stat, a few microseconds. */
+const DATABASE_FILE_CHECK_MS = 1000;
+
 /** A Library with semantic search when the word vectors load, else a plain one; one log line either way. */
 export async function libraryWithSemanticSearch(log: Logger, options: LoadWordVectorsOptions = {}): Promise<Library> {
   const loaded = await loadWordVectors(options);
@@ -71,6 +76,11 @@ export interface Services {
   announcer: Announcer | undefined;
   /** Operator feeds (FEEDS), normalised. */
   operatorFeeds: string[];
+  /**
+   * Settles, with the reason, when the bot must not go on: the database file opened here (not a store passed in) was
+   * deleted or replaced, so nothing it saves would survive a restart. index.ts then stops the process, exiting 1.
+   */
+  fatal: Promise<string>;
   close(): Promise<void>;
 }
 
@@ -81,12 +91,15 @@ export interface Services {
 export async function openServices(config: Config, log: Logger, options: ServiceOptions = {}): Promise<Services> {
   let store = options.store;
   const ownsStore = store === undefined;
+  let sqlite: SqliteStore | undefined;
   if (store === undefined) {
     const opened = await openStore(config.databaseUrl, {
       onConnectionError: (error) => log.warn({ err: error }, 'a database connection failed while idle; the next query opens a new one'),
     });
     if (!opened.ok) throw new Error(opened.error);
     store = opened.value;
+    // A SQLite file can be deleted under a running bot; a PostgreSQL server says so itself.
+    if (store instanceof SqliteStore) sqlite = store;
   }
   // SEMANTIC_SEARCH turns word vectors on; tests pass `semantic` to choose for themselves.
   const semantic = options.semantic ?? config.semanticSearch;
@@ -122,15 +135,29 @@ export async function openServices(config: Config, log: Logger, options: Service
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
   await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
 
+  let reportFatal: (reason: string) => void = () => {};
+  const fatal = new Promise<string>((resolve) => (reportFatal = resolve));
+  // The store refuses every call once its file is gone; this notices it also while nothing is being read or written.
+  const fileCheck = sqlite && setInterval(() => {
+    const file = sqlite.checkFile();
+    if (file.ok) return;
+    clearInterval(fileCheck);
+    log.fatal({ reason: file.error }, 'the database file is gone: stopping');
+    reportFatal(file.error);
+  }, DATABASE_FILE_CHECK_MS);
+  fileCheck?.unref();
+
   const services: Services = {
     store,
     library,
     poller,
     follows,
-    feeds: createFeedAdmin({ store, library, poller, follows, log, announcer: () => services.announcer }),
+    feeds: createFeedAdmin({ store, library, poller, follows, log, announcer: () => services.announcer, ...(options.now && { now: options.now }) }),
     announcer: undefined,
     operatorFeeds,
+    fatal,
     async close() {
+      clearInterval(fileCheck);
       await poller.stop();
       await services.announcer?.stop();
       if (ownsStore) await store.close();
@@ -156,6 +183,8 @@ export interface BotStartOptions extends ServiceOptions {
   clientOptions?: Partial<ClientOptions>;
   /** Minimum time between two announcements in one channel. Default 1500 ms. */
   announceSpacingMs?: number;
+  /** Announcements per feed and server in 24 hours before the feed is paused as broken. Default 10. */
+  announceMaxPerDay?: number;
   /** Poll every POLL_INTERVAL_SECONDS on a timer. Default true; tests may drive polls with pollOnce() instead. */
   autoPoll?: boolean;
 }
@@ -185,6 +214,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
           transport: discordTransport(client),
           now,
           ...(options.announceSpacingMs !== undefined && { spacingMs: options.announceSpacingMs }),
+          ...(options.announceMaxPerDay !== undefined && { maxPerDay: options.announceMaxPerDay }),
         });
         services.announcer = announcer;
         poller.listener.newEpisodes = (podcastId) => announcer.announceFeed(podcastId);

@@ -27,6 +27,9 @@ Configuration comes from the environment or .env (see .env.example):
   DISCORD_TOKEN, DISCORD_API_URL, DISCORD_GUILD_ID, DATABASE_URL, FEEDS,
   POLL_INTERVAL_SECONDS, ALLOW_PRIVATE_NETWORK, SEMANTIC_SEARCH, LOG_LEVEL`;
 
+/** How long a bot that must stop (its database file is gone) may take to finish what it was doing. */
+const FATAL_STOP_MS = 10_000;
+
 async function main(argv: readonly string[]): Promise<number> {
   let args;
   try {
@@ -84,7 +87,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const { podcasts, episodes } = services.library.catalog.size;
     const colour = process.stdout.isTTY && !args.values['no-colour'] && !args.values['no-color'];
     try {
-      await runConsole({
+      const consoleRun = runConsole({
         commands,
         buttons,
         deps: depsFor(services.library, log, () => new Date(), services.feeds),
@@ -98,6 +101,8 @@ async function main(argv: readonly string[]): Promise<number> {
           'A number clicks a button of the last reply; Tab completes; "exit" quits.',
         ].join('\n'),
       });
+      const fatal = services.fatal.then((reason) => Promise.reject(new Error(reason)));
+      await Promise.race([consoleRun, fatal]);
     } finally {
       await services.close();
     }
@@ -105,17 +110,27 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const running = await startPodcordBot({ ...config.value, discordToken }, log);
-  await new Promise<void>((resolve) => {
+  const fatal = await new Promise<string | undefined>((resolve) => {
     const shutdown = (signal: string): void => {
       log.info({ signal }, 'shutting down: finishing replies in flight');
-      running.stop().then(resolve, (error: unknown) => {
-        log.error({ err: error }, 'shutdown did not finish cleanly');
-        resolve();
-      });
+      running.stop().then(
+        () => resolve(undefined),
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown did not finish cleanly');
+          resolve(undefined);
+        },
+      );
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    // The database file is gone (logged where it was noticed): stop, and never wait long for it, then exit non-zero.
+    void running.services.fatal.then(async (reason) => {
+      const gaveUp = new Promise<void>((done) => setTimeout(done, FATAL_STOP_MS).unref());
+      await Promise.race([running.stop().catch((error: unknown) => log.error({ err: error }, 'shutdown did not finish cleanly')), gaveUp]);
+      resolve(reason);
+    });
   });
+  if (fatal !== undefined) throw new Error(fatal);
   return 0;
 }
 

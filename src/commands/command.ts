@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Catalog, EpisodeRef, Scope } from '../data/catalog.js';
 import type { ScopedTopics } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
-import type { AnnouncementSettings, FeedFetchState } from '../store/Store.js';
+import type { Announcement, AnnouncementSettings, FeedFetchState } from '../store/Store.js';
 
 /**
  * A command is data plus a function: the definition Discord registers, and a handler that turns typed options into
@@ -49,6 +49,15 @@ export interface FeedStatus {
   state?: FeedFetchState;
   /** Set by the operator (FEEDS): cannot be removed with /feed remove. */
   operator: boolean;
+  /** Posts (and publishes) of this feed in this guild that failed: still pending, or given up lately. */
+  problems?: AnnouncementProblem[];
+}
+
+/** A post that could not be made (or published), with the episode's title when it is still known. */
+export interface AnnouncementProblem {
+  announcement: Announcement;
+  /** Undefined for a catch-up summary or an episode that left the feed. */
+  episodeTitle?: string;
 }
 
 /** What /feed and /announce do, behind an interface so the handlers stay free of discord.js and SQL. */

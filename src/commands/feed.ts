@@ -16,7 +16,7 @@ import { BRAND_COLOUR, embedUrl, LIMITS, MAX_LINK_URL } from '../discord/embeds.
 import { toPlainExcerpt } from '../discord/excerpt.js';
 import { discordTimestamp, escapeMarkdown, maskedLink } from '../discord/markdown.js';
 import { stringsFor, type Strings } from '../discord/strings.js';
-import { parseOptions, type Deps, type FeedAdmin, type Invocation, type SlashCommand } from './command.js';
+import { parseOptions, type AnnouncementProblem, type Deps, type FeedAdmin, type Invocation, type SlashCommand } from './command.js';
 
 /** Manage Server (1 << 5): Discord hides the command from others; the handler checks again. */
 export const MANAGE_GUILD = '32';
@@ -156,7 +156,10 @@ export const feed: SlashCommand = {
         `${s.episodes}: ${status.episodeCount} · ${s.lastCheck}: ${when(state?.lastCheckedAt)} · ${s.nextCheck}: ${state?.paused ? '—' : when(state?.nextCheckAt ?? (state ? new Date() : undefined))}`,
       ];
       if (state?.lastError) lines.push(`${s.lastError}: ${escapeMarkdown(clipProse(redactUrls(state.lastError), 300))}`);
-      if (state?.paused) lines.push(s.pausedLabel(state.consecutiveFailures));
+      if (state?.paused) lines.push(state.pauseReason ? s.pausedBecause(escapeMarkdown(state.pauseReason)) : s.pausedLabel(state.consecutiveFailures));
+      const problems = status.problems ?? [];
+      for (const problem of problems.slice(0, PROBLEMS_SHOWN)) lines.push(problemLine(problem, s, deps.now()));
+      if (problems.length > PROBLEMS_SHOWN) lines.push(`+${problems.length - PROBLEMS_SHOWN}`);
       // Addresses are shown masked: one stored before credentials were kept apart may still hold a password.
       const address = redactUrl(status.feedUrl);
       const text = lines.join('\n');
@@ -195,6 +198,21 @@ export const feed: SlashCommand = {
     return choices;
   },
 };
+
+const PROBLEMS_SHOWN = 3;
+
+/** A post that could not be made (or published) yet, or was given up: which, why, and when it is tried next. */
+function problemLine({ announcement: a, episodeTitle }: AnnouncementProblem, s: Strings, now: Date): string {
+  const title = escapeMarkdown(clip(episodeTitle ?? s.summaryPost, 80));
+  const at = (date: Date | undefined): string => `<t:${Math.floor((date ?? now).getTime() / 1000)}:R>`;
+  const reason = (text: string | undefined): string => escapeMarkdown(clip(text ?? '', 150));
+  if (a.messageId === undefined) {
+    return a.failedAt ? s.postGivenUp(title, a.attempts, reason(a.lastError)) : s.postPending(title, a.attempts, at(a.nextAttemptAt), reason(a.lastError));
+  }
+  const publish = a.publish;
+  if (publish?.status === 'failed') return s.publishGivenUp(title, publish.attempts, reason(publish.lastError));
+  return s.publishPending(title, publish?.attempts ?? 0, at(publish?.nextAttemptAt), reason(publish?.lastError));
+}
 
 /** An autocomplete value (a podcast key), a title typed by hand, or a feed address. */
 function resolveFollowed(value: string, guildId: string, feeds: FeedAdmin, deps: Deps): string | undefined {

@@ -31,7 +31,11 @@ export const TranscriptSchema = z.object({
 export type Transcript = z.infer<typeof TranscriptSchema>;
 
 export const EpisodeSchema = z.object({
-  /** Stable identity: guid, else enclosure URL, else link, else title + date. */
+  /**
+   * Stable identity: guid, else enclosure URL, else link, else title + date. Items that share a guid but not their
+   * audio get the guid and their enclosure URL (parseFeed); a known episode whose guid changed keeps its id
+   * (keepEpisodeIds).
+   */
   id: z.string(),
   title: z.string(),
   season: z.number().int().optional(),

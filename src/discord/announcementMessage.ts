@@ -126,6 +126,11 @@ export function pausedNoticeMessage(title: string, failures: number, error: stri
   return { content: clip(text, LIMITS.content), embeds: [], allowed_mentions: NO_MENTIONS };
 }
 
+/** Posted once when a feed is paused for announcing more than `cap` episodes in a day. */
+export function floodNoticeMessage(title: string, cap: number, s: Strings): AnnouncementBody {
+  return { content: clip(s.feedFlooding(escapeMarkdown(clip(title, 200)), cap), LIMITS.content), embeds: [], allowed_mentions: NO_MENTIONS };
+}
+
 /** A forum post's name (at most 100 characters): the episode title. */
 export function forumPostName(ref: EpisodeRef, test = false): string {
   const name = `${test ? '🧪 ' : ''}${ref.episode.title.replace(/\s+/g, ' ').trim()}` || ref.podcast.title;

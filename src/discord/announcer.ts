@@ -1,12 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  ChannelType,
-  Routes,
-  type APIMessage,
-  type APIThreadChannel,
-  type RESTPostAPIChannelMessageJSONBody,
-} from 'discord-api-types/v10';
-import { DiscordAPIError, type Channel, type Client } from 'discord.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { APIMessage } from 'discord-api-types/v10';
+import { DiscordAPIError } from 'discord.js';
 import type { Logger } from 'pino';
 import { EVERY_PODCAST, type EpisodeRef } from '../data/catalog.js';
 import type { Library } from '../data/library.js';
@@ -14,14 +9,20 @@ import { err, ok, type Result } from '../data/model.js';
 import { redactUrl, redactUrls } from '../data/redactUrl.js';
 import { clip } from '../data/text/clip.js';
 import type { AnnouncementChannelCheck } from '../commands/command.js';
-import type { Announcement, AnnouncementSettings, FeedFetchState, Store } from '../store/Store.js';
+import type { Announcement, AnnouncementSettings, DeliveryFailure, FeedFetchState, Store } from '../store/Store.js';
+import { StoreBusyError } from '../store/StoreBusyError.js';
+import { capWindowStart, floodPauseReason, MAX_ANNOUNCEMENTS_PER_DAY, planPosts } from './announcementCap.js';
 import {
   announcementMessage,
   catchUpSummaryMessage,
+  floodNoticeMessage,
   forumPostName,
   pausedNoticeMessage,
   type AnnouncementBody,
 } from './announcementMessage.js';
+import type { AnnouncementTransport, ChannelInfo } from './announcementTransport.js';
+import { findEarlierPost } from './findEarlierPost.js';
+import { classifyPostFailure, DEFAULT_RETRY_POLICY, nextRetry, type PostFailure, type RetryPolicy } from './postFailure.js';
 import { stringsFor, type Strings } from './strings.js';
 
 /**
@@ -31,83 +32,18 @@ import { stringsFor, type Strings } from './strings.js';
  *   with `enforce_nonce`, so a retry (or a repost after a crash) returns the message already made instead of a second
  *   one; the row is marked sent after. Intents without a sent mark are reconciled at start and at every poll cycle:
  *   a recent one is simply reposted with its nonce; an old one (beyond Discord's nonce window) is first looked for
- *   among the channel's recent messages (forum posts: among the guild's active threads).
+ *   in the channel from the time of its intent on (findEarlierPost; forum posts: among the guild's active threads).
+ * - A post that fails is never dropped silently: its reason and attempts go to the ledger (/feed list shows them),
+ *   and it is tried again after a backoff, a bounded number of times by kind of failure (postFailure.ts). Publishing
+ *   (crossposting) in an announcement channel is owed in the ledger and retried the same way.
  * - Catch-up: oldest first, at most `maxPerFeed` posts per feed and guild in one pass; older ones are summarised in
- *   one message (and marked seen) so a channel is never flooded.
+ *   one message (and marked seen) so a channel is never flooded. At most `maxPerDay` posts per feed and guild in 24
+ *   hours: past that the feed is paused with one notice (announcementCap.ts).
  * - One queue per channel with a minimum spacing between posts.
  * - Not set up or turned off: new episodes are marked seen, so turning announcements on later does not dump history.
+ * - A ledger write that finds the database locked by another process runs its job again after a growing pause, in
+ *   this process: the post is neither dropped until the next start nor made twice (the same nonce).
  */
-
-export type ChannelKind = 'text' | 'news' | 'forum';
-
-export interface ChannelInfo {
-  kind: ChannelKind;
-  guildId: string;
-  /** Forum tags, to label episode posts. */
-  tags: readonly { id: string; name: string }[];
-}
-
-/** What the announcer needs from Discord; `discordTransport` fills it with the discord.js client's REST. */
-export interface AnnouncementTransport {
-  readonly botUserId: string;
-  /** A channel the bot can post to, or undefined (gone, unknown or of a kind that takes no posts). */
-  channel(channelId: string): ChannelInfo | undefined;
-  /**
-   * The same, also for a channel the client has not cached: asked of Discord (GET /channels/{id}), which tells its
-   * guild. Undefined when Discord does not know it or the bot may not see it.
-   */
-  fetchChannel(channelId: string): Promise<ChannelInfo | undefined>;
-  /** The guild's preferred locale, for the announcement's words. */
-  locale(guildId: string): string;
-  send(channelId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<{ id: string }>;
-  startForumPost(channelId: string, post: { name: string; message: AnnouncementBody; applied_tags?: string[] }): Promise<{ id: string }>;
-  crosspost(channelId: string, messageId: string): Promise<void>;
-  recentMessages(channelId: string, limit: number): Promise<APIMessage[]>;
-  activeThreads(guildId: string): Promise<{ id: string; parent_id?: string | null | undefined; name?: string | undefined }[]>;
-}
-
-export function discordTransport(client: Client<true>): AnnouncementTransport {
-  const { rest } = client;
-  return {
-    botUserId: client.user.id,
-    channel: (channelId) => channelInfo(client.channels.cache.get(channelId)),
-    async fetchChannel(channelId) {
-      try {
-        // The cache first; a channel of a guild the client has not cached comes back from REST with its guild id.
-        return channelInfo(await client.channels.fetch(channelId, { allowUnknownGuild: true }));
-      } catch (error) {
-        if (isPermanent(error)) return undefined;
-        throw error;
-      }
-    },
-    locale: (guildId) => client.guilds.cache.get(guildId)?.preferredLocale ?? 'en-US',
-    send: async (channelId, body) => (await rest.post(Routes.channelMessages(channelId), { body })) as APIMessage,
-    startForumPost: async (channelId, post) => (await rest.post(Routes.threads(channelId), { body: post })) as APIThreadChannel,
-    crosspost: async (channelId, messageId) => {
-      await rest.post(Routes.channelMessageCrosspost(channelId, messageId));
-    },
-    recentMessages: async (channelId, limit) =>
-      (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: String(limit) }) })) as APIMessage[],
-    activeThreads: async (guildId) =>
-      ((await rest.get(Routes.guildActiveThreads(guildId))) as { threads: APIThreadChannel[] }).threads,
-  };
-}
-
-/** What announcing needs to know of a channel; undefined for one that takes no posts (or no channel). */
-function channelInfo(channel: Channel | null | undefined): ChannelInfo | undefined {
-  if (!channel || !('guildId' in channel) || typeof channel.guildId !== 'string') return undefined;
-  const kind: ChannelKind | undefined =
-    channel.type === ChannelType.GuildText
-      ? 'text'
-      : channel.type === ChannelType.GuildAnnouncement
-        ? 'news'
-        : channel.type === ChannelType.GuildForum
-          ? 'forum'
-          : undefined;
-  if (kind === undefined) return undefined;
-  const tags = channel.type === ChannelType.GuildForum ? channel.availableTags.map((t) => ({ id: t.id, name: t.name })) : [];
-  return { kind, guildId: channel.guildId, tags };
-}
 
 export interface AnnouncerOptions {
   store: Store;
@@ -121,14 +57,19 @@ export interface AnnouncerOptions {
   maxPerFeed?: number;
   /** Intents older than this are looked for in the channel before reposting. Default 4 min (Discord keeps nonces a few minutes). */
   nonceWindowMs?: number;
+  /** Posts per feed and guild in 24 hours before the feed is paused as broken. Default MAX_ANNOUNCEMENTS_PER_DAY. */
+  maxPerDay?: number;
+  /** When failed posts and publishes are tried again, and how often. Default DEFAULT_RETRY_POLICY. */
+  retryPolicy?: RetryPolicy;
 }
 
 const SUMMARY_PREFIX = 'summary:';
 /** Why a post for one guild never goes to a channel of another (a setting made before /announce channel checked). */
 const ANOTHER_SERVER = 'the channel belongs to another server';
-/** Discord: a channel that is gone, or that the bot may not see or post in. Retrying will not help. */
-const PERMANENT_CODES = new Set([10003, 50001, 50013, 50008, 10004]);
 const ALREADY_CROSSPOSTED = 40033;
+/** Pauses before a job whose ledger write found the database busy runs again: doubling from the first to the last. */
+const BUSY_RETRY_FIRST_MS = 1000;
+const BUSY_RETRY_LONGEST_MS = 30_000;
 
 type Job = () => Promise<void>;
 
@@ -141,6 +82,8 @@ export class Announcer {
   readonly #lastPost = new Map<string, number>();
   readonly #feedPasses = new Map<string, Promise<void>>();
   #stopped = false;
+  /** Ends the pauses of jobs waiting for a busy database, so stop() does not wait them out. */
+  readonly #stopping = new AbortController();
 
   constructor(options: AnnouncerOptions) {
     this.#o = options;
@@ -166,14 +109,25 @@ export class Announcer {
     for (const podcast of this.#o.library.catalog.podcasts(EVERY_PODCAST)) await this.announceFeed(podcast.id);
   }
 
-  /** Retries every intent that was recorded but never marked sent (a crash, a Discord outage). */
+  /**
+   * Retries every intent that was recorded but never marked sent (a crash, a Discord outage, a refused post) and every
+   * publish still owed, once its backoff has passed.
+   */
   async reconcile(): Promise<void> {
     if (this.#stopped) return;
-    for (const intent of await this.#o.store.pendingIntents()) {
+    const now = this.#now();
+    for (const intent of await this.#o.store.pendingIntents(now)) {
       const key = keyOf(intent.guildId, intent.podcastId, intent.episodeId);
       if (this.#claimed.has(key)) continue;
       this.#claimed.add(key);
       this.#enqueue(intent.channelId, key, () => this.#deliver(intent, { reconciling: true, ping: true }));
+    }
+    for (const sent of await this.#o.store.pendingPublishes(now)) {
+      const key = keyOf(sent.guildId, sent.podcastId, sent.episodeId);
+      if (sent.messageId === undefined || this.#claimed.has(key)) continue;
+      this.#claimed.add(key);
+      const messageId = sent.messageId;
+      this.#enqueue(sent.channelId, key, () => this.#publish(sent, messageId));
     }
   }
 
@@ -189,6 +143,7 @@ export class Announcer {
   /** Lets the post in progress in each channel finish; drops the rest (they are still unannounced, so not lost). */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     await this.idle();
   }
 
@@ -223,6 +178,11 @@ export class Announcer {
 
   /** A feed was paused: one notice in each following guild's announcement channel. */
   async notifyPaused(feedUrl: string, state: FeedFetchState): Promise<void> {
+    await this.#postPausedNotice(feedUrl, (title, s) => pausedNoticeMessage(title, state.consecutiveFailures, redactUrls(state.lastError ?? 'unknown'), s));
+  }
+
+  /** One notice about a paused feed in each following guild's announcement channel, then never again until resumed. */
+  async #postPausedNotice(feedUrl: string, messageFor: (title: string, s: Strings) => AnnouncementBody): Promise<void> {
     const { store, library, transport, log } = this.#o;
     const title = library.catalog.podcast(feedUrl)?.title ?? redactUrl(feedUrl);
     for (const guildId of await store.followersOf(feedUrl)) {
@@ -234,7 +194,7 @@ export class Announcer {
         log.warn({ guildId, feed: feedUrl, channelId: settings.channelId, reason: ANOTHER_SERVER }, 'paused notice not posted');
         continue;
       }
-      const message = pausedNoticeMessage(title, state.consecutiveFailures, redactUrls(state.lastError ?? 'unknown'), this.#strings(guildId));
+      const message = messageFor(title, this.#strings(guildId));
       const job = async (): Promise<void> => {
         try {
           if (channel.kind === 'forum') await transport.startForumPost(settings.channelId, { name: clip(`⏸️ ${title}`, 100), message });
@@ -248,6 +208,13 @@ export class Announcer {
     await store.markPausedNoticeSent(feedUrl);
   }
 
+  /** The feed announced too much today: paused, with one notice (unless it is already paused and told). */
+  async #pauseFlooding(podcastId: string, cap: number): Promise<void> {
+    const state = await this.#o.store.pauseFeed(podcastId, floodPauseReason(cap));
+    this.#o.log.warn({ podcast: podcastId, cap }, 'feed paused: too many new episodes in a day');
+    if (state && !state.pausedNoticeSent) await this.#postPausedNotice(podcastId, (title, s) => floodNoticeMessage(title, cap, s));
+  }
+
   async #announceFeed(podcastId: string): Promise<void> {
     if (this.#stopped) return;
     const { store, library } = this.#o;
@@ -256,6 +223,9 @@ export class Announcer {
     // The catalog keeps episodes newest first (undated ones last, in feed order): reversed, oldest first.
     const oldestFirst = [...library.catalog.episodes(podcastId)].reverse();
     const ids = oldestFirst.map((r) => r.episode.id);
+    const cap = this.#o.maxPerDay ?? MAX_ANNOUNCEMENTS_PER_DAY;
+    const since = capWindowStart(this.#now(), (await store.getFetchState(podcastId))?.resumedAt);
+    let flooding = false;
     for (const guildId of await store.followersOf(podcastId)) {
       const unannounced = new Set(await store.unannouncedEpisodes(guildId, podcastId, ids));
       const fresh = oldestFirst.filter((r) => unannounced.has(r.episode.id) && !this.#claimed.has(keyOf(guildId, podcastId, r.episode.id)));
@@ -265,10 +235,14 @@ export class Announcer {
         await store.markSeen(guildId, podcastId, fresh.map((r) => r.episode.id));
         continue;
       }
-      const max = Math.max(1, this.#o.maxPerFeed ?? 5);
-      const posted = fresh.slice(-max);
-      const summarised = fresh.slice(0, fresh.length - posted.length);
-      for (const ref of fresh) this.#claimed.add(keyOf(guildId, podcastId, ref.episode.id));
+      const remaining = cap - (await store.announcementsSince(guildId, podcastId, since));
+      const { posted, summarised, withheld } = planPosts(fresh, this.#o.maxPerFeed ?? 5, remaining);
+      if (withheld.length > 0) {
+        flooding = true;
+        await store.markSeen(guildId, podcastId, withheld.map((r) => r.episode.id));
+        this.#o.log.warn({ guildId, podcast: podcastId, withheld: withheld.length, cap }, 'episodes past the daily cap not announced');
+      }
+      for (const ref of [...summarised, ...posted]) this.#claimed.add(keyOf(guildId, podcastId, ref.episode.id));
       if (summarised.length > 0) {
         const summaryId = `${SUMMARY_PREFIX}${summarised.length}:${hashIds(summarised.map((r) => r.episode.id))}`;
         const keys = summarised.map((r) => keyOf(guildId, podcastId, r.episode.id));
@@ -279,6 +253,7 @@ export class Announcer {
         this.#enqueue(settings.channelId, key, () => this.#postEpisode(guildId, ref, settings, i === 0));
       });
     }
+    if (flooding) await this.#pauseFlooding(podcastId, cap);
   }
 
   async #postEpisode(guildId: string, ref: EpisodeRef, settings: AnnouncementSettings, ping: boolean): Promise<void> {
@@ -290,8 +265,13 @@ export class Announcer {
       newNonce(),
       this.#now(),
     );
-    if (announcement.messageId !== undefined) return;
+    if (announcement.messageId !== undefined || !this.#due(announcement)) return;
     await this.#deliver(announcement, { reconciling: !created, ping });
+  }
+
+  /** Not given up, and past its backoff: an intent found by another path waits for reconcile() then. */
+  #due(intent: Announcement): boolean {
+    return intent.failedAt === undefined && (intent.nextAttemptAt === undefined || intent.nextAttemptAt <= this.#now());
   }
 
   async #postSummary(
@@ -304,26 +284,27 @@ export class Announcer {
     const { store } = this.#o;
     const { created, announcement } = await store.recordIntent(guildId, podcastId, summaryId, settings.channelId, newNonce(), this.#now());
     await store.markSeen(guildId, podcastId, refs.map((r) => r.episode.id));
-    if (announcement.messageId !== undefined) return;
+    if (announcement.messageId !== undefined || !this.#due(announcement)) return;
     await this.#deliver(announcement, { reconciling: !created, ping: false, summaryRefs: refs });
   }
 
-  /** Posts (or finds) the message for an intent and marks it sent. Never throws. */
+  /**
+   * Posts (or finds) the message for an intent and marks it sent; a Discord failure is recorded with its retry. Throws
+   * only StoreBusyError (the job runs again).
+   */
   async #deliver(intent: Announcement, how: { reconciling: boolean; ping: boolean; summaryRefs?: readonly EpisodeRef[] }): Promise<void> {
     const { store, library, transport, log } = this.#o;
     const { guildId, podcastId, episodeId, channelId } = intent;
     const context = { guildId, podcast: podcastId, episode: episodeId, channelId };
-    const giveUp = async (why: string): Promise<void> => {
-      log.warn({ ...context, reason: why }, 'announcement dropped');
-      await store.cancelIntent(guildId, podcastId, episodeId);
-      if (!episodeId.startsWith(SUMMARY_PREFIX)) await store.markSeen(guildId, podcastId, [episodeId]);
-    };
     try {
       const channel = transport.channel(channelId);
-      if (!channel) return await giveUp('the channel is gone or not a text, announcement or forum channel');
-      if (channel.guildId !== guildId) return await giveUp(ANOTHER_SERVER);
+      if (!channel) {
+        // Deleted, or hidden from the bot (the client's cache follows its permissions): someone may fix that.
+        return await this.#postFailed(intent, { kind: 'access', reason: 'the channel is gone, or the bot cannot see it' });
+      }
+      if (channel.guildId !== guildId) return await this.#postFailed(intent, { kind: 'access', reason: ANOTHER_SERVER });
       const podcast = library.catalog.podcast(podcastId);
-      if (!podcast) return await giveUp('the podcast is no longer followed');
+      if (!podcast) return await this.#postFailed(intent, { kind: 'refused', reason: 'the podcast is no longer followed' }, { giveUp: true });
       const s = this.#strings(guildId);
       const settings = await store.effectiveAnnouncementSettings(guildId, podcastId);
 
@@ -335,46 +316,98 @@ export class Announcer {
         forumName = clip(message.embeds[0]?.title ?? podcast.title, 100);
       } else {
         const ref = library.catalog.find(podcastId, episodeId);
-        if (!ref) return await giveUp('the episode left the feed');
+        if (!ref) return await this.#postFailed(intent, { kind: 'refused', reason: 'the episode left the feed before it could be posted' }, { giveUp: true });
         const roleId = settings?.roleId;
         message = announcementMessage(ref, s, { ...(roleId !== undefined && { roleId }), ping: how.ping });
         forumName = forumPostName(ref);
       }
 
-      let messageId: string | undefined;
-      if (channel.kind === 'forum') {
-        // Forum posts take no nonce: an old or repeated intent looks for its thread first.
-        if (how.reconciling) {
-          const threads = await transport.activeThreads(guildId);
-          messageId = threads.find((t) => t.parent_id === channelId && t.name === forumName)?.id;
-        }
-        messageId ??= (await transport.startForumPost(channelId, { name: forumName, message, ...tagsFor(channel) })).id;
-      } else {
-        const age = this.#now().getTime() - intent.intendedAt.getTime();
-        if (how.reconciling && age > (this.#o.nonceWindowMs ?? 4 * 60_000)) {
-          messageId = findPosted(await transport.recentMessages(channelId, 50), intent.nonce, message, transport.botUserId)?.id;
-        }
-        messageId ??= (await transport.send(channelId, { ...message, nonce: intent.nonce, enforce_nonce: true })).id;
-        if (channel.kind === 'news' && settings?.publish) await this.#crosspost(channelId, messageId, context);
+      let messageId: string;
+      try {
+        messageId = await this.#post(intent, channel, message, forumName, how.reconciling);
+      } catch (error) {
+        return await this.#postFailed(intent, classifyPostFailure(error));
       }
-      await store.markSent(guildId, podcastId, episodeId, messageId, this.#now());
+      const publish = channel.kind === 'news' && settings?.publish === true;
+      await store.markSent(guildId, podcastId, episodeId, messageId, this.#now(), { publish });
       log.info({ ...context, messageId }, 'episode announced');
+      if (publish) await this.#publish(intent, messageId);
     } catch (error) {
-      if (isPermanent(error)) {
-        await giveUp(describe(error)).catch((e: unknown) => log.error({ ...context, err: e }, 'could not drop the announcement'));
-      } else {
-        log.warn({ ...context, err: error }, 'announcement not confirmed; it will be retried with the same nonce');
-      }
+      if (error instanceof StoreBusyError) throw error;
+      // The ledger could not be written: the intent stays pending and is retried with the same nonce.
+      log.warn({ ...context, err: error }, 'announcement not confirmed; it will be retried with the same nonce');
     }
   }
 
-  async #crosspost(channelId: string, messageId: string, context: object): Promise<void> {
-    try {
-      await this.#o.transport.crosspost(channelId, messageId);
-    } catch (error) {
-      if (error instanceof DiscordAPIError && error.code === ALREADY_CROSSPOSTED) return;
-      this.#o.log.warn({ ...context, err: error }, 'could not publish the announcement');
+  /** The Discord side of a delivery: the earlier post when an old attempt may have made one, else a new post. */
+  async #post(intent: Announcement, channel: ChannelInfo, message: AnnouncementBody, forumName: string, reconciling: boolean): Promise<string> {
+    const { transport, log } = this.#o;
+    const { guildId, channelId } = intent;
+    if (channel.kind === 'forum') {
+      // Forum posts take no nonce: an old or repeated intent looks for its thread first.
+      if (reconciling) {
+        const threads = await transport.activeThreads(guildId);
+        const thread = threads.find((t) => t.parent_id === channelId && t.name === forumName);
+        if (thread) return thread.id;
+      }
+      return (await transport.startForumPost(channelId, { name: forumName, message, ...tagsFor(channel) })).id;
     }
+    const age = this.#now().getTime() - intent.intendedAt.getTime();
+    if (reconciling && age > (this.#o.nonceWindowMs ?? 4 * 60_000)) {
+      // Past the nonce window Discord would make a second message: look for the first one since the intent.
+      const search = await findEarlierPost(transport, {
+        channelId,
+        since: intent.intendedAt,
+        isOurs: (m) => isOurPost(m, intent.nonce, message, transport.botUserId),
+      });
+      if (search.found) return search.found.id;
+      if (!search.complete) log.warn({ guildId, channelId, episode: intent.episodeId }, 'earlier post not found in the messages searched; posting again');
+    }
+    return (await transport.send(channelId, { ...message, nonce: intent.nonce, enforce_nonce: true })).id;
+  }
+
+  /** Records a failed post with its next attempt (or gives it up when attempts ran out). */
+  async #postFailed(intent: Announcement, failure: PostFailure, options: { giveUp?: boolean } = {}): Promise<void> {
+    const attempts = intent.attempts + 1;
+    const recorded = this.#failureRecord(failure, options.giveUp ? undefined : attempts);
+    await this.#o.store.recordPostFailure(intent.guildId, intent.podcastId, intent.episodeId, recorded);
+    const context = { guildId: intent.guildId, podcast: intent.podcastId, episode: intent.episodeId, channelId: intent.channelId };
+    this.#o.log.warn(
+      { ...context, reason: failure.reason, attempts, retryAt: recorded.retryAt },
+      recorded.retryAt ? 'announcement failed; it will be tried again' : 'announcement given up',
+    );
+  }
+
+  /** Publishes (crossposts) a post in an announcement channel; a failure is recorded with its retry. Never throws. */
+  async #publish(sent: Announcement, messageId: string): Promise<void> {
+    const { store, transport, log } = this.#o;
+    const { guildId, podcastId, episodeId, channelId } = sent;
+    const context = { guildId, podcast: podcastId, episode: episodeId, channelId, messageId };
+    let failure: PostFailure | undefined;
+    try {
+      await transport.crosspost(channelId, messageId);
+    } catch (error) {
+      if (!(error instanceof DiscordAPIError && error.code === ALREADY_CROSSPOSTED)) failure = classifyPostFailure(error);
+    }
+    try {
+      if (failure === undefined) return await store.markPublished(guildId, podcastId, episodeId);
+      const attempts = (sent.publish?.attempts ?? 0) + 1;
+      const recorded = this.#failureRecord(failure, attempts);
+      await store.recordPublishFailure(guildId, podcastId, episodeId, recorded);
+      log.warn(
+        { ...context, reason: failure.reason, attempts, retryAt: recorded.retryAt },
+        recorded.retryAt ? 'could not publish the announcement; it will be tried again' : 'publishing the announcement given up',
+      );
+    } catch (error) {
+      log.warn({ ...context, err: error }, 'publishing not recorded; it will be tried again');
+    }
+  }
+
+  /** The failure as the ledger keeps it: retried after the policy's backoff, or (no `attempts`) given up now. */
+  #failureRecord(failure: PostFailure, attempts: number | undefined): DeliveryFailure {
+    const at = this.#now();
+    const retryAt = attempts === undefined ? undefined : nextRetry(failure.kind, attempts, at, this.#o.retryPolicy ?? DEFAULT_RETRY_POLICY);
+    return { error: failure.reason, at, ...(retryAt && { retryAt }) };
   }
 
   /** Runs `job` in the channel's queue, at least `spacingMs` after the channel's previous post. */
@@ -388,7 +421,7 @@ export class Announcer {
         if (this.#stopped) return;
         const wait = (this.#lastPost.get(channelId) ?? 0) + (this.#o.spacingMs ?? 1500) - Date.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        await job();
+        await this.#retryWhileBusy(job);
         this.#lastPost.set(channelId, Date.now());
       } catch (error) {
         this.#o.log.error({ err: error, channelId }, 'announcement job failed');
@@ -400,6 +433,25 @@ export class Announcer {
     void next.finally(() => {
       if (this.#queues.get(channelId) === next) this.#queues.delete(channelId);
     });
+  }
+
+  /**
+   * Runs a job, and again after a growing pause for as long as a ledger write in it finds the database busy (another
+   * process holds its lock). Its claim and its place in the channel's queue are kept meanwhile, so the channel's posts
+   * stay in order; a job run again finds its intent recorded and posts with the same nonce, or finds its post. Stopping
+   * gives up the wait: the episode is still unannounced (or its intent pending), so the next start posts it.
+   */
+  async #retryWhileBusy(job: Job): Promise<void> {
+    for (let pause = BUSY_RETRY_FIRST_MS; ; pause = Math.min(BUSY_RETRY_LONGEST_MS, pause * 2)) {
+      try {
+        return await job();
+      } catch (error) {
+        if (!(error instanceof StoreBusyError) || this.#stopped) throw error;
+        this.#o.log.warn({ err: error, retryInMs: pause }, 'announcement not recorded: the database is busy; trying again');
+        await sleep(pause, undefined, { signal: this.#stopping.signal }).catch(() => {});
+        if (this.#stopped) return;
+      }
+    }
   }
 
   #strings(guildId: string): Strings {
@@ -426,19 +478,22 @@ function tagsFor(channel: ChannelInfo): { applied_tags?: string[] } {
   return tag ? { applied_tags: [tag.id] } : {};
 }
 
-/** Our earlier post among recent messages: its nonce when Discord echoes it, else the same embed by the bot. */
-function findPosted(messages: readonly APIMessage[], nonce: string, message: AnnouncementBody, botUserId: string): APIMessage | undefined {
+/**
+ * Our earlier post: its nonce where Discord still echoes it, else the same embed (title, link and footer, so a
+ * /announce test preview of the same episode does not count) by the bot.
+ */
+function isOurPost(m: APIMessage, nonce: string, message: AnnouncementBody, botUserId: string): boolean {
   const embed = message.embeds[0];
-  return messages.find(
-    (m) =>
-      m.nonce === nonce ||
-      (m.author.id === botUserId && embed !== undefined && m.embeds[0]?.title === embed.title && m.embeds[0]?.url === embed.url),
+  if (m.nonce === nonce) return true;
+  const posted = m.embeds[0];
+  return (
+    m.author.id === botUserId &&
+    embed !== undefined &&
+    posted !== undefined &&
+    posted.title === embed.title &&
+    posted.url === embed.url &&
+    posted.footer?.text === embed.footer?.text
   );
-}
-
-function isPermanent(error: unknown): boolean {
-  if (!(error instanceof DiscordAPIError)) return false;
-  return (typeof error.code === 'number' && PERMANENT_CODES.has(error.code)) || error.status === 403 || error.status === 404;
 }
 
 function describe(error: unknown): string {

@@ -12,6 +12,7 @@ import type { APIInteractionResponseCallbackData } from 'discord-api-types/v10';
 import type { ButtonHandler, CommandResult, Deps, Invocation, OptionValues, Reply, SlashCommand } from '../commands/command.js';
 import type { Scope } from '../data/catalog.js';
 import { clip, clipProse, cutToFit } from '../data/text/clip.js';
+import { StoreBusyError } from '../store/StoreBusyError.js';
 import { LIMITS } from './embeds.js';
 import type { InteractionCallbacks } from './InteractionCallbacks.js';
 import { stringsFor } from './strings.js';
@@ -82,8 +83,14 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
       }
       deps.log.debug(context, 'interaction answered');
     } catch (error) {
-      deps.log.error({ ...context, err: error }, 'interaction failed');
-      await apologise(interaction, callbacks, invocation.locale).catch((e: unknown) => deps.log.warn({ ...context, err: e }, 'could not send the apology'));
+      const s = stringsFor(invocation.locale);
+      // Another process held the database: nothing was saved, and the asker is told that rather than "went wrong".
+      const busy = error instanceof StoreBusyError;
+      if (busy) deps.log.warn({ ...context, err: error }, 'interaction not done: the database is busy');
+      else deps.log.error({ ...context, err: error }, 'interaction failed');
+      await apologise(interaction, callbacks, busy ? s.databaseBusy : s.unexpected).catch((e: unknown) =>
+        deps.log.warn({ ...context, err: e }, 'could not send the apology'),
+      );
     }
   }
 
@@ -144,12 +151,11 @@ async function answerButton(
   }
 }
 
-async function apologise(interaction: Interaction, callbacks: InteractionCallbacks, locale: string): Promise<void> {
+async function apologise(interaction: Interaction, callbacks: InteractionCallbacks, content: string): Promise<void> {
   if (!interaction.isRepliable()) {
     if (interaction.isAutocomplete() && !interaction.responded) await callbacks.choices(interaction, []);
     return;
   }
-  const content = stringsFor(locale).unexpected;
   if (interaction.deferred || interaction.replied) {
     // A public "thinking…" placeholder nothing was written into would stay for everyone, loading: removed.
     const publicPlaceholder = interaction.deferred && !interaction.replied && !interaction.ephemeral;

@@ -30,6 +30,7 @@ const en = {
   fromChapter: 'chapter',
   fromTitle: 'episode title',
   unexpected: 'Sorry, something went wrong on our side. It has been logged; please try again in a moment.',
+  databaseBusy: 'The database is busy (another program is using it), so nothing was changed. Please try again in a moment.',
   buttonExpired: 'This button belongs to an episode the bot no longer has. Run the command again.',
   minutes: (m: number) => `${m} min`,
   hoursMinutes: (h: number, m: number) => (m > 0 ? `${h} h ${m} min` : `${h} h`),
@@ -42,6 +43,8 @@ const en = {
   catchUpMore: (n: number) => `…and ${n} more. /latest shows the newest.`,
   feedPaused: (title: string, failures: number, error: string) =>
     `⏸️ Podcord stopped checking **${title}** after ${failures} failed attempts in a row. Last error: ${error}\nA server manager can run /feed add with the same address to resume it.`,
+  feedFlooding: (title: string, cap: number) =>
+    `⏸️ **${title}** came up with more than ${cap} new episodes within 24 hours, which looks like a broken feed. Podcord stopped announcing and checking it; the rest were not announced.\nA server manager can run /feed add with the same address to resume it.`,
   needsManageGuild: 'Only members with the Manage Server permission can do this.',
   guildOnly: 'This command works in a server, not in direct messages.',
   noFeedService: 'Following feeds needs the bot’s database, which is not available here.',
@@ -61,6 +64,16 @@ const en = {
   lastError: 'Last error',
   never: 'never',
   pausedLabel: (failures: number) => `⏸️ paused after ${failures} failures (run /feed add again to resume)`,
+  pausedBecause: (reason: string) => `⏸️ paused: ${reason} (run /feed add again to resume)`,
+  summaryPost: 'catch-up summary',
+  postPending: (title: string, attempts: number, retry: string, reason: string) =>
+    `⚠️ “${title}” not posted yet (${attempts} failed ${attempts === 1 ? 'attempt' : 'attempts'}, next try ${retry}): ${reason}`,
+  postGivenUp: (title: string, attempts: number, reason: string) =>
+    `❌ “${title}” not posted, given up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${reason}`,
+  publishPending: (title: string, attempts: number, retry: string, reason: string) =>
+    `⚠️ “${title}” posted but not published yet (${attempts} failed ${attempts === 1 ? 'attempt' : 'attempts'}, next try ${retry}): ${reason}`,
+  publishGivenUp: (title: string, attempts: number, reason: string) =>
+    `❌ “${title}” posted but not published, given up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${reason}`,
   announceSet: (channel: string, scope: string, role: string | undefined, publish: boolean) =>
     `New episodes of ${scope} will be posted in ${channel}${role ? `, mentioning ${role}` : ''}${publish ? ', published to following servers' : ''}.`,
   announceOff: (scope: string) => `Announcements for ${scope} are off.`,
@@ -103,6 +116,7 @@ const sv: Strings = {
   fromChapter: 'kapitel',
   fromTitle: 'avsnittstitel',
   unexpected: 'Förlåt, något gick fel hos oss. Det är loggat; försök igen om en stund.',
+  databaseBusy: 'Databasen är upptagen (ett annat program använder den), så inget ändrades. Försök igen om en stund.',
   buttonExpired: 'Knappen hör till ett avsnitt som boten inte längre har. Kör kommandot igen.',
   minutes: (m) => `${m} min`,
   hoursMinutes: (h, m) => (m > 0 ? `${h} h ${m} min` : `${h} h`),
@@ -114,6 +128,8 @@ const sv: Strings = {
   catchUpMore: (n) => `…och ${n} till. /senaste visar de nyaste.`,
   feedPaused: (title, failures, error) =>
     `⏸️ Podcord slutade kontrollera **${title}** efter ${failures} misslyckade försök i rad. Senaste fel: ${error}\nEn serveradministratör kan köra /flöde lägg-till med samma adress för att återuppta den.`,
+  feedFlooding: (title, cap) =>
+    `⏸️ **${title}** fick fler än ${cap} nya avsnitt inom 24 timmar, vilket ser ut som ett trasigt flöde. Podcord slutade annonsera och kontrollera det; resten annonserades inte.\nEn serveradministratör kan köra /flöde lägg-till med samma adress för att återuppta det.`,
   needsManageGuild: 'Bara medlemmar med behörigheten Hantera server kan göra detta.',
   guildOnly: 'Det här kommandot fungerar i en server, inte i direktmeddelanden.',
   noFeedService: 'Att följa flöden kräver botens databas, som inte finns här.',
@@ -133,6 +149,13 @@ const sv: Strings = {
   lastError: 'Senaste fel',
   never: 'aldrig',
   pausedLabel: (failures) => `⏸️ pausad efter ${failures} fel (kör /flöde lägg-till igen för att återuppta)`,
+  pausedBecause: (reason) => `⏸️ pausad: ${reason} (kör /flöde lägg-till igen för att återuppta)`,
+  summaryPost: 'sammanfattning',
+  postPending: (title, attempts, retry, reason) => `⚠️ ”${title}” inte publicerat än (${attempts} misslyckade försök, nästa ${retry}): ${reason}`,
+  postGivenUp: (title, attempts, reason) => `❌ ”${title}” inte publicerat, gav upp efter ${attempts} försök: ${reason}`,
+  publishPending: (title, attempts, retry, reason) =>
+    `⚠️ ”${title}” publicerat men inte delat än (${attempts} misslyckade försök, nästa ${retry}): ${reason}`,
+  publishGivenUp: (title, attempts, reason) => `❌ ”${title}” publicerat men inte delat, gav upp efter ${attempts} försök: ${reason}`,
   announceSet: (channel, scope, role, publish) =>
     `Nya avsnitt av ${scope} publiceras i ${channel}${role ? ` och nämner ${role}` : ''}${publish ? ', och delas till servrar som följer kanalen' : ''}.`,
   announceOff: (scope) => `Annonseringar för ${scope} är avstängda.`,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { FeedAdmin, FeedPreviewed, FeedStatus } from '../commands/command.js';
+import type { AnnouncementProblem, FeedAdmin, FeedPreviewed, FeedStatus } from '../commands/command.js';
 import type { Library } from '../data/library.js';
 import { err } from '../data/model.js';
 import type { Announcer } from '../discord/announcer.js';
@@ -15,7 +15,11 @@ export interface FeedAdminDeps {
   log: Logger;
   /** The announcer exists once the bot is connected to Discord. */
   announcer: () => Announcer | undefined;
+  now?: () => Date;
 }
+
+/** How long /feed list keeps showing a post that was given up. */
+const GIVEN_UP_SHOWN_MS = 7 * 24 * 3_600_000;
 
 /** /feed and /announce on top of the store, the poller, the in-memory follows and the announcer. */
 export function createFeedAdmin(deps: FeedAdminDeps): FeedAdmin {
@@ -59,15 +63,25 @@ export function createFeedAdmin(deps: FeedAdminDeps): FeedAdmin {
 
     async status(guildId) {
       const out: FeedStatus[] = [];
+      const now = deps.now?.() ?? new Date();
+      const problems = new Map<string, AnnouncementProblem[]>();
+      for (const announcement of await store.announcementIssues(guildId, new Date(now.getTime() - GIVEN_UP_SHOWN_MS))) {
+        const episodeTitle = library.catalog.find(announcement.podcastId, announcement.episodeId)?.episode.title;
+        const list = problems.get(announcement.podcastId) ?? [];
+        list.push({ announcement, ...(episodeTitle !== undefined && { episodeTitle }) });
+        problems.set(announcement.podcastId, list);
+      }
       for (const feedUrl of follows.followedBy(guildId)) {
         const podcast = library.catalog.podcast(feedUrl);
         const state = await store.getFetchState(feedUrl);
+        const feedProblems = problems.get(feedUrl);
         out.push({
           feedUrl,
           ...(podcast && { podcast }),
           episodeCount: library.catalog.episodes(feedUrl).length,
           ...(state && { state }),
           operator: follows.isOperatorFeed(feedUrl),
+          ...(feedProblems && { problems: feedProblems }),
         });
       }
       return out.sort((a, b) => (a.podcast?.title ?? a.feedUrl).localeCompare(b.podcast?.title ?? b.feedUrl));

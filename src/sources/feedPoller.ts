@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { clip } from '../data/catalog.js';
 import { parseJsonChapters } from '../data/chapters/parseJsonChapters.js';
 import { withCredentials, withoutCredentials, type FeedCredentials } from '../data/feedCredentials.js';
+import { keepEpisodeIds } from '../data/feed/keepEpisodeIds.js';
 import { parseFeed } from '../data/feed/parseFeed.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
@@ -10,6 +11,7 @@ import type { TranscriptSegment } from '../data/search/passage.js';
 import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
 import { parseTranscript } from '../data/transcripts/parseTranscript.js';
 import type { FeedFetchState, Store } from '../store/Store.js';
+import { StoreBusyError } from '../store/StoreBusyError.js';
 import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
@@ -21,9 +23,10 @@ import type { PollSchedule } from './PollSchedule.js';
  * transcripts for new episodes, saves to the store, updates the library and tells the listener (the announcer). A failing feed backs off
  * exponentially and is paused after too many failures in a row; its error is kept for /feed list.
  *
- * Exactly-once rests on one rule kept here: the first time a podcast is saved, every episode it has is the back
- * catalogue and is marked seen for every guild already following it. Later, what is neither seen nor in the ledger is
- * new, however many polls, restarts or 304s came in between.
+ * Exactly-once rests on two rules kept here: the first time a podcast is saved, every episode it has is the back
+ * catalogue and is marked seen for every guild already following it; later, an episode keeps its id when its guid
+ * changes but its enclosure (or title and duration) says it is one already known (keepEpisodeIds). What is neither
+ * seen nor in the ledger is new, however many polls, restarts or 304s came in between.
  */
 
 export interface FeedPollerListener {
@@ -158,13 +161,9 @@ export class FeedPoller {
     const { url: feedUrl, credentials } = withoutCredentials(fetched.value.permanentRedirect ? fetched.value.finalUrl : normalised);
     const parsed = this.#parse(feedUrl, fetched.value);
     if (!parsed.ok) return err(`${shown} is not a podcast feed: ${parsed.error}.`);
-    return ok({
-      feedUrl,
-      ...(credentials !== undefined && { credentials }),
-      podcast: parsed.value.podcast,
-      episodes: parsed.value.episodes,
-      fetched: fetched.value,
-    });
+    // Already followed elsewhere: the episodes under the ids they are stored with, whatever guids the feed has today.
+    const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
+    return ok({ feedUrl, ...(credentials !== undefined && { credentials }), podcast: parsed.value.podcast, episodes, fetched: fetched.value });
   }
 
   /**
@@ -178,7 +177,7 @@ export class FeedPoller {
     if (this.#o.library.catalog.podcast(preview.feedUrl) === undefined) {
       await this.#withLock(preview.feedUrl, () => this.#ingest(preview.feedUrl, preview.fetched));
     } else {
-      await this.#o.store.resumeFeed(preview.feedUrl);
+      await this.#o.store.resumeFeed(preview.feedUrl, this.#now());
     }
   }
 
@@ -219,6 +218,12 @@ export class FeedPoller {
         return this.#ingest(url, resource);
       });
     } catch (error) {
+      if (error instanceof StoreBusyError) {
+        // Another process held the database: not the feed's failure. Nothing was recorded, so it is still due and the
+        // next tick checks it again, without a backoff or an error shown in /feed list.
+        this.#o.log.warn({ feed: url, reason: error.message }, 'feed check not saved: the database is busy; checking again next tick');
+        return { url, status: 'failed', error: error.message, paused: false };
+      }
       this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
       return this.#fail(url, 'Podcord could not process this feed (an internal error; it has been logged).').catch(
         () => ({ url, status: 'failed', error: 'internal error', paused: false }) as const,
@@ -237,6 +242,11 @@ export class FeedPoller {
     );
   }
 
+  /** The episodes the library has of a feed. */
+  #known(feedUrl: string): Episode[] {
+    return this.#o.library.catalog.episodes(feedUrl).map((r) => r.episode);
+  }
+
   #parse(feedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>) {
     return parseFeed(resource.bytes, { feedUrl, ...(resource.contentType !== undefined && { contentType: resource.contentType }) });
   }
@@ -247,9 +257,11 @@ export class FeedPoller {
     const feedUrl = resource.permanentRedirect ? await this.#moved(trackedUrl, resource.finalUrl) : trackedUrl;
     const parsed = this.#parse(feedUrl, resource);
     if (!parsed.ok) return this.#fail(feedUrl, `Not a podcast feed any more: ${parsed.error}.`);
-    const { podcast, episodes } = parsed.value;
+    const { podcast } = parsed.value;
 
     const first = library.catalog.podcast(feedUrl) === undefined;
+    // New guids for old episodes bring nothing new: known episodes keep the ids they were stored under.
+    const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
     const before = new Set(first ? [] : await store.getEpisodeIds(feedUrl));
     const fresh = episodes.filter((e) => !before.has(e.id));
     await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh);
@@ -262,14 +274,19 @@ export class FeedPoller {
       for (const guildId of await store.followersOf(feedUrl)) await store.markSeen(guildId, feedUrl, ids);
     }
     const now = this.#now();
-    await store.recordFetchSuccess(feedUrl, {
-      etag: resource.etag ?? null,
-      lastModified: resource.lastModified ?? null,
-      checkedAt: now,
-      nextCheckAt: this.#o.schedule.afterSuccess(now),
-    });
+    try {
+      await store.recordFetchSuccess(feedUrl, {
+        etag: resource.etag ?? null,
+        lastModified: resource.lastModified ?? null,
+        checkedAt: now,
+        nextCheckAt: this.#o.schedule.afterSuccess(now),
+      });
+    } finally {
+      // The new episodes are saved: announce them even if the write after them failed, since the next check finds
+      // them stored already and would never count them as new again.
+      if (!first && fresh.length > 0) await this.#safely('announce', () => this.listener.newEpisodes?.(feedUrl));
+    }
     log.debug({ feed: feedUrl, episodes: episodes.length, new: first ? 0 : fresh.length }, 'feed updated');
-    if (!first && fresh.length > 0) await this.#safely('announce', () => this.listener.newEpisodes?.(feedUrl));
     return { url: trackedUrl, status: 'updated', episodes: episodes.length, newEpisodes: first ? 0 : fresh.length };
   }
 

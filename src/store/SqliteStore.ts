@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -30,12 +30,14 @@ import {
   type SettingsRow,
   type TranscriptRow,
 } from './rows.js';
+import { retryWhenBusy } from './retryWhenBusy.js';
 import type {
   Announcement,
   AnnouncementSettings,
   CachedChapters,
   CachedTranscript,
   CatalogEntry,
+  DeliveryFailure,
   FeedFetchState,
   FetchFailure,
   FetchSuccess,
@@ -48,9 +50,16 @@ type Db = Database.Database;
 export interface SqliteStoreOptions {
   /** Relative `sqlite:` paths are resolved against this. Default: the working directory. */
   baseDir?: string;
-  /** How long a write waits for another connection's lock. Default 5 s. */
+  /**
+   * How long a store call waits for another process's lock before it fails with StoreBusyError, waiting on a timer
+   * (retryWhenBusy), never inside SQLite. Default 1 s: within the interaction router's 2 s before it defers, so a
+   * change someone asked for that cannot be saved is answered, privately, in time.
+   */
   busyTimeoutMs?: number;
 }
+
+/** Opening may wait for another process's lock inside SQLite: nothing is being served yet. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 /** Where a `sqlite:` DATABASE_URL points: a file path or ':memory:'. */
 export function parseSqliteUrl(url: string, baseDir: string = process.cwd()): Result<string> {
@@ -72,7 +81,8 @@ export function parseSqliteUrl(url: string, baseDir: string = process.cwd()): Re
 /**
  * Opens (creating the file and its directory if needed) the SQLite database a DATABASE_URL names, and brings its
  * schema up to date. Failures (another scheme, a path that cannot be created, a database from a newer Podcord) are
- * values.
+ * values. The store waits for another process's lock without blocking the event loop, and refuses every call once
+ * its file is gone (see SqliteStore.checkFile).
  */
 export function openSqliteStore(url: string, options: SqliteStoreOptions = {}): Result<SqliteStore> {
   const location = parseSqliteUrl(url, options.baseDir);
@@ -82,7 +92,12 @@ export function openSqliteStore(url: string, options: SqliteStoreOptions = {}): 
   try {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file);
-    return ok(new SqliteStore(db, options));
+    const store = new SqliteStore(db);
+    const fileStillThere = (): void => {
+      const check = store.checkFile();
+      if (!check.ok) throw new Error(check.error);
+    };
+    return ok(retryWhenBusy(store, { waitMs: options.busyTimeoutMs ?? 1000, before: fileStillThere }));
   } catch (cause) {
     db?.close();
     const message = cause instanceof Error ? cause.message : String(cause);
@@ -113,20 +128,58 @@ function migrate(db: Db): void {
 const ms = (date: Date): number => date.getTime();
 const bool = (value: boolean): number => (value ? 1 : 0);
 
+function failureParams(failure: DeliveryFailure): { at: number; error: string; retryAt: number | null } {
+  return { at: ms(failure.at), error: failure.error, retryAt: failure.retryAt === undefined ? null : ms(failure.retryAt) };
+}
+
 /**
- * The Store on SQLite (better-sqlite3): WAL, foreign keys on, a busy timeout, migrations at open. Synchronous inside;
- * the async methods only wrap it so callers are ready for a networked store.
+ * The Store on SQLite (better-sqlite3): WAL, foreign keys on, migrations at open. Synchronous inside; the async methods
+ * only wrap it so callers are ready for a networked store. After opening, SQLite never waits for a lock itself (its
+ * wait would block the event loop): openSqliteStore wraps the store in retryWhenBusy, which waits on a timer.
  */
 export class SqliteStore implements Store {
   readonly #db: Db;
+  /** The file opened, to tell when the path no longer leads to it. Undefined in memory. */
+  readonly #file: { path: string; dev: bigint; ino: bigint } | undefined;
 
-  constructor(db: Db, options: SqliteStoreOptions = {}) {
+  constructor(db: Db) {
     this.#db = db;
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL'); // ':memory:' stays 'memory', which is fine
     db.pragma('synchronous = NORMAL'); // durable enough with WAL, much faster
     db.pragma('foreign_keys = ON');
-    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     migrate(db);
+    db.pragma('busy_timeout = 0');
+    if (db.memory) {
+      this.#file = undefined;
+    } else {
+      const { dev, ino } = statSync(db.name, { bigint: true });
+      this.#file = { path: db.name, dev, ino };
+    }
+  }
+
+  /**
+   * Whether the database file is still the one this store opened. Deleted, moved or replaced under a running process,
+   * SQLite goes on writing to the old file, which no path leads to any more: everything saved from then on is gone at
+   * the next start. The app stops when this fails.
+   */
+  checkFile(): Result<void> {
+    const file = this.#file;
+    if (file === undefined) return ok(undefined);
+    const advice =
+      'Nothing saved since would survive a restart, so Podcord stops. Put the file back (or restore a backup) before starting Podcord again: started without it, Podcord begins with an empty database.';
+    let now;
+    try {
+      now = statSync(file.path, { bigint: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return err(`The database file ${file.path} was deleted or moved while Podcord was running. ${advice}`);
+      return ok(undefined); // only a definite answer stops the bot: a failed look says nothing about the file
+    }
+    if (now.dev !== file.dev || now.ino !== file.ino) {
+      return err(`The database file ${file.path} was replaced by another file while Podcord was running. ${advice}`);
+    }
+    return ok(undefined);
   }
 
   /** The schema version of the open database. */
@@ -309,7 +362,9 @@ export class SqliteStore implements Store {
            etag = CASE WHEN @setEtag THEN @etag ELSE etag END,
            last_modified = CASE WHEN @setLastModified THEN @lastModified ELSE last_modified END,
            last_checked_at = @checkedAt, next_check_at = @nextCheckAt, last_error = NULL,
-           consecutive_failures = 0, paused = 0, paused_notice_sent = 0
+           consecutive_failures = 0,
+           paused = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused END,
+           paused_notice_sent = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused_notice_sent END
          WHERE url = @url`,
       ).run({
         url,
@@ -347,13 +402,22 @@ export class SqliteStore implements Store {
     this.#db.prepare(`UPDATE feed_state SET paused_notice_sent = 1 WHERE url = ?`).run(url);
   }
 
-  async resumeFeed(url: string): Promise<void> {
+  async pauseFeed(url: string, reason: string): Promise<FeedFetchState | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(`UPDATE feed_state SET paused = 1, pause_reason = ? WHERE url = ?`).run(reason, url);
+      return this.#fetchState(url);
+    }).immediate();
+  }
+
+  async resumeFeed(url: string, now: Date = new Date()): Promise<void> {
     this.#db
       .prepare(
-        `UPDATE feed_state SET paused = 0, paused_notice_sent = 0, consecutive_failures = 0, next_check_at = NULL
+        `UPDATE feed_state SET paused = 0, paused_notice_sent = 0, consecutive_failures = 0, next_check_at = NULL,
+           pause_reason = NULL, resumed_at = ?
          WHERE url = ?`,
       )
-      .run(url);
+      .run(ms(now), url);
   }
 
   async dueFeeds(now: Date): Promise<string[]> {
@@ -529,14 +593,62 @@ export class SqliteStore implements Store {
     episodeId: string,
     messageId: string,
     now: Date = new Date(),
+    options: { publish?: boolean } = {},
   ): Promise<boolean> {
     return (
       this.#db
         .prepare(
-          `UPDATE announcements SET message_id = ?, sent_at = ? WHERE guild_id = ? AND podcast_id = ? AND episode_id = ?`,
+          `UPDATE announcements SET message_id = ?, sent_at = ?, next_attempt_at = NULL, failed_at = NULL,
+             publish_status = CASE WHEN ? THEN 'pending' ELSE publish_status END
+           WHERE guild_id = ? AND podcast_id = ? AND episode_id = ?`,
         )
-        .run(messageId, ms(now), guildId, podcastId, episodeId).changes > 0
+        .run(messageId, ms(now), bool(options.publish === true), guildId, podcastId, episodeId).changes > 0
     );
+  }
+
+  async recordPostFailure(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    failure: DeliveryFailure,
+  ): Promise<Announcement | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(
+        `UPDATE announcements SET attempts = attempts + 1, last_attempt_at = @at, last_error = @error,
+           next_attempt_at = @retryAt, failed_at = CASE WHEN @retryAt IS NULL THEN @at END
+         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND message_id IS NULL`,
+      ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
+      const announcement = this.#announcement(guildId, podcastId, episodeId);
+      return announcement?.messageId === undefined ? announcement : undefined;
+    }).immediate();
+  }
+
+  async markPublished(guildId: string, podcastId: string, episodeId: string): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE announcements SET publish_status = 'done', publish_next_at = NULL
+         WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND publish_status IS NOT NULL`,
+      )
+      .run(guildId, podcastId, episodeId);
+  }
+
+  async recordPublishFailure(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    failure: DeliveryFailure,
+  ): Promise<Announcement | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(
+        `UPDATE announcements SET publish_attempts = publish_attempts + 1, last_attempt_at = @at,
+           publish_error = @error, publish_next_at = @retryAt,
+           publish_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END
+         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND publish_status = 'pending'`,
+      ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
+      return this.#announcement(guildId, podcastId, episodeId);
+    }).immediate();
   }
 
   async cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean> {
@@ -549,10 +661,45 @@ export class SqliteStore implements Store {
     );
   }
 
-  async pendingIntents(): Promise<Announcement[]> {
+  async pendingIntents(dueBy?: Date): Promise<Announcement[]> {
     const rows = this.#db
-      .prepare(`SELECT * FROM announcements WHERE message_id IS NULL ORDER BY intended_at, guild_id, episode_id`)
-      .all() as AnnouncementRow[];
+      .prepare(
+        `SELECT * FROM announcements WHERE message_id IS NULL AND failed_at IS NULL
+           AND (@dueBy IS NULL OR next_attempt_at IS NULL OR next_attempt_at <= @dueBy)
+         ORDER BY intended_at, guild_id, episode_id`,
+      )
+      .all({ dueBy: dueBy === undefined ? null : ms(dueBy) }) as AnnouncementRow[];
+    return rows.map(toAnnouncement);
+  }
+
+  async pendingPublishes(dueBy?: Date): Promise<Announcement[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM announcements WHERE publish_status = 'pending'
+           AND (@dueBy IS NULL OR publish_next_at IS NULL OR publish_next_at <= @dueBy)
+         ORDER BY sent_at, guild_id, episode_id`,
+      )
+      .all({ dueBy: dueBy === undefined ? null : ms(dueBy) }) as AnnouncementRow[];
+    return rows.map(toAnnouncement);
+  }
+
+  async announcementsSince(guildId: string, podcastId: string, since: Date): Promise<number> {
+    return this.#db
+      .prepare(`SELECT COUNT(*) FROM announcements WHERE guild_id = ? AND podcast_id = ? AND intended_at >= ?`)
+      .pluck()
+      .get(guildId, podcastId, ms(since)) as number;
+  }
+
+  async announcementIssues(guildId: string, since: Date): Promise<Announcement[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM announcements WHERE guild_id = @guild AND (
+           (message_id IS NULL AND last_error IS NOT NULL AND (failed_at IS NULL OR failed_at >= @since))
+           OR (publish_status = 'pending' AND publish_error IS NOT NULL)
+           OR (publish_status = 'failed' AND last_attempt_at >= @since))
+         ORDER BY last_attempt_at DESC, podcast_id, episode_id`,
+      )
+      .all({ guild: guildId, since: ms(since) }) as AnnouncementRow[];
     return rows.map(toAnnouncement);
   }
 

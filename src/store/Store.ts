@@ -42,14 +42,22 @@ export interface Store {
   /** Sets a feed's credentials, or removes them (undefined). */
   setFeedCredentials(url: string, credentials: FeedCredentials | undefined): Promise<void>;
   getFetchState(url: string): Promise<FeedFetchState | undefined>;
-  /** A fetch worked (200 or 304): failures reset, unpaused. Absent validators are kept, `null` clears one. */
+  /**
+   * A fetch worked (200 or 304): failures reset, unpaused (unless paused with a reason by pauseFeed: a feed that works
+   * but floods stays paused). Absent validators are kept, `null` clears one.
+   */
   recordFetchSuccess(url: string, success: FetchSuccess): Promise<FeedFetchState>;
   /** A fetch failed: consecutiveFailures + 1, lastError set, paused when `pause`. */
   recordFetchFailure(url: string, failure: FetchFailure): Promise<FeedFetchState>;
   /** The paused notice was posted: do not post it again until the feed is resumed. */
   markPausedNoticeSent(url: string): Promise<void>;
-  /** Unpauses a feed and makes it due at once; failures reset. */
-  resumeFeed(url: string): Promise<void>;
+  /**
+   * Pauses a feed that fetches fine but cannot be trusted (it announced too much), with the reason /feed list shows.
+   * Returns the state (pausedNoticeSent says whether the notice is still owed), undefined for an untracked feed.
+   */
+  pauseFeed(url: string, reason: string): Promise<FeedFetchState | undefined>;
+  /** Unpauses a feed and makes it due at once; failures and the pause reason reset, resumedAt = `now`. */
+  resumeFeed(url: string, now?: Date): Promise<void>;
   /** Tracked, unpaused feeds whose next check is at or before `now` (or never scheduled), most overdue first. */
   dueFeeds(now: Date): Promise<string[]>;
   /**
@@ -97,12 +105,44 @@ export interface Store {
     nonce: string,
     now?: Date,
   ): Promise<{ created: boolean; announcement: Announcement }>;
-  /** The message was posted. Returns false when there is no intent to mark. */
-  markSent(guildId: string, podcastId: string, episodeId: string, messageId: string, now?: Date): Promise<boolean>;
+  /**
+   * The message was posted. With `publish`, publishing it (crossposting) is owed from now on, until markPublished or
+   * a given-up publish failure. Returns false when there is no intent to mark.
+   */
+  markSent(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    messageId: string,
+    now?: Date,
+    options?: { publish?: boolean },
+  ): Promise<boolean>;
+  /**
+   * A post attempt failed: attempts + 1, the reason kept. With `retryAt` it is tried again then; without, it is given
+   * up (failedAt set): never posted, never pending again, its reason still shown. Undefined when there is no such
+   * unsent intent.
+   */
+  recordPostFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined>;
+  /** The post was published (crossposted). */
+  markPublished(guildId: string, podcastId: string, episodeId: string): Promise<void>;
+  /** Publishing failed: as recordPostFailure, for the publish. */
+  recordPublishFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined>;
   /** Drops an intent that was never sent (the channel is gone, reconciliation found nothing and gave up). */
   cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean>;
-  /** Intents without a sent mark, oldest first: to reconcile at start. */
-  pendingIntents(): Promise<Announcement[]>;
+  /**
+   * Intents neither sent nor given up, oldest first: to reconcile at start. With `dueBy`, only those whose next
+   * attempt is due by then (or never failed).
+   */
+  pendingIntents(dueBy?: Date): Promise<Announcement[]>;
+  /** Sent posts whose publishing is owed (due by `dueBy` when given), oldest first. */
+  pendingPublishes(dueBy?: Date): Promise<Announcement[]>;
+  /** Ledger rows of a guild and podcast (sent, pending or given up, summaries too) intended at or after `since`. */
+  announcementsSince(guildId: string, podcastId: string, since: Date): Promise<number>;
+  /**
+   * A guild's announcements with a problem, latest attempt first: posts and publishes still pending after a failure,
+   * and those given up at or after `since`.
+   */
+  announcementIssues(guildId: string, since: Date): Promise<Announcement[]>;
   /** Whether the announcement was posted (an intent alone is not enough). */
   wasAnnounced(guildId: string, podcastId: string, episodeId: string): Promise<boolean>;
   getAnnouncement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined>;
@@ -151,7 +191,11 @@ export interface FeedFetchState {
   lastError?: string;
   consecutiveFailures: number;
   paused: boolean;
+  /** Paused by pauseFeed (not by failures): why. */
+  pauseReason?: string;
   pausedNoticeSent: boolean;
+  /** When /feed add last resumed it: what it announced before does not count against it. */
+  resumedAt?: Date;
 }
 
 export interface FetchSuccess {
@@ -196,4 +240,33 @@ export interface Announcement {
   intendedAt: Date;
   messageId?: string;
   sentAt?: Date;
+  /** Failed post attempts so far. */
+  attempts: number;
+  /** The latest failed attempt (of the post or its publishing). */
+  lastAttemptAt?: Date;
+  /** When a failed post is tried again. */
+  nextAttemptAt?: Date;
+  /** Why the latest post attempt failed. */
+  lastError?: string;
+  /** Given up: never posted, and not pending any more; lastError says why. */
+  failedAt?: Date;
+  /** Publishing (crossposting) a post made in an announcement channel; absent when none is owed. */
+  publish?: PublishState;
+}
+
+export interface PublishState {
+  status: 'pending' | 'done' | 'failed';
+  /** Failed attempts so far. */
+  attempts: number;
+  nextAttemptAt?: Date;
+  lastError?: string;
+}
+
+/** A post or publish attempt that failed. */
+export interface DeliveryFailure {
+  /** Why, for /feed list and the log. */
+  error: string;
+  at: Date;
+  /** When to try again; absent: give up. */
+  retryAt?: Date;
 }

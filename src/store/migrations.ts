@@ -97,7 +97,27 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX announcements_pending ON announcements (intended_at) WHERE message_id IS NULL;
   `,
-  // Version 2: a private feed's HTTP Basic credentials, apart from its URL (the identity that is shown and logged).
+  // 2: why a feed was paused besides failing (too many new episodes a day) and when it was last resumed; failed
+  // posts and publishes keep their reason, attempts and next try instead of being dropped or retried forever.
+  `
+  ALTER TABLE feed_state ADD COLUMN pause_reason TEXT;
+  ALTER TABLE feed_state ADD COLUMN resumed_at INTEGER;
+
+  ALTER TABLE announcements ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE announcements ADD COLUMN last_attempt_at INTEGER;
+  ALTER TABLE announcements ADD COLUMN next_attempt_at INTEGER;
+  ALTER TABLE announcements ADD COLUMN last_error TEXT;
+  ALTER TABLE announcements ADD COLUMN failed_at INTEGER;
+  -- NULL: nothing to publish; else 'pending', 'done' or 'failed'.
+  ALTER TABLE announcements ADD COLUMN publish_status TEXT;
+  ALTER TABLE announcements ADD COLUMN publish_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE announcements ADD COLUMN publish_next_at INTEGER;
+  ALTER TABLE announcements ADD COLUMN publish_error TEXT;
+  DROP INDEX announcements_pending;
+  CREATE INDEX announcements_pending ON announcements (intended_at) WHERE message_id IS NULL AND failed_at IS NULL;
+  CREATE INDEX announcements_unpublished ON announcements (publish_next_at) WHERE publish_status = 'pending';
+  `,
+  // Version 3: a private feed's HTTP Basic credentials, apart from its URL (the identity that is shown and logged).
   `
   CREATE TABLE feed_credentials (
     url       TEXT PRIMARY KEY,

@@ -32,6 +32,8 @@ export interface FeedStateRow {
   consecutive_failures: number;
   paused: FlagColumn;
   paused_notice_sent: FlagColumn;
+  pause_reason: string | null;
+  resumed_at: TimeColumn | null;
 }
 
 export interface AnnouncementRow {
@@ -43,6 +45,15 @@ export interface AnnouncementRow {
   intended_at: TimeColumn;
   message_id: string | null;
   sent_at: TimeColumn | null;
+  attempts: number;
+  last_attempt_at: TimeColumn | null;
+  next_attempt_at: TimeColumn | null;
+  last_error: string | null;
+  failed_at: TimeColumn | null;
+  publish_status: string | null;
+  publish_attempts: number;
+  publish_next_at: TimeColumn | null;
+  publish_error: string | null;
 }
 
 export interface SettingsRow {
@@ -93,7 +104,9 @@ export function toFeedState(row: FeedStateRow): FeedFetchState {
     ...opt('lastError', row.last_error, same),
     consecutiveFailures: row.consecutive_failures,
     paused: flag(row.paused),
+    ...opt('pauseReason', row.pause_reason, same),
     pausedNoticeSent: flag(row.paused_notice_sent),
+    ...opt('resumedAt', row.resumed_at, date),
   };
 }
 
@@ -107,7 +120,24 @@ export function toAnnouncement(row: AnnouncementRow): Announcement {
     intendedAt: date(row.intended_at),
     ...opt('messageId', row.message_id, same),
     ...opt('sentAt', row.sent_at, date),
+    attempts: row.attempts,
+    ...opt('lastAttemptAt', row.last_attempt_at, date),
+    ...opt('nextAttemptAt', row.next_attempt_at, date),
+    ...opt('lastError', row.last_error, same),
+    ...opt('failedAt', row.failed_at, date),
+    ...(isPublishStatus(row.publish_status) && {
+      publish: {
+        status: row.publish_status,
+        attempts: row.publish_attempts,
+        ...opt('nextAttemptAt', row.publish_next_at, date),
+        ...opt('lastError', row.publish_error, same),
+      },
+    }),
   };
+}
+
+function isPublishStatus(value: string | null): value is 'pending' | 'done' | 'failed' {
+  return value === 'pending' || value === 'done' || value === 'failed';
 }
 
 export function toSettings(row: SettingsRow): AnnouncementSettings {

@@ -101,6 +101,25 @@ describe('fake Discord driven by the real discord.js client', () => {
     expect(request.headers.authorization).toBeUndefined();
   });
 
+  it('refuses a first callback later than interactionDeadlineMs with 10062 Unknown interaction, as Discord does after 3 s', async () => {
+    await fake.close();
+    fake = await startFakeDiscord({ interactionDeadlineMs: 2000 });
+    await loginClient();
+    let lateReply: (outcome: unknown) => void = () => {};
+    const lateOutcome = new Promise<unknown>((resolve) => (lateReply = resolve));
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      if (interaction.options.getString('word') !== 'late') return interaction.reply({ content: 'pong' });
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      return interaction.reply({ content: 'pong' }).then(lateReply, lateReply);
+    };
+
+    expect((await fake.sendInteraction(chatInput('ping', { word: 'soon' }), 10_000)).type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    const late = fake.sendInteraction(chatInput('ping', { word: 'late' }), 5000).catch((error: unknown) => error);
+    expect(await lateOutcome).toMatchObject({ status: 404, code: 10062 });
+    expect(await late).toBeInstanceOf(Error);
+  });
+
   it('passes subcommand groups, integer options, admin permissions and locale to the handler', async () => {
     await loginClient();
     onInteraction = async (interaction) => {
@@ -280,6 +299,62 @@ describe('fake Discord driven by the real discord.js client', () => {
 
     expect(second.id).toBe(first.id);
     expect(fake.messages(fake.channelId)).toHaveLength(1);
+  });
+
+  it('deduplicates an enforced nonce only within its window, which advanceTime() passes', async () => {
+    const client = await loginClient();
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+
+    const first = await channel.send({ content: 'episode 12', nonce: 'ep-12', enforceNonce: true });
+    fake.advanceTime(6 * 60_000);
+    const second = await channel.send({ content: 'episode 12', nonce: 'ep-12', enforceNonce: true });
+
+    expect(second.id).not.toBe(first.id);
+    // Snowflakes follow Discord's clock.
+    expect(second.createdTimestamp - first.createdTimestamp).toBeGreaterThanOrEqual(6 * 60_000);
+  });
+
+  it('pages a channel\'s history with before, after and around, newest first, without the nonces it was sent with', async () => {
+    const client = await loginClient();
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+    const sent = [];
+    for (let i = 0; i < 130; i++) {
+      sent.push(i % 2 === 0 ? (await channel.send({ content: `m${i}`, nonce: `n${i}` })).id : fake.postAsMember(fake.channelId, `m${i}`).id);
+    }
+    const get = async (query: Record<string, string>) =>
+      ((await client.rest.get(Routes.channelMessages(fake.channelId), { query: new URLSearchParams(query) })) as { id: string; content: string; nonce?: string }[]);
+
+    const newest = await get({});
+    expect(newest.map((m) => m.content)).toEqual(Array.from({ length: 50 }, (_, i) => `m${129 - i}`));
+    const afterFirst = await get({ after: sent[0]!, limit: '100' });
+    expect(afterFirst.map((m) => m.content)).toEqual(Array.from({ length: 100 }, (_, i) => `m${100 - i}`));
+    const beforeLast = await get({ before: sent[129]!, limit: '3' });
+    expect(beforeLast.map((m) => m.content)).toEqual(['m128', 'm127', 'm126']);
+    const around = await get({ around: sent[10]!, limit: '4' });
+    expect(around.map((m) => m.content)).toEqual(['m11', 'm10', 'm9', 'm8']);
+    expect(newest.some((m) => m.nonce !== undefined)).toBe(false);
+    await expect(get({ limit: '101' })).rejects.toMatchObject({ code: 50035 });
+    await expect(get({ before: sent[1]!, after: sent[0]! })).rejects.toMatchObject({ code: 50035 });
+  });
+
+  it('answers for a channel the bot lost as Discord does: Missing Access, Missing Permissions, Unknown Channel', async () => {
+    const client = await loginClient();
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+    const news = client.channels.cache.get(fake.newsChannelId) as NewsChannel;
+
+    fake.failChannel(fake.channelId, 50013);
+    await expect(channel.send('hi')).rejects.toMatchObject({ status: 403, code: 50013, message: 'Missing Permissions' });
+    // Reading is not posting.
+    await expect(channel.messages.fetch({ limit: 5 })).resolves.toBeDefined();
+    fake.failChannel(fake.channelId, 50001);
+    await expect(channel.messages.fetch({ limit: 5 })).rejects.toMatchObject({ status: 403, code: 50001, message: 'Missing Access' });
+    fake.failChannel(fake.channelId);
+    await expect(channel.send('hi')).resolves.toBeDefined();
+
+    const posted = await news.send('Episode 12 is out');
+    fake.failChannel(fake.newsChannelId, 10003);
+    await expect(posted.crosspost()).rejects.toMatchObject({ status: 404, code: 10003 });
+    expect(clientErrors).toEqual([]);
   });
 
   it('crossposts in the announcement channel and opens forum posts with tags', async () => {

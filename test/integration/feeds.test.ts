@@ -115,7 +115,8 @@ describe('polling failing and moving feeds', () => {
   it('backs a failing feed off exponentially and pauses it with one notice while another feed keeps posting', async () => {
     host.feeds.set('/good.xml', { title: 'Good Show', episodes: episodes('good', 1) });
     host.feeds.set('/bad.xml', { title: 'Bad Show', episodes: episodes('bad', 1) });
-    bot = await startTestBot(fake, {}, { pauseAfterFailures: 3, random: () => 0.5 });
+    // The good feed brings 12 episodes within seconds here, past the default daily cap of a real feed.
+    bot = await startTestBot(fake, {}, { pauseAfterFailures: 3, random: () => 0.5, announceMaxPerDay: 50 });
     const { store } = bot.running.services;
     await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
     await command(fake, 'feed add', { url: host.url('/good.xml') }, { admin: true });

@@ -163,6 +163,41 @@ describe('restarts, downtime and crashes', () => {
     expect(await second.running.services.store.wasAnnounced(fake.guildId, host.url('/show.xml'), 'show-2')).toBe(true);
   });
 
+  it('finds its earlier post after a crash and a restart past the nonce window, however many messages came in since', async () => {
+    host.feeds.set('/show.xml', { title: 'Busy Channel Show', episodes: episodes('show', 1) });
+    const real = openStore();
+    let crashes = 1;
+    const crashing = new Proxy(real, {
+      get(target, property) {
+        if (property === 'markSent' && crashes-- > 0) return async () => Promise.reject(new Error('simulated crash'));
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    }) as Store;
+    const first = await start({ store: crashing });
+    await followShow(first);
+    // A busy channel: people chat just before the episode comes out, and on while the bot is down.
+    for (let i = 0; i < 150; i++) fake.postAsMember(fake.channelId, `chat before ${i}`);
+    host.addEpisode('/show.xml', episode('show', 2));
+    await first.poll();
+    expect(channelPosts().filter((p) => !p.startsWith('chat'))).toEqual(['show episode 2']);
+    await stop(first);
+    await real.close();
+    for (let i = 0; i < 150; i++) fake.postAsMember(fake.channelId, `chat after ${i}`);
+    // Back 10 minutes later, on both sides: Discord no longer deduplicates the nonce.
+    fake.advanceTime(10 * 60_000);
+    clock.advance(10 * 60_000);
+    const second = await start();
+    await second.poll();
+    expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(1);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages`)).toHaveLength(1);
+    // Searched from the intent's time forward, a page at a time.
+    const reads = fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${fake.channelId}/messages`);
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    expect(reads.every((r) => r.query['after'] !== undefined && r.query['limit'] === '100')).toBe(true);
+    expect(await second.running.services.store.wasAnnounced(fake.guildId, host.url('/show.xml'), 'show-2')).toBe(true);
+  });
+
   it('reposts a pending intent with the same nonce, and Discord returns the first message instead of a second', async () => {
     host.feeds.set('/show.xml', { title: 'Nonce Show', episodes: episodes('show', 1) });
     const real = openStore();

@@ -26,6 +26,8 @@ export interface FixtureEpisode {
   chaptersUrl?: string;
   /** `<podcast:transcript>` links. */
   transcripts?: { url: string; type: string; language?: string }[];
+  /** The enclosure's path; default `/audio/<guid>.mp3`. */
+  audioPath?: string;
 }
 
 export interface FixtureFeed {
@@ -41,21 +43,24 @@ export interface FixtureFeed {
   holdUntil?: Promise<unknown>;
   /** HTTP Basic auth required: anything else is answered 401. */
   basicAuth?: { username: string; password: string };
+  /** A host that makes up new guids on every fetch: each one gets `~<request number>` appended. */
+  churnGuids?: boolean;
 }
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function rss(feed: FixtureFeed, origin: string): string {
+/** `fetch`: which request for the feed this is (churnGuids uses it). */
+export function rss(feed: FixtureFeed, origin: string, fetch = 1): string {
   const items = [...feed.episodes]
     .sort((a, b) => Date.parse(b.published) - Date.parse(a.published))
     .map(
       (e) => `    <item>
       <title>${escape(e.title)}</title>
-      <guid isPermaLink="false">${escape(e.guid)}</guid>
+      <guid isPermaLink="false">${escape(feed.churnGuids ? `${e.guid}~${fetch}` : e.guid)}</guid>
       <pubDate>${new Date(e.published).toUTCString()}</pubDate>
       <itunes:duration>42:00</itunes:duration>
       <link>${origin}/episodes/${encodeURIComponent(e.guid)}</link>
-      <enclosure url="${origin}/audio/${encodeURIComponent(e.guid)}.mp3" type="audio/mpeg" length="1000" />
+      <enclosure url="${origin}${e.audioPath ?? `/audio/${encodeURIComponent(e.guid)}.mp3`}" type="audio/mpeg" length="1000" />
       <description>${escape(e.description ?? `All about ${e.title}.\n0:00 Hello\n5:00 The middle\n10:00 Goodbye`)}</description>
 ${e.chaptersUrl ? `      <podcast:chapters url="${escape(e.chaptersUrl)}" type="application/json+chapters" />\n` : ''}${(e.transcripts ?? [])
         .map((t) => `      <podcast:transcript url="${escape(t.url)}" type="${escape(t.type)}"${t.language ? ` language="${escape(t.language)}"` : ''} />\n`)
@@ -124,7 +129,7 @@ export async function startFeedHost(): Promise<FeedHost> {
       res.writeHead(feed.redirectTo.status, { location: feed.redirectTo.location }).end();
       return;
     }
-    const body = feed.body?.text ?? rss(feed, origin);
+    const body = feed.body?.text ?? rss(feed, origin, requests.get(pathname));
     const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
     if (req.headers['if-none-match'] === etag) {
       notModified.set(pathname, (notModified.get(pathname) ?? 0) + 1);

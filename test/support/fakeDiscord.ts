@@ -16,7 +16,8 @@
  * world: app/bot user, guild, text/news/forum channels, roles, forum tags, default interaction user);
  * MEMBER_PERMISSIONS / ADMIN_PERMISSIONS (+ManageGuild) / BOT_PERMISSIONS string bitfields; snowflake().
  * Options: token, heartbeatIntervalMs (default 41250: no heartbeat in a short test), echoEvents,
- * memberCount, botUsername, otherGuild (a second guild the bot is in, and a channel of a guild it is not in).
+ * memberCount, botUsername, otherGuild (a second guild the bot is in, and a channel of a guild it is not in),
+ * interactionDeadlineMs (Discord's 3 s for the first callback; off by default).
  *
  * API (see FakeDiscord below for signatures):
  * - identity: apiUrl (pass as `rest.api`), gatewayUrl, token (expected bot token), applicationId,
@@ -28,9 +29,14 @@
  * - Failure injection: `failNext(method, pathRegex, { status, retryAfter?, times?, body? })` answers the
  *   next `times` (default 1) matching requests with that status; 429 carries Retry-After, X-RateLimit-*
  *   headers and Discord's JSON body. Injected requests are recorded with `injected: true`.
+ *   `failChannel(channelId, 50001 | 50013 | 10003)` makes a channel answer as one the bot lost (Missing
+ *   Access, Missing Permissions on posting routes, Unknown Channel) until `failChannel(channelId)`.
+ * - Time: `advanceTime(ms)` moves Discord's clock on (snowflakes, timestamps, the enforce_nonce window).
  * - State: `commands` (global), `guildCommands(guildId)`, `messages(channelId)`, `getMessage(id)`,
- *   `getChannel(id)` (live, mutable objects). REST reads: `GET /channels/{id}/messages?limit=` (newest
- *   first) and `GET /guilds/{id}/threads/active`, for bots that reconcile by looking at what they posted.
+ *   `getChannel(id)` (live, mutable objects), `postAsMember(channelId, content)` (someone chatting). REST
+ *   reads: `GET /channels/{id}/messages?limit=&before=|after=|around=` (pages of at most 100, newest first,
+ *   without the nonce: Discord does not keep it) and `GET /guilds/{id}/threads/active`, for bots that
+ *   reconcile by looking at what they posted.
  * - Gateway: `dispatch(event, data)` sends a dispatch with the next sequence number (buffered and
  *   replayed on RESUME while the socket is down; a resume from before the last 1,000 or so is refused
  *   with op 9, as Discord refuses a stale one); `dropConnection(code = 4000)` closes the socket
@@ -39,14 +45,16 @@
  *   the client see a zombie connection); counters `identifyCount`, `resumeCount`, `connectionCount`;
  *   `gatewayFrames` (every frame the client sent) and `waitForGateway(predicate, timeoutMs)`.
  * - Interactions: `sendInteraction(payload, timeoutMs = 2000)` dispatches INTERACTION_CREATE and
- *   resolves with the body of the first accepted POST to that interaction's callback URL.
+ *   resolves with the body of the first accepted POST to that interaction's callback URL. With
+ *   `interactionDeadlineMs`, a first callback that reaches the fake later than that after the dispatch is
+ *   refused with 10062 Unknown interaction, as Discord refuses one after its 3 s.
  * - `close()` terminates sockets and closes the server.
  *
  * Discord behaviours reproduced: Bot-token auth on authed routes (interaction callbacks and webhook
  * routes take none), 401 on a wrong token, 404 + JSON for unknown routes, 40060 on a second callback,
  * 10062 for unknown interactions, 50006/50035 for empty or oversized messages (lengths in code points, as Discord
  * counts them; half an emoji refused), nonce + enforce_nonce
- * deduplication, 40033 on a repeated crosspost, 50008 when posting a message into a forum, command
+ * deduplication within a 5-minute window, 40033 on a repeated crosspost, 50008 when posting a message into a forum, command
  * bulk-overwrite keeping ids of unchanged names, MESSAGE_CREATE/THREAD_CREATE echoes gated by intents, 50001 (403)
  * for a channel of a guild the bot is not in.
  */
@@ -128,10 +136,10 @@ export const BOT_PERMISSIONS = bits(
 
 const DISCORD_EPOCH = 1420070400000n;
 let snowflakeIncrement = 0n;
-/** A fresh, valid snowflake whose timestamp is now. */
-export function snowflake(): string {
+/** A fresh, valid snowflake whose timestamp is `at` (default now). */
+export function snowflake(at: number = Date.now()): string {
   snowflakeIncrement = (snowflakeIncrement + 1n) & 0xfffn;
-  return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (1n << 17n) | snowflakeIncrement).toString();
+  return (((BigInt(Math.floor(at)) - DISCORD_EPOCH) << 22n) | (1n << 17n) | snowflakeIncrement).toString();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -155,6 +163,12 @@ export interface FakeDiscordOptions {
    * Default false: one guild.
    */
   otherGuild?: boolean;
+  /**
+   * Refuse a first callback that arrives more than this many ms after its INTERACTION_CREATE was dispatched, with
+   * Discord's 404 10062 Unknown interaction (Discord's deadline is 3000). Default: none, so a loaded machine does not
+   * fail tests that are not about it.
+   */
+  interactionDeadlineMs?: number;
 }
 
 export interface RecordedFile {
@@ -200,6 +214,8 @@ export interface FailureSpec {
   body?: Json;
 }
 
+export type ChannelFailureCode = 50001 | 50013 | 10003;
+
 export interface GatewayFrame {
   op: number;
   d: unknown;
@@ -229,6 +245,19 @@ export interface FakeDiscord {
   clearRequests(): void;
   waitForRequest(predicate: (request: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   failNext(method: string, path: RegExp, spec: FailureSpec): void;
+  /**
+   * Until called again without a code, the channel answers as Discord does when the bot lost it: 50001 Missing
+   * Access (403, every route of the channel), 50013 Missing Permissions (403, routes that post: messages, threads,
+   * crossposts) or 10003 Unknown Channel (404, every route; deleted without the client hearing of it yet).
+   */
+  failChannel(channelId: string, code?: ChannelFailureCode): void;
+  /** A message by a member (not the bot) in a channel, as if someone chatted there; MESSAGE_CREATE is dispatched. */
+  postAsMember(channelId: string, content: string): APIMessage;
+  /**
+   * Moves the fake's clock (Discord's side) forward: later messages and threads carry later snowflakes and
+   * timestamps, and enforced nonces older than the nonce window no longer deduplicate.
+   */
+  advanceTime(ms: number): void;
 
   readonly commands: readonly Json[];
   guildCommands(guildId: string): readonly Json[];
@@ -299,6 +328,8 @@ interface InteractionRecord {
   acknowledged: boolean;
   originalMessageId: string | undefined;
   user: APIUser | undefined;
+  /** When INTERACTION_CREATE was sent, on the clock of RecordedRequest.receivedAt. */
+  dispatchedAt: number;
 }
 
 interface Waiter<T> {
@@ -320,6 +351,8 @@ interface RouteContext {
   query: Record<string, string>;
   body: unknown;
   files: RecordedFile[];
+  /** RecordedRequest.receivedAt of this request. */
+  receivedAt: number;
 }
 
 interface RouteResult {
@@ -736,6 +769,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const guildCommandSets = new Map<string, Json[]>();
   const messages = new Map<string, APIMessage>();
   const nonces = new Map<string, { messageId: string; at: number }>();
+  const failingChannels = new Map<string, ChannelFailureCode>();
+  /** Discord's clock: the real one, moved forward by advanceTime(). */
+  let clockOffset = 0;
+  const clock = (): number => Date.now() + clockOffset;
   const interactions = new Map<string, InteractionRecord>(); // by token
   const interactionsById = new Map<string, InteractionRecord>();
   const sessions = new Map<string, Session>();
@@ -900,12 +937,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   ): APIMessage {
     const channel = channels.get(channelId);
     const message = {
-      id: snowflake(),
+      id: snowflake(clock()),
       channel_id: channelId,
       ...(channel?.['guild_id'] ? { guild_id: channel['guild_id'] } : {}),
       author: botUser,
       content: typeof body['content'] === 'string' ? body['content'] : '',
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(clock()).toISOString(),
       edited_timestamp: null,
       tts: body['tts'] === true,
       mention_everyone: false,
@@ -927,8 +964,29 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     messages.set(message.id, message);
     if (channel) channel['last_message_id'] = message.id;
     if ((message.flags ?? 0) & MessageFlags.Ephemeral) return message;
-    echo('MESSAGE_CREATE', { ...message, member: { ...botMember, user: undefined } }, GatewayIntentBits.GuildMessages);
+    const author = message.author.id === botUser.id ? botMember : memberOf(message.author);
+    echo('MESSAGE_CREATE', { ...message, member: { ...author, user: undefined } }, GatewayIntentBits.GuildMessages);
     return message;
+  }
+
+  /** A member of the guild as the gateway describes one in a message (the default interaction user). */
+  function memberOf(user: APIUser): Json {
+    return { ...botMember, user, roles: [], joined_at: now };
+  }
+
+  /** A message as REST reads return it: Discord does not keep the nonce it was sent with. */
+  function fetched(message: APIMessage): APIMessage {
+    if (message.nonce === undefined) return message;
+    const { nonce: _nonce, ...rest } = message;
+    return rest as APIMessage;
+  }
+
+  /** The failure a channel the bot lost answers with, if it does for this kind of route. */
+  function channelFailure(channelId: string | undefined, posting: boolean): HttpError | undefined {
+    const code = channelId === undefined ? undefined : failingChannels.get(channelId);
+    if (code === undefined || (code === 50013 && !posting)) return undefined;
+    if (code === 10003) return notFound('Channel', 10003);
+    return new HttpError(403, { message: code === 50001 ? 'Missing Access' : 'Missing Permissions', code });
   }
 
   function editMessage(message: APIMessage, body: Json, files: RecordedFile[]): APIMessage {
@@ -977,12 +1035,20 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
   }
 
-  function interactionCallback(params: Record<string, string>, query: Record<string, string>, body: unknown, files: RecordedFile[]): RouteResult {
+  function interactionCallback(
+    params: Record<string, string>,
+    query: Record<string, string>,
+    body: unknown,
+    files: RecordedFile[],
+    receivedAt: number,
+  ): RouteResult {
     const record = interactionsById.get(params['interaction'] ?? '');
     if (!record || record.token !== params['token']) throw notFound('interaction', 10062);
     if (record.acknowledged) {
       throw new HttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
     }
+    const deadline = options.interactionDeadlineMs;
+    if (deadline !== undefined && receivedAt - record.dispatchedAt > deadline) throw notFound('interaction', 10062);
     if (!isObject(body) || typeof body['type'] !== 'number') throw invalidForm('type', 'This field is required');
     const type = body['type'];
     const data = isObject(body['data']) ? body['data'] : {};
@@ -1105,11 +1171,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return store;
   }
 
-  function textChannel(id: string | undefined): FakeChannel {
+  function textChannel(id: string | undefined, posting = false): FakeChannel {
     const channel = id ? channels.get(id) : undefined;
     if (!channel) throw notFound('Channel', 10003);
     // As Discord: a channel of a guild the bot is not in exists, but the bot may not read or post in it.
     if (!isJoined(channel['guild_id'] as string | undefined)) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
+    const failure = channelFailure(id, posting);
+    if (failure) throw failure;
     return channel;
   }
 
@@ -1177,8 +1245,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     body: overwriteCommands(commandStore(params['app']!, params['guild']!), body, params['guild']),
   }));
 
-  route('POST /interactions/:interaction/:token/callback', false, ({ params, query, body, files }) =>
-    interactionCallback(params, query, body, files),
+  route('POST /interactions/:interaction/:token/callback', false, ({ params, query, body, files, receivedAt }) =>
+    interactionCallback(params, query, body, files, receivedAt),
   );
   route('GET /webhooks/:app/:token/messages/:message', false, ({ params }) => ({
     status: 200,
@@ -1224,7 +1292,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return { status: 200, body: params['guild'] === ids.guildId ? botMember : { ...botMember, roles: [] } };
   });
   route('POST /channels/:channel/messages', true, ({ params, body, files }) => {
-    const channel = textChannel(params['channel']);
+    const channel = textChannel(params['channel'], true);
     if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildCategory) {
       throw new HttpError(400, { message: 'Cannot send messages in a non-text channel', code: 50008 });
     }
@@ -1234,23 +1302,44 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (json['enforce_nonce'] === true && (typeof nonce === 'string' || typeof nonce === 'number')) {
       const key = `${channel.id}:${String(nonce)}`;
       const previous = nonces.get(key);
-      const existing = previous && Date.now() - previous.at < NONCE_WINDOW_MS ? messages.get(previous.messageId) : undefined;
+      const existing = previous && clock() - previous.at < NONCE_WINDOW_MS ? messages.get(previous.messageId) : undefined;
       if (existing) return { status: 200, body: existing };
       const message = createMessage(channel.id, json, files);
-      nonces.set(key, { messageId: message.id, at: Date.now() });
+      nonces.set(key, { messageId: message.id, at: clock() });
       return { status: 200, body: message };
     }
     return { status: 200, body: createMessage(channel.id, json, files) };
   });
   route('GET /channels/:channel/messages', true, ({ params, query }) => {
     const channel = textChannel(params['channel']);
-    const limit = Math.min(100, Math.max(1, Number(query['limit'] ?? 50) || 50));
-    // Newest first, as Discord returns them.
-    const list = [...messages.values()]
+    const limit = Number(query['limit'] ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidForm('limit', 'int value should be between 1 and 100.');
+    const anchors = (['around', 'before', 'after'] as const).filter((key) => query[key] !== undefined);
+    if (anchors.length > 1) throw invalidForm(anchors[1]!, 'Only one of around, before and after may be given.');
+    const anchor = anchors[0];
+    let at: bigint | undefined;
+    if (anchor !== undefined) {
+      if (!/^\d{1,20}$/.test(query[anchor]!)) throw invalidForm(anchor, 'Value "' + query[anchor] + '" is not snowflake.');
+      at = BigInt(query[anchor]!);
+    }
+    // Oldest first here; Discord answers newest first whichever way it pages.
+    const all = [...messages.values()]
       .filter((m) => m.channel_id === channel.id && !((m.flags ?? 0) & MessageFlags.Ephemeral))
-      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
-      .slice(0, limit);
-    return { status: 200, body: list };
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    let page: APIMessage[];
+    if (anchor === 'after') {
+      // The `limit` messages right after the anchor.
+      page = all.filter((m) => BigInt(m.id) > at!).slice(0, limit);
+    } else if (anchor === 'before') {
+      page = all.filter((m) => BigInt(m.id) < at!).slice(-limit);
+    } else if (anchor === 'around') {
+      const older = all.filter((m) => BigInt(m.id) < at!);
+      const newer = all.filter((m) => BigInt(m.id) >= at!);
+      page = [...older.slice(older.length - Math.floor(limit / 2)), ...newer.slice(0, Math.ceil(limit / 2))];
+    } else {
+      page = all.slice(-limit);
+    }
+    return { status: 200, body: page.reverse().map(fetched) };
   });
   route('GET /guilds/:guild/threads/active', true, ({ params }) => {
     if (!isJoined(params['guild'])) throw notFound('Guild', 10004);
@@ -1260,10 +1349,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     textChannel(params['channel']);
     const message = messages.get(params['message'] ?? '');
     if (!message || message.channel_id !== params['channel']) throw notFound('Message', 10008);
-    return { status: 200, body: message };
+    return { status: 200, body: fetched(message) };
   });
   route('POST /channels/:channel/messages/:message/crosspost', true, ({ params }) => {
-    const channel = textChannel(params['channel']);
+    const channel = textChannel(params['channel'], true);
     const message = messages.get(params['message'] ?? '');
     if (!message || message.channel_id !== channel.id) throw notFound('Message', 10008);
     if (channel.type !== ChannelType.GuildAnnouncement) {
@@ -1277,7 +1366,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return { status: 200, body: message };
   });
   route('POST /channels/:channel/threads', true, ({ params, body, files }) => {
-    const parent = textChannel(params['channel']);
+    const parent = textChannel(params['channel'], true);
     const json = isObject(body) ? body : {};
     const name = json['name'];
     if (typeof name !== 'string' || name.length < 1 || textLength('name', name) > 100) {
@@ -1296,8 +1385,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         throw new HttpError(400, { message: 'A tag is required to create a forum post in this channel', code: 40067 });
       }
     }
-    const id = snowflake();
-    const created = new Date().toISOString();
+    const id = snowflake(clock());
+    const created = new Date(clock()).toISOString();
     const thread: FakeChannel = {
       id,
       type: isForum
@@ -1430,7 +1519,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         result = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
       } else {
         try {
-          result = await match.route.handler({ params: match.params, query, body: parsed.body, files: parsed.files });
+          result = await match.route.handler({ params: match.params, query, body: parsed.body, files: parsed.files, receivedAt });
         } catch (error) {
           if (!(error instanceof HttpError)) throw error;
           result = { status: error.status, body: error.body };
@@ -1526,6 +1615,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     failNext(method, path, spec) {
       failures.push({ method: method.toUpperCase(), path, spec, remaining: spec.times ?? 1 });
     },
+    failChannel(channelId, code) {
+      if (code === undefined) failingChannels.delete(channelId);
+      else failingChannels.set(channelId, code);
+    },
+    postAsMember(channelId, content) {
+      const author: APIUser = { id: ids.userId, username: 'listener', discriminator: '0', global_name: 'Listener', avatar: null };
+      return createMessage(channelId, { content }, [], { author });
+    },
+    advanceTime(ms) {
+      clockOffset += ms;
+    },
 
     get commands() {
       return globalCommands;
@@ -1589,6 +1689,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         acknowledged: false,
         originalMessageId: undefined,
         user: payload.member?.user ?? payload.user,
+        dispatchedAt: 0,
       };
       if (payload.message && !messages.has(payload.message.id)) messages.set(payload.message.id, structuredClone(payload.message));
       interactions.set(record.token, record);
@@ -1598,6 +1699,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         (r) => r.method === 'POST' && r.path === callbackPath && r.status < 300,
         timeoutMs,
       );
+      record.dispatchedAt = Number(process.hrtime.bigint()) / 1e6;
       dispatch('INTERACTION_CREATE', payload);
       return (await callback).body as APIInteractionResponse;
     },

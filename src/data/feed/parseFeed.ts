@@ -369,6 +369,30 @@ const ITEM_TAGS_BY_PARENT = byParent(ITEM_TAGS);
 const CHANNEL_TAGS_BY_PARENT = byParent(CHANNEL_TAGS);
 
 /**
+ * Items that share a guid but not their audio (hosts that reuse one guid for several episodes) are episodes of their
+ * own: each of them gets the guid and its audio URL as its id, whatever their order in the feed, so the ids stay the
+ * same from one fetch to the next. Repeats with the same audio, or without audio, keep the guid (and are dropped as
+ * repeats by newestFirst).
+ */
+function splitSharedGuids(episodes: Episode[]): void {
+  const audioById = new Map<string, Set<string>>();
+  for (const { id, audioUrl } of episodes) {
+    if (audioUrl === undefined) continue;
+    let audio = audioById.get(id);
+    if (audio === undefined) audioById.set(id, (audio = new Set()));
+    audio.add(audioUrl);
+  }
+  for (const episode of episodes) {
+    if (episode.audioUrl !== undefined && (audioById.get(episode.id)?.size ?? 0) > 1) episode.id = sharedGuidId(episode.id, episode.audioUrl);
+  }
+}
+
+/** The id of an episode whose guid other items with other audio share. */
+export function sharedGuidId(guid: string, audioUrl: string): string {
+  return `${guid} ${audioUrl}`;
+}
+
+/**
  * Newest first, one episode per id. Feeds are usually newest first already; the sort is stable, so equal
  * and undated episodes keep feed order (undated ones go last). A repeated id keeps its first occurrence.
  */
@@ -437,7 +461,8 @@ function read(bytes: Uint8Array, label: string, fatal: boolean): boolean {
  * - No DTD processing at all: `<!DOCTYPE [<!ENTITY ...>]>` is skipped and `&name;` references to DTD
  *   entities stay literal text (`&lol9;`), so entity bombs and XXE do nothing. Character references, the
  *   five XML entities and HTML named entities are decoded.
- * - Episodes come newest first (stable sort by date; undated ones after dated, in feed order), one per id.
+ * - Episodes come newest first (stable sort by date; undated ones after dated, in feed order), one per id. Items
+ *   that share a guid but not their audio are episodes of their own (see splitSharedGuids).
  */
 export function parseFeed(bytes: Uint8Array, options: ParseFeedOptions = {}): Result<ParsedFeed> {
   if (bytes.length > MAX_FEED_BYTES) {
@@ -463,6 +488,7 @@ function parseBytes(bytes: Uint8Array, options: ParseFeedOptions): Result<Parsed
   }
   const podcast = buildPodcast(reader.channel, options.feedUrl);
   if (!podcast.ok) return podcast;
+  if (reader.repeatedId) splitSharedGuids(reader.episodes);
   const episodes = reader.inOrder && !reader.repeatedId ? reader.episodes : newestFirst(reader.episodes);
   return ok({ podcast: podcast.value, episodes });
 }

@@ -1,0 +1,86 @@
+import {
+  ChannelType,
+  Routes,
+  type APIMessage,
+  type APIThreadChannel,
+  type RESTPostAPIChannelMessageJSONBody,
+} from 'discord-api-types/v10';
+import { DiscordAPIError, type Channel, type Client } from 'discord.js';
+import type { AnnouncementBody } from './announcementMessage.js';
+import type { MessageHistory } from './findEarlierPost.js';
+
+/** What the announcer sends to and reads from Discord, behind an interface; `discordTransport` is the real one. */
+
+export type ChannelKind = 'text' | 'news' | 'forum';
+
+export interface ChannelInfo {
+  kind: ChannelKind;
+  guildId: string;
+  /** Forum tags, to label episode posts. */
+  tags: readonly { id: string; name: string }[];
+}
+
+/** What the announcer needs from Discord; `discordTransport` fills it with the discord.js client's REST. */
+export interface AnnouncementTransport extends MessageHistory {
+  readonly botUserId: string;
+  /** A channel the bot can post to, or undefined (gone, unknown or of a kind that takes no posts). */
+  channel(channelId: string): ChannelInfo | undefined;
+  /**
+   * The same, also for a channel the client has not cached: asked of Discord (GET /channels/{id}), which tells its
+   * guild. Undefined when Discord does not know it or the bot may not see it.
+   */
+  fetchChannel(channelId: string): Promise<ChannelInfo | undefined>;
+  /** The guild's preferred locale, for the announcement's words. */
+  locale(guildId: string): string;
+  send(channelId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<{ id: string }>;
+  startForumPost(channelId: string, post: { name: string; message: AnnouncementBody; applied_tags?: string[] }): Promise<{ id: string }>;
+  crosspost(channelId: string, messageId: string): Promise<void>;
+  activeThreads(guildId: string): Promise<{ id: string; parent_id?: string | null | undefined; name?: string | undefined }[]>;
+}
+
+export function discordTransport(client: Client<true>): AnnouncementTransport {
+  const { rest } = client;
+  return {
+    botUserId: client.user.id,
+    channel: (channelId) => channelInfo(client.channels.cache.get(channelId)),
+    async fetchChannel(channelId) {
+      try {
+        // The cache first; a channel of a guild the client has not cached comes back from REST with its guild id.
+        return channelInfo(await client.channels.fetch(channelId, { allowUnknownGuild: true }));
+      } catch (error) {
+        if (error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) return undefined;
+        throw error;
+      }
+    },
+    locale: (guildId) => client.guilds.cache.get(guildId)?.preferredLocale ?? 'en-US',
+    send: async (channelId, body) => (await rest.post(Routes.channelMessages(channelId), { body })) as APIMessage,
+    startForumPost: async (channelId, post) => (await rest.post(Routes.threads(channelId), { body: post })) as APIThreadChannel,
+    crosspost: async (channelId, messageId) => {
+      await rest.post(Routes.channelMessageCrosspost(channelId, messageId));
+    },
+    messages: async (channelId, { after, before, limit }) => {
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (after !== undefined) query.set('after', after);
+      if (before !== undefined) query.set('before', before);
+      return (await rest.get(Routes.channelMessages(channelId), { query })) as APIMessage[];
+    },
+    activeThreads: async (guildId) =>
+      ((await rest.get(Routes.guildActiveThreads(guildId))) as { threads: APIThreadChannel[] }).threads,
+  };
+}
+
+/** What announcing needs to know of a channel; undefined for one that takes no posts (or no channel). */
+function channelInfo(channel: Channel | null | undefined): ChannelInfo | undefined {
+  if (!channel || !('guildId' in channel) || typeof channel.guildId !== 'string') return undefined;
+  const kind: ChannelKind | undefined =
+    channel.type === ChannelType.GuildText
+      ? 'text'
+      : channel.type === ChannelType.GuildAnnouncement
+        ? 'news'
+        : channel.type === ChannelType.GuildForum
+          ? 'forum'
+          : undefined;
+  if (kind === undefined) return undefined;
+  const tags = channel.type === ChannelType.GuildForum ? channel.availableTags.map((t) => ({ id: t.id, name: t.name })) : [];
+  return { kind, guildId: channel.guildId, tags };
+}

@@ -1,0 +1,206 @@
+import { MessageFlags } from 'discord-api-types/v10';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY_POLICY } from '../../src/discord/postFailure.js';
+import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../support/fakeDiscord.js';
+import {
+  channelOption,
+  command,
+  episode,
+  episodes,
+  postsTitled,
+  startFeedHost,
+  startTestBot,
+  type FeedHost,
+  type StartedBot,
+} from './support.js';
+
+/**
+ * Posts Discord refuses or fails: every one keeps a reason /feed list shows and is tried again with a backoff, a
+ * bounded number of times; nothing is marked seen silently and nothing is retried forever. Against the fake Discord
+ * with the real discord.js client, poller, announcer and SQLite.
+ */
+
+let fake: FakeDiscord;
+let host: FeedHost;
+let bot: StartedBot | undefined;
+
+beforeEach(async () => {
+  fake = await startFakeDiscord();
+  host = await startFeedHost();
+});
+
+afterEach(async () => {
+  await bot?.running.stop();
+  bot = undefined;
+  await fake.close();
+  await host.close();
+  expect(fake.unknownRequests).toEqual([]);
+});
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+async function followShow(channelId: string, extra: Record<string, unknown> = {}): Promise<string> {
+  host.feeds.set('/show.xml', { title: 'Failure Show', episodes: episodes('show', 1) });
+  bot = await startTestBot(fake, {});
+  await command(fake, 'announce channel', { channel: channelOption(channelId), ...(extra as Record<string, string>) }, { admin: true });
+  await command(fake, 'feed add', { url: host.url('/show.xml') }, { admin: true });
+  return host.url('/show.xml');
+}
+
+/** Moves both clocks (the bot's and Discord's) and polls. */
+async function later(ms: number): Promise<void> {
+  fake.advanceTime(ms);
+  bot!.clock.advance(ms);
+  await bot!.poll();
+}
+
+const postsTo = (channelId: string) => (r: RecordedRequest): boolean => r.method === 'POST' && r.path === `/channels/${channelId}/messages`;
+const count = (predicate: (r: RecordedRequest) => boolean): number => fake.requests.filter(predicate).length;
+
+/** The show's field in /feed list, as Discord renders it (markdown escapes taken out). */
+async function feedListLine(): Promise<string> {
+  const list = await command(fake, 'feed list', {}, { admin: true });
+  return (list.embeds?.[0]?.fields?.find((f) => f.name === 'Failure Show')?.value ?? '').replace(/\\([^\w\s])/g, '$1');
+}
+
+describe('a channel the bot lost', () => {
+  it.each([
+    [50001, 'Missing Access', 403],
+    [50013, 'Missing Permissions', 403],
+    [10003, 'Unknown Channel', 404],
+  ] as const)('keeps the post pending with its reason on %i, backs off, and posts it once the channel works again', async (code, message, status) => {
+    const feedUrl = await followShow(fake.channelId);
+    const { store } = bot!.running.services;
+    fake.failChannel(fake.channelId, code);
+    host.addEpisode('/show.xml', episode('show', 2));
+    await bot!.poll();
+    expect(fake.requests.filter(postsTo(fake.channelId)).map((r) => r.status)).toEqual([status]);
+
+    // Not dropped, not marked seen: pending in the ledger with Discord's reason, shown in /feed list.
+    const pending = await store.getAnnouncement(fake.guildId, feedUrl, 'show-2');
+    expect(pending).toMatchObject({ attempts: 1, lastError: expect.stringContaining(`${message} (${code})`) });
+    expect(pending?.failedAt).toBeUndefined();
+    expect(await feedListLine()).toContain(`⚠️ “show episode 2” not posted yet (1 failed attempt, next try <t:`);
+    expect(await feedListLine()).toContain(`${message} (${code})`);
+
+    // Tried again at the next cycle, then only after the backoff (5 min).
+    await bot!.poll();
+    expect((await store.getAnnouncement(fake.guildId, feedUrl, 'show-2'))?.attempts).toBe(2);
+    const attempts = count(postsTo(fake.channelId)) + count((r) => r.method === 'GET' && r.path === `/channels/${fake.channelId}/messages`);
+    await bot!.poll();
+    await bot!.poll();
+    expect(count(postsTo(fake.channelId)) + count((r) => r.method === 'GET' && r.path === `/channels/${fake.channelId}/messages`)).toBe(attempts);
+
+    // Fixed: posted once, and the problem is gone from /feed list.
+    fake.failChannel(fake.channelId);
+    await later(6 * MINUTE);
+    expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(1);
+    expect(await store.wasAnnounced(fake.guildId, feedUrl, 'show-2')).toBe(true);
+    expect(await feedListLine()).not.toContain('not posted');
+    await later(HOUR);
+    expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(1);
+  });
+
+  it('gives up after a bounded number of tries spread over most of a day, with the reason still shown', async () => {
+    const feedUrl = await followShow(fake.channelId);
+    const { store } = bot!.running.services;
+    fake.failChannel(fake.channelId, 50001);
+    host.addEpisode('/show.xml', episode('show', 2));
+    await bot!.poll();
+    let hours = 0;
+    while ((await store.getAnnouncement(fake.guildId, feedUrl, 'show-2'))?.failedAt === undefined && hours < 48) {
+      await later(HOUR);
+      hours++;
+    }
+    const given = await store.getAnnouncement(fake.guildId, feedUrl, 'show-2');
+    const bound = DEFAULT_RETRY_POLICY.maxAttempts.access;
+    expect(given).toMatchObject({ attempts: bound, lastError: expect.stringContaining('Missing Access (50001)') });
+    expect(hours).toBeGreaterThanOrEqual(12);
+    expect(await feedListLine()).toContain(`❌ “show episode 2” not posted, given up after ${bound} attempts: the bot may not post there: Missing Access (50001)`);
+    // Never again, even once the channel works.
+    fake.failChannel(fake.channelId);
+    const before = fake.requests.length;
+    await later(24 * HOUR);
+    expect(fake.requests.slice(before).filter(postsTo(fake.channelId))).toEqual([]);
+    expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(0);
+  });
+});
+
+describe('a post Discord refuses (400)', () => {
+  it('is tried three times in all, then given up with the reason shown, not retried every cycle forever', async () => {
+    const feedUrl = await followShow(fake.channelId);
+    const { store } = bot!.running.services;
+    fake.failNext('POST', new RegExp(`^/channels/${fake.channelId}/messages$`), {
+      status: 400,
+      times: 1000,
+      body: { message: 'Invalid Form Body', code: 50035, errors: { embeds: { _errors: [{ code: 'BASE_TYPE_INVALID', message: 'Invalid' }] } } },
+    });
+    host.addEpisode('/show.xml', episode('show', 2));
+    await bot!.poll();
+    await bot!.poll();
+    await later(6 * MINUTE);
+    for (let i = 0; i < 5; i++) await later(6 * HOUR);
+    expect(count(postsTo(fake.channelId))).toBe(3);
+    const given = await store.getAnnouncement(fake.guildId, feedUrl, 'show-2');
+    expect(given).toMatchObject({ attempts: 3, failedAt: expect.any(Date), lastError: expect.stringContaining('Invalid Form Body') });
+    expect(await store.pendingIntents()).toEqual([]);
+    const line = await feedListLine();
+    expect(line).toContain('❌ “show episode 2” not posted, given up after 3 attempts: Discord refused the message: Invalid Form Body');
+  });
+});
+
+describe('Discord failing (5xx)', () => {
+  it('retries with a backoff across cycles and posts once', async () => {
+    await followShow(fake.channelId);
+    // discord.js tries a 5xx four times in one attempt: two attempts fail.
+    fake.failNext('POST', new RegExp(`^/channels/${fake.channelId}/messages$`), { status: 502, times: 8 });
+    host.addEpisode('/show.xml', episode('show', 2));
+    await bot!.poll();
+    await bot!.poll();
+    expect(count(postsTo(fake.channelId))).toBe(8);
+    expect(await feedListLine()).toContain('⚠️ “show episode 2” not posted yet (2 failed attempts');
+    await bot!.poll();
+    expect(count(postsTo(fake.channelId))).toBe(8);
+    await later(6 * MINUTE);
+    expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(1);
+    // The same nonce every time, so whichever attempt Discord took, there is one message.
+    const nonces = new Set(fake.requests.filter(postsTo(fake.channelId)).map((r) => (r.body as { nonce: string }).nonce));
+    expect(nonces.size).toBe(1);
+  });
+});
+
+describe('publishing (crossposting) that fails', () => {
+  it('is retried in later cycles, not given up after one attempt, and shown in /feed list meanwhile', async () => {
+    const feedUrl = await followShow(fake.newsChannelId, { publish: true });
+    const { store } = bot!.running.services;
+    // One attempt of discord.js (four tries) fails.
+    fake.failNext('POST', /\/crosspost$/, { status: 500, times: 4 });
+    host.addEpisode('/show.xml', episode('show', 2));
+    await bot!.poll();
+    const post = fake.messages(fake.newsChannelId).find((m) => m.embeds[0]?.title === 'show episode 2');
+    expect(post).toBeDefined();
+    expect((post!.flags ?? 0) & MessageFlags.Crossposted).toBe(0);
+    expect(await store.getAnnouncement(fake.guildId, feedUrl, 'show-2')).toMatchObject({ messageId: post!.id, publish: { status: 'pending', attempts: 1 } });
+    expect(await feedListLine()).toContain('⚠️ “show episode 2” posted but not published yet (1 failed attempt');
+
+    await bot!.poll();
+    expect((fake.getMessage(post!.id)?.flags ?? 0) & MessageFlags.Crossposted).toBe(MessageFlags.Crossposted);
+    expect((await store.getAnnouncement(fake.guildId, feedUrl, 'show-2'))?.publish?.status).toBe('done');
+    expect(await feedListLine()).not.toContain('not published');
+    expect(fake.messages(fake.newsChannelId).filter((m) => m.embeds[0]?.title === 'show episode 2')).toHaveLength(1);
+  });
+
+  it('is given up after bounded tries when Discord keeps refusing it, with the reason shown', async () => {
+    const feedUrl = await followShow(fake.newsChannelId, { publish: true });
+    const { store } = bot!.running.services;
+    fake.failNext('POST', /\/crosspost$/, { status: 400, times: 1000, body: { message: 'Cannot execute action on this channel type', code: 50024 } });
+    host.addEpisode('/show.xml', episode('show', 2));
+    await bot!.poll();
+    for (let i = 0; i < 6; i++) await later(6 * HOUR);
+    expect(count((r) => r.path.endsWith('/crosspost'))).toBe(3);
+    expect((await store.getAnnouncement(fake.guildId, feedUrl, 'show-2'))?.publish).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(await feedListLine()).toContain('❌ “show episode 2” posted but not published, given up after 3 attempts: Discord refused the message: Cannot execute action on this channel type (50024)');
+    expect(postsTitled(fake, fake.newsChannelId, 'show episode 2')).toBe(1);
+  });
+});
