@@ -302,7 +302,8 @@ export class Announcer {
         // Deleted, or hidden from the bot (the client's cache follows its permissions): someone may fix that.
         return await this.#postFailed(intent, { kind: 'access', reason: 'the channel is gone, or the bot cannot see it' });
       }
-      if (channel.guildId !== guildId) return await this.#postFailed(intent, { kind: 'access', reason: ANOTHER_SERVER });
+      // Retrying cannot help: the intent keeps this channel even after the setting is fixed.
+      if (channel.guildId !== guildId) return await this.#postFailed(intent, { kind: 'refused', reason: ANOTHER_SERVER }, { giveUp: true });
       const podcast = library.catalog.podcast(podcastId);
       if (!podcast) return await this.#postFailed(intent, { kind: 'refused', reason: 'the podcast is no longer followed' }, { giveUp: true });
       const s = this.#strings(guildId);

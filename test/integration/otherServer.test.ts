@@ -131,7 +131,7 @@ describe('what another server follows stays there', () => {
     await bot.poll();
     expect(postsTitled(fake, B.channelId, 'Quokkabread, the sequel')).toBe(0);
     expect(fake.messages(B.channelId).filter((m) => JSON.stringify(m).includes('Quokkabread'))).toEqual([]);
-    const dropped = bot.logs.map((l) => JSON.parse(l) as { msg?: string; reason?: string; channelId?: string }).filter((l) => l.msg === 'announcement dropped');
+    const dropped = bot.logs.map((l) => JSON.parse(l) as { msg?: string; reason?: string; channelId?: string }).filter((l) => l.msg === 'announcement given up');
     expect(dropped).toEqual([expect.objectContaining({ channelId: B.channelId, reason: expect.stringMatching(/another server/) })]);
 
     // Nor the notice that the feed was paused.
