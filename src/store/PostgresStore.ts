@@ -27,6 +27,7 @@ import type {
   CachedChapters,
   CachedTranscript,
   CatalogEntry,
+  DeliveryFailure,
   FeedFetchState,
   FetchFailure,
   FetchSuccess,
@@ -355,7 +356,9 @@ export class PostgresStore implements Store {
          etag = CASE WHEN $2::boolean THEN excluded.etag ELSE f.etag END,
          last_modified = CASE WHEN $4::boolean THEN excluded.last_modified ELSE f.last_modified END,
          last_checked_at = excluded.last_checked_at, next_check_at = excluded.next_check_at, last_error = NULL,
-         consecutive_failures = 0, paused = false, paused_notice_sent = false
+         consecutive_failures = 0,
+         paused = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused END,
+         paused_notice_sent = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused_notice_sent END
        RETURNING *`,
       [
         url,
@@ -388,11 +391,21 @@ export class PostgresStore implements Store {
     await this.#pool.query(`UPDATE feed_state SET paused_notice_sent = true WHERE url = $1`, [url]);
   }
 
-  async resumeFeed(url: string): Promise<void> {
+  async pauseFeed(url: string, reason: string): Promise<FeedFetchState | undefined> {
+    const [row] = await rows<FeedStateRow>(
+      this.#pool,
+      `UPDATE feed_state SET paused = true, pause_reason = $2 WHERE url = $1 RETURNING *`,
+      [url, reason],
+    );
+    return row === undefined ? undefined : toFeedState(row);
+  }
+
+  async resumeFeed(url: string, now: Date = new Date()): Promise<void> {
     await this.#pool.query(
-      `UPDATE feed_state SET paused = false, paused_notice_sent = false, consecutive_failures = 0, next_check_at = NULL
+      `UPDATE feed_state SET paused = false, paused_notice_sent = false, consecutive_failures = 0, next_check_at = NULL,
+         pause_reason = NULL, resumed_at = $2
        WHERE url = $1`,
-      [url],
+      [url, now],
     );
   }
 
@@ -576,14 +589,64 @@ export class PostgresStore implements Store {
     episodeId: string,
     messageId: string,
     now: Date = new Date(),
+    options: { publish?: boolean } = {},
   ): Promise<boolean> {
     return (
       (await changes(
         this.#pool,
-        `UPDATE announcements SET message_id = $1, sent_at = $2 WHERE guild_id = $3 AND podcast_id = $4 AND episode_id = $5`,
-        [messageId, now, guildId, podcastId, episodeId],
+        `UPDATE announcements SET message_id = $1, sent_at = $2, next_attempt_at = NULL, failed_at = NULL,
+           publish_status = CASE WHEN $6::boolean THEN 'pending' ELSE publish_status END
+         WHERE guild_id = $3 AND podcast_id = $4 AND episode_id = $5`,
+        [messageId, now, guildId, podcastId, episodeId, options.publish === true],
       )) > 0
     );
+  }
+
+  async recordPostFailure(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    failure: DeliveryFailure,
+  ): Promise<Announcement | undefined> {
+    // One statement: only an unsent intent is updated, and only it comes back.
+    const [row] = await rows<AnnouncementRow>(
+      this.#pool,
+      `UPDATE announcements SET attempts = attempts + 1, last_attempt_at = $4, last_error = $5,
+         next_attempt_at = $6, failed_at = CASE WHEN $6::timestamptz IS NULL THEN $4::timestamptz END
+       WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND message_id IS NULL
+       RETURNING *`,
+      [guildId, podcastId, episodeId, ...failureParams(failure)],
+    );
+    return row === undefined ? undefined : toAnnouncement(row);
+  }
+
+  async markPublished(guildId: string, podcastId: string, episodeId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE announcements SET publish_status = 'done', publish_next_at = NULL
+       WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND publish_status IS NOT NULL`,
+      [guildId, podcastId, episodeId],
+    );
+  }
+
+  async recordPublishFailure(
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    failure: DeliveryFailure,
+  ): Promise<Announcement | undefined> {
+    return this.#transaction(async (db) => {
+      const [updated] = await rows<AnnouncementRow>(
+        db,
+        `UPDATE announcements SET publish_attempts = publish_attempts + 1, last_attempt_at = $4,
+           publish_error = $5, publish_next_at = $6,
+           publish_status = CASE WHEN $6::timestamptz IS NULL THEN 'failed' ELSE 'pending' END
+         WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND publish_status = 'pending'
+         RETURNING *`,
+        [guildId, podcastId, episodeId, ...failureParams(failure)],
+      );
+      // No publish owed: the row as it is (as SQLite's store returns it), if there is one.
+      return updated === undefined ? announcementIn(db, guildId, podcastId, episodeId) : toAnnouncement(updated);
+    });
   }
 
   async cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean> {
@@ -596,10 +659,48 @@ export class PostgresStore implements Store {
     );
   }
 
-  async pendingIntents(): Promise<Announcement[]> {
+  async pendingIntents(dueBy?: Date): Promise<Announcement[]> {
     const found = await rows<AnnouncementRow>(
       this.#pool,
-      `SELECT * FROM announcements WHERE message_id IS NULL ORDER BY intended_at, guild_id, episode_id`,
+      `SELECT * FROM announcements WHERE message_id IS NULL AND failed_at IS NULL
+         AND ($1::timestamptz IS NULL OR next_attempt_at IS NULL OR next_attempt_at <= $1)
+       ORDER BY intended_at, guild_id, episode_id`,
+      [dueBy ?? null],
+    );
+    return found.map(toAnnouncement);
+  }
+
+  async pendingPublishes(dueBy?: Date): Promise<Announcement[]> {
+    // NULLS FIRST: SQLite's order (NULL lowest), though a publish is only owed once sent_at is set.
+    const found = await rows<AnnouncementRow>(
+      this.#pool,
+      `SELECT * FROM announcements WHERE publish_status = 'pending'
+         AND ($1::timestamptz IS NULL OR publish_next_at IS NULL OR publish_next_at <= $1)
+       ORDER BY sent_at NULLS FIRST, guild_id, episode_id`,
+      [dueBy ?? null],
+    );
+    return found.map(toAnnouncement);
+  }
+
+  async announcementsSince(guildId: string, podcastId: string, since: Date): Promise<number> {
+    const [row] = await rows<{ count: number }>(
+      this.#pool,
+      `SELECT count(*)::integer AS count FROM announcements WHERE guild_id = $1 AND podcast_id = $2 AND intended_at >= $3`,
+      [guildId, podcastId, since],
+    );
+    return row?.count ?? 0;
+  }
+
+  async announcementIssues(guildId: string, since: Date): Promise<Announcement[]> {
+    // NULLS LAST: SQLite's order for DESC (NULL lowest), though every row listed has had a failed attempt.
+    const found = await rows<AnnouncementRow>(
+      this.#pool,
+      `SELECT * FROM announcements WHERE guild_id = $1 AND (
+         (message_id IS NULL AND last_error IS NOT NULL AND (failed_at IS NULL OR failed_at >= $2))
+         OR (publish_status = 'pending' AND publish_error IS NOT NULL)
+         OR (publish_status = 'failed' AND last_attempt_at >= $2))
+       ORDER BY last_attempt_at DESC NULLS LAST, podcast_id, episode_id`,
+      [guildId, since],
     );
     return found.map(toAnnouncement);
   }
@@ -613,12 +714,7 @@ export class PostgresStore implements Store {
   }
 
   async #announcement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined> {
-    const [row] = await rows<AnnouncementRow>(
-      this.#pool,
-      `SELECT * FROM announcements WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3`,
-      [guildId, podcastId, episodeId],
-    );
-    return row === undefined ? undefined : toAnnouncement(row);
+    return announcementIn(this.#pool, guildId, podcastId, episodeId);
   }
 
   async unannouncedEpisodes(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<string[]> {
@@ -640,6 +736,25 @@ export class PostgresStore implements Store {
     this.#closed = true;
     await this.#pool.end();
   }
+}
+
+async function announcementIn(
+  db: Queryable,
+  guildId: string,
+  podcastId: string,
+  episodeId: string,
+): Promise<Announcement | undefined> {
+  const [row] = await rows<AnnouncementRow>(
+    db,
+    `SELECT * FROM announcements WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3`,
+    [guildId, podcastId, episodeId],
+  );
+  return row === undefined ? undefined : toAnnouncement(row);
+}
+
+/** A failure's [at, error, retryAt] as the 4th to 6th parameters of the statements that record one. */
+function failureParams(failure: DeliveryFailure): [Date, string, Date | null] {
+  return [failure.at, failure.error, failure.retryAt ?? null];
 }
 
 async function markSeen(db: Queryable, guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void> {

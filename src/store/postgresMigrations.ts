@@ -102,7 +102,30 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX announcements_pending ON announcements (intended_at) WHERE message_id IS NULL;
   `,
-  // Version 2: a private feed's HTTP Basic credentials, apart from its URL (the identity that is shown and logged).
+  // 2 (as SQLite's 2): why a feed was paused besides failing (too many new episodes a day) and when it was last
+  // resumed; failed posts and publishes keep their reason, attempts and next try instead of being dropped or retried
+  // forever.
+  `
+  ALTER TABLE feed_state
+    ADD COLUMN pause_reason  text COLLATE "C",
+    ADD COLUMN resumed_at    timestamptz;
+
+  ALTER TABLE announcements
+    ADD COLUMN attempts          integer NOT NULL DEFAULT 0,
+    ADD COLUMN last_attempt_at   timestamptz,
+    ADD COLUMN next_attempt_at   timestamptz,
+    ADD COLUMN last_error        text COLLATE "C",
+    ADD COLUMN failed_at         timestamptz,
+    -- NULL: nothing to publish; else 'pending', 'done' or 'failed'.
+    ADD COLUMN publish_status    text COLLATE "C",
+    ADD COLUMN publish_attempts  integer NOT NULL DEFAULT 0,
+    ADD COLUMN publish_next_at   timestamptz,
+    ADD COLUMN publish_error     text COLLATE "C";
+  DROP INDEX announcements_pending;
+  CREATE INDEX announcements_pending ON announcements (intended_at) WHERE message_id IS NULL AND failed_at IS NULL;
+  CREATE INDEX announcements_unpublished ON announcements (publish_next_at) WHERE publish_status = 'pending';
+  `,
+  // Version 3: a private feed's HTTP Basic credentials, apart from its URL (the identity that is shown and logged).
   `
   CREATE TABLE feed_credentials (
     url       text COLLATE "C" PRIMARY KEY,

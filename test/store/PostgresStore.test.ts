@@ -90,6 +90,40 @@ describe('openPostgresStore', () => {
     expect(await again.followersOf(FEED)).toEqual(['guild-1']);
   });
 
+  it('brings a database of the first schema up to date with its ledger and feeds intact', async () => {
+    const database = await freshDatabase();
+    // A database as the first PostgreSQL Podcord left it: schema 1 only, with a paused feed and a sent and a pending post.
+    await asAdmin(async (client) => {
+      await client.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      await client.query(postgresMigrations[0]!);
+      await client.query('INSERT INTO schema_migrations (version) VALUES (1)');
+      await client.query(`INSERT INTO feed_state (url, consecutive_failures, paused, paused_notice_sent) VALUES ($1, 8, true, true)`, [FEED]);
+      await client.query(
+        `INSERT INTO announcements (guild_id, podcast_id, episode_id, channel_id, nonce, intended_at, message_id, sent_at)
+         VALUES ('guild-1', $1, 'e1', 'chan', 'n1', $2, 'm1', $3), ('guild-1', $1, 'e2', 'chan', 'n2', $4, NULL, NULL)`,
+        [FEED, new Date(1), new Date(2), new Date(3)],
+      );
+    }, database.name);
+
+    const store = await open(database.url);
+    expect(await store.schemaVersion()).toBe(postgresMigrations.length);
+    expect(await store.getFetchState(FEED)).toMatchObject({ paused: true, pausedNoticeSent: true, consecutiveFailures: 8 });
+    expect((await store.getFetchState(FEED))?.pauseReason).toBeUndefined();
+    expect(await store.getAnnouncement('guild-1', FEED, 'e1')).toStrictEqual({
+      guildId: 'guild-1', podcastId: FEED, episodeId: 'e1', channelId: 'chan', nonce: 'n1', intendedAt: new Date(1), messageId: 'm1', sentAt: new Date(2), attempts: 0,
+    });
+    expect((await store.pendingIntents(new Date(4))).map((a) => a.episodeId)).toEqual(['e2']);
+    expect(await store.pendingPublishes()).toEqual([]);
+    // A failure pause is still lifted by a fetch that works.
+    await store.recordFetchSuccess(FEED, { checkedAt: new Date(5), nextCheckAt: new Date(6) });
+    expect(await store.getFetchState(FEED)).toMatchObject({ paused: false });
+    const versions = await asAdmin(
+      async (client) => (await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows,
+      database.name,
+    );
+    expect(versions.map((row) => row.version)).toEqual(postgresMigrations.map((_, i) => i + 1));
+  });
+
   it('refuses a database written by a newer schema', async () => {
     const database = await freshDatabase();
     await (await open(database.url)).close();

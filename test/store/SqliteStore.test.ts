@@ -120,6 +120,30 @@ describe('openSqliteStore', () => {
     expect(result.ok ? '' : result.error).toMatch(/schema is version \d+, newer than this Podcord knows/);
   });
 
+  it('brings a database of the first schema up to date with its ledger and feeds intact', async () => {
+    const file = path.join(dir, 'v1.db');
+    const raw = new Database(file);
+    raw.exec(migrations[0]!);
+    raw.pragma('user_version = 1');
+    raw.prepare(`INSERT INTO feed_state (url, consecutive_failures, paused, paused_notice_sent) VALUES (?, 8, 1, 1)`).run(FEED);
+    raw.prepare(`INSERT INTO announcements (guild_id, podcast_id, episode_id, channel_id, nonce, intended_at, message_id, sent_at)
+                 VALUES ('guild-1', ?, 'e1', 'chan', 'n1', 1, 'm1', 2), ('guild-1', ?, 'e2', 'chan', 'n2', 3, NULL, NULL)`).run(FEED, FEED);
+    raw.close();
+
+    const store = open(`sqlite:${file}`);
+    expect(store.schemaVersion()).toBe(migrations.length);
+    expect(await store.getFetchState(FEED)).toMatchObject({ paused: true, pausedNoticeSent: true, consecutiveFailures: 8 });
+    expect((await store.getFetchState(FEED))?.pauseReason).toBeUndefined();
+    expect(await store.getAnnouncement('guild-1', FEED, 'e1')).toStrictEqual({
+      guildId: 'guild-1', podcastId: FEED, episodeId: 'e1', channelId: 'chan', nonce: 'n1', intendedAt: new Date(1), messageId: 'm1', sentAt: new Date(2), attempts: 0,
+    });
+    expect((await store.pendingIntents(new Date(4))).map((a) => a.episodeId)).toEqual(['e2']);
+    expect(await store.pendingPublishes()).toEqual([]);
+    // A failure pause is still lifted by a fetch that works.
+    await store.recordFetchSuccess(FEED, { checkedAt: new Date(5), nextCheckAt: new Date(6) });
+    expect(await store.getFetchState(FEED)).toMatchObject({ paused: false });
+  });
+
   it('enforces foreign keys', async () => {
     const store = open();
     await store.savePodcast(podcast, [bareEpisode('1')]);

@@ -348,6 +348,26 @@ export function storeContract(subject: StoreUnderTest): void {
         expect(await store.getFetchState(FEED)).toMatchObject({ paused: false, pausedNoticeSent: false, consecutiveFailures: 0 });
       });
 
+      it('keeps a feed paused for a reason through fetches that work, until resumed; resuming records when', async () => {
+        let store = await open();
+        await store.trackFeed(FEED);
+        expect(await store.pauseFeed('https://untracked.example/feed.xml', 'why')).toBeUndefined();
+        const paused = await store.pauseFeed(FEED, 'too many new episodes');
+        expect(paused).toMatchObject({ paused: true, pauseReason: 'too many new episodes', pausedNoticeSent: false });
+        await store.markPausedNoticeSent(FEED);
+        // A check that was already running when it was paused does not unpause it.
+        await store.recordFetchSuccess(FEED, { checkedAt: t(1), nextCheckAt: t(2) });
+        store = await reopen(store);
+        expect(await store.getFetchState(FEED)).toMatchObject({ paused: true, pauseReason: 'too many new episodes', pausedNoticeSent: true });
+        expect(await store.dueFeeds(t(1000))).toEqual([]);
+
+        await store.resumeFeed(FEED, t(3));
+        const resumed = await store.getFetchState(FEED);
+        expect(resumed).toMatchObject({ paused: false, pausedNoticeSent: false, resumedAt: t(3) });
+        expect(resumed?.pauseReason).toBeUndefined();
+        expect(await store.dueFeeds(t(3))).toEqual([FEED]);
+      });
+
       it('forgets an untracked feed', async () => {
         const store = await open();
         await store.trackFeed(FEED);
@@ -455,7 +475,7 @@ export function storeContract(subject: StoreUnderTest): void {
         const first = await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'nonce-1', new Date(5000));
         expect(first).toStrictEqual({
           created: true,
-          announcement: { guildId: 'guild-1', podcastId: FEED, episodeId: 'e1', channelId: 'chan', nonce: 'nonce-1', intendedAt: new Date(5000) },
+          announcement: { guildId: 'guild-1', podcastId: FEED, episodeId: 'e1', channelId: 'chan', nonce: 'nonce-1', intendedAt: new Date(5000), attempts: 0 },
         });
         store = await reopen(store);
         const second = await store.recordIntent('guild-1', FEED, 'e1', 'other-chan', 'nonce-2', new Date(6000));
@@ -485,10 +505,94 @@ export function storeContract(subject: StoreUnderTest): void {
           intendedAt: new Date(1),
           messageId: 'msg-1',
           sentAt: new Date(10),
+          attempts: 0,
         });
         expect((await store.pendingIntents()).map((a) => a.episodeId)).toEqual(['e2']);
         const again = await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n9');
         expect([again.created, again.announcement.messageId]).toEqual([false, 'msg-1']);
+      });
+
+      it('keeps failed posts pending with their reason until due, and gives them up without dropping them', async () => {
+        let store = await open();
+        const at = (ms: number) => new Date(ms);
+        await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n1', at(1));
+        await store.recordIntent('guild-1', FEED, 'e2', 'chan', 'n2', at(2));
+        const failed = await store.recordPostFailure('guild-1', FEED, 'e1', { error: 'Missing Access (50001)', at: at(10), retryAt: at(100) });
+        expect(failed).toMatchObject({ attempts: 1, lastAttemptAt: at(10), nextAttemptAt: at(100), lastError: 'Missing Access (50001)' });
+        expect(failed?.failedAt).toBeUndefined();
+        // Pending, but not due before its next attempt; still not "unannounced".
+        expect((await store.pendingIntents()).map((a) => a.episodeId)).toEqual(['e1', 'e2']);
+        expect((await store.pendingIntents(at(50))).map((a) => a.episodeId)).toEqual(['e2']);
+        expect((await store.pendingIntents(at(100))).map((a) => a.episodeId)).toEqual(['e1', 'e2']);
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e1', 'e2', 'e3'])).toEqual(['e3']);
+
+        store = await reopen(store);
+        const given = await store.recordPostFailure('guild-1', FEED, 'e1', { error: 'Invalid Form Body (50035)', at: at(200) });
+        expect(given).toMatchObject({ attempts: 2, failedAt: at(200), lastError: 'Invalid Form Body (50035)' });
+        expect((await store.pendingIntents()).map((a) => a.episodeId)).toEqual(['e2']);
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e1'])).toEqual([]);
+        expect(await store.wasAnnounced('guild-1', FEED, 'e1')).toBe(false);
+        // A sent post has no failure to record.
+        await store.markSent('guild-1', FEED, 'e2', 'm2', at(300));
+        expect(await store.recordPostFailure('guild-1', FEED, 'e2', { error: 'late', at: at(301) })).toBeUndefined();
+        expect(await store.getAnnouncement('guild-1', FEED, 'e2')).toMatchObject({ attempts: 0, messageId: 'm2' });
+
+        // /feed list: the given-up one while it is recent enough.
+        expect((await store.announcementIssues('guild-1', at(100))).map((a) => a.episodeId)).toEqual(['e1']);
+        expect(await store.announcementIssues('guild-1', at(201))).toEqual([]);
+        expect(await store.announcementIssues('guild-2', at(0))).toEqual([]);
+      });
+
+      it('owes a publish from markSent on, retries it when due, and ends it done or given up', async () => {
+        const store = await open();
+        const at = (ms: number) => new Date(ms);
+        await store.recordIntent('guild-1', FEED, 'e1', 'news', 'n1', at(1));
+        await store.recordIntent('guild-1', FEED, 'e2', 'news', 'n2', at(2));
+        await store.recordIntent('guild-1', FEED, 'e3', 'text', 'n3', at(3));
+        await store.markSent('guild-1', FEED, 'e1', 'm1', at(10), { publish: true });
+        await store.markSent('guild-1', FEED, 'e2', 'm2', at(11), { publish: true });
+        await store.markSent('guild-1', FEED, 'e3', 'm3', at(12));
+        expect((await store.pendingPublishes()).map((a) => a.episodeId)).toEqual(['e1', 'e2']);
+        expect((await store.getAnnouncement('guild-1', FEED, 'e3'))?.publish).toBeUndefined();
+
+        await store.recordPublishFailure('guild-1', FEED, 'e1', { error: 'HTTP 500', at: at(20), retryAt: at(80) });
+        expect((await store.pendingPublishes(at(50))).map((a) => a.episodeId)).toEqual(['e2']);
+        expect((await store.getAnnouncement('guild-1', FEED, 'e1'))?.publish).toStrictEqual({ status: 'pending', attempts: 1, nextAttemptAt: at(80), lastError: 'HTTP 500' });
+        expect((await store.announcementIssues('guild-1', at(0))).map((a) => a.episodeId)).toEqual(['e1']);
+
+        await store.markPublished('guild-1', FEED, 'e1');
+        await store.recordPublishFailure('guild-1', FEED, 'e2', { error: 'refused', at: at(30) });
+        expect(await store.pendingPublishes()).toEqual([]);
+        expect((await store.getAnnouncement('guild-1', FEED, 'e1'))?.publish?.status).toBe('done');
+        expect((await store.getAnnouncement('guild-1', FEED, 'e2'))?.publish).toMatchObject({ status: 'failed', attempts: 1, lastError: 'refused' });
+        expect((await store.announcementIssues('guild-1', at(0))).map((a) => a.episodeId)).toEqual(['e2']);
+      });
+
+      it('lists a guild\'s issues latest attempt first, ties by podcast then episode, byte by byte', async () => {
+        const store = await open();
+        const at = (ms: number) => new Date(ms);
+        for (const episode of ['e-b', 'e-B', 'e-a', 'e-old']) await store.recordIntent('guild-1', FEED, episode, 'chan', `n-${episode}`, at(1));
+        await store.recordIntent('guild-1', MOVED, 'e-z', 'chan', 'n-moved', at(1));
+        await store.recordPostFailure('guild-1', FEED, 'e-old', { error: 'x', at: at(5), retryAt: at(500) });
+        for (const episode of ['e-b', 'e-B', 'e-a']) await store.recordPostFailure('guild-1', FEED, episode, { error: 'x', at: at(9) });
+        await store.recordPostFailure('guild-1', MOVED, 'e-z', { error: 'x', at: at(9), retryAt: at(500) });
+        // FEED (feeds.example.com) sorts before MOVED (new.example.com).
+        expect((await store.announcementIssues('guild-1', at(0))).map((a) => a.episodeId)).toEqual(['e-B', 'e-a', 'e-b', 'e-z', 'e-old']);
+      });
+
+      it('counts a guild\'s ledger rows for a podcast since a time, whatever their state', async () => {
+        const store = await open();
+        const at = (ms: number) => new Date(ms);
+        await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n1', at(10));
+        await store.recordIntent('guild-1', FEED, 'summary:3:x', 'chan', 'n2', at(20));
+        await store.recordIntent('guild-1', FEED, 'e2', 'chan', 'n3', at(30));
+        await store.markSent('guild-1', FEED, 'e1', 'm1', at(11));
+        await store.recordPostFailure('guild-1', FEED, 'e2', { error: 'x', at: at(31) });
+        await store.recordIntent('guild-2', FEED, 'e1', 'chan', 'n4', at(30));
+        await store.recordIntent('guild-1', MOVED, 'e1', 'chan', 'n5', at(30));
+        expect(await store.announcementsSince('guild-1', FEED, at(0))).toBe(3);
+        expect(await store.announcementsSince('guild-1', FEED, at(20))).toBe(2);
+        expect(await store.announcementsSince('guild-1', FEED, at(31))).toBe(0);
       });
 
       it('records one intent when two stores race for the same episode, and every caller gets its nonce', async () => {
