@@ -3,6 +3,7 @@ import { buttons, commandDefinitions, commands } from './commands/index.js';
 import type { Deps, FeedAdmin } from './commands/command.js';
 import type { Config } from './config.js';
 import { EVERY_PODCAST } from './data/catalog.js';
+import { withoutCredentials } from './data/feedCredentials.js';
 import { Library } from './data/library.js';
 import { WordVectorEncoder } from './data/search/semantic/PassageEncoder.js';
 import { SemanticIndex } from './data/search/semantic/SemanticIndex.js';
@@ -111,7 +112,8 @@ export async function openServices(config: Config, log: Logger, options: Service
   for (const { podcast, episodes } of stored) library.upsert(podcast, episodes, await storedTranscripts(store, podcast.id, episodes));
   if (stored.length > 0) log.info({ podcasts: stored.length }, 'catalogue loaded from the store');
 
-  const operatorFeeds = [...new Set(config.feeds.map((url) => new URL(url).href))];
+  // A feed is known by its address without `user:password@`; the poller stores the credentials apart.
+  const operatorFeeds = [...new Set(config.feeds.map((url) => withoutCredentials(new URL(url).href).url))];
   const schedule = new PollSchedule({
     intervalSeconds: config.pollIntervalSeconds,
     ...(options.pauseAfterFailures !== undefined && { pauseAfter: options.pauseAfterFailures }),
@@ -131,7 +133,7 @@ export async function openServices(config: Config, log: Logger, options: Service
   const follows = new GuildFollows(store, library, operatorFeeds, shared);
   await follows.load();
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
-  await poller.loadMissing(operatorFeeds);
+  await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
 
   let reportFatal: (reason: string) => void = () => {};
   const fatal = new Promise<string>((resolve) => (reportFatal = resolve));

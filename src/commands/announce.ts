@@ -7,6 +7,8 @@ import {
 } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { err, ok } from '../data/model.js';
+import { redactUrl } from '../data/redactUrl.js';
+import { clip } from '../data/text/clip.js';
 import { escapeMarkdown } from '../discord/markdown.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type FeedAdmin, type SlashCommand } from './command.js';
@@ -98,6 +100,7 @@ const Args = z.discriminatedUnion('subcommand', [
 
 export const announce: SlashCommand = {
   data: announceData,
+  ephemeral: true,
   async run(options, invocation, deps) {
     const admin = adminContext(invocation, deps);
     if (!admin.ok) return admin;
@@ -106,7 +109,8 @@ export const announce: SlashCommand = {
     if (!args.ok) return args;
     const podcastId = deps.catalog.resolvePodcastOption(args.value.podcast, invocation.scope);
     if (!podcastId.ok) return podcastId;
-    const scopeName = podcastId.value === undefined ? s.allPodcasts : `**${escapeMarkdown(deps.catalog.podcast(podcastId.value)?.title ?? podcastId.value)}**`;
+    const scopeName =
+      podcastId.value === undefined ? s.allPodcasts : `**${escapeMarkdown(clip(deps.catalog.podcast(podcastId.value)?.title ?? redactUrl(podcastId.value), 200))}**`;
 
     if (args.value.subcommand === 'channel') {
       const { channel, role, publish } = args.value;

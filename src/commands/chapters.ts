@@ -1,7 +1,9 @@
 import { ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { err, ok } from '../data/model.js';
+import { clip } from '../data/text/clip.js';
 import { chaptersMessage } from '../discord/embeds.js';
+import { escapeMarkdown } from '../discord/markdown.js';
 import { stringsFor } from '../discord/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type ButtonHandler, type CommandResult, type Deps, type Invocation, type SlashCommand } from './command.js';
@@ -26,7 +28,7 @@ export const chapters: SlashCommand = {
     const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
     if (!ref.ok) return ref;
     const s = stringsFor(invocation.locale);
-    if (ref.value.episode.chapters.length === 0) return err(s.noChapters(ref.value.episode.title));
+    if (ref.value.episode.chapters.length === 0) return err(s.noChapters(escapeMarkdown(clip(ref.value.episode.title, 200))));
     return ok(chaptersMessage(ref.value, 0, s));
   },
   autocomplete: autocompleteEpisodeOrPodcast,
@@ -37,7 +39,7 @@ function chaptersPage([key, page]: readonly string[], invocation: Invocation, ca
   const s = stringsFor(invocation.locale);
   const ref = key === undefined ? undefined : catalog.byKey(key, invocation.scope);
   if (!ref) return err(s.buttonExpired);
-  if (ref.episode.chapters.length === 0) return err(s.noChapters(ref.episode.title));
+  if (ref.episode.chapters.length === 0) return err(s.noChapters(escapeMarkdown(clip(ref.episode.title, 200))));
   const index = Number.parseInt(page ?? '0', 10);
   return ok(chaptersMessage(ref, Number.isFinite(index) ? index : 0, s));
 }

@@ -109,6 +109,11 @@ export type CommandResult = Result<Reply>;
 
 export interface SlashCommand {
   readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /**
+   * Every answer is for the asker alone (server settings, feed addresses): replies are ephemeral whatever the handler
+   * returns, and so is the "thinking…" of a slow one, so nothing of it is ever shown to the channel.
+   */
+  readonly ephemeral?: boolean;
   run(options: OptionValues, invocation: Invocation, deps: Deps): CommandResult | Promise<CommandResult>;
   autocomplete?(
     focused: { name: string; value: string },

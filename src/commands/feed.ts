@@ -9,7 +9,10 @@ import { z } from 'zod';
 import { clip } from '../data/catalog.js';
 import { err, ok, type Result } from '../data/model.js';
 import { httpHref } from '../data/links.js';
-import { BRAND_COLOUR, LIMITS } from '../discord/embeds.js';
+import { redactUrl, redactUrls } from '../data/redactUrl.js';
+import { shortKey } from '../data/shortKey.js';
+import { clipProse } from '../data/text/clip.js';
+import { BRAND_COLOUR, embedUrl, LIMITS, MAX_LINK_URL } from '../discord/embeds.js';
 import { toPlainExcerpt } from '../discord/excerpt.js';
 import { discordTimestamp, escapeMarkdown, maskedLink } from '../discord/markdown.js';
 import { stringsFor, type Strings } from '../discord/strings.js';
@@ -91,6 +94,7 @@ export function adminContext(invocation: Invocation, deps: Deps): Result<{ guild
 
 export const feed: SlashCommand = {
   data: feedData,
+  ephemeral: true,
   async run(options, invocation, deps) {
     const admin = adminContext(invocation, deps);
     if (!admin.ok) return admin;
@@ -103,25 +107,31 @@ export const feed: SlashCommand = {
       if (!preview.ok) return preview;
       const { podcast, episodes } = preview.value;
       const created = await feeds.follow(guildId, preview.value);
-      const lines = [created ? s.followed(escapeMarkdown(podcast.title), episodes.length) : s.alreadyFollowed(escapeMarkdown(podcast.title))];
+      const title = escapeMarkdown(clip(podcast.title, 200));
+      const lines = [created ? s.followed(title, episodes.length) : s.alreadyFollowed(title)];
       if ((await feeds.getAnnouncements(guildId)) === undefined) lines.push(s.announceNotSetUp);
       const newest = [...episodes].sort((a, b) => Date.parse(b.publishedAt ?? '') - Date.parse(a.publishedAt ?? ''))[0] ?? episodes[0];
       const fields: NonNullable<APIEmbed['fields']> = [{ name: s.episodes, value: String(episodes.length), inline: true }];
       if (newest) {
         const date = newest.publishedAt ? discordTimestamp(newest.publishedAt, 'D') : undefined;
         const link = httpHref(newest.link) ?? httpHref(newest.audioUrl);
-        fields.push({ name: s.latestEpisode, value: clip(`${maskedLink(clip(newest.title, 200), link)}${date ? ` · ${date}` : ''}`, LIMITS.fieldValue), inline: false });
+        const when = date ? ` · ${date}` : '';
+        fields.push({ name: s.latestEpisode, value: `${maskedLink(clip(newest.title, 200), link, Math.min(MAX_LINK_URL, LIMITS.fieldValue - when.length))}${when}`, inline: false });
       } else {
         fields.push({ name: s.latestEpisode, value: s.noEpisodesYet, inline: false });
       }
       const description = escapeMarkdown(toPlainExcerpt(podcast.description ?? '', 400));
+      const home = embedUrl(podcast.link);
+      const artwork = embedUrl(podcast.image);
+      const address = redactUrl(preview.value.feedUrl);
       const embed: APIEmbed = {
         title: clip(podcast.title, LIMITS.title),
-        ...(httpHref(podcast.link) && { url: httpHref(podcast.link)! }),
+        ...(home && { url: home }),
         ...(description && { description }),
-        ...(httpHref(podcast.image) && { thumbnail: { url: httpHref(podcast.image)! } }),
+        ...(artwork && { thumbnail: { url: artwork } }),
         fields,
-        footer: { text: clip(preview.value.feedUrl, LIMITS.footer) },
+        // The address whole or not at all: a cut one would be wrong.
+        ...(address.length <= LIMITS.footer && { footer: { text: address } }),
         color: BRAND_COLOUR,
       };
       return ok({ content: lines.join('\n'), embeds: [embed], ephemeral: true });
@@ -130,10 +140,10 @@ export const feed: SlashCommand = {
     if (args.value.subcommand === 'remove') {
       const feedUrl = resolveFollowed(args.value.podcast, guildId, feeds, deps);
       if (feedUrl === undefined) return err(s.notFollowed);
-      const title = deps.catalog.podcast(feedUrl)?.title ?? feedUrl;
-      if (feeds.isOperatorFeed(feedUrl)) return err(s.operatorFeed(escapeMarkdown(title)));
+      const title = escapeMarkdown(clip(deps.catalog.podcast(feedUrl)?.title ?? redactUrl(feedUrl), 200));
+      if (feeds.isOperatorFeed(feedUrl)) return err(s.operatorFeed(title));
       if (!(await feeds.unfollow(guildId, feedUrl))) return err(s.notFollowed);
-      return ok({ content: s.unfollowed(escapeMarkdown(title)), ephemeral: true });
+      return ok({ content: s.unfollowed(title), ephemeral: true });
     }
 
     const statuses = await feeds.status(guildId);
@@ -145,13 +155,17 @@ export const feed: SlashCommand = {
       const lines = [
         `${s.episodes}: ${status.episodeCount} · ${s.lastCheck}: ${when(state?.lastCheckedAt)} · ${s.nextCheck}: ${state?.paused ? '—' : when(state?.nextCheckAt ?? (state ? new Date() : undefined))}`,
       ];
-      if (state?.lastError) lines.push(`${s.lastError}: ${escapeMarkdown(clip(state.lastError, 500))}`);
+      if (state?.lastError) lines.push(`${s.lastError}: ${escapeMarkdown(clipProse(redactUrls(state.lastError), 300))}`);
       if (state?.paused) lines.push(state.pauseReason ? s.pausedBecause(escapeMarkdown(state.pauseReason)) : s.pausedLabel(state.consecutiveFailures));
       const problems = status.problems ?? [];
       for (const problem of problems.slice(0, PROBLEMS_SHOWN)) lines.push(problemLine(problem, s, deps.now()));
       if (problems.length > PROBLEMS_SHOWN) lines.push(`+${problems.length - PROBLEMS_SHOWN}`);
-      lines.push(`<${status.feedUrl}>`);
-      return { name: clip(status.podcast?.title ?? status.feedUrl, LIMITS.fieldName), value: clip(lines.join('\n'), LIMITS.fieldValue) };
+      // Addresses are shown masked: one stored before credentials were kept apart may still hold a password.
+      const address = redactUrl(status.feedUrl);
+      const text = lines.join('\n');
+      // The address whole or not at all: a cut one would be wrong.
+      const value = text.length + address.length + 3 <= LIMITS.fieldValue ? `${text}\n<${address}>` : clip(text, LIMITS.fieldValue);
+      return { name: clip(status.podcast?.title ?? address, LIMITS.fieldName), value };
     });
     // Several feeds with long errors could pass the 6000-character message limit: drop whole fields, say so.
     let total = s.feedListTitle.length;
@@ -174,11 +188,12 @@ export const feed: SlashCommand = {
     if (invocation.guildId === undefined || !deps.feeds || !invocation.canManageGuild) return [];
     const followed = deps.feeds.followedBy(invocation.guildId);
     const choices = deps.catalog.autocompletePodcasts(focused.value, followed);
-    // Feeds that never loaded have no title yet: offer their address.
+    // Feeds that never loaded have no title yet: offer their address, masked, with its key as the value.
     const query = focused.value.toLowerCase();
     for (const url of followed) {
       if (choices.length >= 25) break;
-      if (deps.catalog.podcast(url) === undefined && url.toLowerCase().includes(query)) choices.push({ name: clip(url, 100), value: url.slice(0, 100) });
+      const shown = redactUrl(url);
+      if (deps.catalog.podcast(url) === undefined && shown.toLowerCase().includes(query)) choices.push({ name: clip(shown, 100), value: shortKey(url) });
     }
     return choices;
   },
@@ -203,7 +218,7 @@ function problemLine({ announcement: a, episodeTitle }: AnnouncementProblem, s: 
 function resolveFollowed(value: string, guildId: string, feeds: FeedAdmin, deps: Deps): string | undefined {
   const followed = feeds.followedBy(guildId);
   if (followed.has(value)) return value;
-  for (const url of followed) if (url.startsWith(value) && value.length >= 100) return url; // an address cut to 100 by autocomplete
+  for (const url of followed) if (shortKey(url) === value) return url; // a feed without a title yet, from autocomplete
   const podcast = deps.catalog.resolvePodcast(value, followed);
   return podcast.ok && followed.has(podcast.value.id) ? podcast.value.id : undefined;
 }

@@ -6,6 +6,7 @@ import {
 import { z } from 'zod';
 import { err, ok } from '../data/model.js';
 import type { SearchHit, SearchOptions, TopicSearch } from '../data/search/TopicSearch.js';
+import { clip, cutToFit } from '../data/text/clip.js';
 import { pagerRow } from '../discord/embeds.js';
 import { escapeMarkdown } from '../discord/markdown.js';
 import { stringsFor } from '../discord/strings.js';
@@ -102,7 +103,7 @@ export const topic: SlashCommand = {
   },
   autocomplete(focused, options, invocation, deps) {
     if (focused.name !== 'query') return autocompleteEpisodeOrPodcast(focused, options, invocation, deps);
-    return deps.search.complete(focused.value, 25, invocation.scope).map((q) => ({ name: q.slice(0, 100), value: q.slice(0, QUERY_MAX) }));
+    return deps.search.complete(focused.value, 25, invocation.scope).map((q) => ({ name: clip(q, 100), value: cutToFit(q, QUERY_MAX) }));
   },
 };
 

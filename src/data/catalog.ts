@@ -2,6 +2,10 @@ import { err, ok, type Episode, type Podcast, type Result } from './model.js';
 import { AscendingMerge } from './search/AscendingMerge.js';
 import { lowerBound, sortedPrefixRange } from './search/sortedPrefixRange.js';
 import { shortKey } from './shortKey.js';
+import { clip } from './text/clip.js';
+
+/** Cutting text whole characters at a time lives in text/clip; it stays importable from here. */
+export { clip };
 
 /**
  * Every podcast and episode the bot serves, in memory, indexed for the lookups a slash command needs:
@@ -420,10 +424,3 @@ function choiceName(e: IndexedEpisode, withPodcast: boolean): string {
   return clip(`${number}${e.episode.title}`, MAX_CHOICE_LENGTH - tail.length) + tail;
 }
 
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 1) return text.slice(0, Math.max(0, max));
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return (space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd() + '…';
-}

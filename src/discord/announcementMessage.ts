@@ -1,8 +1,8 @@
 import type { APIAllowedMentions, APIEmbed } from 'discord-api-types/v10';
 import { clip, type EpisodeRef } from '../data/catalog.js';
 import type { Podcast } from '../data/model.js';
-import { httpHref } from '../data/links.js';
-import { BRAND_COLOUR, chapterLine, LIMITS } from './embeds.js';
+import { clipProse } from '../data/text/clip.js';
+import { BRAND_COLOUR, chapterLine, embedUrl, LIMITS, MAX_LINK_URL } from './embeds.js';
 import { toPlainExcerpt, withoutTimestampLines } from './excerpt.js';
 import { discordTimestamp, escapeMarkdown, maskedLink } from './markdown.js';
 import { formatDuration, type Strings } from './strings.js';
@@ -35,8 +35,9 @@ export interface AnnouncementOptions {
 /** A new episode: title linked, artwork, date · duration · number, an excerpt, the first chapters as timestamp links. */
 export function announcementMessage(ref: EpisodeRef, s: Strings, options: AnnouncementOptions = {}): AnnouncementBody {
   const { podcast, episode } = ref;
-  const url = httpHref(episode.link) ?? httpHref(episode.audioUrl);
-  const artwork = httpHref(episode.image) ?? httpHref(podcast.image);
+  const url = embedUrl(episode.link) ?? embedUrl(episode.audioUrl);
+  const artwork = embedUrl(episode.image) ?? embedUrl(podcast.image);
+  const home = embedUrl(podcast.link);
 
   const facts: string[] = [];
   const date = episode.publishedAt ? discordTimestamp(episode.publishedAt, 'D') : undefined;
@@ -67,7 +68,7 @@ export function announcementMessage(ref: EpisodeRef, s: Strings, options: Announ
   const embed: APIEmbed = {
     title: clip(episode.title, LIMITS.title),
     ...(url && { url }),
-    author: { name: clip(podcast.title, LIMITS.author), ...(httpHref(podcast.link) && { url: httpHref(podcast.link)! }) },
+    author: { name: clip(podcast.title, LIMITS.author), ...(home && { url: home }) },
     ...(description && { description: clip(description, LIMITS.description) }),
     ...(artwork && { thumbnail: { url: artwork } }),
     color: BRAND_COLOUR,
@@ -95,21 +96,23 @@ export function catchUpSummaryMessage(podcast: Podcast, count: number, refs: rea
   const lines: string[] = [];
   let size = s.catchUpIntro.length + 2;
   for (const ref of refs) {
-    const url = httpHref(ref.episode.link) ?? httpHref(ref.episode.audioUrl);
+    const url = embedUrl(ref.episode.link) ?? embedUrl(ref.episode.audioUrl);
     const date = ref.episode.publishedAt ? discordTimestamp(ref.episode.publishedAt, 'D') : undefined;
-    const line = `• ${maskedLink(clip(ref.episode.title, 150), url)}${date ? ` (${date})` : ''}`;
+    const line = `• ${maskedLink(clip(ref.episode.title, 150), url, MAX_LINK_URL)}${date ? ` (${date})` : ''}`;
     if (size + line.length + 60 > DESCRIPTION_BUDGET) break;
     lines.push(line);
     size += line.length + 1;
   }
   if (count > lines.length) lines.push(s.catchUpMore(count - lines.length));
+  const home = embedUrl(podcast.link);
+  const artwork = embedUrl(podcast.image);
   return {
     embeds: [
       {
         title: clip(s.catchUpTitle(count, podcast.title), LIMITS.title),
-        ...(httpHref(podcast.link) && { url: httpHref(podcast.link)! }),
+        ...(home && { url: home }),
         description: [s.catchUpIntro, lines.join('\n')].join('\n\n'),
-        ...(httpHref(podcast.image) && { thumbnail: { url: httpHref(podcast.image)! } }),
+        ...(artwork && { thumbnail: { url: artwork } }),
         color: BRAND_COLOUR,
       },
     ],
@@ -119,13 +122,13 @@ export function catchUpSummaryMessage(podcast: Podcast, count: number, refs: rea
 
 /** Posted once when a feed is paused after failing too often. */
 export function pausedNoticeMessage(title: string, failures: number, error: string, s: Strings): AnnouncementBody {
-  const text = s.feedPaused(escapeMarkdown(clip(title, 200)), failures, escapeMarkdown(clip(error, 500)));
-  return { content: clip(text, 2000), embeds: [], allowed_mentions: NO_MENTIONS };
+  const text = s.feedPaused(escapeMarkdown(clip(title, 200)), failures, escapeMarkdown(clipProse(error, 500)));
+  return { content: clip(text, LIMITS.content), embeds: [], allowed_mentions: NO_MENTIONS };
 }
 
 /** Posted once when a feed is paused for announcing more than `cap` episodes in a day. */
 export function floodNoticeMessage(title: string, cap: number, s: Strings): AnnouncementBody {
-  return { content: clip(s.feedFlooding(escapeMarkdown(clip(title, 200)), cap), 2000), embeds: [], allowed_mentions: NO_MENTIONS };
+  return { content: clip(s.feedFlooding(escapeMarkdown(clip(title, 200)), cap), LIMITS.content), embeds: [], allowed_mentions: NO_MENTIONS };
 }
 
 /** A forum post's name (at most 100 characters): the episode title. */

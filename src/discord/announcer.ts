@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { EVERY_PODCAST, type EpisodeRef } from '../data/catalog.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Result } from '../data/model.js';
+import { redactUrl, redactUrls } from '../data/redactUrl.js';
+import { clip } from '../data/text/clip.js';
 import type { AnnouncementChannelCheck } from '../commands/command.js';
 import type { Announcement, AnnouncementSettings, DeliveryFailure, FeedFetchState, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
@@ -176,13 +178,13 @@ export class Announcer {
 
   /** A feed was paused: one notice in each following guild's announcement channel. */
   async notifyPaused(feedUrl: string, state: FeedFetchState): Promise<void> {
-    await this.#postPausedNotice(feedUrl, (title, s) => pausedNoticeMessage(title, state.consecutiveFailures, state.lastError ?? 'unknown', s));
+    await this.#postPausedNotice(feedUrl, (title, s) => pausedNoticeMessage(title, state.consecutiveFailures, redactUrls(state.lastError ?? 'unknown'), s));
   }
 
   /** One notice about a paused feed in each following guild's announcement channel, then never again until resumed. */
   async #postPausedNotice(feedUrl: string, messageFor: (title: string, s: Strings) => AnnouncementBody): Promise<void> {
     const { store, library, transport, log } = this.#o;
-    const title = library.catalog.podcast(feedUrl)?.title ?? feedUrl;
+    const title = library.catalog.podcast(feedUrl)?.title ?? redactUrl(feedUrl);
     for (const guildId of await store.followersOf(feedUrl)) {
       const settings = await store.effectiveAnnouncementSettings(guildId, feedUrl);
       if (!settings?.enabled) continue;
@@ -195,7 +197,7 @@ export class Announcer {
       const message = messageFor(title, this.#strings(guildId));
       const job = async (): Promise<void> => {
         try {
-          if (channel.kind === 'forum') await transport.startForumPost(settings.channelId, { name: `⏸️ ${title}`.slice(0, 100), message });
+          if (channel.kind === 'forum') await transport.startForumPost(settings.channelId, { name: clip(`⏸️ ${title}`, 100), message });
           else await transport.send(settings.channelId, message);
         } catch (error) {
           log.warn({ err: error, guildId, feed: feedUrl }, 'could not post the paused notice');
@@ -312,7 +314,7 @@ export class Announcer {
       if (episodeId.startsWith(SUMMARY_PREFIX)) {
         const count = Number.parseInt(episodeId.slice(SUMMARY_PREFIX.length), 10) || 0;
         message = catchUpSummaryMessage(podcast, count, how.summaryRefs ?? [], s);
-        forumName = message.embeds[0]?.title?.slice(0, 100) ?? podcast.title.slice(0, 100);
+        forumName = clip(message.embeds[0]?.title ?? podcast.title, 100);
       } else {
         const ref = library.catalog.find(podcastId, episodeId);
         if (!ref) return await this.#postFailed(intent, { kind: 'refused', reason: 'the episode left the feed before it could be posted' }, { giveUp: true });

@@ -3,11 +3,12 @@ import { clip, type EpisodeRef } from '../data/catalog.js';
 import { chapterLink, formatTimestamp, httpHref } from '../data/links.js';
 import type { Chapter } from '../data/model.js';
 import { toPlainExcerpt, withoutTimestampLines } from './excerpt.js';
-import { discordTimestamp, escapeMarkdown, maskedLink, safeUrl } from './markdown.js';
+import { discordTimestamp, escapeMarkdown, maskedLink, timestampLink } from './markdown.js';
 import { formatDuration, type Strings } from './strings.js';
 
 /** Embeds for episodes and chapters, within Discord's limits by construction (see LIMITS). */
 
+/** Discord's limits, in characters (Discord counts code points; see data/text/clip for how texts are cut to them). */
 export const LIMITS = {
   title: 256,
   description: 4096,
@@ -18,7 +19,24 @@ export const LIMITS = {
   author: 256,
   embedsPerMessage: 10,
   charactersPerMessage: 6000,
+  content: 2000,
+  /** An autocomplete choice's name and value. */
+  choice: 100,
+  /** An embed's url and image urls: not documented; a longer one is left out rather than risk a refused message. */
+  url: 2048,
 } as const;
+
+/**
+ * Not a Discord limit: the longest URL linked inside text (a chapter's timestamp, a listen link). Signed CDN URLs can
+ * run to thousands of characters; those are left out (the time shows as text) so a line never crowds out the rest.
+ */
+export const MAX_LINK_URL = 1000;
+
+/** An http(s) URL that may go into an embed's url, author url or thumbnail; undefined when there is none or it is too long. */
+export function embedUrl(raw: string | undefined): string | undefined {
+  const href = httpHref(raw);
+  return href !== undefined && href.length <= LIMITS.url ? href : undefined;
+}
 
 export const BRAND_COLOUR = 0x7c3aed;
 /** A page of chapters stays well inside the description limit, and short enough to read on a phone. */
@@ -39,12 +57,13 @@ function header(ref: EpisodeRef, s: Strings): string {
 
 function baseEmbed(ref: EpisodeRef): APIEmbed {
   const { podcast, episode } = ref;
-  const url = httpHref(episode.link) ?? httpHref(episode.audioUrl);
-  const image = httpHref(episode.image) ?? httpHref(podcast.image);
+  const url = embedUrl(episode.link) ?? embedUrl(episode.audioUrl);
+  const image = embedUrl(episode.image) ?? embedUrl(podcast.image);
+  const home = embedUrl(podcast.link);
   return {
     title: clip(episode.title, LIMITS.title),
     ...(url && { url }),
-    author: { name: clip(podcast.title, LIMITS.author), ...(httpHref(podcast.link) && { url: httpHref(podcast.link)! }) },
+    author: { name: clip(podcast.title, LIMITS.author), ...(home && { url: home }) },
     ...(image && { thumbnail: { url: image } }),
     color: BRAND_COLOUR,
     ...(episode.publishedAt && { timestamp: episode.publishedAt }),
@@ -56,7 +75,7 @@ export function chapterLine(ref: EpisodeRef, chapter: Pick<Chapter, 'startSecond
   const stamp = formatTimestamp(chapter.startSeconds);
   const link = chapterLink(ref.podcast, ref.episode, chapter.startSeconds);
   const title = escapeMarkdown(clip(chapter.title.replace(/\s+/g, ' ').trim(), CHAPTER_TITLE_MAX));
-  return `${link ? `[\`${stamp}\`](${safeUrl(link)})` : `\`${stamp}\``} ${title}`;
+  return `${timestampLink(stamp, link, MAX_LINK_URL)} ${title}`;
 }
 
 /** Chapter lines split into pages by count and by characters, so no page can exceed a limit. */
@@ -124,7 +143,7 @@ export function episodeMessage(ref: EpisodeRef, s: Strings): { embeds: APIEmbed[
     fields.push({ name: s.episode, value: `${season}${episode.episodeNumber}`, inline: true });
   }
   fields.push({ name: s.chapterCount, value: episode.chapters.length > 0 ? String(episode.chapters.length) : s.none, inline: true });
-  if (listen) fields.push({ name: s.listen, value: maskedLink(episode.audioUrl ? s.listen : episode.title, listen), inline: true });
+  if (listen) fields.push({ name: s.listen, value: maskedLink(episode.audioUrl ? s.listen : clip(episode.title, 200), listen, MAX_LINK_URL), inline: true });
   const description = escapeMarkdown(toPlainExcerpt(withoutChapterLines(episode), 1500));
   const components: ButtonRow[] =
     episode.chapters.length > 0

@@ -1,3 +1,5 @@
+import { graphemeBoundaryAtOrBefore } from '../data/text/clip.js';
+
 /**
  * Cuts plain text to at most `max` characters at a clean place: the last paragraph, else sentence, else word
  * boundary that fits, marked with an ellipsis so nothing looks silently truncated.
@@ -5,7 +7,7 @@
 export function toPlainExcerpt(text: string, max: number): string {
   const normalised = text.replace(/\r\n?/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
   if (normalised.length <= max) return normalised;
-  const room = normalised.slice(0, max - 1);
+  const room = normalised.slice(0, graphemeBoundaryAtOrBefore(normalised, max - 1));
   const paragraph = room.lastIndexOf('\n\n');
   if (paragraph > max * 0.5) return `${room.slice(0, paragraph).trimEnd()}\n…`;
   const sentence = Math.max(room.lastIndexOf('. '), room.lastIndexOf('! '), room.lastIndexOf('? '));

@@ -11,7 +11,9 @@ import {
 import type { APIInteractionResponseCallbackData } from 'discord-api-types/v10';
 import type { ButtonHandler, CommandResult, Deps, Invocation, OptionValues, Reply, SlashCommand } from '../commands/command.js';
 import type { Scope } from '../data/catalog.js';
+import { clip, clipProse, cutToFit } from '../data/text/clip.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
+import { LIMITS } from './embeds.js';
 import type { InteractionCallbacks } from './InteractionCallbacks.js';
 import { stringsFor } from './strings.js';
 
@@ -57,7 +59,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
       if (interaction.isChatInputCommand()) {
         const command = commands.get(interaction.commandName);
         if (!command) throw new Error(`No handler for /${interaction.commandName}`);
-        await answerCommand(interaction, callbacks, () => command.run(optionValues(interaction.options.data), invocation, deps));
+        await answerCommand(interaction, callbacks, command.ephemeral === true, () => command.run(optionValues(interaction.options.data), invocation, deps));
       } else if (interaction.isAutocomplete()) {
         const command = commands.get(interaction.commandName);
         const focused = interaction.options.getFocused(true);
@@ -67,7 +69,11 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
         const choices = found instanceof Promise ? await found : found;
         await callbacks.choices(
           interaction,
-          choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })),
+          // Discord refuses the whole list for one empty name.
+          choices
+            .filter((c) => c.name.trim() !== '')
+            .slice(0, 25)
+            .map((c) => ({ name: clip(c.name, LIMITS.choice), value: cutToFit(c.value, LIMITS.choice) })),
         );
       } else if (interaction.isButton()) {
         const [prefix = '', ...args] = interaction.customId.split(':');
@@ -100,23 +106,33 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
   };
 }
 
+/** `ephemeral`: the command's answers are for the asker alone (SlashCommand.ephemeral), whatever the handler says. */
 async function answerCommand(
   interaction: ChatInputCommandInteraction,
   callbacks: InteractionCallbacks,
+  ephemeral: boolean,
   run: () => CommandResult | Promise<CommandResult>,
 ): Promise<void> {
   const answer = run();
   // Most handlers answer from memory at once: only a pending one (a feed fetch) needs the deferral timer.
   const first = answer instanceof Promise ? await settledWithin(answer, DEFER_AFTER_MS) : answer;
   if (first !== undefined) {
-    await callbacks.reply(interaction, toCallbackData(first));
+    await callbacks.reply(interaction, toCallbackData(first, ephemeral));
     return;
   }
-  // Slow: hold the interaction open, then edit. An error can no longer be ephemeral here.
-  await interaction.deferReply();
+  // Slow: hold the interaction open, then edit. The deferral decides who sees the edit, so an ephemeral command
+  // defers ephemerally.
+  await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   const result = await answer;
-  const { flags: _flags, ...message } = toMessage(result);
-  await interaction.editReply(message);
+  const { flags, ...message } = toMessage(result, ephemeral);
+  if (flags === undefined || interaction.ephemeral) {
+    await interaction.editReply(message);
+    return;
+  }
+  // An answer for the asker alone (an expected failure) after a public deferral: an edit would show it to everyone,
+  // so it goes to them in an ephemeral follow-up and the public placeholder is removed.
+  await interaction.followUp({ ...message, flags });
+  await interaction.deleteReply();
 }
 
 async function answerButton(
@@ -140,13 +156,19 @@ async function apologise(interaction: Interaction, callbacks: InteractionCallbac
     if (interaction.isAutocomplete() && !interaction.responded) await callbacks.choices(interaction, []);
     return;
   }
-  if (interaction.deferred || interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-  else await callbacks.reply(interaction, { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS_API });
+  if (interaction.deferred || interaction.replied) {
+    // A public "thinking…" placeholder nothing was written into would stay for everyone, loading: removed.
+    const publicPlaceholder = interaction.deferred && !interaction.replied && !interaction.ephemeral;
+    await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    if (publicPlaceholder) await interaction.deleteReply();
+  } else {
+    await callbacks.reply(interaction, { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS_API });
+  }
 }
 
 /** The same message as the body of an interaction callback. */
-function toCallbackData(result: CommandResult): APIInteractionResponseCallbackData {
-  const { content, embeds, components, flags } = toMessage(result);
+function toCallbackData(result: CommandResult, ephemeral = false): APIInteractionResponseCallbackData {
+  const { content, embeds, components, flags } = toMessage(result, ephemeral);
   return {
     content: content ?? '',
     embeds: embeds as APIInteractionResponseCallbackData['embeds'],
@@ -156,15 +178,19 @@ function toCallbackData(result: CommandResult): APIInteractionResponseCallbackDa
   };
 }
 
-/** A reply (or an expected failure, shown only to the person who asked) as discord.js message options. */
-export function toMessage(result: CommandResult): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } {
+/**
+ * A reply (or an expected failure, shown only to the person who asked) as discord.js message options; `ephemeral`
+ * makes any reply so.
+ */
+export function toMessage(result: CommandResult, ephemeral = false): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } {
   const reply: Reply = result.ok ? result.value : { content: `⚠️ ${result.error}`, ephemeral: true };
   return {
-    content: reply.content ?? '',
+    // Errors may echo what was typed (a feed's address): never past the limit, never with half a URL.
+    content: clipProse(reply.content ?? '', LIMITS.content),
     embeds: reply.embeds ?? [],
     components: reply.components ?? [],
     allowedMentions: NO_MENTIONS,
-    ...(reply.ephemeral && { flags: MessageFlags.Ephemeral }),
+    ...((reply.ephemeral === true || ephemeral) && { flags: MessageFlags.Ephemeral }),
   };
 }
 

@@ -15,11 +15,24 @@ export function escapeMarkdown(text: string): string {
     .replace(/@(everyone|here)/gi, '@\u200b$1');
 }
 
-/** `[text](url)`: the text escaped, the URL made safe for the link syntax. Text only when there is no URL. */
-export function maskedLink(text: string, url: string | undefined): string {
+/**
+ * `[text](url)`: the text escaped, the URL made safe for the link syntax. Text only when there is no URL, or when the
+ * link would be longer than `max` (the room left in a field): a long URL is left out, never cut (a cut one is broken).
+ */
+export function maskedLink(text: string, url: string | undefined, max = Number.POSITIVE_INFINITY): string {
   const shown = escapeMarkdown(text);
   if (url === undefined) return shown;
-  return `[${shown}](${safeUrl(url)})`;
+  const link = `[${shown}](${safeUrl(url)})`;
+  return link.length <= max ? link : shown;
+}
+
+/** `` [`12:34`](url) ``: a timestamp that opens the episode there, or `` `12:34` `` as text when there is no URL or the
+ * link would be longer than `max`. */
+export function timestampLink(stamp: string, url: string | undefined, max = Number.POSITIVE_INFINITY): string {
+  const text = `\`${stamp}\``;
+  if (url === undefined) return text;
+  const link = `[${text}](${safeUrl(url)})`;
+  return link.length <= max ? link : text;
 }
 
 /** A raw URL inside markdown link syntax: parentheses and spaces would end or break the link. */

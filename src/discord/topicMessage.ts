@@ -2,8 +2,9 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import { clip, type Catalog } from '../data/catalog.js';
 import { chapterLink, formatTimestamp } from '../data/links.js';
 import type { SearchHit } from '../data/search/TopicSearch.js';
-import { BRAND_COLOUR, LIMITS } from './embeds.js';
-import { escapeMarkdown, safeUrl } from './markdown.js';
+import { graphemeBoundaryAtOrBefore } from '../data/text/clip.js';
+import { BRAND_COLOUR, LIMITS, MAX_LINK_URL } from './embeds.js';
+import { escapeMarkdown, timestampLink } from './markdown.js';
 import type { Strings } from './strings.js';
 
 const SNIPPET = 200;
@@ -13,6 +14,10 @@ const SNIPPET = 200;
  * and a snippet with the matched words in bold.
  */
 export function topicEmbed(query: string, hits: readonly SearchHit[], catalog: Catalog, s: Strings, page: { index: number; hasNext: boolean }): APIEmbed {
+  const title = clip(s.topicTitle(query), LIMITS.title);
+  const footer = page.index > 0 || page.hasNext ? s.page(page.index + 1) : undefined;
+  // Room left in the message's 6000 characters: a hit that would pass it is not shown.
+  let room = LIMITS.charactersPerMessage - title.length - (footer?.length ?? 0);
   const fields: NonNullable<APIEmbed['fields']> = [];
   for (const hit of hits.slice(0, LIMITS.fields)) {
     const ref = catalog.find(hit.passage.podcastId, hit.passage.episodeId);
@@ -26,20 +31,20 @@ export function topicEmbed(query: string, hits: readonly SearchHit[], catalog: C
     const origin = { chapterTitle: s.fromChapter, chapterDescription: s.fromChapter, episodeTitle: s.fromTitle, notes: s.fromNotes, transcript: s.fromTranscript }[
       hit.passage.field
     ];
-    const value = [
-      `${link ? `[\`${stamp}\`](${safeUrl(link)})` : `\`${stamp}\``}${where} · ${origin}`,
-      `> ${boldSnippet(hit)}`,
-    ].join('\n');
-    fields.push({
-      name: clip(`${ref.episode.title} — ${ref.podcast.title}`, LIMITS.fieldName),
-      value: value.slice(0, LIMITS.fieldValue),
-    });
+    const rest = `${where} · ${origin}\n> ${boldSnippet(hit)}`;
+    // The timestamp is linked when the link fits beside the rest; the snippet is cut (whole characters) only if even
+    // the plain timestamp leaves no room, which bounded snippets never do.
+    const value = clip(`${timestampLink(stamp, link, Math.min(MAX_LINK_URL, LIMITS.fieldValue - rest.length))}${rest}`, LIMITS.fieldValue);
+    const name = clip(`${ref.episode.title} — ${ref.podcast.title}`, LIMITS.fieldName);
+    if (name.length + value.length > room) break;
+    room -= name.length + value.length;
+    fields.push({ name, value });
   }
   return {
-    title: clip(s.topicTitle(query), LIMITS.title),
+    title,
     color: BRAND_COLOUR,
     fields,
-    ...((page.index > 0 || page.hasNext) && { footer: { text: s.page(page.index + 1) } }),
+    ...(footer !== undefined && { footer: { text: footer } }),
   };
 }
 
@@ -52,9 +57,9 @@ export function boldSnippet(hit: Pick<SearchHit, 'passage' | 'matches'>): string
   let start = Math.max(0, first - SNIPPET / 3);
   if (start > 0) {
     const space = text.indexOf(' ', start);
-    start = space >= 0 && space < first ? space + 1 : start;
+    start = space >= 0 && space < first ? space + 1 : graphemeBoundaryAtOrBefore(text, start);
   }
-  const end = Math.min(text.length, start + SNIPPET);
+  const end = graphemeBoundaryAtOrBefore(text, Math.min(text.length, start + SNIPPET));
   let out = start > 0 ? '…' : '';
   let at = start;
   for (const m of matches) {

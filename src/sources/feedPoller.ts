@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import { clip } from '../data/catalog.js';
 import { parseJsonChapters } from '../data/chapters/parseJsonChapters.js';
+import { withCredentials, withoutCredentials, type FeedCredentials } from '../data/feedCredentials.js';
 import { keepEpisodeIds } from '../data/feed/keepEpisodeIds.js';
 import { parseFeed } from '../data/feed/parseFeed.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
+import { redactUrl } from '../data/redactUrl.js';
 import type { TranscriptSegment } from '../data/search/passage.js';
 import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
 import { parseTranscript } from '../data/transcripts/parseTranscript.js';
@@ -54,8 +57,10 @@ export interface FeedPollerOptions {
 }
 
 export interface FeedPreview {
-  /** The podcast's identity: the URL asked for, or where it moved permanently. */
+  /** The podcast's identity: the URL asked for, or where it moved permanently, without any `user:password@`. */
   feedUrl: string;
+  /** The `user:password@` the feed was fetched with, to be stored apart from feedUrl. */
+  credentials?: FeedCredentials;
   podcast: Podcast;
   /** Newest first, as parsed. */
   episodes: Episode[];
@@ -120,11 +125,16 @@ export class FeedPoller {
     await Promise.allSettled([...this.#locks.values()]);
   }
 
-  /** Feeds (FEEDS) tracked and, when the library has never had them, fetched now so the first start serves them. */
+  /**
+   * Feeds (FEEDS) tracked and, when the library has never had them, fetched now so the first start serves them. A URL
+   * with `user:password@` is tracked without them (see withoutCredentials) and its credentials are stored apart.
+   */
   async loadMissing(urls: readonly string[]): Promise<void> {
     await Promise.all(
-      urls.map(async (url) => {
+      urls.map(async (given) => {
+        const { url, credentials } = withoutCredentials(given);
         await this.#o.store.trackFeed(url);
+        if (credentials !== undefined) await this.#o.store.setFeedCredentials(url, credentials);
         if (this.#o.library.catalog.podcast(url) !== undefined) return;
         const outcome = await this.checkFeed(url);
         if (outcome.status === 'failed') this.#o.log.warn({ feed: url, reason: outcome.error }, 'feed not loaded');
@@ -139,17 +149,21 @@ export class FeedPoller {
     try {
       normalised = new URL(url.trim()).href;
     } catch {
-      return err(`${JSON.stringify(url)} is not a URL. Paste the feed's address, starting with https://.`);
+      // Text with an @ that does not parse may still hold a password: not repeated.
+      const shown = url.includes('@') ? 'That' : JSON.stringify(clip(url, 200));
+      return err(`${shown} is not a URL. Paste the feed's address, starting with https://.`);
     }
+    // Fetched with its credentials; known (and shown) without them.
     const fetched = await this.#fetch(normalised, {});
     if (!fetched.ok) return fetched;
-    if (fetched.value.status !== 'ok') return err(`${normalised} answered 304 Not Modified to a plain request.`);
-    const feedUrl = fetched.value.permanentRedirect ? fetched.value.finalUrl : normalised;
+    const shown = redactUrl(normalised);
+    if (fetched.value.status !== 'ok') return err(`${shown} answered 304 Not Modified to a plain request.`);
+    const { url: feedUrl, credentials } = withoutCredentials(fetched.value.permanentRedirect ? fetched.value.finalUrl : normalised);
     const parsed = this.#parse(feedUrl, fetched.value);
-    if (!parsed.ok) return err(`${normalised} is not a podcast feed: ${parsed.error}.`);
+    if (!parsed.ok) return err(`${shown} is not a podcast feed: ${parsed.error}.`);
     // Already followed elsewhere: the episodes under the ids they are stored with, whatever guids the feed has today.
     const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
-    return ok({ feedUrl, podcast: parsed.value.podcast, episodes, fetched: fetched.value });
+    return ok({ feedUrl, ...(credentials !== undefined && { credentials }), podcast: parsed.value.podcast, episodes, fetched: fetched.value });
   }
 
   /**
@@ -158,6 +172,8 @@ export class FeedPoller {
    */
   async adopt(preview: FeedPreview): Promise<void> {
     await this.#o.store.trackFeed(preview.feedUrl);
+    // The newest working credentials win; a preview without any leaves stored ones alone (another server's).
+    if (preview.credentials !== undefined) await this.#o.store.setFeedCredentials(preview.feedUrl, preview.credentials);
     if (this.#o.library.catalog.podcast(preview.feedUrl) === undefined) {
       await this.#withLock(preview.feedUrl, () => this.#ingest(preview.feedUrl, preview.fetched));
     } else {
@@ -179,7 +195,8 @@ export class FeedPoller {
     try {
       const state = await this.#o.store.getFetchState(url);
       if (state === undefined) return { url, status: 'skipped' };
-      const fetched = await this.#fetch(url, {
+      const credentials = await this.#o.store.getFeedCredentials(url);
+      const fetched = await this.#fetch(withCredentials(url, credentials), {
         ...(state.etag !== undefined && { etag: state.etag }),
         ...(state.lastModified !== undefined && { lastModified: state.lastModified }),
       });
@@ -188,7 +205,7 @@ export class FeedPoller {
       const resource = fetched.value;
       return await this.#withLock(url, async () => {
         if (resource.status === 'not-modified') {
-          const current = resource.permanentRedirect ? await this.#rename(url, resource.finalUrl) : url;
+          const current = resource.permanentRedirect ? await this.#moved(url, resource.finalUrl) : url;
           const now = this.#now();
           await this.#o.store.recordFetchSuccess(current, {
             ...(resource.etag !== undefined && { etag: resource.etag }),
@@ -237,7 +254,7 @@ export class FeedPoller {
   /** A 200: parse, enrich, save, index, and hand new episodes to the listener. Runs under the feed's lock. */
   async #ingest(trackedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>): Promise<CheckOutcome> {
     const { store, library, log } = this.#o;
-    const feedUrl = resource.permanentRedirect ? await this.#rename(trackedUrl, resource.finalUrl) : trackedUrl;
+    const feedUrl = resource.permanentRedirect ? await this.#moved(trackedUrl, resource.finalUrl) : trackedUrl;
     const parsed = this.#parse(feedUrl, resource);
     if (!parsed.ok) return this.#fail(feedUrl, `Not a podcast feed any more: ${parsed.error}.`);
     const { podcast } = parsed.value;
@@ -369,6 +386,15 @@ export class FeedPoller {
     log.warn({ feed: url, failures: updated.consecutiveFailures, nextCheckAt, paused: updated.paused, reason: error }, 'feed check failed');
     if (updated.paused && !updated.pausedNoticeSent) await this.#safely('paused notice', () => this.listener.paused?.(url, updated));
     return { url, status: 'failed', error, paused: updated.paused };
+  }
+
+  /** A permanent redirect: the feed is known at its new address, and the credentials that address carried (if any) are
+   * stored apart from it. */
+  async #moved(oldUrl: string, finalUrl: string): Promise<string> {
+    const { url, credentials } = withoutCredentials(finalUrl);
+    const current = await this.#rename(oldUrl, url);
+    if (credentials !== undefined) await this.#o.store.setFeedCredentials(current, credentials);
+    return current;
   }
 
   /** Moves every record of a feed to the URL it moved to permanently. */

@@ -5,6 +5,7 @@ import { Transform, Writable, type Duplex, type TransformCallback } from 'node:s
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { err, ok, type Result } from '../data/model.js';
+import { redactUrls } from '../data/redactUrl.js';
 import { DEFAULT_USER_AGENT } from './userAgent.js';
 import { systemResolveHost, vetUrl, type ResolveHost, type VettedTarget } from './vetUrl.js';
 
@@ -83,8 +84,8 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  */
 export async function fetchResource(url: string, options: FetchResourceOptions = {}): Promise<Result<FetchedResource>> {
   const result = await fetchFollowingRedirects(url, options);
-  // Messages may be shown in Discord: never with the user:password of a private feed URL in them.
-  return result.ok ? result : err(result.error.replace(/\b(https?:\/\/)[^/?#@\s]*@/gi, '$1***@'));
+  // Messages may be shown in Discord: never with the user:password (or token) of a private feed URL in them.
+  return result.ok ? result : err(redactUrls(result.error));
 }
 
 async function fetchFollowingRedirects(url: string, options: FetchResourceOptions): Promise<Result<FetchedResource>> {

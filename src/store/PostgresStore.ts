@@ -1,4 +1,5 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import type { FeedCredentials } from '../data/feedCredentials.js';
 import { EpisodeSchema, PodcastSchema, err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
 import { databaseKind, databaseUrlSecrets, maskDatabaseUrl } from './databaseUrl.js';
 import { postgresMigrations } from './postgresMigrations.js';
@@ -317,7 +318,27 @@ export class PostgresStore implements Store {
   }
 
   async untrackFeed(url: string): Promise<void> {
-    await this.#pool.query(`DELETE FROM feed_state WHERE url = $1`, [url]);
+    await this.#transaction(async (db) => {
+      await db.query(`DELETE FROM feed_state WHERE url = $1`, [url]);
+      await db.query(`DELETE FROM feed_credentials WHERE url = $1`, [url]);
+    });
+  }
+
+  async getFeedCredentials(url: string): Promise<FeedCredentials | undefined> {
+    const [row] = await rows<{ username: string; password: string }>(this.#pool, `SELECT username, password FROM feed_credentials WHERE url = $1`, [url]);
+    return row === undefined ? undefined : { username: row.username, password: row.password };
+  }
+
+  async setFeedCredentials(url: string, credentials: FeedCredentials | undefined): Promise<void> {
+    if (credentials === undefined) {
+      await this.#pool.query(`DELETE FROM feed_credentials WHERE url = $1`, [url]);
+      return;
+    }
+    await this.#pool.query(
+      `INSERT INTO feed_credentials (url, username, password) VALUES ($1, $2, $3)
+       ON CONFLICT (url) DO UPDATE SET username = excluded.username, password = excluded.password`,
+      [url, credentials.username, credentials.password],
+    );
   }
 
   async getFetchState(url: string): Promise<FeedFetchState | undefined> {
@@ -409,6 +430,8 @@ export class PostgresStore implements Store {
         moves,
       );
       await db.query(`DELETE FROM feed_state WHERE url = $1`, [oldUrl]);
+      // Credentials stay with the address they were given for: a redirect does not carry them to another one.
+      await db.query(`DELETE FROM feed_credentials WHERE url = $1`, [oldUrl]);
       await db.query(
         `UPDATE follows f SET feed_url = $2 WHERE feed_url = $1
            AND NOT EXISTS (SELECT 1 FROM follows g WHERE g.feed_url = $2 AND g.guild_id = f.guild_id)`,

@@ -10,6 +10,7 @@ import {
   type Podcast,
   type Result,
 } from '../data/model.js';
+import type { FeedCredentials } from '../data/feedCredentials.js';
 import { migrations } from './migrations.js';
 import {
   ChaptersSchema,
@@ -318,7 +319,29 @@ export class SqliteStore implements Store {
   }
 
   async untrackFeed(url: string): Promise<void> {
-    this.#db.prepare(`DELETE FROM feed_state WHERE url = ?`).run(url);
+    const db = this.#db;
+    db.transaction(() => {
+      db.prepare(`DELETE FROM feed_state WHERE url = ?`).run(url);
+      db.prepare(`DELETE FROM feed_credentials WHERE url = ?`).run(url);
+    }).immediate();
+  }
+
+  async getFeedCredentials(url: string): Promise<FeedCredentials | undefined> {
+    const row = this.#db.prepare(`SELECT username, password FROM feed_credentials WHERE url = ?`).get(url) as FeedCredentials | undefined;
+    return row === undefined ? undefined : { username: row.username, password: row.password };
+  }
+
+  async setFeedCredentials(url: string, credentials: FeedCredentials | undefined): Promise<void> {
+    if (credentials === undefined) {
+      this.#db.prepare(`DELETE FROM feed_credentials WHERE url = ?`).run(url);
+      return;
+    }
+    this.#db
+      .prepare(
+        `INSERT INTO feed_credentials (url, username, password) VALUES (@url, @username, @password)
+         ON CONFLICT (url) DO UPDATE SET username = excluded.username, password = excluded.password`,
+      )
+      .run({ url, username: credentials.username, password: credentials.password });
   }
 
   async getFetchState(url: string): Promise<FeedFetchState | undefined> {
@@ -415,6 +438,8 @@ export class SqliteStore implements Store {
       // In every table: move the old rows unless the new URL already has one with the same key; drop what is left.
       db.prepare(`UPDATE OR IGNORE feed_state SET url = @new WHERE url = @old`).run(moves);
       db.prepare(`DELETE FROM feed_state WHERE url = @old`).run(moves);
+      // Credentials stay with the address they were given for: a redirect does not carry them to another one.
+      db.prepare(`DELETE FROM feed_credentials WHERE url = @old`).run(moves);
       db.prepare(`UPDATE OR IGNORE follows SET feed_url = @new WHERE feed_url = @old`).run(moves);
       db.prepare(`DELETE FROM follows WHERE feed_url = @old`).run(moves);
       const newExists = db.prepare(`SELECT 1 FROM podcasts WHERE id = @new`).get(moves) !== undefined;

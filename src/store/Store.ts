@@ -1,3 +1,4 @@
+import type { FeedCredentials } from '../data/feedCredentials.js';
 import type { Chapter, Episode, Podcast } from '../data/model.js';
 
 /**
@@ -31,8 +32,15 @@ export interface Store {
   // ---- feed fetch state --------------------------------------------------------------------------------------------
   /** Starts polling a feed (due at once). Idempotent: existing state is kept. */
   trackFeed(url: string): Promise<void>;
-  /** Stops polling a feed: its fetch state is dropped. */
+  /** Stops polling a feed: its fetch state and credentials are dropped. */
   untrackFeed(url: string): Promise<void>;
+  /**
+   * The `user:password` a feed behind HTTP Basic auth is fetched with, kept apart from its URL (the feed's identity,
+   * which is shown and logged). Undefined when it has none.
+   */
+  getFeedCredentials(url: string): Promise<FeedCredentials | undefined>;
+  /** Sets a feed's credentials, or removes them (undefined). */
+  setFeedCredentials(url: string, credentials: FeedCredentials | undefined): Promise<void>;
   getFetchState(url: string): Promise<FeedFetchState | undefined>;
   /**
    * A fetch worked (200 or 304): failures reset, unpaused (unless paused with a reason by pauseFeed: a feed that works
@@ -55,6 +63,7 @@ export interface Store {
   /**
    * A feed moved permanently (301/308): every record of `oldUrl` (fetch state, follows, podcast and episodes, ledger,
    * settings overrides, caches) now belongs to `newUrl`. Where `newUrl` already has a record, that one wins.
+   * The credentials of `oldUrl` are dropped, not moved: they were never sent to the new address either.
    */
   renameFeed(oldUrl: string, newUrl: string): Promise<void>;
 

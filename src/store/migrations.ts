@@ -117,4 +117,12 @@ export const migrations: readonly string[] = [
   CREATE INDEX announcements_pending ON announcements (intended_at) WHERE message_id IS NULL AND failed_at IS NULL;
   CREATE INDEX announcements_unpublished ON announcements (publish_next_at) WHERE publish_status = 'pending';
   `,
+  // Version 3: a private feed's HTTP Basic credentials, apart from its URL (the identity that is shown and logged).
+  `
+  CREATE TABLE feed_credentials (
+    url       TEXT PRIMARY KEY,
+    username  TEXT NOT NULL,
+    password  TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -125,4 +125,12 @@ export const postgresMigrations: readonly string[] = [
   CREATE INDEX announcements_pending ON announcements (intended_at) WHERE message_id IS NULL AND failed_at IS NULL;
   CREATE INDEX announcements_unpublished ON announcements (publish_next_at) WHERE publish_status = 'pending';
   `,
+  // Version 3: a private feed's HTTP Basic credentials, apart from its URL (the identity that is shown and logged).
+  `
+  CREATE TABLE feed_credentials (
+    url       text COLLATE "C" PRIMARY KEY,
+    username  text COLLATE "C" NOT NULL,
+    password  text COLLATE "C" NOT NULL
+  );
+  `,
 ];

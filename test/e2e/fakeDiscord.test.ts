@@ -454,6 +454,23 @@ describe('fake Discord driven by the real discord.js client', () => {
     expect(fake.guildCommands(fake.guildId)).toEqual([expect.objectContaining({ name: 'episode', guild_id: fake.guildId })]);
   });
 
+  it('measures lengths in code points as Discord does, and refuses half an emoji', async () => {
+    const client = await loginClient();
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+    // 2,000 emoji are 4,000 UTF-16 code units but 2,000 characters to Discord: accepted; one more is not.
+    await channel.send('🎙'.repeat(2000));
+    await expect(channel.send('🎙'.repeat(2001))).rejects.toMatchObject({ status: 400, code: 50035 });
+    await expect(channel.send({ embeds: [{ title: '🎙'.repeat(256), fields: [{ name: 'n', value: '🎙'.repeat(1024) }] }] })).resolves.toBeDefined();
+    await expect(channel.send({ embeds: [{ title: '🎙'.repeat(257) }] })).rejects.toMatchObject({ status: 400, code: 50035 });
+    // An emoji cut between its two code units.
+    await expect(channel.send('cut 🎙'.slice(0, 5))).rejects.toMatchObject({ status: 400, code: 50035 });
+    await expect(channel.send({ embeds: [{ description: 'x\ud83c' }] })).rejects.toMatchObject({ status: 400, code: 50035 });
+    // The 6000 characters of all embeds together, in code points too.
+    const half = { description: '🎙'.repeat(3000) };
+    await expect(channel.send({ embeds: [half, half] })).resolves.toBeDefined();
+    await expect(channel.send({ embeds: [half, half, { title: 'one more' }] })).rejects.toMatchObject({ status: 400, code: 50035 });
+  });
+
   it('rejects an invalid command definition with Invalid Form Body', async () => {
     const client = await loginClient();
 

@@ -41,6 +41,8 @@ export interface FixtureFeed {
   body?: { contentType: string; text: string };
   /** Answer only once this settles (a slow server). */
   holdUntil?: Promise<unknown>;
+  /** HTTP Basic auth required: anything else is answered 401. */
+  basicAuth?: { username: string; password: string };
   /** A host that makes up new guids on every fetch: each one gets `~<request number>` appended. */
   churnGuids?: boolean;
 }
@@ -111,6 +113,13 @@ export async function startFeedHost(): Promise<FeedHost> {
     if (!feed) {
       res.writeHead(404).end('not found');
       return;
+    }
+    if (feed.basicAuth) {
+      const expected = `Basic ${Buffer.from(`${feed.basicAuth.username}:${feed.basicAuth.password}`).toString('base64')}`;
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="private feed"' }).end('who are you?');
+        return;
+      }
     }
     if (feed.failWith) {
       res.writeHead(feed.failWith).end('broken');

@@ -371,9 +371,24 @@ export function storeContract(subject: StoreUnderTest): void {
       it('forgets an untracked feed', async () => {
         const store = await open();
         await store.trackFeed(FEED);
+        await store.setFeedCredentials(FEED, { username: 'u', password: 'p' });
         await store.untrackFeed(FEED);
         expect(await store.getFetchState(FEED)).toBeUndefined();
+        expect(await store.getFeedCredentials(FEED)).toBeUndefined();
         expect(await store.dueFeeds(t(0))).toEqual([]);
+      });
+
+      it("keeps a feed's credentials apart from its URL, across a restart, until replaced or removed", async () => {
+        let store = await open();
+        await store.trackFeed(FEED);
+        expect(await store.getFeedCredentials(FEED)).toBeUndefined();
+        await store.setFeedCredentials(FEED, { username: 'alice', password: 'p%40ss' });
+        store = await reopen(store);
+        expect(await store.getFeedCredentials(FEED)).toStrictEqual({ username: 'alice', password: 'p%40ss' });
+        await store.setFeedCredentials(FEED, { username: 'alice', password: 'new' });
+        expect(await store.getFeedCredentials(FEED)).toStrictEqual({ username: 'alice', password: 'new' });
+        await store.setFeedCredentials(FEED, undefined);
+        expect(await store.getFeedCredentials(FEED)).toBeUndefined();
       });
     });
 
@@ -614,9 +629,13 @@ export function storeContract(subject: StoreUnderTest): void {
         await store.recordIntent('guild-1', FEED, fullEpisode.id, 'chan', 'n1');
         await store.setAnnouncementSettings('guild-1', { channelId: 'c', publish: false, enabled: true }, FEED);
         await store.saveChapters(FEED, fullEpisode.id, { sourceUrl: 'x', chapters: [], fetchedAt: new Date(3) });
+        await store.setFeedCredentials(FEED, { username: 'u', password: 'p' });
 
         await store.renameFeed(FEED, MOVED);
         store = await reopen(store);
+        // Credentials belong to the address they were given for: never carried to another.
+        expect(await store.getFeedCredentials(FEED)).toBeUndefined();
+        expect(await store.getFeedCredentials(MOVED)).toBeUndefined();
 
         expect(await store.loadCatalog()).toStrictEqual([
           { podcast: { ...podcast, id: MOVED, feedUrl: MOVED }, episodes: [fullEpisode, bareEpisode('e1')] },

@@ -52,7 +52,8 @@
  *
  * Discord behaviours reproduced: Bot-token auth on authed routes (interaction callbacks and webhook
  * routes take none), 401 on a wrong token, 404 + JSON for unknown routes, 40060 on a second callback,
- * 10062 for unknown interactions, 50006/50035 for empty or oversized messages, nonce + enforce_nonce
+ * 10062 for unknown interactions, 50006/50035 for empty or oversized messages (lengths in code points, as Discord
+ * counts them; half an emoji refused), nonce + enforce_nonce
  * deduplication within a 5-minute window, 40033 on a repeated crosspost, 50008 when posting a message into a forum, command
  * bulk-overwrite keeping ids of unchanged names, MESSAGE_CREATE/THREAD_CREATE echoes gated by intents, 50001 (403)
  * for a channel of a guild the bot is not in.
@@ -430,11 +431,25 @@ async function parseBody(raw: Buffer, contentType: string | undefined): Promise<
 // ---------------------------------------------------------------------------------------------------
 // Validation of message and command bodies (the limits Discord enforces that bots commonly trip on)
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A text's length as Discord measures it: in code points (its API counts with Python's len()), so an emoji is one
+ * character, not two as in `string.length`. Half of a surrogate pair (a string cut in the middle of an emoji) is not
+ * text at all: refused here (assumed: Discord cannot store it as UTF-8), which also shows where a bot cut badly.
+ */
+function textLength(field: string, value: string): number {
+  if (LONE_SURROGATE.test(value)) throw invalidForm(field, 'Must be valid Unicode (half of a surrogate pair).');
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
 function validateMessageBody(body: Json, { create }: { create: boolean }): void {
   const flags = typeof body['flags'] === 'number' ? body['flags'] : 0;
   const componentsV2 = (flags & MessageFlags.IsComponentsV2) !== 0;
   const content = body['content'];
-  if (typeof content === 'string' && content.length > 2000) {
+  if (typeof content === 'string' && textLength('content', content) > 2000) {
     throw invalidForm('content', 'Must be 2000 or fewer in length.');
   }
   const embeds = body['embeds'];
@@ -445,8 +460,9 @@ function validateMessageBody(body: Json, { create }: { create: boolean }): void 
       if (!isObject(embed)) throw invalidForm(`embeds.${i}`, 'Must be an object.');
       const limit = (key: string, max: number, value: unknown): void => {
         if (typeof value !== 'string') return;
-        total += value.length;
-        if (value.length > max) throw invalidForm(`embeds.${i}.${key}`, `Must be ${max} or fewer in length.`);
+        const length = textLength(`embeds.${i}.${key}`, value);
+        total += length;
+        if (length > max) throw invalidForm(`embeds.${i}.${key}`, `Must be ${max} or fewer in length.`);
       };
       limit('title', 256, embed['title']);
       limit('description', 4096, embed['description']);
@@ -479,11 +495,11 @@ function validateMessageBody(body: Json, { create }: { create: boolean }): void 
       row['components'].forEach((component: unknown, j) => {
         if (!isObject(component)) return;
         const customId = component['custom_id'];
-        if (typeof customId === 'string' && customId.length > 100) {
+        if (typeof customId === 'string' && textLength(`components.${i}.components.${j}.custom_id`, customId) > 100) {
           throw invalidForm(`components.${i}.components.${j}.custom_id`, 'Must be 100 or fewer in length.');
         }
         const label = component['label'];
-        if (typeof label === 'string' && label.length > 80) {
+        if (typeof label === 'string' && textLength(`components.${i}.components.${j}.label`, label) > 80) {
           throw invalidForm(`components.${i}.components.${j}.label`, 'Must be 80 or fewer in length.');
         }
       });
@@ -572,11 +588,11 @@ function validateAutocompleteChoices(data: unknown): void {
   choices.forEach((choice: unknown, i) => {
     if (!isObject(choice)) throw invalidForm(`data.choices.${i}`, 'Must be an object.');
     const name = choice['name'];
-    if (typeof name !== 'string' || name.length < 1 || name.length > 100) {
+    if (typeof name !== 'string' || name.length < 1 || textLength(`data.choices.${i}.name`, name) > 100) {
       throw invalidForm(`data.choices.${i}.name`, 'Must be between 1 and 100 in length.');
     }
     const value = choice['value'];
-    if (typeof value === 'string' && value.length > 100) {
+    if (typeof value === 'string' && textLength(`data.choices.${i}.value`, value) > 100) {
       throw invalidForm(`data.choices.${i}.value`, 'Must be 100 or fewer in length.');
     }
   });
@@ -1353,7 +1369,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const parent = textChannel(params['channel'], true);
     const json = isObject(body) ? body : {};
     const name = json['name'];
-    if (typeof name !== 'string' || name.length < 1 || name.length > 100) {
+    if (typeof name !== 'string' || name.length < 1 || textLength('name', name) > 100) {
       throw invalidForm('name', 'Must be between 1 and 100 in length.');
     }
     const isForum = parent.type === ChannelType.GuildForum || parent.type === ChannelType.GuildMedia;
