@@ -1,15 +1,13 @@
 import type { Logger } from 'pino';
-import { parseJsonChapters } from '../data/chapters/parseJsonChapters.js';
-import { parseFeed } from '../data/feed/parseFeed.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
 import type { TranscriptSegment } from '../data/search/passage.js';
 import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
-import { parseTranscript } from '../data/transcripts/parseTranscript.js';
 import type { FeedFetchState, Store } from '../store/Store.js';
 import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
+import type { FeedParsers } from './ParsePool.js';
 import type { PollSchedule } from './PollSchedule.js';
 
 /**
@@ -39,6 +37,8 @@ export interface FeedPollerOptions {
   library: Library;
   log: Logger;
   schedule: PollSchedule;
+  /** Where fetched bodies are parsed: a ParsePool, so a big feed never holds up the thread that answers people. */
+  parsers: FeedParsers;
   allowPrivateNetwork: boolean;
   limits?: HostLimits;
   /** Tests and proxies: name resolution, connection, timeout, User-Agent for every fetch. */
@@ -142,7 +142,7 @@ export class FeedPoller {
     if (!fetched.ok) return fetched;
     if (fetched.value.status !== 'ok') return err(`${normalised} answered 304 Not Modified to a plain request.`);
     const feedUrl = fetched.value.permanentRedirect ? fetched.value.finalUrl : normalised;
-    const parsed = this.#parse(feedUrl, fetched.value);
+    const parsed = await this.#parse(feedUrl, fetched.value);
     if (!parsed.ok) return err(`${normalised} is not a podcast feed: ${parsed.error}.`);
     return ok({ feedUrl, podcast: parsed.value.podcast, episodes: parsed.value.episodes, fetched: fetched.value });
   }
@@ -215,14 +215,14 @@ export class FeedPoller {
   }
 
   #parse(feedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>) {
-    return parseFeed(resource.bytes, { feedUrl, ...(resource.contentType !== undefined && { contentType: resource.contentType }) });
+    return this.#o.parsers.parseFeed(resource.bytes, { feedUrl, ...(resource.contentType !== undefined && { contentType: resource.contentType }) });
   }
 
   /** A 200: parse, enrich, save, index, and hand new episodes to the listener. Runs under the feed's lock. */
   async #ingest(trackedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>): Promise<CheckOutcome> {
     const { store, library, log } = this.#o;
     const feedUrl = resource.permanentRedirect ? await this.#rename(trackedUrl, resource.finalUrl) : trackedUrl;
-    const parsed = this.#parse(feedUrl, resource);
+    const parsed = await this.#parse(feedUrl, resource);
     if (!parsed.ok) return this.#fail(feedUrl, `Not a podcast feed any more: ${parsed.error}.`);
     const { podcast, episodes } = parsed.value;
 
@@ -277,7 +277,7 @@ export class FeedPoller {
         log.info({ podcast: podcastId, episode: episode.id, reason: fetched.ok ? 'not modified' : fetched.error }, 'chapters not fetched');
         continue;
       }
-      const chapters = parseJsonChapters(new TextDecoder().decode(fetched.value.bytes));
+      const chapters = await this.#o.parsers.parseJsonChapters(new TextDecoder().decode(fetched.value.bytes));
       if (!chapters.ok) {
         log.info({ podcast: podcastId, episode: episode.id, reason: chapters.error }, 'chapters file ignored');
         continue;
@@ -319,7 +319,7 @@ export class FeedPoller {
         log.info({ podcast: podcast.id, episode: episode.id, reason: fetched.ok ? 'not modified' : fetched.error }, 'transcript not fetched');
         continue;
       }
-      const segments = parseTranscript(decodeText(fetched.value.bytes, fetched.value.contentType), chosen.type);
+      const segments = await this.#o.parsers.parseTranscript(decodeText(fetched.value.bytes, fetched.value.contentType), chosen.type);
       if (!segments.ok) {
         log.info({ podcast: podcast.id, episode: episode.id, reason: segments.error }, 'transcript ignored');
         continue;
