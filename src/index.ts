@@ -3,6 +3,7 @@ import { depsFor, openServices, startPodcordBot } from './app.js';
 import { runConsole } from './cli/console.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
 import { loadConfig } from './config.js';
+import type { FatalGatewayClose } from './discord/bot.js';
 import { registerCommands } from './discord/registerCommands.js';
 import { createLogger } from './logger.js';
 
@@ -104,17 +105,19 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const running = await startPodcordBot({ ...config.value, discordToken }, log);
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string): void => {
-      log.info({ signal }, 'shutting down: finishing replies in flight');
-      running.stop().then(resolve, (error: unknown) => {
-        log.error({ err: error }, 'shutdown did not finish cleanly');
-        resolve();
-      });
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+  // Serves until a signal, or until Discord closes the gateway for good: then nothing more would be heard, so the
+  // process stops with 1 for its supervisor to see (rather than live on deaf, or end quietly with 0).
+  const reason = await new Promise<{ signal: string } | { fatal: FatalGatewayClose }>((resolve) => {
+    process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
+    process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
+    void running.bot.fatal.then((fatal) => resolve({ fatal }));
   });
+  log.info('signal' in reason ? { signal: reason.signal } : { code: reason.fatal.code }, 'shutting down: finishing replies in flight');
+  await running.stop().catch((error: unknown) => log.error({ err: error }, 'shutdown did not finish cleanly'));
+  if ('fatal' in reason) {
+    process.stderr.write(`Podcord stopped: ${reason.fatal.message}\n`);
+    return 1;
+  }
   return 0;
 }
 
