@@ -18,6 +18,7 @@ import { parseFeed } from '../src/data/feed/parseFeed.js';
 import { Library } from '../src/data/library.js';
 import { createLogger } from '../src/logger.js';
 import { FeedPoller } from '../src/sources/feedPoller.js';
+import { ParsePool } from '../src/sources/ParsePool.js';
 import { PollSchedule } from '../src/sources/PollSchedule.js';
 import { openSqliteStore } from '../src/store/SqliteStore.js';
 import { episode, episodes, rss, type FixtureFeed } from '../test/integration/support.js';
@@ -87,11 +88,13 @@ export async function runPollBench(): Promise<void> {
   if (!store.ok) throw new Error(store.error);
   const library = new Library();
   let time = Date.now();
+  const parsers = new ParsePool();
   const poller = new FeedPoller({
     store: store.value,
     library,
     log: createLogger({ level: 'silent' }),
     schedule: new PollSchedule({ intervalSeconds: 600 }),
+    parsers,
     allowPrivateNetwork: true,
     fetchOptions: { lookup: async () => [{ address: '127.0.0.1', family: 4 }] },
     now: () => new Date(time),
@@ -152,6 +155,7 @@ export async function runPollBench(): Promise<void> {
   process.stdout.write(`  Podcord / naive (steady cycle time): ${(again.ms / naive.ms).toFixed(2)}×\n`);
 
   await poller.stop();
+  await parsers.close();
   await store.value.close();
   await new Promise<void>((resolve) => {
     server.closeAllConnections();

@@ -19,6 +19,7 @@ import { loadBundledSamples } from './sources/bundledSamples.js';
 import { loadWordVectors, type LoadWordVectorsOptions } from './sources/loadWordVectors.js';
 import { FeedPoller, type FeedPollerOptions } from './sources/feedPoller.js';
 import type { HostLimits } from './sources/HostLimiter.js';
+import { ParsePool, type ParsePoolOptions } from './sources/ParsePool.js';
 import { PollSchedule } from './sources/PollSchedule.js';
 import { openStore } from './store/openStore.js';
 import { SqliteStore } from './store/SqliteStore.js';
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   /** Tests and proxies: how fetches resolve names and connect (see fetchResource). */
   fetchOptions?: FeedPollerOptions['fetchOptions'];
   limits?: HostLimits;
+  /** The worker threads that parse fetched feeds, chapters and transcripts (tests shrink their limits). */
+  parsing?: Omit<ParsePoolOptions, 'log'>;
   /** Failures in a row that pause a feed. Default 8. */
   pauseAfterFailures?: number;
   maxBackoffSeconds?: number;
@@ -120,11 +123,13 @@ export async function openServices(config: Config, log: Logger, options: Service
     ...(options.maxBackoffSeconds !== undefined && { maxBackoffSeconds: options.maxBackoffSeconds }),
     ...(options.random && { random: options.random }),
   });
+  const parsers = new ParsePool({ ...options.parsing, log });
   const poller = new FeedPoller({
     store,
     library,
     log,
     schedule,
+    parsers,
     allowPrivateNetwork: config.allowPrivateNetwork,
     ...(options.limits && { limits: options.limits }),
     ...(options.fetchOptions && { fetchOptions: options.fetchOptions }),
@@ -159,6 +164,7 @@ export async function openServices(config: Config, log: Logger, options: Service
     async close() {
       clearInterval(fileCheck);
       await poller.stop();
+      await parsers.close();
       await services.announcer?.stop();
       if (ownsStore) await store.close();
     },

@@ -3,6 +3,7 @@ import { depsFor, openServices, startPodcordBot } from './app.js';
 import { runConsole } from './cli/console.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
 import { loadConfig } from './config.js';
+import type { FatalGatewayClose } from './discord/bot.js';
 import { registerCommands } from './discord/registerCommands.js';
 import { createLogger } from './logger.js';
 import { databaseUrlSecrets } from './store/databaseUrl.js';
@@ -110,27 +111,22 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const running = await startPodcordBot({ ...config.value, discordToken }, log);
-  const fatal = await new Promise<string | undefined>((resolve) => {
-    const shutdown = (signal: string): void => {
-      log.info({ signal }, 'shutting down: finishing replies in flight');
-      running.stop().then(
-        () => resolve(undefined),
-        (error: unknown) => {
-          log.error({ err: error }, 'shutdown did not finish cleanly');
-          resolve(undefined);
-        },
-      );
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-    // The database file is gone (logged where it was noticed): stop, and never wait long for it, then exit non-zero.
-    void running.services.fatal.then(async (reason) => {
-      const gaveUp = new Promise<void>((done) => setTimeout(done, FATAL_STOP_MS).unref());
-      await Promise.race([running.stop().catch((error: unknown) => log.error({ err: error }, 'shutdown did not finish cleanly')), gaveUp]);
-      resolve(reason);
-    });
+  // Serves until a signal, or until something makes serving impossible: Discord closed the gateway for good (nothing
+  // more would be heard) or the database file is gone (what users are told was saved would be lost). Then the process
+  // stops with 1 for its supervisor to see, rather than live on deaf, or end quietly with 0.
+  const reason = await new Promise<{ signal: string } | { fatal: string; code?: number }>((resolve) => {
+    process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
+    process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
+    void running.bot.fatal.then((fatal) => resolve({ fatal: fatal.message, code: fatal.code }));
+    // Logged where it was noticed.
+    void running.services.fatal.then((fatal) => resolve({ fatal }));
   });
-  if (fatal !== undefined) throw new Error(fatal);
+  log.info('signal' in reason ? { signal: reason.signal } : { code: reason.code }, 'shutting down: finishing replies in flight');
+  // A stop that waits on a vanished database or a dead gateway must not hang the exit.
+  const gaveUp = new Promise<void>((done) => setTimeout(done, FATAL_STOP_MS).unref());
+  const stopped = running.stop().catch((error: unknown) => log.error({ err: error }, 'shutdown did not finish cleanly'));
+  await ('fatal' in reason ? Promise.race([stopped, gaveUp]) : stopped);
+  if ('fatal' in reason) throw new Error(reason.fatal);
   return 0;
 }
 

@@ -1,20 +1,18 @@
 import type { Logger } from 'pino';
 import { clip } from '../data/catalog.js';
-import { parseJsonChapters } from '../data/chapters/parseJsonChapters.js';
 import { withCredentials, withoutCredentials, type FeedCredentials } from '../data/feedCredentials.js';
 import { keepEpisodeIds } from '../data/feed/keepEpisodeIds.js';
-import { parseFeed } from '../data/feed/parseFeed.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
 import { redactUrl } from '../data/redactUrl.js';
 import type { TranscriptSegment } from '../data/search/passage.js';
 import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
-import { parseTranscript } from '../data/transcripts/parseTranscript.js';
 import type { FeedFetchState, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
 import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
+import type { FeedParsers } from './ParsePool.js';
 import type { PollSchedule } from './PollSchedule.js';
 
 /**
@@ -45,6 +43,8 @@ export interface FeedPollerOptions {
   library: Library;
   log: Logger;
   schedule: PollSchedule;
+  /** Where fetched bodies are parsed: a ParsePool, so a big feed never holds up the thread that answers people. */
+  parsers: FeedParsers;
   allowPrivateNetwork: boolean;
   limits?: HostLimits;
   /** Tests and proxies: name resolution, connection, timeout, User-Agent for every fetch. */
@@ -159,7 +159,7 @@ export class FeedPoller {
     const shown = redactUrl(normalised);
     if (fetched.value.status !== 'ok') return err(`${shown} answered 304 Not Modified to a plain request.`);
     const { url: feedUrl, credentials } = withoutCredentials(fetched.value.permanentRedirect ? fetched.value.finalUrl : normalised);
-    const parsed = this.#parse(feedUrl, fetched.value);
+    const parsed = await this.#parse(feedUrl, fetched.value);
     if (!parsed.ok) return err(`${shown} is not a podcast feed: ${parsed.error}.`);
     // Already followed elsewhere: the episodes under the ids they are stored with, whatever guids the feed has today.
     const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
@@ -248,14 +248,14 @@ export class FeedPoller {
   }
 
   #parse(feedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>) {
-    return parseFeed(resource.bytes, { feedUrl, ...(resource.contentType !== undefined && { contentType: resource.contentType }) });
+    return this.#o.parsers.parseFeed(resource.bytes, { feedUrl, ...(resource.contentType !== undefined && { contentType: resource.contentType }) });
   }
 
   /** A 200: parse, enrich, save, index, and hand new episodes to the listener. Runs under the feed's lock. */
   async #ingest(trackedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>): Promise<CheckOutcome> {
     const { store, library, log } = this.#o;
     const feedUrl = resource.permanentRedirect ? await this.#moved(trackedUrl, resource.finalUrl) : trackedUrl;
-    const parsed = this.#parse(feedUrl, resource);
+    const parsed = await this.#parse(feedUrl, resource);
     if (!parsed.ok) return this.#fail(feedUrl, `Not a podcast feed any more: ${parsed.error}.`);
     const { podcast } = parsed.value;
 
@@ -317,7 +317,7 @@ export class FeedPoller {
         log.info({ podcast: podcastId, episode: episode.id, reason: fetched.ok ? 'not modified' : fetched.error }, 'chapters not fetched');
         continue;
       }
-      const chapters = parseJsonChapters(new TextDecoder().decode(fetched.value.bytes));
+      const chapters = await this.#o.parsers.parseJsonChapters(new TextDecoder().decode(fetched.value.bytes));
       if (!chapters.ok) {
         log.info({ podcast: podcastId, episode: episode.id, reason: chapters.error }, 'chapters file ignored');
         continue;
@@ -359,7 +359,7 @@ export class FeedPoller {
         log.info({ podcast: podcast.id, episode: episode.id, reason: fetched.ok ? 'not modified' : fetched.error }, 'transcript not fetched');
         continue;
       }
-      const segments = parseTranscript(decodeText(fetched.value.bytes, fetched.value.contentType), chosen.type);
+      const segments = await this.#o.parsers.parseTranscript(decodeText(fetched.value.bytes, fetched.value.contentType), chosen.type);
       if (!segments.ok) {
         log.info({ podcast: podcast.id, episode: episode.id, reason: segments.error }, 'transcript ignored');
         continue;

@@ -229,6 +229,28 @@ describe('Podcord against the fake Discord', () => {
     expect(fake.identifyCount).toBe(1);
   });
 
+  it.each([4004, 4010, 4011, 4012, 4013, 4014])('says why and settles `fatal` when Discord closes the gateway with %i', async (code) => {
+    await startBot();
+    fake.closeSession(code);
+    const fatal = await running.bot.fatal;
+    expect(fatal.code).toBe(code);
+    expect(fatal.message).toMatch(new RegExp(`^Discord closed the gateway connection with ${code} \\(\\w[^)]*\\): \\w`));
+    const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === fatal.message);
+    expect(line).toMatchObject({ level: 50, code });
+  });
+
+  it.each([4000, 4007, 4009])('comes back after Discord closes the gateway with %i and answers again, nothing fatal', async (code) => {
+    await startBot();
+    let fatal = false;
+    void running.bot.fatal.then(() => (fatal = true));
+    fake.closeSession(code);
+    // The session is gone, so the client identifies again on a new connection.
+    await fake.waitForGateway((frame) => frame.op === 2 && frame.connection > 1, 10_000);
+    const callback = await fake.sendInteraction(chatInput('help'), 10_000);
+    expect(data(callback).embeds?.[0]?.title).toBe('Podcord');
+    expect(fatal).toBe(false);
+  });
+
   it('funnels an unexpected failure into one log line with ids and a short apology', async () => {
     await startBot();
     running.library.search.search = () => {

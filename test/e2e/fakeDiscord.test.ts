@@ -417,6 +417,18 @@ describe('fake Discord driven by the real discord.js client', () => {
     expect(await fake.sendInteraction(chatInput('ping'))).toMatchObject({ data: { content: 'pong' } });
   });
 
+  it('ends a session for good with closeSession(4004): the client hears the code, and the token stops working', async () => {
+    const client = await loginClient();
+    const disconnected = new Promise<number>((resolve) => client.once(Events.ShardDisconnect, (event) => resolve(event.code)));
+
+    fake.closeSession(4004);
+
+    expect(await disconnected).toBe(4004);
+    const restError = await new REST({ api: fake.apiUrl }).setToken(fake.token).get(Routes.user('@me')).catch((error: unknown) => error);
+    expect(restError).toMatchObject({ status: 401 });
+    expect(() => fake.dispatch('TYPING_START', {})).toThrow(/no gateway session/);
+  });
+
   it('tells a client that missed more dispatches than it keeps to identify again, and the client does', async () => {
     const client = await loginClient({ ws: noIdentifyThrottle });
     onInteraction = async (interaction) => {

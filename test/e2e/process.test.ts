@@ -1,4 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InteractionResponseType } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,11 +13,33 @@ import { chatInput } from '../support/interactions.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let fake: FakeDiscord | undefined;
 let child: ChildProcessWithoutNullStreams | undefined;
+let dataDir: string | undefined;
 
 afterEach(async () => {
   child?.kill('SIGKILL');
   await fake?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
 });
+
+/** A real SQLite file in a fresh temp directory, as an operator's DATABASE_URL would name. */
+function databaseUrl(): string {
+  dataDir = mkdtempSync(join(tmpdir(), 'podcord-process-'));
+  return `sqlite:${join(dataDir, 'podcord.db')}`;
+}
+
+/** The exit code, or a failure naming what the process printed if it is still running after `timeoutMs`. */
+async function exitCode(run: { exited: Promise<number | null>; output: () => string }, timeoutMs = 20_000): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms. Output:\n${run.output()}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([run.exited, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function start(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: root, env: { PATH: process.env['PATH'] ?? '', ...env } });
@@ -62,6 +87,40 @@ describe('the bot as a process', () => {
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('Podcord stopped: Could not log in to Discord: the token was refused. Check DISCORD_TOKEN in .env.');
     expect(run.output()).not.toContain('not-the-right-token');
+  });
+
+  it('stops with a clear message and exit code 1 when Discord closes the gateway with 4004 after READY', async () => {
+    fake = await startFakeDiscord();
+    const run = start({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: fake.guildId, DATABASE_URL: databaseUrl() });
+    child = run.child;
+    await until(() => run.output().includes('"msg":"bot ready"'), 'the bot to be ready');
+    expect(await fake.sendInteraction(chatInput('help'), 5000)).toMatchObject({ type: InteractionResponseType.ChannelMessageWithSource });
+
+    // The token was reset in the Developer Portal: Discord ends the session, and the token no longer works anywhere.
+    fake.closeSession(4004);
+    expect(await exitCode(run)).toBe(1);
+    expect(run.output()).toContain(
+      'Podcord stopped: Discord closed the gateway connection with 4004 (authentication failed): the token was refused. Check DISCORD_TOKEN in .env.',
+    );
+    expect(run.output()).not.toContain(fake.token);
+  });
+
+  it('resumes after a 4000 close and keeps answering, then exits 0 on SIGTERM', async () => {
+    fake = await startFakeDiscord();
+    const run = start({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: fake.guildId, DATABASE_URL: databaseUrl() });
+    child = run.child;
+    await until(() => run.output().includes('"msg":"bot ready"'), 'the bot to be ready');
+
+    fake.dropConnection(4000);
+    await until(() => fake!.resumeCount === 1, 'the bot to resume');
+    const callback = await fake.sendInteraction(chatInput('help'), 5000);
+    expect(callback).toMatchObject({ type: InteractionResponseType.ChannelMessageWithSource, data: { embeds: [{ title: 'Podcord' }] } });
+    expect(fake.identifyCount).toBe(1);
+    expect(run.child.exitCode).toBeNull();
+
+    run.child.kill('SIGTERM');
+    expect(await exitCode(run)).toBe(0);
+    expect(run.output()).not.toContain('Podcord stopped');
   });
 
   it('registers the commands with deploy-commands and exits', async () => {

@@ -41,7 +41,9 @@
  *   replayed on RESUME while the socket is down; a resume from before the last 1,000 or so is refused
  *   with op 9, as Discord refuses a stale one); `dropConnection(code = 4000)` closes the socket
  *   (1006 terminates it without a close frame) so the client resumes; `invalidateSession()` sends
- *   op 9 `false` and forgets sessions (the client re-identifies); `ackHeartbeats` (set false to make
+ *   op 9 `false` and forgets sessions (the client re-identifies); `closeSession(code)` ends the session as
+ *   Discord does with that close code and its reason: the socket closes and the session cannot be resumed; 4004 (the
+ *   token was reset) also makes the token fail from then on, on the gateway and REST; `ackHeartbeats` (set false to make
  *   the client see a zombie connection); counters `identifyCount`, `resumeCount`, `connectionCount`;
  *   `gatewayFrames` (every frame the client sent) and `waitForGateway(predicate, timeoutMs)`.
  * - Interactions: `sendInteraction(payload, timeoutMs = 2000)` dispatches INTERACTION_CREATE and
@@ -268,6 +270,7 @@ export interface FakeDiscord {
   dispatch(event: string, data: unknown): number;
   dropConnection(code?: number): void;
   invalidateSession(): void;
+  closeSession(code: number): void;
   ackHeartbeats: boolean;
   readonly identifyCount: number;
   readonly resumeCount: number;
@@ -361,6 +364,19 @@ interface RouteResult {
 }
 
 const NONCE_WINDOW_MS = 5 * 60_000;
+
+/** The reasons Discord's gateway gives with its close codes. */
+const CLOSE_REASONS: Record<number, string> = {
+  4000: 'Unknown error.',
+  4004: 'Authentication failed.',
+  4007: 'Invalid seq.',
+  4009: 'Session timed out.',
+  4010: 'Invalid shard.',
+  4011: 'Sharding required.',
+  4012: 'Invalid API version.',
+  4013: 'Invalid intent(s).',
+  4014: 'Disallowed intent(s).',
+};
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function waitFor<T>(
@@ -782,6 +798,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const sockets = new Set<WebSocket>();
   let identifyCount = 0;
   let resumeCount = 0;
+  /** Set by closeSession(4004): the token was reset, so it no longer authenticates anywhere. */
+  let tokenRevoked = false;
+  const acceptsToken = (candidate: unknown): boolean => !tokenRevoked && candidate === token;
   let connectionCount = 0;
   let closed = false;
 
@@ -846,7 +865,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           break;
         case GatewayOpcodes.Identify: {
           if (authenticated) return socket.close(4005, 'Already authenticated.');
-          if (!isObject(d) || d['token'] !== token) return socket.close(4004, 'Authentication failed.');
+          if (!isObject(d) || !acceptsToken(d['token'])) return socket.close(4004, 'Authentication failed.');
           authenticated = true;
           identifyCount++;
           const session: Session = {
@@ -880,7 +899,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         }
         case GatewayOpcodes.Resume: {
           if (authenticated) return socket.close(4005, 'Already authenticated.');
-          if (!isObject(d) || d['token'] !== token) return socket.close(4004, 'Authentication failed.');
+          if (!isObject(d) || !acceptsToken(d['token'])) return socket.close(4004, 'Authentication failed.');
           resumeCount++;
           const session = typeof d['session_id'] === 'string' ? sessions.get(d['session_id']) : undefined;
           const seq = typeof d['seq'] === 'number' ? d['seq'] : -1;
@@ -1515,7 +1534,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!match) {
         unknown = true;
         result = { status: 404, body: { message: '404: Not Found', code: 0 } };
-      } else if (match.route.auth && req.headers.authorization !== `Bot ${token}`) {
+      } else if (match.route.auth && (tokenRevoked || req.headers.authorization !== `Bot ${token}`)) {
         result = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
       } else {
         try {
@@ -1656,6 +1675,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       sessions.clear();
       currentSession = null;
       if (socket) send(socket, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
+    },
+    closeSession(code) {
+      const session = currentSession;
+      const socket = session?.socket;
+      if (!session || !socket) throw new Error('fakeDiscord: no live gateway session to close');
+      sessions.delete(session.id);
+      session.socket = null;
+      currentSession = null;
+      if (code === 4004) tokenRevoked = true;
+      socket.close(code, CLOSE_REASONS[code] ?? 'fakeDiscord close');
     },
     ackHeartbeats: true,
     get identifyCount() {
