@@ -3,7 +3,6 @@ import { depsFor, openServices, startPodcordBot } from './app.js';
 import { runConsole } from './cli/console.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
 import { loadConfig } from './config.js';
-import type { FatalGatewayClose } from './discord/bot.js';
 import { registerCommands } from './discord/registerCommands.js';
 import { createLogger } from './logger.js';
 import { databaseUrlSecrets } from './store/databaseUrl.js';
