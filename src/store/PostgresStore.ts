@@ -3,6 +3,7 @@ import type { FeedCredentials } from '../data/feedCredentials.js';
 import { EpisodeSchema, PodcastSchema, err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
 import { databaseKind, databaseUrlSecrets, maskDatabaseUrl } from './databaseUrl.js';
 import { postgresMigrations } from './postgresMigrations.js';
+import { PostgresTables } from './PostgresTables.js';
 import {
   ChaptersSchema,
   PODCAST_KEYED_TABLES,
@@ -45,6 +46,11 @@ export interface PostgresStoreOptions {
    * query opens a new one; this only reports it. Without it such errors are ignored rather than crashing the process.
    */
   onConnectionError?: (error: Error) => void;
+  /**
+   * Only open a database that holds Podcord's schema: refuse one without it instead of creating it. For
+   * `npm run db:copy`'s source, which must never be made up empty.
+   */
+  mustExist?: boolean;
 }
 
 /**
@@ -88,7 +94,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     options.onConnectionError?.(reported);
   });
   try {
-    await migrate(pool);
+    await migrate(pool, options.mustExist === true);
     return ok(new PostgresStore(pool));
   } catch (cause) {
     await pool.end().catch(() => undefined);
@@ -112,11 +118,15 @@ export const POSTGRES_SCHEMA_VERSION = postgresMigrations.length;
  * starting together queue on the lock, and the first one's work is what the others then find done. DDL is
  * transactional in PostgreSQL, so a failed migration leaves the schema as it was.
  */
-async function migrate(pool: Pool): Promise<void> {
+async function migrate(pool: Pool, mustExist: boolean): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+    if (mustExist) {
+      const [found] = (await client.query<{ exists: boolean }>(`SELECT to_regclass('schema_migrations') IS NOT NULL AS exists`)).rows;
+      if (found?.exists !== true) throw new Error('it holds no Podcord database (it has no schema_migrations table)');
+    }
     await client.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
          version     integer PRIMARY KEY,
@@ -171,6 +181,11 @@ export class PostgresStore implements Store {
   async schemaVersion(): Promise<number> {
     const [row] = await rows<{ version: number | null }>(this.#pool, 'SELECT max(version) AS version FROM schema_migrations');
     return row?.version ?? 0;
+  }
+
+  /** The database as tables of rows, for `npm run db:copy` (copyStore.ts) on a store opened for that alone. */
+  tables(): PostgresTables {
+    return new PostgresTables(this.#pool);
   }
 
   /** Runs `work` on one connection inside BEGIN ... COMMIT, rolled back if it throws. */

@@ -31,6 +31,7 @@ import {
   type TranscriptRow,
 } from './rows.js';
 import { retryWhenBusy } from './retryWhenBusy.js';
+import { SqliteTables } from './SqliteTables.js';
 import type {
   Announcement,
   AnnouncementSettings,
@@ -56,6 +57,11 @@ export interface SqliteStoreOptions {
    * change someone asked for that cannot be saved is answered, privately, in time.
    */
   busyTimeoutMs?: number;
+  /**
+   * Only open a Podcord database that exists: refuse a missing file, or one without Podcord's schema (user_version 0),
+   * instead of creating it. For `npm run db:copy`'s source, which must never be made up empty.
+   */
+  mustExist?: boolean;
 }
 
 /** Opening may wait for another process's lock inside SQLite: nothing is being served yet. */
@@ -90,8 +96,13 @@ export function openSqliteStore(url: string, options: SqliteStoreOptions = {}): 
   const file = location.value;
   let db: Db | undefined;
   try {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(file);
+    if (options.mustExist === true) {
+      db = new Database(file, { fileMustExist: true });
+      if (db.pragma('user_version', { simple: true }) === 0) throw new Error('it holds no Podcord database (its schema version is 0)');
+    } else {
+      if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+      db = new Database(file);
+    }
     const store = new SqliteStore(db);
     const fileStillThere = (): void => {
       const check = store.checkFile();
@@ -185,6 +196,11 @@ export class SqliteStore implements Store {
   /** The schema version of the open database. */
   schemaVersion(): number {
     return this.#db.pragma('user_version', { simple: true }) as number;
+  }
+
+  /** The database as tables of rows, for `npm run db:copy` (copyStore.ts) on a store opened for that alone. */
+  tables(): SqliteTables {
+    return new SqliteTables(this.#db);
   }
 
   // ---- catalogue -------------------------------------------------------------------------------------------------
