@@ -57,6 +57,20 @@ export class GuildFollows {
   }
 
   /**
+   * Reads a guild's follows again and makes them what this holds for it: another process followed or unfollowed
+   * something there. Idempotent, so hearing of this process's own change costs one read.
+   */
+  async reloadGuild(guildId: string): Promise<void> {
+    const followed = new Set((await this.#store.listFollows(guildId)).map((follow) => follow.feedUrl));
+    this.#scopes.clear();
+    for (const [url, guilds] of this.#followers) {
+      if (followed.has(url) || !guilds.delete(guildId)) continue;
+      if (guilds.size === 0) this.#followers.delete(url);
+    }
+    for (const url of followed) this.#add(guildId, url);
+  }
+
+  /**
    * What a guild (undefined: a direct message) sees. EVERY_PODCAST when that is every podcast in the catalogue (one
    * community, or no other guild follows anything of its own): no set to build for each interaction, and no filter
    * in each lookup.
