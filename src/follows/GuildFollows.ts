@@ -7,7 +7,8 @@ import type { Store } from '../store/Store.js';
  * the shared podcasts (the bundled samples), the operator's FEEDS, and its own follows; never a podcast only another
  * guild follows, nor one that is in the catalogue with no follower yet (a feed being followed, between its first fetch
  * and the follow being recorded). A direct message sees the shared podcasts and FEEDS only. The store stays the source
- * of truth: this is loaded from it at start and kept in step by the code that changes follows.
+ * of truth: this is loaded from it at start and kept in step by the code that changes follows, and (PostgreSQL) by
+ * StoreSync when another process changes them.
  */
 export class GuildFollows {
   readonly #store: Store;

@@ -159,29 +159,13 @@ class ListeningConnection implements ChangeSubscription {
   async #resync(client: pg.Client, initial: boolean): Promise<void> {
     const podcasts = await client.query<{ id: string; v: string }>(`SELECT id, xmin::text AS v FROM podcasts`);
     const follows = await client.query<{ guild_id: string; v: string }>(`SELECT guild_id, ${FOLLOWS_DIGEST} AS v FROM follows GROUP BY guild_id`);
-    const changed = { podcasts: 0, guilds: 0 };
-    const compare = (held: Map<string, string>, rows: { id: string; v: string }[], report: (id: string) => void): number => {
-      let count = 0;
-      const now = new Map(rows.map((row) => [row.id, row.v]));
-      for (const [id, v] of now) {
-        if (held.get(id) === v) continue;
-        held.set(id, v);
-        if (!initial) (report(id), count++);
-      }
-      for (const id of [...held.keys()]) {
-        if (now.has(id)) continue;
-        held.delete(id);
-        if (!initial) (report(id), count++);
-      }
-      return count;
-    };
-    changed.podcasts = compare(this.#podcasts, podcasts.rows, (podcastId) => this.#emit({ kind: 'podcast', podcastId }));
-    changed.guilds = compare(
-      this.#follows,
-      follows.rows.map((row) => ({ id: row.guild_id, v: row.v })),
-      (guildId) => this.#emit({ kind: 'follows', guildId }),
-    );
-    if (!initial) this.#o.onResync?.(changed);
+    const podcastsChanged = differences(this.#podcasts, podcasts.rows);
+    const guildsChanged = differences(this.#follows, follows.rows.map((row) => ({ id: row.guild_id, v: row.v })));
+    // The first time, these are what the caller is about to load: nothing to report.
+    if (initial) return;
+    for (const podcastId of podcastsChanged) this.#emit({ kind: 'podcast', podcastId });
+    for (const guildId of guildsChanged) this.#emit({ kind: 'follows', guildId });
+    this.#o.onResync?.({ podcasts: podcastsChanged.length, guilds: guildsChanged.length });
   }
 
   #heard(payload: string): void {
@@ -249,6 +233,7 @@ class ListeningConnection implements ChangeSubscription {
     this.#retry = setTimeout(() => {
       if (this.#closed) return;
       this.connect(false).catch((error: unknown) => {
+        if (this.#closed) return;
         this.#o.onError?.(this.#clean(error));
         this.#delay = Math.min(Math.max(this.#o.maxReconnectMs ?? 5000, this.#o.reconnectMs ?? 0), this.#delay * 2);
         if (!this.#closed) this.#reconnectLater();
@@ -265,6 +250,23 @@ class ListeningConnection implements ChangeSubscription {
     if (typeof code === 'string') Object.assign(cleaned, { code });
     return cleaned;
   }
+}
+
+/** Makes `held` what `now` says, and returns the ids that were added, changed or removed. */
+function differences(held: Map<string, string>, now: readonly { id: string; v: string }[]): string[] {
+  const changed: string[] = [];
+  const current = new Map(now.map((row) => [row.id, row.v]));
+  for (const [id, v] of current) {
+    if (held.get(id) === v) continue;
+    held.set(id, v);
+    changed.push(id);
+  }
+  for (const id of [...held.keys()]) {
+    if (current.has(id)) continue;
+    held.delete(id);
+    changed.push(id);
+  }
+  return changed;
 }
 
 function remember(held: Map<string, string>, id: string, version: string | null): void {

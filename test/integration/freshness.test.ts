@@ -116,6 +116,32 @@ describe('two bots on one PostgreSQL database', () => {
     const none = (await fakeB.sendInteraction(autocomplete('latest', { podcast: focused('Fres') }), 10_000)) as APIApplicationCommandAutocompleteResponse;
     expect(none.data?.choices?.map((c) => c.name)).not.toContain('Fresh Show');
   });
+
+  it('follows a feed that moved permanently, as the process that found the move does, within 2 s', async () => {
+    host.feeds.set('/old.xml', { title: 'Moving Show', episodes: episodes('move', 2) });
+    const [from, to] = [host.url('/old.xml'), host.url('/new.xml')];
+    const guildId = fakeB.guildId;
+    await command(fakeA, 'feed add', { url: from }, { admin: true });
+    const addedAt = performance.now();
+    await visibleWithin(FRESH_WITHIN_MS, addedAt, () => serves(b.running.services, guildId, from), 'the added feed in B');
+
+    host.feeds.set('/new.xml', { title: 'Moving Show', episodes: episodes('move', 3) });
+    host.feeds.set('/old.xml', { title: 'Moving Show', episodes: [], redirectTo: { status: 301, location: to } });
+    await a.poll();
+    expect(serves(a.running.services, guildId, to)).toBe(true);
+    const movedAt = performance.now();
+    await visibleWithin(
+      FRESH_WITHIN_MS,
+      movedAt,
+      () =>
+        serves(b.running.services, guildId, to) &&
+        latestIds(b.running.services, to)[0] === 'move-3' &&
+        b.running.library.catalog.podcast(from) === undefined,
+      'the moved feed in B',
+    );
+    expect([...b.running.services.follows.followedBy(guildId)]).toEqual([to]);
+    expect((await command(fakeB, 'latest', { podcast: 'Moving Show', count: 1 })).embeds?.[0]?.title).toBe('move episode 3');
+  });
 });
 
 describe('a process whose listening connection is cut', () => {
@@ -179,6 +205,7 @@ describe('a process whose listening connection is cut', () => {
     const savedAt = performance.now();
     await visibleWithin(FRESH_WITHIN_MS, savedAt, () => latestIds(services, show(1).id)[0] === '1-2', 'the new episode of show 1');
     expect(reloads()).toEqual([show(1).id]);
+    expect(catalogueLoads()).toBe(1);
 
     await asAdmin((client) =>
       client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'podcord-listen'`, [
