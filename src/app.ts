@@ -14,6 +14,7 @@ import { InteractionCallbacks } from './discord/InteractionCallbacks.js';
 import { createInteractionRouter } from './discord/interactionRouter.js';
 import { createFeedAdmin } from './follows/feedAdmin.js';
 import { GuildFollows } from './follows/GuildFollows.js';
+import { StoreSync } from './follows/StoreSync.js';
 import type { Logger } from './logger.js';
 import { loadBundledSamples } from './sources/bundledSamples.js';
 import { loadWordVectors, type LoadWordVectorsOptions } from './sources/loadWordVectors.js';
@@ -111,6 +112,9 @@ export async function openServices(config: Config, log: Logger, options: Service
   if (!options.library) for (const { podcast, episodes } of await loadBundledSamples()) library.upsert(podcast, episodes);
   // What the bot starts with (the samples, or the library given) is shared by every guild; what is followed is not.
   const shared = library.catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
+  // With PostgreSQL other processes change the catalogue and the follows too: listening starts before they are read,
+  // so what is committed meanwhile is applied once they are.
+  const sync = await StoreSync.listen(store, log);
   const stored = await store.loadCatalog();
   for (const { podcast, episodes } of stored) library.upsert(podcast, episodes, await storedTranscripts(store, podcast.id, episodes));
   if (stored.length > 0) log.info({ podcasts: stored.length }, 'catalogue loaded from the store');
@@ -137,6 +141,7 @@ export async function openServices(config: Config, log: Logger, options: Service
   });
   const follows = new GuildFollows(store, library, operatorFeeds, shared);
   await follows.load();
+  sync?.start({ library, follows, shared: new Set(shared) });
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
   await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
 
@@ -166,6 +171,7 @@ export async function openServices(config: Config, log: Logger, options: Service
       await poller.stop();
       await parsers.close();
       await services.announcer?.stop();
+      await sync?.close();
       if (ownsStore) await store.close();
     },
   };

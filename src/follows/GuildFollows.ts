@@ -7,7 +7,8 @@ import type { Store } from '../store/Store.js';
  * the shared podcasts (the bundled samples), the operator's FEEDS, and its own follows; never a podcast only another
  * guild follows, nor one that is in the catalogue with no follower yet (a feed being followed, between its first fetch
  * and the follow being recorded). A direct message sees the shared podcasts and FEEDS only. The store stays the source
- * of truth: this is loaded from it at start and kept in step by the code that changes follows.
+ * of truth: this is loaded from it at start and kept in step by the code that changes follows, and (PostgreSQL) by
+ * StoreSync when another process changes them.
  */
 export class GuildFollows {
   readonly #store: Store;
@@ -54,6 +55,20 @@ export class GuildFollows {
       await this.#store.follow(guildId, url, { seenEpisodeIds });
       this.#add(guildId, url);
     }
+  }
+
+  /**
+   * Reads a guild's follows again and makes them what this holds for it: another process followed or unfollowed
+   * something there. Idempotent, so hearing of this process's own change costs one read.
+   */
+  async reloadGuild(guildId: string): Promise<void> {
+    const followed = new Set((await this.#store.listFollows(guildId)).map((follow) => follow.feedUrl));
+    this.#scopes.clear();
+    for (const [url, guilds] of this.#followers) {
+      if (followed.has(url) || !guilds.delete(guildId)) continue;
+      if (guilds.size === 0) this.#followers.delete(url);
+    }
+    for (const url of followed) this.#add(guildId, url);
   }
 
   /**

@@ -1,7 +1,9 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { FeedCredentials } from '../data/feedCredentials.js';
 import { EpisodeSchema, PodcastSchema, err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
+import type { ChangeListener, ChangeSubscription, SubscribeOptions } from './ChangeFeed.js';
 import { databaseKind, databaseUrlSecrets, maskDatabaseUrl } from './databaseUrl.js';
+import { listenForChanges, notifyFollows, notifyPodcast, notifyRenamed, type ListenOptions } from './postgresChanges.js';
 import { postgresMigrations } from './postgresMigrations.js';
 import { PostgresTables } from './PostgresTables.js';
 import {
@@ -51,6 +53,11 @@ export interface PostgresStoreOptions {
    * `npm run db:copy`'s source, which must never be made up empty.
    */
   mustExist?: boolean;
+  /**
+   * The change feed (subscribe): pause before connecting again after the listening connection dropped, doubled after
+   * each failed attempt up to 5 s. Default 250 ms.
+   */
+  listenReconnectMs?: number;
 }
 
 /**
@@ -95,7 +102,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   });
   try {
     await migrate(pool, options.mustExist === true);
-    return ok(new PostgresStore(pool));
+    return ok(
+      new PostgresStore(pool, {
+        connectionString: url,
+        scrub,
+        ...(options.onConnectionError && { onError: options.onConnectionError }),
+        ...(options.listenReconnectMs !== undefined && { reconnectMs: options.listenReconnectMs }),
+      }),
+    );
   } catch (cause) {
     await pool.end().catch(() => undefined);
     return err(`Could not open the database ${shown}: ${scrub(describe(cause))}`);
@@ -171,10 +185,32 @@ async function changes(db: Queryable, sql: string, values: unknown[] = []): Prom
  */
 export class PostgresStore implements Store {
   readonly #pool: Pool;
+  /** How subscribe connects; absent when the store was built on a pool alone. */
+  readonly #listen: ListenOptions | undefined;
+  readonly #subscriptions = new Set<ChangeSubscription>();
   #closed = false;
 
-  constructor(pool: Pool) {
+  constructor(pool: Pool, listen?: ListenOptions) {
     this.#pool = pool;
+    this.#listen = listen;
+  }
+
+  /**
+   * Hears every change to the catalogue and the follows that any process commits on this database, from when this
+   * resolves until the subscription (or the store) is closed: LISTEN/NOTIFY on a connection of its own, made again
+   * when it drops, with what changed meanwhile reported on reconnecting (see postgresChanges.ts).
+   */
+  async subscribe(listener: ChangeListener, options: SubscribeOptions = {}): Promise<ChangeSubscription> {
+    if (this.#listen === undefined) throw new Error('this PostgresStore was built without a URL to listen on');
+    if (this.#closed) throw new Error('the store is closed');
+    const subscription = await listenForChanges(listener, { ...this.#listen, ...options });
+    this.#subscriptions.add(subscription);
+    return {
+      close: async () => {
+        this.#subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
   }
 
   /** The schema version of the open database. */
@@ -215,34 +251,49 @@ export class PostgresStore implements Store {
     const unique = new Map<string, Episode>();
     for (const episode of episodes) if (!unique.has(episode.id)) unique.set(episode.id, EpisodeSchema.parse(episode));
     const list = [...unique.values()];
+    const now = new Date();
     await this.#transaction(async (db) => {
-      // First: the podcast row's lock makes a concurrent save of the same podcast wait for this one.
-      await db.query(
+      // Rows are written only where something differs (a feed fetched again unchanged writes nothing and tells no
+      // one). First the podcast row: ON CONFLICT DO UPDATE locks it even when its WHERE is false, so a concurrent
+      // save of the same podcast waits for this one.
+      const podcastChanged = await changes(
+        db,
         `INSERT INTO podcasts (id, feed_url, title, data, updated_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO UPDATE SET feed_url = excluded.feed_url, title = excluded.title, data = excluded.data,
-           updated_at = excluded.updated_at`,
-        [cleanPodcast.id, cleanPodcast.feedUrl ?? null, cleanPodcast.title, JSON.stringify(cleanPodcast), new Date()],
+           updated_at = excluded.updated_at
+         WHERE (podcasts.feed_url, podcasts.title, podcasts.data) IS DISTINCT FROM (excluded.feed_url, excluded.title, excluded.data)`,
+        [cleanPodcast.id, cleanPodcast.feedUrl ?? null, cleanPodcast.title, JSON.stringify(cleanPodcast), now],
       );
-      await db.query(`DELETE FROM episodes WHERE podcast_id = $1 AND id <> ALL ($2::text[])`, [
+      const removed = await changes(db, `DELETE FROM episodes WHERE podcast_id = $1 AND id <> ALL ($2::text[])`, [
         cleanPodcast.id,
         list.map((e) => e.id),
       ]);
-      if (list.length === 0) return;
       // One statement for all episodes: arrays unnested in step, position from their order.
-      await db.query(
-        `INSERT INTO episodes (podcast_id, id, position, title, published_at, data)
-         SELECT $1, e.id, e.position - 1, e.title, e.published_at, e.data
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(id, title, published_at, data, position)
-         ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
-           published_at = excluded.published_at, data = excluded.data`,
-        [
-          cleanPodcast.id,
-          list.map((e) => e.id),
-          list.map((e) => e.title),
-          list.map((e) => e.publishedAt ?? null),
-          list.map((e) => JSON.stringify(e)),
-        ],
-      );
+      const written =
+        list.length === 0
+          ? 0
+          : await changes(
+              db,
+              `INSERT INTO episodes AS o (podcast_id, id, position, title, published_at, data)
+               SELECT $1, e.id, e.position - 1, e.title, e.published_at, e.data
+               FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(id, title, published_at, data, position)
+               ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
+                 published_at = excluded.published_at, data = excluded.data
+               WHERE (o.position, o.title, o.published_at, o.data)
+                 IS DISTINCT FROM (excluded.position, excluded.title, excluded.published_at, excluded.data)`,
+              [
+                cleanPodcast.id,
+                list.map((e) => e.id),
+                list.map((e) => e.title),
+                list.map((e) => e.publishedAt ?? null),
+                list.map((e) => JSON.stringify(e)),
+              ],
+            );
+      if (podcastChanged + removed + written === 0) return;
+      // The podcast's row is rewritten whenever anything of it changed: its xmin is the version a process that missed
+      // notifications compares (postgresChanges.ts).
+      if (podcastChanged === 0) await db.query(`UPDATE podcasts SET updated_at = $2 WHERE id = $1`, [cleanPodcast.id, now]);
+      await notifyPodcast(db, cleanPodcast.id);
     });
   }
 
@@ -265,6 +316,23 @@ export class PostgresStore implements Store {
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
+  async loadPodcast(podcastId: string): Promise<CatalogEntry | undefined> {
+    // One statement, so one snapshot: the podcast and its episodes as one commit left them.
+    const [row] = await rows<{ id: string; data: string; ids: string[]; episodes: string[] }>(
+      this.#pool,
+      `SELECT p.id, p.data,
+         coalesce(array_agg(e.id ORDER BY e.position) FILTER (WHERE e.id IS NOT NULL), '{}') AS ids,
+         coalesce(array_agg(e.data ORDER BY e.position) FILTER (WHERE e.id IS NOT NULL), '{}') AS episodes
+       FROM podcasts p LEFT JOIN episodes e ON e.podcast_id = p.id WHERE p.id = $1 GROUP BY p.id`,
+      [podcastId],
+    );
+    if (row === undefined) return undefined;
+    return {
+      podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`),
+      episodes: row.episodes.map((data, i) => parseStored(EpisodeSchema, data, `episode ${row.ids[i]} of ${row.id}`)),
+    };
+  }
+
   async getEpisodeIds(podcastId: string): Promise<string[]> {
     const found = await rows<{ id: string }>(this.#pool, `SELECT id FROM episodes WHERE podcast_id = $1 ORDER BY position`, [
       podcastId,
@@ -273,7 +341,11 @@ export class PostgresStore implements Store {
   }
 
   async deletePodcast(podcastId: string): Promise<boolean> {
-    return (await changes(this.#pool, `DELETE FROM podcasts WHERE id = $1`, [podcastId])) > 0;
+    return this.#transaction(async (db) => {
+      const deleted = (await changes(db, `DELETE FROM podcasts WHERE id = $1`, [podcastId])) > 0;
+      if (deleted) await notifyPodcast(db, podcastId);
+      return deleted;
+    });
   }
 
   // ---- caches ------------------------------------------------------------------------------------------------------
@@ -478,6 +550,9 @@ export class PostgresStore implements Store {
         );
         await db.query(`DELETE FROM ${table} WHERE podcast_id = $1`, [oldUrl]);
       }
+      await notifyRenamed(db, oldUrl, newUrl);
+      await notifyPodcast(db, oldUrl);
+      await notifyPodcast(db, newUrl);
     });
   }
 
@@ -497,6 +572,7 @@ export class PostgresStore implements Store {
         )) > 0;
       await db.query(`INSERT INTO feed_state (url) VALUES ($1) ON CONFLICT DO NOTHING`, [feedUrl]);
       await markSeen(db, guildId, feedUrl, options.seenEpisodeIds);
+      if (created) await notifyFollows(db, guildId);
       return created;
     });
   }
@@ -506,6 +582,7 @@ export class PostgresStore implements Store {
       const removed = (await changes(db, `DELETE FROM follows WHERE guild_id = $1 AND feed_url = $2`, [guildId, feedUrl])) > 0;
       await db.query(`DELETE FROM seen_episodes WHERE guild_id = $1 AND podcast_id = $2`, [guildId, feedUrl]);
       await db.query(`DELETE FROM announcement_settings WHERE guild_id = $1 AND podcast_id = $2`, [guildId, feedUrl]);
+      if (removed) await notifyFollows(db, guildId);
       return removed;
     });
   }
@@ -749,6 +826,8 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const subscription of this.#subscriptions) await subscription.close();
+    this.#subscriptions.clear();
     await this.#pool.end();
   }
 }

@@ -267,6 +267,23 @@ export class SqliteStore implements Store {
     return read.deferred();
   }
 
+  async loadPodcast(podcastId: string): Promise<CatalogEntry | undefined> {
+    const db = this.#db;
+    const read = db.transaction(() => {
+      const podcast = db.prepare(`SELECT data FROM podcasts WHERE id = ?`).pluck().get(podcastId) as string | undefined;
+      if (podcast === undefined) return undefined;
+      const episodes = db.prepare(`SELECT id, data FROM episodes WHERE podcast_id = ? ORDER BY position`).all(podcastId) as {
+        id: string;
+        data: string;
+      }[];
+      return {
+        podcast: parseStored(PodcastSchema, podcast, `podcast ${podcastId}`),
+        episodes: episodes.map((row) => parseStored(EpisodeSchema, row.data, `episode ${row.id} of ${podcastId}`)),
+      };
+    });
+    return read.deferred();
+  }
+
   async getEpisodeIds(podcastId: string): Promise<string[]> {
     return this.#db
       .prepare(`SELECT id FROM episodes WHERE podcast_id = ? ORDER BY position`)

@@ -1,5 +1,6 @@
 import type { FeedCredentials } from '../data/feedCredentials.js';
 import type { Chapter, Episode, Podcast } from '../data/model.js';
+import type { ChangeListener, ChangeSubscription, SubscribeOptions } from './ChangeFeed.js';
 
 /**
  * Everything Podcord keeps across restarts. Methods return promises so that a PostgreSQL implementation can fill the
@@ -18,6 +19,8 @@ export interface Store {
   savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void>;
   /** Every stored podcast with its episodes in saved order, for a restart that does not refetch. */
   loadCatalog(): Promise<CatalogEntry[]>;
+  /** One stored podcast with its episodes in saved order (as loadCatalog has it), or undefined: to reload it alone. */
+  loadPodcast(podcastId: string): Promise<CatalogEntry | undefined>;
   /** Ids of the stored episodes of a podcast, in saved order; empty when the podcast is unknown. */
   getEpisodeIds(podcastId: string): Promise<string[]>;
   /** Removes a podcast and its episodes (not its ledger). Returns whether it existed. */
@@ -148,6 +151,14 @@ export interface Store {
   getAnnouncement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined>;
   /** Those of `episodeIds` neither seen nor in the ledger (sent or pending), in the order given. */
   unannouncedEpisodes(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<string[]>;
+
+  // ---- change feed -------------------------------------------------------------------------------------------------
+  /**
+   * Tells `listener` of every change to the catalogue and the follows committed from when this resolves, by this
+   * process or another one on the same database (see ChangeFeed.ts), until the subscription or the store is closed.
+   * Absent where no other process can write (SQLite: one process owns the file).
+   */
+  subscribe?(listener: ChangeListener, options?: SubscribeOptions): Promise<ChangeSubscription>;
 
   close(): Promise<void>;
 }

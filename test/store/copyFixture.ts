@@ -60,6 +60,8 @@ export async function fillAsTheBotDoes(store: Store): Promise<void> {
   await store.recordFetchFailure('https://resumed.example.com/feed', { error: 'HTTP 404', checkedAt: at(11), nextCheckAt: at(12), pause: true });
   await store.resumeFeed('https://resumed.example.com/feed', at(13));
   await store.trackFeed('https://never-checked.example.com/feed');
+  // A private feed: its login is kept apart from its address.
+  await store.setFeedCredentials(OTHER_FEED, { username: 'listener', password: 'pa:ss@word' });
 
   // Settings: guild defaults, a per-podcast override with a role, announcements off somewhere.
   await store.setAnnouncementSettings('guild-1', { channelId: 'chan-1', publish: false, enabled: true });
@@ -108,6 +110,7 @@ export async function everythingTheStoreSays(store: Store): Promise<Record<strin
   for (const feed of FEEDS) {
     answers[`getEpisodeIds ${feed}`] = await store.getEpisodeIds(feed);
     answers[`getFetchState ${feed}`] = await store.getFetchState(feed);
+    answers[`getFeedCredentials ${feed}`] = await store.getFeedCredentials(feed);
     answers[`followersOf ${feed}`] = await store.followersOf(feed);
   }
   for (const when of [at(0), at(21), at(35), at(100)]) answers[`dueFeeds ${when.toISOString()}`] = await store.dueFeeds(when);

@@ -201,6 +201,38 @@ export function storeContract(subject: StoreUnderTest): void {
         expect(await store.getEpisodeIds(FEED)).toEqual(['3']);
       });
 
+      it('loads one podcast alone, as the catalogue has it; undefined when it is not stored', async () => {
+        let store = await open();
+        const other: Podcast = { id: 'sample:tiny', title: 'A Tiny Sample', categories: [] };
+        await store.savePodcast(podcast, [fullEpisode, bareEpisode('guid-2'), bareEpisode('guid-1')]);
+        await store.savePodcast(other, []);
+        store = await reopen(store);
+        expect(await store.loadPodcast(FEED)).toStrictEqual({ podcast, episodes: [fullEpisode, bareEpisode('guid-2'), bareEpisode('guid-1')] });
+        expect(await store.loadPodcast('sample:tiny')).toStrictEqual({ podcast: other, episodes: [] });
+        expect(await store.loadPodcast(FEED)).toStrictEqual((await store.loadCatalog()).find((entry) => entry.podcast.id === FEED));
+        expect(await store.loadPodcast('https://nowhere.example/feed')).toBeUndefined();
+        await store.deletePodcast('sample:tiny');
+        expect(await store.loadPodcast('sample:tiny')).toBeUndefined();
+        await store.renameFeed(FEED, MOVED);
+        expect(await store.loadPodcast(FEED)).toBeUndefined();
+        expect((await store.loadPodcast(MOVED))?.episodes.map((e) => e.id)).toEqual(['guid-3', 'guid-2', 'guid-1']);
+      });
+
+      it('keeps every change of a save that differs in one thing only: an order, an episode text, a podcast field', async () => {
+        const store = await open();
+        await store.savePodcast(podcast, [bareEpisode('2'), bareEpisode('1')]);
+        await store.savePodcast(podcast, [bareEpisode('1'), bareEpisode('2')]);
+        expect(await store.loadPodcast(FEED)).toStrictEqual({ podcast, episodes: [bareEpisode('1'), bareEpisode('2')] });
+        const edited = { ...bareEpisode('2'), description: 'Now with notes.' };
+        await store.savePodcast(podcast, [bareEpisode('1'), edited]);
+        expect((await store.loadPodcast(FEED))?.episodes).toStrictEqual([bareEpisode('1'), edited]);
+        const described = { ...podcast, description: 'A show about other examples.' };
+        await store.savePodcast(described, [bareEpisode('1'), edited]);
+        expect(await store.loadPodcast(FEED)).toStrictEqual({ podcast: described, episodes: [bareEpisode('1'), edited] });
+        await store.savePodcast(described, [edited]);
+        expect((await store.loadPodcast(FEED))?.episodes).toStrictEqual([edited]);
+      });
+
       it('leaves one whole save when two stores save the same podcast at once', async () => {
         const first = await open();
         const second = await open();
