@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { parseJsonChapters } from '../data/chapters/parseJsonChapters.js';
 import { keepEpisodeIds } from '../data/feed/keepEpisodeIds.js';
@@ -9,6 +10,7 @@ import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
 import { parseTranscript } from '../data/transcripts/parseTranscript.js';
 import type { FeedFetchState, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
+import { catchUpPodcast } from '../store/catchUpPodcast.js';
 import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
@@ -51,7 +53,16 @@ export interface FeedPollerOptions {
   maxChapterFetches?: number;
   /** Transcripts fetched for one feed update at most (the rest are searched without one). Default 10. */
   maxTranscriptFetches?: number;
+  /**
+   * Who this poller is among the processes sharing the store, and how long a feed it takes stays its own: each due
+   * feed is leased to one poller (Store.claimDueFeeds), and a lease not renewed in time (Heartbeat renews
+   * leasedFeeds()) goes to whoever asks next. Default: a name of its own and DEFAULT_LEASE_MS.
+   */
+  lease?: { owner: string; ms: number };
 }
+
+/** How long a feed stays leased to a poller nobody renews it for. */
+export const DEFAULT_LEASE_MS = 60_000;
 
 export interface FeedPreview {
   /** The podcast's identity: the URL asked for, or where it moved permanently. */
@@ -66,7 +77,7 @@ export interface FeedPreview {
 export type CheckOutcome =
   | { url: string; status: 'updated'; episodes: number; newEpisodes: number }
   | { url: string; status: 'not-modified' }
-  | { url: string; status: 'failed'; error: string; paused: boolean }
+  | { url: string; status: 'failed'; error: string; paused: boolean; unsaved?: true }
   | { url: string; status: 'skipped' };
 
 export class FeedPoller {
@@ -77,6 +88,9 @@ export class FeedPoller {
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<CheckOutcome>>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** Feeds leased to this poller and not yet checked. */
+  readonly #leased = new Set<string>();
+  readonly #lease: { owner: string; ms: number };
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
@@ -84,18 +98,77 @@ export class FeedPoller {
     this.#o = options;
     this.#limiter = new HostLimiter(options.limits);
     this.#now = options.now ?? (() => new Date());
+    this.#lease = options.lease ?? { owner: `poller-${randomUUID()}`, ms: DEFAULT_LEASE_MS };
+  }
+
+  /** The feeds this poller holds leases on now (for the heartbeat to renew). */
+  leasedFeeds(): string[] {
+    return [...this.#leased];
   }
 
   get limits(): { total: number; perHost: number } {
     return { total: this.#limiter.total, perHost: this.#limiter.perHost };
   }
 
-  /** Checks every due feed now and resolves when all of them are done. */
+  /**
+   * Checks every due feed now and resolves when all of them are done. Feeds are leased a few at a time (twice what
+   * may be fetched at once), more as checks finish, so processes polling one database together share the due feeds
+   * instead of the first one taking them all.
+   */
   async pollOnce(): Promise<CheckOutcome[]> {
     if (this.#stopped) return [];
     await this.#safely('cycle start', () => this.listener.cycleStarted?.());
-    const due = await this.#o.store.dueFeeds(this.#now());
-    return Promise.all(due.map((url) => this.checkFeed(url)));
+    const outcomes: CheckOutcome[] = [];
+    const running = new Set<Promise<void>>();
+    const batch = this.#limiter.total * 2;
+    let more = true;
+    while (!this.#stopped) {
+      if (more && running.size < batch) {
+        const wanted = batch - running.size;
+        const urls = await this.#claim(wanted);
+        if (urls.length < wanted) more = false;
+        for (const url of urls) {
+          const run: Promise<void> = this.#checkLeased(url).then((outcome) => {
+            outcomes.push(outcome);
+            running.delete(run);
+          });
+          running.add(run);
+        }
+      }
+      if (running.size === 0) break;
+      await Promise.race(running);
+    }
+    await Promise.all(running);
+    return outcomes;
+  }
+
+  /** Up to `count` due feeds leased to this poller; none when the store cannot say (logged, tried next tick). */
+  async #claim(count: number): Promise<string[]> {
+    const now = this.#now();
+    try {
+      const urls = await this.#o.store.claimDueFeeds({ owner: this.#lease.owner, until: new Date(now.getTime() + this.#lease.ms) }, now, count);
+      for (const url of urls) this.#leased.add(url);
+      return urls;
+    } catch (error) {
+      if (error instanceof StoreBusyError) this.#o.log.warn({ reason: error.message }, 'feeds not checked: the database is busy; checking again next tick');
+      else this.#o.log.error({ err: error }, 'feeds not checked: the store could not lease them; checking again next tick');
+      return [];
+    }
+  }
+
+  /** A leased feed's check. Its result ends the lease; a check that saved nothing gives it back, due again at once. */
+  async #checkLeased(url: string): Promise<CheckOutcome> {
+    try {
+      const outcome = await this.checkFeed(url);
+      if (outcome.status === 'skipped' || (outcome.status === 'failed' && outcome.unsaved)) {
+        await this.#o.store.releaseFeed(url, this.#lease.owner).catch((error: unknown) => {
+          this.#o.log.debug({ err: error, feed: url }, 'feed lease not given back; it expires by itself');
+        });
+      }
+      return outcome;
+    } finally {
+      this.#leased.delete(url);
+    }
   }
 
   /** Polls every tick until stop(). A tick does not wait for slow feeds: they finish in their own time. */
@@ -205,11 +278,11 @@ export class FeedPoller {
         // Another process held the database: not the feed's failure. Nothing was recorded, so it is still due and the
         // next tick checks it again, without a backoff or an error shown in /feed list.
         this.#o.log.warn({ feed: url, reason: error.message }, 'feed check not saved: the database is busy; checking again next tick');
-        return { url, status: 'failed', error: error.message, paused: false };
+        return { url, status: 'failed', error: error.message, paused: false, unsaved: true };
       }
       this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
       return this.#fail(url, 'Podcord could not process this feed (an internal error; it has been logged).').catch(
-        () => ({ url, status: 'failed', error: 'internal error', paused: false }) as const,
+        () => ({ url, status: 'failed', error: 'internal error', paused: false, unsaved: true }) as const,
       );
     }
   }
@@ -242,6 +315,9 @@ export class FeedPoller {
     if (!parsed.ok) return this.#fail(feedUrl, `Not a podcast feed any more: ${parsed.error}.`);
     const { podcast } = parsed.value;
 
+    // The store, not this process's library, says what is known: another process sharing it may have saved the feed
+    // (first, or with newer episodes) since this one loaded the catalogue.
+    await catchUpPodcast(store, library, feedUrl);
     const first = library.catalog.podcast(feedUrl) === undefined;
     // New guids for old episodes bring nothing new: known episodes keep the ids they were stored under.
     const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
@@ -250,6 +326,8 @@ export class FeedPoller {
     await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh);
     const transcripts = await this.#transcripts(podcast, episodes, first ? fresh.slice(0, 3) : fresh);
 
+    // Owed from now until an announce pass has written their intents, whichever process runs it (see Announcer).
+    if (!first && fresh.length > 0) await store.oweAnnouncements(feedUrl, this.#now());
     await store.savePodcast(podcast, episodes);
     library.upsert(podcast, episodes, transcripts);
     if (first) {
@@ -403,7 +481,8 @@ export class FeedPoller {
     try {
       await fn();
     } catch (error) {
-      this.#o.log.error({ err: error }, `${what} failed`);
+      if (error instanceof StoreBusyError) this.#o.log.warn({ reason: error.message }, `${what} failed: the database is busy; again next tick`);
+      else this.#o.log.error({ err: error }, `${what} failed`);
     }
   }
 }

@@ -443,6 +443,23 @@ export class PostgresStore implements Store {
     return claimed.map((row) => row.url);
   }
 
+  async oweAnnouncements(url: string, since: Date): Promise<void> {
+    await this.#pool.query(`UPDATE feed_state SET announce_owed_since = COALESCE(announce_owed_since, $2) WHERE url = $1`, [url, since]);
+  }
+
+  async feedsOwedAnnouncements(olderThan: Date): Promise<string[]> {
+    const found = await rows<{ url: string }>(
+      this.#pool,
+      `SELECT url FROM feed_state WHERE announce_owed_since <= $1 ORDER BY announce_owed_since, url`,
+      [olderThan],
+    );
+    return found.map((row) => row.url);
+  }
+
+  async settleAnnouncements(url: string, passStartedAt: Date): Promise<void> {
+    await this.#pool.query(`UPDATE feed_state SET announce_owed_since = NULL WHERE url = $1 AND announce_owed_since <= $2`, [url, passStartedAt]);
+  }
+
   async releaseFeed(url: string, owner: string): Promise<void> {
     await this.#pool.query(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE url = $1 AND lease_owner = $2`, [url, owner]);
   }

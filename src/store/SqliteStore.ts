@@ -477,6 +477,21 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
+  async oweAnnouncements(url: string, since: Date): Promise<void> {
+    this.#db.prepare(`UPDATE feed_state SET announce_owed_since = COALESCE(announce_owed_since, ?) WHERE url = ?`).run(ms(since), url);
+  }
+
+  async feedsOwedAnnouncements(olderThan: Date): Promise<string[]> {
+    return this.#db
+      .prepare(`SELECT url FROM feed_state WHERE announce_owed_since <= ? ORDER BY announce_owed_since, url`)
+      .pluck()
+      .all(ms(olderThan)) as string[];
+  }
+
+  async settleAnnouncements(url: string, passStartedAt: Date): Promise<void> {
+    this.#db.prepare(`UPDATE feed_state SET announce_owed_since = NULL WHERE url = ? AND announce_owed_since <= ?`).run(url, ms(passStartedAt));
+  }
+
   async releaseFeed(url: string, owner: string): Promise<void> {
     this.#db.prepare(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE url = ? AND lease_owner = ?`).run(url, owner);
   }

@@ -69,6 +69,16 @@ export interface Store {
    * expires, and the feed is due for any process again.
    */
   claimDueFeeds(lease: Lease, now: Date, limit: number): Promise<string[]>;
+  /**
+   * New episodes of a feed are about to be saved: their announcements are owed until an announce pass over the feed
+   * has written their intents (settleAnnouncements). A process that dies in between leaves the mark, and another one
+   * runs the pass (feedsOwedAnnouncements). An earlier mark is kept.
+   */
+  oweAnnouncements(url: string, since: Date): Promise<void>;
+  /** Feeds whose announcements are owed since `olderThan` or before: the pass that should have run did not finish. */
+  feedsOwedAnnouncements(olderThan: Date): Promise<string[]>;
+  /** A pass that started at `passStartedAt` wrote every intent owed up to then: the mark goes unless it is newer. */
+  settleAnnouncements(url: string, passStartedAt: Date): Promise<void>;
   /** Gives a feed's lease back without a result (the check was abandoned): due again at once for anyone. */
   releaseFeed(url: string, owner: string): Promise<void>;
   /** Extends the leases `owner` still holds among these feeds and announcements; lost ones are left alone. */

@@ -118,11 +118,14 @@ export const migrations: readonly string[] = [
   CREATE INDEX announcements_unpublished ON announcements (publish_next_at) WHERE publish_status = 'pending';
   `,
   // 3: several processes on one database. A feed due for a check and a post to make are leased to one process at
-  // a time (owner and expiry); the registry of running processes (shares of the rate budget, dead ones found); what
+  // a time (owner and expiry), and a feed whose new episodes were saved owes their announcements until a pass wrote
+  // them; the registry of running processes (shares of the rate budget, dead ones found); what
   // workers read of Discord over REST (channels, guild locales); a guild's announcements paused on a lost channel.
   `
   ALTER TABLE feed_state ADD COLUMN lease_owner TEXT;
   ALTER TABLE feed_state ADD COLUMN lease_until INTEGER;
+  ALTER TABLE feed_state ADD COLUMN announce_owed_since INTEGER;
+  CREATE INDEX feed_state_owed ON feed_state (announce_owed_since) WHERE announce_owed_since IS NOT NULL;
   CREATE INDEX feed_state_leased ON feed_state (lease_owner) WHERE lease_owner IS NOT NULL;
 
   ALTER TABLE announcements ADD COLUMN claim_owner TEXT;

@@ -665,6 +665,25 @@ export function storeContract(subject: StoreUnderTest): void {
         expect(all.length).toBe(60);
       });
 
+      it('keeps a feed owing announcements from its first mark until a pass that started after it', async () => {
+        let store = await open();
+        await store.trackFeed(feed(1));
+        await store.trackFeed(feed(2));
+        await store.oweAnnouncements(feed(1), t(10));
+        await store.oweAnnouncements(feed(1), t(20));
+        await store.oweAnnouncements(feed(2), t(15));
+        await store.oweAnnouncements('https://untracked.example/feed.xml', t(1));
+        store = await reopen(store);
+        expect(await store.feedsOwedAnnouncements(t(9))).toEqual([]);
+        expect(await store.feedsOwedAnnouncements(t(30))).toEqual([feed(1), feed(2)]);
+        // A pass that started before the mark does not settle it; one after does.
+        await store.settleAnnouncements(feed(1), t(5));
+        await store.settleAnnouncements(feed(2), t(15));
+        expect(await store.feedsOwedAnnouncements(t(30))).toEqual([feed(1)]);
+        await store.settleAnnouncements(feed(1), t(25));
+        expect(await store.feedsOwedAnnouncements(t(30))).toEqual([]);
+      });
+
       it('keeps a registry of processes with their last sign of life; an ended one gives back all it held', async () => {
         let store = await open();
         const process = { id: 'host:1:a', role: 'worker', host: 'host', pid: 1, startedAt: t(0), lastSeen: t(0) };
