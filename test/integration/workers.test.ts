@@ -1,0 +1,157 @@
+import { Writable } from 'node:stream';
+import { Routes } from 'discord-api-types/v10';
+import { REST } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config.js';
+import { RateBudget } from '../../src/discord/RateBudget.js';
+import { createLogger } from '../../src/logger.js';
+import { Heartbeat, newProcessIdentity } from '../../src/roles/Heartbeat.js';
+import { startWorker, type RunningWorker } from '../../src/roles/worker.js';
+import type { CheckOutcome } from '../../src/sources/feedPoller.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/PostgresStore.js';
+import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgresDatabase.js';
+import { botConfig, episodes, startFeedHost, type FeedHost } from './support.js';
+
+/**
+ * Workers sharing the feeds (issue 13, item 2): two `--role worker`s (startWorker, as index.ts starts one) on one real
+ * PostgreSQL, started together, check 200 due feeds served by a local host that notes how many requests for each feed
+ * it answers at once. Each feed is checked by one worker, once, and the interval and backoff hold for both. And the
+ * processes sharing a bot token keep, together, under Discord's global limit of 50 requests a second.
+ */
+
+let fake: FakeDiscord;
+let host: FeedHost;
+let database: TestDatabase;
+let store: PostgresStore | undefined;
+const workers: RunningWorker[] = [];
+
+beforeEach(async () => {
+  fake = await startFakeDiscord();
+  host = await startFeedHost();
+  database = await createTestDatabase();
+});
+
+afterEach(async () => {
+  for (const worker of workers.splice(0)) await worker.stop();
+  await store?.close();
+  store = undefined;
+  await fake.close();
+  await host.close();
+  await database.drop();
+});
+
+function quietLog() {
+  return createLogger({ level: 'warn', secrets: [fake.token], destination: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+}
+
+async function worker(config: Config & { discordToken: string }): Promise<RunningWorker> {
+  const started = await startWorker(config, quietLog(), { autoPoll: false, limits: { total: 8, perHost: 8 } });
+  workers.push(started);
+  return started;
+}
+
+describe('two workers on one PostgreSQL', () => {
+  it('never check the same feed at once and split 200 due feeds between them; the interval and the backoff hold for both', { timeout: 120_000 }, async () => {
+    const paths = Array.from({ length: 200 }, (_, i) => `/feed-${String(i).padStart(3, '0')}.xml`);
+    for (const [i, path] of paths.entries()) {
+      // A server that takes a moment, so checks overlap in time; one feed in twenty fails.
+      host.feeds.set(path, { title: `Feed ${i}`, episodes: episodes(`f${i}`, 2), delayMs: 20, ...(i % 20 === 7 && { failWith: 500 }) });
+    }
+    const opened = await openPostgresStore(database.url);
+    if (!opened.ok) throw new Error(opened.error);
+    store = opened.value;
+    for (const path of paths) await store.trackFeed(host.url(path));
+
+    const config = botConfig(fake, { DATABASE_URL: database.url, POLL_INTERVAL_SECONDS: '600' });
+    const [first, second] = await Promise.all([worker(config), worker(config)]);
+    const [a, b] = await Promise.all([first!.services.poller.pollOnce(), second!.services.poller.pollOnce()]);
+
+    const checked = (outcomes: CheckOutcome[]): string[] => outcomes.map((o) => o.url);
+    const byA = new Set(checked(a));
+    const byB = new Set(checked(b));
+    const both = [...byA].filter((url) => byB.has(url));
+    console.log(`200 due feeds: worker A checked ${byA.size}, worker B ${byB.size}, both ${both.length}`);
+    expect(both).toEqual([]);
+    expect(byA.size + byB.size).toBe(200);
+    expect(byA.size).toBeGreaterThan(0);
+    expect(byB.size).toBeGreaterThan(0);
+    expect([...host.mostAtOnce.values()].every((n) => n === 1)).toBe(true);
+    for (const path of paths) expect(host.requests.get(path), path).toBe(1);
+    expect(a.concat(b).filter((o) => o.status === 'failed')).toHaveLength(10);
+
+    // Checked, or failed and backing off: nothing is due again for either of them.
+    const again = await Promise.all([first!.services.poller.pollOnce(), second!.services.poller.pollOnce()]);
+    expect(again.flat()).toEqual([]);
+    for (const path of paths) expect(host.requests.get(path), path).toBe(1);
+    expect(await store.dueFeeds(new Date())).toEqual([]);
+  });
+});
+
+/** The most requests in any one second (a sliding window over the fake's arrival stamps). */
+function mostInOneSecond(stamps: readonly number[]): number {
+  const sorted = [...stamps].sort((x, y) => x - y);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while ((sorted[j] as number) <= (sorted[i] as number) - 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+describe('processes sharing one bot token', () => {
+  it('take shares of the request budget from the registry and stay under 50 requests a second together', { timeout: 120_000 }, async () => {
+    const opened = await openPostgresStore(database.url);
+    if (!opened.ok) throw new Error(opened.error);
+    store = opened.value;
+    const heartbeats: Heartbeat[] = [];
+    const clients: REST[] = [];
+    try {
+      // Three processes (as three workers would be), each with its heartbeat, its budget and its REST client.
+      for (let i = 0; i < 3; i++) {
+        const budget = new RateBudget(45);
+        const heartbeat = new Heartbeat({
+          identity: newProcessIdentity(),
+          store,
+          log: quietLog(),
+          role: 'worker',
+          leaseMs: 5000,
+          totalRequestsPerSecond: 45,
+          budget,
+          held: () => ({ feeds: [], announcements: [] }),
+        });
+        heartbeats.push(heartbeat);
+        const rest = new REST({ api: fake.apiUrl, ...budget.restOptions() }).setToken(fake.token);
+        budget.attach(rest);
+        clients.push(rest);
+        await heartbeat.start();
+      }
+      // The first ones learn of the later ones at their next beat.
+      for (const heartbeat of heartbeats) await heartbeat.beat();
+      expect(heartbeats.map((h) => h.processesAlive)).toEqual([3, 3, 3]);
+
+      fake.clearRequests();
+      // Each sends 60 requests at once, as a burst of posts to 60 channels would.
+      const sent = clients.flatMap((rest) => Array.from({ length: 60 }, () => rest.get(Routes.user())));
+      await Promise.all(sent);
+      const requests = fake.requests.filter((r) => r.path === '/users/@me');
+      expect(requests).toHaveLength(180);
+      expect(requests.every((r) => r.status === 200)).toBe(true);
+      const most = mostInOneSecond(requests.map((r) => r.receivedAt));
+      console.log(`3 processes x 60 requests at once: at most ${most} reached Discord in one second (shares of 15 a second; Discord allows 50)`);
+      expect(most).toBeLessThanOrEqual(50);
+
+      // One stops: the others take its share at their next beat.
+      await heartbeats.pop()?.stop();
+      for (const heartbeat of heartbeats) await heartbeat.beat();
+      expect(heartbeats.map((h) => h.processesAlive)).toEqual([2, 2]);
+      expect(clients.slice(0, 2).map((rest) => rest.options.globalRequestsPerSecond)).toEqual([22, 22]);
+    } finally {
+      for (const heartbeat of heartbeats) await heartbeat.stop();
+      for (const rest of clients) {
+        rest.clearHashSweeper();
+        rest.clearHandlerSweeper();
+      }
+    }
+  });
+});
