@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { Routes } from 'discord-api-types/v10';
+import { MessageFlags, Routes } from 'discord-api-types/v10';
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
@@ -9,9 +9,9 @@ import { Heartbeat, newProcessIdentity } from '../../src/roles/Heartbeat.js';
 import { startWorker, type RunningWorker } from '../../src/roles/worker.js';
 import type { CheckOutcome } from '../../src/sources/feedPoller.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/PostgresStore.js';
-import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
+import { FAKE_IDS, startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgresDatabase.js';
-import { botConfig, episodes, startFeedHost, type FeedHost } from './support.js';
+import { botConfig, episode, episodes, startFeedHost, type FeedHost } from './support.js';
 
 /**
  * Workers sharing the feeds (issue 13, item 2): two `--role worker`s (startWorker, as index.ts starts one) on one real
@@ -153,5 +153,73 @@ describe('processes sharing one bot token', () => {
         rest.clearHandlerSweeper();
       }
     }
+  });
+});
+
+describe('a worker', () => {
+  it('posts over REST alone: a tagged forum post, a published announcement, channels and the locale read once and kept in the store', { timeout: 60_000 }, async () => {
+    host.feeds.set('/forum.xml', { title: 'Forum Show', episodes: episodes('forum', 1) });
+    host.feeds.set('/news.xml', { title: 'News Show', episodes: episodes('news', 1) });
+    const opened = await openPostgresStore(database.url);
+    if (!opened.ok) throw new Error(opened.error);
+    store = opened.value;
+    const forumUrl = host.url('/forum.xml');
+    const newsUrl = host.url('/news.xml');
+    await store.setAnnouncementSettings(fake.guildId, { channelId: fake.newsChannelId, publish: true, enabled: true });
+    await store.setAnnouncementSettings(fake.guildId, { channelId: fake.forumChannelId, publish: false, enabled: true }, forumUrl);
+    for (const url of [forumUrl, newsUrl]) await store.follow(fake.guildId, url, { seenEpisodeIds: [] });
+
+    const running = await worker(botConfig(fake, { DATABASE_URL: database.url, POLL_INTERVAL_SECONDS: '1' }));
+    await running.pollOnce(); // the back catalogue: saved and seen, nothing posted
+    for (const round of [2, 3]) {
+      host.addEpisode('/forum.xml', episode('forum', round));
+      host.addEpisode('/news.xml', episode('news', round));
+      await store.resumeFeed(forumUrl);
+      await store.resumeFeed(newsUrl);
+      await running.pollOnce();
+    }
+
+    const threads = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.forumChannelId}/threads`);
+    expect(threads.map((r) => [(r.body as { name: string }).name, (r.body as { applied_tags?: string[] }).applied_tags])).toEqual([
+      ['forum episode 2', [FAKE_IDS.forumTagEpisodeId]],
+      ['forum episode 3', [FAKE_IDS.forumTagEpisodeId]],
+    ]);
+    const news = fake.messages(fake.newsChannelId).filter((m) => m.embeds[0]?.title?.startsWith('news episode'));
+    expect(news.map((m) => [m.embeds[0]?.title, (m.flags ?? 0) & MessageFlags.Crossposted])).toEqual([
+      ['news episode 2', MessageFlags.Crossposted],
+      ['news episode 3', MessageFlags.Crossposted],
+    ]);
+    expect(await store.wasAnnounced(fake.guildId, forumUrl, 'forum-3')).toBe(true);
+    expect((await store.getAnnouncement(fake.guildId, newsUrl, 'news-3'))?.publish?.status).toBe('done');
+    // Read from Discord once, then from the store.
+    const gets = (path: string): number => fake.requests.filter((r) => r.method === 'GET' && r.path === path).length;
+    expect([gets(`/channels/${fake.forumChannelId}`), gets(`/channels/${fake.newsChannelId}`), gets(`/guilds/${fake.guildId}`)]).toEqual([1, 1, 1]);
+    expect(await store.getChannelInfo(fake.forumChannelId)).toMatchObject({ guildId: fake.guildId, kind: 'forum', tags: expect.arrayContaining([{ id: FAKE_IDS.forumTagEpisodeId, name: 'Episode' }]) });
+    expect(await store.getGuildLocale(fake.guildId)).toMatchObject({ locale: 'en-US' });
+    // No gateway connection at all.
+    expect(fake.connectionCount).toBe(0);
+    expect(fake.identifyCount).toBe(0);
+  });
+
+  it('pauses a server whose channel Discord refuses, and sends nothing more there', { timeout: 60_000 }, async () => {
+    host.feeds.set('/show.xml', { title: 'Show', episodes: episodes('show', 1) });
+    const opened = await openPostgresStore(database.url);
+    if (!opened.ok) throw new Error(opened.error);
+    store = opened.value;
+    const url = host.url('/show.xml');
+    await store.setAnnouncementSettings(fake.guildId, { channelId: fake.channelId, publish: false, enabled: true });
+    await store.follow(fake.guildId, url, { seenEpisodeIds: [] });
+    const running = await worker(botConfig(fake, { DATABASE_URL: database.url }));
+    await running.pollOnce();
+    fake.failChannel(fake.channelId, 50001);
+    for (const n of [2, 3, 4]) {
+      host.addEpisode('/show.xml', episode('show', n));
+      await store.resumeFeed(url);
+      await running.pollOnce();
+    }
+    // One refused request (the channel read, which Discord answers 403), then nothing: the server is paused.
+    const toChannel = fake.requests.filter((r) => r.path.startsWith(`/channels/${fake.channelId}`));
+    expect(toChannel.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 403']);
+    expect(await store.guildAnnouncementPause(fake.guildId)).toMatchObject({ channelId: fake.channelId, reason: 'the channel is gone, or the bot cannot see it' });
   });
 });
