@@ -100,6 +100,8 @@ export class Announcer {
   readonly #feedPasses = new Map<string, Promise<void>>();
   /** Ledger rows this announcer holds a claim on (keyOf), queued or being posted. */
   readonly #holding = new Set<string>();
+  /** Ledger rows with a job queued or running here (the job gives the claim back when done). */
+  readonly #ledgerJobs = new Set<string>();
   readonly #lease: { owner: string; ms: number };
   #stopped = false;
   /** Ends the pauses of jobs waiting for a busy database, so stop() does not wait them out. */
@@ -158,19 +160,30 @@ export class Announcer {
     // Taken from the outbox: no other process works on these while this one holds them.
     for (const intent of await this.#o.store.claimPendingIntents(this.#claim(), now, RECONCILE_BATCH)) {
       const key = keyOf(intent.guildId, intent.podcastId, intent.episodeId);
-      this.#holding.add(key);
-      if (this.#claimed.has(key)) continue;
-      this.#claimed.add(key);
+      if (!this.#take(key)) continue;
       this.#enqueue(intent.channelId, key, () => this.#deliver(intent, { reconciling: true, ping: true }), key);
     }
     for (const sent of await this.#o.store.claimPendingPublishes(this.#claim(), now, RECONCILE_BATCH)) {
       const key = keyOf(sent.guildId, sent.podcastId, sent.episodeId);
-      this.#holding.add(key);
-      if (sent.messageId === undefined || this.#claimed.has(key)) continue;
-      this.#claimed.add(key);
       const messageId = sent.messageId;
-      this.#enqueue(sent.channelId, key, () => this.#publish(sent, messageId), key);
+      if (messageId === undefined) await this.#releaseClaim(key);
+      else if (this.#take(key)) this.#enqueue(sent.channelId, key, () => this.#publish(sent, messageId), key);
     }
+  }
+
+  /**
+   * A ledger row just claimed in the store, to queue here: false when this process has it in hand already (a job for
+   * it queued or running, which keeps the claim and gives it back when done).
+   */
+  #take(key: string): boolean {
+    this.#holding.add(key);
+    if (this.#claimed.has(key)) {
+      // Part of another job (a catch-up summary) but not its row: not this process's to hold.
+      if (!this.#ledgerJobs.has(key)) void this.#releaseClaim(key);
+      return false;
+    }
+    this.#claimed.add(key);
+    return true;
   }
 
   /**
@@ -351,6 +364,7 @@ export class Announcer {
     try {
       const intent = await this.#recordClaimed(guildId, podcastId, episodeId, channelId);
       if (intent === undefined) return;
+      this.#holding.add(ledgerKey);
       this.#enqueue(channelId, keys, then(intent), ledgerKey);
       queued = true;
     } finally {
@@ -526,9 +540,13 @@ export class Announcer {
    * handles (never queued twice); `ledgerKey` the ledger row whose claim it holds, given back when it is done.
    */
   #enqueue(channelId: string, keys: string | readonly string[] | undefined, job: Job, ledgerKey?: string): void {
+    if (ledgerKey !== undefined) this.#ledgerJobs.add(ledgerKey);
     const release = async (): Promise<void> => {
       for (const key of typeof keys === 'string' ? [keys] : (keys ?? [])) this.#claimed.delete(key);
-      if (ledgerKey !== undefined) await this.#releaseClaim(ledgerKey);
+      if (ledgerKey !== undefined) {
+        this.#ledgerJobs.delete(ledgerKey);
+        await this.#releaseClaim(ledgerKey);
+      }
     };
     const previous = this.#queues.get(channelId) ?? Promise.resolve();
     const next = previous.then(async () => {

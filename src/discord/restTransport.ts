@@ -9,8 +9,8 @@ import { lostChannel } from './postFailure.js';
  * The announcer's transport for a process without a gateway connection (role worker): Discord's REST API only, through
  * discord.js's REST client. What the gateway would have cached (a channel's kind, guild and forum tags; a guild's
  * locale) is asked of Discord (GET /channels/{id}, GET /guilds/{id}) and kept in the store with when it was read, so
- * every worker shares one copy and asks again only once it is older than `cacheMs`. A channel Discord refuses is
- * dropped from the store, so the next look asks again.
+ * every worker shares one copy and asks again only once it is older than `cacheMs` (each process also keeps what it
+ * read for as long). A channel Discord refuses is dropped, so the next look asks again.
  */
 
 export interface RestTransportOptions {
@@ -32,22 +32,47 @@ export function restTransport(options: RestTransportOptions): AnnouncementTransp
   const cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
   const fresh = (fetchedAt: Date): boolean => now().getTime() - fetchedAt.getTime() < cacheMs;
   const calls = restCalls(rest);
+  // What this process read (from Discord or the store) lately, and the reads under way: posts to one server's
+  // channels at once ask Discord, and the store, once.
+  const known = new Map<string, { value: unknown; fetchedAt: Date }>();
+  const reading = new Map<string, Promise<unknown>>();
+  function once<T>(key: string, read: () => Promise<{ value: T; fetchedAt: Date }>): Promise<T> {
+    const memo = known.get(key);
+    if (memo !== undefined && fresh(memo.fetchedAt)) return Promise.resolve(memo.value as T);
+    const running = reading.get(key) as Promise<T> | undefined;
+    if (running) return running;
+    const started = read()
+      .then((result) => {
+        known.set(key, result);
+        return result.value;
+      })
+      .finally(() => reading.delete(key));
+    reading.set(key, started);
+    return started;
+  }
+  const forget = async (channelId: string): Promise<void> => {
+    known.delete(`channel ${channelId}`);
+    await store.dropChannelInfo(channelId);
+  };
 
-  async function fetchChannel(channelId: string): Promise<ChannelInfo | undefined> {
+  /** GET /channels/{id}, kept in the store; undefined (and forgotten) when Discord says it is gone or hidden. */
+  async function readChannel(channelId: string): Promise<{ value: ChannelInfo | undefined; fetchedAt: Date }> {
     let raw: APIChannel;
     try {
       raw = (await rest.get(Routes.channel(channelId))) as APIChannel;
     } catch (error) {
       if (error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) {
         await store.dropChannelInfo(channelId);
-        return undefined;
+        // Not kept: asked again next time (the guild is paused meanwhile, so that is rare).
+        return { value: undefined, fetchedAt: new Date(0) };
       }
       throw error;
     }
     const info = channelInfoOf(raw);
+    const fetchedAt = now();
     if (info === undefined) await store.dropChannelInfo(channelId);
-    else await store.saveChannelInfo(channelId, { ...info, tags: [...info.tags], fetchedAt: now() });
-    return info;
+    else await store.saveChannelInfo(channelId, { ...info, tags: [...info.tags], fetchedAt });
+    return { value: info, fetchedAt };
   }
 
   /** A post refused because the channel is lost: what was known of it is stale. */
@@ -55,7 +80,7 @@ export function restTransport(options: RestTransportOptions): AnnouncementTransp
     try {
       return await call();
     } catch (error) {
-      if (lostChannel(error)) await store.dropChannelInfo(channelId).catch(() => undefined);
+      if (lostChannel(error)) await forget(channelId).catch(() => undefined);
       throw error;
     }
   }
@@ -63,25 +88,33 @@ export function restTransport(options: RestTransportOptions): AnnouncementTransp
   return {
     ...calls,
     botUserId: options.botUserId,
-    async channel(channelId) {
-      const cached = await store.getChannelInfo(channelId);
-      if (cached !== undefined && fresh(cached.fetchedAt)) return { kind: cached.kind, guildId: cached.guildId, tags: cached.tags };
-      return fetchChannel(channelId);
+    channel: (channelId) =>
+      once(`channel ${channelId}`, async () => {
+        const cached = await store.getChannelInfo(channelId);
+        if (cached !== undefined && fresh(cached.fetchedAt)) {
+          return { value: { kind: cached.kind, guildId: cached.guildId, tags: cached.tags }, fetchedAt: cached.fetchedAt };
+        }
+        return readChannel(channelId);
+      }),
+    async fetchChannel(channelId) {
+      known.delete(`channel ${channelId}`);
+      return once(`channel ${channelId}`, () => readChannel(channelId));
     },
-    fetchChannel,
-    async locale(guildId) {
-      const cached = await store.getGuildLocale(guildId);
-      if (cached !== undefined && fresh(cached.fetchedAt)) return cached.locale;
-      try {
-        const guild = (await rest.get(Routes.guild(guildId))) as APIGuild;
-        await store.saveGuildLocale(guildId, guild.preferred_locale, now());
-        return guild.preferred_locale;
-      } catch (error) {
-        // The words of a post are not worth failing it for: the last known locale, else English.
-        log.debug({ err: error, guildId }, 'guild locale not read; using the last known one');
-        return cached?.locale ?? 'en-US';
-      }
-    },
+    locale: (guildId) =>
+      once(`guild ${guildId}`, async () => {
+        const cached = await store.getGuildLocale(guildId);
+        if (cached !== undefined && fresh(cached.fetchedAt)) return { value: cached.locale, fetchedAt: cached.fetchedAt };
+        try {
+          const guild = (await rest.get(Routes.guild(guildId))) as APIGuild;
+          const fetchedAt = now();
+          await store.saveGuildLocale(guildId, guild.preferred_locale, fetchedAt);
+          return { value: guild.preferred_locale, fetchedAt };
+        } catch (error) {
+          // The words of a post are not worth failing it for: the last known locale, else English; asked again next time.
+          log.debug({ err: error, guildId }, 'guild locale not read; using the last known one');
+          return { value: cached?.locale ?? 'en-US', fetchedAt: new Date(0) };
+        }
+      }),
     send: (channelId, body) => failed(channelId, () => calls.send(channelId, body)),
     startForumPost: (channelId, post) => failed(channelId, () => calls.startForumPost(channelId, post)),
     crosspost: (channelId, messageId) => failed(channelId, () => calls.crosspost(channelId, messageId)),
