@@ -13,7 +13,8 @@ import type { AnnouncementKey, ProcessRecord, Store } from '../store/Store.js';
  * - counts the processes alive and sets its share of the bot's request budget: floor(total / alive), so all of them
  *   together stay under Discord's global rate limit.
  * At start it also ends the registry rows of processes on this machine that are gone (their PID no longer runs: a
- * crash, a SIGKILL), so a process restarted in place takes their leases over at once rather than after they expire.
+ * crash, a SIGKILL), so a process restarted in place takes their leases over at once rather than after they expire,
+ * and removes rows silent for a day (processes of machines that are gone).
  * At stop it gives back everything it holds and leaves the registry.
  */
 
@@ -47,6 +48,9 @@ export interface HeartbeatOptions {
   /** Tests: whether a PID runs on this machine. Default: signal 0. */
   isRunning?: (pid: number) => boolean;
 }
+
+/** A registry row this long without a beat is removed by the next process to start. */
+const FORGOTTEN_AFTER_MS = 24 * 3_600_000;
 
 export class Heartbeat {
   /** Unique per process start: this process's name in leases and the registry. */
@@ -126,10 +130,14 @@ export class Heartbeat {
 
   async #endDeadNeighbours(): Promise<void> {
     const isRunning = this.#o.isRunning ?? pidRuns;
+    const longGone = this.#now().getTime() - FORGOTTEN_AFTER_MS;
     for (const other of await this.#o.store.processes(new Date(0))) {
-      if (other.id === this.id || other.host !== this.host || other.pid === process.pid || isRunning(other.pid)) continue;
+      if (other.id === this.id) continue;
+      const deadHere = other.host === this.host && other.pid !== process.pid && !isRunning(other.pid);
+      // Silent for a day (its machine gone, say): its leases expired long ago; only its row is left to tidy.
+      if (!deadHere && other.lastSeen.getTime() >= longGone) continue;
       await this.#o.store.endProcess(other.id);
-      this.#o.log.info({ process: other.id, role: other.role }, 'a process of this machine that is gone gave back its leases');
+      if (deadHere) this.#o.log.info({ process: other.id, role: other.role }, 'a process of this machine that is gone gave back its leases');
     }
   }
 

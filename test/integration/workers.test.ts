@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { MessageFlags, Routes } from 'discord-api-types/v10';
 import { REST } from 'discord.js';
@@ -221,5 +222,49 @@ describe('a worker', () => {
     const toChannel = fake.requests.filter((r) => r.path.startsWith(`/channels/${fake.channelId}`));
     expect(toChannel.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 403']);
     expect(await store.guildAnnouncementPause(fake.guildId)).toMatchObject({ channelId: fake.channelId, reason: 'the channel is gone, or the bot cannot see it' });
+  });
+});
+
+describe('a process starting', () => {
+  it('takes over at once the leases of a process of this machine that is gone, and tidies rows silent for a day', { timeout: 60_000 }, async () => {
+    const opened = await openPostgresStore(database.url);
+    if (!opened.ok) throw new Error(opened.error);
+    store = opened.value;
+    // A process that ran here and is gone (killed: it never gave anything back).
+    const child = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => child.once('exit', resolve));
+    const dead = { ...newProcessIdentity(), pid: child.pid ?? 0 };
+    dead.id = `${dead.host}/${dead.pid}/gone`;
+    const now = new Date();
+    const lease = { owner: dead.id, until: new Date(now.getTime() + 3_600_000) };
+    await store.heartbeat({ id: dead.id, role: 'worker', host: dead.host, pid: dead.pid, startedAt: now, lastSeen: now }, now);
+    await store.trackFeed('https://feeds.example.com/held.xml');
+    expect(await store.claimDueFeeds(lease, now, 10)).toEqual(['https://feeds.example.com/held.xml']);
+    await store.recordIntent('guild-1', 'https://feeds.example.com/held.xml', 'e1', 'chan', 'n1', now, lease);
+    // One of another machine, silent for two days; one of another machine, alive.
+    const old = new Date(now.getTime() - 48 * 3_600_000);
+    await store.heartbeat({ id: 'elsewhere/1/old', role: 'worker', host: 'elsewhere', pid: 1, startedAt: old, lastSeen: old }, old);
+    await store.heartbeat({ id: 'elsewhere/2/alive', role: 'worker', host: 'elsewhere', pid: 2, startedAt: now, lastSeen: now }, now);
+
+    const heartbeat = new Heartbeat({
+      identity: newProcessIdentity(),
+      store,
+      log: quietLog(),
+      role: 'worker',
+      leaseMs: 20_000,
+      totalRequestsPerSecond: 45,
+      held: () => ({ feeds: [], announcements: [] }),
+    });
+    await heartbeat.start();
+    try {
+      const other = { owner: 'next', until: new Date(now.getTime() + 60_000) };
+      expect(await store.claimDueFeeds(other, now, 10)).toEqual(['https://feeds.example.com/held.xml']);
+      expect((await store.claimPendingIntents(other, now, 10)).map((a) => a.nonce)).toEqual(['n1']);
+      expect((await store.processes(new Date(0))).map((p) => p.id).sort()).toEqual([heartbeat.id, 'elsewhere/2/alive'].sort());
+      expect(heartbeat.processesAlive).toBe(2);
+    } finally {
+      await heartbeat.stop();
+    }
+    expect((await store.processes(new Date(0))).map((p) => p.id)).toEqual(['elsewhere/2/alive']);
   });
 });
