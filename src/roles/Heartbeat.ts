@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { RateBudget } from '../discord/RateBudget.js';
 import type { AnnouncementKey, ProcessRecord, Store } from '../store/Store.js';
@@ -82,13 +83,22 @@ export class Heartbeat {
     return this.#o.leaseMs;
   }
 
-  /** Joins the registry (ending dead ones of this machine), takes a share of the budget, and beats from now on. */
+  /**
+   * Joins the registry (ending dead ones of this machine), takes a share of the budget, and beats from now on. With
+   * other processes alive it returns only after they have all beaten once since it joined, so they have lowered their
+   * shares before this one makes its first request: the processes together never spend more than the budget.
+   */
   async start(): Promise<void> {
+    const interval = Math.max(100, Math.floor(this.#o.leaseMs / 5));
     await this.#o.store.heartbeat(this.#record(), this.#now());
     await this.#endDeadNeighbours();
     await this.beat();
-    this.#timer = setInterval(() => void this.beat(), Math.max(100, Math.floor(this.#o.leaseMs / 5)));
+    this.#timer = setInterval(() => void this.beat(), interval);
     this.#timer.unref();
+    if (this.#alive > 1) {
+      await sleep(interval * 1.5);
+      await this.beat();
+    }
   }
 
   /** One beat (also run by the timer); a failed one is logged once until beats work again. */

@@ -251,7 +251,7 @@ describe('a process starting', () => {
       store,
       log: quietLog(),
       role: 'worker',
-      leaseMs: 20_000,
+      leaseMs: 5000,
       totalRequestsPerSecond: 45,
       held: () => ({ feeds: [], announcements: [] }),
     });
