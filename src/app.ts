@@ -9,10 +9,12 @@ import { WordVectorEncoder } from './data/search/semantic/PassageEncoder.js';
 import { SemanticIndex } from './data/search/semantic/SemanticIndex.js';
 import { Announcer } from './discord/announcer.js';
 import { discordTransport } from './discord/announcementTransport.js';
+import { RateBudget } from './discord/RateBudget.js';
 import { startBot, type Bot } from './discord/bot.js';
 import { InteractionCallbacks } from './discord/InteractionCallbacks.js';
 import { createInteractionRouter } from './discord/interactionRouter.js';
 import { createFeedAdmin } from './follows/feedAdmin.js';
+import { forgetGuild } from './follows/forgetGuild.js';
 import { GuildFollows } from './follows/GuildFollows.js';
 import { StoreSync } from './follows/StoreSync.js';
 import type { Logger } from './logger.js';
@@ -21,6 +23,7 @@ import { loadWordVectors, type LoadWordVectorsOptions } from './sources/loadWord
 import { FeedPoller, type FeedPollerOptions } from './sources/feedPoller.js';
 import type { HostLimits } from './sources/HostLimiter.js';
 import { ParsePool, type ParsePoolOptions } from './sources/ParsePool.js';
+import { Heartbeat, newProcessIdentity } from './roles/Heartbeat.js';
 import { PollSchedule } from './sources/PollSchedule.js';
 import { openStore } from './store/openStore.js';
 import { SqliteStore } from './store/SqliteStore.js';
@@ -50,6 +53,13 @@ export interface ServiceOptions {
    * when `library` is given. If the vectors cannot be loaded the bot starts with lexical search and logs why.
    */
   semantic?: boolean | LoadWordVectorsOptions;
+  /** Whose leases the poller takes, and for how long (see FeedPoller); the roles pass their process's. */
+  lease?: { owner: string; ms: number };
+  /**
+   * Fetch the FEEDS the store has never had at start (default true). A worker leaves that to the gateway process:
+   * workers starting together would each fetch them.
+   */
+  fetchMissingFeeds?: boolean;
 }
 
 /** How often the database file is checked for having been deleted or replaced: a stat, a few microseconds. */
@@ -138,12 +148,13 @@ export async function openServices(config: Config, log: Logger, options: Service
     ...(options.limits && { limits: options.limits }),
     ...(options.fetchOptions && { fetchOptions: options.fetchOptions }),
     ...(options.now && { now: options.now }),
+    ...(options.lease && { lease: options.lease }),
   });
   const follows = new GuildFollows(store, library, operatorFeeds, shared);
   await follows.load();
   sync?.start({ library, follows, shared: new Set(shared) });
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
-  await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
+  if (options.fetchMissingFeeds !== false) await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
 
   let reportFatal: (reason: string) => void = () => {};
   const fatal = new Promise<string>((resolve) => (reportFatal = resolve));
@@ -186,6 +197,8 @@ export interface RunningBot {
   bot: Bot;
   library: Library;
   services: Services;
+  /** This process in the registry: its leases, its share of the request budget. */
+  heartbeat: Heartbeat;
   /** Checks every due feed now and waits until what it found has been posted (tests drive polls with this). */
   pollOnce(): Promise<void>;
   stop(): Promise<void>;
@@ -201,15 +214,35 @@ export interface BotStartOptions extends ServiceOptions {
   autoPoll?: boolean;
 }
 
+/**
+ * Role `all`: the gateway connection (commands, guilds joining and leaving) plus a poller and an announcer. Alone on
+ * SQLite or PostgreSQL it is the whole bot; beside workers on PostgreSQL it is one more poller and announcer among
+ * them, taking its feeds and posts through the same leases and claims.
+ */
 export async function startPodcordBot(config: Config & { discordToken: string }, log: Logger, options: BotStartOptions = {}): Promise<RunningBot> {
-  const services = await openServices(config, log, options);
+  const identity = newProcessIdentity();
+  const lease = { owner: identity.id, ms: config.leaseSeconds * 1000 };
+  const services = await openServices(config, log, { ...options, lease });
   const { store, library, poller, follows } = services;
   const now = options.now ?? (() => new Date());
+  const budget = new RateBudget(config.discordRequestsPerSecond);
+  const heartbeat = new Heartbeat({
+    identity,
+    store,
+    log,
+    role: 'all',
+    leaseMs: lease.ms,
+    totalRequestsPerSecond: config.discordRequestsPerSecond,
+    budget,
+    held: () => ({ feeds: poller.leasedFeeds(), announcements: services.announcer?.claimedPosts() ?? [] }),
+    now,
+  });
   const deps = depsFor(library, log, now, services.feeds);
   const callbacks = new InteractionCallbacks(config.discordApiUrl);
   const router = createInteractionRouter({ commands, buttons, deps, callbacks, scopeFor: (guildId) => follows.scopeFor(guildId) });
   let bot: Bot;
   try {
+    await heartbeat.start();
     bot = await startBot({
       token: config.discordToken,
       apiUrl: config.discordApiUrl,
@@ -217,6 +250,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       definitions: commandDefinitions,
       router,
       log,
+      budget,
       ...(options.clientOptions && { clientOptions: options.clientOptions }),
       onReady: async (client) => {
         const announcer = new Announcer({
@@ -225,6 +259,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
           log,
           transport: discordTransport(client),
           now,
+          lease,
           ...(options.announceSpacingMs !== undefined && { spacingMs: options.announceSpacingMs }),
           ...(options.announceMaxPerDay !== undefined && { maxPerDay: options.announceMaxPerDay }),
         });
@@ -236,6 +271,12 @@ export async function startPodcordBot(config: Config & { discordToken: string },
         client.on(Events.GuildCreate, (guild) => {
           follows.ensureGuild(guild.id).catch((error: unknown) => log.error({ err: error, guildId: guild.id }, 'could not set up a new guild'));
         });
+        // Kicked, or the guild deleted (an outage is GuildUnavailable instead): nothing of it is kept.
+        client.on(Events.GuildDelete, (guild) => {
+          forgetGuild({ store, library, follows, log }, guild.id).catch((error: unknown) =>
+            log.error({ err: error, guildId: guild.id }, 'could not forget a guild the bot left'),
+          );
+        });
         for (const guildId of client.guilds.cache.keys()) await follows.ensureGuild(guildId);
         // Whatever a crash left half done, then whatever came out while the bot was down.
         await announcer.reconcile();
@@ -245,6 +286,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
     });
   } catch (error) {
     await callbacks.close();
+    await heartbeat.stop();
     await services.close();
     throw error;
   }
@@ -252,6 +294,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
     bot,
     library,
     services,
+    heartbeat,
     async pollOnce() {
       await poller.pollOnce();
       await services.announcer?.idle();
@@ -259,6 +302,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
     async stop() {
       await poller.stop();
       await services.announcer?.stop();
+      await heartbeat.stop();
       await bot.stop();
       await callbacks.close();
       await services.close();

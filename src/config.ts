@@ -38,6 +38,8 @@ const ConfigSchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each feed must be an http(s) URL' }))),
   POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   ALLOW_PRIVATE_NETWORK: flag,
+  LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(20),
+  DISCORD_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(45),
   SEMANTIC_SEARCH: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -50,6 +52,13 @@ export interface Config {
   feeds: string[];
   pollIntervalSeconds: number;
   allowPrivateNetwork: boolean;
+  /**
+   * How long a feed being checked or a post being made stays one process's own without a heartbeat: how soon another
+   * process takes over what a process that died was doing. Heartbeats come five times as often.
+   */
+  leaseSeconds: number;
+  /** The bot token's requests per second, for every process sharing it together (Discord's limit is 50). */
+  discordRequestsPerSecond: number;
   /** Merge word-vector (GloVe) matches into /topic: finds paraphrases, costs memory and latency on big libraries. */
   semanticSearch: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -73,6 +82,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     feeds: e.FEEDS,
     pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,
     allowPrivateNetwork: e.ALLOW_PRIVATE_NETWORK,
+    leaseSeconds: e.LEASE_SECONDS,
+    discordRequestsPerSecond: e.DISCORD_REQUESTS_PER_SECOND,
     semanticSearch: e.SEMANTIC_SEARCH,
     logLevel: e.LOG_LEVEL,
   });

@@ -5,19 +5,27 @@ import { buttons, commandDefinitions, commands } from './commands/index.js';
 import { loadConfig } from './config.js';
 import { registerCommands } from './discord/registerCommands.js';
 import { createLogger } from './logger.js';
+import { startWorker } from './roles/worker.js';
 import { databaseUrlSecrets } from './store/databaseUrl.js';
 
-/** Composition root: config -> logger -> library -> Discord bot, or the local console when there is no token. */
+/**
+ * Composition root: config -> logger -> library -> Discord bot (role all, or a worker: see src/roles), or the local
+ * console when there is no token.
+ */
 
 const HELP = `Podcord: a Discord bot for podcast communities.
 
 Usage:
   npm start                     run the bot (DISCORD_TOKEN set) or, without a token, the local console
+  npm start -- --role worker    a worker beside the bot: polls feeds and posts announcements (PostgreSQL only)
   npm start -- --console        the local console even when a token is set
   npm run deploy-commands       register the slash commands and exit
   npm start -- --help           this text
 
 Options:
+  --role <role>      all (default): the whole bot, gateway included: commands, guilds joining and leaving, polling
+                     and announcing; worker: polling and announcing only, over Discord's REST API, beside one
+                     --role all process and any number of other workers on one PostgreSQL (see README, Running at scale)
   --console          run the local console on the sample data (no Discord needed)
   --locale <tag>     console language: en-US (default) or sv-SE
   --no-colour        plain console output
@@ -25,7 +33,10 @@ Options:
 
 Configuration comes from the environment or .env (see .env.example):
   DISCORD_TOKEN, DISCORD_API_URL, DISCORD_GUILD_ID, DATABASE_URL, FEEDS,
-  POLL_INTERVAL_SECONDS, ALLOW_PRIVATE_NETWORK, SEMANTIC_SEARCH, LOG_LEVEL`;
+  POLL_INTERVAL_SECONDS, ALLOW_PRIVATE_NETWORK, LEASE_SECONDS, DISCORD_REQUESTS_PER_SECOND,
+  SEMANTIC_SEARCH, LOG_LEVEL`;
+
+const ROLES = ['all', 'worker'] as const;
 
 /** How long a bot that must stop (its database file is gone) may take to finish what it was doing. */
 const FATAL_STOP_MS = 10_000;
@@ -42,6 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
         'no-colour': { type: 'boolean' },
         'no-color': { type: 'boolean' },
         'deploy-commands': { type: 'boolean' },
+        role: { type: 'string', default: 'all' },
       },
     });
   } catch (error) {
@@ -52,6 +64,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  const role = args.values.role;
+  if (!(ROLES as readonly string[]).includes(role)) {
+    process.stderr.write(`--role must be all or worker, not ${JSON.stringify(role)}.\n\n${HELP}\n`);
+    return 1;
+  }
 
   const config = loadConfig();
   if (!config.ok) {
@@ -59,6 +76,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const { discordToken } = config.value;
+  if (role === 'worker' && (args.values.console === true || discordToken === undefined)) {
+    process.stderr.write('--role worker posts to Discord: it needs DISCORD_TOKEN (in .env or the environment) and no --console.\n');
+    return 1;
+  }
   const consoleMode = args.values.console === true || discordToken === undefined;
   // In the console the terminal is the interface: only warnings and errors go to the log (stderr).
   const log = createLogger({
@@ -109,14 +130,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
-  const running = await startPodcordBot({ ...config.value, discordToken }, log);
+  const running = role === 'worker' ? await startWorker({ ...config.value, discordToken }, log) : await startPodcordBot({ ...config.value, discordToken }, log);
+  // A worker has no gateway to lose.
+  const gatewayFatal = 'bot' in running ? running.bot.fatal : undefined;
   // Serves until a signal, or until something makes serving impossible: Discord closed the gateway for good (nothing
   // more would be heard) or the database file is gone (what users are told was saved would be lost). Then the process
   // stops with 1 for its supervisor to see, rather than live on deaf, or end quietly with 0.
   const reason = await new Promise<{ signal: string } | { fatal: string; code?: number }>((resolve) => {
     process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
     process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
-    void running.bot.fatal.then((fatal) => resolve({ fatal: fatal.message, code: fatal.code }));
+    void gatewayFatal?.then((fatal) => resolve({ fatal: fatal.message, code: fatal.code }));
     // Logged where it was noticed.
     void running.services.fatal.then((fatal) => resolve({ fatal }));
   });

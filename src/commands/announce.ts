@@ -118,7 +118,10 @@ export const announce: SlashCommand = {
       const usable = await feeds.checkChannel(guildId, channel);
       if (usable !== 'ok') return err(usable === 'elsewhere' ? s.announceChannelElsewhere : usable === 'offline' ? s.announceNoDiscord : s.announceChannelUnusable);
       await feeds.setAnnouncements(guildId, { channelId: channel, ...(role !== undefined && { roleId: role }), publish, enabled: true }, podcastId.value);
-      return ok({ content: s.announceSet(`<#${channel}>`, scopeName, role === undefined ? undefined : `<@&${role}>`, publish), ephemeral: true });
+      // A manager setting the channel is what a paused server waits for (the bot lost its channel).
+      const resumed = await feeds.resumeAnnouncements(guildId);
+      const set = s.announceSet(`<#${channel}>`, scopeName, role === undefined ? undefined : `<@&${role}>`, publish);
+      return ok({ content: resumed ? `${set}\n${s.announceResumed}` : set, ephemeral: true });
     }
 
     if (args.value.subcommand === 'off') {

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Catalog, EpisodeRef, Scope } from '../data/catalog.js';
 import type { ScopedTopics } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
-import type { Announcement, AnnouncementSettings, FeedFetchState } from '../store/Store.js';
+import type { Announcement, AnnouncementSettings, FeedFetchState, GuildPause } from '../store/Store.js';
 
 /**
  * A command is data plus a function: the definition Discord registers, and a handler that turns typed options into
@@ -75,6 +75,10 @@ export interface FeedAdmin {
   /** The guild default (no podcastId) or one podcast's override. */
   getAnnouncements(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined>;
   setAnnouncements(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void>;
+  /** Why the guild's announcements are paused (Discord refused its channel), if they are. */
+  announcementPause(guildId: string): Promise<GuildPause | undefined>;
+  /** Ends the guild's pause after /announce channel was set, and posts what is owed. False when it was not paused. */
+  resumeAnnouncements(guildId: string): Promise<boolean>;
   /** Whether a guild's announcements may go to a channel, as Discord knows the channel (see AnnouncementChannelCheck). */
   checkChannel(guildId: string, channelId: string): Promise<AnnouncementChannelCheck>;
   /** Posts a preview of an episode's announcement now, marked as a test and not recorded in the ledger. */

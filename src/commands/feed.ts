@@ -147,7 +147,9 @@ export const feed: SlashCommand = {
     }
 
     const statuses = await feeds.status(guildId);
-    if (statuses.length === 0) return ok({ content: s.feedListEmpty, ephemeral: true });
+    const pause = await feeds.announcementPause(guildId);
+    const paused = pause && s.announcementsPaused(`<#${pause.channelId}>`, `<t:${Math.floor(pause.at.getTime() / 1000)}:R>`, escapeMarkdown(clip(pause.reason, 300)));
+    if (statuses.length === 0) return ok({ content: paused ? `${s.feedListEmpty}\n${paused}` : s.feedListEmpty, ephemeral: true });
     const shown = statuses.slice(0, LIMITS.fields);
     const fields = shown.map((status) => {
       const state = status.state;
@@ -168,13 +170,14 @@ export const feed: SlashCommand = {
       return { name: clip(status.podcast?.title ?? address, LIMITS.fieldName), value };
     });
     // Several feeds with long errors could pass the 6000-character message limit: drop whole fields, say so.
-    let total = s.feedListTitle.length;
+    let total = s.feedListTitle.length + (paused?.length ?? 0);
     const fitting = fields.filter((f) => (total += f.name.length + f.value.length) <= LIMITS.charactersPerMessage - 200);
     const hidden = statuses.length - fitting.length;
     return ok({
       embeds: [
         {
           title: s.feedListTitle,
+          ...(paused && { description: paused }),
           fields: fitting,
           ...(hidden > 0 && { footer: { text: `+${hidden}` } }),
           color: BRAND_COLOUR,

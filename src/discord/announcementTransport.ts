@@ -5,7 +5,7 @@ import {
   type APIThreadChannel,
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord-api-types/v10';
-import { DiscordAPIError, type Channel, type Client } from 'discord.js';
+import { DiscordAPIError, type Channel, type Client, type REST } from 'discord.js';
 import type { AnnouncementBody } from './announcementMessage.js';
 import type { MessageHistory } from './findEarlierPost.js';
 
@@ -20,18 +20,24 @@ export interface ChannelInfo {
   tags: readonly { id: string; name: string }[];
 }
 
-/** What the announcer needs from Discord; `discordTransport` fills it with the discord.js client's REST. */
+/**
+ * What the announcer needs from Discord: `discordTransport` fills it from the gateway client's caches and REST (role
+ * all), `restTransport` (restTransport.ts) from REST alone, with what it reads kept in the store (role worker).
+ */
 export interface AnnouncementTransport extends MessageHistory {
   readonly botUserId: string;
-  /** A channel the bot can post to, or undefined (gone, unknown or of a kind that takes no posts). */
-  channel(channelId: string): ChannelInfo | undefined;
   /**
-   * The same, also for a channel the client has not cached: asked of Discord (GET /channels/{id}), which tells its
-   * guild. Undefined when Discord does not know it or the bot may not see it.
+   * A channel the bot can post to, as known (a cache), else asked of Discord. Undefined when Discord says it is gone
+   * or the bot may not see it, or it is of a kind that takes no posts; throws when Discord cannot be asked.
+   */
+  channel(channelId: string): Promise<ChannelInfo | undefined>;
+  /**
+   * The same, asked of Discord now (GET /channels/{id}), which tells its guild: for /announce channel, which may be
+   * sent any id. Undefined when Discord does not know it or the bot may not see it.
    */
   fetchChannel(channelId: string): Promise<ChannelInfo | undefined>;
   /** The guild's preferred locale, for the announcement's words. */
-  locale(guildId: string): string;
+  locale(guildId: string): Promise<string>;
   send(channelId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<{ id: string }>;
   startForumPost(channelId: string, post: { name: string; message: AnnouncementBody; applied_tags?: string[] }): Promise<{ id: string }>;
   crosspost(channelId: string, messageId: string): Promise<void>;
@@ -39,20 +45,20 @@ export interface AnnouncementTransport extends MessageHistory {
 }
 
 export function discordTransport(client: Client<true>): AnnouncementTransport {
-  const { rest } = client;
   return {
+    ...restCalls(client.rest),
     botUserId: client.user.id,
-    channel: (channelId) => channelInfo(client.channels.cache.get(channelId)),
-    async fetchChannel(channelId) {
-      try {
-        // The cache first; a channel of a guild the client has not cached comes back from REST with its guild id.
-        return channelInfo(await client.channels.fetch(channelId, { allowUnknownGuild: true }));
-      } catch (error) {
-        if (error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) return undefined;
-        throw error;
-      }
-    },
-    locale: (guildId) => client.guilds.cache.get(guildId)?.preferredLocale ?? 'en-US',
+    // The gateway keeps the cache current (and drops a channel the bot can no longer see); one it lacks is asked of
+    // Discord before it counts as gone, so a guild not loaded yet is not taken for a lost channel.
+    channel: async (channelId) => channelInfo(client.channels.cache.get(channelId)) ?? (await fetchChannel(client, channelId)),
+    fetchChannel: (channelId) => fetchChannel(client, channelId),
+    locale: async (guildId) => client.guilds.cache.get(guildId)?.preferredLocale ?? 'en-US',
+  };
+}
+
+/** The calls that post and read messages: the same REST requests whoever makes them (a gateway client or a worker). */
+export function restCalls(rest: REST): Pick<AnnouncementTransport, 'send' | 'startForumPost' | 'crosspost' | 'messages' | 'activeThreads'> {
+  return {
     send: async (channelId, body) => (await rest.post(Routes.channelMessages(channelId), { body })) as APIMessage,
     startForumPost: async (channelId, post) => (await rest.post(Routes.threads(channelId), { body: post })) as APIThreadChannel,
     crosspost: async (channelId, messageId) => {
@@ -67,6 +73,16 @@ export function discordTransport(client: Client<true>): AnnouncementTransport {
     activeThreads: async (guildId) =>
       ((await rest.get(Routes.guildActiveThreads(guildId))) as { threads: APIThreadChannel[] }).threads,
   };
+}
+
+async function fetchChannel(client: Client<true>, channelId: string): Promise<ChannelInfo | undefined> {
+  try {
+    // The cache first; a channel of a guild the client has not cached comes back from REST with its guild id.
+    return channelInfo(await client.channels.fetch(channelId, { allowUnknownGuild: true }));
+  } catch (error) {
+    if (error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) return undefined;
+    throw error;
+  }
 }
 
 /** What announcing needs to know of a channel; undefined for one that takes no posts (or no channel). */

@@ -9,8 +9,9 @@ import { err, ok, type Result } from '../data/model.js';
 import { redactUrl, redactUrls } from '../data/redactUrl.js';
 import { clip } from '../data/text/clip.js';
 import type { AnnouncementChannelCheck } from '../commands/command.js';
-import type { Announcement, AnnouncementSettings, DeliveryFailure, FeedFetchState, Store } from '../store/Store.js';
+import type { Announcement, AnnouncementKey, AnnouncementSettings, DeliveryFailure, FeedFetchState, Lease, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
+import { catchUpPodcast } from '../store/catchUpPodcast.js';
 import { capWindowStart, floodPauseReason, MAX_ANNOUNCEMENTS_PER_DAY, planPosts } from './announcementCap.js';
 import {
   announcementMessage,
@@ -22,7 +23,7 @@ import {
 } from './announcementMessage.js';
 import type { AnnouncementTransport, ChannelInfo } from './announcementTransport.js';
 import { findEarlierPost } from './findEarlierPost.js';
-import { classifyPostFailure, DEFAULT_RETRY_POLICY, nextRetry, type PostFailure, type RetryPolicy } from './postFailure.js';
+import { classifyPostFailure, DEFAULT_RETRY_POLICY, lostChannel, nextRetry, type PostFailure, type RetryPolicy } from './postFailure.js';
 import { stringsFor, type Strings } from './strings.js';
 
 /**
@@ -43,6 +44,14 @@ import { stringsFor, type Strings } from './strings.js';
  * - Not set up or turned off: new episodes are marked seen, so turning announcements on later does not dump history.
  * - A ledger write that finds the database locked by another process runs its job again after a growing pause, in
  *   this process: the post is neither dropped until the next start nor made twice (the same nonce).
+ * - Several processes on one database (roles all and worker): the ledger is their outbox. An intent is written
+ *   claimed by the process that plans it, and a pending one is taken by one process at a time (Store.claimIntent,
+ *   claimPendingIntents); a process that dies mid-post loses its claims when they expire (Heartbeat renews them while
+ *   it lives) and another reconciles them as above, so nothing is doubled or missed. What another process saved since
+ *   this one loaded the catalogue is read from the store before planning or posting (catchUpPodcast).
+ * - A lost channel (Unknown Channel, Missing Access, Missing Permissions) pauses the guild's announcements with
+ *   Discord's reason (/feed list shows it) instead of trying again: nothing more is sent there, so a server that
+ *   removed the bot's access costs one refused request, not a stream of them. /announce channel set again resumes.
  */
 
 export interface AnnouncerOptions {
@@ -61,7 +70,17 @@ export interface AnnouncerOptions {
   maxPerDay?: number;
   /** When failed posts and publishes are tried again, and how often. Default DEFAULT_RETRY_POLICY. */
   retryPolicy?: RetryPolicy;
+  /**
+   * Who this announcer is among the processes sharing the store, and how long a post it takes stays its own unless
+   * renewed (Heartbeat renews claimedPosts()). Default: a name of its own and DEFAULT_CLAIM_MS.
+   */
+  lease?: { owner: string; ms: number };
 }
+
+/** How long a post stays claimed by an announcer nobody renews it for. */
+export const DEFAULT_CLAIM_MS = 60_000;
+/** Pending posts (and publishes) one reconcile takes at most; the next cycle takes more. */
+const RECONCILE_BATCH = 200;
 
 const SUMMARY_PREFIX = 'summary:';
 /** Why a post for one guild never goes to a channel of another (a setting made before /announce channel checked). */
@@ -81,6 +100,11 @@ export class Announcer {
   readonly #queues = new Map<string, Promise<void>>();
   readonly #lastPost = new Map<string, number>();
   readonly #feedPasses = new Map<string, Promise<void>>();
+  /** Ledger rows this announcer holds a claim on (keyOf), queued or being posted. */
+  readonly #holding = new Set<string>();
+  /** Ledger rows with a job queued or running here (the job gives the claim back when done). */
+  readonly #ledgerJobs = new Set<string>();
+  readonly #lease: { owner: string; ms: number };
   #stopped = false;
   /** Ends the pauses of jobs waiting for a busy database, so stop() does not wait them out. */
   readonly #stopping = new AbortController();
@@ -88,6 +112,20 @@ export class Announcer {
   constructor(options: AnnouncerOptions) {
     this.#o = options;
     this.#now = options.now ?? (() => new Date());
+    this.#lease = options.lease ?? { owner: `announcer-${randomBytes(8).toString('hex')}`, ms: DEFAULT_CLAIM_MS };
+  }
+
+  /** The posts (ledger rows) this announcer holds claims on now, for the heartbeat to renew. */
+  claimedPosts(): AnnouncementKey[] {
+    return [...this.#holding].map((key) => {
+      const [guildId = '', podcastId = '', episodeId = ''] = key.split('\n');
+      return { guildId, podcastId, episodeId };
+    });
+  }
+
+  /** A claim from now, for as long as a claim lasts. */
+  #claim(): Lease {
+    return { owner: this.#lease.owner, until: new Date(this.#now().getTime() + this.#lease.ms) };
   }
 
   /** Queues every episode of a podcast that a following guild has neither seen nor announced. */
@@ -116,19 +154,53 @@ export class Announcer {
   async reconcile(): Promise<void> {
     if (this.#stopped) return;
     const now = this.#now();
-    for (const intent of await this.#o.store.pendingIntents(now)) {
+    // New episodes saved by a process that died before its announce pass wrote their intents: the pass runs here.
+    for (const feedUrl of await this.#o.store.feedsOwedAnnouncements(new Date(now.getTime() - this.#lease.ms))) {
+      this.#o.log.info({ feed: feedUrl }, 'announcing new episodes another process saved but did not announce');
+      await this.announceFeed(feedUrl);
+    }
+    // Taken from the outbox: no other process works on these while this one holds them.
+    for (const intent of await this.#o.store.claimPendingIntents(this.#claim(), now, RECONCILE_BATCH)) {
       const key = keyOf(intent.guildId, intent.podcastId, intent.episodeId);
-      if (this.#claimed.has(key)) continue;
-      this.#claimed.add(key);
-      this.#enqueue(intent.channelId, key, () => this.#deliver(intent, { reconciling: true, ping: true }));
+      if (!this.#take(key)) continue;
+      this.#enqueue(intent.channelId, key, () => this.#deliver(intent, { reconciling: true, ping: true }), key);
     }
-    for (const sent of await this.#o.store.pendingPublishes(now)) {
+    for (const sent of await this.#o.store.claimPendingPublishes(this.#claim(), now, RECONCILE_BATCH)) {
       const key = keyOf(sent.guildId, sent.podcastId, sent.episodeId);
-      if (sent.messageId === undefined || this.#claimed.has(key)) continue;
-      this.#claimed.add(key);
       const messageId = sent.messageId;
-      this.#enqueue(sent.channelId, key, () => this.#publish(sent, messageId));
+      if (messageId === undefined) await this.#releaseClaim(key);
+      else if (this.#take(key)) this.#enqueue(sent.channelId, key, () => this.#publish(sent, messageId), key);
     }
+  }
+
+  /**
+   * A ledger row just claimed in the store, to queue here: false when this process has it in hand already (a job for
+   * it queued or running, which keeps the claim and gives it back when done).
+   */
+  #take(key: string): boolean {
+    this.#holding.add(key);
+    if (this.#claimed.has(key)) {
+      // Part of another job (a catch-up summary) but not its row: not this process's to hold.
+      if (!this.#ledgerJobs.has(key)) void this.#releaseClaim(key);
+      return false;
+    }
+    this.#claimed.add(key);
+    return true;
+  }
+
+  /**
+   * /announce channel was set again in a guild whose announcements were paused: the pause ends, and what is owed there
+   * is posted (pending posts at once, episodes that came meanwhile as a catch-up). Returns whether it was paused.
+   */
+  async resumeGuild(guildId: string): Promise<boolean> {
+    const { store, log } = this.#o;
+    if (!(await store.resumeGuildAnnouncements(guildId, this.#now()))) return false;
+    log.info({ guildId }, 'announcements resumed');
+    void (async () => {
+      await this.reconcile();
+      for (const follow of await store.listFollows(guildId)) await this.announceFeed(follow.feedUrl);
+    })().catch((error: unknown) => log.error({ err: error, guildId }, 'catching up a resumed guild failed'));
+    return true;
   }
 
   /** Resolves when every queued post has been handled. */
@@ -149,8 +221,13 @@ export class Announcer {
 
   /** `/announce test`: the newest episode as it would be announced, marked as a test; not recorded in the ledger. */
   async postTest(guildId: string, ref: EpisodeRef, settings: AnnouncementSettings): Promise<Result<{ channelId: string }>> {
-    const s = this.#strings(guildId);
-    const channel = this.#o.transport.channel(settings.channelId);
+    const s = await this.#strings(guildId);
+    let channel: ChannelInfo | undefined;
+    try {
+      channel = await this.#o.transport.channel(settings.channelId);
+    } catch (error) {
+      return err(`Discord could not be asked about the channel (${describe(error)}). Try again in a moment.`);
+    }
     if (!channel || channel.guildId !== guildId) return err('The announcement channel no longer exists or the bot cannot see it. Pick another with /announce channel.');
     const message = announcementMessage(ref, s, { ...(settings.roleId !== undefined && { roleId: settings.roleId }), test: true });
     try {
@@ -171,7 +248,7 @@ export class Announcer {
    * one of that guild, of a kind that takes posts, that the bot can see.
    */
   async checkChannel(guildId: string, channelId: string): Promise<AnnouncementChannelCheck> {
-    const channel = this.#o.transport.channel(channelId) ?? (await this.#o.transport.fetchChannel(channelId));
+    const channel = await this.#o.transport.channel(channelId);
     if (channel === undefined) return 'unusable';
     return channel.guildId === guildId ? 'ok' : 'elsewhere';
   }
@@ -187,14 +264,14 @@ export class Announcer {
     const title = library.catalog.podcast(feedUrl)?.title ?? redactUrl(feedUrl);
     for (const guildId of await store.followersOf(feedUrl)) {
       const settings = await store.effectiveAnnouncementSettings(guildId, feedUrl);
-      if (!settings?.enabled) continue;
-      const channel = transport.channel(settings.channelId);
+      if (!settings?.enabled || (await store.guildAnnouncementPause(guildId))) continue;
+      const channel = await transport.channel(settings.channelId).catch(() => undefined);
       if (!channel) continue;
       if (channel.guildId !== guildId) {
         log.warn({ guildId, feed: feedUrl, channelId: settings.channelId, reason: ANOTHER_SERVER }, 'paused notice not posted');
         continue;
       }
-      const message = messageFor(title, this.#strings(guildId));
+      const message = messageFor(title, await this.#strings(guildId));
       const job = async (): Promise<void> => {
         try {
           if (channel.kind === 'forum') await transport.startForumPost(settings.channelId, { name: clip(`⏸️ ${title}`, 100), message });
@@ -215,11 +292,17 @@ export class Announcer {
     if (state && !state.pausedNoticeSent) await this.#postPausedNotice(podcastId, (title, s) => floodNoticeMessage(title, cap, s));
   }
 
+  /**
+   * Plans a podcast's posts in every following guild and writes their intents (claimed by this process) before any is
+   * posted: the ledger is the outbox, so a process that dies after this leaves pending intents another one takes over.
+   * Then the mark of announcements owed for the feed (set by the poller before saving new episodes) is settled.
+   */
   async #announceFeed(podcastId: string): Promise<void> {
     if (this.#stopped) return;
     const { store, library } = this.#o;
-    const podcast = library.catalog.podcast(podcastId);
-    if (!podcast) return;
+    const passStartedAt = this.#now();
+    // Another process may have saved episodes this one's library does not have yet.
+    if (!(await catchUpPodcast(store, library, podcastId))) return;
     // The catalog keeps episodes newest first (undated ones last, in feed order): reversed, oldest first.
     const oldestFirst = [...library.catalog.episodes(podcastId)].reverse();
     const ids = oldestFirst.map((r) => r.episode.id);
@@ -227,6 +310,8 @@ export class Announcer {
     const since = capWindowStart(this.#now(), (await store.getFetchState(podcastId))?.resumedAt);
     let flooding = false;
     for (const guildId of await store.followersOf(podcastId)) {
+      // Paused: nothing is planned (nor marked seen): resuming catches up on what came meanwhile.
+      if (await store.guildAnnouncementPause(guildId)) continue;
       const unannounced = new Set(await store.unannouncedEpisodes(guildId, podcastId, ids));
       const fresh = oldestFirst.filter((r) => unannounced.has(r.episode.id) && !this.#claimed.has(keyOf(guildId, podcastId, r.episode.id)));
       if (fresh.length === 0) continue;
@@ -242,50 +327,69 @@ export class Announcer {
         await store.markSeen(guildId, podcastId, withheld.map((r) => r.episode.id));
         this.#o.log.warn({ guildId, podcast: podcastId, withheld: withheld.length, cap }, 'episodes past the daily cap not announced');
       }
-      for (const ref of [...summarised, ...posted]) this.#claimed.add(keyOf(guildId, podcastId, ref.episode.id));
       if (summarised.length > 0) {
         const summaryId = `${SUMMARY_PREFIX}${summarised.length}:${hashIds(summarised.map((r) => r.episode.id))}`;
         const keys = summarised.map((r) => keyOf(guildId, podcastId, r.episode.id));
-        this.#enqueue(settings.channelId, keys, () => this.#postSummary(guildId, podcastId, summaryId, summarised, settings));
+        await this.#plan(guildId, podcastId, summaryId, settings.channelId, keys, (intent) => () =>
+          this.#deliver(intent.announcement, { reconciling: !intent.created, ping: false, summaryRefs: summarised }),
+        );
+        // Summarised: they are in the summary's intent (whichever process posts it), not posts of their own.
+        await store.markSeen(guildId, podcastId, summarised.map((r) => r.episode.id));
       }
-      posted.forEach((ref, i) => {
+      for (const [i, ref] of posted.entries()) {
         const key = keyOf(guildId, podcastId, ref.episode.id);
-        this.#enqueue(settings.channelId, key, () => this.#postEpisode(guildId, ref, settings, i === 0));
-      });
+        await this.#plan(guildId, podcastId, ref.episode.id, settings.channelId, [key], (intent) => () =>
+          this.#deliver(intent.announcement, { reconciling: !intent.created, ping: i === 0 }),
+        );
+      }
     }
     if (flooding) await this.#pauseFlooding(podcastId, cap);
+    await store.settleAnnouncements(podcastId, passStartedAt);
   }
 
-  async #postEpisode(guildId: string, ref: EpisodeRef, settings: AnnouncementSettings, ping: boolean): Promise<void> {
-    const { created, announcement } = await this.#o.store.recordIntent(
-      guildId,
-      ref.podcast.id,
-      ref.episode.id,
-      settings.channelId,
-      newNonce(),
-      this.#now(),
-    );
-    if (announcement.messageId !== undefined || !this.#due(announcement)) return;
-    await this.#deliver(announcement, { reconciling: !created, ping });
-  }
-
-  /** Not given up, and past its backoff: an intent found by another path waits for reconcile() then. */
-  #due(intent: Announcement): boolean {
-    return intent.failedAt === undefined && (intent.nextAttemptAt === undefined || intent.nextAttemptAt <= this.#now());
-  }
-
-  async #postSummary(
+  /**
+   * Writes one planned post's intent, claimed, and queues its delivery in the channel; `keys` (the episodes it
+   * announces) are held in this process meanwhile. Nothing is queued when the intent is another process's, sent, given
+   * up or not due (reconcile() takes it then). `then` gives the job to queue once the intent is ours.
+   */
+  async #plan(
     guildId: string,
     podcastId: string,
-    summaryId: string,
-    refs: readonly EpisodeRef[],
-    settings: AnnouncementSettings,
+    episodeId: string,
+    channelId: string,
+    keys: readonly string[],
+    then: (intent: { created: boolean; announcement: Announcement }) => Job,
   ): Promise<void> {
+    const ledgerKey = keyOf(guildId, podcastId, episodeId);
+    for (const key of keys) this.#claimed.add(key);
+    let queued = false;
+    try {
+      const intent = await this.#recordClaimed(guildId, podcastId, episodeId, channelId);
+      if (intent === undefined) return;
+      this.#holding.add(ledgerKey);
+      this.#enqueue(channelId, keys, then(intent), ledgerKey);
+      queued = true;
+    } finally {
+      if (!queued) {
+        for (const key of keys) this.#claimed.delete(key);
+        await this.#releaseClaim(ledgerKey);
+      }
+    }
+  }
+
+  /**
+   * The intent, written claimed by this process, or found and taken (a crash left it, or another process planned it
+   * first). Undefined when it is sent, given up, not due yet (reconcile() takes it then) or another process holds it.
+   */
+  async #recordClaimed(guildId: string, podcastId: string, episodeId: string, channelId: string): Promise<{ created: boolean; announcement: Announcement } | undefined> {
     const { store } = this.#o;
-    const { created, announcement } = await store.recordIntent(guildId, podcastId, summaryId, settings.channelId, newNonce(), this.#now());
-    await store.markSeen(guildId, podcastId, refs.map((r) => r.episode.id));
-    if (announcement.messageId !== undefined || !this.#due(announcement)) return;
-    await this.#deliver(announcement, { reconciling: !created, ping: false, summaryRefs: refs });
+    const key = keyOf(guildId, podcastId, episodeId);
+    this.#holding.add(key);
+    const recorded = await store.recordIntent(guildId, podcastId, episodeId, channelId, newNonce(), this.#now(), this.#claim());
+    if (recorded.created) return recorded;
+    if (recorded.announcement.messageId !== undefined) return undefined;
+    const taken = await store.claimIntent(guildId, podcastId, episodeId, this.#claim(), this.#now());
+    return taken && { created: false, announcement: taken };
   }
 
   /**
@@ -297,16 +401,25 @@ export class Announcer {
     const { guildId, podcastId, episodeId, channelId } = intent;
     const context = { guildId, podcast: podcastId, episode: episodeId, channelId };
     try {
-      const channel = transport.channel(channelId);
+      // Paused since it was planned or taken (another post there lost the channel): nothing more is sent.
+      if (await store.guildAnnouncementPause(guildId)) return;
+      let channel: ChannelInfo | undefined;
+      try {
+        channel = await transport.channel(channelId);
+      } catch (error) {
+        return await this.#postFailed(intent, classifyPostFailure(error));
+      }
       if (!channel) {
-        // Deleted, or hidden from the bot (the client's cache follows its permissions): someone may fix that.
-        return await this.#postFailed(intent, { kind: 'access', reason: 'the channel is gone, or the bot cannot see it' });
+        // Deleted, or hidden from the bot, as Discord says: someone may fix that, and /announce channel resumes.
+        return await this.#postFailed(intent, { kind: 'access', reason: 'the channel is gone, or the bot cannot see it' }, { pauseGuild: true });
       }
       // Retrying cannot help: the intent keeps this channel even after the setting is fixed.
       if (channel.guildId !== guildId) return await this.#postFailed(intent, { kind: 'refused', reason: ANOTHER_SERVER }, { giveUp: true });
+      // Another process may have saved the podcast or the episode after this one loaded the catalogue.
+      if (!library.catalog.find(podcastId, episodeId)) await catchUpPodcast(store, library, podcastId);
       const podcast = library.catalog.podcast(podcastId);
       if (!podcast) return await this.#postFailed(intent, { kind: 'refused', reason: 'the podcast is no longer followed' }, { giveUp: true });
-      const s = this.#strings(guildId);
+      const s = await this.#strings(guildId);
       const settings = await store.effectiveAnnouncementSettings(guildId, podcastId);
 
       let message: AnnouncementBody;
@@ -327,7 +440,7 @@ export class Announcer {
       try {
         messageId = await this.#post(intent, channel, message, forumName, how.reconciling);
       } catch (error) {
-        return await this.#postFailed(intent, classifyPostFailure(error));
+        return await this.#postFailed(intent, classifyPostFailure(error), { pauseGuild: lostChannel(error) });
       }
       const publish = channel.kind === 'news' && settings?.publish === true;
       await store.markSent(guildId, podcastId, episodeId, messageId, this.#now(), { publish });
@@ -367,8 +480,11 @@ export class Announcer {
     return (await transport.send(channelId, { ...message, nonce: intent.nonce, enforce_nonce: true })).id;
   }
 
-  /** Records a failed post with its next attempt (or gives it up when attempts ran out). */
-  async #postFailed(intent: Announcement, failure: PostFailure, options: { giveUp?: boolean } = {}): Promise<void> {
+  /**
+   * Records a failed post with its next attempt (or gives it up when attempts ran out). With `pauseGuild` (the channel
+   * is lost), the guild's announcements are paused: the post waits, with the rest, for /announce channel.
+   */
+  async #postFailed(intent: Announcement, failure: PostFailure, options: { giveUp?: boolean; pauseGuild?: boolean } = {}): Promise<void> {
     const attempts = intent.attempts + 1;
     const recorded = this.#failureRecord(failure, options.giveUp ? undefined : attempts);
     await this.#o.store.recordPostFailure(intent.guildId, intent.podcastId, intent.episodeId, recorded);
@@ -377,6 +493,13 @@ export class Announcer {
       { ...context, reason: failure.reason, attempts, retryAt: recorded.retryAt },
       recorded.retryAt ? 'announcement failed; it will be tried again' : 'announcement given up',
     );
+    if (options.pauseGuild) await this.#pauseGuild(intent.guildId, intent.channelId, failure.reason);
+  }
+
+  async #pauseGuild(guildId: string, channelId: string, reason: string): Promise<void> {
+    if (await this.#o.store.pauseGuildAnnouncements(guildId, { reason, channelId, at: this.#now() })) {
+      this.#o.log.warn({ guildId, channelId, reason }, 'announcements paused in this server until /announce channel is set again');
+    }
   }
 
   /** Publishes (crossposts) a post in an announcement channel; a failure is recorded with its retry. Never throws. */
@@ -384,11 +507,13 @@ export class Announcer {
     const { store, transport, log } = this.#o;
     const { guildId, podcastId, episodeId, channelId } = sent;
     const context = { guildId, podcast: podcastId, episode: episodeId, channelId, messageId };
-    let failure: PostFailure | undefined;
+    let failure: (PostFailure & { lostChannel: boolean }) | undefined;
     try {
+      // Paused since (the channel was lost): nothing more is sent there; resuming makes it due again.
+      if (await store.guildAnnouncementPause(guildId)) return;
       await transport.crosspost(channelId, messageId);
     } catch (error) {
-      if (!(error instanceof DiscordAPIError && error.code === ALREADY_CROSSPOSTED)) failure = classifyPostFailure(error);
+      if (!(error instanceof DiscordAPIError && error.code === ALREADY_CROSSPOSTED)) failure = { ...classifyPostFailure(error), lostChannel: lostChannel(error) };
     }
     try {
       if (failure === undefined) return await store.markPublished(guildId, podcastId, episodeId);
@@ -399,6 +524,7 @@ export class Announcer {
         { ...context, reason: failure.reason, attempts, retryAt: recorded.retryAt },
         recorded.retryAt ? 'could not publish the announcement; it will be tried again' : 'publishing the announcement given up',
       );
+      if (failure.lostChannel) await this.#pauseGuild(guildId, channelId, failure.reason);
     } catch (error) {
       log.warn({ ...context, err: error }, 'publishing not recorded; it will be tried again');
     }
@@ -411,10 +537,18 @@ export class Announcer {
     return { error: failure.reason, at, ...(retryAt && { retryAt }) };
   }
 
-  /** Runs `job` in the channel's queue, at least `spacingMs` after the channel's previous post. */
-  #enqueue(channelId: string, keys: string | readonly string[] | undefined, job: Job): void {
-    const release = (): void => {
+  /**
+   * Runs `job` in the channel's queue, at least `spacingMs` after the channel's previous post. `keys` are what it
+   * handles (never queued twice); `ledgerKey` the ledger row whose claim it holds, given back when it is done.
+   */
+  #enqueue(channelId: string, keys: string | readonly string[] | undefined, job: Job, ledgerKey?: string): void {
+    if (ledgerKey !== undefined) this.#ledgerJobs.add(ledgerKey);
+    const release = async (): Promise<void> => {
       for (const key of typeof keys === 'string' ? [keys] : (keys ?? [])) this.#claimed.delete(key);
+      if (ledgerKey !== undefined) {
+        this.#ledgerJobs.delete(ledgerKey);
+        await this.#releaseClaim(ledgerKey);
+      }
     };
     const previous = this.#queues.get(channelId) ?? Promise.resolve();
     const next = previous.then(async () => {
@@ -427,7 +561,7 @@ export class Announcer {
       } catch (error) {
         this.#o.log.error({ err: error, channelId }, 'announcement job failed');
       } finally {
-        release();
+        await release();
       }
     });
     this.#queues.set(channelId, next);
@@ -455,8 +589,21 @@ export class Announcer {
     }
   }
 
-  #strings(guildId: string): Strings {
-    return stringsFor(this.#o.transport.locale(guildId));
+  /**
+   * Gives back the claim on a post this process is done with: its job wrote its result (which ended the claim already)
+   * or did not (stopped, or its ledger write failed), and then another process, or this one's next reconcile, takes
+   * it with the same nonce.
+   */
+  async #releaseClaim(key: string): Promise<void> {
+    this.#holding.delete(key);
+    const [guildId = '', podcastId = '', episodeId = ''] = key.split('\n');
+    await this.#o.store.releaseIntent(guildId, podcastId, episodeId, this.#lease.owner).catch((error: unknown) => {
+      this.#o.log.debug({ err: error, guildId, podcast: podcastId, episode: episodeId }, 'claim not given back; it expires by itself');
+    });
+  }
+
+  async #strings(guildId: string): Promise<Strings> {
+    return stringsFor(await this.#o.transport.locale(guildId).catch(() => 'en-US'));
   }
 }
 

@@ -3,6 +3,7 @@ import { GatewayCloseCodes, type RESTPostAPIChatInputApplicationCommandsJSONBody
 import type { Logger } from 'pino';
 import { createClient } from './createClient.js';
 import type { InteractionRouter } from './interactionRouter.js';
+import type { RateBudget } from './RateBudget.js';
 import { registerCommands } from './registerCommands.js';
 
 export interface BotOptions {
@@ -14,6 +15,8 @@ export interface BotOptions {
   log: Logger;
   /** Tests pass a no-op identify throttler here; production passes nothing. */
   clientOptions?: Partial<ClientOptions>;
+  /** This process's share of the token's request budget, which the client's REST requests keep to. */
+  budget?: RateBudget;
   /** Runs once the client is ready and commands are registered (the announcer starts here). */
   onReady?: (client: Client<true>) => void | Promise<void>;
 }
@@ -58,7 +61,12 @@ export function fatalGatewayClose(code: number): FatalGatewayClose | undefined {
 /** Logs in, registers the slash commands, and routes every interaction; resolves once serving. */
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { log } = options;
-  const client = createClient({ apiUrl: options.apiUrl, ...(options.clientOptions && { extra: options.clientOptions }) });
+  const client = createClient({
+    apiUrl: options.apiUrl,
+    ...(options.budget && { rest: options.budget.restOptions() }),
+    ...(options.clientOptions && { extra: options.clientOptions }),
+  });
+  options.budget?.attach(client.rest);
 
   client.on(Events.InteractionCreate, (interaction) => void options.router.handle(interaction));
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
@@ -79,6 +87,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   client.on(Events.ShardResume, (shardId, replayed) => log.info({ shardId, replayed }, 'gateway resumed'));
   client.rest.on(RESTEvents.RateLimited, (info) =>
     log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'rate limited by Discord'),
+  );
+  client.rest.on(RESTEvents.InvalidRequestWarning, (info) =>
+    log.warn({ count: info.count, windowLeftMs: info.remainingTime }, 'invalid requests to Discord (401, 403, 429) in 10 minutes; 10,000 get the token banned'),
   );
 
   // (Events.Invalidated, which this once waited for too, is never emitted by discord.js 14.28: a fatal close is.)

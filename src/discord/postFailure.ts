@@ -24,6 +24,15 @@ export interface PostFailure {
 
 const ACCESS_CODES = new Set([50001, 50013, 10003, 10004]);
 
+/**
+ * Whether Discord said the bot lost the channel or the guild (Unknown Channel 10003, Unknown Guild 10004, Missing
+ * Access 50001, Missing Permissions 50013): trying again cannot help until someone acts, and every 403 counts toward
+ * Discord's invalid-request limit, so the guild's announcements are paused instead (until /announce channel is set).
+ */
+export function lostChannel(error: unknown): boolean {
+  return error instanceof DiscordAPIError && typeof error.code === 'number' && ACCESS_CODES.has(error.code);
+}
+
 export function classifyPostFailure(error: unknown): PostFailure {
   if (error instanceof DiscordAPIError) {
     const what = `${error.message} (${error.code})`;

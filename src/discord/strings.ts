@@ -85,6 +85,9 @@ const en = {
   announceNoDiscord: 'Announcements need the bot to be connected to Discord.',
   announceChannelElsewhere: 'That channel belongs to another server. Pick a channel of this server.',
   announceChannelUnusable: 'The bot cannot post there. Pick a text, announcement or forum channel of this server that the bot can see.',
+  announcementsPaused: (channel: string, since: string, reason: string) =>
+    `⏸️ Announcements in this server are paused since ${since}: Discord refused a post in ${channel} (${reason}). Give the bot its access back and run /announce channel again to resume; what came meanwhile is posted then.`,
+  announceResumed: 'Announcements were paused here: they resume now, with what came meanwhile.',
 };
 
 export type Strings = typeof en;
@@ -167,6 +170,9 @@ const sv: Strings = {
   announceNoDiscord: 'Annonseringar kräver att boten är ansluten till Discord.',
   announceChannelElsewhere: 'Den kanalen hör till en annan server. Välj en kanal i den här servern.',
   announceChannelUnusable: 'Boten kan inte publicera där. Välj en text-, annonserings- eller forumkanal i den här servern som boten kan se.',
+  announcementsPaused: (channel, since, reason) =>
+    `⏸️ Annonseringarna i den här servern är pausade sedan ${since}: Discord vägrade ett inlägg i ${channel} (${reason}). Ge boten åtkomst igen och kör /annonsera kanal för att återuppta; det som kommit under tiden publiceras då.`,
+  announceResumed: 'Annonseringarna var pausade här: de återupptas nu, med det som kommit under tiden.',
 };
 
 export function stringsFor(locale: string): Strings {

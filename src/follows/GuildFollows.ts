@@ -129,6 +129,16 @@ export class GuildFollows {
     if (guilds?.size === 0) this.#followers.delete(feedUrl);
   }
 
+  /** The bot left the guild: it follows nothing (a guild that comes back is loaded again by ensureGuild). */
+  forget(guildId: string): void {
+    this.#scopes.clear();
+    this.#loadedGuilds.delete(guildId);
+    for (const [url, guilds] of this.#followers) {
+      guilds.delete(guildId);
+      if (guilds.size === 0) this.#followers.delete(url);
+    }
+  }
+
   /** A feed moved permanently: its follows (and operator status) move with it. */
   renamed(oldUrl: string, newUrl: string): void {
     this.#scopes.clear();

@@ -87,6 +87,9 @@ export function createFeedAdmin(deps: FeedAdminDeps): FeedAdmin {
       return out.sort((a, b) => (a.podcast?.title ?? a.feedUrl).localeCompare(b.podcast?.title ?? b.feedUrl));
     },
 
+    announcementPause: (guildId) => store.guildAnnouncementPause(guildId),
+    resumeAnnouncements: async (guildId) => (await deps.announcer()?.resumeGuild(guildId)) ?? false,
+
     getAnnouncements: (guildId, podcastId) => store.getAnnouncementSettings(guildId, podcastId),
     setAnnouncements: (guildId, settings, podcastId) => store.setAnnouncementSettings(guildId, settings, podcastId),
 

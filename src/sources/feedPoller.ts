@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { clip } from '../data/catalog.js';
 import { withCredentials, withoutCredentials, type FeedCredentials } from '../data/feedCredentials.js';
@@ -9,6 +10,7 @@ import type { TranscriptSegment } from '../data/search/passage.js';
 import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
 import type { FeedFetchState, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
+import { catchUpPodcast } from '../store/catchUpPodcast.js';
 import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
@@ -54,7 +56,16 @@ export interface FeedPollerOptions {
   maxChapterFetches?: number;
   /** Transcripts fetched for one feed update at most (the rest are searched without one). Default 10. */
   maxTranscriptFetches?: number;
+  /**
+   * Who this poller is among the processes sharing the store, and how long a feed it takes stays its own: each due
+   * feed is leased to one poller (Store.claimDueFeeds), and a lease not renewed in time (Heartbeat renews
+   * leasedFeeds()) goes to whoever asks next. Default: a name of its own and DEFAULT_LEASE_MS.
+   */
+  lease?: { owner: string; ms: number };
 }
+
+/** How long a feed stays leased to a poller nobody renews it for. */
+export const DEFAULT_LEASE_MS = 60_000;
 
 export interface FeedPreview {
   /** The podcast's identity: the URL asked for, or where it moved permanently, without any `user:password@`. */
@@ -71,7 +82,7 @@ export interface FeedPreview {
 export type CheckOutcome =
   | { url: string; status: 'updated'; episodes: number; newEpisodes: number }
   | { url: string; status: 'not-modified' }
-  | { url: string; status: 'failed'; error: string; paused: boolean }
+  | { url: string; status: 'failed'; error: string; paused: boolean; unsaved?: true }
   | { url: string; status: 'skipped' };
 
 export class FeedPoller {
@@ -82,6 +93,9 @@ export class FeedPoller {
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<CheckOutcome>>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** Feeds leased to this poller and not yet checked. */
+  readonly #leased = new Set<string>();
+  readonly #lease: { owner: string; ms: number };
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
@@ -89,18 +103,84 @@ export class FeedPoller {
     this.#o = options;
     this.#limiter = new HostLimiter(options.limits);
     this.#now = options.now ?? (() => new Date());
+    this.#lease = options.lease ?? { owner: `poller-${randomUUID()}`, ms: DEFAULT_LEASE_MS };
+  }
+
+  /** The feeds this poller holds leases on now (for the heartbeat to renew). */
+  leasedFeeds(): string[] {
+    return [...this.#leased];
   }
 
   get limits(): { total: number; perHost: number } {
     return { total: this.#limiter.total, perHost: this.#limiter.perHost };
   }
 
-  /** Checks every due feed now and resolves when all of them are done. */
+  /**
+   * Checks every due feed now and resolves when all of them are done. Feeds are leased a batch at a time (eight times
+   * what may be fetched at once, so the limiter has feeds of several hosts to choose from), more when half are done, so
+   * processes polling one database together share the due feeds instead of the first one taking them all.
+   */
   async pollOnce(): Promise<CheckOutcome[]> {
     if (this.#stopped) return [];
     await this.#safely('cycle start', () => this.listener.cycleStarted?.());
-    const due = await this.#o.store.dueFeeds(this.#now());
-    return Promise.all(due.map((url) => this.checkFeed(url)));
+    const outcomes: CheckOutcome[] = [];
+    const batch = this.#limiter.total * 8;
+    let running = 0;
+    // Woken when a check ends (a counter and one promise, not a race over every check: that is quadratic).
+    let wake = (): void => {};
+    let more = true;
+    for (;;) {
+      if (more && !this.#stopped && running <= batch / 2) {
+        const wanted = batch - running;
+        const urls = await this.#claim(wanted);
+        if (urls.length < wanted) more = false;
+        for (const url of urls) {
+          running++;
+          void this.#checkLeased(url)
+            .catch((error: unknown): CheckOutcome => {
+              this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
+              return { url, status: 'skipped' };
+            })
+            .then((outcome) => {
+              outcomes.push(outcome);
+              running--;
+              wake();
+            });
+        }
+      }
+      if (running === 0) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    return outcomes;
+  }
+
+  /** Up to `count` due feeds leased to this poller; none when the store cannot say (logged, tried next tick). */
+  async #claim(count: number): Promise<string[]> {
+    const now = this.#now();
+    try {
+      const urls = await this.#o.store.claimDueFeeds({ owner: this.#lease.owner, until: new Date(now.getTime() + this.#lease.ms) }, now, count);
+      for (const url of urls) this.#leased.add(url);
+      return urls;
+    } catch (error) {
+      if (error instanceof StoreBusyError) this.#o.log.warn({ reason: error.message }, 'feeds not checked: the database is busy; checking again next tick');
+      else this.#o.log.error({ err: error }, 'feeds not checked: the store could not lease them; checking again next tick');
+      return [];
+    }
+  }
+
+  /** A leased feed's check. Its result ends the lease; a check that saved nothing gives it back, due again at once. */
+  async #checkLeased(url: string): Promise<CheckOutcome> {
+    try {
+      const outcome = await this.checkFeed(url);
+      if (outcome.status === 'skipped' || (outcome.status === 'failed' && outcome.unsaved)) {
+        await this.#o.store.releaseFeed(url, this.#lease.owner).catch((error: unknown) => {
+          this.#o.log.debug({ err: error, feed: url }, 'feed lease not given back; it expires by itself');
+        });
+      }
+      return outcome;
+    } finally {
+      this.#leased.delete(url);
+    }
   }
 
   /** Polls every tick until stop(). A tick does not wait for slow feeds: they finish in their own time. */
@@ -222,11 +302,11 @@ export class FeedPoller {
         // Another process held the database: not the feed's failure. Nothing was recorded, so it is still due and the
         // next tick checks it again, without a backoff or an error shown in /feed list.
         this.#o.log.warn({ feed: url, reason: error.message }, 'feed check not saved: the database is busy; checking again next tick');
-        return { url, status: 'failed', error: error.message, paused: false };
+        return { url, status: 'failed', error: error.message, paused: false, unsaved: true };
       }
       this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
       return this.#fail(url, 'Podcord could not process this feed (an internal error; it has been logged).').catch(
-        () => ({ url, status: 'failed', error: 'internal error', paused: false }) as const,
+        () => ({ url, status: 'failed', error: 'internal error', paused: false, unsaved: true }) as const,
       );
     }
   }
@@ -259,6 +339,9 @@ export class FeedPoller {
     if (!parsed.ok) return this.#fail(feedUrl, `Not a podcast feed any more: ${parsed.error}.`);
     const { podcast } = parsed.value;
 
+    // The store, not this process's library, says what is known: another process sharing it may have saved the feed
+    // (first, or with newer episodes) since this one loaded the catalogue.
+    await catchUpPodcast(store, library, feedUrl);
     const first = library.catalog.podcast(feedUrl) === undefined;
     // New guids for old episodes bring nothing new: known episodes keep the ids they were stored under.
     const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
@@ -267,6 +350,8 @@ export class FeedPoller {
     await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh);
     const transcripts = await this.#transcripts(podcast, episodes, first ? fresh.slice(0, 3) : fresh);
 
+    // Owed from now until an announce pass has written their intents, whichever process runs it (see Announcer).
+    if (!first && fresh.length > 0) await store.oweAnnouncements(feedUrl, this.#now());
     await store.savePodcast(podcast, episodes);
     library.upsert(podcast, episodes, transcripts);
     if (first) {
@@ -429,7 +514,8 @@ export class FeedPoller {
     try {
       await fn();
     } catch (error) {
-      this.#o.log.error({ err: error }, `${what} failed`);
+      if (error instanceof StoreBusyError) this.#o.log.warn({ reason: error.message }, `${what} failed: the database is busy; again next tick`);
+      else this.#o.log.error({ err: error }, `${what} failed`);
     }
   }
 }

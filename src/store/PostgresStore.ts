@@ -12,21 +12,29 @@ import {
   SegmentsSchema,
   parseStored,
   toAnnouncement,
+  toCachedChannel,
   toCachedChapters,
   toCachedTranscript,
   toFeedState,
   toFollow,
+  toGuildPause,
+  toProcess,
   toSettings,
   type AnnouncementRow,
+  type ChannelInfoRow,
   type ChaptersRow,
   type FeedStateRow,
   type FollowRow,
+  type GuildPauseRow,
+  type ProcessRow,
   type SettingsRow,
   type TranscriptRow,
 } from './rows.js';
 import type {
   Announcement,
+  AnnouncementKey,
   AnnouncementSettings,
+  CachedChannel,
   CachedChapters,
   CachedTranscript,
   CatalogEntry,
@@ -35,6 +43,9 @@ import type {
   FetchFailure,
   FetchSuccess,
   Follow,
+  GuildPause,
+  Lease,
+  ProcessRecord,
   Store,
 } from './Store.js';
 
@@ -445,7 +456,8 @@ export class PostgresStore implements Store {
          last_checked_at = excluded.last_checked_at, next_check_at = excluded.next_check_at, last_error = NULL,
          consecutive_failures = 0,
          paused = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused END,
-         paused_notice_sent = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused_notice_sent END
+         paused_notice_sent = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused_notice_sent END,
+         lease_owner = NULL, lease_until = NULL
        RETURNING *`,
       [
         url,
@@ -467,7 +479,7 @@ export class PostgresStore implements Store {
        VALUES ($1, $2, $3, $4, 1, $5)
        ON CONFLICT (url) DO UPDATE SET last_error = excluded.last_error, last_checked_at = excluded.last_checked_at,
          next_check_at = excluded.next_check_at, consecutive_failures = f.consecutive_failures + 1,
-         paused = f.paused OR excluded.paused
+         paused = f.paused OR excluded.paused, lease_owner = NULL, lease_until = NULL
        RETURNING *`,
       [url, failure.error, failure.checkedAt, failure.nextCheckAt, failure.pause],
     );
@@ -499,11 +511,91 @@ export class PostgresStore implements Store {
   async dueFeeds(now: Date): Promise<string[]> {
     const due = await rows<{ url: string }>(
       this.#pool,
-      `SELECT url FROM feed_state WHERE NOT paused AND (next_check_at IS NULL OR next_check_at <= $1)
-       ORDER BY next_check_at NULLS FIRST, url`,
+      `SELECT url FROM feed_state WHERE ${DUE_FEED} ORDER BY next_check_at NULLS FIRST, url`,
       [now],
     );
     return due.map((row) => row.url);
+  }
+
+  // ---- several processes -------------------------------------------------------------------------------------------
+
+  async claimDueFeeds(lease: Lease, now: Date, limit: number): Promise<string[]> {
+    // SKIP LOCKED: processes claiming at the same moment each take other rows instead of queueing on the same ones;
+    // FOR UPDATE re-checks a row another process changed meanwhile (a lease it just took) before taking it.
+    const claimed = await rows<{ url: string }>(
+      this.#pool,
+      `WITH picked AS (
+         SELECT url FROM feed_state WHERE ${DUE_FEED}
+         ORDER BY next_check_at NULLS FIRST, url LIMIT $4 FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE feed_state f SET lease_owner = $2, lease_until = $3 FROM picked WHERE f.url = picked.url
+         RETURNING f.url, f.next_check_at
+       )
+       SELECT url FROM leased ORDER BY next_check_at NULLS FIRST, url`,
+      [now, lease.owner, lease.until, Math.max(0, limit)],
+    );
+    return claimed.map((row) => row.url);
+  }
+
+  async oweAnnouncements(url: string, since: Date): Promise<void> {
+    await this.#pool.query(`UPDATE feed_state SET announce_owed_since = COALESCE(announce_owed_since, $2) WHERE url = $1`, [url, since]);
+  }
+
+  async feedsOwedAnnouncements(olderThan: Date): Promise<string[]> {
+    const found = await rows<{ url: string }>(
+      this.#pool,
+      `SELECT url FROM feed_state WHERE announce_owed_since <= $1 ORDER BY announce_owed_since, url`,
+      [olderThan],
+    );
+    return found.map((row) => row.url);
+  }
+
+  async settleAnnouncements(url: string, passStartedAt: Date): Promise<void> {
+    await this.#pool.query(`UPDATE feed_state SET announce_owed_since = NULL WHERE url = $1 AND announce_owed_since <= $2`, [url, passStartedAt]);
+  }
+
+  async releaseFeed(url: string, owner: string): Promise<void> {
+    await this.#pool.query(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE url = $1 AND lease_owner = $2`, [url, owner]);
+  }
+
+  async renewLeases(lease: Lease, held: { feeds: readonly string[]; announcements: readonly AnnouncementKey[] }): Promise<void> {
+    if (held.feeds.length > 0) {
+      await this.#pool.query(`UPDATE feed_state SET lease_until = $2 WHERE lease_owner = $1 AND url = ANY ($3::text[])`, [
+        lease.owner,
+        lease.until,
+        [...held.feeds],
+      ]);
+    }
+    if (held.announcements.length > 0) {
+      const keys = held.announcements;
+      await this.#pool.query(
+        `UPDATE announcements a SET claim_until = $2
+         FROM unnest($3::text[], $4::text[], $5::text[]) AS k(guild_id, podcast_id, episode_id)
+         WHERE a.claim_owner = $1 AND a.guild_id = k.guild_id AND a.podcast_id = k.podcast_id AND a.episode_id = k.episode_id`,
+        [lease.owner, lease.until, keys.map((k) => k.guildId), keys.map((k) => k.podcastId), keys.map((k) => k.episodeId)],
+      );
+    }
+  }
+
+  async heartbeat(process: ProcessRecord, now: Date): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO processes (id, role, host, pid, started_at, last_seen) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen`,
+      [process.id, process.role, process.host, process.pid, process.startedAt, now],
+    );
+  }
+
+  async processes(since: Date): Promise<ProcessRecord[]> {
+    const found = await rows<ProcessRow>(this.#pool, `SELECT * FROM processes WHERE last_seen >= $1 ORDER BY started_at, id`, [since]);
+    return found.map(toProcess);
+  }
+
+  async endProcess(id: string): Promise<void> {
+    await this.#transaction(async (db) => {
+      await db.query(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [id]);
+      await db.query(`UPDATE announcements SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = $1`, [id]);
+      await db.query(`DELETE FROM processes WHERE id = $1`, [id]);
+    });
   }
 
   async renameFeed(oldUrl: string, newUrl: string): Promise<void> {
@@ -609,6 +701,90 @@ export class PostgresStore implements Store {
     await markSeen(this.#pool, guildId, podcastId, episodeIds);
   }
 
+  async forgetGuild(guildId: string): Promise<{ follows: string[]; pendingPosts: number }> {
+    return this.#transaction(async (db) => {
+      const follows = await rows<{ feed_url: string }>(db, `SELECT feed_url FROM follows WHERE guild_id = $1 ORDER BY feed_url`, [guildId]);
+      const [pending] = await rows<{ count: number }>(
+        db,
+        `SELECT count(*)::integer AS count FROM announcements WHERE guild_id = $1 AND message_id IS NULL AND failed_at IS NULL`,
+        [guildId],
+      );
+      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'guild_pauses', 'guild_info', 'channel_info']) {
+        await db.query(`DELETE FROM ${table} WHERE guild_id = $1`, [guildId]);
+      }
+      return { follows: follows.map((row) => row.feed_url), pendingPosts: pending?.count ?? 0 };
+    });
+  }
+
+  // ---- guild pauses and the Discord cache --------------------------------------------------------------------------
+
+  async pauseGuildAnnouncements(guildId: string, pause: GuildPause): Promise<boolean> {
+    return (
+      (await changes(
+        this.#pool,
+        `INSERT INTO guild_pauses (guild_id, reason, channel_id, paused_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+        [guildId, pause.reason, pause.channelId, pause.at],
+      )) > 0
+    );
+  }
+
+  async guildAnnouncementPause(guildId: string): Promise<GuildPause | undefined> {
+    const [row] = await rows<GuildPauseRow>(this.#pool, `SELECT reason, channel_id, paused_at FROM guild_pauses WHERE guild_id = $1`, [guildId]);
+    return row === undefined ? undefined : toGuildPause(row);
+  }
+
+  async resumeGuildAnnouncements(guildId: string, now: Date): Promise<boolean> {
+    return this.#transaction(async (db) => {
+      const [pause] = await rows<GuildPauseRow>(db, `DELETE FROM guild_pauses WHERE guild_id = $1 RETURNING reason, channel_id, paused_at`, [guildId]);
+      if (pause === undefined) return false;
+      // Posts for the refused channel that the settings no longer send there: planned again for the channel set now.
+      await db.query(
+        `DELETE FROM announcements a WHERE a.guild_id = $1 AND a.channel_id = $2 AND a.message_id IS NULL AND a.failed_at IS NULL
+           AND (a.claim_until IS NULL OR a.claim_until <= $3)
+           AND COALESCE((SELECT s.channel_id FROM announcement_settings s
+                         WHERE s.guild_id = a.guild_id AND s.podcast_id IN (a.podcast_id, '')
+                         ORDER BY s.podcast_id = '' LIMIT 1), '') <> $2`,
+        [guildId, pause.channel_id, now],
+      );
+      await db.query(`UPDATE announcements SET next_attempt_at = NULL WHERE guild_id = $1 AND message_id IS NULL AND failed_at IS NULL`, [guildId]);
+      await db.query(`UPDATE announcements SET publish_next_at = NULL WHERE guild_id = $1 AND publish_status = 'pending'`, [guildId]);
+      return true;
+    });
+  }
+
+  async saveChannelInfo(channelId: string, info: CachedChannel): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO channel_info (channel_id, guild_id, kind, tags, fetched_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, kind = excluded.kind, tags = excluded.tags,
+         fetched_at = excluded.fetched_at`,
+      [channelId, info.guildId, info.kind, JSON.stringify(info.tags), info.fetchedAt],
+    );
+  }
+
+  async getChannelInfo(channelId: string): Promise<CachedChannel | undefined> {
+    const [row] = await rows<ChannelInfoRow>(this.#pool, `SELECT guild_id, kind, tags, fetched_at FROM channel_info WHERE channel_id = $1`, [
+      channelId,
+    ]);
+    return row === undefined ? undefined : toCachedChannel(row, channelId);
+  }
+
+  async dropChannelInfo(channelId: string): Promise<void> {
+    await this.#pool.query(`DELETE FROM channel_info WHERE channel_id = $1`, [channelId]);
+  }
+
+  async saveGuildLocale(guildId: string, locale: string, fetchedAt: Date): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO guild_info (guild_id, locale, fetched_at) VALUES ($1, $2, $3)
+       ON CONFLICT (guild_id) DO UPDATE SET locale = excluded.locale, fetched_at = excluded.fetched_at`,
+      [guildId, locale, fetchedAt],
+    );
+  }
+
+  async getGuildLocale(guildId: string): Promise<{ locale: string; fetchedAt: Date } | undefined> {
+    const [row] = await rows<{ locale: string; fetched_at: Date }>(this.#pool, `SELECT locale, fetched_at FROM guild_info WHERE guild_id = $1`, [guildId]);
+    return row === undefined ? undefined : { locale: row.locale, fetchedAt: row.fetched_at };
+  }
+
   // ---- announcement settings ---------------------------------------------------------------------------------------
 
   async setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void> {
@@ -658,15 +834,16 @@ export class PostgresStore implements Store {
     channelId: string,
     nonce: string,
     now: Date = new Date(),
+    claim?: Lease,
   ): Promise<{ created: boolean; announcement: Announcement }> {
     const key = [guildId, podcastId, episodeId];
     // Insert, else read the row that won. A row cancelled between the two is gone: then insert again.
     for (let attempt = 0; attempt < 3; attempt++) {
       const [inserted] = await rows<AnnouncementRow>(
         this.#pool,
-        `INSERT INTO announcements (guild_id, podcast_id, episode_id, channel_id, nonce, intended_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (guild_id, podcast_id, episode_id) DO NOTHING RETURNING *`,
-        [...key, channelId, nonce, now],
+        `INSERT INTO announcements (guild_id, podcast_id, episode_id, channel_id, nonce, intended_at, claim_owner, claim_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (guild_id, podcast_id, episode_id) DO NOTHING RETURNING *`,
+        [...key, channelId, nonce, now, claim?.owner ?? null, claim?.until ?? null],
       );
       if (inserted !== undefined) return { created: true, announcement: toAnnouncement(inserted) };
       const existing = await this.#announcement(guildId, podcastId, episodeId);
@@ -687,7 +864,7 @@ export class PostgresStore implements Store {
       (await changes(
         this.#pool,
         `UPDATE announcements SET message_id = $1, sent_at = $2, next_attempt_at = NULL, failed_at = NULL,
-           publish_status = CASE WHEN $6::boolean THEN 'pending' ELSE publish_status END
+           publish_status = CASE WHEN $6::boolean THEN 'pending' ELSE publish_status END, claim_owner = NULL, claim_until = NULL
          WHERE guild_id = $3 AND podcast_id = $4 AND episode_id = $5`,
         [messageId, now, guildId, podcastId, episodeId, options.publish === true],
       )) > 0
@@ -704,7 +881,8 @@ export class PostgresStore implements Store {
     const [row] = await rows<AnnouncementRow>(
       this.#pool,
       `UPDATE announcements SET attempts = attempts + 1, last_attempt_at = $4, last_error = $5,
-         next_attempt_at = $6, failed_at = CASE WHEN $6::timestamptz IS NULL THEN $4::timestamptz END
+         next_attempt_at = $6, failed_at = CASE WHEN $6::timestamptz IS NULL THEN $4::timestamptz END,
+         claim_owner = NULL, claim_until = NULL
        WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND message_id IS NULL
        RETURNING *`,
       [guildId, podcastId, episodeId, ...failureParams(failure)],
@@ -714,7 +892,7 @@ export class PostgresStore implements Store {
 
   async markPublished(guildId: string, podcastId: string, episodeId: string): Promise<void> {
     await this.#pool.query(
-      `UPDATE announcements SET publish_status = 'done', publish_next_at = NULL
+      `UPDATE announcements SET publish_status = 'done', publish_next_at = NULL, claim_owner = NULL, claim_until = NULL
        WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND publish_status IS NOT NULL`,
       [guildId, podcastId, episodeId],
     );
@@ -731,7 +909,8 @@ export class PostgresStore implements Store {
         db,
         `UPDATE announcements SET publish_attempts = publish_attempts + 1, last_attempt_at = $4,
            publish_error = $5, publish_next_at = $6,
-           publish_status = CASE WHEN $6::timestamptz IS NULL THEN 'failed' ELSE 'pending' END
+           publish_status = CASE WHEN $6::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+           claim_owner = NULL, claim_until = NULL
          WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND publish_status = 'pending'
          RETURNING *`,
         [guildId, podcastId, episodeId, ...failureParams(failure)],
@@ -739,6 +918,51 @@ export class PostgresStore implements Store {
       // No publish owed: the row as it is (as SQLite's store returns it), if there is one.
       return updated === undefined ? announcementIn(db, guildId, podcastId, episodeId) : toAnnouncement(updated);
     });
+  }
+
+  async claimIntent(guildId: string, podcastId: string, episodeId: string, lease: Lease, now: Date): Promise<Announcement | undefined> {
+    // One statement: the row lock taken by UPDATE makes a racing claim wait, then re-check the conditions and miss.
+    const [row] = await rows<AnnouncementRow>(
+      this.#pool,
+      `UPDATE announcements a SET claim_owner = $2, claim_until = $3
+       WHERE a.guild_id = $4 AND a.podcast_id = $5 AND a.episode_id = $6 AND ${CLAIMABLE_POST}
+       RETURNING *`,
+      [now, lease.owner, lease.until, guildId, podcastId, episodeId],
+    );
+    return row === undefined ? undefined : toAnnouncement(row);
+  }
+
+  async claimPendingIntents(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
+    return this.#claimMany(lease, now, limit, CLAIMABLE_POSTS, 'intended_at, guild_id, episode_id');
+  }
+
+  async claimPendingPublishes(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
+    return this.#claimMany(lease, now, limit, CLAIMABLE_PUBLISHES, 'sent_at NULLS FIRST, guild_id, episode_id');
+  }
+
+  async #claimMany(lease: Lease, now: Date, limit: number, claimable: string, order: string): Promise<Announcement[]> {
+    const found = await rows<AnnouncementRow>(
+      this.#pool,
+      `WITH picked AS (
+         SELECT a.guild_id, a.podcast_id, a.episode_id FROM announcements a WHERE ${claimable}
+         ORDER BY ${order} LIMIT $4 FOR UPDATE OF a SKIP LOCKED
+       ), claimed AS (
+         UPDATE announcements a SET claim_owner = $2, claim_until = $3 FROM picked p
+         WHERE a.guild_id = p.guild_id AND a.podcast_id = p.podcast_id AND a.episode_id = p.episode_id
+         RETURNING a.*
+       )
+       SELECT * FROM claimed ORDER BY ${order}`,
+      [now, lease.owner, lease.until, Math.max(0, limit)],
+    );
+    return found.map(toAnnouncement);
+  }
+
+  async releaseIntent(guildId: string, podcastId: string, episodeId: string, owner: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE announcements SET claim_owner = NULL, claim_until = NULL
+       WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND claim_owner = $4`,
+      [guildId, podcastId, episodeId, owner],
+    );
   }
 
   async cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean> {
@@ -845,6 +1069,20 @@ async function announcementIn(
   );
   return row === undefined ? undefined : toAnnouncement(row);
 }
+
+/** A due feed no process holds a live lease on; $1 is now. */
+const DUE_FEED = `NOT paused AND (next_check_at IS NULL OR next_check_at <= $1) AND (lease_until IS NULL OR lease_until <= $1)`;
+
+/** A pending post, on the table aliased `a`: unsent, not given up, due by $1, its guild not paused. */
+const PENDING_POST = `a.message_id IS NULL AND a.failed_at IS NULL AND (a.next_attempt_at IS NULL OR a.next_attempt_at <= $1)
+  AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = a.guild_id)`;
+/** One post $2 may take: no live claim by another (its own again: a job run once more). */
+const CLAIMABLE_POST = `${PENDING_POST} AND (a.claim_until IS NULL OR a.claim_until <= $1 OR a.claim_owner = $2)`;
+/** Posts to take in a batch (reconciling): no live claim at all; what the owner holds is queued in it already. */
+const CLAIMABLE_POSTS = `${PENDING_POST} AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
+const CLAIMABLE_PUBLISHES = `a.publish_status = 'pending' AND (a.publish_next_at IS NULL OR a.publish_next_at <= $1)
+  AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = a.guild_id)
+  AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
 
 /** A failure's [at, error, retryAt] as the 4th to 6th parameters of the statements that record one. */
 function failureParams(failure: DeliveryFailure): [Date, string, Date | null] {

@@ -18,15 +18,21 @@ import {
   SegmentsSchema,
   parseStored,
   toAnnouncement,
+  toCachedChannel,
   toCachedChapters,
   toCachedTranscript,
   toFeedState,
   toFollow,
+  toGuildPause,
+  toProcess,
   toSettings,
   type AnnouncementRow,
+  type ChannelInfoRow,
   type ChaptersRow,
   type FeedStateRow,
   type FollowRow,
+  type GuildPauseRow,
+  type ProcessRow,
   type SettingsRow,
   type TranscriptRow,
 } from './rows.js';
@@ -34,7 +40,9 @@ import { retryWhenBusy } from './retryWhenBusy.js';
 import { SqliteTables } from './SqliteTables.js';
 import type {
   Announcement,
+  AnnouncementKey,
   AnnouncementSettings,
+  CachedChannel,
   CachedChapters,
   CachedTranscript,
   CatalogEntry,
@@ -43,6 +51,9 @@ import type {
   FetchFailure,
   FetchSuccess,
   Follow,
+  GuildPause,
+  Lease,
+  ProcessRecord,
   Store,
 } from './Store.js';
 
@@ -138,6 +149,24 @@ function migrate(db: Db): void {
 
 const ms = (date: Date): number => date.getTime();
 const bool = (value: boolean): number => (value ? 1 : 0);
+
+/** Announcement keys as one JSON parameter, for `(guild_id, podcast_id, episode_id) IN (SELECT ... FROM json_each(?))`. */
+function keysJson(keys: readonly AnnouncementKey[]): string {
+  return JSON.stringify(keys.map((k) => [k.guildId, k.podcastId, k.episodeId]));
+}
+const KEYS_IN = `(guild_id, podcast_id, episode_id) IN
+  (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(@keys))`;
+
+/** A pending post: unsent, not given up, due by @now, its guild not paused. */
+const PENDING_POST = `message_id IS NULL AND failed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+  AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = announcements.guild_id)`;
+/** One post @owner may take: no live claim by another (its own again: a job run once more). */
+const CLAIMABLE_POST = `${PENDING_POST} AND (claim_until IS NULL OR claim_until <= @now OR claim_owner = @owner)`;
+/** Posts to take in a batch (reconciling): no live claim at all; what the owner holds is queued in it already. */
+const CLAIMABLE_POSTS = `${PENDING_POST} AND (claim_until IS NULL OR claim_until <= @now)`;
+const CLAIMABLE_PUBLISHES = `publish_status = 'pending' AND (publish_next_at IS NULL OR publish_next_at <= @now)
+  AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = announcements.guild_id)
+  AND (claim_until IS NULL OR claim_until <= @now)`;
 
 function failureParams(failure: DeliveryFailure): { at: number; error: string; retryAt: number | null } {
   return { at: ms(failure.at), error: failure.error, retryAt: failure.retryAt === undefined ? null : ms(failure.retryAt) };
@@ -397,7 +426,8 @@ export class SqliteStore implements Store {
            last_checked_at = @checkedAt, next_check_at = @nextCheckAt, last_error = NULL,
            consecutive_failures = 0,
            paused = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused END,
-           paused_notice_sent = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused_notice_sent END
+           paused_notice_sent = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused_notice_sent END,
+           lease_owner = NULL, lease_until = NULL
          WHERE url = @url`,
       ).run({
         url,
@@ -418,7 +448,8 @@ export class SqliteStore implements Store {
       db.prepare(`INSERT OR IGNORE INTO feed_state (url) VALUES (?)`).run(url);
       db.prepare(
         `UPDATE feed_state SET last_error = @error, last_checked_at = @checkedAt, next_check_at = @nextCheckAt,
-           consecutive_failures = consecutive_failures + 1, paused = MAX(paused, @pause)
+           consecutive_failures = consecutive_failures + 1, paused = MAX(paused, @pause),
+           lease_owner = NULL, lease_until = NULL
          WHERE url = @url`,
       ).run({
         url,
@@ -454,13 +485,91 @@ export class SqliteStore implements Store {
   }
 
   async dueFeeds(now: Date): Promise<string[]> {
+    return this.#dueFeeds(now, -1);
+  }
+
+  /** `limit` -1: all of them. */
+  #dueFeeds(now: Date, limit: number): string[] {
     return this.#db
       .prepare(
-        `SELECT url FROM feed_state WHERE paused = 0 AND (next_check_at IS NULL OR next_check_at <= ?)
-         ORDER BY next_check_at IS NOT NULL, next_check_at, url`,
+        `SELECT url FROM feed_state WHERE paused = 0 AND (next_check_at IS NULL OR next_check_at <= @now)
+           AND (lease_until IS NULL OR lease_until <= @now)
+         ORDER BY next_check_at IS NOT NULL, next_check_at, url LIMIT @limit`,
       )
       .pluck()
-      .all(ms(now)) as string[];
+      .all({ now: ms(now), limit }) as string[];
+  }
+
+  // ---- several processes -------------------------------------------------------------------------------------------
+
+  async claimDueFeeds(lease: Lease, now: Date, limit: number): Promise<string[]> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const urls = this.#dueFeeds(now, Math.max(0, limit));
+      db.prepare(`UPDATE feed_state SET lease_owner = @owner, lease_until = @until WHERE url IN (SELECT value FROM json_each(@urls))`).run({
+        owner: lease.owner,
+        until: ms(lease.until),
+        urls: JSON.stringify(urls),
+      });
+      return urls;
+    }).immediate();
+  }
+
+  async oweAnnouncements(url: string, since: Date): Promise<void> {
+    this.#db.prepare(`UPDATE feed_state SET announce_owed_since = COALESCE(announce_owed_since, ?) WHERE url = ?`).run(ms(since), url);
+  }
+
+  async feedsOwedAnnouncements(olderThan: Date): Promise<string[]> {
+    return this.#db
+      .prepare(`SELECT url FROM feed_state WHERE announce_owed_since <= ? ORDER BY announce_owed_since, url`)
+      .pluck()
+      .all(ms(olderThan)) as string[];
+  }
+
+  async settleAnnouncements(url: string, passStartedAt: Date): Promise<void> {
+    this.#db.prepare(`UPDATE feed_state SET announce_owed_since = NULL WHERE url = ? AND announce_owed_since <= ?`).run(url, ms(passStartedAt));
+  }
+
+  async releaseFeed(url: string, owner: string): Promise<void> {
+    this.#db.prepare(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE url = ? AND lease_owner = ?`).run(url, owner);
+  }
+
+  async renewLeases(lease: Lease, held: { feeds: readonly string[]; announcements: readonly AnnouncementKey[] }): Promise<void> {
+    const db = this.#db;
+    const params = { owner: lease.owner, until: ms(lease.until) };
+    db.transaction(() => {
+      db.prepare(`UPDATE feed_state SET lease_until = @until WHERE lease_owner = @owner AND url IN (SELECT value FROM json_each(@urls))`).run({
+        ...params,
+        urls: JSON.stringify(held.feeds),
+      });
+      db.prepare(`UPDATE announcements SET claim_until = @until WHERE claim_owner = @owner AND ${KEYS_IN}`).run({
+        ...params,
+        keys: keysJson(held.announcements),
+      });
+    }).immediate();
+  }
+
+  async heartbeat(process: ProcessRecord, now: Date): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO processes (id, role, host, pid, started_at, last_seen) VALUES (@id, @role, @host, @pid, @startedAt, @now)
+         ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen`,
+      )
+      .run({ id: process.id, role: process.role, host: process.host, pid: process.pid, startedAt: ms(process.startedAt), now: ms(now) });
+  }
+
+  async processes(since: Date): Promise<ProcessRecord[]> {
+    const rows = this.#db.prepare(`SELECT * FROM processes WHERE last_seen >= ? ORDER BY started_at, id`).all(ms(since)) as ProcessRow[];
+    return rows.map(toProcess);
+  }
+
+  async endProcess(id: string): Promise<void> {
+    const db = this.#db;
+    db.transaction(() => {
+      db.prepare(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?`).run(id);
+      db.prepare(`UPDATE announcements SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = ?`).run(id);
+      db.prepare(`DELETE FROM processes WHERE id = ?`).run(id);
+    }).immediate();
   }
 
   async renameFeed(oldUrl: string, newUrl: string): Promise<void> {
@@ -548,6 +657,99 @@ export class SqliteStore implements Store {
       .run(guildId, podcastId, JSON.stringify(episodeIds));
   }
 
+  async forgetGuild(guildId: string): Promise<{ follows: string[]; pendingPosts: number }> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const follows = db.prepare(`SELECT feed_url FROM follows WHERE guild_id = ? ORDER BY feed_url`).pluck().all(guildId) as string[];
+      const pendingPosts = db
+        .prepare(`SELECT COUNT(*) FROM announcements WHERE guild_id = ? AND message_id IS NULL AND failed_at IS NULL`)
+        .pluck()
+        .get(guildId) as number;
+      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'guild_pauses', 'guild_info', 'channel_info']) {
+        db.prepare(`DELETE FROM ${table} WHERE guild_id = ?`).run(guildId);
+      }
+      return { follows, pendingPosts };
+    }).immediate();
+  }
+
+  // ---- guild pauses and the Discord cache --------------------------------------------------------------------------
+
+  async pauseGuildAnnouncements(guildId: string, pause: GuildPause): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(`INSERT OR IGNORE INTO guild_pauses (guild_id, reason, channel_id, paused_at) VALUES (?, ?, ?, ?)`)
+        .run(guildId, pause.reason, pause.channelId, ms(pause.at)).changes > 0
+    );
+  }
+
+  async guildAnnouncementPause(guildId: string): Promise<GuildPause | undefined> {
+    return this.#guildPause(guildId);
+  }
+
+  #guildPause(guildId: string): GuildPause | undefined {
+    const row = this.#db.prepare(`SELECT reason, channel_id, paused_at FROM guild_pauses WHERE guild_id = ?`).get(guildId) as
+      | GuildPauseRow
+      | undefined;
+    return row === undefined ? undefined : toGuildPause(row);
+  }
+
+  async resumeGuildAnnouncements(guildId: string, now: Date): Promise<boolean> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const pause = this.#guildPause(guildId);
+      if (pause === undefined) return false;
+      db.prepare(`DELETE FROM guild_pauses WHERE guild_id = ?`).run(guildId);
+      // Posts for the refused channel that the settings no longer send there: planned again for the channel set now.
+      db.prepare(
+        `DELETE FROM announcements WHERE guild_id = @guild AND channel_id = @channel AND message_id IS NULL AND failed_at IS NULL
+           AND (claim_until IS NULL OR claim_until <= @now)
+           AND COALESCE((SELECT s.channel_id FROM announcement_settings s
+                         WHERE s.guild_id = announcements.guild_id AND s.podcast_id IN (announcements.podcast_id, '')
+                         ORDER BY s.podcast_id = '' LIMIT 1), '') <> @channel`,
+      ).run({ guild: guildId, channel: pause.channelId, now: ms(now) });
+      db.prepare(`UPDATE announcements SET next_attempt_at = NULL WHERE guild_id = ? AND message_id IS NULL AND failed_at IS NULL`).run(guildId);
+      db.prepare(`UPDATE announcements SET publish_next_at = NULL WHERE guild_id = ? AND publish_status = 'pending'`).run(guildId);
+      return true;
+    }).immediate();
+  }
+
+  async saveChannelInfo(channelId: string, info: CachedChannel): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO channel_info (channel_id, guild_id, kind, tags, fetched_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, kind = excluded.kind, tags = excluded.tags,
+           fetched_at = excluded.fetched_at`,
+      )
+      .run(channelId, info.guildId, info.kind, JSON.stringify(info.tags), ms(info.fetchedAt));
+  }
+
+  async getChannelInfo(channelId: string): Promise<CachedChannel | undefined> {
+    const row = this.#db.prepare(`SELECT guild_id, kind, tags, fetched_at FROM channel_info WHERE channel_id = ?`).get(channelId) as
+      | ChannelInfoRow
+      | undefined;
+    return row === undefined ? undefined : toCachedChannel(row, channelId);
+  }
+
+  async dropChannelInfo(channelId: string): Promise<void> {
+    this.#db.prepare(`DELETE FROM channel_info WHERE channel_id = ?`).run(channelId);
+  }
+
+  async saveGuildLocale(guildId: string, locale: string, fetchedAt: Date): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO guild_info (guild_id, locale, fetched_at) VALUES (?, ?, ?)
+         ON CONFLICT (guild_id) DO UPDATE SET locale = excluded.locale, fetched_at = excluded.fetched_at`,
+      )
+      .run(guildId, locale, ms(fetchedAt));
+  }
+
+  async getGuildLocale(guildId: string): Promise<{ locale: string; fetchedAt: Date } | undefined> {
+    const row = this.#db.prepare(`SELECT locale, fetched_at FROM guild_info WHERE guild_id = ?`).get(guildId) as
+      | { locale: string; fetched_at: number }
+      | undefined;
+    return row === undefined ? undefined : { locale: row.locale, fetchedAt: new Date(row.fetched_at) };
+  }
+
   // ---- announcement settings ---------------------------------------------------------------------------------------
 
   async setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void> {
@@ -604,16 +806,17 @@ export class SqliteStore implements Store {
     channelId: string,
     nonce: string,
     now: Date = new Date(),
+    claim?: Lease,
   ): Promise<{ created: boolean; announcement: Announcement }> {
     const db = this.#db;
     return db.transaction(() => {
       const created =
         db
           .prepare(
-            `INSERT INTO announcements (guild_id, podcast_id, episode_id, channel_id, nonce, intended_at)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, podcast_id, episode_id) DO NOTHING`,
+            `INSERT INTO announcements (guild_id, podcast_id, episode_id, channel_id, nonce, intended_at, claim_owner, claim_until)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, podcast_id, episode_id) DO NOTHING`,
           )
-          .run(guildId, podcastId, episodeId, channelId, nonce, ms(now)).changes > 0;
+          .run(guildId, podcastId, episodeId, channelId, nonce, ms(now), claim?.owner ?? null, claim ? ms(claim.until) : null).changes > 0;
       const announcement = this.#announcement(guildId, podcastId, episodeId);
       if (announcement === undefined) throw new Error('the intent just recorded is missing');
       return { created, announcement };
@@ -632,7 +835,7 @@ export class SqliteStore implements Store {
       this.#db
         .prepare(
           `UPDATE announcements SET message_id = ?, sent_at = ?, next_attempt_at = NULL, failed_at = NULL,
-             publish_status = CASE WHEN ? THEN 'pending' ELSE publish_status END
+             publish_status = CASE WHEN ? THEN 'pending' ELSE publish_status END, claim_owner = NULL, claim_until = NULL
            WHERE guild_id = ? AND podcast_id = ? AND episode_id = ?`,
         )
         .run(messageId, ms(now), bool(options.publish === true), guildId, podcastId, episodeId).changes > 0
@@ -649,7 +852,8 @@ export class SqliteStore implements Store {
     return db.transaction(() => {
       db.prepare(
         `UPDATE announcements SET attempts = attempts + 1, last_attempt_at = @at, last_error = @error,
-           next_attempt_at = @retryAt, failed_at = CASE WHEN @retryAt IS NULL THEN @at END
+           next_attempt_at = @retryAt, failed_at = CASE WHEN @retryAt IS NULL THEN @at END,
+           claim_owner = NULL, claim_until = NULL
          WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND message_id IS NULL`,
       ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
       const announcement = this.#announcement(guildId, podcastId, episodeId);
@@ -660,7 +864,7 @@ export class SqliteStore implements Store {
   async markPublished(guildId: string, podcastId: string, episodeId: string): Promise<void> {
     this.#db
       .prepare(
-        `UPDATE announcements SET publish_status = 'done', publish_next_at = NULL
+        `UPDATE announcements SET publish_status = 'done', publish_next_at = NULL, claim_owner = NULL, claim_until = NULL
          WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND publish_status IS NOT NULL`,
       )
       .run(guildId, podcastId, episodeId);
@@ -677,11 +881,57 @@ export class SqliteStore implements Store {
       db.prepare(
         `UPDATE announcements SET publish_attempts = publish_attempts + 1, last_attempt_at = @at,
            publish_error = @error, publish_next_at = @retryAt,
-           publish_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END
+           publish_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
+           claim_owner = NULL, claim_until = NULL
          WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND publish_status = 'pending'`,
       ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
       return this.#announcement(guildId, podcastId, episodeId);
     }).immediate();
+  }
+
+  async claimIntent(guildId: string, podcastId: string, episodeId: string, lease: Lease, now: Date): Promise<Announcement | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const claimed = db
+        .prepare(
+          `UPDATE announcements SET claim_owner = @owner, claim_until = @until
+           WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND ${CLAIMABLE_POST}`,
+        )
+        .run({ owner: lease.owner, until: ms(lease.until), now: ms(now), guild: guildId, podcast: podcastId, episode: episodeId });
+      return claimed.changes > 0 ? this.#announcement(guildId, podcastId, episodeId) : undefined;
+    }).immediate();
+  }
+
+  async claimPendingIntents(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
+    return this.#claimMany(lease, now, limit, CLAIMABLE_POSTS, 'intended_at, guild_id, episode_id');
+  }
+
+  async claimPendingPublishes(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
+    return this.#claimMany(lease, now, limit, CLAIMABLE_PUBLISHES, 'sent_at, guild_id, episode_id');
+  }
+
+  #claimMany(lease: Lease, now: Date, limit: number, claimable: string, order: string): Announcement[] {
+    const db = this.#db;
+    return db.transaction(() => {
+      const params = { owner: lease.owner, until: ms(lease.until), now: ms(now), limit: Math.max(0, limit) };
+      const rows = db
+        .prepare(`SELECT * FROM announcements WHERE ${claimable} ORDER BY ${order} LIMIT @limit`)
+        .all(params) as AnnouncementRow[];
+      const claim = db.prepare(
+        `UPDATE announcements SET claim_owner = @owner, claim_until = @until WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode`,
+      );
+      for (const row of rows) claim.run({ owner: params.owner, until: params.until, guild: row.guild_id, podcast: row.podcast_id, episode: row.episode_id });
+      return rows.map(toAnnouncement);
+    }).immediate();
+  }
+
+  async releaseIntent(guildId: string, podcastId: string, episodeId: string, owner: string): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE announcements SET claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND claim_owner = ?`,
+      )
+      .run(guildId, podcastId, episodeId, owner);
   }
 
   async cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean> {

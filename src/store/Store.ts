@@ -61,7 +61,10 @@ export interface Store {
   pauseFeed(url: string, reason: string): Promise<FeedFetchState | undefined>;
   /** Unpauses a feed and makes it due at once; failures and the pause reason reset, resumedAt = `now`. */
   resumeFeed(url: string, now?: Date): Promise<void>;
-  /** Tracked, unpaused feeds whose next check is at or before `now` (or never scheduled), most overdue first. */
+  /**
+   * Tracked, unpaused feeds whose next check is at or before `now` (or never scheduled) and that no process holds a
+   * live lease on (see claimDueFeeds), most overdue first.
+   */
   dueFeeds(now: Date): Promise<string[]>;
   /**
    * A feed moved permanently (301/308): every record of `oldUrl` (fetch state, follows, podcast and episodes, ledger,
@@ -69,6 +72,35 @@ export interface Store {
    * The credentials of `oldUrl` are dropped, not moved: they were never sent to the new address either.
    */
   renameFeed(oldUrl: string, newUrl: string): Promise<void>;
+
+  // ---- several processes on one database: feed leases, the process registry -----------------------------------
+  /**
+   * Takes up to `limit` due feeds (as dueFeeds) for `owner` until `lease.until`, most overdue first: no other process
+   * is given them while the lease lives, so each due feed is checked by one process at a time. recordFetchSuccess and
+   * recordFetchFailure end the lease; releaseFeed gives it back unused; an owner that stops renewing loses it when it
+   * expires, and the feed is due for any process again.
+   */
+  claimDueFeeds(lease: Lease, now: Date, limit: number): Promise<string[]>;
+  /**
+   * New episodes of a feed are about to be saved: their announcements are owed until an announce pass over the feed
+   * has written their intents (settleAnnouncements). A process that dies in between leaves the mark, and another one
+   * runs the pass (feedsOwedAnnouncements). An earlier mark is kept.
+   */
+  oweAnnouncements(url: string, since: Date): Promise<void>;
+  /** Feeds whose announcements are owed since `olderThan` or before: the pass that should have run did not finish. */
+  feedsOwedAnnouncements(olderThan: Date): Promise<string[]>;
+  /** A pass that started at `passStartedAt` wrote every intent owed up to then: the mark goes unless it is newer. */
+  settleAnnouncements(url: string, passStartedAt: Date): Promise<void>;
+  /** Gives a feed's lease back without a result (the check was abandoned): due again at once for anyone. */
+  releaseFeed(url: string, owner: string): Promise<void>;
+  /** Extends the leases `owner` still holds among these feeds and announcements; lost ones are left alone. */
+  renewLeases(lease: Lease, held: { feeds: readonly string[]; announcements: readonly AnnouncementKey[] }): Promise<void>;
+  /** A process's sign of life (upserted), for the others to know how many share the database and its rate budget. */
+  heartbeat(process: ProcessRecord, now: Date): Promise<void>;
+  /** Processes whose last heartbeat is at or after `since`, oldest first; `since` epoch 0 lists every row. */
+  processes(since: Date): Promise<ProcessRecord[]>;
+  /** A process ended (or was found dead): every feed lease and post claim it held is released, its row removed. */
+  endProcess(id: string): Promise<void>;
 
   // ---- guild follows -----------------------------------------------------------------------------------------------
   /**
@@ -83,6 +115,13 @@ export interface Store {
   followersOf(feedUrl: string): Promise<string[]>;
   /** Records episodes as seen without announcing them (announcements off, or caught up by hand). */
   markSeen(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void>;
+  /**
+   * The bot left a guild (kicked, or the guild deleted): its follows, settings, seen marks, announcement pause and
+   * cached channel and locale are dropped, and so is its ledger, sent posts included: nothing of a server that
+   * removed the bot is kept, and nothing old is reposted if it comes back (following again marks the back catalogue
+   * seen). Returns what was dropped.
+   */
+  forgetGuild(guildId: string): Promise<{ follows: string[]; pendingPosts: number }>;
 
   // ---- announcement settings ---------------------------------------------------------------------------------------
   /** Sets the guild's default (no podcastId) or its override for one podcast. */
@@ -93,6 +132,29 @@ export interface Store {
   clearAnnouncementSettings(guildId: string, podcastId?: string): Promise<boolean>;
   /** What applies to a podcast in a guild: its override, else the guild default, else undefined (not set up). */
   effectiveAnnouncementSettings(guildId: string, podcastId: string): Promise<AnnouncementSettings | undefined>;
+
+  // ---- a guild's announcements paused: the bot lost its channel ---------------------------------------------------
+  /**
+   * Discord said the bot may not post in the guild's channel (Unknown Channel, Missing Access, Missing Permissions):
+   * nothing more is tried for the guild (no post planned, no pending post claimed) until resumed. Returns false when
+   * it was paused already (the first reason is kept).
+   */
+  pauseGuildAnnouncements(guildId: string, pause: GuildPause): Promise<boolean>;
+  guildAnnouncementPause(guildId: string): Promise<GuildPause | undefined>;
+  /**
+   * A manager set the announcement channel again. The pause ends; unsent, unclaimed posts meant for the channel that
+   * failed are dropped (Discord refused them there, so none was made: they are planned again for the channel now set,
+   * as unannounced episodes), and the guild's other pending posts are due at once. Returns whether it was paused.
+   */
+  resumeGuildAnnouncements(guildId: string, now: Date): Promise<boolean>;
+
+  // ---- what workers know of Discord without a gateway: channels and locales read over REST, with their age ---------
+  saveChannelInfo(channelId: string, info: CachedChannel): Promise<void>;
+  getChannelInfo(channelId: string): Promise<CachedChannel | undefined>;
+  /** The channel failed (gone, or access lost): ask Discord again next time. */
+  dropChannelInfo(channelId: string): Promise<void>;
+  saveGuildLocale(guildId: string, locale: string, fetchedAt: Date): Promise<void>;
+  getGuildLocale(guildId: string): Promise<{ locale: string; fetchedAt: Date } | undefined>;
 
   // ---- announcements ledger ----------------------------------------------------------------------------------------
   /**
@@ -107,7 +169,20 @@ export interface Store {
     channelId: string,
     nonce: string,
     now?: Date,
+    claim?: Lease,
   ): Promise<{ created: boolean; announcement: Announcement }>;
+  /**
+   * The outbox: takes one pending post (unsent, not given up, due by `now`, its guild not paused) for `lease.owner`
+   * when no other process holds a live claim on it. markSent, recordPostFailure and cancelIntent end the claim;
+   * releaseIntent gives it back. Undefined when it is not there to take.
+   */
+  claimIntent(guildId: string, podcastId: string, episodeId: string, lease: Lease, now: Date): Promise<Announcement | undefined>;
+  /** Takes up to `limit` pending posts as claimIntent does, oldest first: what a process reconciles. */
+  claimPendingIntents(lease: Lease, now: Date, limit: number): Promise<Announcement[]>;
+  /** Takes up to `limit` sent posts whose publishing is owed and due: markPublished and recordPublishFailure end it. */
+  claimPendingPublishes(lease: Lease, now: Date, limit: number): Promise<Announcement[]>;
+  /** Gives a claim back unused (a job dropped at stop); only the owner's claim is released. */
+  releaseIntent(guildId: string, podcastId: string, episodeId: string, owner: string): Promise<void>;
   /**
    * The message was posted. With `publish`, publishing it (crossposting) is owed from now on, until markPublished or
    * a given-up publish failure. Returns false when there is no intent to mark.
@@ -161,6 +236,47 @@ export interface Store {
   subscribe?(listener: ChangeListener, options?: SubscribeOptions): Promise<ChangeSubscription>;
 
   close(): Promise<void>;
+}
+
+/** A lease on a row (a feed to check, a post to make) held by one process until a time. */
+export interface Lease {
+  owner: string;
+  until: Date;
+}
+
+export interface AnnouncementKey {
+  guildId: string;
+  podcastId: string;
+  episodeId: string;
+}
+
+/** A running Podcord process, as the registry keeps it. */
+export interface ProcessRecord {
+  id: string;
+  /** --role: 'all' or 'worker'. */
+  role: string;
+  /** The machine (and PID namespace) the process runs in, to tell a dead PID on the same machine. */
+  host: string;
+  pid: number;
+  startedAt: Date;
+  lastSeen: Date;
+}
+
+export interface GuildPause {
+  /** Discord's reason, for /feed list. */
+  reason: string;
+  /** The channel Discord refused. */
+  channelId: string;
+  at: Date;
+}
+
+export type CachedChannelKind = 'text' | 'news' | 'forum';
+
+export interface CachedChannel {
+  guildId: string;
+  kind: CachedChannelKind;
+  tags: { id: string; name: string }[];
+  fetchedAt: Date;
 }
 
 export interface CatalogEntry {

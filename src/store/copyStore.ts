@@ -28,10 +28,14 @@ export const COPIED_TABLES: readonly string[] = [
   'announcement_settings',
   'announcements',
   'feed_credentials', // a private feed's login, kept apart from its address
+  'guild_pauses', // a server's announcements stopped on a lost channel, with the reason /feed list shows
 ];
 
 /** Tables of the schema that are not copied, and why. */
 export const NOT_COPIED_TABLES: Readonly<Record<string, string>> = {
+  processes: 'the registry of the processes running on that database now (heartbeats, shares of the request budget); the target has its own',
+  channel_info: 'a cache of what Discord says of a channel, read again over REST when it is missing',
+  guild_info: "a cache of a server's locale as Discord gives it, read again over REST when it is missing",
   schema_migrations:
     "PostgreSQL's record of the migrations applied to that database (SQLite keeps it in user_version); each database keeps its own, and the copy requires both at the same version",
 };

@@ -125,4 +125,50 @@ export const migrations: readonly string[] = [
     password  TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 4: several processes on one database. A feed due for a check and a post to make are leased to one process at
+  // a time (owner and expiry), and a feed whose new episodes were saved owes their announcements until a pass wrote
+  // them; the registry of running processes (shares of the rate budget, dead ones found); what
+  // workers read of Discord over REST (channels, guild locales); a guild's announcements paused on a lost channel.
+  `
+  ALTER TABLE feed_state ADD COLUMN lease_owner TEXT;
+  ALTER TABLE feed_state ADD COLUMN lease_until INTEGER;
+  ALTER TABLE feed_state ADD COLUMN announce_owed_since INTEGER;
+  CREATE INDEX feed_state_owed ON feed_state (announce_owed_since) WHERE announce_owed_since IS NOT NULL;
+  CREATE INDEX feed_state_leased ON feed_state (lease_owner) WHERE lease_owner IS NOT NULL;
+
+  ALTER TABLE announcements ADD COLUMN claim_owner TEXT;
+  ALTER TABLE announcements ADD COLUMN claim_until INTEGER;
+  CREATE INDEX announcements_claimed ON announcements (claim_owner) WHERE claim_owner IS NOT NULL;
+
+  CREATE TABLE processes (
+    id          TEXT PRIMARY KEY,
+    role        TEXT NOT NULL,
+    host        TEXT NOT NULL,
+    pid         INTEGER NOT NULL,
+    started_at  INTEGER NOT NULL,
+    last_seen   INTEGER NOT NULL
+  );
+
+  CREATE TABLE channel_info (
+    channel_id  TEXT PRIMARY KEY,
+    guild_id    TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    tags        TEXT NOT NULL,
+    fetched_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX channel_info_by_guild ON channel_info (guild_id);
+
+  CREATE TABLE guild_info (
+    guild_id    TEXT PRIMARY KEY,
+    locale      TEXT NOT NULL,
+    fetched_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE guild_pauses (
+    guild_id    TEXT PRIMARY KEY,
+    reason      TEXT NOT NULL,
+    channel_id  TEXT NOT NULL,
+    paused_at   INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

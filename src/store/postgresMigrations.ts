@@ -133,4 +133,53 @@ export const postgresMigrations: readonly string[] = [
     password  text COLLATE "C" NOT NULL
   );
   `,
+  // 4 (as SQLite's 4): several processes on one database. A feed due for a check and a post to make are leased to
+  // one process at a time (owner and expiry), and a feed whose new episodes were saved owes their announcements
+  // until a pass wrote them; the registry of running processes (shares of the rate budget, dead
+  // ones found); what workers read of Discord over REST (channels, guild locales); a guild's announcements paused on
+  // a lost channel.
+  `
+  ALTER TABLE feed_state
+    ADD COLUMN lease_owner  text COLLATE "C",
+    ADD COLUMN lease_until  timestamptz,
+    ADD COLUMN announce_owed_since  timestamptz;
+  CREATE INDEX feed_state_owed ON feed_state (announce_owed_since) WHERE announce_owed_since IS NOT NULL;
+  CREATE INDEX feed_state_leased ON feed_state (lease_owner) WHERE lease_owner IS NOT NULL;
+
+  ALTER TABLE announcements
+    ADD COLUMN claim_owner  text COLLATE "C",
+    ADD COLUMN claim_until  timestamptz;
+  CREATE INDEX announcements_claimed ON announcements (claim_owner) WHERE claim_owner IS NOT NULL;
+
+  CREATE TABLE processes (
+    id          text COLLATE "C" PRIMARY KEY,
+    role        text COLLATE "C" NOT NULL,
+    host        text COLLATE "C" NOT NULL,
+    pid         integer NOT NULL,
+    started_at  timestamptz NOT NULL,
+    last_seen   timestamptz NOT NULL
+  );
+
+  CREATE TABLE channel_info (
+    channel_id  text COLLATE "C" PRIMARY KEY,
+    guild_id    text COLLATE "C" NOT NULL,
+    kind        text COLLATE "C" NOT NULL,
+    tags        text COLLATE "C" NOT NULL,
+    fetched_at  timestamptz NOT NULL
+  );
+  CREATE INDEX channel_info_by_guild ON channel_info (guild_id);
+
+  CREATE TABLE guild_info (
+    guild_id    text COLLATE "C" PRIMARY KEY,
+    locale      text COLLATE "C" NOT NULL,
+    fetched_at  timestamptz NOT NULL
+  );
+
+  CREATE TABLE guild_pauses (
+    guild_id    text COLLATE "C" PRIMARY KEY,
+    reason      text COLLATE "C" NOT NULL,
+    channel_id  text COLLATE "C" NOT NULL,
+    paused_at   timestamptz NOT NULL
+  );
+  `,
 ];

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { ChapterSchema } from '../data/model.js';
-import type { Announcement, AnnouncementSettings, CachedChapters, CachedTranscript, CachedTranscriptSegment, FeedFetchState, Follow } from './Store.js';
+import type {
+  Announcement,
+  AnnouncementSettings,
+  CachedChannel,
+  CachedChannelKind,
+  CachedChapters,
+  CachedTranscript,
+  CachedTranscriptSegment,
+  FeedFetchState,
+  Follow,
+  GuildPause,
+  ProcessRecord,
+} from './Store.js';
 
 /**
  * Rows as both stores read them, and their mapping to the Store's types: one place to change when a column is added.
@@ -81,6 +93,28 @@ export interface TranscriptRow {
   language: string | null;
   segments: string;
   fetched_at: TimeColumn;
+}
+
+export interface ProcessRow {
+  id: string;
+  role: string;
+  host: string;
+  pid: number;
+  started_at: TimeColumn;
+  last_seen: TimeColumn;
+}
+
+export interface ChannelInfoRow {
+  guild_id: string;
+  kind: string;
+  tags: string;
+  fetched_at: TimeColumn;
+}
+
+export interface GuildPauseRow {
+  reason: string;
+  channel_id: string;
+  paused_at: TimeColumn;
 }
 
 export const SegmentsSchema = z.array(
@@ -170,6 +204,28 @@ export function toCachedTranscript(row: TranscriptRow, episodeId: string): Cache
     segments: parseStored(SegmentsSchema, row.segments, `transcript of ${episodeId}`) as CachedTranscriptSegment[],
     fetchedAt: date(row.fetched_at),
   };
+}
+
+export function toProcess(row: ProcessRow): ProcessRecord {
+  return { id: row.id, role: row.role, host: row.host, pid: row.pid, startedAt: date(row.started_at), lastSeen: date(row.last_seen) };
+}
+
+const ChannelTagsSchema = z.array(z.object({ id: z.string(), name: z.string() }));
+const CHANNEL_KINDS: readonly string[] = ['text', 'news', 'forum'] satisfies CachedChannelKind[];
+
+/** Undefined for a row of a kind this build does not know (written by a newer one): asked of Discord again. */
+export function toCachedChannel(row: ChannelInfoRow, channelId: string): CachedChannel | undefined {
+  if (!CHANNEL_KINDS.includes(row.kind)) return undefined;
+  return {
+    guildId: row.guild_id,
+    kind: row.kind as CachedChannelKind,
+    tags: parseStored(ChannelTagsSchema, row.tags, `tags of channel ${channelId}`),
+    fetchedAt: date(row.fetched_at),
+  };
+}
+
+export function toGuildPause(row: GuildPauseRow): GuildPause {
+  return { reason: row.reason, channelId: row.channel_id, at: date(row.paused_at) };
 }
 
 export function parseStored<T>(schema: z.ZodType<T>, json: string, what: string): T {

@@ -11,6 +11,8 @@ describe('parseConfig', () => {
         feeds: [],
         pollIntervalSeconds: 600,
         allowPrivateNetwork: false,
+        leaseSeconds: 20,
+        discordRequestsPerSecond: 45,
         semanticSearch: false,
         logLevel: 'info',
       },
@@ -32,6 +34,8 @@ describe('parseConfig', () => {
       FEEDS: ' https://a.example/feed.xml , https://b.example/rss ',
       POLL_INTERVAL_SECONDS: '1',
       ALLOW_PRIVATE_NETWORK: 'true',
+      LEASE_SECONDS: '5',
+      DISCORD_REQUESTS_PER_SECOND: '20',
       SEMANTIC_SEARCH: 'yes',
       LOG_LEVEL: 'debug',
     });
@@ -45,6 +49,8 @@ describe('parseConfig', () => {
         feeds: ['https://a.example/feed.xml', 'https://b.example/rss'],
         pollIntervalSeconds: 1,
         allowPrivateNetwork: true,
+        leaseSeconds: 5,
+        discordRequestsPerSecond: 20,
         semanticSearch: true,
         logLevel: 'debug',
       },
@@ -58,10 +64,12 @@ describe('parseConfig', () => {
       FEEDS: 'not a url',
       POLL_INTERVAL_SECONDS: '0',
       ALLOW_PRIVATE_NETWORK: 'maybe',
+      LEASE_SECONDS: '1',
+      DISCORD_REQUESTS_PER_SECOND: 'lots',
     });
     expect(config.ok).toBe(false);
     if (config.ok) return;
-    for (const name of ['DISCORD_GUILD_ID', 'DATABASE_URL', 'FEEDS', 'POLL_INTERVAL_SECONDS', 'ALLOW_PRIVATE_NETWORK']) {
+    for (const name of ['DISCORD_GUILD_ID', 'DATABASE_URL', 'FEEDS', 'POLL_INTERVAL_SECONDS', 'ALLOW_PRIVATE_NETWORK', 'LEASE_SECONDS', 'DISCORD_REQUESTS_PER_SECOND']) {
       expect(config.error).toContain(name);
     }
     expect(config.error).not.toContain('hunter2');

@@ -119,7 +119,8 @@ describe('a database locked by another process', () => {
     const retried = await command(fake, 'announce channel', { channel: channelOption(fake.channelId), role: roleOption(FAKE_IDS.moderatorRoleId) }, { admin: true });
     expect(retried.content).toBe(`New episodes of every followed podcast will be posted in <#${fake.channelId}>, mentioning <@&${FAKE_IDS.moderatorRoleId}>.`);
     // The poll that could not save was not held against the feed: no error, no backoff, and the next poll posts it.
-    expect(bot.logs.join('')).toContain('feed check not saved: the database is busy');
+    // (The lock met either the lease on the feed or the check's own write.)
+    expect(bot.logs.join('')).toContain('the database is busy; checking again next tick');
     const state = await bot.running.services.store.getFetchState(host.url('/show.xml'));
     expect(state?.consecutiveFailures).toBe(0);
     expect(state?.lastError).toBeUndefined();

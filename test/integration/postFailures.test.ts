@@ -69,7 +69,7 @@ describe('a channel the bot lost', () => {
     [50001, 'Missing Access', 403],
     [50013, 'Missing Permissions', 403],
     [10003, 'Unknown Channel', 404],
-  ] as const)('keeps the post pending with its reason on %i, backs off, and posts it once the channel works again', async (code, message, status) => {
+  ] as const)('pauses the server’s announcements on %i with Discord’s reason in /feed list, sends nothing more there, and posts what is owed once /announce channel is set again', async (code, message, status) => {
     const feedUrl = await followShow(fake.channelId);
     const { store } = bot!.running.services;
     fake.failChannel(fake.channelId, code);
@@ -77,37 +77,73 @@ describe('a channel the bot lost', () => {
     await bot!.poll();
     expect(fake.requests.filter(postsTo(fake.channelId)).map((r) => r.status)).toEqual([status]);
 
-    // Not dropped, not marked seen: pending in the ledger with Discord's reason, shown in /feed list.
+    // Paused, with Discord's reason; the post is owed, neither dropped nor marked seen.
+    expect(await store.guildAnnouncementPause(fake.guildId)).toMatchObject({ channelId: fake.channelId, reason: expect.stringContaining(`${message} (${code})`) });
     const pending = await store.getAnnouncement(fake.guildId, feedUrl, 'show-2');
     expect(pending).toMatchObject({ attempts: 1, lastError: expect.stringContaining(`${message} (${code})`) });
     expect(pending?.failedAt).toBeUndefined();
-    expect(await feedListLine()).toContain(`⚠️ “show episode 2” not posted yet (1 failed attempt, next try <t:`);
-    expect(await feedListLine()).toContain(`${message} (${code})`);
+    const list = await command(fake, 'feed list', {}, { admin: true });
+    const description = (list.embeds?.[0]?.description ?? '').replace(/\\([^\w\s])/g, '$1');
+    expect(description).toContain(`⏸️ Announcements in this server are paused since <t:`);
+    expect(description).toContain(`Discord refused a post in <#${fake.channelId}> (the bot may not post there: ${message} (${code})).`);
 
-    // Tried again at the next cycle, then only after the backoff (5 min).
+    // Nothing more goes to the channel while paused: not at the next cycles, not hours later, not for a new episode.
+    const toChannel = (): number => count((r) => r.path.startsWith(`/channels/${fake.channelId}`));
+    const before = toChannel();
+    host.addEpisode('/show.xml', episode('show', 3));
     await bot!.poll();
-    expect((await store.getAnnouncement(fake.guildId, feedUrl, 'show-2'))?.attempts).toBe(2);
-    const attempts = count(postsTo(fake.channelId)) + count((r) => r.method === 'GET' && r.path === `/channels/${fake.channelId}/messages`);
-    await bot!.poll();
-    await bot!.poll();
-    expect(count(postsTo(fake.channelId)) + count((r) => r.method === 'GET' && r.path === `/channels/${fake.channelId}/messages`)).toBe(attempts);
-
-    // Fixed: posted once, and the problem is gone from /feed list.
-    fake.failChannel(fake.channelId);
     await later(6 * MINUTE);
+    await later(6 * HOUR);
+    await later(20 * HOUR);
+    expect(toChannel()).toBe(before);
+    expect(await store.getAnnouncement(fake.guildId, feedUrl, 'show-3')).toBeUndefined();
+
+    // Fixed, and set again: what is owed is posted, once each, in order.
+    fake.failChannel(fake.channelId);
+    const reply = await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
+    expect(reply.content).toContain('Announcements were paused here: they resume now, with what came meanwhile.');
+    for (let i = 0; i < 20 && postsTitled(fake, fake.channelId, 'show episode 3') === 0; i++) await later(MINUTE);
     expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(1);
-    expect(await store.wasAnnounced(fake.guildId, feedUrl, 'show-2')).toBe(true);
+    expect(postsTitled(fake, fake.channelId, 'show episode 3')).toBe(1);
+    expect(fake.messages(fake.channelId).filter((m) => m.embeds[0]?.title?.startsWith('show episode')).map((m) => m.embeds[0]?.title)).toEqual([
+      'show episode 2',
+      'show episode 3',
+    ]);
+    expect(await store.guildAnnouncementPause(fake.guildId)).toBeUndefined();
     expect(await feedListLine()).not.toContain('not posted');
     await later(HOUR);
     expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(1);
+    expect(postsTitled(fake, fake.channelId, 'show episode 3')).toBe(1);
   });
 
-  it('gives up after a bounded number of tries spread over most of a day, with the reason still shown', async () => {
+  it('sends the episodes to the channel a manager picks instead, when the lost one is not set again', async () => {
     const feedUrl = await followShow(fake.channelId);
     const { store } = bot!.running.services;
     fake.failChannel(fake.channelId, 50001);
     host.addEpisode('/show.xml', episode('show', 2));
     await bot!.poll();
+    expect(await store.guildAnnouncementPause(fake.guildId)).toBeDefined();
+    await command(fake, 'announce channel', { channel: channelOption(fake.newsChannelId) }, { admin: true });
+    for (let i = 0; i < 20 && postsTitled(fake, fake.newsChannelId, 'show episode 2') === 0; i++) await later(MINUTE);
+    expect(postsTitled(fake, fake.newsChannelId, 'show episode 2')).toBe(1);
+    expect(await store.getAnnouncement(fake.guildId, feedUrl, 'show-2')).toMatchObject({ channelId: fake.newsChannelId, attempts: 0 });
+    expect(count(postsTo(fake.channelId))).toBe(1);
+  });
+});
+
+describe('a post Discord forbids for a while (403, the channel not lost)', () => {
+  it('is retried with a backoff over most of a day, then given up with the reason still shown', async () => {
+    const feedUrl = await followShow(fake.channelId);
+    const { store } = bot!.running.services;
+    // Discord's "Send messages has been temporarily disabled": the bot still has the channel.
+    fake.failNext('POST', new RegExp(`^/channels/${fake.channelId}/messages$`), {
+      status: 403,
+      times: 1000,
+      body: { message: 'Send messages has been temporarily disabled', code: 40004 },
+    });
+    host.addEpisode('/show.xml', episode('show', 2));
+    await bot!.poll();
+    expect(await store.guildAnnouncementPause(fake.guildId)).toBeUndefined();
     let hours = 0;
     while ((await store.getAnnouncement(fake.guildId, feedUrl, 'show-2'))?.failedAt === undefined && hours < 48) {
       await later(HOUR);
@@ -115,14 +151,13 @@ describe('a channel the bot lost', () => {
     }
     const given = await store.getAnnouncement(fake.guildId, feedUrl, 'show-2');
     const bound = DEFAULT_RETRY_POLICY.maxAttempts.access;
-    expect(given).toMatchObject({ attempts: bound, lastError: expect.stringContaining('Missing Access (50001)') });
+    expect(given).toMatchObject({ attempts: bound, lastError: expect.stringContaining('Send messages has been temporarily disabled (40004)') });
     expect(hours).toBeGreaterThanOrEqual(12);
-    expect(await feedListLine()).toContain(`❌ “show episode 2” not posted, given up after ${bound} attempts: the bot may not post there: Missing Access (50001)`);
-    // Never again, even once the channel works.
-    fake.failChannel(fake.channelId);
-    const before = fake.requests.length;
+    expect(count(postsTo(fake.channelId))).toBe(bound);
+    expect(await feedListLine()).toContain(`❌ “show episode 2” not posted, given up after ${bound} attempts: the bot may not post there: Send messages has been temporarily disabled (40004)`);
+    // Never again.
     await later(24 * HOUR);
-    expect(fake.requests.slice(before).filter(postsTo(fake.channelId))).toEqual([]);
+    expect(count(postsTo(fake.channelId))).toBe(bound);
     expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(0);
   });
 });

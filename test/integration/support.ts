@@ -45,6 +45,8 @@ export interface FixtureFeed {
   basicAuth?: { username: string; password: string };
   /** A host that makes up new guids on every fetch: each one gets `~<request number>` appended. */
   churnGuids?: boolean;
+  /** Answer this many ms after the request came (a server that takes its time). */
+  delayMs?: number;
 }
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -89,6 +91,8 @@ export interface FeedHost {
   /** Requests per path, and how many of them were answered 304. */
   requests: Map<string, number>;
   notModified: Map<string, number>;
+  /** The most requests for one path that were being answered at the same time. */
+  mostAtOnce: Map<string, number>;
   url(pathname: string): string;
   addEpisode(pathname: string, episode: FixtureEpisode): void;
   close(): Promise<void>;
@@ -99,10 +103,17 @@ export async function startFeedHost(): Promise<FeedHost> {
   const files = new Map<string, [string, string | Buffer]>();
   const requests = new Map<string, number>();
   const notModified = new Map<string, number>();
+  const mostAtOnce = new Map<string, number>();
+  const atOnce = new Map<string, number>();
   let origin = '';
   const server = http.createServer(async (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    atOnce.set(pathname, (atOnce.get(pathname) ?? 0) + 1);
+    mostAtOnce.set(pathname, Math.max(mostAtOnce.get(pathname) ?? 0, atOnce.get(pathname) ?? 0));
+    res.once('close', () => atOnce.set(pathname, (atOnce.get(pathname) ?? 1) - 1));
     await feeds.get(pathname)?.holdUntil;
+    const delayMs = feeds.get(pathname)?.delayMs;
+    if (delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, delayMs));
     requests.set(pathname, (requests.get(pathname) ?? 0) + 1);
     const file = files.get(pathname);
     if (file) {
@@ -148,6 +159,7 @@ export async function startFeedHost(): Promise<FeedHost> {
     files,
     requests,
     notModified,
+    mostAtOnce,
     url: (pathname) => `${origin}${pathname}`,
     addEpisode(pathname, episode) {
       const feed = feeds.get(pathname);

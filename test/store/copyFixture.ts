@@ -62,6 +62,8 @@ export async function fillAsTheBotDoes(store: Store): Promise<void> {
   await store.trackFeed('https://never-checked.example.com/feed');
   // A private feed: its login is kept apart from its address.
   await store.setFeedCredentials(OTHER_FEED, { username: 'listener', password: 'pa:ss@word' });
+  // A server whose announcement channel was lost: its posts wait for /announce channel.
+  await store.pauseGuildAnnouncements('guild-2', { reason: 'Missing Access (50001)', channelId: 'chan-2', at: at(14) });
 
   // Settings: guild defaults, a per-podcast override with a role, announcements off somewhere.
   await store.setAnnouncementSettings('guild-1', { channelId: 'chan-1', publish: false, enabled: true });
@@ -118,6 +120,7 @@ export async function everythingTheStoreSays(store: Store): Promise<Record<strin
     answers[`listFollows ${guild}`] = await store.listFollows(guild);
     answers[`getAnnouncementSettings ${guild}`] = await store.getAnnouncementSettings(guild);
     answers[`announcementIssues ${guild}`] = await store.announcementIssues(guild, at(0));
+    answers[`guildAnnouncementPause ${guild}`] = await store.guildAnnouncementPause(guild);
     for (const feed of FEEDS) {
       answers[`getAnnouncementSettings ${guild} ${feed}`] = await store.getAnnouncementSettings(guild, feed);
       answers[`effectiveAnnouncementSettings ${guild} ${feed}`] = await store.effectiveAnnouncementSettings(guild, feed);

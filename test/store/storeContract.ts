@@ -652,6 +652,291 @@ export function storeContract(subject: StoreUnderTest): void {
       });
     });
 
+    describe('several processes: feed leases', () => {
+      const t = (seconds: number): Date => new Date(Date.UTC(2024, 0, 1, 0, 0, seconds));
+      const lease = (owner: string, untilSeconds: number) => ({ owner, until: t(untilSeconds) });
+      const feed = (n: number): string => `https://feeds.example.com/${String(n).padStart(3, '0')}.xml`;
+
+      it('gives each due feed to one owner at a time, most overdue first, until the lease expires', async () => {
+        const store = await open();
+        for (let n = 0; n < 5; n++) await store.recordFetchSuccess(feed(n), { checkedAt: t(0), nextCheckAt: t(10 - n) });
+        await store.trackFeed(feed(9)); // never checked: first
+        await store.recordFetchFailure(feed(7), { error: 'gone', checkedAt: t(0), nextCheckAt: t(1), pause: true });
+
+        expect(await store.claimDueFeeds(lease('a', 60), t(20), 3)).toEqual([feed(9), feed(4), feed(3)]);
+        expect(await store.claimDueFeeds(lease('b', 60), t(20), 10)).toEqual([feed(2), feed(1), feed(0)]);
+        // Leased feeds are not due for anyone, not even their owner; the paused one is never handed out.
+        expect(await store.claimDueFeeds(lease('a', 60), t(20), 10)).toEqual([]);
+        expect(await store.dueFeeds(t(20))).toEqual([]);
+        // Expired: anyone may take them again.
+        expect(await store.dueFeeds(t(60))).toEqual([feed(9), feed(4), feed(3), feed(2), feed(1), feed(0)]);
+        expect(await store.claimDueFeeds(lease('c', 120), t(60), 2)).toEqual([feed(9), feed(4)]);
+      });
+
+      it('ends a lease with the check\'s result, so the next check waits for the poll interval or the backoff', async () => {
+        const store = await open();
+        await store.trackFeed(feed(1));
+        await store.trackFeed(feed(2));
+        expect(await store.claimDueFeeds(lease('a', 60), t(0), 10)).toEqual([feed(1), feed(2)]);
+        await store.recordFetchSuccess(feed(1), { checkedAt: t(1), nextCheckAt: t(600) });
+        await store.recordFetchFailure(feed(2), { error: 'HTTP 500', checkedAt: t(1), nextCheckAt: t(1200), pause: false });
+        expect(await store.claimDueFeeds(lease('b', 90), t(61), 10)).toEqual([]);
+        expect(await store.claimDueFeeds(lease('b', 700), t(600), 10)).toEqual([feed(1)]);
+        await store.recordFetchSuccess(feed(1), { checkedAt: t(601), nextCheckAt: t(1800) });
+        expect(await store.claimDueFeeds(lease('c', 1300), t(1200), 10)).toEqual([feed(2)]);
+      });
+
+      it('gives a lease back only for its owner, and renews only what the owner still holds', async () => {
+        const store = await open();
+        for (const n of [1, 2, 3]) await store.trackFeed(feed(n));
+        expect(await store.claimDueFeeds(lease('a', 10), t(0), 2)).toEqual([feed(1), feed(2)]);
+        await store.releaseFeed(feed(1), 'b');
+        expect(await store.dueFeeds(t(5))).toEqual([feed(3)]);
+        await store.releaseFeed(feed(1), 'a');
+        expect(await store.dueFeeds(t(5))).toEqual([feed(1), feed(3)]);
+        // feed 2 renewed to 30 s; feed 1, no longer held, is not taken back by a renewal.
+        await store.renewLeases(lease('a', 30), { feeds: [feed(1), feed(2)], announcements: [] });
+        expect(await store.dueFeeds(t(20))).toEqual([feed(1), feed(3)]);
+        expect(await store.dueFeeds(t(30))).toEqual([feed(1), feed(2), feed(3)]);
+      });
+
+      it('never gives one feed to two stores claiming at the same time', async () => {
+        const first = await open();
+        const second = await open();
+        for (let n = 0; n < 60; n++) await first.trackFeed(feed(n));
+        const claims = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? first : second).claimDueFeeds(lease(`owner-${i}`, 60), t(0), 7)),
+        );
+        const all = claims.flat();
+        expect(new Set(all).size).toBe(all.length);
+        expect(all.length).toBe(60);
+      });
+
+      it('keeps a feed owing announcements from its first mark until a pass that started after it', async () => {
+        let store = await open();
+        await store.trackFeed(feed(1));
+        await store.trackFeed(feed(2));
+        await store.oweAnnouncements(feed(1), t(10));
+        await store.oweAnnouncements(feed(1), t(20));
+        await store.oweAnnouncements(feed(2), t(15));
+        await store.oweAnnouncements('https://untracked.example/feed.xml', t(1));
+        store = await reopen(store);
+        expect(await store.feedsOwedAnnouncements(t(9))).toEqual([]);
+        expect(await store.feedsOwedAnnouncements(t(30))).toEqual([feed(1), feed(2)]);
+        // A pass that started before the mark does not settle it; one after does.
+        await store.settleAnnouncements(feed(1), t(5));
+        await store.settleAnnouncements(feed(2), t(15));
+        expect(await store.feedsOwedAnnouncements(t(30))).toEqual([feed(1)]);
+        await store.settleAnnouncements(feed(1), t(25));
+        expect(await store.feedsOwedAnnouncements(t(30))).toEqual([]);
+      });
+
+      it('keeps a registry of processes with their last sign of life; an ended one gives back all it held', async () => {
+        let store = await open();
+        const process = { id: 'host:1:a', role: 'worker', host: 'host', pid: 1, startedAt: t(0), lastSeen: t(0) };
+        await store.heartbeat(process, t(1));
+        await store.heartbeat({ ...process, id: 'host:2:b', pid: 2, role: 'all' }, t(5));
+        await store.heartbeat(process, t(9));
+        store = await reopen(store);
+        expect(await store.processes(t(6))).toStrictEqual([{ ...process, lastSeen: t(9) }]);
+        expect((await store.processes(new Date(0))).map((p) => [p.id, p.role, p.pid, p.lastSeen])).toEqual([
+          ['host:1:a', 'worker', 1, t(9)],
+          ['host:2:b', 'all', 2, t(5)],
+        ]);
+
+        await store.trackFeed(feed(1));
+        await store.claimDueFeeds(lease('host:1:a', 60), t(10), 5);
+        await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n1', t(10), lease('host:1:a', 60));
+        expect(await store.claimPendingIntents(lease('host:2:b', 60), t(11), 5)).toEqual([]);
+        await store.endProcess('host:1:a');
+        expect(await store.processes(new Date(0))).toHaveLength(1);
+        expect(await store.claimDueFeeds(lease('host:2:b', 60), t(11), 5)).toEqual([feed(1)]);
+        expect((await store.claimPendingIntents(lease('host:2:b', 60), t(11), 5)).map((a) => a.episodeId)).toEqual(['e1']);
+      });
+    });
+
+    describe('several processes: the outbox', () => {
+      const t = (seconds: number): Date => new Date(Date.UTC(2024, 0, 1, 0, 0, seconds));
+      const lease = (owner: string, untilSeconds: number) => ({ owner, until: t(untilSeconds) });
+
+      it('records an intent claimed by its writer; another takes it only once the claim expires', async () => {
+        const store = await open();
+        const { created } = await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n1', t(0), lease('a', 30));
+        expect(created).toBe(true);
+        expect(await store.claimIntent('guild-1', FEED, 'e1', lease('b', 60), t(10))).toBeUndefined();
+        expect(await store.claimPendingIntents(lease('b', 60), t(10), 10)).toEqual([]);
+        // Its owner may take it again (a job run once more), and renew it.
+        expect((await store.claimIntent('guild-1', FEED, 'e1', lease('a', 40), t(10)))?.nonce).toBe('n1');
+        await store.renewLeases(lease('a', 50), { feeds: [], announcements: [{ guildId: 'guild-1', podcastId: FEED, episodeId: 'e1' }] });
+        expect(await store.claimPendingIntents(lease('b', 90), t(45), 10)).toEqual([]);
+        // The owner died: past the claim another reconciles it, with the first nonce.
+        const taken = await store.claimPendingIntents(lease('b', 90), t(50), 10);
+        expect(taken.map((a) => [a.episodeId, a.nonce])).toEqual([['e1', 'n1']]);
+        expect(await store.claimIntent('guild-1', FEED, 'e1', lease('a', 100), t(60))).toBeUndefined();
+        // Sent: nobody can take it any more.
+        await store.markSent('guild-1', FEED, 'e1', 'm1', t(61));
+        expect(await store.claimIntent('guild-1', FEED, 'e1', lease('c', 200), t(100))).toBeUndefined();
+        expect(await store.claimPendingIntents(lease('c', 200), t(100), 10)).toEqual([]);
+      });
+
+      it('splits pending posts between processes, oldest first, leaving out what is not due, given up or paused', async () => {
+        const store = await open();
+        for (let n = 1; n <= 6; n++) await store.recordIntent('guild-1', FEED, `e${n}`, 'chan', `n${n}`, t(n));
+        await store.recordIntent('guild-2', FEED, 'e1', 'chan-2', 'g2', t(0));
+        await store.recordPostFailure('guild-1', FEED, 'e5', { error: 'HTTP 500', at: t(7), retryAt: t(100) });
+        await store.recordPostFailure('guild-1', FEED, 'e6', { error: 'refused', at: t(7) });
+        expect(await store.pauseGuildAnnouncements('guild-2', { reason: 'Missing Access (50001)', channelId: 'chan-2', at: t(8) })).toBe(true);
+
+        const a = await store.claimPendingIntents(lease('a', 60), t(10), 2);
+        const b = await store.claimPendingIntents(lease('b', 60), t(10), 10);
+        expect(a.map((x) => x.episodeId)).toEqual(['e1', 'e2']);
+        expect(b.map((x) => x.episodeId)).toEqual(['e3', 'e4']);
+        // A failure ends the claim; the post is taken again once due.
+        await store.recordPostFailure('guild-1', FEED, 'e1', { error: 'HTTP 502', at: t(11), retryAt: t(20) });
+        expect(await store.claimPendingIntents(lease('c', 60), t(15), 10)).toEqual([]);
+        expect((await store.claimPendingIntents(lease('c', 60), t(20), 10)).map((x) => x.episodeId)).toEqual(['e1']);
+        // Given back unused: due for anyone at once; only the owner can give it back.
+        await store.releaseIntent('guild-1', FEED, 'e2', 'b');
+        await store.releaseIntent('guild-1', FEED, 'e3', 'b');
+        expect((await store.claimPendingIntents(lease('c', 60), t(21), 10)).map((x) => x.episodeId)).toEqual(['e3']);
+        expect((await store.pendingIntents()).map((x) => `${x.guildId}/${x.episodeId}`)).toEqual([
+          'guild-2/e1', 'guild-1/e1', 'guild-1/e2', 'guild-1/e3', 'guild-1/e4', 'guild-1/e5',
+        ]);
+      });
+
+      it('hands an owed publish to one process at a time', async () => {
+        const store = await open();
+        await store.recordIntent('guild-1', FEED, 'e1', 'news', 'n1', t(1));
+        await store.markSent('guild-1', FEED, 'e1', 'm1', t(2), { publish: true });
+        expect((await store.claimPendingPublishes(lease('a', 60), t(3), 5)).map((x) => x.messageId)).toEqual(['m1']);
+        expect(await store.claimPendingPublishes(lease('b', 60), t(3), 5)).toEqual([]);
+        await store.recordPublishFailure('guild-1', FEED, 'e1', { error: 'HTTP 500', at: t(4), retryAt: t(10) });
+        expect(await store.claimPendingPublishes(lease('b', 60), t(5), 5)).toEqual([]);
+        expect((await store.claimPendingPublishes(lease('b', 60), t(10), 5)).map((x) => x.episodeId)).toEqual(['e1']);
+        await store.markPublished('guild-1', FEED, 'e1');
+        expect(await store.claimPendingPublishes(lease('c', 600), t(100), 5)).toEqual([]);
+      });
+
+      it('never gives one pending post to two stores claiming at the same time', async () => {
+        const first = await open();
+        const second = await open();
+        for (let n = 0; n < 40; n++) await first.recordIntent(`guild-${n % 4}`, FEED, `e${n}`, 'chan', `n${n}`, t(n));
+        const claims = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? first : second).claimPendingIntents(lease(`owner-${i}`, 600), t(100), 5)),
+        );
+        const keys = claims.flat().map((a) => `${a.guildId}/${a.episodeId}`);
+        expect(new Set(keys).size).toBe(keys.length);
+        expect(keys.length).toBe(40);
+      });
+    });
+
+    describe('a guild whose announcements are paused', () => {
+      const t = (seconds: number): Date => new Date(Date.UTC(2024, 0, 1, 0, 0, seconds));
+      const lease = (owner: string, untilSeconds: number) => ({ owner, until: t(untilSeconds) });
+
+      it('keeps the first reason, and resumes: posts for a channel no longer set are dropped, the rest are due at once', async () => {
+        let store = await open();
+        expect(await store.guildAnnouncementPause('guild-1')).toBeUndefined();
+        expect(await store.resumeGuildAnnouncements('guild-1', t(0))).toBe(false);
+        await store.setAnnouncementSettings('guild-1', { channelId: 'lost', publish: false, enabled: true });
+        await store.setAnnouncementSettings('guild-1', { channelId: 'lost', publish: false, enabled: true }, MOVED);
+        await store.recordIntent('guild-1', FEED, 'e1', 'lost', 'n1', t(1));
+        await store.recordIntent('guild-1', MOVED, 'm1', 'lost', 'n2', t(1));
+        await store.recordIntent('guild-1', FEED, 'e2', 'other', 'n3', t(1));
+        await store.recordIntent('guild-1', FEED, 'e3', 'lost', 'n4', t(1), lease('worker', 100));
+        await store.recordPostFailure('guild-1', FEED, 'e2', { error: 'HTTP 500', at: t(2), retryAt: t(5000) });
+        const pause = { reason: 'the bot may not post there: Missing Permissions (50013)', channelId: 'lost', at: t(3) };
+        expect(await store.pauseGuildAnnouncements('guild-1', pause)).toBe(true);
+        expect(await store.pauseGuildAnnouncements('guild-1', { reason: 'later', channelId: 'x', at: t(4) })).toBe(false);
+        store = await reopen(store);
+        expect(await store.guildAnnouncementPause('guild-1')).toStrictEqual(pause);
+
+        // A manager picks another channel for every podcast but MOVED, which stays on the lost one.
+        await store.setAnnouncementSettings('guild-1', { channelId: 'new', publish: false, enabled: true });
+        expect(await store.resumeGuildAnnouncements('guild-1', t(10))).toBe(true);
+        expect(await store.guildAnnouncementPause('guild-1')).toBeUndefined();
+        // e1 (refused channel, now sent elsewhere) is unannounced again; e3 is another process's claim: kept.
+        expect(await store.getAnnouncement('guild-1', FEED, 'e1')).toBeUndefined();
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e1', 'e2', 'e3'])).toEqual(['e1']);
+        expect((await store.pendingIntents(t(10))).map((a) => a.episodeId)).toEqual(['e2', 'e3', 'm1']);
+      });
+
+      it('is never handed a post while paused, and hands them out again once resumed', async () => {
+        const store = await open();
+        await store.setAnnouncementSettings('guild-1', { channelId: 'chan', publish: false, enabled: true });
+        await store.recordIntent('guild-1', FEED, 'e1', 'chan', 'n1', t(1));
+        await store.pauseGuildAnnouncements('guild-1', { reason: 'Unknown Channel (10003)', channelId: 'chan', at: t(2) });
+        expect(await store.claimIntent('guild-1', FEED, 'e1', lease('a', 60), t(3))).toBeUndefined();
+        expect(await store.claimPendingIntents(lease('a', 60), t(3), 5)).toEqual([]);
+        await store.resumeGuildAnnouncements('guild-1', t(4));
+        expect((await store.claimPendingIntents(lease('a', 60), t(4), 5)).map((a) => a.nonce)).toEqual(['n1']);
+      });
+    });
+
+    describe('forgetGuild', () => {
+      it('drops everything of the guild that left and nothing of another', async () => {
+        let store = await open();
+        for (const guild of ['guild-1', 'guild-2']) {
+          await store.follow(guild, FEED, { seenEpisodeIds: ['e1'] });
+          await store.follow(guild, MOVED, { seenEpisodeIds: [] });
+          await store.setAnnouncementSettings(guild, { channelId: `chan-${guild}`, publish: false, enabled: true });
+          await store.recordIntent(guild, FEED, 'e2', `chan-${guild}`, 'n2');
+          await store.markSent(guild, FEED, 'e2', 'm2');
+          await store.recordIntent(guild, FEED, 'e3', `chan-${guild}`, 'n3');
+          await store.pauseGuildAnnouncements(guild, { reason: 'x', channelId: `chan-${guild}`, at: new Date(1) });
+          await store.saveChannelInfo(`chan-${guild}`, { guildId: guild, kind: 'text', tags: [], fetchedAt: new Date(1) });
+          await store.saveGuildLocale(guild, 'sv-SE', new Date(1));
+        }
+        expect(await store.forgetGuild('guild-1')).toStrictEqual({ follows: [FEED, MOVED].sort(), pendingPosts: 1 });
+        store = await reopen(store);
+        expect(await store.listFollows('guild-1')).toEqual([]);
+        expect(await store.followersOf(FEED)).toEqual(['guild-2']);
+        expect(await store.getAnnouncementSettings('guild-1')).toBeUndefined();
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e1', 'e2', 'e3'])).toEqual(['e1', 'e2', 'e3']);
+        expect((await store.pendingIntents()).map((a) => a.guildId)).toEqual(['guild-2']);
+        expect(await store.guildAnnouncementPause('guild-1')).toBeUndefined();
+        expect(await store.getChannelInfo('chan-guild-1')).toBeUndefined();
+        expect(await store.getGuildLocale('guild-1')).toBeUndefined();
+        // The other guild keeps all of it; the feeds stay tracked for it.
+        expect(await store.unannouncedEpisodes('guild-2', FEED, ['e1', 'e2', 'e3'])).toEqual([]);
+        expect(await store.wasAnnounced('guild-2', FEED, 'e2')).toBe(true);
+        expect(await store.guildAnnouncementPause('guild-2')).toMatchObject({ reason: 'x' });
+        expect(await store.getChannelInfo('chan-guild-2')).toMatchObject({ guildId: 'guild-2' });
+        expect(await store.getFetchState(FEED)).toBeDefined();
+        expect(await store.forgetGuild('guild-1')).toStrictEqual({ follows: [], pendingPosts: 0 });
+      });
+    });
+
+    describe('what workers read of Discord', () => {
+      it('keeps channels and guild locales with when they were read, replaced when read again, dropped on demand', async () => {
+        let store = await open();
+        const forum = {
+          guildId: 'guild-1',
+          kind: 'forum' as const,
+          tags: [{ id: 't1', name: 'Episode' }, { id: 't2', name: 'Discussion' }],
+          fetchedAt: new Date(1000),
+        };
+        await store.saveChannelInfo('forum-1', forum);
+        await store.saveChannelInfo('text-1', { guildId: 'guild-1', kind: 'text', tags: [], fetchedAt: new Date(1000) });
+        await store.saveChannelInfo('text-1', { guildId: 'guild-1', kind: 'news', tags: [], fetchedAt: new Date(2000) });
+        await store.saveGuildLocale('guild-1', 'sv-SE', new Date(3000));
+        store = await reopen(store);
+        expect(await store.getChannelInfo('forum-1')).toStrictEqual(forum);
+        expect(await store.getChannelInfo('text-1')).toStrictEqual({ guildId: 'guild-1', kind: 'news', tags: [], fetchedAt: new Date(2000) });
+        expect(await store.getGuildLocale('guild-1')).toStrictEqual({ locale: 'sv-SE', fetchedAt: new Date(3000) });
+        await store.dropChannelInfo('forum-1');
+        expect(await store.getChannelInfo('forum-1')).toBeUndefined();
+        expect(await store.getGuildLocale('guild-2')).toBeUndefined();
+      });
+
+      it('loads one podcast as the catalogue has it', async () => {
+        const store = await open();
+        await store.savePodcast(podcast, [fullEpisode, bareEpisode('guid-2')]);
+        expect(await store.loadPodcast(FEED)).toStrictEqual({ podcast, episodes: [fullEpisode, bareEpisode('guid-2')] });
+        expect(await store.loadPodcast(MOVED)).toBeUndefined();
+      });
+    });
+
     describe('renameFeed', () => {
       it('moves everything recorded under the old URL to the new one', async () => {
         let store = await open();

@@ -17,7 +17,8 @@
  * MEMBER_PERMISSIONS / ADMIN_PERMISSIONS (+ManageGuild) / BOT_PERMISSIONS string bitfields; snowflake().
  * Options: token, heartbeatIntervalMs (default 41250: no heartbeat in a short test), echoEvents,
  * memberCount, botUsername, otherGuild (a second guild the bot is in, and a channel of a guild it is not in),
- * interactionDeadlineMs (Discord's 3 s for the first callback; off by default).
+ * interactionDeadlineMs (Discord's 3 s for the first callback; off by default), guilds (that many more guilds, one
+ * text channel each: `extraGuilds`).
  *
  * API (see FakeDiscord below for signatures):
  * - identity: apiUrl (pass as `rest.api`), gatewayUrl, token (expected bot token), applicationId,
@@ -31,6 +32,7 @@
  *   headers and Discord's JSON body. Injected requests are recorded with `injected: true`.
  *   `failChannel(channelId, 50001 | 50013 | 10003)` makes a channel answer as one the bot lost (Missing
  *   Access, Missing Permissions on posting routes, Unknown Channel) until `failChannel(channelId)`.
+ *   `leaveGuild(guildId)` removes the bot from a guild (GUILD_DELETE; its channels answer 403 from then on).
  * - Time: `advanceTime(ms)` moves Discord's clock on (snowflakes, timestamps, the enforce_nonce window).
  * - State: `commands` (global), `guildCommands(guildId)`, `messages(channelId)`, `getMessage(id)`,
  *   `getChannel(id)` (live, mutable objects), `postAsMember(channelId, content)` (someone chatting). REST
@@ -171,6 +173,18 @@ export interface FakeDiscordOptions {
    * fail tests that are not about it.
    */
   interactionDeadlineMs?: number;
+  /**
+   * More guilds the bot is in, each with one text channel ('Guild <n>' / 'news-<n>'), sent in READY and GUILD_CREATE
+   * like the first: `extraGuilds` lists their ids. Default 0.
+   */
+  guilds?: number;
+}
+
+/** One of the `guilds` the fake adds. */
+export interface ExtraGuild {
+  guildId: string;
+  /** Its text channel. */
+  channelId: string;
 }
 
 export interface RecordedFile {
@@ -241,6 +255,8 @@ export interface FakeDiscord {
   readonly newsChannelId: string;
   readonly forumChannelId: string;
   readonly botUser: APIUser;
+  /** With the `guilds` option: the extra guilds, in order. */
+  readonly extraGuilds: readonly ExtraGuild[];
 
   readonly requests: readonly RecordedRequest[];
   readonly unknownRequests: readonly RecordedRequest[];
@@ -253,6 +269,11 @@ export interface FakeDiscord {
    * crossposts) or 10003 Unknown Channel (404, every route; deleted without the client hearing of it yet).
    */
   failChannel(channelId: string, code?: ChannelFailureCode): void;
+  /**
+   * The bot is removed from a guild (kicked, or the guild deleted): GUILD_DELETE without `unavailable` is dispatched,
+   * and from then on its channels answer as those of a guild the bot is not in (403 Missing Access).
+   */
+  leaveGuild(guildId: string): void;
   /** A message by a member (not the bot) in a channel, as if someone chatted there; MESSAGE_CREATE is dispatched. */
   postAsMember(channelId: string, content: string): APIMessage;
   /**
@@ -698,6 +719,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     channels.set(ids.otherTextChannelId, channelBase(ids.otherTextChannelId, ChannelType.GuildText, 'other-general', 0, ids.otherGuildId));
     channels.set(ids.strangerChannelId, channelBase(ids.strangerChannelId, ChannelType.GuildText, 'stranger', 0, ids.strangerGuildId));
   }
+  const extraGuilds: ExtraGuild[] = Array.from({ length: options.guilds ?? 0 }, (_, i) => ({
+    guildId: String(1210000000000000000n + BigInt(i)),
+    channelId: String(1310000000000000000n + BigInt(i)),
+  }));
+  extraGuilds.forEach(({ guildId, channelId }, i) => {
+    joinedGuilds.push(guildId);
+    channels.set(channelId, channelBase(channelId, ChannelType.GuildText, `news-${i}`, 0, guildId));
+  });
   const isJoined = (guildId: string | undefined): boolean => guildId !== undefined && joinedGuilds.includes(guildId);
   const inGuild = (guildId: string | undefined) => (channel: FakeChannel): boolean => channel['guild_id'] === guildId;
 
@@ -720,7 +749,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const rolesOf = (guildId: string): Json[] => (guildId === ids.guildId ? roles : [{ ...everyoneRole, id: guildId }]);
   const guildJson = (guildId: string = ids.guildId): Json => ({
     id: guildId,
-    name: guildId === ids.guildId ? 'Podcast Fans' : 'Other Fans',
+    name: guildId === ids.guildId ? 'Podcast Fans' : guildId === ids.otherGuildId ? 'Other Fans' : `Guild ${extraGuilds.findIndex((g) => g.guildId === guildId)}`,
     icon: null,
     icon_hash: null,
     splash: null,
@@ -739,7 +768,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     features: ['NEWS', 'COMMUNITY'],
     mfa_level: 0,
     application_id: null,
-    system_channel_id: guildId === ids.guildId ? ids.textChannelId : ids.otherTextChannelId,
+    system_channel_id:
+      guildId === ids.guildId ? ids.textChannelId : (extraGuilds.find((g) => g.guildId === guildId)?.channelId ?? ids.otherTextChannelId),
     system_channel_flags: 0,
     rules_channel_id: null,
     max_presences: null,
@@ -1618,6 +1648,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     newsChannelId: ids.newsChannelId,
     forumChannelId: ids.forumChannelId,
     botUser,
+    extraGuilds,
 
     get requests() {
       return requests;
@@ -1637,6 +1668,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     failChannel(channelId, code) {
       if (code === undefined) failingChannels.delete(channelId);
       else failingChannels.set(channelId, code);
+    },
+    leaveGuild(guildId) {
+      const index = joinedGuilds.indexOf(guildId);
+      if (index < 0) throw new Error(`fakeDiscord: the bot is not in guild ${guildId}`);
+      joinedGuilds.splice(index, 1);
+      dispatch('GUILD_DELETE', { id: guildId });
     },
     postAsMember(channelId, content) {
       const author: APIUser = { id: ids.userId, username: 'listener', discriminator: '0', global_name: 'Listener', avatar: null };

@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgresDatabase.js';
+
+/** `npm start -- --role ...` as an operator runs it: what is refused, and how. */
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let fake: FakeDiscord | undefined;
+let database: TestDatabase | undefined;
+
+afterEach(async () => {
+  await fake?.close();
+  await database?.drop();
+  fake = undefined;
+  database = undefined;
+});
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts', ...args], { cwd: root, env: { PATH: process.env['PATH'] ?? '', ...env } });
+  let output = '';
+  proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => proc.on('exit', (code) => resolve({ code, output })));
+}
+
+describe('--role', () => {
+  it('is listed by --help', async () => {
+    const { code, output } = await run(['--help'], {});
+    expect(code).toBe(0);
+    expect(output).toContain('--role <role>');
+    expect(output).toContain('LEASE_SECONDS, DISCORD_REQUESTS_PER_SECOND');
+  });
+
+  it('refuses a role it does not know, a worker without a token, and a worker on SQLite, each with one clear line', async () => {
+    const unknown = await run(['--role', 'scheduler'], {});
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toContain('--role must be all or worker, not "scheduler".');
+
+    const tokenless = await run(['--role', 'worker'], { DATABASE_URL: 'sqlite::memory:' });
+    expect(tokenless.code).toBe(1);
+    expect(tokenless.output).toContain('--role worker posts to Discord: it needs DISCORD_TOKEN');
+
+    fake = await startFakeDiscord();
+    const sqlite = await run(['--role', 'worker'], { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: 'sqlite::memory:' });
+    expect(sqlite.code).toBe(1);
+    expect(sqlite.output).toContain('Podcord stopped: --role worker needs PostgreSQL (DATABASE_URL=postgres://user:password@host:port/database)');
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('stops a worker whose token Discord refuses, without showing the token or the database password', { timeout: 60_000 }, async () => {
+    fake = await startFakeDiscord();
+    database = await createTestDatabase();
+    const password = new URL(database.url).password;
+    const { code, output } = await run(['--role', 'worker'], { DISCORD_TOKEN: 'not-the-right-token', DISCORD_API_URL: fake.apiUrl, DATABASE_URL: database.url });
+    expect(code).toBe(1);
+    expect(output).toContain('Podcord stopped: Could not log in to Discord: the token was refused. Check DISCORD_TOKEN in .env.');
+    expect(output).not.toContain('not-the-right-token');
+    expect(output).not.toContain(password);
+    expect(fake.connectionCount).toBe(0);
+  });
+});
