@@ -46,8 +46,6 @@ export interface HeartbeatOptions {
   /** What this process holds now, to renew. */
   held: () => { feeds: readonly string[]; announcements: readonly AnnouncementKey[] };
   now?: () => Date;
-  /** Tests: whether a PID runs on this machine. Default: signal 0. */
-  isRunning?: (pid: number) => boolean;
 }
 
 /** A registry row this long without a beat is removed by the next process to start. */
@@ -139,11 +137,10 @@ export class Heartbeat {
   }
 
   async #endDeadNeighbours(): Promise<void> {
-    const isRunning = this.#o.isRunning ?? pidRuns;
     const longGone = this.#now().getTime() - FORGOTTEN_AFTER_MS;
     for (const other of await this.#o.store.processes(new Date(0))) {
       if (other.id === this.id) continue;
-      const deadHere = other.host === this.host && other.pid !== process.pid && !isRunning(other.pid);
+      const deadHere = other.host === this.host && other.pid !== process.pid && !pidRuns(other.pid);
       // Silent for a day (its machine gone, say): its leases expired long ago; only its row is left to tidy.
       if (!deadHere && other.lastSeen.getTime() >= longGone) continue;
       await this.#o.store.endProcess(other.id);
