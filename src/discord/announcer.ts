@@ -19,11 +19,11 @@ import {
   forumPostName,
   pausedNoticeMessage,
   type AnnouncementBody,
-} from './announcementMessage.js';
+} from '../messages/announcementMessage.js';
 import type { AnnouncementTransport, ChannelInfo } from './announcementTransport.js';
 import { findEarlierPost } from './findEarlierPost.js';
 import { classifyPostFailure, DEFAULT_RETRY_POLICY, nextRetry, type PostFailure, type RetryPolicy } from './postFailure.js';
-import { stringsFor, type Strings } from './strings.js';
+import { stringsFor, type Strings } from '../messages/strings.js';
 
 /**
  * Posts new episodes to each following guild's channel, exactly once.

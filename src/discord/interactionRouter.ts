@@ -13,9 +13,9 @@ import type { ButtonHandler, CommandResult, Deps, Invocation, OptionValues, Repl
 import type { Scope } from '../data/catalog.js';
 import { clip, clipProse, cutToFit } from '../data/text/clip.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
-import { LIMITS } from './embeds.js';
+import { LIMITS } from '../messages/embeds.js';
 import type { InteractionCallbacks } from './InteractionCallbacks.js';
-import { stringsFor } from './strings.js';
+import { stringsFor } from '../messages/strings.js';
 
 /** Discord gives 3 s to answer; past this a slow handler's reply is deferred and sent as an edit. */
 const DEFER_AFTER_MS = 2_000;
