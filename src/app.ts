@@ -10,8 +10,8 @@ import { SemanticIndex } from './data/search/semantic/SemanticIndex.js';
 import { Announcer } from './discord/announcer.js';
 import { discordTransport } from './discord/announcementTransport.js';
 import { startBot, type Bot } from './discord/bot.js';
-import { InteractionCallbacks } from './discord/InteractionCallbacks.js';
 import { createInteractionRouter } from './discord/interactionRouter.js';
+import { createInteractionCore, type InteractionCore, type InteractionObserver } from './interactions/InteractionCore.js';
 import { createFeedAdmin } from './follows/feedAdmin.js';
 import { GuildFollows } from './follows/GuildFollows.js';
 import { StoreSync } from './follows/StoreSync.js';
@@ -182,6 +182,24 @@ export function depsFor(library: Library, log: Logger, now: () => Date = () => n
   return { catalog: library.catalog, search: library.scopedTopics, log, now, ...(feeds && { feeds }) };
 }
 
+/**
+ * The interaction core over these services: every command and button, each guild seeing its own follows. The gateway
+ * path (createInteractionRouter) and the HTTP endpoint (startHttpServer) take the same one.
+ */
+export function interactionCoreFor(
+  services: Pick<Services, 'library' | 'follows' | 'feeds'>,
+  log: Logger,
+  options: { now?: () => Date; observer?: InteractionObserver } = {},
+): InteractionCore {
+  return createInteractionCore({
+    commands,
+    buttons,
+    deps: depsFor(services.library, log, options.now, services.feeds),
+    scopeFor: (guildId) => services.follows.scopeFor(guildId),
+    ...(options.observer && { observer: options.observer }),
+  });
+}
+
 export interface RunningBot {
   bot: Bot;
   library: Library;
@@ -205,9 +223,8 @@ export async function startPodcordBot(config: Config & { discordToken: string },
   const services = await openServices(config, log, options);
   const { store, library, poller, follows } = services;
   const now = options.now ?? (() => new Date());
-  const deps = depsFor(library, log, now, services.feeds);
-  const callbacks = new InteractionCallbacks(config.discordApiUrl);
-  const router = createInteractionRouter({ commands, buttons, deps, callbacks, scopeFor: (guildId) => follows.scopeFor(guildId) });
+  const core = interactionCoreFor(services, log, { now });
+  const router = createInteractionRouter({ core });
   let bot: Bot;
   try {
     bot = await startBot({
@@ -244,7 +261,6 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       },
     });
   } catch (error) {
-    await callbacks.close();
     await services.close();
     throw error;
   }
@@ -260,7 +276,6 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       await poller.stop();
       await services.announcer?.stop();
       await bot.stop();
-      await callbacks.close();
       await services.close();
     },
   };

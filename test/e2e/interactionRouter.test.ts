@@ -7,8 +7,8 @@ import type { CommandResult, SlashCommand } from '../../src/commands/command.js'
 import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { Library } from '../../src/data/library.js';
 import { err, ok } from '../../src/data/model.js';
-import { InteractionCallbacks } from '../../src/discord/InteractionCallbacks.js';
 import { createInteractionRouter } from '../../src/discord/interactionRouter.js';
+import { createInteractionCore } from '../../src/interactions/InteractionCore.js';
 import { createLogger } from '../../src/logger.js';
 import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
 import { chatInput } from '../support/interactions.js';
@@ -21,7 +21,6 @@ import { chatInput } from '../support/interactions.js';
 
 let fake: FakeDiscord;
 let client: Client;
-let callbacks: InteractionCallbacks;
 const noIdentifyThrottle: ClientOptions['ws'] = { buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }) };
 
 /** A command that answers after `release()` is called (the test calls it once the router has deferred). */
@@ -41,19 +40,18 @@ function slowCommand(name: string, answer: () => CommandResult, ephemeral?: bool
 
 beforeEach(async () => {
   fake = await startFakeDiscord();
-  callbacks = new InteractionCallbacks(fake.apiUrl);
   client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl }, ws: noIdentifyThrottle });
 });
 
 afterEach(async () => {
   await client.destroy();
-  await callbacks.close();
   await fake.close();
 });
 
 async function serve(commands: SlashCommand[]): Promise<void> {
   const log = createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
-  const router = createInteractionRouter({ commands, buttons: [], deps: depsFor(new Library(), log), callbacks, scopeFor: () => EVERY_PODCAST });
+  const core = createInteractionCore({ commands, buttons: [], deps: depsFor(new Library(), log), scopeFor: () => EVERY_PODCAST });
+  const router = createInteractionRouter({ core });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
   await client.login(fake.token);
