@@ -16,6 +16,7 @@ import { createFeedAdmin } from './follows/feedAdmin.js';
 import { GuildFollows } from './follows/GuildFollows.js';
 import { StoreSync } from './follows/StoreSync.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import { loadBundledSamples } from './sources/bundledSamples.js';
 import { loadWordVectors, type LoadWordVectorsOptions } from './sources/loadWordVectors.js';
 import { FeedPoller, type FeedPollerOptions } from './sources/feedPoller.js';
@@ -50,6 +51,8 @@ export interface ServiceOptions {
    * when `library` is given. If the vectors cannot be loaded the bot starts with lexical search and logs why.
    */
   semantic?: boolean | LoadWordVectorsOptions;
+  /** Where feed checks, posts, store errors and interactions are counted (GET /metrics); made by the composer. */
+  metrics?: Metrics;
 }
 
 /** How often the database file is checked for having been deleted or replaced: a stat, a few microseconds. */
@@ -138,6 +141,7 @@ export async function openServices(config: Config, log: Logger, options: Service
     ...(options.limits && { limits: options.limits }),
     ...(options.fetchOptions && { fetchOptions: options.fetchOptions }),
     ...(options.now && { now: options.now }),
+    ...(options.metrics && { metrics: options.metrics }),
   });
   const follows = new GuildFollows(store, library, operatorFeeds, shared);
   await follows.load();
@@ -223,7 +227,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
   const services = await openServices(config, log, options);
   const { store, library, poller, follows } = services;
   const now = options.now ?? (() => new Date());
-  const core = interactionCoreFor(services, log, { now });
+  const core = interactionCoreFor(services, log, { now, ...(options.metrics && { observer: options.metrics }) });
   const router = createInteractionRouter({ core });
   let bot: Bot;
   try {
@@ -244,6 +248,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
           now,
           ...(options.announceSpacingMs !== undefined && { spacingMs: options.announceSpacingMs }),
           ...(options.announceMaxPerDay !== undefined && { maxPerDay: options.announceMaxPerDay }),
+          ...(options.metrics && { metrics: options.metrics }),
         });
         services.announcer = announcer;
         poller.listener.newEpisodes = (podcastId) => announcer.announceFeed(podcastId);

@@ -9,6 +9,7 @@ import { err, ok, type Result } from '../data/model.js';
 import { redactUrl, redactUrls } from '../data/redactUrl.js';
 import { clip } from '../data/text/clip.js';
 import type { AnnouncementChannelCheck } from '../commands/command.js';
+import type { Metrics } from '../metrics.js';
 import type { Announcement, AnnouncementSettings, DeliveryFailure, FeedFetchState, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
 import { capWindowStart, floodPauseReason, MAX_ANNOUNCEMENTS_PER_DAY, planPosts } from './announcementCap.js';
@@ -61,6 +62,8 @@ export interface AnnouncerOptions {
   maxPerDay?: number;
   /** When failed posts and publishes are tried again, and how often. Default DEFAULT_RETRY_POLICY. */
   retryPolicy?: RetryPolicy;
+  /** Counts posts sent and failed, and ledger writes the database refused. */
+  metrics?: Pick<Metrics, 'postSent' | 'postFailed' | 'storeError'>;
 }
 
 const SUMMARY_PREFIX = 'summary:';
@@ -331,10 +334,12 @@ export class Announcer {
       }
       const publish = channel.kind === 'news' && settings?.publish === true;
       await store.markSent(guildId, podcastId, episodeId, messageId, this.#now(), { publish });
+      this.#o.metrics?.postSent();
       log.info({ ...context, messageId }, 'episode announced');
       if (publish) await this.#publish(intent, messageId);
     } catch (error) {
       if (error instanceof StoreBusyError) throw error;
+      this.#o.metrics?.storeError('announce');
       // The ledger could not be written: the intent stays pending and is retried with the same nonce.
       log.warn({ ...context, err: error }, 'announcement not confirmed; it will be retried with the same nonce');
     }
@@ -371,6 +376,7 @@ export class Announcer {
   async #postFailed(intent: Announcement, failure: PostFailure, options: { giveUp?: boolean } = {}): Promise<void> {
     const attempts = intent.attempts + 1;
     const recorded = this.#failureRecord(failure, options.giveUp ? undefined : attempts);
+    this.#o.metrics?.postFailed(failure.kind);
     await this.#o.store.recordPostFailure(intent.guildId, intent.podcastId, intent.episodeId, recorded);
     const context = { guildId: intent.guildId, podcast: intent.podcastId, episode: intent.episodeId, channelId: intent.channelId };
     this.#o.log.warn(
@@ -448,6 +454,7 @@ export class Announcer {
         return await job();
       } catch (error) {
         if (!(error instanceof StoreBusyError) || this.#stopped) throw error;
+        this.#o.metrics?.storeError('announce');
         this.#o.log.warn({ err: error, retryInMs: pause }, 'announcement not recorded: the database is busy; trying again');
         await sleep(pause, undefined, { signal: this.#stopping.signal }).catch(() => {});
         if (this.#stopped) return;
