@@ -1,12 +1,13 @@
 /**
  * The floor under the interaction bench: a bot that does no work. It speaks just enough of the gateway (identify,
  * heartbeats) to receive INTERACTION_CREATE through the same `ws` library discord.js uses, and answers each at once
- * with a fixed reply through the same CallbackClient Podcord uses: no discord.js, no handler, no search. What is left
- * is the machine and the fake Discord: loopback sockets, waking the other process, scheduling on two cores.
+ * with a fixed reply POSTed on a keep-alive connection of Node's own http client: no discord.js, no REST queue, no
+ * handler, no search. What is left is the machine and the fake Discord: loopback sockets, waking the other process,
+ * scheduling on two cores.
  */
+import { Agent, request } from 'node:http';
 import { GatewayDispatchEvents, GatewayOpcodes, InteractionResponseType, InteractionType, type GatewayReceivePayload } from 'discord-api-types/v10';
 import WebSocket from 'ws';
-import { CallbackClient } from '../src/discord/CallbackClient.js';
 
 export interface NullBot {
   close(): Promise<void>;
@@ -21,7 +22,17 @@ export async function startNullBot(options: { apiUrl: string; token: string; onI
   const base = `${api.pathname.replace(/\/+$/, '')}/v10`;
   const response = await fetch(`${api.origin}${base}/gateway/bot`, { headers: { authorization: `Bot ${options.token}` } });
   const { url } = (await response.json()) as { url: string };
-  const callbacks = new CallbackClient(api.origin, 'DiscordBot (null bot, 1)');
+  const agent = new Agent({ keepAlive: true });
+  const post = (path: string, json: string): void => {
+    const req = request(`${api.origin}${path}`, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), 'user-agent': 'DiscordBot (null bot, 1)' },
+    });
+    req.on('response', (res) => res.resume());
+    req.on('error', () => {});
+    req.end(json);
+  };
   const socket = new WebSocket(`${url}?v=10&encoding=json`);
   let heartbeat: NodeJS.Timeout | undefined;
   let seq: number | null = null;
@@ -46,7 +57,7 @@ export async function startNullBot(options: { apiUrl: string; token: string; onI
           const { id, token, type } = payload.d;
           options.onInteraction(id);
           const answer = type === InteractionType.ApplicationCommandAutocomplete ? AUTOCOMPLETE_ANSWER : REPLY;
-          callbacks.post(`${base}/interactions/${id}/${token}/callback`, answer).catch(() => {});
+          post(`${base}/interactions/${id}/${token}/callback`, answer);
         }
       }
     });
@@ -56,7 +67,7 @@ export async function startNullBot(options: { apiUrl: string; token: string; onI
     async close() {
       clearInterval(heartbeat);
       socket.close(1000);
-      await callbacks.close();
+      agent.destroy();
     },
   };
 }

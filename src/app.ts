@@ -11,13 +11,14 @@ import { Announcer } from './discord/announcer.js';
 import { discordTransport } from './discord/announcementTransport.js';
 import { RateBudget } from './discord/RateBudget.js';
 import { startBot, type Bot } from './discord/bot.js';
-import { InteractionCallbacks } from './discord/InteractionCallbacks.js';
 import { createInteractionRouter } from './discord/interactionRouter.js';
+import { createInteractionCore, type InteractionCore, type InteractionObserver } from './interactions/InteractionCore.js';
 import { createFeedAdmin } from './follows/feedAdmin.js';
 import { forgetGuild } from './follows/forgetGuild.js';
 import { GuildFollows } from './follows/GuildFollows.js';
 import { StoreSync } from './follows/StoreSync.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import { loadBundledSamples } from './sources/bundledSamples.js';
 import { loadWordVectors, type LoadWordVectorsOptions } from './sources/loadWordVectors.js';
 import { FeedPoller, type FeedPollerOptions } from './sources/feedPoller.js';
@@ -60,6 +61,8 @@ export interface ServiceOptions {
    * workers starting together would each fetch them.
    */
   fetchMissingFeeds?: boolean;
+  /** Where feed checks, posts, store errors and interactions are counted (GET /metrics); made by the composer. */
+  metrics?: Metrics;
 }
 
 /** How often the database file is checked for having been deleted or replaced: a stat, a few microseconds. */
@@ -149,6 +152,7 @@ export async function openServices(config: Config, log: Logger, options: Service
     ...(options.fetchOptions && { fetchOptions: options.fetchOptions }),
     ...(options.now && { now: options.now }),
     ...(options.lease && { lease: options.lease }),
+    ...(options.metrics && { metrics: options.metrics }),
   });
   const follows = new GuildFollows(store, library, operatorFeeds, shared);
   await follows.load();
@@ -191,6 +195,24 @@ export async function openServices(config: Config, log: Logger, options: Service
 
 export function depsFor(library: Library, log: Logger, now: () => Date = () => new Date(), feeds?: FeedAdmin): Deps {
   return { catalog: library.catalog, search: library.scopedTopics, log, now, ...(feeds && { feeds }) };
+}
+
+/**
+ * The interaction core over these services: every command and button, each guild seeing its own follows. The gateway
+ * path (createInteractionRouter) and the HTTP endpoint (startHttpServer) take the same one.
+ */
+export function interactionCoreFor(
+  services: Pick<Services, 'library' | 'follows' | 'feeds'>,
+  log: Logger,
+  options: { now?: () => Date; observer?: InteractionObserver } = {},
+): InteractionCore {
+  return createInteractionCore({
+    commands,
+    buttons,
+    deps: depsFor(services.library, log, options.now, services.feeds),
+    scopeFor: (guildId) => services.follows.scopeFor(guildId),
+    ...(options.observer && { observer: options.observer }),
+  });
 }
 
 export interface RunningBot {
@@ -237,9 +259,8 @@ export async function startPodcordBot(config: Config & { discordToken: string },
     held: () => ({ feeds: poller.leasedFeeds(), announcements: services.announcer?.claimedPosts() ?? [] }),
     now,
   });
-  const deps = depsFor(library, log, now, services.feeds);
-  const callbacks = new InteractionCallbacks(config.discordApiUrl);
-  const router = createInteractionRouter({ commands, buttons, deps, callbacks, scopeFor: (guildId) => follows.scopeFor(guildId) });
+  const core = interactionCoreFor(services, log, { now, ...(options.metrics && { observer: options.metrics }) });
+  const router = createInteractionRouter({ core });
   let bot: Bot;
   try {
     await heartbeat.start();
@@ -262,6 +283,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
           lease,
           ...(options.announceSpacingMs !== undefined && { spacingMs: options.announceSpacingMs }),
           ...(options.announceMaxPerDay !== undefined && { maxPerDay: options.announceMaxPerDay }),
+          ...(options.metrics && { metrics: options.metrics }),
         });
         services.announcer = announcer;
         poller.listener.newEpisodes = (podcastId) => announcer.announceFeed(podcastId);
@@ -285,7 +307,6 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       },
     });
   } catch (error) {
-    await callbacks.close();
     await heartbeat.stop();
     await services.close();
     throw error;
@@ -304,7 +325,6 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       await services.announcer?.stop();
       await heartbeat.stop();
       await bot.stop();
-      await callbacks.close();
       await services.close();
     },
   };

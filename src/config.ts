@@ -20,6 +20,10 @@ const ConfigSchema = z.object({
   DISCORD_TOKEN: optional,
   DISCORD_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://discord.com/api'),
   DISCORD_GUILD_ID: optional.refine((v) => v === undefined || /^\d{17,20}$/.test(v), 'must be a numeric guild id'),
+  DISCORD_PUBLIC_KEY: optional.refine(
+    (v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v),
+    'must be 64 hex digits (the Public Key on the General Information page of the application)',
+  ),
   DATABASE_URL: z
     .string()
     .default('sqlite:data/podcord.db')
@@ -37,6 +41,7 @@ const ConfigSchema = z.object({
     .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each feed must be an http(s) URL' }))),
   POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  INTERACTIONS_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   ALLOW_PRIVATE_NETWORK: flag,
   LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(20),
   DISCORD_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(45),
@@ -48,6 +53,10 @@ export interface Config {
   discordToken?: string;
   discordApiUrl: string;
   discordGuildId?: string;
+  /** The application's Ed25519 public key (hex): what the HTTP interactions endpoint checks every request against. */
+  discordPublicKey?: string;
+  /** Where the HTTP server listens (POST /interactions, GET /healthz, GET /metrics). */
+  interactionsPort: number;
   databaseUrl: string;
   feeds: string[];
   pollIntervalSeconds: number;
@@ -78,6 +87,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     ...(e.DISCORD_TOKEN !== undefined && { discordToken: e.DISCORD_TOKEN }),
     discordApiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
     ...(e.DISCORD_GUILD_ID !== undefined && { discordGuildId: e.DISCORD_GUILD_ID }),
+    ...(e.DISCORD_PUBLIC_KEY !== undefined && { discordPublicKey: e.DISCORD_PUBLIC_KEY.toLowerCase() }),
+    interactionsPort: e.INTERACTIONS_PORT,
     databaseUrl: e.DATABASE_URL,
     feeds: e.FEEDS,
     pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { err, ok } from '../data/model.js';
 import { redactUrl } from '../data/redactUrl.js';
 import { clip } from '../data/text/clip.js';
-import { escapeMarkdown } from '../discord/markdown.js';
+import { escapeMarkdown } from '../messages/markdown.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type FeedAdmin, type SlashCommand } from './command.js';
 import { adminContext, MANAGE_GUILD } from './feed.js';

@@ -2,9 +2,9 @@ import { ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSO
 import { z } from 'zod';
 import { err, ok } from '../data/model.js';
 import { clip } from '../data/text/clip.js';
-import { chaptersMessage } from '../discord/embeds.js';
-import { escapeMarkdown } from '../discord/markdown.js';
-import { stringsFor } from '../discord/strings.js';
+import { chaptersMessage } from '../messages/embeds.js';
+import { escapeMarkdown } from '../messages/markdown.js';
+import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type ButtonHandler, type CommandResult, type Deps, type Invocation, type SlashCommand } from './command.js';
 import { episodeOption, podcastOption } from './options.js';

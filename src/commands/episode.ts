@@ -1,8 +1,8 @@
 import { ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { ok } from '../data/model.js';
-import { episodeMessage } from '../discord/embeds.js';
-import { stringsFor } from '../discord/strings.js';
+import { episodeMessage } from '../messages/embeds.js';
+import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type SlashCommand } from './command.js';
 import { episodeOption, podcastOption } from './options.js';

@@ -12,10 +12,10 @@ import { httpHref } from '../data/links.js';
 import { redactUrl, redactUrls } from '../data/redactUrl.js';
 import { shortKey } from '../data/shortKey.js';
 import { clipProse } from '../data/text/clip.js';
-import { BRAND_COLOUR, embedUrl, LIMITS, MAX_LINK_URL } from '../discord/embeds.js';
-import { toPlainExcerpt } from '../discord/excerpt.js';
-import { discordTimestamp, escapeMarkdown, maskedLink } from '../discord/markdown.js';
-import { stringsFor, type Strings } from '../discord/strings.js';
+import { BRAND_COLOUR, embedUrl, LIMITS, MAX_LINK_URL } from '../messages/embeds.js';
+import { toPlainExcerpt } from '../messages/excerpt.js';
+import { discordTimestamp, escapeMarkdown, maskedLink } from '../messages/markdown.js';
+import { stringsFor, type Strings } from '../messages/strings.js';
 import { parseOptions, type AnnouncementProblem, type Deps, type FeedAdmin, type Invocation, type SlashCommand } from './command.js';
 
 /** Manage Server (1 << 5): Discord hides the command from others; the handler checks again. */

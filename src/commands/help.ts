@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { ok } from '../data/model.js';
-import { BRAND_COLOUR } from '../discord/embeds.js';
+import { BRAND_COLOUR } from '../messages/embeds.js';
 import type { SlashCommand } from './command.js';
 
 export const helpData = {

@@ -1,8 +1,8 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { err, ok } from '../data/model.js';
-import { latestMessage } from '../discord/embeds.js';
-import { stringsFor } from '../discord/strings.js';
+import { latestMessage } from '../messages/embeds.js';
+import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type SlashCommand } from './command.js';
 import { podcastOption } from './options.js';

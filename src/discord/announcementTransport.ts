@@ -6,7 +6,7 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord-api-types/v10';
 import { DiscordAPIError, type Channel, type Client, type REST } from 'discord.js';
-import type { AnnouncementBody } from './announcementMessage.js';
+import type { AnnouncementBody } from '../messages/announcementMessage.js';
 import type { MessageHistory } from './findEarlierPost.js';
 
 /** What the announcer sends to and reads from Discord, behind an interface; `discordTransport` is the real one. */

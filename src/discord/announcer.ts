@@ -9,6 +9,7 @@ import { err, ok, type Result } from '../data/model.js';
 import { redactUrl, redactUrls } from '../data/redactUrl.js';
 import { clip } from '../data/text/clip.js';
 import type { AnnouncementChannelCheck } from '../commands/command.js';
+import type { Metrics } from '../metrics.js';
 import type { Announcement, AnnouncementKey, AnnouncementSettings, DeliveryFailure, FeedFetchState, Lease, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
 import { catchUpPodcast } from '../store/catchUpPodcast.js';
@@ -20,11 +21,11 @@ import {
   forumPostName,
   pausedNoticeMessage,
   type AnnouncementBody,
-} from './announcementMessage.js';
+} from '../messages/announcementMessage.js';
 import type { AnnouncementTransport, ChannelInfo } from './announcementTransport.js';
 import { findEarlierPost } from './findEarlierPost.js';
 import { classifyPostFailure, DEFAULT_RETRY_POLICY, lostChannel, nextRetry, type PostFailure, type RetryPolicy } from './postFailure.js';
-import { stringsFor, type Strings } from './strings.js';
+import { stringsFor, type Strings } from '../messages/strings.js';
 
 /**
  * Posts new episodes to each following guild's channel, exactly once.
@@ -75,6 +76,8 @@ export interface AnnouncerOptions {
    * renewed (Heartbeat renews claimedPosts()). Default: a name of its own and DEFAULT_CLAIM_MS.
    */
   lease?: { owner: string; ms: number };
+  /** Counts posts sent and failed, and ledger writes the database refused. */
+  metrics?: Pick<Metrics, 'postSent' | 'postFailed' | 'storeError'>;
 }
 
 /** How long a post stays claimed by an announcer nobody renews it for. */
@@ -444,10 +447,12 @@ export class Announcer {
       }
       const publish = channel.kind === 'news' && settings?.publish === true;
       await store.markSent(guildId, podcastId, episodeId, messageId, this.#now(), { publish });
+      this.#o.metrics?.postSent();
       log.info({ ...context, messageId }, 'episode announced');
       if (publish) await this.#publish(intent, messageId);
     } catch (error) {
       if (error instanceof StoreBusyError) throw error;
+      this.#o.metrics?.storeError('announce');
       // The ledger could not be written: the intent stays pending and is retried with the same nonce.
       log.warn({ ...context, err: error }, 'announcement not confirmed; it will be retried with the same nonce');
     }
@@ -487,6 +492,7 @@ export class Announcer {
   async #postFailed(intent: Announcement, failure: PostFailure, options: { giveUp?: boolean; pauseGuild?: boolean } = {}): Promise<void> {
     const attempts = intent.attempts + 1;
     const recorded = this.#failureRecord(failure, options.giveUp ? undefined : attempts);
+    this.#o.metrics?.postFailed(failure.kind);
     await this.#o.store.recordPostFailure(intent.guildId, intent.podcastId, intent.episodeId, recorded);
     const context = { guildId: intent.guildId, podcast: intent.podcastId, episode: intent.episodeId, channelId: intent.channelId };
     this.#o.log.warn(
@@ -582,6 +588,7 @@ export class Announcer {
         return await job();
       } catch (error) {
         if (!(error instanceof StoreBusyError) || this.#stopped) throw error;
+        this.#o.metrics?.storeError('announce');
         this.#o.log.warn({ err: error, retryInMs: pause }, 'announcement not recorded: the database is busy; trying again');
         await sleep(pause, undefined, { signal: this.#stopping.signal }).catch(() => {});
         if (this.#stopped) return;

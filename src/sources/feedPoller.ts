@@ -8,6 +8,7 @@ import { err, ok, type Episode, type Podcast, type Result } from '../data/model.
 import { redactUrl } from '../data/redactUrl.js';
 import type { TranscriptSegment } from '../data/search/passage.js';
 import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
+import type { Metrics } from '../metrics.js';
 import type { FeedFetchState, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
 import { catchUpPodcast } from '../store/catchUpPodcast.js';
@@ -62,6 +63,8 @@ export interface FeedPollerOptions {
    * leasedFeeds()) goes to whoever asks next. Default: a name of its own and DEFAULT_LEASE_MS.
    */
   lease?: { owner: string; ms: number };
+  /** Counts every check by its result, and the checks the database was too busy to save. */
+  metrics?: Pick<Metrics, 'feedChecked' | 'storeError'>;
 }
 
 /** How long a feed stays leased to a poller nobody renews it for. */
@@ -265,7 +268,12 @@ export class FeedPoller {
   checkFeed(url: string): Promise<CheckOutcome> {
     const running = this.#inFlight.get(url);
     if (running) return running;
-    const check = this.#check(url).finally(() => this.#inFlight.delete(url));
+    const check = this.#check(url)
+      .then((outcome) => {
+        this.#o.metrics?.feedChecked(outcome.status);
+        return outcome;
+      })
+      .finally(() => this.#inFlight.delete(url));
     this.#inFlight.set(url, check);
     return check;
   }
@@ -299,6 +307,7 @@ export class FeedPoller {
       });
     } catch (error) {
       if (error instanceof StoreBusyError) {
+        this.#o.metrics?.storeError('poll');
         // Another process held the database: not the feed's failure. Nothing was recorded, so it is still due and the
         // next tick checks it again, without a backoff or an error shown in /feed list.
         this.#o.log.warn({ feed: url, reason: error.message }, 'feed check not saved: the database is busy; checking again next tick');

@@ -7,6 +7,7 @@ describe('parseConfig', () => {
       ok: true,
       value: {
         discordApiUrl: 'https://discord.com/api',
+        interactionsPort: 8080,
         databaseUrl: 'sqlite:data/podcord.db',
         feeds: [],
         pollIntervalSeconds: 600,
@@ -30,6 +31,8 @@ describe('parseConfig', () => {
       DISCORD_TOKEN: 'abc.def.ghi',
       DISCORD_API_URL: 'http://127.0.0.1:9999/api/',
       DISCORD_GUILD_ID: '123456789012345678',
+      DISCORD_PUBLIC_KEY: 'ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789',
+      INTERACTIONS_PORT: '3000',
       DATABASE_URL: 'sqlite::memory:',
       FEEDS: ' https://a.example/feed.xml , https://b.example/rss ',
       POLL_INTERVAL_SECONDS: '1',
@@ -45,6 +48,8 @@ describe('parseConfig', () => {
         discordToken: 'abc.def.ghi',
         discordApiUrl: 'http://127.0.0.1:9999/api',
         discordGuildId: '123456789012345678',
+        discordPublicKey: 'abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789',
+        interactionsPort: 3000,
         databaseUrl: 'sqlite::memory:',
         feeds: ['https://a.example/feed.xml', 'https://b.example/rss'],
         pollIntervalSeconds: 1,
@@ -66,14 +71,17 @@ describe('parseConfig', () => {
       ALLOW_PRIVATE_NETWORK: 'maybe',
       LEASE_SECONDS: '1',
       DISCORD_REQUESTS_PER_SECOND: 'lots',
+      DISCORD_PUBLIC_KEY: 'not-hex-and-secretish',
+      INTERACTIONS_PORT: '70000',
     });
     expect(config.ok).toBe(false);
     if (config.ok) return;
-    for (const name of ['DISCORD_GUILD_ID', 'DATABASE_URL', 'FEEDS', 'POLL_INTERVAL_SECONDS', 'ALLOW_PRIVATE_NETWORK', 'LEASE_SECONDS', 'DISCORD_REQUESTS_PER_SECOND']) {
+    for (const name of ['DISCORD_GUILD_ID', 'DATABASE_URL', 'FEEDS', 'POLL_INTERVAL_SECONDS', 'ALLOW_PRIVATE_NETWORK', 'LEASE_SECONDS', 'DISCORD_REQUESTS_PER_SECOND', 'DISCORD_PUBLIC_KEY', 'INTERACTIONS_PORT']) {
       expect(config.error).toContain(name);
     }
     expect(config.error).not.toContain('hunter2');
     expect(config.error).not.toContain('my-server');
+    expect(config.error).not.toContain('secretish');
   });
 
   it('accepts PostgreSQL URLs in DATABASE_URL as given', () => {

@@ -17,7 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPodcordBot, type RunningBot } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { EVERY_PODCAST } from '../../src/data/catalog.js';
-import { LIMITS, messageCharacters } from '../../src/discord/embeds.js';
+import { LIMITS, messageCharacters } from '../../src/messages/embeds.js';
 import { createLogger } from '../../src/logger.js';
 import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
 import { autocomplete, botMessage, button, chatInput } from '../support/interactions.js';

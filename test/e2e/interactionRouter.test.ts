@@ -3,15 +3,15 @@ import { ApplicationCommandType, InteractionResponseType, MessageFlags } from 'd
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { depsFor } from '../../src/app.js';
-import type { CommandResult, SlashCommand } from '../../src/commands/command.js';
+import type { ButtonHandler, CommandResult, SlashCommand } from '../../src/commands/command.js';
 import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { Library } from '../../src/data/library.js';
 import { err, ok } from '../../src/data/model.js';
-import { InteractionCallbacks } from '../../src/discord/InteractionCallbacks.js';
 import { createInteractionRouter } from '../../src/discord/interactionRouter.js';
+import { createInteractionCore } from '../../src/interactions/InteractionCore.js';
 import { createLogger } from '../../src/logger.js';
 import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
-import { chatInput } from '../support/interactions.js';
+import { autocomplete, botMessage, button, chatInput } from '../support/interactions.js';
 
 /**
  * Who sees a slow answer: the router defers after 2 s. A command whose answers are all ephemeral defers ephemerally;
@@ -21,7 +21,6 @@ import { chatInput } from '../support/interactions.js';
 
 let fake: FakeDiscord;
 let client: Client;
-let callbacks: InteractionCallbacks;
 const noIdentifyThrottle: ClientOptions['ws'] = { buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }) };
 
 /** A command that answers after `release()` is called (the test calls it once the router has deferred). */
@@ -41,19 +40,18 @@ function slowCommand(name: string, answer: () => CommandResult, ephemeral?: bool
 
 beforeEach(async () => {
   fake = await startFakeDiscord();
-  callbacks = new InteractionCallbacks(fake.apiUrl);
   client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl }, ws: noIdentifyThrottle });
 });
 
 afterEach(async () => {
   await client.destroy();
-  await callbacks.close();
   await fake.close();
 });
 
-async function serve(commands: SlashCommand[]): Promise<void> {
+async function serve(commands: SlashCommand[], buttons: ButtonHandler[] = []): Promise<void> {
   const log = createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
-  const router = createInteractionRouter({ commands, buttons: [], deps: depsFor(new Library(), log), callbacks, scopeFor: () => EVERY_PODCAST });
+  const core = createInteractionCore({ commands, buttons, deps: depsFor(new Library(), log), scopeFor: () => EVERY_PODCAST });
+  const router = createInteractionRouter({ core });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
   await client.login(fake.token);
@@ -106,5 +104,33 @@ describe('a slow answer', () => {
     latest.release();
     await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 10_000);
     expect(fake.messages(fake.channelId).map((m) => [m.content, isPublic(m)])).toEqual([['for everyone', true]]);
+  });
+});
+
+describe('every answer', () => {
+  it('leaves through discord.js: its REST client sends replies, page turns and choices, and retries a 500', async () => {
+    const quick: SlashCommand = {
+      data: { type: ApplicationCommandType.ChatInput, name: 'quick', description: 'quick' },
+      run: () => ok({ content: 'at once' }),
+      autocomplete: () => [{ name: 'One', value: '1' }],
+    };
+    const pager: ButtonHandler = { prefix: 'page', responds: 'update', run: (args) => ok({ content: `page ${args[0]}` }) };
+    await serve([quick], [pager]);
+    fake.failNext('POST', /\/callback$/, { status: 500 });
+    expect(await fake.sendInteraction(chatInput('quick'), 10_000)).toMatchObject({
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: { content: 'at once', allowed_mentions: { parse: [], replied_user: false } },
+    });
+    expect(await fake.sendInteraction(button('page:2', botMessage({ content: 'page 1' })))).toMatchObject({
+      type: InteractionResponseType.UpdateMessage,
+      data: { content: 'page 2' },
+    });
+    expect(await fake.sendInteraction(autocomplete('quick', { query: 'o' }))).toEqual({
+      type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+      data: { choices: [{ name: 'One', value: '1' }] },
+    });
+    const callbacks = fake.requests.filter((r) => r.path.endsWith('/callback'));
+    expect(callbacks.map((r) => r.status)).toEqual([500, 204, 204, 204]);
+    for (const request of callbacks) expect(request.headers['user-agent']).toMatch(/discord\.js\/14\./);
   });
 });

@@ -14,7 +14,8 @@
  *
  * Exports: startFakeDiscord(options?: FakeDiscordOptions): Promise<FakeDiscord>; FAKE_IDS (the fixed
  * world: app/bot user, guild, text/news/forum channels, roles, forum tags, default interaction user);
- * MEMBER_PERMISSIONS / ADMIN_PERMISSIONS (+ManageGuild) / BOT_PERMISSIONS string bitfields; snowflake().
+ * MEMBER_PERMISSIONS / ADMIN_PERMISSIONS (+ManageGuild) / BOT_PERMISSIONS string bitfields; snowflake();
+ * interactionKeyPair() and signInteraction() for interactions delivered by HTTP.
  * Options: token, heartbeatIntervalMs (default 41250: no heartbeat in a short test), echoEvents,
  * memberCount, botUsername, otherGuild (a second guild the bot is in, and a channel of a guild it is not in),
  * interactionDeadlineMs (Discord's 3 s for the first callback; off by default), guilds (that many more guilds, one
@@ -52,6 +53,14 @@
  *   resolves with the body of the first accepted POST to that interaction's callback URL. With
  *   `interactionDeadlineMs`, a first callback that reaches the fake later than that after the dispatch is
  *   refused with 10062 Unknown interaction, as Discord refuses one after its 3 s.
+ * - Interactions over HTTP: after `setInteractionsEndpoint({ urls, privateKey })` (an Interactions Endpoint URL set in
+ *   the Developer Portal), `sendInteraction` POSTs the interaction to the endpoint instead, signed as Discord signs it
+ *   (Ed25519 over X-Signature-Timestamp + body; `signInteraction` below), to one URL or, given several, to each in
+ *   turn as a load balancer would, trying the next when one cannot be reached. The HTTP response is taken as the
+ *   interaction's callback: validated, recorded in `requests` as `POST /interactions/{id}/{token}/callback` with
+ *   `deliveredTo` set, and its message made, so the webhook edits and follow-ups that come after it work as for the
+ *   gateway. `deliveries` lists every attempt; `verifyEndpoint(url)` does what Discord does when the URL is saved (a
+ *   PING it must PONG, and one with a bad signature it must refuse with 401).
  * - `close()` terminates sockets and closes the server.
  *
  * Discord behaviours reproduced: Bot-token auth on authed routes (interaction callbacks and webhook
@@ -62,7 +71,7 @@
  * bulk-overwrite keeping ids of unchanged names, MESSAGE_CREATE/THREAD_CREATE echoes gated by intents, 50001 (403)
  * for a channel of a guild the bot is not in.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -146,6 +155,19 @@ export function snowflake(at: number = Date.now()): string {
   return (((BigInt(Math.floor(at)) - DISCORD_EPOCH) << 22n) | (1n << 17n) | snowflakeIncrement).toString();
 }
 
+/** A signature as Discord puts in X-Signature-Ed25519: Ed25519 over the timestamp followed by the body, in hex. */
+export function signInteraction(privateKey: KeyObject, body: string, timestamp: string): string {
+  return sign(null, Buffer.from(timestamp + body, 'utf8'), privateKey).toString('hex');
+}
+
+/** A fresh application key pair: the private half signs (the fake), the public half in hex is DISCORD_PUBLIC_KEY. */
+export function interactionKeyPair(): { privateKey: KeyObject; publicKeyHex: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const x = publicKey.export({ format: 'jwk' }).x;
+  if (x === undefined) throw new Error('an Ed25519 JWK without x');
+  return { privateKey, publicKeyHex: Buffer.from(x, 'base64url').toString('hex') };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Public types
 
@@ -218,6 +240,24 @@ export interface RecordedRequest {
    * clock (process.hrtime), which every process on the machine shares, unlike performance.timeOrigin-based stamps.
    */
   receivedAt: number;
+  /** An interaction delivered by HTTP: the endpoint whose HTTP response this record is (as its callback). */
+  deliveredTo?: string;
+}
+
+/** One attempt to POST an interaction to the interactions endpoint. */
+export interface InteractionDelivery {
+  interactionId: string;
+  url: string;
+  /** The endpoint's HTTP status, or 'unreachable' (refused, reset, no answer in time). */
+  status: number | 'unreachable';
+  /** Why it was unreachable, or the body of a response that was not 200. */
+  error?: string;
+}
+
+/** Where interactions go once an Interactions Endpoint URL is set, and the key they are signed with. */
+export interface InteractionsEndpoint {
+  urls: readonly string[];
+  privateKey: KeyObject;
 }
 
 export interface FailureSpec {
@@ -300,6 +340,11 @@ export interface FakeDiscord {
   waitForGateway(predicate: (frame: GatewayFrame) => boolean, timeoutMs?: number): Promise<GatewayFrame>;
 
   sendInteraction(payload: APIInteraction, timeoutMs?: number): Promise<APIInteractionResponse>;
+  /** Interactions are POSTed to these URLs from now on (undefined: back to the gateway). */
+  setInteractionsEndpoint(endpoint: InteractionsEndpoint | undefined): void;
+  readonly deliveries: readonly InteractionDelivery[];
+  /** What Discord checks when the endpoint URL is saved: a signed PING gets PONG, a badly signed one gets 401. */
+  verifyEndpoint(url: string): Promise<{ pong: boolean; refusesBadSignature: boolean }>;
 
   close(): Promise<void>;
 }
@@ -354,6 +399,8 @@ interface InteractionRecord {
   user: APIUser | undefined;
   /** When INTERACTION_CREATE was sent, on the clock of RecordedRequest.receivedAt. */
   dispatchedAt: number;
+  /** Delivered by HTTP and its response not read yet: webhook requests wait for it (the bot may send one right after). */
+  response?: Promise<unknown>;
 }
 
 interface Waiter<T> {
@@ -819,6 +866,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   /** Discord's clock: the real one, moved forward by advanceTime(). */
   let clockOffset = 0;
   const clock = (): number => Date.now() + clockOffset;
+  /** Set: interactions are POSTed there instead of dispatched on the gateway. */
+  let endpoint: InteractionsEndpoint | undefined;
+  /** The endpoint URL the next delivery starts at (round robin). */
+  let nextEndpoint = 0;
+  const deliveries: InteractionDelivery[] = [];
   const interactions = new Map<string, InteractionRecord>(); // by token
   const interactionsById = new Map<string, InteractionRecord>();
   const sessions = new Map<string, Session>();
@@ -1062,6 +1114,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   }
 
   // ---- interactions
+  /** The interaction of a webhook request, once the HTTP response that acknowledged it (if any) has been read. */
+  async function webhookInteraction(appId: string, webhookToken: string): Promise<InteractionRecord> {
+    await interactions.get(webhookToken)?.response?.catch(() => {});
+    return interactionFor(appId, webhookToken);
+  }
+
   function interactionFor(appId: string, webhookToken: string): InteractionRecord {
     const record = interactions.get(webhookToken);
     if (appId !== ids.applicationId || !record || !record.acknowledged) throw notFound('Webhook', 10015);
@@ -1173,6 +1231,84 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         resource: { type, ...(message ? { message } : {}) },
       },
     };
+  }
+
+  /**
+   * POSTs an interaction to the endpoint, signed, as Discord does; with several URLs each delivery starts at the next
+   * one and moves on to another when one cannot be reached (refused, reset, no answer in time), as a load balancer
+   * would. The 200 response is taken as the interaction's callback, recorded and applied like a POST to the callback
+   * URL; anything else fails the delivery (Discord would show "This interaction failed").
+   */
+  async function deliverByHttp(
+    payload: APIInteraction,
+    record: InteractionRecord,
+    target: InteractionsEndpoint,
+    timeoutMs: number,
+  ): Promise<APIInteractionResponse> {
+    const body = JSON.stringify(payload);
+    const unreachable: string[] = [];
+    for (let tried = 0; tried < target.urls.length; tried++) {
+      const url = target.urls[nextEndpoint++ % target.urls.length]!;
+      const timestamp = String(Math.floor(clock() / 1000));
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)',
+            'x-signature-ed25519': signInteraction(target.privateKey, body, timestamp),
+            'x-signature-timestamp': timestamp,
+          },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        text = await response.text();
+      } catch (error) {
+        const reason = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
+        deliveries.push({ interactionId: payload.id, url, status: 'unreachable', error: reason });
+        unreachable.push(`${url}: ${reason}`);
+        continue;
+      }
+      const receivedAt = Number(process.hrtime.bigint()) / 1e6;
+      deliveries.push({ interactionId: payload.id, url, status: response.status, ...(response.status !== 200 && { error: text.slice(0, 300) }) });
+      if (response.status !== 200) throw new Error(`fakeDiscord: the interactions endpoint ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+      let result: RouteResult;
+      try {
+        result = interactionCallback({ interaction: record.id, token: record.token }, {}, parsed, [], receivedAt);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        result = { status: error.status, body: error.body };
+      }
+      const recorded: RecordedRequest = {
+        index: requestIndex++,
+        method: 'POST',
+        path: `/interactions/${record.id}/${record.token}/callback`,
+        rawPath: new URL(url).pathname,
+        query: {},
+        headers: Object.fromEntries(response.headers),
+        body: parsed,
+        files: [],
+        status: result.status,
+        responseBody: result.body ?? null,
+        injected: false,
+        unknown: false,
+        receivedAt,
+        deliveredTo: url,
+      };
+      requests.push(recorded);
+      notify(requestWaiters, recorded);
+      if (result.status >= 300) throw new Error(`fakeDiscord: the endpoint's answer was refused (${result.status}): ${JSON.stringify(result.body)}`);
+      return parsed as APIInteractionResponse;
+    }
+    throw new Error(`fakeDiscord: no interactions endpoint could be reached: ${unreachable.join('; ')}`);
   }
 
   // ---- commands
@@ -1297,16 +1433,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   route('POST /interactions/:interaction/:token/callback', false, ({ params, query, body, files, receivedAt }) =>
     interactionCallback(params, query, body, files, receivedAt),
   );
-  route('GET /webhooks/:app/:token/messages/:message', false, ({ params }) => ({
+  route('GET /webhooks/:app/:token/messages/:message', false, async ({ params }) => ({
     status: 200,
-    body: webhookMessage(interactionFor(params['app']!, params['token']!), params['message']!),
+    body: webhookMessage(await webhookInteraction(params['app']!, params['token']!), params['message']!),
   }));
-  route('PATCH /webhooks/:app/:token/messages/:message', false, ({ params, body, files }) => {
-    const message = webhookMessage(interactionFor(params['app']!, params['token']!), params['message']!);
+  route('PATCH /webhooks/:app/:token/messages/:message', false, async ({ params, body, files }) => {
+    const message = webhookMessage(await webhookInteraction(params['app']!, params['token']!), params['message']!);
     return { status: 200, body: editMessage(message, isObject(body) ? body : {}, files) };
   });
-  route('DELETE /webhooks/:app/:token/messages/:message', false, ({ params }) => {
-    const record = interactionFor(params['app']!, params['token']!);
+  route('DELETE /webhooks/:app/:token/messages/:message', false, async ({ params }) => {
+    const record = await webhookInteraction(params['app']!, params['token']!);
     const message = webhookMessage(record, params['message']!);
     messages.delete(message.id);
     if (!((message.flags ?? 0) & MessageFlags.Ephemeral)) {
@@ -1314,8 +1450,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
     return { status: 204 };
   });
-  route('POST /webhooks/:app/:token', false, ({ params, body, files }) => {
-    const record = interactionFor(params['app']!, params['token']!);
+  route('POST /webhooks/:app/:token', false, async ({ params, body, files }) => {
+    const record = await webhookInteraction(params['app']!, params['token']!);
     const json = isObject(body) ? body : {};
     validateMessageBody({ ...json, ...(files.length ? { attachments: files } : {}) }, { create: true });
     const message = createMessage(record.channelId, json, files, {
@@ -1760,6 +1896,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (payload.message && !messages.has(payload.message.id)) messages.set(payload.message.id, structuredClone(payload.message));
       interactions.set(record.token, record);
       interactionsById.set(record.id, record);
+      if (endpoint) {
+        record.dispatchedAt = Number(process.hrtime.bigint()) / 1e6;
+        const delivered = deliverByHttp(payload, record, endpoint, timeoutMs);
+        record.response = delivered;
+        return delivered;
+      }
       const callbackPath = `/interactions/${record.id}/${record.token}/callback`;
       const callback = fake.waitForRequest(
         (r) => r.method === 'POST' && r.path === callbackPath && r.status < 300,
@@ -1768,6 +1910,33 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       record.dispatchedAt = Number(process.hrtime.bigint()) / 1e6;
       dispatch('INTERACTION_CREATE', payload);
       return (await callback).body as APIInteractionResponse;
+    },
+
+    setInteractionsEndpoint(target) {
+      if (target && target.urls.length === 0) throw new Error('fakeDiscord: an interactions endpoint needs at least one URL');
+      endpoint = target && { urls: [...target.urls], privateKey: target.privateKey };
+      nextEndpoint = 0;
+    },
+    get deliveries() {
+      return deliveries;
+    },
+    async verifyEndpoint(url) {
+      if (!endpoint) throw new Error('fakeDiscord: verifyEndpoint needs setInteractionsEndpoint first (the key)');
+      const ping = JSON.stringify({ id: snowflake(), application_id: ids.applicationId, type: InteractionType.Ping, token: randomBytes(24).toString('base64url'), version: 1 });
+      const post = async (privateKey: KeyObject): Promise<Response> => {
+        const timestamp = String(Math.floor(clock() / 1000));
+        return fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-signature-ed25519': signInteraction(privateKey, ping, timestamp), 'x-signature-timestamp': timestamp },
+          body: ping,
+        });
+      };
+      const good = await post(endpoint.privateKey);
+      const pong = good.status === 200 && ((await good.json()) as { type?: unknown }).type === InteractionResponseType.Pong;
+      // Signed with another key: what Discord sends to see that the endpoint checks.
+      const bad = await post(generateKeyPairSync('ed25519').privateKey);
+      await bad.arrayBuffer();
+      return { pong, refusesBadSignature: bad.status === 401 };
     },
 
     async close() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { discordTimestamp, escapeMarkdown, maskedLink, safeUrl } from '../../src/discord/markdown.js';
-import { toPlainExcerpt } from '../../src/discord/excerpt.js';
+import { discordTimestamp, escapeMarkdown, maskedLink, safeUrl } from '../../src/messages/markdown.js';
+import { toPlainExcerpt } from '../../src/messages/excerpt.js';
 
 describe('escapeMarkdown', () => {
   it('shows markdown characters from feeds literally', () => {
