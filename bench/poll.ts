@@ -8,6 +8,10 @@
  *
  * Peer: a naive loop that fetches the same feeds one after the other with a conditional GET and parses each 200
  * (what a simple RSS bot does), without saving anything. Printed: cycle time, requests/s, peak RSS growth.
+ *
+ * Then the stores (runStoreBench): the same two cycles over BENCH_STORE_FEEDS feeds (default 10,000) on SQLite with one
+ * poller process, and on PostgreSQL (started here as the tests start theirs, and removed after) with one and with two
+ * worker processes: cycle time, ms and database ms per feed, requests, RSS, and ratios to SQLite and to one worker.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
