@@ -284,6 +284,8 @@ interface CycleFigures {
   requests: number;
   /** Peak RSS of the biggest poller process. */
   rssMb: number;
+  /** CPU time of the poller processes together. */
+  cpuMs: number;
   /** Feeds checked by each process. */
   split: number[];
   /** PostgreSQL only: the server's own time executing statements in the database (pg_stat_database.active_time). */
@@ -316,6 +318,7 @@ async function cycleAll(
     dbCalls: sum((r) => r.dbCalls),
     requests: counts.requests,
     rssMb: Math.max(...reports.map((r) => r.peakRssMb)),
+    cpuMs: sum((r) => r.cpuMs),
     split: reports.map(checkedBy),
   };
 }
@@ -387,7 +390,7 @@ export async function runStoreBench(): Promise<void> {
   const sqlite = results[0]!;
   const one = results[1]!;
   const perFeed = (c: CycleFigures, ms: number): string => (c.checked === 0 ? '-' : (ms / c.checked).toFixed(2));
-  const header = ['', 'first cycle', 'steady cycle', 'ms/feed', 'DB ms/feed', 'server ms/feed', 'requests', 'peak RSS', 'vs SQLite', 'vs 1 worker'];
+  const header = ['', 'first cycle', 'steady cycle', 'ms/feed', 'DB ms/feed', 'server ms/feed', 'poller CPU ms/feed', 'requests', 'peak RSS', 'vs SQLite', 'vs 1 worker'];
   const rows = results.map((r) => [
     r.name,
     `${(r.first.ms / 1000).toFixed(1)} s`,
@@ -395,6 +398,7 @@ export async function runStoreBench(): Promise<void> {
     perFeed(r.steady, r.steady.ms),
     perFeed(r.steady, r.steady.dbMs),
     r.steady.serverMs === undefined ? '-' : perFeed(r.steady, r.steady.serverMs),
+    perFeed(r.steady, r.steady.cpuMs),
     `${r.steady.requests}`,
     `${r.steady.rssMb.toFixed(0)} MB`,
     `${(r.steady.ms / sqlite.steady.ms).toFixed(2)}×`,
@@ -407,12 +411,13 @@ export async function runStoreBench(): Promise<void> {
   const widths = header.map((_, c) => Math.max(...[header, ...rows].map((r) => r[c]!.length)));
   for (const r of [header, ...rows]) process.stdout.write(`  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}\n`);
   process.stdout.write(
-    `  first cycle, DB ms/feed (server ms/feed): ${results.map((r) => `${r.name} ${perFeed(r.first, r.first.dbMs)}${r.first.serverMs === undefined ? '' : ` (${perFeed(r.first, r.first.serverMs)})`}`).join(', ')}\n` +
+    `  first cycle, DB ms/feed (server ms/feed; poller CPU ms/feed): ${results.map((r) => `${r.name} ${perFeed(r.first, r.first.dbMs)} (${r.first.serverMs === undefined ? '-' : perFeed(r.first, r.first.serverMs)}; ${perFeed(r.first, r.first.cpuMs)})`).join(', ')}\n` +
       `  first cycle vs SQLite: ${results.slice(1).map((r) => `${r.name} ${(r.first.ms / sqlite.first.ms).toFixed(2)}×`).join(', ')}\n` +
       '  DB ms/feed: time inside store calls, as a poller sees it (a timing proxy round the Store), summed over calls / feeds\n' +
       '  checked. Calls overlap: a poller leases 64 feeds at a time and each check awaits its store calls, so with\n' +
       '  PostgreSQL the sum includes waiting for one of the pool\'s 10 connections and for the busy event loop. Server\n' +
-      '  ms/feed: PostgreSQL\'s own time executing statements (pg_stat_database.active_time) / feeds checked.\n' +
+      '  ms/feed: PostgreSQL\'s own time executing statements (pg_stat_database.active_time) / feeds checked. Poller CPU\n' +
+      '  ms/feed: CPU time of the poller processes together (event loop and parse threads) / feeds checked.\n' +
       '  Peak RSS: the biggest poller process. The 2 cores are shared by the feed server,\n' +
       '  PostgreSQL and the pollers: read the 2-worker row as a ratio to 1 worker, not as a second machine.\n',
   );

@@ -31,6 +31,8 @@ export interface CycleReport {
   dbCalls: number;
   /** This process's peak resident set during the cycle. */
   peakRssMb: number;
+  /** CPU time this process used in the cycle (all its threads: the event loop and the parse pool). */
+  cpuMs: number;
 }
 
 export type WorkerReply = { kind: 'ready' } | ({ kind: 'cycled' } & CycleReport) | { kind: 'error'; error: string };
@@ -109,14 +111,16 @@ async function cycle(): Promise<CycleReport> {
   timing.calls = 0;
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const checked = await services.poller.pollOnce();
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   const outcomes: Record<string, number> = {};
   for (const { status } of checked) outcomes[status] = (outcomes[status] ?? 0) + 1;
-  return { ms, outcomes, dbMs: timing.ms, dbCalls: timing.calls, peakRssMb: peak / 1024 / 1024 };
+  return { ms, outcomes, dbMs: timing.ms, dbCalls: timing.calls, peakRssMb: peak / 1024 / 1024, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 async function stop(): Promise<void> {
