@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every benchmark, each printing its figures against named peers measured in the same run
- * (rss-parser and fast-xml-parser, MiniSearch, a naive sequential poll loop) or against the issue's goal where no
- * peer runs that path. `npm run bench -- feeds search` runs only those. `parsing`: the event-loop stall of a big feed's
- * parse with and without the worker pool.
+ * (rss-parser and fast-xml-parser, MiniSearch, a naive sequential poll loop; `poll` also SQLite against PostgreSQL
+ * with one and two workers) or against the issue's goal where no peer runs that path. `npm run bench -- feeds search`
+ * runs only those. `parsing`: the event-loop stall of a big feed's parse with and without the worker pool.
  */
 import { runFeedBench } from './feeds.js';
 import { runInteractionBench } from './interactions.js';

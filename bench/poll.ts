@@ -8,20 +8,32 @@
  *
  * Peer: a naive loop that fetches the same feeds one after the other with a conditional GET and parses each 200
  * (what a simple RSS bot does), without saving anything. Printed: cycle time, requests/s, peak RSS growth.
+ *
+ * Then the stores (runStoreBench): the same two cycles over BENCH_STORE_FEEDS feeds (default 10,000) on SQLite with one
+ * poller process, and on PostgreSQL (started here as the tests start theirs, and removed after) with one and with two
+ * worker processes: cycle time, ms and database ms per feed, requests, RSS, and ratios to SQLite and to one worker.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
 import { parseFeed } from '../src/data/feed/parseFeed.js';
 import { Library } from '../src/data/library.js';
 import { createLogger } from '../src/logger.js';
 import { FeedPoller } from '../src/sources/feedPoller.js';
 import { ParsePool } from '../src/sources/ParsePool.js';
 import { PollSchedule } from '../src/sources/PollSchedule.js';
+import { openStore } from '../src/store/openStore.js';
 import { openSqliteStore } from '../src/store/SqliteStore.js';
 import { episode, episodes, rss, type FixtureFeed } from '../test/integration/support.js';
+import type { ServerMessage } from '../test/support/postgresServerProcess.js';
+import type { CycleReport, WorkerReply, WorkerRequest } from './pollWorker.js';
 
 const FEEDS = Number(process.env['BENCH_FEEDS'] ?? 1000);
 const EPISODES = 20;
@@ -161,6 +173,254 @@ export async function runPollBench(): Promise<void> {
     server.closeAllConnections();
     server.close(() => resolve());
   });
+
+  await runStoreBench();
+}
+
+/** Feeds in the store bench (SQLite, PostgreSQL with 1 and 2 workers). */
+const STORE_FEEDS = Number(process.env['BENCH_STORE_FEEDS'] ?? 10_000);
+
+/** A local feed server for STORE_FEEDS feeds, each changeable; bodies are made once per state and reused. */
+async function feedServer(count: number): Promise<{ urls: string[]; reset(): void; change(): void; counts: { requests: number; notModified: number }; close(): Promise<void> }> {
+  const served = new Map<string, Served>();
+  const counts = { requests: 0, notModified: 0 };
+  const server = http.createServer((req, res) => {
+    counts.requests++;
+    const entry = served.get(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!entry) return void res.writeHead(404).end();
+    if (req.headers['if-none-match'] === entry.etag) {
+      counts.notModified++;
+      return void res.writeHead(304, { etag: entry.etag }).end();
+    }
+    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: entry.etag }).end(entry.body);
+  });
+  server.keepAliveTimeout = 1;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const urls = Array.from({ length: count }, (_, i) => `http://host-${i % HOSTS}.bench.test:${port}/feed-${i}.xml`);
+  const initial = new Map(urls.map((url, i) => [new URL(url).pathname, serve({ title: `Bench Show ${i}`, episodes: episodes(`s${i}`, EPISODES) }, new URL(url).origin)]));
+  return {
+    urls,
+    counts,
+    reset: () => {
+      served.clear();
+      for (const [key, value] of initial) served.set(key, value);
+    },
+    change: () => {
+      for (let i = 0; i < count * CHANGED; i++) {
+        const url = urls[Math.floor((i / (count * CHANGED)) * count)]!;
+        const entry = served.get(new URL(url).pathname)!;
+        const next = { ...entry.feed, episodes: [...entry.feed.episodes, episode(entry.feed.episodes[0]!.guid.split('-')[0]!, entry.feed.episodes.length + 1)] };
+        served.set(new URL(url).pathname, serve(next, new URL(url).origin));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A PostgreSQL server of its own, started as the tests start theirs (test/support/postgresServerProcess.ts). */
+async function startPostgres(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+  const child = fork(fileURLToPath(new URL('../test/support/postgresServerProcess.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const message = await new Promise<ServerMessage>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as ServerMessage));
+    child.once('error', reject);
+    void exited.then((code) => reject(new Error(`the bench's PostgreSQL process exited (code ${code}) before it started`)));
+  });
+  if ('error' in message) throw new Error(message.error);
+  return {
+    adminUrl: message.adminUrl,
+    async stop() {
+      // Stops the server and removes its data directory, then exits.
+      if (child.connected) child.send('stop');
+      await exited;
+    },
+  };
+}
+
+/** A poller process (bench/pollWorker.ts) and a way to ask it things one at a time. */
+async function startPollWorker(databaseUrl: string): Promise<{ ask(request: WorkerRequest): Promise<WorkerReply>; stop(): Promise<void> }> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./pollWorker.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ask = (request: WorkerRequest): Promise<WorkerReply> =>
+    new Promise((resolve, reject) => {
+      const gone = (): void => reject(new Error('a bench poller process exited'));
+      child.once('exit', gone);
+      child.once('message', (m) => {
+        child.off('exit', gone);
+        const message = m as WorkerReply;
+        if (message.kind === 'error') reject(new Error(message.error));
+        else resolve(message);
+      });
+      child.send(request);
+    });
+  await ask({ kind: 'open', databaseUrl });
+  return {
+    ask,
+    async stop() {
+      if (child.connected) child.send({ kind: 'stop' } satisfies WorkerRequest);
+      await exited;
+    },
+  };
+}
+
+interface CycleFigures {
+  ms: number;
+  checked: number;
+  updated: number;
+  notModified: number;
+  dbMs: number;
+  dbCalls: number;
+  requests: number;
+  /** Peak RSS of the biggest poller process. */
+  rssMb: number;
+  /** CPU time of the poller processes together. */
+  cpuMs: number;
+  /** Feeds checked by each process. */
+  split: number[];
+  /** PostgreSQL only: the server's own time executing statements in the database (pg_stat_database.active_time). */
+  serverMs?: number;
+}
+
+/** One cycle on every process at once, timed from the go to the last one done. */
+async function cycleAll(
+  workers: Awaited<ReturnType<typeof startPollWorker>>[],
+  clockOffsetMs: number,
+  counts: { requests: number; notModified: number },
+  serverTime?: () => Promise<number>,
+): Promise<CycleFigures> {
+  const serverBefore = await serverTime?.();
+  counts.requests = 0;
+  counts.notModified = 0;
+  const t0 = performance.now();
+  const reports = (await Promise.all(workers.map((w) => w.ask({ kind: 'cycle', clockOffsetMs })))) as (CycleReport & { kind: 'cycled' })[];
+  const ms = performance.now() - t0;
+  const sum = (f: (r: CycleReport) => number): number => reports.reduce((total, r) => total + f(r), 0);
+  const checkedBy = (r: CycleReport): number => Object.values(r.outcomes).reduce((a, b) => a + b, 0);
+  const serverAfter = await serverTime?.();
+  return {
+    ...(serverBefore !== undefined && serverAfter !== undefined && { serverMs: serverAfter - serverBefore }),
+    ms,
+    checked: sum(checkedBy),
+    updated: sum((r) => r.outcomes['updated'] ?? 0),
+    notModified: sum((r) => r.outcomes['not-modified'] ?? 0),
+    dbMs: sum((r) => r.dbMs),
+    dbCalls: sum((r) => r.dbCalls),
+    requests: counts.requests,
+    rssMb: Math.max(...reports.map((r) => r.peakRssMb)),
+    cpuMs: sum((r) => r.cpuMs),
+    split: reports.map(checkedBy),
+  };
+}
+
+/**
+ * The same two cycles (first: every feed a 200; steady: mostly 304, 5% with a new episode) over STORE_FEEDS feeds on
+ * SQLite with one poller process, and on PostgreSQL with one and with two, each on a fresh database. Every poller is a
+ * child process composed like `--role worker` (bench/pollWorker.ts); the feed server runs in this process. On a
+ * 2-core machine the feed server, PostgreSQL and the pollers share the cores, so two workers cannot show two
+ * machines' worth of speed: what the 2-worker row shows is that the feeds are split between them without overlap and
+ * what the leases and the change feed cost, as a ratio to one worker.
+ */
+export async function runStoreBench(): Promise<void> {
+  const feeds = await feedServer(STORE_FEEDS);
+  const postgres = await startPostgres();
+  const scratch = await mkdtemp(path.join(tmpdir(), 'podcord-bench-'));
+  const admin = new pg.Client({ connectionString: postgres.adminUrl });
+  await admin.connect();
+  const results: { name: string; workers: number; first: CycleFigures; steady: CycleFigures }[] = [];
+  try {
+    const scenarios = [
+      { name: 'SQLite, 1 process', kind: 'sqlite', workers: 1 },
+      { name: 'PostgreSQL, 1 worker', kind: 'postgres', workers: 1 },
+      { name: 'PostgreSQL, 2 workers', kind: 'postgres', workers: 2 },
+    ] as const;
+    for (const [index, scenario] of scenarios.entries()) {
+      let databaseUrl: string;
+      let serverTime: (() => Promise<number>) | undefined;
+      if (scenario.kind === 'sqlite') {
+        databaseUrl = `sqlite:${path.join(scratch, `bench-${index}.db`)}`;
+      } else {
+        const url = new URL(postgres.adminUrl);
+        url.pathname = `/podcord_bench_${index}`;
+        await admin.query(`CREATE DATABASE podcord_bench_${index}`);
+        databaseUrl = url.href;
+        const name = `podcord_bench_${index}`;
+        serverTime = async () => {
+          // A backend sends its statistics when idle for a second: wait for them, then read a fresh snapshot.
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+          await admin.query('SELECT pg_stat_clear_snapshot()');
+          const found = await admin.query<{ ms: number }>('SELECT active_time AS ms FROM pg_stat_database WHERE datname = $1', [name]);
+          return Number(found.rows[0]?.ms ?? 0);
+        };
+      }
+      const seeded = await openStore(databaseUrl);
+      if (!seeded.ok) throw new Error(seeded.error);
+      for (let i = 0; i < feeds.urls.length; i += 100) await Promise.all(feeds.urls.slice(i, i + 100).map((url) => seeded.value.trackFeed(url)));
+      await seeded.value.close();
+      feeds.reset();
+      const workers = await Promise.all(Array.from({ length: scenario.workers }, () => startPollWorker(databaseUrl)));
+      try {
+        const first = await cycleAll(workers, 0, feeds.counts, serverTime);
+        feeds.change();
+        // Past the poll interval (600 s, jittered by 10%): every feed is due again.
+        const steady = await cycleAll(workers, 700_000, feeds.counts, serverTime);
+        results.push({ name: scenario.name, workers: scenario.workers, first, steady });
+        process.stdout.write(`  ${scenario.name}: done (feeds per process ${first.split.join(' + ')} first, ${steady.split.join(' + ')} steady)\n`);
+      } finally {
+        await Promise.all(workers.map((w) => w.stop()));
+      }
+    }
+  } finally {
+    await admin.end();
+    await postgres.stop();
+    await rm(scratch, { recursive: true, force: true });
+    await feeds.close();
+  }
+
+  const sqlite = results[0]!;
+  const one = results[1]!;
+  const perFeed = (c: CycleFigures, ms: number): string => (c.checked === 0 ? '-' : (ms / c.checked).toFixed(2));
+  const header = ['', 'first cycle', 'steady cycle', 'ms/feed', 'DB ms/feed', 'server ms/feed', 'poller CPU ms/feed', 'requests', 'peak RSS', 'vs SQLite', 'vs 1 worker'];
+  const rows = results.map((r) => [
+    r.name,
+    `${(r.first.ms / 1000).toFixed(1)} s`,
+    `${(r.steady.ms / 1000).toFixed(1)} s`,
+    perFeed(r.steady, r.steady.ms),
+    perFeed(r.steady, r.steady.dbMs),
+    r.steady.serverMs === undefined ? '-' : perFeed(r.steady, r.steady.serverMs),
+    perFeed(r.steady, r.steady.cpuMs),
+    `${r.steady.requests}`,
+    `${r.steady.rssMb.toFixed(0)} MB`,
+    `${(r.steady.ms / sqlite.steady.ms).toFixed(2)}×`,
+    r === sqlite ? '' : `${(r.steady.ms / one.steady.ms).toFixed(2)}×`,
+  ]);
+  process.stdout.write(
+    `\nStores: ${STORE_FEEDS} feeds (BENCH_STORE_FEEDS) of ${EPISODES}+ episodes on ${HOSTS} hosts; each poller a child process composed like --role worker\n` +
+      `  (steady cycle: ${sqlite.steady.notModified} × 304, ${sqlite.steady.updated} × 200 saved; per-feed columns and ratios are of the steady cycle)\n`,
+  );
+  const widths = header.map((_, c) => Math.max(...[header, ...rows].map((r) => r[c]!.length)));
+  for (const r of [header, ...rows]) process.stdout.write(`  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}\n`);
+  process.stdout.write(
+    `  first cycle, DB ms/feed (server ms/feed; poller CPU ms/feed): ${results.map((r) => `${r.name} ${perFeed(r.first, r.first.dbMs)} (${r.first.serverMs === undefined ? '-' : perFeed(r.first, r.first.serverMs)}; ${perFeed(r.first, r.first.cpuMs)})`).join(', ')}\n` +
+      `  first cycle vs SQLite: ${results.slice(1).map((r) => `${r.name} ${(r.first.ms / sqlite.first.ms).toFixed(2)}×`).join(', ')}\n` +
+      '  DB ms/feed: time inside store calls, as a poller sees it (a timing proxy round the Store), summed over calls / feeds\n' +
+      '  checked. Calls overlap: a poller leases 64 feeds at a time and each check awaits its store calls, so with\n' +
+      '  PostgreSQL the sum includes waiting for one of the pool\'s 10 connections and for the busy event loop. Server\n' +
+      '  ms/feed: PostgreSQL\'s own time executing statements (pg_stat_database.active_time) / feeds checked. Poller CPU\n' +
+      '  ms/feed: CPU time of the poller processes together (event loop and parse threads) / feeds checked.\n' +
+      '  Peak RSS: the biggest poller process. The 2 cores are shared by the feed server,\n' +
+      '  PostgreSQL and the pollers: read the 2-worker row as a ratio to 1 worker, not as a second machine.\n',
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
