@@ -42,7 +42,7 @@ async function exitCode(run: { exited: Promise<number | null>; output: () => str
 }
 
 function start(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: root, env: { PATH: process.env['PATH'] ?? '', ...env } });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: root, env: { PATH: process.env['PATH'] ?? '', INTERACTIONS_PORT: '0', ...env } });
   let output = '';
   proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
   proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
