@@ -60,7 +60,8 @@ const ConfigSchema = z.object({
     path: ['SHARD_IDS'],
     message: 'needs SHARD_COUNT too (every gateway process must agree on how many shards there are)',
   })
-  .refine((e) => e.SHARD_IDS === undefined || e.SHARD_COUNT === undefined || e.SHARD_IDS.every((id) => id < (e.SHARD_COUNT ?? 0)), {
+    // (Zod runs these even when a field failed above: SHARD_IDS may then still be the text.)
+  .refine((e) => !Array.isArray(e.SHARD_IDS) || typeof e.SHARD_COUNT !== 'number' || e.SHARD_IDS.every((id) => id < (e.SHARD_COUNT ?? 0)), {
     path: ['SHARD_IDS'],
     message: 'every shard id must be below SHARD_COUNT',
   });
@@ -70,7 +71,8 @@ function parseShardIds(text: string): number[] {
   const ids = new Set<number>();
   for (const part of text.split(',')) {
     const [from, to = from] = part.split('-').map((n) => Number(n.trim())) as [number, number?];
-    for (let id = from; id <= to; id++) ids.add(id);
+    // SHARD_COUNT is at most 100,000: a longer range is refused below without being spelled out here.
+    for (let id = from; id <= Math.min(to, from + 100_000); id++) ids.add(id);
   }
   return [...ids].sort((a, b) => a - b);
 }
