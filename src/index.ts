@@ -183,9 +183,16 @@ async function main(argv: readonly string[]): Promise<number> {
       throw new Error(`Could not serve HTTP on INTERACTIONS_PORT ${config.value.interactionsPort}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const stopHttp = http;
+  // The HTTP server stops first: a load balancer sees the port close and sends no more, the role then finishes the rest.
+  const server = http;
   const stopRole = running.stop.bind(running);
-  running = { ...running, stop: async () => { await stopHttp?.close(); await stopRole(); } };
+  running = {
+    ...running,
+    async stop() {
+      await server?.close();
+      await stopRole();
+    },
+  };
   // A worker has no gateway to lose.
   const gatewayFatal = 'bot' in running ? running.bot.fatal : undefined;
   // Serves until a signal, or until something makes serving impossible: Discord closed the gateway for good (nothing
