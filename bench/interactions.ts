@@ -26,6 +26,7 @@ import { startFakeDiscord, type FakeDiscord } from '../test/support/fakeDiscord.
 import { autocomplete, chatInput } from '../test/support/interactions.js';
 import { percentile } from './measure.js';
 import { startNullBot } from './nullBot.js';
+import { printHttpInteractionPaths, runHttpInteractionPaths } from './interactionsHttp.js';
 
 const PODCASTS = 50;
 const EPISODES = 300;
@@ -99,14 +100,14 @@ function monotonicNow(): number {
 }
 
 
-type Kind =
+export type Kind =
   | '/chapters episode:<words>'
   | '/topic query:<words>'
   | '/episode episode:<n> podcast:<words>'
   | '/latest'
   | 'autocomplete episode'
   | 'autocomplete episode, new words';
-const COMMAND_KINDS: Kind[] = ['/chapters episode:<words>', '/topic query:<words>', '/episode episode:<n> podcast:<words>', '/latest'];
+export const COMMAND_KINDS: Kind[] = ['/chapters episode:<words>', '/topic query:<words>', '/episode episode:<n> podcast:<words>', '/latest'];
 
 /** What people type: the first letters of title words, common words far more often, so the same queries come back. */
 const typedQuery = (i: number): string => word(i).slice(0, 1 + (i % 4));
@@ -116,7 +117,7 @@ const NEW_WORDS = (() => {
   return VOCABULARY.filter((w) => !typed.has(w));
 })();
 
-function payload(kind: Kind, i: number): Parameters<FakeDiscord['sendInteraction']>[0] {
+export function payload(kind: Kind, i: number): Parameters<FakeDiscord['sendInteraction']>[0] {
   switch (kind) {
     case '/chapters episode:<words>':
       return chatInput('chapters', { episode: `${word(i)} ${word(i * 3)}` });
@@ -305,6 +306,22 @@ export async function runInteractionBench(): Promise<void> {
     const before = isAutocomplete && !isFloor ? `${((100 * repeats) / trip.length).toFixed(0).padStart(3)}%` : '';
     console.log(`${label.padEnd(49)} ${String(client.length).padStart(5)}   ${fmt(client)}        ${fmt(trip)}        ${versus}   ${before}`);
   }
+
+  // The same commands through the HTTP endpoint, one replica and two, beside the gateway path's burst-10 commands.
+  const gatewayCommands = [...byLabel].filter(([label]) => !label.startsWith(NULL_BOT) && !label.includes('autocomplete') && label.endsWith('(burst 10)')).flatMap(([, v]) => v.client);
+  const floorCommands = floorOf(`${COMMAND_KINDS[0]} (burst 10)`) ?? [];
+  const http = await runHttpInteractionPaths();
+  printHttpInteractionPaths(
+    http,
+    gatewayCommands.length > 0 && floorCommands.length > 0
+      ? {
+          p50: percentile(sorted(gatewayCommands), 50),
+          p99: percentile(sorted(gatewayCommands), 99),
+          floorP50: percentile(sorted(floorCommands), 50),
+          floorP99: percentile(sorted(floorCommands), 99),
+        }
+      : undefined,
+  );
 }
 
 if (process.argv.includes('--driver')) {

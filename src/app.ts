@@ -234,6 +234,13 @@ export interface BotStartOptions extends ServiceOptions {
   announceMaxPerDay?: number;
   /** Poll every POLL_INTERVAL_SECONDS on a timer. Default true; tests may drive polls with pollOnce() instead. */
   autoPoll?: boolean;
+  /**
+   * Poll and announce (default true). False for role gateway: it keeps an announcer only for the commands that use
+   * one (/announce channel's check, /announce test), and leaves feeds and posts to the workers.
+   */
+  announcing?: boolean;
+  /** --role, kept in the process registry. Default 'all'. */
+  role?: string;
 }
 
 /**
@@ -252,7 +259,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
     identity,
     store,
     log,
-    role: 'all',
+    role: options.role ?? 'all',
     leaseMs: lease.ms,
     totalRequestsPerSecond: config.discordRequestsPerSecond,
     budget,
@@ -286,9 +293,6 @@ export async function startPodcordBot(config: Config & { discordToken: string },
           ...(options.metrics && { metrics: options.metrics }),
         });
         services.announcer = announcer;
-        poller.listener.newEpisodes = (podcastId) => announcer.announceFeed(podcastId);
-        poller.listener.paused = (feedUrl, state) => announcer.notifyPaused(feedUrl, state);
-        poller.listener.cycleStarted = () => announcer.reconcile();
         // A guild joined later follows the operator's feeds too.
         client.on(Events.GuildCreate, (guild) => {
           follows.ensureGuild(guild.id).catch((error: unknown) => log.error({ err: error, guildId: guild.id }, 'could not set up a new guild'));
@@ -300,6 +304,10 @@ export async function startPodcordBot(config: Config & { discordToken: string },
           );
         });
         for (const guildId of client.guilds.cache.keys()) await follows.ensureGuild(guildId);
+        if (options.announcing === false) return;
+        poller.listener.newEpisodes = (podcastId) => announcer.announceFeed(podcastId);
+        poller.listener.paused = (feedUrl, state) => announcer.notifyPaused(feedUrl, state);
+        poller.listener.cycleStarted = () => announcer.reconcile();
         // Whatever a crash left half done, then whatever came out while the bot was down.
         await announcer.reconcile();
         await announcer.announceAll();

@@ -42,12 +42,40 @@ const ConfigSchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each feed must be an http(s) URL' }))),
   POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   INTERACTIONS_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  SHARD_COUNT: z.coerce.number().int().min(1).max(100_000).optional(),
+  SHARD_IDS: optional.pipe(
+    z
+      .string()
+      .regex(/^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$/, 'must be shard ids and ranges, like 0,2 or 0-3')
+      .transform(parseShardIds)
+      .optional(),
+  ),
   ALLOW_PRIVATE_NETWORK: flag,
   LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(20),
   DISCORD_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(45),
   SEMANTIC_SEARCH: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+})
+  .refine((e) => e.SHARD_IDS === undefined || e.SHARD_COUNT !== undefined, {
+    path: ['SHARD_IDS'],
+    message: 'needs SHARD_COUNT too (every gateway process must agree on how many shards there are)',
+  })
+    // (Zod runs these even when a field failed above: SHARD_IDS may then still be the text.)
+  .refine((e) => !Array.isArray(e.SHARD_IDS) || typeof e.SHARD_COUNT !== 'number' || e.SHARD_IDS.every((id) => id < (e.SHARD_COUNT ?? 0)), {
+    path: ['SHARD_IDS'],
+    message: 'every shard id must be below SHARD_COUNT',
+  });
+
+/** "0,2-4" -> [0, 2, 3, 4], sorted, without repeats. */
+function parseShardIds(text: string): number[] {
+  const ids = new Set<number>();
+  for (const part of text.split(',')) {
+    const [from, to = from] = part.split('-').map((n) => Number(n.trim())) as [number, number?];
+    // SHARD_COUNT is at most 100,000: a longer range is refused below without being spelled out here.
+    for (let id = from; id <= Math.min(to, from + 100_000); id++) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
 
 export interface Config {
   discordToken?: string;
@@ -57,6 +85,10 @@ export interface Config {
   discordPublicKey?: string;
   /** Where the HTTP server listens (POST /interactions, GET /healthz, GET /metrics). */
   interactionsPort: number;
+  /** How many shards the gateway is split into (--role gateway); unset: what Discord recommends (GET /gateway/bot). */
+  shardCount?: number;
+  /** Which of them this gateway process runs; unset: all. */
+  shardIds?: number[];
   databaseUrl: string;
   feeds: string[];
   pollIntervalSeconds: number;
@@ -89,6 +121,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     ...(e.DISCORD_GUILD_ID !== undefined && { discordGuildId: e.DISCORD_GUILD_ID }),
     ...(e.DISCORD_PUBLIC_KEY !== undefined && { discordPublicKey: e.DISCORD_PUBLIC_KEY.toLowerCase() }),
     interactionsPort: e.INTERACTIONS_PORT,
+    ...(e.SHARD_COUNT !== undefined && { shardCount: e.SHARD_COUNT }),
+    ...(e.SHARD_IDS !== undefined && { shardIds: e.SHARD_IDS }),
     databaseUrl: e.DATABASE_URL,
     feeds: e.FEEDS,
     pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,

@@ -6,6 +6,13 @@ import { loadConfig } from './config.js';
 import { registerCommands } from './discord/registerCommands.js';
 import { createLogger } from './logger.js';
 import { startWorker } from './roles/worker.js';
+import { INTERACTIONS_NEEDS_KEY, startInteractions } from './roles/interactions.js';
+import { startGateway } from './roles/gateway.js';
+import { storeIsReachable } from './roles/storeIsReachable.js';
+import { interactionCoreFor } from './app.js';
+import { startHttpServer, type HttpServer } from './http/startHttpServer.js';
+import { Metrics } from './metrics.js';
+import { REST } from 'discord.js';
 import { databaseUrlSecrets } from './store/databaseUrl.js';
 
 /**
@@ -18,6 +25,8 @@ const HELP = `Podcord: a Discord bot for podcast communities.
 Usage:
   npm start                     run the bot (DISCORD_TOKEN set) or, without a token, the local console
   npm start -- --role worker    a worker beside the bot: polls feeds and posts announcements (PostgreSQL only)
+  npm start -- --role interactions   an HTTP interactions endpoint replica (PostgreSQL, DISCORD_PUBLIC_KEY)
+  npm start -- --role gateway   the sharded gateway: guilds joining and leaving (PostgreSQL; SHARD_COUNT, SHARD_IDS)
   npm start -- --console        the local console even when a token is set
   npm run deploy-commands       register the slash commands and exit
   npm start -- --help           this text
@@ -25,18 +34,23 @@ Usage:
 Options:
   --role <role>      all (default): the whole bot, gateway included: commands, guilds joining and leaving, polling
                      and announcing; worker: polling and announcing only, over Discord's REST API, beside one
-                     --role all process and any number of other workers on one PostgreSQL (see README, Running at scale)
+                     --role all process and any number of other workers on one PostgreSQL (see README, Running at scale);
+                     interactions: answers the commands Discord POSTs to the Interactions Endpoint URL (any number of
+                     replicas); gateway: the gateway connection, sharded (SHARD_COUNT, SHARD_IDS), guilds joining and
+                     leaving, and commands when no endpoint URL is set; it neither polls nor announces (workers do).
+                     Every role serves GET /healthz and GET /metrics on INTERACTIONS_PORT; all and interactions also
+                     POST /interactions (all only when DISCORD_PUBLIC_KEY is set)
   --console          run the local console on the sample data (no Discord needed)
   --locale <tag>     console language: en-US (default) or sv-SE
   --no-colour        plain console output
   --deploy-commands  register the slash commands (in DISCORD_GUILD_ID if set, else globally) and exit
 
 Configuration comes from the environment or .env (see .env.example):
-  DISCORD_TOKEN, DISCORD_API_URL, DISCORD_GUILD_ID, DATABASE_URL, FEEDS,
-  POLL_INTERVAL_SECONDS, ALLOW_PRIVATE_NETWORK, LEASE_SECONDS, DISCORD_REQUESTS_PER_SECOND,
+  DISCORD_TOKEN, DISCORD_API_URL, DISCORD_GUILD_ID, DISCORD_PUBLIC_KEY, INTERACTIONS_PORT, DATABASE_URL, FEEDS,
+  POLL_INTERVAL_SECONDS, ALLOW_PRIVATE_NETWORK, LEASE_SECONDS, DISCORD_REQUESTS_PER_SECOND, SHARD_COUNT, SHARD_IDS,
   SEMANTIC_SEARCH, LOG_LEVEL`;
 
-const ROLES = ['all', 'worker'] as const;
+const ROLES = ['all', 'worker', 'interactions', 'gateway'] as const;
 
 /** How long a bot that must stop (its database file is gone) may take to finish what it was doing. */
 const FATAL_STOP_MS = 10_000;
@@ -66,7 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const role = args.values.role;
   if (!(ROLES as readonly string[]).includes(role)) {
-    process.stderr.write(`--role must be all or worker, not ${JSON.stringify(role)}.\n\n${HELP}\n`);
+    process.stderr.write(`--role must be all, worker, interactions or gateway, not ${JSON.stringify(role)}.\n\n${HELP}\n`);
     return 1;
   }
 
@@ -76,8 +90,13 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const { discordToken } = config.value;
-  if (role === 'worker' && (args.values.console === true || discordToken === undefined)) {
-    process.stderr.write('--role worker posts to Discord: it needs DISCORD_TOKEN (in .env or the environment) and no --console.\n');
+  if (role !== 'all' && (args.values.console === true || discordToken === undefined)) {
+    process.stderr.write(`--role ${role} talks to Discord: it needs DISCORD_TOKEN (in .env or the environment) and no --console.\n`);
+    return 1;
+  }
+  const publicKey = config.value.discordPublicKey;
+  if (role === 'interactions' && publicKey === undefined) {
+    process.stderr.write(`${INTERACTIONS_NEEDS_KEY}\n`);
     return 1;
   }
   const consoleMode = args.values.console === true || discordToken === undefined;
@@ -130,7 +149,50 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
-  const running = role === 'worker' ? await startWorker({ ...config.value, discordToken }, log) : await startPodcordBot({ ...config.value, discordToken }, log);
+  const settings = { ...config.value, discordToken };
+  // Every role serves GET /healthz and GET /metrics on INTERACTIONS_PORT; `interactions` starts its own server (with
+  // POST /interactions), the others get one here once started (ready = store reachable; the catalogue is loaded by then).
+  const metrics = new Metrics({ labels: { role } });
+  let http: HttpServer | undefined;
+  let running;
+  if (role === 'interactions') {
+    running = await startInteractions({ ...settings, discordPublicKey: publicKey as string }, log);
+  } else {
+    running =
+      role === 'worker'
+        ? await startWorker(settings, log, { metrics })
+        : role === 'gateway'
+          ? await startGateway(settings, log, { metrics })
+          : await startPodcordBot(settings, log, { metrics });
+    const { services } = running;
+    // `all` with DISCORD_PUBLIC_KEY is the single-process way to use an Interactions Endpoint URL (SQLite included).
+    const endpoint =
+      role === 'all' && publicKey !== undefined
+        ? { publicKey, core: interactionCoreFor(services, log, { observer: metrics }), rest: new REST({ api: config.value.discordApiUrl }) }
+        : undefined;
+    try {
+      http = await startHttpServer({
+        port: config.value.interactionsPort,
+        ...(endpoint && { interactions: endpoint }),
+        ready: () => storeIsReachable(services.store),
+        metrics,
+        log,
+      });
+    } catch (error) {
+      await running.stop();
+      throw new Error(`Could not serve HTTP on INTERACTIONS_PORT ${config.value.interactionsPort}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  // The HTTP server stops first: a load balancer sees the port close and sends no more, the role then finishes the rest.
+  const server = http;
+  const stopRole = running.stop.bind(running);
+  running = {
+    ...running,
+    async stop() {
+      await server?.close();
+      await stopRole();
+    },
+  };
   // A worker has no gateway to lose.
   const gatewayFatal = 'bot' in running ? running.bot.fatal : undefined;
   // Serves until a signal, or until something makes serving impossible: Discord closed the gateway for good (nothing

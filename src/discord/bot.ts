@@ -42,7 +42,7 @@ export interface FatalGatewayClose {
 const FATAL_CLOSES: Partial<Record<number, [what: string, advice: string]>> = {
   [GatewayCloseCodes.AuthenticationFailed]: ['authentication failed', 'the token was refused. Check DISCORD_TOKEN in .env.'],
   [GatewayCloseCodes.InvalidShard]: ['invalid shard', 'the shard settings were refused.'],
-  [GatewayCloseCodes.ShardingRequired]: ['sharding required', 'the bot is in too many servers for one connection, and Podcord does not shard yet.'],
+  [GatewayCloseCodes.ShardingRequired]: ['sharding required', 'the bot is in too many servers for one connection. Run the gateway as --role gateway, sharded (SHARD_COUNT; README, Running at scale).'],
   [GatewayCloseCodes.InvalidAPIVersion]: ['invalid API version', 'this discord.js is too old for the gateway. Update the dependencies.'],
   [GatewayCloseCodes.InvalidIntents]: ['invalid intents', 'the intents the bot asked for were refused.'],
   [GatewayCloseCodes.DisallowedIntents]: [

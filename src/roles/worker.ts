@@ -80,6 +80,7 @@ export async function startWorker(config: Config & { discordToken: string }, log
       transport: restTransport({ rest, store, botUserId: me.id, log, now }),
       now,
       lease,
+      ...(options.metrics && { metrics: options.metrics }),
       ...(options.announceSpacingMs !== undefined && { spacingMs: options.announceSpacingMs }),
       ...(options.announceMaxPerDay !== undefined && { maxPerDay: options.announceMaxPerDay }),
     });
@@ -123,7 +124,7 @@ export async function startWorker(config: Config & { discordToken: string }, log
 }
 
 /** The bot's user (its posts are recognised by it); a refused token stops the worker with one clear line. */
-async function whoAmI(rest: REST): Promise<APIUser> {
+export async function whoAmI(rest: REST): Promise<APIUser> {
   try {
     return (await rest.get(Routes.user())) as APIUser;
   } catch (error) {

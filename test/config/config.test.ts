@@ -20,6 +20,22 @@ describe('parseConfig', () => {
     });
   });
 
+  it('reads SHARD_COUNT and SHARD_IDS (ids and ranges), and refuses ids without a count or past it', () => {
+    const config = parseConfig({ SHARD_COUNT: '8', SHARD_IDS: '0, 2-4,3' });
+    expect(config.ok && [config.value.shardCount, config.value.shardIds]).toEqual([8, [0, 2, 3, 4]]);
+    const auto = parseConfig({});
+    expect(auto.ok && [auto.value.shardCount, auto.value.shardIds]).toEqual([undefined, undefined]);
+    expect(parseConfig({ SHARD_IDS: '0-1' })).toEqual({
+      ok: false,
+      error: 'Invalid configuration:\n  SHARD_IDS: needs SHARD_COUNT too (every gateway process must agree on how many shards there are)',
+    });
+    expect(parseConfig({ SHARD_COUNT: '2', SHARD_IDS: '1-2' })).toEqual({ ok: false, error: 'Invalid configuration:\n  SHARD_IDS: every shard id must be below SHARD_COUNT' });
+    const garbled = parseConfig({ SHARD_COUNT: '2', SHARD_IDS: 'one' });
+    expect(garbled.ok ? '' : garbled.error).toContain('SHARD_IDS: must be shard ids and ranges, like 0,2 or 0-3');
+    const zero = parseConfig({ SHARD_COUNT: '0' });
+    expect(zero.ok ? '' : zero.error).toContain('SHARD_COUNT');
+  });
+
   it('treats empty values copied from .env.example as unset', () => {
     const config = parseConfig({ DISCORD_TOKEN: '', DISCORD_GUILD_ID: '', FEEDS: '', LOG_LEVEL: '' });
     expect(config.ok && config.value.discordToken).toBe(undefined);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InteractionResponseType } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
+import { interactionKeyPair, startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
 import { chatInput } from '../support/interactions.js';
 
 /** `npm start` as an operator runs it: a real process, configured only by its environment. */
@@ -42,7 +42,7 @@ async function exitCode(run: { exited: Promise<number | null>; output: () => str
 }
 
 function start(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: root, env: { PATH: process.env['PATH'] ?? '', ...env } });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: root, env: { PATH: process.env['PATH'] ?? '', INTERACTIONS_PORT: '0', ...env } });
   let output = '';
   proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
   proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -59,6 +59,32 @@ async function until(condition: () => boolean, what: string, timeoutMs = 15_000)
 }
 
 describe('the bot as a process', () => {
+  it('serves GET /healthz and GET /metrics, and POST /interactions once DISCORD_PUBLIC_KEY is set, on INTERACTIONS_PORT', async () => {
+    fake = await startFakeDiscord();
+    const keys = interactionKeyPair();
+    const run = start({
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_GUILD_ID: fake.guildId,
+      DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+      DATABASE_URL: 'sqlite::memory:',
+      LOG_LEVEL: 'info',
+    });
+    child = run.child;
+    await until(() => run.output().includes('"msg":"HTTP server listening"'), 'the HTTP server to listen');
+    const line = run.output().split('\n').find((l) => l.includes('"msg":"HTTP server listening"')) ?? '';
+    const base = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain('role="all"');
+    fake.setInteractionsEndpoint({ urls: [`${base}/interactions`], privateKey: keys.privateKey });
+    expect(await fake.verifyEndpoint(`${base}/interactions`)).toEqual({ pong: true, refusesBadSignature: true });
+    const callback = await fake.sendInteraction(chatInput('latest'), 5000);
+    expect(callback.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(fake.deliveries.at(-1)).toMatchObject({ url: `${base}/interactions`, status: 200 });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
   it('logs in, serves commands, and on SIGTERM disconnects and exits 0 without logging the token', async () => {
     fake = await startFakeDiscord();
     const run = start({

@@ -74,6 +74,7 @@ function start(role: 'all' | 'worker'): Proc {
       DISCORD_API_URL: fake.apiUrl,
       DISCORD_GUILD_ID: fake.guildId,
       DATABASE_URL: database.url,
+      INTERACTIONS_PORT: '0',
       POLL_INTERVAL_SECONDS: '3',
       LEASE_SECONDS: '4',
       ALLOW_PRIVATE_NETWORK: 'true',

@@ -236,7 +236,7 @@ describe('restarts, downtime and crashes', () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
         cwd: root,
         env: {
-          PATH: process.env['PATH'] ?? '',
+          PATH: process.env['PATH'] ?? '', INTERACTIONS_PORT: '0',
           HOME: process.env['HOME'] ?? '',
           DISCORD_TOKEN: fake.token,
           DISCORD_API_URL: fake.apiUrl,

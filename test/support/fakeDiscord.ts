@@ -49,6 +49,11 @@
  *   token was reset) also makes the token fail from then on, on the gateway and REST; `ackHeartbeats` (set false to make
  *   the client see a zombie connection); counters `identifyCount`, `resumeCount`, `connectionCount`;
  *   `gatewayFrames` (every frame the client sent) and `waitForGateway(predicate, timeoutMs)`.
+ * - Sharding: an IDENTIFY with `shard: [id, count]` gets only the guilds with `(guild_id >> 22) % count == id` in READY
+ *   and GUILD_CREATE (`shardOfGuild`), and every later event of a guild goes to its shard's session (an id not below
+ *   count is closed with 4010); `shardGuilds(id)` lists what a shard was sent. GET /gateway/bot recommends
+ *   `recommendedShards` (default 1) with `maxConcurrency` (default 1). The `guilds` option's ids differ in the bits
+ *   Discord shards by, so consecutive ones land on different shards.
  * - Interactions: `sendInteraction(payload, timeoutMs = 2000)` dispatches INTERACTION_CREATE and
  *   resolves with the body of the first accepted POST to that interaction's callback URL. With
  *   `interactionDeadlineMs`, a first callback that reaches the fake later than that after the dispatch is
@@ -200,6 +205,10 @@ export interface FakeDiscordOptions {
    * like the first: `extraGuilds` lists their ids. Default 0.
    */
   guilds?: number;
+  /** The shard count GET /gateway/bot recommends. Default 1. */
+  recommendedShards?: number;
+  /** GET /gateway/bot's session_start_limit.max_concurrency: shards that may identify at once. Default 1. */
+  maxConcurrency?: number;
 }
 
 /** One of the `guilds` the fake adds. */
@@ -334,6 +343,8 @@ export interface FakeDiscord {
   closeSession(code: number): void;
   ackHeartbeats: boolean;
   readonly identifyCount: number;
+  /** The guild ids a shard was sent in READY and GUILD_CREATE at its latest identify (shard 0 when unsharded). */
+  shardGuilds(shardId: number): readonly string[] | undefined;
   readonly resumeCount: number;
   readonly connectionCount: number;
   readonly gatewayFrames: readonly GatewayFrame[];
@@ -383,6 +394,13 @@ interface Session {
   history: { s: number; frame: string }[];
   socket: WebSocket | null;
   intents: number;
+  /** [shard_id, num_shards] from IDENTIFY, when the client sharded. */
+  shard?: [number, number];
+}
+
+/** The shard a guild's events go to, as Discord computes it. */
+export function shardOfGuild(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
 }
 
 interface InteractionRecord {
@@ -767,7 +785,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     channels.set(ids.strangerChannelId, channelBase(ids.strangerChannelId, ChannelType.GuildText, 'stranger', 0, ids.strangerGuildId));
   }
   const extraGuilds: ExtraGuild[] = Array.from({ length: options.guilds ?? 0 }, (_, i) => ({
-    guildId: String(1210000000000000000n + BigInt(i)),
+    // Apart in the bits Discord shards by (above the low 22), so consecutive guilds land on different shards.
+    guildId: String(1210000000000000000n + (BigInt(i) << 22n)),
     channelId: String(1310000000000000000n + BigInt(i)),
   }));
   extraGuilds.forEach(({ guildId, channelId }, i) => {
@@ -875,6 +894,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const interactionsById = new Map<string, InteractionRecord>();
   const sessions = new Map<string, Session>();
   let currentSession: Session | null = null;
+  /** Sharded sessions by shard id (the latest identify of each); guild events go to their guild's shard. */
+  const shardSessions = new Map<number, Session>();
+  /** The guilds each shard id was sent in READY / GUILD_CREATE (latest identify). */
+  const shardGuilds = new Map<number, string[]>();
   const gatewayFrames: GatewayFrame[] = [];
   const gatewayWaiters = new Set<Waiter<GatewayFrame>>();
   const sockets = new Set<WebSocket>();
@@ -908,8 +931,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     socket.send(typeof payload === 'string' ? payload : JSON.stringify(payload));
   }
 
-  function dispatch(event: string, data: unknown): number {
-    const session = currentSession;
+  /** The sharded session a guild's events go to, if the client sharded. */
+  function sessionFor(event: string, data: unknown): Session | null {
+    if (shardSessions.size === 0 || !isObject(data)) return currentSession;
+    const guildId = typeof data['guild_id'] === 'string' ? data['guild_id'] : event.startsWith('GUILD_') && typeof data['id'] === 'string' ? data['id'] : undefined;
+    if (guildId === undefined) return currentSession;
+    for (const session of shardSessions.values()) if (session.shard && shardOfGuild(guildId, session.shard[1]) === session.shard[0]) return session;
+    return currentSession;
+  }
+
+  function dispatch(event: string, data: unknown, to?: Session): number {
+    const session = to ?? sessionFor(event, data);
     if (!session) throw new Error(`fakeDiscord: cannot dispatch ${event}: no gateway session (client not logged in?)`);
     const entry = { s: ++session.seq, frame: JSON.stringify({ op: 0, t: event, s: session.seq, d: data }) };
     session.history.push(entry);
@@ -948,9 +980,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         case GatewayOpcodes.Identify: {
           if (authenticated) return socket.close(4005, 'Already authenticated.');
           if (!isObject(d) || !acceptsToken(d['token'])) return socket.close(4004, 'Authentication failed.');
+          const shard = Array.isArray(d['shard']) && d['shard'].length === 2 ? (d['shard'] as [number, number]) : undefined;
+          if (shard && !(Number.isInteger(shard[0]) && Number.isInteger(shard[1]) && shard[0] >= 0 && shard[0] < shard[1])) {
+            return socket.close(4010, 'Invalid shard.');
+          }
           authenticated = true;
           identifyCount++;
           const session: Session = {
+            ...(shard && { shard }),
             id: randomBytes(16).toString('hex'),
             seq: 0,
             history: [],
@@ -959,14 +996,18 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           };
           sessions.set(session.id, session);
           currentSession = session;
+          const shardId = shard?.[0] ?? 0;
+          const guildsHere = shard ? joinedGuilds.filter((id) => shardOfGuild(id, shard[1]) === shard[0]) : joinedGuilds;
+          if (shard) shardSessions.set(shardId, session);
+          shardGuilds.set(shardId, guildsHere);
           dispatch('READY', {
             v: 10,
             user: botUser,
-            guilds: joinedGuilds.map((id) => ({ id, unavailable: true })),
+            guilds: guildsHere.map((id) => ({ id, unavailable: true })),
             session_id: session.id,
             session_type: 'normal',
             resume_gateway_url: `${gatewayBase}/resume`,
-            shard: [0, 1],
+            shard: shard ?? [0, 1],
             application: { id: ids.applicationId, flags: 0 },
             private_channels: [],
             relationships: [],
@@ -975,8 +1016,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             geo_ordered_rtc_regions: [],
             user_settings: {},
             _trace: ['["fake-discord",{}]'],
-          });
-          for (const guildId of joinedGuilds) dispatch('GUILD_CREATE', guildCreatePayload(guildId));
+          }, session);
+          for (const guildId of guildsHere) dispatch('GUILD_CREATE', guildCreatePayload(guildId), session);
           break;
         }
         case GatewayOpcodes.Resume: {
@@ -1377,8 +1418,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     status: 200,
     body: {
       url: `${gatewayBase}/gateway`,
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      shards: options.recommendedShards ?? 1,
+      session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: options.maxConcurrency ?? 1 },
     },
   }));
   route('GET /gateway', false, () => ({ status: 200, body: { url: `${gatewayBase}/gateway` } }));
@@ -1847,6 +1888,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const socket = currentSession?.socket;
       sessions.clear();
       currentSession = null;
+      shardSessions.clear();
       if (socket) send(socket, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
     },
     closeSession(code) {
@@ -1856,12 +1898,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       sessions.delete(session.id);
       session.socket = null;
       currentSession = null;
+      shardSessions.clear();
       if (code === 4004) tokenRevoked = true;
       socket.close(code, CLOSE_REASONS[code] ?? 'fakeDiscord close');
     },
     ackHeartbeats: true,
     get identifyCount() {
       return identifyCount;
+    },
+    shardGuilds(shardId) {
+      return shardGuilds.get(shardId);
     },
     get resumeCount() {
       return resumeCount;
