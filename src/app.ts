@@ -1,4 +1,4 @@
-import { Events, type ClientOptions } from 'discord.js';
+import { Events, REST, type ClientOptions } from 'discord.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
 import type { Deps, FeedAdmin } from './commands/command.js';
 import type { Config } from './config.js';
@@ -266,6 +266,9 @@ export async function startPodcordBot(config: Config & { discordToken: string },
     held: () => ({ feeds: poller.leasedFeeds(), announcements: services.announcer?.claimedPosts() ?? [] }),
     now,
   });
+  // Posts keep to the budget; the gateway client's own REST (interaction replies) does not (see discordTransport).
+  const postingRest = new REST({ api: config.discordApiUrl, invalidRequestWarningInterval: 500, ...budget.restOptions() }).setToken(config.discordToken);
+  budget.attach(postingRest);
   const core = interactionCoreFor(services, log, { now, ...(options.metrics && { observer: options.metrics }) });
   const router = createInteractionRouter({ core });
   let bot: Bot;
@@ -278,14 +281,13 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       definitions: commandDefinitions,
       router,
       log,
-      budget,
       ...(options.clientOptions && { clientOptions: options.clientOptions }),
       onReady: async (client) => {
         const announcer = new Announcer({
           store,
           library,
           log,
-          transport: discordTransport(client),
+          transport: discordTransport(client, postingRest),
           now,
           lease,
           ...(options.announceSpacingMs !== undefined && { spacingMs: options.announceSpacingMs }),

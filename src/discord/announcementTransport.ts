@@ -44,9 +44,14 @@ export interface AnnouncementTransport extends MessageHistory {
   activeThreads(guildId: string): Promise<{ id: string; parent_id?: string | null | undefined; name?: string | undefined }[]>;
 }
 
-export function discordTransport(client: Client<true>): AnnouncementTransport {
+/**
+ * The gateway client's caches for channels and locales; `rest` for the posts (a client held to the process's share of
+ * the request budget, apart from the gateway client's own REST, which carries the interaction replies: Discord does
+ * not count those against the global limit, and a budget there would hold replies back past the 3 s window).
+ */
+export function discordTransport(client: Client<true>, rest: REST = client.rest): AnnouncementTransport {
   return {
-    ...restCalls(client.rest),
+    ...restCalls(rest),
     botUserId: client.user.id,
     // The gateway keeps the cache current (and drops a channel the bot can no longer see); one it lacks is asked of
     // Discord before it counts as gone, so a guild not loaded yet is not taken for a lost channel.

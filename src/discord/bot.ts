@@ -3,7 +3,6 @@ import { GatewayCloseCodes, type RESTPostAPIChatInputApplicationCommandsJSONBody
 import type { Logger } from 'pino';
 import { createClient } from './createClient.js';
 import type { InteractionRouter } from './interactionRouter.js';
-import type { RateBudget } from './RateBudget.js';
 import { registerCommands } from './registerCommands.js';
 
 export interface BotOptions {
@@ -15,8 +14,6 @@ export interface BotOptions {
   log: Logger;
   /** Tests pass a no-op identify throttler here; production passes nothing. */
   clientOptions?: Partial<ClientOptions>;
-  /** This process's share of the token's request budget, which the client's REST requests keep to. */
-  budget?: RateBudget;
   /** Runs once the client is ready and commands are registered (the announcer starts here). */
   onReady?: (client: Client<true>) => void | Promise<void>;
 }
@@ -63,10 +60,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const { log } = options;
   const client = createClient({
     apiUrl: options.apiUrl,
-    ...(options.budget && { rest: options.budget.restOptions() }),
     ...(options.clientOptions && { extra: options.clientOptions }),
   });
-  options.budget?.attach(client.rest);
 
   client.on(Events.InteractionCreate, (interaction) => void options.router.handle(interaction));
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
