@@ -88,8 +88,9 @@ export async function startInteractions(
     http = await startHttpServer({
       port: config.interactionsPort,
       ...(options.host !== undefined && { host: options.host }),
-      // Edits of deferred answers go to the interaction's webhook, which needs no token; the same client serves both.
-      interactions: { publicKey: config.discordPublicKey, core, rest },
+      // Edits of deferred answers go to the interaction's webhook: no token, and not counted against the global limit,
+      // so a client of their own, apart from the budget the announcer's requests keep to.
+      interactions: { publicKey: config.discordPublicKey, core, rest: new REST({ api: config.discordApiUrl }) },
       ready: () => storeIsReachable(store, now),
       metrics,
       log,
