@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { InteractionResponseType, type APIApplicationCommandAutocompleteResponse, type APIInteractionResponseCallbackData } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../src/store/PostgresStore.js';
 import { channelOption, data, episode, episodes, startFeedHost, type FeedHost } from '../integration/support.js';
 import { interactionKeyPair, shardOfGuild, startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
 import { autocomplete, chatInput, focused, type InteractionOptions, type OptionsInput } from '../support/interactions.js';
+import { RoleProcesses, sleep, type RoleProcess } from '../support/roleProcesses.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgresDatabase.js';
 
 /**
@@ -15,24 +14,18 @@ import { createTestDatabase, type TestDatabase } from '../support/postgresDataba
  * key, the next tried when one cannot be reached, as a load balancer does), and two `worker`s.
  */
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const keys = interactionKeyPair();
 /** What another process must serve within, from the answer that committed the change (the issue's requirement). */
 const FRESH_WITHIN_MS = 2000;
 
 type Role = 'gateway' | 'interactions' | 'worker';
-interface Proc {
-  role: Role;
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<void>;
-}
+type Proc = RoleProcess<Role>;
 
 let fake: FakeDiscord;
 let host: FeedHost;
 let database: TestDatabase;
 let store: PostgresStore;
-const procs: Proc[] = [];
+const procs = new RoleProcesses<Role>();
 
 beforeAll(async () => {
   // Four guilds: the fake's own and three more, spread over two shards.
@@ -45,8 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const proc of procs) if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
-  await Promise.all(procs.map((p) => p.exited));
+  await procs.killAll();
   await store?.close();
   await fake?.close();
   await host?.close();
@@ -54,47 +46,24 @@ afterAll(async () => {
 });
 
 function start(role: Role, env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts', '--role', role], {
-    cwd: root,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '',
-      DISCORD_TOKEN: fake.token,
-      DISCORD_API_URL: fake.apiUrl,
-      DISCORD_GUILD_ID: fake.guildId,
-      DISCORD_PUBLIC_KEY: keys.publicKeyHex,
-      DATABASE_URL: database.url,
-      INTERACTIONS_PORT: '0',
-      FEEDS: host.url('/operator.xml'),
-      POLL_INTERVAL_SECONDS: '2',
-      LEASE_SECONDS: '4',
-      ALLOW_PRIVATE_NETWORK: 'true',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return procs.start(role, ['--role', role], {
+    DISCORD_TOKEN: fake.token,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_GUILD_ID: fake.guildId,
+    DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+    DATABASE_URL: database.url,
+    INTERACTIONS_PORT: '0',
+    FEEDS: host.url('/operator.xml'),
+    POLL_INTERVAL_SECONDS: '2',
+    LEASE_SECONDS: '4',
+    ALLOW_PRIVATE_NETWORK: 'true',
+    LOG_LEVEL: 'info',
+    ...env,
   });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const proc = { role, child, output, exited };
-  procs.push(proc);
-  return proc;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      const tails = procs.map((p, i) => `--- ${p.role} #${i} (pid ${p.child.pid}):\n${p.output.join('').slice(-3000)}`).join('\n');
-      throw new Error(`timed out waiting for ${what}\n${tails}`);
-    }
-    await sleep(50);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> =>
+  procs.until(condition, what, timeoutMs);
 
 const READY: Record<Role, string> = { gateway: '"msg":"gateway ready"', interactions: '"msg":"interactions ready"', worker: '"msg":"worker ready"' };
 const ready = (proc: Proc): boolean => proc.output.join('').includes(READY[proc.role]);

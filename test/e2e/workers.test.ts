@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../src/store/PostgresStore.js';
 import { channelOption, command, episode, episodes, startFeedHost, type FeedHost } from '../integration/support.js';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../support/fakeDiscord.js';
+import { RoleProcesses, sleep, type RoleProcess } from '../support/roleProcesses.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgresDatabase.js';
 import { prng } from '../support/prng.js';
 
@@ -22,7 +21,6 @@ import { prng } from '../support/prng.js';
  * would do), since 300 interactions would make the test slow without testing anything more.
  */
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const FEEDS = 100;
 const GUILDS = 20;
 const FOLLOWS_PER_GUILD = 15;
@@ -30,19 +28,14 @@ const WAVES = 6;
 const FEEDS_PER_WAVE = 5;
 const random = prng(13);
 
-interface Proc {
-  role: 'all' | 'worker';
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<void>;
-}
+type Proc = RoleProcess<'all' | 'worker'>;
 
 let fake: FakeDiscord;
 let host: FeedHost;
 let database: TestDatabase;
 let store: PostgresStore;
 let sql: pg.Pool;
-const procs: Proc[] = [];
+const procs = new RoleProcesses<'all' | 'worker'>();
 
 beforeAll(async () => {
   fake = await startFakeDiscord({ guilds: GUILDS });
@@ -55,8 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const proc of procs) if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
-  await Promise.all(procs.map((p) => p.exited));
+  await procs.killAll();
   await sql?.end();
   await store?.close();
   await fake?.close();
@@ -65,44 +57,21 @@ afterAll(async () => {
 });
 
 function start(role: 'all' | 'worker'): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts', ...(role === 'worker' ? ['--role', 'worker'] : [])], {
-    cwd: root,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '',
-      DISCORD_TOKEN: fake.token,
-      DISCORD_API_URL: fake.apiUrl,
-      DISCORD_GUILD_ID: fake.guildId,
-      DATABASE_URL: database.url,
-      INTERACTIONS_PORT: '0',
-      POLL_INTERVAL_SECONDS: '3',
-      LEASE_SECONDS: '4',
-      ALLOW_PRIVATE_NETWORK: 'true',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return procs.start(role, role === 'worker' ? ['--role', 'worker'] : [], {
+    DISCORD_TOKEN: fake.token,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_GUILD_ID: fake.guildId,
+    DATABASE_URL: database.url,
+    INTERACTIONS_PORT: '0',
+    POLL_INTERVAL_SECONDS: '3',
+    LEASE_SECONDS: '4',
+    ALLOW_PRIVATE_NETWORK: 'true',
+    LOG_LEVEL: 'info',
   });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const proc = { role, child, output, exited };
-  procs.push(proc);
-  return proc;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      const tails = procs.map((p, i) => `--- ${p.role} #${i} (pid ${p.child.pid}):\n${p.output.join('').slice(-3000)}`).join('\n');
-      throw new Error(`timed out waiting for ${what}\n${tails}`);
-    }
-    await sleep(100);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> =>
+  procs.until(condition, what, timeoutMs, 100);
 
 const ready = (proc: Proc): boolean => proc.output.join('').includes(proc.role === 'all' ? '"msg":"bot ready"' : '"msg":"worker ready"');
 const path = (n: number): string => `/show-${String(n).padStart(3, '0')}.xml`;
