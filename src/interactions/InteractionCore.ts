@@ -84,13 +84,14 @@ export function createInteractionCore(options: InteractionCoreOptions): Interact
       scope: options.scopeFor(interaction.guildId),
       canManageGuild: interaction.canManageGuild,
     };
-    const context = {
+    // Built only when something is logged: on the answered path that is a debug line, off in production.
+    const context = () => ({
       interactionId: interaction.id,
       guildId: interaction.guildId ?? null,
       userId: interaction.userId,
       command: interaction.kind === 'button' ? undefined : interaction.commandName,
       customId: interaction.kind === 'button' ? interaction.customId : undefined,
-    };
+    });
     let name = 'unknown';
     let outcome: InteractionOutcome = 'ok';
     try {
@@ -114,16 +115,16 @@ export function createInteractionCore(options: InteractionCoreOptions): Interact
         name = handler.prefix;
         outcome = await answerButton(answer, handler, () => handler.run(args, invocation, deps));
       }
-      deps.log.debug(context, 'interaction answered');
+      if (deps.log.isLevelEnabled('debug')) deps.log.debug(context(), 'interaction answered');
     } catch (error) {
       const s = stringsFor(invocation.locale);
       // Another process held the database: nothing was saved, and the asker is told that rather than "went wrong".
       const busy = error instanceof StoreBusyError;
       outcome = busy ? 'busy' : 'error';
-      if (busy) deps.log.warn({ ...context, err: error }, 'interaction not done: the database is busy');
-      else deps.log.error({ ...context, err: error }, 'interaction failed');
+      if (busy) deps.log.warn({ ...context(), err: error }, 'interaction not done: the database is busy');
+      else deps.log.error({ ...context(), err: error }, 'interaction failed');
       await apologise(interaction.kind, answer, busy ? s.databaseBusy : s.unexpected).catch((e: unknown) =>
-        deps.log.warn({ ...context, err: e }, 'could not send the apology'),
+        deps.log.warn({ ...context(), err: e }, 'could not send the apology'),
       );
     }
     observer?.interactionDone({ kind: interaction.kind, name, outcome, seconds: (performance.now() - started) / 1000 });

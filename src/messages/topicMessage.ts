@@ -49,7 +49,7 @@ export function topicEmbed(query: string, hits: readonly SearchHit[], catalog: C
 }
 
 /** A window of the passage around its first match, every match in bold, the rest escaped. */
-export function boldSnippet(hit: Pick<SearchHit, 'passage' | 'matches'>): string {
+function boldSnippet(hit: Pick<SearchHit, 'passage' | 'matches'>): string {
   const text = hit.passage.text.replace(/\s+/g, ' ');
   const sameLength = text.length === hit.passage.text.length;
   const matches = sameLength ? [...hit.matches].sort((a, b) => a.start - b.start) : [];
