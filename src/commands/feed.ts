@@ -6,7 +6,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { clip } from '../data/catalog.js';
+import { clip } from '../data/text/clip.js';
 import { err, ok, type Result } from '../data/model.js';
 import { httpHref } from '../data/links.js';
 import { redactUrl, redactUrls } from '../data/redactUrl.js';

@@ -4,9 +4,6 @@ import { lowerBound, sortedPrefixRange } from './search/sortedPrefixRange.js';
 import { shortKey } from './shortKey.js';
 import { clip } from './text/clip.js';
 
-/** Cutting text whole characters at a time lives in text/clip; it stays importable from here. */
-export { clip };
-
 /**
  * Every podcast and episode the bot serves, in memory, indexed for the lookups a slash command needs:
  * by short key, by episode number, by title words, newest first. Pure: the caller loads and saves.

@@ -1,5 +1,6 @@
 import type { APIAllowedMentions, APIEmbed } from 'discord-api-types/v10';
-import { clip, type EpisodeRef } from '../data/catalog.js';
+import type { EpisodeRef } from '../data/catalog.js';
+import { clip } from '../data/text/clip.js';
 import type { Podcast } from '../data/model.js';
 import { clipProse } from '../data/text/clip.js';
 import { BRAND_COLOUR, chapterLine, embedUrl, LIMITS, MAX_LINK_URL } from './embeds.js';

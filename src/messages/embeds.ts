@@ -1,5 +1,6 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord-api-types/v10';
-import { clip, type EpisodeRef } from '../data/catalog.js';
+import type { EpisodeRef } from '../data/catalog.js';
+import { clip } from '../data/text/clip.js';
 import { chapterLink, formatTimestamp, httpHref } from '../data/links.js';
 import type { Chapter } from '../data/model.js';
 import { toPlainExcerpt, withoutTimestampLines } from './excerpt.js';

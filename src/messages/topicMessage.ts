@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import { clip, type Catalog } from '../data/catalog.js';
+import type { Catalog } from '../data/catalog.js';
+import { clip } from '../data/text/clip.js';
 import { chapterLink, formatTimestamp } from '../data/links.js';
 import type { SearchHit } from '../data/search/TopicSearch.js';
 import { graphemeBoundaryAtOrBefore } from '../data/text/clip.js';

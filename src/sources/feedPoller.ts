@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { clip } from '../data/catalog.js';
+import { clip } from '../data/text/clip.js';
 import { withCredentials, withoutCredentials, type FeedCredentials } from '../data/feedCredentials.js';
 import { keepEpisodeIds } from '../data/feed/keepEpisodeIds.js';
 import type { Library } from '../data/library.js';
