@@ -47,6 +47,8 @@ const ConfigSchema = z.object({
     z
       .string()
       .regex(/^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$/, 'must be shard ids and ranges, like 0,2 or 0-3')
+      // A range written backwards (5-2) names no shard: refused rather than read as none.
+      .refine(rangesGoUp, 'a range must go up, like 2-5')
       .transform(parseShardIds)
       .optional(),
   ),
@@ -67,6 +69,13 @@ const ConfigSchema = z.object({
   });
 
 /** "0,2-4" -> [0, 2, 3, 4], sorted, without repeats. */
+function rangesGoUp(text: string): boolean {
+  return text.split(',').every((part) => {
+    const [from = 0, to = from] = part.split('-').map(Number);
+    return from <= to;
+  });
+}
+
 function parseShardIds(text: string): number[] {
   const ids = new Set<number>();
   for (const part of text.split(',')) {

@@ -30,6 +30,7 @@ describe('parseConfig', () => {
       error: 'Invalid configuration:\n  SHARD_IDS: needs SHARD_COUNT too (every gateway process must agree on how many shards there are)',
     });
     expect(parseConfig({ SHARD_COUNT: '2', SHARD_IDS: '1-2' })).toEqual({ ok: false, error: 'Invalid configuration:\n  SHARD_IDS: every shard id must be below SHARD_COUNT' });
+    expect(parseConfig({ SHARD_COUNT: '8', SHARD_IDS: '5-2' })).toMatchObject({ ok: false, error: expect.stringContaining('SHARD_IDS: a range must go up, like 2-5') });
     const garbled = parseConfig({ SHARD_COUNT: '2', SHARD_IDS: 'one' });
     expect(garbled.ok ? '' : garbled.error).toContain('SHARD_IDS: must be shard ids and ranges, like 0,2 or 0-3');
     const zero = parseConfig({ SHARD_COUNT: '0' });
