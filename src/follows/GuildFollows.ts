@@ -63,7 +63,7 @@ export class GuildFollows {
    */
   async reloadGuild(guildId: string): Promise<void> {
     const followed = new Set((await this.#store.listFollows(guildId)).map((follow) => follow.feedUrl));
-    this.#scopes.clear();
+    this.#scopes.delete(guildId);
     for (const [url, guilds] of this.#followers) {
       if (followed.has(url) || !guilds.delete(guildId)) continue;
       if (guilds.size === 0) this.#followers.delete(url);
@@ -123,7 +123,7 @@ export class GuildFollows {
   }
 
   removed(guildId: string, feedUrl: string): void {
-    this.#scopes.clear();
+    this.#scopes.delete(guildId);
     const guilds = this.#followers.get(feedUrl);
     guilds?.delete(guildId);
     if (guilds?.size === 0) this.#followers.delete(feedUrl);
@@ -131,7 +131,7 @@ export class GuildFollows {
 
   /** The bot left the guild: it follows nothing (a guild that comes back is loaded again by ensureGuild). */
   forget(guildId: string): void {
-    this.#scopes.clear();
+    this.#scopes.delete(guildId);
     this.#loadedGuilds.delete(guildId);
     for (const [url, guilds] of this.#followers) {
       guilds.delete(guildId);
@@ -150,8 +150,10 @@ export class GuildFollows {
     if (this.#operatorFeeds.delete(oldUrl)) this.#operatorFeeds.add(newUrl);
   }
 
+  // A guild's follows change only its own scope (see #sees); a podcast added to or removed from the catalogue changes
+  // the generation, which empties every scope in scopeFor.
   #add(guildId: string, feedUrl: string): void {
-    this.#scopes.clear();
+    this.#scopes.delete(guildId);
     let guilds = this.#followers.get(feedUrl);
     if (!guilds) this.#followers.set(feedUrl, (guilds = new Set()));
     guilds.add(guildId);
