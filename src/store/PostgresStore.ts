@@ -5,6 +5,7 @@ import type { ChangeListener, ChangeSubscription, SubscribeOptions } from './Cha
 import { databaseKind, databaseUrlSecrets, maskDatabaseUrl } from './databaseUrl.js';
 import { listenForChanges, notifyFollows, notifyPodcast, notifyRenamed, type ListenOptions } from './postgresChanges.js';
 import { postgresMigrations } from './postgresMigrations.js';
+import { inTransaction } from './inTransaction.js';
 import { PostgresTables } from './PostgresTables.js';
 import {
   ChaptersSchema,
@@ -236,23 +237,8 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `work` on one connection inside BEGIN ... COMMIT, rolled back if it throws. */
-  async #transaction<T>(work: (db: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(begin);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        // The connection is gone or unusable: the pool must not hand it out again.
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  #transaction<T>(work: (db: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    return inTransaction(this.#pool, begin, work);
   }
 
   // ---- catalogue -------------------------------------------------------------------------------------------------
