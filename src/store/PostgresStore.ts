@@ -136,9 +136,6 @@ function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message || cause.name : String(cause);
 }
 
-/** The schema version this build writes. */
-export const POSTGRES_SCHEMA_VERSION = postgresMigrations.length;
-
 /**
  * Applies the migrations the database has not had yet, all in one transaction under an advisory lock: processes
  * starting together queue on the lock, and the first one's work is what the others then find done. DDL is

@@ -127,9 +127,6 @@ export function openSqliteStore(url: string, options: SqliteStoreOptions = {}): 
   }
 }
 
-/** The schema version this build writes. */
-export const SCHEMA_VERSION = migrations.length;
-
 /** Runs the migrations the database has not had yet, each in its own transaction. */
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
