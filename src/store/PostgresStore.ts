@@ -21,6 +21,7 @@ import {
   toGuildPause,
   toProcess,
   toSettings,
+  uniqueEpisodes,
   type AnnouncementRow,
   type ChannelInfoRow,
   type ChaptersRow,
@@ -242,9 +243,7 @@ export class PostgresStore implements Store {
 
   async savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void> {
     const cleanPodcast = PodcastSchema.parse(podcast);
-    const unique = new Map<string, Episode>();
-    for (const episode of episodes) if (!unique.has(episode.id)) unique.set(episode.id, EpisodeSchema.parse(episode));
-    const list = [...unique.values()];
+    const list = uniqueEpisodes(episodes);
     const now = new Date();
     await this.#transaction(async (db) => {
       // Rows are written only where something differs (a feed fetched again unchanged writes nothing and tells no
