@@ -336,6 +336,9 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       await heartbeat.stop();
       await bot.stop();
       await services.close();
+      // As the worker and interactions roles do: the posting client's sweep timers end with the bot.
+      postingRest.clearHashSweeper();
+      postingRest.clearHandlerSweeper();
     },
   };
 }
