@@ -1,4 +1,4 @@
-import { Events, REST, type ClientOptions } from 'discord.js';
+import { Events, type ClientOptions } from 'discord.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
 import type { Deps, FeedAdmin } from './commands/command.js';
 import type { Config } from './config.js';
@@ -9,6 +9,7 @@ import { WordVectorEncoder } from './data/search/semantic/PassageEncoder.js';
 import { SemanticIndex } from './data/search/semantic/SemanticIndex.js';
 import { Announcer } from './discord/announcer.js';
 import { discordTransport } from './discord/announcementTransport.js';
+import { budgetedRest } from './discord/budgetedRest.js';
 import { RateBudget } from './discord/RateBudget.js';
 import { startBot, type Bot } from './discord/bot.js';
 import { createInteractionRouter } from './discord/interactionRouter.js';
@@ -267,8 +268,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
     now,
   });
   // Posts keep to the budget; the gateway client's own REST (interaction replies) does not (see discordTransport).
-  const postingRest = new REST({ api: config.discordApiUrl, invalidRequestWarningInterval: 500, ...budget.restOptions() }).setToken(config.discordToken);
-  budget.attach(postingRest);
+  const postingRest = budgetedRest({ apiUrl: config.discordApiUrl, token: config.discordToken }, budget, log);
   const core = interactionCoreFor(services, log, { now, ...(options.metrics && { observer: options.metrics }) });
   const router = createInteractionRouter({ core });
   let bot: Bot;
@@ -336,6 +336,9 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       await heartbeat.stop();
       await bot.stop();
       await services.close();
+      // As the worker and interactions roles do: the posting client's sweep timers end with the bot.
+      postingRest.clearHashSweeper();
+      postingRest.clearHandlerSweeper();
     },
   };
 }

@@ -1,8 +1,9 @@
-import { Events, RESTEvents, type Client, type ClientOptions } from 'discord.js';
+import { Events, type Client, type ClientOptions } from 'discord.js';
 import { GatewayCloseCodes, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
 import { createClient } from './createClient.js';
 import type { InteractionRouter } from './interactionRouter.js';
+import { logRestWarnings } from './logRestWarnings.js';
 import { registerCommands } from './registerCommands.js';
 
 export interface BotOptions {
@@ -80,12 +81,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     closedForGood(close);
   });
   client.on(Events.ShardResume, (shardId, replayed) => log.info({ shardId, replayed }, 'gateway resumed'));
-  client.rest.on(RESTEvents.RateLimited, (info) =>
-    log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'rate limited by Discord'),
-  );
-  client.rest.on(RESTEvents.InvalidRequestWarning, (info) =>
-    log.warn({ count: info.count, windowLeftMs: info.remainingTime }, 'invalid requests to Discord (401, 403, 429) in 10 minutes; 10,000 get the token banned'),
-  );
+  logRestWarnings(client.rest, log);
 
   // (Events.Invalidated, which this once waited for too, is never emitted by discord.js 14.28: a fatal close is.)
   const ready = new Promise<Client<true>>((resolve, reject) => {

@@ -1,8 +1,9 @@
-import { REST, RESTEvents } from 'discord.js';
+import { REST } from 'discord.js';
 import type { Logger } from 'pino';
 import { interactionCoreFor, openServices, type ServiceOptions, type Services } from '../app.js';
 import type { Config } from '../config.js';
 import { Announcer } from '../discord/announcer.js';
+import { budgetedRest } from '../discord/budgetedRest.js';
 import { RateBudget } from '../discord/RateBudget.js';
 import { restTransport } from '../discord/restTransport.js';
 import { startHttpServer, type HttpServer } from '../http/startHttpServer.js';
@@ -68,11 +69,9 @@ export async function startInteractions(
     now,
   });
   let http: HttpServer | undefined;
-  const rest = new REST({ api: config.discordApiUrl, invalidRequestWarningInterval: 500, ...budget.restOptions() }).setToken(config.discordToken);
+  const rest = budgetedRest({ apiUrl: config.discordApiUrl, token: config.discordToken }, budget, log);
   try {
     await heartbeat.start();
-    budget.attach(rest);
-    rest.on(RESTEvents.RateLimited, (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'rate limited by Discord'));
     const me = await whoAmI(rest);
     // For /announce channel (can the bot post there?), /announce test and /announce resume: REST only, as a worker.
     services.announcer = new Announcer({

@@ -1,9 +1,10 @@
 import { Routes, type APIUser } from 'discord-api-types/v10';
-import { DiscordAPIError, REST, RESTEvents } from 'discord.js';
+import { DiscordAPIError, type REST } from 'discord.js';
 import type { Logger } from 'pino';
 import { openServices, type ServiceOptions, type Services } from '../app.js';
 import type { Config } from '../config.js';
 import { Announcer } from '../discord/announcer.js';
+import { budgetedRest } from '../discord/budgetedRest.js';
 import { RateBudget } from '../discord/RateBudget.js';
 import { restTransport } from '../discord/restTransport.js';
 import { databaseKind } from '../store/databaseUrl.js';
@@ -66,12 +67,7 @@ export async function startWorker(config: Config & { discordToken: string }, log
   });
   try {
     await heartbeat.start();
-    const rest = new REST({ api: config.discordApiUrl, invalidRequestWarningInterval: 500, ...budget.restOptions() }).setToken(config.discordToken);
-    budget.attach(rest);
-    rest.on(RESTEvents.RateLimited, (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'rate limited by Discord'));
-    rest.on(RESTEvents.InvalidRequestWarning, (info) =>
-      log.warn({ count: info.count, windowLeftMs: info.remainingTime }, 'invalid requests to Discord (401, 403, 429) in 10 minutes; 10,000 get the token banned'),
-    );
+    const rest = budgetedRest({ apiUrl: config.discordApiUrl, token: config.discordToken }, budget, log);
     const me = await whoAmI(rest);
     announcer = new Announcer({
       store,

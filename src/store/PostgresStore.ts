@@ -5,6 +5,7 @@ import type { ChangeListener, ChangeSubscription, SubscribeOptions } from './Cha
 import { databaseKind, databaseUrlSecrets, maskDatabaseUrl } from './databaseUrl.js';
 import { listenForChanges, notifyFollows, notifyPodcast, notifyRenamed, type ListenOptions } from './postgresChanges.js';
 import { postgresMigrations } from './postgresMigrations.js';
+import { inTransaction } from './inTransaction.js';
 import { PostgresTables } from './PostgresTables.js';
 import {
   ChaptersSchema,
@@ -20,6 +21,7 @@ import {
   toGuildPause,
   toProcess,
   toSettings,
+  uniqueEpisodes,
   type AnnouncementRow,
   type ChannelInfoRow,
   type ChaptersRow,
@@ -135,9 +137,6 @@ function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message || cause.name : String(cause);
 }
 
-/** The schema version this build writes. */
-export const POSTGRES_SCHEMA_VERSION = postgresMigrations.length;
-
 /**
  * Applies the migrations the database has not had yet, all in one transaction under an advisory lock: processes
  * starting together queue on the lock, and the first one's work is what the others then find done. DDL is
@@ -236,32 +235,15 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `work` on one connection inside BEGIN ... COMMIT, rolled back if it throws. */
-  async #transaction<T>(work: (db: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(begin);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        // The connection is gone or unusable: the pool must not hand it out again.
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  #transaction<T>(work: (db: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    return inTransaction(this.#pool, begin, work);
   }
 
   // ---- catalogue -------------------------------------------------------------------------------------------------
 
   async savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void> {
     const cleanPodcast = PodcastSchema.parse(podcast);
-    const unique = new Map<string, Episode>();
-    for (const episode of episodes) if (!unique.has(episode.id)) unique.set(episode.id, EpisodeSchema.parse(episode));
-    const list = [...unique.values()];
+    const list = uniqueEpisodes(episodes);
     const now = new Date();
     await this.#transaction(async (db) => {
       // Rows are written only where something differs (a feed fetched again unchanged writes nothing and tells no

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from './inTransaction.js';
 import { quoteIdentifier, type TableAccess, type TableReader, type TableWriter } from './TableAccess.js';
 
 /** PostgreSQL refuses a statement with more bound parameters than this. */
@@ -36,13 +37,13 @@ export class PostgresTables implements TableAccess {
   }
 
   async readSnapshot<T>(work: (read: TableReader) => Promise<T>): Promise<T> {
-    return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) =>
+    return inTransaction(this.#pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) =>
       work({ count: (table) => countRows(client, table), rows: (table, columns, batchSize) => rowsOf(client, table, columns, batchSize) }),
     );
   }
 
   async writeTransaction<T>(work: (write: TableWriter) => Promise<T>): Promise<T> {
-    return this.#transaction('BEGIN', (client) => {
+    return inTransaction(this.#pool, 'BEGIN', (client) => {
       const types = new Map<string, Promise<Map<string, string>>>();
       const typesOf = (table: string): Promise<Map<string, string>> => {
         let known = types.get(table);
@@ -72,25 +73,6 @@ export class PostgresTables implements TableAccess {
         },
       });
     });
-  }
-
-  /** Runs `work` on one connection inside `begin` ... COMMIT, rolled back if it throws. */
-  async #transaction<T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(begin);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
   }
 }
 

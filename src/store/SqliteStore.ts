@@ -26,6 +26,7 @@ import {
   toGuildPause,
   toProcess,
   toSettings,
+  uniqueEpisodes,
   type AnnouncementRow,
   type ChannelInfoRow,
   type ChaptersRow,
@@ -126,9 +127,6 @@ export function openSqliteStore(url: string, options: SqliteStoreOptions = {}): 
     return err(`Could not open the database ${file}: ${message}`);
   }
 }
-
-/** The schema version this build writes. */
-export const SCHEMA_VERSION = migrations.length;
 
 /** Runs the migrations the database has not had yet, each in its own transaction. */
 function migrate(db: Db): void {
@@ -236,8 +234,7 @@ export class SqliteStore implements Store {
 
   async savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void> {
     const cleanPodcast = PodcastSchema.parse(podcast);
-    const unique = new Map<string, Episode>();
-    for (const episode of episodes) if (!unique.has(episode.id)) unique.set(episode.id, EpisodeSchema.parse(episode));
+    const list = uniqueEpisodes(episodes);
     const db = this.#db;
     db.transaction(() => {
       db.prepare(
@@ -253,7 +250,7 @@ export class SqliteStore implements Store {
       });
       db.prepare(`DELETE FROM episodes WHERE podcast_id = ? AND id NOT IN (SELECT value FROM json_each(?))`).run(
         cleanPodcast.id,
-        JSON.stringify([...unique.keys()]),
+        JSON.stringify(list.map((e) => e.id)),
       );
       const upsert = db.prepare(
         `INSERT INTO episodes (podcast_id, id, position, title, published_at, data)
@@ -262,7 +259,7 @@ export class SqliteStore implements Store {
            published_at = excluded.published_at, data = excluded.data`,
       );
       let position = 0;
-      for (const episode of unique.values()) {
+      for (const episode of list) {
         upsert.run({
           podcastId: cleanPodcast.id,
           id: episode.id,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChapterSchema } from '../data/model.js';
+import { ChapterSchema, EpisodeSchema, type Episode } from '../data/model.js';
 import type {
   Announcement,
   AnnouncementSettings,
@@ -226,6 +226,13 @@ export function toCachedChannel(row: ChannelInfoRow, channelId: string): CachedC
 
 export function toGuildPause(row: GuildPauseRow): GuildPause {
   return { reason: row.reason, channelId: row.channel_id, at: date(row.paused_at) };
+}
+
+/** The episodes to save: each id once (its first occurrence in the feed's order), validated. */
+export function uniqueEpisodes(episodes: readonly Episode[]): Episode[] {
+  const unique = new Map<string, Episode>();
+  for (const episode of episodes) if (!unique.has(episode.id)) unique.set(episode.id, EpisodeSchema.parse(episode));
+  return [...unique.values()];
 }
 
 export function parseStored<T>(schema: z.ZodType<T>, json: string, what: string): T {
