@@ -30,7 +30,7 @@ import { PollSchedule } from './sources/PollSchedule.js';
 import { openStore } from './store/openStore.js';
 import { SqliteStore } from './store/SqliteStore.js';
 import type { Store } from './store/Store.js';
-import { storedTranscripts } from './store/storedTranscripts.js';
+import { loadLibrary } from './store/loadLibrary.js';
 
 /** Builds the running bot from a Config: what index.ts does, and what the end-to-end tests do the same way. */
 
@@ -92,6 +92,11 @@ export interface Services {
   feeds: FeedAdmin;
   /** Set once connected to Discord. */
   announcer: Announcer | undefined;
+  /**
+   * Settles once the stored catalogue and topic index are loaded and the missing FEEDS fetched (openServices returns
+   * before: commands are served meanwhile, saying what is still loading). Polling and announcing wait for it.
+   */
+  loaded: Promise<void>;
   /** Operator feeds (FEEDS), normalised. */
   operatorFeeds: string[];
   /**
@@ -126,12 +131,11 @@ export async function openServices(config: Config, log: Logger, options: Service
   if (!options.library) for (const { podcast, episodes } of await loadBundledSamples()) library.upsert(podcast, episodes);
   // What the bot starts with (the samples, or the library given) is shared by every guild; what is followed is not.
   const shared = library.catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
+  // What the catalogue does not keep (notes, chapters, links) is read from the store when a command shows it.
+  library.readDetailsFrom((podcastId, episodeIds) => store.loadEpisodes(podcastId, episodeIds));
   // With PostgreSQL other processes change the catalogue and the follows too: listening starts before they are read,
   // so what is committed meanwhile is applied once they are.
   const sync = await StoreSync.listen(store, log);
-  const stored = await store.loadCatalog();
-  for (const { podcast, episodes } of stored) library.upsert(podcast, episodes, await storedTranscripts(store, podcast.id, episodes));
-  if (stored.length > 0) log.info({ podcasts: stored.length }, 'catalogue loaded from the store');
 
   // A feed is known by its address without `user:password@`; the poller stores the credentials apart.
   const operatorFeeds = [...new Set(config.feeds.map((url) => withoutCredentials(new URL(url).href).url))];
@@ -159,7 +163,12 @@ export async function openServices(config: Config, log: Logger, options: Service
   await follows.load();
   sync?.start({ library, follows, shared: new Set(shared) });
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
-  if (options.fetchMissingFeeds !== false) await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
+  // The stored catalogue and topic index are read while the bot already serves (commands that need them say they are
+  // still loading); then the FEEDS the store has never had are fetched, so a first start serves them too.
+  const loaded = (async () => {
+    await loadLibrary(store, library, log);
+    if (options.fetchMissingFeeds !== false) await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
+  })();
 
   let reportFatal: (reason: string) => void = () => {};
   const fatal = new Promise<string>((resolve) => (reportFatal = resolve));
@@ -173,9 +182,15 @@ export async function openServices(config: Config, log: Logger, options: Service
   }, DATABASE_FILE_CHECK_MS);
   fileCheck?.unref();
 
+  loaded.catch((error: unknown) => {
+    log.fatal({ err: error }, 'the stored catalogue could not be loaded: stopping');
+    reportFatal(`The stored catalogue could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+  });
+
   const services: Services = {
     store,
     library,
+    loaded,
     poller,
     follows,
     feeds: createFeedAdmin({ store, library, poller, follows, log, announcer: () => services.announcer, ...(options.now && { now: options.now }) }),
@@ -194,8 +209,13 @@ export async function openServices(config: Config, log: Logger, options: Service
   return services;
 }
 
+/** Whether the stored catalogue and topic index have been read (GET /healthz is 503 until then). */
+export function isLoaded(services: Pick<Services, 'library'>): boolean {
+  return !services.library.loading.catalogue && !services.library.loading.topics;
+}
+
 export function depsFor(library: Library, log: Logger, now: () => Date = () => new Date(), feeds?: FeedAdmin): Deps {
-  return { catalog: library.catalog, search: library.scopedTopics, log, now, ...(feeds && { feeds }) };
+  return { catalog: library.catalog, search: library.scopedTopics, episodes: library, loading: library.loading, log, now, ...(feeds && { feeds }) };
 }
 
 /**
@@ -283,6 +303,8 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       log,
       ...(options.clientOptions && { clientOptions: options.clientOptions }),
       onReady: async (client) => {
+        // Commands are answered from here on; following, polling and announcing need the whole catalogue.
+        await services.loaded;
         const announcer = new Announcer({
           store,
           library,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { depsFor, openServices, startPodcordBot } from './app.js';
+import { depsFor, isLoaded, openServices, startPodcordBot } from './app.js';
 import { runConsole } from './cli/console.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
 import { loadConfig } from './config.js';
@@ -124,6 +124,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (consoleMode || discordToken === undefined) {
     // The console uses the same store and library as the bot (stored podcasts, FEEDS), but nothing polls or posts.
     const services = await openServices(config.value, log);
+    await services.loaded;
     const { podcasts, episodes } = services.library.catalog.size;
     const colour = process.stdout.isTTY && !args.values['no-colour'] && !args.values['no-color'];
     try {
@@ -151,7 +152,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const settings = { ...config.value, discordToken };
   // Every role serves GET /healthz and GET /metrics on INTERACTIONS_PORT; `interactions` starts its own server (with
-  // POST /interactions), the others get one here once started (ready = store reachable; the catalogue is loaded by then).
+  // POST /interactions), the others get one here once started (ready = the catalogue and topic index loaded and the store reachable).
   const metrics = new Metrics({ labels: { role } });
   let http: HttpServer | undefined;
   let running;
@@ -174,7 +175,7 @@ async function main(argv: readonly string[]): Promise<number> {
       http = await startHttpServer({
         port: config.value.interactionsPort,
         ...(endpoint && { interactions: endpoint }),
-        ready: () => storeIsReachable(services.store),
+        ready: () => isLoaded(services) && storeIsReachable(services.store),
         metrics,
         log,
       });

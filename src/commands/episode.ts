@@ -1,6 +1,8 @@
 import { ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { ok } from '../data/model.js';
+import { err, ok } from '../data/model.js';
+import { clip } from '../data/text/clip.js';
+import { escapeMarkdown } from '../messages/markdown.js';
 import { episodeMessage } from '../messages/embeds.js';
 import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
@@ -20,12 +22,15 @@ const Args = z.object({ episode: z.string().optional(), podcast: z.string().opti
 
 export const episode: SlashCommand = {
   data: episodeData,
-  run(options, invocation, { catalog }) {
+  async run(options, invocation, { catalog, episodes }) {
     const args = parseOptions(Args, options);
     if (!args.ok) return args;
     const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
     if (!ref.ok) return ref;
-    return ok(episodeMessage(ref.value, stringsFor(invocation.locale)));
+    const s = stringsFor(invocation.locale);
+    const [detail] = await episodes.details([ref.value]);
+    if (!detail) return err(s.episodeGone(escapeMarkdown(clip(ref.value.episode.title, 200))));
+    return ok(episodeMessage(detail, s));
   },
   autocomplete: autocompleteEpisodeOrPodcast,
 };

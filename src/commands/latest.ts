@@ -31,14 +31,15 @@ const Args = z.object({ podcast: z.string().optional(), count: z.number().int().
 
 export const latest: SlashCommand = {
   data: latestData,
-  run(options, invocation, { catalog }) {
+  async run(options, invocation, { catalog, episodes }) {
     const args = parseOptions(Args, options);
     if (!args.ok) return args;
     const podcastId = catalog.resolvePodcastOption(args.value.podcast, invocation.scope);
     if (!podcastId.ok) return podcastId;
     const refs = catalog.latest(args.value.count, podcastId.value, invocation.scope);
     if (refs.length === 0) return err('There are no episodes yet. A server manager can follow a feed with /feed add.');
-    return ok(latestMessage(refs, stringsFor(invocation.locale)));
+    // An episode the feed dropped since the list was made is left out; the rest are still the newest.
+    return ok(latestMessage(await episodes.details(refs), stringsFor(invocation.locale)));
   },
   autocomplete: autocompleteEpisodeOrPodcast,
 };

@@ -7,13 +7,37 @@ import { clip } from './text/clip.js';
 /**
  * Every podcast and episode the bot serves, in memory, indexed for the lookups a slash command needs:
  * by short key, by episode number, by title words, newest first. Pure: the caller loads and saves.
+ *
+ * Only what autocomplete, /latest's list and search results name an episode by is kept (EpisodeSummary): notes,
+ * chapters, links and transcripts stay in the store and are read when a command shows them (Library.details), so
+ * memory follows what is asked, not what is stored.
  */
+
+/** What the catalogue keeps of an episode: what an autocomplete choice or a list line shows and sorts by. */
+export type EpisodeSummary = Pick<Episode, 'id' | 'title' | 'season' | 'episodeNumber' | 'publishedAt' | 'durationSeconds'>;
 
 export interface EpisodeRef {
   podcast: Podcast;
-  episode: Episode;
+  episode: EpisodeSummary;
   /** Stable short key (see shortKey): goes into autocomplete values and button ids. */
   key: string;
+}
+
+/** An episode with everything the feed said of it: what a command that shows notes, chapters or links reads. */
+export interface EpisodeDetail {
+  podcast: Podcast;
+  episode: Episode;
+  key: string;
+}
+
+/** Only the summary's fields, copied, so the full episode given is not kept alive by the catalogue. */
+export function summarize(e: EpisodeSummary): EpisodeSummary {
+  const out: EpisodeSummary = { id: e.id, title: e.title };
+  if (e.season !== undefined) out.season = e.season;
+  if (e.episodeNumber !== undefined) out.episodeNumber = e.episodeNumber;
+  if (e.publishedAt !== undefined) out.publishedAt = e.publishedAt;
+  if (e.durationSeconds !== undefined) out.durationSeconds = e.durationSeconds;
+  return out;
 }
 
 /** Shared by every answer of a cached list: read only. */
@@ -79,11 +103,12 @@ export class Catalog {
   readonly #scopeNumbers = new WeakMap<ReadonlySet<string>, number>();
   #scopesNumbered = 0;
 
-  /** Adds or replaces a podcast and its episodes. */
-  upsert(podcast: Podcast, episodes: readonly Episode[]): void {
+  /** Adds or replaces a podcast and its episodes (only their summaries are kept). */
+  upsert(podcast: Podcast, episodes: readonly EpisodeSummary[]): void {
     this.remove(podcast.id);
     const indexed = episodes
-      .map((episode): IndexedEpisode => {
+      .map((full): IndexedEpisode => {
+        const episode = summarize(full);
         const folded = foldForLookup(episode.title);
         return {
           podcast,

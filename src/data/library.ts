@@ -1,4 +1,4 @@
-import { Catalog, EVERY_PODCAST, inScope, type Scope } from './catalog.js';
+import { Catalog, EVERY_PODCAST, inScope, type EpisodeDetail, type EpisodeRef, type EpisodeSummary, type Scope } from './catalog.js';
 import type { Episode, Podcast } from './model.js';
 import { shortKey } from './shortKey.js';
 import { episodePassages, transcriptWindows } from './search/episodePassages.js';
@@ -6,6 +6,15 @@ import type { TranscriptSegment } from './search/passage.js';
 import { SearchIndex } from './search/SearchIndex.js';
 import { HybridSearch } from './search/semantic/HybridSearch.js';
 import type { SearchHit, SearchOptions, TopicSearch } from './search/TopicSearch.js';
+
+/**
+ * Reads the stored episodes of one podcast by id (any order; ids it does not hold are left out): where the details
+ * of a library whose catalogue keeps only summaries come from.
+ */
+export type EpisodeLoader = (podcastId: string, episodeIds: readonly string[]) => Promise<Episode[]>;
+
+/** Episodes whose details are kept once read (all podcasts together): the few a conversation keeps coming back to. */
+const DETAILS_CACHED = 256;
 
 export interface LibraryOptions {
   /**
@@ -56,6 +65,17 @@ export class Library {
   /** What each indexed episode looked like (and how many transcript cues it had), to skip re-indexing unchanged ones. */
   readonly #indexed = new Map<string, Map<string, { fingerprint: string; cues: number }>>();
   readonly #cues = new Map<string, CueTable>();
+  /** Where details are read from; until one is set, upserted podcasts keep theirs in memory (#pinned). */
+  #loader: EpisodeLoader | undefined;
+  /** Details of podcasts that live only in memory (the bundled samples, a library built without a store), by podcast. */
+  readonly #pinned = new Map<string, Map<string, Episode>>();
+  /** Details read from the loader, least recently used first (a Map iterates in insertion order). */
+  readonly #recent = new Map<string, Episode>();
+  /**
+   * True while a start is still reading the catalogue or the topic index from the store: a command that needs what is
+   * not there yet says so instead of answering from half of it. Set by whoever loads (app.ts).
+   */
+  readonly loading = { catalogue: false, topics: false };
 
   /**
    * The topic search over every podcast (what the relevance set measures): the index (merged with the semantic ranker
@@ -90,7 +110,25 @@ export class Library {
    */
   upsert(podcast: Podcast, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
     this.catalog.upsert(podcast, episodes);
-    const before = this.#indexed.get(podcast.id) ?? new Map<string, { fingerprint: string; cues: number }>();
+    this.#keepDetails(podcast.id, episodes);
+    this.index(podcast.id, episodes, transcripts);
+  }
+
+  /**
+   * A podcast into the catalogue from its stored summaries (a start reading the store): its episodes' details stay in
+   * the store, and the topic index is left alone (it is loaded or built apart, see `index`).
+   */
+  addSummaries(podcast: Podcast, episodes: readonly EpisodeSummary[]): void {
+    this.catalog.upsert(podcast, episodes);
+    this.#keepDetails(podcast.id, []);
+  }
+
+  /**
+   * Brings the topic index in step with these episodes of a podcast (the catalogue is not touched): only new or
+   * changed ones are indexed, and indexed ones missing from the list are removed.
+   */
+  index(podcastId: string, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
+    const before = this.#indexed.get(podcastId) ?? new Map<string, { fingerprint: string; cues: number }>();
     const after = new Map<string, { fingerprint: string; cues: number }>();
     for (const episode of episodes) {
       const fingerprint = fingerprintOf(episode);
@@ -99,13 +137,18 @@ export class Library {
       const cues = transcript?.length ?? (previous?.fingerprint === fingerprint ? previous.cues : 0);
       after.set(episode.id, { fingerprint, cues });
       if (previous?.fingerprint === fingerprint && previous.cues === cues) continue;
-      if (previous !== undefined) this.#removeEpisode(podcast.id, episode.id);
-      const passages = episodePassages(podcast.id, episode);
-      if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast.id, episode, transcript));
+      if (previous !== undefined) this.#removeEpisode(podcastId, episode.id);
+      const passages = episodePassages(podcastId, episode);
+      if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcastId, episode, transcript));
       this.#ranker.add(passages);
     }
-    for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcast.id, id);
-    this.#indexed.set(podcast.id, after);
+    for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcastId, id);
+    this.#indexed.set(podcastId, after);
+  }
+
+  /** Whether the topic index holds this podcast (indexed here, or in the index loaded at start). */
+  isIndexed(podcastId: string): boolean {
+    return this.#indexed.has(podcastId);
   }
 
   /** Ids of the episodes an upsert would (re)index: new or changed. Supply their transcripts, if they have any. */
@@ -116,8 +159,92 @@ export class Library {
 
   remove(podcastId: string): void {
     this.catalog.remove(podcastId);
+    this.#keepDetails(podcastId, []);
     for (const id of this.#indexed.get(podcastId)?.keys() ?? []) this.#removeEpisode(podcastId, id);
     this.#indexed.delete(podcastId);
+  }
+
+  /**
+   * From now on details are read with `loader` (the store) when a command shows them, and only a few are kept; what
+   * was upserted before stays in memory (the bundled samples are in no store).
+   */
+  readDetailsFrom(loader: EpisodeLoader): void {
+    this.#loader = loader;
+  }
+
+  /** The episodes with their notes, chapters and links, in the order given; one that is gone is left out. */
+  async details(refs: readonly EpisodeRef[]): Promise<EpisodeDetail[]> {
+    const found = new Map<string, Episode>();
+    const missing = new Map<string, string[]>();
+    for (const ref of refs) {
+      const k = episodeKey(ref.podcast.id, ref.episode.id);
+      const pinned = this.#pinned.get(ref.podcast.id)?.get(ref.episode.id);
+      const recent = pinned ?? this.#recent.get(k);
+      if (pinned !== undefined) found.set(k, pinned);
+      else if (recent !== undefined) {
+        found.set(k, recent);
+        this.#remember(k, recent);
+      } else if (this.#loader !== undefined && !this.#pinned.has(ref.podcast.id)) {
+        missing.set(ref.podcast.id, [...(missing.get(ref.podcast.id) ?? []), ref.episode.id]);
+      }
+    }
+    for (const [podcastId, ids] of missing) {
+      const generation = this.catalog.generation;
+      for (const episode of await this.#loader!(podcastId, ids)) {
+        const k = episodeKey(podcastId, episode.id);
+        found.set(k, episode);
+        // Not cached when the catalogue changed while reading: what was read may be older than what it holds now.
+        if (this.catalog.generation === generation) this.#remember(k, episode);
+      }
+    }
+    const out: EpisodeDetail[] = [];
+    for (const ref of refs) {
+      const episode = found.get(episodeKey(ref.podcast.id, ref.episode.id));
+      if (episode !== undefined) out.push({ podcast: ref.podcast, episode, key: ref.key });
+    }
+    return out;
+  }
+
+  /**
+   * Every episode of a podcast with its details, as the catalogue lists them (newest first), for the poller to match
+   * a feed's items against: read whole and not cached.
+   */
+  async episodesOf(podcastId: string): Promise<Episode[]> {
+    const refs = this.catalog.episodes(podcastId);
+    const pinned = this.#pinned.get(podcastId);
+    if (pinned !== undefined || this.#loader === undefined) return refs.map((r) => pinned?.get(r.episode.id)).filter((e) => e !== undefined);
+    const byId = new Map((await this.#loader(podcastId, refs.map((r) => r.episode.id))).map((e) => [e.id, e]));
+    return refs.map((r) => byId.get(r.episode.id)).filter((e) => e !== undefined);
+  }
+
+  /** One episode's details (see details). */
+  async detail(ref: EpisodeRef): Promise<EpisodeDetail | undefined> {
+    return (await this.details([ref]))[0];
+  }
+
+  /** Episodes whose details are held in memory now: the pinned ones and the recently read ones. */
+  detailsHeld(): number {
+    let n = this.#recent.size;
+    for (const episodes of this.#pinned.values()) n += episodes.size;
+    return n;
+  }
+
+  #remember(k: string, episode: Episode): void {
+    this.#recent.delete(k);
+    this.#recent.set(k, episode);
+    if (this.#recent.size > DETAILS_CACHED) this.#recent.delete(this.#recent.keys().next().value!);
+  }
+
+  /** After an upsert or removal: pinned details replaced (no loader yet) or cached ones of this podcast dropped. */
+  #keepDetails(podcastId: string, episodes: readonly Episode[]): void {
+    if (this.#loader === undefined) {
+      if (episodes.length === 0) this.#pinned.delete(podcastId);
+      else this.#pinned.set(podcastId, new Map(episodes.map((e) => [e.id, e])));
+      return;
+    }
+    this.#pinned.delete(podcastId);
+    const prefix = episodeKey(podcastId, '');
+    for (const k of [...this.#recent.keys()]) if (k.startsWith(prefix)) this.#recent.delete(k);
   }
 
   /** Bytes held for landing transcript hits on their cue (12 per cue, 12 per window, 4 per episode). */

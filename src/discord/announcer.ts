@@ -232,10 +232,12 @@ export class Announcer {
       return err(`Discord could not be asked about the channel (${describe(error)}). Try again in a moment.`);
     }
     if (!channel || channel.guildId !== guildId) return err('The announcement channel no longer exists or the bot cannot see it. Pick another with /announce channel.');
-    const message = announcementMessage(ref, s, { ...(settings.roleId !== undefined && { roleId: settings.roleId }), test: true });
+    const [detail] = await this.#o.library.details([ref]);
+    if (!detail) return err(s.episodeGone(clip(ref.episode.title, 200)));
+    const message = announcementMessage(detail, s, { ...(settings.roleId !== undefined && { roleId: settings.roleId }), test: true });
     try {
       if (channel.kind === 'forum') {
-        await this.#o.transport.startForumPost(settings.channelId, { name: forumPostName(ref, true), message, ...tagsFor(channel) });
+        await this.#o.transport.startForumPost(settings.channelId, { name: forumPostName(detail, true), message, ...tagsFor(channel) });
       } else {
         await this.#o.transport.send(settings.channelId, message);
       }
@@ -429,10 +431,11 @@ export class Announcer {
       let forumName: string;
       if (episodeId.startsWith(SUMMARY_PREFIX)) {
         const count = Number.parseInt(episodeId.slice(SUMMARY_PREFIX.length), 10) || 0;
-        message = catchUpSummaryMessage(podcast, count, how.summaryRefs ?? [], s);
+        message = catchUpSummaryMessage(podcast, count, await library.details(how.summaryRefs ?? []), s);
         forumName = clip(message.embeds[0]?.title ?? podcast.title, 100);
       } else {
-        const ref = library.catalog.find(podcastId, episodeId);
+        const found = library.catalog.find(podcastId, episodeId);
+        const [ref] = found ? await library.details([found]) : [];
         if (!ref) return await this.#postFailed(intent, { kind: 'refused', reason: 'the episode left the feed before it could be posted' }, { giveUp: true });
         const roleId = settings?.roleId;
         message = announcementMessage(ref, s, { ...(roleId !== undefined && { roleId }), ping: how.ping });

@@ -1,5 +1,5 @@
 import type { APIAllowedMentions, APIEmbed } from 'discord-api-types/v10';
-import type { EpisodeRef } from '../data/catalog.js';
+import type { EpisodeDetail } from '../data/catalog.js';
 import { clip } from '../data/text/clip.js';
 import type { Podcast } from '../data/model.js';
 import { clipProse } from '../data/text/clip.js';
@@ -34,7 +34,7 @@ export interface AnnouncementOptions {
 }
 
 /** A new episode: title linked, artwork, date · duration · number, an excerpt, the first chapters as timestamp links. */
-export function announcementMessage(ref: EpisodeRef, s: Strings, options: AnnouncementOptions = {}): AnnouncementBody {
+export function announcementMessage(ref: EpisodeDetail, s: Strings, options: AnnouncementOptions = {}): AnnouncementBody {
   const { podcast, episode } = ref;
   const url = embedUrl(episode.link) ?? embedUrl(episode.audioUrl);
   const artwork = embedUrl(episode.image) ?? embedUrl(podcast.image);
@@ -93,7 +93,7 @@ export function announcementMessage(ref: EpisodeRef, s: Strings, options: Announ
  * Episodes published while the bot was away, beyond what is posted one by one: one message listing them (oldest
  * first, as many as fit), so a channel is never flooded. `refs` may be empty when only the count is known.
  */
-export function catchUpSummaryMessage(podcast: Podcast, count: number, refs: readonly EpisodeRef[], s: Strings): AnnouncementBody {
+export function catchUpSummaryMessage(podcast: Podcast, count: number, refs: readonly EpisodeDetail[], s: Strings): AnnouncementBody {
   const lines: string[] = [];
   let size = s.catchUpIntro.length + 2;
   for (const ref of refs) {
@@ -133,7 +133,7 @@ export function floodNoticeMessage(title: string, cap: number, s: Strings): Anno
 }
 
 /** A forum post's name (at most 100 characters): the episode title. */
-export function forumPostName(ref: EpisodeRef, test = false): string {
+export function forumPostName(ref: EpisodeDetail, test = false): string {
   const name = `${test ? '🧪 ' : ''}${ref.episode.title.replace(/\s+/g, ' ').trim()}` || ref.podcast.title;
   return clip(name, 100);
 }

@@ -245,7 +245,7 @@ export class FeedPoller {
     const parsed = await this.#parse(feedUrl, fetched.value);
     if (!parsed.ok) return err(`${shown} is not a podcast feed: ${parsed.error}.`);
     // Already followed elsewhere: the episodes under the ids they are stored with, whatever guids the feed has today.
-    const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
+    const episodes = keepEpisodeIds(await this.#o.library.episodesOf(feedUrl), parsed.value.episodes);
     return ok({ feedUrl, ...(credentials !== undefined && { credentials }), podcast: parsed.value.podcast, episodes, fetched: fetched.value });
   }
 
@@ -331,11 +331,6 @@ export class FeedPoller {
     );
   }
 
-  /** The episodes the library has of a feed. */
-  #known(feedUrl: string): Episode[] {
-    return this.#o.library.catalog.episodes(feedUrl).map((r) => r.episode);
-  }
-
   #parse(feedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>) {
     return this.#o.parsers.parseFeed(resource.bytes, { feedUrl, ...(resource.contentType !== undefined && { contentType: resource.contentType }) });
   }
@@ -353,7 +348,7 @@ export class FeedPoller {
     await catchUpPodcast(store, library, feedUrl);
     const first = library.catalog.podcast(feedUrl) === undefined;
     // New guids for old episodes bring nothing new: known episodes keep the ids they were stored under.
-    const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
+    const episodes = keepEpisodeIds(await this.#o.library.episodesOf(feedUrl), parsed.value.episodes);
     const before = new Set(first ? [] : await store.getEpisodeIds(feedUrl));
     const fresh = episodes.filter((e) => !before.has(e.id));
     await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh);
@@ -497,7 +492,8 @@ export class FeedPoller {
     await this.#o.store.renameFeed(oldUrl, newUrl);
     const entry = this.#o.library.catalog.podcast(oldUrl);
     if (entry) {
-      const episodes = this.#o.library.catalog.episodes(oldUrl).map((r) => r.episode);
+      // The catalogue keeps summaries; the episodes themselves are in the store, under the new address by now.
+      const episodes = (await this.#o.store.loadPodcast(newUrl))?.episodes ?? [];
       this.#o.library.remove(oldUrl);
       this.#o.library.upsert({ ...entry, id: newUrl, feedUrl: newUrl }, episodes, await storedTranscripts(this.#o.store, newUrl, episodes));
     }

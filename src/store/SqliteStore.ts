@@ -36,6 +36,8 @@ import {
   type ProcessRow,
   type SettingsRow,
   type TranscriptRow,
+  toEpisodeSummary,
+  type EpisodeSummaryRow,
 } from './rows.js';
 import { retryWhenBusy } from './retryWhenBusy.js';
 import { SqliteTables } from './SqliteTables.js';
@@ -47,6 +49,7 @@ import type {
   CachedChapters,
   CachedTranscript,
   CatalogEntry,
+  CatalogSummaryEntry,
   DeliveryFailure,
   FeedFetchState,
   FetchFailure,
@@ -308,6 +311,34 @@ export class SqliteStore implements Store {
       };
     });
     return read.deferred();
+  }
+
+  async loadCatalogPage(after: string | undefined, limit: number): Promise<CatalogSummaryEntry[]> {
+    const db = this.#db;
+    const read = db.transaction(() => {
+      const podcasts = db.prepare(`SELECT id, data FROM podcasts WHERE id > ? ORDER BY id LIMIT ?`).all(after ?? '', limit) as { id: string; data: string }[];
+      const entries = new Map<string, CatalogSummaryEntry>();
+      for (const row of podcasts) entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [] });
+      if (podcasts.length === 0) return [];
+      // SQLite's own JSON reader takes the three numbers out of each row: no JSON.parse, no schema, per episode.
+      const episodes = db
+        .prepare(
+          `SELECT podcast_id, id, title, published_at, data ->> '$.season' AS season, data ->> '$.episodeNumber' AS episode_number,
+             data ->> '$.durationSeconds' AS duration_seconds
+           FROM episodes WHERE podcast_id IN (SELECT value FROM json_each(?)) ORDER BY podcast_id, position`,
+        )
+        .iterate(JSON.stringify(podcasts.map((p) => p.id))) as IterableIterator<EpisodeSummaryRow>;
+      for (const row of episodes) entries.get(row.podcast_id)?.episodes.push(toEpisodeSummary(row));
+      return [...entries.values()];
+    });
+    return read.deferred();
+  }
+
+  async loadEpisodes(podcastId: string, episodeIds: readonly string[]): Promise<Episode[]> {
+    const rows = this.#db
+      .prepare(`SELECT id, data FROM episodes WHERE podcast_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY position`)
+      .all(podcastId, JSON.stringify(episodeIds)) as { id: string; data: string }[];
+    return rows.map((row) => parseStored(EpisodeSchema, row.data, `episode ${row.id} of ${podcastId}`));
   }
 
   async getEpisodeIds(podcastId: string): Promise<string[]> {
