@@ -31,6 +31,7 @@ import { openStore } from './store/openStore.js';
 import { SqliteStore } from './store/SqliteStore.js';
 import type { Store } from './store/Store.js';
 import { loadLibrary } from './store/loadLibrary.js';
+import { TopicIndexSaver, topicIndexPath } from './store/topicIndexFile.js';
 
 /** Builds the running bot from a Config: what index.ts does, and what the end-to-end tests do the same way. */
 
@@ -64,6 +65,8 @@ export interface ServiceOptions {
   fetchMissingFeeds?: boolean;
   /** Where feed checks, posts, store errors and interactions are counted (GET /metrics); made by the composer. */
   metrics?: Metrics;
+  /** Where the topic index is saved and loaded from; default `<database>.topics` beside a SQLite file, false: nowhere. */
+  topicIndexFile?: string | false;
 }
 
 /** How often the database file is checked for having been deleted or replaced: a stat, a few microseconds. */
@@ -97,6 +100,8 @@ export interface Services {
    * before: commands are served meanwhile, saying what is still loading). Polling and announcing wait for it.
    */
   loaded: Promise<void>;
+  /** Saves the topic index beside a SQLite database as it changes; undefined where none is kept. */
+  topicIndex: TopicIndexSaver | undefined;
   /** Operator feeds (FEEDS), normalised. */
   operatorFeeds: string[];
   /**
@@ -165,8 +170,15 @@ export async function openServices(config: Config, log: Logger, options: Service
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
   // The stored catalogue and topic index are read while the bot already serves (commands that need them say they are
   // still loading); then the FEEDS the store has never had are fetched, so a first start serves them too.
+  // The topic index is kept in a file beside a SQLite database, saved as it changes (see topicIndexFile.ts).
+  const indexFile = options.topicIndexFile === false ? undefined : (options.topicIndexFile ?? topicIndexPath(config.databaseUrl));
+  const saver = indexFile === undefined ? undefined : new TopicIndexSaver({ store, library, file: indexFile, log });
+  const stopLoading = new AbortController();
   const loaded = (async () => {
-    await loadLibrary(store, library, log);
+    const result = await loadLibrary(store, library, log, { ...(indexFile !== undefined && { indexFile }), signal: stopLoading.signal });
+    // Loaded as saved: nothing to write until it changes. Rebuilt (all or in part): written at the next tick.
+    if (result.savedIndex.used && result.indexed === 0) saver?.markSaved(library.indexGeneration);
+    saver?.start();
     if (options.fetchMissingFeeds !== false) await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
   })();
 
@@ -197,9 +209,13 @@ export async function openServices(config: Config, log: Logger, options: Service
     announcer: undefined,
     operatorFeeds,
     fatal,
+    topicIndex: saver,
     async close() {
       clearInterval(fileCheck);
+      stopLoading.abort();
       await poller.stop();
+      await loaded.catch(() => {});
+      await saver?.stop();
       await parsers.close();
       await services.announcer?.stop();
       await sync?.close();

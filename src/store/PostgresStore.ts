@@ -332,10 +332,16 @@ export class PostgresStore implements Store {
   async loadCatalogPage(after: string | undefined, limit: number): Promise<CatalogSummaryEntry[]> {
     // One snapshot for the page's podcasts and their episodes.
     return this.#transaction(async (db) => {
-      const podcasts = await rows<{ id: string; data: string }>(db, `SELECT id, data FROM podcasts WHERE id > $1 ORDER BY id LIMIT $2`, [after ?? '', limit]);
+      const podcasts = await rows<{ id: string; data: string; updated_at: Date }>(
+        db,
+        `SELECT id, data, updated_at FROM podcasts WHERE id > $1 ORDER BY id LIMIT $2`,
+        [after ?? '', limit],
+      );
       if (podcasts.length === 0) return [];
       const entries = new Map<string, CatalogSummaryEntry>();
-      for (const row of podcasts) entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [] });
+      for (const row of podcasts) {
+        entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at.getTime() });
+      }
       const episodes = await rows<EpisodeSummaryRow>(
         db,
         `SELECT podcast_id, id, title, published_at, data::json ->> 'season' AS season, data::json ->> 'episodeNumber' AS episode_number,
@@ -346,6 +352,11 @@ export class PostgresStore implements Store {
       for (const row of episodes) entries.get(row.podcast_id)?.episodes.push(toEpisodeSummary(row));
       return [...entries.values()];
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async catalogVersions(): Promise<Map<string, number>> {
+    const found = await rows<{ id: string; updated_at: Date }>(this.#pool, `SELECT id, updated_at FROM podcasts`);
+    return new Map(found.map((row) => [row.id, row.updated_at.getTime()]));
   }
 
   async loadEpisodes(podcastId: string, episodeIds: readonly string[]): Promise<Episode[]> {

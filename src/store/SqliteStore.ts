@@ -316,9 +316,15 @@ export class SqliteStore implements Store {
   async loadCatalogPage(after: string | undefined, limit: number): Promise<CatalogSummaryEntry[]> {
     const db = this.#db;
     const read = db.transaction(() => {
-      const podcasts = db.prepare(`SELECT id, data FROM podcasts WHERE id > ? ORDER BY id LIMIT ?`).all(after ?? '', limit) as { id: string; data: string }[];
+      const podcasts = db.prepare(`SELECT id, data, updated_at FROM podcasts WHERE id > ? ORDER BY id LIMIT ?`).all(after ?? '', limit) as {
+        id: string;
+        data: string;
+        updated_at: number;
+      }[];
       const entries = new Map<string, CatalogSummaryEntry>();
-      for (const row of podcasts) entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [] });
+      for (const row of podcasts) {
+        entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at });
+      }
       if (podcasts.length === 0) return [];
       // SQLite's own JSON reader takes the three numbers out of each row: no JSON.parse, no schema, per episode.
       const episodes = db
@@ -332,6 +338,11 @@ export class SqliteStore implements Store {
       return [...entries.values()];
     });
     return read.deferred();
+  }
+
+  async catalogVersions(): Promise<Map<string, number>> {
+    const rows = this.#db.prepare(`SELECT id, updated_at FROM podcasts`).all() as { id: string; updated_at: number }[];
+    return new Map(rows.map((row) => [row.id, row.updated_at]));
   }
 
   async loadEpisodes(podcastId: string, episodeIds: readonly string[]): Promise<Episode[]> {

@@ -28,6 +28,11 @@ export interface Store {
    * JSON in JavaScript, a page at a time so a start can serve between pages. Each podcast is read in one snapshot.
    */
   loadCatalogPage(after: string | undefined, limit: number): Promise<CatalogSummaryEntry[]>;
+  /**
+   * Every stored podcast's version: when it was last saved (ms). A topic index saved with these versions holds
+   * exactly what the store held then; a podcast whose version differs at the next start is indexed again.
+   */
+  catalogVersions(): Promise<Map<string, number>>;
   /** The stored episodes of a podcast among `episodeIds`, in saved order (ids it does not hold are left out). */
   loadEpisodes(podcastId: string, episodeIds: readonly string[]): Promise<Episode[]>;
   /** Ids of the stored episodes of a podcast, in saved order; empty when the podcast is unknown. */
@@ -297,6 +302,8 @@ export interface CatalogEntry {
 export interface CatalogSummaryEntry {
   podcast: Podcast;
   episodes: EpisodeSummary[];
+  /** When it was last saved (ms): what a saved topic index is checked against (see catalogVersions). */
+  version: number;
 }
 
 /** Podcasting 2.0 chapters fetched from `sourceUrl` (the episode's chaptersUrl). */

@@ -4,6 +4,7 @@ import type { Library } from '../data/library.js';
 import type { Logger } from '../logger.js';
 import type { Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
+import { readTopicIndex } from './topicIndexFile.js';
 
 /**
  * Reads the stored catalogue into a library while the bot already serves: pages of podcasts with their episodes'
@@ -17,22 +18,33 @@ const PAGE_TARGET_MS = 8;
 const FIRST_PAGE = 16;
 const MAX_PAGE = 2_000;
 
+export interface LoadLibraryOptions {
+  /** The saved topic index to start from (topicIndexFile.ts); without one every podcast is indexed from the store. */
+  indexFile?: string;
+  /** Stops between pages and podcasts (the services are closing). */
+  signal?: AbortSignal;
+}
+
 export interface LoadLibraryResult {
   podcasts: number;
   episodes: number;
   catalogueMs: number;
-  /** Podcasts indexed here because the index did not hold them. */
+  /** Podcasts indexed here because the saved index did not hold them (or held an older version). */
   indexed: number;
+  /** Whether the saved index was used; why not when it was not. */
+  savedIndex: { used: true } | { used: false; reason: string };
   topicsMs: number;
 }
 
-export async function loadLibrary(store: Store, library: Library, log: Logger, onCatalogue?: () => void | Promise<void>): Promise<LoadLibraryResult> {
+export async function loadLibrary(store: Store, library: Library, log: Logger, options: LoadLibraryOptions = {}): Promise<LoadLibraryResult> {
+  const { signal } = options;
   const started = performance.now();
   library.loading.catalogue = true;
   library.loading.topics = true;
   let podcasts = 0;
   let episodes = 0;
   const stored: string[] = [];
+  const versions = new Map<string, number>();
   try {
     let after: string | undefined;
     let limit = FIRST_PAGE;
@@ -40,8 +52,10 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       const t0 = performance.now();
       const page = await store.loadCatalogPage(after, limit);
       if (page.length === 0) break;
+      if (signal?.aborted) break;
       for (const entry of page) {
         stored.push(entry.podcast.id);
+        versions.set(entry.podcast.id, entry.version);
         // Put there meanwhile (a poll, another process's change heard): newer than this page.
         if (library.catalog.podcast(entry.podcast.id) !== undefined) continue;
         library.addSummaries(entry.podcast, entry.episodes);
@@ -58,18 +72,36 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   }
   const catalogueMs = performance.now() - started;
   if (podcasts > 0) log.info({ podcasts, episodes, ms: Math.round(catalogueMs) }, 'catalogue loaded from the store');
-  await onCatalogue?.();
 
   const topicsStarted = performance.now();
   let indexed = 0;
+  let savedIndex: LoadLibraryResult['savedIndex'] = { used: false, reason: 'none is kept for this database' };
   try {
+    // The saved index where there is a good one: what it holds of a podcast saved since (another version) is indexed
+    // again below, and what it holds of a podcast the store no longer has is dropped; a bad one is not trusted at all.
+    let savedVersions: ReadonlyMap<string, number> = new Map();
+    if (options.indexFile !== undefined && library.semantic === undefined) {
+      const saved = await readTopicIndex(options.indexFile);
+      const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
+      if (saved.ok && loaded.ok) {
+        savedVersions = saved.value.versions;
+        savedIndex = { used: true };
+        log.info({ ...loaded.value, ms: Math.round(performance.now() - topicsStarted) }, 'topic index loaded from its file');
+        for (const id of library.indexedPodcasts()) if (!versions.has(id) && !library.isPinned(id)) library.unindex(id);
+      } else {
+        savedIndex = { used: false, reason: loaded.ok ? 'unreadable' : loaded.error };
+        log[saved.ok || saved.error !== 'there is none yet' ? 'warn' : 'info']({ reason: savedIndex.reason }, 'the saved topic index is not used: it is built again from the store, in the background');
+      }
+    }
     for (const podcastId of stored) {
-      if (library.isIndexed(podcastId)) continue;
+      if (signal?.aborted) break;
+      if (library.isIndexed(podcastId) && savedVersions.get(podcastId) === versions.get(podcastId)) continue;
+      const before = library.catalog.podcast(podcastId);
       const entry = await store.loadPodcast(podcastId);
       if (entry === undefined) continue;
       const transcripts = await storedTranscripts(store, podcastId, entry.episodes);
-      // Gone meanwhile, or indexed by a poll while this read (with what is newer): nothing to do.
-      if (library.isIndexed(podcastId) || library.catalog.podcast(podcastId) === undefined) continue;
+      // Gone meanwhile, or replaced by a poll or another process's change (indexed with what is newer): left alone.
+      if (before === undefined || library.catalog.podcast(podcastId) !== before) continue;
       library.index(podcastId, entry.episodes, transcripts);
       indexed++;
       await nextTurn();
@@ -79,5 +111,5 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   }
   const topicsMs = performance.now() - topicsStarted;
   if (indexed > 0) log.info({ podcasts: indexed, ms: Math.round(topicsMs) }, 'topic index built from the store');
-  return { podcasts, episodes, catalogueMs, indexed, topicsMs };
+  return { podcasts, episodes, catalogueMs, indexed, topicsMs, savedIndex };
 }
