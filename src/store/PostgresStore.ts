@@ -344,8 +344,7 @@ export class PostgresStore implements Store {
       }
       const episodes = await rows<EpisodeSummaryRow>(
         db,
-        `SELECT podcast_id, id, title, published_at, data::json ->> 'season' AS season, data::json ->> 'episodeNumber' AS episode_number,
-           data::json ->> 'durationSeconds' AS duration_seconds
+        `SELECT podcast_id, id, title, published_at, data::json ->> 'episodeNumber' AS episode_number
          FROM episodes WHERE podcast_id = ANY($1) ORDER BY podcast_id, position`,
         [podcasts.map((p) => p.id)],
       );

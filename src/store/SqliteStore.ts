@@ -326,11 +326,10 @@ export class SqliteStore implements Store {
         entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at });
       }
       if (podcasts.length === 0) return [];
-      // SQLite's own JSON reader takes the three numbers out of each row: no JSON.parse, no schema, per episode.
+      // SQLite's own JSON reader takes the episode number out of each row: no JSON.parse, no schema, per episode.
       const episodes = db
         .prepare(
-          `SELECT podcast_id, id, title, published_at, data ->> '$.season' AS season, data ->> '$.episodeNumber' AS episode_number,
-             data ->> '$.durationSeconds' AS duration_seconds
+          `SELECT podcast_id, id, title, published_at, data ->> '$.episodeNumber' AS episode_number
            FROM episodes WHERE podcast_id IN (SELECT value FROM json_each(?)) ORDER BY podcast_id, position`,
         )
         .iterate(JSON.stringify(podcasts.map((p) => p.id))) as IterableIterator<EpisodeSummaryRow>;

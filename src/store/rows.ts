@@ -235,25 +235,19 @@ export interface EpisodeSummaryRow {
   id: string;
   title: string;
   published_at: string | null;
-  season: number | string | null;
   episode_number: number | string | null;
-  duration_seconds: number | string | null;
 }
 
 /**
- * The summary of a row savePodcast wrote (validated then, so not parsed again here): numbers as SQLite's JSON or
- * PostgreSQL's text gives them.
+ * The summary of a row savePodcast wrote (validated then, so not parsed again here): the episode number as SQLite's JSON or
+ * PostgreSQL's text gives it.
  */
 export function toEpisodeSummary(row: EpisodeSummaryRow): EpisodeSummary {
   const out: EpisodeSummary = { id: row.id, title: row.title };
   const number = (v: number | string | null): number | undefined => (v === null ? undefined : Number.isFinite(Number(v)) ? Number(v) : undefined);
   if (row.published_at !== null) out.publishedAt = row.published_at;
-  const season = number(row.season);
-  if (season !== undefined) out.season = season;
   const episodeNumber = number(row.episode_number);
   if (episodeNumber !== undefined) out.episodeNumber = episodeNumber;
-  const duration = number(row.duration_seconds);
-  if (duration !== undefined) out.durationSeconds = duration;
   return out;
 }
 
