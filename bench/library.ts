@@ -18,6 +18,7 @@
  * The databases are kept in the temp directory between runs (`podcord-bench-library-<version>-<size>.db`): preparing
  * 1,000,000 episodes takes minutes.
  */
+import Database from 'better-sqlite3';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync, rmSync } from 'node:fs';
@@ -53,8 +54,12 @@ const clock = (s: number): string => `${pad(Math.floor(s / 3600))}:${pad(Math.fl
 const originOf = (i: number): string => `http://host-${i % HOSTS}.bench.test:${PORT}`;
 const feedUrl = (i: number): string => `${originOf(i)}/feed-${i}.xml`;
 
-/** Feed `i` with `count` episodes (plus `extra` newer ones): the same every time, so a refetch changes only what is new. */
-function benchFeed(i: number, count: number, v: Vocabulary, extra = 0): FixtureFeed {
+/**
+ * Feed `i` with `count` episodes, the same every time, so a refetch changes only what is new; with `newTag`, one
+ * newer episode named by it (each bench run its own, so every run's poll finds a new episode to save and index).
+ */
+function benchFeed(i: number, count: number, v: Vocabulary, newTag?: string): FixtureFeed {
+  const extra = newTag === undefined ? 0 : 1;
   const r = prng(i + 1);
   const swedish = i % 6 === 5;
   const title = (): string => (swedish ? swedishTitle(v, r) : englishTitle(v, r));
@@ -71,7 +76,7 @@ function benchFeed(i: number, count: number, v: Vocabulary, extra = 0): FixtureF
     const description = `${title()}. ${title()}. ${title()}.\n\n${lines.join('\n')}`;
     const withTranscript = (i * count + n) % 100 === 0 && n <= count;
     episodes.push({
-      guid: `f${i}-e${n}`,
+      guid: n > count ? `f${i}-new-${newTag}` : `f${i}-e${n}`,
       title: title(),
       published: new Date(base + n * 7 * 86_400_000).toISOString(),
       description,
@@ -149,10 +154,10 @@ async function serveBot(file: string, apiUrl: string, token: string): Promise<vo
     POLL_INTERVAL_SECONDS: '600',
     ALLOW_PRIVATE_NETWORK: 'true',
     INTERACTIONS_PORT: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env['LIBRARY_BENCH_LOG'] ?? 'warn',
   });
   if (!parsed.ok || parsed.value.discordToken === undefined) throw new Error(parsed.ok ? 'no token' : parsed.error);
-  const log = createLogger({ level: 'warn' });
+  const log = createLogger({ level: parsed.value.logLevel });
   const running = await startPodcordBot({ ...parsed.value, discordToken: parsed.value.discordToken }, log, {
     clientOptions: noIdentifyThrottle,
     autoPoll: false,
@@ -183,6 +188,10 @@ async function serveBot(file: string, apiUrl: string, token: string): Promise<vo
           if (ticking) setTimeout(tick, 1);
         };
         setTimeout(tick, 1);
+        // Every feed due now, whatever earlier runs on this database left (the poll interval has not passed since).
+        const db = new Database(file);
+        db.prepare(`UPDATE feed_state SET next_check_at = 0`).run();
+        db.close();
         const t0 = performance.now();
         const outcomes = await running.services.poller.pollOnce();
         await running.services.announcer?.idle();
@@ -235,10 +244,11 @@ async function feedServer(size: number, v: Vocabulary): Promise<{ change(): void
   const changed = new Set<number>();
   const bodies = new Map<number, { body: string; etag: string }>();
   const counts = { requests: 0, notModified: 0 };
+  const runTag = Date.now().toString(36);
   const bodyOf = (i: number): { body: string; etag: string } => {
     let entry = bodies.get(i);
     if (entry === undefined) {
-      const body = rss(benchFeed(i, perFeed, v, changed.has(i) ? 1 : 0), originOf(i));
+      const body = rss(benchFeed(i, perFeed, v, changed.has(i) ? runTag : undefined), originOf(i));
       entry = { body, etag: etagOf(body) };
       bodies.set(i, entry);
     }
@@ -495,8 +505,34 @@ export async function runLibraryBench(): Promise<void> {
   }
 }
 
+/**
+ * A first start's background work alone (loadLibrary without a saved index, then the saver), for the largest size
+ * where a whole bot run would take too long to repeat: prints how long the index took to build and to save.
+ */
+async function buildIndex(file: string): Promise<void> {
+  const { Library } = await import('../src/data/library.js');
+  const { loadLibrary } = await import('../src/store/loadLibrary.js');
+  const { TopicIndexSaver } = await import('../src/store/topicIndexFile.js');
+  const opened = openSqliteStore(`sqlite:${file}`);
+  if (!opened.ok) throw new Error(opened.error);
+  const library = new Library();
+  library.readDetailsFrom((podcastId, ids) => opened.value.loadEpisodes(podcastId, ids));
+  const log = createLogger({ level: 'info' });
+  const t0 = performance.now();
+  const result = await loadLibrary(opened.value, library, log);
+  const t1 = performance.now();
+  await new TopicIndexSaver({ store: opened.value, library, file: `${file}.topics`, log }).saveNow();
+  process.stdout.write(
+    `  index built in the background of a first start: catalogue ${(result.catalogueMs / 1000).toFixed(1)} s, index ${(result.topicsMs / 1000).toFixed(1)} s` +
+      ` (${result.indexed} podcasts), saved in ${((performance.now() - t1) / 1000).toFixed(1)} s; total ${((t1 - t0) / 1000).toFixed(1)} s, RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB\n`,
+  );
+  await opened.value.close();
+}
+
 const role = process.argv[2];
-if (role === '--prepare') {
+if (role === '--build-index') {
+  await buildIndex(process.argv[3]!);
+} else if (role === '--prepare') {
   await prepare(Number(process.argv[3]), process.argv[4]!);
 } else if (role === '--serve') {
   await serveBot(process.argv[3]!, process.argv[4]!, process.argv[5]!);
