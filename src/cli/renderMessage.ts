@@ -86,15 +86,26 @@ type MarkdownNode = ReturnType<typeof parseDiscordMarkdown>[number];
  * shows in embeds and in a bot's messages.
  */
 export function renderMarkdown(text: string, st: Styles, options: RenderOptions): string {
-  return renderNodes(parseDiscordMarkdown(text, 'extended'), st, options);
+  const drawn = renderNodes(parseDiscordMarkdown(text, 'extended'), { st, options, inLink: false });
+  // A heading or a quote ends with its line's end; the text's last line has none.
+  return drawn.endsWith('\n') && !text.endsWith('\n') ? drawn.slice(0, -1) : drawn;
 }
 
-function renderNodes(nodes: readonly MarkdownNode[], st: Styles, options: RenderOptions): string {
-  return nodes.map((node) => renderNode(node, st, options)).join('');
+interface Drawing {
+  st: Styles;
+  options: RenderOptions;
+  /** Inside a masked link's label, which has the link's colour already. */
+  inLink: boolean;
 }
 
-function renderNode(node: MarkdownNode, st: Styles, options: RenderOptions): string {
-  const inner = (): string => (Array.isArray(node['content']) ? renderNodes(node['content'] as MarkdownNode[], st, options) : String(node['content'] ?? ''));
+function renderNodes(nodes: readonly MarkdownNode[], drawing: Drawing): string {
+  return nodes.map((node) => renderNode(node, drawing)).join('');
+}
+
+function renderNode(node: MarkdownNode, drawing: Drawing): string {
+  const { st, options } = drawing;
+  const inner = (inLink = drawing.inLink): string =>
+    Array.isArray(node['content']) ? renderNodes(node['content'] as MarkdownNode[], { ...drawing, inLink }) : String(node['content'] ?? '');
   switch (node.type) {
     case 'text':
       // Podcord defuses @everyone with a zero-width space; a terminal may draw it as a gap or a box.
@@ -113,16 +124,16 @@ function renderNode(node: MarkdownNode, st: Styles, options: RenderOptions): str
     case 'spoiler':
       return st.spoiler(inner());
     case 'inlineCode':
-      return st.cyan(String(node['content']));
+      return drawing.inLink ? String(node['content']) : st.cyan(String(node['content']));
     case 'codeBlock':
       return String(node['content'])
         .split('\n')
         .map((line) => st.cyan(`  ${line}`))
         .join('\n');
     case 'heading':
-      return st.bold(node['level'] === 1 ? st.underline(inner()) : inner());
+      return `${st.bold(node['level'] === 1 ? st.underline(inner()) : inner())}\n`;
     case 'subtext':
-      return st.dim(inner());
+      return `${st.dim(inner())}\n`;
     case 'blockQuote': {
       // The quote holds its last line's end; the marker goes before each line, not after that end.
       const text = inner();
@@ -131,7 +142,7 @@ function renderNode(node: MarkdownNode, st: Styles, options: RenderOptions): str
       return text.endsWith('\n') ? `${quoted}\n` : quoted;
     }
     case 'link':
-      return `${st.cyan(inner())} ${st.link(String(node['target']))}`;
+      return `${st.cyan(inner(true))} ${st.link(String(node['target']))}`;
     case 'autolink':
     case 'url':
       return st.link(String(node['target']));
