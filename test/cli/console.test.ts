@@ -93,8 +93,8 @@ describe('the console runs the bot’s own handlers', () => {
 
 
 /** SGR escapes (colour and style), not readline's cursor moves. */
-const SGR = /\u001b\[[0-9;]*m/g;
-const plain = (text: string): string => text.replace(SGR, '');
+const SGR = /\u001b\[[0-9;]*m/;
+const plain = (text: string): string => text.replace(new RegExp(SGR.source, 'g'), '');
 
 /**
  * The console as a person uses it: runConsole reading keystrokes from its input and writing to its output. In
