@@ -30,8 +30,8 @@ interface ParsedLine {
 
 /** A word of the line, and where it ends in the line (a value that runs on is sliced from the line as typed). */
 const WORDS = /[^\s"]+:"[^"]*(?:"|$)|"[^"]*(?:"|$)|\S+/g;
-/** `name:` as an option is typed: letters and dashes (Swedish too), so `10:30` inside a value is not one. */
-const OPTION_LIKE = /^[\p{L}_-]+:/u;
+/** `name:` as an option is typed: letters and dashes (Swedish too); `10:30` or `https://` inside a value is not one. */
+const OPTION_LIKE = /^[\p{L}_-]+:(?!\/\/)/u;
 
 /**
  * `/name [subcommand] key:value key:"two words"`, English or Swedish names, values typed by the definition. A text

@@ -190,6 +190,10 @@ describe('the console through its input', () => {
     expect(out).toContain('39:17 Raffi\'s Tesla crash');
     expect(out).not.toContain('Expected name:value');
     expect(parseConsoleLine('/topic query:meet at 10:30', commands)).toMatchObject({ ok: true, value: { options: { query: 'meet at 10:30' } } });
+    expect(parseConsoleLine('/topic query:talk on https://example.com podcast:design', commands)).toMatchObject({
+      ok: true,
+      value: { options: { query: 'talk on https://example.com', podcast: 'design' } },
+    });
     // A word shaped like an option that the command does not have is still refused, not swallowed by the value.
     expect(parseConsoleLine('/chapters episode:open colour:red', commands)).toMatchObject({ ok: false, error: '/chapters has no option "colour".' });
     const help = await typeInto(['/help\n']);
