@@ -10,6 +10,7 @@ import { parseQuery, WEIGHT_EXACT } from './queryExpansion.js';
 import type { Expansion, Lexicon, QueryWord } from './queryExpansion.js';
 import { ALL, ONLY_KNOWN, ONLY_NEW, ScoreAccumulator } from './ScoreAccumulator.js';
 import { decodeIndex, encodeIndex } from './searchIndexFormat.js';
+import { MutablePostings } from './MutablePostings.js';
 import { lowerBound, sortedPrefixRange } from './sortedPrefixRange.js';
 import { stem } from './stem.js';
 import { isStopWord } from './stopWords.js';
@@ -60,9 +61,6 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * score by 2 %, and field averages drifting since the last compaction).
  */
 const CHAMPION_MIN_DF = 1024;
-/** Slots in a block of a stem's mutable postings: the stem's postings so far, within these bounds. */
-const MUTABLE_BLOCK_MIN = 2;
-const MUTABLE_BLOCK_MAX = 1024;
 const CHAMPIONS = 256;
 /** A later word probes the passages found so far only if they are fewer than 1/PROBE_RATIO of its postings. */
 const PROBE_RATIO = 8;
@@ -147,19 +145,7 @@ export class SearchIndex implements TopicSearch {
 
   // --- Mutable segment.
   private mutableTexts: string[] = [];
-  private mutableStemIndex = new Map<string, number>();
-  private mutableStems: string[] = [];
-  private mutableHead: Int32Array = new Int32Array(0);
-  private mutableTail: Int32Array = new Int32Array(0);
-  private mutableDf: Uint32Array = new Uint32Array(0);
-  /** Per stem: the end of the block of slots its next posting goes into (see appendMutablePosting). */
-  private mutableBlockEnd: Int32Array = new Int32Array(0);
-  private mutablePostingCount = 0;
-  /** Slots handed out to blocks, used or not. */
-  private mutableSlotCount = 0;
-  private mutablePostingDoc: Uint32Array = new Uint32Array(0);
-  private mutablePostingTf: Uint8Array = new Uint8Array(0);
-  private mutablePostingNext: Int32Array = new Int32Array(0);
+  private mutable = new MutablePostings();
   /** Only words the compact dictionary lacks. */
   private mutableSurfaces = new Map<string, MutableSurface>();
 
@@ -222,7 +208,7 @@ export class SearchIndex implements TopicSearch {
         const s = this.stemOfNewToken(token.folded, passage.text, token.start, token.end);
         docTf.set(s, (docTf.get(s) ?? 0) + 1);
       }
-      for (const [s, tf] of docTf) this.appendMutablePosting(s, doc, tf);
+      for (const [s, tf] of docTf) this.mutable.append(s, doc, tf);
 
       this.docEpisode = ensure(this.docEpisode, doc + 1);
       this.docStart = ensure(this.docStart, doc + 1);
@@ -281,25 +267,25 @@ export class SearchIndex implements TopicSearch {
     // 2. Stems: merge the sorted compact dictionary with the mutable stems it lacks.
     const mutableForCompact = new Int32Array(this.stems.length).fill(-1);
     const newMutableStems: number[] = [];
-    for (let m = 0; m < this.mutableStems.length; m++) {
-      const s = this.mutableStems[m] as string;
+    for (let m = 0; m < this.mutable.stems.length; m++) {
+      const s = this.mutable.stems[m] as string;
       const at = this.findCompactStem(s);
       if (at >= 0) mutableForCompact[at] = m;
       else newMutableStems.push(m);
     }
     newMutableStems.sort((x, y) => {
-      const a = this.mutableStems[x] as string;
-      const c = this.mutableStems[y] as string;
+      const a = this.mutable.stems[x] as string;
+      const c = this.mutable.stems[y] as string;
       return a < c ? -1 : a > c ? 1 : 0;
     });
 
-    const totalPostings = (this.postingOffsets[this.stems.length] as number) + this.mutablePostingCount;
+    const totalPostings = (this.postingOffsets[this.stems.length] as number) + this.mutable.postingCount;
     const docs = new Uint32Array(totalPostings);
     const tfs = new Uint8Array(totalPostings);
     const offsets: number[] = [0];
     const stems: string[] = [];
     const compactStemTo = new Int32Array(this.stems.length).fill(-1);
-    const mutableStemTo = new Int32Array(this.mutableStems.length).fill(-1);
+    const mutableStemTo = new Int32Array(this.mutable.stems.length).fill(-1);
     let written = 0;
     const writeCompact = (t: number): void => {
       for (let p = this.postingOffsets[t] as number, end = this.postingOffsets[t + 1] as number; p < end; p++) {
@@ -310,11 +296,11 @@ export class SearchIndex implements TopicSearch {
       }
     };
     const writeMutable = (m: number): void => {
-      for (let p = this.mutableHead[m] as number; p >= 0; p = this.mutablePostingNext[p] as number) {
-        const to = remap[this.mutablePostingDoc[p] as number] as number;
+      for (let p = this.mutable.head[m] as number; p >= 0; p = this.mutable.next[p] as number) {
+        const to = remap[this.mutable.doc[p] as number] as number;
         if (to < 0) continue;
         docs[written] = to;
-        tfs[written++] = this.mutablePostingTf[p] as number;
+        tfs[written++] = this.mutable.tf[p] as number;
       }
     };
     const finishStem = (s: string): number => {
@@ -328,7 +314,7 @@ export class SearchIndex implements TopicSearch {
     while (ci < this.stems.length || mi < newMutableStems.length) {
       const cs = this.stems[ci];
       const mIndex = newMutableStems[mi];
-      const ms = mIndex === undefined ? undefined : this.mutableStems[mIndex];
+      const ms = mIndex === undefined ? undefined : this.mutable.stems[mIndex];
       if (cs !== undefined && (ms === undefined || cs < ms)) {
         writeCompact(ci);
         const both = mutableForCompact[ci] as number;
@@ -432,17 +418,7 @@ export class SearchIndex implements TopicSearch {
     this.surfaceCount = Uint32Array.from(surfaceCount);
 
     this.mutableTexts = [];
-    this.mutableStemIndex = new Map();
-    this.mutableStems = [];
-    this.mutableHead = new Int32Array(0);
-    this.mutableTail = new Int32Array(0);
-    this.mutableDf = new Uint32Array(0);
-    this.mutableBlockEnd = new Int32Array(0);
-    this.mutablePostingCount = 0;
-    this.mutableSlotCount = 0;
-    this.mutablePostingDoc = new Uint32Array(0);
-    this.mutablePostingTf = new Uint8Array(0);
-    this.mutablePostingNext = new Int32Array(0);
+    this.mutable = new MutablePostings();
     this.mutableSurfaces = new Map();
     this.scores.release();
     this.buildChampions();
@@ -551,47 +527,6 @@ export class SearchIndex implements TopicSearch {
     return s;
   }
 
-  /**
-   * A stem's postings are a linked list, in blocks of consecutive slots: a new block is as big as the stem's postings
-   * so far (MUTABLE_BLOCK_MIN to MUTABLE_BLOCK_MAX), so at most about half its slots go unused, and a query walks a
-   * common stem's postings through memory in order instead of hopping between every other stem's (one posting a
-   * slot, added as passages came, made every step of the walk a cache miss).
-   */
-  private appendMutablePosting(s: string, doc: number, tf: number): void {
-    let m = this.mutableStemIndex.get(s);
-    if (m === undefined) {
-      m = this.mutableStems.length;
-      this.mutableStems.push(s);
-      this.mutableStemIndex.set(s, m);
-      this.mutableHead = ensure(this.mutableHead, m + 1);
-      this.mutableTail = ensure(this.mutableTail, m + 1);
-      this.mutableDf = ensure(this.mutableDf, m + 1);
-      this.mutableBlockEnd = ensure(this.mutableBlockEnd, m + 1);
-      this.mutableHead[m] = -1;
-      this.mutableTail[m] = -1;
-      this.mutableDf[m] = 0;
-      this.mutableBlockEnd[m] = 0;
-    }
-    const tail = this.mutableTail[m] as number;
-    let p = tail + 1;
-    if (tail < 0 || p >= (this.mutableBlockEnd[m] as number)) {
-      p = this.mutableSlotCount;
-      this.mutableSlotCount += Math.min(Math.max(this.mutableDf[m] as number, MUTABLE_BLOCK_MIN), MUTABLE_BLOCK_MAX);
-      this.mutableBlockEnd[m] = this.mutableSlotCount;
-      this.mutablePostingDoc = ensure(this.mutablePostingDoc, this.mutableSlotCount);
-      this.mutablePostingTf = ensure(this.mutablePostingTf, this.mutableSlotCount);
-      this.mutablePostingNext = ensure(this.mutablePostingNext, this.mutableSlotCount);
-    }
-    this.mutablePostingCount++;
-    this.mutablePostingDoc[p] = doc;
-    this.mutablePostingTf[p] = Math.min(tf, 255);
-    this.mutablePostingNext[p] = -1;
-    if (tail < 0) this.mutableHead[m] = p;
-    else this.mutablePostingNext[tail] = p;
-    this.mutableTail[m] = p;
-    this.mutableDf[m] = (this.mutableDf[m] as number) + 1;
-  }
-
   // ------------------------------------------------------------------ dictionary lookups
 
   private findCompactStem(s: string): number {
@@ -601,7 +536,7 @@ export class SearchIndex implements TopicSearch {
 
   private expansionFor(s: string, weight: number): Expansion | undefined {
     const compact = this.findCompactStem(s);
-    const mutable = this.mutableStemIndex.get(s) ?? -1;
+    const mutable = this.mutable.stemIndex.get(s) ?? -1;
     if (compact < 0 && mutable < 0) return undefined;
     return { stem: s, compact, mutable, weight };
   }
@@ -609,7 +544,7 @@ export class SearchIndex implements TopicSearch {
   private df(e: Expansion): number {
     let df = 0;
     if (e.compact >= 0) df += (this.postingOffsets[e.compact + 1] as number) - (this.postingOffsets[e.compact] as number);
-    if (e.mutable >= 0) df += this.mutableDf[e.mutable] as number;
+    if (e.mutable >= 0) df += this.mutable.df[e.mutable] as number;
     return df;
   }
 
@@ -653,8 +588,8 @@ export class SearchIndex implements TopicSearch {
       }
     }
     if (e.mutable >= 0) {
-      for (let p = this.mutableHead[e.mutable] as number; p >= 0; p = this.mutablePostingNext[p] as number) {
-        const doc = this.mutablePostingDoc[p] as number;
+      for (let p = this.mutable.head[e.mutable] as number; p >= 0; p = this.mutable.next[p] as number) {
+        const doc = this.mutable.doc[p] as number;
         if (deleted[doc] === 0 && (allowed === undefined || allowed[episodePodcast[docEpisode[doc] as number] as number] === 1)) return true;
       }
     }
@@ -808,7 +743,7 @@ export class SearchIndex implements TopicSearch {
     const snapshot = needSnapshot ? scores.sortedTouched(touchedCount, this.docCount) : undefined;
     const postingDocs = this.postingDocs;
     const postingTfs = this.postingTfs;
-    const mutable = { doc: this.mutablePostingDoc, tf: this.mutablePostingTf, next: this.mutablePostingNext };
+    const mutable = this.mutable;
     plan.expansions.forEach(({ e, weightedIdf }, i) => {
       const chosen = champions[i];
       if (e.compact >= 0) {
@@ -827,7 +762,7 @@ export class SearchIndex implements TopicSearch {
           scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ALL);
         }
       }
-      if (e.mutable >= 0) scores.scanMutable(mutable, this.mutableHead[e.mutable] as number, weightedIdf, bit, single, probeOnly, allowed);
+      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, probeOnly, allowed);
     });
   }
 
@@ -1085,7 +1020,7 @@ export class SearchIndex implements TopicSearch {
       for (let p = this.postingOffsets[e.compact] as number; p < end; p++) visit(this.postingDocs[p] as number);
     }
     if (e.mutable >= 0) {
-      for (let p = this.mutableHead[e.mutable] as number; p >= 0; p = this.mutablePostingNext[p] as number) visit(this.mutablePostingDoc[p] as number);
+      for (let p = this.mutable.head[e.mutable] as number; p >= 0; p = this.mutable.next[p] as number) visit(this.mutable.doc[p] as number);
     }
   }
 
@@ -1097,7 +1032,7 @@ export class SearchIndex implements TopicSearch {
       deletedPassages: this.deletedDocs,
       episodes: this.episodeCount,
       podcasts: this.podcastIds.length,
-      stems: this.stems.length + this.mutableStems.filter((s) => this.findCompactStem(s) < 0).length,
+      stems: this.stems.length + this.mutable.stems.filter((s) => this.findCompactStem(s) < 0).length,
       surfaces: this.surfaces.length + this.mutableSurfaces.size,
       compactPassages: this.compactDocs,
       mutablePassages: this.docCount - this.compactDocs,
@@ -1111,7 +1046,7 @@ export class SearchIndex implements TopicSearch {
       this.episodePodcast, this.episodePublishedMs, this.episodeFirstDoc, this.episodeEndDoc,
       this.textBytes, this.textOffsets, this.postingOffsets, this.postingDocs, this.postingTfs,
       this.surfaceStem, this.surfaceCount,
-      this.mutableHead, this.mutableTail, this.mutableDf, this.mutableBlockEnd, this.mutablePostingDoc, this.mutablePostingTf, this.mutablePostingNext,
+      ...this.mutable.arrays(),
       this.docImpact1, this.docNorm, this.recencyCache, this.championOffsets, this.championDocs, this.championTfs,
     ];
     let bytes = this.scores.byteLength();
@@ -1124,9 +1059,9 @@ export class SearchIndex implements TopicSearch {
     };
     bytes += strings(this.stems) + strings(this.surfaces) + strings(this.surfaceDisplay);
     bytes += strings(this.episodeIds) + strings(this.episodePublished) + strings(this.podcastIds);
-    bytes += strings(this.mutableTexts) + strings(this.mutableStems);
+    bytes += strings(this.mutableTexts) + strings(this.mutable.stems);
     // Map entries: ~3 slots in the hash table plus the key string (already counted or short).
-    bytes += (this.episodeIndex.size + this.podcastIndex.size + this.mutableStemIndex.size) * 40;
+    bytes += (this.episodeIndex.size + this.podcastIndex.size + this.mutable.stemIndex.size) * 40;
     bytes += this.episodeIndex.size * 24;
     bytes += this.mutableSurfaces.size * (40 + 56 + 24);
     return bytes;
