@@ -7,6 +7,14 @@ import { ensure } from './ensure.js';
 import type { NumericArray } from './ensure.js';
 import type { MutablePostingList } from './ScoreAccumulator.js';
 
+/** A surface word first seen in the mutable segment (the compact dictionary lacks it). */
+export interface MutableSurface {
+  stem: string;
+  count: number;
+  /** The word as first written, lowercased with its diacritics (what completion shows). */
+  display: string;
+}
+
 /** Slots in a block of a stem's postings: the stem's postings so far, within these bounds. */
 const BLOCK_MIN = 2;
 const BLOCK_MAX = 1024;

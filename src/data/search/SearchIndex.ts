@@ -1,6 +1,7 @@
 import { bm25Impacts, coordinationTable, DEFAULT_FIELD_BOOST, episodeRecency, FIELD_CODE, FIELD_COUNT, idf, RECENCY_WEIGHT, recencyDay } from './bm25.js';
 import { ensure } from './ensure.js';
 import type { NumericArray } from './ensure.js';
+import { CHAMPION_MIN_DF, championLists } from './championLists.js';
 import { editDistance, fuzzyScan } from './fuzzyScan.js';
 import { PASSAGE_FIELDS } from './passage.js';
 import type { Passage, PassageField } from './passage.js';
@@ -10,7 +11,9 @@ import { parseQuery, WEIGHT_EXACT } from './queryExpansion.js';
 import type { Expansion, Lexicon, QueryWord } from './queryExpansion.js';
 import { ALL, ONLY_KNOWN, ONLY_NEW, ScoreAccumulator } from './ScoreAccumulator.js';
 import { decodeIndex, encodeIndex } from './searchIndexFormat.js';
+import { mergePostings, mergeSurfaces } from './mergeSegments.js';
 import { MutablePostings } from './MutablePostings.js';
+import type { MutableSurface } from './MutablePostings.js';
 import { lowerBound, sortedPrefixRange } from './sortedPrefixRange.js';
 import { stem } from './stem.js';
 import { isStopWord } from './stopWords.js';
@@ -54,14 +57,6 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * The best 40 are then reranked with a phrase/proximity bonus from their text, and grouped per episode.
  */
 
-/**
- * Champion lists: a stem in at least CHAMPION_MIN_DF passages also keeps its CHAMPIONS best postings by BM25 impact.
- * A one-word query takes its top candidates from those instead of walking 200k postings: the best passages for
- * max-over-expansions are within the union of each expansion's own best (exact up to recency, which can move a
- * score by 2 %, and field averages drifting since the last compaction).
- */
-const CHAMPION_MIN_DF = 1024;
-const CHAMPIONS = 256;
 /** A later word probes the passages found so far only if they are fewer than 1/PROBE_RATIO of its postings. */
 const PROBE_RATIO = 8;
 
@@ -86,12 +81,6 @@ export interface SearchIndexStats {
   mutablePassages: number;
 }
 
-interface MutableSurface {
-  stem: string;
-  count: number;
-  /** The word as first written, lowercased with its diacritics (what completion shows). */
-  display: string;
-}
 
 export class SearchIndex implements TopicSearch {
   private readonly k1: number;
@@ -264,107 +253,18 @@ export class SearchIndex implements TopicSearch {
     let live = 0;
     for (let doc = 0; doc < this.docCount; doc++) remap[doc] = this.docDeleted[doc] === 1 ? -1 : live++;
 
-    // 2. Stems: merge the sorted compact dictionary with the mutable stems it lacks.
-    const mutableForCompact = new Int32Array(this.stems.length).fill(-1);
-    const newMutableStems: number[] = [];
-    for (let m = 0; m < this.mutable.stems.length; m++) {
-      const s = this.mutable.stems[m] as string;
-      const at = this.findCompactStem(s);
-      if (at >= 0) mutableForCompact[at] = m;
-      else newMutableStems.push(m);
-    }
-    newMutableStems.sort((x, y) => {
-      const a = this.mutable.stems[x] as string;
-      const c = this.mutable.stems[y] as string;
-      return a < c ? -1 : a > c ? 1 : 0;
-    });
-
-    const totalPostings = (this.postingOffsets[this.stems.length] as number) + this.mutable.postingCount;
-    const docs = new Uint32Array(totalPostings);
-    const tfs = new Uint8Array(totalPostings);
-    const offsets: number[] = [0];
-    const stems: string[] = [];
-    const compactStemTo = new Int32Array(this.stems.length).fill(-1);
-    const mutableStemTo = new Int32Array(this.mutable.stems.length).fill(-1);
-    let written = 0;
-    const writeCompact = (t: number): void => {
-      for (let p = this.postingOffsets[t] as number, end = this.postingOffsets[t + 1] as number; p < end; p++) {
-        const to = remap[this.postingDocs[p] as number] as number;
-        if (to < 0) continue;
-        docs[written] = to;
-        tfs[written++] = this.postingTfs[p] as number;
-      }
-    };
-    const writeMutable = (m: number): void => {
-      for (let p = this.mutable.head[m] as number; p >= 0; p = this.mutable.next[p] as number) {
-        const to = remap[this.mutable.doc[p] as number] as number;
-        if (to < 0) continue;
-        docs[written] = to;
-        tfs[written++] = this.mutable.tf[p] as number;
-      }
-    };
-    const finishStem = (s: string): number => {
-      if (written === offsets[offsets.length - 1]) return -1; // every posting was removed: drop the stem
-      stems.push(s);
-      offsets.push(written);
-      return stems.length - 1;
-    };
-    let ci = 0;
-    let mi = 0;
-    while (ci < this.stems.length || mi < newMutableStems.length) {
-      const cs = this.stems[ci];
-      const mIndex = newMutableStems[mi];
-      const ms = mIndex === undefined ? undefined : this.mutable.stems[mIndex];
-      if (cs !== undefined && (ms === undefined || cs < ms)) {
-        writeCompact(ci);
-        const both = mutableForCompact[ci] as number;
-        if (both >= 0) writeMutable(both);
-        const id = finishStem(cs);
-        compactStemTo[ci] = id;
-        if (both >= 0) mutableStemTo[both] = id;
-        ci++;
-      } else if (ms !== undefined && mIndex !== undefined) {
-        writeMutable(mIndex);
-        mutableStemTo[mIndex] = finishStem(ms);
-        mi++;
-      }
-    }
-
-    // 3. Surfaces: the compact ones whose stem survived, plus the new ones, in sorted order.
-    const newSurfaces = [...this.mutableSurfaces.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-    const surfaces: string[] = [];
-    const surfaceDisplay: string[] = [];
-    const surfaceStem: number[] = [];
-    const surfaceCount: number[] = [];
-    const stemId = (s: string): number => {
-      const at = lowerBound(stems, s);
-      return stems[at] === s ? at : -1;
-    };
-    let si = 0;
-    let ni = 0;
-    while (si < this.surfaces.length || ni < newSurfaces.length) {
-      const cs = this.surfaces[si];
-      const ns = newSurfaces[ni];
-      if (cs !== undefined && (ns === undefined || cs < ns[0])) {
-        const id = compactStemTo[this.surfaceStem[si] as number] as number;
-        if (id >= 0) {
-          surfaces.push(cs);
-          surfaceDisplay.push(this.surfaceDisplay[si] as string);
-          surfaceStem.push(id);
-          surfaceCount.push(this.surfaceCount[si] as number);
-        }
-        si++;
-      } else if (ns !== undefined) {
-        const id = stemId(ns[1].stem);
-        if (id >= 0) {
-          surfaces.push(ns[0]);
-          surfaceDisplay.push(ns[1].display === ns[0] ? '' : ns[1].display);
-          surfaceStem.push(id);
-          surfaceCount.push(ns[1].count);
-        }
-        ni++;
-      }
-    }
+    // 2. Stems and their postings, then 3. surface words: both dictionaries merged, sorted (mergeSegments.ts).
+    const { postings, compactStemTo } = mergePostings(
+      { stems: this.stems, offsets: this.postingOffsets, docs: this.postingDocs, tfs: this.postingTfs },
+      this.mutable,
+      remap,
+    );
+    const merged = mergeSurfaces(
+      { surfaces: this.surfaces, display: this.surfaceDisplay, stem: this.surfaceStem, count: this.surfaceCount },
+      this.mutableSurfaces,
+      compactStemTo,
+      postings.stems,
+    );
 
     // 4. Texts: live compact bytes copied, mutable strings encoded once.
     const textOffsets = new Uint32Array(live + 1);
@@ -408,14 +308,14 @@ export class SearchIndex implements TopicSearch {
 
     this.textBytes = textBytes.slice(0, textLength);
     this.textOffsets = textOffsets;
-    this.stems = stems;
-    this.postingOffsets = Uint32Array.from(offsets);
-    this.postingDocs = docs.slice(0, written);
-    this.postingTfs = tfs.slice(0, written);
-    this.surfaces = surfaces;
-    this.surfaceDisplay = surfaceDisplay;
-    this.surfaceStem = Uint32Array.from(surfaceStem);
-    this.surfaceCount = Uint32Array.from(surfaceCount);
+    this.stems = postings.stems;
+    this.postingOffsets = postings.offsets;
+    this.postingDocs = postings.docs;
+    this.postingTfs = postings.tfs;
+    this.surfaces = merged.surfaces;
+    this.surfaceDisplay = merged.display;
+    this.surfaceStem = merged.stem;
+    this.surfaceCount = merged.count;
 
     this.mutableTexts = [];
     this.mutable = new MutablePostings();
@@ -426,47 +326,13 @@ export class SearchIndex implements TopicSearch {
 
   private buildChampions(): void {
     this.ensureImpacts();
-    const offsets = new Uint32Array(this.stems.length + 1);
-    const docs: number[] = [];
-    const tfs: number[] = [];
-    let minPublished = Infinity;
-    let maxPublished = -Infinity;
-    for (let e = 0; e < this.episodeCount; e++) {
-      const t = this.episodePublishedMs[e] as number;
-      if (Number.isNaN(t)) continue;
-      minPublished = Math.min(minPublished, t);
-      maxPublished = Math.max(maxPublished, t);
-    }
-    const span = maxPublished > minPublished ? maxPublished - minPublished : 1;
-    for (let t = 0; t < this.stems.length; t++) {
-      const from = this.postingOffsets[t] as number;
-      const end = this.postingOffsets[t + 1] as number;
-      if (end - from >= CHAMPION_MIN_DF) {
-        const heap = new TopK(CHAMPIONS);
-        for (let p = from; p < end; p++) {
-          const doc = this.postingDocs[p] as number;
-          const tf = this.postingTfs[p] as number;
-          const norm = this.docNorm[doc] as number;
-          const impact = ((this.docImpact1[doc] as number) * tf * (1 + norm)) / (tf + norm);
-          // Equal impacts (common among short titles) go to the newer episode, as recency would at query time.
-          const published = this.episodePublishedMs[this.docEpisode[doc] as number] as number;
-          const newer = Number.isNaN(published) ? 0 : (published - minPublished) / span;
-          heap.push(p, impact + newer * 1e-4);
-        }
-        const chosen = heap
-          .drain()
-          .map((c) => c.doc)
-          .sort((a, b) => a - b);
-        for (const p of chosen) {
-          docs.push(this.postingDocs[p] as number);
-          tfs.push(this.postingTfs[p] as number);
-        }
-      }
-      offsets[t + 1] = docs.length;
-    }
-    this.championOffsets = offsets;
-    this.championDocs = Uint32Array.from(docs);
-    this.championTfs = Uint8Array.from(tfs);
+    const champions = championLists(
+      { stems: this.stems, offsets: this.postingOffsets, docs: this.postingDocs, tfs: this.postingTfs },
+      { docImpact1: this.docImpact1, docNorm: this.docNorm, docEpisode: this.docEpisode, episodePublishedMs: this.episodePublishedMs, episodeCount: this.episodeCount },
+    );
+    this.championOffsets = champions.offsets;
+    this.championDocs = champions.docs;
+    this.championTfs = champions.tfs;
   }
 
   private rebuildEpisodeRanges(): void {
