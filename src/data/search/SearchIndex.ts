@@ -8,7 +8,7 @@ import type { Passage, PassageField } from './passage.js';
 import { insertRanked, MAX_RERANK_FACTOR, mayGainPhraseBonus, rerank, stemInitials } from './phraseRerank.js';
 import type { Reranked } from './phraseRerank.js';
 import { parseQuery, WEIGHT_EXACT } from './queryExpansion.js';
-import type { Expansion, Lexicon, QueryWord } from './queryExpansion.js';
+import type { Expansion, QueryWord } from './queryExpansion.js';
 import { ALL, ONLY_KNOWN, ONLY_NEW, ScoreAccumulator } from './ScoreAccumulator.js';
 import { decodeIndex, encodeIndex } from './searchIndexFormat.js';
 import { mergePostings, mergeSurfaces } from './mergeSegments.js';
@@ -16,6 +16,8 @@ import { MutablePostings } from './MutablePostings.js';
 import type { MutableSurface } from './MutablePostings.js';
 import { lowerBound, sortedPrefixRange } from './sortedPrefixRange.js';
 import { stem } from './stem.js';
+import { completeQuery, suggestQueries } from './suggestions.js';
+import type { CompletionSource } from './suggestions.js';
 import { isStopWord } from './stopWords.js';
 import { TopK } from './TopK.js';
 import { tokenize } from './tokenize.js';
@@ -25,15 +27,18 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * A BM25 inverted index over time-coded passages, held in typed arrays.
  *
  * Where things are (read in this order):
- * - SearchIndex.ts (this file): the index's tables and their upkeep (add, removeEpisode, compact: the postings of
- *   both segments), the dictionary lookups, and `search` as named steps: parse -> plan the words -> read each word's
- *   postings -> keep the best pool -> phrase rerank -> pick hits; then suggest/complete, stats, serialize/load.
+ * - SearchIndex.ts (this file): the tables (documents, episodes, both segments), add / removeEpisode / compact, the
+ *   dictionary lookups, and `search` as named steps: parseQuery -> planWords -> readWords (readWord per word) ->
+ *   collectPool -> rerankPool -> pickHits; then the public suggest/complete, stats, serialize/load.
  * - queryExpansion.ts: query text -> words -> the stems each may match (exact, prefix, typo) with their weights.
  * - bm25.ts: field boosts, BM25 per-passage factors, idf, recency, coordination.
  * - ScoreAccumulator.ts: the hot posting walks (scan, probe) adding BM25 into reusable typed-array scratch.
  * - phraseRerank.ts: the phrase/proximity bonus and highlights for the best few, from their text.
- * - TopK.ts (bounded heap, result order), gallop.ts (probing sorted postings), ensure.ts (growable typed arrays).
+ * - Postings: MutablePostings.ts (the mutable segment's linked lists), mergeSegments.ts (compaction: both segments
+ *   into new CSR postings and dictionaries), championLists.ts (each common stem's best postings).
+ * - suggestions.ts: "did you mean" and word completion.
  * - searchIndexFormat.ts: the serialized byte layout (header + raw typed-array sections).
+ * - TopK.ts (bounded heap, result order), gallop.ts (probing sorted postings), ensure.ts (growable typed arrays).
  * Text analysis (tokenize, stem, stop words, analyze) and fuzzyScan/sortedPrefixRange are shared with the rest of
  * src/data/search.
  *
@@ -151,12 +156,14 @@ export class SearchIndex implements TopicSearch {
   /** Query scratch, reused between queries (sized to docCount), and the posting walks that fill it. */
   private readonly scores = new ScoreAccumulator();
   /** The dictionary as query expansion reads it. */
-  private readonly lexicon: Lexicon = {
+  private readonly lexicon: CompletionSource = {
     expansionFor: (s, weight) => this.expansionFor(s, weight),
     occursIn: (e, allowed) => this.occursIn(e, allowed),
     stemDf: (s) => this.stemDf(s),
     forEachSurfaceWithPrefix: (prefix, visit) => this.forEachSurfaceWithPrefix(prefix, visit),
     forEachSurfaceNear: (word, maxDistance, visit) => this.forEachSurfaceNear(word, maxDistance, visit),
+    df: (e) => this.df(e),
+    countTogether: (words, candidates, allowed) => this.countTogether(words, candidates, allowed),
   };
 
   private readonly decoder = new TextDecoder();
@@ -762,7 +769,7 @@ export class SearchIndex implements TopicSearch {
     return this.recencyCache;
   }
 
-  // ------------------------------------------------------------------ suggestions
+  // ------------------------------------------------------------------ suggestions (suggestions.ts)
 
   /**
    * "Did you mean": the query with each word the index does not know replaced by its closest dictionary words
@@ -772,45 +779,7 @@ export class SearchIndex implements TopicSearch {
   suggest(query: string, limit = 3, podcastIds?: readonly string[]): string[] {
     const allowed = podcastIds === undefined ? undefined : this.podcastFilter(podcastIds);
     if (podcastIds !== undefined && allowed === undefined) return [];
-    const occurs = (s: string): boolean => {
-      const e = this.expansionFor(s, 1);
-      return e !== undefined && this.occursIn(e, allowed);
-    };
-    const tokens = tokenize(query);
-    const replacements: { start: number; end: number; candidates: string[] }[] = [];
-    for (const token of tokens) {
-      if (isStopWord(token.folded) || occurs(stem(token.folded))) continue;
-      const maxDistance = token.folded.length >= 5 ? 2 : token.folded.length >= 3 ? 1 : 0;
-      if (maxDistance === 0) continue;
-      const byStem = new Map<string, { display: string; distance: number; count: number; df: number }>();
-      this.forEachSurfaceNear(token.folded, maxDistance, (_surface, s, distance, count, display) => {
-        const seen = byStem.get(s);
-        if (seen === undefined || distance < seen.distance || (distance === seen.distance && count > seen.count)) {
-          byStem.set(s, { display, distance, count, df: seen?.df ?? this.stemDf(s) });
-        }
-      });
-      const candidates = [...byStem.entries()]
-        .filter(([s]) => occurs(s))
-        .map(([, c]) => c)
-        .sort((a, b) => a.distance - b.distance || b.df - a.df || b.count - a.count)
-        .slice(0, limit)
-        .map((c) => c.display);
-      if (candidates.length > 0) replacements.push({ start: token.start, end: token.end, candidates });
-    }
-    if (replacements.length === 0) return [];
-    const out: string[] = [];
-    // The i-th suggestion takes the i-th candidate for the first unknown word and the best for the rest.
-    const first = replacements[0] as { candidates: string[] };
-    for (let i = 0; i < first.candidates.length && out.length < limit; i++) {
-      let text = query;
-      for (let r = replacements.length - 1; r >= 0; r--) {
-        const rep = replacements[r] as { start: number; end: number; candidates: string[] };
-        const word = r === 0 ? rep.candidates[i] : rep.candidates[0];
-        text = text.slice(0, rep.start) + word + text.slice(rep.end);
-      }
-      if (!out.includes(text)) out.push(text);
-    }
-    return out;
+    return suggestQueries(query, limit, allowed, this.lexicon);
   }
 
   /**
@@ -821,63 +790,36 @@ export class SearchIndex implements TopicSearch {
   complete(prefix: string, limit = 5, podcastIds?: readonly string[]): string[] {
     const allowed = podcastIds === undefined ? undefined : this.podcastFilter(podcastIds);
     if (podcastIds !== undefined && allowed === undefined) return [];
-    const tokens = tokenize(prefix);
-    const last = tokens[tokens.length - 1];
-    if (last === undefined || last.end !== prefix.length) return [];
-    const byStem = new Map<string, { display: string; count: number }>();
-    this.forEachSurfaceWithPrefix(last.folded, (_surface, s, count, display) => {
-      const seen = byStem.get(s);
-      if (seen === undefined || count > seen.count) byStem.set(s, { display, count });
-    });
-    if (byStem.size === 0) return [];
-    const ranked = [...byStem.entries()]
-      .flatMap(([s, c]) => {
-        const expansion = this.expansionFor(s, 1);
-        return expansion === undefined ? [] : [{ expansion, display: c.display, df: this.df(expansion), together: 0 }];
-      })
-      .sort((a, b) => b.df - a.df || (a.display < b.display ? -1 : 1));
-    // The 50 most common that the reader can find (global document frequencies order them, as they do BM25's idf).
-    let candidates: typeof ranked = [];
-    for (const c of ranked) {
-      if (candidates.length >= 50) break;
-      if (this.occursIn(c.expansion, allowed)) candidates.push(c);
-    }
+    return completeQuery(prefix, limit, allowed, this.lexicon);
+  }
 
-    const previous = tokens
-      .slice(0, -1)
-      .filter((t) => !isStopWord(t.folded))
-      .map((t) => this.expansionFor(stem(t.folded), 1))
-      .filter((e): e is Expansion => e !== undefined);
-    if (previous.length > 0 && previous.length < 8) {
-      this.scores.ensureSize(this.docCount);
-      const mask = this.scores.mask;
-      const touched = this.scores.touched;
-      let touchedCount = 0;
-      // mask[doc] counts how many earlier words the passage holds, in order, so only full matches reach the end.
-      // Passages of podcasts out of reach never start, so they are never counted.
-      const podcastOf = (doc: number): number => this.episodePodcast[this.docEpisode[doc] as number] as number;
-      previous.forEach((e, i) => {
-        this.forEachPosting(e, (doc) => {
-          if (mask[doc] !== i) return;
-          if (i === 0) {
-            if (allowed !== undefined && allowed[podcastOf(doc)] !== 1) return;
-            touched[touchedCount++] = doc;
-          }
-          mask[doc] = i + 1;
-        });
+  /** See CompletionSource.countTogether (suggestions.ts). */
+  private countTogether(previous: readonly Expansion[], candidates: readonly Expansion[], allowed: Uint8Array | undefined): number[] {
+    const counts = candidates.map(() => 0);
+    this.scores.ensureSize(this.docCount);
+    const mask = this.scores.mask;
+    const touched = this.scores.touched;
+    let touchedCount = 0;
+    // mask[doc] counts how many earlier words the passage holds, in order, so only full matches reach the end.
+    // Passages of podcasts out of reach never start, so they are never counted.
+    const podcastOf = (doc: number): number => this.episodePodcast[this.docEpisode[doc] as number] as number;
+    previous.forEach((e, i) => {
+      this.forEachPosting(e, (doc) => {
+        if (mask[doc] !== i) return;
+        if (i === 0) {
+          if (allowed !== undefined && allowed[podcastOf(doc)] !== 1) return;
+          touched[touchedCount++] = doc;
+        }
+        mask[doc] = i + 1;
       });
-      for (const c of candidates) {
-        this.forEachPosting(c.expansion, (doc) => {
-          if (mask[doc] === previous.length && this.docDeleted[doc] === 0) c.together++;
-        });
-      }
-      for (let i = 0; i < touchedCount; i++) mask[touched[i] as number] = 0;
-      if (candidates.some((c) => c.together > 0)) {
-        candidates = candidates.filter((c) => c.together > 0).sort((a, b) => b.together - a.together || b.df - a.df);
-      }
-    }
-    const head = prefix.slice(0, last.start);
-    return candidates.slice(0, limit).map((c) => head + c.display);
+    });
+    candidates.forEach((c, i) => {
+      this.forEachPosting(c, (doc) => {
+        if (mask[doc] === previous.length && this.docDeleted[doc] === 0) counts[i] = (counts[i] as number) + 1;
+      });
+    });
+    for (let i = 0; i < touchedCount; i++) mask[touched[i] as number] = 0;
+    return counts;
   }
 
   private forEachPosting(e: Expansion, visit: (doc: number) => void): void {
