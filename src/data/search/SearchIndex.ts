@@ -86,7 +86,6 @@ export interface SearchIndexStats {
   mutablePassages: number;
 }
 
-
 export class SearchIndex implements TopicSearch {
   private readonly k1: number;
   private readonly b: number;
@@ -155,7 +154,7 @@ export class SearchIndex implements TopicSearch {
 
   /** Query scratch, reused between queries (sized to docCount), and the posting walks that fill it. */
   private readonly scores = new ScoreAccumulator();
-  /** The dictionary as query expansion reads it. */
+  /** The dictionary and postings as queryExpansion.ts and suggestions.ts read them. */
   private readonly lexicon: CompletionSource = {
     expansionFor: (s, weight) => this.expansionFor(s, weight),
     occursIn: (e, allowed) => this.occursIn(e, allowed),
@@ -499,6 +498,10 @@ export class SearchIndex implements TopicSearch {
 
   // ------------------------------------------------------------------ search
 
+  /**
+   * The best passages for `query`, best first. In steps: parseQuery (queryExpansion.ts) -> planWords -> readWords ->
+   * collectPool -> rerankPool (several words) -> pickHits, the shown hits' text analysed for highlights.
+   */
   search(query: string, options: SearchOptions = {}): SearchHit[] {
     const limit = options.limit ?? 5;
     const maxPerEpisode = options.maxPerEpisode ?? 2;
