@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import pc from 'picocolors';
 import { depsFor, isLoaded, openServices, startPodcordBot } from './app.js';
 import { runConsole } from './cli/console.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
@@ -42,7 +43,7 @@ Options:
                      POST /interactions (all only when DISCORD_PUBLIC_KEY is set)
   --console          run the local console on the sample data (no Discord needed)
   --locale <tag>     console language: en-US (default) or sv-SE
-  --no-colour        plain console output
+  --no-colour        plain console output (so does NO_COLOR in the environment; FORCE_COLOR colours a pipe)
   --deploy-commands  register the slash commands (in DISCORD_GUILD_ID if set, else globally) and exit
 
 Configuration comes from the environment or .env (see .env.example):
@@ -126,7 +127,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const services = await openServices(config.value, log);
     await services.loaded;
     const { podcasts, episodes } = services.library.catalog.size;
-    const colour = process.stdout.isTTY && !args.values['no-colour'] && !args.values['no-color'];
+    // picocolors decides as terminal programs do: NO_COLOR (any value) turns colour off, FORCE_COLOR on, and
+    // otherwise colour only on a terminal that is not TERM=dumb.
+    const colour = pc.isColorSupported && !args.values['no-colour'] && !args.values['no-color'];
     try {
       const consoleRun = runConsole({
         commands,

@@ -3,7 +3,8 @@ import * as readline from 'node:readline';
 import type { ButtonHandler, CommandResult, Deps, Invocation, OptionValues, Reply, SlashCommand } from '../commands/command.js';
 import { EVERY_PODCAST } from '../data/catalog.js';
 import { err, ok, type Result } from '../data/model.js';
-import { renderMessage } from './renderMessage.js';
+import { stringsFor } from '../messages/strings.js';
+import { buttonNumbers, renderMessage } from './renderMessage.js';
 
 /**
  * The local console: the bot's own command handlers on a prompt, replies drawn in the terminal.
@@ -27,36 +28,65 @@ interface ParsedLine {
   options: OptionValues;
 }
 
-/** `/name [subcommand] key:value key:"two words"`, English or Swedish names, values typed by the definition. */
+/** A word of the line, and where it ends in the line (a value that runs on is sliced from the line as typed). */
+const WORDS = /[^\s"]+:"[^"]*(?:"|$)|"[^"]*(?:"|$)|\S+/g;
+/** `name:` as an option is typed: letters and dashes (Swedish too); `10:30` or `https://` inside a value is not one. */
+const OPTION_LIKE = /^[\p{L}_-]+:(?!\/\/)/u;
+
+/**
+ * `/name [subcommand] key:value key:"two words"`, English or Swedish names, values typed by the definition. A text
+ * value needs no quotes when it is the last or is followed by another option: `/topic query:open source ai` reads
+ * `open source ai` (words run on until a word that names an option of the command).
+ */
 export function parseConsoleLine(line: string, commands: readonly SlashCommand[]): Result<ParsedLine> {
-  const tokens = [...line.trim().matchAll(/(?:[^\s"]+:"[^"]*"|"[^"]*"|\S+)/g)].map((m) => m[0]);
-  const head = tokens.shift()?.replace(/^\//, '').toLowerCase();
+  const words = [...line.matchAll(WORDS)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
+  const head = words.shift()?.text.replace(/^\//, '').toLowerCase();
   if (!head) return err('Type a command, e.g. /chapters or /help.');
-  const command = commands.find((c) => c.data.name === head || c.data.name_localizations?.['sv-SE'] === head);
+  const command = findCommand(head, commands);
   if (!command) return err(`Unknown command /${head}. Try ${commands.map((c) => `/${c.data.name}`).join(', ')}.`);
 
   let definitions: readonly APIApplicationCommandOption[] = command.data.options ?? [];
   const options: Record<string, string | number | boolean> = {};
-  for (const token of tokens) {
-    const colon = token.indexOf(':');
+  /** The text option being typed, while more unquoted words may belong to it. */
+  let open: { name: string; valueStart: number } | undefined;
+  for (const word of words) {
+    const colon = word.text.indexOf(':');
+    const definition = colon > 0 ? findOption(word.text.slice(0, colon), definitions) : undefined;
+    if (definition === undefined && open !== undefined && !OPTION_LIKE.test(word.text)) {
+      options[open.name] = line.slice(open.valueStart, word.end);
+      continue;
+    }
+    open = undefined;
     if (colon <= 0) {
       const sub = definitions.find(
-        (d) => d.type === ApplicationCommandOptionType.Subcommand && (d.name === token || d.name_localizations?.['sv-SE'] === token),
+        (d) => d.type === ApplicationCommandOptionType.Subcommand && (d.name === word.text || d.name_localizations?.['sv-SE'] === word.text),
       );
-      if (!sub || sub.type !== ApplicationCommandOptionType.Subcommand) return err(`Expected name:value, got "${token}".`);
+      if (!sub || sub.type !== ApplicationCommandOptionType.Subcommand) return err(`Expected name:value, got "${word.text}".`);
       options['subcommand'] = sub.name;
       definitions = sub.options ?? [];
       continue;
     }
-    const key = token.slice(0, colon).toLowerCase();
-    const raw = token.slice(colon + 1).replace(/^"|"$/g, '');
-    const definition = definitions.find((d) => d.name === key || d.name_localizations?.['sv-SE'] === key);
-    if (!definition) return err(`/${command.data.name} has no option "${key}".`);
+    if (!definition) return err(`/${command.data.name} has no option "${word.text.slice(0, colon).toLowerCase()}".`);
+    const quoted = word.text[colon + 1] === '"';
+    const raw = word.text.slice(colon + 1).replace(/^"|"$/g, '');
     const value = typed(definition.type, raw);
     if (value === undefined) return err(`Option ${definition.name} expects a ${ApplicationCommandOptionType[definition.type].toLowerCase()}.`);
     options[definition.name] = value;
+    if (definition.type === ApplicationCommandOptionType.String && !quoted) open = { name: definition.name, valueStart: word.start + colon + 1 };
   }
   return ok({ command, options });
+}
+
+function findCommand(name: string, commands: readonly SlashCommand[]): SlashCommand | undefined {
+  return commands.find((c) => c.data.name === name || c.data.name_localizations?.['sv-SE'] === name);
+}
+
+/** An option (not a subcommand) by its English or Swedish name. */
+function findOption(name: string, definitions: readonly APIApplicationCommandOption[]): APIApplicationCommandOption | undefined {
+  const key = name.toLowerCase();
+  return definitions.find(
+    (d) => d.type !== ApplicationCommandOptionType.Subcommand && d.type !== ApplicationCommandOptionType.SubcommandGroup && (d.name === key || d.name_localizations?.['sv-SE'] === key),
+  );
 }
 
 function typed(type: ApplicationCommandOptionType, raw: string): string | number | boolean | undefined {
@@ -92,25 +122,49 @@ async function clickButton(
   options: Pick<ConsoleOptions, 'buttons' | 'deps'>,
   invocation: Invocation,
 ): Promise<CommandResult> {
+  // Numbered as renderMessage numbers them: the clickable buttons only, in reading order.
   const buttons = (last?.components ?? []).flatMap((row) => row.components);
-  const button = buttons[n - 1];
-  if (!button || !('custom_id' in button) || ('disabled' in button && button.disabled)) return err(`There is no button ${n} to click.`);
+  const position = [...buttonNumbers(last)].find(([, shown]) => shown === n)?.[0];
+  const button = position === undefined ? undefined : buttons[position];
+  if (!button || !('custom_id' in button)) return err(`There is no button ${n} to click.`);
   const [prefix = '', ...args] = button.custom_id.split(':');
   const handler = options.buttons.find((b) => b.prefix === prefix);
   if (!handler) return err(`Nothing handles the button "${prefix}".`);
   return handler.run(args, invocation, options.deps);
 }
 
+/**
+ * The console is a server of its own, managed by whoever runs it: /feed and /announce, listed by /help, work here as
+ * in a server (a feed followed here is kept in the database like any server's follows) instead of answering "not in
+ * direct messages". Only what needs Discord itself (a channel to post in) says so.
+ */
+export const CONSOLE_GUILD_ID = 'console';
+
+/** Dates as the reader's Discord would write them: Swedish for Swedish, else the console's British English. */
+function dateLocale(locale: string): string {
+  return locale.toLowerCase().startsWith('sv') ? 'sv-SE' : 'en-GB';
+}
+
 export async function runConsole(options: ConsoleOptions): Promise<void> {
-  const invocation: Invocation = { locale: options.locale ?? 'en-US', userId: '0', scope: EVERY_PODCAST, canManageGuild: true };
+  const locale = options.locale ?? 'en-US';
+  const invocation: Invocation = { locale, userId: '0', guildId: CONSOLE_GUILD_ID, scope: EVERY_PODCAST, canManageGuild: true };
   const rl = readline.createInterface({
     input: options.input,
     output: options.output,
     prompt: 'podcord> ',
-    completer: (line: string) => complete(line, options, invocation),
+    completer: (line: string, callback: (error: null, result: [string[], string]) => void) => {
+      void complete(line, options, invocation).then(
+        (result) => callback(null, result),
+        (error: unknown) => {
+          options.deps.log.warn({ err: error, line }, 'console completion failed');
+          callback(null, [[], line]);
+        },
+      );
+    },
   });
   const state: { lastReply?: Reply } = {};
-  if (options.banner) options.output.write(`${options.banner}\n`);
+  const s = stringsFor(locale);
+  if (options.banner) options.output.write(`${options.banner}\n${s.consoleValues}\n`);
   rl.prompt();
   for await (const line of rl) {
     const trimmed = line.trim();
@@ -118,7 +172,11 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (trimmed !== '') {
       try {
         const reply = await runConsoleLine(trimmed, state, options, invocation);
-        options.output.write(`${renderMessage(reply, { colour: options.colour })}\n`);
+        const render = { colour: options.colour, locale: dateLocale(locale), now: options.deps.now() };
+        options.output.write(`${renderMessage(reply, render)}\n`);
+        // /help tells what the commands do; how to type them here is the console's own part.
+        const parsed = parseConsoleLine(trimmed, options.commands);
+        if (parsed.ok && parsed.value.command.data.name === 'help') options.output.write(`${s.consoleValues}\n`);
       } catch (error) {
         options.deps.log.error({ err: error, line: trimmed }, 'console command failed');
         options.output.write('Sorry, something went wrong; the details are in the log.\n');
@@ -129,21 +187,80 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   rl.close();
 }
 
-/** Tab completes command names, and option values through the command's own autocomplete. */
-function complete(line: string, options: ConsoleOptions, invocation: Invocation): [string[], string] {
-  const match = /(\S+):([^:]*)$/.exec(line);
-  if (!line.includes(' ')) {
-    const names = options.commands.map((c) => `/${c.data.name}`);
-    const hits = names.filter((n) => n.startsWith(line));
-    return [hits.length ? hits : names, line];
+/**
+ * Tab completes the command, a subcommand, an option's name, and an option's value through the command's own
+ * autocomplete. What readline does with the answer: one candidate replaces the word; several that extend what was
+ * typed insert their common start; otherwise the word is kept as typed and a second Tab lists the candidates
+ * (readline replaces the word with the candidates' common start when that start is not a prefix of the word, which
+ * erased what was typed, so the word returned then is that common start: nothing is replaced).
+ */
+async function complete(line: string, options: ConsoleOptions, invocation: Invocation): Promise<[string[], string]> {
+  const word = /\S*$/.exec(line)?.[0] ?? '';
+  const before = line.slice(0, line.length - word.length);
+  if (before.trim() === '') {
+    const typed = word.replace(/^\//, '').toLowerCase();
+    const names = options.commands.flatMap((c) => [c.data.name, c.data.name_localizations?.['sv-SE']]).filter((n): n is string => !!n);
+    return offer(names.filter((n) => n.startsWith(typed)).map((n) => `/${n}`), word);
   }
-  if (!match) return [[], line];
-  const parsed = parseConsoleLine(line.slice(0, match.index), options.commands);
-  if (!parsed.ok || !parsed.value.command.autocomplete) return [[], line];
-  const [, name = '', value = ''] = match;
-  const choices = parsed.value.command.autocomplete({ name, value }, parsed.value.options, invocation, options.deps);
-  if (choices instanceof Promise) return [[], line];
+  const parsed = parseConsoleLine(before, options.commands);
+  const names = parsed.ok ? optionNames(parsed.value, invocation).filter((n) => n.startsWith(word.toLowerCase())) : [];
+  // A bare word that starts an option's name is that option; anything else after `name:` is (more of) its value.
+  if (!word.includes(':') && (word === '' || names.length > 0)) return offer(names, word);
+  const value = /([^\s"]+):("[^"]*|[^"]*)$/u.exec(line);
+  if (value) return completeValue(line.slice(0, value.index), value[1] ?? '', value[2] ?? '', value[0], options, invocation);
+  return offer(names, word);
+}
+
+/** The subcommands, or the options not given yet, of what was typed so far: `add `, `episode:`. */
+function optionNames(parsed: ParsedLine, invocation: Invocation): string[] {
+  const sv = invocation.locale.toLowerCase().startsWith('sv');
+  const definitions = definitionsAfter(parsed);
+  return definitions
+    .filter((d) => d.type === ApplicationCommandOptionType.Subcommand || parsed.options[d.name] === undefined)
+    .map((d) => {
+      const name = (sv && d.name_localizations?.['sv-SE']) || d.name;
+      return d.type === ApplicationCommandOptionType.Subcommand ? `${name} ` : `${name}:`;
+    });
+}
+
+/** The option definitions in force: the command's, or its chosen subcommand's. */
+function definitionsAfter(parsed: ParsedLine): readonly APIApplicationCommandOption[] {
+  const definitions = parsed.command.data.options ?? [];
+  const chosen = parsed.options['subcommand'];
+  if (chosen === undefined) return definitions;
+  const sub = definitions.find((d) => d.name === chosen);
+  return sub?.type === ApplicationCommandOptionType.Subcommand ? (sub.options ?? []) : [];
+}
+
+async function completeValue(
+  before: string,
+  name: string,
+  typedValue: string,
+  word: string,
+  options: ConsoleOptions,
+  invocation: Invocation,
+): Promise<[string[], string]> {
+  const parsed = parseConsoleLine(before, options.commands);
+  if (!parsed.ok || !parsed.value.command.autocomplete) return [[], word];
+  const definition = findOption(name, definitionsAfter(parsed.value));
+  if (!definition || !('autocomplete' in definition) || !definition.autocomplete) return [[], word];
+  const value = typedValue.replace(/^"/, '');
+  // The command's autocomplete takes the option's own name, whichever language it was typed in.
+  const choices = await parsed.value.command.autocomplete({ name: definition.name, value }, parsed.value.options, invocation, options.deps);
   // Complete with the readable title (the console resolves words as well as keys), not the choice's decorations.
   const title = (c: { name: string }): string => c.name.replace(/^#\d+ /, '').replace(/ \(\d{4}-\d\d-\d\d\).*$/, '').replace(/ · .*$/, '');
-  return [choices.map((c) => `${name}:"${title(c).replace(/"/g, "'")}"`), match[0]];
+  return offer([...new Set(choices.map((c) => `${name}:"${title(c).replace(/"/g, "'")}"`))], word);
+}
+
+/** See complete(): what to hand readline so that it never replaces the typed word with less than it was. */
+function offer(candidates: string[], word: string): [string[], string] {
+  if (candidates.length <= 1) return [candidates, word];
+  const common = commonStart(candidates);
+  return common.toLowerCase().startsWith(word.toLowerCase()) ? [candidates, word] : [candidates, common];
+}
+
+function commonStart(texts: readonly string[]): string {
+  let common = texts[0] ?? '';
+  for (const text of texts) while (!text.startsWith(common)) common = common.slice(0, -1);
+  return common;
 }

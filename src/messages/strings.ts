@@ -93,6 +93,9 @@ const en = {
   announcementsPaused: (channel: string, since: string, reason: string) =>
     `⏸️ Announcements in this server are paused since ${since}: Discord refused a post in ${channel} (${reason}). Give the bot its access back and run /announce channel again to resume; what came meanwhile is posted then.`,
   announceResumed: 'Announcements were paused here: they resume now, with what came meanwhile.',
+  // ---- local console
+  consoleValues:
+    'Options are written name:value. A value with spaces runs on until the next option (/topic query:open source ai), or goes in quotes (/latest podcast:"Design Details").',
 };
 
 export type Strings = typeof en;
@@ -182,6 +185,9 @@ const sv: Strings = {
   announcementsPaused: (channel, since, reason) =>
     `⏸️ Annonseringarna i den här servern är pausade sedan ${since}: Discord vägrade ett inlägg i ${channel} (${reason}). Ge boten åtkomst igen och kör /annonsera kanal för att återuppta; det som kommit under tiden publiceras då.`,
   announceResumed: 'Annonseringarna var pausade här: de återupptas nu, med det som kommit under tiden.',
+  // ---- lokal konsol
+  consoleValues:
+    'Alternativ skrivs namn:värde. Ett värde med mellanslag fortsätter fram till nästa alternativ (/ämne sökord:öppen källkod), eller skrivs inom citattecken (/senaste podd:"Design Details").',
 };
 
 export function stringsFor(locale: string): Strings {

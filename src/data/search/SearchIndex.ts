@@ -1,15 +1,46 @@
-import { forEachTerm } from './analyze.js';
+import { bm25Impacts, coordinationTable, DEFAULT_FIELD_BOOST, episodeRecency, FIELD_CODE, FIELD_COUNT, idf, RECENCY_WEIGHT, recencyDay } from './bm25.js';
+import { ensure } from './ensure.js';
+import type { NumericArray } from './ensure.js';
+import { CHAMPION_MIN_DF, championLists } from './championLists.js';
 import { editDistance, fuzzyScan } from './fuzzyScan.js';
 import { PASSAGE_FIELDS } from './passage.js';
 import type { Passage, PassageField } from './passage.js';
+import { insertRanked, MAX_RERANK_FACTOR, mayGainPhraseBonus, rerank, stemInitials } from './phraseRerank.js';
+import type { Reranked } from './phraseRerank.js';
+import { parseQuery, WEIGHT_EXACT } from './queryExpansion.js';
+import type { Expansion, QueryWord } from './queryExpansion.js';
+import { ALL, ONLY_KNOWN, ONLY_NEW, ScoreAccumulator } from './ScoreAccumulator.js';
+import { decodeIndex, encodeIndex } from './searchIndexFormat.js';
+import { mergePostings, mergeSurfaces } from './mergeSegments.js';
+import { MutablePostings } from './MutablePostings.js';
+import type { MutableSurface } from './MutablePostings.js';
 import { lowerBound, sortedPrefixRange } from './sortedPrefixRange.js';
 import { stem } from './stem.js';
+import { completeQuery, suggestQueries } from './suggestions.js';
+import type { CompletionSource } from './suggestions.js';
 import { isStopWord } from './stopWords.js';
+import { TopK } from './TopK.js';
 import { tokenize } from './tokenize.js';
-import type { MatchRange, SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
+import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
 
 /**
  * A BM25 inverted index over time-coded passages, held in typed arrays.
+ *
+ * Where things are (read in this order):
+ * - SearchIndex.ts (this file): the tables (documents, episodes, both segments), add / removeEpisode / compact, the
+ *   dictionary lookups, and `search` as named steps: parseQuery -> planWords -> readWords (readWord per word) ->
+ *   collectPool -> rerankPool -> pickHits; then the public suggest/complete, stats, serialize/load.
+ * - queryExpansion.ts: query text -> words -> the stems each may match (exact, prefix, typo) with their weights.
+ * - bm25.ts: field boosts, BM25 per-passage factors, idf, recency, coordination.
+ * - ScoreAccumulator.ts: the hot posting walks (scan, probe) adding BM25 into reusable typed-array scratch.
+ * - phraseRerank.ts: the phrase/proximity bonus and highlights for the best few, from their text.
+ * - Postings: MutablePostings.ts (the mutable segment's linked lists), mergeSegments.ts (compaction: both segments
+ *   into new CSR postings and dictionaries), championLists.ts (each common stem's best postings).
+ * - suggestions.ts: "did you mean" and word completion.
+ * - searchIndexFormat.ts: the serialized byte layout (header + raw typed-array sections).
+ * - TopK.ts (bounded heap, result order), gallop.ts (probing sorted postings), ensure.ts (growable typed arrays).
+ * Text analysis (tokenize, stem, stop words, analyze) and fuzzyScan/sortedPrefixRange are shared with the rest of
+ * src/data/search.
  *
  * Two segments share one document table:
  * - the compact segment: a sorted stem dictionary with CSR postings (offsets, doc ids, term frequencies) and a
@@ -31,72 +62,8 @@ import type { MatchRange, SearchHit, SearchOptions, TopicSearch } from './TopicS
  * The best 40 are then reranked with a phrase/proximity bonus from their text, and grouped per episode.
  */
 
-type NumericArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
-
-/** Grows a typed array to hold at least `size` elements (doubling, so appends are amortised O(1)). */
-function ensure<T extends NumericArray>(array: T, size: number): T {
-  if (size <= array.length) return array;
-  const Ctor = array.constructor as new (length: number) => T;
-  const next = new Ctor(Math.max(size, array.length * 2, 64));
-  (next as Uint8Array).set(array as unknown as ArrayLike<number>);
-  return next;
-}
-
-const FIELD_CODE: Record<PassageField, number> = {
-  chapterTitle: 0,
-  chapterDescription: 1,
-  episodeTitle: 2,
-  notes: 3,
-  transcript: 4,
-};
-/** chapterTitle > episodeTitle > chapterDescription > transcript > notes: a chapter title names the topic at that second. */
-const DEFAULT_FIELD_BOOST: Record<PassageField, number> = {
-  chapterTitle: 3,
-  chapterDescription: 1.6,
-  episodeTitle: 2,
-  notes: 1,
-  transcript: 1.3,
-};
-const FIELD_COUNT = PASSAGE_FIELDS.length;
-
-/** Weights of a query word's expansions: exact > prefix > typo. */
-const WEIGHT_EXACT = 1;
-const WEIGHT_PREFIX = 0.6;
-const WEIGHT_FUZZY = [1, 0.4, 0.25] as const;
-const MAX_PREFIX_EXPANSIONS = 24;
-const MAX_FUZZY_EXPANSIONS = 16;
-const MIN_PREFIX_LENGTH = 2;
-const MAX_QUERY_WORDS = 8;
-/**
- * Champion lists: a stem in at least CHAMPION_MIN_DF passages also keeps its CHAMPIONS best postings by BM25 impact.
- * A one-word query takes its top candidates from those instead of walking 200k postings: the best passages for
- * max-over-expansions are within the union of each expansion's own best (exact up to recency, which can move a
- * score by 2 %, and field averages drifting since the last compaction).
- */
-const CHAMPION_MIN_DF = 1024;
-/** Slots in a block of a stem's mutable postings: the stem's postings so far, within these bounds. */
-const MUTABLE_BLOCK_MIN = 2;
-const MUTABLE_BLOCK_MAX = 1024;
-const CHAMPIONS = 256;
-/** Which postings scanCompact reads: all, only passages not yet found, only passages already found. */
-const ALL = 0;
-const ONLY_NEW = 1;
-const ONLY_KNOWN = 2;
 /** A later word probes the passages found so far only if they are fewer than 1/PROBE_RATIO of its postings. */
 const PROBE_RATIO = 8;
-/** Adjacent query words in order multiply the score by up to 1 + PHRASE_BONUS; near ones (<= 3 words) by less. */
-const PHRASE_BONUS = 0.5;
-const NEAR_BONUS = 0.2;
-const NEAR_WINDOW = 3;
-/** The most the phrase rerank can multiply a score by (with a hair for rounding). */
-const MAX_RERANK_FACTOR = (1 + Math.max(PHRASE_BONUS, NEAR_BONUS)) * (1 + 1e-9);
-/** Recency: at most +2 %, halving every year: it only separates near-equal scores. */
-const RECENCY_WEIGHT = 0.02;
-const RECENCY_HALF_LIFE_DAYS = 365;
-const DAY_MS = 86_400_000;
-
-const FORMAT_MAGIC = 0x49534350; // "PCSI" little-endian
-const FORMAT_VERSION = 1;
 
 export interface SearchIndexOptions {
   /** BM25 term-frequency saturation (default 1.2). */
@@ -117,26 +84,6 @@ export interface SearchIndexStats {
   surfaces: number;
   compactPassages: number;
   mutablePassages: number;
-}
-
-/** One way a query word matches a stem in the dictionary. */
-interface Expansion {
-  stem: string;
-  compact: number; // index in the compact stems, or -1
-  mutable: number; // index in the mutable stems, or -1
-  weight: number;
-}
-
-interface QueryWord {
-  folded: string;
-  expansions: Expansion[];
-}
-
-interface MutableSurface {
-  stem: string;
-  count: number;
-  /** The word as first written, lowercased with its diacritics (what completion shows). */
-  display: string;
 }
 
 export class SearchIndex implements TopicSearch {
@@ -191,19 +138,7 @@ export class SearchIndex implements TopicSearch {
 
   // --- Mutable segment.
   private mutableTexts: string[] = [];
-  private mutableStemIndex = new Map<string, number>();
-  private mutableStems: string[] = [];
-  private mutableHead: Int32Array = new Int32Array(0);
-  private mutableTail: Int32Array = new Int32Array(0);
-  private mutableDf: Uint32Array = new Uint32Array(0);
-  /** Per stem: the end of the block of slots its next posting goes into (see appendMutablePosting). */
-  private mutableBlockEnd: Int32Array = new Int32Array(0);
-  private mutablePostingCount = 0;
-  /** Slots handed out to blocks, used or not. */
-  private mutableSlotCount = 0;
-  private mutablePostingDoc: Uint32Array = new Uint32Array(0);
-  private mutablePostingTf: Uint8Array = new Uint8Array(0);
-  private mutablePostingNext: Int32Array = new Int32Array(0);
+  private mutable = new MutablePostings();
   /** Only words the compact dictionary lacks. */
   private mutableSurfaces = new Map<string, MutableSurface>();
 
@@ -217,15 +152,18 @@ export class SearchIndex implements TopicSearch {
   private recencyCache: Float32Array = new Float32Array(0);
   private recencyKey = '';
 
-  // --- Query scratch, reused between queries (sized to docCount).
-  private scratchTotal: Float32Array = new Float32Array(0);
-  private scratchWord: Float32Array = new Float32Array(0);
-  private scratchMask: Uint8Array = new Uint8Array(0);
-  private scratchTouched: Int32Array = new Int32Array(0);
-  private scratchWordTouched: Int32Array = new Int32Array(0);
-  /** Fill counts of scratchTouched / scratchWordTouched while a query runs. */
-  private queryTouched = 0;
-  private queryWordTouched = 0;
+  /** Query scratch, reused between queries (sized to docCount), and the posting walks that fill it. */
+  private readonly scores = new ScoreAccumulator();
+  /** The dictionary and postings as queryExpansion.ts and suggestions.ts read them. */
+  private readonly lexicon: CompletionSource = {
+    expansionFor: (s, weight) => this.expansionFor(s, weight),
+    occursIn: (e, allowed) => this.occursIn(e, allowed),
+    stemDf: (s) => this.stemDf(s),
+    forEachSurfaceWithPrefix: (prefix, visit) => this.forEachSurfaceWithPrefix(prefix, visit),
+    forEachSurfaceNear: (word, maxDistance, visit) => this.forEachSurfaceNear(word, maxDistance, visit),
+    df: (e) => this.df(e),
+    countTogether: (words, candidates, allowed) => this.countTogether(words, candidates, allowed),
+  };
 
   private readonly decoder = new TextDecoder();
   private readonly encoder = new TextEncoder();
@@ -265,7 +203,7 @@ export class SearchIndex implements TopicSearch {
         const s = this.stemOfNewToken(token.folded, passage.text, token.start, token.end);
         docTf.set(s, (docTf.get(s) ?? 0) + 1);
       }
-      for (const [s, tf] of docTf) this.appendMutablePosting(s, doc, tf);
+      for (const [s, tf] of docTf) this.mutable.append(s, doc, tf);
 
       this.docEpisode = ensure(this.docEpisode, doc + 1);
       this.docStart = ensure(this.docStart, doc + 1);
@@ -321,107 +259,18 @@ export class SearchIndex implements TopicSearch {
     let live = 0;
     for (let doc = 0; doc < this.docCount; doc++) remap[doc] = this.docDeleted[doc] === 1 ? -1 : live++;
 
-    // 2. Stems: merge the sorted compact dictionary with the mutable stems it lacks.
-    const mutableForCompact = new Int32Array(this.stems.length).fill(-1);
-    const newMutableStems: number[] = [];
-    for (let m = 0; m < this.mutableStems.length; m++) {
-      const s = this.mutableStems[m] as string;
-      const at = this.findCompactStem(s);
-      if (at >= 0) mutableForCompact[at] = m;
-      else newMutableStems.push(m);
-    }
-    newMutableStems.sort((x, y) => {
-      const a = this.mutableStems[x] as string;
-      const c = this.mutableStems[y] as string;
-      return a < c ? -1 : a > c ? 1 : 0;
-    });
-
-    const totalPostings = (this.postingOffsets[this.stems.length] as number) + this.mutablePostingCount;
-    const docs = new Uint32Array(totalPostings);
-    const tfs = new Uint8Array(totalPostings);
-    const offsets: number[] = [0];
-    const stems: string[] = [];
-    const compactStemTo = new Int32Array(this.stems.length).fill(-1);
-    const mutableStemTo = new Int32Array(this.mutableStems.length).fill(-1);
-    let written = 0;
-    const writeCompact = (t: number): void => {
-      for (let p = this.postingOffsets[t] as number, end = this.postingOffsets[t + 1] as number; p < end; p++) {
-        const to = remap[this.postingDocs[p] as number] as number;
-        if (to < 0) continue;
-        docs[written] = to;
-        tfs[written++] = this.postingTfs[p] as number;
-      }
-    };
-    const writeMutable = (m: number): void => {
-      for (let p = this.mutableHead[m] as number; p >= 0; p = this.mutablePostingNext[p] as number) {
-        const to = remap[this.mutablePostingDoc[p] as number] as number;
-        if (to < 0) continue;
-        docs[written] = to;
-        tfs[written++] = this.mutablePostingTf[p] as number;
-      }
-    };
-    const finishStem = (s: string): number => {
-      if (written === offsets[offsets.length - 1]) return -1; // every posting was removed: drop the stem
-      stems.push(s);
-      offsets.push(written);
-      return stems.length - 1;
-    };
-    let ci = 0;
-    let mi = 0;
-    while (ci < this.stems.length || mi < newMutableStems.length) {
-      const cs = this.stems[ci];
-      const mIndex = newMutableStems[mi];
-      const ms = mIndex === undefined ? undefined : this.mutableStems[mIndex];
-      if (cs !== undefined && (ms === undefined || cs < ms)) {
-        writeCompact(ci);
-        const both = mutableForCompact[ci] as number;
-        if (both >= 0) writeMutable(both);
-        const id = finishStem(cs);
-        compactStemTo[ci] = id;
-        if (both >= 0) mutableStemTo[both] = id;
-        ci++;
-      } else if (ms !== undefined && mIndex !== undefined) {
-        writeMutable(mIndex);
-        mutableStemTo[mIndex] = finishStem(ms);
-        mi++;
-      }
-    }
-
-    // 3. Surfaces: the compact ones whose stem survived, plus the new ones, in sorted order.
-    const newSurfaces = [...this.mutableSurfaces.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-    const surfaces: string[] = [];
-    const surfaceDisplay: string[] = [];
-    const surfaceStem: number[] = [];
-    const surfaceCount: number[] = [];
-    const stemId = (s: string): number => {
-      const at = lowerBound(stems, s);
-      return stems[at] === s ? at : -1;
-    };
-    let si = 0;
-    let ni = 0;
-    while (si < this.surfaces.length || ni < newSurfaces.length) {
-      const cs = this.surfaces[si];
-      const ns = newSurfaces[ni];
-      if (cs !== undefined && (ns === undefined || cs < ns[0])) {
-        const id = compactStemTo[this.surfaceStem[si] as number] as number;
-        if (id >= 0) {
-          surfaces.push(cs);
-          surfaceDisplay.push(this.surfaceDisplay[si] as string);
-          surfaceStem.push(id);
-          surfaceCount.push(this.surfaceCount[si] as number);
-        }
-        si++;
-      } else if (ns !== undefined) {
-        const id = stemId(ns[1].stem);
-        if (id >= 0) {
-          surfaces.push(ns[0]);
-          surfaceDisplay.push(ns[1].display === ns[0] ? '' : ns[1].display);
-          surfaceStem.push(id);
-          surfaceCount.push(ns[1].count);
-        }
-        ni++;
-      }
-    }
+    // 2. Stems and their postings, then 3. surface words: both dictionaries merged, sorted (mergeSegments.ts).
+    const { postings, compactStemTo } = mergePostings(
+      { stems: this.stems, offsets: this.postingOffsets, docs: this.postingDocs, tfs: this.postingTfs },
+      this.mutable,
+      remap,
+    );
+    const merged = mergeSurfaces(
+      { surfaces: this.surfaces, display: this.surfaceDisplay, stem: this.surfaceStem, count: this.surfaceCount },
+      this.mutableSurfaces,
+      compactStemTo,
+      postings.stems,
+    );
 
     // 4. Texts: live compact bytes copied, mutable strings encoded once.
     const textOffsets = new Uint32Array(live + 1);
@@ -465,79 +314,31 @@ export class SearchIndex implements TopicSearch {
 
     this.textBytes = textBytes.slice(0, textLength);
     this.textOffsets = textOffsets;
-    this.stems = stems;
-    this.postingOffsets = Uint32Array.from(offsets);
-    this.postingDocs = docs.slice(0, written);
-    this.postingTfs = tfs.slice(0, written);
-    this.surfaces = surfaces;
-    this.surfaceDisplay = surfaceDisplay;
-    this.surfaceStem = Uint32Array.from(surfaceStem);
-    this.surfaceCount = Uint32Array.from(surfaceCount);
+    this.stems = postings.stems;
+    this.postingOffsets = postings.offsets;
+    this.postingDocs = postings.docs;
+    this.postingTfs = postings.tfs;
+    this.surfaces = merged.surfaces;
+    this.surfaceDisplay = merged.display;
+    this.surfaceStem = merged.stem;
+    this.surfaceCount = merged.count;
 
     this.mutableTexts = [];
-    this.mutableStemIndex = new Map();
-    this.mutableStems = [];
-    this.mutableHead = new Int32Array(0);
-    this.mutableTail = new Int32Array(0);
-    this.mutableDf = new Uint32Array(0);
-    this.mutableBlockEnd = new Int32Array(0);
-    this.mutablePostingCount = 0;
-    this.mutableSlotCount = 0;
-    this.mutablePostingDoc = new Uint32Array(0);
-    this.mutablePostingTf = new Uint8Array(0);
-    this.mutablePostingNext = new Int32Array(0);
+    this.mutable = new MutablePostings();
     this.mutableSurfaces = new Map();
-    this.scratchTotal = new Float32Array(0);
-    this.scratchWord = new Float32Array(0);
-    this.scratchMask = new Uint8Array(0);
-    this.scratchTouched = new Int32Array(0);
-    this.scratchWordTouched = new Int32Array(0);
+    this.scores.release();
     this.buildChampions();
   }
 
   private buildChampions(): void {
     this.ensureImpacts();
-    const offsets = new Uint32Array(this.stems.length + 1);
-    const docs: number[] = [];
-    const tfs: number[] = [];
-    let minPublished = Infinity;
-    let maxPublished = -Infinity;
-    for (let e = 0; e < this.episodeCount; e++) {
-      const t = this.episodePublishedMs[e] as number;
-      if (Number.isNaN(t)) continue;
-      minPublished = Math.min(minPublished, t);
-      maxPublished = Math.max(maxPublished, t);
-    }
-    const span = maxPublished > minPublished ? maxPublished - minPublished : 1;
-    for (let t = 0; t < this.stems.length; t++) {
-      const from = this.postingOffsets[t] as number;
-      const end = this.postingOffsets[t + 1] as number;
-      if (end - from >= CHAMPION_MIN_DF) {
-        const heap = new TopK(CHAMPIONS);
-        for (let p = from; p < end; p++) {
-          const doc = this.postingDocs[p] as number;
-          const tf = this.postingTfs[p] as number;
-          const norm = this.docNorm[doc] as number;
-          const impact = ((this.docImpact1[doc] as number) * tf * (1 + norm)) / (tf + norm);
-          // Equal impacts (common among short titles) go to the newer episode, as recency would at query time.
-          const published = this.episodePublishedMs[this.docEpisode[doc] as number] as number;
-          const newer = Number.isNaN(published) ? 0 : (published - minPublished) / span;
-          heap.push(p, impact + newer * 1e-4);
-        }
-        const chosen = heap
-          .drain()
-          .map((c) => c.doc)
-          .sort((a, b) => a - b);
-        for (const p of chosen) {
-          docs.push(this.postingDocs[p] as number);
-          tfs.push(this.postingTfs[p] as number);
-        }
-      }
-      offsets[t + 1] = docs.length;
-    }
-    this.championOffsets = offsets;
-    this.championDocs = Uint32Array.from(docs);
-    this.championTfs = Uint8Array.from(tfs);
+    const champions = championLists(
+      { stems: this.stems, offsets: this.postingOffsets, docs: this.postingDocs, tfs: this.postingTfs },
+      { docImpact1: this.docImpact1, docNorm: this.docNorm, docEpisode: this.docEpisode, episodePublishedMs: this.episodePublishedMs, episodeCount: this.episodeCount },
+    );
+    this.championOffsets = champions.offsets;
+    this.championDocs = champions.docs;
+    this.championTfs = champions.tfs;
   }
 
   private rebuildEpisodeRanges(): void {
@@ -598,47 +399,6 @@ export class SearchIndex implements TopicSearch {
     return s;
   }
 
-  /**
-   * A stem's postings are a linked list, in blocks of consecutive slots: a new block is as big as the stem's postings
-   * so far (MUTABLE_BLOCK_MIN to MUTABLE_BLOCK_MAX), so at most about half its slots go unused, and a query walks a
-   * common stem's postings through memory in order instead of hopping between every other stem's (one posting a
-   * slot, added as passages came, made every step of the walk a cache miss).
-   */
-  private appendMutablePosting(s: string, doc: number, tf: number): void {
-    let m = this.mutableStemIndex.get(s);
-    if (m === undefined) {
-      m = this.mutableStems.length;
-      this.mutableStems.push(s);
-      this.mutableStemIndex.set(s, m);
-      this.mutableHead = ensure(this.mutableHead, m + 1);
-      this.mutableTail = ensure(this.mutableTail, m + 1);
-      this.mutableDf = ensure(this.mutableDf, m + 1);
-      this.mutableBlockEnd = ensure(this.mutableBlockEnd, m + 1);
-      this.mutableHead[m] = -1;
-      this.mutableTail[m] = -1;
-      this.mutableDf[m] = 0;
-      this.mutableBlockEnd[m] = 0;
-    }
-    const tail = this.mutableTail[m] as number;
-    let p = tail + 1;
-    if (tail < 0 || p >= (this.mutableBlockEnd[m] as number)) {
-      p = this.mutableSlotCount;
-      this.mutableSlotCount += Math.min(Math.max(this.mutableDf[m] as number, MUTABLE_BLOCK_MIN), MUTABLE_BLOCK_MAX);
-      this.mutableBlockEnd[m] = this.mutableSlotCount;
-      this.mutablePostingDoc = ensure(this.mutablePostingDoc, this.mutableSlotCount);
-      this.mutablePostingTf = ensure(this.mutablePostingTf, this.mutableSlotCount);
-      this.mutablePostingNext = ensure(this.mutablePostingNext, this.mutableSlotCount);
-    }
-    this.mutablePostingCount++;
-    this.mutablePostingDoc[p] = doc;
-    this.mutablePostingTf[p] = Math.min(tf, 255);
-    this.mutablePostingNext[p] = -1;
-    if (tail < 0) this.mutableHead[m] = p;
-    else this.mutablePostingNext[tail] = p;
-    this.mutableTail[m] = p;
-    this.mutableDf[m] = (this.mutableDf[m] as number) + 1;
-  }
-
   // ------------------------------------------------------------------ dictionary lookups
 
   private findCompactStem(s: string): number {
@@ -648,7 +408,7 @@ export class SearchIndex implements TopicSearch {
 
   private expansionFor(s: string, weight: number): Expansion | undefined {
     const compact = this.findCompactStem(s);
-    const mutable = this.mutableStemIndex.get(s) ?? -1;
+    const mutable = this.mutable.stemIndex.get(s) ?? -1;
     if (compact < 0 && mutable < 0) return undefined;
     return { stem: s, compact, mutable, weight };
   }
@@ -656,7 +416,7 @@ export class SearchIndex implements TopicSearch {
   private df(e: Expansion): number {
     let df = 0;
     if (e.compact >= 0) df += (this.postingOffsets[e.compact + 1] as number) - (this.postingOffsets[e.compact] as number);
-    if (e.mutable >= 0) df += this.mutableDf[e.mutable] as number;
+    if (e.mutable >= 0) df += this.mutable.df[e.mutable] as number;
     return df;
   }
 
@@ -700,8 +460,8 @@ export class SearchIndex implements TopicSearch {
       }
     }
     if (e.mutable >= 0) {
-      for (let p = this.mutableHead[e.mutable] as number; p >= 0; p = this.mutablePostingNext[p] as number) {
-        const doc = this.mutablePostingDoc[p] as number;
+      for (let p = this.mutable.head[e.mutable] as number; p >= 0; p = this.mutable.next[p] as number) {
+        const doc = this.mutable.doc[p] as number;
         if (deleted[doc] === 0 && (allowed === undefined || allowed[episodePodcast[docEpisode[doc] as number] as number] === 1)) return true;
       }
     }
@@ -736,194 +496,164 @@ export class SearchIndex implements TopicSearch {
     }
   }
 
-  /**
-   * Query text -> content words with every stem they may match (exact, prefix for the last word, typos). With
-   * `allowed`, prefix and typo expansions are taken only among stems those podcasts hold, so a guild's prefix is not
-   * spent on words only other guilds' podcasts have.
-   */
-  private parseQuery(query: string, prefix: boolean, fuzzy: boolean, allowed: Uint8Array | undefined): QueryWord[] {
-    const tokens = tokenize(query);
-    // The last word is still being typed only if nothing follows it.
-    const lastIsOpen = tokens.length > 0 && (tokens[tokens.length - 1] as { end: number }).end === query.length;
-    const words: QueryWord[] = [];
-    tokens.forEach((token, i) => {
-      const isLast = i === tokens.length - 1;
-      const wantPrefix = prefix && isLast && lastIsOpen && token.folded.length >= MIN_PREFIX_LENGTH;
-      // A stop word carries no topic; only when it is all the user has typed so far may it start one ("the" -> "theory").
-      if (isStopWord(token.folded) && !(wantPrefix && tokens.length === 1)) return;
-      if (words.length >= MAX_QUERY_WORDS) return;
-      // "experiment experiment" asks for one thing once.
-      if (words.some((w) => w.folded === token.folded)) return;
-      const expansions = new Map<string, Expansion>();
-      const put = (s: string, weight: number): void => {
-        const seen = expansions.get(s);
-        if (seen !== undefined) {
-          if (weight > seen.weight) seen.weight = weight;
-          return;
-        }
-        const e = this.expansionFor(s, weight);
-        if (e !== undefined) expansions.set(s, e);
-      };
-      // The first `max` of these stems (best first) that the allowed podcasts hold.
-      const putFirst = (stems: readonly string[], max: number, weightOf: (s: string) => number): void => {
-        let taken = 0;
-        for (const s of stems) {
-          if (taken >= max) break;
-          if (allowed !== undefined) {
-            const e = this.expansionFor(s, 1);
-            if (e === undefined || !this.occursIn(e, allowed)) continue;
-          }
-          put(s, weightOf(s));
-          taken++;
-        }
-      };
-      if (!isStopWord(token.folded)) put(stem(token.folded), WEIGHT_EXACT);
-
-      if (wantPrefix) {
-        const best = new Map<string, number>();
-        this.forEachSurfaceWithPrefix(token.folded, (_surface, s) => {
-          if (!best.has(s)) best.set(s, this.stemDf(s));
-        });
-        const byDf = [...best.entries()].sort((a, b) => b[1] - a[1]).map(([s]) => s);
-        putFirst(byDf, MAX_PREFIX_EXPANSIONS, () => WEIGHT_PREFIX);
-      }
-      const maxDistance = !fuzzy ? 0 : token.folded.length >= 9 ? 2 : token.folded.length >= 5 ? 1 : 0;
-      if (maxDistance > 0) {
-        const best = new Map<string, number>();
-        this.forEachSurfaceNear(token.folded, maxDistance, (_surface, s, distance) => {
-          if (distance === 0) return;
-          const seen = best.get(s);
-          if (seen === undefined || distance < seen) best.set(s, distance);
-        });
-        const nearest = [...best.entries()].sort((a, b) => a[1] - b[1] || this.stemDf(b[0]) - this.stemDf(a[0])).map(([s]) => s);
-        putFirst(nearest, MAX_FUZZY_EXPANSIONS, (s) => WEIGHT_FUZZY[best.get(s) as number] ?? 0);
-      }
-      if (expansions.size > 0 || !isStopWord(token.folded)) words.push({ folded: token.folded, expansions: [...expansions.values()] });
-    });
-    return words;
-  }
-
   // ------------------------------------------------------------------ search
 
+  /**
+   * The best passages for `query`, best first. In steps: parseQuery (queryExpansion.ts) -> planWords -> readWords ->
+   * collectPool -> rerankPool (several words) -> pickHits, the shown hits' text analysed for highlights.
+   */
   search(query: string, options: SearchOptions = {}): SearchHit[] {
     const limit = options.limit ?? 5;
     const maxPerEpisode = options.maxPerEpisode ?? 2;
     if (limit <= 0 || this.liveDocs === 0) return [];
-    const allowedPodcast = options.podcastIds === undefined ? undefined : this.podcastFilter(options.podcastIds);
-    if (options.podcastIds !== undefined && allowedPodcast === undefined) return [];
-    const words = this.parseQuery(query, options.prefix ?? true, options.fuzzy ?? true, allowedPodcast);
+    const allowed = options.podcastIds === undefined ? undefined : this.podcastFilter(options.podcastIds);
+    if (options.podcastIds !== undefined && allowed === undefined) return [];
+    const words = parseQuery(query, options.prefix ?? true, options.fuzzy ?? true, allowed, this.lexicon);
     if (words.length === 0) return [];
 
-    this.ensureScratch();
+    this.scores.ensureSize(this.docCount);
     this.ensureImpacts();
-    const total = this.scratchTotal;
-    const wordBest = this.scratchWord;
-    const mask = this.scratchMask;
-    const touched = this.scratchTouched;
-    const wordTouched = this.scratchWordTouched;
-    let touchedCount = 0;
+    this.scores.view({
+      docDeleted: this.docDeleted,
+      docImpact1: this.docImpact1,
+      docNorm: this.docNorm,
+      docEpisode: this.docEpisode,
+      episodePodcast: this.episodePodcast,
+    });
+    const q: QueryRun = {
+      words,
+      n: words.length,
+      limit,
+      maxPerEpisode,
+      poolSize: Math.max(limit * maxPerEpisode * 4, 40),
+      // The most any passage can gain beyond its BM25 sum before the phrase rerank: recency.
+      maxRecency: options.now === undefined ? 1 : 1 + RECENCY_WEIGHT,
+      allowed,
+    };
+    const plans = this.planWords(words);
+    this.readWords(q, plans);
+    const { pool, poolWords } = this.collectPool(q, options.now);
+    const stemWords = new Map<string, number>();
+    words.forEach((word, w) => {
+      for (const e of word.expansions) stemWords.set(e.stem, (stemWords.get(e.stem) ?? 0) | (1 << w));
+    });
+    const initials = stemInitials(stemWords.keys());
+    const candidates: readonly Candidate[] = q.n > 1 ? this.rerankPool(q, pool, poolWords, 1 << plans[0]!.w, stemWords, initials) : pool;
+    return this.pickHits(candidates, limit, maxPerEpisode).map((c) => {
+      const shown = c.text === undefined ? rerank(c.doc, this.textOf(c.doc), c.score, q.n, stemWords, initials) : c;
+      return { passage: this.passageOf(c.doc, shown.text), score: c.score, terms: shown.terms, matches: shown.matches };
+    });
+  }
 
-    const docEpisode = this.docEpisode;
+  /**
+   * Search step 1. Per word: its expansions with their weighted idf, an upper bound on what it can add to one
+   * passage, and how many postings it would walk. Rare words first.
+   */
+  private planWords(words: readonly QueryWord[]): WordPlan[] {
     const N = this.liveDocs;
-    const idfOf = (df: number): number => Math.max(Math.log(1 + (N - df + 0.5) / (df + 0.5)), 0.01);
-    const n = words.length;
-    const poolSize = Math.max(limit * maxPerEpisode * 4, 40);
-    // The most any passage can gain beyond its BM25 sum before the phrase rerank: recency.
-    const maxRecency = options.now === undefined ? 1 : 1 + RECENCY_WEIGHT;
-
-    // Per word: its expansions with their weighted idf, an upper bound on what it can add to one passage, and
-    // how many postings it would walk. Rare words go first.
     const plans = words.map((word, w) => {
       // A prefix or typo expansion never counts as rarer than the word typed, so "crash" is not beaten by "crush".
       const exact = word.expansions.find((e) => e.weight === WEIGHT_EXACT);
-      const idfCap = exact === undefined ? Infinity : idfOf(this.df(exact));
+      const idfCap = exact === undefined ? Infinity : idf(N, this.df(exact));
       let postings = 0;
       let upper = 0;
       const expansions = word.expansions.map((e) => {
         const df = this.df(e);
         postings += df;
-        const weightedIdf = e.weight * Math.min(idfOf(df), idfCap);
+        const weightedIdf = e.weight * Math.min(idf(N, df), idfCap);
         upper = Math.max(upper, weightedIdf * this.maxImpact);
         return { e, weightedIdf };
       });
       return { w, expansions, postings, upper };
     });
     plans.sort((a, b) => a.postings - b.postings);
-    let upperRest = plans.reduce((sum, plan) => sum + plan.upper, 0);
+    return plans;
+  }
 
+  /** Search step 2: each word's postings into the scores, rarest word first. */
+  private readWords(q: QueryRun, plans: readonly WordPlan[]): void {
+    this.scores.touchedCount = 0;
+    this.scores.wordTouchedCount = 0;
+    let upperRest = plans.reduce((sum, plan) => sum + plan.upper, 0);
     plans.forEach((plan, order) => {
-      const bit = 1 << plan.w;
       // MaxScore: a passage that holds none of the words processed so far can score at most upperRest, times the
       // coordination of the words left. If the pool's weakest sure score already beats that, this word only needs
       // to update passages already found, which galloping through its doc-ordered postings does without a scan.
-      const coordRest = (n - order) / n;
-      const newDocBound = upperRest * coordRest * coordRest * maxRecency;
+      const coordRest = (q.n - order) / q.n;
+      const newDocBound = upperRest * coordRest * coordRest * q.maxRecency;
       upperRest -= plan.upper;
-      const single = plan.expansions.length === 1;
-      this.queryTouched = touchedCount;
-      this.queryWordTouched = 0;
-      // How each expansion is read:
-      // - the first (rarest) word of several: every posting, so passages holding all words are all found;
-      // - a one-word query: a big expansion's champions alone;
-      // - a later word: passages already found are probed in its postings (galloping, no scan), and passages new
-      //   to the query come only from its champions. For two words this is exact (a passage with only the second
-      //   word ranks by that word's impact alone); for three or more it is the usual champion-list approximation.
-      // - a later word whose expansions lack champions: probed only, if no passage holding just the remaining
-      //   words could reach the pool (MaxScore), else read in full.
-      // Probing pays only when the passages found are few next to the postings; else one read is cheaper.
-      const probeCheap = (e: Expansion): boolean => touchedCount * PROBE_RATIO < this.df(e);
-      const useChampions = (e: Expansion): [number, number] | undefined => {
-        if (e.compact < 0 || (n > 1 && order === 0)) return undefined;
-        const from = this.championOffsets[e.compact] as number;
-        const end = this.championOffsets[e.compact + 1] as number;
-        return end > from && this.liveChampions(from, end, allowedPodcast) >= poolSize ? [from, end] : undefined;
-      };
-      const champions = plan.expansions.map(({ e }) => useChampions(e));
-      const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
-      const probeOnly =
-        order > 0 && bigWithoutChampions && touchedCount * PROBE_RATIO < plan.postings && this.poolFloor(touchedCount, n, poolSize) > newDocBound;
-      const needSnapshot = probeOnly || (order > 0 && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e)));
-      const snapshot = needSnapshot ? this.sortedTouched(touchedCount) : undefined;
-      plan.expansions.forEach(({ e, weightedIdf }, i) => {
-        const chosen = champions[i];
-        if (e.compact >= 0) {
-          const from = this.postingOffsets[e.compact] as number;
-          const end = this.postingOffsets[e.compact + 1] as number;
-          if (chosen !== undefined) {
-            this.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowedPodcast, order > 0 ? ONLY_NEW : ALL);
-            if (order > 0) {
-              // The passages found before this word: galloped to when few, else one pass that skips the rest.
-              if (snapshot !== undefined && probeCheap(e)) this.probeCompact(snapshot, from, end, weightedIdf, bit, single, allowedPodcast);
-              else this.scanCompact(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, allowedPodcast, ONLY_KNOWN);
-            }
-          } else if (probeOnly && snapshot !== undefined && end - from >= CHAMPION_MIN_DF) {
-            this.probeCompact(snapshot, from, end, weightedIdf, bit, single, allowedPodcast);
-          } else {
-            this.scanCompact(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, allowedPodcast, ALL);
-          }
-        }
-        if (e.mutable >= 0) this.scanMutable(e.mutable, weightedIdf, bit, single, probeOnly, allowedPodcast);
-      });
-      touchedCount = this.queryTouched;
-      const wordTouchedCount = this.queryWordTouched;
-      for (let i = 0; i < wordTouchedCount; i++) {
-        const doc = wordTouched[i] as number;
-        if (mask[doc] === 0) touched[touchedCount++] = doc;
-        mask[doc] = (mask[doc] as number) | bit;
-        total[doc] = (total[doc] as number) + (wordBest[doc] as number);
-        wordBest[doc] = 0;
-      }
+      this.readWord(q, plan, order, newDocBound);
+      this.scores.endWord(1 << plan.w);
     });
+  }
 
-    // Keep the best few, then rerank them with what needs the text (phrase bonus, highlights).
-    const heap = new TopK(poolSize);
-    // Coordination squared per set of matched words, looked up rather than counted per passage.
-    const coordination = new Float64Array(1 << n);
-    for (let bits = 1; bits < 1 << n; bits++) {
-      const matched = popcount(bits) / n;
-      coordination[bits] = matched * matched;
-    }
-    const recency = options.now === undefined ? undefined : this.episodeRecency(options.now);
+  /**
+   * One word's postings into the scores. How each expansion is read:
+   * - the first (rarest) word of several: every posting, so passages holding all words are all found;
+   * - a one-word query: a big expansion's champions alone;
+   * - a later word: passages already found are probed in its postings (galloping, no scan), and passages new
+   *   to the query come only from its champions. For two words this is exact (a passage with only the second
+   *   word ranks by that word's impact alone); for three or more it is the usual champion-list approximation.
+   * - a later word whose expansions lack champions: probed only, if no passage holding just the remaining
+   *   words could reach the pool (MaxScore), else read in full.
+   * Probing pays only when the passages found are few next to the postings; else one read is cheaper.
+   */
+  private readWord(q: QueryRun, plan: WordPlan, order: number, newDocBound: number): void {
+    const scores = this.scores;
+    const { n, poolSize, allowed } = q;
+    const bit = 1 << plan.w;
+    const single = plan.expansions.length === 1;
+    const touchedCount = scores.touchedCount;
+    const probeCheap = (e: Expansion): boolean => touchedCount * PROBE_RATIO < this.df(e);
+    const useChampions = (e: Expansion): [number, number] | undefined => {
+      if (e.compact < 0 || (n > 1 && order === 0)) return undefined;
+      const from = this.championOffsets[e.compact] as number;
+      const end = this.championOffsets[e.compact + 1] as number;
+      return end > from && scores.liveChampions(this.championDocs, from, end, allowed) >= poolSize ? [from, end] : undefined;
+    };
+    const champions = plan.expansions.map(({ e }) => useChampions(e));
+    const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
+    const probeOnly =
+      order > 0 && bigWithoutChampions && touchedCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
+    const needSnapshot = probeOnly || (order > 0 && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e)));
+    const snapshot = needSnapshot ? scores.sortedTouched(touchedCount, this.docCount) : undefined;
+    const postingDocs = this.postingDocs;
+    const postingTfs = this.postingTfs;
+    const mutable = this.mutable;
+    plan.expansions.forEach(({ e, weightedIdf }, i) => {
+      const chosen = champions[i];
+      if (e.compact >= 0) {
+        const from = this.postingOffsets[e.compact] as number;
+        const end = this.postingOffsets[e.compact + 1] as number;
+        if (chosen !== undefined) {
+          scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, order > 0 ? ONLY_NEW : ALL);
+          if (order > 0) {
+            // The passages found before this word: galloped to when few, else one pass that skips the rest.
+            if (snapshot !== undefined && probeCheap(e)) scores.probeCompact(snapshot, postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed);
+            else scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ONLY_KNOWN);
+          }
+        } else if (probeOnly && snapshot !== undefined && end - from >= CHAMPION_MIN_DF) {
+          scores.probeCompact(snapshot, postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed);
+        } else {
+          scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ALL);
+        }
+      }
+      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, probeOnly, allowed);
+    });
+  }
+
+  /**
+   * Search step 3: the best `poolSize` passages by BM25 x coordination squared x recency, best first, with the query
+   * words each matched (`poolWords`, parallel to `pool`). Clears the scratch for the next query.
+   */
+  private collectPool(q: QueryRun, now: number | undefined): { pool: { doc: number; score: number }[]; poolWords: Uint8Array } {
+    const { total, mask, touched } = this.scores;
+    const touchedCount = this.scores.touchedCount;
+    const docEpisode = this.docEpisode;
+    const maxRecency = q.maxRecency;
+    const heap = new TopK(q.poolSize);
+    const coordination = coordinationTable(q.n);
+    const recency = now === undefined ? undefined : this.episodeRecency(now);
     // The scratch is cleared as it is read, saving a second pass over every passage found: only passages offered to
     // the pool keep their mask (read below for the rerank), listed at the front of `touched` (never past the read
     // position) to be cleared after.
@@ -943,41 +673,40 @@ export class SearchIndex implements TopicSearch {
       heap.push(doc, score);
       touched[pushed++] = doc;
     }
-
-    const stemWords = new Map<string, number>();
-    words.forEach((word, w) => {
-      for (const e of word.expansions) stemWords.set(e.stem, (stemWords.get(e.stem) ?? 0) | (1 << w));
-    });
-    const initials = stemInitials(stemWords.keys());
     const pool = heap.drainSorted();
     // A typed array, as mask is: an Array from pool.map comes out packed or holey depending on how V8 ran the map,
     // and the optimized search bailed out to the interpreter on the kind it had not seen, about one two-word query in ten.
     const poolWords = new Uint8Array(pool.length);
     for (let i = 0; i < pool.length; i++) poolWords[i] = mask[pool[i]!.doc] as number;
     for (let i = 0; i < pushed; i++) mask[touched[i] as number] = 0;
-    // One word: no phrase to reward, so only the hits shown need their text analysed. Several: candidates are
-    // reranked best first until the next one, even with the largest phrase bonus, could not displace a hit; a
-    // candidate that cannot get a bonus keeps its score as it is, and is analysed only if it is shown.
-    let candidates: (Reranked | { doc: number; score: number; text?: undefined })[] = pool;
-    if (n > 1) {
-      // Kept in order (byScoreThenDoc) as they come, rather than sorted again at every check.
-      const ranked: typeof candidates = [];
-      const rarestBit = 1 << plans[0]!.w;
-      for (let i = 0; i < pool.length; i++) {
-        const { doc, score } = pool[i]!;
-        if (i >= limit && i % limit === 0 && score * MAX_RERANK_FACTOR < this.lastHitScore(ranked, limit, maxPerEpisode)) break;
-        insertRanked(ranked, mayGainPhraseBonus(poolWords[i] as number, n, rarestBit) ? this.rerank(doc, score, n, stemWords, initials) : pool[i]!);
-      }
-      candidates = ranked;
-    }
-
-    return this.pickHits(candidates, limit, maxPerEpisode).map((c) => {
-      const shown = c.text === undefined ? this.rerank(c.doc, c.score, n, stemWords, initials) : c;
-      return { passage: this.passageOf(c.doc, shown.text), score: c.score, terms: shown.terms, matches: shown.matches };
-    });
+    return { pool, poolWords };
   }
 
-  /** The first `limit` of these candidates (best first), at most `maxPerEpisode` from one episode: the hits shown. */
+  /**
+   * Search step 4 (several words): candidates are reranked with the phrase bonus best first until the next one, even
+   * with the largest bonus, could not displace a hit; a candidate that cannot get a bonus keeps its score as it is,
+   * and is analysed only if it is shown. (One word has no phrase to reward: only the hits shown are analysed.)
+   */
+  private rerankPool(
+    q: QueryRun,
+    pool: readonly { doc: number; score: number }[],
+    poolWords: Uint8Array,
+    rarestBit: number,
+    stemWords: ReadonlyMap<string, number>,
+    initials: ReadonlySet<number> | undefined,
+  ): Candidate[] {
+    const { n, limit, maxPerEpisode } = q;
+    // Kept in order (byScoreThenDoc) as they come, rather than sorted again at every check.
+    const ranked: Candidate[] = [];
+    for (let i = 0; i < pool.length; i++) {
+      const { doc, score } = pool[i]!;
+      if (i >= limit && i % limit === 0 && score * MAX_RERANK_FACTOR < this.lastHitScore(ranked, limit, maxPerEpisode)) break;
+      insertRanked(ranked, mayGainPhraseBonus(poolWords[i] as number, n, rarestBit) ? rerank(doc, this.textOf(doc), score, n, stemWords, initials) : pool[i]!);
+    }
+    return ranked;
+  }
+
+  /** Search step 5: the first `limit` of these candidates (best first), at most `maxPerEpisode` from one episode: the hits shown. */
   private pickHits<C extends { doc: number }>(candidates: readonly C[], limit: number, maxPerEpisode: number): C[] {
     const perEpisode = new Map<number, number>();
     const picked: C[] = [];
@@ -996,47 +725,6 @@ export class SearchIndex implements TopicSearch {
   private lastHitScore(ranked: readonly { doc: number; score: number }[], limit: number, maxPerEpisode: number): number {
     const picked = this.pickHits(ranked, limit, maxPerEpisode);
     return picked.length === limit ? (picked[limit - 1]?.score ?? 0) : 0;
-  }
-
-  /** Phrase/proximity bonus and highlight ranges, from the passage text analysed again (only for the top few). */
-  private rerank(doc: number, score: number, wordCount: number, stemWords: Map<string, number>, initials: ReadonlySet<number> | undefined): Reranked {
-    const text = this.textOf(doc);
-    // A plain loop: Array.from with a callback showed up in profiles at a few dozen passages a query.
-    const positions: number[][] = [];
-    for (let w = 0; w < wordCount; w++) positions.push([]);
-    const matches: MatchRange[] = [];
-    const terms: string[] = [];
-    const seenTerms = new Set<string>();
-    forEachTerm(text, (termStem, start, end, position) => {
-      const bits = stemWords.get(termStem);
-      if (bits === undefined) return;
-      for (let w = 0; w < wordCount; w++) if (bits & (1 << w)) positions[w]?.push(position);
-      const last = matches[matches.length - 1];
-      if (last === undefined || last.start !== start) matches.push({ start, end });
-      const written = text.slice(start, end);
-      const key = written.toLowerCase();
-      if (!seenTerms.has(key)) {
-        seenTerms.add(key);
-        terms.push(written);
-      }
-    }, initials);
-    if (wordCount > 1) {
-      let bonus = 0;
-      for (let w = 0; w + 1 < wordCount; w++) {
-        const left = positions[w] ?? [];
-        const right = positions[w + 1] ?? [];
-        let best = 0;
-        for (const a of left) {
-          for (const c of right) {
-            if (c - a === 1) best = PHRASE_BONUS;
-            else if (Math.abs(c - a) <= NEAR_WINDOW && best < NEAR_BONUS) best = NEAR_BONUS;
-          }
-        }
-        bonus += best;
-      }
-      score *= 1 + bonus / (wordCount - 1);
-    }
-    return { doc, score, text, terms, matches };
   }
 
   private textOf(doc: number): string {
@@ -1058,233 +746,33 @@ export class SearchIndex implements TopicSearch {
     return passage;
   }
 
-  /**
-   * Adds the postings [from, end) of one expansion to the accumulators: `total` directly when the word has a single
-   * expansion, else the word's best-of-expansions in `scratchWord`. The hot loop of every query, so it is one
-   * closure-free method with everything in locals. scanMutable repeats its per-posting body for the linked list of
-   * the mutable segment (a shared method called per posting cost more than the copy): a change here goes there too.
-   */
-  private scanCompact(
-    postingDocs: Uint32Array,
-    postingTfs: Uint8Array,
-    from: number,
-    end: number,
-    weightedIdf: number,
-    bit: number,
-    single: boolean,
-    allowed: Uint8Array | undefined,
-    which: typeof ALL | typeof ONLY_NEW | typeof ONLY_KNOWN,
-  ): void {
-    const deleted = this.docDeleted;
-    const impact1 = this.docImpact1;
-    const docNorm = this.docNorm;
-    const mask = this.scratchMask;
-    const total = this.scratchTotal;
-    const wordBest = this.scratchWord;
-    const touched = this.scratchTouched;
-    const wordTouched = this.scratchWordTouched;
-    const docEpisode = this.docEpisode;
-    const episodePodcast = this.episodePodcast;
-    let touchedCount = this.queryTouched;
-    let wordTouchedCount = this.queryWordTouched;
-    for (let p = from; p < end; p++) {
-      const doc = postingDocs[p] as number;
-      const m = mask[doc] as number;
-      if (which === ONLY_KNOWN ? m === 0 : which === ONLY_NEW && m !== 0) continue;
-      if (deleted[doc] === 1) continue;
-      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
-      const tf = postingTfs[p] as number;
-      let s = weightedIdf * (impact1[doc] as number);
-      if (tf !== 1) {
-        const norm = docNorm[doc] as number;
-        s = (s * tf * (1 + norm)) / (tf + norm);
-      }
-      if (single) {
-        if (m === 0) touched[touchedCount++] = doc;
-        mask[doc] = m | bit;
-        total[doc] = (total[doc] as number) + s;
-      } else {
-        const before = wordBest[doc] as number;
-        if (before === 0) wordTouched[wordTouchedCount++] = doc;
-        if (s > before) wordBest[doc] = s;
-      }
-    }
-    this.queryTouched = touchedCount;
-    this.queryWordTouched = wordTouchedCount;
-  }
-
-  /**
-   * scanCompact for a stem's mutable postings (a linked list): all of them, or with `onlyKnown` only passages already
-   * found. Since the mutable segment holds thousands of a common word's postings, it too is one closure-free loop.
-   */
-  private scanMutable(m: number, weightedIdf: number, bit: number, single: boolean, onlyKnown: boolean, allowed: Uint8Array | undefined): void {
-    const postingDoc = this.mutablePostingDoc;
-    const postingTf = this.mutablePostingTf;
-    const next = this.mutablePostingNext;
-    const deleted = this.docDeleted;
-    const impact1 = this.docImpact1;
-    const docNorm = this.docNorm;
-    const mask = this.scratchMask;
-    const total = this.scratchTotal;
-    const wordBest = this.scratchWord;
-    const touched = this.scratchTouched;
-    const wordTouched = this.scratchWordTouched;
-    const docEpisode = this.docEpisode;
-    const episodePodcast = this.episodePodcast;
-    let touchedCount = this.queryTouched;
-    let wordTouchedCount = this.queryWordTouched;
-    for (let p = this.mutableHead[m] as number; p >= 0; p = next[p] as number) {
-      const doc = postingDoc[p] as number;
-      if (deleted[doc] === 1) continue;
-      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
-      const mk = mask[doc] as number;
-      if (onlyKnown && mk === 0) continue;
-      const tf = postingTf[p] as number;
-      let s = weightedIdf * (impact1[doc] as number);
-      if (tf !== 1) {
-        const norm = docNorm[doc] as number;
-        s = (s * tf * (1 + norm)) / (tf + norm);
-      }
-      if (single) {
-        if (mk === 0) touched[touchedCount++] = doc;
-        mask[doc] = mk | bit;
-        total[doc] = (total[doc] as number) + s;
-      } else {
-        const before = wordBest[doc] as number;
-        if (before === 0) wordTouched[wordTouchedCount++] = doc;
-        if (s > before) wordBest[doc] = s;
-      }
-    }
-    this.queryTouched = touchedCount;
-    this.queryWordTouched = wordTouchedCount;
-  }
-
-  /** The passages found so far in ascending order, for galloping (already sorted after one full read). */
-  private sortedTouched(count: number): Int32Array {
-    const touched = this.scratchTouched;
-    let sorted = true;
-    for (let i = 1; i < count && sorted; i++) sorted = (touched[i - 1] as number) < (touched[i] as number);
-    if (sorted) return touched.slice(0, count);
-    if (count * 64 < this.docCount) return touched.slice(0, count).sort();
-    const out = new Int32Array(count);
-    let k = 0;
-    for (let doc = 0; doc < this.docCount; doc++) if (this.scratchMask[doc] !== 0) out[k++] = doc;
-    return out;
-  }
-
-  /** How many champions are still live and pass the podcast filter: below the pool size, walk all postings. */
-  private liveChampions(from: number, end: number, allowed: Uint8Array | undefined): number {
-    let live = 0;
-    for (let p = from; p < end; p++) {
-      const doc = this.championDocs[p] as number;
-      if (this.docDeleted[doc] === 1) continue;
-      if (allowed !== undefined && allowed[this.episodePodcast[this.docEpisode[doc] as number] as number] !== 1) continue;
-      live++;
-    }
-    return live;
-  }
-
-  /** Like scanCompact, but only for passages already found (`docs`, ascending): gallops instead of scanning. */
-  private probeCompact(docs: Int32Array, from: number, end: number, weightedIdf: number, bit: number, single: boolean, allowed: Uint8Array | undefined): void {
-    const postingDocs = this.postingDocs;
-    let p = from;
-    for (let i = 0; i < docs.length && p < end; i++) {
-      const doc = docs[i] as number;
-      p = gallop(postingDocs, doc, p, end);
-      if (p < end && postingDocs[p] === doc) this.accumulate(doc, this.postingTfs[p] as number, weightedIdf, bit, single, true, allowed);
-    }
-  }
-
-  /** One posting into the accumulators (the mutable segment and probes: few postings, so a call each is fine). */
-  private accumulate(doc: number, tf: number, weightedIdf: number, bit: number, single: boolean, onlyKnown: boolean, allowed: Uint8Array | undefined): void {
-    if (this.docDeleted[doc] === 1) return;
-    if (allowed !== undefined && allowed[this.episodePodcast[this.docEpisode[doc] as number] as number] !== 1) return;
-    const m = this.scratchMask[doc] as number;
-    if (onlyKnown && m === 0) return;
-    let s = weightedIdf * (this.docImpact1[doc] as number);
-    if (tf !== 1) {
-      const norm = this.docNorm[doc] as number;
-      s = (s * tf * (1 + norm)) / (tf + norm);
-    }
-    if (single) {
-      if (m === 0) this.scratchTouched[this.queryTouched++] = doc;
-      this.scratchMask[doc] = m | bit;
-      this.scratchTotal[doc] = (this.scratchTotal[doc] as number) + s;
-    } else {
-      const before = this.scratchWord[doc] as number;
-      if (before === 0) this.scratchWordTouched[this.queryWordTouched++] = doc;
-      if (s > before) this.scratchWord[doc] = s;
-    }
-  }
-
+  /** The BM25 factors of every passage (bm25Impacts), recomputed only when the field averages changed. */
   private ensureImpacts(): void {
     const key = `${this.docCount}|${this.fieldDocs.join(',')}|${this.fieldLength.join(',')}`;
     if (key === this.impactKey) return;
-    const normA = new Float64Array(FIELD_COUNT);
-    const normB = new Float64Array(FIELD_COUNT);
-    let maxBoost = 0;
-    for (let f = 0; f < FIELD_COUNT; f++) {
-      // Per-field average lengths: a 6-word chapter title is not "short" next to 80-word transcript windows.
-      const docs = this.fieldDocs[f] as number;
-      const avg = docs > 0 ? Math.max((this.fieldLength[f] as number) / docs, 1) : 1;
-      normA[f] = this.k1 * (1 - this.b);
-      normB[f] = (this.k1 * this.b) / avg;
-      maxBoost = Math.max(maxBoost, this.fieldBoost[f] as number);
-    }
-    const k1p1 = this.k1 + 1;
     if (this.docImpact1.length < this.docCount) {
       this.docImpact1 = new Float32Array(this.docEpisode.length);
       this.docNorm = new Float32Array(this.docEpisode.length);
     }
-    for (let doc = 0; doc < this.docCount; doc++) {
-      const f = this.docField[doc] as number;
-      const norm = (normA[f] as number) + (normB[f] as number) * (this.docLength[doc] as number);
-      this.docNorm[doc] = norm;
-      this.docImpact1[doc] = ((this.fieldBoost[f] as number) * k1p1) / (1 + norm);
-    }
-    this.maxImpact = maxBoost * k1p1;
+    this.maxImpact = bm25Impacts(
+      { k1: this.k1, b: this.b, fieldBoost: this.fieldBoost, fieldDocs: this.fieldDocs, fieldLength: this.fieldLength, docCount: this.docCount, docField: this.docField, docLength: this.docLength },
+      this.docImpact1,
+      this.docNorm,
+    );
     this.impactKey = key;
   }
 
-  /** Per episode: 1 + up to 2 %, halving every year of age. Cached per day of `now`. */
+  /** Per episode: its recency factor (bm25.ts episodeRecency). Cached per day of `now`. */
   private episodeRecency(now: number): Float32Array {
-    const key = `${Math.floor(now / DAY_MS)}|${this.episodeCount}`;
+    const key = `${recencyDay(now)}|${this.episodeCount}`;
     if (key !== this.recencyKey) {
-      const today = Math.floor(now / DAY_MS) * DAY_MS;
-      this.recencyCache = new Float32Array(this.episodeCount);
-      for (let e = 0; e < this.episodeCount; e++) {
-        const published = this.episodePublishedMs[e] as number;
-        const ageDays = Number.isNaN(published) ? Infinity : Math.max(0, (today - published) / DAY_MS);
-        this.recencyCache[e] = 1 + RECENCY_WEIGHT * Math.pow(2, -ageDays / RECENCY_HALF_LIFE_DAYS);
-      }
+      this.recencyCache = episodeRecency(now, this.episodePublishedMs, this.episodeCount);
       this.recencyKey = key;
     }
     return this.recencyCache;
   }
 
-  /** The weakest score the candidate pool is already sure of (0 while it is not full). */
-  private poolFloor(touchedCount: number, words: number, poolSize: number): number {
-    if (touchedCount < poolSize) return 0;
-    const heap = new TopK(poolSize);
-    for (let i = 0; i < touchedCount; i++) {
-      const doc = this.scratchTouched[i] as number;
-      const matched = popcount(this.scratchMask[doc] as number) / words;
-      heap.push(doc, (this.scratchTotal[doc] as number) * matched * matched);
-    }
-    return heap.min();
-  }
-
-  private ensureScratch(): void {
-    if (this.scratchTotal.length >= this.docCount) return;
-    const size = Math.max(this.docCount, Math.ceil(this.scratchTotal.length * 1.5));
-    this.scratchTotal = new Float32Array(size);
-    this.scratchWord = new Float32Array(size);
-    this.scratchMask = new Uint8Array(size);
-    this.scratchTouched = new Int32Array(size);
-    this.scratchWordTouched = new Int32Array(size);
-  }
-
-  // ------------------------------------------------------------------ suggestions
+  // ------------------------------------------------------------------ suggestions (suggestions.ts)
 
   /**
    * "Did you mean": the query with each word the index does not know replaced by its closest dictionary words
@@ -1294,45 +782,7 @@ export class SearchIndex implements TopicSearch {
   suggest(query: string, limit = 3, podcastIds?: readonly string[]): string[] {
     const allowed = podcastIds === undefined ? undefined : this.podcastFilter(podcastIds);
     if (podcastIds !== undefined && allowed === undefined) return [];
-    const occurs = (s: string): boolean => {
-      const e = this.expansionFor(s, 1);
-      return e !== undefined && this.occursIn(e, allowed);
-    };
-    const tokens = tokenize(query);
-    const replacements: { start: number; end: number; candidates: string[] }[] = [];
-    for (const token of tokens) {
-      if (isStopWord(token.folded) || occurs(stem(token.folded))) continue;
-      const maxDistance = token.folded.length >= 5 ? 2 : token.folded.length >= 3 ? 1 : 0;
-      if (maxDistance === 0) continue;
-      const byStem = new Map<string, { display: string; distance: number; count: number; df: number }>();
-      this.forEachSurfaceNear(token.folded, maxDistance, (_surface, s, distance, count, display) => {
-        const seen = byStem.get(s);
-        if (seen === undefined || distance < seen.distance || (distance === seen.distance && count > seen.count)) {
-          byStem.set(s, { display, distance, count, df: seen?.df ?? this.stemDf(s) });
-        }
-      });
-      const candidates = [...byStem.entries()]
-        .filter(([s]) => occurs(s))
-        .map(([, c]) => c)
-        .sort((a, b) => a.distance - b.distance || b.df - a.df || b.count - a.count)
-        .slice(0, limit)
-        .map((c) => c.display);
-      if (candidates.length > 0) replacements.push({ start: token.start, end: token.end, candidates });
-    }
-    if (replacements.length === 0) return [];
-    const out: string[] = [];
-    // The i-th suggestion takes the i-th candidate for the first unknown word and the best for the rest.
-    const first = replacements[0] as { candidates: string[] };
-    for (let i = 0; i < first.candidates.length && out.length < limit; i++) {
-      let text = query;
-      for (let r = replacements.length - 1; r >= 0; r--) {
-        const rep = replacements[r] as { start: number; end: number; candidates: string[] };
-        const word = r === 0 ? rep.candidates[i] : rep.candidates[0];
-        text = text.slice(0, rep.start) + word + text.slice(rep.end);
-      }
-      if (!out.includes(text)) out.push(text);
-    }
-    return out;
+    return suggestQueries(query, limit, allowed, this.lexicon);
   }
 
   /**
@@ -1343,63 +793,36 @@ export class SearchIndex implements TopicSearch {
   complete(prefix: string, limit = 5, podcastIds?: readonly string[]): string[] {
     const allowed = podcastIds === undefined ? undefined : this.podcastFilter(podcastIds);
     if (podcastIds !== undefined && allowed === undefined) return [];
-    const tokens = tokenize(prefix);
-    const last = tokens[tokens.length - 1];
-    if (last === undefined || last.end !== prefix.length) return [];
-    const byStem = new Map<string, { display: string; count: number }>();
-    this.forEachSurfaceWithPrefix(last.folded, (_surface, s, count, display) => {
-      const seen = byStem.get(s);
-      if (seen === undefined || count > seen.count) byStem.set(s, { display, count });
-    });
-    if (byStem.size === 0) return [];
-    const ranked = [...byStem.entries()]
-      .flatMap(([s, c]) => {
-        const expansion = this.expansionFor(s, 1);
-        return expansion === undefined ? [] : [{ expansion, display: c.display, df: this.df(expansion), together: 0 }];
-      })
-      .sort((a, b) => b.df - a.df || (a.display < b.display ? -1 : 1));
-    // The 50 most common that the reader can find (global document frequencies order them, as they do BM25's idf).
-    let candidates: typeof ranked = [];
-    for (const c of ranked) {
-      if (candidates.length >= 50) break;
-      if (this.occursIn(c.expansion, allowed)) candidates.push(c);
-    }
+    return completeQuery(prefix, limit, allowed, this.lexicon);
+  }
 
-    const previous = tokens
-      .slice(0, -1)
-      .filter((t) => !isStopWord(t.folded))
-      .map((t) => this.expansionFor(stem(t.folded), 1))
-      .filter((e): e is Expansion => e !== undefined);
-    if (previous.length > 0 && previous.length < 8) {
-      this.ensureScratch();
-      const mask = this.scratchMask;
-      const touched = this.scratchTouched;
-      let touchedCount = 0;
-      // mask[doc] counts how many earlier words the passage holds, in order, so only full matches reach the end.
-      // Passages of podcasts out of reach never start, so they are never counted.
-      const podcastOf = (doc: number): number => this.episodePodcast[this.docEpisode[doc] as number] as number;
-      previous.forEach((e, i) => {
-        this.forEachPosting(e, (doc) => {
-          if (mask[doc] !== i) return;
-          if (i === 0) {
-            if (allowed !== undefined && allowed[podcastOf(doc)] !== 1) return;
-            touched[touchedCount++] = doc;
-          }
-          mask[doc] = i + 1;
-        });
+  /** See CompletionSource.countTogether (suggestions.ts). */
+  private countTogether(previous: readonly Expansion[], candidates: readonly Expansion[], allowed: Uint8Array | undefined): number[] {
+    const counts = candidates.map(() => 0);
+    this.scores.ensureSize(this.docCount);
+    const mask = this.scores.mask;
+    const touched = this.scores.touched;
+    let touchedCount = 0;
+    // mask[doc] counts how many earlier words the passage holds, in order, so only full matches reach the end.
+    // Passages of podcasts out of reach never start, so they are never counted.
+    const podcastOf = (doc: number): number => this.episodePodcast[this.docEpisode[doc] as number] as number;
+    previous.forEach((e, i) => {
+      this.forEachPosting(e, (doc) => {
+        if (mask[doc] !== i) return;
+        if (i === 0) {
+          if (allowed !== undefined && allowed[podcastOf(doc)] !== 1) return;
+          touched[touchedCount++] = doc;
+        }
+        mask[doc] = i + 1;
       });
-      for (const c of candidates) {
-        this.forEachPosting(c.expansion, (doc) => {
-          if (mask[doc] === previous.length && this.docDeleted[doc] === 0) c.together++;
-        });
-      }
-      for (let i = 0; i < touchedCount; i++) mask[touched[i] as number] = 0;
-      if (candidates.some((c) => c.together > 0)) {
-        candidates = candidates.filter((c) => c.together > 0).sort((a, b) => b.together - a.together || b.df - a.df);
-      }
-    }
-    const head = prefix.slice(0, last.start);
-    return candidates.slice(0, limit).map((c) => head + c.display);
+    });
+    candidates.forEach((c, i) => {
+      this.forEachPosting(c, (doc) => {
+        if (mask[doc] === previous.length && this.docDeleted[doc] === 0) counts[i] = (counts[i] as number) + 1;
+      });
+    });
+    for (let i = 0; i < touchedCount; i++) mask[touched[i] as number] = 0;
+    return counts;
   }
 
   private forEachPosting(e: Expansion, visit: (doc: number) => void): void {
@@ -1408,7 +831,7 @@ export class SearchIndex implements TopicSearch {
       for (let p = this.postingOffsets[e.compact] as number; p < end; p++) visit(this.postingDocs[p] as number);
     }
     if (e.mutable >= 0) {
-      for (let p = this.mutableHead[e.mutable] as number; p >= 0; p = this.mutablePostingNext[p] as number) visit(this.mutablePostingDoc[p] as number);
+      for (let p = this.mutable.head[e.mutable] as number; p >= 0; p = this.mutable.next[p] as number) visit(this.mutable.doc[p] as number);
     }
   }
 
@@ -1420,7 +843,7 @@ export class SearchIndex implements TopicSearch {
       deletedPassages: this.deletedDocs,
       episodes: this.episodeCount,
       podcasts: this.podcastIds.length,
-      stems: this.stems.length + this.mutableStems.filter((s) => this.findCompactStem(s) < 0).length,
+      stems: this.stems.length + this.mutable.stems.filter((s) => this.findCompactStem(s) < 0).length,
       surfaces: this.surfaces.length + this.mutableSurfaces.size,
       compactPassages: this.compactDocs,
       mutablePassages: this.docCount - this.compactDocs,
@@ -1434,11 +857,10 @@ export class SearchIndex implements TopicSearch {
       this.episodePodcast, this.episodePublishedMs, this.episodeFirstDoc, this.episodeEndDoc,
       this.textBytes, this.textOffsets, this.postingOffsets, this.postingDocs, this.postingTfs,
       this.surfaceStem, this.surfaceCount,
-      this.mutableHead, this.mutableTail, this.mutableDf, this.mutableBlockEnd, this.mutablePostingDoc, this.mutablePostingTf, this.mutablePostingNext,
-      this.scratchTotal, this.scratchWord, this.scratchMask, this.scratchTouched, this.scratchWordTouched,
+      ...this.mutable.arrays(),
       this.docImpact1, this.docNorm, this.recencyCache, this.championOffsets, this.championDocs, this.championTfs,
     ];
-    let bytes = 0;
+    let bytes = this.scores.byteLength();
     for (const a of typed) bytes += a.byteLength;
     // A one-byte V8 string: ~16 bytes of header plus its characters (rounded), plus the 8-byte slot pointing to it.
     const strings = (list: readonly string[]): number => {
@@ -1448,45 +870,19 @@ export class SearchIndex implements TopicSearch {
     };
     bytes += strings(this.stems) + strings(this.surfaces) + strings(this.surfaceDisplay);
     bytes += strings(this.episodeIds) + strings(this.episodePublished) + strings(this.podcastIds);
-    bytes += strings(this.mutableTexts) + strings(this.mutableStems);
+    bytes += strings(this.mutableTexts) + strings(this.mutable.stems);
     // Map entries: ~3 slots in the hash table plus the key string (already counted or short).
-    bytes += (this.episodeIndex.size + this.podcastIndex.size + this.mutableStemIndex.size) * 40;
+    bytes += (this.episodeIndex.size + this.podcastIndex.size + this.mutable.stemIndex.size) * 40;
     bytes += this.episodeIndex.size * 24;
     bytes += this.mutableSurfaces.size * (40 + 56 + 24);
     return bytes;
   }
 
-  /** Writes the index (compacted first) as one buffer: a JSON header, then typed arrays written raw, 8-byte aligned. */
+  /** Writes the index (compacted first) as one buffer (layout: searchIndexFormat.ts). */
   serialize(): Uint8Array {
     this.compact();
-    const joined = (list: readonly string[]): Uint8Array => this.encoder.encode(list.join('\u0000'));
-    const sections: [string, NumericArray][] = [
-      ['docEpisode', this.docEpisode.subarray(0, this.docCount)],
-      ['docStart', this.docStart.subarray(0, this.docCount)],
-      ['docField', this.docField.subarray(0, this.docCount)],
-      ['docLength', this.docLength.subarray(0, this.docCount)],
-      ['episodePodcast', this.episodePodcast.subarray(0, this.episodeCount)],
-      ['episodePublishedMs', this.episodePublishedMs.subarray(0, this.episodeCount)],
-      ['textOffsets', this.textOffsets],
-      ['textBytes', this.textBytes],
-      ['postingOffsets', this.postingOffsets],
-      ['postingDocs', this.postingDocs],
-      ['postingTfs', this.postingTfs],
-      ['surfaceStem', this.surfaceStem],
-      ['surfaceCount', this.surfaceCount],
-      ['championOffsets', this.championOffsets],
-      ['championDocs', this.championDocs],
-      ['championTfs', this.championTfs],
-      ['stems', joined(this.stems)],
-      ['surfaces', joined(this.surfaces)],
-      ['surfaceDisplay', joined(this.surfaceDisplay)],
-      ['episodeIds', joined(this.episodeIds)],
-      ['episodePublished', joined(this.episodePublished)],
-      ['podcastIds', joined(this.podcastIds)],
-    ];
-    const header = this.encoder.encode(
-      JSON.stringify({
-        version: FORMAT_VERSION,
+    return encodeIndex(
+      {
         k1: this.k1,
         b: this.b,
         mutableLimit: this.mutableLimit,
@@ -1501,73 +897,40 @@ export class SearchIndex implements TopicSearch {
         },
         fieldDocs: Array.from(this.fieldDocs),
         fieldLength: Array.from(this.fieldLength),
-        sections: sections.map(([name, a]) => [name, a.constructor.name, a.length]),
-      }),
+      },
+      [
+        ['docEpisode', this.docEpisode.subarray(0, this.docCount)],
+        ['docStart', this.docStart.subarray(0, this.docCount)],
+        ['docField', this.docField.subarray(0, this.docCount)],
+        ['docLength', this.docLength.subarray(0, this.docCount)],
+        ['episodePodcast', this.episodePodcast.subarray(0, this.episodeCount)],
+        ['episodePublishedMs', this.episodePublishedMs.subarray(0, this.episodeCount)],
+        ['textOffsets', this.textOffsets],
+        ['textBytes', this.textBytes],
+        ['postingOffsets', this.postingOffsets],
+        ['postingDocs', this.postingDocs],
+        ['postingTfs', this.postingTfs],
+        ['surfaceStem', this.surfaceStem],
+        ['surfaceCount', this.surfaceCount],
+        ['championOffsets', this.championOffsets],
+        ['championDocs', this.championDocs],
+        ['championTfs', this.championTfs],
+        ['stems', this.stems],
+        ['surfaces', this.surfaces],
+        ['surfaceDisplay', this.surfaceDisplay],
+        ['episodeIds', this.episodeIds],
+        ['episodePublished', this.episodePublished],
+        ['podcastIds', this.podcastIds],
+      ],
     );
-    const align = (n: number): number => (n + 7) & ~7;
-    let size = align(8 + header.length);
-    for (const [, a] of sections) size = align(size + a.byteLength);
-    const out = new Uint8Array(size);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, FORMAT_MAGIC, true);
-    view.setUint32(4, header.length, true);
-    out.set(header, 8);
-    let at = align(8 + header.length);
-    for (const [, a] of sections) {
-      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
-      at = align(at + a.byteLength);
-    }
-    return out;
   }
 
   /** Reads what `serialize` wrote. Copies the bytes once (so the caller's buffer can be reused), then maps arrays onto them. */
   static load(bytes: Uint8Array): SearchIndex {
-    const own = bytes.slice();
-    const view = new DataView(own.buffer);
-    if (own.length < 8 || view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
-    const headerLength = view.getUint32(4, true);
-    const header = JSON.parse(new TextDecoder().decode(own.subarray(8, 8 + headerLength))) as {
-      version: number;
-      k1: number;
-      b: number;
-      mutableLimit: number;
-      fieldBoost: number[];
-      docCount: number;
-      episodeCount: number;
-      counts: { stems: number; surfaces: number; episodes: number; podcasts: number };
-      fieldDocs: number[];
-      fieldLength: number[];
-      sections: [string, string, number][];
-    };
-    if (header.version !== FORMAT_VERSION) throw new Error(`search index format ${header.version}, expected ${FORMAT_VERSION}`);
-    const ctors: Record<string, new (buffer: ArrayBuffer, offset: number, length: number) => NumericArray> = {
-      Uint8Array,
-      Uint16Array,
-      Uint32Array,
-      Int32Array,
-      Float32Array,
-      Float64Array,
-    };
-    const arrays = new Map<string, NumericArray>();
-    let at = (8 + headerLength + 7) & ~7;
-    for (const [name, type, length] of header.sections) {
-      const Ctor = ctors[type];
-      if (Ctor === undefined) throw new Error(`unknown array type ${type}`);
-      const a = new Ctor(own.buffer, at, length);
-      arrays.set(name, a);
-      at = (at + a.byteLength + 7) & ~7;
-    }
-    const get = <T extends NumericArray>(name: string): T => {
-      const a = arrays.get(name);
-      if (a === undefined) throw new Error(`search index lacks ${name}`);
-      return a as T;
-    };
-    const decoder = new TextDecoder();
-    const strings = (name: string, count: number): string[] => {
-      if (count === 0) return [];
-      return decoder.decode(get<Uint8Array>(name)).split('\u0000');
-    };
-
+    const image = decodeIndex(bytes);
+    const header = image.header;
+    const get = image.array;
+    const strings = image.strings;
     const fieldBoost: Partial<Record<PassageField, number>> = {};
     PASSAGE_FIELDS.forEach((field, i) => (fieldBoost[field] = header.fieldBoost[i] ?? DEFAULT_FIELD_BOOST[field]));
     const index = new SearchIndex({ k1: header.k1, b: header.b, mutableLimit: header.mutableLimit, fieldBoost });
@@ -1609,160 +972,25 @@ export class SearchIndex implements TopicSearch {
   }
 }
 
-/** First position in sorted `docs[from, end)` holding a value >= target: doubling steps, then binary search. */
-function gallop(docs: Uint32Array, target: number, from: number, end: number): number {
-  if (from >= end || (docs[from] as number) >= target) return from;
-  let step = 1;
-  let lo = from;
-  let hi = from + 1;
-  while (hi < end && (docs[hi] as number) < target) {
-    lo = hi;
-    step *= 2;
-    hi = lo + step;
-  }
-  if (hi > end) hi = end;
-  // docs[lo] < target; docs[hi] >= target or hi === end
-  while (lo + 1 < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((docs[mid] as number) < target) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+/** What one search carries between its steps. */
+interface QueryRun {
+  words: readonly QueryWord[];
+  n: number;
+  limit: number;
+  maxPerEpisode: number;
+  /** How many candidates are kept for the rerank. */
+  poolSize: number;
+  maxRecency: number;
+  allowed: Uint8Array | undefined;
 }
 
-/**
- * The first letters of the words that can stem to one of `stems`, for forEachTerm: stem() only strips suffixes (and
- * turns "ies" into "y"), so a word starts with its stem less a final y. Undefined when a stem leaves nothing to test.
- */
-function stemInitials(stems: Iterable<string>): Set<number> | undefined {
-  const initials = new Set<number>();
-  for (const s of stems) {
-    const base = s.endsWith('y') ? s.slice(0, -1) : s;
-    if (base === '') return undefined;
-    initials.add(base.charCodeAt(0));
-  }
-  return initials;
+/** A query word ready to read: its expansions' weighted idf, its most per passage, and its postings to walk. */
+interface WordPlan {
+  w: number;
+  expansions: { e: Expansion; weightedIdf: number }[];
+  postings: number;
+  upper: number;
 }
 
-function popcount(bits: number): number {
-  let n = 0;
-  for (let b = bits; b !== 0; b &= b - 1) n++;
-  return n;
-}
-
-interface Reranked {
-  doc: number;
-  score: number;
-  text: string;
-  terms: string[];
-  matches: MatchRange[];
-}
-
-/**
- * Whether the phrase rerank could raise the score of a passage whose matched query words are `bits` (bit w: word w):
- * only two adjacent query words both in the passage earn a bonus. The bits are exact for a passage holding the rarest
- * word (`rarestBit`; its postings are read in full, and every later word looks up every passage found before it), and
- * for every passage of a two-word query (one without the rarest word holds only the other). Beyond two words a later
- * word's new passages come from its champions alone, so a passage without the rarest word may hold more words than
- * its bits say: it is reranked to be sure.
- */
-function mayGainPhraseBonus(bits: number, words: number, rarestBit: number): boolean {
-  if (words > 2 && (bits & rarestBit) === 0) return true;
-  for (let w = 0; w + 1 < words; w++) if ((bits >> w) & 1 && (bits >> (w + 1)) & 1) return true;
-  return false;
-}
-
-/** Inserts `c` into `ranked`, kept in byScoreThenDoc order (a candidate mostly lands at or near the end). */
-function insertRanked<C extends { doc: number; score: number }>(ranked: C[], c: C): void {
-  let lo = 0;
-  let hi = ranked.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (byScoreThenDoc(ranked[mid]!, c) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  ranked.splice(lo, 0, c);
-}
-
-function byScoreThenDoc(a: { doc: number; score: number }, b: { doc: number; score: number }): number {
-  return b.score - a.score || a.doc - b.doc;
-}
-
-/** A bounded min-heap keeping the k best (doc, score) pairs. */
-class TopK {
-  private readonly docs: Int32Array;
-  private readonly scores: Float64Array;
-  private size = 0;
-
-  constructor(private readonly k: number) {
-    this.docs = new Int32Array(k);
-    this.scores = new Float64Array(k);
-  }
-
-  push(doc: number, score: number): void {
-    if (this.size < this.k) {
-      let i = this.size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if ((this.scores[parent] as number) <= score) break;
-        this.docs[i] = this.docs[parent] as number;
-        this.scores[i] = this.scores[parent] as number;
-        i = parent;
-      }
-      this.docs[i] = doc;
-      this.scores[i] = score;
-      return;
-    }
-    if (score <= (this.scores[0] as number)) return;
-    this.replaceMin(doc, score);
-  }
-
-  /** Puts (doc, score) in place of the root (the minimum) and sifts it down. */
-  private replaceMin(doc: number, score: number): void {
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= this.size) break;
-      const right = left + 1;
-      const child = right < this.size && (this.scores[right] as number) < (this.scores[left] as number) ? right : left;
-      if ((this.scores[child] as number) >= score) break;
-      this.docs[i] = this.docs[child] as number;
-      this.scores[i] = this.scores[child] as number;
-      i = child;
-    }
-    this.docs[i] = doc;
-    this.scores[i] = score;
-  }
-
-  /** The k-th best score (0 while fewer than k were pushed). */
-  min(): number {
-    return this.size < this.k ? 0 : (this.scores[0] as number);
-  }
-
-  drain(): { doc: number; score: number }[] {
-    const out: { doc: number; score: number }[] = [];
-    for (let i = 0; i < this.size; i++) out.push({ doc: this.docs[i] as number, score: this.scores[i] as number });
-    return out;
-  }
-
-  /**
-   * The kept pairs in byScoreThenDoc order, emptying the heap. Popping the minimum leaves only equal scores out of
-   * doc order, which the insertion sort then fixes in a pass: several times faster than Array#sort with a comparator
-   * (the pool of 180 cost ~20 µs a query).
-   */
-  drainSorted(): { doc: number; score: number }[] {
-    const out: { doc: number; score: number }[] = new Array(this.size);
-    while (this.size > 0) {
-      const last = --this.size;
-      out[last] = { doc: this.docs[0] as number, score: this.scores[0] as number };
-      if (last > 0) this.replaceMin(this.docs[last] as number, this.scores[last] as number);
-    }
-    for (let i = 1; i < out.length; i++) {
-      const c = out[i]!;
-      let j = i - 1;
-      for (; j >= 0 && byScoreThenDoc(out[j]!, c) > 0; j--) out[j + 1] = out[j]!;
-      out[j + 1] = c;
-    }
-    return out;
-  }
-}
+/** A pool entry: reranked (with its text) or not yet (analysed only if shown). */
+type Candidate = Reranked | { doc: number; score: number; text?: undefined };

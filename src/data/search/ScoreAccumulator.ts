@@ -1,0 +1,303 @@
+/**
+ * Postings into scores: the walks over a query word's postings that add BM25 contributions to per-passage
+ * accumulators, and the scratch those accumulators live in (typed arrays sized to the passages, reused between
+ * queries and cleared as they are read). SearchIndex decides which postings each word reads (all, champions, probes);
+ * this adds them up. These loops are the hot path of every query: each is one closure-free method with everything in
+ * locals.
+ *
+ * Per passage: `total` is the score so far, `mask` the query words it matched (bit w: word w), `wordBest` the best
+ * expansion of the current word (a word scores its best expansion, not their sum). `touched` lists the passages with
+ * a mask, `wordTouched` those with a wordBest, so clearing costs what was found, not the index size.
+ */
+import { popcount } from './bm25.js';
+import { gallop } from './gallop.js';
+import { TopK } from './TopK.js';
+
+/** Which postings scanCompact reads: all, only passages not yet found, only passages already found. */
+export const ALL = 0;
+export const ONLY_NEW = 1;
+export const ONLY_KNOWN = 2;
+
+/** The mutable segment's postings: linked lists through these parallel arrays (see SearchIndex.appendMutablePosting). */
+export interface MutablePostingList {
+  doc: Uint32Array;
+  tf: Uint8Array;
+  next: Int32Array;
+}
+
+/** What a query reads about each passage; the index's arrays, handed over at the start of every query. */
+export interface DocView {
+  docDeleted: Uint8Array;
+  docImpact1: Float32Array;
+  docNorm: Float32Array;
+  docEpisode: Uint32Array;
+  episodePodcast: Uint32Array;
+}
+
+export class ScoreAccumulator {
+  total: Float32Array = new Float32Array(0);
+  wordBest: Float32Array = new Float32Array(0);
+  mask: Uint8Array = new Uint8Array(0);
+  touched: Int32Array = new Int32Array(0);
+  wordTouched: Int32Array = new Int32Array(0);
+  /** Fill counts of touched / wordTouched while a query runs. */
+  touchedCount = 0;
+  wordTouchedCount = 0;
+
+  private docDeleted: Uint8Array = new Uint8Array(0);
+  private impact1: Float32Array = new Float32Array(0);
+  private norm: Float32Array = new Float32Array(0);
+  private docEpisode: Uint32Array = new Uint32Array(0);
+  private episodePodcast: Uint32Array = new Uint32Array(0);
+
+  /** Points the walks at the index's current arrays (they are replaced as the index grows and compacts). */
+  view(docs: DocView): void {
+    this.docDeleted = docs.docDeleted;
+    this.impact1 = docs.docImpact1;
+    this.norm = docs.docNorm;
+    this.docEpisode = docs.docEpisode;
+    this.episodePodcast = docs.episodePodcast;
+  }
+
+  /** Drops the scratch (after a compaction; the next query sizes it again) and the arrays it viewed. */
+  release(): void {
+    this.total = new Float32Array(0);
+    this.wordBest = new Float32Array(0);
+    this.mask = new Uint8Array(0);
+    this.touched = new Int32Array(0);
+    this.wordTouched = new Int32Array(0);
+    this.view({
+      docDeleted: new Uint8Array(0),
+      docImpact1: new Float32Array(0),
+      docNorm: new Float32Array(0),
+      docEpisode: new Uint32Array(0),
+      episodePodcast: new Uint32Array(0),
+    });
+  }
+
+  byteLength(): number {
+    return this.total.byteLength + this.wordBest.byteLength + this.mask.byteLength + this.touched.byteLength + this.wordTouched.byteLength;
+  }
+
+  /**
+   * Ends a word: adds each passage's best expansion of it (from a multi-expansion word's walks) to its total and
+   * marks the word in its mask.
+   */
+  endWord(bit: number): void {
+    const mask = this.mask;
+    const total = this.total;
+    const wordBest = this.wordBest;
+    const touched = this.touched;
+    const wordTouched = this.wordTouched;
+    let touchedCount = this.touchedCount;
+    const wordTouchedCount = this.wordTouchedCount;
+    for (let i = 0; i < wordTouchedCount; i++) {
+      const doc = wordTouched[i] as number;
+      if (mask[doc] === 0) touched[touchedCount++] = doc;
+      mask[doc] = (mask[doc] as number) | bit;
+      total[doc] = (total[doc] as number) + (wordBest[doc] as number);
+      wordBest[doc] = 0;
+    }
+    this.touchedCount = touchedCount;
+    this.wordTouchedCount = 0;
+  }
+
+  /**
+   * Adds the postings [from, end) of one expansion to the accumulators: `total` directly when the word has a single
+   * expansion, else the word's best-of-expansions in `scratchWord`. The hot loop of every query, so it is one
+   * closure-free method with everything in locals. scanMutable repeats its per-posting body for the linked list of
+   * the mutable segment (a shared method called per posting cost more than the copy): a change here goes there too.
+   */
+  scanCompact(
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    from: number,
+    end: number,
+    weightedIdf: number,
+    bit: number,
+    single: boolean,
+    allowed: Uint8Array | undefined,
+    which: typeof ALL | typeof ONLY_NEW | typeof ONLY_KNOWN,
+  ): void {
+    const deleted = this.docDeleted;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const mask = this.mask;
+    const total = this.total;
+    const wordBest = this.wordBest;
+    const touched = this.touched;
+    const wordTouched = this.wordTouched;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    let touchedCount = this.touchedCount;
+    let wordTouchedCount = this.wordTouchedCount;
+    for (let p = from; p < end; p++) {
+      const doc = postingDocs[p] as number;
+      const m = mask[doc] as number;
+      if (which === ONLY_KNOWN ? m === 0 : which === ONLY_NEW && m !== 0) continue;
+      if (deleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const tf = postingTfs[p] as number;
+      let s = weightedIdf * (impact1[doc] as number);
+      if (tf !== 1) {
+        const norm = docNorm[doc] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      if (single) {
+        if (m === 0) touched[touchedCount++] = doc;
+        mask[doc] = m | bit;
+        total[doc] = (total[doc] as number) + s;
+      } else {
+        const before = wordBest[doc] as number;
+        if (before === 0) wordTouched[wordTouchedCount++] = doc;
+        if (s > before) wordBest[doc] = s;
+      }
+    }
+    this.touchedCount = touchedCount;
+    this.wordTouchedCount = wordTouchedCount;
+  }
+
+  /**
+   * scanCompact for a stem's mutable postings (a linked list): all of them, or with `onlyKnown` only passages already
+   * found. Since the mutable segment holds thousands of a common word's postings, it too is one closure-free loop.
+   */
+  scanMutable(
+    postings: MutablePostingList,
+    head: number,
+    weightedIdf: number,
+    bit: number,
+    single: boolean,
+    onlyKnown: boolean,
+    allowed: Uint8Array | undefined,
+  ): void {
+    const postingDoc = postings.doc;
+    const postingTf = postings.tf;
+    const next = postings.next;
+    const deleted = this.docDeleted;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const mask = this.mask;
+    const total = this.total;
+    const wordBest = this.wordBest;
+    const touched = this.touched;
+    const wordTouched = this.wordTouched;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    let touchedCount = this.touchedCount;
+    let wordTouchedCount = this.wordTouchedCount;
+    for (let p = head; p >= 0; p = next[p] as number) {
+      const doc = postingDoc[p] as number;
+      if (deleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const mk = mask[doc] as number;
+      if (onlyKnown && mk === 0) continue;
+      const tf = postingTf[p] as number;
+      let s = weightedIdf * (impact1[doc] as number);
+      if (tf !== 1) {
+        const norm = docNorm[doc] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      if (single) {
+        if (mk === 0) touched[touchedCount++] = doc;
+        mask[doc] = mk | bit;
+        total[doc] = (total[doc] as number) + s;
+      } else {
+        const before = wordBest[doc] as number;
+        if (before === 0) wordTouched[wordTouchedCount++] = doc;
+        if (s > before) wordBest[doc] = s;
+      }
+    }
+    this.touchedCount = touchedCount;
+    this.wordTouchedCount = wordTouchedCount;
+  }
+
+  /** The passages found so far in ascending order, for galloping (already sorted after one full read). */
+  sortedTouched(count: number, docCount: number): Int32Array {
+    const touched = this.touched;
+    let sorted = true;
+    for (let i = 1; i < count && sorted; i++) sorted = (touched[i - 1] as number) < (touched[i] as number);
+    if (sorted) return touched.slice(0, count);
+    if (count * 64 < docCount) return touched.slice(0, count).sort();
+    const out = new Int32Array(count);
+    let k = 0;
+    for (let doc = 0; doc < docCount; doc++) if (this.mask[doc] !== 0) out[k++] = doc;
+    return out;
+  }
+
+  /** How many champions are still live and pass the podcast filter: below the pool size, walk all postings. */
+  liveChampions(championDocs: Uint32Array, from: number, end: number, allowed: Uint8Array | undefined): number {
+    let live = 0;
+    for (let p = from; p < end; p++) {
+      const doc = championDocs[p] as number;
+      if (this.docDeleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[this.episodePodcast[this.docEpisode[doc] as number] as number] !== 1) continue;
+      live++;
+    }
+    return live;
+  }
+
+  /** Like scanCompact, but only for passages already found (`docs`, ascending): gallops instead of scanning. */
+  probeCompact(
+    docs: Int32Array,
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    from: number,
+    end: number,
+    weightedIdf: number,
+    bit: number,
+    single: boolean,
+    allowed: Uint8Array | undefined,
+  ): void {
+    let p = from;
+    for (let i = 0; i < docs.length && p < end; i++) {
+      const doc = docs[i] as number;
+      p = gallop(postingDocs, doc, p, end);
+      if (p < end && postingDocs[p] === doc) this.accumulate(doc, postingTfs[p] as number, weightedIdf, bit, single, true, allowed);
+    }
+  }
+
+  /** One posting into the accumulators (the mutable segment and probes: few postings, so a call each is fine). */
+  private accumulate(doc: number, tf: number, weightedIdf: number, bit: number, single: boolean, onlyKnown: boolean, allowed: Uint8Array | undefined): void {
+    if (this.docDeleted[doc] === 1) return;
+    if (allowed !== undefined && allowed[this.episodePodcast[this.docEpisode[doc] as number] as number] !== 1) return;
+    const m = this.mask[doc] as number;
+    if (onlyKnown && m === 0) return;
+    let s = weightedIdf * (this.impact1[doc] as number);
+    if (tf !== 1) {
+      const norm = this.norm[doc] as number;
+      s = (s * tf * (1 + norm)) / (tf + norm);
+    }
+    if (single) {
+      if (m === 0) this.touched[this.touchedCount++] = doc;
+      this.mask[doc] = m | bit;
+      this.total[doc] = (this.total[doc] as number) + s;
+    } else {
+      const before = this.wordBest[doc] as number;
+      if (before === 0) this.wordTouched[this.wordTouchedCount++] = doc;
+      if (s > before) this.wordBest[doc] = s;
+    }
+  }
+
+  /** The weakest score the candidate pool is already sure of (0 while it is not full). */
+  poolFloor(touchedCount: number, words: number, poolSize: number): number {
+    if (touchedCount < poolSize) return 0;
+    const heap = new TopK(poolSize);
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = this.touched[i] as number;
+      const matched = popcount(this.mask[doc] as number) / words;
+      heap.push(doc, (this.total[doc] as number) * matched * matched);
+    }
+    return heap.min();
+  }
+
+  /** Sizes the scratch for `docCount` passages (growing by half, so a growing index does not reallocate every query). */
+  ensureSize(docCount: number): void {
+    if (this.total.length >= docCount) return;
+    const size = Math.max(docCount, Math.ceil(this.total.length * 1.5));
+    this.total = new Float32Array(size);
+    this.wordBest = new Float32Array(size);
+    this.mask = new Uint8Array(size);
+    this.touched = new Int32Array(size);
+    this.wordTouched = new Int32Array(size);
+  }
+}

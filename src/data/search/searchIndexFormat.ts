@@ -1,0 +1,104 @@
+/**
+ * Persistence: the byte format `SearchIndex.serialize` writes and `SearchIndex.load` reads. One buffer: "PCSI", the
+ * header length, a JSON header (options, counts, and each section's name, array type and length), then each section
+ * written raw, 8-byte aligned, so loading maps typed arrays onto the bytes instead of parsing them. String lists are
+ * stored NUL-joined as UTF-8. What the sections are is SearchIndex's business; this only lays them out.
+ */
+import type { NumericArray } from './ensure.js';
+
+const FORMAT_MAGIC = 0x49534350; // "PCSI" little-endian
+const FORMAT_VERSION = 1;
+
+/** The header fields besides the version and the section table, in the order they are written. */
+export interface IndexHeader {
+  k1: number;
+  b: number;
+  mutableLimit: number;
+  fieldBoost: number[];
+  docCount: number;
+  episodeCount: number;
+  counts: { stems: number; surfaces: number; episodes: number; podcasts: number };
+  fieldDocs: number[];
+  fieldLength: number[];
+}
+
+/** A section: a typed array written raw, or a string list (none may contain NUL). */
+export type Section = [name: string, data: NumericArray | readonly string[]];
+
+export function encodeIndex(header: IndexHeader, sections: readonly Section[]): Uint8Array {
+  const encoder = new TextEncoder();
+  const arrays: [string, NumericArray][] = sections.map(([name, data]) => [
+    name,
+    isStringList(data) ? encoder.encode(data.join('\u0000')) : data,
+  ]);
+  const headerBytes = encoder.encode(
+    JSON.stringify({ version: FORMAT_VERSION, ...header, sections: arrays.map(([name, a]) => [name, a.constructor.name, a.length]) }),
+  );
+  const align = (n: number): number => (n + 7) & ~7;
+  let size = align(8 + headerBytes.length);
+  for (const [, a] of arrays) size = align(size + a.byteLength);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, FORMAT_MAGIC, true);
+  view.setUint32(4, headerBytes.length, true);
+  out.set(headerBytes, 8);
+  let at = align(8 + headerBytes.length);
+  for (const [, a] of arrays) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+    at = align(at + a.byteLength);
+  }
+  return out;
+}
+
+export interface DecodedIndex {
+  header: IndexHeader;
+  /** A typed array section, viewing the decoded copy of the bytes. Throws if the section is missing. */
+  array<T extends NumericArray>(name: string): T;
+  /** A string list section of `count` strings. */
+  strings(name: string, count: number): string[];
+}
+
+/** Reads what encodeIndex wrote. Copies the bytes once (so the caller's buffer can be reused), then maps arrays onto them. */
+export function decodeIndex(bytes: Uint8Array): DecodedIndex {
+  const own = bytes.slice();
+  const view = new DataView(own.buffer);
+  if (own.length < 8 || view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
+  const headerLength = view.getUint32(4, true);
+  const header = JSON.parse(new TextDecoder().decode(own.subarray(8, 8 + headerLength))) as IndexHeader & {
+    version: number;
+    sections: [string, string, number][];
+  };
+  if (header.version !== FORMAT_VERSION) throw new Error(`search index format ${header.version}, expected ${FORMAT_VERSION}`);
+  const ctors: Record<string, new (buffer: ArrayBuffer, offset: number, length: number) => NumericArray> = {
+    Uint8Array,
+    Uint16Array,
+    Uint32Array,
+    Int32Array,
+    Float32Array,
+    Float64Array,
+  };
+  const arrays = new Map<string, NumericArray>();
+  let at = (8 + headerLength + 7) & ~7;
+  for (const [name, type, length] of header.sections) {
+    const Ctor = ctors[type];
+    if (Ctor === undefined) throw new Error(`unknown array type ${type}`);
+    const a = new Ctor(own.buffer, at, length);
+    arrays.set(name, a);
+    at = (at + a.byteLength + 7) & ~7;
+  }
+  const array = <T extends NumericArray>(name: string): T => {
+    const a = arrays.get(name);
+    if (a === undefined) throw new Error(`search index lacks ${name}`);
+    return a as T;
+  };
+  const decoder = new TextDecoder();
+  const strings = (name: string, count: number): string[] => {
+    if (count === 0) return [];
+    return decoder.decode(array<Uint8Array>(name)).split('\u0000');
+  };
+  return { header, array, strings };
+}
+
+function isStringList(data: NumericArray | readonly string[]): data is readonly string[] {
+  return Array.isArray(data);
+}
