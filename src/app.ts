@@ -31,7 +31,7 @@ import { openStore } from './store/openStore.js';
 import { SqliteStore } from './store/SqliteStore.js';
 import type { Store } from './store/Store.js';
 import { loadLibrary } from './store/loadLibrary.js';
-import { TopicIndexSaver, topicIndexPath } from './store/topicIndexFile.js';
+import { buildTopicIndexInWorker, TopicIndexSaver, topicIndexPath } from './store/topicIndexFile.js';
 
 /** Builds the running bot from a Config: what index.ts does, and what the end-to-end tests do the same way. */
 
@@ -172,10 +172,20 @@ export async function openServices(config: Config, log: Logger, options: Service
   // still loading); then the FEEDS the store has never had are fetched, so a first start serves them too.
   // The topic index is kept in a file beside a SQLite database, saved as it changes (see topicIndexFile.ts).
   const indexFile = options.topicIndexFile === false ? undefined : (options.topicIndexFile ?? topicIndexPath(config.databaseUrl));
-  const saver = indexFile === undefined ? undefined : new TopicIndexSaver({ store, library, file: indexFile, log });
+  // Built and saved on a worker thread from the database file (this thread only loads it) when this process opened the
+  // file itself; a store passed in (tests) is saved from this thread.
+  const inWorker = indexFile !== undefined && ownsStore && topicIndexPath(config.databaseUrl) === indexFile && library.semantic === undefined;
+  const saver =
+    indexFile === undefined
+      ? undefined
+      : new TopicIndexSaver({ store, library, file: indexFile, log, ...(inWorker && { inWorker: { databaseUrl: config.databaseUrl } }) });
   const stopLoading = new AbortController();
   const loaded = (async () => {
-    const result = await loadLibrary(store, library, log, { ...(indexFile !== undefined && { indexFile }), signal: stopLoading.signal });
+    const result = await loadLibrary(store, library, log, {
+      ...(indexFile !== undefined && { indexFile }),
+      ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!)) }),
+      signal: stopLoading.signal,
+    });
     // Loaded as saved: nothing to write until it changes. Rebuilt (all or in part): written at the next tick.
     if (result.savedIndex.used && result.indexed === 0) saver?.markSaved(library.indexGeneration);
     saver?.start();

@@ -23,6 +23,13 @@ export interface LoadLibraryOptions {
   indexFile?: string;
   /** Stops between pages and podcasts (the services are closing). */
   signal?: AbortSignal;
+  /**
+   * Builds or brings the saved index up to date off this thread (a worker, see topicIndexFile.ts), then it is loaded
+   * from the file: this thread indexes nothing itself unless that fails.
+   */
+  buildElsewhere?: () => Promise<void>;
+  /** Only the topic index (a worker building the file): the catalogue is not read, the podcasts come from the versions. */
+  indexOnly?: boolean;
 }
 
 export interface LoadLibraryResult {
@@ -31,6 +38,8 @@ export interface LoadLibraryResult {
   catalogueMs: number;
   /** Podcasts indexed here because the saved index did not hold them (or held an older version). */
   indexed: number;
+  /** Podcasts the saved index held that the store no longer has (dropped). */
+  dropped: number;
   /** Whether the saved index was used; why not when it was not. */
   savedIndex: { used: true } | { used: false; reason: string };
   topicsMs: number;
@@ -48,7 +57,13 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   try {
     let after: string | undefined;
     let limit = FIRST_PAGE;
-    for (;;) {
+    if (options.indexOnly === true) {
+      for (const [id, version] of await store.catalogVersions()) {
+        stored.push(id);
+        versions.set(id, version);
+      }
+    }
+    while (options.indexOnly !== true) {
       const t0 = performance.now();
       const page = await store.loadCatalogPage(after, limit);
       if (page.length === 0) break;
@@ -71,26 +86,48 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     library.loading.catalogue = false;
   }
   const catalogueMs = performance.now() - started;
+  if (options.indexOnly !== true) stored.sort();
   if (podcasts > 0) log.info({ podcasts, episodes, ms: Math.round(catalogueMs) }, 'catalogue loaded from the store');
 
   const topicsStarted = performance.now();
   let indexed = 0;
+  let dropped = 0;
   let savedIndex: LoadLibraryResult['savedIndex'] = { used: false, reason: 'none is kept for this database' };
   try {
     // The saved index where there is a good one: what it holds of a podcast saved since (another version) is indexed
     // again below, and what it holds of a podcast the store no longer has is dropped; a bad one is not trusted at all.
     let savedVersions: ReadonlyMap<string, number> = new Map();
     if (options.indexFile !== undefined && library.semantic === undefined) {
-      const saved = await readTopicIndex(options.indexFile);
-      const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
-      if (saved.ok && loaded.ok) {
+      const indexFile = options.indexFile;
+      const useSaved = async (): Promise<string | undefined> => {
+        const saved = await readTopicIndex(indexFile);
+        const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
+        if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;
-        savedIndex = { used: true };
         log.info({ ...loaded.value, ms: Math.round(performance.now() - topicsStarted) }, 'topic index loaded from its file');
-        for (const id of library.indexedPodcasts()) if (!versions.has(id) && !library.isPinned(id)) library.unindex(id);
+        return undefined;
+      };
+      let reason = await useSaved();
+      if (reason !== undefined && options.buildElsewhere !== undefined) {
+        // None, or not to be trusted: built off this thread, then loaded; a failure there leaves the work to this one.
+        log.info({ reason }, 'the saved topic index is not used: a worker thread builds it from the store');
+        try {
+          await options.buildElsewhere();
+        } catch (error) {
+          log.warn({ err: error }, 'the topic index could not be built in a worker; it is built here, in slices');
+        }
+        reason = await useSaved();
+      }
+      if (reason === undefined) {
+        savedIndex = { used: true };
+        for (const id of library.indexedPodcasts()) {
+          if (versions.has(id) || library.isPinned(id)) continue;
+          library.unindex(id);
+          dropped++;
+        }
       } else {
-        savedIndex = { used: false, reason: loaded.ok ? 'unreadable' : loaded.error };
-        log[saved.ok || saved.error !== 'there is none yet' ? 'warn' : 'info']({ reason: savedIndex.reason }, 'the saved topic index is not used: it is built again from the store, in the background');
+        savedIndex = { used: false, reason };
+        log[reason === 'there is none yet' ? 'info' : 'warn']({ reason }, 'the saved topic index is not used: it is built again from the store, in the background');
       }
     }
     for (const podcastId of stored) {
@@ -101,7 +138,7 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       if (entry === undefined) continue;
       const transcripts = await storedTranscripts(store, podcastId, entry.episodes);
       // Gone meanwhile, or replaced by a poll or another process's change (indexed with what is newer): left alone.
-      if (before === undefined || library.catalog.podcast(podcastId) !== before) continue;
+      if (options.indexOnly !== true && (before === undefined || library.catalog.podcast(podcastId) !== before)) continue;
       library.index(podcastId, entry.episodes, transcripts);
       indexed++;
       await nextTurn();
@@ -111,5 +148,5 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   }
   const topicsMs = performance.now() - topicsStarted;
   if (indexed > 0) log.info({ podcasts: indexed, ms: Math.round(topicsMs) }, 'topic index built from the store');
-  return { podcasts, episodes, catalogueMs, indexed, topicsMs, savedIndex };
+  return { podcasts, episodes, catalogueMs, indexed, dropped, topicsMs, savedIndex };
 }

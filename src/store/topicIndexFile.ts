@@ -1,4 +1,7 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crc32 } from 'node:zlib';
@@ -92,10 +95,44 @@ export async function readTopicIndex(file: string): Promise<Result<SavedTopicInd
   return ok({ versions: new Map(parsed.versions as [string, number][]), body });
 }
 
+/** tsx's ESM register API, as an import from this module resolves it (its `import` condition, not the CommonJS one). */
+function tsxEsmApi(): string {
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  // dist/esm/api/index.cjs -> dist/esm/api/index.mjs: the same API for import().
+  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+}
+
 /**
- * Saves the library's topic index whenever it changed, at most every `intervalMs`, off the answering path's critical
- * moments (never while a start still loads it). The store's versions are read before the index is serialized, so a
- * podcast saved in between is at worst indexed again at the next start, never trusted stale.
+ * Brings the saved index of a SQLite database up to date on a worker thread (topicIndexWorker.ts): the saved file
+ * loaded, what the store saved since indexed again (everything when there is no good file), the file written again.
+ * Resolves with the worker's thread id once the file is written; rejects when the worker failed (the file is then
+ * left as it was).
+ */
+export function buildTopicIndexInWorker(databaseUrl: string, indexFile: string): Promise<{ threadId: number; indexed: number }> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSource ? './topicIndexWorker.ts' : './topicIndexWorker.js', import.meta.url);
+  return new Promise((resolve, reject) => {
+    const options = { workerData: { databaseUrl, indexFile } };
+    // A worker does not inherit a test runner's or tsx's transform: from source, it registers tsx's loader (resolved
+    // from here) before it imports the .ts entry.
+    const worker = fromSource
+      ? new Worker(
+          `import(${JSON.stringify(tsxEsmApi())}).then(({ register }) => (register(), import(${JSON.stringify(entry.href)})))`,
+          { ...options, eval: true },
+        )
+      : new Worker(fileURLToPath(entry), options);
+    let result: { threadId: number; indexed: number } | undefined;
+    worker.once('message', (message: { threadId: number; indexed: number }) => (result = message));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (result !== undefined ? resolve(result) : reject(new Error(`the topic index worker exited with ${code}`))));
+  });
+}
+
+/**
+ * Saves the library's topic index whenever it changed, at most every `intervalMs` (never while a start still loads
+ * it): on a worker thread from the store (`inWorker`, what the bot does), or by serializing this library. The store's
+ * versions are read before the index is built or serialized, so a podcast saved in between is at worst indexed again
+ * at the next start, never trusted stale.
  */
 export class TopicIndexSaver {
   #saved = -1;
@@ -103,7 +140,19 @@ export class TopicIndexSaver {
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly o: { store: Store; library: Library; file: string; log: Logger; intervalMs?: number; chunkBytes?: number },
+    private readonly o: {
+      store: Store;
+      library: Library;
+      file: string;
+      log: Logger;
+      intervalMs?: number;
+      chunkBytes?: number;
+      /**
+       * The database the worker opens to save off this thread (buildTopicIndexInWorker) instead of serializing this
+       * library here: serializing compacts and copies the whole index, seconds at a million episodes.
+       */
+      inWorker?: { databaseUrl: string };
+    },
   ) {}
 
   /** What the file holds is what the library held at this index generation (after a load, nothing new to save). */
@@ -128,6 +177,18 @@ export class TopicIndexSaver {
   async #save(): Promise<void> {
     const { store, library, file, log } = this.o;
     const started = performance.now();
+    if (this.o.inWorker !== undefined) {
+      const generation = library.indexGeneration;
+      try {
+        const done = await buildTopicIndexInWorker(this.o.inWorker.databaseUrl, file);
+        this.#saved = generation;
+        log.debug({ ...done, ms: Math.round(performance.now() - started) }, 'topic index saved by a worker thread');
+      } catch (error) {
+        log.warn({ err: error }, 'the topic index could not be saved; the next start rebuilds what it lacks');
+        throw error;
+      }
+      return;
+    }
     try {
       const versions = await store.catalogVersions();
       const generation = library.indexGeneration;
