@@ -3,6 +3,7 @@ import * as readline from 'node:readline';
 import type { ButtonHandler, CommandResult, Deps, Invocation, OptionValues, Reply, SlashCommand } from '../commands/command.js';
 import { EVERY_PODCAST } from '../data/catalog.js';
 import { err, ok, type Result } from '../data/model.js';
+import { stringsFor, type ConsoleValueType } from '../messages/strings.js';
 import { renderMessage } from './renderMessage.js';
 
 /**
@@ -27,13 +28,21 @@ interface ParsedLine {
   options: OptionValues;
 }
 
-/** `/name [subcommand] key:value key:"two words"`, English or Swedish names, values typed by the definition. */
-export function parseConsoleLine(line: string, commands: readonly SlashCommand[]): Result<ParsedLine> {
+/**
+ * `/name [subcommand] key:value key:"two words"`, English or Swedish names, values typed by the definition; what is
+ * wrong with a line is said in `locale`'s language.
+ */
+export function parseConsoleLine(line: string, commands: readonly SlashCommand[], locale = 'en-US'): Result<ParsedLine> {
+  const s = stringsFor(locale);
+  const swedish = locale.toLowerCase().startsWith('sv');
   const tokens = [...line.trim().matchAll(/(?:[^\s"]+:"[^"]*"|"[^"]*"|\S+)/g)].map((m) => m[0]);
   const head = tokens.shift()?.replace(/^\//, '').toLowerCase();
-  if (!head) return err('Type a command, e.g. /chapters or /help.');
+  if (!head) return err(s.consoleTypeCommand);
   const command = commands.find((c) => c.data.name === head || c.data.name_localizations?.['sv-SE'] === head);
-  if (!command) return err(`Unknown command /${head}. Try ${commands.map((c) => `/${c.data.name}`).join(', ')}.`);
+  if (!command) {
+    const names = commands.map((c) => `/${(swedish && c.data.name_localizations?.['sv-SE']) || c.data.name}`);
+    return err(s.consoleUnknownCommand(head, names.join(', ')));
+  }
 
   let definitions: readonly APIApplicationCommandOption[] = command.data.options ?? [];
   const options: Record<string, string | number | boolean> = {};
@@ -43,7 +52,7 @@ export function parseConsoleLine(line: string, commands: readonly SlashCommand[]
       const sub = definitions.find(
         (d) => d.type === ApplicationCommandOptionType.Subcommand && (d.name === token || d.name_localizations?.['sv-SE'] === token),
       );
-      if (!sub || sub.type !== ApplicationCommandOptionType.Subcommand) return err(`Expected name:value, got "${token}".`);
+      if (!sub || sub.type !== ApplicationCommandOptionType.Subcommand) return err(s.consoleExpectedOption(token));
       options['subcommand'] = sub.name;
       definitions = sub.options ?? [];
       continue;
@@ -51,12 +60,18 @@ export function parseConsoleLine(line: string, commands: readonly SlashCommand[]
     const key = token.slice(0, colon).toLowerCase();
     const raw = token.slice(colon + 1).replace(/^"|"$/g, '');
     const definition = definitions.find((d) => d.name === key || d.name_localizations?.['sv-SE'] === key);
-    if (!definition) return err(`/${command.data.name} has no option "${key}".`);
+    if (!definition) return err(s.consoleNoSuchOption((swedish && command.data.name_localizations?.['sv-SE']) || command.data.name, key));
     const value = typed(definition.type, raw);
-    if (value === undefined) return err(`Option ${definition.name} expects a ${ApplicationCommandOptionType[definition.type].toLowerCase()}.`);
+    if (value === undefined) return err(s.consoleOptionType((swedish && definition.name_localizations?.['sv-SE']) || definition.name, valueType(definition.type)));
     options[definition.name] = value;
   }
   return ok({ command, options });
+}
+
+function valueType(type: ApplicationCommandOptionType): ConsoleValueType {
+  if (type === ApplicationCommandOptionType.Integer) return 'integer';
+  if (type === ApplicationCommandOptionType.Number) return 'number';
+  return type === ApplicationCommandOptionType.Boolean ? 'boolean' : 'text';
 }
 
 function typed(type: ApplicationCommandOptionType, raw: string): string | number | boolean | undefined {
@@ -78,7 +93,7 @@ export async function runConsoleLine(
   if (/^\d+$/.test(trimmed)) {
     result = await clickButton(Number(trimmed), state.lastReply, options, invocation);
   } else {
-    const parsed = parseConsoleLine(trimmed, options.commands);
+    const parsed = parseConsoleLine(trimmed, options.commands, invocation.locale);
     result = parsed.ok ? await parsed.value.command.run(parsed.value.options, invocation, options.deps) : parsed;
   }
   const reply: Reply = result.ok ? result.value : { content: `⚠️ ${result.error}`, ephemeral: true };
@@ -92,12 +107,13 @@ async function clickButton(
   options: Pick<ConsoleOptions, 'buttons' | 'deps'>,
   invocation: Invocation,
 ): Promise<CommandResult> {
+  const s = stringsFor(invocation.locale);
   const buttons = (last?.components ?? []).flatMap((row) => row.components);
   const button = buttons[n - 1];
-  if (!button || !('custom_id' in button) || ('disabled' in button && button.disabled)) return err(`There is no button ${n} to click.`);
+  if (!button || !('custom_id' in button) || ('disabled' in button && button.disabled)) return err(s.consoleNoButton(n));
   const [prefix = '', ...args] = button.custom_id.split(':');
   const handler = options.buttons.find((b) => b.prefix === prefix);
-  if (!handler) return err(`Nothing handles the button "${prefix}".`);
+  if (!handler) return err(s.consoleNoHandler(prefix));
   return handler.run(args, invocation, options.deps);
 }
 
@@ -118,10 +134,10 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (trimmed !== '') {
       try {
         const reply = await runConsoleLine(trimmed, state, options, invocation);
-        options.output.write(`${renderMessage(reply, { colour: options.colour })}\n`);
+        options.output.write(`${renderMessage(reply, { colour: options.colour, locale: invocation.locale })}\n`);
       } catch (error) {
         options.deps.log.error({ err: error, line: trimmed }, 'console command failed');
-        options.output.write('Sorry, something went wrong; the details are in the log.\n');
+        options.output.write(`${stringsFor(invocation.locale).consoleFailed}\n`);
       }
     }
     rl.prompt();
@@ -138,7 +154,7 @@ function complete(line: string, options: ConsoleOptions, invocation: Invocation)
     return [hits.length ? hits : names, line];
   }
   if (!match) return [[], line];
-  const parsed = parseConsoleLine(line.slice(0, match.index), options.commands);
+  const parsed = parseConsoleLine(line.slice(0, match.index), options.commands, invocation.locale);
   if (!parsed.ok || !parsed.value.command.autocomplete) return [[], line];
   const [, name = '', value = ''] = match;
   const choices = parsed.value.command.autocomplete({ name, value }, parsed.value.options, invocation, options.deps);

@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { Reply } from '../commands/command.js';
+import { stringsFor, type Strings } from '../messages/strings.js';
 
 /** Draws a reply the way Discord would, in a terminal: colour bar, bold title, links shown, buttons numbered. */
 
@@ -8,16 +9,19 @@ export interface RenderOptions {
   colour: boolean;
   /** Render `<t:UNIX:D>` in this time zone (the reader's own, as Discord does). */
   timeZone?: string;
+  /** The reader's language (as Discord draws dates and its own labels in it); default English. */
+  locale?: string;
 }
 
 const ESC = '\u001b[';
 
 export function renderMessage(reply: Reply, options: RenderOptions): string {
   const st = styles(options.colour);
+  const s = stringsFor(options.locale ?? 'en-US');
   const out: string[] = [];
-  if (reply.ephemeral) out.push(st.dim('(only you can see this)'));
+  if (reply.ephemeral) out.push(st.dim(s.onlyYou));
   if (reply.content) out.push(renderMarkdown(reply.content, st, options));
-  for (const embed of reply.embeds ?? []) out.push(renderEmbed(embed, st, options));
+  for (const embed of reply.embeds ?? []) out.push(renderEmbed(embed, st, options, s));
   let n = 0;
   for (const row of reply.components ?? []) {
     const buttons = row.components.map((c) => {
@@ -31,15 +35,15 @@ export function renderMessage(reply: Reply, options: RenderOptions): string {
   return out.join('\n');
 }
 
-function renderEmbed(embed: APIEmbed, st: Styles, options: RenderOptions): string {
+function renderEmbed(embed: APIEmbed, st: Styles, options: RenderOptions, s: Strings): string {
   const bar = st.bar(embed.color ?? 0x5865f2);
   const lines: string[] = [];
   if (embed.author) lines.push(st.dim(embed.author.name));
   if (embed.title) lines.push(st.bold(embed.title) + (embed.url ? ` ${st.link(embed.url)}` : ''));
-  if (embed.thumbnail) lines.push(st.dim(`artwork: ${embed.thumbnail.url}`));
+  if (embed.thumbnail) lines.push(st.dim(`${s.artwork}: ${embed.thumbnail.url}`));
   if (embed.description) lines.push('', ...renderMarkdown(embed.description, st, options).split('\n'));
   for (const field of embed.fields ?? []) lines.push('', st.bold(field.name), ...renderMarkdown(field.value, st, options).split('\n'));
-  const footer = [embed.footer?.text, embed.timestamp ? formatDate(Date.parse(embed.timestamp), 'D', options.timeZone) : undefined]
+  const footer = [embed.footer?.text, embed.timestamp ? formatDate(Date.parse(embed.timestamp), 'D', options) : undefined]
     .filter(Boolean)
     .join(' · ');
   if (footer) lines.push('', st.dim(footer));
@@ -49,7 +53,7 @@ function renderEmbed(embed: APIEmbed, st: Styles, options: RenderOptions): strin
 /** The subset of Discord markdown Podcord writes: masked links, inline code, bold, timestamps, escapes. */
 export function renderMarkdown(text: string, st: Styles, options: RenderOptions): string {
   return text
-    .replace(/<t:(\d+):([a-zA-Z])>/g, (_m, unix: string, style: string) => st.bold(formatDate(Number(unix) * 1000, style, options.timeZone)))
+    .replace(/<t:(\d+):([a-zA-Z])>/g, (_m, unix: string, style: string) => st.bold(formatDate(Number(unix) * 1000, style, options)))
     .replace(/\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)/g, (_m, label: string, url: string) => `${st.cyan(label.replace(/`/g, ''))} ${st.link(url)}`)
     .replace(/\*\*((?:\\.|[^*\\])+)\*\*/g, (_m, inner: string) => st.bold(inner))
     .replace(/`([^`]+)`/g, (_m, code: string) => st.cyan(code))
@@ -57,12 +61,14 @@ export function renderMarkdown(text: string, st: Styles, options: RenderOptions)
     .replace(/\u200b/g, '');
 }
 
-function formatDate(ms: number, style: string, timeZone: string | undefined): string {
+/** A date as Discord draws it for the reader: in their language ("6 May 2026", "6 maj 2026") and time zone. */
+function formatDate(ms: number, style: string, { timeZone, locale }: RenderOptions): string {
   const date = new Date(ms);
   const zone = timeZone ? { timeZone } : {};
+  const language = stringsFor(locale ?? 'en-US').intlLocale;
   if (style === 'R') return date.toISOString().slice(0, 10);
-  if (style === 'f' || style === 'F') return date.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', ...zone });
-  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', ...zone });
+  if (style === 'f' || style === 'F') return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', ...zone }).format(date);
+  return new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', ...zone }).format(date);
 }
 
 export interface Styles {

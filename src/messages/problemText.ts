@@ -19,5 +19,5 @@ export function describeProblem(problem: Problem): string {
  */
 export function storedProblemText(stored: string, s: Strings): string {
   const problem = decodeProblem(stored);
-  return problem ? problemText(problem, s) : escapeMarkdown(redactUrls(stored));
+  return problem ? problemText(mapProblemText(problem, redactUrls), s) : escapeMarkdown(redactUrls(stored));
 }
