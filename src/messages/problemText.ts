@@ -1,11 +1,11 @@
 import { decodeProblem, mapProblemText, type Problem } from '../data/problems.js';
 import { redactUrls } from '../data/redactUrl.js';
-import { escapeMarkdown } from './markdown.js';
+import { escapeInline, escapeMarkdown } from './markdown.js';
 import { stringsFor, type Strings } from './strings.js';
 
 /** A problem in the reader's language, what it echoes (a typed query, an address) escaped: shown as written, never a ping. */
 export function problemText(problem: Problem, s: Strings): string {
-  return s.problem(mapProblemText(problem, escapeMarkdown));
+  return s.problem(mapProblemText(problem, escapeInline));
 }
 
 /** The English wording, for the operator's log and the command line. */

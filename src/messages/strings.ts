@@ -58,8 +58,8 @@ const ADDRESS_KIND_SV: Readonly<Record<string, string>> = {
 const DISCORD_CODES_SV: Readonly<Record<number, string>> = {
   10003: 'kanalen finns inte',
   10004: 'servern finns inte',
-  50001: 'boten saknar åtkomst',
-  50013: 'boten saknar behörighet',
+  50001: 'saknar åtkomst',
+  50013: 'saknar behörighet',
   50035: 'ogiltigt meddelande',
 };
 
@@ -151,11 +151,11 @@ function problemSv(p: Problem): string {
     case 'flooding': return `fler än ${p.cap} nya avsnitt inom 24 timmar, vilket ser ut som ett trasigt flöde`;
     case 'postAccess': {
       const why = p.discordCode !== undefined ? DISCORD_CODES_SV[p.discordCode] : undefined;
-      return `boten får inte publicera där${why ? `: ${why}` : ''} (${discordCode(p)})`;
+      return `boten får inte publicera där (${why ? `${why}, ` : ''}${discordCode(p)})`;
     }
     case 'postRefused': {
       const why = p.discordCode !== undefined ? DISCORD_CODES_SV[p.discordCode] : undefined;
-      return `Discord vägrade ta emot meddelandet${why ? `: ${why}` : ''} (${discordCode(p)})`;
+      return `Discord vägrade ta emot meddelandet (${why ? `${why}, ` : ''}${discordCode(p)})`;
     }
     case 'postUnavailable':
       if (p.rateLimitSeconds !== undefined) return `Discord begränsade takten i ${p.rateLimitSeconds} s`;
@@ -389,10 +389,11 @@ const sv: Strings = {
   pausedLabel: (failures) => `⏸️ pausad efter ${failures} fel (kör /flöde lägg-till igen för att återuppta)`,
   pausedBecause: (reason) => `⏸️ pausad: ${reason} (kör /flöde lägg-till igen för att återuppta)`,
   summaryPost: 'sammanfattning',
-  postPending: (title, attempts, retry, reason) => `⚠️ ”${title}” inte publicerat än (${attempts} misslyckade försök, nästa ${retry}): ${reason}`,
+  postPending: (title, attempts, retry, reason) =>
+    `⚠️ ”${title}” inte publicerat än (${attempts} ${attempts === 1 ? 'misslyckat' : 'misslyckade'} försök, nästa ${retry}): ${reason}`,
   postGivenUp: (title, attempts, reason) => `❌ ”${title}” inte publicerat, gav upp efter ${attempts} försök: ${reason}`,
   publishPending: (title, attempts, retry, reason) =>
-    `⚠️ ”${title}” publicerat men inte delat än (${attempts} misslyckade försök, nästa ${retry}): ${reason}`,
+    `⚠️ ”${title}” publicerat men inte delat än (${attempts} ${attempts === 1 ? 'misslyckat' : 'misslyckade'} försök, nästa ${retry}): ${reason}`,
   publishGivenUp: (title, attempts, reason) => `❌ ”${title}” publicerat men inte delat, gav upp efter ${attempts} försök: ${reason}`,
   announceSet: (channel, scope, role, publish) =>
     `Nya avsnitt av ${scope} publiceras i ${channel}${role ? ` och nämner ${role}` : ''}${publish ? ', och delas till servrar som följer kanalen' : ''}.`,
