@@ -297,6 +297,14 @@ describe('a Swedish reader, through the real bot (sv-SE)', () => {
   });
 });
 
+describe('what a lookup echoes back', () => {
+  it('is escaped for markdown and pings no one', async () => {
+    const reply = await ask('chapters', { episode: '@everyone **fet** <@123> _x_' });
+    expect(reply.content).toContain('@\u200beveryone \\*\\*fet\\*\\* \\<@123\\> \\_x\\_');
+    expect(reply.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+});
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The console as `npm start` runs it with no token, fed `lines` on its real stdin; its stdout. */
