@@ -36,17 +36,51 @@ export type FetchProblem = FetchContext &
     | { code: 'tooLarge'; limitBytes: number }
   );
 
+/** Why bytes are not a podcast feed the parser can read (parseFeedDetailed), or why its parse was stopped (ParsePool). */
+export type FeedParseIssue =
+  | { kind: 'tooLarge'; megabytes: number; limitMegabytes: number }
+  | { kind: 'undecodable' }
+  | { kind: 'html' }
+  | { kind: 'atom' }
+  | { kind: 'json' }
+  | { kind: 'empty' }
+  | { kind: 'startsWith'; text: string }
+  | { kind: 'root'; element: string }
+  | { kind: 'noChannel' }
+  | { kind: 'truncated'; episodes: number }
+  | { kind: 'noIdentity' }
+  | { kind: 'timedOut'; seconds: number }
+  | { kind: 'outOfMemory'; megabytes: number }
+  | { kind: 'parserStopped' };
+
+/** A parse issue in English, as the parser has always said it (inspect, the log, English readers). */
+export function describeFeedIssue(issue: FeedParseIssue): string {
+  switch (issue.kind) {
+    case 'tooLarge': return `The feed is too large: ${issue.megabytes.toFixed(1)} MB (the limit is ${issue.limitMegabytes} MB)`;
+    case 'undecodable': return 'The feed could not be decoded';
+    case 'html': return 'This is an HTML page, not an RSS feed';
+    case 'atom': return 'This is an Atom feed; only RSS feeds are supported';
+    case 'json': return 'This is JSON, not an RSS feed';
+    case 'empty': return 'The feed is empty';
+    case 'startsWith': return `This is not an RSS feed: it starts with "${issue.text}"`;
+    case 'root': return `This is not an RSS feed: its root element is <${issue.element}>, not <rss>`;
+    case 'noChannel': return 'The feed has no <channel>';
+    case 'truncated': return `The feed is truncated: it ends before </channel> (after ${issue.episodes} complete episode${issue.episodes === 1 ? '' : 's'})`;
+    case 'noIdentity': return 'The feed has no title, link or URL to identify the podcast by';
+    case 'timedOut': return `parsing it did not finish within ${issue.seconds} s, so it was stopped`;
+    case 'outOfMemory': return `parsing it needed more than ${issue.megabytes} MB of memory, so it was stopped`;
+    case 'parserStopped': return 'the parser stopped unexpectedly while reading it';
+  }
+}
+
 /** What following or checking a feed ran into. */
 export type FeedProblem =
   | FetchProblem
   /** `input` left out when it may hold a password (text with an @ that does not parse). */
   | { code: 'notUrl'; input?: string }
   | { code: 'notModified'; url: string }
-  /**
-   * The parser's diagnostic (`detail`) is for people who read English (and the log): other languages say only that
-   * it is not a feed. `anyMore`: a feed followed before that no longer parses.
-   */
-  | { code: 'notFeed'; url?: string; detail: string; anyMore?: boolean }
+  /** `anyMore`: a feed followed before that no longer parses. */
+  | { code: 'notFeed'; url?: string; issue: FeedParseIssue; anyMore?: boolean }
   | { code: 'internal' }
   /** Paused by the announcer: more new episodes in a day than a working feed brings. */
   | { code: 'flooding'; cap: number };
@@ -102,7 +136,12 @@ export function decodeProblem(text: string): Problem | undefined {
   }
 }
 
-/** Every text field passed through `f` (redaction of credentials, markdown escaping), numbers left alone. */
-export function mapProblemText<P extends Problem>(problem: P, f: (text: string) => string): P {
-  return Object.fromEntries(Object.entries(problem).map(([key, value]) => [key, key !== 'code' && typeof value === 'string' ? f(value) : value])) as P;
+/** Every text field passed through `f` (redaction of credentials, markdown escaping), nested ones too; codes and numbers left alone. */
+export function mapProblemText<P extends object>(problem: P, f: (text: string) => string): P {
+  return Object.fromEntries(
+    Object.entries(problem).map(([key, value]) => [
+      key,
+      key === 'code' || key === 'kind' ? value : typeof value === 'string' ? f(value) : typeof value === 'object' && value !== null ? mapProblemText(value, f) : value,
+    ]),
+  ) as P;
 }

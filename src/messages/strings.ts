@@ -1,5 +1,5 @@
 import type { ChapterSource } from '../data/model.js';
-import type { Problem } from '../data/problems.js';
+import { describeFeedIssue, type FeedParseIssue, type Problem } from '../data/problems.js';
 
 /** Reply text in the reader's language (Discord sends their locale with every interaction). English and Swedish. */
 
@@ -95,7 +95,7 @@ function problemEn(p: Problem): string {
     case 'tooLarge': return `Refusing ${p.url}: the response is larger than the ${bytes(p.limitBytes)} limit.${from}`;
     case 'notUrl': return `${p.input === undefined ? 'That' : JSON.stringify(p.input)} is not a URL. Paste the feed's address, starting with https://.`;
     case 'notModified': return `${p.url} answered 304 Not Modified to a plain request.`;
-    case 'notFeed': return p.anyMore || p.url === undefined ? `Not a podcast feed any more: ${p.detail}.` : `${p.url} is not a podcast feed: ${p.detail}.`;
+    case 'notFeed': return p.anyMore || p.url === undefined ? `Not a podcast feed any more: ${describeFeedIssue(p.issue)}.` : `${p.url} is not a podcast feed: ${describeFeedIssue(p.issue)}.`;
     case 'internal': return 'Podcord could not process this feed (an internal error; it has been logged).';
     case 'flooding': return `more than ${p.cap} new episodes within 24 hours, which looks like a broken feed`;
     case 'postAccess': return `the bot may not post there: ${p.discordMessage ?? 'no access'} (${discordCode(p)})`;
@@ -111,6 +111,25 @@ function problemEn(p: Problem): string {
     case 'noPodcast': return `No podcast here matches "${p.query}". Pick one from the list as you type, or see /latest.`;
     case 'noEpisode': return `No episode matches "${p.query}". Start typing and pick one from the list, or use /latest.`;
     case 'noEpisodesYet': return 'There are no episodes yet. A server manager can follow a feed with /feed add.';
+  }
+}
+
+function feedIssueSv(issue: FeedParseIssue): string {
+  switch (issue.kind) {
+    case 'tooLarge': return `flödet är för stort: ${issue.megabytes.toFixed(1).replace('.', ',')} MB (gränsen är ${issue.limitMegabytes} MB)`;
+    case 'undecodable': return 'flödets tecken går inte att avkoda';
+    case 'html': return 'det är en webbsida (HTML), inte ett RSS-flöde';
+    case 'atom': return 'det är ett Atom-flöde, och bara RSS-flöden stöds';
+    case 'json': return 'det är JSON, inte ett RSS-flöde';
+    case 'empty': return 'flödet är tomt';
+    case 'startsWith': return `det är inte ett RSS-flöde: det börjar med ”${issue.text}”`;
+    case 'root': return `det är inte ett RSS-flöde: rotelementet är <${issue.element}>, inte <rss>`;
+    case 'noChannel': return 'flödet saknar <channel>';
+    case 'truncated': return `flödet är avkortat: det slutar före </channel> (efter ${issue.episodes} hela avsnitt)`;
+    case 'noIdentity': return 'flödet saknar titel, länk och adress att känna igen podden på';
+    case 'timedOut': return `tolkningen blev inte klar inom ${issue.seconds} s och avbröts`;
+    case 'outOfMemory': return `tolkningen behövde mer än ${issue.megabytes} MB minne och avbröts`;
+    case 'parserStopped': return 'tolkaren stannade oväntat under läsningen';
   }
 }
 
@@ -146,7 +165,7 @@ function problemSv(p: Problem): string {
     case 'tooLarge': return `Hämtar inte ${p.url}: svaret är större än gränsen på ${bytes(p.limitBytes)}.${from}`;
     case 'notUrl': return `${p.input === undefined ? 'Det' : `”${p.input}”`} är ingen adress. Klistra in flödets adress, som börjar med https://.`;
     case 'notModified': return `${p.url} svarade ”oförändrad” (304) på en vanlig förfrågan.`;
-    case 'notFeed': return p.anyMore || p.url === undefined ? 'Adressen ger inte längre ett poddflöde som går att läsa.' : `${p.url} är inget poddflöde som går att läsa.`;
+    case 'notFeed': return p.anyMore || p.url === undefined ? `Inte längre ett poddflöde: ${feedIssueSv(p.issue)}.` : `${p.url} är inget poddflöde: ${feedIssueSv(p.issue)}.`;
     case 'internal': return 'Podcord kunde inte behandla flödet (ett internt fel; det är loggat).';
     case 'flooding': return `fler än ${p.cap} nya avsnitt inom 24 timmar, vilket ser ut som ett trasigt flöde`;
     case 'postAccess': {

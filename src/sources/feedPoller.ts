@@ -250,7 +250,7 @@ export class FeedPoller {
     if (fetched.value.status !== 'ok') return refused({ code: 'notModified', url: shown });
     const { url: feedUrl, credentials } = withoutCredentials(fetched.value.permanentRedirect ? fetched.value.finalUrl : normalised);
     const parsed = await this.#parse(feedUrl, fetched.value);
-    if (!parsed.ok) return refused({ code: 'notFeed', url: shown, detail: parsed.error });
+    if (!parsed.ok) return refused({ code: 'notFeed', url: shown, issue: parsed.error });
     // Already followed elsewhere: the episodes under the ids they are stored with, whatever guids the feed has today.
     const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
     return ok({ feedUrl, ...(credentials !== undefined && { credentials }), podcast: parsed.value.podcast, episodes, fetched: fetched.value });
@@ -352,7 +352,7 @@ export class FeedPoller {
     const { store, library, log } = this.#o;
     const feedUrl = resource.permanentRedirect ? await this.#moved(trackedUrl, resource.finalUrl) : trackedUrl;
     const parsed = await this.#parse(feedUrl, resource);
-    if (!parsed.ok) return this.#fail(feedUrl, { code: 'notFeed', detail: parsed.error, anyMore: true });
+    if (!parsed.ok) return this.#fail(feedUrl, { code: 'notFeed', issue: parsed.error, anyMore: true });
     const { podcast } = parsed.value;
 
     // The store, not this process's library, says what is known: another process sharing it may have saved the feed

@@ -42,6 +42,8 @@ function englishIn(text: string): string[] {
     .replace(/\u001b\[[0-9;]*m/g, '')
     .replace(/<?(?:https?|ftp):\/\/[^\s>)]+>?/g, ' ')
     .replace(/<(?:#|@&|@|t:)[^>]*>/g, ' ')
+    // XML element names (<channel>, <rss>) are code, not words.
+    .replace(/<\/?[a-z][\w:-]*>/gi, ' ')
     .replace(/\\(.)/g, '$1');
   const leaks: string[] = [];
   for (const sentence of plain.split(/(?<=[.!?:])\s+|\n+/)) {
