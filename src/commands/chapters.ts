@@ -4,6 +4,7 @@ import { err, ok } from '../data/model.js';
 import { clip } from '../data/text/clip.js';
 import { chaptersMessage } from '../messages/embeds.js';
 import { escapeMarkdown } from '../messages/markdown.js';
+import { problemText } from '../messages/problemText.js';
 import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type ButtonHandler, type CommandResult, type Deps, type Invocation, type SlashCommand } from './command.js';
@@ -23,11 +24,11 @@ const Args = z.object({ episode: z.string().optional(), podcast: z.string().opti
 export const chapters: SlashCommand = {
   data: chaptersData,
   run(options, invocation, { catalog }) {
-    const args = parseOptions(Args, options);
+    const args = parseOptions(Args, options, invocation, chaptersData);
     if (!args.ok) return args;
-    const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
-    if (!ref.ok) return ref;
     const s = stringsFor(invocation.locale);
+    const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
+    if (!ref.ok) return err(problemText(ref.error, s));
     if (ref.value.episode.chapters.length === 0) return err(s.noChapters(escapeMarkdown(clip(ref.value.episode.title, 200))));
     return ok(chaptersMessage(ref.value, 0, s));
   },

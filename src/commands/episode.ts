@@ -1,7 +1,8 @@
 import { ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { ok } from '../data/model.js';
+import { err, ok } from '../data/model.js';
 import { episodeMessage } from '../messages/embeds.js';
+import { problemText } from '../messages/problemText.js';
 import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type SlashCommand } from './command.js';
@@ -21,11 +22,12 @@ const Args = z.object({ episode: z.string().optional(), podcast: z.string().opti
 export const episode: SlashCommand = {
   data: episodeData,
   run(options, invocation, { catalog }) {
-    const args = parseOptions(Args, options);
+    const args = parseOptions(Args, options, invocation, episodeData);
     if (!args.ok) return args;
+    const s = stringsFor(invocation.locale);
     const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
-    if (!ref.ok) return ref;
-    return ok(episodeMessage(ref.value, stringsFor(invocation.locale)));
+    if (!ref.ok) return err(problemText(ref.error, s));
+    return ok(episodeMessage(ref.value, s));
   },
   autocomplete: autocompleteEpisodeOrPodcast,
 };

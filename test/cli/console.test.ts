@@ -41,7 +41,7 @@ describe('console line parsing', () => {
   it('explains unknown commands, unknown options and wrong types', () => {
     expect(parseConsoleLine('/nope', commands)).toMatchObject({ ok: false, error: expect.stringMatching(/Unknown command \/nope/) });
     expect(parseConsoleLine('/chapters colour:red', commands)).toMatchObject({ ok: false, error: '/chapters has no option "colour".' });
-    expect(parseConsoleLine('/latest count:many', commands)).toMatchObject({ ok: false, error: 'Option count expects a integer.' });
+    expect(parseConsoleLine('/latest count:many', commands)).toMatchObject({ ok: false, error: 'The option count expects a whole number.' });
   });
 });
 
