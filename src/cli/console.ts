@@ -214,8 +214,12 @@ async function complete(line: string, options: ConsoleOptions, invocation: Invoc
   const names = parsed.ok ? optionNames(parsed.value, invocation).filter((n) => n.startsWith(word.toLowerCase())) : [];
   // A bare word that starts an option's name is that option; anything else after `name:` is (more of) its value.
   if (!word.includes(':') && (word === '' || names.length > 0)) return offer(names, word);
-  const value = /([^\s"]+):("[^"]*|[^"]*)$/u.exec(line);
-  if (value) return completeValue(line.slice(0, value.index), value[1] ?? '', value[2] ?? '', value[0], options, invocation);
+  // The last `name:` on the line (an earlier option's unquoted value runs on up to it); `10:30` or `https://` is not one.
+  const value = /^(.*\s)?([\p{L}_-]+):("[^"]*|(?!\/\/)[^"]*)$/su.exec(line);
+  if (value) {
+    const start = (value[1] ?? '').length;
+    return completeValue(line.slice(0, start), value[2] ?? '', value[3] ?? '', line.slice(start), options, invocation);
+  }
   return offer(names, word);
 }
 

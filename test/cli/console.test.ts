@@ -172,6 +172,11 @@ describe('the console through its input', () => {
     expect(plain(out)).toContain('4:00 <https://audio.simplecast.com/21134.mp3#t=240> Introductions');
   });
 
+  it('completes the value of the last option, after another option\'s unquoted value', async () => {
+    const out = await typeInto(['/chapters podcast:design details episode:helvet', '\t', '\r'], { terminal: true });
+    expect(out).toContain('/chapters podcast:design details episode:"80: Helvetica, Helvetica, Helvetica (feat. Jason Santa Maria)"');
+  });
+
   it('numbers the buttons that can be clicked 1, 2… and clicks each by the number shown', async () => {
     const out = await typeInto(['/topic query:design\n', '1\n', '2\n', '1\n']);
     const rows = out.split('\n').filter((line) => line.includes('Previous]'));

@@ -1,9 +1,15 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Locale, type APIInteractionResponseCallbackData } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { depsFor, openServices } from '../../src/app.js';
+import { runConsole as runConsoleHere } from '../../src/cli/console.js';
+import { buttons as buttonHandlers, commands as commandHandlers } from '../../src/commands/index.js';
+import { parseConfig } from '../../src/config.js';
 import { Library } from '../../src/data/library.js';
+import { createLogger } from '../../src/logger.js';
 import type { ResolveHost } from '../../src/sources/vetUrl.js';
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
 import { autocomplete, botMessage, button, chatInput, focused, integer, number, type InteractionOptions } from '../support/interactions.js';
@@ -367,6 +373,41 @@ describe('the local console in Swedish (--locale sv-SE), through its real input'
     // /flöde lista in the console's own server lists what /flöde lägg-till followed there.
     expect(out).toContain('| Andra konsolpodden\n| Avsnitt: 2');
     expect(englishIn(out)).toEqual([]);
+  });
+
+  it('completes with Tab in Swedish: command, option names, values', { timeout: 120_000 }, async () => {
+    host.files.set('/konsol.xml', ['application/rss+xml; charset=utf-8', swedishFeed(host.origin, 'Konsolpodden', 4)]);
+    const config = parseConfig({ DATABASE_URL: 'sqlite::memory:', FEEDS: host.url('/konsol.xml'), ALLOW_PRIVATE_NETWORK: 'true' });
+    if (!config.ok) throw new Error(config.error);
+    const log = createLogger({ level: 'silent' });
+    const services = await openServices(config.value, log);
+    const input = new PassThrough();
+    // A terminal, so readline edits the line and Tab completes as it does for a person.
+    const output = Object.assign(new PassThrough(), { isTTY: true, columns: 200 });
+    let out = '';
+    output.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const prompts = (): number => out.split('podcord> ').length - 1;
+    try {
+      const run = runConsoleHere({ commands: commandHandlers, buttons: buttonHandlers, deps: depsFor(services.library, log), input, output, colour: false, locale: 'sv-SE' });
+      // `/kap` Tab → `/kapitel`; ` ` Tab Tab lists its Swedish options; `avs` Tab → `avsnitt:`; `del` Tab Tab lists
+      // the episodes by title (after an unquoted value of another option).
+      for (const key of ['/kap', '\t', ' ', '\t', '\t', 'podd:Konsolpodden avs', '\t', 'del', '\t', '\t', '\r', 'exit\r']) {
+        const before = prompts();
+        input.write(key);
+        if (key === '\r') await expect.poll(prompts, { timeout: 60_000, interval: 5 }).toBeGreaterThan(before);
+        else await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      input.end();
+      await run;
+    } finally {
+      await services.close();
+    }
+    const plain = out.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+    expect(plain).toContain('/kapitel ');
+    expect(plain).toMatch(/avsnitt:\s+podd:/);
+    expect(plain).toContain('avsnitt:"Kaffe och bönor del 3"');
+    expect(plain).toContain('Rostning av kaffe');
+    expect(englishIn(plain)).toEqual([]);
   });
 
   it('says so when the language asked for is not supported, and answers in English', { timeout: 120_000 }, async () => {
