@@ -6,6 +6,7 @@ import { buttons, commandDefinitions, commands } from './commands/index.js';
 import { loadConfig } from './config.js';
 import { registerCommands } from './discord/registerCommands.js';
 import { createLogger } from './logger.js';
+import { isSupportedLocale, stringsFor, SUPPORTED_LOCALES } from './messages/strings.js';
 import { startWorker } from './roles/worker.js';
 import { INTERACTIONS_NEEDS_KEY, startInteractions } from './roles/interactions.js';
 import { startGateway } from './roles/gateway.js';
@@ -42,7 +43,7 @@ Options:
                      Every role serves GET /healthz and GET /metrics on INTERACTIONS_PORT; all and interactions also
                      POST /interactions (all only when DISCORD_PUBLIC_KEY is set)
   --console          run the local console on the sample data (no Discord needed)
-  --locale <tag>     console language: en-US (default) or sv-SE
+  --locale <tag>     console language: en-US (default) or sv-SE; any other falls back to English (the console says so)
   --no-colour        plain console output (so does NO_COLOR in the environment; FORCE_COLOR colours a pipe)
   --deploy-commands  register the slash commands (in DISCORD_GUILD_ID if set, else globally) and exit
 
@@ -130,6 +131,10 @@ async function main(argv: readonly string[]): Promise<number> {
     // picocolors decides as terminal programs do: NO_COLOR (any value) turns colour off, FORCE_COLOR on, and
     // otherwise colour only on a terminal that is not TERM=dumb.
     const colour = pc.isColorSupported && !args.values['no-colour'] && !args.values['no-color'];
+    // A language the bot cannot answer in is answered in English, and the console says so rather than pretending.
+    const asked = args.values.locale;
+    const locale = isSupportedLocale(asked) ? asked : 'en-US';
+    const s = stringsFor(locale);
     try {
       const consoleRun = runConsole({
         commands,
@@ -138,11 +143,12 @@ async function main(argv: readonly string[]): Promise<number> {
         input: process.stdin,
         output: process.stdout,
         colour,
-        locale: args.values.locale,
+        locale,
         banner: [
-          `Podcord local console: ${podcasts} podcasts, ${episodes} episodes loaded${discordToken ? '' : ' (no DISCORD_TOKEN set, so no Discord)'}.`,
-          'Try: /chapters   /chapters episode:open-source   /topic query:tesla   /episode episode:42   /latest   /help',
-          'A number clicks a button of the last reply; Tab completes; "exit" quits.',
+          ...(locale === asked ? [] : [s.localeFallback(asked, SUPPORTED_LOCALES.join(', '))]),
+          s.consoleBanner(podcasts, episodes, discordToken === undefined),
+          s.consoleTry,
+          s.consoleKeys,
         ].join('\n'),
       });
       const fatal = services.fatal.then((reason) => Promise.reject(new Error(reason)));

@@ -3,7 +3,7 @@ import * as readline from 'node:readline';
 import type { ButtonHandler, CommandResult, Deps, Invocation, OptionValues, Reply, SlashCommand } from '../commands/command.js';
 import { EVERY_PODCAST } from '../data/catalog.js';
 import { err, ok, type Result } from '../data/model.js';
-import { stringsFor } from '../messages/strings.js';
+import { stringsFor, type ConsoleValueType } from '../messages/strings.js';
 import { buttonNumbers, renderMessage } from './renderMessage.js';
 
 /**
@@ -36,14 +36,20 @@ const OPTION_LIKE = /^[\p{L}_-]+:(?!\/\/)/u;
 /**
  * `/name [subcommand] key:value key:"two words"`, English or Swedish names, values typed by the definition. A text
  * value needs no quotes when it is the last or is followed by another option: `/topic query:open source ai` reads
- * `open source ai` (words run on until a word that names an option of the command).
+ * `open source ai` (words run on until a word that names an option of the command). What is wrong with a line is said
+ * in `locale`'s language.
  */
-export function parseConsoleLine(line: string, commands: readonly SlashCommand[]): Result<ParsedLine> {
+export function parseConsoleLine(line: string, commands: readonly SlashCommand[], locale = 'en-US'): Result<ParsedLine> {
+  const s = stringsFor(locale);
+  const swedish = locale.toLowerCase().startsWith('sv');
   const words = [...line.matchAll(WORDS)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
   const head = words.shift()?.text.replace(/^\//, '').toLowerCase();
-  if (!head) return err('Type a command, e.g. /chapters or /help.');
+  if (!head) return err(s.consoleTypeCommand);
   const command = findCommand(head, commands);
-  if (!command) return err(`Unknown command /${head}. Try ${commands.map((c) => `/${c.data.name}`).join(', ')}.`);
+  if (!command) {
+    const names = commands.map((c) => `/${(swedish && c.data.name_localizations?.['sv-SE']) || c.data.name}`);
+    return err(s.consoleUnknownCommand(head, names.join(', ')));
+  }
 
   let definitions: readonly APIApplicationCommandOption[] = command.data.options ?? [];
   const options: Record<string, string | number | boolean> = {};
@@ -61,16 +67,16 @@ export function parseConsoleLine(line: string, commands: readonly SlashCommand[]
       const sub = definitions.find(
         (d) => d.type === ApplicationCommandOptionType.Subcommand && (d.name === word.text || d.name_localizations?.['sv-SE'] === word.text),
       );
-      if (!sub || sub.type !== ApplicationCommandOptionType.Subcommand) return err(`Expected name:value, got "${word.text}".`);
+      if (!sub || sub.type !== ApplicationCommandOptionType.Subcommand) return err(s.consoleExpectedOption(word.text));
       options['subcommand'] = sub.name;
       definitions = sub.options ?? [];
       continue;
     }
-    if (!definition) return err(`/${command.data.name} has no option "${word.text.slice(0, colon).toLowerCase()}".`);
+    if (!definition) return err(s.consoleNoSuchOption((swedish && command.data.name_localizations?.['sv-SE']) || command.data.name, word.text.slice(0, colon).toLowerCase()));
     const quoted = word.text[colon + 1] === '"';
     const raw = word.text.slice(colon + 1).replace(/^"|"$/g, '');
     const value = typed(definition.type, raw);
-    if (value === undefined) return err(`Option ${definition.name} expects a ${ApplicationCommandOptionType[definition.type].toLowerCase()}.`);
+    if (value === undefined) return err(s.consoleOptionType((swedish && definition.name_localizations?.['sv-SE']) || definition.name, valueType(definition.type)));
     options[definition.name] = value;
     if (definition.type === ApplicationCommandOptionType.String && !quoted) open = { name: definition.name, valueStart: word.start + colon + 1 };
   }
@@ -87,6 +93,12 @@ function findOption(name: string, definitions: readonly APIApplicationCommandOpt
   return definitions.find(
     (d) => d.type !== ApplicationCommandOptionType.Subcommand && d.type !== ApplicationCommandOptionType.SubcommandGroup && (d.name === key || d.name_localizations?.['sv-SE'] === key),
   );
+}
+
+function valueType(type: ApplicationCommandOptionType): ConsoleValueType {
+  if (type === ApplicationCommandOptionType.Integer) return 'integer';
+  if (type === ApplicationCommandOptionType.Number) return 'number';
+  return type === ApplicationCommandOptionType.Boolean ? 'boolean' : 'text';
 }
 
 function typed(type: ApplicationCommandOptionType, raw: string): string | number | boolean | undefined {
@@ -108,7 +120,7 @@ export async function runConsoleLine(
   if (/^\d+$/.test(trimmed)) {
     result = await clickButton(Number(trimmed), state.lastReply, options, invocation);
   } else {
-    const parsed = parseConsoleLine(trimmed, options.commands);
+    const parsed = parseConsoleLine(trimmed, options.commands, invocation.locale);
     result = parsed.ok ? await parsed.value.command.run(parsed.value.options, invocation, options.deps) : parsed;
   }
   const reply: Reply = result.ok ? result.value : { content: `⚠️ ${result.error}`, ephemeral: true };
@@ -122,14 +134,15 @@ async function clickButton(
   options: Pick<ConsoleOptions, 'buttons' | 'deps'>,
   invocation: Invocation,
 ): Promise<CommandResult> {
+  const s = stringsFor(invocation.locale);
   // Numbered as renderMessage numbers them: the clickable buttons only, in reading order.
   const buttons = (last?.components ?? []).flatMap((row) => row.components);
   const position = [...buttonNumbers(last)].find(([, shown]) => shown === n)?.[0];
   const button = position === undefined ? undefined : buttons[position];
-  if (!button || !('custom_id' in button)) return err(`There is no button ${n} to click.`);
+  if (!button || !('custom_id' in button)) return err(s.consoleNoButton(n));
   const [prefix = '', ...args] = button.custom_id.split(':');
   const handler = options.buttons.find((b) => b.prefix === prefix);
-  if (!handler) return err(`Nothing handles the button "${prefix}".`);
+  if (!handler) return err(s.consoleNoHandler(prefix));
   return handler.run(args, invocation, options.deps);
 }
 
@@ -139,11 +152,6 @@ async function clickButton(
  * direct messages". Only what needs Discord itself (a channel to post in) says so.
  */
 export const CONSOLE_GUILD_ID = 'console';
-
-/** Dates as the reader's Discord would write them: Swedish for Swedish, else the console's British English. */
-function dateLocale(locale: string): string {
-  return locale.toLowerCase().startsWith('sv') ? 'sv-SE' : 'en-GB';
-}
 
 export async function runConsole(options: ConsoleOptions): Promise<void> {
   const locale = options.locale ?? 'en-US';
@@ -172,14 +180,14 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (trimmed !== '') {
       try {
         const reply = await runConsoleLine(trimmed, state, options, invocation);
-        const render = { colour: options.colour, locale: dateLocale(locale), now: options.deps.now() };
+        const render = { colour: options.colour, locale, now: options.deps.now() };
         options.output.write(`${renderMessage(reply, render)}\n`);
         // /help tells what the commands do; how to type them here is the console's own part.
-        const parsed = parseConsoleLine(trimmed, options.commands);
+        const parsed = parseConsoleLine(trimmed, options.commands, locale);
         if (parsed.ok && parsed.value.command.data.name === 'help') options.output.write(`${s.consoleValues}\n`);
       } catch (error) {
         options.deps.log.error({ err: error, line: trimmed }, 'console command failed');
-        options.output.write('Sorry, something went wrong; the details are in the log.\n');
+        options.output.write(`${stringsFor(invocation.locale).consoleFailed}\n`);
       }
     }
     rl.prompt();
@@ -202,12 +210,16 @@ async function complete(line: string, options: ConsoleOptions, invocation: Invoc
     const names = options.commands.flatMap((c) => [c.data.name, c.data.name_localizations?.['sv-SE']]).filter((n): n is string => !!n);
     return offer(names.filter((n) => n.startsWith(typed)).map((n) => `/${n}`), word);
   }
-  const parsed = parseConsoleLine(before, options.commands);
+  const parsed = parseConsoleLine(before, options.commands, invocation.locale);
   const names = parsed.ok ? optionNames(parsed.value, invocation).filter((n) => n.startsWith(word.toLowerCase())) : [];
   // A bare word that starts an option's name is that option; anything else after `name:` is (more of) its value.
   if (!word.includes(':') && (word === '' || names.length > 0)) return offer(names, word);
-  const value = /([^\s"]+):("[^"]*|[^"]*)$/u.exec(line);
-  if (value) return completeValue(line.slice(0, value.index), value[1] ?? '', value[2] ?? '', value[0], options, invocation);
+  // The last `name:` on the line (an earlier option's unquoted value runs on up to it); `10:30` or `https://` is not one.
+  const value = /^(.*\s)?([\p{L}_-]+):("[^"]*|(?!\/\/)[^"]*)$/su.exec(line);
+  if (value) {
+    const start = (value[1] ?? '').length;
+    return completeValue(line.slice(0, start), value[2] ?? '', value[3] ?? '', line.slice(start), options, invocation);
+  }
   return offer(names, word);
 }
 
@@ -240,7 +252,7 @@ async function completeValue(
   options: ConsoleOptions,
   invocation: Invocation,
 ): Promise<[string[], string]> {
-  const parsed = parseConsoleLine(before, options.commands);
+  const parsed = parseConsoleLine(before, options.commands, invocation.locale);
   if (!parsed.ok || !parsed.value.command.autocomplete) return [[], word];
   const definition = findOption(name, definitionsAfter(parsed.value));
   if (!definition || !('autocomplete' in definition) || !definition.autocomplete) return [[], word];

@@ -8,6 +8,8 @@ import { parseFeed } from '../data/feed/parseFeed.js';
 import { chapterLink, formatTimestamp } from '../data/links.js';
 import { err, ok, type Episode, type ParsedFeed, type Result } from '../data/model.js';
 import { parseEpisodePage } from '../data/page/parseEpisodePage.js';
+import { operatorAdvice } from '../data/problems.js';
+import { describeProblem } from '../messages/problemText.js';
 import { fetchResource } from '../sources/fetchResource.js';
 
 /**
@@ -111,7 +113,8 @@ export function describe(feed: ParsedFeed, episodes: readonly Episode[], all: bo
 async function readSource(source: string, allowPrivateNetwork: boolean): Promise<Result<{ bytes: Uint8Array; contentType?: string }>> {
   if (/^https?:\/\//i.test(source)) {
     const fetched = await fetchResource(source, { allowPrivateNetwork, maxBytes: 15 * 1024 * 1024 });
-    if (!fetched.ok) return fetched;
+    // The person running inspect is the operator: the advice meant for them is shown with the problem.
+    if (!fetched.ok) return err([describeProblem(fetched.error), operatorAdvice(fetched.error)].filter(Boolean).join(' '));
     if (fetched.value.status !== 'ok') return err(`${source} answered "not modified" to an unconditional request.`);
     return ok({ bytes: fetched.value.bytes, ...(fetched.value.contentType && { contentType: fetched.value.contentType }) });
   }

@@ -2,6 +2,7 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import { parse as parseDiscordMarkdown } from 'discord-markdown-parser';
 import { createColors } from 'picocolors';
 import type { Reply } from '../commands/command.js';
+import { stringsFor, type Strings } from '../messages/strings.js';
 
 /** Draws a reply the way Discord would, in a terminal: colour bar, bold title, links shown, buttons numbered. */
 
@@ -10,7 +11,7 @@ export interface RenderOptions {
   colour: boolean;
   /** Render `<t:UNIX:D>` in this time zone (the reader's own, as Discord does). */
   timeZone?: string;
-  /** The language dates are written in (the reader's, as Discord does). Default British English. */
+  /** The reader's language: dates are written in it (as Discord does) and so are the console's own labels. Default English. */
   locale?: string;
   /** What `<t:UNIX:R>` ("3 days ago") is relative to. Default: the moment of drawing. */
   now?: Date;
@@ -18,10 +19,11 @@ export interface RenderOptions {
 
 export function renderMessage(reply: Reply, options: RenderOptions): string {
   const st = styles(options.colour);
+  const s = stringsFor(options.locale ?? 'en-US');
   const out: string[] = [];
-  if (reply.ephemeral) out.push(st.dim('(only you can see this)'));
+  if (reply.ephemeral) out.push(st.dim(s.onlyYou));
   if (reply.content) out.push(renderMarkdown(reply.content, st, options));
-  for (const embed of reply.embeds ?? []) out.push(renderEmbed(embed, st, options));
+  for (const embed of reply.embeds ?? []) out.push(renderEmbed(embed, st, options, s));
   const numbers = buttonNumbers(reply);
   let index = 0;
   for (const row of reply.components ?? []) {
@@ -56,12 +58,12 @@ export function buttonNumbers(reply: Reply | undefined): Map<number, number> {
   return numbers;
 }
 
-function renderEmbed(embed: APIEmbed, st: Styles, options: RenderOptions): string {
+function renderEmbed(embed: APIEmbed, st: Styles, options: RenderOptions, s: Strings): string {
   const bar = st.bar(embed.color ?? 0x5865f2);
   const lines: string[] = [];
   if (embed.author) lines.push(st.dim(embed.author.name));
   if (embed.title) lines.push(st.bold(embed.title) + (embed.url ? ` ${st.link(embed.url)}` : ''));
-  if (embed.thumbnail) lines.push(st.dim(`artwork: ${embed.thumbnail.url}`));
+  if (embed.thumbnail) lines.push(st.dim(`${s.artwork}: ${embed.thumbnail.url}`));
   if (embed.description) lines.push('', ...renderMarkdown(embed.description, st, options).split('\n'));
   for (const field of embed.fields ?? []) {
     // Field names take markdown too (Discord draws them bold already).
@@ -176,7 +178,8 @@ function renderNode(node: MarkdownNode, drawing: Drawing): string {
 export function formatTimestamp(ms: number, style: string | undefined, options: RenderOptions): string {
   const date = new Date(ms);
   if (Number.isNaN(date.getTime())) return '?';
-  const locale = options.locale ?? 'en-GB';
+  // The reader's language picks the date's words ("20 April 2021", "20 april 2021"); English is written the British way.
+  const locale = stringsFor(options.locale ?? 'en-US').intlLocale;
   const zone = options.timeZone ? { timeZone: options.timeZone } : {};
   switch (style) {
     case 't':

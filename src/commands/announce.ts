@@ -10,6 +10,7 @@ import { err, ok } from '../data/model.js';
 import { redactUrl } from '../data/redactUrl.js';
 import { clip } from '../data/text/clip.js';
 import { escapeMarkdown } from '../messages/markdown.js';
+import { problemText } from '../messages/problemText.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type FeedAdmin, type SlashCommand } from './command.js';
 import { adminContext, MANAGE_GUILD } from './feed.js';
@@ -85,7 +86,8 @@ export const announceData = {
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-const Snowflake = z.string().regex(/^\d{15,22}$/, 'must be a channel or role picked from the list');
+/** Discord's pickers send ids; anything else was typed by hand (parseOptions words the refusal). */
+const Snowflake = z.string().regex(/^\d{15,22}$/);
 const Args = z.discriminatedUnion('subcommand', [
   z.object({
     subcommand: z.literal('channel'),
@@ -105,10 +107,10 @@ export const announce: SlashCommand = {
     const admin = adminContext(invocation, deps);
     if (!admin.ok) return admin;
     const { guildId, feeds, s } = admin.value;
-    const args = parseOptions(Args, options);
+    const args = parseOptions(Args, options, invocation, announceData);
     if (!args.ok) return args;
     const podcastId = deps.catalog.resolvePodcastOption(args.value.podcast, invocation.scope);
-    if (!podcastId.ok) return podcastId;
+    if (!podcastId.ok) return err(problemText(podcastId.error, s));
     const scopeName =
       podcastId.value === undefined ? s.allPodcasts : `**${escapeMarkdown(clip(deps.catalog.podcast(podcastId.value)?.title ?? redactUrl(podcastId.value), 200))}**`;
 
@@ -137,7 +139,16 @@ export const announce: SlashCommand = {
       deps.catalog.latest(1, podcastId.value, invocation.scope)[0];
     if (!ref) return err(s.announceNoEpisode);
     const posted = await feeds.postTest(guildId, ref, settings);
-    if (!posted.ok) return posted;
+    if (!posted.ok) {
+      const why = {
+        checkFailed: s.announceCheckFailed,
+        channelGone: s.announceChannelGone,
+        episodeGone: s.announceTestEpisodeGone,
+        refused: s.announceTestRefused,
+        offline: s.announceNoDiscord,
+      };
+      return err(why[posted.error]);
+    }
     return ok({ content: s.announceTestPosted(`<#${posted.value.channelId}>`), ephemeral: true });
   },
   autocomplete: autocompleteEpisodeOrPodcast,

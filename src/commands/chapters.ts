@@ -4,6 +4,7 @@ import { err, ok } from '../data/model.js';
 import { clip } from '../data/text/clip.js';
 import { chaptersMessage } from '../messages/embeds.js';
 import { escapeMarkdown } from '../messages/markdown.js';
+import { problemText } from '../messages/problemText.js';
 import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type ButtonHandler, type CommandResult, type Deps, type Invocation, type SlashCommand } from './command.js';
@@ -23,11 +24,11 @@ const Args = z.object({ episode: z.string().optional(), podcast: z.string().opti
 export const chapters: SlashCommand = {
   data: chaptersData,
   async run(options, invocation, { catalog, episodes }) {
-    const args = parseOptions(Args, options);
+    const args = parseOptions(Args, options, invocation, chaptersData);
     if (!args.ok) return args;
-    const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
-    if (!ref.ok) return ref;
     const s = stringsFor(invocation.locale);
+    const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
+    if (!ref.ok) return err(problemText(ref.error, s));
     const [detail] = await episodes.details([ref.value]);
     if (!detail) return err(s.episodeGone(escapeMarkdown(clip(ref.value.episode.title, 200))));
     if (detail.episode.chapters.length === 0) return err(s.noChapters(escapeMarkdown(clip(detail.episode.title, 200))));

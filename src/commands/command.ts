@@ -1,15 +1,18 @@
-import type {
-  APIActionRowComponent,
-  APIApplicationCommandOptionChoice,
-  APIComponentInMessageActionRow,
-  APIEmbed,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
+import {
+  ApplicationCommandOptionType,
+  type APIActionRowComponent,
+  type APIApplicationCommandOption,
+  type APIApplicationCommandOptionChoice,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Catalog, EpisodeDetail, EpisodeRef, Scope } from '../data/catalog.js';
 import type { ScopedTopics } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
+import type { FeedProblem } from '../data/problems.js';
 import { stringsFor } from '../messages/strings.js';
 import type { Announcement, AnnouncementSettings, FeedFetchState, GuildPause } from '../store/Store.js';
 
@@ -43,6 +46,12 @@ export interface EpisodeDetails {
  */
 export type AnnouncementChannelCheck = 'ok' | 'elsewhere' | 'unusable' | 'offline';
 
+/**
+ * Why `/announce test` posted nothing: Discord could not be asked about the channel, the channel is gone (or not
+ * this server's), Discord refused the post, or the bot is not connected.
+ */
+export type TestPostProblem = 'checkFailed' | 'channelGone' | 'episodeGone' | 'refused' | 'offline';
+
 /** A feed fetched and parsed for /feed add, not yet followed. */
 export interface FeedPreviewed {
   feedUrl: string;
@@ -72,8 +81,8 @@ export interface AnnouncementProblem {
 
 /** What /feed and /announce do, behind an interface so the handlers stay free of discord.js and SQL. */
 export interface FeedAdmin {
-  /** Fetches a feed with every guard (SSRF, size, timeout) and parses it; a readable reason when it cannot. */
-  preview(url: string): Promise<Result<FeedPreviewed>>;
+  /** Fetches a feed with every guard (SSRF, size, timeout) and parses it; why not, as data, when it cannot. */
+  preview(url: string): Promise<Result<FeedPreviewed, FeedProblem>>;
   /** Follows a previewed feed in a guild, its episodes so far counting as seen. False when already followed. */
   follow(guildId: string, preview: FeedPreviewed): Promise<boolean>;
   /** Stops following; false when the guild did not follow it. */
@@ -92,7 +101,7 @@ export interface FeedAdmin {
   /** Whether a guild's announcements may go to a channel, as Discord knows the channel (see AnnouncementChannelCheck). */
   checkChannel(guildId: string, channelId: string): Promise<AnnouncementChannelCheck>;
   /** Posts a preview of an episode's announcement now, marked as a test and not recorded in the ledger. */
-  postTest(guildId: string, ref: EpisodeRef, settings: AnnouncementSettings): Promise<Result<{ channelId: string }>>;
+  postTest(guildId: string, ref: EpisodeRef, settings: AnnouncementSettings): Promise<Result<{ channelId: string }, TestPostProblem>>;
 }
 
 /** Who is asking, and where. */
@@ -162,11 +171,46 @@ export function stillLoading(needs: LibraryNeed | undefined, loading: Deps['load
   return undefined;
 }
 
-/** Options as Discord (or the console) sent them, checked against the command's schema: typed, or a readable reason. */
-export function parseOptions<S extends z.ZodType>(schema: S, options: OptionValues): Result<z.infer<S>> {
+/**
+ * Options as Discord (or the console) sent them, checked against the command's schema: typed, or a reason in the
+ * reader's language naming the option as they see it (never the validator's own English).
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, options: OptionValues, invocation: Pick<Invocation, 'locale'>, data: SlashCommand['data']): Result<z.infer<S>> {
   const parsed = schema.safeParse(options);
   if (parsed.success) return ok(parsed.data);
+  const s = stringsFor(invocation.locale);
   const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? `\`${issue.path.join('.')}\`: ` : '';
-  return err(`${where}${issue?.message ?? 'invalid options'}`);
+  const key = issue?.path[0];
+  if (issue === undefined || key === undefined || key === 'subcommand') return err(s.subcommandMissing);
+  const option = optionName(data, String(key), invocation.locale);
+  switch (issue.code) {
+    case 'too_small':
+      return err(issue.origin === 'string' ? s.optionTooShort(option, Number(issue.minimum)) : s.optionTooSmall(option, Number(issue.minimum)));
+    case 'too_big':
+      return err(issue.origin === 'string' ? s.optionTooLong(option, Number(issue.maximum)) : s.optionTooBig(option, Number(issue.maximum)));
+    case 'invalid_type':
+      if (options[String(key)] === undefined) return err(s.optionRequired(option));
+      return err(issue.expected === 'int' ? s.optionWholeNumber(option) : s.optionInvalid(option));
+    case 'invalid_format':
+      return err(s.optionPickFromList(option));
+    default:
+      return err(s.optionInvalid(option));
+  }
+}
+
+/** An option's name as the reader sees it in Discord (its localised name), looked up in subcommands too. */
+function optionName(data: SlashCommand['data'], name: string, locale: string): string {
+  const swedish = locale.toLowerCase().startsWith('sv');
+  const search = (list: readonly APIApplicationCommandOption[]): APIApplicationCommandOption | undefined => {
+    for (const option of list) {
+      if (option.name === name && option.type !== ApplicationCommandOptionType.Subcommand) return option;
+      if ('options' in option && option.options) {
+        const found = search(option.options as readonly APIApplicationCommandOption[]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  const option = search(data.options ?? []);
+  return (swedish && option?.name_localizations?.['sv-SE']) || name;
 }

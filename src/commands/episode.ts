@@ -4,6 +4,7 @@ import { err, ok } from '../data/model.js';
 import { clip } from '../data/text/clip.js';
 import { escapeMarkdown } from '../messages/markdown.js';
 import { episodeMessage } from '../messages/embeds.js';
+import { problemText } from '../messages/problemText.js';
 import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type SlashCommand } from './command.js';
@@ -23,11 +24,11 @@ const Args = z.object({ episode: z.string().optional(), podcast: z.string().opti
 export const episode: SlashCommand = {
   data: episodeData,
   async run(options, invocation, { catalog, episodes }) {
-    const args = parseOptions(Args, options);
+    const args = parseOptions(Args, options, invocation, episodeData);
     if (!args.ok) return args;
-    const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
-    if (!ref.ok) return ref;
     const s = stringsFor(invocation.locale);
+    const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
+    if (!ref.ok) return err(problemText(ref.error, s));
     const [detail] = await episodes.details([ref.value]);
     if (!detail) return err(s.episodeGone(escapeMarkdown(clip(ref.value.episode.title, 200))));
     return ok(episodeMessage(detail, s));

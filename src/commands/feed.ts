@@ -9,12 +9,13 @@ import { z } from 'zod';
 import { clip } from '../data/text/clip.js';
 import { err, ok, type Result } from '../data/model.js';
 import { httpHref } from '../data/links.js';
-import { redactUrl, redactUrls } from '../data/redactUrl.js';
+import { redactUrl } from '../data/redactUrl.js';
 import { shortKey } from '../data/shortKey.js';
 import { clipProse } from '../data/text/clip.js';
 import { BRAND_COLOUR, embedUrl, LIMITS, MAX_LINK_URL } from '../messages/embeds.js';
 import { toPlainExcerpt } from '../messages/excerpt.js';
 import { discordTimestamp, escapeMarkdown, maskedLink } from '../messages/markdown.js';
+import { problemText, storedProblemText } from '../messages/problemText.js';
 import { stringsFor, type Strings } from '../messages/strings.js';
 import { parseOptions, type AnnouncementProblem, type Deps, type FeedAdmin, type Invocation, type SlashCommand } from './command.js';
 
@@ -99,12 +100,12 @@ export const feed: SlashCommand = {
     const admin = adminContext(invocation, deps);
     if (!admin.ok) return admin;
     const { guildId, feeds, s } = admin.value;
-    const args = parseOptions(Args, options);
+    const args = parseOptions(Args, options, invocation, feedData);
     if (!args.ok) return args;
 
     if (args.value.subcommand === 'add') {
       const preview = await feeds.preview(args.value.url);
-      if (!preview.ok) return preview;
+      if (!preview.ok) return err(problemText(preview.error, s));
       const { podcast, episodes } = preview.value;
       const created = await feeds.follow(guildId, preview.value);
       const title = escapeMarkdown(clip(podcast.title, 200));
@@ -148,7 +149,7 @@ export const feed: SlashCommand = {
 
     const statuses = await feeds.status(guildId);
     const pause = await feeds.announcementPause(guildId);
-    const paused = pause && s.announcementsPaused(`<#${pause.channelId}>`, `<t:${Math.floor(pause.at.getTime() / 1000)}:R>`, escapeMarkdown(clip(pause.reason, 300)));
+    const paused = pause && s.announcementsPaused(`<#${pause.channelId}>`, `<t:${Math.floor(pause.at.getTime() / 1000)}:R>`, clip(storedProblemText(pause.reason, s), 300));
     if (statuses.length === 0) return ok({ content: paused ? `${s.feedListEmpty}\n${paused}` : s.feedListEmpty, ephemeral: true });
     const shown = statuses.slice(0, LIMITS.fields);
     const fields = shown.map((status) => {
@@ -157,8 +158,8 @@ export const feed: SlashCommand = {
       const lines = [
         `${s.episodes}: ${status.episodeCount} · ${s.lastCheck}: ${when(state?.lastCheckedAt)} · ${s.nextCheck}: ${state?.paused ? '—' : when(state?.nextCheckAt ?? (state ? new Date() : undefined))}`,
       ];
-      if (state?.lastError) lines.push(`${s.lastError}: ${escapeMarkdown(clipProse(redactUrls(state.lastError), 300))}`);
-      if (state?.paused) lines.push(state.pauseReason ? s.pausedBecause(escapeMarkdown(state.pauseReason)) : s.pausedLabel(state.consecutiveFailures));
+      if (state?.lastError) lines.push(`${s.lastError}: ${clipProse(storedProblemText(state.lastError, s), 300)}`);
+      if (state?.paused) lines.push(state.pauseReason ? s.pausedBecause(storedProblemText(state.pauseReason, s)) : s.pausedLabel(state.consecutiveFailures));
       const problems = status.problems ?? [];
       for (const problem of problems.slice(0, PROBLEMS_SHOWN)) lines.push(problemLine(problem, s, deps.now()));
       if (problems.length > PROBLEMS_SHOWN) lines.push(`+${problems.length - PROBLEMS_SHOWN}`);
@@ -208,7 +209,7 @@ const PROBLEMS_SHOWN = 3;
 function problemLine({ announcement: a, episodeTitle }: AnnouncementProblem, s: Strings, now: Date): string {
   const title = escapeMarkdown(clip(episodeTitle ?? s.summaryPost, 80));
   const at = (date: Date | undefined): string => `<t:${Math.floor((date ?? now).getTime() / 1000)}:R>`;
-  const reason = (text: string | undefined): string => escapeMarkdown(clip(text ?? '', 150));
+  const reason = (text: string | undefined): string => clip(text === undefined ? '' : storedProblemText(text, s), 150);
   if (a.messageId === undefined) {
     return a.failedAt ? s.postGivenUp(title, a.attempts, reason(a.lastError)) : s.postPending(title, a.attempts, at(a.nextAttemptAt), reason(a.lastError));
   }

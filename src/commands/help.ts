@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { ok } from '../data/model.js';
 import { BRAND_COLOUR } from '../messages/embeds.js';
+import { stringsFor } from '../messages/strings.js';
 import type { SlashCommand } from './command.js';
 
 export const helpData = {
@@ -52,7 +53,7 @@ export function helpCommand(listener: readonly SlashCommand[], admin: readonly S
           .flatMap(({ data }) => usage(sv, localized(sv, data.name, data.name_localizations), localized(sv, data.description, data.description_localizations), data.options ?? []))
           .join('\n\n');
       const sections = [sv ? intro.sv : intro.en, describe(listener)];
-      if (invocation.canManageGuild && admin.length > 0) sections.push(`__${sv ? 'För serveradministratörer' : 'For server managers'}__\n\n${describe(admin)}`);
+      if (invocation.canManageGuild && admin.length > 0) sections.push(`__${stringsFor(invocation.locale).serverManagers}__\n\n${describe(admin)}`);
       return ok({ embeds: [{ title: 'Podcord', color: BRAND_COLOUR, description: sections.join('\n\n') }], ephemeral: true });
     },
   };

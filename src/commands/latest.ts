@@ -2,6 +2,7 @@ import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIC
 import { z } from 'zod';
 import { err, ok } from '../data/model.js';
 import { latestMessage } from '../messages/embeds.js';
+import { problemText } from '../messages/problemText.js';
 import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
 import { parseOptions, type SlashCommand } from './command.js';
@@ -32,14 +33,15 @@ const Args = z.object({ podcast: z.string().optional(), count: z.number().int().
 export const latest: SlashCommand = {
   data: latestData,
   async run(options, invocation, { catalog, episodes }) {
-    const args = parseOptions(Args, options);
+    const args = parseOptions(Args, options, invocation, latestData);
     if (!args.ok) return args;
+    const s = stringsFor(invocation.locale);
     const podcastId = catalog.resolvePodcastOption(args.value.podcast, invocation.scope);
-    if (!podcastId.ok) return podcastId;
+    if (!podcastId.ok) return err(problemText(podcastId.error, s));
     const refs = catalog.latest(args.value.count, podcastId.value, invocation.scope);
-    if (refs.length === 0) return err('There are no episodes yet. A server manager can follow a feed with /feed add.');
+    if (refs.length === 0) return err(problemText({ code: 'noEpisodesYet' }, s));
     // An episode the feed dropped since the list was made is left out; the rest are still the newest.
-    return ok(latestMessage(await episodes.details(refs), stringsFor(invocation.locale)));
+    return ok(latestMessage(await episodes.details(refs), s));
   },
   autocomplete: autocompleteEpisodeOrPodcast,
 };

@@ -9,6 +9,7 @@ import type { SearchHit, SearchOptions, TopicSearch } from '../data/search/Topic
 import { clip, cutToFit } from '../data/text/clip.js';
 import { pagerRow } from '../messages/embeds.js';
 import { escapeMarkdown } from '../messages/markdown.js';
+import { problemText } from '../messages/problemText.js';
 import { stringsFor } from '../messages/strings.js';
 import { topicEmbed } from '../messages/topicMessage.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
@@ -49,7 +50,7 @@ const Args = z.object({ query: z.string().trim().min(2).max(QUERY_MAX), podcast:
 async function topicPage(query: string, podcastKey: string | undefined, index: number, invocation: Invocation, deps: Deps): Promise<CommandResult> {
   const s = stringsFor(invocation.locale);
   const podcast = deps.catalog.resolvePodcastOption(podcastKey, invocation.scope);
-  if (!podcast.ok) return podcast;
+  if (!podcast.ok) return err(problemText(podcast.error, s));
   const page = Math.min(Math.max(0, index), MAX_RESULTS / PER_PAGE - 1);
   const search = { search: (q: string, options?: SearchOptions) => deps.search.search(q, invocation.scope, options) };
   // One page more than shown, to know whether "next" leads anywhere; deeper pages cost more, so fetch as needed.
@@ -101,7 +102,7 @@ export const topic: SlashCommand = {
   needs: 'topics',
   data: topicData,
   run(options, invocation, deps) {
-    const args = parseOptions(Args, options);
+    const args = parseOptions(Args, options, invocation, topicData);
     if (!args.ok) return args;
     return topicPage(args.value.query, args.value.podcast, 0, invocation, deps);
   },

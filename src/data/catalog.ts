@@ -1,4 +1,5 @@
 import { err, ok, type Episode, type Podcast, type Result } from './model.js';
+import type { LookupProblem } from './problems.js';
 import { AscendingMerge } from './search/AscendingMerge.js';
 import { lowerBound, sortedPrefixRange } from './search/sortedPrefixRange.js';
 import { shortKey } from './shortKey.js';
@@ -196,16 +197,16 @@ export class Catalog {
   }
 
   /** A podcast from an autocomplete value (its key) or typed text (title words). */
-  resolvePodcast(query: string, scope: Scope): Result<Podcast> {
+  resolvePodcast(query: string, scope: Scope): Result<Podcast, LookupProblem> {
     const byKey = this.#podcastsByKey.get(query);
     if (byKey && inScope(scope, byKey.podcast.id)) return ok(byKey.podcast);
     const best = this.#rankPodcasts(query, scope)[0];
     if (best) return ok(best.podcast);
-    return err(`No podcast here matches "${query}". Pick one from the list as you type, or see /latest.`);
+    return err({ code: 'noPodcast', query });
   }
 
   /** The id of the podcast a command's optional `podcast` option names; undefined when the option was left out. */
-  resolvePodcastOption(query: string | undefined, scope: Scope): Result<string | undefined> {
+  resolvePodcastOption(query: string | undefined, scope: Scope): Result<string | undefined, LookupProblem> {
     if (query === undefined) return ok(undefined);
     const podcast = this.resolvePodcast(query, scope);
     return podcast.ok ? ok(podcast.value.id) : podcast;
@@ -215,13 +216,13 @@ export class Catalog {
    * An episode from an autocomplete value (its key), a number ("42", "#42", "e42") or title words;
    * no query means the newest episode.
    */
-  resolveEpisode(query: string | undefined, podcastQuery: string | undefined, scope: Scope): Result<EpisodeRef> {
+  resolveEpisode(query: string | undefined, podcastQuery: string | undefined, scope: Scope): Result<EpisodeRef, LookupProblem> {
     const podcast = this.resolvePodcastOption(podcastQuery, scope);
     if (!podcast.ok) return podcast;
     const podcastId = podcast.value;
     if (query === undefined || query.trim() === '') {
       const newest = this.latest(1, podcastId, scope)[0];
-      return newest ? ok(newest) : err('There are no episodes yet. Follow a feed with /feed add.');
+      return newest ? ok(newest) : err({ code: 'noEpisodesYet' });
     }
     const byKey = this.#byKey.get(query);
     if (byKey && (podcastId === undefined || byKey.podcast.id === podcastId) && inScope(scope, byKey.podcast.id)) {
@@ -229,7 +230,7 @@ export class Catalog {
     }
     const best = this.#rankEpisodes(query, podcastId, scope, 1)[0];
     if (best) return ok(best);
-    return err(`No episode matches "${query}". Start typing and pick one from the list, or use /latest.`);
+    return err({ code: 'noEpisode', query });
   }
 
   /** Up to 25 autocomplete choices: episode number, then title words, then recency. */

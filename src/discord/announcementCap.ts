@@ -1,3 +1,5 @@
+import { encodeProblem } from '../data/problems.js';
+
 /**
  * How much one feed may post in a server in a day. A real podcast publishes a few episodes a day at most, and a
  * catch-up after downtime is folded into a few posts and one summary; a feed that keeps producing new episodes past
@@ -19,7 +21,7 @@ export function capWindowStart(now: Date, resumedAt: Date | undefined): Date {
 
 /** The reason kept with the paused feed and shown by /feed list. */
 export function floodPauseReason(cap: number): string {
-  return `more than ${cap} new episodes within 24 hours, which looks like a broken feed`;
+  return encodeProblem({ code: 'flooding', cap });
 }
 
 export interface PostPlan<T> {

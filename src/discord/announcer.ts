@@ -6,9 +6,10 @@ import type { Logger } from 'pino';
 import { EVERY_PODCAST, type EpisodeRef } from '../data/catalog.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Result } from '../data/model.js';
-import { redactUrl, redactUrls } from '../data/redactUrl.js';
+import { encodeProblem, type PostProblem } from '../data/problems.js';
+import { redactUrl } from '../data/redactUrl.js';
 import { clip } from '../data/text/clip.js';
-import type { AnnouncementChannelCheck } from '../commands/command.js';
+import type { AnnouncementChannelCheck, TestPostProblem } from '../commands/command.js';
 import type { Metrics } from '../metrics.js';
 import type { Announcement, AnnouncementKey, AnnouncementSettings, DeliveryFailure, FeedFetchState, Lease, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
@@ -25,6 +26,7 @@ import {
 import type { AnnouncementTransport, ChannelInfo } from './announcementTransport.js';
 import { findEarlierPost } from './findEarlierPost.js';
 import { classifyPostFailure, DEFAULT_RETRY_POLICY, lostChannel, nextRetry, type PostFailure, type RetryPolicy } from './postFailure.js';
+import { describeProblem, storedProblemText } from '../messages/problemText.js';
 import { stringsFor, type Strings } from '../messages/strings.js';
 
 /**
@@ -87,7 +89,7 @@ const RECONCILE_BATCH = 200;
 
 const SUMMARY_PREFIX = 'summary:';
 /** Why a post for one guild never goes to a channel of another (a setting made before /announce channel checked). */
-const ANOTHER_SERVER = 'the channel belongs to another server';
+const ANOTHER_SERVER = describeProblem({ code: 'otherServer' });
 const ALREADY_CROSSPOSTED = 40033;
 /** Pauses before a job whose ledger write found the database busy runs again: doubling from the first to the last. */
 const BUSY_RETRY_FIRST_MS = 1000;
@@ -223,17 +225,19 @@ export class Announcer {
   }
 
   /** `/announce test`: the newest episode as it would be announced, marked as a test; not recorded in the ledger. */
-  async postTest(guildId: string, ref: EpisodeRef, settings: AnnouncementSettings): Promise<Result<{ channelId: string }>> {
+  async postTest(guildId: string, ref: EpisodeRef, settings: AnnouncementSettings): Promise<Result<{ channelId: string }, TestPostProblem>> {
     const s = await this.#strings(guildId);
     let channel: ChannelInfo | undefined;
     try {
       channel = await this.#o.transport.channel(settings.channelId);
     } catch (error) {
-      return err(`Discord could not be asked about the channel (${describe(error)}). Try again in a moment.`);
+      // The asker is told in their own language (announce.ts); Discord's own words are for the log.
+      this.#o.log.warn({ err: error, guildId, channelId: settings.channelId, reason: describe(error) }, 'test announcement: channel not checked');
+      return err('checkFailed');
     }
-    if (!channel || channel.guildId !== guildId) return err('The announcement channel no longer exists or the bot cannot see it. Pick another with /announce channel.');
+    if (!channel || channel.guildId !== guildId) return err('channelGone');
     const [detail] = await this.#o.library.details([ref]);
-    if (!detail) return err(s.episodeGone(clip(ref.episode.title, 200)));
+    if (!detail) return err('episodeGone');
     const message = announcementMessage(detail, s, { ...(settings.roleId !== undefined && { roleId: settings.roleId }), test: true });
     try {
       if (channel.kind === 'forum') {
@@ -242,8 +246,8 @@ export class Announcer {
         await this.#o.transport.send(settings.channelId, message);
       }
     } catch (error) {
-      this.#o.log.warn({ err: error, guildId, channelId: settings.channelId }, 'test announcement failed');
-      return err(`Discord refused the post (${describe(error)}). Check that the bot may send messages and embed links there.`);
+      this.#o.log.warn({ err: error, guildId, channelId: settings.channelId, reason: describe(error) }, 'test announcement failed');
+      return err('refused');
     }
     return ok({ channelId: settings.channelId });
   }
@@ -260,7 +264,7 @@ export class Announcer {
 
   /** A feed was paused: one notice in each following guild's announcement channel. */
   async notifyPaused(feedUrl: string, state: FeedFetchState): Promise<void> {
-    await this.#postPausedNotice(feedUrl, (title, s) => pausedNoticeMessage(title, state.consecutiveFailures, redactUrls(state.lastError ?? 'unknown'), s));
+    await this.#postPausedNotice(feedUrl, (title, s) => pausedNoticeMessage(title, state.consecutiveFailures, storedProblemText(state.lastError ?? '?', s), s));
   }
 
   /** One notice about a paused feed in each following guild's announcement channel, then never again until resumed. */
@@ -416,14 +420,14 @@ export class Announcer {
       }
       if (!channel) {
         // Deleted, or hidden from the bot, as Discord says: someone may fix that, and /announce channel resumes.
-        return await this.#postFailed(intent, { kind: 'access', reason: 'the channel is gone, or the bot cannot see it' }, { pauseGuild: true });
+        return await this.#postFailed(intent, { kind: 'access', problem: { code: 'channelGone' } }, { pauseGuild: true });
       }
       // Retrying cannot help: the intent keeps this channel even after the setting is fixed.
-      if (channel.guildId !== guildId) return await this.#postFailed(intent, { kind: 'refused', reason: ANOTHER_SERVER }, { giveUp: true });
+      if (channel.guildId !== guildId) return await this.#postFailed(intent, { kind: 'refused', problem: { code: 'otherServer' } }, { giveUp: true });
       // Another process may have saved the podcast or the episode after this one loaded the catalogue.
       if (!library.catalog.find(podcastId, episodeId)) await catchUpPodcast(store, library, podcastId);
       const podcast = library.catalog.podcast(podcastId);
-      if (!podcast) return await this.#postFailed(intent, { kind: 'refused', reason: 'the podcast is no longer followed' }, { giveUp: true });
+      if (!podcast) return await this.#postFailed(intent, { kind: 'refused', problem: { code: 'notFollowed' } }, { giveUp: true });
       const s = await this.#strings(guildId);
       const settings = await store.effectiveAnnouncementSettings(guildId, podcastId);
 
@@ -436,7 +440,7 @@ export class Announcer {
       } else {
         const found = library.catalog.find(podcastId, episodeId);
         const [ref] = found ? await library.details([found]) : [];
-        if (!ref) return await this.#postFailed(intent, { kind: 'refused', reason: 'the episode left the feed before it could be posted' }, { giveUp: true });
+        if (!ref) return await this.#postFailed(intent, { kind: 'refused', problem: { code: 'episodeGone' } }, { giveUp: true });
         const roleId = settings?.roleId;
         message = announcementMessage(ref, s, { ...(roleId !== undefined && { roleId }), ping: how.ping });
         forumName = forumPostName(ref);
@@ -499,15 +503,16 @@ export class Announcer {
     await this.#o.store.recordPostFailure(intent.guildId, intent.podcastId, intent.episodeId, recorded);
     const context = { guildId: intent.guildId, podcast: intent.podcastId, episode: intent.episodeId, channelId: intent.channelId };
     this.#o.log.warn(
-      { ...context, reason: failure.reason, attempts, retryAt: recorded.retryAt },
+      { ...context, reason: describeProblem(failure.problem), attempts, retryAt: recorded.retryAt },
       recorded.retryAt ? 'announcement failed; it will be tried again' : 'announcement given up',
     );
-    if (options.pauseGuild) await this.#pauseGuild(intent.guildId, intent.channelId, failure.reason);
+    if (options.pauseGuild) await this.#pauseGuild(intent.guildId, intent.channelId, failure.problem);
   }
 
-  async #pauseGuild(guildId: string, channelId: string, reason: string): Promise<void> {
-    if (await this.#o.store.pauseGuildAnnouncements(guildId, { reason, channelId, at: this.#now() })) {
-      this.#o.log.warn({ guildId, channelId, reason }, 'announcements paused in this server until /announce channel is set again');
+  /** The reason is stored as data: /feed list words it in the language of whoever asks. */
+  async #pauseGuild(guildId: string, channelId: string, problem: PostProblem): Promise<void> {
+    if (await this.#o.store.pauseGuildAnnouncements(guildId, { reason: encodeProblem(problem), channelId, at: this.#now() })) {
+      this.#o.log.warn({ guildId, channelId, reason: describeProblem(problem) }, 'announcements paused in this server until /announce channel is set again');
     }
   }
 
@@ -530,10 +535,10 @@ export class Announcer {
       const recorded = this.#failureRecord(failure, attempts);
       await store.recordPublishFailure(guildId, podcastId, episodeId, recorded);
       log.warn(
-        { ...context, reason: failure.reason, attempts, retryAt: recorded.retryAt },
+        { ...context, reason: describeProblem(failure.problem), attempts, retryAt: recorded.retryAt },
         recorded.retryAt ? 'could not publish the announcement; it will be tried again' : 'publishing the announcement given up',
       );
-      if (failure.lostChannel) await this.#pauseGuild(guildId, channelId, failure.reason);
+      if (failure.lostChannel) await this.#pauseGuild(guildId, channelId, failure.problem);
     } catch (error) {
       log.warn({ ...context, err: error }, 'publishing not recorded; it will be tried again');
     }
@@ -543,7 +548,7 @@ export class Announcer {
   #failureRecord(failure: PostFailure, attempts: number | undefined): DeliveryFailure {
     const at = this.#now();
     const retryAt = attempts === undefined ? undefined : nextRetry(failure.kind, attempts, at, this.#o.retryPolicy ?? DEFAULT_RETRY_POLICY);
-    return { error: failure.reason, at, ...(retryAt && { retryAt }) };
+    return { error: encodeProblem(failure.problem), at, ...(retryAt && { retryAt }) };
   }
 
   /**

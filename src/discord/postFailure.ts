@@ -1,4 +1,5 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import type { PostProblem } from '../data/problems.js';
 
 /**
  * Why a post (or its publishing) failed, and when to try again. discord.js has already retried what it retries by
@@ -18,8 +19,8 @@ export type PostFailureKind = 'access' | 'refused' | 'unavailable';
 
 export interface PostFailure {
   kind: PostFailureKind;
-  /** For /feed list and the log: Discord's message and code, never a token or a URL. */
-  reason: string;
+  /** For /feed list (in each reader's language) and the log: Discord's code and message, never a token or a URL. */
+  problem: PostProblem;
 }
 
 const ACCESS_CODES = new Set([50001, 50013, 10003, 10004]);
@@ -35,21 +36,21 @@ export function lostChannel(error: unknown): boolean {
 
 export function classifyPostFailure(error: unknown): PostFailure {
   if (error instanceof DiscordAPIError) {
-    const what = `${error.message} (${error.code})`;
+    const what = { discordMessage: error.message, ...(typeof error.code === 'number' ? { discordCode: error.code } : { status: error.status }) };
     if (error.status === 403 || error.status === 404 || (typeof error.code === 'number' && ACCESS_CODES.has(error.code))) {
-      return { kind: 'access', reason: `the bot may not post there: ${what}` };
+      return { kind: 'access', problem: { code: 'postAccess', ...what } };
     }
-    if (error.status >= 400 && error.status < 500 && error.status !== 429) return { kind: 'refused', reason: `Discord refused the message: ${what}` };
-    return { kind: 'unavailable', reason: `Discord did not take it: ${what}` };
+    if (error.status >= 400 && error.status < 500 && error.status !== 429) return { kind: 'refused', problem: { code: 'postRefused', ...what } };
+    return { kind: 'unavailable', problem: { code: 'postUnavailable', ...what } };
   }
   if (error instanceof HTTPError) {
-    if (error.status === 403 || error.status === 404) return { kind: 'access', reason: `the bot may not post there: HTTP ${error.status}` };
-    if (error.status >= 400 && error.status < 500 && error.status !== 429) return { kind: 'refused', reason: `Discord refused the message: HTTP ${error.status}` };
-    return { kind: 'unavailable', reason: `Discord did not answer: HTTP ${error.status}` };
+    if (error.status === 403 || error.status === 404) return { kind: 'access', problem: { code: 'postAccess', status: error.status } };
+    if (error.status >= 400 && error.status < 500 && error.status !== 429) return { kind: 'refused', problem: { code: 'postRefused', status: error.status } };
+    return { kind: 'unavailable', problem: { code: 'postUnavailable', status: error.status } };
   }
-  if (error instanceof RateLimitError) return { kind: 'unavailable', reason: `rate limited by Discord for ${Math.ceil(error.timeToReset / 1000)} s` };
+  if (error instanceof RateLimitError) return { kind: 'unavailable', problem: { code: 'postUnavailable', rateLimitSeconds: Math.ceil(error.timeToReset / 1000) } };
   const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'unavailable', reason: `Discord could not be reached: ${message.slice(0, 200)}` };
+  return { kind: 'unavailable', problem: { code: 'postUnavailable', network: message.slice(0, 200) } };
 }
 
 export interface RetryPolicy {

@@ -3,6 +3,7 @@ import type { AnnouncementProblem, FeedAdmin, FeedPreviewed, FeedStatus } from '
 import type { Library } from '../data/library.js';
 import { err } from '../data/model.js';
 import type { Announcer } from '../discord/announcer.js';
+import { describeProblem } from '../messages/problemText.js';
 import type { FeedPoller, FeedPreview } from '../sources/feedPoller.js';
 import type { Store } from '../store/Store.js';
 import type { GuildFollows } from './GuildFollows.js';
@@ -33,7 +34,7 @@ export function createFeedAdmin(deps: FeedAdminDeps): FeedAdmin {
         preview = previewed as FeedPreview;
       } else {
         const again = await poller.preview(previewed.feedUrl);
-        if (!again.ok) throw new Error(again.error);
+        if (!again.ok) throw new Error(describeProblem(again.error));
         preview = again.value;
       }
       await poller.adopt(preview);
@@ -99,7 +100,7 @@ export function createFeedAdmin(deps: FeedAdminDeps): FeedAdmin {
 
     async postTest(guildId, ref, settings) {
       const announcer = deps.announcer();
-      if (!announcer) return err('Announcements need the bot to be connected to Discord.');
+      if (!announcer) return err('offline');
       return announcer.postTest(guildId, ref, settings);
     },
   };

@@ -121,9 +121,9 @@ export function catchUpSummaryMessage(podcast: Podcast, count: number, refs: rea
   };
 }
 
-/** Posted once when a feed is paused after failing too often. */
+/** Posted once when a feed is paused after failing too often. `error`: the reason worded and escaped (storedProblemText). */
 export function pausedNoticeMessage(title: string, failures: number, error: string, s: Strings): AnnouncementBody {
-  const text = s.feedPaused(escapeMarkdown(clip(title, 200)), failures, escapeMarkdown(clipProse(error, 500)));
+  const text = s.feedPaused(escapeMarkdown(clip(title, 200)), failures, clipProse(error, 500));
   return { content: clip(text, LIMITS.content), embeds: [], allowed_mentions: NO_MENTIONS };
 }
 

@@ -16,6 +16,14 @@ export function escapeMarkdown(text: string): string {
 }
 
 /**
+ * Text set inside a line of our own (a typed query, an address in a sentence): its inline markup escaped, mentions
+ * defused and line breaks made spaces, so it cannot start a heading, quote or list of its own.
+ */
+export function escapeInline(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(INLINE, '\\$&').replace(/@(everyone|here)/gi, '@\u200b$1');
+}
+
+/**
  * `[text](url)`: the text escaped, the URL made safe for the link syntax. Text only when there is no URL, or when the
  * link would be longer than `max` (the room left in a field): a long URL is left out, never cut (a cut one is broken).
  */

@@ -1,6 +1,194 @@
 import type { ChapterSource } from '../data/model.js';
+import { describeFeedIssue, type FeedParseIssue, type Problem } from '../data/problems.js';
 
 /** Reply text in the reader's language (Discord sends their locale with every interaction). English and Swedish. */
+
+/** How the console names the type an option's value must have. */
+export type ConsoleValueType = 'integer' | 'number' | 'boolean' | 'text';
+
+const bytes = (n: number): string => {
+  const mb = n / (1024 * 1024);
+  if (Number.isInteger(mb)) return `${mb} MB`;
+  const kb = n / 1024;
+  return Number.isInteger(kb) ? `${kb} KB` : `${n} B`;
+};
+const duration = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+const discordCode = (p: { discordCode?: number; status?: number }): string =>
+  p.discordCode !== undefined ? String(p.discordCode) : p.status !== undefined ? `HTTP ${p.status}` : '';
+
+/** Network errors by their system code, in English (as the log has them). */
+const NETWORK_EN: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'the connection was closed',
+  HPE_INVALID_CONSTANT: 'the server did not answer with HTTP',
+  ERR_STREAM_PREMATURE_CLOSE: 'the connection closed before the whole response arrived',
+  Z_DATA_ERROR: 'the compressed body is corrupt',
+  Z_BUF_ERROR: 'the compressed body is corrupt',
+};
+const NETWORK_SV: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'anslutningen nekades',
+  ECONNRESET: 'anslutningen bröts',
+  ETIMEDOUT: 'anslutningen tog för lång tid',
+  EHOSTUNREACH: 'värden går inte att nå',
+  ENETUNREACH: 'nätverket går inte att nå',
+  EPIPE: 'anslutningen stängdes',
+  HPE_INVALID_CONSTANT: 'servern svarade inte med HTTP',
+  ERR_STREAM_PREMATURE_CLOSE: 'anslutningen stängdes innan hela svaret kom',
+  Z_DATA_ERROR: 'det komprimerade innehållet är trasigt',
+  Z_BUF_ERROR: 'det komprimerade innehållet är trasigt',
+};
+const isTls = (errno: string | undefined): boolean => errno !== undefined && (errno.startsWith('ERR_TLS') || /CERT|SSL/.test(errno));
+
+const ADDRESS_KIND_SV: Readonly<Record<string, string>> = {
+  loopback: 'en loopback-adress',
+  private: 'en privat adress',
+  'carrier-grade NAT': 'en CGNAT-adress',
+  'link-local': 'en länklokal adress',
+  unspecified: 'en ospecificerad adress',
+  multicast: 'en multicast-adress',
+  reserved: 'en reserverad adress',
+  'unique local': 'en unik lokal adress',
+  documentation: 'en dokumentationsadress',
+};
+
+const DISCORD_CODES_SV: Readonly<Record<number, string>> = {
+  10003: 'kanalen finns inte',
+  10004: 'servern finns inte',
+  50001: 'saknar åtkomst',
+  50013: 'saknar behörighet',
+  50035: 'ogiltigt meddelande',
+};
+
+/** English: what the log says too. Addresses and codes are shown as they are. */
+function problemEn(p: Problem): string {
+  const from = 'redirectedFrom' in p && p.redirectedFrom !== undefined ? ` (redirected from ${p.redirectedFrom})` : '';
+  switch (p.code) {
+    case 'invalidUrl': return `${JSON.stringify(p.url)} is not a valid URL.${from}`;
+    case 'scheme': return `Refusing to fetch ${p.url}: only http and https URLs can be fetched, not ${p.scheme}.${from}`;
+    case 'noHost': return `Refusing to fetch ${p.url}: it has no host.${from}`;
+    case 'localName': return `Refusing to fetch ${p.url}: ${p.host} is a local name, and this bot fetches only from public addresses.${from}`;
+    case 'privateAddress':
+      return `Refusing to fetch ${p.url}: it resolves to ${p.kind === 'unspecified' ? 'an' : 'a'} ${p.kind} address (${p.address}), and this bot fetches only from public addresses.${from}`;
+    case 'unresolved': return `Could not fetch ${p.url}: ${p.host} could not be resolved (${p.errno === undefined ? 'no such host' : (p.detail ?? p.errno)}).${from}`;
+    case 'noAddresses': return `Could not fetch ${p.url}: ${p.host} has no addresses.${from}`;
+    case 'timeout': return `Timed out after ${duration(p.ms)} fetching ${p.url}.${from}`;
+    case 'cancelled': return `Fetching ${p.url} was cancelled.${from}`;
+    case 'network': {
+      const known = p.errno === undefined ? undefined : NETWORK_EN[p.errno];
+      const why =
+        known !== undefined ? `${known} (${p.errno})`
+        : isTls(p.errno) ? `TLS problem: ${p.detail ?? 'the certificate was not accepted'} (${p.errno})`
+        : p.errno !== undefined ? `${p.detail ?? 'network error'} (${p.errno})`
+        : (p.detail ?? 'network error');
+      return `Could not fetch ${p.url}: ${why}.${from}`;
+    }
+    case 'http': return `Could not fetch ${p.url}: the server answered HTTP ${p.status}${p.statusText ? ` ${p.statusText}` : ''}.${from}`;
+    case 'redirectNoLocation': return `Could not fetch ${p.url}: HTTP ${p.status} without a Location header.${from}`;
+    case 'redirectInvalid': return `Could not fetch ${p.url}: ${p.from} redirects to an invalid URL (${p.location}).${from}`;
+    case 'redirectLoop': return `Could not fetch ${p.url}: redirect loop at ${p.at}.${from}`;
+    case 'tooManyRedirects': return `Could not fetch ${p.url}: more than ${p.max} redirects.${from}`;
+    case 'encoding': return `Could not fetch ${p.url}: unsupported Content-Encoding "${p.coding}".${from}`;
+    case 'tooLarge': return `Refusing ${p.url}: the response is larger than the ${bytes(p.limitBytes)} limit.${from}`;
+    case 'notUrl': return `${p.input === undefined ? 'That' : JSON.stringify(p.input)} is not a URL. Paste the feed's address, starting with https://.`;
+    case 'notModified': return `${p.url} answered 304 Not Modified to a plain request.`;
+    case 'notFeed': return p.anyMore || p.url === undefined ? `Not a podcast feed any more: ${describeFeedIssue(p.issue)}.` : `${p.url} is not a podcast feed: ${describeFeedIssue(p.issue)}.`;
+    case 'internal': return 'Podcord could not process this feed (an internal error; it has been logged).';
+    case 'flooding': return `more than ${p.cap} new episodes within 24 hours, which looks like a broken feed`;
+    case 'postAccess': return `the bot may not post there: ${p.discordMessage ?? 'no access'} (${discordCode(p)})`;
+    case 'postRefused': return `Discord refused the message: ${p.discordMessage ?? 'refused'} (${discordCode(p)})`;
+    case 'postUnavailable':
+      if (p.rateLimitSeconds !== undefined) return `rate limited by Discord for ${p.rateLimitSeconds} s`;
+      if (p.network !== undefined) return `Discord could not be reached: ${p.network}`;
+      return p.discordMessage !== undefined ? `Discord did not take it: ${p.discordMessage} (${discordCode(p)})` : `Discord did not answer: ${discordCode(p)}`;
+    case 'channelGone': return 'the channel is gone, or the bot cannot see it';
+    case 'otherServer': return 'the channel belongs to another server';
+    case 'notFollowed': return 'the podcast is no longer followed';
+    case 'episodeGone': return 'the episode left the feed before it could be posted';
+    case 'noPodcast': return `No podcast here matches "${p.query}". Pick one from the list as you type, or see /latest.`;
+    case 'noEpisode': return `No episode matches "${p.query}". Start typing and pick one from the list, or use /latest.`;
+    case 'noEpisodesYet': return 'There are no episodes yet. A server manager can follow a feed with /feed add.';
+  }
+}
+
+function feedIssueSv(issue: FeedParseIssue): string {
+  switch (issue.kind) {
+    case 'tooLarge': return `flödet är för stort: ${issue.megabytes.toFixed(1).replace('.', ',')} MB (gränsen är ${issue.limitMegabytes} MB)`;
+    case 'undecodable': return 'flödets tecken går inte att avkoda';
+    case 'html': return 'det är en webbsida (HTML), inte ett RSS-flöde';
+    case 'atom': return 'det är ett Atom-flöde, och bara RSS-flöden stöds';
+    case 'json': return 'det är JSON, inte ett RSS-flöde';
+    case 'empty': return 'flödet är tomt';
+    case 'startsWith': return `det är inte ett RSS-flöde: det börjar med ”${issue.text}”`;
+    case 'root': return `det är inte ett RSS-flöde: rotelementet är <${issue.element}>, inte <rss>`;
+    case 'noChannel': return 'flödet saknar <channel>';
+    case 'truncated': return `flödet är avkortat: det slutar före </channel> (efter ${issue.episodes} hela avsnitt)`;
+    case 'noIdentity': return 'flödet saknar titel, länk och adress att känna igen podden på';
+    case 'timedOut': return `tolkningen blev inte klar inom ${issue.seconds} s och avbröts`;
+    case 'outOfMemory': return `tolkningen behövde mer än ${issue.megabytes} MB minne och avbröts`;
+    case 'parserStopped': return 'tolkaren stannade oväntat under läsningen';
+  }
+}
+
+function problemSv(p: Problem): string {
+  const from = 'redirectedFrom' in p && p.redirectedFrom !== undefined ? ` (omdirigerad från ${p.redirectedFrom})` : '';
+  switch (p.code) {
+    case 'invalidUrl': return `”${p.url}” är ingen giltig adress.${from}`;
+    case 'scheme': return `Hämtar inte ${p.url}: bara http- och https-adresser kan hämtas, inte ${p.scheme}.${from}`;
+    case 'noHost': return `Hämtar inte ${p.url}: adressen saknar värd.${from}`;
+    case 'localName': return `Hämtar inte ${p.url}: ${p.host} är ett lokalt namn, och boten hämtar bara från publika adresser.${from}`;
+    case 'privateAddress':
+      return `Hämtar inte ${p.url}: den pekar på ${ADDRESS_KIND_SV[p.kind] ?? 'en intern adress'} (${p.address}), och boten hämtar bara från publika adresser.${from}`;
+    case 'unresolved':
+      return p.errno === undefined ? `Kunde inte hämta ${p.url}: värden ${p.host} finns inte.${from}` : `Kunde inte hämta ${p.url}: namnet ${p.host} gick inte att slå upp (${p.errno}).${from}`;
+    case 'noAddresses': return `Kunde inte hämta ${p.url}: ${p.host} har inga adresser.${from}`;
+    case 'timeout': return `Tidsgränsen (${duration(p.ms)}) gick ut när ${p.url} hämtades.${from}`;
+    case 'cancelled': return `Hämtningen av ${p.url} avbröts.${from}`;
+    case 'network': {
+      const known = p.errno === undefined ? undefined : NETWORK_SV[p.errno];
+      const why =
+        known !== undefined ? `${known} (${p.errno})`
+        : isTls(p.errno) ? `serverns certifikat godtogs inte (${p.errno})`
+        : p.errno !== undefined ? `nätverksfel (${p.errno})`
+        : 'nätverksfel';
+      return `Kunde inte hämta ${p.url}: ${why}.${from}`;
+    }
+    case 'http': return `Kunde inte hämta ${p.url}: servern svarade med HTTP-status ${p.status}.${from}`;
+    case 'redirectNoLocation': return `Kunde inte hämta ${p.url}: servern omdirigerade (HTTP ${p.status}) utan att ange vart.${from}`;
+    case 'redirectInvalid': return `Kunde inte hämta ${p.url}: ${p.from} omdirigerar till en ogiltig adress (${p.location}).${from}`;
+    case 'redirectLoop': return `Kunde inte hämta ${p.url}: omdirigeringarna går i cirkel vid ${p.at}.${from}`;
+    case 'tooManyRedirects': return `Kunde inte hämta ${p.url}: fler än ${p.max} omdirigeringar.${from}`;
+    case 'encoding': return `Kunde inte hämta ${p.url}: servern packar svaret på ett sätt som inte stöds (${p.coding}).${from}`;
+    case 'tooLarge': return `Hämtar inte ${p.url}: svaret är större än gränsen på ${bytes(p.limitBytes)}.${from}`;
+    case 'notUrl': return `${p.input === undefined ? 'Det' : `”${p.input}”`} är ingen adress. Klistra in flödets adress, som börjar med https://.`;
+    case 'notModified': return `${p.url} svarade ”oförändrad” (304) på en vanlig förfrågan.`;
+    case 'notFeed': return p.anyMore || p.url === undefined ? `Inte längre ett poddflöde: ${feedIssueSv(p.issue)}.` : `${p.url} är inget poddflöde: ${feedIssueSv(p.issue)}.`;
+    case 'internal': return 'Podcord kunde inte behandla flödet (ett internt fel; det är loggat).';
+    case 'flooding': return `fler än ${p.cap} nya avsnitt inom 24 timmar, vilket ser ut som ett trasigt flöde`;
+    case 'postAccess': {
+      const why = p.discordCode !== undefined ? DISCORD_CODES_SV[p.discordCode] : undefined;
+      return `boten får inte publicera där (${why ? `${why}, ` : ''}${discordCode(p)})`;
+    }
+    case 'postRefused': {
+      const why = p.discordCode !== undefined ? DISCORD_CODES_SV[p.discordCode] : undefined;
+      return `Discord vägrade ta emot meddelandet (${why ? `${why}, ` : ''}${discordCode(p)})`;
+    }
+    case 'postUnavailable':
+      if (p.rateLimitSeconds !== undefined) return `Discord begränsade takten i ${p.rateLimitSeconds} s`;
+      if (p.network !== undefined) return 'Discord gick inte att nå';
+      return `Discord tog inte emot det (${discordCode(p)})`;
+    case 'channelGone': return 'kanalen finns inte längre, eller så kan boten inte se den';
+    case 'otherServer': return 'kanalen hör till en annan server';
+    case 'notFollowed': return 'podden följs inte längre';
+    case 'episodeGone': return 'avsnittet försvann ur flödet innan det hann publiceras';
+    case 'noPodcast': return `Ingen podd här matchar ”${p.query}”. Välj en i listan medan du skriver, eller se /senaste.`;
+    case 'noEpisode': return `Inget avsnitt matchar ”${p.query}”. Börja skriva och välj ett i listan, eller använd /senaste.`;
+    case 'noEpisodesYet': return 'Det finns inga avsnitt än. En serveradministratör kan följa ett flöde med /flöde lägg-till.';
+  }
+}
 
 const en = {
   chapterSource: { json: 'Podcasting 2.0 chapters', psc: 'Podlove chapters', notes: 'show notes' } satisfies Record<ChapterSource, string>,
@@ -39,6 +227,42 @@ const en = {
   buttonExpired: 'This button belongs to an episode the bot no longer has. Run the command again.',
   minutes: (m: number) => `${m} min`,
   hoursMinutes: (h: number, m: number) => (m > 0 ? `${h} h ${m} min` : `${h} h`),
+  /** For Intl (dates in the console): the language Discord would draw them in. */
+  intlLocale: 'en-GB',
+  problem: (p: Problem): string => problemEn(p),
+  // ---- option validation (never the validator's own words)
+  optionRequired: (option: string) => `The option \`${option}\` is required.`,
+  optionTooShort: (option: string, min: number) => `The option \`${option}\` needs at least ${min} ${min === 1 ? 'character' : 'characters'}.`,
+  optionTooLong: (option: string, max: number) => `The option \`${option}\` takes at most ${max} characters.`,
+  optionTooSmall: (option: string, min: number) => `The option \`${option}\` must be at least ${min}.`,
+  optionTooBig: (option: string, max: number) => `The option \`${option}\` must be at most ${max}.`,
+  optionWholeNumber: (option: string) => `The option \`${option}\` must be a whole number.`,
+  optionPickFromList: (option: string) => `The option \`${option}\` must be picked from the list Discord offers.`,
+  optionInvalid: (option: string) => `The option \`${option}\` has a value this command cannot use.`,
+  subcommandMissing: 'Pick one of the command’s subcommands.',
+  // ---- announcing: a test post
+  announceCheckFailed: 'Discord could not be asked about the channel just now. Try again in a moment.',
+  announceChannelGone: 'The announcement channel no longer exists or the bot cannot see it. Pick another with /announce channel.',
+  announceTestRefused: 'Discord refused the post. Check that the bot may send messages and embed links in that channel.',
+  announceTestEpisodeGone: 'The newest episode has just left its feed, so there is nothing to post. Try again in a moment.',
+  // ---- the local console
+  serverManagers: 'For server managers',
+  onlyYou: '(only you can see this)',
+  artwork: 'artwork',
+  consoleBanner: (podcasts: number, episodes: number, noToken: boolean) =>
+    `Podcord local console: ${podcasts} podcasts, ${episodes} episodes loaded${noToken ? ' (no DISCORD_TOKEN set, so no Discord)' : ''}.`,
+  consoleTry: 'Try: /chapters   /chapters episode:open-source   /topic query:tesla   /episode episode:42   /latest   /help',
+  consoleKeys: 'A number clicks a button of the last reply; Tab completes; "exit" quits.',
+  localeFallback: (tag: string, supported: string) => `The language "${tag}" is not supported, so the console answers in English (supported: ${supported}).`,
+  consoleTypeCommand: 'Type a command, e.g. /chapters or /help.',
+  consoleUnknownCommand: (name: string, known: string) => `Unknown command /${name}. Try ${known}.`,
+  consoleExpectedOption: (token: string) => `Expected name:value, got "${token}".`,
+  consoleNoSuchOption: (command: string, option: string) => `/${command} has no option "${option}".`,
+  consoleOptionType: (option: string, type: ConsoleValueType) =>
+    `The option ${option} expects ${{ integer: 'a whole number', number: 'a number', boolean: 'true or false', text: 'text' }[type]}.`,
+  consoleNoButton: (n: number) => `There is no button ${n} to click.`,
+  consoleNoHandler: (prefix: string) => `Nothing handles the button "${prefix}".`,
+  consoleFailed: 'Sorry, something went wrong; the details are in the log.',
   // ---- feeds and announcements
   newEpisode: 'New episode',
   moreChapters: (n: number) => `…and ${n} more: /chapters`,
@@ -135,6 +359,38 @@ const sv: Strings = {
   buttonExpired: 'Knappen hör till ett avsnitt som boten inte längre har. Kör kommandot igen.',
   minutes: (m) => `${m} min`,
   hoursMinutes: (h, m) => (m > 0 ? `${h} h ${m} min` : `${h} h`),
+  intlLocale: 'sv-SE',
+  problem: (p) => problemSv(p),
+  optionRequired: (option) => `Alternativet \`${option}\` måste fyllas i.`,
+  optionTooShort: (option, min) => `Alternativet \`${option}\` behöver minst ${min} tecken.`,
+  optionTooLong: (option, max) => `Alternativet \`${option}\` får ha högst ${max} tecken.`,
+  optionTooSmall: (option, min) => `Alternativet \`${option}\` måste vara minst ${min}.`,
+  optionTooBig: (option, max) => `Alternativet \`${option}\` får vara högst ${max}.`,
+  optionWholeNumber: (option) => `Alternativet \`${option}\` måste vara ett heltal.`,
+  optionPickFromList: (option) => `Alternativet \`${option}\` måste väljas ur listan som Discord visar.`,
+  optionInvalid: (option) => `Alternativet \`${option}\` har ett värde som kommandot inte kan använda.`,
+  subcommandMissing: 'Välj ett av kommandots underkommandon.',
+  announceCheckFailed: 'Det gick inte att fråga Discord om kanalen just nu. Försök igen om en stund.',
+  announceChannelGone: 'Annonseringskanalen finns inte längre, eller så kan boten inte se den. Välj en annan med /annonsera kanal.',
+  announceTestRefused: 'Discord vägrade inlägget. Kontrollera att boten får skicka meddelanden och bädda in länkar i kanalen.',
+  announceTestEpisodeGone: 'Det senaste avsnittet har precis försvunnit ur sitt flöde, så det finns inget att posta. Försök igen om en stund.',
+  serverManagers: 'För serveradministratörer',
+  onlyYou: '(bara du kan se detta)',
+  artwork: 'omslagsbild',
+  consoleBanner: (podcasts, episodes, noToken) =>
+    `Podcords lokala konsol: ${podcasts} poddar, ${episodes} avsnitt inlästa${noToken ? ' (ingen DISCORD_TOKEN angiven, alltså ingen Discord)' : ''}.`,
+  consoleTry: 'Prova: /kapitel   /kapitel avsnitt:open-source   /ämne sökord:tesla   /avsnitt avsnitt:42   /senaste   /hjälp',
+  consoleKeys: 'En siffra klickar på en knapp i senaste svaret; Tab fyller i; ”exit” avslutar.',
+  localeFallback: (tag, supported) => `Språket ”${tag}” stöds inte, så konsolen svarar på engelska (språk som stöds: ${supported}).`,
+  consoleTypeCommand: 'Skriv ett kommando, t.ex. /kapitel eller /hjälp.',
+  consoleUnknownCommand: (name, known) => `Okänt kommando /${name}. Prova ${known}.`,
+  consoleExpectedOption: (token) => `Väntade namn:värde, fick ”${token}”.`,
+  consoleNoSuchOption: (command, option) => `/${command} har inget alternativ ”${option}”.`,
+  consoleOptionType: (option, type) =>
+    `Alternativet ${option} ska vara ${{ integer: 'ett heltal', number: 'ett tal', boolean: 'true eller false', text: 'text' }[type]}.`,
+  consoleNoButton: (n) => `Det finns ingen knapp ${n} att klicka på.`,
+  consoleNoHandler: (prefix) => `Inget hanterar knappen ”${prefix}”.`,
+  consoleFailed: 'Förlåt, något gick fel; detaljerna finns i loggen.',
   newEpisode: 'Nytt avsnitt',
   moreChapters: (n) => `…och ${n} till: /kapitel`,
   testAnnouncement: (podcast) => `🧪 Test: nya avsnitt av ${podcast} kommer att annonseras så här.`,
@@ -166,10 +422,11 @@ const sv: Strings = {
   pausedLabel: (failures) => `⏸️ pausad efter ${failures} fel (kör /flöde lägg-till igen för att återuppta)`,
   pausedBecause: (reason) => `⏸️ pausad: ${reason} (kör /flöde lägg-till igen för att återuppta)`,
   summaryPost: 'sammanfattning',
-  postPending: (title, attempts, retry, reason) => `⚠️ ”${title}” inte publicerat än (${attempts} misslyckade försök, nästa ${retry}): ${reason}`,
+  postPending: (title, attempts, retry, reason) =>
+    `⚠️ ”${title}” inte publicerat än (${attempts} ${attempts === 1 ? 'misslyckat' : 'misslyckade'} försök, nästa ${retry}): ${reason}`,
   postGivenUp: (title, attempts, reason) => `❌ ”${title}” inte publicerat, gav upp efter ${attempts} försök: ${reason}`,
   publishPending: (title, attempts, retry, reason) =>
-    `⚠️ ”${title}” publicerat men inte delat än (${attempts} misslyckade försök, nästa ${retry}): ${reason}`,
+    `⚠️ ”${title}” publicerat men inte delat än (${attempts} ${attempts === 1 ? 'misslyckat' : 'misslyckade'} försök, nästa ${retry}): ${reason}`,
   publishGivenUp: (title, attempts, reason) => `❌ ”${title}” publicerat men inte delat, gav upp efter ${attempts} försök: ${reason}`,
   announceSet: (channel, scope, role, publish) =>
     `Nya avsnitt av ${scope} publiceras i ${channel}${role ? ` och nämner ${role}` : ''}${publish ? ', och delas till servrar som följer kanalen' : ''}.`,
@@ -192,6 +449,14 @@ const sv: Strings = {
 
 export function stringsFor(locale: string): Strings {
   return locale.toLowerCase().startsWith('sv') ? sv : en;
+}
+
+/** The languages replies are written in; any other locale is answered in English. */
+export const SUPPORTED_LOCALES = ['en-US', 'en-GB', 'sv-SE'] as const;
+
+/** Whether `locale` gets replies in its own language (English or Swedish, any region) rather than the English fallback. */
+export function isSupportedLocale(locale: string): boolean {
+  return /^(en|sv)(-|$)/i.test(locale);
 }
 
 export function formatDuration(seconds: number, s: Strings): string {

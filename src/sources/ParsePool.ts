@@ -8,12 +8,14 @@ import type { Logger } from 'pino';
 import type { JsonChapters } from '../data/chapters/parseJsonChapters.js';
 import type { ParseFeedOptions } from '../data/feed/parseFeed.js';
 import { err, type ParsedFeed, type Result } from '../data/model.js';
+import { describeFeedIssue, type FeedParseIssue } from '../data/problems.js';
 import type { TranscriptSegment } from '../data/search/passage.js';
 import type { ParseDone, ParseTask } from './parseWorker.js';
 
 /** The parsers the poller runs on fetched bodies, answered off the thread that answers people. */
 export interface FeedParsers {
-  parseFeed(bytes: Uint8Array, options?: ParseFeedOptions): Promise<Result<ParsedFeed>>;
+  /** Why not, as data (each reader's language words it). */
+  parseFeed(bytes: Uint8Array, options?: ParseFeedOptions): Promise<Result<ParsedFeed, FeedParseIssue>>;
   parseJsonChapters(text: string): Promise<Result<JsonChapters>>;
   parseTranscript(text: string, type: string): Promise<Result<TranscriptSegment[]>>;
 }
@@ -98,8 +100,8 @@ export class ParsePool implements FeedParsers {
     return this.#line.length;
   }
 
-  parseFeed(bytes: Uint8Array, options: ParseFeedOptions = {}): Promise<Result<ParsedFeed>> {
-    return this.#run({ kind: 'feed', bytes, options }) as Promise<Result<ParsedFeed>>;
+  parseFeed(bytes: Uint8Array, options: ParseFeedOptions = {}): Promise<Result<ParsedFeed, FeedParseIssue>> {
+    return this.#run({ kind: 'feed', bytes, options }) as Promise<Result<ParsedFeed, FeedParseIssue>>;
   }
 
   parseJsonChapters(text: string): Promise<Result<JsonChapters>> {
@@ -115,7 +117,8 @@ export class ParsePool implements FeedParsers {
     await this.#pool.destroy();
   }
 
-  async #run(asked: ParseTask): Promise<Result<unknown>> {
+  /** A feed's failure is a FeedParseIssue, a chapters file's or transcript's an English reason (they are only logged). */
+  async #run(asked: ParseTask): Promise<Result<unknown, unknown>> {
     if (this.#admitted < this.#capacity) this.#admitted++;
     else await new Promise<void>((resolve) => this.#line.push(resolve)); // handed the place of a parse that ended
     let done: ParseDone;
@@ -127,10 +130,11 @@ export class ParsePool implements FeedParsers {
       const transferList = task.kind === 'feed' ? [task.bytes.buffer as ArrayBuffer] : [];
       done = await this.#pool.run(task, { transferList, signal: AbortSignal.timeout(this.#timeoutMs) });
     } catch (error) {
-      const reason = this.#workerFailure(error);
-      if (reason === undefined) throw error;
+      const issue = this.#workerFailure(error);
+      if (issue === undefined) throw error;
+      const reason = describeFeedIssue(issue);
       this.#log?.warn({ task: asked.kind, reason }, 'parse stopped');
-      return err(reason);
+      return err(asked.kind === 'feed' ? issue : reason);
     } finally {
       const next = this.#line.shift();
       if (next) next();
@@ -140,14 +144,12 @@ export class ParsePool implements FeedParsers {
     return done.batches.length === 0 ? (done.result as Result<unknown>) : withList(asked, done.result, await rebuild(done.batches));
   }
 
-  /** Why a parse ended without an answer from the parser, in words for /feed list; undefined for the parser's own throw. */
-  #workerFailure(error: unknown): string | undefined {
+  /** Why a parse ended without an answer from the parser, for /feed list; undefined for the parser's own throw. */
+  #workerFailure(error: unknown): FeedParseIssue | undefined {
     const e = error as { name?: unknown; code?: unknown; message?: unknown } | null;
-    if (e?.name === 'AbortError') return `parsing it did not finish within ${Math.round(this.#timeoutMs / 1000)} s, so it was stopped`;
-    if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `parsing it needed more than ${this.#maxHeapMb} MB of memory, so it was stopped`;
-    if (typeof e?.message === 'string' && /^worker exited with code|^Terminating worker thread/.test(e.message)) {
-      return 'the parser stopped unexpectedly while reading it';
-    }
+    if (e?.name === 'AbortError') return { kind: 'timedOut', seconds: Math.round(this.#timeoutMs / 1000) };
+    if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return { kind: 'outOfMemory', megabytes: this.#maxHeapMb };
+    if (typeof e?.message === 'string' && /^worker exited with code|^Terminating worker thread/.test(e.message)) return { kind: 'parserStopped' };
     return undefined;
   }
 }

@@ -5,9 +5,11 @@ import { withCredentials, withoutCredentials, type FeedCredentials } from '../da
 import { keepEpisodeIds } from '../data/feed/keepEpisodeIds.js';
 import type { Library } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
+import { encodeProblem, operatorAdvice, type FeedProblem, type FetchProblem } from '../data/problems.js';
 import { redactUrl } from '../data/redactUrl.js';
 import type { TranscriptSegment } from '../data/search/passage.js';
 import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
+import { describeProblem } from '../messages/problemText.js';
 import type { Metrics } from '../metrics.js';
 import type { FeedFetchState, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
@@ -227,23 +229,28 @@ export class FeedPoller {
   }
 
   /** Fetches and parses a feed someone wants to follow, with every guard, without saving anything. */
-  async preview(url: string): Promise<Result<FeedPreview>> {
+  async preview(url: string): Promise<Result<FeedPreview, FeedProblem>> {
+    const refused = (problem: FeedProblem): Result<FeedPreview, FeedProblem> => {
+      // The person who asked gets the problem in their language; what the operator could change goes to the log only.
+      const advice = operatorAdvice(problem);
+      this.#o.log.info({ reason: describeProblem(problem), ...(advice !== undefined && { advice }) }, 'feed preview refused');
+      return err(problem);
+    };
     let normalised: string;
     try {
       normalised = new URL(url.trim()).href;
     } catch {
       // Text with an @ that does not parse may still hold a password: not repeated.
-      const shown = url.includes('@') ? 'That' : JSON.stringify(clip(url, 200));
-      return err(`${shown} is not a URL. Paste the feed's address, starting with https://.`);
+      return refused(url.includes('@') ? { code: 'notUrl' } : { code: 'notUrl', input: clip(url, 200) });
     }
     // Fetched with its credentials; known (and shown) without them.
     const fetched = await this.#fetch(normalised, {});
-    if (!fetched.ok) return fetched;
+    if (!fetched.ok) return refused(fetched.error);
     const shown = redactUrl(normalised);
-    if (fetched.value.status !== 'ok') return err(`${shown} answered 304 Not Modified to a plain request.`);
+    if (fetched.value.status !== 'ok') return refused({ code: 'notModified', url: shown });
     const { url: feedUrl, credentials } = withoutCredentials(fetched.value.permanentRedirect ? fetched.value.finalUrl : normalised);
     const parsed = await this.#parse(feedUrl, fetched.value);
-    if (!parsed.ok) return err(`${shown} is not a podcast feed: ${parsed.error}.`);
+    if (!parsed.ok) return refused({ code: 'notFeed', url: shown, issue: parsed.error });
     // Already followed elsewhere: the episodes under the ids they are stored with, whatever guids the feed has today.
     const episodes = keepEpisodeIds(await this.#o.library.episodesOf(feedUrl), parsed.value.episodes);
     return ok({ feedUrl, ...(credentials !== undefined && { credentials }), podcast: parsed.value.podcast, episodes, fetched: fetched.value });
@@ -314,13 +321,13 @@ export class FeedPoller {
         return { url, status: 'failed', error: error.message, paused: false, unsaved: true };
       }
       this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
-      return this.#fail(url, 'Podcord could not process this feed (an internal error; it has been logged).').catch(
+      return this.#fail(url, { code: 'internal' }).catch(
         () => ({ url, status: 'failed', error: 'internal error', paused: false, unsaved: true }) as const,
       );
     }
   }
 
-  async #fetch(url: string, validators: { etag?: string; lastModified?: string }): Promise<Result<FetchedResource>> {
+  async #fetch(url: string, validators: { etag?: string; lastModified?: string }): Promise<Result<FetchedResource, FetchProblem>> {
     return this.#limiter.run(hostOf(url), () =>
       fetchResource(url, {
         ...this.#o.fetchOptions,
@@ -340,7 +347,7 @@ export class FeedPoller {
     const { store, library, log } = this.#o;
     const feedUrl = resource.permanentRedirect ? await this.#moved(trackedUrl, resource.finalUrl) : trackedUrl;
     const parsed = await this.#parse(feedUrl, resource);
-    if (!parsed.ok) return this.#fail(feedUrl, `Not a podcast feed any more: ${parsed.error}.`);
+    if (!parsed.ok) return this.#fail(feedUrl, { code: 'notFeed', issue: parsed.error, anyMore: true });
     const { podcast } = parsed.value;
 
     // The store, not this process's library, says what is known: another process sharing it may have saved the feed
@@ -403,7 +410,7 @@ export class FeedPoller {
         signal: this.#abort.signal,
       });
       if (!fetched.ok || fetched.value.status !== 'ok') {
-        log.info({ podcast: podcastId, episode: episode.id, reason: fetched.ok ? 'not modified' : fetched.error }, 'chapters not fetched');
+        log.info({ podcast: podcastId, episode: episode.id, reason: fetched.ok ? 'not modified' : describeProblem(fetched.error) }, 'chapters not fetched');
         continue;
       }
       const chapters = await this.#o.parsers.parseJsonChapters(new TextDecoder().decode(fetched.value.bytes));
@@ -445,7 +452,7 @@ export class FeedPoller {
         signal: this.#abort.signal,
       });
       if (!fetched.ok || fetched.value.status !== 'ok') {
-        log.info({ podcast: podcast.id, episode: episode.id, reason: fetched.ok ? 'not modified' : fetched.error }, 'transcript not fetched');
+        log.info({ podcast: podcast.id, episode: episode.id, reason: fetched.ok ? 'not modified' : describeProblem(fetched.error) }, 'transcript not fetched');
         continue;
       }
       const segments = await this.#o.parsers.parseTranscript(decodeText(fetched.value.bytes, fetched.value.contentType), chosen.type);
@@ -465,14 +472,20 @@ export class FeedPoller {
     return out;
   }
 
-  async #fail(url: string, error: string): Promise<CheckOutcome> {
+  /** Records a failed check: the problem is stored as data, so /feed list words it in each reader's language. */
+  async #fail(url: string, problem: FeedProblem): Promise<CheckOutcome> {
     const { store, log, schedule } = this.#o;
     const state = await store.getFetchState(url);
     if (state === undefined) return { url, status: 'skipped' };
     const now = this.#now();
     const { nextCheckAt, pause } = schedule.afterFailure(now, state.consecutiveFailures + 1);
-    const updated = await store.recordFetchFailure(url, { error, checkedAt: now, nextCheckAt, pause });
-    log.warn({ feed: url, failures: updated.consecutiveFailures, nextCheckAt, paused: updated.paused, reason: error }, 'feed check failed');
+    const updated = await store.recordFetchFailure(url, { error: encodeProblem(problem), checkedAt: now, nextCheckAt, pause });
+    const error = describeProblem(problem);
+    const advice = operatorAdvice(problem);
+    log.warn(
+      { feed: url, failures: updated.consecutiveFailures, nextCheckAt, paused: updated.paused, reason: error, ...(advice !== undefined && { advice }) },
+      'feed check failed',
+    );
     if (updated.paused && !updated.pausedNoticeSent) await this.#safely('paused notice', () => this.listener.paused?.(url, updated));
     return { url, status: 'failed', error, paused: updated.paused };
   }

@@ -5,6 +5,7 @@ import { Transform, Writable, type Duplex, type TransformCallback } from 'node:s
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { err, ok, type Result } from '../data/model.js';
+import { mapProblemText, type FetchProblem } from '../data/problems.js';
 import { redactUrls } from '../data/redactUrl.js';
 import { DEFAULT_USER_AGENT } from './userAgent.js';
 import { systemResolveHost, vetUrl, type ResolveHost, type VettedTarget } from './vetUrl.js';
@@ -80,21 +81,21 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /**
  * GETs a feed, chapters file or transcript over http(s) with every guard a bot fetching user-supplied URLs needs:
  * SSRF checks on every hop and on the address actually connected to, a total timeout, a cap on decompressed bytes,
- * redirects followed by hand, conditional headers. Failures are values with a message a person can act on.
+ * redirects followed by hand, conditional headers. Failures are values (FetchProblem) each language words for a person
+ * to act on.
  */
-export async function fetchResource(url: string, options: FetchResourceOptions = {}): Promise<Result<FetchedResource>> {
+export async function fetchResource(url: string, options: FetchResourceOptions = {}): Promise<Result<FetchedResource, FetchProblem>> {
   const result = await fetchFollowingRedirects(url, options);
-  // Messages may be shown in Discord: never with the user:password (or token) of a private feed URL in them.
-  return result.ok ? result : err(redactUrls(result.error));
+  // Problems may be shown in Discord: never with the user:password (or token) of a private feed URL in them.
+  return result.ok ? result : err(mapProblemText(result.error, redactUrls));
 }
 
-async function fetchFollowingRedirects(url: string, options: FetchResourceOptions): Promise<Result<FetchedResource>> {
+async function fetchFollowingRedirects(url: string, options: FetchResourceOptions): Promise<Result<FetchedResource, FetchProblem>> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-  const abortMessage = (): string =>
-    timeout.aborted ? `Timed out after ${formatSeconds(timeoutMs)} fetching ${url}.` : `Fetching ${url} was cancelled.`;
+  const abortMessage = (): FetchProblem => (timeout.aborted ? { code: 'timeout', url, ms: timeoutMs } : { code: 'cancelled', url });
 
   const headers: Record<string, string> = {
     'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
@@ -117,7 +118,7 @@ async function fetchFollowingRedirects(url: string, options: FetchResourceOption
       signal,
     );
     if (vetted === undefined) return err(abortMessage());
-    if (!vetted.ok) return hops.length === 0 ? vetted : err(`${vetted.error} (redirected from ${url})`);
+    if (!vetted.ok) return hops.length === 0 ? vetted : err({ ...vetted.error, redirectedFrom: url });
     const target = vetted.value;
     visited.add(target.url.href);
 
@@ -131,11 +132,11 @@ async function fetchFollowingRedirects(url: string, options: FetchResourceOption
       try {
         next = new URL(result.location, target.url);
       } catch {
-        return err(`Could not fetch ${url}: ${target.url.href} redirects to an invalid URL (${result.location}).`);
+        return err({ code: 'redirectInvalid', url, from: target.url.href, location: result.location });
       }
       hops.push({ url: target.url.href, status: result.status });
-      if (visited.has(next.href)) return err(`Could not fetch ${url}: redirect loop at ${next.href}.`);
-      if (hops.length > maxRedirects) return err(`Could not fetch ${url}: more than ${maxRedirects} redirects.`);
+      if (visited.has(next.href)) return err({ code: 'redirectLoop', url, at: next.href });
+      if (hops.length > maxRedirects) return err({ code: 'tooManyRedirects', url, max: maxRedirects });
       current = next.href;
       continue;
     }
@@ -171,7 +172,7 @@ async function requestOnce(
   signal: AbortSignal,
   maxBytes: number,
   connect: FetchResourceOptions['connect'],
-): Promise<Result<HopResult>> {
+): Promise<Result<HopResult, FetchProblem>> {
   const href = target.url.href;
   const isHttps = target.url.protocol === 'https:';
   const transport = isHttps ? https : http;
@@ -200,16 +201,16 @@ async function requestOnce(
   };
 
   let request: http.ClientRequest | undefined;
-  const response = await new Promise<Result<http.IncomingMessage>>((resolve) => {
+  const response = await new Promise<Result<http.IncomingMessage, FetchProblem>>((resolve) => {
     try {
       request = transport.request(requestOptions);
     } catch (cause) {
-      resolve(err(`Could not fetch ${href}: ${describeError(cause)}.`));
+      resolve(err(networkProblem(href, cause)));
       return;
     }
     request.once('response', (res) => resolve(ok(res)));
     // `on`, not `once`: a late second error (an abort after the response) must not go unhandled.
-    request.on('error', (cause) => resolve(err(`Could not fetch ${href}: ${describeError(cause)}.`)));
+    request.on('error', (cause) => resolve(err(networkProblem(href, cause))));
     request.end();
   });
   if (!response.ok) return response;
@@ -223,7 +224,7 @@ async function requestOnce(
   if (REDIRECT_STATUSES.has(status)) {
     destroy();
     const location = header(res.headers, 'location');
-    if (location === undefined) return err(`Could not fetch ${href}: HTTP ${status} without a Location header.`);
+    if (location === undefined) return err({ code: 'redirectNoLocation', url: href, status });
     return ok({ kind: 'redirect', status, location });
   }
   if (status === 304) {
@@ -232,16 +233,15 @@ async function requestOnce(
   }
   if (status < 200 || status > 299) {
     destroy();
-    const reason = res.statusMessage ? ` ${res.statusMessage}` : '';
-    return err(`Could not fetch ${href}: the server answered HTTP ${status}${reason}.`);
+    return err({ code: 'http', url: href, status, ...(res.statusMessage && { statusText: res.statusMessage }) });
   }
 
   const decoders = decodersFor(header(res.headers, 'content-encoding'));
   if (!decoders.ok) {
     destroy();
-    return err(`Could not fetch ${href}: ${decoders.error}`);
+    return err({ code: 'encoding', url: href, coding: decoders.error });
   }
-  const tooLarge = `Refusing ${href}: the response is larger than the ${formatBytes(maxBytes)} limit.`;
+  const tooLarge: FetchProblem = { code: 'tooLarge', url: href, limitBytes: maxBytes };
   const declared = Number(header(res.headers, 'content-length'));
   if (decoders.value.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
     destroy();
@@ -256,7 +256,7 @@ async function requestOnce(
       total += chunk.length;
       if (total > maxBytes) {
         overCap = true;
-        callback(new Error(tooLarge));
+        callback(new Error('over the size cap'));
         return;
       }
       chunks.push(chunk);
@@ -268,12 +268,15 @@ async function requestOnce(
   } catch (cause) {
     destroy();
     if (overCap) return err(tooLarge);
-    return err(`Could not fetch ${href}: ${describeError(cause)}.`);
+    return err(networkProblem(href, cause));
   }
   return ok({ kind: 'ok', headers: res.headers, bytes: new Uint8Array(Buffer.concat(chunks, total)) });
 }
 
-/** Decompressors for a Content-Encoding list, in the order to apply them (the reverse of how they were applied). */
+/**
+ * Decompressors for a Content-Encoding list, in the order to apply them (the reverse of how they were applied); the
+ * coding it does not know, if any.
+ */
 function decodersFor(contentEncoding: string | undefined): Result<Duplex[]> {
   if (contentEncoding === undefined) return ok([]);
   const codings = contentEncoding
@@ -287,7 +290,7 @@ function decodersFor(contentEncoding: string | undefined): Result<Duplex[]> {
     if (coding === 'gzip' || coding === 'x-gzip') decoders.push(zlib.createGunzip(lenient));
     else if (coding === 'deflate') decoders.push(new InflateEither());
     else if (coding === 'br') decoders.push(zlib.createBrotliDecompress());
-    else return err(`unsupported Content-Encoding "${coding}".`);
+    else return err(coding);
   }
   return ok(decoders);
 }
@@ -347,39 +350,9 @@ function header(headers: http.IncomingHttpHeaders, name: string): string | undef
   return text === undefined || text === '' ? undefined : text;
 }
 
-const ERROR_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'the connection was reset',
-  ETIMEDOUT: 'the connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EPIPE: 'the connection was closed',
-  HPE_INVALID_CONSTANT: 'the server did not answer with HTTP',
-  ERR_STREAM_PREMATURE_CLOSE: 'the connection closed before the whole response arrived',
-  Z_DATA_ERROR: 'the compressed body is corrupt',
-  Z_BUF_ERROR: 'the compressed body is corrupt',
-};
-
-function describeError(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
+/** A connection or stream error: its system code (worded by each language) and the system's own text. */
+function networkProblem(href: string, cause: unknown): FetchProblem {
+  if (!(cause instanceof Error)) return { code: 'network', url: href, detail: String(cause) };
   const code = (cause as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    const known = ERROR_CODES[code];
-    if (known !== undefined) return `${known} (${code})`;
-    if (code.startsWith('ERR_TLS') || /CERT|SSL/.test(code)) return `TLS problem: ${cause.message} (${code})`;
-    return `${cause.message} (${code})`;
-  }
-  return cause.message;
-}
-
-function formatBytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  if (Number.isInteger(mb)) return `${mb} MB`;
-  const kb = bytes / 1024;
-  if (Number.isInteger(kb)) return `${kb} KB`;
-  return `${bytes} bytes`;
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+  return { code: 'network', url: href, ...(typeof code === 'string' && { errno: code }), detail: cause.message };
 }

@@ -3,7 +3,7 @@ import { serialize } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { parseJsonChapters } from '../data/chapters/parseJsonChapters.js';
-import { parseFeed, type ParseFeedOptions } from '../data/feed/parseFeed.js';
+import { parseFeedDetailed, type ParseFeedOptions } from '../data/feed/parseFeed.js';
 import { parseTranscript } from '../data/transcripts/parseTranscript.js';
 
 /**
@@ -51,7 +51,7 @@ export default function parseWorker(task: ParseTask): ParseDone {
   };
   let result: unknown;
   if (task.kind === 'feed') {
-    const parsed = parseFeed(task.bytes, task.options);
+    const parsed = parseFeedDetailed(task.bytes, task.options);
     result = parsed.ok ? { ok: true, value: { podcast: parsed.value.podcast, episodes: send(parsed.value.episodes) } } : parsed;
   } else if (task.kind === 'transcript') {
     const parsed = parseTranscript(task.text, task.type);

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { err, ok, type Result } from '../data/model.js';
+import type { FetchProblem } from '../data/problems.js';
 import { classifyAddress } from './classifyAddress.js';
 
 export interface ResolvedAddress {
@@ -35,8 +36,6 @@ export interface VetOptions {
   resolveHost: ResolveHost;
 }
 
-const PRIVATE_HINT = 'Set ALLOW_PRIVATE_NETWORK=true to allow private addresses.';
-
 /** Names that always mean this machine or its local network, whatever a resolver says. */
 function isLocalName(hostname: string): boolean {
   const name = hostname.toLowerCase().replace(/\.$/, '');
@@ -50,23 +49,20 @@ function isLocalName(hostname: string): boolean {
  * the connection (rebinding) cannot reach a private address. Numeric host forms (`2130706433`, `0x7f.1`) are
  * normalised to dotted quads by the WHATWG URL parser before they are checked.
  */
-export async function vetUrl(input: string, options: VetOptions): Promise<Result<VettedTarget>> {
+export async function vetUrl(input: string, options: VetOptions): Promise<Result<VettedTarget, FetchProblem>> {
   let url: URL;
   try {
     url = new URL(input);
   } catch {
-    return err(`${JSON.stringify(input)} is not a valid URL.`);
+    return err({ code: 'invalidUrl', url: input });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return err(`Refusing to fetch ${input}: only http and https URLs can be fetched, not ${url.protocol.replace(/:$/, '')}.`);
-  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return err({ code: 'scheme', url: input, scheme: url.protocol.replace(/:$/, '') });
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  if (hostname === '') return err(`Refusing to fetch ${input}: it has no host.`);
+  if (hostname === '') return err({ code: 'noHost', url: input });
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
 
-  if (!options.allowPrivateNetwork && isLocalName(hostname)) {
-    return err(`Refusing to fetch ${input}: ${hostname} is a local name. ${PRIVATE_HINT}`);
-  }
+  // The advice to allow private addresses is the operator's (see operatorAdvice), never part of the problem.
+  if (!options.allowPrivateNetwork && isLocalName(hostname)) return err({ code: 'localName', url: input, host: hostname });
 
   let addresses: ResolvedAddress[];
   const literal = isIP(hostname);
@@ -77,24 +73,21 @@ export async function vetUrl(input: string, options: VetOptions): Promise<Result
       addresses = await options.resolveHost(hostname);
     } catch (cause) {
       const code = (cause as { code?: unknown }).code;
-      const why = code === 'ENOTFOUND' || code === 'ENODATA' ? 'no such host' : describeError(cause);
-      return err(`Could not fetch ${input}: ${hostname} could not be resolved (${why}).`);
+      if (code === 'ENOTFOUND' || code === 'ENODATA') return err({ code: 'unresolved', url: input, host: hostname });
+      return err({ code: 'unresolved', url: input, host: hostname, errno: typeof code === 'string' ? code : 'error', detail: describeError(cause) });
     }
-    if (addresses.length === 0) return err(`Could not fetch ${input}: ${hostname} has no addresses.`);
+    if (addresses.length === 0) return err({ code: 'noAddresses', url: input, host: hostname });
   }
 
   if (!options.allowPrivateNetwork) {
     // Every address is checked, not just the first: a resolver could put a private one anywhere in the list.
     for (const { address } of addresses) {
       const kind = classifyAddress(address);
-      if (kind !== undefined) {
-        const article = kind === 'unspecified' ? 'an' : 'a';
-        return err(`Refusing to fetch ${input}: it resolves to ${article} ${kind} address (${address}). ${PRIVATE_HINT}`);
-      }
+      if (kind !== undefined) return err({ code: 'privateAddress', url: input, kind, address });
     }
   }
   const chosen = addresses[0];
-  if (chosen === undefined) return err(`Could not fetch ${input}: ${hostname} has no addresses.`);
+  if (chosen === undefined) return err({ code: 'noAddresses', url: input, host: hostname });
   return ok({ url, hostname, address: chosen.address, family: chosen.family, addresses, port });
 }
 

@@ -41,7 +41,7 @@ describe('console line parsing', () => {
   it('explains unknown commands, unknown options and wrong types', () => {
     expect(parseConsoleLine('/nope', commands)).toMatchObject({ ok: false, error: expect.stringMatching(/Unknown command \/nope/) });
     expect(parseConsoleLine('/chapters colour:red', commands)).toMatchObject({ ok: false, error: '/chapters has no option "colour".' });
-    expect(parseConsoleLine('/latest count:many', commands)).toMatchObject({ ok: false, error: 'Option count expects a integer.' });
+    expect(parseConsoleLine('/latest count:many', commands)).toMatchObject({ ok: false, error: 'The option count expects a whole number.' });
   });
 });
 
@@ -170,6 +170,11 @@ describe('the console through its input', () => {
     const out = await typeInto(['chap', '\t', ' episode:helvet', '\t', '\r'], { terminal: true });
     expect(out).toContain('/chapters episode:"80: Helvetica, Helvetica, Helvetica (feat. Jason Santa Maria)"');
     expect(plain(out)).toContain('4:00 <https://audio.simplecast.com/21134.mp3#t=240> Introductions');
+  });
+
+  it('completes the value of the last option, after another option\'s unquoted value', async () => {
+    const out = await typeInto(['/chapters podcast:design details episode:helvet', '\t', '\r'], { terminal: true });
+    expect(out).toContain('/chapters podcast:design details episode:"80: Helvetica, Helvetica, Helvetica (feat. Jason Santa Maria)"');
   });
 
   it('numbers the buttons that can be clicked 1, 2… and clicks each by the number shown', async () => {

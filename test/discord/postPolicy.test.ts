@@ -1,21 +1,25 @@
 import { DiscordAPIError, HTTPError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { capWindowStart, planPosts } from '../../src/discord/announcementCap.js';
-import { classifyPostFailure, DEFAULT_RETRY_POLICY, nextRetry } from '../../src/discord/postFailure.js';
+import { classifyPostFailure, DEFAULT_RETRY_POLICY, nextRetry, type PostFailure } from '../../src/discord/postFailure.js';
+import { describeProblem } from '../../src/messages/problemText.js';
 
 const apiError = (status: number, code: number, message: string): DiscordAPIError =>
   new DiscordAPIError({ code, message }, code, status, 'POST', 'https://discord.test/api/v10/channels/1/messages', { body: {} });
 
+/** The failure as the log words it (English). */
+const reason = ({ kind, problem }: PostFailure): { kind: string; reason: string } => ({ kind, reason: describeProblem(problem) });
+
 describe('classifyPostFailure', () => {
   it('tells a lost channel, a refused message and an unavailable Discord apart, with Discord\'s words and code', () => {
-    expect(classifyPostFailure(apiError(403, 50001, 'Missing Access'))).toEqual({ kind: 'access', reason: 'the bot may not post there: Missing Access (50001)' });
+    expect(reason(classifyPostFailure(apiError(403, 50001, 'Missing Access')))).toEqual({ kind: 'access', reason: 'the bot may not post there: Missing Access (50001)' });
     expect(classifyPostFailure(apiError(403, 50013, 'Missing Permissions')).kind).toBe('access');
     expect(classifyPostFailure(apiError(404, 10003, 'Unknown Channel')).kind).toBe('access');
-    expect(classifyPostFailure(apiError(400, 50035, 'Invalid Form Body'))).toEqual({ kind: 'refused', reason: 'Discord refused the message: Invalid Form Body (50035)' });
+    expect(reason(classifyPostFailure(apiError(400, 50035, 'Invalid Form Body')))).toEqual({ kind: 'refused', reason: 'Discord refused the message: Invalid Form Body (50035)' });
     expect(classifyPostFailure(apiError(500, 0, 'Internal Server Error')).kind).toBe('unavailable');
     expect(classifyPostFailure(apiError(429, 0, 'You are being rate limited.')).kind).toBe('unavailable');
     expect(classifyPostFailure(new HTTPError(503, 'Service Unavailable', 'POST', 'https://discord.test/x', { body: {} })).kind).toBe('unavailable');
-    expect(classifyPostFailure(new Error('socket hang up'))).toEqual({ kind: 'unavailable', reason: 'Discord could not be reached: socket hang up' });
+    expect(reason(classifyPostFailure(new Error('socket hang up')))).toEqual({ kind: 'unavailable', reason: 'Discord could not be reached: socket hang up' });
   });
 });
 

@@ -1,6 +1,14 @@
 import net from 'node:net';
 import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeProblem } from '../../src/data/problems.js';
+import { describeProblem } from '../../src/messages/problemText.js';
+
+/** A problem the store keeps (as data), in the English the log has. */
+const stored = (text: string | undefined): string => {
+  const problem = text === undefined ? undefined : decodeProblem(text);
+  return problem ? describeProblem(problem) : String(text);
+};
 import type { ResolveHost } from '../../src/sources/vetUrl.js';
 import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
 import { chatInput } from '../support/interactions.js';
@@ -60,8 +68,9 @@ describe('/feed add refuses what it must, with a reason (ALLOW_PRIVATE_NETWORK=f
     bot = await startTestBot(fake, { ALLOW_PRIVATE_NETWORK: 'false' }, {
       fetchOptions: { lookup, connect: () => net.connect(host.port, '127.0.0.1') },
     });
-    const hint = 'Set ALLOW_PRIVATE_NETWORK=true to allow private addresses.';
-    expect(await add(host.url('/show.xml'))).toBe(`⚠️ Refusing to fetch ${host.url('/show.xml')}: it resolves to a loopback address (127.0.0.1). ${hint}`);
+    // A server manager is told what was refused, never about the bot's environment (that advice is in the log).
+    const publicOnly = 'and this bot fetches only from public addresses.';
+    expect(await add(host.url('/show.xml'))).toBe(`⚠️ Refusing to fetch ${host.url('/show.xml')}: it resolves to a loopback address (127.0.0.1), ${publicOnly}`);
     expect(await add(`http://[::1]:${host.port}/show.xml`)).toMatch(/^⚠️ Refusing to fetch .*: it resolves to a loopback address \(::1\)/);
     expect(await add('http://10.0.0.5/feed.xml')).toMatch(/^⚠️ Refusing to fetch http:\/\/10\.0\.0\.5\/feed\.xml: it resolves to a private address/);
     expect(await add('http://169.254.169.254/latest/meta-data/')).toMatch(/^⚠️ Refusing to fetch .*169\.254\.169\.254/);
@@ -70,8 +79,10 @@ describe('/feed add refuses what it must, with a reason (ALLOW_PRIVATE_NETWORK=f
     expect(await add(`http://localhost:${host.port}/show.xml`)).toMatch(/^⚠️ Refusing to fetch .*: localhost is a local name/);
     // A public name whose server redirects to a loopback address: refused at the second hop.
     expect(await add('http://feeds.example.com/redirect.xml')).toMatch(
-      /^⚠️ Refusing to fetch http:\/\/127\.0\.0\.1:\d+\/show\.xml: it resolves to a loopback address \(127\.0\.0\.1\)\. .* \(redirected from http:\/\/feeds\.example\.com\/redirect\.xml\)$/,
+      /^⚠️ Refusing to fetch http:\/\/127\.0\.0\.1:\d+\/show\.xml: it resolves to a loopback address \(127\.0\.0\.1\), and this bot fetches only from public addresses\. \(redirected from http:\/\/feeds\.example\.com\/redirect\.xml\)$/,
     );
+    expect(JSON.stringify(fake.requests.map((r) => r.body))).not.toContain('ALLOW_PRIVATE_NETWORK');
+    expect(bot.logs.join('')).toContain('Set ALLOW_PRIVATE_NETWORK=true');
     expect(host.requests.get('/show.xml') ?? 0).toBe(0);
     expect(host.requests.get('/redirect.xml')).toBe(1);
     const list = await command(fake, 'feed list', {}, { admin: true });
@@ -139,7 +150,7 @@ describe('polling failing and moving feeds', () => {
     expect(delays).toEqual([2000, 4000, 8000]);
     const state = await store.getFetchState(host.url('/bad.xml'));
     expect(state).toMatchObject({ consecutiveFailures: 3, paused: true, pausedNoticeSent: true });
-    expect(state?.lastError).toContain('HTTP 500');
+    expect(stored(state?.lastError)).toContain('HTTP 500');
     // The good feed posted every one of its new episodes meanwhile, once each.
     for (let k = 2; k < n; k++) expect(postsTitled(fake, fake.channelId, `good episode ${k}`)).toBe(1);
     const notices = fake.messages(fake.channelId).filter((m) => m.content.startsWith('⏸️'));

@@ -103,7 +103,8 @@ describe('a private feed (HTTP Basic auth in its URL)', () => {
     expect(callback).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } });
     slow.open();
     const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 20_000);
-    const error = `⚠️ Could not fetch http://***@127.0.0.1:${host.port}/private.xml: the server answered HTTP 401 Unauthorized.`;
+    // Markdown-escaped, as everything a reply echoes: Discord shows ***.
+    const error = `⚠️ Could not fetch http://\\*\\*\\*@127.0.0.1:${host.port}/private.xml: the server answered HTTP 401 Unauthorized.`;
     expect((edit.body as APIInteractionResponseCallbackData).content).toBe(error);
     const shown = fake.messages(fake.channelId).find((m) => m.content === error);
     expect((shown?.flags ?? 0) & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseJsonChapters } from '../../src/data/chapters/parseJsonChapters.js';
-import { parseFeed } from '../../src/data/feed/parseFeed.js';
+import { parseFeedDetailed } from '../../src/data/feed/parseFeed.js';
+import { describeFeedIssue } from '../../src/data/problems.js';
 import { parseTranscript } from '../../src/data/transcripts/parseTranscript.js';
 import { createLogger } from '../../src/logger.js';
 import { ParsePool } from '../../src/sources/ParsePool.js';
@@ -51,9 +52,9 @@ describe('ParsePool', () => {
     for (const name of feeds) {
       const bytes = readFileSync(`${fixtures}feeds/${name}`);
       const inWorker = await pool.parseFeed(bytes, { feedUrl: `https://example.com/${name}` });
-      expect(inWorker, name).toStrictEqual(parseFeed(bytes, { feedUrl: `https://example.com/${name}` }));
+      expect(inWorker, name).toStrictEqual(parseFeedDetailed(bytes, { feedUrl: `https://example.com/${name}` }));
       const plain = await pool.parseFeed(bytes);
-      if (!plain.ok) throw new Error(plain.error);
+      if (!plain.ok) throw new Error(describeFeedIssue(plain.error));
       const expected = JSON.parse(readFileSync(`${golden}${name.replace(/\.(xml|rss)$/, '')}.json`, 'utf8')) as unknown;
       expect(JSON.parse(JSON.stringify(plain.value)), name).toEqual(expected);
     }
@@ -69,7 +70,7 @@ describe('ParsePool', () => {
     for (const bytes of [yle, notesFeed(2_000)]) {
       const inWorker = await pool.parseFeed(bytes, { feedUrl: 'https://example.com/feed.xml' });
       expect(inWorker.ok && inWorker.value.episodes.length).toBeGreaterThan(1_000);
-      expect(inWorker).toStrictEqual(parseFeed(bytes, { feedUrl: 'https://example.com/feed.xml' }));
+      expect(inWorker).toStrictEqual(parseFeedDetailed(bytes, { feedUrl: 'https://example.com/feed.xml' }));
     }
     const cue = (i: number): string => `${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000`;
     const vtt = `WEBVTT\n\n${Array.from({ length: 1_000 }, (_, i) => `${cue(i)} --> ${cue(i + 1)}\n<v Host>Cue number ${i}.</v>\n`).join('\n')}`;
@@ -104,12 +105,12 @@ describe('ParsePool', () => {
     pool = new ParsePool({ maxHeapMb: 24, log });
     const small = readFileSync(`${fixtures}feeds/homegrown-hits.xml`);
     const [first, wordy] = await Promise.all([pool.parseFeed(small), pool.parseFeed(notesFeed(20_000))]);
-    expect(first).toStrictEqual(parseFeed(small));
-    expect(wordy).toEqual({ ok: false, error: 'parsing it needed more than 24 MB of memory, so it was stopped' });
+    expect(first).toStrictEqual(parseFeedDetailed(small));
+    expect(wordy).toEqual({ ok: false, error: { kind: 'outOfMemory', megabytes: 24 } });
     expect(lines().some((l) => l['msg'] === 'parse stopped' && l['task'] === 'feed')).toBe(true);
     const workersBefore = new Set(lines().filter((l) => l['msg'] === 'parsed in a worker').map((l) => l['threadId']));
 
-    expect(await pool.parseFeed(small)).toStrictEqual(parseFeed(small));
+    expect(await pool.parseFeed(small)).toStrictEqual(parseFeedDetailed(small));
     const after = lines().filter((l) => l['msg'] === 'parsed in a worker').at(-1);
     expect(workersBefore.has(after?.['threadId'])).toBe(false);
   });
@@ -119,7 +120,7 @@ describe('ParsePool', () => {
     // 2 MB is too little for a worker to even load the parsers: nothing will ever answer.
     pool = new ParsePool({ maxHeapMb: 2, timeoutMs: 2_000, log });
     const small = readFileSync(`${fixtures}feeds/homegrown-hits.xml`);
-    expect(await pool.parseFeed(small)).toEqual({ ok: false, error: 'parsing it did not finish within 2 s, so it was stopped' });
+    expect(await pool.parseFeed(small)).toEqual({ ok: false, error: { kind: 'timedOut', seconds: 2 } });
     expect(lines().some((l) => l['msg'] === 'a parse worker failed')).toBe(true);
   });
 
@@ -129,7 +130,7 @@ describe('ParsePool', () => {
     const asked = Array.from({ length: 5 }, () => pool!.parseFeed(small));
     // One for the thread, one queued for it; three wait for a place.
     expect(pool.waiting).toBe(3);
-    expect(await Promise.all(asked)).toStrictEqual(Array.from({ length: 5 }, () => parseFeed(small)));
+    expect(await Promise.all(asked)).toStrictEqual(Array.from({ length: 5 }, () => parseFeedDetailed(small)));
     expect(pool.waiting).toBe(0);
   });
 });

@@ -5,6 +5,8 @@ import tls from 'node:tls';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { operatorAdvice } from '../../src/data/problems.js';
+import { describeProblem } from '../../src/messages/problemText.js';
 import { fetchResource, type FetchResourceOptions, type FetchedResource } from '../../src/sources/fetchResource.js';
 import type { ResolveHost } from '../../src/sources/vetUrl.js';
 import { startTestServer, unusedPort, type TestServer } from './testServer.js';
@@ -37,7 +39,7 @@ function expectBody(result: Awaited<ReturnType<typeof fetchResource>>): Extract<
 
 function expectError(result: Awaited<ReturnType<typeof fetchResource>>): string {
   if (result.ok) throw new Error(`expected an error, got ${result.value.status}`);
-  return result.error;
+  return describeProblem(result.error);
 }
 
 /** Zeros forever: a body with no end, so only an early abort lets the test finish. */
@@ -342,17 +344,20 @@ describe('fetchResource: private network guard', () => {
   ])('refuses %s', async (_name, makeUrl, reason) => {
     const s = await serve((_req, res) => res.end(FEED));
     const url = makeUrl(s.port);
-    const error = expectError(await fetchResource(url, { lookup: publicLookup }));
+    const result = await fetchResource(url, { lookup: publicLookup });
+    const error = expectError(result);
     expect(error).toContain(`Refusing to fetch ${url}: `);
     expect(error).toContain(reason);
-    expect(error).toContain('Set ALLOW_PRIVATE_NETWORK=true to allow private addresses.');
+    // The advice is the operator's: beside the problem (for the log), never in it.
+    expect(error).not.toContain('ALLOW_PRIVATE_NETWORK');
+    expect(!result.ok && operatorAdvice(result.error)).toContain('Set ALLOW_PRIVATE_NETWORK=true');
     expect(s.seen).toHaveLength(0);
   });
 
   it('gives the documented message for a loopback literal', async () => {
     expect(expectError(await fetchResource('http://127.0.0.1/feed.xml'))).toBe(
-      'Refusing to fetch http://127.0.0.1/feed.xml: it resolves to a loopback address (127.0.0.1). ' +
-        'Set ALLOW_PRIVATE_NETWORK=true to allow private addresses.',
+      'Refusing to fetch http://127.0.0.1/feed.xml: it resolves to a loopback address (127.0.0.1), and this bot fetches only from public ' +
+        'addresses.',
     );
   });
 
@@ -383,8 +388,8 @@ describe('fetchResource: private network guard', () => {
     const connect = (): net.Socket => net.connect(s.port, '127.0.0.1');
     const error = expectError(await fetchResource('http://feeds.example.com/start', { lookup: publicLookup, connect }));
     expect(error).toBe(
-      'Refusing to fetch http://127.0.0.1/secret: it resolves to a loopback address (127.0.0.1). ' +
-        'Set ALLOW_PRIVATE_NETWORK=true to allow private addresses. (redirected from http://feeds.example.com/start)',
+      'Refusing to fetch http://127.0.0.1/secret: it resolves to a loopback address (127.0.0.1), and this bot fetches only from public ' +
+        'addresses. (redirected from http://feeds.example.com/start)',
     );
     expect(s.seen.map((r) => r.url)).toEqual(['/start']);
   });

@@ -1,4 +1,5 @@
 import { err, ok, type Episode, type ParsedFeed, type Result } from '../model.js';
+import { describeFeedIssue, type FeedParseIssue } from '../problems.js';
 import { decodeEntities } from '../text/decodeEntities.js';
 import { buildEpisode } from './buildEpisode.js';
 import { buildPodcast } from './buildPodcast.js';
@@ -407,18 +408,16 @@ function newestFirst(episodes: Episode[]): Episode[] {
   });
 }
 
-/** What a document that is not RSS is, in words. */
-function notRss(reader: FeedReader): string {
+/** What a document that is not RSS is. */
+function notRss(reader: FeedReader): FeedParseIssue {
   const first = reader.firstElement;
   const text = reader.sawText.trim();
-  if (first === 'html' || first === '!doctype' || (first !== undefined && /^(head|body|div|p)$/.test(first))) {
-    return 'This is an HTML page, not an RSS feed';
-  }
-  if (first === 'feed') return 'This is an Atom feed; only RSS feeds are supported';
-  if (first === undefined && /^[[{]/.test(text)) return 'This is JSON, not an RSS feed';
-  if (first === undefined && text === '') return 'The feed is empty';
-  if (first === undefined) return `This is not an RSS feed: it starts with "${text.slice(0, 30)}"`;
-  return `This is not an RSS feed: its root element is <${first}>, not <rss>`;
+  if (first === 'html' || first === '!doctype' || (first !== undefined && /^(head|body|div|p)$/.test(first))) return { kind: 'html' };
+  if (first === 'feed') return { kind: 'atom' };
+  if (first === undefined && /^[[{]/.test(text)) return { kind: 'json' };
+  if (first === undefined && text === '') return { kind: 'empty' };
+  if (first === undefined) return { kind: 'startsWith', text: text.slice(0, 30) };
+  return { kind: 'root', element: first };
 }
 
 /*
@@ -465,9 +464,13 @@ function read(bytes: Uint8Array, label: string, fatal: boolean): boolean {
  *   that share a guid but not their audio are episodes of their own (see splitSharedGuids).
  */
 export function parseFeed(bytes: Uint8Array, options: ParseFeedOptions = {}): Result<ParsedFeed> {
-  if (bytes.length > MAX_FEED_BYTES) {
-    return err(`The feed is too large: ${(bytes.length / 1048576).toFixed(1)} MB (the limit is ${MAX_FEED_BYTES / 1048576} MB)`);
-  }
+  const parsed = parseFeedDetailed(bytes, options);
+  return parsed.ok ? parsed : err(describeFeedIssue(parsed.error));
+}
+
+/** As parseFeed, with why it is not a feed as data, so each reader's language can word it (/feed add, /feed list). */
+export function parseFeedDetailed(bytes: Uint8Array, options: ParseFeedOptions = {}): Result<ParsedFeed, FeedParseIssue> {
+  if (bytes.length > MAX_FEED_BYTES) return err({ kind: 'tooLarge', megabytes: bytes.length / 1048576, limitMegabytes: MAX_FEED_BYTES / 1048576 });
   try {
     return parseBytes(bytes, options);
   } finally {
@@ -477,17 +480,14 @@ export function parseFeed(bytes: Uint8Array, options: ParseFeedOptions = {}): Re
   }
 }
 
-function parseBytes(bytes: Uint8Array, options: ParseFeedOptions): Result<ParsedFeed> {
+function parseBytes(bytes: Uint8Array, options: ParseFeedOptions): Result<ParsedFeed, FeedParseIssue> {
   const { attempts } = detectCharset(bytes, options.contentType);
-  if (!attempts.some((attempt) => read(bytes, attempt.label, attempt.fatal))) return err('The feed could not be decoded');
+  if (!attempts.some((attempt) => read(bytes, attempt.label, attempt.fatal))) return err({ kind: 'undecodable' });
   if (!reader.sawRoot) return err(notRss(reader));
-  if (!reader.sawChannel) return err('The feed has no <channel>');
-  if (!reader.channelClosed) {
-    const count = reader.episodes.length;
-    return err(`The feed is truncated: it ends before </channel> (after ${count} complete episode${count === 1 ? '' : 's'})`);
-  }
+  if (!reader.sawChannel) return err({ kind: 'noChannel' });
+  if (!reader.channelClosed) return err({ kind: 'truncated', episodes: reader.episodes.length });
   const podcast = buildPodcast(reader.channel, options.feedUrl);
-  if (!podcast.ok) return podcast;
+  if (!podcast.ok) return err({ kind: 'noIdentity' });
   if (reader.repeatedId) splitSharedGuids(reader.episodes);
   const episodes = reader.inOrder && !reader.repeatedId ? reader.episodes : newestFirst(reader.episodes);
   return ok({ podcast: podcast.value, episodes });
