@@ -183,7 +183,7 @@ export async function openServices(config: Config, log: Logger, options: Service
   const loaded = (async () => {
     const result = await loadLibrary(store, library, log, {
       ...(indexFile !== undefined && { indexFile }),
-      ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!)) }),
+      ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!, stopLoading.signal)) }),
       signal: stopLoading.signal,
     });
     // Loaded as saved: nothing to write until it changes. Rebuilt (all or in part): written at the next tick.
@@ -223,9 +223,9 @@ export async function openServices(config: Config, log: Logger, options: Service
     async close() {
       clearInterval(fileCheck);
       stopLoading.abort();
+      await saver?.stop();
       await poller.stop();
       await loaded.catch(() => {});
-      await saver?.stop();
       await parsers.close();
       await services.announcer?.stop();
       await sync?.close();

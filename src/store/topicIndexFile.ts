@@ -108,7 +108,7 @@ function tsxEsmApi(): string {
  * Resolves with the worker's thread id once the file is written; rejects when the worker failed (the file is then
  * left as it was).
  */
-export function buildTopicIndexInWorker(databaseUrl: string, indexFile: string): Promise<{ threadId: number; indexed: number }> {
+export function buildTopicIndexInWorker(databaseUrl: string, indexFile: string, signal?: AbortSignal): Promise<{ threadId: number; indexed: number }> {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSource ? './topicIndexWorker.ts' : './topicIndexWorker.js', import.meta.url);
   return new Promise((resolve, reject) => {
@@ -121,6 +121,11 @@ export function buildTopicIndexInWorker(databaseUrl: string, indexFile: string):
           { ...options, eval: true },
         )
       : new Worker(fileURLToPath(entry), options);
+    // Stopping the process stops the build: the file is written to a temporary name and renamed only when whole.
+    const stop = (): void => void worker.terminate();
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    worker.once('exit', () => signal?.removeEventListener('abort', stop));
     let result: { threadId: number; indexed: number } | undefined;
     worker.once('message', (message: { threadId: number; indexed: number }) => (result = message));
     worker.once('error', reject);
@@ -138,6 +143,7 @@ export class TopicIndexSaver {
   #saved = -1;
   #saving: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
+  readonly #stopping = new AbortController();
 
   constructor(
     private readonly o: {
@@ -161,6 +167,7 @@ export class TopicIndexSaver {
   }
 
   start(): void {
+    if (this.#stopping.signal.aborted) return;
     this.#timer = setInterval(() => void this.saveNow().catch(() => {}), this.o.intervalMs ?? 30_000);
     this.#timer.unref();
   }
@@ -168,6 +175,7 @@ export class TopicIndexSaver {
   /** Saves now if the index changed since the last save (one save at a time); resolves when written. */
   async saveNow(): Promise<void> {
     if (this.#saving) return this.#saving;
+    if (this.#stopping.signal.aborted) return;
     const { library } = this.o;
     if (library.loading.topics || library.indexGeneration === this.#saved) return;
     this.#saving = this.#save().finally(() => (this.#saving = undefined));
@@ -180,7 +188,7 @@ export class TopicIndexSaver {
     if (this.o.inWorker !== undefined) {
       const generation = library.indexGeneration;
       try {
-        const done = await buildTopicIndexInWorker(this.o.inWorker.databaseUrl, file);
+        const done = await buildTopicIndexInWorker(this.o.inWorker.databaseUrl, file, this.#stopping.signal);
         this.#saved = generation;
         log.debug({ ...done, ms: Math.round(performance.now() - started) }, 'topic index saved by a worker thread');
       } catch (error) {
@@ -211,6 +219,7 @@ export class TopicIndexSaver {
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    this.#stopping.abort();
     await this.#saving?.catch(() => {});
   }
 }
