@@ -165,7 +165,6 @@ export async function openServices(config: Config, log: Logger, options: Service
     ...(options.metrics && { metrics: options.metrics }),
   });
   const follows = new GuildFollows(store, library, operatorFeeds, shared);
-  await follows.load();
   sync?.start({ library, follows, shared: new Set(shared) });
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
   // The stored catalogue and topic index are read while the bot already serves (commands that need them say they are
@@ -185,6 +184,8 @@ export async function openServices(config: Config, log: Logger, options: Service
       ...(indexFile !== undefined && { indexFile }),
       ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!, stopLoading.signal)) }),
       signal: stopLoading.signal,
+      // Who follows what is read per podcast of the catalogue.
+      withCatalogue: () => follows.load(),
     });
     // Loaded as saved: nothing to write until it changes. Rebuilt (all or in part): written at the next tick.
     if (result.savedIndex.used && result.indexed === 0) saver?.markSaved(library.indexGeneration);

@@ -163,6 +163,12 @@ async function main(argv: readonly string[]): Promise<number> {
   // Every role serves GET /healthz and GET /metrics on INTERACTIONS_PORT; `interactions` starts its own server (with
   // POST /interactions), the others get one here once started (ready = the catalogue and topic index loaded and the store reachable).
   const metrics = new Metrics({ labels: { role } });
+  // A signal while the role still starts (the bot already answers while its library loads) is kept, not fatal: the
+  // role stops cleanly as soon as it is up.
+  let signalled: string | undefined;
+  const early = (signal: string): void => void (signalled ??= signal);
+  process.once('SIGINT', early);
+  process.once('SIGTERM', early);
   let http: HttpServer | undefined;
   let running;
   if (role === 'interactions') {
@@ -208,7 +214,10 @@ async function main(argv: readonly string[]): Promise<number> {
   // Serves until a signal, or until something makes serving impossible: Discord closed the gateway for good (nothing
   // more would be heard) or the database file is gone (what users are told was saved would be lost). Then the process
   // stops with 1 for its supervisor to see, rather than live on deaf, or end quietly with 0.
+  process.off('SIGINT', early);
+  process.off('SIGTERM', early);
   const reason = await new Promise<{ signal: string } | { fatal: string; code?: number }>((resolve) => {
+    if (signalled !== undefined) resolve({ signal: signalled });
     process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
     process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
     void gatewayFatal?.then((fatal) => resolve({ fatal: fatal.message, code: fatal.code }));

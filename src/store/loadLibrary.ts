@@ -30,6 +30,8 @@ export interface LoadLibraryOptions {
   buildElsewhere?: () => Promise<void>;
   /** Only the topic index (a worker building the file): the catalogue is not read, the podcasts come from the versions. */
   indexOnly?: boolean;
+  /** Runs once the catalogue is in, before commands that need it are answered (the guilds' follows are read then). */
+  withCatalogue?: () => Promise<void>;
 }
 
 export interface LoadLibraryResult {
@@ -82,6 +84,7 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       limit = Math.max(1, Math.min(MAX_PAGE, Math.round((limit * PAGE_TARGET_MS) / Math.max(ms, 0.5))));
       await nextTurn();
     }
+    await options.withCatalogue?.();
   } finally {
     library.loading.catalogue = false;
   }
