@@ -100,6 +100,8 @@ export interface Services {
    * before: commands are served meanwhile, saying what is still loading). Polling and announcing wait for it.
    */
   loaded: Promise<void>;
+  /** False, logged as fatal and reported in `fatal`, once a database file opened here is gone or replaced. */
+  databaseFileThere(): boolean;
   /** Saves the topic index beside a SQLite database as it changes; undefined where none is kept. */
   topicIndex: TopicIndexSaver | undefined;
   /** Operator feeds (FEEDS), normalised. */
@@ -196,18 +198,23 @@ export async function openServices(config: Config, log: Logger, options: Service
   let reportFatal: (reason: string) => void = () => {};
   const fatal = new Promise<string>((resolve) => (reportFatal = resolve));
   // The store refuses every call once its file is gone; this notices it also while nothing is being read or written.
-  const fileCheck = sqlite && setInterval(() => {
-    const file = sqlite.checkFile();
-    if (file.ok) return;
+  /** False (and reported as fatal) once the database file opened here is gone or replaced. */
+  const databaseFileThere = (): boolean => {
+    const file = sqlite?.checkFile();
+    if (file === undefined || file.ok) return true;
     clearInterval(fileCheck);
     log.fatal({ reason: file.error }, 'the database file is gone: stopping');
     reportFatal(file.error);
-  }, DATABASE_FILE_CHECK_MS);
+    return false;
+  };
+  const fileCheck = sqlite && setInterval(databaseFileThere, DATABASE_FILE_CHECK_MS);
   fileCheck?.unref();
 
   loaded.catch((error: unknown) => {
+    // The file gone while it was read: said as the file check says it.
+    if (!databaseFileThere()) return;
     log.fatal({ err: error }, 'the stored catalogue could not be loaded: stopping');
-    reportFatal(`The stored catalogue could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    reportFatal(error instanceof Error ? error.message : String(error));
   });
 
   const services: Services = {
@@ -221,6 +228,7 @@ export async function openServices(config: Config, log: Logger, options: Service
     operatorFeeds,
     fatal,
     topicIndex: saver,
+    databaseFileThere,
     async close() {
       clearInterval(fileCheck);
       stopLoading.abort();
@@ -330,8 +338,9 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       log,
       ...(options.clientOptions && { clientOptions: options.clientOptions }),
       onReady: async (client) => {
-        // Commands are answered from here on; following, polling and announcing need the whole catalogue.
-        await services.loaded;
+        // Commands are answered from here on; following, polling and announcing need the whole catalogue. A load that
+        // failed is fatal (services.fatal): the process stops with its reason, nothing more is set up.
+        if (!(await services.loaded.then(() => true, () => false))) return;
         const announcer = new Announcer({
           store,
           library,
@@ -366,6 +375,8 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       },
     });
   } catch (error) {
+    // The database file gone while starting (the bot answers before it has loaded): logged as the file check logs it.
+    services.databaseFileThere();
     await heartbeat.stop();
     await services.close();
     throw error;
