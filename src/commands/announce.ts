@@ -115,7 +115,8 @@ export const announce: SlashCommand = {
     if (args.value.subcommand === 'channel') {
       const { channel, role, publish } = args.value;
       // Discord's picker offers this server's channels, but any id can be sent: posts go only where the server owns.
-      const usable = await feeds.checkChannel(guildId, channel);
+      const usable = await feeds.checkChannel(guildId, channel, { thread: false });
+      if (typeof usable === 'object') return err(s.announceMissingPermissions(`<#${channel}>`, usable.missing.map((p) => s.permissionNames[p])));
       if (usable !== 'ok') return err(usable === 'elsewhere' ? s.announceChannelElsewhere : usable === 'offline' ? s.announceNoDiscord : s.announceChannelUnusable);
       await feeds.setAnnouncements(guildId, { channelId: channel, ...(role !== undefined && { roleId: role }), publish, enabled: true }, podcastId.value);
       // A manager setting the channel is what a paused server waits for (the bot lost its channel).

@@ -23,6 +23,7 @@ import {
   type AnnouncementBody,
 } from '../messages/announcementMessage.js';
 import type { AnnouncementTransport, ChannelInfo } from './announcementTransport.js';
+import { missingPermissions, requiredPermissions } from './channelPermissions.js';
 import { findEarlierPost } from './findEarlierPost.js';
 import { classifyPostFailure, DEFAULT_RETRY_POLICY, lostChannel, nextRetry, type PostFailure, type RetryPolicy } from './postFailure.js';
 import { stringsFor, type Strings } from '../messages/strings.js';
@@ -248,12 +249,18 @@ export class Announcer {
 
   /**
    * Whether a guild's announcements may go to a channel (for /announce channel, which may be sent any channel id):
-   * one of that guild, of a kind that takes posts, that the bot can see.
+   * one of that guild, of a kind that takes posts, that the bot can see, where it has every permission posting there
+   * takes (with a thread per episode when `thread`).
    */
-  async checkChannel(guildId: string, channelId: string): Promise<AnnouncementChannelCheck> {
-    const channel = await this.#o.transport.channel(channelId);
+  async checkChannel(guildId: string, channelId: string, options: { thread: boolean }): Promise<AnnouncementChannelCheck> {
+    const { transport } = this.#o;
+    const channel = await transport.channel(channelId);
     if (channel === undefined) return 'unusable';
-    return channel.guildId === guildId ? 'ok' : 'elsewhere';
+    if (channel.guildId !== guildId) return 'elsewhere';
+    const permissions = await transport.botPermissions(channelId);
+    if (permissions === undefined) return 'unusable';
+    const missing = missingPermissions(permissions, requiredPermissions(channel.kind, options));
+    return missing.length === 0 ? 'ok' : { missing };
   }
 
   /** A feed was paused: one notice in each following guild's announcement channel. */

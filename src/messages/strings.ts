@@ -1,3 +1,4 @@
+import type { AnnouncePermission } from '../commands/command.js';
 import type { ChapterSource } from '../data/model.js';
 
 /** Reply text in the reader's language (Discord sends their locale with every interaction). English and Swedish. */
@@ -88,6 +89,17 @@ const en = {
   announcementsPaused: (channel: string, since: string, reason: string) =>
     `⏸️ Announcements in this server are paused since ${since}: Discord refused a post in ${channel} (${reason}). Give the bot its access back and run /announce channel again to resume; what came meanwhile is posted then.`,
   announceResumed: 'Announcements were paused here: they resume now, with what came meanwhile.',
+  /** As Discord's own settings name them, so a manager finds them in the channel's or the role's permissions. */
+  permissionNames: {
+    ViewChannel: 'View Channel',
+    SendMessages: 'Send Messages (Create Posts in a forum)',
+    EmbedLinks: 'Embed Links',
+    ReadMessageHistory: 'Read Message History',
+    CreatePublicThreads: 'Create Public Threads',
+    SendMessagesInThreads: 'Send Messages in Threads',
+  } satisfies Record<AnnouncePermission, string>,
+  announceMissingPermissions: (channel: string, missing: readonly string[]) =>
+    `The bot cannot post in ${channel}: it lacks ${missing.length === 1 ? 'the permission' : 'the permissions'} ${missing.map((m) => `**${m}**`).join(', ')} there. Give ${missing.length === 1 ? 'it' : 'them'} to the bot’s role (in the server’s roles or the channel’s permissions) and run /announce channel again.`,
 };
 
 export type Strings = typeof en;
@@ -173,6 +185,16 @@ const sv: Strings = {
   announcementsPaused: (channel, since, reason) =>
     `⏸️ Annonseringarna i den här servern är pausade sedan ${since}: Discord vägrade ett inlägg i ${channel} (${reason}). Ge boten åtkomst igen och kör /annonsera kanal för att återuppta; det som kommit under tiden publiceras då.`,
   announceResumed: 'Annonseringarna var pausade här: de återupptas nu, med det som kommit under tiden.',
+  permissionNames: {
+    ViewChannel: 'Visa kanal',
+    SendMessages: 'Skicka meddelanden (Skapa inlägg i ett forum)',
+    EmbedLinks: 'Bädda in länkar',
+    ReadMessageHistory: 'Läs meddelandehistorik',
+    CreatePublicThreads: 'Skapa offentliga trådar',
+    SendMessagesInThreads: 'Skicka meddelanden i trådar',
+  },
+  announceMissingPermissions: (channel, missing) =>
+    `Boten kan inte publicera i ${channel}: den saknar ${missing.length === 1 ? 'behörigheten' : 'behörigheterna'} ${missing.map((m) => `**${m}**`).join(', ')} där. Ge ${missing.length === 1 ? 'den' : 'dem'} till botens roll (under serverns roller eller kanalens behörigheter) och kör /annonsera kanal igen.`,
 };
 
 export function stringsFor(locale: string): Strings {

@@ -34,6 +34,12 @@
  *   `failChannel(channelId, 50001 | 50013 | 10003)` makes a channel answer as one the bot lost (Missing
  *   Access, Missing Permissions on posting routes, Unknown Channel) until `failChannel(channelId)`.
  *   `leaveGuild(guildId)` removes the bot from a guild (GUILD_DELETE; its channels answer 403 from then on).
+ * - Permissions: `setRolePermissions(roleId, bits)` and `setPermissionOverwrites(channelId, overwrites)` change what the
+ *   bot may do (GUILD_ROLE_UPDATE / CHANNEL_UPDATE dispatched); `botPermissionsIn(channelId)` computes it as Discord
+ *   does (roles, owner/administrator, overwrites for @everyone, roles, member; a thread takes its parent's). Refused as
+ *   Discord refuses: no View Channel answers 50001 on every route of the channel; posting without Send Messages (Send
+ *   Messages in Threads in a thread, Create Posts in a forum), a thread without Create Public Threads: 50013. Without
+ *   Embed Links a message is made with its embeds dropped, as Discord does.
  * - Time: `advanceTime(ms)` moves Discord's clock on (snowflakes, timestamps, the enforce_nonce window).
  * - State: `commands` (global), `guildCommands(guildId)`, `messages(channelId)`, `getMessage(id)`,
  *   `getChannel(id)` (live, mutable objects), `postAsMember(channelId, content)` (someone chatting). REST
@@ -323,6 +329,16 @@ export interface FakeDiscord {
    * and from then on its channels answer as those of a guild the bot is not in (403 Missing Access).
    */
   leaveGuild(guildId: string): void;
+  /**
+   * Sets a channel's permission overwrites (`type` 0 a role, 1 a member; allow/deny string bitfields) and dispatches
+   * CHANNEL_UPDATE, as a manager editing the channel's permissions. The fake enforces the bot's permissions computed
+   * from roles and overwrites as Discord does: see `botPermissionsIn`.
+   */
+  setPermissionOverwrites(channelId: string, overwrites: readonly { id: string; type: 0 | 1; allow: string; deny: string }[]): void;
+  /** Sets a role's permissions (string bitfield) in the main guild and dispatches GUILD_ROLE_UPDATE. */
+  setRolePermissions(roleId: string, permissions: string): void;
+  /** The bot's permissions in a channel (a thread: its parent's), computed from its roles and the overwrites. */
+  botPermissionsIn(channelId: string): bigint;
   /** A message by a member (not the bot) in a channel, as if someone chatted there; MESSAGE_CREATE is dispatched. */
   postAsMember(channelId: string, content: string): APIMessage;
   /**
@@ -1404,7 +1420,43 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (!isJoined(channel['guild_id'] as string | undefined)) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
     const failure = channelFailure(id, posting);
     if (failure) throw failure;
+    requirePermissions(channel);
     return channel;
+  }
+
+  // ---- permissions
+  /** The bot's permissions in a channel, as Discord computes them; a thread's are its parent's. */
+  function botPermissionsIn(channelId: string): bigint {
+    let channel = channels.get(channelId);
+    if (channel && isThread(channel)) channel = channels.get(String(channel['parent_id']));
+    if (!channel) return 0n;
+    const guildId = String(channel['guild_id']);
+    const guildRoles = rolesOf(guildId);
+    const memberRoles: string[] = guildId === ids.guildId ? (botMember.roles as string[]) : [];
+    let base = 0n;
+    for (const role of guildRoles) if (role['id'] === guildId || memberRoles.includes(String(role['id']))) base |= BigInt(String(role['permissions']));
+    if (base & PermissionFlagsBits.Administrator) return ~0n;
+    const overwrites = (channel['permission_overwrites'] ?? []) as { id: string; allow: string; deny: string }[];
+    const apply = (list: { allow: string; deny: string }[]): void => {
+      let allow = 0n;
+      let deny = 0n;
+      for (const o of list) {
+        allow |= BigInt(o.allow);
+        deny |= BigInt(o.deny);
+      }
+      base = (base & ~deny) | allow;
+    };
+    apply(overwrites.filter((o) => o.id === guildId));
+    apply(overwrites.filter((o) => o.id !== guildId && memberRoles.includes(o.id)));
+    apply(overwrites.filter((o) => o.id === botUser.id));
+    return base;
+  }
+
+  /** Refuses as Discord does when the bot lacks one of `flags` in the channel (View Channel: Missing Access). */
+  function requirePermissions(channel: FakeChannel, ...flags: bigint[]): void {
+    const have = botPermissionsIn(channel.id);
+    if (!(have & PermissionFlagsBits.ViewChannel)) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
+    for (const flag of flags) if (!(have & flag)) throw new HttpError(403, { message: 'Missing Permissions', code: 50013 });
   }
 
   // ---- routes
@@ -1522,8 +1574,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildCategory) {
       throw new HttpError(400, { message: 'Cannot send messages in a non-text channel', code: 50008 });
     }
-    const json = isObject(body) ? body : {};
+    requirePermissions(channel, isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages);
+    let json = isObject(body) ? body : {};
     validateMessageBody({ ...json, ...(files.length ? { attachments: files } : {}) }, { create: true });
+    // Discord makes the message without its embeds when the bot may not embed links there.
+    if (!(botPermissionsIn(channel.id) & PermissionFlagsBits.EmbedLinks)) json = { ...json, embeds: [] };
     const nonce = json['nonce'];
     if (json['enforce_nonce'] === true && (typeof nonce === 'string' || typeof nonce === 'number')) {
       const key = `${channel.id}:${String(nonce)}`;
@@ -1584,6 +1639,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (channel.type !== ChannelType.GuildAnnouncement) {
       throw new HttpError(400, { message: 'Cannot execute action on this channel type', code: 50024 });
     }
+    // Its own message with Send Messages; someone else's takes Manage Messages.
+    requirePermissions(channel, message.author.id === botUser.id ? PermissionFlagsBits.SendMessages : PermissionFlagsBits.ManageMessages);
     if ((message.flags ?? 0) & MessageFlags.Crossposted) {
       throw new HttpError(400, { message: 'This message has already been crossposted.', code: 40033 });
     }
@@ -1599,6 +1656,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       throw invalidForm('name', 'Must be between 1 and 100 in length.');
     }
     const isForum = parent.type === ChannelType.GuildForum || parent.type === ChannelType.GuildMedia;
+    // A forum post takes Create Posts (Send Messages' bit); a thread without a message, by its type (private by default).
+    requirePermissions(
+      parent,
+      isForum ? PermissionFlagsBits.SendMessages : json['type'] === ChannelType.PublicThread ? PermissionFlagsBits.CreatePublicThreads : PermissionFlagsBits.CreatePrivateThreads,
+    );
     const starter = isObject(json['message']) ? json['message'] : undefined;
     if (isForum && !starter) throw invalidForm('message', 'This field is required');
     const tags = Array.isArray(json['applied_tags']) ? json['applied_tags'].map(String) : [];
@@ -1852,6 +1914,19 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       joinedGuilds.splice(index, 1);
       dispatch('GUILD_DELETE', { id: guildId });
     },
+    setPermissionOverwrites(channelId, overwrites) {
+      const channel = channels.get(channelId);
+      if (!channel) throw new Error(`fakeDiscord: no channel ${channelId}`);
+      channel['permission_overwrites'] = overwrites.map((o) => ({ ...o }));
+      if (sessionFor('CHANNEL_UPDATE', channel)) dispatch('CHANNEL_UPDATE', channel);
+    },
+    setRolePermissions(roleId, permissions) {
+      const role = roles.find((r) => r['id'] === roleId);
+      if (!role) throw new Error(`fakeDiscord: no role ${roleId}`);
+      role['permissions'] = permissions;
+      if (sessionFor('GUILD_ROLE_UPDATE', { guild_id: ids.guildId })) dispatch('GUILD_ROLE_UPDATE', { guild_id: ids.guildId, role });
+    },
+    botPermissionsIn,
     postAsMember(channelId, content) {
       const author: APIUser = { id: ids.userId, username: 'listener', discriminator: '0', global_name: 'Listener', avatar: null };
       return createMessage(channelId, { content }, [], { author });
