@@ -7,6 +7,7 @@ import {
   type APIMessage,
   type APIThreadChannel,
   type RESTPostAPIChannelMessageJSONBody,
+  type ThreadAutoArchiveDuration,
 } from 'discord-api-types/v10';
 import { DiscordAPIError, type Channel, type Client, type REST } from 'discord.js';
 import type { AnnouncementBody } from '../messages/announcementMessage.js';
@@ -50,6 +51,8 @@ export interface AnnouncementTransport extends MessageHistory {
   send(channelId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<{ id: string }>;
   startForumPost(channelId: string, post: { name: string; message: AnnouncementBody; applied_tags?: string[] }): Promise<{ id: string }>;
   crosspost(channelId: string, messageId: string): Promise<void>;
+  /** A public thread on a message (its id is the message's); Discord refuses a second one with 160004. */
+  startThread(channelId: string, messageId: string, thread: { name: string; auto_archive_duration: ThreadAutoArchiveDuration }): Promise<{ id: string }>;
   activeThreads(guildId: string): Promise<{ id: string; parent_id?: string | null | undefined; name?: string | undefined }[]>;
 }
 
@@ -96,13 +99,14 @@ export async function restBotPermissions(rest: REST, channelId: string, botUserI
 }
 
 /** The calls that post and read messages: the same REST requests whoever makes them (a gateway client or a worker). */
-export function restCalls(rest: REST): Pick<AnnouncementTransport, 'send' | 'startForumPost' | 'crosspost' | 'messages' | 'activeThreads'> {
+export function restCalls(rest: REST): Pick<AnnouncementTransport, 'send' | 'startForumPost' | 'crosspost' | 'startThread' | 'messages' | 'activeThreads'> {
   return {
     send: async (channelId, body) => (await rest.post(Routes.channelMessages(channelId), { body })) as APIMessage,
     startForumPost: async (channelId, post) => (await rest.post(Routes.threads(channelId), { body: post })) as APIThreadChannel,
     crosspost: async (channelId, messageId) => {
       await rest.post(Routes.channelMessageCrosspost(channelId, messageId));
     },
+    startThread: async (channelId, messageId, thread) => (await rest.post(Routes.threads(channelId, messageId), { body: thread })) as APIThreadChannel,
     messages: async (channelId, { after, before, limit }) => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (after !== undefined) query.set('after', after);

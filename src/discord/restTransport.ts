@@ -120,6 +120,7 @@ export function restTransport(options: RestTransportOptions): AnnouncementTransp
     send: (channelId, body) => failed(channelId, () => calls.send(channelId, body)),
     startForumPost: (channelId, post) => failed(channelId, () => calls.startForumPost(channelId, post)),
     crosspost: (channelId, messageId) => failed(channelId, () => calls.crosspost(channelId, messageId)),
+    startThread: (channelId, messageId, thread) => failed(channelId, () => calls.startThread(channelId, messageId, thread)),
   };
 }
 

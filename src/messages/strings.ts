@@ -75,8 +75,12 @@ const en = {
     `⚠️ “${title}” posted but not published yet (${attempts} failed ${attempts === 1 ? 'attempt' : 'attempts'}, next try ${retry}): ${reason}`,
   publishGivenUp: (title: string, attempts: number, reason: string) =>
     `❌ “${title}” posted but not published, given up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${reason}`,
-  announceSet: (channel: string, scope: string, role: string | undefined, publish: boolean) =>
-    `New episodes of ${scope} will be posted in ${channel}${role ? `, mentioning ${role}` : ''}${publish ? ', published to following servers' : ''}.`,
+  threadPending: (title: string, attempts: number, retry: string, reason: string) =>
+    `⚠️ “${title}” posted but its discussion thread not started yet (${attempts} failed ${attempts === 1 ? 'attempt' : 'attempts'}, next try ${retry}): ${reason}`,
+  threadGivenUp: (title: string, attempts: number, reason: string) =>
+    `❌ “${title}” posted but its discussion thread not started, given up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${reason}`,
+  announceSet: (channel: string, scope: string, role: string | undefined, publish: boolean, thread = false) =>
+    `New episodes of ${scope} will be posted in ${channel}${role ? `, mentioning ${role}` : ''}${publish ? ', published to following servers' : ''}${thread ? ', each with a discussion thread holding its chapters' : ''}.`,
   announceOff: (scope: string) => `Announcements for ${scope} are off.`,
   announceNothingToTurnOff: (scope: string) => `Announcements for ${scope} were not set up.`,
   allPodcasts: 'every followed podcast',
@@ -171,8 +175,11 @@ const sv: Strings = {
   publishPending: (title, attempts, retry, reason) =>
     `⚠️ ”${title}” publicerat men inte delat än (${attempts} misslyckade försök, nästa ${retry}): ${reason}`,
   publishGivenUp: (title, attempts, reason) => `❌ ”${title}” publicerat men inte delat, gav upp efter ${attempts} försök: ${reason}`,
-  announceSet: (channel, scope, role, publish) =>
-    `Nya avsnitt av ${scope} publiceras i ${channel}${role ? ` och nämner ${role}` : ''}${publish ? ', och delas till servrar som följer kanalen' : ''}.`,
+  threadPending: (title, attempts, retry, reason) =>
+    `⚠️ ”${title}” publicerat men diskussionstråden inte startad än (${attempts} misslyckade försök, nästa ${retry}): ${reason}`,
+  threadGivenUp: (title, attempts, reason) => `❌ ”${title}” publicerat men diskussionstråden inte startad, gav upp efter ${attempts} försök: ${reason}`,
+  announceSet: (channel, scope, role, publish, thread = false) =>
+    `Nya avsnitt av ${scope} publiceras i ${channel}${role ? ` och nämner ${role}` : ''}${publish ? ', och delas till servrar som följer kanalen' : ''}${thread ? ', var och en med en diskussionstråd med kapitlen' : ''}.`,
   announceOff: (scope) => `Annonseringar för ${scope} är avstängda.`,
   announceNothingToTurnOff: (scope) => `Annonseringar för ${scope} var inte inställda.`,
   allPodcasts: 'alla följda poddar',

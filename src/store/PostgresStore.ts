@@ -730,6 +730,7 @@ export class PostgresStore implements Store {
       );
       await db.query(`UPDATE announcements SET next_attempt_at = NULL WHERE guild_id = $1 AND message_id IS NULL AND failed_at IS NULL`, [guildId]);
       await db.query(`UPDATE announcements SET publish_next_at = NULL WHERE guild_id = $1 AND publish_status = 'pending'`, [guildId]);
+      await db.query(`UPDATE announcements SET thread_next_at = NULL WHERE guild_id = $1 AND thread_status = 'pending'`, [guildId]);
       return true;
     });
   }
@@ -771,18 +772,18 @@ export class PostgresStore implements Store {
 
   async setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void> {
     await this.#pool.query(
-      `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled, thread)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (guild_id, podcast_id) DO UPDATE SET channel_id = excluded.channel_id,
-         role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled`,
-      [guildId, podcastId ?? '', settings.channelId, settings.roleId ?? null, settings.publish, settings.enabled],
+         role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled, thread = excluded.thread`,
+      [guildId, podcastId ?? '', settings.channelId, settings.roleId ?? null, settings.publish, settings.enabled, settings.thread === true],
     );
   }
 
   async getAnnouncementSettings(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined> {
     const [row] = await rows<SettingsRow>(
       this.#pool,
-      `SELECT channel_id, role_id, publish, enabled FROM announcement_settings WHERE guild_id = $1 AND podcast_id = $2`,
+      `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings WHERE guild_id = $1 AND podcast_id = $2`,
       [guildId, podcastId ?? ''],
     );
     return row === undefined ? undefined : toSettings(row);
@@ -800,7 +801,7 @@ export class PostgresStore implements Store {
   async effectiveAnnouncementSettings(guildId: string, podcastId: string): Promise<AnnouncementSettings | undefined> {
     const [row] = await rows<SettingsRow>(
       this.#pool,
-      `SELECT channel_id, role_id, publish, enabled FROM announcement_settings
+      `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings
        WHERE guild_id = $1 AND podcast_id IN ($2, '') ORDER BY podcast_id = '' LIMIT 1`,
       [guildId, podcastId],
     );
@@ -840,17 +841,53 @@ export class PostgresStore implements Store {
     episodeId: string,
     messageId: string,
     now: Date = new Date(),
-    options: { publish?: boolean } = {},
+    options: { publish?: boolean; thread?: boolean } = {},
   ): Promise<boolean> {
     return (
       (await changes(
         this.#pool,
         `UPDATE announcements SET message_id = $1, sent_at = $2, next_attempt_at = NULL, failed_at = NULL,
-           publish_status = CASE WHEN $6::boolean THEN 'pending' ELSE publish_status END, claim_owner = NULL, claim_until = NULL
+           publish_status = CASE WHEN $6::boolean THEN 'pending' ELSE publish_status END,
+           thread_status = CASE WHEN $7::boolean THEN 'pending' ELSE thread_status END, claim_owner = NULL, claim_until = NULL
          WHERE guild_id = $3 AND podcast_id = $4 AND episode_id = $5`,
-        [messageId, now, guildId, podcastId, episodeId, options.publish === true],
+        [messageId, now, guildId, podcastId, episodeId, options.publish === true, options.thread === true],
       )) > 0
     );
+  }
+
+  async markThreadStarted(guildId: string, podcastId: string, episodeId: string, threadId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE announcements SET thread_id = $4 WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND thread_status IS NOT NULL`,
+      [guildId, podcastId, episodeId, threadId],
+    );
+  }
+
+  async markThreadDone(guildId: string, podcastId: string, episodeId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE announcements SET thread_status = 'done', thread_next_at = NULL, claim_owner = NULL, claim_until = NULL
+       WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND thread_status IS NOT NULL`,
+      [guildId, podcastId, episodeId],
+    );
+  }
+
+  async recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined> {
+    return this.#transaction(async (db) => {
+      const [updated] = await rows<AnnouncementRow>(
+        db,
+        `UPDATE announcements SET thread_attempts = thread_attempts + 1, last_attempt_at = $4,
+           thread_error = $5, thread_next_at = $6,
+           thread_status = CASE WHEN $6::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+           claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND thread_status = 'pending'
+         RETURNING *`,
+        [guildId, podcastId, episodeId, ...failureParams(failure)],
+      );
+      return updated === undefined ? announcementIn(db, guildId, podcastId, episodeId) : toAnnouncement(updated);
+    });
+  }
+
+  async claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
+    return this.#claimMany(lease, now, limit, CLAIMABLE_THREADS, 'sent_at NULLS FIRST, guild_id, episode_id');
   }
 
   async recordPostFailure(
@@ -996,7 +1033,9 @@ export class PostgresStore implements Store {
       `SELECT * FROM announcements WHERE guild_id = $1 AND (
          (message_id IS NULL AND last_error IS NOT NULL AND (failed_at IS NULL OR failed_at >= $2))
          OR (publish_status = 'pending' AND publish_error IS NOT NULL)
-         OR (publish_status = 'failed' AND last_attempt_at >= $2))
+         OR (publish_status = 'failed' AND last_attempt_at >= $2)
+         OR (thread_status = 'pending' AND thread_error IS NOT NULL)
+         OR (thread_status = 'failed' AND last_attempt_at >= $2))
        ORDER BY last_attempt_at DESC NULLS LAST, podcast_id, episode_id`,
       [guildId, since],
     );
@@ -1063,6 +1102,9 @@ const CLAIMABLE_POST = `${PENDING_POST} AND (a.claim_until IS NULL OR a.claim_un
 /** Posts to take in a batch (reconciling): no live claim at all; what the owner holds is queued in it already. */
 const CLAIMABLE_POSTS = `${PENDING_POST} AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
 const CLAIMABLE_PUBLISHES = `a.publish_status = 'pending' AND (a.publish_next_at IS NULL OR a.publish_next_at <= $1)
+  AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = a.guild_id)
+  AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
+const CLAIMABLE_THREADS = `a.thread_status = 'pending' AND (a.thread_next_at IS NULL OR a.thread_next_at <= $1)
   AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = a.guild_id)
   AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
 

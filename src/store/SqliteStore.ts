@@ -165,6 +165,9 @@ const CLAIMABLE_POSTS = `${PENDING_POST} AND (claim_until IS NULL OR claim_until
 const CLAIMABLE_PUBLISHES = `publish_status = 'pending' AND (publish_next_at IS NULL OR publish_next_at <= @now)
   AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = announcements.guild_id)
   AND (claim_until IS NULL OR claim_until <= @now)`;
+const CLAIMABLE_THREADS = `thread_status = 'pending' AND (thread_next_at IS NULL OR thread_next_at <= @now)
+  AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = announcements.guild_id)
+  AND (claim_until IS NULL OR claim_until <= @now)`;
 
 function failureParams(failure: DeliveryFailure): { at: number; error: string; retryAt: number | null } {
   return { at: ms(failure.at), error: failure.error, retryAt: failure.retryAt === undefined ? null : ms(failure.retryAt) };
@@ -706,6 +709,7 @@ export class SqliteStore implements Store {
       ).run({ guild: guildId, channel: pause.channelId, now: ms(now) });
       db.prepare(`UPDATE announcements SET next_attempt_at = NULL WHERE guild_id = ? AND message_id IS NULL AND failed_at IS NULL`).run(guildId);
       db.prepare(`UPDATE announcements SET publish_next_at = NULL WHERE guild_id = ? AND publish_status = 'pending'`).run(guildId);
+      db.prepare(`UPDATE announcements SET thread_next_at = NULL WHERE guild_id = ? AND thread_status = 'pending'`).run(guildId);
       return true;
     }).immediate();
   }
@@ -752,10 +756,10 @@ export class SqliteStore implements Store {
   async setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void> {
     this.#db
       .prepare(
-        `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled)
-         VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled, thread)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (guild_id, podcast_id) DO UPDATE SET channel_id = excluded.channel_id,
-           role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled`,
+           role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled, thread = excluded.thread`,
       )
       .run(
         guildId,
@@ -764,13 +768,14 @@ export class SqliteStore implements Store {
         settings.roleId ?? null,
         bool(settings.publish),
         bool(settings.enabled),
+        bool(settings.thread === true),
       );
   }
 
   async getAnnouncementSettings(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined> {
     const row = this.#db
       .prepare(
-        `SELECT channel_id, role_id, publish, enabled FROM announcement_settings WHERE guild_id = ? AND podcast_id = ?`,
+        `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings WHERE guild_id = ? AND podcast_id = ?`,
       )
       .get(guildId, podcastId ?? '') as SettingsRow | undefined;
     return row === undefined ? undefined : toSettings(row);
@@ -787,7 +792,7 @@ export class SqliteStore implements Store {
   async effectiveAnnouncementSettings(guildId: string, podcastId: string): Promise<AnnouncementSettings | undefined> {
     const row = this.#db
       .prepare(
-        `SELECT channel_id, role_id, publish, enabled FROM announcement_settings
+        `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings
          WHERE guild_id = ? AND podcast_id IN (?, '') ORDER BY podcast_id = '' LIMIT 1`,
       )
       .get(guildId, podcastId) as SettingsRow | undefined;
@@ -826,17 +831,51 @@ export class SqliteStore implements Store {
     episodeId: string,
     messageId: string,
     now: Date = new Date(),
-    options: { publish?: boolean } = {},
+    options: { publish?: boolean; thread?: boolean } = {},
   ): Promise<boolean> {
     return (
       this.#db
         .prepare(
           `UPDATE announcements SET message_id = ?, sent_at = ?, next_attempt_at = NULL, failed_at = NULL,
-             publish_status = CASE WHEN ? THEN 'pending' ELSE publish_status END, claim_owner = NULL, claim_until = NULL
+             publish_status = CASE WHEN ? THEN 'pending' ELSE publish_status END,
+             thread_status = CASE WHEN ? THEN 'pending' ELSE thread_status END, claim_owner = NULL, claim_until = NULL
            WHERE guild_id = ? AND podcast_id = ? AND episode_id = ?`,
         )
-        .run(messageId, ms(now), bool(options.publish === true), guildId, podcastId, episodeId).changes > 0
+        .run(messageId, ms(now), bool(options.publish === true), bool(options.thread === true), guildId, podcastId, episodeId).changes > 0
     );
+  }
+
+  async markThreadStarted(guildId: string, podcastId: string, episodeId: string, threadId: string): Promise<void> {
+    this.#db
+      .prepare(`UPDATE announcements SET thread_id = ? WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND thread_status IS NOT NULL`)
+      .run(threadId, guildId, podcastId, episodeId);
+  }
+
+  async markThreadDone(guildId: string, podcastId: string, episodeId: string): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE announcements SET thread_status = 'done', thread_next_at = NULL, claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND thread_status IS NOT NULL`,
+      )
+      .run(guildId, podcastId, episodeId);
+  }
+
+  async recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(
+        `UPDATE announcements SET thread_attempts = thread_attempts + 1, last_attempt_at = @at,
+           thread_error = @error, thread_next_at = @retryAt,
+           thread_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
+           claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND thread_status = 'pending'`,
+      ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
+      return this.#announcement(guildId, podcastId, episodeId);
+    }).immediate();
+  }
+
+  async claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
+    return this.#claimMany(lease, now, limit, CLAIMABLE_THREADS, 'sent_at, guild_id, episode_id');
   }
 
   async recordPostFailure(
@@ -976,7 +1015,9 @@ export class SqliteStore implements Store {
         `SELECT * FROM announcements WHERE guild_id = @guild AND (
            (message_id IS NULL AND last_error IS NOT NULL AND (failed_at IS NULL OR failed_at >= @since))
            OR (publish_status = 'pending' AND publish_error IS NOT NULL)
-           OR (publish_status = 'failed' AND last_attempt_at >= @since))
+           OR (publish_status = 'failed' AND last_attempt_at >= @since)
+           OR (thread_status = 'pending' AND thread_error IS NOT NULL)
+           OR (thread_status = 'failed' AND last_attempt_at >= @since))
          ORDER BY last_attempt_at DESC, podcast_id, episode_id`,
       )
       .all({ guild: guildId, since: ms(since) }) as AnnouncementRow[];

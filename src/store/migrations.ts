@@ -171,4 +171,17 @@ export const migrations: readonly string[] = [
     paused_at   INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 5: a discussion thread per announcement (/announce channel thread:true): owed from the post on, like publishing,
+  // with its own attempts; thread_id once the thread exists (the chapter list in it may still be owed).
+  `
+  ALTER TABLE announcement_settings ADD COLUMN thread INTEGER NOT NULL DEFAULT 0;
+
+  -- NULL: no thread wanted; else 'pending', 'done' or 'failed'.
+  ALTER TABLE announcements ADD COLUMN thread_status TEXT;
+  ALTER TABLE announcements ADD COLUMN thread_id TEXT;
+  ALTER TABLE announcements ADD COLUMN thread_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE announcements ADD COLUMN thread_next_at INTEGER;
+  ALTER TABLE announcements ADD COLUMN thread_error TEXT;
+  CREATE INDEX announcements_threads_owed ON announcements (thread_next_at) WHERE thread_status = 'pending';
+  `,
 ];

@@ -182,4 +182,16 @@ export const postgresMigrations: readonly string[] = [
     paused_at   timestamptz NOT NULL
   );
   `,
+  // 5 (as SQLite's 5): a discussion thread per announcement, owed from the post on like publishing.
+  `
+  ALTER TABLE announcement_settings ADD COLUMN thread boolean NOT NULL DEFAULT false;
+
+  ALTER TABLE announcements
+    ADD COLUMN thread_status    text COLLATE "C",
+    ADD COLUMN thread_id        text COLLATE "C",
+    ADD COLUMN thread_attempts  integer NOT NULL DEFAULT 0,
+    ADD COLUMN thread_next_at   timestamptz,
+    ADD COLUMN thread_error     text COLLATE "C";
+  CREATE INDEX announcements_threads_owed ON announcements (thread_next_at) WHERE thread_status = 'pending';
+  `,
 ];

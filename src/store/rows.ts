@@ -66,6 +66,11 @@ export interface AnnouncementRow {
   publish_attempts: number;
   publish_next_at: TimeColumn | null;
   publish_error: string | null;
+  thread_status: string | null;
+  thread_id: string | null;
+  thread_attempts: number;
+  thread_next_at: TimeColumn | null;
+  thread_error: string | null;
 }
 
 export interface SettingsRow {
@@ -73,6 +78,7 @@ export interface SettingsRow {
   role_id: string | null;
   publish: FlagColumn;
   enabled: FlagColumn;
+  thread: FlagColumn;
 }
 
 export interface FollowRow {
@@ -167,6 +173,15 @@ export function toAnnouncement(row: AnnouncementRow): Announcement {
         ...opt('lastError', row.publish_error, same),
       },
     }),
+    ...(isPublishStatus(row.thread_status) && {
+      thread: {
+        status: row.thread_status,
+        attempts: row.thread_attempts,
+        ...opt('threadId', row.thread_id, same),
+        ...opt('nextAttemptAt', row.thread_next_at, date),
+        ...opt('lastError', row.thread_error, same),
+      },
+    }),
   };
 }
 
@@ -180,6 +195,7 @@ export function toSettings(row: SettingsRow): AnnouncementSettings {
     ...opt('roleId', row.role_id, same),
     publish: flag(row.publish),
     enabled: flag(row.enabled),
+    ...(flag(row.thread) && { thread: true }),
   };
 }
 

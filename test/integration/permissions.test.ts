@@ -75,6 +75,18 @@ describe('/announce channel checks the bot’s permissions there', () => {
     expect(set.content).toMatch(/^New episodes of every followed podcast will be posted in/);
   });
 
+  it('with a thread per episode, names Create Public Threads and Send Messages in Threads when the bot lacks them', async () => {
+    bot = await startTestBot(fake, {});
+    fake.setPermissionOverwrites(fake.channelId, [deny(FAKE_IDS.botRoleId, 0, PermissionFlagsBits.CreatePublicThreads, PermissionFlagsBits.SendMessagesInThreads)]);
+    await waitUntil(() => !permissionsOf(bot!, fake.channelId).has(PermissionFlagsBits.CreatePublicThreads));
+    // Without threads the channel is fine.
+    const plain = await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
+    expect(plain.content).toMatch(/^New episodes of every followed podcast will be posted in/);
+    const refused = await command(fake, 'announce channel', { channel: channelOption(fake.channelId), thread: true as unknown as string }, { admin: true });
+    expect(refused.content).toContain('it lacks the permissions **Create Public Threads**, **Send Messages in Threads** there');
+    expect(await bot.running.services.store.getAnnouncementSettings(fake.guildId)).toStrictEqual({ channelId: fake.channelId, publish: false, enabled: true });
+  });
+
   it('computes the same permissions over REST alone (a worker or an interactions replica), and the fake refuses a post without them', async () => {
     const rest = new REST({ api: fake.apiUrl, version: '10' }).setToken(fake.token);
     const opened = await openStore('sqlite::memory:');

@@ -4,7 +4,7 @@ import { topicMoments } from '../../src/commands/topic.js';
 import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { Library } from '../../src/data/library.js';
 import type { Chapter, Episode, Podcast } from '../../src/data/model.js';
-import { announcementMessage, catchUpSummaryMessage, forumPostName, pausedNoticeMessage } from '../../src/messages/announcementMessage.js';
+import { announcementMessage, catchUpSummaryMessage, forumPostName, pausedNoticeMessage, threadChaptersMessage } from '../../src/messages/announcementMessage.js';
 import { chaptersMessage, episodeMessage, latestMessage, paginateChapters } from '../../src/messages/embeds.js';
 import { stringsFor } from '../../src/messages/strings.js';
 import { topicEmbed } from '../../src/messages/topicMessage.js';
@@ -111,10 +111,21 @@ describe('every message fits Discord with hostile feed text', () => {
         expectFits(announcementMessage(ref, s, { roleId: '1400000000000000002', test: true }));
         expect(threadNameProblems(forumPostName(ref))).toEqual([]);
         expect(threadNameProblems(forumPostName(ref, true))).toEqual([]);
+        const inThread = threadChaptersMessage(ref, s);
+        expect(inThread).toBeDefined();
+        expectFits(inThread!);
       }
       expectFits(catchUpSummaryMessage(podcast, 500, refs, s));
       expectFits(pausedNoticeMessage(podcast.title, 8, `Could not fetch ${LONG_URL}: ${hostile(1, 5_000)}`, s));
     }
+  });
+
+  it('thread names of 100 characters as Discord counts them are kept whole, longer ones cut to fit', () => {
+    const of = (title: string) => forumPostName({ ...fairRef, episode: { ...fairRef.episode, title } });
+    const hundred = '𝄞'.repeat(100); // 100 code points, 200 UTF-16 code units
+    expect(of(hundred)).toBe(hundred);
+    expect(threadNameProblems(of(`${hundred}x`))).toEqual([]);
+    expect(of(`${hundred}x`).endsWith('…')).toBe(true);
   });
 
   it('autocomplete choices', () => {

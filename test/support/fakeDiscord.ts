@@ -45,7 +45,10 @@
  *   `getChannel(id)` (live, mutable objects), `postAsMember(channelId, content)` (someone chatting). REST
  *   reads: `GET /channels/{id}/messages?limit=&before=|after=|around=` (pages of at most 100, newest first,
  *   without the nonce: Discord does not keep it) and `GET /guilds/{id}/threads/active`, for bots that
- *   reconcile by looking at what they posted.
+ *   reconcile by looking at what they posted. Threads: `POST /channels/{id}/threads` (forum posts with tags, or a
+ *   thread without a message) and `POST /channels/{id}/messages/{id}/threads` (a public thread on a message, with the
+ *   message's id; a second one refused with 160004), names of at most 100 code points, auto_archive_duration checked;
+ *   a thread is a channel to post in (Send Messages in Threads).
  * - Gateway: `dispatch(event, data)` sends a dispatch with the next sequence number (buffered and
  *   replayed on RESUME while the socket is down; a resume from before the last 1,000 or so is refused
  *   with op 9, as Discord refuses a stale one); `dropConnection(code = 4000)` closes the socket
@@ -318,6 +321,8 @@ export interface FakeDiscord {
   clearRequests(): void;
   waitForRequest(predicate: (request: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   failNext(method: string, path: RegExp, spec: FailureSpec): void;
+  /** Forgets every failure failNext() set that has not been used up. */
+  clearFailures(): void;
   /**
    * Until called again without a code, the channel answers as Discord does when the bot lost it: 50001 Missing
    * Access (403, every route of the channel), 50013 Missing Permissions (403, routes that post: messages, threads,
@@ -1648,6 +1653,45 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     echo('MESSAGE_UPDATE', message, GatewayIntentBits.GuildMessages);
     return { status: 200, body: message };
   });
+  route('POST /channels/:channel/messages/:message/threads', true, ({ params, body }) => {
+    const parent = textChannel(params['channel'], true);
+    const message = messages.get(params['message'] ?? '');
+    if (!message || message.channel_id !== parent.id) throw notFound('Message', 10008);
+    if (parent.type !== ChannelType.GuildText && parent.type !== ChannelType.GuildAnnouncement) {
+      throw new HttpError(400, { message: 'Cannot execute action on this channel type', code: 50024 });
+    }
+    requirePermissions(parent, PermissionFlagsBits.CreatePublicThreads);
+    // A thread on a message takes the message's id: there is only ever one.
+    if (channels.has(message.id)) throw new HttpError(400, { message: 'A thread has already been created for this message', code: 160004 });
+    const json = isObject(body) ? body : {};
+    const name = json['name'];
+    if (typeof name !== 'string' || name.length < 1 || textLength('name', name) > 100) {
+      throw invalidForm('name', 'Must be between 1 and 100 in length.');
+    }
+    const archive = json['auto_archive_duration'] ?? 4320;
+    if (![60, 1440, 4320, 10080].includes(archive as number)) throw invalidForm('auto_archive_duration', 'Value must be one of {60, 1440, 4320, 10080}.');
+    const created = new Date(clock()).toISOString();
+    const thread: FakeChannel = {
+      id: message.id,
+      type: parent.type === ChannelType.GuildAnnouncement ? ChannelType.AnnouncementThread : ChannelType.PublicThread,
+      name,
+      guild_id: parent['guild_id'] ?? ids.guildId,
+      parent_id: parent.id,
+      owner_id: botUser.id,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      message_count: 0,
+      member_count: 1,
+      total_message_sent: 0,
+      flags: 0,
+      thread_metadata: { archived: false, auto_archive_duration: archive, archive_timestamp: created, locked: false, create_timestamp: created },
+      member: { id: message.id, user_id: botUser.id, join_timestamp: created, flags: 0 },
+    };
+    channels.set(thread.id, thread);
+    (message as unknown as Json)['thread'] = thread;
+    echo('THREAD_CREATE', { ...thread, newly_created: true }, GatewayIntentBits.Guilds);
+    return { status: 201, body: thread };
+  });
   route('POST /channels/:channel/threads', true, ({ params, body, files }) => {
     const parent = textChannel(params['channel'], true);
     const json = isObject(body) ? body : {};
@@ -1903,6 +1947,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     failNext(method, path, spec) {
       failures.push({ method: method.toUpperCase(), path, spec, remaining: spec.times ?? 1 });
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     failChannel(channelId, code) {
       if (code === undefined) failingChannels.delete(channelId);
