@@ -4,6 +4,9 @@ import {
   type APIChannel,
   type APIGuild,
   type APIGuildMember,
+  type APIGuildScheduledEvent,
+  type GuildScheduledEventStatus,
+  type RESTPostAPIGuildScheduledEventJSONBody,
   type APIMessage,
   type APIThreadChannel,
   type RESTPostAPIChannelMessageJSONBody,
@@ -54,6 +57,13 @@ export interface AnnouncementTransport extends MessageHistory {
   /** A public thread on a message (its id is the message's); Discord refuses a second one with 160004. */
   startThread(channelId: string, messageId: string, thread: { name: string; auto_archive_duration: ThreadAutoArchiveDuration }): Promise<{ id: string }>;
   activeThreads(guildId: string): Promise<{ id: string; parent_id?: string | null | undefined; name?: string | undefined }[]>;
+  /** A guild's scheduled events (live shows). */
+  scheduledEvents(guildId: string): Promise<APIGuildScheduledEvent[]>;
+  scheduledEvent(guildId: string, eventId: string): Promise<APIGuildScheduledEvent>;
+  createScheduledEvent(guildId: string, body: RESTPostAPIGuildScheduledEventJSONBody): Promise<APIGuildScheduledEvent>;
+  /** Starts (ACTIVE) or ends (COMPLETED, CANCELED) an event. */
+  setScheduledEventStatus(guildId: string, eventId: string, status: GuildScheduledEventStatus): Promise<void>;
+  deleteScheduledEvent(guildId: string, eventId: string): Promise<void>;
 }
 
 /**
@@ -99,7 +109,20 @@ export async function restBotPermissions(rest: REST, channelId: string, botUserI
 }
 
 /** The calls that post and read messages: the same REST requests whoever makes them (a gateway client or a worker). */
-export function restCalls(rest: REST): Pick<AnnouncementTransport, 'send' | 'startForumPost' | 'crosspost' | 'startThread' | 'messages' | 'activeThreads'> {
+type RestCall =
+  | 'send'
+  | 'startForumPost'
+  | 'crosspost'
+  | 'startThread'
+  | 'messages'
+  | 'activeThreads'
+  | 'scheduledEvents'
+  | 'scheduledEvent'
+  | 'createScheduledEvent'
+  | 'setScheduledEventStatus'
+  | 'deleteScheduledEvent';
+
+export function restCalls(rest: REST): Pick<AnnouncementTransport, RestCall> {
   return {
     send: async (channelId, body) => (await rest.post(Routes.channelMessages(channelId), { body })) as APIMessage,
     startForumPost: async (channelId, post) => (await rest.post(Routes.threads(channelId), { body: post })) as APIThreadChannel,
@@ -115,6 +138,15 @@ export function restCalls(rest: REST): Pick<AnnouncementTransport, 'send' | 'sta
     },
     activeThreads: async (guildId) =>
       ((await rest.get(Routes.guildActiveThreads(guildId))) as { threads: APIThreadChannel[] }).threads,
+    scheduledEvents: async (guildId) => (await rest.get(Routes.guildScheduledEvents(guildId))) as APIGuildScheduledEvent[],
+    scheduledEvent: async (guildId, eventId) => (await rest.get(Routes.guildScheduledEvent(guildId, eventId))) as APIGuildScheduledEvent,
+    createScheduledEvent: async (guildId, body) => (await rest.post(Routes.guildScheduledEvents(guildId), { body })) as APIGuildScheduledEvent,
+    setScheduledEventStatus: async (guildId, eventId, status) => {
+      await rest.patch(Routes.guildScheduledEvent(guildId, eventId), { body: { status } });
+    },
+    deleteScheduledEvent: async (guildId, eventId) => {
+      await rest.delete(Routes.guildScheduledEvent(guildId, eventId));
+    },
   };
 }
 

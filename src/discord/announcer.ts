@@ -25,6 +25,7 @@ import {
 } from '../messages/announcementMessage.js';
 import type { AnnouncementTransport, ChannelInfo } from './announcementTransport.js';
 import { missingPermissions, requiredPermissions } from './channelPermissions.js';
+import { LiveShows } from './liveShows.js';
 import { findEarlierPost } from './findEarlierPost.js';
 import { classifyPostFailure, DEFAULT_RETRY_POLICY, lostChannel, nextRetry, type PostFailure, type RetryPolicy } from './postFailure.js';
 import { stringsFor, type Strings } from '../messages/strings.js';
@@ -112,6 +113,8 @@ export class Announcer {
   /** Ledger rows with a job queued or running here (the job gives the claim back when done). */
   readonly #ledgerJobs = new Set<string>();
   readonly #lease: { owner: string; ms: number };
+  /** Live shows (podcast:liveItem): scheduled events and "live now" posts in the same servers and channels. */
+  readonly #live: LiveShows;
   #stopped = false;
   /** Ends the pauses of jobs waiting for a busy database, so stop() does not wait them out. */
   readonly #stopping = new AbortController();
@@ -120,6 +123,25 @@ export class Announcer {
     this.#o = options;
     this.#now = options.now ?? (() => new Date());
     this.#lease = options.lease ?? { owner: `announcer-${randomBytes(8).toString('hex')}`, ms: DEFAULT_CLAIM_MS };
+    this.#live = new LiveShows({
+      store: options.store,
+      library: options.library,
+      log: options.log,
+      transport: options.transport,
+      now: this.#now,
+      claim: () => this.#claim(),
+      ...(options.nonceWindowMs !== undefined && { nonceWindowMs: options.nonceWindowMs }),
+      ...(options.retryPolicy !== undefined && { retryPolicy: options.retryPolicy }),
+    });
+  }
+
+  /**
+   * A podcast's live shows (podcast:liveItem) in every following server: events scheduled, started and ended, "live
+   * now" posted, as their status says. Never throws.
+   */
+  async syncLiveShows(podcastId: string): Promise<void> {
+    if (this.#stopped) return;
+    await this.#live.syncPodcast(podcastId).catch((error: unknown) => this.#o.log.error({ err: error, podcast: podcastId }, 'live shows failed'));
   }
 
   /** The posts (ledger rows) this announcer holds claims on now, for the heartbeat to renew. */
@@ -185,6 +207,8 @@ export class Announcer {
       if (messageId === undefined) await this.#releaseClaim(key);
       else if (this.#take(key)) this.#enqueue(sent.channelId, key, () => this.#startThread(sent, messageId), key);
     }
+    // Live shows whose step is due (a retry, or what a process that died left): every podcast that has any.
+    await this.#live.syncAll().catch((error: unknown) => this.#o.log.error({ err: error }, 'live shows failed'));
   }
 
   /**

@@ -94,6 +94,11 @@ const en = {
     `⏸️ Announcements in this server are paused since ${since}: Discord refused a post in ${channel} (${reason}). Give the bot its access back and run /announce channel again to resume; what came meanwhile is posted then.`,
   announceResumed: 'Announcements were paused here: they resume now, with what came meanwhile.',
   /** As Discord's own settings name them, so a manager finds them in the channel's or the role's permissions. */
+  // ---- live shows (podcast:liveItem)
+  liveNow: '🔴 Live now',
+  liveNowDescription: (podcast: string) => `${podcast} is live now. Follow the link to listen.`,
+  liveEventAbout: (podcast: string, link: string | undefined) => `A live show of ${podcast}.${link ? ` Listen or watch: ${link}` : ''}`,
+  /** As Discord's own settings name them, so a manager finds them in the channel's or the role's permissions. */
   permissionNames: {
     ViewChannel: 'View Channel',
     SendMessages: 'Send Messages (Create Posts in a forum)',
@@ -192,6 +197,9 @@ const sv: Strings = {
   announcementsPaused: (channel, since, reason) =>
     `⏸️ Annonseringarna i den här servern är pausade sedan ${since}: Discord vägrade ett inlägg i ${channel} (${reason}). Ge boten åtkomst igen och kör /annonsera kanal för att återuppta; det som kommit under tiden publiceras då.`,
   announceResumed: 'Annonseringarna var pausade här: de återupptas nu, med det som kommit under tiden.',
+  liveNow: '🔴 Live nu',
+  liveNowDescription: (podcast) => `${podcast} sänder live nu. Följ länken för att lyssna.`,
+  liveEventAbout: (podcast, link) => `En livesändning av ${podcast}.${link ? ` Lyssna eller titta: ${link}` : ''}`,
   permissionNames: {
     ViewChannel: 'Visa kanal',
     SendMessages: 'Skicka meddelanden (Skapa inlägg i ett forum)',

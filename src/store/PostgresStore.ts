@@ -13,6 +13,8 @@ import {
   SegmentsSchema,
   parseStored,
   toAnnouncement,
+  toLiveShow,
+  type LiveShowRow,
   toCachedChannel,
   toCachedChapters,
   toCachedTranscript,
@@ -47,6 +49,8 @@ import type {
   Follow,
   GuildPause,
   Lease,
+  LiveShow,
+  LiveShowKey,
   ProcessRecord,
   Store,
 } from './Store.js';
@@ -576,6 +580,7 @@ export class PostgresStore implements Store {
     await this.#transaction(async (db) => {
       await db.query(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [id]);
       await db.query(`UPDATE announcements SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = $1`, [id]);
+      await db.query(`UPDATE live_shows SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = $1`, [id]);
       await db.query(`DELETE FROM processes WHERE id = $1`, [id]);
     });
   }
@@ -691,7 +696,7 @@ export class PostgresStore implements Store {
         `SELECT count(*)::integer AS count FROM announcements WHERE guild_id = $1 AND message_id IS NULL AND failed_at IS NULL`,
         [guildId],
       );
-      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'guild_pauses', 'guild_info', 'channel_info']) {
+      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'live_shows', 'guild_pauses', 'guild_info', 'channel_info']) {
         await db.query(`DELETE FROM ${table} WHERE guild_id = $1`, [guildId]);
       }
       return { follows: follows.map((row) => row.feed_url), pendingPosts: pending?.count ?? 0 };
@@ -937,6 +942,66 @@ export class PostgresStore implements Store {
       // No publish owed: the row as it is (as SQLite's store returns it), if there is one.
       return updated === undefined ? announcementIn(db, guildId, podcastId, episodeId) : toAnnouncement(updated);
     });
+  }
+
+  // ---- live shows --------------------------------------------------------------------------------------------------
+
+  async getLiveShow(key: LiveShowKey): Promise<LiveShow | undefined> {
+    const [row] = await rows<LiveShowRow>(
+      this.#pool,
+      `SELECT * FROM live_shows WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3`,
+      [key.guildId, key.podcastId, key.liveId],
+    );
+    return row === undefined ? undefined : toLiveShow(row);
+  }
+
+  async claimLiveShow(key: LiveShowKey, init: { channelId: string; nonce: string }, lease: Lease, now: Date): Promise<LiveShow | undefined> {
+    return this.#transaction(async (db) => {
+      await db.query(
+        `INSERT INTO live_shows (guild_id, podcast_id, live_id, channel_id, nonce, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [key.guildId, key.podcastId, key.liveId, init.channelId, init.nonce, now],
+      );
+      // The row lock taken by UPDATE makes a racing claim wait, then re-check the condition and miss.
+      const [row] = await rows<LiveShowRow>(
+        db,
+        `UPDATE live_shows SET claim_owner = $4, claim_until = $5
+         WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3
+           AND (claim_until IS NULL OR claim_until <= $6 OR claim_owner = $4)
+         RETURNING *`,
+        [key.guildId, key.podcastId, key.liveId, lease.owner, lease.until, now],
+      );
+      return row === undefined ? undefined : toLiveShow(row);
+    });
+  }
+
+  async saveLiveShow(show: LiveShow): Promise<void> {
+    await this.#pool.query(
+      `UPDATE live_shows SET event_id = $4, event_state = $5, live_message_id = $6, live_attempted_at = $7, attempts = $8,
+         next_attempt_at = $9, last_error = $10, failed_at = $11
+       WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3`,
+      [
+        show.guildId,
+        show.podcastId,
+        show.liveId,
+        show.eventId ?? null,
+        show.eventState ?? null,
+        show.liveMessageId ?? null,
+        show.liveAttemptedAt ?? null,
+        show.attempts,
+        show.nextAttemptAt ?? null,
+        show.lastError ?? null,
+        show.failedAt ?? null,
+      ],
+    );
+  }
+
+  async releaseLiveShow(key: LiveShowKey, owner: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE live_shows SET claim_owner = NULL, claim_until = NULL
+       WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3 AND claim_owner = $4`,
+      [key.guildId, key.podcastId, key.liveId, owner],
+    );
   }
 
   async claimIntent(guildId: string, podcastId: string, episodeId: string, lease: Lease, now: Date): Promise<Announcement | undefined> {

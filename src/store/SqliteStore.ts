@@ -18,6 +18,8 @@ import {
   SegmentsSchema,
   parseStored,
   toAnnouncement,
+  toLiveShow,
+  type LiveShowRow,
   toCachedChannel,
   toCachedChapters,
   toCachedTranscript,
@@ -54,6 +56,8 @@ import type {
   Follow,
   GuildPause,
   Lease,
+  LiveShow,
+  LiveShowKey,
   ProcessRecord,
   Store,
 } from './Store.js';
@@ -568,6 +572,7 @@ export class SqliteStore implements Store {
     db.transaction(() => {
       db.prepare(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?`).run(id);
       db.prepare(`UPDATE announcements SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = ?`).run(id);
+      db.prepare(`UPDATE live_shows SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = ?`).run(id);
       db.prepare(`DELETE FROM processes WHERE id = ?`).run(id);
     }).immediate();
   }
@@ -665,7 +670,7 @@ export class SqliteStore implements Store {
         .prepare(`SELECT COUNT(*) FROM announcements WHERE guild_id = ? AND message_id IS NULL AND failed_at IS NULL`)
         .pluck()
         .get(guildId) as number;
-      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'guild_pauses', 'guild_info', 'channel_info']) {
+      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'live_shows', 'guild_pauses', 'guild_info', 'channel_info']) {
         db.prepare(`DELETE FROM ${table} WHERE guild_id = ?`).run(guildId);
       }
       return { follows, pendingPosts };
@@ -1030,6 +1035,70 @@ export class SqliteStore implements Store {
 
   async getAnnouncement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined> {
     return this.#announcement(guildId, podcastId, episodeId);
+  }
+
+  // ---- live shows --------------------------------------------------------------------------------------------------
+
+  async getLiveShow(key: LiveShowKey): Promise<LiveShow | undefined> {
+    return this.#liveShow(key);
+  }
+
+  async claimLiveShow(key: LiveShowKey, init: { channelId: string; nonce: string }, lease: Lease, now: Date): Promise<LiveShow | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const params = { guild: key.guildId, podcast: key.podcastId, live: key.liveId, owner: lease.owner, until: ms(lease.until), now: ms(now) };
+      db.prepare(
+        `INSERT INTO live_shows (guild_id, podcast_id, live_id, channel_id, nonce, created_at)
+         VALUES (@guild, @podcast, @live, @channel, @nonce, @now) ON CONFLICT DO NOTHING`,
+      ).run({ ...params, channel: init.channelId, nonce: init.nonce });
+      const claimed = db
+        .prepare(
+          `UPDATE live_shows SET claim_owner = @owner, claim_until = @until
+           WHERE guild_id = @guild AND podcast_id = @podcast AND live_id = @live
+             AND (claim_until IS NULL OR claim_until <= @now OR claim_owner = @owner)`,
+        )
+        .run(params);
+      return claimed.changes > 0 ? this.#liveShow(key) : undefined;
+    }).immediate();
+  }
+
+  async saveLiveShow(show: LiveShow): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE live_shows SET event_id = @eventId, event_state = @eventState, live_message_id = @liveMessageId,
+           live_attempted_at = @liveAttemptedAt, attempts = @attempts, next_attempt_at = @nextAttemptAt,
+           last_error = @lastError, failed_at = @failedAt
+         WHERE guild_id = @guild AND podcast_id = @podcast AND live_id = @live`,
+      )
+      .run({
+        guild: show.guildId,
+        podcast: show.podcastId,
+        live: show.liveId,
+        eventId: show.eventId ?? null,
+        eventState: show.eventState ?? null,
+        liveMessageId: show.liveMessageId ?? null,
+        liveAttemptedAt: show.liveAttemptedAt ? ms(show.liveAttemptedAt) : null,
+        attempts: show.attempts,
+        nextAttemptAt: show.nextAttemptAt ? ms(show.nextAttemptAt) : null,
+        lastError: show.lastError ?? null,
+        failedAt: show.failedAt ? ms(show.failedAt) : null,
+      });
+  }
+
+  async releaseLiveShow(key: LiveShowKey, owner: string): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE live_shows SET claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = ? AND podcast_id = ? AND live_id = ? AND claim_owner = ?`,
+      )
+      .run(key.guildId, key.podcastId, key.liveId, owner);
+  }
+
+  #liveShow(key: LiveShowKey): LiveShow | undefined {
+    const row = this.#db
+      .prepare(`SELECT * FROM live_shows WHERE guild_id = ? AND podcast_id = ? AND live_id = ?`)
+      .get(key.guildId, key.podcastId, key.liveId) as LiveShowRow | undefined;
+    return row === undefined ? undefined : toLiveShow(row);
   }
 
   #announcement(guildId: string, podcastId: string, episodeId: string): Announcement | undefined {

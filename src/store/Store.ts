@@ -236,6 +236,19 @@ export interface Store {
   /** Those of `episodeIds` neither seen nor in the ledger (sent or pending), in the order given. */
   unannouncedEpisodes(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<string[]>;
 
+  // ---- live shows: a podcast:liveItem's scheduled event and "live now" post in each server ----------------------
+  getLiveShow(key: LiveShowKey): Promise<LiveShow | undefined>;
+  /**
+   * The outbox for live shows: takes the server's row for a live item for `lease.owner`, writing it (with `channelId`
+   * and `nonce`) when there is none. Undefined when another process holds a live claim on it. saveLiveShow records
+   * progress and keeps the claim; releaseLiveShow ends it.
+   */
+  claimLiveShow(key: LiveShowKey, init: { channelId: string; nonce: string }, lease: Lease, now: Date): Promise<LiveShow | undefined>;
+  /** Records a live show's progress (event, "live now" post, failures) as `show` has it; its claim is untouched. */
+  saveLiveShow(show: LiveShow): Promise<void>;
+  /** Gives a claim back; only the owner's claim is released. */
+  releaseLiveShow(key: LiveShowKey, owner: string): Promise<void>;
+
   // ---- change feed -------------------------------------------------------------------------------------------------
   /**
    * Tells `listener` of every change to the catalogue and the follows committed from when this resolves, by this
@@ -245,6 +258,35 @@ export interface Store {
   subscribe?(listener: ChangeListener, options?: SubscribeOptions): Promise<ChangeSubscription>;
 
   close(): Promise<void>;
+}
+
+export interface LiveShowKey {
+  guildId: string;
+  podcastId: string;
+  /** The live item's id (LiveItem.id). */
+  liveId: string;
+}
+
+/** What was done in one server for one live item (podcast:liveItem). */
+export interface LiveShow extends LiveShowKey {
+  /** Where "live now" is posted: the announcement channel when the row was written. */
+  channelId: string;
+  /** Sent with the "live now" post (enforce_nonce). */
+  nonce: string;
+  createdAt: Date;
+  /** The guild scheduled event made for it. */
+  eventId?: string;
+  /** 'creating': asked for and the answer not recorded (it may exist: looked for before asking again). */
+  eventState?: 'creating' | 'scheduled' | 'active' | 'ended';
+  liveMessageId?: string;
+  /** When "live now" was first tried: past Discord's nonce window, it is looked for before posting again. */
+  liveAttemptedAt?: Date;
+  /** Failed attempts (any step) since the last success. */
+  attempts: number;
+  nextAttemptAt?: Date;
+  lastError?: string;
+  /** Given up: nothing more is tried for it. */
+  failedAt?: Date;
 }
 
 /** A lease on a row (a feed to check, a post to make) held by one process until a time. */

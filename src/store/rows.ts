@@ -11,6 +11,7 @@ import type {
   FeedFetchState,
   Follow,
   GuildPause,
+  LiveShow,
   ProcessRecord,
 } from './Store.js';
 
@@ -240,6 +241,44 @@ export function toCachedChannel(row: ChannelInfoRow, channelId: string): CachedC
   };
 }
 
+export interface LiveShowRow {
+  guild_id: string;
+  podcast_id: string;
+  live_id: string;
+  channel_id: string;
+  nonce: string;
+  created_at: TimeColumn;
+  event_id: string | null;
+  event_state: string | null;
+  live_message_id: string | null;
+  live_attempted_at: TimeColumn | null;
+  attempts: number;
+  next_attempt_at: TimeColumn | null;
+  last_error: string | null;
+  failed_at: TimeColumn | null;
+}
+
+const EVENT_STATES = new Set(['creating', 'scheduled', 'active', 'ended']);
+
+export function toLiveShow(row: LiveShowRow): LiveShow {
+  return {
+    guildId: row.guild_id,
+    podcastId: row.podcast_id,
+    liveId: row.live_id,
+    channelId: row.channel_id,
+    nonce: row.nonce,
+    createdAt: date(row.created_at),
+    ...opt('eventId', row.event_id, same),
+    ...(row.event_state !== null && EVENT_STATES.has(row.event_state) && { eventState: row.event_state as NonNullable<LiveShow['eventState']> }),
+    ...opt('liveMessageId', row.live_message_id, same),
+    ...opt('liveAttemptedAt', row.live_attempted_at, date),
+    attempts: row.attempts,
+    ...opt('nextAttemptAt', row.next_attempt_at, date),
+    ...opt('lastError', row.last_error, same),
+    ...opt('failedAt', row.failed_at, date),
+  };
+}
+
 export function toGuildPause(row: GuildPauseRow): GuildPause {
   return { reason: row.reason, channelId: row.channel_id, at: date(row.paused_at) };
 }
@@ -265,6 +304,7 @@ export const PODCAST_KEYED_TABLES = {
   seen_episodes: ['guild_id', 'episode_id'],
   announcements: ['guild_id', 'episode_id'],
   announcement_settings: ['guild_id'],
+  live_shows: ['guild_id', 'live_id'],
   chapters_cache: ['episode_id'],
   transcripts_cache: ['episode_id'],
 } as const satisfies Record<string, readonly string[]>;

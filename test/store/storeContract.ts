@@ -865,6 +865,42 @@ export function storeContract(subject: StoreUnderTest): void {
         expect(await store.effectiveAnnouncementSettings('guild-1', 'other')).toStrictEqual({ channelId: 'c', publish: false, enabled: true, thread: true });
       });
 
+      it('keeps a live show per server and live item: claimed by one process at a time, its progress saved', async () => {
+        const store = await open();
+        const key = { guildId: 'guild-1', podcastId: FEED, liveId: 'live-1' };
+        expect(await store.getLiveShow(key)).toBeUndefined();
+        const taken = await store.claimLiveShow(key, { channelId: 'chan', nonce: 'nonce-1' }, lease('a', 60), t(1));
+        expect(taken).toStrictEqual({ ...key, channelId: 'chan', nonce: 'nonce-1', createdAt: t(1), attempts: 0 });
+        // Another process is refused while the claim lives; the first row's channel and nonce are kept.
+        expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(2))).toBeUndefined();
+        await store.saveLiveShow({ ...taken!, eventId: 'event-1', eventState: 'scheduled', attempts: 1, nextAttemptAt: t(30), lastError: 'HTTP 500' });
+        // Its own claim again (a second pass), then given back: anyone may take it.
+        expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('a', 90), t(3))).toMatchObject({ channelId: 'chan', eventId: 'event-1' });
+        await store.releaseLiveShow(key, 'b');
+        expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(4))).toBeUndefined();
+        await store.releaseLiveShow(key, 'a');
+        const second = await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(5));
+        expect(second).toStrictEqual({
+          ...key, channelId: 'chan', nonce: 'nonce-1', createdAt: t(1), eventId: 'event-1', eventState: 'scheduled', attempts: 1, nextAttemptAt: t(30), lastError: 'HTTP 500',
+        });
+        // Absent fields are cleared.
+        const { nextAttemptAt: _n, lastError: _l, ...rest } = second!;
+        await store.saveLiveShow({ ...rest, eventState: 'ended', liveMessageId: 'm1', liveAttemptedAt: t(6), attempts: 0, failedAt: t(7) });
+        expect(await store.getLiveShow(key)).toStrictEqual({ ...rest, eventState: 'ended', liveMessageId: 'm1', liveAttemptedAt: t(6), attempts: 0, failedAt: t(7) });
+        // An expired claim is anyone's; a process that ended gives its claims back at once.
+        expect(await store.claimLiveShow(key, { channelId: 'x', nonce: 'x' }, lease('c', 600), t(65))).toBeDefined();
+        await store.endProcess('c');
+        expect(await store.claimLiveShow(key, { channelId: 'x', nonce: 'x' }, lease('d', 600), t(66))).toBeDefined();
+        // A server that removed the bot is forgotten with its live shows; a moved feed takes them along.
+        const other = { guildId: 'guild-2', podcastId: FEED, liveId: 'live-1' };
+        await store.claimLiveShow(other, { channelId: 'c2', nonce: 'n2' }, lease('d', 600), t(67));
+        await store.forgetGuild('guild-1');
+        expect(await store.getLiveShow(key)).toBeUndefined();
+        await store.renameFeed(FEED, 'https://moved.example.com/feed');
+        expect(await store.getLiveShow(other)).toBeUndefined();
+        expect(await store.getLiveShow({ ...other, podcastId: 'https://moved.example.com/feed' })).toMatchObject({ channelId: 'c2', nonce: 'n2' });
+      });
+
       it('never gives one pending post to two stores claiming at the same time', async () => {
         const first = await open();
         const second = await open();

@@ -40,6 +40,10 @@
  *   Discord refuses: no View Channel answers 50001 on every route of the channel; posting without Send Messages (Send
  *   Messages in Threads in a thread, Create Posts in a forum), a thread without Create Public Threads: 50013. Without
  *   Embed Links a message is made with its embeds dropped, as Discord does.
+ * - Guild scheduled events (external): `GET/POST /guilds/{id}/scheduled-events`, `GET/PATCH/DELETE .../{event}`, with
+ *   Discord's checks (Create Events or Manage Events; name and location 1-100, description 1000; a start in the
+ *   future and an end after it; status only SCHEDULED -> ACTIVE | CANCELED and ACTIVE -> COMPLETED; 10070 for an
+ *   unknown one); `scheduledEvents(guildId)` lists them.
  * - Time: `advanceTime(ms)` moves Discord's clock on (snowflakes, timestamps, the enforce_nonce window).
  * - State: `commands` (global), `guildCommands(guildId)`, `messages(channelId)`, `getMessage(id)`,
  *   `getChannel(id)` (live, mutable objects), `postAsMember(channelId, content)` (someone chatting). REST
@@ -159,6 +163,7 @@ export const BOT_PERMISSIONS = bits(
   PermissionFlagsBits.ManageMessages,
   PermissionFlagsBits.ManageThreads,
   PermissionFlagsBits.CreatePublicThreads,
+  PermissionFlagsBits.CreateEvents,
 );
 
 const DISCORD_EPOCH = 1420070400000n;
@@ -344,6 +349,8 @@ export interface FakeDiscord {
   setRolePermissions(roleId: string, permissions: string): void;
   /** The bot's permissions in a channel (a thread: its parent's), computed from its roles and the overwrites. */
   botPermissionsIn(channelId: string): bigint;
+  /** The guild's scheduled events (live objects), in order of creation. */
+  scheduledEvents(guildId: string): readonly Json[];
   /** A message by a member (not the bot) in a channel, as if someone chatted there; MESSAGE_CREATE is dispatched. */
   postAsMember(channelId: string, content: string): APIMessage;
   /**
@@ -1430,17 +1437,24 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   }
 
   // ---- permissions
+  const botRolesIn = (guildId: string): string[] => (guildId === ids.guildId ? (botMember.roles as string[]) : []);
+  /** The bot's server-wide permissions: @everyone's and its roles' (all of them for an administrator). */
+  function botGuildPermissions(guildId: string): bigint {
+    const memberRoles = botRolesIn(guildId);
+    let base = 0n;
+    for (const role of rolesOf(guildId)) if (role['id'] === guildId || memberRoles.includes(String(role['id']))) base |= BigInt(String(role['permissions']));
+    return base & PermissionFlagsBits.Administrator ? ~0n : base;
+  }
+
   /** The bot's permissions in a channel, as Discord computes them; a thread's are its parent's. */
   function botPermissionsIn(channelId: string): bigint {
     let channel = channels.get(channelId);
     if (channel && isThread(channel)) channel = channels.get(String(channel['parent_id']));
     if (!channel) return 0n;
     const guildId = String(channel['guild_id']);
-    const guildRoles = rolesOf(guildId);
-    const memberRoles: string[] = guildId === ids.guildId ? (botMember.roles as string[]) : [];
-    let base = 0n;
-    for (const role of guildRoles) if (role['id'] === guildId || memberRoles.includes(String(role['id']))) base |= BigInt(String(role['permissions']));
-    if (base & PermissionFlagsBits.Administrator) return ~0n;
+    const memberRoles = botRolesIn(guildId);
+    let base = botGuildPermissions(guildId);
+    if (base === ~0n) return base;
     const overwrites = (channel['permission_overwrites'] ?? []) as { id: string; allow: string; deny: string }[];
     const apply = (list: { allow: string; deny: string }[]): void => {
       let allow = 0n;
@@ -1759,6 +1773,101 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return { status: 201, body: { ...thread, ...(message ? { message } : {}) } };
   });
 
+  // ---- guild scheduled events (external ones: what a bot makes for a live show)
+  const scheduledEvents = new Map<string, Json>();
+  const EVENT_STATUS = { scheduled: 1, active: 2, completed: 3, canceled: 4 } as const;
+  function eventOf(guildId: string | undefined, eventId: string | undefined): Json {
+    if (!isJoined(guildId)) throw notFound('Guild', 10004);
+    const event = scheduledEvents.get(eventId ?? '');
+    if (!event || event['guild_id'] !== guildId) throw notFound('Guild Scheduled Event', 10070);
+    return event;
+  }
+  /** Creating events takes Create Events (or Manage Events); changing one the bot made, the same. */
+  function requireEventPermission(guildId: string): void {
+    if (!(botGuildPermissions(guildId) & (PermissionFlagsBits.CreateEvents | PermissionFlagsBits.ManageEvents))) {
+      throw new HttpError(403, { message: 'Missing Permissions', code: 50013 });
+    }
+  }
+  function validDate(field: string, value: unknown): number {
+    const at = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+    if (!Number.isFinite(at)) throw invalidForm(field, 'Could not parse value. Should be an ISO8601 timestamp.');
+    return at;
+  }
+  route('GET /guilds/:guild/scheduled-events', true, ({ params }) => {
+    if (!isJoined(params['guild'])) throw notFound('Guild', 10004);
+    return { status: 200, body: [...scheduledEvents.values()].filter((e) => e['guild_id'] === params['guild']) };
+  });
+  route('GET /guilds/:guild/scheduled-events/:event', true, ({ params }) => ({ status: 200, body: eventOf(params['guild'], params['event']) }));
+  route('POST /guilds/:guild/scheduled-events', true, ({ params, body }) => {
+    const guildId = params['guild']!;
+    if (!isJoined(guildId)) throw notFound('Guild', 10004);
+    requireEventPermission(guildId);
+    const json = isObject(body) ? body : {};
+    const name = json['name'];
+    if (typeof name !== 'string' || name.length < 1 || textLength('name', name) > 100) throw invalidForm('name', 'Must be between 1 and 100 in length.');
+    if (json['privacy_level'] !== 2) throw invalidForm('privacy_level', 'Value must be one of {2}.');
+    if (json['entity_type'] !== 3) throw invalidForm('entity_type', 'Only external events are modelled by the fake.');
+    const metadata = isObject(json['entity_metadata']) ? json['entity_metadata'] : {};
+    const location = metadata['location'];
+    if (typeof location !== 'string' || location.length < 1 || textLength('location', location) > 100) {
+      throw invalidForm('entity_metadata.location', 'Must be between 1 and 100 in length.');
+    }
+    const description = json['description'];
+    if (description !== undefined && (typeof description !== 'string' || textLength('description', description) > 1000)) {
+      throw invalidForm('description', 'Must be 1000 or fewer in length.');
+    }
+    const start = validDate('scheduled_start_time', json['scheduled_start_time']);
+    if (start <= clock()) throw invalidForm('scheduled_start_time', 'Cannot schedule event in the past.');
+    if (json['scheduled_end_time'] === undefined) throw invalidForm('scheduled_end_time', 'External events require an end time.');
+    const end = validDate('scheduled_end_time', json['scheduled_end_time']);
+    if (end <= start) throw invalidForm('scheduled_end_time', 'Cannot schedule event to end before starting.');
+    const event: Json = {
+      id: snowflake(clock()),
+      guild_id: guildId,
+      channel_id: null,
+      creator_id: botUser.id,
+      creator: botUser,
+      name,
+      description: description ?? null,
+      scheduled_start_time: new Date(start).toISOString(),
+      scheduled_end_time: new Date(end).toISOString(),
+      privacy_level: 2,
+      status: EVENT_STATUS.scheduled,
+      entity_type: 3,
+      entity_id: null,
+      entity_metadata: { location },
+      user_count: 0,
+      image: null,
+    };
+    scheduledEvents.set(String(event['id']), event);
+    echo('GUILD_SCHEDULED_EVENT_CREATE', event, GatewayIntentBits.GuildScheduledEvents);
+    return { status: 200, body: event };
+  });
+  route('PATCH /guilds/:guild/scheduled-events/:event', true, ({ params, body }) => {
+    const event = eventOf(params['guild'], params['event']);
+    requireEventPermission(params['guild']!);
+    const json = isObject(body) ? body : {};
+    const status = json['status'];
+    if (status !== undefined) {
+      // Discord's transitions: SCHEDULED to ACTIVE or CANCELED, ACTIVE to COMPLETED; nothing out of the last two.
+      const from = event['status'];
+      const allowed =
+        (from === EVENT_STATUS.scheduled && (status === EVENT_STATUS.active || status === EVENT_STATUS.canceled)) ||
+        (from === EVENT_STATUS.active && status === EVENT_STATUS.completed);
+      if (!allowed) throw invalidForm('status', `Cannot change the status of a scheduled event from ${String(from)} to ${String(status)}.`);
+      event['status'] = status;
+    }
+    echo('GUILD_SCHEDULED_EVENT_UPDATE', event, GatewayIntentBits.GuildScheduledEvents);
+    return { status: 200, body: event };
+  });
+  route('DELETE /guilds/:guild/scheduled-events/:event', true, ({ params }) => {
+    const event = eventOf(params['guild'], params['event']);
+    requireEventPermission(params['guild']!);
+    scheduledEvents.delete(String(event['id']));
+    echo('GUILD_SCHEDULED_EVENT_DELETE', event, GatewayIntentBits.GuildScheduledEvents);
+    return { status: 204 };
+  });
+
   function matchRoute(method: string, segments: string[]): { route: Route; params: Record<string, string> } | undefined {
     for (const candidate of routes) {
       if (candidate.method !== method || candidate.segments.length !== segments.length) continue;
@@ -1974,6 +2083,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (sessionFor('GUILD_ROLE_UPDATE', { guild_id: ids.guildId })) dispatch('GUILD_ROLE_UPDATE', { guild_id: ids.guildId, role });
     },
     botPermissionsIn,
+    scheduledEvents(guildId) {
+      return [...scheduledEvents.values()].filter((e) => e['guild_id'] === guildId);
+    },
     postAsMember(channelId, content) {
       const author: APIUser = { id: ids.userId, username: 'listener', discriminator: '0', global_name: 'Listener', avatar: null };
       return createMessage(channelId, { content }, [], { author });
