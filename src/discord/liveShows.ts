@@ -34,6 +34,11 @@ export type LiveStep = 'createEvent' | 'startEvent' | 'postLive' | 'endEvent';
 
 /** Discord refuses an event that starts in the past; one starting this soon might be refused on arrival. */
 const MIN_LEAD_MS = 60_000;
+/**
+ * Hosts often leave a show `live` in the feed long after it ended: one that started this long ago (or whose end has
+ * passed) is not announced as live now (a server that follows the feed later would be told of a show long over).
+ */
+const STALE_LIVE_MS = 12 * 3_600_000;
 const UNKNOWN_EVENT = 10070;
 
 /** What is still to be done for a live item in a server, given what was done (`show`); empty when nothing is. */
@@ -48,7 +53,8 @@ export function liveSteps(item: LiveItem, show: LiveShow | undefined, now: Date)
   if (item.status === 'live') {
     const steps: LiveStep[] = [];
     if (event === 'scheduled' || event === 'creating') steps.push('startEvent');
-    if (show?.liveMessageId === undefined) steps.push('postLive');
+    const over = (item.end !== undefined && Date.parse(item.end) < now.getTime()) || Date.parse(item.start) < now.getTime() - STALE_LIVE_MS;
+    if (show?.liveMessageId === undefined && !over) steps.push('postLive');
     return steps;
   }
   return event === 'scheduled' || event === 'active' || event === 'creating' ? ['endEvent'] : [];

@@ -74,6 +74,12 @@ describe('liveSteps', () => {
     expect(liveSteps(item('ended'), undefined, now)).toEqual([]);
   });
 
+  it('does not announce as live now a show left `live` in the feed long after it started or ended', () => {
+    expect(liveSteps(item('live', '2026-12-24T06:00:00.000Z'), undefined, now)).toEqual(['postLive']);
+    expect(liveSteps(item('live', '2026-12-23T23:00:00.000Z'), undefined, now)).toEqual([]);
+    expect(liveSteps({ ...item('live', '2026-12-24T10:00:00.000Z'), end: '2026-12-24T11:00:00.000Z' }, show({ eventState: 'scheduled' }), now)).toEqual(['startEvent']);
+  });
+
   it('waits for a failed step’s next try, and does nothing more for one given up', () => {
     expect(liveSteps(item('live'), show({ attempts: 1, nextAttemptAt: new Date('2026-12-24T12:05:00Z') }), now)).toEqual([]);
     expect(liveSteps(item('live'), show({ attempts: 1, nextAttemptAt: new Date('2026-12-24T11:55:00Z') }), now)).toEqual(['postLive']);
