@@ -125,12 +125,15 @@ export const announce: SlashCommand = {
       // Discord's picker offers this server's channels, but any id can be sent: posts go only where the server owns.
       const usable = await feeds.checkChannel(guildId, channel, { thread });
       if (typeof usable === 'object') return err(s.announceMissingPermissions(`<#${channel}>`, usable.missing.map((p) => s.permissionNames[p])));
-      if (usable !== 'ok') return err(usable === 'elsewhere' ? s.announceChannelElsewhere : usable === 'offline' ? s.announceNoDiscord : s.announceChannelUnusable);
+      if (usable !== 'ok' && usable !== 'ok-no-events') {
+        return err(usable === 'elsewhere' ? s.announceChannelElsewhere : usable === 'offline' ? s.announceNoDiscord : s.announceChannelUnusable);
+      }
       await feeds.setAnnouncements(guildId, { channelId: channel, ...(role !== undefined && { roleId: role }), publish, enabled: true, ...(thread && { thread }) }, podcastId.value);
       // A manager setting the channel is what a paused server waits for (the bot lost its channel).
       const resumed = await feeds.resumeAnnouncements(guildId);
       const set = s.announceSet(`<#${channel}>`, scopeName, role === undefined ? undefined : `<@&${role}>`, publish, thread);
-      return ok({ content: resumed ? `${set}\n${s.announceResumed}` : set, ephemeral: true });
+      const lines = [set, ...(resumed ? [s.announceResumed] : []), ...(usable === 'ok-no-events' ? [s.announceNoEvents(s.permissionNames.CreateEvents)] : [])];
+      return ok({ content: lines.join('\n'), ephemeral: true });
     }
 
     if (args.value.subcommand === 'off') {

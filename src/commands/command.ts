@@ -28,11 +28,18 @@ export interface Deps {
 }
 
 /**
- * 'ok': a text, announcement or forum channel of the guild where the bot has what posting there takes; 'elsewhere': a
- * channel of another server; 'unusable': unknown, not visible to the bot, or of a kind that takes no posts; 'offline':
- * the bot is not connected to Discord; `missing`: the permissions the bot lacks there (channelPermissions.ts).
+ * 'ok': a text, announcement or forum channel of the guild where the bot has what posting there takes ('ok-no-events':
+ * and cannot make scheduled events, so live shows are only posted); 'elsewhere': a channel of another server;
+ * 'unusable': unknown, not visible to the bot, or of a kind that takes no posts; 'offline': the bot is not connected to
+ * Discord; `missing`: the permissions the bot lacks there (channelPermissions.ts).
  */
-export type AnnouncementChannelCheck = 'ok' | 'elsewhere' | 'unusable' | 'offline' | { missing: readonly AnnouncePermission[] };
+export type AnnouncementChannelCheck =
+  | 'ok'
+  | 'ok-no-events'
+  | 'elsewhere'
+  | 'unusable'
+  | 'offline'
+  | { missing: readonly AnnouncePermission[] };
 
 /** A permission announcing may need, by discord.js's name (PermissionFlagsBits); strings.ts names each for people. */
 export type AnnouncePermission =

@@ -294,7 +294,10 @@ export class Announcer {
     const permissions = await transport.botPermissions(channelId);
     if (permissions === undefined) return 'unusable';
     const missing = missingPermissions(permissions, requiredPermissions(channel.kind, options));
-    return missing.length === 0 ? 'ok' : { missing };
+    if (missing.length > 0) return { missing };
+    // Create Events is a server permission (overwrites grant it only in voice and stage channels): what the bot has
+    // in a text, announcement or forum channel is what it has server-wide.
+    return missingPermissions(permissions, ['CreateEvents']).length > 0 ? 'ok-no-events' : 'ok';
   }
 
   /** A feed was paused: one notice in each following guild's announcement channel. */

@@ -31,7 +31,7 @@ export function requiredPermissions(kind: ChannelKind, options: { thread: boolea
 }
 
 /** Those of `needed` that `permissions` lacks. */
-export function missingPermissions(permissions: bigint, needed: readonly AnnouncePermission[]): AnnouncePermission[] {
+export function missingPermissions<P extends AnnouncePermission | 'CreateEvents'>(permissions: bigint, needed: readonly P[]): P[] {
   const have = new PermissionsBitField(permissions);
   return needed.filter((name) => !have.has(PermissionFlagsBits[name], true));
 }

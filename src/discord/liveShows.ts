@@ -41,10 +41,22 @@ const MIN_LEAD_MS = 60_000;
 const STALE_LIVE_MS = 12 * 3_600_000;
 const UNKNOWN_EVENT = 10070;
 
-/** What is still to be done for a live item in a server, given what was done (`show`); empty when nothing is. */
+/** Whether a step is about the event or the "live now" post: a failure of one holds back only that kind. */
+export function stepKind(step: LiveStep): 'event' | 'post' {
+  return step === 'postLive' ? 'post' : 'event';
+}
+
+/**
+ * What is still to be done for a live item in a server, given what was done (`show`); empty when nothing is. A step
+ * whose kind failed waits for its next try (or, given up, is not tried again); the other kind goes on.
+ */
 export function liveSteps(item: LiveItem, show: LiveShow | undefined, now: Date): LiveStep[] {
-  if (show?.failedAt !== undefined) return [];
-  if (show?.nextAttemptAt !== undefined && show.nextAttemptAt > now) return [];
+  const held = (step: LiveStep): boolean =>
+    show?.failedStep === stepKind(step) && (show.failedAt !== undefined || (show.nextAttemptAt !== undefined && show.nextAttemptAt > now));
+  return wanted(item, show, now).filter((step) => !held(step));
+}
+
+function wanted(item: LiveItem, show: LiveShow | undefined, now: Date): LiveStep[] {
   const event = show?.eventState;
   if (item.status === 'pending') {
     const ahead = Date.parse(item.start) - now.getTime() > MIN_LEAD_MS;
@@ -110,18 +122,23 @@ export class LiveShows {
     const context = { guildId, podcast: podcast.id, live: item.id, status: item.status };
     try {
       const s = stringsFor(await this.#o.transport.locale(guildId).catch(() => 'en-US'));
+      const failed = new Set<'event' | 'post'>();
       for (const step of liveSteps(item, show, this.#o.now())) {
+        const kind = stepKind(step);
+        if (failed.has(kind)) continue;
         try {
           show = await this.#step(step, show, podcast, item, s, settings.roleId);
         } catch (error) {
           if (error instanceof StoreBusyError) throw error;
-          await this.#failed(show, step, error instanceof LiveShowRefused ? { kind: 'access', reason: error.message } : classifyPostFailure(error));
-          return;
+          show = await this.#failed(show, step, error instanceof LiveShowRefused ? { kind: 'access', reason: error.message } : classifyPostFailure(error));
+          failed.add(kind);
+          continue;
         }
-      }
-      if (show.attempts > 0 || show.lastError !== undefined) {
-        const { nextAttemptAt: _next, lastError: _error, ...done } = show;
-        await store.saveLiveShow({ ...done, attempts: 0 });
+        // The kind that had failed worked now: its failure is over.
+        if (show.failedStep === kind) {
+          const { nextAttemptAt: _next, lastError: _error, failedStep: _step, failedAt: _at, ...done } = show;
+          await store.saveLiveShow((show = { ...done, attempts: 0 }));
+        }
       }
     } catch (error) {
       log.warn({ ...context, err: error }, 'live show not recorded; it will be tried again');
@@ -223,16 +240,20 @@ export class LiveShows {
     );
   }
 
-  async #failed(show: LiveShow, step: LiveStep, failure: PostFailure): Promise<void> {
-    const attempts = show.attempts + 1;
+  /** A step failed: recorded with its kind's next try, or given up; the other kind's failure, if any, is replaced. */
+  async #failed(show: LiveShow, step: LiveStep, failure: PostFailure): Promise<LiveShow> {
+    const kind = stepKind(step);
+    const attempts = show.failedStep === kind ? show.attempts + 1 : 1;
     const at = this.#o.now();
     const retryAt = nextRetry(failure.kind, attempts, at, this.#o.retryPolicy ?? DEFAULT_RETRY_POLICY);
-    const { nextAttemptAt: _next, ...rest } = show;
-    await this.#o.store.saveLiveShow({ ...rest, attempts, lastError: failure.reason, ...(retryAt ? { nextAttemptAt: retryAt } : { failedAt: at }) });
+    const { nextAttemptAt: _next, failedAt: _at, ...rest } = show;
+    const next: LiveShow = { ...rest, attempts, lastError: failure.reason, failedStep: kind, ...(retryAt ? { nextAttemptAt: retryAt } : { failedAt: at }) };
+    await this.#o.store.saveLiveShow(next);
     this.#o.log.warn(
       { guildId: show.guildId, podcast: show.podcastId, live: show.liveId, step, reason: failure.reason, attempts, retryAt },
       retryAt ? 'live show step failed; it will be tried again' : 'live show step given up',
     );
+    return next;
   }
 }
 

@@ -106,7 +106,10 @@ const en = {
     ReadMessageHistory: 'Read Message History',
     CreatePublicThreads: 'Create Public Threads',
     SendMessagesInThreads: 'Send Messages in Threads',
-  } satisfies Record<AnnouncePermission, string>,
+    CreateEvents: 'Create Events',
+  } satisfies Record<AnnouncePermission | 'CreateEvents', string>,
+  announceNoEvents: (permission: string) =>
+    `Live shows of these podcasts will be posted, but not added to the server’s events: the bot lacks **${permission}**.`,
   announceMissingPermissions: (channel: string, missing: readonly string[]) =>
     `The bot cannot post in ${channel}: it lacks ${missing.length === 1 ? 'the permission' : 'the permissions'} ${missing.map((m) => `**${m}**`).join(', ')} there. Give ${missing.length === 1 ? 'it' : 'them'} to the bot’s role (in the server’s roles or the channel’s permissions) and run /announce channel again.`,
 };
@@ -207,7 +210,10 @@ const sv: Strings = {
     ReadMessageHistory: 'Läs meddelandehistorik',
     CreatePublicThreads: 'Skapa offentliga trådar',
     SendMessagesInThreads: 'Skicka meddelanden i trådar',
+    CreateEvents: 'Skapa evenemang',
   },
+  announceNoEvents: (permission) =>
+    `Livesändningar av poddarna publiceras, men läggs inte till bland serverns evenemang: boten saknar **${permission}**.`,
   announceMissingPermissions: (channel, missing) =>
     `Boten kan inte publicera i ${channel}: den saknar ${missing.length === 1 ? 'behörigheten' : 'behörigheterna'} ${missing.map((m) => `**${m}**`).join(', ')} där. Ge ${missing.length === 1 ? 'den' : 'dem'} till botens roll (under serverns roller eller kanalens behörigheter) och kör /annonsera kanal igen.`,
 };

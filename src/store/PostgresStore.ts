@@ -978,7 +978,7 @@ export class PostgresStore implements Store {
   async saveLiveShow(show: LiveShow): Promise<void> {
     await this.#pool.query(
       `UPDATE live_shows SET event_id = $4, event_state = $5, live_message_id = $6, live_attempted_at = $7, attempts = $8,
-         next_attempt_at = $9, last_error = $10, failed_at = $11
+         next_attempt_at = $9, last_error = $10, failed_at = $11, failed_step = $12
        WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3`,
       [
         show.guildId,
@@ -992,6 +992,7 @@ export class PostgresStore implements Store {
         show.nextAttemptAt ?? null,
         show.lastError ?? null,
         show.failedAt ?? null,
+        show.failedStep ?? null,
       ],
     );
   }

@@ -1067,7 +1067,7 @@ export class SqliteStore implements Store {
       .prepare(
         `UPDATE live_shows SET event_id = @eventId, event_state = @eventState, live_message_id = @liveMessageId,
            live_attempted_at = @liveAttemptedAt, attempts = @attempts, next_attempt_at = @nextAttemptAt,
-           last_error = @lastError, failed_at = @failedAt
+           last_error = @lastError, failed_step = @failedStep, failed_at = @failedAt
          WHERE guild_id = @guild AND podcast_id = @podcast AND live_id = @live`,
       )
       .run({
@@ -1081,6 +1081,7 @@ export class SqliteStore implements Store {
         attempts: show.attempts,
         nextAttemptAt: show.nextAttemptAt ? ms(show.nextAttemptAt) : null,
         lastError: show.lastError ?? null,
+        failedStep: show.failedStep ?? null,
         failedAt: show.failedAt ? ms(show.failedAt) : null,
       });
   }

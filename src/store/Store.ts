@@ -281,11 +281,13 @@ export interface LiveShow extends LiveShowKey {
   liveMessageId?: string;
   /** When "live now" was first tried: past Discord's nonce window, it is looked for before posting again. */
   liveAttemptedAt?: Date;
-  /** Failed attempts (any step) since the last success. */
+  /** Failed attempts of `failedStep` since its last success. */
   attempts: number;
   nextAttemptAt?: Date;
   lastError?: string;
-  /** Given up: nothing more is tried for it. */
+  /** What failed: the event (making, starting, ending it) or the "live now" post; the other goes on meanwhile. */
+  failedStep?: 'event' | 'post';
+  /** Given up: nothing more of `failedStep` is tried for it. */
   failedAt?: Date;
 }
 

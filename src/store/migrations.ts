@@ -202,6 +202,8 @@ export const migrations: readonly string[] = [
     attempts           INTEGER NOT NULL DEFAULT 0,
     next_attempt_at    INTEGER,
     last_error         TEXT,
+    -- What failed: 'event' (making, starting, ending the event) or 'post' ("live now"); the other goes on meanwhile.
+    failed_step        TEXT,
     failed_at          INTEGER,
     claim_owner        TEXT,
     claim_until        INTEGER,

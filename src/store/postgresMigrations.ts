@@ -210,6 +210,7 @@ export const postgresMigrations: readonly string[] = [
     attempts           integer NOT NULL DEFAULT 0,
     next_attempt_at    timestamptz,
     last_error         text COLLATE "C",
+    failed_step        text COLLATE "C",
     failed_at          timestamptz,
     claim_owner        text COLLATE "C",
     claim_until        timestamptz,

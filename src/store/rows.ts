@@ -255,6 +255,7 @@ export interface LiveShowRow {
   attempts: number;
   next_attempt_at: TimeColumn | null;
   last_error: string | null;
+  failed_step: string | null;
   failed_at: TimeColumn | null;
 }
 
@@ -275,6 +276,7 @@ export function toLiveShow(row: LiveShowRow): LiveShow {
     attempts: row.attempts,
     ...opt('nextAttemptAt', row.next_attempt_at, date),
     ...opt('lastError', row.last_error, same),
+    ...((row.failed_step === 'event' || row.failed_step === 'post') && { failedStep: row.failed_step }),
     ...opt('failedAt', row.failed_at, date),
   };
 }

@@ -80,9 +80,15 @@ describe('liveSteps', () => {
     expect(liveSteps({ ...item('live', '2026-12-24T10:00:00.000Z'), end: '2026-12-24T11:00:00.000Z' }, show({ eventState: 'scheduled' }), now)).toEqual(['startEvent']);
   });
 
-  it('waits for a failed step’s next try, and does nothing more for one given up', () => {
-    expect(liveSteps(item('live'), show({ attempts: 1, nextAttemptAt: new Date('2026-12-24T12:05:00Z') }), now)).toEqual([]);
-    expect(liveSteps(item('live'), show({ attempts: 1, nextAttemptAt: new Date('2026-12-24T11:55:00Z') }), now)).toEqual(['postLive']);
-    expect(liveSteps(item('live'), show({ attempts: 12, failedAt: now }), now)).toEqual([]);
+  it('holds back a failed kind of step until its next try, and for good once given up; the other kind goes on', () => {
+    const later = new Date('2026-12-24T12:05:00Z');
+    const earlier = new Date('2026-12-24T11:55:00Z');
+    expect(liveSteps(item('live'), show({ attempts: 1, failedStep: 'post', nextAttemptAt: later }), now)).toEqual([]);
+    expect(liveSteps(item('live'), show({ attempts: 1, failedStep: 'post', nextAttemptAt: earlier }), now)).toEqual(['postLive']);
+    expect(liveSteps(item('live'), show({ attempts: 12, failedStep: 'post', failedAt: now }), now)).toEqual([]);
+    // The event could not be made (no Create Events): "live now" is posted all the same.
+    expect(liveSteps(item('live'), show({ eventState: 'creating', attempts: 1, failedStep: 'event', nextAttemptAt: later }), now)).toEqual(['postLive']);
+    expect(liveSteps(item('pending'), show({ eventState: 'creating', attempts: 1, failedStep: 'event', nextAttemptAt: later }), now)).toEqual([]);
+    expect(liveSteps(item('ended'), show({ eventState: 'scheduled', attempts: 11, failedStep: 'event', failedAt: now }), now)).toEqual([]);
   });
 });

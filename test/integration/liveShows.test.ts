@@ -1,7 +1,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_IDS, startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
+import { BOT_PERMISSIONS, FAKE_IDS, startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
 import {
   channelOption,
   command,
@@ -185,6 +186,24 @@ describe('live shows', () => {
     await bot.poll();
     expect(liveNowPosts()).toHaveLength(1);
     expect(eventRequests('POST')).toHaveLength(1);
+  });
+
+  it('says when the bot may not make events; the show is still announced live, and the refused event is recorded', async () => {
+    fake.setRolePermissions(FAKE_IDS.botRoleId, (BigInt(BOT_PERMISSIONS) & ~PermissionFlagsBits.CreateEvents).toString());
+    host.feeds.set('/live.xml', { title: 'No Events Show', episodes: episodes('noev', 1), liveItems: [liveItem({ guid: 'noev-live' })] });
+    const bot = await start();
+    const set = await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
+    expect(set.content).toContain('Live shows of these podcasts will be posted, but not added to the server’s events: the bot lacks **Create Events**.');
+    await command(fake, 'feed add', { url: host.url('/live.xml') }, { admin: true });
+    await bot.poll();
+    expect(fake.scheduledEvents(fake.guildId)).toHaveLength(0);
+    expect(eventRequests('POST').map((r) => r.status)).toEqual([403]);
+    const show = await bot.running.services.store.getLiveShow({ guildId: fake.guildId, podcastId: host.url('/live.xml'), liveId: 'noev-live' });
+    expect(show).toMatchObject({ attempts: 1, lastError: 'the bot may not post there: Missing Permissions (50013)' });
+    // Going live: announced all the same (the event step waits for its next try).
+    setStatus('live');
+    await bot.poll();
+    expect(liveNowPosts()).toHaveLength(1);
   });
 
   it('schedules nothing for a live item whose start has passed, and nothing in a server with announcements off', async () => {

@@ -873,7 +873,7 @@ export function storeContract(subject: StoreUnderTest): void {
         expect(taken).toStrictEqual({ ...key, channelId: 'chan', nonce: 'nonce-1', createdAt: t(1), attempts: 0 });
         // Another process is refused while the claim lives; the first row's channel and nonce are kept.
         expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(2))).toBeUndefined();
-        await store.saveLiveShow({ ...taken!, eventId: 'event-1', eventState: 'scheduled', attempts: 1, nextAttemptAt: t(30), lastError: 'HTTP 500' });
+        await store.saveLiveShow({ ...taken!, eventId: 'event-1', eventState: 'scheduled', attempts: 1, nextAttemptAt: t(30), lastError: 'HTTP 500', failedStep: 'post' });
         // Its own claim again (a second pass), then given back: anyone may take it.
         expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('a', 90), t(3))).toMatchObject({ channelId: 'chan', eventId: 'event-1' });
         await store.releaseLiveShow(key, 'b');
@@ -881,12 +881,12 @@ export function storeContract(subject: StoreUnderTest): void {
         await store.releaseLiveShow(key, 'a');
         const second = await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(5));
         expect(second).toStrictEqual({
-          ...key, channelId: 'chan', nonce: 'nonce-1', createdAt: t(1), eventId: 'event-1', eventState: 'scheduled', attempts: 1, nextAttemptAt: t(30), lastError: 'HTTP 500',
+          ...key, channelId: 'chan', nonce: 'nonce-1', createdAt: t(1), eventId: 'event-1', eventState: 'scheduled', attempts: 1, nextAttemptAt: t(30), lastError: 'HTTP 500', failedStep: 'post',
         });
         // Absent fields are cleared.
         const { nextAttemptAt: _n, lastError: _l, ...rest } = second!;
-        await store.saveLiveShow({ ...rest, eventState: 'ended', liveMessageId: 'm1', liveAttemptedAt: t(6), attempts: 0, failedAt: t(7) });
-        expect(await store.getLiveShow(key)).toStrictEqual({ ...rest, eventState: 'ended', liveMessageId: 'm1', liveAttemptedAt: t(6), attempts: 0, failedAt: t(7) });
+        await store.saveLiveShow({ ...rest, eventState: 'ended', liveMessageId: 'm1', liveAttemptedAt: t(6), attempts: 0, failedStep: 'event', failedAt: t(7) });
+        expect(await store.getLiveShow(key)).toStrictEqual({ ...rest, eventState: 'ended', liveMessageId: 'm1', liveAttemptedAt: t(6), attempts: 0, failedStep: 'event', failedAt: t(7) });
         // An expired claim is anyone's; a process that ended gives its claims back at once.
         expect(await store.claimLiveShow(key, { channelId: 'x', nonce: 'x' }, lease('c', 600), t(65))).toBeDefined();
         await store.endProcess('c');
