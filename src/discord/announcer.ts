@@ -53,6 +53,9 @@ import { stringsFor, type Strings } from '../messages/strings.js';
  *   claimPendingIntents); a process that dies mid-post loses its claims when they expire (Heartbeat renews them while
  *   it lives) and another reconciles them as above, so nothing is doubled or missed. What another process saved since
  *   this one loaded the catalogue is read from the store before planning or posting (catchUpPodcast).
+ * - With a thread per episode (/announce channel thread:true), the thread and its chapter list are owed in the ledger
+ *   from the post on, like publishing, and made once (#startThread).
+ * - Live shows (podcast:liveItem) go to the same servers and channels: scheduled events and "live now" (LiveShows).
  * - A lost channel (Unknown Channel, Missing Access, Missing Permissions) pauses the guild's announcements with
  *   Discord's reason (/feed list shows it) instead of trying again: nothing more is sent there, so a server that
  *   removed the bot's access costs one refused request, not a stream of them. /announce channel set again resumes.
