@@ -80,6 +80,20 @@ export interface ChannelDraft {
   ownerName?: string | undefined;
   language?: string | undefined;
   categories: string[];
+  /** `<podcast:liveItem>`s as read (liveItemTags.ts); undefined until the first. */
+  liveItems?: LiveItemDraft[] | undefined;
+}
+
+/** A `<podcast:liveItem>` as read, before it becomes a LiveItem. */
+export interface LiveItemDraft {
+  status?: string | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
+  title?: string | undefined;
+  guid?: string | undefined;
+  link?: string | undefined;
+  enclosure?: string | undefined;
+  contentLink?: string | undefined;
 }
 
 /**
