@@ -52,6 +52,38 @@ describe('findTimestampLines reads a chapter line', () => {
     expect(one(line)).toEqual(expected);
   });
 
+  // Whatever separator a host types after the time starts a chapter.
+  it.each<[string, string, [number, string, string?]]>([
+    ['a colon', '00:00: Intro', [0, 'Intro']],
+    ['a colon after hours', '1:02:03: Listener mail', [3723, 'Listener mail']],
+    ['a glued colon', '04:10:News', [250, 'News']],
+    ['a pipe', '00:00 | Intro', [0, 'Intro']],
+    ['a glued pipe', '00:00|Intro', [0, 'Intro']],
+    ['a period', '00:00. Intro', [0, 'Intro']],
+    ['a glued period', '12:30.Interview', [750, 'Interview']],
+    ['a closing parenthesis', '00:00) Intro', [0, 'Intro']],
+    ['a closing square bracket', '05:15] Outro', [315, 'Outro']],
+    ['an em dash', '00:00 — Intro', [0, 'Intro']],
+    ['a glued em dash', '00:00—Intro', [0, 'Intro']],
+    ['a minus sign', '00:00 − Intro', [0, 'Intro']],
+    ['a figure dash', '00:00 ‒ Intro', [0, 'Intro']],
+    ['a Unicode hyphen', '00:00 ‐ Intro', [0, 'Intro']],
+    ['a horizontal bar', '00:00 ― Intro', [0, 'Intro']],
+    ['a fullwidth hyphen-minus', '00:00－Intro', [0, 'Intro']],
+    ['a trailing time after a minus sign', 'Outro − 58:00', [3480, 'Outro']],
+  ])('after %s: %j', (_what, line, expected) => {
+    expect(one(line)).toEqual(expected);
+  });
+
+  it('records the new separators as written', () => {
+    expect(findTimestampLines('00:00) Intro\n01:00. News\n02:00 − Mail\n03:00: Outro').map((l) => [l.separator, l.title, l.bracket])).toEqual([
+      [')', 'Intro', undefined],
+      ['.', 'News', undefined],
+      ['−', 'Mail', undefined],
+      [':', 'Outro', undefined],
+    ]);
+  });
+
   it('records where the time stands, its bracket and the separator', () => {
     expect(findTimestampLines('(00:00) Intro\nOutro [01:02:03]\n00:05 -- Ads')).toEqual([
       { line: 1, timestamp: '00:00', startSeconds: 0, title: 'Intro', position: 'leading', bracket: '(', separator: '' },
@@ -117,6 +149,16 @@ describe('findTimestampLines refuses what is not a chapter line', () => {
     ['a sentence-length title', `00:10 ${'This is a sentence that keeps going and going, '.repeat(4)}`],
     ['separators only', '00:10 - - -'],
     ['mismatched brackets', '(00:10] Intro'],
+    ['a time range with a minus sign', '10:30−11:30 Lunch'],
+    ['a verse range with a figure dash', '3:16‒18 For God so loved the world'],
+    ['a time range with an em dash', '10:30—11:30 Lunch'],
+    ['a time in prose before a period', 'We meet at 10:30. Then we eat.'],
+    ['a time in prose before a colon', 'Doors open at 19:30: bring a friend'],
+    ['a time of day before a period', '10:30. am'],
+    ['a time in a URL before a period', 'Slides: https://example.com/talk/10:30. Intro'],
+    ['a time in a URL path', 'https://example.com/t/00:10:20/intro Intro'],
+    ['a clock time with a colon and a digit after', '1:02:3 Intro'],
+    ['two times with pipes', '10:00 | Keynote | 11:00'],
   ])('%s: %j', (_what, line) => {
     expect(findTimestampLines(line)).toEqual([]);
   });

@@ -5,7 +5,10 @@
  *
  * Accepted shapes (after bullets such as `-`, `*`, `•`, `1.` are removed):
  *   leading   `00:00 Title`, `(00:00) Title`, `[01:02:03] Title`, `00:00 - Title`, `00:00 – Title`, `00:00-Title`,
- *             `0:02:40 Halo 4`, `00:00:00 Title <https://url> #c`, `00:00 - Artist - Song (Album)`
+ *             `0:02:40 Halo 4`, `00:00:00 Title <https://url> #c`, `00:00 - Artist - Song (Album)`; the time may be
+ *             followed by any separator a host types: a space, any dash (hyphen, en, em, figure dash, minus sign...),
+ *             a colon, a pipe, a period, a closing bracket (`00:00: Title`, `00:00 | Title`, `00:00. Title`,
+ *             `00:00) Title`, `00:00 − Title`)
  *   trailing  `Title (00:01:01)`, `Title [00:12]`, `Title - 00:12`, `ألعاب:(01:22:00)`, `Intro 00:00:00.000`
  *
  * Refused, because they are times of day, references, metadata or prose rather than chapters:
@@ -37,16 +40,28 @@ export interface TimestampLine {
 const MAX_TITLE_LENGTH = 160;
 const MAX_LINE_LENGTH = 2000;
 
-// H:MM:SS or M:SS / MM:SS / MMM:SS, optional milliseconds. Not glued to other digits, colons or decimals.
-const TS = String.raw`(?<![\d:.,])(?:\d{1,2}:[0-5]\d:[0-5]\d|\d{1,3}:[0-5]\d)(?:\.\d{1,3})?(?![\d:]|[.,]\d)`;
+// H:MM:SS or M:SS / MM:SS / MMM:SS, optional milliseconds. Not glued to other digits, times or decimals (a colon
+// right after it is a separator, `00:00: Intro`, unless a digit follows: `1:02:3` is no time).
+const TS = String.raw`(?<![\d:.,])(?:\d{1,2}:[0-5]\d:[0-5]\d|\d{1,3}:[0-5]\d)(?:\.\d{1,3})?(?!\d|:\d|[.,]\d)`;
 const TS_ANYWHERE = new RegExp(TS, 'g');
 
-const SEPARATOR = String.raw`[-–—:|•·>~]{1,3}`;
+// Every dash a host types between a time and a title: hyphen-minus, hyphen, non-breaking hyphen, figure dash, en and
+// em dash, horizontal bar, minus sign, and the small and fullwidth forms (the body of a regex character class).
+const DASH = String.raw`\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D`;
+const SEPARATOR_CHARS = String.raw`${DASH}:|•·>~`;
+const SEPARATOR = String.raw`[${SEPARATOR_CHARS}]{1,3}`;
 const LEADING = new RegExp(String.raw`^(?<open>[(\[])?\s*(?<ts>${TS})(?:\s*(?<close>[)\]]))?(?<rest>.*)$`, 'u');
 const TRAILING = new RegExp(
-  String.raw`^(?<title>.*?[^\s\-–—:|•·>~(\[])\s*(?<sep>${SEPARATOR})?\s*(?<open>[(\[])?\s*(?<ts>${TS})\s*(?<close>[)\]])?$`,
+  String.raw`^(?<title>.*?[^\s${SEPARATOR_CHARS}(\[])\s*(?<sep>${SEPARATOR})?\s*(?<open>[(\[])?\s*(?<ts>${TS})\s*(?<close>[)\]])?$`,
   'u',
 );
+// After a leading time: what sets a title off from it (a space, a separator, a period, a closing bracket)...
+const SET_OFF = new RegExp(String.raw`^[\s${SEPARATOR_CHARS}.)\]]`, 'u');
+// ...and the separator itself, up to three marks with spaces around: `-`, ` | `, `: `, `. `, `) `, `--`, `-:`.
+const LEADING_SEPARATOR = new RegExp(String.raw`^\s*([${SEPARATOR_CHARS}.)\]]{1,3})?\s*`, 'u');
+// `3:16-18`, `10:30-11:30`: a dash glued to a number after the time is a range, not a chapter start.
+const GLUED_RANGE = new RegExp(String.raw`^\s*[${DASH}]\s*\d`, 'u');
+const SPACED_DASH = new RegExp(String.raw`^\s+[${DASH}]\s+\d`, 'u');
 
 // Words that turn a time into a time of day: `10:30 AM`, `19:30 Uhr`, `10:00 CET`, `9:15 o'clock`.
 const TIME_OF_DAY_AFTER = /^(?:a\.?m\.?|p\.?m\.?|uhr|h|hrs|o'?clock|utc|gmt|[ecmp][sd]t|cet|cest|bst|ist|aest|jst)(?![\p{L}\p{N}])/iu;
@@ -111,7 +126,7 @@ function takeUrls(line: string): { text: string; url?: string } {
 
 const BRACKET = /[()[\]<>]/;
 /** What is cut from a title's start; its end loses the same but `.` (`Q&A with Dr.`, `...`). */
-const TITLE_EDGE = ' -–—:|•·>~.,;';
+const TITLE_EDGE = ' -\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D:|•·>~.,;';
 
 export function cleanTitle(raw: string): string {
   const brackets = BRACKET.test(raw);
@@ -203,13 +218,20 @@ function withBracket(found: Omit<Found, 'bracket'>, open: string | undefined): F
 function readLeading(text: string): Found | undefined {
   const m = LEADING.exec(text);
   const g = m?.groups;
-  if (!g || g.ts === undefined || !bracketsMatch(g.open, g.close)) return undefined;
-  const rest = g.rest ?? '';
+  if (!g || g.ts === undefined) return undefined;
+  let rest = g.rest ?? '';
+  let close = g.close;
+  // `00:00) Intro`: a closing bracket with no opening one is a separator, as a host types it.
+  if (g.open === undefined && close !== undefined) {
+    rest = `${close}${rest}`;
+    close = undefined;
+  }
+  if (!bracketsMatch(g.open, close)) return undefined;
   // `10:30am`: a title must be set off by a space, a bracket or punctuation.
-  if (g.close === undefined && rest !== '' && !/^[\s\-–—:|•·>~]/u.test(rest)) return undefined;
+  if (close === undefined && rest !== '' && !SET_OFF.test(rest)) return undefined;
   // `3:16-18`, `10:30-11:30`: a range, not a chapter start.
-  if (/^\s*[-–—]\s*\d/u.test(rest) && !/^\s+[-–—]\s+\d/u.test(rest)) return undefined;
-  const sep = /^\s*([-–—:|•·>~]{1,3})?\s*/u.exec(rest);
+  if (GLUED_RANGE.test(rest) && !SPACED_DASH.test(rest)) return undefined;
+  const sep = LEADING_SEPARATOR.exec(rest);
   const separator = sep?.[1] ?? '';
   const title = rest.slice(sep?.[0].length ?? 0);
   if (TIME_OF_DAY_AFTER.test(title)) return undefined;
