@@ -63,13 +63,16 @@ type Parse = (bytes: Buffer) => Promise<number>;
 async function loadParser(name: ParserName): Promise<Parse> {
   if (name === 'podcord') {
     const { parseFeed } = await import('../src/data/feed/parseFeed.js');
-    const { chapterLink } = await import('../src/data/links.js');
+    const { chapterLinker } = await import('../src/data/links.js');
     return async (bytes) => {
       const result = parseFeed(bytes);
       if (!result.ok) throw new Error(result.error);
       const { podcast, episodes } = result.value;
       const links: (string | undefined)[] = [];
-      for (const episode of episodes) for (const chapter of episode.chapters) links.push(chapterLink(podcast, episode, chapter.startSeconds));
+      for (const episode of episodes) {
+        const link = chapterLinker(podcast, episode);
+        for (const chapter of episode.chapters) links.push(link(chapter.startSeconds));
+      }
       keep = [result.value, links];
       return episodes.length;
     };
