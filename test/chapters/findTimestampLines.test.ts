@@ -111,6 +111,9 @@ describe('findTimestampLines reads a chapter line', () => {
     ['Markdown bold markers', '00:**45 Intro', [45, 'Intro']],
     ['Markdown underscores', 'Intro (01:__02)', [62, 'Intro']],
     ['a Markdown link around the minutes', '[00](https://x.invalid/a):30 Intro', [30, 'Intro', 'https://x.invalid/a']],
+    ['a Markdown link opening before the colon', '1[:30](https://x.invalid/a) Intro', [90, 'Intro', 'https://x.invalid/a']],
+    ['a Markdown link closing after the colon', '[1:](https://x.invalid/a)30 Intro', [90, 'Intro', 'https://x.invalid/a']],
+    ['bidi marks on both sides of the colon', '01\u200E:\u200F15 Intro', [75, 'Intro']],
   ])('reads a time split by %s: %j', (_what, line, expected) => {
     expect(one(line)).toEqual(expected);
   });
