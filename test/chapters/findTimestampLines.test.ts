@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findTimestampLines } from '../../src/data/chapters/findTimestampLines.js';
+import { prng } from '../support/prng.js';
 
 /** The one chapter-shaped line found in `line`, as [seconds, title, url?]. */
 function one(line: string): [number, string, string?] | undefined {
@@ -164,5 +165,28 @@ describe('findTimestampLines refuses what is not a chapter line', () => {
     ['two times with pipes', '10:00 | Keynote | 11:00'],
   ])('%s: %j', (_what, line) => {
     expect(findTimestampLines(line)).toEqual([]);
+  });
+});
+
+describe('findTimestampLines reads a plain `00:00 Title` line at once, as the general way would', () => {
+  // A zero-width space in front makes a line take the general way (cleaning deletes it, and nothing else changes), so
+  // the two readings of every line can be compared.
+  const general = (line: string) => findTimestampLines(`\u200B${line}`);
+
+  it('gives the same entry for lines of every shape near the plain one', () => {
+    const rand = prng(15);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
+    const times = ['0:00', '00:00', '4:05', '12:30', '75:30', '123:45', '1:02:03', '01:02:03', '10:30', '0:61', '1:75:00', '00:00.5', '1234:56'];
+    const words = ['Intro', 'AM', 'am', 'Uhr', 'h', 'Duration', 'Dauer', 'news', 'café', 'naïve', 'Q&A', 'w/', 'C++', 'top-10', "it's", 'it’s', 'wow!', 'why?', 'Dr.', '...', '3', '2024', 'a,b', 'x-', '-y', 'end.', 'end,', 'e\u0301', 'مرحبا', '東京'];
+    let plain = 0;
+    for (let i = 0; i < 4000; i++) {
+      const title = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => pick(words)).join(pick([' ', ' ', ' ', '  ']));
+      const line = `${pick(times)}${pick([' ', ' ', ' ', '  ', ' - '])}${rand() < 0.02 ? 'x'.repeat(170) : title}`;
+      const found = findTimestampLines(line);
+      expect(found, line).toEqual(general(line));
+      if (found.length === 1 && found[0]?.separator === '' && !line.includes('  ')) plain++;
+    }
+    // Most of them went the quick way (and matched the general way).
+    expect(plain).toBeGreaterThan(1000);
   });
 });
