@@ -126,9 +126,9 @@ const NO_LINK: ChapterLinker = () => undefined;
 const SECONDS_MARK = 'podcordseconds';
 
 /**
- * chapterLink for every chapter of one episode: the episode's URLs are parsed once here, not once per chapter (a feed
- * of 5,000 episodes has tens of thousands of chapters, and a URL parse per chapter was a tenth of reading it in a fresh
- * process). Each call gives exactly what chapterLink gives.
+ * chapterLink for every chapter of one episode: the episode's URLs are parsed once here, not once per chapter (the
+ * bench's 5,000-episode feed has 16,226 chapters; two URL parses per chapter cost ~45 ms of CPU in a fresh process,
+ * against ~600 ms for the whole first parse). Each call gives exactly what chapterLink gives.
  */
 export function chapterLinker(podcast: Podcast, episode: Episode): ChapterLinker {
   const template = podcast.linkTemplate?.trim();
