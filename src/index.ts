@@ -198,9 +198,11 @@ async function main(argv: readonly string[]): Promise<number> {
   // Serves until a signal, or until something makes serving impossible: Discord closed the gateway for good (nothing
   // more would be heard) or the database file is gone (what users are told was saved would be lost). Then the process
   // stops with 1 for its supervisor to see, rather than live on deaf, or end quietly with 0.
+  // `on`, not `once`: a signal often arrives twice (Ctrl-C or a supervisor signals the whole process group, and npm
+  // forwards its own copy to this process too), and a second one without a listener would kill the process mid-stop.
   const reason = await new Promise<{ signal: string } | { fatal: string; code?: number }>((resolve) => {
-    process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
-    process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
+    process.on('SIGINT', () => resolve({ signal: 'SIGINT' }));
+    process.on('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
     void gatewayFatal?.then((fatal) => resolve({ fatal: fatal.message, code: fatal.code }));
     // Logged where it was noticed.
     void running.services.fatal.then((fatal) => resolve({ fatal }));
@@ -211,6 +213,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const stopped = running.stop().catch((error: unknown) => log.error({ err: error }, 'shutdown did not finish cleanly'));
   await ('fatal' in reason ? Promise.race([stopped, gaveUp]) : stopped);
   if ('fatal' in reason) throw new Error(reason.fatal);
+  log.info('shutdown complete');
   return 0;
 }
 
