@@ -32,6 +32,8 @@ afterEach(async () => {
   npm = undefined;
   await fake?.close();
   await feeds?.close();
+  fake = undefined;
+  feeds = undefined;
 });
 
 /** Every process still in a process group (npm, sh, node...), with its command line. */
@@ -128,6 +130,36 @@ describe('npm start', () => {
     expect(run.output()).not.toContain(fake!.token);
     // Nothing of npm's group lives on: the bot heard the signal rather than being orphaned by a shell that died.
     await until(() => processesInGroup(group).length === 0, 'the process group to be empty', () => processesInGroup(group).join('\n'), 30_000);
+  }, 300_000);
+
+  it('stops cleanly, once started, when SIGTERM comes while it is still starting (its FEEDS being fetched)', async () => {
+    fake = await startFakeDiscord();
+    // The first fetch of FEEDS is part of start-up: the feed is answered only once the signal has been sent.
+    let release: (() => void) | undefined;
+    feeds = await startTestServer((_req, res) => {
+      release = () => {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        res.end(FEED);
+      };
+    });
+    const run = npmStart({
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_GUILD_ID: fake.guildId,
+      DATABASE_URL: 'sqlite::memory:',
+      FEEDS: `${feeds!.origin}/feed.xml`,
+      ALLOW_PRIVATE_NETWORK: 'true',
+      LOG_LEVEL: 'info',
+    });
+    npm = run.child;
+    await until(() => release !== undefined, 'the bot to fetch its FEEDS while starting', run.output, 150_000);
+    npm.kill('SIGTERM');
+    await until(() => run.output().includes('"msg":"stopping as soon as start-up is done"'), 'the signal to be heard', run.output, 30_000);
+    release!();
+    expect(await ended(run.exited, run.output)).toEqual({ code: 0, signal: null });
+    expect(run.output()).toContain('"msg":"bot ready"');
+    expect(run.output()).toContain('"signal":"SIGTERM","msg":"shutting down: finishing replies in flight"');
+    expect(run.output()).toContain('"msg":"shutdown complete"');
   }, 300_000);
 
   it('stops cleanly when the whole process group is signalled (systemd, Ctrl-C), though npm forwards a second SIGTERM', async () => {
