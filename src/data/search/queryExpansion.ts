@@ -4,8 +4,8 @@
  * away), weighted exact > prefix > typo. The dictionary is reached through Lexicon, which SearchIndex provides; how
  * the expansions are scored is up to the caller (a word scores its best expansion).
  */
-import { stem } from './stem.js';
-import { isStopWord } from './stopWords.js';
+import { queryStems } from './analyze.js';
+import type { LanguageId } from './stem.js';
 import { tokenize } from './tokenize.js';
 
 /** Weights of a query word's expansions: exact > prefix > typo. */
@@ -32,6 +32,8 @@ export interface QueryWord {
 
 /** The index's dictionary as query expansion reads it (both segments). */
 export interface Lexicon {
+  /** The languages of the allowed podcasts' passages (undefined: of every podcast): a query word is stemmed in each. */
+  languages(allowed: Uint8Array | undefined): readonly LanguageId[];
   /** The stem as an expansion of this weight; undefined when no passage was indexed with it. */
   expansionFor(s: string, weight: number): Expansion | undefined;
   /** Whether a live passage of an allowed podcast (undefined: any) holds the expansion's stem. */
@@ -56,11 +58,15 @@ export function parseQuery(query: string, prefix: boolean, fuzzy: boolean, allow
   // The last word is still being typed only if nothing follows it.
   const lastIsOpen = tokens.length > 0 && (tokens[tokens.length - 1] as { end: number }).end === query.length;
   const words: QueryWord[] = [];
+  const languages = lexicon.languages(allowed);
   tokens.forEach((token, i) => {
+    // One stem per language in scope; none when the word is a stop word in all of them.
+    const stems = queryStems(token.folded, languages);
+    const isStopWord = stems.length === 0;
     const isLast = i === tokens.length - 1;
     const wantPrefix = prefix && isLast && lastIsOpen && token.folded.length >= MIN_PREFIX_LENGTH;
     // A stop word carries no topic; only when it is all the user has typed so far may it start one ("the" -> "theory").
-    if (isStopWord(token.folded) && !(wantPrefix && tokens.length === 1)) return;
+    if (isStopWord && !(wantPrefix && tokens.length === 1)) return;
     if (words.length >= MAX_QUERY_WORDS) return;
     // "experiment experiment" asks for one thing once.
     if (words.some((w) => w.folded === token.folded)) return;
@@ -87,7 +93,7 @@ export function parseQuery(query: string, prefix: boolean, fuzzy: boolean, allow
         taken++;
       }
     };
-    if (!isStopWord(token.folded)) put(stem(token.folded), WEIGHT_EXACT);
+    for (const s of stems) put(s, WEIGHT_EXACT);
 
     if (wantPrefix) {
       const best = new Map<string, number>();
@@ -108,7 +114,7 @@ export function parseQuery(query: string, prefix: boolean, fuzzy: boolean, allow
       const nearest = [...best.entries()].sort((a, b) => a[1] - b[1] || lexicon.stemDf(b[0]) - lexicon.stemDf(a[0])).map(([s]) => s);
       putFirst(nearest, MAX_FUZZY_EXPANSIONS, (s) => WEIGHT_FUZZY[best.get(s) as number] ?? 0);
     }
-    if (expansions.size > 0 || !isStopWord(token.folded)) words.push({ folded: token.folded, expansions: [...expansions.values()] });
+    if (expansions.size > 0 || !isStopWord) words.push({ folded: token.folded, expansions: [...expansions.values()] });
   });
   return words;
 }
