@@ -81,6 +81,21 @@ describe('a query over podcasts of several languages', () => {
     expect(texts(swedishOnly)).toEqual(['Bilarna och hunten']);
   });
 
+  it('counts a written word once across languages, so the smaller language does not win by being rarer', () => {
+    const index = new SearchIndex();
+    const p = (podcastId: string, episodeId: string, text: string, language: string): Passage => ({ podcastId, episodeId, startSeconds: 0, field: 'chapterTitle', text, language });
+    index.add([
+      p('en', 'e1', 'Interview with Marbelven Marbelven about ethics', 'en'),
+      p('en', 'e2', 'How Marbelven changed the album', 'en'),
+      p('en', 'e3', 'How Marbelven built the tunnel', 'en'),
+      p('en', 'e4', 'Weekly news roundup', 'en'),
+      p('sv', 's1', 'Om gamla hästen i Marbelven', 'sv'),
+    ]);
+    // "marbelven" is marbelven in English and marbelv in Swedish: one word, one idf over the four passages.
+    expect(texts(index.search('marbelven', { limit: 1 }))).toEqual(['Interview with Marbelven Marbelven about ethics']);
+    expect(texts(index.search('marbe', { limit: 1 }))).toEqual(['Interview with Marbelven Marbelven about ethics']);
+  });
+
   it('hands back the passage with its podcast\'s declared language', () => {
     expect(library.topics.search('bilarna', { limit: 1 })[0]?.passage.language).toBe('sv-SE');
   });

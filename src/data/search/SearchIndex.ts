@@ -15,7 +15,7 @@ import { mergePostings, mergeSurfaces } from './mergeSegments.js';
 import { MutablePostings } from './MutablePostings.js';
 import type { MutableSurface } from './MutablePostings.js';
 import { lowerBound, sortedPrefixRange } from './sortedPrefixRange.js';
-import { keepsInitial, languageId, LANGUAGE_COUNT, stem } from './stem.js';
+import { keepsInitial, languageId, LANGUAGE_COUNT, stem, stemWord } from './stem.js';
 import type { LanguageId } from './stem.js';
 import { completeQuery, suggestQueries } from './suggestions.js';
 import type { CompletionSource } from './suggestions.js';
@@ -585,15 +585,21 @@ export class SearchIndex implements TopicSearch {
   private planWords(words: readonly QueryWord[]): WordPlan[] {
     const N = this.liveDocs;
     const plans = words.map((word, w) => {
+      // One written word's stems in several languages (the typed "marbelven": English marbelven, Swedish marbelv) are
+      // one word to BM25: its idf counts the passages of all of them, as when the languages shared a stem, so the
+      // podcasts of a language with fewer passages do not rank above the rest for being fewer.
+      const groupOf = (e: Expansion): string => (e.weight === WEIGHT_EXACT ? '' : (e.group ?? stemWord(e.stem)));
+      const dfOfWord = new Map<string, number>();
+      for (const e of word.expansions) dfOfWord.set(groupOf(e), (dfOfWord.get(groupOf(e)) ?? 0) + this.df(e));
+      const idfOf = (e: Expansion): number => idf(N, dfOfWord.get(groupOf(e)) ?? 0);
       // A prefix or typo expansion never counts as rarer than the word typed, so "crash" is not beaten by "crush".
       const exact = word.expansions.find((e) => e.weight === WEIGHT_EXACT);
-      const idfCap = exact === undefined ? Infinity : idf(N, this.df(exact));
+      const idfCap = exact === undefined ? Infinity : idfOf(exact);
       let postings = 0;
       let upper = 0;
       const expansions = word.expansions.map((e) => {
-        const df = this.df(e);
-        postings += df;
-        const weightedIdf = e.weight * Math.min(idf(N, df), idfCap);
+        postings += this.df(e);
+        const weightedIdf = e.weight * Math.min(idfOf(e), idfCap);
         upper = Math.max(upper, weightedIdf * this.maxImpact);
         return { e, weightedIdf };
       });

@@ -23,6 +23,11 @@ export interface Expansion {
   compact: number; // index in the compact stems, or -1
   mutable: number; // index in the mutable stems, or -1
   weight: number;
+  /**
+   * The written word it was reached from (the typed word, or the dictionary word a prefix or typo found). The stems
+   * one written word has in several languages are one word to BM25's idf (SearchIndex.planWords).
+   */
+  group?: string;
 }
 
 export interface QueryWord {
@@ -71,17 +76,20 @@ export function parseQuery(query: string, prefix: boolean, fuzzy: boolean, allow
     // "experiment experiment" asks for one thing once.
     if (words.some((w) => w.folded === token.folded)) return;
     const expansions = new Map<string, Expansion>();
-    const put = (s: string, weight: number): void => {
+    const put = (s: string, weight: number, group: string): void => {
       const seen = expansions.get(s);
       if (seen !== undefined) {
-        if (weight > seen.weight) seen.weight = weight;
+        if (weight > seen.weight) {
+          seen.weight = weight;
+          seen.group = group;
+        }
         return;
       }
       const e = lexicon.expansionFor(s, weight);
-      if (e !== undefined) expansions.set(s, e);
+      if (e !== undefined) expansions.set(s, { ...e, group });
     };
     // The first `max` of these stems (best first) that the allowed podcasts hold.
-    const putFirst = (stems: readonly string[], max: number, weightOf: (s: string) => number): void => {
+    const putFirst = (stems: readonly string[], max: number, weightOf: (s: string) => number, groupOf: (s: string) => string): void => {
       let taken = 0;
       for (const s of stems) {
         if (taken >= max) break;
@@ -89,30 +97,36 @@ export function parseQuery(query: string, prefix: boolean, fuzzy: boolean, allow
           const e = lexicon.expansionFor(s, 1);
           if (e === undefined || !lexicon.occursIn(e, allowed)) continue;
         }
-        put(s, weightOf(s));
+        put(s, weightOf(s), groupOf(s));
         taken++;
       }
     };
-    for (const s of stems) put(s, WEIGHT_EXACT);
+    for (const s of stems) put(s, WEIGHT_EXACT, token.folded);
 
     if (wantPrefix) {
       const best = new Map<string, number>();
-      lexicon.forEachSurfaceWithPrefix(token.folded, (_surface, s) => {
+      const surfaceOf = new Map<string, string>();
+      lexicon.forEachSurfaceWithPrefix(token.folded, (surface, s) => {
         if (!best.has(s)) best.set(s, lexicon.stemDf(s));
+        if (!surfaceOf.has(s)) surfaceOf.set(s, surface);
       });
       const byDf = [...best.entries()].sort((a, b) => b[1] - a[1]).map(([s]) => s);
-      putFirst(byDf, MAX_PREFIX_EXPANSIONS, () => WEIGHT_PREFIX);
+      putFirst(byDf, MAX_PREFIX_EXPANSIONS, () => WEIGHT_PREFIX, (s) => surfaceOf.get(s) ?? s);
     }
     const maxDistance = !fuzzy ? 0 : token.folded.length >= 9 ? 2 : token.folded.length >= 5 ? 1 : 0;
     if (maxDistance > 0) {
       const best = new Map<string, number>();
-      lexicon.forEachSurfaceNear(token.folded, maxDistance, (_surface, s, distance) => {
+      const surfaceOf = new Map<string, string>();
+      lexicon.forEachSurfaceNear(token.folded, maxDistance, (surface, s, distance) => {
         if (distance === 0) return;
         const seen = best.get(s);
-        if (seen === undefined || distance < seen) best.set(s, distance);
+        if (seen === undefined || distance < seen) {
+          best.set(s, distance);
+          surfaceOf.set(s, surface);
+        }
       });
       const nearest = [...best.entries()].sort((a, b) => a[1] - b[1] || lexicon.stemDf(b[0]) - lexicon.stemDf(a[0])).map(([s]) => s);
-      putFirst(nearest, MAX_FUZZY_EXPANSIONS, (s) => WEIGHT_FUZZY[best.get(s) as number] ?? 0);
+      putFirst(nearest, MAX_FUZZY_EXPANSIONS, (s) => WEIGHT_FUZZY[best.get(s) as number] ?? 0, (s) => surfaceOf.get(s) ?? s);
     }
     if (expansions.size > 0 || !isStopWord) words.push({ folded: token.folded, expansions: [...expansions.values()] });
   });

@@ -153,3 +153,9 @@ export function stem(folded: string, language: LanguageId = UNKNOWN_LANGUAGE): s
   // A stemmer may leave nothing of a word made only of what it strips; the word is then its own key.
   return (s === '' ? folded : s) + tag;
 }
+
+/** A stem without its language tag: the same text in two languages is the same word to count (see SearchIndex.planWords). */
+export function stemWord(s: string): string {
+  const at = s.indexOf('\u0001');
+  return at < 0 ? s : s.slice(0, at);
+}
