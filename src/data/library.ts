@@ -1,7 +1,7 @@
 import { Catalog, EVERY_PODCAST, inScope, type Scope } from './catalog.js';
 import type { Episode, Podcast } from './model.js';
 import { shortKey } from './shortKey.js';
-import { episodePassages, transcriptWindows } from './search/episodePassages.js';
+import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
 import { SearchIndex } from './search/SearchIndex.js';
 import { HybridSearch } from './search/semantic/HybridSearch.js';
@@ -100,8 +100,9 @@ export class Library {
       after.set(episode.id, { fingerprint, cues });
       if (previous?.fingerprint === fingerprint && previous.cues === cues) continue;
       if (previous !== undefined) this.#removeEpisode(podcast.id, episode.id);
-      const passages = episodePassages(podcast.id, episode);
-      if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast.id, episode, transcript));
+      // Stemmed by the podcast's declared language (see search/stem.ts).
+      const passages = episodePassages(podcast.id, episode, { language: podcast.language });
+      if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast, episode, transcript));
       this.#ranker.add(passages);
     }
     for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcast.id, id);
@@ -132,7 +133,8 @@ export class Library {
     this.#cues.delete(episodeKey(podcastId, episodeId));
   }
 
-  #transcriptPassages(podcastId: string, episode: Episode, transcript: readonly TranscriptSegment[]) {
+  #transcriptPassages(podcast: Podcast, episode: Episode, transcript: readonly TranscriptSegment[]) {
+    const podcastId = podcast.id;
     const windows = transcriptWindows(transcript);
     const cueCount = windows.reduce((n, w) => n + w.cueSeconds.length, 0);
     const table: CueTable = {
@@ -151,7 +153,7 @@ export class Library {
     });
     table.firstCue[windows.length] = cue;
     this.#cues.set(episodeKey(podcastId, episode.id), table);
-    const base = episode.publishedAt === undefined ? { podcastId, episodeId: episode.id } : { podcastId, episodeId: episode.id, publishedAt: episode.publishedAt };
+    const base = passageBase(podcastId, episode, podcast.language);
     return windows.map((w) => ({ ...base, field: 'transcript' as const, startSeconds: w.startSeconds, text: w.text }));
   }
 

@@ -6,6 +6,8 @@ export interface EpisodePassagesOptions {
   transcript?: readonly TranscriptSegment[];
   /** Transcript cues are grouped into windows of about this many seconds (default 30). */
   windowSeconds?: number;
+  /** The podcast's declared `<language>`, which its passages are stemmed by. */
+  language?: string | undefined;
 }
 
 // 1:02:03, 12:34, (12:34), [1:02:03]: the first one in a paragraph says where the paragraph is about.
@@ -103,8 +105,7 @@ export function transcriptPassages(
  * and transcript windows at their first cue.
  */
 export function episodePassages(podcastId: string, episode: Episode, options: EpisodePassagesOptions = {}): Passage[] {
-  const base: Omit<Passage, 'field' | 'text' | 'startSeconds'> =
-    episode.publishedAt === undefined ? { podcastId, episodeId: episode.id } : { podcastId, episodeId: episode.id, publishedAt: episode.publishedAt };
+  const base = passageBase(podcastId, episode, options.language);
   const out: Passage[] = [];
   if (episode.title.trim() !== '') out.push({ ...base, field: 'episodeTitle', startSeconds: 0, text: episode.title.trim() });
   for (const chapter of episode.chapters) {
@@ -119,4 +120,12 @@ export function episodePassages(podcastId: string, episode: Episode, options: Ep
   }
   if (options.transcript !== undefined) out.push(...transcriptPassages(base, options.transcript, options.windowSeconds));
   return out;
+}
+
+/** What every passage of an episode shares: its podcast, episode, date and language (the last two when known). */
+export function passageBase(podcastId: string, episode: Episode, language: string | undefined): Omit<Passage, 'field' | 'text' | 'startSeconds'> {
+  const base: Omit<Passage, 'field' | 'text' | 'startSeconds'> = { podcastId, episodeId: episode.id };
+  if (episode.publishedAt !== undefined) base.publishedAt = episode.publishedAt;
+  if (language !== undefined && language.trim() !== '') base.language = language;
+  return base;
 }

@@ -19,6 +19,11 @@ export interface Passage {
   text: string;
   /** ISO 8601 (the episode's), used only as a small recency tie-breaker. */
   publishedAt?: string;
+  /**
+   * The podcast's declared `<language>` ("en-us", "sv", "de-DE"): the words are stemmed by its rules (search/stem.ts).
+   * A hit's passage carries its podcast's latest one.
+   */
+  language?: string;
 }
 
 /** One cue of a transcript (SRT/VTT/JSON/HTML, read by transcripts/parseTranscript). */
