@@ -1,5 +1,6 @@
 import { err, ok, type Podcast, type Result } from '../model.js';
 import { htmlToText } from '../text/htmlToText.js';
+import { namedPersons } from './personTag.js';
 import { htmlFieldText, type ChannelDraft } from './TagHandler.js';
 
 /** A Podcast from the channel's draft; `feedUrl` (the URL it was fetched from) outranks the feed's own claims. */
@@ -19,5 +20,7 @@ export function buildPodcast(draft: ChannelDraft, feedUrl?: string): Result<Podc
   if (author !== undefined) podcast.author = author;
   if (draft.language !== undefined) podcast.language = draft.language;
   podcast.categories = draft.categories;
+  const persons = namedPersons(draft.persons);
+  if (persons !== undefined) podcast.persons = persons;
   return ok(podcast);
 }
