@@ -86,6 +86,23 @@ export const EpisodeSchema = z.object({
 });
 export type Episode = z.infer<typeof EpisodeSchema>;
 
+/** Podcasting 2.0 `<podcast:liveItem>`: a live show, announced ahead (pending), on air (live) or over (ended). */
+export const LiveItemSchema = z.object({
+  /** Its guid, else its stream URL, else its title and start: stable while the host updates its status. */
+  id: z.string(),
+  status: z.enum(['pending', 'live', 'ended']),
+  title: z.string(),
+  /** ISO 8601, UTC. */
+  start: z.string(),
+  end: z.string().optional(),
+  /** The enclosure: the stream itself. */
+  streamUrl: z.string().optional(),
+  /** `<podcast:contentLink href>`: a page to watch or listen on (YouTube, the host's player). */
+  contentLink: z.string().optional(),
+  link: z.string().optional(),
+});
+export type LiveItem = z.infer<typeof LiveItemSchema>;
+
 export const PodcastSchema = z.object({
   /** Identity: the feed URL after redirects, or `sample:<slug>` for bundled data. */
   id: z.string(),
@@ -101,6 +118,8 @@ export const PodcastSchema = z.object({
   persons: z.array(PersonSchema).optional(),
   /** Overrides the deep link: `{audio}`, `{episode}`, `{id}`, `{link}` and `{seconds}` are filled in. */
   linkTemplate: z.string().optional(),
+  /** Live shows the feed lists (`<podcast:liveItem>`), in feed order; absent when it lists none. */
+  liveItems: z.array(LiveItemSchema).optional(),
 });
 export type Podcast = z.infer<typeof PodcastSchema>;
 

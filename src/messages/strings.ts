@@ -1,3 +1,4 @@
+import type { AnnouncePermission } from '../commands/command.js';
 import type { ChapterSource } from '../data/model.js';
 import { describeFeedIssue, type FeedParseIssue, type Problem } from '../data/problems.js';
 
@@ -306,8 +307,12 @@ const en = {
     `⚠️ “${title}” posted but not published yet (${attempts} failed ${attempts === 1 ? 'attempt' : 'attempts'}, next try ${retry}): ${reason}`,
   publishGivenUp: (title: string, attempts: number, reason: string) =>
     `❌ “${title}” posted but not published, given up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${reason}`,
-  announceSet: (channel: string, scope: string, role: string | undefined, publish: boolean) =>
-    `New episodes of ${scope} will be posted in ${channel}${role ? `, mentioning ${role}` : ''}${publish ? ', published to following servers' : ''}.`,
+  threadPending: (title: string, attempts: number, retry: string, reason: string) =>
+    `⚠️ “${title}” posted but its discussion thread not started yet (${attempts} failed ${attempts === 1 ? 'attempt' : 'attempts'}, next try ${retry}): ${reason}`,
+  threadGivenUp: (title: string, attempts: number, reason: string) =>
+    `❌ “${title}” posted but its discussion thread not started, given up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${reason}`,
+  announceSet: (channel: string, scope: string, role: string | undefined, publish: boolean, thread = false) =>
+    `New episodes of ${scope} will be posted in ${channel}${role ? `, mentioning ${role}` : ''}${publish ? ', published to following servers' : ''}${thread ? ', each with a discussion thread holding its chapters' : ''}.`,
   announceOff: (scope: string) => `Announcements for ${scope} are off.`,
   announceNothingToTurnOff: (scope: string) => `Announcements for ${scope} were not set up.`,
   allPodcasts: 'every followed podcast',
@@ -323,6 +328,24 @@ const en = {
   // ---- local console
   consoleValues:
     'Options are written name:value. A value with spaces runs on until the next option (/topic query:open source ai), or goes in quotes (/latest podcast:"Design Details").',
+  // ---- live shows (podcast:liveItem)
+  liveNow: '🔴 Live now',
+  liveNowDescription: (podcast: string) => `${podcast} is live now. Follow the link to listen.`,
+  liveEventAbout: (podcast: string, link: string | undefined) => `A live show of ${podcast}.${link ? ` Listen or watch: ${link}` : ''}`,
+  /** As Discord's own settings name them, so a manager finds them in the channel's or the role's permissions. */
+  permissionNames: {
+    ViewChannel: 'View Channel',
+    SendMessages: 'Send Messages (Create Posts in a forum)',
+    EmbedLinks: 'Embed Links',
+    ReadMessageHistory: 'Read Message History',
+    CreatePublicThreads: 'Create Public Threads',
+    SendMessagesInThreads: 'Send Messages in Threads',
+    CreateEvents: 'Create Events',
+  } satisfies Record<AnnouncePermission | 'CreateEvents', string>,
+  announceNoEvents: (permission: string) =>
+    `Live shows of these podcasts will be posted, but not added to the server’s events: the bot lacks **${permission}**.`,
+  announceMissingPermissions: (channel: string, missing: readonly string[]) =>
+    `The bot cannot post in ${channel}: it lacks ${missing.length === 1 ? 'the permission' : 'the permissions'} ${missing.map((m) => `**${m}**`).join(', ')} there. Give ${missing.length === 1 ? 'it' : 'them'} to the bot’s role (in the server’s roles or the channel’s permissions) and run /announce channel again.`,
 };
 
 export type Strings = typeof en;
@@ -433,8 +456,11 @@ const sv: Strings = {
   publishPending: (title, attempts, retry, reason) =>
     `⚠️ ”${title}” publicerat men inte delat än (${attempts} ${attempts === 1 ? 'misslyckat' : 'misslyckade'} försök, nästa ${retry}): ${reason}`,
   publishGivenUp: (title, attempts, reason) => `❌ ”${title}” publicerat men inte delat, gav upp efter ${attempts} försök: ${reason}`,
-  announceSet: (channel, scope, role, publish) =>
-    `Nya avsnitt av ${scope} publiceras i ${channel}${role ? ` och nämner ${role}` : ''}${publish ? ', och delas till servrar som följer kanalen' : ''}.`,
+  threadPending: (title, attempts, retry, reason) =>
+    `⚠️ ”${title}” publicerat men diskussionstråden inte startad än (${attempts} ${attempts === 1 ? 'misslyckat' : 'misslyckade'} försök, nästa ${retry}): ${reason}`,
+  threadGivenUp: (title, attempts, reason) => `❌ ”${title}” publicerat men diskussionstråden inte startad, gav upp efter ${attempts} försök: ${reason}`,
+  announceSet: (channel, scope, role, publish, thread = false) =>
+    `Nya avsnitt av ${scope} publiceras i ${channel}${role ? ` och nämner ${role}` : ''}${publish ? ', och delas till servrar som följer kanalen' : ''}${thread ? ', var och en med en diskussionstråd med kapitlen' : ''}.`,
   announceOff: (scope) => `Annonseringar för ${scope} är avstängda.`,
   announceNothingToTurnOff: (scope) => `Annonseringar för ${scope} var inte inställda.`,
   allPodcasts: 'alla följda poddar',
@@ -450,6 +476,22 @@ const sv: Strings = {
   // ---- lokal konsol
   consoleValues:
     'Alternativ skrivs namn:värde. Ett värde med mellanslag fortsätter fram till nästa alternativ (/ämne sökord:öppen källkod), eller skrivs inom citattecken (/senaste podd:"Design Details").',
+  liveNow: '🔴 Live nu',
+  liveNowDescription: (podcast) => `${podcast} sänder live nu. Följ länken för att lyssna.`,
+  liveEventAbout: (podcast, link) => `En livesändning av ${podcast}.${link ? ` Lyssna eller titta: ${link}` : ''}`,
+  permissionNames: {
+    ViewChannel: 'Visa kanal',
+    SendMessages: 'Skicka meddelanden (Skapa inlägg i ett forum)',
+    EmbedLinks: 'Bädda in länkar',
+    ReadMessageHistory: 'Läs meddelandehistorik',
+    CreatePublicThreads: 'Skapa offentliga trådar',
+    SendMessagesInThreads: 'Skicka meddelanden i trådar',
+    CreateEvents: 'Skapa evenemang',
+  },
+  announceNoEvents: (permission) =>
+    `Livesändningar av poddarna publiceras, men läggs inte till bland serverns evenemang: boten saknar **${permission}**.`,
+  announceMissingPermissions: (channel, missing) =>
+    `Boten kan inte publicera i ${channel}: den saknar ${missing.length === 1 ? 'behörigheten' : 'behörigheterna'} ${missing.map((m) => `**${m}**`).join(', ')} där. Ge ${missing.length === 1 ? 'den' : 'dem'} till botens roll (under serverns roller eller kanalens behörigheter) och kör /annonsera kanal igen.`,
 };
 
 export function stringsFor(locale: string): Strings {

@@ -35,6 +35,8 @@ import type { PollSchedule } from './PollSchedule.js';
 export interface FeedPollerListener {
   /** A feed was saved with episodes some follower may not have seen. */
   newEpisodes?(podcastId: string): Promise<void> | void;
+  /** A feed was saved that lists live shows (podcast:liveItem): their events and "live now" posts are brought up to date. */
+  liveShows?(podcastId: string): Promise<void> | void;
   /** A feed was just paused after too many failures and its notice has not been posted. */
   paused?(feedUrl: string, state: FeedFetchState): Promise<void> | void;
   /** A feed moved permanently (301/308); store and library already use the new URL. */
@@ -386,6 +388,8 @@ export class FeedPoller {
       // The new episodes are saved: announce them even if the write after them failed, since the next check finds
       // them stored already and would never count them as new again.
       if (!first && fresh.length > 0) await this.#safely('announce', () => this.listener.newEpisodes?.(feedUrl));
+      // A live show's status changes without a new episode: every saved feed that lists one is looked at.
+      if (podcast.liveItems?.length) await this.#safely('live shows', () => this.listener.liveShows?.(feedUrl));
     }
     log.debug({ feed: feedUrl, episodes: episodes.length, new: first ? 0 : fresh.length }, 'feed updated');
     return { url: trackedUrl, status: 'updated', episodes: episodes.length, newEpisodes: first ? 0 : fresh.length };

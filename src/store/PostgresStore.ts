@@ -13,6 +13,8 @@ import {
   SegmentsSchema,
   parseStored,
   toAnnouncement,
+  toLiveShow,
+  type LiveShowRow,
   toCachedChannel,
   toCachedChapters,
   toCachedTranscript,
@@ -47,6 +49,8 @@ import type {
   Follow,
   GuildPause,
   Lease,
+  LiveShow,
+  LiveShowKey,
   ProcessRecord,
   Store,
 } from './Store.js';
@@ -576,6 +580,7 @@ export class PostgresStore implements Store {
     await this.#transaction(async (db) => {
       await db.query(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [id]);
       await db.query(`UPDATE announcements SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = $1`, [id]);
+      await db.query(`UPDATE live_shows SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = $1`, [id]);
       await db.query(`DELETE FROM processes WHERE id = $1`, [id]);
     });
   }
@@ -691,7 +696,7 @@ export class PostgresStore implements Store {
         `SELECT count(*)::integer AS count FROM announcements WHERE guild_id = $1 AND message_id IS NULL AND failed_at IS NULL`,
         [guildId],
       );
-      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'guild_pauses', 'guild_info', 'channel_info']) {
+      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'live_shows', 'guild_pauses', 'guild_info', 'channel_info']) {
         await db.query(`DELETE FROM ${table} WHERE guild_id = $1`, [guildId]);
       }
       return { follows: follows.map((row) => row.feed_url), pendingPosts: pending?.count ?? 0 };
@@ -730,6 +735,7 @@ export class PostgresStore implements Store {
       );
       await db.query(`UPDATE announcements SET next_attempt_at = NULL WHERE guild_id = $1 AND message_id IS NULL AND failed_at IS NULL`, [guildId]);
       await db.query(`UPDATE announcements SET publish_next_at = NULL WHERE guild_id = $1 AND publish_status = 'pending'`, [guildId]);
+      await db.query(`UPDATE announcements SET thread_next_at = NULL WHERE guild_id = $1 AND thread_status = 'pending'`, [guildId]);
       return true;
     });
   }
@@ -771,18 +777,18 @@ export class PostgresStore implements Store {
 
   async setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void> {
     await this.#pool.query(
-      `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled, thread)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (guild_id, podcast_id) DO UPDATE SET channel_id = excluded.channel_id,
-         role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled`,
-      [guildId, podcastId ?? '', settings.channelId, settings.roleId ?? null, settings.publish, settings.enabled],
+         role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled, thread = excluded.thread`,
+      [guildId, podcastId ?? '', settings.channelId, settings.roleId ?? null, settings.publish, settings.enabled, settings.thread === true],
     );
   }
 
   async getAnnouncementSettings(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined> {
     const [row] = await rows<SettingsRow>(
       this.#pool,
-      `SELECT channel_id, role_id, publish, enabled FROM announcement_settings WHERE guild_id = $1 AND podcast_id = $2`,
+      `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings WHERE guild_id = $1 AND podcast_id = $2`,
       [guildId, podcastId ?? ''],
     );
     return row === undefined ? undefined : toSettings(row);
@@ -800,7 +806,7 @@ export class PostgresStore implements Store {
   async effectiveAnnouncementSettings(guildId: string, podcastId: string): Promise<AnnouncementSettings | undefined> {
     const [row] = await rows<SettingsRow>(
       this.#pool,
-      `SELECT channel_id, role_id, publish, enabled FROM announcement_settings
+      `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings
        WHERE guild_id = $1 AND podcast_id IN ($2, '') ORDER BY podcast_id = '' LIMIT 1`,
       [guildId, podcastId],
     );
@@ -840,17 +846,53 @@ export class PostgresStore implements Store {
     episodeId: string,
     messageId: string,
     now: Date = new Date(),
-    options: { publish?: boolean } = {},
+    options: { publish?: boolean; thread?: boolean } = {},
   ): Promise<boolean> {
     return (
       (await changes(
         this.#pool,
         `UPDATE announcements SET message_id = $1, sent_at = $2, next_attempt_at = NULL, failed_at = NULL,
-           publish_status = CASE WHEN $6::boolean THEN 'pending' ELSE publish_status END, claim_owner = NULL, claim_until = NULL
+           publish_status = CASE WHEN $6::boolean THEN 'pending' ELSE publish_status END,
+           thread_status = CASE WHEN $7::boolean THEN 'pending' ELSE thread_status END, claim_owner = NULL, claim_until = NULL
          WHERE guild_id = $3 AND podcast_id = $4 AND episode_id = $5`,
-        [messageId, now, guildId, podcastId, episodeId, options.publish === true],
+        [messageId, now, guildId, podcastId, episodeId, options.publish === true, options.thread === true],
       )) > 0
     );
+  }
+
+  async markThreadStarted(guildId: string, podcastId: string, episodeId: string, threadId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE announcements SET thread_id = $4 WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND thread_status IS NOT NULL`,
+      [guildId, podcastId, episodeId, threadId],
+    );
+  }
+
+  async markThreadDone(guildId: string, podcastId: string, episodeId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE announcements SET thread_status = 'done', thread_next_at = NULL, claim_owner = NULL, claim_until = NULL
+       WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND thread_status IS NOT NULL`,
+      [guildId, podcastId, episodeId],
+    );
+  }
+
+  async recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined> {
+    return this.#transaction(async (db) => {
+      const [updated] = await rows<AnnouncementRow>(
+        db,
+        `UPDATE announcements SET thread_attempts = thread_attempts + 1, last_attempt_at = $4,
+           thread_error = $5, thread_next_at = $6,
+           thread_status = CASE WHEN $6::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+           claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND thread_status = 'pending'
+         RETURNING *`,
+        [guildId, podcastId, episodeId, ...failureParams(failure)],
+      );
+      return updated === undefined ? announcementIn(db, guildId, podcastId, episodeId) : toAnnouncement(updated);
+    });
+  }
+
+  async claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
+    return this.#claimMany(lease, now, limit, CLAIMABLE_THREADS, 'sent_at NULLS FIRST, guild_id, episode_id');
   }
 
   async recordPostFailure(
@@ -900,6 +942,67 @@ export class PostgresStore implements Store {
       // No publish owed: the row as it is (as SQLite's store returns it), if there is one.
       return updated === undefined ? announcementIn(db, guildId, podcastId, episodeId) : toAnnouncement(updated);
     });
+  }
+
+  // ---- live shows --------------------------------------------------------------------------------------------------
+
+  async getLiveShow(key: LiveShowKey): Promise<LiveShow | undefined> {
+    const [row] = await rows<LiveShowRow>(
+      this.#pool,
+      `SELECT * FROM live_shows WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3`,
+      [key.guildId, key.podcastId, key.liveId],
+    );
+    return row === undefined ? undefined : toLiveShow(row);
+  }
+
+  async claimLiveShow(key: LiveShowKey, init: { channelId: string; nonce: string }, lease: Lease, now: Date): Promise<LiveShow | undefined> {
+    return this.#transaction(async (db) => {
+      await db.query(
+        `INSERT INTO live_shows (guild_id, podcast_id, live_id, channel_id, nonce, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [key.guildId, key.podcastId, key.liveId, init.channelId, init.nonce, now],
+      );
+      // The row lock taken by UPDATE makes a racing claim wait, then re-check the condition and miss.
+      const [row] = await rows<LiveShowRow>(
+        db,
+        `UPDATE live_shows SET claim_owner = $4, claim_until = $5
+         WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3
+           AND (claim_until IS NULL OR claim_until <= $6 OR claim_owner = $4)
+         RETURNING *`,
+        [key.guildId, key.podcastId, key.liveId, lease.owner, lease.until, now],
+      );
+      return row === undefined ? undefined : toLiveShow(row);
+    });
+  }
+
+  async saveLiveShow(show: LiveShow): Promise<void> {
+    await this.#pool.query(
+      `UPDATE live_shows SET event_id = $4, event_state = $5, live_message_id = $6, live_attempted_at = $7, attempts = $8,
+         next_attempt_at = $9, last_error = $10, failed_at = $11, failed_step = $12
+       WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3`,
+      [
+        show.guildId,
+        show.podcastId,
+        show.liveId,
+        show.eventId ?? null,
+        show.eventState ?? null,
+        show.liveMessageId ?? null,
+        show.liveAttemptedAt ?? null,
+        show.attempts,
+        show.nextAttemptAt ?? null,
+        show.lastError ?? null,
+        show.failedAt ?? null,
+        show.failedStep ?? null,
+      ],
+    );
+  }
+
+  async releaseLiveShow(key: LiveShowKey, owner: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE live_shows SET claim_owner = NULL, claim_until = NULL
+       WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3 AND claim_owner = $4`,
+      [key.guildId, key.podcastId, key.liveId, owner],
+    );
   }
 
   async claimIntent(guildId: string, podcastId: string, episodeId: string, lease: Lease, now: Date): Promise<Announcement | undefined> {
@@ -996,7 +1099,9 @@ export class PostgresStore implements Store {
       `SELECT * FROM announcements WHERE guild_id = $1 AND (
          (message_id IS NULL AND last_error IS NOT NULL AND (failed_at IS NULL OR failed_at >= $2))
          OR (publish_status = 'pending' AND publish_error IS NOT NULL)
-         OR (publish_status = 'failed' AND last_attempt_at >= $2))
+         OR (publish_status = 'failed' AND last_attempt_at >= $2)
+         OR (thread_status = 'pending' AND thread_error IS NOT NULL)
+         OR (thread_status = 'failed' AND last_attempt_at >= $2))
        ORDER BY last_attempt_at DESC NULLS LAST, podcast_id, episode_id`,
       [guildId, since],
     );
@@ -1063,6 +1168,9 @@ const CLAIMABLE_POST = `${PENDING_POST} AND (a.claim_until IS NULL OR a.claim_un
 /** Posts to take in a batch (reconciling): no live claim at all; what the owner holds is queued in it already. */
 const CLAIMABLE_POSTS = `${PENDING_POST} AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
 const CLAIMABLE_PUBLISHES = `a.publish_status = 'pending' AND (a.publish_next_at IS NULL OR a.publish_next_at <= $1)
+  AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = a.guild_id)
+  AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
+const CLAIMABLE_THREADS = `a.thread_status = 'pending' AND (a.thread_next_at IS NULL OR a.thread_next_at <= $1)
   AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = a.guild_id)
   AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
 

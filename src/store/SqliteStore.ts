@@ -18,6 +18,8 @@ import {
   SegmentsSchema,
   parseStored,
   toAnnouncement,
+  toLiveShow,
+  type LiveShowRow,
   toCachedChannel,
   toCachedChapters,
   toCachedTranscript,
@@ -54,6 +56,8 @@ import type {
   Follow,
   GuildPause,
   Lease,
+  LiveShow,
+  LiveShowKey,
   ProcessRecord,
   Store,
 } from './Store.js';
@@ -163,6 +167,9 @@ const CLAIMABLE_POST = `${PENDING_POST} AND (claim_until IS NULL OR claim_until 
 /** Posts to take in a batch (reconciling): no live claim at all; what the owner holds is queued in it already. */
 const CLAIMABLE_POSTS = `${PENDING_POST} AND (claim_until IS NULL OR claim_until <= @now)`;
 const CLAIMABLE_PUBLISHES = `publish_status = 'pending' AND (publish_next_at IS NULL OR publish_next_at <= @now)
+  AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = announcements.guild_id)
+  AND (claim_until IS NULL OR claim_until <= @now)`;
+const CLAIMABLE_THREADS = `thread_status = 'pending' AND (thread_next_at IS NULL OR thread_next_at <= @now)
   AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = announcements.guild_id)
   AND (claim_until IS NULL OR claim_until <= @now)`;
 
@@ -565,6 +572,7 @@ export class SqliteStore implements Store {
     db.transaction(() => {
       db.prepare(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?`).run(id);
       db.prepare(`UPDATE announcements SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = ?`).run(id);
+      db.prepare(`UPDATE live_shows SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = ?`).run(id);
       db.prepare(`DELETE FROM processes WHERE id = ?`).run(id);
     }).immediate();
   }
@@ -662,7 +670,7 @@ export class SqliteStore implements Store {
         .prepare(`SELECT COUNT(*) FROM announcements WHERE guild_id = ? AND message_id IS NULL AND failed_at IS NULL`)
         .pluck()
         .get(guildId) as number;
-      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'guild_pauses', 'guild_info', 'channel_info']) {
+      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'live_shows', 'guild_pauses', 'guild_info', 'channel_info']) {
         db.prepare(`DELETE FROM ${table} WHERE guild_id = ?`).run(guildId);
       }
       return { follows, pendingPosts };
@@ -706,6 +714,7 @@ export class SqliteStore implements Store {
       ).run({ guild: guildId, channel: pause.channelId, now: ms(now) });
       db.prepare(`UPDATE announcements SET next_attempt_at = NULL WHERE guild_id = ? AND message_id IS NULL AND failed_at IS NULL`).run(guildId);
       db.prepare(`UPDATE announcements SET publish_next_at = NULL WHERE guild_id = ? AND publish_status = 'pending'`).run(guildId);
+      db.prepare(`UPDATE announcements SET thread_next_at = NULL WHERE guild_id = ? AND thread_status = 'pending'`).run(guildId);
       return true;
     }).immediate();
   }
@@ -752,10 +761,10 @@ export class SqliteStore implements Store {
   async setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void> {
     this.#db
       .prepare(
-        `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled)
-         VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled, thread)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (guild_id, podcast_id) DO UPDATE SET channel_id = excluded.channel_id,
-           role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled`,
+           role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled, thread = excluded.thread`,
       )
       .run(
         guildId,
@@ -764,13 +773,14 @@ export class SqliteStore implements Store {
         settings.roleId ?? null,
         bool(settings.publish),
         bool(settings.enabled),
+        bool(settings.thread === true),
       );
   }
 
   async getAnnouncementSettings(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined> {
     const row = this.#db
       .prepare(
-        `SELECT channel_id, role_id, publish, enabled FROM announcement_settings WHERE guild_id = ? AND podcast_id = ?`,
+        `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings WHERE guild_id = ? AND podcast_id = ?`,
       )
       .get(guildId, podcastId ?? '') as SettingsRow | undefined;
     return row === undefined ? undefined : toSettings(row);
@@ -787,7 +797,7 @@ export class SqliteStore implements Store {
   async effectiveAnnouncementSettings(guildId: string, podcastId: string): Promise<AnnouncementSettings | undefined> {
     const row = this.#db
       .prepare(
-        `SELECT channel_id, role_id, publish, enabled FROM announcement_settings
+        `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings
          WHERE guild_id = ? AND podcast_id IN (?, '') ORDER BY podcast_id = '' LIMIT 1`,
       )
       .get(guildId, podcastId) as SettingsRow | undefined;
@@ -826,17 +836,51 @@ export class SqliteStore implements Store {
     episodeId: string,
     messageId: string,
     now: Date = new Date(),
-    options: { publish?: boolean } = {},
+    options: { publish?: boolean; thread?: boolean } = {},
   ): Promise<boolean> {
     return (
       this.#db
         .prepare(
           `UPDATE announcements SET message_id = ?, sent_at = ?, next_attempt_at = NULL, failed_at = NULL,
-             publish_status = CASE WHEN ? THEN 'pending' ELSE publish_status END, claim_owner = NULL, claim_until = NULL
+             publish_status = CASE WHEN ? THEN 'pending' ELSE publish_status END,
+             thread_status = CASE WHEN ? THEN 'pending' ELSE thread_status END, claim_owner = NULL, claim_until = NULL
            WHERE guild_id = ? AND podcast_id = ? AND episode_id = ?`,
         )
-        .run(messageId, ms(now), bool(options.publish === true), guildId, podcastId, episodeId).changes > 0
+        .run(messageId, ms(now), bool(options.publish === true), bool(options.thread === true), guildId, podcastId, episodeId).changes > 0
     );
+  }
+
+  async markThreadStarted(guildId: string, podcastId: string, episodeId: string, threadId: string): Promise<void> {
+    this.#db
+      .prepare(`UPDATE announcements SET thread_id = ? WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND thread_status IS NOT NULL`)
+      .run(threadId, guildId, podcastId, episodeId);
+  }
+
+  async markThreadDone(guildId: string, podcastId: string, episodeId: string): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE announcements SET thread_status = 'done', thread_next_at = NULL, claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND thread_status IS NOT NULL`,
+      )
+      .run(guildId, podcastId, episodeId);
+  }
+
+  async recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(
+        `UPDATE announcements SET thread_attempts = thread_attempts + 1, last_attempt_at = @at,
+           thread_error = @error, thread_next_at = @retryAt,
+           thread_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
+           claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND thread_status = 'pending'`,
+      ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
+      return this.#announcement(guildId, podcastId, episodeId);
+    }).immediate();
+  }
+
+  async claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
+    return this.#claimMany(lease, now, limit, CLAIMABLE_THREADS, 'sent_at, guild_id, episode_id');
   }
 
   async recordPostFailure(
@@ -976,7 +1020,9 @@ export class SqliteStore implements Store {
         `SELECT * FROM announcements WHERE guild_id = @guild AND (
            (message_id IS NULL AND last_error IS NOT NULL AND (failed_at IS NULL OR failed_at >= @since))
            OR (publish_status = 'pending' AND publish_error IS NOT NULL)
-           OR (publish_status = 'failed' AND last_attempt_at >= @since))
+           OR (publish_status = 'failed' AND last_attempt_at >= @since)
+           OR (thread_status = 'pending' AND thread_error IS NOT NULL)
+           OR (thread_status = 'failed' AND last_attempt_at >= @since))
          ORDER BY last_attempt_at DESC, podcast_id, episode_id`,
       )
       .all({ guild: guildId, since: ms(since) }) as AnnouncementRow[];
@@ -989,6 +1035,71 @@ export class SqliteStore implements Store {
 
   async getAnnouncement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined> {
     return this.#announcement(guildId, podcastId, episodeId);
+  }
+
+  // ---- live shows --------------------------------------------------------------------------------------------------
+
+  async getLiveShow(key: LiveShowKey): Promise<LiveShow | undefined> {
+    return this.#liveShow(key);
+  }
+
+  async claimLiveShow(key: LiveShowKey, init: { channelId: string; nonce: string }, lease: Lease, now: Date): Promise<LiveShow | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const params = { guild: key.guildId, podcast: key.podcastId, live: key.liveId, owner: lease.owner, until: ms(lease.until), now: ms(now) };
+      db.prepare(
+        `INSERT INTO live_shows (guild_id, podcast_id, live_id, channel_id, nonce, created_at)
+         VALUES (@guild, @podcast, @live, @channel, @nonce, @now) ON CONFLICT DO NOTHING`,
+      ).run({ ...params, channel: init.channelId, nonce: init.nonce });
+      const claimed = db
+        .prepare(
+          `UPDATE live_shows SET claim_owner = @owner, claim_until = @until
+           WHERE guild_id = @guild AND podcast_id = @podcast AND live_id = @live
+             AND (claim_until IS NULL OR claim_until <= @now OR claim_owner = @owner)`,
+        )
+        .run(params);
+      return claimed.changes > 0 ? this.#liveShow(key) : undefined;
+    }).immediate();
+  }
+
+  async saveLiveShow(show: LiveShow): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE live_shows SET event_id = @eventId, event_state = @eventState, live_message_id = @liveMessageId,
+           live_attempted_at = @liveAttemptedAt, attempts = @attempts, next_attempt_at = @nextAttemptAt,
+           last_error = @lastError, failed_step = @failedStep, failed_at = @failedAt
+         WHERE guild_id = @guild AND podcast_id = @podcast AND live_id = @live`,
+      )
+      .run({
+        guild: show.guildId,
+        podcast: show.podcastId,
+        live: show.liveId,
+        eventId: show.eventId ?? null,
+        eventState: show.eventState ?? null,
+        liveMessageId: show.liveMessageId ?? null,
+        liveAttemptedAt: show.liveAttemptedAt ? ms(show.liveAttemptedAt) : null,
+        attempts: show.attempts,
+        nextAttemptAt: show.nextAttemptAt ? ms(show.nextAttemptAt) : null,
+        lastError: show.lastError ?? null,
+        failedStep: show.failedStep ?? null,
+        failedAt: show.failedAt ? ms(show.failedAt) : null,
+      });
+  }
+
+  async releaseLiveShow(key: LiveShowKey, owner: string): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE live_shows SET claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = ? AND podcast_id = ? AND live_id = ? AND claim_owner = ?`,
+      )
+      .run(key.guildId, key.podcastId, key.liveId, owner);
+  }
+
+  #liveShow(key: LiveShowKey): LiveShow | undefined {
+    const row = this.#db
+      .prepare(`SELECT * FROM live_shows WHERE guild_id = ? AND podcast_id = ? AND live_id = ?`)
+      .get(key.guildId, key.podcastId, key.liveId) as LiveShowRow | undefined;
+    return row === undefined ? undefined : toLiveShow(row);
   }
 
   #announcement(guildId: string, podcastId: string, episodeId: string): Announcement | undefined {

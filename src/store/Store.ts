@@ -185,7 +185,8 @@ export interface Store {
   releaseIntent(guildId: string, podcastId: string, episodeId: string, owner: string): Promise<void>;
   /**
    * The message was posted. With `publish`, publishing it (crossposting) is owed from now on, until markPublished or
-   * a given-up publish failure. Returns false when there is no intent to mark.
+   * a given-up publish failure; with `thread`, its discussion thread, until markThreadDone or a given-up thread
+   * failure. Returns false when there is no intent to mark.
    */
   markSent(
     guildId: string,
@@ -193,7 +194,7 @@ export interface Store {
     episodeId: string,
     messageId: string,
     now?: Date,
-    options?: { publish?: boolean },
+    options?: { publish?: boolean; thread?: boolean },
   ): Promise<boolean>;
   /**
    * A post attempt failed: attempts + 1, the reason kept. With `retryAt` it is tried again then; without, it is given
@@ -205,6 +206,14 @@ export interface Store {
   markPublished(guildId: string, podcastId: string, episodeId: string): Promise<void>;
   /** Publishing failed: as recordPostFailure, for the publish. */
   recordPublishFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined>;
+  /** The post's thread exists (its id): what is left is the chapter list in it. The claim is kept. */
+  markThreadStarted(guildId: string, podcastId: string, episodeId: string, threadId: string): Promise<void>;
+  /** The thread and its chapter list are made: nothing more is owed for it. */
+  markThreadDone(guildId: string, podcastId: string, episodeId: string): Promise<void>;
+  /** Making the thread (or its chapter list) failed: as recordPostFailure, for the thread. */
+  recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined>;
+  /** Takes up to `limit` sent posts whose thread is owed and due, as claimPendingPublishes does. */
+  claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]>;
   /** Drops an intent that was never sent (the channel is gone, reconciliation found nothing and gave up). */
   cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean>;
   /**
@@ -217,8 +226,8 @@ export interface Store {
   /** Ledger rows of a guild and podcast (sent, pending or given up, summaries too) intended at or after `since`. */
   announcementsSince(guildId: string, podcastId: string, since: Date): Promise<number>;
   /**
-   * A guild's announcements with a problem, latest attempt first: posts and publishes still pending after a failure,
-   * and those given up at or after `since`.
+   * A guild's announcements with a problem, latest attempt first: posts, publishes and threads still pending after a
+   * failure, and those given up at or after `since`.
    */
   announcementIssues(guildId: string, since: Date): Promise<Announcement[]>;
   /** Whether the announcement was posted (an intent alone is not enough). */
@@ -226,6 +235,19 @@ export interface Store {
   getAnnouncement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined>;
   /** Those of `episodeIds` neither seen nor in the ledger (sent or pending), in the order given. */
   unannouncedEpisodes(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<string[]>;
+
+  // ---- live shows: a podcast:liveItem's scheduled event and "live now" post in each server ----------------------
+  getLiveShow(key: LiveShowKey): Promise<LiveShow | undefined>;
+  /**
+   * The outbox for live shows: takes the server's row for a live item for `lease.owner`, writing it (with `channelId`
+   * and `nonce`) when there is none. Undefined when another process holds a live claim on it. saveLiveShow records
+   * progress and keeps the claim; releaseLiveShow ends it.
+   */
+  claimLiveShow(key: LiveShowKey, init: { channelId: string; nonce: string }, lease: Lease, now: Date): Promise<LiveShow | undefined>;
+  /** Records a live show's progress (event, "live now" post, failures) as `show` has it; its claim is untouched. */
+  saveLiveShow(show: LiveShow): Promise<void>;
+  /** Gives a claim back; only the owner's claim is released. */
+  releaseLiveShow(key: LiveShowKey, owner: string): Promise<void>;
 
   // ---- change feed -------------------------------------------------------------------------------------------------
   /**
@@ -236,6 +258,37 @@ export interface Store {
   subscribe?(listener: ChangeListener, options?: SubscribeOptions): Promise<ChangeSubscription>;
 
   close(): Promise<void>;
+}
+
+export interface LiveShowKey {
+  guildId: string;
+  podcastId: string;
+  /** The live item's id (LiveItem.id). */
+  liveId: string;
+}
+
+/** What was done in one server for one live item (podcast:liveItem). */
+export interface LiveShow extends LiveShowKey {
+  /** Where "live now" is posted: the announcement channel when the row was written. */
+  channelId: string;
+  /** Sent with the "live now" post (enforce_nonce). */
+  nonce: string;
+  createdAt: Date;
+  /** The guild scheduled event made for it. */
+  eventId?: string;
+  /** 'creating': asked for and the answer not recorded (it may exist: looked for before asking again). */
+  eventState?: 'creating' | 'scheduled' | 'active' | 'ended';
+  liveMessageId?: string;
+  /** When "live now" was first tried: past Discord's nonce window, it is looked for before posting again. */
+  liveAttemptedAt?: Date;
+  /** Failed attempts of `failedStep` since its last success. */
+  attempts: number;
+  nextAttemptAt?: Date;
+  lastError?: string;
+  /** What failed: the event (making, starting, ending it) or the "live now" post; the other goes on meanwhile. */
+  failedStep?: 'event' | 'post';
+  /** Given up: nothing more of `failedStep` is tried for it. */
+  failedAt?: Date;
 }
 
 /** A lease on a row (a feed to check, a post to make) held by one process until a time. */
@@ -355,6 +408,8 @@ export interface AnnouncementSettings {
   /** Crosspost (publish) when the channel is an announcement channel. */
   publish: boolean;
   enabled: boolean;
+  /** A discussion thread on each post (a forum post is one), holding the chapter list. Absent: none. */
+  thread?: boolean;
 }
 
 export interface Announcement {
@@ -379,6 +434,19 @@ export interface Announcement {
   failedAt?: Date;
   /** Publishing (crossposting) a post made in an announcement channel; absent when none is owed. */
   publish?: PublishState;
+  /** The discussion thread on the post and the chapter list in it; absent when none is wanted. */
+  thread?: ThreadState;
+}
+
+export interface ThreadState {
+  /** 'done': the thread exists and the chapter list is in it. */
+  status: 'pending' | 'done' | 'failed';
+  /** Failed attempts so far. */
+  attempts: number;
+  /** Set once the thread exists (the chapter list may still be owed). */
+  threadId?: string;
+  nextAttemptAt?: Date;
+  lastError?: string;
 }
 
 export interface PublishState {

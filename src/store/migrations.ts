@@ -171,7 +171,46 @@ export const migrations: readonly string[] = [
     paused_at   INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
-  // 5: episodes keep their guests, hosts and soundbites (podcast:person, podcast:soundbite) in their JSON, beside
+  // 5: a discussion thread per announcement (/announce channel thread:true): owed from the post on, like publishing,
+  // with its own attempts; thread_id once the thread exists (the chapter list in it may still be owed).
+  `
+  ALTER TABLE announcement_settings ADD COLUMN thread INTEGER NOT NULL DEFAULT 0;
+
+  -- NULL: no thread wanted; else 'pending', 'done' or 'failed'.
+  ALTER TABLE announcements ADD COLUMN thread_status TEXT;
+  ALTER TABLE announcements ADD COLUMN thread_id TEXT;
+  ALTER TABLE announcements ADD COLUMN thread_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE announcements ADD COLUMN thread_next_at INTEGER;
+  ALTER TABLE announcements ADD COLUMN thread_error TEXT;
+  CREATE INDEX announcements_threads_owed ON announcements (thread_next_at) WHERE thread_status = 'pending';
+  `,
+  // 6: live shows (podcast:liveItem): per server and live item, the scheduled event made for it and its state, the
+  // "live now" post, failures with their next try, and the claim of the process working on it (an outbox like posts).
+  `
+  CREATE TABLE live_shows (
+    guild_id           TEXT NOT NULL,
+    podcast_id         TEXT NOT NULL,
+    live_id            TEXT NOT NULL,
+    channel_id         TEXT NOT NULL,
+    nonce              TEXT NOT NULL,
+    created_at         INTEGER NOT NULL,
+    event_id           TEXT,
+    -- NULL: no event; 'creating': asked for, the answer not recorded (it may exist); 'scheduled', 'active', 'ended'.
+    event_state        TEXT,
+    live_message_id    TEXT,
+    live_attempted_at  INTEGER,
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at    INTEGER,
+    last_error         TEXT,
+    -- What failed: 'event' (making, starting, ending the event) or 'post' ("live now"); the other goes on meanwhile.
+    failed_step        TEXT,
+    failed_at          INTEGER,
+    claim_owner        TEXT,
+    claim_until        INTEGER,
+    PRIMARY KEY (guild_id, podcast_id, live_id)
+  ) WITHOUT ROWID;
+  `,
+  // 7: episodes keep their guests, hosts and soundbites (podcast:person, podcast:soundbite) in their JSON, beside
   // chapters and notes. Feeds stored before only gain them when read whole again: their validators are dropped, so
   // the next check is a full GET instead of a 304.
   `

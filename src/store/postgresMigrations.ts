@@ -182,7 +182,42 @@ export const postgresMigrations: readonly string[] = [
     paused_at   timestamptz NOT NULL
   );
   `,
-  // 5 (as SQLite's 5): episodes keep their guests, hosts and soundbites (podcast:person, podcast:soundbite) in their
+  // 5 (as SQLite's 5): a discussion thread per announcement, owed from the post on like publishing.
+  `
+  ALTER TABLE announcement_settings ADD COLUMN thread boolean NOT NULL DEFAULT false;
+
+  ALTER TABLE announcements
+    ADD COLUMN thread_status    text COLLATE "C",
+    ADD COLUMN thread_id        text COLLATE "C",
+    ADD COLUMN thread_attempts  integer NOT NULL DEFAULT 0,
+    ADD COLUMN thread_next_at   timestamptz,
+    ADD COLUMN thread_error     text COLLATE "C";
+  CREATE INDEX announcements_threads_owed ON announcements (thread_next_at) WHERE thread_status = 'pending';
+  `,
+  // 6 (as SQLite's 6): live shows, their scheduled events and "live now" posts, an outbox like the ledger.
+  `
+  CREATE TABLE live_shows (
+    guild_id           text COLLATE "C" NOT NULL,
+    podcast_id         text COLLATE "C" NOT NULL,
+    live_id            text COLLATE "C" NOT NULL,
+    channel_id         text COLLATE "C" NOT NULL,
+    nonce              text COLLATE "C" NOT NULL,
+    created_at         timestamptz NOT NULL,
+    event_id           text COLLATE "C",
+    event_state        text COLLATE "C",
+    live_message_id    text COLLATE "C",
+    live_attempted_at  timestamptz,
+    attempts           integer NOT NULL DEFAULT 0,
+    next_attempt_at    timestamptz,
+    last_error         text COLLATE "C",
+    failed_step        text COLLATE "C",
+    failed_at          timestamptz,
+    claim_owner        text COLLATE "C",
+    claim_until        timestamptz,
+    PRIMARY KEY (guild_id, podcast_id, live_id)
+  );
+  `,
+  // 7 (as SQLite's 7): episodes keep their guests, hosts and soundbites (podcast:person, podcast:soundbite) in their
   // JSON, beside chapters and notes. Feeds stored before only gain them when read whole again: their validators are
   // dropped, so the next check is a full GET instead of a 304.
   `

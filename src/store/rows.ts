@@ -11,6 +11,7 @@ import type {
   FeedFetchState,
   Follow,
   GuildPause,
+  LiveShow,
   ProcessRecord,
 } from './Store.js';
 
@@ -66,6 +67,11 @@ export interface AnnouncementRow {
   publish_attempts: number;
   publish_next_at: TimeColumn | null;
   publish_error: string | null;
+  thread_status: string | null;
+  thread_id: string | null;
+  thread_attempts: number;
+  thread_next_at: TimeColumn | null;
+  thread_error: string | null;
 }
 
 export interface SettingsRow {
@@ -73,6 +79,7 @@ export interface SettingsRow {
   role_id: string | null;
   publish: FlagColumn;
   enabled: FlagColumn;
+  thread: FlagColumn;
 }
 
 export interface FollowRow {
@@ -167,6 +174,15 @@ export function toAnnouncement(row: AnnouncementRow): Announcement {
         ...opt('lastError', row.publish_error, same),
       },
     }),
+    ...(isPublishStatus(row.thread_status) && {
+      thread: {
+        status: row.thread_status,
+        attempts: row.thread_attempts,
+        ...opt('threadId', row.thread_id, same),
+        ...opt('nextAttemptAt', row.thread_next_at, date),
+        ...opt('lastError', row.thread_error, same),
+      },
+    }),
   };
 }
 
@@ -180,6 +196,7 @@ export function toSettings(row: SettingsRow): AnnouncementSettings {
     ...opt('roleId', row.role_id, same),
     publish: flag(row.publish),
     enabled: flag(row.enabled),
+    ...(flag(row.thread) && { thread: true }),
   };
 }
 
@@ -224,6 +241,46 @@ export function toCachedChannel(row: ChannelInfoRow, channelId: string): CachedC
   };
 }
 
+export interface LiveShowRow {
+  guild_id: string;
+  podcast_id: string;
+  live_id: string;
+  channel_id: string;
+  nonce: string;
+  created_at: TimeColumn;
+  event_id: string | null;
+  event_state: string | null;
+  live_message_id: string | null;
+  live_attempted_at: TimeColumn | null;
+  attempts: number;
+  next_attempt_at: TimeColumn | null;
+  last_error: string | null;
+  failed_step: string | null;
+  failed_at: TimeColumn | null;
+}
+
+const EVENT_STATES = new Set(['creating', 'scheduled', 'active', 'ended']);
+
+export function toLiveShow(row: LiveShowRow): LiveShow {
+  return {
+    guildId: row.guild_id,
+    podcastId: row.podcast_id,
+    liveId: row.live_id,
+    channelId: row.channel_id,
+    nonce: row.nonce,
+    createdAt: date(row.created_at),
+    ...opt('eventId', row.event_id, same),
+    ...(row.event_state !== null && EVENT_STATES.has(row.event_state) && { eventState: row.event_state as NonNullable<LiveShow['eventState']> }),
+    ...opt('liveMessageId', row.live_message_id, same),
+    ...opt('liveAttemptedAt', row.live_attempted_at, date),
+    attempts: row.attempts,
+    ...opt('nextAttemptAt', row.next_attempt_at, date),
+    ...opt('lastError', row.last_error, same),
+    ...((row.failed_step === 'event' || row.failed_step === 'post') && { failedStep: row.failed_step }),
+    ...opt('failedAt', row.failed_at, date),
+  };
+}
+
 export function toGuildPause(row: GuildPauseRow): GuildPause {
   return { reason: row.reason, channelId: row.channel_id, at: date(row.paused_at) };
 }
@@ -249,6 +306,7 @@ export const PODCAST_KEYED_TABLES = {
   seen_episodes: ['guild_id', 'episode_id'],
   announcements: ['guild_id', 'episode_id'],
   announcement_settings: ['guild_id'],
+  live_shows: ['guild_id', 'live_id'],
   chapters_cache: ['episode_id'],
   transcripts_cache: ['episode_id'],
 } as const satisfies Record<string, readonly string[]>;

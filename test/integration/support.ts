@@ -47,6 +47,19 @@ export interface FixtureFeed {
   churnGuids?: boolean;
   /** Answer this many ms after the request came (a server that takes its time). */
   delayMs?: number;
+  /** `<podcast:liveItem>`s of the channel. */
+  liveItems?: FixtureLiveItem[];
+}
+
+export interface FixtureLiveItem {
+  guid: string;
+  title: string;
+  status: 'pending' | 'live' | 'ended';
+  /** ISO dates. */
+  start: string;
+  end?: string;
+  streamUrl?: string;
+  contentLink?: string;
 }
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -76,7 +89,17 @@ ${e.chaptersUrl ? `      <podcast:chapters url="${escape(e.chaptersUrl)}" type="
     <link>${origin}/</link>
     <description>${escape(feed.title)}: a fixture podcast that changes between polls.</description>
     <itunes:image href="${origin}/cover.jpg" />
-${items}
+${(feed.liveItems ?? [])
+  .map(
+    (l) => `    <podcast:liveItem status="${l.status}" start="${l.start}"${l.end ? ` end="${l.end}"` : ''}>
+      <title>${escape(l.title)}</title>
+      <guid isPermaLink="false">${escape(l.guid)}</guid>
+${l.streamUrl ? `      <enclosure url="${escape(l.streamUrl)}" type="audio/mpeg" length="0" />
+` : ''}${l.contentLink ? `      <podcast:contentLink href="${escape(l.contentLink)}">Watch</podcast:contentLink>
+` : ''}    </podcast:liveItem>
+`,
+  )
+  .join('')}${items}
   </channel>
 </rss>
 `;

@@ -204,6 +204,45 @@ describe('a worker', () => {
     expect(fake.identifyCount).toBe(0);
   });
 
+  it('with another worker on one PostgreSQL: one thread with one chapter list per post, one event and one "live now" per live show', { timeout: 90_000 }, async () => {
+    const start = Date.now() + 2 * 3_600_000;
+    const live = { guid: 'w-live', title: 'Worker live', status: 'pending' as const, start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(), contentLink: host.url('/watch') };
+    host.feeds.set('/both.xml', { title: 'Both Show', episodes: episodes('both', 1), liveItems: [live] });
+    const opened = await openPostgresStore(database.url);
+    if (!opened.ok) throw new Error(opened.error);
+    store = opened.value;
+    const url = host.url('/both.xml');
+    await store.setAnnouncementSettings(fake.guildId, { channelId: fake.channelId, publish: false, enabled: true, thread: true });
+    await store.follow(fake.guildId, url, { seenEpisodeIds: [] });
+    const config = botConfig(fake, { DATABASE_URL: database.url, POLL_INTERVAL_SECONDS: '1' });
+    const [first, second] = await Promise.all([worker(config), worker(config)]);
+    const both = async (): Promise<void> => {
+      await store!.resumeFeed(url);
+      await Promise.all([first!.pollOnce(), second!.pollOnce()]);
+      // Each reconciles what the other may have left, at once.
+      await Promise.all([first!.announcer.reconcile(), second!.announcer.reconcile()]);
+      await Promise.all([first!.announcer.idle(), second!.announcer.idle()]);
+    };
+    await both();
+    for (const round of [2, 3]) {
+      host.addEpisode('/both.xml', episode('both', round));
+      await both();
+    }
+    host.feeds.get('/both.xml')!.liveItems![0]!.status = 'live';
+    await both();
+    await both();
+
+    const posts = fake.messages(fake.channelId).filter((m) => m.embeds[0]?.title?.startsWith('both episode'));
+    expect(posts.map((m) => m.embeds[0]?.title)).toEqual(['both episode 2', 'both episode 3']);
+    for (const post of posts) {
+      expect(fake.getChannel(post.id)?.['parent_id']).toBe(fake.channelId);
+      expect(fake.messages(post.id).map((m) => m.embeds[0]?.title)).toEqual(['Chapters']);
+    }
+    const events = fake.scheduledEvents(fake.guildId);
+    expect(events.map((e) => [e['name'], e['status']])).toEqual([['Worker live', 2]]);
+    expect(fake.messages(fake.channelId).filter((m) => m.embeds[0]?.footer?.text === '🔴 Live now')).toHaveLength(1);
+  });
+
   it('pauses a server whose channel Discord refuses, and sends nothing more there', { timeout: 60_000 }, async () => {
     host.feeds.set('/show.xml', { title: 'Show', episodes: episodes('show', 1) });
     const opened = await openPostgresStore(database.url);

@@ -836,6 +836,90 @@ export function storeContract(subject: StoreUnderTest): void {
         expect(await store.claimPendingPublishes(lease('c', 600), t(100), 5)).toEqual([]);
       });
 
+      it('owes a thread from markSent on, to one process at a time, keeps its id, and ends it done or given up', async () => {
+        const store = await open();
+        await store.recordIntent('guild-1', FEED, 'e1', 'text', 'n1', t(1));
+        await store.recordIntent('guild-1', FEED, 'e2', 'text', 'n2', t(1));
+        await store.recordIntent('guild-1', FEED, 'e3', 'text', 'n3', t(1));
+        await store.markSent('guild-1', FEED, 'e1', 'm1', t(2), { thread: true });
+        await store.markSent('guild-1', FEED, 'e2', 'm2', t(3), { thread: true, publish: true });
+        await store.markSent('guild-1', FEED, 'e3', 'm3', t(4));
+        expect((await store.getAnnouncement('guild-1', FEED, 'e1'))?.thread).toStrictEqual({ status: 'pending', attempts: 0 });
+        expect((await store.getAnnouncement('guild-1', FEED, 'e3'))?.thread).toBeUndefined();
+
+        // The row's one claim: a publish and a thread owed on one post are taken one after the other.
+        expect((await store.claimPendingThreads(lease('a', 60), t(5), 5)).map((x) => x.messageId)).toEqual(['m1', 'm2']);
+        expect(await store.claimPendingThreads(lease('b', 60), t(5), 5)).toEqual([]);
+        expect(await store.claimPendingPublishes(lease('b', 60), t(5), 5)).toEqual([]);
+
+        // The thread made, its chapter list not yet: the id is kept, and the claim with it.
+        await store.markThreadStarted('guild-1', FEED, 'e1', 'thread-1');
+        expect(await store.claimPendingThreads(lease('b', 60), t(6), 5)).toEqual([]);
+        await store.recordThreadFailure('guild-1', FEED, 'e1', { error: 'HTTP 500', at: t(7), retryAt: t(20) });
+        expect((await store.getAnnouncement('guild-1', FEED, 'e1'))?.thread).toStrictEqual({
+          status: 'pending', attempts: 1, threadId: 'thread-1', nextAttemptAt: t(20), lastError: 'HTTP 500',
+        });
+        expect((await store.announcementIssues('guild-1', t(0))).map((x) => x.episodeId)).toEqual(['e1']);
+        await store.releaseIntent('guild-1', FEED, 'e2', 'a');
+        expect((await store.claimPendingThreads(lease('b', 60), t(10), 5)).map((x) => x.episodeId)).toEqual(['e2']);
+        const due = await store.claimPendingThreads(lease('c', 60), t(70), 5);
+        expect(due.map((x) => [x.episodeId, x.thread?.threadId])).toEqual([['e1', 'thread-1'], ['e2', undefined]]);
+
+        await store.markThreadDone('guild-1', FEED, 'e1');
+        await store.recordThreadFailure('guild-1', FEED, 'e2', { error: 'refused', at: t(71) });
+        expect((await store.getAnnouncement('guild-1', FEED, 'e1'))?.thread).toMatchObject({ status: 'done', threadId: 'thread-1' });
+        expect((await store.getAnnouncement('guild-1', FEED, 'e2'))?.thread).toMatchObject({ status: 'failed', attempts: 1, lastError: 'refused' });
+        expect(await store.claimPendingThreads(lease('d', 600), t(500), 5)).toEqual([]);
+        expect((await store.announcementIssues('guild-1', t(0))).map((x) => x.episodeId)).toEqual(['e2']);
+        // Its publish is still owed, and now free to take.
+        expect((await store.claimPendingPublishes(lease('d', 600), t(500), 5)).map((x) => x.episodeId)).toEqual(['e2']);
+      });
+
+      it('keeps a thread per episode in the settings, absent when off', async () => {
+        const store = await open();
+        await store.setAnnouncementSettings('guild-1', { channelId: 'c', publish: false, enabled: true, thread: true });
+        await store.setAnnouncementSettings('guild-1', { channelId: 'c', publish: false, enabled: true }, FEED);
+        expect(await store.getAnnouncementSettings('guild-1')).toStrictEqual({ channelId: 'c', publish: false, enabled: true, thread: true });
+        expect(await store.effectiveAnnouncementSettings('guild-1', FEED)).toStrictEqual({ channelId: 'c', publish: false, enabled: true });
+        expect(await store.effectiveAnnouncementSettings('guild-1', 'other')).toStrictEqual({ channelId: 'c', publish: false, enabled: true, thread: true });
+      });
+
+      it('keeps a live show per server and live item: claimed by one process at a time, its progress saved', async () => {
+        const store = await open();
+        const key = { guildId: 'guild-1', podcastId: FEED, liveId: 'live-1' };
+        expect(await store.getLiveShow(key)).toBeUndefined();
+        const taken = await store.claimLiveShow(key, { channelId: 'chan', nonce: 'nonce-1' }, lease('a', 60), t(1));
+        expect(taken).toStrictEqual({ ...key, channelId: 'chan', nonce: 'nonce-1', createdAt: t(1), attempts: 0 });
+        // Another process is refused while the claim lives; the first row's channel and nonce are kept.
+        expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(2))).toBeUndefined();
+        await store.saveLiveShow({ ...taken!, eventId: 'event-1', eventState: 'scheduled', attempts: 1, nextAttemptAt: t(30), lastError: 'HTTP 500', failedStep: 'post' });
+        // Its own claim again (a second pass), then given back: anyone may take it.
+        expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('a', 90), t(3))).toMatchObject({ channelId: 'chan', eventId: 'event-1' });
+        await store.releaseLiveShow(key, 'b');
+        expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(4))).toBeUndefined();
+        await store.releaseLiveShow(key, 'a');
+        const second = await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(5));
+        expect(second).toStrictEqual({
+          ...key, channelId: 'chan', nonce: 'nonce-1', createdAt: t(1), eventId: 'event-1', eventState: 'scheduled', attempts: 1, nextAttemptAt: t(30), lastError: 'HTTP 500', failedStep: 'post',
+        });
+        // Absent fields are cleared.
+        const { nextAttemptAt: _n, lastError: _l, ...rest } = second!;
+        await store.saveLiveShow({ ...rest, eventState: 'ended', liveMessageId: 'm1', liveAttemptedAt: t(6), attempts: 0, failedStep: 'event', failedAt: t(7) });
+        expect(await store.getLiveShow(key)).toStrictEqual({ ...rest, eventState: 'ended', liveMessageId: 'm1', liveAttemptedAt: t(6), attempts: 0, failedStep: 'event', failedAt: t(7) });
+        // An expired claim is anyone's; a process that ended gives its claims back at once.
+        expect(await store.claimLiveShow(key, { channelId: 'x', nonce: 'x' }, lease('c', 600), t(65))).toBeDefined();
+        await store.endProcess('c');
+        expect(await store.claimLiveShow(key, { channelId: 'x', nonce: 'x' }, lease('d', 600), t(66))).toBeDefined();
+        // A server that removed the bot is forgotten with its live shows; a moved feed takes them along.
+        const other = { guildId: 'guild-2', podcastId: FEED, liveId: 'live-1' };
+        await store.claimLiveShow(other, { channelId: 'c2', nonce: 'n2' }, lease('d', 600), t(67));
+        await store.forgetGuild('guild-1');
+        expect(await store.getLiveShow(key)).toBeUndefined();
+        await store.renameFeed(FEED, 'https://moved.example.com/feed');
+        expect(await store.getLiveShow(other)).toBeUndefined();
+        expect(await store.getLiveShow({ ...other, podcastId: 'https://moved.example.com/feed' })).toMatchObject({ channelId: 'c2', nonce: 'n2' });
+      });
+
       it('never gives one pending post to two stores claiming at the same time', async () => {
         const first = await open();
         const second = await open();

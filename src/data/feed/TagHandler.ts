@@ -83,6 +83,20 @@ export interface ChannelDraft {
   /** `<podcast:person>`s, and the one whose name (its text) is being read. */
   persons?: Person[] | undefined;
   openPerson?: Person | undefined;
+  /** `<podcast:liveItem>`s as read (liveItemTags.ts); undefined until the first. */
+  liveItems?: LiveItemDraft[] | undefined;
+}
+
+/** A `<podcast:liveItem>` as read, before it becomes a LiveItem. */
+export interface LiveItemDraft {
+  status?: string | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
+  title?: string | undefined;
+  guid?: string | undefined;
+  link?: string | undefined;
+  enclosure?: string | undefined;
+  contentLink?: string | undefined;
 }
 
 /**
