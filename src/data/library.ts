@@ -4,6 +4,7 @@ import { shortKey } from './shortKey.js';
 import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
 import { SearchIndex } from './search/SearchIndex.js';
+import { withoutListLead } from './search/queryLead.js';
 import { HybridSearch } from './search/semantic/HybridSearch.js';
 import type { SearchHit, SearchOptions, TopicSearch } from './search/TopicSearch.js';
 
@@ -41,7 +42,10 @@ const episodeKey = (podcastId: string, episodeId: string): string => `${podcastI
 /** Everything but the transcript that decides an episode's passages. */
 /** What indexing reads from an episode, hashed: an edit anywhere in it (even one of the same length) re-indexes. */
 const fingerprintOf = (e: Episode): string =>
-  shortKey(`${e.title}\n${e.publishedAt ?? ''}\n${e.description}\n${e.chapters.map((c) => `${c.startSeconds} ${c.source} ${c.title}`).join('\n')}`);
+  shortKey(
+    `${e.title}\n${e.publishedAt ?? ''}\n${e.description}\n${e.chapters.map((c) => `${c.startSeconds} ${c.source} ${c.title}`).join('\n')}` +
+      `\n${(e.soundbites ?? []).map((b) => `${b.startSeconds} ${b.title ?? ''}`).join('\n')}\n${(e.persons ?? []).map((p) => p.name).join('\n')}`,
+  );
 
 /**
  * The catalog (lookups) and the topic index (search) kept in step: one call adds or replaces a podcast in both.
@@ -59,11 +63,11 @@ export class Library {
 
   /**
    * The topic search over every podcast (what the relevance set measures): the index (merged with the semantic ranker
-   * when there is one), with a transcript hit moved from its window's start to the second of the cue that holds most
+   * when there is one) asked for the query without an "episodes with" lead (see queryLead), with a transcript hit moved from its window's start to the second of the cue that holds most
    * of the query's words.
    */
   readonly topics: TopicSearch = {
-    search: (query: string, options?: SearchOptions) => this.#ranker.search(query, options).map((hit) => this.#atCue(hit)),
+    search: (query: string, options?: SearchOptions) => this.#ranker.search(withoutListLead(query), options).map((hit) => this.#atCue(hit)),
     add: (passages) => this.#ranker.add(passages),
     removeEpisode: (podcastId, episodeId) => this.#ranker.removeEpisode(podcastId, episodeId),
   };

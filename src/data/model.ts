@@ -30,6 +30,27 @@ export const TranscriptSchema = z.object({
 });
 export type Transcript = z.infer<typeof TranscriptSchema>;
 
+/** `<podcast:person>`: someone who takes part, as the feed names them (role and group as written; the spec's defaults are host and cast). */
+export const PersonSchema = z.object({
+  name: z.string(),
+  role: z.string().optional(),
+  group: z.string().optional(),
+  /** A picture of them. */
+  img: z.string().optional(),
+  /** A page about them. */
+  href: z.string().optional(),
+});
+export type Person = z.infer<typeof PersonSchema>;
+
+/** `<podcast:soundbite>`: a moment the publisher points at, to share or to preview the episode. */
+export const SoundbiteSchema = z.object({
+  startSeconds: z.number().nonnegative(),
+  durationSeconds: z.number().positive(),
+  /** The feed's words for the moment; absent when it gives none (then the episode title stands for it). */
+  title: z.string().optional(),
+});
+export type Soundbite = z.infer<typeof SoundbiteSchema>;
+
 export const EpisodeSchema = z.object({
   /**
    * Stable identity: guid, else enclosure URL, else link, else title + date. Items that share a guid but not their
@@ -55,6 +76,13 @@ export const EpisodeSchema = z.object({
   transcripts: z.array(TranscriptSchema),
   /** The best chapter list known so far (see chapters/pickChapters). */
   chapters: z.array(ChapterSchema),
+  /** `<podcast:soundbite>`s in time order; absent when the item has none. */
+  soundbites: z.array(SoundbiteSchema).optional(),
+  /**
+   * Who takes part: the item's `<podcast:person>`s, else the channel's (an item's own list replaces the channel's, as
+   * the spec says); absent when neither names anyone.
+   */
+  persons: z.array(PersonSchema).optional(),
 });
 export type Episode = z.infer<typeof EpisodeSchema>;
 
@@ -86,6 +114,8 @@ export const PodcastSchema = z.object({
   author: z.string().optional(),
   language: z.string().optional(),
   categories: z.array(z.string()),
+  /** The channel's `<podcast:person>`s (hosts, usually); absent when it names none. */
+  persons: z.array(PersonSchema).optional(),
   /** Overrides the deep link: `{audio}`, `{episode}`, `{id}`, `{link}` and `{seconds}` are filled in. */
   linkTemplate: z.string().optional(),
   /** Live shows the feed lists (`<podcast:liveItem>`), in feed order; absent when it lists none. */

@@ -217,4 +217,10 @@ export const postgresMigrations: readonly string[] = [
     PRIMARY KEY (guild_id, podcast_id, live_id)
   );
   `,
+  // 7 (as SQLite's 7): episodes keep their guests, hosts and soundbites (podcast:person, podcast:soundbite) in their
+  // JSON, beside chapters and notes. Feeds stored before only gain them when read whole again: their validators are
+  // dropped, so the next check is a full GET instead of a 304.
+  `
+  UPDATE feed_state SET etag = NULL, last_modified = NULL WHERE etag IS NOT NULL OR last_modified IS NOT NULL;
+  `,
 ];

@@ -50,6 +50,8 @@ function episodeOf(n: number, url: string): Episode {
     image: url,
     transcripts: [],
     chapters: chaptersOf(n),
+    soundbites: Array.from({ length: 50 }, (_, i) => ({ startSeconds: i * 30 + 0.5, durationSeconds: 45, title: hostile(n + i, 2_000) })),
+    persons: Array.from({ length: 50 }, (_, i) => ({ name: hostile(n + i, 300), role: hostile(i, 200), href: url })),
   };
 }
 
@@ -158,6 +160,9 @@ describe('every message fits Discord with hostile feed text', () => {
     const s = strings[0]!;
     expect(textsOf(chaptersMessage(fairRef, 0, s))).toContain('(https://fair.example.com/1.mp3#t=60)');
     expect(textsOf(episodeMessage(fairRef, s))).toContain('](https://fair.example.com/1.mp3#t=0)');
+    // A soundbite's start opens the episode at its second; a person's name links to their page.
+    expect(textsOf(episodeMessage(fairRef, s))).toContain('[`0:30`](https://fair.example.com/1.mp3#t=30)');
+    expect(textsOf(episodeMessage(fairRef, s))).toMatch(/\]\(https:\/\/fair\.example\.com\/1\.mp3\) · /);
     expect(announcementMessage(fairRef, s).embeds[0]?.url).toBe('https://fair.example.com/1.mp3');
   });
 

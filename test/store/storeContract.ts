@@ -111,6 +111,25 @@ export function storeContract(subject: StoreUnderTest): void {
         expect(bare && Object.keys(bare).sort()).toEqual(['chapters', 'description', 'id', 'title', 'transcripts']);
       });
 
+      it('keeps guests, hosts and soundbites with their episode and podcast, across a restart', async () => {
+        let store = await open();
+        const hosted: Podcast = { ...podcast, persons: [{ name: 'Host Person', role: 'host', group: 'cast', href: 'https://example.com/host' }] };
+        const withGuests: Episode = {
+          ...fullEpisode,
+          soundbites: [
+            { startSeconds: 73.5, durationSeconds: 60, title: 'The best “bit”' },
+            { startSeconds: 600, durationSeconds: 15.25 },
+          ],
+          persons: [
+            { name: 'Raffi Krikorian', role: 'guest', img: 'https://example.com/raffi.jpg', href: 'https://example.com/raffi' },
+            { name: 'Ada Lovelace' },
+          ],
+        };
+        await store.savePodcast(hosted, [withGuests, bareEpisode('guid-2')]);
+        store = await reopen(store);
+        expect(await store.loadPodcast(FEED)).toStrictEqual({ podcast: hosted, episodes: [withGuests, bareEpisode('guid-2')] });
+      });
+
       it('is idempotent: saving the same feed twice stores it once', async () => {
         const store = await open();
         const episodes = [fullEpisode, bareEpisode('guid-2')];

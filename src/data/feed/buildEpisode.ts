@@ -3,6 +3,7 @@ import { err, ok, type Episode, type Result } from '../model.js';
 import { htmlToText } from '../text/htmlToText.js';
 import { parseDuration } from './parseDuration.js';
 import { parsePubDate } from './parsePubDate.js';
+import { namedPersons } from './personTag.js';
 import { htmlFieldText, type ItemDraft } from './TagHandler.js';
 
 const INTEGER = /^\d{1,9}$/;
@@ -83,5 +84,9 @@ export function buildEpisode(draft: ItemDraft): Result<Episode> {
   const candidates: ChapterCandidates = { psc, notes: description };
   if (durationSeconds !== undefined) candidates.durationSeconds = durationSeconds;
   out.chapters = pickChapters(candidates);
+  if (draft.soundbites.length > 0) out.soundbites = draft.soundbites.length > 1 ? draft.soundbites.sort(byStart) : draft.soundbites;
+  // The channel's persons stand in for an item that names none: parseFeed adds them once the whole channel is read.
+  const persons = namedPersons(draft.persons);
+  if (persons !== undefined) out.persons = persons;
   return ok(out);
 }

@@ -1,5 +1,6 @@
 import { err, ok, type Podcast, type Result } from '../model.js';
 import { htmlToText } from '../text/htmlToText.js';
+import { namedPersons } from './personTag.js';
 import { buildLiveItem } from './liveItemTags.js';
 import { htmlFieldText, type ChannelDraft } from './TagHandler.js';
 
@@ -20,6 +21,8 @@ export function buildPodcast(draft: ChannelDraft, feedUrl?: string): Result<Podc
   if (author !== undefined) podcast.author = author;
   if (draft.language !== undefined) podcast.language = draft.language;
   podcast.categories = draft.categories;
+  const persons = namedPersons(draft.persons);
+  if (persons !== undefined) podcast.persons = persons;
   // A live item without a known status or a start cannot be scheduled or announced: left out.
   const live = (draft.liveItems ?? []).map(buildLiveItem).flatMap((item) => (item.ok ? [item.value] : []));
   if (live.length > 0) podcast.liveItems = live;

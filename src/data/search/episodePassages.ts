@@ -101,8 +101,9 @@ export function transcriptPassages(
 
 /**
  * Everything searchable in one episode, each piece with the second a listener should land on: chapter titles at
- * their chapter, the episode title at 0, show-note paragraphs at the chapter their own timestamp falls in (else 0),
- * and transcript windows at their first cue.
+ * their chapter, soundbite titles at the soundbite, the episode title and each guest's or host's name at 0,
+ * show-note paragraphs at the chapter their own timestamp falls in (else 0), and transcript windows at their first
+ * cue.
  */
 export function episodePassages(podcastId: string, episode: Episode, options: EpisodePassagesOptions = {}): Passage[] {
   const base = passageBase(podcastId, episode, options.language);
@@ -111,6 +112,16 @@ export function episodePassages(podcastId: string, episode: Episode, options: Ep
   for (const chapter of episode.chapters) {
     const text = chapter.title.trim();
     if (text !== '') out.push({ ...base, field: 'chapterTitle', startSeconds: chapter.startSeconds, text });
+  }
+  // A soundbite without a title is found by the episode's own passages; its moment is shown by /episode.
+  for (const soundbite of episode.soundbites ?? []) {
+    const text = soundbite.title?.trim() ?? '';
+    if (text !== '') out.push({ ...base, field: 'soundbite', startSeconds: soundbite.startSeconds, text });
+  }
+  // One passage per person: a name is short, so it ranks high for a search that names them ("episodes with ...").
+  for (const person of episode.persons ?? []) {
+    const text = person.name.trim();
+    if (text !== '') out.push({ ...base, field: 'person', startSeconds: 0, text });
   }
   for (const paragraph of notesParagraphs(episode.description)) {
     const text = paragraph.replace(/\s+/g, ' ').trim();
