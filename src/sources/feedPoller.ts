@@ -14,6 +14,7 @@ import { StoreBusyError } from '../store/StoreBusyError.js';
 import { catchUpPodcast } from '../store/catchUpPodcast.js';
 import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
+import { ConnectionPool } from './ConnectionPool.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
 import type { FeedParsers } from './ParsePool.js';
 import type { PollSchedule } from './PollSchedule.js';
@@ -92,6 +93,8 @@ export class FeedPoller {
   listener: FeedPollerListener = {};
   readonly #o: FeedPollerOptions;
   readonly #limiter: HostLimiter;
+  /** Kept-alive connections for every fetch, at most as many per host as the limiter lets run there. */
+  readonly #connections: ConnectionPool;
   readonly #now: () => Date;
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<CheckOutcome>>();
@@ -105,6 +108,7 @@ export class FeedPoller {
   constructor(options: FeedPollerOptions) {
     this.#o = options;
     this.#limiter = new HostLimiter(options.limits);
+    this.#connections = new ConnectionPool({ maxPerHost: this.#limiter.perHost });
     this.#now = options.now ?? (() => new Date());
     this.#lease = options.lease ?? { owner: `poller-${randomUUID()}`, ms: DEFAULT_LEASE_MS };
   }
@@ -206,6 +210,7 @@ export class FeedPoller {
     this.#abort.abort();
     await Promise.allSettled([...this.#inFlight.values()]);
     await Promise.allSettled([...this.#locks.values()]);
+    this.#connections.close();
   }
 
   /**
@@ -326,6 +331,7 @@ export class FeedPoller {
         ...this.#o.fetchOptions,
         ...validators,
         allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        connections: this.#connections,
         signal: this.#abort.signal,
       }),
     );
@@ -403,6 +409,7 @@ export class FeedPoller {
       const fetched = await fetchResource(url, {
         ...this.#o.fetchOptions,
         allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        connections: this.#connections,
         maxBytes: SIDECAR_MAX_BYTES,
         accept: 'application/json+chapters, application/json;q=0.9, */*;q=0.5',
         signal: this.#abort.signal,
@@ -444,6 +451,7 @@ export class FeedPoller {
       const fetched = await fetchResource(chosen.url, {
         ...this.#o.fetchOptions,
         allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        connections: this.#connections,
         maxBytes: SIDECAR_MAX_BYTES,
         // Only the bare MIME type: the feed's parameters are not fit for a header.
         accept: `${chosen.type.split(';')[0]?.trim().toLowerCase()}, */*;q=0.5`,
