@@ -16,6 +16,7 @@ import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
 import { ConnectionPool } from './ConnectionPool.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
+import { NotModifiedBatch } from './NotModifiedBatch.js';
 import type { FeedParsers } from './ParsePool.js';
 import type { PollSchedule } from './PollSchedule.js';
 
@@ -95,6 +96,8 @@ export class FeedPoller {
   readonly #limiter: HostLimiter;
   /** Kept-alive connections for every fetch, at most as many per host as the limiter lets run there. */
   readonly #connections: ConnectionPool;
+  /** 304s waiting to be written together. */
+  readonly #notModified: NotModifiedBatch;
   readonly #now: () => Date;
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<CheckOutcome>>();
@@ -110,6 +113,15 @@ export class FeedPoller {
     this.#limiter = new HostLimiter(options.limits);
     this.#connections = new ConnectionPool({ maxPerHost: this.#limiter.perHost });
     this.#now = options.now ?? (() => new Date());
+    this.#notModified = new NotModifiedBatch({
+      write: (checks, at) => options.store.recordNotModified(checks, at),
+      now: this.#now,
+      nextCheckAt: (now) => options.schedule.afterSuccess(now),
+      // Half a lease batch (see pollOnce): the checks waiting here still count as running, and the poller leases
+      // more feeds when half of a batch is done.
+      maxSize: this.#limiter.total * 4,
+      maxWaitMs: 100,
+    });
     this.#lease = options.lease ?? { owner: `poller-${randomUUID()}`, ms: DEFAULT_LEASE_MS };
   }
 
@@ -297,8 +309,16 @@ export class FeedPoller {
       if (!fetched.ok) return await this.#fail(url, fetched.error);
       const resource = fetched.value;
       return await this.#withLock(url, async () => {
+        if (resource.status === 'not-modified' && !resource.permanentRedirect) {
+          await this.#notModified.add({
+            url,
+            ...(resource.etag !== undefined && { etag: resource.etag }),
+            ...(resource.lastModified !== undefined && { lastModified: resource.lastModified }),
+          });
+          return { url, status: 'not-modified' } as const;
+        }
         if (resource.status === 'not-modified') {
-          const current = resource.permanentRedirect ? await this.#moved(url, resource.finalUrl) : url;
+          const current = await this.#moved(url, resource.finalUrl);
           const now = this.#now();
           await this.#o.store.recordFetchSuccess(current, {
             ...(resource.etag !== undefined && { etag: resource.etag }),
