@@ -10,6 +10,8 @@ export interface NotModifiedBatchOptions {
   maxSize: number;
   /** ... or this long after its first check came. */
   maxWaitMs: number;
+  /** A check started waiting for its batch. */
+  waiting?(): void;
 }
 
 interface Waiting {
@@ -34,12 +36,19 @@ export class NotModifiedBatch {
     this.#o = options;
   }
 
+  /** Checks waiting for their batch to be written. */
+  get size(): number {
+    return this.#waiting.length;
+  }
+
   add(check: NotModified): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+    const written = new Promise<void>((resolve, reject) => {
       this.#waiting.push({ check, resolve, reject });
       if (this.#waiting.length >= this.#o.maxSize) void this.flush();
       else this.#timer ??= setTimeout(() => void this.flush(), this.#o.maxWaitMs);
     });
+    this.#o.waiting?.();
+    return written;
   }
 
   /** Writes what is waiting now. */

@@ -98,6 +98,8 @@ export class FeedPoller {
   readonly #connections: ConnectionPool;
   /** 304s waiting to be written together. */
   readonly #notModified: NotModifiedBatch;
+  /** Poll cycles to wake when a 304 starts waiting in #notModified. */
+  readonly #waitingListeners = new Set<() => void>();
   readonly #now: () => Date;
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<CheckOutcome>>();
@@ -117,10 +119,12 @@ export class FeedPoller {
       write: (checks, at) => options.store.recordNotModified(checks, at),
       now: this.#now,
       nextCheckAt: (now) => options.schedule.afterSuccess(now),
-      // Half a lease batch (see pollOnce): the checks waiting here still count as running, and the poller leases
-      // more feeds when half of a batch is done.
-      maxSize: this.#limiter.total * 4,
-      maxWaitMs: 100,
+      // A lease batch (see pollOnce): the feeds leased together are written together.
+      maxSize: this.#limiter.total * 8,
+      maxWaitMs: 1000,
+      waiting: () => {
+        for (const wake of this.#waitingListeners) wake();
+      },
     });
     this.#lease = options.lease ?? { owner: `poller-${randomUUID()}`, ms: DEFAULT_LEASE_MS };
   }
@@ -145,30 +149,41 @@ export class FeedPoller {
     const outcomes: CheckOutcome[] = [];
     const batch = this.#limiter.total * 8;
     let running = 0;
-    // Woken when a check ends (a counter and one promise, not a race over every check: that is quadratic).
+    // Woken when a check ends or its 304 waits to be written (a counter and one promise, not a race over every check:
+    // that is quadratic).
     let wake = (): void => {};
+    const woken = (): void => wake();
+    this.#waitingListeners.add(woken);
+    // Checks still fetching or saving: a 304 waiting for its batch to be written no longer holds a fetch slot.
+    const active = (): number => Math.max(0, running - this.#notModified.size);
     let more = true;
-    for (;;) {
-      if (more && !this.#stopped && running <= batch / 2) {
-        const wanted = batch - running;
-        const urls = await this.#claim(wanted);
-        if (urls.length < wanted) more = false;
-        for (const url of urls) {
-          running++;
-          void this.#checkLeased(url)
-            .catch((error: unknown): CheckOutcome => {
-              this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
-              return { url, status: 'skipped' };
-            })
-            .then((outcome) => {
-              outcomes.push(outcome);
-              running--;
-              wake();
-            });
+    try {
+      for (;;) {
+        if (more && !this.#stopped && active() <= batch / 2) {
+          const wanted = batch - active();
+          const urls = await this.#claim(wanted);
+          if (urls.length < wanted) more = false;
+          for (const url of urls) {
+            running++;
+            void this.#checkLeased(url)
+              .catch((error: unknown): CheckOutcome => {
+                this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
+                return { url, status: 'skipped' };
+              })
+              .then((outcome) => {
+                outcomes.push(outcome);
+                running--;
+                wake();
+              });
+          }
         }
+        if (running === 0) break;
+        // Nothing left to fetch: the 304s waiting are written now rather than when their batch would be full.
+        if ((!more || this.#stopped) && active() === 0) void this.#notModified.flush();
+        await new Promise<void>((resolve) => (wake = resolve));
       }
-      if (running === 0) break;
-      await new Promise<void>((resolve) => (wake = resolve));
+    } finally {
+      this.#waitingListeners.delete(woken);
     }
     return outcomes;
   }
