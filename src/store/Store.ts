@@ -82,9 +82,9 @@ export interface Store {
   // ---- several processes on one database: feed leases, the process registry -----------------------------------
   /**
    * Takes up to `limit` due feeds (as dueFeeds) for `owner` until `lease.until`, most overdue first: no other process
-   * is given them while the lease lives, so each due feed is checked by one process at a time. recordFetchSuccess and
-   * recordFetchFailure end the lease; releaseFeed gives it back unused; an owner that stops renewing loses it when it
-   * expires, and the feed is due for any process again.
+   * is given them while the lease lives, so each due feed is checked by one process at a time. recordFetchSuccess,
+   * recordNotModified and recordFetchFailure end the lease; releaseFeed gives it back unused; an owner that stops
+   * renewing loses it when it expires, and the feed is due for any process again.
    */
   claimDueFeeds(lease: Lease, now: Date, limit: number): Promise<string[]>;
   /**
