@@ -16,7 +16,9 @@ import { StoreBusyError } from '../store/StoreBusyError.js';
 import { catchUpPodcast } from '../store/catchUpPodcast.js';
 import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
+import { ConnectionPool } from './ConnectionPool.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
+import { NotModifiedBatch } from './NotModifiedBatch.js';
 import type { FeedParsers } from './ParsePool.js';
 import type { PollSchedule } from './PollSchedule.js';
 
@@ -96,6 +98,12 @@ export class FeedPoller {
   listener: FeedPollerListener = {};
   readonly #o: FeedPollerOptions;
   readonly #limiter: HostLimiter;
+  /** Kept-alive connections for every fetch, at most as many per host as the limiter lets run there. */
+  readonly #connections: ConnectionPool;
+  /** 304s waiting to be written together. */
+  readonly #notModified: NotModifiedBatch;
+  /** Poll cycles to wake when a 304 starts waiting in #notModified. */
+  readonly #waitingListeners = new Set<() => void>();
   readonly #now: () => Date;
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<CheckOutcome>>();
@@ -109,7 +117,19 @@ export class FeedPoller {
   constructor(options: FeedPollerOptions) {
     this.#o = options;
     this.#limiter = new HostLimiter(options.limits);
+    this.#connections = new ConnectionPool({ maxPerHost: this.#limiter.perHost });
     this.#now = options.now ?? (() => new Date());
+    this.#notModified = new NotModifiedBatch({
+      write: (checks, at) => options.store.recordNotModified(checks, at),
+      now: this.#now,
+      nextCheckAt: (now) => options.schedule.afterSuccess(now),
+      // A lease batch (see pollOnce): the feeds leased together are written together.
+      maxSize: this.#limiter.total * 8,
+      maxWaitMs: 1000,
+      waiting: () => {
+        for (const wake of this.#waitingListeners) wake();
+      },
+    });
     this.#lease = options.lease ?? { owner: `poller-${randomUUID()}`, ms: DEFAULT_LEASE_MS };
   }
 
@@ -133,30 +153,41 @@ export class FeedPoller {
     const outcomes: CheckOutcome[] = [];
     const batch = this.#limiter.total * 8;
     let running = 0;
-    // Woken when a check ends (a counter and one promise, not a race over every check: that is quadratic).
+    // Woken when a check ends or its 304 waits to be written (a counter and one promise, not a race over every check:
+    // that is quadratic).
     let wake = (): void => {};
+    const woken = (): void => wake();
+    this.#waitingListeners.add(woken);
+    // Checks still fetching or saving: a 304 waiting for its batch to be written no longer holds a fetch slot.
+    const active = (): number => Math.max(0, running - this.#notModified.size);
     let more = true;
-    for (;;) {
-      if (more && !this.#stopped && running <= batch / 2) {
-        const wanted = batch - running;
-        const urls = await this.#claim(wanted);
-        if (urls.length < wanted) more = false;
-        for (const url of urls) {
-          running++;
-          void this.#checkLeased(url)
-            .catch((error: unknown): CheckOutcome => {
-              this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
-              return { url, status: 'skipped' };
-            })
-            .then((outcome) => {
-              outcomes.push(outcome);
-              running--;
-              wake();
-            });
+    try {
+      for (;;) {
+        if (more && !this.#stopped && active() <= batch / 2) {
+          const wanted = batch - active();
+          const urls = await this.#claim(wanted);
+          if (urls.length < wanted) more = false;
+          for (const url of urls) {
+            running++;
+            void this.#checkLeased(url)
+              .catch((error: unknown): CheckOutcome => {
+                this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
+                return { url, status: 'skipped' };
+              })
+              .then((outcome) => {
+                outcomes.push(outcome);
+                running--;
+                wake();
+              });
+          }
         }
+        if (running === 0) break;
+        // Nothing left to fetch: the 304s waiting are written now rather than when their batch would be full.
+        if ((!more || this.#stopped) && active() === 0) void this.#notModified.flush();
+        await new Promise<void>((resolve) => (wake = resolve));
       }
-      if (running === 0) break;
-      await new Promise<void>((resolve) => (wake = resolve));
+    } finally {
+      this.#waitingListeners.delete(woken);
     }
     return outcomes;
   }
@@ -210,6 +241,7 @@ export class FeedPoller {
     this.#abort.abort();
     await Promise.allSettled([...this.#inFlight.values()]);
     await Promise.allSettled([...this.#locks.values()]);
+    this.#connections.close();
   }
 
   /**
@@ -301,8 +333,16 @@ export class FeedPoller {
       if (!fetched.ok) return await this.#fail(url, fetched.error);
       const resource = fetched.value;
       return await this.#withLock(url, async () => {
+        if (resource.status === 'not-modified' && !resource.permanentRedirect) {
+          await this.#notModified.add({
+            url,
+            ...(resource.etag !== undefined && { etag: resource.etag }),
+            ...(resource.lastModified !== undefined && { lastModified: resource.lastModified }),
+          });
+          return { url, status: 'not-modified' } as const;
+        }
         if (resource.status === 'not-modified') {
-          const current = resource.permanentRedirect ? await this.#moved(url, resource.finalUrl) : url;
+          const current = await this.#moved(url, resource.finalUrl);
           const now = this.#now();
           await this.#o.store.recordFetchSuccess(current, {
             ...(resource.etag !== undefined && { etag: resource.etag }),
@@ -335,6 +375,7 @@ export class FeedPoller {
         ...this.#o.fetchOptions,
         ...validators,
         allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        connections: this.#connections,
         signal: this.#abort.signal,
       }),
     );
@@ -414,6 +455,7 @@ export class FeedPoller {
       const fetched = await fetchResource(url, {
         ...this.#o.fetchOptions,
         allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        connections: this.#connections,
         maxBytes: SIDECAR_MAX_BYTES,
         accept: 'application/json+chapters, application/json;q=0.9, */*;q=0.5',
         signal: this.#abort.signal,
@@ -455,6 +497,7 @@ export class FeedPoller {
       const fetched = await fetchResource(chosen.url, {
         ...this.#o.fetchOptions,
         allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        connections: this.#connections,
         maxBytes: SIDECAR_MAX_BYTES,
         // Only the bare MIME type: the feed's parameters are not fit for a header.
         accept: `${chosen.type.split(';')[0]?.trim().toLowerCase()}, */*;q=0.5`,

@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import { err, ok, type Result } from '../data/model.js';
 import { mapProblemText, type FetchProblem } from '../data/problems.js';
 import { redactUrls } from '../data/redactUrl.js';
+import { PINNED_ADDRESSES, pinnedAddressesKey, type ConnectionPool } from './ConnectionPool.js';
 import { DEFAULT_USER_AGENT } from './userAgent.js';
 import { systemResolveHost, vetUrl, type ResolveHost, type VettedTarget } from './vetUrl.js';
 
@@ -44,6 +45,11 @@ export interface FetchResourceOptions {
    * For tests that must reach a local server under a public-looking name, and for proxies.
    */
   connect?: (target: VettedTarget) => Duplex;
+  /**
+   * Keep-alive connections to reuse (and to leave the connection in after the response) instead of one connection per
+   * request. Ignored with `connect`.
+   */
+  connections?: ConnectionPool;
 }
 
 interface Hop {
@@ -122,7 +128,7 @@ async function fetchFollowingRedirects(url: string, options: FetchResourceOption
     const target = vetted.value;
     visited.add(target.url.href);
 
-    const hop = await requestOnce(target, headers, signal, options.maxBytes ?? FEED_MAX_BYTES, options.connect);
+    const hop = await requestOnce(target, headers, signal, options.maxBytes ?? FEED_MAX_BYTES, options);
     if (!hop.ok) return err(signal.aborted ? abortMessage() : hop.error);
     const result = hop.value;
     const permanentRedirect = hops.length > 0 && hops.every((h) => h.status === 301 || h.status === 308);
@@ -171,7 +177,7 @@ async function requestOnce(
   headers: Record<string, string>,
   signal: AbortSignal,
   maxBytes: number,
-  connect: FetchResourceOptions['connect'],
+  { connect, connections }: Pick<FetchResourceOptions, 'connect' | 'connections'>,
 ): Promise<Result<HopResult, FetchProblem>> {
   const href = target.url.href;
   const isHttps = target.url.protocol === 'https:';
@@ -197,22 +203,36 @@ async function requestOnce(
     signal,
     ...(connect
       ? { createConnection: () => connect(target) }
-      : { agent: new transport.Agent({ keepAlive: false }), lookup: pinnedLookup }),
+      : connections
+        ? // Pooled by host and vetted addresses (see ConnectionPool): a new connection still goes through pinnedLookup.
+          { agent: connections.agentFor(target), lookup: pinnedLookup, [PINNED_ADDRESSES]: pinnedAddressesKey(target) }
+        : { agent: new transport.Agent({ keepAlive: false }), lookup: pinnedLookup }),
   };
 
   let request: http.ClientRequest | undefined;
-  const response = await new Promise<Result<http.IncomingMessage, FetchProblem>>((resolve) => {
-    try {
-      request = transport.request(requestOptions);
-    } catch (cause) {
-      resolve(err(networkProblem(href, cause)));
-      return;
-    }
-    request.once('response', (res) => resolve(ok(res)));
-    // `on`, not `once`: a late second error (an abort after the response) must not go unhandled.
-    request.on('error', (cause) => resolve(err(networkProblem(href, cause))));
-    request.end();
-  });
+  const send = (): Promise<Result<http.IncomingMessage, FetchProblem> & { staleConnection?: boolean }> =>
+    new Promise((resolve) => {
+      let sent: http.ClientRequest;
+      try {
+        sent = transport.request(requestOptions);
+      } catch (cause) {
+        resolve(err(networkProblem(href, cause)));
+        return;
+      }
+      request = sent;
+      sent.once('response', (res) => resolve(ok(res)));
+      // `on`, not `once`: a late second error (an abort after the response) must not go unhandled.
+      sent.on('error', (cause) => {
+        const code = (cause as { code?: unknown }).code;
+        // A kept-alive connection the server closed while it sat idle fails at once: not the feed's fault.
+        const staleConnection = sent.reusedSocket && !signal.aborted && (code === 'ECONNRESET' || code === 'EPIPE');
+        resolve({ ...err(networkProblem(href, cause)), staleConnection });
+      });
+      sent.end();
+    });
+  let response = await send();
+  // A GET may be sent again; each idle connection can have gone stale, then a new one is opened.
+  for (let retries = 0; !response.ok && response.staleConnection === true && retries < 3; retries++) response = await send();
   if (!response.ok) return response;
   const res = response.value;
   const status = res.statusCode ?? 0;
@@ -220,15 +240,21 @@ async function requestOnce(
     res.destroy();
     request?.destroy();
   };
+  // A response without a body to speak of is read to its end, so a kept-alive connection goes back to the pool.
+  const finish = (): void => {
+    const declared = Number(header(res.headers, 'content-length'));
+    if (connections !== undefined && (status === 304 || (Number.isFinite(declared) && declared <= 64 * 1024))) res.resume();
+    else destroy();
+  };
 
   if (REDIRECT_STATUSES.has(status)) {
-    destroy();
+    finish();
     const location = header(res.headers, 'location');
     if (location === undefined) return err({ code: 'redirectNoLocation', url: href, status });
     return ok({ kind: 'redirect', status, location });
   }
   if (status === 304) {
-    destroy();
+    finish();
     return ok({ kind: 'not-modified', headers: res.headers });
   }
   if (status < 200 || status > 299) {

@@ -1,10 +1,12 @@
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { createHash } from 'node:crypto';
+import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import type { FeedCredentials } from '../data/feedCredentials.js';
 import { EpisodeSchema, PodcastSchema, err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
 import type { ChangeListener, ChangeSubscription, SubscribeOptions } from './ChangeFeed.js';
 import { databaseKind, databaseUrlSecrets, maskDatabaseUrl } from './databaseUrl.js';
 import { listenForChanges, notifyFollows, notifyPodcast, notifyRenamed, type ListenOptions } from './postgresChanges.js';
 import { postgresMigrations } from './postgresMigrations.js';
+import { episodePositions } from './episodePositions.js';
 import { inTransaction } from './inTransaction.js';
 import { PostgresTables } from './PostgresTables.js';
 import {
@@ -51,6 +53,7 @@ import type {
   Lease,
   LiveShow,
   LiveShowKey,
+  NotModified,
   ProcessRecord,
   Store,
 } from './Store.js';
@@ -185,11 +188,21 @@ async function migrate(pool: Pool, mustExist: boolean): Promise<void> {
 type Queryable = Pick<PoolClient, 'query'>;
 
 async function rows<R extends QueryResultRow>(db: Queryable, sql: string, values: unknown[] = []): Promise<R[]> {
-  return (await db.query<R>(sql, values)).rows;
+  return (await db.query<R>(prepared(sql, values))).rows;
 }
 
 async function changes(db: Queryable, sql: string, values: unknown[] = []): Promise<number> {
-  return (await db.query(sql, values)).rowCount ?? 0;
+  return (await db.query(prepared(sql, values))).rowCount ?? 0;
+}
+
+/**
+ * A query as a named prepared statement: node-postgres parses it once per connection and then only binds and runs it,
+ * instead of having the server parse and plan it on every call. The name is a hash of the text, so one name never
+ * stands for two texts on a connection.
+ */
+function prepared(text: string, values: unknown[]): QueryConfig {
+  // Hashing a statement's text takes a microsecond or two: cheaper than keeping a table of names.
+  return { name: `podcord_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text, values };
 }
 
 /**
@@ -265,15 +278,22 @@ export class PostgresStore implements Store {
         cleanPodcast.id,
         list.map((e) => e.id),
       ]);
-      // One statement for all episodes: arrays unnested in step, position from their order.
+      // Stored episodes keep their positions where the order allows (episodePositions): one new episode at the top of
+      // a feed writes one row, not a row for every episode below it.
+      const stored = await rows<{ id: string; position: number }>(db, `SELECT id, position FROM episodes WHERE podcast_id = $1`, [cleanPodcast.id]);
+      const positions = episodePositions(
+        list.map((e) => e.id),
+        new Map(stored.map((row) => [row.id, row.position])),
+      );
+      // One statement for all episodes: arrays unnested in step.
       const written =
         list.length === 0
           ? 0
           : await changes(
               db,
               `INSERT INTO episodes AS o (podcast_id, id, position, title, published_at, data)
-               SELECT $1, e.id, e.position - 1, e.title, e.published_at, e.data
-               FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(id, title, published_at, data, position)
+               SELECT $1, e.id, e.position, e.title, e.published_at, e.data
+               FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) AS e(id, title, published_at, data, position)
                ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
                  published_at = excluded.published_at, data = excluded.data
                WHERE (o.position, o.title, o.published_at, o.data)
@@ -284,6 +304,7 @@ export class PostgresStore implements Store {
                 list.map((e) => e.title),
                 list.map((e) => e.publishedAt ?? null),
                 list.map((e) => JSON.stringify(e)),
+                positions,
               ],
             );
       if (podcastChanged + removed + written === 0) return;
@@ -458,6 +479,23 @@ export class PostgresStore implements Store {
     return toFeedState(row as FeedStateRow);
   }
 
+  async recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void> {
+    if (checks.length === 0) return;
+    // One statement for every check. (The poller records only feeds leased to it: two processes never write one row.)
+    const sorted = checks;
+    await changes(
+      this.#pool,
+      `UPDATE feed_state f SET etag = COALESCE(c.etag, f.etag), last_modified = COALESCE(c.last_modified, f.last_modified),
+         last_checked_at = $4, next_check_at = $5, last_error = NULL, consecutive_failures = 0,
+         paused = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused END,
+         paused_notice_sent = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused_notice_sent END,
+         lease_owner = NULL, lease_until = NULL
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS c(url, etag, last_modified)
+       WHERE f.url = c.url`,
+      [sorted.map((c) => c.url), sorted.map((c) => c.etag ?? null), sorted.map((c) => c.lastModified ?? null), at.checkedAt, at.nextCheckAt],
+    );
+  }
+
   async recordFetchFailure(url: string, failure: FetchFailure): Promise<FeedFetchState> {
     const [row] = await rows<FeedStateRow>(
       this.#pool,
@@ -541,7 +579,7 @@ export class PostgresStore implements Store {
   }
 
   async releaseFeed(url: string, owner: string): Promise<void> {
-    await this.#pool.query(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE url = $1 AND lease_owner = $2`, [url, owner]);
+    await changes(this.#pool, `UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE url = $1 AND lease_owner = $2`, [url, owner]);
   }
 
   async renewLeases(lease: Lease, held: { feeds: readonly string[]; announcements: readonly AnnouncementKey[] }): Promise<void> {

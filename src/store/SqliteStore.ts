@@ -12,6 +12,8 @@ import {
 } from '../data/model.js';
 import type { FeedCredentials } from '../data/feedCredentials.js';
 import { migrations } from './migrations.js';
+import { episodePositions } from './episodePositions.js';
+import { prepareOnce } from './prepareOnce.js';
 import {
   ChaptersSchema,
   PODCAST_KEYED_TABLES,
@@ -58,6 +60,7 @@ import type {
   Lease,
   LiveShow,
   LiveShowKey,
+  NotModified,
   ProcessRecord,
   Store,
 } from './Store.js';
@@ -195,6 +198,8 @@ export class SqliteStore implements Store {
     db.pragma('foreign_keys = ON');
     migrate(db);
     db.pragma('busy_timeout = 0');
+    // After the migrations: a schema change would make the statements prepared before it prepare themselves again.
+    prepareOnce(db);
     if (db.memory) {
       this.#file = undefined;
     } else {
@@ -244,37 +249,51 @@ export class SqliteStore implements Store {
     const list = uniqueEpisodes(episodes);
     const db = this.#db;
     db.transaction(() => {
-      db.prepare(
-        `INSERT INTO podcasts (id, feed_url, title, data, updated_at) VALUES (@id, @feedUrl, @title, @data, @now)
-         ON CONFLICT (id) DO UPDATE SET feed_url = excluded.feed_url, title = excluded.title, data = excluded.data,
-           updated_at = excluded.updated_at`,
-      ).run({
-        id: cleanPodcast.id,
-        feedUrl: cleanPodcast.feedUrl ?? null,
-        title: cleanPodcast.title,
-        data: JSON.stringify(cleanPodcast),
-        now: Date.now(),
-      });
-      db.prepare(`DELETE FROM episodes WHERE podcast_id = ? AND id NOT IN (SELECT value FROM json_each(?))`).run(
-        cleanPodcast.id,
-        JSON.stringify(list.map((e) => e.id)),
+      // Rows are written only where something differs: a feed with one new episode writes that episode (and the
+      // podcast's updated_at), not every row again.
+      const podcastChanged =
+        db
+          .prepare(
+            `INSERT INTO podcasts (id, feed_url, title, data, updated_at) VALUES (@id, @feedUrl, @title, @data, @now)
+             ON CONFLICT (id) DO UPDATE SET feed_url = excluded.feed_url, title = excluded.title, data = excluded.data,
+               updated_at = excluded.updated_at
+             WHERE (feed_url, title, data) IS NOT (excluded.feed_url, excluded.title, excluded.data)`,
+          )
+          .run({
+            id: cleanPodcast.id,
+            feedUrl: cleanPodcast.feedUrl ?? null,
+            title: cleanPodcast.title,
+            data: JSON.stringify(cleanPodcast),
+            now: Date.now(),
+          }).changes;
+      const removed = db
+        .prepare(`DELETE FROM episodes WHERE podcast_id = ? AND id NOT IN (SELECT value FROM json_each(?))`)
+        .run(cleanPodcast.id, JSON.stringify(list.map((e) => e.id))).changes;
+      const stored = db.prepare(`SELECT id, position FROM episodes WHERE podcast_id = ?`).raw(true).all(cleanPodcast.id) as [string, number][];
+      const positions = episodePositions(
+        list.map((e) => e.id),
+        new Map(stored),
       );
       const upsert = db.prepare(
         `INSERT INTO episodes (podcast_id, id, position, title, published_at, data)
          VALUES (@podcastId, @id, @position, @title, @publishedAt, @data)
          ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
-           published_at = excluded.published_at, data = excluded.data`,
+           published_at = excluded.published_at, data = excluded.data
+         WHERE (position, title, published_at, data) IS NOT (excluded.position, excluded.title, excluded.published_at, excluded.data)`,
       );
-      let position = 0;
-      for (const episode of list) {
-        upsert.run({
+      let written = 0;
+      list.forEach((episode, index) => {
+        written += upsert.run({
           podcastId: cleanPodcast.id,
           id: episode.id,
-          position: position++,
+          position: positions[index] as number,
           title: episode.title,
           publishedAt: episode.publishedAt ?? null,
           data: JSON.stringify(episode),
-        });
+        }).changes;
+      });
+      if (podcastChanged === 0 && removed + written > 0) {
+        db.prepare(`UPDATE podcasts SET updated_at = ? WHERE id = ?`).run(Date.now(), cleanPodcast.id);
       }
     }).immediate();
   }
@@ -443,6 +462,32 @@ export class SqliteStore implements Store {
         nextCheckAt: ms(success.nextCheckAt),
       });
       return this.#fetchState(url) as FeedFetchState;
+    }).immediate();
+  }
+
+  async recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void> {
+    if (checks.length === 0) return;
+    const db = this.#db;
+    // In the order of the table's key: neighbouring rows are written together, page by page.
+    const sorted = [...checks].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+    db.transaction(() => {
+      const update = db.prepare(
+        `UPDATE feed_state SET etag = COALESCE(@etag, etag), last_modified = COALESCE(@lastModified, last_modified),
+           last_checked_at = @checkedAt, next_check_at = @nextCheckAt, last_error = NULL, consecutive_failures = 0,
+           paused = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused END,
+           paused_notice_sent = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused_notice_sent END,
+           lease_owner = NULL, lease_until = NULL
+         WHERE url = @url`,
+      );
+      for (const check of sorted) {
+        update.run({
+          url: check.url,
+          etag: check.etag ?? null,
+          lastModified: check.lastModified ?? null,
+          checkedAt: ms(at.checkedAt),
+          nextCheckAt: ms(at.nextCheckAt),
+        });
+      }
     }).immediate();
   }
 

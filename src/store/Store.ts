@@ -50,6 +50,12 @@ export interface Store {
    * but floods stays paused). Absent validators are kept, `null` clears one.
    */
   recordFetchSuccess(url: string, success: FetchSuccess): Promise<FeedFetchState>;
+  /**
+   * Feeds that answered 304 Not Modified, recorded together as recordFetchSuccess records each (a validator the 304
+   * did not repeat is kept), all checked at `checkedAt` and due again at `nextCheckAt`: one write for many checks, so a
+   * 304 costs a few bytes of the database's log rather than its own transaction. Feeds not tracked are left alone.
+   */
+  recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void>;
   /** A fetch failed: consecutiveFailures + 1, lastError set, paused when `pause`. */
   recordFetchFailure(url: string, failure: FetchFailure): Promise<FeedFetchState>;
   /** The paused notice was posted: do not post it again until the feed is resumed. */
@@ -76,9 +82,9 @@ export interface Store {
   // ---- several processes on one database: feed leases, the process registry -----------------------------------
   /**
    * Takes up to `limit` due feeds (as dueFeeds) for `owner` until `lease.until`, most overdue first: no other process
-   * is given them while the lease lives, so each due feed is checked by one process at a time. recordFetchSuccess and
-   * recordFetchFailure end the lease; releaseFeed gives it back unused; an owner that stops renewing loses it when it
-   * expires, and the feed is due for any process again.
+   * is given them while the lease lives, so each due feed is checked by one process at a time. recordFetchSuccess,
+   * recordNotModified and recordFetchFailure end the lease; releaseFeed gives it back unused; an owner that stops
+   * renewing loses it when it expires, and the feed is due for any process again.
    */
   claimDueFeeds(lease: Lease, now: Date, limit: number): Promise<string[]>;
   /**
@@ -384,6 +390,13 @@ export interface FetchSuccess {
   lastModified?: string | null;
   checkedAt: Date;
   nextCheckAt: Date;
+}
+
+/** A feed that answered 304, with the validators the answer carried. */
+export interface NotModified {
+  url: string;
+  etag?: string;
+  lastModified?: string;
 }
 
 export interface FetchFailure {

@@ -216,4 +216,32 @@ export const migrations: readonly string[] = [
   `
   UPDATE feed_state SET etag = NULL, last_modified = NULL WHERE etag IS NOT NULL OR last_modified IS NOT NULL;
   `,
+  // 8: a cheap poll. Feed state kept in URL order (WITHOUT ROWID): the feeds one poll batch leases and records together
+  // are neighbours, so each write touches a few pages instead of a page per feed; and no index on the lease owner
+  // (every lease and every check wrote it; endProcess alone reads by owner, and scans).
+  `
+  CREATE TABLE feed_state_by_url (
+    url                   TEXT PRIMARY KEY,
+    etag                  TEXT,
+    last_modified         TEXT,
+    last_checked_at       INTEGER,
+    next_check_at         INTEGER,
+    last_error            TEXT,
+    consecutive_failures  INTEGER NOT NULL DEFAULT 0,
+    paused                INTEGER NOT NULL DEFAULT 0,
+    paused_notice_sent    INTEGER NOT NULL DEFAULT 0,
+    pause_reason          TEXT,
+    resumed_at            INTEGER,
+    lease_owner           TEXT,
+    lease_until           INTEGER,
+    announce_owed_since   INTEGER
+  ) WITHOUT ROWID;
+  INSERT INTO feed_state_by_url SELECT url, etag, last_modified, last_checked_at, next_check_at, last_error,
+    consecutive_failures, paused, paused_notice_sent, pause_reason, resumed_at, lease_owner, lease_until,
+    announce_owed_since FROM feed_state;
+  DROP TABLE feed_state;
+  ALTER TABLE feed_state_by_url RENAME TO feed_state;
+  CREATE INDEX feed_state_due ON feed_state (paused, next_check_at);
+  CREATE INDEX feed_state_owed ON feed_state (announce_owed_since) WHERE announce_owed_since IS NOT NULL;
+  `,
 ];

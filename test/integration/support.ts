@@ -116,6 +116,8 @@ export interface FeedHost {
   notModified: Map<string, number>;
   /** The most requests for one path that were being answered at the same time. */
   mostAtOnce: Map<string, number>;
+  /** TCP connections accepted so far. */
+  readonly connections: number;
   url(pathname: string): string;
   addEpisode(pathname: string, episode: FixtureEpisode): void;
   close(): Promise<void>;
@@ -172,6 +174,8 @@ export async function startFeedHost(): Promise<FeedHost> {
     }
     res.writeHead(200, { 'content-type': feed.body?.contentType ?? 'application/rss+xml; charset=utf-8', etag }).end(body);
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
@@ -183,6 +187,9 @@ export async function startFeedHost(): Promise<FeedHost> {
     requests,
     notModified,
     mostAtOnce,
+    get connections() {
+      return connections;
+    },
     url: (pathname) => `${origin}${pathname}`,
     addEpisode(pathname, episode) {
       const feed = feeds.get(pathname);

@@ -22,7 +22,20 @@ storeContract({
   name: 'PostgreSQL',
   async freshDatabase() {
     const database = await createTestDatabase();
-    return { open: () => opened(database.url), remove: () => database.drop() };
+    return {
+      open: () => opened(database.url),
+      remove: () => database.drop(),
+      async countRowWrites(table) {
+        await asAdmin(async (client) => {
+          await client.query(`CREATE TABLE IF NOT EXISTS test_row_writes (name text PRIMARY KEY, n integer NOT NULL)`);
+          await client.query(`INSERT INTO test_row_writes VALUES ($1, 0)`, [table]);
+          await client.query(`CREATE OR REPLACE FUNCTION test_count_row_write() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN UPDATE test_row_writes SET n = n + 1 WHERE name = TG_TABLE_NAME; RETURN NULL; END $$`);
+          await client.query(`CREATE TRIGGER test_${table}_writes AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION test_count_row_write()`);
+        }, database.name);
+        return () => asAdmin(async (client) => Number((await client.query(`SELECT n FROM test_row_writes WHERE name = $1`, [table])).rows[0]?.n), database.name);
+      },
+    };
   },
 });
 

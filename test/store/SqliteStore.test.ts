@@ -22,6 +22,23 @@ storeContract({
       async remove() {
         rmSync(dir, { recursive: true, force: true });
       },
+      async countRowWrites(table) {
+        const db = new Database(path.join(dir, 'podcord.db'));
+        db.exec(`CREATE TABLE IF NOT EXISTS test_row_writes (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
+          INSERT INTO test_row_writes VALUES ('${table}', 0);
+          ${['INSERT', 'UPDATE', 'DELETE']
+            .map((event) => `CREATE TRIGGER test_${table}_${event} AFTER ${event} ON ${table} BEGIN UPDATE test_row_writes SET n = n + 1 WHERE name = '${table}'; END;`)
+            .join('\n')}`);
+        db.close();
+        return async () => {
+          const reader = new Database(path.join(dir, 'podcord.db'), { readonly: true });
+          try {
+            return reader.prepare(`SELECT n FROM test_row_writes WHERE name = ?`).pluck().get(table) as number;
+          } finally {
+            reader.close();
+          }
+        };
+      },
     };
   },
 });

@@ -12,6 +12,11 @@ export interface ContractDatabase {
   open(): Promise<Store>;
   /** Called after the test's stores are closed. */
   remove(): Promise<void>;
+  /**
+   * Counts every row inserted, updated or deleted in `table` from now on, by the database itself (a trigger, behind the
+   * store's back); the schema must exist (a store opened on it). Resolves to a reader of the count.
+   */
+  countRowWrites(table: string): Promise<() => Promise<number>>;
 }
 
 export interface StoreUnderTest {
@@ -252,6 +257,37 @@ export function storeContract(subject: StoreUnderTest): void {
         expect((await store.loadPodcast(FEED))?.episodes).toStrictEqual([edited]);
       });
 
+      it('writes only the episodes that changed: a new one at the top, one edited, one gone', async () => {
+        const store = await open();
+        const feed = Array.from({ length: 30 }, (_, i) => bareEpisode(`${30 - i}`));
+        await store.savePodcast(podcast, feed);
+        const episodeWrites = await database.countRowWrites('episodes');
+        const podcastWrites = await database.countRowWrites('podcasts');
+
+        await store.savePodcast(podcast, feed);
+        expect(await episodeWrites()).toBe(0);
+        expect(await podcastWrites()).toBe(0);
+
+        // The usual update: a new episode on top, the oldest gone, one text corrected.
+        const edited = { ...bareEpisode('20'), description: 'Corrected notes.' };
+        const next = [bareEpisode('31'), ...feed.slice(0, -1).map((e) => (e.id === '20' ? edited : e))];
+        await store.savePodcast(podcast, next);
+        expect(await episodeWrites()).toBe(3);
+        expect((await store.loadPodcast(FEED))?.episodes).toStrictEqual(next);
+        expect(await store.getEpisodeIds(FEED)).toEqual(next.map((e) => e.id));
+
+        // Two more on top and one at the end: three rows; the order of all of them as given.
+        const more = [bareEpisode('33'), bareEpisode('32'), ...next, bareEpisode('0')];
+        await store.savePodcast(podcast, more);
+        expect(await episodeWrites()).toBe(6);
+        expect(await store.getEpisodeIds(FEED)).toEqual(more.map((e) => e.id));
+        // Reordered: every position is written again, and the order is the one given.
+        const reversed = [...more].reverse();
+        await store.savePodcast(podcast, reversed);
+        expect(await store.getEpisodeIds(FEED)).toEqual(reversed.map((e) => e.id));
+        expect((await store.loadPodcast(FEED))?.episodes).toStrictEqual(reversed);
+      });
+
       it('leaves one whole save when two stores save the same podcast at once', async () => {
         const first = await open();
         const second = await open();
@@ -346,6 +382,27 @@ export function storeContract(subject: StoreUnderTest): void {
           paused: false,
           pausedNoticeSent: false,
         });
+      });
+
+      it('records many 304s in one write as recordFetchSuccess records each: validators kept or replaced, failures reset, leases ended', async () => {
+        const store = await open();
+        const other = 'https://other.example.com/feed.xml';
+        await store.recordFetchSuccess(FEED, { etag: '"a"', lastModified: 'then', checkedAt: t(0), nextCheckAt: t(30) });
+        await store.trackFeed(other);
+        await store.recordFetchFailure(other, { error: 'HTTP 500', checkedAt: t(0), nextCheckAt: t(10), pause: false });
+        expect(await store.claimDueFeeds({ owner: 'me', until: t(100) }, t(30), 10)).toEqual([other, FEED]);
+
+        await store.recordNotModified([{ url: FEED }, { url: other, etag: '"o"' }, { url: 'https://untracked.example.com/x.xml' }], {
+          checkedAt: t(31),
+          nextCheckAt: t(61),
+        });
+        const expected = { lastCheckedAt: t(31), nextCheckAt: t(61), consecutiveFailures: 0, paused: false, pausedNoticeSent: false };
+        expect(await store.getFetchState(FEED)).toStrictEqual({ url: FEED, etag: '"a"', lastModified: 'then', ...expected });
+        expect(await store.getFetchState(other)).toStrictEqual({ url: other, etag: '"o"', ...expected });
+        expect(await store.getFetchState('https://untracked.example.com/x.xml')).toBeUndefined();
+        // The leases ended with the write: due again for anyone at the next check time (a tie, broken by URL).
+        expect(await store.claimDueFeeds({ owner: 'someone else', until: t(200) }, t(61), 10)).toEqual([FEED, other]);
+        await store.recordNotModified([], { checkedAt: t(62), nextCheckAt: t(92) });
       });
 
       it('counts consecutive failures with their backoff, pauses, and resets on success', async () => {
