@@ -3,7 +3,7 @@ import type { ChapterSource } from '../data/model.js';
 /** Reply text in the reader's language (Discord sends their locale with every interaction). English and Swedish. */
 
 const en = {
-  chapterSource: { json: 'Podcasting 2.0 chapters', psc: 'Podlove chapters', notes: 'show notes' } satisfies Record<ChapterSource, string>,
+  chapterSource: { json: 'Podcasting 2.0 chapters', audio: 'the audio file', psc: 'Podlove chapters', notes: 'show notes' } satisfies Record<ChapterSource, string>,
   chaptersFrom: (source: string) => `Chapters from ${source}`,
   /** `of` undefined: the total is not known yet (search results are fetched a page ahead). */
   page: (n: number, of?: number) => (of === undefined ? `Page ${n}` : `Page ${n}/${of}`),
@@ -96,7 +96,7 @@ const en = {
 export type Strings = typeof en;
 
 const sv: Strings = {
-  chapterSource: { json: 'Podcasting 2.0-kapitel', psc: 'Podlove-kapitel', notes: 'avsnittsbeskrivningen' },
+  chapterSource: { json: 'Podcasting 2.0-kapitel', audio: 'ljudfilen', psc: 'Podlove-kapitel', notes: 'avsnittsbeskrivningen' },
   chaptersFrom: (source) => `Kapitel från ${source}`,
   page: (n, of) => (of === undefined ? `Sida ${n}` : `Sida ${n}/${of}`),
   previous: 'Föregående',
