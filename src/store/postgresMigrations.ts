@@ -182,4 +182,12 @@ export const postgresMigrations: readonly string[] = [
     paused_at   timestamptz NOT NULL
   );
   `,
+  // 5: as SQLite's 5: a cached chapters source's validators, when its episode appeared, when to check it again.
+  `
+  ALTER TABLE chapters_cache ADD COLUMN etag text COLLATE "C";
+  ALTER TABLE chapters_cache ADD COLUMN last_modified text COLLATE "C";
+  ALTER TABLE chapters_cache ADD COLUMN appeared_at timestamptz;
+  ALTER TABLE chapters_cache ADD COLUMN recheck_at timestamptz;
+  CREATE INDEX chapters_cache_recheck ON chapters_cache (recheck_at) WHERE recheck_at IS NOT NULL;
+  `,
 ];
