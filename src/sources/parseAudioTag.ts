@@ -1,6 +1,12 @@
-import { parseBuffer } from 'music-metadata';
 import { audioTagChapters } from '../data/chapters/audioTagChapters.js';
 import { err, ok, type Chapter, type Result } from '../data/model.js';
+
+/**
+ * music-metadata, imported as the ES module it is. A parse thread runs this file under tsx as CommonJS, where a static
+ * import becomes a require that loads a second, transpiled copy of the package and its dependencies: its own
+ * `instanceof EndOfStreamError` checks then fail and the end of the tag is taken for an error. import() stays native.
+ */
+let musicMetadata: Promise<typeof import('music-metadata')> | undefined;
 
 /**
  * The chapters of an ID3v2 tag (the first bytes of an MP3, the tag and nothing after it), read by music-metadata:
@@ -9,6 +15,8 @@ import { err, ok, type Chapter, type Result } from '../data/model.js';
  */
 export async function parseAudioTag(bytes: Uint8Array): Promise<Result<Chapter[]>> {
   try {
+    musicMetadata ??= import('music-metadata');
+    const { parseBuffer } = await musicMetadata;
     const metadata = await parseBuffer(
       bytes,
       { mimeType: 'audio/mpeg', size: bytes.length },

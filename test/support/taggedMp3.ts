@@ -22,6 +22,6 @@ export function id3Tag(tags: NodeID3.Tags): Buffer {
 }
 
 /** A cover picture of `bytes` bytes (embedded pictures are what make real tags large). */
-export function cover(bytes: number): NodeID3.Tags['image'] {
+export function cover(bytes: number): Exclude<NodeID3.Tags['image'], undefined | string> {
   return { mime: 'image/jpeg', type: { id: 3, name: 'front cover' }, description: 'cover', imageBuffer: Buffer.alloc(bytes, 0x5a) };
 }
