@@ -9,6 +9,7 @@ import { chapterLink, formatTimestamp } from '../data/links.js';
 import { err, ok, type Episode, type ParsedFeed, type Result } from '../data/model.js';
 import { parseEpisodePage } from '../data/page/parseEpisodePage.js';
 import { fetchResource } from '../sources/fetchResource.js';
+import { inspectMp3, withAudioChapters } from './inspectAudio.js';
 
 /**
  * `npm run inspect -- <file or URL> [--json] [--episode N]`: what Podcord sees in a feed, a chapters JSON file or a
@@ -17,9 +18,11 @@ import { fetchResource } from '../sources/fetchResource.js';
 
 const USAGE = `Usage: npm run inspect -- <file or URL> [--json] [--episode N] [--allow-private-network]
 
-  <file or URL>   an RSS feed, a Podcasting 2.0 chapters JSON file, or a plain-text page of show notes
+  <file or URL>   an RSS feed, a Podcasting 2.0 chapters JSON file, a plain-text page of show notes, or an MP3
+                  (its ID3 chapters; a URL is read with range requests, the tag only)
   --json          print one JSON document: {"podcast":{...},"episodes":[{...,"chapters":[...]}]}
-  --episode N     only episode N (its itunes:episode number, else its position, 1 = newest)
+  --episode N     only episode N (its itunes:episode number, else its position, 1 = newest), with the chapters
+                  of its MP3's ID3 tag when no chapters file outranks them
   --allow-private-network   allow URLs on loopback or private addresses`;
 
 export interface InspectJson {
@@ -149,13 +152,29 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream, 
     errOut.write(`inspect: --episode takes a positive whole number, not "${args.values.episode}".\n`);
     return 1;
   }
-  const input = await readSource(source, args.values['allow-private-network'] ?? false);
-  if (!input.ok) return fail(errOut, input.error);
-  const feed = interpret(input.value.bytes, /^https?:/i.test(source) ? source : basename(source), input.value.contentType);
+  const allowPrivate = args.values['allow-private-network'] ?? false;
+  const mp3 = await inspectMp3(source, allowPrivate);
+  if (mp3 !== undefined && !mp3.ok) return fail(errOut, mp3.error);
+  const notes: string[] = mp3?.ok ? [mp3.value.note] : [];
+  let feed: Result<ParsedFeed>;
+  if (mp3?.ok) feed = ok(mp3.value.feed);
+  else {
+    const input = await readSource(source, allowPrivate);
+    if (!input.ok) return fail(errOut, input.error);
+    feed = interpret(input.value.bytes, /^https?:/i.test(source) ? source : basename(source), input.value.contentType);
+  }
   if (!feed.ok) return fail(errOut, feed.error);
   const episodes = selectEpisodes(feed.value.episodes, n);
   if (!episodes.ok) return fail(errOut, episodes.error);
-  out.write(args.values.json ? `${JSON.stringify(toInspectJson(feed.value, episodes.value))}\n` : `${describe(feed.value, episodes.value, n === undefined)}\n`);
+  // One episode asked for: its MP3's chapters too (a whole feed would be one read per episode).
+  const [only] = episodes.value;
+  if (n !== undefined && only !== undefined && mp3 === undefined) {
+    const withAudio = await withAudioChapters(only, allowPrivate);
+    episodes.value = [withAudio.episode];
+    if (withAudio.note !== undefined) notes.push(withAudio.note);
+  }
+  if (args.values.json) out.write(`${JSON.stringify(toInspectJson(feed.value, episodes.value))}\n`);
+  else out.write(`${describe(feed.value, episodes.value, n === undefined)}\n${notes.map((note) => `${note}\n`).join('')}`);
   return 0;
 }
 
