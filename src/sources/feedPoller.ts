@@ -108,6 +108,8 @@ export class FeedPoller {
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<CheckOutcome>>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** Audio-file chapters being read for a feed's first save, after it (see #readAudioLater). */
+  readonly #background = new Set<Promise<void>>();
   /** Feeds leased to this poller and not yet checked. */
   readonly #leased = new Set<string>();
   readonly #lease: { owner: string; ms: number };
@@ -167,6 +169,7 @@ export class FeedPoller {
       await new Promise<void>((resolve) => (wake = resolve));
     }
     await this.#safely('chapters re-check', () => this.#recheckChapters());
+    await Promise.allSettled([...this.#background]);
     return outcomes;
   }
 
@@ -218,6 +221,7 @@ export class FeedPoller {
     this.#timer = undefined;
     this.#abort.abort();
     await Promise.allSettled([...this.#inFlight.values()]);
+    await Promise.allSettled([...this.#background]);
     await Promise.allSettled([...this.#locks.values()]);
   }
 
@@ -369,7 +373,9 @@ export class FeedPoller {
     const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
     const before = new Set(first ? [] : await store.getEpisodeIds(feedUrl));
     const fresh = episodes.filter((e) => !before.has(e.id));
-    await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh);
+    // A new episode's MP3 is read before it is saved and announced (the post shows its first chapters); a feed's first
+    // save (/feed add waits for it, and nothing of it is announced) has its newest MP3s read after it, in the background.
+    await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh, !first);
     const transcripts = await this.#transcripts(podcast, episodes, first ? fresh.slice(0, 3) : fresh);
 
     // Owed from now until an announce pass has written their intents, whichever process runs it (see Announcer).
@@ -393,6 +399,7 @@ export class FeedPoller {
       // them stored already and would never count them as new again.
       if (!first && fresh.length > 0) await this.#safely('announce', () => this.listener.newEpisodes?.(feedUrl));
     }
+    if (first) this.#inBackground(() => this.#readAudioLater(podcast.id, fresh.slice(0, 3)));
     log.debug({ feed: feedUrl, episodes: episodes.length, new: first ? 0 : fresh.length }, 'feed updated');
     return { url: trackedUrl, status: 'updated', episodes: episodes.length, newEpisodes: first ? 0 : fresh.length };
   }
@@ -404,15 +411,10 @@ export class FeedPoller {
    * fetched) has the ID3 tag at the start of its enclosure read (range requests, never the audio). What was fetched
    * is cached even when empty, with its validators and its re-checks (CHAPTER_RECHECKS_MS) to come.
    */
-  async #attachChapters(podcastId: string, episodes: Episode[], toFetch: readonly Episode[]): Promise<void> {
+  async #attachChapters(podcastId: string, episodes: Episode[], toFetch: readonly Episode[], readAudio: boolean): Promise<void> {
     const { store } = this.#o;
     const fetchable = new Set(toFetch.filter((e) => e.chaptersUrl !== undefined).slice(0, this.#o.maxChapterFetches ?? 10).map((e) => e.id));
-    const readable = new Set(
-      toFetch
-        .filter((e) => e.audioUrl !== undefined && mayCarryId3(e.audioUrl, e.audioType))
-        .slice(0, this.#o.maxAudioChapterReads ?? 5)
-        .map((e) => e.id),
-    );
+    const readable = new Set(readAudio ? this.#mayReadAudio(toFetch).map((e) => e.id) : []);
     const known = new Map(this.#known(podcastId).map((e) => [e.id, e]));
     for (const episode of episodes) {
       const url = episode.chaptersUrl;
@@ -453,6 +455,38 @@ export class FeedPoller {
       await store.saveChapters(podcastId, episode.id, { sourceUrl: audioUrl, ...read.value.cache, fetchedAt: now, ...firstRecheck(now) });
       if (read.value.cache.chapters.length > 0) episode.chapters = read.value.cache.chapters;
     }
+  }
+
+  /** Of new episodes, those whose MP3 may be read for chapters (within the limit per feed update). */
+  #mayReadAudio(episodes: readonly Episode[]): Episode[] {
+    return episodes
+      .filter((e) => e.audioUrl !== undefined && mayCarryId3(e.audioUrl, e.audioType) && e.chapters[0]?.source !== 'json')
+      .slice(0, this.#o.maxAudioChapterReads ?? 5);
+  }
+
+  /**
+   * The audio-file chapters of a feed's newest episodes, read after its first save: cached as at a poll, and shown
+   * (store and library) when there are any. Episodes with a cached source (a chapters file) are left alone.
+   */
+  async #readAudioLater(podcastId: string, episodes: readonly Episode[]): Promise<void> {
+    const { store } = this.#o;
+    for (const episode of this.#mayReadAudio(episodes)) {
+      const audioUrl = episode.audioUrl;
+      if (audioUrl === undefined || this.#abort.signal.aborted) return;
+      if ((await store.getChapters(podcastId, episode.id)) !== undefined) continue;
+      const read = await this.#readAudioChapters(podcastId, episode.id, audioUrl, {});
+      if (!read.ok || read.value.status !== 'ok') continue;
+      const now = this.#now();
+      const { chapters } = read.value.cache;
+      await store.saveChapters(podcastId, episode.id, { sourceUrl: audioUrl, ...read.value.cache, fetchedAt: now, ...firstRecheck(now) });
+      if (chapters.length > 0) await this.#withLock(podcastId, () => this.#showChapters(podcastId, episode.id, audioUrl, chapters));
+    }
+  }
+
+  /** Runs work nobody waits for now; pollOnce and stop() wait for it. Failures are logged. */
+  #inBackground(work: () => Promise<void>): void {
+    const task = this.#safely('audio file chapters', work).finally(() => this.#background.delete(task));
+    this.#background.add(task);
   }
 
   /** A Podcasting 2.0 chapters file, fetched (conditionally, given validators) and parsed; failures logged. */

@@ -71,6 +71,8 @@ describe('chapters from the audio file', () => {
       return bot;
     };
     let bot = await start();
+    // Read after the feed's first save (in the background: /feed add does not wait for it), which a poll waits for.
+    await bot.poll();
 
     // Read when the feed first came, over the show notes' "0:00 Hello / 5:00 The middle" timestamps.
     expect(audioRequests('/lighthouse.mp3').map((r) => r.range)).toStrictEqual(['bytes=0-9', `bytes=0-${placeholder.length - 1}`]);
@@ -110,6 +112,9 @@ describe('chapters from the audio file', () => {
     const stored = await bot.running.services.store.getChapters(host.url('/show.xml'), 'lh');
     expect(stored?.chapters.map((c) => c.title)).toStrictEqual(['Cold open', 'The keeper’s diary', 'Storm season']);
     expect(stored?.chapters[1]?.url).toBe('https://example.com/diary');
+    // /topic finds the new chapter titles, at their moment.
+    const topic = await command(fake, 'topic', { query: 'storm season' });
+    expect(topic.embeds?.[0]?.fields?.[0]?.value).toMatch(/^\[`30:00`\]/);
 
     // A day after: unchanged, so one 304; and then never again.
     clock.advance(23 * 60 * MINUTE);
@@ -119,6 +124,25 @@ describe('chapters from the audio file', () => {
     await bot.poll();
     expect(audioRequests('/lighthouse.mp3')).toHaveLength(5);
     expect((await chaptersOf('Lighthouse keepers')).text).toContain('Storm season');
+  });
+
+  it('do not hold up /feed add: a followed feed\'s newest MP3 is read after the answer, and shown once read', async () => {
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    audio.files.set('/slow.mp3', { head: tagWith([{ id: 'a', startMs: 0, title: 'Slowly read chapter' }]), size: MB, ranges: true, holdUntil: held });
+    host.feeds.set('/slow.xml', { title: 'Slow Host', episodes: [{ guid: 's', title: 'Deep water', published: '2024-03-01T12:00:00Z', audioUrl: audio.url('/slow.mp3') }] });
+    const bot = await startTestBot(fake, { DATABASE_URL: temp.dbUrl() });
+    running.push(bot);
+
+    const added = await command(fake, 'feed add', { url: host.url('/slow.xml') }, { admin: true });
+    expect(added.content).toContain('Following **Slow Host**');
+    // Answered while the MP3's host has not answered yet.
+    expect((await chaptersOf('Deep water')).footer).toBe('Chapters from show notes');
+    release();
+    await bot.poll();
+    const shown = await chaptersOf('Deep water');
+    expect(shown.text).toContain('Slowly read chapter');
+    expect(shown.footer).toBe('Chapters from the audio file');
   });
 
   it('are read for a new episode only when no chapters file gives any, and a chapters file is re-checked the same way', async () => {

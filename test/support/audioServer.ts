@@ -12,6 +12,8 @@ export interface ServedAudio {
   size: number;
   ranges: boolean;
   etag?: string;
+  /** Answer only once this settles (a slow host). */
+  holdUntil?: Promise<unknown>;
 }
 
 export interface AudioRequest {
@@ -42,8 +44,9 @@ function bytesOf(file: ServedAudio, start: number, end: number): Buffer {
 export async function startAudioServer(): Promise<AudioServer> {
   const files = new Map<string, ServedAudio>();
   const requests: AudioRequest[] = [];
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    await files.get(path)?.holdUntil;
     const file = files.get(path);
     const range = req.headers.range;
     const seen: AudioRequest = { path, ...(range !== undefined && { range }), status: 0, bytesSent: 0 };
