@@ -244,7 +244,7 @@ async function requestOnce(
   }
   if (status === 416 && range) {
     destroy();
-    return err(`Could not fetch ${href}: it is shorter than ${range.start + 1} bytes (HTTP 416).`);
+    return err(`Could not fetch ${href}: it holds no bytes ${range.start}-${range.end} (HTTP 416).`);
   }
   if (status < 200 || status > 299) {
     destroy();

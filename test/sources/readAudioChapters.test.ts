@@ -113,7 +113,7 @@ describe('readAudioChapters', () => {
   });
 
   it('fails with a reason for a file that ends inside its tag, and for a missing file', async () => {
-    expect(await readAudioChapters(server.url('/short.mp3'), options)).toMatchObject({ ok: false, error: expect.stringMatching(/ends inside it|shorter/) });
+    expect(await readAudioChapters(server.url('/short.mp3'), options)).toMatchObject({ ok: false, error: expect.stringMatching(/the file ends inside it/) });
     expect(await readAudioChapters(server.url('/missing.mp3'), options)).toMatchObject({ ok: false, error: expect.stringMatching(/HTTP 404/) });
   });
 
