@@ -273,9 +273,11 @@ export function data(callback: APIInteractionResponse): APIInteractionResponseCa
 
 /** The reply to a command, whether it came at once or (slow) as an edit of a deferred reply. */
 export async function command(fake: FakeDiscord, name: string, options: Parameters<typeof chatInput>[1], opts: InteractionOptions = {}): Promise<APIInteractionResponseCallbackData> {
-  const callback = await fake.sendInteraction(chatInput(name, options, opts), 10_000);
+  const interaction = chatInput(name, options, opts);
+  const callback = await fake.sendInteraction(interaction, 10_000);
   if (callback.type !== 5) return data(callback);
-  const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 20_000);
+  // This interaction's edit: waitForRequest also matches recorded requests, and an earlier deferred reply's edit is one.
+  const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith(`/${interaction.token}/messages/@original`), 20_000);
   return edit.body as APIInteractionResponseCallbackData;
 }
 
