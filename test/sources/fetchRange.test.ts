@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringsFor } from '../../src/messages/strings.js';
 import { fetchResource } from '../../src/sources/fetchResource.js';
 import { startTestServer, type TestServer } from './testServer.js';
 
@@ -37,9 +38,10 @@ describe('fetchResource with a range', () => {
   });
 
   it('says a file is too short for the range (416)', async () => {
-    expect(await fetchResource(`${server.origin}/short`, { allowPrivateNetwork: true, range: { start: 0, end: 9 } })).toStrictEqual({
-      ok: false,
-      error: `Could not fetch ${server.origin}/short: it holds no bytes 0-9 (HTTP 416).`,
-    });
+    const result = await fetchResource(`${server.origin}/short`, { allowPrivateNetwork: true, range: { start: 0, end: 9 } });
+    expect(result).toStrictEqual({ ok: false, error: { code: 'rangeUnsatisfiable', url: `${server.origin}/short`, start: 0, end: 9 } });
+    if (result.ok) return;
+    expect(stringsFor('en').problem(result.error)).toBe(`Could not fetch ${server.origin}/short: it holds no bytes 0-9 (HTTP 416).`);
+    expect(stringsFor('sv').problem(result.error)).toBe(`Kunde inte hämta ${server.origin}/short: filen har inga byte 0–9 (HTTP 416).`);
   });
 });
