@@ -14,6 +14,7 @@ import { parseEpisodePage } from '../data/page/parseEpisodePage.js';
 import { operatorAdvice } from '../data/problems.js';
 import { describeProblem } from '../messages/problemText.js';
 import { fetchResource, SIDECAR_MAX_BYTES } from '../sources/fetchResource.js';
+import { inspectMp3, withAudioChapters } from './inspectAudio.js';
 
 /**
  * `npm run inspect -- <file or URL> [--json] [--episode N]`: what Podcord sees in a feed, a chapters JSON file or a
@@ -29,10 +30,12 @@ const CHAPTERS_ACCEPT = 'application/json+chapters, application/json;q=0.9, */*;
 
 const USAGE = `Usage: npm run inspect -- <file or URL> [--json] [--episode N] [--allow-private-network]
 
-  <file or URL>   an RSS feed, a Podcasting 2.0 chapters JSON file, or a plain-text page of show notes
+  <file or URL>   an RSS feed, a Podcasting 2.0 chapters JSON file, a plain-text page of show notes, or an MP3
+                  (its ID3 chapters; a URL is read with range requests, the tag only)
   --json          print one JSON document: {"podcast":{...},"episodes":[{...,"chapters":[...]}]}
   --episode N     only episode N, as /episode episode:N finds it: the newest episode numbered N (itunes:episode),
-                  else the newest whose title has N as a word (or as the start of one)
+                  else the newest whose title has N as a word (or as the start of one); with the chapters of its
+                  MP3's ID3 tag when no chapters file outranks them
   --allow-private-network   allow URLs on loopback or private addresses (also ALLOW_PRIVATE_NETWORK=true in the
                   environment or .env)
 
@@ -229,19 +232,34 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream, 
   const configured = loadAllowPrivateNetwork();
   if (!configured.ok) return fail(errOut, configured.error.replace(/\n\s*/g, ' '));
   const allowPrivateNetwork = (args.values['allow-private-network'] ?? false) || configured.value;
-  const input = await readSource(source, allowPrivateNetwork);
-  if (!input.ok) return fail(errOut, input.error);
-  const feed = interpret(input.value.bytes, /^https?:/i.test(source) ? source : basename(source), input.value.contentType);
+  const mp3 = await inspectMp3(source, allowPrivateNetwork);
+  if (mp3 !== undefined && !mp3.ok) return fail(errOut, mp3.error);
+  const notes: string[] = mp3?.ok ? [mp3.value.note] : [];
+  let feed: Result<ParsedFeed>;
+  if (mp3?.ok) feed = ok(mp3.value.feed);
+  else {
+    const input = await readSource(source, allowPrivateNetwork);
+    if (!input.ok) return fail(errOut, input.error);
+    feed = interpret(input.value.bytes, /^https?:/i.test(source) ? source : basename(source), input.value.contentType);
+  }
   if (!feed.ok) return fail(errOut, feed.error);
   const episodes = selectEpisodes(feed.value, n);
   if (!episodes.ok) return fail(errOut, episodes.error);
   const all = n === undefined;
   const shown = args.values.json || !all ? episodes.value : episodes.value.slice(0, TEXT_EPISODES);
   const problems = await attachChapterFiles(shown, { allowPrivateNetwork });
+  // One episode asked for: its MP3's chapters too (a whole feed would be one read per episode), after its chapters
+  // file, which outranks them.
+  const [only] = episodes.value;
+  if (!all && only !== undefined && mp3 === undefined) {
+    const withAudio = await withAudioChapters(only, allowPrivateNetwork);
+    episodes.value = [withAudio.episode];
+    if (withAudio.note !== undefined) notes.push(withAudio.note);
+  }
   out.write(
     args.values.json
       ? `${JSON.stringify(toInspectJson(feed.value, episodes.value, problems))}\n`
-      : `${describe(feed.value, episodes.value, all, problems)}\n`,
+      : `${describe(feed.value, episodes.value, all, problems)}\n${notes.map((note) => `${note}\n`).join('')}`,
   );
   return 0;
 }

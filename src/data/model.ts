@@ -5,8 +5,8 @@ import { z } from 'zod';
  * when a feed does not say, so `JSON.stringify` of a value is already the `--json` output shape.
  */
 
-/** Where a chapter list came from, in order of trust: JSON > psc > notes. */
-export const ChapterSourceSchema = z.enum(['json', 'psc', 'notes']);
+/** Where a chapter list came from, in order of trust: JSON > audio (the enclosure's ID3 CHAP frames) > psc > notes. */
+export const ChapterSourceSchema = z.enum(['json', 'audio', 'psc', 'notes']);
 export type ChapterSource = z.infer<typeof ChapterSourceSchema>;
 
 export const ChapterSchema = z.object({
@@ -14,7 +14,7 @@ export const ChapterSchema = z.object({
   startSeconds: z.number().nonnegative(),
   endSeconds: z.number().nonnegative().optional(),
   title: z.string(),
-  /** A web page about this chapter (JSON `url`, psc `href`, a link in the notes line). */
+  /** A web page about this chapter (JSON `url`, an ID3 chapter's WXXX, psc `href`, a link in the notes line). */
   url: z.string().optional(),
   img: z.string().optional(),
   source: ChapterSourceSchema,

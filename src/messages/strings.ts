@@ -94,6 +94,7 @@ function problemEn(p: Problem): string {
     case 'tooManyRedirects': return `Could not fetch ${p.url}: more than ${p.max} redirects.${from}`;
     case 'encoding': return `Could not fetch ${p.url}: unsupported Content-Encoding "${p.coding}".${from}`;
     case 'tooLarge': return `Refusing ${p.url}: the response is larger than the ${bytes(p.limitBytes)} limit.${from}`;
+    case 'rangeUnsatisfiable': return `Could not fetch ${p.url}: it holds no bytes ${p.start}-${p.end} (HTTP 416).${from}`;
     case 'notUrl': return `${p.input === undefined ? 'That' : JSON.stringify(p.input)} is not a URL. Paste the feed's address, starting with https://.`;
     case 'notModified': return `${p.url} answered 304 Not Modified to a plain request.`;
     case 'notFeed': return p.anyMore || p.url === undefined ? `Not a podcast feed any more: ${describeFeedIssue(p.issue)}.` : `${p.url} is not a podcast feed: ${describeFeedIssue(p.issue)}.`;
@@ -164,6 +165,7 @@ function problemSv(p: Problem): string {
     case 'tooManyRedirects': return `Kunde inte hämta ${p.url}: fler än ${p.max} omdirigeringar.${from}`;
     case 'encoding': return `Kunde inte hämta ${p.url}: servern packar svaret på ett sätt som inte stöds (${p.coding}).${from}`;
     case 'tooLarge': return `Hämtar inte ${p.url}: svaret är större än gränsen på ${bytes(p.limitBytes)}.${from}`;
+    case 'rangeUnsatisfiable': return `Kunde inte hämta ${p.url}: filen har inga byte ${p.start}–${p.end} (HTTP 416).${from}`;
     case 'notUrl': return `${p.input === undefined ? 'Det' : `”${p.input}”`} är ingen adress. Klistra in flödets adress, som börjar med https://.`;
     case 'notModified': return `${p.url} svarade ”oförändrad” (304) på en vanlig förfrågan.`;
     case 'notFeed': return p.anyMore || p.url === undefined ? `Inte längre ett poddflöde: ${feedIssueSv(p.issue)}.` : `${p.url} är inget poddflöde: ${feedIssueSv(p.issue)}.`;
@@ -192,7 +194,7 @@ function problemSv(p: Problem): string {
 }
 
 const en = {
-  chapterSource: { json: 'Podcasting 2.0 chapters', psc: 'Podlove chapters', notes: 'show notes' } satisfies Record<ChapterSource, string>,
+  chapterSource: { json: 'Podcasting 2.0 chapters', audio: 'the audio file', psc: 'Podlove chapters', notes: 'show notes' } satisfies Record<ChapterSource, string>,
   chaptersFrom: (source: string) => `Chapters from ${source}`,
   /** `of` undefined: the total is not known yet (search results are fetched a page ahead). */
   page: (n: number, of?: number) => (of === undefined ? `Page ${n}` : `Page ${n}/${of}`),
@@ -351,7 +353,7 @@ const en = {
 export type Strings = typeof en;
 
 const sv: Strings = {
-  chapterSource: { json: 'Podcasting 2.0-kapitel', psc: 'Podlove-kapitel', notes: 'avsnittsbeskrivningen' },
+  chapterSource: { json: 'Podcasting 2.0-kapitel', audio: 'ljudfilen', psc: 'Podlove-kapitel', notes: 'avsnittsbeskrivningen' },
   chaptersFrom: (source) => `Kapitel från ${source}`,
   page: (n, of) => (of === undefined ? `Sida ${n}` : `Sida ${n}/${of}`),
   previous: 'Föregående',

@@ -41,6 +41,12 @@ export interface FetchResourceOptions {
   /** Cancels the fetch from outside (shutdown). */
   signal?: AbortSignal;
   /**
+   * Asks for bytes `start` to `end` (inclusive) only, uncompressed (`Range`, `Accept-Encoding: identity`): the head of
+   * an audio file. A server that ignores `Range` (a 200 with the whole body) is read only until `end` + 1 bytes have
+   * come, then the connection is closed; `maxBytes` does not apply.
+   */
+  range?: { start: number; end: number };
+  /**
    * Opens the connection to a vetted target instead of the default (a TCP or TLS connection to `target.address`).
    * For tests that must reach a local server under a public-looking name, and for proxies.
    */
@@ -75,12 +81,14 @@ export type FetchedResource =
       finalUrl: string;
       /** True when there was at least one redirect and every one was 301 or 308: the stored URL should change. */
       permanentRedirect: boolean;
+      /** Body bytes taken from the connection (for a range read of a server that ignored it, more than `bytes`). */
+      bytesRead: number;
     };
 
 type HopResult =
   | { kind: 'redirect'; status: number; location: string }
   | { kind: 'not-modified'; headers: http.IncomingHttpHeaders }
-  | { kind: 'ok'; headers: http.IncomingHttpHeaders; bytes: Uint8Array };
+  | { kind: 'ok'; headers: http.IncomingHttpHeaders; bytes: Uint8Array; bytesRead: number };
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -106,8 +114,10 @@ async function fetchFollowingRedirects(url: string, options: FetchResourceOption
   const headers: Record<string, string> = {
     'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
     accept: options.accept ?? FEED_ACCEPT,
-    'accept-encoding': 'gzip, deflate, br',
+    // A byte range of a compressed body would be a range of the compressed bytes: ranges are asked for as they are.
+    'accept-encoding': options.range ? 'identity' : 'gzip, deflate, br',
   };
+  if (options.range) headers.range = `bytes=${options.range.start}-${options.range.end}`;
   if (options.etag !== undefined) headers['if-none-match'] = options.etag;
   if (options.lastModified !== undefined) headers['if-modified-since'] = options.lastModified;
 
@@ -167,6 +177,7 @@ async function fetchFollowingRedirects(url: string, options: FetchResourceOption
       ...(lastModified !== undefined && { lastModified }),
       finalUrl,
       permanentRedirect,
+      bytesRead: result.bytesRead,
     });
   }
 }
@@ -177,7 +188,7 @@ async function requestOnce(
   headers: Record<string, string>,
   signal: AbortSignal,
   maxBytes: number,
-  { connect, connections }: Pick<FetchResourceOptions, 'connect' | 'connections'>,
+  { connect, connections, range }: Pick<FetchResourceOptions, 'connect' | 'connections' | 'range'>,
 ): Promise<Result<HopResult, FetchProblem>> {
   const href = target.url.href;
   const isHttps = target.url.protocol === 'https:';
@@ -257,6 +268,10 @@ async function requestOnce(
     finish();
     return ok({ kind: 'not-modified', headers: res.headers });
   }
+  if (status === 416 && range) {
+    destroy();
+    return err({ code: 'rangeUnsatisfiable', url: href, start: range.start, end: range.end });
+  }
   if (status < 200 || status > 299) {
     destroy();
     return err({ code: 'http', url: href, status, ...(res.statusMessage && { statusText: res.statusMessage }) });
@@ -268,24 +283,43 @@ async function requestOnce(
     return err({ code: 'encoding', url: href, coding: decoders.error });
   }
   const tooLarge: FetchProblem = { code: 'tooLarge', url: href, limitBytes: maxBytes };
+  // A range read stops by itself once it has what it asked for: a 206 is that range, a 200 the whole body from byte 0.
+  const partial = range !== undefined && status === 206;
+  const wanted = range === undefined ? undefined : partial ? range.end - range.start + 1 : range.end + 1;
   const declared = Number(header(res.headers, 'content-length'));
-  if (decoders.value.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
+  if (wanted === undefined && decoders.value.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
     destroy();
     return err(tooLarge);
   }
 
   const chunks: Buffer[] = [];
   let total = 0;
+  let kept = 0;
   let overCap = false;
+  let enough = false;
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       total += chunk.length;
+      if (wanted !== undefined) {
+        const part = chunk.subarray(0, Math.min(chunk.length, wanted - kept));
+        chunks.push(part);
+        kept += part.length;
+        if (kept < wanted) {
+          callback();
+          return;
+        }
+        // Everything asked for is in: the rest (the audio of a server that ignored Range) is never read.
+        enough = true;
+        callback(new Error('enough'));
+        return;
+      }
       if (total > maxBytes) {
         overCap = true;
         callback(new Error('over the size cap'));
         return;
       }
       chunks.push(chunk);
+      kept += chunk.length;
       callback();
     },
   });
@@ -294,9 +328,12 @@ async function requestOnce(
   } catch (cause) {
     destroy();
     if (overCap) return err(tooLarge);
-    return err(networkProblem(href, cause));
+    if (!enough) return err(networkProblem(href, cause));
   }
-  return ok({ kind: 'ok', headers: res.headers, bytes: new Uint8Array(Buffer.concat(chunks, total)) });
+  let bytes = new Uint8Array(Buffer.concat(chunks, kept));
+  // A 200 to a range read is the body from its first byte: the range is cut out of it.
+  if (range !== undefined && !partial) bytes = bytes.subarray(Math.min(range.start, bytes.length));
+  return ok({ kind: 'ok', headers: res.headers, bytes, bytesRead: total });
 }
 
 /**

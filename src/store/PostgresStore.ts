@@ -19,6 +19,7 @@ import {
   type LiveShowRow,
   toCachedChannel,
   toCachedChapters,
+  CHAPTERS_COLUMNS,
   toCachedTranscript,
   toFeedState,
   toFollow,
@@ -42,6 +43,7 @@ import type {
   AnnouncementSettings,
   CachedChannel,
   CachedChapters,
+  DueChapterRecheck,
   CachedTranscript,
   CatalogEntry,
   DeliveryFailure,
@@ -371,20 +373,53 @@ export class PostgresStore implements Store {
   async saveChapters(podcastId: string, episodeId: string, chapters: CachedChapters): Promise<void> {
     const clean = ChaptersSchema.parse(chapters.chapters);
     await this.#pool.query(
-      `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at, etag, last_modified, appeared_at, recheck_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (podcast_id, episode_id) DO UPDATE SET source_url = excluded.source_url,
-         chapters = excluded.chapters, fetched_at = excluded.fetched_at`,
-      [podcastId, episodeId, chapters.sourceUrl, JSON.stringify(clean), chapters.fetchedAt],
+         chapters = excluded.chapters, fetched_at = excluded.fetched_at, etag = excluded.etag,
+         last_modified = excluded.last_modified, appeared_at = excluded.appeared_at, recheck_at = excluded.recheck_at`,
+      [
+        podcastId,
+        episodeId,
+        chapters.sourceUrl,
+        JSON.stringify(clean),
+        chapters.fetchedAt,
+        chapters.etag ?? null,
+        chapters.lastModified ?? null,
+        chapters.appearedAt ?? null,
+        chapters.recheckAt ?? null,
+      ],
     );
   }
 
   async getChapters(podcastId: string, episodeId: string): Promise<CachedChapters | undefined> {
     const [row] = await rows<ChaptersRow>(
       this.#pool,
-      `SELECT source_url, chapters, fetched_at FROM chapters_cache WHERE podcast_id = $1 AND episode_id = $2`,
+      `SELECT ${CHAPTERS_COLUMNS} FROM chapters_cache WHERE podcast_id = $1 AND episode_id = $2`,
       [podcastId, episodeId],
     );
     return row === undefined ? undefined : toCachedChapters(row, episodeId);
+  }
+
+  async dueChapterRechecks(now: Date, limit: number): Promise<DueChapterRecheck[]> {
+    const due = await rows<ChaptersRow & { podcast_id: string; episode_id: string }>(
+      this.#pool,
+      `SELECT podcast_id, episode_id, ${CHAPTERS_COLUMNS} FROM chapters_cache
+       WHERE recheck_at IS NOT NULL AND recheck_at <= $1 ORDER BY recheck_at LIMIT $2`,
+      [now, limit],
+    );
+    return due.map((row) => {
+      const cached = toCachedChapters(row, row.episode_id);
+      return { podcastId: row.podcast_id, episodeId: row.episode_id, cached: { ...cached, recheckAt: cached.recheckAt ?? now } };
+    });
+  }
+
+  async claimChapterRecheck(podcastId: string, episodeId: string, due: Date, next: Date | undefined): Promise<boolean> {
+    const result = await this.#pool.query(
+      `UPDATE chapters_cache SET recheck_at = $1 WHERE podcast_id = $2 AND episode_id = $3 AND recheck_at = $4`,
+      [next ?? null, podcastId, episodeId, due],
+    );
+    return (result.rowCount ?? 0) > 0;
   }
 
   async saveTranscript(podcastId: string, episodeId: string, transcript: CachedTranscript): Promise<void> {

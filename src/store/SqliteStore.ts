@@ -24,6 +24,7 @@ import {
   type LiveShowRow,
   toCachedChannel,
   toCachedChapters,
+  CHAPTERS_COLUMNS,
   toCachedTranscript,
   toFeedState,
   toFollow,
@@ -49,6 +50,7 @@ import type {
   AnnouncementSettings,
   CachedChannel,
   CachedChapters,
+  DueChapterRecheck,
   CachedTranscript,
   CatalogEntry,
   DeliveryFailure,
@@ -353,18 +355,51 @@ export class SqliteStore implements Store {
     const clean = ChaptersSchema.parse(chapters.chapters);
     this.#db
       .prepare(
-        `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at, etag, last_modified, appeared_at, recheck_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (podcast_id, episode_id) DO UPDATE SET source_url = excluded.source_url,
-           chapters = excluded.chapters, fetched_at = excluded.fetched_at`,
+           chapters = excluded.chapters, fetched_at = excluded.fetched_at, etag = excluded.etag,
+           last_modified = excluded.last_modified, appeared_at = excluded.appeared_at, recheck_at = excluded.recheck_at`,
       )
-      .run(podcastId, episodeId, chapters.sourceUrl, JSON.stringify(clean), ms(chapters.fetchedAt));
+      .run(
+        podcastId,
+        episodeId,
+        chapters.sourceUrl,
+        JSON.stringify(clean),
+        ms(chapters.fetchedAt),
+        chapters.etag ?? null,
+        chapters.lastModified ?? null,
+        chapters.appearedAt === undefined ? null : ms(chapters.appearedAt),
+        chapters.recheckAt === undefined ? null : ms(chapters.recheckAt),
+      );
   }
 
   async getChapters(podcastId: string, episodeId: string): Promise<CachedChapters | undefined> {
     const row = this.#db
-      .prepare(`SELECT source_url, chapters, fetched_at FROM chapters_cache WHERE podcast_id = ? AND episode_id = ?`)
+      .prepare(`SELECT ${CHAPTERS_COLUMNS} FROM chapters_cache WHERE podcast_id = ? AND episode_id = ?`)
       .get(podcastId, episodeId) as ChaptersRow | undefined;
     return row === undefined ? undefined : toCachedChapters(row, episodeId);
+  }
+
+  async dueChapterRechecks(now: Date, limit: number): Promise<DueChapterRecheck[]> {
+    const due = this.#db
+      .prepare(
+        `SELECT podcast_id, episode_id, ${CHAPTERS_COLUMNS} FROM chapters_cache
+         WHERE recheck_at IS NOT NULL AND recheck_at <= ? ORDER BY recheck_at LIMIT ?`,
+      )
+      .all(ms(now), limit) as (ChaptersRow & { podcast_id: string; episode_id: string })[];
+    return due.map((row) => {
+      const cached = toCachedChapters(row, row.episode_id);
+      return { podcastId: row.podcast_id, episodeId: row.episode_id, cached: { ...cached, recheckAt: cached.recheckAt ?? now } };
+    });
+  }
+
+  async claimChapterRecheck(podcastId: string, episodeId: string, due: Date, next: Date | undefined): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(`UPDATE chapters_cache SET recheck_at = ? WHERE podcast_id = ? AND episode_id = ? AND recheck_at = ?`)
+        .run(next === undefined ? null : ms(next), podcastId, episodeId, ms(due)).changes > 0
+    );
   }
 
   async saveTranscript(podcastId: string, episodeId: string, transcript: CachedTranscript): Promise<void> {

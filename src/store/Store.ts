@@ -29,6 +29,13 @@ export interface Store {
   // ---- caches of fetched side files --------------------------------------------------------------------------------
   saveChapters(podcastId: string, episodeId: string, chapters: CachedChapters): Promise<void>;
   getChapters(podcastId: string, episodeId: string): Promise<CachedChapters | undefined>;
+  /** Cached chapters whose `recheckAt` has come, soonest first, at most `limit`. */
+  dueChapterRechecks(now: Date, limit: number): Promise<DueChapterRecheck[]>;
+  /**
+   * Takes a due re-check for this process: moves its `recheckAt` from `due` to `next` (none: no more re-checks) only if
+   * it is still `due`, so of processes sharing the store exactly one makes each re-check. Returns whether it did.
+   */
+  claimChapterRecheck(podcastId: string, episodeId: string, due: Date, next: Date | undefined): Promise<boolean>;
   saveTranscript(podcastId: string, episodeId: string, transcript: CachedTranscript): Promise<void>;
   getTranscript(podcastId: string, episodeId: string): Promise<CachedTranscript | undefined>;
 
@@ -343,11 +350,27 @@ export interface CatalogEntry {
   episodes: Episode[];
 }
 
-/** Podcasting 2.0 chapters fetched from `sourceUrl` (the episode's chaptersUrl). */
+/**
+ * Chapters fetched from `sourceUrl`: the episode's chaptersUrl (Podcasting 2.0 JSON), or its audioUrl (the ID3 tag at
+ * the start of the enclosure). Kept even when empty, so a source is not fetched again at every poll.
+ */
 export interface CachedChapters {
   sourceUrl: string;
   chapters: Chapter[];
   fetchedAt: Date;
+  /** The source's validators, for a conditional re-check. */
+  etag?: string;
+  lastModified?: string;
+  /** When the episode's chapters were first fetched: its re-checks are counted from then. */
+  appearedAt?: Date;
+  /** When the source is to be fetched again (hosts fix chapters after release); absent: no more re-checks. */
+  recheckAt?: Date;
+}
+
+export interface DueChapterRecheck {
+  podcastId: string;
+  episodeId: string;
+  cached: CachedChapters & { recheckAt: Date };
 }
 
 /** One cue of a parsed transcript. */

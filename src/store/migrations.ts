@@ -244,4 +244,13 @@ export const migrations: readonly string[] = [
   CREATE INDEX feed_state_due ON feed_state (paused, next_check_at);
   CREATE INDEX feed_state_owed ON feed_state (announce_owed_since) WHERE announce_owed_since IS NOT NULL;
   `,
+  // 9: chapters change after release: a cached chapters source (a chapters file, or the enclosure's ID3 tag) keeps its
+  // validators for a conditional re-check, when its episode appeared, and when it is to be checked again.
+  `
+  ALTER TABLE chapters_cache ADD COLUMN etag TEXT;
+  ALTER TABLE chapters_cache ADD COLUMN last_modified TEXT;
+  ALTER TABLE chapters_cache ADD COLUMN appeared_at INTEGER;
+  ALTER TABLE chapters_cache ADD COLUMN recheck_at INTEGER;
+  CREATE INDEX chapters_cache_recheck ON chapters_cache (recheck_at) WHERE recheck_at IS NOT NULL;
+  `,
 ];

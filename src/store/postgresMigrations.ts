@@ -230,4 +230,12 @@ export const postgresMigrations: readonly string[] = [
   DROP INDEX feed_state_leased;
   ALTER TABLE feed_state SET (fillfactor = 70);
   `,
+  // 9 (as SQLite's 9): a cached chapters source's validators, when its episode appeared, when to check it again.
+  `
+  ALTER TABLE chapters_cache ADD COLUMN etag text COLLATE "C";
+  ALTER TABLE chapters_cache ADD COLUMN last_modified text COLLATE "C";
+  ALTER TABLE chapters_cache ADD COLUMN appeared_at timestamptz;
+  ALTER TABLE chapters_cache ADD COLUMN recheck_at timestamptz;
+  CREATE INDEX chapters_cache_recheck ON chapters_cache (recheck_at) WHERE recheck_at IS NOT NULL;
+  `,
 ];

@@ -92,7 +92,14 @@ export interface ChaptersRow {
   source_url: string;
   chapters: string;
   fetched_at: TimeColumn;
+  etag: string | null;
+  last_modified: string | null;
+  appeared_at: TimeColumn | null;
+  recheck_at: TimeColumn | null;
 }
+
+/** The columns a ChaptersRow is read from. */
+export const CHAPTERS_COLUMNS = 'source_url, chapters, fetched_at, etag, last_modified, appeared_at, recheck_at';
 
 export interface TranscriptRow {
   source_url: string;
@@ -209,6 +216,10 @@ export function toCachedChapters(row: ChaptersRow, episodeId: string): CachedCha
     sourceUrl: row.source_url,
     chapters: parseStored(ChaptersSchema, row.chapters, `chapters of ${episodeId}`),
     fetchedAt: date(row.fetched_at),
+    ...(row.etag !== null && { etag: row.etag }),
+    ...(row.last_modified !== null && { lastModified: row.last_modified }),
+    ...(row.appeared_at !== null && { appearedAt: date(row.appeared_at) }),
+    ...(row.recheck_at !== null && { recheckAt: date(row.recheck_at) }),
   };
 }
 

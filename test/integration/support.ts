@@ -28,6 +28,8 @@ export interface FixtureEpisode {
   transcripts?: { url: string; type: string; language?: string }[];
   /** The enclosure's path; default `/audio/<guid>.mp3`. */
   audioPath?: string;
+  /** The enclosure's whole URL (another host), instead of audioPath. */
+  audioUrl?: string;
 }
 
 export interface FixtureFeed {
@@ -75,7 +77,7 @@ export function rss(feed: FixtureFeed, origin: string, fetch = 1): string {
       <pubDate>${new Date(e.published).toUTCString()}</pubDate>
       <itunes:duration>42:00</itunes:duration>
       <link>${origin}/episodes/${encodeURIComponent(e.guid)}</link>
-      <enclosure url="${origin}${e.audioPath ?? `/audio/${encodeURIComponent(e.guid)}.mp3`}" type="audio/mpeg" length="1000" />
+      <enclosure url="${escape(e.audioUrl ?? `${origin}${e.audioPath ?? `/audio/${encodeURIComponent(e.guid)}.mp3`}`)}" type="audio/mpeg" length="1000" />
       <description>${escape(e.description ?? `All about ${e.title}.\n0:00 Hello\n5:00 The middle\n10:00 Goodbye`)}</description>
 ${e.chaptersUrl ? `      <podcast:chapters url="${escape(e.chaptersUrl)}" type="application/json+chapters" />\n` : ''}${(e.transcripts ?? [])
         .map((t) => `      <podcast:transcript url="${escape(t.url)}" type="${escape(t.type)}"${t.language ? ` language="${escape(t.language)}"` : ''} />\n`)
@@ -109,7 +111,7 @@ export interface FeedHost {
   origin: string;
   port: number;
   feeds: Map<string, FixtureFeed>;
-  /** Other paths (chapters files...): path -> [content type, body]. */
+  /** Other paths (chapters files...): path -> [content type, body], with an ETag (a matching If-None-Match gets 304). */
   files: Map<string, [string, string | Buffer]>;
   /** Requests per path, and how many of them were answered 304. */
   requests: Map<string, number>;
@@ -142,7 +144,13 @@ export async function startFeedHost(): Promise<FeedHost> {
     requests.set(pathname, (requests.get(pathname) ?? 0) + 1);
     const file = files.get(pathname);
     if (file) {
-      res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+      const etag = `"${createHash('sha1').update(file[1]).digest('hex').slice(0, 16)}"`;
+      if (req.headers['if-none-match'] === etag) {
+        notModified.set(pathname, (notModified.get(pathname) ?? 0) + 1);
+        res.writeHead(304, { etag }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': file[0], etag }).end(file[1]);
       return;
     }
     const feed = feeds.get(pathname);
@@ -295,9 +303,11 @@ export function data(callback: APIInteractionResponse): APIInteractionResponseCa
 
 /** The reply to a command, whether it came at once or (slow) as an edit of a deferred reply. */
 export async function command(fake: FakeDiscord, name: string, options: Parameters<typeof chatInput>[1], opts: InteractionOptions = {}): Promise<APIInteractionResponseCallbackData> {
-  const callback = await fake.sendInteraction(chatInput(name, options, opts), 10_000);
+  const interaction = chatInput(name, options, opts);
+  const callback = await fake.sendInteraction(interaction, 10_000);
   if (callback.type !== 5) return data(callback);
-  const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 20_000);
+  // This interaction's edit: waitForRequest also matches recorded requests, and an earlier deferred reply's edit is one.
+  const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith(`/${interaction.token}/messages/@original`), 20_000);
   return edit.body as APIInteractionResponseCallbackData;
 }
 

@@ -337,6 +337,38 @@ export function storeContract(subject: StoreUnderTest): void {
           fetchedAt,
         });
       });
+
+      it('keeps a chapters source\'s validators and re-check times, and gives each due re-check to one claimant', async () => {
+        let store = await open();
+        const at = (minutes: number): Date => new Date(Date.UTC(2024, 0, 1, 0, minutes));
+        const audio = {
+          sourceUrl: 'https://cdn.example.com/3.mp3',
+          chapters: [{ startSeconds: 0, title: 'Intro', source: 'audio' as const }],
+          fetchedAt: at(0),
+          etag: '"abc"',
+          lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT',
+          appearedAt: at(0),
+          recheckAt: at(60),
+        };
+        await store.saveChapters(FEED, 'guid-3', audio);
+        await store.saveChapters(FEED, 'guid-2', { sourceUrl: 'https://example.com/2.json', chapters: [], fetchedAt: at(0), appearedAt: at(0), recheckAt: at(30) });
+        await store.saveChapters(FEED, 'guid-1', { sourceUrl: 'https://example.com/1.json', chapters: [], fetchedAt: at(0) });
+        store = await reopen(store);
+        expect(await store.getChapters(FEED, 'guid-3')).toStrictEqual(audio);
+        expect(await store.dueChapterRechecks(at(59), 10)).toMatchObject([{ podcastId: FEED, episodeId: 'guid-2', cached: { recheckAt: at(30) } }]);
+        expect((await store.dueChapterRechecks(at(60), 10)).map((d) => d.episodeId)).toStrictEqual(['guid-2', 'guid-3']);
+        expect(await store.dueChapterRechecks(at(60), 1)).toHaveLength(1);
+        expect((await store.dueChapterRechecks(at(60), 10))[1]?.cached).toStrictEqual(audio);
+
+        // Two processes take the same due re-check: one gets it.
+        expect(await store.claimChapterRecheck(FEED, 'guid-3', at(60), at(1440))).toBe(true);
+        expect(await store.claimChapterRecheck(FEED, 'guid-3', at(60), at(1440))).toBe(false);
+        expect(await store.getChapters(FEED, 'guid-3')).toStrictEqual({ ...audio, recheckAt: at(1440) });
+        // The last one leaves none.
+        expect(await store.claimChapterRecheck(FEED, 'guid-2', at(30), undefined)).toBe(true);
+        expect((await store.dueChapterRechecks(at(100_000), 10)).map((d) => d.episodeId)).toStrictEqual(['guid-3']);
+        expect(await store.getChapters(FEED, 'guid-2')).not.toHaveProperty('recheckAt');
+      });
     });
 
     describe('feed fetch state', () => {
