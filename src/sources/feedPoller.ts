@@ -430,12 +430,10 @@ export class FeedPoller {
 
     // Owed from now until an announce pass has written their intents, whichever process runs it (see Announcer).
     if (!first && fresh.length > 0) await store.oweAnnouncements(feedUrl, this.#now());
-    await store.savePodcast(podcast, episodes);
+    // The first time, the back catalogue is marked seen for every follower in the save's own transaction: marked after
+    // it, another process's announce pass in between (a worker starting up announces its whole library) posted it.
+    await store.savePodcast(podcast, episodes, { backCatalogue: first });
     library.upsert(podcast, episodes, transcripts);
-    if (first) {
-      const ids = episodes.map((e) => e.id);
-      for (const guildId of await store.followersOf(feedUrl)) await store.markSeen(guildId, feedUrl, ids);
-    }
     const now = this.#now();
     try {
       await store.recordFetchSuccess(feedUrl, {

@@ -260,7 +260,7 @@ export class PostgresStore implements Store {
 
   // ---- catalogue -------------------------------------------------------------------------------------------------
 
-  async savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void> {
+  async savePodcast(podcast: Podcast, episodes: readonly Episode[], options: { backCatalogue?: boolean } = {}): Promise<void> {
     const cleanPodcast = PodcastSchema.parse(podcast);
     const list = uniqueEpisodes(episodes);
     const now = new Date();
@@ -309,6 +309,14 @@ export class PostgresStore implements Store {
                 positions,
               ],
             );
+      if (options.backCatalogue && list.length > 0) {
+        await db.query(
+          `INSERT INTO seen_episodes (guild_id, podcast_id, episode_id)
+           SELECT f.guild_id, $1, e.id FROM follows f CROSS JOIN unnest($2::text[]) AS e(id) WHERE f.feed_url = $1
+           ON CONFLICT DO NOTHING`,
+          [cleanPodcast.id, list.map((e) => e.id)],
+        );
+      }
       if (podcastChanged + removed + written === 0) return;
       // The podcast's row is rewritten whenever anything of it changed: its xmin is the version a process that missed
       // notifications compares (postgresChanges.ts).

@@ -246,7 +246,7 @@ export class SqliteStore implements Store {
 
   // ---- catalogue -------------------------------------------------------------------------------------------------
 
-  async savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void> {
+  async savePodcast(podcast: Podcast, episodes: readonly Episode[], options: { backCatalogue?: boolean } = {}): Promise<void> {
     const cleanPodcast = PodcastSchema.parse(podcast);
     const list = uniqueEpisodes(episodes);
     const db = this.#db;
@@ -294,6 +294,12 @@ export class SqliteStore implements Store {
           data: JSON.stringify(episode),
         }).changes;
       });
+      if (options.backCatalogue) {
+        const ids = list.map((e) => e.id);
+        for (const [guildId] of db.prepare(`SELECT guild_id FROM follows WHERE feed_url = ?`).raw(true).all(cleanPodcast.id) as [string][]) {
+          this.#markSeen(guildId, cleanPodcast.id, ids);
+        }
+      }
       if (podcastChanged === 0 && removed + written > 0) {
         db.prepare(`UPDATE podcasts SET updated_at = ? WHERE id = ?`).run(Date.now(), cleanPodcast.id);
       }

@@ -14,9 +14,11 @@ export interface Store {
   /**
    * Upserts the podcast and makes its stored episodes exactly `episodes`, in that order (newest first, as parsed), in
    * one transaction. Idempotent. Episodes that left the feed are removed from the catalogue; what was announced or
-   * cached for them (ledger, chapters, transcripts) is kept.
+   * cached for them (ledger, chapters, transcripts) is kept. With `backCatalogue` (a feed's first save), every episode
+   * is also marked seen for every guild following the feed, in the same transaction: a process that reads the episodes
+   * (another's announce pass) never finds them unseen, nor does anyone after a crash between two writes.
    */
-  savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void>;
+  savePodcast(podcast: Podcast, episodes: readonly Episode[], options?: { backCatalogue?: boolean }): Promise<void>;
   /** Every stored podcast with its episodes in saved order, for a restart that does not refetch. */
   loadCatalog(): Promise<CatalogEntry[]>;
   /** One stored podcast with its episodes in saved order (as loadCatalog has it), or undefined: to reload it alone. */

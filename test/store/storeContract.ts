@@ -299,6 +299,23 @@ export function storeContract(subject: StoreUnderTest): void {
           expect([a, b]).toContainEqual(episodes);
         }
       });
+
+      it("marks a first save's episodes seen for every follower of the feed, and only with backCatalogue", async () => {
+        const store = await open();
+        await store.follow('guild-1', FEED, { seenEpisodeIds: [] });
+        await store.follow('guild-2', FEED, { seenEpisodeIds: ['e1'] });
+        await store.follow('guild-3', MOVED, { seenEpisodeIds: [] });
+        const list = [bareEpisode('e2'), bareEpisode('e1')];
+        await store.savePodcast(podcast, list);
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e2', 'e1'])).toEqual(['e2', 'e1']);
+        await store.savePodcast(podcast, list, { backCatalogue: true });
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e2', 'e1'])).toEqual([]);
+        expect(await store.unannouncedEpisodes('guild-2', FEED, ['e2', 'e1'])).toEqual([]);
+        expect(await store.unannouncedEpisodes('guild-3', MOVED, ['e2', 'e1'])).toEqual(['e2', 'e1']);
+        // Not with a later save: what comes then is new.
+        await store.savePodcast(podcast, [bareEpisode('e3'), ...list]);
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e3', 'e2', 'e1'])).toEqual(['e3']);
+      });
     });
 
     describe('chapters and transcripts caches', () => {
