@@ -20,6 +20,11 @@
  * policy rather than by the parse). So each parser also runs once with the young generation held at its 1 MB
  * starting size (`--max-semi-space-size=1`): that peak is what the parse itself needs, result included.
  * Every parser starts from bytes: the string decoding rss-parser and fast-xml-parser need is timed too.
+ *
+ * Podcord's figure is its whole pipeline (parse, chapters, a link for every chapter), not the parse alone. The cold
+ * table is the first parse in a fresh process (`FEED_BENCH_COLD_RUNS` processes per parser, Podcord's and
+ * rss-parser's taking turns), as `inspect` and a newly started worker meet it: no warm-up, the parser's modules
+ * imported just before (that load is shown apart). Its ratio is set beside the warm one from the table above.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,15 +56,25 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 type Parse = (bytes: Buffer) => Promise<number>;
 
-/** Loads one parser; returns a function from bytes to the number of items it found. */
+/**
+ * Loads one parser; returns a function from bytes to the number of items it found. Podcord's is its whole pipeline as
+ * the bot and `inspect` run it: the feed parsed (notes to text, chapters from psc or notes) and every chapter's link.
+ */
 async function loadParser(name: ParserName): Promise<Parse> {
   if (name === 'podcord') {
     const { parseFeed } = await import('../src/data/feed/parseFeed.js');
+    const { chapterLinker } = await import('../src/data/links.js');
     return async (bytes) => {
       const result = parseFeed(bytes);
       if (!result.ok) throw new Error(result.error);
-      keep = result.value;
-      return result.value.episodes.length;
+      const { podcast, episodes } = result.value;
+      const links: (string | undefined)[] = [];
+      for (const episode of episodes) {
+        const link = chapterLinker(podcast, episode);
+        for (const chapter of episode.chapters) links.push(link(chapter.startSeconds));
+      }
+      keep = [result.value, links];
+      return episodes.length;
     };
   }
   if (name === 'rss-parser') {
@@ -132,6 +147,42 @@ async function child(name: ParserName, inputPath: string, iterations: number): P
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+interface ColdResult {
+  parser: ParserName;
+  items: number;
+  /** Importing the parser's modules (and, under tsx, compiling them): before the parse, not in it. */
+  loadMs: number;
+  /** The first parse of the process, from bytes, nothing of the parser run before it. */
+  firstMs: number;
+  firstCpuMs: number;
+}
+
+/** One fresh process, one parse: what `inspect`, a new worker or a just-started bot pays for its first big feed. */
+async function coldChild(name: ParserName, inputPath: string): Promise<void> {
+  const bytes = readFileSync(inputPath);
+  const loadStart = performance.now();
+  const parse = await loadParser(name);
+  const loadMs = performance.now() - loadStart;
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const items = await parse(bytes);
+  const used = process.cpuUsage(cpu);
+  const firstMs = performance.now() - start;
+  const result: ColdResult = { parser: name, items, loadMs, firstMs, firstCpuMs: (used.user + used.system) / 1000 };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function runColdChild(name: ParserName, inputPath: string): ColdResult {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', thisFile, '--cold', name, inputPath], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (run.status !== 0) throw new Error(`${name} cold child failed: ${run.stderr}`);
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as ColdResult;
+}
+
 function runChild(name: ParserName, inputPath: string, iterations: number, v8Flags: string[] = []): ChildResult {
   const run = spawnSync(
     process.execPath,
@@ -148,6 +199,7 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 export async function runFeedBench(): Promise<void> {
   const iterations = Number(process.env['FEED_BENCH_ITERATIONS'] ?? 3);
   const rounds = Number(process.env['FEED_BENCH_ROUNDS'] ?? 3);
+  const coldRuns = Number(process.env['FEED_BENCH_COLD_RUNS'] ?? 5);
   const generatedPath = join(tmpdir(), `podcord-bench-feed-${process.pid}.xml`);
   writeFileSync(generatedPath, generateFeed(5_000));
   const inputs = [
@@ -194,12 +246,48 @@ export async function runFeedBench(): Promise<void> {
         'result heap': mb(r.retainedBytes),
       }));
       console.table(rows);
+
+      // Cold: a fresh process per parse, podcord and rss-parser taking turns so a busy moment slows both alike.
+      const cold = new Map<ParserName, ColdResult[]>([['podcord', []], ['rss-parser', []]]);
+      for (let run = 0; run < coldRuns; run++) for (const [name, list] of cold) list.push(runColdChild(name, input.path));
+      const coldOf = (name: ParserName) => {
+        const list = cold.get(name) ?? [];
+        return { wall: median(list.map((r) => r.firstMs)), cpu: median(list.map((r) => r.firstCpuMs)), load: median(list.map((r) => r.loadMs)) };
+      };
+      const podcordCold = coldOf('podcord');
+      const rssCold = coldOf('rss-parser');
+      const warmOf = (name: ParserName) => results.find((r) => r.parser === name);
+      console.log(`cold: first parse in a fresh process, median of ${coldRuns} processes each`);
+      console.table(
+        (['podcord', 'rss-parser'] as const).map((name) => {
+          const c = name === 'podcord' ? podcordCold : rssCold;
+          const warm = warmOf(name);
+          return {
+            parser: name,
+            'cold ms': c.wall.toFixed(0),
+            'cold vs podcord': `${(c.wall / podcordCold.wall).toFixed(1)}x`,
+            'cold CPU ms': c.cpu.toFixed(0),
+            'CPU vs podcord': `${(c.cpu / podcordCold.cpu).toFixed(1)}x`,
+            'warm ms': warm === undefined ? '' : warm.medianMs.toFixed(0),
+            'cold / warm': warm === undefined ? '' : `${(c.wall / warm.medianMs).toFixed(1)}x`,
+            'load ms (not in cold)': c.load.toFixed(0),
+          };
+        }),
+      );
+      const warmPodcord = warmOf('podcord');
+      const warmRss = warmOf('rss-parser');
+      console.log(
+        `ratios, rss-parser / podcord: cold ${(rssCold.wall / podcordCold.wall).toFixed(2)}x (CPU ${(rssCold.cpu / podcordCold.cpu).toFixed(2)}x), ` +
+          `warm ${warmPodcord && warmRss ? (warmRss.medianMs / warmPodcord.medianMs).toFixed(2) : '?'}x`,
+      );
     }
     console.log(
       '\nPeak extra memory = max RSS after one parse (result kept) minus RSS before it, after GC; "with 1 MB nursery":' +
         '\nthe same with V8\'s young generation held at its starting size (--max-semi-space-size=1), for every parser.' +
         '\nResult heap = V8 heap still used after a full GC with the result kept (the part of the peak that is output, not garbage).' +
-        '\nrss-parser and fast-xml-parser do less (no HTML-to-text, no chapters, no dates); fast-xml-parser only builds a generic tree.',
+        '\nrss-parser and fast-xml-parser do less (no HTML-to-text, no chapters, no dates, no links); fast-xml-parser only builds a generic tree.' +
+        '\nPodcord is its whole pipeline: the feed parsed (notes to text, chapters) and a link made for every chapter.' +
+        '\nCold = the first parse of a fresh process (modules loaded before it; their load time is shown apart), without warm-up.',
     );
   } finally {
     rmSync(generatedPath, { force: true });
@@ -208,7 +296,9 @@ export async function runFeedBench(): Promise<void> {
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) {
-  if (process.argv[2] === '--child') {
+  if (process.argv[2] === '--cold') {
+    await coldChild(process.argv[3] as ParserName, process.argv[4] ?? '');
+  } else if (process.argv[2] === '--child') {
     await child(process.argv[3] as ParserName, process.argv[4] ?? '', Number(process.argv[5] ?? 5));
   } else {
     await runFeedBench();

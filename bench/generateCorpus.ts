@@ -237,6 +237,8 @@ export function generateCorpus(chapters: number, seed = 1): Corpus {
         field: 'chapterTitle',
         text: flat(swedish ? swedishTitle(v, r) : englishTitle(v, r)),
         publishedAt,
+        // As their feeds would declare it: passages are stemmed by their podcast's language.
+        language: swedish ? 'sv' : 'en',
       });
       start += 60 + Math.floor(r() * 600);
     }

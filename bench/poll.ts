@@ -12,9 +12,12 @@
  * Then the stores (runStoreBench): the same two cycles over BENCH_STORE_FEEDS feeds (default 10,000) on SQLite with one
  * poller process, and on PostgreSQL (started here as the tests start theirs, and removed after) with one and with two
  * worker processes: cycle time, ms and database ms per feed, requests, RSS, and ratios to SQLite and to one worker.
+ * A third cycle where nothing changed (every feed a 304) shows what a poll costs: bytes the database wrote to its
+ * write-ahead log per feed (goal: under 1 KB) and TCP connections the feed server accepted (reused, not one a feed).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +25,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { parseFeed } from '../src/data/feed/parseFeed.js';
 import { Library } from '../src/data/library.js';
@@ -180,10 +184,17 @@ export async function runPollBench(): Promise<void> {
 /** Feeds in the store bench (SQLite, PostgreSQL with 1 and 2 workers). */
 const STORE_FEEDS = Number(process.env['BENCH_STORE_FEEDS'] ?? 10_000);
 
+interface FeedServerCounts {
+  requests: number;
+  notModified: number;
+  /** TCP connections the feed server accepted. */
+  connections: number;
+}
+
 /** A local feed server for STORE_FEEDS feeds, each changeable; bodies are made once per state and reused. */
-async function feedServer(count: number): Promise<{ urls: string[]; reset(): void; change(): void; counts: { requests: number; notModified: number }; close(): Promise<void> }> {
+async function feedServer(count: number): Promise<{ urls: string[]; reset(): void; change(): void; counts: FeedServerCounts; close(): Promise<void> }> {
   const served = new Map<string, Served>();
-  const counts = { requests: 0, notModified: 0 };
+  const counts: FeedServerCounts = { requests: 0, notModified: 0, connections: 0 };
   const server = http.createServer((req, res) => {
     counts.requests++;
     const entry = served.get(new URL(req.url ?? '/', 'http://x').pathname);
@@ -194,7 +205,9 @@ async function feedServer(count: number): Promise<{ urls: string[]; reset(): voi
     }
     res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: entry.etag }).end(entry.body);
   });
-  server.keepAliveTimeout = 1;
+  // Node's default keep-alive (5 s, announced in a Keep-Alive header), as a feed host would keep it: a poller that
+  // reuses connections can, one that does not opens one per request. Every TCP connection accepted is counted.
+  server.on('connection', () => counts.connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const urls = Array.from({ length: count }, (_, i) => `http://host-${i % HOSTS}.bench.test:${port}/feed-${i}.xml`);
@@ -290,27 +303,82 @@ interface CycleFigures {
   split: number[];
   /** PostgreSQL only: the server's own time executing statements in the database (pg_stat_database.active_time). */
   serverMs?: number;
+  /** TCP connections the feed server accepted during the cycle. */
+  connections: number;
+  /** Bytes the database wrote to its write-ahead log during the cycle (see walMeter). */
+  walBytes: number;
+}
+
+/**
+ * Bytes written to the database's write-ahead log over a stretch of work: what a cycle costs the disk.
+ * SQLite: the WAL is emptied (a TRUNCATE checkpoint) and a read transaction is held open on it from another connection
+ * until the end, so no checkpoint can copy frames back and start the WAL over: its growth is every frame appended.
+ * PostgreSQL: the distance the WAL insert position moved (the server's whole WAL, full-page images after a checkpoint
+ * included; nothing else runs on the bench's server).
+ */
+interface WalMeter {
+  start(): Promise<void>;
+  /** Bytes since start(). */
+  stop(): Promise<number>;
+}
+
+function sqliteWalMeter(file: string): WalMeter {
+  const db = new Database(file);
+  db.pragma('busy_timeout = 10000');
+  return {
+    async start() {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.exec('BEGIN');
+      db.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+    },
+    async stop() {
+      const wal = `${file}-wal`;
+      const bytes = existsSync(wal) ? statSync(wal).size : 0;
+      db.exec('COMMIT');
+      return bytes;
+    },
+  };
+}
+
+function postgresWalMeter(admin: pg.Client): WalMeter {
+  let from = '';
+  return {
+    async start() {
+      from = (await admin.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn() AS lsn')).rows[0]!.lsn;
+    },
+    async stop() {
+      const found = await admin.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1) AS bytes', [from]);
+      return Number(found.rows[0]?.bytes ?? 0);
+    },
+  };
 }
 
 /** One cycle on every process at once, timed from the go to the last one done. */
 async function cycleAll(
   workers: Awaited<ReturnType<typeof startPollWorker>>[],
   clockOffsetMs: number,
-  counts: { requests: number; notModified: number },
+  counts: FeedServerCounts,
+  wal: WalMeter,
   serverTime?: () => Promise<number>,
 ): Promise<CycleFigures> {
   const serverBefore = await serverTime?.();
   counts.requests = 0;
   counts.notModified = 0;
+  counts.connections = 0;
+  await wal.start();
   const t0 = performance.now();
   const reports = (await Promise.all(workers.map((w) => w.ask({ kind: 'cycle', clockOffsetMs })))) as (CycleReport & { kind: 'cycled' })[];
   const ms = performance.now() - t0;
+  const walBytes = await wal.stop();
+  const connections = counts.connections;
   const sum = (f: (r: CycleReport) => number): number => reports.reduce((total, r) => total + f(r), 0);
   const checkedBy = (r: CycleReport): number => Object.values(r.outcomes).reduce((a, b) => a + b, 0);
   const serverAfter = await serverTime?.();
   return {
     ...(serverBefore !== undefined && serverAfter !== undefined && { serverMs: serverAfter - serverBefore }),
     ms,
+    connections,
+    walBytes,
     checked: sum(checkedBy),
     updated: sum((r) => r.outcomes['updated'] ?? 0),
     notModified: sum((r) => r.outcomes['not-modified'] ?? 0),
@@ -337,7 +405,7 @@ export async function runStoreBench(): Promise<void> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'podcord-bench-'));
   const admin = new pg.Client({ connectionString: postgres.adminUrl });
   await admin.connect();
-  const results: { name: string; workers: number; first: CycleFigures; steady: CycleFigures }[] = [];
+  const results: { name: string; workers: number; first: CycleFigures; steady: CycleFigures; quiet: CycleFigures }[] = [];
   try {
     const scenarios = [
       { name: 'SQLite, 1 process', kind: 'sqlite', workers: 1 },
@@ -347,9 +415,11 @@ export async function runStoreBench(): Promise<void> {
     for (const [index, scenario] of scenarios.entries()) {
       let databaseUrl: string;
       let serverTime: (() => Promise<number>) | undefined;
+      let wal: WalMeter | undefined;
       if (scenario.kind === 'sqlite') {
         databaseUrl = `sqlite:${path.join(scratch, `bench-${index}.db`)}`;
       } else {
+        wal = postgresWalMeter(admin);
         const url = new URL(postgres.adminUrl);
         url.pathname = `/podcord_bench_${index}`;
         await admin.query(`CREATE DATABASE podcord_bench_${index}`);
@@ -367,15 +437,20 @@ export async function runStoreBench(): Promise<void> {
       if (!seeded.ok) throw new Error(seeded.error);
       for (let i = 0; i < feeds.urls.length; i += 100) await Promise.all(feeds.urls.slice(i, i + 100).map((url) => seeded.value.trackFeed(url)));
       await seeded.value.close();
+      wal ??= sqliteWalMeter(databaseUrl.slice('sqlite:'.length));
       feeds.reset();
       const workers = await Promise.all(Array.from({ length: scenario.workers }, () => startPollWorker(databaseUrl)));
       try {
-        const first = await cycleAll(workers, 0, feeds.counts, serverTime);
+        const first = await cycleAll(workers, 0, feeds.counts, wal, serverTime);
         feeds.change();
         // Past the poll interval (600 s, jittered by 10%): every feed is due again.
-        const steady = await cycleAll(workers, 700_000, feeds.counts, serverTime);
-        results.push({ name: scenario.name, workers: scenario.workers, first, steady });
-        process.stdout.write(`  ${scenario.name}: done (feeds per process ${first.split.join(' + ')} first, ${steady.split.join(' + ')} steady)\n`);
+        const steady = await cycleAll(workers, 700_000, feeds.counts, wal, serverTime);
+        // Nothing changed: every feed answers 304.
+        const quiet = await cycleAll(workers, 1_400_000, feeds.counts, wal, serverTime);
+        results.push({ name: scenario.name, workers: scenario.workers, first, steady, quiet });
+        process.stdout.write(
+          `  ${scenario.name}: done (feeds per process ${first.split.join(' + ')} first, ${steady.split.join(' + ')} steady, ${quiet.split.join(' + ')} all 304)\n`,
+        );
       } finally {
         await Promise.all(workers.map((w) => w.stop()));
       }
@@ -420,6 +495,28 @@ export async function runStoreBench(): Promise<void> {
       '  ms/feed: CPU time of the poller processes together (event loop and parse threads) / feeds checked.\n' +
       '  Peak RSS: the biggest poller process. The 2 cores are shared by the feed server,\n' +
       '  PostgreSQL and the pollers: read the 2-worker row as a ratio to 1 worker, not as a second machine.\n',
+  );
+
+  const kb = (bytes: number, count: number): string => (count === 0 ? '-' : `${(bytes / count / 1024).toFixed(2)} KB`);
+  const quietHeader = ['', 'all-304 cycle', '304s', 'WAL/feed', 'connections', 'steady WAL/feed', 'steady connections', 'first WAL/feed', 'first connections'];
+  const quietRows = results.map((r) => [
+    r.name,
+    `${(r.quiet.ms / 1000).toFixed(1)} s`,
+    `${r.quiet.notModified}`,
+    kb(r.quiet.walBytes, r.quiet.checked),
+    `${r.quiet.connections}`,
+    kb(r.steady.walBytes, r.steady.checked),
+    `${r.steady.connections}`,
+    kb(r.first.walBytes, r.first.checked),
+    `${r.first.connections}`,
+  ]);
+  process.stdout.write(`\nA cheap poll: a third cycle where nothing changed (every feed a 304); goal: under 1 KB written per feed, connections reused\n`);
+  const quietWidths = quietHeader.map((_, c) => Math.max(...[quietHeader, ...quietRows].map((r) => r[c]!.length)));
+  for (const r of [quietHeader, ...quietRows]) process.stdout.write(`  ${r.map((cell, c) => (c === 0 ? cell.padEnd(quietWidths[c]!) : cell.padStart(quietWidths[c]!))).join('  ')}\n`);
+  process.stdout.write(
+    '  WAL/feed: bytes the database appended to its write-ahead log in the cycle / feeds checked (SQLite: WAL growth with\n' +
+      '  checkpoints held off; PostgreSQL: pg_current_wal_insert_lsn() moved, full-page images included). Connections: TCP\n' +
+      `  connections the feed server accepted in the cycle (${HOSTS} host names, all 127.0.0.1; Node's default 5 s keep-alive).\n`,
   );
 }
 

@@ -366,6 +366,7 @@ export async function startPodcordBot(config: Config & { discordToken: string },
         for (const guildId of client.guilds.cache.keys()) await follows.ensureGuild(guildId);
         if (options.announcing === false) return;
         poller.listener.newEpisodes = (podcastId) => announcer.announceFeed(podcastId);
+        poller.listener.liveShows = (podcastId) => announcer.syncLiveShows(podcastId);
         poller.listener.paused = (feedUrl, state) => announcer.notifyPaused(feedUrl, state);
         poller.listener.cycleStarted = () => announcer.reconcile();
         // Whatever a crash left half done, then whatever came out while the bot was down.

@@ -149,3 +149,15 @@ export function loadConfig(envFile = '.env'): Result<Config> {
   dotenv.config({ path: envFile, processEnv: env as Record<string, string>, quiet: true });
   return parseConfig(env);
 }
+
+/**
+ * Only ALLOW_PRIVATE_NETWORK, read as loadConfig reads it (the environment over `.env`): for `npm run inspect`, which
+ * fetches as the bot does but needs none of the bot's other settings, so a half-filled `.env` does not stop it.
+ */
+export function loadAllowPrivateNetwork(envFile = '.env'): Result<boolean> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  dotenv.config({ path: envFile, processEnv: env as Record<string, string>, quiet: true });
+  const value = env['ALLOW_PRIVATE_NETWORK'];
+  const parsed = flag.safeParse(value === '' ? undefined : value);
+  return parsed.success ? ok(parsed.data) : err('Invalid configuration:\n  ALLOW_PRIVATE_NETWORK: must be true or false');
+}

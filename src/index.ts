@@ -159,16 +159,26 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
+  // Signals are heard from here on, before the role has started: a supervisor may stop a process it has just
+  // started (a restart, a deploy). Without a listener the signal would kill it half-started, holding leases and
+  // claims until they expire; instead it finishes starting (the bot already answers while its library loads) and then
+  // stops as it would at any other time. `on`, not
+  // `once`: a signal often arrives twice (Ctrl-C or a supervisor signals the whole process group, and npm forwards
+  // its own copy to this process too), and a second one without a listener would kill the process mid-stop.
+  let signalled: string | undefined;
+  let onSignal: ((signal: string) => void) | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (signalled === undefined && onSignal === undefined) log.info({ signal }, 'stopping as soon as start-up is done');
+      signalled ??= signal;
+      onSignal?.(signalled);
+    });
+  }
+
   const settings = { ...config.value, discordToken };
   // Every role serves GET /healthz and GET /metrics on INTERACTIONS_PORT; `interactions` starts its own server (with
   // POST /interactions), the others get one here once started (ready = the catalogue and topic index loaded and the store reachable).
   const metrics = new Metrics({ labels: { role } });
-  // A signal while the role still starts (the bot already answers while its library loads) is kept, not fatal: the
-  // role stops cleanly as soon as it is up.
-  let signalled: string | undefined;
-  const early = (signal: string): void => void (signalled ??= signal);
-  process.once('SIGINT', early);
-  process.once('SIGTERM', early);
   let http: HttpServer | undefined;
   let running;
   if (role === 'interactions') {
@@ -214,12 +224,9 @@ async function main(argv: readonly string[]): Promise<number> {
   // Serves until a signal, or until something makes serving impossible: Discord closed the gateway for good (nothing
   // more would be heard) or the database file is gone (what users are told was saved would be lost). Then the process
   // stops with 1 for its supervisor to see, rather than live on deaf, or end quietly with 0.
-  process.off('SIGINT', early);
-  process.off('SIGTERM', early);
   const reason = await new Promise<{ signal: string } | { fatal: string; code?: number }>((resolve) => {
-    if (signalled !== undefined) resolve({ signal: signalled });
-    process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
-    process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
+    onSignal = (signal) => resolve({ signal });
+    if (signalled !== undefined) onSignal(signalled);
     void gatewayFatal?.then((fatal) => resolve({ fatal: fatal.message, code: fatal.code }));
     // Logged where it was noticed.
     void running.services.fatal.then((fatal) => resolve({ fatal }));
@@ -230,6 +237,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const stopped = running.stop().catch((error: unknown) => log.error({ err: error }, 'shutdown did not finish cleanly'));
   await ('fatal' in reason ? Promise.race([stopped, gaveUp]) : stopped);
   if ('fatal' in reason) throw new Error(reason.fatal);
+  log.info('shutdown complete');
   return 0;
 }
 

@@ -65,6 +65,13 @@ export const announceData = {
           description: 'In an announcement channel, publish each post to following servers',
           description_localizations: { 'sv-SE': 'I en annonseringskanal: dela varje inlägg till servrar som följer kanalen' },
         },
+        {
+          type: ApplicationCommandOptionType.Boolean,
+          name: 'thread',
+          name_localizations: { 'sv-SE': 'tråd' },
+          description: 'Start a discussion thread on each post, with the chapter list (a forum post is one)',
+          description_localizations: { 'sv-SE': 'Starta en diskussionstråd på varje inlägg, med kapitellistan (ett foruminlägg är en)' },
+        },
       ],
     },
     {
@@ -95,6 +102,7 @@ const Args = z.discriminatedUnion('subcommand', [
     role: Snowflake.optional(),
     podcast: z.string().optional(),
     publish: z.boolean().default(false),
+    thread: z.boolean().default(false),
   }),
   z.object({ subcommand: z.literal('off'), podcast: z.string().optional() }),
   z.object({ subcommand: z.literal('test'), podcast: z.string().optional() }),
@@ -115,15 +123,19 @@ export const announce: SlashCommand = {
       podcastId.value === undefined ? s.allPodcasts : `**${escapeMarkdown(clip(deps.catalog.podcast(podcastId.value)?.title ?? redactUrl(podcastId.value), 200))}**`;
 
     if (args.value.subcommand === 'channel') {
-      const { channel, role, publish } = args.value;
+      const { channel, role, publish, thread } = args.value;
       // Discord's picker offers this server's channels, but any id can be sent: posts go only where the server owns.
-      const usable = await feeds.checkChannel(guildId, channel);
-      if (usable !== 'ok') return err(usable === 'elsewhere' ? s.announceChannelElsewhere : usable === 'offline' ? s.announceNoDiscord : s.announceChannelUnusable);
-      await feeds.setAnnouncements(guildId, { channelId: channel, ...(role !== undefined && { roleId: role }), publish, enabled: true }, podcastId.value);
+      const usable = await feeds.checkChannel(guildId, channel, { thread });
+      if (typeof usable === 'object') return err(s.announceMissingPermissions(`<#${channel}>`, usable.missing.map((p) => s.permissionNames[p])));
+      if (usable !== 'ok' && usable !== 'ok-no-events') {
+        return err(usable === 'elsewhere' ? s.announceChannelElsewhere : usable === 'offline' ? s.announceNoDiscord : s.announceChannelUnusable);
+      }
+      await feeds.setAnnouncements(guildId, { channelId: channel, ...(role !== undefined && { roleId: role }), publish, enabled: true, ...(thread && { thread }) }, podcastId.value);
       // A manager setting the channel is what a paused server waits for (the bot lost its channel).
       const resumed = await feeds.resumeAnnouncements(guildId);
-      const set = s.announceSet(`<#${channel}>`, scopeName, role === undefined ? undefined : `<@&${role}>`, publish);
-      return ok({ content: resumed ? `${set}\n${s.announceResumed}` : set, ephemeral: true });
+      const set = s.announceSet(`<#${channel}>`, scopeName, role === undefined ? undefined : `<@&${role}>`, publish, thread);
+      const lines = [set, ...(resumed ? [s.announceResumed] : []), ...(usable === 'ok-no-events' ? [s.announceNoEvents(s.permissionNames.CreateEvents)] : [])];
+      return ok({ content: lines.join('\n'), ephemeral: true });
     }
 
     if (args.value.subcommand === 'off') {

@@ -41,10 +41,27 @@ export interface EpisodeDetails {
 }
 
 /**
- * 'ok': a text, announcement or forum channel of the guild; 'elsewhere': a channel of another server; 'unusable':
- * unknown, not visible to the bot, or of a kind that takes no posts; 'offline': the bot is not connected to Discord.
+ * 'ok': a text, announcement or forum channel of the guild where the bot has what posting there takes ('ok-no-events':
+ * and cannot make scheduled events, so live shows are only posted); 'elsewhere': a channel of another server;
+ * 'unusable': unknown, not visible to the bot, or of a kind that takes no posts; 'offline': the bot is not connected to
+ * Discord; `missing`: the permissions the bot lacks there (channelPermissions.ts).
  */
-export type AnnouncementChannelCheck = 'ok' | 'elsewhere' | 'unusable' | 'offline';
+export type AnnouncementChannelCheck =
+  | 'ok'
+  | 'ok-no-events'
+  | 'elsewhere'
+  | 'unusable'
+  | 'offline'
+  | { missing: readonly AnnouncePermission[] };
+
+/** A permission announcing may need, by discord.js's name (PermissionFlagsBits); strings.ts names each for people. */
+export type AnnouncePermission =
+  | 'ViewChannel'
+  | 'SendMessages'
+  | 'EmbedLinks'
+  | 'ReadMessageHistory'
+  | 'CreatePublicThreads'
+  | 'SendMessagesInThreads';
 
 /**
  * Why `/announce test` posted nothing: Discord could not be asked about the channel, the channel is gone (or not
@@ -99,7 +116,7 @@ export interface FeedAdmin {
   /** Ends the guild's pause after /announce channel was set, and posts what is owed. False when it was not paused. */
   resumeAnnouncements(guildId: string): Promise<boolean>;
   /** Whether a guild's announcements may go to a channel, as Discord knows the channel (see AnnouncementChannelCheck). */
-  checkChannel(guildId: string, channelId: string): Promise<AnnouncementChannelCheck>;
+  checkChannel(guildId: string, channelId: string, options: { thread: boolean }): Promise<AnnouncementChannelCheck>;
   /** Posts a preview of an episode's announcement now, marked as a test and not recorded in the ledger. */
   postTest(guildId: string, ref: EpisodeRef, settings: AnnouncementSettings): Promise<Result<{ channelId: string }, TestPostProblem>>;
 }

@@ -214,6 +214,12 @@ function problemLine({ announcement: a, episodeTitle }: AnnouncementProblem, s: 
     return a.failedAt ? s.postGivenUp(title, a.attempts, reason(a.lastError)) : s.postPending(title, a.attempts, at(a.nextAttemptAt), reason(a.lastError));
   }
   const publish = a.publish;
+  const thread = a.thread;
+  // Posted: its publishing or its discussion thread is what failed (the publish when both did).
+  if (thread && !(publish && (publish.status === 'failed' || publish.lastError !== undefined))) {
+    if (thread.status === 'failed') return s.threadGivenUp(title, thread.attempts, reason(thread.lastError));
+    return s.threadPending(title, thread.attempts, at(thread.nextAttemptAt), reason(thread.lastError));
+  }
   if (publish?.status === 'failed') return s.publishGivenUp(title, publish.attempts, reason(publish.lastError));
   return s.publishPending(title, publish?.attempts ?? 0, at(publish?.nextAttemptAt), reason(publish?.lastError));
 }

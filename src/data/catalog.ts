@@ -266,6 +266,12 @@ export class Catalog {
     }));
   }
 
+  /** One episode as an autocomplete choice, named as autocompleteEpisodes names it (`podcastId`: the podcast asked for). */
+  episodeChoice(ref: EpisodeRef, scope: Scope, podcastId: string | undefined): Choice {
+    const multiple = podcastId === undefined && this.#countInScope(scope) > 1;
+    return { name: choiceName(ref, multiple), value: ref.key };
+  }
+
   autocompletePodcasts(query: string, scope: Scope): Choice[] {
     return this.#rankPodcasts(query, scope)
       .slice(0, MAX_CHOICES)
@@ -443,7 +449,7 @@ export function inScope(scope: Scope, podcastId: string): boolean {
   return scope === EVERY_PODCAST || scope.has(podcastId);
 }
 
-function choiceName(e: IndexedEpisode, withPodcast: boolean): string {
+function choiceName(e: Pick<IndexedEpisode, 'podcast' | 'episode'>, withPodcast: boolean): string {
   const number = e.episode.episodeNumber !== undefined ? `#${e.episode.episodeNumber} ` : '';
   const date = e.episode.publishedAt ? ` (${e.episode.publishedAt.slice(0, 10)})` : '';
   const podcast = withPodcast ? ` · ${clip(e.podcast.title, 40)}` : '';

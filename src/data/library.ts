@@ -1,9 +1,10 @@
 import { Catalog, EVERY_PODCAST, inScope, type EpisodeDetail, type EpisodeRef, type EpisodeSummary, type Scope } from './catalog.js';
 import { err, ok, type Episode, type Podcast, type Result } from './model.js';
 import { shortKey } from './shortKey.js';
-import { episodePassages, transcriptWindows } from './search/episodePassages.js';
+import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
 import { SearchIndex } from './search/SearchIndex.js';
+import { withoutListLead } from './search/queryLead.js';
 import { HybridSearch } from './search/semantic/HybridSearch.js';
 import type { SearchHit, SearchOptions, TopicSearch } from './search/TopicSearch.js';
 
@@ -11,6 +12,9 @@ import type { SearchHit, SearchOptions, TopicSearch } from './search/TopicSearch
  * Reads the stored episodes of one podcast by id (any order; ids it does not hold are left out): where the details
  * of a library whose catalogue keeps only summaries come from.
  */
+/** What indexing needs of a podcast: its id, and its declared language (passages are stemmed by it). */
+export type PodcastKey = Pick<Podcast, 'id' | 'language'>;
+
 export type EpisodeLoader = (podcastId: string, episodeIds: readonly string[]) => Promise<Episode[]>;
 
 /** Episodes whose details are kept once read (all podcasts together): the few a conversation keeps coming back to. */
@@ -50,7 +54,10 @@ const episodeKey = (podcastId: string, episodeId: string): string => `${podcastI
 /** Everything but the transcript that decides an episode's passages. */
 /** What indexing reads from an episode, hashed: an edit anywhere in it (even one of the same length) re-indexes. */
 const fingerprintOf = (e: Episode): string =>
-  shortKey(`${e.title}\n${e.publishedAt ?? ''}\n${e.description}\n${e.chapters.map((c) => `${c.startSeconds} ${c.source} ${c.title}`).join('\n')}`);
+  shortKey(
+    `${e.title}\n${e.publishedAt ?? ''}\n${e.description}\n${e.chapters.map((c) => `${c.startSeconds} ${c.source} ${c.title}`).join('\n')}` +
+      `\n${(e.soundbites ?? []).map((b) => `${b.startSeconds} ${b.title ?? ''}`).join('\n')}\n${(e.persons ?? []).map((p) => p.name).join('\n')}`,
+  );
 
 /**
  * The catalog (lookups) and the topic index (search) kept in step: one call adds or replaces a podcast in both.
@@ -79,11 +86,11 @@ export class Library {
 
   /**
    * The topic search over every podcast (what the relevance set measures): the index (merged with the semantic ranker
-   * when there is one), with a transcript hit moved from its window's start to the second of the cue that holds most
+   * when there is one) asked for the query without an "episodes with" lead (see queryLead), with a transcript hit moved from its window's start to the second of the cue that holds most
    * of the query's words.
    */
   readonly topics: TopicSearch = {
-    search: (query: string, options?: SearchOptions) => this.#ranker.search(query, options).map((hit) => this.#atCue(hit)),
+    search: (query: string, options?: SearchOptions) => this.#ranker.search(withoutListLead(query), options).map((hit) => this.#atCue(hit)),
     add: (passages) => this.#ranker.add(passages),
     removeEpisode: (podcastId, episodeId) => this.#ranker.removeEpisode(podcastId, episodeId),
   };
@@ -122,7 +129,7 @@ export class Library {
   upsert(podcast: Podcast, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
     this.catalog.upsert(podcast, episodes);
     this.#keepDetails(podcast.id, episodes);
-    this.index(podcast.id, episodes, transcripts);
+    this.index(podcast, episodes, transcripts);
   }
 
   /**
@@ -138,7 +145,8 @@ export class Library {
    * Brings the topic index in step with these episodes of a podcast (the catalogue is not touched): only new or
    * changed ones are indexed, and indexed ones missing from the list are removed.
    */
-  index(podcastId: string, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
+  index(podcast: PodcastKey, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
+    const podcastId = podcast.id;
     const before = this.#indexed.get(podcastId) ?? new Map<string, { fingerprint: string; cues: number }>();
     const after = new Map<string, { fingerprint: string; cues: number }>();
     for (const episode of episodes) {
@@ -149,8 +157,9 @@ export class Library {
       after.set(episode.id, { fingerprint, cues });
       if (previous?.fingerprint === fingerprint && previous.cues === cues) continue;
       if (previous !== undefined) this.#removeEpisode(podcastId, episode.id);
-      const passages = episodePassages(podcastId, episode);
-      if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcastId, episode, transcript));
+      // Stemmed by the podcast's declared language (see search/stem.ts).
+      const passages = episodePassages(podcastId, episode, { language: podcast.language });
+      if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast, episode, transcript));
       this.#ranker.add(passages);
     }
     for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcastId, id);
@@ -394,7 +403,7 @@ export class Library {
       this.#cues.clear();
       for (const [key, table] of cues) this.#cues.set(key, table);
       this.#indexGeneration++;
-      for (const [podcastId, pinned] of this.#pinned) this.index(podcastId, [...pinned.values()]);
+      for (const [podcastId, pinned] of this.#pinned) this.index(this.catalog.podcast(podcastId) ?? { id: podcastId }, [...pinned.values()]);
       return ok({ podcasts: indexed.size, episodes });
     } catch (error) {
       return err(`the saved topic index cannot be read: ${error instanceof Error ? error.message : String(error)}`);
@@ -413,7 +422,8 @@ export class Library {
     this.#cues.delete(episodeKey(podcastId, episodeId));
   }
 
-  #transcriptPassages(podcastId: string, episode: Episode, transcript: readonly TranscriptSegment[]) {
+  #transcriptPassages(podcast: PodcastKey, episode: Episode, transcript: readonly TranscriptSegment[]) {
+    const podcastId = podcast.id;
     const windows = transcriptWindows(transcript);
     const cueCount = windows.reduce((n, w) => n + w.cueSeconds.length, 0);
     const table: CueTable = {
@@ -432,7 +442,7 @@ export class Library {
     });
     table.firstCue[windows.length] = cue;
     this.#cues.set(episodeKey(podcastId, episode.id), table);
-    const base = episode.publishedAt === undefined ? { podcastId, episodeId: episode.id } : { podcastId, episodeId: episode.id, publishedAt: episode.publishedAt };
+    const base = passageBase(podcastId, episode, podcast.language);
     return windows.map((w) => ({ ...base, field: 'transcript' as const, startSeconds: w.startSeconds, text: w.text }));
   }
 

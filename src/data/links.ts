@@ -79,14 +79,14 @@ const PLACEHOLDER = /\{([a-z]+)\}/g;
  * start of the template is the link's base and goes in as is; anywhere else it is a value and is URI-encoded.
  * A placeholder the episode cannot fill (or an unknown one) means no link rather than a broken one.
  */
-function fillTemplate(template: string, episode: Episode, seconds: number): string | undefined {
+function fillTemplate(template: string, episode: Episode, seconds: string): URL | undefined {
   let missing = false;
   const filled = template.replace(PLACEHOLDER, (match: string, name: string, offset: number) => {
     const asBase = offset === 0;
     let value: string | undefined;
     switch (name) {
       case 'seconds':
-        return String(seconds);
+        return seconds;
       case 'audio':
         value = episode.audioUrl;
         break;
@@ -110,34 +110,83 @@ function fillTemplate(template: string, episode: Episode, seconds: number): stri
     return asBase ? value : encodeURIComponent(value);
   });
   if (missing) return undefined;
-  return httpUrl(filled)?.href;
+  return httpUrl(filled);
 }
 
 /** A link that starts `episode` playing at `seconds`, or undefined when no honest link exists (see the file comment). */
 export function chapterLink(podcast: Podcast, episode: Episode, seconds: number): string | undefined {
-  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
-  const at = Math.floor(seconds);
+  return chapterLinker(podcast, episode)(seconds);
+}
 
-  // The template wins; an episode it cannot describe (say a bonus episode without a number) falls through to the rest.
-  if (podcast.linkTemplate !== undefined && podcast.linkTemplate.trim() !== '') {
-    const fromTemplate = fillTemplate(podcast.linkTemplate.trim(), episode, at);
-    if (fromTemplate !== undefined) return fromTemplate;
-  }
+/** A second's link for one episode; see chapterLinker. */
+export type ChapterLinker = (seconds: number) => string | undefined;
 
+const NO_LINK: ChapterLinker = () => undefined;
+/** Stands for the seconds in a URL made once per episode; letters only, so no URL serializer escapes or changes it. */
+const SECONDS_MARK = 'podcordseconds';
+
+/**
+ * chapterLink for every chapter of one episode: the episode's URLs are parsed once here, not once per chapter (the
+ * bench's 5,000-episode feed has 16,226 chapters; two URL parses per chapter cost ~45 ms of CPU in a fresh process,
+ * against ~600 ms for the whole first parse). Each call gives exactly what chapterLink gives.
+ */
+export function chapterLinker(podcast: Podcast, episode: Episode): ChapterLinker {
+  const template = podcast.linkTemplate?.trim();
+  const fromTemplate = template !== undefined && template !== '' ? templateLinker(template, episode) : undefined;
+
+  let rest = NO_LINK;
   const page = httpUrl(episode.link);
-  if (page && YOUTUBE_HOSTS.has(page.hostname.toLowerCase())) {
-    page.searchParams.set('t', String(at));
-    return page.href;
-  }
-  if (page && POCKET_CASTS_HOSTS.has(page.hostname.toLowerCase())) {
-    page.searchParams.set('t', String(at));
-    return page.href;
+  const host = page?.hostname.toLowerCase();
+  if (page && host !== undefined && (YOUTUBE_HOSTS.has(host) || POCKET_CASTS_HOSTS.has(host))) {
+    // searchParams.set re-serializes the whole query; doing it once with a mark and putting the seconds where the mark
+    // stands gives the same string as doing it per chapter.
+    const href = page.href;
+    page.searchParams.set('t', SECONDS_MARK);
+    rest = markedLinker(page.href) ?? ((at) => {
+      const url = new URL(href);
+      url.searchParams.set('t', String(at));
+      return url.href;
+    });
+  } else {
+    const audio = httpUrl(episode.audioUrl);
+    if (audio) {
+      audio.hash = '';
+      const base = audio.href;
+      rest = (at) => `${base}#t=${at}`;
+    }
   }
 
-  const audio = httpUrl(episode.audioUrl);
-  if (audio) {
-    audio.hash = `t=${at}`;
-    return audio.href;
+  return (seconds) => {
+    if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+    const at = Math.floor(seconds);
+    // The template wins; an episode it cannot describe (say a bonus episode without a number) falls through to the rest.
+    return fromTemplate?.(at) ?? rest(at);
+  };
+}
+
+/** Puts the seconds where SECONDS_MARK stands in `href`; undefined unless it stands there exactly once. */
+function markedLinker(href: string): ChapterLinker | undefined {
+  const at = href.indexOf(SECONDS_MARK);
+  if (at === -1 || href.indexOf(SECONDS_MARK, at + 1) !== -1) return undefined;
+  const before = href.slice(0, at);
+  const after = href.slice(at + SECONDS_MARK.length);
+  return (seconds) => `${before}${seconds}${after}`;
+}
+
+/**
+ * The template filled for this episode, made once with SECONDS_MARK for `{seconds}` when the mark lands once in the
+ * path, query or fragment (where digits, like letters, are never escaped or normalised); otherwise (no `{seconds}`:
+ * one link for every second; `{seconds}` in the host or port, or twice) as chapterLink always made it.
+ */
+function templateLinker(template: string, episode: Episode): ChapterLinker {
+  const perCall: ChapterLinker = (seconds) => fillTemplate(template, episode, String(seconds))?.href;
+  if (!template.includes('{seconds}')) {
+    const href = fillTemplate(template, episode, '0')?.href;
+    return () => href;
   }
-  return undefined;
+  const url = fillTemplate(template, episode, SECONDS_MARK);
+  if (url === undefined || url.host.includes(SECONDS_MARK) || url.username.includes(SECONDS_MARK) || url.password.includes(SECONDS_MARK)) {
+    return perCall;
+  }
+  return markedLinker(url.href) ?? perCall;
 }

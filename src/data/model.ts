@@ -5,8 +5,8 @@ import { z } from 'zod';
  * when a feed does not say, so `JSON.stringify` of a value is already the `--json` output shape.
  */
 
-/** Where a chapter list came from, in order of trust: JSON > psc > notes. */
-export const ChapterSourceSchema = z.enum(['json', 'psc', 'notes']);
+/** Where a chapter list came from, in order of trust: JSON > audio (the enclosure's ID3 CHAP frames) > psc > notes. */
+export const ChapterSourceSchema = z.enum(['json', 'audio', 'psc', 'notes']);
 export type ChapterSource = z.infer<typeof ChapterSourceSchema>;
 
 export const ChapterSchema = z.object({
@@ -14,7 +14,7 @@ export const ChapterSchema = z.object({
   startSeconds: z.number().nonnegative(),
   endSeconds: z.number().nonnegative().optional(),
   title: z.string(),
-  /** A web page about this chapter (JSON `url`, psc `href`, a link in the notes line). */
+  /** A web page about this chapter (JSON `url`, an ID3 chapter's WXXX, psc `href`, a link in the notes line). */
   url: z.string().optional(),
   img: z.string().optional(),
   source: ChapterSourceSchema,
@@ -29,6 +29,27 @@ export const TranscriptSchema = z.object({
   rel: z.string().optional(),
 });
 export type Transcript = z.infer<typeof TranscriptSchema>;
+
+/** `<podcast:person>`: someone who takes part, as the feed names them (role and group as written; the spec's defaults are host and cast). */
+export const PersonSchema = z.object({
+  name: z.string(),
+  role: z.string().optional(),
+  group: z.string().optional(),
+  /** A picture of them. */
+  img: z.string().optional(),
+  /** A page about them. */
+  href: z.string().optional(),
+});
+export type Person = z.infer<typeof PersonSchema>;
+
+/** `<podcast:soundbite>`: a moment the publisher points at, to share or to preview the episode. */
+export const SoundbiteSchema = z.object({
+  startSeconds: z.number().nonnegative(),
+  durationSeconds: z.number().positive(),
+  /** The feed's words for the moment; absent when it gives none (then the episode title stands for it). */
+  title: z.string().optional(),
+});
+export type Soundbite = z.infer<typeof SoundbiteSchema>;
 
 export const EpisodeSchema = z.object({
   /**
@@ -55,8 +76,32 @@ export const EpisodeSchema = z.object({
   transcripts: z.array(TranscriptSchema),
   /** The best chapter list known so far (see chapters/pickChapters). */
   chapters: z.array(ChapterSchema),
+  /** `<podcast:soundbite>`s in time order; absent when the item has none. */
+  soundbites: z.array(SoundbiteSchema).optional(),
+  /**
+   * Who takes part: the item's `<podcast:person>`s, else the channel's (an item's own list replaces the channel's, as
+   * the spec says); absent when neither names anyone.
+   */
+  persons: z.array(PersonSchema).optional(),
 });
 export type Episode = z.infer<typeof EpisodeSchema>;
+
+/** Podcasting 2.0 `<podcast:liveItem>`: a live show, announced ahead (pending), on air (live) or over (ended). */
+export const LiveItemSchema = z.object({
+  /** Its guid, else its stream URL, else its title and start: stable while the host updates its status. */
+  id: z.string(),
+  status: z.enum(['pending', 'live', 'ended']),
+  title: z.string(),
+  /** ISO 8601, UTC. */
+  start: z.string(),
+  end: z.string().optional(),
+  /** The enclosure: the stream itself. */
+  streamUrl: z.string().optional(),
+  /** `<podcast:contentLink href>`: a page to watch or listen on (YouTube, the host's player). */
+  contentLink: z.string().optional(),
+  link: z.string().optional(),
+});
+export type LiveItem = z.infer<typeof LiveItemSchema>;
 
 export const PodcastSchema = z.object({
   /** Identity: the feed URL after redirects, or `sample:<slug>` for bundled data. */
@@ -69,8 +114,12 @@ export const PodcastSchema = z.object({
   author: z.string().optional(),
   language: z.string().optional(),
   categories: z.array(z.string()),
+  /** The channel's `<podcast:person>`s (hosts, usually); absent when it names none. */
+  persons: z.array(PersonSchema).optional(),
   /** Overrides the deep link: `{audio}`, `{episode}`, `{id}`, `{link}` and `{seconds}` are filled in. */
   linkTemplate: z.string().optional(),
+  /** Live shows the feed lists (`<podcast:liveItem>`), in feed order; absent when it lists none. */
+  liveItems: z.array(LiveItemSchema).optional(),
 });
 export type Podcast = z.infer<typeof PodcastSchema>;
 

@@ -34,6 +34,8 @@ export type FetchProblem = FetchContext &
     | { code: 'tooManyRedirects'; max: number }
     | { code: 'encoding'; coding: string }
     | { code: 'tooLarge'; limitBytes: number }
+    /** A range read (the head of an MP3) the server answered 416: the file holds no such bytes. */
+    | { code: 'rangeUnsatisfiable'; start: number; end: number }
   );
 
 /** Why bytes are not a podcast feed the parser can read (parseFeedDetailed), or why its parse was stopped (ParsePool). */
@@ -115,7 +117,7 @@ export function encodeProblem(problem: Problem): string {
 
 const CODES = new Set<string>([
   'invalidUrl', 'scheme', 'noHost', 'localName', 'privateAddress', 'unresolved', 'noAddresses', 'timeout', 'cancelled', 'network', 'http',
-  'redirectNoLocation', 'redirectInvalid', 'redirectLoop', 'tooManyRedirects', 'encoding', 'tooLarge', 'notUrl', 'notModified', 'notFeed',
+  'redirectNoLocation', 'redirectInvalid', 'redirectLoop', 'tooManyRedirects', 'encoding', 'tooLarge', 'rangeUnsatisfiable', 'notUrl', 'notModified', 'notFeed',
   'internal', 'flooding', 'postAccess', 'postRefused', 'postUnavailable', 'channelGone', 'otherServer', 'notFollowed', 'episodeGone',
   'noPodcast', 'noEpisode', 'noEpisodesYet',
 ]);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { APIMessage } from 'discord-api-types/v10';
+import { ThreadAutoArchiveDuration, type APIMessage } from 'discord-api-types/v10';
 import { DiscordAPIError } from 'discord.js';
 import type { Logger } from 'pino';
 import { EVERY_PODCAST, type EpisodeRef } from '../data/catalog.js';
@@ -21,9 +21,12 @@ import {
   floodNoticeMessage,
   forumPostName,
   pausedNoticeMessage,
+  threadChaptersMessage,
   type AnnouncementBody,
 } from '../messages/announcementMessage.js';
 import type { AnnouncementTransport, ChannelInfo } from './announcementTransport.js';
+import { missingPermissions, requiredPermissions } from './channelPermissions.js';
+import { LiveShows } from './liveShows.js';
 import { findEarlierPost } from './findEarlierPost.js';
 import { classifyPostFailure, DEFAULT_RETRY_POLICY, lostChannel, nextRetry, type PostFailure, type RetryPolicy } from './postFailure.js';
 import { describeProblem, storedProblemText } from '../messages/problemText.js';
@@ -52,6 +55,9 @@ import { stringsFor, type Strings } from '../messages/strings.js';
  *   claimPendingIntents); a process that dies mid-post loses its claims when they expire (Heartbeat renews them while
  *   it lives) and another reconciles them as above, so nothing is doubled or missed. What another process saved since
  *   this one loaded the catalogue is read from the store before planning or posting (catchUpPodcast).
+ * - With a thread per episode (/announce channel thread:true), the thread and its chapter list are owed in the ledger
+ *   from the post on, like publishing, and made once (#startThread).
+ * - Live shows (podcast:liveItem) go to the same servers and channels: scheduled events and "live now" (LiveShows).
  * - A lost channel (Unknown Channel, Missing Access, Missing Permissions) pauses the guild's announcements with
  *   Discord's reason (/feed list shows it) instead of trying again: nothing more is sent there, so a server that
  *   removed the bot's access costs one refused request, not a stream of them. /announce channel set again resumes.
@@ -91,6 +97,8 @@ const SUMMARY_PREFIX = 'summary:';
 /** Why a post for one guild never goes to a channel of another (a setting made before /announce channel checked). */
 const ANOTHER_SERVER = describeProblem({ code: 'otherServer' });
 const ALREADY_CROSSPOSTED = 40033;
+/** "A thread has already been created for this message." */
+const THREAD_ALREADY_CREATED = 160004;
 /** Pauses before a job whose ledger write found the database busy runs again: doubling from the first to the last. */
 const BUSY_RETRY_FIRST_MS = 1000;
 const BUSY_RETRY_LONGEST_MS = 30_000;
@@ -110,6 +118,8 @@ export class Announcer {
   /** Ledger rows with a job queued or running here (the job gives the claim back when done). */
   readonly #ledgerJobs = new Set<string>();
   readonly #lease: { owner: string; ms: number };
+  /** Live shows (podcast:liveItem): scheduled events and "live now" posts in the same servers and channels. */
+  readonly #live: LiveShows;
   #stopped = false;
   /** Ends the pauses of jobs waiting for a busy database, so stop() does not wait them out. */
   readonly #stopping = new AbortController();
@@ -118,6 +128,25 @@ export class Announcer {
     this.#o = options;
     this.#now = options.now ?? (() => new Date());
     this.#lease = options.lease ?? { owner: `announcer-${randomBytes(8).toString('hex')}`, ms: DEFAULT_CLAIM_MS };
+    this.#live = new LiveShows({
+      store: options.store,
+      library: options.library,
+      log: options.log,
+      transport: options.transport,
+      now: this.#now,
+      claim: () => this.#claim(),
+      ...(options.nonceWindowMs !== undefined && { nonceWindowMs: options.nonceWindowMs }),
+      ...(options.retryPolicy !== undefined && { retryPolicy: options.retryPolicy }),
+    });
+  }
+
+  /**
+   * A podcast's live shows (podcast:liveItem) in every following server: events scheduled, started and ended, "live
+   * now" posted, as their status says. Never throws.
+   */
+  async syncLiveShows(podcastId: string): Promise<void> {
+    if (this.#stopped) return;
+    await this.#live.syncPodcast(podcastId).catch((error: unknown) => this.#o.log.error({ err: error, podcast: podcastId }, 'live shows failed'));
   }
 
   /** The posts (ledger rows) this announcer holds claims on now, for the heartbeat to renew. */
@@ -176,6 +205,15 @@ export class Announcer {
       if (messageId === undefined) await this.#releaseClaim(key);
       else if (this.#take(key)) this.#enqueue(sent.channelId, key, () => this.#publish(sent, messageId), key);
     }
+    // Threads owed on posts made (a crash or a failure between the post and its thread): made now, or found made.
+    for (const sent of await this.#o.store.claimPendingThreads(this.#claim(), now, RECONCILE_BATCH)) {
+      const key = keyOf(sent.guildId, sent.podcastId, sent.episodeId);
+      const messageId = sent.messageId;
+      if (messageId === undefined) await this.#releaseClaim(key);
+      else if (this.#take(key)) this.#enqueue(sent.channelId, key, () => this.#startThread(sent, messageId), key);
+    }
+    // Live shows whose step is due (a retry, or what a process that died left): every podcast that has any.
+    await this.#live.syncAll().catch((error: unknown) => this.#o.log.error({ err: error }, 'live shows failed'));
   }
 
   /**
@@ -241,7 +279,7 @@ export class Announcer {
     const message = announcementMessage(detail, s, { ...(settings.roleId !== undefined && { roleId: settings.roleId }), test: true });
     try {
       if (channel.kind === 'forum') {
-        await this.#o.transport.startForumPost(settings.channelId, { name: forumPostName(detail, true), message, ...tagsFor(channel) });
+        await this.#o.transport.startForumPost(settings.channelId, { name: forumPostName(detail, true), message, ...tagsFor(channel, detail.podcast.title) });
       } else {
         await this.#o.transport.send(settings.channelId, message);
       }
@@ -254,12 +292,21 @@ export class Announcer {
 
   /**
    * Whether a guild's announcements may go to a channel (for /announce channel, which may be sent any channel id):
-   * one of that guild, of a kind that takes posts, that the bot can see.
+   * one of that guild, of a kind that takes posts, that the bot can see, where it has every permission posting there
+   * takes (with a thread per episode when `thread`).
    */
-  async checkChannel(guildId: string, channelId: string): Promise<AnnouncementChannelCheck> {
-    const channel = await this.#o.transport.channel(channelId);
+  async checkChannel(guildId: string, channelId: string, options: { thread: boolean }): Promise<AnnouncementChannelCheck> {
+    const { transport } = this.#o;
+    const channel = await transport.channel(channelId);
     if (channel === undefined) return 'unusable';
-    return channel.guildId === guildId ? 'ok' : 'elsewhere';
+    if (channel.guildId !== guildId) return 'elsewhere';
+    const permissions = await transport.botPermissions(channelId);
+    if (permissions === undefined) return 'unusable';
+    const missing = missingPermissions(permissions, requiredPermissions(channel.kind, options));
+    if (missing.length > 0) return { missing };
+    // Create Events is a server permission (overwrites grant it only in voice and stage channels): what the bot has
+    // in a text, announcement or forum channel is what it has server-wide.
+    return missingPermissions(permissions, ['CreateEvents']).length > 0 ? 'ok-no-events' : 'ok';
   }
 
   /** A feed was paused: one notice in each following guild's announcement channel. */
@@ -448,15 +495,19 @@ export class Announcer {
 
       let messageId: string;
       try {
-        messageId = await this.#post(intent, channel, message, forumName, how.reconciling);
+        messageId = await this.#post(intent, channel, message, forumName, how.reconciling, podcast.title);
       } catch (error) {
         return await this.#postFailed(intent, classifyPostFailure(error), { pauseGuild: lostChannel(error) });
       }
       const publish = channel.kind === 'news' && settings?.publish === true;
-      await store.markSent(guildId, podcastId, episodeId, messageId, this.#now(), { publish });
+      // A catch-up summary is not an episode to discuss: no thread on it.
+      const thread = settings?.thread === true && !episodeId.startsWith(SUMMARY_PREFIX);
+      const sentAt = this.#now();
+      await store.markSent(guildId, podcastId, episodeId, messageId, sentAt, { publish, thread });
       this.#o.metrics?.postSent();
       log.info({ ...context, messageId }, 'episode announced');
       if (publish) await this.#publish(intent, messageId);
+      if (thread) await this.#startThread({ ...intent, messageId, sentAt, thread: { status: 'pending', attempts: 0 } }, messageId);
     } catch (error) {
       if (error instanceof StoreBusyError) throw error;
       this.#o.metrics?.storeError('announce');
@@ -466,7 +517,7 @@ export class Announcer {
   }
 
   /** The Discord side of a delivery: the earlier post when an old attempt may have made one, else a new post. */
-  async #post(intent: Announcement, channel: ChannelInfo, message: AnnouncementBody, forumName: string, reconciling: boolean): Promise<string> {
+  async #post(intent: Announcement, channel: ChannelInfo, message: AnnouncementBody, forumName: string, reconciling: boolean, podcastTitle: string): Promise<string> {
     const { transport, log } = this.#o;
     const { guildId, channelId } = intent;
     if (channel.kind === 'forum') {
@@ -476,7 +527,7 @@ export class Announcer {
         const thread = threads.find((t) => t.parent_id === channelId && t.name === forumName);
         if (thread) return thread.id;
       }
-      return (await transport.startForumPost(channelId, { name: forumName, message, ...tagsFor(channel) })).id;
+      return (await transport.startForumPost(channelId, { name: forumName, message, ...tagsFor(channel, podcastTitle) })).id;
     }
     const age = this.#now().getTime() - intent.intendedAt.getTime();
     if (reconciling && age > (this.#o.nonceWindowMs ?? 4 * 60_000)) {
@@ -542,6 +593,98 @@ export class Announcer {
     } catch (error) {
       log.warn({ ...context, err: error }, 'publishing not recorded; it will be tried again');
     }
+  }
+
+  /**
+   * The discussion thread on a post (/announce channel thread:true) and the chapter list as its first message, owed in
+   * the ledger from the post on. Exactly once: a thread on a message has the message's id and Discord refuses a second
+   * one (160004), so a repeated attempt finds it; its id is recorded before the chapter list is posted, which carries
+   * a nonce of its own (enforce_nonce) and, past Discord's nonce window, is first looked for in the thread. In a forum
+   * the post is the thread. A failure is recorded with its retry; the guild's posts go on (a thread refused does not
+   * pause them). Never throws but StoreBusyError.
+   */
+  async #startThread(sent: Announcement, messageId: string): Promise<void> {
+    const { store, library, transport, log } = this.#o;
+    const { guildId, podcastId, episodeId, channelId } = sent;
+    const context = { guildId, podcast: podcastId, episode: episodeId, channelId, messageId };
+    try {
+      if (await store.guildAnnouncementPause(guildId)) return;
+      if (!library.catalog.find(podcastId, episodeId)) await catchUpPodcast(store, library, podcastId);
+      const found = library.catalog.find(podcastId, episodeId);
+      // The catalogue keeps summaries: the chapters are read from the store (as the announcement's were).
+      const [ref] = found ? await library.details([found]) : [];
+      if (!ref) return await this.#threadFailed(sent, { kind: 'refused', problem: { code: 'episodeGone' } }, true);
+      let threadId = sent.thread?.threadId;
+      const madeBefore = threadId !== undefined;
+      if (threadId === undefined) {
+        let channel: ChannelInfo | undefined;
+        try {
+          channel = await transport.channel(channelId);
+          if (!channel) return await this.#threadFailed(sent, { kind: 'access', problem: { code: 'channelGone' } });
+          threadId = channel.kind === 'forum' ? messageId : await this.#openThread(channelId, messageId, ref);
+        } catch (error) {
+          if (error instanceof StoreBusyError) throw error;
+          return await this.#threadFailed(sent, classifyPostFailure(error));
+        }
+        await store.markThreadStarted(guildId, podcastId, episodeId, threadId);
+      }
+      const chapters = threadChaptersMessage(ref, await this.#strings(guildId));
+      if (chapters) {
+        try {
+          await this.#postInThread(sent, threadId, chapters, madeBefore);
+        } catch (error) {
+          return await this.#threadFailed({ ...sent, thread: { status: 'pending', attempts: sent.thread?.attempts ?? 0, threadId } }, classifyPostFailure(error));
+        }
+      }
+      await store.markThreadDone(guildId, podcastId, episodeId);
+      log.info({ ...context, threadId }, 'discussion thread started');
+    } catch (error) {
+      if (error instanceof StoreBusyError) throw error;
+      this.#o.metrics?.storeError('announce');
+      log.warn({ ...context, err: error }, 'discussion thread not recorded; it will be tried again');
+    }
+  }
+
+  /** A public thread on the post, named for the episode; the one made already when Discord says there is one. */
+  async #openThread(channelId: string, messageId: string, ref: EpisodeRef): Promise<string> {
+    try {
+      const name = forumPostName(ref);
+      return (await this.#o.transport.startThread(channelId, messageId, { name, auto_archive_duration: ThreadAutoArchiveDuration.OneWeek })).id;
+    } catch (error) {
+      // A thread on a message has the message's id.
+      if (error instanceof DiscordAPIError && error.code === THREAD_ALREADY_CREATED) return messageId;
+      throw error;
+    }
+  }
+
+  /** The chapter list in the thread, once: its own nonce, and past the nonce window first looked for. */
+  async #postInThread(sent: Announcement, threadId: string, body: AnnouncementBody, madeBefore: boolean): Promise<void> {
+    const { transport, log } = this.#o;
+    const nonce = `${sent.nonce}t`;
+    const since = sent.sentAt ?? sent.intendedAt;
+    if (madeBefore && this.#now().getTime() - since.getTime() > (this.#o.nonceWindowMs ?? 4 * 60_000)) {
+      const title = body.embeds[0]?.title;
+      const search = await findEarlierPost(transport, {
+        channelId: threadId,
+        since,
+        isOurs: (m) => m.nonce === nonce || (m.author.id === transport.botUserId && m.embeds[0]?.title === title && m.embeds[0]?.footer?.text === body.embeds[0]?.footer?.text),
+        maxPages: 5,
+      });
+      if (search.found) return;
+      if (!search.complete) log.warn({ guildId: sent.guildId, threadId }, 'earlier chapter list not found in the messages searched; posting again');
+    }
+    await transport.send(threadId, { ...body, nonce, enforce_nonce: true });
+  }
+
+  /** A thread (or its chapter list) could not be made: recorded with its next attempt, or given up. */
+  async #threadFailed(sent: Announcement, failure: PostFailure, giveUp = false): Promise<void> {
+    const attempts = (sent.thread?.attempts ?? 0) + 1;
+    const recorded = this.#failureRecord(failure, giveUp ? undefined : attempts);
+    await this.#o.store.recordThreadFailure(sent.guildId, sent.podcastId, sent.episodeId, recorded);
+    this.#o.log.warn(
+      { guildId: sent.guildId, podcast: sent.podcastId, episode: sent.episodeId, channelId: sent.channelId, reason: describeProblem(failure.problem), attempts, retryAt: recorded.retryAt },
+      recorded.retryAt ? 'could not start the discussion thread; it will be tried again' : 'discussion thread given up',
+    );
   }
 
   /** The failure as the ledger keeps it: retried after the policy's backoff, or (no `attempts`) given up now. */
@@ -635,10 +778,20 @@ function hashIds(ids: readonly string[]): string {
   return createHash('sha256').update(ids.join('\n')).digest('base64url').slice(0, 16);
 }
 
-/** A forum's tag for episodes, when it has one with a fitting name. */
-function tagsFor(channel: ChannelInfo): { applied_tags?: string[] } {
-  const tag = channel.tags.find((t) => /^(episodes?|avsnitt|new episodes?)$/i.test(t.name.trim()));
-  return tag ? { applied_tags: [tag.id] } : {};
+/**
+ * A forum's tags for an episode's post: the podcast's own tag where one is named for it (Discord keeps tag names to 20
+ * characters, so a long title's tag may hold its first words), and the tag for episodes when there is one.
+ */
+function tagsFor(channel: ChannelInfo, podcastTitle: string): { applied_tags?: string[] } {
+  const words = (text: string): string => text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const show = words(podcastTitle);
+  const podcastTag = channel.tags.find((t) => {
+    const name = words(t.name);
+    return name !== '' && (name === show || (name.length >= 10 && show.startsWith(`${name} `)));
+  });
+  const episodeTag = channel.tags.find((t) => /^(episodes?|avsnitt|new episodes?)$/i.test(t.name.trim()));
+  const ids = [...new Set([podcastTag?.id, episodeTag?.id].filter((id): id is string => id !== undefined))];
+  return ids.length > 0 ? { applied_tags: ids } : {};
 }
 
 /**

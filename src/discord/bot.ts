@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createClient } from './createClient.js';
 import type { InteractionRouter } from './interactionRouter.js';
 import { logRestWarnings } from './logRestWarnings.js';
-import { registerCommands } from './registerCommands.js';
+import { commandScope, commandsAreRegistered, registerCommands } from './registerCommands.js';
 
 export interface BotOptions {
   token: string;
@@ -102,14 +102,21 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     client.destroy().catch(() => {});
     throw error;
   }
-  const registered = await registerCommands({
-    token: options.token,
-    apiUrl: options.apiUrl,
-    applicationId: readyClient.application.id,
-    ...(options.guildId && { guildId: options.guildId }),
-    definitions: options.definitions,
-  });
-  log.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, commands: registered.count, scope: registered.scope }, 'bot ready');
+  // Registered only when Discord's differ from ours (a new version, a first start): `deploy-commands` always registers.
+  const unchanged = await commandsAreRegistered(readyClient.application, options.definitions, options.guildId);
+  const registered = unchanged
+    ? { scope: commandScope(options.guildId), count: options.definitions.length }
+    : await registerCommands({
+        token: options.token,
+        apiUrl: options.apiUrl,
+        applicationId: readyClient.application.id,
+        ...(options.guildId && { guildId: options.guildId }),
+        definitions: options.definitions,
+      });
+  log.info(
+    { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, commands: registered.count, scope: registered.scope, registered: !unchanged },
+    'bot ready',
+  );
   await options.onReady?.(readyClient);
 
   return {

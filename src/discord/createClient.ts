@@ -9,8 +9,14 @@ export function createClient(options: { apiUrl: string; rest?: Partial<RESTOptio
     intents: [GatewayIntentBits.Guilds],
     // Warned about every 500 invalid requests (401, 403, 429): Discord bans a token past 10,000 in 10 minutes.
     rest: { api: options.apiUrl, invalidRequestWarningInterval: 500, ...options.rest },
-    // Nothing here reads messages or members: keep those caches empty.
-    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, GuildMemberManager: 0, UserManager: 0 }),
+    // Nothing here reads messages or members: keep those caches empty, but for the bot's own member, whose roles give
+    // its permissions in a channel (/announce channel checks them from the caches).
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: 0,
+    }),
     allowedMentions: { parse: [], repliedUser: false },
     ...options.extra,
   });

@@ -2,7 +2,7 @@ import { ChannelType, Routes, type APIChannel, type APIGuild } from 'discord-api
 import { DiscordAPIError, type REST } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Store } from '../store/Store.js';
-import { restCalls, type AnnouncementTransport, type ChannelInfo } from './announcementTransport.js';
+import { restBotPermissions, restCalls, type AnnouncementTransport, type ChannelInfo } from './announcementTransport.js';
 import { lostChannel } from './postFailure.js';
 
 /**
@@ -115,9 +115,12 @@ export function restTransport(options: RestTransportOptions): AnnouncementTransp
           return { value: cached?.locale ?? 'en-US', fetchedAt: new Date(0) };
         }
       }),
+    // Read fresh, not kept: asked only by /announce channel, where a manager may just have fixed the permissions.
+    botPermissions: (channelId) => restBotPermissions(rest, channelId, options.botUserId),
     send: (channelId, body) => failed(channelId, () => calls.send(channelId, body)),
     startForumPost: (channelId, post) => failed(channelId, () => calls.startForumPost(channelId, post)),
     crosspost: (channelId, messageId) => failed(channelId, () => calls.crosspost(channelId, messageId)),
+    startThread: (channelId, messageId, thread) => failed(channelId, () => calls.startThread(channelId, messageId, thread)),
   };
 }
 

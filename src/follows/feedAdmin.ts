@@ -94,8 +94,8 @@ export function createFeedAdmin(deps: FeedAdminDeps): FeedAdmin {
     getAnnouncements: (guildId, podcastId) => store.getAnnouncementSettings(guildId, podcastId),
     setAnnouncements: (guildId, settings, podcastId) => store.setAnnouncementSettings(guildId, settings, podcastId),
 
-    async checkChannel(guildId, channelId) {
-      return (await deps.announcer()?.checkChannel(guildId, channelId)) ?? 'offline';
+    async checkChannel(guildId, channelId, options) {
+      return (await deps.announcer()?.checkChannel(guildId, channelId, options)) ?? 'offline';
     },
 
     async postTest(guildId, ref, settings) {

@@ -1,5 +1,5 @@
 import type { APIAllowedMentions, APIEmbed } from 'discord-api-types/v10';
-import type { EpisodeDetail } from '../data/catalog.js';
+import type { EpisodeDetail, EpisodeRef } from '../data/catalog.js';
 import { clip } from '../data/text/clip.js';
 import type { Podcast } from '../data/model.js';
 import { clipProse } from '../data/text/clip.js';
@@ -132,9 +132,48 @@ export function floodNoticeMessage(title: string, cap: number, s: Strings): Anno
   return { content: clip(s.feedFlooding(escapeMarkdown(clip(title, 200)), cap), LIMITS.content), embeds: [], allowed_mentions: NO_MENTIONS };
 }
 
-/** A forum post's name (at most 100 characters): the episode title. */
-export function forumPostName(ref: EpisodeDetail, test = false): string {
+/** Discord's limit on a thread's (and a forum post's) name, in code points: Discord counts characters that way. */
+const THREAD_NAME_MAX = 100;
+
+/** A forum post's or a thread's name (at most 100 characters as Discord counts them): the episode title. */
+export function forumPostName(ref: EpisodeRef, test = false): string {
   const name = `${test ? '🧪 ' : ''}${ref.episode.title.replace(/\s+/g, ' ').trim()}` || ref.podcast.title;
-  return clip(name, 100);
+  // clip counts UTF-16 code units, which are never fewer than code points: a name of 100 code points (emoji, CJK
+  // supplements) is kept whole rather than cut where Discord would not.
+  let points = 0;
+  for (const _ of name) if (++points > THREAD_NAME_MAX) break;
+  return points <= THREAD_NAME_MAX ? name : clip(name, THREAD_NAME_MAX);
+}
+
+/**
+ * The first message in an episode's discussion thread: every chapter as a timestamp link, as many as fit one embed,
+ * then where the rest are (/chapters). Undefined when the episode has no chapters.
+ */
+export function threadChaptersMessage(ref: EpisodeDetail, s: Strings): AnnouncementBody | undefined {
+  const { episode } = ref;
+  if (episode.chapters.length === 0) return undefined;
+  const lines: string[] = [];
+  let size = 0;
+  for (const chapter of episode.chapters) {
+    const line = chapterLine(ref, chapter);
+    // Room left for the "...and n more" line.
+    if (size + line.length + 1 > DESCRIPTION_BUDGET - 60) break;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  const rest = episode.chapters.length - lines.length;
+  if (rest > 0) lines.push(s.moreChapters(rest));
+  const source = episode.chapters[0]?.source;
+  return {
+    embeds: [
+      {
+        title: s.chapters,
+        description: lines.join('\n'),
+        color: BRAND_COLOUR,
+        ...(source && { footer: { text: s.chaptersFrom(s.chapterSource[source]) } }),
+      },
+    ],
+    allowed_mentions: NO_MENTIONS,
+  };
 }
 

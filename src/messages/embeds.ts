@@ -3,6 +3,7 @@ import type { EpisodeDetail } from '../data/catalog.js';
 import { clip } from '../data/text/clip.js';
 import { chapterLink, formatTimestamp, httpHref } from '../data/links.js';
 import type { Chapter } from '../data/model.js';
+import { castFields } from './episodeCast.js';
 import { toPlainExcerpt, withoutTimestampLines } from './excerpt.js';
 import { discordTimestamp, escapeMarkdown, maskedLink, timestampLink } from './markdown.js';
 import { formatDuration, type Strings } from './strings.js';
@@ -145,6 +146,7 @@ export function episodeMessage(ref: EpisodeDetail, s: Strings): { embeds: APIEmb
   }
   fields.push({ name: s.chapterCount, value: episode.chapters.length > 0 ? String(episode.chapters.length) : s.none, inline: true });
   if (listen) fields.push({ name: s.listen, value: maskedLink(episode.audioUrl ? s.listen : clip(episode.title, 200), listen, MAX_LINK_URL), inline: true });
+  fields.push(...castFields(ref.podcast, episode, s, MAX_LINK_URL));
   const description = escapeMarkdown(toPlainExcerpt(withoutChapterLines(episode), 1500));
   const components: ButtonRow[] =
     episode.chapters.length > 0

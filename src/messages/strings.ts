@@ -1,3 +1,4 @@
+import type { AnnouncePermission } from '../commands/command.js';
 import type { ChapterSource } from '../data/model.js';
 import { describeFeedIssue, type FeedParseIssue, type Problem } from '../data/problems.js';
 
@@ -93,6 +94,7 @@ function problemEn(p: Problem): string {
     case 'tooManyRedirects': return `Could not fetch ${p.url}: more than ${p.max} redirects.${from}`;
     case 'encoding': return `Could not fetch ${p.url}: unsupported Content-Encoding "${p.coding}".${from}`;
     case 'tooLarge': return `Refusing ${p.url}: the response is larger than the ${bytes(p.limitBytes)} limit.${from}`;
+    case 'rangeUnsatisfiable': return `Could not fetch ${p.url}: it holds no bytes ${p.start}-${p.end} (HTTP 416).${from}`;
     case 'notUrl': return `${p.input === undefined ? 'That' : JSON.stringify(p.input)} is not a URL. Paste the feed's address, starting with https://.`;
     case 'notModified': return `${p.url} answered 304 Not Modified to a plain request.`;
     case 'notFeed': return p.anyMore || p.url === undefined ? `Not a podcast feed any more: ${describeFeedIssue(p.issue)}.` : `${p.url} is not a podcast feed: ${describeFeedIssue(p.issue)}.`;
@@ -163,6 +165,7 @@ function problemSv(p: Problem): string {
     case 'tooManyRedirects': return `Kunde inte hämta ${p.url}: fler än ${p.max} omdirigeringar.${from}`;
     case 'encoding': return `Kunde inte hämta ${p.url}: servern packar svaret på ett sätt som inte stöds (${p.coding}).${from}`;
     case 'tooLarge': return `Hämtar inte ${p.url}: svaret är större än gränsen på ${bytes(p.limitBytes)}.${from}`;
+    case 'rangeUnsatisfiable': return `Kunde inte hämta ${p.url}: filen har inga byte ${p.start}–${p.end} (HTTP 416).${from}`;
     case 'notUrl': return `${p.input === undefined ? 'Det' : `”${p.input}”`} är ingen adress. Klistra in flödets adress, som börjar med https://.`;
     case 'notModified': return `${p.url} svarade ”oförändrad” (304) på en vanlig förfrågan.`;
     case 'notFeed': return p.anyMore || p.url === undefined ? `Inte längre ett poddflöde: ${feedIssueSv(p.issue)}.` : `${p.url} är inget poddflöde: ${feedIssueSv(p.issue)}.`;
@@ -191,7 +194,7 @@ function problemSv(p: Problem): string {
 }
 
 const en = {
-  chapterSource: { json: 'Podcasting 2.0 chapters', psc: 'Podlove chapters', notes: 'show notes' } satisfies Record<ChapterSource, string>,
+  chapterSource: { json: 'Podcasting 2.0 chapters', audio: 'the audio file', psc: 'Podlove chapters', notes: 'show notes' } satisfies Record<ChapterSource, string>,
   chaptersFrom: (source: string) => `Chapters from ${source}`,
   /** `of` undefined: the total is not known yet (search results are fetched a page ahead). */
   page: (n: number, of?: number) => (of === undefined ? `Page ${n}` : `Page ${n}/${of}`),
@@ -222,6 +225,15 @@ const en = {
   fromNotes: 'show notes',
   fromChapter: 'chapter',
   fromTitle: 'episode title',
+  fromPerson: 'guests and hosts',
+  fromSoundbite: 'soundbite',
+  // ---- /episode: podcast:person and podcast:soundbite
+  persons: 'Guests and hosts',
+  soundbites: 'Soundbites',
+  /** Podcasting 2.0 roles worth a word of their own; any other is shown as the feed wrote it. */
+  personRoles: { host: 'host', 'co-host': 'co-host', cohost: 'co-host', guest: 'guest', 'guest host': 'guest host' } as Readonly<Record<string, string>>,
+  soundbiteLength: (seconds: number) => `${seconds} s`,
+  andMore: (n: number) => `…and ${n} more`,
   unexpected: 'Sorry, something went wrong on our side. It has been logged; please try again in a moment.',
   databaseBusy: 'The database is busy (another program is using it), so nothing was changed. Please try again in a moment.',
   buttonExpired: 'This button belongs to an episode the bot no longer has. Run the command again.',
@@ -303,8 +315,12 @@ const en = {
     `⚠️ “${title}” posted but not published yet (${attempts} failed ${attempts === 1 ? 'attempt' : 'attempts'}, next try ${retry}): ${reason}`,
   publishGivenUp: (title: string, attempts: number, reason: string) =>
     `❌ “${title}” posted but not published, given up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${reason}`,
-  announceSet: (channel: string, scope: string, role: string | undefined, publish: boolean) =>
-    `New episodes of ${scope} will be posted in ${channel}${role ? `, mentioning ${role}` : ''}${publish ? ', published to following servers' : ''}.`,
+  threadPending: (title: string, attempts: number, retry: string, reason: string) =>
+    `⚠️ “${title}” posted but its discussion thread not started yet (${attempts} failed ${attempts === 1 ? 'attempt' : 'attempts'}, next try ${retry}): ${reason}`,
+  threadGivenUp: (title: string, attempts: number, reason: string) =>
+    `❌ “${title}” posted but its discussion thread not started, given up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${reason}`,
+  announceSet: (channel: string, scope: string, role: string | undefined, publish: boolean, thread = false) =>
+    `New episodes of ${scope} will be posted in ${channel}${role ? `, mentioning ${role}` : ''}${publish ? ', published to following servers' : ''}${thread ? ', each with a discussion thread holding its chapters' : ''}.`,
   announceOff: (scope: string) => `Announcements for ${scope} are off.`,
   announceNothingToTurnOff: (scope: string) => `Announcements for ${scope} were not set up.`,
   allPodcasts: 'every followed podcast',
@@ -320,12 +336,30 @@ const en = {
   // ---- local console
   consoleValues:
     'Options are written name:value. A value with spaces runs on until the next option (/topic query:open source ai), or goes in quotes (/latest podcast:"Design Details").',
+  // ---- live shows (podcast:liveItem)
+  liveNow: '🔴 Live now',
+  liveNowDescription: (podcast: string) => `${podcast} is live now. Follow the link to listen.`,
+  liveEventAbout: (podcast: string, link: string | undefined) => `A live show of ${podcast}.${link ? ` Listen or watch: ${link}` : ''}`,
+  /** As Discord's own settings name them, so a manager finds them in the channel's or the role's permissions. */
+  permissionNames: {
+    ViewChannel: 'View Channel',
+    SendMessages: 'Send Messages (Create Posts in a forum)',
+    EmbedLinks: 'Embed Links',
+    ReadMessageHistory: 'Read Message History',
+    CreatePublicThreads: 'Create Public Threads',
+    SendMessagesInThreads: 'Send Messages in Threads',
+    CreateEvents: 'Create Events',
+  } satisfies Record<AnnouncePermission | 'CreateEvents', string>,
+  announceNoEvents: (permission: string) =>
+    `Live shows of these podcasts will be posted, but not added to the server’s events: the bot lacks **${permission}**.`,
+  announceMissingPermissions: (channel: string, missing: readonly string[]) =>
+    `The bot cannot post in ${channel}: it lacks ${missing.length === 1 ? 'the permission' : 'the permissions'} ${missing.map((m) => `**${m}**`).join(', ')} there. Give ${missing.length === 1 ? 'it' : 'them'} to the bot’s role (in the server’s roles or the channel’s permissions) and run /announce channel again.`,
 };
 
 export type Strings = typeof en;
 
 const sv: Strings = {
-  chapterSource: { json: 'Podcasting 2.0-kapitel', psc: 'Podlove-kapitel', notes: 'avsnittsbeskrivningen' },
+  chapterSource: { json: 'Podcasting 2.0-kapitel', audio: 'ljudfilen', psc: 'Podlove-kapitel', notes: 'avsnittsbeskrivningen' },
   chaptersFrom: (source) => `Kapitel från ${source}`,
   page: (n, of) => (of === undefined ? `Sida ${n}` : `Sida ${n}/${of}`),
   previous: 'Föregående',
@@ -354,6 +388,13 @@ const sv: Strings = {
   fromNotes: 'beskrivning',
   fromChapter: 'kapitel',
   fromTitle: 'avsnittstitel',
+  fromPerson: 'gäster och värdar',
+  fromSoundbite: 'ljudklipp',
+  persons: 'Gäster och värdar',
+  soundbites: 'Ljudklipp',
+  personRoles: { host: 'värd', 'co-host': 'medvärd', cohost: 'medvärd', guest: 'gäst', 'guest host': 'gästvärd' },
+  soundbiteLength: (seconds: number) => `${seconds} s`,
+  andMore: (n: number) => `…och ${n} till`,
   unexpected: 'Förlåt, något gick fel hos oss. Det är loggat; försök igen om en stund.',
   databaseBusy: 'Databasen är upptagen (ett annat program använder den), så inget ändrades. Försök igen om en stund.',
   buttonExpired: 'Knappen hör till ett avsnitt som boten inte längre har. Kör kommandot igen.',
@@ -428,8 +469,11 @@ const sv: Strings = {
   publishPending: (title, attempts, retry, reason) =>
     `⚠️ ”${title}” publicerat men inte delat än (${attempts} ${attempts === 1 ? 'misslyckat' : 'misslyckade'} försök, nästa ${retry}): ${reason}`,
   publishGivenUp: (title, attempts, reason) => `❌ ”${title}” publicerat men inte delat, gav upp efter ${attempts} försök: ${reason}`,
-  announceSet: (channel, scope, role, publish) =>
-    `Nya avsnitt av ${scope} publiceras i ${channel}${role ? ` och nämner ${role}` : ''}${publish ? ', och delas till servrar som följer kanalen' : ''}.`,
+  threadPending: (title, attempts, retry, reason) =>
+    `⚠️ ”${title}” publicerat men diskussionstråden inte startad än (${attempts} ${attempts === 1 ? 'misslyckat' : 'misslyckade'} försök, nästa ${retry}): ${reason}`,
+  threadGivenUp: (title, attempts, reason) => `❌ ”${title}” publicerat men diskussionstråden inte startad, gav upp efter ${attempts} försök: ${reason}`,
+  announceSet: (channel, scope, role, publish, thread = false) =>
+    `Nya avsnitt av ${scope} publiceras i ${channel}${role ? ` och nämner ${role}` : ''}${publish ? ', och delas till servrar som följer kanalen' : ''}${thread ? ', var och en med en diskussionstråd med kapitlen' : ''}.`,
   announceOff: (scope) => `Annonseringar för ${scope} är avstängda.`,
   announceNothingToTurnOff: (scope) => `Annonseringar för ${scope} var inte inställda.`,
   allPodcasts: 'alla följda poddar',
@@ -445,6 +489,22 @@ const sv: Strings = {
   // ---- lokal konsol
   consoleValues:
     'Alternativ skrivs namn:värde. Ett värde med mellanslag fortsätter fram till nästa alternativ (/ämne sökord:öppen källkod), eller skrivs inom citattecken (/senaste podd:"Design Details").',
+  liveNow: '🔴 Live nu',
+  liveNowDescription: (podcast) => `${podcast} sänder live nu. Följ länken för att lyssna.`,
+  liveEventAbout: (podcast, link) => `En livesändning av ${podcast}.${link ? ` Lyssna eller titta: ${link}` : ''}`,
+  permissionNames: {
+    ViewChannel: 'Visa kanal',
+    SendMessages: 'Skicka meddelanden (Skapa inlägg i ett forum)',
+    EmbedLinks: 'Bädda in länkar',
+    ReadMessageHistory: 'Läs meddelandehistorik',
+    CreatePublicThreads: 'Skapa offentliga trådar',
+    SendMessagesInThreads: 'Skicka meddelanden i trådar',
+    CreateEvents: 'Skapa evenemang',
+  },
+  announceNoEvents: (permission) =>
+    `Livesändningar av poddarna publiceras, men läggs inte till bland serverns evenemang: boten saknar **${permission}**.`,
+  announceMissingPermissions: (channel, missing) =>
+    `Boten kan inte publicera i ${channel}: den saknar ${missing.length === 1 ? 'behörigheten' : 'behörigheterna'} ${missing.map((m) => `**${m}**`).join(', ')} där. Ge ${missing.length === 1 ? 'den' : 'dem'} till botens roll (under serverns roller eller kanalens behörigheter) och kör /annonsera kanal igen.`,
 };
 
 export function stringsFor(locale: string): Strings {

@@ -35,9 +35,15 @@ export function topicEmbed(
     const chapter = [...ref.episode.chapters].reverse().find((c) => c.startSeconds <= seconds);
     const where =
       hit.passage.field === 'chapterTitle' || !chapter ? '' : ` · ${s.fromChapter} ${escapeMarkdown(clip(chapter.title, 80))}`;
-    const origin = { chapterTitle: s.fromChapter, chapterDescription: s.fromChapter, episodeTitle: s.fromTitle, notes: s.fromNotes, transcript: s.fromTranscript }[
-      hit.passage.field
-    ];
+    const origin = {
+      chapterTitle: s.fromChapter,
+      chapterDescription: s.fromChapter,
+      episodeTitle: s.fromTitle,
+      notes: s.fromNotes,
+      transcript: s.fromTranscript,
+      person: s.fromPerson,
+      soundbite: s.fromSoundbite,
+    }[hit.passage.field];
     const rest = `${where} · ${origin}\n> ${boldSnippet(hit)}`;
     // The timestamp is linked when the link fits beside the rest; the snippet is cut (whole characters) only if even
     // the plain timestamp leaves no room, which bounded snippets never do.

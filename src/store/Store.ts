@@ -15,9 +15,11 @@ export interface Store {
   /**
    * Upserts the podcast and makes its stored episodes exactly `episodes`, in that order (newest first, as parsed), in
    * one transaction. Idempotent. Episodes that left the feed are removed from the catalogue; what was announced or
-   * cached for them (ledger, chapters, transcripts) is kept.
+   * cached for them (ledger, chapters, transcripts) is kept. With `backCatalogue` (a feed's first save), every episode
+   * is also marked seen for every guild following the feed, in the same transaction: a process that reads the episodes
+   * (another's announce pass) never finds them unseen, nor does anyone after a crash between two writes.
    */
-  savePodcast(podcast: Podcast, episodes: readonly Episode[]): Promise<void>;
+  savePodcast(podcast: Podcast, episodes: readonly Episode[], options?: { backCatalogue?: boolean }): Promise<void>;
   /** Every stored podcast with its episodes in saved order, for a restart that does not refetch. */
   loadCatalog(): Promise<CatalogEntry[]>;
   /** One stored podcast with its episodes in saved order (as loadCatalog has it), or undefined: to reload it alone. */
@@ -43,6 +45,13 @@ export interface Store {
   // ---- caches of fetched side files --------------------------------------------------------------------------------
   saveChapters(podcastId: string, episodeId: string, chapters: CachedChapters): Promise<void>;
   getChapters(podcastId: string, episodeId: string): Promise<CachedChapters | undefined>;
+  /** Cached chapters whose `recheckAt` has come, soonest first, at most `limit`. */
+  dueChapterRechecks(now: Date, limit: number): Promise<DueChapterRecheck[]>;
+  /**
+   * Takes a due re-check for this process: moves its `recheckAt` from `due` to `next` (none: no more re-checks) only if
+   * it is still `due`, so of processes sharing the store exactly one makes each re-check. Returns whether it did.
+   */
+  claimChapterRecheck(podcastId: string, episodeId: string, due: Date, next: Date | undefined): Promise<boolean>;
   saveTranscript(podcastId: string, episodeId: string, transcript: CachedTranscript): Promise<void>;
   getTranscript(podcastId: string, episodeId: string): Promise<CachedTranscript | undefined>;
 
@@ -64,6 +73,12 @@ export interface Store {
    * but floods stays paused). Absent validators are kept, `null` clears one.
    */
   recordFetchSuccess(url: string, success: FetchSuccess): Promise<FeedFetchState>;
+  /**
+   * Feeds that answered 304 Not Modified, recorded together as recordFetchSuccess records each (a validator the 304
+   * did not repeat is kept), all checked at `checkedAt` and due again at `nextCheckAt`: one write for many checks, so a
+   * 304 costs a few bytes of the database's log rather than its own transaction. Feeds not tracked are left alone.
+   */
+  recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void>;
   /** A fetch failed: consecutiveFailures + 1, lastError set, paused when `pause`. */
   recordFetchFailure(url: string, failure: FetchFailure): Promise<FeedFetchState>;
   /** The paused notice was posted: do not post it again until the feed is resumed. */
@@ -90,9 +105,9 @@ export interface Store {
   // ---- several processes on one database: feed leases, the process registry -----------------------------------
   /**
    * Takes up to `limit` due feeds (as dueFeeds) for `owner` until `lease.until`, most overdue first: no other process
-   * is given them while the lease lives, so each due feed is checked by one process at a time. recordFetchSuccess and
-   * recordFetchFailure end the lease; releaseFeed gives it back unused; an owner that stops renewing loses it when it
-   * expires, and the feed is due for any process again.
+   * is given them while the lease lives, so each due feed is checked by one process at a time. recordFetchSuccess,
+   * recordNotModified and recordFetchFailure end the lease; releaseFeed gives it back unused; an owner that stops
+   * renewing loses it when it expires, and the feed is due for any process again.
    */
   claimDueFeeds(lease: Lease, now: Date, limit: number): Promise<string[]>;
   /**
@@ -199,7 +214,8 @@ export interface Store {
   releaseIntent(guildId: string, podcastId: string, episodeId: string, owner: string): Promise<void>;
   /**
    * The message was posted. With `publish`, publishing it (crossposting) is owed from now on, until markPublished or
-   * a given-up publish failure. Returns false when there is no intent to mark.
+   * a given-up publish failure; with `thread`, its discussion thread, until markThreadDone or a given-up thread
+   * failure. Returns false when there is no intent to mark.
    */
   markSent(
     guildId: string,
@@ -207,7 +223,7 @@ export interface Store {
     episodeId: string,
     messageId: string,
     now?: Date,
-    options?: { publish?: boolean },
+    options?: { publish?: boolean; thread?: boolean },
   ): Promise<boolean>;
   /**
    * A post attempt failed: attempts + 1, the reason kept. With `retryAt` it is tried again then; without, it is given
@@ -219,6 +235,14 @@ export interface Store {
   markPublished(guildId: string, podcastId: string, episodeId: string): Promise<void>;
   /** Publishing failed: as recordPostFailure, for the publish. */
   recordPublishFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined>;
+  /** The post's thread exists (its id): what is left is the chapter list in it. The claim is kept. */
+  markThreadStarted(guildId: string, podcastId: string, episodeId: string, threadId: string): Promise<void>;
+  /** The thread and its chapter list are made: nothing more is owed for it. */
+  markThreadDone(guildId: string, podcastId: string, episodeId: string): Promise<void>;
+  /** Making the thread (or its chapter list) failed: as recordPostFailure, for the thread. */
+  recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined>;
+  /** Takes up to `limit` sent posts whose thread is owed and due, as claimPendingPublishes does. */
+  claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]>;
   /** Drops an intent that was never sent (the channel is gone, reconciliation found nothing and gave up). */
   cancelIntent(guildId: string, podcastId: string, episodeId: string): Promise<boolean>;
   /**
@@ -231,8 +255,8 @@ export interface Store {
   /** Ledger rows of a guild and podcast (sent, pending or given up, summaries too) intended at or after `since`. */
   announcementsSince(guildId: string, podcastId: string, since: Date): Promise<number>;
   /**
-   * A guild's announcements with a problem, latest attempt first: posts and publishes still pending after a failure,
-   * and those given up at or after `since`.
+   * A guild's announcements with a problem, latest attempt first: posts, publishes and threads still pending after a
+   * failure, and those given up at or after `since`.
    */
   announcementIssues(guildId: string, since: Date): Promise<Announcement[]>;
   /** Whether the announcement was posted (an intent alone is not enough). */
@@ -240,6 +264,19 @@ export interface Store {
   getAnnouncement(guildId: string, podcastId: string, episodeId: string): Promise<Announcement | undefined>;
   /** Those of `episodeIds` neither seen nor in the ledger (sent or pending), in the order given. */
   unannouncedEpisodes(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<string[]>;
+
+  // ---- live shows: a podcast:liveItem's scheduled event and "live now" post in each server ----------------------
+  getLiveShow(key: LiveShowKey): Promise<LiveShow | undefined>;
+  /**
+   * The outbox for live shows: takes the server's row for a live item for `lease.owner`, writing it (with `channelId`
+   * and `nonce`) when there is none. Undefined when another process holds a live claim on it. saveLiveShow records
+   * progress and keeps the claim; releaseLiveShow ends it.
+   */
+  claimLiveShow(key: LiveShowKey, init: { channelId: string; nonce: string }, lease: Lease, now: Date): Promise<LiveShow | undefined>;
+  /** Records a live show's progress (event, "live now" post, failures) as `show` has it; its claim is untouched. */
+  saveLiveShow(show: LiveShow): Promise<void>;
+  /** Gives a claim back; only the owner's claim is released. */
+  releaseLiveShow(key: LiveShowKey, owner: string): Promise<void>;
 
   // ---- change feed -------------------------------------------------------------------------------------------------
   /**
@@ -250,6 +287,37 @@ export interface Store {
   subscribe?(listener: ChangeListener, options?: SubscribeOptions): Promise<ChangeSubscription>;
 
   close(): Promise<void>;
+}
+
+export interface LiveShowKey {
+  guildId: string;
+  podcastId: string;
+  /** The live item's id (LiveItem.id). */
+  liveId: string;
+}
+
+/** What was done in one server for one live item (podcast:liveItem). */
+export interface LiveShow extends LiveShowKey {
+  /** Where "live now" is posted: the announcement channel when the row was written. */
+  channelId: string;
+  /** Sent with the "live now" post (enforce_nonce). */
+  nonce: string;
+  createdAt: Date;
+  /** The guild scheduled event made for it. */
+  eventId?: string;
+  /** 'creating': asked for and the answer not recorded (it may exist: looked for before asking again). */
+  eventState?: 'creating' | 'scheduled' | 'active' | 'ended';
+  liveMessageId?: string;
+  /** When "live now" was first tried: past Discord's nonce window, it is looked for before posting again. */
+  liveAttemptedAt?: Date;
+  /** Failed attempts of `failedStep` since its last success. */
+  attempts: number;
+  nextAttemptAt?: Date;
+  lastError?: string;
+  /** What failed: the event (making, starting, ending it) or the "live now" post; the other goes on meanwhile. */
+  failedStep?: 'event' | 'post';
+  /** Given up: nothing more of `failedStep` is tried for it. */
+  failedAt?: Date;
 }
 
 /** A lease on a row (a feed to check, a post to make) held by one process until a time. */
@@ -306,11 +374,27 @@ export interface CatalogSummaryEntry {
   version: number;
 }
 
-/** Podcasting 2.0 chapters fetched from `sourceUrl` (the episode's chaptersUrl). */
+/**
+ * Chapters fetched from `sourceUrl`: the episode's chaptersUrl (Podcasting 2.0 JSON), or its audioUrl (the ID3 tag at
+ * the start of the enclosure). Kept even when empty, so a source is not fetched again at every poll.
+ */
 export interface CachedChapters {
   sourceUrl: string;
   chapters: Chapter[];
   fetchedAt: Date;
+  /** The source's validators, for a conditional re-check. */
+  etag?: string;
+  lastModified?: string;
+  /** When the episode's chapters were first fetched: its re-checks are counted from then. */
+  appearedAt?: Date;
+  /** When the source is to be fetched again (hosts fix chapters after release); absent: no more re-checks. */
+  recheckAt?: Date;
+}
+
+export interface DueChapterRecheck {
+  podcastId: string;
+  episodeId: string;
+  cached: CachedChapters & { recheckAt: Date };
 }
 
 /** One cue of a parsed transcript. */
@@ -355,6 +439,13 @@ export interface FetchSuccess {
   nextCheckAt: Date;
 }
 
+/** A feed that answered 304, with the validators the answer carried. */
+export interface NotModified {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+}
+
 export interface FetchFailure {
   error: string;
   checkedAt: Date;
@@ -377,6 +468,8 @@ export interface AnnouncementSettings {
   /** Crosspost (publish) when the channel is an announcement channel. */
   publish: boolean;
   enabled: boolean;
+  /** A discussion thread on each post (a forum post is one), holding the chapter list. Absent: none. */
+  thread?: boolean;
 }
 
 export interface Announcement {
@@ -401,6 +494,19 @@ export interface Announcement {
   failedAt?: Date;
   /** Publishing (crossposting) a post made in an announcement channel; absent when none is owed. */
   publish?: PublishState;
+  /** The discussion thread on the post and the chapter list in it; absent when none is wanted. */
+  thread?: ThreadState;
+}
+
+export interface ThreadState {
+  /** 'done': the thread exists and the chapter list is in it. */
+  status: 'pending' | 'done' | 'failed';
+  /** Failed attempts so far. */
+  attempts: number;
+  /** Set once the thread exists (the chapter list may still be owed). */
+  threadId?: string;
+  nextAttemptAt?: Date;
+  lastError?: string;
 }
 
 export interface PublishState {

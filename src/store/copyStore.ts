@@ -29,6 +29,7 @@ export const COPIED_TABLES: readonly string[] = [
   'announcements',
   'feed_credentials', // a private feed's login, kept apart from its address
   'guild_pauses', // a server's announcements stopped on a lost channel, with the reason /feed list shows
+  'live_shows', // each server's scheduled event and "live now" post for a live item: not made twice after the move
 ];
 
 /** Tables of the schema that are not copied, and why. */

@@ -171,4 +171,86 @@ export const migrations: readonly string[] = [
     paused_at   INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 5: a discussion thread per announcement (/announce channel thread:true): owed from the post on, like publishing,
+  // with its own attempts; thread_id once the thread exists (the chapter list in it may still be owed).
+  `
+  ALTER TABLE announcement_settings ADD COLUMN thread INTEGER NOT NULL DEFAULT 0;
+
+  -- NULL: no thread wanted; else 'pending', 'done' or 'failed'.
+  ALTER TABLE announcements ADD COLUMN thread_status TEXT;
+  ALTER TABLE announcements ADD COLUMN thread_id TEXT;
+  ALTER TABLE announcements ADD COLUMN thread_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE announcements ADD COLUMN thread_next_at INTEGER;
+  ALTER TABLE announcements ADD COLUMN thread_error TEXT;
+  CREATE INDEX announcements_threads_owed ON announcements (thread_next_at) WHERE thread_status = 'pending';
+  `,
+  // 6: live shows (podcast:liveItem): per server and live item, the scheduled event made for it and its state, the
+  // "live now" post, failures with their next try, and the claim of the process working on it (an outbox like posts).
+  `
+  CREATE TABLE live_shows (
+    guild_id           TEXT NOT NULL,
+    podcast_id         TEXT NOT NULL,
+    live_id            TEXT NOT NULL,
+    channel_id         TEXT NOT NULL,
+    nonce              TEXT NOT NULL,
+    created_at         INTEGER NOT NULL,
+    event_id           TEXT,
+    -- NULL: no event; 'creating': asked for, the answer not recorded (it may exist); 'scheduled', 'active', 'ended'.
+    event_state        TEXT,
+    live_message_id    TEXT,
+    live_attempted_at  INTEGER,
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at    INTEGER,
+    last_error         TEXT,
+    -- What failed: 'event' (making, starting, ending the event) or 'post' ("live now"); the other goes on meanwhile.
+    failed_step        TEXT,
+    failed_at          INTEGER,
+    claim_owner        TEXT,
+    claim_until        INTEGER,
+    PRIMARY KEY (guild_id, podcast_id, live_id)
+  ) WITHOUT ROWID;
+  `,
+  // 7: episodes keep their guests, hosts and soundbites (podcast:person, podcast:soundbite) in their JSON, beside
+  // chapters and notes. Feeds stored before only gain them when read whole again: their validators are dropped, so
+  // the next check is a full GET instead of a 304.
+  `
+  UPDATE feed_state SET etag = NULL, last_modified = NULL WHERE etag IS NOT NULL OR last_modified IS NOT NULL;
+  `,
+  // 8: a cheap poll. Feed state kept in URL order (WITHOUT ROWID): the feeds one poll batch leases and records together
+  // are neighbours, so each write touches a few pages instead of a page per feed; and no index on the lease owner
+  // (every lease and every check wrote it; endProcess alone reads by owner, and scans).
+  `
+  CREATE TABLE feed_state_by_url (
+    url                   TEXT PRIMARY KEY,
+    etag                  TEXT,
+    last_modified         TEXT,
+    last_checked_at       INTEGER,
+    next_check_at         INTEGER,
+    last_error            TEXT,
+    consecutive_failures  INTEGER NOT NULL DEFAULT 0,
+    paused                INTEGER NOT NULL DEFAULT 0,
+    paused_notice_sent    INTEGER NOT NULL DEFAULT 0,
+    pause_reason          TEXT,
+    resumed_at            INTEGER,
+    lease_owner           TEXT,
+    lease_until           INTEGER,
+    announce_owed_since   INTEGER
+  ) WITHOUT ROWID;
+  INSERT INTO feed_state_by_url SELECT url, etag, last_modified, last_checked_at, next_check_at, last_error,
+    consecutive_failures, paused, paused_notice_sent, pause_reason, resumed_at, lease_owner, lease_until,
+    announce_owed_since FROM feed_state;
+  DROP TABLE feed_state;
+  ALTER TABLE feed_state_by_url RENAME TO feed_state;
+  CREATE INDEX feed_state_due ON feed_state (paused, next_check_at);
+  CREATE INDEX feed_state_owed ON feed_state (announce_owed_since) WHERE announce_owed_since IS NOT NULL;
+  `,
+  // 9: chapters change after release: a cached chapters source (a chapters file, or the enclosure's ID3 tag) keeps its
+  // validators for a conditional re-check, when its episode appeared, and when it is to be checked again.
+  `
+  ALTER TABLE chapters_cache ADD COLUMN etag TEXT;
+  ALTER TABLE chapters_cache ADD COLUMN last_modified TEXT;
+  ALTER TABLE chapters_cache ADD COLUMN appeared_at INTEGER;
+  ALTER TABLE chapters_cache ADD COLUMN recheck_at INTEGER;
+  CREATE INDEX chapters_cache_recheck ON chapters_cache (recheck_at) WHERE recheck_at IS NOT NULL;
+  `,
 ];

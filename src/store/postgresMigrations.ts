@@ -182,4 +182,60 @@ export const postgresMigrations: readonly string[] = [
     paused_at   timestamptz NOT NULL
   );
   `,
+  // 5 (as SQLite's 5): a discussion thread per announcement, owed from the post on like publishing.
+  `
+  ALTER TABLE announcement_settings ADD COLUMN thread boolean NOT NULL DEFAULT false;
+
+  ALTER TABLE announcements
+    ADD COLUMN thread_status    text COLLATE "C",
+    ADD COLUMN thread_id        text COLLATE "C",
+    ADD COLUMN thread_attempts  integer NOT NULL DEFAULT 0,
+    ADD COLUMN thread_next_at   timestamptz,
+    ADD COLUMN thread_error     text COLLATE "C";
+  CREATE INDEX announcements_threads_owed ON announcements (thread_next_at) WHERE thread_status = 'pending';
+  `,
+  // 6 (as SQLite's 6): live shows, their scheduled events and "live now" posts, an outbox like the ledger.
+  `
+  CREATE TABLE live_shows (
+    guild_id           text COLLATE "C" NOT NULL,
+    podcast_id         text COLLATE "C" NOT NULL,
+    live_id            text COLLATE "C" NOT NULL,
+    channel_id         text COLLATE "C" NOT NULL,
+    nonce              text COLLATE "C" NOT NULL,
+    created_at         timestamptz NOT NULL,
+    event_id           text COLLATE "C",
+    event_state        text COLLATE "C",
+    live_message_id    text COLLATE "C",
+    live_attempted_at  timestamptz,
+    attempts           integer NOT NULL DEFAULT 0,
+    next_attempt_at    timestamptz,
+    last_error         text COLLATE "C",
+    failed_step        text COLLATE "C",
+    failed_at          timestamptz,
+    claim_owner        text COLLATE "C",
+    claim_until        timestamptz,
+    PRIMARY KEY (guild_id, podcast_id, live_id)
+  );
+  `,
+  // 7 (as SQLite's 7): episodes keep their guests, hosts and soundbites (podcast:person, podcast:soundbite) in their
+  // JSON, beside chapters and notes. Feeds stored before only gain them when read whole again: their validators are
+  // dropped, so the next check is a full GET instead of a 304.
+  `
+  UPDATE feed_state SET etag = NULL, last_modified = NULL WHERE etag IS NOT NULL OR last_modified IS NOT NULL;
+  `,
+  // 8 (as SQLite's 8): a cheap poll. No index on the lease owner (every lease and every check wrote it; endProcess
+  // alone reads by owner, and scans), so a lease changes no indexed column, and room left on feed_state's pages: a
+  // lease taken or renewed is then a heap-only update, a few bytes of WAL without a new index entry.
+  `
+  DROP INDEX feed_state_leased;
+  ALTER TABLE feed_state SET (fillfactor = 70);
+  `,
+  // 9 (as SQLite's 9): a cached chapters source's validators, when its episode appeared, when to check it again.
+  `
+  ALTER TABLE chapters_cache ADD COLUMN etag text COLLATE "C";
+  ALTER TABLE chapters_cache ADD COLUMN last_modified text COLLATE "C";
+  ALTER TABLE chapters_cache ADD COLUMN appeared_at timestamptz;
+  ALTER TABLE chapters_cache ADD COLUMN recheck_at timestamptz;
+  CREATE INDEX chapters_cache_recheck ON chapters_cache (recheck_at) WHERE recheck_at IS NOT NULL;
+  `,
 ];

@@ -12,6 +12,7 @@ import type {
   FeedFetchState,
   Follow,
   GuildPause,
+  LiveShow,
   ProcessRecord,
 } from './Store.js';
 
@@ -67,6 +68,11 @@ export interface AnnouncementRow {
   publish_attempts: number;
   publish_next_at: TimeColumn | null;
   publish_error: string | null;
+  thread_status: string | null;
+  thread_id: string | null;
+  thread_attempts: number;
+  thread_next_at: TimeColumn | null;
+  thread_error: string | null;
 }
 
 export interface SettingsRow {
@@ -74,6 +80,7 @@ export interface SettingsRow {
   role_id: string | null;
   publish: FlagColumn;
   enabled: FlagColumn;
+  thread: FlagColumn;
 }
 
 export interface FollowRow {
@@ -86,7 +93,14 @@ export interface ChaptersRow {
   source_url: string;
   chapters: string;
   fetched_at: TimeColumn;
+  etag: string | null;
+  last_modified: string | null;
+  appeared_at: TimeColumn | null;
+  recheck_at: TimeColumn | null;
 }
+
+/** The columns a ChaptersRow is read from. */
+export const CHAPTERS_COLUMNS = 'source_url, chapters, fetched_at, etag, last_modified, appeared_at, recheck_at';
 
 export interface TranscriptRow {
   source_url: string;
@@ -168,6 +182,15 @@ export function toAnnouncement(row: AnnouncementRow): Announcement {
         ...opt('lastError', row.publish_error, same),
       },
     }),
+    ...(isPublishStatus(row.thread_status) && {
+      thread: {
+        status: row.thread_status,
+        attempts: row.thread_attempts,
+        ...opt('threadId', row.thread_id, same),
+        ...opt('nextAttemptAt', row.thread_next_at, date),
+        ...opt('lastError', row.thread_error, same),
+      },
+    }),
   };
 }
 
@@ -181,6 +204,7 @@ export function toSettings(row: SettingsRow): AnnouncementSettings {
     ...opt('roleId', row.role_id, same),
     publish: flag(row.publish),
     enabled: flag(row.enabled),
+    ...(flag(row.thread) && { thread: true }),
   };
 }
 
@@ -193,6 +217,10 @@ export function toCachedChapters(row: ChaptersRow, episodeId: string): CachedCha
     sourceUrl: row.source_url,
     chapters: parseStored(ChaptersSchema, row.chapters, `chapters of ${episodeId}`),
     fetchedAt: date(row.fetched_at),
+    ...(row.etag !== null && { etag: row.etag }),
+    ...(row.last_modified !== null && { lastModified: row.last_modified }),
+    ...(row.appeared_at !== null && { appearedAt: date(row.appeared_at) }),
+    ...(row.recheck_at !== null && { recheckAt: date(row.recheck_at) }),
   };
 }
 
@@ -222,6 +250,46 @@ export function toCachedChannel(row: ChannelInfoRow, channelId: string): CachedC
     kind: row.kind as CachedChannelKind,
     tags: parseStored(ChannelTagsSchema, row.tags, `tags of channel ${channelId}`),
     fetchedAt: date(row.fetched_at),
+  };
+}
+
+export interface LiveShowRow {
+  guild_id: string;
+  podcast_id: string;
+  live_id: string;
+  channel_id: string;
+  nonce: string;
+  created_at: TimeColumn;
+  event_id: string | null;
+  event_state: string | null;
+  live_message_id: string | null;
+  live_attempted_at: TimeColumn | null;
+  attempts: number;
+  next_attempt_at: TimeColumn | null;
+  last_error: string | null;
+  failed_step: string | null;
+  failed_at: TimeColumn | null;
+}
+
+const EVENT_STATES = new Set(['creating', 'scheduled', 'active', 'ended']);
+
+export function toLiveShow(row: LiveShowRow): LiveShow {
+  return {
+    guildId: row.guild_id,
+    podcastId: row.podcast_id,
+    liveId: row.live_id,
+    channelId: row.channel_id,
+    nonce: row.nonce,
+    createdAt: date(row.created_at),
+    ...opt('eventId', row.event_id, same),
+    ...(row.event_state !== null && EVENT_STATES.has(row.event_state) && { eventState: row.event_state as NonNullable<LiveShow['eventState']> }),
+    ...opt('liveMessageId', row.live_message_id, same),
+    ...opt('liveAttemptedAt', row.live_attempted_at, date),
+    attempts: row.attempts,
+    ...opt('nextAttemptAt', row.next_attempt_at, date),
+    ...opt('lastError', row.last_error, same),
+    ...((row.failed_step === 'event' || row.failed_step === 'post') && { failedStep: row.failed_step }),
+    ...opt('failedAt', row.failed_at, date),
   };
 }
 
@@ -272,6 +340,7 @@ export const PODCAST_KEYED_TABLES = {
   seen_episodes: ['guild_id', 'episode_id'],
   announcements: ['guild_id', 'episode_id'],
   announcement_settings: ['guild_id'],
+  live_shows: ['guild_id', 'live_id'],
   chapters_cache: ['episode_id'],
   transcripts_cache: ['episode_id'],
 } as const satisfies Record<string, readonly string[]>;

@@ -93,4 +93,16 @@ describe('Library', () => {
     library.upsert(podcast, [renamed]);
     expect(top(library, 'planes')?.startSeconds).toBe(300);
   });
+
+  it('re-indexes an episode whose guests or soundbites changed', () => {
+    const library = new Library();
+    const guested = { ...episode('a'), persons: [{ name: 'Grace Hopper', role: 'guest' }], soundbites: [{ startSeconds: 42, durationSeconds: 30, title: 'Nanoseconds explained' }] };
+    library.upsert(podcast, [guested]);
+    expect(top(library, 'Grace Hopper')).toMatchObject({ episodeId: 'a', field: 'person', startSeconds: 0 });
+    expect(top(library, 'nanoseconds')).toMatchObject({ episodeId: 'a', field: 'soundbite', startSeconds: 42 });
+    library.upsert(podcast, [{ ...guested, persons: [{ name: 'Alan Turing', role: 'guest' }], soundbites: [{ startSeconds: 90, durationSeconds: 30, title: 'Nanoseconds explained' }] }]);
+    expect(top(library, 'Grace Hopper')).toBeUndefined();
+    expect(top(library, 'Alan Turing')).toMatchObject({ episodeId: 'a', field: 'person' });
+    expect(top(library, 'nanoseconds')?.startSeconds).toBe(90);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findTimestampLines } from '../../src/data/chapters/findTimestampLines.js';
+import { prng } from '../support/prng.js';
 
 /** The one chapter-shaped line found in `line`, as [seconds, title, url?]. */
 function one(line: string): [number, string, string?] | undefined {
@@ -52,6 +53,38 @@ describe('findTimestampLines reads a chapter line', () => {
     expect(one(line)).toEqual(expected);
   });
 
+  // Whatever separator a host types after the time starts a chapter.
+  it.each<[string, string, [number, string, string?]]>([
+    ['a colon', '00:00: Intro', [0, 'Intro']],
+    ['a colon after hours', '1:02:03: Listener mail', [3723, 'Listener mail']],
+    ['a glued colon', '04:10:News', [250, 'News']],
+    ['a pipe', '00:00 | Intro', [0, 'Intro']],
+    ['a glued pipe', '00:00|Intro', [0, 'Intro']],
+    ['a period', '00:00. Intro', [0, 'Intro']],
+    ['a glued period', '12:30.Interview', [750, 'Interview']],
+    ['a closing parenthesis', '00:00) Intro', [0, 'Intro']],
+    ['a closing square bracket', '05:15] Outro', [315, 'Outro']],
+    ['an em dash', '00:00 — Intro', [0, 'Intro']],
+    ['a glued em dash', '00:00—Intro', [0, 'Intro']],
+    ['a minus sign', '00:00 − Intro', [0, 'Intro']],
+    ['a figure dash', '00:00 ‒ Intro', [0, 'Intro']],
+    ['a Unicode hyphen', '00:00 ‐ Intro', [0, 'Intro']],
+    ['a horizontal bar', '00:00 ― Intro', [0, 'Intro']],
+    ['a fullwidth hyphen-minus', '00:00－Intro', [0, 'Intro']],
+    ['a trailing time after a minus sign', 'Outro − 58:00', [3480, 'Outro']],
+  ])('after %s: %j', (_what, line, expected) => {
+    expect(one(line)).toEqual(expected);
+  });
+
+  it('records the new separators as written', () => {
+    expect(findTimestampLines('00:00) Intro\n01:00. News\n02:00 − Mail\n03:00: Outro').map((l) => [l.separator, l.title, l.bracket])).toEqual([
+      [')', 'Intro', undefined],
+      ['.', 'News', undefined],
+      ['−', 'Mail', undefined],
+      [':', 'Outro', undefined],
+    ]);
+  });
+
   it('records where the time stands, its bracket and the separator', () => {
     expect(findTimestampLines('(00:00) Intro\nOutro [01:02:03]\n00:05 -- Ads')).toEqual([
       { line: 1, timestamp: '00:00', startSeconds: 0, title: 'Intro', position: 'leading', bracket: '(', separator: '' },
@@ -79,6 +112,9 @@ describe('findTimestampLines reads a chapter line', () => {
     ['Markdown bold markers', '00:**45 Intro', [45, 'Intro']],
     ['Markdown underscores', 'Intro (01:__02)', [62, 'Intro']],
     ['a Markdown link around the minutes', '[00](https://x.invalid/a):30 Intro', [30, 'Intro', 'https://x.invalid/a']],
+    ['a Markdown link opening before the colon', '1[:30](https://x.invalid/a) Intro', [90, 'Intro', 'https://x.invalid/a']],
+    ['a Markdown link closing after the colon', '[1:](https://x.invalid/a)30 Intro', [90, 'Intro', 'https://x.invalid/a']],
+    ['bidi marks on both sides of the colon', '01\u200E:\u200F15 Intro', [75, 'Intro']],
   ])('reads a time split by %s: %j', (_what, line, expected) => {
     expect(one(line)).toEqual(expected);
   });
@@ -117,7 +153,40 @@ describe('findTimestampLines refuses what is not a chapter line', () => {
     ['a sentence-length title', `00:10 ${'This is a sentence that keeps going and going, '.repeat(4)}`],
     ['separators only', '00:10 - - -'],
     ['mismatched brackets', '(00:10] Intro'],
+    ['a time range with a minus sign', '10:30−11:30 Lunch'],
+    ['a verse range with a figure dash', '3:16‒18 For God so loved the world'],
+    ['a time range with an em dash', '10:30—11:30 Lunch'],
+    ['a time in prose before a period', 'We meet at 10:30. Then we eat.'],
+    ['a time in prose before a colon', 'Doors open at 19:30: bring a friend'],
+    ['a time of day before a period', '10:30. am'],
+    ['a time in a URL before a period', 'Slides: https://example.com/talk/10:30. Intro'],
+    ['a time in a URL path', 'https://example.com/t/00:10:20/intro Intro'],
+    ['a clock time with a colon and a digit after', '1:02:3 Intro'],
+    ['two times with pipes', '10:00 | Keynote | 11:00'],
   ])('%s: %j', (_what, line) => {
     expect(findTimestampLines(line)).toEqual([]);
+  });
+});
+
+describe('findTimestampLines reads a plain `00:00 Title` line at once, as the general way would', () => {
+  // A zero-width space in front makes a line take the general way (cleaning deletes it, and nothing else changes), so
+  // the two readings of every line can be compared.
+  const general = (line: string) => findTimestampLines(`\u200B${line}`);
+
+  it('gives the same entry for lines of every shape near the plain one', () => {
+    const rand = prng(15);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
+    const times = ['0:00', '00:00', '4:05', '12:30', '75:30', '123:45', '1:02:03', '01:02:03', '10:30', '0:61', '1:75:00', '00:00.5', '1234:56'];
+    const words = ['Intro', 'AM', 'am', 'Uhr', 'h', 'Duration', 'Dauer', 'news', 'café', 'naïve', 'Q&A', 'w/', 'C++', 'top-10', "it's", 'it’s', 'wow!', 'why?', 'Dr.', '...', '3', '2024', 'a,b', 'x-', '-y', 'end.', 'end,', 'e\u0301', 'مرحبا', '東京'];
+    let plain = 0;
+    for (let i = 0; i < 4000; i++) {
+      const title = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => pick(words)).join(pick([' ', ' ', ' ', '  ']));
+      const line = `${pick(times)}${pick([' ', ' ', ' ', '  ', ' - '])}${rand() < 0.02 ? 'x'.repeat(170) : title}`;
+      const found = findTimestampLines(line);
+      expect(found, line).toEqual(general(line));
+      if (found.length === 1 && found[0]?.separator === '' && !line.includes('  ')) plain++;
+    }
+    // Most of them went the quick way (and matched the general way).
+    expect(plain).toBeGreaterThan(1000);
   });
 });

@@ -109,6 +109,29 @@ describe('parseNotesChapters accepts a list', () => {
     ]);
   });
 
+  it('of every separator a host types after the time', () => {
+    const notes = ['00:00) Cold open', '01:10. News', '05:00: Listener mail', '12:00 | Interview', '30:00 − Quiz', '41:00 ‒ Picks', '58:00—Outro'].join('\n');
+    expect(pairs(notes)).toEqual([
+      [0, 'Cold open'],
+      [70, 'News'],
+      [300, 'Listener mail'],
+      [720, 'Interview'],
+      [1800, 'Quiz'],
+      [2460, 'Picks'],
+      [3480, 'Outro'],
+    ]);
+  });
+
+  it('reads no chapters from prose and links that hold times', () => {
+    const notes = [
+      'We recorded this at 10:30. Then the power went out.',
+      'Doors open at 19:30: bring a friend.',
+      'Slides: https://example.com/talk/00:10. More at https://example.com/t/12:30|x',
+      'Part two starts at 45:00.',
+    ].join('\n');
+    expect(pairs(notes)).toEqual([]);
+  });
+
   it('keeps fractional starts', () => {
     expect(starts('Intro 00:00:00.000\nTopic 00:01:15.250')).toEqual([0, 75.25]);
   });

@@ -10,11 +10,22 @@ const psc: Chapter[] = [
   { startSeconds: 0, title: 'P1', source: 'psc' },
   { startSeconds: 90, title: 'P2', source: 'psc' },
 ];
+const audio: Chapter[] = [
+  { startSeconds: 0, title: 'A1', source: 'audio' },
+  { startSeconds: 75, title: 'A2', source: 'audio' },
+];
 const notes = '00:00 N1\n02:00 N2';
 
 describe('pickChapters', () => {
   it('prefers JSON chapters over psc and notes', () => {
     expect(pickChapters({ json, psc, notes })).toEqual(json);
+  });
+
+  it('ranks the audio file after JSON and before psc and notes', () => {
+    expect(pickChapters({ json, audio, psc, notes })).toEqual(json);
+    expect(pickChapters({ json: [], audio, psc, notes })).toEqual(audio);
+    expect(pickChapters({ audio, notes })).toEqual(audio);
+    expect(pickChapters({ audio: [], psc, notes })).toEqual(psc);
   });
 
   it('uses psc chapters when there are no JSON chapters', () => {

@@ -25,7 +25,7 @@ describe('/help', () => {
   it('adds the server-management subcommands for people with Manage Server', async () => {
     const text = await helpText({ ...member, canManageGuild: true });
     expect(text).toContain('**/feed add url:**');
-    expect(text).toContain('**/announce channel channel: [role] [podcast] [publish]**');
+    expect(text).toContain('**/announce channel channel: [role] [podcast] [publish] [thread]**');
   });
 
   it('speaks Swedish, with Swedish command names, to a Swedish reader', async () => {

@@ -378,6 +378,63 @@ describe('fake Discord driven by the real discord.js client', () => {
     await expect(announcement.crosspost()).rejects.toMatchObject({ code: 40033 });
   });
 
+  it('starts one thread on a message (its id), refuses a second with 160004, and posts in it', async () => {
+    const client = await loginClient();
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+    const message = await channel.send('Episode 13 is out');
+    const thread = await message.startThread({ name: '𝄞'.repeat(100), autoArchiveDuration: 10080 });
+    expect(thread.id).toBe(message.id);
+    expect(thread.type).toBe(ChannelType.PublicThread);
+    expect(thread.autoArchiveDuration).toBe(10080);
+    await thread.send('Chapters here');
+    expect(fake.messages(thread.id).map((m) => m.content)).toEqual(['Chapters here']);
+    const rest = new REST({ api: fake.apiUrl }).setToken(fake.token);
+    await expect(rest.post(Routes.threads(fake.channelId, message.id), { body: { name: 'again' } })).rejects.toMatchObject({ code: 160004 });
+    await expect(rest.post(Routes.threads(fake.channelId, message.id), { body: { name: 'x'.repeat(101) } })).rejects.toMatchObject({ code: 160004 });
+    const other = await channel.send('Episode 14');
+    await expect(rest.post(Routes.threads(fake.channelId, other.id), { body: { name: 'x'.repeat(101) } })).rejects.toMatchObject({ code: 50035 });
+    await expect(rest.post(Routes.threads(fake.channelId, other.id), { body: { name: 'ok', auto_archive_duration: 42 } })).rejects.toMatchObject({ code: 50035 });
+    expect(clientErrors).toEqual([]);
+  });
+
+  it('computes the bot’s permissions from roles and overwrites as discord.js does, and refuses what they do not allow', async () => {
+    const client = await loginClient();
+    const channel = client.channels.cache.get(fake.channelId) as TextChannel;
+    const updated = new Promise<void>((resolve) => client.once(Events.ChannelUpdate, () => resolve()));
+    fake.setPermissionOverwrites(fake.channelId, [
+      { id: fake.guildId, type: 0, allow: '0', deny: (PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks).toString() },
+      { id: FAKE_IDS.botRoleId, type: 0, allow: PermissionFlagsBits.SendMessages.toString(), deny: PermissionFlagsBits.CreatePublicThreads.toString() },
+    ]);
+    await updated;
+    const me = await channel.guild.members.fetchMe();
+    expect(channel.permissionsFor(me).bitfield).toBe(fake.botPermissionsIn(fake.channelId));
+    // Send Messages given back by the role's overwrite; Embed Links not: the message is made, its embed dropped.
+    const sent = await channel.send({ content: 'hi', embeds: [{ title: 'gone' }] });
+    expect(fake.getMessage(sent.id)?.embeds).toEqual([]);
+    await expect(sent.startThread({ name: 'no' })).rejects.toMatchObject({ status: 403, code: 50013 });
+    fake.setPermissionOverwrites(fake.channelId, [{ id: FAKE_IDS.botRoleId, type: 0, allow: '0', deny: PermissionFlagsBits.ViewChannel.toString() }]);
+    await expect(new REST({ api: fake.apiUrl }).setToken(fake.token).get(Routes.channelMessages(fake.channelId))).rejects.toMatchObject({ status: 403, code: 50001 });
+  });
+
+  it('keeps scheduled events to Discord’s rules: future start, an end for an external event, and the status transitions', async () => {
+    const client = await loginClient();
+    const guild = client.guilds.cache.get(fake.guildId)!;
+    const at = Date.now() + 3_600_000;
+    const base = { name: 'Live', privacyLevel: 2, entityType: 3, entityMetadata: { location: 'https://example.com/live' } } as const;
+    await expect(guild.scheduledEvents.create({ ...base, scheduledStartTime: Date.now() - 60_000, scheduledEndTime: at })).rejects.toMatchObject({ code: 50035 });
+    await expect(guild.scheduledEvents.create({ ...base, scheduledStartTime: at })).rejects.toMatchObject({ code: 50035 });
+    const event = await guild.scheduledEvents.create({ ...base, scheduledStartTime: at, scheduledEndTime: at + 3_600_000 });
+    expect(fake.scheduledEvents(fake.guildId)).toHaveLength(1);
+    await expect(guild.scheduledEvents.edit(event, { status: 3 })).rejects.toMatchObject({ code: 50035 });
+    await guild.scheduledEvents.edit(event, { status: 2 });
+    await guild.scheduledEvents.edit(event, { status: 3 });
+    await expect(guild.scheduledEvents.edit(event, { status: 2 })).rejects.toMatchObject({ code: 50035 });
+    await guild.scheduledEvents.delete(event);
+    await expect(guild.scheduledEvents.fetch({ guildScheduledEvent: event.id, force: true })).rejects.toMatchObject({ code: 10070 });
+    fake.setRolePermissions(FAKE_IDS.botRoleId, (BigInt(fake.botPermissionsIn(fake.channelId)) & ~PermissionFlagsBits.CreateEvents).toString());
+    await expect(guild.scheduledEvents.create({ ...base, scheduledStartTime: at, scheduledEndTime: at + 1 })).rejects.toMatchObject({ code: 50013 });
+  });
+
   it.each([
     ['close code 4000', 4000],
     ['an abnormal close (1006)', 1006],

@@ -200,7 +200,9 @@ describe('one gateway process and three workers on one PostgreSQL', () => {
         for (const e of [1, 2, 3]) expect(await store.wasAnnounced(guild.guildId, host.url(path(n)), `show${n}-${e}`)).toBe(false);
       }
     }
-    // Every worker left stops cleanly on SIGTERM, and so does the gateway process.
+    // Every worker left stops cleanly on SIGTERM, and so does the gateway process (a worker restarted in the last wave
+    // may still be starting: a signal before Node has run Podcord at all is the operating system's default, so wait).
+    await until(() => [gateway, ...workers].every(ready), 'every process to be up before it is stopped', 90_000);
     for (const proc of [...workers, gateway]) proc.child.kill('SIGTERM');
     await Promise.all([...workers, gateway].map((p) => p.exited));
     expect([...workers, gateway].map((p) => p.child.exitCode)).toEqual([0, 0, 0, 0]);

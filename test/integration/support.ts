@@ -28,6 +28,8 @@ export interface FixtureEpisode {
   transcripts?: { url: string; type: string; language?: string }[];
   /** The enclosure's path; default `/audio/<guid>.mp3`. */
   audioPath?: string;
+  /** The enclosure's whole URL (another host), instead of audioPath. */
+  audioUrl?: string;
 }
 
 export interface FixtureFeed {
@@ -47,6 +49,19 @@ export interface FixtureFeed {
   churnGuids?: boolean;
   /** Answer this many ms after the request came (a server that takes its time). */
   delayMs?: number;
+  /** `<podcast:liveItem>`s of the channel. */
+  liveItems?: FixtureLiveItem[];
+}
+
+export interface FixtureLiveItem {
+  guid: string;
+  title: string;
+  status: 'pending' | 'live' | 'ended';
+  /** ISO dates. */
+  start: string;
+  end?: string;
+  streamUrl?: string;
+  contentLink?: string;
 }
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -62,7 +77,7 @@ export function rss(feed: FixtureFeed, origin: string, fetch = 1): string {
       <pubDate>${new Date(e.published).toUTCString()}</pubDate>
       <itunes:duration>42:00</itunes:duration>
       <link>${origin}/episodes/${encodeURIComponent(e.guid)}</link>
-      <enclosure url="${origin}${e.audioPath ?? `/audio/${encodeURIComponent(e.guid)}.mp3`}" type="audio/mpeg" length="1000" />
+      <enclosure url="${escape(e.audioUrl ?? `${origin}${e.audioPath ?? `/audio/${encodeURIComponent(e.guid)}.mp3`}`)}" type="audio/mpeg" length="1000" />
       <description>${escape(e.description ?? `All about ${e.title}.\n0:00 Hello\n5:00 The middle\n10:00 Goodbye`)}</description>
 ${e.chaptersUrl ? `      <podcast:chapters url="${escape(e.chaptersUrl)}" type="application/json+chapters" />\n` : ''}${(e.transcripts ?? [])
         .map((t) => `      <podcast:transcript url="${escape(t.url)}" type="${escape(t.type)}"${t.language ? ` language="${escape(t.language)}"` : ''} />\n`)
@@ -76,7 +91,17 @@ ${e.chaptersUrl ? `      <podcast:chapters url="${escape(e.chaptersUrl)}" type="
     <link>${origin}/</link>
     <description>${escape(feed.title)}: a fixture podcast that changes between polls.</description>
     <itunes:image href="${origin}/cover.jpg" />
-${items}
+${(feed.liveItems ?? [])
+  .map(
+    (l) => `    <podcast:liveItem status="${l.status}" start="${l.start}"${l.end ? ` end="${l.end}"` : ''}>
+      <title>${escape(l.title)}</title>
+      <guid isPermaLink="false">${escape(l.guid)}</guid>
+${l.streamUrl ? `      <enclosure url="${escape(l.streamUrl)}" type="audio/mpeg" length="0" />
+` : ''}${l.contentLink ? `      <podcast:contentLink href="${escape(l.contentLink)}">Watch</podcast:contentLink>
+` : ''}    </podcast:liveItem>
+`,
+  )
+  .join('')}${items}
   </channel>
 </rss>
 `;
@@ -86,13 +111,15 @@ export interface FeedHost {
   origin: string;
   port: number;
   feeds: Map<string, FixtureFeed>;
-  /** Other paths (chapters files...): path -> [content type, body]. */
+  /** Other paths (chapters files...): path -> [content type, body], with an ETag (a matching If-None-Match gets 304). */
   files: Map<string, [string, string | Buffer]>;
   /** Requests per path, and how many of them were answered 304. */
   requests: Map<string, number>;
   notModified: Map<string, number>;
   /** The most requests for one path that were being answered at the same time. */
   mostAtOnce: Map<string, number>;
+  /** TCP connections accepted so far. */
+  readonly connections: number;
   url(pathname: string): string;
   addEpisode(pathname: string, episode: FixtureEpisode): void;
   close(): Promise<void>;
@@ -117,7 +144,13 @@ export async function startFeedHost(): Promise<FeedHost> {
     requests.set(pathname, (requests.get(pathname) ?? 0) + 1);
     const file = files.get(pathname);
     if (file) {
-      res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+      const etag = `"${createHash('sha1').update(file[1]).digest('hex').slice(0, 16)}"`;
+      if (req.headers['if-none-match'] === etag) {
+        notModified.set(pathname, (notModified.get(pathname) ?? 0) + 1);
+        res.writeHead(304, { etag }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': file[0], etag }).end(file[1]);
       return;
     }
     const feed = feeds.get(pathname);
@@ -149,6 +182,8 @@ export async function startFeedHost(): Promise<FeedHost> {
     }
     res.writeHead(200, { 'content-type': feed.body?.contentType ?? 'application/rss+xml; charset=utf-8', etag }).end(body);
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
@@ -160,6 +195,9 @@ export async function startFeedHost(): Promise<FeedHost> {
     requests,
     notModified,
     mostAtOnce,
+    get connections() {
+      return connections;
+    },
     url: (pathname) => `${origin}${pathname}`,
     addEpisode(pathname, episode) {
       const feed = feeds.get(pathname);
@@ -265,9 +303,11 @@ export function data(callback: APIInteractionResponse): APIInteractionResponseCa
 
 /** The reply to a command, whether it came at once or (slow) as an edit of a deferred reply. */
 export async function command(fake: FakeDiscord, name: string, options: Parameters<typeof chatInput>[1], opts: InteractionOptions = {}): Promise<APIInteractionResponseCallbackData> {
-  const callback = await fake.sendInteraction(chatInput(name, options, opts), 10_000);
+  const interaction = chatInput(name, options, opts);
+  const callback = await fake.sendInteraction(interaction, 10_000);
   if (callback.type !== 5) return data(callback);
-  const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 20_000);
+  // This interaction's edit: waitForRequest also matches recorded requests, and an earlier deferred reply's edit is one.
+  const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith(`/${interaction.token}/messages/@original`), 20_000);
   return edit.body as APIInteractionResponseCallbackData;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chapterLink, formatTimestamp, parseTimestamp } from '../../src/data/links.js';
+import { chapterLink, chapterLinker, formatTimestamp, parseTimestamp } from '../../src/data/links.js';
 import type { Episode, Podcast } from '../../src/data/model.js';
 
 const podcast: Podcast = { id: 'https://example.fm/feed.xml', title: 'Example', categories: [] };
@@ -130,5 +130,97 @@ describe('chapterLink', () => {
     const ep = episode({ audioUrl: 'https://cdn.example.fm/1.mp3' });
     expect(chapterLink(podcast, ep, -1)).toBeUndefined();
     expect(chapterLink(podcast, ep, Number.NaN)).toBeUndefined();
+  });
+});
+
+/**
+ * chapterLink as it was written before chapterLinker: every URL parsed anew for every chapter. The oracle for the
+ * one-parse-per-episode linker, which must give the same string for every moment.
+ */
+function linkParsedPerChapter(p: Podcast, e: Episode, seconds: number): string | undefined {
+  const parse = (raw: string | undefined): URL | undefined => {
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw.trim());
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+  const at = Math.floor(seconds);
+  const template = p.linkTemplate?.trim();
+  if (template) {
+    let missing = false;
+    const filled = template.replace(/\{([a-z]+)\}/g, (match: string, name: string, offset: number) => {
+      if (name === 'seconds') return String(at);
+      const value = name === 'audio' ? e.audioUrl : name === 'link' ? e.link : name === 'id' ? e.id : name === 'episode' ? (e.episodeNumber === undefined ? undefined : String(e.episodeNumber)) : undefined;
+      if (value === undefined || value === '') {
+        missing = true;
+        return match;
+      }
+      return offset === 0 ? value : encodeURIComponent(value);
+    });
+    const url = missing ? undefined : parse(filled);
+    if (url) return url.href;
+  }
+  const page = parse(e.link);
+  if (page && /^(?:(?:www\.|m\.|music\.)?youtube\.com|youtu\.be|(?:www\.)?pca\.st|(?:www\.|play\.)?pocketcasts\.com)$/.test(page.hostname.toLowerCase())) {
+    page.searchParams.set('t', String(at));
+    return page.href;
+  }
+  const audio = parse(e.audioUrl);
+  if (!audio) return undefined;
+  audio.hash = `t=${at}`;
+  return audio.href;
+}
+
+describe('chapterLinker (one URL parse per episode)', () => {
+  const templates = [
+    undefined,
+    'https://example.fm/ep/{episode}?t={seconds}',
+    'https://example.fm/{seconds}/{id}#at={seconds}',
+    'https://{seconds}.example.fm/ep',
+    'https://{seconds}/ep',
+    'https://example.fm:{seconds}/ep',
+    'https://example.fm/./{seconds}/../x?{seconds}',
+    '{audio}#t={seconds}',
+    '{link}&start={seconds}',
+    'https://example.fm/ep/{id}',
+    'https://example.fm/{slug}?t={seconds}',
+    'javascript:alert({seconds})',
+    'https://user:{seconds}@example.fm/',
+  ];
+  const links = [
+    undefined,
+    'https://www.youtube.com/watch?v=abc&t=5&list=x%20y&t=9',
+    'https://youtu.be/abc',
+    'https://YouTube.com/watch?v=a+b&q=caf%C3%A9 ',
+    'https://pca.st/episode/123?x=1#frag',
+    'https://example.fm/ep/podcordseconds?t=podcordseconds',
+    'https://www.youtube.com/podcordseconds/watch?v=1',
+    'not a url',
+  ];
+  const audios = [undefined, 'https://cdn.example.fm/1.mp3?src=rss&x=a b#t=10', 'http://cdn.example.fm/ä/1.mp3#', 'ftp://x/1.mp3', '/1.mp3'];
+  const moments = [0, 0.9, 59.5, 3723, 1e7, -1, Number.NaN, Number.POSITIVE_INFINITY];
+
+  it('gives for every moment exactly what parsing the URLs per chapter gave', () => {
+    let compared = 0;
+    for (const linkTemplate of templates) {
+      const p: Podcast = linkTemplate === undefined ? podcast : { ...podcast, linkTemplate };
+      for (const link of links) {
+        for (const audioUrl of audios) {
+          for (const episodeNumber of [undefined, 12]) {
+            const e = episode({ ...(link !== undefined && { link }), ...(audioUrl !== undefined && { audioUrl }), ...(episodeNumber !== undefined && { episodeNumber }) });
+            const linker = chapterLinker(p, e);
+            for (const seconds of moments) {
+              expect(linker(seconds), `${linkTemplate} ${link} ${audioUrl} ${seconds}`).toBe(linkParsedPerChapter(p, e, seconds));
+              compared++;
+            }
+          }
+        }
+      }
+    }
+    expect(compared).toBe(templates.length * links.length * audios.length * 2 * moments.length);
   });
 });

@@ -4,9 +4,10 @@ import { topicMoments } from '../../src/commands/topic.js';
 import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { Library } from '../../src/data/library.js';
 import type { Chapter, Episode, Podcast } from '../../src/data/model.js';
-import { announcementMessage, catchUpSummaryMessage, forumPostName, pausedNoticeMessage } from '../../src/messages/announcementMessage.js';
+import { announcementMessage, catchUpSummaryMessage, forumPostName, pausedNoticeMessage, threadChaptersMessage } from '../../src/messages/announcementMessage.js';
 import { chaptersMessage, episodeMessage, latestMessage, paginateChapters } from '../../src/messages/embeds.js';
 import { stringsFor } from '../../src/messages/strings.js';
+import { liveEventBody, liveNowMessage, liveNowPostName } from '../../src/messages/liveMessage.js';
 import { topicEmbed } from '../../src/messages/topicMessage.js';
 import { depsFor } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
@@ -49,6 +50,8 @@ function episodeOf(n: number, url: string): Episode {
     image: url,
     transcripts: [],
     chapters: chaptersOf(n),
+    soundbites: Array.from({ length: 50 }, (_, i) => ({ startSeconds: i * 30 + 0.5, durationSeconds: 45, title: hostile(n + i, 2_000) })),
+    persons: Array.from({ length: 50 }, (_, i) => ({ name: hostile(n + i, 300), role: hostile(i, 200), href: url })),
   };
 }
 
@@ -113,9 +116,38 @@ describe('every message fits Discord with hostile feed text', () => {
         expectFits(announcementMessage(ref, s, { roleId: '1400000000000000002', test: true }));
         expect(threadNameProblems(forumPostName(ref))).toEqual([]);
         expect(threadNameProblems(forumPostName(ref, true))).toEqual([]);
+        const inThread = threadChaptersMessage(ref, s);
+        expect(inThread).toBeDefined();
+        expectFits(inThread!);
       }
       expectFits(catchUpSummaryMessage(podcast, 500, refs, s));
       expectFits(pausedNoticeMessage(podcast.title, 8, `Could not fetch ${LONG_URL}: ${hostile(1, 5_000)}`, s));
+    }
+  });
+
+  it('thread names of 100 characters as Discord counts them are kept whole, longer ones cut to fit', () => {
+    const of = (title: string) => forumPostName({ ...fairRef, episode: { ...fairRef.episode, title } });
+    const hundred = '𝄞'.repeat(100); // 100 code points, 200 UTF-16 code units
+    expect(of(hundred)).toBe(hundred);
+    expect(threadNameProblems(of(`${hundred}x`))).toEqual([]);
+    expect(of(`${hundred}x`).endsWith('…')).toBe(true);
+  });
+
+  it('live shows: the scheduled event within its limits (a location too long for 100 characters left out), and "live now"', () => {
+    const item = { id: 'l', status: 'live' as const, title: hostile(3), start: '2026-12-24T18:00:00.000Z', streamUrl: LONG_URL, contentLink: LONG_URL };
+    for (const s of strings) {
+      for (const show of [podcast, fair]) {
+        expectFits(liveNowMessage(show, item, s, '1400000000000000002'));
+        expect(threadNameProblems(liveNowPostName(show, item))).toEqual([]);
+        const event = liveEventBody(show, item, s);
+        expect([...event.name].length).toBeLessThanOrEqual(100);
+        expect([...event.entity_metadata!.location!].length).toBeLessThanOrEqual(100);
+        expect([...(event.description ?? '')].length).toBeLessThanOrEqual(1000);
+        expect(JSON.stringify(event)).not.toContain(LONG_PATH.slice(0, 60));
+        expect(Date.parse(event.scheduled_end_time!)).toBe(Date.parse(item.start) + 3_600_000);
+      }
+      // The show's page fits a location: it is used when the stream's address does not.
+      expect(liveEventBody(fair, item, s).entity_metadata?.location).toBe('https://fair.example.com/');
     }
   });
 
@@ -130,6 +162,9 @@ describe('every message fits Discord with hostile feed text', () => {
     const s = strings[0]!;
     expect(textsOf(chaptersMessage(fairRef, 0, s))).toContain('(https://fair.example.com/1.mp3#t=60)');
     expect(textsOf(episodeMessage(fairRef, s))).toContain('](https://fair.example.com/1.mp3#t=0)');
+    // A soundbite's start opens the episode at its second; a person's name links to their page.
+    expect(textsOf(episodeMessage(fairRef, s))).toContain('[`0:30`](https://fair.example.com/1.mp3#t=30)');
+    expect(textsOf(episodeMessage(fairRef, s))).toMatch(/\]\(https:\/\/fair\.example\.com\/1\.mp3\) · /);
     expect(announcementMessage(fairRef, s).embeds[0]?.url).toBe('https://fair.example.com/1.mp3');
   });
 

@@ -17,9 +17,10 @@ const CORPUS: Passage[] = [
   passage('tech', 'ep3', 0, 'episodeTitle', 'Weekly tech roundup', '2024-05-01T00:00:00Z'),
   passage('tech', 'ep3', 1200, 'chapterTitle', 'Microsoft earnings', '2024-05-01T00:00:00Z'),
   passage('tech', 'ep3', 1500, 'notes', 'Also: a Tesla owner filmed a crash on the highway.', '2024-05-01T00:00:00Z'),
-  passage('svensk', 'ep4', 0, 'episodeTitle', 'Hästarna på Gotland', '2023-06-01T00:00:00Z'),
-  passage('svensk', 'ep4', 410, 'chapterTitle', 'Bilarna som kraschade i Stockholm', '2023-06-01T00:00:00Z'),
-  passage('svensk', 'ep4', 900, 'transcript', 'Och sen pratade vi om hästen som sprang iväg över ängen.', '2023-06-01T00:00:00Z'),
+  // A Swedish podcast: its words are stemmed by Swedish rules.
+  { ...passage('svensk', 'ep4', 0, 'episodeTitle', 'Hästarna på Gotland', '2023-06-01T00:00:00Z'), language: 'sv' },
+  { ...passage('svensk', 'ep4', 410, 'chapterTitle', 'Bilarna som kraschade i Stockholm', '2023-06-01T00:00:00Z'), language: 'sv' },
+  { ...passage('svensk', 'ep4', 900, 'transcript', 'Och sen pratade vi om hästen som sprang iväg över ängen.', '2023-06-01T00:00:00Z'), language: 'sv' },
 ];
 
 const texts = (hits: SearchHit[]): string[] => hits.map((h) => h.passage.text);

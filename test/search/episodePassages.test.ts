@@ -27,6 +27,21 @@ describe('episodePassages', () => {
     expect(passages.every((p) => p.podcastId === 'pod' && p.episodeId === 'guid-1' && p.publishedAt === '2024-03-01T00:00:00Z')).toBe(true);
   });
 
+  it('indexes each guest’s or host’s name at 0 and each titled soundbite at its start', () => {
+    const withCast: Episode = {
+      ...episode,
+      persons: [{ name: 'Raffi Krikorian', role: 'guest' }, { name: ' Ada ' }],
+      soundbites: [{ startSeconds: 73, durationSeconds: 60 }, { startSeconds: 1234.5, durationSeconds: 42, title: 'Why open weights matter' }],
+    };
+    const cast = episodePassages('pod', withCast).filter((p) => p.field === 'person' || p.field === 'soundbite');
+    expect(cast.map((p) => [p.field, p.startSeconds, p.text])).toEqual([
+      ['soundbite', 1234.5, 'Why open weights matter'],
+      ['person', 0, 'Raffi Krikorian'],
+      ['person', 0, 'Ada'],
+    ]);
+    expect(passages.some((p) => p.field === 'person' || p.field === 'soundbite')).toBe(false);
+  });
+
   it('places a notes paragraph at the chapter its own timestamp falls in, else at 0', () => {
     const notes = passages.filter((p) => p.field === 'notes').map((p) => [p.startSeconds, p.text]);
     expect(notes.slice(0, 2)).toEqual([

@@ -9,6 +9,8 @@ import { describeFeedIssue } from '../../src/data/problems.js';
 import { parseTranscript } from '../../src/data/transcripts/parseTranscript.js';
 import { createLogger } from '../../src/logger.js';
 import { ParsePool } from '../../src/sources/ParsePool.js';
+import { parseAudioTag } from '../../src/sources/parseAudioTag.js';
+import { cover, id3Tag, silentFrames } from '../support/taggedMp3.js';
 
 /**
  * The pool the poller parses in: real worker threads running the same parsers. What comes back across the threads
@@ -77,6 +79,29 @@ describe('ParsePool', () => {
     const segments = await pool.parseTranscript(vtt, 'text/vtt');
     expect(segments.ok && segments.value.length).toBe(1_000);
     expect(segments).toStrictEqual(parseTranscript(vtt, 'text/vtt'));
+  });
+
+  it('reads an MP3 tag\'s chapters on a worker thread exactly as here (the thread loads music-metadata natively)', async () => {
+    pool = new ParsePool();
+    const tag = id3Tag({
+      image: cover(50_000),
+      chapter: [
+        { elementID: 'b', startTimeMs: 30_000, endTimeMs: 90_000, tags: { title: 'Second', userDefinedUrl: [{ description: 'u', url: 'https://example.com/b' }] } },
+        { elementID: 'a', startTimeMs: 0, endTimeMs: 30_000, tags: { title: 'First' } },
+      ],
+      tableOfContents: [{ elementID: 'toc', isOrdered: true, elements: ['a', 'b'] }],
+    });
+    const here = await parseAudioTag(new Uint8Array(tag));
+    expect(here).toStrictEqual({
+      ok: true,
+      value: [
+        { startSeconds: 0, endSeconds: 30, title: 'First', source: 'audio' },
+        { startSeconds: 30, endSeconds: 90, title: 'Second', url: 'https://example.com/b', source: 'audio' },
+      ],
+    });
+    expect(await pool.parseAudioTag(new Uint8Array(tag))).toStrictEqual(here);
+    // No tag at all: no chapters, not an error.
+    expect(await pool.parseAudioTag(new Uint8Array(silentFrames(3)))).toStrictEqual(await parseAudioTag(new Uint8Array(silentFrames(3))));
   });
 
   it('parses chapters files and transcripts (and their refusals) as the parsers do here', async () => {

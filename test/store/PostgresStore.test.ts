@@ -22,7 +22,20 @@ storeContract({
   name: 'PostgreSQL',
   async freshDatabase() {
     const database = await createTestDatabase();
-    return { open: () => opened(database.url), remove: () => database.drop() };
+    return {
+      open: () => opened(database.url),
+      remove: () => database.drop(),
+      async countRowWrites(table) {
+        await asAdmin(async (client) => {
+          await client.query(`CREATE TABLE IF NOT EXISTS test_row_writes (name text PRIMARY KEY, n integer NOT NULL)`);
+          await client.query(`INSERT INTO test_row_writes VALUES ($1, 0)`, [table]);
+          await client.query(`CREATE OR REPLACE FUNCTION test_count_row_write() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN UPDATE test_row_writes SET n = n + 1 WHERE name = TG_TABLE_NAME; RETURN NULL; END $$`);
+          await client.query(`CREATE TRIGGER test_${table}_writes AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION test_count_row_write()`);
+        }, database.name);
+        return () => asAdmin(async (client) => Number((await client.query(`SELECT n FROM test_row_writes WHERE name = $1`, [table])).rows[0]?.n), database.name);
+      },
+    };
   },
 });
 
@@ -88,6 +101,32 @@ describe('openPostgresStore', () => {
     const again = await open(database.url);
     expect(await again.schemaVersion()).toBe(postgresMigrations.length);
     expect(await again.followersOf(FEED)).toEqual(['guild-1']);
+  });
+
+  it('drops stored validators once, so feeds stored before persons and soundbites were kept are read whole again', async () => {
+    const database = await freshDatabase();
+    const before = postgresMigrations.findIndex((sql) => sql.includes('SET etag = NULL, last_modified = NULL'));
+    expect(before).toBeGreaterThan(0);
+    await asAdmin(async (client) => {
+      await client.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      for (const [i, sql] of postgresMigrations.slice(0, before).entries()) {
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [i + 1]);
+      }
+      await client.query(
+        `INSERT INTO feed_state (url, etag, last_modified, consecutive_failures, paused, paused_notice_sent) VALUES ($1, '"v1"', 'Mon, 01 Jan 2024 00:00:00 GMT', 0, false, false)`,
+        [FEED],
+      );
+    }, database.name);
+
+    const store = await open(database.url);
+    expect(await store.getFetchState(FEED)).toMatchObject({ url: FEED, consecutiveFailures: 0 });
+    expect(await store.getFetchState(FEED)).not.toHaveProperty('etag');
+    expect(await store.getFetchState(FEED)).not.toHaveProperty('lastModified');
+    await store.recordFetchSuccess(FEED, { etag: '"v2"', checkedAt: new Date(1), nextCheckAt: new Date(2) });
+    await store.close();
+    const again = await open(database.url);
+    expect(await again.getFetchState(FEED)).toMatchObject({ etag: '"v2"' });
   });
 
   it('brings a database of the first schema up to date with its ledger and feeds intact', async () => {

@@ -22,6 +22,23 @@ storeContract({
       async remove() {
         rmSync(dir, { recursive: true, force: true });
       },
+      async countRowWrites(table) {
+        const db = new Database(path.join(dir, 'podcord.db'));
+        db.exec(`CREATE TABLE IF NOT EXISTS test_row_writes (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
+          INSERT INTO test_row_writes VALUES ('${table}', 0);
+          ${['INSERT', 'UPDATE', 'DELETE']
+            .map((event) => `CREATE TRIGGER test_${table}_${event} AFTER ${event} ON ${table} BEGIN UPDATE test_row_writes SET n = n + 1 WHERE name = '${table}'; END;`)
+            .join('\n')}`);
+        db.close();
+        return async () => {
+          const reader = new Database(path.join(dir, 'podcord.db'), { readonly: true });
+          try {
+            return reader.prepare(`SELECT n FROM test_row_writes WHERE name = ?`).pluck().get(table) as number;
+          } finally {
+            reader.close();
+          }
+        };
+      },
     };
   },
 });
@@ -118,6 +135,26 @@ describe('openSqliteStore', () => {
     raw.close();
     const result = openSqliteStore(`sqlite:${file}`);
     expect(result.ok ? '' : result.error).toMatch(/schema is version \d+, newer than this Podcord knows/);
+  });
+
+  it('drops stored validators once, so feeds stored before persons and soundbites were kept are read whole again', async () => {
+    const file = path.join(dir, 'before-persons.db');
+    const raw = new Database(file);
+    const before = migrations.findIndex((sql) => sql.includes('SET etag = NULL, last_modified = NULL'));
+    expect(before).toBeGreaterThan(0);
+    migrations.slice(0, before).forEach((sql) => raw.exec(sql));
+    raw.pragma(`user_version = ${before}`);
+    raw.prepare(`INSERT INTO feed_state (url, etag, last_modified, consecutive_failures, paused, paused_notice_sent) VALUES (?, '"v1"', 'Mon, 01 Jan 2024 00:00:00 GMT', 0, 0, 0)`).run(FEED);
+    raw.close();
+
+    let store = open(`sqlite:${file}`);
+    expect(await store.getFetchState(FEED)).toMatchObject({ url: FEED, consecutiveFailures: 0 });
+    expect(await store.getFetchState(FEED)).not.toHaveProperty('etag');
+    expect(await store.getFetchState(FEED)).not.toHaveProperty('lastModified');
+    // Only once: validators saved after the upgrade stay.
+    await store.recordFetchSuccess(FEED, { etag: '"v2"', checkedAt: new Date(1), nextCheckAt: new Date(2) });
+    store = await reopen(store, `sqlite:${file}`);
+    expect(await store.getFetchState(FEED)).toMatchObject({ etag: '"v2"' });
   });
 
   it('brings a database of the first schema up to date with its ledger and feeds intact', async () => {

@@ -90,6 +90,14 @@ export async function fillAsTheBotDoes(store: Store): Promise<void> {
   await store.recordIntent('guild-B', QUIET_FEED, 'q1', 'chan-b', 'nonce-q', at(25));
   await store.markSent('guild-B', QUIET_FEED, 'q1', 'msg-q', at(26), { publish: true });
   await store.recordPublishFailure('guild-B', QUIET_FEED, 'q1', { error: 'not an announcement channel', at: at(27) });
+  // A discussion thread made, its chapter list owed after a failure.
+  await store.recordIntent('guild-2', OTHER_FEED, 'o3', 'chan-2', 'nonce-thread', at(28));
+  await store.markSent('guild-2', OTHER_FEED, 'o3', 'msg-thread', at(29), { thread: true });
+  await store.markThreadStarted('guild-2', OTHER_FEED, 'o3', 'msg-thread');
+  await store.recordThreadFailure('guild-2', OTHER_FEED, 'o3', { error: 'HTTP 500', at: at(30), retryAt: at(60) });
+  // A live show: its event scheduled, "live now" not posted yet.
+  const live = await store.claimLiveShow({ guildId: 'guild-1', podcastId: FEED, liveId: 'live-1' }, { channelId: 'chan-1', nonce: 'nonce-live' }, { owner: 'p', until: at(40) }, at(31));
+  if (live) await store.saveLiveShow({ ...live, eventId: 'event-1', eventState: 'scheduled' });
 }
 
 /** The ledger rows fillAsTheBotDoes writes, by guild, podcast and episode. */
@@ -101,6 +109,7 @@ export const LEDGER: readonly [string, string, string][] = [
   ['guild-a', OTHER_FEED, 'o3'],
   ['guild-1', OTHER_FEED, 'summary:3:o'],
   ['guild-B', QUIET_FEED, 'q1'],
+  ['guild-2', OTHER_FEED, 'o3'],
 ];
 
 const FEEDS = [FEED, OTHER_FEED, QUIET_FEED, 'https://resumed.example.com/feed', 'https://never-checked.example.com/feed', 'https://unknown.example/feed'];
@@ -138,6 +147,7 @@ export async function everythingTheStoreSays(store: Store): Promise<Record<strin
   answers['pendingIntents due by 30'] = await store.pendingIntents(at(30));
   answers['pendingPublishes'] = await store.pendingPublishes();
   answers['pendingPublishes due by 30'] = await store.pendingPublishes(at(30));
+  answers['getLiveShow'] = await store.getLiveShow({ guildId: 'guild-1', podcastId: FEED, liveId: 'live-1' });
   answers['getChapters'] = await store.getChapters(FEED, fullEpisode.id);
   answers['getChapters missing'] = await store.getChapters(FEED, 'e1');
   answers['getTranscript'] = await store.getTranscript(FEED, fullEpisode.id);

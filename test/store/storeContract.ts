@@ -12,6 +12,11 @@ export interface ContractDatabase {
   open(): Promise<Store>;
   /** Called after the test's stores are closed. */
   remove(): Promise<void>;
+  /**
+   * Counts every row inserted, updated or deleted in `table` from now on, by the database itself (a trigger, behind the
+   * store's back); the schema must exist (a store opened on it). Resolves to a reader of the count.
+   */
+  countRowWrites(table: string): Promise<() => Promise<number>>;
 }
 
 export interface StoreUnderTest {
@@ -137,6 +142,25 @@ export function storeContract(subject: StoreUnderTest): void {
         expect([...(await store.catalogVersions()).keys()].sort()).toEqual([podcast.id, third.id, other.id].sort());
       });
 
+      it('keeps guests, hosts and soundbites with their episode and podcast, across a restart', async () => {
+        let store = await open();
+        const hosted: Podcast = { ...podcast, persons: [{ name: 'Host Person', role: 'host', group: 'cast', href: 'https://example.com/host' }] };
+        const withGuests: Episode = {
+          ...fullEpisode,
+          soundbites: [
+            { startSeconds: 73.5, durationSeconds: 60, title: 'The best “bit”' },
+            { startSeconds: 600, durationSeconds: 15.25 },
+          ],
+          persons: [
+            { name: 'Raffi Krikorian', role: 'guest', img: 'https://example.com/raffi.jpg', href: 'https://example.com/raffi' },
+            { name: 'Ada Lovelace' },
+          ],
+        };
+        await store.savePodcast(hosted, [withGuests, bareEpisode('guid-2')]);
+        store = await reopen(store);
+        expect(await store.loadPodcast(FEED)).toStrictEqual({ podcast: hosted, episodes: [withGuests, bareEpisode('guid-2')] });
+      });
+
       it('is idempotent: saving the same feed twice stores it once', async () => {
         const store = await open();
         const episodes = [fullEpisode, bareEpisode('guid-2')];
@@ -259,6 +283,37 @@ export function storeContract(subject: StoreUnderTest): void {
         expect((await store.loadPodcast(FEED))?.episodes).toStrictEqual([edited]);
       });
 
+      it('writes only the episodes that changed: a new one at the top, one edited, one gone', async () => {
+        const store = await open();
+        const feed = Array.from({ length: 30 }, (_, i) => bareEpisode(`${30 - i}`));
+        await store.savePodcast(podcast, feed);
+        const episodeWrites = await database.countRowWrites('episodes');
+        const podcastWrites = await database.countRowWrites('podcasts');
+
+        await store.savePodcast(podcast, feed);
+        expect(await episodeWrites()).toBe(0);
+        expect(await podcastWrites()).toBe(0);
+
+        // The usual update: a new episode on top, the oldest gone, one text corrected.
+        const edited = { ...bareEpisode('20'), description: 'Corrected notes.' };
+        const next = [bareEpisode('31'), ...feed.slice(0, -1).map((e) => (e.id === '20' ? edited : e))];
+        await store.savePodcast(podcast, next);
+        expect(await episodeWrites()).toBe(3);
+        expect((await store.loadPodcast(FEED))?.episodes).toStrictEqual(next);
+        expect(await store.getEpisodeIds(FEED)).toEqual(next.map((e) => e.id));
+
+        // Two more on top and one at the end: three rows; the order of all of them as given.
+        const more = [bareEpisode('33'), bareEpisode('32'), ...next, bareEpisode('0')];
+        await store.savePodcast(podcast, more);
+        expect(await episodeWrites()).toBe(6);
+        expect(await store.getEpisodeIds(FEED)).toEqual(more.map((e) => e.id));
+        // Reordered: every position is written again, and the order is the one given.
+        const reversed = [...more].reverse();
+        await store.savePodcast(podcast, reversed);
+        expect(await store.getEpisodeIds(FEED)).toEqual(reversed.map((e) => e.id));
+        expect((await store.loadPodcast(FEED))?.episodes).toStrictEqual(reversed);
+      });
+
       it('leaves one whole save when two stores save the same podcast at once', async () => {
         const first = await open();
         const second = await open();
@@ -269,6 +324,23 @@ export function storeContract(subject: StoreUnderTest): void {
           const episodes = (await first.loadCatalog())[0]?.episodes;
           expect([a, b]).toContainEqual(episodes);
         }
+      });
+
+      it("marks a first save's episodes seen for every follower of the feed, and only with backCatalogue", async () => {
+        const store = await open();
+        await store.follow('guild-1', FEED, { seenEpisodeIds: [] });
+        await store.follow('guild-2', FEED, { seenEpisodeIds: ['e1'] });
+        await store.follow('guild-3', MOVED, { seenEpisodeIds: [] });
+        const list = [bareEpisode('e2'), bareEpisode('e1')];
+        await store.savePodcast(podcast, list);
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e2', 'e1'])).toEqual(['e2', 'e1']);
+        await store.savePodcast(podcast, list, { backCatalogue: true });
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e2', 'e1'])).toEqual([]);
+        expect(await store.unannouncedEpisodes('guild-2', FEED, ['e2', 'e1'])).toEqual([]);
+        expect(await store.unannouncedEpisodes('guild-3', MOVED, ['e2', 'e1'])).toEqual(['e2', 'e1']);
+        // Not with a later save: what comes then is new.
+        await store.savePodcast(podcast, [bareEpisode('e3'), ...list]);
+        expect(await store.unannouncedEpisodes('guild-1', FEED, ['e3', 'e2', 'e1'])).toEqual(['e3']);
       });
     });
 
@@ -307,6 +379,38 @@ export function storeContract(subject: StoreUnderTest): void {
           segments: [],
           fetchedAt,
         });
+      });
+
+      it('keeps a chapters source\'s validators and re-check times, and gives each due re-check to one claimant', async () => {
+        let store = await open();
+        const at = (minutes: number): Date => new Date(Date.UTC(2024, 0, 1, 0, minutes));
+        const audio = {
+          sourceUrl: 'https://cdn.example.com/3.mp3',
+          chapters: [{ startSeconds: 0, title: 'Intro', source: 'audio' as const }],
+          fetchedAt: at(0),
+          etag: '"abc"',
+          lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT',
+          appearedAt: at(0),
+          recheckAt: at(60),
+        };
+        await store.saveChapters(FEED, 'guid-3', audio);
+        await store.saveChapters(FEED, 'guid-2', { sourceUrl: 'https://example.com/2.json', chapters: [], fetchedAt: at(0), appearedAt: at(0), recheckAt: at(30) });
+        await store.saveChapters(FEED, 'guid-1', { sourceUrl: 'https://example.com/1.json', chapters: [], fetchedAt: at(0) });
+        store = await reopen(store);
+        expect(await store.getChapters(FEED, 'guid-3')).toStrictEqual(audio);
+        expect(await store.dueChapterRechecks(at(59), 10)).toMatchObject([{ podcastId: FEED, episodeId: 'guid-2', cached: { recheckAt: at(30) } }]);
+        expect((await store.dueChapterRechecks(at(60), 10)).map((d) => d.episodeId)).toStrictEqual(['guid-2', 'guid-3']);
+        expect(await store.dueChapterRechecks(at(60), 1)).toHaveLength(1);
+        expect((await store.dueChapterRechecks(at(60), 10))[1]?.cached).toStrictEqual(audio);
+
+        // Two processes take the same due re-check: one gets it.
+        expect(await store.claimChapterRecheck(FEED, 'guid-3', at(60), at(1440))).toBe(true);
+        expect(await store.claimChapterRecheck(FEED, 'guid-3', at(60), at(1440))).toBe(false);
+        expect(await store.getChapters(FEED, 'guid-3')).toStrictEqual({ ...audio, recheckAt: at(1440) });
+        // The last one leaves none.
+        expect(await store.claimChapterRecheck(FEED, 'guid-2', at(30), undefined)).toBe(true);
+        expect((await store.dueChapterRechecks(at(100_000), 10)).map((d) => d.episodeId)).toStrictEqual(['guid-3']);
+        expect(await store.getChapters(FEED, 'guid-2')).not.toHaveProperty('recheckAt');
       });
     });
 
@@ -353,6 +457,27 @@ export function storeContract(subject: StoreUnderTest): void {
           paused: false,
           pausedNoticeSent: false,
         });
+      });
+
+      it('records many 304s in one write as recordFetchSuccess records each: validators kept or replaced, failures reset, leases ended', async () => {
+        const store = await open();
+        const other = 'https://other.example.com/feed.xml';
+        await store.recordFetchSuccess(FEED, { etag: '"a"', lastModified: 'then', checkedAt: t(0), nextCheckAt: t(30) });
+        await store.trackFeed(other);
+        await store.recordFetchFailure(other, { error: 'HTTP 500', checkedAt: t(0), nextCheckAt: t(10), pause: false });
+        expect(await store.claimDueFeeds({ owner: 'me', until: t(100) }, t(30), 10)).toEqual([other, FEED]);
+
+        await store.recordNotModified([{ url: FEED }, { url: other, etag: '"o"' }, { url: 'https://untracked.example.com/x.xml' }], {
+          checkedAt: t(31),
+          nextCheckAt: t(61),
+        });
+        const expected = { lastCheckedAt: t(31), nextCheckAt: t(61), consecutiveFailures: 0, paused: false, pausedNoticeSent: false };
+        expect(await store.getFetchState(FEED)).toStrictEqual({ url: FEED, etag: '"a"', lastModified: 'then', ...expected });
+        expect(await store.getFetchState(other)).toStrictEqual({ url: other, etag: '"o"', ...expected });
+        expect(await store.getFetchState('https://untracked.example.com/x.xml')).toBeUndefined();
+        // The leases ended with the write: due again for anyone at the next check time (a tie, broken by URL).
+        expect(await store.claimDueFeeds({ owner: 'someone else', until: t(200) }, t(61), 10)).toEqual([FEED, other]);
+        await store.recordNotModified([], { checkedAt: t(62), nextCheckAt: t(92) });
       });
 
       it('counts consecutive failures with their backoff, pauses, and resets on success', async () => {
@@ -841,6 +966,90 @@ export function storeContract(subject: StoreUnderTest): void {
         expect((await store.claimPendingPublishes(lease('b', 60), t(10), 5)).map((x) => x.episodeId)).toEqual(['e1']);
         await store.markPublished('guild-1', FEED, 'e1');
         expect(await store.claimPendingPublishes(lease('c', 600), t(100), 5)).toEqual([]);
+      });
+
+      it('owes a thread from markSent on, to one process at a time, keeps its id, and ends it done or given up', async () => {
+        const store = await open();
+        await store.recordIntent('guild-1', FEED, 'e1', 'text', 'n1', t(1));
+        await store.recordIntent('guild-1', FEED, 'e2', 'text', 'n2', t(1));
+        await store.recordIntent('guild-1', FEED, 'e3', 'text', 'n3', t(1));
+        await store.markSent('guild-1', FEED, 'e1', 'm1', t(2), { thread: true });
+        await store.markSent('guild-1', FEED, 'e2', 'm2', t(3), { thread: true, publish: true });
+        await store.markSent('guild-1', FEED, 'e3', 'm3', t(4));
+        expect((await store.getAnnouncement('guild-1', FEED, 'e1'))?.thread).toStrictEqual({ status: 'pending', attempts: 0 });
+        expect((await store.getAnnouncement('guild-1', FEED, 'e3'))?.thread).toBeUndefined();
+
+        // The row's one claim: a publish and a thread owed on one post are taken one after the other.
+        expect((await store.claimPendingThreads(lease('a', 60), t(5), 5)).map((x) => x.messageId)).toEqual(['m1', 'm2']);
+        expect(await store.claimPendingThreads(lease('b', 60), t(5), 5)).toEqual([]);
+        expect(await store.claimPendingPublishes(lease('b', 60), t(5), 5)).toEqual([]);
+
+        // The thread made, its chapter list not yet: the id is kept, and the claim with it.
+        await store.markThreadStarted('guild-1', FEED, 'e1', 'thread-1');
+        expect(await store.claimPendingThreads(lease('b', 60), t(6), 5)).toEqual([]);
+        await store.recordThreadFailure('guild-1', FEED, 'e1', { error: 'HTTP 500', at: t(7), retryAt: t(20) });
+        expect((await store.getAnnouncement('guild-1', FEED, 'e1'))?.thread).toStrictEqual({
+          status: 'pending', attempts: 1, threadId: 'thread-1', nextAttemptAt: t(20), lastError: 'HTTP 500',
+        });
+        expect((await store.announcementIssues('guild-1', t(0))).map((x) => x.episodeId)).toEqual(['e1']);
+        await store.releaseIntent('guild-1', FEED, 'e2', 'a');
+        expect((await store.claimPendingThreads(lease('b', 60), t(10), 5)).map((x) => x.episodeId)).toEqual(['e2']);
+        const due = await store.claimPendingThreads(lease('c', 60), t(70), 5);
+        expect(due.map((x) => [x.episodeId, x.thread?.threadId])).toEqual([['e1', 'thread-1'], ['e2', undefined]]);
+
+        await store.markThreadDone('guild-1', FEED, 'e1');
+        await store.recordThreadFailure('guild-1', FEED, 'e2', { error: 'refused', at: t(71) });
+        expect((await store.getAnnouncement('guild-1', FEED, 'e1'))?.thread).toMatchObject({ status: 'done', threadId: 'thread-1' });
+        expect((await store.getAnnouncement('guild-1', FEED, 'e2'))?.thread).toMatchObject({ status: 'failed', attempts: 1, lastError: 'refused' });
+        expect(await store.claimPendingThreads(lease('d', 600), t(500), 5)).toEqual([]);
+        expect((await store.announcementIssues('guild-1', t(0))).map((x) => x.episodeId)).toEqual(['e2']);
+        // Its publish is still owed, and now free to take.
+        expect((await store.claimPendingPublishes(lease('d', 600), t(500), 5)).map((x) => x.episodeId)).toEqual(['e2']);
+      });
+
+      it('keeps a thread per episode in the settings, absent when off', async () => {
+        const store = await open();
+        await store.setAnnouncementSettings('guild-1', { channelId: 'c', publish: false, enabled: true, thread: true });
+        await store.setAnnouncementSettings('guild-1', { channelId: 'c', publish: false, enabled: true }, FEED);
+        expect(await store.getAnnouncementSettings('guild-1')).toStrictEqual({ channelId: 'c', publish: false, enabled: true, thread: true });
+        expect(await store.effectiveAnnouncementSettings('guild-1', FEED)).toStrictEqual({ channelId: 'c', publish: false, enabled: true });
+        expect(await store.effectiveAnnouncementSettings('guild-1', 'other')).toStrictEqual({ channelId: 'c', publish: false, enabled: true, thread: true });
+      });
+
+      it('keeps a live show per server and live item: claimed by one process at a time, its progress saved', async () => {
+        const store = await open();
+        const key = { guildId: 'guild-1', podcastId: FEED, liveId: 'live-1' };
+        expect(await store.getLiveShow(key)).toBeUndefined();
+        const taken = await store.claimLiveShow(key, { channelId: 'chan', nonce: 'nonce-1' }, lease('a', 60), t(1));
+        expect(taken).toStrictEqual({ ...key, channelId: 'chan', nonce: 'nonce-1', createdAt: t(1), attempts: 0 });
+        // Another process is refused while the claim lives; the first row's channel and nonce are kept.
+        expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(2))).toBeUndefined();
+        await store.saveLiveShow({ ...taken!, eventId: 'event-1', eventState: 'scheduled', attempts: 1, nextAttemptAt: t(30), lastError: 'HTTP 500', failedStep: 'post' });
+        // Its own claim again (a second pass), then given back: anyone may take it.
+        expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('a', 90), t(3))).toMatchObject({ channelId: 'chan', eventId: 'event-1' });
+        await store.releaseLiveShow(key, 'b');
+        expect(await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(4))).toBeUndefined();
+        await store.releaseLiveShow(key, 'a');
+        const second = await store.claimLiveShow(key, { channelId: 'other', nonce: 'nonce-2' }, lease('b', 60), t(5));
+        expect(second).toStrictEqual({
+          ...key, channelId: 'chan', nonce: 'nonce-1', createdAt: t(1), eventId: 'event-1', eventState: 'scheduled', attempts: 1, nextAttemptAt: t(30), lastError: 'HTTP 500', failedStep: 'post',
+        });
+        // Absent fields are cleared.
+        const { nextAttemptAt: _n, lastError: _l, ...rest } = second!;
+        await store.saveLiveShow({ ...rest, eventState: 'ended', liveMessageId: 'm1', liveAttemptedAt: t(6), attempts: 0, failedStep: 'event', failedAt: t(7) });
+        expect(await store.getLiveShow(key)).toStrictEqual({ ...rest, eventState: 'ended', liveMessageId: 'm1', liveAttemptedAt: t(6), attempts: 0, failedStep: 'event', failedAt: t(7) });
+        // An expired claim is anyone's; a process that ended gives its claims back at once.
+        expect(await store.claimLiveShow(key, { channelId: 'x', nonce: 'x' }, lease('c', 600), t(65))).toBeDefined();
+        await store.endProcess('c');
+        expect(await store.claimLiveShow(key, { channelId: 'x', nonce: 'x' }, lease('d', 600), t(66))).toBeDefined();
+        // A server that removed the bot is forgotten with its live shows; a moved feed takes them along.
+        const other = { guildId: 'guild-2', podcastId: FEED, liveId: 'live-1' };
+        await store.claimLiveShow(other, { channelId: 'c2', nonce: 'n2' }, lease('d', 600), t(67));
+        await store.forgetGuild('guild-1');
+        expect(await store.getLiveShow(key)).toBeUndefined();
+        await store.renameFeed(FEED, 'https://moved.example.com/feed');
+        expect(await store.getLiveShow(other)).toBeUndefined();
+        expect(await store.getLiveShow({ ...other, podcastId: 'https://moved.example.com/feed' })).toMatchObject({ channelId: 'c2', nonce: 'n2' });
       });
 
       it('never gives one pending post to two stores claiming at the same time', async () => {

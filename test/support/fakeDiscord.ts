@@ -34,12 +34,25 @@
  *   `failChannel(channelId, 50001 | 50013 | 10003)` makes a channel answer as one the bot lost (Missing
  *   Access, Missing Permissions on posting routes, Unknown Channel) until `failChannel(channelId)`.
  *   `leaveGuild(guildId)` removes the bot from a guild (GUILD_DELETE; its channels answer 403 from then on).
+ * - Permissions: `setRolePermissions(roleId, bits)` and `setPermissionOverwrites(channelId, overwrites)` change what the
+ *   bot may do (GUILD_ROLE_UPDATE / CHANNEL_UPDATE dispatched); `botPermissionsIn(channelId)` computes it as Discord
+ *   does (roles, owner/administrator, overwrites for @everyone, roles, member; a thread takes its parent's). Refused as
+ *   Discord refuses: no View Channel answers 50001 on every route of the channel; posting without Send Messages (Send
+ *   Messages in Threads in a thread, Create Posts in a forum), a thread without Create Public Threads: 50013. Without
+ *   Embed Links a message is made with its embeds dropped, as Discord does.
+ * - Guild scheduled events (external): `GET/POST /guilds/{id}/scheduled-events`, `GET/PATCH/DELETE .../{event}`, with
+ *   Discord's checks (Create Events or Manage Events; name and location 1-100, description 1000; a start in the
+ *   future and an end after it; status only SCHEDULED -> ACTIVE | CANCELED and ACTIVE -> COMPLETED; 10070 for an
+ *   unknown one); `scheduledEvents(guildId)` lists them.
  * - Time: `advanceTime(ms)` moves Discord's clock on (snowflakes, timestamps, the enforce_nonce window).
  * - State: `commands` (global), `guildCommands(guildId)`, `messages(channelId)`, `getMessage(id)`,
  *   `getChannel(id)` (live, mutable objects), `postAsMember(channelId, content)` (someone chatting). REST
  *   reads: `GET /channels/{id}/messages?limit=&before=|after=|around=` (pages of at most 100, newest first,
  *   without the nonce: Discord does not keep it) and `GET /guilds/{id}/threads/active`, for bots that
- *   reconcile by looking at what they posted.
+ *   reconcile by looking at what they posted. Threads: `POST /channels/{id}/threads` (forum posts with tags, or a
+ *   thread without a message) and `POST /channels/{id}/messages/{id}/threads` (a public thread on a message, with the
+ *   message's id; a second one refused with 160004), names of at most 100 code points, auto_archive_duration checked;
+ *   a thread is a channel to post in (Send Messages in Threads).
  * - Gateway: `dispatch(event, data)` sends a dispatch with the next sequence number (buffered and
  *   replayed on RESUME while the socket is down; a resume from before the last 1,000 or so is refused
  *   with op 9, as Discord refuses a stale one); `dropConnection(code = 4000)` closes the socket
@@ -150,6 +163,7 @@ export const BOT_PERMISSIONS = bits(
   PermissionFlagsBits.ManageMessages,
   PermissionFlagsBits.ManageThreads,
   PermissionFlagsBits.CreatePublicThreads,
+  PermissionFlagsBits.CreateEvents,
 );
 
 const DISCORD_EPOCH = 1420070400000n;
@@ -312,6 +326,8 @@ export interface FakeDiscord {
   clearRequests(): void;
   waitForRequest(predicate: (request: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   failNext(method: string, path: RegExp, spec: FailureSpec): void;
+  /** Forgets every failure failNext() set that has not been used up. */
+  clearFailures(): void;
   /**
    * Until called again without a code, the channel answers as Discord does when the bot lost it: 50001 Missing
    * Access (403, every route of the channel), 50013 Missing Permissions (403, routes that post: messages, threads,
@@ -323,6 +339,18 @@ export interface FakeDiscord {
    * and from then on its channels answer as those of a guild the bot is not in (403 Missing Access).
    */
   leaveGuild(guildId: string): void;
+  /**
+   * Sets a channel's permission overwrites (`type` 0 a role, 1 a member; allow/deny string bitfields) and dispatches
+   * CHANNEL_UPDATE, as a manager editing the channel's permissions. The fake enforces the bot's permissions computed
+   * from roles and overwrites as Discord does: see `botPermissionsIn`.
+   */
+  setPermissionOverwrites(channelId: string, overwrites: readonly { id: string; type: 0 | 1; allow: string; deny: string }[]): void;
+  /** Sets a role's permissions (string bitfield) in the main guild and dispatches GUILD_ROLE_UPDATE. */
+  setRolePermissions(roleId: string, permissions: string): void;
+  /** The bot's permissions in a channel (a thread: its parent's), computed from its roles and the overwrites. */
+  botPermissionsIn(channelId: string): bigint;
+  /** The guild's scheduled events (live objects), in order of creation. */
+  scheduledEvents(guildId: string): readonly Json[];
   /** A message by a member (not the bot) in a channel, as if someone chatted there; MESSAGE_CREATE is dispatched. */
   postAsMember(channelId: string, content: string): APIMessage;
   /**
@@ -1404,7 +1432,50 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (!isJoined(channel['guild_id'] as string | undefined)) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
     const failure = channelFailure(id, posting);
     if (failure) throw failure;
+    requirePermissions(channel);
     return channel;
+  }
+
+  // ---- permissions
+  const botRolesIn = (guildId: string): string[] => (guildId === ids.guildId ? (botMember.roles as string[]) : []);
+  /** The bot's server-wide permissions: @everyone's and its roles' (all of them for an administrator). */
+  function botGuildPermissions(guildId: string): bigint {
+    const memberRoles = botRolesIn(guildId);
+    let base = 0n;
+    for (const role of rolesOf(guildId)) if (role['id'] === guildId || memberRoles.includes(String(role['id']))) base |= BigInt(String(role['permissions']));
+    return base & PermissionFlagsBits.Administrator ? ~0n : base;
+  }
+
+  /** The bot's permissions in a channel, as Discord computes them; a thread's are its parent's. */
+  function botPermissionsIn(channelId: string): bigint {
+    let channel = channels.get(channelId);
+    if (channel && isThread(channel)) channel = channels.get(String(channel['parent_id']));
+    if (!channel) return 0n;
+    const guildId = String(channel['guild_id']);
+    const memberRoles = botRolesIn(guildId);
+    let base = botGuildPermissions(guildId);
+    if (base === ~0n) return base;
+    const overwrites = (channel['permission_overwrites'] ?? []) as { id: string; allow: string; deny: string }[];
+    const apply = (list: { allow: string; deny: string }[]): void => {
+      let allow = 0n;
+      let deny = 0n;
+      for (const o of list) {
+        allow |= BigInt(o.allow);
+        deny |= BigInt(o.deny);
+      }
+      base = (base & ~deny) | allow;
+    };
+    apply(overwrites.filter((o) => o.id === guildId));
+    apply(overwrites.filter((o) => o.id !== guildId && memberRoles.includes(o.id)));
+    apply(overwrites.filter((o) => o.id === botUser.id));
+    return base;
+  }
+
+  /** Refuses as Discord does when the bot lacks one of `flags` in the channel (View Channel: Missing Access). */
+  function requirePermissions(channel: FakeChannel, ...flags: bigint[]): void {
+    const have = botPermissionsIn(channel.id);
+    if (!(have & PermissionFlagsBits.ViewChannel)) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
+    for (const flag of flags) if (!(have & flag)) throw new HttpError(403, { message: 'Missing Permissions', code: 50013 });
   }
 
   // ---- routes
@@ -1522,8 +1593,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildCategory) {
       throw new HttpError(400, { message: 'Cannot send messages in a non-text channel', code: 50008 });
     }
-    const json = isObject(body) ? body : {};
+    requirePermissions(channel, isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages);
+    let json = isObject(body) ? body : {};
     validateMessageBody({ ...json, ...(files.length ? { attachments: files } : {}) }, { create: true });
+    // Discord makes the message without its embeds when the bot may not embed links there.
+    if (!(botPermissionsIn(channel.id) & PermissionFlagsBits.EmbedLinks)) json = { ...json, embeds: [] };
     const nonce = json['nonce'];
     if (json['enforce_nonce'] === true && (typeof nonce === 'string' || typeof nonce === 'number')) {
       const key = `${channel.id}:${String(nonce)}`;
@@ -1584,12 +1658,53 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (channel.type !== ChannelType.GuildAnnouncement) {
       throw new HttpError(400, { message: 'Cannot execute action on this channel type', code: 50024 });
     }
+    // Its own message with Send Messages; someone else's takes Manage Messages.
+    requirePermissions(channel, message.author.id === botUser.id ? PermissionFlagsBits.SendMessages : PermissionFlagsBits.ManageMessages);
     if ((message.flags ?? 0) & MessageFlags.Crossposted) {
       throw new HttpError(400, { message: 'This message has already been crossposted.', code: 40033 });
     }
     (message as unknown as Json)['flags'] = (message.flags ?? 0) | MessageFlags.Crossposted;
     echo('MESSAGE_UPDATE', message, GatewayIntentBits.GuildMessages);
     return { status: 200, body: message };
+  });
+  route('POST /channels/:channel/messages/:message/threads', true, ({ params, body }) => {
+    const parent = textChannel(params['channel'], true);
+    const message = messages.get(params['message'] ?? '');
+    if (!message || message.channel_id !== parent.id) throw notFound('Message', 10008);
+    if (parent.type !== ChannelType.GuildText && parent.type !== ChannelType.GuildAnnouncement) {
+      throw new HttpError(400, { message: 'Cannot execute action on this channel type', code: 50024 });
+    }
+    requirePermissions(parent, PermissionFlagsBits.CreatePublicThreads);
+    // A thread on a message takes the message's id: there is only ever one.
+    if (channels.has(message.id)) throw new HttpError(400, { message: 'A thread has already been created for this message', code: 160004 });
+    const json = isObject(body) ? body : {};
+    const name = json['name'];
+    if (typeof name !== 'string' || name.length < 1 || textLength('name', name) > 100) {
+      throw invalidForm('name', 'Must be between 1 and 100 in length.');
+    }
+    const archive = json['auto_archive_duration'] ?? 4320;
+    if (![60, 1440, 4320, 10080].includes(archive as number)) throw invalidForm('auto_archive_duration', 'Value must be one of {60, 1440, 4320, 10080}.');
+    const created = new Date(clock()).toISOString();
+    const thread: FakeChannel = {
+      id: message.id,
+      type: parent.type === ChannelType.GuildAnnouncement ? ChannelType.AnnouncementThread : ChannelType.PublicThread,
+      name,
+      guild_id: parent['guild_id'] ?? ids.guildId,
+      parent_id: parent.id,
+      owner_id: botUser.id,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      message_count: 0,
+      member_count: 1,
+      total_message_sent: 0,
+      flags: 0,
+      thread_metadata: { archived: false, auto_archive_duration: archive, archive_timestamp: created, locked: false, create_timestamp: created },
+      member: { id: message.id, user_id: botUser.id, join_timestamp: created, flags: 0 },
+    };
+    channels.set(thread.id, thread);
+    (message as unknown as Json)['thread'] = thread;
+    echo('THREAD_CREATE', { ...thread, newly_created: true }, GatewayIntentBits.Guilds);
+    return { status: 201, body: thread };
   });
   route('POST /channels/:channel/threads', true, ({ params, body, files }) => {
     const parent = textChannel(params['channel'], true);
@@ -1599,6 +1714,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       throw invalidForm('name', 'Must be between 1 and 100 in length.');
     }
     const isForum = parent.type === ChannelType.GuildForum || parent.type === ChannelType.GuildMedia;
+    // A forum post takes Create Posts (Send Messages' bit); a thread without a message, by its type (private by default).
+    requirePermissions(
+      parent,
+      isForum ? PermissionFlagsBits.SendMessages : json['type'] === ChannelType.PublicThread ? PermissionFlagsBits.CreatePublicThreads : PermissionFlagsBits.CreatePrivateThreads,
+    );
     const starter = isObject(json['message']) ? json['message'] : undefined;
     if (isForum && !starter) throw invalidForm('message', 'This field is required');
     const tags = Array.isArray(json['applied_tags']) ? json['applied_tags'].map(String) : [];
@@ -1651,6 +1771,101 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       messages.set(id, message);
     }
     return { status: 201, body: { ...thread, ...(message ? { message } : {}) } };
+  });
+
+  // ---- guild scheduled events (external ones: what a bot makes for a live show)
+  const scheduledEvents = new Map<string, Json>();
+  const EVENT_STATUS = { scheduled: 1, active: 2, completed: 3, canceled: 4 } as const;
+  function eventOf(guildId: string | undefined, eventId: string | undefined): Json {
+    if (!isJoined(guildId)) throw notFound('Guild', 10004);
+    const event = scheduledEvents.get(eventId ?? '');
+    if (!event || event['guild_id'] !== guildId) throw notFound('Guild Scheduled Event', 10070);
+    return event;
+  }
+  /** Creating events takes Create Events (or Manage Events); changing one the bot made, the same. */
+  function requireEventPermission(guildId: string): void {
+    if (!(botGuildPermissions(guildId) & (PermissionFlagsBits.CreateEvents | PermissionFlagsBits.ManageEvents))) {
+      throw new HttpError(403, { message: 'Missing Permissions', code: 50013 });
+    }
+  }
+  function validDate(field: string, value: unknown): number {
+    const at = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+    if (!Number.isFinite(at)) throw invalidForm(field, 'Could not parse value. Should be an ISO8601 timestamp.');
+    return at;
+  }
+  route('GET /guilds/:guild/scheduled-events', true, ({ params }) => {
+    if (!isJoined(params['guild'])) throw notFound('Guild', 10004);
+    return { status: 200, body: [...scheduledEvents.values()].filter((e) => e['guild_id'] === params['guild']) };
+  });
+  route('GET /guilds/:guild/scheduled-events/:event', true, ({ params }) => ({ status: 200, body: eventOf(params['guild'], params['event']) }));
+  route('POST /guilds/:guild/scheduled-events', true, ({ params, body }) => {
+    const guildId = params['guild']!;
+    if (!isJoined(guildId)) throw notFound('Guild', 10004);
+    requireEventPermission(guildId);
+    const json = isObject(body) ? body : {};
+    const name = json['name'];
+    if (typeof name !== 'string' || name.length < 1 || textLength('name', name) > 100) throw invalidForm('name', 'Must be between 1 and 100 in length.');
+    if (json['privacy_level'] !== 2) throw invalidForm('privacy_level', 'Value must be one of {2}.');
+    if (json['entity_type'] !== 3) throw invalidForm('entity_type', 'Only external events are modelled by the fake.');
+    const metadata = isObject(json['entity_metadata']) ? json['entity_metadata'] : {};
+    const location = metadata['location'];
+    if (typeof location !== 'string' || location.length < 1 || textLength('location', location) > 100) {
+      throw invalidForm('entity_metadata.location', 'Must be between 1 and 100 in length.');
+    }
+    const description = json['description'];
+    if (description !== undefined && (typeof description !== 'string' || textLength('description', description) > 1000)) {
+      throw invalidForm('description', 'Must be 1000 or fewer in length.');
+    }
+    const start = validDate('scheduled_start_time', json['scheduled_start_time']);
+    if (start <= clock()) throw invalidForm('scheduled_start_time', 'Cannot schedule event in the past.');
+    if (json['scheduled_end_time'] === undefined) throw invalidForm('scheduled_end_time', 'External events require an end time.');
+    const end = validDate('scheduled_end_time', json['scheduled_end_time']);
+    if (end <= start) throw invalidForm('scheduled_end_time', 'Cannot schedule event to end before starting.');
+    const event: Json = {
+      id: snowflake(clock()),
+      guild_id: guildId,
+      channel_id: null,
+      creator_id: botUser.id,
+      creator: botUser,
+      name,
+      description: description ?? null,
+      scheduled_start_time: new Date(start).toISOString(),
+      scheduled_end_time: new Date(end).toISOString(),
+      privacy_level: 2,
+      status: EVENT_STATUS.scheduled,
+      entity_type: 3,
+      entity_id: null,
+      entity_metadata: { location },
+      user_count: 0,
+      image: null,
+    };
+    scheduledEvents.set(String(event['id']), event);
+    echo('GUILD_SCHEDULED_EVENT_CREATE', event, GatewayIntentBits.GuildScheduledEvents);
+    return { status: 200, body: event };
+  });
+  route('PATCH /guilds/:guild/scheduled-events/:event', true, ({ params, body }) => {
+    const event = eventOf(params['guild'], params['event']);
+    requireEventPermission(params['guild']!);
+    const json = isObject(body) ? body : {};
+    const status = json['status'];
+    if (status !== undefined) {
+      // Discord's transitions: SCHEDULED to ACTIVE or CANCELED, ACTIVE to COMPLETED; nothing out of the last two.
+      const from = event['status'];
+      const allowed =
+        (from === EVENT_STATUS.scheduled && (status === EVENT_STATUS.active || status === EVENT_STATUS.canceled)) ||
+        (from === EVENT_STATUS.active && status === EVENT_STATUS.completed);
+      if (!allowed) throw invalidForm('status', `Cannot change the status of a scheduled event from ${String(from)} to ${String(status)}.`);
+      event['status'] = status;
+    }
+    echo('GUILD_SCHEDULED_EVENT_UPDATE', event, GatewayIntentBits.GuildScheduledEvents);
+    return { status: 200, body: event };
+  });
+  route('DELETE /guilds/:guild/scheduled-events/:event', true, ({ params }) => {
+    const event = eventOf(params['guild'], params['event']);
+    requireEventPermission(params['guild']!);
+    scheduledEvents.delete(String(event['id']));
+    echo('GUILD_SCHEDULED_EVENT_DELETE', event, GatewayIntentBits.GuildScheduledEvents);
+    return { status: 204 };
   });
 
   function matchRoute(method: string, segments: string[]): { route: Route; params: Record<string, string> } | undefined {
@@ -1842,6 +2057,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     failNext(method, path, spec) {
       failures.push({ method: method.toUpperCase(), path, spec, remaining: spec.times ?? 1 });
     },
+    clearFailures() {
+      failures.length = 0;
+    },
     failChannel(channelId, code) {
       if (code === undefined) failingChannels.delete(channelId);
       else failingChannels.set(channelId, code);
@@ -1851,6 +2069,22 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (index < 0) throw new Error(`fakeDiscord: the bot is not in guild ${guildId}`);
       joinedGuilds.splice(index, 1);
       dispatch('GUILD_DELETE', { id: guildId });
+    },
+    setPermissionOverwrites(channelId, overwrites) {
+      const channel = channels.get(channelId);
+      if (!channel) throw new Error(`fakeDiscord: no channel ${channelId}`);
+      channel['permission_overwrites'] = overwrites.map((o) => ({ ...o }));
+      if (sessionFor('CHANNEL_UPDATE', channel)) dispatch('CHANNEL_UPDATE', channel);
+    },
+    setRolePermissions(roleId, permissions) {
+      const role = roles.find((r) => r['id'] === roleId);
+      if (!role) throw new Error(`fakeDiscord: no role ${roleId}`);
+      role['permissions'] = permissions;
+      if (sessionFor('GUILD_ROLE_UPDATE', { guild_id: ids.guildId })) dispatch('GUILD_ROLE_UPDATE', { guild_id: ids.guildId, role });
+    },
+    botPermissionsIn,
+    scheduledEvents(guildId) {
+      return [...scheduledEvents.values()].filter((e) => e['guild_id'] === guildId);
     },
     postAsMember(channelId, content) {
       const author: APIUser = { id: ids.userId, username: 'listener', discriminator: '0', global_name: 'Listener', avatar: null };

@@ -22,7 +22,7 @@ const first = library.indexedPodcasts()[0]!;
 for (let round = 0; ; round++) {
   // The same podcast indexed again as it is: the index changes generation (so it is saved) but not its content.
   const entry = await store.value.loadPodcast(first);
-  library.index(first, entry!.episodes, await storedTranscripts(store.value, first, entry!.episodes));
+  library.index(entry!.podcast, entry!.episodes, await storedTranscripts(store.value, first, entry!.episodes));
   await saver.saveNow();
   if (round === 0) process.stdout.write('ready\n');
 }

@@ -34,20 +34,16 @@ export const MIN_NOTES_CHAPTERS = 2;
 export function selectChapterRun(lines: readonly TimestampLine[]): TimestampLine[] {
   let best: TimestampLine[] = [];
   let run: TimestampLine[] = [];
-  const consider = () => {
-    if (startsEarlyEnough(run) && run.length > best.length) best = run;
-  };
   for (const line of lines) {
     const last = run[run.length - 1];
     if (last !== undefined && line.startSeconds === last.startSeconds) continue;
     if (last !== undefined && line.startSeconds < last.startSeconds) {
-      consider();
+      if (run.length > best.length && startsEarlyEnough(run)) best = run;
       run = [];
     }
     run.push(line);
   }
-  consider();
-  return best;
+  return run.length > best.length && startsEarlyEnough(run) ? run : best;
 }
 
 /**
@@ -57,7 +53,10 @@ export function selectChapterRun(lines: readonly TimestampLine[]): TimestampLine
  * since "these notes have no chapters" is an ordinary answer rather than a failure.
  */
 export function parseNotesChapters(notes: string, durationSeconds?: number): Chapter[] {
-  let run = selectChapterRun(findTimestampLines(notes));
+  const lines = findTimestampLines(notes);
+  // Most notes have no chapter lines at all: nothing to choose from.
+  if (lines.length < MIN_NOTES_CHAPTERS) return [];
+  let run = selectChapterRun(lines);
   if (durationSeconds !== undefined && durationSeconds > 0) run = run.filter((line) => line.startSeconds < durationSeconds);
   if (run.length < MIN_NOTES_CHAPTERS) return [];
   return run.map((line) => {

@@ -1,4 +1,4 @@
-import type { Chapter, Transcript } from '../model.js';
+import type { Chapter, Person, Soundbite, Transcript } from '../model.js';
 import { decodeEntities } from '../text/decodeEntities.js';
 
 /** The specification a tag comes from, so each handler says where its meaning is defined. */
@@ -80,6 +80,23 @@ export interface ChannelDraft {
   ownerName?: string | undefined;
   language?: string | undefined;
   categories: string[];
+  /** `<podcast:person>`s, and the one whose name (its text) is being read. */
+  persons?: Person[] | undefined;
+  openPerson?: Person | undefined;
+  /** `<podcast:liveItem>`s as read (liveItemTags.ts); undefined until the first. */
+  liveItems?: LiveItemDraft[] | undefined;
+}
+
+/** A `<podcast:liveItem>` as read, before it becomes a LiveItem. */
+export interface LiveItemDraft {
+  status?: string | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
+  title?: string | undefined;
+  guid?: string | undefined;
+  link?: string | undefined;
+  enclosure?: string | undefined;
+  contentLink?: string | undefined;
 }
 
 /**
@@ -105,6 +122,12 @@ export interface ItemDraft {
   chaptersUrl?: string | undefined;
   transcripts: Transcript[];
   psc: Chapter[];
+  /** `<podcast:person>`s, and the one whose name (its text) is being read. */
+  persons: Person[];
+  openPerson: Person | undefined;
+  /** `<podcast:soundbite>`s, and the one whose title (its text) is being read. */
+  soundbites: Soundbite[];
+  openSoundbite: Soundbite | undefined;
 }
 
 /**
@@ -132,5 +155,9 @@ export function newItemDraft(): ItemDraft {
     chaptersUrl: undefined,
     transcripts: [],
     psc: [],
+    persons: [],
+    openPerson: undefined,
+    soundbites: [],
+    openSoundbite: undefined,
   };
 }

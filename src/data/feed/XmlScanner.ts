@@ -295,7 +295,7 @@ export class XmlScanner {
           // events and positions the states below would give.
           const top = this.stack[this.stack.length - 1];
           const local = this.index - offset;
-          if (top !== undefined && buffer.charCodeAt(local + top.length) === GT && buffer.startsWith(top, local)) {
+          if (top !== undefined && local + top.length < buffer.length && buffer.charCodeAt(local + top.length) === GT && buffer.startsWith(top, local)) {
             this.onclosetag(this.index, this.index + top.length);
             this.index += top.length;
             this.state = TEXT;

@@ -1,13 +1,20 @@
-import { pickChapters } from '../chapters/pickChapters.js';
+import { pickChapters, type ChapterCandidates } from '../chapters/pickChapters.js';
 import { err, ok, type Episode, type Result } from '../model.js';
 import { htmlToText } from '../text/htmlToText.js';
 import { parseDuration } from './parseDuration.js';
 import { parsePubDate } from './parsePubDate.js';
+import { namedPersons } from './personTag.js';
 import { htmlFieldText, type ItemDraft } from './TagHandler.js';
 
 const INTEGER = /^\d{1,9}$/;
 // WordPress plugins have been seen writing PHP-serialized junk (`s:125:"a:5:{...`) into enclosure url.
 const AUDIO_URL = /^https?:\/\/[^\s]/i;
+
+const byStart = (a: { startSeconds: number }, b: { startSeconds: number }) => a.startSeconds - b.startSeconds;
+
+function isAudio(media: ItemDraft['enclosure']): media is NonNullable<ItemDraft['enclosure']> {
+  return media !== undefined && AUDIO_URL.test(media.url);
+}
 
 function integer(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -15,9 +22,9 @@ function integer(value: string | undefined): number | undefined {
   return INTEGER.test(text) ? Number(text) : undefined;
 }
 
-function firstNonBlank(...values: (string | undefined)[]): string {
-  for (const value of values) if (value !== undefined && value.trim() !== '') return value;
-  return '';
+/** The value, or '' when it is missing or blank. (One argument, no rest array: this runs for every field of every item.) */
+function nonBlank(value: string | undefined): string {
+  return value !== undefined && value.trim() !== '' ? value : '';
 }
 
 /**
@@ -27,10 +34,10 @@ function firstNonBlank(...values: (string | undefined)[]): string {
  */
 function showNotes(draft: ItemDraft): string {
   // Read in this order so an item with content:encoded never decodes the description it will not use.
-  const encoded = firstNonBlank(draft.contentEncoded && htmlFieldText(draft.contentEncoded));
+  const encoded = nonBlank(draft.contentEncoded && htmlFieldText(draft.contentEncoded));
   if (encoded !== '') return encoded;
-  const description = firstNonBlank(draft.description && htmlFieldText(draft.description));
-  const summary = firstNonBlank(draft.summary && htmlFieldText(draft.summary));
+  const description = nonBlank(draft.description && htmlFieldText(draft.description));
+  const summary = nonBlank(draft.summary && htmlFieldText(draft.summary));
   return summary.length > 2 * description.length ? summary : description;
 }
 
@@ -39,7 +46,7 @@ function showNotes(draft: ItemDraft): string {
  */
 export function buildEpisode(draft: ItemDraft): Result<Episode> {
   const description = htmlToText(showNotes(draft));
-  const audio = [draft.enclosure, draft.mediaAudio].find((media) => media !== undefined && AUDIO_URL.test(media.url));
+  const audio = isAudio(draft.enclosure) ? draft.enclosure : isAudio(draft.mediaAudio) ? draft.mediaAudio : undefined;
   let title = draft.title ?? draft.itunesTitle;
   if (title === undefined) {
     if (description === '' && audio === undefined) return err('The item has no title, notes or audio');
@@ -73,11 +80,13 @@ export function buildEpisode(draft: ItemDraft): Result<Episode> {
   if (draft.chaptersUrl !== undefined) out.chaptersUrl = draft.chaptersUrl;
   out.transcripts = draft.transcripts;
   // Podlove allows any order; chapters are played in time order. sort() is stable, so ties keep feed order.
-  const psc = draft.psc.sort((a, b) => a.startSeconds - b.startSeconds);
-  out.chapters = pickChapters({
-    psc,
-    notes: description,
-    ...(durationSeconds === undefined ? {} : { durationSeconds }),
-  });
+  const psc = draft.psc.length > 1 ? draft.psc.sort(byStart) : draft.psc;
+  const candidates: ChapterCandidates = { psc, notes: description };
+  if (durationSeconds !== undefined) candidates.durationSeconds = durationSeconds;
+  out.chapters = pickChapters(candidates);
+  if (draft.soundbites.length > 0) out.soundbites = draft.soundbites.length > 1 ? draft.soundbites.sort(byStart) : draft.soundbites;
+  // The channel's persons stand in for an item that names none: parseFeed adds them once the whole channel is read.
+  const persons = namedPersons(draft.persons);
+  if (persons !== undefined) out.persons = persons;
   return ok(out);
 }

@@ -1,5 +1,7 @@
 import { err, ok, type Podcast, type Result } from '../model.js';
 import { htmlToText } from '../text/htmlToText.js';
+import { namedPersons } from './personTag.js';
+import { buildLiveItem } from './liveItemTags.js';
 import { htmlFieldText, type ChannelDraft } from './TagHandler.js';
 
 /** A Podcast from the channel's draft; `feedUrl` (the URL it was fetched from) outranks the feed's own claims. */
@@ -19,5 +21,10 @@ export function buildPodcast(draft: ChannelDraft, feedUrl?: string): Result<Podc
   if (author !== undefined) podcast.author = author;
   if (draft.language !== undefined) podcast.language = draft.language;
   podcast.categories = draft.categories;
+  const persons = namedPersons(draft.persons);
+  if (persons !== undefined) podcast.persons = persons;
+  // A live item without a known status or a start cannot be scheduled or announced: left out.
+  const live = (draft.liveItems ?? []).map(buildLiveItem).flatMap((item) => (item.ok ? [item.value] : []));
+  if (live.length > 0) podcast.liveItems = live;
   return ok(podcast);
 }

@@ -1,4 +1,6 @@
 import { attr } from './attr.js';
+import { personTag } from './personTag.js';
+import { LIVE_ITEM_TAGS } from './liveItemTags.js';
 import type { ChannelDraft, TagHandler } from './TagHandler.js';
 
 const SHORT = 2_000;
@@ -51,4 +53,6 @@ export const CHANNEL_TAGS = new Map<string, TagHandler<ChannelDraft>>([
   // Apple nests subcategories one level: <itunes:category text="Technology"><itunes:category text="Podcasting"/>.
   ['itunes:category', category],
   ['itunes:category/itunes:category', category],
+  ['podcast:person', personTag<ChannelDraft>()],
+  ...LIVE_ITEM_TAGS,
 ]);

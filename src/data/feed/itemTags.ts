@@ -1,6 +1,7 @@
-import type { Chapter, Transcript } from '../model.js';
+import type { Chapter, Soundbite, Transcript } from '../model.js';
 import { attr } from './attr.js';
 import { parseNpt } from './parseNpt.js';
+import { personTag } from './personTag.js';
 import type { HtmlField, ItemDraft, TagHandler } from './TagHandler.js';
 
 const SHORT = 2_000;
@@ -8,6 +9,13 @@ const URL = 4_096;
 const HTML = 1_000_000;
 const MAX_CHAPTERS = 2_000;
 const MAX_TRANSCRIPTS = 50;
+const MAX_SOUNDBITES = 50;
+// The spec's startTime and duration: seconds, with a decimal fraction or not ("33.833", "60").
+const SECONDS = /^\d{1,9}(?:\.\d+)?$/;
+
+function seconds(text: string | undefined): number | undefined {
+  return text !== undefined && SECONDS.test(text) ? Number(text) : undefined;
+}
 
 function plain(spec: TagHandler<ItemDraft>['spec'], max: number, set: (d: ItemDraft, t: string) => void): TagHandler<ItemDraft> {
   return { spec, text: { kind: 'plain', max, set: (d, t) => void (t === '' || set(d, t)) } };
@@ -106,6 +114,32 @@ export const ITEM_TAGS = new Map<string, TagHandler<ItemDraft>>([
         if (image !== undefined) chapter.img = image;
         chapter.source = 'psc';
         d.psc.push(chapter);
+      },
+    },
+  ],
+  ['podcast:person', personTag<ItemDraft>()],
+  [
+    'podcast:soundbite',
+    {
+      spec: 'Podcasting 2.0',
+      // `<podcast:soundbite startTime="73.0" duration="60.0">Title</podcast:soundbite>`; the title is optional.
+      open: (d, a) => {
+        d.openSoundbite = undefined;
+        const startSeconds = seconds(attr(a, 'startTime'));
+        const durationSeconds = seconds(attr(a, 'duration'));
+        if (startSeconds === undefined || durationSeconds === undefined || durationSeconds <= 0) return;
+        if (d.soundbites.length >= MAX_SOUNDBITES) return;
+        const soundbite: Soundbite = { startSeconds, durationSeconds };
+        d.soundbites.push(soundbite);
+        d.openSoundbite = soundbite;
+      },
+      text: {
+        kind: 'plain',
+        max: SHORT,
+        set: (d, t) => {
+          if (d.openSoundbite !== undefined && t !== '') d.openSoundbite.title = t;
+          d.openSoundbite = undefined;
+        },
       },
     },
   ],

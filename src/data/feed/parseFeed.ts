@@ -1,4 +1,4 @@
-import { err, ok, type Episode, type ParsedFeed, type Result } from '../model.js';
+import { err, ok, type Episode, type ParsedFeed, type Person, type Result } from '../model.js';
 import { describeFeedIssue, type FeedParseIssue } from '../problems.js';
 import { decodeEntities } from '../text/decodeEntities.js';
 import { buildEpisode } from './buildEpisode.js';
@@ -488,7 +488,16 @@ function parseBytes(bytes: Uint8Array, options: ParseFeedOptions): Result<Parsed
   if (!reader.channelClosed) return err({ kind: 'truncated', episodes: reader.episodes.length });
   const podcast = buildPodcast(reader.channel, options.feedUrl);
   if (!podcast.ok) return err({ kind: 'noIdentity' });
+  if (podcast.value.persons !== undefined) withChannelPersons(reader.episodes, podcast.value.persons);
   if (reader.repeatedId) splitSharedGuids(reader.episodes);
   const episodes = reader.inOrder && !reader.repeatedId ? reader.episodes : newestFirst(reader.episodes);
   return ok({ podcast: podcast.value, episodes });
+}
+
+/**
+ * Podcasting 2.0: the channel's `<podcast:person>`s take part in every item that names none of its own (an item's list
+ * replaces the channel's). Done once the channel is read: a channel may list them after its items.
+ */
+function withChannelPersons(episodes: Episode[], persons: Person[]): void {
+  for (const episode of episodes) if (episode.persons === undefined) episode.persons = persons;
 }

@@ -9,6 +9,9 @@ import type { MutablePostingList } from './ScoreAccumulator.js';
 
 /** A surface word first seen in the mutable segment (the compact dictionary lacks it). */
 export interface MutableSurface {
+  /** The folded word (the map's key also holds the language). */
+  surface: string;
+  language: number;
   stem: string;
   count: number;
   /** The word as first written, lowercased with its diacritics (what completion shows). */

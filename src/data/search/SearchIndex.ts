@@ -15,7 +15,8 @@ import { mergePostings, mergeSurfaces } from './mergeSegments.js';
 import { MutablePostings } from './MutablePostings.js';
 import type { MutableSurface } from './MutablePostings.js';
 import { lowerBound, sortedPrefixRange } from './sortedPrefixRange.js';
-import { stem } from './stem.js';
+import { keepsInitial, languageId, LANGUAGE_COUNT, stem, stemWord } from './stem.js';
+import type { LanguageId } from './stem.js';
 import { completeQuery, suggestQueries } from './suggestions.js';
 import type { CompletionSource } from './suggestions.js';
 import { isStopWord } from './stopWords.js';
@@ -99,6 +100,8 @@ export class SearchIndex implements TopicSearch {
   private docField: Uint8Array = new Uint8Array(0);
   private docLength: Uint16Array = new Uint16Array(0);
   private docDeleted: Uint8Array = new Uint8Array(0);
+  /** The LanguageId each passage was stemmed in (its podcast's declared language), for the rerank to stem alike. */
+  private docLanguage: Uint8Array = new Uint8Array(0);
   private liveDocs = 0;
   private deletedDocs = 0;
   private readonly fieldDocs: Float64Array = new Float64Array(FIELD_COUNT);
@@ -116,6 +119,10 @@ export class SearchIndex implements TopicSearch {
   private episodeIndex = new Map<string, number>();
   private podcastIds: string[] = [];
   private podcastIndex = new Map<string, number>();
+  /** Per podcast: a bit per LanguageId its passages were stemmed in (what a query in its scope is stemmed in). */
+  private podcastLanguages: Uint32Array = new Uint32Array(0);
+  /** Per podcast: the `<language>` its passages last declared, as written ('' for none), handed back with its hits. */
+  private podcastDeclared: string[] = [];
 
   // --- Compact segment.
   private compactDocs = 0;
@@ -126,6 +133,8 @@ export class SearchIndex implements TopicSearch {
   private postingDocs: Uint32Array = new Uint32Array(0);
   private postingTfs: Uint8Array = new Uint8Array(0);
   private surfaces: string[] = [];
+  /** Each surface's LanguageId: the same word in two languages is two entries (sorted by word, then language). */
+  private surfaceLanguage: Uint8Array = new Uint8Array(0);
   private surfaceStem: Uint32Array = new Uint32Array(0);
   private surfaceCount: Uint32Array = new Uint32Array(0);
   /** '' when the display form equals the folded surface (most words), to save memory. */
@@ -139,7 +148,7 @@ export class SearchIndex implements TopicSearch {
   // --- Mutable segment.
   private mutableTexts: string[] = [];
   private mutable = new MutablePostings();
-  /** Only words the compact dictionary lacks. */
+  /** Only words the compact dictionary lacks in that language; keyed by surfaceKey. */
   private mutableSurfaces = new Map<string, MutableSurface>();
 
   // --- BM25 factors per passage, recomputed when the field averages change (tf = 1 is the common case):
@@ -156,6 +165,7 @@ export class SearchIndex implements TopicSearch {
   private readonly scores = new ScoreAccumulator();
   /** The dictionary and postings as queryExpansion.ts and suggestions.ts read them. */
   private readonly lexicon: CompletionSource = {
+    languages: (allowed) => this.languages(allowed),
     expansionFor: (s, weight) => this.expansionFor(s, weight),
     occursIn: (e, allowed) => this.occursIn(e, allowed),
     stemDf: (s) => this.stemDf(s),
@@ -194,13 +204,18 @@ export class SearchIndex implements TopicSearch {
       const field = FIELD_CODE[passage.field];
       if (field === undefined) throw new Error(`unknown passage field: ${String(passage.field)}`);
       const doc = this.docCount;
+      const language = languageId(passage.language);
+      const podcast = this.episodePodcast[episode] as number;
+      this.podcastLanguages[podcast] = (this.podcastLanguages[podcast] as number) | (1 << language);
+      // Kept NUL-free: serialize stores string lists NUL-joined.
+      this.podcastDeclared[podcast] = (passage.language ?? '').replaceAll('\u0000', '');
 
       docTf.clear();
       let length = 0;
       for (const token of tokenize(passage.text)) {
-        if (isStopWord(token.folded)) continue;
+        if (isStopWord(token.folded, language)) continue;
         length++;
-        const s = this.stemOfNewToken(token.folded, passage.text, token.start, token.end);
+        const s = this.stemOfNewToken(token.folded, language, passage.text, token.start, token.end);
         docTf.set(s, (docTf.get(s) ?? 0) + 1);
       }
       for (const [s, tf] of docTf) this.mutable.append(s, doc, tf);
@@ -210,7 +225,9 @@ export class SearchIndex implements TopicSearch {
       this.docField = ensure(this.docField, doc + 1);
       this.docLength = ensure(this.docLength, doc + 1);
       this.docDeleted = ensure(this.docDeleted, doc + 1);
+      this.docLanguage = ensure(this.docLanguage, doc + 1);
       this.docEpisode[doc] = episode;
+      this.docLanguage[doc] = language;
       this.docStart[doc] = passage.startSeconds;
       this.docField[doc] = field;
       this.docLength[doc] = Math.min(length, 0xffff);
@@ -266,7 +283,7 @@ export class SearchIndex implements TopicSearch {
       remap,
     );
     const merged = mergeSurfaces(
-      { surfaces: this.surfaces, display: this.surfaceDisplay, stem: this.surfaceStem, count: this.surfaceCount },
+      { surfaces: this.surfaces, language: this.surfaceLanguage, display: this.surfaceDisplay, stem: this.surfaceStem, count: this.surfaceCount },
       this.mutableSurfaces,
       compactStemTo,
       postings.stems,
@@ -300,11 +317,13 @@ export class SearchIndex implements TopicSearch {
       this.docStart[to] = this.docStart[doc] as number;
       this.docField[to] = this.docField[doc] as number;
       this.docLength[to] = this.docLength[doc] as number;
+      this.docLanguage[to] = this.docLanguage[doc] as number;
     }
     this.docEpisode = this.docEpisode.slice(0, live);
     this.docStart = this.docStart.slice(0, live);
     this.docField = this.docField.slice(0, live);
     this.docLength = this.docLength.slice(0, live);
+    this.docLanguage = this.docLanguage.slice(0, live);
     this.docDeleted = new Uint8Array(live);
     this.docCount = live;
     this.compactDocs = live;
@@ -319,6 +338,7 @@ export class SearchIndex implements TopicSearch {
     this.postingDocs = postings.docs;
     this.postingTfs = postings.tfs;
     this.surfaces = merged.surfaces;
+    this.surfaceLanguage = merged.language;
     this.surfaceDisplay = merged.display;
     this.surfaceStem = merged.stem;
     this.surfaceCount = merged.count;
@@ -360,6 +380,9 @@ export class SearchIndex implements TopicSearch {
       podcast = this.podcastIds.length;
       this.podcastIds.push(passage.podcastId);
       this.podcastIndex.set(passage.podcastId, podcast);
+      this.podcastLanguages = ensure(this.podcastLanguages, podcast + 1);
+      this.podcastLanguages[podcast] = 0;
+      this.podcastDeclared.push('');
     }
     const key = `${podcast}\u0000${passage.episodeId}`;
     let episode = this.episodeIndex.get(key);
@@ -380,23 +403,33 @@ export class SearchIndex implements TopicSearch {
     return episode;
   }
 
-  /** Records a surface word and returns its stem (looked up, not recomputed, for known words). */
-  private stemOfNewToken(folded: string, text: string, start: number, end: number): string {
-    const known = this.mutableSurfaces.get(folded);
+  /** Records a surface word of a language and returns its stem (looked up, not recomputed, for known words). */
+  private stemOfNewToken(folded: string, language: LanguageId, text: string, start: number, end: number): string {
+    const key = surfaceKey(folded, language);
+    const known = this.mutableSurfaces.get(key);
     if (known !== undefined) {
       known.count++;
       return known.stem;
     }
     if (this.surfaces.length > 0) {
-      const at = lowerBound(this.surfaces, folded);
-      if (this.surfaces[at] === folded) {
+      for (let at = lowerBound(this.surfaces, folded); this.surfaces[at] === folded; at++) {
+        if (this.surfaceLanguage[at] !== language) continue;
         this.surfaceCount[at] = (this.surfaceCount[at] as number) + 1;
         return this.stems[this.surfaceStem[at] as number] as string;
       }
     }
-    const s = stem(folded);
-    this.mutableSurfaces.set(folded, { stem: s, count: 1, display: text.slice(start, end).toLowerCase() });
+    const s = stem(folded, language);
+    this.mutableSurfaces.set(key, { surface: folded, language, stem: s, count: 1, display: text.slice(start, end).toLowerCase() });
     return s;
+  }
+
+  /** The languages of the allowed podcasts' passages (undefined: of all), each once, in LanguageId order. */
+  private languages(allowed: Uint8Array | undefined): LanguageId[] {
+    let bits = 0;
+    for (let p = 0; p < this.podcastIds.length; p++) if (allowed === undefined || allowed[p] === 1) bits |= this.podcastLanguages[p] as number;
+    const out: LanguageId[] = [];
+    for (let language = 0; language < LANGUAGE_COUNT; language++) if (bits & (1 << language)) out.push(language);
+    return out;
   }
 
   // ------------------------------------------------------------------ dictionary lookups
@@ -475,8 +508,8 @@ export class SearchIndex implements TopicSearch {
       const surface = this.surfaces[i] as string;
       visit(surface, this.stems[this.surfaceStem[i] as number] as string, this.surfaceCount[i] as number, this.surfaceDisplay[i] || surface);
     }
-    for (const [surface, entry] of this.mutableSurfaces) {
-      if (surface.startsWith(prefix)) visit(surface, entry.stem, entry.count, entry.display);
+    for (const entry of this.mutableSurfaces.values()) {
+      if (entry.surface.startsWith(prefix)) visit(entry.surface, entry.stem, entry.count, entry.display);
     }
   }
 
@@ -490,9 +523,9 @@ export class SearchIndex implements TopicSearch {
       const surface = this.surfaces[i] as string;
       visit(surface, this.stems[this.surfaceStem[i] as number] as string, distance, this.surfaceCount[i] as number, this.surfaceDisplay[i] || surface);
     });
-    for (const [surface, entry] of this.mutableSurfaces) {
-      const distance = editDistance(word, surface, maxDistance);
-      if (distance <= maxDistance) visit(surface, entry.stem, distance, entry.count, entry.display);
+    for (const entry of this.mutableSurfaces.values()) {
+      const distance = editDistance(word, entry.surface, maxDistance);
+      if (distance <= maxDistance) visit(entry.surface, entry.stem, distance, entry.count, entry.display);
     }
   }
 
@@ -540,7 +573,7 @@ export class SearchIndex implements TopicSearch {
     const initials = stemInitials(stemWords.keys());
     const candidates: readonly Candidate[] = q.n > 1 ? this.rerankPool(q, pool, poolWords, 1 << plans[0]!.w, stemWords, initials) : pool;
     return this.pickHits(candidates, limit, maxPerEpisode).map((c) => {
-      const shown = c.text === undefined ? rerank(c.doc, this.textOf(c.doc), c.score, q.n, stemWords, initials) : c;
+      const shown = c.text === undefined ? this.rerank(c.doc, c.score, q.n, stemWords, initials) : c;
       return { passage: this.passageOf(c.doc, shown.text), score: c.score, terms: shown.terms, matches: shown.matches };
     });
   }
@@ -552,15 +585,21 @@ export class SearchIndex implements TopicSearch {
   private planWords(words: readonly QueryWord[]): WordPlan[] {
     const N = this.liveDocs;
     const plans = words.map((word, w) => {
+      // One written word's stems in several languages (the typed "marbelven": English marbelven, Swedish marbelv) are
+      // one word to BM25: its idf counts the passages of all of them, as when the languages shared a stem, so the
+      // podcasts of a language with fewer passages do not rank above the rest for being fewer.
+      const groupOf = (e: Expansion): string => (e.weight === WEIGHT_EXACT ? '' : (e.group ?? stemWord(e.stem)));
+      const dfOfWord = new Map<string, number>();
+      for (const e of word.expansions) dfOfWord.set(groupOf(e), (dfOfWord.get(groupOf(e)) ?? 0) + this.df(e));
+      const idfOf = (e: Expansion): number => idf(N, dfOfWord.get(groupOf(e)) ?? 0);
       // A prefix or typo expansion never counts as rarer than the word typed, so "crash" is not beaten by "crush".
       const exact = word.expansions.find((e) => e.weight === WEIGHT_EXACT);
-      const idfCap = exact === undefined ? Infinity : idf(N, this.df(exact));
+      const idfCap = exact === undefined ? Infinity : idfOf(exact);
       let postings = 0;
       let upper = 0;
       const expansions = word.expansions.map((e) => {
-        const df = this.df(e);
-        postings += df;
-        const weightedIdf = e.weight * Math.min(idf(N, df), idfCap);
+        postings += this.df(e);
+        const weightedIdf = e.weight * Math.min(idfOf(e), idfCap);
         upper = Math.max(upper, weightedIdf * this.maxImpact);
         return { e, weightedIdf };
       });
@@ -701,9 +740,15 @@ export class SearchIndex implements TopicSearch {
     for (let i = 0; i < pool.length; i++) {
       const { doc, score } = pool[i]!;
       if (i >= limit && i % limit === 0 && score * MAX_RERANK_FACTOR < this.lastHitScore(ranked, limit, maxPerEpisode)) break;
-      insertRanked(ranked, mayGainPhraseBonus(poolWords[i] as number, n, rarestBit) ? rerank(doc, this.textOf(doc), score, n, stemWords, initials) : pool[i]!);
+      insertRanked(ranked, mayGainPhraseBonus(poolWords[i] as number, n, rarestBit) ? this.rerank(doc, score, n, stemWords, initials) : pool[i]!);
     }
     return ranked;
+  }
+
+  /** phraseRerank.rerank on a passage's text, stemmed in its own language (words skipped by initial only where that is safe). */
+  private rerank(doc: number, score: number, n: number, stemWords: ReadonlyMap<string, number>, initials: ReadonlySet<number> | undefined): Reranked {
+    const language = this.docLanguage[doc] as number;
+    return rerank(doc, this.textOf(doc), score, n, stemWords, keepsInitial(language) ? initials : undefined, language);
   }
 
   /** Search step 5: the first `limit` of these candidates (best first), at most `maxPerEpisode` from one episode: the hits shown. */
@@ -743,6 +788,8 @@ export class SearchIndex implements TopicSearch {
     };
     const published = this.episodePublished[episode];
     if (published) passage.publishedAt = published;
+    const language = this.podcastDeclared[this.episodePodcast[episode] as number];
+    if (language) passage.language = language;
     return passage;
   }
 
@@ -854,6 +901,7 @@ export class SearchIndex implements TopicSearch {
   memoryBytes(): number {
     const typed: NumericArray[] = [
       this.docEpisode, this.docStart, this.docField, this.docLength, this.docDeleted,
+      this.docLanguage, this.podcastLanguages, this.surfaceLanguage,
       this.episodePodcast, this.episodePublishedMs, this.episodeFirstDoc, this.episodeEndDoc,
       this.textBytes, this.textOffsets, this.postingOffsets, this.postingDocs, this.postingTfs,
       this.surfaceStem, this.surfaceCount,
@@ -869,7 +917,7 @@ export class SearchIndex implements TopicSearch {
       return sum;
     };
     bytes += strings(this.stems) + strings(this.surfaces) + strings(this.surfaceDisplay);
-    bytes += strings(this.episodeIds) + strings(this.episodePublished) + strings(this.podcastIds);
+    bytes += strings(this.episodeIds) + strings(this.episodePublished) + strings(this.podcastIds) + strings(this.podcastDeclared);
     bytes += strings(this.mutableTexts) + strings(this.mutable.stems);
     // Map entries: ~3 slots in the hash table plus the key string (already counted or short).
     bytes += (this.episodeIndex.size + this.podcastIndex.size + this.mutable.stemIndex.size) * 40;
@@ -903,6 +951,7 @@ export class SearchIndex implements TopicSearch {
         ['docStart', this.docStart.subarray(0, this.docCount)],
         ['docField', this.docField.subarray(0, this.docCount)],
         ['docLength', this.docLength.subarray(0, this.docCount)],
+        ['docLanguage', this.docLanguage.subarray(0, this.docCount)],
         ['episodePodcast', this.episodePodcast.subarray(0, this.episodeCount)],
         ['episodePublishedMs', this.episodePublishedMs.subarray(0, this.episodeCount)],
         ['textOffsets', this.textOffsets],
@@ -910,6 +959,7 @@ export class SearchIndex implements TopicSearch {
         ['postingOffsets', this.postingOffsets],
         ['postingDocs', this.postingDocs],
         ['postingTfs', this.postingTfs],
+        ['surfaceLanguage', this.surfaceLanguage],
         ['surfaceStem', this.surfaceStem],
         ['surfaceCount', this.surfaceCount],
         ['championOffsets', this.championOffsets],
@@ -921,6 +971,7 @@ export class SearchIndex implements TopicSearch {
         ['episodeIds', this.episodeIds],
         ['episodePublished', this.episodePublished],
         ['podcastIds', this.podcastIds],
+        ['podcastDeclared', this.podcastDeclared],
       ],
     );
   }
@@ -941,6 +992,7 @@ export class SearchIndex implements TopicSearch {
     index.docStart = get<Float64Array>('docStart');
     index.docField = get<Uint8Array>('docField');
     index.docLength = get<Uint16Array>('docLength');
+    index.docLanguage = get<Uint8Array>('docLanguage');
     index.docDeleted = new Uint8Array(header.docCount);
     index.fieldDocs.set(header.fieldDocs);
     index.fieldLength.set(header.fieldLength);
@@ -951,6 +1003,12 @@ export class SearchIndex implements TopicSearch {
     index.episodePublished = strings('episodePublished', header.counts.episodes);
     index.podcastIds = strings('podcastIds', header.counts.podcasts);
     index.podcastIds.forEach((id, i) => index.podcastIndex.set(id, i));
+    index.podcastDeclared = strings('podcastDeclared', header.counts.podcasts);
+    index.podcastLanguages = new Uint32Array(header.counts.podcasts);
+    for (let doc = 0; doc < header.docCount; doc++) {
+      const p = index.episodePodcast[index.docEpisode[doc] as number] as number;
+      index.podcastLanguages[p] = (index.podcastLanguages[p] as number) | (1 << (index.docLanguage[doc] as number));
+    }
     index.episodeIds.forEach((id, i) => index.episodeIndex.set(`${index.episodePodcast[i] as number}\u0000${id}`, i));
     index.episodeFirstDoc = new Uint32Array(header.episodeCount);
     index.episodeEndDoc = new Uint32Array(header.episodeCount);
@@ -963,6 +1021,7 @@ export class SearchIndex implements TopicSearch {
     index.postingTfs = get<Uint8Array>('postingTfs');
     index.surfaces = strings('surfaces', header.counts.surfaces);
     index.surfaceDisplay = strings('surfaceDisplay', header.counts.surfaces);
+    index.surfaceLanguage = get<Uint8Array>('surfaceLanguage');
     index.surfaceStem = get<Uint32Array>('surfaceStem');
     index.surfaceCount = get<Uint32Array>('surfaceCount');
     index.championOffsets = get<Uint32Array>('championOffsets');
@@ -994,3 +1053,8 @@ interface WordPlan {
 
 /** A pool entry: reranked (with its text) or not yet (analysed only if shown). */
 type Candidate = Reranked | { doc: number; score: number; text?: undefined };
+
+/** The mutable dictionary's key for a word of a language. */
+function surfaceKey(folded: string, language: LanguageId): string {
+  return language === 0 ? folded : `${folded}\u0000${language}`;
+}

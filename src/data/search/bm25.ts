@@ -12,14 +12,22 @@ export const FIELD_CODE: Record<PassageField, number> = {
   episodeTitle: 2,
   notes: 3,
   transcript: 4,
+  person: 5,
+  soundbite: 6,
 };
-/** chapterTitle > episodeTitle > chapterDescription > transcript > notes: a chapter title names the topic at that second. */
+/**
+ * chapterTitle > episodeTitle > chapterDescription > transcript > notes: a chapter title names the topic at that second.
+ * A person's name is what a search for them means, above a mention in the notes; a soundbite's title names its moment
+ * as a chapter's does.
+ */
 export const DEFAULT_FIELD_BOOST: Record<PassageField, number> = {
   chapterTitle: 3,
   chapterDescription: 1.6,
   episodeTitle: 2,
   notes: 1,
   transcript: 1.3,
+  person: 3,
+  soundbite: 2.5,
 };
 export const FIELD_COUNT = PASSAGE_FIELDS.length;
 

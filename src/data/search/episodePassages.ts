@@ -6,6 +6,8 @@ export interface EpisodePassagesOptions {
   transcript?: readonly TranscriptSegment[];
   /** Transcript cues are grouped into windows of about this many seconds (default 30). */
   windowSeconds?: number;
+  /** The podcast's declared `<language>`, which its passages are stemmed by. */
+  language?: string | undefined;
 }
 
 // 1:02:03, 12:34, (12:34), [1:02:03]: the first one in a paragraph says where the paragraph is about.
@@ -99,17 +101,27 @@ export function transcriptPassages(
 
 /**
  * Everything searchable in one episode, each piece with the second a listener should land on: chapter titles at
- * their chapter, the episode title at 0, show-note paragraphs at the chapter their own timestamp falls in (else 0),
- * and transcript windows at their first cue.
+ * their chapter, soundbite titles at the soundbite, the episode title and each guest's or host's name at 0,
+ * show-note paragraphs at the chapter their own timestamp falls in (else 0), and transcript windows at their first
+ * cue.
  */
 export function episodePassages(podcastId: string, episode: Episode, options: EpisodePassagesOptions = {}): Passage[] {
-  const base: Omit<Passage, 'field' | 'text' | 'startSeconds'> =
-    episode.publishedAt === undefined ? { podcastId, episodeId: episode.id } : { podcastId, episodeId: episode.id, publishedAt: episode.publishedAt };
+  const base = passageBase(podcastId, episode, options.language);
   const out: Passage[] = [];
   if (episode.title.trim() !== '') out.push({ ...base, field: 'episodeTitle', startSeconds: 0, text: episode.title.trim() });
   for (const chapter of episode.chapters) {
     const text = chapter.title.trim();
     if (text !== '') out.push({ ...base, field: 'chapterTitle', startSeconds: chapter.startSeconds, text });
+  }
+  // A soundbite without a title is found by the episode's own passages; its moment is shown by /episode.
+  for (const soundbite of episode.soundbites ?? []) {
+    const text = soundbite.title?.trim() ?? '';
+    if (text !== '') out.push({ ...base, field: 'soundbite', startSeconds: soundbite.startSeconds, text });
+  }
+  // One passage per person: a name is short, so it ranks high for a search that names them ("episodes with ...").
+  for (const person of episode.persons ?? []) {
+    const text = person.name.trim();
+    if (text !== '') out.push({ ...base, field: 'person', startSeconds: 0, text });
   }
   for (const paragraph of notesParagraphs(episode.description)) {
     const text = paragraph.replace(/\s+/g, ' ').trim();
@@ -119,4 +131,12 @@ export function episodePassages(podcastId: string, episode: Episode, options: Ep
   }
   if (options.transcript !== undefined) out.push(...transcriptPassages(base, options.transcript, options.windowSeconds));
   return out;
+}
+
+/** What every passage of an episode shares: its podcast, episode, date and language (the last two when known). */
+export function passageBase(podcastId: string, episode: Episode, language: string | undefined): Omit<Passage, 'field' | 'text' | 'startSeconds'> {
+  const base: Omit<Passage, 'field' | 'text' | 'startSeconds'> = { podcastId, episodeId: episode.id };
+  if (episode.publishedAt !== undefined) base.publishedAt = episode.publishedAt;
+  if (language !== undefined && language.trim() !== '') base.language = language;
+  return base;
 }

@@ -14,9 +14,13 @@ export interface CompactPostings {
   tfs: Uint8Array;
 }
 
-/** The compact segment's surface words (sorted), each with its stem's number, count and display form ('' = itself). */
+/**
+ * The compact segment's surface words, each with its language, its stem's number in that language, count and display
+ * form ('' = itself). Sorted by word, then language: a word written in podcasts of two languages is there twice.
+ */
 export interface CompactSurfaces {
   surfaces: string[];
+  language: Uint8Array;
   display: string[];
   stem: Uint32Array;
   count: Uint32Array;
@@ -112,8 +116,9 @@ export function mergeSurfaces(
   compactStemTo: Int32Array,
   stems: readonly string[],
 ): CompactSurfaces {
-  const newSurfaces = [...mutableSurfaces.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const newSurfaces = [...mutableSurfaces.values()].sort((x, y) => compareSurfaces(x.surface, x.language, y.surface, y.language));
   const surfaces: string[] = [];
+  const surfaceLanguage: number[] = [];
   const surfaceDisplay: string[] = [];
   const surfaceStem: number[] = [];
   const surfaceCount: number[] = [];
@@ -122,25 +127,38 @@ export function mergeSurfaces(
   while (si < compact.surfaces.length || ni < newSurfaces.length) {
     const cs = compact.surfaces[si];
     const ns = newSurfaces[ni];
-    if (cs !== undefined && (ns === undefined || cs < ns[0])) {
+    if (cs !== undefined && (ns === undefined || compareSurfaces(cs, compact.language[si] as number, ns.surface, ns.language) < 0)) {
       const id = compactStemTo[compact.stem[si] as number] as number;
       if (id >= 0) {
         surfaces.push(cs);
+        surfaceLanguage.push(compact.language[si] as number);
         surfaceDisplay.push(compact.display[si] as string);
         surfaceStem.push(id);
         surfaceCount.push(compact.count[si] as number);
       }
       si++;
     } else if (ns !== undefined) {
-      const id = findStem(stems, ns[1].stem);
+      const id = findStem(stems, ns.stem);
       if (id >= 0) {
-        surfaces.push(ns[0]);
-        surfaceDisplay.push(ns[1].display === ns[0] ? '' : ns[1].display);
+        surfaces.push(ns.surface);
+        surfaceLanguage.push(ns.language);
+        surfaceDisplay.push(ns.display === ns.surface ? '' : ns.display);
         surfaceStem.push(id);
-        surfaceCount.push(ns[1].count);
+        surfaceCount.push(ns.count);
       }
       ni++;
     }
   }
-  return { surfaces, display: surfaceDisplay, stem: Uint32Array.from(surfaceStem), count: Uint32Array.from(surfaceCount) };
+  return {
+    surfaces,
+    language: Uint8Array.from(surfaceLanguage),
+    display: surfaceDisplay,
+    stem: Uint32Array.from(surfaceStem),
+    count: Uint32Array.from(surfaceCount),
+  };
+}
+
+/** The surface dictionary's order: by word, then language. */
+function compareSurfaces(a: string, aLanguage: number, b: string, bLanguage: number): number {
+  return a < b ? -1 : a > b ? 1 : aLanguage - bLanguage;
 }

@@ -1,5 +1,6 @@
 /** The searchable unit: a piece of text that starts at a known second of one episode. */
-export type PassageField = 'chapterTitle' | 'chapterDescription' | 'episodeTitle' | 'notes' | 'transcript';
+/** `person`: a guest's or host's name (podcast:person); `soundbite`: a soundbite's title (podcast:soundbite). */
+export type PassageField = 'chapterTitle' | 'chapterDescription' | 'episodeTitle' | 'notes' | 'transcript' | 'person' | 'soundbite';
 
 export const PASSAGE_FIELDS: readonly PassageField[] = [
   'chapterTitle',
@@ -7,6 +8,9 @@ export const PASSAGE_FIELDS: readonly PassageField[] = [
   'episodeTitle',
   'notes',
   'transcript',
+  // Appended, so the codes of the fields above (kept in a saved index) keep their meaning.
+  'person',
+  'soundbite',
 ];
 
 export interface Passage {
@@ -19,6 +23,11 @@ export interface Passage {
   text: string;
   /** ISO 8601 (the episode's), used only as a small recency tie-breaker. */
   publishedAt?: string;
+  /**
+   * The podcast's declared `<language>` ("en-us", "sv", "de-DE"): the words are stemmed by its rules (search/stem.ts).
+   * A hit's passage carries its podcast's latest one.
+   */
+  language?: string;
 }
 
 /** One cue of a transcript (SRT/VTT/JSON/HTML, read by transcripts/parseTranscript). */

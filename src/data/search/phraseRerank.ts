@@ -4,6 +4,8 @@
  * may look at text.
  */
 import { forEachTerm } from './analyze.js';
+import { UNKNOWN_LANGUAGE } from './stem.js';
+import type { LanguageId } from './stem.js';
 import { byScoreThenDoc } from './TopK.js';
 import type { MatchRange } from './TopicSearch.js';
 
@@ -30,6 +32,7 @@ export function rerank(
   wordCount: number,
   stemWords: ReadonlyMap<string, number>,
   initials: ReadonlySet<number> | undefined,
+  language: LanguageId = UNKNOWN_LANGUAGE,
 ): Reranked {
   // A plain loop: Array.from with a callback showed up in profiles at a few dozen passages a query.
   const positions: number[][] = [];
@@ -49,7 +52,7 @@ export function rerank(
       seenTerms.add(key);
       terms.push(written);
     }
-  }, initials);
+  }, initials, language);
   if (wordCount > 1) {
     let bonus = 0;
     for (let w = 0; w + 1 < wordCount; w++) {
@@ -70,15 +73,15 @@ export function rerank(
 }
 
 /**
- * The first letters of the words that can stem to one of `stems`, for forEachTerm: stem() only strips suffixes (and
- * turns "ies" into "y"), so a word starts with its stem less a final y. Undefined when a stem leaves nothing to test.
+ * The first letters of the words that can stem to one of `stems`, for forEachTerm: in a language whose stemmer only
+ * strips and rewrites endings (stem.ts keepsInitial), a word starts with its stem's first letter. Undefined when a
+ * stem leaves nothing to test.
  */
 export function stemInitials(stems: Iterable<string>): Set<number> | undefined {
   const initials = new Set<number>();
   for (const s of stems) {
-    const base = s.endsWith('y') ? s.slice(0, -1) : s;
-    if (base === '') return undefined;
-    initials.add(base.charCodeAt(0));
+    if (s === '') return undefined;
+    initials.add(s.charCodeAt(0));
   }
   return initials;
 }

@@ -5,9 +5,11 @@
  * stored NUL-joined as UTF-8. What the sections are is SearchIndex's business; this only lays them out.
  */
 import type { NumericArray } from './ensure.js';
+import { ANALYZER_VERSION } from './stem.js';
 
 const FORMAT_MAGIC = 0x49534350; // "PCSI" little-endian
-const FORMAT_VERSION = 1;
+// 2: passages and surface words carry their language (docLanguage, surfaceLanguage), and the header its analyzer.
+const FORMAT_VERSION = 2;
 
 /** The header fields besides the version and the section table, in the order they are written. */
 export interface IndexHeader {
@@ -32,7 +34,7 @@ export function encodeIndex(header: IndexHeader, sections: readonly Section[]): 
     isStringList(data) ? encoder.encode(data.join('\u0000')) : data,
   ]);
   const headerBytes = encoder.encode(
-    JSON.stringify({ version: FORMAT_VERSION, ...header, sections: arrays.map(([name, a]) => [name, a.constructor.name, a.length]) }),
+    JSON.stringify({ version: FORMAT_VERSION, analyzer: ANALYZER_VERSION, ...header, sections: arrays.map(([name, a]) => [name, a.constructor.name, a.length]) }),
   );
   const align = (n: number): number => (n + 7) & ~7;
   let size = align(8 + headerBytes.length);
@@ -66,9 +68,12 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
   const headerLength = view.getUint32(4, true);
   const header = JSON.parse(new TextDecoder().decode(own.subarray(8, 8 + headerLength))) as IndexHeader & {
     version: number;
+    analyzer?: string;
     sections: [string, string, number][];
   };
   if (header.version !== FORMAT_VERSION) throw new Error(`search index format ${header.version}, expected ${FORMAT_VERSION}`);
+  // Stems made by other rules would not meet the query's: such an index is rebuilt from the feeds, never read.
+  if (header.analyzer !== ANALYZER_VERSION) throw new Error(`search index stemmed by ${String(header.analyzer)}, expected ${ANALYZER_VERSION}`);
   const ctors: Record<string, new (buffer: ArrayBuffer, offset: number, length: number) => NumericArray> = {
     Uint8Array,
     Uint16Array,

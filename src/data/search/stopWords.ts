@@ -1,3 +1,6 @@
+import { languageId, UNKNOWN_LANGUAGE } from './stem.js';
+import type { LanguageId } from './stem.js';
+
 /**
  * English and Swedish function words, in folded form (lowercase, diacritics stripped), so "på" is "pa".
  * Swedish words that are also English content words (man, dig, min, sin, vid, bland, hade) are left out:
@@ -17,9 +20,15 @@ dina sina hans hennes deras vars dess detta denna dessa sjalv nu upp fran hur my
 vilka vilken vilket vem ni er sa skulle blev bli blir blivit ha hade haft kan kunna ska skall varit ju ej ingen
 inga inget`;
 
-export const STOP_WORDS: ReadonlySet<string> = new Set([...ENGLISH.split(/\s+/), ...SWEDISH.split(/\s+/)].filter((w) => w !== ''));
+const words = (list: string): string[] => list.split(/\s+/).filter((w) => w !== '');
 
-/** True for a folded word that carries no topic (the, och, på...). */
-export function isStopWord(folded: string): boolean {
-  return STOP_WORDS.has(folded);
+/** Both lists: what a passage whose language is not English is cleared of (Swedish podcasts say English words too). */
+export const STOP_WORDS: ReadonlySet<string> = new Set([...words(ENGLISH), ...words(SWEDISH)]);
+/** An English podcast keeps "men", "era", "hur", "ska": content words in English that Swedish drops. */
+const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(words(ENGLISH));
+const EN = languageId('en');
+
+/** True for a folded word that carries no topic in `language` (the, och, på...). */
+export function isStopWord(folded: string, language: LanguageId = UNKNOWN_LANGUAGE): boolean {
+  return (language === EN ? ENGLISH_STOP_WORDS : STOP_WORDS).has(folded);
 }

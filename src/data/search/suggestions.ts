@@ -4,8 +4,7 @@
  * CompletionSource, which SearchIndex provides.
  */
 import type { Expansion, Lexicon } from './queryExpansion.js';
-import { stem } from './stem.js';
-import { isStopWord } from './stopWords.js';
+import { queryStems } from './analyze.js';
 import { tokenize } from './tokenize.js';
 
 export interface CompletionSource extends Lexicon {
@@ -29,9 +28,11 @@ export function suggestQueries(query: string, limit: number, allowed: Uint8Array
     return e !== undefined && lexicon.occursIn(e, allowed);
   };
   const tokens = tokenize(query);
+  const languages = lexicon.languages(allowed);
   const replacements: { start: number; end: number; candidates: string[] }[] = [];
   for (const token of tokens) {
-    if (isStopWord(token.folded) || occurs(stem(token.folded))) continue;
+    const stems = queryStems(token.folded, languages);
+    if (stems.length === 0 || stems.some(occurs)) continue;
     const maxDistance = token.folded.length >= 5 ? 2 : token.folded.length >= 3 ? 1 : 0;
     if (maxDistance === 0) continue;
     const byStem = new Map<string, { display: string; distance: number; count: number; df: number }>();
@@ -93,10 +94,11 @@ export function completeQuery(prefix: string, limit: number, allowed: Uint8Array
     if (lexicon.occursIn(c.expansion, allowed)) candidates.push(c);
   }
 
+  // An earlier word counts by its stem in the first language in scope that holds it (a passage has one language).
+  const languages = lexicon.languages(allowed);
   const previous = tokens
     .slice(0, -1)
-    .filter((t) => !isStopWord(t.folded))
-    .map((t) => lexicon.expansionFor(stem(t.folded), 1))
+    .map((t) => queryStems(t.folded, languages).map((s) => lexicon.expansionFor(s, 1)).find((e) => e !== undefined))
     .filter((e): e is Expansion => e !== undefined);
   if (previous.length > 0 && previous.length < 8) {
     const together = lexicon.countTogether(previous, candidates.map((c) => c.expansion), allowed);

@@ -234,29 +234,107 @@ function tagNameAt(start: number, end: number): string {
   return name;
 }
 
+/** An end tag: closes up to the innermost open element of that name (a stray `</p>` makes an empty paragraph). */
+function closeTag(name: string, kind: number): void {
+  if (kind & (FOREIGN_TAG | INTEGRATION_TAG)) foreign.shift();
+  if (!(kind & VOID_TAG)) {
+    const at = stack.lastIndexOf(name);
+    if (at !== -1) {
+      while (stack.length > at) pop();
+    } else if (name === 'p') {
+      emitOpen('p', P_KIND);
+      closeCurrentTag();
+    }
+  } else if (name === 'br') {
+    opened(BR_KIND);
+    closed(BR_KIND);
+  }
+}
+
 const callbacks: HtmlTokenizerCallbacks = {
   ontext: (start, end) => text(source.slice(start, end)),
   onopentagname: (start, end) => emitOpen(tagNameAt(start, end), nameKind),
   onopentagend: endOpenTag,
   onselfclosingtag: () => (foreign[0] === true ? closeCurrentTag() : endOpenTag()),
-  onclosetag(start, end) {
-    const name = tagNameAt(start, end);
-    const kind = nameKind;
-    if (kind & (FOREIGN_TAG | INTEGRATION_TAG)) foreign.shift();
-    if (!(kind & VOID_TAG)) {
-      const at = stack.lastIndexOf(name);
-      if (at !== -1) {
-        while (stack.length > at) pop();
-      } else if (name === 'p') {
-        emitOpen('p', P_KIND);
-        closeCurrentTag();
-      }
-    } else if (name === 'br') {
-      opened(BR_KIND);
-      closed(BR_KIND);
-    }
-  },
+  onclosetag: (start, end) => closeTag(tagNameAt(start, end), nameKind),
 };
+
+/** Elements whose content the tokenizer reads as raw text up to their end tag: the quick reading leaves them to it. */
+const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp']);
+
+const isAsciiLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+const isAsciiLetterOrDigit = (c: number) => isAsciiLetter(c) || (c >= 0x30 && c <= 0x39);
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+
+/**
+ * The tokenizer's reading for HTML written plainly, as most show notes are: text, and tags `<name>`, `<name/>` and
+ * `</name>` whose names are ASCII letters and digits, with quoted attribute values (`<a href="...">`). It makes the
+ * same calls the tokenizer's events make (the same text runs, names, opens, closes and self-closes, in the same
+ * order), in one pass that jumps from `<` to `<`: in a fresh process the tokenizer's state machine runs unoptimised
+ * over a whole feed's notes and is then compiled, which this shorter loop mostly avoids. Anything else (a comment,
+ * a `<` that starts no tag, an unquoted value, `<o:p>`, a raw-text element such as `<script>`) returns false at
+ * once, having made some of the calls: the caller starts over with the tokenizer.
+ */
+function quickRead(html: string): boolean {
+  const n = html.length;
+  let i = 0;
+  while (i < n) {
+    const lt = html.indexOf('<', i);
+    if (lt === -1) {
+      text(html.slice(i));
+      return true;
+    }
+    if (lt > i) text(html.slice(i, lt));
+    let j = lt + 1;
+    const closing = html.charCodeAt(j) === 0x2f;
+    if (closing) j++;
+    const nameStart = j;
+    if (!isAsciiLetter(html.charCodeAt(j))) return false;
+    while (j < n && isAsciiLetterOrDigit(html.charCodeAt(j))) j++;
+    let c = html.charCodeAt(j);
+    if (closing) {
+      if (c !== 0x3e) return false;
+      const name = tagNameAt(nameStart, j);
+      closeTag(name, nameKind);
+      i = j + 1;
+      continue;
+    }
+    if (c !== 0x3e && c !== 0x2f && !isSpace(c)) return false;
+    const name = tagNameAt(nameStart, j);
+    if (RAW_TEXT.has(name)) return false;
+    emitOpen(name, nameKind);
+    let selfClosing = false;
+    // Attributes, as the tokenizer reads past them: names up to `=`, whitespace, `/` or `>`; values in quotes.
+    for (;;) {
+      if (j >= n) return false;
+      c = html.charCodeAt(j);
+      if (c === 0x3e) break;
+      if (c === 0x2f) {
+        if (html.charCodeAt(j + 1) !== 0x3e) return false;
+        j++;
+        selfClosing = true;
+        break;
+      }
+      if (isSpace(c)) {
+        j++;
+        continue;
+      }
+      while (j < n && c !== 0x3d && c !== 0x2f && c !== 0x3e && !isSpace(c)) c = html.charCodeAt(++j);
+      while (j < n && isSpace(c)) c = html.charCodeAt(++j);
+      if (c !== 0x3d) continue;
+      c = html.charCodeAt(++j);
+      while (j < n && isSpace(c)) c = html.charCodeAt(++j);
+      if (c !== 0x22 && c !== 0x27) return false;
+      const close = html.indexOf(c === 0x22 ? '"' : "'", j + 1);
+      if (close === -1) return false;
+      j = close + 1;
+    }
+    if (selfClosing && foreign[0] === true) closeCurrentTag();
+    else endOpenTag();
+    i = j + 1;
+  }
+  return true;
+}
 
 /** Trims every line, collapses space runs, and leaves at most one blank line between paragraphs. */
 function tidy(text: string, oddSpaces: boolean): string {
@@ -283,10 +361,36 @@ function tidy(text: string, oddSpaces: boolean): string {
  * parser hands in slices of 64 KB pieces of a feed, which a kept slice would keep alive whole.
  */
 export function htmlToText(html: string, maxLength = 100_000): string {
+  return read(html, maxLength, true);
+}
+
+/** htmlToText with every tag read by the tokenizer: the reference the quick reading is tested against. */
+export function htmlToTextByTokenizer(html: string, maxLength = 100_000): string {
+  return read(html, maxLength, false);
+}
+
+function read(html: string, maxLength: number, quick: boolean): string {
   if (!ANY_TAG.test(html)) {
     const text = tidy(decodeEntities(html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html), true);
     return copy(text.length > maxLength ? text.slice(0, maxLength) : text);
   }
+  begin(html, maxLength);
+  // Attributes, comments, CDATA, declarations and processing instructions show nothing; entities are decoded
+  // by decodeEntities (strict), so `&gtgt;` and bare `&` read the same everywhere.
+  if (!(quick && quickRead(html))) {
+    begin(html, maxLength);
+    tokenizeHtml(html, callbacks);
+  }
+  source = '';
+  // One text run joins to itself, a slice of `html`; more make a new string.
+  const joined = parts.length === 1 ? copy(parts[0] ?? '') : parts.join('');
+  parts = [];
+  const text = tidy(joined, rough);
+  return text.length > maxLength ? text.slice(0, maxLength) : text;
+}
+
+/** Every piece of state htmlToText's readings use, set for reading `html`. */
+function begin(html: string, maxLength: number): void {
   parts = [];
   pendingBreak = 0;
   size = 0;
@@ -303,15 +407,6 @@ export function htmlToText(html: string, maxLength = 100_000): string {
   tagName = '';
   tagKind = 0;
   source = html;
-  // Attributes, comments, CDATA, declarations and processing instructions show nothing; entities are decoded
-  // by decodeEntities (strict), so `&gtgt;` and bare `&` read the same everywhere.
-  tokenizeHtml(html, callbacks);
-  source = '';
-  // One text run joins to itself, a slice of `html`; more make a new string.
-  const joined = parts.length === 1 ? copy(parts[0] ?? '') : parts.join('');
-  parts = [];
-  const text = tidy(joined, rough);
-  return text.length > maxLength ? text.slice(0, maxLength) : text;
 }
 
 /** A string with its own characters, sharing none with the string it was cut from. */

@@ -19,8 +19,9 @@ import type { TranscriptSegment } from '../../../src/data/search/passage.js';
 import type { SearchHit, TopicSearch } from '../../../src/data/search/TopicSearch.js';
 import { parseTranscript } from '../../../src/data/transcripts/parseTranscript.js';
 
-export type QueryKind = 'exact' | 'typo' | 'prefix' | 'paraphrase' | 'swedish';
-export const QUERY_KINDS: readonly QueryKind[] = ['exact', 'typo', 'prefix', 'paraphrase', 'swedish'];
+/** `person`: a guest's or host's name (podcast:person), `soundbite`: a soundbite's words (podcast:soundbite). */
+export type QueryKind = 'exact' | 'typo' | 'prefix' | 'paraphrase' | 'swedish' | 'person' | 'soundbite';
+export const QUERY_KINDS: readonly QueryKind[] = ['exact', 'typo', 'prefix', 'paraphrase', 'swedish', 'person', 'soundbite'];
 
 export interface Moment {
   podcastId: string;
@@ -53,6 +54,7 @@ const ABS = 'fixture:absradio';
 const SR = 'fixture:sr-studio-ett';
 const HGH = 'fixture:homegrown-hits';
 const P20 = 'fixture:podcast-namespace-example';
+const MN = 'fixture:themnshow';
 
 const FEEDS: readonly { id: string; file: string }[] = [
   { id: DD, file: 'src/data/samples/design-details.xml' },
@@ -60,6 +62,7 @@ const FEEDS: readonly { id: string; file: string }[] = [
   { id: SR, file: 'test/fixtures/feeds/sr-studio-ett_150-items.xml' },
   { id: HGH, file: 'test/fixtures/feeds/homegrown-hits.xml' },
   { id: P20, file: 'test/fixtures/feeds/podcast-namespace_example.xml' },
+  { id: MN, file: 'test/fixtures/feeds/themnshow.xml' },
 ];
 
 const AI_EPISODE = 'page:the-case-for-open-source-ai-with-nicholas-thompson-and-raffi-krikorian-2026-05-06';
@@ -124,6 +127,10 @@ const SR_VARPROP = [sr('20140409_1600_22562e4'), sr('20140410_1600_3de6416')] as
 const SR_STOLTENBERG = [sr('20140328_1600_3fa6b95'), sr('20140328_1600_280c0bd')] as const;
 const SR_APBERGET = [sr('20140221_1600_3dac53f'), sr('20140212_1500_3f779c3')] as const;
 const srHeartbleed = (seconds: number) => at(SR, SR_HEARTBLEED, seconds);
+const p20 = (n: number) => at(P20, `https://example.com/ep000${n}`, 0);
+const MN_COMMUNITY = '32b8f150-5771-47d6-9f89-9177761f0f4e';
+const MN_CULTURE = 'cd298d35-fc2c-4704-83a9-b392a65aa24c';
+const MN_GUILTY = 'themnshow029';
 
 export const RELEVANCE_QUERIES: readonly RelevanceQuery[] = [
   // Exact: the words of a chapter title, a notes line or a transcript cue.
@@ -211,6 +218,24 @@ export const RELEVANCE_QUERIES: readonly RelevanceQuery[] = [
   { kind: 'swedish', query: 'bilolycka', expected: sr('20140226_1600_3d9bc81'), note: 'notes say "Bilolyckan"' },
   { kind: 'swedish', query: 'Apberget Umeå', expected: SR_APBERGET[0], also: [SR_APBERGET[1]] },
   { kind: 'swedish', query: 'Svalbard kol', expected: sr('20140508_1500_3ee0d10') },
+  // Persons (podcast:person): a guest's or host's name, alone or asked for as a list ("episodes with ...").
+  { kind: 'person', query: 'episodes with Raffi Krikorian', expected: ai(0), note: 'named in the title; the sample page has no podcast:person' },
+  { kind: 'person', query: 'Becky Smith', expected: p20(3) },
+  { kind: 'person', query: 'episodes with Marcus Brown', expected: p20(2) },
+  { kind: 'person', query: 'avsnitt med Jebick Morton', expected: p20(1) },
+  { kind: 'person', query: 'Dave Jones', expected: p20(3), also: [p20(2), p20(1)] },
+  { kind: 'person', query: 'episodes with Adam Curry', expected: p20(3), also: [p20(2), p20(1)] },
+  { kind: 'person', query: 'Marcus Bronw', expected: p20(2), note: 'typo' },
+  { kind: 'person', query: 'episodes with Jebick Mor', expected: p20(1), note: 'prefix' },
+  // Soundbites (podcast:soundbite): the words of a soundbite's title land on its start.
+  { kind: 'soundbite', query: 'Mike triggers Tim', expected: at(MN, MN_COMMUNITY, 104) },
+  { kind: 'soundbite', query: 'ever talked about advertising', expected: at(MN, MN_COMMUNITY, 230) },
+  { kind: 'soundbite', query: 'triggers advertising', expected: at(MN, MN_COMMUNITY, 104) },
+  { kind: 'soundbite', query: 'random testing soundbite', expected: at(MN, MN_CULTURE, 104) },
+  { kind: 'soundbite', query: 'sndbite numero dos', expected: at(MN, MN_CULTURE, 333) },
+  { kind: 'soundbite', query: 'nobody has stopped us', expected: at(MN, MN_GUILTY, 27) },
+  { kind: 'soundbite', query: 'nobody stoped us yet', expected: at(MN, MN_GUILTY, 27), note: 'typo' },
+  { kind: 'soundbite', query: 'talked about advertisin', expected: at(MN, MN_COMMUNITY, 230), note: 'prefix' },
 ];
 
 // ---- the measurement --------------------------------------------------------------------------------------------

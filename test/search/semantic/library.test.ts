@@ -57,7 +57,7 @@ describe('Library with a semantic ranker', () => {
     expect(JSON.parse(lines[0] as string)).toMatchObject({
       level: 40,
       msg: 'semantic search off: word vectors unavailable, topic search is lexical only',
-      reason: expect.stringContaining('not installed'),
+      reason: expect.stringContaining('not installed: run `npm run vectors` once to download and convert them'),
     });
   });
 });

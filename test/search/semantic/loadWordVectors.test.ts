@@ -54,9 +54,9 @@ describe('convertWinkEmbeddings', () => {
 describe('loadWordVectors', () => {
   it('says why when there is neither a cached file nor the package', async () => {
     const loaded = await loadWordVectors({ cachePath: join(dir, 'none.bin'), sourcePath: null });
-    expect(loaded).toEqual({ ok: false, reason: expect.stringMatching(/none\.bin.*not installed/) });
+    expect(loaded).toEqual({ ok: false, reason: expect.stringMatching(/none\.bin.*not installed: run `npm run vectors` once/) });
     const missing = await loadWordVectors({ cachePath: join(dir, 'none.bin'), sourcePath: join(dir, 'gone.json') });
-    expect(missing.ok).toBe(false);
+    expect(missing).toEqual({ ok: false, reason: expect.stringMatching(/gone\.json: run `npm run vectors` once/) });
   });
 
   it('converts once, writes the cache, and reads the cache from then on', async () => {
@@ -75,7 +75,10 @@ describe('loadWordVectors', () => {
     const cachePath = join(dir, 'vectors.bin');
     await writeFile(cachePath, 'not vectors at all, just text');
     const loaded = await loadWordVectors({ cachePath, sourcePath: null });
-    expect(loaded).toEqual({ ok: false, reason: expect.stringMatching(/vectors\.bin: word vectors: not a Podcord word-vector file/) });
+    expect(loaded).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/vectors\.bin: word vectors: not a Podcord word-vector file: run `npm run vectors -- --force`/),
+    });
     expect(await readFile(cachePath, 'utf8')).toBe('not vectors at all, just text');
   });
 });

