@@ -6,7 +6,8 @@ import { Library } from '../../src/data/library.js';
 import { createLogger } from '../../src/logger.js';
 import { loadLibrary } from '../../src/store/loadLibrary.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/SqliteStore.js';
-import { readTopicIndex, TopicIndexSaver } from '../../src/store/topicIndexFile.js';
+import { readTopicIndex, TopicIndexSaver, writeTopicIndex } from '../../src/store/topicIndexFile.js';
+import { ANALYZER_VERSION } from '../../src/data/search/stem.js';
 import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { tempDir } from '../integration/support.js';
 import { fillTopicStore, TOPIC_QUERIES } from '../support/topicLibrary.js';
@@ -107,6 +108,28 @@ describe('the saved topic index', () => {
       library.search.compact();
       expect(answers(library), what).toBe(expected);
     }
+  }, 120_000);
+
+  it('is not trusted when it was stemmed otherwise (another analyzer version): rebuilt from the store instead', async () => {
+    await saveIndexOnce();
+    const expected = answers(await rebuilt());
+    const saved = await readTopicIndex(indexFile);
+    if (!saved.ok) throw new Error(saved.error);
+    // The same file as another build (other stemmers) would write it: whole, its checksum right, only the analyzer differs.
+    const body = Buffer.from(saved.value.body);
+    const at = body.indexOf(ANALYZER_VERSION);
+    expect(at).toBeGreaterThan(-1);
+    body.write(ANALYZER_VERSION.replace(/\d/, (d) => String((Number(d) + 1) % 10)), at, 'utf8');
+    await writeTopicIndex(indexFile, saved.value.versions, body);
+    expect((await readTopicIndex(indexFile)).ok).toBe(true);
+
+    const library = freshLibrary();
+    const result = await loadLibrary(store, library, log, { indexFile });
+    expect(result.savedIndex.used).toBe(false);
+    expect(result.savedIndex.used === false && result.savedIndex.reason).toContain('stemmed by');
+    expect(result.indexed).toBe(12);
+    library.search.compact();
+    expect(answers(library)).toBe(expected);
   }, 120_000);
 
   it('indexes again what the store saved since (an outdated index), and drops what the store no longer has', async () => {

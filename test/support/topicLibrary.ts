@@ -6,7 +6,7 @@ import { prng } from './prng.js';
 /**
  * A store filled through the project's own path (RSS rendered, parsed by parseFeed, saved with savePodcast, some
  * transcripts saved as the poller saves them): `podcasts` feeds of `episodes` episodes, seeded, with chapters in the
- * notes and a transcript on one episode in ten.
+ * notes and a transcript on one episode in ten; every third declares Swedish, every third German.
  */
 const WORDS = (
   'tesla crash autopilot battery election climate economy inflation bitcoin startup founder interview history science ' +
@@ -36,7 +36,11 @@ export async function fillTopicStore(store: Store, podcasts: number, episodes: n
     const url = `https://topics.example/feed-${p}.xml`;
     const parsed = parseFeed(Buffer.from(rss({ title: `Show ${p} ${words(2)}`, episodes: list }, 'https://topics.example')), { feedUrl: url });
     if (!parsed.ok) throw new Error(parsed.error);
-    await store.savePodcast(parsed.value.podcast, parsed.value.episodes);
+    // Some podcasts declare a language (as <language> would): their passages are stemmed by it, and a saved index
+    // must answer for them exactly as a rebuilt one does.
+    const language = ['', 'sv', 'de'][p % 3];
+    const podcast = language ? { ...parsed.value.podcast, language } : parsed.value.podcast;
+    await store.savePodcast(podcast, parsed.value.episodes);
     for (const e of parsed.value.episodes) {
       if (e.transcripts.length === 0) continue;
       const segments = Array.from({ length: 20 }, (_, i) => ({ startSeconds: i * 5, text: `${words(6)}.` }));
