@@ -268,12 +268,13 @@ async function requestOnce(
     finish();
     return ok({ kind: 'not-modified', headers: res.headers });
   }
+  // An error answer's short body is read away too: a missing MP3 or chapters file must not cost the host's connection.
   if (status === 416 && range) {
-    destroy();
+    finish();
     return err({ code: 'rangeUnsatisfiable', url: href, start: range.start, end: range.end });
   }
   if (status < 200 || status > 299) {
-    destroy();
+    finish();
     return err({ code: 'http', url: href, status, ...(res.statusMessage && { statusText: res.statusMessage }) });
   }
 
