@@ -143,7 +143,7 @@ export function vocabulary(chapters: number, seed = 1): Vocabulary {
   };
 }
 
-function englishTitle(v: Vocabulary, r: () => number): string {
+export function englishTitle(v: Vocabulary, r: () => number): string {
   const noun = (): string => {
     const n = v.pickEnNoun(r);
     return r() < 0.15 ? `${n}s` : n;
@@ -175,7 +175,7 @@ function englishTitle(v: Vocabulary, r: () => number): string {
   }
 }
 
-function swedishTitle(v: Vocabulary, r: () => number): string {
+export function swedishTitle(v: Vocabulary, r: () => number): string {
   const show = (w: string): string => SV_DISPLAY[w] ?? w;
   const noun = (): string => show(v.pickSvNoun(r));
   const adj = (): string => show(SV_ADJECTIVES[Math.floor(r() * SV_ADJECTIVES.length)] as string);

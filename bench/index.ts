@@ -6,12 +6,13 @@
  */
 import { runFeedBench } from './feeds.js';
 import { runInteractionBench } from './interactions.js';
+import { runLibraryBench } from './library.js';
 import { runParseStallBench } from './parseStall.js';
 import { runPollBench } from './poll.js';
 import { runSearchBench } from './search.js';
 import { runSemanticBench } from './semantic.js';
 
-const all = { feeds: runFeedBench, search: () => runSearchBench(), semantic: () => runSemanticBench(), interactions: runInteractionBench, poll: runPollBench, parsing: runParseStallBench } as const;
+const all = { feeds: runFeedBench, search: () => runSearchBench(), semantic: () => runSemanticBench(), interactions: runInteractionBench, poll: runPollBench, parsing: runParseStallBench, library: runLibraryBench } as const;
 type Name = keyof typeof all;
 
 const wanted = process.argv.slice(2).filter((a): a is Name => a in all);

@@ -30,7 +30,8 @@ import { PollSchedule } from './sources/PollSchedule.js';
 import { openStore } from './store/openStore.js';
 import { SqliteStore } from './store/SqliteStore.js';
 import type { Store } from './store/Store.js';
-import { storedTranscripts } from './store/storedTranscripts.js';
+import { loadLibrary } from './store/loadLibrary.js';
+import { buildTopicIndexInWorker, TopicIndexSaver, topicIndexPath } from './store/topicIndexFile.js';
 
 /** Builds the running bot from a Config: what index.ts does, and what the end-to-end tests do the same way. */
 
@@ -64,6 +65,8 @@ export interface ServiceOptions {
   fetchMissingFeeds?: boolean;
   /** Where feed checks, posts, store errors and interactions are counted (GET /metrics); made by the composer. */
   metrics?: Metrics;
+  /** Where the topic index is saved and loaded from; default `<database>.topics` beside a SQLite file, false: nowhere. */
+  topicIndexFile?: string | false;
 }
 
 /** How often the database file is checked for having been deleted or replaced: a stat, a few microseconds. */
@@ -92,6 +95,15 @@ export interface Services {
   feeds: FeedAdmin;
   /** Set once connected to Discord. */
   announcer: Announcer | undefined;
+  /**
+   * Settles once the stored catalogue and topic index are loaded and the missing FEEDS fetched (openServices returns
+   * before: commands are served meanwhile, saying what is still loading). Polling and announcing wait for it.
+   */
+  loaded: Promise<void>;
+  /** False, logged as fatal and reported in `fatal`, once a database file opened here is gone or replaced. */
+  databaseFileThere(): boolean;
+  /** Saves the topic index beside a SQLite database as it changes; undefined where none is kept. */
+  topicIndex: TopicIndexSaver | undefined;
   /** Operator feeds (FEEDS), normalised. */
   operatorFeeds: string[];
   /**
@@ -126,12 +138,11 @@ export async function openServices(config: Config, log: Logger, options: Service
   if (!options.library) for (const { podcast, episodes } of await loadBundledSamples()) library.upsert(podcast, episodes);
   // What the bot starts with (the samples, or the library given) is shared by every guild; what is followed is not.
   const shared = library.catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
+  // What the catalogue does not keep (notes, chapters, links) is read from the store when a command shows it.
+  library.readDetailsFrom((podcastId, episodeIds) => store.loadEpisodes(podcastId, episodeIds));
   // With PostgreSQL other processes change the catalogue and the follows too: listening starts before they are read,
   // so what is committed meanwhile is applied once they are.
   const sync = await StoreSync.listen(store, log);
-  const stored = await store.loadCatalog();
-  for (const { podcast, episodes } of stored) library.upsert(podcast, episodes, await storedTranscripts(store, podcast.id, episodes));
-  if (stored.length > 0) log.info({ podcasts: stored.length }, 'catalogue loaded from the store');
 
   // A feed is known by its address without `user:password@`; the poller stores the credentials apart.
   const operatorFeeds = [...new Set(config.feeds.map((url) => withoutCredentials(new URL(url).href).url))];
@@ -156,35 +167,74 @@ export async function openServices(config: Config, log: Logger, options: Service
     ...(options.metrics && { metrics: options.metrics }),
   });
   const follows = new GuildFollows(store, library, operatorFeeds, shared);
-  await follows.load();
   sync?.start({ library, follows, shared: new Set(shared) });
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
-  if (options.fetchMissingFeeds !== false) await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
+  // The stored catalogue and topic index are read while the bot already serves (commands that need them say they are
+  // still loading); then the FEEDS the store has never had are fetched, so a first start serves them too.
+  // The topic index is kept in a file beside a SQLite database, saved as it changes (see topicIndexFile.ts).
+  const indexFile = options.topicIndexFile === false ? undefined : (options.topicIndexFile ?? topicIndexPath(config.databaseUrl));
+  // Built and saved on a worker thread from the database file (this thread only loads it) when this process opened the
+  // file itself; a store passed in (tests) is saved from this thread.
+  const inWorker = indexFile !== undefined && ownsStore && topicIndexPath(config.databaseUrl) === indexFile && library.semantic === undefined;
+  const saver =
+    indexFile === undefined
+      ? undefined
+      : new TopicIndexSaver({ store, library, file: indexFile, log, ...(inWorker && { inWorker: { databaseUrl: config.databaseUrl } }) });
+  const stopLoading = new AbortController();
+  const loaded = (async () => {
+    const result = await loadLibrary(store, library, log, {
+      ...(indexFile !== undefined && { indexFile }),
+      ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!, stopLoading.signal)) }),
+      signal: stopLoading.signal,
+      // Who follows what is read per podcast of the catalogue.
+      withCatalogue: () => follows.load(),
+    });
+    // Loaded as saved: nothing to write until it changes. Rebuilt (all or in part): written at the next tick.
+    if (result.savedIndex.used && result.indexed === 0) saver?.markSaved(library.indexGeneration);
+    saver?.start();
+    if (options.fetchMissingFeeds !== false) await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
+  })();
 
   let reportFatal: (reason: string) => void = () => {};
   const fatal = new Promise<string>((resolve) => (reportFatal = resolve));
   // The store refuses every call once its file is gone; this notices it also while nothing is being read or written.
-  const fileCheck = sqlite && setInterval(() => {
-    const file = sqlite.checkFile();
-    if (file.ok) return;
+  /** False (and reported as fatal) once the database file opened here is gone or replaced. */
+  const databaseFileThere = (): boolean => {
+    const file = sqlite?.checkFile();
+    if (file === undefined || file.ok) return true;
     clearInterval(fileCheck);
     log.fatal({ reason: file.error }, 'the database file is gone: stopping');
     reportFatal(file.error);
-  }, DATABASE_FILE_CHECK_MS);
+    return false;
+  };
+  const fileCheck = sqlite && setInterval(databaseFileThere, DATABASE_FILE_CHECK_MS);
   fileCheck?.unref();
+
+  loaded.catch((error: unknown) => {
+    // The file gone while it was read: said as the file check says it.
+    if (!databaseFileThere()) return;
+    log.fatal({ err: error }, 'the stored catalogue could not be loaded: stopping');
+    reportFatal(error instanceof Error ? error.message : String(error));
+  });
 
   const services: Services = {
     store,
     library,
+    loaded,
     poller,
     follows,
     feeds: createFeedAdmin({ store, library, poller, follows, log, announcer: () => services.announcer, ...(options.now && { now: options.now }) }),
     announcer: undefined,
     operatorFeeds,
     fatal,
+    topicIndex: saver,
+    databaseFileThere,
     async close() {
       clearInterval(fileCheck);
+      stopLoading.abort();
+      await saver?.stop();
       await poller.stop();
+      await loaded.catch(() => {});
       await parsers.close();
       await services.announcer?.stop();
       await sync?.close();
@@ -194,8 +244,13 @@ export async function openServices(config: Config, log: Logger, options: Service
   return services;
 }
 
+/** Whether the stored catalogue and topic index have been read (GET /healthz is 503 until then). */
+export function isLoaded(services: Pick<Services, 'library'>): boolean {
+  return !services.library.loading.catalogue && !services.library.loading.topics;
+}
+
 export function depsFor(library: Library, log: Logger, now: () => Date = () => new Date(), feeds?: FeedAdmin): Deps {
-  return { catalog: library.catalog, search: library.scopedTopics, log, now, ...(feeds && { feeds }) };
+  return { catalog: library.catalog, search: library.scopedTopics, episodes: library, loading: library.loading, log, now, ...(feeds && { feeds }) };
 }
 
 /**
@@ -283,6 +338,9 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       log,
       ...(options.clientOptions && { clientOptions: options.clientOptions }),
       onReady: async (client) => {
+        // Commands are answered from here on; following, polling and announcing need the whole catalogue. A load that
+        // failed is fatal (services.fatal): the process stops with its reason, nothing more is set up.
+        if (!(await services.loaded.then(() => true, () => false))) return;
         const announcer = new Announcer({
           store,
           library,
@@ -318,6 +376,8 @@ export async function startPodcordBot(config: Config & { discordToken: string },
       },
     });
   } catch (error) {
+    // The database file gone while starting (the bot answers before it has loaded): logged as the file check logs it.
+    services.databaseFileThere();
     await heartbeat.stop();
     await services.close();
     throw error;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
-import { depsFor, openServices, startPodcordBot } from './app.js';
+import { depsFor, isLoaded, openServices, startPodcordBot } from './app.js';
 import { runConsole } from './cli/console.js';
 import { buttons, commandDefinitions, commands } from './commands/index.js';
 import { loadConfig } from './config.js';
@@ -126,6 +126,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (consoleMode || discordToken === undefined) {
     // The console uses the same store and library as the bot (stored podcasts, FEEDS), but nothing polls or posts.
     const services = await openServices(config.value, log);
+    await services.loaded;
     const { podcasts, episodes } = services.library.catalog.size;
     // picocolors decides as terminal programs do: NO_COLOR (any value) turns colour off, FORCE_COLOR on, and
     // otherwise colour only on a terminal that is not TERM=dumb.
@@ -160,7 +161,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // Signals are heard from here on, before the role has started: a supervisor may stop a process it has just
   // started (a restart, a deploy). Without a listener the signal would kill it half-started, holding leases and
-  // claims until they expire; instead it finishes starting and then stops as it would at any other time. `on`, not
+  // claims until they expire; instead it finishes starting (the bot already answers while its library loads) and then
+  // stops as it would at any other time. `on`, not
   // `once`: a signal often arrives twice (Ctrl-C or a supervisor signals the whole process group, and npm forwards
   // its own copy to this process too), and a second one without a listener would kill the process mid-stop.
   let signalled: string | undefined;
@@ -175,7 +177,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const settings = { ...config.value, discordToken };
   // Every role serves GET /healthz and GET /metrics on INTERACTIONS_PORT; `interactions` starts its own server (with
-  // POST /interactions), the others get one here once started (ready = store reachable; the catalogue is loaded by then).
+  // POST /interactions), the others get one here once started (ready = the catalogue and topic index loaded and the store reachable).
   const metrics = new Metrics({ labels: { role } });
   let http: HttpServer | undefined;
   let running;
@@ -198,7 +200,7 @@ async function main(argv: readonly string[]): Promise<number> {
       http = await startHttpServer({
         port: config.value.interactionsPort,
         ...(endpoint && { interactions: endpoint }),
-        ready: () => storeIsReachable(services.store),
+        ready: () => isLoaded(services) && storeIsReachable(services.store),
         metrics,
         log,
       });

@@ -95,8 +95,10 @@ export function selectEpisodes(feed: ParsedFeed, n: string | undefined): Result<
   const catalog = new Catalog();
   catalog.upsert(feed.podcast, feed.episodes);
   const found = catalog.resolveEpisode(n, undefined, EVERY_PODCAST);
-  return found.ok
-    ? ok([found.value.episode])
+  // The catalogue keeps summaries: the episode itself is the feed's.
+  const episode = found.ok ? feed.episodes.find((e) => e.id === found.value.episode.id) : undefined;
+  return episode !== undefined
+    ? ok([episode])
     : err(`No episode matches "${n}": as /episode reads it, that is an episode number or words of a title (the feed has ${feed.episodes.length} episodes).`);
 }
 

@@ -152,7 +152,13 @@ export const announce: SlashCommand = {
     if (!ref) return err(s.announceNoEpisode);
     const posted = await feeds.postTest(guildId, ref, settings);
     if (!posted.ok) {
-      const why = { checkFailed: s.announceCheckFailed, channelGone: s.announceChannelGone, refused: s.announceTestRefused, offline: s.announceNoDiscord };
+      const why = {
+        checkFailed: s.announceCheckFailed,
+        channelGone: s.announceChannelGone,
+        episodeGone: s.announceTestEpisodeGone,
+        refused: s.announceTestRefused,
+        offline: s.announceNoDiscord,
+      };
       return err(why[posted.error]);
     }
     return ok({ content: s.announceTestPosted(`<#${posted.value.channelId}>`), ephemeral: true });

@@ -23,22 +23,25 @@ const Args = z.object({ episode: z.string().optional(), podcast: z.string().opti
 
 export const chapters: SlashCommand = {
   data: chaptersData,
-  run(options, invocation, { catalog }) {
+  async run(options, invocation, { catalog, episodes }) {
     const args = parseOptions(Args, options, invocation, chaptersData);
     if (!args.ok) return args;
     const s = stringsFor(invocation.locale);
     const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
     if (!ref.ok) return err(problemText(ref.error, s));
-    if (ref.value.episode.chapters.length === 0) return err(s.noChapters(escapeMarkdown(clip(ref.value.episode.title, 200))));
-    return ok(chaptersMessage(ref.value, 0, s));
+    const [detail] = await episodes.details([ref.value]);
+    if (!detail) return err(s.episodeGone(escapeMarkdown(clip(ref.value.episode.title, 200))));
+    if (detail.episode.chapters.length === 0) return err(s.noChapters(escapeMarkdown(clip(detail.episode.title, 200))));
+    return ok(chaptersMessage(detail, 0, s));
   },
   autocomplete: autocompleteEpisodeOrPodcast,
 };
 
 /** The episode a button's key names, if the asker may see it: another guild's key is answered as an unknown one. */
-function chaptersPage([key, page]: readonly string[], invocation: Invocation, catalog: Deps['catalog']): CommandResult {
+async function chaptersPage([key, page]: readonly string[], invocation: Invocation, { catalog, episodes }: Deps): Promise<CommandResult> {
   const s = stringsFor(invocation.locale);
-  const ref = key === undefined ? undefined : catalog.byKey(key, invocation.scope);
+  const found = key === undefined ? undefined : catalog.byKey(key, invocation.scope);
+  const [ref] = found ? await episodes.details([found]) : [];
   if (!ref) return err(s.buttonExpired);
   if (ref.episode.chapters.length === 0) return err(s.noChapters(escapeMarkdown(clip(ref.episode.title, 200))));
   const index = Number.parseInt(page ?? '0', 10);
@@ -49,15 +52,15 @@ function chaptersPage([key, page]: readonly string[], invocation: Invocation, ca
 export const chaptersPager: ButtonHandler = {
   prefix: 'chapters',
   responds: 'update',
-  run: (args, invocation, { catalog }) => chaptersPage(args, invocation, catalog),
+  run: (args, invocation, deps) => chaptersPage(args, invocation, deps),
 };
 
 /** `episode-chapters:<episodeKey>`: /episode's button shows the chapters to whoever clicked, leaving the post as is. */
 export const episodeChaptersButton: ButtonHandler = {
   prefix: 'episode-chapters',
   responds: 'reply',
-  run: ([key], invocation, { catalog }) => {
-    const result = chaptersPage([key ?? '', '0'], invocation, catalog);
+  run: async ([key], invocation, deps) => {
+    const result = await chaptersPage([key ?? '', '0'], invocation, deps);
     return result.ok ? ok({ ...result.value, ephemeral: true }) : result;
   },
 };

@@ -9,7 +9,7 @@ import {
 } from 'discord-api-types/v10';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
-import type { Catalog, EpisodeRef, Scope } from '../data/catalog.js';
+import type { Catalog, EpisodeDetail, EpisodeRef, Scope } from '../data/catalog.js';
 import type { ScopedTopics } from '../data/library.js';
 import { err, ok, type Episode, type Podcast, type Result } from '../data/model.js';
 import type { FeedProblem } from '../data/problems.js';
@@ -25,10 +25,19 @@ import type { Announcement, AnnouncementSettings, FeedFetchState, GuildPause } f
 export interface Deps {
   catalog: Catalog;
   search: ScopedTopics;
+  /** What the catalogue does not keep (notes, chapters, links), read when a command shows them (Library.details). */
+  episodes: EpisodeDetails;
+  /** What a start is still reading from the store while already serving (Library.loading): live, not a copy. */
+  loading: { readonly catalogue: boolean; readonly topics: boolean };
   log: Logger;
   now: () => Date;
   /** Following feeds and announcing episodes (/feed, /announce); absent where there is no store (tests, a bare console). */
   feeds?: FeedAdmin;
+}
+
+export interface EpisodeDetails {
+  /** The episodes with their details, in the order given; one that is gone (the feed dropped it) is left out. */
+  details(refs: readonly EpisodeRef[]): Promise<EpisodeDetail[]>;
 }
 
 /**
@@ -58,7 +67,7 @@ export type AnnouncePermission =
  * Why `/announce test` posted nothing: Discord could not be asked about the channel, the channel is gone (or not
  * this server's), Discord refused the post, or the bot is not connected.
  */
-export type TestPostProblem = 'checkFailed' | 'channelGone' | 'refused' | 'offline';
+export type TestPostProblem = 'checkFailed' | 'channelGone' | 'episodeGone' | 'refused' | 'offline';
 
 /** A feed fetched and parsed for /feed add, not yet followed. */
 export interface FeedPreviewed {
@@ -138,8 +147,15 @@ export type OptionValues = Readonly<Record<string, string | number | boolean>>;
 
 export type CommandResult = Result<Reply>;
 
+/**
+ * What a command or button reads that a start loads while already serving: the catalogue (the default), the catalogue
+ * and the topic index, or nothing. Until it is loaded the asker is told so (the core answers for the handler).
+ */
+export type LibraryNeed = 'catalogue' | 'topics' | 'nothing';
+
 export interface SlashCommand {
   readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  readonly needs?: LibraryNeed;
   /**
    * Every answer is for the asker alone (server settings, feed addresses): replies are ephemeral whatever the handler
    * returns, and so is the "thinking…" of a slow one, so nothing of it is ever shown to the channel.
@@ -157,9 +173,19 @@ export interface SlashCommand {
 /** A button's custom id is `<prefix>:<arg>:<arg>...`; the prefix picks the handler. */
 export interface ButtonHandler {
   readonly prefix: string;
+  readonly needs?: LibraryNeed;
   /** `update` edits the message the button is on (a pager); `reply` answers with a new message. */
   readonly responds: 'update' | 'reply';
   run(args: readonly string[], invocation: Invocation, deps: Deps): CommandResult | Promise<CommandResult>;
+}
+
+/** The honest answer while what `needs` names is still loading at start; undefined once it is there. */
+export function stillLoading(needs: LibraryNeed | undefined, loading: Deps['loading'], locale: string): CommandResult | undefined {
+  if (needs === 'nothing') return undefined;
+  const s = stringsFor(locale);
+  if (loading.catalogue) return err(s.stillLoading(s.loadingCatalogue));
+  if (needs === 'topics' && loading.topics) return err(s.stillLoading(s.loadingTopics));
+  return undefined;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { err, ok } from '../data/model.js';
+import { clip } from '../data/text/clip.js';
+import { escapeMarkdown } from '../messages/markdown.js';
 import { episodeMessage } from '../messages/embeds.js';
 import { problemText } from '../messages/problemText.js';
 import { stringsFor } from '../messages/strings.js';
@@ -21,13 +23,15 @@ const Args = z.object({ episode: z.string().optional(), podcast: z.string().opti
 
 export const episode: SlashCommand = {
   data: episodeData,
-  run(options, invocation, { catalog }) {
+  async run(options, invocation, { catalog, episodes }) {
     const args = parseOptions(Args, options, invocation, episodeData);
     if (!args.ok) return args;
     const s = stringsFor(invocation.locale);
     const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
     if (!ref.ok) return err(problemText(ref.error, s));
-    return ok(episodeMessage(ref.value, s));
+    const [detail] = await episodes.details([ref.value]);
+    if (!detail) return err(s.episodeGone(escapeMarkdown(clip(ref.value.episode.title, 200))));
+    return ok(episodeMessage(detail, s));
   },
   autocomplete: autocompleteEpisodeOrPodcast,
 };

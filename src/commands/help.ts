@@ -45,6 +45,7 @@ function usage(sv: boolean, prefix: string, description: string, options: readon
 export function helpCommand(listener: readonly SlashCommand[], admin: readonly SlashCommand[] = []): SlashCommand {
   return {
     data: helpData,
+    needs: 'nothing',
     run(_options, invocation) {
       const sv = invocation.locale.toLowerCase().startsWith('sv');
       const describe = (commands: readonly SlashCommand[]): string =>

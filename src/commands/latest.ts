@@ -32,7 +32,7 @@ const Args = z.object({ podcast: z.string().optional(), count: z.number().int().
 
 export const latest: SlashCommand = {
   data: latestData,
-  run(options, invocation, { catalog }) {
+  async run(options, invocation, { catalog, episodes }) {
     const args = parseOptions(Args, options, invocation, latestData);
     if (!args.ok) return args;
     const s = stringsFor(invocation.locale);
@@ -40,7 +40,8 @@ export const latest: SlashCommand = {
     if (!podcastId.ok) return err(problemText(podcastId.error, s));
     const refs = catalog.latest(args.value.count, podcastId.value, invocation.scope);
     if (refs.length === 0) return err(problemText({ code: 'noEpisodesYet' }, s));
-    return ok(latestMessage(refs, s));
+    // An episode the feed dropped since the list was made is left out; the rest are still the newest.
+    return ok(latestMessage(await episodes.details(refs), s));
   },
   autocomplete: autocompleteEpisodeOrPodcast,
 };

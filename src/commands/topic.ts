@@ -47,7 +47,7 @@ export const topicData = {
 
 const Args = z.object({ query: z.string().trim().min(2).max(QUERY_MAX), podcast: z.string().optional() });
 
-function topicPage(query: string, podcastKey: string | undefined, index: number, invocation: Invocation, deps: Deps): CommandResult {
+async function topicPage(query: string, podcastKey: string | undefined, index: number, invocation: Invocation, deps: Deps): Promise<CommandResult> {
   const s = stringsFor(invocation.locale);
   const podcast = deps.catalog.resolvePodcastOption(podcastKey, invocation.scope);
   if (!podcast.ok) return err(problemText(podcast.error, s));
@@ -64,8 +64,11 @@ function topicPage(query: string, podcastKey: string | undefined, index: number,
   const pageHits = hits.slice(shown * PER_PAGE, shown * PER_PAGE + PER_PAGE);
   const hasNext = hits.length > (shown + 1) * PER_PAGE && shown + 1 < MAX_RESULTS / PER_PAGE;
   const key = podcast.value === undefined ? '-' : deps.catalog.podcastKey(podcast.value);
+  // The page's episodes with their chapters and links, read at once (hits are already in the asker's scope).
+  const refs = pageHits.map((h) => deps.catalog.find(h.passage.podcastId, h.passage.episodeId)).filter((r) => r !== undefined);
+  const details = new Map((await deps.episodes.details(refs)).map((d) => [`${d.podcast.id}\n${d.episode.id}`, d]));
   return ok({
-    embeds: [topicEmbed(query, pageHits, deps.catalog, s, { index: shown, hasNext })],
+    embeds: [topicEmbed(query, pageHits, (podcastId, episodeId) => details.get(`${podcastId}\n${episodeId}`), s, { index: shown, hasNext })],
     components: shown > 0 || hasNext ? [pagerRow((p) => `topic:${p}:${key}:${query}`, shown, { hasNext }, s)] : [],
   });
 }
@@ -96,6 +99,7 @@ function distinctMoments(hits: readonly SearchHit[]): SearchHit[] {
 }
 
 export const topic: SlashCommand = {
+  needs: 'topics',
   data: topicData,
   run(options, invocation, deps) {
     const args = parseOptions(Args, options, invocation, topicData);
@@ -110,6 +114,7 @@ export const topic: SlashCommand = {
 
 /** `topic:<page>:<podcastKey|->:<query>`: more results, turned in place. */
 export const topicPager: ButtonHandler = {
+  needs: 'topics',
   prefix: 'topic',
   responds: 'update',
   run([page = '0', podcastKey = '-', ...rest], invocation, deps) {

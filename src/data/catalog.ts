@@ -8,13 +8,35 @@ import { clip } from './text/clip.js';
 /**
  * Every podcast and episode the bot serves, in memory, indexed for the lookups a slash command needs:
  * by short key, by episode number, by title words, newest first. Pure: the caller loads and saves.
+ *
+ * Only what autocomplete, /latest's list and search results name an episode by is kept (EpisodeSummary): notes,
+ * chapters, links and transcripts stay in the store and are read when a command shows them (Library.details), so
+ * memory follows what is asked, not what is stored.
  */
+
+/** What the catalogue keeps of an episode: what an autocomplete choice or a list line shows and sorts by. */
+export type EpisodeSummary = Pick<Episode, 'id' | 'title' | 'episodeNumber' | 'publishedAt'>;
 
 export interface EpisodeRef {
   podcast: Podcast;
-  episode: Episode;
+  episode: EpisodeSummary;
   /** Stable short key (see shortKey): goes into autocomplete values and button ids. */
   key: string;
+}
+
+/** An episode with everything the feed said of it: what a command that shows notes, chapters or links reads. */
+export interface EpisodeDetail {
+  podcast: Podcast;
+  episode: Episode;
+  key: string;
+}
+
+/** Only the summary's fields, copied, so the full episode given is not kept alive by the catalogue. */
+export function summarize(e: EpisodeSummary): EpisodeSummary {
+  const out: EpisodeSummary = { id: e.id, title: e.title };
+  if (e.episodeNumber !== undefined) out.episodeNumber = e.episodeNumber;
+  if (e.publishedAt !== undefined) out.publishedAt = e.publishedAt;
+  return out;
 }
 
 /** Shared by every answer of a cached list: read only. */
@@ -52,6 +74,9 @@ const MAX_CHOICE_LENGTH = 100;
 const CACHED_CHOICE_LISTS = 1_000;
 
 export function foldForLookup(text: string): string {
+  // Most titles are plain ASCII: the same result without Unicode normalisation and property classes (a catalogue of
+  // a million episodes folds every title at start).
+  if (PLAIN_ASCII.test(text)) return text.toLowerCase().replace(NOT_ALNUM_ASCII, ' ').trim();
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -59,6 +84,9 @@ export function foldForLookup(text: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
+
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+const NOT_ALNUM_ASCII = /[^a-z0-9]+/g;
 
 export function episodeKey(podcastId: string, episodeId: string): string {
   return shortKey(`${podcastId}\n${episodeId}`);
@@ -80,11 +108,12 @@ export class Catalog {
   readonly #scopeNumbers = new WeakMap<ReadonlySet<string>, number>();
   #scopesNumbered = 0;
 
-  /** Adds or replaces a podcast and its episodes. */
-  upsert(podcast: Podcast, episodes: readonly Episode[]): void {
+  /** Adds or replaces a podcast and its episodes (only their summaries are kept). */
+  upsert(podcast: Podcast, episodes: readonly EpisodeSummary[]): void {
     this.remove(podcast.id);
     const indexed = episodes
-      .map((episode): IndexedEpisode => {
+      .map((full): IndexedEpisode => {
+        const episode = summarize(full);
         const folded = foldForLookup(episode.title);
         return {
           podcast,

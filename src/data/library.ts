@@ -1,5 +1,5 @@
-import { Catalog, EVERY_PODCAST, inScope, type Scope } from './catalog.js';
-import type { Episode, Podcast } from './model.js';
+import { Catalog, EVERY_PODCAST, inScope, type EpisodeDetail, type EpisodeRef, type EpisodeSummary, type Scope } from './catalog.js';
+import { err, ok, type Episode, type Podcast, type Result } from './model.js';
 import { shortKey } from './shortKey.js';
 import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
@@ -7,6 +7,18 @@ import { SearchIndex } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';
 import { HybridSearch } from './search/semantic/HybridSearch.js';
 import type { SearchHit, SearchOptions, TopicSearch } from './search/TopicSearch.js';
+
+/**
+ * Reads the stored episodes of one podcast by id (any order; ids it does not hold are left out): where the details
+ * of a library whose catalogue keeps only summaries come from.
+ */
+/** What indexing needs of a podcast: its id, and its declared language (passages are stemmed by it). */
+export type PodcastKey = Pick<Podcast, 'id' | 'language'>;
+
+export type EpisodeLoader = (podcastId: string, episodeIds: readonly string[]) => Promise<Episode[]>;
+
+/** Episodes whose details are kept once read (all podcasts together): the few a conversation keeps coming back to. */
+const DETAILS_CACHED = 256;
 
 export interface LibraryOptions {
   /**
@@ -53,13 +65,24 @@ const fingerprintOf = (e: Episode): string =>
  */
 export class Library {
   readonly catalog = new Catalog();
-  readonly search = new SearchIndex();
+  #search = new SearchIndex();
   /** The semantic ranker, when the library was given one. */
   readonly semantic: TopicSearch | undefined;
-  readonly #ranker: HybridSearch | SearchIndex;
+  #ranker: HybridSearch | SearchIndex;
   /** What each indexed episode looked like (and how many transcript cues it had), to skip re-indexing unchanged ones. */
   readonly #indexed = new Map<string, Map<string, { fingerprint: string; cues: number }>>();
   readonly #cues = new Map<string, CueTable>();
+  /** Where details are read from; until one is set, upserted podcasts keep theirs in memory (#pinned). */
+  #loader: EpisodeLoader | undefined;
+  /** Details of podcasts that live only in memory (the bundled samples, a library built without a store), by podcast. */
+  readonly #pinned = new Map<string, Map<string, Episode>>();
+  /** Details read from the loader, least recently used first (a Map iterates in insertion order). */
+  readonly #recent = new Map<string, Episode>();
+  /**
+   * True while a start is still reading the catalogue or the topic index from the store: a command that needs what is
+   * not there yet says so instead of answering from half of it. Set by whoever loads (app.ts).
+   */
+  readonly loading = { catalogue: false, topics: false };
 
   /**
    * The topic search over every podcast (what the relevance set measures): the index (merged with the semantic ranker
@@ -83,6 +106,17 @@ export class Library {
     complete: (prefix, limit, scope) => this.search.complete(prefix, limit, podcastIdsWithin(scope, undefined)),
   };
 
+  /** The lexical topic index (replaced whole when a saved one is loaded, see loadIndex). */
+  get search(): SearchIndex {
+    return this.#search;
+  }
+
+  /** Changes with every change to the topic index: a saved index is written again when this moved since. */
+  get indexGeneration(): number {
+    return this.#indexGeneration;
+  }
+  #indexGeneration = 0;
+
   constructor(options: LibraryOptions = {}) {
     this.semantic = options.semantic;
     this.#ranker = options.semantic === undefined ? this.search : new HybridSearch(this.search, options.semantic);
@@ -94,7 +128,26 @@ export class Library {
    */
   upsert(podcast: Podcast, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
     this.catalog.upsert(podcast, episodes);
-    const before = this.#indexed.get(podcast.id) ?? new Map<string, { fingerprint: string; cues: number }>();
+    this.#keepDetails(podcast.id, episodes);
+    this.index(podcast, episodes, transcripts);
+  }
+
+  /**
+   * A podcast into the catalogue from its stored summaries (a start reading the store): its episodes' details stay in
+   * the store, and the topic index is left alone (it is loaded or built apart, see `index`).
+   */
+  addSummaries(podcast: Podcast, episodes: readonly EpisodeSummary[]): void {
+    this.catalog.upsert(podcast, episodes);
+    this.#keepDetails(podcast.id, []);
+  }
+
+  /**
+   * Brings the topic index in step with these episodes of a podcast (the catalogue is not touched): only new or
+   * changed ones are indexed, and indexed ones missing from the list are removed.
+   */
+  index(podcast: PodcastKey, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
+    const podcastId = podcast.id;
+    const before = this.#indexed.get(podcastId) ?? new Map<string, { fingerprint: string; cues: number }>();
     const after = new Map<string, { fingerprint: string; cues: number }>();
     for (const episode of episodes) {
       const fingerprint = fingerprintOf(episode);
@@ -103,14 +156,20 @@ export class Library {
       const cues = transcript?.length ?? (previous?.fingerprint === fingerprint ? previous.cues : 0);
       after.set(episode.id, { fingerprint, cues });
       if (previous?.fingerprint === fingerprint && previous.cues === cues) continue;
-      if (previous !== undefined) this.#removeEpisode(podcast.id, episode.id);
+      if (previous !== undefined) this.#removeEpisode(podcastId, episode.id);
       // Stemmed by the podcast's declared language (see search/stem.ts).
-      const passages = episodePassages(podcast.id, episode, { language: podcast.language });
+      const passages = episodePassages(podcastId, episode, { language: podcast.language });
       if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast, episode, transcript));
       this.#ranker.add(passages);
     }
-    for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcast.id, id);
-    this.#indexed.set(podcast.id, after);
+    for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcastId, id);
+    this.#indexed.set(podcastId, after);
+    this.#indexGeneration++;
+  }
+
+  /** Whether the topic index holds this podcast (indexed here, or in the index loaded at start). */
+  isIndexed(podcastId: string): boolean {
+    return this.#indexed.has(podcastId);
   }
 
   /** Ids of the episodes an upsert would (re)index: new or changed. Supply their transcripts, if they have any. */
@@ -121,8 +180,234 @@ export class Library {
 
   remove(podcastId: string): void {
     this.catalog.remove(podcastId);
+    this.#keepDetails(podcastId, []);
     for (const id of this.#indexed.get(podcastId)?.keys() ?? []) this.#removeEpisode(podcastId, id);
-    this.#indexed.delete(podcastId);
+    if (this.#indexed.delete(podcastId)) this.#indexGeneration++;
+  }
+
+  /**
+   * From now on details are read with `loader` (the store) when a command shows them, and only a few are kept; what
+   * was upserted before stays in memory (the bundled samples are in no store).
+   */
+  readDetailsFrom(loader: EpisodeLoader): void {
+    this.#loader = loader;
+  }
+
+  /** The episodes with their notes, chapters and links, in the order given; one that is gone is left out. */
+  async details(refs: readonly EpisodeRef[]): Promise<EpisodeDetail[]> {
+    const found = new Map<string, Episode>();
+    const missing = new Map<string, string[]>();
+    for (const ref of refs) {
+      const k = episodeKey(ref.podcast.id, ref.episode.id);
+      const pinned = this.#pinned.get(ref.podcast.id)?.get(ref.episode.id);
+      const recent = pinned ?? this.#recent.get(k);
+      if (pinned !== undefined) found.set(k, pinned);
+      else if (recent !== undefined) {
+        found.set(k, recent);
+        this.#remember(k, recent);
+      } else if (this.#loader !== undefined && !this.#pinned.has(ref.podcast.id)) {
+        missing.set(ref.podcast.id, [...(missing.get(ref.podcast.id) ?? []), ref.episode.id]);
+      }
+    }
+    for (const [podcastId, ids] of missing) {
+      const generation = this.catalog.generation;
+      for (const episode of await this.#loader!(podcastId, ids)) {
+        const k = episodeKey(podcastId, episode.id);
+        found.set(k, episode);
+        // Not cached when the catalogue changed while reading: what was read may be older than what it holds now.
+        if (this.catalog.generation === generation) this.#remember(k, episode);
+      }
+    }
+    const out: EpisodeDetail[] = [];
+    for (const ref of refs) {
+      const episode = found.get(episodeKey(ref.podcast.id, ref.episode.id));
+      if (episode !== undefined) out.push({ podcast: ref.podcast, episode, key: ref.key });
+    }
+    return out;
+  }
+
+  /**
+   * Every episode of a podcast with its details, as the catalogue lists them (newest first), for the poller to match
+   * a feed's items against: read whole and not cached.
+   */
+  async episodesOf(podcastId: string): Promise<Episode[]> {
+    const refs = this.catalog.episodes(podcastId);
+    const pinned = this.#pinned.get(podcastId);
+    if (pinned !== undefined || this.#loader === undefined) return refs.map((r) => pinned?.get(r.episode.id)).filter((e) => e !== undefined);
+    const byId = new Map((await this.#loader(podcastId, refs.map((r) => r.episode.id))).map((e) => [e.id, e]));
+    return refs.map((r) => byId.get(r.episode.id)).filter((e) => e !== undefined);
+  }
+
+  /** One episode's details (see details). */
+  async detail(ref: EpisodeRef): Promise<EpisodeDetail | undefined> {
+    return (await this.details([ref]))[0];
+  }
+
+  /** Episodes whose details are held in memory now: the pinned ones and the recently read ones. */
+  detailsHeld(): number {
+    let n = this.#recent.size;
+    for (const episodes of this.#pinned.values()) n += episodes.size;
+    return n;
+  }
+
+  #remember(k: string, episode: Episode): void {
+    this.#recent.delete(k);
+    this.#recent.set(k, episode);
+    if (this.#recent.size > DETAILS_CACHED) this.#recent.delete(this.#recent.keys().next().value!);
+  }
+
+  /** After an upsert or removal: pinned details replaced (no loader yet) or cached ones of this podcast dropped. */
+  #keepDetails(podcastId: string, episodes: readonly Episode[]): void {
+    if (this.#loader === undefined) {
+      if (episodes.length === 0) this.#pinned.delete(podcastId);
+      else this.#pinned.set(podcastId, new Map(episodes.map((e) => [e.id, e])));
+      return;
+    }
+    this.#pinned.delete(podcastId);
+    const prefix = episodeKey(podcastId, '');
+    for (const k of [...this.#recent.keys()]) if (k.startsWith(prefix)) this.#recent.delete(k);
+  }
+
+  /** Whether a podcast's episodes live in memory only (upserted before a store was set: the bundled samples). */
+  isPinned(podcastId: string): boolean {
+    return this.#pinned.has(podcastId);
+  }
+
+  /** Podcasts the topic index holds. */
+  indexedPodcasts(): string[] {
+    return [...this.#indexed.keys()];
+  }
+
+  /** Forgets a podcast's indexed episodes (not its catalogue entry): a saved index's podcast that left the store. */
+  unindex(podcastId: string): void {
+    for (const id of this.#indexed.get(podcastId)?.keys() ?? []) this.#removeEpisode(podcastId, id);
+    if (this.#indexed.delete(podcastId)) this.#indexGeneration++;
+  }
+
+  /**
+   * The topic index as bytes (see loadIndex): the lexical index, what each indexed episode looked like (its
+   * fingerprint and transcript cues, so an unchanged one is not indexed again) and where transcript cues start.
+   * A library with a semantic ranker cannot be saved: its vectors are built from the passages (undefined).
+   */
+  serializeIndex(): Uint8Array | undefined {
+    if (this.semantic !== undefined) return undefined;
+    const strings: string[] = [];
+    const numbers: number[] = [];
+    for (const [podcastId, episodes] of this.#indexed) {
+      strings.push(podcastId);
+      numbers.push(episodes.size);
+      for (const [id, { fingerprint, cues }] of episodes) {
+        strings.push(id, fingerprint);
+        numbers.push(cues);
+      }
+    }
+    const cueKeys: string[] = [];
+    const cueArrays: Float64Array[] = [];
+    for (const [key, table] of this.#cues) {
+      cueKeys.push(key);
+      cueArrays.push(Float64Array.of(table.windowStarts.length, table.cueSeconds.length), table.windowStarts, Float64Array.from(table.firstCue), table.cueSeconds, Float64Array.from(table.cueOffsets));
+    }
+    const search = this.#search.serialize();
+    const encoder = new TextEncoder();
+    const parts: Uint8Array[] = [
+      encoder.encode(JSON.stringify(strings)),
+      new Uint8Array(Float64Array.from(numbers).buffer),
+      encoder.encode(JSON.stringify(cueKeys)),
+      concatFloat64(cueArrays),
+      search,
+    ];
+    const head = new Uint32Array([INDEX_FORMAT, parts.length, ...parts.map((p) => p.byteLength)]);
+    let size = align8(head.byteLength);
+    for (const p of parts) size = align8(size + p.byteLength);
+    const out = new Uint8Array(size);
+    out.set(new Uint8Array(head.buffer), 0);
+    let at = align8(head.byteLength);
+    for (const p of parts) {
+      out.set(p, at);
+      at = align8(at + p.byteLength);
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the topic index with one `serializeIndex` wrote: no passage is analysed again. The catalogue is not
+   * touched. Podcasts held in memory only (the samples) are brought in step at once; any other podcast indexed before
+   * and missing from the saved index is left unindexed (isIndexed) for the caller to index again, and one the saved
+   * index holds that the caller does not want is dropped with `unindex`. An error (bytes of another format, cut short,
+   * inconsistent) leaves the library as it was.
+   */
+  loadIndex(bytes: Uint8Array): Result<{ podcasts: number; episodes: number }> {
+    if (this.semantic !== undefined) return err('a library with semantic search rebuilds its index');
+    try {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT) return err('not a topic index of this format');
+      const count = view.getUint32(4, true);
+      if (count !== 5) return err('not a topic index of this format');
+      const lengths = Array.from({ length: count }, (_, i) => view.getUint32(8 + i * 4, true));
+      let at = align8(8 + count * 4);
+      const parts = lengths.map((length) => {
+        if (at + length > bytes.byteLength) throw new Error('cut short');
+        const part = bytes.subarray(at, at + length);
+        at = align8(at + length);
+        return part;
+      });
+      const decoder = new TextDecoder();
+      const strings = JSON.parse(decoder.decode(parts[0])) as string[];
+      // Copied out (aligned, and not a view on a larger buffer whatever kind of array the caller passed).
+      const numbers = new Float64Array(new Uint8Array(parts[1]!).buffer);
+      const cueKeys = JSON.parse(decoder.decode(parts[2])) as string[];
+      const cueNumbers = new Float64Array(new Uint8Array(parts[3]!).buffer);
+      const search = SearchIndex.load(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength));
+
+      const indexed = new Map<string, Map<string, { fingerprint: string; cues: number }>>();
+      let s = 0;
+      let n = 0;
+      let episodes = 0;
+      while (s < strings.length) {
+        const podcastId = strings[s++]!;
+        const size = numbers[n++]!;
+        const map = new Map<string, { fingerprint: string; cues: number }>();
+        for (let i = 0; i < size; i++) {
+          const id = strings[s++];
+          const fingerprint = strings[s++];
+          const cues = numbers[n++];
+          if (id === undefined || fingerprint === undefined || cues === undefined) throw new Error('episode list cut short');
+          map.set(id, { fingerprint, cues });
+        }
+        episodes += size;
+        indexed.set(podcastId, map);
+      }
+      const cues = new Map<string, CueTable>();
+      let c = 0;
+      for (const key of cueKeys) {
+        const windows = cueNumbers[c++]!;
+        const cueCount = cueNumbers[c++]!;
+        const take = (length: number): Float64Array => {
+          if (c + length > cueNumbers.length) throw new Error('cue tables cut short');
+          const out = cueNumbers.slice(c, c + length);
+          c += length;
+          return out;
+        };
+        cues.set(key, {
+          windowStarts: take(windows),
+          firstCue: Uint32Array.from(take(windows + 1)),
+          cueSeconds: take(cueCount),
+          cueOffsets: Uint32Array.from(take(cueCount)),
+        });
+      }
+      this.#search = search;
+      this.#ranker = search;
+      this.#indexed.clear();
+      for (const [id, map] of indexed) this.#indexed.set(id, map);
+      for (const [key, table] of [...this.#cues]) if (!indexed.has(key.slice(0, key.indexOf('\n')))) cues.set(key, table);
+      this.#cues.clear();
+      for (const [key, table] of cues) this.#cues.set(key, table);
+      this.#indexGeneration++;
+      for (const [podcastId, pinned] of this.#pinned) this.index(this.catalog.podcast(podcastId) ?? { id: podcastId }, [...pinned.values()]);
+      return ok({ podcasts: indexed.size, episodes });
+    } catch (error) {
+      return err(`the saved topic index cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Bytes held for landing transcript hits on their cue (12 per cue, 12 per window, 4 per episode). */
@@ -137,7 +422,7 @@ export class Library {
     this.#cues.delete(episodeKey(podcastId, episodeId));
   }
 
-  #transcriptPassages(podcast: Podcast, episode: Episode, transcript: readonly TranscriptSegment[]) {
+  #transcriptPassages(podcast: PodcastKey, episode: Episode, transcript: readonly TranscriptSegment[]) {
     const podcastId = podcast.id;
     const windows = transcriptWindows(transcript);
     const cueCount = windows.reduce((n, w) => n + w.cueSeconds.length, 0);
@@ -186,6 +471,21 @@ export class Library {
     const seconds = table.cueSeconds[best];
     return seconds === undefined || seconds === hit.passage.startSeconds ? hit : { ...hit, passage: { ...hit.passage, startSeconds: seconds } };
   }
+}
+
+/** Bump when what serializeIndex writes, the passages of an episode or the lexical index's format change. */
+const INDEX_FORMAT = 0x50434c01;
+
+const align8 = (n: number): number => (n + 7) & ~7;
+
+function concatFloat64(arrays: readonly Float64Array[]): Uint8Array {
+  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return new Uint8Array(out.buffer);
 }
 
 /** The podcasts a scoped read may search, as the index takes them (undefined: all of them): the scope, or those of `narrowed` in it. */

@@ -274,10 +274,12 @@ export class Announcer {
       return err('checkFailed');
     }
     if (!channel || channel.guildId !== guildId) return err('channelGone');
-    const message = announcementMessage(ref, s, { ...(settings.roleId !== undefined && { roleId: settings.roleId }), test: true });
+    const [detail] = await this.#o.library.details([ref]);
+    if (!detail) return err('episodeGone');
+    const message = announcementMessage(detail, s, { ...(settings.roleId !== undefined && { roleId: settings.roleId }), test: true });
     try {
       if (channel.kind === 'forum') {
-        await this.#o.transport.startForumPost(settings.channelId, { name: forumPostName(ref, true), message, ...tagsFor(channel, ref.podcast.title) });
+        await this.#o.transport.startForumPost(settings.channelId, { name: forumPostName(detail, true), message, ...tagsFor(channel, detail.podcast.title) });
       } else {
         await this.#o.transport.send(settings.channelId, message);
       }
@@ -480,10 +482,11 @@ export class Announcer {
       let forumName: string;
       if (episodeId.startsWith(SUMMARY_PREFIX)) {
         const count = Number.parseInt(episodeId.slice(SUMMARY_PREFIX.length), 10) || 0;
-        message = catchUpSummaryMessage(podcast, count, how.summaryRefs ?? [], s);
+        message = catchUpSummaryMessage(podcast, count, await library.details(how.summaryRefs ?? []), s);
         forumName = clip(message.embeds[0]?.title ?? podcast.title, 100);
       } else {
-        const ref = library.catalog.find(podcastId, episodeId);
+        const found = library.catalog.find(podcastId, episodeId);
+        const [ref] = found ? await library.details([found]) : [];
         if (!ref) return await this.#postFailed(intent, { kind: 'refused', problem: { code: 'episodeGone' } }, { giveUp: true });
         const roleId = settings?.roleId;
         message = announcementMessage(ref, s, { ...(roleId !== undefined && { roleId }), ping: how.ping });
@@ -607,7 +610,9 @@ export class Announcer {
     try {
       if (await store.guildAnnouncementPause(guildId)) return;
       if (!library.catalog.find(podcastId, episodeId)) await catchUpPodcast(store, library, podcastId);
-      const ref = library.catalog.find(podcastId, episodeId);
+      const found = library.catalog.find(podcastId, episodeId);
+      // The catalogue keeps summaries: the chapters are read from the store (as the announcement's were).
+      const [ref] = found ? await library.details([found]) : [];
       if (!ref) return await this.#threadFailed(sent, { kind: 'refused', problem: { code: 'episodeGone' } }, true);
       let threadId = sent.thread?.threadId;
       const madeBefore = threadId !== undefined;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { APIApplicationCommandOptionChoice, APIInteractionResponseCallbackData } from 'discord-api-types/v10';
-import type { ButtonHandler, CommandResult, Deps, Invocation, SlashCommand } from '../commands/command.js';
+import { stillLoading, type ButtonHandler, type CommandResult, type Deps, type Invocation, type SlashCommand } from '../commands/command.js';
 import type { Scope } from '../data/catalog.js';
 import { apologyBody, choicesBody, isEphemeral, replyBody, withoutFlags } from '../messages/replyBody.js';
 import { stringsFor } from '../messages/strings.js';
@@ -99,7 +99,12 @@ export function createInteractionCore(options: InteractionCoreOptions): Interact
         const command = commands.get(interaction.commandName);
         if (!command) throw new Error(`No handler for /${interaction.commandName}`);
         name = command.data.name;
-        outcome = await answerCommand(answer, command.ephemeral === true, deferAfterMs, () => command.run(interaction.options, invocation, deps));
+        outcome = await answerCommand(
+          answer,
+          command.ephemeral === true,
+          deferAfterMs,
+          () => stillLoading(command.needs, deps.loading, invocation.locale) ?? command.run(interaction.options, invocation, deps),
+        );
       } else if (interaction.kind === 'autocomplete') {
         const command = commands.get(interaction.commandName);
         if (command) name = command.data.name;
@@ -113,7 +118,7 @@ export function createInteractionCore(options: InteractionCoreOptions): Interact
         const handler = buttons.get(prefix);
         if (!handler) throw new Error(`No handler for button ${prefix}`);
         name = handler.prefix;
-        outcome = await answerButton(answer, handler, () => handler.run(args, invocation, deps));
+        outcome = await answerButton(answer, handler, () => stillLoading(handler.needs, deps.loading, invocation.locale) ?? handler.run(args, invocation, deps));
       }
       if (deps.log.isLevelEnabled('debug')) deps.log.debug(context(), 'interaction answered');
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { APIAllowedMentions, APIEmbed } from 'discord-api-types/v10';
-import type { EpisodeRef } from '../data/catalog.js';
+import type { EpisodeDetail, EpisodeRef } from '../data/catalog.js';
 import { clip } from '../data/text/clip.js';
 import type { Podcast } from '../data/model.js';
 import { clipProse } from '../data/text/clip.js';
@@ -34,7 +34,7 @@ export interface AnnouncementOptions {
 }
 
 /** A new episode: title linked, artwork, date · duration · number, an excerpt, the first chapters as timestamp links. */
-export function announcementMessage(ref: EpisodeRef, s: Strings, options: AnnouncementOptions = {}): AnnouncementBody {
+export function announcementMessage(ref: EpisodeDetail, s: Strings, options: AnnouncementOptions = {}): AnnouncementBody {
   const { podcast, episode } = ref;
   const url = embedUrl(episode.link) ?? embedUrl(episode.audioUrl);
   const artwork = embedUrl(episode.image) ?? embedUrl(podcast.image);
@@ -93,7 +93,7 @@ export function announcementMessage(ref: EpisodeRef, s: Strings, options: Announ
  * Episodes published while the bot was away, beyond what is posted one by one: one message listing them (oldest
  * first, as many as fit), so a channel is never flooded. `refs` may be empty when only the count is known.
  */
-export function catchUpSummaryMessage(podcast: Podcast, count: number, refs: readonly EpisodeRef[], s: Strings): AnnouncementBody {
+export function catchUpSummaryMessage(podcast: Podcast, count: number, refs: readonly EpisodeDetail[], s: Strings): AnnouncementBody {
   const lines: string[] = [];
   let size = s.catchUpIntro.length + 2;
   for (const ref of refs) {
@@ -149,7 +149,7 @@ export function forumPostName(ref: EpisodeRef, test = false): string {
  * The first message in an episode's discussion thread: every chapter as a timestamp link, as many as fit one embed,
  * then where the rest are (/chapters). Undefined when the episode has no chapters.
  */
-export function threadChaptersMessage(ref: EpisodeRef, s: Strings): AnnouncementBody | undefined {
+export function threadChaptersMessage(ref: EpisodeDetail, s: Strings): AnnouncementBody | undefined {
   const { episode } = ref;
   if (episode.chapters.length === 0) return undefined;
   const lines: string[] = [];

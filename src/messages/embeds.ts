@@ -1,5 +1,5 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord-api-types/v10';
-import type { EpisodeRef } from '../data/catalog.js';
+import type { EpisodeDetail } from '../data/catalog.js';
 import { clip } from '../data/text/clip.js';
 import { chapterLink, formatTimestamp, httpHref } from '../data/links.js';
 import type { Chapter } from '../data/model.js';
@@ -48,7 +48,7 @@ const CHAPTER_TITLE_MAX = 180;
 
 type ButtonRow = APIActionRowComponent<APIButtonComponent>;
 
-function header(ref: EpisodeRef, s: Strings): string {
+function header(ref: EpisodeDetail, s: Strings): string {
   const parts: string[] = [];
   const date = ref.episode.publishedAt ? discordTimestamp(ref.episode.publishedAt, 'D') : undefined;
   if (date) parts.push(date);
@@ -57,7 +57,7 @@ function header(ref: EpisodeRef, s: Strings): string {
   return parts.join(' · ');
 }
 
-function baseEmbed(ref: EpisodeRef): APIEmbed {
+function baseEmbed(ref: EpisodeDetail): APIEmbed {
   const { podcast, episode } = ref;
   const url = embedUrl(episode.link) ?? embedUrl(episode.audioUrl);
   const image = embedUrl(episode.image) ?? embedUrl(podcast.image);
@@ -73,7 +73,7 @@ function baseEmbed(ref: EpisodeRef): APIEmbed {
 }
 
 /** `[`12:34`](link) Title`: the timestamp opens the episode at that second; plain text when no honest link exists. */
-export function chapterLine(ref: EpisodeRef, chapter: Pick<Chapter, 'startSeconds' | 'title'>): string {
+export function chapterLine(ref: EpisodeDetail, chapter: Pick<Chapter, 'startSeconds' | 'title'>): string {
   const stamp = formatTimestamp(chapter.startSeconds);
   const link = chapterLink(ref.podcast, ref.episode, chapter.startSeconds);
   const title = escapeMarkdown(clip(chapter.title.replace(/\s+/g, ' ').trim(), CHAPTER_TITLE_MAX));
@@ -81,7 +81,7 @@ export function chapterLine(ref: EpisodeRef, chapter: Pick<Chapter, 'startSecond
 }
 
 /** Chapter lines split into pages by count and by characters, so no page can exceed a limit. */
-export function paginateChapters(ref: EpisodeRef): string[][] {
+export function paginateChapters(ref: EpisodeDetail): string[][] {
   const pages: string[][] = [];
   let page: string[] = [];
   let size = 0;
@@ -99,7 +99,7 @@ export function paginateChapters(ref: EpisodeRef): string[][] {
   return pages;
 }
 
-export function chaptersMessage(ref: EpisodeRef, pageIndex: number, s: Strings): { embeds: APIEmbed[]; components: ButtonRow[] } {
+export function chaptersMessage(ref: EpisodeDetail, pageIndex: number, s: Strings): { embeds: APIEmbed[]; components: ButtonRow[] } {
   const pages = paginateChapters(ref);
   const count = Math.max(pages.length, 1);
   const index = Math.min(Math.max(0, pageIndex), count - 1);
@@ -134,7 +134,7 @@ export function pagerRow(idFor: (page: number | 'noop') => string, index: number
   };
 }
 
-export function episodeMessage(ref: EpisodeRef, s: Strings): { embeds: APIEmbed[]; components: ButtonRow[] } {
+export function episodeMessage(ref: EpisodeDetail, s: Strings): { embeds: APIEmbed[]; components: ButtonRow[] } {
   const { episode } = ref;
   const listen = chapterLink(ref.podcast, episode, 0);
   const fields: NonNullable<APIEmbed['fields']> = [];
@@ -162,7 +162,7 @@ export function episodeMessage(ref: EpisodeRef, s: Strings): { embeds: APIEmbed[
   return { embeds: [{ ...baseEmbed(ref), ...(description && { description }), fields }], components };
 }
 
-export function latestMessage(refs: readonly EpisodeRef[], s: Strings): { embeds: APIEmbed[] } {
+export function latestMessage(refs: readonly EpisodeDetail[], s: Strings): { embeds: APIEmbed[] } {
   return {
     embeds: refs.slice(0, 5).map((ref) => {
       const top = header(ref, s);
@@ -174,7 +174,7 @@ export function latestMessage(refs: readonly EpisodeRef[], s: Strings): { embeds
 }
 
 /** When the chapters came from the notes, the button shows them better than the raw lines would. */
-function withoutChapterLines(episode: EpisodeRef['episode']): string {
+function withoutChapterLines(episode: EpisodeDetail['episode']): string {
   return episode.chapters[0]?.source === 'notes' ? withoutTimestampLines(episode.description) : episode.description;
 }
 

@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { Catalog } from '../data/catalog.js';
+import type { EpisodeDetail } from '../data/catalog.js';
 import { clip } from '../data/text/clip.js';
 import { chapterLink, formatTimestamp } from '../data/links.js';
 import type { SearchHit } from '../data/search/TopicSearch.js';
@@ -11,17 +11,23 @@ import type { Strings } from './strings.js';
 const SNIPPET = 200;
 
 /**
- * One embed field per hit: the episode, the timestamp link to where the topic starts, the chapter it falls in,
+ * One embed field per hit (`detailOf`: the hits' episodes, read for this page): the episode, the timestamp link to where the topic starts, the chapter it falls in,
  * and a snippet with the matched words in bold.
  */
-export function topicEmbed(query: string, hits: readonly SearchHit[], catalog: Catalog, s: Strings, page: { index: number; hasNext: boolean }): APIEmbed {
+export function topicEmbed(
+  query: string,
+  hits: readonly SearchHit[],
+  detailOf: (podcastId: string, episodeId: string) => EpisodeDetail | undefined,
+  s: Strings,
+  page: { index: number; hasNext: boolean },
+): APIEmbed {
   const title = clip(s.topicTitle(query), LIMITS.title);
   const footer = page.index > 0 || page.hasNext ? s.page(page.index + 1) : undefined;
   // Room left in the message's 6000 characters: a hit that would pass it is not shown.
   let room = LIMITS.charactersPerMessage - title.length - (footer?.length ?? 0);
   const fields: NonNullable<APIEmbed['fields']> = [];
   for (const hit of hits.slice(0, LIMITS.fields)) {
-    const ref = catalog.find(hit.passage.podcastId, hit.passage.episodeId);
+    const ref = detailOf(hit.passage.podcastId, hit.passage.episodeId);
     if (!ref) continue;
     const seconds = hit.passage.startSeconds;
     const link = chapterLink(ref.podcast, ref.episode, seconds);

@@ -1,6 +1,6 @@
 import { REST } from 'discord.js';
 import type { Logger } from 'pino';
-import { interactionCoreFor, openServices, type ServiceOptions, type Services } from '../app.js';
+import { interactionCoreFor, isLoaded, openServices, type ServiceOptions, type Services } from '../app.js';
 import type { Config } from '../config.js';
 import { Announcer } from '../discord/announcer.js';
 import { budgetedRest } from '../discord/budgetedRest.js';
@@ -90,7 +90,8 @@ export async function startInteractions(
       // Edits of deferred answers go to the interaction's webhook: no token, and not counted against the global limit,
       // so a client of their own, apart from the budget the announcer's requests keep to.
       interactions: { publicKey: config.discordPublicKey, core, rest: new REST({ api: config.discordApiUrl }) },
-      ready: () => storeIsReachable(store, now),
+      // Answering already while the catalogue loads, but not ready for a load balancer's traffic until it is.
+      ready: () => isLoaded(services) && storeIsReachable(store, now),
       metrics,
       log,
     });

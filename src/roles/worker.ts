@@ -50,6 +50,8 @@ export async function startWorker(config: Config & { discordToken: string }, log
   const lease = { owner: identity.id, ms: config.leaseSeconds * 1000 };
   // No word vectors: a worker answers no /topic.
   const services = await openServices(config, log, { ...options, semantic: false, lease, fetchMissingFeeds: false });
+  // Polling and announcing compare with the whole catalogue.
+  await services.loaded;
   const { store, library, poller } = services;
   const now = options.now ?? (() => new Date());
   const budget = new RateBudget(config.discordRequestsPerSecond);

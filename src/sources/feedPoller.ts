@@ -303,7 +303,7 @@ export class FeedPoller {
     const parsed = await this.#parse(feedUrl, fetched.value);
     if (!parsed.ok) return refused({ code: 'notFeed', url: shown, issue: parsed.error });
     // Already followed elsewhere: the episodes under the ids they are stored with, whatever guids the feed has today.
-    const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
+    const episodes = keepEpisodeIds(await this.#o.library.episodesOf(feedUrl), parsed.value.episodes);
     return ok({ feedUrl, ...(credentials !== undefined && { credentials }), podcast: parsed.value.podcast, episodes, fetched: fetched.value });
   }
 
@@ -398,11 +398,6 @@ export class FeedPoller {
     );
   }
 
-  /** The episodes the library has of a feed. */
-  #known(feedUrl: string): Episode[] {
-    return this.#o.library.catalog.episodes(feedUrl).map((r) => r.episode);
-  }
-
   #parse(feedUrl: string, resource: Extract<FetchedResource, { status: 'ok' }>) {
     return this.#o.parsers.parseFeed(resource.bytes, { feedUrl, ...(resource.contentType !== undefined && { contentType: resource.contentType }) });
   }
@@ -420,12 +415,13 @@ export class FeedPoller {
     await catchUpPodcast(store, library, feedUrl);
     const first = library.catalog.podcast(feedUrl) === undefined;
     // New guids for old episodes bring nothing new: known episodes keep the ids they were stored under.
-    const episodes = keepEpisodeIds(this.#known(feedUrl), parsed.value.episodes);
+    const known = await this.#o.library.episodesOf(feedUrl);
+    const episodes = keepEpisodeIds(known, parsed.value.episodes);
     const before = new Set(first ? [] : await store.getEpisodeIds(feedUrl));
     const fresh = episodes.filter((e) => !before.has(e.id));
     // A new episode's MP3 is read before it is saved and announced (the post shows its first chapters); a feed's first
     // save (/feed add waits for it, and nothing of it is announced) has its newest MP3s read after it, in the background.
-    await this.#attachChapters(podcast.id, episodes, first ? fresh.slice(0, 3) : fresh, !first);
+    await this.#attachChapters(podcast.id, episodes, known, first ? fresh.slice(0, 3) : fresh, !first);
     const transcripts = await this.#transcripts(podcast, episodes, first ? fresh.slice(0, 3) : fresh);
 
     // Owed from now until an announce pass has written their intents, whichever process runs it (see Announcer).
@@ -459,13 +455,14 @@ export class FeedPoller {
    * file. Cached ones are applied to every episode whose source they came from; for `toFetch` (new episodes) a
    * chapters file is fetched with the same guard and a 1 MB cap, and an MP3 without one (or whose file could not be
    * fetched) has the ID3 tag at the start of its enclosure read (range requests, never the audio). What was fetched
-   * is cached even when empty, with its validators and its re-checks (CHAPTER_RECHECKS_MS) to come.
+   * is cached even when empty, with its validators and its re-checks (CHAPTER_RECHECKS_MS) to come. `stored` is the
+   * podcast's episodes as stored before this update (their audio chapters are kept without a lookup).
    */
-  async #attachChapters(podcastId: string, episodes: Episode[], toFetch: readonly Episode[], readAudio: boolean): Promise<void> {
+  async #attachChapters(podcastId: string, episodes: Episode[], stored: readonly Episode[], toFetch: readonly Episode[], readAudio: boolean): Promise<void> {
     const { store } = this.#o;
     const fetchable = new Set(toFetch.filter((e) => e.chaptersUrl !== undefined).slice(0, this.#o.maxChapterFetches ?? 10).map((e) => e.id));
     const readable = new Set(readAudio ? this.#mayReadAudio(toFetch).map((e) => e.id) : []);
-    const known = new Map(this.#known(podcastId).map((e) => [e.id, e]));
+    const known = new Map(stored.map((e) => [e.id, e]));
     for (const episode of episodes) {
       const url = episode.chaptersUrl;
       if (url !== undefined) {
@@ -600,7 +597,10 @@ export class FeedPoller {
 
   async #recheck({ podcastId, episodeId, cached }: DueChapterRecheck): Promise<void> {
     const { store, log } = this.#o;
-    const episode = this.#known(podcastId).find((e) => e.id === episodeId);
+    const { library } = this.#o;
+    const found = library.catalog.find(podcastId, episodeId);
+    // The catalogue keeps summaries: the episode's links are read from the store.
+    const episode = found === undefined ? undefined : (await library.details([found]))[0]?.episode;
     const next = nextRecheck(cached);
     if (!(await store.claimChapterRecheck(podcastId, episodeId, cached.recheckAt, next))) return;
     if (episode === undefined) return;
@@ -729,7 +729,8 @@ export class FeedPoller {
     await this.#o.store.renameFeed(oldUrl, newUrl);
     const entry = this.#o.library.catalog.podcast(oldUrl);
     if (entry) {
-      const episodes = this.#o.library.catalog.episodes(oldUrl).map((r) => r.episode);
+      // The catalogue keeps summaries; the episodes themselves are in the store, under the new address by now.
+      const episodes = (await this.#o.store.loadPodcast(newUrl))?.episodes ?? [];
       this.#o.library.remove(oldUrl);
       this.#o.library.upsert({ ...entry, id: newUrl, feedUrl: newUrl }, episodes, await storedTranscripts(this.#o.store, newUrl, episodes));
     }

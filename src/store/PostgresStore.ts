@@ -36,6 +36,8 @@ import {
   type ProcessRow,
   type SettingsRow,
   type TranscriptRow,
+  toEpisodeSummary,
+  type EpisodeSummaryRow,
 } from './rows.js';
 import type {
   Announcement,
@@ -46,6 +48,7 @@ import type {
   DueChapterRecheck,
   CachedTranscript,
   CatalogEntry,
+  CatalogSummaryEntry,
   DeliveryFailure,
   FeedFetchState,
   FetchFailure,
@@ -359,6 +362,44 @@ export class PostgresStore implements Store {
       podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`),
       episodes: row.episodes.map((data, i) => parseStored(EpisodeSchema, data, `episode ${row.ids[i]} of ${row.id}`)),
     };
+  }
+
+  async loadCatalogPage(after: string | undefined, limit: number): Promise<CatalogSummaryEntry[]> {
+    // One snapshot for the page's podcasts and their episodes.
+    return this.#transaction(async (db) => {
+      const podcasts = await rows<{ id: string; data: string; updated_at: Date }>(
+        db,
+        `SELECT id, data, updated_at FROM podcasts WHERE id > $1 ORDER BY id LIMIT $2`,
+        [after ?? '', limit],
+      );
+      if (podcasts.length === 0) return [];
+      const entries = new Map<string, CatalogSummaryEntry>();
+      for (const row of podcasts) {
+        entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at.getTime() });
+      }
+      const episodes = await rows<EpisodeSummaryRow>(
+        db,
+        `SELECT podcast_id, id, title, published_at, data::json ->> 'episodeNumber' AS episode_number
+         FROM episodes WHERE podcast_id = ANY($1) ORDER BY podcast_id, position`,
+        [podcasts.map((p) => p.id)],
+      );
+      for (const row of episodes) entries.get(row.podcast_id)?.episodes.push(toEpisodeSummary(row));
+      return [...entries.values()];
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async catalogVersions(): Promise<Map<string, number>> {
+    const found = await rows<{ id: string; updated_at: Date }>(this.#pool, `SELECT id, updated_at FROM podcasts`);
+    return new Map(found.map((row) => [row.id, row.updated_at.getTime()]));
+  }
+
+  async loadEpisodes(podcastId: string, episodeIds: readonly string[]): Promise<Episode[]> {
+    const found = await rows<{ id: string; data: string }>(
+      this.#pool,
+      `SELECT id, data FROM episodes WHERE podcast_id = $1 AND id = ANY($2) ORDER BY position`,
+      [podcastId, [...episodeIds]],
+    );
+    return found.map((row) => parseStored(EpisodeSchema, row.data, `episode ${row.id} of ${podcastId}`));
   }
 
   async getEpisodeIds(podcastId: string): Promise<string[]> {

@@ -41,6 +41,8 @@ import {
   type ProcessRow,
   type SettingsRow,
   type TranscriptRow,
+  toEpisodeSummary,
+  type EpisodeSummaryRow,
 } from './rows.js';
 import { retryWhenBusy } from './retryWhenBusy.js';
 import { SqliteTables } from './SqliteTables.js';
@@ -53,6 +55,7 @@ import type {
   DueChapterRecheck,
   CachedTranscript,
   CatalogEntry,
+  CatalogSummaryEntry,
   DeliveryFailure,
   FeedFetchState,
   FetchFailure,
@@ -342,6 +345,59 @@ export class SqliteStore implements Store {
       };
     });
     return read.deferred();
+  }
+
+  async loadCatalogPage(after: string | undefined, limit: number): Promise<CatalogSummaryEntry[]> {
+    const db = this.#db;
+    const read = db.transaction(() => {
+      const podcasts = db.prepare(`SELECT id, data, updated_at FROM podcasts WHERE id > ? ORDER BY id LIMIT ?`).all(after ?? '', limit) as {
+        id: string;
+        data: string;
+        updated_at: number;
+      }[];
+      const entries = new Map<string, CatalogSummaryEntry>();
+      for (const row of podcasts) {
+        entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at });
+      }
+      if (podcasts.length === 0) return [];
+      // SQLite's own JSON reader takes the episode number out of each row: no JSON.parse, no schema, per episode. The
+      // rows come in primary-key order (one pass over the table's b-tree, not a lookup per row through the position
+      // index) and are put in saved order here.
+      const episodes = db
+        .prepare(
+          `SELECT podcast_id, id, position, title, published_at, data ->> '$.episodeNumber' AS episode_number
+           FROM episodes WHERE podcast_id IN (SELECT value FROM json_each(?))`,
+        )
+        .iterate(JSON.stringify(podcasts.map((p) => p.id))) as IterableIterator<EpisodeSummaryRow & { position: number }>;
+      const positions = new Map<string, number[]>();
+      for (const row of episodes) {
+        const entry = entries.get(row.podcast_id);
+        if (entry === undefined) continue;
+        entry.episodes.push(toEpisodeSummary(row));
+        let list = positions.get(row.podcast_id);
+        if (list === undefined) positions.set(row.podcast_id, (list = []));
+        list.push(row.position);
+      }
+      for (const [id, list] of positions) {
+        const entry = entries.get(id)!;
+        const order = list.map((_, i) => i).sort((a, b) => list[a]! - list[b]!);
+        entry.episodes = order.map((i) => entry.episodes[i]!);
+      }
+      return [...entries.values()];
+    });
+    return read.deferred();
+  }
+
+  async catalogVersions(): Promise<Map<string, number>> {
+    const rows = this.#db.prepare(`SELECT id, updated_at FROM podcasts`).all() as { id: string; updated_at: number }[];
+    return new Map(rows.map((row) => [row.id, row.updated_at]));
+  }
+
+  async loadEpisodes(podcastId: string, episodeIds: readonly string[]): Promise<Episode[]> {
+    const rows = this.#db
+      .prepare(`SELECT id, data FROM episodes WHERE podcast_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY position`)
+      .all(podcastId, JSON.stringify(episodeIds)) as { id: string; data: string }[];
+    return rows.map((row) => parseStored(EpisodeSchema, row.data, `episode ${row.id} of ${podcastId}`));
   }
 
   async getEpisodeIds(podcastId: string): Promise<string[]> {

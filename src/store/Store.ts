@@ -1,4 +1,5 @@
 import type { FeedCredentials } from '../data/feedCredentials.js';
+import type { EpisodeSummary } from '../data/catalog.js';
 import type { Chapter, Episode, Podcast } from '../data/model.js';
 import type { ChangeListener, ChangeSubscription, SubscribeOptions } from './ChangeFeed.js';
 
@@ -23,6 +24,19 @@ export interface Store {
   loadCatalog(): Promise<CatalogEntry[]>;
   /** One stored podcast with its episodes in saved order (as loadCatalog has it), or undefined: to reload it alone. */
   loadPodcast(podcastId: string): Promise<CatalogEntry | undefined>;
+  /**
+   * Up to `limit` podcasts whose id sorts after `after` (all from the first when undefined), in id order, each with
+   * the summaries of its episodes in saved order: what the catalogue keeps, read without parsing each episode's
+   * JSON in JavaScript, a page at a time so a start can serve between pages. Each podcast is read in one snapshot.
+   */
+  loadCatalogPage(after: string | undefined, limit: number): Promise<CatalogSummaryEntry[]>;
+  /**
+   * Every stored podcast's version: when it was last saved (ms). A topic index saved with these versions holds
+   * exactly what the store held then; a podcast whose version differs at the next start is indexed again.
+   */
+  catalogVersions(): Promise<Map<string, number>>;
+  /** The stored episodes of a podcast among `episodeIds`, in saved order (ids it does not hold are left out). */
+  loadEpisodes(podcastId: string, episodeIds: readonly string[]): Promise<Episode[]>;
   /** Ids of the stored episodes of a podcast, in saved order; empty when the podcast is unknown. */
   getEpisodeIds(podcastId: string): Promise<string[]>;
   /** Removes a podcast and its episodes (not its ledger). Returns whether it existed. */
@@ -350,6 +364,14 @@ export interface CachedChannel {
 export interface CatalogEntry {
   podcast: Podcast;
   episodes: Episode[];
+}
+
+/** A podcast with what the catalogue keeps of its episodes (see loadCatalogPage). */
+export interface CatalogSummaryEntry {
+  podcast: Podcast;
+  episodes: EpisodeSummary[];
+  /** When it was last saved (ms): what a saved topic index is checked against (see catalogVersions). */
+  version: number;
 }
 
 /**

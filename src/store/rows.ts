@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EpisodeSummary } from '../data/catalog.js';
 import { ChapterSchema, EpisodeSchema, type Episode } from '../data/model.js';
 import type {
   Announcement,
@@ -294,6 +295,28 @@ export function toLiveShow(row: LiveShowRow): LiveShow {
 
 export function toGuildPause(row: GuildPauseRow): GuildPause {
   return { reason: row.reason, channelId: row.channel_id, at: date(row.paused_at) };
+}
+
+/** An episode's summary columns, as both stores select them for loadCatalogPage. */
+export interface EpisodeSummaryRow {
+  podcast_id: string;
+  id: string;
+  title: string;
+  published_at: string | null;
+  episode_number: number | string | null;
+}
+
+/**
+ * The summary of a row savePodcast wrote (validated then, so not parsed again here): the episode number as SQLite's JSON or
+ * PostgreSQL's text gives it.
+ */
+export function toEpisodeSummary(row: EpisodeSummaryRow): EpisodeSummary {
+  const out: EpisodeSummary = { id: row.id, title: row.title };
+  const number = (v: number | string | null): number | undefined => (v === null ? undefined : Number.isFinite(Number(v)) ? Number(v) : undefined);
+  if (row.published_at !== null) out.publishedAt = row.published_at;
+  const episodeNumber = number(row.episode_number);
+  if (episodeNumber !== undefined) out.episodeNumber = episodeNumber;
+  return out;
 }
 
 /** The episodes to save: each id once (its first occurrence in the feed's order), validated. */

@@ -24,6 +24,7 @@ beforeAll(async () => {
   if (!config.ok) throw new Error(config.error);
   const log = createLogger({ level: 'silent' });
   services = await openServices(config.value, log);
+  await services.loaded;
   deps = depsFor(services.library, log);
 });
 
@@ -221,6 +222,7 @@ describe('the console is a server of its own', () => {
     if (!config.ok) throw new Error(config.error);
     const log = createLogger({ level: 'silent' });
     local = await openServices(config.value, log);
+    await local.loaded;
     localDeps = depsFor(local.library, log, () => new Date(), local.feeds);
   });
 

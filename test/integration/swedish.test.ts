@@ -381,6 +381,7 @@ describe('the local console in Swedish (--locale sv-SE), through its real input'
     if (!config.ok) throw new Error(config.error);
     const log = createLogger({ level: 'silent' });
     const services = await openServices(config.value, log);
+    await services.loaded;
     const input = new PassThrough();
     // A terminal, so readline edits the line and Tab completes as it does for a person.
     const output = Object.assign(new PassThrough(), { isTTY: true, columns: 200 });

@@ -61,8 +61,10 @@ const fair: Podcast = { id: 'https://feeds.example.com/fair.xml', title: 'Fair S
 const library = new Library();
 library.upsert(podcast, Array.from({ length: 18 }, (_, n) => episodeOf(n, LONG_URL)));
 library.upsert(fair, [{ ...episodeOf(0, 'https://fair.example.com/1.mp3'), id: 'fair-1', title: 'A fair title' }]);
-const refs = library.catalog.episodes(podcast.id);
-const fairRef = library.catalog.episodes(fair.id)[0]!;
+// The catalogue keeps summaries; messages are made from the episodes' details, as the commands read them.
+const refs = await library.details(library.catalog.episodes(podcast.id));
+const fairRef = (await library.details(library.catalog.episodes(fair.id)))[0]!;
+const detailOf = (podcastId: string, episodeId: string) => refs.find((r) => r.podcast.id === podcastId && r.episode.id === episodeId);
 
 /** Every string in a message, for checks on content rather than lengths. */
 function textsOf(value: unknown): string {
@@ -102,8 +104,8 @@ describe('every message fits Discord with hostile feed text', () => {
     const hits = topicMoments(library.topics, 'zebra', { now: Date.parse('2025-01-01') });
     expect(hits.length).toBeGreaterThan(5);
     for (const s of strings) {
-      expectFits({ embeds: [topicEmbed('zebra', hits.slice(0, 5), library.catalog, s, { index: 1, hasNext: true })] });
-      expectFits({ embeds: [topicEmbed('zebra', hits, library.catalog, s, { index: 0, hasNext: false })] });
+      expectFits({ embeds: [topicEmbed('zebra', hits.slice(0, 5), detailOf, s, { index: 1, hasNext: true })] });
+      expectFits({ embeds: [topicEmbed('zebra', hits, detailOf, s, { index: 0, hasNext: false })] });
     }
   });
 
@@ -166,12 +168,12 @@ describe('every message fits Discord with hostile feed text', () => {
     expect(announcementMessage(fairRef, s).embeds[0]?.url).toBe('https://fair.example.com/1.mp3');
   });
 
-  it('escapes the title in the no-chapters reply, and keeps it short', () => {
+  it('escapes the title in the no-chapters reply, and keeps it short', async () => {
     const plain = new Library();
     plain.upsert(fair, [{ ...episodeOf(0, 'https://fair.example.com/1.mp3'), id: 'bare', title: `**Bold** @everyone ${hostile(2)}`, chapters: [] }]);
     const log = createLogger({ level: 'silent' });
-    const reply = chapters.run({}, { locale: 'en-US', userId: '1', scope: EVERY_PODCAST, canManageGuild: false }, depsFor(plain, log));
-    if (reply instanceof Promise || reply.ok) throw new Error('expected the no-chapters error');
+    const reply = await chapters.run({}, { locale: 'en-US', userId: '1', scope: EVERY_PODCAST, canManageGuild: false }, depsFor(plain, log));
+    if (reply.ok) throw new Error('expected the no-chapters error');
     expect(reply.error).toMatch(/^“\\\*\\\*Bold\\\*\\\* @\u200beveryone /);
     expect(reply.error.length).toBeLessThan(600);
   });

@@ -116,6 +116,32 @@ export function storeContract(subject: StoreUnderTest): void {
         expect(bare && Object.keys(bare).sort()).toEqual(['chapters', 'description', 'id', 'title', 'transcripts']);
       });
 
+      it('reads the catalogue in pages of summaries (id order, episodes in saved order) and episodes by id with every detail', async () => {
+        const store = await open();
+        const other: Podcast = { id: 'sample:tiny', title: 'A Tiny Sample', categories: [] };
+        const third: Podcast = { id: 'https://z.example/feed.xml', title: 'Zed', categories: [] };
+        // Saved order unlike the ids' order, so an answer in id order would show it.
+        const episodes = [bareEpisode('guid-9'), fullEpisode, bareEpisode('guid-1'), bareEpisode('guid-5')];
+        await store.savePodcast(podcast, episodes);
+        await store.savePodcast(other, [bareEpisode('only')]);
+        await store.savePodcast(third, []);
+        const first = await store.loadCatalogPage(undefined, 2);
+        expect(first.map((e) => e.podcast)).toStrictEqual([podcast, third]);
+        expect(first[0]?.episodes).toStrictEqual([
+          { id: 'guid-9', title: 'Episode guid-9' },
+          { id: 'guid-3', title: 'Episode 3: Everything', episodeNumber: 3, publishedAt: '2024-03-01T10:00:00.000Z' },
+          { id: 'guid-1', title: 'Episode guid-1' },
+          { id: 'guid-5', title: 'Episode guid-5' },
+        ]);
+        expect(first[1]?.episodes).toStrictEqual([]);
+        expect(first.every((e) => typeof e.version === 'number')).toBe(true);
+        const rest = await store.loadCatalogPage(third.id, 2);
+        expect(rest.map((e) => [e.podcast.id, e.episodes.map((x) => x.id)])).toStrictEqual([[other.id, ['only']]]);
+        expect(await store.loadCatalogPage(other.id, 2)).toStrictEqual([]);
+        expect(await store.loadEpisodes(FEED, ['guid-5', 'guid-3', 'gone'])).toStrictEqual([fullEpisode, bareEpisode('guid-5')]);
+        expect([...(await store.catalogVersions()).keys()].sort()).toEqual([podcast.id, third.id, other.id].sort());
+      });
+
       it('keeps guests, hosts and soundbites with their episode and podcast, across a restart', async () => {
         let store = await open();
         const hosted: Podcast = { ...podcast, persons: [{ name: 'Host Person', role: 'host', group: 'cast', href: 'https://example.com/host' }] };

@@ -1,0 +1,155 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
+import type { Library } from '../data/library.js';
+import type { Logger } from '../logger.js';
+import type { Store } from './Store.js';
+import { storedTranscripts } from './storedTranscripts.js';
+import { readTopicIndex } from './topicIndexFile.js';
+
+/**
+ * Reads the stored catalogue into a library while the bot already serves: pages of podcasts with their episodes'
+ * summaries (no JSON parsed per episode in JavaScript), then the topic index for every podcast it does not hold yet,
+ * one podcast at a time. Between pages and podcasts the event loop turns, so answers are never held for the whole
+ * catalogue; `library.loading` says what is still missing until each part is done.
+ */
+
+/** How long one page of the catalogue may hold the thread: the page size follows what the last one took. */
+const PAGE_TARGET_MS = 8;
+const FIRST_PAGE = 16;
+const MAX_PAGE = 2_000;
+
+export interface LoadLibraryOptions {
+  /** The saved topic index to start from (topicIndexFile.ts); without one every podcast is indexed from the store. */
+  indexFile?: string;
+  /** Stops between pages and podcasts (the services are closing). */
+  signal?: AbortSignal;
+  /**
+   * Builds or brings the saved index up to date off this thread (a worker, see topicIndexFile.ts), then it is loaded
+   * from the file: this thread indexes nothing itself unless that fails.
+   */
+  buildElsewhere?: () => Promise<void>;
+  /** Only the topic index (a worker building the file): the catalogue is not read, the podcasts come from the versions. */
+  indexOnly?: boolean;
+  /** Runs once the catalogue is in, before commands that need it are answered (the guilds' follows are read then). */
+  withCatalogue?: () => Promise<void>;
+}
+
+export interface LoadLibraryResult {
+  podcasts: number;
+  episodes: number;
+  catalogueMs: number;
+  /** Podcasts indexed here because the saved index did not hold them (or held an older version). */
+  indexed: number;
+  /** Podcasts the saved index held that the store no longer has (dropped). */
+  dropped: number;
+  /** Whether the saved index was used; why not when it was not. */
+  savedIndex: { used: true } | { used: false; reason: string };
+  topicsMs: number;
+}
+
+export async function loadLibrary(store: Store, library: Library, log: Logger, options: LoadLibraryOptions = {}): Promise<LoadLibraryResult> {
+  const { signal } = options;
+  const started = performance.now();
+  library.loading.catalogue = true;
+  library.loading.topics = true;
+  let podcasts = 0;
+  let episodes = 0;
+  const stored: string[] = [];
+  const versions = new Map<string, number>();
+  try {
+    let after: string | undefined;
+    let limit = FIRST_PAGE;
+    if (options.indexOnly === true) {
+      for (const [id, version] of await store.catalogVersions()) {
+        stored.push(id);
+        versions.set(id, version);
+      }
+    }
+    while (options.indexOnly !== true) {
+      const t0 = performance.now();
+      const page = await store.loadCatalogPage(after, limit);
+      if (page.length === 0) break;
+      if (signal?.aborted) break;
+      for (const entry of page) {
+        stored.push(entry.podcast.id);
+        versions.set(entry.podcast.id, entry.version);
+        // Put there meanwhile (a poll, another process's change heard): newer than this page.
+        if (library.catalog.podcast(entry.podcast.id) !== undefined) continue;
+        library.addSummaries(entry.podcast, entry.episodes);
+        podcasts++;
+        episodes += entry.episodes.length;
+      }
+      after = page[page.length - 1]!.podcast.id;
+      const ms = performance.now() - t0;
+      limit = Math.max(1, Math.min(MAX_PAGE, Math.round((limit * PAGE_TARGET_MS) / Math.max(ms, 0.5))));
+      await nextTurn();
+    }
+    await options.withCatalogue?.();
+  } finally {
+    library.loading.catalogue = false;
+  }
+  const catalogueMs = performance.now() - started;
+  if (options.indexOnly !== true) stored.sort();
+  if (podcasts > 0) log.info({ podcasts, episodes, ms: Math.round(catalogueMs) }, 'catalogue loaded from the store');
+
+  const topicsStarted = performance.now();
+  let indexed = 0;
+  let dropped = 0;
+  let savedIndex: LoadLibraryResult['savedIndex'] = { used: false, reason: 'none is kept for this database' };
+  try {
+    // The saved index where there is a good one: what it holds of a podcast saved since (another version) is indexed
+    // again below, and what it holds of a podcast the store no longer has is dropped; a bad one is not trusted at all.
+    let savedVersions: ReadonlyMap<string, number> = new Map();
+    if (options.indexFile !== undefined && library.semantic === undefined) {
+      const indexFile = options.indexFile;
+      const useSaved = async (): Promise<string | undefined> => {
+        const saved = await readTopicIndex(indexFile);
+        const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
+        if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
+        savedVersions = saved.value.versions;
+        log.info({ ...loaded.value, ms: Math.round(performance.now() - topicsStarted) }, 'topic index loaded from its file');
+        return undefined;
+      };
+      let reason = await useSaved();
+      if (reason !== undefined && options.buildElsewhere !== undefined) {
+        // None, or not to be trusted: built off this thread, then loaded; a failure there leaves the work to this one.
+        log.info({ reason }, 'the saved topic index is not used: a worker thread builds it from the store');
+        try {
+          await options.buildElsewhere();
+        } catch (error) {
+          log.warn({ err: error }, 'the topic index could not be built in a worker; it is built here, in slices');
+        }
+        reason = await useSaved();
+      }
+      if (reason === undefined) {
+        savedIndex = { used: true };
+        for (const id of library.indexedPodcasts()) {
+          if (versions.has(id) || library.isPinned(id)) continue;
+          library.unindex(id);
+          dropped++;
+        }
+      } else {
+        savedIndex = { used: false, reason };
+        log[reason === 'there is none yet' ? 'info' : 'warn']({ reason }, 'the saved topic index is not used: it is built again from the store, in the background');
+      }
+    }
+    for (const podcastId of stored) {
+      if (signal?.aborted) break;
+      if (library.isIndexed(podcastId) && savedVersions.get(podcastId) === versions.get(podcastId)) continue;
+      const before = library.catalog.podcast(podcastId);
+      const entry = await store.loadPodcast(podcastId);
+      if (entry === undefined) continue;
+      const transcripts = await storedTranscripts(store, podcastId, entry.episodes);
+      // Gone meanwhile, or replaced by a poll or another process's change (indexed with what is newer): left alone.
+      if (options.indexOnly !== true && (before === undefined || library.catalog.podcast(podcastId) !== before)) continue;
+      library.index(entry.podcast, entry.episodes, transcripts);
+      indexed++;
+      await nextTurn();
+    }
+  } finally {
+    library.loading.topics = false;
+  }
+  const topicsMs = performance.now() - topicsStarted;
+  if (indexed > 0) log.info({ podcasts: indexed, ms: Math.round(topicsMs) }, 'topic index built from the store');
+  return { podcasts, episodes, catalogueMs, indexed, dropped, topicsMs, savedIndex };
+}

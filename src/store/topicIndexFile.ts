@@ -1,0 +1,225 @@
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { crc32 } from 'node:zlib';
+import type { Library } from '../data/library.js';
+import { err, ok, type Result } from '../data/model.js';
+import type { Logger } from '../logger.js';
+import { parseSqliteUrl } from './SqliteStore.js';
+import type { Store } from './Store.js';
+
+/**
+ * The topic index saved in a file beside the SQLite database (`<database>.topics`), so a start loads it instead of
+ * analysing every passage again. Written to a temporary file, flushed, then renamed over the old one: a process that
+ * dies while saving leaves the previous complete file (or none), never half of one. The file carries a format version,
+ * the length and a CRC-32 of everything after its first 16 bytes, and the version of every podcast it holds (when the
+ * store last saved it): a file that fails any check is not trusted but rebuilt, and a podcast saved since is indexed
+ * again (see loadLibrary).
+ *
+ * Layout: "PCTOPICS" (8 bytes), u32 header length, u32 CRC-32 of header + body, header (JSON: format, versions, body
+ * length), body (Library.serializeIndex).
+ */
+
+const MAGIC = Buffer.from('PCTOPICS', 'latin1');
+/** Bump when the header changes meaning. The body carries its own format (Library.serializeIndex). */
+const FILE_FORMAT = 1;
+
+export interface SavedTopicIndex {
+  /** Each podcast the index holds, with the store's version of it when it was saved. */
+  versions: Map<string, number>;
+  body: Uint8Array;
+}
+
+/** Where the saved index of a `sqlite:` database lives; undefined for `sqlite::memory:` and for PostgreSQL. */
+export function topicIndexPath(databaseUrl: string): string | undefined {
+  if (!/^sqlite:/i.test(databaseUrl)) return undefined;
+  const file = parseSqliteUrl(databaseUrl);
+  return file.ok && file.value !== ':memory:' ? `${file.value}.topics` : undefined;
+}
+
+/** The body is written this much at a time: no single write holds a thread of the pool for long. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+export async function writeTopicIndex(file: string, versions: ReadonlyMap<string, number>, body: Uint8Array, chunkBytes = CHUNK_BYTES): Promise<void> {
+  const header = Buffer.from(JSON.stringify({ format: FILE_FORMAT, versions: [...versions], bodyLength: body.byteLength }), 'utf8');
+  const prefix = Buffer.alloc(16);
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(header.byteLength, 8);
+  prefix.writeUInt32LE(crc32(body, crc32(header)), 12);
+  const temporary = `${file}.${process.pid}.tmp`;
+  const handle = await open(temporary, 'w');
+  try {
+    await handle.writev([prefix, header]);
+    for (let at = 0; at < body.byteLength; at += chunkBytes) await handle.write(body, at, Math.min(chunkBytes, body.byteLength - at));
+    // On disk before it takes the old file's place: a crash after the rename must not find it empty.
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, file);
+  // The rename itself made durable (where the platform lets a directory be flushed).
+  const dir = await open(path.dirname(file), 'r').catch(() => undefined);
+  await dir?.sync().catch(() => {});
+  await dir?.close();
+}
+
+/** The saved index, checked: a missing file, another format, a wrong length or CRC is an error (and not trusted). */
+export async function readTopicIndex(file: string): Promise<Result<SavedTopicIndex>> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    return err((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is none yet' : `it cannot be read (${String(error)})`);
+  }
+  if (bytes.byteLength < 16 || !bytes.subarray(0, 8).equals(MAGIC)) return err('it is not a Podcord topic index');
+  const headerLength = bytes.readUInt32LE(8);
+  if (16 + headerLength > bytes.byteLength) return err('it is cut short');
+  const header = bytes.subarray(16, 16 + headerLength);
+  // A plain Uint8Array view (a Buffer's slice() would not copy, and the index's loader copies with slice()).
+  const body = new Uint8Array(bytes.buffer, bytes.byteOffset + 16 + headerLength, bytes.byteLength - 16 - headerLength);
+  if (crc32(body, crc32(header)) !== bytes.readUInt32LE(12)) return err('its checksum does not match (corrupt or cut short)');
+  let parsed: { format?: unknown; versions?: unknown; bodyLength?: unknown };
+  try {
+    parsed = JSON.parse(header.toString('utf8')) as typeof parsed;
+  } catch {
+    return err('its header is not readable');
+  }
+  if (parsed.format !== FILE_FORMAT) return err(`it is of format ${String(parsed.format)}, this build writes ${FILE_FORMAT}`);
+  if (parsed.bodyLength !== body.byteLength || !Array.isArray(parsed.versions)) return err('its header does not match its contents');
+  return ok({ versions: new Map(parsed.versions as [string, number][]), body });
+}
+
+/** tsx's ESM register API, as an import from this module resolves it (its `import` condition, not the CommonJS one). */
+function tsxEsmApi(): string {
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  // dist/esm/api/index.cjs -> dist/esm/api/index.mjs: the same API for import().
+  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+}
+
+/**
+ * Brings the saved index of a SQLite database up to date on a worker thread (topicIndexWorker.ts): the saved file
+ * loaded, what the store saved since indexed again (everything when there is no good file), the file written again.
+ * Resolves with the worker's thread id once the file is written; rejects when the worker failed (the file is then
+ * left as it was).
+ */
+export function buildTopicIndexInWorker(databaseUrl: string, indexFile: string, signal?: AbortSignal): Promise<{ threadId: number; indexed: number }> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSource ? './topicIndexWorker.ts' : './topicIndexWorker.js', import.meta.url);
+  return new Promise((resolve, reject) => {
+    const options = { workerData: { databaseUrl, indexFile } };
+    // A worker does not inherit a test runner's or tsx's transform: from source, it registers tsx's loader (resolved
+    // from here) before it imports the .ts entry.
+    const worker = fromSource
+      ? new Worker(
+          `import(${JSON.stringify(tsxEsmApi())}).then(({ register }) => (register(), import(${JSON.stringify(entry.href)})))`,
+          { ...options, eval: true },
+        )
+      : new Worker(fileURLToPath(entry), options);
+    // Stopping the process stops the build: the file is written to a temporary name and renamed only when whole.
+    const stop = (): void => void worker.terminate();
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    worker.once('exit', () => signal?.removeEventListener('abort', stop));
+    let result: { threadId: number; indexed: number } | undefined;
+    worker.once('message', (message: { threadId: number; indexed: number }) => (result = message));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (result !== undefined ? resolve(result) : reject(new Error(`the topic index worker exited with ${code}`))));
+  });
+}
+
+/**
+ * Saves the library's topic index whenever it changed, at most every `intervalMs` (never while a start still loads
+ * it): on a worker thread from the store (`inWorker`, what the bot does), or by serializing this library. The store's
+ * versions are read before the index is built or serialized, so a podcast saved in between is at worst indexed again
+ * at the next start, never trusted stale.
+ */
+export class TopicIndexSaver {
+  #saved = -1;
+  #saving: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #stopping = new AbortController();
+
+  constructor(
+    private readonly o: {
+      store: Store;
+      library: Library;
+      file: string;
+      log: Logger;
+      intervalMs?: number;
+      chunkBytes?: number;
+      /**
+       * The database the worker opens to save off this thread (buildTopicIndexInWorker) instead of serializing this
+       * library here: serializing compacts and copies the whole index, seconds at a million episodes.
+       */
+      inWorker?: { databaseUrl: string };
+    },
+  ) {}
+
+  /** What the file holds is what the library held at this index generation (after a load, nothing new to save). */
+  markSaved(generation: number): void {
+    this.#saved = generation;
+  }
+
+  start(): void {
+    if (this.#stopping.signal.aborted) return;
+    this.#timer = setInterval(() => void this.saveNow().catch(() => {}), this.o.intervalMs ?? 30_000);
+    this.#timer.unref();
+  }
+
+  /** Saves now if the index changed since the last save (one save at a time); resolves when written. */
+  async saveNow(): Promise<void> {
+    if (this.#saving) return this.#saving;
+    if (this.#stopping.signal.aborted) return;
+    const { library } = this.o;
+    if (library.loading.topics || library.indexGeneration === this.#saved) return;
+    this.#saving = this.#save().finally(() => (this.#saving = undefined));
+    return this.#saving;
+  }
+
+  async #save(): Promise<void> {
+    const { store, library, file, log } = this.o;
+    const started = performance.now();
+    if (this.o.inWorker !== undefined) {
+      const generation = library.indexGeneration;
+      try {
+        const done = await buildTopicIndexInWorker(this.o.inWorker.databaseUrl, file, this.#stopping.signal);
+        this.#saved = generation;
+        log.debug({ ...done, ms: Math.round(performance.now() - started) }, 'topic index saved by a worker thread');
+      } catch (error) {
+        log.warn({ err: error }, 'the topic index could not be saved; the next start rebuilds what it lacks');
+        throw error;
+      }
+      return;
+    }
+    try {
+      const versions = await store.catalogVersions();
+      const generation = library.indexGeneration;
+      const body = library.serializeIndex();
+      if (body === undefined) return;
+      // Only podcasts that are in the store are vouched for; the samples are indexed at every start anyway.
+      const held = new Map<string, number>();
+      for (const id of library.indexedPodcasts()) {
+        const version = versions.get(id);
+        if (version !== undefined) held.set(id, version);
+      }
+      await writeTopicIndex(file, held, body, this.o.chunkBytes);
+      this.#saved = generation;
+      log.debug({ bytes: body.byteLength, ms: Math.round(performance.now() - started) }, 'topic index saved');
+    } catch (error) {
+      log.warn({ err: error }, 'the topic index could not be saved; the next start rebuilds what it lacks');
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#stopping.abort();
+    await this.#saving?.catch(() => {});
+  }
+}

@@ -1,0 +1,184 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Library } from '../../src/data/library.js';
+import { createLogger } from '../../src/logger.js';
+import { loadLibrary } from '../../src/store/loadLibrary.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/SqliteStore.js';
+import { readTopicIndex, TopicIndexSaver, writeTopicIndex } from '../../src/store/topicIndexFile.js';
+import { ANALYZER_VERSION } from '../../src/data/search/stem.js';
+import { EVERY_PODCAST } from '../../src/data/catalog.js';
+import { tempDir } from '../integration/support.js';
+import { fillTopicStore, TOPIC_QUERIES } from '../support/topicLibrary.js';
+
+/**
+ * The topic index saved beside the SQLite database and loaded at start (loadLibrary, as openServices runs it): it
+ * answers as an index rebuilt from the store does; a corrupt, foreign or outdated one is not trusted; and a process
+ * killed while saving leaves a file that is whole.
+ */
+const log = createLogger({ level: 'silent' });
+const NOW = Date.parse('2025-06-01T00:00:00Z');
+const dir = tempDir();
+const dbFile = path.join(dir.dir, 'podcord.db');
+const indexFile = `${dbFile}.topics`;
+let store: SqliteStore;
+
+function freshLibrary(): Library {
+  const library = new Library();
+  library.readDetailsFrom((podcastId, ids) => store.loadEpisodes(podcastId, ids));
+  return library;
+}
+
+/** Everything /topic reads, for every query: hits (with their passages, seconds and bold ranges), suggestions, completions. */
+function answers(library: Library): string {
+  return JSON.stringify(
+    TOPIC_QUERIES.map((q) => ({
+      hits: library.scopedTopics.search(q, EVERY_PODCAST, { limit: 25, now: NOW }),
+      suggest: library.scopedTopics.suggest(q, EVERY_PODCAST),
+      complete: library.scopedTopics.complete(q.slice(0, 3), 10, EVERY_PODCAST),
+    })),
+  );
+}
+
+/** What a start without a saved index serves: every podcast indexed from the store, compacted as a saved one is. */
+async function rebuilt(): Promise<Library> {
+  const library = freshLibrary();
+  const result = await loadLibrary(store, library, log);
+  expect(result.savedIndex.used).toBe(false);
+  library.search.compact();
+  return library;
+}
+
+beforeAll(async () => {
+  const opened = openSqliteStore(`sqlite:${dbFile}`);
+  if (!opened.ok) throw new Error(opened.error);
+  store = opened.value;
+  await fillTopicStore(store, 12, 40);
+}, 120_000);
+
+afterAll(async () => {
+  await store.close();
+  dir.remove();
+});
+
+async function saveIndexOnce(): Promise<Library> {
+  const library = freshLibrary();
+  await loadLibrary(store, library, log, { indexFile });
+  await new TopicIndexSaver({ store, library, file: indexFile, log }).saveNow();
+  return library;
+}
+
+describe('the saved topic index', () => {
+  it('is loaded at start without indexing anything, and answers exactly as a rebuilt one', async () => {
+    await saveIndexOnce();
+    expect(existsSync(indexFile)).toBe(true);
+
+    const loaded = freshLibrary();
+    const result = await loadLibrary(store, loaded, log, { indexFile });
+    expect(result.savedIndex).toEqual({ used: true });
+    expect(result.indexed).toBe(0);
+    expect(loaded.loading).toEqual({ catalogue: false, topics: false });
+
+    const reference = await rebuilt();
+    const expected = answers(reference);
+    expect(expected).toContain('zeppelin'); // the queries do find things
+    expect(answers(loaded)).toBe(expected);
+    // Transcript hits land on their cue in both (the cue tables were saved too).
+    expect(JSON.stringify(loaded.scopedTopics.search('tesla', EVERY_PODCAST, { limit: 50, now: NOW }).filter((h) => h.passage.field === 'transcript'))).toBe(
+      JSON.stringify(reference.scopedTopics.search('tesla', EVERY_PODCAST, { limit: 50, now: NOW }).filter((h) => h.passage.field === 'transcript')),
+    );
+  }, 120_000);
+
+  it('is not trusted when corrupt, cut short or of another format: rebuilt from the store instead', async () => {
+    const expected = answers(await rebuilt());
+    const good = readFileSync(indexFile);
+    const damaged: [string, Buffer][] = [
+      ['a flipped byte', Buffer.from(good.map((b, i) => (i === good.length - 100 ? b ^ 0xff : b)))],
+      ['cut short', good.subarray(0, Math.floor(good.length / 2))],
+      ['another format', Buffer.concat([Buffer.from('NOTTOPIC'), good.subarray(8)])],
+    ];
+    for (const [what, bytes] of damaged) {
+      writeFileSync(indexFile, bytes);
+      expect((await readTopicIndex(indexFile)).ok, what).toBe(false);
+      const library = freshLibrary();
+      const result = await loadLibrary(store, library, log, { indexFile });
+      expect(result.savedIndex.used, what).toBe(false);
+      expect(result.indexed, what).toBe(12);
+      library.search.compact();
+      expect(answers(library), what).toBe(expected);
+    }
+  }, 120_000);
+
+  it('is not trusted when it was stemmed otherwise (another analyzer version): rebuilt from the store instead', async () => {
+    await saveIndexOnce();
+    const expected = answers(await rebuilt());
+    const saved = await readTopicIndex(indexFile);
+    if (!saved.ok) throw new Error(saved.error);
+    // The same file as another build (other stemmers) would write it: whole, its checksum right, only the analyzer differs.
+    const body = Buffer.from(saved.value.body);
+    const at = body.indexOf(ANALYZER_VERSION);
+    expect(at).toBeGreaterThan(-1);
+    body.write(ANALYZER_VERSION.replace(/\d/, (d) => String((Number(d) + 1) % 10)), at, 'utf8');
+    await writeTopicIndex(indexFile, saved.value.versions, body);
+    expect((await readTopicIndex(indexFile)).ok).toBe(true);
+
+    const library = freshLibrary();
+    const result = await loadLibrary(store, library, log, { indexFile });
+    expect(result.savedIndex.used).toBe(false);
+    expect(result.savedIndex.used === false && result.savedIndex.reason).toContain('stemmed by');
+    expect(result.indexed).toBe(12);
+    library.search.compact();
+    expect(answers(library)).toBe(expected);
+  }, 120_000);
+
+  it('indexes again what the store saved since (an outdated index), and drops what the store no longer has', async () => {
+    await saveIndexOnce();
+    const [first, second] = (await store.catalogVersions()).keys();
+    const entry = (await store.loadPodcast(first!))!;
+    // A later save of the first podcast: a new word in an episode's title.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.savePodcast(entry.podcast, entry.episodes.map((e, i) => (i === 0 ? { ...e, title: `${e.title} quokka` } : e)));
+    await store.deletePodcast(second!);
+
+    const library = freshLibrary();
+    const result = await loadLibrary(store, library, log, { indexFile });
+    expect(result.savedIndex).toEqual({ used: true });
+    expect(result.indexed).toBe(1);
+    expect(library.scopedTopics.search('quokka', EVERY_PODCAST, { now: NOW }).map((h) => h.passage.podcastId)).toEqual([first]);
+    expect(library.indexedPodcasts()).not.toContain(second);
+    expect(library.scopedTopics.search('zeppelin', EVERY_PODCAST, { limit: 200, now: NOW }).some((h) => h.passage.podcastId === second)).toBe(false);
+    library.search.compact();
+    expect(answers(library)).toBe(answers(await rebuilt()));
+  }, 120_000);
+
+  it('survives the process that saves it being killed while it writes: the file left is whole and answers as rebuilt', async () => {
+    await saveIndexOnce();
+    const expected = answers(await rebuilt());
+    const child = path.join(import.meta.dirname, '../support/topicIndexSaverChild.ts');
+    let killedMidWrite = 0;
+    // Killed at a moment it is most likely writing (it does nothing else); tried until one kill lands mid-write, as
+    // the temporary file it leaves shows.
+    for (let attempt = 0; attempt < 8 && killedMidWrite === 0; attempt++) {
+      const proc = spawn(process.execPath, ['--import', 'tsx', child, dbFile, indexFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        proc.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+        proc.once('exit', (code) => reject(new Error(`the saving process exited (${code}) before it was ready`)));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20 + attempt * 37));
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGKILL');
+      await exited;
+      const leftovers = readdirSync(dir.dir).filter((f) => f.endsWith('.tmp'));
+      if (leftovers.length > 0) killedMidWrite++;
+
+      const saved = await readTopicIndex(indexFile);
+      expect(saved.ok).toBe(true);
+      const library = freshLibrary();
+      const result = await loadLibrary(store, library, log, { indexFile });
+      expect(result.savedIndex).toEqual({ used: true });
+      expect(answers(library)).toBe(expected);
+    }
+    expect(killedMidWrite).toBeGreaterThan(0);
+  }, 240_000);
+});
