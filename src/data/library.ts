@@ -238,18 +238,6 @@ export class Library {
     return refs.map((r) => byId.get(r.episode.id)).filter((e) => e !== undefined);
   }
 
-  /** One episode's details (see details). */
-  async detail(ref: EpisodeRef): Promise<EpisodeDetail | undefined> {
-    return (await this.details([ref]))[0];
-  }
-
-  /** Episodes whose details are held in memory now: the pinned ones and the recently read ones. */
-  detailsHeld(): number {
-    let n = this.#recent.size;
-    for (const episodes of this.#pinned.values()) n += episodes.size;
-    return n;
-  }
-
   #remember(k: string, episode: Episode): void {
     this.#recent.delete(k);
     this.#recent.set(k, episode);

@@ -15,7 +15,9 @@ const SOUNDBITE_TITLE_MAX = 150;
 export function personLine(person: Person, s: Strings, maxUrl: number): string {
   const name = clip(person.name.replace(/\s+/g, ' ').trim(), NAME_MAX);
   const role = (person.role ?? 'host').replace(/\s+/g, ' ').trim();
-  const shownRole = s.personRoles[role.toLowerCase()] ?? escapeMarkdown(clip(role, ROLE_MAX));
+  const key = role.toLowerCase();
+  // Own words only: a feed's role "constructor" or "toString" must not find Object.prototype's.
+  const shownRole = (Object.hasOwn(s.personRoles, key) ? s.personRoles[key] : undefined) ?? escapeMarkdown(clip(role, ROLE_MAX));
   const after = ` · ${shownRole}`;
   // A long URL is left out (the name shows as text), never cut; a line always fits a field on its own.
   return `${maskedLink(name, httpHref(person.href), Math.min(NAME_MAX * 2 + maxUrl, FIELD_VALUE - after.length))}${after}`;

@@ -1,5 +1,6 @@
 import type { Chapter, Result } from '../data/model.js';
 import { err, ok } from '../data/model.js';
+import { redactUrl } from '../data/redactUrl.js';
 import { describeProblem } from '../messages/problemText.js';
 import { fetchResource, type FetchResourceOptions } from './fetchResource.js';
 
@@ -67,11 +68,11 @@ export async function readAudioChapters(url: string, options: ReadAudioChaptersO
     accept,
   });
   if (!tag.ok) return err(describeProblem(tag.error));
-  if (tag.value.status !== 'ok') return err(`Could not read the ID3 tag of ${url}: the server answered 304 to a plain request.`);
+  if (tag.value.status !== 'ok') return err(`Could not read the ID3 tag of ${redactUrl(url)}: the server answered 304 to a plain request.`);
   bytesRead += tag.value.bytesRead;
-  if (tag.value.bytes.length < size) return err(`Could not read the ID3 tag of ${url}: the file ends inside it.`);
+  if (tag.value.bytes.length < size) return err(`Could not read the ID3 tag of ${redactUrl(url)}: the file ends inside it.`);
   const chapters = await options.parse(tag.value.bytes);
-  if (!chapters.ok) return err(`Could not read the chapters of ${url}: ${chapters.error}.`);
+  if (!chapters.ok) return err(`Could not read the chapters of ${redactUrl(url)}: ${chapters.error}.`);
   return ok({
     status: 'ok',
     chapters: chapters.value,

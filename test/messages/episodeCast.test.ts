@@ -26,6 +26,9 @@ describe('/episode: guests, hosts and soundbites', () => {
     expect(personLine({ name: 'Dave', role: 'Co-Host' }, en, MAX_LINK_URL)).toBe('Dave · co-host');
     // A role Podcord has no word for is shown as the feed wrote it.
     expect(personLine({ name: 'Becky Smith', role: 'cover art designer' }, sv, MAX_LINK_URL)).toBe('Becky Smith · cover art designer');
+    // A role named like an object's own property is feed text too, not a word looked up on the prototype.
+    expect(personLine({ name: 'Eve', role: 'constructor' }, en, MAX_LINK_URL)).toBe('Eve · constructor');
+    expect(personLine({ name: 'Eve', role: 'toString' }, sv, MAX_LINK_URL)).toBe('Eve · toString');
   });
 
   it('escapes names and roles, never pings, and links only http(s) pages that fit', () => {
