@@ -42,7 +42,7 @@ Options:
                      leaving, and commands when no endpoint URL is set; it neither polls nor announces (workers do).
                      Every role serves GET /healthz and GET /metrics on INTERACTIONS_PORT; all and interactions also
                      POST /interactions (all only when DISCORD_PUBLIC_KEY is set)
-  --console          run the local console on the sample data (no Discord needed)
+  --console          run the local console on the sample data and what the database holds (no Discord needed)
   --locale <tag>     console language: en-US (default) or sv-SE; any other falls back to English (the console says so)
   --no-colour        plain console output (so does NO_COLOR in the environment; FORCE_COLOR colours a pipe)
   --deploy-commands  register the slash commands (in DISCORD_GUILD_ID if set, else globally) and exit
