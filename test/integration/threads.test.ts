@@ -1,21 +1,10 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ChannelType, type APIMessage } from 'discord-api-types/v10';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_IDS, startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
-import {
-  channelOption,
-  command,
-  episode,
-  episodes,
-  startFeedHost,
-  startTestBot,
-  tempDir,
-  testClock,
-  type FeedHost,
-  type StartedBot,
-  type TestClock,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import { FAKE_IDS } from '../support/fakeDiscord.js';
+import { channelOption, command, episode, episodes } from './support.js';
+import { useTestRig } from './useTestRig.js';
 
 /**
  * A discussion thread per episode (issue 17, item 3): `/announce channel thread:true` through the real discord.js
@@ -23,70 +12,40 @@ import {
  * restarts, as the post itself.
  */
 
-let fake: FakeDiscord;
-let host: FeedHost;
-let temp: ReturnType<typeof tempDir>;
-let clock: TestClock;
-const running: StartedBot[] = [];
-
-beforeEach(async () => {
-  fake = await startFakeDiscord();
-  host = await startFeedHost();
-  temp = tempDir();
-  clock = testClock();
-});
-
-afterEach(async () => {
-  for (const bot of running.splice(0)) await bot.running.stop();
-  await fake.close();
-  await host.close();
-  temp.remove();
-  expect(fake.unknownRequests).toEqual([]);
-});
-
-async function start(): Promise<StartedBot> {
-  const bot = await startTestBot(fake, { DATABASE_URL: temp.dbUrl() }, {}, clock);
-  running.push(bot);
-  return bot;
-}
-
-async function stop(bot: StartedBot): Promise<void> {
-  running.splice(running.indexOf(bot), 1);
-  await bot.running.stop();
-}
+const rig = useTestRig();
 
 const thread = true as unknown as string;
 
 /** The bot's post of an episode in a channel. */
 function postOf(channelId: string, title: string): APIMessage | undefined {
-  return fake.messages(channelId).find((m) => m.embeds[0]?.title === title && !m.interaction_metadata);
+  return rig.fake.messages(channelId).find((m) => m.embeds[0]?.title === title && !m.interaction_metadata);
 }
 
 /** The threads the fake holds on a parent channel. */
 function threadsIn(parentId: string): { id: string; name: string; type: number; applied_tags?: string[]; thread_metadata: { auto_archive_duration: number } }[] {
-  return fake.requests
+  return rig.fake.requests
     .filter((r) => r.method === 'POST' && r.path.endsWith('/threads') && r.status < 300)
-    .map((r) => fake.getChannel((r.responseBody as { id: string }).id))
+    .map((r) => rig.fake.getChannel((r.responseBody as { id: string }).id))
     .filter((c) => c?.['parent_id'] === parentId) as never;
 }
 
 function chapterPosts(threadId: string): APIMessage[] {
-  return fake.messages(threadId).filter((m) => m.embeds[0]?.title === 'Chapters');
+  return rig.fake.messages(threadId).filter((m) => m.embeds[0]?.title === 'Chapters');
 }
 
 describe('a discussion thread per episode', () => {
   it('starts a thread on each post, named for the episode, its first message the chapters with timestamp links', async () => {
-    host.feeds.set('/show.xml', { title: 'Thread Show', episodes: episodes('show', 1) });
-    const bot = await start();
-    const set = await command(fake, 'announce channel', { channel: channelOption(fake.channelId), thread }, { admin: true });
+    rig.host.feeds.set('/show.xml', { title: 'Thread Show', episodes: episodes('show', 1) });
+    const bot = await rig.start();
+    const set = await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.channelId), thread }, { admin: true });
     expect(set.content).toContain('each with a discussion thread holding its chapters');
-    await command(fake, 'feed add', { url: host.url('/show.xml') }, { admin: true });
-    host.addEpisode('/show.xml', { ...episode('show', 2), title: `Episode two ${'🎙️'.repeat(60)}` });
+    await command(rig.fake, 'feed add', { url: rig.host.url('/show.xml') }, { admin: true });
+    rig.host.addEpisode('/show.xml', { ...episode('show', 2), title: `Episode two ${'🎙️'.repeat(60)}` });
     await bot.poll();
 
-    const post = postOf(fake.channelId, `Episode two ${'🎙️'.repeat(60)}`);
+    const post = postOf(rig.fake.channelId, `Episode two ${'🎙️'.repeat(60)}`);
     expect(post).toBeDefined();
-    const threads = threadsIn(fake.channelId);
+    const threads = threadsIn(rig.fake.channelId);
     expect(threads).toHaveLength(1);
     // A thread on the post: the post's id, within 100 characters as Discord counts them, archived after a week.
     expect(threads[0]?.id).toBe(post!.id);
@@ -94,120 +53,120 @@ describe('a discussion thread per episode', () => {
     expect([...threads[0]!.name].length).toBeLessThanOrEqual(100);
     expect(threads[0]?.name.startsWith('Episode two 🎙️')).toBe(true);
     expect(threads[0]?.thread_metadata.auto_archive_duration).toBe(10080);
-    const inThread = fake.messages(post!.id);
+    const inThread = rig.fake.messages(post!.id);
     expect(inThread).toHaveLength(1);
     expect(inThread[0]?.embeds[0]?.title).toBe('Chapters');
     expect(inThread[0]?.embeds[0]?.description).toBe(
       [
-        `[\`0:00\`](${host.url('/audio/show-2.mp3')}#t=0) Hello`,
-        `[\`5:00\`](${host.url('/audio/show-2.mp3')}#t=300) The middle`,
-        `[\`10:00\`](${host.url('/audio/show-2.mp3')}#t=600) Goodbye`,
+        `[\`0:00\`](${rig.host.url('/audio/show-2.mp3')}#t=0) Hello`,
+        `[\`5:00\`](${rig.host.url('/audio/show-2.mp3')}#t=300) The middle`,
+        `[\`10:00\`](${rig.host.url('/audio/show-2.mp3')}#t=600) Goodbye`,
       ].join('\n'),
     );
-    await expect(bot.running.services.store.getAnnouncement(fake.guildId, host.url('/show.xml'), 'show-2')).resolves.toMatchObject({
+    await expect(bot.running.services.store.getAnnouncement(rig.fake.guildId, rig.host.url('/show.xml'), 'show-2')).resolves.toMatchObject({
       thread: { status: 'done', threadId: post!.id, attempts: 0 },
     });
     await bot.poll();
     await bot.poll();
-    expect(threadsIn(fake.channelId)).toHaveLength(1);
-    expect(fake.messages(post!.id)).toHaveLength(1);
+    expect(threadsIn(rig.fake.channelId)).toHaveLength(1);
+    expect(rig.fake.messages(post!.id)).toHaveLength(1);
   });
 
   it('makes the thread once across a failure and a restart between the post and its thread, and between the thread and its chapters', async () => {
-    host.feeds.set('/show.xml', { title: 'Crash Show', episodes: episodes('crash', 1) });
-    const first = await start();
-    await command(fake, 'announce channel', { channel: channelOption(fake.channelId), thread }, { admin: true });
-    await command(fake, 'feed add', { url: host.url('/show.xml') }, { admin: true });
+    rig.host.feeds.set('/show.xml', { title: 'Crash Show', episodes: episodes('crash', 1) });
+    const first = await rig.start();
+    await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.channelId), thread }, { admin: true });
+    await command(rig.fake, 'feed add', { url: rig.host.url('/show.xml') }, { admin: true });
 
     // The post is made, then Discord fails every try at its thread: the thread is owed in the ledger.
-    fake.failNext('POST', /^\/channels\/\d+\/messages\/\d+\/threads$/, { status: 500, times: 20 });
-    host.addEpisode('/show.xml', episode('crash', 2));
+    rig.fake.failNext('POST', /^\/channels\/\d+\/messages\/\d+\/threads$/, { status: 500, times: 20 });
+    rig.host.addEpisode('/show.xml', episode('crash', 2));
     await first.poll();
-    const post = postOf(fake.channelId, 'crash episode 2');
+    const post = postOf(rig.fake.channelId, 'crash episode 2');
     expect(post).toBeDefined();
-    expect(threadsIn(fake.channelId)).toHaveLength(0);
-    const owed = await first.running.services.store.getAnnouncement(fake.guildId, host.url('/show.xml'), 'crash-2');
+    expect(threadsIn(rig.fake.channelId)).toHaveLength(0);
+    const owed = await first.running.services.store.getAnnouncement(rig.fake.guildId, rig.host.url('/show.xml'), 'crash-2');
     expect(owed?.thread).toMatchObject({ status: 'pending', attempts: 1 });
     expect(owed?.thread?.threadId).toBeUndefined();
-    const list = await command(fake, 'feed list', {}, { admin: true });
+    const list = await command(rig.fake, 'feed list', {}, { admin: true });
     expect(JSON.stringify(list.embeds)).toContain('“crash episode 2” posted but its discussion thread not started yet (1 failed attempt, next try');
-    await stop(first);
-    fake.clearFailures();
+    await rig.stop(first);
+    rig.fake.clearFailures();
 
     // The next episode's thread is made, but its chapter list fails: the thread's id is kept, the list owed.
-    const second = await start();
+    const second = await rig.start();
     await second.poll();
-    expect(threadsIn(fake.channelId).map((t) => t.id)).toEqual([post!.id]);
+    expect(threadsIn(rig.fake.channelId).map((t) => t.id)).toEqual([post!.id]);
     expect(chapterPosts(post!.id)).toHaveLength(1);
     // Posts in any channel but the announcement channel: the new thread.
-    fake.failNext('POST', new RegExp(`^/channels/(?!${fake.channelId}/)\\d+/messages$`), { status: 500, times: 20 });
-    host.addEpisode('/show.xml', episode('crash', 3));
+    rig.fake.failNext('POST', new RegExp(`^/channels/(?!${rig.fake.channelId}/)\\d+/messages$`), { status: 500, times: 20 });
+    rig.host.addEpisode('/show.xml', episode('crash', 3));
     await second.poll();
-    const third = postOf(fake.channelId, 'crash episode 3');
+    const third = postOf(rig.fake.channelId, 'crash episode 3');
     expect(third).toBeDefined();
-    expect(threadsIn(fake.channelId).map((t) => t.id)).toContain(third!.id);
+    expect(threadsIn(rig.fake.channelId).map((t) => t.id)).toContain(third!.id);
     expect(chapterPosts(third!.id)).toHaveLength(0);
-    expect((await second.running.services.store.getAnnouncement(fake.guildId, host.url('/show.xml'), 'crash-3'))?.thread).toMatchObject({
+    expect((await second.running.services.store.getAnnouncement(rig.fake.guildId, rig.host.url('/show.xml'), 'crash-3'))?.thread).toMatchObject({
       status: 'pending',
       threadId: third!.id,
     });
-    await stop(second);
-    fake.clearFailures();
+    await rig.stop(second);
+    rig.fake.clearFailures();
 
     // Days later (past Discord's nonce window), a restart: every thread once, every chapter list once.
-    clock.advance(3 * 86_400_000);
-    fake.advanceTime(3 * 86_400_000);
-    const last = await start();
+    rig.clock.advance(3 * 86_400_000);
+    rig.fake.advanceTime(3 * 86_400_000);
+    const last = await rig.start();
     await last.poll();
     await last.poll();
-    expect(threadsIn(fake.channelId).map((t) => t.id).sort()).toEqual([post!.id, third!.id].sort());
+    expect(threadsIn(rig.fake.channelId).map((t) => t.id).sort()).toEqual([post!.id, third!.id].sort());
     expect(chapterPosts(post!.id)).toHaveLength(1);
     expect(chapterPosts(third!.id)).toHaveLength(1);
-    expect(fake.messages(fake.channelId).filter((m) => m.embeds[0]?.title === 'crash episode 2')).toHaveLength(1);
-    expect(fake.messages(fake.channelId).filter((m) => m.embeds[0]?.title === 'crash episode 3')).toHaveLength(1);
+    expect(rig.fake.messages(rig.fake.channelId).filter((m) => m.embeds[0]?.title === 'crash episode 2')).toHaveLength(1);
+    expect(rig.fake.messages(rig.fake.channelId).filter((m) => m.embeds[0]?.title === 'crash episode 3')).toHaveLength(1);
   });
 
   it('finds a thread Discord made but the ledger never heard of (160004), and posts no second chapter list', async () => {
-    host.feeds.set('/show.xml', { title: 'Lost Show', episodes: episodes('lost', 1) });
-    const first = await start();
-    await command(fake, 'announce channel', { channel: channelOption(fake.channelId), thread }, { admin: true });
-    await command(fake, 'feed add', { url: host.url('/show.xml') }, { admin: true });
-    host.addEpisode('/show.xml', episode('lost', 2));
+    rig.host.feeds.set('/show.xml', { title: 'Lost Show', episodes: episodes('lost', 1) });
+    const first = await rig.start();
+    await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.channelId), thread }, { admin: true });
+    await command(rig.fake, 'feed add', { url: rig.host.url('/show.xml') }, { admin: true });
+    rig.host.addEpisode('/show.xml', episode('lost', 2));
     await first.poll();
-    const post = postOf(fake.channelId, 'lost episode 2')!;
+    const post = postOf(rig.fake.channelId, 'lost episode 2')!;
     expect(chapterPosts(post.id)).toHaveLength(1);
-    await stop(first);
+    await rig.stop(first);
 
     // As if the process died after Discord made the thread and its list but before either was recorded.
-    const db = new Database(path.join(temp.dir, 'podcord.db'));
+    const db = new Database(path.join(rig.temp.dir, 'podcord.db'));
     db.prepare(`UPDATE announcements SET thread_status = 'pending', thread_id = NULL`).run();
     db.close();
 
-    const second = await start();
+    const second = await rig.start();
     await second.poll();
-    expect(fake.requests.some((r) => r.path === `/channels/${fake.channelId}/messages/${post.id}/threads` && r.status === 400)).toBe(true);
-    expect(threadsIn(fake.channelId)).toHaveLength(1);
+    expect(rig.fake.requests.some((r) => r.path === `/channels/${rig.fake.channelId}/messages/${post.id}/threads` && r.status === 400)).toBe(true);
+    expect(threadsIn(rig.fake.channelId)).toHaveLength(1);
     expect(chapterPosts(post.id)).toHaveLength(1);
-    expect(await second.running.services.store.getAnnouncement(fake.guildId, host.url('/show.xml'), 'lost-2')).toMatchObject({
+    expect(await second.running.services.store.getAnnouncement(rig.fake.guildId, rig.host.url('/show.xml'), 'lost-2')).toMatchObject({
       thread: { status: 'done', threadId: post.id },
     });
   });
 
   it('in a forum: one post per episode with the podcast’s tag and the episode tag, its chapters in the post', async () => {
-    host.feeds.set('/forum.xml', { title: 'The Forum Show', episodes: episodes('forum', 1) });
-    const forum = fake.getChannel(fake.forumChannelId)!;
+    rig.host.feeds.set('/forum.xml', { title: 'The Forum Show', episodes: episodes('forum', 1) });
+    const forum = rig.fake.getChannel(rig.fake.forumChannelId)!;
     (forum['available_tags'] as unknown[]).push({ id: '1450000000000000003', name: 'the forum show', moderated: false, emoji_id: null, emoji_name: null });
-    const bot = await start();
-    await command(fake, 'announce channel', { channel: channelOption(fake.forumChannelId), thread }, { admin: true });
-    await command(fake, 'feed add', { url: host.url('/forum.xml') }, { admin: true });
-    host.addEpisode('/forum.xml', episode('forum', 2));
+    const bot = await rig.start();
+    await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.forumChannelId), thread }, { admin: true });
+    await command(rig.fake, 'feed add', { url: rig.host.url('/forum.xml') }, { admin: true });
+    rig.host.addEpisode('/forum.xml', episode('forum', 2));
     await bot.poll();
     await bot.poll();
-    const posts = threadsIn(fake.forumChannelId);
+    const posts = threadsIn(rig.fake.forumChannelId);
     expect(posts).toHaveLength(1);
     expect(posts[0]?.name).toBe('forum episode 2');
     expect(posts[0]?.applied_tags).toEqual(['1450000000000000003', FAKE_IDS.forumTagEpisodeId]);
-    const inPost = fake.messages(posts[0]!.id);
+    const inPost = rig.fake.messages(posts[0]!.id);
     expect(inPost.map((m) => m.embeds[0]?.title)).toEqual(['forum episode 2', 'Chapters']);
   });
 });
