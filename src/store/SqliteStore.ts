@@ -1008,17 +1008,7 @@ export class SqliteStore implements Store {
   }
 
   async recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined> {
-    const db = this.#db;
-    return db.transaction(() => {
-      db.prepare(
-        `UPDATE announcements SET thread_attempts = thread_attempts + 1, last_attempt_at = @at,
-           thread_error = @error, thread_next_at = @retryAt,
-           thread_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
-           claim_owner = NULL, claim_until = NULL
-         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND thread_status = 'pending'`,
-      ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
-      return this.#announcement(guildId, podcastId, episodeId);
-    }).immediate();
+    return this.#recordStageFailure('thread', guildId, podcastId, episodeId, failure);
   }
 
   async claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
@@ -1059,14 +1049,25 @@ export class SqliteStore implements Store {
     episodeId: string,
     failure: DeliveryFailure,
   ): Promise<Announcement | undefined> {
+    return this.#recordStageFailure('publish', guildId, podcastId, episodeId, failure);
+  }
+
+  /** A thread's or a publish's failed try: counted, retried at `retryAt` or failed for good; only a pending one. */
+  #recordStageFailure(
+    stage: 'thread' | 'publish',
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    failure: DeliveryFailure,
+  ): Announcement | undefined {
     const db = this.#db;
     return db.transaction(() => {
       db.prepare(
-        `UPDATE announcements SET publish_attempts = publish_attempts + 1, last_attempt_at = @at,
-           publish_error = @error, publish_next_at = @retryAt,
-           publish_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
+        `UPDATE announcements SET ${stage}_attempts = ${stage}_attempts + 1, last_attempt_at = @at,
+           ${stage}_error = @error, ${stage}_next_at = @retryAt,
+           ${stage}_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
            claim_owner = NULL, claim_until = NULL
-         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND publish_status = 'pending'`,
+         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND ${stage}_status = 'pending'`,
       ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
       return this.#announcement(guildId, podcastId, episodeId);
     }).immediate();
