@@ -566,7 +566,6 @@ export class PostgresStore implements Store {
   async recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void> {
     if (checks.length === 0) return;
     // One statement for every check. (The poller records only feeds leased to it: two processes never write one row.)
-    const sorted = checks;
     await changes(
       this.#pool,
       `UPDATE feed_state f SET etag = COALESCE(c.etag, f.etag), last_modified = COALESCE(c.last_modified, f.last_modified),
@@ -576,7 +575,7 @@ export class PostgresStore implements Store {
          lease_owner = NULL, lease_until = NULL
        FROM unnest($1::text[], $2::text[], $3::text[]) AS c(url, etag, last_modified)
        WHERE f.url = c.url`,
-      [sorted.map((c) => c.url), sorted.map((c) => c.etag ?? null), sorted.map((c) => c.lastModified ?? null), at.checkedAt, at.nextCheckAt],
+      [checks.map((c) => c.url), checks.map((c) => c.etag ?? null), checks.map((c) => c.lastModified ?? null), at.checkedAt, at.nextCheckAt],
     );
   }
 
