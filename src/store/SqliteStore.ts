@@ -298,10 +298,11 @@ export class SqliteStore implements Store {
         }).changes;
       });
       if (options.backCatalogue) {
-        const ids = list.map((e) => e.id);
-        for (const [guildId] of db.prepare(`SELECT guild_id FROM follows WHERE feed_url = ?`).raw(true).all(cleanPodcast.id) as [string][]) {
-          this.#markSeen(guildId, cleanPodcast.id, ids);
-        }
+        // One statement for every server that follows the feed, as PostgreSQL's store does.
+        db.prepare(
+          `INSERT OR IGNORE INTO seen_episodes (guild_id, podcast_id, episode_id)
+           SELECT f.guild_id, @podcast, e.value FROM follows f, json_each(@ids) e WHERE f.feed_url = @podcast`,
+        ).run({ podcast: cleanPodcast.id, ids: JSON.stringify(list.map((e) => e.id)) });
       }
       if (podcastChanged === 0 && removed + written > 0) {
         db.prepare(`UPDATE podcasts SET updated_at = ? WHERE id = ?`).run(Date.now(), cleanPodcast.id);
