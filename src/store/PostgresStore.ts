@@ -566,7 +566,6 @@ export class PostgresStore implements Store {
   async recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void> {
     if (checks.length === 0) return;
     // One statement for every check. (The poller records only feeds leased to it: two processes never write one row.)
-    const sorted = checks;
     await changes(
       this.#pool,
       `UPDATE feed_state f SET etag = COALESCE(c.etag, f.etag), last_modified = COALESCE(c.last_modified, f.last_modified),
@@ -576,7 +575,7 @@ export class PostgresStore implements Store {
          lease_owner = NULL, lease_until = NULL
        FROM unnest($1::text[], $2::text[], $3::text[]) AS c(url, etag, last_modified)
        WHERE f.url = c.url`,
-      [sorted.map((c) => c.url), sorted.map((c) => c.etag ?? null), sorted.map((c) => c.lastModified ?? null), at.checkedAt, at.nextCheckAt],
+      [checks.map((c) => c.url), checks.map((c) => c.etag ?? null), checks.map((c) => c.lastModified ?? null), at.checkedAt, at.nextCheckAt],
     );
   }
 
@@ -998,19 +997,7 @@ export class PostgresStore implements Store {
   }
 
   async recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined> {
-    return this.#transaction(async (db) => {
-      const [updated] = await rows<AnnouncementRow>(
-        db,
-        `UPDATE announcements SET thread_attempts = thread_attempts + 1, last_attempt_at = $4,
-           thread_error = $5, thread_next_at = $6,
-           thread_status = CASE WHEN $6::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
-           claim_owner = NULL, claim_until = NULL
-         WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND thread_status = 'pending'
-         RETURNING *`,
-        [guildId, podcastId, episodeId, ...failureParams(failure)],
-      );
-      return updated === undefined ? announcementIn(db, guildId, podcastId, episodeId) : toAnnouncement(updated);
-    });
+    return this.#recordStageFailure('thread', guildId, podcastId, episodeId, failure);
   }
 
   async claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
@@ -1050,18 +1037,29 @@ export class PostgresStore implements Store {
     episodeId: string,
     failure: DeliveryFailure,
   ): Promise<Announcement | undefined> {
+    return this.#recordStageFailure('publish', guildId, podcastId, episodeId, failure);
+  }
+
+  /** A thread's or a publish's failed try: counted, retried at `retryAt` or failed for good; only a pending one. */
+  #recordStageFailure(
+    stage: 'thread' | 'publish',
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    failure: DeliveryFailure,
+  ): Promise<Announcement | undefined> {
     return this.#transaction(async (db) => {
       const [updated] = await rows<AnnouncementRow>(
         db,
-        `UPDATE announcements SET publish_attempts = publish_attempts + 1, last_attempt_at = $4,
-           publish_error = $5, publish_next_at = $6,
-           publish_status = CASE WHEN $6::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+        `UPDATE announcements SET ${stage}_attempts = ${stage}_attempts + 1, last_attempt_at = $4,
+           ${stage}_error = $5, ${stage}_next_at = $6,
+           ${stage}_status = CASE WHEN $6::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
            claim_owner = NULL, claim_until = NULL
-         WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND publish_status = 'pending'
+         WHERE guild_id = $1 AND podcast_id = $2 AND episode_id = $3 AND ${stage}_status = 'pending'
          RETURNING *`,
         [guildId, podcastId, episodeId, ...failureParams(failure)],
       );
-      // No publish owed: the row as it is (as SQLite's store returns it), if there is one.
+      // No such stage owed: the row as it is (as SQLite's store returns it), if there is one.
       return updated === undefined ? announcementIn(db, guildId, podcastId, episodeId) : toAnnouncement(updated);
     });
   }

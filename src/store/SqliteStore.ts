@@ -298,10 +298,11 @@ export class SqliteStore implements Store {
         }).changes;
       });
       if (options.backCatalogue) {
-        const ids = list.map((e) => e.id);
-        for (const [guildId] of db.prepare(`SELECT guild_id FROM follows WHERE feed_url = ?`).raw(true).all(cleanPodcast.id) as [string][]) {
-          this.#markSeen(guildId, cleanPodcast.id, ids);
-        }
+        // One statement for every server that follows the feed, as PostgreSQL's store does.
+        db.prepare(
+          `INSERT OR IGNORE INTO seen_episodes (guild_id, podcast_id, episode_id)
+           SELECT f.guild_id, @podcast, e.value FROM follows f, json_each(@ids) e WHERE f.feed_url = @podcast`,
+        ).run({ podcast: cleanPodcast.id, ids: JSON.stringify(list.map((e) => e.id)) });
       }
       if (podcastChanged === 0 && removed + written > 0) {
         db.prepare(`UPDATE podcasts SET updated_at = ? WHERE id = ?`).run(Date.now(), cleanPodcast.id);
@@ -1008,17 +1009,7 @@ export class SqliteStore implements Store {
   }
 
   async recordThreadFailure(guildId: string, podcastId: string, episodeId: string, failure: DeliveryFailure): Promise<Announcement | undefined> {
-    const db = this.#db;
-    return db.transaction(() => {
-      db.prepare(
-        `UPDATE announcements SET thread_attempts = thread_attempts + 1, last_attempt_at = @at,
-           thread_error = @error, thread_next_at = @retryAt,
-           thread_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
-           claim_owner = NULL, claim_until = NULL
-         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND thread_status = 'pending'`,
-      ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
-      return this.#announcement(guildId, podcastId, episodeId);
-    }).immediate();
+    return this.#recordStageFailure('thread', guildId, podcastId, episodeId, failure);
   }
 
   async claimPendingThreads(lease: Lease, now: Date, limit: number): Promise<Announcement[]> {
@@ -1059,14 +1050,25 @@ export class SqliteStore implements Store {
     episodeId: string,
     failure: DeliveryFailure,
   ): Promise<Announcement | undefined> {
+    return this.#recordStageFailure('publish', guildId, podcastId, episodeId, failure);
+  }
+
+  /** A thread's or a publish's failed try: counted, retried at `retryAt` or failed for good; only a pending one. */
+  #recordStageFailure(
+    stage: 'thread' | 'publish',
+    guildId: string,
+    podcastId: string,
+    episodeId: string,
+    failure: DeliveryFailure,
+  ): Announcement | undefined {
     const db = this.#db;
     return db.transaction(() => {
       db.prepare(
-        `UPDATE announcements SET publish_attempts = publish_attempts + 1, last_attempt_at = @at,
-           publish_error = @error, publish_next_at = @retryAt,
-           publish_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
+        `UPDATE announcements SET ${stage}_attempts = ${stage}_attempts + 1, last_attempt_at = @at,
+           ${stage}_error = @error, ${stage}_next_at = @retryAt,
+           ${stage}_status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE 'pending' END,
            claim_owner = NULL, claim_until = NULL
-         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND publish_status = 'pending'`,
+         WHERE guild_id = @guild AND podcast_id = @podcast AND episode_id = @episode AND ${stage}_status = 'pending'`,
       ).run({ ...failureParams(failure), guild: guildId, podcast: podcastId, episode: episodeId });
       return this.#announcement(guildId, podcastId, episodeId);
     }).immediate();
