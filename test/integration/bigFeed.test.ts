@@ -12,7 +12,7 @@ import { useTestRig } from './useTestRig.js';
  * feed held the event loop for the whole parse, and every interaction waited for it).
  */
 
-const rig = useTestRig({ database: 'memory', checkUnknownRequests: false });
+const rig = useTestRig({ database: 'memory' });
 
 /** `items` short items, newest first, under the 15 MB fetch cap (100,000 make about 12 MB). */
 function hugeFeed(items: number): Buffer {

@@ -1,7 +1,7 @@
 import { ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIMessage } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import { choiceProblems, messageProblems, threadNameProblems } from '../support/discordLimits.js';
-import { autocomplete, button, chatInput } from '../support/interactions.js';
+import { autocomplete, button } from '../support/interactions.js';
 import { channelOption, command } from './support.js';
 import { useTestRig } from './useTestRig.js';
 
@@ -58,7 +58,7 @@ function feed(origin: string, numbers: readonly number[]): string {
 </rss>`;
 }
 
-const rig = useTestRig({ database: 'memory', checkUnknownRequests: false });
+const rig = useTestRig({ database: 'memory' });
 
 type Button = APIButtonComponentWithCustomId;
 const buttonsOf = (message: APIMessage | undefined): Button[] =>

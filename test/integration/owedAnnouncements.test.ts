@@ -11,7 +11,7 @@ import { useTestRig } from './useTestRig.js';
  * pass's first read, after the poller has saved the episodes.
  */
 
-const rig = useTestRig({ checkUnknownRequests: false });
+const rig = useTestRig();
 
 describe('an announce pass that did not finish', () => {
   it('is run again by the next reconcile once its mark is older than a lease, and posts the episodes once', async () => {

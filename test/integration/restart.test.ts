@@ -11,7 +11,7 @@ import { useTestRig } from './useTestRig.js';
  * file, and new processes (`node --import tsx src/index.ts`) against the same fake Discord and feed host.
  */
 
-const rig = useTestRig({ checkUnknownRequests: false });
+const rig = useTestRig();
 const children: ChildProcess[] = [];
 
 // Registered after the rig's, so it runs before it: the processes are killed before the fake and the feed host close.

@@ -4,7 +4,7 @@ import { PollSchedule } from '../../src/sources/PollSchedule.js';
 import { channelOption, command, episode, episodes, postsTitled } from './support.js';
 import { useTestRig } from './useTestRig.js';
 
-const rig = useTestRig({ database: 'memory', checkUnknownRequests: false });
+const rig = useTestRig({ database: 'memory' });
 
 const OTHER_GUILD = '1200000000000000099';
 

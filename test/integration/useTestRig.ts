@@ -14,8 +14,6 @@ export interface TestRigOptions {
    * fresh in-memory database per bot.
    */
   database?: 'file' | 'memory';
-  /** false: no after-test check that the fake saw no unknown requests (for the files written without it). */
-  checkUnknownRequests?: boolean;
 }
 
 /** Fields are replaced in each beforeEach, so read them inside tests, not at module level. */
@@ -34,10 +32,9 @@ export interface TestRig {
 
 /**
  * Registers beforeEach/afterEach that start and tear down a TestRig; call it at the top level of a test file.
- * After each test the bots still running are stopped and (unless told not to) the fake must have seen no unknown
- * requests.
+ * After each test the bots still running are stopped and the fake must have seen no unknown requests.
  */
-export function useTestRig({ database = 'file', checkUnknownRequests = true }: TestRigOptions = {}): TestRig {
+export function useTestRig({ database = 'file' }: TestRigOptions = {}): TestRig {
   const running: StartedBot[] = [];
   const rig = {
     start: async (env: Record<string, string> = {}, options: BotStartOptions = {}) => {
@@ -63,7 +60,7 @@ export function useTestRig({ database = 'file', checkUnknownRequests = true }: T
     await rig.fake.close();
     await rig.host.close();
     rig.temp.remove();
-    if (checkUnknownRequests) expect(rig.fake.unknownRequests).toEqual([]);
+    expect(rig.fake.unknownRequests).toEqual([]);
   });
   return rig;
 }
