@@ -42,6 +42,9 @@ const NETWORK_SV: Readonly<Record<string, string>> = {
   Z_DATA_ERROR: 'det komprimerade innehållet är trasigt',
   Z_BUF_ERROR: 'det komprimerade innehållet är trasigt',
 };
+/** A table's own entry: a stored problem's `errno` or `kind` of "constructor" must not find Object.prototype's. */
+const own = <K extends string | number>(table: Readonly<Record<K, string>>, key: K | undefined): string | undefined =>
+  key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 const isTls = (errno: string | undefined): boolean => errno !== undefined && (errno.startsWith('ERR_TLS') || /CERT|SSL/.test(errno));
 
 const ADDRESS_KIND_SV: Readonly<Record<string, string>> = {
@@ -79,7 +82,7 @@ function problemEn(p: Problem): string {
     case 'timeout': return `Timed out after ${duration(p.ms)} fetching ${p.url}.${from}`;
     case 'cancelled': return `Fetching ${p.url} was cancelled.${from}`;
     case 'network': {
-      const known = p.errno === undefined ? undefined : NETWORK_EN[p.errno];
+      const known = own(NETWORK_EN, p.errno);
       const why =
         known !== undefined ? `${known} (${p.errno})`
         : isTls(p.errno) ? `TLS problem: ${p.detail ?? 'the certificate was not accepted'} (${p.errno})`
@@ -143,14 +146,14 @@ function problemSv(p: Problem): string {
     case 'noHost': return `Hämtar inte ${p.url}: adressen saknar värd.${from}`;
     case 'localName': return `Hämtar inte ${p.url}: ${p.host} är ett lokalt namn, och boten hämtar bara från publika adresser.${from}`;
     case 'privateAddress':
-      return `Hämtar inte ${p.url}: den pekar på ${ADDRESS_KIND_SV[p.kind] ?? 'en intern adress'} (${p.address}), och boten hämtar bara från publika adresser.${from}`;
+      return `Hämtar inte ${p.url}: den pekar på ${own(ADDRESS_KIND_SV, p.kind) ?? 'en intern adress'} (${p.address}), och boten hämtar bara från publika adresser.${from}`;
     case 'unresolved':
       return p.errno === undefined ? `Kunde inte hämta ${p.url}: värden ${p.host} finns inte.${from}` : `Kunde inte hämta ${p.url}: namnet ${p.host} gick inte att slå upp (${p.errno}).${from}`;
     case 'noAddresses': return `Kunde inte hämta ${p.url}: ${p.host} har inga adresser.${from}`;
     case 'timeout': return `Tidsgränsen (${duration(p.ms)}) gick ut när ${p.url} hämtades.${from}`;
     case 'cancelled': return `Hämtningen av ${p.url} avbröts.${from}`;
     case 'network': {
-      const known = p.errno === undefined ? undefined : NETWORK_SV[p.errno];
+      const known = own(NETWORK_SV, p.errno);
       const why =
         known !== undefined ? `${known} (${p.errno})`
         : isTls(p.errno) ? `serverns certifikat godtogs inte (${p.errno})`
@@ -172,11 +175,11 @@ function problemSv(p: Problem): string {
     case 'internal': return 'Podcord kunde inte behandla flödet (ett internt fel; det är loggat).';
     case 'flooding': return `fler än ${p.cap} nya avsnitt inom 24 timmar, vilket ser ut som ett trasigt flöde`;
     case 'postAccess': {
-      const why = p.discordCode !== undefined ? DISCORD_CODES_SV[p.discordCode] : undefined;
+      const why = own(DISCORD_CODES_SV, p.discordCode);
       return `boten får inte publicera där (${why ? `${why}, ` : ''}${discordCode(p)})`;
     }
     case 'postRefused': {
-      const why = p.discordCode !== undefined ? DISCORD_CODES_SV[p.discordCode] : undefined;
+      const why = own(DISCORD_CODES_SV, p.discordCode);
       return `Discord vägrade ta emot meddelandet (${why ? `${why}, ` : ''}${discordCode(p)})`;
     }
     case 'postUnavailable':

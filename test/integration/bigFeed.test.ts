@@ -1,32 +1,18 @@
 import { threadId } from 'node:worker_threads';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFeed } from '../../src/data/feed/parseFeed.js';
 import { openSqliteStore } from '../../src/store/SqliteStore.js';
 import type { Store } from '../../src/store/Store.js';
-import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
 import { chatInput } from '../support/interactions.js';
-import { command, episodes, startFeedHost, startTestBot, type FeedHost, type StartedBot } from './support.js';
+import { command, episodes } from './support.js';
+import { useTestRig } from './useTestRig.js';
 
 /**
  * A huge feed is parsed on a worker thread while the bot keeps answering people (issue 12, defect 7: a 100,000-item
  * feed held the event loop for the whole parse, and every interaction waited for it).
  */
 
-let fake: FakeDiscord;
-let host: FeedHost;
-let bot: StartedBot | undefined;
-
-beforeEach(async () => {
-  fake = await startFakeDiscord();
-  host = await startFeedHost();
-});
-
-afterEach(async () => {
-  await bot?.running.stop();
-  bot = undefined;
-  await fake.close();
-  await host.close();
-});
+const rig = useTestRig({ database: 'memory' });
 
 /** `items` short items, newest first, under the 15 MB fetch cap (100,000 make about 12 MB). */
 function hugeFeed(items: number): Buffer {
@@ -65,7 +51,7 @@ function watchEventLoop(): { longestOverlapping(start: number, end: number): num
 describe('a huge feed', () => {
   it('is parsed on another thread while the bot answers interactions', { timeout: 90_000 }, async () => {
     const bytes = hugeFeed(100_000);
-    host.files.set('/huge.xml', ['application/rss+xml; charset=utf-8', bytes]);
+    rig.host.files.set('/huge.xml', ['application/rss+xml; charset=utf-8', bytes]);
 
     // /feed add parses the feed to preview it, then again when it adopts it: trackFeed starts the adoption and
     // savePodcast comes right after its parse, so between the two the bot does little but parse (and wait for it).
@@ -100,7 +86,7 @@ describe('a huge feed', () => {
       },
     }) as Store;
 
-    bot = await startTestBot(fake, {}, { store });
+    const bot = await rig.start({}, { store });
     const loop = watchEventLoop();
     // People keep asking, one after another, while an admin adds the feed.
     let adding = true;
@@ -108,22 +94,22 @@ describe('a huge feed', () => {
     const chatter = (async () => {
       while (adding) {
         asked++;
-        await fake.sendInteraction(chatInput('help'), 30_000);
+        await rig.fake.sendInteraction(chatInput('help'), 30_000);
       }
     })();
-    const reply = await command(fake, 'feed add', { url: host.url('/huge.xml') }, { admin: true });
+    const reply = await command(rig.fake, 'feed add', { url: rig.host.url('/huge.xml') }, { admin: true });
     adding = false;
     await chatter;
     loop.stop();
     await real.close();
 
     expect(JSON.stringify(reply)).toContain('Huge Show');
-    expect(bot.running.library.catalog.episodes(host.url('/huge.xml'))).toHaveLength(20_000);
+    expect(bot.running.library.catalog.episodes(rig.host.url('/huge.xml'))).toHaveLength(20_000);
     expect(window.start).toBeGreaterThan(0);
     expect(window.end).toBeGreaterThan(window.start);
 
     // Answers reached Discord while the feed was being parsed: on the main thread they could not have.
-    const answeredDuringParse = fake.requests.filter(
+    const answeredDuringParse = rig.fake.requests.filter(
       (r) =>
         r.method === 'POST' &&
         r.path.endsWith('/callback') &&
@@ -144,7 +130,7 @@ describe('a huge feed', () => {
     // ...and the longest the event loop was held up meanwhile is a small part of what the same parse takes here, in this
     // run, on this thread (a ratio, so a slow or busy machine moves both sides).
     const started = performance.now();
-    const inThread = parseFeed(bytes, { feedUrl: host.url('/huge.xml') });
+    const inThread = parseFeed(bytes, { feedUrl: rig.host.url('/huge.xml') });
     const parseMs = performance.now() - started;
     expect(inThread.ok).toBe(true);
     const longestStallMs = loop.longestOverlapping(window.start, window.end);
@@ -155,18 +141,18 @@ describe('a huge feed', () => {
     // 14 MB (under the fetch cap) of long show notes: its 20,000 episodes need well over 30 MB to hold.
     const notes = 'Notes about this episode, long enough to matter. '.repeat(14);
     const items = Array.from({ length: 20_000 }, (_, i) => `<item><title>Wordy ${i}</title><guid>w-${i}</guid><description>${notes}${i}</description></item>`);
-    host.files.set('/wordy.xml', ['application/rss+xml', `<rss version="2.0"><channel><title>Wordy Show</title>\n${items.join('\n')}\n</channel></rss>\n`]);
-    host.feeds.set('/show.xml', { title: 'Fixture Show', episodes: episodes('show', 3) });
+    rig.host.files.set('/wordy.xml', ['application/rss+xml', `<rss version="2.0"><channel><title>Wordy Show</title>\n${items.join('\n')}\n</channel></rss>\n`]);
+    rig.host.feeds.set('/show.xml', { title: 'Fixture Show', episodes: episodes('show', 3) });
     // A worker starts in about 10 MB here.
-    bot = await startTestBot(fake, {}, { parsing: { maxHeapMb: 20 } });
+    const bot = await rig.start({}, { parsing: { maxHeapMb: 20 } });
 
-    const refused = await command(fake, 'feed add', { url: host.url('/wordy.xml') }, { admin: true });
-    expect(refused.content).toContain(`${host.url('/wordy.xml')} is not a podcast feed: parsing it needed more than 20 MB of memory, so it was stopped.`);
-    expect(bot.running.library.catalog.podcast(host.url('/wordy.xml'))).toBeUndefined();
+    const refused = await command(rig.fake, 'feed add', { url: rig.host.url('/wordy.xml') }, { admin: true });
+    expect(refused.content).toContain(`${rig.host.url('/wordy.xml')} is not a podcast feed: parsing it needed more than 20 MB of memory, so it was stopped.`);
+    expect(bot.running.library.catalog.podcast(rig.host.url('/wordy.xml'))).toBeUndefined();
 
-    fake.clearRequests(); // so the next reply is not taken for an edit of this one
-    const followed = await command(fake, 'feed add', { url: host.url('/show.xml') }, { admin: true });
+    rig.fake.clearRequests(); // so the next reply is not taken for an edit of this one
+    const followed = await command(rig.fake, 'feed add', { url: rig.host.url('/show.xml') }, { admin: true });
     expect(followed.content).toMatch(/^Following \*\*Fixture Show\*\*: 3 episodes so far\./);
-    expect(await fake.sendInteraction(chatInput('help'))).toMatchObject({ data: { embeds: [{ title: 'Podcord' }] } });
+    expect(await rig.fake.sendInteraction(chatInput('help'))).toMatchObject({ data: { embeds: [{ title: 'Podcord' }] } });
   });
 });

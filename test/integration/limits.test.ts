@@ -1,9 +1,9 @@
 import { ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIMessage } from 'discord-api-types/v10';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
+import { describe, expect, it } from 'vitest';
 import { choiceProblems, messageProblems, threadNameProblems } from '../support/discordLimits.js';
-import { autocomplete, button, chatInput } from '../support/interactions.js';
-import { channelOption, command, startFeedHost, startTestBot, type FeedHost, type StartedBot } from './support.js';
+import { autocomplete, button } from '../support/interactions.js';
+import { channelOption, command } from './support.js';
+import { useTestRig } from './useTestRig.js';
 
 /**
  * A hostile feed through the whole bot and the fake Discord, which refuses (400) what Discord refuses, measuring as
@@ -58,57 +58,43 @@ function feed(origin: string, numbers: readonly number[]): string {
 </rss>`;
 }
 
-let fake: FakeDiscord;
-let host: FeedHost;
-let bot: StartedBot | undefined;
-
-beforeEach(async () => {
-  fake = await startFakeDiscord();
-  host = await startFeedHost();
-});
-
-afterEach(async () => {
-  await bot?.running.stop();
-  bot = undefined;
-  await fake.close();
-  await host.close();
-});
+const rig = useTestRig({ database: 'memory' });
 
 type Button = APIButtonComponentWithCustomId;
 const buttonsOf = (message: APIMessage | undefined): Button[] =>
   ((message?.components ?? []) as APIActionRowComponent<Button>[]).flatMap((row) => row.components).filter((c) => c.type === ComponentType.Button);
 /** The message the last reply made in the text channel (the fake keeps it, so a click on it is checked too). */
-const lastReply = (): APIMessage | undefined => fake.messages(fake.channelId).at(-1);
+const lastReply = (): APIMessage | undefined => rig.fake.messages(rig.fake.channelId).at(-1);
 
 describe('a hostile feed, end to end', () => {
   it('every reply, button, choice and post fits Discord; no one gets the apology', async () => {
     const path = '/hostile.xml';
     const episodes = [1, 2, 3];
-    host.feeds.set(path, { title: 'x', episodes: [], body: { contentType: 'application/rss+xml; charset=utf-8', text: feed(host.origin, episodes) } });
-    bot = await startTestBot(fake, {}, { pauseAfterFailures: 1 });
+    rig.host.feeds.set(path, { title: 'x', episodes: [], body: { contentType: 'application/rss+xml; charset=utf-8', text: feed(rig.host.origin, episodes) } });
+    const bot = await rig.start({}, { pauseAfterFailures: 1 });
     const admin = { admin: true };
 
-    await command(fake, 'announce channel', { channel: channelOption(fake.forumChannelId) }, admin);
-    expect((await command(fake, 'feed add', { url: host.url(path) }, admin)).content).toMatch(/^Following \*\*\\\*\\\*@\u200beveryone\\\*\\\*/);
-    await command(fake, 'feed list', {}, admin);
+    await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.forumChannelId) }, admin);
+    expect((await command(rig.fake, 'feed add', { url: rig.host.url(path) }, admin)).content).toMatch(/^Following \*\*\\\*\\\*@\u200beveryone\\\*\\\*/);
+    await command(rig.fake, 'feed list', {}, admin);
 
     // /chapters, its pager clicked through; /episode and its button; /latest; /topic and its pager.
     // The bundled samples are newer: the hostile podcast is picked by a word of its title.
     const podcast = 'zebra';
-    await command(fake, 'chapters', { podcast });
+    await command(rig.fake, 'chapters', { podcast });
     let pages = 1;
     for (let next = buttonsOf(lastReply()).at(-1); next && !next.disabled; next = buttonsOf(lastReply()).at(-1), pages++) {
-      await fake.sendInteraction(button(next.custom_id, lastReply()), 10_000);
+      await rig.fake.sendInteraction(button(next.custom_id, lastReply()), 10_000);
     }
     expect(pages).toBeGreaterThan(2);
-    await fake.sendInteraction(button(buttonsOf(lastReply())[0]!.custom_id, lastReply()), 10_000);
-    await command(fake, 'episode', { podcast });
+    await rig.fake.sendInteraction(button(buttonsOf(lastReply())[0]!.custom_id, lastReply()), 10_000);
+    await command(rig.fake, 'episode', { podcast });
     const show = buttonsOf(lastReply())[0];
-    await fake.sendInteraction(button(show!.custom_id, lastReply()), 10_000);
-    await command(fake, 'latest', { podcast, count: 5 });
-    await command(fake, 'topic', { query: 'zebra' });
+    await rig.fake.sendInteraction(button(show!.custom_id, lastReply()), 10_000);
+    await command(rig.fake, 'latest', { podcast, count: 5 });
+    await command(rig.fake, 'topic', { query: 'zebra' });
     const more = buttonsOf(lastReply()).at(-1);
-    await fake.sendInteraction(button(more!.custom_id, lastReply()), 10_000);
+    await rig.fake.sendInteraction(button(more!.custom_id, lastReply()), 10_000);
 
     // Autocomplete everywhere, and the episode without chapters: its title escaped in the reply.
     const choices = [];
@@ -119,33 +105,33 @@ describe('a hostile feed, end to end', () => {
       ['topic', { query: 'zeb' }],
       ['feed remove', { podcast: '' }],
     ] as const) {
-      const callback = await fake.sendInteraction(autocomplete(name, options, admin), 10_000);
+      const callback = await rig.fake.sendInteraction(autocomplete(name, options, admin), 10_000);
       choices.push(('data' in callback && callback.data && 'choices' in callback.data ? callback.data.choices : undefined) ?? []);
     }
     expect(choices.every((c) => c.length > 0)).toBe(true);
-    const bare = await fake.sendInteraction(autocomplete('chapters', { episode: 'nochapzz' }), 10_000);
+    const bare = await rig.fake.sendInteraction(autocomplete('chapters', { episode: 'nochapzz' }), 10_000);
     const key = 'data' in bare && bare.data && 'choices' in bare.data ? bare.data.choices?.[0]?.value : undefined;
     expect(key).toBeDefined();
-    const noChapters = await command(fake, 'chapters', { episode: String(key) });
+    const noChapters = await command(rig.fake, 'chapters', { episode: String(key) });
     expect(noChapters.content).toMatch(/^⚠️ “\\\*\\\*Bold\\\*\\\* @\u200beveryone nochapzz /);
 
     // Announcements: a test post, then eight new episodes at once (five posts and a catch-up summary), then a failure
     // that pauses the feed (the notice names its long title and error).
-    await command(fake, 'announce test', { podcast }, admin);
+    await command(rig.fake, 'announce test', { podcast }, admin);
     const added = [4, 5, 6, 7, 8, 9, 10, 11];
-    host.feeds.get(path)!.body!.text = feed(host.origin, [...episodes, ...added]);
+    rig.host.feeds.get(path)!.body!.text = feed(rig.host.origin, [...episodes, ...added]);
     await bot.poll();
-    delete host.feeds.get(path)!.body;
-    host.feeds.get(path)!.failWith = 500;
+    delete rig.host.feeds.get(path)!.body;
+    rig.host.feeds.get(path)!.failWith = 500;
     await bot.poll();
 
-    const threads = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.forumChannelId}/threads`);
+    const threads = rig.fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${rig.fake.forumChannelId}/threads`);
     expect(threads.length).toBe(1 + 5 + 1 + 1); // test, five episodes, summary, paused notice
 
     // What Discord was sent: accepted, within every limit, no emoji cut in half, no long URL anywhere (not even in part).
-    const refused = fake.requests.filter((r) => r.status >= 400);
+    const refused = rig.fake.requests.filter((r) => r.status >= 400);
     expect(refused.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.responseBody)}`)).toEqual([]);
-    for (const r of fake.requests) {
+    for (const r of rig.fake.requests) {
       const body = r.body as Record<string, unknown> | undefined;
       if (!body || typeof body !== 'object') continue;
       if (r.path.endsWith('/callback')) {
@@ -162,7 +148,7 @@ describe('a hostile feed, end to end', () => {
       expect(text.split(FAMILY).join('')).not.toMatch(/\u200d|👨|👩|👧|👦/u);
       expect(text).not.toContain(LONG_PATH.slice(0, 60));
     }
-    const everything = fake.messages(fake.channelId).map((m) => m.content).join('\n');
+    const everything = rig.fake.messages(rig.fake.channelId).map((m) => m.content).join('\n');
     expect(everything).not.toContain('Sorry, something went wrong');
     const logged = bot.logs.join('');
     for (const failure of ['interaction failed', 'could not send the apology', 'announcement not confirmed', 'test announcement failed', 'could not post the paused notice']) {

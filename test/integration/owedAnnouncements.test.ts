@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/SqliteStore.js';
 import type { Store } from '../../src/store/Store.js';
-import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
-import { channelOption, command, episode, episodes, postsTitled, startFeedHost, startTestBot, tempDir, type FeedHost, type StartedBot } from './support.js';
+import { channelOption, command, episode, episodes, postsTitled } from './support.js';
+import { useTestRig } from './useTestRig.js';
 
 /**
  * New episodes saved by a process that dies before its announce pass writes their intents (issue 13: a worker killed
@@ -11,29 +11,12 @@ import { channelOption, command, episode, episodes, postsTitled, startFeedHost, 
  * pass's first read, after the poller has saved the episodes.
  */
 
-let fake: FakeDiscord;
-let host: FeedHost;
-let temp: ReturnType<typeof tempDir>;
-let bot: StartedBot | undefined;
-
-beforeEach(async () => {
-  fake = await startFakeDiscord();
-  host = await startFeedHost();
-  temp = tempDir();
-});
-
-afterEach(async () => {
-  await bot?.running.stop();
-  bot = undefined;
-  await fake.close();
-  await host.close();
-  temp.remove();
-});
+const rig = useTestRig();
 
 describe('an announce pass that did not finish', () => {
   it('is run again by the next reconcile once its mark is older than a lease, and posts the episodes once', async () => {
-    host.feeds.set('/show.xml', { title: 'Owed Show', episodes: episodes('show', 1) });
-    const opened = openSqliteStore(temp.dbUrl());
+    rig.host.feeds.set('/show.xml', { title: 'Owed Show', episodes: episodes('show', 1) });
+    const opened = openSqliteStore(rig.temp.dbUrl());
     if (!opened.ok) throw new Error(opened.error);
     const real = opened.value;
     let failPass = false;
@@ -50,30 +33,29 @@ describe('an announce pass that did not finish', () => {
         return (value as (...args: unknown[]) => unknown).bind(target);
       },
     }) as Store;
-    bot = await startTestBot(fake, { DATABASE_URL: temp.dbUrl(), LEASE_SECONDS: '20' }, { store: dying });
-    await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
-    await command(fake, 'feed add', { url: host.url('/show.xml') }, { admin: true });
+    const bot = await rig.start({ LEASE_SECONDS: '20' }, { store: dying });
+    await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.channelId) }, { admin: true });
+    await command(rig.fake, 'feed add', { url: rig.host.url('/show.xml') }, { admin: true });
     await bot.poll();
 
-    host.addEpisode('/show.xml', episode('show', 2));
+    rig.host.addEpisode('/show.xml', episode('show', 2));
     failPass = true;
     await bot.poll();
-    expect(await real.getEpisodeIds(host.url('/show.xml'))).toContain('show-2');
-    expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(0);
-    expect(await real.feedsOwedAnnouncements(bot.clock.now())).toEqual([host.url('/show.xml')]);
+    expect(await real.getEpisodeIds(rig.host.url('/show.xml'))).toContain('show-2');
+    expect(postsTitled(rig.fake, rig.fake.channelId, 'show episode 2')).toBe(0);
+    expect(await real.feedsOwedAnnouncements(bot.clock.now())).toEqual([rig.host.url('/show.xml')]);
     // Not yet: the pass may still be running in the process that saved them.
     await bot.poll();
-    expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(0);
+    expect(postsTitled(rig.fake, rig.fake.channelId, 'show episode 2')).toBe(0);
 
     bot.clock.advance(20_000);
     await bot.poll();
-    expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(1);
+    expect(postsTitled(rig.fake, rig.fake.channelId, 'show episode 2')).toBe(1);
     expect(await real.feedsOwedAnnouncements(bot.clock.now())).toEqual([]);
     await bot.poll();
     await bot.poll();
-    expect(postsTitled(fake, fake.channelId, 'show episode 2')).toBe(1);
-    await bot.running.stop();
-    bot = undefined;
+    expect(postsTitled(rig.fake, rig.fake.channelId, 'show episode 2')).toBe(1);
+    await rig.stop(bot);
     await real.close();
   });
 });

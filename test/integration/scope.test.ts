@@ -1,51 +1,37 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HostLimiter } from '../../src/sources/HostLimiter.js';
 import { PollSchedule } from '../../src/sources/PollSchedule.js';
-import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
-import { channelOption, command, episode, episodes, postsTitled, startFeedHost, startTestBot, type FeedHost, type StartedBot } from './support.js';
+import { channelOption, command, episode, episodes, postsTitled } from './support.js';
+import { useTestRig } from './useTestRig.js';
 
-let fake: FakeDiscord;
-let host: FeedHost;
-let bot: StartedBot | undefined;
-
-beforeEach(async () => {
-  fake = await startFakeDiscord();
-  host = await startFeedHost();
-});
-
-afterEach(async () => {
-  await bot?.running.stop();
-  bot = undefined;
-  await fake.close();
-  await host.close();
-});
+const rig = useTestRig({ database: 'memory' });
 
 const OTHER_GUILD = '1200000000000000099';
 
 describe('operator feeds and guild scopes', () => {
   it('follows FEEDS in every guild at start with the back catalogue seen, and announces what comes next', async () => {
-    host.feeds.set('/operator.xml', { title: 'Operator Show', episodes: episodes('op', 4) });
-    bot = await startTestBot(fake, { FEEDS: host.url('/operator.xml') });
-    expect(await bot.running.services.store.followersOf(host.url('/operator.xml'))).toEqual([fake.guildId]);
-    await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
+    rig.host.feeds.set('/operator.xml', { title: 'Operator Show', episodes: episodes('op', 4) });
+    const bot = await rig.start({ FEEDS: rig.host.url('/operator.xml') });
+    expect(await bot.running.services.store.followersOf(rig.host.url('/operator.xml'))).toEqual([rig.fake.guildId]);
+    await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.channelId) }, { admin: true });
     await bot.poll();
-    expect(fake.messages(fake.channelId).filter((m) => !m.interaction_metadata)).toHaveLength(0);
-    host.addEpisode('/operator.xml', episode('op', 5));
+    expect(rig.fake.messages(rig.fake.channelId).filter((m) => !m.interaction_metadata)).toHaveLength(0);
+    rig.host.addEpisode('/operator.xml', episode('op', 5));
     await bot.poll();
-    expect(postsTitled(fake, fake.channelId, 'op episode 5')).toBe(1);
-    const removed = await command(fake, 'feed remove', { podcast: 'Operator Show' }, { admin: true });
+    expect(postsTitled(rig.fake, rig.fake.channelId, 'op episode 5')).toBe(1);
+    const removed = await command(rig.fake, 'feed remove', { podcast: 'Operator Show' }, { admin: true });
     expect(removed.content).toMatch(/^⚠️ \*\*Operator Show\*\* is followed in every server by the bot’s operator/);
   });
 
   it('shows a guild its own follows, the samples and FEEDS, but not what only another guild follows', async () => {
-    host.feeds.set('/mine.xml', { title: 'Private Show', episodes: episodes('mine', 2) });
-    bot = await startTestBot(fake, {});
-    await command(fake, 'feed add', { url: host.url('/mine.xml') }, { admin: true });
-    const here = await command(fake, 'latest', { podcast: 'Private Show', count: 1 });
+    rig.host.feeds.set('/mine.xml', { title: 'Private Show', episodes: episodes('mine', 2) });
+    await rig.start();
+    await command(rig.fake, 'feed add', { url: rig.host.url('/mine.xml') }, { admin: true });
+    const here = await command(rig.fake, 'latest', { podcast: 'Private Show', count: 1 });
     expect(here.embeds?.[0]?.title).toBe('mine episode 2');
-    const elsewhere = await command(fake, 'latest', { podcast: 'Private Show', count: 1 }, { guildId: OTHER_GUILD });
+    const elsewhere = await command(rig.fake, 'latest', { podcast: 'Private Show', count: 1 }, { guildId: OTHER_GUILD });
     expect(elsewhere.embeds?.[0]?.author?.name).not.toBe('Private Show');
-    const samples = await command(fake, 'chapters', {}, { guildId: OTHER_GUILD });
+    const samples = await command(rig.fake, 'chapters', {}, { guildId: OTHER_GUILD });
     expect(samples.embeds?.[0]?.title).toContain('Open-Source AI');
   });
 });

@@ -1,9 +1,9 @@
 import { InteractionResponseType, MessageFlags, type APIEmbed, type APIInteractionResponseCallbackData } from 'discord-api-types/v10';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/SqliteStore.js';
 import { autocomplete, chatInput } from '../support/interactions.js';
-import { channelOption, command, episode, episodes, postsTitled, startFeedHost, startTestBot, tempDir, type FeedHost, type StartedBot } from './support.js';
+import { channelOption, command, episode, episodes, postsTitled, type StartedBot } from './support.js';
+import { useTestRig } from './useTestRig.js';
 
 /**
  * A private feed's `user:password@` (HTTP Basic auth) is used to fetch it and shown nowhere: not in a reply, a post or a
@@ -15,26 +15,11 @@ const USER = 'fan-7f3a9c';
 const PASSWORD = 'hunter2@S3cret-q81';
 const SECRETS = [PASSWORD, encodeURIComponent(PASSWORD), USER];
 
-let fake: FakeDiscord;
-let host: FeedHost;
-let bot: StartedBot | undefined;
-
-beforeEach(async () => {
-  fake = await startFakeDiscord();
-  host = await startFeedHost();
-});
-
-afterEach(async () => {
-  await bot?.running.stop();
-  bot = undefined;
-  await fake.close();
-  await host.close();
-  expect(fake.unknownRequests).toEqual([]);
-});
+const rig = useTestRig({ database: 'memory' });
 
 /** The feed's address as a listener pastes it: credentials in the URL. */
 function withLogin(pathname: string, password = PASSWORD): string {
-  return `http://${USER}:${encodeURIComponent(password)}@127.0.0.1:${host.port}${pathname}`;
+  return `http://${USER}:${encodeURIComponent(password)}@127.0.0.1:${rig.host.port}${pathname}`;
 }
 
 /** A gate the feed host waits on before answering: opened once the bot has deferred, so the fetch takes > 2 s. */
@@ -45,7 +30,7 @@ function gate(): { promise: Promise<void>; open: () => void } {
 }
 
 function expectNoSecretSent(started: StartedBot): void {
-  const sent = JSON.stringify(fake.requests.map((r) => r.body));
+  const sent = JSON.stringify(rig.fake.requests.map((r) => r.body));
   const logged = started.logs.join('');
   expect(logged).toContain('feed check failed'); // the capture works: the log lines are there
   for (const secret of SECRETS) {
@@ -57,38 +42,38 @@ function expectNoSecretSent(started: StartedBot): void {
 describe('a private feed (HTTP Basic auth in its URL)', () => {
   it('a slow /feed add is deferred ephemerally and shows the address without the password; polls still log in', async () => {
     const slow = gate();
-    host.feeds.set('/private.xml', { title: 'Members Only', episodes: episodes('members', 2), basicAuth: { username: USER, password: PASSWORD }, holdUntil: slow.promise });
-    bot = await startTestBot(fake, {}, { pauseAfterFailures: 1 });
-    await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
+    rig.host.feeds.set('/private.xml', { title: 'Members Only', episodes: episodes('members', 2), basicAuth: { username: USER, password: PASSWORD }, holdUntil: slow.promise });
+    const bot = await rig.start({}, { pauseAfterFailures: 1 });
+    await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.channelId) }, { admin: true });
 
-    const callback = await fake.sendInteraction(chatInput('feed add', { url: withLogin('/private.xml') }, { admin: true }), 10_000);
+    const callback = await rig.fake.sendInteraction(chatInput('feed add', { url: withLogin('/private.xml') }, { admin: true }), 10_000);
     expect(callback).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } });
     slow.open();
-    const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 20_000);
+    const edit = await rig.fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 20_000);
     const preview = edit.body as APIInteractionResponseCallbackData;
     expect(preview.content).toContain('Following **Members Only**: 2 episodes so far.');
-    expect(preview.embeds?.[0]?.footer?.text).toBe(host.url('/private.xml'));
-    const shown = fake.messages(fake.channelId).find((m) => m.embeds[0]?.title === 'Members Only');
+    expect(preview.embeds?.[0]?.footer?.text).toBe(rig.host.url('/private.xml'));
+    const shown = rig.fake.messages(rig.fake.channelId).find((m) => m.embeds[0]?.title === 'Members Only');
     expect((shown?.flags ?? 0) & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
 
     // Known by its address alone, fetched with the credentials kept apart: a new episode is found and posted.
-    expect(await bot.running.services.store.getFetchState(host.url('/private.xml'))).toBeDefined();
-    host.addEpisode('/private.xml', episode('members', 3));
+    expect(await bot.running.services.store.getFetchState(rig.host.url('/private.xml'))).toBeDefined();
+    rig.host.addEpisode('/private.xml', episode('members', 3));
     await bot.poll();
-    expect(postsTitled(fake, fake.channelId, 'members episode 3')).toBe(1);
+    expect(postsTitled(rig.fake, rig.fake.channelId, 'members episode 3')).toBe(1);
 
-    const list = await command(fake, 'feed list', {}, { admin: true });
+    const list = await command(rig.fake, 'feed list', {}, { admin: true });
     expect(list.flags).toBe(MessageFlags.Ephemeral);
-    expect(list.embeds?.[0]?.fields?.[0]).toMatchObject({ name: 'Members Only', value: expect.stringContaining(`<${host.url('/private.xml')}>`) });
+    expect(list.embeds?.[0]?.fields?.[0]).toMatchObject({ name: 'Members Only', value: expect.stringContaining(`<${rig.host.url('/private.xml')}>`) });
 
     // The password is changed on the server: the failure is told (list, paused notice) with the address masked.
-    host.feeds.get('/private.xml')!.basicAuth = { username: USER, password: 'changed' };
+    rig.host.feeds.get('/private.xml')!.basicAuth = { username: USER, password: 'changed' };
     await bot.poll();
     // Markdown-escaped there, as all feed text is: Discord shows ***.
-    const failure = `Could not fetch http://\\*\\*\\*@127.0.0.1:${host.port}/private.xml: the server answered HTTP 401 Unauthorized.`;
-    const notice = fake.messages(fake.channelId).find((m) => m.content.startsWith('⏸️'));
+    const failure = `Could not fetch http://\\*\\*\\*@127.0.0.1:${rig.host.port}/private.xml: the server answered HTTP 401 Unauthorized.`;
+    const notice = rig.fake.messages(rig.fake.channelId).find((m) => m.content.startsWith('⏸️'));
     expect(notice?.content).toContain(`Last error: ${failure}`);
-    const listed = await command(fake, 'feed list', {}, { admin: true });
+    const listed = await command(rig.fake, 'feed list', {}, { admin: true });
     expect(listed.embeds?.[0]?.fields?.[0]?.value).toContain(`Last error: ${failure}`);
 
     expectNoSecretSent(bot);
@@ -96,89 +81,82 @@ describe('a private feed (HTTP Basic auth in its URL)', () => {
 
   it('a slow /feed add that fails answers only the asker, without the password', async () => {
     const slow = gate();
-    host.feeds.set('/private.xml', { title: 'Members Only', episodes: episodes('members', 1), basicAuth: { username: USER, password: 'the right one' }, holdUntil: slow.promise });
-    bot = await startTestBot(fake, {});
+    rig.host.feeds.set('/private.xml', { title: 'Members Only', episodes: episodes('members', 1), basicAuth: { username: USER, password: 'the right one' }, holdUntil: slow.promise });
+    const bot = await rig.start();
 
-    const callback = await fake.sendInteraction(chatInput('feed add', { url: withLogin('/private.xml') }, { admin: true }), 10_000);
+    const callback = await rig.fake.sendInteraction(chatInput('feed add', { url: withLogin('/private.xml') }, { admin: true }), 10_000);
     expect(callback).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } });
     slow.open();
-    const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 20_000);
+    const edit = await rig.fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'), 20_000);
     // Markdown-escaped, as everything a reply echoes: Discord shows ***.
-    const error = `⚠️ Could not fetch http://\\*\\*\\*@127.0.0.1:${host.port}/private.xml: the server answered HTTP 401 Unauthorized.`;
+    const error = `⚠️ Could not fetch http://\\*\\*\\*@127.0.0.1:${rig.host.port}/private.xml: the server answered HTTP 401 Unauthorized.`;
     expect((edit.body as APIInteractionResponseCallbackData).content).toBe(error);
-    const shown = fake.messages(fake.channelId).find((m) => m.content === error);
+    const shown = rig.fake.messages(rig.fake.channelId).find((m) => m.content === error);
     expect((shown?.flags ?? 0) & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
     // Nothing public was left behind.
-    expect(fake.messages(fake.channelId).filter((m) => ((m.flags ?? 0) & MessageFlags.Ephemeral) === 0)).toEqual([]);
+    expect(rig.fake.messages(rig.fake.channelId).filter((m) => ((m.flags ?? 0) & MessageFlags.Ephemeral) === 0)).toEqual([]);
 
-    const sent = JSON.stringify(fake.requests.map((r) => r.body)) + bot.logs.join('');
+    const sent = JSON.stringify(rig.fake.requests.map((r) => r.body)) + bot.logs.join('');
     for (const secret of SECRETS) expect(sent).not.toContain(secret);
   });
 
   it('a private feed that moves permanently to an address with credentials is known there without them', async () => {
-    host.feeds.set('/old.xml', { title: 'Moving Members', episodes: episodes('moving', 2), basicAuth: { username: USER, password: PASSWORD } });
-    bot = await startTestBot(fake, {});
-    await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
-    await command(fake, 'feed add', { url: withLogin('/old.xml') }, { admin: true });
-    host.feeds.set('/new.xml', { ...host.feeds.get('/old.xml')!, episodes: [...episodes('moving', 2), episode('moving', 3)] });
-    host.feeds.set('/old.xml', { title: 'x', episodes: [], redirectTo: { status: 301, location: withLogin('/new.xml') } });
+    rig.host.feeds.set('/old.xml', { title: 'Moving Members', episodes: episodes('moving', 2), basicAuth: { username: USER, password: PASSWORD } });
+    const bot = await rig.start();
+    await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.channelId) }, { admin: true });
+    await command(rig.fake, 'feed add', { url: withLogin('/old.xml') }, { admin: true });
+    rig.host.feeds.set('/new.xml', { ...rig.host.feeds.get('/old.xml')!, episodes: [...episodes('moving', 2), episode('moving', 3)] });
+    rig.host.feeds.set('/old.xml', { title: 'x', episodes: [], redirectTo: { status: 301, location: withLogin('/new.xml') } });
     await bot.poll();
-    host.addEpisode('/new.xml', episode('moving', 4));
+    rig.host.addEpisode('/new.xml', episode('moving', 4));
     await bot.poll();
-    expect(postsTitled(fake, fake.channelId, 'moving episode 3')).toBe(1);
-    expect(postsTitled(fake, fake.channelId, 'moving episode 4')).toBe(1);
-    const list = await command(fake, 'feed list', {}, { admin: true });
-    expect(list.embeds?.[0]?.fields?.[0]?.value).toContain(`<${host.url('/new.xml')}>`);
-    host.feeds.get('/new.xml')!.failWith = 500;
+    expect(postsTitled(rig.fake, rig.fake.channelId, 'moving episode 3')).toBe(1);
+    expect(postsTitled(rig.fake, rig.fake.channelId, 'moving episode 4')).toBe(1);
+    const list = await command(rig.fake, 'feed list', {}, { admin: true });
+    expect(list.embeds?.[0]?.fields?.[0]?.value).toContain(`<${rig.host.url('/new.xml')}>`);
+    rig.host.feeds.get('/new.xml')!.failWith = 500;
     await bot.poll();
     expectNoSecretSent(bot);
   });
 
   it('a feed an earlier version stored with the password in its address is shown and logged masked', async () => {
-    const dir = tempDir();
-    try {
-      const opened = openSqliteStore(dir.dbUrl());
-      if (!opened.ok) throw new Error(opened.error);
-      await opened.value.follow(fake.guildId, withLogin('/legacy.xml'), { seenEpisodeIds: [] });
-      await opened.value.close();
-      host.feeds.set('/legacy.xml', { title: 'Legacy Members', episodes: episodes('legacy', 2), basicAuth: { username: USER, password: PASSWORD } });
-      bot = await startTestBot(fake, { DATABASE_URL: dir.dbUrl() }, { pauseAfterFailures: 1 });
-      const masked = `http://***@127.0.0.1:${host.port}/legacy.xml`;
+    const opened = openSqliteStore(rig.temp.dbUrl());
+    if (!opened.ok) throw new Error(opened.error);
+    await opened.value.follow(rig.fake.guildId, withLogin('/legacy.xml'), { seenEpisodeIds: [] });
+    await opened.value.close();
+    rig.host.feeds.set('/legacy.xml', { title: 'Legacy Members', episodes: episodes('legacy', 2), basicAuth: { username: USER, password: PASSWORD } });
+    const bot = await rig.start({ DATABASE_URL: rig.temp.dbUrl() }, { pauseAfterFailures: 1 });
+    const masked = `http://***@127.0.0.1:${rig.host.port}/legacy.xml`;
 
-      // Not fetched yet, so known only by its address: offered and listed masked.
-      const offered = await fake.sendInteraction(autocomplete('feed remove', { podcast: '' }, { admin: true }), 10_000);
-      expect(offered).toMatchObject({ data: { choices: [{ name: masked }] } });
-      const list = await command(fake, 'feed list', {}, { admin: true });
-      expect(list.embeds?.[0]?.fields?.[0]).toMatchObject({ name: masked, value: expect.stringContaining(`<${masked}>`) });
+    // Not fetched yet, so known only by its address: offered and listed masked.
+    const offered = await rig.fake.sendInteraction(autocomplete('feed remove', { podcast: '' }, { admin: true }), 10_000);
+    expect(offered).toMatchObject({ data: { choices: [{ name: masked }] } });
+    const list = await command(rig.fake, 'feed list', {}, { admin: true });
+    expect(list.embeds?.[0]?.fields?.[0]).toMatchObject({ name: masked, value: expect.stringContaining(`<${masked}>`) });
 
-      await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
-      await bot.poll();
-      host.addEpisode('/legacy.xml', episode('legacy', 3));
-      await bot.poll();
-      expect(postsTitled(fake, fake.channelId, 'legacy episode 3')).toBe(1);
-      host.feeds.get('/legacy.xml')!.failWith = 500;
-      await bot.poll();
-      expect(fake.messages(fake.channelId).find((m) => m.content.startsWith('⏸️'))?.content).toContain('**Legacy Members**');
-      expectNoSecretSent(bot);
-    } finally {
-      await bot?.running.stop();
-      bot = undefined;
-      dir.remove();
-    }
+    await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.channelId) }, { admin: true });
+    await bot.poll();
+    rig.host.addEpisode('/legacy.xml', episode('legacy', 3));
+    await bot.poll();
+    expect(postsTitled(rig.fake, rig.fake.channelId, 'legacy episode 3')).toBe(1);
+    rig.host.feeds.get('/legacy.xml')!.failWith = 500;
+    await bot.poll();
+    expect(rig.fake.messages(rig.fake.channelId).find((m) => m.content.startsWith('⏸️'))?.content).toContain('**Legacy Members**');
+    expectNoSecretSent(bot);
   });
 
   it('an operator feed (FEEDS) with credentials is fetched with them and listed without them', async () => {
-    host.feeds.set('/operator.xml', { title: 'Operator Private', episodes: episodes('op', 2), basicAuth: { username: USER, password: PASSWORD } });
-    bot = await startTestBot(fake, { FEEDS: withLogin('/operator.xml') }, { pauseAfterFailures: 1 });
-    await command(fake, 'announce channel', { channel: channelOption(fake.channelId) }, { admin: true });
-    host.addEpisode('/operator.xml', episode('op', 3));
+    rig.host.feeds.set('/operator.xml', { title: 'Operator Private', episodes: episodes('op', 2), basicAuth: { username: USER, password: PASSWORD } });
+    const bot = await rig.start({ FEEDS: withLogin('/operator.xml') }, { pauseAfterFailures: 1 });
+    await command(rig.fake, 'announce channel', { channel: channelOption(rig.fake.channelId) }, { admin: true });
+    rig.host.addEpisode('/operator.xml', episode('op', 3));
     await bot.poll();
-    expect(postsTitled(fake, fake.channelId, 'op episode 3')).toBe(1);
-    const list = await command(fake, 'feed list', {}, { admin: true });
+    expect(postsTitled(rig.fake, rig.fake.channelId, 'op episode 3')).toBe(1);
+    const list = await command(rig.fake, 'feed list', {}, { admin: true });
     const field = (list.embeds as APIEmbed[])[0]?.fields?.find((f) => f.name === 'Operator Private');
-    expect(field?.value).toContain(`<${host.url('/operator.xml')}>`);
+    expect(field?.value).toContain(`<${rig.host.url('/operator.xml')}>`);
 
-    host.feeds.get('/operator.xml')!.failWith = 500;
+    rig.host.feeds.get('/operator.xml')!.failWith = 500;
     await bot.poll();
     expectNoSecretSent(bot);
   });
