@@ -1,14 +1,13 @@
 import { ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import { z } from 'zod';
 import { err, ok } from '../data/model.js';
 import { clip } from '../data/text/clip.js';
 import { chaptersMessage } from '../messages/embeds.js';
 import { escapeMarkdown } from '../messages/markdown.js';
-import { problemText } from '../messages/problemText.js';
 import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
-import { parseOptions, type ButtonHandler, type CommandResult, type Deps, type Invocation, type SlashCommand } from './command.js';
+import { type ButtonHandler, type CommandResult, type Deps, type Invocation, type SlashCommand } from './command.js';
 import { episodeOption, podcastOption } from './options.js';
+import { resolveEpisodeDetail } from './resolveEpisodeDetail.js';
 
 export const chaptersData = {
   type: ApplicationCommandType.ChatInput,
@@ -19,20 +18,14 @@ export const chaptersData = {
   options: [episodeOption, podcastOption],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-const Args = z.object({ episode: z.string().optional(), podcast: z.string().optional() });
-
 export const chapters: SlashCommand = {
   data: chaptersData,
-  async run(options, invocation, { catalog, episodes }) {
-    const args = parseOptions(Args, options, invocation, chaptersData);
-    if (!args.ok) return args;
+  async run(options, invocation, deps) {
     const s = stringsFor(invocation.locale);
-    const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
-    if (!ref.ok) return err(problemText(ref.error, s));
-    const [detail] = await episodes.details([ref.value]);
-    if (!detail) return err(s.episodeGone(escapeMarkdown(clip(ref.value.episode.title, 200))));
-    if (detail.episode.chapters.length === 0) return err(s.noChapters(escapeMarkdown(clip(detail.episode.title, 200))));
-    return ok(chaptersMessage(detail, 0, s));
+    const detail = await resolveEpisodeDetail(options, invocation, deps, chaptersData, s);
+    if (!detail.ok) return detail;
+    if (detail.value.episode.chapters.length === 0) return err(s.noChapters(escapeMarkdown(clip(detail.value.episode.title, 200))));
+    return ok(chaptersMessage(detail.value, 0, s));
   },
   autocomplete: autocompleteEpisodeOrPodcast,
 };

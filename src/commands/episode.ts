@@ -1,14 +1,11 @@
 import { ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import { z } from 'zod';
-import { err, ok } from '../data/model.js';
-import { clip } from '../data/text/clip.js';
-import { escapeMarkdown } from '../messages/markdown.js';
+import { ok } from '../data/model.js';
 import { episodeMessage } from '../messages/embeds.js';
-import { problemText } from '../messages/problemText.js';
 import { stringsFor } from '../messages/strings.js';
 import { autocompleteEpisodeOrPodcast } from './autocomplete.js';
-import { parseOptions, type SlashCommand } from './command.js';
+import { type SlashCommand } from './command.js';
 import { episodeOption, podcastOption } from './options.js';
+import { resolveEpisodeDetail } from './resolveEpisodeDetail.js';
 
 export const episodeData = {
   type: ApplicationCommandType.ChatInput,
@@ -19,19 +16,12 @@ export const episodeData = {
   options: [episodeOption, podcastOption],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-const Args = z.object({ episode: z.string().optional(), podcast: z.string().optional() });
-
 export const episode: SlashCommand = {
   data: episodeData,
-  async run(options, invocation, { catalog, episodes }) {
-    const args = parseOptions(Args, options, invocation, episodeData);
-    if (!args.ok) return args;
+  async run(options, invocation, deps) {
     const s = stringsFor(invocation.locale);
-    const ref = catalog.resolveEpisode(args.value.episode, args.value.podcast, invocation.scope);
-    if (!ref.ok) return err(problemText(ref.error, s));
-    const [detail] = await episodes.details([ref.value]);
-    if (!detail) return err(s.episodeGone(escapeMarkdown(clip(ref.value.episode.title, 200))));
-    return ok(episodeMessage(detail, s));
+    const detail = await resolveEpisodeDetail(options, invocation, deps, episodeData, s);
+    return detail.ok ? ok(episodeMessage(detail.value, s)) : detail;
   },
   autocomplete: autocompleteEpisodeOrPodcast,
 };
