@@ -31,7 +31,9 @@ import { openStore } from './store/openStore.js';
 import { SqliteStore } from './store/SqliteStore.js';
 import type { Store } from './store/Store.js';
 import { loadLibrary } from './store/loadLibrary.js';
-import { buildTopicIndexInWorker, TopicIndexSaver, topicIndexPath } from './store/topicIndexFile.js';
+import { PostgresStore } from './store/PostgresStore.js';
+import type { PostgresTopicIndex } from './store/PostgresTopicIndex.js';
+import { buildTopicIndexInWorker, TopicIndexSaver, topicIndexFileStorage, topicIndexPath } from './store/topicIndexFile.js';
 
 /** Builds the running bot from a Config: what index.ts does, and what the end-to-end tests do the same way. */
 
@@ -65,8 +67,16 @@ export interface ServiceOptions {
   fetchMissingFeeds?: boolean;
   /** Where feed checks, posts, store errors and interactions are counted (GET /metrics); made by the composer. */
   metrics?: Metrics;
-  /** Where the topic index is saved and loaded from; default `<database>.topics` beside a SQLite file, false: nowhere. */
+  /**
+   * Where the topic index is saved and loaded from; default `<database>.topics` beside a SQLite file, in the database
+   * for PostgreSQL; false: nowhere.
+   */
   topicIndexFile?: string | false;
+  /**
+   * PostgreSQL: this process keeps the saved topic index up to date (default; the processes that poll), or only loads
+   * it (false: `interactions`, `gateway`), never indexing the whole catalogue itself.
+   */
+  buildsTopicIndex?: boolean;
 }
 
 /** How often the database file is checked for having been deleted or replaced: a stat, a few microseconds. */
@@ -102,7 +112,10 @@ export interface Services {
   loaded: Promise<void>;
   /** False, logged as fatal and reported in `fatal`, once a database file opened here is gone or replaced. */
   databaseFileThere(): boolean;
-  /** Saves the topic index beside a SQLite database as it changes; undefined where none is kept. */
+  /**
+   * Saves the topic index as it changes (beside a SQLite database, or in PostgreSQL by a process that polls);
+   * undefined where none is kept or this process only loads it.
+   */
   topicIndex: TopicIndexSaver | undefined;
   /** Operator feeds (FEEDS), normalised. */
   operatorFeeds: string[];
@@ -176,15 +189,41 @@ export async function openServices(config: Config, log: Logger, options: Service
   // Built and saved on a worker thread from the database file (this thread only loads it) when this process opened the
   // file itself; a store passed in (tests) is saved from this thread.
   const inWorker = indexFile !== undefined && ownsStore && topicIndexPath(config.databaseUrl) === indexFile && library.semantic === undefined;
-  const saver =
-    indexFile === undefined
-      ? undefined
-      : new TopicIndexSaver({ store, library, file: indexFile, log, ...(inWorker && { inWorker: { databaseUrl: config.databaseUrl } }) });
   const stopLoading = new AbortController();
+  // On PostgreSQL it is kept in the database: built and saved on a worker thread of a process that polls, one at a time
+  // (the builder's lease); a process that only answers loads it and indexes only the podcasts saved since.
+  const inDatabase =
+    store instanceof PostgresStore && ownsStore && options.topicIndexFile !== false && library.semantic === undefined ? store.topicIndex() : undefined;
+  const builds = options.buildsTopicIndex !== false;
+  const builder = { owner: options.lease?.owner ?? newProcessIdentity().id, ms: options.lease?.ms ?? 60_000 };
+  const savedIndex = inDatabase ?? (indexFile !== undefined ? topicIndexFileStorage(indexFile) : undefined);
+  const saver =
+    inDatabase !== undefined
+      ? builds
+        ? new TopicIndexSaver({
+            store,
+            library,
+            storage: inDatabase,
+            log,
+            inWorker: { databaseUrl: config.databaseUrl },
+            exclusive: (work) => inDatabase.whileLeased(builder, work),
+          })
+        : undefined
+      : indexFile === undefined
+        ? undefined
+        : new TopicIndexSaver({ store, library, file: indexFile, log, ...(inWorker && { inWorker: { databaseUrl: config.databaseUrl } }) });
+  /** PostgreSQL: built here on a worker thread, or, while another process builds it, its generation awaited. */
+  const buildInDatabase = async (index: PostgresTopicIndex): Promise<void> => {
+    const built = await index.whileLeased(builder, () => buildTopicIndexInWorker(config.databaseUrl, undefined, stopLoading.signal));
+    if (built === undefined) await index.waitForNewer(stopLoading.signal);
+  };
+  options.metrics?.watchTopicIndex(() => ({ passagesAnalysed: library.passagesAnalysed, loaded: !library.loading.topics }));
   const loaded = (async () => {
     const result = await loadLibrary(store, library, log, {
-      ...(indexFile !== undefined && { indexFile }),
+      ...(savedIndex !== undefined && { savedIndex }),
       ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!, stopLoading.signal)) }),
+      ...(inDatabase !== undefined && builds && { buildElsewhere: () => buildInDatabase(inDatabase) }),
+      ...(inDatabase !== undefined && !builds && { waitForSaved: (signal?: AbortSignal) => inDatabase.waitForNewer(signal) }),
       signal: stopLoading.signal,
       // Who follows what is read per podcast of the catalogue.
       withCatalogue: () => follows.load(),

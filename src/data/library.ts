@@ -117,6 +117,15 @@ export class Library {
   }
   #indexGeneration = 0;
 
+  /**
+   * Passages this library analysed itself (stemmed and added to the index) since it was made; a loaded index adds
+   * none. What shows that a process loaded a saved index rather than building it (GET /metrics).
+   */
+  get passagesAnalysed(): number {
+    return this.#passagesAnalysed;
+  }
+  #passagesAnalysed = 0;
+
   constructor(options: LibraryOptions = {}) {
     this.semantic = options.semantic;
     this.#ranker = options.semantic === undefined ? this.search : new HybridSearch(this.search, options.semantic);
@@ -161,6 +170,7 @@ export class Library {
       const passages = episodePassages(podcastId, episode, { language: podcast.language });
       if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast, episode, transcript));
       this.#ranker.add(passages);
+      this.#passagesAnalysed += passages.length;
     }
     for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcastId, id);
     this.#indexed.set(podcastId, after);

@@ -4,7 +4,7 @@ import type { Library } from '../data/library.js';
 import type { Logger } from '../logger.js';
 import type { Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
-import { readTopicIndex } from './topicIndexFile.js';
+import { topicIndexFileStorage, type TopicIndexStorage } from './topicIndexFile.js';
 
 /**
  * Reads the stored catalogue into a library while the bot already serves: pages of podcasts with their episodes'
@@ -21,6 +21,15 @@ const MAX_PAGE = 2_000;
 export interface LoadLibraryOptions {
   /** The saved topic index to start from (topicIndexFile.ts); without one every podcast is indexed from the store. */
   indexFile?: string;
+  /** The same wherever it is kept (a file, PostgreSQL: TopicIndexStorage); instead of `indexFile`. */
+  savedIndex?: TopicIndexStorage;
+  /**
+   * A process that never builds the whole index itself (PostgreSQL's `interactions` and `gateway`): while there is no
+   * good saved index, this is awaited (it resolves when a newer one may be there) and the saved index read again;
+   * meanwhile `library.loading.topics` stays true, so /topic says it is still loading. Only podcasts saved since the
+   * index was are indexed here.
+   */
+  waitForSaved?: (signal?: AbortSignal) => Promise<void>;
   /** Stops between pages and podcasts (the services are closing). */
   signal?: AbortSignal;
   /**
@@ -100,14 +109,18 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     // The saved index where there is a good one: what it holds of a podcast saved since (another version) is indexed
     // again below, and what it holds of a podcast the store no longer has is dropped; a bad one is not trusted at all.
     let savedVersions: ReadonlyMap<string, number> = new Map();
-    if (options.indexFile !== undefined && library.semantic === undefined) {
-      const indexFile = options.indexFile;
+    const storage = options.savedIndex ?? (options.indexFile !== undefined ? topicIndexFileStorage(options.indexFile) : undefined);
+    if (storage !== undefined && library.semantic === undefined) {
       const useSaved = async (): Promise<string | undefined> => {
-        const saved = await readTopicIndex(indexFile);
+        const saved = await storage.read();
         const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
         if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;
-        log.info({ ...loaded.value, ms: Math.round(performance.now() - topicsStarted) }, 'topic index loaded from its file');
+        const generation = saved.value.generation;
+        log.info(
+          { ...loaded.value, from: storage.where, ...(generation !== undefined && { generation }), ms: Math.round(performance.now() - topicsStarted) },
+          storage.where === 'PostgreSQL' ? 'topic index loaded from PostgreSQL' : 'topic index loaded from its file',
+        );
         return undefined;
       };
       let reason = await useSaved();
@@ -121,6 +134,17 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
         }
         reason = await useSaved();
       }
+      const stopped = (): boolean => signal?.aborted === true;
+      while (reason !== undefined && options.waitForSaved !== undefined && !stopped()) {
+        // Not built here: what the workers save is loaded as soon as it is there (a corrupt one is not trusted).
+        log[reason === 'there is none yet' ? 'info' : 'warn'](
+          { reason },
+          'the saved topic index is not used: waiting for a worker to save one (/topic says it is still loading)',
+        );
+        await options.waitForSaved(signal);
+        if (stopped()) break;
+        reason = await useSaved();
+      }
       if (reason === undefined) {
         savedIndex = { used: true };
         for (const id of library.indexedPodcasts()) {
@@ -128,6 +152,9 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
           library.unindex(id);
           dropped++;
         }
+      } else if (options.waitForSaved !== undefined) {
+        // Stopped while waiting: nothing is indexed here.
+        return { podcasts, episodes, catalogueMs, indexed, dropped, topicsMs: performance.now() - topicsStarted, savedIndex: { used: false, reason } };
       } else {
         savedIndex = { used: false, reason };
         log[reason === 'there is none yet' ? 'info' : 'warn']({ reason }, 'the saved topic index is not used: it is built again from the store, in the background');
