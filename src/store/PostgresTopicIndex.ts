@@ -1,4 +1,4 @@
-import type { Pool, QueryConfig } from 'pg';
+import type { Pool } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import { err, ok, type Result } from '../data/model.js';
@@ -56,14 +56,13 @@ export class PostgresTopicIndex implements TopicIndexStorage {
       const length = Number(header.body_length);
       const body = new Uint8Array(length);
       let at = 0;
-      // A chunk at a time (binary: the bytes as they are, not hex text), straight into the body.
+      // A chunk at a time, straight into the body. (As hex text: node-postgres's binary results decode every field as
+      // UTF-8 text first, which mangles bytes.)
       for (let seq = 0; at < length; seq++) {
-        // `binary` is node-postgres's (results in binary format), missing from its types.
-        const chunk = await client.query<{ bytes: Buffer }>({
-          text: 'SELECT bytes FROM topic_index_chunks WHERE generation = $1 AND seq = $2',
-          values: [header.generation, seq],
-          binary: true,
-        } as QueryConfig);
+        const chunk = await client.query<{ bytes: Buffer }>('SELECT bytes FROM topic_index_chunks WHERE generation = $1 AND seq = $2', [
+          header.generation,
+          seq,
+        ]);
         const bytes = chunk.rows[0]?.bytes;
         if (bytes === undefined || at + bytes.byteLength > length) return err(`generation ${generation} is cut short or too long`);
         body.set(bytes, at);
