@@ -177,6 +177,12 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     library.loading.topics = false;
   }
   const topicsMs = performance.now() - topicsStarted;
-  if (indexed > 0) log.info({ podcasts: indexed, ms: Math.round(topicsMs) }, 'topic index built from the store');
+  if (indexed > 0) {
+    // Loaded and brought up to date (only podcasts saved since), or built whole: which one the log says plainly.
+    log.info(
+      { podcasts: indexed, ms: Math.round(topicsMs) },
+      savedIndex.used ? 'topic index caught up with the store (podcasts saved since it was)' : 'topic index built from the store',
+    );
+  }
   return { podcasts, episodes, catalogueMs, indexed, dropped, topicsMs, savedIndex };
 }

@@ -99,6 +99,17 @@ describe('the topic index saved in PostgreSQL', () => {
     const caughtUp = await loadLibrary(store, again, log, { savedIndex: store.topicIndex() });
     expect(caughtUp.indexed).toBe(0);
     expect(again.scopedTopics.search('quokka', EVERY_PODCAST, { now: NOW }).map((h) => h.passage.podcastId)).toEqual([first]);
+
+    // Caught up instead of saved again: the podcast saved since is indexed again, only it, and the whole answers as
+    // rebuilt (once compacted, as a saved one is).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.savePodcast(entry.podcast, entry.episodes.map((e, i) => (i === 0 ? { ...e, title: `${e.title} wombat` } : e)));
+    const behind = freshLibrary();
+    const result2 = await loadLibrary(store, behind, log, { savedIndex: store.topicIndex() });
+    expect(result2.savedIndex).toEqual({ used: true });
+    expect(result2.indexed).toBe(1);
+    behind.search.compact();
+    expect(answers(behind)).toBe(answers(await rebuilt()));
   }, 120_000);
 
   it('is not trusted when a chunk is corrupt, cut short, or of another format or analyzer', async () => {
