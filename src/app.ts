@@ -107,7 +107,9 @@ export interface Services {
   announcer: Announcer | undefined;
   /**
    * Settles once the stored catalogue and topic index are loaded and the missing FEEDS fetched (openServices returns
-   * before: commands are served meanwhile, saying what is still loading). Polling and announcing wait for it.
+   * before: commands are served meanwhile, saying what is still loading). Polling and announcing wait for it. A
+   * process that only loads the index PostgreSQL keeps (`buildsTopicIndex: false`) does not wait here for a worker to
+   * save one: /topic says it is still loading until then.
    */
   loaded: Promise<void>;
   /** False, logged as fatal and reported in `fatal`, once a database file opened here is gone or replaced. */
@@ -218,18 +220,29 @@ export async function openServices(config: Config, log: Logger, options: Service
     if (built === undefined) await index.waitForNewer(stopLoading.signal);
   };
   options.metrics?.watchTopicIndex(() => ({ passagesAnalysed: library.passagesAnalysed, loaded: !library.loading.topics }));
+  // A process that only loads the index goes on once it waits for one (the catalogue in): following, the FEEDS and a
+  // gateway's guilds do not wait for a worker to save an index.
+  let waitingForIndex: () => void = () => {};
+  const indexAwaited = new Promise<undefined>((resolve) => (waitingForIndex = () => resolve(undefined)));
+  const libraryLoaded = loadLibrary(store, library, log, {
+    ...(savedIndex !== undefined && { savedIndex }),
+    ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!, stopLoading.signal)) }),
+    ...(inDatabase !== undefined && builds && { buildElsewhere: () => buildInDatabase(inDatabase) }),
+    ...(inDatabase !== undefined &&
+      !builds && {
+        waitForSaved: (signal?: AbortSignal) => {
+          waitingForIndex();
+          return inDatabase.waitForNewer(signal);
+        },
+      }),
+    signal: stopLoading.signal,
+    // Who follows what is read per podcast of the catalogue.
+    withCatalogue: () => follows.load(),
+  });
   const loaded = (async () => {
-    const result = await loadLibrary(store, library, log, {
-      ...(savedIndex !== undefined && { savedIndex }),
-      ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!, stopLoading.signal)) }),
-      ...(inDatabase !== undefined && builds && { buildElsewhere: () => buildInDatabase(inDatabase) }),
-      ...(inDatabase !== undefined && !builds && { waitForSaved: (signal?: AbortSignal) => inDatabase.waitForNewer(signal) }),
-      signal: stopLoading.signal,
-      // Who follows what is read per podcast of the catalogue.
-      withCatalogue: () => follows.load(),
-    });
+    const result = await Promise.race([libraryLoaded, indexAwaited]);
     // Loaded as saved: nothing to write until it changes. Rebuilt (all or in part): written at the next tick.
-    if (result.savedIndex.used && result.indexed === 0) saver?.markSaved(library.indexGeneration);
+    if (result?.savedIndex.used && result.indexed === 0) saver?.markSaved(library.indexGeneration);
     saver?.start();
     if (options.fetchMissingFeeds !== false) await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
   })();
@@ -249,12 +262,18 @@ export async function openServices(config: Config, log: Logger, options: Service
   const fileCheck = sqlite && setInterval(databaseFileThere, DATABASE_FILE_CHECK_MS);
   fileCheck?.unref();
 
-  loaded.catch((error: unknown) => {
+  let loadFailed = false;
+  const onLoadFailure = (error: unknown): void => {
+    if (loadFailed) return;
+    loadFailed = true;
     // The file gone while it was read: said as the file check says it.
     if (!databaseFileThere()) return;
     log.fatal({ err: error }, 'the stored catalogue could not be loaded: stopping');
     reportFatal(error instanceof Error ? error.message : String(error));
-  });
+  };
+  loaded.catch(onLoadFailure);
+  // Also once `loaded` settled while the index was still awaited.
+  libraryLoaded.catch(onLoadFailure);
 
   const services: Services = {
     store,
@@ -274,6 +293,7 @@ export async function openServices(config: Config, log: Logger, options: Service
       await saver?.stop();
       await poller.stop();
       await loaded.catch(() => {});
+      await libraryLoaded.catch(() => {});
       await parsers.close();
       await services.announcer?.stop();
       await sync?.close();
