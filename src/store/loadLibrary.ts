@@ -61,6 +61,12 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   const started = performance.now();
   library.loading.catalogue = true;
   library.loading.topics = true;
+  const storage = options.savedIndex ?? (options.indexFile !== undefined ? topicIndexFileStorage(options.indexFile) : undefined);
+  // Read while the catalogue is (a file from the disk, a generation from PostgreSQL: seconds at 100,000 episodes);
+  // loaded into the library once the catalogue is in. A failure is a value, looked at then.
+  let prefetched = storage !== undefined && library.semantic === undefined ? storage.read() : undefined;
+  // Handled where it is awaited; a catalogue that fails first leaves it unawaited.
+  prefetched?.catch(() => {});
   let podcasts = 0;
   let episodes = 0;
   const stored: string[] = [];
@@ -109,10 +115,10 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     // The saved index where there is a good one: what it holds of a podcast saved since (another version) is indexed
     // again below, and what it holds of a podcast the store no longer has is dropped; a bad one is not trusted at all.
     let savedVersions: ReadonlyMap<string, number> = new Map();
-    const storage = options.savedIndex ?? (options.indexFile !== undefined ? topicIndexFileStorage(options.indexFile) : undefined);
     if (storage !== undefined && library.semantic === undefined) {
       const useSaved = async (): Promise<string | undefined> => {
-        const saved = await storage.read();
+        const saved = await (prefetched ?? storage.read());
+        prefetched = undefined;
         const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
         if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;
