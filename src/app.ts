@@ -214,10 +214,16 @@ export async function openServices(config: Config, log: Logger, options: Service
       : indexFile === undefined
         ? undefined
         : new TopicIndexSaver({ store, library, file: indexFile, log, ...(inWorker && { inWorker: { databaseUrl: config.databaseUrl } }) });
-  /** PostgreSQL: built here on a worker thread, or, while another process builds it, its generation awaited. */
+  /**
+   * PostgreSQL: built here on a worker thread, or, while another process builds it, its generation awaited (and the
+   * lease tried again after a lease's time, in case that process died first).
+   */
   const buildInDatabase = async (index: PostgresTopicIndex): Promise<void> => {
-    const built = await index.whileLeased(builder, () => buildTopicIndexInWorker(config.databaseUrl, undefined, stopLoading.signal));
-    if (built === undefined) await index.waitForNewer(stopLoading.signal);
+    while (!stopLoading.signal.aborted) {
+      const built = await index.whileLeased(builder, () => buildTopicIndexInWorker(config.databaseUrl, undefined, stopLoading.signal));
+      if (built !== undefined) return;
+      if (await index.waitForNewer(AbortSignal.any([stopLoading.signal, AbortSignal.timeout(builder.ms)]))) return;
+    }
   };
   options.metrics?.watchTopicIndex(() => ({ passagesAnalysed: library.passagesAnalysed, loaded: !library.loading.topics }));
   // A process that only loads the index goes on once it waits for one (the catalogue in): following, the FEEDS and a
@@ -230,9 +236,9 @@ export async function openServices(config: Config, log: Logger, options: Service
     ...(inDatabase !== undefined && builds && { buildElsewhere: () => buildInDatabase(inDatabase) }),
     ...(inDatabase !== undefined &&
       !builds && {
-        waitForSaved: (signal?: AbortSignal) => {
+        waitForSaved: async (signal?: AbortSignal) => {
           waitingForIndex();
-          return inDatabase.waitForNewer(signal);
+          await inDatabase.waitForNewer(signal);
         },
       }),
     signal: stopLoading.signal,

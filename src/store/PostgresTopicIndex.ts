@@ -114,16 +114,17 @@ export class PostgresTopicIndex implements TopicIndexStorage {
   }
 
   /**
-   * Resolves once a generation newer than the last one read is there (or when `signal` aborts). Polled: it runs only
-   * while a process has no good index (a first deployment before a worker saved one, or a corrupt one), one index-only
-   * query a second; a notification on the change feed would be lost while the listening connection is down, so a
-   * poll would be needed beside it anyway.
+   * Resolves true once a generation newer than the last one read is there, false when `signal` aborts first. Polled:
+   * it runs only while a process has no good index (a first deployment before a worker saved one, or a corrupt one),
+   * one index-only query a second; a notification on the change feed would be lost while the listening connection is
+   * down, so a poll would be needed beside it anyway.
    */
-  async waitForNewer(signal?: AbortSignal): Promise<void> {
+  async waitForNewer(signal?: AbortSignal): Promise<boolean> {
     while (!signal?.aborted) {
-      if ((await this.newest()) > this.#lastRead) return;
+      if ((await this.newest()) > this.#lastRead) return true;
       await sleep(this.o.pollMs ?? WAIT_POLL_MS, undefined, { signal }).catch(() => undefined);
     }
+    return false;
   }
 
   /**

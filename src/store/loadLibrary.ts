@@ -29,7 +29,7 @@ export interface LoadLibraryOptions {
    * meanwhile `library.loading.topics` stays true, so /topic says it is still loading. Only podcasts saved since the
    * index was are indexed here.
    */
-  waitForSaved?: (signal?: AbortSignal) => Promise<void>;
+  waitForSaved?: (signal?: AbortSignal) => Promise<unknown>;
   /** Stops between pages and podcasts (the services are closing). */
   signal?: AbortSignal;
   /**

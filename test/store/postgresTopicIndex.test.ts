@@ -181,6 +181,26 @@ describe('the topic index saved in PostgreSQL', () => {
     expect(answers(replica)).toBe(answers(await rebuilt()));
   }, 120_000);
 
+  it('is built by one process at a time: the builder lease, given back when done, taken over when expired or its owner ended', async () => {
+    const index = store.topicIndex();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = index.whileLeased({ owner: 'process-a', ms: 60_000 }, () => held.then(() => 'a built'));
+    await until(async () => (await sql<{ owner: string | null }>('SELECT lease_owner AS owner FROM topic_index_builder'))[0]?.owner === 'process-a', 'the lease taken');
+    expect(await index.whileLeased({ owner: 'process-b', ms: 60_000 }, async () => 'b built')).toBeUndefined();
+    release();
+    expect(await first).toBe('a built');
+    expect(await index.whileLeased({ owner: 'process-b', ms: 60_000 }, async () => 'b built')).toBe('b built');
+
+    // A process that died holding it: expired, anyone takes it; or found dead (endProcess), given back at once.
+    await sql(`UPDATE topic_index_builder SET lease_owner = 'dead', lease_until = now() - interval '1 second'`);
+    expect(await index.whileLeased({ owner: 'process-b', ms: 60_000 }, async () => 'taken over')).toBe('taken over');
+    await sql(`UPDATE topic_index_builder SET lease_owner = 'dead', lease_until = now() + interval '1 hour'`);
+    expect(await index.whileLeased({ owner: 'process-b', ms: 60_000 }, async () => 'b built')).toBeUndefined();
+    await store.endProcess('dead');
+    expect(await index.whileLeased({ owner: 'process-b', ms: 60_000 }, async () => 'b built')).toBe('b built');
+  }, 60_000);
+
   it('survives the process that writes a generation being killed mid-write: the previous one stays whole and answers as rebuilt', async () => {
     await saveGeneration();
     const expected = answers(await rebuilt());
