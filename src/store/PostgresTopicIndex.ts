@@ -26,20 +26,24 @@ export class PostgresTopicIndex implements TopicIndexStorage {
   /** The newest generation read (good or not): waitForNewer waits for one after it. */
   #lastRead = 0;
 
+  readonly #pool: Pool;
+
   constructor(
-    readonly pool: Pool,
+    pool: Pool,
     private readonly o: { chunkBytes?: number; pollMs?: number } = {},
-  ) {}
+  ) {
+    this.#pool = pool;
+  }
 
   /** The newest generation's number, 0 when there is none. */
   async newest(): Promise<number> {
-    const result = await this.pool.query<{ generation: string | null }>('SELECT max(generation)::text AS generation FROM topic_index_generations');
+    const result = await this.#pool.query<{ generation: string | null }>('SELECT max(generation)::text AS generation FROM topic_index_generations');
     return Number(result.rows[0]?.generation ?? 0);
   }
 
   /** The newest generation, checked: none, another format, a wrong length or CRC is an error (and not trusted). */
   async read(): Promise<Result<SavedTopicIndex>> {
-    const client = await this.pool.connect();
+    const client = await this.#pool.connect();
     try {
       // One snapshot: a generation written meanwhile (and the older ones it deletes) does not change what is read.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -89,7 +93,7 @@ export class PostgresTopicIndex implements TopicIndexStorage {
     const versionsText = JSON.stringify([...versions]);
     const checksum = crc32(body, crc32(Buffer.from(versionsText, 'utf8')));
     const chunkBytes = this.o.chunkBytes ?? CHUNK_BYTES;
-    const client = await this.pool.connect();
+    const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
       const inserted = await client.query<{ generation: string }>(
@@ -139,7 +143,7 @@ export class PostgresTopicIndex implements TopicIndexStorage {
       return await work();
     } finally {
       clearInterval(renew);
-      await this.pool
+      await this.#pool
         .query('UPDATE topic_index_builder SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1', [lease.owner])
         .catch(() => undefined);
     }
@@ -147,7 +151,7 @@ export class PostgresTopicIndex implements TopicIndexStorage {
 
   /** Takes (or extends) the lease when it is free, expired or already this owner's; by the server's clock alone. */
   async #take(lease: { owner: string; ms: number }): Promise<boolean> {
-    const taken = await this.pool.query(
+    const taken = await this.#pool.query(
       `UPDATE topic_index_builder SET lease_owner = $1, lease_until = now() + make_interval(secs => $2)
        WHERE lease_owner IS NULL OR lease_owner = $1 OR lease_until < now()`,
       [lease.owner, lease.ms / 1000],
