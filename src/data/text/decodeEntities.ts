@@ -11,8 +11,16 @@ import { decodeHTMLStrict } from 'entities/decode';
  * `entities` is htmlparser2's decoder (htmlparser2 itself is only the tests' reference for our tokenizers).
  */
 export function decodeEntities(text: string): string {
-  let at = text.indexOf('&');
-  if (at === -1) return text;
+  const at = text.indexOf('&');
+  return at === -1 ? text : decodeFrom(text, at);
+}
+
+/**
+ * decodeEntities from the first `&`, at `at`. Apart, so the common call (nothing to decode) is all that is inlined into
+ * the many hot callers: with the loop, each of them carried its own optimised copy of it (compiling those was a large
+ * part of a fresh process's first parse).
+ */
+function decodeFrom(text: string, at: number): string {
   // Entity-escaped show notes are mostly `&lt;`, `&gt;`, `&amp;` and `&quot;`: those five are replaced here, about
   // twice as fast as the decoder does. At the first other `&` the decoder takes the rest; a reference never reaches
   // past the next `&`, so decoding from there on gives what decoding the whole text would.
