@@ -22,8 +22,9 @@ export function decodeEntities(text: string): string {
  */
 function decodeFrom(text: string, at: number): string {
   // Entity-escaped show notes are mostly `&lt;`, `&gt;`, `&amp;` and `&quot;`: those five are replaced here, about
-  // twice as fast as the decoder does. At the first other `&` the decoder takes the rest; a reference never reaches
-  // past the next `&`, so decoding from there on gives what decoding the whole text would.
+  // twice as fast as the decoder does, and so are numeric references, the common named ones and a bare `&`. At the
+  // first other `&` the decoder takes the rest; a reference never reaches past the next `&`, so decoding from there on
+  // gives what decoding the whole text would.
   let out = '';
   let last = 0;
   while (at !== -1) {
