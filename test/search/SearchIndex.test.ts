@@ -346,6 +346,34 @@ describe('SearchIndex persistence', () => {
     expect(texts(SearchIndex.load(shifted.subarray(3)).search('tesla crash'))[0]).toBe('The Tesla crash investigation');
   });
 
+  // The index's tables are private: read here through a cast, as the memory they hold is what these tests are about.
+  const tables = (index: SearchIndex): [string, ArrayBufferView][] =>
+    Object.entries(index as unknown as Record<string, unknown>).filter((e): e is [string, ArrayBufferView] => ArrayBuffer.isView(e[1]));
+
+  it('holds each loaded table in a buffer of its own, exactly its size: the bytes it was loaded from are not kept', () => {
+    const bytes = SearchIndex.build(CORPUS).serialize();
+    const loaded = SearchIndex.load(bytes);
+    expect(tables(loaded).length).toBeGreaterThan(15);
+    for (const [name, table] of tables(loaded)) {
+      expect(table.buffer, name).not.toBe(bytes.buffer);
+      expect(table.buffer.byteLength, name).toBe(table.byteLength);
+    }
+    expect(texts(loaded.search('tesla crash'))[0]).toBe('The Tesla crash investigation');
+  });
+
+  it('grows a loaded index’s passage and episode tables by an eighth, not double, when passages are added', () => {
+    const many = Array.from({ length: 4000 }, (_, i) => passage(`p${i % 40}`, `e${i % 800}`, i, 'chapterTitle', `Chapter ${i} about trains`));
+    const loaded = SearchIndex.load(SearchIndex.build(many).serialize());
+    loaded.add([passage('p0', 'new', 0, 'episodeTitle', 'One more episode')]);
+    const sizes = Object.fromEntries(tables(loaded).map(([name, table]) => [name, (table as Uint8Array).length]));
+    for (const name of ['docEpisode', 'docStart', 'docField', 'docLength', 'docLanguage', 'docDeleted']) {
+      expect(sizes[name], name).toBeGreaterThanOrEqual(4001);
+      expect(sizes[name], name).toBeLessThanOrEqual(4000 + 4000 / 8);
+    }
+    for (const name of ['episodePodcast', 'episodePublishedMs', 'episodeFirstDoc', 'episodeEndDoc']) expect(sizes[name], name).toBeLessThanOrEqual(801 + 100);
+    expect(texts(loaded.search('one more episode'))[0]).toBe('One more episode');
+  });
+
   it('rejects bytes that are not an index', () => {
     expect(() => SearchIndex.load(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).toThrow(/not a Podcord search index/);
   });

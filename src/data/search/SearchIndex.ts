@@ -1,5 +1,5 @@
 import { bm25Impacts, coordinationTable, DEFAULT_FIELD_BOOST, episodeRecency, FIELD_CODE, FIELD_COUNT, idf, RECENCY_WEIGHT, recencyDay } from './bm25.js';
-import { ensure } from './ensure.js';
+import { ensure, ensureSnug } from './ensure.js';
 import type { NumericArray } from './ensure.js';
 import { CHAMPION_MIN_DF, championLists } from './championLists.js';
 import { editDistance, fuzzyScan } from './fuzzyScan.js';
@@ -220,12 +220,12 @@ export class SearchIndex implements TopicSearch {
       }
       for (const [s, tf] of docTf) this.mutable.append(s, doc, tf);
 
-      this.docEpisode = ensure(this.docEpisode, doc + 1);
-      this.docStart = ensure(this.docStart, doc + 1);
-      this.docField = ensure(this.docField, doc + 1);
-      this.docLength = ensure(this.docLength, doc + 1);
-      this.docDeleted = ensure(this.docDeleted, doc + 1);
-      this.docLanguage = ensure(this.docLanguage, doc + 1);
+      this.docEpisode = ensureSnug(this.docEpisode, doc + 1);
+      this.docStart = ensureSnug(this.docStart, doc + 1);
+      this.docField = ensureSnug(this.docField, doc + 1);
+      this.docLength = ensureSnug(this.docLength, doc + 1);
+      this.docDeleted = ensureSnug(this.docDeleted, doc + 1);
+      this.docLanguage = ensureSnug(this.docLanguage, doc + 1);
       this.docEpisode[doc] = episode;
       this.docLanguage[doc] = language;
       this.docStart[doc] = passage.startSeconds;
@@ -391,10 +391,10 @@ export class SearchIndex implements TopicSearch {
       this.episodeIndex.set(key, episode);
       this.episodeIds.push(passage.episodeId);
       this.episodePublished.push(passage.publishedAt ?? '');
-      this.episodePodcast = ensure(this.episodePodcast, episode + 1);
-      this.episodePublishedMs = ensure(this.episodePublishedMs, episode + 1);
-      this.episodeFirstDoc = ensure(this.episodeFirstDoc, episode + 1);
-      this.episodeEndDoc = ensure(this.episodeEndDoc, episode + 1);
+      this.episodePodcast = ensureSnug(this.episodePodcast, episode + 1);
+      this.episodePublishedMs = ensureSnug(this.episodePublishedMs, episode + 1);
+      this.episodeFirstDoc = ensureSnug(this.episodeFirstDoc, episode + 1);
+      this.episodeEndDoc = ensureSnug(this.episodeEndDoc, episode + 1);
       this.episodePodcast[episode] = podcast;
       this.episodePublishedMs[episode] = passage.publishedAt === undefined ? Number.NaN : Date.parse(passage.publishedAt);
       this.episodeFirstDoc[episode] = 0;
@@ -976,7 +976,7 @@ export class SearchIndex implements TopicSearch {
     );
   }
 
-  /** Reads what `serialize` wrote. Copies the bytes once (so the caller's buffer can be reused), then maps arrays onto them. */
+  /** Reads what `serialize` wrote: each array copied into its own buffer, exactly its size (the caller's bytes are not kept). */
   static load(bytes: Uint8Array): SearchIndex {
     const image = decodeIndex(bytes);
     const header = image.header;
