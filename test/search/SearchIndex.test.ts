@@ -374,6 +374,29 @@ describe('SearchIndex persistence', () => {
     expect(texts(loaded.search('one more episode'))[0]).toBe('One more episode');
   });
 
+  it('hands back each episode’s date as given and tells apart one episode id used by two podcasts, before and after load', () => {
+    const dated = [
+      passage('a', 'same', 0, 'episodeTitle', 'Zeppelins over the harbour', '2024-03-01T10:00:00.000Z'),
+      passage('b', 'same', 0, 'episodeTitle', 'Zeppelins in the museum', 'Sun, 03 Mar 2024 10:00:00 GMT'),
+      passage('b', 'short', 0, 'episodeTitle', 'Zeppelins at night', '2024-03-02T10:00:00Z'),
+      passage('c', 'undated', 0, 'episodeTitle', 'Zeppelins undated'),
+    ];
+    const built = SearchIndex.build(dated);
+    const asGiven = (index: SearchIndex) =>
+      Object.fromEntries(index.search('zeppelins', { limit: 10 }).map((h) => [`${h.passage.podcastId}/${h.passage.episodeId}`, h.passage.publishedAt ?? 'none']));
+    const expected = { 'a/same': '2024-03-01T10:00:00.000Z', 'b/same': 'Sun, 03 Mar 2024 10:00:00 GMT', 'b/short': '2024-03-02T10:00:00Z', 'c/undated': 'none' };
+    expect(asGiven(built)).toEqual(expected);
+    const loaded = SearchIndex.load(built.serialize());
+    expect(asGiven(loaded)).toEqual(expected);
+    for (const index of [built, loaded]) {
+      expect(index.removeEpisode('b', 'same')).toBe(1);
+      expect(Object.keys(asGiven(index)).sort()).toEqual(['a/same', 'b/short', 'c/undated']);
+      index.add([passage('b', 'same', 5, 'chapterTitle', 'Zeppelins again', 'Sun, 03 Mar 2024 10:00:00 GMT')]);
+      expect(asGiven(index)['b/same']).toBe('Sun, 03 Mar 2024 10:00:00 GMT');
+      expect(index.stats().episodes).toBe(4);
+    }
+  });
+
   it('rejects bytes that are not an index', () => {
     expect(() => SearchIndex.load(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).toThrow(/not a Podcord search index/);
   });
