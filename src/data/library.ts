@@ -435,6 +435,19 @@ export class Library {
     }
   }
 
+  /**
+   * Estimated bytes by part (the bench prints them): the catalogue's summaries and lookups, the lexical topic index
+   * (with its query scratch), and what the library keeps beside them to skip re-indexing and land transcript hits.
+   */
+  memoryBytes(): { catalogue: number; topicIndex: number; bookkeeping: number } {
+    let bookkeeping = this.cueMemoryBytes() + this.#cues.size * 120;
+    for (const [podcastId, e] of this.#indexed) {
+      bookkeeping += 120 + 24 + podcastId.length + e.fingerprints.byteLength + (e.cues?.byteLength ?? 0);
+      for (const id of e.ids) bookkeeping += 8 + 24 + id.length;
+    }
+    return { catalogue: this.catalog.memoryBytes(), topicIndex: this.#search.memoryBytes(), bookkeeping };
+  }
+
   /** Bytes held for landing transcript hits on their cue (12 per cue, 12 per window, 4 per episode). */
   cueMemoryBytes(): number {
     let bytes = 0;
