@@ -397,6 +397,22 @@ describe('SearchIndex persistence', () => {
     }
   });
 
+  it('keeps every passage start exact: in milliseconds while each start is whole milliseconds, as given once one is not', () => {
+    const starts = [0, 95, 12.345, 3600.5, 86399.999];
+    const timed = starts.map((start, i) => passage('p', `e${i}`, start, 'chapterTitle', `Zeppelin chapter ${i}`));
+    const startsOf = (index: SearchIndex) => index.search('zeppelin', { limit: 20, maxPerEpisode: 5 }).map((h) => h.passage.startSeconds).sort((a, b) => a - b);
+    const built = SearchIndex.build(timed);
+    expect(tables(built).find(([name]) => name === 'docStart')?.[1]).toBeInstanceOf(Uint32Array);
+    const loaded = SearchIndex.load(built.serialize());
+    expect(tables(loaded).find(([name]) => name === 'docStart')?.[1]).toBeInstanceOf(Uint32Array);
+    for (const index of [built, loaded]) {
+      expect(startsOf(index)).toEqual([...starts].sort((a, b) => a - b));
+      index.add([passage('p', 'odd', 1.23456789, 'chapterTitle', 'Zeppelin at an odd second')]);
+      expect(startsOf(index)).toEqual([...starts, 1.23456789].sort((a, b) => a - b));
+      expect(startsOf(SearchIndex.load(index.serialize()))).toEqual([...starts, 1.23456789].sort((a, b) => a - b));
+    }
+  });
+
   it('rejects bytes that are not an index', () => {
     expect(() => SearchIndex.load(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).toThrow(/not a Podcord search index/);
   });

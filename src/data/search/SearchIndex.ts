@@ -96,7 +96,11 @@ export class SearchIndex implements TopicSearch {
   // --- Documents (both segments): global id = position.
   private docCount = 0;
   private docEpisode: Uint32Array = new Uint32Array(0);
-  private docStart: Float64Array = new Float64Array(0);
+  /**
+   * Where each passage starts: in whole milliseconds while every start is one (chapters and transcript cues are; half
+   * the bytes of a Float64), else the seconds as given (the table turns into a Float64Array at the first that is not).
+   */
+  private docStart: Uint32Array | Float64Array = new Uint32Array(0);
   private docField: Uint8Array = new Uint8Array(0);
   private docLength: Uint16Array = new Uint16Array(0);
   private docDeleted: Uint8Array = new Uint8Array(0);
@@ -234,7 +238,7 @@ export class SearchIndex implements TopicSearch {
       this.docLanguage = ensureSnug(this.docLanguage, doc + 1);
       this.docEpisode[doc] = episode;
       this.docLanguage[doc] = language;
-      this.docStart[doc] = passage.startSeconds;
+      this.setStart(doc, passage.startSeconds);
       this.docField[doc] = field;
       this.docLength[doc] = Math.min(length, 0xffff);
       this.docDeleted[doc] = 0;
@@ -410,6 +414,24 @@ export class SearchIndex implements TopicSearch {
       this.episodeEndDoc[episode] = 0;
     }
     return episode;
+  }
+
+  private setStart(doc: number, seconds: number): void {
+    if (this.docStart instanceof Uint32Array) {
+      const ms = Math.round(seconds * 1000);
+      if (ms >= 0 && ms <= 0xffffffff && ms / 1000 === seconds && !Object.is(seconds, -0)) {
+        this.docStart[doc] = ms;
+        return;
+      }
+      // Exact: every start held so far is its milliseconds / 1000.
+      this.docStart = Float64Array.from(this.docStart, (ms) => ms / 1000);
+    }
+    this.docStart[doc] = seconds;
+  }
+
+  private startOf(doc: number): number {
+    const start = this.docStart[doc] as number;
+    return this.docStart instanceof Uint32Array ? start / 1000 : start;
   }
 
   private findEpisode(podcast: number, episodeId: string): number | undefined {
@@ -807,7 +829,7 @@ export class SearchIndex implements TopicSearch {
     const passage: Passage = {
       podcastId: this.podcastIds[this.episodePodcast[episode] as number] as string,
       episodeId: this.episodeIds[episode] as string,
-      startSeconds: this.docStart[doc] as number,
+      startSeconds: this.startOf(doc),
       field: PASSAGE_FIELDS[this.docField[doc] as number] as PassageField,
       text,
     };
@@ -1014,7 +1036,7 @@ export class SearchIndex implements TopicSearch {
     index.compactDocs = header.docCount;
     index.liveDocs = header.docCount;
     index.docEpisode = get<Uint32Array>('docEpisode');
-    index.docStart = get<Float64Array>('docStart');
+    index.docStart = get<Uint32Array | Float64Array>('docStart');
     index.docField = get<Uint8Array>('docField');
     index.docLength = get<Uint16Array>('docLength');
     index.docLanguage = get<Uint8Array>('docLanguage');

@@ -9,7 +9,8 @@ import { ANALYZER_VERSION } from './stem.js';
 
 const FORMAT_MAGIC = 0x49534350; // "PCSI" little-endian
 // 2: passages and surface words carry their language (docLanguage, surfaceLanguage), and the header its analyzer.
-const FORMAT_VERSION = 2;
+// 3: docStart may be whole milliseconds (Uint32Array) rather than seconds (Float64Array), as its section's type says.
+const FORMAT_VERSION = 3;
 
 /** The header fields besides the version and the section table, in the order they are written. */
 export interface IndexHeader {
