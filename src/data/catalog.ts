@@ -63,7 +63,7 @@ interface PodcastEntry {
   times: Float64Array;
   /** episodeNumber, NaN without one. */
   numbers: Float64Array;
-  /** The first half of each episode's key (see keyLane), to find it by key without a string per episode. */
+  /** Each episode's key as its two 32-bit lanes (2i, 2i + 1; see keyLanes): found and written without a string each. */
   keyLanes: Int32Array;
 }
 
@@ -137,7 +137,7 @@ export class Catalog {
       published: new Array<string | null | undefined>(count),
       times: new Float64Array(count),
       numbers: new Float64Array(count),
-      keyLanes: new Int32Array(count),
+      keyLanes: new Int32Array(2 * count),
     };
     order.forEach((from, i) => {
       const e = episodes[from]!;
@@ -148,11 +148,14 @@ export class Catalog {
       entry.published[i] = e.publishedAt === undefined ? undefined : Number.isFinite(time) && new Date(time).toISOString() === e.publishedAt ? null : e.publishedAt;
       entry.times[i] = time;
       entry.numbers[i] = e.episodeNumber ?? Number.NaN;
-      entry.keyLanes[i] = keyLane(episodeKey(podcast.id, e.id));
+      const [a, b] = keyLanes(episodeKey(podcast.id, e.id));
+      entry.keyLanes[2 * i] = a;
+      entry.keyLanes[2 * i + 1] = b;
     });
     this.#podcasts.set(podcast.id, entry);
     this.#podcastsByKey.set(entry.key, entry);
-    for (const lane of entry.keyLanes) {
+    for (let i = 0; i < count; i++) {
+      const lane = entry.keyLanes[2 * i]!;
       const held = this.#byKeyLane.get(lane);
       if (held === undefined) this.#byKeyLane.set(lane, entry);
       else if (held !== entry && !(Array.isArray(held) && held.includes(entry))) this.#byKeyLane.set(lane, Array.isArray(held) ? [...held, entry] : [held, entry]);
@@ -164,7 +167,8 @@ export class Catalog {
   remove(podcastId: string): void {
     const old = this.#podcasts.get(podcastId);
     if (!old) return;
-    for (const lane of old.keyLanes) {
+    for (let i = 0; i < old.ids.length; i++) {
+      const lane = old.keyLanes[2 * i]!;
       const held = this.#byKeyLane.get(lane);
       if (held === old) this.#byKeyLane.delete(lane);
       else if (Array.isArray(held)) {
@@ -181,13 +185,11 @@ export class Catalog {
   /** The episode with this key: its podcast and place in it. */
   #lookupKey(key: string): [PodcastEntry, number] | undefined {
     if (!SHORT_KEY.test(key)) return undefined;
-    const lane = keyLane(key);
-    const held = this.#byKeyLane.get(lane);
+    const [a, b] = keyLanes(key);
+    const held = this.#byKeyLane.get(a);
     if (held === undefined) return undefined;
     for (const entry of Array.isArray(held) ? held : [held]) {
-      for (let i = entry.keyLanes.length - 1; i >= 0; i--) {
-        if (entry.keyLanes[i] === lane && episodeKey(entry.podcast.id, entry.ids[i]!) === key) return [entry, i];
-      }
+      for (let i = entry.ids.length - 1; i >= 0; i--) if (entry.keyLanes[2 * i] === a && entry.keyLanes[2 * i + 1] === b) return [entry, i];
     }
     return undefined;
   }
@@ -262,9 +264,14 @@ export class Catalog {
   find(podcastId: string, episodeId: string): EpisodeRef | undefined {
     const entry = this.#podcasts.get(podcastId);
     if (entry === undefined) return undefined;
-    const lane = keyLane(episodeKey(podcastId, episodeId));
-    for (let i = entry.keyLanes.length - 1; i >= 0; i--) if (entry.keyLanes[i] === lane && entry.ids[i] === episodeId) return refAt(entry, i);
+    const [a] = keyLanes(episodeKey(podcastId, episodeId));
+    for (let i = entry.ids.length - 1; i >= 0; i--) if (entry.keyLanes[2 * i] === a && entry.ids[i] === episodeId) return refAt(entry, i);
     return undefined;
+  }
+
+  /** A podcast's episode ids, newest first (as `episodes` lists them), without making a ref for each. */
+  episodeIds(podcastId: string): string[] {
+    return this.#podcasts.get(podcastId)?.ids.slice() ?? [];
   }
 
   /** Newest episodes first, across the podcasts in scope (or of one of them; none when it is not in scope). */
@@ -566,9 +573,14 @@ function matchWords(terms: readonly string[], folded: string): number {
 
 const SPACE = 0x20;
 
-/** The first 32 bits of a short key (shortKey.ts: two 7-character base-36 lanes), as a signed integer V8 keeps unboxed. */
-function keyLane(key: string): number {
-  return Number.parseInt(key.slice(0, 7), 36) | 0;
+/** A short key's two 32-bit lanes (shortKey.ts: two 7-character base-36 numbers), as signed integers V8 keeps unboxed. */
+function keyLanes(key: string): [number, number] {
+  return [Number.parseInt(key.slice(0, 7), 36) | 0, Number.parseInt(key.slice(7), 36) | 0];
+}
+
+/** The short key written back from its lanes, as shortKey writes it (no hashing again). */
+function keyOf(entry: PodcastEntry, i: number): string {
+  return (entry.keyLanes[2 * i]! >>> 0).toString(36).padStart(7, '0') + (entry.keyLanes[2 * i + 1]! >>> 0).toString(36).padStart(7, '0');
 }
 
 const SHORT_KEY = /^[0-9a-z]{14}$/;
@@ -580,7 +592,7 @@ function refAt(entry: PodcastEntry, i: number): EpisodeRef {
   if (!Number.isNaN(number)) episode.episodeNumber = number;
   const published = entry.published[i];
   if (published !== undefined) episode.publishedAt = published ?? new Date(entry.times[i]!).toISOString();
-  return { podcast: entry.podcast, episode, key: episodeKey(entry.podcast.id, episode.id) };
+  return { podcast: entry.podcast, episode, key: keyOf(entry, i) };
 }
 
 export function inScope(scope: Scope, podcastId: string): boolean {

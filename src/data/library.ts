@@ -266,11 +266,11 @@ export class Library {
    * a feed's items against: read whole and not cached.
    */
   async episodesOf(podcastId: string): Promise<Episode[]> {
-    const refs = this.catalog.episodes(podcastId);
+    const ids = this.catalog.episodeIds(podcastId);
     const pinned = this.#pinned.get(podcastId);
-    if (pinned !== undefined || this.#loader === undefined) return refs.map((r) => pinned?.get(r.episode.id)).filter((e) => e !== undefined);
-    const byId = new Map((await this.#loader(podcastId, refs.map((r) => r.episode.id))).map((e) => [e.id, e]));
-    return refs.map((r) => byId.get(r.episode.id)).filter((e) => e !== undefined);
+    if (pinned !== undefined || this.#loader === undefined) return ids.map((id) => pinned?.get(id)).filter((e) => e !== undefined);
+    const byId = new Map((await this.#loader(podcastId, ids)).map((e) => [e.id, e]));
+    return ids.map((id) => byId.get(id)).filter((e) => e !== undefined);
   }
 
   #remember(k: string, episode: Episode): void {

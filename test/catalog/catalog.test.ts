@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog, EVERY_PODCAST, foldForLookup, type Scope } from '../../src/data/catalog.js';
+import { Catalog, episodeKey, EVERY_PODCAST, foldForLookup, type Scope } from '../../src/data/catalog.js';
 import type { Episode, Podcast } from '../../src/data/model.js';
 
 const podcast = (id: string, title: string): Podcast => ({ id, title, categories: [] });
@@ -242,9 +242,11 @@ describe('Catalog', () => {
     catalog.upsert(podcast('feed:x', 'X'), given);
     const newestFirst = ['x3', 'x2', 'x1', 'x4', 'x5'].map((id) => given.find((e) => e.id === id));
     expect(catalog.episodes('feed:x').map((r) => r.episode)).toStrictEqual(newestFirst);
+    expect(catalog.episodeIds('feed:x')).toEqual(newestFirst.map((e) => e!.id));
     for (const e of given) {
       const ref = catalog.find('feed:x', e.id)!;
       expect(ref.episode).toStrictEqual(e);
+      expect(ref.key).toBe(episodeKey('feed:x', e.id));
       expect(catalog.byKey(ref.key, EVERY_PODCAST)).toStrictEqual(ref);
       expect(catalog.byKey(ref.key, new Set(['feed:y']))).toBeUndefined();
     }
