@@ -4,7 +4,7 @@ import type { Library } from '../data/library.js';
 import type { Logger } from '../logger.js';
 import type { Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
-import { readTopicIndex } from './topicIndexFile.js';
+import { checkTopicIndex, readTopicIndex, readTopicIndexBytes } from './topicIndexFile.js';
 
 /**
  * Reads the stored catalogue into a library while the bot already serves: pages of podcasts with their episodes'
@@ -56,6 +56,9 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   let episodes = 0;
   const stored: string[] = [];
   const versions = new Map<string, number>();
+  // The saved index's file is read from disk while the catalogue loads (the read is off this thread); it is checked
+  // and loaded after it, as /topic answers from both (a hit names its episode from the catalogue).
+  const savedBytes = options.indexFile !== undefined && library.semantic === undefined ? readTopicIndexBytes(options.indexFile) : undefined;
   try {
     let after: string | undefined;
     let limit = FIRST_PAGE;
@@ -102,8 +105,11 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     let savedVersions: ReadonlyMap<string, number> = new Map();
     if (options.indexFile !== undefined && library.semantic === undefined) {
       const indexFile = options.indexFile;
+      let prefetched = savedBytes;
       const useSaved = async (): Promise<string | undefined> => {
-        const saved = await readTopicIndex(indexFile);
+        const bytes = prefetched;
+        prefetched = undefined;
+        const saved = bytes === undefined ? await readTopicIndex(indexFile) : await bytes.then((read) => (read.ok ? checkTopicIndex(read.value) : read));
         const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
         if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;
