@@ -140,6 +140,7 @@ interface ChildMessage {
   saved?: boolean;
   atMs?: number;
   memory?: NodeJS.MemoryUsage;
+  parts?: { catalogue: number; topicIndex: number; bookkeeping: number };
   poll?: { ms: number; maxStallMs: number; stallCpuMs: number; updated: number; notModified: number; failed: number };
   episodes?: number;
 }
@@ -174,7 +175,7 @@ async function serveBot(file: string, apiUrl: string, token: string): Promise<vo
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
       gc?.();
-      send({ kind: 'memory', memory: process.memoryUsage(), episodes: running.library.catalog.size.episodes });
+      send({ kind: 'memory', memory: process.memoryUsage(), parts: running.library.memoryBytes(), episodes: running.library.catalog.size.episodes });
     } else if (message.kind === 'poll') {
       void (async () => {
         // The event loop's longest hold: how late a 1 ms timer fires, tick after tick, while the cycle runs.
@@ -243,6 +244,7 @@ interface SizeResult {
   loadedMs: number;
   episodes: number;
   memory: NodeJS.MemoryUsage;
+  parts: { catalogue: number; topicIndex: number; bookkeeping: number } | undefined;
   topicP50: number;
   topicP99: number;
   answered: number;
@@ -459,6 +461,7 @@ async function measureSize(size: number, timeoutMs: number): Promise<SizeResult 
       loadedMs: loaded.atMs!,
       episodes: loaded.episodes ?? 0,
       memory: memory.memory!,
+      parts: memory.parts,
       topicP50: percentile(times, 50),
       topicP99: percentile(times, 99),
       answered: answered / queries.length,
@@ -502,6 +505,16 @@ export async function runLibraryBench(): Promise<void> {
       ['start → everything loaded', `${(r.loadedMs / 1000).toFixed(1)} s`, `${r.episodes.toLocaleString('en')} episodes in the catalogue`],
       ['RSS', mb(r.memory.rss), `goal < ${goal.rssMb} MB; ${((r.memory.rss / size) / 1024).toFixed(2)} KB per episode`],
       ['heap + array buffers', mb(heap), `${(heap / size / 1024).toFixed(2)} KB per episode (heap ${mb(r.memory.heapUsed)}, buffers ${mb(r.memory.arrayBuffers)})`],
+      ...(r.parts === undefined
+        ? []
+        : ([
+            [
+              'of which (estimated)',
+              mb(r.parts.catalogue + r.parts.topicIndex + r.parts.bookkeeping),
+              `catalogue ${mb(r.parts.catalogue)} (${(r.parts.catalogue / size).toFixed(0)} B/episode), topic index ${mb(r.parts.topicIndex)} (${(r.parts.topicIndex / size).toFixed(0)} B/episode, query scratch included), ` +
+                `re-indexing bookkeeping ${mb(r.parts.bookkeeping)} (${(r.parts.bookkeeping / size).toFixed(0)} B/episode); the rest is code, modules, discord.js, SQLite's cache`,
+            ],
+          ] as [string, string, string][])),
       ['/topic p50 / p99', `${r.topicP50.toFixed(1)} / ${r.topicP99.toFixed(1)} ms`, `goal p99 < 50 ms; ${(r.answered * 100).toFixed(0)}% with hits, through the fake Discord`],
       [
         'poll cycle, 5% of feeds changed',

@@ -49,13 +49,22 @@ interface PodcastEntry {
   podcast: Podcast;
   key: string;
   folded: string;
-  /** Newest first. */
-  episodes: IndexedEpisode[];
-}
-
-interface IndexedEpisode extends EpisodeRef {
-  words: string[];
-  time: number;
+  /**
+   * Its episodes newest first, a column per field rather than an object per episode (with its key, words and date
+   * that was ~800 bytes an episode; a million of them did not fit). EpisodeRefs are made when asked for.
+   */
+  ids: string[];
+  titles: string[];
+  /** Each title folded for lookup: its words are this split at spaces. */
+  foldedTitles: string[];
+  /** publishedAt as given; null where it is `new Date(time).toISOString()` (most), undefined where there is none. */
+  published: (string | null | undefined)[];
+  /** Date.parse(publishedAt), 0 without one. */
+  times: Float64Array;
+  /** episodeNumber, NaN without one. */
+  numbers: Float64Array;
+  /** Each episode's key as its two 32-bit lanes (2i, 2i + 1; see keyLanes): found and written without a string each. */
+  keyLanes: Int32Array;
 }
 
 /** The scope that sees every podcast: the operator's console, and a guild from which nothing is hidden. */
@@ -94,7 +103,9 @@ export function episodeKey(podcastId: string, episodeId: string): string {
 
 export class Catalog {
   readonly #podcasts = new Map<string, PodcastEntry>();
-  readonly #byKey = new Map<string, IndexedEpisode>();
+  /** Episode key's first lane -> the podcast(s) holding an episode with it (checked against the whole key). */
+  readonly #byKeyLane = new Map<number, PodcastEntry | PodcastEntry[]>();
+  #episodeCount = 0;
   readonly #podcastsByKey = new Map<string, PodcastEntry>();
   #index: WordIndex | undefined;
   #generation = 0;
@@ -111,33 +122,76 @@ export class Catalog {
   /** Adds or replaces a podcast and its episodes (only their summaries are kept). */
   upsert(podcast: Podcast, episodes: readonly EpisodeSummary[]): void {
     this.remove(podcast.id);
-    const indexed = episodes
-      .map((full): IndexedEpisode => {
-        const episode = summarize(full);
-        const folded = foldForLookup(episode.title);
-        return {
-          podcast,
-          episode,
-          key: episodeKey(podcast.id, episode.id),
-          words: folded.split(' ').filter(Boolean),
-          time: episode.publishedAt ? Date.parse(episode.publishedAt) : 0,
-        };
-      })
-      .sort((a, b) => b.time - a.time);
-    const entry: PodcastEntry = { podcast, key: shortKey(podcast.id), folded: foldForLookup(podcast.title), episodes: indexed };
+    const count = episodes.length;
+    const unsorted = new Float64Array(count);
+    episodes.forEach((e, i) => (unsorted[i] = e.publishedAt ? Date.parse(e.publishedAt) : 0));
+    // Newest first; equal dates keep the order given (as a stable sort of the episodes did).
+    const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => unsorted[b]! - unsorted[a]! || a - b);
+    const entry: PodcastEntry = {
+      podcast,
+      key: shortKey(podcast.id),
+      folded: foldForLookup(podcast.title),
+      ids: new Array<string>(count),
+      titles: new Array<string>(count),
+      foldedTitles: new Array<string>(count),
+      published: new Array<string | null | undefined>(count),
+      times: new Float64Array(count),
+      numbers: new Float64Array(count),
+      keyLanes: new Int32Array(2 * count),
+    };
+    order.forEach((from, i) => {
+      const e = episodes[from]!;
+      const time = unsorted[from]!;
+      entry.ids[i] = e.id;
+      entry.titles[i] = e.title;
+      entry.foldedTitles[i] = foldForLookup(e.title);
+      entry.published[i] = e.publishedAt === undefined ? undefined : Number.isFinite(time) && new Date(time).toISOString() === e.publishedAt ? null : e.publishedAt;
+      entry.times[i] = time;
+      entry.numbers[i] = e.episodeNumber ?? Number.NaN;
+      const [a, b] = keyLanes(episodeKey(podcast.id, e.id));
+      entry.keyLanes[2 * i] = a;
+      entry.keyLanes[2 * i + 1] = b;
+    });
     this.#podcasts.set(podcast.id, entry);
     this.#podcastsByKey.set(entry.key, entry);
-    for (const e of indexed) this.#byKey.set(e.key, e);
+    for (let i = 0; i < count; i++) {
+      const lane = entry.keyLanes[2 * i]!;
+      const held = this.#byKeyLane.get(lane);
+      if (held === undefined) this.#byKeyLane.set(lane, entry);
+      else if (held !== entry && !(Array.isArray(held) && held.includes(entry))) this.#byKeyLane.set(lane, Array.isArray(held) ? [...held, entry] : [held, entry]);
+    }
+    this.#episodeCount += count;
     this.#changed();
   }
 
   remove(podcastId: string): void {
     const old = this.#podcasts.get(podcastId);
     if (!old) return;
-    for (const e of old.episodes) this.#byKey.delete(e.key);
+    for (let i = 0; i < old.ids.length; i++) {
+      const lane = old.keyLanes[2 * i]!;
+      const held = this.#byKeyLane.get(lane);
+      if (held === old) this.#byKeyLane.delete(lane);
+      else if (Array.isArray(held)) {
+        const rest = held.filter((e) => e !== old);
+        this.#byKeyLane.set(lane, rest.length === 1 ? rest[0]! : rest);
+      }
+    }
+    this.#episodeCount -= old.ids.length;
     this.#changed();
     this.#podcastsByKey.delete(old.key);
     this.#podcasts.delete(podcastId);
+  }
+
+  /** The episode with this key: its podcast and place in it. */
+  #lookupKey(key: string): [PodcastEntry, number] | undefined {
+    if (!SHORT_KEY.test(key)) return undefined;
+    const [a, b] = keyLanes(key);
+    const held = this.#byKeyLane.get(a);
+    if (held === undefined) return undefined;
+    for (const entry of Array.isArray(held) ? held : [held]) {
+      for (let i = entry.ids.length - 1; i >= 0; i--) if (entry.keyLanes[2 * i] === a && entry.keyLanes[2 * i + 1] === b) return [entry, i];
+    }
+    return undefined;
   }
 
   #changed(): void {
@@ -152,7 +206,30 @@ export class Catalog {
   }
 
   get size(): { podcasts: number; episodes: number } {
-    return { podcasts: this.#podcasts.size, episodes: this.#byKey.size };
+    return { podcasts: this.#podcasts.size, episodes: this.#episodeCount };
+  }
+
+  /**
+   * An estimate of the bytes the catalogue holds (the bench prints it): its typed arrays exactly, strings and map
+   * entries by V8's usual sizes (a one-byte string ~24 bytes plus its characters, a pointer 8), podcasts' own fields
+   * left out.
+   */
+  memoryBytes(): number {
+    const string = (s: string | null | undefined): number => (typeof s === 'string' ? 24 + s.length : 0);
+    let bytes = this.#byKeyLane.size * 40;
+    for (const entry of this.#podcasts.values()) {
+      bytes += 200 + string(entry.key) + string(entry.folded) + entry.times.byteLength + entry.numbers.byteLength + entry.keyLanes.byteLength;
+      for (let i = 0; i < entry.ids.length; i++) {
+        bytes += 32 + string(entry.ids[i]) + string(entry.titles[i]) + string(entry.foldedTitles[i]) + string(entry.published[i]);
+      }
+    }
+    const index = this.#index;
+    if (index !== undefined) {
+      bytes += index.offsets.byteLength + index.positions.byteLength + index.order.podcast.byteLength + index.order.episode.byteLength + index.stamp.byteLength;
+      for (const word of index.vocabulary) bytes += 8 + string(word);
+      for (const list of index.numbers.values()) bytes += 40 + 16 + 8 * list.length;
+    }
+    return bytes;
   }
 
   podcasts(scope: Scope): Podcast[] {
@@ -173,27 +250,41 @@ export class Catalog {
 
   /** By id, unscoped, as `podcast`. */
   episodes(podcastId: string): EpisodeRef[] {
-    return this.#podcasts.get(podcastId)?.episodes ?? [];
+    const entry = this.#podcasts.get(podcastId);
+    return entry === undefined ? [] : entry.ids.map((_, i) => refAt(entry, i));
   }
 
   /** An episode by its short key (from a button or an autocomplete value), if its podcast is in scope. */
   byKey(key: string, scope: Scope): EpisodeRef | undefined {
-    const ref = this.#byKey.get(key);
-    return ref && inScope(scope, ref.podcast.id) ? ref : undefined;
+    const found = this.#lookupKey(key);
+    return found && inScope(scope, found[0].podcast.id) ? refAt(...found) : undefined;
   }
 
   /** By id, unscoped, as `podcast`. */
   find(podcastId: string, episodeId: string): EpisodeRef | undefined {
-    return this.#byKey.get(episodeKey(podcastId, episodeId));
+    const entry = this.#podcasts.get(podcastId);
+    if (entry === undefined) return undefined;
+    const [a] = keyLanes(episodeKey(podcastId, episodeId));
+    for (let i = entry.ids.length - 1; i >= 0; i--) if (entry.keyLanes[2 * i] === a && entry.ids[i] === episodeId) return refAt(entry, i);
+    return undefined;
+  }
+
+  /** A podcast's episode ids, newest first (as `episodes` lists them), without making a ref for each. */
+  episodeIds(podcastId: string): string[] {
+    return this.#podcasts.get(podcastId)?.ids.slice() ?? [];
   }
 
   /** Newest episodes first, across the podcasts in scope (or of one of them; none when it is not in scope). */
   latest(limit: number, podcastId: string | undefined, scope: Scope): EpisodeRef[] {
+    return this.#latest(limit, podcastId, scope).map(([entry, i]) => refAt(entry, i));
+  }
+
+  #latest(limit: number, podcastId: string | undefined, scope: Scope): [PodcastEntry, number][] {
     if (podcastId !== undefined && !inScope(scope, podcastId)) return [];
-    const lists = podcastId ? [this.#podcasts.get(podcastId)?.episodes ?? []] : this.#entries(scope).map((e) => e.episodes);
-    const out: IndexedEpisode[] = [];
-    for (const list of lists) out.push(...list.slice(0, limit));
-    return out.sort((a, b) => b.time - a.time).slice(0, limit);
+    const entries = podcastId ? [this.#podcasts.get(podcastId)].filter((e) => e !== undefined) : this.#entries(scope);
+    const out: [PodcastEntry, number][] = [];
+    for (const entry of entries) for (let i = 0; i < Math.min(limit, entry.ids.length); i++) out.push([entry, i]);
+    return out.sort(([a, i], [b, j]) => b.times[j]! - a.times[i]!).slice(0, limit);
   }
 
   /** A podcast from an autocomplete value (its key) or typed text (title words). */
@@ -224,9 +315,9 @@ export class Catalog {
       const newest = this.latest(1, podcastId, scope)[0];
       return newest ? ok(newest) : err({ code: 'noEpisodesYet' });
     }
-    const byKey = this.#byKey.get(query);
-    if (byKey && (podcastId === undefined || byKey.podcast.id === podcastId) && inScope(scope, byKey.podcast.id)) {
-      return ok(byKey);
+    const byKey = this.#lookupKey(query);
+    if (byKey && (podcastId === undefined || byKey[0].podcast.id === podcastId) && inScope(scope, byKey[0].podcast.id)) {
+      return ok(refAt(...byKey));
     }
     const best = this.#rankEpisodes(query, podcastId, scope, 1)[0];
     if (best) return ok(best);
@@ -306,46 +397,74 @@ export class Catalog {
   /** Title words -> episodes, newest first; rebuilt lazily after a change (changes come with polls, lookups with every keystroke). */
   #wordIndex(): WordIndex {
     if (this.#index) return this.#index;
-    const order = [...this.#byKey.values()].sort((a, b) => b.time - a.time);
+    const entries = [...this.#podcasts.values()];
+    const total = this.#episodeCount;
+    const podcastOf = new Uint32Array(total);
+    const episodeOf = new Uint32Array(total);
+    let at = 0;
+    entries.forEach((entry, p) => {
+      for (let i = 0; i < entry.ids.length; i++, at++) {
+        podcastOf[at] = p;
+        episodeOf[at] = i;
+      }
+    });
+    const time = (k: number): number => entries[podcastOf[k]!]!.times[episodeOf[k]!]!;
+    // Newest first; equal dates in the order the podcasts and their episodes are held (a stable sort).
+    const sorted = Array.from({ length: total }, (_, k) => k).sort((a, b) => time(b) - time(a) || a - b);
+    const order = { podcast: new Uint32Array(total), episode: new Uint32Array(total) };
+    sorted.forEach((k, position) => {
+      order.podcast[position] = podcastOf[k]!;
+      order.episode[position] = episodeOf[k]!;
+    });
     const lists = new Map<string, number[]>();
     const numbers = new Map<number, number[]>();
-    order.forEach((e, position) => {
-      for (const word of new Set(e.words)) {
+    for (let position = 0; position < total; position++) {
+      const entry = entries[order.podcast[position]!]!;
+      const i = order.episode[position]!;
+      const folded = entry.foldedTitles[i]!;
+      for (const word of new Set(folded === '' ? [] : folded.split(' '))) {
         const list = lists.get(word);
         if (list) list.push(position);
         else lists.set(word, [position]);
       }
-      const n = e.episode.episodeNumber;
-      if (n !== undefined) numbers.set(n, [...(numbers.get(n) ?? []), position]);
-    });
+      const n = entry.numbers[i]!;
+      if (!Number.isNaN(n)) {
+        const list = numbers.get(n);
+        if (list) list.push(position);
+        else numbers.set(n, [position]);
+      }
+    }
     const vocabulary = [...lists.keys()].sort();
-    const postings = vocabulary.map((w) => lists.get(w)!);
-    // Running totals, so the size of a prefix's postings is one subtraction.
-    const cumulative = new Int32Array(postings.length + 1);
-    postings.forEach((p, i) => (cumulative[i + 1] = cumulative[i]! + p.length));
-    this.#index = { order, vocabulary, postings, cumulative, numbers, stamp: new Int32Array(order.length), generation: 0 };
+    // Postings in one array (each word's positions ascending from offsets[w]): the offsets are running totals, so the
+    // size of a prefix's postings is one subtraction.
+    const offsets = new Int32Array(vocabulary.length + 1);
+    vocabulary.forEach((w, i) => (offsets[i + 1] = offsets[i]! + lists.get(w)!.length));
+    const positions = new Uint32Array(offsets[vocabulary.length]!);
+    vocabulary.forEach((w, i) => positions.set(lists.get(w)!, offsets[i]!));
+    this.#index = { entries, order, vocabulary, offsets, positions, numbers, stamp: new Int32Array(total), generation: 0 };
     return this.#index;
   }
 
-  #rankEpisodes(query: string, podcastId: string | undefined, scope: Scope, limit: number): IndexedEpisode[] {
+  #rankEpisodes(query: string, podcastId: string | undefined, scope: Scope, limit: number): EpisodeRef[] {
     if (podcastId !== undefined && !inScope(scope, podcastId)) return [];
     const q = foldForLookup(query);
-    if (q === '') return this.latest(limit, podcastId, scope) as IndexedEpisode[];
+    if (q === '') return this.latest(limit, podcastId, scope);
     const terms = [...new Set(q.split(' '))];
     const number = /^(?:#|e|ep|episode|avsnitt)?\s*(\d{1,5})$/.exec(q.replace(/\s+/g, ''))?.[1];
     const index = this.#wordIndex();
-    const accept = (e: IndexedEpisode): boolean => (podcastId === undefined ? inScope(scope, e.podcast.id) : e.podcast.id === podcastId);
+    const accept = (id: string): boolean => (podcastId === undefined ? inScope(scope, id) : id === podcastId);
     const top = new TopEpisodes(limit);
     const stamp = ++index.generation;
-    // `known`: the score a posting already proves (one term, found whole or as a prefix), so the episode's words, which
-    // sit all over the heap, need not be read.
+    const postings = (w: number): Uint32Array => index.positions.subarray(index.offsets[w], index.offsets[w + 1]);
+    // `known`: the score a posting already proves (one term, found whole or as a prefix), so the episode's title, which
+    // sits elsewhere in the heap, need not be read.
     const consider = (position: number, bonus: number, known: number): void => {
       if (index.stamp[position] === stamp) return;
       index.stamp[position] = stamp;
-      const e = index.order[position]!;
-      if (!accept(e)) return;
-      const score = bonus + (known > 0 ? known : matchWords(terms, e.words));
-      if (score > 0) top.offer(e, score, position);
+      const entry = index.entries[index.order.podcast[position]!]!;
+      if (!accept(entry.podcast.id)) return;
+      const score = bonus + (known > 0 ? known : matchWords(terms, entry.foldedTitles[index.order.episode[position]!]!));
+      if (score > 0) top.offer(score, position);
     };
     const single = terms.length === 1;
 
@@ -353,7 +472,7 @@ export class Catalog {
 
     // Candidates come from the term with the fewest postings (whole or prefix); the others are checked per episode.
     const ranges = terms.map((term) => sortedPrefixRange(index.vocabulary, term));
-    const sizes = ranges.map(([from, to]) => index.cumulative[to]! - index.cumulative[from]!);
+    const sizes = ranges.map(([from, to]) => index.offsets[to]! - index.offsets[from]!);
     const rarest = sizes.indexOf(Math.min(...sizes));
     // They are visited newest first, so the walk stops once the list is full of scores nothing later can beat. A
     // whole-word match (4 a term) can sit far behind thousands of prefix matches (3), so while they are fewer than the
@@ -364,24 +483,24 @@ export class Catalog {
       const w = lowerBound(index.vocabulary, term);
       if (index.vocabulary[w] !== term) continue;
       whole.push(w);
-      wholePostings += index.postings[w]!.length;
+      wholePostings += index.offsets[w + 1]! - index.offsets[w]!;
     }
     let best = 3 * terms.length + whole.length;
     if (whole.length > 0 && wholePostings <= sizes[rarest]!) {
-      const merge = new AscendingMerge(index.postings, whole);
+      const merge = new AscendingMerge(whole.map(postings), whole.map((_, i) => i));
       for (let position = merge.next(); position >= 0 && !top.fullAt(best); position = merge.next()) consider(position, 0, single ? 4 : 0);
       best = 3 * terms.length;
     }
     // When every term is common, walking all episodes is cheaper than merging their postings.
     const [from, to] = ranges[rarest]!;
     if (sizes[rarest]! <= SCAN_AFTER_POSTINGS) {
-      const merge = new AscendingMerge(index.postings, Array.from({ length: to - from }, (_, i) => from + i));
+      const merge = new AscendingMerge(Array.from({ length: to - from }, (_, i) => postings(from + i)), Array.from({ length: to - from }, (_, i) => i));
       // One term: the episodes holding it whole were all seen above (or the list filled up there), so the rest score 3.
       for (let position = merge.next(); position >= 0 && !top.fullAt(best); position = merge.next()) consider(position, 0, single ? 3 : 0);
     } else {
-      for (let i = 0; i < index.order.length && !top.fullAt(best); i++) consider(i, 0, 0);
+      for (let i = 0; i < index.stamp.length && !top.fullAt(best); i++) consider(i, 0, 0);
     }
-    return top.episodes();
+    return top.positions().map((position) => refAt(index.entries[index.order.podcast[position]!]!, index.order.episode[position]!));
   }
 }
 
@@ -389,28 +508,31 @@ export class Catalog {
 const SCAN_AFTER_POSTINGS = 3000;
 
 interface WordIndex {
-  /** Every episode, newest first; postings hold positions in it, so ascending positions mean newest first. */
-  order: IndexedEpisode[];
+  /** The podcasts as held when it was built; `order` refers to them by number. */
+  entries: PodcastEntry[];
+  /** Every episode, newest first (its podcast's number and its place in it); postings hold positions in it, so ascending positions mean newest first. */
+  order: { podcast: Uint32Array; episode: Uint32Array };
   vocabulary: string[];
-  postings: number[][];
-  cumulative: Int32Array;
+  /** Word w's positions are positions[offsets[w]] up to positions[offsets[w + 1]]. */
+  offsets: Int32Array;
+  positions: Uint32Array;
   numbers: Map<number, number[]>;
   /** Visited marks for one query (a generation counter instead of clearing). */
   stamp: Int32Array;
   generation: number;
 }
 
-/** The best `limit` episodes by score, ties to the newer one; insertion into a short sorted array. */
+/** The best `limit` positions by score, ties to the newer one; insertion into a short sorted array. */
 class TopEpisodes {
-  readonly #items: { e: IndexedEpisode; score: number; position: number }[] = [];
+  readonly #items: { score: number; position: number }[] = [];
   constructor(readonly limit: number) {}
 
-  offer(e: IndexedEpisode, score: number, position: number): void {
+  offer(score: number, position: number): void {
     const items = this.#items;
     if (items.length === this.limit && !ranksBelow(items[items.length - 1]!, score, position)) return;
     let at = items.length;
     while (at > 0 && ranksBelow(items[at - 1]!, score, position)) at--;
-    items.splice(at, 0, { e, score, position });
+    items.splice(at, 0, { score, position });
     if (items.length > this.limit) items.pop();
   }
 
@@ -419,8 +541,8 @@ class TopEpisodes {
     return this.#items.length === this.limit && this.#items[this.#items.length - 1]!.score >= best;
   }
 
-  episodes(): IndexedEpisode[] {
-    return this.#items.map((i) => i.e);
+  positions(): number[] {
+    return this.#items.map((i) => i.position);
   }
 }
 
@@ -429,14 +551,18 @@ function ranksBelow(a: { score: number; position: number }, score: number, posit
   return a.score < score || (a.score === score && a.position > position);
 }
 
-/** Every query term must match a title word, whole (4) or as its start (3); returns 0 when one does not. */
-function matchWords(terms: readonly string[], words: readonly string[]): number {
+/**
+ * Every query term must match a title word, whole (4) or as its start (3); returns 0 when one does not. `folded` is
+ * the title folded for lookup (words joined by single spaces), read in place rather than split.
+ */
+function matchWords(terms: readonly string[], folded: string): number {
   let total = 0;
   for (const term of terms) {
     let best = 0;
-    for (const word of words) {
-      const s = word === term ? 4 : word.startsWith(term) ? 3 : 0;
-      if (s > best) best = s;
+    for (let at = folded.indexOf(term); at >= 0; at = folded.indexOf(term, at + 1)) {
+      if (at > 0 && folded.charCodeAt(at - 1) !== SPACE) continue;
+      const end = at + term.length;
+      best = end === folded.length || folded.charCodeAt(end) === SPACE ? 4 : 3;
       if (best === 4) break;
     }
     if (best === 0) return 0;
@@ -445,11 +571,35 @@ function matchWords(terms: readonly string[], words: readonly string[]): number 
   return total;
 }
 
+const SPACE = 0x20;
+
+/** A short key's two 32-bit lanes (shortKey.ts: two 7-character base-36 numbers), as signed integers V8 keeps unboxed. */
+function keyLanes(key: string): [number, number] {
+  return [Number.parseInt(key.slice(0, 7), 36) | 0, Number.parseInt(key.slice(7), 36) | 0];
+}
+
+/** The short key written back from its lanes, as shortKey writes it (no hashing again). */
+function keyOf(entry: PodcastEntry, i: number): string {
+  return (entry.keyLanes[2 * i]! >>> 0).toString(36).padStart(7, '0') + (entry.keyLanes[2 * i + 1]! >>> 0).toString(36).padStart(7, '0');
+}
+
+const SHORT_KEY = /^[0-9a-z]{14}$/;
+
+/** An episode of a podcast entry as callers see it, made when asked for. */
+function refAt(entry: PodcastEntry, i: number): EpisodeRef {
+  const episode: EpisodeSummary = { id: entry.ids[i]!, title: entry.titles[i]! };
+  const number = entry.numbers[i]!;
+  if (!Number.isNaN(number)) episode.episodeNumber = number;
+  const published = entry.published[i];
+  if (published !== undefined) episode.publishedAt = published ?? new Date(entry.times[i]!).toISOString();
+  return { podcast: entry.podcast, episode, key: keyOf(entry, i) };
+}
+
 export function inScope(scope: Scope, podcastId: string): boolean {
   return scope === EVERY_PODCAST || scope.has(podcastId);
 }
 
-function choiceName(e: Pick<IndexedEpisode, 'podcast' | 'episode'>, withPodcast: boolean): string {
+function choiceName(e: Pick<EpisodeRef, 'podcast' | 'episode'>, withPodcast: boolean): string {
   const number = e.episode.episodeNumber !== undefined ? `#${e.episode.episodeNumber} ` : '';
   const date = e.episode.publishedAt ? ` (${e.episode.publishedAt.slice(0, 10)})` : '';
   const podcast = withPodcast ? ` · ${clip(e.podcast.title, 40)}` : '';

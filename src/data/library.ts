@@ -1,6 +1,5 @@
 import { Catalog, EVERY_PODCAST, inScope, type EpisodeDetail, type EpisodeRef, type EpisodeSummary, type Scope } from './catalog.js';
 import { err, ok, type Episode, type Podcast, type Result } from './model.js';
-import { shortKey } from './shortKey.js';
 import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
 import { SearchIndex } from './search/SearchIndex.js';
@@ -51,13 +50,49 @@ interface CueTable {
 
 const episodeKey = (podcastId: string, episodeId: string): string => `${podcastId}\n${episodeId}`;
 
-/** Everything but the transcript that decides an episode's passages. */
 /** What indexing reads from an episode, hashed: an edit anywhere in it (even one of the same length) re-indexes. */
-const fingerprintOf = (e: Episode): string =>
-  shortKey(
+const fingerprintOf = (e: Episode): number =>
+  hash32(
     `${e.title}\n${e.publishedAt ?? ''}\n${e.description}\n${e.chapters.map((c) => `${c.startSeconds} ${c.source} ${c.title}`).join('\n')}` +
       `\n${(e.soundbites ?? []).map((b) => `${b.startSeconds} ${b.title ?? ''}`).join('\n')}\n${(e.persons ?? []).map((p) => p.name).join('\n')}`,
   );
+
+/**
+ * 32-bit FNV-1a, as a signed integer: V8 keeps it unboxed in arrays and maps (a string fingerprint cost ~30 bytes an
+ * episode). Two different texts of one episode share a value once in ~4 billion edits.
+ */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** What each indexed episode of a podcast looked like: parallel arrays, not an object per episode. */
+interface IndexedEpisodes {
+  ids: string[];
+  fingerprints: Int32Array;
+  /** Transcript cues each was indexed with; undefined when none had any (most podcasts). */
+  cues: Uint32Array | undefined;
+}
+
+function packIndexed(episodes: ReadonlyMap<string, { fingerprint: number; cues: number }>): IndexedEpisodes {
+  const ids = [...episodes.keys()];
+  const fingerprints = new Int32Array(ids.length);
+  let cues: Uint32Array | undefined;
+  let i = 0;
+  for (const e of episodes.values()) {
+    fingerprints[i] = e.fingerprint;
+    if (e.cues > 0) (cues ??= new Uint32Array(ids.length))[i] = e.cues;
+    i++;
+  }
+  return { ids, fingerprints, cues };
+}
+
+function unpackIndexed(record: IndexedEpisodes | undefined): Map<string, { fingerprint: number; cues: number }> {
+  const out = new Map<string, { fingerprint: number; cues: number }>();
+  record?.ids.forEach((id, i) => out.set(id, { fingerprint: record.fingerprints[i]!, cues: record.cues?.[i] ?? 0 }));
+  return out;
+}
 
 /**
  * The catalog (lookups) and the topic index (search) kept in step: one call adds or replaces a podcast in both.
@@ -70,7 +105,7 @@ export class Library {
   readonly semantic: TopicSearch | undefined;
   #ranker: HybridSearch | SearchIndex;
   /** What each indexed episode looked like (and how many transcript cues it had), to skip re-indexing unchanged ones. */
-  readonly #indexed = new Map<string, Map<string, { fingerprint: string; cues: number }>>();
+  readonly #indexed = new Map<string, IndexedEpisodes>();
   readonly #cues = new Map<string, CueTable>();
   /** Where details are read from; until one is set, upserted podcasts keep theirs in memory (#pinned). */
   #loader: EpisodeLoader | undefined;
@@ -156,8 +191,8 @@ export class Library {
    */
   index(podcast: PodcastKey, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
     const podcastId = podcast.id;
-    const before = this.#indexed.get(podcastId) ?? new Map<string, { fingerprint: string; cues: number }>();
-    const after = new Map<string, { fingerprint: string; cues: number }>();
+    const before = unpackIndexed(this.#indexed.get(podcastId));
+    const after = new Map<string, { fingerprint: number; cues: number }>();
     for (const episode of episodes) {
       const fingerprint = fingerprintOf(episode);
       const previous = before.get(episode.id);
@@ -173,7 +208,7 @@ export class Library {
       this.#passagesAnalysed += passages.length;
     }
     for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcastId, id);
-    this.#indexed.set(podcastId, after);
+    this.#indexed.set(podcastId, packIndexed(after));
     this.#indexGeneration++;
   }
 
@@ -184,14 +219,14 @@ export class Library {
 
   /** Ids of the episodes an upsert would (re)index: new or changed. Supply their transcripts, if they have any. */
   needsIndexing(podcastId: string, episodes: readonly Episode[]): string[] {
-    const indexed = this.#indexed.get(podcastId);
-    return episodes.filter((e) => indexed?.get(e.id)?.fingerprint !== fingerprintOf(e)).map((e) => e.id);
+    const indexed = unpackIndexed(this.#indexed.get(podcastId));
+    return episodes.filter((e) => indexed.get(e.id)?.fingerprint !== fingerprintOf(e)).map((e) => e.id);
   }
 
   remove(podcastId: string): void {
     this.catalog.remove(podcastId);
     this.#keepDetails(podcastId, []);
-    for (const id of this.#indexed.get(podcastId)?.keys() ?? []) this.#removeEpisode(podcastId, id);
+    for (const id of this.#indexed.get(podcastId)?.ids ?? []) this.#removeEpisode(podcastId, id);
     if (this.#indexed.delete(podcastId)) this.#indexGeneration++;
   }
 
@@ -241,11 +276,11 @@ export class Library {
    * a feed's items against: read whole and not cached.
    */
   async episodesOf(podcastId: string): Promise<Episode[]> {
-    const refs = this.catalog.episodes(podcastId);
+    const ids = this.catalog.episodeIds(podcastId);
     const pinned = this.#pinned.get(podcastId);
-    if (pinned !== undefined || this.#loader === undefined) return refs.map((r) => pinned?.get(r.episode.id)).filter((e) => e !== undefined);
-    const byId = new Map((await this.#loader(podcastId, refs.map((r) => r.episode.id))).map((e) => [e.id, e]));
-    return refs.map((r) => byId.get(r.episode.id)).filter((e) => e !== undefined);
+    if (pinned !== undefined || this.#loader === undefined) return ids.map((id) => pinned?.get(id)).filter((e) => e !== undefined);
+    const byId = new Map((await this.#loader(podcastId, ids)).map((e) => [e.id, e]));
+    return ids.map((id) => byId.get(id)).filter((e) => e !== undefined);
   }
 
   #remember(k: string, episode: Episode): void {
@@ -278,7 +313,7 @@ export class Library {
 
   /** Forgets a podcast's indexed episodes (not its catalogue entry): a saved index's podcast that left the store. */
   unindex(podcastId: string): void {
-    for (const id of this.#indexed.get(podcastId)?.keys() ?? []) this.#removeEpisode(podcastId, id);
+    for (const id of this.#indexed.get(podcastId)?.ids ?? []) this.#removeEpisode(podcastId, id);
     if (this.#indexed.delete(podcastId)) this.#indexGeneration++;
   }
 
@@ -293,11 +328,11 @@ export class Library {
     const numbers: number[] = [];
     for (const [podcastId, episodes] of this.#indexed) {
       strings.push(podcastId);
-      numbers.push(episodes.size);
-      for (const [id, { fingerprint, cues }] of episodes) {
-        strings.push(id, fingerprint);
-        numbers.push(cues);
-      }
+      numbers.push(episodes.ids.length);
+      episodes.ids.forEach((id, i) => {
+        strings.push(id);
+        numbers.push(episodes.fingerprints[i]!, episodes.cues?.[i] ?? 0);
+      });
     }
     const cueKeys: string[] = [];
     const cueArrays: Float64Array[] = [];
@@ -357,23 +392,25 @@ export class Library {
       const cueNumbers = new Float64Array(new Uint8Array(parts[3]!).buffer);
       const search = SearchIndex.load(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength));
 
-      const indexed = new Map<string, Map<string, { fingerprint: string; cues: number }>>();
+      const indexed = new Map<string, IndexedEpisodes>();
       let s = 0;
       let n = 0;
       let episodes = 0;
       while (s < strings.length) {
         const podcastId = strings[s++]!;
         const size = numbers[n++]!;
-        const map = new Map<string, { fingerprint: string; cues: number }>();
+        if (s + size > strings.length || n + 2 * size > numbers.length) throw new Error('episode list cut short');
+        const ids = strings.slice(s, s + size);
+        const fingerprints = new Int32Array(size);
+        let cues: Uint32Array | undefined;
         for (let i = 0; i < size; i++) {
-          const id = strings[s++];
-          const fingerprint = strings[s++];
-          const cues = numbers[n++];
-          if (id === undefined || fingerprint === undefined || cues === undefined) throw new Error('episode list cut short');
-          map.set(id, { fingerprint, cues });
+          fingerprints[i] = numbers[n++]!;
+          const count = numbers[n++]!;
+          if (count > 0) (cues ??= new Uint32Array(size))[i] = count;
         }
+        s += size;
         episodes += size;
-        indexed.set(podcastId, map);
+        indexed.set(podcastId, { ids, fingerprints, cues });
       }
       const cues = new Map<string, CueTable>();
       let c = 0;
@@ -406,6 +443,19 @@ export class Library {
     } catch (error) {
       return err(`the saved topic index cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /**
+   * Estimated bytes by part (the bench prints them): the catalogue's summaries and lookups, the lexical topic index
+   * (with its query scratch), and what the library keeps beside them to skip re-indexing and land transcript hits.
+   */
+  memoryBytes(): { catalogue: number; topicIndex: number; bookkeeping: number } {
+    let bookkeeping = this.cueMemoryBytes() + this.#cues.size * 120;
+    for (const [podcastId, e] of this.#indexed) {
+      bookkeeping += 120 + 24 + podcastId.length + e.fingerprints.byteLength + (e.cues?.byteLength ?? 0);
+      for (const id of e.ids) bookkeeping += 8 + 24 + id.length;
+    }
+    return { catalogue: this.catalog.memoryBytes(), topicIndex: this.#search.memoryBytes(), bookkeeping };
   }
 
   /** Bytes held for landing transcript hits on their cue (12 per cue, 12 per window, 4 per episode). */
@@ -472,7 +522,8 @@ export class Library {
 }
 
 /** Bump when what serializeIndex writes, the passages of an episode or the lexical index's format change. */
-const INDEX_FORMAT = 0x50434c01;
+// 2: fingerprints are 32-bit hashes among the numbers, not strings.
+const INDEX_FORMAT = 0x50434c02;
 
 const align8 = (n: number): number => (n + 7) & ~7;
 

@@ -72,6 +72,13 @@ export function httpHref(raw: string | undefined): string | undefined {
 const YOUTUBE_HOSTS = new Set(['youtube.com', 'www.youtube.com', 'm.youtube.com', 'music.youtube.com', 'youtu.be']);
 const POCKET_CASTS_HOSTS = new Set(['pca.st', 'www.pca.st', 'pocketcasts.com', 'www.pocketcasts.com', 'play.pocketcasts.com']);
 
+/**
+ * What a page link must hold for its host to be one of the above: a piece of their names, or anything the URL parser
+ * turns into letters (`%79`, fullwidth or other non-ASCII letters, a tab or newline it drops). A link without any is
+ * not parsed at all: a feed's episode pages are nearly always the publisher's own.
+ */
+const MAY_NAME_PLAYER = /youtu|pca\.st|pocketcasts|%|[^\x21-\x7e]/i;
+
 const PLACEHOLDER = /\{([a-z]+)\}/g;
 
 /**
@@ -135,7 +142,7 @@ export function chapterLinker(podcast: Podcast, episode: Episode): ChapterLinker
   const fromTemplate = template !== undefined && template !== '' ? templateLinker(template, episode) : undefined;
 
   let rest = NO_LINK;
-  const page = httpUrl(episode.link);
+  const page = episode.link !== undefined && MAY_NAME_PLAYER.test(episode.link) ? httpUrl(episode.link) : undefined;
   const host = page?.hostname.toLowerCase();
   if (page && host !== undefined && (YOUTUBE_HOSTS.has(host) || POCKET_CASTS_HOSTS.has(host))) {
     // searchParams.set re-serializes the whole query; doing it once with a mark and putting the seconds where the mark
@@ -150,7 +157,8 @@ export function chapterLinker(podcast: Podcast, episode: Episode): ChapterLinker
   } else {
     const audio = httpUrl(episode.audioUrl);
     if (audio) {
-      audio.hash = '';
+      // Only a URL with a `#` has a fragment to drop; the setter serializes the whole URL again.
+      if (episode.audioUrl?.includes('#')) audio.hash = '';
       const base = audio.href;
       rest = (at) => `${base}#t=${at}`;
     }

@@ -51,7 +51,7 @@ export class GuildFollows {
     }
     for (const url of this.#operatorFeeds) {
       if (this.#followers.get(url)?.has(guildId)) continue;
-      const seenEpisodeIds = this.#library.catalog.episodes(url).map((r) => r.episode.id);
+      const seenEpisodeIds = this.#library.catalog.episodeIds(url);
       await this.#store.follow(guildId, url, { seenEpisodeIds });
       this.#add(guildId, url);
     }

@@ -39,7 +39,7 @@ export function createFeedAdmin(deps: FeedAdminDeps): FeedAdmin {
       }
       await poller.adopt(preview);
       // Everything in the preview is back catalogue for this guild, and so is anything stored a moment earlier.
-      const seen = new Set([...preview.episodes.map((e) => e.id), ...library.catalog.episodes(preview.feedUrl).map((r) => r.episode.id)]);
+      const seen = new Set([...preview.episodes.map((e) => e.id), ...library.catalog.episodeIds(preview.feedUrl)]);
       const created = await store.follow(guildId, preview.feedUrl, { seenEpisodeIds: [...seen] });
       follows.added(guildId, preview.feedUrl);
       log.info({ guildId, feed: preview.feedUrl, created }, 'feed followed');
@@ -79,7 +79,7 @@ export function createFeedAdmin(deps: FeedAdminDeps): FeedAdmin {
         out.push({
           feedUrl,
           ...(podcast && { podcast }),
-          episodeCount: library.catalog.episodes(feedUrl).length,
+          episodeCount: library.catalog.episodeIds(feedUrl).length,
           ...(state && { state }),
           operator: follows.isOperatorFeed(feedUrl),
           ...(feedProblems && { problems: feedProblems }),

@@ -9,7 +9,7 @@ import { storedTranscripts } from './storedTranscripts.js';
  */
 export async function catchUpPodcast(store: Store, library: Library, podcastId: string): Promise<boolean> {
   const stored = await store.getEpisodeIds(podcastId);
-  const known = new Set(library.catalog.episodes(podcastId).map((r) => r.episode.id));
+  const known = new Set(library.catalog.episodeIds(podcastId));
   const current = library.catalog.podcast(podcastId) !== undefined && known.size === new Set(stored).size && stored.every((id) => known.has(id));
   if (current) return true;
   const entry = await store.loadPodcast(podcastId);

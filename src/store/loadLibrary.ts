@@ -4,7 +4,8 @@ import type { Library } from '../data/library.js';
 import type { Logger } from '../logger.js';
 import type { Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
-import { topicIndexFileStorage, type TopicIndexStorage } from './topicIndexFile.js';
+import type { Result } from '../data/model.js';
+import { checkTopicIndex, readTopicIndexBytes, topicIndexFileStorage, type SavedTopicIndex, type TopicIndexStorage } from './topicIndexFile.js';
 
 /**
  * Reads the stored catalogue into a library while the bot already serves: pages of podcasts with their episodes'
@@ -62,11 +63,18 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   library.loading.catalogue = true;
   library.loading.topics = true;
   const storage = options.savedIndex ?? (options.indexFile !== undefined ? topicIndexFileStorage(options.indexFile) : undefined);
-  // Read while the catalogue is (a file from the disk, a generation from PostgreSQL: seconds at 100,000 episodes);
-  // loaded into the library once the catalogue is in. A failure is a value, looked at then.
-  let prefetched = storage !== undefined && library.semantic === undefined ? storage.read() : undefined;
-  // Handled where it is awaited; a catalogue that fails first leaves it unawaited.
-  prefetched?.catch(() => {});
+  // The saved index is read while the catalogue loads (a file from the disk, off this thread; a generation from
+  // PostgreSQL: seconds at 100,000 episodes); a file is checked and loaded after it, as /topic answers from both (a hit
+  // names its episode from the catalogue). A failure is a value, looked at then.
+  let prefetched: Promise<() => Result<SavedTopicIndex>> | undefined;
+  if (storage !== undefined && library.semantic === undefined) {
+    prefetched =
+      options.savedIndex === undefined && options.indexFile !== undefined
+        ? readTopicIndexBytes(options.indexFile).then((read) => () => (read.ok ? checkTopicIndex(read.value) : read))
+        : storage.read().then((saved) => () => saved);
+    // Handled where it is awaited; a catalogue that fails first leaves it unawaited.
+    prefetched.catch(() => {});
+  }
   let podcasts = 0;
   let episodes = 0;
   const stored: string[] = [];
@@ -117,8 +125,9 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     let savedVersions: ReadonlyMap<string, number> = new Map();
     if (storage !== undefined && library.semantic === undefined) {
       const useSaved = async (): Promise<string | undefined> => {
-        const saved = await (prefetched ?? storage.read());
+        const read = prefetched;
         prefetched = undefined;
+        const saved = read === undefined ? await storage.read() : (await read)();
         const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
         if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;

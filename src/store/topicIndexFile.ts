@@ -90,12 +90,21 @@ export async function writeTopicIndex(file: string, versions: ReadonlyMap<string
 
 /** The saved index, checked: a missing file, another format, a wrong length or CRC is an error (and not trusted). */
 export async function readTopicIndex(file: string): Promise<Result<SavedTopicIndex>> {
-  let bytes: Buffer;
+  const bytes = await readTopicIndexBytes(file);
+  return bytes.ok ? checkTopicIndex(bytes.value) : bytes;
+}
+
+/** The saved file's bytes, not checked yet (checkTopicIndex): read off this thread, so it can overlap other work. */
+export async function readTopicIndexBytes(file: string): Promise<Result<Buffer>> {
   try {
-    bytes = await readFile(file);
+    return ok(await readFile(file));
   } catch (error) {
     return err((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is none yet' : `it cannot be read (${String(error)})`);
   }
+}
+
+/** What readTopicIndex checks of the bytes read. */
+export function checkTopicIndex(bytes: Buffer): Result<SavedTopicIndex> {
   if (bytes.byteLength < 16 || !bytes.subarray(0, 8).equals(MAGIC)) return err('it is not a Podcord topic index');
   const headerLength = bytes.readUInt32LE(8);
   if (16 + headerLength > bytes.byteLength) return err('it is cut short');

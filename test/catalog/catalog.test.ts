@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog, EVERY_PODCAST, foldForLookup, type Scope } from '../../src/data/catalog.js';
+import { Catalog, episodeKey, EVERY_PODCAST, foldForLookup, type Scope } from '../../src/data/catalog.js';
 import type { Episode, Podcast } from '../../src/data/model.js';
 
 const podcast = (id: string, title: string): Podcast => ({ id, title, categories: [] });
@@ -142,7 +142,7 @@ describe('Catalog', () => {
     const catalog = sampleCatalog();
     const scope = new Set(['feed:design']);
     const hidden = catalog.find('feed:ai', 'a2')!;
-    expect(catalog.byKey(hidden.key, EVERY_PODCAST)).toBe(hidden);
+    expect(catalog.byKey(hidden.key, EVERY_PODCAST)).toStrictEqual(hidden);
     expect(catalog.byKey(hidden.key, scope)).toBeUndefined();
     expect(catalog.resolveEpisode(hidden.key, undefined, scope).ok).toBe(false);
     expect(catalog.resolvePodcast(catalog.podcastKey('feed:ai'), scope).ok).toBe(false);
@@ -228,5 +228,32 @@ describe('Catalog', () => {
     catalog.upsert(podcast('feed:ai', 'The Most Interesting Thing in AI'), [episode('a9', 'New', '2026-06-01T00:00:00.000Z')]);
     expect(catalog.episodes('feed:ai').map((e) => e.episode.id)).toEqual(['a9']);
     expect(catalog.size).toEqual({ podcasts: 2, episodes: 3 });
+  });
+
+  it('hands back each episode’s summary exactly as given (dates in any form, none, number 0), newest first, by key and by id', () => {
+    const catalog = new Catalog();
+    const given = [
+      { id: 'x1', title: 'Plain ISO', publishedAt: '2024-03-01T10:00:00.000Z', episodeNumber: 0 },
+      { id: 'x2', title: 'Short ISO', publishedAt: '2024-03-02T10:00:00Z' },
+      { id: 'x3', title: 'RFC 822', publishedAt: 'Sun, 03 Mar 2024 10:00:00 GMT', episodeNumber: 7 },
+      { id: 'x4', title: 'Undated' },
+      { id: 'x5', title: 'Unreadable date', publishedAt: 'someday' },
+    ];
+    catalog.upsert(podcast('feed:x', 'X'), given);
+    const newestFirst = ['x3', 'x2', 'x1', 'x4', 'x5'].map((id) => given.find((e) => e.id === id));
+    expect(catalog.episodes('feed:x').map((r) => r.episode)).toStrictEqual(newestFirst);
+    expect(catalog.episodeIds('feed:x')).toEqual(newestFirst.map((e) => e!.id));
+    for (const e of given) {
+      const ref = catalog.find('feed:x', e.id)!;
+      expect(ref.episode).toStrictEqual(e);
+      expect(ref.key).toBe(episodeKey('feed:x', e.id));
+      expect(catalog.byKey(ref.key, EVERY_PODCAST)).toStrictEqual(ref);
+      expect(catalog.byKey(ref.key, new Set(['feed:y']))).toBeUndefined();
+    }
+    expect(catalog.find('feed:x', 'x9')).toBeUndefined();
+    expect(catalog.byKey('not a key', EVERY_PODCAST)).toBeUndefined();
+    catalog.remove('feed:x');
+    expect(catalog.size).toEqual({ podcasts: 0, episodes: 0 });
+    expect(catalog.find('feed:x', 'x1')).toBeUndefined();
   });
 });

@@ -105,4 +105,17 @@ describe('Library', () => {
     expect(top(library, 'Alan Turing')).toMatchObject({ episodeId: 'a', field: 'person' });
     expect(top(library, 'nanoseconds')?.startSeconds).toBe(90);
   });
+
+  it('keeps what it indexed through a save and load: an unchanged episode (and its transcript) is not indexed again, a changed one is', () => {
+    const library = new Library();
+    library.upsert(podcast, [episode('a'), episode('b')], new Map([['a', transcript]]));
+    const loaded = new Library();
+    loaded.catalog.upsert(podcast, [episode('a'), episode('b')]);
+    expect(loaded.loadIndex(library.serializeIndex()!)).toMatchObject({ ok: true, value: { podcasts: 1, episodes: 2 } });
+    expect(loaded.needsIndexing('pod', [episode('a'), episode('b', 'Other notes.')])).toEqual(['b']);
+    // The transcript of the unchanged episode is kept (not passed again), the changed one re-indexed.
+    loaded.index(podcast, [episode('a'), episode('b', 'We talk about ferries.')]);
+    expect(top(loaded, 'zeppelin')).toMatchObject({ episodeId: 'a', field: 'transcript', startSeconds: 111 });
+    expect(top(loaded, 'ferries')?.episodeId).toBe('b');
+  });
 });

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { generateFeed } from '../../bench/generateFeed.js';
 import { detectCharset } from '../../src/data/feed/detectCharset.js';
 import { fixture, parseOk } from './helpers.js';
 
@@ -64,5 +67,36 @@ describe('feed charsets', () => {
     expect(detectCharset(latin1('<rss/>'), 'text/xml; charset="koi8-r"')).toMatchObject({ source: 'content-type', declared: 'koi8-r' });
     expect(detectCharset(latin1('<rss/>'), 'text/xml').source).toBe('default');
     expect(detectCharset(latin1('<?xml version="1.0" encoding="no-such-charset"?><rss/>')).source).toBe('default');
+  });
+});
+
+/** UTF-16LE bytes with a byte-order mark: read in plain 64 KB chunks, never cut before a `<` (see parseFeed's read). */
+function utf16(text: string): Uint8Array {
+  const bytes = new Uint8Array(2 + text.length * 2);
+  bytes[0] = 0xff;
+  bytes[1] = 0xfe;
+  for (let i = 0; i < text.length; i++) {
+    bytes[2 + i * 2] = text.charCodeAt(i) & 0xff;
+    bytes[3 + i * 2] = text.charCodeAt(i) >> 8;
+  }
+  return bytes;
+}
+
+describe('feed chunks', () => {
+  it('parses a feed alike whether its UTF-8 or windows-1252 chunks end before a `<` or, in UTF-16, wherever 64 KB ends', () => {
+    const texts = [
+      generateFeed(300),
+      generateFeed(120, 7),
+      readFileSync(fileURLToPath(new URL('../fixtures/feeds/wordpress-feedburner_se-radio.xml', import.meta.url)), 'utf8'),
+      readFileSync(fileURLToPath(new URL('../fixtures/feeds/acast_sentimental-garbage.xml', import.meta.url)), 'utf8'),
+    ];
+    for (const text of texts) {
+      const plain = text.replace(/^<\?xml[^>]*\?>/, '');
+      expect(new TextEncoder().encode(plain).length).toBeGreaterThan(3 * 65_536);
+      const fromUtf16 = parseOk(utf16(plain));
+      expect(parseOk(new TextEncoder().encode(plain))).toEqual(fromUtf16);
+      // Latin-1 bytes (the generated feeds' accents are all below U+0100), read through the windows-1252 fallback.
+      if (!/[^\u0000-\u00ff]/.test(plain)) expect(parseOk(latin1(plain))).toEqual(fromUtf16);
+    }
   });
 });

@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { Parser } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
+import { generateFeed } from '../../bench/generateFeed.js';
 import { XmlScanner, type XmlEvents } from '../../src/data/feed/XmlScanner.js';
 import { prng } from '../support/prng.js';
 
@@ -12,14 +14,41 @@ const PIECES = [
   '<psc:chapter start="0" title="Intro"/>', '</ITEM>', '<Title>', '<br>', '<p>', '</p>', ']]', '<!', '<?', '-',
 ];
 
-/** Records every event, with text runs merged as the reader sees them. */
-function recorder(): { log: string[]; events: XmlEvents } {
+function fixedChunks(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < text.length; at += size) out.push(text.slice(at, at + size));
+  return out;
+}
+
+/** htmlparser2's XML Parser's events for the document in these chunks, as `recorder` logs them. */
+function reference(parts: readonly string[], wants?: (name: string) => boolean): string[] {
+  const expected = recorder(wants);
+  const parser = new Parser(
+    {
+      onopentag: expected.events.onopentag,
+      onclosetag: expected.events.onclosetag,
+      ontext: expected.events.ontext,
+      oncdatastart: expected.events.oncdatastart,
+      oncdataend: expected.events.oncdataend,
+    },
+    { xmlMode: true, decodeEntities: false },
+  );
+  for (const part of parts) parser.write(part);
+  parser.end();
+  return expected.log;
+}
+
+/**
+ * Records every event, with text runs merged as the reader sees them. `wants`: whose attributes the reader reads (the
+ * others are logged as none, which is what the scanner hands over for them).
+ */
+function recorder(wants: (name: string) => boolean = () => true): { log: string[]; events: XmlEvents } {
   const log: string[] = [];
   const events: XmlEvents = {
     done: false,
-    wantsAttributes: () => true,
+    wantsAttributes: wants,
     wantsText: () => true,
-    onopentag: (name, attributes) => log.push(`open ${name} ${JSON.stringify(attributes)}`),
+    onopentag: (name, attributes) => log.push(`open ${name} ${JSON.stringify(wants(name) ? attributes : {})}`),
     onclosetag: (name, implied) => log.push(`close ${name} ${implied}`),
     ontext: (text) => {
       const last = log.length - 1;
@@ -32,10 +61,10 @@ function recorder(): { log: string[]; events: XmlEvents } {
   return { log, events };
 }
 
-function chunks(text: string, rand: () => number): string[] {
+function chunks(text: string, rand: () => number, most = 12): string[] {
   const out: string[] = [];
   for (let at = 0; at < text.length; ) {
-    const size = 1 + Math.floor(rand() * 12);
+    const size = 1 + Math.floor(rand() * most);
     out.push(text.slice(at, at + size));
     at += size;
   }
@@ -81,5 +110,35 @@ describe('XmlScanner', () => {
     scanner.write('<drop a="1"><keep b="2">skipped text</keep></drop>');
     scanner.end();
     expect(log).toEqual(['open drop {}', 'open keep {"b":"2"}', 'close keep false', 'close drop false']);
+  });
+
+  it('reports what the Parser reports for every fixture feed and for generated feeds, in parseFeed\'s 64 KB chunks and in random ones', () => {
+    const dirs = ['feeds', 'malformed', 'encoding', 'security', 'descriptions'].map((dir) => new URL(`../fixtures/${dir}/`, import.meta.url));
+    const documents: { name: string; text: string }[] = [
+      { name: 'generated 300', text: generateFeed(300) },
+      { name: 'generated 40, seed 7', text: generateFeed(40, 7) },
+    ];
+    for (const dir of dirs) {
+      for (const file of readdirSync(dir)) {
+        if (/\.(xml|rss)$/.test(file)) documents.push({ name: file, text: readFileSync(new URL(file, dir), 'utf8') });
+      }
+    }
+    expect(documents.length).toBeGreaterThan(30);
+    // Attributes read for some names only, as the feed reader does: the scanner then skips the others' values.
+    const wants = (name: string) => name.length % 3 !== 0;
+    const scanner = new XmlScanner(recorder().events);
+    let seed = 0;
+    for (const { name, text } of documents) {
+      for (const size of [65_536, 0, 4_096]) {
+        const parts = size > 0 ? fixedChunks(text, size) : chunks(text, prng(++seed), 700);
+        const actual = recorder(wants);
+        scanner.reset(actual.events);
+        for (const part of parts) scanner.write(part);
+        scanner.end();
+        const expected = reference(parts, wants);
+        expect(actual.log.length, name).toBe(expected.length);
+        expect({ name, size, log: actual.log }).toEqual({ name, size, log: expected });
+      }
+    }
   });
 });

@@ -200,6 +200,12 @@ describe('chapterLinker (one URL parse per episode)', () => {
     'https://example.fm/ep/podcordseconds?t=podcordseconds',
     'https://www.youtube.com/podcordseconds/watch?v=1',
     'not a url',
+    // Hosts the URL parser turns into a player's (a percent escape, fullwidth letters, a tab it drops, capitals).
+    'https://%79outu.be/abc',
+    'https://ｙｏｕｔｕｂｅ.com/watch?v=1',
+    'https://you\ttube.com/watch?v=1',
+    'HTTPS://PLAY.POCKETCASTS.COM/x',
+    'https://example.fm/episodes/1',
   ];
   const audios = [undefined, 'https://cdn.example.fm/1.mp3?src=rss&x=a b#t=10', 'http://cdn.example.fm/ä/1.mp3#', 'ftp://x/1.mp3', '/1.mp3'];
   const moments = [0, 0.9, 59.5, 3723, 1e7, -1, Number.NaN, Number.POSITIVE_INFINITY];

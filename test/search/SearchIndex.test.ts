@@ -346,6 +346,73 @@ describe('SearchIndex persistence', () => {
     expect(texts(SearchIndex.load(shifted.subarray(3)).search('tesla crash'))[0]).toBe('The Tesla crash investigation');
   });
 
+  // The index's tables are private: read here through a cast, as the memory they hold is what these tests are about.
+  const tables = (index: SearchIndex): [string, ArrayBufferView][] =>
+    Object.entries(index as unknown as Record<string, unknown>).filter((e): e is [string, ArrayBufferView] => ArrayBuffer.isView(e[1]));
+
+  it('holds each loaded table in a buffer of its own, exactly its size: the bytes it was loaded from are not kept', () => {
+    const bytes = SearchIndex.build(CORPUS).serialize();
+    const loaded = SearchIndex.load(bytes);
+    expect(tables(loaded).length).toBeGreaterThan(15);
+    for (const [name, table] of tables(loaded)) {
+      expect(table.buffer, name).not.toBe(bytes.buffer);
+      expect(table.buffer.byteLength, name).toBe(table.byteLength);
+    }
+    expect(texts(loaded.search('tesla crash'))[0]).toBe('The Tesla crash investigation');
+  });
+
+  it('grows a loaded index’s passage and episode tables by an eighth, not double, when passages are added', () => {
+    const many = Array.from({ length: 4000 }, (_, i) => passage(`p${i % 40}`, `e${i % 800}`, i, 'chapterTitle', `Chapter ${i} about trains`));
+    const loaded = SearchIndex.load(SearchIndex.build(many).serialize());
+    loaded.add([passage('p0', 'new', 0, 'episodeTitle', 'One more episode')]);
+    const sizes = Object.fromEntries(tables(loaded).map(([name, table]) => [name, (table as Uint8Array).length]));
+    for (const name of ['docEpisode', 'docStart', 'docField', 'docLength', 'docLanguage', 'docDeleted']) {
+      expect(sizes[name], name).toBeGreaterThanOrEqual(4001);
+      expect(sizes[name], name).toBeLessThanOrEqual(4000 + 4000 / 8);
+    }
+    for (const name of ['episodePodcast', 'episodePublishedMs', 'episodeFirstDoc', 'episodeEndDoc']) expect(sizes[name], name).toBeLessThanOrEqual(801 + 100);
+    expect(texts(loaded.search('one more episode'))[0]).toBe('One more episode');
+  });
+
+  it('hands back each episode’s date as given and tells apart one episode id used by two podcasts, before and after load', () => {
+    const dated = [
+      passage('a', 'same', 0, 'episodeTitle', 'Zeppelins over the harbour', '2024-03-01T10:00:00.000Z'),
+      passage('b', 'same', 0, 'episodeTitle', 'Zeppelins in the museum', 'Sun, 03 Mar 2024 10:00:00 GMT'),
+      passage('b', 'short', 0, 'episodeTitle', 'Zeppelins at night', '2024-03-02T10:00:00Z'),
+      passage('c', 'undated', 0, 'episodeTitle', 'Zeppelins undated'),
+    ];
+    const built = SearchIndex.build(dated);
+    const asGiven = (index: SearchIndex) =>
+      Object.fromEntries(index.search('zeppelins', { limit: 10 }).map((h) => [`${h.passage.podcastId}/${h.passage.episodeId}`, h.passage.publishedAt ?? 'none']));
+    const expected = { 'a/same': '2024-03-01T10:00:00.000Z', 'b/same': 'Sun, 03 Mar 2024 10:00:00 GMT', 'b/short': '2024-03-02T10:00:00Z', 'c/undated': 'none' };
+    expect(asGiven(built)).toEqual(expected);
+    const loaded = SearchIndex.load(built.serialize());
+    expect(asGiven(loaded)).toEqual(expected);
+    for (const index of [built, loaded]) {
+      expect(index.removeEpisode('b', 'same')).toBe(1);
+      expect(Object.keys(asGiven(index)).sort()).toEqual(['a/same', 'b/short', 'c/undated']);
+      index.add([passage('b', 'same', 5, 'chapterTitle', 'Zeppelins again', 'Sun, 03 Mar 2024 10:00:00 GMT')]);
+      expect(asGiven(index)['b/same']).toBe('Sun, 03 Mar 2024 10:00:00 GMT');
+      expect(index.stats().episodes).toBe(4);
+    }
+  });
+
+  it('keeps every passage start exact: in milliseconds while each start is whole milliseconds, as given once one is not', () => {
+    const starts = [0, 95, 12.345, 3600.5, 86399.999];
+    const timed = starts.map((start, i) => passage('p', `e${i}`, start, 'chapterTitle', `Zeppelin chapter ${i}`));
+    const startsOf = (index: SearchIndex) => index.search('zeppelin', { limit: 20, maxPerEpisode: 5 }).map((h) => h.passage.startSeconds).sort((a, b) => a - b);
+    const built = SearchIndex.build(timed);
+    expect(tables(built).find(([name]) => name === 'docStart')?.[1]).toBeInstanceOf(Uint32Array);
+    const loaded = SearchIndex.load(built.serialize());
+    expect(tables(loaded).find(([name]) => name === 'docStart')?.[1]).toBeInstanceOf(Uint32Array);
+    for (const index of [built, loaded]) {
+      expect(startsOf(index)).toEqual([...starts].sort((a, b) => a - b));
+      index.add([passage('p', 'odd', 1.23456789, 'chapterTitle', 'Zeppelin at an odd second')]);
+      expect(startsOf(index)).toEqual([...starts, 1.23456789].sort((a, b) => a - b));
+      expect(startsOf(SearchIndex.load(index.serialize()))).toEqual([...starts, 1.23456789].sort((a, b) => a - b));
+    }
+  });
+
   it('rejects bytes that are not an index', () => {
     expect(() => SearchIndex.load(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).toThrow(/not a Podcord search index/);
   });

@@ -433,10 +433,22 @@ function read(bytes: Uint8Array, label: string, fatal: boolean): boolean {
   const decoder = new TextDecoder(label, { fatal });
   reader.reset();
   parser.reset(reader);
+  // In UTF-8 and windows-1252 a 0x3C byte is always `<`, so a chunk can end just before one (see below). Any cut reads
+  // the same (the decoder streams, the scanner reports alike however its input is cut); this one is only cheaper.
+  const cutAtTag = label === 'utf-8' || label === 'windows-1252';
   try {
-    for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
-      const text = decoder.decode(bytes.subarray(offset, offset + CHUNK_BYTES), { stream: true });
+    for (let offset = 0; offset < bytes.length; ) {
+      let end = Math.min(offset + CHUNK_BYTES, bytes.length);
+      // A chunk that ends before its last `<` never ends inside a tag. A tag cut in two sends the scanner down paths
+      // it otherwise never takes (once a chunk, each time in some other state), and in a fresh process each first
+      // time threw away the optimised code of its main loop, which V8 then compiled again (see README, cold parse).
+      if (cutAtTag && end < bytes.length) {
+        const lt = bytes.lastIndexOf(0x3c, end - 1);
+        if (lt > offset) end = lt;
+      }
+      const text = decoder.decode(bytes.subarray(offset, end), { stream: true });
       if (text !== '') parser.write(text);
+      offset = end;
     }
     const rest = decoder.decode();
     if (rest !== '') parser.write(rest);

@@ -3,13 +3,13 @@
  * with a min-heap of list heads: a lookup usually stops after a few dozen, so sorting them all would be wasted.
  */
 export class AscendingMerge {
-  readonly #lists: (readonly number[])[];
+  readonly #lists: ArrayLike<number>[];
   /** Indices into #lists, a min-heap on each list's current head. */
   readonly #heap: Int32Array;
   readonly #cursor: Int32Array;
   #size = 0;
 
-  constructor(postings: readonly (readonly number[])[], words: readonly number[]) {
+  constructor(postings: readonly ArrayLike<number>[], words: readonly number[]) {
     this.#lists = words.map((w) => postings[w]!).filter((list) => list.length > 0);
     this.#heap = new Int32Array(this.#lists.length);
     this.#cursor = new Int32Array(this.#lists.length);

@@ -1,5 +1,5 @@
 import { bm25Impacts, coordinationTable, DEFAULT_FIELD_BOOST, episodeRecency, FIELD_CODE, FIELD_COUNT, idf, RECENCY_WEIGHT, recencyDay } from './bm25.js';
-import { ensure } from './ensure.js';
+import { ensure, ensureSnug } from './ensure.js';
 import type { NumericArray } from './ensure.js';
 import { CHAMPION_MIN_DF, championLists } from './championLists.js';
 import { editDistance, fuzzyScan } from './fuzzyScan.js';
@@ -96,7 +96,11 @@ export class SearchIndex implements TopicSearch {
   // --- Documents (both segments): global id = position.
   private docCount = 0;
   private docEpisode: Uint32Array = new Uint32Array(0);
-  private docStart: Float64Array = new Float64Array(0);
+  /**
+   * Where each passage starts: in whole milliseconds while every start is one (chapters and transcript cues are; half
+   * the bytes of a Float64), else the seconds as given (the table turns into a Float64Array at the first that is not).
+   */
+  private docStart: Uint32Array | Float64Array = new Uint32Array(0);
   private docField: Uint8Array = new Uint8Array(0);
   private docLength: Uint16Array = new Uint16Array(0);
   private docDeleted: Uint8Array = new Uint8Array(0);
@@ -111,12 +115,18 @@ export class SearchIndex implements TopicSearch {
   private episodeCount = 0;
   private episodeIds: string[] = [];
   private episodePodcast: Uint32Array = new Uint32Array(0);
+  /** As the passages gave it; '' where there was none or where it is `new Date(episodePublishedMs).toISOString()` (episodePublishedIso). */
   private episodePublished: string[] = [];
+  /** 1 where the date is that ISO form of episodePublishedMs (nearly every one): no string kept per episode. */
+  private episodePublishedIso: Uint8Array = new Uint8Array(0);
   private episodePublishedMs: Float64Array = new Float64Array(0);
   /** Doc id range that holds an episode's passages, so removal scans only that range. */
   private episodeFirstDoc: Uint32Array = new Uint32Array(0);
   private episodeEndDoc: Uint32Array = new Uint32Array(0);
+  /** Episode id -> its number, for the first podcast that used the id: keyed by the id string episodeIds holds, no second string. */
   private episodeIndex = new Map<string, number>();
+  /** The same for an id some other podcast used first, keyed by podcast number and id. */
+  private episodeIndexShared = new Map<string, number>();
   private podcastIds: string[] = [];
   private podcastIndex = new Map<string, number>();
   /** Per podcast: a bit per LanguageId its passages were stemmed in (what a query in its scope is stemmed in). */
@@ -220,15 +230,15 @@ export class SearchIndex implements TopicSearch {
       }
       for (const [s, tf] of docTf) this.mutable.append(s, doc, tf);
 
-      this.docEpisode = ensure(this.docEpisode, doc + 1);
-      this.docStart = ensure(this.docStart, doc + 1);
-      this.docField = ensure(this.docField, doc + 1);
-      this.docLength = ensure(this.docLength, doc + 1);
-      this.docDeleted = ensure(this.docDeleted, doc + 1);
-      this.docLanguage = ensure(this.docLanguage, doc + 1);
+      this.docEpisode = ensureSnug(this.docEpisode, doc + 1);
+      this.docStart = ensureSnug(this.docStart, doc + 1);
+      this.docField = ensureSnug(this.docField, doc + 1);
+      this.docLength = ensureSnug(this.docLength, doc + 1);
+      this.docDeleted = ensureSnug(this.docDeleted, doc + 1);
+      this.docLanguage = ensureSnug(this.docLanguage, doc + 1);
       this.docEpisode[doc] = episode;
       this.docLanguage[doc] = language;
-      this.docStart[doc] = passage.startSeconds;
+      this.setStart(doc, passage.startSeconds);
       this.docField[doc] = field;
       this.docLength[doc] = Math.min(length, 0xffff);
       this.docDeleted[doc] = 0;
@@ -248,7 +258,7 @@ export class SearchIndex implements TopicSearch {
   removeEpisode(podcastId: string, episodeId: string): number {
     const podcast = this.podcastIndex.get(podcastId);
     if (podcast === undefined) return 0;
-    const episode = this.episodeIndex.get(`${podcast}\u0000${episodeId}`);
+    const episode = this.findEpisode(podcast, episodeId);
     if (episode === undefined) return 0;
     let removed = 0;
     const end = this.episodeEndDoc[episode] as number;
@@ -384,23 +394,60 @@ export class SearchIndex implements TopicSearch {
       this.podcastLanguages[podcast] = 0;
       this.podcastDeclared.push('');
     }
-    const key = `${podcast}\u0000${passage.episodeId}`;
-    let episode = this.episodeIndex.get(key);
+    let episode = this.findEpisode(podcast, passage.episodeId);
     if (episode === undefined) {
       episode = this.episodeCount++;
-      this.episodeIndex.set(key, episode);
       this.episodeIds.push(passage.episodeId);
-      this.episodePublished.push(passage.publishedAt ?? '');
-      this.episodePodcast = ensure(this.episodePodcast, episode + 1);
-      this.episodePublishedMs = ensure(this.episodePublishedMs, episode + 1);
-      this.episodeFirstDoc = ensure(this.episodeFirstDoc, episode + 1);
-      this.episodeEndDoc = ensure(this.episodeEndDoc, episode + 1);
+      this.rememberEpisode(podcast, passage.episodeId, episode);
+      this.episodePublishedIso = ensureSnug(this.episodePublishedIso, episode + 1);
+      const publishedMs = passage.publishedAt === undefined ? Number.NaN : Date.parse(passage.publishedAt);
+      const iso = isoForm(passage.publishedAt ?? '', publishedMs);
+      this.episodePublished.push(iso ? '' : (passage.publishedAt ?? ''));
+      this.episodePublishedIso[episode] = iso ? 1 : 0;
+      this.episodePodcast = ensureSnug(this.episodePodcast, episode + 1);
+      this.episodePublishedMs = ensureSnug(this.episodePublishedMs, episode + 1);
+      this.episodeFirstDoc = ensureSnug(this.episodeFirstDoc, episode + 1);
+      this.episodeEndDoc = ensureSnug(this.episodeEndDoc, episode + 1);
       this.episodePodcast[episode] = podcast;
-      this.episodePublishedMs[episode] = passage.publishedAt === undefined ? Number.NaN : Date.parse(passage.publishedAt);
+      this.episodePublishedMs[episode] = publishedMs;
       this.episodeFirstDoc[episode] = 0;
       this.episodeEndDoc[episode] = 0;
     }
     return episode;
+  }
+
+  private setStart(doc: number, seconds: number): void {
+    if (this.docStart instanceof Uint32Array) {
+      const ms = Math.round(seconds * 1000);
+      if (ms >= 0 && ms <= 0xffffffff && ms / 1000 === seconds && !Object.is(seconds, -0)) {
+        this.docStart[doc] = ms;
+        return;
+      }
+      // Exact: every start held so far is its milliseconds / 1000.
+      this.docStart = Float64Array.from(this.docStart, (ms) => ms / 1000);
+    }
+    this.docStart[doc] = seconds;
+  }
+
+  private startOf(doc: number): number {
+    const start = this.docStart[doc] as number;
+    return this.docStart instanceof Uint32Array ? start / 1000 : start;
+  }
+
+  private findEpisode(podcast: number, episodeId: string): number | undefined {
+    const first = this.episodeIndex.get(episodeId);
+    if (first !== undefined && this.episodePodcast[first] === podcast) return first;
+    return this.episodeIndexShared.size === 0 ? undefined : this.episodeIndexShared.get(`${podcast}\u0000${episodeId}`);
+  }
+
+  private rememberEpisode(podcast: number, episodeId: string, episode: number): void {
+    if (this.episodeIndex.has(episodeId)) this.episodeIndexShared.set(`${podcast}\u0000${episodeId}`, episode);
+    else this.episodeIndex.set(episodeId, episode);
+  }
+
+  /** An episode's date as the passages gave it ('' for none). */
+  private publishedOf(episode: number): string {
+    return this.episodePublishedIso[episode] === 1 ? new Date(this.episodePublishedMs[episode] as number).toISOString() : (this.episodePublished[episode] as string);
   }
 
   /** Records a surface word of a language and returns its stem (looked up, not recomputed, for known words). */
@@ -782,11 +829,11 @@ export class SearchIndex implements TopicSearch {
     const passage: Passage = {
       podcastId: this.podcastIds[this.episodePodcast[episode] as number] as string,
       episodeId: this.episodeIds[episode] as string,
-      startSeconds: this.docStart[doc] as number,
+      startSeconds: this.startOf(doc),
       field: PASSAGE_FIELDS[this.docField[doc] as number] as PassageField,
       text,
     };
-    const published = this.episodePublished[episode];
+    const published = this.publishedOf(episode);
     if (published) passage.publishedAt = published;
     const language = this.podcastDeclared[this.episodePodcast[episode] as number];
     if (language) passage.language = language;
@@ -902,7 +949,7 @@ export class SearchIndex implements TopicSearch {
     const typed: NumericArray[] = [
       this.docEpisode, this.docStart, this.docField, this.docLength, this.docDeleted,
       this.docLanguage, this.podcastLanguages, this.surfaceLanguage,
-      this.episodePodcast, this.episodePublishedMs, this.episodeFirstDoc, this.episodeEndDoc,
+      this.episodePodcast, this.episodePublishedMs, this.episodePublishedIso, this.episodeFirstDoc, this.episodeEndDoc,
       this.textBytes, this.textOffsets, this.postingOffsets, this.postingDocs, this.postingTfs,
       this.surfaceStem, this.surfaceCount,
       ...this.mutable.arrays(),
@@ -920,8 +967,8 @@ export class SearchIndex implements TopicSearch {
     bytes += strings(this.episodeIds) + strings(this.episodePublished) + strings(this.podcastIds) + strings(this.podcastDeclared);
     bytes += strings(this.mutableTexts) + strings(this.mutable.stems);
     // Map entries: ~3 slots in the hash table plus the key string (already counted or short).
-    bytes += (this.episodeIndex.size + this.podcastIndex.size + this.mutable.stemIndex.size) * 40;
-    bytes += this.episodeIndex.size * 24;
+    bytes += (this.episodeIndex.size + this.episodeIndexShared.size + this.podcastIndex.size + this.mutable.stemIndex.size) * 40;
+    bytes += this.episodeIndexShared.size * 24;
     bytes += this.mutableSurfaces.size * (40 + 56 + 24);
     return bytes;
   }
@@ -969,14 +1016,14 @@ export class SearchIndex implements TopicSearch {
         ['surfaces', this.surfaces],
         ['surfaceDisplay', this.surfaceDisplay],
         ['episodeIds', this.episodeIds],
-        ['episodePublished', this.episodePublished],
+        ['episodePublished', this.episodePublished.map((_, e) => this.publishedOf(e))],
         ['podcastIds', this.podcastIds],
         ['podcastDeclared', this.podcastDeclared],
       ],
     );
   }
 
-  /** Reads what `serialize` wrote. Copies the bytes once (so the caller's buffer can be reused), then maps arrays onto them. */
+  /** Reads what `serialize` wrote: each array copied into its own buffer, exactly its size (the caller's bytes are not kept). */
   static load(bytes: Uint8Array): SearchIndex {
     const image = decodeIndex(bytes);
     const header = image.header;
@@ -989,7 +1036,7 @@ export class SearchIndex implements TopicSearch {
     index.compactDocs = header.docCount;
     index.liveDocs = header.docCount;
     index.docEpisode = get<Uint32Array>('docEpisode');
-    index.docStart = get<Float64Array>('docStart');
+    index.docStart = get<Uint32Array | Float64Array>('docStart');
     index.docField = get<Uint8Array>('docField');
     index.docLength = get<Uint16Array>('docLength');
     index.docLanguage = get<Uint8Array>('docLanguage');
@@ -1001,6 +1048,12 @@ export class SearchIndex implements TopicSearch {
     index.episodePublishedMs = get<Float64Array>('episodePublishedMs');
     index.episodeIds = strings('episodeIds', header.counts.episodes);
     index.episodePublished = strings('episodePublished', header.counts.episodes);
+    index.episodePublishedIso = new Uint8Array(header.episodeCount);
+    index.episodePublished.forEach((published, e) => {
+      if (!isoForm(published, index.episodePublishedMs[e] as number)) return;
+      index.episodePublished[e] = '';
+      index.episodePublishedIso[e] = 1;
+    });
     index.podcastIds = strings('podcastIds', header.counts.podcasts);
     index.podcastIds.forEach((id, i) => index.podcastIndex.set(id, i));
     index.podcastDeclared = strings('podcastDeclared', header.counts.podcasts);
@@ -1009,7 +1062,7 @@ export class SearchIndex implements TopicSearch {
       const p = index.episodePodcast[index.docEpisode[doc] as number] as number;
       index.podcastLanguages[p] = (index.podcastLanguages[p] as number) | (1 << (index.docLanguage[doc] as number));
     }
-    index.episodeIds.forEach((id, i) => index.episodeIndex.set(`${index.episodePodcast[i] as number}\u0000${id}`, i));
+    index.episodeIds.forEach((id, i) => index.rememberEpisode(index.episodePodcast[i] as number, id, i));
     index.episodeFirstDoc = new Uint32Array(header.episodeCount);
     index.episodeEndDoc = new Uint32Array(header.episodeCount);
     index.rebuildEpisodeRanges();
@@ -1053,6 +1106,11 @@ interface WordPlan {
 
 /** A pool entry: reranked (with its text) or not yet (analysed only if shown). */
 type Candidate = Reranked | { doc: number; score: number; text?: undefined };
+
+/** Whether a date as given is what `new Date(ms).toISOString()` writes, so it need not be kept as a string. */
+function isoForm(published: string, ms: number): boolean {
+  return published.length === 24 && Number.isFinite(ms) && new Date(ms).toISOString() === published;
+}
 
 /** The mutable dictionary's key for a word of a language. */
 function surfaceKey(folded: string, language: LanguageId): string {

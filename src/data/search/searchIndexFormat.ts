@@ -9,7 +9,8 @@ import { ANALYZER_VERSION } from './stem.js';
 
 const FORMAT_MAGIC = 0x49534350; // "PCSI" little-endian
 // 2: passages and surface words carry their language (docLanguage, surfaceLanguage), and the header its analyzer.
-const FORMAT_VERSION = 2;
+// 3: docStart may be whole milliseconds (Uint32Array) rather than seconds (Float64Array), as its section's type says.
+const FORMAT_VERSION = 3;
 
 /** The header fields besides the version and the section table, in the order they are written. */
 export interface IndexHeader {
@@ -54,19 +55,24 @@ export function encodeIndex(header: IndexHeader, sections: readonly Section[]): 
 
 export interface DecodedIndex {
   header: IndexHeader;
-  /** A typed array section, viewing the decoded copy of the bytes. Throws if the section is missing. */
+  /** A typed array section, copied into a buffer of its own of exactly its size. Throws if the section is missing. */
   array<T extends NumericArray>(name: string): T;
   /** A string list section of `count` strings. */
   strings(name: string, count: number): string[];
 }
 
-/** Reads what encodeIndex wrote. Copies the bytes once (so the caller's buffer can be reused), then maps arrays onto them. */
+/**
+ * Reads what encodeIndex wrote. Each array is copied out into a buffer of its own, sized to it: nothing keeps the
+ * caller's bytes alive (a saved file's buffer is dropped once loaded), no array is a view on a shared buffer that a
+ * grown or replaced array would leave partly dead, and strings are decoded straight from the bytes given. (It used to
+ * copy the whole image first and map the arrays onto the copy: twice the file at load, for as long as any array lived.)
+ */
 export function decodeIndex(bytes: Uint8Array): DecodedIndex {
-  const own = bytes.slice();
-  const view = new DataView(own.buffer);
-  if (own.length < 8 || view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 8 || view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
   const headerLength = view.getUint32(4, true);
-  const header = JSON.parse(new TextDecoder().decode(own.subarray(8, 8 + headerLength))) as IndexHeader & {
+  if (8 + headerLength > bytes.length) throw new Error('search index cut short');
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as IndexHeader & {
     version: number;
     analyzer?: string;
     sections: [string, string, number][];
@@ -74,7 +80,7 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
   if (header.version !== FORMAT_VERSION) throw new Error(`search index format ${header.version}, expected ${FORMAT_VERSION}`);
   // Stems made by other rules would not meet the query's: such an index is rebuilt from the feeds, never read.
   if (header.analyzer !== ANALYZER_VERSION) throw new Error(`search index stemmed by ${String(header.analyzer)}, expected ${ANALYZER_VERSION}`);
-  const ctors: Record<string, new (buffer: ArrayBuffer, offset: number, length: number) => NumericArray> = {
+  const ctors: Record<string, (new (length: number) => NumericArray) & { BYTES_PER_ELEMENT: number }> = {
     Uint8Array,
     Uint16Array,
     Uint32Array,
@@ -82,24 +88,32 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
     Float32Array,
     Float64Array,
   };
-  const arrays = new Map<string, NumericArray>();
+  const sections = new Map<string, { Ctor: (typeof ctors)[string]; at: number; length: number }>();
   let at = (8 + headerLength + 7) & ~7;
   for (const [name, type, length] of header.sections) {
     const Ctor = ctors[type];
     if (Ctor === undefined) throw new Error(`unknown array type ${type}`);
-    const a = new Ctor(own.buffer, at, length);
-    arrays.set(name, a);
-    at = (at + a.byteLength + 7) & ~7;
+    const byteLength = length * Ctor.BYTES_PER_ELEMENT;
+    if (at + byteLength > bytes.length) throw new Error(`search index cut short in ${name}`);
+    sections.set(name, { Ctor, at, length });
+    at = (at + byteLength + 7) & ~7;
   }
+  const section = (name: string): { Ctor: (typeof ctors)[string]; at: number; length: number } => {
+    const found = sections.get(name);
+    if (found === undefined) throw new Error(`search index lacks ${name}`);
+    return found;
+  };
   const array = <T extends NumericArray>(name: string): T => {
-    const a = arrays.get(name);
-    if (a === undefined) throw new Error(`search index lacks ${name}`);
-    return a as T;
+    const { Ctor, at, length } = section(name);
+    const out = new Ctor(length);
+    new Uint8Array(out.buffer).set(bytes.subarray(at, at + out.byteLength));
+    return out as T;
   };
   const decoder = new TextDecoder();
   const strings = (name: string, count: number): string[] => {
     if (count === 0) return [];
-    return decoder.decode(array<Uint8Array>(name)).split('\u0000');
+    const { at, length } = section(name);
+    return decoder.decode(bytes.subarray(at, at + length)).split('\u0000');
   };
   return { header, array, strings };
 }
