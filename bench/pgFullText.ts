@@ -103,14 +103,15 @@ const SCHEMA = `
     tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector(language, text), (CASE field
       ${Object.entries(WEIGHT_OF).map(([f, w]) => `WHEN '${f}' THEN '${w}'`).join(' ')} ELSE 'D' END)::"char")) STORED
   );
-  -- The corpus's words (unaccented, lower case, unstemmed), for correcting a query word no passage holds.
+  -- The corpus's words (unaccented, lower case, unstemmed; not the hyphenated compounds the parser also emits, whose
+  -- parts are there), for correcting a query word no passage holds and completing the last one.
   CREATE TABLE pc_words (word text COLLATE "C" PRIMARY KEY, ndoc int NOT NULL);
 `;
 
 const INDEXES = {
   tsv: 'CREATE INDEX pc_passages_tsv ON pc_passages USING gin (tsv)',
   podcast: 'CREATE INDEX pc_passages_podcast ON pc_passages (podcast_id)',
-  words: `INSERT INTO pc_words SELECT word, ndoc FROM ts_stat('SELECT to_tsvector(''pc_simple'', text) FROM pc_passages')`,
+  words: `INSERT INTO pc_words SELECT word, ndoc FROM ts_stat('SELECT to_tsvector(''pc_simple'', text) FROM pc_passages') WHERE strpos(word, '-') = 0`,
   wordsTrgm: 'CREATE INDEX pc_words_trgm ON pc_words USING gin (word gin_trgm_ops)',
   textTrgm: 'CREATE INDEX pc_passages_trgm ON pc_passages USING gin (text gin_trgm_ops)',
 } as const;
@@ -142,6 +143,9 @@ DECLARE
   tq_all tsquery := ''::tsquery;
   tq_any tsquery := ''::tsquery;
   tq tsquery;
+  one tsquery;
+  seen_all text[] := '{}';
+  seen_any text[] := '{}';
   c regconfig;
   found int := 0;
 BEGIN
@@ -176,8 +180,12 @@ BEGIN
         terms := terms || quote_literal(w);
       END IF;
     END LOOP;
-    tq_all := tq_all || to_tsquery(c, array_to_string(terms, ' & '));
-    tq_any := tq_any || to_tsquery(c, array_to_string(terms, ' | '));
+    -- Configurations that stem the words alike give the same query: each is ORed in once (a row is rechecked and
+    -- ranked against the whole query, so repeats cost time on every matching row).
+    one := to_tsquery(c, array_to_string(terms, ' & '));
+    IF NOT (one::text = ANY (seen_all)) THEN tq_all := tq_all || one; seen_all := seen_all || one::text; END IF;
+    one := to_tsquery(c, array_to_string(terms, ' | '));
+    IF NOT (one::text = ANY (seen_any)) THEN tq_any := tq_any || one; seen_any := seen_any || one::text; END IF;
   END LOOP;
   tq := CASE WHEN any_word THEN tq_any ELSE tq_all END;
   IF tq = ''::tsquery THEN RETURN; END IF;
@@ -494,7 +502,7 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
     const stats = library.search.stats();
 
     // PostgreSQL: every podcast's passages read from the store, in pages of rows.
-    const versions = [...(await store.catalogVersions()).keys()].sort();
+    const versions = [...(await store.catalogVersions()).keys()].sort().slice(0, Number(process.env['PGSEARCH_PODCASTS'] ?? Infinity));
     const configs = new Set<string>();
     for (const id of versions) configs.add(configOf(library.catalog.podcast(id)?.language));
     await createSchema(client, configs);
@@ -512,6 +520,7 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
       // The library bench's query sample: the titles of two episodes of every 50th feed.
       if (n % 50 === 0) for (const e of entry.episodes.slice(-2)) sample.push({ podcastId, episodeId: e.id, startSeconds: 0, field: 'episodeTitle', text: e.title });
       readMs += performance.now() - r0;
+      if ((n + 1) % 1000 === 0) process.stdout.write(`  ${n + 1} of ${versions.length} podcasts into PostgreSQL\n`);
       if (rows.length >= 5_000) {
         const i0 = performance.now();
         await insertRows(client, rows);
@@ -525,6 +534,7 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
     insertMs += performance.now() - i0;
     total += rows.length;
     if (total !== stats.passages) process.stdout.write(`  note: PostgreSQL holds ${total} passages, Podcord's index ${stats.passages}\n`);
+    process.stdout.write(`  ${total} passages in; building the indexes\n`);
     const indexMs = await createIndexes(client);
     const { rows: sizes } = await client.query<{ heap: string; toast: string; tsv: string; trgm: string; words: string; podcast: string; total: string }>(`
       SELECT pg_relation_size('pc_passages') AS heap,
@@ -536,6 +546,24 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
     const sz = sizes[0]!;
 
     const queries = generateQueries({ passages: sample, vocabulary: vocabulary(600_000) }, 60);
+    if (process.env['PGSEARCH_EXPLAIN'] === '1') {
+      // The plans inside pc_search, sent back as notices (auto_explain ships with PostgreSQL).
+      const notices: string[] = [];
+      const listen = (n: { message?: string | undefined }): void => void notices.push(n.message ?? '');
+      client.on('notice', listen);
+      await client.query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_analyze = on; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = 'notice'`);
+      for (const kind of new Set(queries.map((q) => q.kind))) {
+        const q = queries.find((x) => x.kind === kind)!;
+        for (const m of modes) {
+          notices.length = 0;
+          const t = performance.now();
+          await pgSearch(client, q.text, m, { limit: 30, maxPerEpisode: 3 });
+          process.stdout.write(`\n--- [${kind}] "${q.text}" ${m}: ${(performance.now() - t).toFixed(1)} ms\n${notices.filter((n) => /actual time=(\d{2,}|[1-9])/.test(n)).join('\n')}\n`);
+        }
+      }
+      await client.query(`SET auto_explain.log_min_duration = -1`);
+      client.off('notice', listen);
+    }
     const now = Date.now();
     const options = { limit: 30, maxPerEpisode: 3 } as const;
     const timeOurs = (): { times: number[]; hits: number } => {
@@ -549,23 +577,26 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
       }
       return { times, hits };
     };
-    const timePg = async (m: Formulation): Promise<{ times: number[]; hits: number }> => {
+    const timePg = async (m: Formulation, list = queries): Promise<{ times: number[]; hits: number }> => {
       const times: number[] = [];
       let hits = 0;
-      for (const q of queries) {
+      const began = performance.now();
+      for (const [i, q] of list.entries()) {
         const s = performance.now();
         const found = await pgSearch(client, q.text, m, { ...options, now });
         times.push(performance.now() - s);
         if (found.length > 0) hits++;
+        if ((i + 1) % 50 === 0) process.stdout.write(`    ${i + 1} queries, ${((performance.now() - began) / 1000).toFixed(1)} s\n`);
       }
       return { times, hits };
     };
-    // Warm-up: the first 20 queries on Podcord's side, one whole pass on PostgreSQL's (its pages into the cache).
+    // Warm-up: the first 20 queries on each side (PostgreSQL's pages were just written and read: they are cached).
     for (const q of queries.slice(0, 20)) topicMoments(library.topics, q.text, { now });
     const ours = timeOurs();
     const theirs = new Map<Formulation, { times: number[]; hits: number }>();
     for (const m of modes) {
-      await timePg(m);
+      process.stdout.write(`  timing PostgreSQL: ${m}\n`);
+      await timePg(m, queries.slice(0, 20));
       theirs.set(m, await timePg(m));
     }
 
@@ -611,6 +642,10 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
       }
     }
     console.table(perKind);
+    for (const [m, t] of theirs) {
+      const slowest = t.times.map((v, i) => ({ v, q: queries[i]! })).sort((a, b) => b.v - a.v).slice(0, 5);
+      process.stdout.write(`  slowest on PostgreSQL (${m}): ${slowest.map((x) => `[${x.q.kind}] "${x.q.text}" ${ms(x.v)}`).join(', ')}\n`);
+    }
     await store.close();
   } finally {
     await client.end();
@@ -623,7 +658,7 @@ export async function runPgSearchBench(): Promise<void> {
   const server = await startPostgres();
   try {
     await relevancePart(server.adminUrl);
-    const modes = (process.env['PGSEARCH_MODES'] ?? 'and>or+trgm,and').split(',') as Formulation[];
+    const modes = (process.env['PGSEARCH_MODES'] ?? 'and,and>or+trgm').split(',') as Formulation[];
     for (const m of modes) if (!FORMULATIONS.includes(m)) throw new Error(`PGSEARCH_MODES: ${m} is none of ${FORMULATIONS.join(', ')}`);
     if (size > 0) await libraryPart(server.adminUrl, size, modes);
   } finally {
