@@ -481,8 +481,12 @@ const LIBRARY_DB = (size: number): string => path.join(tmpdir(), `podcord-bench-
 async function libraryPart(adminUrl: string, size: number, modes: readonly Formulation[]): Promise<void> {
   const source = process.env['PGSEARCH_DB'] ?? LIBRARY_DB(size);
   if (!existsSync(source)) {
-    process.stdout.write(`\nLibrary part not run: ${source} is missing (npm run bench -- library prepares it; LIBRARY_BENCH_SIZES=${size})\n`);
-    return;
+    if (process.env['PGSEARCH_DB'] !== undefined) throw new Error(`PGSEARCH_DB: ${source} does not exist`);
+    // Made as the library bench makes it (and kept for it): generated feeds through parseFeed into the store.
+    process.stdout.write(`\n  preparing ${size.toLocaleString('en')} episodes in ${source} (bench/library.ts, once; kept for later runs)\n`);
+    const prep = fork(fileURLToPath(new URL('./library.ts', import.meta.url)), ['--prepare', String(size), source], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+    const code = await new Promise<number | null>((resolve) => prep.on('exit', resolve));
+    if (code !== 0) throw new Error(`preparing the library failed (exit ${code})`);
   }
   // A copy: the library bench's database is written by its poll cycle and opened by its bot; this bench never touches it.
   const dir = await mkdtemp(path.join(tmpdir(), 'pgsearch-'));
@@ -520,7 +524,7 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
       if (entry === undefined) continue;
       const stored = await storedTranscripts(store, podcastId, entry.episodes);
       for (const episode of entry.episodes) rows.push(...episodeRows(entry.podcast, episode, stored.get(episode.id)));
-      // The library bench's query sample: the titles of two episodes of every 50th feed.
+      // The library bench's query sample: the titles of two episodes of every 50th podcast (in id order).
       if (n % 50 === 0) for (const e of entry.episodes.slice(-2)) sample.push({ podcastId, episodeId: e.id, startSeconds: 0, field: 'episodeTitle', text: e.title });
       readMs += performance.now() - r0;
       if ((n + 1) % 1000 === 0) process.stdout.write(`  ${n + 1} of ${versions.length} podcasts into PostgreSQL\n`);
@@ -619,7 +623,7 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
     const pgLoadMs = readMs + insertMs + Object.values(indexMs).reduce((a, b) => a + b, 0);
     process.stdout.write(
       `Podcord's index: load ${s(podcordLoadMs)} (catalogue and saved index, as a start loads them${loaded.savedIndex.used ? '' : `; saved index not used: ${loaded.savedIndex.reason}`}; ${loaded.indexed} podcasts indexed)` +
-        `, saved index file ${mb(indexBytes)}, ${mb(library.search.memoryBytes())} in memory\n` +
+        `, ${indexBytes > 0 ? `saved index file ${mb(indexBytes)}` : 'no saved index file'}, ${mb(library.search.memoryBytes())} in memory\n` +
         `PostgreSQL: load ${s(pgLoadMs)} (read from the store into passages ${s(readMs)}, INSERT ${s(insertMs)}, GIN on tsvector ${s(indexMs.tsv)},` +
         ` words table and its trigrams ${s(indexMs.words + indexMs.wordsTrgm)}, trigrams of the text ${s(indexMs.textTrgm)}, podcast index ${s(indexMs.podcast)}, ANALYZE ${s(indexMs.analyze)})\n` +
         `  database ${mb(sz.total)}: rows ${mb(sz.heap)} + TOAST ${mb(sz.toast)}, GIN tsvector ${mb(sz.tsv)}, text trigrams ${mb(sz.trgm)}, words ${mb(sz.words)}, podcast ${mb(sz.podcast)}\n` +
