@@ -70,7 +70,7 @@ const DD80 = '00434eef-4dd7-46d9-9145-dcddf6c9b18e';
 const SR_HEARTBLEED = 'http://sverigesradio.se/p1_studioett_20140411_1600_3e4fa54.mp3';
 
 /** OURS: hand-written transcripts placed in real episodes (test/fixtures/transcripts). */
-const TRANSCRIPTS: readonly { podcastId: string; episodeId: string; file: string; type: string }[] = [
+export const TRANSCRIPTS: readonly { podcastId: string; episodeId: string; file: string; type: string }[] = [
   { podcastId: AI, episodeId: AI_EPISODE, file: 'test/fixtures/transcripts/ours_ai-open-source.vtt', type: 'text/vtt' },
   { podcastId: DD, episodeId: DD80, file: 'test/fixtures/transcripts/ours_design-details-80.srt', type: 'application/srt' },
   { podcastId: SR, episodeId: SR_HEARTBLEED, file: 'test/fixtures/transcripts/ours_sr-studio-ett-20140411.json', type: 'application/json' },
