@@ -673,8 +673,9 @@ export class SqliteStore implements Store {
   #dueFeeds(now: Date, limit: number): string[] {
     return this.#db
       .prepare(
-        // In the order of feed_checks_due (SQLite puts NULL, never checked, first), then by URL.
-        `SELECT f.url FROM feed_checks c JOIN feed_state f ON f.id = c.id
+        // Walking feed_checks_due (SQLite puts NULL, never checked, first) and stopping at the limit; ties by URL. The
+        // CROSS JOIN keeps that order: the planner would rather scan feed_state and sort all of it at every claim.
+        `SELECT f.url FROM feed_checks c INDEXED BY feed_checks_due CROSS JOIN feed_state f ON f.id = c.id
          WHERE (c.next_check_at IS NULL OR c.next_check_at <= @now) AND f.paused = 0
            AND c.id NOT IN (SELECT id FROM feed_leases WHERE until > @now)
          ORDER BY c.next_check_at, f.url LIMIT @limit`,
