@@ -37,6 +37,10 @@ export const NOT_COPIED_TABLES: Readonly<Record<string, string>> = {
   processes: 'the registry of the processes running on that database now (heartbeats, shares of the request budget); the target has its own',
   channel_info: 'a cache of what Discord says of a channel, read again over REST when it is missing',
   guild_info: "a cache of a server's locale as Discord gives it, read again over REST when it is missing",
+  feed_checks:
+    "SQLite's feed check times (apart from feed_state so that a 304 writes a small row): copied as feed_state's last_checked_at and next_check_at columns, as PostgreSQL keeps them (SqliteTables)",
+  feed_leases:
+    "SQLite's feed leases (apart from feed_state, a row only while leased): copied as feed_state's lease_owner and lease_until columns, as PostgreSQL keeps them (SqliteTables)",
   schema_migrations:
     "PostgreSQL's record of the migrations applied to that database (SQLite keeps it in user_version); each database keeps its own, and the copy requires both at the same version",
 };
