@@ -200,7 +200,7 @@ async function serveBot(file: string, apiUrl: string, token: string): Promise<vo
         setTimeout(tick, 1);
         // Every feed due now, whatever earlier runs on this database left (the poll interval has not passed since).
         const db = new Database(file);
-        db.prepare(`UPDATE feed_state SET next_check_at = 0`).run();
+        db.prepare(`UPDATE feed_checks SET next_check_at = 0`).run();
         db.close();
         const t0 = performance.now();
         const outcomes = await running.services.poller.pollOnce();

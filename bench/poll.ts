@@ -11,7 +11,8 @@
  *
  * Then the stores (runStoreBench): the same two cycles over BENCH_STORE_FEEDS feeds (default 10,000) on SQLite with one
  * poller process, and on PostgreSQL (started here as the tests start theirs, and removed after) with one and with two
- * worker processes: cycle time, ms and database ms per feed, requests, RSS, and ratios to SQLite and to one worker.
+ * worker processes: cycle time, ms and database ms per feed, requests, RSS, and ratios to SQLite and to one worker
+ * (BENCH_STORES=sqlite or =postgres runs only those).
  * A third cycle where nothing changed (every feed a 304) shows what a poll costs: bytes the database wrote to its
  * write-ahead log per feed (goal: under 1 KB) and TCP connections the feed server accepted (reused, not one a feed).
  */
@@ -183,6 +184,8 @@ export async function runPollBench(): Promise<void> {
 
 /** Feeds in the store bench (SQLite, PostgreSQL with 1 and 2 workers). */
 const STORE_FEEDS = Number(process.env['BENCH_STORE_FEEDS'] ?? 10_000);
+/** Which of the store bench's scenarios run (`sqlite`, `postgres`: both PostgreSQL rows); all of them by default. */
+const STORE_KINDS = (process.env['BENCH_STORES'] ?? 'sqlite,postgres').split(',').map((kind) => kind.trim());
 
 interface FeedServerCounts {
   requests: number;
@@ -401,10 +404,10 @@ async function cycleAll(
  */
 export async function runStoreBench(): Promise<void> {
   const feeds = await feedServer(STORE_FEEDS);
-  const postgres = await startPostgres();
+  const postgres = STORE_KINDS.includes('postgres') ? await startPostgres() : undefined;
   const scratch = await mkdtemp(path.join(tmpdir(), 'podcord-bench-'));
-  const admin = new pg.Client({ connectionString: postgres.adminUrl });
-  await admin.connect();
+  const admin = postgres === undefined ? undefined : new pg.Client({ connectionString: postgres.adminUrl });
+  await admin?.connect();
   const results: { name: string; workers: number; first: CycleFigures; steady: CycleFigures; quiet: CycleFigures }[] = [];
   try {
     const scenarios = [
@@ -413,12 +416,13 @@ export async function runStoreBench(): Promise<void> {
       { name: 'PostgreSQL, 2 workers', kind: 'postgres', workers: 2 },
     ] as const;
     for (const [index, scenario] of scenarios.entries()) {
+      if (!STORE_KINDS.includes(scenario.kind)) continue;
       let databaseUrl: string;
       let serverTime: (() => Promise<number>) | undefined;
       let wal: WalMeter | undefined;
       if (scenario.kind === 'sqlite') {
         databaseUrl = `sqlite:${path.join(scratch, `bench-${index}.db`)}`;
-      } else {
+      } else if (postgres !== undefined && admin !== undefined) {
         wal = postgresWalMeter(admin);
         const url = new URL(postgres.adminUrl);
         url.pathname = `/podcord_bench_${index}`;
@@ -432,6 +436,8 @@ export async function runStoreBench(): Promise<void> {
           const found = await admin.query<{ ms: number }>('SELECT active_time AS ms FROM pg_stat_database WHERE datname = $1', [name]);
           return Number(found.rows[0]?.ms ?? 0);
         };
+      } else {
+        continue;
       }
       const seeded = await openStore(databaseUrl);
       if (!seeded.ok) throw new Error(seeded.error);
@@ -456,14 +462,15 @@ export async function runStoreBench(): Promise<void> {
       }
     }
   } finally {
-    await admin.end();
-    await postgres.stop();
+    await admin?.end();
+    await postgres?.stop();
     await rm(scratch, { recursive: true, force: true });
     await feeds.close();
   }
 
-  const sqlite = results[0]!;
-  const one = results[1]!;
+  // Ratios to the SQLite row and to one worker, where those ran (BENCH_STORES).
+  const sqlite = results.find((r) => r.name.startsWith('SQLite')) ?? results[0]!;
+  const one = results.find((r) => r.name === 'PostgreSQL, 1 worker') ?? results[0]!;
   const perFeed = (c: CycleFigures, ms: number): string => (c.checked === 0 ? '-' : (ms / c.checked).toFixed(2));
   const header = ['', 'first cycle', 'steady cycle', 'ms/feed', 'DB ms/feed', 'server ms/feed', 'poller CPU ms/feed', 'requests', 'peak RSS', 'vs SQLite', 'vs 1 worker'];
   const rows = results.map((r) => [

@@ -569,19 +569,25 @@ export class PostgresStore implements Store {
     return toFeedState(row as FeedStateRow);
   }
 
-  async recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void> {
+  async recordNotModified(checks: readonly NotModified[]): Promise<void> {
     if (checks.length === 0) return;
     // One statement for every check. (The poller records only feeds leased to it: two processes never write one row.)
     await changes(
       this.#pool,
       `UPDATE feed_state f SET etag = COALESCE(c.etag, f.etag), last_modified = COALESCE(c.last_modified, f.last_modified),
-         last_checked_at = $4, next_check_at = $5, last_error = NULL, consecutive_failures = 0,
+         last_checked_at = c.checked_at, next_check_at = c.next_check_at, last_error = NULL, consecutive_failures = 0,
          paused = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused END,
          paused_notice_sent = CASE WHEN f.pause_reason IS NULL THEN false ELSE f.paused_notice_sent END,
          lease_owner = NULL, lease_until = NULL
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS c(url, etag, last_modified)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS c(url, etag, last_modified, checked_at, next_check_at)
        WHERE f.url = c.url`,
-      [checks.map((c) => c.url), checks.map((c) => c.etag ?? null), checks.map((c) => c.lastModified ?? null), at.checkedAt, at.nextCheckAt],
+      [
+        checks.map((c) => c.url),
+        checks.map((c) => c.etag ?? null),
+        checks.map((c) => c.lastModified ?? null),
+        checks.map((c) => c.checkedAt),
+        checks.map((c) => c.nextCheckAt),
+      ],
     );
   }
 

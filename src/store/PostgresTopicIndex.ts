@@ -5,7 +5,7 @@ import { err, ok, type Result } from '../data/model.js';
 import type { SavedTopicIndex, TopicIndexStorage } from './topicIndexFile.js';
 
 /**
- * The saved topic index on PostgreSQL (migration 10): what the workers build, for every process on the database to
+ * The saved topic index on PostgreSQL (migration 11): what the workers build, for every process on the database to
  * load instead of analysing every passage. A generation is a header row (the format, the version of every podcast it
  * holds, the body's length and CRC-32 of versions and body) and the body in chunks, written in one transaction that
  * also deletes the older generations: a reader (one REPEATABLE READ snapshot) sees a whole generation or the one

@@ -498,12 +498,26 @@ export class SqliteStore implements Store {
   // ---- feed fetch state --------------------------------------------------------------------------------------------
 
   async trackFeed(url: string): Promise<void> {
-    this.#db.prepare(`INSERT OR IGNORE INTO feed_state (url) VALUES (?)`).run(url);
+    this.#db.transaction(() => this.#track(url)).immediate();
+  }
+
+  /**
+   * A feed's rows, unless it has them: feed_state under the next free id, and its check times in feed_checks (both
+   * empty: due at once). Inside a transaction.
+   */
+  #track(url: string): void {
+    const db = this.#db;
+    // WHERE true: SQLite reads an ON CONFLICT after a bare SELECT's FROM as part of a join.
+    const added = db
+      .prepare(`INSERT INTO feed_state (url, id) SELECT ?, COALESCE(MAX(id), 0) + 1 FROM feed_state WHERE true ON CONFLICT (url) DO NOTHING`)
+      .run(url).changes;
+    if (added > 0) db.prepare(`INSERT INTO feed_checks (id) SELECT id FROM feed_state WHERE url = ?`).run(url);
   }
 
   async untrackFeed(url: string): Promise<void> {
     const db = this.#db;
     db.transaction(() => {
+      // Its check times and lease go with it (ON DELETE CASCADE).
       db.prepare(`DELETE FROM feed_state WHERE url = ?`).run(url);
       db.prepare(`DELETE FROM feed_credentials WHERE url = ?`).run(url);
     }).immediate();
@@ -532,23 +546,28 @@ export class SqliteStore implements Store {
   }
 
   #fetchState(url: string): FeedFetchState | undefined {
-    const row = this.#db.prepare(`SELECT * FROM feed_state WHERE url = ?`).get(url) as FeedStateRow | undefined;
+    const row = this.#db
+      .prepare(
+        `SELECT f.url, f.etag, f.last_modified, c.last_checked_at, c.next_check_at, f.last_error, f.consecutive_failures,
+           f.paused, f.paused_notice_sent, f.pause_reason, f.resumed_at
+         FROM feed_state f JOIN feed_checks c ON c.id = f.id WHERE f.url = ?`,
+      )
+      .get(url) as FeedStateRow | undefined;
     return row === undefined ? undefined : toFeedState(row);
   }
 
   async recordFetchSuccess(url: string, success: FetchSuccess): Promise<FeedFetchState> {
     const db = this.#db;
     return db.transaction(() => {
-      db.prepare(`INSERT OR IGNORE INTO feed_state (url) VALUES (?)`).run(url);
+      this.#track(url);
       db.prepare(
         `UPDATE feed_state SET
            etag = CASE WHEN @setEtag THEN @etag ELSE etag END,
            last_modified = CASE WHEN @setLastModified THEN @lastModified ELSE last_modified END,
-           last_checked_at = @checkedAt, next_check_at = @nextCheckAt, last_error = NULL,
+           last_error = NULL,
            consecutive_failures = 0,
            paused = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused END,
-           paused_notice_sent = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused_notice_sent END,
-           lease_owner = NULL, lease_until = NULL
+           paused_notice_sent = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused_notice_sent END
          WHERE url = @url`,
       ).run({
         url,
@@ -556,55 +575,69 @@ export class SqliteStore implements Store {
         etag: success.etag ?? null,
         setLastModified: bool(success.lastModified !== undefined),
         lastModified: success.lastModified ?? null,
-        checkedAt: ms(success.checkedAt),
-        nextCheckAt: ms(success.nextCheckAt),
       });
+      this.#checked(url, ms(success.checkedAt), ms(success.nextCheckAt));
       return this.#fetchState(url) as FeedFetchState;
     }).immediate();
   }
 
-  async recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void> {
+  /** A feed was checked: its check times, and its lease ended. */
+  #checked(url: string, checkedAt: number, nextCheckAt: number): void {
+    const db = this.#db;
+    db.prepare(`UPDATE feed_checks SET last_checked_at = @checkedAt, next_check_at = @nextCheckAt WHERE id = (SELECT id FROM feed_state WHERE url = @url)`).run({
+      url,
+      checkedAt,
+      nextCheckAt,
+    });
+    this.#endLeases([url]);
+  }
+
+  /** Ends the leases on these feeds, whoever holds them: one scan of the (small) lease table. */
+  #endLeases(urls: readonly string[], owner?: string): void {
+    this.#db
+      .prepare(
+        `DELETE FROM feed_leases WHERE id IN (SELECT f.id FROM feed_state f WHERE f.url IN (SELECT value FROM json_each(@urls)))
+           AND (@owner IS NULL OR owner = @owner)`,
+      )
+      .run({ urls: JSON.stringify(urls), owner: owner ?? null });
+  }
+
+  async recordNotModified(checks: readonly NotModified[]): Promise<void> {
     if (checks.length === 0) return;
     const db = this.#db;
-    // In the order of the table's key: neighbouring rows are written together, page by page.
-    const sorted = [...checks].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
     db.transaction(() => {
-      const update = db.prepare(
+      // The wide row only when the 304 changes something in it (new validators, a failure or failure pause to clear):
+      // a steady 304 writes its check times (a small row among 200 a page) and ends its lease (a row of a small table).
+      const wide = db.prepare(
         `UPDATE feed_state SET etag = COALESCE(@etag, etag), last_modified = COALESCE(@lastModified, last_modified),
-           last_checked_at = @checkedAt, next_check_at = @nextCheckAt, last_error = NULL, consecutive_failures = 0,
+           last_error = NULL, consecutive_failures = 0,
            paused = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused END,
-           paused_notice_sent = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused_notice_sent END,
-           lease_owner = NULL, lease_until = NULL
-         WHERE url = @url`,
+           paused_notice_sent = CASE WHEN pause_reason IS NULL THEN 0 ELSE paused_notice_sent END
+         WHERE url = @url AND ((@etag IS NOT NULL AND etag IS NOT @etag)
+           OR (@lastModified IS NOT NULL AND last_modified IS NOT @lastModified)
+           OR last_error IS NOT NULL OR consecutive_failures <> 0
+           OR (pause_reason IS NULL AND (paused <> 0 OR paused_notice_sent <> 0)))`,
       );
-      for (const check of sorted) {
-        update.run({
-          url: check.url,
-          etag: check.etag ?? null,
-          lastModified: check.lastModified ?? null,
-          checkedAt: ms(at.checkedAt),
-          nextCheckAt: ms(at.nextCheckAt),
-        });
+      const times = db.prepare(
+        `UPDATE feed_checks SET last_checked_at = @checkedAt, next_check_at = @nextCheckAt WHERE id = (SELECT id FROM feed_state WHERE url = @url)`,
+      );
+      for (const check of checks) {
+        wide.run({ url: check.url, etag: check.etag ?? null, lastModified: check.lastModified ?? null });
+        times.run({ url: check.url, checkedAt: ms(check.checkedAt), nextCheckAt: ms(check.nextCheckAt) });
       }
+      this.#endLeases(checks.map((check) => check.url));
     }).immediate();
   }
 
   async recordFetchFailure(url: string, failure: FetchFailure): Promise<FeedFetchState> {
     const db = this.#db;
     return db.transaction(() => {
-      db.prepare(`INSERT OR IGNORE INTO feed_state (url) VALUES (?)`).run(url);
+      this.#track(url);
       db.prepare(
-        `UPDATE feed_state SET last_error = @error, last_checked_at = @checkedAt, next_check_at = @nextCheckAt,
-           consecutive_failures = consecutive_failures + 1, paused = MAX(paused, @pause),
-           lease_owner = NULL, lease_until = NULL
+        `UPDATE feed_state SET last_error = @error, consecutive_failures = consecutive_failures + 1, paused = MAX(paused, @pause)
          WHERE url = @url`,
-      ).run({
-        url,
-        error: failure.error,
-        checkedAt: ms(failure.checkedAt),
-        nextCheckAt: ms(failure.nextCheckAt),
-        pause: bool(failure.pause),
-      });
+      ).run({ url, error: failure.error, pause: bool(failure.pause) });
+      this.#checked(url, ms(failure.checkedAt), ms(failure.nextCheckAt));
       return this.#fetchState(url) as FeedFetchState;
     }).immediate();
   }
@@ -622,13 +655,14 @@ export class SqliteStore implements Store {
   }
 
   async resumeFeed(url: string, now: Date = new Date()): Promise<void> {
-    this.#db
-      .prepare(
-        `UPDATE feed_state SET paused = 0, paused_notice_sent = 0, consecutive_failures = 0, next_check_at = NULL,
-           pause_reason = NULL, resumed_at = ?
+    const db = this.#db;
+    db.transaction(() => {
+      db.prepare(
+        `UPDATE feed_state SET paused = 0, paused_notice_sent = 0, consecutive_failures = 0, pause_reason = NULL, resumed_at = ?
          WHERE url = ?`,
-      )
-      .run(ms(now), url);
+      ).run(ms(now), url);
+      db.prepare(`UPDATE feed_checks SET next_check_at = NULL WHERE id = (SELECT id FROM feed_state WHERE url = ?)`).run(url);
+    }).immediate();
   }
 
   async dueFeeds(now: Date): Promise<string[]> {
@@ -639,9 +673,12 @@ export class SqliteStore implements Store {
   #dueFeeds(now: Date, limit: number): string[] {
     return this.#db
       .prepare(
-        `SELECT url FROM feed_state WHERE paused = 0 AND (next_check_at IS NULL OR next_check_at <= @now)
-           AND (lease_until IS NULL OR lease_until <= @now)
-         ORDER BY next_check_at IS NOT NULL, next_check_at, url LIMIT @limit`,
+        // Walking feed_checks_due (SQLite puts NULL, never checked, first) and stopping at the limit; ties by URL. The
+        // CROSS JOIN keeps that order: the planner would rather scan feed_state and sort all of it at every claim.
+        `SELECT f.url FROM feed_checks c INDEXED BY feed_checks_due CROSS JOIN feed_state f ON f.id = c.id
+         WHERE (c.next_check_at IS NULL OR c.next_check_at <= @now) AND f.paused = 0
+           AND c.id NOT IN (SELECT id FROM feed_leases WHERE until > @now)
+         ORDER BY c.next_check_at, f.url LIMIT @limit`,
       )
       .pluck()
       .all({ now: ms(now), limit }) as string[];
@@ -653,7 +690,12 @@ export class SqliteStore implements Store {
     const db = this.#db;
     return db.transaction(() => {
       const urls = this.#dueFeeds(now, Math.max(0, limit));
-      db.prepare(`UPDATE feed_state SET lease_owner = @owner, lease_until = @until WHERE url IN (SELECT value FROM json_each(@urls))`).run({
+      // An expired lease on one of them goes; the new ones are written side by side, at the end of the table.
+      this.#endLeases(urls);
+      db.prepare(
+        `INSERT INTO feed_leases (until, id, owner)
+         SELECT @until, f.id, @owner FROM json_each(@urls) j JOIN feed_state f ON f.url = j.value ORDER BY f.id`,
+      ).run({
         owner: lease.owner,
         until: ms(lease.until),
         urls: JSON.stringify(urls),
@@ -678,14 +720,17 @@ export class SqliteStore implements Store {
   }
 
   async releaseFeed(url: string, owner: string): Promise<void> {
-    this.#db.prepare(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE url = ? AND lease_owner = ?`).run(url, owner);
+    this.#endLeases([url], owner);
   }
 
   async renewLeases(lease: Lease, held: { feeds: readonly string[]; announcements: readonly AnnouncementKey[] }): Promise<void> {
     const db = this.#db;
     const params = { owner: lease.owner, until: ms(lease.until) };
     db.transaction(() => {
-      db.prepare(`UPDATE feed_state SET lease_until = @until WHERE lease_owner = @owner AND url IN (SELECT value FROM json_each(@urls))`).run({
+      db.prepare(
+        `UPDATE feed_leases SET until = @until
+         WHERE owner = @owner AND id IN (SELECT f.id FROM feed_state f WHERE f.url IN (SELECT value FROM json_each(@urls)))`,
+      ).run({
         ...params,
         urls: JSON.stringify(held.feeds),
       });
@@ -713,7 +758,7 @@ export class SqliteStore implements Store {
   async endProcess(id: string): Promise<void> {
     const db = this.#db;
     db.transaction(() => {
-      db.prepare(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?`).run(id);
+      db.prepare(`DELETE FROM feed_leases WHERE owner = ?`).run(id);
       db.prepare(`UPDATE announcements SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = ?`).run(id);
       db.prepare(`UPDATE live_shows SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = ?`).run(id);
       db.prepare(`DELETE FROM processes WHERE id = ?`).run(id);
@@ -726,6 +771,7 @@ export class SqliteStore implements Store {
     const moves = { old: oldUrl, new: newUrl };
     db.transaction(() => {
       // In every table: move the old rows unless the new URL already has one with the same key; drop what is left.
+      // (feed_state's check times and lease follow its id.)
       db.prepare(`UPDATE OR IGNORE feed_state SET url = @new WHERE url = @old`).run(moves);
       db.prepare(`DELETE FROM feed_state WHERE url = @old`).run(moves);
       // Credentials stay with the address they were given for: a redirect does not carry them to another one.
@@ -762,7 +808,7 @@ export class SqliteStore implements Store {
         db
           .prepare(`INSERT OR IGNORE INTO follows (guild_id, feed_url, followed_at) VALUES (?, ?, ?)`)
           .run(guildId, feedUrl, ms(options.now ?? new Date())).changes > 0;
-      db.prepare(`INSERT OR IGNORE INTO feed_state (url) VALUES (?)`).run(feedUrl);
+      this.#track(feedUrl);
       this.#markSeen(guildId, feedUrl, options.seenEpisodeIds);
       return created;
     }).immediate();

@@ -75,10 +75,10 @@ export interface Store {
   recordFetchSuccess(url: string, success: FetchSuccess): Promise<FeedFetchState>;
   /**
    * Feeds that answered 304 Not Modified, recorded together as recordFetchSuccess records each (a validator the 304
-   * did not repeat is kept), all checked at `checkedAt` and due again at `nextCheckAt`: one write for many checks, so a
-   * 304 costs a few bytes of the database's log rather than its own transaction. Feeds not tracked are left alone.
+   * did not repeat is kept), each with its own check times: one write for many checks, so a 304 costs a few bytes of
+   * the database's log rather than its own transaction. Feeds not tracked are left alone.
    */
-  recordNotModified(checks: readonly NotModified[], at: { checkedAt: Date; nextCheckAt: Date }): Promise<void>;
+  recordNotModified(checks: readonly NotModified[]): Promise<void>;
   /** A fetch failed: consecutiveFailures + 1, lastError set, paused when `pause`. */
   recordFetchFailure(url: string, failure: FetchFailure): Promise<FeedFetchState>;
   /** The paused notice was posted: do not post it again until the feed is resumed. */
@@ -439,11 +439,13 @@ export interface FetchSuccess {
   nextCheckAt: Date;
 }
 
-/** A feed that answered 304, with the validators the answer carried. */
+/** A feed that answered 304, with the validators the answer carried, when it was checked and when it is due again. */
 export interface NotModified {
   url: string;
   etag?: string;
   lastModified?: string;
+  checkedAt: Date;
+  nextCheckAt: Date;
 }
 
 export interface FetchFailure {

@@ -40,6 +40,10 @@ export const NOT_COPIED_TABLES: Readonly<Record<string, string>> = {
   topic_index_generations: "the topic index the workers built (PostgreSQL only): the target's workers build their own from the copied catalogue",
   topic_index_chunks: 'the body of each saved topic index generation, as above',
   topic_index_builder: 'which process of that database builds the topic index now (a lease)',
+  feed_checks:
+    "SQLite's feed check times (apart from feed_state so that a 304 writes a small row): copied as feed_state's last_checked_at and next_check_at columns, as PostgreSQL keeps them (SqliteTables)",
+  feed_leases:
+    "SQLite's feed leases (apart from feed_state, a row only while leased): copied as feed_state's lease_owner and lease_until columns, as PostgreSQL keeps them (SqliteTables)",
   schema_migrations:
     "PostgreSQL's record of the migrations applied to that database (SQLite keeps it in user_version); each database keeps its own, and the copy requires both at the same version",
 };

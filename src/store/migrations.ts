@@ -253,7 +253,57 @@ export const migrations: readonly string[] = [
   ALTER TABLE chapters_cache ADD COLUMN recheck_at INTEGER;
   CREATE INDEX chapters_cache_recheck ON chapters_cache (recheck_at) WHERE recheck_at IS NOT NULL;
   `,
-  // 10: nothing here. PostgreSQL's 10 keeps the topic index in the database; SQLite keeps it in a file beside the
+  // 10: a cheap poll at scale. What a 304 and a lease change no longer live in the wide feed_state row, whose feeds a
+  // poll batch finds on as many pages as it has feeds (the WAL takes whole 4 KB pages): a feed's check times live in
+  // feed_checks, about 20 bytes a row under a small integer id (200 feeds a page), due order in its index; its lease in
+  // feed_leases, a row only while a process holds it, kept in the order leases were taken (its rowid): the feeds a
+  // claim leases together are written side by side at the end (found by id with a scan of that small table; no index
+  // by feed, which a claim would write on as many pages as it has feeds). feed_state keeps what changes when a feed does
+  // (validators, failures, pauses, owed announcements) and gains the id. PostgreSQL keeps one row (its 10 is empty):
+  // it writes row versions, not pages. db:copy shows SQLite's three as the one feed_state (SqliteTables).
+  `
+  ALTER TABLE feed_state RENAME TO feed_state_before_10;
+  CREATE TABLE feed_state (
+    url                   TEXT PRIMARY KEY,
+    id                    INTEGER NOT NULL UNIQUE,
+    etag                  TEXT,
+    last_modified         TEXT,
+    last_error            TEXT,
+    consecutive_failures  INTEGER NOT NULL DEFAULT 0,
+    paused                INTEGER NOT NULL DEFAULT 0,
+    paused_notice_sent    INTEGER NOT NULL DEFAULT 0,
+    pause_reason          TEXT,
+    resumed_at            INTEGER,
+    announce_owed_since   INTEGER
+  ) WITHOUT ROWID;
+  INSERT INTO feed_state (url, id, etag, last_modified, last_error, consecutive_failures, paused, paused_notice_sent,
+      pause_reason, resumed_at, announce_owed_since)
+    SELECT url, row_number() OVER (ORDER BY url), etag, last_modified, last_error, consecutive_failures, paused,
+      paused_notice_sent, pause_reason, resumed_at, announce_owed_since
+    FROM feed_state_before_10;
+
+  CREATE TABLE feed_checks (
+    id               INTEGER PRIMARY KEY REFERENCES feed_state (id) ON DELETE CASCADE,
+    last_checked_at  INTEGER,
+    next_check_at    INTEGER
+  );
+  INSERT INTO feed_checks (id, last_checked_at, next_check_at)
+    SELECT f.id, o.last_checked_at, o.next_check_at FROM feed_state_before_10 o JOIN feed_state f USING (url);
+
+  CREATE TABLE feed_leases (
+    id     INTEGER NOT NULL REFERENCES feed_state (id) ON DELETE CASCADE,
+    owner  TEXT NOT NULL,
+    until  INTEGER NOT NULL
+  );
+  INSERT INTO feed_leases (until, id, owner)
+    SELECT o.lease_until, f.id, o.lease_owner FROM feed_state_before_10 o JOIN feed_state f USING (url)
+    WHERE o.lease_owner IS NOT NULL AND o.lease_until IS NOT NULL;
+
+  DROP TABLE feed_state_before_10;
+  CREATE INDEX feed_checks_due ON feed_checks (next_check_at);
+  CREATE INDEX feed_state_owed ON feed_state (announce_owed_since) WHERE announce_owed_since IS NOT NULL;
+  `,
+  // 11: nothing here. PostgreSQL's 11 keeps the topic index in the database; SQLite keeps it in a file beside the
   // database (topicIndexFile.ts). Counted all the same: both dialects are at one version for `npm run db:copy`.
   `SELECT 1;`,
 ];

@@ -59,9 +59,21 @@ async function sqliteSchema(): Promise<Map<string, Map<string, string>>> {
   const db = new Database(file, { readonly: true });
   try {
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`).pluck().all() as string[];
-    return new Map(
+    const schema = new Map(
       tables.map((table) => [table, new Map((db.pragma(`table_info("${table}")`) as { name: string; type: string }[]).map((c) => [c.name, c.type]))]),
     );
+    // SQLite keeps a feed's state in three tables the copy reads and writes as the one feed_state (SqliteTables): its
+    // columns, without SQLite's own id, the check times and the lease as PostgreSQL names them.
+    const feedState = new Map([...(schema.get('feed_state') ?? [])].filter(([name]) => name !== 'id'));
+    const split = { feed_checks: { last_checked_at: 'last_checked_at', next_check_at: 'next_check_at' }, feed_leases: { owner: 'lease_owner', until: 'lease_until' } };
+    for (const [table, renamed] of Object.entries(split)) {
+      for (const [name, type] of schema.get(table) ?? []) {
+        const as = (renamed as Record<string, string>)[name];
+        if (as !== undefined) feedState.set(as, type);
+      }
+    }
+    schema.set('feed_state', feedState);
+    return schema;
   } finally {
     db.close();
   }

@@ -467,17 +467,40 @@ export function storeContract(subject: StoreUnderTest): void {
         await store.recordFetchFailure(other, { error: 'HTTP 500', checkedAt: t(0), nextCheckAt: t(10), pause: false });
         expect(await store.claimDueFeeds({ owner: 'me', until: t(100) }, t(30), 10)).toEqual([other, FEED]);
 
-        await store.recordNotModified([{ url: FEED }, { url: other, etag: '"o"' }, { url: 'https://untracked.example.com/x.xml' }], {
-          checkedAt: t(31),
-          nextCheckAt: t(61),
-        });
+        const at = { checkedAt: t(31), nextCheckAt: t(61) };
+        await store.recordNotModified([{ url: FEED, ...at }, { url: other, etag: '"o"', ...at }, { url: 'https://untracked.example.com/x.xml', ...at }]);
         const expected = { lastCheckedAt: t(31), nextCheckAt: t(61), consecutiveFailures: 0, paused: false, pausedNoticeSent: false };
         expect(await store.getFetchState(FEED)).toStrictEqual({ url: FEED, etag: '"a"', lastModified: 'then', ...expected });
         expect(await store.getFetchState(other)).toStrictEqual({ url: other, etag: '"o"', ...expected });
         expect(await store.getFetchState('https://untracked.example.com/x.xml')).toBeUndefined();
         // The leases ended with the write: due again for anyone at the next check time (a tie, broken by URL).
         expect(await store.claimDueFeeds({ owner: 'someone else', until: t(200) }, t(61), 10)).toEqual([FEED, other]);
-        await store.recordNotModified([], { checkedAt: t(62), nextCheckAt: t(92) });
+        await store.recordNotModified([]);
+      });
+
+      it('records each 304 with its own check times, keeps what it does not change (a pause with a reason) and ends each lease', async () => {
+        const store = await open();
+        const feeds = ['https://a.example.com/feed.xml', 'https://b.example.com/feed.xml', 'https://c.example.com/feed.xml'];
+        for (const [i, url] of feeds.entries()) await store.recordFetchSuccess(url, { etag: `"${i}"`, checkedAt: t(0), nextCheckAt: t(10 + i) });
+        expect(await store.claimDueFeeds({ owner: 'me', until: t(100) }, t(20), 10)).toEqual(feeds);
+        await store.pauseFeed(feeds[2]!, 'too many new episodes');
+
+        await store.recordNotModified([
+          { url: feeds[2]!, etag: '"2"', checkedAt: t(21), nextCheckAt: t(80) },
+          { url: feeds[0]!, checkedAt: t(22), nextCheckAt: t(70) },
+          { url: feeds[1]!, etag: '"1 again"', checkedAt: t(23), nextCheckAt: t(60) },
+        ]);
+        const state = { consecutiveFailures: 0, pausedNoticeSent: false };
+        expect(await store.getFetchState(feeds[0]!)).toStrictEqual({ url: feeds[0], etag: '"0"', lastCheckedAt: t(22), nextCheckAt: t(70), paused: false, ...state });
+        expect(await store.getFetchState(feeds[1]!)).toStrictEqual({ url: feeds[1], etag: '"1 again"', lastCheckedAt: t(23), nextCheckAt: t(60), paused: false, ...state });
+        expect(await store.getFetchState(feeds[2]!)).toStrictEqual({
+          url: feeds[2], etag: '"2"', lastCheckedAt: t(21), nextCheckAt: t(80), paused: true, pauseReason: 'too many new episodes', ...state,
+        });
+        // Every lease ended (the paused feed is not due), each feed due at its own time, in that order.
+        expect(await store.dueFeeds(t(75))).toEqual([feeds[1], feeds[0]]);
+        expect(await store.claimDueFeeds({ owner: 'someone else', until: t(200) }, t(90), 10)).toEqual([feeds[1], feeds[0]]);
+        await store.resumeFeed(feeds[2]!, t(91));
+        expect(await store.dueFeeds(t(91))).toEqual([feeds[2]]);
       });
 
       it('counts consecutive failures with their backoff, pauses, and resets on success', async () => {
