@@ -4,6 +4,7 @@ import { shortKey } from './shortKey.js';
 import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
 import { SearchIndex } from './search/SearchIndex.js';
+import type { SearchIndexOptions } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';
 import { HybridSearch } from './search/semantic/HybridSearch.js';
 import type { SearchHit, SearchOptions, TopicSearch } from './search/TopicSearch.js';
@@ -26,7 +27,20 @@ export interface LibraryOptions {
    * merges both with HybridSearch (exact hits first). Absent: lexical search only.
    */
   semantic?: TopicSearch;
+  /** The lexical index's compactor (a worker thread in the bot) and how big its mutable segment grows (tests). */
+  index?: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'>;
+  /**
+   * How indexing in slices (`indexInSlices`) lets the event loop run between slices. Default: until the next turn
+   * (setImmediate), so timers, I/O and interactions waiting get in.
+   */
+  pause?: () => Promise<void>;
 }
+
+/**
+ * Indexing in slices yields after analysing about this much text (UTF-16 units; ~1-3 ms of tokenizing and stemming
+ * on one core). An episode is never split: its passages go in in one step.
+ */
+const SLICE_CHARS = 32_000;
 
 /**
  * What a command reads from the topic index. Every read names the podcasts the asker sees (a Scope, required, so a
@@ -65,7 +79,12 @@ const fingerprintOf = (e: Episode): string =>
  */
 export class Library {
   readonly catalog = new Catalog();
-  #search = new SearchIndex();
+  #search: SearchIndex;
+  readonly #indexOptions: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'>;
+  readonly #pause: () => Promise<void>;
+  /** Per podcast: the latest indexing run (a number unique to it); an older run in slices stops where it is. */
+  readonly #runs = new Map<string, number>();
+  #runCount = 0;
   /** The semantic ranker, when the library was given one. */
   readonly semantic: TopicSearch | undefined;
   #ranker: HybridSearch | SearchIndex;
@@ -118,6 +137,9 @@ export class Library {
   #indexGeneration = 0;
 
   constructor(options: LibraryOptions = {}) {
+    this.#indexOptions = options.index ?? {};
+    this.#pause = options.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.#search = new SearchIndex(this.#indexOptions);
     this.semantic = options.semantic;
     this.#ranker = options.semantic === undefined ? this.search : new HybridSearch(this.search, options.semantic);
   }
@@ -143,27 +165,85 @@ export class Library {
 
   /**
    * Brings the topic index in step with these episodes of a podcast (the catalogue is not touched): only new or
-   * changed ones are indexed, and indexed ones missing from the list are removed.
+   * changed ones are indexed, and indexed ones missing from the list are removed. All on this thread in one go: a
+   * feed of thousands of episodes holds it for long; the bot uses `indexInSlices`.
    */
   index(podcast: PodcastKey, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
-    const podcastId = podcast.id;
-    const before = this.#indexed.get(podcastId) ?? new Map<string, { fingerprint: string; cues: number }>();
-    const after = new Map<string, { fingerprint: string; cues: number }>();
+    const run = this.#claim(podcast.id);
+    for (const episode of episodes) this.#indexEpisode(podcast, episode, transcripts?.get(episode.id));
+    this.#dropMissing(podcast.id, run, episodes);
+  }
+
+  /** As `upsert`, with the topic index brought in step in slices (`indexInSlices`); the catalogue changes at once. */
+  async upsertInSlices(podcast: Podcast, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): Promise<void> {
+    this.catalog.upsert(podcast, episodes);
+    this.#keepDetails(podcast.id, episodes);
+    await this.indexInSlices(podcast, episodes, transcripts);
+  }
+
+  /**
+   * As `index`, letting the event loop run (`pause`) after every ~32,000 characters of text analysed, so a big podcast
+   * never holds the thread that answers for more than a few milliseconds at a time. Each episode goes in in one step
+   * (its old passages removed and its new ones added together): a search meanwhile sees every episode as it was or
+   * as it is now, never half of one, though some episodes of the podcast may already be new and others not yet. A
+   * later `index`, `indexInSlices`, `remove` or `unindex` of the same podcast (or `loadIndex`) takes over: this one
+   * stops at its next pause, leaving the rest to it.
+   */
+  async indexInSlices(podcast: PodcastKey, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): Promise<void> {
+    const run = this.#claim(podcast.id);
+    let analysed = 0;
     for (const episode of episodes) {
-      const fingerprint = fingerprintOf(episode);
-      const previous = before.get(episode.id);
-      const transcript = transcripts?.get(episode.id);
-      const cues = transcript?.length ?? (previous?.fingerprint === fingerprint ? previous.cues : 0);
-      after.set(episode.id, { fingerprint, cues });
-      if (previous?.fingerprint === fingerprint && previous.cues === cues) continue;
-      if (previous !== undefined) this.#removeEpisode(podcastId, episode.id);
-      // Stemmed by the podcast's declared language (see search/stem.ts).
-      const passages = episodePassages(podcastId, episode, { language: podcast.language });
-      if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast, episode, transcript));
-      this.#ranker.add(passages);
+      if (analysed >= SLICE_CHARS) {
+        await this.#pause();
+        if (this.#runs.get(podcast.id) !== run) return;
+        analysed = 0;
+      }
+      analysed += this.#indexEpisode(podcast, episode, transcripts?.get(episode.id));
     }
-    for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcastId, id);
-    this.#indexed.set(podcastId, after);
+    this.#dropMissing(podcast.id, run, episodes);
+  }
+
+  #claim(podcastId: string): number {
+    const run = ++this.#runCount;
+    this.#runs.set(podcastId, run);
+    return run;
+  }
+
+  /** One episode, if new or changed, into the index (its old passages out): returns the characters analysed. */
+  #indexEpisode(podcast: PodcastKey, episode: Episode, transcript: readonly TranscriptSegment[] | undefined): number {
+    const podcastId = podcast.id;
+    let indexed = this.#indexed.get(podcastId);
+    if (indexed === undefined) {
+      indexed = new Map();
+      this.#indexed.set(podcastId, indexed);
+    }
+    const fingerprint = fingerprintOf(episode);
+    const previous = indexed.get(episode.id);
+    const cues = transcript?.length ?? (previous?.fingerprint === fingerprint ? previous.cues : 0);
+    if (previous?.fingerprint === fingerprint && previous.cues === cues) return 0;
+    if (previous !== undefined) this.#removeEpisode(podcastId, episode.id);
+    // Stemmed by the podcast's declared language (see search/stem.ts).
+    const passages = episodePassages(podcastId, episode, { language: podcast.language });
+    if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast, episode, transcript));
+    this.#ranker.add(passages);
+    indexed.set(episode.id, { fingerprint, cues });
+    this.#indexGeneration++;
+    let chars = 0;
+    for (const p of passages) chars += p.text.length;
+    return chars;
+  }
+
+  /** After a run's episodes: indexed ones missing from its list are removed. */
+  #dropMissing(podcastId: string, run: number, episodes: readonly Episode[]): void {
+    if (this.#runs.get(podcastId) !== run) return;
+    const indexed = this.#indexed.get(podcastId) ?? new Map<string, { fingerprint: string; cues: number }>();
+    this.#indexed.set(podcastId, indexed);
+    const wanted = new Set(episodes.map((e) => e.id));
+    for (const id of [...indexed.keys()]) {
+      if (wanted.has(id)) continue;
+      this.#removeEpisode(podcastId, id);
+      indexed.delete(id);
+    }
     this.#indexGeneration++;
   }
 
@@ -182,6 +262,8 @@ export class Library {
     this.catalog.remove(podcastId);
     this.#keepDetails(podcastId, []);
     for (const id of this.#indexed.get(podcastId)?.keys() ?? []) this.#removeEpisode(podcastId, id);
+    // An indexing run in slices of it stops at its next pause.
+    this.#runs.delete(podcastId);
     if (this.#indexed.delete(podcastId)) this.#indexGeneration++;
   }
 
@@ -269,6 +351,8 @@ export class Library {
   /** Forgets a podcast's indexed episodes (not its catalogue entry): a saved index's podcast that left the store. */
   unindex(podcastId: string): void {
     for (const id of this.#indexed.get(podcastId)?.keys() ?? []) this.#removeEpisode(podcastId, id);
+    // An indexing run in slices of it stops at its next pause.
+    this.#runs.delete(podcastId);
     if (this.#indexed.delete(podcastId)) this.#indexGeneration++;
   }
 
@@ -345,7 +429,7 @@ export class Library {
       const numbers = new Float64Array(new Uint8Array(parts[1]!).buffer);
       const cueKeys = JSON.parse(decoder.decode(parts[2])) as string[];
       const cueNumbers = new Float64Array(new Uint8Array(parts[3]!).buffer);
-      const search = SearchIndex.load(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength));
+      const search = SearchIndex.load(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength), this.#indexOptions);
 
       const indexed = new Map<string, Map<string, { fingerprint: string; cues: number }>>();
       let s = 0;
@@ -386,6 +470,7 @@ export class Library {
       this.#search = search;
       this.#ranker = search;
       this.#indexed.clear();
+      this.#runs.clear();
       for (const [id, map] of indexed) this.#indexed.set(id, map);
       for (const [key, table] of [...this.#cues]) if (!indexed.has(key.slice(0, key.indexOf('\n')))) cues.set(key, table);
       this.#cues.clear();

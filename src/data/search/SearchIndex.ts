@@ -1,7 +1,7 @@
 import { bm25Impacts, coordinationTable, DEFAULT_FIELD_BOOST, episodeRecency, FIELD_CODE, FIELD_COUNT, idf, RECENCY_WEIGHT, recencyDay } from './bm25.js';
 import { ensure, shared } from './ensure.js';
 import type { NumericArray } from './ensure.js';
-import { CHAMPION_MIN_DF, championLists } from './championLists.js';
+import { CHAMPION_MIN_DF } from './championLists.js';
 import { editDistance, fuzzyScan } from './fuzzyScan.js';
 import { PASSAGE_FIELDS } from './passage.js';
 import type { Passage, PassageField } from './passage.js';
@@ -1222,15 +1222,18 @@ export class SearchIndex implements TopicSearch {
     );
   }
 
-  /** Reads what `serialize` wrote. Copies the bytes once (so the caller's buffer can be reused), then maps arrays onto them. */
-  static load(bytes: Uint8Array): SearchIndex {
+  /**
+   * Reads what `serialize` wrote. Copies the bytes once (so the caller's buffer can be reused), then maps arrays onto
+   * them. `runtime`: a compactor, and a mutableLimit other than the saved one (the other options are the saved ones).
+   */
+  static load(bytes: Uint8Array, runtime: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'> = {}): SearchIndex {
     const image = decodeIndex(bytes);
     const header = image.header;
     const get = image.array;
     const strings = image.strings;
     const fieldBoost: Partial<Record<PassageField, number>> = {};
     PASSAGE_FIELDS.forEach((field, i) => (fieldBoost[field] = header.fieldBoost[i] ?? DEFAULT_FIELD_BOOST[field]));
-    const index = new SearchIndex({ k1: header.k1, b: header.b, mutableLimit: header.mutableLimit, fieldBoost });
+    const index = new SearchIndex({ k1: header.k1, b: header.b, mutableLimit: header.mutableLimit, fieldBoost, ...runtime });
     index.docCount = header.docCount;
     index.compactDocs = header.docCount;
     index.liveDocs = header.docCount;

@@ -60,9 +60,13 @@ export interface DecodedIndex {
   strings(name: string, count: number): string[];
 }
 
-/** Reads what encodeIndex wrote. Copies the bytes once (so the caller's buffer can be reused), then maps arrays onto them. */
+/**
+ * Reads what encodeIndex wrote. Copies the bytes once (so the caller's buffer can be reused), then maps arrays onto
+ * them. The copy is on a SharedArrayBuffer: a compaction on a worker thread then reads the arrays where they are.
+ */
 export function decodeIndex(bytes: Uint8Array): DecodedIndex {
-  const own = bytes.slice();
+  const own = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  own.set(bytes);
   const view = new DataView(own.buffer);
   if (own.length < 8 || view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
   const headerLength = view.getUint32(4, true);
@@ -74,7 +78,7 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
   if (header.version !== FORMAT_VERSION) throw new Error(`search index format ${header.version}, expected ${FORMAT_VERSION}`);
   // Stems made by other rules would not meet the query's: such an index is rebuilt from the feeds, never read.
   if (header.analyzer !== ANALYZER_VERSION) throw new Error(`search index stemmed by ${String(header.analyzer)}, expected ${ANALYZER_VERSION}`);
-  const ctors: Record<string, new (buffer: ArrayBuffer, offset: number, length: number) => NumericArray> = {
+  const ctors: Record<string, new (buffer: ArrayBufferLike, offset: number, length: number) => NumericArray> = {
     Uint8Array,
     Uint16Array,
     Uint32Array,
