@@ -8,14 +8,16 @@ import type { CompactReply } from './compactWorker.js';
 
 /**
  * The worker's entry beside this module: compactWorker.ts from source (tsx, vitest), compactWorker.js in a compiled
- * build. A worker thread does not inherit a test runner's transform, so a .ts entry gets tsx's loader (as ParsePool's).
+ * build. A worker thread does not inherit a test runner's or tsx's transform: from source it registers tsx's ESM
+ * loader (resolved from here) before it imports the .ts entry, as buildTopicIndexInWorker's does.
  */
-function workerEntry(): { filename: string; execArgv: string[] | undefined } {
+function startWorker(): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
-  const filename = fileURLToPath(new URL(fromSource ? './compactWorker.ts' : './compactWorker.js', import.meta.url));
-  if (!fromSource) return { filename, execArgv: undefined };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { filename, execArgv: ['--import', tsx] };
+  const entry = new URL(fromSource ? './compactWorker.ts' : './compactWorker.js', import.meta.url);
+  if (!fromSource) return new Worker(fileURLToPath(entry));
+  // tsx's ESM register API (dist/esm/api/index.cjs -> .mjs: the same API for import()).
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  return new Worker(`import(${JSON.stringify(api)}).then(({ register }) => (register(), import(${JSON.stringify(entry.href)})))`, { eval: true });
 }
 
 /**
@@ -55,8 +57,7 @@ export class WorkerCompactor implements Compactor {
 
   #start(): Worker {
     if (this.#worker !== undefined) return this.#worker;
-    const { filename, execArgv } = workerEntry();
-    const worker = new Worker(filename, execArgv ? { execArgv } : {});
+    const worker = startWorker();
     worker.unref();
     worker.on('message', (reply: CompactReply) => {
       if (reply.ok) {
