@@ -1,35 +1,19 @@
 import { threadId } from 'node:worker_threads';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CompactionJob, CompactionResult } from '../../src/data/search/compactSegments.js';
 import type { Compactor } from '../../src/data/search/Compactor.js';
 import { WorkerCompactor } from '../../src/search-runtime/WorkerCompactor.js';
-import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
-import { command, startFeedHost, startTestBot, tempDir, testClock, type FeedHost, type FixtureEpisode, type StartedBot } from './support.js';
+import { command, type FixtureEpisode } from './support.js';
+import { useTestRig } from './useTestRig.js';
 
 /**
  * The bot compacts its topic index on a worker thread (issue 16, "nothing heavy on the thread that answers"): with a
  * small mutable segment a compaction comes due as a feed is indexed; the worker's job is held open here while
  * commands are answered and a poll indexes a new episode; once let go, it is swapped in and everything is still found.
  */
-let fake: FakeDiscord;
-let host: FeedHost;
-let temp: ReturnType<typeof tempDir>;
-const running: StartedBot[] = [];
+const rig = useTestRig();
 const worker = new WorkerCompactor();
-
-beforeEach(async () => {
-  fake = await startFakeDiscord();
-  host = await startFeedHost();
-  temp = tempDir();
-});
-
-afterEach(async () => {
-  for (const bot of running.splice(0)) await bot.running.stop();
-  await fake.close();
-  await host.close();
-  temp.remove();
-  await worker.close();
-});
+afterAll(() => worker.close());
 
 /** The worker compactor, each job held until `release`: what a compaction that takes long looks like from the bot. */
 function heldCompactor(): Compactor & { started: CompactionJob[]; finished: number[]; release(): void; firstStarted: Promise<void> } {
@@ -66,21 +50,15 @@ function show(count: number): FixtureEpisode[] {
 }
 
 const hitCount = async (query: string): Promise<number> => {
-  const reply = await command(fake, 'topic', { query });
+  const reply = await command(rig.fake, 'topic', { query });
   return reply.embeds?.[0]?.fields?.length ?? 0;
 };
 
 describe('topic index compaction in the bot', () => {
   it('runs on a worker thread while commands are answered and polls index, and loses nothing', async () => {
-    host.feeds.set('/show.xml', { title: 'Lighthouse Show', episodes: show(60) });
+    rig.host.feeds.set('/show.xml', { title: 'Lighthouse Show', episodes: show(60) });
     const compactor = heldCompactor();
-    const bot = await startTestBot(
-      fake,
-      { DATABASE_URL: temp.dbUrl(), FEEDS: host.url('/show.xml') },
-      { searchIndex: { compactor, mutableLimit: 40 } },
-      testClock(),
-    );
-    running.push(bot);
+    const bot = await rig.start({ FEEDS: rig.host.url('/show.xml') }, { searchIndex: { compactor, mutableLimit: 40 } });
     await bot.running.services.loaded;
     await compactor.firstStarted;
     const library = bot.running.library;
@@ -90,9 +68,9 @@ describe('topic index compaction in the bot', () => {
 
     // Held open: commands are answered, from every passage, and a poll's new episode is found at once.
     expect(await hitCount('glacier expedition')).toBeGreaterThan(0);
-    const reply = await command(fake, 'latest', {});
+    const reply = await command(rig.fake, 'latest', {});
     expect(JSON.stringify(reply)).toMatch(/Lighthouse Show|stories/);
-    host.addEpisode('/show.xml', { guid: 'show-61', title: 'The zeppelin over the orchard', published: new Date(Date.UTC(2024, 2, 5, 12)).toISOString() });
+    rig.host.addEpisode('/show.xml', { guid: 'show-61', title: 'The zeppelin over the orchard', published: new Date(Date.UTC(2024, 2, 5, 12)).toISOString() });
     await bot.poll();
     expect(await hitCount('zeppelin')).toBe(1);
     expect(compactor.finished).toEqual([]);
