@@ -37,8 +37,9 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * - bm25.ts: field boosts, BM25 per-passage factors, idf, recency, coordination.
  * - ScoreAccumulator.ts: the hot posting walks (scan, probe) adding BM25 into reusable typed-array scratch.
  * - phraseRerank.ts: the phrase/proximity bonus and highlights for the best few, from their text.
- * - Postings: MutablePostings.ts (the mutable segment's linked lists), mergeSegments.ts (compaction: both segments
- *   into new CSR postings and dictionaries), championLists.ts (each common stem's best postings).
+ * - Postings: MutablePostings.ts (the mutable segment's linked lists), compactSegments.ts (compaction as a pure
+ *   function of a job, on this thread or a worker's), mergeSegments.ts (both segments into new CSR postings and
+ *   dictionaries), championLists.ts (each common stem's best postings), Compactor.ts (where a compaction runs).
  * - suggestions.ts: "did you mean" and word completion.
  * - searchIndexFormat.ts: the serialized byte layout (header + raw typed-array sections).
  * - TopK.ts (bounded heap, result order), gallop.ts (probing sorted postings), ensure.ts (growable typed arrays).
@@ -49,9 +50,10 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * - the compact segment: a sorted stem dictionary with CSR postings (offsets, doc ids, term frequencies) and a
  *   sorted dictionary of surface words (folded, unstemmed) for prefix and typo matching; passage texts as one
  *   UTF-8 blob. It is what `serialize` writes raw and `load` maps back.
- * - the mutable segment: passages added since the last compaction, with linked-list postings in growable arrays.
- *   When it grows past a quarter of the compact segment (or `mutableLimit`), the two are merged; no text is
- *   re-analysed.
+ * - the mutable segment: passages added since the last compaction, with linked-list postings and UTF-8 texts in
+ *   growable arrays. When it grows past a quarter of the compact segment (or `mutableLimit`), the two are merged; no
+ *   text is re-analysed. With a compactor (the bot's is a worker thread) the merge is computed elsewhere while the
+ *   index keeps answering and changing, then swapped in (beginCompaction / finishCompaction).
  * Removed passages are tombstoned until the next merge. Document frequencies still count them until then (as in
  * Lucene); N and the average lengths do not.
  *

@@ -166,14 +166,3 @@ function textLengthOf(job: CompactionJob, doc: number): number {
   const i = doc - job.compactDocs;
   return (job.mutable.textOffsets[i + 1] as number) - (job.mutable.textOffsets[i] as number);
 }
-
-/** The result's typed arrays, each once (what a worker thread hands back). */
-export function resultArrays(result: CompactionResult): ArrayBufferView[] {
-  const { docs, postings, surfaces, champions } = result;
-  return [
-    result.remap, docs.episode, docs.start, docs.field, docs.length, docs.language, result.textBytes, result.textOffsets,
-    postings.offsets, postings.docs, postings.tfs, surfaces.language, surfaces.stem, surfaces.count,
-    result.compactSurfaceTo, result.mutableSurfaceTo, champions.offsets, champions.docs, champions.tfs,
-    result.episodeFirstDoc, result.episodeEndDoc,
-  ];
-}
