@@ -176,3 +176,100 @@ describe.each<[string, Compactor]>([
     expect(answers(SearchIndex.load(saved))).toEqual(answers(reference));
   }, 60_000);
 });
+
+// The index's tables are private: read here through a cast, as where they live is what these tests are about.
+const table = (index: SearchIndex, name: string): ArrayBufferView => (index as unknown as Record<string, ArrayBufferView>)[name]!;
+
+describe.each<[string, Compactor]>([
+  ['on this thread', inThreadCompactor],
+  ['on a worker thread', worker],
+])('what the compact tables hold besides postings, across a compaction in flight (%s)', (_name, compactor) => {
+  const all = { limit: 10_000, maxPerEpisode: 1000, now: NOW };
+  const startsOf = (index: SearchIndex, q: string): string[] => index.search(q, all).map((h) => `${h.passage.podcastId}/${h.passage.episodeId}@${h.passage.startSeconds}`).sort();
+
+  it('passage starts stay exact: whole milliseconds stay so, and a start added meanwhile that is not turns the merged ones into seconds', async () => {
+    for (const odd of [false, true]) {
+      const index = new SearchIndex({ mutableLimit: Number.MAX_SAFE_INTEGER, compactor });
+      const reference = new SearchIndex({ mutableLimit: Number.MAX_SAFE_INTEGER });
+      const base = corpus(120, 41).map((p, i) => ({ ...p, startSeconds: p.startSeconds + (i % 7) * 0.125 + (i % 3) * 0.001 }));
+      for (const i of [index, reference]) {
+        i.add(base);
+        i.removeEpisode('pod0', 'ep41-0');
+      }
+      expect(table(index, 'docStart')).toBeInstanceOf(Uint32Array);
+      // The reference compacts at once and then takes the same change: what the index must equal after its swap.
+      reference.compact();
+      const flight = index.compactInBackground();
+      const meanwhile: Passage[] = [{ podcastId: 'pod1', episodeId: 'late', startSeconds: odd ? 1.23456789 : 61.5, field: 'chapterTitle', text: 'tesla late chapter' }];
+      for (const i of [index, reference]) i.add(meanwhile);
+      await flight;
+      expect(table(index, 'docStart')).toBeInstanceOf(odd ? Float64Array : Uint32Array);
+      for (const q of ['tesla', 'rocket mars', 'late']) expect(startsOf(index, q)).toEqual(startsOf(reference, q));
+      expect(startsOf(index, 'late')).toEqual([`pod1/late@${odd ? 1.23456789 : 61.5}`]);
+      expect(answers(index)).toEqual(answers(reference));
+      expect(startsOf(SearchIndex.load(index.serialize()), 'tesla')).toEqual(startsOf(reference, 'tesla'));
+    }
+  }, 60_000);
+
+  it('an episode id two podcasts share and a date kept as given are found as before after the swap', async () => {
+    const dated = (podcastId: string, publishedAt: string | undefined, text: string): Passage => ({
+      podcastId,
+      episodeId: 'same',
+      startSeconds: 0,
+      field: 'episodeTitle',
+      text,
+      ...(publishedAt !== undefined && { publishedAt }),
+    });
+    const index = new SearchIndex({ mutableLimit: Number.MAX_SAFE_INTEGER, compactor });
+    index.add(corpus(60, 51));
+    index.add([dated('pod1', '2024-03-01T10:00:00.000Z', 'quetzal over the harbour'), dated('pod2', 'Sun, 03 Mar 2024 10:00:00 GMT', 'quetzal in the museum')]);
+    index.removeEpisode('pod3', 'ep51-3');
+    const flight = index.compactInBackground();
+    index.add([dated('pod4', undefined, 'quetzal at night')]);
+    await flight;
+    const seen = (): Record<string, string> => Object.fromEntries(index.search('quetzal', all).map((h) => [h.passage.podcastId, h.passage.publishedAt ?? 'none']));
+    expect(seen()).toEqual({ pod1: '2024-03-01T10:00:00.000Z', pod2: 'Sun, 03 Mar 2024 10:00:00 GMT', pod4: 'none' });
+    // Each podcast's "same" is its own episode: removing one leaves the others.
+    expect(index.removeEpisode('pod2', 'same')).toBe(1);
+    expect(Object.keys(seen()).sort()).toEqual(['pod1', 'pod4']);
+    expect(index.removeEpisode('pod4', 'same')).toBe(1);
+    index.add([dated('pod2', 'Sun, 03 Mar 2024 10:00:00 GMT', 'quetzal again')]);
+    await index.compactInBackground();
+    expect(seen()).toEqual({ pod1: '2024-03-01T10:00:00.000Z', pod2: 'Sun, 03 Mar 2024 10:00:00 GMT' });
+    expect(seen()).toEqual(Object.fromEntries(SearchIndex.load(index.serialize()).search('quetzal', all).map((h) => [h.passage.podcastId, h.passage.publishedAt ?? 'none'])));
+  }, 60_000);
+});
+
+describe('a loaded index’s tables', () => {
+  const SECTIONS = ['docEpisode', 'docStart', 'docField', 'docLength', 'docLanguage', 'episodePodcast', 'episodePublishedMs', 'textOffsets', 'textBytes', 'postingOffsets', 'postingDocs', 'postingTfs', 'surfaceLanguage', 'surfaceStem', 'surfaceCount', 'championOffsets', 'championDocs', 'championTfs'];
+
+  it('are each on a SharedArrayBuffer of exactly their size, stay shared as they grow by an eighth, and a worker compacts them as this thread does', async () => {
+    const built = SearchIndex.build(corpus(300, 61), { mutableLimit: Number.MAX_SAFE_INTEGER });
+    const bytes = built.serialize();
+    const loaded = SearchIndex.load(bytes, { compactor: worker, mutableLimit: Number.MAX_SAFE_INTEGER });
+    for (const name of SECTIONS) {
+      const t = table(loaded, name);
+      expect(t.buffer, name).toBeInstanceOf(SharedArrayBuffer);
+      expect(t.buffer.byteLength, name).toBe(t.byteLength);
+      expect(t.buffer, name).not.toBe(bytes.buffer);
+    }
+    const docs = (table(loaded, 'docEpisode') as Uint32Array).length;
+    const more = corpus(40, 62);
+    loaded.add(more);
+    built.add(more);
+    for (const name of ['docEpisode', 'docStart', 'docField', 'docLength', 'docLanguage', 'episodePodcast', 'episodePublishedMs']) {
+      expect(table(loaded, name).buffer, name).toBeInstanceOf(SharedArrayBuffer);
+    }
+    const grown = (table(loaded, 'docEpisode') as Uint32Array).length;
+    expect(grown).toBeGreaterThan(docs);
+    // Grown an eighth at a time: at most an eighth more than it holds (doubling would have made it 2 * docs).
+    expect(grown).toBeLessThanOrEqual(Math.ceil((docs + more.length) * 1.125) + 1);
+    expect(grown).toBeLessThan(2 * docs);
+    for (let e = 0; e < 300; e += 11) for (const i of [loaded, built]) i.removeEpisode(`pod${e % 12}`, `ep61-${e}`);
+    await loaded.compactInBackground();
+    built.compact();
+    expect(worker.last?.threadId).not.toBe(threadId);
+    expect(answers(loaded)).toEqual(answers(built));
+    expect(Buffer.from(loaded.serialize()).equals(Buffer.from(built.serialize()))).toBe(true);
+  }, 60_000);
+});
