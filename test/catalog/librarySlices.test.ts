@@ -104,4 +104,48 @@ describe('Library.indexInSlices', () => {
     expect(library.isIndexed(podcast.id)).toBe(false);
     expect(library.topics.search('tesla', { limit: 5 })).toEqual([]);
   }, 60_000);
+
+  it('while a run is in flight, what is indexed so far is what needsIndexing and a save read; after it, the fingerprints are packed again', async () => {
+    const first = feed(120, 'vone');
+    const second = feed(120, 'vtwo');
+    const changed = second.episodes.map((e, n) => (n % 2 === 0 ? e : first.episodes[n]!)).slice(0, 100);
+    const stale = second.episodes.filter((_, n) => n % 2 === 0 && n < 100).map((e) => e.id);
+    let during: { pending: string[]; saved: Uint8Array | undefined; indexed: boolean } | undefined;
+    let pauses = 0;
+    const library: Library = new Library({
+      pause: async () => {
+        // Halfway through the second run: some changed episodes are in, others not yet.
+        if (++pauses === firstPauses + 4) during = { pending: library.needsIndexing(podcast.id, changed), saved: library.serializeIndex(), indexed: library.isIndexed(podcast.id) };
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      },
+    });
+    let firstPauses = Number.MAX_SAFE_INTEGER;
+    await library.indexInSlices(podcast, first.episodes, first.transcripts);
+    firstPauses = pauses;
+    expect(library.needsIndexing(podcast.id, changed)).toEqual(stale);
+    await library.indexInSlices(podcast, changed, second.transcripts);
+
+    expect(during?.indexed).toBe(true);
+    expect(during!.pending.length).toBeGreaterThan(0);
+    expect(during!.pending.length).toBeLessThan(stale.length);
+    // A save made mid-run holds the fingerprints of exactly what its lexical index holds.
+    const reloaded = new Library();
+    expect(reloaded.loadIndex(during!.saved!).ok).toBe(true);
+    expect(reloaded.needsIndexing(podcast.id, changed)).toEqual(during!.pending);
+    for (const id of changed.map((e) => e.id).filter((id) => !during!.pending.includes(id))) {
+      expect(reloaded.topics.search(`mark${id.slice(1)}`, { limit: 1, prefix: false, fuzzy: false })[0]?.passage.text, id).toMatch(Number(id.slice(1)) % 2 === 0 ? /vtwo/ : /vone/);
+    }
+
+    // After the run: nothing pending, and the bookkeeping as small as a library that loaded the save (packed arrays).
+    expect(library.needsIndexing(podcast.id, changed)).toEqual([]);
+    const loaded = new Library();
+    expect(loaded.loadIndex(library.serializeIndex()!).ok).toBe(true);
+    expect(library.memoryBytes().bookkeeping).toBe(loaded.memoryBytes().bookkeeping);
+    expect(loaded.needsIndexing(podcast.id, changed)).toEqual([]);
+    // A re-run of the same episodes indexes nothing again.
+    const generation = library.indexGeneration;
+    library.index(podcast, changed, second.transcripts);
+    expect(library.search.stats()).toEqual(loaded.search.stats());
+    expect(library.indexGeneration).toBe(generation + 1);
+  }, 60_000);
 });
