@@ -2,11 +2,13 @@
  * `npm run bench`: every benchmark, each printing its figures against named peers measured in the same run
  * (rss-parser and fast-xml-parser, MiniSearch, a naive sequential poll loop; `poll` also SQLite against PostgreSQL
  * with one and two workers) or against the issue's goal where no peer runs that path. `npm run bench -- feeds search`
- * runs only those. `parsing`: the event-loop stall of a big feed's parse with and without the worker pool. `pgsearch`: PostgreSQL's
- * own full-text search against Podcord's index (relevance set, latency and size at 100,000 episodes). `pgindex`: an
- * `interactions` replica on PostgreSQL loading the saved topic index against building it (it copies the library
- * bench's database, so it runs after it).
+ * runs only those. `parsing`: the event-loop stall of a big feed's parse with and without the worker pool; `compaction`:
+ * the stall of a topic-index compaction (this thread vs a worker) and of indexing a big podcast (at once vs in slices).
+ * `pgsearch`: PostgreSQL's own full-text search against Podcord's index (relevance set, latency and size at 100,000
+ * episodes). `pgindex`: an `interactions` replica on PostgreSQL
+ * loading the saved topic index against building it (it copies the library bench's database, so it runs after it).
  */
+import { runCompactStallBench } from './compactStall.js';
 import { runFeedBench } from './feeds.js';
 import { runInteractionBench } from './interactions.js';
 import { runLibraryBench } from './library.js';
@@ -17,7 +19,7 @@ import { runPostgresTopicIndexBench } from './postgresTopicIndex.js';
 import { runSearchBench } from './search.js';
 import { runSemanticBench } from './semantic.js';
 
-const all = { feeds: runFeedBench, search: () => runSearchBench(), semantic: () => runSemanticBench(), interactions: runInteractionBench, poll: runPollBench, parsing: runParseStallBench, library: runLibraryBench, pgsearch: runPgSearchBench, pgindex: runPostgresTopicIndexBench } as const;
+const all = { feeds: runFeedBench, search: () => runSearchBench(), semantic: () => runSemanticBench(), interactions: runInteractionBench, poll: runPollBench, parsing: runParseStallBench, compaction: runCompactStallBench, library: runLibraryBench, pgsearch: runPgSearchBench, pgindex: runPostgresTopicIndexBench } as const;
 type Name = keyof typeof all;
 
 const wanted = process.argv.slice(2).filter((a): a is Name => a in all);

@@ -4,7 +4,7 @@ import type { Deps, FeedAdmin } from './commands/command.js';
 import type { Config } from './config.js';
 import { EVERY_PODCAST } from './data/catalog.js';
 import { withoutCredentials } from './data/feedCredentials.js';
-import { Library } from './data/library.js';
+import { Library, type LibraryOptions } from './data/library.js';
 import { WordVectorEncoder } from './data/search/semantic/PassageEncoder.js';
 import { SemanticIndex } from './data/search/semantic/SemanticIndex.js';
 import { Announcer } from './discord/announcer.js';
@@ -34,6 +34,8 @@ import { loadLibrary } from './store/loadLibrary.js';
 import { PostgresStore } from './store/PostgresStore.js';
 import type { PostgresTopicIndex } from './store/PostgresTopicIndex.js';
 import { buildTopicIndexInWorker, TopicIndexSaver, topicIndexFileStorage, topicIndexPath } from './store/topicIndexFile.js';
+import type { Compactor } from './data/search/Compactor.js';
+import { WorkerCompactor } from './search-runtime/WorkerCompactor.js';
 
 /** Builds the running bot from a Config: what index.ts does, and what the end-to-end tests do the same way. */
 
@@ -77,23 +79,29 @@ export interface ServiceOptions {
    * it (false: `interactions`, `gateway`), never indexing the whole catalogue itself.
    */
   buildsTopicIndex?: boolean;
+  /**
+   * The topic index's compactions: by default on a worker thread (WorkerCompactor), so merging its segments never
+   * holds the thread that answers; tests wrap one, or make the mutable segment small so one comes due soon.
+   * Ignored when `library` is given.
+   */
+  searchIndex?: { compactor?: Compactor; mutableLimit?: number };
 }
 
 /** How often the database file is checked for having been deleted or replaced: a stat, a few microseconds. */
 const DATABASE_FILE_CHECK_MS = 1000;
 
 /** A Library with semantic search when the word vectors load, else a plain one; one log line either way. */
-export async function libraryWithSemanticSearch(log: Logger, options: LoadWordVectorsOptions = {}): Promise<Library> {
+export async function libraryWithSemanticSearch(log: Logger, options: LoadWordVectorsOptions = {}, index: LibraryOptions['index'] = {}): Promise<Library> {
   const loaded = await loadWordVectors(options);
   if (!loaded.ok) {
     log.warn({ reason: loaded.reason }, 'semantic search off: word vectors unavailable, topic search is lexical only');
-    return new Library();
+    return new Library({ index });
   }
   log.info(
     { words: loaded.vectors.size, ms: Math.round(loaded.ms), from: loaded.from, bytes: loaded.bytes },
     loaded.from === 'converted' ? 'semantic search on: word vectors converted and cached' : 'semantic search on: word vectors loaded',
   );
-  return new Library({ semantic: new SemanticIndex(new WordVectorEncoder(loaded.vectors)) });
+  return new Library({ semantic: new SemanticIndex(new WordVectorEncoder(loaded.vectors)), index });
 }
 
 /** Everything but Discord: store, library, poller, follows, and the /feed service the commands use. */
@@ -148,8 +156,13 @@ export async function openServices(config: Config, log: Logger, options: Service
   }
   // SEMANTIC_SEARCH turns word vectors on; tests pass `semantic` to choose for themselves.
   const semantic = options.semantic ?? config.semanticSearch;
+  // Closed by close() when made here.
+  const ownCompactor = options.library === undefined && options.searchIndex?.compactor === undefined ? new WorkerCompactor(log) : undefined;
+  const compactor = options.library === undefined ? (options.searchIndex?.compactor ?? ownCompactor) : undefined;
+  const mutableLimit = options.searchIndex?.mutableLimit;
+  const index = { ...(compactor && { compactor }), ...(mutableLimit !== undefined && { mutableLimit }) };
   const library =
-    options.library ?? (semantic ? await libraryWithSemanticSearch(log, semantic === true ? {} : semantic) : new Library());
+    options.library ?? (semantic ? await libraryWithSemanticSearch(log, semantic === true ? {} : semantic, index) : new Library({ index }));
   if (!options.library) for (const { podcast, episodes } of await loadBundledSamples()) library.upsert(podcast, episodes);
   // What the bot starts with (the samples, or the library given) is shared by every guild; what is followed is not.
   const shared = library.catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
@@ -301,6 +314,8 @@ export async function openServices(config: Config, log: Logger, options: Service
       await loaded.catch(() => {});
       await libraryLoaded.catch(() => {});
       await parsers.close();
+      // A compaction in flight is dropped: the index as it was stays valid (and the saved file is written apart).
+      await ownCompactor?.close();
       await services.announcer?.stop();
       await sync?.close();
       if (ownsStore) await store.close();

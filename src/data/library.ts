@@ -3,6 +3,7 @@ import { err, ok, type Episode, type Podcast, type Result } from './model.js';
 import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
 import { SearchIndex } from './search/SearchIndex.js';
+import type { SearchIndexOptions } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';
 import { HybridSearch } from './search/semantic/HybridSearch.js';
 import type { SearchHit, SearchOptions, TopicSearch } from './search/TopicSearch.js';
@@ -25,7 +26,20 @@ export interface LibraryOptions {
    * merges both with HybridSearch (exact hits first). Absent: lexical search only.
    */
   semantic?: TopicSearch;
+  /** The lexical index's compactor (a worker thread in the bot) and how big its mutable segment grows (tests). */
+  index?: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'>;
+  /**
+   * How indexing in slices (`indexInSlices`) lets the event loop run between slices. Default: until the next turn
+   * (setImmediate), so timers, I/O and interactions waiting get in.
+   */
+  pause?: () => Promise<void>;
 }
+
+/**
+ * Indexing in slices yields after analysing about this much text (UTF-16 units; well under a millisecond of tokenizing and stemming
+ * on one core). An episode is never split: its passages go in in one step.
+ */
+const SLICE_CHARS = 4_000;
 
 /**
  * What a command reads from the topic index. Every read names the podcasts the asker sees (a Scope, required, so a
@@ -100,12 +114,19 @@ function unpackIndexed(record: IndexedEpisodes | undefined): Map<string, { finge
  */
 export class Library {
   readonly catalog = new Catalog();
-  #search = new SearchIndex();
+  #search: SearchIndex;
+  readonly #indexOptions: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'>;
+  readonly #pause: () => Promise<void>;
+  /** Per podcast: the latest indexing run (a number unique to it); an older run in slices stops where it is. */
+  readonly #runs = new Map<string, number>();
+  #runCount = 0;
   /** The semantic ranker, when the library was given one. */
   readonly semantic: TopicSearch | undefined;
   #ranker: HybridSearch | SearchIndex;
   /** What each indexed episode looked like (and how many transcript cues it had), to skip re-indexing unchanged ones. */
   readonly #indexed = new Map<string, IndexedEpisodes>();
+  /** The same, unpacked, for a podcast whose indexing run is in flight (see #working); such a podcast's #indexed is stale. */
+  readonly #unpacked = new Map<string, Map<string, { fingerprint: number; cues: number }>>();
   readonly #cues = new Map<string, CueTable>();
   /** Where details are read from; until one is set, upserted podcasts keep theirs in memory (#pinned). */
   #loader: EpisodeLoader | undefined;
@@ -162,6 +183,9 @@ export class Library {
   #passagesAnalysed = 0;
 
   constructor(options: LibraryOptions = {}) {
+    this.#indexOptions = options.index ?? {};
+    this.#pause = options.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.#search = new SearchIndex(this.#indexOptions);
     this.semantic = options.semantic;
     this.#ranker = options.semantic === undefined ? this.search : new HybridSearch(this.search, options.semantic);
   }
@@ -187,47 +211,127 @@ export class Library {
 
   /**
    * Brings the topic index in step with these episodes of a podcast (the catalogue is not touched): only new or
-   * changed ones are indexed, and indexed ones missing from the list are removed.
+   * changed ones are indexed, and indexed ones missing from the list are removed. All on this thread in one go: a
+   * feed of thousands of episodes holds it for long; the bot uses `indexInSlices`.
    */
   index(podcast: PodcastKey, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): void {
-    const podcastId = podcast.id;
-    const before = unpackIndexed(this.#indexed.get(podcastId));
-    const after = new Map<string, { fingerprint: number; cues: number }>();
+    const run = this.#claim(podcast.id);
+    for (const episode of episodes) this.#indexEpisode(podcast, episode, transcripts?.get(episode.id));
+    this.#dropMissing(podcast.id, run, episodes);
+  }
+
+  /** As `upsert`, with the topic index brought in step in slices (`indexInSlices`); the catalogue changes at once. */
+  async upsertInSlices(podcast: Podcast, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): Promise<void> {
+    this.catalog.upsert(podcast, episodes);
+    this.#keepDetails(podcast.id, episodes);
+    await this.indexInSlices(podcast, episodes, transcripts);
+  }
+
+  /**
+   * As `index`, letting the event loop run (`pause`) after every ~4,000 characters of text analysed, so a big podcast
+   * never holds the thread that answers for more than a few milliseconds at a time. Each episode goes in in one step
+   * (its old passages removed and its new ones added together): a search meanwhile sees every episode as it was or
+   * as it is now, never half of one, though some episodes of the podcast may already be new and others not yet. A
+   * later `index`, `indexInSlices`, `remove` or `unindex` of the same podcast (or `loadIndex`) takes over: this one
+   * stops at its next pause, leaving the rest to it.
+   */
+  async indexInSlices(podcast: PodcastKey, episodes: readonly Episode[], transcripts?: ReadonlyMap<string, readonly TranscriptSegment[]>): Promise<void> {
+    const run = this.#claim(podcast.id);
+    let analysed = 0;
     for (const episode of episodes) {
-      const fingerprint = fingerprintOf(episode);
-      const previous = before.get(episode.id);
-      const transcript = transcripts?.get(episode.id);
-      const cues = transcript?.length ?? (previous?.fingerprint === fingerprint ? previous.cues : 0);
-      after.set(episode.id, { fingerprint, cues });
-      if (previous?.fingerprint === fingerprint && previous.cues === cues) continue;
-      if (previous !== undefined) this.#removeEpisode(podcastId, episode.id);
-      // Stemmed by the podcast's declared language (see search/stem.ts).
-      const passages = episodePassages(podcastId, episode, { language: podcast.language });
-      if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast, episode, transcript));
-      this.#ranker.add(passages);
-      this.#passagesAnalysed += passages.length;
+      if (analysed >= SLICE_CHARS) {
+        await this.#pause();
+        if (this.#runs.get(podcast.id) !== run) return;
+        analysed = 0;
+      }
+      analysed += this.#indexEpisode(podcast, episode, transcripts?.get(episode.id));
     }
-    for (const id of before.keys()) if (!after.has(id)) this.#removeEpisode(podcastId, id);
-    this.#indexed.set(podcastId, packIndexed(after));
+    this.#dropMissing(podcast.id, run, episodes);
+  }
+
+  #claim(podcastId: string): number {
+    const run = ++this.#runCount;
+    this.#runs.set(podcastId, run);
+    return run;
+  }
+
+  /** One episode, if new or changed, into the index (its old passages out): returns the characters analysed. */
+  #indexEpisode(podcast: PodcastKey, episode: Episode, transcript: readonly TranscriptSegment[] | undefined): number {
+    const podcastId = podcast.id;
+    const indexed = this.#working(podcastId);
+    const fingerprint = fingerprintOf(episode);
+    const previous = indexed.get(episode.id);
+    const cues = transcript?.length ?? (previous?.fingerprint === fingerprint ? previous.cues : 0);
+    if (previous?.fingerprint === fingerprint && previous.cues === cues) return 0;
+    if (previous !== undefined) this.#removeEpisode(podcastId, episode.id);
+    // Stemmed by the podcast's declared language (see search/stem.ts).
+    const passages = episodePassages(podcastId, episode, { language: podcast.language });
+    if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast, episode, transcript));
+    this.#ranker.add(passages);
+    this.#passagesAnalysed += passages.length;
+    indexed.set(episode.id, { fingerprint, cues });
     this.#indexGeneration++;
+    let chars = 0;
+    for (const p of passages) chars += p.text.length;
+    return chars;
+  }
+
+  /**
+   * After a run's episodes: indexed ones missing from its list are removed, and the podcast's working map is packed
+   * again (a run that was overtaken leaves it to the run that overtook it).
+   */
+  #dropMissing(podcastId: string, run: number, episodes: readonly Episode[]): void {
+    if (this.#runs.get(podcastId) !== run) return;
+    const indexed = this.#working(podcastId);
+    const wanted = new Set(episodes.map((e) => e.id));
+    for (const id of [...indexed.keys()]) {
+      if (wanted.has(id)) continue;
+      this.#removeEpisode(podcastId, id);
+      indexed.delete(id);
+    }
+    this.#indexed.set(podcastId, packIndexed(indexed));
+    this.#unpacked.delete(podcastId);
+    this.#indexGeneration++;
+  }
+
+  /**
+   * A podcast's indexed episodes as a map to change one at a time: unpacked from #indexed when a run first touches
+   * the podcast and kept in #unpacked (which then says what is indexed) until the run's #dropMissing packs it again.
+   * Unpacking per episode and packing per episode would cost a podcast's size for each of its episodes.
+   */
+  #working(podcastId: string): Map<string, { fingerprint: number; cues: number }> {
+    let map = this.#unpacked.get(podcastId);
+    if (map === undefined) {
+      map = unpackIndexed(this.#indexed.get(podcastId));
+      this.#unpacked.set(podcastId, map);
+    }
+    return map;
+  }
+
+  /** A podcast's indexed episodes' ids, wherever they are held now (a run in flight's map, else the packed arrays). */
+  #indexedIds(podcastId: string): Iterable<string> {
+    return this.#unpacked.get(podcastId)?.keys() ?? this.#indexed.get(podcastId)?.ids ?? [];
   }
 
   /** Whether the topic index holds this podcast (indexed here, or in the index loaded at start). */
   isIndexed(podcastId: string): boolean {
-    return this.#indexed.has(podcastId);
+    return this.#unpacked.has(podcastId) || this.#indexed.has(podcastId);
   }
 
   /** Ids of the episodes an upsert would (re)index: new or changed. Supply their transcripts, if they have any. */
   needsIndexing(podcastId: string, episodes: readonly Episode[]): string[] {
-    const indexed = unpackIndexed(this.#indexed.get(podcastId));
+    const indexed = this.#unpacked.get(podcastId) ?? unpackIndexed(this.#indexed.get(podcastId));
     return episodes.filter((e) => indexed.get(e.id)?.fingerprint !== fingerprintOf(e)).map((e) => e.id);
   }
 
   remove(podcastId: string): void {
     this.catalog.remove(podcastId);
     this.#keepDetails(podcastId, []);
-    for (const id of this.#indexed.get(podcastId)?.ids ?? []) this.#removeEpisode(podcastId, id);
-    if (this.#indexed.delete(podcastId)) this.#indexGeneration++;
+    for (const id of this.#indexedIds(podcastId)) this.#removeEpisode(podcastId, id);
+    // An indexing run in slices of it stops at its next pause.
+    this.#runs.delete(podcastId);
+    const had = this.#unpacked.delete(podcastId);
+    if (this.#indexed.delete(podcastId) || had) this.#indexGeneration++;
   }
 
   /**
@@ -308,13 +412,16 @@ export class Library {
 
   /** Podcasts the topic index holds. */
   indexedPodcasts(): string[] {
-    return [...this.#indexed.keys()];
+    return [...new Set([...this.#indexed.keys(), ...this.#unpacked.keys()])];
   }
 
   /** Forgets a podcast's indexed episodes (not its catalogue entry): a saved index's podcast that left the store. */
   unindex(podcastId: string): void {
-    for (const id of this.#indexed.get(podcastId)?.ids ?? []) this.#removeEpisode(podcastId, id);
-    if (this.#indexed.delete(podcastId)) this.#indexGeneration++;
+    for (const id of this.#indexedIds(podcastId)) this.#removeEpisode(podcastId, id);
+    // An indexing run in slices of it stops at its next pause.
+    this.#runs.delete(podcastId);
+    const had = this.#unpacked.delete(podcastId);
+    if (this.#indexed.delete(podcastId) || had) this.#indexGeneration++;
   }
 
   /**
@@ -326,7 +433,10 @@ export class Library {
     if (this.semantic !== undefined) return undefined;
     const strings: string[] = [];
     const numbers: number[] = [];
-    for (const [podcastId, episodes] of this.#indexed) {
+    for (const podcastId of this.indexedPodcasts()) {
+      // A run in flight: what is indexed so far, as the lexical index holds it.
+      const working = this.#unpacked.get(podcastId);
+      const episodes = working === undefined ? this.#indexed.get(podcastId)! : packIndexed(working);
       strings.push(podcastId);
       numbers.push(episodes.ids.length);
       episodes.ids.forEach((id, i) => {
@@ -390,7 +500,7 @@ export class Library {
       const numbers = new Float64Array(new Uint8Array(parts[1]!).buffer);
       const cueKeys = JSON.parse(decoder.decode(parts[2])) as string[];
       const cueNumbers = new Float64Array(new Uint8Array(parts[3]!).buffer);
-      const search = SearchIndex.load(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength));
+      const search = SearchIndex.load(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength), this.#indexOptions);
 
       const indexed = new Map<string, IndexedEpisodes>();
       let s = 0;
@@ -433,6 +543,8 @@ export class Library {
       this.#search = search;
       this.#ranker = search;
       this.#indexed.clear();
+      this.#unpacked.clear();
+      this.#runs.clear();
       for (const [id, map] of indexed) this.#indexed.set(id, map);
       for (const [key, table] of [...this.#cues]) if (!indexed.has(key.slice(0, key.indexOf('\n')))) cues.set(key, table);
       this.#cues.clear();
@@ -454,6 +566,11 @@ export class Library {
     for (const [podcastId, e] of this.#indexed) {
       bookkeeping += 120 + 24 + podcastId.length + e.fingerprints.byteLength + (e.cues?.byteLength ?? 0);
       for (const id of e.ids) bookkeeping += 8 + 24 + id.length;
+    }
+    // A run in flight's map: an entry (~40 bytes), its id and its object ({ fingerprint, cues }: ~32 bytes) each.
+    for (const [podcastId, map] of this.#unpacked) {
+      bookkeeping += 120 + podcastId.length;
+      for (const id of map.keys()) bookkeeping += 40 + 24 + id.length + 32;
     }
     return { catalogue: this.catalog.memoryBytes(), topicIndex: this.#search.memoryBytes(), bookkeeping };
   }

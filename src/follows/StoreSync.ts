@@ -121,7 +121,7 @@ export class StoreSync {
         // Transcripts only for the episodes about to be indexed: the others keep the one they were indexed with.
         const stale = new Set(library.needsIndexing(id, entry.episodes));
         const transcripts = await storedTranscripts(this.#store, id, entry.episodes.filter((e) => stale.has(e.id)));
-        library.upsert(entry.podcast, entry.episodes, transcripts);
+        await library.upsertInSlices(entry.podcast, entry.episodes, transcripts);
         this.#log.debug({ podcast: id, reindexed: stale.size }, 'podcast reloaded: changed in the store');
         return;
       }

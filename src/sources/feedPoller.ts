@@ -434,7 +434,8 @@ export class FeedPoller {
     // The first time, the back catalogue is marked seen for every follower in the save's own transaction: marked after
     // it, another process's announce pass in between (a worker starting up announces its whole library) posted it.
     await store.savePodcast(podcast, episodes, { backCatalogue: first });
-    library.upsert(podcast, episodes, transcripts);
+    // In slices: a feed of thousands of episodes does not hold the thread that answers (Library.indexInSlices).
+    await library.upsertInSlices(podcast, episodes, transcripts);
     const now = this.#now();
     try {
       await store.recordFetchSuccess(feedUrl, {
@@ -648,7 +649,7 @@ export class FeedPoller {
       return { ...e, chapters: pickChapters({ notes: e.description, ...(e.durationSeconds !== undefined && { durationSeconds: e.durationSeconds }) }) };
     });
     await store.savePodcast(entry.podcast, episodes);
-    library.upsert(entry.podcast, episodes, await storedTranscripts(store, podcastId, episodes));
+    await library.upsertInSlices(entry.podcast, episodes, await storedTranscripts(store, podcastId, episodes));
   }
 
   /**
@@ -737,7 +738,8 @@ export class FeedPoller {
       // The catalogue keeps summaries; the episodes themselves are in the store, under the new address by now.
       const episodes = (await this.#o.store.loadPodcast(newUrl))?.episodes ?? [];
       this.#o.library.remove(oldUrl);
-      this.#o.library.upsert({ ...entry, id: newUrl, feedUrl: newUrl }, episodes, await storedTranscripts(this.#o.store, newUrl, episodes));
+      const transcripts = await storedTranscripts(this.#o.store, newUrl, episodes);
+      await this.#o.library.upsertInSlices({ ...entry, id: newUrl, feedUrl: newUrl }, episodes, transcripts);
     }
     this.#o.log.info({ from: oldUrl, to: newUrl }, 'feed moved permanently');
     this.listener.renamed?.(oldUrl, newUrl);

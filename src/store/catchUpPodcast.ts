@@ -14,6 +14,6 @@ export async function catchUpPodcast(store: Store, library: Library, podcastId: 
   if (current) return true;
   const entry = await store.loadPodcast(podcastId);
   if (entry === undefined) return library.catalog.podcast(podcastId) !== undefined;
-  library.upsert(entry.podcast, entry.episodes, await storedTranscripts(store, podcastId, entry.episodes));
+  await library.upsertInSlices(entry.podcast, entry.episodes, await storedTranscripts(store, podcastId, entry.episodes));
   return true;
 }

@@ -184,7 +184,7 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       const transcripts = await storedTranscripts(store, podcastId, entry.episodes);
       // Gone meanwhile, or replaced by a poll or another process's change (indexed with what is newer): left alone.
       if (options.indexOnly !== true && (before === undefined || library.catalog.podcast(podcastId) !== before)) continue;
-      library.index(entry.podcast, entry.episodes, transcripts);
+      await library.indexInSlices(entry.podcast, entry.episodes, transcripts);
       indexed++;
       await nextTurn();
     }

@@ -3,7 +3,7 @@
  * (doc, tf) postings through growable parallel arrays, appended to as passages are added; `compact` (SearchIndex)
  * merges them into the compact segment's CSR postings and starts a new, empty MutablePostings.
  */
-import { ensure } from './ensure.js';
+import { ensure, sharedLike } from './ensure.js';
 import type { NumericArray } from './ensure.js';
 import type { MutablePostingList } from './ScoreAccumulator.js';
 
@@ -39,6 +39,18 @@ export class MutablePostings implements MutablePostingList {
   doc: Uint32Array = new Uint32Array(0);
   tf: Uint8Array = new Uint8Array(0);
   next: Int32Array = new Int32Array(0);
+
+  /** `shared`: the arrays live (and grow) on SharedArrayBuffers, for a compaction worker to read without a copy. */
+  constructor(shared = false) {
+    if (!shared) return;
+    this.head = sharedLike(this.head, 0);
+    this.tail = sharedLike(this.tail, 0);
+    this.df = sharedLike(this.df, 0);
+    this.blockEnd = sharedLike(this.blockEnd, 0);
+    this.doc = sharedLike(this.doc, 0);
+    this.tf = sharedLike(this.tf, 0);
+    this.next = sharedLike(this.next, 0);
+  }
 
   /**
    * A stem's postings are a linked list, in blocks of consecutive slots: a new block is as big as the stem's postings

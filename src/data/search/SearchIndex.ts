@@ -1,7 +1,7 @@
 import { bm25Impacts, coordinationTable, DEFAULT_FIELD_BOOST, episodeRecency, FIELD_CODE, FIELD_COUNT, idf, RECENCY_WEIGHT, recencyDay } from './bm25.js';
-import { ensure, ensureSnug } from './ensure.js';
+import { ensure, ensureSnug, shared, sharedLike } from './ensure.js';
 import type { NumericArray } from './ensure.js';
-import { CHAMPION_MIN_DF, championLists } from './championLists.js';
+import { CHAMPION_MIN_DF } from './championLists.js';
 import { editDistance, fuzzyScan } from './fuzzyScan.js';
 import { PASSAGE_FIELDS } from './passage.js';
 import type { Passage, PassageField } from './passage.js';
@@ -11,7 +11,9 @@ import { parseQuery, WEIGHT_EXACT } from './queryExpansion.js';
 import type { Expansion, QueryWord } from './queryExpansion.js';
 import { ALL, ONLY_KNOWN, ONLY_NEW, ScoreAccumulator } from './ScoreAccumulator.js';
 import { decodeIndex, encodeIndex } from './searchIndexFormat.js';
-import { mergePostings, mergeSurfaces } from './mergeSegments.js';
+import { compactSegments } from './compactSegments.js';
+import type { CompactionJob, CompactionResult } from './compactSegments.js';
+import type { Compactor } from './Compactor.js';
 import { MutablePostings } from './MutablePostings.js';
 import type { MutableSurface } from './MutablePostings.js';
 import { lowerBound, sortedPrefixRange } from './sortedPrefixRange.js';
@@ -35,8 +37,9 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * - bm25.ts: field boosts, BM25 per-passage factors, idf, recency, coordination.
  * - ScoreAccumulator.ts: the hot posting walks (scan, probe) adding BM25 into reusable typed-array scratch.
  * - phraseRerank.ts: the phrase/proximity bonus and highlights for the best few, from their text.
- * - Postings: MutablePostings.ts (the mutable segment's linked lists), mergeSegments.ts (compaction: both segments
- *   into new CSR postings and dictionaries), championLists.ts (each common stem's best postings).
+ * - Postings: MutablePostings.ts (the mutable segment's linked lists), compactSegments.ts (compaction as a pure
+ *   function of a job, on this thread or a worker's), mergeSegments.ts (both segments into new CSR postings and
+ *   dictionaries), championLists.ts (each common stem's best postings), Compactor.ts (where a compaction runs).
  * - suggestions.ts: "did you mean" and word completion.
  * - searchIndexFormat.ts: the serialized byte layout (header + raw typed-array sections).
  * - TopK.ts (bounded heap, result order), gallop.ts (probing sorted postings), ensure.ts (growable typed arrays).
@@ -47,9 +50,10 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * - the compact segment: a sorted stem dictionary with CSR postings (offsets, doc ids, term frequencies) and a
  *   sorted dictionary of surface words (folded, unstemmed) for prefix and typo matching; passage texts as one
  *   UTF-8 blob. It is what `serialize` writes raw and `load` maps back.
- * - the mutable segment: passages added since the last compaction, with linked-list postings in growable arrays.
- *   When it grows past a quarter of the compact segment (or `mutableLimit`), the two are merged; no text is
- *   re-analysed.
+ * - the mutable segment: passages added since the last compaction, with linked-list postings and UTF-8 texts in
+ *   growable arrays. When it grows past a quarter of the compact segment (or `mutableLimit`), the two are merged; no
+ *   text is re-analysed. With a compactor (the bot's is a worker thread) the merge is computed elsewhere while the
+ *   index keeps answering and changing, then swapped in (beginCompaction / finishCompaction).
  * Removed passages are tombstoned until the next merge. Document frequencies still count them until then (as in
  * Lucene); N and the average lengths do not.
  *
@@ -74,6 +78,29 @@ export interface SearchIndexOptions {
   /** Merge the mutable segment into the compact one when it holds more passages than this and than a quarter of the compact segment (default 20 000). */
   mutableLimit?: number;
   fieldBoost?: Partial<Record<PassageField, number>>;
+  /**
+   * Where a compaction that comes due as passages are added is computed: absent, on this thread during that `add`;
+   * given, handed to it (a worker thread, src/search-runtime) while the index keeps answering (beginCompaction).
+   */
+  compactor?: Compactor;
+}
+
+/** What the index remembers of the compaction in flight, to re-apply what changed meanwhile when it finishes. */
+interface InFlight {
+  id: number;
+  docCount: number;
+  compactDocs: number;
+  episodeCount: number;
+  /** Mutable stems then, and each one's last posting then: later postings (passages added meanwhile) follow it. */
+  mutableStems: number;
+  mutableTail: Int32Array;
+  /** Counts of the compact and mutable surface words then (the job's copies). */
+  surfaceCount: Uint32Array;
+  mutableSurfaceAt: Map<string, number>;
+  mutableSurfaceCount: Uint32Array;
+  /** Doc ids below docCount removed meanwhile, and the episodes they were removed with. */
+  removedDocs: number[];
+  removedEpisodes: number[];
 }
 
 export interface SearchIndexStats {
@@ -91,6 +118,11 @@ export class SearchIndex implements TopicSearch {
   private readonly k1: number;
   private readonly b: number;
   private readonly mutableLimit: number;
+  private readonly compactor: Compactor | undefined;
+  /** The compaction being computed by the compactor, and its promise (see `compaction`). */
+  private inFlight: InFlight | undefined;
+  private running: Promise<void> | undefined;
+  private jobs = 0;
   private readonly fieldBoost: Float64Array = new Float64Array(FIELD_COUNT);
 
   // --- Documents (both segments): global id = position.
@@ -156,7 +188,9 @@ export class SearchIndex implements TopicSearch {
   private championTfs: Uint8Array = new Uint8Array(0);
 
   // --- Mutable segment.
-  private mutableTexts: string[] = [];
+  /** Its passages' texts as UTF-8: passage compactDocs + i is mutableTextBytes[mutableTextOffsets[i], [i + 1]). */
+  private mutableTextBytes: Uint8Array = new Uint8Array(0);
+  private mutableTextOffsets: Uint32Array = new Uint32Array(1);
   private mutable = new MutablePostings();
   /** Only words the compact dictionary lacks in that language; keyed by surfaceKey. */
   private mutableSurfaces = new Map<string, MutableSurface>();
@@ -192,6 +226,7 @@ export class SearchIndex implements TopicSearch {
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.75;
     this.mutableLimit = options.mutableLimit ?? 20_000;
+    this.compactor = options.compactor;
     for (const field of PASSAGE_FIELDS) {
       this.fieldBoost[FIELD_CODE[field]] = options.fieldBoost?.[field] ?? DEFAULT_FIELD_BOOST[field];
     }
@@ -242,7 +277,7 @@ export class SearchIndex implements TopicSearch {
       this.docField[doc] = field;
       this.docLength[doc] = Math.min(length, 0xffff);
       this.docDeleted[doc] = 0;
-      this.mutableTexts.push(passage.text);
+      this.appendMutableText(doc - this.compactDocs, passage.text);
       this.docCount++;
       this.liveDocs++;
       this.fieldDocs[field] = (this.fieldDocs[field] as number) + 1;
@@ -251,9 +286,71 @@ export class SearchIndex implements TopicSearch {
       if (this.episodeEndDoc[episode] === 0 && this.episodeFirstDoc[episode] === 0) this.episodeFirstDoc[episode] = doc;
       this.episodeEndDoc[episode] = doc + 1;
     }
-    const mutableDocs = this.docCount - this.compactDocs;
-    if (mutableDocs > this.mutableLimit && mutableDocs * 4 > this.compactDocs) this.compact();
+    if (this.compactionDue()) this.compactWhenDue();
   }
+
+  private appendMutableText(i: number, text: string): void {
+    const at = this.mutableTextOffsets[i] as number;
+    this.mutableTextOffsets = ensure(this.mutableTextOffsets, i + 2);
+    this.mutableTextBytes = ensure(this.mutableTextBytes, at + text.length * 3);
+    this.mutableTextOffsets[i + 1] = at + this.encoder.encodeInto(text, this.mutableTextBytes.subarray(at)).written;
+  }
+
+  private compactionDue(): boolean {
+    const mutableDocs = this.docCount - this.compactDocs;
+    return mutableDocs > this.mutableLimit && mutableDocs * 4 > this.compactDocs;
+  }
+
+  /** A due compaction: on this thread now, or handed to the compactor unless one is already in flight. */
+  private compactWhenDue(): void {
+    if (this.compactor === undefined) this.compact();
+    else if (this.inFlight === undefined) void this.compactInBackground();
+  }
+
+  /**
+   * The background compaction in flight (undefined: none). It settles once the result is swapped in (or the
+   * compactor failed: then the index stays as it was, uncompacted, and the next due compaction runs on this thread).
+   */
+  get compaction(): Promise<void> | undefined {
+    return this.running;
+  }
+
+  /**
+   * Starts a compaction through the compactor (given at construction) now, even if none is due; resolves when it is
+   * swapped in. Meanwhile the index answers and takes adds and removals as usual.
+   */
+  compactInBackground(): Promise<void> {
+    if (this.running !== undefined) return this.running;
+    const compactor = this.compactor;
+    if (compactor === undefined) {
+      this.compact();
+      return Promise.resolve();
+    }
+    const job = this.beginCompaction({ shared: compactor.shares });
+    if (job === undefined) return Promise.resolve();
+    const running = compactor
+      .compact(job)
+      .then(
+        (result) => void this.finishCompaction(result),
+        () => {
+          // The old segments are intact: drop the job, and compact here next time (a worker that failed once may again).
+          if (this.inFlight?.id === job.id) this.inFlight = undefined;
+          this.compactorFailed = true;
+        },
+      )
+      .finally(() => {
+        if (this.running === running) this.running = undefined;
+        // Passages added meanwhile may have made the next one due already.
+        if (this.compactionDue()) {
+          if (this.compactorFailed) this.compact();
+          else void this.compactInBackground();
+        }
+      });
+    this.running = running;
+    return running;
+  }
+
+  private compactorFailed = false;
 
   removeEpisode(podcastId: string, episodeId: string): number {
     const podcast = this.podcastIndex.get(podcastId);
@@ -265,6 +362,7 @@ export class SearchIndex implements TopicSearch {
     for (let doc = this.episodeFirstDoc[episode] as number; doc < end; doc++) {
       if (this.docEpisode[doc] !== episode || this.docDeleted[doc] === 1) continue;
       this.docDeleted[doc] = 1;
+      if (this.inFlight !== undefined && doc < this.inFlight.docCount) this.inFlight.removedDocs.push(doc);
       const field = this.docField[doc] as number;
       this.fieldDocs[field] = (this.fieldDocs[field] as number) - 1;
       this.fieldLength[field] = (this.fieldLength[field] as number) - (this.docLength[doc] as number);
@@ -274,101 +372,253 @@ export class SearchIndex implements TopicSearch {
     this.deletedDocs += removed;
     this.episodeFirstDoc[episode] = 0;
     this.episodeEndDoc[episode] = 0;
+    if (this.inFlight !== undefined && episode < this.inFlight.episodeCount) this.inFlight.removedEpisodes.push(episode);
     return removed;
   }
 
-  /** Merges the mutable segment into the compact one and drops removed passages. */
+  /**
+   * Merges the mutable segment into the compact one and drops removed passages, on this thread, now. A background
+   * compaction still in flight is abandoned (its result will not be swapped in).
+   */
   compact(): void {
-    if (this.docCount === this.compactDocs && this.deletedDocs === 0) return;
-
-    // 1. New doc ids: live docs keep their order, so postings stay sorted.
-    const remap = new Int32Array(this.docCount);
-    let live = 0;
-    for (let doc = 0; doc < this.docCount; doc++) remap[doc] = this.docDeleted[doc] === 1 ? -1 : live++;
-
-    // 2. Stems and their postings, then 3. surface words: both dictionaries merged, sorted (mergeSegments.ts).
-    const { postings, compactStemTo } = mergePostings(
-      { stems: this.stems, offsets: this.postingOffsets, docs: this.postingDocs, tfs: this.postingTfs },
-      this.mutable,
-      remap,
-    );
-    const merged = mergeSurfaces(
-      { surfaces: this.surfaces, language: this.surfaceLanguage, display: this.surfaceDisplay, stem: this.surfaceStem, count: this.surfaceCount },
-      this.mutableSurfaces,
-      compactStemTo,
-      postings.stems,
-    );
-
-    // 4. Texts: live compact bytes copied, mutable strings encoded once.
-    const textOffsets = new Uint32Array(live + 1);
-    let textBytes = new Uint8Array(this.textBytes.length + this.mutableTexts.length * 64);
-    let textLength = 0;
-    for (let doc = 0; doc < this.docCount; doc++) {
-      const to = remap[doc] as number;
-      if (to < 0) continue;
-      if (doc < this.compactDocs) {
-        const bytes = this.textBytes.subarray(this.textOffsets[doc], this.textOffsets[doc + 1]);
-        textBytes = ensure(textBytes, textLength + bytes.length);
-        textBytes.set(bytes, textLength);
-        textLength += bytes.length;
-      } else {
-        const text = this.mutableTexts[doc - this.compactDocs] as string;
-        textBytes = ensure(textBytes, textLength + text.length * 3);
-        textLength += this.encoder.encodeInto(text, textBytes.subarray(textLength)).written;
-      }
-      textOffsets[to + 1] = textLength;
-    }
-
-    // 5. Document table, compacted in place (to <= from, so a forward copy is safe).
-    for (let doc = 0; doc < this.docCount; doc++) {
-      const to = remap[doc] as number;
-      if (to < 0 || to === doc) continue;
-      this.docEpisode[to] = this.docEpisode[doc] as number;
-      this.docStart[to] = this.docStart[doc] as number;
-      this.docField[to] = this.docField[doc] as number;
-      this.docLength[to] = this.docLength[doc] as number;
-      this.docLanguage[to] = this.docLanguage[doc] as number;
-    }
-    this.docEpisode = this.docEpisode.slice(0, live);
-    this.docStart = this.docStart.slice(0, live);
-    this.docField = this.docField.slice(0, live);
-    this.docLength = this.docLength.slice(0, live);
-    this.docLanguage = this.docLanguage.slice(0, live);
-    this.docDeleted = new Uint8Array(live);
-    this.docCount = live;
-    this.compactDocs = live;
-    this.liveDocs = live;
-    this.deletedDocs = 0;
-    this.rebuildEpisodeRanges();
-
-    this.textBytes = textBytes.slice(0, textLength);
-    this.textOffsets = textOffsets;
-    this.stems = postings.stems;
-    this.postingOffsets = postings.offsets;
-    this.postingDocs = postings.docs;
-    this.postingTfs = postings.tfs;
-    this.surfaces = merged.surfaces;
-    this.surfaceLanguage = merged.language;
-    this.surfaceDisplay = merged.display;
-    this.surfaceStem = merged.stem;
-    this.surfaceCount = merged.count;
-
-    this.mutableTexts = [];
-    this.mutable = new MutablePostings();
-    this.mutableSurfaces = new Map();
-    this.scores.release();
-    this.buildChampions();
+    this.inFlight = undefined;
+    const job = this.beginCompaction();
+    if (job !== undefined) this.finishCompaction(compactSegments(job));
   }
 
-  private buildChampions(): void {
-    this.ensureImpacts();
-    const champions = championLists(
-      { stems: this.stems, offsets: this.postingOffsets, docs: this.postingDocs, tfs: this.postingTfs },
-      { docImpact1: this.docImpact1, docNorm: this.docNorm, docEpisode: this.docEpisode, episodePublishedMs: this.episodePublishedMs, episodeCount: this.episodeCount },
+  /**
+   * Step 1 of a compaction: what the index holds now, as plain data for `compactSegments` (compactSegments.ts), which
+   * may run on another thread meanwhile; undefined when there is nothing to merge or one is already in flight. The
+   * index keeps answering and changing as usual: passages added meanwhile go on into the mutable segment, and
+   * removals tombstone as ever. `shared`: the arrays the job reads are moved onto SharedArrayBuffers first (a copy
+   * the first time only: they then stay and grow there), so posting the job to a worker copies none of them.
+   */
+  beginCompaction(options: { shared?: boolean } = {}): CompactionJob | undefined {
+    if (this.inFlight !== undefined) return undefined;
+    if (this.docCount === this.compactDocs && this.deletedDocs === 0) return undefined;
+    if (options.shared === true) this.shareArrays();
+    const mutable = this.mutable;
+    const mutableStems = mutable.stems.length;
+    const mutableSurfaces = [...this.mutableSurfaces.values()].map((entry) => ({ ...entry }));
+    const mutableSurfaceAt = new Map<string, number>();
+    mutableSurfaces.forEach((entry, i) => mutableSurfaceAt.set(surfaceKey(entry.surface, entry.language as LanguageId), i));
+    const surfaceCount = this.surfaceCount.slice();
+    const job: CompactionJob = {
+      id: ++this.jobs,
+      docCount: this.docCount,
+      compactDocs: this.compactDocs,
+      episodeCount: this.episodeCount,
+      k1: this.k1,
+      b: this.b,
+      fieldBoost: this.fieldBoost.slice(),
+      fieldDocs: this.fieldDocs.slice(),
+      fieldLength: this.fieldLength.slice(),
+      deleted: this.docDeleted.slice(0, this.docCount),
+      docs: { episode: this.docEpisode, start: this.docStart, field: this.docField, length: this.docLength, language: this.docLanguage },
+      episodePublishedMs: this.episodePublishedMs,
+      compact: {
+        postings: { stems: this.stems, offsets: this.postingOffsets, docs: this.postingDocs, tfs: this.postingTfs },
+        surfaces: { surfaces: this.surfaces, language: this.surfaceLanguage, display: this.surfaceDisplay, stem: this.surfaceStem, count: surfaceCount },
+        textBytes: this.textBytes,
+        textOffsets: this.textOffsets,
+      },
+      mutable: {
+        postings: {
+          stems: mutable.stems.slice(),
+          head: mutable.head.slice(0, mutableStems),
+          df: mutable.df.slice(0, mutableStems),
+          doc: mutable.doc,
+          tf: mutable.tf,
+          next: mutable.next,
+          postingCount: mutable.postingCount,
+        },
+        surfaces: mutableSurfaces,
+        textBytes: this.mutableTextBytes,
+        textOffsets: this.mutableTextOffsets,
+      },
+      // As many passages may come in while it runs as the mutable segment holds now (it came due by growing so far).
+      headroom: options.shared === true ? Math.max(1024, this.docCount - this.compactDocs) : 0,
+    };
+    this.inFlight = {
+      id: job.id,
+      docCount: this.docCount,
+      compactDocs: this.compactDocs,
+      episodeCount: this.episodeCount,
+      mutableStems,
+      mutableTail: mutable.tail.slice(0, mutableStems),
+      surfaceCount,
+      mutableSurfaceAt,
+      mutableSurfaceCount: Uint32Array.from(mutableSurfaces, (entry) => entry.count),
+      removedDocs: [],
+      removedEpisodes: [],
+    };
+    return job;
+  }
+
+  /**
+   * Step 2: swaps in what `compactSegments` made of the job in flight; false (and nothing changes) for any other
+   * result (a job abandoned by `compact`, or of another index). What happened meanwhile is re-applied: passages
+   * removed from the merged ones are tombstoned under their new ids, and the passages added meanwhile become the new
+   * mutable segment (their postings and words moved over, not analysed again). Costs what was added meanwhile, plus
+   * one pass over the compact words (their counts), not the merged segment's size.
+   */
+  finishCompaction(result: CompactionResult): boolean {
+    const job = this.inFlight;
+    if (job === undefined || result.id !== job.id) return false;
+    this.inFlight = undefined;
+    const live = result.live;
+    const from = job.docCount;
+    const added = this.docCount - from;
+    const docCount = live + added;
+
+    // Document table: the merged rows, then those added meanwhile; tombstones for what was removed meanwhile.
+    const docEpisode = ensureSnug(result.docs.episode, docCount);
+    // The merged starts are in the unit the job's were; a start added meanwhile that is not whole milliseconds has
+    // turned this index's table into seconds (Float64) since: the merged ones follow (exact, see setStart).
+    const docStart = ensureSnug(
+      result.docs.start instanceof Uint32Array && this.docStart instanceof Float64Array ? msToSeconds(result.docs.start) : result.docs.start,
+      docCount,
     );
-    this.championOffsets = champions.offsets;
-    this.championDocs = champions.docs;
-    this.championTfs = champions.tfs;
+    const docField = ensureSnug(result.docs.field, docCount);
+    const docLength = ensureSnug(result.docs.length, docCount);
+    const docLanguage = ensureSnug(result.docs.language, docCount);
+    const docDeleted = new Uint8Array(docEpisode.length);
+    let deleted = 0;
+    for (const doc of job.removedDocs) {
+      const to = result.remap[doc] as number;
+      if (to >= 0 && docDeleted[to] === 0) {
+        docDeleted[to] = 1;
+        deleted++;
+      }
+    }
+    for (let doc = from, to = live; doc < this.docCount; doc++, to++) {
+      docEpisode[to] = this.docEpisode[doc] as number;
+      docStart[to] = this.docStart[doc] as number;
+      docField[to] = this.docField[doc] as number;
+      docLength[to] = this.docLength[doc] as number;
+      docLanguage[to] = this.docLanguage[doc] as number;
+      if (this.docDeleted[doc] === 1) {
+        docDeleted[to] = 1;
+        deleted++;
+      }
+    }
+
+    // The new mutable segment: postings after each stem's last one counted by the job, renumbered.
+    const old = this.mutable;
+    const mutable = new MutablePostings(old.doc.buffer instanceof SharedArrayBuffer);
+    for (let m = 0; m < old.stems.length; m++) {
+      let p = m < job.mutableStems ? (old.next[job.mutableTail[m] as number] as number) : (old.head[m] as number);
+      if (p < 0) continue;
+      const s = old.stems[m] as string;
+      for (; p >= 0; p = old.next[p] as number) mutable.append(s, (old.doc[p] as number) - from + live, old.tf[p] as number);
+    }
+    const firstText = this.mutableTextOffsets[from - job.compactDocs] as number;
+    const endText = this.mutableTextOffsets[this.docCount - job.compactDocs] as number;
+    const mutableTextBytes = this.mutableTextBytes.slice(firstText, Math.max(endText, firstText + 64));
+    const mutableTextOffsets = new Uint32Array(added + 1);
+    for (let i = 0; i <= added; i++) mutableTextOffsets[i] = (this.mutableTextOffsets[from - job.compactDocs + i] as number) - firstText;
+
+    // Word counts added meanwhile, moved to where each word went; a word whose stem was dropped stays mutable.
+    const count = result.surfaces.count;
+    const mutableSurfaces = new Map<string, MutableSurface>();
+    for (let i = 0; i < job.surfaceCount.length; i++) {
+      const more = (this.surfaceCount[i] as number) - (job.surfaceCount[i] as number);
+      if (more <= 0) continue;
+      const to = result.compactSurfaceTo[i] as number;
+      if (to >= 0) count[to] = (count[to] as number) + more;
+      else {
+        const surface = this.surfaces[i] as string;
+        const language = this.surfaceLanguage[i] as LanguageId;
+        const display = this.surfaceDisplay[i] as string;
+        const stem = this.stems[this.surfaceStem[i] as number] as string;
+        mutableSurfaces.set(surfaceKey(surface, language), { surface, language, stem, count: more, display: display === '' ? surface : display });
+      }
+    }
+    for (const [key, entry] of this.mutableSurfaces) {
+      const at = job.mutableSurfaceAt.get(key);
+      if (at === undefined) {
+        mutableSurfaces.set(key, entry);
+        continue;
+      }
+      const more = entry.count - (job.mutableSurfaceCount[at] as number);
+      if (more <= 0) continue;
+      const to = result.mutableSurfaceTo[at] as number;
+      if (to >= 0) count[to] = (count[to] as number) + more;
+      else mutableSurfaces.set(key, { ...entry, count: more });
+    }
+
+    // Episode ranges: the merged ones, emptied for episodes removed meanwhile, grown by the passages added meanwhile.
+    this.episodeFirstDoc.set(result.episodeFirstDoc);
+    this.episodeEndDoc.set(result.episodeEndDoc);
+    this.episodeFirstDoc.fill(0, job.episodeCount, this.episodeCount);
+    this.episodeEndDoc.fill(0, job.episodeCount, this.episodeCount);
+    for (const e of job.removedEpisodes) {
+      this.episodeFirstDoc[e] = 0;
+      this.episodeEndDoc[e] = 0;
+    }
+    for (let doc = live; doc < docCount; doc++) {
+      const e = docEpisode[doc] as number;
+      if (this.episodeEndDoc[e] === 0 && this.episodeFirstDoc[e] === 0) this.episodeFirstDoc[e] = doc;
+      this.episodeEndDoc[e] = doc + 1;
+    }
+
+    this.docEpisode = docEpisode;
+    this.docStart = docStart;
+    this.docField = docField;
+    this.docLength = docLength;
+    this.docLanguage = docLanguage;
+    this.docDeleted = docDeleted;
+    this.docCount = docCount;
+    this.compactDocs = live;
+    this.deletedDocs = deleted;
+    this.textBytes = result.textBytes;
+    this.textOffsets = result.textOffsets;
+    this.stems = result.postings.stems;
+    this.postingOffsets = result.postings.offsets;
+    this.postingDocs = result.postings.docs;
+    this.postingTfs = result.postings.tfs;
+    this.surfaces = result.surfaces.surfaces;
+    this.surfaceLanguage = result.surfaces.language;
+    this.surfaceDisplay = result.surfaces.display;
+    this.surfaceStem = result.surfaces.stem;
+    this.surfaceCount = count;
+    this.championOffsets = result.champions.offsets;
+    this.championDocs = result.champions.docs;
+    this.championTfs = result.champions.tfs;
+    this.mutable = mutable;
+    this.mutableSurfaces = mutableSurfaces;
+    this.mutableTextBytes = mutableTextBytes;
+    this.mutableTextOffsets = mutableTextOffsets;
+    this.impactKey = '';
+    this.scores.release();
+    return true;
+  }
+
+  /** The arrays a compaction job reads, onto SharedArrayBuffers (see beginCompaction). */
+  private shareArrays(): void {
+    this.docEpisode = shared(this.docEpisode);
+    this.docStart = shared(this.docStart);
+    this.docField = shared(this.docField);
+    this.docLength = shared(this.docLength);
+    this.docLanguage = shared(this.docLanguage);
+    this.episodePublishedMs = shared(this.episodePublishedMs);
+    this.textBytes = shared(this.textBytes);
+    this.textOffsets = shared(this.textOffsets);
+    this.postingOffsets = shared(this.postingOffsets);
+    this.postingDocs = shared(this.postingDocs);
+    this.postingTfs = shared(this.postingTfs);
+    this.surfaceLanguage = shared(this.surfaceLanguage);
+    this.surfaceStem = shared(this.surfaceStem);
+    this.mutableTextBytes = shared(this.mutableTextBytes);
+    this.mutableTextOffsets = shared(this.mutableTextOffsets);
+    const m = this.mutable;
+    m.head = shared(m.head);
+    m.tail = shared(m.tail);
+    m.df = shared(m.df);
+    m.blockEnd = shared(m.blockEnd);
+    m.doc = shared(m.doc);
+    m.tf = shared(m.tf);
+    m.next = shared(m.next);
   }
 
   private rebuildEpisodeRanges(): void {
@@ -424,7 +674,7 @@ export class SearchIndex implements TopicSearch {
         return;
       }
       // Exact: every start held so far is its milliseconds / 1000.
-      this.docStart = Float64Array.from(this.docStart, (ms) => ms / 1000);
+      this.docStart = msToSeconds(this.docStart);
     }
     this.docStart[doc] = seconds;
   }
@@ -820,7 +1070,10 @@ export class SearchIndex implements TopicSearch {
   }
 
   private textOf(doc: number): string {
-    if (doc >= this.compactDocs) return this.mutableTexts[doc - this.compactDocs] as string;
+    if (doc >= this.compactDocs) {
+      const i = doc - this.compactDocs;
+      return this.decoder.decode(this.mutableTextBytes.subarray(this.mutableTextOffsets[i], this.mutableTextOffsets[i + 1]));
+    }
     return this.decoder.decode(this.textBytes.subarray(this.textOffsets[doc], this.textOffsets[doc + 1]));
   }
 
@@ -952,7 +1205,7 @@ export class SearchIndex implements TopicSearch {
       this.episodePodcast, this.episodePublishedMs, this.episodePublishedIso, this.episodeFirstDoc, this.episodeEndDoc,
       this.textBytes, this.textOffsets, this.postingOffsets, this.postingDocs, this.postingTfs,
       this.surfaceStem, this.surfaceCount,
-      ...this.mutable.arrays(),
+      ...this.mutable.arrays(), this.mutableTextBytes, this.mutableTextOffsets,
       this.docImpact1, this.docNorm, this.recencyCache, this.championOffsets, this.championDocs, this.championTfs,
     ];
     let bytes = this.scores.byteLength();
@@ -965,7 +1218,7 @@ export class SearchIndex implements TopicSearch {
     };
     bytes += strings(this.stems) + strings(this.surfaces) + strings(this.surfaceDisplay);
     bytes += strings(this.episodeIds) + strings(this.episodePublished) + strings(this.podcastIds) + strings(this.podcastDeclared);
-    bytes += strings(this.mutableTexts) + strings(this.mutable.stems);
+    bytes += strings(this.mutable.stems);
     // Map entries: ~3 slots in the hash table plus the key string (already counted or short).
     bytes += (this.episodeIndex.size + this.episodeIndexShared.size + this.podcastIndex.size + this.mutable.stemIndex.size) * 40;
     bytes += this.episodeIndexShared.size * 24;
@@ -1023,15 +1276,19 @@ export class SearchIndex implements TopicSearch {
     );
   }
 
-  /** Reads what `serialize` wrote: each array copied into its own buffer, exactly its size (the caller's bytes are not kept). */
-  static load(bytes: Uint8Array): SearchIndex {
+  /**
+   * Reads what `serialize` wrote: each array copied into a SharedArrayBuffer of its own, exactly its size (the
+   * caller's bytes are not kept; a compaction worker reads the arrays where they are). `runtime`: a compactor, and a
+   * mutableLimit other than the saved one (the other options are the saved ones).
+   */
+  static load(bytes: Uint8Array, runtime: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'> = {}): SearchIndex {
     const image = decodeIndex(bytes);
     const header = image.header;
     const get = image.array;
     const strings = image.strings;
     const fieldBoost: Partial<Record<PassageField, number>> = {};
     PASSAGE_FIELDS.forEach((field, i) => (fieldBoost[field] = header.fieldBoost[i] ?? DEFAULT_FIELD_BOOST[field]));
-    const index = new SearchIndex({ k1: header.k1, b: header.b, mutableLimit: header.mutableLimit, fieldBoost });
+    const index = new SearchIndex({ k1: header.k1, b: header.b, mutableLimit: header.mutableLimit, fieldBoost, ...runtime });
     index.docCount = header.docCount;
     index.compactDocs = header.docCount;
     index.liveDocs = header.docCount;
@@ -1106,6 +1363,16 @@ interface WordPlan {
 
 /** A pool entry: reranked (with its text) or not yet (analysed only if shown). */
 type Candidate = Reranked | { doc: number; score: number; text?: undefined };
+
+/**
+ * Passage starts in whole milliseconds as seconds (exact), on a SharedArrayBuffer when the given ones are (so what a
+ * compaction worker reads stays shared, see ensure.ts).
+ */
+function msToSeconds(ms: Uint32Array): Float64Array {
+  const seconds = ms.buffer instanceof SharedArrayBuffer ? sharedLike(new Float64Array(0), ms.length) : new Float64Array(ms.length);
+  for (let i = 0; i < ms.length; i++) seconds[i] = (ms[i] as number) / 1000;
+  return seconds;
+}
 
 /** Whether a date as given is what `new Date(ms).toISOString()` writes, so it need not be kept as a string. */
 function isoForm(published: string, ms: number): boolean {

@@ -2,11 +2,14 @@
 
 export type NumericArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
-/** Grows a typed array to hold at least `size` elements (doubling, so appends are amortised O(1)). */
+/**
+ * Grows a typed array to hold at least `size` elements (doubling, so appends are amortised O(1)). An array on a
+ * SharedArrayBuffer grows into another one: what a compaction worker reads stays shared, not copied (see shared()).
+ */
 export function ensure<T extends NumericArray>(array: T, size: number): T {
   if (size <= array.length) return array;
-  const Ctor = array.constructor as new (length: number) => T;
-  const next = new Ctor(Math.max(size, array.length * 2, 64));
+  const length = Math.max(size, array.length * 2, 64);
+  const next = array.buffer instanceof SharedArrayBuffer ? sharedLike(array, length) : new (array.constructor as new (length: number) => T)(length);
   (next as Uint8Array).set(array as unknown as ArrayLike<number>);
   return next;
 }
@@ -14,12 +17,27 @@ export function ensure<T extends NumericArray>(array: T, size: number): T {
 /**
  * Grows a typed array to hold at least `size` elements, by an eighth at a time (still amortised O(1)): for tables that
  * are loaded or compacted to their exact size and then gain a few rows with each poll, where doubling would keep as
- * much again of nothing (the per-passage tables of a million episodes: ~100 MB).
+ * much again of nothing (the per-passage tables of a million episodes: ~100 MB). Like ensure(), an array on a
+ * SharedArrayBuffer grows into another one, so a compaction worker still reads it without a copy.
  */
 export function ensureSnug<T extends NumericArray>(array: T, size: number): T {
   if (size <= array.length) return array;
-  const Ctor = array.constructor as new (length: number) => T;
-  const next = new Ctor(Math.max(size, array.length + (array.length >>> 3), 64));
+  const length = Math.max(size, array.length + (array.length >>> 3), 64);
+  const next = array.buffer instanceof SharedArrayBuffer ? sharedLike(array, length) : new (array.constructor as new (length: number) => T)(length);
   (next as Uint8Array).set(array as unknown as ArrayLike<number>);
   return next;
+}
+
+/** The array itself when it is on a SharedArrayBuffer, else a copy on one (a worker thread can then read it without a copy). */
+export function shared<T extends NumericArray>(array: T): T {
+  if (array.buffer instanceof SharedArrayBuffer) return array;
+  const copy = sharedLike(array, array.length);
+  (copy as Uint8Array).set(array as unknown as ArrayLike<number>);
+  return copy;
+}
+
+/** A zeroed array of the same type on a new SharedArrayBuffer. */
+export function sharedLike<T extends NumericArray>(array: T, length: number): T {
+  const Ctor = array.constructor as new (buffer: SharedArrayBuffer) => T;
+  return new Ctor(new SharedArrayBuffer(length * array.BYTES_PER_ELEMENT));
 }

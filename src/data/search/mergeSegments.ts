@@ -1,9 +1,9 @@
 /**
- * Postings, compaction: merging the mutable segment into the compact one. SearchIndex.compact renumbers the live
+ * Postings, compaction: merging the mutable segment into the compact one. compactSegments.ts renumbers the live
  * passages (`remap`: old doc id -> new, -1 for removed) and calls these to write the new sorted stem dictionary with
  * its CSR postings, and the new sorted surface-word dictionary. Nothing is re-analysed: postings and words are copied.
  */
-import type { MutablePostings, MutableSurface } from './MutablePostings.js';
+import type { MutableSurface } from './MutablePostings.js';
 import { lowerBound } from './sortedPrefixRange.js';
 
 /** The compact segment's postings: stem t's postings are docs/tfs[offsets[t], offsets[t + 1]), doc ids ascending. */
@@ -26,6 +26,21 @@ export interface CompactSurfaces {
   count: Uint32Array;
 }
 
+/**
+ * The mutable segment as a compaction reads it: its first `stems.length` stems, each with the first `df[m]` postings of
+ * its list. A compaction on a worker thread reads the lists while this thread appends to them: it never follows a
+ * link past the postings counted when it began, so it never reads a slot written since.
+ */
+export interface MutablePostingsView {
+  stems: readonly string[];
+  head: Int32Array;
+  df: Uint32Array;
+  doc: Uint32Array;
+  tf: Uint8Array;
+  next: Int32Array;
+  postingCount: number;
+}
+
 /** Index of `s` in the sorted `stems`, or -1. */
 export function findStem(stems: readonly string[], s: string): number {
   const at = lowerBound(stems, s);
@@ -38,7 +53,7 @@ export function findStem(stems: readonly string[], s: string): number {
  */
 export function mergePostings(
   compact: CompactPostings,
-  mutable: MutablePostings,
+  mutable: MutablePostingsView,
   remap: Int32Array,
 ): { postings: CompactPostings; compactStemTo: Int32Array } {
   const mutableForCompact = new Int32Array(compact.stems.length).fill(-1);
@@ -71,11 +86,14 @@ export function mergePostings(
     }
   };
   const writeMutable = (m: number): void => {
-    for (let p = mutable.head[m] as number; p >= 0; p = mutable.next[p] as number) {
+    let p = mutable.head[m] as number;
+    for (let left = mutable.df[m] as number; left > 0; left--) {
       const to = remap[mutable.doc[p] as number] as number;
-      if (to < 0) continue;
-      docs[written] = to;
-      tfs[written++] = mutable.tf[p] as number;
+      if (to >= 0) {
+        docs[written] = to;
+        tfs[written++] = mutable.tf[p] as number;
+      }
+      if (left > 1) p = mutable.next[p] as number;
     }
   };
   const finishStem = (s: string): number => {
@@ -109,14 +127,24 @@ export function mergePostings(
   };
 }
 
-/** The compact surfaces whose stem survived (renumbered by `compactStemTo`), plus the new ones, in sorted order. */
+/**
+ * The compact surfaces whose stem survived (renumbered by `compactStemTo`), plus the new ones, in sorted order; and
+ * where each old compact surface and each mutable one went (-1: dropped), so counts added meanwhile can follow.
+ */
 export function mergeSurfaces(
   compact: CompactSurfaces,
-  mutableSurfaces: ReadonlyMap<string, MutableSurface>,
+  mutableSurfaces: readonly MutableSurface[],
   compactStemTo: Int32Array,
   stems: readonly string[],
-): CompactSurfaces {
-  const newSurfaces = [...mutableSurfaces.values()].sort((x, y) => compareSurfaces(x.surface, x.language, y.surface, y.language));
+): CompactSurfaces & { compactTo: Int32Array; mutableTo: Int32Array } {
+  const order = mutableSurfaces.map((_, i) => i).sort((x, y) => {
+    const a = mutableSurfaces[x] as MutableSurface;
+    const c = mutableSurfaces[y] as MutableSurface;
+    return compareSurfaces(a.surface, a.language, c.surface, c.language);
+  });
+  const newSurfaces = order.map((i) => mutableSurfaces[i] as MutableSurface);
+  const compactTo = new Int32Array(compact.surfaces.length).fill(-1);
+  const mutableTo = new Int32Array(mutableSurfaces.length).fill(-1);
   const surfaces: string[] = [];
   const surfaceLanguage: number[] = [];
   const surfaceDisplay: string[] = [];
@@ -130,6 +158,7 @@ export function mergeSurfaces(
     if (cs !== undefined && (ns === undefined || compareSurfaces(cs, compact.language[si] as number, ns.surface, ns.language) < 0)) {
       const id = compactStemTo[compact.stem[si] as number] as number;
       if (id >= 0) {
+        compactTo[si] = surfaces.length;
         surfaces.push(cs);
         surfaceLanguage.push(compact.language[si] as number);
         surfaceDisplay.push(compact.display[si] as string);
@@ -140,6 +169,7 @@ export function mergeSurfaces(
     } else if (ns !== undefined) {
       const id = findStem(stems, ns.stem);
       if (id >= 0) {
+        mutableTo[order[ni] as number] = surfaces.length;
         surfaces.push(ns.surface);
         surfaceLanguage.push(ns.language);
         surfaceDisplay.push(ns.display === ns.surface ? '' : ns.display);
@@ -155,6 +185,8 @@ export function mergeSurfaces(
     display: surfaceDisplay,
     stem: Uint32Array.from(surfaceStem),
     count: Uint32Array.from(surfaceCount),
+    compactTo,
+    mutableTo,
   };
 }
 

@@ -55,17 +55,19 @@ export function encodeIndex(header: IndexHeader, sections: readonly Section[]): 
 
 export interface DecodedIndex {
   header: IndexHeader;
-  /** A typed array section, copied into a buffer of its own of exactly its size. Throws if the section is missing. */
+  /** A typed array section, copied into a SharedArrayBuffer of its own of exactly its size. Throws if the section is missing. */
   array<T extends NumericArray>(name: string): T;
   /** A string list section of `count` strings. */
   strings(name: string, count: number): string[];
 }
 
 /**
- * Reads what encodeIndex wrote. Each array is copied out into a buffer of its own, sized to it: nothing keeps the
- * caller's bytes alive (a saved file's buffer is dropped once loaded), no array is a view on a shared buffer that a
- * grown or replaced array would leave partly dead, and strings are decoded straight from the bytes given. (It used to
- * copy the whole image first and map the arrays onto the copy: twice the file at load, for as long as any array lived.)
+/**
+ * Reads what encodeIndex wrote. Each array is copied out into a SharedArrayBuffer of its own, sized to it: nothing
+ * keeps the caller's bytes alive (a saved file's buffer is dropped once loaded), no array is a view on a whole-image
+ * buffer that a grown or replaced array would leave partly dead, strings are decoded straight from the bytes given,
+ * and a compaction on a worker thread reads the arrays where they are (shared, not copied). (It used to copy the whole
+ * image first and map the arrays onto the copy: twice the file at load, for as long as any array lived.)
  */
 export function decodeIndex(bytes: Uint8Array): DecodedIndex {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -80,7 +82,7 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
   if (header.version !== FORMAT_VERSION) throw new Error(`search index format ${header.version}, expected ${FORMAT_VERSION}`);
   // Stems made by other rules would not meet the query's: such an index is rebuilt from the feeds, never read.
   if (header.analyzer !== ANALYZER_VERSION) throw new Error(`search index stemmed by ${String(header.analyzer)}, expected ${ANALYZER_VERSION}`);
-  const ctors: Record<string, (new (length: number) => NumericArray) & { BYTES_PER_ELEMENT: number }> = {
+  const ctors: Record<string, (new (buffer: SharedArrayBuffer) => NumericArray) & { BYTES_PER_ELEMENT: number }> = {
     Uint8Array,
     Uint16Array,
     Uint32Array,
@@ -105,7 +107,7 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
   };
   const array = <T extends NumericArray>(name: string): T => {
     const { Ctor, at, length } = section(name);
-    const out = new Ctor(length);
+    const out = new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT));
     new Uint8Array(out.buffer).set(bytes.subarray(at, at + out.byteLength));
     return out as T;
   };
