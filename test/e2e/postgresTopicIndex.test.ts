@@ -145,7 +145,8 @@ describe('the topic index on PostgreSQL', () => {
     };
     const loadedIndex = async (replica: RoleProcess<Role>): Promise<void> => {
       await until(async () => (await metric(replica, 'podcord_topic_index_loaded')) === 1, 'the replica to load the index');
-      expect(logged(replica, 'topic index loaded from PostgreSQL')).toBe(true);
+      // The log line is written before the index counts as in, but may reach the pipe after the metric does.
+      await until(() => logged(replica, 'topic index loaded from PostgreSQL'), 'the replica to log the index loaded from PostgreSQL', 30_000);
       expect(logged(replica, 'topic index built from the store')).toBe(false);
     };
     const stop = async (proc: RoleProcess<Role>): Promise<void> => {
