@@ -31,7 +31,9 @@ import { openStore } from './store/openStore.js';
 import { SqliteStore } from './store/SqliteStore.js';
 import type { Store } from './store/Store.js';
 import { loadLibrary } from './store/loadLibrary.js';
-import { buildTopicIndexInWorker, TopicIndexSaver, topicIndexPath } from './store/topicIndexFile.js';
+import { PostgresStore } from './store/PostgresStore.js';
+import type { PostgresTopicIndex } from './store/PostgresTopicIndex.js';
+import { buildTopicIndexInWorker, TopicIndexSaver, topicIndexFileStorage, topicIndexPath } from './store/topicIndexFile.js';
 import type { Compactor } from './data/search/Compactor.js';
 import { WorkerCompactor } from './search-runtime/WorkerCompactor.js';
 
@@ -67,8 +69,16 @@ export interface ServiceOptions {
   fetchMissingFeeds?: boolean;
   /** Where feed checks, posts, store errors and interactions are counted (GET /metrics); made by the composer. */
   metrics?: Metrics;
-  /** Where the topic index is saved and loaded from; default `<database>.topics` beside a SQLite file, false: nowhere. */
+  /**
+   * Where the topic index is saved and loaded from; default `<database>.topics` beside a SQLite file, in the database
+   * for PostgreSQL; false: nowhere.
+   */
   topicIndexFile?: string | false;
+  /**
+   * PostgreSQL: this process keeps the saved topic index up to date (default; the processes that poll), or only loads
+   * it (false: `interactions`, `gateway`), never indexing the whole catalogue itself.
+   */
+  buildsTopicIndex?: boolean;
   /**
    * The topic index's compactions: by default on a worker thread (WorkerCompactor), so merging its segments never
    * holds the thread that answers; tests wrap one, or make the mutable segment small so one comes due soon.
@@ -105,12 +115,17 @@ export interface Services {
   announcer: Announcer | undefined;
   /**
    * Settles once the stored catalogue and topic index are loaded and the missing FEEDS fetched (openServices returns
-   * before: commands are served meanwhile, saying what is still loading). Polling and announcing wait for it.
+   * before: commands are served meanwhile, saying what is still loading). Polling and announcing wait for it. A
+   * process that only loads the index PostgreSQL keeps (`buildsTopicIndex: false`) does not wait here for a worker to
+   * save one: /topic says it is still loading until then.
    */
   loaded: Promise<void>;
   /** False, logged as fatal and reported in `fatal`, once a database file opened here is gone or replaced. */
   databaseFileThere(): boolean;
-  /** Saves the topic index beside a SQLite database as it changes; undefined where none is kept. */
+  /**
+   * Saves the topic index as it changes (beside a SQLite database, or in PostgreSQL by a process that polls);
+   * undefined where none is kept or this process only loads it.
+   */
   topicIndex: TopicIndexSaver | undefined;
   /** Operator feeds (FEEDS), normalised. */
   operatorFeeds: string[];
@@ -189,21 +204,64 @@ export async function openServices(config: Config, log: Logger, options: Service
   // Built and saved on a worker thread from the database file (this thread only loads it) when this process opened the
   // file itself; a store passed in (tests) is saved from this thread.
   const inWorker = indexFile !== undefined && ownsStore && topicIndexPath(config.databaseUrl) === indexFile && library.semantic === undefined;
-  const saver =
-    indexFile === undefined
-      ? undefined
-      : new TopicIndexSaver({ store, library, file: indexFile, log, ...(inWorker && { inWorker: { databaseUrl: config.databaseUrl } }) });
   const stopLoading = new AbortController();
+  // On PostgreSQL it is kept in the database: built and saved on a worker thread of a process that polls, one at a time
+  // (the builder's lease); a process that only answers loads it and indexes only the podcasts saved since.
+  const inDatabase =
+    store instanceof PostgresStore && ownsStore && options.topicIndexFile !== false && library.semantic === undefined ? store.topicIndex() : undefined;
+  const builds = options.buildsTopicIndex !== false;
+  const builder = { owner: options.lease?.owner ?? newProcessIdentity().id, ms: options.lease?.ms ?? 60_000 };
+  const savedIndex = inDatabase ?? (indexFile !== undefined ? topicIndexFileStorage(indexFile) : undefined);
+  const saver =
+    inDatabase !== undefined
+      ? builds
+        ? new TopicIndexSaver({
+            store,
+            library,
+            storage: inDatabase,
+            log,
+            inWorker: { databaseUrl: config.databaseUrl },
+            exclusive: (work) => inDatabase.whileLeased(builder, work),
+          })
+        : undefined
+      : indexFile === undefined
+        ? undefined
+        : new TopicIndexSaver({ store, library, file: indexFile, log, ...(inWorker && { inWorker: { databaseUrl: config.databaseUrl } }) });
+  /**
+   * PostgreSQL: built here on a worker thread, or, while another process builds it, its generation awaited (and the
+   * lease tried again after a lease's time, in case that process died first).
+   */
+  const buildInDatabase = async (index: PostgresTopicIndex): Promise<void> => {
+    while (!stopLoading.signal.aborted) {
+      const built = await index.whileLeased(builder, () => buildTopicIndexInWorker(config.databaseUrl, undefined, stopLoading.signal));
+      if (built !== undefined) return;
+      if (await index.waitForNewer(AbortSignal.any([stopLoading.signal, AbortSignal.timeout(builder.ms)]))) return;
+    }
+  };
+  options.metrics?.watchTopicIndex(() => ({ passagesAnalysed: library.passagesAnalysed, loaded: !library.loading.topics }));
+  // A process that only loads the index goes on once it waits for one (the catalogue in): following, the FEEDS and a
+  // gateway's guilds do not wait for a worker to save an index.
+  let waitingForIndex: () => void = () => {};
+  const indexAwaited = new Promise<undefined>((resolve) => (waitingForIndex = () => resolve(undefined)));
+  const libraryLoaded = loadLibrary(store, library, log, {
+    ...(savedIndex !== undefined && { savedIndex }),
+    ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!, stopLoading.signal)) }),
+    ...(inDatabase !== undefined && builds && { buildElsewhere: () => buildInDatabase(inDatabase) }),
+    ...(inDatabase !== undefined &&
+      !builds && {
+        waitForSaved: async (signal?: AbortSignal) => {
+          waitingForIndex();
+          await inDatabase.waitForNewer(signal);
+        },
+      }),
+    signal: stopLoading.signal,
+    // Who follows what is read per podcast of the catalogue.
+    withCatalogue: () => follows.load(),
+  });
   const loaded = (async () => {
-    const result = await loadLibrary(store, library, log, {
-      ...(indexFile !== undefined && { indexFile }),
-      ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!, stopLoading.signal)) }),
-      signal: stopLoading.signal,
-      // Who follows what is read per podcast of the catalogue.
-      withCatalogue: () => follows.load(),
-    });
+    const result = await Promise.race([libraryLoaded, indexAwaited]);
     // Loaded as saved: nothing to write until it changes. Rebuilt (all or in part): written at the next tick.
-    if (result.savedIndex.used && result.indexed === 0) saver?.markSaved(library.indexGeneration);
+    if (result?.savedIndex.used && result.indexed === 0) saver?.markSaved(library.indexGeneration);
     saver?.start();
     if (options.fetchMissingFeeds !== false) await poller.loadMissing(config.feeds.map((url) => new URL(url).href));
   })();
@@ -223,12 +281,18 @@ export async function openServices(config: Config, log: Logger, options: Service
   const fileCheck = sqlite && setInterval(databaseFileThere, DATABASE_FILE_CHECK_MS);
   fileCheck?.unref();
 
-  loaded.catch((error: unknown) => {
+  let loadFailed = false;
+  const onLoadFailure = (error: unknown): void => {
+    if (loadFailed) return;
+    loadFailed = true;
     // The file gone while it was read: said as the file check says it.
     if (!databaseFileThere()) return;
     log.fatal({ err: error }, 'the stored catalogue could not be loaded: stopping');
     reportFatal(error instanceof Error ? error.message : String(error));
-  });
+  };
+  loaded.catch(onLoadFailure);
+  // Also once `loaded` settled while the index was still awaited.
+  libraryLoaded.catch(onLoadFailure);
 
   const services: Services = {
     store,
@@ -248,6 +312,7 @@ export async function openServices(config: Config, log: Logger, options: Service
       await saver?.stop();
       await poller.stop();
       await loaded.catch(() => {});
+      await libraryLoaded.catch(() => {});
       await parsers.close();
       // A compaction in flight is dropped: the index as it was stays valid (and the saved file is written apart).
       await ownCompactor?.close();

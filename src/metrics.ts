@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { InteractionDone, InteractionObserver } from './interactions/InteractionCore.js';
 
 /**
@@ -71,6 +71,30 @@ export class Metrics implements InteractionObserver {
       help: 'Store calls that failed (the database busy or unreachable), by what was being done.',
       labelNames: ['operation'],
       registers,
+    });
+  }
+
+  /**
+   * The topic index of this process, read when scraped: the passages it analysed itself (a process that loaded the
+   * saved index analysed only what changed since it was saved) and whether it is loaded.
+   */
+  watchTopicIndex(read: () => { passagesAnalysed: number; loaded: boolean }): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'podcord_topic_passages_analysed',
+      help: 'Passages this process analysed itself for the topic index since it started (a loaded saved index counts none).',
+      registers,
+      collect() {
+        this.set(read().passagesAnalysed);
+      },
+    });
+    new Gauge({
+      name: 'podcord_topic_index_loaded',
+      help: '1 once the topic index is in (loaded or built), 0 while /topic says it is still loading.',
+      registers,
+      collect() {
+        this.set(read().loaded ? 1 : 0);
+      },
     });
   }
 

@@ -173,6 +173,15 @@ export class Library {
   }
   #indexGeneration = 0;
 
+  /**
+   * Passages this library analysed itself (stemmed and added to the index) since it was made; a loaded index adds
+   * none. What shows that a process loaded a saved index rather than building it (GET /metrics).
+   */
+  get passagesAnalysed(): number {
+    return this.#passagesAnalysed;
+  }
+  #passagesAnalysed = 0;
+
   constructor(options: LibraryOptions = {}) {
     this.#indexOptions = options.index ?? {};
     this.#pause = options.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
@@ -259,6 +268,7 @@ export class Library {
     const passages = episodePassages(podcastId, episode, { language: podcast.language });
     if (transcript !== undefined && transcript.length > 0) passages.push(...this.#transcriptPassages(podcast, episode, transcript));
     this.#ranker.add(passages);
+    this.#passagesAnalysed += passages.length;
     indexed.set(episode.id, { fingerprint, cues });
     this.#indexGeneration++;
     let chars = 0;

@@ -31,6 +31,8 @@ export async function startGateway(config: Config & { discordToken: string }, lo
     ...options,
     role: 'gateway',
     announcing: false,
+    // It loads the topic index the workers save in the database, never building the whole of it itself.
+    buildsTopicIndex: false,
     clientOptions: { ...options.clientOptions, ...shardOptions(config) },
   });
   const client = running.bot.client;

@@ -53,7 +53,8 @@ export async function startInteractions(
   const lease = { owner: identity.id, ms: config.leaseSeconds * 1000 };
   const metrics = new Metrics({ labels: { role: 'interactions' } });
   // The operator's FEEDS are fetched by the gateway (or all) process; replicas starting together would each fetch them.
-  const services = await openServices(config, log, { ...options, lease, fetchMissingFeeds: false, metrics });
+  // It loads the topic index the workers save in the database, never building the whole of it itself.
+  const services = await openServices(config, log, { ...options, lease, fetchMissingFeeds: false, metrics, buildsTopicIndex: false });
   const { store, library } = services;
   const now = options.now ?? (() => new Date());
   const budget = new RateBudget(config.discordRequestsPerSecond);

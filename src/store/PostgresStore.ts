@@ -9,6 +9,7 @@ import { postgresMigrations } from './postgresMigrations.js';
 import { episodePositions } from './episodePositions.js';
 import { inTransaction } from './inTransaction.js';
 import { PostgresTables } from './PostgresTables.js';
+import { PostgresTopicIndex } from './PostgresTopicIndex.js';
 import {
   ChaptersSchema,
   PODCAST_KEYED_TABLES,
@@ -249,6 +250,11 @@ export class PostgresStore implements Store {
   async schemaVersion(): Promise<number> {
     const [row] = await rows<{ version: number | null }>(this.#pool, 'SELECT max(version) AS version FROM schema_migrations');
     return row?.version ?? 0;
+  }
+
+  /** The topic index saved in this database (PostgresTopicIndex.ts), on this store's pool. */
+  topicIndex(options?: { chunkBytes?: number; pollMs?: number }): PostgresTopicIndex {
+    return new PostgresTopicIndex(this.#pool, options);
   }
 
   /** The database as tables of rows, for `npm run db:copy` (copyStore.ts) on a store opened for that alone. */
@@ -708,6 +714,7 @@ export class PostgresStore implements Store {
       await db.query(`UPDATE feed_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [id]);
       await db.query(`UPDATE announcements SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = $1`, [id]);
       await db.query(`UPDATE live_shows SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = $1`, [id]);
+      await db.query(`UPDATE topic_index_builder SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [id]);
       await db.query(`DELETE FROM processes WHERE id = $1`, [id]);
     });
   }

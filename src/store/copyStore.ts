@@ -37,6 +37,9 @@ export const NOT_COPIED_TABLES: Readonly<Record<string, string>> = {
   processes: 'the registry of the processes running on that database now (heartbeats, shares of the request budget); the target has its own',
   channel_info: 'a cache of what Discord says of a channel, read again over REST when it is missing',
   guild_info: "a cache of a server's locale as Discord gives it, read again over REST when it is missing",
+  topic_index_generations: "the topic index the workers built (PostgreSQL only): the target's workers build their own from the copied catalogue",
+  topic_index_chunks: 'the body of each saved topic index generation, as above',
+  topic_index_builder: 'which process of that database builds the topic index now (a lease)',
   feed_checks:
     "SQLite's feed check times (apart from feed_state so that a 304 writes a small row): copied as feed_state's last_checked_at and next_check_at columns, as PostgreSQL keeps them (SqliteTables)",
   feed_leases:

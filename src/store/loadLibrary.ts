@@ -4,7 +4,8 @@ import type { Library } from '../data/library.js';
 import type { Logger } from '../logger.js';
 import type { Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
-import { checkTopicIndex, readTopicIndex, readTopicIndexBytes } from './topicIndexFile.js';
+import type { Result } from '../data/model.js';
+import { checkTopicIndex, readTopicIndexBytes, topicIndexFileStorage, type SavedTopicIndex, type TopicIndexStorage } from './topicIndexFile.js';
 
 /**
  * Reads the stored catalogue into a library while the bot already serves: pages of podcasts with their episodes'
@@ -21,6 +22,15 @@ const MAX_PAGE = 2_000;
 export interface LoadLibraryOptions {
   /** The saved topic index to start from (topicIndexFile.ts); without one every podcast is indexed from the store. */
   indexFile?: string;
+  /** The same wherever it is kept (a file, PostgreSQL: TopicIndexStorage); instead of `indexFile`. */
+  savedIndex?: TopicIndexStorage;
+  /**
+   * A process that never builds the whole index itself (PostgreSQL's `interactions` and `gateway`): while there is no
+   * good saved index, this is awaited (it resolves when a newer one may be there) and the saved index read again;
+   * meanwhile `library.loading.topics` stays true, so /topic says it is still loading. Only podcasts saved since the
+   * index was are indexed here.
+   */
+  waitForSaved?: (signal?: AbortSignal) => Promise<unknown>;
   /** Stops between pages and podcasts (the services are closing). */
   signal?: AbortSignal;
   /**
@@ -52,13 +62,23 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   const started = performance.now();
   library.loading.catalogue = true;
   library.loading.topics = true;
+  const storage = options.savedIndex ?? (options.indexFile !== undefined ? topicIndexFileStorage(options.indexFile) : undefined);
+  // The saved index is read while the catalogue loads (a file from the disk, off this thread; a generation from
+  // PostgreSQL: seconds at 100,000 episodes); a file is checked and loaded after it, as /topic answers from both (a hit
+  // names its episode from the catalogue). A failure is a value, looked at then.
+  let prefetched: Promise<() => Result<SavedTopicIndex>> | undefined;
+  if (storage !== undefined && library.semantic === undefined) {
+    prefetched =
+      options.savedIndex === undefined && options.indexFile !== undefined
+        ? readTopicIndexBytes(options.indexFile).then((read) => () => (read.ok ? checkTopicIndex(read.value) : read))
+        : storage.read().then((saved) => () => saved);
+    // Handled where it is awaited; a catalogue that fails first leaves it unawaited.
+    prefetched.catch(() => {});
+  }
   let podcasts = 0;
   let episodes = 0;
   const stored: string[] = [];
   const versions = new Map<string, number>();
-  // The saved index's file is read from disk while the catalogue loads (the read is off this thread); it is checked
-  // and loaded after it, as /topic answers from both (a hit names its episode from the catalogue).
-  const savedBytes = options.indexFile !== undefined && library.semantic === undefined ? readTopicIndexBytes(options.indexFile) : undefined;
   try {
     let after: string | undefined;
     let limit = FIRST_PAGE;
@@ -103,17 +123,19 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     // The saved index where there is a good one: what it holds of a podcast saved since (another version) is indexed
     // again below, and what it holds of a podcast the store no longer has is dropped; a bad one is not trusted at all.
     let savedVersions: ReadonlyMap<string, number> = new Map();
-    if (options.indexFile !== undefined && library.semantic === undefined) {
-      const indexFile = options.indexFile;
-      let prefetched = savedBytes;
+    if (storage !== undefined && library.semantic === undefined) {
       const useSaved = async (): Promise<string | undefined> => {
-        const bytes = prefetched;
+        const read = prefetched;
         prefetched = undefined;
-        const saved = bytes === undefined ? await readTopicIndex(indexFile) : await bytes.then((read) => (read.ok ? checkTopicIndex(read.value) : read));
+        const saved = read === undefined ? await storage.read() : (await read)();
         const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
         if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;
-        log.info({ ...loaded.value, ms: Math.round(performance.now() - topicsStarted) }, 'topic index loaded from its file');
+        const generation = saved.value.generation;
+        log.info(
+          { ...loaded.value, from: storage.where, ...(generation !== undefined && { generation }), ms: Math.round(performance.now() - topicsStarted) },
+          storage.where === 'PostgreSQL' ? 'topic index loaded from PostgreSQL' : 'topic index loaded from its file',
+        );
         return undefined;
       };
       let reason = await useSaved();
@@ -127,6 +149,17 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
         }
         reason = await useSaved();
       }
+      const stopped = (): boolean => signal?.aborted === true;
+      while (reason !== undefined && options.waitForSaved !== undefined && !stopped()) {
+        // Not built here: what the workers save is loaded as soon as it is there (a corrupt one is not trusted).
+        log[reason === 'there is none yet' ? 'info' : 'warn'](
+          { reason },
+          'the saved topic index is not used: waiting for a worker to save one (/topic says it is still loading)',
+        );
+        await options.waitForSaved(signal);
+        if (stopped()) break;
+        reason = await useSaved();
+      }
       if (reason === undefined) {
         savedIndex = { used: true };
         for (const id of library.indexedPodcasts()) {
@@ -134,6 +167,9 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
           library.unindex(id);
           dropped++;
         }
+      } else if (options.waitForSaved !== undefined) {
+        // Stopped while waiting: nothing is indexed here.
+        return { podcasts, episodes, catalogueMs, indexed, dropped, topicsMs: performance.now() - topicsStarted, savedIndex: { used: false, reason } };
       } else {
         savedIndex = { used: false, reason };
         log[reason === 'there is none yet' ? 'info' : 'warn']({ reason }, 'the saved topic index is not used: it is built again from the store, in the background');
@@ -156,6 +192,12 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     library.loading.topics = false;
   }
   const topicsMs = performance.now() - topicsStarted;
-  if (indexed > 0) log.info({ podcasts: indexed, ms: Math.round(topicsMs) }, 'topic index built from the store');
+  if (indexed > 0) {
+    // Loaded and brought up to date (only podcasts saved since), or built whole: which one the log says plainly.
+    log.info(
+      { podcasts: indexed, ms: Math.round(topicsMs) },
+      savedIndex.used ? 'topic index caught up with the store (podcasts saved since it was)' : 'topic index built from the store',
+    );
+  }
   return { podcasts, episodes, catalogueMs, indexed, dropped, topicsMs, savedIndex };
 }

@@ -244,4 +244,33 @@ export const postgresMigrations: readonly string[] = [
   `
   SELECT 1;
   `,
+  // 11 (SQLite's 11 changes nothing: there the topic index is a file beside the database): the topic index the
+  // workers build, for every process to load instead of analysing every passage (PostgresTopicIndex.ts). Each
+  // generation is a header row and its body in chunks (one bytea value holds at most 1 GB, and a million episodes'
+  // index is more), written in one transaction: a reader sees a whole generation or the one before. The chunks are
+  // stored uncompressed (EXTERNAL): the index is mostly numbers and stems that compress little, and compressing a
+  // gigabyte on every save costs seconds of the server's CPU. One row holds the lease of the process that builds it.
+  `
+  CREATE TABLE topic_index_generations (
+    generation   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    format       integer NOT NULL,
+    versions     text COLLATE "C" NOT NULL,
+    body_length  bigint NOT NULL,
+    crc32        bigint NOT NULL,
+    written_at   timestamptz NOT NULL
+  );
+  CREATE TABLE topic_index_chunks (
+    generation  bigint NOT NULL REFERENCES topic_index_generations (generation) ON DELETE CASCADE,
+    seq         integer NOT NULL,
+    bytes       bytea NOT NULL,
+    PRIMARY KEY (generation, seq)
+  );
+  ALTER TABLE topic_index_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL;
+  CREATE TABLE topic_index_builder (
+    singleton    boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    lease_owner  text COLLATE "C",
+    lease_until  timestamptz
+  );
+  INSERT INTO topic_index_builder DEFAULT VALUES;
+  `,
 ];

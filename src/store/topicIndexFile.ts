@@ -31,6 +31,25 @@ export interface SavedTopicIndex {
   /** Each podcast the index holds, with the store's version of it when it was saved. */
   versions: Map<string, number>;
   body: Uint8Array;
+  /** Which generation this is, where several are kept apart (PostgreSQL). */
+  generation?: number;
+}
+
+/**
+ * Where the saved topic index lives: a file beside a SQLite database (topicIndexFileStorage), or the PostgreSQL
+ * database itself (PostgresTopicIndex). Reading checks it whole (an error is not trusted); writing replaces it whole or
+ * not at all, so a process that dies while writing leaves the previous one readable.
+ */
+export interface TopicIndexStorage {
+  /** For the log: where it is kept. */
+  readonly where: string;
+  read(): Promise<Result<SavedTopicIndex>>;
+  write(versions: ReadonlyMap<string, number>, body: Uint8Array): Promise<void>;
+}
+
+/** The saved index as a file (writeTopicIndex, readTopicIndex). */
+export function topicIndexFileStorage(file: string, chunkBytes?: number): TopicIndexStorage {
+  return { where: file, read: () => readTopicIndex(file), write: (versions, body) => writeTopicIndex(file, versions, body, chunkBytes) };
 }
 
 /** Where the saved index of a `sqlite:` database lives; undefined for `sqlite::memory:` and for PostgreSQL. */
@@ -112,16 +131,21 @@ function tsxEsmApi(): string {
 }
 
 /**
- * Brings the saved index of a SQLite database up to date on a worker thread (topicIndexWorker.ts): the saved file
- * loaded, what the store saved since indexed again (everything when there is no good file), the file written again.
- * Resolves with the worker's thread id once the file is written; rejects when the worker failed (the file is then
+ * Brings the saved index of a database up to date on a worker thread (topicIndexWorker.ts), from its own connection:
+ * the saved index loaded, what the store saved since indexed again (everything when there is no good one), and written
+ * again: to `indexFile` beside a SQLite database, into the database itself for PostgreSQL (`indexFile` undefined).
+ * Resolves with the worker's thread id once it is written; rejects when the worker failed (the saved index is then
  * left as it was).
  */
-export function buildTopicIndexInWorker(databaseUrl: string, indexFile: string, signal?: AbortSignal): Promise<{ threadId: number; indexed: number }> {
+export function buildTopicIndexInWorker(
+  databaseUrl: string,
+  indexFile: string | undefined,
+  signal?: AbortSignal,
+): Promise<{ threadId: number; indexed: number }> {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSource ? './topicIndexWorker.ts' : './topicIndexWorker.js', import.meta.url);
   return new Promise((resolve, reject) => {
-    const options = { workerData: { databaseUrl, indexFile } };
+    const options = { workerData: { databaseUrl, ...(indexFile !== undefined && { indexFile }) } };
     // A worker does not inherit a test runner's or tsx's transform: from source, it registers tsx's loader (resolved
     // from here) before it imports the .ts entry.
     const worker = fromSource
@@ -130,7 +154,8 @@ export function buildTopicIndexInWorker(databaseUrl: string, indexFile: string, 
           { ...options, eval: true },
         )
       : new Worker(fileURLToPath(entry), options);
-    // Stopping the process stops the build: the file is written to a temporary name and renamed only when whole.
+    // Stopping the process stops the build: the file is written to a temporary name and renamed only when whole, a
+    // PostgreSQL generation committed only when whole.
     const stop = (): void => void worker.terminate();
     if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
@@ -154,11 +179,12 @@ export class TopicIndexSaver {
   #timer: NodeJS.Timeout | undefined;
   readonly #stopping = new AbortController();
 
+  readonly #storage: TopicIndexStorage;
+
   constructor(
     private readonly o: {
       store: Store;
       library: Library;
-      file: string;
       log: Logger;
       intervalMs?: number;
       chunkBytes?: number;
@@ -167,8 +193,15 @@ export class TopicIndexSaver {
        * library here: serializing compacts and copies the whole index, seconds at a million episodes.
        */
       inWorker?: { databaseUrl: string };
-    },
-  ) {}
+      /**
+       * Runs a save only when this process may (PostgreSQL: it holds the builder's lease, one process at a time);
+       * undefined when another one does it now. Default: always.
+       */
+      exclusive?: <T>(work: () => Promise<T>) => Promise<T | undefined>;
+    } & ({ file: string } | { storage: TopicIndexStorage }),
+  ) {
+    this.#storage = 'storage' in o ? o.storage : topicIndexFileStorage(o.file, o.chunkBytes);
+  }
 
   /** What the file holds is what the library held at this index generation (after a load, nothing new to save). */
   markSaved(generation: number): void {
@@ -187,16 +220,20 @@ export class TopicIndexSaver {
     if (this.#stopping.signal.aborted) return;
     const { library } = this.o;
     if (library.loading.topics || library.indexGeneration === this.#saved) return;
-    this.#saving = this.#save().finally(() => (this.#saving = undefined));
+    const exclusive = this.o.exclusive ?? ((work) => work());
+    this.#saving = exclusive(() => this.#save())
+      .then(() => undefined)
+      .finally(() => (this.#saving = undefined));
     return this.#saving;
   }
 
   async #save(): Promise<void> {
-    const { store, library, file, log } = this.o;
+    const { store, library, log } = this.o;
     const started = performance.now();
     if (this.o.inWorker !== undefined) {
       const generation = library.indexGeneration;
       try {
+        const file = 'file' in this.o ? this.o.file : undefined;
         const done = await buildTopicIndexInWorker(this.o.inWorker.databaseUrl, file, this.#stopping.signal);
         this.#saved = generation;
         log.debug({ ...done, ms: Math.round(performance.now() - started) }, 'topic index saved by a worker thread');
@@ -217,9 +254,9 @@ export class TopicIndexSaver {
         const version = versions.get(id);
         if (version !== undefined) held.set(id, version);
       }
-      await writeTopicIndex(file, held, body, this.o.chunkBytes);
+      await this.#storage.write(held, body);
       this.#saved = generation;
-      log.debug({ bytes: body.byteLength, ms: Math.round(performance.now() - started) }, 'topic index saved');
+      log.debug({ bytes: body.byteLength, where: this.#storage.where, ms: Math.round(performance.now() - started) }, 'topic index saved');
     } catch (error) {
       log.warn({ err: error }, 'the topic index could not be saved; the next start rebuilds what it lacks');
       throw error;

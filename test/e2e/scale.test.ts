@@ -129,10 +129,11 @@ describe('a gateway with two shards, two interactions replicas and two workers o
       30_000,
     );
 
-    // Every role serves health and metrics on its own port.
+    // Every role serves health and metrics on its own port. The gateway and the replicas are healthy once they loaded
+    // the topic index a worker saved (they never build it themselves; they look for it every second).
     for (const proc of [gateway, ...replicas, ...workers]) {
       const port = portOf(proc);
-      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200, `${proc.role} to be healthy`, 30_000);
       expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain(`role="${proc.role}"`);
     }
 
