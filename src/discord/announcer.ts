@@ -359,9 +359,14 @@ export class Announcer {
     const passStartedAt = this.#now();
     // Another process may have saved episodes this one's library does not have yet.
     if (!(await catchUpPodcast(store, library, podcastId))) return;
-    // The catalog keeps episodes newest first (undated ones last, in feed order): reversed, oldest first.
-    const oldestFirst = [...library.catalog.episodes(podcastId)].reverse();
-    const ids = oldestFirst.map((r) => r.episode.id);
+    // The catalog keeps episodes newest first (undated ones last, in feed order): reversed, oldest first. Ids only: a
+    // pass over every feed finds nothing new in almost all of them, so refs are made only for what is to be announced.
+    const ids = library.catalog.episodeIds(podcastId).reverse();
+    let refs: Map<string, EpisodeRef> | undefined;
+    const refsOf = (wanted: readonly string[]): EpisodeRef[] => {
+      const byId = (refs ??= new Map(library.catalog.episodes(podcastId).map((r) => [r.episode.id, r])));
+      return wanted.map((id) => byId.get(id)).filter((r): r is EpisodeRef => r !== undefined);
+    };
     const cap = this.#o.maxPerDay ?? MAX_ANNOUNCEMENTS_PER_DAY;
     const since = capWindowStart(this.#now(), (await store.getFetchState(podcastId))?.resumedAt);
     let flooding = false;
@@ -369,8 +374,9 @@ export class Announcer {
       // Paused: nothing is planned (nor marked seen): resuming catches up on what came meanwhile.
       if (await store.guildAnnouncementPause(guildId)) continue;
       const unannounced = new Set(await store.unannouncedEpisodes(guildId, podcastId, ids));
-      const fresh = oldestFirst.filter((r) => unannounced.has(r.episode.id) && !this.#claimed.has(keyOf(guildId, podcastId, r.episode.id)));
-      if (fresh.length === 0) continue;
+      const freshIds = ids.filter((id) => unannounced.has(id) && !this.#claimed.has(keyOf(guildId, podcastId, id)));
+      if (freshIds.length === 0) continue;
+      const fresh = refsOf(freshIds);
       const settings = await store.effectiveAnnouncementSettings(guildId, podcastId);
       if (!settings?.enabled) {
         await store.markSeen(guildId, podcastId, fresh.map((r) => r.episode.id));
