@@ -47,7 +47,7 @@ import { createLogger } from '../src/logger.js';
 import { loadLibrary } from '../src/store/loadLibrary.js';
 import { openSqliteStore } from '../src/store/SqliteStore.js';
 import { storedTranscripts } from '../src/store/storedTranscripts.js';
-import type { ServerMessage } from '../test/support/postgresServerProcess.js';
+import { startPostgres } from './startPostgres.js';
 import { generateQueries, vocabulary } from './generateCorpus.js';
 import { percentile } from './measure.js';
 
@@ -391,27 +391,6 @@ async function answered(client: pg.ClientBase, queries: readonly string[], mode:
 
 // ---- PostgreSQL -------------------------------------------------------------------------------------------------------
 
-/** A PostgreSQL server of its own, started as the tests start theirs (as bench/poll.ts does). */
-async function startPostgres(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
-  const child = fork(fileURLToPath(new URL('../test/support/postgresServerProcess.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const message = await new Promise<ServerMessage>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as ServerMessage));
-    child.once('error', reject);
-    void exited.then((code) => reject(new Error(`the bench's PostgreSQL process exited (code ${code}) before it started`)));
-  });
-  if ('error' in message) throw new Error(message.error);
-  return {
-    adminUrl: message.adminUrl,
-    async stop() {
-      if (child.connected) child.send('stop');
-      await exited;
-    },
-  };
-}
 
 async function freshDatabase(adminUrl: string, name: string): Promise<pg.Client> {
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -37,7 +37,7 @@ import { PollSchedule } from '../src/sources/PollSchedule.js';
 import { openStore } from '../src/store/openStore.js';
 import { openSqliteStore } from '../src/store/SqliteStore.js';
 import { episode, episodes, rss, type FixtureFeed } from '../test/integration/support.js';
-import type { ServerMessage } from '../test/support/postgresServerProcess.js';
+import { startPostgres } from './startPostgres.js';
 import type { CycleReport, WorkerReply, WorkerRequest } from './pollWorker.js';
 
 const FEEDS = Number(process.env['BENCH_FEEDS'] ?? 1000);
@@ -238,28 +238,6 @@ async function feedServer(count: number): Promise<{ urls: string[]; reset(): voi
   };
 }
 
-/** A PostgreSQL server of its own, started as the tests start theirs (test/support/postgresServerProcess.ts). */
-async function startPostgres(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
-  const child = fork(fileURLToPath(new URL('../test/support/postgresServerProcess.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const message = await new Promise<ServerMessage>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as ServerMessage));
-    child.once('error', reject);
-    void exited.then((code) => reject(new Error(`the bench's PostgreSQL process exited (code ${code}) before it started`)));
-  });
-  if ('error' in message) throw new Error(message.error);
-  return {
-    adminUrl: message.adminUrl,
-    async stop() {
-      // Stops the server and removes its data directory, then exits.
-      if (child.connected) child.send('stop');
-      await exited;
-    },
-  };
-}
 
 /** A poller process (bench/pollWorker.ts) and a way to ask it things one at a time. */
 async function startPollWorker(databaseUrl: string): Promise<{ ask(request: WorkerRequest): Promise<WorkerReply>; stop(): Promise<void> }> {
