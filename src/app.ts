@@ -31,9 +31,8 @@ import { openStore } from './store/openStore.js';
 import { SqliteStore } from './store/SqliteStore.js';
 import type { Store } from './store/Store.js';
 import { loadLibrary } from './store/loadLibrary.js';
-import { PostgresStore } from './store/PostgresStore.js';
-import type { PostgresTopicIndex } from './store/PostgresTopicIndex.js';
-import { buildTopicIndexInWorker, TopicIndexSaver, topicIndexFileStorage, topicIndexPath } from './store/topicIndexFile.js';
+import { planTopicIndex } from './store/planTopicIndex.js';
+import type { TopicIndexSaver } from './store/topicIndexFile.js';
 import type { Compactor } from './data/search/Compactor.js';
 import { WorkerCompactor } from './search-runtime/WorkerCompactor.js';
 
@@ -199,67 +198,31 @@ export async function openServices(config: Config, log: Logger, options: Service
   poller.listener.renamed = (from, to) => follows.renamed(from, to);
   // The stored catalogue and topic index are read while the bot already serves (commands that need them say they are
   // still loading); then the FEEDS the store has never had are fetched, so a first start serves them too.
-  // The topic index is kept in a file beside a SQLite database, saved as it changes (see topicIndexFile.ts).
-  const indexFile = options.topicIndexFile === false ? undefined : (options.topicIndexFile ?? topicIndexPath(config.databaseUrl));
-  // Built and saved on a worker thread from the database file (this thread only loads it) when this process opened the
-  // file itself; a store passed in (tests) is saved from this thread.
-  const inWorker = indexFile !== undefined && ownsStore && topicIndexPath(config.databaseUrl) === indexFile && library.semantic === undefined;
+  // Where the topic index is kept and who builds it (SQLite: a file beside it; PostgreSQL: the processes that poll).
   const stopLoading = new AbortController();
-  // On PostgreSQL it is kept in the database: built and saved on a worker thread of a process that polls, one at a time
-  // (the builder's lease); a process that only answers loads it and indexes only the podcasts saved since.
-  const inDatabase =
-    store instanceof PostgresStore && ownsStore && options.topicIndexFile !== false && library.semantic === undefined ? store.topicIndex() : undefined;
-  const builds = options.buildsTopicIndex !== false;
-  const builder = { owner: options.lease?.owner ?? newProcessIdentity().id, ms: options.lease?.ms ?? 60_000 };
-  const savedIndex = inDatabase ?? (indexFile !== undefined ? topicIndexFileStorage(indexFile) : undefined);
-  const saver =
-    inDatabase !== undefined
-      ? builds
-        ? new TopicIndexSaver({
-            store,
-            library,
-            storage: inDatabase,
-            log,
-            inWorker: { databaseUrl: config.databaseUrl },
-            exclusive: (work) => inDatabase.whileLeased(builder, work),
-          })
-        : undefined
-      : indexFile === undefined
-        ? undefined
-        : new TopicIndexSaver({ store, library, file: indexFile, log, ...(inWorker && { inWorker: { databaseUrl: config.databaseUrl } }) });
-  /**
-   * PostgreSQL: built here on a worker thread, or, while another process builds it, its generation awaited (and the
-   * lease tried again after a lease's time, in case that process died first).
-   */
-  const buildInDatabase = async (index: PostgresTopicIndex): Promise<void> => {
-    while (!stopLoading.signal.aborted) {
-      const built = await index.whileLeased(builder, () => buildTopicIndexInWorker(config.databaseUrl, undefined, stopLoading.signal));
-      if (built !== undefined) return;
-      if (await index.waitForNewer(AbortSignal.any([stopLoading.signal, AbortSignal.timeout(builder.ms)]))) return;
-    }
-  };
+  const topicIndex = planTopicIndex({
+    databaseUrl: config.databaseUrl,
+    store,
+    ownsStore,
+    library,
+    log,
+    file: options.topicIndexFile,
+    builds: options.buildsTopicIndex !== false,
+    builder: { owner: options.lease?.owner ?? newProcessIdentity().id, ms: options.lease?.ms ?? 60_000 },
+    signal: stopLoading.signal,
+  });
+  const saver = topicIndex.saver;
   options.metrics?.watchTopicIndex(() => ({ passagesAnalysed: library.passagesAnalysed, loaded: !library.loading.topics }));
   // A process that only loads the index goes on once it waits for one (the catalogue in): following, the FEEDS and a
   // gateway's guilds do not wait for a worker to save an index.
-  let waitingForIndex: () => void = () => {};
-  const indexAwaited = new Promise<undefined>((resolve) => (waitingForIndex = () => resolve(undefined)));
   const libraryLoaded = loadLibrary(store, library, log, {
-    ...(savedIndex !== undefined && { savedIndex }),
-    ...(inWorker && { buildElsewhere: async () => void (await buildTopicIndexInWorker(config.databaseUrl, indexFile!, stopLoading.signal)) }),
-    ...(inDatabase !== undefined && builds && { buildElsewhere: () => buildInDatabase(inDatabase) }),
-    ...(inDatabase !== undefined &&
-      !builds && {
-        waitForSaved: async (signal?: AbortSignal) => {
-          waitingForIndex();
-          await inDatabase.waitForNewer(signal);
-        },
-      }),
+    ...topicIndex.load,
     signal: stopLoading.signal,
     // Who follows what is read per podcast of the catalogue.
     withCatalogue: () => follows.load(),
   });
   const loaded = (async () => {
-    const result = await Promise.race([libraryLoaded, indexAwaited]);
+    const result = await Promise.race([libraryLoaded, topicIndex.awaitingSaved]);
     // Loaded as saved: nothing to write until it changes. Rebuilt (all or in part): written at the next tick.
     if (result?.savedIndex.used && result.indexed === 0) saver?.markSaved(library.indexGeneration);
     saver?.start();
