@@ -9,7 +9,7 @@
  * expansion of the current word (a word scores its best expansion, not their sum). `touched` lists the passages with
  * a mask, `wordTouched` those with a wordBest, so clearing costs what was found, not the index size.
  */
-import { popcount } from './bm25.js';
+import { LENGTH_BITS, popcount } from './bm25.js';
 import { gallop } from './gallop.js';
 import { TopK } from './TopK.js';
 
@@ -28,8 +28,11 @@ export interface MutablePostingList {
 /** What a query reads about each passage; the index's arrays, handed over at the start of every query. */
 export interface DocView {
   docDeleted: Uint8Array;
-  docImpact1: Float32Array;
-  docNorm: Float32Array;
+  /** A passage's BM25 factors are read by its field and length (bm25ImpactTables). */
+  docField: Uint8Array;
+  docLength: Uint16Array;
+  impactByLength: Float32Array;
+  normByLength: Float32Array;
   docEpisode: Uint32Array;
   episodePodcast: Uint32Array;
 }
@@ -45,6 +48,8 @@ export class ScoreAccumulator {
   wordTouchedCount = 0;
 
   private docDeleted: Uint8Array = new Uint8Array(0);
+  private docField: Uint8Array = new Uint8Array(0);
+  private docLength: Uint16Array = new Uint16Array(0);
   private impact1: Float32Array = new Float32Array(0);
   private norm: Float32Array = new Float32Array(0);
   private docEpisode: Uint32Array = new Uint32Array(0);
@@ -53,8 +58,10 @@ export class ScoreAccumulator {
   /** Points the walks at the index's current arrays (they are replaced as the index grows and compacts). */
   view(docs: DocView): void {
     this.docDeleted = docs.docDeleted;
-    this.impact1 = docs.docImpact1;
-    this.norm = docs.docNorm;
+    this.docField = docs.docField;
+    this.docLength = docs.docLength;
+    this.impact1 = docs.impactByLength;
+    this.norm = docs.normByLength;
     this.docEpisode = docs.docEpisode;
     this.episodePodcast = docs.episodePodcast;
   }
@@ -68,8 +75,10 @@ export class ScoreAccumulator {
     this.wordTouched = new Int32Array(0);
     this.view({
       docDeleted: new Uint8Array(0),
-      docImpact1: new Float32Array(0),
-      docNorm: new Float32Array(0),
+      docField: new Uint8Array(0),
+      docLength: new Uint16Array(0),
+      impactByLength: new Float32Array(0),
+      normByLength: new Float32Array(0),
       docEpisode: new Uint32Array(0),
       episodePodcast: new Uint32Array(0),
     });
@@ -120,6 +129,8 @@ export class ScoreAccumulator {
     which: typeof ALL | typeof ONLY_NEW | typeof ONLY_KNOWN,
   ): void {
     const deleted = this.docDeleted;
+    const docField = this.docField;
+    const docLength = this.docLength;
     const impact1 = this.impact1;
     const docNorm = this.norm;
     const mask = this.mask;
@@ -138,9 +149,10 @@ export class ScoreAccumulator {
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
       const tf = postingTfs[p] as number;
-      let s = weightedIdf * (impact1[doc] as number);
+      const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+      let s = weightedIdf * (impact1[slot] as number);
       if (tf !== 1) {
-        const norm = docNorm[doc] as number;
+        const norm = docNorm[slot] as number;
         s = (s * tf * (1 + norm)) / (tf + norm);
       }
       if (single) {
@@ -174,6 +186,8 @@ export class ScoreAccumulator {
     const postingTf = postings.tf;
     const next = postings.next;
     const deleted = this.docDeleted;
+    const docField = this.docField;
+    const docLength = this.docLength;
     const impact1 = this.impact1;
     const docNorm = this.norm;
     const mask = this.mask;
@@ -192,9 +206,10 @@ export class ScoreAccumulator {
       const mk = mask[doc] as number;
       if (onlyKnown && mk === 0) continue;
       const tf = postingTf[p] as number;
-      let s = weightedIdf * (impact1[doc] as number);
+      const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+      let s = weightedIdf * (impact1[slot] as number);
       if (tf !== 1) {
-        const norm = docNorm[doc] as number;
+        const norm = docNorm[slot] as number;
         s = (s * tf * (1 + norm)) / (tf + norm);
       }
       if (single) {
@@ -262,9 +277,10 @@ export class ScoreAccumulator {
     if (allowed !== undefined && allowed[this.episodePodcast[this.docEpisode[doc] as number] as number] !== 1) return;
     const m = this.mask[doc] as number;
     if (onlyKnown && m === 0) return;
-    let s = weightedIdf * (this.impact1[doc] as number);
+    const slot = ((this.docField[doc] as number) << LENGTH_BITS) | (this.docLength[doc] as number);
+    let s = weightedIdf * (this.impact1[slot] as number);
     if (tf !== 1) {
-      const norm = this.norm[doc] as number;
+      const norm = this.norm[slot] as number;
       s = (s * tf * (1 + norm)) / (tf + norm);
     }
     if (single) {

@@ -1,4 +1,4 @@
-import { bm25Impacts, coordinationTable, DEFAULT_FIELD_BOOST, episodeRecency, FIELD_CODE, FIELD_COUNT, idf, RECENCY_WEIGHT, recencyDay } from './bm25.js';
+import { bm25ImpactTables, coordinationTable, DEFAULT_FIELD_BOOST, episodeRecency, FIELD_CODE, FIELD_COUNT, idf, RECENCY_WEIGHT, recencyDay } from './bm25.js';
 import { ensure, ensureSnug, shared, sharedLike } from './ensure.js';
 import type { NumericArray } from './ensure.js';
 import { CHAMPION_MIN_DF } from './championLists.js';
@@ -196,9 +196,9 @@ export class SearchIndex implements TopicSearch {
   private mutableSurfaces = new Map<string, MutableSurface>();
 
   // --- BM25 factors per passage, recomputed when the field averages change (tf = 1 is the common case):
-  // impact1 = boost * (k1 + 1) / (1 + norm), norm = k1 * (1 - b + b * length / average length of its field).
-  private docImpact1: Float32Array = new Float32Array(0);
-  private docNorm: Float32Array = new Float32Array(0);
+  // Each passage's BM25 factors, by its field and length (bm25ImpactTables), for the current field averages.
+  private impactByLength: Float32Array = new Float32Array(0);
+  private normByLength: Float32Array = new Float32Array(0);
   /** No term can add more than idf * maxImpact to one passage (tf -> infinity, shortest passage). */
   private maxImpact = 0;
   private impactKey = '';
@@ -845,8 +845,10 @@ export class SearchIndex implements TopicSearch {
     this.ensureImpacts();
     this.scores.view({
       docDeleted: this.docDeleted,
-      docImpact1: this.docImpact1,
-      docNorm: this.docNorm,
+      docField: this.docField,
+      docLength: this.docLength,
+      impactByLength: this.impactByLength,
+      normByLength: this.normByLength,
       docEpisode: this.docEpisode,
       episodePodcast: this.episodePodcast,
     });
@@ -1093,19 +1095,14 @@ export class SearchIndex implements TopicSearch {
     return passage;
   }
 
-  /** The BM25 factors of every passage (bm25Impacts), recomputed only when the field averages changed. */
+  /** The BM25 factors by (field, length) slot (bm25ImpactTables), recomputed only when the field averages changed. */
   private ensureImpacts(): void {
-    const key = `${this.docCount}|${this.fieldDocs.join(',')}|${this.fieldLength.join(',')}`;
+    const key = `${this.fieldDocs.join(',')}|${this.fieldLength.join(',')}`;
     if (key === this.impactKey) return;
-    if (this.docImpact1.length < this.docCount) {
-      this.docImpact1 = new Float32Array(this.docEpisode.length);
-      this.docNorm = new Float32Array(this.docEpisode.length);
-    }
-    this.maxImpact = bm25Impacts(
-      { k1: this.k1, b: this.b, fieldBoost: this.fieldBoost, fieldDocs: this.fieldDocs, fieldLength: this.fieldLength, docCount: this.docCount, docField: this.docField, docLength: this.docLength },
-      this.docImpact1,
-      this.docNorm,
-    );
+    const factors = bm25ImpactTables({ k1: this.k1, b: this.b, fieldBoost: this.fieldBoost, fieldDocs: this.fieldDocs, fieldLength: this.fieldLength });
+    this.impactByLength = factors.impact;
+    this.normByLength = factors.norm;
+    this.maxImpact = factors.maxImpact;
     this.impactKey = key;
   }
 
@@ -1206,7 +1203,7 @@ export class SearchIndex implements TopicSearch {
       this.textBytes, this.textOffsets, this.postingOffsets, this.postingDocs, this.postingTfs,
       this.surfaceStem, this.surfaceCount,
       ...this.mutable.arrays(), this.mutableTextBytes, this.mutableTextOffsets,
-      this.docImpact1, this.docNorm, this.recencyCache, this.championOffsets, this.championDocs, this.championTfs,
+      this.impactByLength, this.normByLength, this.recencyCache, this.championOffsets, this.championDocs, this.championTfs,
     ];
     let bytes = this.scores.byteLength();
     for (const a of typed) bytes += a.byteLength;

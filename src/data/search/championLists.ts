@@ -8,6 +8,7 @@
  * score by 2 %, and field averages drifting since the last compaction).
  */
 import type { CompactPostings } from './mergeSegments.js';
+import { LENGTH_BITS } from './bm25.js';
 import { TopK } from './TopK.js';
 
 export const CHAMPION_MIN_DF = 1024;
@@ -22,8 +23,11 @@ export interface ChampionLists {
 
 /** What ranks a posting: its passage's BM25 factors (bm25.ts), and its episode's publication time for ties. */
 export interface ChampionDocs {
-  docImpact1: Float32Array;
-  docNorm: Float32Array;
+  docField: Uint8Array;
+  docLength: Uint16Array;
+  /** bm25ImpactTables, by (field, length) slot. */
+  impactByLength: Float32Array;
+  normByLength: Float32Array;
   docEpisode: Uint32Array;
   episodePublishedMs: Float64Array;
   episodeCount: number;
@@ -50,8 +54,9 @@ export function championLists(postings: CompactPostings, docs: ChampionDocs): Ch
       for (let p = from; p < end; p++) {
         const doc = postings.docs[p] as number;
         const tf = postings.tfs[p] as number;
-        const norm = docs.docNorm[doc] as number;
-        const impact = ((docs.docImpact1[doc] as number) * tf * (1 + norm)) / (tf + norm);
+        const slot = ((docs.docField[doc] as number) << LENGTH_BITS) | (docs.docLength[doc] as number);
+        const norm = docs.normByLength[slot] as number;
+        const impact = ((docs.impactByLength[slot] as number) * tf * (1 + norm)) / (tf + norm);
         // Equal impacts (common among short titles) go to the newer episode, as recency would at query time.
         const published = docs.episodePublishedMs[docs.docEpisode[doc] as number] as number;
         const newer = Number.isNaN(published) ? 0 : (published - minPublished) / span;

@@ -6,7 +6,7 @@
  * computed on this thread (SearchIndex.compact) or posted to a worker thread (src/search-runtime): its big arrays are
  * on SharedArrayBuffers there, read and never written. Nothing here writes to the job.
  */
-import { bm25Impacts } from './bm25.js';
+import { bm25ImpactTables } from './bm25.js';
 import { championLists } from './championLists.js';
 import type { ChampionLists } from './championLists.js';
 import { mergePostings, mergeSurfaces } from './mergeSegments.js';
@@ -136,14 +136,13 @@ export function compactSegments(job: CompactionJob): CompactionResult {
     if (episodeEndDoc[e] === 0) episodeEndDoc[e] = doc + 1;
     episodeFirstDoc[e] = doc;
   }
-  const docImpact1 = new Float32Array(live);
-  const docNorm = new Float32Array(live);
-  bm25Impacts(
-    { k1: job.k1, b: job.b, fieldBoost: job.fieldBoost, fieldDocs: job.fieldDocs, fieldLength: job.fieldLength, docCount: live, docField: table.field, docLength: table.length },
-    docImpact1,
-    docNorm,
-  );
-  const champions = championLists(postings, { docImpact1, docNorm, docEpisode: table.episode, episodePublishedMs: job.episodePublishedMs, episodeCount: job.episodeCount });
+  const factors = bm25ImpactTables({ k1: job.k1, b: job.b, fieldBoost: job.fieldBoost, fieldDocs: job.fieldDocs, fieldLength: job.fieldLength });
+  const champions = championLists(postings, {
+    docField: table.field,
+    docLength: table.length,
+    impactByLength: factors.impact,
+    normByLength: factors.norm,
+    docEpisode: table.episode, episodePublishedMs: job.episodePublishedMs, episodeCount: job.episodeCount });
 
   return {
     id: job.id,
