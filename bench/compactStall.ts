@@ -22,29 +22,10 @@ import { WorkerCompactor } from '../src/search-runtime/WorkerCompactor.js';
 import { generateCorpus } from './generateCorpus.js';
 import { generateFeed } from './generateFeed.js';
 import { median } from './measure.js';
+import { stallDuring } from './stallDuring.js';
 
 const EPISODES = Number(process.env['COMPACT_STALL_EPISODES'] ?? 100_000);
 const ROUNDS = Number(process.env['COMPACT_STALL_ROUNDS'] ?? 3);
-
-/** Runs `work` with a 1 ms ticker going; returns its wall time and the longest gap between ticks meanwhile. */
-async function stallDuring(work: () => Promise<unknown> | unknown): Promise<{ wallMs: number; stallMs: number }> {
-  let last = performance.now();
-  let longest = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, 1);
-  // Let the ticker start before the work, and close the gap the work ends in after it.
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  longest = 0;
-  const started = performance.now();
-  await work();
-  const wallMs = performance.now() - started;
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  clearInterval(ticker);
-  return { wallMs, stallMs: longest };
-}
 
 /** Generated chapter passages of about `episodes` episodes, ids prefixed by `tag` so two sets do not meet. */
 function passagesOf(episodes: number, seed: number, tag: string): Passage[] {

@@ -47,7 +47,7 @@ import { createLogger } from '../src/logger.js';
 import { loadLibrary } from '../src/store/loadLibrary.js';
 import { openSqliteStore } from '../src/store/SqliteStore.js';
 import { storedTranscripts } from '../src/store/storedTranscripts.js';
-import { startPostgres } from './startPostgres.js';
+import { startPostgresProcess } from '../test/support/startPostgresProcess.js';
 import { generateQueries, vocabulary } from './generateCorpus.js';
 import { percentile } from './measure.js';
 
@@ -645,7 +645,7 @@ async function libraryPart(adminUrl: string, size: number, modes: readonly Formu
 
 export async function runPgSearchBench(): Promise<void> {
   const size = Number(process.env['PGSEARCH_SIZE'] ?? 100_000);
-  const server = await startPostgres();
+  const server = await startPostgresProcess("The bench's");
   try {
     await relevancePart(server.adminUrl);
     const modes = (process.env['PGSEARCH_MODES'] ?? 'and,and>or+trgm').split(',') as Formulation[];

@@ -37,7 +37,7 @@ import { PollSchedule } from '../src/sources/PollSchedule.js';
 import { openStore } from '../src/store/openStore.js';
 import { openSqliteStore } from '../src/store/SqliteStore.js';
 import { episode, episodes, rss, type FixtureFeed } from '../test/integration/support.js';
-import { startPostgres } from './startPostgres.js';
+import { startPostgresProcess } from '../test/support/startPostgresProcess.js';
 import type { CycleReport, WorkerReply, WorkerRequest } from './pollWorker.js';
 
 const FEEDS = Number(process.env['BENCH_FEEDS'] ?? 1000);
@@ -382,7 +382,7 @@ async function cycleAll(
  */
 export async function runStoreBench(): Promise<void> {
   const feeds = await feedServer(STORE_FEEDS);
-  const postgres = STORE_KINDS.includes('postgres') ? await startPostgres() : undefined;
+  const postgres = STORE_KINDS.includes('postgres') ? await startPostgresProcess("The bench's") : undefined;
   const scratch = await mkdtemp(path.join(tmpdir(), 'podcord-bench-'));
   const admin = postgres === undefined ? undefined : new pg.Client({ connectionString: postgres.adminUrl });
   await admin?.connect();

@@ -1,7 +1,5 @@
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import type { ServerMessage } from './postgresServerProcess.js';
+import { startPostgresProcess } from './startPostgresProcess.js';
 
 /**
  * vitest globalSetup: one real PostgreSQL server for the whole run, kept by a child process
@@ -18,20 +16,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const child = fork(fileURLToPath(new URL('./postgresServerProcess.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const message = await new Promise<ServerMessage>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as ServerMessage));
-    child.once('error', reject);
-    void exited.then((code) => reject(new Error(`The tests' PostgreSQL process exited (code ${code}) before it said whether the server started.`)));
-  });
-  if ('error' in message) throw new Error(message.error);
-  project.provide('postgresAdminUrl', message.adminUrl);
-  return async () => {
-    if (child.connected) child.send('stop');
-    await exited;
-  };
+  const server = await startPostgresProcess("The tests'");
+  project.provide('postgresAdminUrl', server.adminUrl);
+  return () => server.stop();
 }
