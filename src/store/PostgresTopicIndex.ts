@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import { err, ok, type Result } from '../data/model.js';
+import { inTransaction } from './inTransaction.js';
 import type { SavedTopicIndex, TopicIndexStorage } from './topicIndexFile.js';
 
 /**
@@ -42,11 +43,9 @@ export class PostgresTopicIndex implements TopicIndexStorage {
   }
 
   /** The newest generation, checked: none, another format, a wrong length or CRC is an error (and not trusted). */
-  async read(): Promise<Result<SavedTopicIndex>> {
-    const client = await this.#pool.connect();
-    try {
-      // One snapshot: a generation written meanwhile (and the older ones it deletes) does not change what is read.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  read(): Promise<Result<SavedTopicIndex>> {
+    // One snapshot: a generation written meanwhile (and the older ones it deletes) does not change what is read.
+    return inTransaction(this.#pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client): Promise<Result<SavedTopicIndex>> => {
       const [header] = (
         await client.query<{ generation: string; format: number; versions: string; body_length: string; crc32: string }>(
           `SELECT generation::text, format, versions, body_length::text, crc32::text FROM topic_index_generations
@@ -82,10 +81,7 @@ export class PostgresTopicIndex implements TopicIndexStorage {
       }
       if (!Array.isArray(versions)) return err(`generation ${generation}: its versions are not readable`);
       return ok({ versions: new Map(versions as [string, number][]), body, generation });
-    } finally {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release();
-    }
+    });
   }
 
   /** A new generation, whole or not at all; the older ones go in the same transaction. */
@@ -93,9 +89,7 @@ export class PostgresTopicIndex implements TopicIndexStorage {
     const versionsText = JSON.stringify([...versions]);
     const checksum = crc32(body, crc32(Buffer.from(versionsText, 'utf8')));
     const chunkBytes = this.o.chunkBytes ?? CHUNK_BYTES;
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.#pool, 'BEGIN', async (client) => {
       const inserted = await client.query<{ generation: string }>(
         `INSERT INTO topic_index_generations (format, versions, body_length, crc32, written_at) VALUES ($1, $2, $3, $4, now())
          RETURNING generation::text`,
@@ -108,13 +102,7 @@ export class PostgresTopicIndex implements TopicIndexStorage {
         await client.query('INSERT INTO topic_index_chunks (generation, seq, bytes) VALUES ($1, $2, $3)', [generation, seq, chunk]);
       }
       await client.query('DELETE FROM topic_index_generations WHERE generation < $1', [generation]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**
