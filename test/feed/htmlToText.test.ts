@@ -42,6 +42,22 @@ describe('htmlToText', () => {
     expect(htmlToText('<div>one\t<pre>  two  </pre> three</div>')).toBe('one\n\ntwo\n\nthree');
   });
 
+  it('removes control characters in any run (raw or as a reference), after runs that needed no cleaning or some', () => {
+    // Each run is checked once for odd whitespace or a control character; the whole text is searched for control
+    // characters only when some run held one. These are what the whole-text search always gave.
+    expect(htmlToText('<p>a\u0001 b</p>')).toBe('a b');
+    expect(htmlToText('<p>one&#1; two</p><p>three</p>')).toBe('one two\n\nthree');
+    expect(htmlToText('<p>x&nbsp;y</p><p>z\u001a w</p>')).toBe('x y\n\nz w');
+    expect(htmlToText('<p>clean  run</p><p>&#x1f;</p>')).toBe('clean run');
+    expect(htmlToText('<p>a &#x7f; b</p>')).toBe('a b');
+    expect(htmlToText('<p>a\u000b\fb</p>')).toBe('a b');
+    expect(htmlToText('<p>tab\there</p><p>ctl\u0002</p>')).toBe('tab here\n\nctl');
+    expect(htmlToText('<p>\u0003</p><p>after</p>')).toBe('after');
+    expect(htmlToText('<p>a</p>\u0001<p>b</p>')).toBe('a\n\nb');
+    expect(htmlToText('<b>x \u0001</b> <i>y</i>')).toBe('x y');
+    expect(htmlToText('Plain <b>bold</b>\n\u0001 line\t two')).toBe('Plain bold\nline two');
+  });
+
   it('caps the output length', () => {
     expect(htmlToText(`<p>${'word '.repeat(1000)}</p>`, 50).length).toBeLessThanOrEqual(50);
   });
