@@ -23,9 +23,11 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const HAS_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /**
  * What a text run may need beyond pushing as it is: a whitespace run ODD_WHITESPACE would collapse, or a control
- * character. One scan of the run for both, instead of a replace per run and a control scan of the whole text.
+ * character. One scan of the run for both, instead of a replace per run and a control scan of the whole text. A tab,
+ * newline, form feed or carriage return is a C0 character too, and a space ODD_WHITESPACE would take with what follows
+ * it is followed by a space or one of those: so a C0 character, DEL, a no-break space or two spaces tell.
  */
-const ODD_WHITESPACE_OR_CONTROL = /[\t\n\f\r\u00A0\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]| [ \t\n\f\r\u00A0]/;
+const ODD_WHITESPACE_OR_CONTROL = /[\u0000-\u001F\u007F\u00A0]| {2}/;
 // Whitespace runs collapse to one space. These patterns match only the runs that are not one space already: a
 // replace of every run (`/[ \t\n\f\r]+/g`) gives the same string but works match by match over every word gap.
 // No-break spaces (`&nbsp;`, in most notes) too: tidy() would make them spaces anyway, with a copy of the whole text.
