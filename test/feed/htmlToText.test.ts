@@ -42,6 +42,46 @@ describe('htmlToText', () => {
     expect(htmlToText('<div>one\t<pre>  two  </pre> three</div>')).toBe('one\n\ntwo\n\nthree');
   });
 
+  it('removes control characters in any run (raw or as a reference), after runs that needed no cleaning or some', () => {
+    // Each run is checked once for odd whitespace or a control character; the whole text is searched for control
+    // characters only when some run held one. These are what the whole-text search always gave.
+    expect(htmlToText('<p>a\u0001 b</p>')).toBe('a b');
+    expect(htmlToText('<p>one&#1; two</p><p>three</p>')).toBe('one two\n\nthree');
+    expect(htmlToText('<p>x&nbsp;y</p><p>z\u001a w</p>')).toBe('x y\n\nz w');
+    expect(htmlToText('<p>clean  run</p><p>&#x1f;</p>')).toBe('clean run');
+    expect(htmlToText('<p>a &#x7f; b</p>')).toBe('a b');
+    expect(htmlToText('<p>a\u000b\fb</p>')).toBe('a b');
+    expect(htmlToText('<p>tab\there</p><p>ctl\u0002</p>')).toBe('tab here\n\nctl');
+    expect(htmlToText('<p>\u0003</p><p>after</p>')).toBe('after');
+    expect(htmlToText('<p>a</p>\u0001<p>b</p>')).toBe('a\n\nb');
+    expect(htmlToText('<b>x \u0001</b> <i>y</i>')).toBe('x y');
+    expect(htmlToText('Plain <b>bold</b>\n\u0001 line\t two')).toBe('Plain bold\nline two');
+  });
+
+  it('leaves no odd whitespace or control character, whatever a run holds (every run of up to 4 such pieces)', () => {
+    // A run is cleaned only when one scan says it may need it; every mix of whitespace, no-break spaces and control
+    // characters (raw and as references), between letters, around tags and alone, must come out cleaned.
+    const pieces = [' ', '\t', '\n', '\f', '\r', '\u00a0', '\u0001', '\u000b', '\u007f', 'a', '&nbsp;', '&#1;'];
+    let runs: string[] = [''];
+    const all: string[] = [''];
+    for (let length = 1; length <= 4; length++) {
+      runs = runs.flatMap((run) => pieces.map((piece) => run + piece));
+      all.push(...runs);
+    }
+    for (const run of all) {
+      const letters = run.replace(/[^a]/g, '');
+      for (const [html, expected] of [
+        [`<p>x${run}y</p>`, `x${letters}y`],
+        [`<p>${run}</p><p>b${run}</p>`, `${letters}b${letters}`],
+        [`<b>x${run}</b>${run}<i>y</i><p>z</p>`, `x${letters}${letters}yz`],
+      ] as const) {
+        const text = htmlToText(html);
+        expect(/[\u0000-\u0009\u000b-\u001f\u007f\u00a0]| {2}| \n|\n | $|^ /.test(text), JSON.stringify(html)).toBe(false);
+        expect(text.replace(/[ \n]/g, ''), JSON.stringify(html)).toBe(expected);
+      }
+    }
+  });
+
   it('caps the output length', () => {
     expect(htmlToText(`<p>${'word '.repeat(1000)}</p>`, 50).length).toBeLessThanOrEqual(50);
   });

@@ -104,6 +104,23 @@ describe('XmlScanner', () => {
     }
   });
 
+  it('reads a chunk longer than one step of its loop (8,192 characters) as the Parser does, wherever a step ends', () => {
+    // The state loop returns every 8,192 characters and resumes; a step may end anywhere (inside a tag, a value, CDATA,
+    // a comment), and only the chunk's end reports the text so far. Long random broken documents, each in one chunk.
+    const scanner = new XmlScanner(recorder().events);
+    for (let seed = 1; seed <= 60; seed++) {
+      const rand = prng(seed);
+      let doc = '';
+      while (doc.length < 30_000) doc += PIECES[Math.floor(rand() * PIECES.length)];
+      const parts = seed % 2 === 0 ? [doc] : chunks(doc, rand, 20_000);
+      const actual = recorder();
+      scanner.reset(actual.events);
+      for (const part of parts) scanner.write(part);
+      scanner.end();
+      expect({ seed, log: actual.log }).toEqual({ seed, log: reference(parts) });
+    }
+  });
+
   it('slices out neither attributes nor text that the reader does not want', () => {
     const { log, events } = recorder();
     const scanner = new XmlScanner({ ...events, wantsAttributes: (name) => name === 'keep', wantsText: () => false });

@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chapterLink, chapterLinker, formatTimestamp, parseTimestamp } from '../../src/data/links.js';
+import { chapterLink, chapterLinker, formatTimestamp, isSerializedHttpUrl, parseTimestamp } from '../../src/data/links.js';
 import type { Episode, Podcast } from '../../src/data/model.js';
+import { prng } from '../support/prng.js';
 
 const podcast: Podcast = { id: 'https://example.fm/feed.xml', title: 'Example', categories: [] };
 
@@ -207,7 +209,10 @@ describe('chapterLinker (one URL parse per episode)', () => {
     'HTTPS://PLAY.POCKETCASTS.COM/x',
     'https://example.fm/episodes/1',
   ];
-  const audios = [undefined, 'https://cdn.example.fm/1.mp3?src=rss&x=a b#t=10', 'http://cdn.example.fm/ä/1.mp3#', 'ftp://x/1.mp3', '/1.mp3'];
+  const audios = [
+    undefined, 'https://cdn.example.fm/1.mp3?src=rss&x=a b#t=10', 'http://cdn.example.fm/ä/1.mp3#', 'ftp://x/1.mp3', '/1.mp3',
+    'https://cdn.example.fm/audio/1.mp3?source=rss&id=1', 'https://cdn.example.fm/a/./1.mp3', 'https://CDN.example.fm/1.mp3',
+  ];
   const moments = [0, 0.9, 59.5, 3723, 1e7, -1, Number.NaN, Number.POSITIVE_INFINITY];
 
   it('gives for every moment exactly what parsing the URLs per chapter gave', () => {
@@ -228,5 +233,67 @@ describe('chapterLinker (one URL parse per episode)', () => {
       }
     }
     expect(compared).toBe(templates.length * links.length * audios.length * 2 * moments.length);
+  });
+});
+
+describe('isSerializedHttpUrl (audio URLs taken as their own href, without a parse)', () => {
+  /** Pieces of URLs, plain and tricky: random URLs are strings of them, after a scheme. */
+  const HOSTS = [
+    'cdn.example.fm', 'a', 'x-1.b2.c', '1.2.3.4', '127.1', '0x7f.1', 'a.0x7f', 'a.1', 'Ex.fm', 'xn--caf-dma.fm', 'xn--a.fm', 'a..b',
+    '.a', 'a.', 'a-.fm', 'user@a.fm', 'a.fm:80', 'a.fm:443', 'a.fm:8080', 'a.fm:', '[::1]', 'ä.fm', 'a%41.fm', 'a_b.fm', '',
+  ];
+  const PATH = [
+    '/', '/a', '/1.mp3', '/.', '/..', '/./', '/../', '/%2e/', '/%2E%2e/', '/.well-known', '/a%20b', '/a%zz', '/%', '/a b', '/a\tb',
+    '/ä', '/a"b', "/a'b", '/a<b>', '/a`b', '/a{b}', '/a^b', '/a|b', '/a\\b', '/a;b=c', '/a:b@c', '/~x', '/a+b,c', '/(x)!*$',
+    '/a_b-c', '//', '?', '?a=1&b=2', "?a='1'", '?a=1 2', '?a="1"', '?a=<1>', '?a=%41', '?a=/./b', '?a=`', '?a={}', '#', '#t=1',
+    '#a b', '', '/\u0000', '/\u007f', '/a\nb',
+  ];
+  const SCHEMES = ['https://', 'http://', 'HTTPS://', 'ftp://', 'https:', 'https:///', 'http:\\\\', ' https://'];
+
+  function parsesToItself(raw: string): boolean {
+    try {
+      const url = new URL(raw);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hash === '' && url.href === raw;
+    } catch {
+      return false;
+    }
+  }
+
+  it('is true only for URLs the URL parser writes back as they are (random URLs of plain and tricky pieces)', () => {
+    const rand = prng(16);
+    const pick = (list: readonly string[]) => list[Math.floor(rand() * list.length)] ?? '';
+    let plain = 0;
+    for (let i = 0; i < 30_000; i++) {
+      // Mostly plain pieces (the first few of each list), so that many URLs take the quick way and a tricky piece
+      // lands among plain ones.
+      const some = (list: readonly string[], plainOnes: number) => (rand() < 0.7 ? list[Math.floor(rand() * plainOnes)] ?? '' : pick(list));
+      let raw = `${i % 4 === 0 ? pick(SCHEMES) : i % 2 === 0 ? 'https://' : 'http://'}${some(HOSTS, 3)}`;
+      const pieces = Math.floor(rand() * 5);
+      for (let j = 0; j < pieces; j++) raw += some(PATH, 4);
+      if (isSerializedHttpUrl(raw)) {
+        plain++;
+        expect(parsesToItself(raw), raw).toBe(true);
+      }
+    }
+    // Plenty of them take the quick way (and so were checked above).
+    expect(plain).toBeGreaterThan(3_000);
+  });
+
+  it('is true for the audio URLs of the real feeds in the fixtures, each of which parses to itself', () => {
+    const dir = new URL('../fixtures/feeds/', import.meta.url);
+    let seen = 0;
+    let plain = 0;
+    for (const file of readdirSync(dir).filter((name) => /\.(xml|rss)$/.test(name))) {
+      for (const match of readFileSync(new URL(file, dir), 'utf8').matchAll(/<enclosure[^>]*\surl="([^"]*)"/g)) {
+        const raw = (match[1] ?? '').replaceAll('&amp;', '&');
+        seen++;
+        if (isSerializedHttpUrl(raw)) {
+          plain++;
+          expect(parsesToItself(raw), raw).toBe(true);
+        } else expect(parsesToItself(raw), `${raw} parses to itself: the quick check could take it`).toBe(false);
+      }
+    }
+    expect(seen).toBeGreaterThan(100);
+    expect(plain).toBe(seen);
   });
 });

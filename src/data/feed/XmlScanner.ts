@@ -60,6 +60,13 @@ const NAME_SLOTS = 512;
 const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
 const isEndOfTagSection = (c: number) => c === SLASH || c === GT || isWhitespace(c);
 
+/**
+ * Characters the state loop reads per call. A call over a whole 64 KB chunk ran long enough in a fresh process that V8,
+ * having optimised `parse` for the calls to come, compiled it a second time for the call still running (on-stack
+ * replacement): with shorter calls the next one picks up the optimised code and the second compile never happens.
+ */
+const STEP = 8192;
+
 /** Handed to `onopentag` when nobody reads the attributes: never written to. */
 const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 
@@ -127,7 +134,11 @@ export class XmlScanner {
     this.buffers.push(chunk);
     this.offset += this.buffer.length;
     this.buffer = chunk;
-    this.parse();
+    const end = chunk.length + this.offset;
+    // In steps (see STEP); the Tokenizer's cleanup once, at the chunk's end, as before.
+    do this.parse(Math.min(end, this.index + STEP));
+    while (this.index < end);
+    this.cleanup();
   }
 
   end(): void {
@@ -270,10 +281,9 @@ export class XmlScanner {
 
   // Tokenizer states
 
-  private parse(): void {
+  private parse(end: number): void {
     const buffer = this.buffer;
     const offset = this.offset;
-    const end = buffer.length + offset;
     while (this.index < end) {
       const c = buffer.charCodeAt(this.index - offset);
       switch (this.state) {
@@ -395,6 +405,9 @@ export class XmlScanner {
       }
       this.index++;
     }
+  }
+
+  private cleanup(): void {
     // The Tokenizer's cleanup: text and attribute values so far are reported at the end of each chunk.
     if (this.sectionStart !== this.index) {
       if (this.state === TEXT) {

@@ -21,6 +21,13 @@ const ANY_TAG = /<[a-zA-Z!/]/;
 // C0 controls other than tab/newline (e.g. the 0x1A one WordPress feeds leak) and DEL never belong in text.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const HAS_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * What a text run may need beyond pushing as it is: a whitespace run ODD_WHITESPACE would collapse, or a control
+ * character. One scan of the run for both, instead of a replace per run and a control scan of the whole text. A tab,
+ * newline, form feed or carriage return is a C0 character too, and a space ODD_WHITESPACE would take with what follows
+ * it is followed by a space or one of those: so a C0 character, DEL, a no-break space or two spaces tell.
+ */
+const ODD_WHITESPACE_OR_CONTROL = /[\u0000-\u001F\u007F\u00A0]| {2}/;
 // Whitespace runs collapse to one space. These patterns match only the runs that are not one space already: a
 // replace of every run (`/[ \t\n\f\r]+/g`) gives the same string but works match by match over every word gap.
 // No-break spaces (`&nbsp;`, in most notes) too: tidy() would make them spaces anyway, with a copy of the whole text.
@@ -111,6 +118,8 @@ let keepNewlines = false;
 let rough = false;
 /** The last character pushed, to see a join's spaces. */
 let lastChar = 0;
+/** Whether a run read so far may hold a control character: when none did, tidy() need not look for one. */
+let maybeControl = false;
 let size = 0;
 let limit = 0;
 
@@ -167,8 +176,10 @@ function text(raw: string): void {
   const decoded = decodeEntities(raw);
   if (preDepth > 0) {
     rough = true;
+    maybeControl = true;
     push(decoded);
   } else if (keepNewlines) {
+    maybeControl = true;
     const lines = decoded.split('\n');
     for (let i = 0; i < lines.length; i++) {
       // A blank source line is a paragraph break, a single newline a line break.
@@ -176,7 +187,10 @@ function text(raw: string): void {
       const line = lines[i] ?? '';
       push(line.replace(ODD_SPACE_IN_LINE, ' '));
     }
-  } else push(decoded.replace(ODD_WHITESPACE, ' '));
+  } else if (ODD_WHITESPACE_OR_CONTROL.test(decoded)) {
+    if (!maybeControl && HAS_CONTROL.test(decoded)) maybeControl = true;
+    push(decoded.replace(ODD_WHITESPACE, ' '));
+  } else push(decoded);
 }
 
 function emitOpen(name: string, kind: number): void {
@@ -337,10 +351,10 @@ function quickRead(html: string): boolean {
 }
 
 /** Trims every line, collapses space runs, and leaves at most one blank line between paragraphs. */
-function tidy(text: string, oddSpaces: boolean): string {
+function tidy(text: string, oddSpaces: boolean, mayHoldControl: boolean): string {
   // Regex passes over the whole text beat splitting into lines: show notes run to thousands of lines per feed.
   // Each pass runs only where it would change something (see ODD_SPACE), or when a quick test says it would.
-  if (HAS_CONTROL.test(text)) {
+  if (mayHoldControl && HAS_CONTROL.test(text)) {
     text = text.replace(CONTROL, '');
     // Spaces around a removed control character now meet.
     oddSpaces = true;
@@ -371,7 +385,7 @@ export function htmlToTextByTokenizer(html: string, maxLength = 100_000): string
 
 function read(html: string, maxLength: number, quick: boolean): string {
   if (!ANY_TAG.test(html)) {
-    const text = tidy(decodeEntities(html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html), true);
+    const text = tidy(decodeEntities(html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html), true, true);
     return copy(text.length > maxLength ? text.slice(0, maxLength) : text);
   }
   begin(html, maxLength);
@@ -385,7 +399,7 @@ function read(html: string, maxLength: number, quick: boolean): string {
   // One text run joins to itself, a slice of `html`; more make a new string.
   const joined = parts.length === 1 ? copy(parts[0] ?? '') : parts.join('');
   parts = [];
-  const text = tidy(joined, rough);
+  const text = tidy(joined, rough, maybeControl);
   return text.length > maxLength ? text.slice(0, maxLength) : text;
 }
 
@@ -400,6 +414,7 @@ function begin(html: string, maxLength: number): void {
   keepNewlines = !LAYOUT_TAG.test(html);
   rough = keepNewlines;
   lastChar = 0;
+  maybeControl = false;
   stack.length = 0;
   stackKinds.length = 0;
   foreign.length = 0;
