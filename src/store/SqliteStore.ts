@@ -42,6 +42,7 @@ import {
   type SettingsRow,
   type TranscriptRow,
   toEpisodeSummary,
+  episodeNumberColumn,
   type EpisodeSummaryRow,
 } from './rows.js';
 import { retryWhenBusy } from './retryWhenBusy.js';
@@ -280,11 +281,12 @@ export class SqliteStore implements Store {
         new Map(stored),
       );
       const upsert = db.prepare(
-        `INSERT INTO episodes (podcast_id, id, position, title, published_at, data)
-         VALUES (@podcastId, @id, @position, @title, @publishedAt, @data)
+        `INSERT INTO episodes (podcast_id, id, position, title, published_at, episode_number, data)
+         VALUES (@podcastId, @id, @position, @title, @publishedAt, @episodeNumber, @data)
          ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
-           published_at = excluded.published_at, data = excluded.data
-         WHERE (position, title, published_at, data) IS NOT (excluded.position, excluded.title, excluded.published_at, excluded.data)`,
+           published_at = excluded.published_at, episode_number = excluded.episode_number, data = excluded.data
+         WHERE (position, title, published_at, episode_number, data)
+           IS NOT (excluded.position, excluded.title, excluded.published_at, excluded.episode_number, excluded.data)`,
       );
       let written = 0;
       list.forEach((episode, index) => {
@@ -294,6 +296,7 @@ export class SqliteStore implements Store {
           position: positions[index] as number,
           title: episode.title,
           publishedAt: episode.publishedAt ?? null,
+          episodeNumber: episodeNumberColumn(episode),
           data: JSON.stringify(episode),
         }).changes;
       });
@@ -361,12 +364,12 @@ export class SqliteStore implements Store {
         entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at });
       }
       if (podcasts.length === 0) return [];
-      // SQLite's own JSON reader takes the episode number out of each row: no JSON.parse, no schema, per episode. The
-      // rows come in primary-key order (one pass over the table's b-tree, not a lookup per row through the position
-      // index) and are put in saved order here.
+      // The summary's columns alone (the number is a column before data, migration 12): no row's JSON is read, by
+      // SQLite or here. The rows come in primary-key order (one pass over the table's b-tree, not a lookup per row
+      // through the position index) and are put in saved order here.
       const episodes = db
         .prepare(
-          `SELECT podcast_id, id, position, title, published_at, data ->> '$.episodeNumber' AS episode_number
+          `SELECT podcast_id, id, position, title, published_at, episode_number
            FROM episodes WHERE podcast_id IN (SELECT value FROM json_each(?))`,
         )
         .iterate(JSON.stringify(podcasts.map((p) => p.id))) as IterableIterator<EpisodeSummaryRow & { position: number }>;
