@@ -39,6 +39,7 @@ import {
   type TranscriptRow,
   episodeSummary,
   episodeNumberColumn,
+  groupFollowers,
 } from './rows.js';
 import type {
   Announcement,
@@ -816,6 +817,11 @@ export class PostgresStore implements Store {
       [feedUrl],
     );
     return found.map((row) => row.guild_id);
+  }
+
+  async allFollowers(): Promise<Map<string, string[]>> {
+    const found = await this.#pool.query<[string, string]>({ text: `SELECT feed_url, guild_id FROM follows ORDER BY feed_url, guild_id`, rowMode: 'array' });
+    return groupFollowers(found.rows);
   }
 
   async markSeen(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void> {

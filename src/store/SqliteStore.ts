@@ -43,6 +43,7 @@ import {
   type TranscriptRow,
   toEpisodeSummary,
   episodeNumberColumn,
+  groupFollowers,
   type EpisodeSummaryRow,
 } from './rows.js';
 import { retryWhenBusy } from './retryWhenBusy.js';
@@ -839,6 +840,11 @@ export class SqliteStore implements Store {
       .prepare(`SELECT guild_id FROM follows WHERE feed_url = ? ORDER BY guild_id`)
       .pluck()
       .all(feedUrl) as string[];
+  }
+
+  async allFollowers(): Promise<Map<string, string[]>> {
+    const rows = this.#db.prepare(`SELECT feed_url, guild_id FROM follows ORDER BY feed_url, guild_id`).raw(true).all() as [string, string][];
+    return groupFollowers(rows);
   }
 
   async markSeen(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void> {

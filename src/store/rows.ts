@@ -333,6 +333,17 @@ export function episodeNumberColumn(episode: Episode): number | null {
   return n !== undefined && Number.isInteger(n) && n >= COLUMN_MIN && n <= COLUMN_MAX ? n : null;
 }
 
+/** (feed URL, guild id) rows, in feed URL order, as feed URL -> guild ids (allFollowers). */
+export function groupFollowers(rows: readonly (readonly [string, string])[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [feedUrl, guildId] of rows) {
+    const list = out.get(feedUrl);
+    if (list === undefined) out.set(feedUrl, [guildId]);
+    else list.push(guildId);
+  }
+  return out;
+}
+
 /** The episodes to save: each id once (its first occurrence in the feed's order), validated. */
 export function uniqueEpisodes(episodes: readonly Episode[]): Episode[] {
   const unique = new Map<string, Episode>();

@@ -681,6 +681,21 @@ export function storeContract(subject: StoreUnderTest): void {
         expect(await store.followersOf(FEED)).toEqual(['guild-10', 'guild-9', 'guild-A', 'guild-B', 'guild-a', 'guild-b']);
       });
 
+      it("gives every feed's followers in one read, as followersOf gives each feed's", async () => {
+        const store = await open();
+        expect(await store.allFollowers()).toEqual(new Map());
+        for (const guild of ['guild-b', 'guild-B', 'guild-a']) await store.follow(guild, FEED, { seenEpisodeIds: [] });
+        await store.follow('guild-a', MOVED, { seenEpisodeIds: [] });
+        await store.follow('guild-c', MOVED, { seenEpisodeIds: [] });
+        await store.unfollow('guild-c', MOVED);
+        const all = await store.allFollowers();
+        expect([...all]).toStrictEqual([
+          [FEED, ['guild-B', 'guild-a', 'guild-b']],
+          [MOVED, ['guild-a']],
+        ]);
+        for (const [feed, guilds] of all) expect(await store.followersOf(feed)).toStrictEqual(guilds);
+      });
+
       it('unfollows: the follow, its seen marks and its settings override go; the ledger stays', async () => {
         const store = await open();
         await store.follow('guild-1', FEED, { seenEpisodeIds: ['e1'] });
