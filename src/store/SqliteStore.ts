@@ -157,6 +157,9 @@ function migrate(db: Db): void {
       db.pragma(`user_version = ${index + 1}`);
     }).immediate();
   });
+  // A migration may rewrite a whole table (12: episodes, gigabytes at a million episodes), all of it through the WAL,
+  // whose file keeps its largest size: written back into the database and emptied now, not left beside it.
+  if (current < migrations.length && !db.memory) db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 const ms = (date: Date): number => date.getTime();

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -190,6 +190,8 @@ describe('openSqliteStore', () => {
 
     const store = open(`sqlite:${file}`);
     expect(store.schemaVersion()).toBe(migrations.length);
+    // The rewritten table is in the database file, not left in a WAL file that keeps its size.
+    expect(statSync(`${file}-wal`).size).toBe(0);
     const [entry] = await store.loadCatalogPage(undefined, 10);
     expect(entry?.episodes).toStrictEqual(summariesBeforeNumberColumn);
     expect(await store.loadEpisodes(FEED, episodesBeforeNumberColumn.map((e) => e.id))).toStrictEqual(episodesBeforeNumberColumn);
