@@ -141,7 +141,14 @@ async function benchPostgres(file: string, lines: Line[]): Promise<void> {
     const code = await new Promise<number | null>((resolve) => copy.on('exit', resolve));
     if (code !== 0) throw new Error(`db:copy exited ${code}`);
     lines.push(['db:copy into PostgreSQL', s(performance.now() - t0), '']);
-    // As a deployment's autovacuum would have done by the time of a start: statistics and the visibility map.
+    // Right after the copy, before autovacuum has looked at the tables (no statistics for the planner yet): the first
+    // start after a move to PostgreSQL.
+    const fresh = await openPostgresStore(url.href);
+    if (!fresh.ok) throw new Error(fresh.error);
+    const first = await readPages(fresh.value);
+    await fresh.value.close();
+    lines.push(['PostgreSQL: loadCatalogPage right after the copy (no ANALYZE yet)', s(first.ms), `${first.episodes.toLocaleString('en')} episodes in ${first.pages.length} pages`]);
+    // As a deployment's autovacuum would have done by the time of a later start: statistics and the visibility map.
     await admin.end();
     const vacuum = new pg.Client({ connectionString: url.href });
     await vacuum.connect();
