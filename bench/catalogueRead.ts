@@ -8,8 +8,11 @@
  * the tests' one) after `npm run db:copy` into it:
  * - `loadCatalogPage` over everything in pages of CATALOGUE_BENCH_PAGE podcasts (default 100): the whole read, and
  *   each page's time (p50, p99, largest);
- * - the catalogue part of `loadLibrary` into an empty Library, as a start runs it (its own page sizes).
- * Each is run twice; the first after the copy, so the file is mostly in the OS cache either way.
+ * - the catalogue part of `loadLibrary` into an empty Library, as a start runs it (its own page sizes), with who
+ *   follows what read after it (GuildFollows.load, as app.ts does).
+ * Each is run twice; the first after the copy, so the file is mostly in the OS cache either way. On PostgreSQL one more
+ * read comes first, right after db:copy (before any ANALYZE: a first start after a move), the others after
+ * `VACUUM ANALYZE` (as autovacuum leaves a database in use).
  *
  *   npm run bench -- catalogue
  *   CATALOGUE_BENCH_SIZES=100000,1000000 CATALOGUE_BENCH_POSTGRES=0 npm run bench -- catalogue
