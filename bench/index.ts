@@ -7,7 +7,9 @@
  * `pgsearch`: PostgreSQL's own full-text search against Podcord's index (relevance set, latency and size at 100,000
  * episodes). `pgindex`: an `interactions` replica on PostgreSQL
  * loading the saved topic index against building it (it copies the library bench's database, so it runs after it).
+ * `catalogue`: reading the stored catalogue (every episode's summary) from SQLite and PostgreSQL, as a start does.
  */
+import { runCatalogueReadBench } from './catalogueRead.js';
 import { runCompactStallBench } from './compactStall.js';
 import { runFeedBench } from './feeds.js';
 import { runInteractionBench } from './interactions.js';
@@ -19,7 +21,7 @@ import { runPostgresTopicIndexBench } from './postgresTopicIndex.js';
 import { runSearchBench } from './search.js';
 import { runSemanticBench } from './semantic.js';
 
-const all = { feeds: runFeedBench, search: () => runSearchBench(), semantic: () => runSemanticBench(), interactions: runInteractionBench, poll: runPollBench, parsing: runParseStallBench, compaction: runCompactStallBench, library: runLibraryBench, pgsearch: runPgSearchBench, pgindex: runPostgresTopicIndexBench } as const;
+const all = { feeds: runFeedBench, search: () => runSearchBench(), semantic: () => runSemanticBench(), interactions: runInteractionBench, poll: runPollBench, parsing: runParseStallBench, compaction: runCompactStallBench, library: runLibraryBench, pgsearch: runPgSearchBench, pgindex: runPostgresTopicIndexBench, catalogue: runCatalogueReadBench } as const;
 type Name = keyof typeof all;
 
 const wanted = process.argv.slice(2).filter((a): a is Name => a in all);

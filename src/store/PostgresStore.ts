@@ -37,8 +37,9 @@ import {
   type ProcessRow,
   type SettingsRow,
   type TranscriptRow,
-  toEpisodeSummary,
-  type EpisodeSummaryRow,
+  episodeSummary,
+  episodeNumberColumn,
+  groupFollowers,
 } from './rows.js';
 import type {
   Announcement,
@@ -302,13 +303,14 @@ export class PostgresStore implements Store {
           ? 0
           : await changes(
               db,
-              `INSERT INTO episodes AS o (podcast_id, id, position, title, published_at, data)
-               SELECT $1, e.id, e.position, e.title, e.published_at, e.data
-               FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) AS e(id, title, published_at, data, position)
+              `INSERT INTO episodes AS o (podcast_id, id, position, title, published_at, episode_number, data)
+               SELECT $1, e.id, e.position, e.title, e.published_at, e.episode_number, e.data
+               FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+                 AS e(id, title, published_at, data, position, episode_number)
                ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
-                 published_at = excluded.published_at, data = excluded.data
-               WHERE (o.position, o.title, o.published_at, o.data)
-                 IS DISTINCT FROM (excluded.position, excluded.title, excluded.published_at, excluded.data)`,
+                 published_at = excluded.published_at, episode_number = excluded.episode_number, data = excluded.data
+               WHERE (o.position, o.title, o.published_at, o.episode_number, o.data)
+                 IS DISTINCT FROM (excluded.position, excluded.title, excluded.published_at, excluded.episode_number, excluded.data)`,
               [
                 cleanPodcast.id,
                 list.map((e) => e.id),
@@ -316,6 +318,7 @@ export class PostgresStore implements Store {
                 list.map((e) => e.publishedAt ?? null),
                 list.map((e) => JSON.stringify(e)),
                 positions,
+                list.map(episodeNumberColumn),
               ],
             );
       if (options.backCatalogue && list.length > 0) {
@@ -371,27 +374,25 @@ export class PostgresStore implements Store {
   }
 
   async loadCatalogPage(after: string | undefined, limit: number): Promise<CatalogSummaryEntry[]> {
-    // One snapshot for the page's podcasts and their episodes.
-    return this.#transaction(async (db) => {
-      const podcasts = await rows<{ id: string; data: string; updated_at: Date }>(
-        db,
-        `SELECT id, data, updated_at FROM podcasts WHERE id > $1 ORDER BY id LIMIT $2`,
-        [after ?? '', limit],
-      );
-      if (podcasts.length === 0) return [];
-      const entries = new Map<string, CatalogSummaryEntry>();
-      for (const row of podcasts) {
-        entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at.getTime() });
-      }
-      const episodes = await rows<EpisodeSummaryRow>(
-        db,
-        `SELECT podcast_id, id, title, published_at, data::json ->> 'episodeNumber' AS episode_number
-         FROM episodes WHERE podcast_id = ANY($1) ORDER BY podcast_id, position`,
-        [podcasts.map((p) => p.id)],
-      );
-      for (const row of episodes) entries.get(row.podcast_id)?.episodes.push(toEpisodeSummary(row));
-      return [...entries.values()];
-    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // One statement (one snapshot, one round trip) for the page's podcasts and their episodes: each podcast's summaries
+    // as one JSON array the server builds from the columns (no row's data is read), parsed with one JSON.parse per
+    // podcast (node-postgres's json type), not a row object per episode.
+    const found = await rows<{ id: string; data: string; updated_at: Date; episodes: [string, string, string | null, number | null][] | null }>(
+      this.#pool,
+      `SELECT p.id, p.data, p.updated_at, e.episodes
+       FROM podcasts p
+       LEFT JOIN LATERAL (
+         SELECT json_agg(json_build_array(id, title, published_at, episode_number) ORDER BY position) AS episodes
+         FROM episodes WHERE podcast_id = p.id
+       ) e ON true
+       WHERE p.id > $1 ORDER BY p.id LIMIT $2`,
+      [after ?? '', limit],
+    );
+    return found.map((row) => ({
+      podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`),
+      episodes: (row.episodes ?? []).map(([id, title, publishedAt, episodeNumber]) => episodeSummary(id, title, publishedAt, episodeNumber)),
+      version: row.updated_at.getTime(),
+    }));
   }
 
   async catalogVersions(): Promise<Map<string, number>> {
@@ -816,6 +817,11 @@ export class PostgresStore implements Store {
       [feedUrl],
     );
     return found.map((row) => row.guild_id);
+  }
+
+  async allFollowers(): Promise<Map<string, string[]>> {
+    const found = await this.#pool.query<[string, string]>({ text: `SELECT feed_url, guild_id FROM follows ORDER BY feed_url, guild_id`, rowMode: 'array' });
+    return groupFollowers(found.rows);
   }
 
   async markSeen(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void> {

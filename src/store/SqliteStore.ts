@@ -42,6 +42,8 @@ import {
   type SettingsRow,
   type TranscriptRow,
   toEpisodeSummary,
+  episodeNumberColumn,
+  groupFollowers,
   type EpisodeSummaryRow,
 } from './rows.js';
 import { retryWhenBusy } from './retryWhenBusy.js';
@@ -155,6 +157,9 @@ function migrate(db: Db): void {
       db.pragma(`user_version = ${index + 1}`);
     }).immediate();
   });
+  // A migration may rewrite a whole table (12: episodes, gigabytes at a million episodes), all of it through the WAL,
+  // whose file keeps its largest size: written back into the database and emptied now, not left beside it.
+  if (current < migrations.length && !db.memory) db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 const ms = (date: Date): number => date.getTime();
@@ -280,11 +285,12 @@ export class SqliteStore implements Store {
         new Map(stored),
       );
       const upsert = db.prepare(
-        `INSERT INTO episodes (podcast_id, id, position, title, published_at, data)
-         VALUES (@podcastId, @id, @position, @title, @publishedAt, @data)
+        `INSERT INTO episodes (podcast_id, id, position, title, published_at, episode_number, data)
+         VALUES (@podcastId, @id, @position, @title, @publishedAt, @episodeNumber, @data)
          ON CONFLICT (podcast_id, id) DO UPDATE SET position = excluded.position, title = excluded.title,
-           published_at = excluded.published_at, data = excluded.data
-         WHERE (position, title, published_at, data) IS NOT (excluded.position, excluded.title, excluded.published_at, excluded.data)`,
+           published_at = excluded.published_at, episode_number = excluded.episode_number, data = excluded.data
+         WHERE (position, title, published_at, episode_number, data)
+           IS NOT (excluded.position, excluded.title, excluded.published_at, excluded.episode_number, excluded.data)`,
       );
       let written = 0;
       list.forEach((episode, index) => {
@@ -294,6 +300,7 @@ export class SqliteStore implements Store {
           position: positions[index] as number,
           title: episode.title,
           publishedAt: episode.publishedAt ?? null,
+          episodeNumber: episodeNumberColumn(episode),
           data: JSON.stringify(episode),
         }).changes;
       });
@@ -361,12 +368,12 @@ export class SqliteStore implements Store {
         entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at });
       }
       if (podcasts.length === 0) return [];
-      // SQLite's own JSON reader takes the episode number out of each row: no JSON.parse, no schema, per episode. The
-      // rows come in primary-key order (one pass over the table's b-tree, not a lookup per row through the position
-      // index) and are put in saved order here.
+      // The summary's columns alone (the number is a column before data, migration 12): no row's JSON is read, by
+      // SQLite or here. The rows come in primary-key order (one pass over the table's b-tree, not a lookup per row
+      // through the position index) and are put in saved order here.
       const episodes = db
         .prepare(
-          `SELECT podcast_id, id, position, title, published_at, data ->> '$.episodeNumber' AS episode_number
+          `SELECT podcast_id, id, position, title, published_at, episode_number
            FROM episodes WHERE podcast_id IN (SELECT value FROM json_each(?))`,
         )
         .iterate(JSON.stringify(podcasts.map((p) => p.id))) as IterableIterator<EpisodeSummaryRow & { position: number }>;
@@ -836,6 +843,11 @@ export class SqliteStore implements Store {
       .prepare(`SELECT guild_id FROM follows WHERE feed_url = ? ORDER BY guild_id`)
       .pluck()
       .all(feedUrl) as string[];
+  }
+
+  async allFollowers(): Promise<Map<string, string[]>> {
+    const rows = this.#db.prepare(`SELECT feed_url, guild_id FROM follows ORDER BY feed_url, guild_id`).raw(true).all() as [string, string][];
+    return groupFollowers(rows);
   }
 
   async markSeen(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void> {

@@ -142,6 +142,11 @@ export interface Store {
   listFollows(guildId: string): Promise<Follow[]>;
   /** Guild ids following a feed. */
   followersOf(feedUrl: string): Promise<string[]>;
+  /**
+   * Every follow as feed URL -> guild ids (each list in guild id order), in one read: what a start needs of all of them
+   * (GuildFollows.load), where a read per podcast is a round trip per podcast on PostgreSQL.
+   */
+  allFollowers(): Promise<Map<string, string[]>>;
   /** Records episodes as seen without announcing them (announcements off, or caught up by hand). */
   markSeen(guildId: string, podcastId: string, episodeIds: readonly string[]): Promise<void>;
   /**

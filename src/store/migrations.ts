@@ -306,4 +306,30 @@ export const migrations: readonly string[] = [
   // 11: nothing here. PostgreSQL's 11 keeps the topic index in the database; SQLite keeps it in a file beside the
   // database (topicIndexFile.ts). Counted all the same: both dialects are at one version for `npm run db:copy`.
   `SELECT 1;`,
+  // 12: the episode number as a column (episode_number), so reading the catalogue takes it without reading each row's
+  // JSON (SQLite's JSON reader on every episode made that read about 1.7x slower). The table is written anew with the
+  // column before data: a row's data mostly spills onto overflow pages, and a column after it would be read by
+  // walking them. The number is taken from the JSON where it is a whole number that fits 32 bits (every feed's does:
+  // buildEpisode reads at most 9 digits), as PostgreSQL's integer column holds it; else NULL.
+  `
+  CREATE TABLE episodes_12 (
+    podcast_id      TEXT NOT NULL REFERENCES podcasts (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    id              TEXT NOT NULL,
+    position        INTEGER NOT NULL,
+    title           TEXT NOT NULL,
+    published_at    TEXT,
+    episode_number  INTEGER,
+    data            TEXT NOT NULL,
+    PRIMARY KEY (podcast_id, id)
+  ) WITHOUT ROWID;
+  INSERT INTO episodes_12 (podcast_id, id, position, title, published_at, episode_number, data)
+    SELECT podcast_id, id, position, title, published_at,
+      CASE WHEN json_type(data, '$.episodeNumber') = 'integer' AND data ->> '$.episodeNumber' BETWEEN -2147483648 AND 2147483647
+        THEN data ->> '$.episodeNumber' END,
+      data
+    FROM episodes ORDER BY podcast_id, id;
+  DROP TABLE episodes;
+  ALTER TABLE episodes_12 RENAME TO episodes;
+  CREATE INDEX episodes_by_position ON episodes (podcast_id, position);
+  `,
 ];

@@ -297,25 +297,50 @@ export function toGuildPause(row: GuildPauseRow): GuildPause {
   return { reason: row.reason, channelId: row.channel_id, at: date(row.paused_at) };
 }
 
-/** An episode's summary columns, as both stores select them for loadCatalogPage. */
+/** An episode's summary columns, as SQLite's store selects them for loadCatalogPage. */
 export interface EpisodeSummaryRow {
   podcast_id: string;
   id: string;
   title: string;
   published_at: string | null;
-  episode_number: number | string | null;
+  episode_number: number | null;
 }
 
-/**
- * The summary of a row savePodcast wrote (validated then, so not parsed again here): the episode number as SQLite's JSON or
- * PostgreSQL's text gives it.
- */
+/** The summary of a row savePodcast wrote (validated then, so not parsed again here). */
 export function toEpisodeSummary(row: EpisodeSummaryRow): EpisodeSummary {
-  const out: EpisodeSummary = { id: row.id, title: row.title };
-  const number = (v: number | string | null): number | undefined => (v === null ? undefined : Number.isFinite(Number(v)) ? Number(v) : undefined);
-  if (row.published_at !== null) out.publishedAt = row.published_at;
-  const episodeNumber = number(row.episode_number);
-  if (episodeNumber !== undefined) out.episodeNumber = episodeNumber;
+  return episodeSummary(row.id, row.title, row.published_at, row.episode_number);
+}
+
+/** An episode's summary from its columns (episodes.title, published_at, episode_number), as both stores read them. */
+export function episodeSummary(id: string, title: string, publishedAt: string | null, episodeNumber: number | null): EpisodeSummary {
+  const out: EpisodeSummary = { id, title };
+  if (publishedAt !== null) out.publishedAt = publishedAt;
+  if (episodeNumber !== null) out.episodeNumber = episodeNumber;
+  return out;
+}
+
+/** The smallest and largest episode number the column holds (PostgreSQL's integer; SQLite keeps the same ones). */
+const COLUMN_MIN = -(2 ** 31);
+const COLUMN_MAX = 2 ** 31 - 1;
+
+/**
+ * An episode's episode_number column (migration 12): its number, which the catalogue reads from there. A number the
+ * column cannot hold (none from a feed: buildEpisode reads at most 9 digits) stays in the JSON alone, as the
+ * migration leaves it.
+ */
+export function episodeNumberColumn(episode: Episode): number | null {
+  const n = episode.episodeNumber;
+  return n !== undefined && Number.isInteger(n) && n >= COLUMN_MIN && n <= COLUMN_MAX ? n : null;
+}
+
+/** (feed URL, guild id) rows, in feed URL order, as feed URL -> guild ids (allFollowers). */
+export function groupFollowers(rows: readonly (readonly [string, string])[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [feedUrl, guildId] of rows) {
+    const list = out.get(feedUrl);
+    if (list === undefined) out.set(feedUrl, [guildId]);
+    else list.push(guildId);
+  }
   return out;
 }
 

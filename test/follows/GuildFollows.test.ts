@@ -4,6 +4,7 @@ import { Library } from '../../src/data/library.js';
 import type { Podcast } from '../../src/data/model.js';
 import { GuildFollows } from '../../src/follows/GuildFollows.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/SqliteStore.js';
+import type { Store } from '../../src/store/Store.js';
 
 const podcast = (id: string): Podcast => ({ id, title: id, categories: [] });
 let store: SqliteStore | undefined;
@@ -64,5 +65,39 @@ describe('GuildFollows.scopeFor', () => {
     expect(follows.scopeFor('g1')).toBe(EVERY_PODCAST);
     follows.removed('g1', 'theirs');
     expect(follows.scopeFor('g1')).toEqual(new Set(['sample', 'ours', 'new']));
+  });
+});
+
+describe('GuildFollows.load', () => {
+  it("reads every stored podcast's follows in one store call, not one per podcast (a round trip each on PostgreSQL)", async () => {
+    const opened = openSqliteStore('sqlite::memory:');
+    if (!opened.ok) throw new Error(opened.error);
+    store = opened.value;
+    const library = new Library();
+    for (const id of ['sample', 'a', 'b', 'c']) library.upsert(podcast(id), []);
+    await store.follow('g1', 'a', { seenEpisodeIds: [] });
+    await store.follow('g2', 'a', { seenEpisodeIds: [] });
+    await store.follow('g2', 'b', { seenEpisodeIds: [] });
+    // Followed, but not in the catalogue (a feed not fetched yet): left out, as before.
+    await store.follow('g1', 'not-fetched', { seenEpisodeIds: [] });
+    const calls: string[] = [];
+    const target = store;
+    const counted = new Proxy(target, {
+      get(object, key, receiver) {
+        const value = Reflect.get(object, key, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(key));
+          return (value as (...a: unknown[]) => unknown).apply(object, args);
+        };
+      },
+    }) as Store;
+    const follows = new GuildFollows(counted, library, [], ['sample']);
+    await follows.load();
+    expect(calls).toEqual(['allFollowers']);
+    expect(follows.scopeFor('g1')).toEqual(new Set(['sample', 'a']));
+    expect(follows.scopeFor('g2')).toEqual(new Set(['sample', 'a', 'b']));
+    expect(follows.hasFollowers('c')).toBe(false);
+    expect(follows.hasFollowers('not-fetched')).toBe(false);
   });
 });

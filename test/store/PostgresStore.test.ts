@@ -4,7 +4,15 @@ import { createLogger } from '../../src/logger.js';
 import { postgresMigrations } from '../../src/store/postgresMigrations.js';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../src/store/PostgresStore.js';
 import { asAdmin, createTestDatabase, type TestDatabase } from '../support/postgresDatabase.js';
-import { FEED, bareEpisode, podcast, storeContract } from './storeContract.js';
+import {
+  FEED,
+  bareEpisode,
+  episodesBeforeNumberColumn,
+  numberColumnAfterMigration,
+  podcast,
+  storeContract,
+  summariesBeforeNumberColumn,
+} from './storeContract.js';
 
 /**
  * The Store contract on a real PostgreSQL server (started once for the run by test/support/postgresGlobalSetup.ts),
@@ -35,6 +43,11 @@ storeContract({
         }, database.name);
         return () => asAdmin(async (client) => Number((await client.query(`SELECT n FROM test_row_writes WHERE name = $1`, [table])).rows[0]?.n), database.name);
       },
+      episodeNumberColumn: (podcastId) =>
+        asAdmin(async (client) => {
+          const found = await client.query<{ id: string; episode_number: number | null }>(`SELECT id, episode_number FROM episodes WHERE podcast_id = $1`, [podcastId]);
+          return Object.fromEntries(found.rows.map((row) => [row.id, row.episode_number]));
+        }, database.name),
     };
   },
 });
@@ -127,6 +140,34 @@ describe('openPostgresStore', () => {
     await store.close();
     const again = await open(database.url);
     expect(await again.getFetchState(FEED)).toMatchObject({ etag: '"v2"' });
+  });
+
+  it('moves the episode number out of the JSON into a column (migration 12): the catalogue reads the same summaries', async () => {
+    const database = await freshDatabase();
+    const before = postgresMigrations.findIndex((sql) => sql.includes('episode_number'));
+    expect(before).toBe(11);
+    await asAdmin(async (client) => {
+      await client.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      for (const [i, sql] of postgresMigrations.slice(0, before).entries()) {
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [i + 1]);
+      }
+      // As savePodcast wrote them then: the number only in data.
+      await client.query(`INSERT INTO podcasts (id, feed_url, title, data, updated_at) VALUES ($1, $1, $2, $3, now())`, [FEED, podcast.title, JSON.stringify(podcast)]);
+      for (const [i, e] of episodesBeforeNumberColumn.entries()) {
+        await client.query(`INSERT INTO episodes (podcast_id, id, position, title, published_at, data) VALUES ($1, $2, $3, $4, $5, $6)`, [
+          FEED, e.id, i, e.title, e.publishedAt ?? null, JSON.stringify(e),
+        ]);
+      }
+    }, database.name);
+
+    const store = await open(database.url);
+    expect(await store.schemaVersion()).toBe(postgresMigrations.length);
+    const [entry] = await store.loadCatalogPage(undefined, 10);
+    expect(entry?.episodes).toStrictEqual(summariesBeforeNumberColumn);
+    expect(await store.loadEpisodes(FEED, episodesBeforeNumberColumn.map((e) => e.id))).toStrictEqual(episodesBeforeNumberColumn);
+    const column = await asAdmin(async (client) => (await client.query<{ id: string; episode_number: number | null }>(`SELECT id, episode_number FROM episodes`)).rows, database.name);
+    expect(Object.fromEntries(column.map((row) => [row.id, row.episode_number]))).toStrictEqual(numberColumnAfterMigration);
   });
 
   it('brings a database of the first schema up to date with its ledger and feeds intact', async () => {

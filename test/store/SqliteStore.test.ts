@@ -1,11 +1,20 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/store/migrations.js';
 import { openSqliteStore, parseSqliteUrl, type SqliteStore } from '../../src/store/SqliteStore.js';
-import { FEED, bareEpisode, fullEpisode, podcast, storeContract } from './storeContract.js';
+import {
+  FEED,
+  bareEpisode,
+  episodesBeforeNumberColumn,
+  fullEpisode,
+  numberColumnAfterMigration,
+  podcast,
+  storeContract,
+  summariesBeforeNumberColumn,
+} from './storeContract.js';
 
 /** The Store contract on SQLite files in a temp dir, and what only SQLite has: files, paths, pragmas, user_version. */
 
@@ -38,6 +47,15 @@ storeContract({
             reader.close();
           }
         };
+      },
+      async episodeNumberColumn(podcastId) {
+        const reader = new Database(path.join(dir, 'podcord.db'), { readonly: true });
+        try {
+          const rows = reader.prepare(`SELECT id, episode_number FROM episodes WHERE podcast_id = ?`).raw(true).all(podcastId) as [string, number | null][];
+          return Object.fromEntries(rows);
+        } finally {
+          reader.close();
+        }
       },
     };
   },
@@ -155,6 +173,43 @@ describe('openSqliteStore', () => {
     await store.recordFetchSuccess(FEED, { etag: '"v2"', checkedAt: new Date(1), nextCheckAt: new Date(2) });
     store = await reopen(store, `sqlite:${file}`);
     expect(await store.getFetchState(FEED)).toMatchObject({ etag: '"v2"' });
+  });
+
+  it('moves the episode number out of the JSON into a column before data (migration 12): the catalogue reads the same summaries', async () => {
+    const file = path.join(dir, 'before-12.db');
+    const raw = new Database(file);
+    const before = migrations.findIndex((sql) => sql.includes('episode_number'));
+    expect(before).toBe(11);
+    migrations.slice(0, before).forEach((sql) => raw.exec(sql));
+    raw.pragma(`user_version = ${before}`);
+    // As savePodcast wrote them then: the number only in data.
+    raw.prepare(`INSERT INTO podcasts (id, feed_url, title, data, updated_at) VALUES (?, ?, ?, ?, 1)`).run(FEED, FEED, podcast.title, JSON.stringify(podcast));
+    const insert = raw.prepare(`INSERT INTO episodes (podcast_id, id, position, title, published_at, data) VALUES (?, ?, ?, ?, ?, ?)`);
+    episodesBeforeNumberColumn.forEach((e, i) => insert.run(FEED, e.id, i, e.title, e.publishedAt ?? null, JSON.stringify(e)));
+    raw.close();
+
+    const store = open(`sqlite:${file}`);
+    expect(store.schemaVersion()).toBe(migrations.length);
+    // The rewritten table is in the database file, not left in a WAL file that keeps its size.
+    expect(statSync(`${file}-wal`).size).toBe(0);
+    const [entry] = await store.loadCatalogPage(undefined, 10);
+    expect(entry?.episodes).toStrictEqual(summariesBeforeNumberColumn);
+    expect(await store.loadEpisodes(FEED, episodesBeforeNumberColumn.map((e) => e.id))).toStrictEqual(episodesBeforeNumberColumn);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(Object.fromEntries(db.prepare(`SELECT id, episode_number FROM episodes`).raw(true).all() as [string, number | null][])).toStrictEqual(
+        numberColumnAfterMigration,
+      );
+      // Before data, whose overflow pages a later column would be read through; the table's index kept.
+      const columns = (db.pragma('table_info(episodes)') as { name: string }[]).map((c) => c.name);
+      expect(columns).toEqual(['podcast_id', 'id', 'position', 'title', 'published_at', 'episode_number', 'data']);
+      expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'episodes_by_position'`).pluck().get()).toContain('(podcast_id, position)');
+    } finally {
+      db.close();
+    }
+    // The rewritten table still belongs to its podcast (ON DELETE CASCADE).
+    expect(await store.deletePodcast(FEED)).toBe(true);
+    expect(await store.loadEpisodes(FEED, episodesBeforeNumberColumn.map((e) => e.id))).toEqual([]);
   });
 
   it('brings a database of the first schema up to date with its ledger and feeds intact', async () => {

@@ -17,6 +17,8 @@ export interface ContractDatabase {
    * store's back); the schema must exist (a store opened on it). Resolves to a reader of the count.
    */
   countRowWrites(table: string): Promise<() => Promise<number>>;
+  /** The episodes table's episode_number column of a podcast's episodes (id -> value), read behind the store's back. */
+  episodeNumberColumn(podcastId: string): Promise<Record<string, number | null>>;
 }
 
 export interface StoreUnderTest {
@@ -74,6 +76,26 @@ export const bareEpisode = (id: string, title = `Episode ${id}`): Episode => ({
   transcripts: [],
   chapters: [],
 });
+
+/**
+ * Episodes as a database from before migration 12 holds them (the number in the JSON alone), in saved order: with a
+ * number, with 0, without one, with the largest a feed gives (9 digits); and the summaries the catalogue read of them
+ * then (from the JSON), which it must read the same from the column after the migration.
+ */
+export const episodesBeforeNumberColumn: Episode[] = [
+  fullEpisode,
+  { ...bareEpisode('guid-0'), episodeNumber: 0 },
+  bareEpisode('guid-none'),
+  { ...bareEpisode('guid-big'), episodeNumber: 999_999_999, publishedAt: '2024-04-01T00:00:00.000Z' },
+];
+export const summariesBeforeNumberColumn = [
+  { id: 'guid-3', title: 'Episode 3: Everything', episodeNumber: 3, publishedAt: '2024-03-01T10:00:00.000Z' },
+  { id: 'guid-0', title: 'Episode guid-0', episodeNumber: 0 },
+  { id: 'guid-none', title: 'Episode guid-none' },
+  { id: 'guid-big', title: 'Episode guid-big', episodeNumber: 999_999_999, publishedAt: '2024-04-01T00:00:00.000Z' },
+];
+/** What migration 12 writes in the episode_number column of those episodes. */
+export const numberColumnAfterMigration = { 'guid-3': 3, 'guid-0': 0, 'guid-none': null, 'guid-big': 999_999_999 };
 
 export function storeContract(subject: StoreUnderTest): void {
   describe(`the Store contract on ${subject.name}`, () => {
@@ -140,6 +162,33 @@ export function storeContract(subject: StoreUnderTest): void {
         expect(await store.loadCatalogPage(other.id, 2)).toStrictEqual([]);
         expect(await store.loadEpisodes(FEED, ['guid-5', 'guid-3', 'gone'])).toStrictEqual([fullEpisode, bareEpisode('guid-5')]);
         expect([...(await store.catalogVersions()).keys()].sort()).toEqual([podcast.id, third.id, other.id].sort());
+      });
+
+      it("keeps each episode's number column as its feed gives it (added, changed, removed), and reads the catalogue from it", async () => {
+        const store = await open();
+        const numbered = (id: string, episodeNumber?: number): Episode => ({ ...bareEpisode(id), ...(episodeNumber !== undefined && { episodeNumber }) });
+        const summaries = async (): Promise<unknown> => (await store.loadCatalogPage(undefined, 10))[0]?.episodes;
+        // 0 is a number like any other (no falsy slip); guid-2 has none.
+        await store.savePodcast(podcast, [numbered('guid-1', 0), numbered('guid-2'), numbered('guid-3', 3)]);
+        expect(await database.episodeNumberColumn(FEED)).toStrictEqual({ 'guid-1': 0, 'guid-2': null, 'guid-3': 3 });
+        expect(await summaries()).toStrictEqual([
+          { id: 'guid-1', title: 'Episode guid-1', episodeNumber: 0 },
+          { id: 'guid-2', title: 'Episode guid-2' },
+          { id: 'guid-3', title: 'Episode guid-3', episodeNumber: 3 },
+        ]);
+        // The feed numbers guid-2, renumbers guid-3 and drops guid-1's number; a new guid-4 comes with one.
+        await store.savePodcast(podcast, [numbered('guid-4', 40), numbered('guid-1'), numbered('guid-2', 2), numbered('guid-3', 30)]);
+        expect(await database.episodeNumberColumn(FEED)).toStrictEqual({ 'guid-1': null, 'guid-2': 2, 'guid-3': 30, 'guid-4': 40 });
+        expect(await summaries()).toStrictEqual([
+          { id: 'guid-4', title: 'Episode guid-4', episodeNumber: 40 },
+          { id: 'guid-1', title: 'Episode guid-1' },
+          { id: 'guid-2', title: 'Episode guid-2', episodeNumber: 2 },
+          { id: 'guid-3', title: 'Episode guid-3', episodeNumber: 30 },
+        ]);
+        // Only the number changes (nothing else of the episode): the row is written all the same.
+        await store.savePodcast(podcast, [numbered('guid-4'), numbered('guid-1'), numbered('guid-2', 2), numbered('guid-3', 30)]);
+        expect(await database.episodeNumberColumn(FEED)).toStrictEqual({ 'guid-1': null, 'guid-2': 2, 'guid-3': 30, 'guid-4': null });
+        expect(await store.loadEpisodes(FEED, ['guid-4'])).toStrictEqual([bareEpisode('guid-4')]);
       });
 
       it('keeps guests, hosts and soundbites with their episode and podcast, across a restart', async () => {
@@ -630,6 +679,21 @@ export function storeContract(subject: StoreUnderTest): void {
         const store = await open();
         for (const guild of ['guild-b', 'guild-B', 'guild-a', 'guild-A', 'guild-10', 'guild-9']) await store.follow(guild, FEED, { seenEpisodeIds: [] });
         expect(await store.followersOf(FEED)).toEqual(['guild-10', 'guild-9', 'guild-A', 'guild-B', 'guild-a', 'guild-b']);
+      });
+
+      it("gives every feed's followers in one read, as followersOf gives each feed's", async () => {
+        const store = await open();
+        expect(await store.allFollowers()).toEqual(new Map());
+        for (const guild of ['guild-b', 'guild-B', 'guild-a']) await store.follow(guild, FEED, { seenEpisodeIds: [] });
+        await store.follow('guild-a', MOVED, { seenEpisodeIds: [] });
+        await store.follow('guild-c', MOVED, { seenEpisodeIds: [] });
+        await store.unfollow('guild-c', MOVED);
+        const all = await store.allFollowers();
+        expect([...all]).toStrictEqual([
+          [FEED, ['guild-B', 'guild-a', 'guild-b']],
+          [MOVED, ['guild-a']],
+        ]);
+        for (const [feed, guilds] of all) expect(await store.followersOf(feed)).toStrictEqual(guilds);
       });
 
       it('unfollows: the follow, its seen marks and its settings override go; the ledger stays', async () => {
