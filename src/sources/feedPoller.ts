@@ -130,6 +130,8 @@ export class FeedPoller {
   readonly #lease: { owner: string; ms: number };
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Poll cycles running (a tick does not wait for the one before: they can overlap). */
+  #cycles = 0;
 
   constructor(options: FeedPollerOptions) {
     this.#o = options;
@@ -169,6 +171,23 @@ export class FeedPoller {
    */
   async pollOnce(): Promise<CheckOutcome[]> {
     if (this.#stopped) return [];
+    this.#cycles++;
+    try {
+      return await this.#cycle();
+    } finally {
+      this.#cycles--;
+    }
+  }
+
+  /**
+   * A poll cycle is running (its feeds fetched, parsed, saved and indexed): heavy work elsewhere (the topic index
+   * saver's worker thread) waits for it to end rather than take a core from it (TopicIndexSaver.deferWhile).
+   */
+  get busy(): boolean {
+    return this.#cycles > 0;
+  }
+
+  async #cycle(): Promise<CheckOutcome[]> {
     await this.#safely('cycle start', () => this.listener.cycleStarted?.());
     const outcomes: CheckOutcome[] = [];
     const batch = this.#limiter.total * 8;
