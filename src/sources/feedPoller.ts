@@ -18,6 +18,7 @@ import { catchUpPodcast } from '../store/catchUpPodcast.js';
 import { storedTranscripts } from '../store/storedTranscripts.js';
 import { fetchResource, SIDECAR_MAX_BYTES, type FetchedResource, type FetchResourceOptions } from './fetchResource.js';
 import { ConnectionPool } from './ConnectionPool.js';
+import { LoopTurns } from './LoopTurns.js';
 import { HostLimiter, hostOf, type HostLimits } from './HostLimiter.js';
 import { NotModifiedBatch } from './NotModifiedBatch.js';
 import type { FeedParsers } from './ParsePool.js';
@@ -120,6 +121,8 @@ export class FeedPoller {
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<CheckOutcome>>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** The store and library work of updated feeds, a piece per event-loop turn (see #ingest). */
+  readonly #turns = new LoopTurns();
   /** Audio-file chapters being read for a feed's first save, after it (see #readAudioLater). */
   readonly #background = new Set<Promise<void>>();
   /** Feeds leased to this poller and not yet checked. */
@@ -127,6 +130,8 @@ export class FeedPoller {
   readonly #lease: { owner: string; ms: number };
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Poll cycles running (a tick does not wait for the one before: they can overlap). */
+  #cycles = 0;
 
   constructor(options: FeedPollerOptions) {
     this.#o = options;
@@ -166,6 +171,23 @@ export class FeedPoller {
    */
   async pollOnce(): Promise<CheckOutcome[]> {
     if (this.#stopped) return [];
+    this.#cycles++;
+    try {
+      return await this.#cycle();
+    } finally {
+      this.#cycles--;
+    }
+  }
+
+  /**
+   * A poll cycle is running (its feeds fetched, parsed, saved and indexed): heavy work elsewhere (the topic index
+   * saver's worker thread) waits for it to end rather than take a core from it (TopicIndexSaver.deferWhile).
+   */
+  get busy(): boolean {
+    return this.#cycles > 0;
+  }
+
+  async #cycle(): Promise<CheckOutcome[]> {
     await this.#safely('cycle start', () => this.listener.cycleStarted?.());
     const outcomes: CheckOutcome[] = [];
     const batch = this.#limiter.total * 8;
@@ -415,27 +437,34 @@ export class FeedPoller {
     if (!parsed.ok) return this.#fail(feedUrl, { code: 'notFeed', issue: parsed.error, anyMore: true });
     const { podcast } = parsed.value;
 
-    // The store, not this process's library, says what is known: another process sharing it may have saved the feed
-    // (first, or with newer episodes) since this one loaded the catalogue.
-    await catchUpPodcast(store, library, feedUrl);
-    const first = library.catalog.podcast(feedUrl) === undefined;
-    // New guids for old episodes bring nothing new: known episodes keep the ids they were stored under.
-    const known = await this.#o.library.episodesOf(feedUrl);
-    const episodes = keepEpisodeIds(known, parsed.value.episodes);
-    const before = new Set(first ? [] : await store.getEpisodeIds(feedUrl));
-    const fresh = episodes.filter((e) => !before.has(e.id));
+    // The store and library work below runs in pieces, one feed's piece per event-loop turn (see LoopTurns): a cycle's
+    // parses end together, and their saves back to back held the thread that answers.
+    const { first, known, episodes, fresh } = await this.#turns.run(async () => {
+      // The store, not this process's library, says what is known: another process sharing it may have saved the feed
+      // (first, or with newer episodes) since this one loaded the catalogue.
+      await catchUpPodcast(store, library, feedUrl);
+      const first = library.catalog.podcast(feedUrl) === undefined;
+      // New guids for old episodes bring nothing new: known episodes keep the ids they were stored under.
+      const known = await this.#o.library.episodesOf(feedUrl);
+      const episodes = keepEpisodeIds(known, parsed.value.episodes);
+      const before = new Set(first ? [] : await store.getEpisodeIds(feedUrl));
+      return { first, known, episodes, fresh: episodes.filter((e) => !before.has(e.id)) };
+    });
     // A new episode's MP3 is read before it is saved and announced (the post shows its first chapters); a feed's first
     // save (/feed add waits for it, and nothing of it is announced) has its newest MP3s read after it, in the background.
     await this.#attachChapters(podcast.id, episodes, known, first ? fresh.slice(0, 3) : fresh, !first);
     const transcripts = await this.#transcripts(podcast, episodes, first ? fresh.slice(0, 3) : fresh);
 
-    // Owed from now until an announce pass has written their intents, whichever process runs it (see Announcer).
-    if (!first && fresh.length > 0) await store.oweAnnouncements(feedUrl, this.#now());
-    // The first time, the back catalogue is marked seen for every follower in the save's own transaction: marked after
-    // it, another process's announce pass in between (a worker starting up announces its whole library) posted it.
-    await store.savePodcast(podcast, episodes, { backCatalogue: first });
-    // In slices: a feed of thousands of episodes does not hold the thread that answers (Library.indexInSlices).
-    await library.upsertInSlices(podcast, episodes, transcripts);
+    await this.#turns.run(async () => {
+      // Owed from now until an announce pass has written their intents, whichever process runs it (see Announcer).
+      if (!first && fresh.length > 0) await store.oweAnnouncements(feedUrl, this.#now());
+      // The first time, the back catalogue is marked seen for every follower in the save's own transaction: marked
+      // after it, another process's announce pass in between (a worker starting up announces its whole library) posted it.
+      await store.savePodcast(podcast, episodes, { backCatalogue: first });
+    });
+    // In slices: a feed of thousands of episodes does not hold the thread that answers (Library.indexInSlices); one
+    // feed at a time, so the slices of several feeds do not share a turn either.
+    await this.#turns.run(() => library.upsertInSlices(podcast, episodes, transcripts));
     const now = this.#now();
     try {
       await store.recordFetchSuccess(feedUrl, {
