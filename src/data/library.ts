@@ -2,6 +2,7 @@ import { Catalog, EVERY_PODCAST, inScope, type EpisodeDetail, type EpisodeRef, t
 import { err, ok, type Episode, type Podcast, type Result } from './model.js';
 import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
+import { jsonStringArrayPieces } from './jsonStringArrayPieces.js';
 import { SearchIndex } from './search/SearchIndex.js';
 import type { SearchIndexOptions } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';
@@ -40,6 +41,10 @@ export interface LibraryOptions {
  * on one core). An episode is never split: its passages go in in one step.
  */
 const SLICE_CHARS = 4_000;
+
+/** Loading a saved index in slices (loadIndexInSlices) pauses after about this many episodes and bytes of ids parsed. */
+const LOAD_SLICE_EPISODES = 8_192;
+const LOAD_SLICE_BYTES = 512 * 1024;
 
 /**
  * What a command reads from the topic index. Every read names the podcasts the asker sees (a Scope, required, so a
@@ -120,6 +125,8 @@ export class Library {
   /** Per podcast: the latest indexing run (a number unique to it); an older run in slices stops where it is. */
   readonly #runs = new Map<string, number>();
   #runCount = 0;
+  /** While loadIndexInSlices runs: podcasts whose index changed meanwhile (left unindexed by its swap, see there). */
+  #touchedWhileLoading: Set<string> | undefined;
   /** The semantic ranker, when the library was given one. */
   readonly semantic: TopicSearch | undefined;
   #ranker: HybridSearch | SearchIndex;
@@ -250,6 +257,7 @@ export class Library {
   }
 
   #claim(podcastId: string): number {
+    this.#touchedWhileLoading?.add(podcastId);
     const run = ++this.#runCount;
     this.#runs.set(podcastId, run);
     return run;
@@ -327,6 +335,7 @@ export class Library {
   remove(podcastId: string): void {
     this.catalog.remove(podcastId);
     this.#keepDetails(podcastId, []);
+    this.#touchedWhileLoading?.add(podcastId);
     for (const id of this.#indexedIds(podcastId)) this.#removeEpisode(podcastId, id);
     // An indexing run in slices of it stops at its next pause.
     this.#runs.delete(podcastId);
@@ -417,6 +426,7 @@ export class Library {
 
   /** Forgets a podcast's indexed episodes (not its catalogue entry): a saved index's podcast that left the store. */
   unindex(podcastId: string): void {
+    this.#touchedWhileLoading?.add(podcastId);
     for (const id of this.#indexedIds(podcastId)) this.#removeEpisode(podcastId, id);
     // An indexing run in slices of it stops at its next pause.
     this.#runs.delete(podcastId);
@@ -482,79 +492,134 @@ export class Library {
   loadIndex(bytes: Uint8Array): Result<{ podcasts: number; episodes: number }> {
     if (this.semantic !== undefined) return err('a library with semantic search rebuilds its index');
     try {
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT) return err('not a topic index of this format');
-      const count = view.getUint32(4, true);
-      if (count !== 5) return err('not a topic index of this format');
-      const lengths = Array.from({ length: count }, (_, i) => view.getUint32(8 + i * 4, true));
-      let at = align8(8 + count * 4);
-      const parts = lengths.map((length) => {
-        if (at + length > bytes.byteLength) throw new Error('cut short');
-        const part = bytes.subarray(at, at + length);
-        at = align8(at + length);
-        return part;
-      });
-      const decoder = new TextDecoder();
-      const strings = JSON.parse(decoder.decode(parts[0])) as string[];
-      // Copied out (aligned, and not a view on a larger buffer whatever kind of array the caller passed).
-      const numbers = new Float64Array(new Uint8Array(parts[1]!).buffer);
-      const cueKeys = JSON.parse(decoder.decode(parts[2])) as string[];
-      const cueNumbers = new Float64Array(new Uint8Array(parts[3]!).buffer);
-      const search = SearchIndex.load(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength), this.#indexOptions);
-
-      const indexed = new Map<string, IndexedEpisodes>();
-      let s = 0;
-      let n = 0;
-      let episodes = 0;
-      while (s < strings.length) {
-        const podcastId = strings[s++]!;
-        const size = numbers[n++]!;
-        if (s + size > strings.length || n + 2 * size > numbers.length) throw new Error('episode list cut short');
-        const ids = strings.slice(s, s + size);
-        const fingerprints = new Int32Array(size);
-        let cues: Uint32Array | undefined;
-        for (let i = 0; i < size; i++) {
-          fingerprints[i] = numbers[n++]!;
-          const count = numbers[n++]!;
-          if (count > 0) (cues ??= new Uint32Array(size))[i] = count;
-        }
-        s += size;
-        episodes += size;
-        indexed.set(podcastId, { ids, fingerprints, cues });
+      const steps = this.#loadSteps(bytes);
+      for (;;) {
+        const step = steps.next();
+        if (step.done === true) return ok(step.value);
       }
-      const cues = new Map<string, CueTable>();
-      let c = 0;
-      for (const key of cueKeys) {
-        const windows = cueNumbers[c++]!;
-        const cueCount = cueNumbers[c++]!;
-        const take = (length: number): Float64Array => {
-          if (c + length > cueNumbers.length) throw new Error('cue tables cut short');
-          const out = cueNumbers.slice(c, c + length);
-          c += length;
-          return out;
-        };
-        cues.set(key, {
-          windowStarts: take(windows),
-          firstCue: Uint32Array.from(take(windows + 1)),
-          cueSeconds: take(cueCount),
-          cueOffsets: Uint32Array.from(take(cueCount)),
-        });
-      }
-      this.#search = search;
-      this.#ranker = search;
-      this.#indexed.clear();
-      this.#unpacked.clear();
-      this.#runs.clear();
-      for (const [id, map] of indexed) this.#indexed.set(id, map);
-      for (const [key, table] of [...this.#cues]) if (!indexed.has(key.slice(0, key.indexOf('\n')))) cues.set(key, table);
-      this.#cues.clear();
-      for (const [key, table] of cues) this.#cues.set(key, table);
-      this.#indexGeneration++;
-      for (const [podcastId, pinned] of this.#pinned) this.index(this.catalog.podcast(podcastId) ?? { id: podcastId }, [...pinned.values()]);
-      return ok({ podcasts: indexed.size, episodes });
     } catch (error) {
       return err(`the saved topic index cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /**
+   * As `loadIndex`, letting the event loop run (`pause`) between slices of its per-episode and per-passage work (a
+   * few milliseconds each), so a start's loading of a big saved index never holds the thread that answers for long.
+   * Searches meanwhile answer from the index as it was; the loaded one is swapped in whole at the end. A podcast
+   * indexed, unindexed or removed meanwhile is left unindexed in the loaded index (isIndexed false), for the caller to
+   * index again from the store (what the saved index holds of it may be older than that change).
+   */
+  async loadIndexInSlices(bytes: Uint8Array): Promise<Result<{ podcasts: number; episodes: number }>> {
+    if (this.semantic !== undefined) return err('a library with semantic search rebuilds its index');
+    const touched = new Set<string>();
+    this.#touchedWhileLoading = touched;
+    try {
+      const steps = this.#loadSteps(bytes);
+      for (;;) {
+        const step = steps.next();
+        if (step.done === true) return ok(step.value);
+        await this.#pause();
+      }
+    } catch (error) {
+      return err(`the saved topic index cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      if (this.#touchedWhileLoading === touched) this.#touchedWhileLoading = undefined;
+    }
+  }
+
+  /** loadIndex's work, yielding between slices; the library changes only in its last step (nothing on an error). */
+  *#loadSteps(bytes: Uint8Array): Generator<void, { podcasts: number; episodes: number }, void> {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT) throw new Error('not a topic index of this format');
+    const count = view.getUint32(4, true);
+    if (count !== 5) throw new Error('not a topic index of this format');
+    const lengths = Array.from({ length: count }, (_, i) => view.getUint32(8 + i * 4, true));
+    let at = align8(8 + count * 4);
+    const parts = lengths.map((length) => {
+      if (at + length > bytes.byteLength) throw new Error('cut short');
+      const part = bytes.subarray(at, at + length);
+      at = align8(at + length);
+      return part;
+    });
+    const strings: string[] = [];
+    for (const piece of jsonStringArrayPieces(parts[0]!, LOAD_SLICE_BYTES)) {
+      for (const id of piece) strings.push(id);
+      yield;
+    }
+    const numbers = float64Part(parts[1]!);
+    const cueKeys: string[] = [];
+    for (const piece of jsonStringArrayPieces(parts[2]!, LOAD_SLICE_BYTES)) {
+      for (const key of piece) cueKeys.push(key);
+      yield;
+    }
+    const cueNumbers = float64Part(parts[3]!);
+    const search = yield* SearchIndex.loadSteps(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength), this.#indexOptions);
+
+    const indexed = new Map<string, IndexedEpisodes>();
+    let s = 0;
+    let n = 0;
+    let episodes = 0;
+    let sinceYield = 0;
+    while (s < strings.length) {
+      const podcastId = strings[s++]!;
+      const size = numbers[n++]!;
+      if (s + size > strings.length || n + 2 * size > numbers.length) throw new Error('episode list cut short');
+      const ids = strings.slice(s, s + size);
+      const fingerprints = new Int32Array(size);
+      let cues: Uint32Array | undefined;
+      for (let i = 0; i < size; i++) {
+        fingerprints[i] = numbers[n++]!;
+        const count = numbers[n++]!;
+        if (count > 0) (cues ??= new Uint32Array(size))[i] = count;
+      }
+      s += size;
+      episodes += size;
+      indexed.set(podcastId, { ids, fingerprints, cues });
+      sinceYield += size;
+      if (sinceYield >= LOAD_SLICE_EPISODES) {
+        sinceYield = 0;
+        yield;
+      }
+    }
+    const cues = new Map<string, CueTable>();
+    let c = 0;
+    for (const key of cueKeys) {
+      const windows = cueNumbers[c++]!;
+      const cueCount = cueNumbers[c++]!;
+      const take = (length: number): Float64Array => {
+        if (c + length > cueNumbers.length) throw new Error('cue tables cut short');
+        const out = cueNumbers.slice(c, c + length);
+        c += length;
+        return out;
+      };
+      cues.set(key, {
+        windowStarts: take(windows),
+        firstCue: Uint32Array.from(take(windows + 1)),
+        cueSeconds: take(cueCount),
+        cueOffsets: Uint32Array.from(take(cueCount)),
+      });
+      sinceYield += 2 * windows + 2 * cueCount;
+      if (sinceYield >= LOAD_SLICE_EPISODES * 16) {
+        sinceYield = 0;
+        yield;
+      }
+    }
+    // The swap, in one step: a search meanwhile saw the index as it was.
+    this.#search = search;
+    this.#ranker = search;
+    this.#indexed.clear();
+    this.#unpacked.clear();
+    this.#runs.clear();
+    for (const [id, map] of indexed) this.#indexed.set(id, map);
+    for (const [key, table] of [...this.#cues]) if (!indexed.has(key.slice(0, key.indexOf('\n')))) cues.set(key, table);
+    this.#cues.clear();
+    for (const [key, table] of cues) this.#cues.set(key, table);
+    this.#indexGeneration++;
+    const touched = this.#touchedWhileLoading;
+    this.#touchedWhileLoading = undefined;
+    for (const podcastId of touched ?? []) if (!this.#pinned.has(podcastId)) this.unindex(podcastId);
+    for (const [podcastId, pinned] of this.#pinned) this.index(this.catalog.podcast(podcastId) ?? { id: podcastId }, [...pinned.values()]);
+    return { podcasts: indexed.size, episodes };
   }
 
   /**
@@ -643,6 +708,17 @@ export class Library {
 const INDEX_FORMAT = 0x50434c02;
 
 const align8 = (n: number): number => (n + 7) & ~7;
+
+/**
+ * A part of Float64s: a view where it is on a SharedArrayBuffer and aligned (a saved file read into one, nothing
+ * copied), else copied out (aligned, and not a view on a larger buffer whatever kind of array the caller passed).
+ */
+function float64Part(part: Uint8Array): Float64Array {
+  if (part.buffer instanceof SharedArrayBuffer && part.byteOffset % 8 === 0 && part.byteLength % 8 === 0) {
+    return new Float64Array(part.buffer, part.byteOffset, part.byteLength / 8);
+  }
+  return new Float64Array(new Uint8Array(part).buffer);
+}
 
 function concatFloat64(arrays: readonly Float64Array[]): Uint8Array {
   const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
