@@ -181,4 +181,57 @@ describe('the saved topic index', () => {
     }
     expect(killedMidWrite).toBeGreaterThan(0);
   }, 240_000);
+  it('is read in chunks into one SharedArrayBuffer and loaded in slices, the event loop turning between them; a search meanwhile answers from the index as it was', async () => {
+    await saveIndexOnce();
+    const expected = answers(await rebuilt());
+    let turns = 0;
+    const during: number[] = [];
+    const library: Library = new Library({
+      pause: async () => {
+        turns++;
+        if (library.loading.topics) during.push(library.scopedTopics.search('zeppelin', EVERY_PODCAST, { limit: 200, now: NOW }).length);
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    });
+    library.readDetailsFrom((podcastId, ids) => store.loadEpisodes(podcastId, ids));
+    const result = await loadLibrary(store, library, log, { indexFile });
+    expect(result.savedIndex).toEqual({ used: true });
+    expect(result.indexed).toBe(0);
+    // Loaded in slices (nothing was indexed, so every pause was the load's), and no search saw half of it.
+    expect(turns).toBeGreaterThan(5);
+    expect(during.length).toBe(turns);
+    expect(during.every((hits) => hits === 0)).toBe(true);
+    expect(library.scopedTopics.search('zeppelin', EVERY_PODCAST, { limit: 200, now: NOW }).length).toBeGreaterThan(0);
+    expect(answers(library)).toBe(expected);
+
+    // The body lands in one SharedArrayBuffer, read a chunk at a time, and the index's tables are views on it.
+    const saved = await readTopicIndex(indexFile, 4096);
+    if (!saved.ok) throw new Error(saved.error);
+    const body = saved.value.body;
+    expect(body.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(body.byteLength).toBeGreaterThan(4 * 4096);
+    const viewed = freshLibrary();
+    expect((await viewed.loadIndexInSlices(body)).ok).toBe(true);
+    const tables = viewed.search as unknown as Record<string, ArrayBufferView>;
+    for (const name of ['docEpisode', 'docStart', 'textBytes', 'postingDocs', 'surfaceCount', 'championDocs']) expect(tables[name]!.buffer, name).toBe(body.buffer);
+    expect(answers(viewed)).toBe(expected);
+  }, 120_000);
+
+  it('is not trusted when any byte of its body is corrupt (checked chunk by chunk as read) or it is longer than its header says', async () => {
+    await saveIndexOnce();
+    const good = readFileSync(indexFile);
+    const bodyAt = 16 + good.readUInt32LE(8);
+    const chunk = 1000;
+    expect(good.length - bodyAt).toBeGreaterThan(3 * chunk);
+    for (const at of [bodyAt, bodyAt + chunk - 1, bodyAt + chunk, bodyAt + Math.floor((good.length - bodyAt) / 2), good.length - 1]) {
+      writeFileSync(indexFile, Buffer.from(good.map((b, i) => (i === at ? b ^ 0x01 : b))));
+      const read = await readTopicIndex(indexFile, chunk);
+      expect(read.ok ? 'trusted' : read.error, `byte ${at}`).toMatch(/checksum/);
+    }
+    writeFileSync(indexFile, Buffer.concat([good, Buffer.alloc(8)]));
+    const longer = await readTopicIndex(indexFile, chunk);
+    expect(longer.ok ? 'trusted' : longer.error).toMatch(/does not match/);
+    writeFileSync(indexFile, good);
+    expect((await readTopicIndex(indexFile, chunk)).ok).toBe(true);
+  }, 120_000);
 });

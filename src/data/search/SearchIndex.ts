@@ -1329,8 +1329,11 @@ export class SearchIndex implements TopicSearch {
     index.fieldDocs.set(header.fieldDocs);
     index.fieldLength.set(header.fieldLength);
     index.episodeCount = header.episodeCount;
-    index.episodePodcast = get<Uint32Array>('episodePodcast');
-    index.episodePublishedMs = get<Float64Array>('episodePublishedMs');
+    // Copies, not views (12 bytes an episode): a compaction replaces every other table, never these, and one view
+    // left on the saved bytes would keep all of them alive after it.
+    const own = <T extends NumericArray>(a: T): T => (a.buffer === bytes.buffer ? copyShared(a) : a);
+    index.episodePodcast = own(get<Uint32Array>('episodePodcast'));
+    index.episodePublishedMs = own(get<Float64Array>('episodePublishedMs'));
     if (index.docEpisode.length !== header.docCount || index.episodePodcast.length !== header.episodeCount) throw new Error('search index: tables of other sizes than its header says');
     index.episodeIds = yield* strings('episodeIds', header.counts.episodes);
     index.episodePublished = yield* strings('episodePublished', header.counts.episodes);
@@ -1420,6 +1423,13 @@ function msToSeconds(ms: Uint32Array): Float64Array {
   const seconds = ms.buffer instanceof SharedArrayBuffer ? sharedLike(new Float64Array(0), ms.length) : new Float64Array(ms.length);
   for (let i = 0; i < ms.length; i++) seconds[i] = (ms[i] as number) / 1000;
   return seconds;
+}
+
+/** A copy on a SharedArrayBuffer of its own (what a compaction worker reads without a copy). */
+function copyShared<T extends NumericArray>(array: T): T {
+  const copy = sharedLike(array, array.length);
+  (copy as Uint8Array).set(array as unknown as ArrayLike<number>);
+  return copy;
 }
 
 /** Whether a date as given is what `new Date(ms).toISOString()` writes, so it need not be kept as a string. */
