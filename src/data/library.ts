@@ -44,7 +44,7 @@ const SLICE_CHARS = 4_000;
 
 /** Loading a saved index in slices (loadIndexInSlices) pauses after about this many episodes and bytes of ids parsed. */
 const LOAD_SLICE_EPISODES = 8_192;
-const LOAD_SLICE_BYTES = 512 * 1024;
+const LOAD_SLICE_BYTES = 128 * 1024;
 
 /**
  * What a command reads from the topic index. Every read names the podcasts the asker sees (a Scope, required, so a

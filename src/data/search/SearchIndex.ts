@@ -1388,7 +1388,7 @@ export class SearchIndex implements TopicSearch {
  * Loading in slices (loadSteps) yields after this many episodes (a date check and a map entry each, ~1 µs), passages
  * (a table read or two each) and bytes of string lists decoded and split: each slice a few milliseconds at most.
  */
-const LOAD_SLICE_EPISODES = 4_096;
+const LOAD_SLICE_EPISODES = 2_048;
 const LOAD_SLICE_DOCS = 262_144;
 const LOAD_SLICE_BYTES = 512 * 1024;
 
