@@ -4,9 +4,11 @@
  *
  * - whole (before): the file read whole into one Buffer (readFile), its CRC-32 over the whole, then Library.loadIndex
  *   at once: every section copied onto a SharedArrayBuffer of its own, the per-episode maps, the ids' JSON.
- * - sliced (now): readTopicIndex (the body read in chunks into one SharedArrayBuffer, the CRC as it comes), then
- *   Library.loadIndexInSlices: the index's tables views on that buffer, the per-episode and per-passage work in
- *   slices with the event loop turning between them.
+ * - sliced (now): readTopicIndex (the body read in chunks, each table straight into a SharedArrayBuffer of its own,
+ *   the CRC as it comes), then Library.loadIndexInSlices: the index uses those buffers as they are, the per-episode
+ *   and per-passage work in slices with the event loop turning between them.
+ * - one buffer: the same, the whole body read into one SharedArrayBuffer and the tables views on it (how
+ *   PostgreSQL's generation is read): that buffer lives, ids and strings and all, until no table is a view on it.
  *
  * Both load the same file and must answer the same (a digest of a few searches' results is compared).
  *
@@ -31,9 +33,10 @@ import { stallDuring } from './stallDuring.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const ROUNDS = Number(process.env['INDEX_LOAD_ROUNDS'] ?? 2);
+const MODES = (process.env['INDEX_LOAD_MODES'] ?? 'whole,sliced,one buffer').split(',') as Mode[];
 const QUERIES = ['tesla crash', 'climate policy', 'evolution', 'ma', 'interview with the founder', 'kärnkraft'];
 
-type Mode = 'whole' | 'sliced';
+type Mode = 'whole' | 'sliced' | 'one buffer';
 interface Run {
   mode: Mode;
   wallMs: number;
@@ -52,9 +55,10 @@ async function loadOnce(file: string, mode: Mode): Promise<Run> {
       if (!saved.ok) throw new Error(saved.error);
       return library.loadIndex(saved.value.body);
     }
-    const saved = await readTopicIndex(file);
+    // 'one buffer': the whole body read into one SharedArrayBuffer and the tables views on it (PostgreSQL's way).
+    const saved = await readTopicIndex(file, undefined, mode === 'one buffer' ? null : undefined);
     if (!saved.ok) throw new Error(saved.error);
-    return library.loadIndexInSlices(saved.value.body);
+    return library.loadIndexInSlices(saved.value.body, saved.value.tables);
   });
   if (!result.ok) throw new Error(result.error);
   const hash = createHash('sha256');
@@ -95,11 +99,11 @@ export async function runIndexLoadBench(): Promise<void> {
   console.log(`loading ${file} (${(statSync(file).size / 2 ** 20).toFixed(0)} MB), ${ROUNDS} rounds, each in a fresh process, taking turns`);
   const runs: Run[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of ['whole', 'sliced'] as const) {
+    for (const mode of MODES) {
       const run = await inChild(file, mode);
       runs.push(run);
       console.log(
-        `  ${mode.padEnd(6)} wall ${run.wallMs.toFixed(0).padStart(6)} ms, longest hold ${run.stallMs.toFixed(1).padStart(7)} ms, ` +
+        `  ${mode.padEnd(10)} wall ${run.wallMs.toFixed(0).padStart(6)} ms, longest hold ${run.stallMs.toFixed(1).padStart(7)} ms, ` +
           `peak RSS ${run.maxRssMb.toFixed(0)} MB, RSS after ${run.rssAfterMb.toFixed(0)} MB, ${run.episodes} episodes, answers ${run.digest}`,
       );
     }
@@ -115,6 +119,10 @@ export async function runIndexLoadBench(): Promise<void> {
   line('wall time', (r) => r.wallMs, 'ms');
   line('peak RSS', (r) => r.maxRssMb, 'MB');
   line('RSS after (2 GCs)', (r) => r.rssAfterMb, 'MB');
+  if (MODES.includes('one buffer')) {
+    const oneBuffer = of('one buffer', (r) => r.rssAfterMb);
+    console.log(`  one buffer: longest hold ${of('one buffer', (r) => r.stallMs).toFixed(1)} ms, wall ${of('one buffer', (r) => r.wallMs).toFixed(0)} ms, RSS after ${oneBuffer.toFixed(0)} MB`);
+  }
   const digests = new Set(runs.map((r) => r.digest));
   console.log(digests.size === 1 ? '  both answer the same' : `  ANSWERS DIFFER: ${[...digests].join(', ')}`);
 }

@@ -4,6 +4,7 @@ import { episodePassages, passageBase, transcriptWindows } from './search/episod
 import type { TranscriptSegment } from './search/passage.js';
 import { jsonStringArrayPieces } from './jsonStringArrayPieces.js';
 import { SearchIndex } from './search/SearchIndex.js';
+import type { PlacedTables, ReadAt } from './search/searchIndexFormat.js';
 import type { SearchIndexOptions } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';
 import { HybridSearch } from './search/semantic/HybridSearch.js';
@@ -509,12 +510,12 @@ export class Library {
    * indexed, unindexed or removed meanwhile is left unindexed in the loaded index (isIndexed false), for the caller to
    * index again from the store (what the saved index holds of it may be older than that change).
    */
-  async loadIndexInSlices(bytes: Uint8Array): Promise<Result<{ podcasts: number; episodes: number }>> {
+  async loadIndexInSlices(bytes: Uint8Array, tables?: PlacedTables): Promise<Result<{ podcasts: number; episodes: number }>> {
     if (this.semantic !== undefined) return err('a library with semantic search rebuilds its index');
     const touched = new Set<string>();
     this.#touchedWhileLoading = touched;
     try {
-      const steps = this.#loadSteps(bytes);
+      const steps = this.#loadSteps(bytes, tables);
       for (;;) {
         const step = steps.next();
         if (step.done === true) return ok(step.value);
@@ -527,20 +528,28 @@ export class Library {
     }
   }
 
+  /**
+   * Where the lexical index's tables lie in bytes `serializeIndex` wrote, read from their heads alone (`readAt`):
+   * a reader puts each in a SharedArrayBuffer of its own and hands them to loadIndexInSlices (`tables`, by where each
+   * starts in the bytes), used as they are: no copy, and no buffer holding the rest (ids, strings) alive with them.
+   */
+  static async savedTableRanges(readAt: ReadAt, length: number): Promise<[number, number][]> {
+    const head = await readAt(0, 8);
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    if (view.getUint32(0, true) !== INDEX_FORMAT || view.getUint32(4, true) !== PARTS) throw new Error('not a topic index of this format');
+    const lengths = await readAt(8, PARTS * 4);
+    const search = partRanges(new DataView(lengths.buffer, lengths.byteOffset, lengths.byteLength), length)[SEARCH_PART]!;
+    const ranges = await SearchIndex.tableRanges((at, n) => readAt(search[0] + at, n), search[1] - search[0]);
+    return ranges.map(([start, end]) => [search[0] + start, search[0] + end]);
+  }
+
   /** loadIndex's work, yielding between slices; the library changes only in its last step (nothing on an error). */
-  *#loadSteps(bytes: Uint8Array): Generator<void, { podcasts: number; episodes: number }, void> {
+  *#loadSteps(bytes: Uint8Array, tables?: PlacedTables): Generator<void, { podcasts: number; episodes: number }, void> {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT) throw new Error('not a topic index of this format');
-    const count = view.getUint32(4, true);
-    if (count !== 5) throw new Error('not a topic index of this format');
-    const lengths = Array.from({ length: count }, (_, i) => view.getUint32(8 + i * 4, true));
-    let at = align8(8 + count * 4);
-    const parts = lengths.map((length) => {
-      if (at + length > bytes.byteLength) throw new Error('cut short');
-      const part = bytes.subarray(at, at + length);
-      at = align8(at + length);
-      return part;
-    });
+    if (view.getUint32(4, true) !== PARTS || bytes.byteLength < 8 + PARTS * 4) throw new Error('not a topic index of this format');
+    const ranges = partRanges(new DataView(bytes.buffer, bytes.byteOffset + 8, PARTS * 4), bytes.byteLength);
+    const parts = ranges.map(([start, end]) => bytes.subarray(start, end));
     const strings: string[] = [];
     for (const piece of jsonStringArrayPieces(parts[0]!, LOAD_SLICE_BYTES)) {
       for (const id of piece) strings.push(id);
@@ -553,7 +562,10 @@ export class Library {
       yield;
     }
     const cueNumbers = float64Part(parts[3]!);
-    const search = yield* SearchIndex.loadSteps(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength), this.#indexOptions);
+    // The tables read apart, by where each starts in the lexical index's part.
+    const searchAt = ranges[SEARCH_PART]![0];
+    const searchTables = tables === undefined ? undefined : new Map([...tables].map(([at, table]) => [at - searchAt, table]));
+    const search = yield* SearchIndex.loadSteps(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength), this.#indexOptions, searchTables);
 
     const indexed = new Map<string, IndexedEpisodes>();
     let s = 0;
@@ -706,18 +718,29 @@ export class Library {
 /** Bump when what serializeIndex writes, the passages of an episode or the lexical index's format change. */
 // 2: fingerprints are 32-bit hashes among the numbers, not strings.
 const INDEX_FORMAT = 0x50434c02;
+/** What serializeIndex writes: ids, their numbers, cue keys, cue numbers, the lexical index. */
+const PARTS = 5;
+/** Which part is the lexical index (SearchIndex.serialize). */
+const SEARCH_PART = 4;
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
-/**
- * A part of Float64s: a view where it is on a SharedArrayBuffer and aligned (a saved file read into one, nothing
- * copied), else copied out (aligned, and not a view on a larger buffer whatever kind of array the caller passed).
- */
+/** A part of Float64s (read while loading, never kept): a view where it is aligned, else copied out. */
 function float64Part(part: Uint8Array): Float64Array {
-  if (part.buffer instanceof SharedArrayBuffer && part.byteOffset % 8 === 0 && part.byteLength % 8 === 0) {
-    return new Float64Array(part.buffer, part.byteOffset, part.byteLength / 8);
-  }
+  if (part.byteOffset % 8 === 0 && part.byteLength % 8 === 0) return new Float64Array(part.buffer, part.byteOffset, part.byteLength / 8);
   return new Float64Array(new Uint8Array(part).buffer);
+}
+
+/** The parts of what serializeIndex wrote ([start, end) each), from the lengths after its format and count. */
+function partRanges(lengths: DataView, byteLength: number): [number, number][] {
+  let at = align8(8 + PARTS * 4);
+  return Array.from({ length: PARTS }, (_, i) => {
+    const length = lengths.getUint32(i * 4, true);
+    if (at + length > byteLength) throw new Error('cut short');
+    const range: [number, number] = [at, at + length];
+    at = align8(at + length);
+    return range;
+  });
 }
 
 function concatFloat64(arrays: readonly Float64Array[]): Uint8Array {

@@ -125,7 +125,7 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
         const read = prefetched;
         prefetched = undefined;
         const saved = read === undefined ? await storage.read() : (await read)();
-        const loaded = saved.ok ? await library.loadIndexInSlices(saved.value.body) : saved;
+        const loaded = saved.ok ? await library.loadIndexInSlices(saved.value.body, saved.value.tables) : saved;
         if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;
         const generation = saved.value.generation;

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crc32 } from 'node:zlib';
-import type { Library } from '../data/library.js';
+import { Library } from '../data/library.js';
 import { err, ok, type Result } from '../data/model.js';
 import type { Logger } from '../logger.js';
 import { parseSqliteUrl } from './SqliteStore.js';
@@ -31,6 +31,12 @@ export interface SavedTopicIndex {
   /** Each podcast the index holds, with the store's version of it when it was saved. */
   versions: Map<string, number>;
   body: Uint8Array;
+  /**
+   * The index's tables, read apart from the body (where `tables` is given, the body's bytes there are not filled in),
+   * each on a SharedArrayBuffer of its own, by where it starts in the body (Library.loadIndexInSlices uses them as
+   * they are).
+   */
+  tables?: ReadonlyMap<number, Uint8Array>;
   /** Which generation this is, where several are kept apart (PostgreSQL). */
   generation?: number;
 }
@@ -91,13 +97,19 @@ export async function writeTopicIndex(file: string, versions: ReadonlyMap<string
 /** The body is read this much at a time: the event loop turns between chunks, each checksummed as it comes. */
 const READ_CHUNK_BYTES = 8 * 1024 * 1024;
 
+/** Where the tables lie in a saved body, from its heads alone (Library.savedTableRanges; ascending, apart). */
+export type BodyTables = (readAt: (at: number, length: number) => Promise<Uint8Array>, bodyLength: number) => Promise<readonly (readonly [number, number])[]>;
+
 /**
  * The saved index, checked: a missing file, another format, a wrong length or CRC is an error (and not trusted). The
- * header is read and checked first (an outdated file is refused without reading its body); the body then lands once,
- * in chunks, in one SharedArrayBuffer (the index's tables are loaded as views on it, see SearchIndex.load), its CRC-32
- * computed chunk by chunk as read: no whole-file Buffer, no second copy, no extra pass.
+ * header is read and checked first (an outdated file is refused without reading its body); then the body is read once,
+ * in chunks, its CRC-32 computed chunk by chunk as read (no whole-file Buffer, no second copy, no extra pass). Each
+ * table `tables` finds in it (the topic index's) is read straight into a SharedArrayBuffer of its own, exactly its
+ * size, which the index then uses as it is (as a compaction worker does); the rest (ids, strings: read into strings by
+ * the load, then dropped) into the body. Without `tables`, or when they cannot be found (a body of another format, which
+ * the load then refuses), the whole body is read into one SharedArrayBuffer (`tables` null: always).
  */
-export async function readTopicIndex(file: string, chunkBytes = READ_CHUNK_BYTES): Promise<Result<SavedTopicIndex>> {
+export async function readTopicIndex(file: string, chunkBytes = READ_CHUNK_BYTES, tables: BodyTables | null = Library.savedTableRanges): Promise<Result<SavedTopicIndex>> {
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
@@ -112,23 +124,60 @@ export async function readTopicIndex(file: string, chunkBytes = READ_CHUNK_BYTES
     if (16 + headerLength > size) return err('it is cut short');
     const header = Buffer.alloc(headerLength);
     if (!(await readFully(handle, header, headerLength, 16))) return err('it is cut short');
-    const bodyLength = size - 16 - headerLength;
+    const bodyAt = 16 + headerLength;
+    const bodyLength = size - bodyAt;
     const parsed = parseHeader(header, bodyLength);
     if (!parsed.ok) return parsed;
-    const body = new Uint8Array(new SharedArrayBuffer(bodyLength));
+    const ranges = tables === null ? [] : await tableRanges(handle, bodyAt, bodyLength, tables);
+    // Not filled where the tables are: those pages are never touched (nor resident), and the body is dropped after the load.
+    const body = ranges.length > 0 ? new Uint8Array(bodyLength) : new Uint8Array(new SharedArrayBuffer(bodyLength));
+    const placed = new Map<number, Uint8Array>();
     let crc = crc32(header);
-    for (let at = 0; at < bodyLength; ) {
-      const { bytesRead } = await handle.read(body, at, Math.min(chunkBytes, bodyLength - at), 16 + headerLength + at);
-      if (bytesRead === 0) return err('it is cut short');
-      crc = crc32(body.subarray(at, at + bytesRead), crc);
-      at += bytesRead;
+    // The body in order, a chunk at a time: each gap into the body, each table into its own buffer.
+    const readRange = async (into: Uint8Array, intoAt: number, from: number, to: number): Promise<boolean> => {
+      for (let at = from; at < to; ) {
+        const { bytesRead } = await handle.read(into, intoAt + (at - from), Math.min(chunkBytes, to - at), bodyAt + at);
+        if (bytesRead === 0) return false;
+        crc = crc32(into.subarray(intoAt + (at - from), intoAt + (at - from) + bytesRead), crc);
+        at += bytesRead;
+      }
+      return true;
+    };
+    let at = 0;
+    for (const [start, end] of [...ranges, [bodyLength, bodyLength] as const]) {
+      if (!(await readRange(body, at, at, start))) return err('it is cut short');
+      if (end > start) {
+        const table = new Uint8Array(new SharedArrayBuffer(end - start));
+        if (!(await readRange(table, 0, start, end))) return err('it is cut short');
+        placed.set(start, table);
+      }
+      at = end;
     }
     if (crc !== prefix.readUInt32LE(12)) return err('its checksum does not match (corrupt or cut short)');
-    return ok({ versions: parsed.value, body });
+    return ok({ versions: parsed.value, body, ...(placed.size > 0 && { tables: placed }) });
   } catch (error) {
     return err(`it cannot be read (${String(error)})`);
   } finally {
     await handle.close().catch(() => {});
+  }
+}
+
+/** The tables' ranges in a body not read yet, checked to be ascending and apart within it; none when not found. */
+async function tableRanges(handle: FileHandle, bodyAt: number, bodyLength: number, tables: BodyTables): Promise<(readonly [number, number])[]> {
+  try {
+    const ranges = await tables(async (at, length) => {
+      const bytes = Buffer.alloc(length);
+      if (at < 0 || at + length > bodyLength || !(await readFully(handle, bytes, length, bodyAt + at))) throw new Error('cut short');
+      return bytes;
+    }, bodyLength);
+    let end = 0;
+    for (const [start, stop] of ranges) {
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(stop) || start < end || stop < start || stop > bodyLength) return [];
+      end = stop;
+    }
+    return [...ranges];
+  } catch {
+    return [];
   }
 }
 

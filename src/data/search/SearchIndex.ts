@@ -10,7 +10,7 @@ import type { Reranked } from './phraseRerank.js';
 import { parseQuery, WEIGHT_EXACT } from './queryExpansion.js';
 import type { Expansion, QueryWord } from './queryExpansion.js';
 import { ALL, ONLY_KNOWN, ONLY_NEW, ScoreAccumulator } from './ScoreAccumulator.js';
-import { decodeIndex, encodeIndex } from './searchIndexFormat.js';
+import { decodeIndex, encodeIndex, indexTableRanges, type PlacedTables, type ReadAt } from './searchIndexFormat.js';
 import { compactSegments } from './compactSegments.js';
 import type { CompactionJob, CompactionResult } from './compactSegments.js';
 import type { Compactor } from './Compactor.js';
@@ -1290,8 +1290,9 @@ export class SearchIndex implements TopicSearch {
     bytes: Uint8Array,
     runtime: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'>,
     pause: () => Promise<void>,
+    tables?: PlacedTables,
   ): Promise<SearchIndex> {
-    const steps = SearchIndex.loadSteps(bytes, runtime);
+    const steps = SearchIndex.loadSteps(bytes, runtime, tables);
     for (;;) {
       const step = steps.next();
       if (step.done === true) return step.value;
@@ -1299,9 +1300,20 @@ export class SearchIndex implements TopicSearch {
     }
   }
 
-  /** `load`'s work, yielding between slices (LOAD_SLICE_*): what load and loadInSlices drive. */
-  static *loadSteps(bytes: Uint8Array, runtime: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'> = {}): Generator<void, SearchIndex, void> {
-    const image = decodeIndex(bytes);
+  /**
+   * Where the tables of a saved image lie in it, read from its header alone (`readAt`): a reader can then put each in a
+   * SharedArrayBuffer of its own and hand them to loadSteps as `tables` (by where each starts), used as they are.
+   */
+  static tableRanges(readAt: ReadAt, length: number): Promise<[number, number][]> {
+    return indexTableRanges(readAt, length, (name) => !STRING_SECTIONS.has(name));
+  }
+
+  /**
+   * `load`'s work, yielding between slices (LOAD_SLICE_*): what load and loadInSlices drive. `tables`: sections read
+   * apart (see tableRanges), each used as it is.
+   */
+  static *loadSteps(bytes: Uint8Array, runtime: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'> = {}, tables?: PlacedTables): Generator<void, SearchIndex, void> {
+    const image = decodeIndex(bytes, tables);
     const header = image.header;
     const get = image.array;
     const fieldBoost: Partial<Record<PassageField, number>> = {};
@@ -1389,6 +1401,9 @@ export class SearchIndex implements TopicSearch {
  * (a table read or two each) and bytes of string lists decoded and split: each slice a few milliseconds at most.
  */
 const LOAD_SLICE_EPISODES = 2_048;
+
+/** The sections `serialize` writes as string lists (every other one is a table). */
+const STRING_SECTIONS = new Set(['stems', 'surfaces', 'surfaceDisplay', 'episodeIds', 'episodePublished', 'podcastIds', 'podcastDeclared']);
 const LOAD_SLICE_DOCS = 262_144;
 const LOAD_SLICE_BYTES = 512 * 1024;
 

@@ -67,7 +67,7 @@ export interface DecodedIndex {
   stringPieces(name: string, count: number, pieceBytes: number): Generator<string[], void, void>;
 }
 
-export function decodeIndex(bytes: Uint8Array): DecodedIndex {
+export function decodeIndex(bytes: Uint8Array, tables?: PlacedTables): DecodedIndex {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 8 || view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
   const headerLength = view.getUint32(4, true);
@@ -106,6 +106,10 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
   const onShared = bytes.buffer instanceof SharedArrayBuffer;
   const array = <T extends NumericArray>(name: string): T => {
     const { Ctor, at, length } = section(name);
+    const placed = tables?.get(at);
+    if (placed !== undefined && placed.byteLength === length * Ctor.BYTES_PER_ELEMENT && placed.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) {
+      return new (Ctor as unknown as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T)(placed.buffer, placed.byteOffset, length);
+    }
     if (onShared && (bytes.byteOffset + at) % Ctor.BYTES_PER_ELEMENT === 0) {
       return new (Ctor as unknown as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T)(bytes.buffer, bytes.byteOffset + at, length);
     }
@@ -135,6 +139,41 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
     }
   }
   return { header, array, strings, stringPieces };
+}
+
+/**
+ * Tables read apart from the rest of the bytes (readTopicIndex), by where each starts in the bytes given to
+ * decodeIndex: each on a SharedArrayBuffer of its own, used as it is (not copied).
+ */
+export type PlacedTables = ReadonlyMap<number, Uint8Array>;
+
+/** Reads `length` bytes at `at` of an image not read yet (throws when it has not so many). */
+export type ReadAt = (at: number, length: number) => Promise<Uint8Array>;
+
+/**
+ * Where the sections that `isTable` names lie in an image of `length` bytes ([start, end), ascending), from its header
+ * alone: what a reader needs to put each in a buffer of its own. Throws on what is not such an image.
+ */
+export async function indexTableRanges(readAt: ReadAt, length: number, isTable: (name: string) => boolean): Promise<[number, number][]> {
+  const head = await readAt(0, 8);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
+  const headerLength = view.getUint32(4, true);
+  if (8 + headerLength > length) throw new Error('search index cut short');
+  const header = JSON.parse(new TextDecoder().decode(await readAt(8, headerLength))) as { version?: unknown; sections?: unknown };
+  if (header.version !== FORMAT_VERSION || !Array.isArray(header.sections)) throw new Error('not a search index of this format');
+  const sizes: Record<string, number> = { Uint8Array: 1, Uint16Array: 2, Uint32Array: 4, Int32Array: 4, Float32Array: 4, Float64Array: 8 };
+  const ranges: [number, number][] = [];
+  let at = (8 + headerLength + 7) & ~7;
+  for (const [name, type, count] of header.sections as [string, string, number][]) {
+    const size = sizes[type];
+    if (size === undefined || !Number.isSafeInteger(count) || count < 0) throw new Error(`unknown section ${String(name)}`);
+    const byteLength = count * size;
+    if (at + byteLength > length) throw new Error(`search index cut short in ${name}`);
+    if (byteLength > 0 && isTable(name)) ranges.push([at, at + byteLength]);
+    at = (at + byteLength + 7) & ~7;
+  }
+  return ranges;
 }
 
 function isStringList(data: NumericArray | readonly string[]): data is readonly string[] {
