@@ -10,7 +10,8 @@
  * - one buffer: the same, the whole body read into one SharedArrayBuffer and the tables views on it (how
  *   PostgreSQL's generation is read): that buffer lives, ids and strings and all, until no table is a view on it.
  *
- * Both load the same file and must answer the same (a digest of a few searches' results is compared).
+ * All load the same file and must answer the same (a digest of a few searches' results is compared). `floor`: the
+ * machine's noise, a process doing only 1 ms slices of busy work, measured the same way in the same run.
  *
  *   npm run bench -- indexload        (INDEX_LOAD_FILE=<a .topics file>; default: the library bench's 100,000-episode
  *                                       index in os.tmpdir(), which `npm run bench -- library` makes; INDEX_LOAD_ROUNDS)
@@ -24,6 +25,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Library } from '../src/data/library.js';
 import { EVERY_PODCAST } from '../src/data/catalog.js';
@@ -33,10 +35,10 @@ import { stallDuring } from './stallDuring.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const ROUNDS = Number(process.env['INDEX_LOAD_ROUNDS'] ?? 2);
-const MODES = (process.env['INDEX_LOAD_MODES'] ?? 'whole,sliced,one buffer').split(',') as Mode[];
+const MODES = (process.env['INDEX_LOAD_MODES'] ?? 'whole,sliced,one buffer,floor').split(',') as Mode[];
 const QUERIES = ['tesla crash', 'climate policy', 'evolution', 'ma', 'interview with the founder', 'kärnkraft'];
 
-type Mode = 'whole' | 'sliced' | 'one buffer';
+type Mode = 'whole' | 'sliced' | 'one buffer' | 'floor';
 interface Run {
   mode: Mode;
   wallMs: number;
@@ -47,7 +49,21 @@ interface Run {
   digest: string;
 }
 
+/** The noise floor: this thread doing only 1 ms slices of busy work for 3 s (what the machine alone holds it for). */
+async function floor(): Promise<Run> {
+  const { wallMs, stallMs } = await stallDuring(async () => {
+    const end = performance.now() + 3_000;
+    while (performance.now() < end) {
+      const slice = performance.now() + 1;
+      while (performance.now() < slice);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+  return { mode: 'floor', wallMs, stallMs, episodes: 0, maxRssMb: process.resourceUsage().maxRSS / 1024, rssAfterMb: process.memoryUsage().rss / 2 ** 20, digest: '' };
+}
+
 async function loadOnce(file: string, mode: Mode): Promise<Run> {
+  if (mode === 'floor') return floor();
   const library = new Library();
   const { result, wallMs, stallMs } = await stallDuring(async () => {
     if (mode === 'whole') {
@@ -119,11 +135,12 @@ export async function runIndexLoadBench(): Promise<void> {
   line('wall time', (r) => r.wallMs, 'ms');
   line('peak RSS', (r) => r.maxRssMb, 'MB');
   line('RSS after (2 GCs)', (r) => r.rssAfterMb, 'MB');
+  if (MODES.includes('floor')) console.log(`  noise floor (1 ms slices of busy work for 3 s): longest hold ${of('floor', (r) => r.stallMs).toFixed(1)} ms`);
   if (MODES.includes('one buffer')) {
     const oneBuffer = of('one buffer', (r) => r.rssAfterMb);
     console.log(`  one buffer: longest hold ${of('one buffer', (r) => r.stallMs).toFixed(1)} ms, wall ${of('one buffer', (r) => r.wallMs).toFixed(0)} ms, RSS after ${oneBuffer.toFixed(0)} MB`);
   }
-  const digests = new Set(runs.map((r) => r.digest));
+  const digests = new Set(runs.filter((r) => r.mode !== 'floor').map((r) => r.digest));
   console.log(digests.size === 1 ? '  both answer the same' : `  ANSWERS DIFFER: ${[...digests].join(', ')}`);
 }
 
