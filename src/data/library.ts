@@ -2,7 +2,9 @@ import { Catalog, EVERY_PODCAST, inScope, type EpisodeDetail, type EpisodeRef, t
 import { err, ok, type Episode, type Podcast, type Result } from './model.js';
 import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
+import { jsonStringArrayPieces } from './jsonStringArrayPieces.js';
 import { SearchIndex } from './search/SearchIndex.js';
+import type { PlacedTables, ReadAt } from './search/searchIndexFormat.js';
 import type { SearchIndexOptions } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';
 import { HybridSearch } from './search/semantic/HybridSearch.js';
@@ -40,6 +42,10 @@ export interface LibraryOptions {
  * on one core). An episode is never split: its passages go in in one step.
  */
 const SLICE_CHARS = 4_000;
+
+/** Loading a saved index in slices (loadIndexInSlices) pauses after about this many episodes and bytes of ids parsed. */
+const LOAD_SLICE_EPISODES = 8_192;
+const LOAD_SLICE_BYTES = 128 * 1024;
 
 /**
  * What a command reads from the topic index. Every read names the podcasts the asker sees (a Scope, required, so a
@@ -120,6 +126,8 @@ export class Library {
   /** Per podcast: the latest indexing run (a number unique to it); an older run in slices stops where it is. */
   readonly #runs = new Map<string, number>();
   #runCount = 0;
+  /** While loadIndexInSlices runs: podcasts whose index changed meanwhile (left unindexed by its swap, see there). */
+  #touchedWhileLoading: Set<string> | undefined;
   /** The semantic ranker, when the library was given one. */
   readonly semantic: TopicSearch | undefined;
   #ranker: HybridSearch | SearchIndex;
@@ -250,6 +258,7 @@ export class Library {
   }
 
   #claim(podcastId: string): number {
+    this.#touchedWhileLoading?.add(podcastId);
     const run = ++this.#runCount;
     this.#runs.set(podcastId, run);
     return run;
@@ -327,6 +336,7 @@ export class Library {
   remove(podcastId: string): void {
     this.catalog.remove(podcastId);
     this.#keepDetails(podcastId, []);
+    this.#touchedWhileLoading?.add(podcastId);
     for (const id of this.#indexedIds(podcastId)) this.#removeEpisode(podcastId, id);
     // An indexing run in slices of it stops at its next pause.
     this.#runs.delete(podcastId);
@@ -417,6 +427,7 @@ export class Library {
 
   /** Forgets a podcast's indexed episodes (not its catalogue entry): a saved index's podcast that left the store. */
   unindex(podcastId: string): void {
+    this.#touchedWhileLoading?.add(podcastId);
     for (const id of this.#indexedIds(podcastId)) this.#removeEpisode(podcastId, id);
     // An indexing run in slices of it stops at its next pause.
     this.#runs.delete(podcastId);
@@ -482,79 +493,145 @@ export class Library {
   loadIndex(bytes: Uint8Array): Result<{ podcasts: number; episodes: number }> {
     if (this.semantic !== undefined) return err('a library with semantic search rebuilds its index');
     try {
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT) return err('not a topic index of this format');
-      const count = view.getUint32(4, true);
-      if (count !== 5) return err('not a topic index of this format');
-      const lengths = Array.from({ length: count }, (_, i) => view.getUint32(8 + i * 4, true));
-      let at = align8(8 + count * 4);
-      const parts = lengths.map((length) => {
-        if (at + length > bytes.byteLength) throw new Error('cut short');
-        const part = bytes.subarray(at, at + length);
-        at = align8(at + length);
-        return part;
-      });
-      const decoder = new TextDecoder();
-      const strings = JSON.parse(decoder.decode(parts[0])) as string[];
-      // Copied out (aligned, and not a view on a larger buffer whatever kind of array the caller passed).
-      const numbers = new Float64Array(new Uint8Array(parts[1]!).buffer);
-      const cueKeys = JSON.parse(decoder.decode(parts[2])) as string[];
-      const cueNumbers = new Float64Array(new Uint8Array(parts[3]!).buffer);
-      const search = SearchIndex.load(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength), this.#indexOptions);
-
-      const indexed = new Map<string, IndexedEpisodes>();
-      let s = 0;
-      let n = 0;
-      let episodes = 0;
-      while (s < strings.length) {
-        const podcastId = strings[s++]!;
-        const size = numbers[n++]!;
-        if (s + size > strings.length || n + 2 * size > numbers.length) throw new Error('episode list cut short');
-        const ids = strings.slice(s, s + size);
-        const fingerprints = new Int32Array(size);
-        let cues: Uint32Array | undefined;
-        for (let i = 0; i < size; i++) {
-          fingerprints[i] = numbers[n++]!;
-          const count = numbers[n++]!;
-          if (count > 0) (cues ??= new Uint32Array(size))[i] = count;
-        }
-        s += size;
-        episodes += size;
-        indexed.set(podcastId, { ids, fingerprints, cues });
+      const steps = this.#loadSteps(bytes);
+      for (;;) {
+        const step = steps.next();
+        if (step.done === true) return ok(step.value);
       }
-      const cues = new Map<string, CueTable>();
-      let c = 0;
-      for (const key of cueKeys) {
-        const windows = cueNumbers[c++]!;
-        const cueCount = cueNumbers[c++]!;
-        const take = (length: number): Float64Array => {
-          if (c + length > cueNumbers.length) throw new Error('cue tables cut short');
-          const out = cueNumbers.slice(c, c + length);
-          c += length;
-          return out;
-        };
-        cues.set(key, {
-          windowStarts: take(windows),
-          firstCue: Uint32Array.from(take(windows + 1)),
-          cueSeconds: take(cueCount),
-          cueOffsets: Uint32Array.from(take(cueCount)),
-        });
-      }
-      this.#search = search;
-      this.#ranker = search;
-      this.#indexed.clear();
-      this.#unpacked.clear();
-      this.#runs.clear();
-      for (const [id, map] of indexed) this.#indexed.set(id, map);
-      for (const [key, table] of [...this.#cues]) if (!indexed.has(key.slice(0, key.indexOf('\n')))) cues.set(key, table);
-      this.#cues.clear();
-      for (const [key, table] of cues) this.#cues.set(key, table);
-      this.#indexGeneration++;
-      for (const [podcastId, pinned] of this.#pinned) this.index(this.catalog.podcast(podcastId) ?? { id: podcastId }, [...pinned.values()]);
-      return ok({ podcasts: indexed.size, episodes });
     } catch (error) {
       return err(`the saved topic index cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /**
+   * As `loadIndex`, letting the event loop run (`pause`) between slices of its per-episode and per-passage work (a
+   * few milliseconds each), so a start's loading of a big saved index never holds the thread that answers for long.
+   * Searches meanwhile answer from the index as it was; the loaded one is swapped in whole at the end. A podcast
+   * indexed, unindexed or removed meanwhile is left unindexed in the loaded index (isIndexed false), for the caller to
+   * index again from the store (what the saved index holds of it may be older than that change).
+   */
+  async loadIndexInSlices(bytes: Uint8Array, tables?: PlacedTables): Promise<Result<{ podcasts: number; episodes: number }>> {
+    if (this.semantic !== undefined) return err('a library with semantic search rebuilds its index');
+    const touched = new Set<string>();
+    this.#touchedWhileLoading = touched;
+    try {
+      const steps = this.#loadSteps(bytes, tables);
+      for (;;) {
+        const step = steps.next();
+        if (step.done === true) return ok(step.value);
+        await this.#pause();
+      }
+    } catch (error) {
+      return err(`the saved topic index cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      if (this.#touchedWhileLoading === touched) this.#touchedWhileLoading = undefined;
+    }
+  }
+
+  /**
+   * Where the lexical index's tables lie in bytes `serializeIndex` wrote, read from their heads alone (`readAt`):
+   * a reader puts each in a SharedArrayBuffer of its own and hands them to loadIndexInSlices (`tables`, by where each
+   * starts in the bytes), used as they are: no copy, and no buffer holding the rest (ids, strings) alive with them.
+   */
+  static async savedTableRanges(readAt: ReadAt, length: number): Promise<[number, number][]> {
+    const head = await readAt(0, 8);
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    if (view.getUint32(0, true) !== INDEX_FORMAT || view.getUint32(4, true) !== PARTS) throw new Error('not a topic index of this format');
+    const lengths = await readAt(8, PARTS * 4);
+    const search = partRanges(new DataView(lengths.buffer, lengths.byteOffset, lengths.byteLength), length)[SEARCH_PART]!;
+    const ranges = await SearchIndex.tableRanges((at, n) => readAt(search[0] + at, n), search[1] - search[0]);
+    return ranges.map(([start, end]) => [search[0] + start, search[0] + end]);
+  }
+
+  /** loadIndex's work, yielding between slices; the library changes only in its last step (nothing on an error). */
+  *#loadSteps(bytes: Uint8Array, tables?: PlacedTables): Generator<void, { podcasts: number; episodes: number }, void> {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT) throw new Error('not a topic index of this format');
+    if (view.getUint32(4, true) !== PARTS || bytes.byteLength < 8 + PARTS * 4) throw new Error('not a topic index of this format');
+    const ranges = partRanges(new DataView(bytes.buffer, bytes.byteOffset + 8, PARTS * 4), bytes.byteLength);
+    const parts = ranges.map(([start, end]) => bytes.subarray(start, end));
+    const strings: string[] = [];
+    for (const piece of jsonStringArrayPieces(parts[0]!, LOAD_SLICE_BYTES)) {
+      for (const id of piece) strings.push(id);
+      yield;
+    }
+    const numbers = float64Part(parts[1]!);
+    const cueKeys: string[] = [];
+    for (const piece of jsonStringArrayPieces(parts[2]!, LOAD_SLICE_BYTES)) {
+      for (const key of piece) cueKeys.push(key);
+      yield;
+    }
+    const cueNumbers = float64Part(parts[3]!);
+    // The tables read apart, by where each starts in the lexical index's part.
+    const searchAt = ranges[SEARCH_PART]![0];
+    const searchTables = tables === undefined ? undefined : new Map([...tables].map(([at, table]) => [at - searchAt, table]));
+    const search = yield* SearchIndex.loadSteps(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength), this.#indexOptions, searchTables);
+
+    const indexed = new Map<string, IndexedEpisodes>();
+    let s = 0;
+    let n = 0;
+    let episodes = 0;
+    let sinceYield = 0;
+    while (s < strings.length) {
+      const podcastId = strings[s++]!;
+      const size = numbers[n++]!;
+      if (s + size > strings.length || n + 2 * size > numbers.length) throw new Error('episode list cut short');
+      const ids = strings.slice(s, s + size);
+      const fingerprints = new Int32Array(size);
+      let cues: Uint32Array | undefined;
+      for (let i = 0; i < size; i++) {
+        fingerprints[i] = numbers[n++]!;
+        const count = numbers[n++]!;
+        if (count > 0) (cues ??= new Uint32Array(size))[i] = count;
+      }
+      s += size;
+      episodes += size;
+      indexed.set(podcastId, { ids, fingerprints, cues });
+      sinceYield += size;
+      if (sinceYield >= LOAD_SLICE_EPISODES) {
+        sinceYield = 0;
+        yield;
+      }
+    }
+    const cues = new Map<string, CueTable>();
+    let c = 0;
+    for (const key of cueKeys) {
+      const windows = cueNumbers[c++]!;
+      const cueCount = cueNumbers[c++]!;
+      const take = (length: number): Float64Array => {
+        if (c + length > cueNumbers.length) throw new Error('cue tables cut short');
+        const out = cueNumbers.slice(c, c + length);
+        c += length;
+        return out;
+      };
+      cues.set(key, {
+        windowStarts: take(windows),
+        firstCue: Uint32Array.from(take(windows + 1)),
+        cueSeconds: take(cueCount),
+        cueOffsets: Uint32Array.from(take(cueCount)),
+      });
+      sinceYield += 2 * windows + 2 * cueCount;
+      if (sinceYield >= LOAD_SLICE_EPISODES * 16) {
+        sinceYield = 0;
+        yield;
+      }
+    }
+    // The swap, in one step: a search meanwhile saw the index as it was.
+    this.#search = search;
+    this.#ranker = search;
+    this.#indexed.clear();
+    this.#unpacked.clear();
+    this.#runs.clear();
+    for (const [id, map] of indexed) this.#indexed.set(id, map);
+    for (const [key, table] of [...this.#cues]) if (!indexed.has(key.slice(0, key.indexOf('\n')))) cues.set(key, table);
+    this.#cues.clear();
+    for (const [key, table] of cues) this.#cues.set(key, table);
+    this.#indexGeneration++;
+    const touched = this.#touchedWhileLoading;
+    this.#touchedWhileLoading = undefined;
+    for (const podcastId of touched ?? []) if (!this.#pinned.has(podcastId)) this.unindex(podcastId);
+    for (const [podcastId, pinned] of this.#pinned) this.index(this.catalog.podcast(podcastId) ?? { id: podcastId }, [...pinned.values()]);
+    return { podcasts: indexed.size, episodes };
   }
 
   /**
@@ -641,8 +718,30 @@ export class Library {
 /** Bump when what serializeIndex writes, the passages of an episode or the lexical index's format change. */
 // 2: fingerprints are 32-bit hashes among the numbers, not strings.
 const INDEX_FORMAT = 0x50434c02;
+/** What serializeIndex writes: ids, their numbers, cue keys, cue numbers, the lexical index. */
+const PARTS = 5;
+/** Which part is the lexical index (SearchIndex.serialize). */
+const SEARCH_PART = 4;
 
 const align8 = (n: number): number => (n + 7) & ~7;
+
+/** A part of Float64s (read while loading, never kept): a view where it is aligned, else copied out. */
+function float64Part(part: Uint8Array): Float64Array {
+  if (part.byteOffset % 8 === 0 && part.byteLength % 8 === 0) return new Float64Array(part.buffer, part.byteOffset, part.byteLength / 8);
+  return new Float64Array(new Uint8Array(part).buffer);
+}
+
+/** The parts of what serializeIndex wrote ([start, end) each), from the lengths after its format and count. */
+function partRanges(lengths: DataView, byteLength: number): [number, number][] {
+  let at = align8(8 + PARTS * 4);
+  return Array.from({ length: PARTS }, (_, i) => {
+    const length = lengths.getUint32(i * 4, true);
+    if (at + length > byteLength) throw new Error('cut short');
+    const range: [number, number] = [at, at + length];
+    at = align8(at + length);
+    return range;
+  });
+}
 
 function concatFloat64(arrays: readonly Float64Array[]): Uint8Array {
   const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));

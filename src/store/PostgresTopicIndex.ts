@@ -57,10 +57,13 @@ export class PostgresTopicIndex implements TopicIndexStorage {
       this.#lastRead = generation;
       if (header.format !== FORMAT) return err(`generation ${generation} is of format ${header.format}, this build writes ${FORMAT}`);
       const length = Number(header.body_length);
-      const body = new Uint8Array(length);
+      // On a SharedArrayBuffer: the index's tables are loaded as views on it, not copied (SearchIndex.load).
+      const body = new Uint8Array(new SharedArrayBuffer(length));
+      const versionsText = Buffer.from(header.versions, 'utf8');
+      let crc = crc32(versionsText);
       let at = 0;
-      // A chunk at a time, straight into the body. (As hex text: node-postgres's binary results decode every field as
-      // UTF-8 text first, which mangles bytes.)
+      // A chunk at a time, straight into the body, its CRC as it comes (no second pass). (As hex text: node-postgres's
+      // binary results decode every field as UTF-8 text first, which mangles bytes.)
       for (let seq = 0; at < length; seq++) {
         const chunk = await client.query<{ bytes: Buffer }>('SELECT bytes FROM topic_index_chunks WHERE generation = $1 AND seq = $2', [
           header.generation,
@@ -69,10 +72,10 @@ export class PostgresTopicIndex implements TopicIndexStorage {
         const bytes = chunk.rows[0]?.bytes;
         if (bytes === undefined || at + bytes.byteLength > length) return err(`generation ${generation} is cut short or too long`);
         body.set(bytes, at);
+        crc = crc32(bytes, crc);
         at += bytes.byteLength;
       }
-      const versionsText = Buffer.from(header.versions, 'utf8');
-      if (crc32(body, crc32(versionsText)) !== Number(header.crc32)) return err(`generation ${generation}: its checksum does not match (corrupt)`);
+      if (crc !== Number(header.crc32)) return err(`generation ${generation}: its checksum does not match (corrupt)`);
       let versions: unknown;
       try {
         versions = JSON.parse(header.versions);

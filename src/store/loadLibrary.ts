@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
 import type { Result } from '../data/model.js';
-import { checkTopicIndex, readTopicIndexBytes, topicIndexFileStorage, type SavedTopicIndex, type TopicIndexStorage } from './topicIndexFile.js';
+import { topicIndexFileStorage, type SavedTopicIndex, type TopicIndexStorage } from './topicIndexFile.js';
 
 /**
  * Reads the stored catalogue into a library while the bot already serves: pages of podcasts with their episodes'
@@ -63,15 +63,12 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   library.loading.catalogue = true;
   library.loading.topics = true;
   const storage = options.savedIndex ?? (options.indexFile !== undefined ? topicIndexFileStorage(options.indexFile) : undefined);
-  // The saved index is read while the catalogue loads (a file from the disk, off this thread; a generation from
-  // PostgreSQL: seconds at 100,000 episodes); a file is checked and loaded after it, as /topic answers from both (a hit
-  // names its episode from the catalogue). A failure is a value, looked at then.
+  // The saved index is read while the catalogue loads (a file from the disk in chunks, each checksummed as it comes;
+  // a generation from PostgreSQL: seconds at 100,000 episodes); it is loaded after the catalogue, as /topic answers
+  // from both (a hit names its episode from the catalogue). A failure is a value, looked at then.
   let prefetched: Promise<() => Result<SavedTopicIndex>> | undefined;
   if (storage !== undefined && library.semantic === undefined) {
-    prefetched =
-      options.savedIndex === undefined && options.indexFile !== undefined
-        ? readTopicIndexBytes(options.indexFile).then((read) => () => (read.ok ? checkTopicIndex(read.value) : read))
-        : storage.read().then((saved) => () => saved);
+    prefetched = storage.read().then((saved) => () => saved);
     // Handled where it is awaited; a catalogue that fails first leaves it unawaited.
     prefetched.catch(() => {});
   }
@@ -128,7 +125,7 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
         const read = prefetched;
         prefetched = undefined;
         const saved = read === undefined ? await storage.read() : (await read)();
-        const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
+        const loaded = saved.ok ? await library.loadIndexInSlices(saved.value.body, saved.value.tables) : saved;
         if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;
         const generation = saved.value.generation;

@@ -1,11 +1,11 @@
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crc32 } from 'node:zlib';
-import type { Library } from '../data/library.js';
+import { Library } from '../data/library.js';
 import { err, ok, type Result } from '../data/model.js';
 import type { Logger } from '../logger.js';
 import { parseSqliteUrl } from './SqliteStore.js';
@@ -31,6 +31,12 @@ export interface SavedTopicIndex {
   /** Each podcast the index holds, with the store's version of it when it was saved. */
   versions: Map<string, number>;
   body: Uint8Array;
+  /**
+   * The index's tables, read apart from the body (where `tables` is given, the body's bytes there are not filled in),
+   * each on a SharedArrayBuffer of its own, by where it starts in the body (Library.loadIndexInSlices uses them as
+   * they are).
+   */
+  tables?: ReadonlyMap<number, Uint8Array>;
   /** Which generation this is, where several are kept apart (PostgreSQL). */
   generation?: number;
 }
@@ -49,7 +55,7 @@ export interface TopicIndexStorage {
 
 /** The saved index as a file (writeTopicIndex, readTopicIndex). */
 export function topicIndexFileStorage(file: string, chunkBytes?: number): TopicIndexStorage {
-  return { where: file, read: () => readTopicIndex(file), write: (versions, body) => writeTopicIndex(file, versions, body, chunkBytes) };
+  return { where: file, read: () => readTopicIndex(file, chunkBytes), write: (versions, body) => writeTopicIndex(file, versions, body, chunkBytes) };
 }
 
 /** Where the saved index of a `sqlite:` database lives; undefined for `sqlite::memory:` and for PostgreSQL. */
@@ -88,39 +94,130 @@ export async function writeTopicIndex(file: string, versions: ReadonlyMap<string
   await dir?.close();
 }
 
-/** The saved index, checked: a missing file, another format, a wrong length or CRC is an error (and not trusted). */
-export async function readTopicIndex(file: string): Promise<Result<SavedTopicIndex>> {
-  const bytes = await readTopicIndexBytes(file);
-  return bytes.ok ? checkTopicIndex(bytes.value) : bytes;
-}
+/** The body is read this much at a time: the event loop turns between chunks, each checksummed as it comes. */
+const READ_CHUNK_BYTES = 8 * 1024 * 1024;
 
-/** The saved file's bytes, not checked yet (checkTopicIndex): read off this thread, so it can overlap other work. */
-export async function readTopicIndexBytes(file: string): Promise<Result<Buffer>> {
+/** Where the tables lie in a saved body, from its heads alone (Library.savedTableRanges; ascending, apart). */
+export type BodyTables = (readAt: (at: number, length: number) => Promise<Uint8Array>, bodyLength: number) => Promise<readonly (readonly [number, number])[]>;
+
+/**
+ * The saved index, checked: a missing file, another format, a wrong length or CRC is an error (and not trusted). The
+ * header is read and checked first (an outdated file is refused without reading its body); then the body is read once,
+ * in chunks, its CRC-32 computed chunk by chunk as read (no whole-file Buffer, no second copy, no extra pass). Each
+ * table `tables` finds in it (the topic index's) is read straight into a SharedArrayBuffer of its own, exactly its
+ * size, which the index then uses as it is (as a compaction worker does); the rest (ids, strings: read into strings by
+ * the load, then dropped) into the body. Without `tables`, or when they cannot be found (a body of another format, which
+ * the load then refuses), the whole body is read into one SharedArrayBuffer (`tables` null: always).
+ */
+export async function readTopicIndex(file: string, chunkBytes = READ_CHUNK_BYTES, tables: BodyTables | null = Library.savedTableRanges): Promise<Result<SavedTopicIndex>> {
+  let handle: FileHandle;
   try {
-    return ok(await readFile(file));
+    handle = await open(file, 'r');
   } catch (error) {
     return err((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is none yet' : `it cannot be read (${String(error)})`);
   }
+  try {
+    const size = (await handle.stat()).size;
+    const prefix = Buffer.alloc(16);
+    if (size < 16 || !(await readFully(handle, prefix, 16, 0)) || !prefix.subarray(0, 8).equals(MAGIC)) return err('it is not a Podcord topic index');
+    const headerLength = prefix.readUInt32LE(8);
+    if (16 + headerLength > size) return err('it is cut short');
+    const header = Buffer.alloc(headerLength);
+    if (!(await readFully(handle, header, headerLength, 16))) return err('it is cut short');
+    const bodyAt = 16 + headerLength;
+    const bodyLength = size - bodyAt;
+    const parsed = parseHeader(header, bodyLength);
+    if (!parsed.ok) return parsed;
+    const ranges = tables === null ? [] : await tableRanges(handle, bodyAt, bodyLength, tables);
+    // Not filled where the tables are: those pages are never touched (nor resident), and the body is dropped after the load.
+    const body = ranges.length > 0 ? new Uint8Array(bodyLength) : new Uint8Array(new SharedArrayBuffer(bodyLength));
+    const placed = new Map<number, Uint8Array>();
+    let crc = crc32(header);
+    // The body in order, a chunk at a time: each gap into the body, each table into its own buffer.
+    const readRange = async (into: Uint8Array, intoAt: number, from: number, to: number): Promise<boolean> => {
+      for (let at = from; at < to; ) {
+        const { bytesRead } = await handle.read(into, intoAt + (at - from), Math.min(chunkBytes, to - at), bodyAt + at);
+        if (bytesRead === 0) return false;
+        crc = crc32(into.subarray(intoAt + (at - from), intoAt + (at - from) + bytesRead), crc);
+        at += bytesRead;
+      }
+      return true;
+    };
+    let at = 0;
+    for (const [start, end] of [...ranges, [bodyLength, bodyLength] as const]) {
+      if (!(await readRange(body, at, at, start))) return err('it is cut short');
+      if (end > start) {
+        const table = new Uint8Array(new SharedArrayBuffer(end - start));
+        if (!(await readRange(table, 0, start, end))) return err('it is cut short');
+        placed.set(start, table);
+      }
+      at = end;
+    }
+    if (crc !== prefix.readUInt32LE(12)) return err('its checksum does not match (corrupt or cut short)');
+    return ok({ versions: parsed.value, body, ...(placed.size > 0 && { tables: placed }) });
+  } catch (error) {
+    return err(`it cannot be read (${String(error)})`);
+  } finally {
+    await handle.close().catch(() => {});
+  }
 }
 
-/** What readTopicIndex checks of the bytes read. */
-export function checkTopicIndex(bytes: Buffer): Result<SavedTopicIndex> {
-  if (bytes.byteLength < 16 || !bytes.subarray(0, 8).equals(MAGIC)) return err('it is not a Podcord topic index');
-  const headerLength = bytes.readUInt32LE(8);
-  if (16 + headerLength > bytes.byteLength) return err('it is cut short');
-  const header = bytes.subarray(16, 16 + headerLength);
-  // A plain Uint8Array view (a Buffer's slice() would not copy, and the index's loader copies with slice()).
-  const body = new Uint8Array(bytes.buffer, bytes.byteOffset + 16 + headerLength, bytes.byteLength - 16 - headerLength);
-  if (crc32(body, crc32(header)) !== bytes.readUInt32LE(12)) return err('its checksum does not match (corrupt or cut short)');
+/** The tables' ranges in a body not read yet, checked to be ascending and apart within it; none when not found. */
+async function tableRanges(handle: FileHandle, bodyAt: number, bodyLength: number, tables: BodyTables): Promise<(readonly [number, number])[]> {
+  try {
+    const ranges = await tables(async (at, length) => {
+      const bytes = Buffer.alloc(length);
+      if (at < 0 || at + length > bodyLength || !(await readFully(handle, bytes, length, bodyAt + at))) throw new Error('cut short');
+      return bytes;
+    }, bodyLength);
+    let end = 0;
+    for (const [start, stop] of ranges) {
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(stop) || start < end || stop < start || stop > bodyLength) return [];
+      end = stop;
+    }
+    return [...ranges];
+  } catch {
+    return [];
+  }
+}
+
+async function readFully(handle: FileHandle, into: Buffer, length: number, position: number): Promise<boolean> {
+  for (let at = 0; at < length; ) {
+    const { bytesRead } = await handle.read(into, at, length - at, position + at);
+    if (bytesRead === 0) return false;
+    at += bytesRead;
+  }
+  return true;
+}
+
+/** The header's versions, when it is of this format and says the body is `bodyLength` bytes. */
+function parseHeader(header: Uint8Array, bodyLength: number): Result<Map<string, number>> {
   let parsed: { format?: unknown; versions?: unknown; bodyLength?: unknown };
   try {
-    parsed = JSON.parse(header.toString('utf8')) as typeof parsed;
+    parsed = JSON.parse(Buffer.from(header.buffer, header.byteOffset, header.byteLength).toString('utf8')) as typeof parsed;
   } catch {
     return err('its header is not readable');
   }
+  if (parsed === null || typeof parsed !== 'object') return err('its header is not readable');
   if (parsed.format !== FILE_FORMAT) return err(`it is of format ${String(parsed.format)}, this build writes ${FILE_FORMAT}`);
-  if (parsed.bodyLength !== body.byteLength || !Array.isArray(parsed.versions)) return err('its header does not match its contents');
-  return ok({ versions: new Map(parsed.versions as [string, number][]), body });
+  if (parsed.bodyLength !== bodyLength || !Array.isArray(parsed.versions)) return err('its header does not match its contents');
+  return ok(new Map(parsed.versions as [string, number][]));
+}
+
+/**
+ * The same checks of a whole file already in memory (what a start did before readTopicIndex read it in chunks; the
+ * index load bench's "before"): the body is a view on `bytes`.
+ */
+export function checkTopicIndex(bytes: Uint8Array): Result<SavedTopicIndex> {
+  const file = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (file.byteLength < 16 || !file.subarray(0, 8).equals(MAGIC)) return err('it is not a Podcord topic index');
+  const headerLength = file.readUInt32LE(8);
+  if (16 + headerLength > file.byteLength) return err('it is cut short');
+  const header = file.subarray(16, 16 + headerLength);
+  const body = new Uint8Array(file.buffer, file.byteOffset + 16 + headerLength, file.byteLength - 16 - headerLength);
+  if (crc32(body, crc32(header)) !== file.readUInt32LE(12)) return err('its checksum does not match (corrupt or cut short)');
+  const versions = parseHeader(header, body.byteLength);
+  return versions.ok ? ok({ versions: versions.value, body }) : versions;
 }
 
 /** tsx's ESM register API, as an import from this module resolves it (its `import` condition, not the CommonJS one). */

@@ -149,3 +149,51 @@ describe('Library.indexInSlices', () => {
     expect(library.indexGeneration).toBe(generation + 1);
   }, 60_000);
 });
+
+describe('Library.loadIndexInSlices', () => {
+  const other: Podcast = { id: 'other', title: 'Other', categories: [], language: 'en' };
+
+  it('answers as loadIndex does, and leaves a podcast indexed or removed while it ran unindexed for the caller to index again', async () => {
+    const big = feed(120, 'vone');
+    const small = feed(30, 'vtwo');
+    const source = new Library();
+    source.index(podcast, big.episodes, big.transcripts);
+    source.index(other, small.episodes, small.transcripts);
+    const saved = source.serializeIndex()!;
+
+    const atOnce = new Library();
+    expect(atOnce.loadIndex(saved)).toEqual({ ok: true, value: { podcasts: 2, episodes: 150 } });
+
+    let pauses = 0;
+    const sliced: Library = new Library({
+      pause: async () => {
+        pauses++;
+        // A poll indexes the other podcast meanwhile (newer than what the save holds of it).
+        if (pauses === 2) sliced.index(other, [small.episodes[0]!]);
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    });
+    expect(await sliced.loadIndexInSlices(saved)).toEqual({ ok: true, value: { podcasts: 2, episodes: 150 } });
+    expect(pauses).toBeGreaterThan(2);
+    expect(sliced.isIndexed(podcast.id)).toBe(true);
+    // What the save held of it may be older than that change: not trusted, left for the caller (loadLibrary) to index.
+    expect(sliced.isIndexed(other.id)).toBe(false);
+    expect(sliced.topics.search('vtwo', { limit: 5 })).toEqual([]);
+    atOnce.unindex(other.id);
+    expect(answers(sliced)).toEqual(answers(atOnce));
+  }, 60_000);
+
+  it('refuses bytes cut short or of another format, and leaves the library as it was', async () => {
+    const source = new Library();
+    source.index(podcast, feed(20, 'vone').episodes);
+    const saved = source.serializeIndex()!;
+    const library = new Library();
+    library.index(other, feed(5, 'vtwo').episodes);
+    const before = answers(library);
+    for (const bytes of [saved.subarray(0, saved.length >> 1), new Uint8Array(64), saved.subarray(0, 40)]) {
+      expect((await library.loadIndexInSlices(bytes)).ok).toBe(false);
+      expect(answers(library)).toEqual(before);
+      expect(library.isIndexed(other.id)).toBe(true);
+    }
+  }, 60_000);
+});

@@ -272,4 +272,47 @@ describe('a loaded index’s tables', () => {
     expect(answers(loaded)).toEqual(answers(built));
     expect(Buffer.from(loaded.serialize()).equals(Buffer.from(built.serialize()))).toBe(true);
   }, 60_000);
+  it('loaded from bytes on a SharedArrayBuffer (a saved file as read) are views on those bytes, not copies; they grow onto buffers of their own, and a worker compacts them as this thread does', async () => {
+    const built = SearchIndex.build(corpus(300, 71), { mutableLimit: Number.MAX_SAFE_INTEGER });
+    const saved = built.serialize();
+    // As readTopicIndex leaves it: one SharedArrayBuffer, the index 8-aligned somewhere inside it.
+    const file = new Uint8Array(new SharedArrayBuffer(saved.byteLength + 16), 8, saved.byteLength);
+    file.set(saved);
+    const loaded = SearchIndex.load(file, { compactor: worker, mutableLimit: Number.MAX_SAFE_INTEGER });
+    // Every table a compaction replaces is a view; the episode tables, which it never replaces, are copies (a view left
+    // would keep the whole file alive).
+    const episodeTables = ['episodePodcast', 'episodePublishedMs'];
+    for (const name of SECTIONS) {
+      if (episodeTables.includes(name)) expect(table(loaded, name).buffer, name).not.toBe(file.buffer);
+      else expect(table(loaded, name).buffer, name).toBe(file.buffer);
+    }
+    expect(answers(loaded)).toEqual(answers(built));
+    const more = corpus(40, 72);
+    loaded.add(more);
+    built.add(more);
+    // Grown onto a buffer of its own (the file's bytes are not written past the section).
+    expect(table(loaded, 'docEpisode').buffer).not.toBe(file.buffer);
+    expect(table(loaded, 'docEpisode').buffer).toBeInstanceOf(SharedArrayBuffer);
+    for (let e = 0; e < 300; e += 11) for (const i of [loaded, built]) i.removeEpisode(`pod${e % 12}`, `ep71-${e}`);
+    await loaded.compactInBackground();
+    built.compact();
+    expect(worker.last?.threadId).not.toBe(threadId);
+    expect(answers(loaded)).toEqual(answers(built));
+    expect(Buffer.from(loaded.serialize()).equals(Buffer.from(built.serialize()))).toBe(true);
+    // After the compaction no table is a view on the file any more: its buffer can go.
+    for (const name of SECTIONS) expect(table(loaded, name).buffer, name).not.toBe(file.buffer);
+  }, 60_000);
+
+  it('loaded from bytes on a SharedArrayBuffer that are not aligned for a table are copied, and answer the same', () => {
+    const built = SearchIndex.build(corpus(120, 81));
+    const saved = built.serialize();
+    const file = new Uint8Array(new SharedArrayBuffer(saved.byteLength + 8), 3, saved.byteLength);
+    file.set(saved);
+    const loaded = SearchIndex.load(file);
+    expect(table(loaded, 'postingDocs').buffer).not.toBe(file.buffer);
+    expect(table(loaded, 'docStart').buffer).not.toBe(file.buffer);
+    // A table of bytes is aligned anywhere: still a view.
+    expect(table(loaded, 'postingTfs').buffer).toBe(file.buffer);
+    expect(answers(loaded)).toEqual(answers(built));
+  });
 });

@@ -113,7 +113,8 @@ describe('the saved topic index', () => {
   it('is not trusted when it was stemmed otherwise (another analyzer version): rebuilt from the store instead', async () => {
     await saveIndexOnce();
     const expected = answers(await rebuilt());
-    const saved = await readTopicIndex(indexFile);
+    // The whole body in one buffer (its tables not read apart), to write it again.
+    const saved = await readTopicIndex(indexFile, undefined, null);
     if (!saved.ok) throw new Error(saved.error);
     // The same file as another build (other stemmers) would write it: whole, its checksum right, only the analyzer differs.
     const body = Buffer.from(saved.value.body);
@@ -181,4 +182,78 @@ describe('the saved topic index', () => {
     }
     expect(killedMidWrite).toBeGreaterThan(0);
   }, 240_000);
+  it('is read in chunks, each table into a SharedArrayBuffer of its own, and loaded in slices, the event loop turning between them; a search meanwhile answers from the index as it was', async () => {
+    await saveIndexOnce();
+    const expected = answers(await rebuilt());
+    let turns = 0;
+    const during: number[] = [];
+    const library: Library = new Library({
+      pause: async () => {
+        turns++;
+        if (library.loading.topics) during.push(library.scopedTopics.search('zeppelin', EVERY_PODCAST, { limit: 200, now: NOW }).length);
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    });
+    library.readDetailsFrom((podcastId, ids) => store.loadEpisodes(podcastId, ids));
+    const result = await loadLibrary(store, library, log, { indexFile });
+    expect(result.savedIndex).toEqual({ used: true });
+    expect(result.indexed).toBe(0);
+    // Loaded in slices (nothing was indexed, so every pause was the load's), and no search saw half of it.
+    expect(turns).toBeGreaterThan(5);
+    expect(during.length).toBe(turns);
+    expect(during.every((hits) => hits === 0)).toBe(true);
+    expect(library.scopedTopics.search('zeppelin', EVERY_PODCAST, { limit: 200, now: NOW }).length).toBeGreaterThan(0);
+    expect(answers(library)).toBe(expected);
+
+    // Read a chunk at a time: each of the index's tables straight into a SharedArrayBuffer of its own, exactly its
+    // size, which the loaded index uses as it is (no copy); nothing it keeps is on the rest of the body.
+    const saved = await readTopicIndex(indexFile, 4096);
+    if (!saved.ok) throw new Error(saved.error);
+    const { body, tables } = saved.value;
+    expect(body.byteLength).toBeGreaterThan(4 * 4096);
+    expect(tables?.size).toBeGreaterThanOrEqual(15);
+    const viewed = freshLibrary();
+    expect((await viewed.loadIndexInSlices(body, tables)).ok).toBe(true);
+    const held = viewed.search as unknown as Record<string, ArrayBufferView>;
+    const buffers = new Set([...tables!.values()].map((t) => t.buffer));
+    for (const table of tables!.values()) {
+      expect(table.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(table.buffer.byteLength).toBe(table.byteLength);
+    }
+    for (const name of ['docEpisode', 'docStart', 'docLanguage', 'episodePodcast', 'textBytes', 'textOffsets', 'postingDocs', 'postingTfs', 'surfaceStem', 'surfaceCount']) {
+      expect(held[name]!.byteLength, name).toBeGreaterThan(0);
+      expect(buffers.has(held[name]!.buffer), name).toBe(true);
+    }
+    for (const value of Object.values(held)) if (ArrayBuffer.isView(value)) expect(value.buffer).not.toBe(body.buffer);
+    expect(answers(viewed)).toBe(expected);
+    // Read whole into one SharedArrayBuffer (as PostgreSQL's generation is), the tables are views on it.
+    const whole = await readTopicIndex(indexFile, 4096, null);
+    if (!whole.ok) throw new Error(whole.error);
+    expect(whole.value.body.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(whole.value.tables).toBeUndefined();
+    const onWhole = freshLibrary();
+    expect((await onWhole.loadIndexInSlices(whole.value.body)).ok).toBe(true);
+    expect((onWhole.search as unknown as Record<string, ArrayBufferView>)['postingDocs']!.buffer).toBe(whole.value.body.buffer);
+    expect(answers(onWhole)).toBe(expected);
+  }, 120_000);
+
+  it('is not trusted when any byte of its body is corrupt (checked chunk by chunk as read) or it is longer than its header says', async () => {
+    await saveIndexOnce();
+    const good = readFileSync(indexFile);
+    const bodyAt = 16 + good.readUInt32LE(8);
+    const chunk = 1000;
+    expect(good.length - bodyAt).toBeGreaterThan(3 * chunk);
+    for (const at of [bodyAt, bodyAt + chunk - 1, bodyAt + chunk, bodyAt + Math.floor((good.length - bodyAt) / 2), good.length - 1]) {
+      writeFileSync(indexFile, Buffer.from(good.map((b, i) => (i === at ? b ^ 0x01 : b))));
+      for (const tables of [undefined, null]) {
+        const read = await readTopicIndex(indexFile, chunk, tables);
+        expect(read.ok ? 'trusted' : read.error, `byte ${at}`).toMatch(/checksum/);
+      }
+    }
+    writeFileSync(indexFile, Buffer.concat([good, Buffer.alloc(8)]));
+    const longer = await readTopicIndex(indexFile, chunk);
+    expect(longer.ok ? 'trusted' : longer.error).toMatch(/does not match/);
+    writeFileSync(indexFile, good);
+    expect((await readTopicIndex(indexFile, chunk)).ok).toBe(true);
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import type { Reranked } from './phraseRerank.js';
 import { parseQuery, WEIGHT_EXACT } from './queryExpansion.js';
 import type { Expansion, QueryWord } from './queryExpansion.js';
 import { ALL, ONLY_KNOWN, ONLY_NEW, ScoreAccumulator } from './ScoreAccumulator.js';
-import { decodeIndex, encodeIndex } from './searchIndexFormat.js';
+import { decodeIndex, encodeIndex, indexTableRanges, type PlacedTables, type ReadAt } from './searchIndexFormat.js';
 import { compactSegments } from './compactSegments.js';
 import type { CompactionJob, CompactionResult } from './compactSegments.js';
 import type { Compactor } from './Compactor.js';
@@ -621,16 +621,6 @@ export class SearchIndex implements TopicSearch {
     m.next = shared(m.next);
   }
 
-  private rebuildEpisodeRanges(): void {
-    this.episodeFirstDoc.fill(0);
-    this.episodeEndDoc.fill(0);
-    for (let doc = this.docCount - 1; doc >= 0; doc--) {
-      const e = this.docEpisode[doc] as number;
-      if (this.episodeEndDoc[e] === 0) this.episodeEndDoc[e] = doc + 1;
-      this.episodeFirstDoc[e] = doc;
-    }
-  }
-
   private episodeFor(passage: Passage): number {
     if (passage.podcastId.includes('\u0000') || passage.episodeId.includes('\u0000')) {
       throw new Error('podcastId and episodeId must not contain NUL');
@@ -1206,7 +1196,11 @@ export class SearchIndex implements TopicSearch {
       this.impactByLength, this.normByLength, this.recencyCache, this.championOffsets, this.championDocs, this.championTfs,
     ];
     let bytes = this.scores.byteLength();
-    for (const a of typed) bytes += a.byteLength;
+    // By buffer, each once: a loaded index's arrays are views on the saved body, which lives whole (its string
+    // sections and the library's parts with it) while any of them does.
+    const buffers = new Set<ArrayBufferLike>();
+    for (const a of typed) buffers.add(a.buffer);
+    for (const buffer of buffers) bytes += buffer.byteLength;
     // A one-byte V8 string: ~16 bytes of header plus its characters (rounded), plus the 8-byte slot pointing to it.
     const strings = (list: readonly string[]): number => {
       let sum = 0;
@@ -1274,18 +1268,67 @@ export class SearchIndex implements TopicSearch {
   }
 
   /**
-   * Reads what `serialize` wrote: each array copied into a SharedArrayBuffer of its own, exactly its size (the
-   * caller's bytes are not kept; a compaction worker reads the arrays where they are). `runtime`: a compactor, and a
-   * mutableLimit other than the saved one (the other options are the saved ones).
+   * Reads what `serialize` wrote. Bytes on a SharedArrayBuffer (a saved file read into one): the arrays are views on
+   * them, nothing copied; other bytes: each array copied into a SharedArrayBuffer of its own, exactly its size (the
+   * caller's bytes are not kept). Either way a compaction worker reads the arrays where they are. `runtime`: a
+   * compactor, and a mutableLimit other than the saved one (the other options are the saved ones). All at once: see
+   * `loadInSlices` for the thread that answers.
    */
   static load(bytes: Uint8Array, runtime: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'> = {}): SearchIndex {
-    const image = decodeIndex(bytes);
+    const steps = SearchIndex.loadSteps(bytes, runtime);
+    for (;;) {
+      const step = steps.next();
+      if (step.done === true) return step.value;
+    }
+  }
+
+  /**
+   * As `load`, awaiting `pause` between slices of its per-episode and per-passage work (each a few milliseconds at
+   * most), so the event loop turns meanwhile. The index is the caller's only when whole.
+   */
+  static async loadInSlices(
+    bytes: Uint8Array,
+    runtime: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'>,
+    pause: () => Promise<void>,
+    tables?: PlacedTables,
+  ): Promise<SearchIndex> {
+    const steps = SearchIndex.loadSteps(bytes, runtime, tables);
+    for (;;) {
+      const step = steps.next();
+      if (step.done === true) return step.value;
+      await pause();
+    }
+  }
+
+  /**
+   * Where the tables of a saved image lie in it, read from its header alone (`readAt`): a reader can then put each in a
+   * SharedArrayBuffer of its own and hand them to loadSteps as `tables` (by where each starts), used as they are.
+   */
+  static tableRanges(readAt: ReadAt, length: number): Promise<[number, number][]> {
+    return indexTableRanges(readAt, length, (name) => !STRING_SECTIONS.has(name));
+  }
+
+  /**
+   * `load`'s work, yielding between slices (LOAD_SLICE_*): what load and loadInSlices drive. `tables`: sections read
+   * apart (see tableRanges), each used as it is.
+   */
+  static *loadSteps(bytes: Uint8Array, runtime: Pick<SearchIndexOptions, 'compactor' | 'mutableLimit'> = {}, tables?: PlacedTables): Generator<void, SearchIndex, void> {
+    const image = decodeIndex(bytes, tables);
     const header = image.header;
     const get = image.array;
-    const strings = image.strings;
     const fieldBoost: Partial<Record<PassageField, number>> = {};
     PASSAGE_FIELDS.forEach((field, i) => (fieldBoost[field] = header.fieldBoost[i] ?? DEFAULT_FIELD_BOOST[field]));
     const index = new SearchIndex({ k1: header.k1, b: header.b, mutableLimit: header.mutableLimit, fieldBoost, ...runtime });
+    // A string list, a piece at a time (decoding and splitting a million ids is a long hold in one go).
+    function* strings(name: string, count: number): Generator<void, string[], void> {
+      const list: string[] = [];
+      for (const piece of image.stringPieces(name, count, LOAD_SLICE_BYTES)) {
+        for (const s of piece) list.push(s);
+        yield;
+      }
+      if (list.length !== count) throw new Error(`search index: ${name} holds ${list.length} strings, expected ${count}`);
+      return list;
+    }
     index.docCount = header.docCount;
     index.compactDocs = header.docCount;
     index.liveDocs = header.docCount;
@@ -1298,36 +1341,51 @@ export class SearchIndex implements TopicSearch {
     index.fieldDocs.set(header.fieldDocs);
     index.fieldLength.set(header.fieldLength);
     index.episodeCount = header.episodeCount;
-    index.episodePodcast = get<Uint32Array>('episodePodcast');
-    index.episodePublishedMs = get<Float64Array>('episodePublishedMs');
-    index.episodeIds = strings('episodeIds', header.counts.episodes);
-    index.episodePublished = strings('episodePublished', header.counts.episodes);
+    // Copies, not views (12 bytes an episode): a compaction replaces every other table, never these, and one view
+    // left on the saved bytes would keep all of them alive after it.
+    const own = <T extends NumericArray>(a: T): T => (a.buffer === bytes.buffer ? copyShared(a) : a);
+    index.episodePodcast = own(get<Uint32Array>('episodePodcast'));
+    index.episodePublishedMs = own(get<Float64Array>('episodePublishedMs'));
+    if (index.docEpisode.length !== header.docCount || index.episodePodcast.length !== header.episodeCount) throw new Error('search index: tables of other sizes than its header says');
+    index.episodeIds = yield* strings('episodeIds', header.counts.episodes);
+    index.episodePublished = yield* strings('episodePublished', header.counts.episodes);
     index.episodePublishedIso = new Uint8Array(header.episodeCount);
-    index.episodePublished.forEach((published, e) => {
-      if (!isoForm(published, index.episodePublishedMs[e] as number)) return;
+    for (let e = 0; e < header.episodeCount; e++) {
+      if (e % LOAD_SLICE_EPISODES === LOAD_SLICE_EPISODES - 1) yield;
+      if (!isoForm(index.episodePublished[e] as string, index.episodePublishedMs[e] as number)) continue;
       index.episodePublished[e] = '';
       index.episodePublishedIso[e] = 1;
-    });
-    index.podcastIds = strings('podcastIds', header.counts.podcasts);
+    }
+    index.podcastIds = yield* strings('podcastIds', header.counts.podcasts);
     index.podcastIds.forEach((id, i) => index.podcastIndex.set(id, i));
-    index.podcastDeclared = strings('podcastDeclared', header.counts.podcasts);
+    index.podcastDeclared = yield* strings('podcastDeclared', header.counts.podcasts);
     index.podcastLanguages = new Uint32Array(header.counts.podcasts);
     for (let doc = 0; doc < header.docCount; doc++) {
+      if (doc % LOAD_SLICE_DOCS === LOAD_SLICE_DOCS - 1) yield;
       const p = index.episodePodcast[index.docEpisode[doc] as number] as number;
       index.podcastLanguages[p] = (index.podcastLanguages[p] as number) | (1 << (index.docLanguage[doc] as number));
     }
-    index.episodeIds.forEach((id, i) => index.rememberEpisode(index.episodePodcast[i] as number, id, i));
+    for (let e = 0; e < header.episodeCount; e++) {
+      if (e % LOAD_SLICE_EPISODES === LOAD_SLICE_EPISODES - 1) yield;
+      index.rememberEpisode(index.episodePodcast[e] as number, index.episodeIds[e] as string, e);
+    }
     index.episodeFirstDoc = new Uint32Array(header.episodeCount);
     index.episodeEndDoc = new Uint32Array(header.episodeCount);
-    index.rebuildEpisodeRanges();
+    // rebuildEpisodeRanges, in slices (a fresh index: the ranges start zeroed).
+    for (let doc = header.docCount - 1; doc >= 0; doc--) {
+      if (doc % LOAD_SLICE_DOCS === 0) yield;
+      const e = index.docEpisode[doc] as number;
+      if (index.episodeEndDoc[e] === 0) index.episodeEndDoc[e] = doc + 1;
+      index.episodeFirstDoc[e] = doc;
+    }
     index.textOffsets = get<Uint32Array>('textOffsets');
     index.textBytes = get<Uint8Array>('textBytes');
-    index.stems = strings('stems', header.counts.stems);
+    index.stems = yield* strings('stems', header.counts.stems);
     index.postingOffsets = get<Uint32Array>('postingOffsets');
     index.postingDocs = get<Uint32Array>('postingDocs');
     index.postingTfs = get<Uint8Array>('postingTfs');
-    index.surfaces = strings('surfaces', header.counts.surfaces);
-    index.surfaceDisplay = strings('surfaceDisplay', header.counts.surfaces);
+    index.surfaces = yield* strings('surfaces', header.counts.surfaces);
+    index.surfaceDisplay = yield* strings('surfaceDisplay', header.counts.surfaces);
     index.surfaceLanguage = get<Uint8Array>('surfaceLanguage');
     index.surfaceStem = get<Uint32Array>('surfaceStem');
     index.surfaceCount = get<Uint32Array>('surfaceCount');
@@ -1337,6 +1395,17 @@ export class SearchIndex implements TopicSearch {
     return index;
   }
 }
+
+/**
+ * Loading in slices (loadSteps) yields after this many episodes (a date check and a map entry each, ~1 µs), passages
+ * (a table read or two each) and bytes of string lists decoded and split: each slice a few milliseconds at most.
+ */
+const LOAD_SLICE_EPISODES = 2_048;
+
+/** The sections `serialize` writes as string lists (every other one is a table). */
+const STRING_SECTIONS = new Set(['stems', 'surfaces', 'surfaceDisplay', 'episodeIds', 'episodePublished', 'podcastIds', 'podcastDeclared']);
+const LOAD_SLICE_DOCS = 262_144;
+const LOAD_SLICE_BYTES = 512 * 1024;
 
 /** What one search carries between its steps. */
 interface QueryRun {
@@ -1369,6 +1438,13 @@ function msToSeconds(ms: Uint32Array): Float64Array {
   const seconds = ms.buffer instanceof SharedArrayBuffer ? sharedLike(new Float64Array(0), ms.length) : new Float64Array(ms.length);
   for (let i = 0; i < ms.length; i++) seconds[i] = (ms[i] as number) / 1000;
   return seconds;
+}
+
+/** A copy on a SharedArrayBuffer of its own (what a compaction worker reads without a copy). */
+function copyShared<T extends NumericArray>(array: T): T {
+  const copy = sharedLike(array, array.length);
+  (copy as Uint8Array).set(array as unknown as ArrayLike<number>);
+  return copy;
 }
 
 /** Whether a date as given is what `new Date(ms).toISOString()` writes, so it need not be kept as a string. */

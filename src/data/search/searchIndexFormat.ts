@@ -55,21 +55,19 @@ export function encodeIndex(header: IndexHeader, sections: readonly Section[]): 
 
 export interface DecodedIndex {
   header: IndexHeader;
-  /** A typed array section, copied into a SharedArrayBuffer of its own of exactly its size. Throws if the section is missing. */
+  /**
+   * A typed array section. A view on the bytes given when they are on a SharedArrayBuffer and the section is aligned
+   * for its type (a saved file read into one, see readTopicIndex: nothing copied); else copied into a
+   * SharedArrayBuffer of its own of exactly its size. Throws if the section is missing.
+   */
   array<T extends NumericArray>(name: string): T;
   /** A string list section of `count` strings. */
   strings(name: string, count: number): string[];
+  /** The same in pieces of about `pieceBytes` of UTF-8 each (cut at a NUL), for a caller that pauses between them. */
+  stringPieces(name: string, count: number, pieceBytes: number): Generator<string[], void, void>;
 }
 
-/**
-/**
- * Reads what encodeIndex wrote. Each array is copied out into a SharedArrayBuffer of its own, sized to it: nothing
- * keeps the caller's bytes alive (a saved file's buffer is dropped once loaded), no array is a view on a whole-image
- * buffer that a grown or replaced array would leave partly dead, strings are decoded straight from the bytes given,
- * and a compaction on a worker thread reads the arrays where they are (shared, not copied). (It used to copy the whole
- * image first and map the arrays onto the copy: twice the file at load, for as long as any array lived.)
- */
-export function decodeIndex(bytes: Uint8Array): DecodedIndex {
+export function decodeIndex(bytes: Uint8Array, tables?: PlacedTables): DecodedIndex {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 8 || view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
   const headerLength = view.getUint32(4, true);
@@ -105,8 +103,16 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
     if (found === undefined) throw new Error(`search index lacks ${name}`);
     return found;
   };
+  const onShared = bytes.buffer instanceof SharedArrayBuffer;
   const array = <T extends NumericArray>(name: string): T => {
     const { Ctor, at, length } = section(name);
+    const placed = tables?.get(at);
+    if (placed !== undefined && placed.byteLength === length * Ctor.BYTES_PER_ELEMENT && placed.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) {
+      return new (Ctor as unknown as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T)(placed.buffer, placed.byteOffset, length);
+    }
+    if (onShared && (bytes.byteOffset + at) % Ctor.BYTES_PER_ELEMENT === 0) {
+      return new (Ctor as unknown as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T)(bytes.buffer, bytes.byteOffset + at, length);
+    }
     const out = new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT));
     new Uint8Array(out.buffer).set(bytes.subarray(at, at + out.byteLength));
     return out as T;
@@ -117,7 +123,57 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
     const { at, length } = section(name);
     return decoder.decode(bytes.subarray(at, at + length)).split('\u0000');
   };
-  return { header, array, strings };
+  function* stringPieces(name: string, count: number, pieceBytes: number): Generator<string[], void, void> {
+    if (count === 0) return;
+    const { at, length } = section(name);
+    const end = at + length;
+    for (let from = at; ; ) {
+      let cut = Math.min(from + Math.max(1, pieceBytes), end);
+      if (cut < end) {
+        const nul = bytes.indexOf(0, cut);
+        cut = nul < 0 || nul > end ? end : nul;
+      }
+      yield decoder.decode(bytes.subarray(from, cut)).split('\u0000');
+      if (cut >= end) return;
+      from = cut + 1;
+    }
+  }
+  return { header, array, strings, stringPieces };
+}
+
+/**
+ * Tables read apart from the rest of the bytes (readTopicIndex), by where each starts in the bytes given to
+ * decodeIndex: each on a SharedArrayBuffer of its own, used as it is (not copied).
+ */
+export type PlacedTables = ReadonlyMap<number, Uint8Array>;
+
+/** Reads `length` bytes at `at` of an image not read yet (throws when it has not so many). */
+export type ReadAt = (at: number, length: number) => Promise<Uint8Array>;
+
+/**
+ * Where the sections that `isTable` names lie in an image of `length` bytes ([start, end), ascending), from its header
+ * alone: what a reader needs to put each in a buffer of its own. Throws on what is not such an image.
+ */
+export async function indexTableRanges(readAt: ReadAt, length: number, isTable: (name: string) => boolean): Promise<[number, number][]> {
+  const head = await readAt(0, 8);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
+  const headerLength = view.getUint32(4, true);
+  if (8 + headerLength > length) throw new Error('search index cut short');
+  const header = JSON.parse(new TextDecoder().decode(await readAt(8, headerLength))) as { version?: unknown; sections?: unknown };
+  if (header.version !== FORMAT_VERSION || !Array.isArray(header.sections)) throw new Error('not a search index of this format');
+  const sizes: Record<string, number> = { Uint8Array: 1, Uint16Array: 2, Uint32Array: 4, Int32Array: 4, Float32Array: 4, Float64Array: 8 };
+  const ranges: [number, number][] = [];
+  let at = (8 + headerLength + 7) & ~7;
+  for (const [name, type, count] of header.sections as [string, string, number][]) {
+    const size = sizes[type];
+    if (size === undefined || !Number.isSafeInteger(count) || count < 0) throw new Error(`unknown section ${String(name)}`);
+    const byteLength = count * size;
+    if (at + byteLength > length) throw new Error(`search index cut short in ${name}`);
+    if (byteLength > 0 && isTable(name)) ranges.push([at, at + byteLength]);
+    at = (at + byteLength + 7) & ~7;
+  }
+  return ranges;
 }
 
 function isStringList(data: NumericArray | readonly string[]): data is readonly string[] {
