@@ -1,4 +1,4 @@
-import { Catalog, EVERY_PODCAST, inScope, type EpisodeDetail, type EpisodeRef, type EpisodeSummary, type Scope } from './catalog.js';
+import { Catalog, decodeSavedCatalogue, EVERY_PODCAST, inScope, type EpisodeDetail, type EpisodeRef, type EpisodeSummary, type SavedCatalogue, type Scope } from './catalog.js';
 import { err, ok, type Episode, type Podcast, type Result } from './model.js';
 import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
@@ -458,6 +458,9 @@ export class Library {
       encoder.encode(JSON.stringify(cueKeys)),
       concatFloat64(cueArrays),
       search,
+      // The catalogue of the podcasts indexed (those in memory only, the samples, are left out): a start restores it
+      // instead of reading every row (savedCatalogue).
+      this.catalog.serialize(this.indexedPodcasts().filter((id) => !this.#pinned.has(id))),
     ];
     const head = new Uint32Array([INDEX_FORMAT, parts.length, ...parts.map((p) => p.byteLength)]);
     let size = align8(head.byteLength);
@@ -485,7 +488,7 @@ export class Library {
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT) return err('not a topic index of this format');
       const count = view.getUint32(4, true);
-      if (count !== 5) return err('not a topic index of this format');
+      if (count !== INDEX_PARTS) return err('not a topic index of this format');
       const lengths = Array.from({ length: count }, (_, i) => view.getUint32(8 + i * 4, true));
       let at = align8(8 + count * 4);
       const parts = lengths.map((length) => {
@@ -555,6 +558,37 @@ export class Library {
     } catch (error) {
       return err(`the saved topic index cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /**
+   * The catalogue a saved body (serializeIndex) holds: what the podcasts it indexed looked like when it was written,
+   * restored one podcast at a time with `restoreSaved` instead of read from the store. An error for bytes of another
+   * format, cut short or inconsistent (then nothing of it is to be trusted).
+   */
+  static savedCatalogue(bytes: Uint8Array): Result<SavedCatalogue> {
+    try {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT || view.getUint32(4, true) !== INDEX_PARTS) {
+        return err('not a topic index of this format');
+      }
+      let at = align8(8 + INDEX_PARTS * 4);
+      for (let i = 0; i < CATALOGUE_PART; i++) at = align8(at + view.getUint32(8 + i * 4, true));
+      const length = view.getUint32(8 + CATALOGUE_PART * 4, true);
+      if (at + length > bytes.byteLength) return err('the saved topic index cannot be read: cut short');
+      return ok(decodeSavedCatalogue(bytes.subarray(at, at + length)));
+    } catch (error) {
+      return err(`the saved catalogue cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * Podcast `p` of a saved catalogue (savedCatalogue) into the catalogue, as `addSummaries` puts one read from the
+   * store (its details stay in the store; the topic index is left alone). Throws when that podcast's bytes do not hold
+   * together.
+   */
+  restoreSaved(saved: SavedCatalogue, p: number): void {
+    const podcast = this.catalog.restore(saved, p);
+    this.#keepDetails(podcast.id, []);
   }
 
   /**
@@ -640,7 +674,12 @@ export class Library {
 
 /** Bump when what serializeIndex writes, the passages of an episode or the lexical index's format change. */
 // 2: fingerprints are 32-bit hashes among the numbers, not strings.
-const INDEX_FORMAT = 0x50434c02;
+// 3: a sixth part, the catalogue of the podcasts indexed (Catalog.serialize).
+const INDEX_FORMAT = 0x50434c03;
+/** Ids, numbers, cue keys, cue tables, the lexical index, the catalogue. */
+const INDEX_PARTS = 6;
+/** Which part of the saved body the catalogue is. */
+const CATALOGUE_PART = 5;
 
 const align8 = (n: number): number => (n + 7) & ~7;
 

@@ -378,6 +378,24 @@ export class PostgresStore implements Store {
         `SELECT id, data, updated_at FROM podcasts WHERE id > $1 ORDER BY id LIMIT $2`,
         [after ?? '', limit],
       );
+      return this.#summaries(db, podcasts);
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async loadCatalogSummaries(podcastIds: readonly string[]): Promise<CatalogSummaryEntry[]> {
+    return this.#transaction(async (db) => {
+      const podcasts = await rows<{ id: string; data: string; updated_at: Date }>(
+        db,
+        `SELECT id, data, updated_at FROM podcasts WHERE id = ANY($1) ORDER BY id`,
+        [podcastIds],
+      );
+      return this.#summaries(db, podcasts);
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  /** These podcasts with their episodes' summaries in saved order (inside the caller's transaction). */
+  async #summaries(db: PoolClient, podcasts: readonly { id: string; data: string; updated_at: Date }[]): Promise<CatalogSummaryEntry[]> {
+    {
       if (podcasts.length === 0) return [];
       const entries = new Map<string, CatalogSummaryEntry>();
       for (const row of podcasts) {
@@ -391,7 +409,7 @@ export class PostgresStore implements Store {
       );
       for (const row of episodes) entries.get(row.podcast_id)?.episodes.push(toEpisodeSummary(row));
       return [...entries.values()];
-    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    }
   }
 
   async catalogVersions(): Promise<Map<string, number>> {

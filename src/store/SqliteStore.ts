@@ -356,6 +356,26 @@ export class SqliteStore implements Store {
         data: string;
         updated_at: number;
       }[];
+      return this.#summaries(podcasts);
+    });
+    return read.deferred();
+  }
+
+  async loadCatalogSummaries(podcastIds: readonly string[]): Promise<CatalogSummaryEntry[]> {
+    const db = this.#db;
+    const read = db.transaction(() => {
+      const podcasts = db
+        .prepare(`SELECT id, data, updated_at FROM podcasts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+        .all(JSON.stringify(podcastIds)) as { id: string; data: string; updated_at: number }[];
+      return this.#summaries(podcasts);
+    });
+    return read.deferred();
+  }
+
+  /** These podcasts with their episodes' summaries in saved order (inside the caller's transaction). */
+  #summaries(podcasts: readonly { id: string; data: string; updated_at: number }[]): CatalogSummaryEntry[] {
+    const db = this.#db;
+    {
       const entries = new Map<string, CatalogSummaryEntry>();
       for (const row of podcasts) {
         entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at });
@@ -385,8 +405,7 @@ export class SqliteStore implements Store {
         entry.episodes = order.map((i) => entry.episodes[i]!);
       }
       return [...entries.values()];
-    });
-    return read.deferred();
+    }
   }
 
   async catalogVersions(): Promise<Map<string, number>> {

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import type { Library } from '../data/library.js';
+import { Library } from '../data/library.js';
 import type { Logger } from '../logger.js';
 import type { Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
@@ -48,6 +48,8 @@ export interface LoadLibraryResult {
   podcasts: number;
   episodes: number;
   catalogueMs: number;
+  /** Where the catalogue came from: the saved index (and the store for what was saved since), or the store's pages. */
+  catalogueFrom: 'saved index' | 'store';
   /** Podcasts indexed here because the saved index did not hold them (or held an older version). */
   indexed: number;
   /** Podcasts the saved index held that the store no longer has (dropped). */
@@ -79,16 +81,37 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   let episodes = 0;
   const stored: string[] = [];
   const versions = new Map<string, number>();
+  // The saved index read for its catalogue, loaded as the topic index below (not read twice).
+  let firstRead: Result<SavedTopicIndex> | undefined;
+  let catalogueFrom: LoadLibraryResult['catalogueFrom'] = 'store';
   try {
+    if (prefetched !== undefined) {
+      // The catalogue as the saved index holds it (the podcasts it indexed, at the versions it names), then only what
+      // the store saved since read from the store: no page of the whole catalogue.
+      const read = prefetched;
+      prefetched = undefined;
+      firstRead = await (await read)();
+      if (firstRead.ok) {
+        const restored = await restoreCatalogue(store, library, log, firstRead.value, options);
+        if (restored !== undefined) {
+          catalogueFrom = 'saved index';
+          ({ podcasts, episodes } = restored);
+          for (const [id, version] of restored.versions) {
+            stored.push(id);
+            versions.set(id, version);
+          }
+        }
+      }
+    }
     let after: string | undefined;
     let limit = FIRST_PAGE;
-    if (options.indexOnly === true) {
+    if (options.indexOnly === true && catalogueFrom === 'store') {
       for (const [id, version] of await store.catalogVersions()) {
         stored.push(id);
         versions.set(id, version);
       }
     }
-    while (options.indexOnly !== true) {
+    while (options.indexOnly !== true && catalogueFrom === 'store') {
       const t0 = performance.now();
       const page = await store.loadCatalogPage(after, limit);
       if (page.length === 0) break;
@@ -112,8 +135,13 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     library.loading.catalogue = false;
   }
   const catalogueMs = performance.now() - started;
-  if (options.indexOnly !== true) stored.sort();
-  if (podcasts > 0) log.info({ podcasts, episodes, ms: Math.round(catalogueMs) }, 'catalogue loaded from the store');
+  stored.sort();
+  if (podcasts > 0) {
+    log.info(
+      { podcasts, episodes, ms: Math.round(catalogueMs) },
+      catalogueFrom === 'saved index' ? 'catalogue loaded from the saved topic index (what was saved since from the store)' : 'catalogue loaded from the store',
+    );
+  }
 
   const topicsStarted = performance.now();
   let indexed = 0;
@@ -127,7 +155,9 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       const useSaved = async (): Promise<string | undefined> => {
         const read = prefetched;
         prefetched = undefined;
-        const saved = read === undefined ? await storage.read() : (await read)();
+        const first = firstRead;
+        firstRead = undefined;
+        const saved = first ?? (read === undefined ? await storage.read() : (await read)());
         const loaded = saved.ok ? library.loadIndex(saved.value.body) : saved;
         if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;
@@ -167,9 +197,12 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
           library.unindex(id);
           dropped++;
         }
+        // A loaded index is a consistent earlier state: /topic answers from it while the podcasts saved since are
+        // indexed again below (each episode as it was or as it is now, as during a poll).
+        library.loading.topics = false;
       } else if (options.waitForSaved !== undefined) {
         // Stopped while waiting: nothing is indexed here.
-        return { podcasts, episodes, catalogueMs, indexed, dropped, topicsMs: performance.now() - topicsStarted, savedIndex: { used: false, reason } };
+        return { podcasts, episodes, catalogueMs, catalogueFrom, indexed, dropped, topicsMs: performance.now() - topicsStarted, savedIndex: { used: false, reason } };
       } else {
         savedIndex = { used: false, reason };
         log[reason === 'there is none yet' ? 'info' : 'warn']({ reason }, 'the saved topic index is not used: it is built again from the store, in the background');
@@ -184,6 +217,8 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       const transcripts = await storedTranscripts(store, podcastId, entry.episodes);
       // Gone meanwhile, or replaced by a poll or another process's change (indexed with what is newer): left alone.
       if (options.indexOnly !== true && (before === undefined || library.catalog.podcast(podcastId) !== before)) continue;
+      // Only the index is built here (a worker saving it): the catalogue it saves beside it is what was indexed.
+      if (options.indexOnly === true) library.addSummaries(entry.podcast, entry.episodes);
       await library.indexInSlices(entry.podcast, entry.episodes, transcripts);
       indexed++;
       await nextTurn();
@@ -199,5 +234,81 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       savedIndex.used ? 'topic index caught up with the store (podcasts saved since it was)' : 'topic index built from the store',
     );
   }
-  return { podcasts, episodes, catalogueMs, indexed, dropped, topicsMs, savedIndex };
+  return { podcasts, episodes, catalogueMs, catalogueFrom, indexed, dropped, topicsMs, savedIndex };
+}
+
+/** How long restoring the saved catalogue may hold the thread before the event loop turns. */
+const RESTORE_SLICE_MS = 8;
+/** Podcasts saved since the index was, read from the store this many at a time. */
+const SUMMARIES_PER_READ = 64;
+
+/**
+ * The catalogue from a saved index (`saved`, checked): each podcast it holds at the version the store holds now is
+ * restored from it, in slices (the event loop turns every few milliseconds); the store's other podcasts (saved since,
+ * or not in it) are read from the store, unless only the index is built (`indexOnly`: they are read whole when indexed
+ * again). Undefined, with nothing left in the catalogue from it, when the saved catalogue cannot be read: the caller
+ * reads the store's pages as without one.
+ */
+async function restoreCatalogue(
+  store: Store,
+  library: Library,
+  log: Logger,
+  saved: SavedTopicIndex,
+  options: LoadLibraryOptions,
+): Promise<{ podcasts: number; episodes: number; versions: Map<string, number> } | undefined> {
+  const catalogue = Library.savedCatalogue(saved.body);
+  if (!catalogue.ok) {
+    log.info({ reason: catalogue.error }, 'the saved topic index holds no catalogue this build reads: the catalogue is read from the store');
+    return undefined;
+  }
+  const versions = await store.catalogVersions();
+  const restored: string[] = [];
+  let podcasts = 0;
+  let episodes = 0;
+  try {
+    const { podcastIds } = catalogue.value;
+    let sliceStart = performance.now();
+    for (let p = 0; p < podcastIds.length; p++) {
+      const id = podcastIds[p]!;
+      const version = versions.get(id);
+      // Saved since (or gone from the store): read from the store below, or dropped.
+      if (version === undefined || version !== saved.versions.get(id)) continue;
+      // Put there meanwhile (a poll, another process's change heard): newer than the saved one.
+      if (library.catalog.podcast(id) !== undefined) continue;
+      library.restoreSaved(catalogue.value, p);
+      restored.push(id);
+      podcasts++;
+      episodes += library.catalog.episodeIds(id).length;
+      if (performance.now() - sliceStart >= RESTORE_SLICE_MS) {
+        await nextTurn();
+        if (options.signal?.aborted) break;
+        sliceStart = performance.now();
+      }
+    }
+  } catch (error) {
+    // The checksum held, yet a podcast's bytes do not: nothing of it is trusted.
+    for (const id of restored) library.catalog.remove(id);
+    log.warn({ err: error }, 'the saved catalogue cannot be read: the catalogue is read from the store');
+    return undefined;
+  }
+  const held = new Set(restored);
+  const missing = [...versions.keys()].filter((id) => !held.has(id) && library.catalog.podcast(id) === undefined).sort();
+  if (options.indexOnly !== true) {
+    for (let i = 0; i < missing.length && !options.signal?.aborted; i += SUMMARIES_PER_READ) {
+      const ids = missing.slice(i, i + SUMMARIES_PER_READ);
+      const read = new Set<string>();
+      for (const entry of await store.loadCatalogSummaries(ids)) {
+        read.add(entry.podcast.id);
+        versions.set(entry.podcast.id, entry.version);
+        if (library.catalog.podcast(entry.podcast.id) !== undefined) continue;
+        library.addSummaries(entry.podcast, entry.episodes);
+        podcasts++;
+        episodes += entry.episodes.length;
+      }
+      // Deleted since the versions were read: not stored any more.
+      for (const id of ids) if (!read.has(id)) versions.delete(id);
+      await nextTurn();
+    }
+  }
+  return { podcasts, episodes, versions };
 }
