@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { Library } from '../data/library.js';
 import type { Logger } from '../logger.js';
-import type { Store } from './Store.js';
+import type { CatalogSummaryEntry, Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
 import type { Result } from '../data/model.js';
 import { checkTopicIndex, readTopicIndexBytes, topicIndexFileStorage, type SavedTopicIndex, type TopicIndexStorage } from './topicIndexFile.js';
@@ -262,26 +262,52 @@ async function restoreCatalogue(
     return undefined;
   }
   const versions = await store.catalogVersions();
+  const { podcastIds } = catalogue.value;
+  const savedAt = new Map<string, number>();
+  podcastIds.forEach((id, p) => {
+    const version = versions.get(id);
+    // Only at the version the store holds now: one saved since is read from the store, one gone from it dropped.
+    if (version !== undefined && version === saved.versions.get(id)) savedAt.set(id, p);
+  });
+  // In the order of their ids, as the store's pages put them (ties in lists and choices fall as they would): those
+  // saved since are read first (few, as a rule), then everything goes in in order.
+  const ids = [...versions.keys()].sort();
+  const read = new Map<string, CatalogSummaryEntry>();
+  if (options.indexOnly !== true) {
+    const missing = ids.filter((id) => !savedAt.has(id));
+    for (let i = 0; i < missing.length && !options.signal?.aborted; i += SUMMARIES_PER_READ) {
+      for (const entry of await store.loadCatalogSummaries(missing.slice(i, i + SUMMARIES_PER_READ))) read.set(entry.podcast.id, entry);
+      await nextTurn();
+    }
+  }
   const restored: string[] = [];
   let podcasts = 0;
   let episodes = 0;
   try {
-    const { podcastIds } = catalogue.value;
     let sliceStart = performance.now();
-    for (let p = 0; p < podcastIds.length; p++) {
-      const id = podcastIds[p]!;
-      const version = versions.get(id);
-      // Saved since (or gone from the store): read from the store below, or dropped.
-      if (version === undefined || version !== saved.versions.get(id)) continue;
-      // Put there meanwhile (a poll, another process's change heard): newer than the saved one.
+    for (const id of ids) {
+      if (options.signal?.aborted) break;
+      const fromStore = read.get(id);
+      const p = savedAt.get(id);
+      if (fromStore !== undefined) versions.set(id, fromStore.version);
+      // Deleted since the versions were read (not stored any more), or left to be read whole (indexOnly).
+      else if (p === undefined) {
+        if (options.indexOnly !== true) versions.delete(id);
+        continue;
+      }
+      // Put there meanwhile (a poll, another process's change heard): newer than what is here.
       if (library.catalog.podcast(id) !== undefined) continue;
-      library.restoreSaved(catalogue.value, p);
-      restored.push(id);
+      if (fromStore !== undefined) {
+        library.addSummaries(fromStore.podcast, fromStore.episodes);
+        episodes += fromStore.episodes.length;
+      } else {
+        library.restoreSaved(catalogue.value, p!);
+        restored.push(id);
+        episodes += library.catalog.episodeIds(id).length;
+      }
       podcasts++;
-      episodes += library.catalog.episodeIds(id).length;
       if (performance.now() - sliceStart >= RESTORE_SLICE_MS) {
         await nextTurn();
-        if (options.signal?.aborted) break;
         sliceStart = performance.now();
       }
     }
@@ -290,25 +316,6 @@ async function restoreCatalogue(
     for (const id of restored) library.catalog.remove(id);
     log.warn({ err: error }, 'the saved catalogue cannot be read: the catalogue is read from the store');
     return undefined;
-  }
-  const held = new Set(restored);
-  const missing = [...versions.keys()].filter((id) => !held.has(id) && library.catalog.podcast(id) === undefined).sort();
-  if (options.indexOnly !== true) {
-    for (let i = 0; i < missing.length && !options.signal?.aborted; i += SUMMARIES_PER_READ) {
-      const ids = missing.slice(i, i + SUMMARIES_PER_READ);
-      const read = new Set<string>();
-      for (const entry of await store.loadCatalogSummaries(ids)) {
-        read.add(entry.podcast.id);
-        versions.set(entry.podcast.id, entry.version);
-        if (library.catalog.podcast(entry.podcast.id) !== undefined) continue;
-        library.addSummaries(entry.podcast, entry.episodes);
-        podcasts++;
-        episodes += entry.episodes.length;
-      }
-      // Deleted since the versions were read: not stored any more.
-      for (const id of ids) if (!read.has(id)) versions.delete(id);
-      await nextTurn();
-    }
   }
   return { podcasts, episodes, versions };
 }
