@@ -8,10 +8,12 @@ import type { Result } from '../data/model.js';
 import { checkTopicIndex, readTopicIndexBytes, topicIndexFileStorage, type SavedTopicIndex, type TopicIndexStorage } from './topicIndexFile.js';
 
 /**
- * Reads the stored catalogue into a library while the bot already serves: pages of podcasts with their episodes'
- * summaries (no JSON parsed per episode in JavaScript), then the topic index for every podcast it does not hold yet,
- * one podcast at a time. Between pages and podcasts the event loop turns, so answers are never held for the whole
- * catalogue; `library.loading` says what is still missing until each part is done.
+ * Reads the catalogue into a library while the bot already serves: from the saved topic index when there is a good one
+ * (each podcast as saved, only the podcasts saved since read from the store), else pages of podcasts with their
+ * episodes' summaries from the store (no JSON parsed per episode in JavaScript); then the topic index: the saved one,
+ * with every podcast it does not hold at the store's version indexed again, one podcast at a time. Between pages,
+ * slices and podcasts the event loop turns, so answers are never held for the whole catalogue; `library.loading` says
+ * what is still missing until each part is done (a loaded index answers while the podcasts saved since are indexed).
  */
 
 /** How long one page of the catalogue may hold the thread: the page size follows what the last one took. */
@@ -65,9 +67,9 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   library.loading.catalogue = true;
   library.loading.topics = true;
   const storage = options.savedIndex ?? (options.indexFile !== undefined ? topicIndexFileStorage(options.indexFile) : undefined);
-  // The saved index is read while the catalogue loads (a file from the disk, off this thread; a generation from
-  // PostgreSQL: seconds at 100,000 episodes); a file is checked and loaded after it, as /topic answers from both (a hit
-  // names its episode from the catalogue). A failure is a value, looked at then.
+  // The saved index is read first (a file from the disk, off this thread; a generation from PostgreSQL): the catalogue
+  // comes from it when it is good (restoreCatalogue), else from the store's pages; the index in it is loaded once the
+  // catalogue is in, as /topic answers from both (a hit names its episode from the catalogue). A failure is a value.
   let prefetched: Promise<() => Result<SavedTopicIndex>> | undefined;
   if (storage !== undefined && library.semantic === undefined) {
     prefetched =
@@ -210,7 +212,10 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     }
     for (const podcastId of stored) {
       if (signal?.aborted) break;
-      if (library.isIndexed(podcastId) && savedVersions.get(podcastId) === versions.get(podcastId)) continue;
+      // Saved as the store holds it. (Building only the index, one the saved catalogue lacked is read whole here too,
+      // so the catalogue saved beside the index is whole again.)
+      const current = library.isIndexed(podcastId) && savedVersions.get(podcastId) === versions.get(podcastId);
+      if (current && (options.indexOnly !== true || library.catalog.podcast(podcastId) !== undefined)) continue;
       const before = library.catalog.podcast(podcastId);
       const entry = await store.loadPodcast(podcastId);
       if (entry === undefined) continue;
