@@ -427,7 +427,8 @@ export class Library {
   /**
    * The topic index as bytes (see loadIndex): the lexical index, what each indexed episode looked like (its
    * fingerprint and transcript cues, so an unchanged one is not indexed again), where transcript cues start, and the
-   * catalogue of the podcasts indexed (a start restores it instead of reading the store: savedCatalogue). A library with a semantic ranker cannot be saved: its vectors are built from the passages (undefined).
+   * catalogue of the podcasts indexed (a start restores it instead of reading the store: savedCatalogue). A library
+   * with a semantic ranker cannot be saved: its vectors are built from the passages (undefined).
    */
   serializeIndex(): Uint8Array | undefined {
     if (this.semantic !== undefined) return undefined;
