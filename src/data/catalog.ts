@@ -167,9 +167,10 @@ export class Catalog {
   /**
    * The entries of these podcasts (those the catalogue holds; others are left out) as bytes: what a start restores
    * instead of reading every row from the store and folding, sorting and hashing every episode again (see
-   * decodeSavedCatalogue, restore). Each podcast's strings are one UTF-8 run with their UTF-16 lengths beside it (any
-   * character may occur, NUL too); the numeric columns are written raw, the episodes in the order the catalogue holds
-   * them (newest first).
+   * decodeSavedCatalogue, restore). Each podcast's strings are one JSON array in UTF-8 (any character may occur, NUL
+   * too; JSON.parse makes each a string of its own, where slices of one decoded text would keep all of it alive and
+   * cost more per string); the numeric columns are written raw, the episodes in the order the catalogue holds them
+   * (newest first).
    */
   serialize(wanted: Iterable<string>): Uint8Array {
     const entries: PodcastEntry[] = [];
@@ -180,31 +181,27 @@ export class Catalog {
     const episodes = entries.reduce((n, e) => n + e.ids.length, 0);
     const counts = new Uint32Array(entries.length);
     const textEnds = new Uint32Array(entries.length);
-    const lengthEnds = new Uint32Array(entries.length);
     const kinds = new Uint8Array(episodes);
     const times = new Float64Array(episodes);
     const numbers = new Float64Array(episodes);
     const lanes = new Int32Array(2 * episodes);
-    const lengths: number[] = [];
     const texts: Uint8Array[] = [];
     const encoder = new TextEncoder();
     let textBytes = 0;
     let at = 0;
     entries.forEach((entry, p) => {
       const count = entry.ids.length;
-      const strings = [JSON.stringify(entry.podcast), ...entry.ids, ...entry.titles, ...entry.foldedTitles];
+      const strings: unknown[] = [entry.podcast, ...entry.ids, ...entry.titles, ...entry.foldedTitles];
       for (let i = 0; i < count; i++) {
         const published = entry.published[i];
         kinds[at + i] = published === undefined ? NO_DATE : published === null ? DATE_FROM_TIME : DATE_AS_GIVEN;
         if (typeof published === 'string') strings.push(published);
       }
-      for (const s of strings) lengths.push(s.length);
-      const text = encoder.encode(strings.join(''));
+      const text = encoder.encode(JSON.stringify(strings));
       texts.push(text);
       textBytes += text.byteLength;
       counts[p] = count;
       textEnds[p] = textBytes;
-      lengthEnds[p] = lengths.length;
       times.set(entry.times, at);
       numbers.set(entry.numbers, at);
       lanes.set(entry.keyLanes, 2 * at);
@@ -212,12 +209,10 @@ export class Catalog {
     });
     const podcastIds = encoder.encode(entries.map((e) => e.podcast.id).join(''));
     const sections: ArrayBufferView[] = [
-      Uint32Array.of(SAVED_CATALOGUE_FORMAT, entries.length, episodes, lengths.length, textBytes, podcastIds.byteLength),
+      Uint32Array.of(SAVED_CATALOGUE_FORMAT, entries.length, episodes, textBytes, podcastIds.byteLength),
       counts,
       textEnds,
-      lengthEnds,
       Uint32Array.from(entries, (e) => e.podcast.id.length),
-      Uint32Array.from(lengths),
       times,
       numbers,
       lanes,
@@ -601,13 +596,13 @@ export class Catalog {
   }
 }
 
-/** Bump when what Catalog.serialize writes changes (Library's INDEX_FORMAT goes up with it). */
-const SAVED_CATALOGUE_FORMAT = 1;
 /**
- * Sections before the texts (8-aligned): the head, counts, text ends, length ends, podcast id lengths, string lengths,
- * times, numbers, lanes, kinds.
+ * Bump when what Catalog.serialize writes changes (a saved catalogue of another format is read from the store instead).
+ * 2: each podcast's strings as a JSON array (1, never released: one run sliced by lengths).
  */
-const SAVED_TYPED_SECTIONS = 10;
+const SAVED_CATALOGUE_FORMAT = 2;
+/** Sections before the texts (8-aligned): the head, counts, text ends, podcast id lengths, times, numbers, lanes, kinds. */
+const SAVED_TYPED_SECTIONS = 8;
 /** How an episode's publishedAt is kept (see PodcastEntry.published). */
 const NO_DATE = 0;
 const DATE_FROM_TIME = 1;
@@ -633,10 +628,10 @@ export function decodeSavedCatalogue(bytes: Uint8Array): SavedCatalogue {
     return bytes.slice(from, from + byteLength).buffer;
   };
   const align8 = (n: number): number => (n + 7) & ~7;
-  const head = new Uint32Array(copy(0, 24));
-  const [format, podcasts, episodes, stringCount, textBytes, idBytes] = [...head] as [number, number, number, number, number, number];
+  const head = new Uint32Array(copy(0, 20));
+  const [format, podcasts, episodes, textBytes, idBytes] = [...head] as [number, number, number, number, number];
   if (format !== SAVED_CATALOGUE_FORMAT) throw new Error(`saved catalogue of format ${format}, expected ${SAVED_CATALOGUE_FORMAT}`);
-  let at = align8(24);
+  let at = 20;
   const take = <T>(Ctor: { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T => {
     at = align8(at);
     const out = new Ctor(copy(at, length * Ctor.BYTES_PER_ELEMENT));
@@ -645,9 +640,7 @@ export function decodeSavedCatalogue(bytes: Uint8Array): SavedCatalogue {
   };
   const counts = take(Uint32Array, podcasts);
   const textEnds = take(Uint32Array, podcasts);
-  const lengthEnds = take(Uint32Array, podcasts);
   const idLengths = take(Uint32Array, podcasts);
-  const lengths = take(Uint32Array, stringCount);
   const times = take(Float64Array, episodes);
   const numbers = take(Float64Array, episodes);
   const lanes = take(Int32Array, 2 * episodes);
@@ -665,7 +658,7 @@ export function decodeSavedCatalogue(bytes: Uint8Array): SavedCatalogue {
     firsts[p + 1] = firsts[p]! + counts[p]!;
     podcastIds[p] = idText.slice(offset, (offset += idLengths[p]!));
   }
-  if (firsts[podcasts] !== episodes || offset !== idText.length || lengthEnds[podcasts - 1] !== undefined && lengthEnds[podcasts - 1] !== stringCount) {
+  if (firsts[podcasts] !== episodes || offset !== idText.length || (podcasts > 0 && textEnds[podcasts - 1] !== textBytes)) {
     throw new Error('the saved catalogue does not hold together');
   }
   return {
@@ -673,18 +666,16 @@ export function decodeSavedCatalogue(bytes: Uint8Array): SavedCatalogue {
     episodes,
     entry(p: number): PodcastEntry {
       if (p < 0 || p >= podcasts) throw new Error(`the saved catalogue holds no podcast ${p}`);
-      const text = decoder.decode(texts.subarray(p === 0 ? 0 : textEnds[p - 1], textEnds[p]));
-      let k = p === 0 ? 0 : lengthEnds[p - 1]!;
-      const end = lengthEnds[p]!;
-      let offset = 0;
+      const strings = JSON.parse(decoder.decode(texts.subarray(p === 0 ? 0 : textEnds[p - 1], textEnds[p]))) as unknown[];
+      if (!Array.isArray(strings)) throw new Error('the saved catalogue does not hold together');
+      const podcast = strings[0] as Podcast;
+      if (podcast?.id !== podcastIds[p]) throw new Error('the saved catalogue does not hold together');
+      let k = 1;
       const next = (): string => {
-        if (k >= end) throw new Error('the saved catalogue does not hold together');
-        const length = lengths[k++]!;
-        if (offset + length > text.length) throw new Error('the saved catalogue does not hold together');
-        return text.slice(offset, (offset += length));
+        const value = strings[k++];
+        if (typeof value !== 'string') throw new Error('the saved catalogue does not hold together');
+        return value;
       };
-      const podcast = JSON.parse(next()) as Podcast;
-      if (podcast.id !== podcastIds[p]) throw new Error('the saved catalogue does not hold together');
       const from = firsts[p]!;
       const count = counts[p]!;
       const column = (): string[] => {
@@ -700,7 +691,7 @@ export function decodeSavedCatalogue(bytes: Uint8Array): SavedCatalogue {
         const kind = kinds[from + i];
         published[i] = kind === NO_DATE ? undefined : kind === DATE_FROM_TIME ? null : next();
       }
-      if (k !== end) throw new Error('the saved catalogue does not hold together');
+      if (k !== strings.length) throw new Error('the saved catalogue does not hold together');
       return {
         podcast,
         key: shortKey(podcast.id),
