@@ -275,52 +275,53 @@ async function restoreCatalogue(
     if (version !== undefined && version === saved.versions.get(id)) savedAt.set(id, p);
   });
   // In the order of their ids, as the store's pages put them (ties in lists and choices fall as they would): those
-  // saved since are read first (few, as a rule), then everything goes in in order.
+  // saved since are read from the store as they come, a few dozen at a time (only those are held meanwhile).
   const ids = [...versions.keys()].sort();
+  const missing = options.indexOnly === true ? [] : ids.filter((id) => !savedAt.has(id));
+  let nextMissing = 0;
   const read = new Map<string, CatalogSummaryEntry>();
-  if (options.indexOnly !== true) {
-    const missing = ids.filter((id) => !savedAt.has(id));
-    for (let i = 0; i < missing.length && !options.signal?.aborted; i += SUMMARIES_PER_READ) {
-      for (const entry of await store.loadCatalogSummaries(missing.slice(i, i + SUMMARIES_PER_READ))) read.set(entry.podcast.id, entry);
-      await nextTurn();
-    }
-  }
   const restored: string[] = [];
   let podcasts = 0;
   let episodes = 0;
-  try {
-    let sliceStart = performance.now();
-    for (const id of ids) {
-      if (options.signal?.aborted) break;
-      const fromStore = read.get(id);
-      const p = savedAt.get(id);
-      if (fromStore !== undefined) versions.set(id, fromStore.version);
-      // Deleted since the versions were read (not stored any more), or left to be read whole (indexOnly).
-      else if (p === undefined) {
-        if (options.indexOnly !== true) versions.delete(id);
-        continue;
-      }
-      // Put there meanwhile (a poll, another process's change heard): newer than what is here.
-      if (library.catalog.podcast(id) !== undefined) continue;
-      if (fromStore !== undefined) {
-        library.addSummaries(fromStore.podcast, fromStore.episodes);
-        episodes += fromStore.episodes.length;
-      } else {
-        library.restoreSaved(catalogue.value, p!);
-        restored.push(id);
-        episodes += library.catalog.episodeIds(id).length;
-      }
-      podcasts++;
-      if (performance.now() - sliceStart >= RESTORE_SLICE_MS) {
-        await nextTurn();
-        sliceStart = performance.now();
-      }
+  let sliceStart = performance.now();
+  for (const id of ids) {
+    if (options.signal?.aborted) break;
+    const p = savedAt.get(id);
+    if (p === undefined && missing[nextMissing] === id) {
+      const chunk = missing.slice(nextMissing, (nextMissing += SUMMARIES_PER_READ));
+      for (const entry of await store.loadCatalogSummaries(chunk)) read.set(entry.podcast.id, entry);
+      sliceStart = performance.now();
     }
-  } catch (error) {
-    // The checksum held, yet a podcast's bytes do not: nothing of it is trusted.
-    for (const id of restored) library.catalog.remove(id);
-    log.warn({ err: error }, 'the saved catalogue cannot be read: the catalogue is read from the store');
-    return undefined;
+    const fromStore = read.get(id);
+    read.delete(id);
+    if (fromStore !== undefined) versions.set(id, fromStore.version);
+    // Deleted since the versions were read (not stored any more), or left to be read whole (indexOnly).
+    else if (p === undefined) {
+      if (options.indexOnly !== true) versions.delete(id);
+      continue;
+    }
+    // Put there meanwhile (a poll, another process's change heard): newer than what is here.
+    if (library.catalog.podcast(id) !== undefined) continue;
+    if (fromStore !== undefined) {
+      library.addSummaries(fromStore.podcast, fromStore.episodes);
+      episodes += fromStore.episodes.length;
+    } else {
+      try {
+        library.restoreSaved(catalogue.value, p!);
+      } catch (error) {
+        // The checksum held, yet a podcast's bytes do not: nothing restored from them is trusted.
+        for (const restoredId of restored) library.catalog.remove(restoredId);
+        log.warn({ err: error }, 'the saved catalogue cannot be read: the catalogue is read from the store');
+        return undefined;
+      }
+      restored.push(id);
+      episodes += library.catalog.episodeIds(id).length;
+    }
+    podcasts++;
+    if (performance.now() - sliceStart >= RESTORE_SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
   }
   return { podcasts, episodes, versions };
 }
