@@ -395,21 +395,19 @@ export class PostgresStore implements Store {
 
   /** These podcasts with their episodes' summaries in saved order (inside the caller's transaction). */
   async #summaries(db: PoolClient, podcasts: readonly { id: string; data: string; updated_at: Date }[]): Promise<CatalogSummaryEntry[]> {
-    {
-      if (podcasts.length === 0) return [];
-      const entries = new Map<string, CatalogSummaryEntry>();
-      for (const row of podcasts) {
-        entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at.getTime() });
-      }
-      const episodes = await rows<EpisodeSummaryRow>(
-        db,
-        `SELECT podcast_id, id, title, published_at, data::json ->> 'episodeNumber' AS episode_number
-         FROM episodes WHERE podcast_id = ANY($1) ORDER BY podcast_id, position`,
-        [podcasts.map((p) => p.id)],
-      );
-      for (const row of episodes) entries.get(row.podcast_id)?.episodes.push(toEpisodeSummary(row));
-      return [...entries.values()];
+    if (podcasts.length === 0) return [];
+    const entries = new Map<string, CatalogSummaryEntry>();
+    for (const row of podcasts) {
+      entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at.getTime() });
     }
+    const episodes = await rows<EpisodeSummaryRow>(
+      db,
+      `SELECT podcast_id, id, title, published_at, data::json ->> 'episodeNumber' AS episode_number
+       FROM episodes WHERE podcast_id = ANY($1) ORDER BY podcast_id, position`,
+      [podcasts.map((p) => p.id)],
+    );
+    for (const row of episodes) entries.get(row.podcast_id)?.episodes.push(toEpisodeSummary(row));
+    return [...entries.values()];
   }
 
   async catalogVersions(): Promise<Map<string, number>> {
