@@ -164,6 +164,98 @@ export class Catalog {
     this.#changed();
   }
 
+  /**
+   * The entries of these podcasts (those the catalogue holds; others are left out) as bytes: what a start restores
+   * instead of reading every row from the store and folding, sorting and hashing every episode again (see
+   * decodeSavedCatalogue, restore). Each podcast's strings are one JSON array in UTF-8 (any character may occur, NUL
+   * too; JSON.parse makes each a string of its own, where slices of one decoded text would keep all of it alive and
+   * cost more per string); the numeric columns are written raw, the episodes in the order the catalogue holds them
+   * (newest first).
+   */
+  serialize(wanted: Iterable<string>): Uint8Array {
+    const entries: PodcastEntry[] = [];
+    for (const id of wanted) {
+      const entry = this.#podcasts.get(id);
+      if (entry !== undefined) entries.push(entry);
+    }
+    const episodes = entries.reduce((n, e) => n + e.ids.length, 0);
+    const counts = new Uint32Array(entries.length);
+    const textEnds = new Uint32Array(entries.length);
+    const kinds = new Uint8Array(episodes);
+    const times = new Float64Array(episodes);
+    const numbers = new Float64Array(episodes);
+    const lanes = new Int32Array(2 * episodes);
+    const texts: Uint8Array[] = [];
+    const encoder = new TextEncoder();
+    let textBytes = 0;
+    let at = 0;
+    entries.forEach((entry, p) => {
+      const count = entry.ids.length;
+      const strings: unknown[] = [entry.podcast, ...entry.ids, ...entry.titles, ...entry.foldedTitles];
+      for (let i = 0; i < count; i++) {
+        const published = entry.published[i];
+        kinds[at + i] = published === undefined ? NO_DATE : published === null ? DATE_FROM_TIME : DATE_AS_GIVEN;
+        if (typeof published === 'string') strings.push(published);
+      }
+      const text = encoder.encode(JSON.stringify(strings));
+      texts.push(text);
+      textBytes += text.byteLength;
+      counts[p] = count;
+      textEnds[p] = textBytes;
+      times.set(entry.times, at);
+      numbers.set(entry.numbers, at);
+      lanes.set(entry.keyLanes, 2 * at);
+      at += count;
+    });
+    const podcastIds = encoder.encode(entries.map((e) => e.podcast.id).join(''));
+    const sections: ArrayBufferView[] = [
+      Uint32Array.of(SAVED_CATALOGUE_FORMAT, entries.length, episodes, textBytes, podcastIds.byteLength),
+      counts,
+      textEnds,
+      Uint32Array.from(entries, (e) => e.podcast.id.length),
+      times,
+      numbers,
+      lanes,
+      kinds,
+      podcastIds,
+      ...texts,
+    ];
+    const align8 = (n: number): number => (n + 7) & ~7;
+    // Typed sections start 8-aligned; the texts follow one another unpadded.
+    let size = 0;
+    sections.forEach((s, i) => (size = i < SAVED_TYPED_SECTIONS ? align8(size) + s.byteLength : size + s.byteLength));
+    const out = new Uint8Array(size);
+    let offset = 0;
+    sections.forEach((s, i) => {
+      if (i < SAVED_TYPED_SECTIONS) offset = align8(offset);
+      out.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), offset);
+      offset += s.byteLength;
+    });
+    return out;
+  }
+
+  /**
+   * Podcast `p` of a saved catalogue (decodeSavedCatalogue) into this one, replacing what it held of it: its entry as
+   * saved, nothing folded, sorted or hashed again. One podcast at a time, so a caller can let the event loop turn
+   * between podcasts.
+   */
+  restore(saved: SavedCatalogue, p: number): Podcast {
+    const entry = saved.entry(p);
+    this.remove(entry.podcast.id);
+    this.#podcasts.set(entry.podcast.id, entry);
+    this.#podcastsByKey.set(entry.key, entry);
+    const count = entry.ids.length;
+    for (let i = 0; i < count; i++) {
+      const lane = entry.keyLanes[2 * i]!;
+      const held = this.#byKeyLane.get(lane);
+      if (held === undefined) this.#byKeyLane.set(lane, entry);
+      else if (held !== entry && !(Array.isArray(held) && held.includes(entry))) this.#byKeyLane.set(lane, Array.isArray(held) ? [...held, entry] : [held, entry]);
+    }
+    this.#episodeCount += count;
+    this.#changed();
+    return entry.podcast;
+  }
+
   remove(podcastId: string): void {
     const old = this.#podcasts.get(podcastId);
     if (!old) return;
@@ -502,6 +594,118 @@ export class Catalog {
     }
     return top.positions().map((position) => refAt(index.entries[index.order.podcast[position]!]!, index.order.episode[position]!));
   }
+}
+
+/**
+ * Bump when what Catalog.serialize writes changes (a saved catalogue of another format is read from the store instead).
+ * 2: each podcast's strings as a JSON array (1, never released: one run sliced by lengths).
+ */
+const SAVED_CATALOGUE_FORMAT = 2;
+/** Sections before the texts (8-aligned): the head, counts, text ends, podcast id lengths, times, numbers, lanes, kinds. */
+const SAVED_TYPED_SECTIONS = 8;
+/** How an episode's publishedAt is kept (see PodcastEntry.published). */
+const NO_DATE = 0;
+const DATE_FROM_TIME = 1;
+const DATE_AS_GIVEN = 2;
+
+/** A catalogue Catalog.serialize wrote, decoded up to its podcasts: each is made into an entry when restored. */
+export interface SavedCatalogue {
+  /** The podcasts' ids, in the order saved (restore takes their position). */
+  readonly podcastIds: readonly string[];
+  readonly episodes: number;
+  /** @internal Catalog.restore's: podcast p's entry. Throws when the bytes do not hold together. */
+  entry(p: number): PodcastEntry;
+}
+
+/**
+ * Reads what Catalog.serialize wrote, up to each podcast's id (its entry is made when restored). Throws on bytes of
+ * another format or that do not hold together. The numeric columns are copied out once; each podcast's arrays are
+ * its own copies, so no entry keeps the saved bytes alive.
+ */
+export function decodeSavedCatalogue(bytes: Uint8Array): SavedCatalogue {
+  const copy = (from: number, byteLength: number): ArrayBuffer => {
+    if (from + byteLength > bytes.byteLength) throw new Error('the saved catalogue is cut short');
+    return bytes.slice(from, from + byteLength).buffer;
+  };
+  const align8 = (n: number): number => (n + 7) & ~7;
+  const head = new Uint32Array(copy(0, 20));
+  const [format, podcasts, episodes, textBytes, idBytes] = [...head] as [number, number, number, number, number];
+  if (format !== SAVED_CATALOGUE_FORMAT) throw new Error(`saved catalogue of format ${format}, expected ${SAVED_CATALOGUE_FORMAT}`);
+  let at = 20;
+  const take = <T>(Ctor: { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T => {
+    at = align8(at);
+    const out = new Ctor(copy(at, length * Ctor.BYTES_PER_ELEMENT));
+    at += length * Ctor.BYTES_PER_ELEMENT;
+    return out;
+  };
+  const counts = take(Uint32Array, podcasts);
+  const textEnds = take(Uint32Array, podcasts);
+  const idLengths = take(Uint32Array, podcasts);
+  const times = take(Float64Array, episodes);
+  const numbers = take(Float64Array, episodes);
+  const lanes = take(Int32Array, 2 * episodes);
+  at = align8(at);
+  if (at + episodes + idBytes + textBytes !== bytes.byteLength) throw new Error('the saved catalogue is cut short or too long');
+  const kinds = bytes.subarray(at, at + episodes);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const idText = decoder.decode(bytes.subarray(at + episodes, at + episodes + idBytes));
+  const texts = bytes.subarray(at + episodes + idBytes);
+  // Where each podcast's episodes start (running totals of the counts), and its ids.
+  const firsts = new Uint32Array(podcasts + 1);
+  const podcastIds = new Array<string>(podcasts);
+  let offset = 0;
+  for (let p = 0; p < podcasts; p++) {
+    firsts[p + 1] = firsts[p]! + counts[p]!;
+    podcastIds[p] = idText.slice(offset, (offset += idLengths[p]!));
+  }
+  if (firsts[podcasts] !== episodes || offset !== idText.length || (podcasts > 0 && textEnds[podcasts - 1] !== textBytes)) {
+    throw new Error('the saved catalogue does not hold together');
+  }
+  return {
+    podcastIds,
+    episodes,
+    entry(p: number): PodcastEntry {
+      if (p < 0 || p >= podcasts) throw new Error(`the saved catalogue holds no podcast ${p}`);
+      const strings = JSON.parse(decoder.decode(texts.subarray(p === 0 ? 0 : textEnds[p - 1], textEnds[p]))) as unknown[];
+      if (!Array.isArray(strings)) throw new Error('the saved catalogue does not hold together');
+      const podcast = strings[0] as Podcast;
+      if (podcast?.id !== podcastIds[p]) throw new Error('the saved catalogue does not hold together');
+      let k = 1;
+      const next = (): string => {
+        const value = strings[k++];
+        if (typeof value !== 'string') throw new Error('the saved catalogue does not hold together');
+        return value;
+      };
+      const from = firsts[p]!;
+      const count = counts[p]!;
+      const column = (): string[] => {
+        const out = new Array<string>(count);
+        for (let i = 0; i < count; i++) out[i] = next();
+        return out;
+      };
+      const ids = column();
+      const titles = column();
+      const foldedTitles = column();
+      const published = new Array<string | null | undefined>(count);
+      for (let i = 0; i < count; i++) {
+        const kind = kinds[from + i];
+        published[i] = kind === NO_DATE ? undefined : kind === DATE_FROM_TIME ? null : next();
+      }
+      if (k !== strings.length) throw new Error('the saved catalogue does not hold together');
+      return {
+        podcast,
+        key: shortKey(podcast.id),
+        folded: foldForLookup(podcast.title),
+        ids,
+        titles,
+        foldedTitles,
+        published,
+        times: times.slice(from, from + count),
+        numbers: numbers.slice(from, from + count),
+        keyLanes: lanes.slice(2 * from, 2 * (from + count)),
+      };
+    },
+  };
 }
 
 /** Above this many candidate postings walking every episode newest first is cheaper than merging them. */

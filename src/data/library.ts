@@ -1,4 +1,4 @@
-import { Catalog, EVERY_PODCAST, inScope, type EpisodeDetail, type EpisodeRef, type EpisodeSummary, type Scope } from './catalog.js';
+import { Catalog, decodeSavedCatalogue, EVERY_PODCAST, inScope, type EpisodeDetail, type EpisodeRef, type EpisodeSummary, type SavedCatalogue, type Scope } from './catalog.js';
 import { err, ok, type Episode, type Podcast, type Result } from './model.js';
 import { episodePassages, passageBase, transcriptWindows } from './search/episodePassages.js';
 import type { TranscriptSegment } from './search/passage.js';
@@ -437,8 +437,9 @@ export class Library {
 
   /**
    * The topic index as bytes (see loadIndex): the lexical index, what each indexed episode looked like (its
-   * fingerprint and transcript cues, so an unchanged one is not indexed again) and where transcript cues start.
-   * A library with a semantic ranker cannot be saved: its vectors are built from the passages (undefined).
+   * fingerprint and transcript cues, so an unchanged one is not indexed again), where transcript cues start, and the
+   * catalogue of the podcasts indexed (a start restores it instead of reading the store: savedCatalogue). A library
+   * with a semantic ranker cannot be saved: its vectors are built from the passages (undefined).
    */
   serializeIndex(): Uint8Array | undefined {
     if (this.semantic !== undefined) return undefined;
@@ -469,6 +470,9 @@ export class Library {
       encoder.encode(JSON.stringify(cueKeys)),
       concatFloat64(cueArrays),
       search,
+      // The catalogue of the podcasts indexed (those in memory only, the samples, are left out): a start restores it
+      // instead of reading every row (savedCatalogue).
+      this.catalog.serialize(this.indexedPodcasts().filter((id) => !this.#pinned.has(id))),
     ];
     const head = new Uint32Array([INDEX_FORMAT, parts.length, ...parts.map((p) => p.byteLength)]);
     let size = align8(head.byteLength);
@@ -525,6 +529,27 @@ export class Library {
       return err(`the saved topic index cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       if (this.#touchedWhileLoading === touched) this.#touchedWhileLoading = undefined;
+    }
+  }
+
+  /**
+   * The catalogue a saved body (serializeIndex) holds: what the podcasts it indexed looked like when it was written,
+   * restored one podcast at a time with `restoreSaved` instead of read from the store. An error for bytes of another
+   * format, cut short or inconsistent (then nothing of it is to be trusted).
+   */
+  static savedCatalogue(bytes: Uint8Array): Result<SavedCatalogue> {
+    try {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT || view.getUint32(4, true) !== PARTS) {
+        return err('not a topic index of this format');
+      }
+      let at = align8(8 + PARTS * 4);
+      for (let i = 0; i < CATALOGUE_PART; i++) at = align8(at + view.getUint32(8 + i * 4, true));
+      const length = view.getUint32(8 + CATALOGUE_PART * 4, true);
+      if (at + length > bytes.byteLength) return err('the saved topic index cannot be read: cut short');
+      return ok(decodeSavedCatalogue(bytes.subarray(at, at + length)));
+    } catch (error) {
+      return err(`the saved catalogue cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -635,6 +660,16 @@ export class Library {
   }
 
   /**
+   * Podcast `p` of a saved catalogue (savedCatalogue) into the catalogue, as `addSummaries` puts one read from the
+   * store (its details stay in the store; the topic index is left alone). Throws when that podcast's bytes do not hold
+   * together.
+   */
+  restoreSaved(saved: SavedCatalogue, p: number): void {
+    const podcast = this.catalog.restore(saved, p);
+    this.#keepDetails(podcast.id, []);
+  }
+
+  /**
    * Estimated bytes by part (the bench prints them): the catalogue's summaries and lookups, the lexical topic index
    * (with its query scratch), and what the library keeps beside them to skip re-indexing and land transcript hits.
    */
@@ -717,11 +752,14 @@ export class Library {
 
 /** Bump when what serializeIndex writes, the passages of an episode or the lexical index's format change. */
 // 2: fingerprints are 32-bit hashes among the numbers, not strings.
-const INDEX_FORMAT = 0x50434c02;
-/** What serializeIndex writes: ids, their numbers, cue keys, cue numbers, the lexical index. */
-const PARTS = 5;
+// 3: a sixth part, the catalogue of the podcasts indexed (Catalog.serialize).
+const INDEX_FORMAT = 0x50434c03;
+/** What serializeIndex writes: ids, their numbers, cue keys, cue numbers, the lexical index, the catalogue. */
+const PARTS = 6;
 /** Which part is the lexical index (SearchIndex.serialize). */
 const SEARCH_PART = 4;
+/** Which part of the saved body the catalogue is. */
+const CATALOGUE_PART = 5;
 
 const align8 = (n: number): number => (n + 7) & ~7;
 

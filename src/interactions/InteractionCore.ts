@@ -108,7 +108,9 @@ export function createInteractionCore(options: InteractionCoreOptions): Interact
       } else if (interaction.kind === 'autocomplete') {
         const command = commands.get(interaction.commandName);
         if (command) name = command.data.name;
-        const found = command?.autocomplete?.(interaction.focused, interaction.options, invocation, deps) ?? [];
+        // While the catalogue loads, no choices: a list from part of it would mislead, and every keystroke would build
+        // the title-word index again over what is in so far (seconds at a million episodes, on the thread that loads).
+        const found = deps.loading.catalogue ? [] : (command?.autocomplete?.(interaction.focused, interaction.options, invocation, deps) ?? []);
         // Choices found from memory go out in the same tick: an await would first let every interaction queued
         // behind this one (a burst arrives in one read) run, and this one would wait for all of them.
         const choices = found instanceof Promise ? await found : found;

@@ -374,9 +374,19 @@ export class PostgresStore implements Store {
   }
 
   async loadCatalogPage(after: string | undefined, limit: number): Promise<CatalogSummaryEntry[]> {
-    // One statement (one snapshot, one round trip) for the page's podcasts and their episodes: each podcast's summaries
-    // as one JSON array the server builds from the columns (no row's data is read), parsed with one JSON.parse per
-    // podcast (node-postgres's json type), not a row object per episode.
+    return this.#summaries(`p.id > $1 ORDER BY p.id LIMIT $2`, [after ?? '', limit]);
+  }
+
+  async loadCatalogSummaries(podcastIds: readonly string[]): Promise<CatalogSummaryEntry[]> {
+    return this.#summaries(`p.id = ANY($1) ORDER BY p.id`, [podcastIds]);
+  }
+
+  /**
+   * The podcasts `where` picks with their episodes' summaries in saved order, in one statement (one snapshot, one round
+   * trip): each podcast's summaries as one JSON array the server builds from the columns (no row's data is read),
+   * parsed with one JSON.parse per podcast (node-postgres's json type), not a row object per episode.
+   */
+  async #summaries(where: string, params: unknown[]): Promise<CatalogSummaryEntry[]> {
     const found = await rows<{ id: string; data: string; updated_at: Date; episodes: [string, string, string | null, number | null][] | null }>(
       this.#pool,
       `SELECT p.id, p.data, p.updated_at, e.episodes
@@ -385,8 +395,8 @@ export class PostgresStore implements Store {
          SELECT json_agg(json_build_array(id, title, published_at, episode_number) ORDER BY position) AS episodes
          FROM episodes WHERE podcast_id = p.id
        ) e ON true
-       WHERE p.id > $1 ORDER BY p.id LIMIT $2`,
-      [after ?? '', limit],
+       WHERE ${where}`,
+      params,
     );
     return found.map((row) => ({
       podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`),

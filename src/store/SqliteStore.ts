@@ -363,37 +363,54 @@ export class SqliteStore implements Store {
         data: string;
         updated_at: number;
       }[];
-      const entries = new Map<string, CatalogSummaryEntry>();
-      for (const row of podcasts) {
-        entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at });
-      }
-      if (podcasts.length === 0) return [];
-      // The summary's columns alone (the number is a column before data, migration 12): no row's JSON is read, by
-      // SQLite or here. The rows come in primary-key order (one pass over the table's b-tree, not a lookup per row
-      // through the position index) and are put in saved order here.
-      const episodes = db
-        .prepare(
-          `SELECT podcast_id, id, position, title, published_at, episode_number
-           FROM episodes WHERE podcast_id IN (SELECT value FROM json_each(?))`,
-        )
-        .iterate(JSON.stringify(podcasts.map((p) => p.id))) as IterableIterator<EpisodeSummaryRow & { position: number }>;
-      const positions = new Map<string, number[]>();
-      for (const row of episodes) {
-        const entry = entries.get(row.podcast_id);
-        if (entry === undefined) continue;
-        entry.episodes.push(toEpisodeSummary(row));
-        let list = positions.get(row.podcast_id);
-        if (list === undefined) positions.set(row.podcast_id, (list = []));
-        list.push(row.position);
-      }
-      for (const [id, list] of positions) {
-        const entry = entries.get(id)!;
-        const order = list.map((_, i) => i).sort((a, b) => list[a]! - list[b]!);
-        entry.episodes = order.map((i) => entry.episodes[i]!);
-      }
-      return [...entries.values()];
+      return this.#summaries(podcasts);
     });
     return read.deferred();
+  }
+
+  async loadCatalogSummaries(podcastIds: readonly string[]): Promise<CatalogSummaryEntry[]> {
+    const db = this.#db;
+    const read = db.transaction(() => {
+      const podcasts = db
+        .prepare(`SELECT id, data, updated_at FROM podcasts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+        .all(JSON.stringify(podcastIds)) as { id: string; data: string; updated_at: number }[];
+      return this.#summaries(podcasts);
+    });
+    return read.deferred();
+  }
+
+  /** These podcasts with their episodes' summaries in saved order (inside the caller's transaction). */
+  #summaries(podcasts: readonly { id: string; data: string; updated_at: number }[]): CatalogSummaryEntry[] {
+    const db = this.#db;
+    const entries = new Map<string, CatalogSummaryEntry>();
+    for (const row of podcasts) {
+      entries.set(row.id, { podcast: parseStored(PodcastSchema, row.data, `podcast ${row.id}`), episodes: [], version: row.updated_at });
+    }
+    if (podcasts.length === 0) return [];
+    // The summary's columns alone (the number is a column before data, migration 12): no row's JSON is read, by
+    // SQLite or here. The rows come in primary-key order (one pass over the table's b-tree, not a lookup per row
+    // through the position index) and are put in saved order here.
+    const episodes = db
+      .prepare(
+        `SELECT podcast_id, id, position, title, published_at, episode_number
+         FROM episodes WHERE podcast_id IN (SELECT value FROM json_each(?))`,
+      )
+      .iterate(JSON.stringify(podcasts.map((p) => p.id))) as IterableIterator<EpisodeSummaryRow & { position: number }>;
+    const positions = new Map<string, number[]>();
+    for (const row of episodes) {
+      const entry = entries.get(row.podcast_id);
+      if (entry === undefined) continue;
+      entry.episodes.push(toEpisodeSummary(row));
+      let list = positions.get(row.podcast_id);
+      if (list === undefined) positions.set(row.podcast_id, (list = []));
+      list.push(row.position);
+    }
+    for (const [id, list] of positions) {
+      const entry = entries.get(id)!;
+      const order = list.map((_, i) => i).sort((a, b) => list[a]! - list[b]!);
+      entry.episodes = order.map((i) => entry.episodes[i]!);
+    }
+    return [...entries.values()];
   }
 
   async catalogVersions(): Promise<Map<string, number>> {

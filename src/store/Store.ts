@@ -31,6 +31,11 @@ export interface Store {
    */
   loadCatalogPage(after: string | undefined, limit: number): Promise<CatalogSummaryEntry[]>;
   /**
+   * The same for these podcasts (those it holds, in id order): a start that restored the catalogue from the saved
+   * topic index reads only the podcasts saved since.
+   */
+  loadCatalogSummaries(podcastIds: readonly string[]): Promise<CatalogSummaryEntry[]>;
+  /**
    * Every stored podcast's version: when it was last saved (ms). A topic index saved with these versions holds
    * exactly what the store held then; a podcast whose version differs at the next start is indexed again.
    */

@@ -1,17 +1,19 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import type { Library } from '../data/library.js';
+import { Library } from '../data/library.js';
 import type { Logger } from '../logger.js';
-import type { Store } from './Store.js';
+import type { CatalogSummaryEntry, Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
 import type { Result } from '../data/model.js';
 import { topicIndexFileStorage, type SavedTopicIndex, type TopicIndexStorage } from './topicIndexFile.js';
 
 /**
- * Reads the stored catalogue into a library while the bot already serves: pages of podcasts with their episodes'
- * summaries (no JSON parsed per episode in JavaScript), then the topic index for every podcast it does not hold yet,
- * one podcast at a time. Between pages and podcasts the event loop turns, so answers are never held for the whole
- * catalogue; `library.loading` says what is still missing until each part is done.
+ * Reads the catalogue into a library while the bot already serves: from the saved topic index when there is a good one
+ * (each podcast as saved, only the podcasts saved since read from the store), else pages of podcasts with their
+ * episodes' summaries from the store (no JSON parsed per episode in JavaScript); then the topic index: the saved one,
+ * with every podcast it does not hold at the store's version indexed again, one podcast at a time. Between pages,
+ * slices and podcasts the event loop turns, so answers are never held for the whole catalogue; `library.loading` says
+ * what is still missing until each part is done (a loaded index answers while the podcasts saved since are indexed).
  */
 
 /** How long one page of the catalogue may hold the thread: the page size follows what the last one took. */
@@ -48,6 +50,8 @@ export interface LoadLibraryResult {
   podcasts: number;
   episodes: number;
   catalogueMs: number;
+  /** Where the catalogue came from: the saved index (and the store for what was saved since), or the store's pages. */
+  catalogueFrom: 'saved index' | 'store';
   /** Podcasts indexed here because the saved index did not hold them (or held an older version). */
   indexed: number;
   /** Podcasts the saved index held that the store no longer has (dropped). */
@@ -63,9 +67,10 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   library.loading.catalogue = true;
   library.loading.topics = true;
   const storage = options.savedIndex ?? (options.indexFile !== undefined ? topicIndexFileStorage(options.indexFile) : undefined);
-  // The saved index is read while the catalogue loads (a file from the disk in chunks, each checksummed as it comes;
-  // a generation from PostgreSQL: seconds at 100,000 episodes); it is loaded after the catalogue, as /topic answers
-  // from both (a hit names its episode from the catalogue). A failure is a value, looked at then.
+  // The saved index is read first (a file from the disk in chunks, each checksummed as it comes, off this thread; a
+  // generation from PostgreSQL): the catalogue comes from it when it is good (restoreCatalogue), else from the store's
+  // pages; the index in it is loaded once the catalogue is in, as /topic answers from both (a hit names its episode
+  // from the catalogue). A failure is a value.
   let prefetched: Promise<() => Result<SavedTopicIndex>> | undefined;
   if (storage !== undefined && library.semantic === undefined) {
     prefetched = storage.read().then((saved) => () => saved);
@@ -76,16 +81,37 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   let episodes = 0;
   const stored: string[] = [];
   const versions = new Map<string, number>();
+  // The saved index read for its catalogue, loaded as the topic index below (not read twice).
+  let firstRead: Result<SavedTopicIndex> | undefined;
+  let catalogueFrom: LoadLibraryResult['catalogueFrom'] = 'store';
   try {
+    if (prefetched !== undefined) {
+      // The catalogue as the saved index holds it (the podcasts it indexed, at the versions it names), then only what
+      // the store saved since read from the store: no page of the whole catalogue.
+      const read = prefetched;
+      prefetched = undefined;
+      firstRead = await (await read)();
+      if (firstRead.ok) {
+        const restored = await restoreCatalogue(store, library, log, firstRead.value, options);
+        if (restored !== undefined) {
+          catalogueFrom = 'saved index';
+          ({ podcasts, episodes } = restored);
+          for (const [id, version] of restored.versions) {
+            stored.push(id);
+            versions.set(id, version);
+          }
+        }
+      }
+    }
     let after: string | undefined;
     let limit = FIRST_PAGE;
-    if (options.indexOnly === true) {
+    if (options.indexOnly === true && catalogueFrom === 'store') {
       for (const [id, version] of await store.catalogVersions()) {
         stored.push(id);
         versions.set(id, version);
       }
     }
-    while (options.indexOnly !== true) {
+    while (options.indexOnly !== true && catalogueFrom === 'store') {
       const t0 = performance.now();
       const page = await store.loadCatalogPage(after, limit);
       if (page.length === 0) break;
@@ -109,8 +135,13 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     library.loading.catalogue = false;
   }
   const catalogueMs = performance.now() - started;
-  if (options.indexOnly !== true) stored.sort();
-  if (podcasts > 0) log.info({ podcasts, episodes, ms: Math.round(catalogueMs) }, 'catalogue loaded from the store');
+  stored.sort();
+  if (podcasts > 0) {
+    log.info(
+      { podcasts, episodes, ms: Math.round(catalogueMs) },
+      catalogueFrom === 'saved index' ? 'catalogue loaded from the saved topic index (what was saved since from the store)' : 'catalogue loaded from the store',
+    );
+  }
 
   const topicsStarted = performance.now();
   let indexed = 0;
@@ -124,7 +155,9 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       const useSaved = async (): Promise<string | undefined> => {
         const read = prefetched;
         prefetched = undefined;
-        const saved = read === undefined ? await storage.read() : (await read)();
+        const first = firstRead;
+        firstRead = undefined;
+        const saved = first ?? (read === undefined ? await storage.read() : (await read)());
         const loaded = saved.ok ? await library.loadIndexInSlices(saved.value.body, saved.value.tables) : saved;
         if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;
@@ -164,9 +197,12 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
           library.unindex(id);
           dropped++;
         }
+        // A loaded index is a consistent earlier state: /topic answers from it while the podcasts saved since are
+        // indexed again below (each episode as it was or as it is now, as during a poll).
+        library.loading.topics = false;
       } else if (options.waitForSaved !== undefined) {
         // Stopped while waiting: nothing is indexed here.
-        return { podcasts, episodes, catalogueMs, indexed, dropped, topicsMs: performance.now() - topicsStarted, savedIndex: { used: false, reason } };
+        return { podcasts, episodes, catalogueMs, catalogueFrom, indexed, dropped, topicsMs: performance.now() - topicsStarted, savedIndex: { used: false, reason } };
       } else {
         savedIndex = { used: false, reason };
         log[reason === 'there is none yet' ? 'info' : 'warn']({ reason }, 'the saved topic index is not used: it is built again from the store, in the background');
@@ -174,13 +210,18 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
     }
     for (const podcastId of stored) {
       if (signal?.aborted) break;
-      if (library.isIndexed(podcastId) && savedVersions.get(podcastId) === versions.get(podcastId)) continue;
+      // Saved as the store holds it. (Building only the index, one the saved catalogue lacked is read whole here too,
+      // so the catalogue saved beside the index is whole again.)
+      const current = library.isIndexed(podcastId) && savedVersions.get(podcastId) === versions.get(podcastId);
+      if (current && (options.indexOnly !== true || library.catalog.podcast(podcastId) !== undefined)) continue;
       const before = library.catalog.podcast(podcastId);
       const entry = await store.loadPodcast(podcastId);
       if (entry === undefined) continue;
       const transcripts = await storedTranscripts(store, podcastId, entry.episodes);
       // Gone meanwhile, or replaced by a poll or another process's change (indexed with what is newer): left alone.
       if (options.indexOnly !== true && (before === undefined || library.catalog.podcast(podcastId) !== before)) continue;
+      // Only the index is built here (a worker saving it): the catalogue it saves beside it is what was indexed.
+      if (options.indexOnly === true) library.addSummaries(entry.podcast, entry.episodes);
       await library.indexInSlices(entry.podcast, entry.episodes, transcripts);
       indexed++;
       await nextTurn();
@@ -196,5 +237,89 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       savedIndex.used ? 'topic index caught up with the store (podcasts saved since it was)' : 'topic index built from the store',
     );
   }
-  return { podcasts, episodes, catalogueMs, indexed, dropped, topicsMs, savedIndex };
+  return { podcasts, episodes, catalogueMs, catalogueFrom, indexed, dropped, topicsMs, savedIndex };
+}
+
+/** How long restoring the saved catalogue may hold the thread before the event loop turns. */
+const RESTORE_SLICE_MS = 8;
+/** Podcasts saved since the index was, read from the store this many at a time. */
+const SUMMARIES_PER_READ = 64;
+
+/**
+ * The catalogue from a saved index (`saved`, checked): each podcast it holds at the version the store holds now is
+ * restored from it, in slices (the event loop turns every few milliseconds); the store's other podcasts (saved since,
+ * or not in it) are read from the store, unless only the index is built (`indexOnly`: they are read whole when indexed
+ * again). Undefined, with nothing left in the catalogue from it, when the saved catalogue cannot be read: the caller
+ * reads the store's pages as without one.
+ */
+async function restoreCatalogue(
+  store: Store,
+  library: Library,
+  log: Logger,
+  saved: SavedTopicIndex,
+  options: LoadLibraryOptions,
+): Promise<{ podcasts: number; episodes: number; versions: Map<string, number> } | undefined> {
+  const catalogue = Library.savedCatalogue(saved.body);
+  if (!catalogue.ok) {
+    log.info({ reason: catalogue.error }, 'the saved topic index holds no catalogue this build reads: the catalogue is read from the store');
+    return undefined;
+  }
+  const versions = await store.catalogVersions();
+  const { podcastIds } = catalogue.value;
+  const savedAt = new Map<string, number>();
+  podcastIds.forEach((id, p) => {
+    const version = versions.get(id);
+    // Only at the version the store holds now: one saved since is read from the store, one gone from it dropped.
+    if (version !== undefined && version === saved.versions.get(id)) savedAt.set(id, p);
+  });
+  // In the order of their ids, as the store's pages put them (ties in lists and choices fall as they would): those
+  // saved since are read from the store as they come, a few dozen at a time (only those are held meanwhile).
+  const ids = [...versions.keys()].sort();
+  const missing = options.indexOnly === true ? [] : ids.filter((id) => !savedAt.has(id));
+  let nextMissing = 0;
+  const read = new Map<string, CatalogSummaryEntry>();
+  const restored: string[] = [];
+  let podcasts = 0;
+  let episodes = 0;
+  let sliceStart = performance.now();
+  for (const id of ids) {
+    if (options.signal?.aborted) break;
+    const p = savedAt.get(id);
+    if (p === undefined && missing[nextMissing] === id) {
+      const chunk = missing.slice(nextMissing, (nextMissing += SUMMARIES_PER_READ));
+      for (const entry of await store.loadCatalogSummaries(chunk)) read.set(entry.podcast.id, entry);
+      sliceStart = performance.now();
+    }
+    const fromStore = read.get(id);
+    read.delete(id);
+    if (fromStore !== undefined) versions.set(id, fromStore.version);
+    // Deleted since the versions were read (not stored any more), or left to be read whole (indexOnly).
+    else if (p === undefined) {
+      if (options.indexOnly !== true) versions.delete(id);
+      continue;
+    }
+    // Put there meanwhile (a poll, another process's change heard): newer than what is here.
+    if (library.catalog.podcast(id) !== undefined) continue;
+    if (fromStore !== undefined) {
+      library.addSummaries(fromStore.podcast, fromStore.episodes);
+      episodes += fromStore.episodes.length;
+    } else {
+      try {
+        library.restoreSaved(catalogue.value, p!);
+      } catch (error) {
+        // The checksum held, yet a podcast's bytes do not: nothing restored from them is trusted.
+        for (const restoredId of restored) library.catalog.remove(restoredId);
+        log.warn({ err: error }, 'the saved catalogue cannot be read: the catalogue is read from the store');
+        return undefined;
+      }
+      restored.push(id);
+      episodes += library.catalog.episodeIds(id).length;
+    }
+    podcasts++;
+    if (performance.now() - sliceStart >= RESTORE_SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+  }
+  return { podcasts, episodes, versions };
 }

@@ -175,6 +175,8 @@ describe('the topic index on PostgreSQL', () => {
     expect(changed.passagesAnalysed).toBeLessThan(analysed.catalogue / 100);
     const second = await replicaFor();
     await loadedIndex(second);
+    // The loaded index answers at once; the podcast saved since it is indexed again meanwhile.
+    await until(() => logged(second, 'topic index caught up with the store'), 'the replica to index the podcast saved since', 60_000);
     expect(await metric(second, 'podcord_topic_passages_analysed')).toBe(analysed.total);
     const caughtUp = await answers();
     expect(JSON.stringify(await topic('quokka'))).toContain('quokka');

@@ -9,7 +9,7 @@ import { loadLibrary } from '../../src/store/loadLibrary.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/SqliteStore.js';
 import type { Store } from '../../src/store/Store.js';
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
-import { chatInput } from '../support/interactions.js';
+import { autocomplete, chatInput } from '../support/interactions.js';
 import { fillTopicStore, TOPIC_QUERIES } from '../support/topicLibrary.js';
 import { botConfig, command, data, startTestBot, tempDir, type StartedBot } from './support.js';
 
@@ -77,6 +77,9 @@ describe('a library loaded while serving', () => {
     expect(loadingChapters.content).toMatch(/still loading the episodes/);
     const swedish = await command(fake, 'topic', { query: 'zeppelin' }, { locale: 'sv-SE' as never });
     expect(swedish.content).toMatch(/läser fortfarande in avsnitten/);
+    // Autocomplete offers nothing from a catalogue partly in (the bundled samples are: a list from them would mislead).
+    const choicesWhileLoading = await fake.sendInteraction(autocomplete('episode', { episode: '' }, { focused: 'episode' }), 10_000);
+    expect(choicesWhileLoading).toMatchObject({ data: { choices: [] } });
     // What needs nothing of the library is answered as ever.
     const help = await fake.sendInteraction(chatInput('help'), 10_000);
     expect(JSON.stringify(data(help))).not.toMatch(/still loading/);
@@ -86,6 +89,8 @@ describe('a library loaded while serving', () => {
     bots.push(bot);
     const answer = await command(fake, 'topic', { query: 'zeppelin' });
     expect(answer.content ?? '').not.toMatch(/still loading/);
+    const choices = await fake.sendInteraction(autocomplete('episode', { episode: '' }, { focused: 'episode' }), 10_000);
+    expect((choices as { data?: { choices?: unknown[] } }).data?.choices?.length ?? 0).toBeGreaterThan(0);
     expect(answer.embeds?.[0]?.fields?.length ?? 0).toBeGreaterThan(0);
     // The episode's details (its chapters) come from the store when shown.
     const chapters = await command(fake, 'chapters', {});

@@ -7,7 +7,7 @@ import { ANALYZER_VERSION } from '../../src/data/search/stem.js';
 import { createLogger } from '../../src/logger.js';
 import { loadLibrary } from '../../src/store/loadLibrary.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/PostgresStore.js';
-import { TopicIndexSaver } from '../../src/store/topicIndexFile.js';
+import { buildTopicIndexInWorker, TopicIndexSaver } from '../../src/store/topicIndexFile.js';
 import { asAdmin, createTestDatabase, type TestDatabase } from '../support/postgresDatabase.js';
 import { fillTopicStore, TOPIC_QUERIES } from '../support/topicLibrary.js';
 
@@ -247,3 +247,57 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+describe('the catalogue in a PostgreSQL generation', () => {
+  it('is what a replica starts from (no page of the store read), kept right by the builder for the podcasts it caught up', async () => {
+    // A worker builds and writes a generation, a podcast changes, a worker catches up and writes the next one: as
+    // the processes that poll do, on their worker thread (topicIndexWorker.ts).
+    await buildTopicIndexInWorker(database.url, undefined);
+    const [first] = (await store.catalogVersions()).keys();
+    const entry = (await store.loadPodcast(first!))!;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.savePodcast(entry.podcast, [{ ...entry.episodes[0]!, id: 'caught-up', title: 'Caught up numbat', publishedAt: '2031-01-01T00:00:00.000Z' }, ...entry.episodes]);
+    const caughtUp = await buildTopicIndexInWorker(database.url, undefined);
+    expect(caughtUp.indexed).toBe(1);
+
+    // A replica (`interactions`, `gateway`): only loads, and reads the follows once the catalogue is in.
+    let pages = 0;
+    const byId: string[] = [];
+    const watched = new Proxy(store, {
+      get(t, key) {
+        const value = Reflect.get(t, key) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (key === 'loadCatalogPage') pages++;
+          if (key === 'loadCatalogSummaries') byId.push(...(args[0] as string[]));
+          return (value as (...a: unknown[]) => unknown).apply(t, args);
+        };
+      },
+    });
+    const storage = store.topicIndex();
+    const replica = freshLibrary();
+    let seenWithCatalogue: number | undefined;
+    const result = await loadLibrary(watched, replica, log, {
+      savedIndex: storage,
+      waitForSaved: (signal) => storage.waitForNewer(signal),
+      withCatalogue: async () => void (seenWithCatalogue = replica.catalog.size.episodes),
+    });
+    expect(result.catalogueFrom).toBe('saved index');
+    expect(result.savedIndex).toEqual({ used: true });
+    expect(result.indexed).toBe(0);
+    expect(pages).toBe(0);
+    expect(byId).toEqual([]);
+    const reference = freshLibrary();
+    await loadLibrary(store, reference, log);
+    expect(seenWithCatalogue).toBe(reference.catalog.size.episodes);
+    expect(replica.catalog.find(first!, 'caught-up')?.episode.title).toBe('Caught up numbat');
+    const ids = reference.catalog.podcasts(EVERY_PODCAST).map((p) => p.id).sort();
+    expect(replica.catalog.podcasts(EVERY_PODCAST).map((p) => p.id).sort()).toEqual(ids);
+    for (const id of ids) expect(replica.catalog.episodes(id)).toEqual(reference.catalog.episodes(id));
+    for (const q of ['', 'numbat', 'zepp', '12']) {
+      expect(replica.catalog.autocompleteEpisodes(q, undefined, EVERY_PODCAST)).toEqual(reference.catalog.autocompleteEpisodes(q, undefined, EVERY_PODCAST));
+    }
+    expect(replica.catalog.latest(10, undefined, EVERY_PODCAST)).toEqual(reference.catalog.latest(10, undefined, EVERY_PODCAST));
+    expect(replica.scopedTopics.search('numbat', EVERY_PODCAST, { now: NOW }).map((h) => h.passage.episodeId)).toEqual(['caught-up']);
+  }, 240_000);
+});

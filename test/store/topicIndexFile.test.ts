@@ -9,6 +9,7 @@ import { openSqliteStore, type SqliteStore } from '../../src/store/SqliteStore.j
 import { readTopicIndex, TopicIndexSaver, writeTopicIndex } from '../../src/store/topicIndexFile.js';
 import { ANALYZER_VERSION } from '../../src/data/search/stem.js';
 import { EVERY_PODCAST } from '../../src/data/catalog.js';
+import type { Store } from '../../src/store/Store.js';
 import { tempDir } from '../integration/support.js';
 import { fillTopicStore, TOPIC_QUERIES } from '../support/topicLibrary.js';
 
@@ -255,5 +256,169 @@ describe('the saved topic index', () => {
     expect(longer.ok ? 'trusted' : longer.error).toMatch(/does not match/);
     writeFileSync(indexFile, good);
     expect((await readTopicIndex(indexFile, chunk)).ok).toBe(true);
+  }, 120_000);
+});
+
+/** Everything the catalogue answers: each podcast and episode (with its key), /latest, lookups by key, number and words. */
+function catalogueAnswers(library: Library): unknown {
+  const catalog = library.catalog;
+  const ids = catalog.podcasts(EVERY_PODCAST).map((p) => p.id).sort();
+  return {
+    size: catalog.size,
+    podcasts: ids.map((id) => ({ podcast: catalog.podcast(id), episodes: catalog.episodes(id) })),
+    byKey: ids.flatMap((id) => catalog.episodes(id).map((e) => catalog.byKey(e.key, EVERY_PODCAST))),
+    latest: catalog.latest(25, undefined, EVERY_PODCAST),
+    choices: ['', 'tesla', 'zepp', 'hästen', 'climate economy', '12', '#3', 'quokka'].map((q) => catalog.autocompleteEpisodes(q, undefined, EVERY_PODCAST)),
+    inPodcast: catalog.autocompleteEpisodes('rocket', 'show 1', EVERY_PODCAST),
+    resolved: ['7', '40', 'tesla crash', 'quokka'].map((q) => catalog.resolveEpisode(q, undefined, EVERY_PODCAST)),
+    shows: catalog.autocompletePodcasts('show', EVERY_PODCAST),
+  };
+}
+
+/** The store, with the catalogue reads a start makes counted (pages of the whole catalogue, podcasts read by id). */
+function counted(target: SqliteStore): { store: Store; pages: () => number; byId: string[] } {
+  let pages = 0;
+  const byId: string[] = [];
+  const store = new Proxy(target, {
+    get(t, key) {
+      const value = Reflect.get(t, key) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (key === 'loadCatalogPage') pages++;
+        if (key === 'loadCatalogSummaries') byId.push(...(args[0] as string[]));
+        return (value as (...a: unknown[]) => unknown).apply(t, args);
+      };
+    },
+  });
+  return { store, pages: () => pages, byId };
+}
+
+/** What a start without a saved index serves, catalogue and topics: every row read from the store. */
+async function fromTheStore(): Promise<Library> {
+  const library = await rebuilt();
+  return library;
+}
+
+describe('the catalogue from the saved topic index', () => {
+  it('is restored from it without a page of the store read, and answers autocomplete, /latest and lookups exactly as the store', async () => {
+    await saveIndexOnce();
+    const { store: watched, pages, byId } = counted(store);
+    const library = freshLibrary();
+    const result = await loadLibrary(watched, library, log, { indexFile });
+    expect(result.catalogueFrom).toBe('saved index');
+    expect(result.savedIndex).toEqual({ used: true });
+    expect(pages()).toBe(0);
+    expect(byId).toEqual([]);
+    const versions = await store.catalogVersions();
+    expect(result.podcasts).toBe(versions.size);
+    expect(result.episodes).toBe((await Promise.all([...versions.keys()].map((id) => store.getEpisodeIds(id)))).reduce((n, ids) => n + ids.length, 0));
+    const reference = await fromTheStore();
+    expect(catalogueAnswers(library)).toEqual(catalogueAnswers(reference));
+    expect(answers(library)).toBe(answers(reference));
+  }, 120_000);
+
+  it('shows a podcast changed, added or removed in the store after the save as the store holds it, reading only those', async () => {
+    await saveIndexOnce();
+    const [first, second] = (await store.catalogVersions()).keys();
+    const entry = (await store.loadPodcast(first!))!;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Changed: a title edited, an episode gone, a new one on top; added: a new feed; removed: a feed deleted.
+    const [newest, ...rest] = entry.episodes;
+    await store.savePodcast({ ...entry.podcast, title: `${entry.podcast.title} quokka` }, [
+      { ...newest!, id: 'brand-new', title: 'A quokka on the moon', publishedAt: '2030-01-01T00:00:00.000Z', episodeNumber: 999 },
+      { ...newest!, title: `${newest!.title} quokka` },
+      ...rest.slice(1),
+    ]);
+    const other = (await store.loadPodcast(second!))!;
+    const added = ['https://topics.example/added-later.xml'];
+    await store.savePodcast({ ...other.podcast, id: added[0]!, title: 'Added later' }, other.episodes.slice(0, 5));
+    await store.deletePodcast(second!);
+
+    const { store: watched, pages, byId } = counted(store);
+    const library = freshLibrary();
+    const result = await loadLibrary(watched, library, log, { indexFile });
+    expect(result.catalogueFrom).toBe('saved index');
+    expect(pages()).toBe(0);
+    expect(byId.sort()).toEqual([first!, ...added].sort());
+    expect(library.catalog.podcast(second!)).toBeUndefined();
+    expect(library.catalog.resolveEpisode('999', undefined, EVERY_PODCAST)).toMatchObject({ ok: true, value: { episode: { id: 'brand-new' } } });
+    expect(library.scopedTopics.search('quokka', EVERY_PODCAST, { now: NOW }).map((h) => h.passage.episodeId)).toContain('brand-new');
+    expect(library.indexedPodcasts()).not.toContain(second);
+    const reference = await fromTheStore();
+    expect(catalogueAnswers(library)).toEqual(catalogueAnswers(reference));
+    library.search.compact();
+    expect(answers(library)).toBe(answers(reference));
+    for (const id of added) await store.deletePodcast(id);
+  }, 120_000);
+
+  it('serves the loaded index (/topic not "still loading") while the podcasts saved since are indexed again', async () => {
+    await saveIndexOnce();
+    const [first] = (await store.catalogVersions()).keys();
+    const entry = (await store.loadPodcast(first!))!;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.savePodcast(entry.podcast, entry.episodes.map((e) => ({ ...e, description: `${e.description} wombat` })));
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let paused: () => void = () => {};
+    const pausedOnce = new Promise<void>((resolve) => (paused = resolve));
+    const library = new Library({ pause: () => (paused(), held) });
+    library.readDetailsFrom((podcastId, ids) => store.loadEpisodes(podcastId, ids));
+    const loading = loadLibrary(store, library, log, { indexFile });
+    // Paused in the middle of indexing the changed podcast again (its 40 episodes are more than one slice).
+    expect(await Promise.race([pausedOnce.then(() => 'paused'), loading.then(() => 'done without a pause')])).toBe('paused');
+    // The changed podcast is being indexed again, in slices, held here: the loaded index answers meanwhile.
+    expect(library.loading).toEqual({ catalogue: false, topics: false });
+    expect(library.scopedTopics.search('zeppelin', EVERY_PODCAST, { now: NOW }).length).toBeGreaterThan(0);
+    release();
+    const result = await loading;
+    expect(result.indexed).toBe(1);
+    expect(library.scopedTopics.search('wombat', EVERY_PODCAST, { now: NOW }).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('is not read from a file of the format before it (no catalogue in it): rebuilt from the store, and saved in this format', async () => {
+    await saveIndexOnce();
+    const saved = await readTopicIndex(indexFile);
+    if (!saved.ok) throw new Error(saved.error);
+    // The body as the previous format wrote it: its five parts, without the catalogue, under that format's number.
+    const body = saved.value.body;
+    const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    const lengths = Array.from({ length: 5 }, (_, i) => view.getUint32(8 + 4 * i, true));
+    const align8 = (n: number): number => (n + 7) & ~7;
+    let at = align8(8 + 6 * 4);
+    const parts = lengths.map((length) => {
+      const part = body.subarray(at, at + length);
+      at = align8(at + length);
+      return part;
+    });
+    let size = align8(8 + 5 * 4);
+    for (const length of lengths) size = align8(size + length);
+    const old = new Uint8Array(size);
+    new DataView(old.buffer).setUint32(0, 0x50434c02, true);
+    new DataView(old.buffer).setUint32(4, 5, true);
+    lengths.forEach((length, i) => new DataView(old.buffer).setUint32(8 + 4 * i, length, true));
+    let to = align8(8 + 5 * 4);
+    for (const part of parts) {
+      old.set(part, to);
+      to = align8(to + part.byteLength);
+    }
+    await writeTopicIndex(indexFile, saved.value.versions, old);
+
+    const { store: watched, pages } = counted(store);
+    const library = freshLibrary();
+    const result = await loadLibrary(watched, library, log, { indexFile });
+    expect(result.catalogueFrom).toBe('store');
+    expect(pages()).toBeGreaterThan(0);
+    expect(result.savedIndex.used).toBe(false);
+    expect(result.savedIndex.used === false && result.savedIndex.reason).toContain('format');
+    expect(result.indexed).toBe((await store.catalogVersions()).size);
+    const reference = await fromTheStore();
+    expect(catalogueAnswers(library)).toEqual(catalogueAnswers(reference));
+    library.search.compact();
+    expect(answers(library)).toBe(answers(reference));
+    // Saved again in this build's format: the next start restores its catalogue.
+    await new TopicIndexSaver({ store, library, file: indexFile, log }).saveNow();
+    const next = await loadLibrary(store, freshLibrary(), log, { indexFile });
+    expect(next.catalogueFrom).toBe('saved index');
+    expect(next.savedIndex).toEqual({ used: true });
   }, 120_000);
 });

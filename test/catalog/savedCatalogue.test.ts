@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { Catalog, decodeSavedCatalogue, EVERY_PODCAST, type EpisodeSummary } from '../../src/data/catalog.js';
+import type { Podcast } from '../../src/data/model.js';
+
+/**
+ * The catalogue's columns saved (Catalog.serialize) and restored one podcast at a time (decodeSavedCatalogue,
+ * Catalog.restore): a restored catalogue answers every lookup exactly as the one that was saved, whatever its strings
+ * hold, and bytes that do not hold together are refused.
+ */
+const podcast = (id: string, title: string, extra: Partial<Podcast> = {}): Podcast => ({ id, title, categories: ['Tech'], ...extra });
+
+function built(): Catalog {
+  const catalog = new Catalog();
+  catalog.upsert(podcast('https://a.example/feed', 'Mälardalens Röster', { language: 'sv', author: 'Åsa' }), [
+    { id: 'a1', title: 'Öppna frågor om AI', publishedAt: '2026-05-06T00:00:00.000Z', episodeNumber: 12 },
+    // A date as the feed gave it (not what toISOString writes), one with none, number 0, a title with NUL and emoji.
+    { id: 'a2', title: 'Robots \u0000 in the 🍳 kitchen', publishedAt: '2026-04-01T10:00:00+02:00', episodeNumber: 0 },
+    { id: 'a3', title: '' },
+    { id: 'a\u00004', title: 'Same day', publishedAt: '2026-04-01T08:00:00.000Z' },
+  ]);
+  catalog.upsert(podcast('https://b.example/feed', 'Design Details'), [
+    { id: 'b1', title: 'Open Sourcing Design Systems', publishedAt: '2026-01-01T00:00:00.000Z', episodeNumber: 200 },
+    { id: 'b2', title: 'Open Sourcing, again', publishedAt: '2026-01-01T00:00:00.000Z', episodeNumber: 201 },
+  ]);
+  catalog.upsert(podcast('https://c.example/empty', 'Nothing Yet'), []);
+  return catalog;
+}
+
+/** What a catalogue answers: every podcast and episode (with its key), lists, lookups by number, key and words. */
+function answers(catalog: Catalog): unknown {
+  const podcasts = catalog.podcasts(EVERY_PODCAST).map((p) => p.id).sort();
+  return {
+    size: catalog.size,
+    podcasts: podcasts.map((id) => ({ podcast: catalog.podcast(id), episodes: catalog.episodes(id), key: catalog.podcastKey(id) })),
+    byKey: podcasts.flatMap((id) => catalog.episodes(id).map((e) => catalog.byKey(e.key, EVERY_PODCAST))),
+    latest: catalog.latest(10, undefined, EVERY_PODCAST),
+    choices: ['', 'open', 'öppna', 'robots kitchen', '12', '#0', '200', 'same'].map((q) => catalog.autocompleteEpisodes(q, undefined, EVERY_PODCAST)),
+    inPodcast: catalog.autocompleteEpisodes('', 'design', EVERY_PODCAST),
+    resolved: ['42', '201', 'kitchen'].map((q) => catalog.resolveEpisode(q, undefined, EVERY_PODCAST)),
+    podcastChoices: catalog.autocompletePodcasts('mälar', EVERY_PODCAST),
+  };
+}
+
+function restored(bytes: Uint8Array, into = new Catalog()): Catalog {
+  const saved = decodeSavedCatalogue(bytes);
+  saved.podcastIds.forEach((_, p) => into.restore(saved, p));
+  return into;
+}
+
+describe('the saved catalogue', () => {
+  it('restores every podcast so that the catalogue answers exactly as the one saved', () => {
+    const catalog = built();
+    const ids = catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
+    const bytes = catalog.serialize(ids);
+    const saved = decodeSavedCatalogue(bytes);
+    expect([...saved.podcastIds].sort()).toEqual([...ids].sort());
+    expect(saved.episodes).toBe(6);
+    expect(answers(restored(bytes))).toEqual(answers(catalog));
+    // Bytes that survive a copy into another buffer at an odd offset read the same.
+    const shifted = new Uint8Array(bytes.byteLength + 3);
+    shifted.set(bytes, 3);
+    expect(answers(restored(shifted.subarray(3)))).toEqual(answers(catalog));
+  });
+
+  it('keeps only the podcasts asked for, and a restored podcast replaces what the catalogue held of it', () => {
+    const catalog = built();
+    const bytes = catalog.serialize(['https://b.example/feed', 'https://not.held/feed']);
+    expect(decodeSavedCatalogue(bytes).podcastIds).toEqual(['https://b.example/feed']);
+    const other = new Catalog();
+    other.upsert(podcast('https://b.example/feed', 'Old title'), [{ id: 'old', title: 'Gone since' } satisfies EpisodeSummary]);
+    restored(bytes, other);
+    expect(other.size).toEqual({ podcasts: 1, episodes: 2 });
+    expect(other.episodes('https://b.example/feed').map((e) => e.episode.id)).toEqual(catalog.episodes('https://b.example/feed').map((e) => e.episode.id));
+    expect(other.autocompleteEpisodes('gone', undefined, EVERY_PODCAST)).toEqual([]);
+    expect(other.resolvePodcast('design', EVERY_PODCAST).ok).toBe(true);
+  });
+
+  it('refuses bytes cut short, too long or of another format', () => {
+    const catalog = built();
+    const bytes = catalog.serialize(catalog.podcasts(EVERY_PODCAST).map((p) => p.id));
+    expect(() => decodeSavedCatalogue(bytes.subarray(0, bytes.byteLength - 1))).toThrow();
+    const longer = new Uint8Array(bytes.byteLength + 8);
+    longer.set(bytes);
+    expect(() => decodeSavedCatalogue(longer)).toThrow();
+    const other = bytes.slice();
+    other[0] = 99;
+    expect(() => decodeSavedCatalogue(other)).toThrow(/format/);
+  });
+});
