@@ -152,8 +152,14 @@ export class Catalog {
       entry.keyLanes[2 * i] = a;
       entry.keyLanes[2 * i + 1] = b;
     });
-    this.#podcasts.set(podcast.id, entry);
+    this.#put(entry);
+  }
+
+  /** An entry (its podcast removed before) into the lookups by id, podcast key and episode key lane. */
+  #put(entry: PodcastEntry): void {
+    this.#podcasts.set(entry.podcast.id, entry);
     this.#podcastsByKey.set(entry.key, entry);
+    const count = entry.ids.length;
     for (let i = 0; i < count; i++) {
       const lane = entry.keyLanes[2 * i]!;
       const held = this.#byKeyLane.get(lane);
@@ -242,17 +248,7 @@ export class Catalog {
   restore(saved: SavedCatalogue, p: number): Podcast {
     const entry = saved.entry(p);
     this.remove(entry.podcast.id);
-    this.#podcasts.set(entry.podcast.id, entry);
-    this.#podcastsByKey.set(entry.key, entry);
-    const count = entry.ids.length;
-    for (let i = 0; i < count; i++) {
-      const lane = entry.keyLanes[2 * i]!;
-      const held = this.#byKeyLane.get(lane);
-      if (held === undefined) this.#byKeyLane.set(lane, entry);
-      else if (held !== entry && !(Array.isArray(held) && held.includes(entry))) this.#byKeyLane.set(lane, Array.isArray(held) ? [...held, entry] : [held, entry]);
-    }
-    this.#episodeCount += count;
-    this.#changed();
+    this.#put(entry);
     return entry.podcast;
   }
 
