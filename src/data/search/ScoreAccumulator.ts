@@ -43,6 +43,8 @@ export class ScoreAccumulator {
   mask: Uint8Array = new Uint8Array(0);
   touched: Int32Array = new Int32Array(0);
   wordTouched: Int32Array = new Int32Array(0);
+  /** Passages a later query word's small lists hold (markLater), for scanShared; all 0 between queries. */
+  later: Uint8Array = new Uint8Array(0);
   /** Fill counts of touched / wordTouched while a query runs. */
   touchedCount = 0;
   wordTouchedCount = 0;
@@ -73,6 +75,7 @@ export class ScoreAccumulator {
     this.mask = new Uint8Array(0);
     this.touched = new Int32Array(0);
     this.wordTouched = new Int32Array(0);
+    this.later = new Uint8Array(0);
     this.view({
       docDeleted: new Uint8Array(0),
       docField: new Uint8Array(0),
@@ -85,7 +88,9 @@ export class ScoreAccumulator {
   }
 
   byteLength(): number {
-    return this.total.byteLength + this.wordBest.byteLength + this.mask.byteLength + this.touched.byteLength + this.wordTouched.byteLength;
+    return (
+      this.total.byteLength + this.wordBest.byteLength + this.mask.byteLength + this.touched.byteLength + this.wordTouched.byteLength + this.later.byteLength
+    );
   }
 
   /**
@@ -146,6 +151,91 @@ export class ScoreAccumulator {
       const doc = postingDocs[p] as number;
       const m = mask[doc] as number;
       if (which === ONLY_KNOWN ? m === 0 : which === ONLY_NEW && m !== 0) continue;
+      if (deleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const tf = postingTfs[p] as number;
+      const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+      let s = weightedIdf * (impact1[slot] as number);
+      if (tf !== 1) {
+        const norm = docNorm[slot] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      if (single) {
+        if (m === 0) touched[touchedCount++] = doc;
+        mask[doc] = m | bit;
+        total[doc] = (total[doc] as number) + s;
+      } else {
+        const before = wordBest[doc] as number;
+        if (before === 0) wordTouched[wordTouchedCount++] = doc;
+        if (s > before) wordBest[doc] = s;
+      }
+    }
+    this.touchedCount = touchedCount;
+    this.wordTouchedCount = wordTouchedCount;
+  }
+
+  /** Sets (value 1) or clears (0) `later` for the passages of postings [from, end) of the compact segment. */
+  markLater(postingDocs: Uint32Array, from: number, end: number, value: number): void {
+    const later = this.later;
+    for (let p = from; p < end; p++) later[postingDocs[p] as number] = value;
+  }
+
+  /** markLater for a stem's mutable postings (a linked list). */
+  markLaterMutable(postings: MutablePostingList, head: number, value: number): void {
+    const later = this.later;
+    const postingDoc = postings.doc;
+    const next = postings.next;
+    for (let p = head; p >= 0; p = next[p] as number) later[postingDoc[p] as number] = value;
+  }
+
+  /**
+   * scanCompact (ALL) of the first of several query words, but only for the passages that some later word's postings
+   * hold too: those marked in `later` (markLater: the later words' small lists), or found by galloping in the big
+   * ones, the compact ranges [ranges[2i], ranges[2i + 1]) of `postingDocs`, ascending like these postings, so each
+   * keeps a cursor. Reading a posting's doc id in order and a gallop step costs far less than scoring it (random reads
+   * of five per-passage arrays): the passages left out hold this word alone, and SearchIndex checks that none of them
+   * could have reached the pool (else it reads the word in full).
+   */
+  scanShared(
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    from: number,
+    end: number,
+    weightedIdf: number,
+    bit: number,
+    single: boolean,
+    allowed: Uint8Array | undefined,
+    ranges: Int32Array,
+    marked: boolean,
+  ): void {
+    const deleted = this.docDeleted;
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const mask = this.mask;
+    const total = this.total;
+    const wordBest = this.wordBest;
+    const touched = this.touched;
+    const wordTouched = this.wordTouched;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    const later = this.later;
+    const cursors = ranges.slice();
+    const rangeCount = ranges.length >> 1;
+    let touchedCount = this.touchedCount;
+    let wordTouchedCount = this.wordTouchedCount;
+    for (let p = from; p < end; p++) {
+      const doc = postingDocs[p] as number;
+      let shared = false;
+      for (let r = 0; r < rangeCount && !shared; r++) {
+        const rangeEnd = ranges[2 * r + 1] as number;
+        const c = gallop(postingDocs, doc, cursors[2 * r] as number, rangeEnd);
+        cursors[2 * r] = c;
+        shared = c < rangeEnd && postingDocs[c] === doc;
+      }
+      if (!shared && !(marked && later[doc] === 1)) continue;
+      const m = mask[doc] as number;
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
       const tf = postingTfs[p] as number;
@@ -315,5 +405,6 @@ export class ScoreAccumulator {
     this.mask = new Uint8Array(size);
     this.touched = new Int32Array(size);
     this.wordTouched = new Int32Array(size);
+    this.later = new Uint8Array(size);
   }
 }

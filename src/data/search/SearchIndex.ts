@@ -69,6 +69,8 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
 
 /** A later word probes the passages found so far only if they are fewer than 1/PROBE_RATIO of its postings. */
 const PROBE_RATIO = 8;
+/** The first of several words reads only passages a later word holds too (readShared) from this many postings. */
+const SHARED_MIN_POSTINGS = 4096;
 
 export interface SearchIndexOptions {
   /** BM25 term-frequency saturation (default 1.2). */
@@ -83,6 +85,11 @@ export interface SearchIndexOptions {
    * given, handed to it (a worker thread, src/search-runtime) while the index keeps answering (beginCompaction).
    */
   compactor?: Compactor;
+  /**
+   * Whether the first of several words may read only the passages a later word holds too (readShared; default
+   * true). false reads them all, with the same ranking otherwise: the reference the pruning is tested against.
+   */
+  pruning?: boolean;
 }
 
 /** What the index remembers of the compaction in flight, to re-apply what changed meanwhile when it finishes. */
@@ -118,6 +125,7 @@ export class SearchIndex implements TopicSearch {
   private readonly k1: number;
   private readonly b: number;
   private readonly mutableLimit: number;
+  private readonly pruning: boolean;
   private readonly compactor: Compactor | undefined;
   /** The compaction being computed by the compactor, and its promise (see `compaction`). */
   private inFlight: InFlight | undefined;
@@ -227,6 +235,7 @@ export class SearchIndex implements TopicSearch {
     this.b = options.b ?? 0.75;
     this.mutableLimit = options.mutableLimit ?? 20_000;
     this.compactor = options.compactor;
+    this.pruning = options.pruning ?? true;
     for (const field of PASSAGE_FIELDS) {
       this.fieldBoost[FIELD_CODE[field]] = options.fieldBoost?.[field] ?? DEFAULT_FIELD_BOOST[field];
     }
@@ -853,8 +862,15 @@ export class SearchIndex implements TopicSearch {
       allowed,
     };
     const plans = this.planWords(words);
-    this.readWords(q, plans);
-    const { pool, poolWords } = this.collectPool(q, options.now);
+    // Where the first word may be pruned, ties at the pool's edge go by doc id (collectPool), pruned or not.
+    const prunable = this.mayReadShared(q, plans);
+    const pruned = this.readWords(q, plans, prunable && this.pruning);
+    let { pool, poolWords } = this.collectPool(q, options.now, prunable);
+    if (pruned && !this.poolBeatsFirstWordAlone(q, plans[0]!, pool)) {
+      // Passages holding only the first word might have reached the pool: read it in full after all.
+      this.readWords(q, plans, false);
+      ({ pool, poolWords } = this.collectPool(q, options.now, prunable));
+    }
     const stemWords = new Map<string, number>();
     words.forEach((word, w) => {
       for (const e of word.expansions) stemWords.set(e.stem, (stemWords.get(e.stem) ?? 0) | (1 << w));
@@ -898,8 +914,12 @@ export class SearchIndex implements TopicSearch {
     return plans;
   }
 
-  /** Search step 2: each word's postings into the scores, rarest word first. */
-  private readWords(q: QueryRun, plans: readonly WordPlan[]): void {
+  /**
+   * Search step 2: each word's postings into the scores, rarest word first. With `shared` (mayReadShared), the first
+   * of several words reads only the passages a later word also holds (readShared); the pool is then exact only if
+   * poolBeatsFirstWordAlone says so.
+   */
+  private readWords(q: QueryRun, plans: readonly WordPlan[], shared: boolean): boolean {
     this.scores.touchedCount = 0;
     this.scores.wordTouchedCount = 0;
     let upperRest = plans.reduce((sum, plan) => sum + plan.upper, 0);
@@ -910,9 +930,86 @@ export class SearchIndex implements TopicSearch {
       const coordRest = (q.n - order) / q.n;
       const newDocBound = upperRest * coordRest * coordRest * q.maxRecency;
       upperRest -= plan.upper;
-      this.readWord(q, plan, order, newDocBound);
+      if (order === 0 && shared) this.readShared(q, plan, plans.slice(1));
+      else this.readWord(q, plan, order, newDocBound);
       this.scores.endWord(1 << plan.w);
     });
+    return shared;
+  }
+
+  /**
+   * Whether the first word may be read for shared passages only. A passage holding the first word and no other gets
+   * no later word's score, is in no later word's champions, and changes no later read's choice as long as no later
+   * word reads by the pool's floor (probeOnly, which needs a big expansion without champions); so leaving it out
+   * changes nothing but the pool, which poolBeatsFirstWordAlone then checks. Worth it only for a first word with many
+   * postings.
+   */
+  private mayReadShared(q: QueryRun, plans: readonly WordPlan[]): boolean {
+    const first = plans[0];
+    if (q.n < 2 || first === undefined || first.postings < SHARED_MIN_POSTINGS) return false;
+    return plans.slice(1).every((plan) => !plan.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF));
+  }
+
+  /**
+   * The first word's postings, only for passages some later word holds too (ScoreAccumulator.scanShared): the later
+   * words' lists shorter than this word's are marked in a scratch array, the longer ones galloped through.
+   */
+  private readShared(q: QueryRun, plan: WordPlan, laterPlans: readonly WordPlan[]): void {
+    const scores = this.scores;
+    const mutable = this.mutable;
+    const bigRanges: number[] = [];
+    const marks: (readonly [number, number] | number)[] = [];
+    for (const later of laterPlans) {
+      for (const { e } of later.expansions) {
+        if (e.compact >= 0) {
+          const from = this.postingOffsets[e.compact] as number;
+          const end = this.postingOffsets[e.compact + 1] as number;
+          if (end - from > plan.postings) bigRanges.push(from, end);
+          else marks.push([from, end]);
+        }
+        if (e.mutable >= 0) marks.push(mutable.head[e.mutable] as number);
+      }
+    }
+    const mark = (value: number): void => {
+      for (const m of marks) {
+        if (typeof m === 'number') scores.markLaterMutable(mutable, m, value);
+        else scores.markLater(this.postingDocs, m[0], m[1], value);
+      }
+    };
+    mark(1);
+    const ranges = Int32Array.from(bigRanges);
+    const bit = 1 << plan.w;
+    const single = plan.expansions.length === 1;
+    for (const { e, weightedIdf } of plan.expansions) {
+      if (e.compact >= 0) {
+        const from = this.postingOffsets[e.compact] as number;
+        const end = this.postingOffsets[e.compact + 1] as number;
+        scores.scanShared(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, q.allowed, ranges, marks.length > 0);
+      }
+      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, false, q.allowed);
+    }
+    mark(0);
+  }
+
+  /**
+   * After readShared: whether the pool is full and its last score beats the most a passage holding only the first
+   * word can score (its bound, times that coordination and the largest recency, with room for Float32 rounding).
+   * Then no left-out passage would have entered it: with ties at its edge going by doc id (collectPool), it is the
+   * very pool a full read gives.
+   */
+  private poolBeatsFirstWordAlone(q: QueryRun, first: WordPlan, pool: readonly { doc: number; score: number }[]): boolean {
+    const last = pool[q.poolSize - 1];
+    if (last === undefined) return false;
+    const alone = first.upper * (1 / q.n) * (1 / q.n) * q.maxRecency;
+    return last.score > alone * (1 + 1e-5);
+  }
+
+  /** An expansion's champion postings, if a later word (order > 0) or a one-word query reads new passages from them. */
+  private championRange(e: Expansion, q: QueryRun, order: number): [number, number] | undefined {
+    if (e.compact < 0 || (q.n > 1 && order === 0)) return undefined;
+    const from = this.championOffsets[e.compact] as number;
+    const end = this.championOffsets[e.compact + 1] as number;
+    return end > from && this.scores.liveChampions(this.championDocs, from, end, q.allowed) >= q.poolSize ? [from, end] : undefined;
   }
 
   /**
@@ -933,13 +1030,7 @@ export class SearchIndex implements TopicSearch {
     const single = plan.expansions.length === 1;
     const touchedCount = scores.touchedCount;
     const probeCheap = (e: Expansion): boolean => touchedCount * PROBE_RATIO < this.df(e);
-    const useChampions = (e: Expansion): [number, number] | undefined => {
-      if (e.compact < 0 || (n > 1 && order === 0)) return undefined;
-      const from = this.championOffsets[e.compact] as number;
-      const end = this.championOffsets[e.compact + 1] as number;
-      return end > from && scores.liveChampions(this.championDocs, from, end, allowed) >= poolSize ? [from, end] : undefined;
-    };
-    const champions = plan.expansions.map(({ e }) => useChampions(e));
+    const champions = plan.expansions.map(({ e }) => this.championRange(e, q, order));
     const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
     const probeOnly =
       order > 0 && bigWithoutChampions && touchedCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
@@ -974,12 +1065,14 @@ export class SearchIndex implements TopicSearch {
    * Search step 3: the best `poolSize` passages by BM25 x coordination squared x recency, best first, with the query
    * words each matched (`poolWords`, parallel to `pool`). Clears the scratch for the next query.
    */
-  private collectPool(q: QueryRun, now: number | undefined): { pool: { doc: number; score: number }[]; poolWords: Uint8Array } {
+  private collectPool(q: QueryRun, now: number | undefined, docTies: boolean): { pool: { doc: number; score: number }[]; poolWords: Uint8Array } {
     const { total, mask, touched } = this.scores;
     const touchedCount = this.scores.touchedCount;
     const docEpisode = this.docEpisode;
     const maxRecency = q.maxRecency;
-    const heap = new TopK(q.poolSize);
+    // Equal scores at the pool's edge go by doc id, not by the order passages were found: a query that leaves out
+    // passages that cannot reach the pool (readWords) gets exactly the pool a full read gets.
+    const heap = new TopK(q.poolSize, docTies);
     const coordination = coordinationTable(q.n);
     const recency = now === undefined ? undefined : this.episodeRecency(now);
     // The scratch is cleared as it is read, saving a second pass over every passage found: only passages offered to
@@ -993,7 +1086,8 @@ export class SearchIndex implements TopicSearch {
       total[doc] = 0;
       // Passages that match every word come first: coordination squared.
       score *= coordination[bits] as number;
-      if (score * maxRecency <= heap.min()) {
+      const most = score * maxRecency;
+      if (docTies ? most <= 0 || most < heap.min() : most <= heap.min()) {
         mask[doc] = 0;
         continue;
       }
