@@ -43,8 +43,8 @@ export class ScoreAccumulator {
   mask: Uint8Array = new Uint8Array(0);
   touched: Int32Array = new Int32Array(0);
   wordTouched: Int32Array = new Int32Array(0);
-  /** Passages a later query word's small lists hold (markLater), for scanShared; all 0 between queries. */
-  later: Uint8Array = new Uint8Array(0);
+  /** A bit per passage: held by a later query word (markLater), for scanShared; all 0 between queries. */
+  later: Int32Array = new Int32Array(0);
   /** Fill counts of touched / wordTouched while a query runs. */
   touchedCount = 0;
   wordTouchedCount = 0;
@@ -75,7 +75,7 @@ export class ScoreAccumulator {
     this.mask = new Uint8Array(0);
     this.touched = new Int32Array(0);
     this.wordTouched = new Int32Array(0);
-    this.later = new Uint8Array(0);
+    this.later = new Int32Array(0);
     this.view({
       docDeleted: new Uint8Array(0),
       docField: new Uint8Array(0),
@@ -174,27 +174,39 @@ export class ScoreAccumulator {
     this.wordTouchedCount = wordTouchedCount;
   }
 
-  /** Sets (value 1) or clears (0) `later` for the passages of postings [from, end) of the compact segment. */
-  markLater(postingDocs: Uint32Array, from: number, end: number, value: number): void {
+  /** Sets `later` for the passages of postings [from, end) of the compact segment. */
+  markLater(postingDocs: Uint32Array, from: number, end: number): void {
     const later = this.later;
-    for (let p = from; p < end; p++) later[postingDocs[p] as number] = value;
+    for (let p = from; p < end; p++) {
+      const doc = postingDocs[p] as number;
+      later[doc >>> 5] = (later[doc >>> 5] as number) | (1 << (doc & 31));
+    }
   }
 
-  /** markLater for a stem's mutable postings (a linked list). */
-  markLaterMutable(postings: MutablePostingList, head: number, value: number): void {
+  /** Clears what markLater set (whole words: every bit in `later` is cleared after each query). */
+  clearLater(postingDocs: Uint32Array, from: number, end: number): void {
+    const later = this.later;
+    for (let p = from; p < end; p++) later[(postingDocs[p] as number) >>> 5] = 0;
+  }
+
+  /** markLater (or with `clear`, clearLater) for a stem's mutable postings (a linked list). */
+  markLaterMutable(postings: MutablePostingList, head: number, clear: boolean): void {
     const later = this.later;
     const postingDoc = postings.doc;
     const next = postings.next;
-    for (let p = head; p >= 0; p = next[p] as number) later[postingDoc[p] as number] = value;
+    for (let p = head; p >= 0; p = next[p] as number) {
+      const doc = postingDoc[p] as number;
+      later[doc >>> 5] = clear ? 0 : (later[doc >>> 5] as number) | (1 << (doc & 31));
+    }
   }
 
   /**
    * scanCompact (ALL) of the first of several query words, but only for the passages that some later word's postings
-   * hold too: those marked in `later` (markLater: the later words' small lists), or found by galloping in the big
-   * ones, the compact ranges [ranges[2i], ranges[2i + 1]) of `postingDocs`, ascending like these postings, so each
-   * keeps a cursor. Reading a posting's doc id in order and a gallop step costs far less than scoring it (random reads
-   * of five per-passage arrays): the passages left out hold this word alone, and SearchIndex checks that none of them
-   * could have reached the pool (else it reads the word in full).
+   * hold too: those set in `later` (markLater), or found by galloping in the far longer lists, the compact ranges
+   * [ranges[2i], ranges[2i + 1]) of `postingDocs` (ascending like these postings, so each keeps a cursor). `later` is
+   * a bit per passage (1.7 MB at 14 million), so it stays in cache where scoring a posting costs random reads of five
+   * per-passage arrays that miss it. The passages left out hold this word alone, and SearchIndex checks that none of
+   * them could have reached the pool (else it reads the word in full).
    */
   scanShared(
     postingDocs: Uint32Array,
@@ -206,7 +218,6 @@ export class ScoreAccumulator {
     single: boolean,
     allowed: Uint8Array | undefined,
     ranges: Int32Array,
-    marked: boolean,
   ): void {
     const deleted = this.docDeleted;
     const docField = this.docField;
@@ -222,19 +233,18 @@ export class ScoreAccumulator {
     const episodePodcast = this.episodePodcast;
     const later = this.later;
     const cursors = ranges.slice();
-    const rangeCount = ranges.length >> 1;
     let touchedCount = this.touchedCount;
     let wordTouchedCount = this.wordTouchedCount;
     for (let p = from; p < end; p++) {
       const doc = postingDocs[p] as number;
-      let shared = false;
-      for (let r = 0; r < rangeCount && !shared; r++) {
-        const rangeEnd = ranges[2 * r + 1] as number;
-        const c = gallop(postingDocs, doc, cursors[2 * r] as number, rangeEnd);
-        cursors[2 * r] = c;
+      let shared = (((later[doc >>> 5] as number) >>> (doc & 31)) & 1) === 1;
+      for (let r = 0; r < ranges.length && !shared; r += 2) {
+        const rangeEnd = ranges[r + 1] as number;
+        const c = gallop(postingDocs, doc, cursors[r] as number, rangeEnd);
+        cursors[r] = c;
         shared = c < rangeEnd && postingDocs[c] === doc;
       }
-      if (!shared && !(marked && later[doc] === 1)) continue;
+      if (!shared) continue;
       const m = mask[doc] as number;
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
@@ -405,6 +415,6 @@ export class ScoreAccumulator {
     this.mask = new Uint8Array(size);
     this.touched = new Int32Array(size);
     this.wordTouched = new Int32Array(size);
-    this.later = new Uint8Array(size);
+    this.later = new Int32Array((size + 31) >>> 5);
   }
 }

@@ -71,6 +71,8 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
 const PROBE_RATIO = 8;
 /** The first of several words reads only passages a later word holds too (readShared) from this many postings. */
 const SHARED_MIN_POSTINGS = 4096;
+/** readShared gallops through a later word's list instead of marking it when it is this many times longer. */
+const GALLOP_RATIO = 32;
 
 export interface SearchIndexOptions {
   /** BM25 term-frequency saturation (default 1.2). */
@@ -952,31 +954,29 @@ export class SearchIndex implements TopicSearch {
 
   /**
    * The first word's postings, only for passages some later word holds too (ScoreAccumulator.scanShared): the later
-   * words' lists shorter than this word's are marked in a scratch array, the longer ones galloped through.
+   * words' passages are set in a bitmap, but for lists so long next to this word's that galloping through them is
+   * cheaper.
    */
   private readShared(q: QueryRun, plan: WordPlan, laterPlans: readonly WordPlan[]): void {
     const scores = this.scores;
     const mutable = this.mutable;
+    const postingDocs = this.postingDocs;
     const bigRanges: number[] = [];
-    const marks: (readonly [number, number] | number)[] = [];
+    const marked: [number, number][] = [];
+    const markedMutable: number[] = [];
     for (const later of laterPlans) {
       for (const { e } of later.expansions) {
         if (e.compact >= 0) {
           const from = this.postingOffsets[e.compact] as number;
           const end = this.postingOffsets[e.compact + 1] as number;
-          if (end - from > plan.postings) bigRanges.push(from, end);
-          else marks.push([from, end]);
+          if (end - from > GALLOP_RATIO * plan.postings) bigRanges.push(from, end);
+          else marked.push([from, end]);
         }
-        if (e.mutable >= 0) marks.push(mutable.head[e.mutable] as number);
+        if (e.mutable >= 0) markedMutable.push(mutable.head[e.mutable] as number);
       }
     }
-    const mark = (value: number): void => {
-      for (const m of marks) {
-        if (typeof m === 'number') scores.markLaterMutable(mutable, m, value);
-        else scores.markLater(this.postingDocs, m[0], m[1], value);
-      }
-    };
-    mark(1);
+    for (const [from, end] of marked) scores.markLater(postingDocs, from, end);
+    for (const head of markedMutable) scores.markLaterMutable(mutable, head, false);
     const ranges = Int32Array.from(bigRanges);
     const bit = 1 << plan.w;
     const single = plan.expansions.length === 1;
@@ -984,11 +984,12 @@ export class SearchIndex implements TopicSearch {
       if (e.compact >= 0) {
         const from = this.postingOffsets[e.compact] as number;
         const end = this.postingOffsets[e.compact + 1] as number;
-        scores.scanShared(this.postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, q.allowed, ranges, marks.length > 0);
+        scores.scanShared(postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, q.allowed, ranges);
       }
       if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, false, q.allowed);
     }
-    mark(0);
+    for (const [from, end] of marked) scores.clearLater(postingDocs, from, end);
+    for (const head of markedMutable) scores.markLaterMutable(mutable, head, true);
   }
 
   /**
