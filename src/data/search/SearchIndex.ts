@@ -864,14 +864,13 @@ export class SearchIndex implements TopicSearch {
       allowed,
     };
     const plans = this.planWords(words);
-    // Where the first word may be pruned, ties at the pool's edge go by doc id (collectPool), pruned or not.
-    const prunable = this.mayReadShared(q, plans);
-    const pruned = this.readWords(q, plans, prunable && this.pruning);
-    let { pool, poolWords } = this.collectPool(q, options.now, prunable);
-    if (pruned && !this.poolBeatsFirstWordAlone(q, plans[0]!, pool)) {
-      // Passages holding only the first word might have reached the pool: read it in full after all.
+    const pruned = this.readWords(q, plans, this.pruning && this.mayReadShared(q, plans));
+    let { pool, poolWords, edgeSettled } = this.collectPool(q, options.now, pruned);
+    if (pruned && !(edgeSettled && this.poolBeatsFirstWordAlone(q, plans[0]!, pool))) {
+      // Passages holding only the first word might have reached the pool, or which of several equal scores at its
+      // edge the pool keeps might depend on them (see collectPool): read the word in full after all.
       this.readWords(q, plans, false);
-      ({ pool, poolWords } = this.collectPool(q, options.now, prunable));
+      ({ pool, poolWords } = this.collectPool(q, options.now, false));
     }
     const stemWords = new Map<string, number>();
     words.forEach((word, w) => {
@@ -995,7 +994,7 @@ export class SearchIndex implements TopicSearch {
   /**
    * After readShared: whether the pool is full and its last score beats the most a passage holding only the first
    * word can score (its bound, times that coordination and the largest recency, with room for Float32 rounding).
-   * Then no left-out passage would have entered it: with ties at its edge going by doc id (collectPool), it is the
+   * Then no left-out passage would have entered it; with no tie at its edge (collectPool's edgeSettled), it is the
    * very pool a full read gives.
    */
   private poolBeatsFirstWordAlone(q: QueryRun, first: WordPlan, pool: readonly { doc: number; score: number }[]): boolean {
@@ -1066,14 +1065,16 @@ export class SearchIndex implements TopicSearch {
    * Search step 3: the best `poolSize` passages by BM25 x coordination squared x recency, best first, with the query
    * words each matched (`poolWords`, parallel to `pool`). Clears the scratch for the next query.
    */
-  private collectPool(q: QueryRun, now: number | undefined, docTies: boolean): { pool: { doc: number; score: number }[]; poolWords: Uint8Array } {
+  private collectPool(
+    q: QueryRun,
+    now: number | undefined,
+    pruned: boolean,
+  ): { pool: { doc: number; score: number }[]; poolWords: Uint8Array; edgeSettled: boolean } {
     const { total, mask, touched } = this.scores;
     const touchedCount = this.scores.touchedCount;
     const docEpisode = this.docEpisode;
     const maxRecency = q.maxRecency;
-    // Equal scores at the pool's edge go by doc id, not by the order passages were found: a query that leaves out
-    // passages that cannot reach the pool (readWords) gets exactly the pool a full read gets.
-    const heap = new TopK(q.poolSize, docTies);
+    const heap = new TopK(q.poolSize);
     const coordination = coordinationTable(q.n);
     const recency = now === undefined ? undefined : this.episodeRecency(now);
     // The scratch is cleared as it is read, saving a second pass over every passage found: only passages offered to
@@ -1084,25 +1085,41 @@ export class SearchIndex implements TopicSearch {
       const doc = touched[i] as number;
       const bits = mask[doc] as number;
       let score = total[doc] as number;
-      total[doc] = 0;
+      if (!pruned) total[doc] = 0;
       // Passages that match every word come first: coordination squared.
       score *= coordination[bits] as number;
-      const most = score * maxRecency;
-      if (docTies ? most <= 0 || most < heap.min() : most <= heap.min()) {
-        mask[doc] = 0;
+      if (score * maxRecency <= heap.min()) {
+        if (!pruned) mask[doc] = 0;
         continue;
       }
       if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
       heap.push(doc, score);
-      touched[pushed++] = doc;
+      if (!pruned) touched[pushed++] = doc;
     }
     const pool = heap.drainSorted();
     // A typed array, as mask is: an Array from pool.map comes out packed or holey depending on how V8 ran the map,
     // and the optimized search bailed out to the interpreter on the kind it had not seen, about one two-word query in ten.
     const poolWords = new Uint8Array(pool.length);
     for (let i = 0; i < pool.length; i++) poolWords[i] = mask[pool[i]!.doc] as number;
-    for (let i = 0; i < pushed; i++) mask[touched[i] as number] = 0;
-    return { pool, poolWords };
+    if (!pruned) {
+      for (let i = 0; i < pushed; i++) mask[touched[i] as number] = 0;
+      return { pool, poolWords, edgeSettled: true };
+    }
+    // After a pruned read (readShared), the heap saw fewer passages than a full read's, all those left out scoring
+    // below the pool (poolBeatsFirstWordAlone). Which passages of a score equal to the last one's it keeps depends on
+    // the order and shape it got them in; so the pool is the full read's only if no passage outside it scores as
+    // much as its last: counted in a second pass, which also clears the scratch (all of it, as `pushed` was not kept).
+    const last = pool.length === q.poolSize ? (pool[pool.length - 1]!.score) : Infinity;
+    let atLeast = 0;
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = touched[i] as number;
+      let score = (total[doc] as number) * (coordination[mask[doc] as number] as number);
+      if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
+      if (score >= last) atLeast++;
+      total[doc] = 0;
+      mask[doc] = 0;
+    }
+    return { pool, poolWords, edgeSettled: atLeast === q.poolSize };
   }
 
   /**

@@ -5,29 +5,15 @@ export function byScoreThenDoc(a: { doc: number; score: number }, b: { doc: numb
   return b.score - a.score || a.doc - b.doc;
 }
 
-/**
- * A bounded min-heap keeping the k best (doc, score) pairs. With `docTies`, equal scores rank by doc id as
- * byScoreThenDoc does (the lower doc is the better), so the pairs kept are the k first in byScoreThenDoc order
- * whatever order they came in: what lets a query leave out passages that cannot make the k (SearchIndex's pruning)
- * and keep exactly the same pool. Without it, which of several equal scores at the k-th place stays depends on the
- * heap's shape.
- */
+/** A bounded min-heap keeping the k best (doc, score) pairs. */
 export class TopK {
   private readonly docs: Int32Array;
   private readonly scores: Float64Array;
   private size = 0;
 
-  constructor(
-    private readonly k: number,
-    private readonly docTies = false,
-  ) {
+  constructor(private readonly k: number) {
     this.docs = new Int32Array(k);
     this.scores = new Float64Array(k);
-  }
-
-  /** Whether (doc a, score sa) ranks below (doc b, score sb): the heap's order. */
-  private below(sa: number, da: number, sb: number, db: number): boolean {
-    return sa < sb || (this.docTies && sa === sb && da > db);
   }
 
   push(doc: number, score: number): void {
@@ -35,7 +21,7 @@ export class TopK {
       let i = this.size++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!this.below(score, doc, this.scores[parent] as number, this.docs[parent] as number)) break;
+        if ((this.scores[parent] as number) <= score) break;
         this.docs[i] = this.docs[parent] as number;
         this.scores[i] = this.scores[parent] as number;
         i = parent;
@@ -44,7 +30,7 @@ export class TopK {
       this.scores[i] = score;
       return;
     }
-    if (!this.below(this.scores[0] as number, this.docs[0] as number, score, doc)) return;
+    if (score <= (this.scores[0] as number)) return;
     this.replaceMin(doc, score);
   }
 
@@ -55,9 +41,8 @@ export class TopK {
       const left = 2 * i + 1;
       if (left >= this.size) break;
       const right = left + 1;
-      const child =
-        right < this.size && this.below(this.scores[right] as number, this.docs[right] as number, this.scores[left] as number, this.docs[left] as number) ? right : left;
-      if (!this.below(this.scores[child] as number, this.docs[child] as number, score, doc)) break;
+      const child = right < this.size && (this.scores[right] as number) < (this.scores[left] as number) ? right : left;
+      if ((this.scores[child] as number) >= score) break;
       this.docs[i] = this.docs[child] as number;
       this.scores[i] = this.scores[child] as number;
       i = child;
