@@ -45,6 +45,13 @@ export class ScoreAccumulator {
   wordTouched: Int32Array = new Int32Array(0);
   /** A bit per passage: held by a later query word (markLater), for scanShared; all 0 between queries. */
   later: Int32Array = new Int32Array(0);
+  /**
+   * Passages scanShared left out (live and allowed): what a full read would have added to touchedCount, which later
+   * words' choices between probing and scanning go by (SearchIndex.readWord).
+   */
+  leftOut = 0;
+  /** touchedCount when SearchIndex.readShared had read the first word's prefix in full. */
+  prefixTouched = 0;
   /** Fill counts of touched / wordTouched while a query runs. */
   touchedCount = 0;
   wordTouchedCount = 0;
@@ -233,6 +240,7 @@ export class ScoreAccumulator {
     const episodePodcast = this.episodePodcast;
     const later = this.later;
     const cursors = ranges.slice();
+    let leftOut = this.leftOut;
     let touchedCount = this.touchedCount;
     let wordTouchedCount = this.wordTouchedCount;
     for (let p = from; p < end; p++) {
@@ -244,7 +252,10 @@ export class ScoreAccumulator {
         cursors[r] = c;
         shared = c < rangeEnd && postingDocs[c] === doc;
       }
-      if (!shared) continue;
+      if (!shared) {
+        if (deleted[doc] !== 1 && (allowed === undefined || allowed[episodePodcast[docEpisode[doc] as number] as number] === 1)) leftOut++;
+        continue;
+      }
       const m = mask[doc] as number;
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
@@ -267,6 +278,7 @@ export class ScoreAccumulator {
     }
     this.touchedCount = touchedCount;
     this.wordTouchedCount = wordTouchedCount;
+    this.leftOut = leftOut;
   }
 
   /**

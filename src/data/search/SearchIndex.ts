@@ -71,6 +71,8 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
 const PROBE_RATIO = 8;
 /** The first of several words reads only passages a later word holds too (readShared) from this many postings. */
 const SHARED_MIN_POSTINGS = 4096;
+/** readShared reads at least this many of the first word's postings in full (or a sixteenth of them), for the heap to fill on. */
+const SHARED_PREFIX = 4096;
 /** readShared gallops through a later word's list instead of marking it when it is this many times longer. */
 const GALLOP_RATIO = 32;
 
@@ -89,9 +91,11 @@ export interface SearchIndexOptions {
   compactor?: Compactor;
   /**
    * Whether the first of several words may read only the passages a later word holds too (readShared; default
-   * true). false reads them all, with the same ranking otherwise: the reference the pruning is tested against.
+   * true). false reads them all: the reference the pruning is tested against (the results are the same). An object
+   * prunes from a first word of `minPostings` postings (default 4,096), after a prefix of `prefix` read in full
+   * (default 4,096, or a sixteenth of its postings): smaller values let a test prune a small corpus.
    */
-  pruning?: boolean;
+  pruning?: boolean | { minPostings?: number; prefix?: number };
 }
 
 /** What the index remembers of the compaction in flight, to re-apply what changed meanwhile when it finishes. */
@@ -127,7 +131,9 @@ export class SearchIndex implements TopicSearch {
   private readonly k1: number;
   private readonly b: number;
   private readonly mutableLimit: number;
-  private readonly pruning: boolean;
+  /** Pruning (SearchIndexOptions.pruning): the least postings of a first word to prune, the prefix read in full. */
+  private readonly pruneFrom: number;
+  private readonly prunePrefix: number;
   private readonly compactor: Compactor | undefined;
   /** The compaction being computed by the compactor, and its promise (see `compaction`). */
   private inFlight: InFlight | undefined;
@@ -237,7 +243,9 @@ export class SearchIndex implements TopicSearch {
     this.b = options.b ?? 0.75;
     this.mutableLimit = options.mutableLimit ?? 20_000;
     this.compactor = options.compactor;
-    this.pruning = options.pruning ?? true;
+    const pruning = options.pruning ?? true;
+    this.pruneFrom = pruning === false ? Infinity : pruning === true ? SHARED_MIN_POSTINGS : (pruning.minPostings ?? SHARED_MIN_POSTINGS);
+    this.prunePrefix = typeof pruning === 'object' ? (pruning.prefix ?? SHARED_PREFIX) : SHARED_PREFIX;
     for (const field of PASSAGE_FIELDS) {
       this.fieldBoost[FIELD_CODE[field]] = options.fieldBoost?.[field] ?? DEFAULT_FIELD_BOOST[field];
     }
@@ -864,13 +872,13 @@ export class SearchIndex implements TopicSearch {
       allowed,
     };
     const plans = this.planWords(words);
-    const pruned = this.readWords(q, plans, this.pruning && this.mayReadShared(q, plans));
-    let { pool, poolWords, edgeSettled } = this.collectPool(q, options.now, pruned);
-    if (pruned && !(edgeSettled && this.poolBeatsFirstWordAlone(q, plans[0]!, pool))) {
-      // Passages holding only the first word might have reached the pool, or which of several equal scores at its
-      // edge the pool keeps might depend on them (see collectPool): read the word in full after all.
+    const pruned = this.readWords(q, plans, this.mayReadShared(q, plans));
+    // After a pruned read, the pool stands only if no passage left out could have changed it (collectPool's `exact`).
+    const aloneBound = pruned ? this.firstWordAlone(q, plans[0]!) : undefined;
+    let { pool, poolWords, exact } = this.collectPool(q, options.now, aloneBound);
+    if (!exact) {
       this.readWords(q, plans, false);
-      ({ pool, poolWords } = this.collectPool(q, options.now, false));
+      ({ pool, poolWords } = this.collectPool(q, options.now, undefined));
     }
     const stemWords = new Map<string, number>();
     words.forEach((word, w) => {
@@ -917,12 +925,13 @@ export class SearchIndex implements TopicSearch {
 
   /**
    * Search step 2: each word's postings into the scores, rarest word first. With `shared` (mayReadShared), the first
-   * of several words reads only the passages a later word also holds (readShared); the pool is then exact only if
-   * poolBeatsFirstWordAlone says so.
+   * of several words reads in full only its first postings, then only the passages a later word also holds
+   * (readShared); collectPool then tells whether that gave the full read's pool.
    */
   private readWords(q: QueryRun, plans: readonly WordPlan[], shared: boolean): boolean {
     this.scores.touchedCount = 0;
     this.scores.wordTouchedCount = 0;
+    this.scores.leftOut = 0;
     let upperRest = plans.reduce((sum, plan) => sum + plan.upper, 0);
     plans.forEach((plan, order) => {
       // MaxScore: a passage that holds none of the words processed so far can score at most upperRest, times the
@@ -940,14 +949,16 @@ export class SearchIndex implements TopicSearch {
 
   /**
    * Whether the first word may be read for shared passages only. A passage holding the first word and no other gets
-   * no later word's score, is in no later word's champions, and changes no later read's choice as long as no later
-   * word reads by the pool's floor (probeOnly, which needs a big expansion without champions); so leaving it out
-   * changes nothing but the pool, which poolBeatsFirstWordAlone then checks. Worth it only for a first word with many
-   * postings.
+   * no later word's score and is in no later word's champions; later reads choose between probing and scanning as
+   * after a full read (ScoreAccumulator.leftOut), and none reads by the pool's floor (probeOnly, which needs a big
+   * expansion without champions); so leaving it out changes nothing but what collectPool's heap sees, which collectPool
+   * then checks. Worth it only for a first word with many postings.
    */
   private mayReadShared(q: QueryRun, plans: readonly WordPlan[]): boolean {
     const first = plans[0];
-    if (q.n < 2 || first === undefined || first.postings < SHARED_MIN_POSTINGS) return false;
+    // One expansion only: then the passages left out are counted as they are skipped (scanShared's leftOut), where
+    // several expansions would need each passage's other expansions to count it once.
+    if (q.n < 2 || first === undefined || first.postings < this.pruneFrom || first.expansions.length !== 1) return false;
     return plans.slice(1).every((plan) => !plan.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF));
   }
 
@@ -983,7 +994,11 @@ export class SearchIndex implements TopicSearch {
       if (e.compact >= 0) {
         const from = this.postingOffsets[e.compact] as number;
         const end = this.postingOffsets[e.compact + 1] as number;
-        scores.scanShared(postingDocs, this.postingTfs, from, end, weightedIdf, bit, single, q.allowed, ranges);
+        // The first postings in full (collectPool's heap fills on them as on a full read's), then the shared ones.
+        const prefixEnd = Math.min(end, from + Math.max(this.prunePrefix, (end - from) >>> 4));
+        scores.scanCompact(postingDocs, this.postingTfs, from, prefixEnd, weightedIdf, bit, single, q.allowed, ALL);
+        scores.prefixTouched = scores.touchedCount;
+        scores.scanShared(postingDocs, this.postingTfs, prefixEnd, end, weightedIdf, bit, single, q.allowed, ranges);
       }
       if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, false, q.allowed);
     }
@@ -992,16 +1007,11 @@ export class SearchIndex implements TopicSearch {
   }
 
   /**
-   * After readShared: whether the pool is full and its last score beats the most a passage holding only the first
-   * word can score (its bound, times that coordination and the largest recency, with room for Float32 rounding).
-   * Then no left-out passage would have entered it; with no tie at its edge (collectPool's edgeSettled), it is the
-   * very pool a full read gives.
+   * The most a passage holding only the first word can weigh in collectPool's heap before recency (its bound, times
+   * that coordination and the largest recency), with room for Float32 rounding.
    */
-  private poolBeatsFirstWordAlone(q: QueryRun, first: WordPlan, pool: readonly { doc: number; score: number }[]): boolean {
-    const last = pool[q.poolSize - 1];
-    if (last === undefined) return false;
-    const alone = first.upper * (1 / q.n) * (1 / q.n) * q.maxRecency;
-    return last.score > alone * (1 + 1e-5);
+  private firstWordAlone(q: QueryRun, first: WordPlan): number {
+    return first.upper * (1 / q.n) * (1 / q.n) * q.maxRecency * (1 + 1e-5);
   }
 
   /** An expansion's champion postings, if a later word (order > 0) or a one-word query reads new passages from them. */
@@ -1029,11 +1039,14 @@ export class SearchIndex implements TopicSearch {
     const bit = 1 << plan.w;
     const single = plan.expansions.length === 1;
     const touchedCount = scores.touchedCount;
-    const probeCheap = (e: Expansion): boolean => touchedCount * PROBE_RATIO < this.df(e);
+    // Probing or scanning are chosen as after a full read of the first word (with the passages readShared left out):
+    // they differ for passages new from this word's champions, which a scan of the passages found counts again.
+    const foundCount = touchedCount + scores.leftOut;
+    const probeCheap = (e: Expansion): boolean => foundCount * PROBE_RATIO < this.df(e);
     const champions = plan.expansions.map(({ e }) => this.championRange(e, q, order));
     const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
     const probeOnly =
-      order > 0 && bigWithoutChampions && touchedCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
+      order > 0 && bigWithoutChampions && foundCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
     const needSnapshot = probeOnly || (order > 0 && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e)));
     const snapshot = needSnapshot ? scores.sortedTouched(touchedCount, this.docCount) : undefined;
     const postingDocs = this.postingDocs;
@@ -1068,8 +1081,8 @@ export class SearchIndex implements TopicSearch {
   private collectPool(
     q: QueryRun,
     now: number | undefined,
-    pruned: boolean,
-  ): { pool: { doc: number; score: number }[]; poolWords: Uint8Array; edgeSettled: boolean } {
+    aloneBound: number | undefined,
+  ): { pool: { doc: number; score: number }[]; poolWords: Uint8Array; exact: boolean } {
     const { total, mask, touched } = this.scores;
     const touchedCount = this.scores.touchedCount;
     const docEpisode = this.docEpisode;
@@ -1077,49 +1090,40 @@ export class SearchIndex implements TopicSearch {
     const heap = new TopK(q.poolSize);
     const coordination = coordinationTable(q.n);
     const recency = now === undefined ? undefined : this.episodeRecency(now);
+    // After a pruned read (readShared), the passages come as on a full read but for those the first word's postings
+    // past its prefix hold alone. Each of those would meet the check below (score * maxRecency <= heap.min(): never
+    // pushed, the heap unchanged) once the heap's least is at least aloneBound; so if it is by the first passage past
+    // the prefix, the heap ends as the full read's, ties at its edge included. Else the caller reads in full.
+    const prefixEnd = aloneBound === undefined ? -1 : this.scores.prefixTouched;
+    let exact = true;
     // The scratch is cleared as it is read, saving a second pass over every passage found: only passages offered to
     // the pool keep their mask (read below for the rerank), listed at the front of `touched` (never past the read
     // position) to be cleared after.
     let pushed = 0;
     for (let i = 0; i < touchedCount; i++) {
+      if (i === prefixEnd && heap.min() < (aloneBound as number)) exact = false;
       const doc = touched[i] as number;
       const bits = mask[doc] as number;
       let score = total[doc] as number;
-      if (!pruned) total[doc] = 0;
+      total[doc] = 0;
       // Passages that match every word come first: coordination squared.
       score *= coordination[bits] as number;
       if (score * maxRecency <= heap.min()) {
-        if (!pruned) mask[doc] = 0;
+        mask[doc] = 0;
         continue;
       }
       if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
       heap.push(doc, score);
-      if (!pruned) touched[pushed++] = doc;
+      touched[pushed++] = doc;
     }
+    if (prefixEnd === touchedCount && heap.min() < (aloneBound as number)) exact = false;
     const pool = heap.drainSorted();
     // A typed array, as mask is: an Array from pool.map comes out packed or holey depending on how V8 ran the map,
     // and the optimized search bailed out to the interpreter on the kind it had not seen, about one two-word query in ten.
     const poolWords = new Uint8Array(pool.length);
     for (let i = 0; i < pool.length; i++) poolWords[i] = mask[pool[i]!.doc] as number;
-    if (!pruned) {
-      for (let i = 0; i < pushed; i++) mask[touched[i] as number] = 0;
-      return { pool, poolWords, edgeSettled: true };
-    }
-    // After a pruned read (readShared), the heap saw fewer passages than a full read's, all those left out scoring
-    // below the pool (poolBeatsFirstWordAlone). Which passages of a score equal to the last one's it keeps depends on
-    // the order and shape it got them in; so the pool is the full read's only if no passage outside it scores as
-    // much as its last: counted in a second pass, which also clears the scratch (all of it, as `pushed` was not kept).
-    const last = pool.length === q.poolSize ? (pool[pool.length - 1]!.score) : Infinity;
-    let atLeast = 0;
-    for (let i = 0; i < touchedCount; i++) {
-      const doc = touched[i] as number;
-      let score = (total[doc] as number) * (coordination[mask[doc] as number] as number);
-      if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
-      if (score >= last) atLeast++;
-      total[doc] = 0;
-      mask[doc] = 0;
-    }
-    return { pool, poolWords, edgeSettled: atLeast === q.poolSize };
+    for (let i = 0; i < pushed; i++) mask[touched[i] as number] = 0;
+    return { pool, poolWords, exact };
   }
 
   /**
