@@ -5,6 +5,8 @@
  * this compares like with like far better than two bench runs minutes apart.
  *
  *   npx tsx bench/searchAB.ts /path/to/old/src/data/search/SearchIndex.ts [chapters, default 100000]
+ *
+ * Prints CPU time per query overall and per query kind, and the slowest queries (by the old copy's median).
  */
 import { pathToFileURL } from 'node:url';
 import { SearchIndex as New } from '../src/data/search/SearchIndex.js';
