@@ -6,7 +6,8 @@
  *
  *   npx tsx bench/searchAB.ts /path/to/old/src/data/search/SearchIndex.ts [chapters, default 100000]
  *
- * Prints CPU time per query overall and per query kind, and the slowest queries (by the old copy's median).
+ * Prints CPU time per query overall and per query kind, and the slowest queries (by the old copy's median). Mind its
+ * bias: with the same code on both sides, 1,000,000 chapters measured the second copy ('new') 7-11 % slower.
  */
 import { pathToFileURL } from 'node:url';
 import { SearchIndex as New } from '../src/data/search/SearchIndex.js';

@@ -971,7 +971,7 @@ export class SearchIndex implements TopicSearch {
     // millions of postings cost more to mark than its left-out passages to score); up to 360,000, 1.2-4x faster.
     if (first.postings > SHARED_MAX_POSTINGS) return false;
     // And only in a big index: at 1,000,000 passages the per-passage arrays stay in cache, scoring is cheap, and the
-    // bitmap cost more than it saved (5-15 % slower); at 13.7 M scoring misses the cache and pruning pays.
+    // bitmap did not pay (the slowest two-word queries 10-15 % slower); at 13.7 M scoring misses the cache and it does.
     if (this.liveDocs < this.pruneMinPassages) return false;
     return plans.slice(1).every((plan) => !plan.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF));
   }
