@@ -43,6 +43,15 @@ export class ScoreAccumulator {
   mask: Uint8Array = new Uint8Array(0);
   touched: Int32Array = new Int32Array(0);
   wordTouched: Int32Array = new Int32Array(0);
+  /** A bit per passage: held by a later query word (markLater), for scanShared; all 0 between queries. */
+  later: Int32Array = new Int32Array(0);
+  /**
+   * Passages scanShared left out (live and allowed): what a full read would have added to touchedCount, which later
+   * words' choices between probing and scanning go by (SearchIndex.readWord).
+   */
+  leftOut = 0;
+  /** touchedCount when SearchIndex.readShared had read the first word's prefix in full. */
+  prefixTouched = 0;
   /** Fill counts of touched / wordTouched while a query runs. */
   touchedCount = 0;
   wordTouchedCount = 0;
@@ -73,6 +82,7 @@ export class ScoreAccumulator {
     this.mask = new Uint8Array(0);
     this.touched = new Int32Array(0);
     this.wordTouched = new Int32Array(0);
+    this.later = new Int32Array(0);
     this.view({
       docDeleted: new Uint8Array(0),
       docField: new Uint8Array(0),
@@ -85,7 +95,9 @@ export class ScoreAccumulator {
   }
 
   byteLength(): number {
-    return this.total.byteLength + this.wordBest.byteLength + this.mask.byteLength + this.touched.byteLength + this.wordTouched.byteLength;
+    return (
+      this.total.byteLength + this.wordBest.byteLength + this.mask.byteLength + this.touched.byteLength + this.wordTouched.byteLength + this.later.byteLength
+    );
   }
 
   /**
@@ -167,6 +179,106 @@ export class ScoreAccumulator {
     }
     this.touchedCount = touchedCount;
     this.wordTouchedCount = wordTouchedCount;
+  }
+
+  /** Sets `later` for the passages of postings [from, end) of the compact segment. */
+  markLater(postingDocs: Uint32Array, from: number, end: number): void {
+    const later = this.later;
+    for (let p = from; p < end; p++) {
+      const doc = postingDocs[p] as number;
+      later[doc >>> 5] = (later[doc >>> 5] as number) | (1 << (doc & 31));
+    }
+  }
+
+  /** Clears what markLater set (whole words: every bit in `later` is cleared after each query). */
+  clearLater(postingDocs: Uint32Array, from: number, end: number): void {
+    const later = this.later;
+    for (let p = from; p < end; p++) later[(postingDocs[p] as number) >>> 5] = 0;
+  }
+
+  /** markLater (or with `clear`, clearLater) for a stem's mutable postings (a linked list). */
+  markLaterMutable(postings: MutablePostingList, head: number, clear: boolean): void {
+    const later = this.later;
+    const postingDoc = postings.doc;
+    const next = postings.next;
+    for (let p = head; p >= 0; p = next[p] as number) {
+      const doc = postingDoc[p] as number;
+      later[doc >>> 5] = clear ? 0 : (later[doc >>> 5] as number) | (1 << (doc & 31));
+    }
+  }
+
+  /**
+   * scanCompact (ALL) of the first of several query words, but only for the passages that some later word's postings
+   * hold too: those set in `later` (markLater), or found by galloping in the far longer lists, the compact ranges
+   * [ranges[2i], ranges[2i + 1]) of `postingDocs` (ascending like these postings, so each keeps a cursor). `later` is
+   * a bit per passage (1.7 MB at 14 million), so it stays in cache where scoring a posting costs random reads of five
+   * per-passage arrays that miss it. The passages left out hold this word alone, and SearchIndex checks that none of
+   * them could have reached the pool (else it reads the word in full).
+   */
+  scanShared(
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    from: number,
+    end: number,
+    weightedIdf: number,
+    bit: number,
+    single: boolean,
+    allowed: Uint8Array | undefined,
+    ranges: Int32Array,
+  ): void {
+    const deleted = this.docDeleted;
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const mask = this.mask;
+    const total = this.total;
+    const wordBest = this.wordBest;
+    const touched = this.touched;
+    const wordTouched = this.wordTouched;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    const later = this.later;
+    const cursors = ranges.slice();
+    let leftOut = this.leftOut;
+    let touchedCount = this.touchedCount;
+    let wordTouchedCount = this.wordTouchedCount;
+    for (let p = from; p < end; p++) {
+      const doc = postingDocs[p] as number;
+      let shared = (((later[doc >>> 5] as number) >>> (doc & 31)) & 1) === 1;
+      for (let r = 0; r < ranges.length && !shared; r += 2) {
+        const rangeEnd = ranges[r + 1] as number;
+        const c = gallop(postingDocs, doc, cursors[r] as number, rangeEnd);
+        cursors[r] = c;
+        shared = c < rangeEnd && postingDocs[c] === doc;
+      }
+      if (!shared) {
+        if (deleted[doc] !== 1 && (allowed === undefined || allowed[episodePodcast[docEpisode[doc] as number] as number] === 1)) leftOut++;
+        continue;
+      }
+      const m = mask[doc] as number;
+      if (deleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const tf = postingTfs[p] as number;
+      const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+      let s = weightedIdf * (impact1[slot] as number);
+      if (tf !== 1) {
+        const norm = docNorm[slot] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      if (single) {
+        if (m === 0) touched[touchedCount++] = doc;
+        mask[doc] = m | bit;
+        total[doc] = (total[doc] as number) + s;
+      } else {
+        const before = wordBest[doc] as number;
+        if (before === 0) wordTouched[wordTouchedCount++] = doc;
+        if (s > before) wordBest[doc] = s;
+      }
+    }
+    this.touchedCount = touchedCount;
+    this.wordTouchedCount = wordTouchedCount;
+    this.leftOut = leftOut;
   }
 
   /**
@@ -315,5 +427,6 @@ export class ScoreAccumulator {
     this.mask = new Uint8Array(size);
     this.touched = new Int32Array(size);
     this.wordTouched = new Int32Array(size);
+    this.later = new Int32Array((size + 31) >>> 5);
   }
 }
