@@ -233,6 +233,26 @@ describe('SearchIndex on very common words', () => {
     }
   });
 
+  it('scores a passage that holds only a later, common word once, whether that word is probed or scanned', () => {
+    // "zebra" is in 300 long notes without "news": so many found that "news" (1,503 passages, with champions) is
+    // scanned rather than probed, and the short "News" titles come in new from its champions. Short notes about
+    // anything else keep the notes' average length down, so the zebra notes score below them.
+    const passages = common();
+    for (let i = 0; i < 300; i++) passages.push(passage('z', `zebra${i}`, 0, 'notes', `zebra ${'striped '.repeat(30 + (i % 5))}${i}`, '2002-01-01T00:00:00Z'));
+    for (let i = 0; i < 3000; i++) passages.push(passage('o', `o${i}`, 0, 'notes', `other ${i}`, '2002-01-01T00:00:00Z'));
+    const compacted = SearchIndex.build(passages);
+    const everyPosting = new SearchIndex({ mutableLimit: Number.MAX_SAFE_INTEGER });
+    everyPosting.add(passages);
+    const now = Date.parse('2005-01-01T00:00:00Z');
+    const alone = compacted.search('news', { limit: 10, now }).find((h) => h.passage.episodeId === 'short-b');
+    for (const q of ['zebra news', 'news zebra']) {
+      const hits = compacted.search(q, { limit: 10, now });
+      // One word of two: a quarter of what the word scores alone (coordination squared), not half.
+      expect(hits.find((h) => h.passage.episodeId === 'short-b')?.score).toBeCloseTo(alone!.score / 4, 6);
+      expect(hits).toEqual(everyPosting.search(q, { limit: 10, now }));
+    }
+  });
+
   it('still finds the rest when most of the best passages were removed', () => {
     const index = SearchIndex.build(common());
     index.removeEpisode('q', 'short-a');

@@ -157,7 +157,9 @@ export class ScoreAccumulator {
     for (let p = from; p < end; p++) {
       const doc = postingDocs[p] as number;
       const m = mask[doc] as number;
-      if (which === ONLY_KNOWN ? m === 0 : which === ONLY_NEW && m !== 0) continue;
+      // Known: found by an earlier word. A passage this word's champions just brought in already holds this word's
+      // bit (a single expansion scores at once) and is not scored for it again.
+      if (which === ONLY_KNOWN ? m === 0 || (m & bit) !== 0 : which === ONLY_NEW && m !== 0) continue;
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
       const tf = postingTfs[p] as number;
