@@ -1060,8 +1060,8 @@ export class SearchIndex implements TopicSearch {
     const bit = 1 << plan.w;
     const single = plan.expansions.length === 1;
     const touchedCount = scores.touchedCount;
-    // Probing or scanning are chosen as after a full read of the first word (with the passages readShared left out):
-    // they differ for passages new from this word's champions, which a scan of the passages found counts again.
+    // Probing or scanning are chosen as after a full read of the first word (with the passages readShared left out),
+    // so a pruned read takes the same path as a full one.
     const foundCount = touchedCount + scores.leftOut;
     const probeCheap = (e: Expansion): boolean => foundCount * PROBE_RATIO < this.df(e);
     const champions = plan.expansions.map(({ e }) => this.championRange(e, q, order));
