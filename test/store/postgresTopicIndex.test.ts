@@ -9,7 +9,7 @@ import { loadLibrary } from '../../src/store/loadLibrary.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/PostgresStore.js';
 import { buildTopicIndexInWorker, TopicIndexSaver } from '../../src/store/topicIndexFile.js';
 import { asAdmin, createTestDatabase, type TestDatabase } from '../support/postgresDatabase.js';
-import { fillTopicStore, TOPIC_QUERIES } from '../support/topicLibrary.js';
+import { fillTopicStore, libraryReading, rebuiltLibrary, topicAnswers } from '../support/topicLibrary.js';
 
 /**
  * The topic index saved in PostgreSQL (PostgresTopicIndex, migration 10) and loaded as the processes load it
@@ -22,30 +22,9 @@ const NOW = Date.parse('2025-06-01T00:00:00Z');
 let database: TestDatabase;
 let store: PostgresStore;
 
-function freshLibrary(): Library {
-  const library = new Library();
-  library.readDetailsFrom((podcastId, ids) => store.loadEpisodes(podcastId, ids));
-  return library;
-}
-
-/** Everything /topic reads, for every query: hits (with their passages, seconds and bold ranges), suggestions, completions. */
-function answers(library: Library): string {
-  return JSON.stringify(
-    TOPIC_QUERIES.map((q) => ({
-      hits: library.scopedTopics.search(q, EVERY_PODCAST, { limit: 25, now: NOW }),
-      suggest: library.scopedTopics.suggest(q, EVERY_PODCAST),
-      complete: library.scopedTopics.complete(q.slice(0, 3), 10, EVERY_PODCAST),
-    })),
-  );
-}
-
-async function rebuilt(): Promise<Library> {
-  const library = freshLibrary();
-  const result = await loadLibrary(store, library, log);
-  expect(result.savedIndex.used).toBe(false);
-  library.search.compact();
-  return library;
-}
+const freshLibrary = (): Library => libraryReading(store);
+const answers = (library: Library): string => topicAnswers(library, NOW);
+const rebuilt = (): Promise<Library> => rebuiltLibrary(store, log);
 
 /** A generation written as a process that polls writes it: loaded (or built), then saved. */
 async function saveGeneration(): Promise<void> {

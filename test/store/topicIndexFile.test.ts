@@ -11,7 +11,7 @@ import { ANALYZER_VERSION } from '../../src/data/search/stem.js';
 import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import type { Store } from '../../src/store/Store.js';
 import { tempDir } from '../integration/support.js';
-import { fillTopicStore, TOPIC_QUERIES } from '../support/topicLibrary.js';
+import { fillTopicStore, libraryReading, rebuiltLibrary, topicAnswers } from '../support/topicLibrary.js';
 
 /**
  * The topic index saved beside the SQLite database and loaded at start (loadLibrary, as openServices runs it): it
@@ -25,31 +25,9 @@ const dbFile = path.join(dir.dir, 'podcord.db');
 const indexFile = `${dbFile}.topics`;
 let store: SqliteStore;
 
-function freshLibrary(): Library {
-  const library = new Library();
-  library.readDetailsFrom((podcastId, ids) => store.loadEpisodes(podcastId, ids));
-  return library;
-}
-
-/** Everything /topic reads, for every query: hits (with their passages, seconds and bold ranges), suggestions, completions. */
-function answers(library: Library): string {
-  return JSON.stringify(
-    TOPIC_QUERIES.map((q) => ({
-      hits: library.scopedTopics.search(q, EVERY_PODCAST, { limit: 25, now: NOW }),
-      suggest: library.scopedTopics.suggest(q, EVERY_PODCAST),
-      complete: library.scopedTopics.complete(q.slice(0, 3), 10, EVERY_PODCAST),
-    })),
-  );
-}
-
-/** What a start without a saved index serves: every podcast indexed from the store, compacted as a saved one is. */
-async function rebuilt(): Promise<Library> {
-  const library = freshLibrary();
-  const result = await loadLibrary(store, library, log);
-  expect(result.savedIndex.used).toBe(false);
-  library.search.compact();
-  return library;
-}
+const freshLibrary = (): Library => libraryReading(store);
+const answers = (library: Library): string => topicAnswers(library, NOW);
+const rebuilt = (): Promise<Library> => rebuiltLibrary(store, log);
 
 beforeAll(async () => {
   const opened = openSqliteStore(`sqlite:${dbFile}`);

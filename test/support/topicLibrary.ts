@@ -1,4 +1,9 @@
+import { expect } from 'vitest';
+import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import { parseFeed } from '../../src/data/feed/parseFeed.js';
+import { Library } from '../../src/data/library.js';
+import type { Logger } from '../../src/logger.js';
+import { loadLibrary } from '../../src/store/loadLibrary.js';
 import type { Store } from '../../src/store/Store.js';
 import { rss, type FixtureEpisode } from '../integration/support.js';
 import { prng } from './prng.js';
@@ -49,4 +54,31 @@ export async function fillTopicStore(store: Store, podcasts: number, episodes: n
     ids.push(url);
   }
   return ids;
+}
+
+/** A library that reads episode details from `store`, as the bot's does. */
+export function libraryReading(store: Store): Library {
+  const library = new Library();
+  library.readDetailsFrom((podcastId, ids) => store.loadEpisodes(podcastId, ids));
+  return library;
+}
+
+/** Everything /topic reads, for every query: hits (with their passages, seconds and bold ranges), suggestions, completions. */
+export function topicAnswers(library: Library, now: number): string {
+  return JSON.stringify(
+    TOPIC_QUERIES.map((q) => ({
+      hits: library.scopedTopics.search(q, EVERY_PODCAST, { limit: 25, now }),
+      suggest: library.scopedTopics.suggest(q, EVERY_PODCAST),
+      complete: library.scopedTopics.complete(q.slice(0, 3), 10, EVERY_PODCAST),
+    })),
+  );
+}
+
+/** What a start without a saved index serves: every podcast indexed from the store, compacted as a saved one is. */
+export async function rebuiltLibrary(store: Store, log: Logger): Promise<Library> {
+  const library = libraryReading(store);
+  const result = await loadLibrary(store, library, log);
+  expect(result.savedIndex.used).toBe(false);
+  library.search.compact();
+  return library;
 }
