@@ -38,6 +38,7 @@ import { FAKE_IDS, startFakeDiscord, type FakeDiscord } from '../test/support/fa
 import { chatInput } from '../test/support/interactions.js';
 import { prng } from '../test/support/prng.js';
 import { noIdentifyThrottle, rss, type FixtureEpisode, type FixtureFeed } from '../test/integration/support.js';
+import { childMessages } from './childMessages.js';
 import { englishTitle, generateQueries, swedishTitle, vocabulary, type Vocabulary } from './generateCorpus.js';
 import { percentile } from './measure.js';
 
@@ -354,32 +355,7 @@ interface Started {
 async function startChild(file: string, fake: FakeDiscord, timeoutMs: number): Promise<Started | string> {
   const spawnedAt = performance.now();
   const child = fork(thisFile, ['--serve', file, fake.apiUrl, fake.token], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const messages: ChildMessage[] = [];
-  const waiters: (() => void)[] = [];
-  let exited: string | undefined;
-  child.on('message', (m: ChildMessage) => {
-    messages.push(m);
-    for (const w of waiters.splice(0)) w();
-  });
-  child.on('exit', (code, signal) => {
-    exited = `the bot exited (${signal ?? code})`;
-    for (const w of waiters.splice(0)) w();
-  });
-  const next = (kind: ChildMessage['kind'], ms: number): Promise<ChildMessage> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${kind} within ${ms / 1000} s`)), ms);
-      const check = (): void => {
-        const at = messages.findIndex((x) => x.kind === kind);
-        if (at >= 0) {
-          clearTimeout(timer);
-          resolve(messages.splice(at, 1)[0]!);
-        } else if (exited) {
-          clearTimeout(timer);
-          reject(new Error(exited));
-        } else waiters.push(check);
-      };
-      check();
-    });
+  const { next, exited } = childMessages<ChildMessage>(child, 'the bot');
   const deadline = spawnedAt + timeoutMs;
   let firstAnswerMs = -1;
   let firstTopicMs = -1;
@@ -388,10 +364,10 @@ async function startChild(file: string, fake: FakeDiscord, timeoutMs: number): P
     await fake.waitForGateway((frame) => frame.op === 2, timeoutMs);
   } catch {
     child.kill('SIGKILL');
-    return exited ?? `the bot did not connect within ${timeoutMs / 1000} s`;
+    return exited() ?? `the bot did not connect within ${timeoutMs / 1000} s`;
   }
   let firstChoicesMs = -1;
-  while (performance.now() < deadline && exited === undefined) {
+  while (performance.now() < deadline && exited() === undefined) {
     const t0 = performance.now();
     if (firstChoicesMs < 0 && (await latestListed(fake, 1_000))) firstChoicesMs = performance.now() - spawnedAt;
     const answer = firstTopicMs < 0 ? await topic(fake, 'interview', 1_000) : undefined;
@@ -402,9 +378,9 @@ async function startChild(file: string, fake: FakeDiscord, timeoutMs: number): P
   }
   if (firstTopicMs < 0) {
     child.kill('SIGKILL');
-    return exited ?? `no /topic answer with hits within ${timeoutMs / 1000} s`;
+    return exited() ?? `no /topic answer with hits within ${timeoutMs / 1000} s`;
   }
-  return { child, next, exited: () => exited, firstAnswerMs, firstTopicMs, firstChoicesMs };
+  return { child, next, exited, firstAnswerMs, firstTopicMs, firstChoicesMs };
 }
 
 async function stopChild(started: Started): Promise<void> {

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { childMessages } from './childMessages.js';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parseConfig } from '../src/config.js';
@@ -69,36 +70,12 @@ interface Child {
 
 function forkRole(role: string, databaseUrl: string, fake: FakeDiscord, publicKey: string): Child {
   const child = fork(thisFile, ['--serve', role, databaseUrl, fake.apiUrl, fake.token, publicKey], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const messages: ChildMessage[] = [];
-  const waiters: (() => void)[] = [];
-  let exited: string | undefined;
-  child.on('message', (m: ChildMessage) => {
-    messages.push(m);
-    for (const w of waiters.splice(0)) w();
-  });
-  child.on('exit', (code, signal) => {
-    exited = `the ${role} process exited (${signal ?? code})`;
-    for (const w of waiters.splice(0)) w();
-  });
+  const { next, exited } = childMessages<ChildMessage>(child, `the ${role} process`);
   return {
     child,
-    next: (kind, ms) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${kind} from the ${role} process within ${ms / 1000} s`)), ms);
-        const check = (): void => {
-          const at = messages.findIndex((x) => x.kind === kind);
-          if (at >= 0) {
-            clearTimeout(timer);
-            resolve(messages.splice(at, 1)[0]!);
-          } else if (exited !== undefined) {
-            clearTimeout(timer);
-            reject(new Error(exited));
-          } else waiters.push(check);
-        };
-        check();
-      }),
+    next,
     stop: async () => {
-      if (exited !== undefined) return;
+      if (exited() !== undefined) return;
       const gone = new Promise((resolve) => child.once('exit', resolve));
       child.send({ kind: 'stop' });
       await gone;
