@@ -214,6 +214,21 @@ export class Library {
   }
 
   /**
+   * A podcast that lives in memory only (the bundled samples: in no store) into the catalogue, its details kept here;
+   * the topic index is left to the start's loading (`indexPinned`, or the saved index loaded, which indexes it into
+   * what it loads). Upserted here too, it was analysed twice: into the index the loaded one then replaced, and again.
+   */
+  addPinned(podcast: Podcast, episodes: readonly Episode[]): void {
+    this.catalog.upsert(podcast, episodes);
+    this.#keepDetails(podcast.id, episodes);
+  }
+
+  /** The podcasts that live in memory only (`addPinned`) into the topic index, in slices; what is indexed as it is, is skipped. */
+  async indexPinned(): Promise<void> {
+    for (const [podcastId, pinned] of [...this.#pinned]) await this.indexInSlices(this.catalog.podcast(podcastId) ?? { id: podcastId }, [...pinned.values()]);
+  }
+
+  /**
    * A podcast into the catalogue from its stored summaries (a start reading the store): its episodes' details stay in
    * the store, and the topic index is left alone (it is loaded or built apart, see `index`).
    */
