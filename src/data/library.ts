@@ -78,7 +78,8 @@ const episodeKey = (podcastId: string, episodeId: string): string => `${podcastI
  */
 const fingerprintOf = (e: Episode, language: string | undefined): number =>
   hash32(
-    `${languageId(language)}\n${e.title}\n${e.publishedAt ?? ''}\n${e.description}\n${e.chapters.map((c) => `${c.startSeconds} ${c.source} ${c.title}`).join('\n')}` +
+    `${languageId(language)}\n` +
+      `${e.title}\n${e.publishedAt ?? ''}\n${e.description}\n${e.chapters.map((c) => `${c.startSeconds} ${c.source} ${c.title}`).join('\n')}` +
       `\n${(e.soundbites ?? []).map((b) => `${b.startSeconds} ${b.title ?? ''}`).join('\n')}\n${(e.persons ?? []).map((p) => p.name).join('\n')}`,
   );
 
