@@ -162,7 +162,8 @@ export async function openServices(config: Config, log: Logger, options: Service
   const index = { ...(compactor && { compactor }), ...(mutableLimit !== undefined && { mutableLimit }) };
   const library =
     options.library ?? (semantic ? await libraryWithSemanticSearch(log, semantic === true ? {} : semantic, index) : new Library({ index }));
-  if (!options.library) for (const { podcast, episodes } of await loadBundledSamples()) library.upsert(podcast, episodes);
+  // Into the catalogue now; into the topic index by loadLibrary below, once (see Library.addPinned).
+  if (!options.library) for (const { podcast, episodes } of await loadBundledSamples()) library.addPinned(podcast, episodes);
   // What the bot starts with (the samples, or the library given) is shared by every guild; what is followed is not.
   const shared = library.catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
   // What the catalogue does not keep (notes, chapters, links) is read from the store when a command shows it.

@@ -7,6 +7,7 @@ import { SearchIndex } from './search/SearchIndex.js';
 import type { PlacedTables, ReadAt } from './search/searchIndexFormat.js';
 import type { SearchIndexOptions } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';
+import { languageId } from './search/stem.js';
 import { HybridSearch } from './search/semantic/HybridSearch.js';
 import type { SearchHit, SearchOptions, TopicSearch } from './search/TopicSearch.js';
 
@@ -70,10 +71,15 @@ interface CueTable {
 
 const episodeKey = (podcastId: string, episodeId: string): string => `${podcastId}\n${episodeId}`;
 
-/** What indexing reads from an episode, hashed: an edit anywhere in it (even one of the same length) re-indexes. */
-const fingerprintOf = (e: Episode): number =>
+/**
+ * What indexing reads from an episode, hashed: an edit anywhere in it (even one of the same length) re-indexes. The
+ * language its passages are stemmed in (its podcast's declared one, by the stemmer it picks) is read too: a feed that
+ * changes its `<language>` is stemmed again, not left with the stems of the old one.
+ */
+const fingerprintOf = (e: Episode, language: string | undefined): number =>
   hash32(
-    `${e.title}\n${e.publishedAt ?? ''}\n${e.description}\n${e.chapters.map((c) => `${c.startSeconds} ${c.source} ${c.title}`).join('\n')}` +
+    `${languageId(language)}\n` +
+      `${e.title}\n${e.publishedAt ?? ''}\n${e.description}\n${e.chapters.map((c) => `${c.startSeconds} ${c.source} ${c.title}`).join('\n')}` +
       `\n${(e.soundbites ?? []).map((b) => `${b.startSeconds} ${b.title ?? ''}`).join('\n')}\n${(e.persons ?? []).map((p) => p.name).join('\n')}`,
   );
 
@@ -209,6 +215,21 @@ export class Library {
   }
 
   /**
+   * A podcast that lives in memory only (the bundled samples: in no store) into the catalogue, its details kept here;
+   * the topic index is left to the start's loading (`indexPinned`, or the saved index loaded, which indexes it into
+   * what it loads). Upserted here too, it was analysed twice: into the index the loaded one then replaced, and again.
+   */
+  addPinned(podcast: Podcast, episodes: readonly Episode[]): void {
+    this.catalog.upsert(podcast, episodes);
+    this.#keepDetails(podcast.id, episodes);
+  }
+
+  /** The podcasts that live in memory only (`addPinned`) into the topic index, in slices; what is indexed as it is, is skipped. */
+  async indexPinned(): Promise<void> {
+    for (const [podcastId, pinned] of [...this.#pinned]) await this.indexInSlices(this.catalog.podcast(podcastId) ?? { id: podcastId }, [...pinned.values()]);
+  }
+
+  /**
    * A podcast into the catalogue from its stored summaries (a start reading the store): its episodes' details stay in
    * the store, and the topic index is left alone (it is loaded or built apart, see `index`).
    */
@@ -268,7 +289,7 @@ export class Library {
   #indexEpisode(podcast: PodcastKey, episode: Episode, transcript: readonly TranscriptSegment[] | undefined): number {
     const podcastId = podcast.id;
     const indexed = this.#working(podcastId);
-    const fingerprint = fingerprintOf(episode);
+    const fingerprint = fingerprintOf(episode, podcast.language);
     const previous = indexed.get(episode.id);
     const cues = transcript?.length ?? (previous?.fingerprint === fingerprint ? previous.cues : 0);
     if (previous?.fingerprint === fingerprint && previous.cues === cues) return 0;
@@ -328,9 +349,9 @@ export class Library {
   }
 
   /** Ids of the episodes an upsert would (re)index: new or changed. Supply their transcripts, if they have any. */
-  needsIndexing(podcastId: string, episodes: readonly Episode[]): string[] {
-    const indexed = this.#unpacked.get(podcastId) ?? unpackIndexed(this.#indexed.get(podcastId));
-    return episodes.filter((e) => indexed.get(e.id)?.fingerprint !== fingerprintOf(e)).map((e) => e.id);
+  needsIndexing(podcast: PodcastKey, episodes: readonly Episode[]): string[] {
+    const indexed = this.#unpacked.get(podcast.id) ?? unpackIndexed(this.#indexed.get(podcast.id));
+    return episodes.filter((e) => indexed.get(e.id)?.fingerprint !== fingerprintOf(e, podcast.language)).map((e) => e.id);
   }
 
   remove(podcastId: string): void {
@@ -753,7 +774,8 @@ export class Library {
 /** Bump when what serializeIndex writes, the passages of an episode or the lexical index's format change. */
 // 2: fingerprints are 32-bit hashes among the numbers, not strings.
 // 3: a sixth part, the catalogue of the podcasts indexed (Catalog.serialize).
-const INDEX_FORMAT = 0x50434c03;
+// 4: a fingerprint holds the language its episode was stemmed in (those of format 3 do not: they would all differ).
+const INDEX_FORMAT = 0x50434c04;
 /** What serializeIndex writes: ids, their numbers, cue keys, cue numbers, the lexical index, the catalogue. */
 const PARTS = 6;
 /** Which part is the lexical index (SearchIndex.serialize). */

@@ -119,7 +119,7 @@ export class StoreSync {
           return;
         }
         // Transcripts only for the episodes about to be indexed: the others keep the one they were indexed with.
-        const stale = new Set(library.needsIndexing(id, entry.episodes));
+        const stale = new Set(library.needsIndexing(entry.podcast, entry.episodes));
         const transcripts = await storedTranscripts(this.#store, id, entry.episodes.filter((e) => stale.has(e.id)));
         await library.upsertInSlices(entry.podcast, entry.episodes, transcripts);
         this.#log.debug({ podcast: id, reindexed: stale.size }, 'podcast reloaded: changed in the store');

@@ -691,7 +691,7 @@ export class FeedPoller {
     const out = new Map<string, TranscriptSegment[]>();
     const linked = (e: Episode) => (e.transcripts.length > 0 ? chooseTranscript(e.transcripts, podcast.language) : undefined);
     const fetchable = new Set(toFetch.filter((e) => linked(e) !== undefined).slice(0, this.#o.maxTranscriptFetches ?? 10).map((e) => e.id));
-    const stale = new Set(library.needsIndexing(podcast.id, episodes));
+    const stale = new Set(library.needsIndexing(podcast, episodes));
     for (const episode of episodes) {
       const chosen = stale.has(episode.id) ? linked(episode) : undefined;
       if (chosen === undefined) continue;

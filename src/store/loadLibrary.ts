@@ -208,6 +208,8 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
         log[reason === 'there is none yet' ? 'info' : 'warn']({ reason }, 'the saved topic index is not used: it is built again from the store, in the background');
       }
     }
+    // Podcasts in memory only (the bundled samples): a loaded index took them in as it was swapped in.
+    if (!savedIndex.used) await library.indexPinned();
     for (const podcastId of stored) {
       if (signal?.aborted) break;
       // Saved as the store holds it. (Building only the index, one the saved catalogue lacked is read whole here too,

@@ -66,7 +66,26 @@ describe('Library', () => {
     library.upsert(podcast, [episode('a')], new Map([['a', transcript]]));
     library.upsert(podcast, [episode('b'), episode('a')]);
     expect(top(library, 'zeppelin')).toMatchObject({ episodeId: 'a', startSeconds: 111 });
-    expect(library.needsIndexing('pod', [episode('c'), episode('b'), episode('a', 'Edited notes.')])).toEqual(['c', 'a']);
+    expect(library.needsIndexing(podcast, [episode('c'), episode('b'), episode('a', 'Edited notes.')])).toEqual(['c', 'a']);
+  });
+
+  it('indexes an episode again when its podcast declares another language: stemmed by the new one, the old stems gone', () => {
+    const library = new Library();
+    const cars = episode('a', 'Vi pratar om bilarna och om crashes.');
+    library.upsert({ ...podcast, language: 'en' }, [cars]);
+    expect(top(library, 'crashing')?.episodeId).toBe('a');
+    expect(top(library, 'bilen')).toBeUndefined();
+    // Another tag for the same stemming changes nothing; another language does.
+    expect(library.needsIndexing({ ...podcast, language: 'en-GB' }, [cars])).toEqual([]);
+    expect(library.needsIndexing({ ...podcast, language: 'sv' }, [cars])).toEqual(['a']);
+    library.upsert({ ...podcast, language: 'sv' }, [cars]);
+    expect(top(library, 'bilen')?.episodeId).toBe('a');
+    expect(top(library, 'crashing')).toBeUndefined();
+    // What a saved index keeps says so too.
+    const loaded = new Library();
+    expect(loaded.loadIndex(library.serializeIndex()!).ok).toBe(true);
+    expect(loaded.needsIndexing({ ...podcast, language: 'sv' }, [cars])).toEqual([]);
+    expect(loaded.needsIndexing({ ...podcast, language: 'en' }, [cars])).toEqual(['a']);
   });
 
   it('drops the transcript of an episode that changed unless it is passed again, and of one that left the feed', () => {
@@ -112,7 +131,7 @@ describe('Library', () => {
     const loaded = new Library();
     loaded.catalog.upsert(podcast, [episode('a'), episode('b')]);
     expect(loaded.loadIndex(library.serializeIndex()!)).toMatchObject({ ok: true, value: { podcasts: 1, episodes: 2 } });
-    expect(loaded.needsIndexing('pod', [episode('a'), episode('b', 'Other notes.')])).toEqual(['b']);
+    expect(loaded.needsIndexing(podcast, [episode('a'), episode('b', 'Other notes.')])).toEqual(['b']);
     // The transcript of the unchanged episode is kept (not passed again), the changed one re-indexed.
     loaded.index(podcast, [episode('a'), episode('b', 'We talk about ferries.')]);
     expect(top(loaded, 'zeppelin')).toMatchObject({ episodeId: 'a', field: 'transcript', startSeconds: 111 });

@@ -115,14 +115,14 @@ describe('Library.indexInSlices', () => {
     const library: Library = new Library({
       pause: async () => {
         // Halfway through the second run: some changed episodes are in, others not yet.
-        if (++pauses === firstPauses + 4) during = { pending: library.needsIndexing(podcast.id, changed), saved: library.serializeIndex(), indexed: library.isIndexed(podcast.id) };
+        if (++pauses === firstPauses + 4) during = { pending: library.needsIndexing(podcast, changed), saved: library.serializeIndex(), indexed: library.isIndexed(podcast.id) };
         await new Promise<void>((resolve) => setImmediate(resolve));
       },
     });
     let firstPauses = Number.MAX_SAFE_INTEGER;
     await library.indexInSlices(podcast, first.episodes, first.transcripts);
     firstPauses = pauses;
-    expect(library.needsIndexing(podcast.id, changed)).toEqual(stale);
+    expect(library.needsIndexing(podcast, changed)).toEqual(stale);
     await library.indexInSlices(podcast, changed, second.transcripts);
 
     expect(during?.indexed).toBe(true);
@@ -131,17 +131,17 @@ describe('Library.indexInSlices', () => {
     // A save made mid-run holds the fingerprints of exactly what its lexical index holds.
     const reloaded = new Library();
     expect(reloaded.loadIndex(during!.saved!).ok).toBe(true);
-    expect(reloaded.needsIndexing(podcast.id, changed)).toEqual(during!.pending);
+    expect(reloaded.needsIndexing(podcast, changed)).toEqual(during!.pending);
     for (const id of changed.map((e) => e.id).filter((id) => !during!.pending.includes(id))) {
       expect(reloaded.topics.search(`mark${id.slice(1)}`, { limit: 1, prefix: false, fuzzy: false })[0]?.passage.text, id).toMatch(Number(id.slice(1)) % 2 === 0 ? /vtwo/ : /vone/);
     }
 
     // After the run: nothing pending, and the bookkeeping as small as a library that loaded the save (packed arrays).
-    expect(library.needsIndexing(podcast.id, changed)).toEqual([]);
+    expect(library.needsIndexing(podcast, changed)).toEqual([]);
     const loaded = new Library();
     expect(loaded.loadIndex(library.serializeIndex()!).ok).toBe(true);
     expect(library.memoryBytes().bookkeeping).toBe(loaded.memoryBytes().bookkeeping);
-    expect(loaded.needsIndexing(podcast.id, changed)).toEqual([]);
+    expect(loaded.needsIndexing(podcast, changed)).toEqual([]);
     // A re-run of the same episodes indexes nothing again.
     const generation = library.indexGeneration;
     library.index(podcast, changed, second.transcripts);
