@@ -45,11 +45,6 @@ export class ScoreAccumulator {
   wordTouched: Int32Array = new Int32Array(0);
   /** A bit per passage: held by a later query word (markLater), for scanShared; all 0 between queries. */
   later: Int32Array = new Int32Array(0);
-  /**
-   * Passages scanShared left out (live and allowed): what a full read would have added to touchedCount, which later
-   * words' choices between probing and scanning go by (SearchIndex.readWord).
-   */
-  leftOut = 0;
   /** touchedCount when SearchIndex.readShared had read the first word's prefix in full. */
   prefixTouched = 0;
   /** Fill counts of touched / wordTouched while a query runs. */
@@ -242,7 +237,6 @@ export class ScoreAccumulator {
     const episodePodcast = this.episodePodcast;
     const later = this.later;
     const cursors = ranges.slice();
-    let leftOut = this.leftOut;
     let touchedCount = this.touchedCount;
     let wordTouchedCount = this.wordTouchedCount;
     for (let p = from; p < end; p++) {
@@ -254,10 +248,8 @@ export class ScoreAccumulator {
         cursors[r] = c;
         shared = c < rangeEnd && postingDocs[c] === doc;
       }
-      if (!shared) {
-        if (deleted[doc] !== 1 && (allowed === undefined || allowed[episodePodcast[docEpisode[doc] as number] as number] === 1)) leftOut++;
-        continue;
-      }
+      // Left out unread: a passage's own tables are read only for those scored (they miss the cache at 13.7 M).
+      if (!shared) continue;
       const m = mask[doc] as number;
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
@@ -280,7 +272,6 @@ export class ScoreAccumulator {
     }
     this.touchedCount = touchedCount;
     this.wordTouchedCount = wordTouchedCount;
-    this.leftOut = leftOut;
   }
 
   /**

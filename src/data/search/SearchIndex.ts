@@ -939,7 +939,6 @@ export class SearchIndex implements TopicSearch {
   private readWords(q: QueryRun, plans: readonly WordPlan[], shared: boolean): boolean {
     this.scores.touchedCount = 0;
     this.scores.wordTouchedCount = 0;
-    this.scores.leftOut = 0;
     let upperRest = plans.reduce((sum, plan) => sum + plan.upper, 0);
     plans.forEach((plan, order) => {
       // MaxScore: a passage that holds none of the words processed so far can score at most upperRest, times the
@@ -1060,14 +1059,11 @@ export class SearchIndex implements TopicSearch {
     const bit = 1 << plan.w;
     const single = plan.expansions.length === 1;
     const touchedCount = scores.touchedCount;
-    // Probing or scanning are chosen as after a full read of the first word (with the passages readShared left out),
-    // so a pruned read takes the same path as a full one.
-    const foundCount = touchedCount + scores.leftOut;
-    const probeCheap = (e: Expansion): boolean => foundCount * PROBE_RATIO < this.df(e);
+    const probeCheap = (e: Expansion): boolean => touchedCount * PROBE_RATIO < this.df(e);
     const champions = plan.expansions.map(({ e }) => this.championRange(e, q, order));
     const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
     const probeOnly =
-      order > 0 && bigWithoutChampions && foundCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
+      order > 0 && bigWithoutChampions && touchedCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
     const needSnapshot = probeOnly || (order > 0 && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e)));
     const snapshot = needSnapshot ? scores.sortedTouched(touchedCount, this.docCount) : undefined;
     const postingDocs = this.postingDocs;
