@@ -956,18 +956,19 @@ export class SearchIndex implements TopicSearch {
 
   /**
    * Whether the first word may be read for shared passages only. A passage holding the first word and no other gets
-   * no later word's score and is in no later word's champions; later reads choose between probing and scanning as
-   * after a full read (ScoreAccumulator.leftOut), and none reads by the pool's floor (probeOnly, which needs a big
-   * expansion without champions); so leaving it out changes nothing but what collectPool's heap sees, which collectPool
-   * then checks. Worth it only for a first word with many postings.
+   * no later word's score and is in no later word's champions; a later word probing or scanning the passages found
+   * scores them alike (only fewer found may make it probe where a full read scans), and none reads by the pool's floor
+   * (probeOnly, which needs a big expansion without champions); so leaving it out changes nothing but what collectPool's
+   * heap sees, which collectPool then checks. Worth it only for a first word with many postings.
    */
   private mayReadShared(q: QueryRun, plans: readonly WordPlan[]): boolean {
     const first = plans[0];
-    // One expansion only: then the passages left out are counted as they are skipped (scanShared's leftOut), where
-    // several expansions would need each passage's other expansions to count it once.
+    // One expansion only: with several, a passage in one's prefix (read in full) and past another's would miss the
+    // other's score when it holds the first word alone.
     if (q.n < 2 || first === undefined || first.postings < this.pruneFrom || first.expansions.length !== 1) return false;
     // Measured at 13.7 M passages: a first word in 500,000 passages or more pruned 10-25 % slower (its later words'
-    // millions of postings cost more to mark than its left-out passages to score); up to 360,000, 1.2-4x faster.
+    // millions of postings cost more to mark than its left-out passages to score); up to 360,000, 1.2-4x faster. Still
+    // so with the later words probing the passages found (not counting those left out): 7-14 % slower from 490,000.
     if (first.postings > SHARED_MAX_POSTINGS) return false;
     // And only in a big index: at 1,000,000 passages the per-passage arrays stay in cache, scoring is cheap, and the
     // bitmap did not pay (the slowest two-word queries 10-15 % slower); at 13.7 M scoring misses the cache and it does.
@@ -1078,11 +1079,11 @@ export class SearchIndex implements TopicSearch {
           scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, order > 0 ? ONLY_NEW : ALL);
           if (order > 0) {
             // The passages found before this word: galloped to when few, else one pass that skips the rest.
-            if (snapshot !== undefined && probeCheap(e)) scores.probeCompact(snapshot, postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed);
+            if (snapshot !== undefined && probeCheap(e)) scores.probeCompact(snapshot, postingDocs, postingTfs, from, end, weightedIdf, bit, single);
             else scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ONLY_KNOWN);
           }
         } else if (probeOnly && snapshot !== undefined && end - from >= CHAMPION_MIN_DF) {
-          scores.probeCompact(snapshot, postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed);
+          scores.probeCompact(snapshot, postingDocs, postingTfs, from, end, weightedIdf, bit, single);
         } else {
           scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ALL);
         }
