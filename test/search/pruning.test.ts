@@ -108,7 +108,9 @@ describe('SearchIndex pruning of the first word', () => {
     };
     const pruned = grow(true);
     const reference = grow(false);
-    for (const options of OPTIONS.slice(0, 3)) {
+    // Every option, a podcast filter included: later words probe the passages a pruned read found (fewer than a full
+    // read finds, so more often than it) and read no deleted or allowed flag for them (every way in checks both).
+    for (const options of OPTIONS) {
       for (const q of cases) expect(pruned.search(q, options), `${q} ${JSON.stringify(options)}`).toEqual(reference.search(q, options));
     }
   });
