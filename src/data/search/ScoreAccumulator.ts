@@ -280,6 +280,113 @@ export class ScoreAccumulator {
   }
 
   /**
+   * scanCompact (ALL) of the first of two query words, scoring at once the second word's compact postings for the
+   * passages it finds: what the second word's probe or scan of known passages would add to them, computed alike (the
+   * second word then reads only its champions and the rest, SearchIndex.readWord). The second word's lists are the
+   * ranges [ranges[2i], ranges[2i + 1]) of `postingDocs`, ascending like these postings, each walked with a cursor beside
+   * this one; `rangeIdf[i]` is range i's weighted idf, 0 for a range only looked at for which passages it holds (read
+   * in full later). A passage's own tables (field, length) are then read once for both words: at 13.7 M passages each
+   * is a cache miss, and the second word's postings are read once, in order, instead of marked in a bitmap and probed.
+   * From posting `prefixEnd` on, only passages the second word holds are scored (readShared's pruning; `end`: none left
+   * out). A single-expansion second word's score goes into `total` and `mask` at once; a word of several expansions'
+   * into `wordBest` and `wordTouched`, whose count is returned for the second word to take up after this one's endWord.
+   */
+  scanPair(
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    from: number,
+    end: number,
+    prefixEnd: number,
+    weightedIdf: number,
+    bit: number,
+    allowed: Uint8Array | undefined,
+    ranges: Int32Array,
+    rangeIdf: Float64Array,
+    secondBit: number,
+    secondSingle: boolean,
+  ): number {
+    const deleted = this.docDeleted;
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const mask = this.mask;
+    const total = this.total;
+    const wordBest = this.wordBest;
+    const touched = this.touched;
+    const wordTouched = this.wordTouched;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    const rangeCount = ranges.length >>> 1;
+    const cursors = new Int32Array(rangeCount);
+    const at = new Int32Array(rangeCount);
+    for (let r = 0; r < rangeCount; r++) cursors[r] = ranges[2 * r] as number;
+    let touchedCount = this.touchedCount;
+    let secondCount = 0;
+    this.prefixTouched = touchedCount;
+    for (let p = from; p < end; p++) {
+      if (p === prefixEnd) this.prefixTouched = touchedCount;
+      const doc = postingDocs[p] as number;
+      let held = false;
+      for (let r = 0; r < rangeCount; r++) {
+        const rangeEnd = ranges[2 * r + 1] as number;
+        // A step or two inline (lists of like length, and a short list's cursor already past), else gallop.
+        let c = cursors[r] as number;
+        if (c < rangeEnd && (postingDocs[c] as number) < doc) {
+          c++;
+          if (c < rangeEnd && (postingDocs[c] as number) < doc) {
+            c++;
+            if (c < rangeEnd && (postingDocs[c] as number) < doc) c = gallop(postingDocs, doc, c + 1, rangeEnd);
+          }
+          cursors[r] = c;
+        }
+        if (c < rangeEnd && postingDocs[c] === doc) {
+          at[r] = c;
+          held = true;
+        } else at[r] = -1;
+      }
+      if (!held && p >= prefixEnd) continue;
+      if (deleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const m = mask[doc] as number;
+      const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+      const impact = impact1[slot] as number;
+      const tf = postingTfs[p] as number;
+      let s = weightedIdf * impact;
+      if (tf !== 1) {
+        const norm = docNorm[slot] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      if (m === 0) touched[touchedCount++] = doc;
+      mask[doc] = m | bit;
+      total[doc] = (total[doc] as number) + s;
+      if (!held) continue;
+      for (let r = 0; r < rangeCount; r++) {
+        const c = at[r] as number;
+        const idf = rangeIdf[r] as number;
+        if (c < 0 || idf === 0) continue;
+        const tfSecond = postingTfs[c] as number;
+        let s2 = idf * impact;
+        if (tfSecond !== 1) {
+          const norm = docNorm[slot] as number;
+          s2 = (s2 * tfSecond * (1 + norm)) / (tfSecond + norm);
+        }
+        if (secondSingle) {
+          mask[doc] = (mask[doc] as number) | secondBit;
+          total[doc] = (total[doc] as number) + s2;
+        } else {
+          const before = wordBest[doc] as number;
+          if (before === 0) wordTouched[secondCount++] = doc;
+          if (s2 > before) wordBest[doc] = s2;
+        }
+      }
+    }
+    if (prefixEnd >= end) this.prefixTouched = touchedCount;
+    this.touchedCount = touchedCount;
+    return secondCount;
+  }
+
+  /**
    * scanCompact for a stem's mutable postings (a linked list): all of them, or with `onlyKnown` only passages already
    * found. Since the mutable segment holds thousands of a common word's postings, it too is one closure-free loop.
    */
