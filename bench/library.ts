@@ -39,7 +39,7 @@ import { chatInput } from '../test/support/interactions.js';
 import { prng } from '../test/support/prng.js';
 import { noIdentifyThrottle, rss, type FixtureEpisode, type FixtureFeed } from '../test/integration/support.js';
 import { childMessages } from './childMessages.js';
-import { englishTitle, generateQueries, swedishTitle, vocabulary, type Vocabulary } from './generateCorpus.js';
+import { englishTitle, generateQueries, swedishTitle, vocabulary, type BenchQuery, type Vocabulary } from './generateCorpus.js';
 import { percentile } from './measure.js';
 
 const FEEDS = 10_000;
@@ -95,6 +95,16 @@ function transcriptOf(i: number, n: number, v: Vocabulary): { startSeconds: numb
 
 /** One vocabulary for every size (its tail of names is bounded by the syllables it combines: about 20,000). */
 const benchVocabulary = (): Vocabulary => vocabulary(600_000);
+
+/**
+ * The /topic queries the bench times: the search bench's mix (60 of each kind) over titles of the bench's feeds.
+ * Exported for bench/searchABSaved.ts, which times the same queries on the saved index alone.
+ */
+export function topicBenchQueries(v: Vocabulary = benchVocabulary()): BenchQuery[] {
+  const sample: Passage[] = [];
+  for (let i = 0; i < 200; i++) for (const e of benchFeed(i * 50, 2, v).episodes) sample.push({ podcastId: '', episodeId: '', startSeconds: 0, field: 'episodeTitle', text: e.title });
+  return generateQueries({ passages: sample, vocabulary: v }, 60);
+}
 
 const etagOf = (body: string): string => `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
 
@@ -427,9 +437,7 @@ async function measureSize(size: number, timeoutMs: number): Promise<SizeResult 
     const loaded = await started.next('loaded', timeoutMs);
 
     // /topic latency through the fake Discord: the query mix of the search bench over these titles.
-    const sample: Passage[] = [];
-    for (let i = 0; i < 200; i++) for (const e of benchFeed(i * 50, 2, v).episodes) sample.push({ podcastId: '', episodeId: '', startSeconds: 0, field: 'episodeTitle', text: e.title });
-    const queries = generateQueries({ passages: sample, vocabulary: v }, 60);
+    const queries = topicBenchQueries(v);
     for (const q of queries.slice(0, 20)) await topic(fake, q.text, 30_000); // warm-up
     const times: number[] = [];
     let answered = 0;

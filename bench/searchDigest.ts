@@ -10,7 +10,8 @@
  * Two indexes per corpus size: one built in one go (compact segment only), and one grown in batches with a small
  * mutableLimit and episodes removed along the way (compact + mutable segments, tombstones). The bench corpus is
  * chapter titles only, so the second one also spreads passages over every field and joins neighbouring titles into
- * longer passages (term frequencies above 1, per-field averages, phrase distances).
+ * longer passages (term frequencies above 1, per-field averages, phrase distances). Each also pruned from small words
+ * (SearchIndexOptions.pruning), which by default only an index of 2,000,000 passages does.
  */
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -76,6 +77,10 @@ for (const size of sizes) {
 
   const built = SearchIndex.build(corpus.passages);
   queryAll(`${size} built`, built, corpus.passages, queries);
+  // The first word pruned (readShared) from small words, and later words probing what it found, as at a million
+  // episodes (by default only an index of 2,000,000 passages prunes): what a change to those paths must leave alone.
+  const pruned = SearchIndex.build(corpus.passages, { pruning: { minPostings: 200, prefix: 64, minPassages: 0 } });
+  queryAll(`${size} pruned`, pruned, corpus.passages, queries.slice(0, 200));
   const bytes = built.serialize();
   out(`${size} serialized`, createHash('sha256').update(bytes).digest('hex'));
   const loaded = SearchIndex.load(bytes);
@@ -93,6 +98,12 @@ for (const size of sizes) {
     }
   }
   queryAll(`${size} grown`, grown, mixed, queries);
+  const grownPruned = new SearchIndex({ mutableLimit: Math.floor(size / 8), pruning: { minPostings: 200, prefix: 64, minPassages: 0 } });
+  for (let i = 0; i < mixed.length; i += batch) {
+    grownPruned.add(mixed.slice(i, i + batch));
+    for (let k = i; k < i + batch && k < mixed.length; k += 997) grownPruned.removeEpisode((mixed[k] as Passage).podcastId, (mixed[k] as Passage).episodeId);
+  }
+  queryAll(`${size} grown pruned`, grownPruned, mixed, queries.slice(0, 200));
   grown.compact();
   queryAll(`${size} grown+compacted`, grown, mixed, queries.slice(0, 100));
 }

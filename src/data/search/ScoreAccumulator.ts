@@ -45,11 +45,6 @@ export class ScoreAccumulator {
   wordTouched: Int32Array = new Int32Array(0);
   /** A bit per passage: held by a later query word (markLater), for scanShared; all 0 between queries. */
   later: Int32Array = new Int32Array(0);
-  /**
-   * Passages scanShared left out (live and allowed): what a full read would have added to touchedCount, which later
-   * words' choices between probing and scanning go by (SearchIndex.readWord).
-   */
-  leftOut = 0;
   /** touchedCount when SearchIndex.readShared had read the first word's prefix in full. */
   prefixTouched = 0;
   /** Fill counts of touched / wordTouched while a query runs. */
@@ -159,9 +154,14 @@ export class ScoreAccumulator {
       const m = mask[doc] as number;
       // Known: found by an earlier word. A passage this word's champions just brought in already holds this word's
       // bit (a single expansion scores at once) and is not scored for it again.
-      if (which === ONLY_KNOWN ? m === 0 || (m & bit) !== 0 : which === ONLY_NEW && m !== 0) continue;
-      if (deleted[doc] === 1) continue;
-      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      if (which === ONLY_KNOWN) {
+        // A known passage is live and allowed (every way into `touched` checks both): its tables are not read for that.
+        if (m === 0 || (m & bit) !== 0) continue;
+      } else {
+        if (which === ONLY_NEW && m !== 0) continue;
+        if (deleted[doc] === 1) continue;
+        if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      }
       const tf = postingTfs[p] as number;
       const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
       let s = weightedIdf * (impact1[slot] as number);
@@ -242,7 +242,6 @@ export class ScoreAccumulator {
     const episodePodcast = this.episodePodcast;
     const later = this.later;
     const cursors = ranges.slice();
-    let leftOut = this.leftOut;
     let touchedCount = this.touchedCount;
     let wordTouchedCount = this.wordTouchedCount;
     for (let p = from; p < end; p++) {
@@ -254,10 +253,8 @@ export class ScoreAccumulator {
         cursors[r] = c;
         shared = c < rangeEnd && postingDocs[c] === doc;
       }
-      if (!shared) {
-        if (deleted[doc] !== 1 && (allowed === undefined || allowed[episodePodcast[docEpisode[doc] as number] as number] === 1)) leftOut++;
-        continue;
-      }
+      // Left out unread: a passage's own tables are read only for those scored (they miss the cache at 13.7 M).
+      if (!shared) continue;
       const m = mask[doc] as number;
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
@@ -280,7 +277,113 @@ export class ScoreAccumulator {
     }
     this.touchedCount = touchedCount;
     this.wordTouchedCount = wordTouchedCount;
-    this.leftOut = leftOut;
+  }
+
+  /**
+   * scanCompact (ALL) of the first of two query words, scoring at once the second word's compact postings for the
+   * passages it finds: what the second word's probe or scan of known passages would add to them, computed alike (the
+   * second word then reads only its champions and the rest, SearchIndex.readWord). The second word's lists are the
+   * ranges [ranges[2i], ranges[2i + 1]) of `postingDocs`, ascending like these postings, each walked with a cursor beside
+   * this one; `rangeIdf[i]` is range i's weighted idf, 0 for a range only looked at for which passages it holds (read
+   * in full later). A passage's own tables (field, length) are then read once for both words: at 13.7 M passages each
+   * is a cache miss, and the second word's postings are read once, in order, instead of marked in a bitmap and probed.
+   * From posting `prefixEnd` on, only passages the second word holds are scored (readShared's pruning; `end`: none left
+   * out). A single-expansion second word's score goes into `total` and `mask` at once; a word of several expansions'
+   * into `wordBest` and `wordTouched`, whose count is returned for the second word to take up after this one's endWord.
+   */
+  scanPair(
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    from: number,
+    end: number,
+    prefixEnd: number,
+    weightedIdf: number,
+    bit: number,
+    allowed: Uint8Array | undefined,
+    ranges: Int32Array,
+    rangeIdf: Float64Array,
+    secondBit: number,
+    secondSingle: boolean,
+  ): number {
+    const deleted = this.docDeleted;
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const mask = this.mask;
+    const total = this.total;
+    const wordBest = this.wordBest;
+    const touched = this.touched;
+    const wordTouched = this.wordTouched;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    const rangeCount = ranges.length >>> 1;
+    const cursors = new Int32Array(rangeCount);
+    const at = new Int32Array(rangeCount);
+    for (let r = 0; r < rangeCount; r++) cursors[r] = ranges[2 * r] as number;
+    let touchedCount = this.touchedCount;
+    let secondCount = 0;
+    this.prefixTouched = touchedCount;
+    for (let p = from; p < end; p++) {
+      if (p === prefixEnd) this.prefixTouched = touchedCount;
+      const doc = postingDocs[p] as number;
+      let held = false;
+      for (let r = 0; r < rangeCount; r++) {
+        const rangeEnd = ranges[2 * r + 1] as number;
+        // A step or two inline (lists of like length, and a short list's cursor already past), else gallop.
+        let c = cursors[r] as number;
+        if (c < rangeEnd && (postingDocs[c] as number) < doc) {
+          c++;
+          if (c < rangeEnd && (postingDocs[c] as number) < doc) {
+            c++;
+            if (c < rangeEnd && (postingDocs[c] as number) < doc) c = gallop(postingDocs, doc, c + 1, rangeEnd);
+          }
+          cursors[r] = c;
+        }
+        if (c < rangeEnd && postingDocs[c] === doc) {
+          at[r] = c;
+          held = true;
+        } else at[r] = -1;
+      }
+      if (!held && p >= prefixEnd) continue;
+      if (deleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const m = mask[doc] as number;
+      const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+      const impact = impact1[slot] as number;
+      const tf = postingTfs[p] as number;
+      let s = weightedIdf * impact;
+      if (tf !== 1) {
+        const norm = docNorm[slot] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      if (m === 0) touched[touchedCount++] = doc;
+      mask[doc] = m | bit;
+      total[doc] = (total[doc] as number) + s;
+      if (!held) continue;
+      for (let r = 0; r < rangeCount; r++) {
+        const c = at[r] as number;
+        const idf = rangeIdf[r] as number;
+        if (c < 0 || idf === 0) continue;
+        const tfSecond = postingTfs[c] as number;
+        let s2 = idf * impact;
+        if (tfSecond !== 1) {
+          const norm = docNorm[slot] as number;
+          s2 = (s2 * tfSecond * (1 + norm)) / (tfSecond + norm);
+        }
+        if (secondSingle) {
+          mask[doc] = (mask[doc] as number) | secondBit;
+          total[doc] = (total[doc] as number) + s2;
+        } else {
+          const before = wordBest[doc] as number;
+          if (before === 0) wordTouched[secondCount++] = doc;
+          if (s2 > before) wordBest[doc] = s2;
+        }
+      }
+    }
+    if (prefixEnd >= end) this.prefixTouched = touchedCount;
+    this.touchedCount = touchedCount;
+    return secondCount;
   }
 
   /**
@@ -365,7 +468,11 @@ export class ScoreAccumulator {
     return live;
   }
 
-  /** Like scanCompact, but only for passages already found (`docs`, ascending): gallops instead of scanning. */
+  /**
+   * Like scanCompact (ONLY_KNOWN), but only for passages already found (`docs`, ascending: sortedTouched before this
+   * word): gallops instead of scanning. They are live and allowed (every way into `touched` checks both), so only their
+   * BM25 factors and accumulators are read: at 13.7 M passages each of those tables is a cache miss per passage.
+   */
   probeCompact(
     docs: Int32Array,
     postingDocs: Uint32Array,
@@ -375,37 +482,38 @@ export class ScoreAccumulator {
     weightedIdf: number,
     bit: number,
     single: boolean,
-    allowed: Uint8Array | undefined,
   ): void {
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const mask = this.mask;
+    const total = this.total;
+    const wordBest = this.wordBest;
+    const wordTouched = this.wordTouched;
+    let wordTouchedCount = this.wordTouchedCount;
     let p = from;
     for (let i = 0; i < docs.length && p < end; i++) {
       const doc = docs[i] as number;
       p = gallop(postingDocs, doc, p, end);
-      if (p < end && postingDocs[p] === doc) this.accumulate(doc, postingTfs[p] as number, weightedIdf, bit, single, true, allowed);
+      if (p >= end || postingDocs[p] !== doc) continue;
+      const tf = postingTfs[p] as number;
+      const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+      let s = weightedIdf * (impact1[slot] as number);
+      if (tf !== 1) {
+        const norm = docNorm[slot] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      if (single) {
+        mask[doc] = (mask[doc] as number) | bit;
+        total[doc] = (total[doc] as number) + s;
+      } else {
+        const before = wordBest[doc] as number;
+        if (before === 0) wordTouched[wordTouchedCount++] = doc;
+        if (s > before) wordBest[doc] = s;
+      }
     }
-  }
-
-  /** One posting into the accumulators (the mutable segment and probes: few postings, so a call each is fine). */
-  private accumulate(doc: number, tf: number, weightedIdf: number, bit: number, single: boolean, onlyKnown: boolean, allowed: Uint8Array | undefined): void {
-    if (this.docDeleted[doc] === 1) return;
-    if (allowed !== undefined && allowed[this.episodePodcast[this.docEpisode[doc] as number] as number] !== 1) return;
-    const m = this.mask[doc] as number;
-    if (onlyKnown && m === 0) return;
-    const slot = ((this.docField[doc] as number) << LENGTH_BITS) | (this.docLength[doc] as number);
-    let s = weightedIdf * (this.impact1[slot] as number);
-    if (tf !== 1) {
-      const norm = this.norm[slot] as number;
-      s = (s * tf * (1 + norm)) / (tf + norm);
-    }
-    if (single) {
-      if (m === 0) this.touched[this.touchedCount++] = doc;
-      this.mask[doc] = m | bit;
-      this.total[doc] = (this.total[doc] as number) + s;
-    } else {
-      const before = this.wordBest[doc] as number;
-      if (before === 0) this.wordTouched[this.wordTouchedCount++] = doc;
-      if (s > before) this.wordBest[doc] = s;
-    }
+    this.wordTouchedCount = wordTouchedCount;
   }
 
   /** The weakest score the candidate pool is already sure of (0 while it is not full). */

@@ -66,14 +66,16 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * passages new to the query from its champions only (exact for two words, the textbook approximation beyond).
  * The first of several words reads in full only a prefix of its postings, then only passages a later word holds too
  * (their doc ids in a bitmap), when the pool proves that changed nothing (readShared, collectPool; else it is read in
- * full after all). The best 40 are then reranked with a phrase/proximity bonus from their text, and grouped per episode.
+ * full after all). Of two words, the second's postings are walked beside the first's instead (readPair): the passages
+ * both hold are scored for both at once, and the second word then reads only its champions. The best 40 are then
+ * reranked with a phrase/proximity bonus from their text, and grouped per episode.
  */
 
 /** A later word probes the passages found so far only if they are fewer than 1/PROBE_RATIO of its postings. */
 const PROBE_RATIO = 8;
 /** The first of several words reads only passages a later word holds too (readShared) from this many postings. */
 const SHARED_MIN_POSTINGS = 4096;
-/** ... and up to this many, in an index of at least SHARED_MIN_PASSAGES (see mayReadShared). */
+/** ... and up to this many, in an index of at least SHARED_MIN_PASSAGES (see mayReadShared, mayReadPair). */
 const SHARED_MIN_PASSAGES = 2_000_000;
 const SHARED_MAX_POSTINGS = 400_000;
 /** readShared reads at least this many of the first word's postings in full (or a sixteenth of them), for the heap to fill on. */
@@ -880,7 +882,7 @@ export class SearchIndex implements TopicSearch {
       allowed,
     };
     const plans = this.planWords(words);
-    const pruned = this.readWords(q, plans, this.mayReadShared(q, plans));
+    const pruned = this.readWords(q, plans, true);
     // After a pruned read, the pool stands only if no passage left out could have changed it (collectPool's `exact`).
     const aloneBound = pruned ? this.firstWordAlone(q, plans[0]!) : undefined;
     let { pool, poolWords, exact } = this.collectPool(q, options.now, aloneBound);
@@ -932,14 +934,26 @@ export class SearchIndex implements TopicSearch {
   }
 
   /**
-   * Search step 2: each word's postings into the scores, rarest word first. With `shared` (mayReadShared), the first
-   * of several words reads in full only its first postings, then only the passages a later word also holds
-   * (readShared); collectPool then tells whether that gave the full read's pool.
+   * Search step 2: each word's postings into the scores, rarest word first. With `prune` (and mayReadShared, or for two
+   * words mayReadPair), the first of several words reads in full only its first postings, then only the passages a
+   * later word also holds (readShared, readPair); collectPool then tells whether that gave the full read's pool (the
+   * return value says whether it must). Two words are read together where mayReadPair allows, pruned or not.
    */
-  private readWords(q: QueryRun, plans: readonly WordPlan[], shared: boolean): boolean {
+  private readWords(q: QueryRun, plans: readonly WordPlan[], prune: boolean): boolean {
     this.scores.touchedCount = 0;
     this.scores.wordTouchedCount = 0;
-    this.scores.leftOut = 0;
+    if (this.mayReadPair(q, plans)) {
+      const [first, second] = plans as [WordPlan, WordPlan];
+      const { pruned, secondCount } = this.readPair(q, first, second, prune);
+      this.scores.endWord(1 << first.w);
+      // The second word's bests readPair made (several expansions), taken up after the first word's endWord.
+      this.scores.wordTouchedCount = secondCount;
+      // No new-passage bound: mayReadPair made sure none is read by the pool's floor.
+      this.readWord(q, second, 1, 0, true);
+      this.scores.endWord(1 << second.w);
+      return pruned;
+    }
+    const shared = prune && this.mayReadShared(q, plans);
     let upperRest = plans.reduce((sum, plan) => sum + plan.upper, 0);
     plans.forEach((plan, order) => {
       // MaxScore: a passage that holds none of the words processed so far can score at most upperRest, times the
@@ -957,23 +971,79 @@ export class SearchIndex implements TopicSearch {
 
   /**
    * Whether the first word may be read for shared passages only. A passage holding the first word and no other gets
-   * no later word's score and is in no later word's champions; later reads choose between probing and scanning as
-   * after a full read (ScoreAccumulator.leftOut), and none reads by the pool's floor (probeOnly, which needs a big
-   * expansion without champions); so leaving it out changes nothing but what collectPool's heap sees, which collectPool
-   * then checks. Worth it only for a first word with many postings.
+   * no later word's score and is in no later word's champions; a later word probing or scanning the passages found
+   * scores them alike (only fewer found may make it probe where a full read scans), and none reads by the pool's floor
+   * (probeOnly, which needs a big expansion without champions); so leaving it out changes nothing but what collectPool's
+   * heap sees, which collectPool then checks. Worth it only for a first word with many postings.
    */
   private mayReadShared(q: QueryRun, plans: readonly WordPlan[]): boolean {
     const first = plans[0];
-    // One expansion only: then the passages left out are counted as they are skipped (scanShared's leftOut), where
-    // several expansions would need each passage's other expansions to count it once.
+    // One expansion only: with several, a passage in one's prefix (read in full) and past another's would miss the
+    // other's score when it holds the first word alone.
     if (q.n < 2 || first === undefined || first.postings < this.pruneFrom || first.expansions.length !== 1) return false;
     // Measured at 13.7 M passages: a first word in 500,000 passages or more pruned 10-25 % slower (its later words'
-    // millions of postings cost more to mark than its left-out passages to score); up to 360,000, 1.2-4x faster.
+    // millions of postings cost more to mark than its left-out passages to score); up to 360,000, 1.2-4x faster. Still
+    // so with the later words probing the passages found (not counting those left out): 7-14 % slower from 490,000.
     if (first.postings > SHARED_MAX_POSTINGS) return false;
     // And only in a big index: at 1,000,000 passages the per-passage arrays stay in cache, scoring is cheap, and the
     // bitmap did not pay (the slowest two-word queries 10-15 % slower); at 13.7 M scoring misses the cache and it does.
     if (this.liveDocs < this.pruneMinPassages) return false;
     return plans.slice(1).every((plan) => !plan.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF));
+  }
+
+  /**
+   * Whether the two words of a query may be read together (readPair): the first with one expansion, in the compact
+   * segment, of at least as many postings as pruning starts from, in an index as big; the second without a big
+   * expansion lacking champions, so readWord would read each of its champion expansions' postings only for the passages
+   * found (probing or scanning, which readPair does instead) and none by the pool's floor (probeOnly).
+   */
+  private mayReadPair(q: QueryRun, plans: readonly WordPlan[]): boolean {
+    const [first, second] = plans;
+    if (q.n !== 2 || first === undefined || second === undefined || first.expansions.length !== 1) return false;
+    if (first.expansions[0]!.e.compact < 0 || first.postings < this.pruneFrom || this.liveDocs < this.pruneMinPassages) return false;
+    // Measured at 13.7 M passages: from 490,000 postings read together (pruned or not) was no faster than apart (CPU
+    // time 0.9-1.1x, the slowest up to 1.3x): scoring such a word's passages is cheap next to walking both lists.
+    if (first.postings > SHARED_MAX_POSTINGS) return false;
+    return !second.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF);
+  }
+
+  /**
+   * The first of two words read with the second's compact postings beside it (ScoreAccumulator.scanPair): the second
+   * word's expansions with champions scored for the passages found as readWord would (it then reads only their
+   * champions), the others only looked at; with `prune`, past a prefix (as readShared's), only passages the second word
+   * holds. Returns whether any were left out (then collectPool checks the pool) and the count of the second word's
+   * wordTouched entries made (several expansions), for readWords.
+   */
+  private readPair(q: QueryRun, first: WordPlan, second: WordPlan, prune: boolean): { pruned: boolean; secondCount: number } {
+    const scores = this.scores;
+    const ranges: number[] = [];
+    const rangeIdf: number[] = [];
+    for (const { e, weightedIdf } of second.expansions) {
+      if (e.compact < 0) continue;
+      ranges.push(this.postingOffsets[e.compact] as number, this.postingOffsets[e.compact + 1] as number);
+      rangeIdf.push(this.championRange(e, q, 1) === undefined ? 0 : weightedIdf);
+    }
+    const { e, weightedIdf } = first.expansions[0]!;
+    const from = this.postingOffsets[e.compact] as number;
+    const end = this.postingOffsets[e.compact + 1] as number;
+    const prefixEnd = prune ? Math.min(end, from + Math.max(this.prunePrefix, (end - from) >>> 4)) : end;
+    const secondSingle = second.expansions.length === 1;
+    const secondCount = scores.scanPair(
+      this.postingDocs,
+      this.postingTfs,
+      from,
+      end,
+      prefixEnd,
+      weightedIdf,
+      1 << first.w,
+      q.allowed,
+      Int32Array.from(ranges),
+      Float64Array.from(rangeIdf),
+      1 << second.w,
+      secondSingle,
+    );
+    if (e.mutable >= 0) scores.scanMutable(this.mutable, this.mutable.head[e.mutable] as number, weightedIdf, 1 << first.w, true, false, q.allowed);
+    return { pruned: prefixEnd < end, secondCount };
   }
 
   /**
@@ -1054,21 +1124,18 @@ export class SearchIndex implements TopicSearch {
    *   words could reach the pool (MaxScore), else read in full.
    * Probing pays only when the passages found are few next to the postings; else one read is cheaper.
    */
-  private readWord(q: QueryRun, plan: WordPlan, order: number, newDocBound: number): void {
+  private readWord(q: QueryRun, plan: WordPlan, order: number, newDocBound: number, paired = false): void {
     const scores = this.scores;
     const { n, poolSize, allowed } = q;
     const bit = 1 << plan.w;
     const single = plan.expansions.length === 1;
     const touchedCount = scores.touchedCount;
-    // Probing or scanning are chosen as after a full read of the first word (with the passages readShared left out),
-    // so a pruned read takes the same path as a full one.
-    const foundCount = touchedCount + scores.leftOut;
-    const probeCheap = (e: Expansion): boolean => foundCount * PROBE_RATIO < this.df(e);
+    const probeCheap = (e: Expansion): boolean => touchedCount * PROBE_RATIO < this.df(e);
     const champions = plan.expansions.map(({ e }) => this.championRange(e, q, order));
     const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
     const probeOnly =
-      order > 0 && bigWithoutChampions && foundCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
-    const needSnapshot = probeOnly || (order > 0 && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e)));
+      order > 0 && bigWithoutChampions && touchedCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
+    const needSnapshot = probeOnly || (order > 0 && !paired && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e)));
     const snapshot = needSnapshot ? scores.sortedTouched(touchedCount, this.docCount) : undefined;
     const postingDocs = this.postingDocs;
     const postingTfs = this.postingTfs;
@@ -1080,13 +1147,14 @@ export class SearchIndex implements TopicSearch {
         const end = this.postingOffsets[e.compact + 1] as number;
         if (chosen !== undefined) {
           scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, order > 0 ? ONLY_NEW : ALL);
-          if (order > 0) {
+          // paired: readPair scored the passages found already.
+          if (order > 0 && !paired) {
             // The passages found before this word: galloped to when few, else one pass that skips the rest.
-            if (snapshot !== undefined && probeCheap(e)) scores.probeCompact(snapshot, postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed);
+            if (snapshot !== undefined && probeCheap(e)) scores.probeCompact(snapshot, postingDocs, postingTfs, from, end, weightedIdf, bit, single);
             else scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ONLY_KNOWN);
           }
         } else if (probeOnly && snapshot !== undefined && end - from >= CHAMPION_MIN_DF) {
-          scores.probeCompact(snapshot, postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed);
+          scores.probeCompact(snapshot, postingDocs, postingTfs, from, end, weightedIdf, bit, single);
         } else {
           scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ALL);
         }
