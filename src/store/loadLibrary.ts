@@ -4,7 +4,7 @@ import { Library } from '../data/library.js';
 import type { Logger } from '../logger.js';
 import type { CatalogSummaryEntry, Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
-import type { Result } from '../data/model.js';
+import type { Podcast, Result } from '../data/model.js';
 import { topicIndexFileStorage, type SavedTopicIndex, type TopicIndexStorage } from './topicIndexFile.js';
 
 /**
@@ -72,10 +72,18 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   // pages; the index in it is loaded once the catalogue is in, as /topic answers from both (a hit names its episode
   // from the catalogue). A failure is a value.
   let prefetched: Promise<() => Result<SavedTopicIndex>> | undefined;
+  // The saved catalogue's bytes before the rest of the file is read (a file: read first), unchecked: restored while the
+  // rest is read, hidden (library.loading.catalogue) until the whole is checked, and dropped when it is not good.
+  // Undefined once the read is over without them (PostgreSQL, an error).
+  let unchecked: Promise<SavedTopicIndex | undefined> | undefined;
   if (storage !== undefined && library.semantic === undefined) {
-    prefetched = storage.read().then((saved) => () => saved);
+    let early: (saved: SavedTopicIndex) => void = () => {};
+    const arrived = new Promise<SavedTopicIndex>((resolve) => (early = resolve));
+    const reading = storage.read(early);
+    prefetched = reading.then((saved) => () => saved);
     // Handled where it is awaited; a catalogue that fails first leaves it unawaited.
     prefetched.catch(() => {});
+    unchecked = Promise.race([arrived, reading.then(() => undefined, () => undefined)]);
   }
   let podcasts = 0;
   let episodes = 0;
@@ -90,16 +98,29 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       // the store saved since read from the store: no page of the whole catalogue.
       const read = prefetched;
       prefetched = undefined;
+      const early = await unchecked;
+      let failed = false;
+      const restoring = early === undefined ? undefined : restoreCatalogue(store, library, log, early, options, () => failed);
+      // Awaited below once the read is over; a store that fails meanwhile is not an unhandled rejection until then.
+      restoring?.catch(() => {});
       firstRead = await (await read)();
-      if (firstRead.ok) {
-        const restored = await restoreCatalogue(store, library, log, firstRead.value, options);
-        if (restored !== undefined) {
-          catalogueFrom = 'saved index';
-          ({ podcasts, episodes } = restored);
-          for (const [id, version] of restored.versions) {
-            stored.push(id);
-            versions.set(id, version);
-          }
+      let restored: Restored | undefined;
+      if (restoring === undefined) {
+        if (firstRead.ok) restored = await restoreCatalogue(store, library, log, firstRead.value, options);
+      } else if (firstRead.ok) {
+        restored = await restoring;
+      } else {
+        // Restored from bytes that then failed the file's check: none of it is kept (none of it answered: loading).
+        failed = true;
+        const undone = await restoring;
+        if (undone !== undefined) dropRestored(library, undone);
+      }
+      if (restored !== undefined) {
+        catalogueFrom = 'saved index';
+        ({ podcasts, episodes } = restored);
+        for (const [id, version] of restored.versions) {
+          stored.push(id);
+          versions.set(id, version);
         }
       }
     }
@@ -245,8 +266,22 @@ const RESTORE_SLICE_MS = 8;
 /** Podcasts saved since the index was, read from the store this many at a time. */
 const SUMMARIES_PER_READ = 64;
 
+interface Restored {
+  podcasts: number;
+  episodes: number;
+  versions: Map<string, number>;
+  /** What it put into the catalogue, as it put it (a podcast replaced since is not its to take out again). */
+  added: Map<string, Podcast>;
+}
+
+/** Takes out of the catalogue what restoreCatalogue put there (and nothing put there since). */
+function dropRestored(library: Library, restored: Pick<Restored, 'added'>): void {
+  for (const [id, podcast] of restored.added) if (library.catalog.podcast(id) === podcast) library.catalog.remove(id);
+}
+
 /**
- * The catalogue from a saved index (`saved`, checked): each podcast it holds at the version the store holds now is
+ * The catalogue from a saved index (`saved`; checked, or to be dropped with dropRestored when the check that is still
+ * running fails): each podcast it holds at the version the store holds now is
  * restored from it, in slices (the event loop turns every few milliseconds); the store's other podcasts (saved since,
  * or not in it) are read from the store, unless only the index is built (`indexOnly`: they are read whole when indexed
  * again). Undefined, with nothing left in the catalogue from it, when the saved catalogue cannot be read: the caller
@@ -258,7 +293,9 @@ async function restoreCatalogue(
   log: Logger,
   saved: SavedTopicIndex,
   options: LoadLibraryOptions,
-): Promise<{ podcasts: number; episodes: number; versions: Map<string, number> } | undefined> {
+  /** True once what is restored will not be kept (the file failed its check): it stops at its next slice. */
+  dropped: () => boolean = () => false,
+): Promise<Restored | undefined> {
   const catalogue = Library.savedCatalogue(saved.body);
   if (!catalogue.ok) {
     log.info({ reason: catalogue.error }, 'the saved topic index holds no catalogue this build reads: the catalogue is read from the store');
@@ -278,12 +315,12 @@ async function restoreCatalogue(
   const missing = options.indexOnly === true ? [] : ids.filter((id) => !savedAt.has(id));
   let nextMissing = 0;
   const read = new Map<string, CatalogSummaryEntry>();
-  const restored: string[] = [];
+  const added = new Map<string, Podcast>();
   let podcasts = 0;
   let episodes = 0;
   let sliceStart = performance.now();
   for (const id of ids) {
-    if (options.signal?.aborted) break;
+    if (options.signal?.aborted || dropped()) break;
     const p = savedAt.get(id);
     if (p === undefined && missing[nextMissing] === id) {
       const chunk = missing.slice(nextMissing, (nextMissing += SUMMARIES_PER_READ));
@@ -302,17 +339,18 @@ async function restoreCatalogue(
     if (library.catalog.podcast(id) !== undefined) continue;
     if (fromStore !== undefined) {
       library.addSummaries(fromStore.podcast, fromStore.episodes);
+      added.set(id, fromStore.podcast);
       episodes += fromStore.episodes.length;
     } else {
       try {
         library.restoreSaved(catalogue.value, p!);
       } catch (error) {
-        // The checksum held, yet a podcast's bytes do not: nothing restored from them is trusted.
-        for (const restoredId of restored) library.catalog.remove(restoredId);
+        // A podcast's bytes do not hold together: nothing restored from them is trusted.
+        dropRestored(library, { added });
         log.warn({ err: error }, 'the saved catalogue cannot be read: the catalogue is read from the store');
         return undefined;
       }
-      restored.push(id);
+      added.set(id, library.catalog.podcast(id)!);
       episodes += library.catalog.episodeIds(id).length;
     }
     podcasts++;
@@ -321,5 +359,5 @@ async function restoreCatalogue(
       sliceStart = performance.now();
     }
   }
-  return { podcasts, episodes, versions };
+  return { podcasts, episodes, versions, added };
 }
