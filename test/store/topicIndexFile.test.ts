@@ -6,7 +6,7 @@ import { Library } from '../../src/data/library.js';
 import { createLogger } from '../../src/logger.js';
 import { loadLibrary } from '../../src/store/loadLibrary.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/SqliteStore.js';
-import { readTopicIndex, TopicIndexSaver, writeTopicIndex } from '../../src/store/topicIndexFile.js';
+import { readTopicIndex, TopicIndexSaver, topicIndexFileStorage, writeTopicIndex } from '../../src/store/topicIndexFile.js';
 import { ANALYZER_VERSION } from '../../src/data/search/stem.js';
 import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import type { Store } from '../../src/store/Store.js';
@@ -352,6 +352,50 @@ describe('the catalogue from the saved topic index', () => {
     const result = await loading;
     expect(result.indexed).toBe(1);
     expect(library.scopedTopics.search('wombat', EVERY_PODCAST, { now: NOW }).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('is restored while the rest of the file is read, hidden until the whole is checked, and dropped when the check then fails', async () => {
+    await saveIndexOnce();
+    const good = readFileSync(indexFile);
+    // A podcast's title in the saved catalogue (the file's last part) forged, same length: the catalogue still reads,
+    // only the file's checksum tells.
+    const [first] = (await store.catalogVersions()).keys();
+    const title = (await store.loadPodcast(first!))!.podcast.title;
+    expect(title).toMatch(/^[\w ]+$/);
+    const at = good.lastIndexOf(Buffer.from(`"${title}"`, 'utf8')) + 1;
+    expect(at).toBeGreaterThan(16 + good.readUInt32LE(8));
+    const forged = 'Z'.repeat(title.length);
+    const tampered = Buffer.from(good);
+    tampered.write(forged, at, 'utf8');
+    writeFileSync(indexFile, tampered);
+
+    const library = freshLibrary();
+    // Watched at every turn of the event loop while it loads: when the forged title is in the catalogue, and whether
+    // anything could be answered from it then (commands answer "still loading" while loading.catalogue is true).
+    let restoredForged = 0;
+    let servedForged = 0;
+    let watching = true;
+    const watch = (): void => {
+      if (library.catalog.podcast(first!)?.title === forged) {
+        restoredForged++;
+        if (!library.loading.catalogue) servedForged++;
+      }
+      if (watching) setImmediate(watch);
+    };
+    setImmediate(watch);
+    // Read 1 KB at a time: the catalogue, read first, is restored long before the rest is read and checked.
+    const result = await loadLibrary(store, library, log, { savedIndex: topicIndexFileStorage(indexFile, 1024) });
+    watching = false;
+    expect(restoredForged).toBeGreaterThan(0);
+    expect(servedForged).toBe(0);
+    expect(result.catalogueFrom).toBe('store');
+    expect(result.savedIndex.used).toBe(false);
+    expect(result.savedIndex.used === false && result.savedIndex.reason).toMatch(/checksum/);
+    const reference = await fromTheStore();
+    expect(catalogueAnswers(library)).toEqual(catalogueAnswers(reference));
+    library.search.compact();
+    expect(answers(library)).toBe(answers(reference));
+    writeFileSync(indexFile, good);
   }, 120_000);
 
   it('is not read from a file of the format before it (no catalogue in it): rebuilt from the store, and saved in this format', async () => {
