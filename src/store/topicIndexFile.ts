@@ -130,7 +130,9 @@ const READS_IN_FLIGHT = 2;
  * table `tables` finds in it (the topic index's) is read straight into a SharedArrayBuffer of its own, exactly its
  * size, which the index then uses as it is (as a compaction worker does); the rest (ids, strings: read into strings by
  * the load, then dropped) into the body. Without `tables`, or when they cannot be found (a body of another format, which
- * the load then refuses), the whole body is read into one SharedArrayBuffer (`tables` null: always).
+ * the load then refuses), the whole body is read into one SharedArrayBuffer (`tables` null: always). With `first`, the
+ * parts it names (the saved catalogue) are read before the rest and handed over unchecked (see TopicIndexStorage.read);
+ * they are checksummed in their place in the order as the rest is read.
  */
 export async function readTopicIndex(
   file: string,
