@@ -9,7 +9,8 @@ import { topicIndexFileStorage, type SavedTopicIndex, type TopicIndexStorage } f
 
 /**
  * Reads the catalogue into a library while the bot already serves: from the saved topic index when there is a good one
- * (each podcast as saved, only the podcasts saved since read from the store), else pages of podcasts with their
+ * (each podcast as saved, restored while the rest of the file is read and checked; only the podcasts it lacks read from
+ * the store, those saved since brought up to date when they are indexed again), else pages of podcasts with their
  * episodes' summaries from the store (no JSON parsed per episode in JavaScript); then the topic index: the saved one,
  * with every podcast it does not hold at the store's version indexed again, one podcast at a time. Between pages,
  * slices and podcasts the event loop turns, so answers are never held for the whole catalogue; `library.loading` says
@@ -162,7 +163,7 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   if (podcasts > 0) {
     log.info(
       { podcasts, episodes, ms: Math.round(catalogueMs) },
-      catalogueFrom === 'saved index' ? 'catalogue loaded from the saved topic index (what was saved since from the store)' : 'catalogue loaded from the store',
+      catalogueFrom === 'saved index' ? 'catalogue loaded from the saved topic index (podcasts not in it from the store; those saved since are brought up to date as they are indexed again)' : 'catalogue loaded from the store',
     );
   }
 
