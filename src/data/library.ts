@@ -589,6 +589,20 @@ export class Library {
     return ranges.map(([start, end]) => [search[0] + start, search[0] + end]);
   }
 
+  /**
+   * Where the saved catalogue lies in bytes `serializeIndex` wrote, read from their head alone (`readAt`): the head
+   * itself and the catalogue part, which is all `savedCatalogue` reads. A reader reads these first, so the catalogue can
+   * be restored while the rest is read (see loadLibrary: nothing restored answers before the whole is checked).
+   */
+  static async savedCatalogueRanges(readAt: ReadAt, length: number): Promise<[number, number][]> {
+    const head = await readAt(0, 8);
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    if (view.getUint32(0, true) !== INDEX_FORMAT || view.getUint32(4, true) !== PARTS) throw new Error('not a topic index of this format');
+    const lengths = await readAt(8, PARTS * 4);
+    const catalogue = partRanges(new DataView(lengths.buffer, lengths.byteOffset, lengths.byteLength), length)[CATALOGUE_PART]!;
+    return [[0, align8(8 + PARTS * 4)], catalogue];
+  }
+
   /** loadIndex's work, yielding between slices; the library changes only in its last step (nothing on an error). */
   *#loadSteps(bytes: Uint8Array, tables?: PlacedTables): Generator<void, { podcasts: number; episodes: number }, void> {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

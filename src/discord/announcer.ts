@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
 import { ThreadAutoArchiveDuration, type APIMessage } from 'discord-api-types/v10';
 import { DiscordAPIError } from 'discord.js';
 import type { Logger } from 'pino';
@@ -92,6 +93,8 @@ export interface AnnouncerOptions {
 export const DEFAULT_CLAIM_MS = 60_000;
 /** Pending posts (and publishes) one reconcile takes at most; the next cycle takes more. */
 const RECONCILE_BATCH = 200;
+/** How long the catch-up pass over every feed (announceAll) holds the event loop before it lets it turn. */
+const ANNOUNCE_ALL_SLICE_MS = 8;
 
 const SUMMARY_PREFIX = 'summary:';
 /** Why a post for one guild never goes to a channel of another (a setting made before /announce channel checked). */
@@ -176,9 +179,21 @@ export class Announcer {
     return pass;
   }
 
-  /** Catch-up after downtime: every podcast in the library. */
+  /**
+   * Catch-up after downtime: every podcast in the library. The store's calls are synchronous on SQLite, so a pass over
+   * every feed without a turn of the event loop held the answering thread for the whole catalogue (2-4 s at 10,000
+   * feeds and a million episodes, right after a start: the first commands waited for it); it turns every few ms.
+   */
   async announceAll(): Promise<void> {
-    for (const podcast of this.#o.library.catalog.podcasts(EVERY_PODCAST)) await this.announceFeed(podcast.id);
+    let sliceStart = performance.now();
+    for (const podcast of this.#o.library.catalog.podcasts(EVERY_PODCAST)) {
+      if (this.#stopped) return;
+      await this.announceFeed(podcast.id);
+      if (performance.now() - sliceStart >= ANNOUNCE_ALL_SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
   }
 
   /**

@@ -4,12 +4,13 @@ import { Library } from '../data/library.js';
 import type { Logger } from '../logger.js';
 import type { CatalogSummaryEntry, Store } from './Store.js';
 import { storedTranscripts } from './storedTranscripts.js';
-import type { Result } from '../data/model.js';
+import type { Podcast, Result } from '../data/model.js';
 import { topicIndexFileStorage, type SavedTopicIndex, type TopicIndexStorage } from './topicIndexFile.js';
 
 /**
  * Reads the catalogue into a library while the bot already serves: from the saved topic index when there is a good one
- * (each podcast as saved, only the podcasts saved since read from the store), else pages of podcasts with their
+ * (each podcast as saved, restored while the rest of the file is read and checked; only the podcasts it lacks read from
+ * the store, those saved since brought up to date when they are indexed again), else pages of podcasts with their
  * episodes' summaries from the store (no JSON parsed per episode in JavaScript); then the topic index: the saved one,
  * with every podcast it does not hold at the store's version indexed again, one podcast at a time. Between pages,
  * slices and podcasts the event loop turns, so answers are never held for the whole catalogue; `library.loading` says
@@ -72,10 +73,18 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   // pages; the index in it is loaded once the catalogue is in, as /topic answers from both (a hit names its episode
   // from the catalogue). A failure is a value.
   let prefetched: Promise<() => Result<SavedTopicIndex>> | undefined;
+  // The saved catalogue's bytes before the rest of the file is read (a file: read first), unchecked: restored while the
+  // rest is read, hidden (library.loading.catalogue) until the whole is checked, and dropped when it is not good.
+  // Undefined once the read is over without them (PostgreSQL, an error).
+  let unchecked: Promise<SavedTopicIndex | undefined> | undefined;
   if (storage !== undefined && library.semantic === undefined) {
-    prefetched = storage.read().then((saved) => () => saved);
+    let early: (saved: SavedTopicIndex) => void = () => {};
+    const arrived = new Promise<SavedTopicIndex>((resolve) => (early = resolve));
+    const reading = storage.read(early);
+    prefetched = reading.then((saved) => () => saved);
     // Handled where it is awaited; a catalogue that fails first leaves it unawaited.
     prefetched.catch(() => {});
+    unchecked = Promise.race([arrived, reading.then(() => undefined, () => undefined)]);
   }
   let podcasts = 0;
   let episodes = 0;
@@ -84,22 +93,37 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   // The saved index read for its catalogue, loaded as the topic index below (not read twice).
   let firstRead: Result<SavedTopicIndex> | undefined;
   let catalogueFrom: LoadLibraryResult['catalogueFrom'] = 'store';
+  // Restored as the saved index held them, older than the store's: brought up to date as they are indexed again.
+  let behind: ReadonlySet<string> = new Set();
   try {
     if (prefetched !== undefined) {
       // The catalogue as the saved index holds it (the podcasts it indexed, at the versions it names), then only what
       // the store saved since read from the store: no page of the whole catalogue.
       const read = prefetched;
       prefetched = undefined;
+      const early = await unchecked;
+      let failed = false;
+      const restoring = early === undefined ? undefined : restoreCatalogue(store, library, log, early, options, () => failed);
+      // Awaited below once the read is over; a store that fails meanwhile is not an unhandled rejection until then.
+      restoring?.catch(() => {});
       firstRead = await (await read)();
-      if (firstRead.ok) {
-        const restored = await restoreCatalogue(store, library, log, firstRead.value, options);
-        if (restored !== undefined) {
-          catalogueFrom = 'saved index';
-          ({ podcasts, episodes } = restored);
-          for (const [id, version] of restored.versions) {
-            stored.push(id);
-            versions.set(id, version);
-          }
+      let restored: Restored | undefined;
+      if (restoring === undefined) {
+        if (firstRead.ok) restored = await restoreCatalogue(store, library, log, firstRead.value, options);
+      } else if (firstRead.ok) {
+        restored = await restoring;
+      } else {
+        // Restored from bytes that then failed the file's check: none of it is kept (none of it answered: loading).
+        failed = true;
+        const undone = await restoring;
+        if (undone !== undefined) dropRestored(library, undone);
+      }
+      if (restored !== undefined) {
+        catalogueFrom = 'saved index';
+        ({ podcasts, episodes, behind } = restored);
+        for (const [id, version] of restored.versions) {
+          stored.push(id);
+          versions.set(id, version);
         }
       }
     }
@@ -139,7 +163,7 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
   if (podcasts > 0) {
     log.info(
       { podcasts, episodes, ms: Math.round(catalogueMs) },
-      catalogueFrom === 'saved index' ? 'catalogue loaded from the saved topic index (what was saved since from the store)' : 'catalogue loaded from the store',
+      catalogueFrom === 'saved index' ? 'catalogue loaded from the saved topic index (podcasts not in it from the store; those saved since are brought up to date as they are indexed again)' : 'catalogue loaded from the store',
     );
   }
 
@@ -215,15 +239,17 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       // Saved as the store holds it. (Building only the index, one the saved catalogue lacked is read whole here too,
       // so the catalogue saved beside the index is whole again.)
       const current = library.isIndexed(podcastId) && savedVersions.get(podcastId) === versions.get(podcastId);
-      if (current && (options.indexOnly !== true || library.catalog.podcast(podcastId) !== undefined)) continue;
+      if (current && !behind.has(podcastId) && (options.indexOnly !== true || library.catalog.podcast(podcastId) !== undefined)) continue;
       const before = library.catalog.podcast(podcastId);
       const entry = await store.loadPodcast(podcastId);
       if (entry === undefined) continue;
       const transcripts = await storedTranscripts(store, podcastId, entry.episodes);
       // Gone meanwhile, or replaced by a poll or another process's change (indexed with what is newer): left alone.
       if (options.indexOnly !== true && (before === undefined || library.catalog.podcast(podcastId) !== before)) continue;
-      // Only the index is built here (a worker saving it): the catalogue it saves beside it is what was indexed.
-      if (options.indexOnly === true) library.addSummaries(entry.podcast, entry.episodes);
+      // Only the index is built here (a worker saving it): the catalogue it saves beside it is what was indexed. Or
+      // restored as saved, older than the store's: the catalogue takes it as the store holds it now (as a poll does,
+      // the catalogue at once, the index in slices).
+      if (options.indexOnly === true || behind.has(podcastId)) library.addSummaries(entry.podcast, entry.episodes);
       await library.indexInSlices(entry.podcast, entry.episodes, transcripts);
       indexed++;
       await nextTurn();
@@ -247,8 +273,24 @@ const RESTORE_SLICE_MS = 8;
 /** Podcasts saved since the index was, read from the store this many at a time. */
 const SUMMARIES_PER_READ = 64;
 
+interface Restored {
+  podcasts: number;
+  episodes: number;
+  versions: Map<string, number>;
+  /** Podcasts restored at an earlier version than the store's: to be brought up to date from the store. */
+  behind: Set<string>;
+  /** What it put into the catalogue, as it put it (a podcast replaced since is not its to take out again). */
+  added: Map<string, Podcast>;
+}
+
+/** Takes out of the catalogue what restoreCatalogue put there (and nothing put there since). */
+function dropRestored(library: Library, restored: Pick<Restored, 'added'>): void {
+  for (const [id, podcast] of restored.added) if (library.catalog.podcast(id) === podcast) library.catalog.remove(id);
+}
+
 /**
- * The catalogue from a saved index (`saved`, checked): each podcast it holds at the version the store holds now is
+ * The catalogue from a saved index (`saved`; checked, or to be dropped with dropRestored when the check that is still
+ * running fails): each podcast it holds at the version the store holds now is
  * restored from it, in slices (the event loop turns every few milliseconds); the store's other podcasts (saved since,
  * or not in it) are read from the store, unless only the index is built (`indexOnly`: they are read whole when indexed
  * again). Undefined, with nothing left in the catalogue from it, when the saved catalogue cannot be read: the caller
@@ -260,7 +302,9 @@ async function restoreCatalogue(
   log: Logger,
   saved: SavedTopicIndex,
   options: LoadLibraryOptions,
-): Promise<{ podcasts: number; episodes: number; versions: Map<string, number> } | undefined> {
+  /** True once what is restored will not be kept (the file failed its check): it stops at its next slice. */
+  dropped: () => boolean = () => false,
+): Promise<Restored | undefined> {
   const catalogue = Library.savedCatalogue(saved.body);
   if (!catalogue.ok) {
     log.info({ reason: catalogue.error }, 'the saved topic index holds no catalogue this build reads: the catalogue is read from the store');
@@ -269,10 +313,19 @@ async function restoreCatalogue(
   const versions = await store.catalogVersions();
   const { podcastIds } = catalogue.value;
   const savedAt = new Map<string, number>();
+  const behind = new Set<string>();
   podcastIds.forEach((id, p) => {
     const version = versions.get(id);
-    // Only at the version the store holds now: one saved since is read from the store, one gone from it dropped.
-    if (version !== undefined && version === saved.versions.get(id)) savedAt.set(id, p);
+    // One gone from the store is dropped. One saved since is restored as saved, an earlier state of it, and brought
+    // up to date from the store when it is indexed again (loadLibrary), after the catalogue is in: reading 500 changed
+    // podcasts' summaries first held the whole start 0.4-1.2 s at a million episodes. (Building only the index, it is
+    // read whole there.)
+    if (version === undefined) return;
+    if (version === saved.versions.get(id)) savedAt.set(id, p);
+    else if (options.indexOnly !== true) {
+      savedAt.set(id, p);
+      behind.add(id);
+    }
   });
   // In the order of their ids, as the store's pages put them (ties in lists and choices fall as they would): those
   // saved since are read from the store as they come, a few dozen at a time (only those are held meanwhile).
@@ -280,12 +333,12 @@ async function restoreCatalogue(
   const missing = options.indexOnly === true ? [] : ids.filter((id) => !savedAt.has(id));
   let nextMissing = 0;
   const read = new Map<string, CatalogSummaryEntry>();
-  const restored: string[] = [];
+  const added = new Map<string, Podcast>();
   let podcasts = 0;
   let episodes = 0;
   let sliceStart = performance.now();
   for (const id of ids) {
-    if (options.signal?.aborted) break;
+    if (options.signal?.aborted || dropped()) break;
     const p = savedAt.get(id);
     if (p === undefined && missing[nextMissing] === id) {
       const chunk = missing.slice(nextMissing, (nextMissing += SUMMARIES_PER_READ));
@@ -304,17 +357,18 @@ async function restoreCatalogue(
     if (library.catalog.podcast(id) !== undefined) continue;
     if (fromStore !== undefined) {
       library.addSummaries(fromStore.podcast, fromStore.episodes);
+      added.set(id, fromStore.podcast);
       episodes += fromStore.episodes.length;
     } else {
       try {
         library.restoreSaved(catalogue.value, p!);
       } catch (error) {
-        // The checksum held, yet a podcast's bytes do not: nothing restored from them is trusted.
-        for (const restoredId of restored) library.catalog.remove(restoredId);
+        // A podcast's bytes do not hold together: nothing restored from them is trusted.
+        dropRestored(library, { added });
         log.warn({ err: error }, 'the saved catalogue cannot be read: the catalogue is read from the store');
         return undefined;
       }
-      restored.push(id);
+      added.set(id, library.catalog.podcast(id)!);
       episodes += library.catalog.episodeIds(id).length;
     }
     podcasts++;
@@ -323,5 +377,5 @@ async function restoreCatalogue(
       sliceStart = performance.now();
     }
   }
-  return { podcasts, episodes, versions };
+  return { podcasts, episodes, versions, behind, added };
 }

@@ -49,13 +49,24 @@ export interface SavedTopicIndex {
 export interface TopicIndexStorage {
   /** For the log: where it is kept. */
   readonly where: string;
-  read(): Promise<Result<SavedTopicIndex>>;
+  /**
+   * `unchecked`, where the storage can (a file): called with the saved catalogue's bytes (the body's head and its
+   * catalogue part, read first; the rest of `body` not filled yet) and the header's versions BEFORE the rest is read
+   * and the whole checked, so a start can restore the catalogue while the rest is read. Nothing of it is checked yet:
+   * whatever is made of it must stay hidden (loading) until read() resolves ok, and be dropped when it does not.
+   */
+  read(unchecked?: (saved: SavedTopicIndex) => void): Promise<Result<SavedTopicIndex>>;
   write(versions: ReadonlyMap<string, number>, body: Uint8Array): Promise<void>;
 }
 
 /** The saved index as a file (writeTopicIndex, readTopicIndex). */
 export function topicIndexFileStorage(file: string, chunkBytes?: number): TopicIndexStorage {
-  return { where: file, read: () => readTopicIndex(file, chunkBytes), write: (versions, body) => writeTopicIndex(file, versions, body, chunkBytes) };
+  return {
+    where: file,
+    read: (unchecked) =>
+      readTopicIndex(file, chunkBytes, undefined, unchecked === undefined ? undefined : { ranges: Library.savedCatalogueRanges, unchecked }),
+    write: (versions, body) => writeTopicIndex(file, versions, body, chunkBytes),
+  };
 }
 
 /** Where the saved index of a `sqlite:` database lives; undefined for `sqlite::memory:` and for PostgreSQL. */
@@ -101,15 +112,34 @@ const READ_CHUNK_BYTES = 8 * 1024 * 1024;
 export type BodyTables = (readAt: (at: number, length: number) => Promise<Uint8Array>, bodyLength: number) => Promise<readonly (readonly [number, number])[]>;
 
 /**
+ * Parts of the body read before the rest (Library.savedCatalogueRanges: its head and the saved catalogue), handed to
+ * `unchecked` unchecked (see TopicIndexStorage.read), so what needs only them starts while the rest is read.
+ */
+export interface ReadFirst {
+  ranges: BodyTables;
+  unchecked: (saved: SavedTopicIndex) => void;
+}
+
+/** Reads of the body kept in flight at once: the next chunk is read while this one is checksummed. */
+const READS_IN_FLIGHT = 2;
+
+/**
  * The saved index, checked: a missing file, another format, a wrong length or CRC is an error (and not trusted). The
  * header is read and checked first (an outdated file is refused without reading its body); then the body is read once,
  * in chunks, its CRC-32 computed chunk by chunk as read (no whole-file Buffer, no second copy, no extra pass). Each
  * table `tables` finds in it (the topic index's) is read straight into a SharedArrayBuffer of its own, exactly its
  * size, which the index then uses as it is (as a compaction worker does); the rest (ids, strings: read into strings by
  * the load, then dropped) into the body. Without `tables`, or when they cannot be found (a body of another format, which
- * the load then refuses), the whole body is read into one SharedArrayBuffer (`tables` null: always).
+ * the load then refuses), the whole body is read into one SharedArrayBuffer (`tables` null: always). With `first`, the
+ * parts it names (the saved catalogue) are read before the rest and handed over unchecked (see TopicIndexStorage.read);
+ * they are checksummed in their place in the order as the rest is read.
  */
-export async function readTopicIndex(file: string, chunkBytes = READ_CHUNK_BYTES, tables: BodyTables | null = Library.savedTableRanges): Promise<Result<SavedTopicIndex>> {
+export async function readTopicIndex(
+  file: string,
+  chunkBytes = READ_CHUNK_BYTES,
+  tables: BodyTables | null = Library.savedTableRanges,
+  first?: ReadFirst,
+): Promise<Result<SavedTopicIndex>> {
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
@@ -131,21 +161,57 @@ export async function readTopicIndex(file: string, chunkBytes = READ_CHUNK_BYTES
     const ranges = tables === null ? [] : await tableRanges(handle, bodyAt, bodyLength, tables);
     // Not filled where the tables are: those pages are never touched (nor resident), and the body is dropped after the load.
     const body = ranges.length > 0 ? new Uint8Array(bodyLength) : new Uint8Array(new SharedArrayBuffer(bodyLength));
+    // Read first (and not again below), where they lie in the body outside the tables: handed over unchecked.
+    const early = first === undefined ? [] : (await tableRanges(handle, bodyAt, bodyLength, first.ranges)).filter(([start, end]) => !ranges.some(([s, e]) => start < e && s < end));
+    for (const [start, end] of early) {
+      if (!(await readFully(handle, Buffer.from(body.buffer, body.byteOffset + start, end - start), end - start, bodyAt + start))) return err('it is cut short');
+    }
+    if (early.length > 0) first?.unchecked({ versions: parsed.value, body });
     const placed = new Map<number, Uint8Array>();
     let crc = crc32(header);
-    // The body in order, a chunk at a time: each gap into the body, each table into its own buffer.
+    // The body in order, a chunk at a time, the next chunks read while this one is checksummed: each gap into the
+    // body, each table into its own buffer; what was read first is only checksummed.
     const readRange = async (into: Uint8Array, intoAt: number, from: number, to: number): Promise<boolean> => {
-      for (let at = from; at < to; ) {
-        const { bytesRead } = await handle.read(into, intoAt + (at - from), Math.min(chunkBytes, to - at), bodyAt + at);
-        if (bytesRead === 0) return false;
-        crc = crc32(into.subarray(intoAt + (at - from), intoAt + (at - from) + bytesRead), crc);
-        at += bytesRead;
+      const inFlight: Promise<{ at: number; length: number }>[] = [];
+      let next = from;
+      const issue = (): void => {
+        while (inFlight.length < READS_IN_FLIGHT && next < to) {
+          const at = next;
+          const length = Math.min(chunkBytes, to - at);
+          next += length;
+          const done = into === body && early.some(([s, e]) => s <= at && at + length <= e);
+          const reading = done
+            ? Promise.resolve(true)
+            : handle.read(into, intoAt + (at - from), length, bodyAt + at).then(({ bytesRead }) =>
+                // A read may stop short of what was asked: the rest is read after it (none at all: cut short).
+                bytesRead === length || (bytesRead > 0 && readFully(handle, Buffer.from(into.buffer, into.byteOffset + intoAt + (at - from) + bytesRead, length - bytesRead), length - bytesRead, bodyAt + at + bytesRead)),
+              );
+          const chunk = reading.then((whole) => ({ at, length: whole ? length : 0 }));
+          // Awaited in order below; one left behind by a failure before it must not be an unhandled rejection.
+          chunk.catch(() => {});
+          inFlight.push(chunk);
+        }
+      };
+      issue();
+      while (inFlight.length > 0) {
+        const chunk = await inFlight.shift()!;
+        if (chunk.length === 0) {
+          await Promise.allSettled(inFlight);
+          return false;
+        }
+        issue();
+        crc = crc32(into.subarray(intoAt + (chunk.at - from), intoAt + (chunk.at - from) + chunk.length), crc);
       }
       return true;
     };
     let at = 0;
+    // The gaps split where what was read first starts and ends (so a chunk is wholly read first or not).
+    const cuts = early.flat();
     for (const [start, end] of [...ranges, [bodyLength, bodyLength] as const]) {
-      if (!(await readRange(body, at, at, start))) return err('it is cut short');
+      for (const cut of [...cuts.filter((c) => at < c && c < start), start]) {
+        if (!(await readRange(body, at, at, cut))) return err('it is cut short');
+        at = cut;
+      }
       if (end > start) {
         const table = new Uint8Array(new SharedArrayBuffer(end - start));
         if (!(await readRange(table, 0, start, end))) return err('it is cut short');

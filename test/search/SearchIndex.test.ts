@@ -417,6 +417,18 @@ describe('SearchIndex persistence', () => {
     }
   });
 
+  it('hands back as given a date that looks like toISOString’s but is not what it writes (kept as a string, not as its time)', () => {
+    // Each reads as a time, but toISOString writes that time otherwise (a day past the month's end, hour 24, a year
+    // of six digits), or exactly so (a year before 100, a leap day).
+    const given = ['2023-02-29T10:00:00.000Z', '2024-04-31T10:00:00.000Z', '2024-03-01T24:00:00.000Z', '+002024-03-01T10:00:00.000Z', '0050-03-01T10:00:00.000Z', '2024-02-29T23:59:59.999Z', '2024-03-01T10:00:00.000Z'];
+    const dated = given.map((date, i) => passage('p', `e${i}`, 0, 'episodeTitle', `Zeppelin number ${i}`, date));
+    const built = SearchIndex.build(dated);
+    const asGiven = (index: SearchIndex) => Object.fromEntries(index.search('zeppelin', { limit: 20 }).map((h) => [h.passage.episodeId, h.passage.publishedAt]));
+    const expected = Object.fromEntries(given.map((date, i) => [`e${i}`, date]));
+    expect(asGiven(built)).toEqual(expected);
+    expect(asGiven(SearchIndex.load(built.serialize()))).toEqual(expected);
+  });
+
   it('keeps every passage start exact: in milliseconds while each start is whole milliseconds, as given once one is not', () => {
     const starts = [0, 95, 12.345, 3600.5, 86399.999];
     const timed = starts.map((start, i) => passage('p', `e${i}`, start, 'chapterTitle', `Zeppelin chapter ${i}`));
