@@ -1,0 +1,480 @@
+/**
+ * Saving without a second index: what `SearchIndex.serialize` writes (the index compacted, then every section in one
+ * buffer), written instead from a snapshot of the index as it is (SearchIndex.saveSnapshot: its compact segment, its
+ * tombstones, its mutable segment) a piece at a time, the merge done as the bytes are written. Nothing of the size of
+ * the index is allocated: the compaction serialize runs first builds every table again (at a million episodes ~1.1 GB
+ * beside the 1.1 GB it merges), and the buffer it writes is as big again; here the extra memory is a doc id map (4
+ * bytes a passage), each stem's live posting count and champions, and the string lists encoded (ids, dates: ~35 MB at
+ * a million episodes). The bytes are the same as serialize's, byte for byte (tested).
+ *
+ * Two steps, each a generator that yields between slices of a few milliseconds: `plan` (the new doc ids, every
+ * section's length, the stems' order and champions, the surface words) and `write` (the bytes, in chunks).
+ */
+import { bm25ImpactTables, LENGTH_BITS } from './bm25.js';
+import { CHAMPION_MIN_DF } from './championLists.js';
+import type { CompactionJob } from './compactSegments.js';
+import { findStem, mergeSurfaces } from './mergeSegments.js';
+import { encodeIndexHeader, INDEX_MAGIC, type IndexHeader } from './searchIndexFormat.js';
+import { TopK } from './TopK.js';
+
+/** What SearchIndex.saveSnapshot takes: a compaction job of the whole index, and the tables a compaction leaves alone. */
+export interface IndexSnapshot {
+  job: CompactionJob;
+  mutableLimit: number;
+  episodePodcast: Uint32Array;
+  episodeIds: readonly string[];
+  /** Episode e's publishedAt as serialize writes it. */
+  publishedOf: (episode: number) => string;
+  podcastIds: readonly string[];
+  podcastDeclared: readonly string[];
+}
+
+/** Champion lists keep this many postings of a stem in at least CHAMPION_MIN_DF passages (championLists.ts). */
+const CHAMPIONS = 256;
+/** Work between yields: passages, postings or strings. */
+const SLICE = 1 << 17;
+/** String lists are encoded this many strings at a time. */
+const STRING_PIECE = 1 << 15;
+
+export interface SnapshotPlan {
+  /** The image's length in bytes. */
+  byteLength: number;
+}
+
+interface Planned extends SnapshotPlan {
+  remap: Int32Array;
+  live: number;
+  header: Uint8Array;
+  sections: [name: string, type: string, length: number][];
+  /** The merged stems in order: a compact stem's number (>= 0) or ~m for a mutable one that is new. */
+  order: Int32Array;
+  /** For each merged stem (in `order`) its mutable stem number when the compact one also has postings there, else -1. */
+  alsoMutable: Int32Array;
+  postingOffsets: Uint32Array;
+  championOffsets: Uint32Array;
+  championDocs: Uint32Array;
+  championTfs: Uint8Array;
+  surfaces: { surfaces: string[]; language: Uint8Array; display: string[]; stem: Uint32Array; count: Uint32Array };
+  stems: string[];
+  /** The string lists after the stems and surfaces, encoded as encodeIndex does (NUL-joined UTF-8), in pieces. */
+  encoded: Map<string, Uint8Array[]>;
+}
+
+const align8 = (n: number): number => (n + 7) & ~7;
+
+/** Plans the image of `snapshot` (yielding between slices); `writeSnapshot` then writes it. */
+export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, SnapshotPlan, void> {
+  const { job } = snapshot;
+  const { docCount, compactDocs, deleted, docs } = job;
+  const compact = job.compact.postings;
+  const mutable = job.mutable.postings;
+
+  // 1. New doc ids: live passages keep their order (compactSegments).
+  const remap = new Int32Array(docCount);
+  let live = 0;
+  let textSize = 0;
+  for (let doc = 0; doc < docCount; doc++) {
+    if (deleted[doc] === 1) remap[doc] = -1;
+    else {
+      remap[doc] = live++;
+      textSize += textLength(job, doc);
+    }
+    if (doc % SLICE === SLICE - 1) yield;
+  }
+
+  // 2. The merged stems in order (mergePostings), each one's live postings counted and its champions chosen.
+  const mutableForCompact = new Int32Array(compact.stems.length).fill(-1);
+  const newMutable: number[] = [];
+  for (let m = 0; m < mutable.stems.length; m++) {
+    const at = findStem(compact.stems, mutable.stems[m] as string);
+    if (at >= 0) mutableForCompact[at] = m;
+    else newMutable.push(m);
+  }
+  newMutable.sort((x, y) => {
+    const a = mutable.stems[x] as string;
+    const c = mutable.stems[y] as string;
+    return a < c ? -1 : a > c ? 1 : 0;
+  });
+  const factors = bm25ImpactTables({ k1: job.k1, b: job.b, fieldBoost: job.fieldBoost, fieldDocs: job.fieldDocs, fieldLength: job.fieldLength });
+  let minPublished = Infinity;
+  let maxPublished = -Infinity;
+  for (let e = 0; e < job.episodeCount; e++) {
+    const t = job.episodePublishedMs[e] as number;
+    if (Number.isNaN(t)) continue;
+    minPublished = Math.min(minPublished, t);
+    maxPublished = Math.max(maxPublished, t);
+  }
+  const span = maxPublished > minPublished ? maxPublished - minPublished : 1;
+  const order: number[] = [];
+  const alsoMutable: number[] = [];
+  const stems: string[] = [];
+  const offsets: number[] = [0];
+  const championOffsets: number[] = [0];
+  const championDocs: number[] = [];
+  const championTfs: number[] = [];
+  const compactStemTo = new Int32Array(compact.stems.length).fill(-1);
+  let written = 0;
+  let sinceYield = 0;
+  // Calls `visit(newDoc, tf, oldDoc)` for each live posting of a merged stem, in the merged order.
+  const postingsOf = (c: number, m: number, visit: (doc: number, tf: number, old: number) => void): void => {
+    if (c >= 0) {
+      for (let p = compact.offsets[c] as number, end = compact.offsets[c + 1] as number; p < end; p++) {
+        const old = compact.docs[p] as number;
+        const to = remap[old] as number;
+        if (to >= 0) visit(to, compact.tfs[p] as number, old);
+      }
+    }
+    if (m >= 0) {
+      let p = mutable.head[m] as number;
+      for (let left = mutable.df[m] as number; left > 0; left--) {
+        const old = mutable.doc[p] as number;
+        const to = remap[old] as number;
+        if (to >= 0) visit(to, mutable.tf[p] as number, old);
+        if (left > 1) p = mutable.next[p] as number;
+      }
+    }
+  };
+  const stem = (c: number, m: number, s: string): number => {
+    const from = written;
+    postingsOf(c, m, () => written++);
+    if (written === from) return -1;
+    if (written - from >= CHAMPION_MIN_DF) {
+      // championLists: ranked by impact (newer episode on a tie), by the posting's place in the merged postings.
+      const heap = new TopK(CHAMPIONS);
+      let p = from;
+      postingsOf(c, m, (_doc, tf, old) => {
+        const slot = ((docs.field[old] as number) << LENGTH_BITS) | (docs.length[old] as number);
+        const norm = factors.norm[slot] as number;
+        const impact = ((factors.impact[slot] as number) * tf * (1 + norm)) / (tf + norm);
+        const published = job.episodePublishedMs[docs.episode[old] as number] as number;
+        const newer = Number.isNaN(published) ? 0 : (published - minPublished) / span;
+        heap.push(p++, impact + newer * 1e-4);
+      });
+      const chosen = heap
+        .drain()
+        .map((x) => x.doc)
+        .sort((a, b) => a - b);
+      let i = 0;
+      p = from;
+      postingsOf(c, m, (doc, tf) => {
+        if (chosen[i] === p++) {
+          championDocs.push(doc);
+          championTfs.push(tf);
+          i++;
+        }
+      });
+    }
+    stems.push(s);
+    offsets.push(written);
+    championOffsets.push(championDocs.length);
+    sinceYield += written - from;
+    return stems.length - 1;
+  };
+  let ci = 0;
+  let mi = 0;
+  while (ci < compact.stems.length || mi < newMutable.length) {
+    const cs = compact.stems[ci];
+    const mIndex = newMutable[mi];
+    const ms = mIndex === undefined ? undefined : mutable.stems[mIndex];
+    if (cs !== undefined && (ms === undefined || cs < ms)) {
+      const both = mutableForCompact[ci] as number;
+      const id = stem(ci, both, cs);
+      compactStemTo[ci] = id;
+      if (id >= 0) {
+        order.push(ci);
+        alsoMutable.push(both);
+      }
+      ci++;
+    } else if (ms !== undefined && mIndex !== undefined) {
+      if (stem(-1, mIndex, ms) >= 0) {
+        order.push(~mIndex);
+        alsoMutable.push(-1);
+      }
+      mi++;
+    }
+    if (sinceYield >= SLICE) {
+      sinceYield = 0;
+      yield;
+    }
+  }
+  yield;
+  const surfaces = mergeSurfaces(job.compact.surfaces, job.mutable.surfaces, compactStemTo, stems);
+
+  // 3. The string lists, encoded as encodeIndex does (NUL-joined UTF-8), a piece at a time.
+  const encoded = new Map<string, Uint8Array[]>();
+  const encoder = new TextEncoder();
+  const nul = Uint8Array.of(0);
+  function* encode(name: string, count: number, at: (i: number) => string): Generator<void, void, void> {
+    const pieces: Uint8Array[] = [];
+    for (let from = 0; from < count; from += STRING_PIECE) {
+      const piece: string[] = [];
+      for (let i = from; i < Math.min(count, from + STRING_PIECE); i++) piece.push(at(i));
+      if (from > 0) pieces.push(nul);
+      pieces.push(encoder.encode(piece.join('\u0000')));
+      yield;
+    }
+    encoded.set(name, pieces);
+  }
+  yield* encode('stems', stems.length, (i) => stems[i] as string);
+  yield* encode('surfaces', surfaces.surfaces.length, (i) => surfaces.surfaces[i] as string);
+  yield* encode('surfaceDisplay', surfaces.display.length, (i) => surfaces.display[i] as string);
+  yield* encode('episodeIds', job.episodeCount, (i) => snapshot.episodeIds[i] as string);
+  yield* encode('episodePublished', job.episodeCount, snapshot.publishedOf);
+  yield* encode('podcastIds', snapshot.podcastIds.length, (i) => snapshot.podcastIds[i] as string);
+  yield* encode('podcastDeclared', snapshot.podcastDeclared.length, (i) => snapshot.podcastDeclared[i] as string);
+  const bytesOf = (name: string): number => (encoded.get(name) ?? []).reduce((n, piece) => n + piece.byteLength, 0);
+
+  // 4. The header and every section's length, as encodeIndex lays them out.
+  const startType = docs.start instanceof Uint32Array ? 'Uint32Array' : 'Float64Array';
+  const sections: [string, string, number][] = [
+    ['docEpisode', 'Uint32Array', live],
+    ['docStart', startType, live],
+    ['docField', 'Uint8Array', live],
+    ['docLength', 'Uint16Array', live],
+    ['docLanguage', 'Uint8Array', live],
+    ['episodePodcast', 'Uint32Array', job.episodeCount],
+    ['episodePublishedMs', 'Float64Array', job.episodeCount],
+    ['textOffsets', 'Uint32Array', live + 1],
+    ['textBytes', 'Uint8Array', textSize],
+    ['postingOffsets', 'Uint32Array', offsets.length],
+    ['postingDocs', 'Uint32Array', written],
+    ['postingTfs', 'Uint8Array', written],
+    ['surfaceLanguage', 'Uint8Array', surfaces.language.length],
+    ['surfaceStem', 'Uint32Array', surfaces.stem.length],
+    ['surfaceCount', 'Uint32Array', surfaces.count.length],
+    ['championOffsets', 'Uint32Array', championOffsets.length],
+    ['championDocs', 'Uint32Array', championDocs.length],
+    ['championTfs', 'Uint8Array', championTfs.length],
+    ...[...encoded.keys()].map((name): [string, string, number] => [name, 'Uint8Array', bytesOf(name)]),
+  ];
+  const header: IndexHeader = {
+    k1: job.k1,
+    b: job.b,
+    mutableLimit: snapshot.mutableLimit,
+    fieldBoost: Array.from(job.fieldBoost),
+    docCount: live,
+    episodeCount: job.episodeCount,
+    counts: { stems: stems.length, surfaces: surfaces.surfaces.length, episodes: snapshot.episodeIds.length, podcasts: snapshot.podcastIds.length },
+    fieldDocs: Array.from(job.fieldDocs),
+    fieldLength: Array.from(job.fieldLength),
+  };
+  const headerBytes = encodeIndexHeader(header, sections);
+  const sizes: Record<string, number> = { Uint8Array: 1, Uint16Array: 2, Uint32Array: 4, Float64Array: 8 };
+  let byteLength = align8(8 + headerBytes.byteLength);
+  for (const [, type, length] of sections) byteLength = align8(byteLength + length * (sizes[type] as number));
+  const plan: Planned = {
+    byteLength,
+    remap,
+    live,
+    header: headerBytes,
+    sections,
+    order: Int32Array.from(order),
+    alsoMutable: Int32Array.from(alsoMutable),
+    postingOffsets: Uint32Array.from(offsets),
+    championOffsets: Uint32Array.from(championOffsets),
+    championDocs: Uint32Array.from(championDocs),
+    championTfs: Uint8Array.from(championTfs),
+    surfaces,
+    stems,
+    encoded,
+  };
+  plans.set(plan, snapshot);
+  return plan;
+}
+
+/** Which snapshot each plan is of (a plan is opaque to its caller). */
+const plans = new WeakMap<SnapshotPlan, IndexSnapshot>();
+
+/**
+ * The image `plan` describes, in chunks of about `chunkBytes` (each a new buffer the caller may keep): the same bytes as
+ * `serialize` of the snapshot's index would write. Throws if what it wrote is not the length planned.
+ */
+export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Generator<Uint8Array, void, void> {
+  const snapshot = plans.get(plan);
+  if (snapshot === undefined) throw new Error('not a plan of planSnapshot');
+  const p = plan as Planned;
+  const { job } = snapshot;
+  const { docCount, compactDocs, docs } = job;
+  const out = new ChunkWriter(chunkBytes);
+  const header = new Uint8Array(8);
+  new DataView(header.buffer).setUint32(0, INDEX_MAGIC, true);
+  new DataView(header.buffer).setUint32(4, p.header.byteLength, true);
+  out.bytes(header);
+  out.bytes(p.header);
+  out.align();
+  yield* out.full();
+
+  // Per live passage, in order (remap keeps it).
+  function* rows(write: (doc: number) => void): Generator<Uint8Array, void, void> {
+    for (let doc = 0; doc < docCount; doc++) {
+      if ((p.remap[doc] as number) >= 0) write(doc);
+      if (doc % SLICE === SLICE - 1) yield* out.full();
+    }
+    out.align();
+    yield* out.full();
+  }
+  yield* rows((doc) => out.u32(docs.episode[doc] as number));
+  if (docs.start instanceof Uint32Array) yield* rows((doc) => out.u32(docs.start[doc] as number));
+  else yield* rows((doc) => out.f64(docs.start[doc] as number));
+  yield* rows((doc) => out.u8(docs.field[doc] as number));
+  yield* rows((doc) => out.u16(docs.length[doc] as number));
+  yield* rows((doc) => out.u8(docs.language[doc] as number));
+  yield* out.array(snapshot.episodePodcast);
+  yield* out.array(job.episodePublishedMs.subarray(0, job.episodeCount));
+  out.u32(0);
+  let textAt = 0;
+  yield* rows((doc) => {
+    textAt += textLength(job, doc);
+    out.u32(textAt);
+  });
+  yield* rows((doc) => {
+    const bytes =
+      doc < compactDocs
+        ? job.compact.textBytes.subarray(job.compact.textOffsets[doc], job.compact.textOffsets[doc + 1])
+        : job.mutable.textBytes.subarray(job.mutable.textOffsets[doc - compactDocs], job.mutable.textOffsets[doc - compactDocs + 1]);
+    out.bytes(bytes);
+  });
+  yield* out.array(p.postingOffsets);
+
+  // The postings, stem by stem in the merged order: doc ids, then term frequencies.
+  const compact = job.compact.postings;
+  const mutable = job.mutable.postings;
+  function* postings(write: (doc: number, tf: number) => void): Generator<Uint8Array, void, void> {
+    for (let s = 0; s < p.order.length; s++) {
+      const o = p.order[s] as number;
+      const c = o >= 0 ? o : -1;
+      const m = o >= 0 ? (p.alsoMutable[s] as number) : ~o;
+      if (c >= 0) {
+        for (let q = compact.offsets[c] as number, end = compact.offsets[c + 1] as number; q < end; q++) {
+          const to = p.remap[compact.docs[q] as number] as number;
+          if (to >= 0) write(to, compact.tfs[q] as number);
+        }
+      }
+      if (m >= 0) {
+        let q = mutable.head[m] as number;
+        for (let left = mutable.df[m] as number; left > 0; left--) {
+          const to = p.remap[mutable.doc[q] as number] as number;
+          if (to >= 0) write(to, mutable.tf[q] as number);
+          if (left > 1) q = mutable.next[q] as number;
+        }
+      }
+      yield* out.full();
+    }
+    out.align();
+    yield* out.full();
+  }
+  yield* postings((doc) => out.u32(doc));
+  yield* postings((_, tf) => out.u8(tf));
+  yield* out.array(p.surfaces.language);
+  yield* out.array(p.surfaces.stem);
+  yield* out.array(p.surfaces.count);
+  yield* out.array(p.championOffsets);
+  yield* out.array(p.championDocs);
+  yield* out.array(p.championTfs);
+  for (const pieces of p.encoded.values()) {
+    for (const piece of pieces) {
+      out.bytes(piece);
+      yield* out.full();
+    }
+    out.align();
+  }
+  yield* out.full();
+  if (out.total !== p.byteLength) throw new Error(`the index image came to ${out.total} bytes, planned ${p.byteLength}`);
+  yield* out.end();
+}
+
+function textLength(job: CompactionJob, doc: number): number {
+  if (doc < job.compactDocs) return (job.compact.textOffsets[doc + 1] as number) - (job.compact.textOffsets[doc] as number);
+  const i = doc - job.compactDocs;
+  return (job.mutable.textOffsets[i + 1] as number) - (job.mutable.textOffsets[i] as number);
+}
+
+/** Bytes into chunks of a fixed size, little-endian; `full` hands over the chunks filled so far. */
+class ChunkWriter {
+  #chunk: Uint8Array;
+  #view: DataView;
+  #at = 0;
+  #ready: Uint8Array[] = [];
+  /** Bytes written so far. */
+  total = 0;
+
+  constructor(private readonly size: number) {
+    this.#chunk = new Uint8Array(size);
+    this.#view = new DataView(this.#chunk.buffer);
+  }
+
+  #room(n: number): void {
+    if (this.#at + n <= this.size) return;
+    this.#ready.push(this.#chunk.subarray(0, this.#at));
+    this.#chunk = new Uint8Array(this.size);
+    this.#view = new DataView(this.#chunk.buffer);
+    this.#at = 0;
+  }
+
+  u8(v: number): void {
+    this.#room(1);
+    this.#chunk[this.#at++] = v;
+    this.total++;
+  }
+
+  u16(v: number): void {
+    this.#room(2);
+    this.#view.setUint16(this.#at, v, true);
+    this.#at += 2;
+    this.total += 2;
+  }
+
+  u32(v: number): void {
+    this.#room(4);
+    this.#view.setUint32(this.#at, v, true);
+    this.#at += 4;
+    this.total += 4;
+  }
+
+  f64(v: number): void {
+    this.#room(8);
+    this.#view.setFloat64(this.#at, v, true);
+    this.#at += 8;
+    this.total += 8;
+  }
+
+  bytes(b: Uint8Array): void {
+    for (let from = 0; from < b.byteLength; ) {
+      if (this.#at === this.size) this.#room(1);
+      const n = Math.min(b.byteLength - from, this.size - this.#at);
+      this.#chunk.set(b.subarray(from, from + n), this.#at);
+      this.#at += n;
+      from += n;
+      this.total += n;
+    }
+  }
+
+  /** A typed array as it is in memory (little-endian platforms: what encodeIndex writes), then padding to 8. */
+  *array(a: Uint8Array | Uint16Array | Uint32Array | Float64Array): Generator<Uint8Array, void, void> {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let from = 0; from < bytes.byteLength; from += this.size) {
+      this.bytes(bytes.subarray(from, Math.min(bytes.byteLength, from + this.size)));
+      yield* this.full();
+    }
+    this.align();
+  }
+
+  /** Zeros up to the next multiple of 8 bytes written. */
+  align(): void {
+    const pad = align8(this.total) - this.total;
+    for (let i = 0; i < pad; i++) this.u8(0);
+  }
+
+  *full(): Generator<Uint8Array, void, void> {
+    const ready = this.#ready;
+    if (ready.length === 0) return;
+    this.#ready = [];
+    yield* ready;
+  }
+
+  *end(): Generator<Uint8Array, void, void> {
+    yield* this.full();
+    if (this.#at > 0) yield this.#chunk.subarray(0, this.#at);
+    this.#at = 0;
+  }
+}
