@@ -51,11 +51,21 @@ export interface TopicIndexStorage {
   readonly where: string;
   read(): Promise<Result<SavedTopicIndex>>;
   write(versions: ReadonlyMap<string, number>, body: Uint8Array): Promise<void>;
+  /**
+   * The same from a body of `byteLength` bytes handed over a chunk at a time (Library.saveIndexStream), none of it held
+   * whole; where absent, the chunks are put together and written with `write`.
+   */
+  writeStream?(versions: ReadonlyMap<string, number>, byteLength: number, chunks: Iterable<Uint8Array>): Promise<void>;
 }
 
 /** The saved index as a file (writeTopicIndex, readTopicIndex). */
 export function topicIndexFileStorage(file: string, chunkBytes?: number): TopicIndexStorage {
-  return { where: file, read: () => readTopicIndex(file, chunkBytes), write: (versions, body) => writeTopicIndex(file, versions, body, chunkBytes) };
+  return {
+    where: file,
+    read: () => readTopicIndex(file, chunkBytes),
+    write: (versions, body) => writeTopicIndex(file, versions, body, chunkBytes),
+    writeStream: (versions, byteLength, chunks) => writeTopicIndexStream(file, versions, byteLength, chunks, chunkBytes),
+  };
 }
 
 /** Where the saved index of a `sqlite:` database lives; undefined for `sqlite::memory:` and for PostgreSQL. */
@@ -89,6 +99,54 @@ export async function writeTopicIndex(file: string, versions: ReadonlyMap<string
   await handle.close();
   await rename(temporary, file);
   // The rename itself made durable (where the platform lets a directory be flushed).
+  const dir = await open(path.dirname(file), 'r').catch(() => undefined);
+  await dir?.sync().catch(() => {});
+  await dir?.close();
+}
+
+/**
+ * As writeTopicIndex, from a body handed over a chunk at a time (`byteLength` bytes in all): written as it comes, its
+ * CRC-32 computed as it goes and put in the prefix once the body is written (the file is not renamed into place
+ * before that, so a process that dies meanwhile leaves the previous file whole). Throws, leaving the previous file,
+ * when the chunks do not come to `byteLength` bytes.
+ */
+export async function writeTopicIndexStream(
+  file: string,
+  versions: ReadonlyMap<string, number>,
+  byteLength: number,
+  chunks: Iterable<Uint8Array>,
+  chunkBytes = CHUNK_BYTES,
+): Promise<void> {
+  const header = Buffer.from(JSON.stringify({ format: FILE_FORMAT, versions: [...versions], bodyLength: byteLength }), 'utf8');
+  const prefix = Buffer.alloc(16);
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(header.byteLength, 8);
+  const temporary = `${file}.${process.pid}.tmp`;
+  const handle = await open(temporary, 'w');
+  try {
+    await handle.writev([prefix, header]);
+    let position = 16 + header.byteLength;
+    let crc = crc32(header);
+    for (const chunk of chunks) {
+      for (let at = 0; at < chunk.byteLength; at += chunkBytes) {
+        const piece = chunk.subarray(at, Math.min(chunk.byteLength, at + chunkBytes));
+        await handle.write(piece, 0, piece.byteLength, position);
+        crc = crc32(piece, crc);
+        position += piece.byteLength;
+      }
+    }
+    if (position !== 16 + header.byteLength + byteLength) throw new Error(`the topic index body came to ${position - 16 - header.byteLength} bytes, not ${byteLength}`);
+    prefix.writeUInt32LE(crc, 12);
+    await handle.write(prefix, 0, 16, 0);
+    // On disk before it takes the old file's place: a crash after the rename must not find it empty.
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, file);
   const dir = await open(path.dirname(file), 'r').catch(() => undefined);
   await dir?.sync().catch(() => {});
   await dir?.close();
@@ -326,6 +384,17 @@ export class TopicIndexSaver {
     this.#busy = busy;
   }
 
+  /**
+   * Podcasts the store may hold newer than this library now (saved, their library update not ended yet:
+   * FeedPoller.unsettled). A save from this library does not vouch for them at the store's version, so the next start
+   * indexes them again rather than trust what the library held of them.
+   */
+  notVouchingFor(unsettled: () => ReadonlySet<string>): void {
+    this.#unsettled = unsettled;
+  }
+
+  #unsettled: (() => ReadonlySet<string>) | undefined;
+
   start(): void {
     if (this.#stopping.signal.aborted) return;
     this.#timer = setInterval(() => this.#tick(), this.o.intervalMs ?? 30_000);
@@ -379,18 +448,28 @@ export class TopicIndexSaver {
     }
     try {
       const versions = await store.catalogVersions();
+      // The snapshot, the generation and the podcasts still settling, in one turn (nothing changes in between).
       const generation = library.indexGeneration;
-      const body = library.serializeIndex();
-      if (body === undefined) return;
-      // Only podcasts that are in the store are vouched for; the samples are indexed at every start anyway.
+      const stream = library.saveIndexStream();
+      if (stream === undefined) return;
+      const unsettled = this.#unsettled?.() ?? new Set<string>();
+      // Only podcasts that are in the store are vouched for (the samples are indexed at every start anyway), each held
+      // whole and as the store holds it: one the store saved and this library has not taken in yet is left for the
+      // next start to index again.
       const held = new Map<string, number>();
-      for (const id of library.indexedPodcasts()) {
+      for (const id of stream.whole) {
         const version = versions.get(id);
-        if (version !== undefined) held.set(id, version);
+        if (version !== undefined && !unsettled.has(id)) held.set(id, version);
       }
-      await this.#storage.write(held, body);
+      const plan = stream.plan();
+      let step = plan.next();
+      for (; step.done !== true; step = plan.next()) await new Promise<void>((resolve) => setImmediate(resolve));
+      const bytes = step.value;
+      const chunks = untilAborted(stream.chunks(), this.#stopping.signal);
+      if (this.#storage.writeStream !== undefined) await this.#storage.writeStream(held, bytes, chunks);
+      else await this.#storage.write(held, Buffer.concat([...chunks]));
       this.#saved = generation;
-      log.debug({ bytes: body.byteLength, where: this.#storage.where, ms: Math.round(performance.now() - started) }, 'topic index saved');
+      log.debug({ bytes, where: this.#storage.where, ms: Math.round(performance.now() - started) }, 'topic index saved');
     } catch (error) {
       log.warn({ err: error }, 'the topic index could not be saved; the next start rebuilds what it lacks');
       throw error;
@@ -401,5 +480,13 @@ export class TopicIndexSaver {
     clearInterval(this.#timer);
     this.#stopping.abort();
     await this.#saving?.catch(() => {});
+  }
+}
+
+/** The chunks, until `signal` aborts (the process stopping): then an error, so the writer drops what it wrote. */
+function* untilAborted<T>(chunks: Iterable<T>, signal: AbortSignal): Generator<T, void, void> {
+  for (const chunk of chunks) {
+    if (signal.aborted) throw new Error('stopped while saving the topic index');
+    yield chunk;
   }
 }
