@@ -22,8 +22,9 @@ import { runPollBench } from './poll.js';
 import { runPostgresTopicIndexBench } from './postgresTopicIndex.js';
 import { runSearchBench } from './search.js';
 import { runSemanticBench } from './semantic.js';
+import { runTopicSaveBench } from './topicSave.js';
 
-const all = { feeds: runFeedBench, search: () => runSearchBench(), semantic: () => runSemanticBench(), interactions: runInteractionBench, poll: runPollBench, parsing: runParseStallBench, compaction: runCompactStallBench, library: runLibraryBench, indexload: runIndexLoadBench, pgsearch: runPgSearchBench, pgindex: runPostgresTopicIndexBench, catalogue: runCatalogueReadBench } as const;
+const all = { feeds: runFeedBench, search: () => runSearchBench(), semantic: () => runSemanticBench(), interactions: runInteractionBench, poll: runPollBench, parsing: runParseStallBench, compaction: runCompactStallBench, library: runLibraryBench, indexload: runIndexLoadBench, pgsearch: runPgSearchBench, pgindex: runPostgresTopicIndexBench, catalogue: runCatalogueReadBench, topicsave: runTopicSaveBench } as const;
 type Name = keyof typeof all;
 
 const wanted = process.argv.slice(2).filter((a): a is Name => a in all);

@@ -885,7 +885,7 @@ const STREAM_CHUNK_BYTES = 1 << 20;
 
 /**
  * The topic index saved a piece at a time (Library.saveIndexStream): `plan` (yielding between slices) returns the
- * body's length, then `chunks` are the body, in order.
+ * body's length, then `chunks` are the body, in order, each valid until the next is asked for (copy one to keep it).
  */
 export interface IndexStream {
   readonly whole: readonly string[];

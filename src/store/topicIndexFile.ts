@@ -52,8 +52,9 @@ export interface TopicIndexStorage {
   read(): Promise<Result<SavedTopicIndex>>;
   write(versions: ReadonlyMap<string, number>, body: Uint8Array): Promise<void>;
   /**
-   * The same from a body of `byteLength` bytes handed over a chunk at a time (Library.saveIndexStream), none of it held
-   * whole; where absent, the chunks are put together and written with `write`.
+   * The same from a body of `byteLength` bytes handed over a chunk at a time (Library.saveIndexStream: a chunk is valid
+   * until the next is asked for), none of it held whole; where absent, the chunks are put together and written with
+   * `write`.
    */
   writeStream?(versions: ReadonlyMap<string, number>, byteLength: number, chunks: Iterable<Uint8Array>): Promise<void>;
 }
@@ -467,7 +468,7 @@ export class TopicIndexSaver {
       const bytes = step.value;
       const chunks = untilAborted(stream.chunks(), this.#stopping.signal);
       if (this.#storage.writeStream !== undefined) await this.#storage.writeStream(held, bytes, chunks);
-      else await this.#storage.write(held, Buffer.concat([...chunks]));
+      else await this.#storage.write(held, Buffer.concat(Array.from(chunks, (chunk) => chunk.slice())));
       this.#saved = generation;
       log.debug({ bytes, where: this.#storage.where, ms: Math.round(performance.now() - started) }, 'topic index saved');
     } catch (error) {

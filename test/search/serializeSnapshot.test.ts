@@ -32,7 +32,7 @@ function corpus(episodes: number, seed: number, tag = '', startMs = true): Passa
 
 function streamed(index: SearchIndex, chunkBytes?: number): Buffer {
   const plan = drain(planSnapshot(index.saveSnapshot()));
-  const chunks = [...writeSnapshot(plan, chunkBytes)];
+  const chunks = Array.from(writeSnapshot(plan, chunkBytes), (chunk) => chunk.slice());
   const bytes = Buffer.concat(chunks);
   expect(bytes.byteLength).toBe(plan.byteLength);
   return bytes;
@@ -85,7 +85,7 @@ describe('serializeSnapshot', () => {
     const chunks: Uint8Array[] = [];
     let n = 0;
     for (const chunk of writeSnapshot(plan, 2048)) {
-      chunks.push(chunk);
+      chunks.push(chunk.slice());
       // Polls meanwhile: passages added (the mutable segment grows), episodes removed, a compaction swapped in.
       if (n === 3) index.add(corpus(300, 4, 'later'));
       if (n === 5) index.removeEpisode('pod1', 'ep1-1');

@@ -286,8 +286,9 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
 const plans = new WeakMap<SnapshotPlan, IndexSnapshot>();
 
 /**
- * The image `plan` describes, in chunks of about `chunkBytes` (each a new buffer the caller may keep): the same bytes as
- * `serialize` of the snapshot's index would write. Throws if what it wrote is not the length planned.
+ * The image `plan` describes, in chunks of about `chunkBytes`: the same bytes as `serialize` of the snapshot's index
+ * would write. A chunk is valid until the next one is asked for (its memory is then reused: copy one to keep it).
+ * Throws if what it wrote is not the length planned.
  */
 export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Generator<Uint8Array, void, void> {
   const snapshot = plans.get(plan);
@@ -403,10 +404,13 @@ class ChunkWriter {
     this.#view = new DataView(this.#chunk.buffer);
   }
 
+  /** Chunks handed over and given back (the caller is done with one when it asks for the next). */
+  readonly #free: Uint8Array[] = [];
+
   #room(n: number): void {
     if (this.#at + n <= this.size) return;
     this.#ready.push(this.#chunk.subarray(0, this.#at));
-    this.#chunk = new Uint8Array(this.size);
+    this.#chunk = this.#free.pop() ?? new Uint8Array(this.size);
     this.#view = new DataView(this.#chunk.buffer);
     this.#at = 0;
   }
@@ -469,7 +473,12 @@ class ChunkWriter {
     const ready = this.#ready;
     if (ready.length === 0) return;
     this.#ready = [];
-    yield* ready;
+    // Each chunk's memory is written again once the caller asks for the next: a save holds a few chunks, not the
+    // gigabyte of chunks a collection would otherwise find behind it.
+    for (const chunk of ready) {
+      yield chunk;
+      this.#free.push(new Uint8Array(chunk.buffer));
+    }
   }
 
   *end(): Generator<Uint8Array, void, void> {
