@@ -505,10 +505,11 @@ export class Library {
     const whole = podcasts.filter((id) => !this.#unpacked.has(id) && !this.#pinned.has(id));
     const cues = [...this.#cues];
     const index = this.#search.saveSnapshot();
-    const catalog = this.catalog;
-    const saved = podcasts.filter((id) => !this.#pinned.has(id));
+    // The catalogue of the podcasts indexed (those in memory only, the samples, are left out), as it is now.
+    const catalogue = this.catalog.serializeStream(podcasts.filter((id) => !this.#pinned.has(id)));
     let parts: Uint8Array[] | undefined;
     let plan: SnapshotPlan | undefined;
+    let catalogueLength = 0;
     return {
       whole,
       *plan() {
@@ -551,9 +552,10 @@ export class Library {
         const cueNumbers = concatFloat64(cueArrays);
         yield;
         plan = yield* planSnapshot(index);
-        const catalogue = catalog.serialize(saved);
-        parts = [ids, new Uint8Array(numbers.buffer), cueKeys, cueNumbers, catalogue];
-        const lengths = [ids.byteLength, numbers.byteLength, cueKeys.byteLength, cueNumbers.byteLength, plan.byteLength, catalogue.byteLength];
+        const catalogueBytes = yield* catalogue.plan();
+        parts = [ids, new Uint8Array(numbers.buffer), cueKeys, cueNumbers];
+        const lengths = [ids.byteLength, numbers.byteLength, cueKeys.byteLength, cueNumbers.byteLength, plan.byteLength, catalogueBytes];
+        catalogueLength = catalogueBytes;
         let size = align8((2 + PARTS) * 4);
         for (const length of lengths) size = align8(size + length);
         parts.unshift(new Uint8Array(new Uint32Array([INDEX_FORMAT, PARTS, ...lengths]).buffer));
@@ -561,7 +563,7 @@ export class Library {
       },
       *chunks() {
         if (parts === undefined || plan === undefined) throw new Error('saveIndexStream: chunks before plan');
-        const [head, ids, numbers, cueKeys, cueNumbers, catalogue] = parts as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+        const [head, ids, numbers, cueKeys, cueNumbers] = parts as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
         const padded = function* (bytes: Uint8Array): Generator<Uint8Array, void, void> {
           for (let at = 0; at < bytes.byteLength; at += STREAM_CHUNK_BYTES) yield bytes.subarray(at, Math.min(bytes.byteLength, at + STREAM_CHUNK_BYTES));
           const pad = align8(bytes.byteLength) - bytes.byteLength;
@@ -571,7 +573,9 @@ export class Library {
         // What the parts before it held is no longer needed once written.
         parts = undefined;
         yield* writeSnapshot(plan);
-        yield* padded(catalogue);
+        yield* catalogue.chunks();
+        const pad = align8(catalogueLength) - catalogueLength;
+        if (pad > 0) yield new Uint8Array(pad);
       },
     };
   }

@@ -16,6 +16,7 @@ import type { CompactionJob } from './compactSegments.js';
 import { findStem, mergeSurfaces } from './mergeSegments.js';
 import { encodeIndexHeader, INDEX_MAGIC, type IndexHeader } from './searchIndexFormat.js';
 import { TopK } from './TopK.js';
+import { ChunkWriter } from '../ChunkWriter.js';
 
 /** What SearchIndex.saveSnapshot takes: a compaction job of the whole index, and the tables a compaction leaves alone. */
 export interface IndexSnapshot {
@@ -114,14 +115,19 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
   const championTfs: number[] = [];
   const compactStemTo = new Int32Array(compact.stems.length).fill(-1);
   let written = 0;
+  // Calls `visit(newDoc, tf, oldDoc)` for each live posting of a merged stem, in the merged order, pausing every
+  // SLICE postings (a common stem has millions).
   let sinceYield = 0;
-  // Calls `visit(newDoc, tf, oldDoc)` for each live posting of a merged stem, in the merged order.
-  const postingsOf = (c: number, m: number, visit: (doc: number, tf: number, old: number) => void): void => {
+  function* postingsOf(c: number, m: number, visit: (doc: number, tf: number, old: number) => void): Generator<void, void, void> {
     if (c >= 0) {
       for (let p = compact.offsets[c] as number, end = compact.offsets[c + 1] as number; p < end; p++) {
         const old = compact.docs[p] as number;
         const to = remap[old] as number;
         if (to >= 0) visit(to, compact.tfs[p] as number, old);
+        if (++sinceYield >= SLICE) {
+          sinceYield = 0;
+          yield;
+        }
       }
     }
     if (m >= 0) {
@@ -131,18 +137,22 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
         const to = remap[old] as number;
         if (to >= 0) visit(to, mutable.tf[p] as number, old);
         if (left > 1) p = mutable.next[p] as number;
+        if (++sinceYield >= SLICE) {
+          sinceYield = 0;
+          yield;
+        }
       }
     }
-  };
-  const stem = (c: number, m: number, s: string): number => {
+  }
+  function* stem(c: number, m: number, s: string): Generator<void, number, void> {
     const from = written;
-    postingsOf(c, m, () => written++);
+    yield* postingsOf(c, m, () => written++);
     if (written === from) return -1;
     if (written - from >= CHAMPION_MIN_DF) {
       // championLists: ranked by impact (newer episode on a tie), by the posting's place in the merged postings.
       const heap = new TopK(CHAMPIONS);
       let p = from;
-      postingsOf(c, m, (_doc, tf, old) => {
+      yield* postingsOf(c, m, (_doc, tf, old) => {
         const slot = ((docs.field[old] as number) << LENGTH_BITS) | (docs.length[old] as number);
         const norm = factors.norm[slot] as number;
         const impact = ((factors.impact[slot] as number) * tf * (1 + norm)) / (tf + norm);
@@ -156,7 +166,7 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
         .sort((a, b) => a - b);
       let i = 0;
       p = from;
-      postingsOf(c, m, (doc, tf) => {
+      yield* postingsOf(c, m, (doc, tf) => {
         if (chosen[i] === p++) {
           championDocs.push(doc);
           championTfs.push(tf);
@@ -167,9 +177,8 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
     stems.push(s);
     offsets.push(written);
     championOffsets.push(championDocs.length);
-    sinceYield += written - from;
     return stems.length - 1;
-  };
+  }
   let ci = 0;
   let mi = 0;
   while (ci < compact.stems.length || mi < newMutable.length) {
@@ -178,7 +187,7 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
     const ms = mIndex === undefined ? undefined : mutable.stems[mIndex];
     if (cs !== undefined && (ms === undefined || cs < ms)) {
       const both = mutableForCompact[ci] as number;
-      const id = stem(ci, both, cs);
+      const id = yield* stem(ci, both, cs);
       compactStemTo[ci] = id;
       if (id >= 0) {
         order.push(ci);
@@ -186,15 +195,11 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
       }
       ci++;
     } else if (ms !== undefined && mIndex !== undefined) {
-      if (stem(-1, mIndex, ms) >= 0) {
+      if ((yield* stem(-1, mIndex, ms)) >= 0) {
         order.push(~mIndex);
         alsoMutable.push(-1);
       }
       mi++;
-    }
-    if (sinceYield >= SLICE) {
-      sinceYield = 0;
-      yield;
     }
   }
   yield;
@@ -349,6 +354,7 @@ export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Genera
         for (let q = compact.offsets[c] as number, end = compact.offsets[c + 1] as number; q < end; q++) {
           const to = p.remap[compact.docs[q] as number] as number;
           if (to >= 0) write(to, compact.tfs[q] as number);
+          if ((q & 0xffff) === 0) yield* out.full();
         }
       }
       if (m >= 0) {
@@ -357,6 +363,7 @@ export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Genera
           const to = p.remap[mutable.doc[q] as number] as number;
           if (to >= 0) write(to, mutable.tf[q] as number);
           if (left > 1) q = mutable.next[q] as number;
+          if ((left & 0xffff) === 0) yield* out.full();
         }
       }
       yield* out.full();
@@ -388,102 +395,4 @@ function textLength(job: CompactionJob, doc: number): number {
   if (doc < job.compactDocs) return (job.compact.textOffsets[doc + 1] as number) - (job.compact.textOffsets[doc] as number);
   const i = doc - job.compactDocs;
   return (job.mutable.textOffsets[i + 1] as number) - (job.mutable.textOffsets[i] as number);
-}
-
-/** Bytes into chunks of a fixed size, little-endian; `full` hands over the chunks filled so far. */
-class ChunkWriter {
-  #chunk: Uint8Array;
-  #view: DataView;
-  #at = 0;
-  #ready: Uint8Array[] = [];
-  /** Bytes written so far. */
-  total = 0;
-
-  constructor(private readonly size: number) {
-    this.#chunk = new Uint8Array(size);
-    this.#view = new DataView(this.#chunk.buffer);
-  }
-
-  /** Chunks handed over and given back (the caller is done with one when it asks for the next). */
-  readonly #free: Uint8Array[] = [];
-
-  #room(n: number): void {
-    if (this.#at + n <= this.size) return;
-    this.#ready.push(this.#chunk.subarray(0, this.#at));
-    this.#chunk = this.#free.pop() ?? new Uint8Array(this.size);
-    this.#view = new DataView(this.#chunk.buffer);
-    this.#at = 0;
-  }
-
-  u8(v: number): void {
-    this.#room(1);
-    this.#chunk[this.#at++] = v;
-    this.total++;
-  }
-
-  u16(v: number): void {
-    this.#room(2);
-    this.#view.setUint16(this.#at, v, true);
-    this.#at += 2;
-    this.total += 2;
-  }
-
-  u32(v: number): void {
-    this.#room(4);
-    this.#view.setUint32(this.#at, v, true);
-    this.#at += 4;
-    this.total += 4;
-  }
-
-  f64(v: number): void {
-    this.#room(8);
-    this.#view.setFloat64(this.#at, v, true);
-    this.#at += 8;
-    this.total += 8;
-  }
-
-  bytes(b: Uint8Array): void {
-    for (let from = 0; from < b.byteLength; ) {
-      if (this.#at === this.size) this.#room(1);
-      const n = Math.min(b.byteLength - from, this.size - this.#at);
-      this.#chunk.set(b.subarray(from, from + n), this.#at);
-      this.#at += n;
-      from += n;
-      this.total += n;
-    }
-  }
-
-  /** A typed array as it is in memory (little-endian platforms: what encodeIndex writes), then padding to 8. */
-  *array(a: Uint8Array | Uint16Array | Uint32Array | Float64Array): Generator<Uint8Array, void, void> {
-    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    for (let from = 0; from < bytes.byteLength; from += this.size) {
-      this.bytes(bytes.subarray(from, Math.min(bytes.byteLength, from + this.size)));
-      yield* this.full();
-    }
-    this.align();
-  }
-
-  /** Zeros up to the next multiple of 8 bytes written. */
-  align(): void {
-    const pad = align8(this.total) - this.total;
-    for (let i = 0; i < pad; i++) this.u8(0);
-  }
-
-  *full(): Generator<Uint8Array, void, void> {
-    const ready = this.#ready;
-    if (ready.length === 0) return;
-    this.#ready = [];
-    // Each chunk's memory is written again once the caller asks for the next: a save holds a few chunks, not the
-    // gigabyte of chunks a collection would otherwise find behind it.
-    for (const chunk of ready) {
-      yield chunk;
-      this.#free.push(new Uint8Array(chunk.buffer));
-    }
-  }
-
-  *end(): Generator<Uint8Array, void, void> {
-    yield* this.full();
-    if (this.#at > 0) yield this.#chunk.subarray(0, this.#at);
-    this.#at = 0;
-  }
 }
