@@ -68,6 +68,14 @@ export class ChunkWriter {
     }
   }
 
+  /** Bytes, a chunk's worth at a time (a big run is not copied into many chunks before any is handed over). */
+  *piece(bytes: Uint8Array): Generator<Uint8Array, void, void> {
+    for (let from = 0; from < bytes.byteLength; from += this.size) {
+      this.bytes(bytes.subarray(from, Math.min(bytes.byteLength, from + this.size)));
+      yield* this.full();
+    }
+  }
+
   /** A typed array as it is in memory (little-endian platforms: what encodeIndex writes), then padding to 8. */
   *array(a: Uint8Array | Uint16Array | Uint32Array | Float64Array): Generator<Uint8Array, void, void> {
     const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

@@ -115,64 +115,49 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
   const championTfs: number[] = [];
   const compactStemTo = new Int32Array(compact.stems.length).fill(-1);
   let written = 0;
-  // Calls `visit(newDoc, tf, oldDoc)` for each live posting of a merged stem, in the merged order, pausing every
-  // SLICE postings (a common stem has millions).
-  let sinceYield = 0;
-  function* postingsOf(c: number, m: number, visit: (doc: number, tf: number, old: number) => void): Generator<void, void, void> {
-    if (c >= 0) {
-      for (let p = compact.offsets[c] as number, end = compact.offsets[c + 1] as number; p < end; p++) {
-        const old = compact.docs[p] as number;
-        const to = remap[old] as number;
-        if (to >= 0) visit(to, compact.tfs[p] as number, old);
-        if (++sinceYield >= SLICE) {
-          sinceYield = 0;
-          yield;
-        }
-      }
-    }
-    if (m >= 0) {
-      let p = mutable.head[m] as number;
-      for (let left = mutable.df[m] as number; left > 0; left--) {
-        const old = mutable.doc[p] as number;
-        const to = remap[old] as number;
-        if (to >= 0) visit(to, mutable.tf[p] as number, old);
-        if (left > 1) p = mutable.next[p] as number;
-        if (++sinceYield >= SLICE) {
-          sinceYield = 0;
-          yield;
-        }
-      }
-    }
-  }
+  // A merged stem's live postings, read a slice at a time into scratch arrays by a plain function (fillPostings: V8
+  // optimises its loop, where a long loop in a generator may stay slow), then counted, ranked or picked from there.
+  const cursor = new StemCursor();
+  const batchDocs = new Uint32Array(SLICE);
+  const batchTfs = new Uint8Array(SLICE);
+  const batchOld = new Uint32Array(SLICE);
+  const bm25 = { field: docs.field, length: docs.length, episode: docs.episode, published: job.episodePublishedMs, impact: factors.impact, norm: factors.norm, minPublished, span };
+  /** Work since the last pause: postings read (ranking counts four times). */
+  let budget = 0;
   function* stem(c: number, m: number, s: string): Generator<void, number, void> {
     const from = written;
-    yield* postingsOf(c, m, () => written++);
+    cursor.reset(job, c, m);
+    while (!cursor.done) {
+      const n = fillPostings(cursor, job, remap, null, null, null, SLICE);
+      written += n;
+      if ((budget += n + 1) >= SLICE) yield ((budget = 0), undefined);
+    }
     if (written === from) return -1;
     if (written - from >= CHAMPION_MIN_DF) {
       // championLists: ranked by impact (newer episode on a tie), by the posting's place in the merged postings.
       const heap = new TopK(CHAMPIONS);
-      let p = from;
-      yield* postingsOf(c, m, (_doc, tf, old) => {
-        const slot = ((docs.field[old] as number) << LENGTH_BITS) | (docs.length[old] as number);
-        const norm = factors.norm[slot] as number;
-        const impact = ((factors.impact[slot] as number) * tf * (1 + norm)) / (tf + norm);
-        const published = job.episodePublishedMs[docs.episode[old] as number] as number;
-        const newer = Number.isNaN(published) ? 0 : (published - minPublished) / span;
-        heap.push(p++, impact + newer * 1e-4);
-      });
+      cursor.reset(job, c, m);
+      for (let at = from; !cursor.done; ) {
+        const n = fillPostings(cursor, job, remap, null, batchTfs, batchOld, SLICE);
+        rankBatch(heap, at, n, batchTfs, batchOld, bm25);
+        at += n;
+        if ((budget += 4 * n) >= SLICE) yield ((budget = 0), undefined);
+      }
       const chosen = heap
         .drain()
         .map((x) => x.doc)
-        .sort((a, b) => a - b);
+        .sort((x, y) => x - y);
+      cursor.reset(job, c, m);
       let i = 0;
-      p = from;
-      yield* postingsOf(c, m, (doc, tf) => {
-        if (chosen[i] === p++) {
-          championDocs.push(doc);
-          championTfs.push(tf);
-          i++;
+      for (let at = from; !cursor.done && i < chosen.length; ) {
+        const n = fillPostings(cursor, job, remap, batchDocs, batchTfs, null, SLICE);
+        for (; i < chosen.length && (chosen[i] as number) < at + n; i++) {
+          championDocs.push(batchDocs[(chosen[i] as number) - at] as number);
+          championTfs.push(batchTfs[(chosen[i] as number) - at] as number);
         }
-      });
+        at += n;
+        if ((budget += n) >= SLICE) yield ((budget = 0), undefined);
+      }
     }
     stems.push(s);
     offsets.push(written);
@@ -310,69 +295,83 @@ export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Genera
   out.align();
   yield* out.full();
 
-  // Per live passage, in order (remap keeps it).
-  function* rows(write: (doc: number) => void): Generator<Uint8Array, void, void> {
-    for (let doc = 0; doc < docCount; doc++) {
-      if ((p.remap[doc] as number) >= 0) write(doc);
+  // Numbers gathered here and copied into the chunks a slice at a time (a typed store each, not a call).
+  const scratchDocs = new Uint32Array(SLICE);
+  const scratchTfs = new Uint8Array(SLICE);
+  // The live passages' rows: runs of live passages copied as they are.
+  const deleted = job.deleted;
+  function* runs(visit: (from: number, to: number) => Generator<Uint8Array, void, void>): Generator<Uint8Array, void, void> {
+    let run = -1;
+    for (let doc = 0; doc <= docCount; doc++) {
+      if (doc < docCount && deleted[doc] !== 1) {
+        if (run < 0) run = doc;
+      } else if (run >= 0) {
+        yield* visit(run, doc);
+        run = -1;
+      }
       if (doc % SLICE === SLICE - 1) yield* out.full();
     }
     out.align();
     yield* out.full();
   }
-  yield* rows((doc) => out.u32(docs.episode[doc] as number));
-  if (docs.start instanceof Uint32Array) yield* rows((doc) => out.u32(docs.start[doc] as number));
-  else yield* rows((doc) => out.f64(docs.start[doc] as number));
-  yield* rows((doc) => out.u8(docs.field[doc] as number));
-  yield* rows((doc) => out.u16(docs.length[doc] as number));
-  yield* rows((doc) => out.u8(docs.language[doc] as number));
+  const rowsOf = (a: Uint32Array | Float64Array | Uint8Array | Uint16Array) => {
+    const raw = new Uint8Array(a.buffer, a.byteOffset, docCount * a.BYTES_PER_ELEMENT);
+    return (from: number, to: number) => out.piece(raw.subarray(from * a.BYTES_PER_ELEMENT, to * a.BYTES_PER_ELEMENT));
+  };
+  yield* runs(rowsOf(docs.episode));
+  yield* runs(rowsOf(docs.start));
+  yield* runs(rowsOf(docs.field));
+  yield* runs(rowsOf(docs.length));
+  yield* runs(rowsOf(docs.language));
   yield* out.array(snapshot.episodePodcast);
   yield* out.array(job.episodePublishedMs.subarray(0, job.episodeCount));
   out.u32(0);
   let textAt = 0;
-  yield* rows((doc) => {
-    textAt += textLength(job, doc);
-    out.u32(textAt);
-  });
-  yield* rows((doc) => {
-    const bytes =
-      doc < compactDocs
-        ? job.compact.textBytes.subarray(job.compact.textOffsets[doc], job.compact.textOffsets[doc + 1])
-        : job.mutable.textBytes.subarray(job.mutable.textOffsets[doc - compactDocs], job.mutable.textOffsets[doc - compactDocs + 1]);
-    out.bytes(bytes);
+  let k = 0;
+  for (let doc = 0; doc < docCount; doc++) {
+    if (deleted[doc] !== 1) {
+      textAt += textLength(job, doc);
+      scratchDocs[k++] = textAt;
+    }
+    if (k === SLICE || doc === docCount - 1) {
+      out.bytes(new Uint8Array(scratchDocs.buffer, 0, 4 * k));
+      k = 0;
+      yield* out.full();
+    }
+  }
+  out.align();
+  yield* out.full();
+  // The texts: a run of live passages is one run of bytes (in one segment or the other).
+  yield* runs(function* (from: number, to: number) {
+    if (from < compactDocs) {
+      const end = Math.min(to, compactDocs);
+      yield* out.piece(job.compact.textBytes.subarray(job.compact.textOffsets[from], job.compact.textOffsets[end]));
+    }
+    if (to > compactDocs) {
+      const start = Math.max(from, compactDocs) - compactDocs;
+      yield* out.piece(job.mutable.textBytes.subarray(job.mutable.textOffsets[start], job.mutable.textOffsets[to - compactDocs]));
+    }
   });
   yield* out.array(p.postingOffsets);
 
   // The postings, stem by stem in the merged order: doc ids, then term frequencies.
-  const compact = job.compact.postings;
-  const mutable = job.mutable.postings;
-  function* postings(write: (doc: number, tf: number) => void): Generator<Uint8Array, void, void> {
+  // Postings read a slice at a time into a scratch array (fillPostings), then copied into the chunks.
+  const cursor = new StemCursor();
+  function* postings(tfs: boolean): Generator<Uint8Array, void, void> {
     for (let s = 0; s < p.order.length; s++) {
       const o = p.order[s] as number;
-      const c = o >= 0 ? o : -1;
-      const m = o >= 0 ? (p.alsoMutable[s] as number) : ~o;
-      if (c >= 0) {
-        for (let q = compact.offsets[c] as number, end = compact.offsets[c + 1] as number; q < end; q++) {
-          const to = p.remap[compact.docs[q] as number] as number;
-          if (to >= 0) write(to, compact.tfs[q] as number);
-          if ((q & 0xffff) === 0) yield* out.full();
-        }
+      cursor.reset(job, o >= 0 ? o : -1, o >= 0 ? (p.alsoMutable[s] as number) : ~o);
+      while (!cursor.done) {
+        const n = tfs ? fillPostings(cursor, job, p.remap, null, scratchTfs, null, SLICE) : fillPostings(cursor, job, p.remap, scratchDocs, null, null, SLICE);
+        out.bytes(tfs ? scratchTfs.subarray(0, n) : new Uint8Array(scratchDocs.buffer, 0, 4 * n));
+        yield* out.full();
       }
-      if (m >= 0) {
-        let q = mutable.head[m] as number;
-        for (let left = mutable.df[m] as number; left > 0; left--) {
-          const to = p.remap[mutable.doc[q] as number] as number;
-          if (to >= 0) write(to, mutable.tf[q] as number);
-          if (left > 1) q = mutable.next[q] as number;
-          if ((left & 0xffff) === 0) yield* out.full();
-        }
-      }
-      yield* out.full();
     }
     out.align();
     yield* out.full();
   }
-  yield* postings((doc) => out.u32(doc));
-  yield* postings((_, tf) => out.u8(tf));
+  yield* postings(false);
+  yield* postings(true);
   yield* out.array(p.surfaces.language);
   yield* out.array(p.surfaces.stem);
   yield* out.array(p.surfaces.count);
@@ -395,4 +394,97 @@ function textLength(job: CompactionJob, doc: number): number {
   if (doc < job.compactDocs) return (job.compact.textOffsets[doc + 1] as number) - (job.compact.textOffsets[doc] as number);
   const i = doc - job.compactDocs;
   return (job.mutable.textOffsets[i + 1] as number) - (job.mutable.textOffsets[i] as number);
+}
+
+/** Where a merged stem's postings are read up to (fillPostings): its compact range, then its mutable list. */
+class StemCursor {
+  /** Next compact posting, and the end of the stem's. */
+  q = 0;
+  end = 0;
+  /** Next mutable posting, and how many of the stem's are left. */
+  mq = -1;
+  left = 0;
+  done = true;
+
+  reset(job: CompactionJob, c: number, m: number): void {
+    const compact = job.compact.postings;
+    const mutable = job.mutable.postings;
+    this.q = c >= 0 ? (compact.offsets[c] as number) : 0;
+    this.end = c >= 0 ? (compact.offsets[c + 1] as number) : 0;
+    this.mq = m >= 0 ? (mutable.head[m] as number) : -1;
+    this.left = m >= 0 ? (mutable.df[m] as number) : 0;
+    this.done = this.q >= this.end && this.left === 0;
+  }
+}
+
+/**
+ * Up to `limit` live postings from where `cursor` is (new doc id, term frequency, old doc id into each array given),
+ * in the merged order (compact, then mutable); returns how many. `cursor.done` once the stem's are all read.
+ */
+function fillPostings(
+  cursor: StemCursor,
+  job: CompactionJob,
+  remap: Int32Array,
+  docsOut: Uint32Array | null,
+  tfsOut: Uint8Array | null,
+  oldOut: Uint32Array | null,
+  limit: number,
+): number {
+  const compact = job.compact.postings;
+  const mutable = job.mutable.postings;
+  let n = 0;
+  let q = cursor.q;
+  const end = cursor.end;
+  for (; q < end && n < limit; q++) {
+    const old = compact.docs[q] as number;
+    const to = remap[old] as number;
+    if (to < 0) continue;
+    if (docsOut !== null) docsOut[n] = to;
+    if (tfsOut !== null) tfsOut[n] = compact.tfs[q] as number;
+    if (oldOut !== null) oldOut[n] = old;
+    n++;
+  }
+  cursor.q = q;
+  let p = cursor.mq;
+  let left = cursor.left;
+  if (q >= end) {
+    // The mutable list: never follows a link past the postings counted when the snapshot was taken.
+    for (; left > 0 && n < limit; ) {
+      const old = mutable.doc[p] as number;
+      const to = remap[old] as number;
+      if (to >= 0) {
+        if (docsOut !== null) docsOut[n] = to;
+        if (tfsOut !== null) tfsOut[n] = mutable.tf[p] as number;
+        if (oldOut !== null) oldOut[n] = old;
+        n++;
+      }
+      left--;
+      if (left > 0) p = mutable.next[p] as number;
+    }
+  }
+  cursor.mq = p;
+  cursor.left = left;
+  cursor.done = q >= end && left === 0;
+  return n;
+}
+
+/** Pushes a batch of a stem's postings (from merged position `at`) into the champions' heap by impact (championLists). */
+function rankBatch(
+  heap: TopK,
+  at: number,
+  n: number,
+  tfs: Uint8Array,
+  olds: Uint32Array,
+  d: { field: Uint8Array; length: Uint16Array; episode: Uint32Array; published: Float64Array; impact: Float32Array; norm: Float32Array; minPublished: number; span: number },
+): void {
+  for (let i = 0; i < n; i++) {
+    const old = olds[i] as number;
+    const tf = tfs[i] as number;
+    const slot = ((d.field[old] as number) << LENGTH_BITS) | (d.length[old] as number);
+    const norm = d.norm[slot] as number;
+    const impact = ((d.impact[slot] as number) * tf * (1 + norm)) / (tf + norm);
+    const published = d.published[d.episode[old] as number] as number;
+    const newer = Number.isNaN(published) ? 0 : (published - d.minPublished) / d.span;
+    heap.push(at + i, impact + newer * 1e-4);
+  }
 }
