@@ -43,7 +43,7 @@ export interface SnapshotPlan {
 }
 
 interface Planned extends SnapshotPlan {
-  remap: Int32Array;
+  remap: LiveDocs;
   live: number;
   header: Uint8Array;
   sections: [name: string, type: string, length: number][];
@@ -71,13 +71,14 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
   const mutable = job.mutable.postings;
 
   // 1. New doc ids: live passages keep their order (compactSegments).
-  const remap = new Int32Array(docCount);
+  const remap = new LiveDocs(docCount);
   let live = 0;
   let textSize = 0;
   for (let doc = 0; doc < docCount; doc++) {
-    if (deleted[doc] === 1) remap[doc] = -1;
-    else {
-      remap[doc] = live++;
+    if (doc % 32 === 0) remap.base[doc >>> 5] = live;
+    if (deleted[doc] !== 1) {
+      remap.bits[doc >>> 5] = (remap.bits[doc >>> 5] as number) | (1 << (doc & 31));
+      live++;
       textSize += textLength(job, doc);
     }
     if (doc % SLICE === SLICE - 1) yield;
@@ -424,7 +425,7 @@ class StemCursor {
 function fillPostings(
   cursor: StemCursor,
   job: CompactionJob,
-  remap: Int32Array,
+  remap: LiveDocs,
   docsOut: Uint32Array | null,
   tfsOut: Uint8Array | null,
   oldOut: Uint32Array | null,
@@ -437,7 +438,7 @@ function fillPostings(
   const end = cursor.end;
   for (; q < end && n < limit; q++) {
     const old = compact.docs[q] as number;
-    const to = remap[old] as number;
+    const to = remap.to(old);
     if (to < 0) continue;
     if (docsOut !== null) docsOut[n] = to;
     if (tfsOut !== null) tfsOut[n] = compact.tfs[q] as number;
@@ -451,7 +452,7 @@ function fillPostings(
     // The mutable list: never follows a link past the postings counted when the snapshot was taken.
     for (; left > 0 && n < limit; ) {
       const old = mutable.doc[p] as number;
-      const to = remap[old] as number;
+      const to = remap.to(old);
       if (to >= 0) {
         if (docsOut !== null) docsOut[n] = to;
         if (tfsOut !== null) tfsOut[n] = mutable.tf[p] as number;
@@ -486,5 +487,31 @@ function rankBatch(
     const published = d.published[d.episode[old] as number] as number;
     const newer = Number.isNaN(published) ? 0 : (published - d.minPublished) / d.span;
     heap.push(at + i, impact + newer * 1e-4);
+  }
+}
+
+/**
+ * The new doc ids (compactSegments' `remap`: live passages keep their order) in 2 bits a passage rather than 32 (55 MB
+ * at a million episodes): a bit per passage, live or not, and the live passages before each word of 32.
+ */
+class LiveDocs {
+  readonly bits: Int32Array;
+  readonly base: Uint32Array;
+
+  constructor(docCount: number) {
+    this.bits = new Int32Array((docCount + 31) >>> 5);
+    this.base = new Uint32Array((docCount + 31) >>> 5);
+  }
+
+  /** Passage `doc`'s new id, -1 when removed. */
+  to(doc: number): number {
+    const word = doc >>> 5;
+    const bits = this.bits[word] as number;
+    const bit = doc & 31;
+    if (((bits >>> bit) & 1) === 0) return -1;
+    let below = bits & ((1 << bit) - 1);
+    below -= (below >>> 1) & 0x55555555;
+    below = (below & 0x33333333) + ((below >>> 2) & 0x33333333);
+    return (this.base[word] as number) + (Math.imul((below + (below >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
   }
 }
