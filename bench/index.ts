@@ -9,6 +9,8 @@
  * episodes). `pgindex`: an `interactions` replica on PostgreSQL
  * loading the saved topic index against building it (it copies the library bench's database, so it runs after it).
  * `catalogue`: reading the stored catalogue (every episode's summary) from SQLite and PostgreSQL, as a start does.
+ * `topicsave`: one save of the topic index by a process holding the library bench's library (peak RSS, time, longest
+ * event-loop hold), from a worker's second library as before and streamed from the library as now.
  */
 import { runCatalogueReadBench } from './catalogueRead.js';
 import { runCompactStallBench } from './compactStall.js';
