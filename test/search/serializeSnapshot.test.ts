@@ -81,7 +81,10 @@ describe('serializeSnapshot', () => {
     const index = changedIndex();
     const reference = SearchIndex.load(index.serialize());
     const before = Buffer.from(reference.serialize());
-    const plan = drain(planSnapshot(index.saveSnapshot()));
+    const snapshot = index.saveSnapshot();
+    // Between the snapshot and its plan too: new episodes (their ids and dates pushed onto the lists it reads).
+    index.add(corpus(50, 5, 'between'));
+    const plan = drain(planSnapshot(snapshot));
     const chunks: Uint8Array[] = [];
     let n = 0;
     for (const chunk of writeSnapshot(plan, 2048)) {

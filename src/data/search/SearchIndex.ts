@@ -452,14 +452,16 @@ export class SearchIndex implements TopicSearch {
   saveSnapshot(): IndexSnapshot {
     const { job } = this.compactionJob(false);
     const episodes = this.episodeCount;
-    const published = this.episodePublished.slice(0, episodes);
+    // Not copied (a million strings' slots): an episode's id and date are pushed once and never written again, so the
+    // first `episodes` of each list stay as they are.
+    const published = this.episodePublished;
     const iso = this.episodePublishedIso;
     const ms = this.episodePublishedMs;
     return {
       job,
       mutableLimit: this.mutableLimit,
       episodePodcast: this.episodePodcast.subarray(0, episodes),
-      episodeIds: this.episodeIds.slice(0, episodes),
+      episodeIds: this.episodeIds,
       // publishedOf, over the snapshot's arrays (an ISO date is kept as its time).
       publishedOf: (e) => (iso[e] === 1 ? new Date(ms[e] as number).toISOString() : (published[e] as string)),
       podcastIds: this.podcastIds.slice(),

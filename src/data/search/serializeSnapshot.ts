@@ -23,6 +23,7 @@ export interface IndexSnapshot {
   job: CompactionJob;
   mutableLimit: number;
   episodePodcast: Uint32Array;
+  /** The episodes' ids: the first job.episodeCount (more may follow, added since). */
   episodeIds: readonly string[];
   /** Episode e's publishedAt as serialize writes it. */
   publishedOf: (episode: number) => string;
@@ -245,7 +246,7 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
     fieldBoost: Array.from(job.fieldBoost),
     docCount: live,
     episodeCount: job.episodeCount,
-    counts: { stems: stems.length, surfaces: surfaces.surfaces.length, episodes: snapshot.episodeIds.length, podcasts: snapshot.podcastIds.length },
+    counts: { stems: stems.length, surfaces: surfaces.surfaces.length, episodes: job.episodeCount, podcasts: snapshot.podcastIds.length },
     fieldDocs: Array.from(job.fieldDocs),
     fieldLength: Array.from(job.fieldLength),
   };
