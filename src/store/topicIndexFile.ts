@@ -328,9 +328,12 @@ const MAX_DEFER_MS = 5 * 60_000;
 
 /**
  * Saves the library's topic index whenever it changed, at most every `intervalMs` (never while a start still loads
- * it): on a worker thread from the store (`inWorker`, what the bot does), or by serializing this library. The store's
- * versions are read before the index is built or serialized, so a podcast saved in between is at worst indexed again
- * at the next start, never trusted stale.
+ * it): from this library, a snapshot written a piece at a time (Library.saveIndexStream: what the bot does beside a
+ * SQLite database, no second index in memory), or on a worker thread from the store (`inWorker`: PostgreSQL's
+ * builder). The store's versions are read before the snapshot is taken or the index built, so a podcast saved in
+ * between is at worst indexed again at the next start, never trusted stale; one the store holds newer than the library
+ * at the snapshot (notVouchingFor) is not vouched for either. The library's save assumes the library holds every other
+ * podcast as the store does: it runs once the start's catch-up is done (app.ts starts the timer then).
  */
 export class TopicIndexSaver {
   #saved = -1;
@@ -355,8 +358,8 @@ export class TopicIndexSaver {
       maxDeferMs?: number;
       chunkBytes?: number;
       /**
-       * The database the worker opens to save off this thread (buildTopicIndexInWorker) instead of serializing this
-       * library here: serializing compacts and copies the whole index, seconds at a million episodes.
+       * The database a worker thread opens to build and save the index from the store (buildTopicIndexInWorker) instead
+       * of saving this library's: a second index in memory while it runs (PostgreSQL's builder, one at a time).
        */
       inWorker?: { databaseUrl: string };
       /**
@@ -376,10 +379,10 @@ export class TopicIndexSaver {
 
   /**
    * The timer's saves wait while `busy()` says so (a poll cycle running: FeedPoller.busy), at most `maxDeferMs`
-   * (default 5 minutes) in a row. The save reads the whole saved index, brings it up to date and writes it again on a
-   * worker thread (at a million episodes a core for half a minute and more): beside a poll cycle's parsing and saving
-   * on a machine of two cores it made the cycle about 3.7 times as long and held the answering thread for 100-600 ms
-   * dozens of times. `saveNow` itself never waits.
+   * (default 5 minutes) in a row. A save writes the whole index (at a million episodes a core for half a minute and
+   * more): on a worker thread beside a poll cycle's parsing and saving on a machine of two cores it made the cycle about
+   * 3.7 times as long, and on this thread in slices it would share the thread with the cycle. `saveNow` itself never
+   * waits.
    */
   deferWhile(busy: () => boolean): void {
     this.#busy = busy;
