@@ -9,6 +9,8 @@
  * episodes). `pgindex`: an `interactions` replica on PostgreSQL
  * loading the saved topic index against building it (it copies the library bench's database, so it runs after it).
  * `catalogue`: reading the stored catalogue (every episode's summary) from SQLite and PostgreSQL, as a start does.
+ * `topicsave`: one save of the topic index by a process holding the library bench's library (peak RSS, time, longest
+ * event-loop hold), from a worker's second library as before and streamed from the library as now.
  */
 import { runCatalogueReadBench } from './catalogueRead.js';
 import { runCompactStallBench } from './compactStall.js';
@@ -22,8 +24,9 @@ import { runPollBench } from './poll.js';
 import { runPostgresTopicIndexBench } from './postgresTopicIndex.js';
 import { runSearchBench } from './search.js';
 import { runSemanticBench } from './semantic.js';
+import { runTopicSaveBench } from './topicSave.js';
 
-const all = { feeds: runFeedBench, search: () => runSearchBench(), semantic: () => runSemanticBench(), interactions: runInteractionBench, poll: runPollBench, parsing: runParseStallBench, compaction: runCompactStallBench, library: runLibraryBench, indexload: runIndexLoadBench, pgsearch: runPgSearchBench, pgindex: runPostgresTopicIndexBench, catalogue: runCatalogueReadBench } as const;
+const all = { feeds: runFeedBench, search: () => runSearchBench(), semantic: () => runSemanticBench(), interactions: runInteractionBench, poll: runPollBench, parsing: runParseStallBench, compaction: runCompactStallBench, library: runLibraryBench, indexload: runIndexLoadBench, pgsearch: runPgSearchBench, pgindex: runPostgresTopicIndexBench, catalogue: runCatalogueReadBench, topicsave: runTopicSaveBench } as const;
 type Name = keyof typeof all;
 
 const wanted = process.argv.slice(2).filter((a): a is Name => a in all);

@@ -213,8 +213,10 @@ export async function openServices(config: Config, log: Logger, options: Service
     signal: stopLoading.signal,
   });
   const saver = topicIndex.saver;
-  // Saving reads, updates and writes the whole index on a worker thread: not beside a poll cycle's work.
+  // Saving writes the whole index (a core's work for seconds at a million episodes): not beside a poll cycle's work;
+  // and not vouching for a podcast the store holds newer than the library yet.
   saver?.deferWhile(() => poller.busy);
+  saver?.notVouchingFor(() => poller.unsettled);
   options.metrics?.watchTopicIndex(() => ({ passagesAnalysed: library.passagesAnalysed, loaded: !library.loading.topics }));
   // A process that only loads the index goes on once it waits for one (the catalogue in): following, the FEEDS and a
   // gateway's guilds do not wait for a worker to save an index.

@@ -1,3 +1,4 @@
+import { ChunkWriter } from './ChunkWriter.js';
 import { err, ok, type Episode, type Podcast, type Result } from './model.js';
 import type { LookupProblem } from './problems.js';
 import { AscendingMerge } from './search/AscendingMerge.js';
@@ -238,6 +239,87 @@ export class Catalog {
       offset += s.byteLength;
     });
     return out;
+  }
+
+  /**
+   * What `serialize` writes, planned and then handed over a piece at a time (the catalogue of a topic index saved as it
+   * is: Library.saveIndexStream), neither the texts nor the columns held whole (~100 MB at a million episodes): the
+   * entries are taken now (an upsert meanwhile makes a new one, so the bytes are this moment's), each podcast's JSON
+   * is measured when planned and made again when written. `plan` yields between slices and returns the length;
+   * `chunks` (each valid until the next is asked for) throws if a text came out other than planned.
+   */
+  serializeStream(wanted: Iterable<string>): { plan(): Generator<void, number, void>; chunks(): Generator<Uint8Array, void, void> } {
+    const entries: PodcastEntry[] = [];
+    for (const id of wanted) {
+      const entry = this.#podcasts.get(id);
+      if (entry !== undefined) entries.push(entry);
+    }
+    const encoder = new TextEncoder();
+    const textOf = (entry: PodcastEntry): Uint8Array => {
+      const strings: unknown[] = [entry.podcast, ...entry.ids, ...entry.titles, ...entry.foldedTitles];
+      for (let i = 0; i < entry.ids.length; i++) {
+        const published = entry.published[i];
+        if (typeof published === 'string') strings.push(published);
+      }
+      return encoder.encode(JSON.stringify(strings));
+    };
+    const counts = Uint32Array.from(entries, (e) => e.ids.length);
+    const episodes = counts.reduce((n, c) => n + c, 0);
+    const textEnds = new Uint32Array(entries.length);
+    let podcastIds = new Uint8Array(0);
+    const align8 = (n: number): number => (n + 7) & ~7;
+    return {
+      *plan() {
+        let textBytes = 0;
+        let since = 0;
+        for (let p = 0; p < entries.length; p++) {
+          textBytes += textOf(entries[p]!).byteLength;
+          textEnds[p] = textBytes;
+          since += (counts[p] as number) + 1;
+          if (since >= 2048) {
+            since = 0;
+            yield;
+          }
+        }
+        podcastIds = encoder.encode(entries.map((e) => e.podcast.id).join(''));
+        let size = 0;
+        for (const bytes of [20, 4 * entries.length, 4 * entries.length, 4 * entries.length, 8 * episodes, 8 * episodes, 8 * episodes, episodes]) size = align8(size) + bytes;
+        return size + podcastIds.byteLength + textBytes;
+      },
+      *chunks() {
+        const out = new ChunkWriter(1 << 20);
+        const textBytes = entries.length === 0 ? 0 : (textEnds[entries.length - 1] as number);
+        const head = Uint32Array.of(SAVED_CATALOGUE_FORMAT, entries.length, episodes, textBytes, podcastIds.byteLength);
+        const typed = function* (bytesOf: (entry: PodcastEntry) => Uint8Array): Generator<Uint8Array, void, void> {
+          out.align();
+          for (const entry of entries) {
+            out.bytes(bytesOf(entry));
+            yield* out.full();
+          }
+        };
+        const raw = (a: Float64Array | Int32Array, count: number): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, count * a.BYTES_PER_ELEMENT);
+        out.bytes(new Uint8Array(head.buffer));
+        for (const column of [counts, textEnds, Uint32Array.from(entries, (e) => e.podcast.id.length)]) {
+          out.align();
+          out.bytes(new Uint8Array(column.buffer));
+          yield* out.full();
+        }
+        yield* typed((e) => raw(e.times, e.ids.length));
+        yield* typed((e) => raw(e.numbers, e.ids.length));
+        yield* typed((e) => raw(e.keyLanes, 2 * e.ids.length));
+        yield* typed((e) => Uint8Array.from(e.ids, (_, i) => (e.published[i] === undefined ? NO_DATE : e.published[i] === null ? DATE_FROM_TIME : DATE_AS_GIVEN)));
+        out.bytes(podcastIds);
+        let textAt = 0;
+        for (let p = 0; p < entries.length; p++) {
+          const text = textOf(entries[p]!);
+          textAt += text.byteLength;
+          if (textAt !== textEnds[p]) throw new Error('a podcast of the catalogue came out other than planned');
+          out.bytes(text);
+          yield* out.full();
+        }
+        yield* out.end();
+      },
+    };
   }
 
   /**

@@ -4,6 +4,7 @@ import { episodePassages, passageBase, transcriptWindows } from './search/episod
 import type { TranscriptSegment } from './search/passage.js';
 import { jsonStringArrayPieces } from './jsonStringArrayPieces.js';
 import { SearchIndex } from './search/SearchIndex.js';
+import { planSnapshot, writeSnapshot, type SnapshotPlan } from './search/serializeSnapshot.js';
 import type { PlacedTables, ReadAt } from './search/searchIndexFormat.js';
 import type { SearchIndexOptions } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';
@@ -509,6 +510,98 @@ export class Library {
   }
 
   /**
+   * What `serializeIndex` writes, without compacting the index or holding it twice: a snapshot of the library taken now
+   * (the index's tables are not copied: SearchIndex.saveSnapshot), planned and then written a slice at a time while
+   * the library answers and changes (serializeSnapshot.ts). The bytes are serializeIndex's at this moment. `whole`: the
+   * podcasts (not those in memory only) held whole, none with an indexing run in flight (its episodes partly new, partly
+   * old): the ones a saver may vouch for at the store's version. Undefined with a semantic ranker, as serializeIndex.
+   */
+  saveIndexStream(): IndexStream | undefined {
+    if (this.semantic !== undefined) return undefined;
+    const podcasts = this.indexedPodcasts();
+    const episodesOf = podcasts.map((podcastId): [string, IndexedEpisodes] => {
+      const working = this.#unpacked.get(podcastId);
+      return [podcastId, working === undefined ? this.#indexed.get(podcastId)! : packIndexed(working)];
+    });
+    const whole = podcasts.filter((id) => !this.#unpacked.has(id) && !this.#pinned.has(id));
+    const cues = [...this.#cues];
+    const index = this.#search.saveSnapshot();
+    // The catalogue of the podcasts indexed (those in memory only, the samples, are left out), as it is now.
+    const catalogue = this.catalog.serializeStream(podcasts.filter((id) => !this.#pinned.has(id)));
+    let parts: Uint8Array[] | undefined;
+    let plan: SnapshotPlan | undefined;
+    let catalogueLength = 0;
+    return {
+      whole,
+      *plan() {
+        // Part 0: the podcasts' and episodes' ids as one JSON array, encoded a batch of podcasts at a time.
+        const encoder = new TextEncoder();
+        const idPieces: Uint8Array[] = [];
+        let count = 0;
+        for (const [, e] of episodesOf) count += 1 + 2 * e.ids.length;
+        const numbers = new Float64Array(count);
+        let n = 0;
+        let batch: string[] = [];
+        const flush = (): void => {
+          if (batch.length === 0) return;
+          const json = JSON.stringify(batch);
+          idPieces.push(encoder.encode(`${idPieces.length === 0 ? '[' : ','}${json.slice(1, -1)}`));
+          batch = [];
+        };
+        for (const [podcastId, e] of episodesOf) {
+          batch.push(podcastId);
+          numbers[n++] = e.ids.length;
+          for (let i = 0; i < e.ids.length; i++) {
+            batch.push(e.ids[i]!);
+            numbers[n++] = e.fingerprints[i]!;
+            numbers[n++] = e.cues?.[i] ?? 0;
+          }
+          if (batch.length >= 32_768) {
+            flush();
+            yield;
+          }
+        }
+        flush();
+        idPieces.push(encoder.encode(idPieces.length === 0 ? '[]' : ']'));
+        const ids = concatBytes(idPieces);
+        yield;
+        const cueArrays: Float64Array[] = [];
+        for (const [, table] of cues) {
+          cueArrays.push(Float64Array.of(table.windowStarts.length, table.cueSeconds.length), table.windowStarts, Float64Array.from(table.firstCue), table.cueSeconds, Float64Array.from(table.cueOffsets));
+        }
+        const cueKeys = encoder.encode(JSON.stringify(cues.map(([key]) => key)));
+        const cueNumbers = concatFloat64(cueArrays);
+        yield;
+        plan = yield* planSnapshot(index);
+        const catalogueBytes = yield* catalogue.plan();
+        parts = [ids, new Uint8Array(numbers.buffer), cueKeys, cueNumbers];
+        const lengths = [ids.byteLength, numbers.byteLength, cueKeys.byteLength, cueNumbers.byteLength, plan.byteLength, catalogueBytes];
+        catalogueLength = catalogueBytes;
+        let size = align8((2 + PARTS) * 4);
+        for (const length of lengths) size = align8(size + length);
+        parts.unshift(new Uint8Array(new Uint32Array([INDEX_FORMAT, PARTS, ...lengths]).buffer));
+        return size;
+      },
+      *chunks() {
+        if (parts === undefined || plan === undefined) throw new Error('saveIndexStream: chunks before plan');
+        const [head, ids, numbers, cueKeys, cueNumbers] = parts as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+        const padded = function* (bytes: Uint8Array): Generator<Uint8Array, void, void> {
+          for (let at = 0; at < bytes.byteLength; at += STREAM_CHUNK_BYTES) yield bytes.subarray(at, Math.min(bytes.byteLength, at + STREAM_CHUNK_BYTES));
+          const pad = align8(bytes.byteLength) - bytes.byteLength;
+          if (pad > 0) yield new Uint8Array(pad);
+        };
+        for (const part of [head, ids, numbers, cueKeys, cueNumbers]) yield* padded(part);
+        // What the parts before it held is no longer needed once written.
+        parts = undefined;
+        yield* writeSnapshot(plan);
+        yield* catalogue.chunks();
+        const pad = align8(catalogueLength) - catalogueLength;
+        if (pad > 0) yield new Uint8Array(pad);
+      },
+    };
+  }
+
+  /**
    * Replaces the topic index with one `serializeIndex` wrote: no passage is analysed again. The catalogue is not
    * touched. Podcasts held in memory only (the samples) are brought in step at once; any other podcast indexed before
    * and missing from the saved index is left unindexed (isIndexed) for the caller to index again, and one the saved
@@ -815,6 +908,29 @@ function partRanges(lengths: DataView, byteLength: number): [number, number][] {
     at = align8(at + length);
     return range;
   });
+}
+
+function concatBytes(arrays: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(arrays.reduce((n, a) => n + a.byteLength, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.byteLength;
+  }
+  return out;
+}
+
+/** A streamed save's parts are handed over this much at a time. */
+const STREAM_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The topic index saved a piece at a time (Library.saveIndexStream): `plan` (yielding between slices) returns the
+ * body's length, then `chunks` are the body, in order, each valid until the next is asked for (copy one to keep it).
+ */
+export interface IndexStream {
+  readonly whole: readonly string[];
+  plan(): Generator<void, number, void>;
+  chunks(): Generator<Uint8Array, void, void>;
 }
 
 function concatFloat64(arrays: readonly Float64Array[]): Uint8Array {

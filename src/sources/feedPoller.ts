@@ -187,6 +187,31 @@ export class FeedPoller {
     return this.#cycles > 0;
   }
 
+  /**
+   * Podcasts saved to the store whose update of this process's library has not ended yet: the store holds them newer
+   * than the library (a topic index saved from the library does not vouch for them: TopicIndexSaver.notVouchingFor).
+   */
+  get unsettled(): ReadonlySet<string> {
+    return new Set(this.#unsettled.keys());
+  }
+
+  /** By podcast: how many of its store-then-library updates are under way (see unsettled). */
+  readonly #unsettled = new Map<string, number>();
+
+  /** Runs a store-then-library update of these podcasts, each unsettled meanwhile. */
+  async #settling<T>(podcastIds: readonly string[], work: () => Promise<T>): Promise<T> {
+    for (const id of podcastIds) this.#unsettled.set(id, (this.#unsettled.get(id) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      for (const id of podcastIds) {
+        const left = (this.#unsettled.get(id) ?? 1) - 1;
+        if (left > 0) this.#unsettled.set(id, left);
+        else this.#unsettled.delete(id);
+      }
+    }
+  }
+
   async #cycle(): Promise<CheckOutcome[]> {
     await this.#safely('cycle start', () => this.listener.cycleStarted?.());
     const outcomes: CheckOutcome[] = [];
@@ -455,16 +480,18 @@ export class FeedPoller {
     await this.#attachChapters(podcast.id, episodes, known, first ? fresh.slice(0, 3) : fresh, !first);
     const transcripts = await this.#transcripts(podcast, episodes, first ? fresh.slice(0, 3) : fresh);
 
-    await this.#turns.run(async () => {
-      // Owed from now until an announce pass has written their intents, whichever process runs it (see Announcer).
-      if (!first && fresh.length > 0) await store.oweAnnouncements(feedUrl, this.#now());
-      // The first time, the back catalogue is marked seen for every follower in the save's own transaction: marked
-      // after it, another process's announce pass in between (a worker starting up announces its whole library) posted it.
-      await store.savePodcast(podcast, episodes, { backCatalogue: first });
+    await this.#settling([podcast.id], async () => {
+      await this.#turns.run(async () => {
+        // Owed from now until an announce pass has written their intents, whichever process runs it (see Announcer).
+        if (!first && fresh.length > 0) await store.oweAnnouncements(feedUrl, this.#now());
+        // The first time, the back catalogue is marked seen for every follower in the save's own transaction: marked
+        // after it, another process's announce pass in between (a worker starting up announces its whole library) posted it.
+        await store.savePodcast(podcast, episodes, { backCatalogue: first });
+      });
+      // In slices: a feed of thousands of episodes does not hold the thread that answers (Library.indexInSlices); one
+      // feed at a time, so the slices of several feeds do not share a turn either.
+      await this.#turns.run(() => library.upsertInSlices(podcast, episodes, transcripts));
     });
-    // In slices: a feed of thousands of episodes does not hold the thread that answers (Library.indexInSlices); one
-    // feed at a time, so the slices of several feeds do not share a turn either.
-    await this.#turns.run(() => library.upsertInSlices(podcast, episodes, transcripts));
     const now = this.#now();
     try {
       await store.recordFetchSuccess(feedUrl, {
@@ -677,8 +704,10 @@ export class FeedPoller {
       if (shown !== 'json' && shown !== 'audio') return e;
       return { ...e, chapters: pickChapters({ notes: e.description, ...(e.durationSeconds !== undefined && { durationSeconds: e.durationSeconds }) }) };
     });
-    await store.savePodcast(entry.podcast, episodes);
-    await library.upsertInSlices(entry.podcast, episodes, await storedTranscripts(store, podcastId, episodes));
+    await this.#settling([podcastId], async () => {
+      await store.savePodcast(entry.podcast, episodes);
+      await library.upsertInSlices(entry.podcast, episodes, await storedTranscripts(store, podcastId, episodes));
+    });
   }
 
   /**
@@ -761,15 +790,17 @@ export class FeedPoller {
   /** Moves every record of a feed to the URL it moved to permanently. */
   async #rename(oldUrl: string, newUrl: string): Promise<string> {
     if (oldUrl === newUrl) return oldUrl;
-    await this.#o.store.renameFeed(oldUrl, newUrl);
-    const entry = this.#o.library.catalog.podcast(oldUrl);
-    if (entry) {
-      // The catalogue keeps summaries; the episodes themselves are in the store, under the new address by now.
-      const episodes = (await this.#o.store.loadPodcast(newUrl))?.episodes ?? [];
-      this.#o.library.remove(oldUrl);
-      const transcripts = await storedTranscripts(this.#o.store, newUrl, episodes);
-      await this.#o.library.upsertInSlices({ ...entry, id: newUrl, feedUrl: newUrl }, episodes, transcripts);
-    }
+    await this.#settling([oldUrl, newUrl], async () => {
+      await this.#o.store.renameFeed(oldUrl, newUrl);
+      const entry = this.#o.library.catalog.podcast(oldUrl);
+      if (entry) {
+        // The catalogue keeps summaries; the episodes themselves are in the store, under the new address by now.
+        const episodes = (await this.#o.store.loadPodcast(newUrl))?.episodes ?? [];
+        this.#o.library.remove(oldUrl);
+        const transcripts = await storedTranscripts(this.#o.store, newUrl, episodes);
+        await this.#o.library.upsertInSlices({ ...entry, id: newUrl, feedUrl: newUrl }, episodes, transcripts);
+      }
+    });
     this.#o.log.info({ from: oldUrl, to: newUrl }, 'feed moved permanently');
     this.listener.renamed?.(oldUrl, newUrl);
     return newUrl;

@@ -34,8 +34,9 @@ export interface TopicIndexPlanOptions {
 }
 
 /**
- * SQLite: a file beside the database, built and saved on a worker thread from the file when this process opened it
- * (a store passed in, as tests do, is saved from this thread). PostgreSQL: in the database, built and saved on a worker
+ * SQLite: a file beside the database, saved from this process's library as it changes (written a piece at a time,
+ * nothing of the index copied), and built on a worker thread from the file when there is no good one and this process
+ * opened the database (a store passed in, as tests do, is built on this thread). PostgreSQL: in the database, built and saved on a worker
  * thread of a process that polls, one at a time (the builder's lease); a process that only answers loads it and
  * indexes only the podcasts saved since. With semantic search nothing is saved (its vectors come from the passages).
  */
@@ -66,7 +67,8 @@ export function planTopicIndex(o: TopicIndexPlanOptions): TopicIndexPlan {
   const file = o.file === false ? undefined : (o.file ?? topicIndexPath(databaseUrl));
   if (file === undefined) return { saver: undefined, load: {}, awaitingSaved };
   const inWorker = o.ownsStore && topicIndexPath(databaseUrl) === file && library.semantic === undefined;
-  const saver = new TopicIndexSaver({ store, library, file, log, ...(inWorker && { inWorker: { databaseUrl } }) });
+  // Saved from this library, a piece at a time (Library.saveIndexStream): no second index loaded beside it.
+  const saver = new TopicIndexSaver({ store, library, file, log });
   const buildElsewhere = async (): Promise<void> => void (await buildTopicIndexInWorker(databaseUrl, file, signal));
   return { saver, load: { savedIndex: topicIndexFileStorage(file), ...(inWorker && { buildElsewhere }) }, awaitingSaved };
 }

@@ -57,6 +57,12 @@ export interface TopicIndexStorage {
    */
   read(unchecked?: (saved: SavedTopicIndex) => void): Promise<Result<SavedTopicIndex>>;
   write(versions: ReadonlyMap<string, number>, body: Uint8Array): Promise<void>;
+  /**
+   * The same from a body of `byteLength` bytes handed over a chunk at a time (Library.saveIndexStream: a chunk is valid
+   * until the next is asked for), none of it held whole; where absent, the chunks are put together and written with
+   * `write`.
+   */
+  writeStream?(versions: ReadonlyMap<string, number>, byteLength: number, chunks: Iterable<Uint8Array>): Promise<void>;
 }
 
 /** The saved index as a file (writeTopicIndex, readTopicIndex). */
@@ -66,6 +72,7 @@ export function topicIndexFileStorage(file: string, chunkBytes?: number): TopicI
     read: (unchecked) =>
       readTopicIndex(file, chunkBytes, undefined, unchecked === undefined ? undefined : { ranges: Library.savedCatalogueRanges, unchecked }),
     write: (versions, body) => writeTopicIndex(file, versions, body, chunkBytes),
+    writeStream: (versions, byteLength, chunks) => writeTopicIndexStream(file, versions, byteLength, chunks, chunkBytes),
   };
 }
 
@@ -100,6 +107,54 @@ export async function writeTopicIndex(file: string, versions: ReadonlyMap<string
   await handle.close();
   await rename(temporary, file);
   // The rename itself made durable (where the platform lets a directory be flushed).
+  const dir = await open(path.dirname(file), 'r').catch(() => undefined);
+  await dir?.sync().catch(() => {});
+  await dir?.close();
+}
+
+/**
+ * As writeTopicIndex, from a body handed over a chunk at a time (`byteLength` bytes in all): written as it comes, its
+ * CRC-32 computed as it goes and put in the prefix once the body is written (the file is not renamed into place
+ * before that, so a process that dies meanwhile leaves the previous file whole). Throws, leaving the previous file,
+ * when the chunks do not come to `byteLength` bytes.
+ */
+export async function writeTopicIndexStream(
+  file: string,
+  versions: ReadonlyMap<string, number>,
+  byteLength: number,
+  chunks: Iterable<Uint8Array>,
+  chunkBytes = CHUNK_BYTES,
+): Promise<void> {
+  const header = Buffer.from(JSON.stringify({ format: FILE_FORMAT, versions: [...versions], bodyLength: byteLength }), 'utf8');
+  const prefix = Buffer.alloc(16);
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(header.byteLength, 8);
+  const temporary = `${file}.${process.pid}.tmp`;
+  const handle = await open(temporary, 'w');
+  try {
+    await handle.writev([prefix, header]);
+    let position = 16 + header.byteLength;
+    let crc = crc32(header);
+    for (const chunk of chunks) {
+      for (let at = 0; at < chunk.byteLength; at += chunkBytes) {
+        const piece = chunk.subarray(at, Math.min(chunk.byteLength, at + chunkBytes));
+        await handle.write(piece, 0, piece.byteLength, position);
+        crc = crc32(piece, crc);
+        position += piece.byteLength;
+      }
+    }
+    if (position !== 16 + header.byteLength + byteLength) throw new Error(`the topic index body came to ${position - 16 - header.byteLength} bytes, not ${byteLength}`);
+    prefix.writeUInt32LE(crc, 12);
+    await handle.write(prefix, 0, 16, 0);
+    // On disk before it takes the old file's place: a crash after the rename must not find it empty.
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, file);
   const dir = await open(path.dirname(file), 'r').catch(() => undefined);
   await dir?.sync().catch(() => {});
   await dir?.close();
@@ -335,9 +390,12 @@ const MAX_DEFER_MS = 5 * 60_000;
 
 /**
  * Saves the library's topic index whenever it changed, at most every `intervalMs` (never while a start still loads
- * it): on a worker thread from the store (`inWorker`, what the bot does), or by serializing this library. The store's
- * versions are read before the index is built or serialized, so a podcast saved in between is at worst indexed again
- * at the next start, never trusted stale.
+ * it): from this library, a snapshot written a piece at a time (Library.saveIndexStream: what the bot does beside a
+ * SQLite database, no second index in memory), or on a worker thread from the store (`inWorker`: PostgreSQL's
+ * builder). The store's versions are read before the snapshot is taken or the index built, so a podcast saved in
+ * between is at worst indexed again at the next start, never trusted stale; one the store holds newer than the library
+ * at the snapshot (notVouchingFor) is not vouched for either. The library's save assumes the library holds every other
+ * podcast as the store does: it runs once the start's catch-up is done (app.ts starts the timer then).
  */
 export class TopicIndexSaver {
   #saved = -1;
@@ -362,8 +420,8 @@ export class TopicIndexSaver {
       maxDeferMs?: number;
       chunkBytes?: number;
       /**
-       * The database the worker opens to save off this thread (buildTopicIndexInWorker) instead of serializing this
-       * library here: serializing compacts and copies the whole index, seconds at a million episodes.
+       * The database a worker thread opens to build and save the index from the store (buildTopicIndexInWorker) instead
+       * of saving this library's: a second index in memory while it runs (PostgreSQL's builder, one at a time).
        */
       inWorker?: { databaseUrl: string };
       /**
@@ -383,14 +441,25 @@ export class TopicIndexSaver {
 
   /**
    * The timer's saves wait while `busy()` says so (a poll cycle running: FeedPoller.busy), at most `maxDeferMs`
-   * (default 5 minutes) in a row. The save reads the whole saved index, brings it up to date and writes it again on a
-   * worker thread (at a million episodes a core for half a minute and more): beside a poll cycle's parsing and saving
-   * on a machine of two cores it made the cycle about 3.7 times as long and held the answering thread for 100-600 ms
-   * dozens of times. `saveNow` itself never waits.
+   * (default 5 minutes) in a row. A save writes the whole index (at a million episodes a core for half a minute and
+   * more): on a worker thread beside a poll cycle's parsing and saving on a machine of two cores it made the cycle about
+   * 3.7 times as long, and on this thread in slices it would share the thread with the cycle. `saveNow` itself never
+   * waits.
    */
   deferWhile(busy: () => boolean): void {
     this.#busy = busy;
   }
+
+  /**
+   * Podcasts the store may hold newer than this library now (saved, their library update not ended yet:
+   * FeedPoller.unsettled). A save from this library does not vouch for them at the store's version, so the next start
+   * indexes them again rather than trust what the library held of them.
+   */
+  notVouchingFor(unsettled: () => ReadonlySet<string>): void {
+    this.#unsettled = unsettled;
+  }
+
+  #unsettled: (() => ReadonlySet<string>) | undefined;
 
   start(): void {
     if (this.#stopping.signal.aborted) return;
@@ -445,18 +514,28 @@ export class TopicIndexSaver {
     }
     try {
       const versions = await store.catalogVersions();
+      // The snapshot, the generation and the podcasts still settling, in one turn (nothing changes in between).
       const generation = library.indexGeneration;
-      const body = library.serializeIndex();
-      if (body === undefined) return;
-      // Only podcasts that are in the store are vouched for; the samples are indexed at every start anyway.
+      const stream = library.saveIndexStream();
+      if (stream === undefined) return;
+      const unsettled = this.#unsettled?.() ?? new Set<string>();
+      // Only podcasts that are in the store are vouched for (the samples are indexed at every start anyway), each held
+      // whole and as the store holds it: one the store saved and this library has not taken in yet is left for the
+      // next start to index again.
       const held = new Map<string, number>();
-      for (const id of library.indexedPodcasts()) {
+      for (const id of stream.whole) {
         const version = versions.get(id);
-        if (version !== undefined) held.set(id, version);
+        if (version !== undefined && !unsettled.has(id)) held.set(id, version);
       }
-      await this.#storage.write(held, body);
+      const plan = stream.plan();
+      let step = plan.next();
+      for (; step.done !== true; step = plan.next()) await new Promise<void>((resolve) => setImmediate(resolve));
+      const bytes = step.value;
+      const chunks = untilAborted(stream.chunks(), this.#stopping.signal);
+      if (this.#storage.writeStream !== undefined) await this.#storage.writeStream(held, bytes, chunks);
+      else await this.#storage.write(held, Buffer.concat(Array.from(chunks, (chunk) => chunk.slice())));
       this.#saved = generation;
-      log.debug({ bytes: body.byteLength, where: this.#storage.where, ms: Math.round(performance.now() - started) }, 'topic index saved');
+      log.debug({ bytes, where: this.#storage.where, ms: Math.round(performance.now() - started) }, 'topic index saved');
     } catch (error) {
       log.warn({ err: error }, 'the topic index could not be saved; the next start rebuilds what it lacks');
       throw error;
@@ -467,5 +546,13 @@ export class TopicIndexSaver {
     clearInterval(this.#timer);
     this.#stopping.abort();
     await this.#saving?.catch(() => {});
+  }
+}
+
+/** The chunks, until `signal` aborts (the process stopping): then an error, so the writer drops what it wrote. */
+function* untilAborted<T>(chunks: Iterable<T>, signal: AbortSignal): Generator<T, void, void> {
+  for (const chunk of chunks) {
+    if (signal.aborted) throw new Error('stopped while saving the topic index');
+    yield chunk;
   }
 }

@@ -13,6 +13,7 @@ import { ALL, ONLY_KNOWN, ONLY_NEW, ScoreAccumulator } from './ScoreAccumulator.
 import { decodeIndex, encodeIndex, indexTableRanges, type PlacedTables, type ReadAt } from './searchIndexFormat.js';
 import { compactSegments } from './compactSegments.js';
 import type { CompactionJob, CompactionResult } from './compactSegments.js';
+import type { IndexSnapshot } from './serializeSnapshot.js';
 import type { Compactor } from './Compactor.js';
 import { MutablePostings } from './MutablePostings.js';
 import type { MutableSurface } from './MutablePostings.js';
@@ -426,6 +427,58 @@ export class SearchIndex implements TopicSearch {
     if (this.inFlight !== undefined) return undefined;
     if (this.docCount === this.compactDocs && this.deletedDocs === 0) return undefined;
     if (options.shared === true) this.shareArrays();
+    const { job, mutableStems, surfaceCount, mutableSurfaceAt, mutableSurfaces } = this.compactionJob(options.shared === true);
+    this.inFlight = {
+      id: job.id,
+      docCount: this.docCount,
+      compactDocs: this.compactDocs,
+      episodeCount: this.episodeCount,
+      mutableStems,
+      mutableTail: this.mutable.tail.slice(0, mutableStems),
+      surfaceCount,
+      mutableSurfaceAt,
+      mutableSurfaceCount: Uint32Array.from(mutableSurfaces, (entry) => entry.count),
+      removedDocs: [],
+      removedEpisodes: [],
+    };
+    return job;
+  }
+
+  /**
+   * What the index holds now, as a compaction reads it (beginCompaction) and as `serialize` would write it once
+   * compacted, taken without compacting or copying a table: serializeSnapshot.ts writes the compacted form from it a
+   * piece at a time. The index answers and changes meanwhile as usual; nothing the snapshot reads is written after it
+   * is taken (passages and episodes are appended past its counts, a compaction swaps in new tables, removals tombstone
+   * in the live table, not in the snapshot's copy).
+   */
+  saveSnapshot(): IndexSnapshot {
+    const { job } = this.compactionJob(false);
+    const episodes = this.episodeCount;
+    // Not copied (a million strings' slots): an episode's id and date are pushed once and never written again, so the
+    // first `episodes` of each list stay as they are.
+    const published = this.episodePublished;
+    const iso = this.episodePublishedIso;
+    const ms = this.episodePublishedMs;
+    return {
+      job,
+      mutableLimit: this.mutableLimit,
+      episodePodcast: this.episodePodcast.subarray(0, episodes),
+      episodeIds: this.episodeIds,
+      // publishedOf, over the snapshot's arrays (an ISO date is kept as its time).
+      publishedOf: (e) => (iso[e] === 1 ? new Date(ms[e] as number).toISOString() : (published[e] as string)),
+      podcastIds: this.podcastIds.slice(),
+      podcastDeclared: this.podcastDeclared.slice(),
+    };
+  }
+
+  /** A compaction job of what the index holds now (beginCompaction, saveSnapshot), with what beginCompaction keeps of it. */
+  private compactionJob(shared: boolean): {
+    job: CompactionJob;
+    mutableStems: number;
+    surfaceCount: Uint32Array;
+    mutableSurfaceAt: Map<string, number>;
+    mutableSurfaces: MutableSurface[];
+  } {
     const mutable = this.mutable;
     const mutableStems = mutable.stems.length;
     const mutableSurfaces = [...this.mutableSurfaces.values()].map((entry) => ({ ...entry }));
@@ -466,22 +519,9 @@ export class SearchIndex implements TopicSearch {
         textOffsets: this.mutableTextOffsets,
       },
       // As many passages may come in while it runs as the mutable segment holds now (it came due by growing so far).
-      headroom: options.shared === true ? Math.max(1024, this.docCount - this.compactDocs) : 0,
+      headroom: shared ? Math.max(1024, this.docCount - this.compactDocs) : 0,
     };
-    this.inFlight = {
-      id: job.id,
-      docCount: this.docCount,
-      compactDocs: this.compactDocs,
-      episodeCount: this.episodeCount,
-      mutableStems,
-      mutableTail: mutable.tail.slice(0, mutableStems),
-      surfaceCount,
-      mutableSurfaceAt,
-      mutableSurfaceCount: Uint32Array.from(mutableSurfaces, (entry) => entry.count),
-      removedDocs: [],
-      removedEpisodes: [],
-    };
-    return job;
+    return { job, mutableStems, surfaceCount, mutableSurfaceAt, mutableSurfaces };
   }
 
   /**

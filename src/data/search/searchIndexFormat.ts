@@ -34,9 +34,7 @@ export function encodeIndex(header: IndexHeader, sections: readonly Section[]): 
     name,
     isStringList(data) ? encoder.encode(data.join('\u0000')) : data,
   ]);
-  const headerBytes = encoder.encode(
-    JSON.stringify({ version: FORMAT_VERSION, analyzer: ANALYZER_VERSION, ...header, sections: arrays.map(([name, a]) => [name, a.constructor.name, a.length]) }),
-  );
+  const headerBytes = encodeIndexHeader(header, arrays.map(([name, a]) => [name, a.constructor.name, a.length]));
   const align = (n: number): number => (n + 7) & ~7;
   let size = align(8 + headerBytes.length);
   for (const [, a] of arrays) size = align(size + a.byteLength);
@@ -52,6 +50,17 @@ export function encodeIndex(header: IndexHeader, sections: readonly Section[]): 
   }
   return out;
 }
+
+/**
+ * The JSON header `encodeIndex` writes before the sections (each named with its array type and length): shared with a
+ * writer that streams the sections rather than holding them in one buffer (serializeSnapshot.ts).
+ */
+export function encodeIndexHeader(header: IndexHeader, sections: readonly (readonly [name: string, type: string, length: number])[]): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ version: FORMAT_VERSION, analyzer: ANALYZER_VERSION, ...header, sections }));
+}
+
+/** The magic number an image starts with (then the header's length, both u32 little-endian). */
+export const INDEX_MAGIC = FORMAT_MAGIC;
 
 export interface DecodedIndex {
   header: IndexHeader;
