@@ -200,8 +200,6 @@ function bracketsMatch(open: string | undefined, close: string | undefined): boo
 const PLAIN_LEADING = /^(\d{1,2}:[0-5]\d:[0-5]\d|\d{1,3}:[0-5]\d) (\p{L}[\p{L}\p{M}\p{N}.,'’!?&/+\-]*(?: [\p{L}\p{M}\p{N}.,'’!?&/+\-]+)*)$/u;
 
 function readPlainLeading(raw: string, line: number): TimestampLine | undefined {
-  // The pattern starts with a digit: the other lines of notes that hold a time (paragraphs, links) skip the match.
-  if (!isDigit(raw.charCodeAt(0))) return undefined;
   const m = PLAIN_LEADING.exec(raw);
   if (m === null) return undefined;
   const timestamp = m[1] ?? '';
