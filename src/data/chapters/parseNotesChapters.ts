@@ -59,9 +59,18 @@ export function parseNotesChapters(notes: string, durationSeconds?: number): Cha
   let run = selectChapterRun(lines);
   if (durationSeconds !== undefined && durationSeconds > 0) run = run.filter((line) => line.startSeconds < durationSeconds);
   if (run.length < MIN_NOTES_CHAPTERS) return [];
-  return run.map((line) => {
-    const chapter: Chapter = { startSeconds: line.startSeconds, title: line.title, source: 'notes' };
+  // Pushed one by one, not mapped: Array.prototype.map, once optimised, makes holey arrays, so a fresh process's later
+  // chapter lists had another hidden class than its first ones (and psc's), and code reading them was thrown away.
+  const chapters: Chapter[] = [];
+  for (const line of run) {
+    // Built up from `{}`, not as a literal, as psc chapters are (see itemTags.ts): no optimised code thrown away when
+    // V8 starts allocating the kept chapters in old space, and one hidden class for both. Key order as before.
+    const chapter = {} as Chapter;
+    chapter.startSeconds = line.startSeconds;
+    chapter.title = line.title;
+    chapter.source = 'notes';
     if (line.url !== undefined) chapter.url = line.url;
-    return chapter;
-  });
+    chapters.push(chapter);
+  }
+  return chapters;
 }

@@ -89,7 +89,10 @@ export const ITEM_TAGS = new Map<string, TagHandler<ItemDraft>>([
       open: (d, a) => {
         const url = attr(a, 'url');
         if (url === undefined || d.transcripts.length >= MAX_TRANSCRIPTS) return;
-        const transcript: Transcript = { url, type: attr(a, 'type') ?? '' };
+        // Built up from `{}`, not as a literal: see the chapter below.
+        const transcript = {} as Transcript;
+        transcript.url = url;
+        transcript.type = attr(a, 'type') ?? '';
         const language = attr(a, 'language');
         const rel = attr(a, 'rel');
         if (language !== undefined) transcript.language = language;
@@ -108,8 +111,13 @@ export const ITEM_TAGS = new Map<string, TagHandler<ItemDraft>>([
         const title = attr(a, 'title') ?? '';
         const href = attr(a, 'href');
         const image = attr(a, 'image');
-        // Keys in ChapterSchema order, as JSON output shows them.
-        const chapter = { startSeconds: start.value, title: title.length > SHORT ? title.slice(0, SHORT) : title } as Chapter;
+        // Keys in ChapterSchema order, as JSON output shows them. Built up from `{}`, not as a literal: once V8 sees a
+        // literal's objects outlive young-generation collections (chapters are the result), it switches the literal to
+        // old-space allocation and throws away the optimised code of every function allocating there, which a fresh
+        // process then compiles again. `{}` has no such switch; and a psc chapter gets the notes chapters' hidden class.
+        const chapter = {} as Chapter;
+        chapter.startSeconds = start.value;
+        chapter.title = title.length > SHORT ? title.slice(0, SHORT) : title;
         if (href !== undefined) chapter.url = href;
         if (image !== undefined) chapter.img = image;
         chapter.source = 'psc';

@@ -306,17 +306,19 @@ function quickRead(html: string): boolean {
     if (!isAsciiLetter(html.charCodeAt(j))) return false;
     while (j < n && isAsciiLetterOrDigit(html.charCodeAt(j))) j++;
     let c = html.charCodeAt(j);
+    // One call for open and end tags alike, so V8's optimised quickRead carries one copy of tagNameAt, not two. (Read
+    // before the checks below: a tag they refuse leaves only its name in tagNameAt's cache.)
+    const name = tagNameAt(nameStart, j);
+    const kind = nameKind;
     if (closing) {
       if (c !== 0x3e) return false;
-      const name = tagNameAt(nameStart, j);
-      closeTag(name, nameKind);
+      closeTag(name, kind);
       i = j + 1;
       continue;
     }
     if (c !== 0x3e && c !== 0x2f && !isSpace(c)) return false;
-    const name = tagNameAt(nameStart, j);
     if (RAW_TEXT.has(name)) return false;
-    emitOpen(name, nameKind);
+    emitOpen(name, kind);
     let selfClosing = false;
     // Attributes, as the tokenizer reads past them: names up to `=`, whitespace, `/` or `>`; values in quotes.
     for (;;) {
