@@ -86,34 +86,13 @@ export function topicIndexPath(databaseUrl: string): string | undefined {
 /** The body is written this much at a time: no single write holds a thread of the pool for long. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
+/** Writes `body` as the saved index (writeTopicIndexStream with the body as its one chunk). */
 export async function writeTopicIndex(file: string, versions: ReadonlyMap<string, number>, body: Uint8Array, chunkBytes = CHUNK_BYTES): Promise<void> {
-  const header = Buffer.from(JSON.stringify({ format: FILE_FORMAT, versions: [...versions], bodyLength: body.byteLength }), 'utf8');
-  const prefix = Buffer.alloc(16);
-  MAGIC.copy(prefix, 0);
-  prefix.writeUInt32LE(header.byteLength, 8);
-  prefix.writeUInt32LE(crc32(body, crc32(header)), 12);
-  const temporary = `${file}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writev([prefix, header]);
-    for (let at = 0; at < body.byteLength; at += chunkBytes) await handle.write(body, at, Math.min(chunkBytes, body.byteLength - at));
-    // On disk before it takes the old file's place: a crash after the rename must not find it empty.
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await handle.close();
-  await rename(temporary, file);
-  // The rename itself made durable (where the platform lets a directory be flushed).
-  const dir = await open(path.dirname(file), 'r').catch(() => undefined);
-  await dir?.sync().catch(() => {});
-  await dir?.close();
+  await writeTopicIndexStream(file, versions, body.byteLength, [body], chunkBytes);
 }
 
 /**
- * As writeTopicIndex, from a body handed over a chunk at a time (`byteLength` bytes in all): written as it comes, its
+ * The saved index written from a body handed over a chunk at a time (`byteLength` bytes in all): written as it comes, its
  * CRC-32 computed as it goes and put in the prefix once the body is written (the file is not renamed into place
  * before that, so a process that dies meanwhile leaves the previous file whole). Throws, leaving the previous file,
  * when the chunks do not come to `byteLength` bytes.
@@ -155,6 +134,7 @@ export async function writeTopicIndexStream(
   }
   await handle.close();
   await rename(temporary, file);
+  // The rename itself made durable (where the platform lets a directory be flushed).
   const dir = await open(path.dirname(file), 'r').catch(() => undefined);
   await dir?.sync().catch(() => {});
   await dir?.close();
