@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/store/migrations.js';
-import { openSqliteStore, parseSqliteUrl, type SqliteStore } from '../../src/store/SqliteStore.js';
+import { LOAD_EPISODES_SQL, openSqliteStore, parseSqliteUrl, type SqliteStore } from '../../src/store/SqliteStore.js';
 import {
   FEED,
   bareEpisode,
@@ -210,6 +210,25 @@ describe('openSqliteStore', () => {
     // The rewritten table still belongs to its podcast (ON DELETE CASCADE).
     expect(await store.deletePodcast(FEED)).toBe(true);
     expect(await store.loadEpisodes(FEED, episodesBeforeNumberColumn.map((e) => e.id))).toEqual([]);
+  });
+
+  it("reads a few episodes' details by their primary key, not through every episode of the podcast, still in saved order", async () => {
+    const file = path.join(dir, 'podcord.db');
+    const store = open(`sqlite:${file}`);
+    const episodes = Array.from({ length: 200 }, (_, i) => bareEpisode(`guid-${i}`));
+    await store.savePodcast(podcast, episodes);
+    // Asked out of order, one twice, one the podcast does not hold: the podcast's saved order, each once.
+    expect(await store.loadEpisodes(FEED, ['guid-150', 'guid-7', 'gone', 'guid-150', 'guid-42'])).toStrictEqual([episodes[7], episodes[42], episodes[150]]);
+    // The podcast's position index would spare the sort of the few found, but then every one of its episodes (100 a
+    // podcast at a million episodes, each with its notes) is looked up in the table: /topic's slowest part outside the search.
+    const db = new Database(file, { readonly: true });
+    try {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${LOAD_EPISODES_SQL}`).all(FEED, '["guid-1"]') as { detail: string }[]).map((r) => r.detail);
+      expect(plan.find((d) => /^SEARCH episodes /.test(d))).toBe('SEARCH episodes USING PRIMARY KEY (podcast_id=? AND id=?)');
+      expect(plan.join('\n')).not.toContain('episodes_by_position');
+    } finally {
+      db.close();
+    }
   });
 
   it('brings a database of the first schema up to date with its ledger and feeds intact', async () => {
