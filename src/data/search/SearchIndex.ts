@@ -73,6 +73,8 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
 
 /** A later word probes the passages found so far only if they are fewer than 1/PROBE_RATIO of its postings. */
 const PROBE_RATIO = 8;
+/** scanKnownBest walks this many lists side by side at most (a linear pick of the least passage per step). */
+const MERGED_MAX_EXPANSIONS = 8;
 /** The first of several words reads only passages a later word holds too (readShared) from this many postings. */
 const SHARED_MIN_POSTINGS = 4096;
 /** ... and up to this many, in an index of at least SHARED_MIN_PASSAGES (see mayReadShared, mayReadPair). */
@@ -1140,6 +1142,28 @@ export class SearchIndex implements TopicSearch {
     const postingDocs = this.postingDocs;
     const postingTfs = this.postingTfs;
     const mutable = this.mutable;
+    // A later word of several expansions, each with champions, all in the compact segment, none probed: the passages
+    // found are read for all of them in one merged pass (scanKnownBest) after their champions, not expansion by expansion.
+    const merged =
+      order > 0 &&
+      !paired &&
+      !probeOnly &&
+      plan.expansions.length > 1 &&
+      plan.expansions.length <= MERGED_MAX_EXPANSIONS &&
+      plan.expansions.every(({ e }, i) => e.compact >= 0 && e.mutable < 0 && champions[i] !== undefined && !(snapshot !== undefined && probeCheap(e)));
+    if (merged) {
+      const ranges = new Int32Array(2 * plan.expansions.length);
+      const rangeIdf = new Float64Array(plan.expansions.length);
+      plan.expansions.forEach(({ e, weightedIdf }, i) => {
+        const chosen = champions[i]!;
+        scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, ONLY_NEW);
+        ranges[2 * i] = this.postingOffsets[e.compact] as number;
+        ranges[2 * i + 1] = this.postingOffsets[e.compact + 1] as number;
+        rangeIdf[i] = weightedIdf;
+      });
+      scores.scanKnownBest(postingDocs, postingTfs, ranges, rangeIdf, bit);
+      return;
+    }
     plan.expansions.forEach(({ e, weightedIdf }, i) => {
       const chosen = champions[i];
       if (e.compact >= 0) {
