@@ -1142,23 +1142,27 @@ export class SearchIndex implements TopicSearch {
     const postingDocs = this.postingDocs;
     const postingTfs = this.postingTfs;
     const mutable = this.mutable;
-    // A later word of several expansions, each with champions, all in the compact segment, none probed: the passages
-    // found are read for all of them in one merged pass (scanKnownBest) after their champions, not expansion by expansion.
+    // A later word of several expansions, all in the compact segment, none probed: the passages found are read for all
+    // of them in one merged pass (scanKnownBest), after what each brings in new (its champions; all its postings for
+    // one without, as a full read of it would: the passages found are live and allowed, so only the new are checked).
     const merged =
       order > 0 &&
       !paired &&
       !probeOnly &&
       plan.expansions.length > 1 &&
       plan.expansions.length <= MERGED_MAX_EXPANSIONS &&
-      plan.expansions.every(({ e }, i) => e.compact >= 0 && e.mutable < 0 && champions[i] !== undefined && !(snapshot !== undefined && probeCheap(e)));
+      plan.expansions.every(({ e }, i) => e.compact >= 0 && e.mutable < 0 && !(champions[i] !== undefined && snapshot !== undefined && probeCheap(e)));
     if (merged) {
       const ranges = new Int32Array(2 * plan.expansions.length);
       const rangeIdf = new Float64Array(plan.expansions.length);
       plan.expansions.forEach(({ e, weightedIdf }, i) => {
-        const chosen = champions[i]!;
-        scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, ONLY_NEW);
-        ranges[2 * i] = this.postingOffsets[e.compact] as number;
-        ranges[2 * i + 1] = this.postingOffsets[e.compact + 1] as number;
+        const from = this.postingOffsets[e.compact] as number;
+        const end = this.postingOffsets[e.compact + 1] as number;
+        const chosen = champions[i];
+        if (chosen !== undefined) scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, ONLY_NEW);
+        else scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ONLY_NEW);
+        ranges[2 * i] = from;
+        ranges[2 * i + 1] = end;
         rangeIdf[i] = weightedIdf;
       });
       scores.scanKnownBest(postingDocs, postingTfs, ranges, rangeIdf, bit);
