@@ -67,7 +67,9 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * The first of several words reads in full only a prefix of its postings, then only passages a later word holds too
  * (their doc ids in a bitmap), when the pool proves that changed nothing (readShared, collectPool; else it is read in
  * full after all). Of two words, the second's postings are walked beside the first's instead (readPair): the passages
- * both hold are scored for both at once, and the second word then reads only its champions. The best 40 are then
+ * both hold are scored for both at once, and the second word then reads only its champions. A later word of several
+ * expansions, none probed, reads them all in one pass over the passages found, each getting its best
+ * expansion there (scanKnownBest), rather than through a per-passage best and endWord. The best 40 are then
  * reranked with a phrase/proximity bonus from their text, and grouped per episode.
  */
 
