@@ -253,6 +253,34 @@ describe('SearchIndex on very common words', () => {
     }
   });
 
+  it('scores a later word of several common expansions by its best one for the passages found, as reading every posting does', () => {
+    // "news" typed as a prefix is "news" and "newsletter", each in over 1,024 passages (champion lists), and "zebra"
+    // is in so many that both are scanned for the passages it found rather than probed: read in one merged pass.
+    // "newsreel", in few passages (no champions), is read in full. Some passages hold two expansions (the better one
+    // counts, not their sum), some one, some "zebra" alone.
+    const passages: Passage[] = [];
+    for (let i = 0; i < 2400; i++) {
+      const word = i % 2 === 0 ? 'news' : 'newsletter';
+      passages.push(passage(`p${i % 5}`, `n${i}`, 0, i % 3 === 0 ? 'chapterTitle' : 'notes', `${word} ${'filler '.repeat(i % 9)}${i}`, '2002-01-01T00:00:00Z'));
+    }
+    for (let i = 0; i < 500; i++) {
+      const words = ['zebra', ...(i % 4 === 0 ? ['news'] : []), ...(i % 3 === 0 ? ['newsletter', 'newsletter'] : []), ...(i % 7 === 0 ? ['news', 'news'] : []), ...(i % 5 === 1 ? ['newsreel'] : [])];
+      passages.push(passage(`z${i % 3}`, `z${i}`, 0, i % 5 === 0 ? 'chapterTitle' : 'notes', `${words.join(' ')} ${'striped '.repeat(i % 11)}${i}`, '2002-01-01T00:00:00Z'));
+    }
+    for (let i = 0; i < 60; i++) passages.push(passage('r', `r${i}`, 0, 'chapterTitle', `newsreel ${i}`, '2002-01-01T00:00:00Z'));
+    const compacted = SearchIndex.build(passages);
+    const everyPosting = new SearchIndex({ mutableLimit: Number.MAX_SAFE_INTEGER });
+    everyPosting.add(passages);
+    const now = Date.parse('2005-01-01T00:00:00Z');
+    for (const q of ['zebra news', 'news zebra', 'zebra newslet']) {
+      for (const options of [{ limit: 10, now }, { limit: 40, maxPerEpisode: 1 }, { limit: 10, podcastIds: ['z0', 'z2', 'p1'] }, { limit: 120, maxPerEpisode: 1 }]) {
+        expect(compacted.search(q, options), `${q} ${JSON.stringify(options)}`).toEqual(everyPosting.search(q, options));
+      }
+    }
+    const hits = compacted.search('zebra news', { limit: 10, now });
+    expect(hits.some((h) => h.terms.includes('newsletter') && h.terms.includes('news'))).toBe(true);
+  });
+
   it('still finds the rest when most of the best passages were removed', () => {
     const index = SearchIndex.build(common());
     index.removeEpisode('q', 'short-a');

@@ -7,7 +7,8 @@
  *
  * Per passage: `total` is the score so far, `mask` the query words it matched (bit w: word w), `wordBest` the best
  * expansion of the current word (a word scores its best expansion, not their sum). `touched` lists the passages with
- * a mask, `wordTouched` those with a wordBest, so clearing costs what was found, not the index size.
+ * a mask, `wordTouched` those with a wordBest, so clearing costs what was found, not the index size. (scanKnownBest
+ * adds a word's best to the passages already found without wordBest: one table by passage id less to read for each.)
  */
 import { LENGTH_BITS, popcount } from './bm25.js';
 import { gallop } from './gallop.js';
@@ -181,6 +182,108 @@ export class ScoreAccumulator {
     }
     this.touchedCount = touchedCount;
     this.wordTouchedCount = wordTouchedCount;
+  }
+
+  /**
+   * scanCompact (ONLY_KNOWN) of all of a word's expansions at once, for a word of several whose every expansion is
+   * read that way (and has no mutable postings): their compact lists are the ranges [ranges[2i], ranges[2i + 1]) of
+   * `postingDocs` (each ascending). Each passage found gets its best expansion added to `total` and its bit in `mask`
+   * right there, as endWord would, instead of through `wordBest` and `wordTouched`: at 13.7 M passages that saves a
+   * cache miss in `wordBest` per passage in the scan and two in endWord. The longest list is walked as scanCompact
+   * walks it, the others galloped to for each passage found there; then the passages only the others hold, merged.
+   * The best is kept as `wordBest` would hold it (Float32, replaced only when above), so the sums are the same.
+   */
+  scanKnownBest(postingDocs: Uint32Array, postingTfs: Uint8Array, ranges: Int32Array, rangeIdf: Float64Array, bit: number): void {
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const mask = this.mask;
+    const total = this.total;
+    const rangeCount = ranges.length >>> 1;
+    let longest = 0;
+    for (let r = 1; r < rangeCount; r++) {
+      if ((ranges[2 * r + 1] as number) - (ranges[2 * r] as number) > (ranges[2 * longest + 1] as number) - (ranges[2 * longest] as number)) longest = r;
+    }
+    // The other lists: cursors, ends and weighted idfs.
+    const restCount = rangeCount - 1;
+    const cursors = new Int32Array(restCount);
+    const ends = new Int32Array(restCount);
+    const idfs = new Float64Array(restCount);
+    for (let r = 0, k = 0; r < rangeCount; r++) {
+      if (r === longest) continue;
+      cursors[k] = ranges[2 * r] as number;
+      ends[k] = ranges[2 * r + 1] as number;
+      idfs[k++] = rangeIdf[r] as number;
+    }
+    const longestIdf = rangeIdf[longest] as number;
+    const end = ranges[2 * longest + 1] as number;
+    for (let p = ranges[2 * longest] as number; p < end; p++) {
+      const doc = postingDocs[p] as number;
+      const m = mask[doc] as number;
+      // Known, and not yet holding this word's bit (a word of several expansions' champions leave mask at 0).
+      if (m === 0 || (m & bit) !== 0) continue;
+      const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+      const tf = postingTfs[p] as number;
+      let s = longestIdf * (impact1[slot] as number);
+      if (tf !== 1) {
+        const norm = docNorm[slot] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      // As wordBest, starting at 0.
+      let best = s > 0 ? Math.fround(s) : 0;
+      for (let k = 0; k < restCount; k++) {
+        const c = gallop(postingDocs, doc, cursors[k] as number, ends[k] as number);
+        cursors[k] = c;
+        if (c >= (ends[k] as number) || postingDocs[c] !== doc) continue;
+        const tfOther = postingTfs[c] as number;
+        let o = (idfs[k] as number) * (impact1[slot] as number);
+        if (tfOther !== 1) {
+          const norm = docNorm[slot] as number;
+          o = (o * tfOther * (1 + norm)) / (tfOther + norm);
+        }
+        if (o > best) best = Math.fround(o);
+      }
+      mask[doc] = m | bit;
+      total[doc] = (total[doc] as number) + best;
+    }
+    // The passages the longest list does not hold (those it holds now have the bit): the others merged by passage.
+    for (let k = 0; k < restCount; k++) cursors[k] = ranges[2 * (k < longest ? k : k + 1)] as number;
+    for (;;) {
+      // The least passage at any cursor (passage ids fit in 32 bits, so 2^32 means none left).
+      let doc = 4294967296;
+      for (let k = 0; k < restCount; k++) {
+        const c = cursors[k] as number;
+        if (c < (ends[k] as number)) {
+          const d = postingDocs[c] as number;
+          if (d < doc) doc = d;
+        }
+      }
+      if (doc === 4294967296) break;
+      const m = mask[doc] as number;
+      const known = m !== 0 && (m & bit) === 0;
+      let slot = -1;
+      let best = 0;
+      let held = false;
+      for (let k = 0; k < restCount; k++) {
+        const c = cursors[k] as number;
+        if (c >= (ends[k] as number) || postingDocs[c] !== doc) continue;
+        cursors[k] = c + 1;
+        if (!known) continue;
+        if (slot < 0) slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+        const tf = postingTfs[c] as number;
+        let s = (idfs[k] as number) * (impact1[slot] as number);
+        if (tf !== 1) {
+          const norm = docNorm[slot] as number;
+          s = (s * tf * (1 + norm)) / (tf + norm);
+        }
+        held = true;
+        if (s > best) best = Math.fround(s);
+      }
+      if (!held) continue;
+      mask[doc] = m | bit;
+      total[doc] = (total[doc] as number) + best;
+    }
   }
 
   /** Sets `later` for the passages of postings [from, end) of the compact segment. */

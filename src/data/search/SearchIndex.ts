@@ -68,12 +68,16 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * The first of several words reads in full only a prefix of its postings, then only passages a later word holds too
  * (their doc ids in a bitmap), when the pool proves that changed nothing (readShared, collectPool; else it is read in
  * full after all). Of two words, the second's postings are walked beside the first's instead (readPair): the passages
- * both hold are scored for both at once, and the second word then reads only its champions. The best 40 are then
+ * both hold are scored for both at once, and the second word then reads only its champions. A later word of several
+ * expansions, none probed, reads them all in one pass over the passages found, each getting its best
+ * expansion there (scanKnownBest), rather than through a per-passage best and endWord. The best 40 are then
  * reranked with a phrase/proximity bonus from their text, and grouped per episode.
  */
 
 /** A later word probes the passages found so far only if they are fewer than 1/PROBE_RATIO of its postings. */
 const PROBE_RATIO = 8;
+/** scanKnownBest walks this many lists side by side at most (a linear pick of the least passage per step). */
+const MERGED_MAX_EXPANSIONS = 8;
 /** The first of several words reads only passages a later word holds too (readShared) from this many postings. */
 const SHARED_MIN_POSTINGS = 4096;
 /** ... and up to this many, in an index of at least SHARED_MIN_PASSAGES (see mayReadShared, mayReadPair). */
@@ -1180,6 +1184,32 @@ export class SearchIndex implements TopicSearch {
     const postingDocs = this.postingDocs;
     const postingTfs = this.postingTfs;
     const mutable = this.mutable;
+    // A later word of several expansions, all in the compact segment, none probed: the passages found are read for all
+    // of them in one merged pass (scanKnownBest), after what each brings in new (its champions; all its postings for
+    // one without, as a full read of it would: the passages found are live and allowed, so only the new are checked).
+    const merged =
+      order > 0 &&
+      !paired &&
+      !probeOnly &&
+      plan.expansions.length > 1 &&
+      plan.expansions.length <= MERGED_MAX_EXPANSIONS &&
+      plan.expansions.every(({ e }, i) => e.compact >= 0 && e.mutable < 0 && !(champions[i] !== undefined && snapshot !== undefined && probeCheap(e)));
+    if (merged) {
+      const ranges = new Int32Array(2 * plan.expansions.length);
+      const rangeIdf = new Float64Array(plan.expansions.length);
+      plan.expansions.forEach(({ e, weightedIdf }, i) => {
+        const from = this.postingOffsets[e.compact] as number;
+        const end = this.postingOffsets[e.compact + 1] as number;
+        const chosen = champions[i];
+        if (chosen !== undefined) scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, ONLY_NEW);
+        else scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ONLY_NEW);
+        ranges[2 * i] = from;
+        ranges[2 * i + 1] = end;
+        rangeIdf[i] = weightedIdf;
+      });
+      scores.scanKnownBest(postingDocs, postingTfs, ranges, rangeIdf, bit);
+      return;
+    }
     plan.expansions.forEach(({ e, weightedIdf }, i) => {
       const chosen = champions[i];
       if (e.compact >= 0) {
