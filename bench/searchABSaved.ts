@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { SearchIndex as New } from '../src/data/search/SearchIndex.js';
 import type { SearchOptions } from '../src/data/search/TopicSearch.js';
 import { topicBenchQueries } from './library.js';
+import { INDEX_FORMAT, SEARCH_PART } from '../src/data/library.js';
 
 const { SearchIndex: Old } = (await import(pathToFileURL(process.argv[2]!).href)) as { SearchIndex: typeof New };
 const file = process.argv[3]!;
@@ -24,9 +25,6 @@ const buf = readFileSync(file);
 const headerLength = buf.readUInt32LE(8);
 const body = new Uint8Array(buf.buffer, buf.byteOffset + 16 + headerLength, buf.byteLength - 16 - headerLength);
 const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
-/** Library's INDEX_FORMAT (format 3: six parts, the catalogue last) and SEARCH_PART (src/data/library.ts). */
-const INDEX_FORMAT = 0x50434c03;
-const SEARCH_PART = 4;
 if (dv.getUint32(0, true) !== INDEX_FORMAT) throw new Error(`${file}: body of format ${dv.getUint32(0, true).toString(16)}, this bench reads ${INDEX_FORMAT.toString(16)}`);
 const parts = dv.getUint32(4, true);
 const align8 = (n: number) => (n + 7) & ~7;

@@ -882,11 +882,11 @@ export class Library {
 // 2: fingerprints are 32-bit hashes among the numbers, not strings.
 // 3: a sixth part, the catalogue of the podcasts indexed (Catalog.serialize).
 // 4: a fingerprint holds the language its episode was stemmed in (those of format 3 do not: they would all differ).
-const INDEX_FORMAT = 0x50434c04;
+export const INDEX_FORMAT = 0x50434c04;
 /** What serializeIndex writes: ids, their numbers, cue keys, cue numbers, the lexical index, the catalogue. */
 const PARTS = 6;
 /** Which part is the lexical index (SearchIndex.serialize). */
-const SEARCH_PART = 4;
+export const SEARCH_PART = 4;
 /** Which part of the saved body the catalogue is. */
 const CATALOGUE_PART = 5;
 
