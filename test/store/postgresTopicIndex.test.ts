@@ -9,6 +9,7 @@ import { loadLibrary } from '../../src/store/loadLibrary.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/PostgresStore.js';
 import { buildTopicIndexInWorker, TopicIndexSaver } from '../../src/store/topicIndexFile.js';
 import { asAdmin, createTestDatabase, type TestDatabase } from '../support/postgresDatabase.js';
+import { countedCatalogueReads } from '../support/countedCatalogueReads.js';
 import { fillTopicStore, libraryReading, rebuiltLibrary, topicAnswers } from '../support/topicLibrary.js';
 
 /**
@@ -240,19 +241,7 @@ describe('the catalogue in a PostgreSQL generation', () => {
     expect(caughtUp.indexed).toBe(1);
 
     // A replica (`interactions`, `gateway`): only loads, and reads the follows once the catalogue is in.
-    let pages = 0;
-    const byId: string[] = [];
-    const watched = new Proxy(store, {
-      get(t, key) {
-        const value = Reflect.get(t, key) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (key === 'loadCatalogPage') pages++;
-          if (key === 'loadCatalogSummaries') byId.push(...(args[0] as string[]));
-          return (value as (...a: unknown[]) => unknown).apply(t, args);
-        };
-      },
-    });
+    const { store: watched, pages, byId } = countedCatalogueReads(store);
     const storage = store.topicIndex();
     const replica = freshLibrary();
     let seenWithCatalogue: number | undefined;
@@ -264,7 +253,7 @@ describe('the catalogue in a PostgreSQL generation', () => {
     expect(result.catalogueFrom).toBe('saved index');
     expect(result.savedIndex).toEqual({ used: true });
     expect(result.indexed).toBe(0);
-    expect(pages).toBe(0);
+    expect(pages()).toBe(0);
     expect(byId).toEqual([]);
     const reference = freshLibrary();
     await loadLibrary(store, reference, log);

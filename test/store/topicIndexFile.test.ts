@@ -11,6 +11,7 @@ import { ANALYZER_VERSION } from '../../src/data/search/stem.js';
 import { EVERY_PODCAST } from '../../src/data/catalog.js';
 import type { Store } from '../../src/store/Store.js';
 import { tempDir } from '../integration/support.js';
+import { countedCatalogueReads } from '../support/countedCatalogueReads.js';
 import { fillTopicStore, libraryReading, rebuiltLibrary, topicAnswers } from '../support/topicLibrary.js';
 
 /**
@@ -262,23 +263,6 @@ function tiesSorted(answers: unknown): unknown {
   return { ...a, shows: [...a.shows].sort((x, y) => x.name.localeCompare(y.name)) };
 }
 
-/** The store, with the catalogue reads a start makes counted (pages of the whole catalogue, podcasts read by id). */
-function counted(target: SqliteStore): { store: Store; pages: () => number; byId: string[] } {
-  let pages = 0;
-  const byId: string[] = [];
-  const store = new Proxy(target, {
-    get(t, key) {
-      const value = Reflect.get(t, key) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (key === 'loadCatalogPage') pages++;
-        if (key === 'loadCatalogSummaries') byId.push(...(args[0] as string[]));
-        return (value as (...a: unknown[]) => unknown).apply(t, args);
-      };
-    },
-  });
-  return { store, pages: () => pages, byId };
-}
 
 /** What a start without a saved index serves, catalogue and topics: every row read from the store. */
 async function fromTheStore(): Promise<Library> {
@@ -289,7 +273,7 @@ async function fromTheStore(): Promise<Library> {
 describe('the catalogue from the saved topic index', () => {
   it('is restored from it without a page of the store read, and answers autocomplete, /latest and lookups exactly as the store', async () => {
     await saveIndexOnce();
-    const { store: watched, pages, byId } = counted(store);
+    const { store: watched, pages, byId } = countedCatalogueReads(store);
     const library = freshLibrary();
     const result = await loadLibrary(watched, library, log, { indexFile });
     expect(result.catalogueFrom).toBe('saved index');
@@ -321,7 +305,7 @@ describe('the catalogue from the saved topic index', () => {
     await store.savePodcast({ ...other.podcast, id: added[0]!, title: 'Added later' }, other.episodes.slice(0, 5));
     await store.deletePodcast(second!);
 
-    const { store: watched, pages, byId } = counted(store);
+    const { store: watched, pages, byId } = countedCatalogueReads(store);
     const library = freshLibrary();
     const result = await loadLibrary(watched, library, log, { indexFile });
     expect(result.catalogueFrom).toBe('saved index');
@@ -376,7 +360,7 @@ describe('the catalogue from the saved topic index', () => {
       ...entry.episodes.map((e) => ({ ...e, description: `${e.description} wombat` })),
     ]);
     // Looked at every pause of the saved index's load (the catalogue is in then, the topic index not yet).
-    const { store: watched, byId } = counted(store);
+    const { store: watched, byId } = countedCatalogueReads(store);
     const seen: { catalogueIn: boolean; title: string | undefined; readFromStore: number }[] = [];
     const library: Library = new Library({
       pause: () => {
@@ -475,7 +459,7 @@ describe('the catalogue from the saved topic index', () => {
     }
     await writeTopicIndex(indexFile, saved.value.versions, old);
 
-    const { store: watched, pages } = counted(store);
+    const { store: watched, pages } = countedCatalogueReads(store);
     const library = freshLibrary();
     const result = await loadLibrary(watched, library, log, { indexFile });
     expect(result.catalogueFrom).toBe('store');
