@@ -52,6 +52,24 @@ export class ScoreAccumulator {
   touchedCount = 0;
   wordTouchedCount = 0;
 
+  /**
+   * The last query word's postings for the passages already found, read by `collect` as it takes each passage
+   * (deferLast): its compact lists [ranges[2i], ranges[2i + 1]) of `deferredDocs`, their weighted idfs, its bit and
+   * whether it has a single expansion. No ranges: nothing deferred.
+   */
+  private deferredDocs: Uint32Array = new Uint32Array(0);
+  private deferredTfs: Uint8Array = new Uint8Array(0);
+  private deferredRanges: Int32Array = new Int32Array(0);
+  private deferredIdf: Float64Array = new Float64Array(0);
+  /** Per list of deferredRanges: the head of the same expansion's mutable postings (-1: none), in deferredMutable. */
+  private deferredHeads: Int32Array = new Int32Array(0);
+  private deferredMutable: MutablePostingList = { doc: new Uint32Array(0), tf: new Uint8Array(0), next: new Int32Array(0) };
+  private deferredBit = 0;
+  private deferredSingle = false;
+  /** The deferred word's largest weighted idf and term frequency in any of its lists: what bounds it in a passage. */
+  private deferredMaxIdf = 0;
+  private deferredMaxTf = 0;
+
   private docDeleted: Uint8Array = new Uint8Array(0);
   private docField: Uint8Array = new Uint8Array(0);
   private docLength: Uint16Array = new Uint16Array(0);
@@ -286,6 +304,172 @@ export class ScoreAccumulator {
     }
   }
 
+  /**
+   * Leaves the last query word's postings, for the passages already found (those in `touched` without its bit), to
+   * `collect`, which scores each as it takes it: what scanCompact (ONLY_KNOWN), probeCompact or scanKnownBest would have
+   * added to it, computed alike (a single expansion's score added as it is, else the best of them kept as Float32). The
+   * passages found are read once, not once here and once there: at 13.7 M passages their `mask` and `total` are cache
+   * misses, and the word's lists (millions of postings for a common word) are walked beside them in order rather than
+   * each posting's passage looked up; where even the most the word could add would not take a passage into the pool,
+   * it is not looked up at all. Expansion i's lists are the compact range [ranges[2i], ranges[2i + 1]) of `postingDocs`
+   * (empty: none) and the mutable list from heads[i] (-1: none), each ascending; `maxTf` the largest term frequency in
+   * any of them. The passages new to the query must have been read already (its champions, or ONLY_NEW).
+   */
+  deferLast(
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    ranges: Int32Array,
+    mutable: MutablePostingList,
+    heads: Int32Array,
+    rangeIdf: Float64Array,
+    bit: number,
+    single: boolean,
+    maxTf: number,
+  ): void {
+    this.deferredMutable = mutable;
+    this.deferredHeads = heads;
+    let maxIdf = 0;
+    for (const idf of rangeIdf) maxIdf = Math.max(maxIdf, idf);
+    this.deferredMaxIdf = maxIdf;
+    this.deferredMaxTf = maxTf;
+    this.deferredDocs = postingDocs;
+    this.deferredTfs = postingTfs;
+    this.deferredRanges = ranges;
+    this.deferredIdf = rangeIdf;
+    this.deferredBit = bit;
+    this.deferredSingle = single;
+  }
+
+  /**
+   * The best passages found into `heap` (coordination x recency, see SearchIndex.collectPool), in `touched` order,
+   * clearing `total` and `mask` as it reads them but for the passages offered to the heap: those are listed at the
+   * front of `touched` (their count returned as `pushed`), `mask` kept for the caller to read and clear. With a word
+   * deferred (deferLast), each passage found without its bit gets its score first. `prefixEnd`, `aloneBound`: whether
+   * the heap's least reached `aloneBound` by the time the passage at `prefixEnd` was taken (`exact`; -1: not asked).
+   */
+  collect(
+    heap: TopK,
+    coordination: Float64Array,
+    maxRecency: number,
+    recency: Float32Array | undefined,
+    docEpisode: Uint32Array,
+    prefixEnd: number,
+    aloneBound: number,
+  ): { pushed: number; exact: boolean } {
+    const { total, mask, touched } = this;
+    const touchedCount = this.touchedCount;
+    const postingDocs = this.deferredDocs;
+    const postingTfs = this.deferredTfs;
+    const ranges = this.deferredRanges;
+    const idfs = this.deferredIdf;
+    const bit = this.deferredBit;
+    const single = this.deferredSingle;
+    const maxIdf = this.deferredMaxIdf;
+    const maxTf = this.deferredMaxTf;
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const rangeCount = ranges.length >>> 1;
+    const cursors = new Int32Array(rangeCount);
+    for (let r = 0; r < rangeCount; r++) cursors[r] = ranges[2 * r] as number;
+    const heads = this.deferredHeads;
+    const mutableDoc = this.deferredMutable.doc;
+    const mutableTf = this.deferredMutable.tf;
+    const mutableNext = this.deferredMutable.next;
+    const mutableCursors = heads.slice();
+    // The passages found come in ascending runs (a full read of the first word; then a few more, later words'
+    // champions): the cursors follow each run.
+    let last = -1;
+    let exact = true;
+    let pushed = 0;
+    for (let i = 0; i < touchedCount; i++) {
+      if (i === prefixEnd && heap.min() < aloneBound) exact = false;
+      const doc = touched[i] as number;
+      let bits = mask[doc] as number;
+      let score = total[doc] as number;
+      total[doc] = 0;
+      if (rangeCount > 0 && (bits & bit) === 0) {
+        // A passage below the last one starts a new ascending run: the cursors back to their lists' starts.
+        if (doc < last) {
+          for (let r = 0; r < rangeCount; r++) cursors[r] = ranges[2 * r] as number;
+          mutableCursors.set(heads);
+        }
+        last = doc;
+        // Not looked up where even the most the word could add here (its largest idf and term frequency, at this
+        // passage's field and length) would not take it into the heap: it would not be pushed. The cursors then
+        // gallop past it to the next passage that is looked up.
+        const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+        let most = maxIdf * (impact1[slot] as number);
+        if (maxTf !== 1) {
+          const norm = docNorm[slot] as number;
+          most = (most * maxTf * (1 + norm)) / (maxTf + norm);
+        }
+        if ((score + most) * (coordination[bits | bit] as number) * maxRecency * (1 + 1e-5) <= heap.min()) {
+          mask[doc] = 0;
+          continue;
+        }
+        let best = 0;
+        let held = false;
+        for (let r = 0; r < rangeCount; r++) {
+          const rangeEnd = ranges[2 * r + 1] as number;
+          // A step or two inline (a list of like length), else gallop.
+          let c = cursors[r] as number;
+          if (c < rangeEnd && (postingDocs[c] as number) < doc) {
+            c++;
+            if (c < rangeEnd && (postingDocs[c] as number) < doc) {
+              c++;
+              if (c < rangeEnd && (postingDocs[c] as number) < doc) c = gallop(postingDocs, doc, c + 1, rangeEnd);
+            }
+            cursors[r] = c;
+          }
+          let tf: number;
+          if (c < rangeEnd && postingDocs[c] === doc) tf = postingTfs[c] as number;
+          else {
+            // The mutable segment's passages come after the compact one's: its lists are walked for those.
+            let m = mutableCursors[r] as number;
+            if (m < 0) continue;
+            while (m >= 0 && (mutableDoc[m] as number) < doc) m = mutableNext[m] as number;
+            mutableCursors[r] = m;
+            if (m < 0 || mutableDoc[m] !== doc) continue;
+            tf = mutableTf[m] as number;
+          }
+          let s = (idfs[r] as number) * (impact1[slot] as number);
+          if (tf !== 1) {
+            const norm = docNorm[slot] as number;
+            s = (s * tf * (1 + norm)) / (tf + norm);
+          }
+          held = true;
+          // As `total` (single) or `wordBest` (several) would hold it.
+          if (single) best = s;
+          else if (s > best) best = Math.fround(s);
+        }
+        if (held) {
+          bits |= bit;
+          mask[doc] = bits;
+          score = Math.fround(score + best);
+        }
+      }
+      // Passages that match every word come first: coordination squared.
+      score *= coordination[bits] as number;
+      if (score * maxRecency <= heap.min()) {
+        mask[doc] = 0;
+        continue;
+      }
+      if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
+      heap.push(doc, score);
+      touched[pushed++] = doc;
+    }
+    if (prefixEnd === touchedCount && heap.min() < aloneBound) exact = false;
+    this.deferredRanges = new Int32Array(0);
+    return { pushed, exact };
+  }
+
+  /** Drops what deferLast left (a query that ended without collect). */
+  clearDeferred(): void {
+    this.deferredRanges = new Int32Array(0);
+  }
+
   /** Sets `later` for the passages of postings [from, end) of the compact segment. */
   markLater(postingDocs: Uint32Array, from: number, end: number): void {
     const later = this.later;
@@ -490,8 +674,9 @@ export class ScoreAccumulator {
   }
 
   /**
-   * scanCompact for a stem's mutable postings (a linked list): all of them, or with `onlyKnown` only passages already
-   * found. Since the mutable segment holds thousands of a common word's postings, it too is one closure-free loop.
+   * scanCompact for a stem's mutable postings (a linked list): all of them, or only passages not yet found, or only
+   * those already found. Since the mutable segment holds thousands of a common word's postings, it too is one
+   * closure-free loop.
    */
   scanMutable(
     postings: MutablePostingList,
@@ -499,7 +684,7 @@ export class ScoreAccumulator {
     weightedIdf: number,
     bit: number,
     single: boolean,
-    onlyKnown: boolean,
+    which: typeof ALL | typeof ONLY_NEW | typeof ONLY_KNOWN,
     allowed: Uint8Array | undefined,
   ): void {
     const postingDoc = postings.doc;
@@ -524,7 +709,7 @@ export class ScoreAccumulator {
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
       const mk = mask[doc] as number;
-      if (onlyKnown && mk === 0) continue;
+      if (which === ONLY_KNOWN ? mk === 0 : which === ONLY_NEW && mk !== 0) continue;
       const tf = postingTf[p] as number;
       const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
       let s = weightedIdf * (impact1[slot] as number);

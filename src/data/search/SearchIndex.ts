@@ -148,6 +148,8 @@ export class SearchIndex implements TopicSearch {
   private readonly pruneFrom: number;
   private readonly prunePrefix: number;
   private readonly pruneMinPassages: number;
+  /** false (pruning: false): every word read plainly (no merged pass, none deferred), the reference tests compare with. */
+  private readonly shortcuts: boolean;
   private readonly compactor: Compactor | undefined;
   /** The compaction being computed by the compactor, and its promise (see `compaction`). */
   private inFlight: InFlight | undefined;
@@ -216,6 +218,8 @@ export class SearchIndex implements TopicSearch {
   private championOffsets: Uint32Array = new Uint32Array(1);
   private championDocs: Uint32Array = new Uint32Array(0);
   private championTfs: Uint8Array = new Uint8Array(0);
+  /** Per compact stem: the largest term frequency in its postings, 0 until asked (see maxTf); emptied by a compaction. */
+  private stemMaxTf: Uint8Array = new Uint8Array(0);
 
   // --- Mutable segment.
   /** Its passages' texts as UTF-8: passage compactDocs + i is mutableTextBytes[mutableTextOffsets[i], [i + 1]). */
@@ -260,6 +264,7 @@ export class SearchIndex implements TopicSearch {
     const pruning = options.pruning ?? true;
     this.pruneFrom = pruning === false ? Infinity : pruning === true ? SHARED_MIN_POSTINGS : (pruning.minPostings ?? SHARED_MIN_POSTINGS);
     this.prunePrefix = typeof pruning === 'object' ? (pruning.prefix ?? SHARED_PREFIX) : SHARED_PREFIX;
+    this.shortcuts = pruning !== false;
     this.pruneMinPassages = typeof pruning === 'object' ? (pruning.minPassages ?? SHARED_MIN_PASSAGES) : SHARED_MIN_PASSAGES;
     for (const field of PASSAGE_FIELDS) {
       this.fieldBoost[FIELD_CODE[field]] = options.fieldBoost?.[field] ?? DEFAULT_FIELD_BOOST[field];
@@ -658,6 +663,7 @@ export class SearchIndex implements TopicSearch {
     this.championOffsets = result.champions.offsets;
     this.championDocs = result.champions.docs;
     this.championTfs = result.champions.tfs;
+    this.stemMaxTf = new Uint8Array(0);
     this.mutable = mutable;
     this.mutableSurfaces = mutableSurfaces;
     this.mutableTextBytes = mutableTextBytes;
@@ -984,6 +990,7 @@ export class SearchIndex implements TopicSearch {
    * return value says whether it must). Two words are read together where mayReadPair allows, pruned or not.
    */
   private readWords(q: QueryRun, plans: readonly WordPlan[], prune: boolean): boolean {
+    this.scores.clearDeferred();
     this.scores.touchedCount = 0;
     this.scores.wordTouchedCount = 0;
     if (this.mayReadPair(q, plans)) {
@@ -1086,7 +1093,7 @@ export class SearchIndex implements TopicSearch {
       1 << second.w,
       secondSingle,
     );
-    if (e.mutable >= 0) scores.scanMutable(this.mutable, this.mutable.head[e.mutable] as number, weightedIdf, 1 << first.w, true, false, q.allowed);
+    if (e.mutable >= 0) scores.scanMutable(this.mutable, this.mutable.head[e.mutable] as number, weightedIdf, 1 << first.w, true, ALL, q.allowed);
     return { pruned: prefixEnd < end, secondCount };
   }
 
@@ -1128,7 +1135,7 @@ export class SearchIndex implements TopicSearch {
         scores.prefixTouched = scores.touchedCount;
         scores.scanShared(postingDocs, this.postingTfs, prefixEnd, end, weightedIdf, bit, single, q.allowed, ranges);
       }
-      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, false, q.allowed);
+      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, ALL, q.allowed);
     }
     // Cleared list by list when they are short, else all at once (a memset of docCount / 8 bytes).
     let markedPostings = 0;
@@ -1147,6 +1154,18 @@ export class SearchIndex implements TopicSearch {
    */
   private firstWordAlone(q: QueryRun, first: WordPlan): number {
     return first.upper * (1 / q.n) * (1 / q.n) * q.maxRecency * (1 + 1e-5);
+  }
+
+  /** The largest term frequency in a compact stem's postings (looked up once per compaction, kept in stemMaxTf). */
+  private maxTf(stem: number): number {
+    if (this.stemMaxTf.length !== this.stems.length) this.stemMaxTf = new Uint8Array(this.stems.length);
+    let most = this.stemMaxTf[stem] as number;
+    if (most === 0) {
+      const tfs = this.postingTfs;
+      for (let p = this.postingOffsets[stem] as number, end = this.postingOffsets[stem + 1] as number; p < end; p++) if ((tfs[p] as number) > most) most = tfs[p] as number;
+      this.stemMaxTf[stem] = most;
+    }
+    return most;
   }
 
   /** An expansion's champion postings, if a later word (order > 0) or a one-word query reads new passages from them. */
@@ -1179,7 +1198,17 @@ export class SearchIndex implements TopicSearch {
     const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
     const probeOnly =
       order > 0 && bigWithoutChampions && touchedCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
-    const needSnapshot = probeOnly || (order > 0 && !paired && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e)));
+    // The last of several words, read where it can be for the passages found as collectPool takes them (deferLast):
+    // what each expansion brings in new is read now, as the merged pass reads it.
+    const deferred =
+      this.shortcuts &&
+      order > 0 &&
+      order === n - 1 &&
+      !paired &&
+      !probeOnly &&
+      plan.postings >= touchedCount &&
+      plan.expansions.length <= MERGED_MAX_EXPANSIONS;
+    const needSnapshot = !deferred && (probeOnly || (order > 0 && !paired && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e))));
     const snapshot = needSnapshot ? scores.sortedTouched(touchedCount, this.docCount) : undefined;
     const postingDocs = this.postingDocs;
     const postingTfs = this.postingTfs;
@@ -1188,26 +1217,39 @@ export class SearchIndex implements TopicSearch {
     // of them in one merged pass (scanKnownBest), after what each brings in new (its champions; all its postings for
     // one without, as a full read of it would: the passages found are live and allowed, so only the new are checked).
     const merged =
+      this.shortcuts &&
       order > 0 &&
       !paired &&
       !probeOnly &&
       plan.expansions.length > 1 &&
       plan.expansions.length <= MERGED_MAX_EXPANSIONS &&
       plan.expansions.every(({ e }, i) => e.compact >= 0 && e.mutable < 0 && !(champions[i] !== undefined && snapshot !== undefined && probeCheap(e)));
-    if (merged) {
+    if (merged || deferred) {
       const ranges = new Int32Array(2 * plan.expansions.length);
+      const heads = new Int32Array(plan.expansions.length).fill(-1);
       const rangeIdf = new Float64Array(plan.expansions.length);
+      let maxTf = 1;
       plan.expansions.forEach(({ e, weightedIdf }, i) => {
-        const from = this.postingOffsets[e.compact] as number;
-        const end = this.postingOffsets[e.compact + 1] as number;
-        const chosen = champions[i];
-        if (chosen !== undefined) scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, ONLY_NEW);
-        else scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ONLY_NEW);
-        ranges[2 * i] = from;
-        ranges[2 * i + 1] = end;
         rangeIdf[i] = weightedIdf;
+        if (e.compact >= 0) {
+          const from = this.postingOffsets[e.compact] as number;
+          const end = this.postingOffsets[e.compact + 1] as number;
+          const chosen = champions[i];
+          if (chosen !== undefined) scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, ONLY_NEW);
+          else scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ONLY_NEW);
+          ranges[2 * i] = from;
+          ranges[2 * i + 1] = end;
+          if (deferred) maxTf = Math.max(maxTf, this.maxTf(e.compact));
+        }
+        if (e.mutable >= 0) {
+          const head = mutable.head[e.mutable] as number;
+          scores.scanMutable(mutable, head, weightedIdf, bit, single, ONLY_NEW, allowed);
+          heads[i] = head;
+          for (let p = head; p >= 0; p = mutable.next[p] as number) maxTf = Math.max(maxTf, mutable.tf[p] as number);
+        }
       });
-      scores.scanKnownBest(postingDocs, postingTfs, ranges, rangeIdf, bit);
+      if (deferred) scores.deferLast(postingDocs, postingTfs, ranges, mutable, heads, rangeIdf, bit, single, maxTf);
+      else scores.scanKnownBest(postingDocs, postingTfs, ranges, rangeIdf, bit);
       return;
     }
     plan.expansions.forEach(({ e, weightedIdf }, i) => {
@@ -1229,7 +1271,7 @@ export class SearchIndex implements TopicSearch {
           scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ALL);
         }
       }
-      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, probeOnly, allowed);
+      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, probeOnly ? ONLY_KNOWN : ALL, allowed);
     });
   }
 
@@ -1242,40 +1284,20 @@ export class SearchIndex implements TopicSearch {
     now: number | undefined,
     aloneBound: number | undefined,
   ): { pool: { doc: number; score: number }[]; poolWords: Uint8Array; exact: boolean } {
-    const { total, mask, touched } = this.scores;
-    const touchedCount = this.scores.touchedCount;
-    const docEpisode = this.docEpisode;
-    const maxRecency = q.maxRecency;
+    const mask = this.scores.mask;
+    const touched = this.scores.touched;
     const heap = new TopK(q.poolSize);
     const coordination = coordinationTable(q.n);
     const recency = now === undefined ? undefined : this.episodeRecency(now);
     // After a pruned read (readShared), the passages come as on a full read but for those the first word's postings
-    // past its prefix hold alone. Each of those would meet the check below (score * maxRecency <= heap.min(): never
+    // past its prefix hold alone. Each of those would meet collect's check (score * maxRecency <= heap.min(): never
     // pushed, the heap unchanged) once the heap's least is at least aloneBound; so if it is by the first passage past
     // the prefix, the heap ends as the full read's, ties at its edge included. Else the caller reads in full.
     const prefixEnd = aloneBound === undefined ? -1 : this.scores.prefixTouched;
-    let exact = true;
     // The scratch is cleared as it is read, saving a second pass over every passage found: only passages offered to
     // the pool keep their mask (read below for the rerank), listed at the front of `touched` (never past the read
     // position) to be cleared after.
-    let pushed = 0;
-    for (let i = 0; i < touchedCount; i++) {
-      if (i === prefixEnd && heap.min() < (aloneBound as number)) exact = false;
-      const doc = touched[i] as number;
-      const bits = mask[doc] as number;
-      let score = total[doc] as number;
-      total[doc] = 0;
-      // Passages that match every word come first: coordination squared.
-      score *= coordination[bits] as number;
-      if (score * maxRecency <= heap.min()) {
-        mask[doc] = 0;
-        continue;
-      }
-      if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
-      heap.push(doc, score);
-      touched[pushed++] = doc;
-    }
-    if (prefixEnd === touchedCount && heap.min() < (aloneBound as number)) exact = false;
+    const { pushed, exact } = this.scores.collect(heap, coordination, q.maxRecency, recency, this.docEpisode, prefixEnd, aloneBound ?? 0);
     const pool = heap.drainSorted();
     // A typed array, as mask is: an Array from pool.map comes out packed or holey depending on how V8 ran the map,
     // and the optimized search bailed out to the interpreter on the kind it had not seen, about one two-word query in ten.
