@@ -68,7 +68,7 @@ export class ScoreAccumulator {
   private deferredSingle = false;
   /** The deferred word's largest weighted idf and term frequency in any of its lists: what bounds it in a passage. */
   private deferredMaxIdf = 0;
-  private deferredMaxTf = 0;
+  private deferredMaxTf: Uint8Array = new Uint8Array(0);
 
   private docDeleted: Uint8Array = new Uint8Array(0);
   private docField: Uint8Array = new Uint8Array(0);
@@ -312,7 +312,8 @@ export class ScoreAccumulator {
    * misses, and the word's lists (millions of postings for a common word) are walked beside them in order rather than
    * each posting's passage looked up; where even the most the word could add would not take a passage into the pool,
    * it is not looked up at all. Expansion i's lists are the compact range [ranges[2i], ranges[2i + 1]) of `postingDocs`
-   * (empty: none) and the mutable list from heads[i] (-1: none), each ascending; `maxTf` the largest term frequency in
+   * (empty: none) and the mutable list from heads[i] (-1: none), each ascending; `maxTf` per field the largest term
+   * frequency (at least 1) in
    * any of them. The passages new to the query must have been read already (its champions, or ONLY_NEW).
    */
   deferLast(
@@ -324,7 +325,7 @@ export class ScoreAccumulator {
     rangeIdf: Float64Array,
     bit: number,
     single: boolean,
-    maxTf: number,
+    maxTf: Uint8Array,
   ): void {
     this.deferredMutable = mutable;
     this.deferredHeads = heads;
@@ -358,111 +359,218 @@ export class ScoreAccumulator {
   ): { pushed: number; exact: boolean } {
     const { total, mask, touched } = this;
     const touchedCount = this.touchedCount;
-    const postingDocs = this.deferredDocs;
-    const postingTfs = this.deferredTfs;
-    const ranges = this.deferredRanges;
-    const idfs = this.deferredIdf;
-    const bit = this.deferredBit;
-    const single = this.deferredSingle;
-    const maxIdf = this.deferredMaxIdf;
-    const maxTf = this.deferredMaxTf;
-    const docField = this.docField;
-    const docLength = this.docLength;
-    const impact1 = this.impact1;
-    const docNorm = this.norm;
-    const rangeCount = ranges.length >>> 1;
-    const cursors = new Int32Array(rangeCount);
-    for (let r = 0; r < rangeCount; r++) cursors[r] = ranges[2 * r] as number;
-    const heads = this.deferredHeads;
-    const mutableDoc = this.deferredMutable.doc;
-    const mutableTf = this.deferredMutable.tf;
-    const mutableNext = this.deferredMutable.next;
-    const mutableCursors = heads.slice();
-    // The passages found come in ascending runs (a full read of the first word; then a few more, later words'
-    // champions): the cursors follow each run.
-    let last = -1;
+    this.startCollecting(heap, coordination, maxRecency, recency, docEpisode);
     let exact = true;
     let pushed = 0;
     for (let i = 0; i < touchedCount; i++) {
       if (i === prefixEnd && heap.min() < aloneBound) exact = false;
       const doc = touched[i] as number;
-      let bits = mask[doc] as number;
-      let score = total[doc] as number;
+      const score = total[doc] as number;
       total[doc] = 0;
-      if (rangeCount > 0 && (bits & bit) === 0) {
-        // A passage below the last one starts a new ascending run: the cursors back to their lists' starts.
-        if (doc < last) {
-          for (let r = 0; r < rangeCount; r++) cursors[r] = ranges[2 * r] as number;
-          mutableCursors.set(heads);
-        }
-        last = doc;
-        // Not looked up where even the most the word could add here (its largest idf and term frequency, at this
-        // passage's field and length) would not take it into the heap: it would not be pushed. The cursors then
-        // gallop past it to the next passage that is looked up.
-        const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
-        let most = maxIdf * (impact1[slot] as number);
-        if (maxTf !== 1) {
-          const norm = docNorm[slot] as number;
-          most = (most * maxTf * (1 + norm)) / (maxTf + norm);
-        }
-        if ((score + most) * (coordination[bits | bit] as number) * maxRecency * (1 + 1e-5) <= heap.min()) {
-          mask[doc] = 0;
-          continue;
-        }
-        let best = 0;
-        let held = false;
-        for (let r = 0; r < rangeCount; r++) {
-          const rangeEnd = ranges[2 * r + 1] as number;
-          // A step or two inline (a list of like length), else gallop.
-          let c = cursors[r] as number;
-          if (c < rangeEnd && (postingDocs[c] as number) < doc) {
-            c++;
-            if (c < rangeEnd && (postingDocs[c] as number) < doc) {
-              c++;
-              if (c < rangeEnd && (postingDocs[c] as number) < doc) c = gallop(postingDocs, doc, c + 1, rangeEnd);
-            }
-            cursors[r] = c;
-          }
-          let tf: number;
-          if (c < rangeEnd && postingDocs[c] === doc) tf = postingTfs[c] as number;
-          else {
-            // The mutable segment's passages come after the compact one's: its lists are walked for those.
-            let m = mutableCursors[r] as number;
-            if (m < 0) continue;
-            while (m >= 0 && (mutableDoc[m] as number) < doc) m = mutableNext[m] as number;
-            mutableCursors[r] = m;
-            if (m < 0 || mutableDoc[m] !== doc) continue;
-            tf = mutableTf[m] as number;
-          }
-          let s = (idfs[r] as number) * (impact1[slot] as number);
-          if (tf !== 1) {
-            const norm = docNorm[slot] as number;
-            s = (s * tf * (1 + norm)) / (tf + norm);
-          }
-          held = true;
-          // As `total` (single) or `wordBest` (several) would hold it.
-          if (single) best = s;
-          else if (s > best) best = Math.fround(s);
-        }
-        if (held) {
-          bits |= bit;
-          mask[doc] = bits;
-          score = Math.fround(score + best);
-        }
-      }
-      // Passages that match every word come first: coordination squared.
-      score *= coordination[bits] as number;
-      if (score * maxRecency <= heap.min()) {
-        mask[doc] = 0;
-        continue;
-      }
-      if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
-      heap.push(doc, score);
-      touched[pushed++] = doc;
+      if (this.take(doc, mask[doc] as number, score, -1)) touched[pushed++] = doc;
     }
     if (prefixEnd === touchedCount && heap.min() < aloneBound) exact = false;
     this.deferredRanges = new Int32Array(0);
     return { pushed, exact };
+  }
+
+  /**
+   * The first of two words read in order into `heap` with the second (deferred, deferLast) looked up beside it, each
+   * passage as `collect` would take it after scanCompact (ALL) and scanMutable of this word: its compact postings
+   * [from, end) then its mutable list from `head` (-1: none). Nothing is written for a passage but `mask` (`bit`, so the
+   * second word's new passages are read as new only where they are, ONLY_NEW), or with the second word's bit too where
+   * it was offered to the heap; `clearFirst` clears them after.
+   */
+  collectFirst(
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    from: number,
+    end: number,
+    mutable: MutablePostingList,
+    head: number,
+    weightedIdf: number,
+    bit: number,
+    allowed: Uint8Array | undefined,
+    heap: TopK,
+    coordination: Float64Array,
+    maxRecency: number,
+    recency: Float32Array | undefined,
+  ): void {
+    const deleted = this.docDeleted;
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const mask = this.mask;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    this.startCollecting(heap, coordination, maxRecency, recency, docEpisode);
+    const maxIdf = this.deferredMaxIdf;
+    const maxTf = this.deferredMaxTf;
+    // The coordination of a passage holding both words (none deferred: this one's alone, as take's bound then is).
+    const both = coordination[this.deferredRanges.length > 0 ? bit | this.deferredBit : bit] as number;
+    for (let p = from; ; p++) {
+      // The compact postings, then the mutable list's (their passages come after).
+      let doc: number;
+      let tf: number;
+      if (p < end) {
+        doc = postingDocs[p] as number;
+        tf = postingTfs[p] as number;
+      } else {
+        if (head < 0) break;
+        doc = mutable.doc[head] as number;
+        tf = mutable.tf[head] as number;
+        head = mutable.next[head] as number;
+      }
+      if (deleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+      let s = weightedIdf * (impact1[slot] as number);
+      if (tf !== 1) {
+        const norm = docNorm[slot] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      mask[doc] = bit;
+      // As `total` would hold it.
+      const score = Math.fround(s);
+      // take's first check, here where it costs no call: most passages end at it.
+      const tfMost = maxTf[slot >>> LENGTH_BITS] as number;
+      let most = maxIdf * (impact1[slot] as number);
+      if (tfMost !== 1) {
+        const norm = docNorm[slot] as number;
+        most = (most * tfMost * (1 + norm)) / (tfMost + norm);
+      }
+      if ((score + most) * both * maxRecency * (1 + 1e-5) <= heap.min()) continue;
+      // Not offered: still known to the second word (its mask cleared by take).
+      if (!this.take(doc, bit, score, slot)) mask[doc] = bit;
+    }
+  }
+
+  /** Clears `mask` for the first word's passages (collectFirst), the same postings. */
+  clearFirst(postingDocs: Uint32Array, from: number, end: number, mutable: MutablePostingList, head: number): void {
+    const mask = this.mask;
+    for (let p = from; p < end; p++) mask[postingDocs[p] as number] = 0;
+    for (let m = head; m >= 0; m = mutable.next[m] as number) mask[mutable.doc[m] as number] = 0;
+  }
+
+  // What `take` reads while collect or collectFirst runs (set by startCollecting).
+  private heap = new TopK(1);
+  private coordination: Float64Array = new Float64Array(0);
+  private maxRecency = 1;
+  private recency: Float32Array | undefined = undefined;
+  private cursors: Int32Array = new Int32Array(0);
+  private mutableCursors: Int32Array = new Int32Array(0);
+  private lastTaken = -1;
+
+  private startCollecting(heap: TopK, coordination: Float64Array, maxRecency: number, recency: Float32Array | undefined, docEpisode: Uint32Array): void {
+    this.heap = heap;
+    this.coordination = coordination;
+    this.maxRecency = maxRecency;
+    this.recency = recency;
+    this.docEpisode = docEpisode;
+    const ranges = this.deferredRanges;
+    const rangeCount = ranges.length >>> 1;
+    this.cursors = new Int32Array(rangeCount);
+    for (let r = 0; r < rangeCount; r++) this.cursors[r] = ranges[2 * r] as number;
+    this.mutableCursors = this.deferredHeads.slice();
+    this.lastTaken = -1;
+  }
+
+  /**
+   * One passage found, its `mask` bits and `score` so far (`slot`: its BM25 table slot, -1 if not read yet), offered to
+   * the heap: the deferred word's score added first if it has not its bit, then coordination and recency. Returns
+   * whether it was offered (its mask then kept, with the deferred word's bit if held); else its mask is cleared.
+   */
+  private take(doc: number, bits: number, score: number, slot: number): boolean {
+    const mask = this.mask;
+    const heap = this.heap;
+    const coordination = this.coordination;
+    const maxRecency = this.maxRecency;
+    const ranges = this.deferredRanges;
+    const rangeCount = ranges.length >>> 1;
+    const bit = this.deferredBit;
+    if (rangeCount > 0 && (bits & bit) === 0) {
+      const postingDocs = this.deferredDocs;
+      const postingTfs = this.deferredTfs;
+      const idfs = this.deferredIdf;
+      const impact1 = this.impact1;
+      const docNorm = this.norm;
+      const cursors = this.cursors;
+      const mutableCursors = this.mutableCursors;
+      // The passages found come in ascending runs (a full read of the first word; then a few more, later words'
+      // champions): the cursors follow each run, and go back to their lists' starts where a new one begins.
+      if (doc < this.lastTaken) {
+        for (let r = 0; r < rangeCount; r++) cursors[r] = ranges[2 * r] as number;
+        mutableCursors.set(this.deferredHeads);
+      }
+      this.lastTaken = doc;
+      // Not looked up where even the most the word could add here (its largest idf, and term frequency in this
+      // passage's field, at its field and length) would not take it into the heap: it would not be pushed. The cursors then
+      // gallop past it to the next passage that is looked up.
+      if (slot < 0) slot = ((this.docField[doc] as number) << LENGTH_BITS) | (this.docLength[doc] as number);
+      const tfMost = this.deferredMaxTf[slot >>> LENGTH_BITS] as number;
+      let most = this.deferredMaxIdf * (impact1[slot] as number);
+      if (tfMost !== 1) {
+        const norm = docNorm[slot] as number;
+        most = (most * tfMost * (1 + norm)) / (tfMost + norm);
+      }
+      if ((score + most) * (coordination[bits | bit] as number) * maxRecency * (1 + 1e-5) <= heap.min()) {
+        mask[doc] = 0;
+        return false;
+      }
+      const single = this.deferredSingle;
+      const mutableDoc = this.deferredMutable.doc;
+      let best = 0;
+      let held = false;
+      for (let r = 0; r < rangeCount; r++) {
+        const rangeEnd = ranges[2 * r + 1] as number;
+        // A step or two inline (a list of like length), else gallop.
+        let c = cursors[r] as number;
+        if (c < rangeEnd && (postingDocs[c] as number) < doc) {
+          c++;
+          if (c < rangeEnd && (postingDocs[c] as number) < doc) {
+            c++;
+            if (c < rangeEnd && (postingDocs[c] as number) < doc) c = gallop(postingDocs, doc, c + 1, rangeEnd);
+          }
+          cursors[r] = c;
+        }
+        let tf: number;
+        if (c < rangeEnd && postingDocs[c] === doc) tf = postingTfs[c] as number;
+        else {
+          // The mutable segment's passages come after the compact one's: its lists are walked for those.
+          let m = mutableCursors[r] as number;
+          if (m < 0) continue;
+          const next = this.deferredMutable.next;
+          while (m >= 0 && (mutableDoc[m] as number) < doc) m = next[m] as number;
+          mutableCursors[r] = m;
+          if (m < 0 || mutableDoc[m] !== doc) continue;
+          tf = this.deferredMutable.tf[m] as number;
+        }
+        let s = (idfs[r] as number) * (impact1[slot] as number);
+        if (tf !== 1) {
+          const norm = docNorm[slot] as number;
+          s = (s * tf * (1 + norm)) / (tf + norm);
+        }
+        held = true;
+        // As `total` (single) or `wordBest` (several) would hold it.
+        if (single) best = s;
+        else if (s > best) best = Math.fround(s);
+      }
+      if (held) {
+        bits |= bit;
+        mask[doc] = bits;
+        score = Math.fround(score + best);
+      }
+    }
+    // Passages that match every word come first: coordination squared.
+    score *= coordination[bits] as number;
+    if (score * maxRecency <= heap.min()) {
+      mask[doc] = 0;
+      return false;
+    }
+    if (this.recency !== undefined) score *= this.recency[this.docEpisode[doc] as number] as number;
+    heap.push(doc, score);
+    return true;
   }
 
   /** Drops what deferLast left (a query that ended without collect). */

@@ -85,6 +85,8 @@ const SHARED_MIN_PASSAGES = 2_000_000;
 const SHARED_MAX_POSTINGS = 400_000;
 /** readShared reads at least this many of the first word's postings in full (or a sixteenth of them), for the heap to fill on. */
 const SHARED_PREFIX = 4096;
+/** Two words are read in order (readInOrder) from a first word of this many postings. */
+const IN_ORDER_MIN_POSTINGS = 4096;
 /** readShared gallops through a later word's list instead of marking it when it is this many times longer. */
 const GALLOP_RATIO = 32;
 
@@ -218,7 +220,7 @@ export class SearchIndex implements TopicSearch {
   private championOffsets: Uint32Array = new Uint32Array(1);
   private championDocs: Uint32Array = new Uint32Array(0);
   private championTfs: Uint8Array = new Uint8Array(0);
-  /** Per compact stem: the largest term frequency in its postings, 0 until asked (see maxTf); emptied by a compaction. */
+  /** Per compact stem and field: the largest term frequency in its postings, 0 until asked (see maxTf); emptied by a compaction. */
   private stemMaxTf: Uint8Array = new Uint8Array(0);
 
   // --- Mutable segment.
@@ -932,13 +934,19 @@ export class SearchIndex implements TopicSearch {
       allowed,
     };
     const plans = this.planWords(words);
-    const pruned = this.readWords(q, plans, true);
-    // After a pruned read, the pool stands only if no passage left out could have changed it (collectPool's `exact`).
-    const aloneBound = pruned ? this.firstWordAlone(q, plans[0]!) : undefined;
-    let { pool, poolWords, exact } = this.collectPool(q, options.now, aloneBound);
-    if (!exact) {
-      this.readWords(q, plans, false);
-      ({ pool, poolWords } = this.collectPool(q, options.now, undefined));
+    let pool: { doc: number; score: number }[];
+    let poolWords: Uint8Array;
+    if (this.mayReadInOrder(q, plans)) ({ pool, poolWords } = this.readInOrder(q, plans, options.now));
+    else {
+      const pruned = this.readWords(q, plans, true);
+      // After a pruned read, the pool stands only if no passage left out could have changed it (collectPool's `exact`).
+      const aloneBound = pruned ? this.firstWordAlone(q, plans[0]!) : undefined;
+      let exact: boolean;
+      ({ pool, poolWords, exact } = this.collectPool(q, options.now, aloneBound));
+      if (!exact) {
+        this.readWords(q, plans, false);
+        ({ pool, poolWords } = this.collectPool(q, options.now, undefined));
+      }
     }
     const stemWords = new Map<string, number>();
     words.forEach((word, w) => {
@@ -1156,14 +1164,126 @@ export class SearchIndex implements TopicSearch {
     return first.upper * (1 / q.n) * (1 / q.n) * q.maxRecency * (1 + 1e-5);
   }
 
-  /** The largest term frequency in a compact stem's postings (looked up once per compaction, kept in stemMaxTf). */
-  private maxTf(stem: number): number {
-    if (this.stemMaxTf.length !== this.stems.length) this.stemMaxTf = new Uint8Array(this.stems.length);
-    let most = this.stemMaxTf[stem] as number;
-    if (most === 0) {
+  /**
+   * A later word's lists as scanKnownBest and deferLast read them: per expansion its compact range of postingDocs
+   * (empty: none) and its mutable list's head (-1: none), its weighted idf, and the largest term frequency in any.
+   */
+  private laterLists(plan: WordPlan): { ranges: Int32Array; heads: Int32Array; rangeIdf: Float64Array; maxTf: Uint8Array } {
+    const mutable = this.mutable;
+    const ranges = new Int32Array(2 * plan.expansions.length);
+    const heads = new Int32Array(plan.expansions.length).fill(-1);
+    const rangeIdf = new Float64Array(plan.expansions.length);
+    const maxTf = new Uint8Array(FIELD_COUNT).fill(1);
+    const docField = this.docField;
+    plan.expansions.forEach(({ e, weightedIdf }, i) => {
+      rangeIdf[i] = weightedIdf;
+      if (e.compact >= 0) {
+        ranges[2 * i] = this.postingOffsets[e.compact] as number;
+        ranges[2 * i + 1] = this.postingOffsets[e.compact + 1] as number;
+        const stemMost = this.maxTf(e.compact);
+        for (let f = 0; f < FIELD_COUNT; f++) maxTf[f] = Math.max(maxTf[f] as number, stemMost[f] as number);
+      }
+      if (e.mutable >= 0) {
+        const head = mutable.head[e.mutable] as number;
+        heads[i] = head;
+        for (let p = head; p >= 0; p = mutable.next[p] as number) {
+          const tf = mutable.tf[p] as number;
+          const f = docField[mutable.doc[p] as number] as number;
+          if (tf > (maxTf[f] as number)) maxTf[f] = tf;
+        }
+      }
+    });
+    return { ranges, heads, rangeIdf, maxTf };
+  }
+
+  /**
+   * What a later word brings in new, expansion by expansion: its champions (all its compact postings for one without),
+   * then its mutable postings, for passages not found yet (ONLY_NEW): as a full read of it would, but for the passages
+   * found before it, which scanKnownBest or deferLast read.
+   */
+  private readNew(q: QueryRun, plan: WordPlan, champions: readonly ([number, number] | undefined)[]): void {
+    const scores = this.scores;
+    const mutable = this.mutable;
+    const bit = 1 << plan.w;
+    const single = plan.expansions.length === 1;
+    plan.expansions.forEach(({ e, weightedIdf }, i) => {
+      if (e.compact >= 0) {
+        const chosen = champions[i];
+        if (chosen !== undefined) scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, q.allowed, ONLY_NEW);
+        else scores.scanCompact(this.postingDocs, this.postingTfs, this.postingOffsets[e.compact] as number, this.postingOffsets[e.compact + 1] as number, weightedIdf, bit, single, q.allowed, ONLY_NEW);
+      }
+      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, ONLY_NEW, q.allowed);
+    });
+  }
+
+  /**
+   * Whether two words may be read in order (readInOrder): the first with one expansion, in many passages; the second
+   * without a big expansion lacking champions (readWord would then probe by the pool's floor, probeOnly), of at most
+   * MERGED_MAX_EXPANSIONS.
+   */
+  private mayReadInOrder(q: QueryRun, plans: readonly WordPlan[]): boolean {
+    const [first, second] = plans;
+    if (!this.shortcuts || q.n !== 2 || first === undefined || second === undefined || first.expansions.length !== 1) return false;
+    if (first.postings < IN_ORDER_MIN_POSTINGS || second.expansions.length > MERGED_MAX_EXPANSIONS) return false;
+    return !second.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF);
+  }
+
+  /**
+   * Two words, the pool collected as the first word's postings are read (ScoreAccumulator.collectFirst), the second's
+   * score looked up beside each passage only where it could take it into the pool (deferLast); then what the second
+   * brings in new (readNew), collected after, as collectPool takes the passages a full read of both finds in the same
+   * order: so the same pool, ties at its edge included. Nothing is written per passage of the first word but its
+   * mask (cleared after), where a full read writes its score and lists it, then reads both again for the pool.
+   */
+  private readInOrder(q: QueryRun, plans: readonly WordPlan[], now: number | undefined): { pool: { doc: number; score: number }[]; poolWords: Uint8Array } {
+    const [first, second] = plans as [WordPlan, WordPlan];
+    const scores = this.scores;
+    const mutable = this.mutable;
+    scores.clearDeferred();
+    scores.touchedCount = 0;
+    scores.wordTouchedCount = 0;
+    const heap = new TopK(q.poolSize);
+    const coordination = coordinationTable(q.n);
+    const recency = now === undefined ? undefined : this.episodeRecency(now);
+    const lists = this.laterLists(second);
+    const secondBit = 1 << second.w;
+    scores.deferLast(this.postingDocs, this.postingTfs, lists.ranges, mutable, lists.heads, lists.rangeIdf, secondBit, second.expansions.length === 1, lists.maxTf);
+    const { e, weightedIdf } = first.expansions[0]!;
+    const from = e.compact >= 0 ? (this.postingOffsets[e.compact] as number) : 0;
+    const end = e.compact >= 0 ? (this.postingOffsets[e.compact + 1] as number) : 0;
+    const head = e.mutable >= 0 ? (mutable.head[e.mutable] as number) : -1;
+    scores.collectFirst(this.postingDocs, this.postingTfs, from, end, mutable, head, weightedIdf, 1 << first.w, q.allowed, heap, coordination, q.maxRecency, recency);
+    scores.clearDeferred();
+    this.readNew(q, second, second.expansions.map(({ e: x }) => this.championRange(x, q, 1)));
+    scores.endWord(secondBit);
+    const { pushed } = scores.collect(heap, coordination, q.maxRecency, recency, this.docEpisode, -1, 0);
+    const pool = heap.drainSorted();
+    const mask = scores.mask;
+    const poolWords = new Uint8Array(pool.length);
+    for (let i = 0; i < pool.length; i++) poolWords[i] = mask[pool[i]!.doc] as number;
+    for (let i = 0; i < pushed; i++) mask[scores.touched[i] as number] = 0;
+    scores.clearFirst(this.postingDocs, from, end, mutable, head);
+    return { pool, poolWords };
+  }
+
+  /**
+   * Per field, the largest term frequency in a compact stem's postings of passages of that field (at least 1), looked up
+   * once per compaction (kept in stemMaxTf): only postings of a frequency above 1 have their passage's field read.
+   */
+  private maxTf(stem: number): Uint8Array {
+    if (this.stemMaxTf.length !== this.stems.length * FIELD_COUNT) this.stemMaxTf = new Uint8Array(this.stems.length * FIELD_COUNT);
+    const most = this.stemMaxTf.subarray(stem * FIELD_COUNT, (stem + 1) * FIELD_COUNT);
+    if (most[0] === 0) {
+      most.fill(1);
       const tfs = this.postingTfs;
-      for (let p = this.postingOffsets[stem] as number, end = this.postingOffsets[stem + 1] as number; p < end; p++) if ((tfs[p] as number) > most) most = tfs[p] as number;
-      this.stemMaxTf[stem] = most;
+      const docs = this.postingDocs;
+      const docField = this.docField;
+      for (let p = this.postingOffsets[stem] as number, end = this.postingOffsets[stem + 1] as number; p < end; p++) {
+        const tf = tfs[p] as number;
+        if (tf === 1) continue;
+        const f = docField[docs[p] as number] as number;
+        if (tf > (most[f] as number)) most[f] = tf;
+      }
     }
     return most;
   }
@@ -1225,31 +1345,10 @@ export class SearchIndex implements TopicSearch {
       plan.expansions.length <= MERGED_MAX_EXPANSIONS &&
       plan.expansions.every(({ e }, i) => e.compact >= 0 && e.mutable < 0 && !(champions[i] !== undefined && snapshot !== undefined && probeCheap(e)));
     if (merged || deferred) {
-      const ranges = new Int32Array(2 * plan.expansions.length);
-      const heads = new Int32Array(plan.expansions.length).fill(-1);
-      const rangeIdf = new Float64Array(plan.expansions.length);
-      let maxTf = 1;
-      plan.expansions.forEach(({ e, weightedIdf }, i) => {
-        rangeIdf[i] = weightedIdf;
-        if (e.compact >= 0) {
-          const from = this.postingOffsets[e.compact] as number;
-          const end = this.postingOffsets[e.compact + 1] as number;
-          const chosen = champions[i];
-          if (chosen !== undefined) scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, ONLY_NEW);
-          else scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ONLY_NEW);
-          ranges[2 * i] = from;
-          ranges[2 * i + 1] = end;
-          if (deferred) maxTf = Math.max(maxTf, this.maxTf(e.compact));
-        }
-        if (e.mutable >= 0) {
-          const head = mutable.head[e.mutable] as number;
-          scores.scanMutable(mutable, head, weightedIdf, bit, single, ONLY_NEW, allowed);
-          heads[i] = head;
-          for (let p = head; p >= 0; p = mutable.next[p] as number) maxTf = Math.max(maxTf, mutable.tf[p] as number);
-        }
-      });
-      if (deferred) scores.deferLast(postingDocs, postingTfs, ranges, mutable, heads, rangeIdf, bit, single, maxTf);
-      else scores.scanKnownBest(postingDocs, postingTfs, ranges, rangeIdf, bit);
+      const lists = this.laterLists(plan);
+      this.readNew(q, plan, champions);
+      if (deferred) scores.deferLast(postingDocs, postingTfs, lists.ranges, mutable, lists.heads, lists.rangeIdf, bit, single, lists.maxTf);
+      else scores.scanKnownBest(postingDocs, postingTfs, lists.ranges, lists.rangeIdf, bit);
       return;
     }
     plan.expansions.forEach(({ e, weightedIdf }, i) => {
