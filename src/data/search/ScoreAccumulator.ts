@@ -360,14 +360,47 @@ export class ScoreAccumulator {
     const { total, mask, touched } = this;
     const touchedCount = this.touchedCount;
     this.startCollecting(heap, coordination, maxRecency, recency, docEpisode);
+    const deferred = this.deferredRanges.length > 0;
+    const bit = this.deferredBit;
+    const maxIdf = this.deferredMaxIdf;
+    const maxTf = this.deferredMaxTf;
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
     let exact = true;
     let pushed = 0;
     for (let i = 0; i < touchedCount; i++) {
       if (i === prefixEnd && heap.min() < aloneBound) exact = false;
       const doc = touched[i] as number;
-      const score = total[doc] as number;
+      const bits = mask[doc] as number;
+      let score = total[doc] as number;
       total[doc] = 0;
-      if (this.take(doc, mask[doc] as number, score, -1)) touched[pushed++] = doc;
+      if (deferred && (bits & bit) === 0) {
+        // take's first check, here where it costs no call: most passages end at it.
+        const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+        const tfMost = maxTf[slot >>> LENGTH_BITS] as number;
+        let most = maxIdf * (impact1[slot] as number);
+        if (tfMost !== 1) {
+          const norm = docNorm[slot] as number;
+          most = (most * tfMost * (1 + norm)) / (tfMost + norm);
+        }
+        if ((score + most) * (coordination[bits | bit] as number) * maxRecency * (1 + 1e-5) <= heap.min()) {
+          mask[doc] = 0;
+          continue;
+        }
+        if (this.take(doc, bits, score, slot)) touched[pushed++] = doc;
+        continue;
+      }
+      // As take does it, for a passage with no word left to add (most of them, in most queries), without the call.
+      score *= coordination[bits] as number;
+      if (score * maxRecency <= heap.min()) {
+        mask[doc] = 0;
+        continue;
+      }
+      if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
+      heap.push(doc, score);
+      touched[pushed++] = doc;
     }
     if (prefixEnd === touchedCount && heap.min() < aloneBound) exact = false;
     this.deferredRanges = new Int32Array(0);
