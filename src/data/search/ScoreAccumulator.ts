@@ -38,6 +38,20 @@ export interface DocView {
   episodePodcast: Uint32Array;
 }
 
+/** A word left to `collect` (ScoreAccumulator.defer), with its cursors while collect walks its lists. */
+interface DeferredWord {
+  ranges: Int32Array;
+  heads: Int32Array;
+  idf: Float64Array;
+  bit: number;
+  single: boolean;
+  maxIdf: number;
+  maxTf: Uint8Array;
+  cursors: Int32Array;
+  mutableCursors: Int32Array;
+  last: number;
+}
+
 export class ScoreAccumulator {
   total: Float32Array = new Float32Array(0);
   wordBest: Float32Array = new Float32Array(0);
@@ -53,22 +67,14 @@ export class ScoreAccumulator {
   wordTouchedCount = 0;
 
   /**
-   * The last query word's postings for the passages already found, read by `collect` as it takes each passage
-   * (deferLast): its compact lists [ranges[2i], ranges[2i + 1]) of `deferredDocs`, their weighted idfs, its bit and
-   * whether it has a single expansion. No ranges: nothing deferred.
+   * The last query words' postings for the passages already found, read by `collect` (and collectFirst) as it takes each
+   * passage (defer), in the order the words were read; empty: none. Their lists are in `deferredDocs`/`deferredTfs`
+   * (the compact segment's postings) and `deferredMutable`.
    */
+  private deferred: DeferredWord[] = [];
   private deferredDocs: Uint32Array = new Uint32Array(0);
   private deferredTfs: Uint8Array = new Uint8Array(0);
-  private deferredRanges: Int32Array = new Int32Array(0);
-  private deferredIdf: Float64Array = new Float64Array(0);
-  /** Per list of deferredRanges: the head of the same expansion's mutable postings (-1: none), in deferredMutable. */
-  private deferredHeads: Int32Array = new Int32Array(0);
   private deferredMutable: MutablePostingList = { doc: new Uint32Array(0), tf: new Uint8Array(0), next: new Int32Array(0) };
-  private deferredBit = 0;
-  private deferredSingle = false;
-  /** The deferred word's largest weighted idf and term frequency in any of its lists: what bounds it in a passage. */
-  private deferredMaxIdf = 0;
-  private deferredMaxTf: Uint8Array = new Uint8Array(0);
 
   private docDeleted: Uint8Array = new Uint8Array(0);
   private docField: Uint8Array = new Uint8Array(0);
@@ -305,18 +311,19 @@ export class ScoreAccumulator {
   }
 
   /**
-   * Leaves the last query word's postings, for the passages already found (those in `touched` without its bit), to
+   * Leaves a later query word's postings, for the passages already found (those in `touched` without its bit), to
    * `collect`, which scores each as it takes it: what scanCompact (ONLY_KNOWN), probeCompact or scanKnownBest would have
-   * added to it, computed alike (a single expansion's score added as it is, else the best of them kept as Float32). The
-   * passages found are read once, not once here and once there: at 13.7 M passages their `mask` and `total` are cache
-   * misses, and the word's lists (millions of postings for a common word) are walked beside them in order rather than
-   * each posting's passage looked up; where even the most the word could add would not take a passage into the pool,
-   * it is not looked up at all. Expansion i's lists are the compact range [ranges[2i], ranges[2i + 1]) of `postingDocs`
+   * added to it, computed alike (a single expansion's score added as it is, else the best of them kept as Float32).
+   * Words deferred so are added in the order they were deferred (as they would have been read). The passages found are
+   * read once, not once per word and once more for the pool: at 13.7 M passages their `mask` and `total` are cache
+   * misses, and the words' lists (millions of postings for a common word) are walked beside them in order rather than
+   * each posting's passage looked up; where even the most the words could add would not take a passage into the pool,
+   * none is looked up at all. Expansion i's lists are the compact range [ranges[2i], ranges[2i + 1]) of `postingDocs`
    * (empty: none) and the mutable list from heads[i] (-1: none), each ascending; `maxTf` per field the largest term
-   * frequency (at least 1) in
-   * any of them. The passages new to the query must have been read already (its champions, or ONLY_NEW).
+   * frequency (at least 1) in any of them. The passages new to the query must have been read already (its champions, or
+   * ONLY_NEW).
    */
-  deferLast(
+  defer(
     postingDocs: Uint32Array,
     postingTfs: Uint8Array,
     ranges: Int32Array,
@@ -327,26 +334,38 @@ export class ScoreAccumulator {
     single: boolean,
     maxTf: Uint8Array,
   ): void {
-    this.deferredMutable = mutable;
-    this.deferredHeads = heads;
-    let maxIdf = 0;
-    for (const idf of rangeIdf) maxIdf = Math.max(maxIdf, idf);
-    this.deferredMaxIdf = maxIdf;
-    this.deferredMaxTf = maxTf;
     this.deferredDocs = postingDocs;
     this.deferredTfs = postingTfs;
-    this.deferredRanges = ranges;
-    this.deferredIdf = rangeIdf;
-    this.deferredBit = bit;
-    this.deferredSingle = single;
+    this.deferredMutable = mutable;
+    let maxIdf = 0;
+    for (const idf of rangeIdf) maxIdf = Math.max(maxIdf, idf);
+    this.deferred.push({ ranges, heads, idf: rangeIdf, bit, single, maxIdf, maxTf, cursors: new Int32Array(0), mutableCursors: new Int32Array(0), last: -1 });
+  }
+
+  /**
+   * The most the deferred words a passage lacks (not in `bits`) could add to it, at its table `slot`: each one's largest
+   * weighted idf at its largest term frequency in the passage's field. `words`: their bits, for its coordination.
+   */
+  private deferredMost(bits: number, slot: number): number {
+    const impact = this.impact1[slot] as number;
+    const norm = this.norm[slot] as number;
+    const field = slot >>> LENGTH_BITS;
+    let most = 0;
+    for (const d of this.deferred) {
+      if ((bits & d.bit) !== 0) continue;
+      const tf = d.maxTf[field] as number;
+      most += tf === 1 ? d.maxIdf * impact : (d.maxIdf * impact * tf * (1 + norm)) / (tf + norm);
+    }
+    return most;
   }
 
   /**
    * The best passages found into `heap` (coordination x recency, see SearchIndex.collectPool), in `touched` order,
    * clearing `total` and `mask` as it reads them but for the passages offered to the heap: those are listed at the
-   * front of `touched` (their count returned as `pushed`), `mask` kept for the caller to read and clear. With a word
-   * deferred (deferLast), each passage found without its bit gets its score first. `prefixEnd`, `aloneBound`: whether
-   * the heap's least reached `aloneBound` by the time the passage at `prefixEnd` was taken (`exact`; -1: not asked).
+   * front of `touched` (their count returned as `pushed`), `mask` kept for the caller to read and clear. With words
+   * deferred (defer), each passage found without their bits gets their scores first. Then the deferred words are
+   * dropped. `prefixEnd`, `aloneBound`: whether the heap's least reached `aloneBound` by the time the passage at
+   * `prefixEnd` was taken (`exact`; -1: not asked).
    */
   collect(
     heap: TopK,
@@ -360,14 +379,10 @@ export class ScoreAccumulator {
     const { total, mask, touched } = this;
     const touchedCount = this.touchedCount;
     this.startCollecting(heap, coordination, maxRecency, recency, docEpisode);
-    const deferred = this.deferredRanges.length > 0;
-    const bit = this.deferredBit;
-    const maxIdf = this.deferredMaxIdf;
-    const maxTf = this.deferredMaxTf;
+    let deferredBits = 0;
+    for (const d of this.deferred) deferredBits |= d.bit;
     const docField = this.docField;
     const docLength = this.docLength;
-    const impact1 = this.impact1;
-    const docNorm = this.norm;
     let exact = true;
     let pushed = 0;
     for (let i = 0; i < touchedCount; i++) {
@@ -376,16 +391,10 @@ export class ScoreAccumulator {
       const bits = mask[doc] as number;
       let score = total[doc] as number;
       total[doc] = 0;
-      if (deferred && (bits & bit) === 0) {
+      if ((deferredBits & ~bits) !== 0) {
         // take's first check, here where it costs no call: most passages end at it.
         const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
-        const tfMost = maxTf[slot >>> LENGTH_BITS] as number;
-        let most = maxIdf * (impact1[slot] as number);
-        if (tfMost !== 1) {
-          const norm = docNorm[slot] as number;
-          most = (most * tfMost * (1 + norm)) / (tfMost + norm);
-        }
-        if ((score + most) * (coordination[bits | bit] as number) * maxRecency * (1 + 1e-5) <= heap.min()) {
+        if ((score + this.deferredMost(bits, slot)) * (coordination[bits | deferredBits] as number) * maxRecency * (1 + 1e-5) <= heap.min()) {
           mask[doc] = 0;
           continue;
         }
@@ -403,15 +412,15 @@ export class ScoreAccumulator {
       touched[pushed++] = doc;
     }
     if (prefixEnd === touchedCount && heap.min() < aloneBound) exact = false;
-    this.deferredRanges = new Int32Array(0);
+    this.deferred = [];
     return { pushed, exact };
   }
 
   /**
-   * The first of two words read in order into `heap` with the second (deferred, deferLast) looked up beside it, each
+   * The first of several words read in order into `heap` with the others (deferred, defer) looked up beside it, each
    * passage as `collect` would take it after scanCompact (ALL) and scanMutable of this word: its compact postings
    * [from, end) then its mutable list from `head` (-1: none). Nothing is written for a passage but `mask` (`bit`, so the
-   * second word's new passages are read as new only where they are, ONLY_NEW), or with the second word's bit too where
+   * later words' new passages are read as new only where they are, ONLY_NEW), or with the later words' bits too where
    * it was offered to the heap; `clearFirst` clears them after.
    */
   collectFirst(
@@ -438,10 +447,10 @@ export class ScoreAccumulator {
     const docEpisode = this.docEpisode;
     const episodePodcast = this.episodePodcast;
     this.startCollecting(heap, coordination, maxRecency, recency, docEpisode);
-    const maxIdf = this.deferredMaxIdf;
-    const maxTf = this.deferredMaxTf;
-    // The coordination of a passage holding both words (none deferred: this one's alone, as take's bound then is).
-    const both = coordination[this.deferredRanges.length > 0 ? bit | this.deferredBit : bit] as number;
+    let all = bit;
+    for (const d of this.deferred) all |= d.bit;
+    // The coordination of a passage holding every word: the most this word's passages can have.
+    const every = coordination[all] as number;
     for (let p = from; ; p++) {
       // The compact postings, then the mutable list's (their passages come after).
       let doc: number;
@@ -464,17 +473,10 @@ export class ScoreAccumulator {
         s = (s * tf * (1 + norm)) / (tf + norm);
       }
       mask[doc] = bit;
-      // As `total` would hold it.
+      // As `total` would hold it. take's first check here, where it costs no call: most passages end at it.
       const score = Math.fround(s);
-      // take's first check, here where it costs no call: most passages end at it.
-      const tfMost = maxTf[slot >>> LENGTH_BITS] as number;
-      let most = maxIdf * (impact1[slot] as number);
-      if (tfMost !== 1) {
-        const norm = docNorm[slot] as number;
-        most = (most * tfMost * (1 + norm)) / (tfMost + norm);
-      }
-      if ((score + most) * both * maxRecency * (1 + 1e-5) <= heap.min()) continue;
-      // Not offered: still known to the second word (its mask cleared by take).
+      if ((score + this.deferredMost(bit, slot)) * every * maxRecency * (1 + 1e-5) <= heap.min()) continue;
+      // Not offered: still known to the later words (its mask cleared by take).
       if (!this.take(doc, bit, score, slot)) mask[doc] = bit;
     }
   }
@@ -491,9 +493,6 @@ export class ScoreAccumulator {
   private coordination: Float64Array = new Float64Array(0);
   private maxRecency = 1;
   private recency: Float32Array | undefined = undefined;
-  private cursors: Int32Array = new Int32Array(0);
-  private mutableCursors: Int32Array = new Int32Array(0);
-  private lastTaken = -1;
 
   private startCollecting(heap: TopK, coordination: Float64Array, maxRecency: number, recency: Float32Array | undefined, docEpisode: Uint32Array): void {
     this.heap = heap;
@@ -501,58 +500,44 @@ export class ScoreAccumulator {
     this.maxRecency = maxRecency;
     this.recency = recency;
     this.docEpisode = docEpisode;
-    const ranges = this.deferredRanges;
-    const rangeCount = ranges.length >>> 1;
-    this.cursors = new Int32Array(rangeCount);
-    for (let r = 0; r < rangeCount; r++) this.cursors[r] = ranges[2 * r] as number;
-    this.mutableCursors = this.deferredHeads.slice();
-    this.lastTaken = -1;
+    for (const d of this.deferred) {
+      const rangeCount = d.ranges.length >>> 1;
+      d.cursors = new Int32Array(rangeCount);
+      for (let r = 0; r < rangeCount; r++) d.cursors[r] = d.ranges[2 * r] as number;
+      d.mutableCursors = d.heads.slice();
+      d.last = -1;
+    }
   }
 
   /**
-   * One passage found, its `mask` bits and `score` so far (`slot`: its BM25 table slot, -1 if not read yet), offered to
-   * the heap: the deferred word's score added first if it has not its bit, then coordination and recency. Returns
-   * whether it was offered (its mask then kept, with the deferred word's bit if held); else its mask is cleared.
+   * One passage found, its `mask` bits and `score` so far (`slot`: its BM25 table slot), offered to the heap: the
+   * deferred words' scores added first (each it has not the bit of, in their order), then coordination and recency.
+   * Returns whether it was offered (its mask then kept, with the deferred words' bits it holds); else its mask is
+   * cleared. Callers have checked that the deferred words' most (deferredMost) could take it in.
    */
   private take(doc: number, bits: number, score: number, slot: number): boolean {
     const mask = this.mask;
     const heap = this.heap;
-    const coordination = this.coordination;
-    const maxRecency = this.maxRecency;
-    const ranges = this.deferredRanges;
-    const rangeCount = ranges.length >>> 1;
-    const bit = this.deferredBit;
-    if (rangeCount > 0 && (bits & bit) === 0) {
-      const postingDocs = this.deferredDocs;
-      const postingTfs = this.deferredTfs;
-      const idfs = this.deferredIdf;
-      const impact1 = this.impact1;
-      const docNorm = this.norm;
-      const cursors = this.cursors;
-      const mutableCursors = this.mutableCursors;
+    const postingDocs = this.deferredDocs;
+    const postingTfs = this.deferredTfs;
+    const mutableDoc = this.deferredMutable.doc;
+    const mutableNext = this.deferredMutable.next;
+    const impact = this.impact1[slot] as number;
+    const norm = this.norm[slot] as number;
+    for (const d of this.deferred) {
+      if ((bits & d.bit) !== 0) continue;
+      const ranges = d.ranges;
+      const rangeCount = ranges.length >>> 1;
+      const cursors = d.cursors;
+      const mutableCursors = d.mutableCursors;
       // The passages found come in ascending runs (a full read of the first word; then a few more, later words'
-      // champions): the cursors follow each run, and go back to their lists' starts where a new one begins.
-      if (doc < this.lastTaken) {
+      // new ones): the cursors follow each run, and go back to their lists' starts where a new one begins. Between
+      // two passages looked up they gallop past the rest.
+      if (doc < d.last) {
         for (let r = 0; r < rangeCount; r++) cursors[r] = ranges[2 * r] as number;
-        mutableCursors.set(this.deferredHeads);
+        mutableCursors.set(d.heads);
       }
-      this.lastTaken = doc;
-      // Not looked up where even the most the word could add here (its largest idf, and term frequency in this
-      // passage's field, at its field and length) would not take it into the heap: it would not be pushed. The cursors then
-      // gallop past it to the next passage that is looked up.
-      if (slot < 0) slot = ((this.docField[doc] as number) << LENGTH_BITS) | (this.docLength[doc] as number);
-      const tfMost = this.deferredMaxTf[slot >>> LENGTH_BITS] as number;
-      let most = this.deferredMaxIdf * (impact1[slot] as number);
-      if (tfMost !== 1) {
-        const norm = docNorm[slot] as number;
-        most = (most * tfMost * (1 + norm)) / (tfMost + norm);
-      }
-      if ((score + most) * (coordination[bits | bit] as number) * maxRecency * (1 + 1e-5) <= heap.min()) {
-        mask[doc] = 0;
-        return false;
-      }
-      const single = this.deferredSingle;
-      const mutableDoc = this.deferredMutable.doc;
+      d.last = doc;
       let best = 0;
       let held = false;
       for (let r = 0; r < rangeCount; r++) {
@@ -573,42 +558,38 @@ export class ScoreAccumulator {
           // The mutable segment's passages come after the compact one's: its lists are walked for those.
           let m = mutableCursors[r] as number;
           if (m < 0) continue;
-          const next = this.deferredMutable.next;
-          while (m >= 0 && (mutableDoc[m] as number) < doc) m = next[m] as number;
+          while (m >= 0 && (mutableDoc[m] as number) < doc) m = mutableNext[m] as number;
           mutableCursors[r] = m;
           if (m < 0 || mutableDoc[m] !== doc) continue;
           tf = this.deferredMutable.tf[m] as number;
         }
-        let s = (idfs[r] as number) * (impact1[slot] as number);
-        if (tf !== 1) {
-          const norm = docNorm[slot] as number;
-          s = (s * tf * (1 + norm)) / (tf + norm);
-        }
+        let s = (d.idf[r] as number) * impact;
+        if (tf !== 1) s = (s * tf * (1 + norm)) / (tf + norm);
         held = true;
         // As `total` (single) or `wordBest` (several) would hold it.
-        if (single) best = s;
+        if (d.single) best = s;
         else if (s > best) best = Math.fround(s);
       }
       if (held) {
-        bits |= bit;
-        mask[doc] = bits;
+        bits |= d.bit;
         score = Math.fround(score + best);
       }
     }
     // Passages that match every word come first: coordination squared.
-    score *= coordination[bits] as number;
-    if (score * maxRecency <= heap.min()) {
+    score *= this.coordination[bits] as number;
+    if (score * this.maxRecency <= heap.min()) {
       mask[doc] = 0;
       return false;
     }
     if (this.recency !== undefined) score *= this.recency[this.docEpisode[doc] as number] as number;
     heap.push(doc, score);
+    mask[doc] = bits;
     return true;
   }
 
-  /** Drops what deferLast left (a query that ended without collect). */
+  /** Drops the words deferred (a query that ended without collect). */
   clearDeferred(): void {
-    this.deferredRanges = new Int32Array(0);
+    this.deferred = [];
   }
 
   /** Sets `later` for the passages of postings [from, end) of the compact segment. */

@@ -85,7 +85,7 @@ const SHARED_MIN_PASSAGES = 2_000_000;
 const SHARED_MAX_POSTINGS = 400_000;
 /** readShared reads at least this many of the first word's postings in full (or a sixteenth of them), for the heap to fill on. */
 const SHARED_PREFIX = 4096;
-/** Two words are read in order (readInOrder) from a first word of this many postings. */
+/** Several words are read in order (readInOrder) from a first word of this many postings. */
 const IN_ORDER_MIN_POSTINGS = 4096;
 /** readShared gallops through a later word's list instead of marking it when it is this many times longer. */
 const GALLOP_RATIO = 32;
@@ -1217,26 +1217,29 @@ export class SearchIndex implements TopicSearch {
   }
 
   /**
-   * Whether two words may be read in order (readInOrder): the first with one expansion, in many passages; the second
-   * without a big expansion lacking champions (readWord would then probe by the pool's floor, probeOnly), of at most
+   * Whether several words may be read in order (readInOrder): the first with one expansion, in many passages; no later
+   * one with a big expansion lacking champions (readWord would then probe by the pool's floor, probeOnly) or more than
    * MERGED_MAX_EXPANSIONS.
    */
   private mayReadInOrder(q: QueryRun, plans: readonly WordPlan[]): boolean {
-    const [first, second] = plans;
-    if (!this.shortcuts || q.n !== 2 || first === undefined || second === undefined || first.expansions.length !== 1) return false;
-    if (first.postings < IN_ORDER_MIN_POSTINGS || second.expansions.length > MERGED_MAX_EXPANSIONS) return false;
-    return !second.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF);
+    const first = plans[0];
+    if (!this.shortcuts || q.n < 2 || first === undefined || first.expansions.length !== 1 || first.postings < IN_ORDER_MIN_POSTINGS) return false;
+    return plans
+      .slice(1)
+      .every((plan) => plan.expansions.length <= MERGED_MAX_EXPANSIONS && !plan.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF));
   }
 
   /**
-   * Two words, the pool collected as the first word's postings are read (ScoreAccumulator.collectFirst), the second's
-   * score looked up beside each passage only where it could take it into the pool (deferLast); then what the second
-   * brings in new (readNew), collected after, as collectPool takes the passages a full read of both finds in the same
-   * order: so the same pool, ties at its edge included. Nothing is written per passage of the first word but its
-   * mask (cleared after), where a full read writes its score and lists it, then reads both again for the pool.
+   * Several words, the pool collected as the first word's postings are read (ScoreAccumulator.collectFirst), the later
+   * words' scores looked up beside each passage only where they could take it into the pool (defer); then what each
+   * later word brings in new (readNew), in turn, collected after with the words after it deferred: as collectPool takes
+   * the passages a full read of the words finds, in the same order, so the same pool, ties at its edge included.
+   * Nothing is written per passage of the first word but its mask (cleared after), where a full read writes its score
+   * and lists it, every later word reads it again, and the pool once more.
    */
   private readInOrder(q: QueryRun, plans: readonly WordPlan[], now: number | undefined): { pool: { doc: number; score: number }[]; poolWords: Uint8Array } {
-    const [first, second] = plans as [WordPlan, WordPlan];
+    const first = plans[0]!;
+    const later = plans.slice(1);
     const scores = this.scores;
     const mutable = this.mutable;
     scores.clearDeferred();
@@ -1245,17 +1248,24 @@ export class SearchIndex implements TopicSearch {
     const heap = new TopK(q.poolSize);
     const coordination = coordinationTable(q.n);
     const recency = now === undefined ? undefined : this.episodeRecency(now);
-    const lists = this.laterLists(second);
-    const secondBit = 1 << second.w;
-    scores.deferLast(this.postingDocs, this.postingTfs, lists.ranges, mutable, lists.heads, lists.rangeIdf, secondBit, second.expansions.length === 1, lists.maxTf);
+    const lists = later.map((plan) => this.laterLists(plan));
+    const defer = (plan: WordPlan, i: number): void => {
+      const l = lists[i]!;
+      scores.defer(this.postingDocs, this.postingTfs, l.ranges, mutable, l.heads, l.rangeIdf, 1 << plan.w, plan.expansions.length === 1, l.maxTf);
+    };
+    later.forEach(defer);
     const { e, weightedIdf } = first.expansions[0]!;
     const from = e.compact >= 0 ? (this.postingOffsets[e.compact] as number) : 0;
     const end = e.compact >= 0 ? (this.postingOffsets[e.compact + 1] as number) : 0;
     const head = e.mutable >= 0 ? (mutable.head[e.mutable] as number) : -1;
     scores.collectFirst(this.postingDocs, this.postingTfs, from, end, mutable, head, weightedIdf, 1 << first.w, q.allowed, heap, coordination, q.maxRecency, recency);
     scores.clearDeferred();
-    this.readNew(q, second, second.expansions.map(({ e: x }) => this.championRange(x, q, 1)));
-    scores.endWord(secondBit);
+    for (const plan of later) {
+      this.readNew(q, plan, plan.expansions.map(({ e: x }) => this.championRange(x, q, 1)));
+      scores.endWord(1 << plan.w);
+    }
+    // The passages new to the query: each later word's score for those an earlier one brought in.
+    later.forEach((plan, i) => i > 0 && defer(plan, i));
     const { pushed } = scores.collect(heap, coordination, q.maxRecency, recency, this.docEpisode, -1, 0);
     const pool = heap.drainSorted();
     const mask = scores.mask;
@@ -1347,7 +1357,7 @@ export class SearchIndex implements TopicSearch {
     if (merged || deferred) {
       const lists = this.laterLists(plan);
       this.readNew(q, plan, champions);
-      if (deferred) scores.deferLast(postingDocs, postingTfs, lists.ranges, mutable, lists.heads, lists.rangeIdf, bit, single, lists.maxTf);
+      if (deferred) scores.defer(postingDocs, postingTfs, lists.ranges, mutable, lists.heads, lists.rangeIdf, bit, single, lists.maxTf);
       else scores.scanKnownBest(postingDocs, postingTfs, lists.ranges, lists.rangeIdf, bit);
       return;
     }
