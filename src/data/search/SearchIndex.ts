@@ -1218,15 +1218,14 @@ export class SearchIndex implements TopicSearch {
 
   /**
    * Whether several words may be read in order (readInOrder): the first with one expansion, in many passages; no later
-   * one with a big expansion lacking champions (readWord would then probe by the pool's floor, probeOnly) or more than
-   * MERGED_MAX_EXPANSIONS.
+   * one with a big expansion lacking champions (readWord would then probe by the pool's floor, probeOnly).
    */
   private mayReadInOrder(q: QueryRun, plans: readonly WordPlan[]): boolean {
     const first = plans[0];
     if (!this.shortcuts || q.n < 2 || first === undefined || first.expansions.length !== 1 || first.postings < IN_ORDER_MIN_POSTINGS) return false;
     return plans
       .slice(1)
-      .every((plan) => plan.expansions.length <= MERGED_MAX_EXPANSIONS && !plan.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF));
+      .every((plan) => !plan.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF));
   }
 
   /**
