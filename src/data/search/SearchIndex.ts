@@ -33,7 +33,8 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * Where things are (read in this order):
  * - SearchIndex.ts (this file): the tables (documents, episodes, both segments), add / removeEpisode / compact, the
  *   dictionary lookups, and `search` as named steps: parseQuery -> planWords -> readWords (readWord per word) ->
- *   collectPool -> rerankPool -> pickHits; then the public suggest/complete, stats, serialize/load.
+ *   collectPool, or readInOrder for both -> rerankPool -> pickHits; then the public suggest/complete, stats,
+ *   serialize/load.
  * - queryExpansion.ts: query text -> words -> the stems each may match (exact, prefix, typo) with their weights.
  * - bm25.ts: field boosts, BM25 per-passage factors, idf, recency, coordination.
  * - ScoreAccumulator.ts: the hot posting walks (scan, probe) adding BM25 into reusable typed-array scratch.
@@ -70,8 +71,15 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * full after all). Of two words, the second's postings are walked beside the first's instead (readPair): the passages
  * both hold are scored for both at once, and the second word then reads only its champions. A later word of several
  * expansions, none probed, reads them all in one pass over the passages found, each getting its best
- * expansion there (scanKnownBest), rather than through a per-passage best and endWord. The best 40 are then
- * reranked with a phrase/proximity bonus from their text, and grouped per episode.
+ * expansion there (scanKnownBest), rather than through a per-passage best and endWord. The last word is read for the
+ * passages found as collectPool takes them (ScoreAccumulator.defer), and not looked up where even its most (its
+ * largest idf and term frequency in the passage's field, at the passage's field and length) could not take the
+ * passage into the pool. Where the first word has one expansion in 4,096 passages or more and no later word a big
+ * expansion without champions, all of that is one pass instead (readInOrder): the pool is collected as the first
+ * word's postings are read, each later word looked up beside them (cursors walking its lists) only where the bound
+ * lets the passage in, in the order a full read takes them, so the same pool, ties at its edge included; readShared
+ * and readPair are then not used. The best 40 are then reranked with a phrase/proximity bonus from their text, and
+ * grouped per episode.
  */
 
 /** A later word probes the passages found so far only if they are fewer than 1/PROBE_RATIO of its postings. */
