@@ -344,7 +344,7 @@ export class ScoreAccumulator {
 
   /**
    * The most the deferred words a passage lacks (not in `bits`) could add to it, at its table `slot`: each one's largest
-   * weighted idf at its largest term frequency in the passage's field. `words`: their bits, for its coordination.
+   * weighted idf at its largest term frequency in the passage's field.
    */
   private deferredMost(bits: number, slot: number): number {
     const impact = this.impact1[slot] as number;

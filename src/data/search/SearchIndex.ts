@@ -1173,7 +1173,7 @@ export class SearchIndex implements TopicSearch {
   }
 
   /**
-   * A later word's lists as scanKnownBest and deferLast read them: per expansion its compact range of postingDocs
+   * A later word's lists as scanKnownBest and defer read them: per expansion its compact range of postingDocs
    * (empty: none) and its mutable list's head (-1: none), its weighted idf, and the largest term frequency in any.
    */
   private laterLists(plan: WordPlan): { ranges: Int32Array; heads: Int32Array; rangeIdf: Float64Array; maxTf: Uint8Array } {
@@ -1207,7 +1207,7 @@ export class SearchIndex implements TopicSearch {
   /**
    * What a later word brings in new, expansion by expansion: its champions (all its compact postings for one without),
    * then its mutable postings, for passages not found yet (ONLY_NEW): as a full read of it would, but for the passages
-   * found before it, which scanKnownBest or deferLast read.
+   * found before it, which scanKnownBest or defer read.
    */
   private readNew(q: QueryRun, plan: WordPlan, champions: readonly ([number, number] | undefined)[]): void {
     const scores = this.scores;
@@ -1335,7 +1335,7 @@ export class SearchIndex implements TopicSearch {
     const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
     const probeOnly =
       order > 0 && bigWithoutChampions && touchedCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
-    // The last of several words, read where it can be for the passages found as collectPool takes them (deferLast):
+    // The last of several words, read where it can be for the passages found as collectPool takes them (defer):
     // what each expansion brings in new is read now, as the merged pass reads it.
     const deferred =
       this.shortcuts &&
