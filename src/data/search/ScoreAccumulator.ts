@@ -38,6 +38,20 @@ export interface DocView {
   episodePodcast: Uint32Array;
 }
 
+/** A word left to `collect` (ScoreAccumulator.defer), with its cursors while collect walks its lists. */
+interface DeferredWord {
+  ranges: Int32Array;
+  heads: Int32Array;
+  idf: Float64Array;
+  bit: number;
+  single: boolean;
+  maxIdf: number;
+  maxTf: Uint8Array;
+  cursors: Int32Array;
+  mutableCursors: Int32Array;
+  last: number;
+}
+
 export class ScoreAccumulator {
   total: Float32Array = new Float32Array(0);
   wordBest: Float32Array = new Float32Array(0);
@@ -51,6 +65,16 @@ export class ScoreAccumulator {
   /** Fill counts of touched / wordTouched while a query runs. */
   touchedCount = 0;
   wordTouchedCount = 0;
+
+  /**
+   * The last query words' postings for the passages already found, read by `collect` (and collectFirst) as it takes each
+   * passage (defer), in the order the words were read; empty: none. Their lists are in `deferredDocs`/`deferredTfs`
+   * (the compact segment's postings) and `deferredMutable`.
+   */
+  private deferred: DeferredWord[] = [];
+  private deferredDocs: Uint32Array = new Uint32Array(0);
+  private deferredTfs: Uint8Array = new Uint8Array(0);
+  private deferredMutable: MutablePostingList = { doc: new Uint32Array(0), tf: new Uint8Array(0), next: new Int32Array(0) };
 
   private docDeleted: Uint8Array = new Uint8Array(0);
   private docField: Uint8Array = new Uint8Array(0);
@@ -286,6 +310,288 @@ export class ScoreAccumulator {
     }
   }
 
+  /**
+   * Leaves a later query word's postings, for the passages already found (those in `touched` without its bit), to
+   * `collect`, which scores each as it takes it: what scanCompact (ONLY_KNOWN), probeCompact or scanKnownBest would have
+   * added to it, computed alike (a single expansion's score added as it is, else the best of them kept as Float32).
+   * Words deferred so are added in the order they were deferred (as they would have been read). The passages found are
+   * read once, not once per word and once more for the pool: at 13.7 M passages their `mask` and `total` are cache
+   * misses, and the words' lists (millions of postings for a common word) are walked beside them in order rather than
+   * each posting's passage looked up; where even the most the words could add would not take a passage into the pool,
+   * none is looked up at all. Expansion i's lists are the compact range [ranges[2i], ranges[2i + 1]) of `postingDocs`
+   * (empty: none) and the mutable list from heads[i] (-1: none), each ascending; `maxTf` per field the largest term
+   * frequency (at least 1) in any of them. The passages new to the query must have been read already (its champions, or
+   * ONLY_NEW).
+   */
+  defer(
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    ranges: Int32Array,
+    mutable: MutablePostingList,
+    heads: Int32Array,
+    rangeIdf: Float64Array,
+    bit: number,
+    single: boolean,
+    maxTf: Uint8Array,
+  ): void {
+    this.deferredDocs = postingDocs;
+    this.deferredTfs = postingTfs;
+    this.deferredMutable = mutable;
+    let maxIdf = 0;
+    for (const idf of rangeIdf) maxIdf = Math.max(maxIdf, idf);
+    this.deferred.push({ ranges, heads, idf: rangeIdf, bit, single, maxIdf, maxTf, cursors: new Int32Array(0), mutableCursors: new Int32Array(0), last: -1 });
+  }
+
+  /**
+   * The most the deferred words a passage lacks (not in `bits`) could add to it, at its table `slot`: each one's largest
+   * weighted idf at its largest term frequency in the passage's field.
+   */
+  private deferredMost(bits: number, slot: number): number {
+    const impact = this.impact1[slot] as number;
+    const norm = this.norm[slot] as number;
+    const field = slot >>> LENGTH_BITS;
+    let most = 0;
+    for (const d of this.deferred) {
+      if ((bits & d.bit) !== 0) continue;
+      const tf = d.maxTf[field] as number;
+      most += tf === 1 ? d.maxIdf * impact : (d.maxIdf * impact * tf * (1 + norm)) / (tf + norm);
+    }
+    return most;
+  }
+
+  /**
+   * The best passages found into `heap` (coordination x recency, see SearchIndex.collectPool), in `touched` order,
+   * clearing `total` and `mask` as it reads them but for the passages offered to the heap: those are listed at the
+   * front of `touched` (their count returned as `pushed`), `mask` kept for the caller to read and clear. With words
+   * deferred (defer), each passage found without their bits gets their scores first. Then the deferred words are
+   * dropped. `prefixEnd`, `aloneBound`: whether the heap's least reached `aloneBound` by the time the passage at
+   * `prefixEnd` was taken (`exact`; -1: not asked).
+   */
+  collect(
+    heap: TopK,
+    coordination: Float64Array,
+    maxRecency: number,
+    recency: Float32Array | undefined,
+    docEpisode: Uint32Array,
+    prefixEnd: number,
+    aloneBound: number,
+  ): { pushed: number; exact: boolean } {
+    const { total, mask, touched } = this;
+    const touchedCount = this.touchedCount;
+    this.startCollecting(heap, coordination, maxRecency, recency, docEpisode);
+    let deferredBits = 0;
+    for (const d of this.deferred) deferredBits |= d.bit;
+    const docField = this.docField;
+    const docLength = this.docLength;
+    let exact = true;
+    let pushed = 0;
+    for (let i = 0; i < touchedCount; i++) {
+      if (i === prefixEnd && heap.min() < aloneBound) exact = false;
+      const doc = touched[i] as number;
+      const bits = mask[doc] as number;
+      let score = total[doc] as number;
+      total[doc] = 0;
+      if ((deferredBits & ~bits) !== 0) {
+        // take's first check, here where it costs no call: most passages end at it.
+        const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+        if ((score + this.deferredMost(bits, slot)) * (coordination[bits | deferredBits] as number) * maxRecency * (1 + 1e-5) <= heap.min()) {
+          mask[doc] = 0;
+          continue;
+        }
+        if (this.take(doc, bits, score, slot)) touched[pushed++] = doc;
+        continue;
+      }
+      // As take does it, for a passage with no word left to add (most of them, in most queries), without the call.
+      score *= coordination[bits] as number;
+      if (score * maxRecency <= heap.min()) {
+        mask[doc] = 0;
+        continue;
+      }
+      if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
+      heap.push(doc, score);
+      touched[pushed++] = doc;
+    }
+    if (prefixEnd === touchedCount && heap.min() < aloneBound) exact = false;
+    this.deferred = [];
+    return { pushed, exact };
+  }
+
+  /**
+   * The first of several words read in order into `heap` with the others (deferred, defer) looked up beside it, each
+   * passage as `collect` would take it after scanCompact (ALL) and scanMutable of this word: its compact postings
+   * [from, end) then its mutable list from `head` (-1: none). Nothing is written for a passage but `mask` (`bit`, so the
+   * later words' new passages are read as new only where they are, ONLY_NEW), or with the later words' bits too where
+   * it was offered to the heap; `clearFirst` clears them after.
+   */
+  collectFirst(
+    postingDocs: Uint32Array,
+    postingTfs: Uint8Array,
+    from: number,
+    end: number,
+    mutable: MutablePostingList,
+    head: number,
+    weightedIdf: number,
+    bit: number,
+    allowed: Uint8Array | undefined,
+    heap: TopK,
+    coordination: Float64Array,
+    maxRecency: number,
+    recency: Float32Array | undefined,
+  ): void {
+    const deleted = this.docDeleted;
+    const docField = this.docField;
+    const docLength = this.docLength;
+    const impact1 = this.impact1;
+    const docNorm = this.norm;
+    const mask = this.mask;
+    const docEpisode = this.docEpisode;
+    const episodePodcast = this.episodePodcast;
+    this.startCollecting(heap, coordination, maxRecency, recency, docEpisode);
+    let all = bit;
+    for (const d of this.deferred) all |= d.bit;
+    // The coordination of a passage holding every word: the most this word's passages can have.
+    const every = coordination[all] as number;
+    for (let p = from; ; p++) {
+      // The compact postings, then the mutable list's (their passages come after).
+      let doc: number;
+      let tf: number;
+      if (p < end) {
+        doc = postingDocs[p] as number;
+        tf = postingTfs[p] as number;
+      } else {
+        if (head < 0) break;
+        doc = mutable.doc[head] as number;
+        tf = mutable.tf[head] as number;
+        head = mutable.next[head] as number;
+      }
+      if (deleted[doc] === 1) continue;
+      if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
+      const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
+      let s = weightedIdf * (impact1[slot] as number);
+      if (tf !== 1) {
+        const norm = docNorm[slot] as number;
+        s = (s * tf * (1 + norm)) / (tf + norm);
+      }
+      mask[doc] = bit;
+      // As `total` would hold it. take's first check here, where it costs no call: most passages end at it.
+      const score = Math.fround(s);
+      if ((score + this.deferredMost(bit, slot)) * every * maxRecency * (1 + 1e-5) <= heap.min()) continue;
+      // Not offered: still known to the later words (its mask cleared by take).
+      if (!this.take(doc, bit, score, slot)) mask[doc] = bit;
+    }
+  }
+
+  /** Clears `mask` for the first word's passages (collectFirst), the same postings. */
+  clearFirst(postingDocs: Uint32Array, from: number, end: number, mutable: MutablePostingList, head: number): void {
+    const mask = this.mask;
+    for (let p = from; p < end; p++) mask[postingDocs[p] as number] = 0;
+    for (let m = head; m >= 0; m = mutable.next[m] as number) mask[mutable.doc[m] as number] = 0;
+  }
+
+  // What `take` reads while collect or collectFirst runs (set by startCollecting).
+  private heap = new TopK(1);
+  private coordination: Float64Array = new Float64Array(0);
+  private maxRecency = 1;
+  private recency: Float32Array | undefined = undefined;
+
+  private startCollecting(heap: TopK, coordination: Float64Array, maxRecency: number, recency: Float32Array | undefined, docEpisode: Uint32Array): void {
+    this.heap = heap;
+    this.coordination = coordination;
+    this.maxRecency = maxRecency;
+    this.recency = recency;
+    this.docEpisode = docEpisode;
+    for (const d of this.deferred) {
+      const rangeCount = d.ranges.length >>> 1;
+      d.cursors = new Int32Array(rangeCount);
+      for (let r = 0; r < rangeCount; r++) d.cursors[r] = d.ranges[2 * r] as number;
+      d.mutableCursors = d.heads.slice();
+      d.last = -1;
+    }
+  }
+
+  /**
+   * One passage found, its `mask` bits and `score` so far (`slot`: its BM25 table slot), offered to the heap: the
+   * deferred words' scores added first (each it has not the bit of, in their order), then coordination and recency.
+   * Returns whether it was offered (its mask then kept, with the deferred words' bits it holds); else its mask is
+   * cleared. Callers have checked that the deferred words' most (deferredMost) could take it in.
+   */
+  private take(doc: number, bits: number, score: number, slot: number): boolean {
+    const mask = this.mask;
+    const heap = this.heap;
+    const postingDocs = this.deferredDocs;
+    const postingTfs = this.deferredTfs;
+    const mutableDoc = this.deferredMutable.doc;
+    const mutableNext = this.deferredMutable.next;
+    const impact = this.impact1[slot] as number;
+    const norm = this.norm[slot] as number;
+    for (const d of this.deferred) {
+      if ((bits & d.bit) !== 0) continue;
+      const ranges = d.ranges;
+      const rangeCount = ranges.length >>> 1;
+      const cursors = d.cursors;
+      const mutableCursors = d.mutableCursors;
+      // The passages found come in ascending runs (a full read of the first word; then a few more, later words'
+      // new ones): the cursors follow each run, and go back to their lists' starts where a new one begins. Between
+      // two passages looked up they gallop past the rest.
+      if (doc < d.last) {
+        for (let r = 0; r < rangeCount; r++) cursors[r] = ranges[2 * r] as number;
+        mutableCursors.set(d.heads);
+      }
+      d.last = doc;
+      let best = 0;
+      let held = false;
+      for (let r = 0; r < rangeCount; r++) {
+        const rangeEnd = ranges[2 * r + 1] as number;
+        // A step or two inline (a list of like length), else gallop.
+        let c = cursors[r] as number;
+        if (c < rangeEnd && (postingDocs[c] as number) < doc) {
+          c++;
+          if (c < rangeEnd && (postingDocs[c] as number) < doc) {
+            c++;
+            if (c < rangeEnd && (postingDocs[c] as number) < doc) c = gallop(postingDocs, doc, c + 1, rangeEnd);
+          }
+          cursors[r] = c;
+        }
+        let tf: number;
+        if (c < rangeEnd && postingDocs[c] === doc) tf = postingTfs[c] as number;
+        else {
+          // The mutable segment's passages come after the compact one's: its lists are walked for those.
+          let m = mutableCursors[r] as number;
+          if (m < 0) continue;
+          while (m >= 0 && (mutableDoc[m] as number) < doc) m = mutableNext[m] as number;
+          mutableCursors[r] = m;
+          if (m < 0 || mutableDoc[m] !== doc) continue;
+          tf = this.deferredMutable.tf[m] as number;
+        }
+        let s = (d.idf[r] as number) * impact;
+        if (tf !== 1) s = (s * tf * (1 + norm)) / (tf + norm);
+        held = true;
+        // As `total` (single) or `wordBest` (several) would hold it.
+        if (d.single) best = s;
+        else if (s > best) best = Math.fround(s);
+      }
+      if (held) {
+        bits |= d.bit;
+        score = Math.fround(score + best);
+      }
+    }
+    // Passages that match every word come first: coordination squared.
+    score *= this.coordination[bits] as number;
+    if (score * this.maxRecency <= heap.min()) {
+      mask[doc] = 0;
+      return false;
+    }
+    if (this.recency !== undefined) score *= this.recency[this.docEpisode[doc] as number] as number;
+    heap.push(doc, score);
+    mask[doc] = bits;
+    return true;
+  }
+
+  /** Drops the words deferred (a query that ended without collect). */
+  clearDeferred(): void {
+    this.deferred = [];
+  }
+
   /** Sets `later` for the passages of postings [from, end) of the compact segment. */
   markLater(postingDocs: Uint32Array, from: number, end: number): void {
     const later = this.later;
@@ -490,8 +796,9 @@ export class ScoreAccumulator {
   }
 
   /**
-   * scanCompact for a stem's mutable postings (a linked list): all of them, or with `onlyKnown` only passages already
-   * found. Since the mutable segment holds thousands of a common word's postings, it too is one closure-free loop.
+   * scanCompact for a stem's mutable postings (a linked list): all of them, or only passages not yet found, or only
+   * those already found. Since the mutable segment holds thousands of a common word's postings, it too is one
+   * closure-free loop.
    */
   scanMutable(
     postings: MutablePostingList,
@@ -499,7 +806,7 @@ export class ScoreAccumulator {
     weightedIdf: number,
     bit: number,
     single: boolean,
-    onlyKnown: boolean,
+    which: typeof ALL | typeof ONLY_NEW | typeof ONLY_KNOWN,
     allowed: Uint8Array | undefined,
   ): void {
     const postingDoc = postings.doc;
@@ -524,7 +831,7 @@ export class ScoreAccumulator {
       if (deleted[doc] === 1) continue;
       if (allowed !== undefined && allowed[episodePodcast[docEpisode[doc] as number] as number] !== 1) continue;
       const mk = mask[doc] as number;
-      if (onlyKnown && mk === 0) continue;
+      if (which === ONLY_KNOWN ? mk === 0 : which === ONLY_NEW && mk !== 0) continue;
       const tf = postingTf[p] as number;
       const slot = ((docField[doc] as number) << LENGTH_BITS) | (docLength[doc] as number);
       let s = weightedIdf * (impact1[slot] as number);

@@ -33,7 +33,8 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * Where things are (read in this order):
  * - SearchIndex.ts (this file): the tables (documents, episodes, both segments), add / removeEpisode / compact, the
  *   dictionary lookups, and `search` as named steps: parseQuery -> planWords -> readWords (readWord per word) ->
- *   collectPool -> rerankPool -> pickHits; then the public suggest/complete, stats, serialize/load.
+ *   collectPool, or readInOrder for both -> rerankPool -> pickHits; then the public suggest/complete, stats,
+ *   serialize/load.
  * - queryExpansion.ts: query text -> words -> the stems each may match (exact, prefix, typo) with their weights.
  * - bm25.ts: field boosts, BM25 per-passage factors, idf, recency, coordination.
  * - ScoreAccumulator.ts: the hot posting walks (scan, probe) adding BM25 into reusable typed-array scratch.
@@ -70,8 +71,15 @@ import type { SearchHit, SearchOptions, TopicSearch } from './TopicSearch.js';
  * full after all). Of two words, the second's postings are walked beside the first's instead (readPair): the passages
  * both hold are scored for both at once, and the second word then reads only its champions. A later word of several
  * expansions, none probed, reads them all in one pass over the passages found, each getting its best
- * expansion there (scanKnownBest), rather than through a per-passage best and endWord. The best 40 are then
- * reranked with a phrase/proximity bonus from their text, and grouped per episode.
+ * expansion there (scanKnownBest), rather than through a per-passage best and endWord. The last word is read for the
+ * passages found as collectPool takes them (ScoreAccumulator.defer), and not looked up where even its most (its
+ * largest idf and term frequency in the passage's field, at the passage's field and length) could not take the
+ * passage into the pool. Where the first word has one expansion in 4,096 passages or more and no later word a big
+ * expansion without champions, all of that is one pass instead (readInOrder): the pool is collected as the first
+ * word's postings are read, each later word looked up beside them (cursors walking its lists) only where the bound
+ * lets the passage in, in the order a full read takes them, so the same pool, ties at its edge included; readShared
+ * and readPair are then not used. The best 40 are then reranked with a phrase/proximity bonus from their text, and
+ * grouped per episode.
  */
 
 /** A later word probes the passages found so far only if they are fewer than 1/PROBE_RATIO of its postings. */
@@ -85,6 +93,8 @@ const SHARED_MIN_PASSAGES = 2_000_000;
 const SHARED_MAX_POSTINGS = 400_000;
 /** readShared reads at least this many of the first word's postings in full (or a sixteenth of them), for the heap to fill on. */
 const SHARED_PREFIX = 4096;
+/** Several words are read in order (readInOrder) from a first word of this many postings. */
+const IN_ORDER_MIN_POSTINGS = 4096;
 /** readShared gallops through a later word's list instead of marking it when it is this many times longer. */
 const GALLOP_RATIO = 32;
 
@@ -148,6 +158,8 @@ export class SearchIndex implements TopicSearch {
   private readonly pruneFrom: number;
   private readonly prunePrefix: number;
   private readonly pruneMinPassages: number;
+  /** false (pruning: false): every word read plainly (no merged pass, none deferred), the reference tests compare with. */
+  private readonly shortcuts: boolean;
   private readonly compactor: Compactor | undefined;
   /** The compaction being computed by the compactor, and its promise (see `compaction`). */
   private inFlight: InFlight | undefined;
@@ -216,6 +228,8 @@ export class SearchIndex implements TopicSearch {
   private championOffsets: Uint32Array = new Uint32Array(1);
   private championDocs: Uint32Array = new Uint32Array(0);
   private championTfs: Uint8Array = new Uint8Array(0);
+  /** Per compact stem and field: the largest term frequency in its postings, 0 until asked (see maxTf); emptied by a compaction. */
+  private stemMaxTf: Uint8Array = new Uint8Array(0);
 
   // --- Mutable segment.
   /** Its passages' texts as UTF-8: passage compactDocs + i is mutableTextBytes[mutableTextOffsets[i], [i + 1]). */
@@ -260,6 +274,7 @@ export class SearchIndex implements TopicSearch {
     const pruning = options.pruning ?? true;
     this.pruneFrom = pruning === false ? Infinity : pruning === true ? SHARED_MIN_POSTINGS : (pruning.minPostings ?? SHARED_MIN_POSTINGS);
     this.prunePrefix = typeof pruning === 'object' ? (pruning.prefix ?? SHARED_PREFIX) : SHARED_PREFIX;
+    this.shortcuts = pruning !== false;
     this.pruneMinPassages = typeof pruning === 'object' ? (pruning.minPassages ?? SHARED_MIN_PASSAGES) : SHARED_MIN_PASSAGES;
     for (const field of PASSAGE_FIELDS) {
       this.fieldBoost[FIELD_CODE[field]] = options.fieldBoost?.[field] ?? DEFAULT_FIELD_BOOST[field];
@@ -658,6 +673,7 @@ export class SearchIndex implements TopicSearch {
     this.championOffsets = result.champions.offsets;
     this.championDocs = result.champions.docs;
     this.championTfs = result.champions.tfs;
+    this.stemMaxTf = new Uint8Array(0);
     this.mutable = mutable;
     this.mutableSurfaces = mutableSurfaces;
     this.mutableTextBytes = mutableTextBytes;
@@ -926,13 +942,19 @@ export class SearchIndex implements TopicSearch {
       allowed,
     };
     const plans = this.planWords(words);
-    const pruned = this.readWords(q, plans, true);
-    // After a pruned read, the pool stands only if no passage left out could have changed it (collectPool's `exact`).
-    const aloneBound = pruned ? this.firstWordAlone(q, plans[0]!) : undefined;
-    let { pool, poolWords, exact } = this.collectPool(q, options.now, aloneBound);
-    if (!exact) {
-      this.readWords(q, plans, false);
-      ({ pool, poolWords } = this.collectPool(q, options.now, undefined));
+    let pool: { doc: number; score: number }[];
+    let poolWords: Uint8Array;
+    if (this.mayReadInOrder(q, plans)) ({ pool, poolWords } = this.readInOrder(q, plans, options.now));
+    else {
+      const pruned = this.readWords(q, plans, true);
+      // After a pruned read, the pool stands only if no passage left out could have changed it (collectPool's `exact`).
+      const aloneBound = pruned ? this.firstWordAlone(q, plans[0]!) : undefined;
+      let exact: boolean;
+      ({ pool, poolWords, exact } = this.collectPool(q, options.now, aloneBound));
+      if (!exact) {
+        this.readWords(q, plans, false);
+        ({ pool, poolWords } = this.collectPool(q, options.now, undefined));
+      }
     }
     const stemWords = new Map<string, number>();
     words.forEach((word, w) => {
@@ -984,6 +1006,7 @@ export class SearchIndex implements TopicSearch {
    * return value says whether it must). Two words are read together where mayReadPair allows, pruned or not.
    */
   private readWords(q: QueryRun, plans: readonly WordPlan[], prune: boolean): boolean {
+    this.scores.clearDeferred();
     this.scores.touchedCount = 0;
     this.scores.wordTouchedCount = 0;
     if (this.mayReadPair(q, plans)) {
@@ -1086,7 +1109,7 @@ export class SearchIndex implements TopicSearch {
       1 << second.w,
       secondSingle,
     );
-    if (e.mutable >= 0) scores.scanMutable(this.mutable, this.mutable.head[e.mutable] as number, weightedIdf, 1 << first.w, true, false, q.allowed);
+    if (e.mutable >= 0) scores.scanMutable(this.mutable, this.mutable.head[e.mutable] as number, weightedIdf, 1 << first.w, true, ALL, q.allowed);
     return { pruned: prefixEnd < end, secondCount };
   }
 
@@ -1128,7 +1151,7 @@ export class SearchIndex implements TopicSearch {
         scores.prefixTouched = scores.touchedCount;
         scores.scanShared(postingDocs, this.postingTfs, prefixEnd, end, weightedIdf, bit, single, q.allowed, ranges);
       }
-      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, false, q.allowed);
+      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, ALL, q.allowed);
     }
     // Cleared list by list when they are short, else all at once (a memset of docCount / 8 bytes).
     let markedPostings = 0;
@@ -1147,6 +1170,139 @@ export class SearchIndex implements TopicSearch {
    */
   private firstWordAlone(q: QueryRun, first: WordPlan): number {
     return first.upper * (1 / q.n) * (1 / q.n) * q.maxRecency * (1 + 1e-5);
+  }
+
+  /**
+   * A later word's lists as scanKnownBest and defer read them: per expansion its compact range of postingDocs
+   * (empty: none) and its mutable list's head (-1: none), its weighted idf, and the largest term frequency in any.
+   */
+  private laterLists(plan: WordPlan): { ranges: Int32Array; heads: Int32Array; rangeIdf: Float64Array; maxTf: Uint8Array } {
+    const mutable = this.mutable;
+    const ranges = new Int32Array(2 * plan.expansions.length);
+    const heads = new Int32Array(plan.expansions.length).fill(-1);
+    const rangeIdf = new Float64Array(plan.expansions.length);
+    const maxTf = new Uint8Array(FIELD_COUNT).fill(1);
+    const docField = this.docField;
+    plan.expansions.forEach(({ e, weightedIdf }, i) => {
+      rangeIdf[i] = weightedIdf;
+      if (e.compact >= 0) {
+        ranges[2 * i] = this.postingOffsets[e.compact] as number;
+        ranges[2 * i + 1] = this.postingOffsets[e.compact + 1] as number;
+        const stemMost = this.maxTf(e.compact);
+        for (let f = 0; f < FIELD_COUNT; f++) maxTf[f] = Math.max(maxTf[f] as number, stemMost[f] as number);
+      }
+      if (e.mutable >= 0) {
+        const head = mutable.head[e.mutable] as number;
+        heads[i] = head;
+        for (let p = head; p >= 0; p = mutable.next[p] as number) {
+          const tf = mutable.tf[p] as number;
+          const f = docField[mutable.doc[p] as number] as number;
+          if (tf > (maxTf[f] as number)) maxTf[f] = tf;
+        }
+      }
+    });
+    return { ranges, heads, rangeIdf, maxTf };
+  }
+
+  /**
+   * What a later word brings in new, expansion by expansion: its champions (all its compact postings for one without),
+   * then its mutable postings, for passages not found yet (ONLY_NEW): as a full read of it would, but for the passages
+   * found before it, which scanKnownBest or defer read.
+   */
+  private readNew(q: QueryRun, plan: WordPlan, champions: readonly ([number, number] | undefined)[]): void {
+    const scores = this.scores;
+    const mutable = this.mutable;
+    const bit = 1 << plan.w;
+    const single = plan.expansions.length === 1;
+    plan.expansions.forEach(({ e, weightedIdf }, i) => {
+      if (e.compact >= 0) {
+        const chosen = champions[i];
+        if (chosen !== undefined) scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, q.allowed, ONLY_NEW);
+        else scores.scanCompact(this.postingDocs, this.postingTfs, this.postingOffsets[e.compact] as number, this.postingOffsets[e.compact + 1] as number, weightedIdf, bit, single, q.allowed, ONLY_NEW);
+      }
+      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, ONLY_NEW, q.allowed);
+    });
+  }
+
+  /**
+   * Whether several words may be read in order (readInOrder): the first with one expansion, in many passages; no later
+   * one with a big expansion lacking champions (readWord would then probe by the pool's floor, probeOnly).
+   */
+  private mayReadInOrder(q: QueryRun, plans: readonly WordPlan[]): boolean {
+    const first = plans[0];
+    if (!this.shortcuts || q.n < 2 || first === undefined || first.expansions.length !== 1 || first.postings < IN_ORDER_MIN_POSTINGS) return false;
+    return plans
+      .slice(1)
+      .every((plan) => !plan.expansions.some(({ e }) => this.championRange(e, q, 1) === undefined && this.df(e) >= CHAMPION_MIN_DF));
+  }
+
+  /**
+   * Several words, the pool collected as the first word's postings are read (ScoreAccumulator.collectFirst), the later
+   * words' scores looked up beside each passage only where they could take it into the pool (defer); then what each
+   * later word brings in new (readNew), in turn, collected after with the words after it deferred: as collectPool takes
+   * the passages a full read of the words finds, in the same order, so the same pool, ties at its edge included.
+   * Nothing is written per passage of the first word but its mask (cleared after), where a full read writes its score
+   * and lists it, every later word reads it again, and the pool once more.
+   */
+  private readInOrder(q: QueryRun, plans: readonly WordPlan[], now: number | undefined): { pool: { doc: number; score: number }[]; poolWords: Uint8Array } {
+    const first = plans[0]!;
+    const later = plans.slice(1);
+    const scores = this.scores;
+    const mutable = this.mutable;
+    scores.clearDeferred();
+    scores.touchedCount = 0;
+    scores.wordTouchedCount = 0;
+    const heap = new TopK(q.poolSize);
+    const coordination = coordinationTable(q.n);
+    const recency = now === undefined ? undefined : this.episodeRecency(now);
+    const lists = later.map((plan) => this.laterLists(plan));
+    const defer = (plan: WordPlan, i: number): void => {
+      const l = lists[i]!;
+      scores.defer(this.postingDocs, this.postingTfs, l.ranges, mutable, l.heads, l.rangeIdf, 1 << plan.w, plan.expansions.length === 1, l.maxTf);
+    };
+    later.forEach(defer);
+    const { e, weightedIdf } = first.expansions[0]!;
+    const from = e.compact >= 0 ? (this.postingOffsets[e.compact] as number) : 0;
+    const end = e.compact >= 0 ? (this.postingOffsets[e.compact + 1] as number) : 0;
+    const head = e.mutable >= 0 ? (mutable.head[e.mutable] as number) : -1;
+    scores.collectFirst(this.postingDocs, this.postingTfs, from, end, mutable, head, weightedIdf, 1 << first.w, q.allowed, heap, coordination, q.maxRecency, recency);
+    scores.clearDeferred();
+    for (const plan of later) {
+      this.readNew(q, plan, plan.expansions.map(({ e: x }) => this.championRange(x, q, 1)));
+      scores.endWord(1 << plan.w);
+    }
+    // The passages new to the query: each later word's score for those an earlier one brought in.
+    later.forEach((plan, i) => i > 0 && defer(plan, i));
+    const { pushed } = scores.collect(heap, coordination, q.maxRecency, recency, this.docEpisode, -1, 0);
+    const pool = heap.drainSorted();
+    const mask = scores.mask;
+    const poolWords = new Uint8Array(pool.length);
+    for (let i = 0; i < pool.length; i++) poolWords[i] = mask[pool[i]!.doc] as number;
+    for (let i = 0; i < pushed; i++) mask[scores.touched[i] as number] = 0;
+    scores.clearFirst(this.postingDocs, from, end, mutable, head);
+    return { pool, poolWords };
+  }
+
+  /**
+   * Per field, the largest term frequency in a compact stem's postings of passages of that field (at least 1), looked up
+   * once per compaction (kept in stemMaxTf): only postings of a frequency above 1 have their passage's field read.
+   */
+  private maxTf(stem: number): Uint8Array {
+    if (this.stemMaxTf.length !== this.stems.length * FIELD_COUNT) this.stemMaxTf = new Uint8Array(this.stems.length * FIELD_COUNT);
+    const most = this.stemMaxTf.subarray(stem * FIELD_COUNT, (stem + 1) * FIELD_COUNT);
+    if (most[0] === 0) {
+      most.fill(1);
+      const tfs = this.postingTfs;
+      const docs = this.postingDocs;
+      const docField = this.docField;
+      for (let p = this.postingOffsets[stem] as number, end = this.postingOffsets[stem + 1] as number; p < end; p++) {
+        const tf = tfs[p] as number;
+        if (tf === 1) continue;
+        const f = docField[docs[p] as number] as number;
+        if (tf > (most[f] as number)) most[f] = tf;
+      }
+    }
+    return most;
   }
 
   /** An expansion's champion postings, if a later word (order > 0) or a one-word query reads new passages from them. */
@@ -1179,7 +1335,17 @@ export class SearchIndex implements TopicSearch {
     const bigWithoutChampions = plan.expansions.some(({ e }, i) => champions[i] === undefined && this.df(e) >= CHAMPION_MIN_DF);
     const probeOnly =
       order > 0 && bigWithoutChampions && touchedCount * PROBE_RATIO < plan.postings && scores.poolFloor(touchedCount, n, poolSize) > newDocBound;
-    const needSnapshot = probeOnly || (order > 0 && !paired && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e)));
+    // The last of several words, read where it can be for the passages found as collectPool takes them (defer):
+    // what each expansion brings in new is read now, as the merged pass reads it.
+    const deferred =
+      this.shortcuts &&
+      order > 0 &&
+      order === n - 1 &&
+      !paired &&
+      !probeOnly &&
+      plan.postings >= touchedCount &&
+      plan.expansions.length <= MERGED_MAX_EXPANSIONS;
+    const needSnapshot = !deferred && (probeOnly || (order > 0 && !paired && plan.expansions.some(({ e }, i) => champions[i] !== undefined && probeCheap(e))));
     const snapshot = needSnapshot ? scores.sortedTouched(touchedCount, this.docCount) : undefined;
     const postingDocs = this.postingDocs;
     const postingTfs = this.postingTfs;
@@ -1188,26 +1354,18 @@ export class SearchIndex implements TopicSearch {
     // of them in one merged pass (scanKnownBest), after what each brings in new (its champions; all its postings for
     // one without, as a full read of it would: the passages found are live and allowed, so only the new are checked).
     const merged =
+      this.shortcuts &&
       order > 0 &&
       !paired &&
       !probeOnly &&
       plan.expansions.length > 1 &&
       plan.expansions.length <= MERGED_MAX_EXPANSIONS &&
       plan.expansions.every(({ e }, i) => e.compact >= 0 && e.mutable < 0 && !(champions[i] !== undefined && snapshot !== undefined && probeCheap(e)));
-    if (merged) {
-      const ranges = new Int32Array(2 * plan.expansions.length);
-      const rangeIdf = new Float64Array(plan.expansions.length);
-      plan.expansions.forEach(({ e, weightedIdf }, i) => {
-        const from = this.postingOffsets[e.compact] as number;
-        const end = this.postingOffsets[e.compact + 1] as number;
-        const chosen = champions[i];
-        if (chosen !== undefined) scores.scanCompact(this.championDocs, this.championTfs, chosen[0], chosen[1], weightedIdf, bit, single, allowed, ONLY_NEW);
-        else scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ONLY_NEW);
-        ranges[2 * i] = from;
-        ranges[2 * i + 1] = end;
-        rangeIdf[i] = weightedIdf;
-      });
-      scores.scanKnownBest(postingDocs, postingTfs, ranges, rangeIdf, bit);
+    if (merged || deferred) {
+      const lists = this.laterLists(plan);
+      this.readNew(q, plan, champions);
+      if (deferred) scores.defer(postingDocs, postingTfs, lists.ranges, mutable, lists.heads, lists.rangeIdf, bit, single, lists.maxTf);
+      else scores.scanKnownBest(postingDocs, postingTfs, lists.ranges, lists.rangeIdf, bit);
       return;
     }
     plan.expansions.forEach(({ e, weightedIdf }, i) => {
@@ -1229,7 +1387,7 @@ export class SearchIndex implements TopicSearch {
           scores.scanCompact(postingDocs, postingTfs, from, end, weightedIdf, bit, single, allowed, ALL);
         }
       }
-      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, probeOnly, allowed);
+      if (e.mutable >= 0) scores.scanMutable(mutable, mutable.head[e.mutable] as number, weightedIdf, bit, single, probeOnly ? ONLY_KNOWN : ALL, allowed);
     });
   }
 
@@ -1242,40 +1400,20 @@ export class SearchIndex implements TopicSearch {
     now: number | undefined,
     aloneBound: number | undefined,
   ): { pool: { doc: number; score: number }[]; poolWords: Uint8Array; exact: boolean } {
-    const { total, mask, touched } = this.scores;
-    const touchedCount = this.scores.touchedCount;
-    const docEpisode = this.docEpisode;
-    const maxRecency = q.maxRecency;
+    const mask = this.scores.mask;
+    const touched = this.scores.touched;
     const heap = new TopK(q.poolSize);
     const coordination = coordinationTable(q.n);
     const recency = now === undefined ? undefined : this.episodeRecency(now);
     // After a pruned read (readShared), the passages come as on a full read but for those the first word's postings
-    // past its prefix hold alone. Each of those would meet the check below (score * maxRecency <= heap.min(): never
+    // past its prefix hold alone. Each of those would meet collect's check (score * maxRecency <= heap.min(): never
     // pushed, the heap unchanged) once the heap's least is at least aloneBound; so if it is by the first passage past
     // the prefix, the heap ends as the full read's, ties at its edge included. Else the caller reads in full.
     const prefixEnd = aloneBound === undefined ? -1 : this.scores.prefixTouched;
-    let exact = true;
     // The scratch is cleared as it is read, saving a second pass over every passage found: only passages offered to
     // the pool keep their mask (read below for the rerank), listed at the front of `touched` (never past the read
     // position) to be cleared after.
-    let pushed = 0;
-    for (let i = 0; i < touchedCount; i++) {
-      if (i === prefixEnd && heap.min() < (aloneBound as number)) exact = false;
-      const doc = touched[i] as number;
-      const bits = mask[doc] as number;
-      let score = total[doc] as number;
-      total[doc] = 0;
-      // Passages that match every word come first: coordination squared.
-      score *= coordination[bits] as number;
-      if (score * maxRecency <= heap.min()) {
-        mask[doc] = 0;
-        continue;
-      }
-      if (recency !== undefined) score *= recency[docEpisode[doc] as number] as number;
-      heap.push(doc, score);
-      touched[pushed++] = doc;
-    }
-    if (prefixEnd === touchedCount && heap.min() < (aloneBound as number)) exact = false;
+    const { pushed, exact } = this.scores.collect(heap, coordination, q.maxRecency, recency, this.docEpisode, prefixEnd, aloneBound ?? 0);
     const pool = heap.drainSorted();
     // A typed array, as mask is: an Array from pool.map comes out packed or holey depending on how V8 ran the map,
     // and the optimized search bailed out to the interpreter on the kind it had not seen, about one two-word query in ten.
