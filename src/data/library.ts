@@ -628,12 +628,12 @@ export class Library {
    * indexed, unindexed or removed meanwhile is left unindexed in the loaded index (isIndexed false), for the caller to
    * index again from the store (what the saved index holds of it may be older than that change).
    */
-  async loadIndexInSlices(bytes: Uint8Array, tables?: PlacedTables): Promise<Result<{ podcasts: number; episodes: number }>> {
+  async loadIndexInSlices(bytes: Uint8Array, tables?: PlacedTables, options: { now?: number } = {}): Promise<Result<{ podcasts: number; episodes: number }>> {
     if (this.semantic !== undefined) return err('a library with semantic search rebuilds its index');
     const touched = new Set<string>();
     this.#touchedWhileLoading = touched;
     try {
-      const steps = this.#loadSteps(bytes, tables);
+      const steps = this.#loadSteps(bytes, tables, options.now);
       for (;;) {
         const step = steps.next();
         if (step.done === true) return ok(step.value);
@@ -697,7 +697,7 @@ export class Library {
   }
 
   /** loadIndex's work, yielding between slices; the library changes only in its last step (nothing on an error). */
-  *#loadSteps(bytes: Uint8Array, tables?: PlacedTables): Generator<void, { podcasts: number; episodes: number }, void> {
+  *#loadSteps(bytes: Uint8Array, tables?: PlacedTables, now?: number): Generator<void, { podcasts: number; episodes: number }, void> {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT) throw new Error('not a topic index of this format');
     if (view.getUint32(4, true) !== PARTS || bytes.byteLength < 8 + PARTS * 4) throw new Error('not a topic index of this format');
@@ -719,6 +719,8 @@ export class Library {
     const searchAt = ranges[SEARCH_PART]![0];
     const searchTables = tables === undefined ? undefined : new Map([...tables].map(([at, table]) => [at - searchAt, table]));
     const search = yield* SearchIndex.loadSteps(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength), this.#indexOptions, searchTables);
+    // Each episode's recency factor for today, in slices here rather than in one hold by the first query after the swap.
+    if (now !== undefined) yield* search.recencySteps(now);
 
     const indexed = new Map<string, IndexedEpisodes>();
     let s = 0;

@@ -90,6 +90,34 @@ describe('the saved topic index', () => {
     }
   }, 120_000);
 
+  it('checksummed on a worker thread (a big file), reads the same as checksummed here, and refuses a corrupt one', async () => {
+    await saveIndexOnce();
+    const good = readFileSync(indexFile);
+    // Threshold 0: every body is checksummed off this thread; small chunks, so many are handed over in order.
+    const here = await readTopicIndex(indexFile, 4096);
+    const there = await readTopicIndex(indexFile, 4096, undefined, undefined, 0);
+    if (!here.ok || !there.ok) throw new Error('the good file was not read');
+    expect(Buffer.from(there.value.body).equals(Buffer.from(here.value.body))).toBe(true);
+    expect([...there.value.tables!.keys()]).toEqual([...here.value.tables!.keys()]);
+    for (const [at, table] of there.value.tables!) expect(Buffer.from(table).equals(Buffer.from(here.value.tables!.get(at)!))).toBe(true);
+    try {
+      // A byte flipped in the body's first chunk, in its last, and the header's CRC itself wrong.
+      const damaged: [string, Buffer][] = [
+        ['a flipped byte early', Buffer.from(good.map((b, i) => (i === 200 ? b ^ 0xff : b)))],
+        ['a flipped byte late', Buffer.from(good.map((b, i) => (i === good.length - 100 ? b ^ 0xff : b)))],
+        ['another CRC', Buffer.from(good.map((b, i) => (i === 12 ? b ^ 0x01 : b)))],
+      ];
+      for (const [what, bytes] of damaged) {
+        writeFileSync(indexFile, bytes);
+        const read = await readTopicIndex(indexFile, 4096, undefined, undefined, 0);
+        expect(read.ok, what).toBe(false);
+        expect(!read.ok && read.error, what).toContain('checksum');
+      }
+    } finally {
+      writeFileSync(indexFile, good);
+    }
+  }, 120_000);
+
   it('is not trusted when it was stemmed otherwise (another analyzer version): rebuilt from the store instead', async () => {
     await saveIndexOnce();
     const expected = answers(await rebuilt());
