@@ -672,14 +672,14 @@ export class Library {
    * a reader puts each in a SharedArrayBuffer of its own and hands them to loadIndexInSlices (`tables`, by where each
    * starts in the bytes), used as they are: no copy, and no buffer holding the rest (ids, strings) alive with them.
    */
-  static async savedTableRanges(readAt: ReadAt, length: number): Promise<[number, number][]> {
+  static async savedTableRanges(readAt: ReadAt, length: number): Promise<[number, number, number][]> {
     const head = await readAt(0, 8);
     const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
     if (view.getUint32(0, true) !== INDEX_FORMAT || view.getUint32(4, true) !== PARTS) throw new Error('not a topic index of this format');
     const lengths = await readAt(8, PARTS * 4);
     const search = partRanges(new DataView(lengths.buffer, lengths.byteOffset, lengths.byteLength), length)[SEARCH_PART]!;
     const ranges = await SearchIndex.tableRanges((at, n) => readAt(search[0] + at, n), search[1] - search[0]);
-    return ranges.map(([start, end]) => [search[0] + start, search[0] + end]);
+    return ranges.map(([start, end, room]) => [search[0] + start, search[0] + end, room]);
   }
 
   /**

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crc32 } from 'node:zlib';
 import { chunkChecksumHere, chunkChecksumOffThread, type ChunkChecksum } from './chunkChecksum.js';
+import { withRoom } from '../data/search/ensure.js';
 import { Library } from '../data/library.js';
 import { err, ok, type Result } from '../data/model.js';
 import type { Logger } from '../logger.js';
@@ -145,7 +146,8 @@ export async function writeTopicIndexStream(
 const READ_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** Where the tables lie in a saved body, from its heads alone (Library.savedTableRanges; ascending, apart). */
-export type BodyTables = (readAt: (at: number, length: number) => Promise<Uint8Array>, bodyLength: number) => Promise<readonly (readonly [number, number])[]>;
+/** The third, where given: bytes of room to leave after that table in its buffer, for it to grow into (withRoom). */
+export type BodyTables = (readAt: (at: number, length: number) => Promise<Uint8Array>, bodyLength: number) => Promise<readonly (readonly [number, number, number?])[]>;
 
 /**
  * Parts of the body read before the rest (Library.savedCatalogueRanges: its head and the saved catalogue), handed to
@@ -208,7 +210,7 @@ export async function readTopicIndex(
     // Not filled where the tables are: those pages are never touched (nor resident), and the body is dropped after the load.
     const body = ranges.length > 0 ? new Uint8Array(bodyLength) : new Uint8Array(new SharedArrayBuffer(bodyLength));
     // Read first (and not again below), where they lie in the body outside the tables: handed over unchecked.
-    const early = first === undefined ? [] : (await tableRanges(handle, bodyAt, bodyLength, first.ranges)).filter(([start, end]) => !ranges.some(([s, e]) => start < e && s < end));
+    const early = first === undefined ? [] : (await tableRanges(handle, bodyAt, bodyLength, first.ranges)).filter(([start, end]) => !ranges.some(([s, e]) => start < e && s < end)).map(([start, end]) => [start, end] as const);
     for (const [start, end] of early) {
       if (!(await readFully(handle, Buffer.from(body.buffer, body.byteOffset + start, end - start), end - start, bodyAt + start))) return err('it is cut short');
     }
@@ -254,13 +256,14 @@ export async function readTopicIndex(
     let at = 0;
     // The gaps split where what was read first starts and ends (so a chunk is wholly read first or not).
     const cuts = early.flat();
-    for (const [start, end] of [...ranges, [bodyLength, bodyLength] as const]) {
+    for (const [start, end, room = 0] of [...ranges, [bodyLength, bodyLength] as const]) {
       for (const cut of [...cuts.filter((c) => at < c && c < start), start]) {
         if (!(await readRange(body, at, at, cut))) return err('it is cut short');
         at = cut;
       }
       if (end > start) {
-        const table = new Uint8Array(new SharedArrayBuffer(end - start));
+        // Exactly its size, with room after it for a table that grows as passages are added (withRoom).
+        const table = new Uint8Array(room > 0 ? withRoom(end - start, room) : new SharedArrayBuffer(end - start), 0, end - start);
         if (!(await readRange(table, 0, start, end))) return err('it is cut short');
         placed.set(start, table);
       }
@@ -277,7 +280,7 @@ export async function readTopicIndex(
 }
 
 /** The tables' ranges in a body not read yet, checked to be ascending and apart within it; none when not found. */
-async function tableRanges(handle: FileHandle, bodyAt: number, bodyLength: number, tables: BodyTables): Promise<(readonly [number, number])[]> {
+async function tableRanges(handle: FileHandle, bodyAt: number, bodyLength: number, tables: BodyTables): Promise<(readonly [number, number, number?])[]> {
   try {
     const ranges = await tables(async (at, length) => {
       const bytes = Buffer.alloc(length);
@@ -285,8 +288,9 @@ async function tableRanges(handle: FileHandle, bodyAt: number, bodyLength: numbe
       return bytes;
     }, bodyLength);
     let end = 0;
-    for (const [start, stop] of ranges) {
+    for (const [start, stop, room = 0] of ranges) {
       if (!Number.isSafeInteger(start) || !Number.isSafeInteger(stop) || start < end || stop < start || stop > bodyLength) return [];
+      if (!Number.isSafeInteger(room) || room < 0) return [];
       end = stop;
     }
     return [...ranges];

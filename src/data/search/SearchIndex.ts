@@ -1,5 +1,5 @@
 import { bm25ImpactTables, coordinationTable, DEFAULT_FIELD_BOOST, episodeRecency, FIELD_CODE, FIELD_COUNT, idf, RECENCY_WEIGHT, recencyDay } from './bm25.js';
-import { ensure, ensureSnug, shared, sharedLike } from './ensure.js';
+import { ensure, ensureSnug, roomFor, shared, sharedLike, withRoom } from './ensure.js';
 import type { NumericArray } from './ensure.js';
 import { CHAMPION_MIN_DF } from './championLists.js';
 import { editDistance, fuzzyScan } from './fuzzyScan.js';
@@ -1610,8 +1610,9 @@ export class SearchIndex implements TopicSearch {
    * Where the tables of a saved image lie in it, read from its header alone (`readAt`): a reader can then put each in a
    * SharedArrayBuffer of its own and hand them to loadSteps as `tables` (by where each starts), used as they are.
    */
-  static tableRanges(readAt: ReadAt, length: number): Promise<[number, number][]> {
-    return indexTableRanges(readAt, length, (name) => !STRING_SECTIONS.has(name));
+  static tableRanges(readAt: ReadAt, length: number): Promise<[number, number, number][]> {
+    // The third: room to leave after a table the next passages added grow (see withRoom).
+    return indexTableRanges(readAt, length, (name) => !STRING_SECTIONS.has(name), (name, byteLength) => (GROWING_SECTIONS.has(name) ? roomFor(byteLength) : 0));
   }
 
   /**
@@ -1643,7 +1644,7 @@ export class SearchIndex implements TopicSearch {
     index.docField = get<Uint8Array>('docField');
     index.docLength = get<Uint16Array>('docLength');
     index.docLanguage = get<Uint8Array>('docLanguage');
-    index.docDeleted = new Uint8Array(header.docCount);
+    index.docDeleted = new Uint8Array(withRoom(header.docCount, roomFor(header.docCount), false), 0, header.docCount);
     index.fieldDocs.set(header.fieldDocs);
     index.fieldLength.set(header.fieldLength);
     index.episodeCount = header.episodeCount;
@@ -1655,7 +1656,7 @@ export class SearchIndex implements TopicSearch {
     if (index.docEpisode.length !== header.docCount || index.episodePodcast.length !== header.episodeCount) throw new Error('search index: tables of other sizes than its header says');
     index.episodeIds = yield* strings('episodeIds', header.counts.episodes);
     index.episodePublished = yield* strings('episodePublished', header.counts.episodes);
-    index.episodePublishedIso = new Uint8Array(header.episodeCount);
+    index.episodePublishedIso = new Uint8Array(withRoom(header.episodeCount, roomFor(header.episodeCount), false), 0, header.episodeCount);
     for (let e = 0; e < header.episodeCount; e++) {
       if (e % LOAD_SLICE_EPISODES === LOAD_SLICE_EPISODES - 1) yield;
       if (!isoForm(index.episodePublished[e] as string, index.episodePublishedMs[e] as number)) continue;
@@ -1675,8 +1676,8 @@ export class SearchIndex implements TopicSearch {
       if (e % LOAD_SLICE_EPISODES === LOAD_SLICE_EPISODES - 1) yield;
       index.rememberEpisode(index.episodePodcast[e] as number, index.episodeIds[e] as string, e);
     }
-    index.episodeFirstDoc = new Uint32Array(header.episodeCount);
-    index.episodeEndDoc = new Uint32Array(header.episodeCount);
+    index.episodeFirstDoc = new Uint32Array(withRoom(4 * header.episodeCount, roomFor(4 * header.episodeCount)), 0, header.episodeCount);
+    index.episodeEndDoc = new Uint32Array(withRoom(4 * header.episodeCount, roomFor(4 * header.episodeCount)), 0, header.episodeCount);
     // rebuildEpisodeRanges, in slices (a fresh index: the ranges start zeroed).
     for (let doc = header.docCount - 1; doc >= 0; doc--) {
       if (doc % LOAD_SLICE_DOCS === 0) yield;
@@ -1711,6 +1712,11 @@ const LOAD_SLICE_EPISODES = 2_048;
 /** The sections `serialize` writes as string lists (every other one is a table). */
 const STRING_SECTIONS = new Set(['stems', 'surfaces', 'surfaceDisplay', 'episodeIds', 'episodePublished', 'podcastIds', 'podcastDeclared']);
 const LOAD_SLICE_DOCS = 262_144;
+/**
+ * The saved tables a load takes at their exact size and the first passages added grow (ensureSnug): a reader leaves
+ * them room (SearchIndex.tableRanges), as the load does for the tables it makes itself (docDeleted, the episode ranges).
+ */
+const GROWING_SECTIONS = new Set(['docEpisode', 'docStart', 'docField', 'docLength', 'docLanguage', 'episodePodcast', 'episodePublishedMs']);
 /** Recency factors computed per slice before a start's first query (~0.15 µs each). */
 const RECENCY_SLICE_EPISODES = 65_536;
 const LOAD_SLICE_BYTES = 512 * 1024;
