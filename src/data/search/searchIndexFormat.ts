@@ -74,6 +74,8 @@ export interface DecodedIndex {
   strings(name: string, count: number): string[];
   /** The same in pieces of about `pieceBytes` of UTF-8 each (cut at a NUL), for a caller that pauses between them. */
   stringPieces(name: string, count: number, pieceBytes: number): Generator<string[], void, void>;
+  /** A string list section's bytes as saved (UTF-8, NUL between strings), for a caller that reads them itself. */
+  stringBytes(name: string): Uint8Array;
 }
 
 export function decodeIndex(bytes: Uint8Array, tables?: PlacedTables): DecodedIndex {
@@ -147,7 +149,11 @@ export function decodeIndex(bytes: Uint8Array, tables?: PlacedTables): DecodedIn
       from = cut + 1;
     }
   }
-  return { header, array, strings, stringPieces };
+  const stringBytes = (name: string): Uint8Array => {
+    const { at, length } = section(name);
+    return bytes.subarray(at, at + length);
+  };
+  return { header, array, strings, stringPieces, stringBytes };
 }
 
 /**
