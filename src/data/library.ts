@@ -98,9 +98,9 @@ function hash32(text: string): number {
 interface IndexedEpisodes {
   /** For a podcast of a loaded index, parsed from the saved bytes when first read (see savedIndexed). */
   readonly ids: string[];
-  fingerprints: Int32Array;
+  readonly fingerprints: Int32Array;
   /** Transcript cues each was indexed with; undefined when none had any (most podcasts). */
-  cues: Uint32Array | undefined;
+  readonly cues: Uint32Array | undefined;
   /** Bytes of saved JSON its ids are still to be parsed from; 0 once they are (memoryBytes). */
   readonly unparsedBytes?: number;
 }
@@ -113,23 +113,36 @@ interface IndexedEpisodes {
  * index hold are their own strings anyway.
  */
 function savedIndexed(json: Uint8Array | undefined, count: number, fingerprints: Int32Array, cues: Uint32Array | undefined): IndexedEpisodes {
-  let ids: string[] | undefined = json === undefined ? [] : undefined;
-  let unparsed = json;
-  return {
-    get ids(): string[] {
-      if (ids === undefined) {
-        ids = JSON.parse(`[${ID_DECODER.decode(unparsed)}]`) as string[];
-        unparsed = undefined;
-        if (ids.length !== count) throw new Error('episode ids: not as many as saved');
-      }
-      return ids;
-    },
-    get unparsedBytes(): number {
-      return unparsed?.byteLength ?? 0;
-    },
-    fingerprints,
-    cues,
-  };
+  return new SavedIndexed(json, count, fingerprints, cues);
+}
+
+/** savedIndexed's record: a class, so its getters are shared, not two closures per podcast. */
+class SavedIndexed implements IndexedEpisodes {
+  #json: Uint8Array | undefined;
+  #ids: string[] | undefined;
+  constructor(
+    json: Uint8Array | undefined,
+    private readonly count: number,
+    readonly fingerprints: Int32Array,
+    readonly cues: Uint32Array | undefined,
+  ) {
+    this.#json = json;
+    if (json === undefined) this.#ids = [];
+  }
+
+  get ids(): string[] {
+    if (this.#ids === undefined) {
+      const ids = JSON.parse(`[${ID_DECODER.decode(this.#json)}]`) as string[];
+      if (ids.length !== this.count) throw new Error('episode ids: not as many as saved');
+      this.#ids = ids;
+      this.#json = undefined;
+    }
+    return this.#ids;
+  }
+
+  get unparsedBytes(): number {
+    return this.#json?.byteLength ?? 0;
+  }
 }
 
 const ID_DECODER = new TextDecoder();

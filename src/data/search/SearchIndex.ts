@@ -1659,7 +1659,7 @@ export class SearchIndex implements TopicSearch {
     // The dates read from their bytes: one in the ISO form of its time (nearly every one) is known there, and no
     // string is made for it (a million strings made and dropped, and isoForm on each, were ~0.6 s of a start at a
     // million episodes); any other is decoded as the strings above are.
-    index.episodePublished = [];
+    index.episodePublished = new Array<string>(header.counts.episodes);
     const dates = image.stringBytes('episodePublished');
     const decoder = new TextDecoder();
     let from = 0;
@@ -1669,13 +1669,13 @@ export class SearchIndex implements TopicSearch {
       const nul = dates.indexOf(0, from);
       const to = nul < 0 ? dates.length : nul;
       if (to - from === 24 && isoFormBytes(dates, from, index.episodePublishedMs[e] as number)) {
-        index.episodePublished.push('');
+        index.episodePublished[e] = '';
         index.episodePublishedIso[e] = 1;
       } else {
         const date = decoder.decode(dates.subarray(from, to));
         // As isoForm reads a string (the bytes above are only ever read as ASCII).
         const iso = isoForm(date, index.episodePublishedMs[e] as number);
-        index.episodePublished.push(iso ? '' : date);
+        index.episodePublished[e] = iso ? '' : date;
         index.episodePublishedIso[e] = iso ? 1 : 0;
       }
       from = to + 1;
