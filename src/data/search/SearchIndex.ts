@@ -1694,8 +1694,8 @@ export class SearchIndex implements TopicSearch {
       if (e % LOAD_SLICE_EPISODES === LOAD_SLICE_EPISODES - 1) yield;
       index.rememberEpisode(index.episodePodcast[e] as number, index.episodeIds[e] as string, e);
     }
-    index.episodeFirstDoc = new Uint32Array(withRoom(4 * header.episodeCount, roomFor(4 * header.episodeCount)), 0, header.episodeCount);
-    index.episodeEndDoc = new Uint32Array(withRoom(4 * header.episodeCount, roomFor(4 * header.episodeCount)), 0, header.episodeCount);
+    index.episodeFirstDoc = new Uint32Array(withRoom(4 * header.episodeCount, roomFor(4 * header.episodeCount), false), 0, header.episodeCount);
+    index.episodeEndDoc = new Uint32Array(withRoom(4 * header.episodeCount, roomFor(4 * header.episodeCount), false), 0, header.episodeCount);
     // rebuildEpisodeRanges, in slices (a fresh index: the ranges start zeroed).
     for (let doc = header.docCount - 1; doc >= 0; doc--) {
       if (doc % LOAD_SLICE_DOCS === 0) yield;
