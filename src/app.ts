@@ -223,6 +223,7 @@ export async function openServices(config: Config, log: Logger, options: Service
   const libraryLoaded = loadLibrary(store, library, log, {
     ...topicIndex.load,
     signal: stopLoading.signal,
+    ...(options.now && { now: options.now }),
     // Who follows what is read per podcast of the catalogue.
     withCatalogue: () => follows.load(),
   });

@@ -96,11 +96,82 @@ function hash32(text: string): number {
 
 /** What each indexed episode of a podcast looked like: parallel arrays, not an object per episode. */
 interface IndexedEpisodes {
-  ids: string[];
-  fingerprints: Int32Array;
+  /** For a podcast of a loaded index, parsed from the saved bytes when first read (see savedIndexed). */
+  readonly ids: string[];
+  readonly fingerprints: Int32Array;
   /** Transcript cues each was indexed with; undefined when none had any (most podcasts). */
-  cues: Uint32Array | undefined;
+  readonly cues: Uint32Array | undefined;
+  /** Bytes of saved JSON its ids are still to be parsed from; 0 once they are (memoryBytes). */
+  readonly unparsedBytes?: number;
 }
+
+/**
+ * A loaded podcast's record, its ids left as the saved JSON (`json`: its strings, comma-separated, checked by
+ * jsonStringEnd to be `count` strings JSON.parse reads) until first read: only the podcasts a poll or a catch-up
+ * indexes again, or a save writes, need them. A start parsed all of them (a million ids: 0.65 s of the thread that
+ * answers, before the first /topic, and a million strings for the collector), and the ids the catalogue and the topic
+ * index hold are their own strings anyway.
+ */
+function savedIndexed(json: Uint8Array | undefined, count: number, fingerprints: Int32Array, cues: Uint32Array | undefined): IndexedEpisodes {
+  return new SavedIndexed(json, count, fingerprints, cues);
+}
+
+/** savedIndexed's record: a class, so its getters are shared, not two closures per podcast. */
+class SavedIndexed implements IndexedEpisodes {
+  #json: Uint8Array | undefined;
+  #ids: string[] | undefined;
+  constructor(
+    json: Uint8Array | undefined,
+    private readonly count: number,
+    readonly fingerprints: Int32Array,
+    readonly cues: Uint32Array | undefined,
+  ) {
+    this.#json = json;
+    if (json === undefined) this.#ids = [];
+  }
+
+  get ids(): string[] {
+    if (this.#ids === undefined) {
+      const ids = JSON.parse(`[${ID_DECODER.decode(this.#json)}]`) as string[];
+      if (ids.length !== this.count) throw new Error('episode ids: not as many as saved');
+      this.#ids = ids;
+      this.#json = undefined;
+    }
+    return this.#ids;
+  }
+
+  get unparsedBytes(): number {
+    return this.#json?.byteLength ?? 0;
+  }
+}
+
+const ID_DECODER = new TextDecoder();
+
+/**
+ * Where the JSON string that starts at `at` (its opening quote) in `bytes` ends (just past its closing quote); throws
+ * where JSON.parse would refuse it (a control character, an unknown escape) or where it is cut short, so ids left to
+ * be parsed later (savedIndexed) are known good now.
+ */
+function jsonStringEnd(bytes: Uint8Array, at: number): number {
+  if (bytes[at] !== 0x22) throw new Error('episode ids: a string expected');
+  for (let i = at + 1; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0x22) return i + 1;
+    if (b < 0x20) throw new Error('episode ids: a control character in a string');
+    if (b !== 0x5c) continue;
+    const escaped = bytes[++i];
+    if (escaped === 0x75) {
+      for (let k = 0; k < 4; k++) {
+        const h = bytes[++i] ?? 0;
+        if (!((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) throw new Error('episode ids: a bad \\u escape');
+      }
+    } else if (escaped === undefined || !JSON_ESCAPES.has(escaped)) throw new Error('episode ids: a bad escape');
+  }
+  throw new Error('episode ids: cut short');
+}
+
+/** The characters after a backslash JSON reads (\" \\ \/ \b \f \n \r \t; \u apart). */
+const JSON_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
 
 function packIndexed(episodes: ReadonlyMap<string, { fingerprint: number; cues: number }>): IndexedEpisodes {
   const ids = [...episodes.keys()];
@@ -628,12 +699,12 @@ export class Library {
    * indexed, unindexed or removed meanwhile is left unindexed in the loaded index (isIndexed false), for the caller to
    * index again from the store (what the saved index holds of it may be older than that change).
    */
-  async loadIndexInSlices(bytes: Uint8Array, tables?: PlacedTables): Promise<Result<{ podcasts: number; episodes: number }>> {
+  async loadIndexInSlices(bytes: Uint8Array, tables?: PlacedTables, options: { now?: number } = {}): Promise<Result<{ podcasts: number; episodes: number }>> {
     if (this.semantic !== undefined) return err('a library with semantic search rebuilds its index');
     const touched = new Set<string>();
     this.#touchedWhileLoading = touched;
     try {
-      const steps = this.#loadSteps(bytes, tables);
+      const steps = this.#loadSteps(bytes, tables, options.now);
       for (;;) {
         const step = steps.next();
         if (step.done === true) return ok(step.value);
@@ -672,14 +743,14 @@ export class Library {
    * a reader puts each in a SharedArrayBuffer of its own and hands them to loadIndexInSlices (`tables`, by where each
    * starts in the bytes), used as they are: no copy, and no buffer holding the rest (ids, strings) alive with them.
    */
-  static async savedTableRanges(readAt: ReadAt, length: number): Promise<[number, number][]> {
+  static async savedTableRanges(readAt: ReadAt, length: number): Promise<[number, number, number][]> {
     const head = await readAt(0, 8);
     const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
     if (view.getUint32(0, true) !== INDEX_FORMAT || view.getUint32(4, true) !== PARTS) throw new Error('not a topic index of this format');
     const lengths = await readAt(8, PARTS * 4);
     const search = partRanges(new DataView(lengths.buffer, lengths.byteOffset, lengths.byteLength), length)[SEARCH_PART]!;
     const ranges = await SearchIndex.tableRanges((at, n) => readAt(search[0] + at, n), search[1] - search[0]);
-    return ranges.map(([start, end]) => [search[0] + start, search[0] + end]);
+    return ranges.map(([start, end, room]) => [search[0] + start, search[0] + end, room]);
   }
 
   /**
@@ -697,17 +768,16 @@ export class Library {
   }
 
   /** loadIndex's work, yielding between slices; the library changes only in its last step (nothing on an error). */
-  *#loadSteps(bytes: Uint8Array, tables?: PlacedTables): Generator<void, { podcasts: number; episodes: number }, void> {
+  *#loadSteps(bytes: Uint8Array, tables?: PlacedTables, now?: number): Generator<void, { podcasts: number; episodes: number }, void> {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytes.byteLength < 8 || view.getUint32(0, true) !== INDEX_FORMAT) throw new Error('not a topic index of this format');
     if (view.getUint32(4, true) !== PARTS || bytes.byteLength < 8 + PARTS * 4) throw new Error('not a topic index of this format');
     const ranges = partRanges(new DataView(bytes.buffer, bytes.byteOffset + 8, PARTS * 4), bytes.byteLength);
     const parts = ranges.map(([start, end]) => bytes.subarray(start, end));
-    const strings: string[] = [];
-    for (const piece of jsonStringArrayPieces(parts[0]!, LOAD_SLICE_BYTES)) {
-      for (const id of piece) strings.push(id);
-      yield;
-    }
+    // The ids: each podcast's read now, its episodes' left as saved (savedIndexed) in a copy of their own (the body
+    // they came in is dropped after the load).
+    const idBytes = parts[0]!.slice();
+    if (idBytes.byteLength < 2 || idBytes[0] !== 0x5b || idBytes[idBytes.byteLength - 1] !== 0x5d) throw new Error('episode list: not a JSON array');
     const numbers = float64Part(parts[1]!);
     const cueKeys: string[] = [];
     for (const piece of jsonStringArrayPieces(parts[2]!, LOAD_SLICE_BYTES)) {
@@ -719,17 +789,30 @@ export class Library {
     const searchAt = ranges[SEARCH_PART]![0];
     const searchTables = tables === undefined ? undefined : new Map([...tables].map(([at, table]) => [at - searchAt, table]));
     const search = yield* SearchIndex.loadSteps(new Uint8Array(parts[4]!.buffer, parts[4]!.byteOffset, parts[4]!.byteLength), this.#indexOptions, searchTables);
+    // Each episode's recency factor for today, in slices here rather than in one hold by the first query after the swap.
+    if (now !== undefined) yield* search.recencySteps(now);
 
     const indexed = new Map<string, IndexedEpisodes>();
-    let s = 0;
     let n = 0;
     let episodes = 0;
     let sinceYield = 0;
-    while (s < strings.length) {
-      const podcastId = strings[s++]!;
-      const size = numbers[n++]!;
-      if (s + size > strings.length || n + 2 * size > numbers.length) throw new Error('episode list cut short');
-      const ids = strings.slice(s, s + size);
+    // "[" then strings separated by commas then "]": a podcast's id, then as many of its episodes' as `numbers` says.
+    const last = idBytes.byteLength - 1;
+    let at = 1;
+    while (at < last) {
+      if (at > 1 && idBytes[at++] !== 0x2c) throw new Error('episode list: not a JSON array');
+      const podcastEnd = jsonStringEnd(idBytes, at);
+      const podcastId = JSON.parse(ID_DECODER.decode(idBytes.subarray(at, podcastEnd))) as string;
+      at = podcastEnd;
+      const size = numbers[n++];
+      if (size === undefined || !Number.isSafeInteger(size) || size < 0 || n + 2 * size > numbers.length) throw new Error('episode list cut short');
+      const idsFrom = at + 1;
+      for (let i = 0; i < size; i++) {
+        if (idBytes[at++] !== 0x2c) throw new Error('episode list cut short');
+        at = jsonStringEnd(idBytes, at);
+      }
+      if (at > last) throw new Error('episode list cut short');
+      const json = size === 0 ? undefined : idBytes.subarray(idsFrom, at);
       const fingerprints = new Int32Array(size);
       let cues: Uint32Array | undefined;
       for (let i = 0; i < size; i++) {
@@ -737,9 +820,8 @@ export class Library {
         const count = numbers[n++]!;
         if (count > 0) (cues ??= new Uint32Array(size))[i] = count;
       }
-      s += size;
       episodes += size;
-      indexed.set(podcastId, { ids, fingerprints, cues });
+      indexed.set(podcastId, savedIndexed(json, size, fingerprints, cues));
       sinceYield += size;
       if (sinceYield >= LOAD_SLICE_EPISODES) {
         sinceYield = 0;
@@ -805,7 +887,9 @@ export class Library {
     let bookkeeping = this.cueMemoryBytes() + this.#cues.size * 120;
     for (const [podcastId, e] of this.#indexed) {
       bookkeeping += 120 + 24 + podcastId.length + e.fingerprints.byteLength + (e.cues?.byteLength ?? 0);
-      for (const id of e.ids) bookkeeping += 8 + 24 + id.length;
+      // Ids not parsed yet: their saved bytes (the buffer they are in is shared by every podcast of the load).
+      if (e.unparsedBytes !== undefined && e.unparsedBytes > 0) bookkeeping += e.unparsedBytes;
+      else for (const id of e.ids) bookkeeping += 8 + 24 + id.length;
     }
     // A run in flight's map: an entry (~40 bytes), its id and its object ({ fingerprint, cues }: ~32 bytes) each.
     for (const [podcastId, map] of this.#unpacked) {

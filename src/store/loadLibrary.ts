@@ -43,6 +43,8 @@ export interface LoadLibraryOptions {
   buildElsewhere?: () => Promise<void>;
   /** Only the topic index (a worker building the file): the catalogue is not read, the podcasts come from the versions. */
   indexOnly?: boolean;
+  /** The clock commands answer by (a loaded index's recency factors are computed for its day before it answers). */
+  now?: () => Date;
   /** Runs once the catalogue is in, before commands that need it are answered (the guilds' follows are read then). */
   withCatalogue?: () => Promise<void>;
 }
@@ -182,7 +184,8 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
         const first = firstRead;
         firstRead = undefined;
         const saved = first ?? (read === undefined ? await storage.read() : (await read)());
-        const loaded = saved.ok ? await library.loadIndexInSlices(saved.value.body, saved.value.tables) : saved;
+        const now = (options.now?.() ?? new Date()).getTime();
+        const loaded = saved.ok ? await library.loadIndexInSlices(saved.value.body, saved.value.tables, { now }) : saved;
         if (!saved.ok || !loaded.ok) return loaded.ok ? 'unreadable' : loaded.error;
         savedVersions = saved.value.versions;
         const generation = saved.value.generation;

@@ -5,6 +5,8 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crc32 } from 'node:zlib';
+import { chunkChecksumHere, chunkChecksumOffThread, type ChunkChecksum } from './chunkChecksum.js';
+import { withRoom } from '../data/search/ensure.js';
 import { Library } from '../data/library.js';
 import { err, ok, type Result } from '../data/model.js';
 import type { Logger } from '../logger.js';
@@ -144,7 +146,8 @@ export async function writeTopicIndexStream(
 const READ_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** Where the tables lie in a saved body, from its heads alone (Library.savedTableRanges; ascending, apart). */
-export type BodyTables = (readAt: (at: number, length: number) => Promise<Uint8Array>, bodyLength: number) => Promise<readonly (readonly [number, number])[]>;
+/** The third, where given: bytes of room to leave after that table in its buffer, for it to grow into (withRoom). */
+export type BodyTables = (readAt: (at: number, length: number) => Promise<Uint8Array>, bodyLength: number) => Promise<readonly (readonly [number, number, number?])[]>;
 
 /**
  * Parts of the body read before the rest (Library.savedCatalogueRanges: its head and the saved catalogue), handed to
@@ -159,6 +162,13 @@ export interface ReadFirst {
 const READS_IN_FLIGHT = 2;
 
 /**
+ * A body at least this long is checksummed on a worker thread (chunkChecksumOffThread): at a million episodes (1.2 GB)
+ * its CRC took 1.3 s of the thread that restores the saved catalogue meanwhile, and the index waited for both. A small
+ * one is not worth a thread's start.
+ */
+const CHECKSUM_OFF_THREAD_BYTES = 64 * 1024 * 1024;
+
+/**
  * The saved index, checked: a missing file, another format, a wrong length or CRC is an error (and not trusted). The
  * header is read and checked first (an outdated file is refused without reading its body); then the body is read once,
  * in chunks, its CRC-32 computed chunk by chunk as read (no whole-file Buffer, no second copy, no extra pass). Each
@@ -167,15 +177,18 @@ const READS_IN_FLIGHT = 2;
  * the load, then dropped) into the body. Without `tables`, or when they cannot be found (a body of another format, which
  * the load then refuses), the whole body is read into one SharedArrayBuffer (`tables` null: always). With `first`, the
  * parts it names (the saved catalogue) are read before the rest and handed over unchecked (see TopicIndexStorage.read);
- * they are checksummed in their place in the order as the rest is read.
+ * they are checksummed in their place in the order as the rest is read. A body of `checksumOffThreadBytes` or more is
+ * checksummed on a worker thread, this one only reading and handing the chunks over.
  */
 export async function readTopicIndex(
   file: string,
   chunkBytes = READ_CHUNK_BYTES,
   tables: BodyTables | null = Library.savedTableRanges,
   first?: ReadFirst,
+  checksumOffThreadBytes = CHECKSUM_OFF_THREAD_BYTES,
 ): Promise<Result<SavedTopicIndex>> {
   let handle: FileHandle;
+  let checksum: ChunkChecksum | undefined;
   try {
     handle = await open(file, 'r');
   } catch (error) {
@@ -197,13 +210,14 @@ export async function readTopicIndex(
     // Not filled where the tables are: those pages are never touched (nor resident), and the body is dropped after the load.
     const body = ranges.length > 0 ? new Uint8Array(bodyLength) : new Uint8Array(new SharedArrayBuffer(bodyLength));
     // Read first (and not again below), where they lie in the body outside the tables: handed over unchecked.
-    const early = first === undefined ? [] : (await tableRanges(handle, bodyAt, bodyLength, first.ranges)).filter(([start, end]) => !ranges.some(([s, e]) => start < e && s < end));
+    const early = first === undefined ? [] : (await tableRanges(handle, bodyAt, bodyLength, first.ranges)).filter(([start, end]) => !ranges.some(([s, e]) => start < e && s < end)).map(([start, end]) => [start, end] as const);
     for (const [start, end] of early) {
       if (!(await readFully(handle, Buffer.from(body.buffer, body.byteOffset + start, end - start), end - start, bodyAt + start))) return err('it is cut short');
     }
     if (early.length > 0) first?.unchecked({ versions: parsed.value, body });
     const placed = new Map<number, Uint8Array>();
-    let crc = crc32(header);
+    checksum = bodyLength >= checksumOffThreadBytes ? chunkChecksumOffThread() : chunkChecksumHere();
+    checksum.add(header);
     // The body in order, a chunk at a time, the next chunks read while this one is checksummed: each gap into the
     // body, each table into its own buffer; what was read first is only checksummed.
     const readRange = async (into: Uint8Array, intoAt: number, from: number, to: number): Promise<boolean> => {
@@ -235,36 +249,38 @@ export async function readTopicIndex(
           return false;
         }
         issue();
-        crc = crc32(into.subarray(intoAt + (chunk.at - from), intoAt + (chunk.at - from) + chunk.length), crc);
+        checksum!.add(into.subarray(intoAt + (chunk.at - from), intoAt + (chunk.at - from) + chunk.length));
       }
       return true;
     };
     let at = 0;
     // The gaps split where what was read first starts and ends (so a chunk is wholly read first or not).
     const cuts = early.flat();
-    for (const [start, end] of [...ranges, [bodyLength, bodyLength] as const]) {
+    for (const [start, end, room = 0] of [...ranges, [bodyLength, bodyLength] as const]) {
       for (const cut of [...cuts.filter((c) => at < c && c < start), start]) {
         if (!(await readRange(body, at, at, cut))) return err('it is cut short');
         at = cut;
       }
       if (end > start) {
-        const table = new Uint8Array(new SharedArrayBuffer(end - start));
+        // Exactly its size, with room after it for a table that grows as passages are added (withRoom).
+        const table = new Uint8Array(room > 0 ? withRoom(end - start, room) : new SharedArrayBuffer(end - start), 0, end - start);
         if (!(await readRange(table, 0, start, end))) return err('it is cut short');
         placed.set(start, table);
       }
       at = end;
     }
-    if (crc !== prefix.readUInt32LE(12)) return err('its checksum does not match (corrupt or cut short)');
+    if ((await checksum.result()) !== prefix.readUInt32LE(12)) return err('its checksum does not match (corrupt or cut short)');
     return ok({ versions: parsed.value, body, ...(placed.size > 0 && { tables: placed }) });
   } catch (error) {
     return err(`it cannot be read (${String(error)})`);
   } finally {
+    checksum?.close();
     await handle.close().catch(() => {});
   }
 }
 
 /** The tables' ranges in a body not read yet, checked to be ascending and apart within it; none when not found. */
-async function tableRanges(handle: FileHandle, bodyAt: number, bodyLength: number, tables: BodyTables): Promise<(readonly [number, number])[]> {
+async function tableRanges(handle: FileHandle, bodyAt: number, bodyLength: number, tables: BodyTables): Promise<(readonly [number, number, number?])[]> {
   try {
     const ranges = await tables(async (at, length) => {
       const bytes = Buffer.alloc(length);
@@ -272,8 +288,9 @@ async function tableRanges(handle: FileHandle, bodyAt: number, bodyLength: numbe
       return bytes;
     }, bodyLength);
     let end = 0;
-    for (const [start, stop] of ranges) {
+    for (const [start, stop, room = 0] of ranges) {
       if (!Number.isSafeInteger(start) || !Number.isSafeInteger(stop) || start < end || stop < start || stop > bodyLength) return [];
+      if (!Number.isSafeInteger(room) || room < 0) return [];
       end = stop;
     }
     return [...ranges];

@@ -447,8 +447,9 @@ describe('SearchIndex persistence', () => {
 
   it('hands back as given a date that looks like toISOString’s but is not what it writes (kept as a string, not as its time)', () => {
     // Each reads as a time, but toISOString writes that time otherwise (a day past the month's end, hour 24, a year
-    // of six digits), or exactly so (a year before 100, a leap day).
-    const given = ['2023-02-29T10:00:00.000Z', '2024-04-31T10:00:00.000Z', '2024-03-01T24:00:00.000Z', '+002024-03-01T10:00:00.000Z', '0050-03-01T10:00:00.000Z', '2024-02-29T23:59:59.999Z', '2024-03-01T10:00:00.000Z'];
+    // of six digits), or exactly so (a year before 100, a leap day); 24 bytes of UTF-8 that are not 24 characters, and
+    // a digit that is not ASCII (a load reads the saved dates' bytes, not strings).
+    const given = ['2023-02-29T10:00:00.000Z', '2024-04-31T10:00:00.000Z', '2024-03-01T24:00:00.000Z', '+002024-03-01T10:00:00.000Z', '0050-03-01T10:00:00.000Z', '2024-02-29T23:59:59.999Z', '2024-03-01T10:00:00.000Z', '2024-03-01T10:00:00.0ÅZ', '2024-03-01T10:00:00.00٣Z'];
     const dated = given.map((date, i) => passage('p', `e${i}`, 0, 'episodeTitle', `Zeppelin number ${i}`, date));
     const built = SearchIndex.build(dated);
     const asGiven = (index: SearchIndex) => Object.fromEntries(index.search('zeppelin', { limit: 20 }).map((h) => [h.passage.episodeId, h.passage.publishedAt]));

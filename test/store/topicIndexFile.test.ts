@@ -90,6 +90,34 @@ describe('the saved topic index', () => {
     }
   }, 120_000);
 
+  it('checksummed on a worker thread (a big file), reads the same as checksummed here, and refuses a corrupt one', async () => {
+    await saveIndexOnce();
+    const good = readFileSync(indexFile);
+    // Threshold 0: every body is checksummed off this thread; small chunks, so many are handed over in order.
+    const here = await readTopicIndex(indexFile, 4096);
+    const there = await readTopicIndex(indexFile, 4096, undefined, undefined, 0);
+    if (!here.ok || !there.ok) throw new Error('the good file was not read');
+    expect(Buffer.from(there.value.body).equals(Buffer.from(here.value.body))).toBe(true);
+    expect([...there.value.tables!.keys()]).toEqual([...here.value.tables!.keys()]);
+    for (const [at, table] of there.value.tables!) expect(Buffer.from(table).equals(Buffer.from(here.value.tables!.get(at)!))).toBe(true);
+    try {
+      // A byte flipped in the body's first chunk, in its last, and the header's CRC itself wrong.
+      const damaged: [string, Buffer][] = [
+        ['a flipped byte early', Buffer.from(good.map((b, i) => (i === 200 ? b ^ 0xff : b)))],
+        ['a flipped byte late', Buffer.from(good.map((b, i) => (i === good.length - 100 ? b ^ 0xff : b)))],
+        ['another CRC', Buffer.from(good.map((b, i) => (i === 12 ? b ^ 0x01 : b)))],
+      ];
+      for (const [what, bytes] of damaged) {
+        writeFileSync(indexFile, bytes);
+        const read = await readTopicIndex(indexFile, 4096, undefined, undefined, 0);
+        expect(read.ok, what).toBe(false);
+        expect(!read.ok && read.error, what).toContain('checksum');
+      }
+    } finally {
+      writeFileSync(indexFile, good);
+    }
+  }, 120_000);
+
   it('is not trusted when it was stemmed otherwise (another analyzer version): rebuilt from the store instead', async () => {
     await saveIndexOnce();
     const expected = answers(await rebuilt());
@@ -186,7 +214,8 @@ describe('the saved topic index', () => {
     expect(answers(library)).toBe(expected);
 
     // Read a chunk at a time: each of the index's tables straight into a SharedArrayBuffer of its own, exactly its
-    // size, which the loaded index uses as it is (no copy); nothing it keeps is on the rest of the body.
+    // size (those that grow as passages are added with an eighth of room after it), which the loaded index uses as it
+    // is (no copy); nothing it keeps is on the rest of the body.
     const saved = await readTopicIndex(indexFile, 4096);
     if (!saved.ok) throw new Error(saved.error);
     const { body, tables } = saved.value;
@@ -196,9 +225,12 @@ describe('the saved topic index', () => {
     expect((await viewed.loadIndexInSlices(body, tables)).ok).toBe(true);
     const held = viewed.search as unknown as Record<string, ArrayBufferView>;
     const buffers = new Set([...tables!.values()].map((t) => t.buffer));
+    const growing = new Set(['docEpisode', 'docStart', 'docField', 'docLength', 'docLanguage', 'episodePodcast', 'episodePublishedMs'].map((name) => held[name]!.buffer));
     for (const table of tables!.values()) {
       expect(table.buffer).toBeInstanceOf(SharedArrayBuffer);
-      expect(table.buffer.byteLength).toBe(table.byteLength);
+      expect(table.byteOffset).toBe(0);
+      if (growing.has(table.buffer)) expect(table.buffer.byteLength).toBe(table.byteLength + ((table.byteLength >>> 3) & ~7));
+      else expect(table.buffer.byteLength).toBe(table.byteLength);
     }
     for (const name of ['docEpisode', 'docStart', 'docLanguage', 'episodePodcast', 'textBytes', 'textOffsets', 'postingDocs', 'postingTfs', 'surfaceStem', 'surfaceCount']) {
       expect(held[name]!.byteLength, name).toBeGreaterThan(0);
@@ -215,6 +247,36 @@ describe('the saved topic index', () => {
     expect((await onWhole.loadIndexInSlices(whole.value.body)).ok).toBe(true);
     expect((onWhole.search as unknown as Record<string, ArrayBufferView>)['postingDocs']!.buffer).toBe(whole.value.body.buffer);
     expect(answers(onWhole)).toBe(expected);
+  }, 120_000);
+
+  it('grows its passage and episode tables into the room left after them as passages are added, nothing copied, and answers as rebuilt', async () => {
+    await saveIndexOnce();
+    // A library that has only some of the podcasts: the rest are indexed into the loaded index afterwards.
+    const library = freshLibrary();
+    expect((await loadLibrary(store, library, log, { indexFile })).savedIndex).toEqual({ used: true });
+    const held = (): Record<string, ArrayBufferView> => library.search as unknown as Record<string, ArrayBufferView>;
+    const names = ['docEpisode', 'docStart', 'docField', 'docLength', 'docLanguage', 'docDeleted', 'episodePodcast', 'episodePublishedMs', 'episodeFirstDoc', 'episodeEndDoc', 'episodePublishedIso'];
+    const before = new Map(names.map((name) => [name, held()[name]!]));
+    // Every podcast indexed again with one episode more (a poll's worth of new passages): the tables grow.
+    const podcasts = library.catalog.podcasts(EVERY_PODCAST);
+    const first = podcasts[0]!;
+    const stored = (await store.loadPodcast(first.id))!;
+    const extra = { ...stored.episodes[0]!, id: 'one-more', title: 'One more zeppelin episode', notes: 'About a zeppelin over the ocean.' };
+    await library.upsertInSlices(stored.podcast, [extra, ...stored.episodes]);
+    for (const name of names) {
+      const now = held()[name]!;
+      const then = before.get(name)!;
+      expect(now.byteLength, name).toBeGreaterThan(then.byteLength);
+      // The same buffer, longer: grown into its room, not copied to a new one.
+      expect(now.buffer, name).toBe(then.buffer);
+    }
+    expect(library.scopedTopics.search('zeppelin', EVERY_PODCAST, { limit: 200, now: NOW }).some((h) => h.passage.episodeId === 'one-more')).toBe(true);
+    // And it answers as an index built from scratch over the same episodes.
+    const reference = await rebuilt();
+    await reference.upsertInSlices(stored.podcast, [extra, ...stored.episodes]);
+    library.search.compact();
+    reference.search.compact();
+    expect(answers(library)).toBe(answers(reference));
   }, 120_000);
 
   it('is not trusted when any byte of its body is corrupt (checked chunk by chunk as read) or it is longer than its header says', async () => {

@@ -1,5 +1,5 @@
 import { bm25ImpactTables, coordinationTable, DEFAULT_FIELD_BOOST, episodeRecency, FIELD_CODE, FIELD_COUNT, idf, RECENCY_WEIGHT, recencyDay } from './bm25.js';
-import { ensure, ensureSnug, shared, sharedLike } from './ensure.js';
+import { ensure, ensureSnug, roomFor, shared, sharedLike, withRoom } from './ensure.js';
 import type { NumericArray } from './ensure.js';
 import { CHAMPION_MIN_DF } from './championLists.js';
 import { editDistance, fuzzyScan } from './fuzzyScan.js';
@@ -247,7 +247,9 @@ export class SearchIndex implements TopicSearch {
   private maxImpact = 0;
   private impactKey = '';
   private recencyCache: Float32Array = new Float32Array(0);
-  private recencyKey = '';
+  /** The day (recencyDay) recencyCache is for, and how many episodes it covers (NaN: none yet). */
+  private recencyDay = Number.NaN;
+  private recencyCount = 0;
 
   /** Query scratch, reused between queries (sized to docCount), and the posting walks that fill it. */
   private readonly scores = new ScoreAccumulator();
@@ -1509,14 +1511,43 @@ export class SearchIndex implements TopicSearch {
     this.impactKey = key;
   }
 
-  /** Per episode: its recency factor (bm25.ts episodeRecency). Cached per day of `now`. */
+  /**
+   * Per episode: its recency factor (bm25.ts episodeRecency). Cached per day of `now`; episodes added since are computed
+   * alone (an episode's date never changes under its number), not every episode again: at a million episodes that
+   * was 0.15 s on the first query after every poll or podcast indexed, and on the first after a start.
+   */
   private episodeRecency(now: number): Float32Array {
-    const key = `${recencyDay(now)}|${this.episodeCount}`;
-    if (key !== this.recencyKey) {
-      this.recencyCache = episodeRecency(now, this.episodePublishedMs, this.episodeCount);
-      this.recencyKey = key;
-    }
+    this.recencySteps(now, Infinity).next();
     return this.recencyCache;
+  }
+
+  /**
+   * Brings the recency cache up to `now`'s day and every episode, yielding after every `slice` episodes computed (a
+   * start does it before the first query, in slices: see Library.loadIndexInSlices). The factors are the same either way.
+   */
+  *recencySteps(now: number, slice = RECENCY_SLICE_EPISODES): Generator<void, void, void> {
+    const day = recencyDay(now);
+    const count = this.episodeCount;
+    let from = day === this.recencyDay && count >= this.recencyCount ? this.recencyCount : 0;
+    if (from === count) return;
+    let out = from === 0 ? new Float32Array(count) : this.recencyCache;
+    if (out.length < count) {
+      // By an eighth, as the episode tables grow.
+      const grown = new Float32Array(Math.max(count, out.length + (out.length >>> 3), 64));
+      grown.set(out.subarray(0, from));
+      out = grown;
+    }
+    this.recencyDay = Number.NaN;
+    while (from < count) {
+      const to = Math.min(count, from + slice);
+      out.set(episodeRecency(now, this.episodePublishedMs.subarray(from, to), to - from), from);
+      from = to;
+      // Kept as far as computed: a query meanwhile (this index answering) goes on from there.
+      this.recencyCache = out;
+      this.recencyDay = day;
+      this.recencyCount = from;
+      if (from < count) yield;
+    }
   }
 
   // ------------------------------------------------------------------ suggestions (suggestions.ts)
@@ -1717,8 +1748,9 @@ export class SearchIndex implements TopicSearch {
    * Where the tables of a saved image lie in it, read from its header alone (`readAt`): a reader can then put each in a
    * SharedArrayBuffer of its own and hand them to loadSteps as `tables` (by where each starts), used as they are.
    */
-  static tableRanges(readAt: ReadAt, length: number): Promise<[number, number][]> {
-    return indexTableRanges(readAt, length, (name) => !STRING_SECTIONS.has(name));
+  static tableRanges(readAt: ReadAt, length: number): Promise<[number, number, number][]> {
+    // The third: room to leave after a table the next passages added grow (see withRoom).
+    return indexTableRanges(readAt, length, (name) => !STRING_SECTIONS.has(name), (name, byteLength) => (GROWING_SECTIONS.has(name) ? roomFor(byteLength) : 0));
   }
 
   /**
@@ -1750,7 +1782,7 @@ export class SearchIndex implements TopicSearch {
     index.docField = get<Uint8Array>('docField');
     index.docLength = get<Uint16Array>('docLength');
     index.docLanguage = get<Uint8Array>('docLanguage');
-    index.docDeleted = new Uint8Array(header.docCount);
+    index.docDeleted = new Uint8Array(withRoom(header.docCount, roomFor(header.docCount), false), 0, header.docCount);
     index.fieldDocs.set(header.fieldDocs);
     index.fieldLength.set(header.fieldLength);
     index.episodeCount = header.episodeCount;
@@ -1761,14 +1793,32 @@ export class SearchIndex implements TopicSearch {
     index.episodePublishedMs = own(get<Float64Array>('episodePublishedMs'));
     if (index.docEpisode.length !== header.docCount || index.episodePodcast.length !== header.episodeCount) throw new Error('search index: tables of other sizes than its header says');
     index.episodeIds = yield* strings('episodeIds', header.counts.episodes);
-    index.episodePublished = yield* strings('episodePublished', header.counts.episodes);
-    index.episodePublishedIso = new Uint8Array(header.episodeCount);
-    for (let e = 0; e < header.episodeCount; e++) {
+    index.episodePublishedIso = new Uint8Array(withRoom(header.episodeCount, roomFor(header.episodeCount), false), 0, header.episodeCount);
+    // The dates read from their bytes: one in the ISO form of its time (nearly every one) is known there, and no
+    // string is made for it (a million strings made and dropped, and isoForm on each, were ~0.6 s of a start at a
+    // million episodes); any other is decoded as the strings above are.
+    index.episodePublished = new Array<string>(header.counts.episodes);
+    const dates = image.stringBytes('episodePublished');
+    const decoder = new TextDecoder();
+    let from = 0;
+    for (let e = 0; e < header.counts.episodes; e++) {
       if (e % LOAD_SLICE_EPISODES === LOAD_SLICE_EPISODES - 1) yield;
-      if (!isoForm(index.episodePublished[e] as string, index.episodePublishedMs[e] as number)) continue;
-      index.episodePublished[e] = '';
-      index.episodePublishedIso[e] = 1;
+      if (from > dates.length) throw new Error(`search index: episodePublished holds ${e} strings, expected ${header.counts.episodes}`);
+      const nul = dates.indexOf(0, from);
+      const to = nul < 0 ? dates.length : nul;
+      if (to - from === 24 && isoFormBytes(dates, from, index.episodePublishedMs[e] as number)) {
+        index.episodePublished[e] = '';
+        index.episodePublishedIso[e] = 1;
+      } else {
+        const date = decoder.decode(dates.subarray(from, to));
+        // As isoForm reads a string (the bytes above are only ever read as ASCII).
+        const iso = isoForm(date, index.episodePublishedMs[e] as number);
+        index.episodePublished[e] = iso ? '' : date;
+        index.episodePublishedIso[e] = iso ? 1 : 0;
+      }
+      from = to + 1;
     }
+    if (header.counts.episodes > 0 && from !== dates.length + 1) throw new Error(`search index: episodePublished holds more strings than ${header.counts.episodes}`);
     index.podcastIds = yield* strings('podcastIds', header.counts.podcasts);
     index.podcastIds.forEach((id, i) => index.podcastIndex.set(id, i));
     index.podcastDeclared = yield* strings('podcastDeclared', header.counts.podcasts);
@@ -1782,8 +1832,8 @@ export class SearchIndex implements TopicSearch {
       if (e % LOAD_SLICE_EPISODES === LOAD_SLICE_EPISODES - 1) yield;
       index.rememberEpisode(index.episodePodcast[e] as number, index.episodeIds[e] as string, e);
     }
-    index.episodeFirstDoc = new Uint32Array(header.episodeCount);
-    index.episodeEndDoc = new Uint32Array(header.episodeCount);
+    index.episodeFirstDoc = new Uint32Array(withRoom(4 * header.episodeCount, roomFor(4 * header.episodeCount), false), 0, header.episodeCount);
+    index.episodeEndDoc = new Uint32Array(withRoom(4 * header.episodeCount, roomFor(4 * header.episodeCount), false), 0, header.episodeCount);
     // rebuildEpisodeRanges, in slices (a fresh index: the ranges start zeroed).
     for (let doc = header.docCount - 1; doc >= 0; doc--) {
       if (doc % LOAD_SLICE_DOCS === 0) yield;
@@ -1818,6 +1868,13 @@ const LOAD_SLICE_EPISODES = 2_048;
 /** The sections `serialize` writes as string lists (every other one is a table). */
 const STRING_SECTIONS = new Set(['stems', 'surfaces', 'surfaceDisplay', 'episodeIds', 'episodePublished', 'podcastIds', 'podcastDeclared']);
 const LOAD_SLICE_DOCS = 262_144;
+/**
+ * The saved tables a load takes at their exact size and the first passages added grow (ensureSnug): a reader leaves
+ * them room (SearchIndex.tableRanges), as the load does for the tables it makes itself (docDeleted, the episode ranges).
+ */
+const GROWING_SECTIONS = new Set(['docEpisode', 'docStart', 'docField', 'docLength', 'docLanguage', 'episodePodcast', 'episodePublishedMs']);
+/** Recency factors computed per slice before a start's first query (~0.15 µs each). */
+const RECENCY_SLICE_EPISODES = 65_536;
 const LOAD_SLICE_BYTES = 512 * 1024;
 
 /** What one search carries between its steps. */
@@ -1867,9 +1924,11 @@ function copyShared<T extends NumericArray>(array: T): T {
  */
 function isoForm(published: string, ms: number): boolean {
   if (published.length !== 24 || !Number.isFinite(ms)) return false;
-  // YYYY-MM-DDTHH:mm:ss.sssZ
-  const at = (i: number): number => published.charCodeAt(i);
-  if (at(4) !== 45 || at(7) !== 45 || at(10) !== 84 || at(13) !== 58 || at(16) !== 58 || at(19) !== 46 || at(23) !== 90) return false;
+  // YYYY-MM-DDTHH:mm:ss.sssZ (read without a closure made per call: a million of them, each also named by tsx's
+  // loader, held a start 0.2-0.3 s at a million episodes)
+  const p = published;
+  if (p.charCodeAt(4) !== 45 || p.charCodeAt(7) !== 45 || p.charCodeAt(10) !== 84 || p.charCodeAt(13) !== 58) return false;
+  if (p.charCodeAt(16) !== 58 || p.charCodeAt(19) !== 46 || p.charCodeAt(23) !== 90) return false;
   const year = digitsAt(published, 0, 4);
   const month = digitsAt(published, 5, 2);
   const day = digitsAt(published, 8, 2);
@@ -1885,6 +1944,39 @@ function isoForm(published: string, ms: number): boolean {
   // Only the one way toISOString writes a time: no day 30 of February, no hour 24, read as the next day.
   if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return false;
   return Date.UTC(year, month - 1, day, hour, minute, second, milli) === ms;
+}
+
+/**
+ * isoForm over the 24 bytes at `at` (UTF-8 as saved): true only where isoForm would be for the string they spell. Only
+ * ASCII passes the checks below, so those bytes are that string's characters; a year under 100 is left to isoForm.
+ */
+function isoFormBytes(bytes: Uint8Array, at: number, ms: number): boolean {
+  if (!Number.isFinite(ms)) return false;
+  if (bytes[at + 4] !== 45 || bytes[at + 7] !== 45 || bytes[at + 10] !== 84 || bytes[at + 13] !== 58) return false;
+  if (bytes[at + 16] !== 58 || bytes[at + 19] !== 46 || bytes[at + 23] !== 90) return false;
+  const year = byteDigitsAt(bytes, at, 4);
+  const month = byteDigitsAt(bytes, at + 5, 2);
+  const day = byteDigitsAt(bytes, at + 8, 2);
+  const hour = byteDigitsAt(bytes, at + 11, 2);
+  const minute = byteDigitsAt(bytes, at + 14, 2);
+  const second = byteDigitsAt(bytes, at + 17, 2);
+  const milli = byteDigitsAt(bytes, at + 20, 3);
+  if ((year | month | day | hour | minute | second | milli) < 0 || year < 100) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return false;
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli) === ms;
+}
+
+/** digitsAt over bytes: the number `length` ASCII digits at `from` spell; -1 when one of them is not a digit. */
+function byteDigitsAt(bytes: Uint8Array, from: number, length: number): number {
+  let value = 0;
+  for (let i = from; i < from + length; i++) {
+    const digit = (bytes[i] as number) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /** The number `length` decimal digits at `from` spell; -1 when one of them is not a digit. */

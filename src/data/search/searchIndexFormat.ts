@@ -74,6 +74,8 @@ export interface DecodedIndex {
   strings(name: string, count: number): string[];
   /** The same in pieces of about `pieceBytes` of UTF-8 each (cut at a NUL), for a caller that pauses between them. */
   stringPieces(name: string, count: number, pieceBytes: number): Generator<string[], void, void>;
+  /** A string list section's bytes as saved (UTF-8, NUL between strings), for a caller that reads them itself. */
+  stringBytes(name: string): Uint8Array;
 }
 
 export function decodeIndex(bytes: Uint8Array, tables?: PlacedTables): DecodedIndex {
@@ -147,7 +149,11 @@ export function decodeIndex(bytes: Uint8Array, tables?: PlacedTables): DecodedIn
       from = cut + 1;
     }
   }
-  return { header, array, strings, stringPieces };
+  const stringBytes = (name: string): Uint8Array => {
+    const { at, length } = section(name);
+    return bytes.subarray(at, at + length);
+  };
+  return { header, array, strings, stringPieces, stringBytes };
 }
 
 /**
@@ -163,7 +169,13 @@ export type ReadAt = (at: number, length: number) => Promise<Uint8Array>;
  * Where the sections that `isTable` names lie in an image of `length` bytes ([start, end), ascending), from its header
  * alone: what a reader needs to put each in a buffer of its own. Throws on what is not such an image.
  */
-export async function indexTableRanges(readAt: ReadAt, length: number, isTable: (name: string) => boolean): Promise<[number, number][]> {
+export async function indexTableRanges(
+  readAt: ReadAt,
+  length: number,
+  isTable: (name: string) => boolean,
+  /** Bytes a reader leaves after the table for it to grow into (withRoom), by name; 0 by default. */
+  room: (name: string, byteLength: number) => number = () => 0,
+): Promise<[number, number, number][]> {
   const head = await readAt(0, 8);
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   if (view.getUint32(0, true) !== FORMAT_MAGIC) throw new Error('not a Podcord search index');
@@ -172,14 +184,14 @@ export async function indexTableRanges(readAt: ReadAt, length: number, isTable: 
   const header = JSON.parse(new TextDecoder().decode(await readAt(8, headerLength))) as { version?: unknown; sections?: unknown };
   if (header.version !== FORMAT_VERSION || !Array.isArray(header.sections)) throw new Error('not a search index of this format');
   const sizes: Record<string, number> = { Uint8Array: 1, Uint16Array: 2, Uint32Array: 4, Int32Array: 4, Float32Array: 4, Float64Array: 8 };
-  const ranges: [number, number][] = [];
+  const ranges: [number, number, number][] = [];
   let at = (8 + headerLength + 7) & ~7;
   for (const [name, type, count] of header.sections as [string, string, number][]) {
     const size = sizes[type];
     if (size === undefined || !Number.isSafeInteger(count) || count < 0) throw new Error(`unknown section ${String(name)}`);
     const byteLength = count * size;
     if (at + byteLength > length) throw new Error(`search index cut short in ${name}`);
-    if (byteLength > 0 && isTable(name)) ranges.push([at, at + byteLength]);
+    if (byteLength > 0 && isTable(name)) ranges.push([at, at + byteLength, room(name, byteLength)]);
     at = (at + byteLength + 7) & ~7;
   }
   return ranges;
