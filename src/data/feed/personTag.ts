@@ -53,6 +53,8 @@ export function personTag<D extends PersonDraft>(): TagHandler<D> {
 
 /** The persons that have a name; undefined when none has. */
 export function namedPersons(persons: readonly Person[] | undefined): Person[] | undefined {
-  const named = persons?.filter((p) => p.name !== '');
-  return named === undefined || named.length === 0 ? undefined : named;
+  // Most items name nobody: no empty list made to find that out.
+  if (persons === undefined || persons.length === 0) return undefined;
+  const named = persons.filter((p) => p.name !== '');
+  return named.length === 0 ? undefined : named;
 }
