@@ -1,5 +1,5 @@
 import type { Chapter, Person, Soundbite, Transcript } from '../model.js';
-import { decodeEscapedHtml } from '../text/decodeEntities.js';
+import { decodeEntities } from '../text/decodeEntities.js';
 
 /** The specification a tag comes from, so each handler says where its meaning is defined. */
 export type TagSpec =
@@ -39,7 +39,7 @@ export function htmlField(parts: string[], escaped: readonly number[], max: numb
 export function htmlFieldText(field: HtmlField): string {
   const parts = field.parts;
   if (parts === undefined) return field.text;
-  for (const index of field.escaped) parts[index] = decodeEscapedHtml(parts[index] ?? '');
+  for (const index of field.escaped) parts[index] = decodeEntities(parts[index] ?? '');
   // A lone part may be a slice of a 64 KB chunk of the feed; it is read only by htmlToText, whose text never shares
   // characters with its input, so nothing kept holds the chunk.
   const text = parts.join('');

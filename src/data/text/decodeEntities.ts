@@ -16,16 +16,6 @@ export function decodeEntities(text: string): string {
 }
 
 /**
- * decodeEntities for HTML sent as XML text (`&lt;p&gt;Notes&lt;/p&gt;`, as WordPress and Podlove send show notes): its
- * tags' `&lt;` and `&gt;`, most of its references, are replaced first in two native passes, and the loop below meets only
- * the rest. The same text: every `&lt;` in a text is a reference of its own (a reference never holds a `&`, so none
- * reaches into it), and the `<` or `>` put in its place can neither be nor join one.
- */
-export function decodeEscapedHtml(text: string): string {
-  return text.includes('&lt;') ? decodeEntities(text.replaceAll('&lt;', '<').replaceAll('&gt;', '>')) : decodeEntities(text);
-}
-
-/**
  * decodeEntities from the first `&`, at `at`. Apart, so the common call (nothing to decode) is all that is inlined into
  * the many hot callers: with the loop, each of them carried its own optimised copy of it (compiling those was a large
  * part of a fresh process's first parse).
