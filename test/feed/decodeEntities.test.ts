@@ -34,5 +34,4 @@ describe('decodeEntities', () => {
       expect(decodeEntities(text), text).toBe(decodeHTMLStrict(text));
     }
   });
-
 });
