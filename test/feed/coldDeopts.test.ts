@@ -36,7 +36,7 @@ function codeThrownAway(): string[] {
   const child = path.join(import.meta.dirname, '../support/coldDeoptsChild.ts');
   const run = spawnSync(process.execPath, ['--trace-deopt', '--print-opt-source', '--import', 'tsx', child, feedPath], {
     encoding: 'utf8',
-    maxBuffer: 1024 * 1024 * 1024,
+    maxBuffer: 64 * 1024 * 1024,
   });
   expect(run.status, run.stderr).toBe(0);
   expect(run.stdout).toMatch(/PARSED 5000 episodes, 15000 persons, 16226 chapters/);
