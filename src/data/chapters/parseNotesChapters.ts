@@ -46,6 +46,14 @@ export function selectChapterRun(lines: readonly TimestampLine[]): TimestampLine
   return run.length > best.length && startsEarlyEnough(run) ? run : best;
 }
 
+const NONE: readonly Chapter[] = [];
+/**
+ * A new empty list, made by no literal: most episodes keep one (see parseNotesChapters on literals whose objects are kept).
+ */
+function noChapters(): Chapter[] {
+  return NONE.slice();
+}
+
 /**
  * Chapters written as timestamps in the show notes (plain text, one entry per line), source 'notes'.
  * Rules: one timestamp and a title per line (see findTimestampLines), at least two entries, ascending, the first by
@@ -55,14 +63,18 @@ export function selectChapterRun(lines: readonly TimestampLine[]): TimestampLine
 export function parseNotesChapters(notes: string, durationSeconds?: number): Chapter[] {
   const lines = findTimestampLines(notes);
   // Most notes have no chapter lines at all: nothing to choose from.
-  if (lines.length < MIN_NOTES_CHAPTERS) return [];
+  if (lines.length < MIN_NOTES_CHAPTERS) return noChapters();
   let run = selectChapterRun(lines);
   if (durationSeconds !== undefined && durationSeconds > 0) run = run.filter((line) => line.startSeconds < durationSeconds);
-  if (run.length < MIN_NOTES_CHAPTERS) return [];
-  // Pushed one by one, not mapped: Array.prototype.map, once optimised, makes holey arrays, so a fresh process's later
-  // chapter lists had another hidden class than its first ones (and psc's), and code reading them was thrown away.
-  const chapters: Chapter[] = [];
-  for (const line of run) {
+  if (run.length < MIN_NOTES_CHAPTERS) return noChapters();
+  // Not mapped: Array.prototype.map, once optimised, makes holey arrays, so a fresh process's later chapter lists had
+  // another hidden class than its first ones (and psc's), and code reading them was thrown away. Nor pushed into a `[]`
+  // literal: the lists are kept (they are the result), so V8 switches such a literal to old-space allocation after a
+  // few young-generation collections and throws this function's optimised code away. A copy of the run (packed, like
+  // it, and made by no literal) gets the chapters in place of the lines.
+  const chapters = run.slice() as unknown as Chapter[];
+  for (let i = 0; i < run.length; i++) {
+    const line = run[i] as TimestampLine;
     // Built up from `{}`, not as a literal, as psc chapters are (see itemTags.ts): no optimised code thrown away when
     // V8 starts allocating the kept chapters in old space, and one hidden class for both. Key order as before.
     const chapter = {} as Chapter;
@@ -70,7 +82,7 @@ export function parseNotesChapters(notes: string, durationSeconds?: number): Cha
     chapter.title = line.title;
     chapter.source = 'notes';
     if (line.url !== undefined) chapter.url = line.url;
-    chapters.push(chapter);
+    chapters[i] = chapter;
   }
   return chapters;
 }

@@ -51,6 +51,7 @@ const QUESTION = 0x3f;
 const DASH = 0x2d;
 const LBRACKET = 0x5b;
 const CDATA_START = 'CDATA[';
+const CDATA_OPEN = '[CDATA[';
 const CDATA_END = ']]>';
 const COMMENT_END = '-->';
 
@@ -430,6 +431,7 @@ export class XmlScanner {
 
   private stateBeforeTagName(c: number): void {
     if (c === BANG) {
+      if (this.cdataSection()) return;
       this.state = BEFORE_DECLARATION;
       this.sectionStart = this.index + 1;
     } else if (c === QUESTION) {
@@ -445,6 +447,27 @@ export class XmlScanner {
       this.state = TEXT;
       this.stateText(c);
     }
+  }
+
+  /**
+   * A CDATA section whole in this chunk, from its `!` (at `index`) to its `]]>`, read in this one call: the same event
+   * and positions the states BEFORE_DECLARATION, CDATA_SEQUENCE and IN_COMMENT_LIKE give it, without a turn of parse()'s
+   * loop for each character of `[CDATA[` and of the end. Most show notes come in one. False, having changed nothing, for
+   * anything else (a comment, a declaration, a section the chunk cuts off): the states read it as before.
+   */
+  private cdataSection(): boolean {
+    const buffer = this.buffer;
+    const local = this.index - this.offset;
+    if (!buffer.startsWith(CDATA_OPEN, local + 1)) return false;
+    // The first `]]>`: where IN_COMMENT_LIKE ends too (`]]]>` included: the section then ends with a `]`).
+    const close = buffer.indexOf(CDATA_END, local + 1 + CDATA_OPEN.length);
+    if (close === -1) return false;
+    this.oncdata(this.index + 1 + CDATA_OPEN.length, close + this.offset);
+    this.sequenceIndex = 0;
+    this.index = close + this.offset + CDATA_END.length - 1;
+    this.state = TEXT;
+    this.sectionStart = this.index + 1;
+    return true;
   }
 
   private stateInTagName(c: number): void {

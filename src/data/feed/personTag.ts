@@ -24,8 +24,11 @@ export function personTag<D extends PersonDraft>(): TagHandler<D> {
       d.openPerson = undefined;
       const persons = (d.persons ??= []);
       if (persons.length >= MAX_PERSONS) return;
-      // Keys in PersonSchema order, as JSON output shows them.
-      const person: Person = { name: '' };
+      // Keys in PersonSchema order, as JSON output shows them. Built up from `{}`, not as a literal, as chapters are (see
+      // itemTags.ts): persons are kept (they are the result), and V8 throws away the optimised code allocating a kept
+      // literal's objects once it switches that literal to old-space allocation, which a fresh process then compiles again.
+      const person = {} as Person;
+      person.name = '';
       const role = attr(a, 'role');
       const group = attr(a, 'group');
       const img = attr(a, 'img');
@@ -50,6 +53,8 @@ export function personTag<D extends PersonDraft>(): TagHandler<D> {
 
 /** The persons that have a name; undefined when none has. */
 export function namedPersons(persons: readonly Person[] | undefined): Person[] | undefined {
-  const named = persons?.filter((p) => p.name !== '');
-  return named === undefined || named.length === 0 ? undefined : named;
+  // Most items name nobody: no empty list made to find that out.
+  if (persons === undefined || persons.length === 0) return undefined;
+  const named = persons.filter((p) => p.name !== '');
+  return named.length === 0 ? undefined : named;
 }
