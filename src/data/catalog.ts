@@ -255,14 +255,22 @@ export class Catalog {
       if (entry !== undefined) entries.push(entry);
     }
     const encoder = new TextEncoder();
-    const textOf = (entry: PodcastEntry): Uint8Array => {
+    // A podcast's JSON array a few thousand strings at a time (JSON.stringify's bytes, cut between elements): one of
+    // tens of thousands of episodes in one JSON.stringify held the thread for tens of milliseconds.
+    const textOf = function* (entry: PodcastEntry): Generator<Uint8Array, void, void> {
       const strings: unknown[] = [entry.podcast, ...entry.ids, ...entry.titles, ...entry.foldedTitles];
       for (let i = 0; i < entry.ids.length; i++) {
         const published = entry.published[i];
         if (typeof published === 'string') strings.push(published);
       }
-      return encoder.encode(JSON.stringify(strings));
+      for (let from = 0; from < strings.length; from += STREAM_STRINGS) {
+        const json = JSON.stringify(strings.slice(from, from + STREAM_STRINGS));
+        const to = from + STREAM_STRINGS >= strings.length ? json.length : json.length - 1;
+        yield encoder.encode(from === 0 ? json.slice(0, to) : `,${json.slice(1, to)}`);
+      }
     };
+    /** Bytes made since the last pause (ENTRY_WORK more for each podcast or piece). */
+    let work = 0;
     const counts = Uint32Array.from(entries, (e) => e.ids.length);
     const episodes = counts.reduce((n, c) => n + c, 0);
     const textEnds = new Uint32Array(entries.length);
@@ -271,15 +279,15 @@ export class Catalog {
     return {
       *plan() {
         let textBytes = 0;
-        let since = 0;
         for (let p = 0; p < entries.length; p++) {
-          textBytes += textOf(entries[p]!).byteLength;
-          textEnds[p] = textBytes;
-          since += (counts[p] as number) + 1;
-          if (since >= 2048) {
-            since = 0;
-            yield;
+          for (const piece of textOf(entries[p]!)) {
+            textBytes += piece.byteLength;
+            if ((work += piece.byteLength + ENTRY_WORK) >= SLICE_BYTES) {
+              work = 0;
+              yield;
+            }
           }
+          textEnds[p] = textBytes;
         }
         podcastIds = encoder.encode(entries.map((e) => e.podcast.id).join(''));
         let size = 0;
@@ -294,7 +302,10 @@ export class Catalog {
           out.align();
           for (const entry of entries) {
             out.bytes(bytesOf(entry));
-            yield* out.full();
+            if ((work += 8 * entry.ids.length + ENTRY_WORK) >= SLICE_BYTES) {
+              work = 0;
+              yield* out.pause();
+            }
           }
         };
         const raw = (a: Float64Array | Int32Array, count: number): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, count * a.BYTES_PER_ELEMENT);
@@ -311,11 +322,15 @@ export class Catalog {
         out.bytes(podcastIds);
         let textAt = 0;
         for (let p = 0; p < entries.length; p++) {
-          const text = textOf(entries[p]!);
-          textAt += text.byteLength;
+          for (const piece of textOf(entries[p]!)) {
+            textAt += piece.byteLength;
+            out.bytes(piece);
+            if ((work += piece.byteLength + ENTRY_WORK) >= SLICE_BYTES) {
+              work = 0;
+              yield* out.pause();
+            }
+          }
           if (textAt !== textEnds[p]) throw new Error('a podcast of the catalogue came out other than planned');
-          out.bytes(text);
-          yield* out.full();
         }
         yield* out.end();
       },
@@ -679,6 +694,12 @@ export class Catalog {
  * 2: each podcast's strings as a JSON array (1, never released: one run sliced by lengths).
  */
 const SAVED_CATALOGUE_FORMAT = 2;
+/** serializeStream: a podcast's strings are made into JSON this many at a time. */
+const STREAM_STRINGS = 2048;
+/** serializeStream pauses after about this many bytes made (JSON made and encoded, columns copied): a millisecond or so. */
+const SLICE_BYTES = 1 << 17;
+/** What taking up a podcast (or a piece of one) costs, in bytes made. */
+const ENTRY_WORK = 512;
 /** Sections before the texts (8-aligned): the head, counts, text ends, podcast id lengths, times, numbers, lanes, kinds. */
 const SAVED_TYPED_SECTIONS = 8;
 /** How an episode's publishedAt is kept (see PodcastEntry.published). */

@@ -528,13 +528,14 @@ export class Library {
     const index = this.#search.saveSnapshot();
     // The catalogue of the podcasts indexed (those in memory only, the samples, are left out), as it is now.
     const catalogue = this.catalog.serializeStream(podcasts.filter((id) => !this.#pinned.has(id)));
-    let parts: Uint8Array[] | undefined;
+    let parts: Uint8Array[][] | undefined;
     let plan: SnapshotPlan | undefined;
     let catalogueLength = 0;
     return {
       whole,
       *plan() {
-        // Part 0: the podcasts' and episodes' ids as one JSON array, encoded a batch of podcasts at a time.
+        // Part 0: the podcasts' and episodes' ids as one JSON array, encoded a batch of podcasts at a time and kept in
+        // those pieces (not put together: one copy of ~35 MB at a million episodes held the thread for tens of ms).
         const encoder = new TextEncoder();
         const idPieces: Uint8Array[] = [];
         let count = 0;
@@ -555,42 +556,53 @@ export class Library {
             batch.push(e.ids[i]!);
             numbers[n++] = e.fingerprints[i]!;
             numbers[n++] = e.cues?.[i] ?? 0;
-          }
-          if (batch.length >= 32_768) {
-            flush();
-            yield;
+            if (batch.length >= STREAM_BATCH) {
+              flush();
+              yield;
+            }
           }
         }
         flush();
         idPieces.push(encoder.encode(idPieces.length === 0 ? '[]' : ']'));
-        const ids = concatBytes(idPieces);
         yield;
-        const cueArrays: Float64Array[] = [];
+        // The cue tables as their numbers, a table at a time.
+        const cueNumbers: Uint8Array[] = [];
+        let cueWork = 0;
         for (const [, table] of cues) {
-          cueArrays.push(Float64Array.of(table.windowStarts.length, table.cueSeconds.length), table.windowStarts, Float64Array.from(table.firstCue), table.cueSeconds, Float64Array.from(table.cueOffsets));
+          for (const a of [Float64Array.of(table.windowStarts.length, table.cueSeconds.length), table.windowStarts, Float64Array.from(table.firstCue), table.cueSeconds, Float64Array.from(table.cueOffsets)]) {
+            cueNumbers.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+            cueWork += a.length;
+          }
+          if (cueWork >= STREAM_BATCH) {
+            cueWork = 0;
+            yield;
+          }
         }
         const cueKeys = encoder.encode(JSON.stringify(cues.map(([key]) => key)));
-        const cueNumbers = concatFloat64(cueArrays);
         yield;
         plan = yield* planSnapshot(index);
         const catalogueBytes = yield* catalogue.plan();
-        parts = [ids, new Uint8Array(numbers.buffer), cueKeys, cueNumbers];
-        const lengths = [ids.byteLength, numbers.byteLength, cueKeys.byteLength, cueNumbers.byteLength, plan.byteLength, catalogueBytes];
+        parts = [idPieces, [new Uint8Array(numbers.buffer)], [cueKeys], cueNumbers];
+        const bytesOf = (pieces: readonly Uint8Array[]): number => pieces.reduce((sum, piece) => sum + piece.byteLength, 0);
+        const lengths = [...parts.map(bytesOf), plan.byteLength, catalogueBytes];
         catalogueLength = catalogueBytes;
         let size = align8((2 + PARTS) * 4);
         for (const length of lengths) size = align8(size + length);
-        parts.unshift(new Uint8Array(new Uint32Array([INDEX_FORMAT, PARTS, ...lengths]).buffer));
+        parts.unshift([new Uint8Array(new Uint32Array([INDEX_FORMAT, PARTS, ...lengths]).buffer)]);
         return size;
       },
       *chunks() {
         if (parts === undefined || plan === undefined) throw new Error('saveIndexStream: chunks before plan');
-        const [head, ids, numbers, cueKeys, cueNumbers] = parts as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
-        const padded = function* (bytes: Uint8Array): Generator<Uint8Array, void, void> {
-          for (let at = 0; at < bytes.byteLength; at += STREAM_CHUNK_BYTES) yield bytes.subarray(at, Math.min(bytes.byteLength, at + STREAM_CHUNK_BYTES));
-          const pad = align8(bytes.byteLength) - bytes.byteLength;
+        // Each part's pieces a chunk's worth at a time, then the part padded to 8.
+        for (const pieces of parts) {
+          let length = 0;
+          for (const piece of pieces) {
+            for (let at = 0; at < piece.byteLength; at += STREAM_CHUNK_BYTES) yield piece.subarray(at, Math.min(piece.byteLength, at + STREAM_CHUNK_BYTES));
+            length += piece.byteLength;
+          }
+          const pad = align8(length) - length;
           if (pad > 0) yield new Uint8Array(pad);
-        };
-        for (const part of [head, ids, numbers, cueKeys, cueNumbers]) yield* padded(part);
+        }
         // What the parts before it held is no longer needed once written.
         parts = undefined;
         yield* writeSnapshot(plan);
@@ -910,18 +922,10 @@ function partRanges(lengths: DataView, byteLength: number): [number, number][] {
   });
 }
 
-function concatBytes(arrays: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.byteLength, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.byteLength;
-  }
-  return out;
-}
-
 /** A streamed save's parts are handed over this much at a time. */
 const STREAM_CHUNK_BYTES = 1 << 20;
+/** A streamed save's plan encodes this many ids (or cue numbers) between pauses: a millisecond or two. */
+const STREAM_BATCH = 4096;
 
 /**
  * The topic index saved a piece at a time (Library.saveIndexStream): `plan` (yielding between slices) returns the

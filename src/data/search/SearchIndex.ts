@@ -111,6 +111,12 @@ export interface SearchIndexOptions {
   pruning?: boolean | { minPostings?: number; prefix?: number; minPassages?: number };
 }
 
+/** What a save snapshot (saveSnapshot) needs to read the tombstones in place: the passages removed since, below its docCount. */
+interface SaveLog {
+  docCount: number;
+  removed: number[];
+}
+
 /** What the index remembers of the compaction in flight, to re-apply what changed meanwhile when it finishes. */
 interface InFlight {
   id: number;
@@ -397,6 +403,7 @@ export class SearchIndex implements TopicSearch {
       if (this.docEpisode[doc] !== episode || this.docDeleted[doc] === 1) continue;
       this.docDeleted[doc] = 1;
       if (this.inFlight !== undefined && doc < this.inFlight.docCount) this.inFlight.removedDocs.push(doc);
+      for (const log of this.saveLogs) if (doc < log.docCount) log.removed.push(doc);
       const field = this.docField[doc] as number;
       this.fieldDocs[field] = (this.fieldDocs[field] as number) - 1;
       this.fieldLength[field] = (this.fieldLength[field] as number) - (this.docLength[doc] as number);
@@ -456,7 +463,12 @@ export class SearchIndex implements TopicSearch {
    * in the live table, not in the snapshot's copy).
    */
   saveSnapshot(): IndexSnapshot {
-    const { job } = this.compactionJob(false);
+    const { job } = this.compactionJob(false, false);
+    // The tombstones are read in place, not copied in this turn: what is removed meanwhile is listed for the snapshot
+    // until its plan has read them (release), or until a compaction swaps in a table of other numbers (this one is
+    // then no longer written).
+    const log: SaveLog = { docCount: this.docCount, removed: [] };
+    this.saveLogs.add(log);
     const episodes = this.episodeCount;
     // Not copied (a million strings' slots): an episode's id and date are pushed once and never written again, so the
     // first `episodes` of each list stay as they are.
@@ -472,11 +484,19 @@ export class SearchIndex implements TopicSearch {
       publishedOf: (e) => (iso[e] === 1 ? new Date(ms[e] as number).toISOString() : (published[e] as string)),
       podcastIds: this.podcastIds.slice(),
       podcastDeclared: this.podcastDeclared.slice(),
+      removedSince: log.removed,
+      release: () => void this.saveLogs.delete(log),
     };
   }
 
+  /** Save snapshots reading the tombstones in place (saveSnapshot): each listing what is removed since it was taken. */
+  private readonly saveLogs = new Set<SaveLog>();
+
   /** A compaction job of what the index holds now (beginCompaction, saveSnapshot), with what beginCompaction keeps of it. */
-  private compactionJob(shared: boolean): {
+  private compactionJob(
+    shared: boolean,
+    copyDeleted = true,
+  ): {
     job: CompactionJob;
     mutableStems: number;
     surfaceCount: Uint32Array;
@@ -499,7 +519,7 @@ export class SearchIndex implements TopicSearch {
       fieldBoost: this.fieldBoost.slice(),
       fieldDocs: this.fieldDocs.slice(),
       fieldLength: this.fieldLength.slice(),
-      deleted: this.docDeleted.slice(0, this.docCount),
+      deleted: copyDeleted ? this.docDeleted.slice(0, this.docCount) : this.docDeleted,
       docs: { episode: this.docEpisode, start: this.docStart, field: this.docField, length: this.docLength, language: this.docLanguage },
       episodePublishedMs: this.episodePublishedMs,
       compact: {
@@ -641,6 +661,8 @@ export class SearchIndex implements TopicSearch {
     this.docLength = docLength;
     this.docLanguage = docLanguage;
     this.docDeleted = docDeleted;
+    // The table the save snapshots read is no longer written (removals now go to this one, by other numbers).
+    this.saveLogs.clear();
     this.docCount = docCount;
     this.compactDocs = live;
     this.deletedDocs = deleted;

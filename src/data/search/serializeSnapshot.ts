@@ -10,7 +10,7 @@
  * Two steps, each a generator that yields between slices of a few milliseconds: `plan` (the new doc ids, every
  * section's length, the stems' order and champions, the surface words) and `write` (the bytes, in chunks).
  */
-import { bm25ImpactTables, LENGTH_BITS } from './bm25.js';
+import { bm25ImpactField, FIELD_COUNT, LENGTH_BITS } from './bm25.js';
 import { CHAMPION_MIN_DF } from './championLists.js';
 import type { CompactionJob } from './compactSegments.js';
 import { findStem, mergeSurfaces } from './mergeSegments.js';
@@ -29,14 +29,30 @@ export interface IndexSnapshot {
   publishedOf: (episode: number) => string;
   podcastIds: readonly string[];
   podcastDeclared: readonly string[];
+  /**
+   * Passages removed since the snapshot was taken, below its docCount: `job.deleted` is the index's own table (not a
+   * copy: 14 MB at a million episodes, copied in one turn), tombstoned in place, so these were live in the snapshot.
+   * Grows until `release` (the plan has read the table then).
+   */
+  removedSince: readonly number[];
+  release(): void;
 }
 
 /** Champion lists keep this many postings of a stem in at least CHAMPION_MIN_DF passages (championLists.ts). */
 const CHAMPIONS = 256;
-/** Work between yields: passages, postings or strings. */
-const SLICE = 1 << 17;
-/** String lists are encoded this many strings at a time. */
-const STRING_PIECE = 1 << 15;
+/**
+ * Work between yields, in passages or postings read (a few nanoseconds each): a slice of a millisecond or two. The
+ * issue wants no slice to hold the thread that answers for more than a few milliseconds.
+ */
+const SLICE = 1 << 15;
+/** A stem looked up or visited counts as this many postings (a string compared, a generator started). */
+const STEM_WORK = 16;
+/** A posting ranked for the champions (its BM25 impact, a heap push) counts as this many read. */
+const RANK_WORK = 8;
+/** Read at least this many postings at a time (a batch smaller than that costs more than it saves). */
+const MIN_BATCH = 256;
+/** String lists are encoded this many strings at a time (an episode's date made from its time costs ~1 µs). */
+const STRING_PIECE = 1 << 10;
 
 export interface SnapshotPlan {
   /** The image's length in bytes. */
@@ -71,50 +87,57 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
   const compact = job.compact.postings;
   const mutable = job.mutable.postings;
 
-  // 1. New doc ids: live passages keep their order (compactSegments).
+  // 1. New doc ids: live passages keep their order (compactSegments). A passage removed since the snapshot was taken
+  // (the index tombstones in place) was live in it: the index lists those (saveSnapshot's `removedSince`).
   const remap = new LiveDocs(docCount);
-  let live = 0;
-  let textSize = 0;
-  for (let doc = 0; doc < docCount; doc++) {
-    if (doc % 32 === 0) remap.base[doc >>> 5] = live;
-    if (deleted[doc] !== 1) {
-      remap.bits[doc >>> 5] = (remap.bits[doc >>> 5] as number) | (1 << (doc & 31));
-      live++;
-      textSize += textLength(job, doc);
-    }
-    if (doc % SLICE === SLICE - 1) yield;
+  const marked = { live: 0, textSize: 0 };
+  const removedSince = new Set<number>();
+  for (let from = 0; from < docCount; from += SLICE) {
+    for (let i = removedSince.size; i < snapshot.removedSince.length; i++) removedSince.add(snapshot.removedSince[i] as number);
+    markLive(job, deleted, removedSince, remap, from, Math.min(docCount, from + SLICE), marked);
+    yield;
   }
+  snapshot.release();
+  const { live, textSize } = marked;
 
   // 2. The merged stems in order (mergePostings), each one's live postings counted and its champions chosen.
+  /** Work since the last pause: postings read (ranking counts four times), stems looked up or visited. */
+  let budget = 0;
   const mutableForCompact = new Int32Array(compact.stems.length).fill(-1);
   const newMutable: number[] = [];
   for (let m = 0; m < mutable.stems.length; m++) {
     const at = findStem(compact.stems, mutable.stems[m] as string);
     if (at >= 0) mutableForCompact[at] = m;
     else newMutable.push(m);
+    if ((budget += STEM_WORK) >= SLICE) yield ((budget = 0), undefined);
   }
   newMutable.sort((x, y) => {
     const a = mutable.stems[x] as string;
     const c = mutable.stems[y] as string;
     return a < c ? -1 : a > c ? 1 : 0;
   });
-  const factors = bm25ImpactTables({ k1: job.k1, b: job.b, fieldBoost: job.fieldBoost, fieldDocs: job.fieldDocs, fieldLength: job.fieldLength });
-  let minPublished = Infinity;
-  let maxPublished = -Infinity;
-  for (let e = 0; e < job.episodeCount; e++) {
-    const t = job.episodePublishedMs[e] as number;
-    if (Number.isNaN(t)) continue;
-    minPublished = Math.min(minPublished, t);
-    maxPublished = Math.max(maxPublished, t);
+  // bm25ImpactTables' tables, a field at a time.
+  const factors = { impact: new Float32Array(FIELD_COUNT << LENGTH_BITS), norm: new Float32Array(FIELD_COUNT << LENGTH_BITS) };
+  for (let f = 0; f < FIELD_COUNT; f++) {
+    bm25ImpactField(job, f, factors.impact, factors.norm);
+    yield;
   }
-  const span = maxPublished > minPublished ? maxPublished - minPublished : 1;
-  const order: number[] = [];
-  const alsoMutable: number[] = [];
+  const published = { min: Infinity, max: -Infinity };
+  for (let from = 0; from < job.episodeCount; from += SLICE) {
+    publishedRange(job.episodePublishedMs, from, Math.min(job.episodeCount, from + SLICE), published);
+    yield;
+  }
+  const minPublished = published.min;
+  const span = published.max > minPublished ? published.max - minPublished : 1;
+  // Sized for every stem of both segments (at most that many merged); the champions grow as chosen.
+  const stemsAtMost = compact.stems.length + newMutable.length;
+  const order = new Int32Array(stemsAtMost);
+  const alsoMutable = new Int32Array(stemsAtMost);
   const stems: string[] = [];
-  const offsets: number[] = [0];
-  const championOffsets: number[] = [0];
-  const championDocs: number[] = [];
-  const championTfs: number[] = [];
+  const offsets = new Uint32Array(stemsAtMost + 1);
+  const championOffsets = new Uint32Array(stemsAtMost + 1);
+  const championDocs = new GrowingU32();
+  const championTfs = new GrowingU8();
   const compactStemTo = new Int32Array(compact.stems.length).fill(-1);
   let written = 0;
   // A merged stem's live postings, read a slice at a time into scratch arrays by a plain function (fillPostings: V8
@@ -124,15 +147,15 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
   const batchTfs = new Uint8Array(SLICE);
   const batchOld = new Uint32Array(SLICE);
   const bm25 = { field: docs.field, length: docs.length, episode: docs.episode, published: job.episodePublishedMs, impact: factors.impact, norm: factors.norm, minPublished, span };
-  /** Work since the last pause: postings read (ranking counts four times). */
-  let budget = 0;
+  /** Postings to read now so that this slice's work stays within SLICE (`weight` units each). */
+  const room = (weight: number): number => Math.max(MIN_BATCH, Math.floor((SLICE - budget) / weight));
   function* stem(c: number, m: number, s: string): Generator<void, number, void> {
     const from = written;
     cursor.reset(job, c, m);
+    budget += STEM_WORK;
     while (!cursor.done) {
-      const n = fillPostings(cursor, job, remap, null, null, null, SLICE);
-      written += n;
-      if ((budget += n + 1) >= SLICE) yield ((budget = 0), undefined);
+      written += fillPostings(cursor, job, remap, null, null, null, room(1));
+      if ((budget += cursor.read) >= SLICE) yield ((budget = 0), undefined);
     }
     if (written === from) return -1;
     if (written - from >= CHAMPION_MIN_DF) {
@@ -140,10 +163,10 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
       const heap = new TopK(CHAMPIONS);
       cursor.reset(job, c, m);
       for (let at = from; !cursor.done; ) {
-        const n = fillPostings(cursor, job, remap, null, batchTfs, batchOld, SLICE);
+        const n = fillPostings(cursor, job, remap, null, batchTfs, batchOld, room(RANK_WORK));
         rankBatch(heap, at, n, batchTfs, batchOld, bm25);
         at += n;
-        if ((budget += 4 * n) >= SLICE) yield ((budget = 0), undefined);
+        if ((budget += RANK_WORK * cursor.read) >= SLICE) yield ((budget = 0), undefined);
       }
       const chosen = heap
         .drain()
@@ -152,18 +175,18 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
       cursor.reset(job, c, m);
       let i = 0;
       for (let at = from; !cursor.done && i < chosen.length; ) {
-        const n = fillPostings(cursor, job, remap, batchDocs, batchTfs, null, SLICE);
+        const n = fillPostings(cursor, job, remap, batchDocs, batchTfs, null, room(1));
         for (; i < chosen.length && (chosen[i] as number) < at + n; i++) {
           championDocs.push(batchDocs[(chosen[i] as number) - at] as number);
           championTfs.push(batchTfs[(chosen[i] as number) - at] as number);
         }
         at += n;
-        if ((budget += n) >= SLICE) yield ((budget = 0), undefined);
+        if ((budget += cursor.read) >= SLICE) yield ((budget = 0), undefined);
       }
     }
     stems.push(s);
-    offsets.push(written);
-    championOffsets.push(championDocs.length);
+    offsets[stems.length] = written;
+    championOffsets[stems.length] = championDocs.length;
     return stems.length - 1;
   }
   let ci = 0;
@@ -177,14 +200,15 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
       const id = yield* stem(ci, both, cs);
       compactStemTo[ci] = id;
       if (id >= 0) {
-        order.push(ci);
-        alsoMutable.push(both);
+        order[id] = ci;
+        alsoMutable[id] = both;
       }
       ci++;
     } else if (ms !== undefined && mIndex !== undefined) {
-      if ((yield* stem(-1, mIndex, ms)) >= 0) {
-        order.push(~mIndex);
-        alsoMutable.push(-1);
+      const id = yield* stem(-1, mIndex, ms);
+      if (id >= 0) {
+        order[id] = ~mIndex;
+        alsoMutable[id] = -1;
       }
       mi++;
     }
@@ -228,13 +252,13 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
     ['episodePublishedMs', 'Float64Array', job.episodeCount],
     ['textOffsets', 'Uint32Array', live + 1],
     ['textBytes', 'Uint8Array', textSize],
-    ['postingOffsets', 'Uint32Array', offsets.length],
+    ['postingOffsets', 'Uint32Array', stems.length + 1],
     ['postingDocs', 'Uint32Array', written],
     ['postingTfs', 'Uint8Array', written],
     ['surfaceLanguage', 'Uint8Array', surfaces.language.length],
     ['surfaceStem', 'Uint32Array', surfaces.stem.length],
     ['surfaceCount', 'Uint32Array', surfaces.count.length],
-    ['championOffsets', 'Uint32Array', championOffsets.length],
+    ['championOffsets', 'Uint32Array', stems.length + 1],
     ['championDocs', 'Uint32Array', championDocs.length],
     ['championTfs', 'Uint8Array', championTfs.length],
     ...[...encoded.keys()].map((name): [string, string, number] => [name, 'Uint8Array', bytesOf(name)]),
@@ -260,12 +284,12 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
     live,
     header: headerBytes,
     sections,
-    order: Int32Array.from(order),
-    alsoMutable: Int32Array.from(alsoMutable),
-    postingOffsets: Uint32Array.from(offsets),
-    championOffsets: Uint32Array.from(championOffsets),
-    championDocs: Uint32Array.from(championDocs),
-    championTfs: Uint8Array.from(championTfs),
+    order: order.subarray(0, stems.length),
+    alsoMutable: alsoMutable.subarray(0, stems.length),
+    postingOffsets: offsets.subarray(0, stems.length + 1),
+    championOffsets: championOffsets.subarray(0, stems.length + 1),
+    championDocs: championDocs.view(),
+    championTfs: championTfs.view(),
     surfaces,
     stems,
     encoded,
@@ -279,8 +303,9 @@ const plans = new WeakMap<SnapshotPlan, IndexSnapshot>();
 
 /**
  * The image `plan` describes, in chunks of about `chunkBytes`: the same bytes as `serialize` of the snapshot's index
- * would write. A chunk is valid until the next one is asked for (its memory is then reused: copy one to keep it).
- * Throws if what it wrote is not the length planned.
+ * would write. A chunk is valid until the next one is asked for (its memory is then reused: copy one to keep it). An
+ * empty chunk is a pause (ChunkWriter.pause): no more than a slice of work (SLICE) is done between two chunks, however
+ * few bytes it makes (removed passages skipped, a byte per posting). Throws if what it wrote is not the length planned.
  */
 export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Generator<Uint8Array, void, void> {
   const snapshot = plans.get(plan);
@@ -288,6 +313,7 @@ export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Genera
   const p = plan as Planned;
   const { job } = snapshot;
   const { docCount, compactDocs, docs } = job;
+  const remap = p.remap;
   const out = new ChunkWriter(chunkBytes);
   const header = new Uint8Array(8);
   new DataView(header.buffer).setUint32(0, INDEX_MAGIC, true);
@@ -300,18 +326,14 @@ export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Genera
   // Numbers gathered here and copied into the chunks a slice at a time (a typed store each, not a call).
   const scratchDocs = new Uint32Array(SLICE);
   const scratchTfs = new Uint8Array(SLICE);
-  // The live passages' rows: runs of live passages copied as they are.
-  const deleted = job.deleted;
+  // The live passages' rows: runs of live passages (as planned: the tombstones are not read again) copied as they are.
+  const run = { from: 0, to: 0 };
   function* runs(visit: (from: number, to: number) => Generator<Uint8Array, void, void>): Generator<Uint8Array, void, void> {
-    let run = -1;
-    for (let doc = 0; doc <= docCount; doc++) {
-      if (doc < docCount && deleted[doc] !== 1) {
-        if (run < 0) run = doc;
-      } else if (run >= 0) {
-        yield* visit(run, doc);
-        run = -1;
-      }
-      if (doc % SLICE === SLICE - 1) yield* out.full();
+    for (let doc = 0; doc < docCount; ) {
+      const end = Math.min(docCount, doc + SLICE);
+      if (nextRun(remap, doc, end, run)) yield* visit(run.from, run.to);
+      doc = run.to;
+      yield* out.pause();
     }
     out.align();
     yield* out.full();
@@ -327,19 +349,13 @@ export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Genera
   yield* runs(rowsOf(docs.language));
   yield* out.array(snapshot.episodePodcast);
   yield* out.array(job.episodePublishedMs.subarray(0, job.episodeCount));
-  out.u32(0);
-  let textAt = 0;
-  let k = 0;
-  for (let doc = 0; doc < docCount; doc++) {
-    if (deleted[doc] !== 1) {
-      textAt += textLength(job, doc);
-      scratchDocs[k++] = textAt;
-    }
-    if (k === SLICE || doc === docCount - 1) {
-      out.bytes(new Uint8Array(scratchDocs.buffer, 0, 4 * k));
-      k = 0;
-      yield* out.full();
-    }
+  // textOffsets[0]: 0.
+  out.bytes(new Uint8Array(4));
+  const textAt = { at: 0 };
+  for (let doc = 0; doc < docCount; doc += SLICE) {
+    const k = textEnds(job, remap, doc, Math.min(docCount, doc + SLICE), textAt, scratchDocs);
+    out.bytes(new Uint8Array(scratchDocs.buffer, 0, 4 * k));
+    yield* out.pause();
   }
   out.align();
   yield* out.full();
@@ -360,17 +376,28 @@ export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Genera
   // Postings read a slice at a time into a scratch array (fillPostings), then copied into the chunks.
   const cursor = new StemCursor();
   function* postings(tfs: boolean): Generator<Uint8Array, void, void> {
+    let budget = 0;
     for (let s = 0; s < p.order.length; s++) {
       const o = p.order[s] as number;
       cursor.reset(job, o >= 0 ? o : -1, o >= 0 ? (p.alsoMutable[s] as number) : ~o);
+      budget += STEM_WORK;
       while (!cursor.done) {
-        const n = tfs ? fillPostings(cursor, job, p.remap, null, scratchTfs, null, SLICE) : fillPostings(cursor, job, p.remap, scratchDocs, null, null, SLICE);
+        const limit = Math.max(MIN_BATCH, SLICE - budget);
+        const n = tfs ? fillPostings(cursor, job, remap, null, scratchTfs, null, limit) : fillPostings(cursor, job, remap, scratchDocs, null, null, limit);
         out.bytes(tfs ? scratchTfs.subarray(0, n) : new Uint8Array(scratchDocs.buffer, 0, 4 * n));
-        yield* out.full();
+        budget += cursor.read;
+        if (budget >= SLICE) {
+          budget = 0;
+          yield* out.pause();
+        }
+      }
+      if (budget >= SLICE) {
+        budget = 0;
+        yield* out.pause();
       }
     }
     out.align();
-    yield* out.full();
+    yield* out.pause();
   }
   yield* postings(false);
   yield* postings(true);
@@ -392,6 +419,51 @@ export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Genera
   yield* out.end();
 }
 
+/**
+ * The first run of live passages that starts in [from, to) into `run` (true), running on past `to` as far as it goes
+ * (`run.to`: its end); false when none starts there (`run.to` = to). Reads the live bits a word of 32 at a time.
+ */
+function nextRun(remap: LiveDocs, from: number, to: number, run: { from: number; to: number }): boolean {
+  const { bits } = remap;
+  const docCount = remap.docCount;
+  let doc = from;
+  while (doc < to && ((bits[doc >>> 5] as number) >>> (doc & 31)) === 0) doc = ((doc >>> 5) + 1) << 5;
+  if (doc >= to) {
+    run.to = to;
+    return false;
+  }
+  // A live bit at or above `doc` in this word (a run that starts a few passages past `to` is taken all the same).
+  while ((((bits[doc >>> 5] as number) >>> (doc & 31)) & 1) === 0) doc++;
+  run.from = doc;
+  let end = doc;
+  for (;;) {
+    if (end >= docCount) break;
+    const word = bits[end >>> 5] as number;
+    if ((end & 31) === 0 && word === -1) {
+      end += 32;
+      continue;
+    }
+    if (((word >>> (end & 31)) & 1) === 0) break;
+    end++;
+  }
+  run.to = Math.min(end, docCount);
+  return true;
+}
+
+/** The live passages' text ends in [from, to) after `text.at` (updated) into `out`; returns how many. */
+function textEnds(job: CompactionJob, remap: LiveDocs, from: number, to: number, text: { at: number }, out: Uint32Array): number {
+  let k = 0;
+  let at = text.at;
+  for (let doc = from; doc < to; doc++) {
+    if (remap.live(doc)) {
+      at += textLength(job, doc);
+      out[k++] = at;
+    }
+  }
+  text.at = at;
+  return k;
+}
+
 function textLength(job: CompactionJob, doc: number): number {
   if (doc < job.compactDocs) return (job.compact.textOffsets[doc + 1] as number) - (job.compact.textOffsets[doc] as number);
   const i = doc - job.compactDocs;
@@ -407,6 +479,8 @@ class StemCursor {
   mq = -1;
   left = 0;
   done = true;
+  /** Postings read (live or not) by the last fillPostings: the work it did. */
+  read = 0;
 
   reset(job: CompactionJob, c: number, m: number): void {
     const compact = job.compact.postings;
@@ -420,8 +494,9 @@ class StemCursor {
 }
 
 /**
- * Up to `limit` live postings from where `cursor` is (new doc id, term frequency, old doc id into each array given),
- * in the merged order (compact, then mutable); returns how many. `cursor.done` once the stem's are all read.
+ * The live postings among the next `limit` from where `cursor` is (new doc id, term frequency, old doc id into each
+ * array given), in the merged order (compact, then mutable); returns how many (`cursor.read`: how many were read,
+ * removed ones included). `cursor.done` once the stem's are all read.
  */
 function fillPostings(
   cursor: StemCursor,
@@ -436,8 +511,8 @@ function fillPostings(
   const mutable = job.mutable.postings;
   let n = 0;
   let q = cursor.q;
-  const end = cursor.end;
-  for (; q < end && n < limit; q++) {
+  const end = Math.min(cursor.end, q + limit);
+  for (; q < end; q++) {
     const old = compact.docs[q] as number;
     const to = remap.to(old);
     if (to < 0) continue;
@@ -446,12 +521,14 @@ function fillPostings(
     if (oldOut !== null) oldOut[n] = old;
     n++;
   }
+  const fromCompact = q - cursor.q;
   cursor.q = q;
   let p = cursor.mq;
   let left = cursor.left;
-  if (q >= end) {
+  const leftBefore = left;
+  if (q >= cursor.end) {
     // The mutable list: never follows a link past the postings counted when the snapshot was taken.
-    for (; left > 0 && n < limit; ) {
+    for (const stop = Math.max(0, left - (limit - fromCompact)); left > stop; ) {
       const old = mutable.doc[p] as number;
       const to = remap.to(old);
       if (to >= 0) {
@@ -466,7 +543,8 @@ function fillPostings(
   }
   cursor.mq = p;
   cursor.left = left;
-  cursor.done = q >= end && left === 0;
+  cursor.read = fromCompact + leftBefore - left;
+  cursor.done = q >= cursor.end && left === 0;
   return n;
 }
 
@@ -499,9 +577,13 @@ class LiveDocs {
   readonly bits: Int32Array;
   readonly base: Uint32Array;
 
-  constructor(docCount: number) {
+  constructor(readonly docCount: number) {
     this.bits = new Int32Array((docCount + 31) >>> 5);
     this.base = new Uint32Array((docCount + 31) >>> 5);
+  }
+
+  live(doc: number): boolean {
+    return (((this.bits[doc >>> 5] as number) >>> (doc & 31)) & 1) === 1;
   }
 
   /** Passage `doc`'s new id, -1 when removed. */
@@ -514,5 +596,68 @@ class LiveDocs {
     below -= (below >>> 1) & 0x55555555;
     below = (below & 0x33333333) + ((below >>> 2) & 0x33333333);
     return (this.base[word] as number) + (Math.imul((below + (below >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  }
+}
+
+/**
+ * Marks passages [from, to) of the snapshot live or not in `remap` (a passage removed since the snapshot was taken
+ * counts as live), adding to `counts` the live ones and their text's bytes.
+ */
+function markLive(job: CompactionJob, deleted: Uint8Array, removedSince: ReadonlySet<number>, remap: LiveDocs, from: number, to: number, counts: { live: number; textSize: number }): void {
+  const { bits, base } = remap;
+  let live = counts.live;
+  let textSize = counts.textSize;
+  for (let doc = from; doc < to; doc++) {
+    if ((doc & 31) === 0) base[doc >>> 5] = live;
+    if (deleted[doc] === 1 && !removedSince.has(doc)) continue;
+    bits[doc >>> 5] = (bits[doc >>> 5] as number) | (1 << (doc & 31));
+    live++;
+    textSize += textLength(job, doc);
+  }
+  counts.live = live;
+  counts.textSize = textSize;
+}
+
+/** The earliest and latest of times [from, to) into `range` (NaN: no date). */
+function publishedRange(times: Float64Array, from: number, to: number, range: { min: number; max: number }): void {
+  for (let e = from; e < to; e++) {
+    const t = times[e] as number;
+    if (Number.isNaN(t)) continue;
+    if (t < range.min) range.min = t;
+    if (t > range.max) range.max = t;
+  }
+}
+
+/** A Uint32Array that grows as pushed to (a number[] of millions of champions costs twice the memory, then a copy). */
+class GrowingU32 {
+  #a = new Uint32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.#a.length) {
+      const grown = new Uint32Array(this.#a.length * 2);
+      grown.set(this.#a);
+      this.#a = grown;
+    }
+    this.#a[this.length++] = v;
+  }
+  view(): Uint32Array {
+    return this.#a.subarray(0, this.length);
+  }
+}
+
+/** A Uint8Array that grows as pushed to. */
+class GrowingU8 {
+  #a = new Uint8Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.#a.length) {
+      const grown = new Uint8Array(this.#a.length * 2);
+      grown.set(this.#a);
+      this.#a = grown;
+    }
+    this.#a[this.length++] = v;
+  }
+  view(): Uint8Array {
+    return this.#a.subarray(0, this.length);
   }
 }
