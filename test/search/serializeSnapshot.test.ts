@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Passage, PassageField } from '../../src/data/search/passage.js';
 import { SearchIndex } from '../../src/data/search/SearchIndex.js';
+import { sortedInSlices } from '../../src/data/search/mergeSegments.js';
 import { planSnapshot, writeSnapshot } from '../../src/data/search/serializeSnapshot.js';
 import { prng } from '../support/prng.js';
 
@@ -167,5 +168,29 @@ describe('serializeSnapshot in slices', () => {
     }
     const image = Buffer.concat(Array.from(writeSnapshot(planned.value), (chunk) => Buffer.from(chunk)));
     expect(image.equals(before)).toBe(true);
+  });
+});
+
+describe('sortedInSlices', () => {
+  it('sorts as Array.prototype.sort does (stably), a bounded number of comparisons between yields', () => {
+    const r = prng(9);
+    for (const n of [0, 1, 2, 3, 31, 1000, 4097]) {
+      const keys = Array.from({ length: n }, () => Math.floor(r() * 50));
+      const compare = (x: number, y: number): number => (keys[x] as number) - (keys[y] as number);
+      let since = 0;
+      let most = 0;
+      const counting = (x: number, y: number): number => {
+        since++;
+        return compare(x, y);
+      };
+      const steps = sortedInSlices(n, counting, 100);
+      let step = steps.next();
+      for (; step.done !== true; step = steps.next()) {
+        most = Math.max(most, since);
+        since = 0;
+      }
+      expect(Array.from(step.value)).toEqual(Array.from({ length: n }, (_, i) => i).sort(compare));
+      expect(Math.max(most, since)).toBeLessThanOrEqual(100);
+    }
   });
 });

@@ -13,7 +13,7 @@
 import { bm25ImpactField, FIELD_COUNT, LENGTH_BITS } from './bm25.js';
 import { CHAMPION_MIN_DF } from './championLists.js';
 import type { CompactionJob } from './compactSegments.js';
-import { findStem, mergeSurfaces } from './mergeSegments.js';
+import { compareMutableSurfaces, findStem, sortedInSlices, SurfaceMerge } from './mergeSegments.js';
 import { encodeIndexHeader, INDEX_MAGIC, type IndexHeader } from './searchIndexFormat.js';
 import { TopK } from './TopK.js';
 import { ChunkWriter } from '../ChunkWriter.js';
@@ -49,6 +49,10 @@ const SLICE = 1 << 15;
 const STEM_WORK = 16;
 /** A posting ranked for the champions (its BM25 impact, a heap push) counts as this many read. */
 const RANK_WORK = 8;
+/** Two words or stems compared (in a sort) count as this many postings read. */
+const COMPARE_WORK = 16;
+/** A surface word merged (mergeSurfaces: compared, its stem found, pushed) counts as this many. */
+const SURFACE_WORK = 32;
 /** Read at least this many postings at a time (a batch smaller than that costs more than it saves). */
 const MIN_BATCH = 256;
 /** String lists are encoded this many strings at a time (an episode's date made from its time costs ~1 µs). */
@@ -111,11 +115,21 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
     else newMutable.push(m);
     if ((budget += STEM_WORK) >= SLICE) yield ((budget = 0), undefined);
   }
-  newMutable.sort((x, y) => {
-    const a = mutable.stems[x] as string;
-    const c = mutable.stems[y] as string;
-    return a < c ? -1 : a > c ? 1 : 0;
-  });
+  // In the stems' order (mergePostings sorts them so), a slice of comparisons at a time.
+  const newSorted = yield* sortedInSlices(
+    newMutable.length,
+    (x, y) => {
+      const a = mutable.stems[newMutable[x] as number] as string;
+      const c = mutable.stems[newMutable[y] as number] as string;
+      return a < c ? -1 : a > c ? 1 : 0;
+    },
+    SLICE / COMPARE_WORK,
+  );
+  const newMutableSorted = new Int32Array(newMutable.length);
+  for (let i = 0; i < newMutable.length; i++) {
+    newMutableSorted[i] = newMutable[newSorted[i] as number] as number;
+    if ((budget += 1) >= SLICE) yield ((budget = 0), undefined);
+  }
   // bm25ImpactTables' tables, a field at a time.
   const factors = { impact: new Float32Array(FIELD_COUNT << LENGTH_BITS), norm: new Float32Array(FIELD_COUNT << LENGTH_BITS) };
   for (let f = 0; f < FIELD_COUNT; f++) {
@@ -193,7 +207,7 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
   let mi = 0;
   while (ci < compact.stems.length || mi < newMutable.length) {
     const cs = compact.stems[ci];
-    const mIndex = newMutable[mi];
+    const mIndex = mi < newMutableSorted.length ? newMutableSorted[mi] : undefined;
     const ms = mIndex === undefined ? undefined : mutable.stems[mIndex];
     if (cs !== undefined && (ms === undefined || cs < ms)) {
       const both = mutableForCompact[ci] as number;
@@ -214,7 +228,12 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
     }
   }
   yield;
-  const surfaces = mergeSurfaces(job.compact.surfaces, job.mutable.surfaces, compactStemTo, stems);
+  // mergeSurfaces, a slice at a time: the words new since the last compaction sorted, then merged with the compact ones.
+  const mutableSurfaces = job.mutable.surfaces;
+  const surfaceOrder = yield* sortedInSlices(mutableSurfaces.length, (x, y) => compareMutableSurfaces(mutableSurfaces, x, y), SLICE / COMPARE_WORK);
+  const merge = new SurfaceMerge(job.compact.surfaces, mutableSurfaces, surfaceOrder, compactStemTo, stems);
+  while (!merge.step(SLICE / SURFACE_WORK)) yield;
+  const surfaces = merge.result(false);
 
   // 3. The string lists, encoded as encodeIndex does (NUL-joined UTF-8), a piece at a time.
   const encoded = new Map<string, Uint8Array[]>();
