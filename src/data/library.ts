@@ -4,7 +4,9 @@ import { episodePassages, passageBase, transcriptWindows } from './search/episod
 import type { TranscriptSegment } from './search/passage.js';
 import { jsonStringArrayPieces } from './jsonStringArrayPieces.js';
 import { SearchIndex } from './search/SearchIndex.js';
-import { planSnapshot, writeSnapshot, type SnapshotPlan } from './search/serializeSnapshot.js';
+import { planSnapshot } from './search/planSnapshot.js';
+import type { SnapshotPlan } from './search/serializeSnapshot.js';
+import { writeSnapshot } from './search/writeSnapshot.js';
 import type { PlacedTables, ReadAt } from './search/searchIndexFormat.js';
 import type { SearchIndexOptions } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';

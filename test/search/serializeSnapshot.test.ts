@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Passage, PassageField } from '../../src/data/search/passage.js';
 import { SearchIndex } from '../../src/data/search/SearchIndex.js';
 import { sortedInSlices } from '../../src/data/search/mergeSegments.js';
-import { planSnapshot, writeSnapshot } from '../../src/data/search/serializeSnapshot.js';
+import { planSnapshot } from '../../src/data/search/planSnapshot.js';
+import { writeSnapshot } from '../../src/data/search/writeSnapshot.js';
 import { prng } from '../support/prng.js';
 
 /**
