@@ -42,28 +42,16 @@ const steps: { ms: number; phase: string; at?: number; cpu?: number }[] = [];
 let maxHold = 0;
 let last = performance.now();
 let ticking = true;
+const holds: { from: number; to: number }[] = [];
 const tick = (): void => {
   const at = performance.now();
   maxHold = Math.max(maxHold, at - last - 1);
+  if (at - last - 1 > 15) holds.push({ from: last, to: at });
   last = at;
   if (ticking) setTimeout(tick, 1);
 };
 setTimeout(tick, 1);
-{
-  const s = library.search.stats();
-  console.log(JSON.stringify(s));
-  for (let r = 0; r < 3; r++) {
-    let a = performance.now();
-    library.search.saveSnapshot();
-    const snap = performance.now() - a;
-    a = performance.now();
-    library.catalog.serializeStream(library.indexedPodcasts());
-    const cat = performance.now() - a;
-    a = performance.now();
-    library.indexedPodcasts();
-    console.log(`saveSnapshot ${snap.toFixed(1)} ms, catalogue entries ${cat.toFixed(1)} ms, indexedPodcasts ${(performance.now() - a).toFixed(1)}`);
-  }
-}
+console.log(JSON.stringify(library.search.stats()));
 const gcs: { start: number; ms: number; kind: number }[] = [];
 const { PerformanceObserver } = await import('node:perf_hooks');
 const obs = new PerformanceObserver((list) => {
@@ -71,8 +59,11 @@ const obs = new PerformanceObserver((list) => {
 });
 obs.observe({ entryTypes: ['gc'] });
 const t0 = performance.now();
+const snapCpu = process.cpuUsage();
 const stream = library.saveIndexStream()!;
-steps.push({ ms: performance.now() - t0, phase: 'snapshot' });
+const snapUsed = process.cpuUsage(snapCpu);
+steps.push({ ms: performance.now() - t0, phase: 'snapshot', at: t0, cpu: (snapUsed.user + snapUsed.system) / 1000 });
+const wallStart = Date.now();
 const plan = stream.plan();
 let bytes = 0;
 for (;;) {
@@ -80,7 +71,7 @@ for (;;) {
   const c0 = process.cpuUsage();
   const r = plan.next();
   const c1 = process.cpuUsage(c0);
-  steps.push({ ms: performance.now() - s0, phase: 'plan', at: s0, cpu: (c1.user + c1.system) / 1000 });
+  steps.push({ ms: performance.now() - s0, phase: `plan:${(globalThis as { __savePhase?: string }).__savePhase}`, at: s0, cpu: (c1.user + c1.system) / 1000 });
   if (r.done === true) {
     bytes = r.value;
     break;
@@ -94,7 +85,7 @@ function* timed(chunks: Iterable<Uint8Array>): Generator<Uint8Array, void, void>
     const c0 = process.cpuUsage();
     const r = it.next();
     const c1 = process.cpuUsage(c0);
-    steps.push({ ms: performance.now() - s0, phase: 'chunk (or pause)', at: s0, cpu: (c1.user + c1.system) / 1000 });
+    steps.push({ ms: performance.now() - s0, phase: `chunk:${(globalThis as { __savePhase?: string }).__savePhase}`, at: s0, cpu: (c1.user + c1.system) / 1000 });
     if (r.done === true) return;
     yield r.value;
   }
@@ -111,12 +102,20 @@ for (const s of steps) {
   p.sum += s.ms;
   byPhase.set(s.phase, p);
 }
+console.log(`save from ${new Date(wallStart).toISOString()} to ${new Date().toISOString()}`);
 console.log(`${changed} changed; save ${Math.round(total)} ms, ${steps.length} steps, longest hold ${Math.round(maxHold)} ms, ${Math.round(bytes / 1e6)} MB`);
 for (const st of [...steps].sort((a, b) => (b.cpu ?? b.ms) - (a.cpu ?? a.ms)).slice(0, 12)) {
   const inGc = gcs.filter((x) => st.at !== undefined && x.start >= st.at && x.start < st.at + st.ms).reduce((n, x) => n + x.ms, 0);
   console.log(`  step ${st.phase} ${st.ms.toFixed(1)} ms (cpu ${(st.cpu ?? 0).toFixed(1)}, gc ${inGc.toFixed(1)})`);
 }
-for (const [phase, p] of [...byPhase].sort((a, b) => b[1].max - a[1].max).slice(0, 25)) console.log(`  ${phase.padEnd(40)} n ${String(p.n).padStart(6)} max ${p.max.toFixed(1).padStart(7)} cpu max ${p.cpu.toFixed(1).padStart(6)} sum ${p.sum.toFixed(0).padStart(7)}`);
+for (const [phase, p] of [...byPhase].sort((a, b) => b[1].max - a[1].max).slice(0, 40)) console.log(`  ${phase.padEnd(40)} n ${String(p.n).padStart(6)} max ${p.max.toFixed(1).padStart(7)} cpu max ${p.cpu.toFixed(1).padStart(6)} sum ${p.sum.toFixed(0).padStart(7)}`);
+for (const h of holds.sort((x, y) => y.to - y.from - (x.to - x.from)).slice(0, 8)) {
+  const overlapping = steps.filter((st) => st.at !== undefined && st.at < h.to && st.at + st.ms > h.from);
+  const inGc = gcs.filter((x) => x.start < h.to && x.start + x.ms > h.from);
+  console.log(
+    `  hold ${(h.to - h.from - 1).toFixed(0)} ms at +${(h.from - t0).toFixed(0)}: steps ${overlapping.map((st) => `${st.phase} ${st.ms.toFixed(1)}`).join(', ') || 'none'}; gc ${inGc.map((x) => `${x.ms.toFixed(0)}(k${x.kind})`).join(' ') || 'none'}`,
+  );
+}
 const bigGc = gcs.filter((x) => x.ms > 5);
 console.log(`GC: ${gcs.length} events, ${gcs.reduce((n, x) => n + x.ms, 0).toFixed(0)} ms; over 5 ms: ${bigGc.map((x) => `${x.ms.toFixed(0)}(k${x.kind})`).join(' ')}`);
 obs.disconnect();

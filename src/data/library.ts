@@ -520,16 +520,28 @@ export class Library {
    */
   saveIndexStream(): IndexStream | undefined {
     if (this.semantic !== undefined) return undefined;
-    const podcasts = this.indexedPodcasts();
-    const episodesOf = podcasts.map((podcastId): [string, IndexedEpisodes] => {
-      const working = this.#unpacked.get(podcastId);
-      return [podcastId, working === undefined ? this.#indexed.get(podcastId)! : packIndexed(working)];
-    });
-    const whole = podcasts.filter((id) => !this.#unpacked.has(id) && !this.#pinned.has(id));
+    // In one pass over each map, in indexedPodcasts' order (a lookup per podcast in maps of ten thousand made this
+    // turn tens of milliseconds at a million episodes): what each podcast indexed, those held whole, the catalogue's.
+    const episodesOf: [string, IndexedEpisodes][] = [];
+    const whole: string[] = [];
+    const catalogued: string[] = [];
+    const unpacked = this.#unpacked;
+    for (const [podcastId, indexed] of this.#indexed) {
+      const working = unpacked.size === 0 ? undefined : unpacked.get(podcastId);
+      episodesOf.push([podcastId, working === undefined ? indexed : packIndexed(working)]);
+      const pinned = this.#pinned.size > 0 && this.#pinned.has(podcastId);
+      if (working === undefined && !pinned) whole.push(podcastId);
+      if (!pinned) catalogued.push(podcastId);
+    }
+    for (const [podcastId, working] of unpacked) {
+      if (this.#indexed.has(podcastId)) continue;
+      episodesOf.push([podcastId, packIndexed(working)]);
+      if (!this.#pinned.has(podcastId)) catalogued.push(podcastId);
+    }
     const cues = [...this.#cues];
     const index = this.#search.saveSnapshot();
     // The catalogue of the podcasts indexed (those in memory only, the samples, are left out), as it is now.
-    const catalogue = this.catalog.serializeStream(podcasts.filter((id) => !this.#pinned.has(id)));
+    const catalogue = this.catalog.serializeStream(catalogued);
     let parts: Uint8Array[][] | undefined;
     let plan: SnapshotPlan | undefined;
     let catalogueLength = 0;

@@ -117,3 +117,24 @@ describe('the saved catalogue written a piece at a time (serializeStream)', () =
     expect(answers(restored(new Uint8Array(bytes)))).toEqual(answers(catalog));
   });
 });
+
+describe('the saved catalogue streamed while the catalogue changes', () => {
+  it('is the catalogue as it was when serializeStream was called: podcasts upserted, removed or added before its plan looked them up are written as they were', () => {
+    const catalog = built();
+    const ids = catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
+    const before = Buffer.from(catalog.serialize(ids));
+    const stream = catalog.serializeStream(ids);
+    // Changed after the call, before its plan ran: a podcast replaced, one removed, one added (not wanted).
+    catalog.upsert(podcast('https://a.example/feed', 'Renamed'), [{ id: 'a9', title: 'Only this one now' }]);
+    catalog.remove('https://b.example/feed');
+    catalog.upsert(podcast('https://d.example/feed', 'New'), [{ id: 'd1', title: 'New episode' }]);
+    const plan = stream.plan();
+    let planned = plan.next();
+    for (; planned.done !== true; planned = plan.next());
+    // After the plan: changes no longer concern it (it holds the entries it looked up).
+    catalog.remove('https://c.example/empty');
+    const bytes = Buffer.concat(Array.from(stream.chunks(), (chunk) => Buffer.from(chunk)));
+    expect(bytes.byteLength).toBe(planned.value);
+    expect(bytes.equals(before)).toBe(true);
+  });
+});

@@ -463,7 +463,7 @@ export class SearchIndex implements TopicSearch {
    * in the live table, not in the snapshot's copy).
    */
   saveSnapshot(): IndexSnapshot {
-    const { job } = this.compactionJob(false, false);
+    const { job } = this.compactionJob(false, true);
     // The tombstones are read in place, not copied in this turn: what is removed meanwhile is listed for the snapshot
     // until its plan has read them (release), or until a compaction swaps in a table of other numbers (this one is
     // then no longer written).
@@ -495,7 +495,7 @@ export class SearchIndex implements TopicSearch {
   /** A compaction job of what the index holds now (beginCompaction, saveSnapshot), with what beginCompaction keeps of it. */
   private compactionJob(
     shared: boolean,
-    copyDeleted = true,
+    forSave = false,
   ): {
     job: CompactionJob;
     mutableStems: number;
@@ -506,8 +506,9 @@ export class SearchIndex implements TopicSearch {
     const mutable = this.mutable;
     const mutableStems = mutable.stems.length;
     const mutableSurfaces = [...this.mutableSurfaces.values()].map((entry) => ({ ...entry }));
+    // What finishCompaction looks words up by; a save (forSave) has no use for it, nor for a copy of the tombstones.
     const mutableSurfaceAt = new Map<string, number>();
-    mutableSurfaces.forEach((entry, i) => mutableSurfaceAt.set(surfaceKey(entry.surface, entry.language as LanguageId), i));
+    if (!forSave) mutableSurfaces.forEach((entry, i) => mutableSurfaceAt.set(surfaceKey(entry.surface, entry.language as LanguageId), i));
     const surfaceCount = this.surfaceCount.slice();
     const job: CompactionJob = {
       id: ++this.jobs,
@@ -519,7 +520,7 @@ export class SearchIndex implements TopicSearch {
       fieldBoost: this.fieldBoost.slice(),
       fieldDocs: this.fieldDocs.slice(),
       fieldLength: this.fieldLength.slice(),
-      deleted: copyDeleted ? this.docDeleted.slice(0, this.docCount) : this.docDeleted,
+      deleted: forSave ? this.docDeleted : this.docDeleted.slice(0, this.docCount),
       docs: { episode: this.docEpisode, start: this.docStart, field: this.docField, length: this.docLength, language: this.docLanguage },
       episodePublishedMs: this.episodePublishedMs,
       compact: {
