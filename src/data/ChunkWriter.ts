@@ -1,6 +1,6 @@
 /**
  * Bytes into chunks of a fixed size, for a writer that hands a big image over a piece at a time
- * (serializeSnapshot, Catalog.serializeStream): `full` yields the chunks filled so far, each valid until the next is
+ * (writeSnapshot, Catalog.serializeStream): `full` yields the chunks filled so far, each valid until the next is
  * asked for (its memory is then filled again), so a save holds a chunk or two, not what it has written. An empty
  * chunk (`pause`) hands control back with nothing to write: the writer lets the event loop turn then, so a loop that
  * makes few bytes for its work (removed passages skipped, a byte a posting) still stops every slice.

@@ -514,9 +514,10 @@ export class Library {
   /**
    * What `serializeIndex` writes, without compacting the index or holding it twice: a snapshot of the library taken now
    * (the index's tables are not copied: SearchIndex.saveSnapshot), planned and then written a slice at a time while
-   * the library answers and changes (serializeSnapshot.ts). The bytes are serializeIndex's at this moment. `whole`: the
-   * podcasts (not those in memory only) held whole, none with an indexing run in flight (its episodes partly new, partly
-   * old): the ones a saver may vouch for at the store's version. Undefined with a semantic ranker, as serializeIndex.
+   * the library answers and changes (planSnapshot.ts, writeSnapshot.ts). The bytes are serializeIndex's at this moment.
+   * `whole`: the podcasts (not those in memory only) held whole, none with an indexing run in flight (its episodes
+   * partly new, partly old): the ones a saver may vouch for at the store's version. Undefined with a semantic ranker, as
+   * serializeIndex.
    */
   saveIndexStream(): IndexStream | undefined {
     if (this.semantic !== undefined) return undefined;
@@ -943,7 +944,9 @@ const STREAM_BATCH = 4096;
 
 /**
  * The topic index saved a piece at a time (Library.saveIndexStream): `plan` (yielding between slices) returns the
- * body's length, then `chunks` are the body, in order, each valid until the next is asked for (copy one to keep it).
+ * body's length, then `chunks` are the body, in order, each valid until the next is asked for (copy one to keep it);
+ * an empty one is a pause (a slice of work done that made no bytes: ChunkWriter.pause), for the writer to let the
+ * event loop turn.
  */
 export interface IndexStream {
   readonly whole: readonly string[];

@@ -60,8 +60,8 @@ export interface TopicIndexStorage {
   write(versions: ReadonlyMap<string, number>, body: Uint8Array): Promise<void>;
   /**
    * The same from a body of `byteLength` bytes handed over a chunk at a time (Library.saveIndexStream: a chunk is valid
-   * until the next is asked for), none of it held whole; where absent, the chunks are put together and written with
-   * `write`.
+   * until the next is asked for; an empty one is a pause, the event loop turns), none of it held whole; where absent,
+   * the chunks are put together and written with `write`.
    */
   writeStream?(versions: ReadonlyMap<string, number>, byteLength: number, chunks: Iterable<Uint8Array>): Promise<void>;
 }

@@ -457,10 +457,10 @@ export class SearchIndex implements TopicSearch {
 
   /**
    * What the index holds now, as a compaction reads it (beginCompaction) and as `serialize` would write it once
-   * compacted, taken without compacting or copying a table: serializeSnapshot.ts writes the compacted form from it a
-   * piece at a time. The index answers and changes meanwhile as usual; nothing the snapshot reads is written after it
-   * is taken (passages and episodes are appended past its counts, a compaction swaps in new tables, removals tombstone
-   * in the live table, not in the snapshot's copy).
+   * compacted, taken without compacting or copying a table: planSnapshot.ts and writeSnapshot.ts write the compacted
+   * form from it a piece at a time. The index answers and changes meanwhile as usual; what the snapshot reads is not
+   * written after it is taken (passages and episodes are appended past its counts, a compaction swaps in new tables)
+   * but for the tombstones, which are read in place: a passage removed meanwhile is listed for it (`removedSince`).
    */
   saveSnapshot(): IndexSnapshot {
     const { job } = this.compactionJob(false, true);
