@@ -7,6 +7,7 @@ import { SearchIndex } from './search/SearchIndex.js';
 import { planSnapshot } from './search/planSnapshot.js';
 import type { SnapshotPlan } from './search/serializeSnapshot.js';
 import { writeSnapshot } from './search/writeSnapshot.js';
+import { ChunkWriter } from './ChunkWriter.js';
 import type { PlacedTables, ReadAt } from './search/searchIndexFormat.js';
 import type { SearchIndexOptions } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';
@@ -608,16 +609,15 @@ export class Library {
       },
       *chunks() {
         if (parts === undefined || plan === undefined) throw new Error('saveIndexStream: chunks before plan');
-        // Each part's pieces a chunk's worth at a time, then the part padded to 8.
+        // Each part's pieces copied into chunks (handed over as they were, a cue table's numbers were tens of thousands
+        // of writes of a few bytes at a million episodes), then the part padded to 8: every part starts 8-aligned, so
+        // padding what was written so far pads the part.
+        const out = new ChunkWriter(STREAM_CHUNK_BYTES);
         for (const pieces of parts) {
-          let length = 0;
-          for (const piece of pieces) {
-            for (let at = 0; at < piece.byteLength; at += STREAM_CHUNK_BYTES) yield piece.subarray(at, Math.min(piece.byteLength, at + STREAM_CHUNK_BYTES));
-            length += piece.byteLength;
-          }
-          const pad = align8(length) - length;
-          if (pad > 0) yield new Uint8Array(pad);
+          for (const piece of pieces) yield* out.piece(piece);
+          out.align();
         }
+        yield* out.end();
         // What the parts before it held is no longer needed once written.
         parts = undefined;
         yield* writeSnapshot(plan);
