@@ -45,7 +45,7 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
   const { live, textSize } = marked;
 
   // 2. The merged stems in order (mergePostings), each one's live postings counted and its champions chosen.
-  /** Work since the last pause: postings read (ranking counts four times), stems looked up or visited. */
+  /** Work since the last pause: postings read (a posting ranked counts RANK_WORK), stems looked up or visited. */
   let budget = 0;
   const mutableForCompact = new Int32Array(compact.stems.length).fill(-1);
   const newMutable: number[] = [];
