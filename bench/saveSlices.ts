@@ -2,7 +2,9 @@
  * Diagnosis: the topic index's save from the library (Library.saveIndexStream) timed inside, step by step: the
  * snapshot, every step of its plan and every chunk it hands over (an empty one: a pause), wall and CPU time, and the
  * collections meanwhile. Usage: `node --import tsx --expose-gc bench/saveSlices.ts <db> [changes]` (the db and its
- * .topics are read, not written: the changes go into the library only; the file is written to TMPDIR).
+ * .topics are read, the changes go into the library only and the file is written to TMPDIR; the store is opened as
+ * the bot opens it, so give it a copy).
+ * SAVE_SLICES_PROFILE=1 also profiles the snapshot's turn (its functions' own time).
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -59,9 +61,32 @@ const obs = new PerformanceObserver((list) => {
 });
 obs.observe({ entryTypes: ['gc'] });
 const t0 = performance.now();
+// SAVE_SLICES_PROFILE=1: the snapshot's turn profiled (the inspector adds its own hold to that step, ~0.1-0.4 s).
+const profiling = process.env['SAVE_SLICES_PROFILE'] === '1';
+const { Session } = await import('node:inspector/promises');
+const session = new Session();
+if (profiling) {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+}
 const snapCpu = process.cpuUsage();
 const stream = library.saveIndexStream()!;
 const snapUsed = process.cpuUsage(snapCpu);
+if (profiling) {
+  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
+  {
+    const self = new Map<number, number>();
+    profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+    const byName = new Map<string, number>();
+    for (const n of profile.nodes) {
+      const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').slice(-1)[0]}:${n.callFrame.lineNumber}`;
+      byName.set(key, (byName.get(key) ?? 0) + (self.get(n.id) ?? 0));
+    }
+    console.log('snapshot profile (self ms):', [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(' | '));
+  }
+}
 steps.push({ ms: performance.now() - t0, phase: 'snapshot', at: t0, cpu: (snapUsed.user + snapUsed.system) / 1000 });
 const wallStart = Date.now();
 const plan = stream.plan();
@@ -71,7 +96,7 @@ for (;;) {
   const c0 = process.cpuUsage();
   const r = plan.next();
   const c1 = process.cpuUsage(c0);
-  steps.push({ ms: performance.now() - s0, phase: `plan:${(globalThis as { __savePhase?: string }).__savePhase}`, at: s0, cpu: (c1.user + c1.system) / 1000 });
+  steps.push({ ms: performance.now() - s0, phase: 'plan', at: s0, cpu: (c1.user + c1.system) / 1000 });
   if (r.done === true) {
     bytes = r.value;
     break;
@@ -85,7 +110,7 @@ function* timed(chunks: Iterable<Uint8Array>): Generator<Uint8Array, void, void>
     const c0 = process.cpuUsage();
     const r = it.next();
     const c1 = process.cpuUsage(c0);
-    steps.push({ ms: performance.now() - s0, phase: `chunk:${(globalThis as { __savePhase?: string }).__savePhase}`, at: s0, cpu: (c1.user + c1.system) / 1000 });
+    steps.push({ ms: performance.now() - s0, phase: 'chunk (or pause)', at: s0, cpu: (c1.user + c1.system) / 1000 });
     if (r.done === true) return;
     yield r.value;
   }
