@@ -1,14 +1,18 @@
 /**
- * Bytes into chunks of a fixed size, little-endian, for a writer that hands a big image over a piece at a time
- * (serializeSnapshot, Catalog.serializeStream): `full` yields the chunks filled so far, each valid until the next is
- * asked for (its memory is then filled again), so a save holds a chunk or two, not what it has written.
+ * Bytes into chunks of a fixed size, for a writer that hands a big image over a piece at a time
+ * (writeSnapshot, Catalog.serializeStream): `full` yields the chunks filled so far, each valid until the next is
+ * asked for (its memory is then filled again), so a save holds a chunk or two, not what it has written. An empty
+ * chunk (`pause`) hands control back with nothing to write: the writer lets the event loop turn then, so a loop that
+ * makes few bytes for its work (removed passages skipped, a byte a posting) still stops every slice.
  */
 const align8 = (n: number): number => (n + 7) & ~7;
 
-/** Bytes into chunks of a fixed size, little-endian; `full` hands over the chunks filled so far. */
+/** What `pause` hands over: no bytes. */
+const PAUSE = new Uint8Array(0);
+
+/** Bytes into chunks of a fixed size; `full` hands over the chunks filled so far, `pause` those or an empty one. */
 export class ChunkWriter {
   #chunk: Uint8Array;
-  #view: DataView;
   #at = 0;
   #ready: Uint8Array[] = [];
   /** Bytes written so far. */
@@ -16,7 +20,6 @@ export class ChunkWriter {
 
   constructor(private readonly size: number) {
     this.#chunk = new Uint8Array(size);
-    this.#view = new DataView(this.#chunk.buffer);
   }
 
   /** Chunks handed over and given back (the caller is done with one when it asks for the next). */
@@ -26,7 +29,6 @@ export class ChunkWriter {
     if (this.#at + n <= this.size) return;
     this.#ready.push(this.#chunk.subarray(0, this.#at));
     this.#chunk = this.#free.pop() ?? new Uint8Array(this.size);
-    this.#view = new DataView(this.#chunk.buffer);
     this.#at = 0;
   }
 
@@ -34,27 +36,6 @@ export class ChunkWriter {
     this.#room(1);
     this.#chunk[this.#at++] = v;
     this.total++;
-  }
-
-  u16(v: number): void {
-    this.#room(2);
-    this.#view.setUint16(this.#at, v, true);
-    this.#at += 2;
-    this.total += 2;
-  }
-
-  u32(v: number): void {
-    this.#room(4);
-    this.#view.setUint32(this.#at, v, true);
-    this.#at += 4;
-    this.total += 4;
-  }
-
-  f64(v: number): void {
-    this.#room(8);
-    this.#view.setFloat64(this.#at, v, true);
-    this.#at += 8;
-    this.total += 8;
   }
 
   bytes(b: Uint8Array): void {
@@ -102,6 +83,12 @@ export class ChunkWriter {
       yield chunk;
       this.#free.push(new Uint8Array(chunk.buffer));
     }
+  }
+
+  /** The chunks filled so far, or an empty one when none is: a slice of work done, the writer may pause. */
+  *pause(): Generator<Uint8Array, void, void> {
+    if (this.#ready.length > 0) yield* this.full();
+    else yield PAUSE;
   }
 
   *end(): Generator<Uint8Array, void, void> {

@@ -104,6 +104,13 @@ export function episodeKey(podcastId: string, episodeId: string): string {
 
 export class Catalog {
   readonly #podcasts = new Map<string, PodcastEntry>();
+  /** serializeStream's planned now: each keeps the entries replaced or removed since it began, as they were. */
+  readonly #streams = new Set<Map<string, PodcastEntry | undefined>>();
+
+  /** What a podcast's entry is before it is replaced or removed, for each stream that has not looked it up yet. */
+  #keepForStreams(podcastId: string): void {
+    for (const kept of this.#streams) if (!kept.has(podcastId)) kept.set(podcastId, this.#podcasts.get(podcastId));
+  }
   /** Episode key's first lane -> the podcast(s) holding an episode with it (checked against the whole key). */
   readonly #byKeyLane = new Map<number, PodcastEntry | PodcastEntry[]>();
   #episodeCount = 0;
@@ -158,6 +165,7 @@ export class Catalog {
 
   /** An entry (its podcast removed before) into the lookups by id, podcast key and episode key lane. */
   #put(entry: PodcastEntry): void {
+    this.#keepForStreams(entry.podcast.id);
     this.#podcasts.set(entry.podcast.id, entry);
     this.#podcastsByKey.set(entry.key, entry);
     const count = entry.ids.length;
@@ -249,37 +257,64 @@ export class Catalog {
    * `chunks` (each valid until the next is asked for) throws if a text came out other than planned.
    */
   serializeStream(wanted: Iterable<string>): { plan(): Generator<void, number, void>; chunks(): Generator<Uint8Array, void, void> } {
+    // The entries are looked up as the plan goes (a lookup per podcast in one turn took 4-20 ms at ten thousand
+    // podcasts), each as it was now: an entry replaced or removed meanwhile is kept for this stream until then.
+    const ids = [...wanted];
+    const kept = new Map<string, PodcastEntry | undefined>();
+    const streams = this.#streams;
+    streams.add(kept);
     const entries: PodcastEntry[] = [];
-    for (const id of wanted) {
-      const entry = this.#podcasts.get(id);
-      if (entry !== undefined) entries.push(entry);
-    }
     const encoder = new TextEncoder();
-    const textOf = (entry: PodcastEntry): Uint8Array => {
+    // A podcast's JSON array a few thousand strings at a time (JSON.stringify's bytes, cut between elements): one of
+    // tens of thousands of episodes in one JSON.stringify held the thread for tens of milliseconds.
+    const textOf = function* (entry: PodcastEntry): Generator<Uint8Array, void, void> {
       const strings: unknown[] = [entry.podcast, ...entry.ids, ...entry.titles, ...entry.foldedTitles];
       for (let i = 0; i < entry.ids.length; i++) {
         const published = entry.published[i];
         if (typeof published === 'string') strings.push(published);
       }
-      return encoder.encode(JSON.stringify(strings));
+      for (let from = 0; from < strings.length; from += STREAM_STRINGS) {
+        const json = JSON.stringify(strings.slice(from, from + STREAM_STRINGS));
+        const to = from + STREAM_STRINGS >= strings.length ? json.length : json.length - 1;
+        yield encoder.encode(from === 0 ? json.slice(0, to) : `,${json.slice(1, to)}`);
+      }
     };
-    const counts = Uint32Array.from(entries, (e) => e.ids.length);
-    const episodes = counts.reduce((n, c) => n + c, 0);
-    const textEnds = new Uint32Array(entries.length);
+    /** Bytes made since the last pause (ENTRY_WORK more for each podcast or piece). */
+    let work = 0;
+    let counts = new Uint32Array(0);
+    let episodes = 0;
+    let textEnds = new Uint32Array(0);
+    const podcasts = this.#podcasts;
     let podcastIds = new Uint8Array(0);
     const align8 = (n: number): number => (n + 7) & ~7;
     return {
       *plan() {
-        let textBytes = 0;
-        let since = 0;
-        for (let p = 0; p < entries.length; p++) {
-          textBytes += textOf(entries[p]!).byteLength;
-          textEnds[p] = textBytes;
-          since += (counts[p] as number) + 1;
-          if (since >= 2048) {
-            since = 0;
-            yield;
+        try {
+          for (let i = 0; i < ids.length; i++) {
+            const id = ids[i]!;
+            const entry = kept.has(id) ? kept.get(id) : podcasts.get(id);
+            if (entry !== undefined) entries.push(entry);
+            if ((work += ENTRY_WORK) >= SLICE_BYTES) {
+              work = 0;
+              yield;
+            }
           }
+        } finally {
+          streams.delete(kept);
+        }
+        counts = new Uint32Array(entries.length);
+        for (let p = 0; p < entries.length; p++) episodes += counts[p] = entries[p]!.ids.length;
+        textEnds = new Uint32Array(entries.length);
+        let textBytes = 0;
+        for (let p = 0; p < entries.length; p++) {
+          for (const piece of textOf(entries[p]!)) {
+            textBytes += piece.byteLength;
+            if ((work += piece.byteLength + ENTRY_WORK) >= SLICE_BYTES) {
+              work = 0;
+              yield;
+            }
+          }
+          textEnds[p] = textBytes;
         }
         podcastIds = encoder.encode(entries.map((e) => e.podcast.id).join(''));
         let size = 0;
@@ -294,12 +329,18 @@ export class Catalog {
           out.align();
           for (const entry of entries) {
             out.bytes(bytesOf(entry));
-            yield* out.full();
+            if ((work += 8 * entry.ids.length + ENTRY_WORK) >= SLICE_BYTES) {
+              work = 0;
+              yield* out.pause();
+            }
           }
         };
         const raw = (a: Float64Array | Int32Array, count: number): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, count * a.BYTES_PER_ELEMENT);
         out.bytes(new Uint8Array(head.buffer));
-        for (const column of [counts, textEnds, Uint32Array.from(entries, (e) => e.podcast.id.length)]) {
+        // Plain loops, not TypedArray.from with a function (~1 µs an element, tens of ms for the podcasts of a million episodes).
+        const idLengths = new Uint32Array(entries.length);
+        for (let p = 0; p < entries.length; p++) idLengths[p] = entries[p]!.podcast.id.length;
+        for (const column of [counts, textEnds, idLengths]) {
           out.align();
           out.bytes(new Uint8Array(column.buffer));
           yield* out.full();
@@ -307,15 +348,23 @@ export class Catalog {
         yield* typed((e) => raw(e.times, e.ids.length));
         yield* typed((e) => raw(e.numbers, e.ids.length));
         yield* typed((e) => raw(e.keyLanes, 2 * e.ids.length));
-        yield* typed((e) => Uint8Array.from(e.ids, (_, i) => (e.published[i] === undefined ? NO_DATE : e.published[i] === null ? DATE_FROM_TIME : DATE_AS_GIVEN)));
+        yield* typed((e) => {
+          const kinds = new Uint8Array(e.ids.length);
+          for (let i = 0; i < kinds.length; i++) kinds[i] = e.published[i] === undefined ? NO_DATE : e.published[i] === null ? DATE_FROM_TIME : DATE_AS_GIVEN;
+          return kinds;
+        });
         out.bytes(podcastIds);
         let textAt = 0;
         for (let p = 0; p < entries.length; p++) {
-          const text = textOf(entries[p]!);
-          textAt += text.byteLength;
+          for (const piece of textOf(entries[p]!)) {
+            textAt += piece.byteLength;
+            out.bytes(piece);
+            if ((work += piece.byteLength + ENTRY_WORK) >= SLICE_BYTES) {
+              work = 0;
+              yield* out.pause();
+            }
+          }
           if (textAt !== textEnds[p]) throw new Error('a podcast of the catalogue came out other than planned');
-          out.bytes(text);
-          yield* out.full();
         }
         yield* out.end();
       },
@@ -337,6 +386,7 @@ export class Catalog {
   remove(podcastId: string): void {
     const old = this.#podcasts.get(podcastId);
     if (!old) return;
+    this.#keepForStreams(podcastId);
     for (let i = 0; i < old.ids.length; i++) {
       const lane = old.keyLanes[2 * i]!;
       const held = this.#byKeyLane.get(lane);
@@ -679,6 +729,12 @@ export class Catalog {
  * 2: each podcast's strings as a JSON array (1, never released: one run sliced by lengths).
  */
 const SAVED_CATALOGUE_FORMAT = 2;
+/** serializeStream: a podcast's strings are made into JSON this many at a time. */
+const STREAM_STRINGS = 2048;
+/** serializeStream pauses after about this many bytes made (JSON made and encoded, columns copied): a millisecond or so. */
+const SLICE_BYTES = 1 << 17;
+/** What taking up a podcast (or a piece of one) costs, in bytes made. */
+const ENTRY_WORK = 512;
 /** Sections before the texts (8-aligned): the head, counts, text ends, podcast id lengths, times, numbers, lanes, kinds. */
 const SAVED_TYPED_SECTIONS = 8;
 /** How an episode's publishedAt is kept (see PodcastEntry.published). */

@@ -4,7 +4,10 @@ import { episodePassages, passageBase, transcriptWindows } from './search/episod
 import type { TranscriptSegment } from './search/passage.js';
 import { jsonStringArrayPieces } from './jsonStringArrayPieces.js';
 import { SearchIndex } from './search/SearchIndex.js';
-import { planSnapshot, writeSnapshot, type SnapshotPlan } from './search/serializeSnapshot.js';
+import { planSnapshot } from './search/planSnapshot.js';
+import type { SnapshotPlan } from './search/serializeSnapshot.js';
+import { writeSnapshot } from './search/writeSnapshot.js';
+import { ChunkWriter } from './ChunkWriter.js';
 import type { PlacedTables, ReadAt } from './search/searchIndexFormat.js';
 import type { SearchIndexOptions } from './search/SearchIndex.js';
 import { withoutListLead } from './search/queryLead.js';
@@ -583,29 +586,43 @@ export class Library {
   /**
    * What `serializeIndex` writes, without compacting the index or holding it twice: a snapshot of the library taken now
    * (the index's tables are not copied: SearchIndex.saveSnapshot), planned and then written a slice at a time while
-   * the library answers and changes (serializeSnapshot.ts). The bytes are serializeIndex's at this moment. `whole`: the
-   * podcasts (not those in memory only) held whole, none with an indexing run in flight (its episodes partly new, partly
-   * old): the ones a saver may vouch for at the store's version. Undefined with a semantic ranker, as serializeIndex.
+   * the library answers and changes (planSnapshot.ts, writeSnapshot.ts). The bytes are serializeIndex's at this moment.
+   * `whole`: the podcasts (not those in memory only) held whole, none with an indexing run in flight (its episodes
+   * partly new, partly old): the ones a saver may vouch for at the store's version. Undefined with a semantic ranker, as
+   * serializeIndex.
    */
   saveIndexStream(): IndexStream | undefined {
     if (this.semantic !== undefined) return undefined;
-    const podcasts = this.indexedPodcasts();
-    const episodesOf = podcasts.map((podcastId): [string, IndexedEpisodes] => {
-      const working = this.#unpacked.get(podcastId);
-      return [podcastId, working === undefined ? this.#indexed.get(podcastId)! : packIndexed(working)];
-    });
-    const whole = podcasts.filter((id) => !this.#unpacked.has(id) && !this.#pinned.has(id));
+    // In one pass over each map, in indexedPodcasts' order (a lookup per podcast in maps of ten thousand made this
+    // turn tens of milliseconds at a million episodes): what each podcast indexed, those held whole, the catalogue's.
+    const episodesOf: [string, IndexedEpisodes][] = [];
+    const whole: string[] = [];
+    const catalogued: string[] = [];
+    const unpacked = this.#unpacked;
+    for (const [podcastId, indexed] of this.#indexed) {
+      const working = unpacked.size === 0 ? undefined : unpacked.get(podcastId);
+      episodesOf.push([podcastId, working === undefined ? indexed : packIndexed(working)]);
+      const pinned = this.#pinned.size > 0 && this.#pinned.has(podcastId);
+      if (working === undefined && !pinned) whole.push(podcastId);
+      if (!pinned) catalogued.push(podcastId);
+    }
+    for (const [podcastId, working] of unpacked) {
+      if (this.#indexed.has(podcastId)) continue;
+      episodesOf.push([podcastId, packIndexed(working)]);
+      if (!this.#pinned.has(podcastId)) catalogued.push(podcastId);
+    }
     const cues = [...this.#cues];
     const index = this.#search.saveSnapshot();
     // The catalogue of the podcasts indexed (those in memory only, the samples, are left out), as it is now.
-    const catalogue = this.catalog.serializeStream(podcasts.filter((id) => !this.#pinned.has(id)));
-    let parts: Uint8Array[] | undefined;
+    const catalogue = this.catalog.serializeStream(catalogued);
+    let parts: Uint8Array[][] | undefined;
     let plan: SnapshotPlan | undefined;
     let catalogueLength = 0;
     return {
       whole,
       *plan() {
-        // Part 0: the podcasts' and episodes' ids as one JSON array, encoded a batch of podcasts at a time.
+        // Part 0: the podcasts' and episodes' ids as one JSON array, encoded a batch of podcasts at a time and kept in
+        // those pieces (not put together: one copy of ~35 MB at a million episodes held the thread for tens of ms).
         const encoder = new TextEncoder();
         const idPieces: Uint8Array[] = [];
         let count = 0;
@@ -626,42 +643,52 @@ export class Library {
             batch.push(e.ids[i]!);
             numbers[n++] = e.fingerprints[i]!;
             numbers[n++] = e.cues?.[i] ?? 0;
-          }
-          if (batch.length >= 32_768) {
-            flush();
-            yield;
+            if (batch.length >= STREAM_BATCH) {
+              flush();
+              yield;
+            }
           }
         }
         flush();
         idPieces.push(encoder.encode(idPieces.length === 0 ? '[]' : ']'));
-        const ids = concatBytes(idPieces);
         yield;
-        const cueArrays: Float64Array[] = [];
+        // The cue tables as their numbers, a table at a time.
+        const cueNumbers: Uint8Array[] = [];
+        let cueWork = 0;
         for (const [, table] of cues) {
-          cueArrays.push(Float64Array.of(table.windowStarts.length, table.cueSeconds.length), table.windowStarts, Float64Array.from(table.firstCue), table.cueSeconds, Float64Array.from(table.cueOffsets));
+          for (const a of [Float64Array.of(table.windowStarts.length, table.cueSeconds.length), table.windowStarts, Float64Array.from(table.firstCue), table.cueSeconds, Float64Array.from(table.cueOffsets)]) {
+            cueNumbers.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+            cueWork += a.length;
+          }
+          if (cueWork >= STREAM_BATCH) {
+            cueWork = 0;
+            yield;
+          }
         }
         const cueKeys = encoder.encode(JSON.stringify(cues.map(([key]) => key)));
-        const cueNumbers = concatFloat64(cueArrays);
         yield;
         plan = yield* planSnapshot(index);
         const catalogueBytes = yield* catalogue.plan();
-        parts = [ids, new Uint8Array(numbers.buffer), cueKeys, cueNumbers];
-        const lengths = [ids.byteLength, numbers.byteLength, cueKeys.byteLength, cueNumbers.byteLength, plan.byteLength, catalogueBytes];
+        parts = [idPieces, [new Uint8Array(numbers.buffer)], [cueKeys], cueNumbers];
+        const bytesOf = (pieces: readonly Uint8Array[]): number => pieces.reduce((sum, piece) => sum + piece.byteLength, 0);
+        const lengths = [...parts.map(bytesOf), plan.byteLength, catalogueBytes];
         catalogueLength = catalogueBytes;
         let size = align8((2 + PARTS) * 4);
         for (const length of lengths) size = align8(size + length);
-        parts.unshift(new Uint8Array(new Uint32Array([INDEX_FORMAT, PARTS, ...lengths]).buffer));
+        parts.unshift([new Uint8Array(new Uint32Array([INDEX_FORMAT, PARTS, ...lengths]).buffer)]);
         return size;
       },
       *chunks() {
         if (parts === undefined || plan === undefined) throw new Error('saveIndexStream: chunks before plan');
-        const [head, ids, numbers, cueKeys, cueNumbers] = parts as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
-        const padded = function* (bytes: Uint8Array): Generator<Uint8Array, void, void> {
-          for (let at = 0; at < bytes.byteLength; at += STREAM_CHUNK_BYTES) yield bytes.subarray(at, Math.min(bytes.byteLength, at + STREAM_CHUNK_BYTES));
-          const pad = align8(bytes.byteLength) - bytes.byteLength;
-          if (pad > 0) yield new Uint8Array(pad);
-        };
-        for (const part of [head, ids, numbers, cueKeys, cueNumbers]) yield* padded(part);
+        // Each part's pieces copied into chunks (handed over as they were, a cue table's numbers were tens of thousands
+        // of writes of a few bytes at a million episodes), then the part padded to 8: every part starts 8-aligned, so
+        // padding what was written so far pads the part.
+        const out = new ChunkWriter(STREAM_CHUNK_BYTES);
+        for (const pieces of parts) {
+          for (const piece of pieces) yield* out.piece(piece);
+          out.align();
+        }
+        yield* out.end();
         // What the parts before it held is no longer needed once written.
         parts = undefined;
         yield* writeSnapshot(plan);
@@ -994,22 +1021,16 @@ function partRanges(lengths: DataView, byteLength: number): [number, number][] {
   });
 }
 
-function concatBytes(arrays: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.byteLength, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.byteLength;
-  }
-  return out;
-}
-
 /** A streamed save's parts are handed over this much at a time. */
 const STREAM_CHUNK_BYTES = 1 << 20;
+/** A streamed save's plan encodes this many ids (or cue numbers) between pauses: a millisecond or two. */
+const STREAM_BATCH = 4096;
 
 /**
  * The topic index saved a piece at a time (Library.saveIndexStream): `plan` (yielding between slices) returns the
- * body's length, then `chunks` are the body, in order, each valid until the next is asked for (copy one to keep it).
+ * body's length, then `chunks` are the body, in order, each valid until the next is asked for (copy one to keep it);
+ * an empty one is a pause (a slice of work done that made no bytes: ChunkWriter.pause), for the writer to let the
+ * event loop turn.
  */
 export interface IndexStream {
   readonly whole: readonly string[];

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import { chunkChecksumHere, chunkChecksumOffThread, type ChunkChecksum } from './chunkChecksum.js';
 import { withRoom } from '../data/search/ensure.js';
@@ -61,8 +62,8 @@ export interface TopicIndexStorage {
   write(versions: ReadonlyMap<string, number>, body: Uint8Array): Promise<void>;
   /**
    * The same from a body of `byteLength` bytes handed over a chunk at a time (Library.saveIndexStream: a chunk is valid
-   * until the next is asked for), none of it held whole; where absent, the chunks are put together and written with
-   * `write`.
+   * until the next is asked for; an empty one is a pause, the event loop turns), none of it held whole; where absent,
+   * the chunks are put together and written with `write`.
    */
   writeStream?(versions: ReadonlyMap<string, number>, byteLength: number, chunks: Iterable<Uint8Array>): Promise<void>;
 }
@@ -112,17 +113,25 @@ export async function writeTopicIndexStream(
   prefix.writeUInt32LE(header.byteLength, 8);
   const temporary = `${file}.${process.pid}.tmp`;
   const handle = await open(temporary, 'w');
+  const turns = new Turns();
   try {
     await handle.writev([prefix, header]);
     let position = 16 + header.byteLength;
     let crc = crc32(header);
     for (const chunk of chunks) {
+      // An empty chunk: a slice of the writer's work done with no bytes to show for it; the event loop turns (once
+      // the slices since the last turn, written or not, add up to a few milliseconds).
+      if (chunk.byteLength === 0) {
+        await turns.pause();
+        continue;
+      }
       for (let at = 0; at < chunk.byteLength; at += chunkBytes) {
         const piece = chunk.subarray(at, Math.min(chunk.byteLength, at + chunkBytes));
         await handle.write(piece, 0, piece.byteLength, position);
         crc = crc32(piece, crc);
         position += piece.byteLength;
       }
+      turns.turned();
     }
     if (position !== 16 + header.byteLength + byteLength) throw new Error(`the topic index body came to ${position - 16 - header.byteLength} bytes, not ${byteLength}`);
     prefix.writeUInt32LE(crc, 12);
@@ -140,6 +149,28 @@ export async function writeTopicIndexStream(
   const dir = await open(path.dirname(file), 'r').catch(() => undefined);
   await dir?.sync().catch(() => {});
   await dir?.close();
+}
+
+/** How long the slices of a save run back to back before the event loop turns (each slice is a millisecond or two). */
+const TURN_MS = 4;
+
+/**
+ * When a loop of short slices lets the event loop turn: once they have run TURN_MS since it last did, not after every
+ * one (a turn costs more than a slice of a few hundred microseconds).
+ */
+class Turns {
+  #since = performance.now();
+
+  /** The event loop turned just now (an awaited write). */
+  turned(): void {
+    this.#since = performance.now();
+  }
+
+  async pause(): Promise<void> {
+    if (performance.now() - this.#since < TURN_MS) return;
+    await nextTurn();
+    this.#since = performance.now();
+  }
 }
 
 /** The body is read this much at a time: the event loop turns between chunks, each checksummed as it comes. */
@@ -525,8 +556,9 @@ export class TopicIndexSaver {
         if (version !== undefined && !unsettled.has(id)) held.set(id, version);
       }
       const plan = stream.plan();
+      const turns = new Turns();
       let step = plan.next();
-      for (; step.done !== true; step = plan.next()) await new Promise<void>((resolve) => setImmediate(resolve));
+      for (; step.done !== true; step = plan.next()) await turns.pause();
       const bytes = step.value;
       const chunks = untilAborted(stream.chunks(), this.#stopping.signal);
       if (this.#storage.writeStream !== undefined) await this.#storage.writeStream(held, bytes, chunks);

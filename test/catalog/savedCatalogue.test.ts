@@ -87,3 +87,54 @@ describe('the saved catalogue', () => {
     expect(() => decodeSavedCatalogue(other)).toThrow(/format/);
   });
 });
+
+describe('the saved catalogue written a piece at a time (serializeStream)', () => {
+  it('is serialize, byte for byte, for a podcast of thousands of episodes too (its JSON made in pieces), pausing as it goes', () => {
+    const catalog = built();
+    // 3,000 episodes: 9,000+ strings, several pieces of its JSON; dates as given (kept as strings) among them.
+    catalog.upsert(
+      podcast('https://big.example/feed', 'A "big" one', { description: 'quotes " and \\ and 🍳' }),
+      Array.from({ length: 3000 }, (_, i): EpisodeSummary => ({
+        id: `big${i}`,
+        title: `Episode ${i} "quoted" 🍳`,
+        ...(i % 3 === 0 ? { publishedAt: `2026-01-0${1 + (i % 9)}T10:00:00+02:00` } : i % 3 === 1 ? { publishedAt: new Date(Date.UTC(2025, 0, 1 + i)).toISOString() } : {}),
+        episodeNumber: i,
+      })),
+    );
+    const ids = catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
+    const stream = catalog.serializeStream(ids);
+    const plan = stream.plan();
+    let planned = plan.next();
+    let planSteps = 0;
+    for (; planned.done !== true; planned = plan.next()) planSteps++;
+    const chunks = Array.from(stream.chunks(), (chunk) => Buffer.from(chunk));
+    const bytes = Buffer.concat(chunks);
+    expect(bytes.byteLength).toBe(planned.value);
+    expect(bytes.equals(Buffer.from(catalog.serialize(ids)))).toBe(true);
+    // Its text (~300 KB) and columns are made over several slices, not in one.
+    expect(planSteps).toBeGreaterThan(0);
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(answers(restored(new Uint8Array(bytes)))).toEqual(answers(catalog));
+  });
+});
+
+describe('the saved catalogue streamed while the catalogue changes', () => {
+  it('is the catalogue as it was when serializeStream was called: podcasts upserted, removed or added before its plan looked them up are written as they were', () => {
+    const catalog = built();
+    const ids = catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
+    const before = Buffer.from(catalog.serialize(ids));
+    const stream = catalog.serializeStream(ids);
+    // Changed after the call, before its plan ran: a podcast replaced, one removed, one added (not wanted).
+    catalog.upsert(podcast('https://a.example/feed', 'Renamed'), [{ id: 'a9', title: 'Only this one now' }]);
+    catalog.remove('https://b.example/feed');
+    catalog.upsert(podcast('https://d.example/feed', 'New'), [{ id: 'd1', title: 'New episode' }]);
+    const plan = stream.plan();
+    let planned = plan.next();
+    for (; planned.done !== true; planned = plan.next());
+    // After the plan: changes no longer concern it (it holds the entries it looked up).
+    catalog.remove('https://c.example/empty');
+    const bytes = Buffer.concat(Array.from(stream.chunks(), (chunk) => Buffer.from(chunk)));
+    expect(bytes.byteLength).toBe(planned.value);
+    expect(bytes.equals(before)).toBe(true);
+  });
+});

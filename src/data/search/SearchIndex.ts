@@ -121,6 +121,12 @@ export interface SearchIndexOptions {
   pruning?: boolean | { minPostings?: number; prefix?: number; minPassages?: number };
 }
 
+/** What a save snapshot (saveSnapshot) needs to read the tombstones in place: the passages removed since, below its docCount. */
+interface SaveLog {
+  docCount: number;
+  removed: number[];
+}
+
 /** What the index remembers of the compaction in flight, to re-apply what changed meanwhile when it finishes. */
 interface InFlight {
   id: number;
@@ -414,6 +420,7 @@ export class SearchIndex implements TopicSearch {
       if (this.docEpisode[doc] !== episode || this.docDeleted[doc] === 1) continue;
       this.docDeleted[doc] = 1;
       if (this.inFlight !== undefined && doc < this.inFlight.docCount) this.inFlight.removedDocs.push(doc);
+      for (const log of this.saveLogs) if (doc < log.docCount) log.removed.push(doc);
       const field = this.docField[doc] as number;
       this.fieldDocs[field] = (this.fieldDocs[field] as number) - 1;
       this.fieldLength[field] = (this.fieldLength[field] as number) - (this.docLength[doc] as number);
@@ -467,13 +474,18 @@ export class SearchIndex implements TopicSearch {
 
   /**
    * What the index holds now, as a compaction reads it (beginCompaction) and as `serialize` would write it once
-   * compacted, taken without compacting or copying a table: serializeSnapshot.ts writes the compacted form from it a
-   * piece at a time. The index answers and changes meanwhile as usual; nothing the snapshot reads is written after it
-   * is taken (passages and episodes are appended past its counts, a compaction swaps in new tables, removals tombstone
-   * in the live table, not in the snapshot's copy).
+   * compacted, taken without compacting or copying a table: planSnapshot.ts and writeSnapshot.ts write the compacted
+   * form from it a piece at a time. The index answers and changes meanwhile as usual; what the snapshot reads is not
+   * written after it is taken (passages and episodes are appended past its counts, a compaction swaps in new tables)
+   * but for the tombstones, which are read in place: a passage removed meanwhile is listed for it (`removedSince`).
    */
   saveSnapshot(): IndexSnapshot {
-    const { job } = this.compactionJob(false);
+    const { job } = this.compactionJob(false, true);
+    // The tombstones are read in place, not copied in this turn: what is removed meanwhile is listed for the snapshot
+    // until its plan has read them (release), or until a compaction swaps in a table of other numbers (this one is
+    // then no longer written).
+    const log: SaveLog = { docCount: this.docCount, removed: [] };
+    this.saveLogs.add(log);
     const episodes = this.episodeCount;
     // Not copied (a million strings' slots): an episode's id and date are pushed once and never written again, so the
     // first `episodes` of each list stay as they are.
@@ -489,11 +501,19 @@ export class SearchIndex implements TopicSearch {
       publishedOf: (e) => (iso[e] === 1 ? new Date(ms[e] as number).toISOString() : (published[e] as string)),
       podcastIds: this.podcastIds.slice(),
       podcastDeclared: this.podcastDeclared.slice(),
+      removedSince: log.removed,
+      release: () => void this.saveLogs.delete(log),
     };
   }
 
+  /** Save snapshots reading the tombstones in place (saveSnapshot): each listing what is removed since it was taken. */
+  private readonly saveLogs = new Set<SaveLog>();
+
   /** A compaction job of what the index holds now (beginCompaction, saveSnapshot), with what beginCompaction keeps of it. */
-  private compactionJob(shared: boolean): {
+  private compactionJob(
+    shared: boolean,
+    forSave = false,
+  ): {
     job: CompactionJob;
     mutableStems: number;
     surfaceCount: Uint32Array;
@@ -503,8 +523,9 @@ export class SearchIndex implements TopicSearch {
     const mutable = this.mutable;
     const mutableStems = mutable.stems.length;
     const mutableSurfaces = [...this.mutableSurfaces.values()].map((entry) => ({ ...entry }));
+    // What finishCompaction looks words up by; a save (forSave) has no use for it, nor for a copy of the tombstones.
     const mutableSurfaceAt = new Map<string, number>();
-    mutableSurfaces.forEach((entry, i) => mutableSurfaceAt.set(surfaceKey(entry.surface, entry.language as LanguageId), i));
+    if (!forSave) mutableSurfaces.forEach((entry, i) => mutableSurfaceAt.set(surfaceKey(entry.surface, entry.language as LanguageId), i));
     const surfaceCount = this.surfaceCount.slice();
     const job: CompactionJob = {
       id: ++this.jobs,
@@ -516,7 +537,7 @@ export class SearchIndex implements TopicSearch {
       fieldBoost: this.fieldBoost.slice(),
       fieldDocs: this.fieldDocs.slice(),
       fieldLength: this.fieldLength.slice(),
-      deleted: this.docDeleted.slice(0, this.docCount),
+      deleted: forSave ? this.docDeleted : this.docDeleted.slice(0, this.docCount),
       docs: { episode: this.docEpisode, start: this.docStart, field: this.docField, length: this.docLength, language: this.docLanguage },
       episodePublishedMs: this.episodePublishedMs,
       compact: {
@@ -658,6 +679,8 @@ export class SearchIndex implements TopicSearch {
     this.docLength = docLength;
     this.docLanguage = docLanguage;
     this.docDeleted = docDeleted;
+    // The table the save snapshots read is no longer written (removals now go to this one, by other numbers).
+    this.saveLogs.clear();
     this.docCount = docCount;
     this.compactDocs = live;
     this.deletedDocs = deleted;

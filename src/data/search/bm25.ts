@@ -67,22 +67,25 @@ export function bm25ImpactTables(d: BM25Averages): { impact: Float32Array; norm:
   const impact = new Float32Array(slots);
   const norm = new Float32Array(slots);
   let maxBoost = 0;
+  for (let f = 0; f < FIELD_COUNT; f++) maxBoost = Math.max(maxBoost, bm25ImpactField(d, f, impact, norm));
+  return { impact, norm, maxImpact: maxBoost * (d.k1 + 1) };
+}
+
+/** Field `f`'s slots of bm25ImpactTables' tables (a caller that must not hold the thread fills one field at a time); returns its boost. */
+export function bm25ImpactField(d: BM25Averages, f: number, impact: Float32Array, norm: Float32Array): number {
   const k1p1 = d.k1 + 1;
-  for (let f = 0; f < FIELD_COUNT; f++) {
-    // Per-field average lengths: a 6-word chapter title is not "short" next to 80-word transcript windows.
-    const docs = d.fieldDocs[f] as number;
-    const avg = docs > 0 ? Math.max((d.fieldLength[f] as number) / docs, 1) : 1;
-    const normA = d.k1 * (1 - d.b);
-    const normB = (d.k1 * d.b) / avg;
-    const boost = d.fieldBoost[f] as number;
-    maxBoost = Math.max(maxBoost, boost);
-    for (let length = 0, slot = f << LENGTH_BITS; length < 1 << LENGTH_BITS; length++, slot++) {
-      const n = normA + normB * length;
-      norm[slot] = n;
-      impact[slot] = (boost * k1p1) / (1 + n);
-    }
+  // Per-field average lengths: a 6-word chapter title is not "short" next to 80-word transcript windows.
+  const docs = d.fieldDocs[f] as number;
+  const avg = docs > 0 ? Math.max((d.fieldLength[f] as number) / docs, 1) : 1;
+  const normA = d.k1 * (1 - d.b);
+  const normB = (d.k1 * d.b) / avg;
+  const boost = d.fieldBoost[f] as number;
+  for (let length = 0, slot = f << LENGTH_BITS; length < 1 << LENGTH_BITS; length++, slot++) {
+    const n = normA + normB * length;
+    norm[slot] = n;
+    impact[slot] = (boost * k1p1) / (1 + n);
   }
-  return { impact, norm, maxImpact: maxBoost * k1p1 };
+  return boost;
 }
 
 /** Which day `now` falls on: recency factors are computed once a day. */

@@ -137,57 +137,136 @@ export function mergeSurfaces(
   compactStemTo: Int32Array,
   stems: readonly string[],
 ): CompactSurfaces & { compactTo: Int32Array; mutableTo: Int32Array } {
-  const order = mutableSurfaces.map((_, i) => i).sort((x, y) => {
-    const a = mutableSurfaces[x] as MutableSurface;
-    const c = mutableSurfaces[y] as MutableSurface;
-    return compareSurfaces(a.surface, a.language, c.surface, c.language);
-  });
-  const newSurfaces = order.map((i) => mutableSurfaces[i] as MutableSurface);
-  const compactTo = new Int32Array(compact.surfaces.length).fill(-1);
-  const mutableTo = new Int32Array(mutableSurfaces.length).fill(-1);
-  const surfaces: string[] = [];
-  const surfaceLanguage: number[] = [];
-  const surfaceDisplay: string[] = [];
-  const surfaceStem: number[] = [];
-  const surfaceCount: number[] = [];
-  let si = 0;
-  let ni = 0;
-  while (si < compact.surfaces.length || ni < newSurfaces.length) {
-    const cs = compact.surfaces[si];
-    const ns = newSurfaces[ni];
-    if (cs !== undefined && (ns === undefined || compareSurfaces(cs, compact.language[si] as number, ns.surface, ns.language) < 0)) {
-      const id = compactStemTo[compact.stem[si] as number] as number;
-      if (id >= 0) {
-        compactTo[si] = surfaces.length;
-        surfaces.push(cs);
-        surfaceLanguage.push(compact.language[si] as number);
-        surfaceDisplay.push(compact.display[si] as string);
-        surfaceStem.push(id);
-        surfaceCount.push(compact.count[si] as number);
-      }
-      si++;
-    } else if (ns !== undefined) {
-      const id = findStem(stems, ns.stem);
-      if (id >= 0) {
-        mutableTo[order[ni] as number] = surfaces.length;
-        surfaces.push(ns.surface);
-        surfaceLanguage.push(ns.language);
-        surfaceDisplay.push(ns.display === ns.surface ? '' : ns.display);
-        surfaceStem.push(id);
-        surfaceCount.push(ns.count);
-      }
-      ni++;
-    }
+  const order = mutableSurfaces.map((_, i) => i).sort((x, y) => compareMutableSurfaces(mutableSurfaces, x, y));
+  const merge = new SurfaceMerge(compact, mutableSurfaces, order, compactStemTo, stems);
+  merge.step(Infinity);
+  return merge.result(true);
+}
+
+/** Mutable surfaces x and y in the surface dictionary's order. */
+export function compareMutableSurfaces(mutableSurfaces: readonly MutableSurface[], x: number, y: number): number {
+  const a = mutableSurfaces[x] as MutableSurface;
+  const c = mutableSurfaces[y] as MutableSurface;
+  return compareSurfaces(a.surface, a.language, c.surface, c.language);
+}
+
+/**
+ * mergeSurfaces a step at a time (a save must not hold the thread for millions of words): `step` merges up to `limit`
+ * surfaces, true once all are; then `result`. `order`: the mutable surfaces' indexes in the dictionary's order.
+ */
+export class SurfaceMerge {
+  readonly #compactTo: Int32Array;
+  readonly #mutableTo: Int32Array;
+  readonly #surfaces: string[] = [];
+  readonly #display: string[] = [];
+  // At most every surface of both: filled up to #surfaces.length.
+  readonly #language: Uint8Array;
+  readonly #stem: Uint32Array;
+  readonly #count: Uint32Array;
+  #si = 0;
+  #ni = 0;
+
+  constructor(
+    private readonly compact: CompactSurfaces,
+    private readonly mutableSurfaces: readonly MutableSurface[],
+    private readonly order: ArrayLike<number>,
+    private readonly compactStemTo: Int32Array,
+    private readonly stems: readonly string[],
+  ) {
+    this.#compactTo = new Int32Array(compact.surfaces.length).fill(-1);
+    this.#mutableTo = new Int32Array(mutableSurfaces.length).fill(-1);
+    const most = compact.surfaces.length + mutableSurfaces.length;
+    this.#language = new Uint8Array(most);
+    this.#stem = new Uint32Array(most);
+    this.#count = new Uint32Array(most);
   }
-  return {
-    surfaces,
-    language: Uint8Array.from(surfaceLanguage),
-    display: surfaceDisplay,
-    stem: Uint32Array.from(surfaceStem),
-    count: Uint32Array.from(surfaceCount),
-    compactTo,
-    mutableTo,
-  };
+
+  step(limit: number): boolean {
+    const { compact, mutableSurfaces, order, compactStemTo, stems } = this;
+    const surfaces = this.#surfaces;
+    let si = this.#si;
+    let ni = this.#ni;
+    for (let n = 0; n < limit && (si < compact.surfaces.length || ni < order.length); n++) {
+      const cs = compact.surfaces[si];
+      const ns = ni < order.length ? (mutableSurfaces[order[ni] as number] as MutableSurface) : undefined;
+      if (cs !== undefined && (ns === undefined || compareSurfaces(cs, compact.language[si] as number, ns.surface, ns.language) < 0)) {
+        const id = compactStemTo[compact.stem[si] as number] as number;
+        if (id >= 0) {
+          const at = surfaces.length;
+          this.#compactTo[si] = at;
+          surfaces.push(cs);
+          this.#language[at] = compact.language[si] as number;
+          this.#display.push(compact.display[si] as string);
+          this.#stem[at] = id;
+          this.#count[at] = compact.count[si] as number;
+        }
+        si++;
+      } else if (ns !== undefined) {
+        const id = findStem(stems, ns.stem);
+        if (id >= 0) {
+          const at = surfaces.length;
+          this.#mutableTo[order[ni] as number] = at;
+          surfaces.push(ns.surface);
+          this.#language[at] = ns.language;
+          this.#display.push(ns.display === ns.surface ? '' : ns.display);
+          this.#stem[at] = id;
+          this.#count[at] = ns.count;
+        }
+        ni++;
+      }
+    }
+    this.#si = si;
+    this.#ni = ni;
+    return si >= compact.surfaces.length && ni >= order.length;
+  }
+
+  /** What mergeSurfaces returns; `snug`: the tables copied to their length (else views on arrays sized for every surface). */
+  result(snug: boolean): CompactSurfaces & { compactTo: Int32Array; mutableTo: Int32Array } {
+    const n = this.#surfaces.length;
+    const cut = <T extends Uint8Array | Uint32Array>(a: T): T => (snug ? a.slice(0, n) : a.subarray(0, n)) as T;
+    return {
+      surfaces: this.#surfaces,
+      language: cut(this.#language),
+      display: this.#display,
+      stem: cut(this.#stem),
+      count: cut(this.#count),
+      compactTo: this.#compactTo,
+      mutableTo: this.#mutableTo,
+    };
+  }
+}
+
+/**
+ * The indexes 0..n-1 sorted by `compare` (a stable bottom-up merge sort, as Array.prototype.sort is stable), yielding
+ * after about `slice` comparisons: a save sorts the words and stems new since the last compaction without holding the
+ * thread for all of them.
+ */
+export function* sortedInSlices(n: number, compare: (x: number, y: number) => number, slice: number): Generator<void, Uint32Array, void> {
+  let from = new Uint32Array(n);
+  let to = new Uint32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  let work = 0;
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        to[k++] = compare(from[i] as number, from[j] as number) <= 0 ? (from[i++] as number) : (from[j++] as number);
+        if (++work >= slice) {
+          work = 0;
+          yield;
+        }
+      }
+      while (i < mid) to[k++] = from[i++] as number;
+      while (j < hi) to[k++] = from[j++] as number;
+    }
+    [from, to] = [to, from];
+    yield;
+  }
+  return from;
 }
 
 /** The surface dictionary's order: by word, then language. */

@@ -53,7 +53,7 @@ export function encodeIndex(header: IndexHeader, sections: readonly Section[]): 
 
 /**
  * The JSON header `encodeIndex` writes before the sections (each named with its array type and length): shared with a
- * writer that streams the sections rather than holding them in one buffer (serializeSnapshot.ts).
+ * writer that streams the sections rather than holding them in one buffer (writeSnapshot.ts).
  */
 export function encodeIndexHeader(header: IndexHeader, sections: readonly (readonly [name: string, type: string, length: number])[]): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ version: FORMAT_VERSION, analyzer: ANALYZER_VERSION, ...header, sections }));

@@ -7,16 +7,12 @@
  * bytes a passage), each stem's live posting count and champions, and the string lists encoded (ids, dates: ~35 MB at
  * a million episodes). The bytes are the same as serialize's, byte for byte (tested).
  *
- * Two steps, each a generator that yields between slices of a few milliseconds: `plan` (the new doc ids, every
- * section's length, the stems' order and champions, the surface words) and `write` (the bytes, in chunks).
+ * Two steps, each a generator that yields between slices of a few milliseconds: `planSnapshot` (planSnapshot.ts: the
+ * new doc ids, every section's length, the stems' order and champions, the surface words) and `writeSnapshot`
+ * (writeSnapshot.ts: the bytes, in chunks). Here: what they share (the snapshot and its plan, reading a stem's live
+ * postings, the new doc ids, the work in a slice).
  */
-import { bm25ImpactTables, LENGTH_BITS } from './bm25.js';
-import { CHAMPION_MIN_DF } from './championLists.js';
 import type { CompactionJob } from './compactSegments.js';
-import { findStem, mergeSurfaces } from './mergeSegments.js';
-import { encodeIndexHeader, INDEX_MAGIC, type IndexHeader } from './searchIndexFormat.js';
-import { TopK } from './TopK.js';
-import { ChunkWriter } from '../ChunkWriter.js';
 
 /** What SearchIndex.saveSnapshot takes: a compaction job of the whole index, and the tables a compaction leaves alone. */
 export interface IndexSnapshot {
@@ -29,21 +25,31 @@ export interface IndexSnapshot {
   publishedOf: (episode: number) => string;
   podcastIds: readonly string[];
   podcastDeclared: readonly string[];
+  /**
+   * Passages removed since the snapshot was taken, below its docCount: `job.deleted` is the index's own table (not a
+   * copy: 14 MB at a million episodes, copied in one turn), tombstoned in place, so these were live in the snapshot.
+   * Grows until `release` (the plan has read the table then).
+   */
+  removedSince: readonly number[];
+  release(): void;
 }
 
-/** Champion lists keep this many postings of a stem in at least CHAMPION_MIN_DF passages (championLists.ts). */
-const CHAMPIONS = 256;
-/** Work between yields: passages, postings or strings. */
-const SLICE = 1 << 17;
-/** String lists are encoded this many strings at a time. */
-const STRING_PIECE = 1 << 15;
+/**
+ * Work between yields, in passages or postings read (a few nanoseconds each): a slice of a millisecond or two. The
+ * issue wants no slice to hold the thread that answers for more than a few milliseconds.
+ */
+export const SLICE = 1 << 15;
+/** A stem looked up or visited counts as this many postings (a string compared, a generator started). */
+export const STEM_WORK = 16;
+/** Read at least this many postings at a time (a batch smaller than that costs more than it saves). */
+export const MIN_BATCH = 256;
 
 export interface SnapshotPlan {
   /** The image's length in bytes. */
   byteLength: number;
 }
 
-interface Planned extends SnapshotPlan {
+export interface Planned extends SnapshotPlan {
   remap: LiveDocs;
   live: number;
   header: Uint8Array;
@@ -62,344 +68,17 @@ interface Planned extends SnapshotPlan {
   encoded: Map<string, Uint8Array[]>;
 }
 
-const align8 = (n: number): number => (n + 7) & ~7;
-
-/** Plans the image of `snapshot` (yielding between slices); `writeSnapshot` then writes it. */
-export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, SnapshotPlan, void> {
-  const { job } = snapshot;
-  const { docCount, compactDocs, deleted, docs } = job;
-  const compact = job.compact.postings;
-  const mutable = job.mutable.postings;
-
-  // 1. New doc ids: live passages keep their order (compactSegments).
-  const remap = new LiveDocs(docCount);
-  let live = 0;
-  let textSize = 0;
-  for (let doc = 0; doc < docCount; doc++) {
-    if (doc % 32 === 0) remap.base[doc >>> 5] = live;
-    if (deleted[doc] !== 1) {
-      remap.bits[doc >>> 5] = (remap.bits[doc >>> 5] as number) | (1 << (doc & 31));
-      live++;
-      textSize += textLength(job, doc);
-    }
-    if (doc % SLICE === SLICE - 1) yield;
-  }
-
-  // 2. The merged stems in order (mergePostings), each one's live postings counted and its champions chosen.
-  const mutableForCompact = new Int32Array(compact.stems.length).fill(-1);
-  const newMutable: number[] = [];
-  for (let m = 0; m < mutable.stems.length; m++) {
-    const at = findStem(compact.stems, mutable.stems[m] as string);
-    if (at >= 0) mutableForCompact[at] = m;
-    else newMutable.push(m);
-  }
-  newMutable.sort((x, y) => {
-    const a = mutable.stems[x] as string;
-    const c = mutable.stems[y] as string;
-    return a < c ? -1 : a > c ? 1 : 0;
-  });
-  const factors = bm25ImpactTables({ k1: job.k1, b: job.b, fieldBoost: job.fieldBoost, fieldDocs: job.fieldDocs, fieldLength: job.fieldLength });
-  let minPublished = Infinity;
-  let maxPublished = -Infinity;
-  for (let e = 0; e < job.episodeCount; e++) {
-    const t = job.episodePublishedMs[e] as number;
-    if (Number.isNaN(t)) continue;
-    minPublished = Math.min(minPublished, t);
-    maxPublished = Math.max(maxPublished, t);
-  }
-  const span = maxPublished > minPublished ? maxPublished - minPublished : 1;
-  const order: number[] = [];
-  const alsoMutable: number[] = [];
-  const stems: string[] = [];
-  const offsets: number[] = [0];
-  const championOffsets: number[] = [0];
-  const championDocs: number[] = [];
-  const championTfs: number[] = [];
-  const compactStemTo = new Int32Array(compact.stems.length).fill(-1);
-  let written = 0;
-  // A merged stem's live postings, read a slice at a time into scratch arrays by a plain function (fillPostings: V8
-  // optimises its loop, where a long loop in a generator may stay slow), then counted, ranked or picked from there.
-  const cursor = new StemCursor();
-  const batchDocs = new Uint32Array(SLICE);
-  const batchTfs = new Uint8Array(SLICE);
-  const batchOld = new Uint32Array(SLICE);
-  const bm25 = { field: docs.field, length: docs.length, episode: docs.episode, published: job.episodePublishedMs, impact: factors.impact, norm: factors.norm, minPublished, span };
-  /** Work since the last pause: postings read (ranking counts four times). */
-  let budget = 0;
-  function* stem(c: number, m: number, s: string): Generator<void, number, void> {
-    const from = written;
-    cursor.reset(job, c, m);
-    while (!cursor.done) {
-      const n = fillPostings(cursor, job, remap, null, null, null, SLICE);
-      written += n;
-      if ((budget += n + 1) >= SLICE) yield ((budget = 0), undefined);
-    }
-    if (written === from) return -1;
-    if (written - from >= CHAMPION_MIN_DF) {
-      // championLists: ranked by impact (newer episode on a tie), by the posting's place in the merged postings.
-      const heap = new TopK(CHAMPIONS);
-      cursor.reset(job, c, m);
-      for (let at = from; !cursor.done; ) {
-        const n = fillPostings(cursor, job, remap, null, batchTfs, batchOld, SLICE);
-        rankBatch(heap, at, n, batchTfs, batchOld, bm25);
-        at += n;
-        if ((budget += 4 * n) >= SLICE) yield ((budget = 0), undefined);
-      }
-      const chosen = heap
-        .drain()
-        .map((x) => x.doc)
-        .sort((x, y) => x - y);
-      cursor.reset(job, c, m);
-      let i = 0;
-      for (let at = from; !cursor.done && i < chosen.length; ) {
-        const n = fillPostings(cursor, job, remap, batchDocs, batchTfs, null, SLICE);
-        for (; i < chosen.length && (chosen[i] as number) < at + n; i++) {
-          championDocs.push(batchDocs[(chosen[i] as number) - at] as number);
-          championTfs.push(batchTfs[(chosen[i] as number) - at] as number);
-        }
-        at += n;
-        if ((budget += n) >= SLICE) yield ((budget = 0), undefined);
-      }
-    }
-    stems.push(s);
-    offsets.push(written);
-    championOffsets.push(championDocs.length);
-    return stems.length - 1;
-  }
-  let ci = 0;
-  let mi = 0;
-  while (ci < compact.stems.length || mi < newMutable.length) {
-    const cs = compact.stems[ci];
-    const mIndex = newMutable[mi];
-    const ms = mIndex === undefined ? undefined : mutable.stems[mIndex];
-    if (cs !== undefined && (ms === undefined || cs < ms)) {
-      const both = mutableForCompact[ci] as number;
-      const id = yield* stem(ci, both, cs);
-      compactStemTo[ci] = id;
-      if (id >= 0) {
-        order.push(ci);
-        alsoMutable.push(both);
-      }
-      ci++;
-    } else if (ms !== undefined && mIndex !== undefined) {
-      if ((yield* stem(-1, mIndex, ms)) >= 0) {
-        order.push(~mIndex);
-        alsoMutable.push(-1);
-      }
-      mi++;
-    }
-  }
-  yield;
-  const surfaces = mergeSurfaces(job.compact.surfaces, job.mutable.surfaces, compactStemTo, stems);
-
-  // 3. The string lists, encoded as encodeIndex does (NUL-joined UTF-8), a piece at a time.
-  const encoded = new Map<string, Uint8Array[]>();
-  const encoder = new TextEncoder();
-  const nul = Uint8Array.of(0);
-  function* encode(name: string, count: number, at: (i: number) => string): Generator<void, void, void> {
-    const pieces: Uint8Array[] = [];
-    for (let from = 0; from < count; from += STRING_PIECE) {
-      const piece: string[] = [];
-      for (let i = from; i < Math.min(count, from + STRING_PIECE); i++) piece.push(at(i));
-      if (from > 0) pieces.push(nul);
-      pieces.push(encoder.encode(piece.join('\u0000')));
-      yield;
-    }
-    encoded.set(name, pieces);
-  }
-  yield* encode('stems', stems.length, (i) => stems[i] as string);
-  yield* encode('surfaces', surfaces.surfaces.length, (i) => surfaces.surfaces[i] as string);
-  yield* encode('surfaceDisplay', surfaces.display.length, (i) => surfaces.display[i] as string);
-  yield* encode('episodeIds', job.episodeCount, (i) => snapshot.episodeIds[i] as string);
-  yield* encode('episodePublished', job.episodeCount, snapshot.publishedOf);
-  yield* encode('podcastIds', snapshot.podcastIds.length, (i) => snapshot.podcastIds[i] as string);
-  yield* encode('podcastDeclared', snapshot.podcastDeclared.length, (i) => snapshot.podcastDeclared[i] as string);
-  const bytesOf = (name: string): number => (encoded.get(name) ?? []).reduce((n, piece) => n + piece.byteLength, 0);
-
-  // 4. The header and every section's length, as encodeIndex lays them out.
-  const startType = docs.start instanceof Uint32Array ? 'Uint32Array' : 'Float64Array';
-  const sections: [string, string, number][] = [
-    ['docEpisode', 'Uint32Array', live],
-    ['docStart', startType, live],
-    ['docField', 'Uint8Array', live],
-    ['docLength', 'Uint16Array', live],
-    ['docLanguage', 'Uint8Array', live],
-    ['episodePodcast', 'Uint32Array', job.episodeCount],
-    ['episodePublishedMs', 'Float64Array', job.episodeCount],
-    ['textOffsets', 'Uint32Array', live + 1],
-    ['textBytes', 'Uint8Array', textSize],
-    ['postingOffsets', 'Uint32Array', offsets.length],
-    ['postingDocs', 'Uint32Array', written],
-    ['postingTfs', 'Uint8Array', written],
-    ['surfaceLanguage', 'Uint8Array', surfaces.language.length],
-    ['surfaceStem', 'Uint32Array', surfaces.stem.length],
-    ['surfaceCount', 'Uint32Array', surfaces.count.length],
-    ['championOffsets', 'Uint32Array', championOffsets.length],
-    ['championDocs', 'Uint32Array', championDocs.length],
-    ['championTfs', 'Uint8Array', championTfs.length],
-    ...[...encoded.keys()].map((name): [string, string, number] => [name, 'Uint8Array', bytesOf(name)]),
-  ];
-  const header: IndexHeader = {
-    k1: job.k1,
-    b: job.b,
-    mutableLimit: snapshot.mutableLimit,
-    fieldBoost: Array.from(job.fieldBoost),
-    docCount: live,
-    episodeCount: job.episodeCount,
-    counts: { stems: stems.length, surfaces: surfaces.surfaces.length, episodes: job.episodeCount, podcasts: snapshot.podcastIds.length },
-    fieldDocs: Array.from(job.fieldDocs),
-    fieldLength: Array.from(job.fieldLength),
-  };
-  const headerBytes = encodeIndexHeader(header, sections);
-  const sizes: Record<string, number> = { Uint8Array: 1, Uint16Array: 2, Uint32Array: 4, Float64Array: 8 };
-  let byteLength = align8(8 + headerBytes.byteLength);
-  for (const [, type, length] of sections) byteLength = align8(byteLength + length * (sizes[type] as number));
-  const plan: Planned = {
-    byteLength,
-    remap,
-    live,
-    header: headerBytes,
-    sections,
-    order: Int32Array.from(order),
-    alsoMutable: Int32Array.from(alsoMutable),
-    postingOffsets: Uint32Array.from(offsets),
-    championOffsets: Uint32Array.from(championOffsets),
-    championDocs: Uint32Array.from(championDocs),
-    championTfs: Uint8Array.from(championTfs),
-    surfaces,
-    stems,
-    encoded,
-  };
-  plans.set(plan, snapshot);
-  return plan;
-}
-
 /** Which snapshot each plan is of (a plan is opaque to its caller). */
-const plans = new WeakMap<SnapshotPlan, IndexSnapshot>();
+export const plans = new WeakMap<SnapshotPlan, IndexSnapshot>();
 
-/**
- * The image `plan` describes, in chunks of about `chunkBytes`: the same bytes as `serialize` of the snapshot's index
- * would write. A chunk is valid until the next one is asked for (its memory is then reused: copy one to keep it).
- * Throws if what it wrote is not the length planned.
- */
-export function* writeSnapshot(plan: SnapshotPlan, chunkBytes = 1 << 20): Generator<Uint8Array, void, void> {
-  const snapshot = plans.get(plan);
-  if (snapshot === undefined) throw new Error('not a plan of planSnapshot');
-  const p = plan as Planned;
-  const { job } = snapshot;
-  const { docCount, compactDocs, docs } = job;
-  const out = new ChunkWriter(chunkBytes);
-  const header = new Uint8Array(8);
-  new DataView(header.buffer).setUint32(0, INDEX_MAGIC, true);
-  new DataView(header.buffer).setUint32(4, p.header.byteLength, true);
-  out.bytes(header);
-  out.bytes(p.header);
-  out.align();
-  yield* out.full();
-
-  // Numbers gathered here and copied into the chunks a slice at a time (a typed store each, not a call).
-  const scratchDocs = new Uint32Array(SLICE);
-  const scratchTfs = new Uint8Array(SLICE);
-  // The live passages' rows: runs of live passages copied as they are.
-  const deleted = job.deleted;
-  function* runs(visit: (from: number, to: number) => Generator<Uint8Array, void, void>): Generator<Uint8Array, void, void> {
-    let run = -1;
-    for (let doc = 0; doc <= docCount; doc++) {
-      if (doc < docCount && deleted[doc] !== 1) {
-        if (run < 0) run = doc;
-      } else if (run >= 0) {
-        yield* visit(run, doc);
-        run = -1;
-      }
-      if (doc % SLICE === SLICE - 1) yield* out.full();
-    }
-    out.align();
-    yield* out.full();
-  }
-  const rowsOf = (a: Uint32Array | Float64Array | Uint8Array | Uint16Array) => {
-    const raw = new Uint8Array(a.buffer, a.byteOffset, docCount * a.BYTES_PER_ELEMENT);
-    return (from: number, to: number) => out.piece(raw.subarray(from * a.BYTES_PER_ELEMENT, to * a.BYTES_PER_ELEMENT));
-  };
-  yield* runs(rowsOf(docs.episode));
-  yield* runs(rowsOf(docs.start));
-  yield* runs(rowsOf(docs.field));
-  yield* runs(rowsOf(docs.length));
-  yield* runs(rowsOf(docs.language));
-  yield* out.array(snapshot.episodePodcast);
-  yield* out.array(job.episodePublishedMs.subarray(0, job.episodeCount));
-  out.u32(0);
-  let textAt = 0;
-  let k = 0;
-  for (let doc = 0; doc < docCount; doc++) {
-    if (deleted[doc] !== 1) {
-      textAt += textLength(job, doc);
-      scratchDocs[k++] = textAt;
-    }
-    if (k === SLICE || doc === docCount - 1) {
-      out.bytes(new Uint8Array(scratchDocs.buffer, 0, 4 * k));
-      k = 0;
-      yield* out.full();
-    }
-  }
-  out.align();
-  yield* out.full();
-  // The texts: a run of live passages is one run of bytes (in one segment or the other).
-  yield* runs(function* (from: number, to: number) {
-    if (from < compactDocs) {
-      const end = Math.min(to, compactDocs);
-      yield* out.piece(job.compact.textBytes.subarray(job.compact.textOffsets[from], job.compact.textOffsets[end]));
-    }
-    if (to > compactDocs) {
-      const start = Math.max(from, compactDocs) - compactDocs;
-      yield* out.piece(job.mutable.textBytes.subarray(job.mutable.textOffsets[start], job.mutable.textOffsets[to - compactDocs]));
-    }
-  });
-  yield* out.array(p.postingOffsets);
-
-  // The postings, stem by stem in the merged order: doc ids, then term frequencies.
-  // Postings read a slice at a time into a scratch array (fillPostings), then copied into the chunks.
-  const cursor = new StemCursor();
-  function* postings(tfs: boolean): Generator<Uint8Array, void, void> {
-    for (let s = 0; s < p.order.length; s++) {
-      const o = p.order[s] as number;
-      cursor.reset(job, o >= 0 ? o : -1, o >= 0 ? (p.alsoMutable[s] as number) : ~o);
-      while (!cursor.done) {
-        const n = tfs ? fillPostings(cursor, job, p.remap, null, scratchTfs, null, SLICE) : fillPostings(cursor, job, p.remap, scratchDocs, null, null, SLICE);
-        out.bytes(tfs ? scratchTfs.subarray(0, n) : new Uint8Array(scratchDocs.buffer, 0, 4 * n));
-        yield* out.full();
-      }
-    }
-    out.align();
-    yield* out.full();
-  }
-  yield* postings(false);
-  yield* postings(true);
-  yield* out.array(p.surfaces.language);
-  yield* out.array(p.surfaces.stem);
-  yield* out.array(p.surfaces.count);
-  yield* out.array(p.championOffsets);
-  yield* out.array(p.championDocs);
-  yield* out.array(p.championTfs);
-  for (const pieces of p.encoded.values()) {
-    for (const piece of pieces) {
-      out.bytes(piece);
-      yield* out.full();
-    }
-    out.align();
-  }
-  yield* out.full();
-  if (out.total !== p.byteLength) throw new Error(`the index image came to ${out.total} bytes, planned ${p.byteLength}`);
-  yield* out.end();
-}
-
-function textLength(job: CompactionJob, doc: number): number {
+export function textLength(job: CompactionJob, doc: number): number {
   if (doc < job.compactDocs) return (job.compact.textOffsets[doc + 1] as number) - (job.compact.textOffsets[doc] as number);
   const i = doc - job.compactDocs;
   return (job.mutable.textOffsets[i + 1] as number) - (job.mutable.textOffsets[i] as number);
 }
 
 /** Where a merged stem's postings are read up to (fillPostings): its compact range, then its mutable list. */
-class StemCursor {
+export class StemCursor {
   /** Next compact posting, and the end of the stem's. */
   q = 0;
   end = 0;
@@ -407,6 +86,8 @@ class StemCursor {
   mq = -1;
   left = 0;
   done = true;
+  /** Postings read (live or not) by the last fillPostings: the work it did. */
+  read = 0;
 
   reset(job: CompactionJob, c: number, m: number): void {
     const compact = job.compact.postings;
@@ -420,10 +101,11 @@ class StemCursor {
 }
 
 /**
- * Up to `limit` live postings from where `cursor` is (new doc id, term frequency, old doc id into each array given),
- * in the merged order (compact, then mutable); returns how many. `cursor.done` once the stem's are all read.
+ * The live postings among the next `limit` from where `cursor` is (new doc id, term frequency, old doc id into each
+ * array given), in the merged order (compact, then mutable); returns how many (`cursor.read`: how many were read,
+ * removed ones included). `cursor.done` once the stem's are all read.
  */
-function fillPostings(
+export function fillPostings(
   cursor: StemCursor,
   job: CompactionJob,
   remap: LiveDocs,
@@ -436,8 +118,8 @@ function fillPostings(
   const mutable = job.mutable.postings;
   let n = 0;
   let q = cursor.q;
-  const end = cursor.end;
-  for (; q < end && n < limit; q++) {
+  const end = Math.min(cursor.end, q + limit);
+  for (; q < end; q++) {
     const old = compact.docs[q] as number;
     const to = remap.to(old);
     if (to < 0) continue;
@@ -446,12 +128,14 @@ function fillPostings(
     if (oldOut !== null) oldOut[n] = old;
     n++;
   }
+  const fromCompact = q - cursor.q;
   cursor.q = q;
   let p = cursor.mq;
   let left = cursor.left;
-  if (q >= end) {
+  const leftBefore = left;
+  if (q >= cursor.end) {
     // The mutable list: never follows a link past the postings counted when the snapshot was taken.
-    for (; left > 0 && n < limit; ) {
+    for (const stop = Math.max(0, left - (limit - fromCompact)); left > stop; ) {
       const old = mutable.doc[p] as number;
       const to = remap.to(old);
       if (to >= 0) {
@@ -466,42 +150,26 @@ function fillPostings(
   }
   cursor.mq = p;
   cursor.left = left;
-  cursor.done = q >= end && left === 0;
+  cursor.read = fromCompact + leftBefore - left;
+  cursor.done = q >= cursor.end && left === 0;
   return n;
-}
-
-/** Pushes a batch of a stem's postings (from merged position `at`) into the champions' heap by impact (championLists). */
-function rankBatch(
-  heap: TopK,
-  at: number,
-  n: number,
-  tfs: Uint8Array,
-  olds: Uint32Array,
-  d: { field: Uint8Array; length: Uint16Array; episode: Uint32Array; published: Float64Array; impact: Float32Array; norm: Float32Array; minPublished: number; span: number },
-): void {
-  for (let i = 0; i < n; i++) {
-    const old = olds[i] as number;
-    const tf = tfs[i] as number;
-    const slot = ((d.field[old] as number) << LENGTH_BITS) | (d.length[old] as number);
-    const norm = d.norm[slot] as number;
-    const impact = ((d.impact[slot] as number) * tf * (1 + norm)) / (tf + norm);
-    const published = d.published[d.episode[old] as number] as number;
-    const newer = Number.isNaN(published) ? 0 : (published - d.minPublished) / d.span;
-    heap.push(at + i, impact + newer * 1e-4);
-  }
 }
 
 /**
  * The new doc ids (compactSegments' `remap`: live passages keep their order) in 2 bits a passage rather than 32 (55 MB
  * at a million episodes): a bit per passage, live or not, and the live passages before each word of 32.
  */
-class LiveDocs {
+export class LiveDocs {
   readonly bits: Int32Array;
   readonly base: Uint32Array;
 
-  constructor(docCount: number) {
+  constructor(readonly docCount: number) {
     this.bits = new Int32Array((docCount + 31) >>> 5);
     this.base = new Uint32Array((docCount + 31) >>> 5);
+  }
+
+  live(doc: number): boolean {
+    return (((this.bits[doc >>> 5] as number) >>> (doc & 31)) & 1) === 1;
   }
 
   /** Passage `doc`'s new id, -1 when removed. */
@@ -516,3 +184,4 @@ class LiveDocs {
     return (this.base[word] as number) + (Math.imul((below + (below >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
   }
 }
+
