@@ -9,36 +9,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Library } from '../src/data/library.js';
-import { createLogger } from '../src/logger.js';
-import { WorkerCompactor } from '../src/search-runtime/WorkerCompactor.js';
-import { loadLibrary } from '../src/store/loadLibrary.js';
-import { openSqliteStore } from '../src/store/SqliteStore.js';
-import { storedTranscripts } from '../src/store/storedTranscripts.js';
 import { writeTopicIndexStream } from '../src/store/topicIndexFile.js';
+import { loadChangedLibrary } from './changedLibrary.js';
 
 const [file, changesArg] = process.argv.slice(2) as [string, string | undefined];
 const changes = Number(changesArg ?? 500);
-const log = createLogger({ level: 'warn' });
-const opened = openSqliteStore(`sqlite:${file}`);
-if (!opened.ok) throw new Error(opened.error);
-const store = opened.value;
-const compactor = new WorkerCompactor();
-const library = new Library({ index: { compactor } });
-library.readDetailsFrom((podcastId, ids) => store.loadEpisodes(podcastId, ids));
-const loaded = await loadLibrary(store, library, log, { indexFile: `${file}.topics` });
-if (!loaded.savedIndex.used) throw new Error(`the saved index was not used: ${loaded.savedIndex.reason}`);
-const tag = `savebench${Date.now().toString(36)}`;
-const ids = [...(await store.catalogVersions()).keys()].sort();
-const step = Math.max(1, Math.floor(ids.length / Math.max(1, changes)));
-let changed = 0;
-for (let i = 0; i < ids.length && changed < changes; i += step) {
-  const entry = await store.loadPodcast(ids[i]!);
-  if (entry === undefined || entry.episodes.length === 0) continue;
-  const episodes = entry.episodes.map((e, n) => (n === 0 ? { ...e, description: `${e.description ?? ''} ${tag}` } : e));
-  await library.upsertInSlices(entry.podcast, episodes, await storedTranscripts(store, entry.podcast.id, episodes));
-  changed++;
-}
+// The changes go into the library only: the store stays as it was.
+const { store, library, compactor, changed } = await loadChangedLibrary(file, changes, false);
 (globalThis as { gc?: () => void }).gc?.();
 const steps: { ms: number; phase: string; at?: number; cpu?: number }[] = [];
 let maxHold = 0;

@@ -16,12 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { loadChangedLibrary } from './changedLibrary.js';
 import { Library } from '../src/data/library.js';
 import { createLogger } from '../src/logger.js';
-import { WorkerCompactor } from '../src/search-runtime/WorkerCompactor.js';
 import { loadLibrary } from '../src/store/loadLibrary.js';
 import { openSqliteStore } from '../src/store/SqliteStore.js';
-import { storedTranscripts } from '../src/store/storedTranscripts.js';
 import { TopicIndexSaver } from '../src/store/topicIndexFile.js';
 
 interface SaveResult {
@@ -38,27 +37,8 @@ const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 
 async function child(file: string, mode: 'worker' | 'stream', changes: number): Promise<SaveResult> {
   const log = createLogger({ level: 'warn' });
-  const opened = openSqliteStore(`sqlite:${file}`);
-  if (!opened.ok) throw new Error(opened.error);
-  const store = opened.value;
-  const compactor = new WorkerCompactor();
-  const library = new Library({ index: { compactor } });
-  library.readDetailsFrom((podcastId, ids) => store.loadEpisodes(podcastId, ids));
-  const loaded = await loadLibrary(store, library, log, { indexFile: `${file}.topics` });
-  if (!loaded.savedIndex.used) throw new Error(`the saved index was not used: ${loaded.savedIndex.reason}`);
-  // N podcasts changed as a poll changes them: a new word in an episode's notes, saved, then indexed in slices.
-  const tag = `savebench${Date.now().toString(36)}`;
-  const ids = [...(await store.catalogVersions()).keys()].sort();
-  const step = Math.max(1, Math.floor(ids.length / Math.max(1, changes)));
-  let changed = 0;
-  for (let i = 0; i < ids.length && changed < changes; i += step) {
-    const entry = await store.loadPodcast(ids[i]!);
-    if (entry === undefined || entry.episodes.length === 0) continue;
-    const episodes = entry.episodes.map((e, n) => (n === 0 ? { ...e, description: `${e.description ?? ''} ${tag}` } : e));
-    await store.savePodcast(entry.podcast, episodes);
-    await library.upsertInSlices(entry.podcast, episodes, await storedTranscripts(store, entry.podcast.id, episodes));
-    changed++;
-  }
+  // N podcasts changed as a poll changes them: saved to the store, then indexed in slices.
+  const { store, library, compactor, changed } = await loadChangedLibrary(file, changes, true);
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   gc?.();
