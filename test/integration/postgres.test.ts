@@ -61,7 +61,9 @@ async function followShow(bot: StartedBot): Promise<void> {
 
 const channelPosts = (): string[] => fake.messages(fake.channelId).flatMap((m) => (m.interaction_metadata ? [] : [m.embeds[0]?.title ?? m.content]));
 
-describe('the bot on PostgreSQL', () => {
+// Each test starts a bot (the first two, or a child process) on a shared server: on a loaded 2-core machine a test
+// has taken over the default 20 s.
+describe('the bot on PostgreSQL', { timeout: 90_000 }, () => {
   it('follows, announces and restarts on the same database without a duplicate, serving the stored catalogue at once', async () => {
     host.feeds.set('/show.xml', { title: 'Postgres Show', episodes: episodes('show', 1) });
     const first = await start();
@@ -111,7 +113,7 @@ describe('the bot on PostgreSQL', () => {
     host.addEpisode('/show.xml', episode('show', 2));
     await bot.poll();
     expect(channelPosts()).toEqual(['show episode 2']);
-  }, 60_000);
+  });
 
   it('goes on when the server ends a connection in the middle of a transaction, and announces at the next check', async () => {
     host.feeds.set('/show.xml', { title: 'Cut Show', episodes: episodes('show', 1) });
@@ -143,7 +145,7 @@ describe('the bot on PostgreSQL', () => {
     await bot.poll();
     expect(channelPosts()).toEqual(['show episode 2']);
     expect(await bot.running.services.store.pendingIntents()).toEqual([]);
-  }, 60_000);
+  });
 
   it('stops with one line naming the database but not the password when the server refuses it', async () => {
     const url = new URL(database.url);
