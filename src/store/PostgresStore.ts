@@ -157,9 +157,7 @@ function describe(cause: unknown): string {
  * transactional in PostgreSQL, so a failed migration leaves the schema as it was.
  */
 async function migrate(pool: Pool, mustExist: boolean): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, 'BEGIN', async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
     if (mustExist) {
       const [found] = (await client.query<{ exists: boolean }>(`SELECT to_regclass('schema_migrations') IS NOT NULL AS exists`)).rows;
@@ -182,13 +180,7 @@ async function migrate(pool: Pool, mustExist: boolean): Promise<void> {
       await client.query(postgresMigrations[version] as string);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version + 1]);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Something that runs queries: the pool (each query on its own) or one client inside a transaction. */

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.js';
@@ -60,7 +61,9 @@ async function followShow(bot: StartedBot): Promise<void> {
 
 const channelPosts = (): string[] => fake.messages(fake.channelId).flatMap((m) => (m.interaction_metadata ? [] : [m.embeds[0]?.title ?? m.content]));
 
-describe('the bot on PostgreSQL', () => {
+// Each test starts a bot (the first two, or a child process) on a shared server: on a loaded 2-core machine a test
+// has taken over the default 20 s.
+describe('the bot on PostgreSQL', { timeout: 90_000 }, () => {
   it('follows, announces and restarts on the same database without a duplicate, serving the stored catalogue at once', async () => {
     host.feeds.set('/show.xml', { title: 'Postgres Show', episodes: episodes('show', 1) });
     const first = await start();
@@ -83,14 +86,26 @@ describe('the bot on PostgreSQL', () => {
     host.feeds.set('/show.xml', { title: 'Dropped Show', episodes: episodes('show', 1) });
     const bot = await start();
     await followShow(bot);
-    await asAdmin((client) =>
-      client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'podcord'`, [
-        database.name,
-      ]),
-    );
+    // The bot's pooled connections are ended at a moment when none is running a query (one that is fails that query
+    // instead: the next test), and each is waited for until it has exited. pg_terminate_backend alone only signals: on
+    // a loaded machine a backend still exiting was handed to the poll below, which then failed for the tick.
+    let ended: boolean[] = [];
+    for (const deadline = Date.now() + 20_000; ended.length === 0 && Date.now() < deadline; await sleep(20)) {
+      const result = await asAdmin((client) =>
+        client.query<{ ended: boolean }>(
+          `SELECT pg_terminate_backend(pid, 10000) AS ended FROM pg_stat_activity
+           WHERE datname = $1 AND application_name = 'podcord'
+             AND NOT EXISTS (SELECT FROM pg_stat_activity WHERE datname = $1 AND application_name = 'podcord' AND state <> 'idle')`,
+          [database.name],
+        ),
+      );
+      ended = result.rows.map((row) => row.ended);
+    }
+    expect(ended).not.toEqual([]);
+    expect(ended).not.toContain(false);
     const logged = (): string => bot.logs.join('');
     for (const deadline = Date.now() + 10_000; !logged().includes('a database connection failed while idle') && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
     expect(logged()).toContain('a database connection failed while idle');
     expect(logged()).not.toContain(new URL(database.url).password);
@@ -98,6 +113,38 @@ describe('the bot on PostgreSQL', () => {
     host.addEpisode('/show.xml', episode('show', 2));
     await bot.poll();
     expect(channelPosts()).toEqual(['show episode 2']);
+  });
+
+  it('goes on when the server ends a connection in the middle of a transaction, and announces at the next check', async () => {
+    host.feeds.set('/show.xml', { title: 'Cut Show', episodes: episodes('show', 1) });
+    const bot = await start();
+    await followShow(bot);
+    host.addEpisode('/show.xml', episode('show', 2));
+    // The poll saves the new episode in a transaction; a SHARE lock on podcasts (readers pass, writers wait) holds
+    // it there while its connection is ended. node-postgres then emits 'error' on a client the pool has lent out,
+    // which nothing heard: the process ended with "Connection terminated unexpectedly".
+    let polling: Promise<void> | undefined;
+    const ended = await asAdmin(async (admin) => {
+      await admin.query('BEGIN');
+      await admin.query('LOCK TABLE podcasts IN SHARE MODE');
+      polling = bot.poll();
+      const waiting = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'podcord' AND wait_event_type = 'Lock'`;
+      for (const deadline = Date.now() + 20_000; (await admin.query(waiting)).rows.length === 0 && Date.now() < deadline; ) await sleep(20);
+      const result = await admin.query<{ ended: boolean }>(`SELECT pg_terminate_backend(pid, 10000) AS ended FROM (${waiting}) w`);
+      await admin.query('ROLLBACK');
+      return result.rows.map((row) => row.ended);
+    }, database.name);
+    expect(ended).not.toEqual([]);
+    expect(ended).not.toContain(false);
+    await polling;
+    expect(channelPosts()).toEqual([]);
+    expect(bot.logs.join('')).toContain('feed check failed');
+
+    // The failed check is retried after its backoff (twice the 1 s interval, jittered): well past it, once.
+    bot.clock.advance(60_000);
+    await bot.poll();
+    expect(channelPosts()).toEqual(['show episode 2']);
+    expect(await bot.running.services.store.pendingIntents()).toEqual([]);
   });
 
   it('stops with one line naming the database but not the password when the server refuses it', async () => {
