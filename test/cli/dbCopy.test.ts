@@ -189,7 +189,7 @@ describe('npm run db:copy', () => {
     expect(await everythingTheStoreSays(copy)).toStrictEqual(await everythingTheStoreSays(original));
   });
 
-  it('never creates a missing source, and then creates no target either', async () => {
+  it('never creates a missing source, and then creates no target either', { timeout: 120_000 }, async () => {
     const missing = path.join(dir, 'nowhere', 'podcord.db');
     const target = sqlitePath();
     const run = await dbCopy(['--from', `sqlite:${missing}`, '--to', `sqlite:${target}`]);
@@ -210,7 +210,7 @@ describe('npm run db:copy', () => {
     expect(notFile.stderr).toBe(`db:copy: The source sqlite:${path.join(dir, 'a-directory.db')} is not a file (${path.join(dir, 'a-directory.db')}).\n`);
   });
 
-  it('refuses a source that holds no Podcord database instead of creating one in it', async () => {
+  it('refuses a source that holds no Podcord database instead of creating one in it', { timeout: 120_000 }, async () => {
     const empty = sqlitePath();
     writeFileSync(empty, '');
     const target = sqlitePath();
@@ -241,7 +241,7 @@ describe('npm run db:copy', () => {
     expect(existsSync(target)).toBe(false);
   });
 
-  it('explains the URLs it cannot use without echoing them', async () => {
+  it('explains the URLs it cannot use without echoing them', { timeout: 120_000 }, async () => {
     const file = await botDatabase();
     const cases: [string[], string][] = [
       [['--from', 'mysql://podcord:hunter2-secret@db.internal/podcord', '--to', `sqlite:${sqlitePath()}`], 'db:copy: --from is a mysql: URL; use sqlite:<path> or postgres://user:password@host:port/database.\n'],
@@ -269,7 +269,7 @@ describe('npm run db:copy', () => {
     expect(badConfig.stderr).not.toContain('hunter2-secret');
   });
 
-  it('reports an unreachable server and refused credentials without the password', async () => {
+  it('reports an unreachable server and refused credentials without the password', { timeout: 120_000 }, async () => {
     const file = await botDatabase();
     const port = await closedPort();
     const unreachable = await dbCopy(['--from', `sqlite:${file}`, '--to', `postgres://podcord:hunter2-secret@127.0.0.1:${port}/podcord`]);
