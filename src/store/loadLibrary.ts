@@ -268,7 +268,34 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       savedIndex.used ? 'topic index caught up with the store (podcasts saved since it was)' : 'topic index built from the store',
     );
   }
+  if (catalogueFrom === 'saved index') await readRestored(store, library, log, signal);
   return { podcasts, episodes, catalogueMs, catalogueFrom, indexed, dropped, topicsMs, savedIndex };
+}
+
+/**
+ * What restoring the saved catalogue left for later (Catalog.readSavedSteps: each podcast's strings read and its keys
+ * put into the lookup by key), done in slices now that commands are answered and the index is in, so neither the
+ * start nor the first autocomplete waits for it. A podcast whose saved strings do not hold together is read from the
+ * store instead.
+ */
+async function readRestored(store: Store, library: Library, log: Logger, signal: AbortSignal | undefined): Promise<void> {
+  const started = performance.now();
+  let sliceStart = started;
+  let reread = 0;
+  for (const unreadable of library.catalog.readSavedSteps()) {
+    if (signal?.aborted) return;
+    if (unreadable !== undefined) {
+      log.warn({ podcast: unreadable }, 'a podcast of the saved catalogue cannot be read: it is read from the store');
+      const [entry] = await store.loadCatalogSummaries([unreadable]);
+      if (entry !== undefined && library.catalog.podcast(unreadable) === undefined) library.addSummaries(entry.podcast, entry.episodes);
+      reread++;
+    }
+    if (performance.now() - sliceStart >= RESTORE_SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+  }
+  log.info({ ms: Math.round(performance.now() - started), ...(reread > 0 && { reread }) }, 'the restored catalogue read whole (the strings and keys of its episodes)');
 }
 
 /** How long restoring the saved catalogue may hold the thread before the event loop turns. */
@@ -372,7 +399,7 @@ async function restoreCatalogue(
         return undefined;
       }
       added.set(id, library.catalog.podcast(id)!);
-      episodes += library.catalog.episodeIds(id).length;
+      episodes += library.catalog.episodeCount(id);
     }
     podcasts++;
     if (performance.now() - sliceStart >= RESTORE_SLICE_MS) {
