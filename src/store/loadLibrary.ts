@@ -227,6 +227,13 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
         // A loaded index is a consistent earlier state: /topic answers from it while the podcasts saved since are
         // indexed again below (each episode as it was or as it is now, as during a poll).
         library.loading.topics = false;
+        // What the load left for later, which indexing again reads (its map of episodes by id), in slices.
+        let sliceStart = performance.now();
+        for (const _ of library.search.rememberLoadedSteps()) {
+          if (performance.now() - sliceStart < RESTORE_SLICE_MS) continue;
+          await nextTurn();
+          sliceStart = performance.now();
+        }
       } else if (options.waitForSaved !== undefined) {
         // Stopped while waiting: nothing is indexed here.
         return { podcasts, episodes, catalogueMs, catalogueFrom, indexed, dropped, topicsMs: performance.now() - topicsStarted, savedIndex: { used: false, reason } };
