@@ -57,8 +57,9 @@ interface EntryStrings {
 }
 
 /**
- * A podcast restored from a saved catalogue before its strings are read: its JSON array as saved (a copy of its own)
- * and how each episode's date is kept. Made into its columns the first time one is read.
+ * A podcast restored from a saved catalogue before its strings are read: its JSON array as saved and how each
+ * episode's date is kept (views on the copies decodeSavedCatalogue made of the file's bytes). Made into its columns the
+ * first time one is read.
  */
 interface SavedStrings {
   readonly text: Uint8Array;
