@@ -234,6 +234,8 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
           await nextTurn();
           sliceStart = performance.now();
         }
+        // And what restoring the catalogue left (before the catch-up: the first autocomplete reads every title).
+        if (catalogueFrom === 'saved index') await readRestored(store, library, log, signal);
       } else if (options.waitForSaved !== undefined) {
         // Stopped while waiting: nothing is indexed here.
         return { podcasts, episodes, catalogueMs, catalogueFrom, indexed, dropped, topicsMs: performance.now() - topicsStarted, savedIndex: { used: false, reason } };
@@ -275,21 +277,24 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       savedIndex.used ? 'topic index caught up with the store (podcasts saved since it was)' : 'topic index built from the store',
     );
   }
+  // Whatever is left of it when the saved index was not used (then the catalogue restored is read now).
   if (catalogueFrom === 'saved index') await readRestored(store, library, log, signal);
   return { podcasts, episodes, catalogueMs, catalogueFrom, indexed, dropped, topicsMs, savedIndex };
 }
 
 /**
  * What restoring the saved catalogue left for later (Catalog.readSavedSteps: each podcast's strings read and its keys
- * put into the lookup by key), done in slices now that commands are answered and the index is in, so neither the
- * start nor the first autocomplete waits for it. A podcast whose saved strings do not hold together is read from the
- * store instead.
+ * put into the lookup by key), done in slices once commands are answered and the index is in, so the start does not
+ * wait for it (nor, after these few seconds, the first autocomplete, which reads every title). A podcast whose saved
+ * strings do not hold together is read from the store instead.
  */
 async function readRestored(store: Store, library: Library, log: Logger, signal: AbortSignal | undefined): Promise<void> {
   const started = performance.now();
   let sliceStart = started;
   let reread = 0;
+  let read = 0;
   for (const unreadable of library.catalog.readSavedSteps()) {
+    read++;
     if (signal?.aborted) return;
     if (unreadable !== undefined) {
       log.warn({ podcast: unreadable }, 'a podcast of the saved catalogue cannot be read: it is read from the store');
@@ -302,7 +307,7 @@ async function readRestored(store: Store, library: Library, log: Logger, signal:
       sliceStart = performance.now();
     }
   }
-  log.info({ ms: Math.round(performance.now() - started), ...(reread > 0 && { reread }) }, 'the restored catalogue read whole (the strings and keys of its episodes)');
+  if (read > 0) log.info({ podcasts: read, ms: Math.round(performance.now() - started), ...(reread > 0 && { reread }) }, 'the restored catalogue read whole (the strings and keys of its episodes)');
 }
 
 /** How long restoring the saved catalogue may hold the thread before the event loop turns. */
