@@ -46,26 +46,113 @@ export interface Choice {
   readonly value: string;
 }
 
-interface PodcastEntry {
-  podcast: Podcast;
-  key: string;
-  folded: string;
-  /**
-   * Its episodes newest first, a column per field rather than an object per episode (with its key, words and date
-   * that was ~800 bytes an episode; a million of them did not fit). EpisodeRefs are made when asked for.
-   */
+/** An entry's string columns (see PodcastEntry). */
+interface EntryStrings {
   ids: string[];
   titles: string[];
   /** Each title folded for lookup: its words are this split at spaces. */
   foldedTitles: string[];
   /** publishedAt as given; null where it is `new Date(time).toISOString()` (most), undefined where there is none. */
   published: (string | null | undefined)[];
-  /** Date.parse(publishedAt), 0 without one. */
-  times: Float64Array;
-  /** episodeNumber, NaN without one. */
-  numbers: Float64Array;
-  /** Each episode's key as its two 32-bit lanes (2i, 2i + 1; see keyLanes): found and written without a string each. */
-  keyLanes: Int32Array;
+}
+
+/**
+ * A podcast restored from a saved catalogue before its strings are read: its JSON array as saved and how each
+ * episode's date is kept (views on the copies decodeSavedCatalogue made of the file's bytes). Made into its columns the
+ * first time one is read.
+ */
+interface SavedStrings {
+  readonly text: Uint8Array;
+  readonly kinds: Uint8Array;
+}
+
+class PodcastEntry {
+  /**
+   * Its episodes newest first, a column per field rather than an object per episode (with its key, words and date
+   * that was ~800 bytes an episode; a million of them did not fit). EpisodeRefs are made when asked for. The string
+   * columns of a podcast restored from a saved catalogue are made when first read (`ids`, `titles`, ...): a start at a
+   * million episodes spent 1.4 s of its 2 s restore parsing 3 million strings few of which a command reads soon.
+   */
+  #strings: EntryStrings | undefined;
+  #saved: SavedStrings | undefined;
+  /** How many episodes: every column's length (the string columns' too, once made). */
+  readonly count: number;
+
+  constructor(
+    readonly podcast: Podcast,
+    readonly key: string,
+    readonly folded: string,
+    strings: EntryStrings | SavedStrings,
+    /** Date.parse(publishedAt), 0 without one. */
+    public times: Float64Array,
+    /** episodeNumber, NaN without one. */
+    public numbers: Float64Array,
+    /** Each episode's key as its two 32-bit lanes (2i, 2i + 1; see keyLanes): found and written without a string each. */
+    public keyLanes: Int32Array,
+  ) {
+    this.count = times.length;
+    if ('text' in strings) this.#saved = strings;
+    else this.#strings = strings;
+  }
+
+  get ids(): string[] {
+    return (this.#strings ?? this.strings()).ids;
+  }
+
+  get titles(): string[] {
+    return (this.#strings ?? this.strings()).titles;
+  }
+
+  get foldedTitles(): string[] {
+    return (this.#strings ?? this.strings()).foldedTitles;
+  }
+
+  get published(): (string | null | undefined)[] {
+    return (this.#strings ?? this.strings()).published;
+  }
+
+  /** The saved bytes its strings are still to be read from (undefined once read, or when it was not restored). */
+  get saved(): SavedStrings | undefined {
+    return this.#saved;
+  }
+
+  /**
+   * Its string columns: the first time for a restored podcast, read from its saved bytes, and its numeric columns
+   * (views on the saved catalogue's, shared with every podcast restored with it) copied, so once every podcast restored
+   * has been read nothing keeps the saved catalogue alive. Throws when the saved strings do not hold together.
+   */
+  strings(): EntryStrings {
+    if (this.#strings !== undefined) return this.#strings;
+    const saved = this.#saved!;
+    const strings = JSON.parse(SAVED_TEXT.decode(saved.text)) as unknown[];
+    if (!Array.isArray(strings) || (strings[0] as Podcast | undefined)?.id !== this.podcast.id) throw new Error('the saved catalogue does not hold together');
+    let k = 1;
+    const next = (): string => {
+      const value = strings[k++];
+      if (typeof value !== 'string') throw new Error('the saved catalogue does not hold together');
+      return value;
+    };
+    const count = this.count;
+    const column = (): string[] => {
+      const out = new Array<string>(count);
+      for (let i = 0; i < count; i++) out[i] = next();
+      return out;
+    };
+    const ids = column();
+    const titles = column();
+    const foldedTitles = column();
+    const published = new Array<string | null | undefined>(count);
+    for (let i = 0; i < count; i++) {
+      const kind = saved.kinds[i];
+      published[i] = kind === NO_DATE ? undefined : kind === DATE_FROM_TIME ? null : next();
+    }
+    if (k !== strings.length) throw new Error('the saved catalogue does not hold together');
+    this.times = this.times.slice();
+    this.numbers = this.numbers.slice();
+    this.keyLanes = this.keyLanes.slice();
+    this.#saved = undefined;
+    return (this.#strings = { ids, titles, foldedTitles, published });
+  }
 }
 
 /** The scope that sees every podcast: the operator's console, and a guild from which nothing is hidden. */
@@ -113,6 +200,12 @@ export class Catalog {
   }
   /** Episode key's first lane -> the podcast(s) holding an episode with it (checked against the whole key). */
   readonly #byKeyLane = new Map<number, PodcastEntry | PodcastEntry[]>();
+  /**
+   * Podcasts restored from a saved catalogue whose episodes are not in #byKeyLane yet (a key is looked for in their
+   * lanes directly: ~1 ms for a million episodes): a million map entries were 0.2 s of a start's restore. Put there by
+   * readSavedSteps.
+   */
+  readonly #unkeyed = new Set<PodcastEntry>();
   #episodeCount = 0;
   readonly #podcastsByKey = new Map<string, PodcastEntry>();
   #index: WordIndex | undefined;
@@ -135,48 +228,53 @@ export class Catalog {
     episodes.forEach((e, i) => (unsorted[i] = e.publishedAt ? Date.parse(e.publishedAt) : 0));
     // Newest first; equal dates keep the order given (as a stable sort of the episodes did).
     const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => unsorted[b]! - unsorted[a]! || a - b);
-    const entry: PodcastEntry = {
-      podcast,
-      key: shortKey(podcast.id),
-      folded: foldForLookup(podcast.title),
+    const strings: EntryStrings = {
       ids: new Array<string>(count),
       titles: new Array<string>(count),
       foldedTitles: new Array<string>(count),
       published: new Array<string | null | undefined>(count),
-      times: new Float64Array(count),
-      numbers: new Float64Array(count),
-      keyLanes: new Int32Array(2 * count),
     };
+    const times = new Float64Array(count);
+    const numbers = new Float64Array(count);
+    const lanes = new Int32Array(2 * count);
     order.forEach((from, i) => {
       const e = episodes[from]!;
       const time = unsorted[from]!;
-      entry.ids[i] = e.id;
-      entry.titles[i] = e.title;
-      entry.foldedTitles[i] = foldForLookup(e.title);
-      entry.published[i] = e.publishedAt === undefined ? undefined : Number.isFinite(time) && new Date(time).toISOString() === e.publishedAt ? null : e.publishedAt;
-      entry.times[i] = time;
-      entry.numbers[i] = e.episodeNumber ?? Number.NaN;
+      strings.ids[i] = e.id;
+      strings.titles[i] = e.title;
+      strings.foldedTitles[i] = foldForLookup(e.title);
+      strings.published[i] = e.publishedAt === undefined ? undefined : Number.isFinite(time) && new Date(time).toISOString() === e.publishedAt ? null : e.publishedAt;
+      times[i] = time;
+      numbers[i] = e.episodeNumber ?? Number.NaN;
       const [a, b] = keyLanes(episodeKey(podcast.id, e.id));
-      entry.keyLanes[2 * i] = a;
-      entry.keyLanes[2 * i + 1] = b;
+      lanes[2 * i] = a;
+      lanes[2 * i + 1] = b;
     });
-    this.#put(entry);
+    this.#put(new PodcastEntry(podcast, shortKey(podcast.id), foldForLookup(podcast.title), strings, times, numbers, lanes));
   }
 
-  /** An entry (its podcast removed before) into the lookups by id, podcast key and episode key lane. */
-  #put(entry: PodcastEntry): void {
+  /**
+   * An entry (its podcast removed before) into the lookups by id, podcast key and episode key lane; `unkeyed`: into
+   * the episode key lanes later (#unkeyed).
+   */
+  #put(entry: PodcastEntry, unkeyed = false): void {
     this.#keepForStreams(entry.podcast.id);
     this.#podcasts.set(entry.podcast.id, entry);
     this.#podcastsByKey.set(entry.key, entry);
-    const count = entry.ids.length;
+    if (unkeyed) this.#unkeyed.add(entry);
+    else this.#key(entry);
+    this.#episodeCount += entry.count;
+    this.#changed();
+  }
+
+  #key(entry: PodcastEntry): void {
+    const count = entry.count;
     for (let i = 0; i < count; i++) {
       const lane = entry.keyLanes[2 * i]!;
       const held = this.#byKeyLane.get(lane);
       if (held === undefined) this.#byKeyLane.set(lane, entry);
       else if (held !== entry && !(Array.isArray(held) && held.includes(entry))) this.#byKeyLane.set(lane, Array.isArray(held) ? [...held, entry] : [held, entry]);
     }
-    this.#episodeCount += count;
-    this.#changed();
   }
 
   /**
@@ -379,15 +477,39 @@ export class Catalog {
   restore(saved: SavedCatalogue, p: number): Podcast {
     const entry = saved.entry(p);
     this.remove(entry.podcast.id);
-    this.#put(entry);
+    this.#put(entry, true);
     return entry.podcast;
+  }
+
+  /**
+   * What `restore` left for later done now, a podcast a step (a caller lets the event loop turn between steps): each
+   * restored podcast's episode keys put into the lookup by key, and its strings read from its saved bytes (as the first
+   * read of one does), so the first autocomplete, which reads every title, or a save does not read them all in one go.
+   * Podcasts replaced meanwhile are left alone. One whose saved strings do not hold together is taken out and its id
+   * yielded (to be read from the store); otherwise each step yields undefined.
+   */
+  *readSavedSteps(): Generator<string | undefined, void, void> {
+    for (const entry of [...this.#podcasts.values()]) {
+      if (this.#podcasts.get(entry.podcast.id) !== entry || (entry.saved === undefined && !this.#unkeyed.has(entry))) continue;
+      try {
+        entry.strings();
+      } catch {
+        this.remove(entry.podcast.id);
+        yield entry.podcast.id;
+        continue;
+      }
+      if (this.#unkeyed.delete(entry)) this.#key(entry);
+      yield undefined;
+    }
   }
 
   remove(podcastId: string): void {
     const old = this.#podcasts.get(podcastId);
     if (!old) return;
     this.#keepForStreams(podcastId);
-    for (let i = 0; i < old.ids.length; i++) {
+    // Not in the lookup by key yet: nothing to take out of it.
+    const keyed = !this.#unkeyed.delete(old);
+    for (let i = 0; i < (keyed ? old.count : 0); i++) {
       const lane = old.keyLanes[2 * i]!;
       const held = this.#byKeyLane.get(lane);
       if (held === old) this.#byKeyLane.delete(lane);
@@ -396,7 +518,7 @@ export class Catalog {
         this.#byKeyLane.set(lane, rest.length === 1 ? rest[0]! : rest);
       }
     }
-    this.#episodeCount -= old.ids.length;
+    this.#episodeCount -= old.count;
     this.#changed();
     this.#podcastsByKey.delete(old.key);
     this.#podcasts.delete(podcastId);
@@ -407,9 +529,8 @@ export class Catalog {
     if (!SHORT_KEY.test(key)) return undefined;
     const [a, b] = keyLanes(key);
     const held = this.#byKeyLane.get(a);
-    if (held === undefined) return undefined;
-    for (const entry of Array.isArray(held) ? held : [held]) {
-      for (let i = entry.ids.length - 1; i >= 0; i--) if (entry.keyLanes[2 * i] === a && entry.keyLanes[2 * i + 1] === b) return [entry, i];
+    for (const entry of held === undefined ? this.#unkeyed : Array.isArray(held) ? [...held, ...this.#unkeyed] : [held, ...this.#unkeyed]) {
+      for (let i = entry.count - 1; i >= 0; i--) if (entry.keyLanes[2 * i] === a && entry.keyLanes[2 * i + 1] === b) return [entry, i];
     }
     return undefined;
   }
@@ -439,7 +560,13 @@ export class Catalog {
     let bytes = this.#byKeyLane.size * 40;
     for (const entry of this.#podcasts.values()) {
       bytes += 200 + string(entry.key) + string(entry.folded) + entry.times.byteLength + entry.numbers.byteLength + entry.keyLanes.byteLength;
-      for (let i = 0; i < entry.ids.length; i++) {
+      // Strings not read yet: their saved bytes (read as they are, to measure, not made into strings).
+      const saved = entry.saved;
+      if (saved !== undefined) {
+        bytes += 2 * 64 + saved.text.byteLength + saved.kinds.byteLength;
+        continue;
+      }
+      for (let i = 0; i < entry.count; i++) {
         bytes += 32 + string(entry.ids[i]) + string(entry.titles[i]) + string(entry.foldedTitles[i]) + string(entry.published[i]);
       }
     }
@@ -485,8 +612,13 @@ export class Catalog {
     const entry = this.#podcasts.get(podcastId);
     if (entry === undefined) return undefined;
     const [a] = keyLanes(episodeKey(podcastId, episodeId));
-    for (let i = entry.ids.length - 1; i >= 0; i--) if (entry.keyLanes[2 * i] === a && entry.ids[i] === episodeId) return refAt(entry, i);
+    for (let i = entry.count - 1; i >= 0; i--) if (entry.keyLanes[2 * i] === a && entry.ids[i] === episodeId) return refAt(entry, i);
     return undefined;
+  }
+
+  /** How many episodes a podcast has (0 for one not held), its ids not read. */
+  episodeCount(podcastId: string): number {
+    return this.#podcasts.get(podcastId)?.count ?? 0;
   }
 
   /** A podcast's episode ids, newest first (as `episodes` lists them), without making a ref for each. */
@@ -503,7 +635,7 @@ export class Catalog {
     if (podcastId !== undefined && !inScope(scope, podcastId)) return [];
     const entries = podcastId ? [this.#podcasts.get(podcastId)].filter((e) => e !== undefined) : this.#entries(scope);
     const out: [PodcastEntry, number][] = [];
-    for (const entry of entries) for (let i = 0; i < Math.min(limit, entry.ids.length); i++) out.push([entry, i]);
+    for (const entry of entries) for (let i = 0; i < Math.min(limit, entry.count); i++) out.push([entry, i]);
     return out.sort(([a, i], [b, j]) => b.times[j]! - a.times[i]!).slice(0, limit);
   }
 
@@ -623,7 +755,7 @@ export class Catalog {
     const episodeOf = new Uint32Array(total);
     let at = 0;
     entries.forEach((entry, p) => {
-      for (let i = 0; i < entry.ids.length; i++, at++) {
+      for (let i = 0; i < entry.count; i++, at++) {
         podcastOf[at] = p;
         episodeOf[at] = i;
       }
@@ -753,8 +885,8 @@ export interface SavedCatalogue {
 
 /**
  * Reads what Catalog.serialize wrote, up to each podcast's id (its entry is made when restored). Throws on bytes of
- * another format or that do not hold together. The numeric columns are copied out once; each podcast's arrays are
- * its own copies, so no entry keeps the saved bytes alive.
+ * another format or that do not hold together. The columns and the texts are copied out once, so no entry keeps the
+ * saved bytes alive; a restored entry's are views on those copies until its strings are first read (PodcastEntry).
  */
 export function decodeSavedCatalogue(bytes: Uint8Array): SavedCatalogue {
   const copy = (from: number, byteLength: number): ArrayBuffer => {
@@ -780,10 +912,13 @@ export function decodeSavedCatalogue(bytes: Uint8Array): SavedCatalogue {
   const lanes = take(Int32Array, 2 * episodes);
   at = align8(at);
   if (at + episodes + idBytes + textBytes !== bytes.byteLength) throw new Error('the saved catalogue is cut short or too long');
-  const kinds = bytes.subarray(at, at + episodes);
+  // Copied out (restored podcasts read their strings and dates' kinds from views on the copies until first read).
+  const kinds = bytes.slice(at, at + episodes);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const idText = decoder.decode(bytes.subarray(at + episodes, at + episodes + idBytes));
-  const texts = bytes.subarray(at + episodes + idBytes);
+  const savedTexts = bytes.subarray(at + episodes + idBytes);
+  // Each podcast's copied in here as it is restored (100 MB at a million episodes: copied at once, one 50 ms hold).
+  const texts = new Uint8Array(savedTexts.byteLength);
   // Where each podcast's episodes start (running totals of the counts), and its ids.
   const firsts = new Uint32Array(podcasts + 1);
   const podcastIds = new Array<string>(podcasts);
@@ -800,46 +935,48 @@ export function decodeSavedCatalogue(bytes: Uint8Array): SavedCatalogue {
     episodes,
     entry(p: number): PodcastEntry {
       if (p < 0 || p >= podcasts) throw new Error(`the saved catalogue holds no podcast ${p}`);
-      const strings = JSON.parse(decoder.decode(texts.subarray(p === 0 ? 0 : textEnds[p - 1], textEnds[p]))) as unknown[];
-      if (!Array.isArray(strings)) throw new Error('the saved catalogue does not hold together');
-      const podcast = strings[0] as Podcast;
+      const textFrom = p === 0 ? 0 : textEnds[p - 1]!;
+      texts.set(savedTexts.subarray(textFrom, textEnds[p]), textFrom);
+      const text = texts.subarray(textFrom, textEnds[p]);
+      // Only the podcast (its JSON array's first element) is read now; the episodes' strings when first asked for
+      // (PodcastEntry.strings), from the texts copied out above, so the saved body is not kept alive.
+      const podcastEnd = text[0] === 0x5b && text[text.byteLength - 1] === 0x5d ? jsonObjectEnd(text, 1) : -1;
+      if (podcastEnd < 0 || (text[podcastEnd] !== 0x2c && podcastEnd !== text.byteLength - 1)) throw new Error('the saved catalogue does not hold together');
+      const podcast = JSON.parse(decoder.decode(text.subarray(1, podcastEnd))) as Podcast;
       if (podcast?.id !== podcastIds[p]) throw new Error('the saved catalogue does not hold together');
-      let k = 1;
-      const next = (): string => {
-        const value = strings[k++];
-        if (typeof value !== 'string') throw new Error('the saved catalogue does not hold together');
-        return value;
-      };
       const from = firsts[p]!;
       const count = counts[p]!;
-      const column = (): string[] => {
-        const out = new Array<string>(count);
-        for (let i = 0; i < count; i++) out[i] = next();
-        return out;
-      };
-      const ids = column();
-      const titles = column();
-      const foldedTitles = column();
-      const published = new Array<string | null | undefined>(count);
-      for (let i = 0; i < count; i++) {
-        const kind = kinds[from + i];
-        published[i] = kind === NO_DATE ? undefined : kind === DATE_FROM_TIME ? null : next();
-      }
-      if (k !== strings.length) throw new Error('the saved catalogue does not hold together');
-      return {
+      return new PodcastEntry(
         podcast,
-        key: shortKey(podcast.id),
-        folded: foldForLookup(podcast.title),
-        ids,
-        titles,
-        foldedTitles,
-        published,
-        times: times.slice(from, from + count),
-        numbers: numbers.slice(from, from + count),
-        keyLanes: lanes.slice(2 * from, 2 * (from + count)),
-      };
+        shortKey(podcast.id),
+        foldForLookup(podcast.title),
+        { text, kinds: kinds.subarray(from, from + count) },
+        times.subarray(from, from + count),
+        numbers.subarray(from, from + count),
+        lanes.subarray(2 * from, 2 * (from + count)),
+      );
     },
   };
+}
+
+/** Decodes a saved podcast's strings (PodcastEntry): refuses bytes that are not UTF-8. */
+const SAVED_TEXT = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Just past the JSON object that starts at `at` (its closing brace), -1 when none does or it is cut short: strings
+ * skipped (a quote or bracket inside one is text; UTF-8's multi-byte characters hold no ASCII bytes).
+ */
+function jsonObjectEnd(bytes: Uint8Array, at: number): number {
+  if (bytes[at] !== 0x7b) return -1;
+  let depth = 0;
+  for (let i = at; i < bytes.byteLength; i++) {
+    const c = bytes[i];
+    if (c === 0x22) {
+      for (i++; i < bytes.byteLength && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if ((c === 0x7d || c === 0x5d) && --depth === 0) return i + 1;
+  }
+  return -1;
 }
 
 /** Above this many candidate postings walking every episode newest first is cheaper than merging them. */

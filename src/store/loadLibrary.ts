@@ -227,6 +227,15 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
         // A loaded index is a consistent earlier state: /topic answers from it while the podcasts saved since are
         // indexed again below (each episode as it was or as it is now, as during a poll).
         library.loading.topics = false;
+        // What the load left for later, which indexing again reads (its map of episodes by id), in slices.
+        let sliceStart = performance.now();
+        for (const _ of library.search.rememberLoadedSteps()) {
+          if (performance.now() - sliceStart < RESTORE_SLICE_MS) continue;
+          await nextTurn();
+          sliceStart = performance.now();
+        }
+        // And what restoring the catalogue left (before the catch-up: the first autocomplete reads every title).
+        if (catalogueFrom === 'saved index') await readRestored(store, library, log, signal);
       } else if (options.waitForSaved !== undefined) {
         // Stopped while waiting: nothing is indexed here.
         return { podcasts, episodes, catalogueMs, catalogueFrom, indexed, dropped, topicsMs: performance.now() - topicsStarted, savedIndex: { used: false, reason } };
@@ -268,7 +277,37 @@ export async function loadLibrary(store: Store, library: Library, log: Logger, o
       savedIndex.used ? 'topic index caught up with the store (podcasts saved since it was)' : 'topic index built from the store',
     );
   }
+  // Whatever is left of it when the saved index was not used (then the catalogue restored is read now).
+  if (catalogueFrom === 'saved index') await readRestored(store, library, log, signal);
   return { podcasts, episodes, catalogueMs, catalogueFrom, indexed, dropped, topicsMs, savedIndex };
+}
+
+/**
+ * What restoring the saved catalogue left for later (Catalog.readSavedSteps: each podcast's strings read and its keys
+ * put into the lookup by key), done in slices once commands are answered and the index is in, so the start does not
+ * wait for it (nor, after these few seconds, the first autocomplete, which reads every title). A podcast whose saved
+ * strings do not hold together is read from the store instead.
+ */
+async function readRestored(store: Store, library: Library, log: Logger, signal: AbortSignal | undefined): Promise<void> {
+  const started = performance.now();
+  let sliceStart = started;
+  let reread = 0;
+  let read = 0;
+  for (const unreadable of library.catalog.readSavedSteps()) {
+    read++;
+    if (signal?.aborted) return;
+    if (unreadable !== undefined) {
+      log.warn({ podcast: unreadable }, 'a podcast of the saved catalogue cannot be read: it is read from the store');
+      const [entry] = await store.loadCatalogSummaries([unreadable]);
+      if (entry !== undefined && library.catalog.podcast(unreadable) === undefined) library.addSummaries(entry.podcast, entry.episodes);
+      reread++;
+    }
+    if (performance.now() - sliceStart >= RESTORE_SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+  }
+  if (read > 0) log.info({ podcasts: read, ms: Math.round(performance.now() - started), ...(reread > 0 && { reread }) }, 'the restored catalogue read whole (the strings and keys of its episodes)');
 }
 
 /** How long restoring the saved catalogue may hold the thread before the event loop turns. */
@@ -372,7 +411,7 @@ async function restoreCatalogue(
         return undefined;
       }
       added.set(id, library.catalog.podcast(id)!);
-      episodes += library.catalog.episodeIds(id).length;
+      episodes += library.catalog.episodeCount(id);
     }
     podcasts++;
     if (performance.now() - sliceStart >= RESTORE_SLICE_MS) {

@@ -75,6 +75,65 @@ describe('the saved catalogue', () => {
     expect(other.resolvePodcast('design', EVERY_PODCAST).ok).toBe(true);
   });
 
+  it('reads a restored podcast\'s strings only when asked for, answering and saving meanwhile exactly as the catalogue saved', () => {
+    const catalog = built();
+    const ids = catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
+    const bytes = catalog.serialize(ids);
+    // Nothing read yet: the saved bytes are held, not three strings and a key map entry an episode (podcasts of
+    // episodes as feeds have them: the few above are mostly the podcast's own bytes).
+    const bigger = new Catalog();
+    for (let p = 0; p < 4; p++) {
+      bigger.upsert(
+        podcast(`https://big.example/${p}`, `Show ${p}`),
+        Array.from({ length: 60 }, (_, i) => ({ id: `https://big.example/${p}/episode-${i}`, title: `Episode ${i}: a conversation about design systems`, publishedAt: new Date(Date.UTC(2025, 0, 1 + i)).toISOString(), episodeNumber: i })),
+      );
+    }
+    const biggerIds = bigger.podcasts(EVERY_PODCAST).map((p) => p.id);
+    const biggerBytes = bigger.serialize(biggerIds);
+    expect(restored(biggerBytes).memoryBytes()).toBeLessThan(0.6 * bigger.memoryBytes());
+    const biggerRead = restored(biggerBytes);
+    for (const _ of biggerRead.readSavedSteps());
+    expect(biggerRead.memoryBytes()).toBe(bigger.memoryBytes());
+    expect(answers(biggerRead)).toEqual(answers(bigger));
+    const lazy = restored(bytes);
+    // Saved again before anything is read: the same bytes.
+    expect(Buffer.from(lazy.serialize(ids)).equals(Buffer.from(bytes))).toBe(true);
+    const fresh = restored(bytes);
+    // An episode found by its key before its podcast's keys are in the key map; lists by date read no strings.
+    for (const id of ids) for (const e of catalog.episodes(id)) expect(fresh.byKey(e.key, EVERY_PODCAST)).toEqual(e);
+    expect(fresh.latest(10, undefined, EVERY_PODCAST)).toEqual(catalog.latest(10, undefined, EVERY_PODCAST));
+    expect(answers(fresh)).toEqual(answers(catalog));
+    // Read in the background (a step a podcast): then it holds what the catalogue saved held, by the same measure.
+    const background = restored(bytes);
+    expect([...background.readSavedSteps()]).toEqual(ids.map(() => undefined));
+    // (Against one that built no title-word index: answering builds one.)
+    expect(background.memoryBytes()).toBe(built().memoryBytes());
+    expect(answers(background)).toEqual(answers(catalog));
+    // A podcast replaced or removed before it was read is replaced or removed, keys included.
+    const changed = restored(bytes);
+    changed.upsert(podcast('https://b.example/feed', 'Design Details'), [{ id: 'b9', title: 'Only this' }]);
+    changed.remove('https://a.example/feed');
+    expect(changed.byKey(catalog.episodes('https://b.example/feed')[0]!.key, EVERY_PODCAST)).toBeUndefined();
+    expect(changed.byKey(catalog.episodes('https://a.example/feed')[0]!.key, EVERY_PODCAST)).toBeUndefined();
+    expect([...changed.readSavedSteps()]).toEqual([undefined]);
+    expect(changed.size).toEqual({ podcasts: 2, episodes: 1 });
+  });
+
+  it('takes out, and names, a restored podcast whose saved strings do not hold together when it is read', () => {
+    const catalog = built();
+    const ids = catalog.podcasts(EVERY_PODCAST).map((p) => p.id);
+    const bytes = catalog.serialize(ids);
+    // An episode id made a number of the same length: the JSON still parses, the podcast still reads.
+    const at = Buffer.from(bytes).indexOf('"b1"');
+    const bad = bytes.slice();
+    bad.set(Buffer.from('1234'), at);
+    const lazy = restored(bad);
+    expect(lazy.podcast('https://b.example/feed')?.title).toBe('Design Details');
+    expect([...lazy.readSavedSteps()].filter((id) => id !== undefined)).toEqual(['https://b.example/feed']);
+    expect(lazy.podcast('https://b.example/feed')).toBeUndefined();
+    expect(lazy.episodes('https://a.example/feed')).toEqual(catalog.episodes('https://a.example/feed'));
+  });
+
   it('refuses bytes cut short, too long or of another format', () => {
     const catalog = built();
     const bytes = catalog.serialize(catalog.podcasts(EVERY_PODCAST).map((p) => p.id));

@@ -387,6 +387,47 @@ describe('SearchIndex persistence', () => {
     expect(texts(loaded.search('tesla'))).not.toContain('The Tesla crash investigation');
   });
 
+  it('fills a loaded index’s map of episodes by id later, in slices, and finds a loaded episode at once all the same', () => {
+    // 600 episodes of 30 podcasts, and one id two podcasts use (kept apart by podcast).
+    const many = [
+      ...Array.from({ length: 3000 }, (_, i) => passage(`p${i % 30}`, `e${i % 600}`, i, 'chapterTitle', `Chapter ${i} about trains`)),
+      passage('p1', 'e0', 5, 'notes', 'The same id in another podcast, about boats'),
+    ];
+    const bytes = SearchIndex.build(many).serialize();
+    const full = SearchIndex.load(bytes);
+    // Looking for an episode of a loaded podcast fills the map whole first.
+    expect(full.removeEpisode('p0', 'not there')).toBe(0);
+    const later = SearchIndex.load(bytes);
+    // Nothing in the map yet: a map entry an episode less (~40 bytes each).
+    expect(later.memoryBytes()).toBeLessThan(full.memoryBytes() - 600 * 30);
+    // Filled in slices: the same map.
+    const sliced = SearchIndex.load(bytes);
+    expect([...sliced.rememberLoadedSteps()].length).toBeGreaterThan(0);
+    expect(sliced.memoryBytes()).toBe(full.memoryBytes());
+    // A podcast added since has none of the loaded episodes: adding to it leaves the map to be filled later.
+    const changes = (index: SearchIndex): unknown[] => {
+      index.add([passage('new', 'e7', 0, 'episodeTitle', 'A new podcast about trains and boats')]);
+      const before = index.memoryBytes();
+      return [
+        before,
+        index.removeEpisode('p1', 'e0'),
+        index.removeEpisode('p0', 'e0'),
+        index.add([passage('p7', 'e7', 9, 'notes', 'More about trains')]),
+        index.removeEpisode('p7', 'e7'),
+        index.removeEpisode('new', 'e7'),
+        index.search('trains', { limit: 50 }),
+        index.search('boats'),
+        index.stats(),
+        index.memoryBytes(),
+      ];
+    };
+    const [lazyBefore, ...lazyAfter] = changes(later);
+    const [fullBefore, ...fullAfter] = changes(full);
+    expect(lazyBefore).toBeLessThan((fullBefore as number) - 600 * 30);
+    // Found as in an index loaded whole (the loaded podcasts' episodes looked for made the map whole first).
+    expect(lazyAfter).toEqual(fullAfter);
+  });
+
   it('loads from a buffer that does not start on an aligned offset', () => {
     const bytes = SearchIndex.build(CORPUS).serialize();
     const shifted = new Uint8Array(bytes.length + 3);

@@ -207,6 +207,15 @@ export class SearchIndex implements TopicSearch {
   private episodeIndex = new Map<string, number>();
   /** The same for an id some other podcast used first, keyed by podcast number and id. */
   private episodeIndexShared = new Map<string, number>();
+  /**
+   * A load's episodes from `rememberedUpTo` up to `loadedEpisodes` (of its first `loadedPodcasts` podcasts) are not in
+   * the maps above yet: a million of them were 0.6 s of a start before the first /topic, which needs none. Put there
+   * in slices once the index answers (rememberLoadedSteps), or all at once when an episode of those podcasts is looked
+   * for first (a podcast added since has none of them).
+   */
+  private rememberedUpTo = 0;
+  private loadedEpisodes = 0;
+  private loadedPodcasts = 0;
   private podcastIds: string[] = [];
   private podcastIndex = new Map<string, number>();
   /** Per podcast: a bit per LanguageId its passages were stemmed in (what a query in its scope is stemmed in). */
@@ -789,9 +798,23 @@ export class SearchIndex implements TopicSearch {
   }
 
   private findEpisode(podcast: number, episodeId: string): number | undefined {
+    if (this.rememberedUpTo < this.loadedEpisodes && podcast < this.loadedPodcasts) for (const _ of this.rememberLoadedSteps());
     const first = this.episodeIndex.get(episodeId);
     if (first !== undefined && this.episodePodcast[first] === podcast) return first;
     return this.episodeIndexShared.size === 0 ? undefined : this.episodeIndexShared.get(`${podcast}\u0000${episodeId}`);
+  }
+
+  /**
+   * The loaded episodes not yet in the episode maps put there, a slice of them a step (see rememberedUpTo): what a
+   * start does once the index answers, the event loop turning between steps.
+   */
+  *rememberLoadedSteps(): Generator<void, void, void> {
+    while (this.rememberedUpTo < this.loadedEpisodes) {
+      const end = Math.min(this.loadedEpisodes, this.rememberedUpTo + LOAD_SLICE_EPISODES);
+      for (let e = this.rememberedUpTo; e < end; e++) this.rememberEpisode(this.episodePodcast[e] as number, this.episodeIds[e] as string, e);
+      this.rememberedUpTo = end;
+      yield;
+    }
   }
 
   private rememberEpisode(podcast: number, episodeId: string, episode: number): void {
@@ -1851,10 +1874,9 @@ export class SearchIndex implements TopicSearch {
       const p = index.episodePodcast[index.docEpisode[doc] as number] as number;
       index.podcastLanguages[p] = (index.podcastLanguages[p] as number) | (1 << (index.docLanguage[doc] as number));
     }
-    for (let e = 0; e < header.episodeCount; e++) {
-      if (e % LOAD_SLICE_EPISODES === LOAD_SLICE_EPISODES - 1) yield;
-      index.rememberEpisode(index.episodePodcast[e] as number, index.episodeIds[e] as string, e);
-    }
+    // The episode maps are filled later (rememberLoadedSteps).
+    index.loadedEpisodes = header.episodeCount;
+    index.loadedPodcasts = header.counts.podcasts;
     index.episodeFirstDoc = new Uint32Array(withRoom(4 * header.episodeCount, roomFor(4 * header.episodeCount), false), 0, header.episodeCount);
     index.episodeEndDoc = new Uint32Array(withRoom(4 * header.episodeCount, roomFor(4 * header.episodeCount), false), 0, header.episodeCount);
     // rebuildEpisodeRanges, in slices (a fresh index: the ranges start zeroed).
