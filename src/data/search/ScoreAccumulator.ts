@@ -11,7 +11,7 @@
  * adds a word's best to the passages already found without wordBest: one table by passage id less to read for each.)
  */
 import { LENGTH_BITS, popcount } from './bm25.js';
-import { gallop } from './gallop.js';
+import { gallop, stepTo } from './gallop.js';
 import { TopK } from './TopK.js';
 
 /** Which postings scanCompact reads: all, only passages not yet found, only passages already found. */
@@ -542,16 +542,9 @@ export class ScoreAccumulator {
       let held = false;
       for (let r = 0; r < rangeCount; r++) {
         const rangeEnd = ranges[2 * r + 1] as number;
-        // A step or two inline (a list of like length), else gallop.
-        let c = cursors[r] as number;
-        if (c < rangeEnd && (postingDocs[c] as number) < doc) {
-          c++;
-          if (c < rangeEnd && (postingDocs[c] as number) < doc) {
-            c++;
-            if (c < rangeEnd && (postingDocs[c] as number) < doc) c = gallop(postingDocs, doc, c + 1, rangeEnd);
-          }
-          cursors[r] = c;
-        }
+        // A step or two, else gallop (a list of like length).
+        const c = stepTo(postingDocs, doc, cursors[r] as number, rangeEnd);
+        cursors[r] = c;
         let tf: number;
         if (c < rangeEnd && postingDocs[c] === doc) tf = postingTfs[c] as number;
         else {
@@ -739,16 +732,9 @@ export class ScoreAccumulator {
       let held = false;
       for (let r = 0; r < rangeCount; r++) {
         const rangeEnd = ranges[2 * r + 1] as number;
-        // A step or two inline (lists of like length, and a short list's cursor already past), else gallop.
-        let c = cursors[r] as number;
-        if (c < rangeEnd && (postingDocs[c] as number) < doc) {
-          c++;
-          if (c < rangeEnd && (postingDocs[c] as number) < doc) {
-            c++;
-            if (c < rangeEnd && (postingDocs[c] as number) < doc) c = gallop(postingDocs, doc, c + 1, rangeEnd);
-          }
-          cursors[r] = c;
-        }
+        // A step or two, else gallop (lists of like length, and a short list's cursor already past).
+        const c = stepTo(postingDocs, doc, cursors[r] as number, rangeEnd);
+        cursors[r] = c;
         if (c < rangeEnd && postingDocs[c] === doc) {
           at[r] = c;
           held = true;
