@@ -226,4 +226,26 @@ describe('a loaded index’s episode ids', () => {
     expect(!result.ok && result.error).toMatch(/episode ids: a bad escape/);
     expect(broken.isIndexed(podcast.id)).toBe(false);
   });
+
+  it('are written by a save as they were saved, never parsed for it, the same bytes as serializeIndex', () => {
+    const odd = ['plain', 'quote " and \\ backslash', 'tab\tand\nnewline', 'ünïcödé ✓', 'slash / and \u0001 control', ''];
+    const library = new Library();
+    const { episodes } = feed(odd.length, 'vodd');
+    library.upsert(podcast, episodes.map((e, i) => ({ ...e, id: odd[i]! })));
+    const second: Podcast = { id: 'second', title: 'Second', categories: [], language: 'en' };
+    library.upsert(second, feed(30, 'vsecond').episodes);
+    const loaded = new Library();
+    expect(loaded.loadIndex(library.serializeIndex()!).ok).toBe(true);
+    const unread = loaded.memoryBytes().bookkeeping;
+
+    const stream = loaded.saveIndexStream()!;
+    const plan = stream.plan();
+    let step = plan.next();
+    while (step.done !== true) step = plan.next();
+    const streamed = Buffer.concat(Array.from(stream.chunks(), (chunk) => chunk.slice()));
+    // Nothing parsed: the ids still held as saved.
+    expect(loaded.memoryBytes().bookkeeping).toBe(unread);
+    expect(streamed.byteLength).toBe(step.value);
+    expect(streamed.equals(Buffer.from(library.serializeIndex()!))).toBe(true);
+  });
 });
