@@ -7,6 +7,7 @@ import { bm25ImpactField, FIELD_COUNT, LENGTH_BITS } from './bm25.js';
 import { CHAMPION_MIN_DF } from './championLists.js';
 import { compareMutableSurfaces, findStem, sortedInSlices, SurfaceMerge } from './mergeSegments.js';
 import { encodeIndexHeader, type IndexHeader } from './searchIndexFormat.js';
+import { ensure } from './ensure.js';
 import { fillPostings, LiveDocs, MIN_BATCH, plans, SLICE, StemCursor, STEM_WORK, textLength, type IndexSnapshot, type Planned, type SnapshotPlan } from './serializeSnapshot.js';
 import { TopK } from './TopK.js';
 import type { CompactionJob } from './compactSegments.js';
@@ -90,8 +91,8 @@ export function* planSnapshot(snapshot: IndexSnapshot): Generator<void, Snapshot
   const stems: string[] = [];
   const offsets = new Uint32Array(stemsAtMost + 1);
   const championOffsets = new Uint32Array(stemsAtMost + 1);
-  const championDocs = new GrowingU32();
-  const championTfs = new GrowingU8();
+  const championDocs = new Growing(new Uint32Array(1024));
+  const championTfs = new Growing(new Uint8Array(1024));
   const compactStemTo = new Int32Array(compact.stems.length).fill(-1);
   let written = 0;
   // A merged stem's live postings, read a slice at a time into scratch arrays by a plain function (fillPostings: V8
@@ -307,36 +308,15 @@ function publishedRange(times: Float64Array, from: number, to: number, range: { 
   }
 }
 
-/** A Uint32Array that grows as pushed to (a number[] of millions of champions costs twice the memory, then a copy). */
-class GrowingU32 {
-  #a = new Uint32Array(1024);
+/** A typed array that grows as pushed to, by ensure() (a number[] of millions of champions costs twice the memory, then a copy). */
+class Growing<T extends Uint8Array | Uint32Array> {
   length = 0;
+  constructor(private array: T) {}
   push(v: number): void {
-    if (this.length === this.#a.length) {
-      const grown = new Uint32Array(this.#a.length * 2);
-      grown.set(this.#a);
-      this.#a = grown;
-    }
-    this.#a[this.length++] = v;
+    this.array = ensure(this.array, this.length + 1);
+    this.array[this.length++] = v;
   }
-  view(): Uint32Array {
-    return this.#a.subarray(0, this.length);
-  }
-}
-
-/** A Uint8Array that grows as pushed to. */
-class GrowingU8 {
-  #a = new Uint8Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.#a.length) {
-      const grown = new Uint8Array(this.#a.length * 2);
-      grown.set(this.#a);
-      this.#a = grown;
-    }
-    this.#a[this.length++] = v;
-  }
-  view(): Uint8Array {
-    return this.#a.subarray(0, this.length);
+  view(): T {
+    return this.array.subarray(0, this.length) as T;
   }
 }
