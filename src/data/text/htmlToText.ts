@@ -30,6 +30,8 @@ const HAS_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
  * character, took twice as long over a feed's notes.
  */
 const ODD_WHITESPACE_OR_CONTROL = /[\u0000-\u001F\u007F\u00A0]/;
+/** ODD_WHITESPACE_OR_CONTROL searched from `lastIndex` on in the whole notes (see text()). */
+const NEXT_ODD_WHITESPACE_OR_CONTROL = /[\u0000-\u001F\u007F\u00A0]/g;
 // Whitespace runs collapse to one space. These patterns match only the runs that are not one space already: a
 // replace of every run (`/[ \t\n\f\r]+/g`) gives the same string but works match by match over every word gap.
 // No-break spaces (`&nbsp;`, in most notes) too: tidy() would make them spaces anyway, with a copy of the whole text.
@@ -67,6 +69,8 @@ const VOID = new Set([
   'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr',
 ]);
 const FOREIGN = new Set(['math', 'svg']);
+/** Elements whose content the tokenizer reads as raw text up to their end tag: the quick reading leaves them to it. */
+const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp']);
 const INTEGRATION = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
 
 // What a tag name does, in bits, read from the sets above once per name: every tag used to ask up to seven of them.
@@ -81,6 +85,8 @@ const LINE_END_TAG = 64;
 /** Opening it closes some open elements (OPEN_IMPLIES_CLOSE). */
 const IMPLIES_CLOSE_TAG = 128;
 const PRE_TAG = 256;
+/** The tokenizer reads its content as raw text up to its end tag: the quick reading leaves it to it. */
+const RAW_TEXT_TAG = 512;
 
 function kindOf(name: string): number {
   return (
@@ -92,7 +98,8 @@ function kindOf(name: string): number {
     (INTEGRATION.has(name) ? INTEGRATION_TAG : 0) |
     (name === 'div' || name === 'li' || name === 'tr' || name === 'dd' ? LINE_END_TAG : 0) |
     (OPEN_IMPLIES_CLOSE.has(name) ? IMPLIES_CLOSE_TAG : 0) |
-    (name === 'pre' ? PRE_TAG : 0)
+    (name === 'pre' ? PRE_TAG : 0) |
+    (RAW_TEXT.has(name) ? RAW_TEXT_TAG : 0)
   );
 }
 const P_KIND = kindOf('p');
@@ -124,6 +131,15 @@ let lastChar = 0;
 let maybeControl = false;
 let size = 0;
 let limit = 0;
+/**
+ * Where in `source` the next `&`, the next ODD_WHITESPACE_OR_CONTROL character and the next two spaces are, from the
+ * start of a run read before on (the length when there is none; -1: not looked for yet). Runs come in order, so each
+ * is looked for again only once a run starts past it: a feed's notes have thousands of short runs, and three scans of
+ * each (and a pattern's call) cost more than the scans of the whole notes these make.
+ */
+let nextAmpersand = -1;
+let nextOdd = -1;
+let nextDoubleSpace = -1;
 
 function push(piece: string): void {
   if (size >= limit) return;
@@ -131,10 +147,7 @@ function push(piece: string): void {
     // Breaks only separate text: whitespace between </li> and <li> must not make a blank line.
     if (piece.trim() === '') return;
     if (parts.length > 0) {
-      // A space either side of a line break goes, as tidy() would drop it (`<br>` then a newline is common).
-      const last = parts.length - 1;
-      if (lastChar === 0x20) parts[last] = (parts[last] ?? '').slice(0, -1);
-      parts.push(pendingBreak === 2 ? '\n\n' : '\n');
+      endLine();
       if (piece.charCodeAt(0) === 0x20) {
         size += 1;
         piece = piece.slice(1);
@@ -145,6 +158,34 @@ function push(piece: string): void {
   size += piece.length;
   parts.push(piece);
   if (piece !== '') lastChar = piece.charCodeAt(piece.length - 1);
+}
+
+/** The break owed before text that follows some: a space either side of it goes, as tidy() would drop it. */
+function endLine(): void {
+  // (`<br>` then a newline is common.)
+  const last = parts.length - 1;
+  if (lastChar === 0x20) parts[last] = (parts[last] ?? '').slice(0, -1);
+  parts.push(pendingBreak === 2 ? '\n\n' : '\n');
+}
+
+/**
+ * push() for `source` from `start` to `end`, a run that needs no decoding or cleaning and is not blank: what push()
+ * would do with its slice, cutting it once.
+ */
+function pushRun(start: number, end: number): void {
+  if (pendingBreak > 0) {
+    if (parts.length > 0) {
+      endLine();
+      if (source.charCodeAt(start) === 0x20) {
+        size += 1;
+        start++;
+      }
+    }
+    pendingBreak = 0;
+  } else if (lastChar === 0x20 && source.charCodeAt(start) === 0x20) rough = true;
+  size += end - start;
+  parts.push(source.slice(start, end));
+  if (end > start) lastChar = source.charCodeAt(end - 1);
 }
 
 function lineBreak(level: 1 | 2): void {
@@ -171,10 +212,53 @@ function pop(): void {
   closed(stackKinds.pop() ?? 0);
 }
 
-function text(raw: string): void {
+/** The text of `source` from `start` to `end`. */
+function text(start: number, end: number): void {
   if (hiddenDepth > 0 || size >= limit) return;
+  if (keepNewlines || preDepth > 0) {
+    textAsWritten(source.slice(start, end));
+    return;
+  }
   // Whitespace between blocks (`</p>\n<p>`) when a break is owed: push() would drop it anyway.
-  if (pendingBreak > 0 && !keepNewlines && preDepth === 0 && raw.trim() === '') return;
+  if (pendingBreak > 0 && isBlank(start, end)) return;
+  if (nextAmpersand < start) nextAmpersand = found(source.indexOf('&', start));
+  if (nextAmpersand < end) {
+    textAsWritten(source.slice(start, end));
+    return;
+  }
+  // Nothing to decode: the run is its text.
+  if (nextOdd < start) {
+    NEXT_ODD_WHITESPACE_OR_CONTROL.lastIndex = start;
+    nextOdd = NEXT_ODD_WHITESPACE_OR_CONTROL.test(source) ? NEXT_ODD_WHITESPACE_OR_CONTROL.lastIndex - 1 : source.length;
+  }
+  if (nextDoubleSpace < start) nextDoubleSpace = found(source.indexOf('  ', start));
+  if (nextOdd >= end && nextDoubleSpace >= end - 1) {
+    pushRun(start, end);
+    return;
+  }
+  const raw = source.slice(start, end);
+  if (!maybeControl && HAS_CONTROL.test(raw)) maybeControl = true;
+  push(raw.replace(ODD_WHITESPACE, ' '));
+}
+
+/** A position indexOf found, or the length of `source` for none (-1), so that it lies past every run. */
+function found(at: number): number {
+  return at === -1 ? source.length : at;
+}
+
+/** Whether `source` from `start` to `end` is all whitespace, as trim() sees it. */
+function isBlank(start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    // Beyond ASCII, trim() knows which characters are spaces.
+    return c < 0x80 ? false : source.slice(start, end).trim() === '';
+  }
+  return true;
+}
+
+/** The text of a run as written: its references decoded, and its whitespace as the reading keeps it. */
+function textAsWritten(raw: string): void {
   const decoded = decodeEntities(raw);
   if (preDepth > 0) {
     rough = true;
@@ -268,15 +352,12 @@ function closeTag(name: string, kind: number): void {
 }
 
 const callbacks: HtmlTokenizerCallbacks = {
-  ontext: (start, end) => text(source.slice(start, end)),
+  ontext: text,
   onopentagname: (start, end) => emitOpen(tagNameAt(start, end), nameKind),
   onopentagend: endOpenTag,
   onselfclosingtag: () => (foreign[0] === true ? closeCurrentTag() : endOpenTag()),
   onclosetag: (start, end) => closeTag(tagNameAt(start, end), nameKind),
 };
-
-/** Elements whose content the tokenizer reads as raw text up to their end tag: the quick reading leaves them to it. */
-const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp']);
 
 const isAsciiLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 const isAsciiLetterOrDigit = (c: number) => isAsciiLetter(c) || (c >= 0x30 && c <= 0x39);
@@ -297,10 +378,10 @@ function quickRead(html: string): boolean {
   while (i < n) {
     const lt = html.indexOf('<', i);
     if (lt === -1) {
-      text(html.slice(i));
+      text(i, n);
       return true;
     }
-    if (lt > i) text(html.slice(i, lt));
+    if (lt > i) text(i, lt);
     let j = lt + 1;
     const closing = html.charCodeAt(j) === 0x2f;
     if (closing) j++;
@@ -319,7 +400,7 @@ function quickRead(html: string): boolean {
       continue;
     }
     if (c !== 0x3e && c !== 0x2f && !isSpace(c)) return false;
-    if (RAW_TEXT.has(name)) return false;
+    if (kind & RAW_TEXT_TAG) return false;
     emitOpen(name, kind);
     let selfClosing = false;
     // Attributes, as the tokenizer reads past them: names up to `=`, whitespace, `/` or `>`; values in quotes.
@@ -426,6 +507,9 @@ function begin(html: string, maxLength: number): void {
   tagName = '';
   tagKind = 0;
   source = html;
+  nextAmpersand = -1;
+  nextOdd = -1;
+  nextDoubleSpace = -1;
 }
 
 /**
