@@ -30,8 +30,7 @@ const HAS_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
  * character, took twice as long over a feed's notes.
  */
 const ODD_WHITESPACE_OR_CONTROL = /[\u0000-\u001F\u007F\u00A0]/;
-/** ODD_WHITESPACE_OR_CONTROL searched from `lastIndex` on in the whole notes (see text()). */
-const NEXT_ODD_WHITESPACE_OR_CONTROL = /[\u0000-\u001F\u007F\u00A0]/g;
+const NEXT_DOUBLE_SPACE = / {2}/g;
 // Whitespace runs collapse to one space. These patterns match only the runs that are not one space already: a
 // replace of every run (`/[ \t\n\f\r]+/g`) gives the same string but works match by match over every word gap.
 // No-break spaces (`&nbsp;`, in most notes) too: tidy() would make them spaces anyway, with a copy of the whole text.
@@ -132,14 +131,11 @@ let maybeControl = false;
 let size = 0;
 let limit = 0;
 /**
- * Where in `source` the next `&`, the next ODD_WHITESPACE_OR_CONTROL character and the next two spaces are, from the
- * start of a run read before on (the length when there is none; -1: not looked for yet). Runs come in order, so each
- * is looked for again only once a run starts past it: a feed's notes have thousands of short runs, and three scans of
- * each (and a pattern's call) cost more than the scans of the whole notes these make.
+ * Where in `source` the next `&` is, from the start of a run read before on (the length when there is none; -1: not
+ * looked for yet). Runs come in order, so it is looked for again only once a run starts past it: most runs have none,
+ * and one search of the notes costs less than a call per run (they are short: thousands per feed).
  */
 let nextAmpersand = -1;
-let nextOdd = -1;
-let nextDoubleSpace = -1;
 
 function push(piece: string): void {
   if (size >= limit) return;
@@ -169,23 +165,17 @@ function endLine(): void {
 }
 
 /**
- * push() for `source` from `start` to `end`, a run that needs no decoding or cleaning and is not blank: what push()
- * would do with its slice, cutting it once.
+ * push() for a piece that is not blank and, when a break is owed after earlier text, does not start with a space: text()
+ * looked, so the piece is not searched again.
  */
-function pushRun(start: number, end: number): void {
+function pushPlain(piece: string): void {
   if (pendingBreak > 0) {
-    if (parts.length > 0) {
-      endLine();
-      if (source.charCodeAt(start) === 0x20) {
-        size += 1;
-        start++;
-      }
-    }
+    if (parts.length > 0) endLine();
     pendingBreak = 0;
-  } else if (lastChar === 0x20 && source.charCodeAt(start) === 0x20) rough = true;
-  size += end - start;
-  parts.push(source.slice(start, end));
-  if (end > start) lastChar = source.charCodeAt(end - 1);
+  } else if (lastChar === 0x20 && piece.charCodeAt(0) === 0x20) rough = true;
+  size += piece.length;
+  parts.push(piece);
+  if (piece !== '') lastChar = piece.charCodeAt(piece.length - 1);
 }
 
 function lineBreak(level: 1 | 2): void {
@@ -226,20 +216,23 @@ function text(start: number, end: number): void {
     textAsWritten(source.slice(start, end));
     return;
   }
-  // Nothing to decode: the run is its text.
-  if (nextOdd < start) {
-    NEXT_ODD_WHITESPACE_OR_CONTROL.lastIndex = start;
-    nextOdd = NEXT_ODD_WHITESPACE_OR_CONTROL.test(source) ? NEXT_ODD_WHITESPACE_OR_CONTROL.lastIndex - 1 : source.length;
-  }
-  if (nextDoubleSpace < start) nextDoubleSpace = found(source.indexOf('  ', start));
-  if (nextOdd >= end && nextDoubleSpace >= end - 1) {
-    pushRun(start, end);
+  // Nothing to decode. Whitespace that starts a line after a break (`<br />\n`) goes: ODD_WHITESPACE would make it
+  // one space, and push() would drop that (counting it).
+  let from = start;
+  if (pendingBreak > 0 && parts.length > 0) while (isOddSpace(source.charCodeAt(from))) from++;
+  const raw = source.slice(from, end);
+  if (ODD_WHITESPACE_OR_CONTROL.test(raw) || raw.includes('  ')) {
+    const whole = from === start ? raw : source.slice(start, end);
+    if (!maybeControl && HAS_CONTROL.test(whole)) maybeControl = true;
+    push(whole.replace(ODD_WHITESPACE, ' '));
     return;
   }
-  const raw = source.slice(start, end);
-  if (!maybeControl && HAS_CONTROL.test(raw)) maybeControl = true;
-  push(raw.replace(ODD_WHITESPACE, ' '));
+  if (from > start) size += 1;
+  pushPlain(raw);
 }
+
+/** Whether ODD_WHITESPACE takes this character for whitespace. */
+const isOddSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0xa0;
 
 /** A position indexOf found, or the length of `source` for none (-1), so that it lies past every run. */
 function found(at: number): number {
@@ -508,8 +501,6 @@ function begin(html: string, maxLength: number): void {
   tagKind = 0;
   source = html;
   nextAmpersand = -1;
-  nextOdd = -1;
-  nextDoubleSpace = -1;
 }
 
 /**
