@@ -462,7 +462,7 @@ export function htmlToTextByTokenizer(html: string, maxLength = 100_000): string
 }
 
 function read(html: string, maxLength: number, quick: boolean): string {
-  if (!ANY_TAG.test(html)) {
+  if (!startsWithParagraph(html) && !ANY_TAG.test(html)) {
     const text = tidy(decodeEntities(html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html), true, true);
     return copy(text.length > maxLength ? text.slice(0, maxLength) : text);
   }
@@ -481,6 +481,16 @@ function read(html: string, maxLength: number, quick: boolean): string {
   return text.length > maxLength ? text.slice(0, maxLength) : text;
 }
 
+/**
+ * Whether `html` starts with `<p>` (or `<p ` or `<p/`), as most notes do: then both ANY_TAG and LAYOUT_TAG match, and
+ * the patterns' calls (one each per notes) are spared.
+ */
+function startsWithParagraph(html: string): boolean {
+  if (html.charCodeAt(0) !== 0x3c || (html.charCodeAt(1) | 0x20) !== 0x70) return false;
+  const c = html.charCodeAt(2);
+  return c === 0x3e || c === 0x2f || isSpace(c);
+}
+
 /** Every piece of state htmlToText's readings use, set for reading `html`. */
 function begin(html: string, maxLength: number): void {
   parts = [];
@@ -489,7 +499,7 @@ function begin(html: string, maxLength: number): void {
   limit = maxLength;
   hiddenDepth = 0;
   preDepth = 0;
-  keepNewlines = !LAYOUT_TAG.test(html);
+  keepNewlines = !startsWithParagraph(html) && !LAYOUT_TAG.test(html);
   rough = keepNewlines;
   lastChar = 0;
   maybeControl = false;
