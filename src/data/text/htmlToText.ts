@@ -30,7 +30,6 @@ const HAS_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
  * character, took twice as long over a feed's notes.
  */
 const ODD_WHITESPACE_OR_CONTROL = /[\u0000-\u001F\u007F\u00A0]/;
-const NEXT_DOUBLE_SPACE = / {2}/g;
 // Whitespace runs collapse to one space. These patterns match only the runs that are not one space already: a
 // replace of every run (`/[ \t\n\f\r]+/g`) gives the same string but works match by match over every word gap.
 // No-break spaces (`&nbsp;`, in most notes) too: tidy() would make them spaces anyway, with a copy of the whole text.
@@ -156,9 +155,11 @@ function push(piece: string): void {
   if (piece !== '') lastChar = piece.charCodeAt(piece.length - 1);
 }
 
-/** The break owed before text that follows some: a space either side of it goes, as tidy() would drop it. */
+/**
+ * The break owed before text that follows some. A space either side of a line break goes, as tidy() would drop it
+ * (`<br>` then a newline is common): the one before here, the one after by the caller.
+ */
 function endLine(): void {
-  // (`<br>` then a newline is common.)
   const last = parts.length - 1;
   if (lastChar === 0x20) parts[last] = (parts[last] ?? '').slice(0, -1);
   parts.push(pendingBreak === 2 ? '\n\n' : '\n');
