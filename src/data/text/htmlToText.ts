@@ -332,7 +332,8 @@ function tagNameAt(start: number, end: number): string {
 function closeTag(name: string, kind: number): void {
   if (kind & (FOREIGN_TAG | INTEGRATION_TAG)) foreign.shift();
   if (!(kind & VOID_TAG)) {
-    const at = stack.lastIndexOf(name);
+    // Mostly the innermost element, without a search.
+    const at = stack[stack.length - 1] === name ? stack.length - 1 : stack.lastIndexOf(name);
     if (at !== -1) {
       while (stack.length > at) pop();
     } else if (name === 'p') {
@@ -370,7 +371,8 @@ function quickRead(html: string): boolean {
   const n = html.length;
   let i = 0;
   while (i < n) {
-    const lt = html.indexOf('<', i);
+    // Tags often follow each other (`</a></li><li><a href="...">`): no search for those.
+    const lt = html.charCodeAt(i) === 0x3c ? i : html.indexOf('<', i);
     if (lt === -1) {
       text(i, n);
       return true;
