@@ -315,9 +315,16 @@ let nameKind = 0;
  */
 function tagNameAt(start: number, end: number): string {
   const length = end - start;
-  const slot = (length * 31 + source.charCodeAt(start) + 7 * source.charCodeAt(end - 1)) & (NAME_SLOTS - 1);
+  const first = source.charCodeAt(start);
+  const last = source.charCodeAt(end - 1);
+  const slot = (length * 31 + first + 7 * last) & (NAME_SLOTS - 1);
   const known = names[slot];
-  if (known !== undefined && known.length === length && source.startsWith(known, start)) {
+  // A name of one or two characters (`p`, `a`, `li`, `br`: most of them) is its first and last.
+  if (
+    known !== undefined &&
+    known.length === length &&
+    (length <= 2 ? known.charCodeAt(0) === first && known.charCodeAt(length - 1) === last : source.startsWith(known, start))
+  ) {
     nameKind = nameKinds[slot] ?? 0;
     return known;
   }
