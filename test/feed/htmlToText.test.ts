@@ -117,6 +117,12 @@ describe('htmlToText reading text runs in place', () => {
     expect(htmlToText('<p>x &amp; y</p><p>z</p><!-- c --><p>w &lt; v</p>')).toBe('x & y\n\nz\n\nw < v');
   });
 
+  it('tells tag names apart whose characters differ by 256 (the name cache’s slot is the same)', () => {
+    // `lũ` after `li`, `bŲ` after `br`: the same length, first character and slot as a name seen before.
+    expect(htmlToText('<ul><li>x</li></ul><p>a<l\u0169>b</p>')).toBe('x\n\nab');
+    expect(htmlToText('<p>x<br>y</p><p>a<b\u0172>b</p>')).toBe('x\ny\n\nab');
+  });
+
   it.each([
     ['<P>a\nb</P>', 'a b'], ['<p/>a\nb', 'a b'], ['<p class="x">a\nb', 'a b'], ['<p\n>a\nb', 'a b'], ['<pre>a\n  b</pre>', 'a\nb'],
     ['<param>a\nb', 'a\nb'], ['<px>a\nb</px>', 'a\nb'], ['<pa>a\nb', 'a\nb'],
