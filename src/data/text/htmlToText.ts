@@ -203,7 +203,10 @@ function pop(): void {
   closed(stackKinds.pop() ?? 0);
 }
 
-/** The text of `source` from `start` to `end`. */
+/**
+ * The text of `source` from `start` to `end`. Read where it lies: a feed's notes have some 75,000 runs, most of them
+ * plain words, and a blank run is passed over without a slice, a plain one sliced once and searched once.
+ */
 function text(start: number, end: number): void {
   if (hiddenDepth > 0 || size >= limit) return;
   if (keepNewlines || preDepth > 0) {
@@ -218,7 +221,7 @@ function text(start: number, end: number): void {
     return;
   }
   // Nothing to decode. Whitespace that starts a line after a break (`<br />\n`) goes: ODD_WHITESPACE would make it
-  // one space, and push() would drop that (counting it).
+  // one space, and push() would drop that (counting it). The run is not blank, so the loop stops inside it.
   let from = start;
   if (pendingBreak > 0 && parts.length > 0) while (isOddSpace(source.charCodeAt(from))) from++;
   const raw = source.slice(from, end);
