@@ -87,6 +87,65 @@ describe('htmlToText', () => {
   });
 });
 
+describe('htmlToText reading text runs in place', () => {
+  // A run is read where it lies in the notes: blank runs, a line's leading whitespace after a break and runs without
+  // `&` (found once per notes) skip the slice-and-replace of the general reading. Each must give what that reading gave.
+  it.each([
+    ['a line’s leading whitespace after a break', '<p>00:00 Intro<br />\n05:10 Guest<br />\r\n\t12:30 News<br>\u00a0 20:00 Bye</p>', '00:00 Intro\n05:10 Guest\n12:30 News\n20:00 Bye'],
+    ['leading whitespace then a control character', '<p>a<br>\n\u0001b</p>', 'a\nb'],
+    ['leading whitespace then two spaces', '<p>a<br>\n b  c</p>', 'a\nb c'],
+    ['leading whitespace then a reference', '<p>a<br>\n&amp; b</p>', 'a\n& b'],
+    ['leading whitespace then a no-break space', '<p>a<br>\n&nbsp;b</p>', 'a\nb'],
+    ['a form feed and a vertical tab after a break', '<p>a<br>\f\u000bb</p>', 'a\nb'],
+    ['an em space, which is not whitespace the reading collapses', '<p>a<br>\n\u2003b</p>', 'a\n\u2003b'],
+    ['leading whitespace with no text before', '<p>\n a</p>', 'a'],
+    ['spaces either side of a break', '<p>a <br>\n b </p>', 'a\nb'],
+    ['list items on their own lines', '<ul>\n<li>\n One\n</li>\n<li>\tTwo</li></ul>', 'One\nTwo'],
+    ['whitespace after an inline tag, no break owed', '<p>a<b>b</b>\nc</p><p>d<i>e</i> \t f</p>', 'ab c\n\nde f'],
+    ['Unicode spaces between blocks', '<p>a</p>\u3000\ufeff<p>b</p><p>c</p>\n\u2003 <p>d</p>', 'a\n\nb\n\nc\n\nd'],
+    ['characters between blocks that trim() keeps', '<p>a</p>\u0085<p>b</p>\u180e<p>c</p>', 'a\n\n\u0085\n\nb\n\n\u180e\n\nc'],
+    ['runs before, at and after `&`, in text and in a tag', '<p>one</p><p>two &amp; three</p><p>four</p><a href="/?a=1&amp;b=2">five &lt; six</a> seven &gt; eight<b>nine</b>&amp;', 'one\n\ntwo & three\n\nfour\n\nfive < six seven > eightnine&'],
+  ])('%s', (_name, html, expected) => {
+    expect(htmlToText(html)).toBe(expected);
+  });
+
+  it('looks for `&` afresh in each notes, and again when the tokenizer reads them over', () => {
+    // The first notes leave the next `&` past their end; the second's reference must still be decoded.
+    expect(htmlToText(`<p>${'plain words '.repeat(50)}</p>`)).toBe('plain words '.repeat(50).trim());
+    expect(htmlToText('<p>R&amp;D</p>')).toBe('R&D');
+    // The quick reading gives up at the comment, having looked for `&` past the first paragraph's.
+    expect(htmlToText('<p>x &amp; y</p><p>z</p><!-- c --><p>w &lt; v</p>')).toBe('x & y\n\nz\n\nw < v');
+  });
+
+  it('tells tag names apart whose characters differ by 256 (the name cache’s slot is the same)', () => {
+    // `lũ` after `li`, `bŲ` after `br`: the same length, first character and slot as a name seen before.
+    expect(htmlToText('<ul><li>x</li></ul><p>a<l\u0169>b</p>')).toBe('x\n\nab');
+    expect(htmlToText('<p>x<br>y</p><p>a<b\u0172>b</p>')).toBe('x\ny\n\nab');
+  });
+
+  it.each([
+    ['<P>a\nb</P>', 'a b'], ['<p/>a\nb', 'a b'], ['<p class="x">a\nb', 'a b'], ['<p\n>a\nb', 'a b'], ['<pre>a\n  b</pre>', 'a\nb'],
+    ['<param>a\nb', 'a\nb'], ['<px>a\nb</px>', 'a\nb'], ['<pa>a\nb', 'a\nb'],
+  ])('reads %j as laid out only when it starts with a paragraph tag', (html, expected) => {
+    expect(htmlToText(html)).toBe(expected);
+  });
+
+  it('leaves no odd whitespace at the start of a line after a break (every run of up to 4 such pieces)', () => {
+    const pieces = [' ', '\t', '\n', '\f', '\r', '\u00a0', '\u0001', '\u000b', 'a', '&nbsp;', '&#1;', '\u2003'];
+    let runs: string[] = [''];
+    for (let length = 1; length <= 4; length++) {
+      runs = runs.flatMap((run) => pieces.map((piece) => run + piece));
+      for (const run of runs) {
+        const html = `<p>x<br>${run}y<br />${run}z</p>`;
+        const text = htmlToText(html);
+        expect(/[\u0000-\u0009\u000b-\u001f\u007f\u00a0]| {2}| \n|\n | $|^ /.test(text), JSON.stringify(html)).toBe(false);
+        const letters = run.replace(/[^a\u2003]/g, '');
+        expect(text.replace(/[ \n]/g, ''), JSON.stringify(html)).toBe(`x${letters}y${letters}z`);
+      }
+    }
+  });
+});
+
 describe('htmlToText after notes that end inside a raw-text element', () => {
   // htmlparser2's tokenizer keeps its "inside <script>" state across reset(): one such description used to make
   // every later call that meets a tag throw, in every feed parsed afterwards.

@@ -67,6 +67,8 @@ const VOID = new Set([
   'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr',
 ]);
 const FOREIGN = new Set(['math', 'svg']);
+/** Elements whose content the tokenizer reads as raw text up to their end tag: the quick reading leaves them to it. */
+const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp']);
 const INTEGRATION = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
 
 // What a tag name does, in bits, read from the sets above once per name: every tag used to ask up to seven of them.
@@ -81,6 +83,8 @@ const LINE_END_TAG = 64;
 /** Opening it closes some open elements (OPEN_IMPLIES_CLOSE). */
 const IMPLIES_CLOSE_TAG = 128;
 const PRE_TAG = 256;
+/** The tokenizer reads its content as raw text up to its end tag: the quick reading leaves it to it. */
+const RAW_TEXT_TAG = 512;
 
 function kindOf(name: string): number {
   return (
@@ -92,7 +96,8 @@ function kindOf(name: string): number {
     (INTEGRATION.has(name) ? INTEGRATION_TAG : 0) |
     (name === 'div' || name === 'li' || name === 'tr' || name === 'dd' ? LINE_END_TAG : 0) |
     (OPEN_IMPLIES_CLOSE.has(name) ? IMPLIES_CLOSE_TAG : 0) |
-    (name === 'pre' ? PRE_TAG : 0)
+    (name === 'pre' ? PRE_TAG : 0) |
+    (RAW_TEXT.has(name) ? RAW_TEXT_TAG : 0)
   );
 }
 const P_KIND = kindOf('p');
@@ -124,6 +129,12 @@ let lastChar = 0;
 let maybeControl = false;
 let size = 0;
 let limit = 0;
+/**
+ * Where in `source` the next `&` is, from the start of a run read before on (the length when there is none; -1: not
+ * looked for yet). Runs come in order, so it is looked for again only once a run starts past it: most runs have none,
+ * and one search of the notes costs less than a call per run (they are short: thousands per feed).
+ */
+let nextAmpersand = -1;
 
 function push(piece: string): void {
   if (size >= limit) return;
@@ -131,15 +142,36 @@ function push(piece: string): void {
     // Breaks only separate text: whitespace between </li> and <li> must not make a blank line.
     if (piece.trim() === '') return;
     if (parts.length > 0) {
-      // A space either side of a line break goes, as tidy() would drop it (`<br>` then a newline is common).
-      const last = parts.length - 1;
-      if (lastChar === 0x20) parts[last] = (parts[last] ?? '').slice(0, -1);
-      parts.push(pendingBreak === 2 ? '\n\n' : '\n');
+      endLine();
       if (piece.charCodeAt(0) === 0x20) {
         size += 1;
         piece = piece.slice(1);
       }
     }
+    pendingBreak = 0;
+  } else if (lastChar === 0x20 && piece.charCodeAt(0) === 0x20) rough = true;
+  size += piece.length;
+  parts.push(piece);
+  if (piece !== '') lastChar = piece.charCodeAt(piece.length - 1);
+}
+
+/**
+ * The break owed before text that follows some. A space either side of a line break goes, as tidy() would drop it
+ * (`<br>` then a newline is common): the one before here, the one after by the caller.
+ */
+function endLine(): void {
+  const last = parts.length - 1;
+  if (lastChar === 0x20) parts[last] = (parts[last] ?? '').slice(0, -1);
+  parts.push(pendingBreak === 2 ? '\n\n' : '\n');
+}
+
+/**
+ * push() for a piece that is not blank and, when a break is owed after earlier text, does not start with a space: text()
+ * looked, so the piece is not searched again.
+ */
+function pushPlain(piece: string): void {
+  if (pendingBreak > 0) {
+    if (parts.length > 0) endLine();
     pendingBreak = 0;
   } else if (lastChar === 0x20 && piece.charCodeAt(0) === 0x20) rough = true;
   size += piece.length;
@@ -171,10 +203,59 @@ function pop(): void {
   closed(stackKinds.pop() ?? 0);
 }
 
-function text(raw: string): void {
+/**
+ * The text of `source` from `start` to `end`. Read where it lies: a feed's notes have some 75,000 runs, most of them
+ * plain words, and a blank run is passed over without a slice, a plain one sliced once and searched once.
+ */
+function text(start: number, end: number): void {
   if (hiddenDepth > 0 || size >= limit) return;
+  if (keepNewlines || preDepth > 0) {
+    textAsWritten(source.slice(start, end));
+    return;
+  }
   // Whitespace between blocks (`</p>\n<p>`) when a break is owed: push() would drop it anyway.
-  if (pendingBreak > 0 && !keepNewlines && preDepth === 0 && raw.trim() === '') return;
+  if (pendingBreak > 0 && isBlank(start, end)) return;
+  if (nextAmpersand < start) nextAmpersand = found(source.indexOf('&', start));
+  if (nextAmpersand < end) {
+    textAsWritten(source.slice(start, end));
+    return;
+  }
+  // Nothing to decode. Whitespace that starts a line after a break (`<br />\n`) goes: ODD_WHITESPACE would make it
+  // one space, and push() would drop that (counting it). The run is not blank, so the loop stops inside it.
+  let from = start;
+  if (pendingBreak > 0 && parts.length > 0) while (isOddSpace(source.charCodeAt(from))) from++;
+  const raw = source.slice(from, end);
+  if (ODD_WHITESPACE_OR_CONTROL.test(raw) || raw.includes('  ')) {
+    const whole = from === start ? raw : source.slice(start, end);
+    if (!maybeControl && HAS_CONTROL.test(whole)) maybeControl = true;
+    push(whole.replace(ODD_WHITESPACE, ' '));
+    return;
+  }
+  if (from > start) size += 1;
+  pushPlain(raw);
+}
+
+/** Whether ODD_WHITESPACE takes this character for whitespace. */
+const isOddSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0xa0;
+
+/** A position indexOf found, or the length of `source` for none (-1), so that it lies past every run. */
+function found(at: number): number {
+  return at === -1 ? source.length : at;
+}
+
+/** Whether `source` from `start` to `end` is all whitespace, as trim() sees it. */
+function isBlank(start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    // Beyond ASCII, trim() knows which characters are spaces.
+    return c < 0x80 ? false : source.slice(start, end).trim() === '';
+  }
+  return true;
+}
+
+/** The text of a run as written: its references decoded, and its whitespace as the reading keeps it. */
+function textAsWritten(raw: string): void {
   const decoded = decodeEntities(raw);
   if (preDepth > 0) {
     rough = true;
@@ -237,9 +318,16 @@ let nameKind = 0;
  */
 function tagNameAt(start: number, end: number): string {
   const length = end - start;
-  const slot = (length * 31 + source.charCodeAt(start) + 7 * source.charCodeAt(end - 1)) & (NAME_SLOTS - 1);
+  const first = source.charCodeAt(start);
+  const last = source.charCodeAt(end - 1);
+  const slot = (length * 31 + first + 7 * last) & (NAME_SLOTS - 1);
   const known = names[slot];
-  if (known !== undefined && known.length === length && source.startsWith(known, start)) {
+  // A name of one or two characters (`p`, `a`, `li`, `br`: most of them) is its first and last.
+  if (
+    known !== undefined &&
+    known.length === length &&
+    (length <= 2 ? known.charCodeAt(0) === first && known.charCodeAt(length - 1) === last : source.startsWith(known, start))
+  ) {
     nameKind = nameKinds[slot] ?? 0;
     return known;
   }
@@ -254,7 +342,8 @@ function tagNameAt(start: number, end: number): string {
 function closeTag(name: string, kind: number): void {
   if (kind & (FOREIGN_TAG | INTEGRATION_TAG)) foreign.shift();
   if (!(kind & VOID_TAG)) {
-    const at = stack.lastIndexOf(name);
+    // Mostly the innermost element, without a search.
+    const at = stack[stack.length - 1] === name ? stack.length - 1 : stack.lastIndexOf(name);
     if (at !== -1) {
       while (stack.length > at) pop();
     } else if (name === 'p') {
@@ -268,15 +357,12 @@ function closeTag(name: string, kind: number): void {
 }
 
 const callbacks: HtmlTokenizerCallbacks = {
-  ontext: (start, end) => text(source.slice(start, end)),
+  ontext: text,
   onopentagname: (start, end) => emitOpen(tagNameAt(start, end), nameKind),
   onopentagend: endOpenTag,
   onselfclosingtag: () => (foreign[0] === true ? closeCurrentTag() : endOpenTag()),
   onclosetag: (start, end) => closeTag(tagNameAt(start, end), nameKind),
 };
-
-/** Elements whose content the tokenizer reads as raw text up to their end tag: the quick reading leaves them to it. */
-const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp']);
 
 const isAsciiLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 const isAsciiLetterOrDigit = (c: number) => isAsciiLetter(c) || (c >= 0x30 && c <= 0x39);
@@ -295,12 +381,13 @@ function quickRead(html: string): boolean {
   const n = html.length;
   let i = 0;
   while (i < n) {
-    const lt = html.indexOf('<', i);
+    // Tags often follow each other (`</a></li><li><a href="...">`): no search for those.
+    const lt = html.charCodeAt(i) === 0x3c ? i : html.indexOf('<', i);
     if (lt === -1) {
-      text(html.slice(i));
+      text(i, n);
       return true;
     }
-    if (lt > i) text(html.slice(i, lt));
+    if (lt > i) text(i, lt);
     let j = lt + 1;
     const closing = html.charCodeAt(j) === 0x2f;
     if (closing) j++;
@@ -319,7 +406,7 @@ function quickRead(html: string): boolean {
       continue;
     }
     if (c !== 0x3e && c !== 0x2f && !isSpace(c)) return false;
-    if (RAW_TEXT.has(name)) return false;
+    if (kind & RAW_TEXT_TAG) return false;
     emitOpen(name, kind);
     let selfClosing = false;
     // Attributes, as the tokenizer reads past them: names up to `=`, whitespace, `/` or `>`; values in quotes.
@@ -388,7 +475,7 @@ export function htmlToTextByTokenizer(html: string, maxLength = 100_000): string
 }
 
 function read(html: string, maxLength: number, quick: boolean): string {
-  if (!ANY_TAG.test(html)) {
+  if (!startsWithParagraph(html) && !ANY_TAG.test(html)) {
     const text = tidy(decodeEntities(html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html), true, true);
     return copy(text.length > maxLength ? text.slice(0, maxLength) : text);
   }
@@ -407,6 +494,16 @@ function read(html: string, maxLength: number, quick: boolean): string {
   return text.length > maxLength ? text.slice(0, maxLength) : text;
 }
 
+/**
+ * Whether `html` starts with `<p>` (or `<p ` or `<p/`), as most notes do: then both ANY_TAG and LAYOUT_TAG match, and
+ * the patterns' calls (one each per notes) are spared.
+ */
+function startsWithParagraph(html: string): boolean {
+  if (html.charCodeAt(0) !== 0x3c || (html.charCodeAt(1) | 0x20) !== 0x70) return false;
+  const c = html.charCodeAt(2);
+  return c === 0x3e || c === 0x2f || isSpace(c);
+}
+
 /** Every piece of state htmlToText's readings use, set for reading `html`. */
 function begin(html: string, maxLength: number): void {
   parts = [];
@@ -415,7 +512,7 @@ function begin(html: string, maxLength: number): void {
   limit = maxLength;
   hiddenDepth = 0;
   preDepth = 0;
-  keepNewlines = !LAYOUT_TAG.test(html);
+  keepNewlines = !startsWithParagraph(html) && !LAYOUT_TAG.test(html);
   rough = keepNewlines;
   lastChar = 0;
   maybeControl = false;
@@ -426,6 +523,7 @@ function begin(html: string, maxLength: number): void {
   tagName = '';
   tagKind = 0;
   source = html;
+  nextAmpersand = -1;
 }
 
 /**
