@@ -97,12 +97,17 @@ const ODD_WHITESPACE = /[^\S ]\s*| \s+/g;
  * fresh process, where code is not optimised yet.
  */
 function mayHoldTime(text: string): boolean {
-  for (let at = text.indexOf(':', 1); at !== -1; at = text.indexOf(':', at + 1)) {
+  return timeColon(text, 1) !== -1;
+}
+
+/** The first colon at or after `from` that may be a time's (see mayHoldTime), or -1. */
+function timeColon(text: string, from: number): number {
+  for (let at = text.indexOf(':', from); at !== -1; at = text.indexOf(':', at + 1)) {
     const before = text.charCodeAt(at - 1);
     const after = text.charCodeAt(at + 1);
-    if ((isDigit(before) || isDeletable(before)) && ((after >= 0x30 && after <= 0x35) || isDeletable(after))) return true;
+    if ((isDigit(before) || isDeletable(before)) && ((after >= 0x30 && after <= 0x35) || isDeletable(after))) return at;
   }
-  return false;
+  return -1;
 }
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
@@ -299,14 +304,43 @@ function readTrailing(text: string): Found | undefined {
   return withBracket({ timestamp: g.ts, title: g.title, position: 'trailing', separator }, g.open);
 }
 
-/** Every chapter-shaped line of the notes, in document order. */
+/**
+ * Every chapter-shaped line of the notes, in document order. The lines are those of
+ * `notes.split(/\r\n|\r|\n|\u2028|\u2029/)`, numbered from 1, but only a line that holds a colon a time may stand at
+ * (mayHoldTime: a line without one gives no entry) is cut out and read; the others are only counted, by looking for the
+ * next line break. Show notes with a timestamp list are mostly prose and link lists around it: splitting every line of
+ * them and trying each was most of finding their chapters.
+ */
 export function findTimestampLines(notes: string): TimestampLine[] {
   const found: TimestampLine[] = [];
-  if (!mayHoldTime(notes)) return found;
-  const lines = notes.split(/\r\n|\r|\n|\u2028|\u2029/);
-  for (let index = 0; index < lines.length; index++) {
-    const entry = readLine(lines[index] ?? '', index + 1);
-    if (entry !== undefined) found.push(entry);
+  // A colon's neighbours in the notes are its neighbours in its line, or a line break (neither a digit nor deletable),
+  // so the colons found here are exactly those mayHoldTime finds in each line.
+  let colon = timeColon(notes, 1);
+  if (colon === -1) return found;
+  // Where each kind of break next stands (-1: none from there on). Most notes have only '\n': the others are looked
+  // for once and never again.
+  let lf = notes.indexOf('\n');
+  let cr = notes.indexOf('\r');
+  let ls = notes.indexOf('\u2028');
+  let ps = notes.indexOf('\u2029');
+  let start = 0;
+  for (let line = 1; ; line++) {
+    if (lf !== -1 && lf < start) lf = notes.indexOf('\n', start);
+    if (cr !== -1 && cr < start) cr = notes.indexOf('\r', start);
+    if (ls !== -1 && ls < start) ls = notes.indexOf('\u2028', start);
+    if (ps !== -1 && ps < start) ps = notes.indexOf('\u2029', start);
+    let end = notes.length;
+    if (lf !== -1 && lf < end) end = lf;
+    if (cr !== -1 && cr < end) end = cr;
+    if (ls !== -1 && ls < end) end = ls;
+    if (ps !== -1 && ps < end) end = ps;
+    if (colon < end) {
+      const entry = readLine(notes.slice(start, end), line);
+      if (entry !== undefined) found.push(entry);
+      colon = timeColon(notes, end + 1);
+      if (colon === -1) return found;
+    }
+    // `\r\n` is one break; `\n\r` is two.
+    start = end === cr && notes.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
   }
-  return found;
 }
