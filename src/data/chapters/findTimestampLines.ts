@@ -185,8 +185,9 @@ export function timestampToSeconds(timestamp: string): number {
   return dot === -1 ? seconds : seconds + Number(`0.${timestamp.slice(dot + 1).split('.')[0] ?? ''}`);
 }
 
+const LETTER = /\p{L}/u;
 function hasLetter(text: string): boolean {
-  return /\p{L}/u.test(text);
+  return LETTER.test(text);
 }
 
 function bracketsMatch(open: string | undefined, close: string | undefined): boolean {
@@ -212,10 +213,12 @@ const PLAIN_LEADING = new RegExp(
 );
 
 function readPlainLeading(raw: string, line: number): TimestampLine | undefined {
-  const m = PLAIN_LEADING.exec(raw);
-  if (m === null) return undefined;
-  const timestamp = m[1] ?? '';
-  const title = m[2] ?? '';
+  // The time holds no space, so the pattern's two groups are what stands before and after the first space: cut out
+  // here, without the match array exec() makes for every chapter line.
+  if (!PLAIN_LEADING.test(raw)) return undefined;
+  const space = raw.indexOf(' ');
+  const timestamp = raw.slice(0, space);
+  const title = raw.slice(space + 1);
   const last = title.charAt(title.length - 1);
   if (title.length > MAX_TITLE_LENGTH || (last !== '.' && TITLE_EDGE.includes(last))) return undefined;
   if (TIME_OF_DAY_AFTER.test(title) || DURATION_LABEL.test(title)) return undefined;
@@ -291,15 +294,19 @@ function readLeading(text: string): Found | undefined {
   return withBracket({ timestamp: g.ts, title, position: 'leading', separator }, g.open);
 }
 
+// Patterns made once: a pattern written in a function is a new RegExp object at every call.
+const WITH_HOURS = /^\d{1,2}:\d\d:\d\d/;
+const TWO_DIGITS_FIRST = /^\d{2,}:/;
+
 function readTrailing(text: string): Found | undefined {
   const m = TRAILING.exec(text);
   const g = m?.groups;
   if (!g || g.ts === undefined || g.title === undefined || !bracketsMatch(g.open, g.close)) return undefined;
   const separator = g.sep ?? '';
   // Without a bracket or a separator, `John 3:16` and `Matthew 10:10` look like chapters; real ones carry hours.
-  if (g.open === undefined && separator === '' && !/^\d{1,2}:\d\d:\d\d/.test(g.ts)) return undefined;
+  if (g.open === undefined && separator === '' && !WITH_HOURS.test(g.ts)) return undefined;
   // Without a bracket, `Title - 00:12` needs two-digit minutes; `Psalm - 3:16` is a reference.
-  if (g.open === undefined && !/^\d{2,}:/.test(g.ts)) return undefined;
+  if (g.open === undefined && !TWO_DIGITS_FIRST.test(g.ts)) return undefined;
   if (PREPOSITION_BEFORE.test(g.title.trim())) return undefined;
   return withBracket({ timestamp: g.ts, title: g.title, position: 'trailing', separator }, g.open);
 }
