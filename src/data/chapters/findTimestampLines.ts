@@ -120,10 +120,14 @@ const isDeletable = (c: number) =>
 function normaliseLine(raw: string): string {
   // Most chapter lines have none of it: one scan tells, instead of four replaces.
   if (!NEEDS_NORMALISING.test(raw)) return raw.trim();
-  return raw.replace(BIDI_AND_ZERO_WIDTH, '').replace(ODD_SPACES, ' ').replace(/\*\*|__/g, '').replace(ODD_WHITESPACE, ' ').trim();
+  return raw.replace(BIDI_AND_ZERO_WIDTH, '').replace(ODD_SPACES, ' ').replace(EMPHASIS, '').replace(ODD_WHITESPACE, ' ').trim();
 }
+const EMPHASIS = /\*\*|__/g;
 /** Anything normaliseLine's replaces would change (ODD_SPACES are all whitespace other than a space). */
 const NEEDS_NORMALISING = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]|[^\S ]| \s|\*\*|__/;
+
+// Made once, as the patterns below: a pattern written in a function is a new RegExp object at every call.
+const SENTENCE_END = /[.,;:!?]+$/;
 
 /** Removes links from the line (their targets would otherwise look like text or times) and returns the first one. */
 function takeUrls(line: string): { text: string; url?: string } {
@@ -131,7 +135,7 @@ function takeUrls(line: string): { text: string; url?: string } {
   let url: string | undefined;
   // A bare URL may carry sentence punctuation: "see https://x.fm/a." -> https://x.fm/a
   const keep = (found: string) => {
-    url ??= found.replace(/[.,;:!?]+$/, '');
+    url ??= found.replace(SENTENCE_END, '');
   };
   let text = line.replace(MARKDOWN_LINK, (_m: string, label: string, target: string) => {
     keep(target);
@@ -147,22 +151,25 @@ function takeUrls(line: string): { text: string; url?: string } {
 }
 
 const BRACKET = /[()[\]<>]/;
+const EMPTY_BRACKETS = /\(\s*\)|\[\s*\]|<\s*>/g;
+const SPACE_INSIDE_BRACKET = /([(\[]) | ([)\]])/g;
+const LEFTOVER_HASH = /\s+#$/;
 /** What is cut from a title's start; its end loses the same but `.` (`Q&A with Dr.`, `...`). */
 const TITLE_EDGE = ' -\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D:|•·>~.,;';
 
 export function cleanTitle(raw: string): string {
   const brackets = BRACKET.test(raw);
-  let text = brackets ? raw.replace(/\(\s*\)|\[\s*\]|<\s*>/g, ' ') : raw; // brackets left empty by a removed link
+  let text = brackets ? raw.replace(EMPTY_BRACKETS, ' ') : raw; // brackets left empty by a removed link
   text = text.replace(ODD_WHITESPACE, ' ');
   // From here the only whitespace is a lone space, so the edges are cut by looking at characters, not by patterns
   // that try every position of every title.
-  if (brackets) text = text.replace(/([(\[]) | ([)\]])/g, '$1$2'); // "(DVD <http://…>)" leaves "(DVD )"
+  if (brackets) text = text.replace(SPACE_INSIDE_BRACKET, '$1$2'); // "(DVD <http://…>)" leaves "(DVD )"
   let start = 0;
   let end = text.length;
   while (start < end && TITLE_EDGE.includes(text.charAt(start))) start++;
   while (end > start && text.charCodeAt(end - 1) !== 0x2e && TITLE_EDGE.includes(text.charAt(end - 1))) end--;
   if (start > 0 || end < text.length) text = text.slice(start, end);
-  if (text.endsWith('#')) text = text.replace(/\s+#$/, ''); // an OSF tag line's leftover `#`
+  if (text.endsWith('#')) text = text.replace(LEFTOVER_HASH, ''); // an OSF tag line's leftover `#`
   return text.trim();
 }
 
