@@ -156,7 +156,9 @@ export function chapterLinker(podcast: Podcast, episode: Episode): ChapterLinker
     });
   } else {
     const base = audioBase(episode.audioUrl);
-    if (base !== undefined) rest = (at) => `${base}#t=${at}`;
+    // Joined once per episode, so a chapter's link is one join (one string object) rather than two.
+    const prefix = base === undefined ? undefined : `${base}#t=`;
+    if (prefix !== undefined) rest = (at) => prefix + at;
   }
 
   return (seconds) => {

@@ -190,3 +190,39 @@ describe('findTimestampLines reads a plain `00:00 Title` line at once, as the ge
     expect(plain).toBeGreaterThan(1000);
   });
 });
+
+describe('findTimestampLines reads only the lines that may hold a time, numbered as split() numbers them', () => {
+  // Each line read alone (it is then line 1) and renumbered: what reading every line of the split notes gave.
+  const lineByLine = (notes: string) =>
+    notes.split(/\r\n|\r|\n|\u2028|\u2029/).flatMap((line, index) => findTimestampLines(line).map((entry) => ({ ...entry, line: index + 1 })));
+
+  it('finds the same entries at the same line numbers, whatever the line breaks', () => {
+    const rand = prng(16);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
+    const lines = [
+      '00:00 Intro', '0:45 Early', '(01:30) News', '12:00 - Mail', 'Outro [1:02:03]', '\u200B05:00 Zero width', '**07:00** Bold', 'Prose with no time at all.',
+      'Guest: Someone', 'See https://example.com/a:1', '9:', ':30 no', '1:', 'Call at 10:30 AM', '', ' ', '3:16-18', 'Ends with 2:', ':5',
+      '[Link](https://x.fm/5:00) 03:00 Linked', 'x'.repeat(2100) + ' 04:00 long',
+    ];
+    const breaks = ['\n', '\n', '\r\n', '\r', '\u2028', '\u2029', '\n\r', '\r\r\n', '\n\n'];
+    let entries = 0;
+    for (let i = 0; i < 3000; i++) {
+      const count = 1 + Math.floor(rand() * 12);
+      let notes = rand() < 0.2 ? pick(breaks) : '';
+      for (let n = 0; n < count; n++) notes += pick(lines) + (n < count - 1 || rand() < 0.3 ? pick(breaks) : '');
+      const found = findTimestampLines(notes);
+      expect(found, JSON.stringify(notes)).toEqual(lineByLine(notes));
+      entries += found.length;
+    }
+    // Most notes held entries, some on late lines.
+    expect(entries).toBeGreaterThan(5000);
+  });
+
+  it('counts every kind of break, \\r\\n as one and \\n\\r as two', () => {
+    const notes = 'a\r\nb\rc\nd\u2028e\u2029f\n\rg\r\r\nh\n00:00 First\r\n01:00 Second';
+    expect(findTimestampLines(notes).map((l) => [l.line, l.title])).toEqual([
+      [11, 'First'],
+      [12, 'Second'],
+    ]);
+  });
+});

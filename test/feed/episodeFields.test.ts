@@ -64,6 +64,39 @@ describe('episode fields', () => {
     ]);
   });
 
+  it('keeps psc chapters in feed order when they are in time order, and sorts a list out of order further down', () => {
+    const chapters = (starts: string[]) =>
+      parseOk(
+        rss(`<item><title>e</title><psc:chapters version="1.2">${starts
+          .map((start, i) => `<psc:chapter start="${start}" title="${String.fromCharCode(65 + i)}"/>`)
+          .join('')}</psc:chapters></item>`),
+      ).episodes[0]?.chapters.map((c) => `${c.startSeconds} ${c.title}`);
+    // Ties keep feed order, whether the list is sorted or left as it is.
+    expect(chapters(['0', '60', '60', '90'])).toEqual(['0 A', '60 B', '60 C', '90 D']);
+    expect(chapters(['0', '60', '60', '30', '90', '90', '75'])).toEqual(['0 A', '30 D', '60 B', '60 C', '75 G', '90 E', '90 F']);
+  });
+
+  it('reads season, episode number and enclosure length as one to nine ASCII digits', () => {
+    const item = (season: string, episode: string, length: string) =>
+      `<item><title>t</title><guid>${season}/${episode}/${length}</guid><itunes:season>${season}</itunes:season>` +
+      `<itunes:episode>${episode}</itunes:episode><enclosure url="https://example.invalid/a.mp3" length="${length}" type="audio/mpeg"/></item>`;
+    const feed = parseOk(
+      rss(
+        item('0012', '123456789', ' 0 ') +
+          item('1234567890', '7a', '1.5') +
+          item('+7', '\u0667', '-3') +
+          item('\uFF17', '1e3', '99999999999'),
+      ),
+    );
+    const fields = feed.episodes.map((e) => [e.season, e.episodeNumber, e.audioLength]);
+    expect(fields).toEqual([
+      [12, 123456789, 0],
+      [undefined, undefined, undefined],
+      [undefined, undefined, undefined],
+      [undefined, undefined, undefined],
+    ]);
+  });
+
   it('reads the enclosure and omits a non-numeric length', () => {
     const feed = parseOk(
       rss(`<item><title>a</title><enclosure url="https://example.invalid/a.mp3?x=1&amp;y=2" length="123" type="audio/mpeg"/></item>

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/data/feed/parseDuration.js';
 import { parseNpt } from '../../src/data/feed/parseNpt.js';
 import { parsePubDate } from '../../src/data/feed/parsePubDate.js';
+import { prng } from '../support/prng.js';
 
 const value = <T>(result: { ok: true; value: T } | { ok: false; error: string }): T | string =>
   result.ok ? result.value : `error: ${result.error}`;
@@ -93,4 +94,32 @@ describe('parsePubDate turns RFC 822 variants into ISO UTC', () => {
       expect(parsePubDate(text).ok).toBe(false);
     },
   );
+});
+
+describe('parsePubDate writes the ISO string as Date does', () => {
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+  it('for the common RFC 822 form and ISO 8601 in UTC, on random moments of years 1000-9999', () => {
+    const rand = prng(822);
+    for (let i = 0; i < 3000; i++) {
+      const time = Date.UTC(1000, 0, 1) + Math.floor(rand() * (Date.UTC(9999, 11, 31, 23, 59, 59) - Date.UTC(1000, 0, 1)));
+      const ms = rand() < 0.5 ? 0 : Math.floor(rand() * 1000);
+      const date = new Date(Math.floor(time / 1000) * 1000 + ms);
+      const [y, mo, d, h, mi, s] = [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
+      const rfc = `${DAYS[date.getUTCDay()]}, ${pad(d)} ${MONTHS[mo]} ${y} ${pad(h)}:${pad(mi)}:${pad(s)} ${rand() < 0.5 ? '+0000' : 'GMT'}`;
+      const iso = `${y}-${pad(mo + 1)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}.${pad(ms, 3)}Z`;
+      expect(value(parsePubDate(rfc)), rfc).toBe(new Date(Math.floor(time / 1000) * 1000).toISOString());
+      expect(value(parsePubDate(iso)), iso).toBe(date.toISOString());
+    }
+  });
+
+  it('refuses a month name that is not English, or not ASCII, in the common form', () => {
+    expect(parsePubDate('Wed, 06 Mäy 2026 10:00:00 +0000').ok).toBe(false);
+    expect(parsePubDate('Wed, 06 Jam 2026 10:00:00 +0000').ok).toBe(false);
+    // 'M', 'š' (U+0161), 'y': packed as if every character were one byte, the 'š' would spell 'May'.
+    expect(parsePubDate('Wed, 06 M\u0161y 2026 10:00:00 +0000').ok).toBe(false);
+    expect(value(parsePubDate('Wed, 06 Okt 2026 10:00:00 +0000'))).toBe('2026-10-06T10:00:00.000Z');
+  });
 });

@@ -97,12 +97,17 @@ const ODD_WHITESPACE = /[^\S ]\s*| \s+/g;
  * fresh process, where code is not optimised yet.
  */
 function mayHoldTime(text: string): boolean {
-  for (let at = text.indexOf(':', 1); at !== -1; at = text.indexOf(':', at + 1)) {
+  return timeColon(text, 1) !== -1;
+}
+
+/** The first colon at or after `from` that may be a time's (see mayHoldTime), or -1. */
+function timeColon(text: string, from: number): number {
+  for (let at = text.indexOf(':', from); at !== -1; at = text.indexOf(':', at + 1)) {
     const before = text.charCodeAt(at - 1);
     const after = text.charCodeAt(at + 1);
-    if ((isDigit(before) || isDeletable(before)) && ((after >= 0x30 && after <= 0x35) || isDeletable(after))) return true;
+    if ((isDigit(before) || isDeletable(before)) && ((after >= 0x30 && after <= 0x35) || isDeletable(after))) return at;
   }
-  return false;
+  return -1;
 }
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
@@ -115,10 +120,14 @@ const isDeletable = (c: number) =>
 function normaliseLine(raw: string): string {
   // Most chapter lines have none of it: one scan tells, instead of four replaces.
   if (!NEEDS_NORMALISING.test(raw)) return raw.trim();
-  return raw.replace(BIDI_AND_ZERO_WIDTH, '').replace(ODD_SPACES, ' ').replace(/\*\*|__/g, '').replace(ODD_WHITESPACE, ' ').trim();
+  return raw.replace(BIDI_AND_ZERO_WIDTH, '').replace(ODD_SPACES, ' ').replace(EMPHASIS, '').replace(ODD_WHITESPACE, ' ').trim();
 }
+const EMPHASIS = /\*\*|__/g;
 /** Anything normaliseLine's replaces would change (ODD_SPACES are all whitespace other than a space). */
 const NEEDS_NORMALISING = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]|[^\S ]| \s|\*\*|__/;
+
+// Made once, as the patterns below: a pattern written in a function is a new RegExp object at every call.
+const SENTENCE_END = /[.,;:!?]+$/;
 
 /** Removes links from the line (their targets would otherwise look like text or times) and returns the first one. */
 function takeUrls(line: string): { text: string; url?: string } {
@@ -126,7 +135,7 @@ function takeUrls(line: string): { text: string; url?: string } {
   let url: string | undefined;
   // A bare URL may carry sentence punctuation: "see https://x.fm/a." -> https://x.fm/a
   const keep = (found: string) => {
-    url ??= found.replace(/[.,;:!?]+$/, '');
+    url ??= found.replace(SENTENCE_END, '');
   };
   let text = line.replace(MARKDOWN_LINK, (_m: string, label: string, target: string) => {
     keep(target);
@@ -142,22 +151,25 @@ function takeUrls(line: string): { text: string; url?: string } {
 }
 
 const BRACKET = /[()[\]<>]/;
+const EMPTY_BRACKETS = /\(\s*\)|\[\s*\]|<\s*>/g;
+const SPACE_INSIDE_BRACKET = /([(\[]) | ([)\]])/g;
+const LEFTOVER_HASH = /\s+#$/;
 /** What is cut from a title's start; its end loses the same but `.` (`Q&A with Dr.`, `...`). */
 const TITLE_EDGE = ' -\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D:|•·>~.,;';
 
 export function cleanTitle(raw: string): string {
   const brackets = BRACKET.test(raw);
-  let text = brackets ? raw.replace(/\(\s*\)|\[\s*\]|<\s*>/g, ' ') : raw; // brackets left empty by a removed link
+  let text = brackets ? raw.replace(EMPTY_BRACKETS, ' ') : raw; // brackets left empty by a removed link
   text = text.replace(ODD_WHITESPACE, ' ');
   // From here the only whitespace is a lone space, so the edges are cut by looking at characters, not by patterns
   // that try every position of every title.
-  if (brackets) text = text.replace(/([(\[]) | ([)\]])/g, '$1$2'); // "(DVD <http://…>)" leaves "(DVD )"
+  if (brackets) text = text.replace(SPACE_INSIDE_BRACKET, '$1$2'); // "(DVD <http://…>)" leaves "(DVD )"
   let start = 0;
   let end = text.length;
   while (start < end && TITLE_EDGE.includes(text.charAt(start))) start++;
   while (end > start && text.charCodeAt(end - 1) !== 0x2e && TITLE_EDGE.includes(text.charAt(end - 1))) end--;
   if (start > 0 || end < text.length) text = text.slice(start, end);
-  if (text.endsWith('#')) text = text.replace(/\s+#$/, ''); // an OSF tag line's leftover `#`
+  if (text.endsWith('#')) text = text.replace(LEFTOVER_HASH, ''); // an OSF tag line's leftover `#`
   return text.trim();
 }
 
@@ -180,8 +192,9 @@ export function timestampToSeconds(timestamp: string): number {
   return dot === -1 ? seconds : seconds + Number(`0.${timestamp.slice(dot + 1).split('.')[0] ?? ''}`);
 }
 
+const LETTER = /\p{L}/u;
 function hasLetter(text: string): boolean {
-  return /\p{L}/u.test(text);
+  return LETTER.test(text);
 }
 
 function bracketsMatch(open: string | undefined, close: string | undefined): boolean {
@@ -207,10 +220,12 @@ const PLAIN_LEADING = new RegExp(
 );
 
 function readPlainLeading(raw: string, line: number): TimestampLine | undefined {
-  const m = PLAIN_LEADING.exec(raw);
-  if (m === null) return undefined;
-  const timestamp = m[1] ?? '';
-  const title = m[2] ?? '';
+  // The time holds no space, so the pattern's two groups are what stands before and after the first space: cut out
+  // here, without the match array exec() makes for every chapter line.
+  if (!PLAIN_LEADING.test(raw)) return undefined;
+  const space = raw.indexOf(' ');
+  const timestamp = raw.slice(0, space);
+  const title = raw.slice(space + 1);
   const last = title.charAt(title.length - 1);
   if (title.length > MAX_TITLE_LENGTH || (last !== '.' && TITLE_EDGE.includes(last))) return undefined;
   if (TIME_OF_DAY_AFTER.test(title) || DURATION_LABEL.test(title)) return undefined;
@@ -286,27 +301,60 @@ function readLeading(text: string): Found | undefined {
   return withBracket({ timestamp: g.ts, title, position: 'leading', separator }, g.open);
 }
 
+// Patterns made once: a pattern written in a function is a new RegExp object at every call.
+const WITH_HOURS = /^\d{1,2}:\d\d:\d\d/;
+const TWO_DIGITS_FIRST = /^\d{2,}:/;
+
 function readTrailing(text: string): Found | undefined {
   const m = TRAILING.exec(text);
   const g = m?.groups;
   if (!g || g.ts === undefined || g.title === undefined || !bracketsMatch(g.open, g.close)) return undefined;
   const separator = g.sep ?? '';
   // Without a bracket or a separator, `John 3:16` and `Matthew 10:10` look like chapters; real ones carry hours.
-  if (g.open === undefined && separator === '' && !/^\d{1,2}:\d\d:\d\d/.test(g.ts)) return undefined;
+  if (g.open === undefined && separator === '' && !WITH_HOURS.test(g.ts)) return undefined;
   // Without a bracket, `Title - 00:12` needs two-digit minutes; `Psalm - 3:16` is a reference.
-  if (g.open === undefined && !/^\d{2,}:/.test(g.ts)) return undefined;
+  if (g.open === undefined && !TWO_DIGITS_FIRST.test(g.ts)) return undefined;
   if (PREPOSITION_BEFORE.test(g.title.trim())) return undefined;
   return withBracket({ timestamp: g.ts, title: g.title, position: 'trailing', separator }, g.open);
 }
 
-/** Every chapter-shaped line of the notes, in document order. */
+/**
+ * Every chapter-shaped line of the notes, in document order. The lines are those of
+ * `notes.split(/\r\n|\r|\n|\u2028|\u2029/)`, numbered from 1, but only a line that holds a colon a time may stand at
+ * (mayHoldTime: a line without one gives no entry) is cut out and read; the others are only counted, by looking for the
+ * next line break. Show notes with a timestamp list are mostly prose and link lists around it: splitting every line of
+ * them and trying each was most of finding their chapters.
+ */
 export function findTimestampLines(notes: string): TimestampLine[] {
   const found: TimestampLine[] = [];
-  if (!mayHoldTime(notes)) return found;
-  const lines = notes.split(/\r\n|\r|\n|\u2028|\u2029/);
-  for (let index = 0; index < lines.length; index++) {
-    const entry = readLine(lines[index] ?? '', index + 1);
-    if (entry !== undefined) found.push(entry);
+  // A colon's neighbours in the notes are its neighbours in its line, or a line break (neither a digit nor deletable),
+  // so the colons found here are exactly those mayHoldTime finds in each line.
+  let colon = timeColon(notes, 1);
+  if (colon === -1) return found;
+  // Where each kind of break next stands (-1: none from there on). Most notes have only '\n': the others are looked
+  // for once and never again.
+  let lf = notes.indexOf('\n');
+  let cr = notes.indexOf('\r');
+  let ls = notes.indexOf('\u2028');
+  let ps = notes.indexOf('\u2029');
+  let start = 0;
+  for (let line = 1; ; line++) {
+    if (lf !== -1 && lf < start) lf = notes.indexOf('\n', start);
+    if (cr !== -1 && cr < start) cr = notes.indexOf('\r', start);
+    if (ls !== -1 && ls < start) ls = notes.indexOf('\u2028', start);
+    if (ps !== -1 && ps < start) ps = notes.indexOf('\u2029', start);
+    let end = notes.length;
+    if (lf !== -1 && lf < end) end = lf;
+    if (cr !== -1 && cr < end) end = cr;
+    if (ls !== -1 && ls < end) end = ls;
+    if (ps !== -1 && ps < end) end = ps;
+    if (colon < end) {
+      const entry = readLine(notes.slice(start, end), line);
+      if (entry !== undefined) found.push(entry);
+      colon = timeColon(notes, end + 1);
+      if (colon === -1) return found;
+    }
+    // `\r\n` is one break; `\n\r` is two.
+    start = end === cr && notes.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
   }
-  return found;
 }

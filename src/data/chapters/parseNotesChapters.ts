@@ -14,7 +14,9 @@ export const MAX_FIRST_START_SECONDS = 300;
  */
 export const MAX_FIRST_START_SECONDS_WITH_HOURS = 900;
 
-const hasHours = (line: TimestampLine) => /^\d{1,2}:\d\d:\d\d/.test(line.timestamp);
+// Made once: a pattern written in the arrow function was a new RegExp object for every line of every list.
+const WITH_HOURS = /^\d{1,2}:\d\d:\d\d/;
+const hasHours = (line: TimestampLine) => WITH_HOURS.test(line.timestamp);
 
 function startsEarlyEnough(run: readonly TimestampLine[]): boolean {
   const first = run[0];

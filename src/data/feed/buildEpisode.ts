@@ -6,20 +6,38 @@ import { parsePubDate } from './parsePubDate.js';
 import { namedPersons } from './personTag.js';
 import { htmlFieldText, type ItemDraft } from './TagHandler.js';
 
-const INTEGER = /^\d{1,9}$/;
 // WordPress plugins have been seen writing PHP-serialized junk (`s:125:"a:5:{...`) into enclosure url.
 const AUDIO_URL = /^https?:\/\/[^\s]/i;
 
 const byStart = (a: { startSeconds: number }, b: { startSeconds: number }) => a.startSeconds - b.startSeconds;
 
+/**
+ * The list in time order; sort() is stable, so ties keep feed order. A list already in order (what hosts write, and so
+ * what nearly every feed holds) is what a stable sort would leave it: it is only checked, not sorted.
+ */
+function inTimeOrder<T extends { startSeconds: number }>(list: T[]): T[] {
+  for (let i = 1; i < list.length; i++) {
+    if ((list[i] as T).startSeconds < (list[i - 1] as T).startSeconds) return list.sort(byStart);
+  }
+  return list;
+}
+
 function isAudio(media: ItemDraft['enclosure']): media is NonNullable<ItemDraft['enclosure']> {
   return media !== undefined && AUDIO_URL.test(media.url);
 }
 
+/** One to nine ASCII digits (spaces around allowed) as a number; read digit by digit, not by a pattern and Number(). */
 function integer(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
-  return INTEGER.test(text) ? Number(text) : undefined;
+  if (text.length === 0 || text.length > 9) return undefined;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    n = n * 10 + digit;
+  }
+  return n;
 }
 
 /** The value, or '' when it is missing or blank. (One argument, no rest array: this runs for every field of every item.) */
@@ -79,12 +97,12 @@ export function buildEpisode(draft: ItemDraft): Result<Episode> {
   if (draft.image !== undefined) out.image = draft.image;
   if (draft.chaptersUrl !== undefined) out.chaptersUrl = draft.chaptersUrl;
   out.transcripts = draft.transcripts;
-  // Podlove allows any order; chapters are played in time order. sort() is stable, so ties keep feed order.
-  const psc = draft.psc.length > 1 ? draft.psc.sort(byStart) : draft.psc;
+  // Podlove allows any order; chapters are played in time order.
+  const psc = inTimeOrder(draft.psc);
   const candidates: ChapterCandidates = { psc, notes: description };
   if (durationSeconds !== undefined) candidates.durationSeconds = durationSeconds;
   out.chapters = pickChapters(candidates);
-  if (draft.soundbites.length > 0) out.soundbites = draft.soundbites.length > 1 ? draft.soundbites.sort(byStart) : draft.soundbites;
+  if (draft.soundbites.length > 0) out.soundbites = inTimeOrder(draft.soundbites);
   // The channel's persons stand in for an item that names none: parseFeed adds them once the whole channel is read.
   const persons = namedPersons(draft.persons);
   if (persons !== undefined) out.persons = persons;

@@ -21,7 +21,8 @@ const ZONES: Record<string, number> = {
   akst: -540, akdt: -480, hst: -600, jst: 540, kst: 540, aest: 600, aedt: 660, nzst: 720, nzdt: 780,
 };
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** The ASCII digit of `n` (a whole number) at `place` (1, 10, 100, 1000). */
+const digit = (n: number, place: number) => 0x30 + (Math.floor(n / place) % 10);
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
@@ -37,8 +38,17 @@ function build(
   }
   // The common case (a UTC time on a real day, four-digit year) is written out directly: two Date objects and
   // toISOString per episode were a tenth of a big feed's parse.
+  // Character by character: one flat string, kept for every episode, in half the time the template literal took (which
+  // also kept a rope of its pieces).
   if (offsetMinutes === 0 && hour < 24 && second < 60 && year >= 1000 && year <= 9999 && day <= daysInMonth(year, month)) {
-    return ok(`${year}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.${String(ms).padStart(3, '0')}Z`);
+    return ok(
+      String.fromCharCode(
+        digit(year, 1000), digit(year, 100), digit(year, 10), digit(year, 1), 0x2d /* - */, digit(month, 10), digit(month, 1),
+        0x2d /* - */, digit(day, 10), digit(day, 1), 0x54 /* T */, digit(hour, 10), digit(hour, 1), 0x3a /* : */,
+        digit(minute, 10), digit(minute, 1), 0x3a /* : */, digit(second, 10), digit(second, 1), 0x2e /* . */,
+        digit(ms, 100), digit(ms, 10), digit(ms, 1), 0x5a /* Z */,
+      ),
+    );
   }
   const time = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
   // Reject 31 Feb and the like instead of letting Date roll them into March.
@@ -80,9 +90,17 @@ export function parsePubDate(value: string): Result<string> {
   return err(`Unreadable date "${text.slice(0, 60)}"`);
 }
 
-const ENGLISH_MONTHS: Record<string, number> = {
-  Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
-};
+/** Three ASCII characters at `at` as one number (-1 if any is not ASCII): a month name looked up without a slice. */
+function key3(text: string, at: number): number {
+  const a = text.charCodeAt(at);
+  const b = text.charCodeAt(at + 1);
+  const c = text.charCodeAt(at + 2);
+  return (a | b | c) > 0x7f ? -1 : (a << 16) | (b << 8) | c;
+}
+
+const ENGLISH_MONTHS = new Map(
+  ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((name, i) => [key3(name, 0), i + 1]),
+);
 
 /** Two ASCII digits at `at` as a number, or -1. */
 function digits2(text: string, at: number): number {
@@ -103,7 +121,7 @@ function commonRfc822(text: string): Result<string> | undefined {
     const c = text.charCodeAt(i) | 0x20;
     if (c < 97 || c > 122) return undefined;
   }
-  const month = ENGLISH_MONTHS[text.slice(8, 11)];
+  const month = ENGLISH_MONTHS.get(key3(text, 8));
   const day = digits2(text, 5);
   const century = digits2(text, 12);
   const year = digits2(text, 14);
