@@ -59,7 +59,8 @@ const COMMENT_END = '-->';
 const NAME_SLOTS = 512;
 
 const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
-const isEndOfTagSection = (c: number) => c === SLASH || c === GT || isWhitespace(c);
+// Name characters (letters above all) are past `>`: one comparison tells them apart.
+const isEndOfTagSection = (c: number) => c <= GT && (c === SLASH || c === GT || isWhitespace(c));
 
 /**
  * Characters the state loop reads per call. A call over a whole 64 KB chunk ran long enough in a fresh process that V8,
@@ -243,17 +244,18 @@ export class XmlScanner {
     // Nearly every end tag closes the innermost element: compare it in place instead of slicing the name out.
     const top = stack[stack.length - 1];
     const local = start - this.offset;
-    if (top !== undefined && end - start === top.length && local >= 0 && this.buffer.startsWith(top, local)) {
-      this.skipSlice(start, end);
-      stack.pop();
-      this.events.onclosetag(top, false);
-      return;
-    }
+    if (top !== undefined && end - start === top.length && local >= 0 && this.buffer.startsWith(top, local)) return this.closeTop(start, end);
     const name = this.name(start, end);
     const at = stack.lastIndexOf(name);
     if (at === -1) return;
     // Elements left open inside it close first, as implied.
     for (let i = stack.length - 1; i >= at; i--) this.events.onclosetag(stack.pop() ?? '', i !== at);
+  }
+
+  /** onclosetag for an end tag between `start` and `end` known to name the innermost element. */
+  private closeTop(start: number, end: number): void {
+    this.skipSlice(start, end);
+    this.events.onclosetag(this.stack.pop() ?? '', false);
   }
 
   private onattribname(start: number, end: number): void {
@@ -307,7 +309,7 @@ export class XmlScanner {
           const top = this.stack[this.stack.length - 1];
           const local = this.index - offset;
           if (top !== undefined && local + top.length < buffer.length && buffer.charCodeAt(local + top.length) === GT && buffer.startsWith(top, local)) {
-            this.onclosetag(this.index, this.index + top.length);
+            this.closeTop(this.index, this.index + top.length);
             this.index += top.length;
             this.state = TEXT;
             this.sectionStart = this.index + 1;
