@@ -28,12 +28,24 @@ const CHUNK_BYTES = 64 * 1024;
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 // Whitespace runs that are not one space already; replacing every run gives the same text, match by match.
 const ODD_WHITESPACE = /[^\S ]\s*| \s+/g;
+
 /**
- * Anything the three steps above would change: `&`, a control character, or whitespace other than lone spaces. Every
- * whitespace character but the space is in the class, so past it only two spaces remain to look for (`includes`): one
- * pattern with ` \s` as an alternative, tried at every character, took about twice as long.
+ * Whether the steps above would change the text: an `&` (when `entities`: decodeEntities' part), a control character,
+ * or whitespace other than lone spaces (every whitespace character of `\s` but the space, or two spaces). Read in a loop,
+ * not tested with a pattern and `includes('  ')`: fields are short (ids, links, dates, numbers, titles), and the two
+ * calls took longer than reading them through.
  */
-const NEEDS_CLEANING = /[&\u0000-\u001F\u007F\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/;
+function needsCleaning(text: string, entities: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x26) {
+      if (c < 0x20 || (c === 0x26 && entities) || (c === 0x20 && text.charCodeAt(i + 1) === 0x20)) return true;
+    } else if (c >= 0x7f && (c === 0x7f || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 type TextSpec = NonNullable<TagHandler<never>['text']>;
 
@@ -302,9 +314,9 @@ class FeedReader implements XmlEvents {
 
   private finishCapture(capture: Capture): void {
     this.capture = undefined;
-    this.flushPending(capture);
     const { parts, spec } = capture;
     if (spec.kind === 'html') {
+      this.flushPending(capture);
       // The field keeps its parts; the slot starts new lists.
       const set = spec.set as (draft: ChannelDraft | ItemDraft, html: HtmlField) => void;
       set(capture.draft, htmlField(parts, capture.escaped, spec.max));
@@ -312,13 +324,25 @@ class FeedReader implements XmlEvents {
       capture.escaped = [];
       return;
     }
-    let text = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
-    parts.length = 0;
+    let text: string;
+    if (parts.length === 0) {
+      // One run of XML text, no CDATA (nearly every plain field): decoded as flushPending would, without the list.
+      text = decodeEntities(capture.pending);
+      capture.pending = '';
+    } else {
+      this.flushPending(capture);
+      text = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
+      parts.length = 0;
+    }
     if (text.length > spec.max) text = text.slice(0, spec.max);
     // Plain fields are decoded once more: `&amp;amp;` and `&amp;#8217;` (double-escaped titles) are
     // common, and nobody means a literal "&amp;" in a title.
-    // Most fields (ids, links, dates, numbers) have nothing to decode or clean: one scan tells, instead of three.
-    if (NEEDS_CLEANING.test(text) || text.includes('  ')) text = decodeEntities(text).replace(CONTROL, '').replace(ODD_WHITESPACE, ' ');
+    // Most fields (ids, links, dates, numbers) have nothing to decode or clean: one scan tells, instead of three; and
+    // a title with an `&` (`Q&amp;A`) is seldom left with anything to clean once decoded.
+    if (needsCleaning(text, true)) {
+      text = decodeEntities(text);
+      if (needsCleaning(text, false)) text = text.replace(CONTROL, '').replace(ODD_WHITESPACE, ' ');
+    }
     text = text.trim();
     const set = spec.set as (draft: ChannelDraft | ItemDraft, text: string) => void;
     set(capture.draft, text === '' ? '' : detach(text));
