@@ -12,6 +12,8 @@ const PIECES = [
   '<a b="1" b="2">', '<x y', ' z="', '">', '<![CDATA[', ']]>', '<!-- c -->', '<!--', '-->', '<?xml version="1.0"?>',
   '<!DOCTYPE r [<!ENTITY e "x">]>', '&amp;', '&lol;', '&', 'text', ' ', '\n', 'ä€', '<', '>', '/', '"', "'", '=',
   '<psc:chapter start="0" title="Intro"/>', '</ITEM>', '<Title>', '<br>', '<p>', '</p>', ']]', '<!', '<?', '-',
+  // Names that begin or end like others (compared in place against the names seen before and the open elements).
+  '<titles>', '</titles>', '</titl>', '<tit>', '</tit>', '<itle a="1">', '</itle>', '<b>', '</b>', '<titlf>', '</titlf>',
 ];
 
 function fixedChunks(text: string, size: number): string[] {

@@ -69,6 +69,28 @@ const isEndOfTagSection = (c: number) => c <= GT && (c === SLASH || c === GT || 
  */
 const STEP = 8192;
 
+/** A tag or attribute name as the scanner keeps it (see XmlScanner.name): the string, and its character codes. */
+interface Name {
+  readonly text: string;
+  /** Compared in place against the chunk, a code at a time: `startsWith` was a call per tag, the hottest line here. */
+  readonly codes: readonly number[];
+}
+
+/** A Name for a string that is not one of the chunk's (copied, see name()). */
+function newName(text: string): Name {
+  const codes: number[] = [];
+  for (let i = 0; i < text.length; i++) codes.push(text.charCodeAt(i));
+  return { text, codes };
+}
+
+/** Whether `codes` are the characters of `buffer` from `at` on. */
+function sameAt(buffer: string, at: number, codes: readonly number[]): boolean {
+  const length = codes.length;
+  let i = 0;
+  while (i < length && buffer.charCodeAt(at + i) === codes[i]) i++;
+  return i === length;
+}
+
 /** Handed to `onopentag` when nobody reads the attributes: never written to. */
 const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 
@@ -100,10 +122,10 @@ export class XmlScanner {
   private readonly buffers: string[] = [];
   private bufferOffset = 0;
   /** Open elements, innermost last. */
-  private readonly stack: string[] = [];
+  private readonly stack: Name[] = [];
   /** See name(). */
-  private readonly names: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
-  private tagname = '';
+  private readonly names: (Name | undefined)[] = new Array<Name | undefined>(NAME_SLOTS).fill(undefined);
+  private tag: Name | undefined;
   private attribs: Attributes | null = null;
   private attribname = '';
   private attribvalue = '';
@@ -125,7 +147,7 @@ export class XmlScanner {
     this.buffers.length = 0;
     this.bufferOffset = 0;
     this.stack.length = 0;
-    this.tagname = '';
+    this.tag = undefined;
     this.attribs = null;
     this.attribname = '';
     this.attribvalue = '';
@@ -148,7 +170,7 @@ export class XmlScanner {
     this.handleTrailingData();
     // The Parser's onend: what is still open closes, innermost first, as implied.
     const stack = this.stack;
-    for (let i = stack.length - 1; i >= 0; i--) this.events.onclosetag(stack[i] ?? '', true);
+    for (let i = stack.length - 1; i >= 0; i--) this.events.onclosetag(stack[i]?.text ?? '', true);
   }
 
   private shiftBuffer(): void {
@@ -197,45 +219,44 @@ export class XmlScanner {
    * A tag or attribute name, shared with its earlier occurrences: a feed repeats a few dozen names hundreds of thousands
    * of times, and a name compared in place is neither sliced out nor hashed anew by every lookup that follows.
    */
-  private name(start: number, end: number): string {
+  private name(start: number, end: number): Name {
     const buffer = this.buffer;
     const local = start - this.offset;
     const length = end - start;
-    if (local < 0 || length <= 0 || end - this.offset > buffer.length) return this.getSlice(start, end);
+    if (local < 0 || length <= 0 || end - this.offset > buffer.length) return newName(this.getSlice(start, end));
     const slot =
       (length * 31 + buffer.charCodeAt(local) + 7 * buffer.charCodeAt(end - this.offset - 1) + 3 * buffer.charCodeAt(local + (length >> 1))) &
       (NAME_SLOTS - 1);
     const known = this.names[slot];
-    if (known !== undefined && known.length === length && buffer.startsWith(known, local)) {
+    if (known !== undefined && known.codes.length === length && sameAt(buffer, local, known.codes)) {
       this.skipSlice(start, end);
       return known;
     }
-    const name = this.getSlice(start, end);
     // Copied before keeping: a slice would hold its whole chunk for as long as the scanner lives.
-    this.names[slot] = (' ' + name).slice(1);
+    const name = newName((' ' + this.getSlice(start, end)).slice(1));
+    this.names[slot] = name;
     return name;
   }
 
   private onopentagname(start: number, end: number): void {
     const name = this.name(start, end);
-    this.tagname = name;
+    this.tag = name;
     this.stack.push(name);
-    this.attribs = this.events.wantsAttributes(name) ? {} : null;
+    this.attribs = this.events.wantsAttributes(name.text) ? {} : null;
   }
 
   private endOpenTag(): void {
-    this.events.onopentag(this.tagname, this.attribs ?? NO_ATTRIBUTES);
+    this.events.onopentag(this.tag?.text ?? '', this.attribs ?? NO_ATTRIBUTES);
     this.attribs = null;
-    this.tagname = '';
   }
 
   private onselfclosingtag(): void {
-    const name = this.tagname;
+    const name = this.tag;
     this.endOpenTag();
-    if (this.stack[this.stack.length - 1] === name) {
+    if (name !== undefined && this.stack[this.stack.length - 1] === name) {
       // The Parser (recognizeSelfClosing) reports `<x/>` as an open tag and an implied close.
       this.stack.pop();
-      this.events.onclosetag(name, true);
+      this.events.onclosetag(name.text, true);
     }
   }
 
@@ -244,22 +265,23 @@ export class XmlScanner {
     // Nearly every end tag closes the innermost element: compare it in place instead of slicing the name out.
     const top = stack[stack.length - 1];
     const local = start - this.offset;
-    if (top !== undefined && end - start === top.length && local >= 0 && this.buffer.startsWith(top, local)) return this.closeTop(start, end);
-    const name = this.name(start, end);
-    const at = stack.lastIndexOf(name);
+    if (top !== undefined && end - start === top.codes.length && local >= 0 && sameAt(this.buffer, local, top.codes)) return this.closeTop(start, end);
+    const name = this.name(start, end).text;
+    let at = stack.length - 1;
+    while (at >= 0 && stack[at]?.text !== name) at--;
     if (at === -1) return;
     // Elements left open inside it close first, as implied.
-    for (let i = stack.length - 1; i >= at; i--) this.events.onclosetag(stack.pop() ?? '', i !== at);
+    for (let i = stack.length - 1; i >= at; i--) this.events.onclosetag(stack.pop()?.text ?? '', i !== at);
   }
 
   /** onclosetag for an end tag between `start` and `end` known to name the innermost element. */
   private closeTop(start: number, end: number): void {
     this.skipSlice(start, end);
-    this.events.onclosetag(this.stack.pop() ?? '', false);
+    this.events.onclosetag(this.stack.pop()?.text ?? '', false);
   }
 
   private onattribname(start: number, end: number): void {
-    if (this.attribs !== null) this.attribname = this.name(start, end);
+    if (this.attribs !== null) this.attribname = this.name(start, end).text;
     else this.skipSlice(start, end);
   }
 
@@ -308,9 +330,10 @@ export class XmlScanner {
           // events and positions the states below would give.
           const top = this.stack[this.stack.length - 1];
           const local = this.index - offset;
-          if (top !== undefined && local + top.length < buffer.length && buffer.charCodeAt(local + top.length) === GT && buffer.startsWith(top, local)) {
-            this.closeTop(this.index, this.index + top.length);
-            this.index += top.length;
+          const length = top === undefined ? 0 : top.codes.length;
+          if (top !== undefined && local + length < buffer.length && buffer.charCodeAt(local + length) === GT && sameAt(buffer, local, top.codes)) {
+            this.closeTop(this.index, this.index + length);
+            this.index += length;
             this.state = TEXT;
             this.sectionStart = this.index + 1;
             break;
