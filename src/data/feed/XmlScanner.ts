@@ -61,6 +61,7 @@ const NAME_SLOTS = 512;
 const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
 // Name characters (letters above all) are past `>`: one comparison tells them apart.
 const isEndOfTagSection = (c: number) => c <= GT && (c === SLASH || c === GT || isWhitespace(c));
+const isEndOfAttributeName = (c: number) => c <= GT && (c === EQ || c === SLASH || c === GT || isWhitespace(c));
 
 /**
  * Characters the state loop reads per call. A call over a whole 64 KB chunk ran long enough in a fresh process that V8,
@@ -74,13 +75,19 @@ interface Name {
   readonly text: string;
   /** Compared in place against the chunk, a code at a time: `startsWith` was a call per tag, the hottest line here. */
   readonly codes: readonly number[];
+  /**
+   * The open tag that followed this one last time, and the attribute that followed this tag or attribute in its tag:
+   * guesses, tried first (see openTag). Feeds write every item from one template, so the guess is nearly always right.
+   */
+  nextTag: Name | undefined;
+  nextAttribute: Name | undefined;
 }
 
-/** A Name for a string that is not one of the chunk's (copied, see name()). */
+/** A Name for a string that is not a slice of a chunk (copied, see name()). */
 function newName(text: string): Name {
   const codes: number[] = [];
   for (let i = 0; i < text.length; i++) codes.push(text.charCodeAt(i));
-  return { text, codes };
+  return { text, codes, nextTag: undefined, nextAttribute: undefined };
 }
 
 /** Whether `codes` are the characters of `buffer` from `at` on. */
@@ -126,6 +133,9 @@ export class XmlScanner {
   /** See name(). */
   private readonly names: (Name | undefined)[] = new Array<Name | undefined>(NAME_SLOTS).fill(undefined);
   private tag: Name | undefined;
+  /** The last open tag's name, and the last name read in the open tag (the tag's or an attribute's): see Name. */
+  private lastTag: Name | undefined;
+  private lastInTag: Name | undefined;
   private attribs: Attributes | null = null;
   private attribname = '';
   private attribvalue = '';
@@ -223,7 +233,8 @@ export class XmlScanner {
     const buffer = this.buffer;
     const local = start - this.offset;
     const length = end - start;
-    if (local < 0 || length <= 0 || end - this.offset > buffer.length) return newName(this.getSlice(start, end));
+    // Across chunks: copied all the same, since a guess (Name.nextTag) may keep it after the document.
+    if (local < 0 || length <= 0 || end - this.offset > buffer.length) return newName((' ' + this.getSlice(start, end)).slice(1));
     const slot =
       (length * 31 + buffer.charCodeAt(local) + 7 * buffer.charCodeAt(end - this.offset - 1) + 3 * buffer.charCodeAt(local + (length >> 1))) &
       (NAME_SLOTS - 1);
@@ -238,8 +249,15 @@ export class XmlScanner {
     return name;
   }
 
-  private onopentagname(start: number, end: number): void {
-    const name = this.name(start, end);
+  /** `guessed`: the name between `start` and `end`, compared in place already. */
+  private onopentagname(start: number, end: number, guessed?: Name): void {
+    let name = guessed;
+    if (name === undefined) name = this.name(start, end);
+    else this.skipSlice(start, end);
+    const last = this.lastTag;
+    if (last !== undefined && last.nextTag !== name) last.nextTag = name;
+    this.lastTag = name;
+    this.lastInTag = name;
     this.tag = name;
     this.stack.push(name);
     this.attribs = this.events.wantsAttributes(name.text) ? {} : null;
@@ -280,9 +298,16 @@ export class XmlScanner {
     this.events.onclosetag(this.stack.pop()?.text ?? '', false);
   }
 
-  private onattribname(start: number, end: number): void {
-    if (this.attribs !== null) this.attribname = this.name(start, end).text;
+  /** `guessed`: as for onopentagname. */
+  private onattribname(start: number, end: number, guessed?: Name): void {
+    if (this.attribs === null) return this.skipSlice(start, end);
+    let name = guessed;
+    if (name === undefined) name = this.name(start, end);
     else this.skipSlice(start, end);
+    const last = this.lastInTag;
+    if (last !== undefined && last.nextAttribute !== name) last.nextAttribute = name;
+    this.lastInTag = name;
+    this.attribname = name.text;
   }
 
   private onattribdata(start: number, end: number): void {
@@ -527,11 +552,21 @@ export class XmlScanner {
     const offset = this.offset;
     const length = buffer.length;
     let start = this.index;
-    let j = start - offset + 1;
-    while (j < length && !isEndOfTagSection(buffer.charCodeAt(j))) j++;
+    // The guess (see Name) when the name is it, whole in this chunk: it ends where its codes do (a name holds no end).
+    const guess = this.lastTag?.nextTag;
+    const local = start - offset;
+    let j: number;
+    let name: Name | undefined;
+    if (guess !== undefined && local + guess.codes.length < length && isEndOfTagSection(buffer.charCodeAt(local + guess.codes.length)) && sameAt(buffer, local, guess.codes)) {
+      name = guess;
+      j = local + guess.codes.length;
+    } else {
+      j = local + 1;
+      while (j < length && !isEndOfTagSection(buffer.charCodeAt(j))) j++;
+    }
     let state = IN_TAG_NAME;
     if (j < length) {
-      this.onopentagname(start, j + offset);
+      this.onopentagname(start, j + offset, name);
       start = -1;
       state = BEFORE_ATTRIBUTE_NAME;
     }
@@ -551,6 +586,20 @@ export class XmlScanner {
           else if (!isWhitespace(c)) {
             state = IN_ATTRIBUTE_NAME;
             start = j + offset;
+            // The name read here at once, its guess (see Name) first, rather than a turn of this loop per character.
+            const guess = this.attribs === null ? undefined : this.lastInTag?.nextAttribute;
+            const end = guess === undefined ? 0 : j + guess.codes.length;
+            if (guess !== undefined && end < length && isEndOfAttributeName(buffer.charCodeAt(end)) && sameAt(buffer, j, guess.codes)) {
+              j = end;
+              this.onattribname(start, j + offset, guess);
+              start = j + offset;
+              state = AFTER_ATTRIBUTE_NAME;
+              continue;
+            }
+            j++;
+            while (j < length && !isEndOfAttributeName(buffer.charCodeAt(j))) j++;
+            // IN_ATTRIBUTE_NAME takes the character that ends it (or the next chunk goes on with the name).
+            continue;
           }
           break;
         case IN_SELF_CLOSING_TAG:
@@ -567,7 +616,7 @@ export class XmlScanner {
           }
           break;
         case IN_ATTRIBUTE_NAME:
-          if (c === EQ || isEndOfTagSection(c)) {
+          if (isEndOfAttributeName(c)) {
             this.onattribname(start, j + offset);
             start = j + offset;
             state = AFTER_ATTRIBUTE_NAME;
