@@ -41,6 +41,13 @@ const NEEDS_CLEANING_DECODED = /[\u0000-\u001F\u007F\u00A0\u1680\u2000-\u200A\u2
 
 type TextSpec = NonNullable<TagHandler<never>['text']>;
 
+/** A tag name as written: its key, and its handlers as a child of an item and of the channel. */
+interface TagInfo {
+  key: string;
+  item: TagHandler<ItemDraft> | undefined;
+  channel: TagHandler<ChannelDraft> | undefined;
+}
+
 /**
  * The field being collected (one at a time: elements inside a captured one are its content, never fields), raw
  * XML text waiting in `pending` until a CDATA section or the end. One object serves every field of the feed: a
@@ -75,6 +82,11 @@ function detach(text: string): string {
 class FeedReader implements XmlEvents {
   readonly keys: string[] = [];
   readonly keyer: TagKeyer = createTagKeyer();
+  /**
+   * tagInfo's, per name as written: one lookup per open tag instead of the key's and then the handler's. Forgotten with
+   * the keys (a namespace declaration may change them).
+   */
+  private readonly tags = new Map<string, TagInfo>();
   rootDepth = -1;
   channelDepth = -1;
   itemDepth = -1;
@@ -110,6 +122,7 @@ class FeedReader implements XmlEvents {
   reset(): void {
     this.keys.length = 0;
     this.keyer.reset();
+    this.tags.clear();
     this.rootDepth = -1;
     this.channelDepth = -1;
     this.itemDepth = -1;
@@ -147,20 +160,21 @@ class FeedReader implements XmlEvents {
       return false;
     }
     const depth = this.keys.length;
-    const key = this.keyer.key(name);
+    const info = this.tagInfo(name);
+    const key = info.key;
     // onopentag comes next for this very name, with the keyer unchanged: it reuses the key.
     this.lastName = name;
     this.lastKey = key;
     this.lastItemHandler = undefined;
     this.lastChannelHandler = undefined;
     if (this.itemDepth >= 0) {
-      const handler = this.itemHandler(depth, key);
+      const handler = this.itemHandler(depth, info);
       this.lastItemHandler = handler;
       return handler?.open !== undefined && this.item !== undefined;
     }
     if (this.channelDepth >= 0) {
       if (depth - this.channelDepth === 1 && key === 'item') return false;
-      const handler = this.channelHandler(depth, key);
+      const handler = this.channelHandler(depth, info);
       this.lastChannelHandler = handler;
       return handler?.open !== undefined;
     }
@@ -169,14 +183,30 @@ class FeedReader implements XmlEvents {
   }
 
   /** The handler for an element at `depth` (before it is pushed) inside the item: a child, or a grandchild. */
-  private itemHandler(depth: number, key: string): TagHandler<ItemDraft> | undefined {
+  private itemHandler(depth: number, info: TagInfo): TagHandler<ItemDraft> | undefined {
     const rel = depth - this.itemDepth;
-    return rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
+    return rel === 1 ? info.item : rel === 2 ? ITEM_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(info.key) : undefined;
   }
 
-  private channelHandler(depth: number, key: string): TagHandler<ChannelDraft> | undefined {
+  private channelHandler(depth: number, info: TagInfo): TagHandler<ChannelDraft> | undefined {
     const rel = depth - this.channelDepth;
-    return rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
+    return rel === 1 ? info.channel : rel === 2 ? CHANNEL_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(info.key) : undefined;
+  }
+
+  private tagInfo(name: string): TagInfo {
+    let info = this.tags.get(name);
+    if (info === undefined) {
+      const key = this.keyer.key(name);
+      info = { key, item: ITEM_TAGS.get(key), channel: CHANNEL_TAGS.get(key) };
+      this.tags.set(name, info);
+    }
+    return info;
+  }
+
+  /** keyer.declare, forgetting the keys found so far. */
+  private declare(attributes: Attributes): void {
+    this.keyer.declare(attributes);
+    this.tags.clear();
   }
 
   /** Whether ontext would keep any of a text run now. */
@@ -189,7 +219,7 @@ class FeedReader implements XmlEvents {
   onopentag(name: string, attributes: Attributes): void {
     const depth = this.keys.length;
     const known = name === this.lastName;
-    const key = known ? this.lastKey : this.keyer.key(name);
+    const key = known ? this.lastKey : this.tagInfo(name).key;
     this.keys.push(key);
     if (this.done) return;
     const capture = this.capture;
@@ -199,20 +229,20 @@ class FeedReader implements XmlEvents {
       return;
     }
     if (this.itemDepth >= 0) {
-      const handler = known ? this.lastItemHandler : this.itemHandler(depth, key);
+      const handler = known ? this.lastItemHandler : this.itemHandler(depth, this.tagInfo(name));
       if (handler !== undefined && this.item !== undefined) this.dispatch(handler, this.item, attributes, depth);
       return;
     }
     if (this.channelDepth >= 0) {
       if (depth - this.channelDepth === 1 && key === 'item') return this.startItem(depth);
-      const handler = known ? this.lastChannelHandler : this.channelHandler(depth, key);
+      const handler = known ? this.lastChannelHandler : this.channelHandler(depth, this.tagInfo(name));
       if (handler !== undefined) this.dispatch(handler, this.channel, attributes, depth);
       return;
     }
     if (this.rootDepth >= 0) {
       if (depth !== this.rootDepth + 1) return;
       if (key === 'channel' && !this.sawChannel) {
-        this.keyer.declare(attributes);
+        this.declare(attributes);
         this.channelDepth = depth;
         this.sawChannel = true;
       } else if (key === 'item' && this.sawChannel) {
@@ -224,7 +254,7 @@ class FeedReader implements XmlEvents {
     // Before the root: PHP warnings and other junk may come first; the first <rss> or <rdf:RDF> is the feed.
     this.firstElement ??= key;
     if (key === 'rss' || key === 'rdf:rdf') {
-      this.keyer.declare(attributes);
+      this.declare(attributes);
       this.rootDepth = depth;
       this.sawRoot = true;
     }
