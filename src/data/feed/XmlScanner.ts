@@ -75,19 +75,22 @@ interface Name {
   readonly text: string;
   /** Compared in place against the chunk, a code at a time: `startsWith` was a call per tag, the hottest line here. */
   readonly codes: readonly number[];
+  /** Its slot in XmlScanner.names; -1 for a name never kept there (one read across chunks). */
+  readonly slot: number;
   /**
    * The open tag that followed this one last time, and the attribute that followed this tag or attribute in its tag:
    * guesses, tried first (see openTag). Feeds write every item from one template, so the guess is nearly always right.
+   * Only names in the cache link, to names in the cache, and a name loses its links when it leaves: what the guesses
+   * keep alive stays within twice the cache, whatever names a hostile feed makes up.
    */
   nextTag: Name | undefined;
   nextAttribute: Name | undefined;
 }
 
-/** A Name for a string that is not a slice of a chunk (copied, see name()). */
-function newName(text: string): Name {
+function newName(text: string, slot: number): Name {
   const codes: number[] = [];
   for (let i = 0; i < text.length; i++) codes.push(text.charCodeAt(i));
-  return { text, codes, nextTag: undefined, nextAttribute: undefined };
+  return { text, codes, slot, nextTag: undefined, nextAttribute: undefined };
 }
 
 /** Whether `codes` are the characters of `buffer` from `at` on. */
@@ -158,6 +161,8 @@ export class XmlScanner {
     this.bufferOffset = 0;
     this.stack.length = 0;
     this.tag = undefined;
+    this.lastTag = undefined;
+    this.lastInTag = undefined;
     this.attribs = null;
     this.attribname = '';
     this.attribvalue = '';
@@ -233,8 +238,7 @@ export class XmlScanner {
     const buffer = this.buffer;
     const local = start - this.offset;
     const length = end - start;
-    // Across chunks: copied all the same, since a guess (Name.nextTag) may keep it after the document.
-    if (local < 0 || length <= 0 || end - this.offset > buffer.length) return newName((' ' + this.getSlice(start, end)).slice(1));
+    if (local < 0 || length <= 0 || end - this.offset > buffer.length) return newName(this.getSlice(start, end), -1);
     const slot =
       (length * 31 + buffer.charCodeAt(local) + 7 * buffer.charCodeAt(end - this.offset - 1) + 3 * buffer.charCodeAt(local + (length >> 1))) &
       (NAME_SLOTS - 1);
@@ -243,8 +247,12 @@ export class XmlScanner {
       this.skipSlice(start, end);
       return known;
     }
+    if (known !== undefined) {
+      known.nextTag = undefined;
+      known.nextAttribute = undefined;
+    }
     // Copied before keeping: a slice would hold its whole chunk for as long as the scanner lives.
-    const name = newName((' ' + this.getSlice(start, end)).slice(1));
+    const name = newName((' ' + this.getSlice(start, end)).slice(1), slot);
     this.names[slot] = name;
     return name;
   }
@@ -255,7 +263,7 @@ export class XmlScanner {
     if (name === undefined) name = this.name(start, end);
     else this.skipSlice(start, end);
     const last = this.lastTag;
-    if (last !== undefined && last.nextTag !== name) last.nextTag = name;
+    if (last !== undefined && last.nextTag !== name && this.linkable(last, name)) last.nextTag = name;
     this.lastTag = name;
     this.lastInTag = name;
     this.tag = name;
@@ -298,6 +306,11 @@ export class XmlScanner {
     this.events.onclosetag(this.stack.pop()?.text ?? '', false);
   }
 
+  /** Whether `from` may keep `to` as its guess: both in the cache (see Name.nextTag). */
+  private linkable(from: Name, to: Name): boolean {
+    return from.slot >= 0 && to.slot >= 0 && this.names[from.slot] === from && this.names[to.slot] === to;
+  }
+
   /** `guessed`: as for onopentagname. */
   private onattribname(start: number, end: number, guessed?: Name): void {
     if (this.attribs === null) return this.skipSlice(start, end);
@@ -305,7 +318,7 @@ export class XmlScanner {
     if (name === undefined) name = this.name(start, end);
     else this.skipSlice(start, end);
     const last = this.lastInTag;
-    if (last !== undefined && last.nextAttribute !== name) last.nextAttribute = name;
+    if (last !== undefined && last.nextAttribute !== name && this.linkable(last, name)) last.nextAttribute = name;
     this.lastInTag = name;
     this.attribname = name.text;
   }
