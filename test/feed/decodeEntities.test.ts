@@ -9,6 +9,8 @@ const PIECES = [
   'AUML;', 'eacute', '8217;', '38;', '0;', '128;', '150;', '159;', '160;', 'D800;', 'dfff;', '10FFFF;', '110000;',
   '99999999;', '00000065;', 'ffff;', 'zz;', '1a;', ' ', 'text', 'é', '\u00a0', 'a', '7', '2014;', 'hellip;', 'nbsp',
   '&&', '& ', '&=', '&-', '&_', '&\n', '&é', '&\u00a0', '<', '>',
+  // `&lt;` and `&gt;` cut short or run on (`&lt`, `&l;`, `&ltx;`, `&gt` at the end): read by their codes, not the decoder.
+  'lt', 'gt', 'l', 'g', 't;', '&lt', '&gt', 'gtx;',
 ];
 const NAMES = [
   'nbsp', 'mdash', 'ndash', 'rsquo', 'lsquo', 'rdquo', 'ldquo', 'hellip', 'bull', 'middot', 'copy', 'reg', 'trade',

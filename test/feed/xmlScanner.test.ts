@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Parser } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { generateFeed } from '../../bench/generateFeed.js';
@@ -12,6 +14,8 @@ const PIECES = [
   '<a b="1" b="2">', '<x y', ' z="', '">', '<![CDATA[', ']]>', '<!-- c -->', '<!--', '-->', '<?xml version="1.0"?>',
   '<!DOCTYPE r [<!ENTITY e "x">]>', '&amp;', '&lol;', '&', 'text', ' ', '\n', 'ä€', '<', '>', '/', '"', "'", '=',
   '<psc:chapter start="0" title="Intro"/>', '</ITEM>', '<Title>', '<br>', '<p>', '</p>', ']]', '<!', '<?', '-',
+  // Names that begin or end like others (compared in place against the names seen before and the open elements).
+  '<titles>', '</titles>', '</titl>', '<tit>', '</tit>', '<itle a="1">', '</itle>', '<b>', '</b>', '<titlf>', '</titlf>',
 ];
 
 function fixedChunks(text: string, size: number): string[] {
@@ -119,6 +123,30 @@ describe('XmlScanner', () => {
       scanner.end();
       expect({ seed, log: actual.log }).toEqual({ seed, log: reference(parts) });
     }
+  });
+
+  it('keeps a bounded number of names after a document that makes up a hundred thousand of them', () => {
+    // The scanner guesses each open tag from the one that followed the previous tag last time (a link between names it
+    // keeps): links made through names the cache has let go of would keep every made-up name of a hostile feed alive.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const scanner = new XmlScanner(recorder().events);
+    const run = (body: string) => {
+      scanner.reset(recorder(() => true).events);
+      scanner.write(`<rss><channel>${body}</channel></rss>`);
+      scanner.end();
+      scanner.reset(recorder().events);
+    };
+    run('<item><title>t</title></item>');
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    let body = '';
+    for (let i = 0; i < 100_000; i++) body += `<made-up-name-${String(i).padStart(6, '0')} a${i}="1"/>`;
+    run(body);
+    body = '';
+    gc();
+    // A hundred thousand names kept would be ~20 MB; the cache and its links hold ~1,500 at most.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(4 * 1024 * 1024);
   });
 
   it('slices out neither attributes nor text that the reader does not want', () => {

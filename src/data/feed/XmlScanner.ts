@@ -59,7 +59,9 @@ const COMMENT_END = '-->';
 const NAME_SLOTS = 512;
 
 const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
-const isEndOfTagSection = (c: number) => c === SLASH || c === GT || isWhitespace(c);
+// Name characters (letters above all) are past `>`: one comparison tells them apart.
+const isEndOfTagSection = (c: number) => c <= GT && (c === SLASH || c === GT || isWhitespace(c));
+const isEndOfAttributeName = (c: number) => c <= GT && (c === EQ || c === SLASH || c === GT || isWhitespace(c));
 
 /**
  * Characters the state loop reads per call. A call over a whole 64 KB chunk ran long enough in a fresh process that V8,
@@ -67,6 +69,37 @@ const isEndOfTagSection = (c: number) => c === SLASH || c === GT || isWhitespace
  * replacement): with shorter calls the next one picks up the optimised code and the second compile never happens.
  */
 const STEP = 8192;
+
+/** A tag or attribute name as the scanner keeps it (see XmlScanner.name): the string, and its character codes. */
+interface Name {
+  readonly text: string;
+  /** Compared in place against the chunk, a code at a time: `startsWith` was a call per tag, the hottest line here. */
+  readonly codes: readonly number[];
+  /** Its slot in XmlScanner.names; -1 for a name never kept there (one read across chunks). */
+  readonly slot: number;
+  /**
+   * The open tag that followed this one last time, and the attribute that followed this tag or attribute in its tag:
+   * guesses, tried first (see openTag). Feeds write every item from one template, so the guess is nearly always right.
+   * Only names in the cache link, to names in the cache, and a name loses its links when it leaves: what the guesses
+   * keep alive stays within twice the cache, whatever names a hostile feed makes up.
+   */
+  nextTag: Name | undefined;
+  nextAttribute: Name | undefined;
+}
+
+function newName(text: string, slot: number): Name {
+  const codes: number[] = [];
+  for (let i = 0; i < text.length; i++) codes.push(text.charCodeAt(i));
+  return { text, codes, slot, nextTag: undefined, nextAttribute: undefined };
+}
+
+/** Whether `codes` are the characters of `buffer` from `at` on. */
+function sameAt(buffer: string, at: number, codes: readonly number[]): boolean {
+  const length = codes.length;
+  let i = 0;
+  while (i < length && buffer.charCodeAt(at + i) === codes[i]) i++;
+  return i === length;
+}
 
 /** Handed to `onopentag` when nobody reads the attributes: never written to. */
 const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
@@ -99,10 +132,13 @@ export class XmlScanner {
   private readonly buffers: string[] = [];
   private bufferOffset = 0;
   /** Open elements, innermost last. */
-  private readonly stack: string[] = [];
+  private readonly stack: Name[] = [];
   /** See name(). */
-  private readonly names: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
-  private tagname = '';
+  private readonly names: (Name | undefined)[] = new Array<Name | undefined>(NAME_SLOTS).fill(undefined);
+  private tag: Name | undefined;
+  /** The last open tag's name, and the last name read in the open tag (the tag's or an attribute's): see Name. */
+  private lastTag: Name | undefined;
+  private lastInTag: Name | undefined;
   private attribs: Attributes | null = null;
   private attribname = '';
   private attribvalue = '';
@@ -124,7 +160,9 @@ export class XmlScanner {
     this.buffers.length = 0;
     this.bufferOffset = 0;
     this.stack.length = 0;
-    this.tagname = '';
+    this.tag = undefined;
+    this.lastTag = undefined;
+    this.lastInTag = undefined;
     this.attribs = null;
     this.attribname = '';
     this.attribvalue = '';
@@ -147,7 +185,7 @@ export class XmlScanner {
     this.handleTrailingData();
     // The Parser's onend: what is still open closes, innermost first, as implied.
     const stack = this.stack;
-    for (let i = stack.length - 1; i >= 0; i--) this.events.onclosetag(stack[i] ?? '', true);
+    for (let i = stack.length - 1; i >= 0; i--) this.events.onclosetag(stack[i]?.text ?? '', true);
   }
 
   private shiftBuffer(): void {
@@ -196,45 +234,55 @@ export class XmlScanner {
    * A tag or attribute name, shared with its earlier occurrences: a feed repeats a few dozen names hundreds of thousands
    * of times, and a name compared in place is neither sliced out nor hashed anew by every lookup that follows.
    */
-  private name(start: number, end: number): string {
+  private name(start: number, end: number): Name {
     const buffer = this.buffer;
     const local = start - this.offset;
     const length = end - start;
-    if (local < 0 || length <= 0 || end - this.offset > buffer.length) return this.getSlice(start, end);
+    if (local < 0 || length <= 0 || end - this.offset > buffer.length) return newName(this.getSlice(start, end), -1);
     const slot =
       (length * 31 + buffer.charCodeAt(local) + 7 * buffer.charCodeAt(end - this.offset - 1) + 3 * buffer.charCodeAt(local + (length >> 1))) &
       (NAME_SLOTS - 1);
     const known = this.names[slot];
-    if (known !== undefined && known.length === length && buffer.startsWith(known, local)) {
+    if (known !== undefined && known.codes.length === length && sameAt(buffer, local, known.codes)) {
       this.skipSlice(start, end);
       return known;
     }
-    const name = this.getSlice(start, end);
+    if (known !== undefined) {
+      known.nextTag = undefined;
+      known.nextAttribute = undefined;
+    }
     // Copied before keeping: a slice would hold its whole chunk for as long as the scanner lives.
-    this.names[slot] = (' ' + name).slice(1);
+    const name = newName((' ' + this.getSlice(start, end)).slice(1), slot);
+    this.names[slot] = name;
     return name;
   }
 
-  private onopentagname(start: number, end: number): void {
-    const name = this.name(start, end);
-    this.tagname = name;
+  /** `guessed`: the name between `start` and `end`, compared in place already. */
+  private onopentagname(start: number, end: number, guessed?: Name): void {
+    let name = guessed;
+    if (name === undefined) name = this.name(start, end);
+    else this.skipSlice(start, end);
+    const last = this.lastTag;
+    if (last !== undefined && last.nextTag !== name && this.linkable(last, name)) last.nextTag = name;
+    this.lastTag = name;
+    this.lastInTag = name;
+    this.tag = name;
     this.stack.push(name);
-    this.attribs = this.events.wantsAttributes(name) ? {} : null;
+    this.attribs = this.events.wantsAttributes(name.text) ? {} : null;
   }
 
   private endOpenTag(): void {
-    this.events.onopentag(this.tagname, this.attribs ?? NO_ATTRIBUTES);
+    this.events.onopentag(this.tag?.text ?? '', this.attribs ?? NO_ATTRIBUTES);
     this.attribs = null;
-    this.tagname = '';
   }
 
   private onselfclosingtag(): void {
-    const name = this.tagname;
+    const name = this.tag;
     this.endOpenTag();
-    if (this.stack[this.stack.length - 1] === name) {
+    if (name !== undefined && this.stack[this.stack.length - 1] === name) {
       // The Parser (recognizeSelfClosing) reports `<x/>` as an open tag and an implied close.
       this.stack.pop();
-      this.events.onclosetag(name, true);
+      this.events.onclosetag(name.text, true);
     }
   }
 
@@ -243,22 +291,36 @@ export class XmlScanner {
     // Nearly every end tag closes the innermost element: compare it in place instead of slicing the name out.
     const top = stack[stack.length - 1];
     const local = start - this.offset;
-    if (top !== undefined && end - start === top.length && local >= 0 && this.buffer.startsWith(top, local)) {
-      this.skipSlice(start, end);
-      stack.pop();
-      this.events.onclosetag(top, false);
-      return;
-    }
-    const name = this.name(start, end);
-    const at = stack.lastIndexOf(name);
+    if (top !== undefined && end - start === top.codes.length && local >= 0 && sameAt(this.buffer, local, top.codes)) return this.closeTop(start, end);
+    const name = this.name(start, end).text;
+    let at = stack.length - 1;
+    while (at >= 0 && stack[at]?.text !== name) at--;
     if (at === -1) return;
     // Elements left open inside it close first, as implied.
-    for (let i = stack.length - 1; i >= at; i--) this.events.onclosetag(stack.pop() ?? '', i !== at);
+    for (let i = stack.length - 1; i >= at; i--) this.events.onclosetag(stack.pop()?.text ?? '', i !== at);
   }
 
-  private onattribname(start: number, end: number): void {
-    if (this.attribs !== null) this.attribname = this.name(start, end);
+  /** onclosetag for an end tag between `start` and `end` known to name the innermost element. */
+  private closeTop(start: number, end: number): void {
+    this.skipSlice(start, end);
+    this.events.onclosetag(this.stack.pop()?.text ?? '', false);
+  }
+
+  /** Whether `from` may keep `to` as its guess: both in the cache (see Name.nextTag). */
+  private linkable(from: Name, to: Name): boolean {
+    return from.slot >= 0 && to.slot >= 0 && this.names[from.slot] === from && this.names[to.slot] === to;
+  }
+
+  /** `guessed`: as for onopentagname. */
+  private onattribname(start: number, end: number, guessed?: Name): void {
+    if (this.attribs === null) return this.skipSlice(start, end);
+    let name = guessed;
+    if (name === undefined) name = this.name(start, end);
     else this.skipSlice(start, end);
+    const last = this.lastInTag;
+    if (last !== undefined && last.nextAttribute !== name && this.linkable(last, name)) last.nextAttribute = name;
+    this.lastInTag = name;
+    this.attribname = name.text;
   }
 
   private onattribdata(start: number, end: number): void {
@@ -306,9 +368,10 @@ export class XmlScanner {
           // events and positions the states below would give.
           const top = this.stack[this.stack.length - 1];
           const local = this.index - offset;
-          if (top !== undefined && local + top.length < buffer.length && buffer.charCodeAt(local + top.length) === GT && buffer.startsWith(top, local)) {
-            this.onclosetag(this.index, this.index + top.length);
-            this.index += top.length;
+          const length = top === undefined ? 0 : top.codes.length;
+          if (top !== undefined && local + length < buffer.length && buffer.charCodeAt(local + length) === GT && sameAt(buffer, local, top.codes)) {
+            this.closeTop(this.index, this.index + length);
+            this.index += length;
             this.state = TEXT;
             this.sectionStart = this.index + 1;
             break;
@@ -502,11 +565,21 @@ export class XmlScanner {
     const offset = this.offset;
     const length = buffer.length;
     let start = this.index;
-    let j = start - offset + 1;
-    while (j < length && !isEndOfTagSection(buffer.charCodeAt(j))) j++;
+    // The guess (see Name) when the name is it, whole in this chunk: it ends where its codes do (a name holds no end).
+    const guess = this.lastTag?.nextTag;
+    const local = start - offset;
+    let j: number;
+    let name: Name | undefined;
+    if (guess !== undefined && local + guess.codes.length < length && isEndOfTagSection(buffer.charCodeAt(local + guess.codes.length)) && sameAt(buffer, local, guess.codes)) {
+      name = guess;
+      j = local + guess.codes.length;
+    } else {
+      j = local + 1;
+      while (j < length && !isEndOfTagSection(buffer.charCodeAt(j))) j++;
+    }
     let state = IN_TAG_NAME;
     if (j < length) {
-      this.onopentagname(start, j + offset);
+      this.onopentagname(start, j + offset, name);
       start = -1;
       state = BEFORE_ATTRIBUTE_NAME;
     }
@@ -526,6 +599,20 @@ export class XmlScanner {
           else if (!isWhitespace(c)) {
             state = IN_ATTRIBUTE_NAME;
             start = j + offset;
+            // The name read here at once, its guess (see Name) first, rather than a turn of this loop per character.
+            const guess = this.attribs === null ? undefined : this.lastInTag?.nextAttribute;
+            const end = guess === undefined ? 0 : j + guess.codes.length;
+            if (guess !== undefined && end < length && isEndOfAttributeName(buffer.charCodeAt(end)) && sameAt(buffer, j, guess.codes)) {
+              j = end;
+              this.onattribname(start, j + offset, guess);
+              start = j + offset;
+              state = AFTER_ATTRIBUTE_NAME;
+              continue;
+            }
+            j++;
+            while (j < length && !isEndOfAttributeName(buffer.charCodeAt(j))) j++;
+            // IN_ATTRIBUTE_NAME takes the character that ends it (or the next chunk goes on with the name).
+            continue;
           }
           break;
         case IN_SELF_CLOSING_TAG:
@@ -542,7 +629,7 @@ export class XmlScanner {
           }
           break;
         case IN_ATTRIBUTE_NAME:
-          if (c === EQ || isEndOfTagSection(c)) {
+          if (isEndOfAttributeName(c)) {
             this.onattribname(start, j + offset);
             start = j + offset;
             state = AFTER_ATTRIBUTE_NAME;

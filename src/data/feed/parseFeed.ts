@@ -28,14 +28,25 @@ const CHUNK_BYTES = 64 * 1024;
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 // Whitespace runs that are not one space already; replacing every run gives the same text, match by match.
 const ODD_WHITESPACE = /[^\S ]\s*| \s+/g;
+
 /**
  * Anything the three steps above would change: `&`, a control character, or whitespace other than lone spaces. Every
  * whitespace character but the space is in the class, so past it only two spaces remain to look for (`includes`): one
- * pattern with ` \s` as an alternative, tried at every character, took about twice as long.
+ * pattern with ` \s` as an alternative, tried at every character, took about twice as long. (A loop over the characters
+ * took longer than both calls, even on short fields.)
  */
 const NEEDS_CLEANING = /[&\u0000-\u001F\u007F\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/;
+/** The same without `&`: what is left to clean once decoded. */
+const NEEDS_CLEANING_DECODED = /[\u0000-\u001F\u007F\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/;
 
 type TextSpec = NonNullable<TagHandler<never>['text']>;
+
+/** A tag name as written: its key, and its handlers as a child of an item and of the channel. */
+interface TagInfo {
+  key: string;
+  item: TagHandler<ItemDraft> | undefined;
+  channel: TagHandler<ChannelDraft> | undefined;
+}
 
 /**
  * The field being collected (one at a time: elements inside a captured one are its content, never fields), raw
@@ -71,6 +82,11 @@ function detach(text: string): string {
 class FeedReader implements XmlEvents {
   readonly keys: string[] = [];
   readonly keyer: TagKeyer = createTagKeyer();
+  /**
+   * tagInfo's, per name as written: one lookup per open tag instead of the key's and then the handler's. Forgotten with
+   * the keys (a namespace declaration may change them).
+   */
+  private readonly tags = new Map<string, TagInfo>();
   rootDepth = -1;
   channelDepth = -1;
   itemDepth = -1;
@@ -106,6 +122,7 @@ class FeedReader implements XmlEvents {
   reset(): void {
     this.keys.length = 0;
     this.keyer.reset();
+    this.tags.clear();
     this.rootDepth = -1;
     this.channelDepth = -1;
     this.itemDepth = -1;
@@ -143,20 +160,21 @@ class FeedReader implements XmlEvents {
       return false;
     }
     const depth = this.keys.length;
-    const key = this.keyer.key(name);
+    const info = this.tagInfo(name);
+    const key = info.key;
     // onopentag comes next for this very name, with the keyer unchanged: it reuses the key.
     this.lastName = name;
     this.lastKey = key;
     this.lastItemHandler = undefined;
     this.lastChannelHandler = undefined;
     if (this.itemDepth >= 0) {
-      const handler = this.itemHandler(depth, key);
+      const handler = this.itemHandler(depth, info);
       this.lastItemHandler = handler;
       return handler?.open !== undefined && this.item !== undefined;
     }
     if (this.channelDepth >= 0) {
       if (depth - this.channelDepth === 1 && key === 'item') return false;
-      const handler = this.channelHandler(depth, key);
+      const handler = this.channelHandler(depth, info);
       this.lastChannelHandler = handler;
       return handler?.open !== undefined;
     }
@@ -165,14 +183,30 @@ class FeedReader implements XmlEvents {
   }
 
   /** The handler for an element at `depth` (before it is pushed) inside the item: a child, or a grandchild. */
-  private itemHandler(depth: number, key: string): TagHandler<ItemDraft> | undefined {
+  private itemHandler(depth: number, info: TagInfo): TagHandler<ItemDraft> | undefined {
     const rel = depth - this.itemDepth;
-    return rel === 1 ? ITEM_TAGS.get(key) : rel === 2 ? ITEM_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
+    return rel === 1 ? info.item : rel === 2 ? ITEM_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(info.key) : undefined;
   }
 
-  private channelHandler(depth: number, key: string): TagHandler<ChannelDraft> | undefined {
+  private channelHandler(depth: number, info: TagInfo): TagHandler<ChannelDraft> | undefined {
     const rel = depth - this.channelDepth;
-    return rel === 1 ? CHANNEL_TAGS.get(key) : rel === 2 ? CHANNEL_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(key) : undefined;
+    return rel === 1 ? info.channel : rel === 2 ? CHANNEL_TAGS_BY_PARENT.get(this.keys[depth - 1] ?? '')?.get(info.key) : undefined;
+  }
+
+  private tagInfo(name: string): TagInfo {
+    let info = this.tags.get(name);
+    if (info === undefined) {
+      const key = this.keyer.key(name);
+      info = { key, item: ITEM_TAGS.get(key), channel: CHANNEL_TAGS.get(key) };
+      this.tags.set(name, info);
+    }
+    return info;
+  }
+
+  /** keyer.declare, forgetting the keys found so far. */
+  private declare(attributes: Attributes): void {
+    this.keyer.declare(attributes);
+    this.tags.clear();
   }
 
   /** Whether ontext would keep any of a text run now. */
@@ -185,7 +219,7 @@ class FeedReader implements XmlEvents {
   onopentag(name: string, attributes: Attributes): void {
     const depth = this.keys.length;
     const known = name === this.lastName;
-    const key = known ? this.lastKey : this.keyer.key(name);
+    const key = known ? this.lastKey : this.tagInfo(name).key;
     this.keys.push(key);
     if (this.done) return;
     const capture = this.capture;
@@ -195,20 +229,20 @@ class FeedReader implements XmlEvents {
       return;
     }
     if (this.itemDepth >= 0) {
-      const handler = known ? this.lastItemHandler : this.itemHandler(depth, key);
+      const handler = known ? this.lastItemHandler : this.itemHandler(depth, this.tagInfo(name));
       if (handler !== undefined && this.item !== undefined) this.dispatch(handler, this.item, attributes, depth);
       return;
     }
     if (this.channelDepth >= 0) {
       if (depth - this.channelDepth === 1 && key === 'item') return this.startItem(depth);
-      const handler = known ? this.lastChannelHandler : this.channelHandler(depth, key);
+      const handler = known ? this.lastChannelHandler : this.channelHandler(depth, this.tagInfo(name));
       if (handler !== undefined) this.dispatch(handler, this.channel, attributes, depth);
       return;
     }
     if (this.rootDepth >= 0) {
       if (depth !== this.rootDepth + 1) return;
       if (key === 'channel' && !this.sawChannel) {
-        this.keyer.declare(attributes);
+        this.declare(attributes);
         this.channelDepth = depth;
         this.sawChannel = true;
       } else if (key === 'item' && this.sawChannel) {
@@ -220,7 +254,7 @@ class FeedReader implements XmlEvents {
     // Before the root: PHP warnings and other junk may come first; the first <rss> or <rdf:RDF> is the feed.
     this.firstElement ??= key;
     if (key === 'rss' || key === 'rdf:rdf') {
-      this.keyer.declare(attributes);
+      this.declare(attributes);
       this.rootDepth = depth;
       this.sawRoot = true;
     }
@@ -302,9 +336,9 @@ class FeedReader implements XmlEvents {
 
   private finishCapture(capture: Capture): void {
     this.capture = undefined;
-    this.flushPending(capture);
     const { parts, spec } = capture;
     if (spec.kind === 'html') {
+      this.flushPending(capture);
       // The field keeps its parts; the slot starts new lists.
       const set = spec.set as (draft: ChannelDraft | ItemDraft, html: HtmlField) => void;
       set(capture.draft, htmlField(parts, capture.escaped, spec.max));
@@ -312,13 +346,25 @@ class FeedReader implements XmlEvents {
       capture.escaped = [];
       return;
     }
-    let text = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
-    parts.length = 0;
+    let text: string;
+    if (parts.length === 0) {
+      // One run of XML text, no CDATA (nearly every plain field): decoded as flushPending would, without the list.
+      text = decodeEntities(capture.pending);
+      capture.pending = '';
+    } else {
+      this.flushPending(capture);
+      text = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
+      parts.length = 0;
+    }
     if (text.length > spec.max) text = text.slice(0, spec.max);
     // Plain fields are decoded once more: `&amp;amp;` and `&amp;#8217;` (double-escaped titles) are
     // common, and nobody means a literal "&amp;" in a title.
-    // Most fields (ids, links, dates, numbers) have nothing to decode or clean: one scan tells, instead of three.
-    if (NEEDS_CLEANING.test(text) || text.includes('  ')) text = decodeEntities(text).replace(CONTROL, '').replace(ODD_WHITESPACE, ' ');
+    // Most fields (ids, links, dates, numbers) have nothing to decode or clean: one scan tells, instead of three; and
+    // a title with an `&` (`Q&amp;A`) is seldom left with anything to clean once decoded.
+    if (NEEDS_CLEANING.test(text) || text.includes('  ')) {
+      text = decodeEntities(text);
+      if (NEEDS_CLEANING_DECODED.test(text) || text.includes('  ')) text = text.replace(CONTROL, '').replace(ODD_WHITESPACE, ' ');
+    }
     text = text.trim();
     const set = spec.set as (draft: ChannelDraft | ItemDraft, text: string) => void;
     set(capture.draft, text === '' ? '' : detach(text));

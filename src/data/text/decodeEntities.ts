@@ -31,10 +31,11 @@ function decodeFrom(text: string, at: number): string {
     let value: string;
     let length: number;
     const next = text.charCodeAt(at + 1);
-    if (next === 0x6c /* l */ && text.startsWith('lt;', at + 1)) {
+    // `&lt;` and `&gt;` by their codes: startsWith on a slice of a chunk (what show notes are) is a call each time.
+    if (next === 0x6c /* l */ && text.charCodeAt(at + 2) === 0x74 /* t */ && text.charCodeAt(at + 3) === 0x3b /* ; */) {
       value = '<';
       length = 4;
-    } else if (next === 0x67 /* g */ && text.startsWith('gt;', at + 1)) {
+    } else if (next === 0x67 /* g */ && text.charCodeAt(at + 2) === 0x74 /* t */ && text.charCodeAt(at + 3) === 0x3b /* ; */) {
       value = '>';
       length = 4;
     } else if (next === 0x61 /* a */ && text.startsWith('amp;', at + 1)) {
