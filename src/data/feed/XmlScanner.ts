@@ -259,9 +259,7 @@ export class XmlScanner {
 
   /** `guessed`: the name between `start` and `end`, compared in place already. */
   private onopentagname(start: number, end: number, guessed?: Name): void {
-    let name = guessed;
-    if (name === undefined) name = this.name(start, end);
-    else this.skipSlice(start, end);
+    const name = this.nameOrGuess(start, end, guessed);
     const last = this.lastTag;
     if (last !== undefined && last.nextTag !== name && this.linkable(last, name)) last.nextTag = name;
     this.lastTag = name;
@@ -306,6 +304,13 @@ export class XmlScanner {
     this.events.onclosetag(this.stack.pop()?.text ?? '', false);
   }
 
+  /** The name between `start` and `end`: `guessed` when the caller compared it in place already, else name(). */
+  private nameOrGuess(start: number, end: number, guessed: Name | undefined): Name {
+    if (guessed === undefined) return this.name(start, end);
+    this.skipSlice(start, end);
+    return guessed;
+  }
+
   /** Whether `from` may keep `to` as its guess: both in the cache (see Name.nextTag). */
   private linkable(from: Name, to: Name): boolean {
     return from.slot >= 0 && to.slot >= 0 && this.names[from.slot] === from && this.names[to.slot] === to;
@@ -314,9 +319,7 @@ export class XmlScanner {
   /** `guessed`: as for onopentagname. */
   private onattribname(start: number, end: number, guessed?: Name): void {
     if (this.attribs === null) return this.skipSlice(start, end);
-    let name = guessed;
-    if (name === undefined) name = this.name(start, end);
-    else this.skipSlice(start, end);
+    const name = this.nameOrGuess(start, end, guessed);
     const last = this.lastInTag;
     if (last !== undefined && last.nextAttribute !== name && this.linkable(last, name)) last.nextAttribute = name;
     this.lastInTag = name;
