@@ -99,14 +99,12 @@ function hash32(text: string): number {
 
 /** What each indexed episode of a podcast looked like: parallel arrays, not an object per episode. */
 interface IndexedEpisodes {
-  /** For a podcast of a loaded index, parsed from the saved bytes when first read (see savedIndexed). */
+  /** For a podcast of a loaded index, parsed from the saved bytes when first read (see SavedIndexed). */
   readonly ids: string[];
   readonly fingerprints: Int32Array;
   /** Transcript cues each was indexed with; undefined when none had any (most podcasts). */
   readonly cues: Uint32Array | undefined;
-  /** Bytes of saved JSON its ids are still to be parsed from; 0 once they are (memoryBytes). */
-  readonly unparsedBytes?: number;
-  /** Those bytes themselves while unparsed (the ids as JSON strings, comma-separated): what a save writes of them. */
+  /** The saved JSON its ids are still to be parsed from (their strings, comma-separated): what a save writes of them. */
   readonly savedIds?: Uint8Array | undefined;
 }
 
@@ -115,13 +113,8 @@ interface IndexedEpisodes {
  * jsonStringEnd to be `count` strings JSON.parse reads) until first read: only the podcasts a poll or a catch-up
  * indexes again, or a save writes, need them. A start parsed all of them (a million ids: 0.65 s of the thread that
  * answers, before the first /topic, and a million strings for the collector), and the ids the catalogue and the topic
- * index hold are their own strings anyway.
+ * index hold are their own strings anyway. A class, so its getters are shared, not two closures per podcast.
  */
-function savedIndexed(json: Uint8Array | undefined, count: number, fingerprints: Int32Array, cues: Uint32Array | undefined): IndexedEpisodes {
-  return new SavedIndexed(json, count, fingerprints, cues);
-}
-
-/** savedIndexed's record: a class, so its getters are shared, not two closures per podcast. */
 class SavedIndexed implements IndexedEpisodes {
   #json: Uint8Array | undefined;
   #ids: string[] | undefined;
@@ -145,10 +138,6 @@ class SavedIndexed implements IndexedEpisodes {
     return this.#ids;
   }
 
-  get unparsedBytes(): number {
-    return this.#json?.byteLength ?? 0;
-  }
-
   get savedIds(): Uint8Array | undefined {
     return this.#json;
   }
@@ -159,7 +148,7 @@ const ID_DECODER = new TextDecoder();
 /**
  * Where the JSON string that starts at `at` (its opening quote) in `bytes` ends (just past its closing quote); throws
  * where JSON.parse would refuse it (a control character, an unknown escape) or where it is cut short, so ids left to
- * be parsed later (savedIndexed) are known good now.
+ * be parsed later (SavedIndexed) are known good now.
  */
 function jsonStringEnd(bytes: Uint8Array, at: number): number {
   if (bytes[at] !== 0x22) throw new Error('episode ids: a string expected');
@@ -827,7 +816,7 @@ export class Library {
     if (view.getUint32(4, true) !== PARTS || bytes.byteLength < 8 + PARTS * 4) throw new Error('not a topic index of this format');
     const ranges = partRanges(new DataView(bytes.buffer, bytes.byteOffset + 8, PARTS * 4), bytes.byteLength);
     const parts = ranges.map(([start, end]) => bytes.subarray(start, end));
-    // The ids: each podcast's read now, its episodes' left as saved (savedIndexed) in a copy of their own (the body
+    // The ids: each podcast's read now, its episodes' left as saved (SavedIndexed) in a copy of their own (the body
     // they came in is dropped after the load).
     const idBytes = parts[0]!.slice();
     if (idBytes.byteLength < 2 || idBytes[0] !== 0x5b || idBytes[idBytes.byteLength - 1] !== 0x5d) throw new Error('episode list: not a JSON array');
@@ -874,7 +863,7 @@ export class Library {
         if (count > 0) (cues ??= new Uint32Array(size))[i] = count;
       }
       episodes += size;
-      indexed.set(podcastId, savedIndexed(json, size, fingerprints, cues));
+      indexed.set(podcastId, new SavedIndexed(json, size, fingerprints, cues));
       sinceYield += size;
       if (sinceYield >= LOAD_SLICE_EPISODES) {
         sinceYield = 0;
@@ -941,7 +930,7 @@ export class Library {
     for (const [podcastId, e] of this.#indexed) {
       bookkeeping += 120 + 24 + podcastId.length + e.fingerprints.byteLength + (e.cues?.byteLength ?? 0);
       // Ids not parsed yet: their saved bytes (the buffer they are in is shared by every podcast of the load).
-      if (e.unparsedBytes !== undefined && e.unparsedBytes > 0) bookkeeping += e.unparsedBytes;
+      if (e.savedIds !== undefined) bookkeeping += e.savedIds.byteLength;
       else for (const id of e.ids) bookkeeping += 8 + 24 + id.length;
     }
     // A run in flight's map: an entry (~40 bytes), its id and its object ({ fingerprint, cues }: ~32 bytes) each.

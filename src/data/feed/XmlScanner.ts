@@ -1,4 +1,5 @@
 import type { Attributes } from './TagHandler.js';
+import { detach } from '../text/detach.js';
 
 /** What the scanner reports; the names follow htmlparser2's Parser callbacks, whose order and arguments they keep. */
 export interface XmlEvents {
@@ -252,7 +253,7 @@ export class XmlScanner {
       known.nextAttribute = undefined;
     }
     // Copied before keeping: a slice would hold its whole chunk for as long as the scanner lives.
-    const name = newName((' ' + this.getSlice(start, end)).slice(1), slot);
+    const name = newName(detach(this.getSlice(start, end)), slot);
     this.names[slot] = name;
     return name;
   }

@@ -1,6 +1,7 @@
 import { err, ok, type Episode, type ParsedFeed, type Person, type Result } from '../model.js';
 import { describeFeedIssue, type FeedParseIssue } from '../problems.js';
 import { decodeEntities } from '../text/decodeEntities.js';
+import { detach } from '../text/detach.js';
 import { buildEpisode } from './buildEpisode.js';
 import { buildPodcast } from './buildPodcast.js';
 import { CHANNEL_TAGS } from './channelTags.js';
@@ -62,16 +63,6 @@ interface Capture {
   /** For HTML fields: which parts are XML text still to be decoded (see htmlFieldText). */
   escaped: number[];
   pending: string;
-}
-
-/**
- * Copies a string out of its parent: a short slice of a 64 KB chunk would otherwise keep the chunk alive. V8 copies
- * slices shorter than 13 characters anyway (SlicedString::kMinLength), so those (numbers, durations) are kept as is.
- * Joined from two pieces, so V8 builds one flat string: `(' ' + text).slice(1)` flattened the pair into a new string
- * and kept a slice of it, two objects for the collector to copy (the parse result heap was 6% larger).
- */
-function detach(text: string): string {
-  return text.length < 13 ? text : [text.slice(0, 1), text.slice(1)].join('');
 }
 
 /**

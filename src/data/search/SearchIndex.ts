@@ -1984,9 +1984,16 @@ function isoForm(published: string, ms: number): boolean {
   if ((year | month | day | hour | minute | second | milli) < 0) return false;
   // Date.UTC reads years 0-99 as 1900-1999.
   if (year < 100) return new Date(ms).toISOString() === published;
+  return isoPartsAre(ms, year, month, day, hour, minute, second, milli);
+}
+
+/**
+ * Whether the parts of an ISO time (a year of 100 or more) are the one way toISOString writes `ms`: no day 30 of
+ * February, no hour 24 (which Date.UTC would read as the next day).
+ */
+function isoPartsAre(ms: number, year: number, month: number, day: number, hour: number, minute: number, second: number, milli: number): boolean {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  // Only the one way toISOString writes a time: no day 30 of February, no hour 24, read as the next day.
   if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return false;
   return Date.UTC(year, month - 1, day, hour, minute, second, milli) === ms;
 }
@@ -2007,10 +2014,7 @@ function isoFormBytes(bytes: Uint8Array, at: number, ms: number): boolean {
   const second = byteDigitsAt(bytes, at + 17, 2);
   const milli = byteDigitsAt(bytes, at + 20, 3);
   if ((year | month | day | hour | minute | second | milli) < 0 || year < 100) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return false;
-  return Date.UTC(year, month - 1, day, hour, minute, second, milli) === ms;
+  return isoPartsAre(ms, year, month, day, hour, minute, second, milli);
 }
 
 /** digitsAt over bytes: the number `length` ASCII digits at `from` spell; -1 when one of them is not a digit. */

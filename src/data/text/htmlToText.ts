@@ -1,4 +1,5 @@
 import { decodeEntities } from './decodeEntities.js';
+import { detach } from './detach.js';
 import { tokenizeHtml, type HtmlTokenizerCallbacks } from './htmlTokenizer.js';
 
 /** Elements that separate paragraphs: a blank line before and after. */
@@ -332,7 +333,7 @@ function tagNameAt(start: number, end: number): string {
     return known;
   }
   // Copied before keeping: a slice would hold the whole notes string for as long as the module lives.
-  const name = (' ' + source.slice(start, end).toLowerCase()).slice(1);
+  const name = detach(source.slice(start, end).toLowerCase());
   names[slot] = name;
   nameKind = nameKinds[slot] = kindOf(name);
   return name;
@@ -477,7 +478,7 @@ export function htmlToTextByTokenizer(html: string, maxLength = 100_000): string
 function read(html: string, maxLength: number, quick: boolean): string {
   if (!startsWithParagraph(html) && !ANY_TAG.test(html)) {
     const text = tidy(decodeEntities(html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html), true, true);
-    return copy(text.length > maxLength ? text.slice(0, maxLength) : text);
+    return detach(text.length > maxLength ? text.slice(0, maxLength) : text);
   }
   begin(html, maxLength);
   // Attributes, comments, CDATA, declarations and processing instructions show nothing; entities are decoded
@@ -488,7 +489,7 @@ function read(html: string, maxLength: number, quick: boolean): string {
   }
   source = '';
   // One text run joins to itself, a slice of `html`; more make a new string.
-  const joined = parts.length === 1 ? copy(parts[0] ?? '') : parts.join('');
+  const joined = parts.length === 1 ? detach(parts[0] ?? '') : parts.join('');
   parts = [];
   const text = tidy(joined, rough, maybeControl);
   return text.length > maxLength ? text.slice(0, maxLength) : text;
@@ -524,13 +525,4 @@ function begin(html: string, maxLength: number): void {
   tagKind = 0;
   source = html;
   nextAmpersand = -1;
-}
-
-/**
- * A string with its own characters, sharing none with the string it was cut from. Joined from two pieces, so V8 builds
- * one flat string: `(' ' + text).slice(1)` flattened the pair into a new string and kept a slice of it, two objects
- * (and 20 more bytes) for the collector to copy per kept string.
- */
-function copy(text: string): string {
-  return [text.slice(0, 1), text.slice(1)].join('');
 }
